@@ -1,0 +1,118 @@
+import type { Actor } from '../domain/actor.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { normalizeText } from '../domain/normalize/text.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+import { newSecret, sha256 } from './secrets.js';
+import { type User, UserService } from './user-service.js';
+
+export const TOKEN_PREFIX = 'kith_';
+
+export interface ApiToken {
+  id: string;
+  user_id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked: boolean;
+}
+
+export class ApiTokenService {
+  constructor(private readonly db: Queryable) {}
+
+  /** The secret is returned once, here; Kith keeps only its hash. */
+  async create(
+    userId: string,
+    name: string | null | undefined,
+    actor: Actor,
+  ): Promise<ApiToken & { token: string }> {
+    const user = await new UserService(this.db).get(userId);
+    if (user.disabled) throw new ValidationError('user', user.email, 'is disabled');
+    const token = newSecret(TOKEN_PREFIX);
+    const row = {
+      id: newId('token'),
+      user_id: userId,
+      name: normalizeText(name ?? '') ?? 'API token',
+      token_hash: sha256(token),
+      created_at: nowIso(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.db.insertInto('api_tokens').values(row).execute();
+    await appendAuditEntry(this.db, {
+      entityType: 'api_token',
+      entityId: row.id,
+      action: 'created',
+      changes: [{ field: 'name', old: null, new: row.name }],
+      actor,
+    });
+    return {
+      id: row.id,
+      user_id: userId,
+      name: row.name,
+      created_at: row.created_at,
+      last_used_at: null,
+      revoked: false,
+      token,
+    };
+  }
+
+  async list(userId?: string): Promise<ApiToken[]> {
+    let query = this.db.selectFrom('api_tokens').selectAll();
+    if (userId) query = query.where('user_id', '=', userId);
+    const rows = await query.orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      user_id: r.user_id,
+      name: r.name,
+      created_at: r.created_at,
+      last_used_at: r.last_used_at,
+      revoked: r.revoked_at !== null,
+    }));
+  }
+
+  async get(id: string): Promise<ApiToken> {
+    const token = (await this.list()).find((t) => t.id === id);
+    if (!token) throw new NotFoundError('token', id);
+    return token;
+  }
+
+  async revoke(id: string, actor: Actor): Promise<void> {
+    const result = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: nowIso() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) {
+      await this.get(id);
+      return;
+    }
+    await appendAuditEntry(this.db, {
+      entityType: 'api_token',
+      entityId: id,
+      action: 'revoked',
+      changes: [],
+      actor,
+    });
+  }
+
+  async resolve(token: string): Promise<User | null> {
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'user_id', 'revoked_at', 'last_used_at'])
+      .where('token_hash', '=', sha256(token))
+      .executeTakeFirst();
+    if (!row || row.revoked_at) return null;
+    const user = await new UserService(this.db).get(row.user_id);
+    if (user.disabled) return null;
+    const now = nowIso();
+    // Recording every use would turn reads into writes; minute precision is enough to spot stale tokens.
+    if (!row.last_used_at || row.last_used_at.slice(0, 16) !== now.slice(0, 16)) {
+      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    }
+    return user;
+  }
+}

@@ -1,0 +1,203 @@
+import type { Actor } from '../domain/actor.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { normalizeEmail } from '../domain/normalize/email.js';
+import { normalizeText } from '../domain/normalize/text.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import { isUniqueViolation } from '../store/database.js';
+import type { UsersTable } from '../store/schema.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+import { hashPassword, verifyPassword } from './secrets.js';
+
+export const ROLES = ['admin', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  disabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+function toUser(row: UsersTable): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    disabled: row.disabled_at !== null,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function assertRole(role: string): Role {
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new ValidationError('role', role, `must be one of ${ROLES.join(', ')}`);
+  return role as Role;
+}
+
+function assertPassword(password: string): void {
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
+    // The value itself is never echoed back.
+    throw new ValidationError('password', '***', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+}
+
+// A verification against this hash costs what a real one costs, so a missing e-mail is not faster to reject.
+let dummyHash: Promise<string> | null = null;
+
+export class UserService {
+  constructor(private readonly db: Queryable) {}
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async list(): Promise<User[]> {
+    return (await this.db.selectFrom('users').selectAll().orderBy('email').execute()).map(toUser);
+  }
+
+  async get(id: string): Promise<User> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('user', id);
+    return toUser(row);
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', normalizeEmail(email))
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async create(
+    input: { email: string; password: string; role: string; name?: string | null },
+    actor: Actor,
+  ): Promise<User> {
+    const email = normalizeEmail(input.email ?? '');
+    const role = assertRole(input.role);
+    assertPassword(input.password);
+    const at = nowIso();
+    const row: UsersTable = {
+      id: newId('user'),
+      email,
+      name: normalizeText(input.name ?? ''),
+      role,
+      password_hash: await hashPassword(input.password),
+      created_at: at,
+      updated_at: at,
+      disabled_at: null,
+    };
+    try {
+      await this.db.insertInto('users').values(row).execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        const existing = await this.findByEmail(email);
+        throw new ConflictError('email', email, existing?.id ?? '', 'user');
+      }
+      throw e;
+    }
+    await appendAuditEntry(this.db, {
+      entityType: 'user',
+      entityId: row.id,
+      action: 'created',
+      changes: [
+        { field: 'email', old: null, new: email },
+        { field: 'role', old: null, new: role },
+      ],
+      actor,
+      at,
+    });
+    return toUser(row);
+  }
+
+  async update(
+    id: string,
+    input: { role?: string; name?: string | null; password?: string; disabled?: boolean },
+    actor: Actor,
+  ): Promise<User> {
+    const before = await this.get(id);
+    const set: Partial<UsersTable> = { updated_at: nowIso() };
+    const changes: { field: string; old: unknown; new: unknown }[] = [];
+    if (input.role !== undefined && input.role !== before.role) {
+      set.role = assertRole(input.role);
+      changes.push({ field: 'role', old: before.role, new: set.role });
+    }
+    if (input.name !== undefined) {
+      set.name = normalizeText(input.name ?? '');
+      if (set.name !== before.name) changes.push({ field: 'name', old: before.name, new: set.name });
+    }
+    if (input.password !== undefined) {
+      assertPassword(input.password);
+      set.password_hash = await hashPassword(input.password);
+      changes.push({ field: 'password', old: '***', new: '***' });
+    }
+    if (input.disabled !== undefined && input.disabled !== before.disabled) {
+      set.disabled_at = input.disabled ? nowIso() : null;
+      changes.push({ field: 'disabled', old: before.disabled, new: input.disabled });
+    }
+    if ((set.role === 'agent' || input.disabled === true) && before.role === 'admin' && !before.disabled) {
+      const admins = await this.db
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'admin')
+        .where('disabled_at', 'is', null)
+        .where('id', '!=', id)
+        .limit(1)
+        .execute();
+      if (admins.length === 0)
+        throw new ValidationError(
+          'role',
+          input.role ?? before.role,
+          'the last active admin cannot be demoted or disabled',
+        );
+    }
+    await this.db.updateTable('users').set(set).where('id', '=', id).execute();
+    if (set.password_hash || set.disabled_at) {
+      // A changed password or a disabled account ends every session of that user.
+      await this.db.deleteFrom('sessions').where('user_id', '=', id).execute();
+    }
+    if (changes.length > 0)
+      await appendAuditEntry(this.db, {
+        entityType: 'user',
+        entityId: id,
+        action: 'updated',
+        changes,
+        actor,
+      });
+    return this.get(id);
+  }
+
+  /** The active user with these credentials, or null; takes the same time whether the e-mail exists or not. */
+  async authenticate(email: string, password: string): Promise<User | null> {
+    let row: UsersTable | undefined;
+    try {
+      row = await this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', normalizeEmail(email))
+        .executeTakeFirst();
+    } catch {
+      row = undefined;
+    }
+    if (!row) {
+      dummyHash ??= hashPassword('not-a-real-password');
+      await verifyPassword(await dummyHash, password);
+      return null;
+    }
+    if (!(await verifyPassword(row.password_hash, password)) || row.disabled_at) return null;
+    return toUser(row);
+  }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { KithError } from '../domain/errors.js';
+import { registerContactsCommand } from './commands/contacts-command.js';
+import { registerMigrateCommand } from './commands/migrate-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
+import { registerSettingsCommands } from './commands/settings-command.js';
+import { registerTokensCommand } from './commands/tokens-command.js';
+import { registerUsersCommand } from './commands/users-command.js';
+
+const program = new Command()
+  .name('kith')
+  .description(
+    'Kith, the self-hosted customer data hub. Honours KITH_DATA_DIR, DATABASE_URL, PORT, KITH_DEFAULT_REGION.',
+  )
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+registerMigrateCommand(program);
+registerUsersCommand(program);
+registerTokensCommand(program);
+registerContactsCommand(program);
+registerSettingsCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof KithError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (process.argv.includes('--json'))
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`,
+      );
+    process.exitCode = error.code === 'usage' ? 2 : 1;
+  } else {
+    process.stderr.write(`error: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 1;
+  }
+}

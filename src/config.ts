@@ -1,0 +1,31 @@
+/** Runtime configuration, read once from the environment (names are part of the wire contract). */
+import path from 'node:path';
+import { assertRegion, type Region } from './domain/normalize/phone.js';
+
+export interface KithConfig {
+  dataDir: string;
+  /** PostgreSQL when set; the embedded SQLite file under dataDir otherwise. */
+  databaseUrl: string | null;
+  port: number;
+  host: string;
+  smtpUrl: string | null;
+  defaultRegion: Region;
+  /** Public address used in links Kith prints (setup link). */
+  publicUrl: string | null;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number between 0 and 65535 (got ${JSON.stringify(env.PORT)})`);
+  }
+  return {
+    dataDir: path.resolve(env.KITH_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || null,
+    port,
+    host: env.HOST || '0.0.0.0',
+    smtpUrl: env.SMTP_URL || null,
+    defaultRegion: assertRegion(env.KITH_DEFAULT_REGION || 'CN'),
+    publicUrl: env.KITH_PUBLIC_URL || null,
+  };
+}

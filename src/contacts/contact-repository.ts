@@ -1,0 +1,415 @@
+/**
+ * SQL for contacts: loading the wire shape in batches (no N+1), persisting a state change row by row,
+ * and finding which live contact owns an email, phone or identity.
+ */
+import { sql } from 'kysely';
+import type { AttributeValue, Contact, ContactState } from '../domain/contact/contact-fields.js';
+import { emptyContactState, SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
+import { newId } from '../domain/ids.js';
+import type { Gender } from '../domain/normalize/gender.js';
+import type { ContactsTable } from '../store/schema.js';
+import type { Queryable } from '../store/transaction.js';
+
+/** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */
+export async function loadContacts(
+  db: Queryable,
+  ids: readonly string[],
+  options: { includeDeleted?: boolean } = {},
+): Promise<Map<string, Contact>> {
+  const result = new Map<string, Contact>();
+  if (ids.length === 0) return result;
+  let rowsQuery = db.selectFrom('contacts').selectAll().where('id', 'in', ids);
+  if (!options.includeDeleted) rowsQuery = rowsQuery.where('deleted_at', 'is', null);
+  const rows = await rowsQuery.execute();
+  if (rows.length === 0) return result;
+  const found = rows.map((r) => r.id);
+  const [emails, phones, identities, attributes, tags] = await Promise.all([
+    db
+      .selectFrom('contact_emails')
+      .selectAll()
+      .where('contact_id', 'in', found)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('contact_phones')
+      .selectAll()
+      .where('contact_id', 'in', found)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('contact_identities')
+      .selectAll()
+      .where('contact_id', 'in', found)
+      .orderBy('type')
+      .execute(),
+    db.selectFrom('contact_attributes').selectAll().where('contact_id', 'in', found).orderBy('key').execute(),
+    db
+      .selectFrom('contact_tags')
+      .innerJoin('tags', 'tags.id', 'contact_tags.tag_id')
+      .select(['contact_tags.contact_id', 'tags.name'])
+      .where('contact_tags.contact_id', 'in', found)
+      .orderBy('tags.name_key')
+      .execute(),
+  ]);
+  // Rows of a soft-deleted contact carry its deleted_at; a live contact has none.
+  for (const row of rows) {
+    const contact: Contact = {
+      id: row.id,
+      ...emptyContactState(),
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    };
+    for (const field of SCALAR_FIELDS) (contact as unknown as Record<string, unknown>)[field] = row[field];
+    contact.gender = row.gender as Gender | null;
+    result.set(row.id, contact);
+  }
+  for (const [rowsOf, primary, additional] of [
+    [emails, 'email', 'additional_emails'],
+    [phones, 'phone', 'additional_phones'],
+  ] as const) {
+    for (const r of rowsOf) {
+      const c = result.get(r.contact_id);
+      if (!c) continue;
+      if (r.is_primary) c[primary] = r.value;
+      else c[additional].push(r.value);
+    }
+  }
+  for (const r of identities) {
+    const c = result.get(r.contact_id);
+    if (c) c.identities[r.type] = r.value;
+  }
+  for (const r of attributes) {
+    const c = result.get(r.contact_id);
+    if (c) c.attributes[r.key] = JSON.parse(r.value) as AttributeValue;
+  }
+  for (const r of tags) result.get(r.contact_id)?.tags.push(r.name);
+  return result;
+}
+
+export type OwnedField = 'email' | 'phone' | `identities.${string}`;
+
+export interface Ownership {
+  field: OwnedField;
+  value: string;
+  contactId: string;
+}
+
+/**
+ * The first value of `state` that another live contact already owns, checked in the matching priority
+ * order identity > phone > email.
+ */
+export async function findOwnedElsewhere(
+  db: Queryable,
+  state: ContactState,
+  exceptContactId: string | null,
+): Promise<Ownership | null> {
+  const except = exceptContactId ?? '';
+  for (const [type, value] of Object.entries(state.identities)) {
+    const row = await db
+      .selectFrom('contact_identities')
+      .select('contact_id')
+      .where('type', '=', type)
+      .where('value', '=', value)
+      .where('deleted_at', 'is', null)
+      .where('contact_id', '!=', except)
+      .executeTakeFirst();
+    if (row) return { field: `identities.${type}`, value, contactId: row.contact_id };
+  }
+  for (const [table, field, values] of [
+    ['contact_phones', 'phone', [state.phone, ...state.additional_phones]],
+    ['contact_emails', 'email', [state.email, ...state.additional_emails]],
+  ] as const) {
+    const wanted = values.filter((v): v is string => v !== null);
+    if (wanted.length === 0) continue;
+    const row = await db
+      .selectFrom(table)
+      .select(['contact_id', 'value'])
+      .where('value', 'in', wanted)
+      .where('deleted_at', 'is', null)
+      .where('contact_id', '!=', except)
+      .executeTakeFirst();
+    if (row) return { field, value: row.value, contactId: row.contact_id };
+  }
+  return null;
+}
+
+export async function insertContactRow(
+  db: Queryable,
+  row: Pick<ContactsTable, 'id' | 'created_at' | 'updated_at' | 'created_by' | 'updated_by'>,
+): Promise<void> {
+  await db
+    .insertInto('contacts')
+    .values({ ...row, deleted_at: null })
+    .execute();
+}
+
+/** Makes stored rows match `after`, touching only what differs from `before`. */
+export async function writeContactState(
+  db: Queryable,
+  contactId: string,
+  before: ContactState,
+  after: ContactState,
+  meta: { updatedAt: string; updatedBy: string | null },
+): Promise<void> {
+  const scalars: Partial<ContactsTable> = {};
+  for (const field of SCALAR_FIELDS) {
+    if (before[field] !== after[field]) (scalars as Record<string, unknown>)[field] = after[field];
+  }
+  await db
+    .updateTable('contacts')
+    .set({ ...scalars, updated_at: meta.updatedAt, updated_by: meta.updatedBy })
+    .where('id', '=', contactId)
+    .execute();
+
+  for (const [table, primary, additional] of [
+    ['contact_emails', 'email', 'additional_emails'],
+    ['contact_phones', 'phone', 'additional_phones'],
+  ] as const) {
+    const wanted = [after[primary], ...after[additional]].filter((v): v is string => v !== null);
+    const had = [before[primary], ...before[additional]].filter((v): v is string => v !== null);
+    if (JSON.stringify(wanted) === JSON.stringify(had) && before[primary] === after[primary]) continue;
+    const removed = had.filter((v) => !wanted.includes(v));
+    if (removed.length > 0) {
+      await db.deleteFrom(table).where('contact_id', '=', contactId).where('value', 'in', removed).execute();
+    }
+    for (const [position, value] of wanted.entries()) {
+      const isPrimary = value === after[primary] ? 1 : 0;
+      if (had.includes(value)) {
+        await db
+          .updateTable(table)
+          .set({ is_primary: isPrimary, position })
+          .where('contact_id', '=', contactId)
+          .where('value', '=', value)
+          .execute();
+      } else {
+        await db
+          .insertInto(table)
+          .values({
+            id: newId(table === 'contact_emails' ? 'email' : 'phone'),
+            contact_id: contactId,
+            value,
+            is_primary: isPrimary,
+            position,
+            deleted_at: null,
+          })
+          .execute();
+      }
+    }
+  }
+
+  for (const type of new Set([...Object.keys(before.identities), ...Object.keys(after.identities)])) {
+    const [was, now] = [before.identities[type], after.identities[type]];
+    if (was === now) continue;
+    if (was !== undefined) {
+      await db
+        .deleteFrom('contact_identities')
+        .where('contact_id', '=', contactId)
+        .where('type', '=', type)
+        .execute();
+    }
+    if (now !== undefined) {
+      await db
+        .insertInto('contact_identities')
+        .values({ id: newId('identity'), contact_id: contactId, type, value: now, deleted_at: null })
+        .execute();
+    }
+  }
+
+  for (const key of new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)])) {
+    const [was, now] = [before.attributes[key], after.attributes[key]];
+    if (was === now) continue;
+    if (now === undefined) {
+      await db
+        .deleteFrom('contact_attributes')
+        .where('contact_id', '=', contactId)
+        .where('key', '=', key)
+        .execute();
+    } else if (was === undefined) {
+      await db
+        .insertInto('contact_attributes')
+        .values({ contact_id: contactId, key, value: JSON.stringify(now) })
+        .execute();
+    } else {
+      await db
+        .updateTable('contact_attributes')
+        .set({ value: JSON.stringify(now) })
+        .where('contact_id', '=', contactId)
+        .where('key', '=', key)
+        .execute();
+    }
+  }
+
+  const tagKeys = (tags: string[]) => new Set(tags.map((t) => t.toLowerCase()));
+  const [hadTags, wantTags] = [tagKeys(before.tags), tagKeys(after.tags)];
+  const removedTags = [...hadTags].filter((t) => !wantTags.has(t));
+  const addedTags = after.tags.filter((t) => !hadTags.has(t.toLowerCase()));
+  if (removedTags.length > 0) {
+    await db
+      .deleteFrom('contact_tags')
+      .where('contact_id', '=', contactId)
+      .where('tag_id', 'in', db.selectFrom('tags').select('id').where('name_key', 'in', removedTags))
+      .execute();
+  }
+  if (addedTags.length > 0) {
+    const tagIds = await ensureTags(db, addedTags, meta.updatedAt);
+    await db
+      .insertInto('contact_tags')
+      .values(tagIds.map((tagId) => ({ contact_id: contactId, tag_id: tagId, created_at: meta.updatedAt })))
+      .execute();
+  }
+}
+
+/** Tags are created on first use; names compare case-insensitively and keep their first spelling. */
+export async function ensureTags(db: Queryable, names: string[], at: string): Promise<string[]> {
+  const keys = names.map((n) => n.toLowerCase());
+  await db
+    .insertInto('tags')
+    .values(names.map((name) => ({ id: newId('tag'), name, name_key: name.toLowerCase(), created_at: at })))
+    .onConflict((oc) => oc.column('name_key').doNothing())
+    .execute();
+  const rows = await db.selectFrom('tags').select(['id', 'name_key']).where('name_key', 'in', keys).execute();
+  const byKey = new Map(rows.map((r) => [r.name_key, r.id]));
+  return keys.map((k) => byKey.get(k)!);
+}
+
+/** Soft delete: the contact and its unique values stop counting as live, so they no longer block new ones. */
+export async function markContactDeleted(
+  db: Queryable,
+  contactId: string,
+  at: string,
+  by: string | null,
+): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ deleted_at: at, updated_at: at, updated_by: by })
+    .where('id', '=', contactId)
+    .execute();
+  for (const table of ['contact_emails', 'contact_phones', 'contact_identities'] as const) {
+    await db.updateTable(table).set({ deleted_at: at }).where('contact_id', '=', contactId).execute();
+  }
+}
+
+export interface ContactListFilter {
+  q?: string;
+  tag?: string;
+  groupId?: string;
+  /** key → JSON-encoded normalised value. */
+  attributes?: Record<string, string>;
+  updatedSince?: string;
+  afterId?: string;
+  limit: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function listContactIds(db: Queryable, filter: ContactListFilter): Promise<string[]> {
+  let query = db.selectFrom('contacts').select('contacts.id').where('contacts.deleted_at', 'is', null);
+  if (filter.afterId) query = query.where('contacts.id', '>', filter.afterId);
+  if (filter.updatedSince) query = query.where('contacts.updated_at', '>=', filter.updatedSince);
+  if (filter.q) {
+    const q = filter.q;
+    const pattern = `%${escapeLike(q.toLowerCase())}%`;
+    const digits = q.replace(/\D/g, '');
+    query = query.where((eb) => {
+      const ors = [
+        eb(sql`lower(contacts.name)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(contacts.first_name)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(contacts.last_name)`, 'like', sql`${pattern} escape '\\'`),
+        eb.exists(
+          eb
+            .selectFrom('contact_emails')
+            .select('contact_emails.id')
+            .whereRef('contact_emails.contact_id', '=', 'contacts.id')
+            .where('contact_emails.value', 'like', sql<string>`${pattern} escape '\\'`),
+        ),
+      ];
+      if (digits.length >= 3) {
+        ors.push(
+          eb.exists(
+            eb
+              .selectFrom('contact_phones')
+              .select('contact_phones.id')
+              .whereRef('contact_phones.contact_id', '=', 'contacts.id')
+              .where('contact_phones.value', 'like', `%${digits}%`),
+          ),
+        );
+      }
+      return eb.or(ors);
+    });
+  }
+  if (filter.tag) {
+    const tagKey = filter.tag.toLowerCase();
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contact_tags')
+          .innerJoin('tags', 'tags.id', 'contact_tags.tag_id')
+          .select('contact_tags.tag_id')
+          .whereRef('contact_tags.contact_id', '=', 'contacts.id')
+          .where('tags.name_key', '=', tagKey),
+      ),
+    );
+  }
+  if (filter.groupId) {
+    const groupId = filter.groupId;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contact_group_members')
+          .select('contact_group_members.group_id')
+          .whereRef('contact_group_members.contact_id', '=', 'contacts.id')
+          .where('contact_group_members.group_id', '=', groupId),
+      ),
+    );
+  }
+  for (const [key, value] of Object.entries(filter.attributes ?? {})) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contact_attributes')
+          .select('contact_attributes.key')
+          .whereRef('contact_attributes.contact_id', '=', 'contacts.id')
+          .where('contact_attributes.key', '=', key)
+          .where('contact_attributes.value', '=', value),
+      ),
+    );
+  }
+  const rows = await query.orderBy('contacts.id').limit(filter.limit).execute();
+  return rows.map((r) => r.id);
+}
+
+export type ContactKey = 'id' | 'email' | 'phone' | `identities.${string}`;
+
+/** The live contact holding `value` under `key`, or null. */
+export async function findContactIdByKey(
+  db: Queryable,
+  key: ContactKey,
+  value: string,
+): Promise<string | null> {
+  if (key === 'id') {
+    const row = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('id', '=', value)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+  if (key === 'email' || key === 'phone') {
+    const row = await db
+      .selectFrom(key === 'email' ? 'contact_emails' : 'contact_phones')
+      .select('contact_id')
+      .where('value', '=', value)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row?.contact_id ?? null;
+  }
+  const row = await db
+    .selectFrom('contact_identities')
+    .select('contact_id')
+    .where('type', '=', key.slice('identities.'.length))
+    .where('value', '=', value)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row?.contact_id ?? null;
+}

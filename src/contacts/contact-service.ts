@@ -1,0 +1,311 @@
+/**
+ * ContactService: the one way contacts are created, changed and deleted, whatever the entry point
+ * (API, CLI, later import and merge). It normalises input, refuses values another live contact owns
+ * (409 naming that contact), writes the change, its audit entry and its timeline event in one transaction.
+ */
+
+import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
+import { IdentityTypeService } from '../customization/identity-type-service.js';
+import type { Actor } from '../domain/actor.js';
+import { normalizeAttributeValue } from '../domain/contact/attribute-value.js';
+import { type Contact, type ContactState, emptyContactState } from '../domain/contact/contact-fields.js';
+import {
+  applyContactPatch,
+  type ContactPatch,
+  diffContactStates,
+  type NormalizeContext,
+  normalizeContactInput,
+} from '../domain/contact/contact-patch.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { normalizeEmail } from '../domain/normalize/email.js';
+import { normalizePhone, type Region } from '../domain/normalize/phone.js';
+import { appendAuditEntry, listAuditEntries } from '../history/audit-log.js';
+import { appendContactEvent, listContactEvents } from '../history/contact-timeline.js';
+import { isUniqueViolation, type Store } from '../store/database.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+import {
+  type ContactKey,
+  findContactIdByKey,
+  findOwnedElsewhere,
+  insertContactRow,
+  listContactIds,
+  loadContacts,
+  markContactDeleted,
+  writeContactState,
+} from './contact-repository.js';
+
+export interface ContactListQuery {
+  q?: string;
+  tag?: string;
+  group?: string;
+  /** Raw attribute filters `key → value`, normalised against the definitions here. */
+  attributes?: Record<string, string>;
+  updated_since?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface ContactPage {
+  data: Contact[];
+  next_cursor: string | null;
+}
+
+export interface UpsertResult {
+  contact: Contact;
+  created: boolean;
+}
+
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^ct_[0-9a-z]{26}$/.test(id))
+    throw new ValidationError('cursor', cursor, 'is not a cursor this API returned');
+  return id;
+}
+
+export class ContactService {
+  constructor(
+    private readonly store: Store,
+    private readonly region: Region,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async normalizeContext(db: Queryable = this.db): Promise<NormalizeContext> {
+    const [identityTypes, attributeDefinitions] = await Promise.all([
+      new IdentityTypeService(db).keys(),
+      new AttributeDefinitionService(db).byKey(),
+    ]);
+    return { region: this.region, identityTypes, attributeDefinitions };
+  }
+
+  async get(id: string): Promise<Contact> {
+    const contact = (await loadContacts(this.db, [id])).get(id);
+    if (!contact) throw new NotFoundError('contact', id);
+    return contact;
+  }
+
+  async create(input: unknown, actor: Actor): Promise<Contact> {
+    const patch = normalizeContactInput(input, await this.normalizeContext());
+    return this.createFromPatch(patch, actor);
+  }
+
+  async createFromPatch(patch: ContactPatch, actor: Actor): Promise<Contact> {
+    const state = applyContactPatch(emptyContactState(), patch);
+    const id = newId('contact');
+    await this.writeGuarded(async (trx, guard) => {
+      await this.assertNoOwner(trx, state, null);
+      Object.assign(guard, { state, exceptId: null });
+      const at = nowIso();
+      await insertContactRow(trx, {
+        id,
+        created_at: at,
+        updated_at: at,
+        created_by: actor.userId,
+        updated_by: actor.userId,
+      });
+      await writeContactState(trx, id, emptyContactState(), state, {
+        updatedAt: at,
+        updatedBy: actor.userId,
+      });
+      const changes = diffContactStates(emptyContactState(), state);
+      await appendAuditEntry(trx, {
+        entityType: 'contact',
+        entityId: id,
+        action: 'created',
+        changes,
+        actor,
+        at,
+      });
+      await appendContactEvent(trx, { contactId: id, type: 'created', actor, at });
+    });
+    return this.get(id);
+  }
+
+  async update(id: string, input: unknown, actor: Actor): Promise<Contact> {
+    const patch = normalizeContactInput(input, await this.normalizeContext());
+    return this.updateFromPatch(id, patch, actor);
+  }
+
+  async updateFromPatch(id: string, patch: ContactPatch, actor: Actor): Promise<Contact> {
+    await this.writeGuarded(async (trx, guard) => {
+      const before = (await loadContacts(trx, [id])).get(id);
+      if (!before) throw new NotFoundError('contact', id);
+      const after = applyContactPatch(before, patch);
+      const changes = diffContactStates(before, after);
+      if (changes.length === 0) return;
+      await this.assertNoOwner(trx, after, id);
+      Object.assign(guard, { state: after, exceptId: id });
+      const at = nowIso();
+      await writeContactState(trx, id, before, after, { updatedAt: at, updatedBy: actor.userId });
+      await appendAuditEntry(trx, {
+        entityType: 'contact',
+        entityId: id,
+        action: 'updated',
+        changes,
+        actor,
+        at,
+      });
+      await appendContactEvent(trx, {
+        contactId: id,
+        type: 'updated',
+        actor,
+        at,
+        data: { fields: changes.map((c) => c.field) },
+      });
+    });
+    return this.get(id);
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const before = (await loadContacts(trx, [id])).get(id);
+      if (!before) throw new NotFoundError('contact', id);
+      const at = nowIso();
+      await markContactDeleted(trx, id, at, actor.userId);
+      await appendAuditEntry(trx, {
+        entityType: 'contact',
+        entityId: id,
+        action: 'deleted',
+        changes: [{ field: 'deleted_at', old: null, new: at }],
+        actor,
+        at,
+      });
+      await appendContactEvent(trx, { contactId: id, type: 'deleted', actor, at });
+    });
+  }
+
+  /**
+   * Finds the live contact whose `key` equals the value in `input` and updates it, or creates a new one.
+   * `key` is `id`, `email`, `phone`, `external_id` or any identity type.
+   */
+  async upsert(key: string, input: unknown, actor: Actor): Promise<UpsertResult> {
+    const ctx = await this.normalizeContext();
+    const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    let contactKey: ContactKey;
+    let rawValue: unknown;
+    let rest: Record<string, unknown> = body;
+    if (key === 'id') {
+      contactKey = 'id';
+      rawValue = body.id;
+      const { id: _id, ...others } = body;
+      rest = others;
+    } else if (key === 'email' || key === 'phone') {
+      contactKey = key;
+      rawValue = body[key];
+    } else {
+      if (!ctx.identityTypes.has(key)) {
+        throw new ValidationError('key', key, 'must be id, email, phone or a defined identity type');
+      }
+      contactKey = `identities.${key}`;
+      rawValue =
+        key === 'external_id' && body.external_id !== undefined
+          ? body.external_id
+          : (body.identities as Record<string, unknown> | undefined)?.[key];
+    }
+    if (typeof rawValue !== 'string' || rawValue.trim() === '') {
+      throw new ValidationError(
+        key === 'id' || key === 'email' || key === 'phone' ? key : `identities.${key}`,
+        rawValue ?? null,
+        `is required to upsert by ${key}`,
+      );
+    }
+    const patch = normalizeContactInput(rest, ctx);
+    const value =
+      contactKey === 'email'
+        ? normalizeEmail(rawValue)
+        : contactKey === 'phone'
+          ? normalizePhone(rawValue, this.region)
+          : rawValue.normalize('NFKC').trim();
+    const existingId = await findContactIdByKey(this.db, contactKey, value);
+    if (existingId) return { contact: await this.updateFromPatch(existingId, patch, actor), created: false };
+    if (contactKey === 'id') throw new NotFoundError('contact', value);
+    return { contact: await this.createFromPatch(patch, actor), created: true };
+  }
+
+  async list(query: ContactListQuery): Promise<ContactPage> {
+    const limit = query.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
+    }
+    let updatedSince: string | undefined;
+    if (query.updated_since !== undefined) {
+      const t = new Date(query.updated_since);
+      if (Number.isNaN(t.getTime())) {
+        throw new ValidationError('updated_since', query.updated_since, 'is not an ISO-8601 timestamp');
+      }
+      updatedSince = t.toISOString();
+    }
+    let attributes: Record<string, string> | undefined;
+    if (query.attributes && Object.keys(query.attributes).length > 0) {
+      const definitions = await new AttributeDefinitionService(this.db).byKey();
+      attributes = {};
+      for (const [key, raw] of Object.entries(query.attributes)) {
+        const definition = definitions.get(key);
+        if (!definition)
+          throw new ValidationError(`attr.${key}`, raw, `attribute ${JSON.stringify(key)} is not defined`);
+        attributes[key] = JSON.stringify(normalizeAttributeValue(definition, raw));
+      }
+    }
+    const ids = await listContactIds(this.db, {
+      q: query.q?.trim() || undefined,
+      tag: query.tag?.trim() || undefined,
+      groupId: query.group || undefined,
+      attributes,
+      updatedSince,
+      afterId: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = ids.slice(0, limit);
+    const contacts = await loadContacts(this.db, page);
+    return {
+      data: page.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined),
+      next_cursor: ids.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+    };
+  }
+
+  async timeline(id: string, page: { before?: string; limit?: number } = {}) {
+    await this.getIncludingDeleted(id);
+    return listContactEvents(this.db, id, { before: page.before, limit: page.limit ?? 100 });
+  }
+
+  async history(id: string, page: { before?: string; limit?: number } = {}) {
+    await this.getIncludingDeleted(id);
+    return listAuditEntries(this.db, 'contact', id, { before: page.before, limit: page.limit ?? 100 });
+  }
+
+  private async getIncludingDeleted(id: string): Promise<Contact> {
+    const contact = (await loadContacts(this.db, [id], { includeDeleted: true })).get(id);
+    if (!contact) throw new NotFoundError('contact', id);
+    return contact;
+  }
+
+  private async assertNoOwner(db: Queryable, state: ContactState, exceptId: string | null): Promise<void> {
+    const owner = await findOwnedElsewhere(db, state, exceptId);
+    if (owner) throw new ConflictError(owner.field, owner.value, owner.contactId);
+  }
+
+  /**
+   * Runs `work` in a transaction. A unique index can still refuse a write when a concurrent writer took
+   * the value between our check and our insert; that race becomes the same 409 naming the owner.
+   * The owner is looked up after the transaction ended (PostgreSQL aborts it; SQLite has one connection).
+   */
+  private async writeGuarded(work: (trx: Queryable, guard: Guard) => Promise<void>): Promise<void> {
+    const guard: Guard = { state: null, exceptId: null };
+    try {
+      await this.db.transaction().execute((trx) => work(trx, guard));
+    } catch (e) {
+      if (!isUniqueViolation(e) || !guard.state) throw e;
+      await this.assertNoOwner(this.db, guard.state, guard.exceptId);
+      throw e;
+    }
+  }
+}
+
+interface Guard {
+  state: ContactState | null;
+  exceptId: string | null;
+}

@@ -1,0 +1,203 @@
+import type { Actor } from '../domain/actor.js';
+import {
+  ATTRIBUTE_KEY_PATTERN,
+  ATTRIBUTE_TYPES,
+  type AttributeDefinition,
+  type AttributeType,
+} from '../domain/contact/attribute-value.js';
+import { ConflictError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { normalizeText } from '../domain/normalize/text.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import { isUniqueViolation } from '../store/database.js';
+import type { AttributeDefinitionsTable } from '../store/schema.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+
+export interface AttributeDefinitionRecord extends AttributeDefinition {
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AttributeDefinitionInput {
+  key: string;
+  label?: string | null;
+  type: string;
+  options?: string[] | null;
+  description?: string | null;
+}
+
+function toRecord(row: AttributeDefinitionsTable): AttributeDefinitionRecord {
+  return {
+    key: row.key,
+    label: row.label,
+    type: row.type as AttributeType,
+    options: row.options ? (JSON.parse(row.options) as string[]) : null,
+    description: row.description,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function normalizeOptions(type: AttributeType, options: string[] | null | undefined): string[] | null {
+  if (type !== 'list') {
+    if (options && options.length > 0)
+      throw new ValidationError('options', options, 'only list attributes have options');
+    return null;
+  }
+  const cleaned = [
+    ...new Set((options ?? []).map((o) => normalizeText(o)).filter((o): o is string => o !== null)),
+  ];
+  if (cleaned.length === 0)
+    throw new ValidationError('options', options ?? null, 'a list attribute needs at least one option');
+  return cleaned;
+}
+
+export class AttributeDefinitionService {
+  constructor(private readonly db: Queryable) {}
+
+  async list(): Promise<AttributeDefinitionRecord[]> {
+    const rows = await this.db.selectFrom('attribute_definitions').selectAll().orderBy('key').execute();
+    return rows.map(toRecord);
+  }
+
+  async byKey(): Promise<Map<string, AttributeDefinitionRecord>> {
+    return new Map((await this.list()).map((d) => [d.key, d]));
+  }
+
+  async get(key: string): Promise<AttributeDefinitionRecord> {
+    const row = await this.db
+      .selectFrom('attribute_definitions')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('attribute', key);
+    return toRecord(row);
+  }
+
+  async create(input: AttributeDefinitionInput, actor: Actor): Promise<AttributeDefinitionRecord> {
+    if (!ATTRIBUTE_KEY_PATTERN.test(input.key)) {
+      throw new ValidationError(
+        'key',
+        input.key,
+        'must be lower-case letters, digits and _ and start with a letter',
+      );
+    }
+    if (!(ATTRIBUTE_TYPES as readonly string[]).includes(input.type)) {
+      throw new ValidationError('type', input.type, `must be one of ${ATTRIBUTE_TYPES.join(', ')}`);
+    }
+    const type = input.type as AttributeType;
+    const now = nowIso();
+    const row: AttributeDefinitionsTable = {
+      key: input.key,
+      label: normalizeText(input.label ?? '') ?? input.key,
+      type,
+      options: JSON.stringify(normalizeOptions(type, input.options)),
+      description: normalizeText(input.description ?? ''),
+      created_at: now,
+      updated_at: now,
+    };
+    if (type !== 'list') row.options = null;
+    try {
+      await this.db.insertInto('attribute_definitions').values(row).execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError('key', input.key, input.key, 'attribute');
+      throw e;
+    }
+    await appendAuditEntry(this.db, {
+      entityType: 'attribute_definition',
+      entityId: row.key,
+      action: 'created',
+      changes: [{ field: 'type', old: null, new: type }],
+      actor,
+    });
+    return toRecord(row);
+  }
+
+  /** Label, description and (for lists) options may change; the type may not, stored values depend on it. */
+  async update(
+    key: string,
+    input: { label?: string | null; description?: string | null; options?: string[] | null },
+    actor: Actor,
+  ): Promise<AttributeDefinitionRecord> {
+    const before = await this.get(key);
+    const after: AttributeDefinitionRecord = {
+      ...before,
+      label: input.label !== undefined ? (normalizeText(input.label ?? '') ?? key) : before.label,
+      description:
+        input.description !== undefined ? normalizeText(input.description ?? '') : before.description,
+      options: input.options !== undefined ? normalizeOptions(before.type, input.options) : before.options,
+      updated_at: nowIso(),
+    };
+    if (before.type === 'list' && after.options) {
+      const removed = (before.options ?? []).filter((o) => !after.options?.includes(o));
+      for (const option of removed) {
+        const used = await this.db
+          .selectFrom('contact_attributes')
+          .select('contact_id')
+          .where('key', '=', key)
+          .where('value', '=', JSON.stringify(option))
+          .limit(1)
+          .executeTakeFirst();
+        if (used) {
+          throw new KithError(
+            'in_use',
+            `option ${JSON.stringify(option)} is still used by contact ${used.contact_id}`,
+            409,
+            {
+              field: 'options',
+              value: option,
+              existing_id: used.contact_id,
+            },
+          );
+        }
+      }
+    }
+    await this.db
+      .updateTable('attribute_definitions')
+      .set({
+        label: after.label,
+        description: after.description,
+        options: after.options ? JSON.stringify(after.options) : null,
+        updated_at: after.updated_at,
+      })
+      .where('key', '=', key)
+      .execute();
+    const changes = (['label', 'description', 'options'] as const)
+      .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+      .map((f) => ({ field: f, old: before[f], new: after[f] }));
+    await appendAuditEntry(this.db, {
+      entityType: 'attribute_definition',
+      entityId: key,
+      action: 'updated',
+      changes,
+      actor,
+    });
+    return after;
+  }
+
+  async delete(key: string, actor: Actor): Promise<void> {
+    await this.get(key);
+    const used = await this.db
+      .selectFrom('contact_attributes')
+      .innerJoin('contacts', 'contacts.id', 'contact_attributes.contact_id')
+      .select('contact_id')
+      .where('key', '=', key)
+      .where('contacts.deleted_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    if (used) {
+      throw new KithError('in_use', `attribute ${key} still has a value on contact ${used.contact_id}`, 409, {
+        key,
+        existing_id: used.contact_id,
+      });
+    }
+    await this.db.deleteFrom('contact_attributes').where('key', '=', key).execute();
+    await this.db.deleteFrom('attribute_definitions').where('key', '=', key).execute();
+    await appendAuditEntry(this.db, {
+      entityType: 'attribute_definition',
+      entityId: key,
+      action: 'deleted',
+      changes: [],
+      actor,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Errors the product speaks in. Every entry point (API, CLI, import) turns these into
+ * `{"error": {"code", "message", "details"}}` so a user always learns the field, the value and the reason.
+ */
+export type ErrorDetails = Record<string, unknown> | Array<Record<string, unknown>> | undefined;
+
+export class KithError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** One field of one input is wrong. */
+export class ValidationError extends KithError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    reason: string,
+  ) {
+    super('validation_failed', `${field}: ${reason} (got ${JSON.stringify(value)})`, 400, {
+      field,
+      value,
+      reason,
+    });
+  }
+}
+
+/** Several fields of one input are wrong; reported together so a user fixes them in one go. */
+export class ValidationErrors extends KithError {
+  constructor(readonly errors: ValidationError[]) {
+    super(
+      'validation_failed',
+      errors.map((e) => e.message).join('; '),
+      400,
+      errors.map((e) => e.details as Record<string, unknown>),
+    );
+  }
+}
+
+export class NotFoundError extends KithError {
+  constructor(entity: string, id: string) {
+    super('not_found', `${entity} ${JSON.stringify(id)} does not exist`, 404, { entity, id });
+  }
+}
+
+/** A unique value (email, phone, identity, name…) already belongs to another record. */
+export class ConflictError extends KithError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly existingId: string,
+    entity = 'contact',
+  ) {
+    super('conflict', `${field} ${JSON.stringify(value)} already belongs to ${entity} ${existingId}`, 409, {
+      field,
+      value,
+      existing_id: existingId,
+    });
+  }
+}
+
+export class AuthenticationError extends KithError {
+  constructor(message = 'sign in or send a bearer token') {
+    super('unauthenticated', message, 401);
+  }
+}
+
+export class ForbiddenError extends KithError {
+  constructor(message = 'this action needs the admin role') {
+    super('forbidden', message, 403);
+  }
+}

@@ -1,0 +1,30 @@
+import { monotonicFactory } from 'ulid';
+
+/**
+ * Kith ids are opaque strings with a recognisable prefix (`ct_01J…`) so an importer can tell a Kith id
+ * from another system's id. The ULID part is time-ordered, which keeps cursor pagination stable.
+ */
+export const ID_PREFIXES = {
+  contact: 'ct',
+  user: 'usr',
+  token: 'tok',
+  tag: 'tag',
+  group: 'grp',
+  event: 'evt',
+  audit: 'aud',
+  email: 'em',
+  phone: 'ph',
+  identity: 'idn',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+const nextUlid = monotonicFactory();
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${nextUlid().toLowerCase()}`;
+}
+
+export function isIdOf(kind: IdKind, value: string): boolean {
+  return new RegExp(`^${ID_PREFIXES[kind]}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
+}

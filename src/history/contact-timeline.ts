@@ -1,0 +1,61 @@
+import type { Actor } from '../domain/actor.js';
+import { newId } from '../domain/ids.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+
+/** Event types on a contact's timeline; later capabilities add their own (merged, purchase, conversation…). */
+export type ContactEventType =
+  | 'created'
+  | 'updated'
+  | 'deleted'
+  | 'tagged'
+  | 'untagged'
+  | 'group_added'
+  | 'group_removed';
+
+export interface ContactEvent {
+  id: string;
+  contact_id: string;
+  type: string;
+  occurred_at: string;
+  actor_id: string | null;
+  channel: string;
+  channel_ref: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export async function appendContactEvent(
+  db: Queryable,
+  event: {
+    contactId: string;
+    type: ContactEventType;
+    actor: Actor;
+    data?: Record<string, unknown>;
+    at?: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('contact_events')
+    .values({
+      id: newId('event'),
+      contact_id: event.contactId,
+      type: event.type,
+      occurred_at: event.at ?? nowIso(),
+      actor_id: event.actor.userId,
+      channel: event.actor.channel,
+      channel_ref: event.actor.channelRef ?? null,
+      data: event.data ? JSON.stringify(event.data) : null,
+    })
+    .execute();
+}
+
+/** Newest first, paged by id. */
+export async function listContactEvents(
+  db: Queryable,
+  contactId: string,
+  page: { before?: string; limit: number },
+): Promise<ContactEvent[]> {
+  let query = db.selectFrom('contact_events').selectAll().where('contact_id', '=', contactId);
+  if (page.before) query = query.where('id', '<', page.before);
+  const rows = await query.orderBy('id', 'desc').limit(page.limit).execute();
+  return rows.map((r) => ({ ...r, data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null }));
+}

@@ -1,0 +1,236 @@
+import type { Actor } from '../domain/actor.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { normalizeText } from '../domain/normalize/text.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import { appendContactEvent } from '../history/contact-timeline.js';
+import { isUniqueViolation, type Store } from '../store/database.js';
+import { nowIso } from '../store/transaction.js';
+
+export interface ContactGroup {
+  id: string;
+  name: string;
+  description: string | null;
+  member_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipResult {
+  added: string[];
+  already_members: string[];
+}
+
+export class GroupService {
+  constructor(private readonly store: Store) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async list(): Promise<ContactGroup[]> {
+    const rows = await this.db
+      .selectFrom('contact_groups')
+      .leftJoin('contact_group_members as m', 'm.group_id', 'contact_groups.id')
+      .leftJoin('contacts', (join) =>
+        join.onRef('contacts.id', '=', 'm.contact_id').on('contacts.deleted_at', 'is', null),
+      )
+      .select([
+        'contact_groups.id',
+        'contact_groups.name',
+        'contact_groups.description',
+        'contact_groups.created_at',
+        'contact_groups.updated_at',
+        (eb) => eb.fn.count<number>('contacts.id').as('member_count'),
+      ])
+      .groupBy([
+        'contact_groups.id',
+        'contact_groups.name',
+        'contact_groups.description',
+        'contact_groups.created_at',
+        'contact_groups.updated_at',
+      ])
+      .orderBy('contact_groups.name')
+      .execute();
+    return rows.map((r) => ({ ...r, member_count: Number(r.member_count) }));
+  }
+
+  async get(id: string): Promise<ContactGroup> {
+    const group = (await this.list()).find((g) => g.id === id);
+    if (!group) throw new NotFoundError('group', id);
+    return group;
+  }
+
+  async create(input: { name: string; description?: string | null }, actor: Actor): Promise<ContactGroup> {
+    const name = normalizeText(input.name ?? '');
+    if (!name) throw new ValidationError('name', input.name, 'is required');
+    const at = nowIso();
+    const id = newId('group');
+    try {
+      await this.db
+        .insertInto('contact_groups')
+        .values({
+          id,
+          name,
+          name_key: name.toLowerCase(),
+          description: normalizeText(input.description ?? ''),
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        const existing = await this.db
+          .selectFrom('contact_groups')
+          .select('id')
+          .where('name_key', '=', name.toLowerCase())
+          .executeTakeFirst();
+        throw new ConflictError('name', name, existing?.id ?? '', 'group');
+      }
+      throw e;
+    }
+    await appendAuditEntry(this.db, {
+      entityType: 'group',
+      entityId: id,
+      action: 'created',
+      changes: [{ field: 'name', old: null, new: name }],
+      actor,
+      at,
+    });
+    return this.get(id);
+  }
+
+  async update(
+    id: string,
+    input: { name?: string; description?: string | null },
+    actor: Actor,
+  ): Promise<ContactGroup> {
+    const before = await this.get(id);
+    const name = input.name !== undefined ? normalizeText(input.name) : before.name;
+    if (!name) throw new ValidationError('name', input.name, 'is required');
+    const description =
+      input.description !== undefined ? normalizeText(input.description ?? '') : before.description;
+    try {
+      await this.db
+        .updateTable('contact_groups')
+        .set({ name, name_key: name.toLowerCase(), description, updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError('name', name, '', 'group');
+      throw e;
+    }
+    const changes = [
+      { field: 'name', old: before.name, new: name },
+      { field: 'description', old: before.description, new: description },
+    ].filter((c) => c.old !== c.new);
+    await appendAuditEntry(this.db, { entityType: 'group', entityId: id, action: 'updated', changes, actor });
+    return this.get(id);
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    const group = await this.get(id);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('contact_group_members').where('group_id', '=', id).execute();
+      await trx.deleteFrom('contact_groups').where('id', '=', id).execute();
+      await appendAuditEntry(trx, {
+        entityType: 'group',
+        entityId: id,
+        action: 'deleted',
+        changes: [{ field: 'name', old: group.name, new: null }],
+        actor,
+      });
+    });
+  }
+
+  async addMembers(groupId: string, contactIds: string[], actor: Actor): Promise<MembershipResult> {
+    const group = await this.get(groupId);
+    const unique = [...new Set(contactIds)];
+    const result: MembershipResult = { added: [], already_members: [] };
+    await this.db.transaction().execute(async (trx) => {
+      const live = new Set(
+        unique.length === 0
+          ? []
+          : (
+              await trx
+                .selectFrom('contacts')
+                .select('id')
+                .where('id', 'in', unique)
+                .where('deleted_at', 'is', null)
+                .execute()
+            ).map((r) => r.id),
+      );
+      const missing = unique.find((id) => !live.has(id));
+      if (missing) throw new NotFoundError('contact', missing);
+      const existing = new Set(
+        unique.length === 0
+          ? []
+          : (
+              await trx
+                .selectFrom('contact_group_members')
+                .select('contact_id')
+                .where('group_id', '=', groupId)
+                .where('contact_id', 'in', unique)
+                .execute()
+            ).map((r) => r.contact_id),
+      );
+      const at = nowIso();
+      for (const contactId of unique) {
+        if (existing.has(contactId)) {
+          result.already_members.push(contactId);
+          continue;
+        }
+        await trx
+          .insertInto('contact_group_members')
+          .values({ group_id: groupId, contact_id: contactId, added_at: at })
+          .execute();
+        await appendContactEvent(trx, {
+          contactId,
+          type: 'group_added',
+          actor,
+          at,
+          data: { group_id: groupId, group_name: group.name },
+        });
+        await appendAuditEntry(trx, {
+          entityType: 'contact',
+          entityId: contactId,
+          action: 'group_added',
+          changes: [{ field: 'groups', old: null, new: groupId }],
+          actor,
+          at,
+        });
+        result.added.push(contactId);
+      }
+    });
+    return result;
+  }
+
+  async removeMember(groupId: string, contactId: string, actor: Actor): Promise<void> {
+    const group = await this.get(groupId);
+    await this.db.transaction().execute(async (trx) => {
+      const removed = await trx
+        .deleteFrom('contact_group_members')
+        .where('group_id', '=', groupId)
+        .where('contact_id', '=', contactId)
+        .executeTakeFirst();
+      if (Number(removed.numDeletedRows) === 0)
+        throw new ValidationError('contact_id', contactId, `is not a member of group ${groupId}`);
+      const at = nowIso();
+      await appendContactEvent(trx, {
+        contactId,
+        type: 'group_removed',
+        actor,
+        at,
+        data: { group_id: groupId, group_name: group.name },
+      });
+      await appendAuditEntry(trx, {
+        entityType: 'contact',
+        entityId: contactId,
+        action: 'group_removed',
+        changes: [{ field: 'groups', old: groupId, new: null }],
+        actor,
+        at,
+      });
+    });
+  }
+}

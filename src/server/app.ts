@@ -1,0 +1,90 @@
+/** Builds the Fastify application; `kith serve` listens with it and tests drive it over real HTTP. */
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { KithServices } from '../services.js';
+import { registerAuthGuard } from './auth-guard.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { contactRoutes } from './routes/contact-routes.js';
+import { customizationRoutes } from './routes/customization-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { pageRoutes } from './routes/page-routes.js';
+import { segmentRoutes } from './routes/segment-routes.js';
+
+export interface ServerOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Trust X-Forwarded-* from a reverse proxy. */
+  trustProxy?: boolean;
+}
+
+export const API_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function buildServer(
+  services: KithServices,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: API_BODY_LIMIT_BYTES,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  registerAuthGuard(app, services);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Kith API',
+        version: '1',
+        description:
+          'Self-hosted customer data hub. JSON, snake_case. Authenticate with the session cookie (POST /api/auth/login) or `Authorization: Bearer <token>`. Every 4xx answers `{"error": {"code", "message", "details"}}`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'kith_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  app.addHook('onRoute', (route) => {
+    // swagger-ui's own routes are documentation pages: public.
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: 'public' };
+  });
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes(services));
+      await api.register(authRoutes(services));
+      await api.register(contactRoutes(services));
+      await api.register(segmentRoutes(services));
+      await api.register(customizationRoutes(services));
+    },
+    { prefix: '/api' },
+  );
+  await app.register(pageRoutes);
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { KithError } from '../domain/errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+function valueAt(source: unknown, path: string): unknown {
+  let current = source;
+  for (const part of path.split('/').filter(Boolean)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof KithError) {
+    reply
+      .status(error.status)
+      .send({ error: { code: error.code, message: error.message, details: error.details } });
+    return;
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = (error as { validationContext?: string }).validationContext ?? 'body';
+    const source = (request as unknown as Record<string, unknown>)[context];
+    const details = error.validation.map((issue) => {
+      const field = issue.instancePath.split('/').filter(Boolean).join('.') || context;
+      return { field, value: valueAt(source, issue.instancePath) ?? null, reason: issue.message };
+    });
+    const message = details.map((d) => `${d.field}: ${d.reason} (got ${JSON.stringify(d.value)})`).join('; ');
+    reply.status(400).send({ error: { code: 'validation_failed', message, details } });
+    return;
+  }
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    reply.status(status).send({
+      error: { code: 'internal_error', message: 'something went wrong on our side; it has been logged' },
+    });
+    return;
+  }
+  // Fastify's own 4xx (malformed JSON, body too large, unsupported media type, rate limit).
+  const code = error.code ? error.code.replace(/^FST_ERR_/, '').toLowerCase() : 'bad_request';
+  reply.status(status).send({ error: { code, message: error.message } });
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  reply.status(404).send({
+    error: { code: 'route_not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+  });
+}

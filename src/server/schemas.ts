@@ -1,0 +1,130 @@
+/**
+ * Request and response shapes for the OpenAPI document and first-line validation. Field-level rules
+ * (phone formats, attribute types, uniqueness) live in the domain so the CLI and imports share them;
+ * here bodies are only checked for shape.
+ */
+import { z } from 'zod';
+
+const nullableText = z.string().nullable().optional();
+const stringList = z.union([z.array(z.string()), z.string()]).optional();
+
+export const ContactInputSchema = z
+  .looseObject({
+    name: nullableText,
+    first_name: nullableText,
+    last_name: nullableText,
+    email: nullableText.describe('Primary email; lower-cased and validated.'),
+    additional_emails: stringList,
+    phone: nullableText.describe(
+      'Primary phone in any common format; stored as E.164 (default region KITH_DEFAULT_REGION).',
+    ),
+    additional_phones: stringList,
+    gender: nullableText.describe('male, female or other (男/女 accepted).'),
+    birthday: nullableText.describe('ISO date YYYY-MM-DD.'),
+    country: nullableText,
+    province: nullableText,
+    city: nullableText,
+    address: nullableText,
+    postcode: nullableText,
+    company: nullableText,
+    tags: stringList,
+    initial_source: nullableText,
+    initial_source_detail: nullableText,
+    campaign: nullableText,
+    external_id: nullableText.describe('Shorthand for identities.external_id.'),
+    identities: z.record(z.string(), z.string().nullable()).optional(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .meta({ id: 'ContactInput' });
+
+export const ContactSchema = z
+  .object({
+    id: z.string().describe('Kith id, prefixed ct_'),
+    name: z.string().nullable(),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    email: z.string().nullable(),
+    additional_emails: z.array(z.string()),
+    phone: z.string().nullable(),
+    additional_phones: z.array(z.string()),
+    gender: z.enum(['male', 'female', 'other']).nullable(),
+    birthday: z.string().nullable(),
+    country: z.string().nullable(),
+    province: z.string().nullable(),
+    city: z.string().nullable(),
+    address: z.string().nullable(),
+    postcode: z.string().nullable(),
+    company: z.string().nullable(),
+    tags: z.array(z.string()),
+    initial_source: z.string().nullable(),
+    initial_source_detail: z.string().nullable(),
+    campaign: z.string().nullable(),
+    identities: z.record(z.string(), z.string()),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Contact' });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  })
+  .meta({ id: 'Error' });
+
+export const IdParams = z.object({ id: z.string() });
+
+export const FieldChangeSchema = z.object({ field: z.string(), old: z.unknown(), new: z.unknown() });
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    entity_type: z.string(),
+    entity_id: z.string(),
+    action: z.string(),
+    changes: z.array(FieldChangeSchema),
+    actor_id: z.string().nullable(),
+    channel: z.string(),
+    channel_ref: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const ContactEventSchema = z
+  .object({
+    id: z.string(),
+    contact_id: z.string(),
+    type: z.string(),
+    occurred_at: z.string(),
+    actor_id: z.string().nullable(),
+    channel: z.string(),
+    channel_ref: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'ContactEvent' });
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(['admin', 'agent']),
+    disabled: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'User' });
+
+export const PageQuery = z.object({
+  before: z.string().optional().describe('Return entries older than this id.'),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+/** Standard error responses every authenticated route can give. */
+export const errorResponses = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+};

@@ -1,0 +1,62 @@
+/**
+ * The composition root: one place that wires the store to the services every entry point
+ * (HTTP server, CLI, later workers) uses. Entry points never reach past these services into SQL.
+ */
+import { ApiTokenService } from './auth/api-token-service.js';
+import { SessionService } from './auth/session-service.js';
+import { SetupService } from './auth/setup-service.js';
+import { UserService } from './auth/user-service.js';
+import type { KithConfig } from './config.js';
+import { ContactService } from './contacts/contact-service.js';
+import { AttributeDefinitionService } from './customization/attribute-definition-service.js';
+import { IdentityTypeService } from './customization/identity-type-service.js';
+import { GroupService } from './segments/group-service.js';
+import { TagService } from './segments/tag-service.js';
+import { openStore, type Store } from './store/database.js';
+import { migrateToLatest } from './store/migrator.js';
+
+export interface KithServices {
+  config: KithConfig;
+  store: Store;
+  contacts: ContactService;
+  identityTypes: IdentityTypeService;
+  attributes: AttributeDefinitionService;
+  tags: TagService;
+  groups: GroupService;
+  users: UserService;
+  sessions: SessionService;
+  tokens: ApiTokenService;
+  setup: SetupService;
+  close(): Promise<void>;
+}
+
+export function createServices(config: KithConfig, store: Store): KithServices {
+  const db = store.db;
+  const contacts = new ContactService(store, config.defaultRegion);
+  return {
+    config,
+    store,
+    contacts,
+    identityTypes: new IdentityTypeService(db),
+    attributes: new AttributeDefinitionService(db),
+    tags: new TagService(db, contacts),
+    groups: new GroupService(store),
+    users: new UserService(db),
+    sessions: new SessionService(db),
+    tokens: new ApiTokenService(db),
+    setup: new SetupService(db),
+    close: () => store.close(),
+  };
+}
+
+/** Opens the configured store, brings its schema up to date and wires the services. */
+export async function openKith(config: KithConfig): Promise<KithServices> {
+  const store = openStore(config);
+  try {
+    await migrateToLatest(store.db);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return createServices(config, store);
+}

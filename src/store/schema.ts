@@ -1,0 +1,179 @@
+/**
+ * Table types for Kysely. Timestamps are ISO-8601 UTC text (`2026-11-22T03:43:00.123Z`) on both
+ * databases: one representation, lexicographic order equals time order, no driver-specific Date handling.
+ * JSON columns are text holding JSON for the same reason.
+ */
+import type { Generated } from 'kysely';
+
+export interface ContactsTable {
+  id: string;
+  name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  gender: string | null;
+  birthday: string | null;
+  country: string | null;
+  province: string | null;
+  city: string | null;
+  address: string | null;
+  postcode: string | null;
+  company: string | null;
+  initial_source: string | null;
+  initial_source_detail: string | null;
+  campaign: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+/** Shared by contact_emails and contact_phones: one row per value, `deleted_at` mirrors the contact's. */
+export interface ContactChannelTable {
+  id: string;
+  contact_id: string;
+  value: string;
+  is_primary: number;
+  position: number;
+  deleted_at: string | null;
+}
+
+export interface ContactIdentitiesTable {
+  id: string;
+  contact_id: string;
+  type: string;
+  value: string;
+  deleted_at: string | null;
+}
+
+export interface IdentityTypesTable {
+  key: string;
+  label: string;
+  builtin: number;
+  created_at: string;
+}
+
+export interface AttributeDefinitionsTable {
+  key: string;
+  label: string;
+  type: string;
+  options: string | null;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactAttributesTable {
+  contact_id: string;
+  key: string;
+  /** JSON-encoded typed value, compared as text by filters. */
+  value: string;
+}
+
+export interface TagsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  created_at: string;
+}
+
+export interface ContactTagsTable {
+  contact_id: string;
+  tag_id: string;
+  created_at: string;
+}
+
+export interface ContactGroupsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactGroupMembersTable {
+  group_id: string;
+  contact_id: string;
+  added_at: string;
+}
+
+export interface ContactEventsTable {
+  id: string;
+  contact_id: string;
+  type: string;
+  occurred_at: string;
+  actor_id: string | null;
+  channel: string;
+  channel_ref: string | null;
+  data: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  changes: string;
+  actor_id: string | null;
+  channel: string;
+  channel_ref: string | null;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a stolen database does not yield live sessions. */
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface KithDatabase {
+  contacts: ContactsTable;
+  contact_emails: ContactChannelTable;
+  contact_phones: ContactChannelTable;
+  contact_identities: ContactIdentitiesTable;
+  identity_types: IdentityTypesTable;
+  attribute_definitions: AttributeDefinitionsTable;
+  contact_attributes: ContactAttributesTable;
+  tags: TagsTable;
+  contact_tags: ContactTagsTable;
+  contact_groups: ContactGroupsTable;
+  contact_group_members: ContactGroupMembersTable;
+  contact_events: ContactEventsTable;
+  audit_log: AuditLogTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  settings: SettingsTable;
+  /** Kysely's own bookkeeping, listed so raw health checks type-check. */
+  kysely_migration: { name: string; timestamp: Generated<string> };
+}
