@@ -53,7 +53,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
 export async function openKith(config: KithConfig): Promise<KithServices> {
   const store = openStore(config);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
   } catch (e) {
     await store.close();
     throw e;

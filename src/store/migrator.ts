@@ -1,6 +1,7 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Store } from './database.js';
 import * as m0001 from './migrations/0001-contacts-and-users.js';
-import type { KithDatabase } from './schema.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,9 +18,36 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Brings the schema up to date; safe to call from several processes at once (Kysely takes a lock). */
-export async function migrateToLatest(db: Kysely<KithDatabase>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: new BundledMigrationProvider() });
+/**
+ * Brings the schema up to date; safe to call from several processes at once. PostgreSQL is serialised by
+ * Kysely's advisory lock; Kysely assumes one connection per SQLite file, so there we hold an exclusive
+ * lock on a companion file for the duration.
+ */
+export async function migrateToLatest(store: Store): Promise<MigrationReport> {
+  if (store.dialect !== 'sqlite') return runMigrations(store);
+  // better-sqlite3 waits for the file lock synchronously, so callers in this process queue here first.
+  const previous = sqliteMigrationsInProcess.get(store.location) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(() => migrateSqlite(store));
+  sqliteMigrationsInProcess.set(store.location, current);
+  return current;
+}
+
+const sqliteMigrationsInProcess = new Map<string, Promise<MigrationReport>>();
+
+async function migrateSqlite(store: Store): Promise<MigrationReport> {
+  const lock = new SqliteDatabase(`${store.location}.migrate-lock`);
+  try {
+    lock.pragma('busy_timeout = 60000');
+    lock.exec('BEGIN EXCLUSIVE');
+    return await runMigrations(store);
+  } finally {
+    if (lock.inTransaction) lock.exec('ROLLBACK');
+    lock.close();
+  }
+}
+
+async function runMigrations(store: Store): Promise<MigrationReport> {
+  const migrator = new Migrator({ db: store.db, provider: new BundledMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -11,7 +11,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const store = openStore(loadConfig());
       try {
-        const { applied } = await migrateToLatest(store.db);
+        const { applied } = await migrateToLatest(store);
         if (options.json) process.stdout.write(`${JSON.stringify({ applied, database: store.dialect })}\n`);
         else
           process.stderr.write(

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/domain/errors.js';
+import { normalizeDate } from '../../src/domain/normalize/date.js';
+import { normalizeEmail } from '../../src/domain/normalize/email.js';
+import { normalizeGender } from '../../src/domain/normalize/gender.js';
+import { normalizePhone } from '../../src/domain/normalize/phone.js';
+import { normalizeText } from '../../src/domain/normalize/text.js';
+
+type Case = [input: string, expected: string | null];
+
+// null = rejected with a ValidationError naming the value.
+const PHONES_CN: Case[] = [
+  ['+86 138 0013 8000', '+8613800138000'],
+  ['013800138000', '+8613800138000'],
+  ['008613800138000', '+8613800138000'],
+  ['138-0013-8000', '+8613800138000'],
+  ['１３８００１３８０００', '+8613800138000'],
+  ['13800138000', '+8613800138000'],
+  [' 138 0013 8000 ', '+8613800138000'],
+  ['(+86) 13800138000', '+8613800138000'],
+  ['+86-138-0013-8000', '+8613800138000'],
+  ['86 13800138000', '+8613800138000'],
+  ['＋８６　１３８　００１３　８０００', '+8613800138000'],
+  ['+8613800138000 ext. 12', '+8613800138000'],
+  ['010-12345678', '+861012345678'],
+  ['(021) 6234 5678', '+862162345678'],
+  ['0755-12345678', '+8675512345678'],
+  ['+86 10 1234 5678', '+861012345678'],
+  ['918080808080', '+918080808080'],
+  ['+1 415 555 2671', '+14155552671'],
+  ['+44 20 7946 0958', '+442079460958'],
+  ['00852 5123 4567', '+85251234567'],
+  ['+852 5123 4567', '+85251234567'],
+  ['+886 912 345 678', '+886912345678'],
+  ['+81 90-1234-5678', '+819012345678'],
+  ['12345', null],
+  ['abc', null],
+  ['', null],
+  ['1380013800', null],
+  ['+86 138 0013 80000', null],
+  ['00000000000', null],
+  ['N/A', null],
+];
+
+describe('phone.normalize (default region CN)', () => {
+  it.each(PHONES_CN)('%j → %j', (input, expected) => {
+    if (expected === null) {
+      expect(() => normalizePhone(input, 'CN')).toThrow(ValidationError);
+    } else {
+      expect(normalizePhone(input, 'CN')).toBe(expected);
+    }
+  });
+
+  it('names the value and the region when it refuses', () => {
+    expect(() => normalizePhone('12345', 'CN', 'phone')).toThrow(/phone.*region CN.*"12345"/);
+  });
+
+  it('reads national numbers in another default region', () => {
+    expect(normalizePhone('(415) 555-2671', 'US')).toBe('+14155552671');
+    expect(normalizePhone('020 7946 0958', 'GB')).toBe('+442079460958');
+  });
+});
+
+const EMAILS: Case[] = [
+  [' Zhang.Wei@Example.COM ', 'zhang.wei@example.com'],
+  ['user+tag@gmail.com', 'user+tag@gmail.com'],
+  ['ＵＳＥＲ＠ＥＸＡＭＰＬＥ．ＣＯＭ', 'user@example.com'],
+  ['mailto:someone@example.org', 'someone@example.org'],
+  ["o'brien@example.ie", "o'brien@example.ie"],
+  ['first.last@sub.example.co.uk', 'first.last@sub.example.co.uk'],
+  ['12345@qq.com', '12345@qq.com'],
+  ['wang_li@163.com', 'wang_li@163.com'],
+  ['user@xn--fiqs8s.cn', 'user@xn--fiqs8s.cn'],
+  ['plainaddress', null],
+  ['@example.com', null],
+  ['user@', null],
+  ['user@example', null],
+  ['user@@example.com', null],
+  ['user name@example.com', null],
+  ['user@exa mple.com', null],
+  ['.user@example.com', null],
+  ['user.@example.com', null],
+  ['user..name@example.com', null],
+  ['user@-example.com', null],
+  ['', null],
+];
+
+describe('email.normalize', () => {
+  it.each(EMAILS)('%j → %j', (input, expected) => {
+    if (expected === null) expect(() => normalizeEmail(input)).toThrow(ValidationError);
+    else expect(normalizeEmail(input)).toBe(expected);
+  });
+
+  it('names the field and the value when it refuses', () => {
+    expect(() => normalizeEmail('nope', 'additional_emails[1]')).toThrow(
+      'additional_emails[1]: is not a valid email address (got "nope")',
+    );
+  });
+});
+
+describe('text.normalize', () => {
+  it.each([
+    ['  张   伟  ', '张 伟'],
+    ['ＡＢＣ１２３', 'ABC123'],
+    ['Acme\u3000Corp', 'Acme Corp'],
+    ['line\nbreak\ttab', 'line break tab'],
+    ['   ', null],
+    ['', null],
+  ] as Case[])('%j → %j', (input, expected) => {
+    expect(normalizeText(input)).toBe(expected);
+  });
+});
+
+describe('date.normalize', () => {
+  it.each([
+    ['1990-01-02', '1990-01-02'],
+    ['1990/1/2', '1990-01-02'],
+    ['1990.01.02', '1990-01-02'],
+    ['1990年1月2日', '1990-01-02'],
+    ['19900102', '1990-01-02'],
+    ['2000-02-29', '2000-02-29'],
+    ['1990-01-02T10:00:00Z', '1990-01-02'],
+    ['１９９０－０１－０２', '1990-01-02'],
+    ['1990-02-30', null],
+    ['1900-02-29', null],
+    ['02/01/1990', null],
+    ['yesterday', null],
+  ] as Case[])('%j → %j', (input, expected) => {
+    if (expected === null) expect(() => normalizeDate(input, 'birthday')).toThrow(ValidationError);
+    else expect(normalizeDate(input, 'birthday')).toBe(expected);
+  });
+});
+
+describe('gender.normalize', () => {
+  it.each([
+    ['Male', 'male'],
+    ['男', 'male'],
+    ['F', 'female'],
+    ['女', 'female'],
+    ['other', 'other'],
+  ] as Case[])('%j → %j', (input, expected) => {
+    expect(normalizeGender(input)).toBe(expected);
+  });
+  it('refuses the unknown', () => {
+    expect(() => normalizeGender('robot')).toThrow(
+      'gender: must be one of male, female, other (got "robot")',
+    );
+  });
+});

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/actor.js';
+import { ConflictError } from '../../src/domain/errors.js';
+import { isUniqueViolation } from '../../src/store/database.js';
+import { runCli } from '../support/run-cli.js';
+import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+
+const actor: Actor = { userId: null, channel: 'api' };
+
+describe(`contacts on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  beforeAll(async () => {
+    kith = await createTestKith();
+    await kith.identityTypes.create({ key: 'wechat_openid' }, actor);
+    await kith.attributes.create({ key: 'tier', type: 'list', options: ['Gold', 'Silver'] }, actor);
+  });
+  afterAll(async () => kith.destroy());
+
+  it('stores and reloads the whole wire shape', async () => {
+    const created = await kith.contacts.create(
+      {
+        first_name: '伟',
+        last_name: '张',
+        email: 'Wei@Example.com',
+        additional_emails: ['wei2@example.com'],
+        phone: '13800138001',
+        additional_phones: ['+1 415 555 2672'],
+        birthday: '1990-05-06',
+        tags: ['VIP', '新客'],
+        external_id: 'CRM-100',
+        identities: { wechat_openid: 'o6_100' },
+        attributes: { tier: 'gold' },
+      },
+      actor,
+    );
+    expect(created.id).toMatch(/^ct_[0-9a-z]{26}$/);
+    expect(await kith.contacts.get(created.id)).toEqual(created);
+    expect(created).toMatchObject({
+      name: '张伟',
+      email: 'wei@example.com',
+      additional_emails: ['wei2@example.com'],
+      phone: '+8613800138001',
+      additional_phones: ['+14155552672'],
+      tags: ['VIP', '新客'],
+      identities: { external_id: 'CRM-100', wechat_openid: 'o6_100' },
+      attributes: { tier: 'Gold' },
+    });
+  });
+
+  it('refuses a value another live contact owns, naming it, and frees it on soft delete', async () => {
+    const first = await kith.contacts.create({ name: 'First', phone: '+86 139 0013 9000' }, actor);
+    const attempt = kith.contacts.create({ name: 'Second', phone: '139-0013-9000' }, actor);
+    await expect(attempt).rejects.toThrow(ConflictError);
+    await expect(attempt).rejects.toMatchObject({
+      existingId: first.id,
+      field: 'phone',
+      value: '+8613900139000',
+    });
+    await kith.contacts.delete(first.id, actor);
+    const second = await kith.contacts.create({ name: 'Second', phone: '139-0013-9000' }, actor);
+    expect(second.phone).toBe('+8613900139000');
+  });
+
+  it('enforces uniqueness in the database itself, not only in code', async () => {
+    const owner = await kith.contacts.create({ email: 'owned@example.com', external_id: 'DB-1' }, actor);
+    const other = await kith.contacts.create({ name: 'Other' }, actor);
+    const db = kith.store.db;
+    const raw = [
+      db
+        .insertInto('contact_emails')
+        .values({
+          id: 'em_x1',
+          contact_id: other.id,
+          value: 'owned@example.com',
+          is_primary: 1,
+          position: 0,
+          deleted_at: null,
+        }),
+      db
+        .insertInto('contact_identities')
+        .values({ id: 'idn_x1', contact_id: other.id, type: 'external_id', value: 'DB-1', deleted_at: null }),
+    ];
+    for (const statement of raw) {
+      const error = await statement.execute().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isUniqueViolation(error)).toBe(true);
+    }
+    expect((await kith.contacts.get(owner.id)).email).toBe('owned@example.com');
+  });
+
+  it('lets exactly one of many concurrent writers take a phone: one process, many requests', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        kith.contacts.create(
+          { name: `Racer ${i}`, phone: '+86 137 0013 7000', email: `racer${i}@example.com` },
+          actor,
+        ),
+      ),
+    );
+    const winner = expectOneWinner(results);
+    expect((await kith.contacts.list({ q: '13700137000' })).data.map((c) => c.id)).toEqual([winner]);
+  });
+
+  it('lets exactly one of many concurrent writers take a phone: separate processes', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        runCli(
+          [
+            'contacts',
+            'add',
+            '--name',
+            `Proc ${i}`,
+            '--phone',
+            `135${i === 0 ? '-' : ''}0013 5000`,
+            '--json',
+          ],
+          kith.database.env,
+        ),
+      ),
+    );
+    const won = results.filter((r) => r.code === 0);
+    expect(won).toHaveLength(1);
+    const winner = JSON.parse(won[0]!.stdout).id as string;
+    for (const lost of results.filter((r) => r.code !== 0)) {
+      expect(lost.stderr).toContain(`phone "+8613500135000" already belongs to contact ${winner}`);
+    }
+  });
+
+  it('records field-level history and a timeline for every change', async () => {
+    const c = await kith.contacts.create({ name: 'Hist', email: 'hist@example.com' }, actor);
+    await kith.contacts.update(c.id, { name: 'Hist 2', tags: ['a'] }, { userId: null, channel: 'cli' });
+    await kith.contacts.update(c.id, { name: 'Hist 2' }, actor); // no change → no entry
+    const history = await kith.contacts.history(c.id);
+    expect(history.map((h) => h.action)).toEqual(['updated', 'created']);
+    expect(history[0]).toMatchObject({
+      channel: 'cli',
+      changes: [
+        { field: 'name', old: 'Hist', new: 'Hist 2' },
+        { field: 'tags', old: [], new: ['a'] },
+      ],
+    });
+    expect(history[1]?.changes).toContainEqual({ field: 'email', old: null, new: 'hist@example.com' });
+    const timeline = await kith.contacts.timeline(c.id);
+    expect(timeline.map((e) => e.type)).toEqual(['updated', 'created']);
+  });
+
+  it('lists with filters and cursor pagination', async () => {
+    const tagged: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await kith.contacts.create(
+        { name: `Paged ${i}`, tags: ['paged'], attributes: { tier: i % 2 ? 'Silver' : 'Gold' } },
+        actor,
+      );
+      tagged.push(c.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await kith.contacts.list({ tag: 'PAGED', limit: 2, cursor });
+      seen.push(...page.data.map((c) => c.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(tagged);
+    const silver = await kith.contacts.list({ tag: 'paged', attributes: { tier: 'silver' } });
+    expect(silver.data.map((c) => c.name)).toEqual(['Paged 1', 'Paged 3']);
+    expect((await kith.contacts.list({ q: 'paged 4' })).data.map((c) => c.id)).toEqual([tagged[4]]);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect((await kith.contacts.list({ updated_since: future })).data).toEqual([]);
+  });
+
+  it('upserts by identity, email and phone', async () => {
+    const a = await kith.contacts.upsert(
+      'wechat_openid',
+      { identities: { wechat_openid: 'o6_up' }, name: 'Up' },
+      actor,
+    );
+    expect(a.created).toBe(true);
+    const b = await kith.contacts.upsert(
+      'wechat_openid',
+      { identities: { wechat_openid: 'o6_up' }, company: 'Acme' },
+      actor,
+    );
+    expect(b).toMatchObject({ created: false, contact: { id: a.contact.id, name: 'Up', company: 'Acme' } });
+    const c = await kith.contacts.upsert('phone', { phone: '13600136000', name: 'P' }, actor);
+    const d = await kith.contacts.upsert('phone', { phone: '+86 136 0013 6000', city: '上海' }, actor);
+    expect(d).toMatchObject({ created: false, contact: { id: c.contact.id, city: '上海' } });
+  });
+
+  it('keeps groups and their members', async () => {
+    const group = await kith.groups.create({ name: 'Newsletter' }, actor);
+    const c = await kith.contacts.create({ name: 'Member' }, actor);
+    expect(await kith.groups.addMembers(group.id, [c.id, c.id], actor)).toEqual({
+      added: [c.id],
+      already_members: [],
+    });
+    expect(await kith.groups.addMembers(group.id, [c.id], actor)).toEqual({
+      added: [],
+      already_members: [c.id],
+    });
+    expect((await kith.contacts.list({ group: group.id })).data.map((x) => x.id)).toEqual([c.id]);
+    expect((await kith.groups.get(group.id)).member_count).toBe(1);
+    await kith.groups.removeMember(group.id, c.id, actor);
+    expect((await kith.contacts.list({ group: group.id })).data).toEqual([]);
+    await expect(kith.groups.create({ name: 'newsletter' }, actor)).rejects.toThrow(ConflictError);
+  });
+});
+
+function expectOneWinner(results: PromiseSettledResult<{ id: string }>[]): string {
+  const won = results.filter((r): r is PromiseFulfilledResult<{ id: string }> => r.status === 'fulfilled');
+  expect(won).toHaveLength(1);
+  const winner = won[0]!.value.id;
+  for (const r of results) {
+    if (r.status === 'fulfilled') continue;
+    expect(r.reason).toBeInstanceOf(ConflictError);
+    expect((r.reason as ConflictError).existingId).toBe(winner);
+  }
+  return winner;
+}

@@ -1,0 +1,69 @@
+/**
+ * A real store for each test file: a fresh SQLite file, or — when KITH_TEST_DATABASE_URL is set — a fresh
+ * PostgreSQL schema in that database. Nothing of our storage is mocked.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type KithConfig, loadConfig } from '../../src/config.js';
+import { type KithServices, openKith } from '../../src/services.js';
+
+export const TEST_DIALECT = process.env.KITH_TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+export interface TestDatabase {
+  /** Environment for a child process (CLI) pointing at this database. */
+  env: Record<string, string>;
+  config: KithConfig;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-test-'));
+  const baseUrl = process.env.KITH_TEST_DATABASE_URL;
+  if (!baseUrl) {
+    const env = { KITH_DATA_DIR: dataDir };
+    return {
+      env,
+      config: loadConfig(env),
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const env = { KITH_DATA_DIR: dataDir, DATABASE_URL: url.toString() };
+  return {
+    env,
+    config: loadConfig(env),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`drop schema ${schema} cascade`);
+      await client.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestKith extends KithServices {
+  database: TestDatabase;
+  /** Closes the services and drops the database. */
+  destroy(): Promise<void>;
+}
+
+export async function createTestKith(): Promise<TestKith> {
+  const database = await createTestDatabase();
+  const kith = await openKith(database.config);
+  return Object.assign(kith, {
+    database,
+    destroy: async () => {
+      await kith.close();
+      await database.drop();
+    },
+  });
+}
