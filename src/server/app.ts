@@ -43,7 +43,8 @@ export async function buildServer(
   app.setNotFoundHandler(notFoundHandler);
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  // preHandler: the sign-in limit is keyed by the e-mail in the body, parsed by then.
+  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
   registerAuthGuard(app, services);
 
   await app.register(fastifySwagger, {
@@ -65,11 +66,11 @@ export async function buildServer(
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
   app.addHook('onRoute', (route) => {
     // swagger-ui's own routes are documentation pages: public.
     if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: 'public' };
   });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),

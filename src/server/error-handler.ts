@@ -15,6 +15,13 @@ function valueAt(source: unknown, path: string): unknown {
   return current;
 }
 
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+};
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof KithError) {
     reply
@@ -42,7 +49,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return;
   }
   // Fastify's own 4xx (malformed JSON, body too large, unsupported media type, rate limit).
-  const code = error.code ? error.code.replace(/^FST_ERR_/, '').toLowerCase() : 'bad_request';
+  const code = FASTIFY_CODES[error.code] ?? (status === 429 ? 'rate_limited' : 'bad_request');
   reply.status(status).send({ error: { code, message: error.message } });
 }
 

@@ -35,7 +35,7 @@ export const ContactInputSchema = z
     identities: z.record(z.string(), z.string().nullable()).optional(),
     attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   })
-  .meta({ id: 'ContactInput' });
+  .describe('Contact fields to set; unknown or system fields are refused with a 400 naming them.');
 
 export const ContactSchema = z
   .object({

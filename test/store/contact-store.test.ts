@@ -66,16 +66,14 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
     const other = await kith.contacts.create({ name: 'Other' }, actor);
     const db = kith.store.db;
     const raw = [
-      db
-        .insertInto('contact_emails')
-        .values({
-          id: 'em_x1',
-          contact_id: other.id,
-          value: 'owned@example.com',
-          is_primary: 1,
-          position: 0,
-          deleted_at: null,
-        }),
+      db.insertInto('contact_emails').values({
+        id: 'em_x1',
+        contact_id: other.id,
+        value: 'owned@example.com',
+        is_primary: 1,
+        position: 0,
+        deleted_at: null,
+      }),
       db
         .insertInto('contact_identities')
         .values({ id: 'idn_x1', contact_id: other.id, type: 'external_id', value: 'DB-1', deleted_at: null }),
