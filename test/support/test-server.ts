@@ -25,7 +25,6 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are read loosely.
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -33,7 +32,6 @@ export interface ApiResponse<T = any> {
 }
 
 /** JSON request helper: `auth` is a bearer token or a cookie header value. */
-// biome-ignore lint/suspicious/noExplicitAny: see ApiResponse.
 export async function api<T = any>(
   baseUrl: string,
   method: string,
