@@ -5,7 +5,7 @@ import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
-import { nowIso } from '../store/transaction.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
 
 export interface ContactGroup {
   id: string;
@@ -184,21 +184,7 @@ export class GroupService {
           .insertInto('contact_group_members')
           .values({ group_id: groupId, contact_id: contactId, added_at: at })
           .execute();
-        await appendContactEvent(trx, {
-          contactId,
-          type: 'group_added',
-          actor,
-          at,
-          data: { group_id: groupId, group_name: group.name },
-        });
-        await appendAuditEntry(trx, {
-          entityType: 'contact',
-          entityId: contactId,
-          action: 'group_added',
-          changes: [{ field: 'groups', old: null, new: groupId }],
-          actor,
-          at,
-        });
+        await recordMembershipChange(trx, 'group_added', contactId, group, actor, at);
         result.added.push(contactId);
       }
     });
@@ -216,21 +202,34 @@ export class GroupService {
       if (Number(removed.numDeletedRows) === 0)
         throw new ValidationError('contact_id', contactId, `is not a member of group ${groupId}`);
       const at = nowIso();
-      await appendContactEvent(trx, {
-        contactId,
-        type: 'group_removed',
-        actor,
-        at,
-        data: { group_id: groupId, group_name: group.name },
-      });
-      await appendAuditEntry(trx, {
-        entityType: 'contact',
-        entityId: contactId,
-        action: 'group_removed',
-        changes: [{ field: 'groups', old: groupId, new: null }],
-        actor,
-        at,
-      });
+      await recordMembershipChange(trx, 'group_removed', contactId, group, actor, at);
     });
   }
+}
+
+/** Membership changes are contact changes: they go on the contact's timeline and into its history. */
+async function recordMembershipChange(
+  db: Queryable,
+  type: 'group_added' | 'group_removed',
+  contactId: string,
+  group: ContactGroup,
+  actor: Actor,
+  at: string,
+): Promise<void> {
+  await appendContactEvent(db, {
+    contactId,
+    type,
+    actor,
+    at,
+    data: { group_id: group.id, group_name: group.name },
+  });
+  const [old, next] = type === 'group_added' ? [null, group.id] : [group.id, null];
+  await appendAuditEntry(db, {
+    entityType: 'contact',
+    entityId: contactId,
+    action: type,
+    changes: [{ field: 'groups', old, new: next }],
+    actor,
+    at,
+  });
 }
