@@ -10,6 +10,11 @@ import type { KithConfig } from './config.js';
 import { ContactService } from './contacts/contact-service.js';
 import { AttributeDefinitionService } from './customization/attribute-definition-service.js';
 import { IdentityTypeService } from './customization/identity-type-service.js';
+import { ContactImportPipeline } from './imports/contact-import-pipeline.js';
+import { ImportEndedNotifier } from './imports/import-ended-notifier.js';
+import { IMPORT_JOB_KIND, ImportService } from './imports/import-service.js';
+import type { JobHandler } from './jobs/job-runner.js';
+import { createMailer } from './notifications/mailer.js';
 import { GroupService } from './segments/group-service.js';
 import { TagService } from './segments/tag-service.js';
 import { openStore, type Store } from './store/database.js';
@@ -27,12 +32,21 @@ export interface KithServices {
   sessions: SessionService;
   tokens: ApiTokenService;
   setup: SetupService;
+  imports: ImportService;
+  importPipeline: ContactImportPipeline;
+  /** Handlers for every job kind, for `kith serve`, `kith worker` and foreground runs. */
+  jobHandlers: Record<string, JobHandler>;
   close(): Promise<void>;
 }
 
 export function createServices(config: KithConfig, store: Store): KithServices {
   const db = store.db;
   const contacts = new ContactService(store, config.defaultRegion);
+  const importPipeline = new ContactImportPipeline(
+    store,
+    config,
+    new ImportEndedNotifier(store, config, createMailer(config.smtpUrl)),
+  );
   return {
     config,
     store,
@@ -45,6 +59,11 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     sessions: new SessionService(db),
     tokens: new ApiTokenService(db),
     setup: new SetupService(db),
+    imports: new ImportService(store, config),
+    importPipeline,
+    jobHandlers: {
+      [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
+    },
     close: () => store.close(),
   };
 }

@@ -2,12 +2,19 @@
  * SQL for contacts: loading the wire shape in batches (no N+1), persisting a state change row by row,
  * and finding which live contact owns an email, phone or identity.
  */
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { AttributeValue, Contact, ContactState } from '../domain/contact/contact-fields.js';
 import { emptyContactState, SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
 import { newId } from '../domain/ids.js';
 import type { Gender } from '../domain/normalize/gender.js';
-import type { ContactsTable } from '../store/schema.js';
+import type {
+  ContactAttributesTable,
+  ContactChannelTable,
+  ContactIdentitiesTable,
+  ContactsTable,
+  ContactTagsTable,
+  KithDatabase,
+} from '../store/schema.js';
 import type { Queryable } from '../store/transaction.js';
 
 /** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */
@@ -413,3 +420,92 @@ export async function findContactIdByKey(
     .executeTakeFirst();
   return row?.contact_id ?? null;
 }
+
+export interface NewContact {
+  id: string;
+  state: ContactState;
+}
+
+const INSERT_CHUNK = 400;
+
+async function insertChunked<T extends keyof KithDatabase>(
+  db: Queryable,
+  table: T,
+  rows: Insertable<KithDatabase[T]>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    // The generic insert needs the table's own row type, which Kysely cannot narrow from a type parameter.
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + INSERT_CHUNK) as never)
+      .execute();
+  }
+}
+
+/** Creates many contacts with a handful of multi-row statements: the bulk path imports take. */
+export async function insertContactsBulk(
+  db: Queryable,
+  contacts: NewContact[],
+  meta: { at: string; by: string | null },
+): Promise<void> {
+  if (contacts.length === 0) return;
+  const tagNames = new Map<string, string>();
+  for (const c of contacts)
+    for (const t of c.state.tags) if (!tagNames.has(t.toLowerCase())) tagNames.set(t.toLowerCase(), t);
+  const tagIds = new Map<string, string>();
+  if (tagNames.size > 0) {
+    const names = [...tagNames.values()];
+    const ids = await ensureTags(db, names, meta.at);
+    names.forEach((n, i) => tagIds.set(n.toLowerCase(), ids[i]!));
+  }
+  const contactRows: Insertable<ContactsTable>[] = [];
+  const emails: Insertable<ContactChannelTable>[] = [];
+  const phones: Insertable<ContactChannelTable>[] = [];
+  const identities: Insertable<ContactIdentitiesTable>[] = [];
+  const attributes: Insertable<ContactAttributesTable>[] = [];
+  const tags: Insertable<ContactTagsTable>[] = [];
+  for (const { id, state } of contacts) {
+    const row: Insertable<ContactsTable> = {
+      id,
+      created_at: meta.at,
+      updated_at: meta.at,
+      deleted_at: null,
+      created_by: meta.by,
+      updated_by: meta.by,
+    };
+    for (const field of SCALAR_FIELDS) (row as Record<string, unknown>)[field] = state[field];
+    contactRows.push(row);
+    for (const [target, primary, additional, kind] of [
+      [emails, state.email, state.additional_emails, 'email'],
+      [phones, state.phone, state.additional_phones, 'phone'],
+    ] as const) {
+      [primary, ...additional].forEach((value, position) => {
+        if (value !== null) {
+          target.push({
+            id: newId(kind),
+            contact_id: id,
+            value,
+            is_primary: value === primary ? 1 : 0,
+            position,
+            deleted_at: null,
+          });
+        }
+      });
+    }
+    for (const [type, value] of Object.entries(state.identities)) {
+      identities.push({ id: newId('identity'), contact_id: id, type, value, deleted_at: null });
+    }
+    for (const [key, value] of Object.entries(state.attributes))
+      attributes.push({ contact_id: id, key, value: JSON.stringify(value) });
+    for (const tag of state.tags)
+      tags.push({ contact_id: id, tag_id: tagIds.get(tag.toLowerCase())!, created_at: meta.at });
+  }
+  await insertChunked(db, 'contacts', contactRows);
+  await insertChunked(db, 'contact_emails', emails);
+  await insertChunked(db, 'contact_phones', phones);
+  await insertChunked(db, 'contact_identities', identities);
+  await insertChunked(db, 'contact_attributes', attributes);
+  await insertChunked(db, 'contact_tags', tags);
+}
+
+export { insertChunked };

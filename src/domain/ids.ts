@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   email: 'em',
   phone: 'ph',
   identity: 'idn',
+  import: 'imp',
+  job: 'job',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,10 +2,12 @@ import SqliteDatabase from 'better-sqlite3';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Store } from './database.js';
 import * as m0001 from './migrations/0001-contacts-and-users.js';
+import * as m0002 from './migrations/0002-imports-and-jobs.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-contacts-and-users': m0001,
+  '0002-imports-and-jobs': m0002,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -156,7 +156,64 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface JobsTable {
+  id: string;
+  kind: string;
+  subject_id: string;
+  /** queued → running → done; a running job whose lease ran out is taken over (crash resume). */
+  state: string;
+  attempts: number;
+  locked_by: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ImportsTable {
+  id: string;
+  status: string;
+  dry_run: number;
+  file_name: string;
+  file_size: number;
+  /** JSON SourceInfo plus the stored file's path. */
+  source: string;
+  mapping: string;
+  settings: string;
+  warnings: string;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  checkpoint_row: number;
+  cancel_requested: number;
+  error: string | null;
+  undone_at: string | null;
+  undo_report: string | null;
+}
+
+export interface ImportRowsTable {
+  import_id: string;
+  row_number: number;
+  action: string;
+  contact_id: string | null;
+  /** JSON FieldChange[] of an update, for undo. */
+  changes: string | null;
+  error: string | null;
+  warning: string | null;
+  /** JSON cells of a failed row, for the failure file. */
+  cells: string | null;
+}
+
 export interface KithDatabase {
+  jobs: JobsTable;
+  imports: ImportsTable;
+  import_rows: ImportRowsTable;
   contacts: ContactsTable;
   contact_emails: ContactChannelTable;
   contact_phones: ContactChannelTable;

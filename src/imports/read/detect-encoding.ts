@@ -6,7 +6,13 @@
 import iconv from 'iconv-lite';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252';
-export const TEXT_ENCODINGS: readonly TextEncoding[] = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'windows-1252'];
+export const TEXT_ENCODINGS: readonly TextEncoding[] = [
+  'utf-8',
+  'utf-16le',
+  'utf-16be',
+  'gb18030',
+  'windows-1252',
+];
 
 export interface EncodingGuess {
   encoding: TextEncoding;
@@ -81,8 +87,11 @@ function latinPlausibility(sample: Buffer): number {
     high++;
     const prev = i > 0 ? sample[i - 1]! : 0x20;
     const next = i + 1 < sample.length ? sample[i + 1]! : 0x20;
-    const isLetter = (b >= 0xc0 && b <= 0xff && b !== 0xd7 && b !== 0xf7) || b === 0x8a || b === 0x9a || b === 0x8e;
-    const isPunct = [0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0xa0, 0xa3, 0xa9, 0xae, 0xb0, 0xb7].includes(b);
+    const isLetter =
+      (b >= 0xc0 && b <= 0xff && b !== 0xd7 && b !== 0xf7) || b === 0x8a || b === 0x9a || b === 0x8e;
+    const isPunct = [
+      0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0xa0, 0xa3, 0xa9, 0xae, 0xb0, 0xb7,
+    ].includes(b);
     // In Latin text an accented letter stands next to ASCII letters; in GBK two high bytes pair up.
     const asciiNeighbour = prev < 0x80 || next < 0x80;
     if ((isLetter && asciiNeighbour) || isPunct) plausible++;
@@ -108,10 +117,20 @@ export function detectEncoding(sample: Buffer, complete = false): EncodingGuess 
     if (sample[2 * i + 1] === 0) zeroOdd++;
   }
   if (pairs > 0 && zeroOdd / pairs > 0.3 && zeroEven / pairs < 0.05) {
-    return { encoding: 'utf-16le', confidence: 'likely', bomLength: 0, reason: 'UTF-16 LE without byte-order mark' };
+    return {
+      encoding: 'utf-16le',
+      confidence: 'likely',
+      bomLength: 0,
+      reason: 'UTF-16 LE without byte-order mark',
+    };
   }
   if (pairs > 0 && zeroEven / pairs > 0.3 && zeroOdd / pairs < 0.05) {
-    return { encoding: 'utf-16be', confidence: 'likely', bomLength: 0, reason: 'UTF-16 BE without byte-order mark' };
+    return {
+      encoding: 'utf-16be',
+      confidence: 'likely',
+      bomLength: 0,
+      reason: 'UTF-16 BE without byte-order mark',
+    };
   }
   const hasHighBytes = sample.some((b) => b >= 0x80);
   if (!hasHighBytes) {
@@ -123,10 +142,20 @@ export function detectEncoding(sample: Buffer, complete = false): EncodingGuess 
   const gb = gbPlausibility(sample);
   const latin = latinPlausibility(sample);
   if (gb >= 0.9 && gb > latin) {
-    return { encoding: 'gb18030', confidence: 'likely', bomLength: 0, reason: `GBK/GB18030 (${Math.round(gb * 100)}% common Chinese characters)` };
+    return {
+      encoding: 'gb18030',
+      confidence: 'likely',
+      bomLength: 0,
+      reason: `GBK/GB18030 (${Math.round(gb * 100)}% common Chinese characters)`,
+    };
   }
   if (latin >= 0.9 && latin > gb) {
-    return { encoding: 'windows-1252', confidence: 'likely', bomLength: 0, reason: `Windows-1252/Latin-1 (${Math.round(latin * 100)}% accented letters)` };
+    return {
+      encoding: 'windows-1252',
+      confidence: 'likely',
+      bomLength: 0,
+      reason: `Windows-1252/Latin-1 (${Math.round(latin * 100)}% accented letters)`,
+    };
   }
   const encoding: TextEncoding = gb >= latin ? 'gb18030' : 'windows-1252';
   return {
@@ -141,6 +170,7 @@ export function looksBinary(sample: Buffer, guess: EncodingGuess): boolean {
   if (guess.encoding === 'utf-16le' || guess.encoding === 'utf-16be') return false;
   const probe = sample.subarray(0, 8192);
   let control = 0;
-  for (const b of probe) if (b === 0 || (b < 0x09 && b !== 0x09) || (b > 0x0d && b < 0x20 && b !== 0x1b)) control++;
+  for (const b of probe)
+    if (b === 0 || (b < 0x09 && b !== 0x09) || (b > 0x0d && b < 0x20 && b !== 0x1b)) control++;
   return probe.length > 0 && control / probe.length > 0.01;
 }

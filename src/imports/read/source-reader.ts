@@ -63,7 +63,9 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
   const { sample, complete, size } = readSample(path);
   if (size === 0) throw new ImportFileError('the file is empty');
   if (isOle(sample)) {
-    throw new ImportFileError('this is an Excel 97-2003 (.xls) file; save it as .xlsx or CSV and import that');
+    throw new ImportFileError(
+      'this is an Excel 97-2003 (.xls) file; save it as .xlsx or CSV and import that',
+    );
   }
   if (isZip(sample)) return inspectXlsx(path, options);
   const guess: EncodingGuess = options.encoding
@@ -73,7 +75,8 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
     const detected = detectEncoding(sample, complete);
     if (detected.encoding === options.encoding) guess.bomLength = detected.bomLength;
   }
-  if (looksBinary(sample, guess)) throw new ImportFileError('the file is not a CSV or XLSX file (it holds binary data)');
+  if (looksBinary(sample, guess))
+    throw new ImportFileError('the file is not a CSV or XLSX file (it holds binary data)');
   const text = iconv.decode(sample.subarray(guess.bomLength), guess.encoding);
   const delimiter = options.delimiter ?? detectDelimiter(text);
   let header: string[] | null = null;
@@ -81,7 +84,8 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
     header = record.cells;
     break;
   }
-  if (!header || header.every((h) => h.trim() === '')) throw new ImportFileError('the file has no header row');
+  if (!header || header.every((h) => h.trim() === ''))
+    throw new ImportFileError('the file has no header row');
   return {
     format: 'csv',
     encoding: guess.encoding,
@@ -111,7 +115,12 @@ export async function* readSourceRecords(path: string, info: SourceInfo): AsyncG
   }
 }
 
-async function* readCsv(path: string, encoding: TextEncoding, delimiter: Delimiter, limit: number): AsyncGenerator<SourceRecord> {
+async function* readCsv(
+  path: string,
+  encoding: TextEncoding,
+  delimiter: Delimiter,
+  limit: number,
+): AsyncGenerator<SourceRecord> {
   const parser = parse({
     delimiter,
     bom: true,
@@ -126,13 +135,19 @@ async function* readCsv(path: string, encoding: TextEncoding, delimiter: Delimit
   file.pipe(decoder).pipe(parser);
   let rowNumber = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
       rowNumber++;
       if (record.length > MAX_COLUMNS) {
-        throw new ImportFileError(`row ${rowNumber} has ${record.length} columns; at most ${MAX_COLUMNS} are supported`, {
-          row: rowNumber,
-          line: info.lines,
-        });
+        throw new ImportFileError(
+          `row ${rowNumber} has ${record.length} columns; at most ${MAX_COLUMNS} are supported`,
+          {
+            row: rowNumber,
+            line: info.lines,
+          },
+        );
       }
       yield { rowNumber, cells: record };
       if (rowNumber >= limit) break;
@@ -142,16 +157,22 @@ async function* readCsv(path: string, encoding: TextEncoding, delimiter: Delimit
     const err = e as { code?: string; lines?: number; message: string };
     const where = err.lines ? `line ${err.lines}` : `after row ${rowNumber}`;
     if (err.code === 'CSV_MAX_RECORD_SIZE') {
-      throw new ImportFileError(`${where}: a row is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (a cell may be missing its closing quote)`, {
-        line: err.lines ?? null,
-      });
+      throw new ImportFileError(
+        `${where}: a row is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (a cell may be missing its closing quote)`,
+        {
+          line: err.lines ?? null,
+        },
+      );
     }
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
       throw new ImportFileError(`${where}: a quoted cell is never closed`, { line: err.lines ?? null });
     }
-    throw new ImportFileError(`${where}: the file cannot be read as CSV with delimiter ${describeDelimiter(delimiter)} (${err.message})`, {
-      line: err.lines ?? null,
-    });
+    throw new ImportFileError(
+      `${where}: the file cannot be read as CSV with delimiter ${describeDelimiter(delimiter)} (${err.message})`,
+      {
+        line: err.lines ?? null,
+      },
+    );
   } finally {
     parser.destroy();
     file.destroy();
@@ -190,10 +211,22 @@ async function inspectXlsx(path: string, options: SourceOptions): Promise<Source
     }
   }
   if (options.sheet !== undefined && sheet === null) {
-    throw new ImportFileError(`the workbook has no sheet ${JSON.stringify(options.sheet)}; it has ${sheets.map((s) => JSON.stringify(s)).join(', ')}`);
+    throw new ImportFileError(
+      `the workbook has no sheet ${JSON.stringify(options.sheet)}; it has ${sheets.map((s) => JSON.stringify(s)).join(', ')}`,
+    );
   }
-  if (!header || header.every((h) => h.trim() === '')) throw new ImportFileError(`sheet ${JSON.stringify(sheet)} has no header row`);
-  return { format: 'xlsx', encoding: null, encodingConfidence: null, encodingReason: null, delimiter: null, sheets, sheet, header: header.map((h) => h.trim()) };
+  if (!header || header.every((h) => h.trim() === ''))
+    throw new ImportFileError(`sheet ${JSON.stringify(sheet)} has no header row`);
+  return {
+    format: 'xlsx',
+    encoding: null,
+    encodingConfidence: null,
+    encodingReason: null,
+    delimiter: null,
+    sheets,
+    sheet,
+    header: header.map((h) => h.trim()),
+  };
 }
 
 function openWorkbook(path: string): AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader> {
@@ -231,7 +264,9 @@ async function* readXlsx(path: string, sheetName: string): AsyncGenerator<Source
       for await (const row of worksheet) {
         const cells = rowCells(row);
         if (cells.length > MAX_COLUMNS) {
-          throw new ImportFileError(`row ${row.number} has ${cells.length} columns; at most ${MAX_COLUMNS} are supported`);
+          throw new ImportFileError(
+            `row ${row.number} has ${cells.length} columns; at most ${MAX_COLUMNS} are supported`,
+          );
         }
         yield { rowNumber: row.number, cells };
       }

@@ -1,0 +1,440 @@
+/**
+ * Runs one contact import job: read → map → validate → match → apply → report, over batches of rows.
+ * Each batch is one transaction that also records its rows' outcomes, the import's counts and its
+ * checkpoint, so a job taken over after a crash resumes after the last committed batch: no contact is
+ * created twice and no row is lost, and `rows = created + updated + unchanged + failed` always holds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Insertable } from 'kysely';
+import { type KithConfig } from '../config.js';
+import {
+  insertChunked,
+  insertContactsBulk,
+  loadContacts,
+  type NewContact,
+  writeContactState,
+} from '../contacts/contact-repository.js';
+import type { AttributeDefinition } from '../domain/contact/attribute-value.js';
+import { type ContactState, emptyContactState } from '../domain/contact/contact-fields.js';
+import {
+  applyContactPatch,
+  diffContactStates,
+  type FieldChange,
+  type NormalizeContext,
+} from '../domain/contact/contact-patch.js';
+import type { Actor } from '../domain/actor.js';
+import { newId } from '../domain/ids.js';
+import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
+import { IdentityTypeService } from '../customization/identity-type-service.js';
+import { LeaseLostError, type JobContext } from '../jobs/job-runner.js';
+import { isUniqueViolation, type Store } from '../store/database.js';
+import type { AuditLogTable, ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+import type { ImportSettings } from './import-settings.js';
+import { mapRecord, type MappingContext, type ResolvedMapping } from './map/column-mapping.js';
+import { matchRowToContact } from './match/match-row-to-contact.js';
+import { lookupOwners } from './match/owner-lookup.js';
+import { mergeImportPatch, patchForNewContact } from './apply/merge-import-patch.js';
+import { readSourceRecords, type SourceInfo, type SourceRecord } from './read/source-reader.js';
+import { writeFailureFile } from './report/failure-file.js';
+import { InFileDuplicateIndex } from './validate/in-file-duplicates.js';
+import { duplicateKeys, validateRow } from './validate/row-validation.js';
+
+export const BATCH_ROWS = 1000;
+
+export interface StoredSource extends SourceInfo {
+  /** Path of the stored copy of the uploaded file. */
+  path: string;
+}
+
+export interface ImportNotifier {
+  importEnded(importId: string): Promise<void>;
+}
+
+type Outcome = Insertable<ImportRowsTable>;
+
+interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+export function importDir(config: KithConfig, importId: string): string {
+  return path.join(config.dataDir, 'imports', importId);
+}
+
+export function failureFilePath(config: KithConfig, importId: string): string {
+  return path.join(importDir(config, importId), 'failures.csv');
+}
+
+export class ContactImportPipeline {
+  constructor(
+    private readonly store: Store,
+    private readonly config: KithConfig,
+    private readonly notifier: ImportNotifier | null = null,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async run(
+    importId: string,
+    job: Pick<JobContext, 'renewLease'> | null,
+    onProgress?: (row: ImportsTable) => void,
+  ): Promise<void> {
+    const record = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('id', '=', importId)
+      .executeTakeFirst();
+    if (!record || ['completed', 'failed', 'cancelled'].includes(record.status)) return;
+    const source = JSON.parse(record.source) as StoredSource;
+    const settings = JSON.parse(record.settings) as ImportSettings;
+    const mapping: ResolvedMapping = new Map(JSON.parse(record.mapping) as [number, string][]);
+    const actor: Actor = { userId: record.created_by, channel: 'import', channelRef: importId };
+    try {
+      if (record.cancel_requested) return await this.finish(importId, 'cancelled');
+      await this.db
+        .updateTable('imports')
+        .set({ status: 'running', started_at: record.started_at ?? nowIso() })
+        .where('id', '=', importId)
+        .execute();
+      const { normalize, mappingCtx } = await this.prepareContext(mapping, settings, actor);
+      const groupId = settings.group && !settings.dryRun ? await this.ensureGroup(settings.group) : null;
+
+      // Pass 1: which rows share a customer's key with another row of the file.
+      const duplicates = new InFileDuplicateIndex();
+      for await (const rec of readSourceRecords(source.path, source)) {
+        const v = validateRow(mapRecord(rec.cells, mapping, mappingCtx), normalize);
+        if (v.ok) duplicates.add(rec.rowNumber, duplicateKeys(v.keys));
+      }
+      const duplicateFailures = duplicates.failures(settings.onFileDuplicate);
+
+      // Pass 2: the rows after the checkpoint, batch by batch.
+      let batch: SourceRecord[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return true;
+        const status = await this.db
+          .selectFrom('imports')
+          .select(['cancel_requested'])
+          .where('id', '=', importId)
+          .executeTakeFirstOrThrow();
+        if (status.cancel_requested) return false;
+        await this.applyBatchWithRetry(importId, batch, {
+          mapping,
+          mappingCtx,
+          normalize,
+          settings,
+          actor,
+          groupId,
+          duplicateFailures,
+        });
+        await job?.renewLease();
+        batch = [];
+        if (onProgress)
+          onProgress(
+            await this.db
+              .selectFrom('imports')
+              .selectAll()
+              .where('id', '=', importId)
+              .executeTakeFirstOrThrow(),
+          );
+        return true;
+      };
+      const checkpoint = record.checkpoint_row;
+      for await (const rec of readSourceRecords(source.path, source)) {
+        if (rec.rowNumber <= checkpoint) continue;
+        batch.push(rec);
+        if (batch.length >= BATCH_ROWS && !(await flush())) return await this.finish(importId, 'cancelled');
+      }
+      if (!(await flush())) return await this.finish(importId, 'cancelled');
+      await this.finish(importId, 'completed');
+    } catch (e) {
+      if (e instanceof LeaseLostError) throw e;
+      await this.finish(importId, 'failed', (e as Error).message ?? String(e));
+      throw e;
+    }
+  }
+
+  private async finish(
+    importId: string,
+    status: 'completed' | 'failed' | 'cancelled',
+    error?: string,
+  ): Promise<void> {
+    const record = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    const header = (JSON.parse(record.source) as StoredSource).header;
+    fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+    await writeFailureFile(this.db, importId, header, failureFilePath(this.config, importId));
+    await this.db
+      .updateTable('imports')
+      .set({ status, finished_at: nowIso(), error: error ?? null })
+      .where('id', '=', importId)
+      .execute();
+    if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
+  }
+
+  private async prepareContext(mapping: ResolvedMapping, settings: ImportSettings, actor: Actor) {
+    const attributes = new AttributeDefinitionService(this.db);
+    const definitions = new Map<string, AttributeDefinition>(
+      (await attributes.list()).map((d) => [d.key, d]),
+    );
+    for (const target of mapping.values()) {
+      if (!target.startsWith('attr.')) continue;
+      const key = target.slice(5);
+      if (definitions.has(key) || !settings.createAttributes) continue;
+      // A dry run writes nothing: the attribute it would create is only assumed.
+      const definition: AttributeDefinition = settings.dryRun
+        ? { key, label: key, type: 'text', options: null, description: null }
+        : await attributes.create({ key, type: 'text' }, actor).catch(async () => attributes.get(key));
+      definitions.set(key, definition);
+    }
+    const identityTypes = await new IdentityTypeService(this.db).keys();
+    const normalize: NormalizeContext = {
+      region: settings.region,
+      identityTypes,
+      attributeDefinitions: definitions,
+    };
+    const mappingCtx: MappingContext = {
+      identityTypes,
+      attributeTypes: new Map([...definitions].map(([k, d]) => [k, d.type])),
+      createAttributes: settings.createAttributes,
+    };
+    return { normalize, mappingCtx };
+  }
+
+  private async ensureGroup(name: string): Promise<string> {
+    const key = name.toLowerCase();
+    const existing = await this.db
+      .selectFrom('contact_groups')
+      .select('id')
+      .where('name_key', '=', key)
+      .executeTakeFirst();
+    if (existing) return existing.id;
+    const at = nowIso();
+    await this.db
+      .insertInto('contact_groups')
+      .values({ id: newId('group'), name, name_key: key, description: null, created_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('name_key').doNothing())
+      .execute();
+    return (
+      await this.db
+        .selectFrom('contact_groups')
+        .select('id')
+        .where('name_key', '=', key)
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+
+  /** A concurrent writer can take a value between lookup and insert; the batch is then matched again. */
+  private async applyBatchWithRetry(
+    importId: string,
+    records: SourceRecord[],
+    ctx: BatchContext,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction().execute((trx) => this.applyBatch(trx, importId, records, ctx));
+        return;
+      } catch (e) {
+        if (!isUniqueViolation(e) || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private async applyBatch(
+    trx: Queryable,
+    importId: string,
+    records: SourceRecord[],
+    ctx: BatchContext,
+  ): Promise<void> {
+    const { settings, actor } = ctx;
+    const at = nowIso();
+    const outcomes: Outcome[] = [];
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+    const fail = (rec: SourceRecord, reason: string) => {
+      outcomes.push({
+        import_id: importId,
+        row_number: rec.rowNumber,
+        action: 'failed',
+        contact_id: null,
+        changes: null,
+        error: reason,
+        warning: null,
+        cells: JSON.stringify(rec.cells),
+      });
+      counts.failed++;
+    };
+
+    const valid: { rec: SourceRecord; v: Extract<ReturnType<typeof validateRow>, { ok: true }> }[] = [];
+    for (const rec of records) {
+      const v = validateRow(mapRecord(rec.cells, ctx.mapping, ctx.mappingCtx), ctx.normalize);
+      if (!v.ok) fail(rec, v.reason);
+      else if (ctx.duplicateFailures.has(rec.rowNumber)) fail(rec, ctx.duplicateFailures.get(rec.rowNumber)!);
+      else valid.push({ rec, v });
+    }
+    const owners = await lookupOwners(
+      trx,
+      valid.map((x) => x.v.keys),
+    );
+    const decisions = valid.map((x) => ({ ...x, decision: matchRowToContact(x.v.keys, owners) }));
+    const targets = [
+      ...new Set(decisions.flatMap((d) => (d.decision.kind === 'update' ? [d.decision.contactId] : []))),
+    ];
+    const states = new Map<string, ContactState>(await loadContacts(trx, targets));
+
+    const creates: NewContact[] = [];
+    const audit: Insertable<AuditLogTable>[] = [];
+    const events: Insertable<ContactEventsTable>[] = [];
+    const members = new Set<string>();
+    const trail = (
+      contactId: string,
+      rowNumber: number,
+      action: 'created' | 'updated',
+      changes: FieldChange[],
+    ) => {
+      audit.push({
+        id: newId('audit'),
+        entity_type: 'contact',
+        entity_id: contactId,
+        action,
+        changes: JSON.stringify(changes),
+        actor_id: actor.userId,
+        channel: 'import',
+        channel_ref: importId,
+        created_at: at,
+      });
+      events.push({
+        id: newId('event'),
+        contact_id: contactId,
+        type: 'imported',
+        occurred_at: at,
+        actor_id: actor.userId,
+        channel: 'import',
+        channel_ref: importId,
+        data: JSON.stringify({ import_id: importId, row: rowNumber, action }),
+      });
+    };
+
+    for (const { rec, v, decision } of decisions) {
+      if (decision.kind === 'fail') {
+        fail(rec, decision.reason);
+        continue;
+      }
+      if (decision.kind === 'create') {
+        const state = applyContactPatch(emptyContactState(), patchForNewContact(v.patch, settings));
+        const id = newId('contact');
+        creates.push({ id, state });
+        if (!settings.dryRun)
+          trail(id, rec.rowNumber, 'created', diffContactStates(emptyContactState(), state));
+        members.add(id);
+        outcomes.push({
+          import_id: importId,
+          row_number: rec.rowNumber,
+          action: 'created',
+          contact_id: settings.dryRun ? null : id,
+          changes: null,
+          error: null,
+          warning: null,
+          cells: null,
+        });
+        counts.created++;
+        continue;
+      }
+      const before = states.get(decision.contactId)!;
+      const merged = mergeImportPatch(before, v.patch, settings);
+      const after = applyContactPatch(before, merged.patch);
+      const changes = diffContactStates(before, after);
+      const warning = merged.warnings.length > 0 ? merged.warnings.join('; ') : null;
+      members.add(decision.contactId);
+      if (changes.length === 0) {
+        outcomes.push({
+          import_id: importId,
+          row_number: rec.rowNumber,
+          action: 'unchanged',
+          contact_id: decision.contactId,
+          changes: null,
+          error: null,
+          warning,
+          cells: null,
+        });
+        counts.unchanged++;
+        continue;
+      }
+      if (!settings.dryRun) {
+        await writeContactState(trx, decision.contactId, before, after, {
+          updatedAt: at,
+          updatedBy: actor.userId,
+        });
+        trail(decision.contactId, rec.rowNumber, 'updated', changes);
+      }
+      states.set(decision.contactId, after);
+      outcomes.push({
+        import_id: importId,
+        row_number: rec.rowNumber,
+        action: 'updated',
+        contact_id: decision.contactId,
+        changes: JSON.stringify(changes),
+        error: null,
+        warning,
+        cells: null,
+      });
+      counts.updated++;
+    }
+
+    if (!settings.dryRun) {
+      await insertContactsBulk(trx, creates, { at, by: actor.userId });
+      await insertChunked(trx, 'audit_log', audit);
+      await insertChunked(trx, 'contact_events', events);
+      if (ctx.groupId && members.size > 0) {
+        const rows = [...members].map((contactId) => ({
+          group_id: ctx.groupId!,
+          contact_id: contactId,
+          added_at: at,
+        }));
+        for (let i = 0; i < rows.length; i += 400) {
+          await trx
+            .insertInto('contact_group_members')
+            .values(rows.slice(i, i + 400))
+            .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
+            .execute();
+        }
+      }
+    }
+    outcomes.sort((a, b) => a.row_number - b.row_number);
+    await insertChunked(trx, 'import_rows', outcomes);
+    const current = await trx
+      .selectFrom('imports')
+      .select(['rows', 'created', 'updated', 'unchanged', 'failed'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('imports')
+      .set({
+        rows: current.rows + records.length,
+        created: current.created + counts.created,
+        updated: current.updated + counts.updated,
+        unchanged: current.unchanged + counts.unchanged,
+        failed: current.failed + counts.failed,
+        checkpoint_row: records[records.length - 1]!.rowNumber,
+      })
+      .where('id', '=', importId)
+      .execute();
+  }
+}
+
+interface BatchContext {
+  mapping: ResolvedMapping;
+  mappingCtx: MappingContext;
+  normalize: NormalizeContext;
+  settings: ImportSettings;
+  actor: Actor;
+  groupId: string | null;
+  duplicateFailures: Map<number, string>;
+}

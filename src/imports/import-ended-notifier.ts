@@ -1,0 +1,77 @@
+/** When an import ends, its starter gets an e-mail with the counts, the top failure reasons and a link. */
+import type { KithConfig } from '../config.js';
+import type { Mailer } from '../notifications/mailer.js';
+import type { Store } from '../store/database.js';
+import type { ImportNotifier } from './contact-import-pipeline.js';
+
+const TOP_REASONS = 5;
+
+/** "phone: is not a valid phone … (got "12345")" → "phone: is not a valid phone …": values differ, reasons repeat. */
+export function reasonKind(error: string): string {
+  return (
+    error
+      .replace(/\s*\(got .*?\)(?=;|$)/g, '')
+      .replace(/rows? [\d, ]+/g, 'other rows')
+      .split('; ')[0] ?? error
+  );
+}
+
+export class ImportEndedNotifier implements ImportNotifier {
+  constructor(
+    private readonly store: Store,
+    private readonly config: KithConfig,
+    private readonly mailer: Mailer | null,
+  ) {}
+
+  async importEnded(importId: string): Promise<void> {
+    if (!this.mailer) return;
+    const record = await this.store.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    if (!record.created_by) return;
+    const user = await this.store.db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', record.created_by)
+      .executeTakeFirst();
+    if (!user) return;
+    const failures = await this.store.db
+      .selectFrom('import_rows')
+      .select('error')
+      .where('import_id', '=', importId)
+      .where('action', '=', 'failed')
+      .limit(10_000)
+      .execute();
+    const byKind = new Map<string, number>();
+    for (const f of failures) {
+      const kind = reasonKind(f.error ?? '');
+      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    }
+    const top = [...byKind].sort((a, b) => b[1] - a[1]).slice(0, TOP_REASONS);
+    const base = this.config.publicUrl ?? `http://localhost:${this.config.port}`;
+    const lines = [
+      `Import of ${record.file_name} ${record.status}${record.dry_run ? ' (dry run: nothing was written)' : ''}.`,
+      '',
+      `Rows: ${record.rows}`,
+      `Created: ${record.created}`,
+      `Updated: ${record.updated}`,
+      `Unchanged: ${record.unchanged}`,
+      `Failed: ${record.failed}`,
+    ];
+    if (record.error) lines.push('', `The import stopped: ${record.error}`);
+    if (top.length > 0) {
+      lines.push('', 'Most common failure reasons:');
+      for (const [kind, n] of top) lines.push(`  ${n} × ${kind}`);
+    }
+    if (record.failed > 0)
+      lines.push('', `Failure file (one reason per row): ${base}/api/imports/${importId}/failures`);
+    lines.push('', `Details: ${base}/api/imports/${importId}`);
+    await this.mailer.send({
+      to: user.email,
+      subject: `Kith import ${record.status}: ${record.file_name} — ${record.created} created, ${record.updated} updated, ${record.failed} failed`,
+      text: lines.join('\n'),
+    });
+  }
+}

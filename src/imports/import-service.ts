@@ -1,0 +1,397 @@
+/**
+ * ImportService: what administrators do with imports — preview a file, start an import (a durable job),
+ * follow it, cancel it, read its history, download its files, undo it. The work itself is done by
+ * ContactImportPipeline inside a job.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { KithConfig } from '../config.js';
+import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
+import { IdentityTypeService } from '../customization/identity-type-service.js';
+import type { Actor } from '../domain/actor.js';
+import { KithError, NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { assertRegion } from '../domain/normalize/phone.js';
+import { normalizeText } from '../domain/normalize/text.js';
+import { enqueueJob } from '../jobs/job-queue.js';
+import type { Store } from '../store/database.js';
+import type { ImportsTable } from '../store/schema.js';
+import { nowIso } from '../store/transaction.js';
+import { failureFilePath, importDir, type StoredSource } from './contact-import-pipeline.js';
+import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
+import {
+  type ColumnSuggestion,
+  type MappingContext,
+  MappingError,
+  resolveMapping,
+  suggestMapping,
+  uniqueHeader,
+} from './map/column-mapping.js';
+import type { Delimiter } from './read/detect-delimiter.js';
+import { parseEncodingName, type TextEncoding } from './read/detect-encoding.js';
+import { ImportFileError } from './read/import-file-error.js';
+import { inspectSource, readSourceRecords, type SourceInfo } from './read/source-reader.js';
+import { undoImport, type UndoReport } from './undo-import.js';
+
+export const IMPORT_JOB_KIND = 'contact_import';
+const PREVIEW_ROWS = 10;
+
+export interface ImportRequest {
+  /** A file on local disk (an upload's temporary file or the CLI's argument); Kith keeps a copy. */
+  filePath: string;
+  fileName: string;
+  mapping?: Record<string, string>;
+  encoding?: string;
+  delimiter?: string;
+  sheet?: string;
+  tags?: string[];
+  group?: string | null;
+  sourcePolicy?: string;
+  region?: string;
+  createAttributes?: boolean;
+  onFileDuplicate?: string;
+  dryRun?: boolean;
+}
+
+export interface ImportPreview {
+  format: 'csv' | 'xlsx';
+  encoding: string | null;
+  encoding_confidence: string | null;
+  delimiter: string | null;
+  sheets: string[];
+  sheet: string | null;
+  header: string[];
+  rows: string[][];
+  suggested_mapping: ColumnSuggestion[];
+  unmapped_columns: string[];
+  warnings: string[];
+}
+
+export interface ImportRecord {
+  id: string;
+  status: string;
+  dry_run: boolean;
+  file_name: string;
+  file_size: number;
+  format: string;
+  encoding: string | null;
+  delimiter: string | null;
+  sheet: string | null;
+  mapping: Record<string, string>;
+  settings: ImportSettings;
+  warnings: string[];
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  error: string | null;
+  undone_at: string | null;
+  undo_report: UndoReport | null;
+}
+
+function toRecord(row: ImportsTable): ImportRecord {
+  const source = JSON.parse(row.source) as StoredSource;
+  const columns = uniqueHeader(source.header);
+  const mapping = Object.fromEntries(
+    (JSON.parse(row.mapping) as [number, string][]).map(([i, t]) => [columns[i] ?? `#${i}`, t]),
+  );
+  return {
+    id: row.id,
+    status: row.status,
+    dry_run: row.dry_run === 1,
+    file_name: row.file_name,
+    file_size: row.file_size,
+    format: source.format,
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    sheet: source.sheet,
+    mapping,
+    settings: JSON.parse(row.settings) as ImportSettings,
+    warnings: JSON.parse(row.warnings) as string[],
+    created_by: row.created_by,
+    created_at: row.created_at,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+    rows: row.rows,
+    created: row.created,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    failed: row.failed,
+    error: row.error,
+    undone_at: row.undone_at,
+    undo_report: row.undo_report ? (JSON.parse(row.undo_report) as UndoReport) : null,
+  };
+}
+
+function parseChoice<T extends string>(
+  field: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value))
+    throw new ValidationError(field, value, `must be one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+export class ImportService {
+  constructor(
+    private readonly store: Store,
+    private readonly config: KithConfig,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  private async mappingContext(createAttributes: boolean): Promise<MappingContext> {
+    const [identityTypes, definitions] = await Promise.all([
+      new IdentityTypeService(this.db).keys(),
+      new AttributeDefinitionService(this.db).list(),
+    ]);
+    return {
+      identityTypes,
+      attributeTypes: new Map(definitions.map((d) => [d.key, d.type])),
+      createAttributes,
+    };
+  }
+
+  private sourceOptions(request: Pick<ImportRequest, 'encoding' | 'delimiter' | 'sheet'>) {
+    let encoding: TextEncoding | undefined;
+    if (request.encoding !== undefined) {
+      encoding = parseEncodingName(request.encoding) ?? undefined;
+      if (!encoding)
+        throw new ValidationError(
+          'encoding',
+          request.encoding,
+          'must be utf-8, utf-16le, utf-16be, gbk/gb18030 or windows-1252/latin1',
+        );
+    }
+    let delimiter: Delimiter | undefined;
+    if (request.delimiter !== undefined) {
+      const d = request.delimiter === 'tab' || request.delimiter === '\\t' ? '\t' : request.delimiter;
+      if (![',', ';', '\t', '|'].includes(d))
+        throw new ValidationError('delimiter', request.delimiter, 'must be , ; tab or |');
+      delimiter = d as Delimiter;
+    }
+    return { encoding, delimiter, sheet: request.sheet };
+  }
+
+  private async sample(filePath: string, info: SourceInfo): Promise<string[][]> {
+    const rows: string[][] = [];
+    for await (const record of readSourceRecords(filePath, info)) {
+      rows.push(record.cells);
+      if (rows.length >= PREVIEW_ROWS) break;
+    }
+    return rows;
+  }
+
+  async preview(
+    request: Pick<ImportRequest, 'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'createAttributes'>,
+  ): Promise<ImportPreview> {
+    const info = await inspectSource(request.filePath, this.sourceOptions(request));
+    const rows = await this.sample(request.filePath, info);
+    const suggestions = suggestMapping(
+      info.header,
+      rows,
+      await this.mappingContext(request.createAttributes ?? false),
+    );
+    const warnings = suggestions.flatMap((s) => (s.warning ? [`${s.column}: ${s.warning}`] : []));
+    if (info.encodingConfidence === 'unsure') {
+      warnings.unshift(
+        `encoding detection is unsure (${info.encodingReason}); check the preview for garbled text and choose the encoding explicitly`,
+      );
+    }
+    return {
+      format: info.format,
+      encoding: info.encoding,
+      encoding_confidence: info.encodingConfidence,
+      delimiter: info.delimiter,
+      sheets: info.sheets,
+      sheet: info.sheet,
+      header: uniqueHeader(info.header),
+      rows,
+      suggested_mapping: suggestions,
+      unmapped_columns: suggestions.filter((s) => s.target === null).map((s) => s.column),
+      warnings,
+    };
+  }
+
+  /** Checks everything that can be checked up front, keeps a copy of the file and queues the job. */
+  async start(request: ImportRequest, actor: Actor): Promise<ImportRecord> {
+    const settings: ImportSettings = {
+      tags: (request.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => t !== null),
+      group: request.group ? normalizeText(request.group) : null,
+      sourcePolicy: parseChoice<SourcePolicy>(
+        'source_policy',
+        request.sourcePolicy,
+        ['new-only', 'all'],
+        'new-only',
+      ),
+      region: request.region ? assertRegion(request.region) : this.config.defaultRegion,
+      createAttributes: request.createAttributes ?? false,
+      onFileDuplicate: parseChoice<OnFileDuplicate>(
+        'on_file_duplicate',
+        request.onFileDuplicate,
+        ['reject', 'last'],
+        'reject',
+      ),
+      dryRun: request.dryRun ?? false,
+    };
+    const options = this.sourceOptions(request);
+    const info = await inspectSource(request.filePath, options);
+    if (info.encodingConfidence === 'unsure' && !options.encoding) {
+      throw new ImportFileError(
+        `the file's encoding could not be detected with confidence (${info.encodingReason}); preview it and pass the encoding (e.g. --encoding gbk or --encoding latin1)`,
+        { encoding_guess: info.encoding },
+      );
+    }
+    const rows = await this.sample(request.filePath, info);
+    const ctx = await this.mappingContext(settings.createAttributes);
+    const suggestions = suggestMapping(info.header, rows, ctx);
+    let mapping;
+    try {
+      mapping = resolveMapping(info.header, request.mapping ?? {}, suggestions, ctx);
+    } catch (e) {
+      if (e instanceof MappingError)
+        throw e.errors.length === 1 ? e.errors[0]! : new ValidationErrors(e.errors);
+      throw e;
+    }
+    const columns = uniqueHeader(info.header);
+    const warnings = suggestions.flatMap((s) =>
+      s.warning && !mapping.has(s.index) ? [`${s.column}: ${s.warning}`] : [],
+    );
+    const unmapped = columns.filter((_, i) => !mapping.has(i) && suggestions[i]?.target !== 'ignore');
+    if (unmapped.length > 0) warnings.push(`columns not imported: ${unmapped.join(', ')}`);
+
+    const id = newId('import');
+    const dir = importDir(this.config, id);
+    fs.mkdirSync(dir, { recursive: true });
+    const storedPath = path.join(dir, `source.${info.format}`);
+    fs.copyFileSync(request.filePath, storedPath);
+    const source: StoredSource = { ...info, path: storedPath };
+    const at = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('imports')
+        .values({
+          id,
+          status: 'queued',
+          dry_run: settings.dryRun ? 1 : 0,
+          file_name: path.basename(request.fileName),
+          file_size: fs.statSync(storedPath).size,
+          source: JSON.stringify(source),
+          mapping: JSON.stringify([...mapping]),
+          settings: JSON.stringify(settings),
+          warnings: JSON.stringify(warnings),
+          created_by: actor.userId,
+          created_at: at,
+          started_at: null,
+          finished_at: null,
+          rows: 0,
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          failed: 0,
+          checkpoint_row: 0,
+          cancel_requested: 0,
+          error: null,
+          undone_at: null,
+          undo_report: null,
+        })
+        .execute();
+      await enqueueJob(trx, IMPORT_JOB_KIND, id);
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<ImportRecord> {
+    const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('import', id);
+    return toRecord(row);
+  }
+
+  async list(page: { before?: string; limit?: number } = {}): Promise<ImportRecord[]> {
+    let query = this.db.selectFrom('imports').selectAll();
+    if (page.before) query = query.where('id', '<', page.before);
+    return (
+      await query
+        .orderBy('id', 'desc')
+        .limit(page.limit ?? 50)
+        .execute()
+    ).map(toRecord);
+  }
+
+  async cancel(id: string): Promise<ImportRecord> {
+    const record = await this.get(id);
+    if (!['queued', 'running'].includes(record.status)) {
+      throw new KithError(
+        'not_cancellable',
+        `import ${id} is ${record.status}; only a queued or running import can be cancelled`,
+        409,
+        { status: record.status },
+      );
+    }
+    await this.db.updateTable('imports').set({ cancel_requested: 1 }).where('id', '=', id).execute();
+    if (record.status === 'queued') {
+      // Nobody is running it: settle it now rather than when a worker claims it.
+      await this.db
+        .updateTable('imports')
+        .set({ status: 'cancelled', finished_at: nowIso() })
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .execute();
+    }
+    return this.get(id);
+  }
+
+  async undo(id: string, actor: Actor): Promise<ImportRecord> {
+    const record = await this.get(id);
+    if (record.dry_run)
+      throw new KithError('not_undoable', `import ${id} was a dry run and changed nothing`, 409);
+    if (record.undone_at)
+      throw new KithError('already_undone', `import ${id} was undone at ${record.undone_at}`, 409);
+    if (['queued', 'running'].includes(record.status)) {
+      throw new KithError('not_undoable', `import ${id} is still ${record.status}; cancel it first`, 409, {
+        status: record.status,
+      });
+    }
+    const report = await undoImport(this.store, id, actor);
+    await this.db
+      .updateTable('imports')
+      .set({ undone_at: nowIso(), undo_report: JSON.stringify(report) })
+      .where('id', '=', id)
+      .execute();
+    return this.get(id);
+  }
+
+  /** Path of the failure file (written when the import ended). */
+  async failureFile(id: string): Promise<string> {
+    const record = await this.get(id);
+    const file = failureFilePath(this.config, id);
+    if (!fs.existsSync(file)) {
+      throw new KithError(
+        'not_ready',
+        `import ${id} is ${record.status}; its failure file is written when it ends`,
+        409,
+      );
+    }
+    return file;
+  }
+
+  async sourceFile(id: string): Promise<{ path: string; fileName: string }> {
+    const row = await this.db
+      .selectFrom('imports')
+      .select(['source', 'file_name'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('import', id);
+    return { path: (JSON.parse(row.source) as StoredSource).path, fileName: row.file_name };
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * Stage 2 of the import pipeline: map. Suggests a target for each column, checks a mapping a user gave,
+ * and turns one record's cells into contact input. Pure: the identity types and attribute definitions
+ * it needs are passed in.
+ */
+import { SCALAR_FIELDS, SYSTEM_FIELDS } from '../../domain/contact/contact-fields.js';
+import { ValidationError } from '../../domain/errors.js';
+import { isIdOf } from '../../domain/ids.js';
+import { unprotectCell } from '../report/csv-cell-safety.js';
+import { headerKey, targetForHeader } from './header-synonyms.js';
+
+export const IGNORE = 'ignore';
+/** Targets that take several columns (their values are combined). */
+const MULTI_COLUMN_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones', IGNORE]);
+const LIST_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones']);
+const DATE_TARGETS = new Set(['birthday']);
+const STANDARD_TARGETS = new Set<string>(['id', ...SCALAR_FIELDS, 'email', 'phone', ...LIST_TARGETS]);
+const OWNER_FIELDS = new Set(['owner', 'owner_id', 'assignee', 'created_by', 'updated_by']);
+
+export interface MappingContext {
+  identityTypes: ReadonlySet<string>;
+  /** Attribute key → type. */
+  attributeTypes: ReadonlyMap<string, string>;
+  /** `--create-attributes`: unknown `attr.<key>` targets become new text attributes. */
+  createAttributes: boolean;
+}
+
+export interface ColumnSuggestion {
+  column: string;
+  index: number;
+  target: string | null;
+  confidence: 'exact' | 'synonym' | 'none';
+  warning?: string;
+}
+
+/** Column index → target, after validation. */
+export type ResolvedMapping = Map<number, string>;
+
+/** Header names made unique (`Phone`, `Phone (2)`) so a mapping can name each column. */
+export function uniqueHeader(header: string[]): string[] {
+  const seen = new Map<string, number>();
+  return header.map((h, i) => {
+    const name = h.trim() || `column ${i + 1}`;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} (${n})`;
+  });
+}
+
+export function suggestMapping(
+  header: string[],
+  sampleRows: string[][],
+  ctx: MappingContext,
+): ColumnSuggestion[] {
+  const columns = uniqueHeader(header);
+  const used = new Set<string>();
+  return columns.map((column, index) => {
+    const key = headerKey(column);
+    const suggestion = (
+      target: string | null,
+      confidence: ColumnSuggestion['confidence'],
+      warning?: string,
+    ): ColumnSuggestion => {
+      if (target && !MULTI_COLUMN_TARGETS.has(target)) {
+        if (used.has(target)) {
+          return {
+            column,
+            index,
+            target: null,
+            confidence: 'none',
+            warning: `${target} is already mapped from another column`,
+          };
+        }
+        used.add(target);
+      }
+      return warning ? { column, index, target, confidence, warning } : { column, index, target, confidence };
+    };
+    if (key === 'error' && index === header.length - 1) {
+      return suggestion(IGNORE, 'exact', 'the error column of a failure file is ignored');
+    }
+    if (key === 'id') {
+      const values = sampleRows.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');
+      if (values.length > 0 && values.every((v) => isIdOf('contact', v))) return suggestion('id', 'exact');
+      return suggestion(
+        null,
+        'none',
+        'values of "id" are not Kith ids (ct_…); map the column to identity.external_id if they are ids from another system',
+      );
+    }
+    if ((SYSTEM_FIELDS as readonly string[]).includes(key.replace(/ /g, '_'))) {
+      return suggestion(null, 'none', `${column} is written by Kith and is not imported`);
+    }
+    if (STANDARD_TARGETS.has(key.replace(/ /g, '_')) && key.replace(/ /g, '_') !== 'id') {
+      return suggestion(key.replace(/ /g, '_'), 'exact');
+    }
+    const prefixed = /^(identity|attr)\.(.+)$/.exec(column.trim());
+    if (prefixed) {
+      const problem = checkTarget(column.trim(), ctx);
+      return problem ? suggestion(null, 'none', problem) : suggestion(column.trim(), 'exact');
+    }
+    const asKey = key.replace(/[ -]/g, '_');
+    if (ctx.identityTypes.has(asKey)) return suggestion(`identity.${asKey}`, 'exact');
+    if (ctx.attributeTypes.has(asKey)) return suggestion(`attr.${asKey}`, 'exact');
+    const synonym = targetForHeader(column);
+    if (synonym) return suggestion(synonym, 'synonym');
+    return suggestion(null, 'none');
+  });
+}
+
+/** Why a target cannot be written, or null when it can. */
+export function checkTarget(target: string, ctx: MappingContext): string | null {
+  if (target === IGNORE || STANDARD_TARGETS.has(target)) return null;
+  if ((SYSTEM_FIELDS as readonly string[]).includes(target) || OWNER_FIELDS.has(target)) {
+    return `${target} is written by Kith and cannot be imported`;
+  }
+  if (target.startsWith('identity.')) {
+    const type = target.slice('identity.'.length);
+    return ctx.identityTypes.has(type)
+      ? null
+      : `identity type ${JSON.stringify(type)} is not defined; an admin defines it first`;
+  }
+  if (target.startsWith('attr.')) {
+    const key = target.slice('attr.'.length);
+    if (ctx.attributeTypes.has(key)) return null;
+    if (ctx.createAttributes)
+      return /^[a-z][a-z0-9_]{0,62}$/.test(key)
+        ? null
+        : `attribute key ${JSON.stringify(key)} must be lower-case letters, digits and _`;
+    return `attribute ${JSON.stringify(key)} is not defined; define it or pass --create-attributes`;
+  }
+  if (target === 'external_id') return null;
+  return `${target} is not a contact field (use a standard field, identity.<type>, attr.<key>, tags or ignore)`;
+}
+
+/**
+ * Checks a user's mapping (column name → target) against the header, falling back to suggestions for
+ * columns it does not name. Every problem is reported at once.
+ */
+export function resolveMapping(
+  header: string[],
+  explicit: Record<string, string>,
+  suggestions: ColumnSuggestion[],
+  ctx: MappingContext,
+): ResolvedMapping {
+  const columns = uniqueHeader(header);
+  const errors: ValidationError[] = [];
+  for (const column of Object.keys(explicit)) {
+    if (!columns.includes(column)) {
+      errors.push(
+        new ValidationError(
+          `mapping.${column}`,
+          explicit[column],
+          `the file has no column ${JSON.stringify(column)} (columns: ${columns.join(', ')})`,
+        ),
+      );
+    }
+  }
+  const resolved: ResolvedMapping = new Map();
+  const byTarget = new Map<string, string>();
+  columns.forEach((column, index) => {
+    let target = explicit[column] ?? suggestions[index]?.target ?? null;
+    if (target === null || target === IGNORE) return;
+    if (target === 'external_id') target = 'identity.external_id';
+    const problem = checkTarget(target, ctx);
+    if (problem) {
+      errors.push(new ValidationError(`mapping.${column}`, target, problem));
+      return;
+    }
+    const previous = byTarget.get(target);
+    if (previous !== undefined && !MULTI_COLUMN_TARGETS.has(target)) {
+      errors.push(
+        new ValidationError(
+          `mapping.${column}`,
+          target,
+          `is already the target of column ${JSON.stringify(previous)}`,
+        ),
+      );
+      return;
+    }
+    byTarget.set(target, column);
+    resolved.set(index, target);
+  });
+  if (errors.length > 0) throw new MappingError(errors);
+  const targets = new Set(resolved.values());
+  if (
+    !['id', 'email', 'phone'].some((t) => targets.has(t)) &&
+    ![...targets].some((t) => t.startsWith('identity.'))
+  ) {
+    throw new MappingError([
+      new ValidationError(
+        'mapping',
+        Object.fromEntries([...resolved].map(([i, t]) => [columns[i], t])),
+        'no column is mapped to id, an identity, phone or email, so no row could be matched or created',
+      ),
+    ]);
+  }
+  return resolved;
+}
+
+export class MappingError extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
+
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/** Excel stores dates as days since 1899-12-30; a bare serial in a date column becomes an ISO date. */
+export function excelSerialToIsoDate(value: string): string | null {
+  if (!/^\d{5}(\.\d+)?$/.test(value)) return null;
+  const serial = Number(value);
+  if (serial < 1 || serial > 2958465) return null;
+  return new Date(EXCEL_EPOCH_MS + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface MappedRow {
+  /** Kith id given in the row, if any. */
+  id: string | null;
+  /** Input in the API's shape for normalizeContactInput; empty cells are left out (they never clear). */
+  input: Record<string, unknown>;
+}
+
+export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: MappingContext): MappedRow {
+  const input: Record<string, unknown> = {};
+  let id: string | null = null;
+  for (const [index, target] of mapping) {
+    const value = unprotectCell((cells[index] ?? '').trim());
+    if (value === '') continue;
+    if (target === 'id') {
+      id = value;
+    } else if (LIST_TARGETS.has(target)) {
+      input[target] = [...((input[target] as string[] | undefined) ?? []), value];
+    } else if (target.startsWith('identity.')) {
+      const identities = (input.identities ??= {}) as Record<string, string>;
+      identities[target.slice('identity.'.length)] = value;
+    } else if (target.startsWith('attr.')) {
+      const key = target.slice('attr.'.length);
+      const attributes = (input.attributes ??= {}) as Record<string, string>;
+      attributes[key] =
+        ctx.attributeTypes.get(key) === 'date' ? (excelSerialToIsoDate(value) ?? value) : value;
+    } else {
+      input[target] = DATE_TARGETS.has(target) ? (excelSerialToIsoDate(value) ?? value) : value;
+    }
+  }
+  for (const list of LIST_TARGETS) {
+    // Several cells of one list target join with `;` so normalizeContactInput splits them like one cell.
+    if (Array.isArray(input[list])) input[list] = (input[list] as string[]).join(';');
+  }
+  return { id, input };
+}

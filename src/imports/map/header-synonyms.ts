@@ -1,0 +1,180 @@
+/**
+ * Header names that mean a wire-contract target, in English and Chinese, including the export headers of
+ * Chatwoot, Google Contacts, Outlook and HubSpot. Compared after `headerKey` folding.
+ */
+export const HEADER_SYNONYMS: Record<string, string[]> = {
+  name: [
+    'name',
+    'full name',
+    'fullname',
+    'contact name',
+    'display name',
+    'customer name',
+    '姓名',
+    '名字',
+    '客户姓名',
+    '客户名称',
+    '联系人',
+    '联系人姓名',
+    '称呼',
+  ],
+  first_name: ['first name', 'firstname', 'given name', 'forename', '名'],
+  last_name: ['last name', 'lastname', 'surname', 'family name', '姓'],
+  email: [
+    'email',
+    'e-mail',
+    'email address',
+    'e-mail address',
+    'mail',
+    'e-mail 1 - value',
+    'primary email',
+    '邮箱',
+    '电子邮件',
+    '电子邮箱',
+    '邮件',
+    '邮箱地址',
+    'email 地址',
+  ],
+  additional_emails: [
+    'additional emails',
+    'other emails',
+    'e-mail 2 - value',
+    'e-mail 2 address',
+    'e-mail 3 address',
+    'secondary email',
+    '其他邮箱',
+    '备用邮箱',
+  ],
+  phone: [
+    'phone',
+    'phone number',
+    'phone_number',
+    'mobile',
+    'mobile phone',
+    'mobile phone number',
+    'mobile number',
+    'cell',
+    'cell phone',
+    'telephone',
+    'tel',
+    'phone 1 - value',
+    'primary phone',
+    '手机',
+    '手机号',
+    '手机号码',
+    '电话',
+    '联系电话',
+    '联系方式',
+    '移动电话',
+    '电话号码',
+  ],
+  additional_phones: [
+    'additional phones',
+    'other phones',
+    'phone 2 - value',
+    'business phone',
+    'home phone',
+    'other phone',
+    'secondary phone',
+    '其他电话',
+    '备用电话',
+    '座机',
+    '固定电话',
+  ],
+  gender: ['gender', 'sex', '性别'],
+  birthday: ['birthday', 'birth date', 'birthdate', 'date of birth', 'dob', '生日', '出生日期', '出生年月日'],
+  country: ['country', 'country/region', 'country region', 'home country', '国家', '国家/地区', '国家地区'],
+  province: [
+    'province',
+    'state',
+    'state/province',
+    'region',
+    'home state',
+    '省份',
+    '省',
+    '省份/直辖市',
+    '所在省份',
+  ],
+  city: ['city', 'town', 'home city', '城市', '市', '所在城市'],
+  address: [
+    'address',
+    'street',
+    'street address',
+    'address 1',
+    'home street',
+    'address 1 - street',
+    '地址',
+    '详细地址',
+    '联系地址',
+    '收货地址',
+    '通讯地址',
+  ],
+  postcode: [
+    'postcode',
+    'post code',
+    'postal code',
+    'zip',
+    'zip code',
+    'home postal code',
+    '邮编',
+    '邮政编码',
+  ],
+  company: [
+    'company',
+    'company name',
+    'organization',
+    'organisation',
+    'organization 1 - name',
+    'employer',
+    'account name',
+    '公司',
+    '公司名称',
+    '单位',
+    '工作单位',
+    '企业',
+    '企业名称',
+  ],
+  tags: ['tags', 'tag', 'labels', 'label', 'group membership', '标签', '客户标签'],
+  initial_source: ['initial source', 'source', 'lead source', 'original source', '来源', '客户来源', '渠道'],
+  initial_source_detail: [
+    'initial source detail',
+    'source detail',
+    'original source drill-down 1',
+    '来源详情',
+    '来源明细',
+  ],
+  campaign: ['campaign', 'utm campaign', '活动', '营销活动', '推广活动'],
+  'identity.external_id': [
+    'external id',
+    'external_id',
+    'identifier',
+    'customer id',
+    'crm id',
+    'record id',
+    'contact id',
+    'external reference',
+    '客户编号',
+    '客户id',
+    '客户 id',
+    '外部编号',
+  ],
+};
+
+/** Folds a header for comparison: NFKC, lower case, separators and spaces collapsed. */
+export function headerKey(header: string): string {
+  return header
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ')
+    .replace(/[*:：]+$/u, '')
+    .trim();
+}
+
+const SYNONYM_INDEX = new Map<string, string>();
+for (const [target, names] of Object.entries(HEADER_SYNONYMS)) {
+  for (const name of names) SYNONYM_INDEX.set(headerKey(name), target);
+}
+
+export function targetForHeader(header: string): string | undefined {
+  return SYNONYM_INDEX.get(headerKey(header));
+}

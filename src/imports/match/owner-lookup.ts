@@ -1,0 +1,55 @@
+/** Looks up, for a batch of rows, which live contacts own their ids, identities, phones and emails. */
+import type { Queryable } from '../../store/transaction.js';
+import { identityKey, type OwnerLookup, type RowKeys } from './match-row-to-contact.js';
+
+const CHUNK = 500;
+
+function chunks<T>(values: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += CHUNK) out.push(values.slice(i, i + CHUNK));
+  return out;
+}
+
+export async function lookupOwners(db: Queryable, rows: RowKeys[]): Promise<OwnerLookup> {
+  const ids = [...new Set(rows.map((r) => r.id).filter((v): v is string => v !== null))];
+  const identityValues = [...new Set(rows.flatMap((r) => Object.values(r.identities)))];
+  const phones = [...new Set(rows.flatMap((r) => r.phones))];
+  const emails = [...new Set(rows.flatMap((r) => r.emails))];
+  const liveIds = new Set<string>();
+  const identityOwner = new Map<string, string>();
+  const phoneOwner = new Map<string, string>();
+  const emailOwner = new Map<string, string>();
+  for (const part of chunks(ids)) {
+    const found = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('id', 'in', part)
+      .where('deleted_at', 'is', null)
+      .execute();
+    for (const r of found) liveIds.add(r.id);
+  }
+  for (const part of chunks(identityValues)) {
+    const found = await db
+      .selectFrom('contact_identities')
+      .select(['type', 'value', 'contact_id'])
+      .where('value', 'in', part)
+      .where('deleted_at', 'is', null)
+      .execute();
+    for (const r of found) identityOwner.set(identityKey(r.type, r.value), r.contact_id);
+  }
+  for (const [values, table, owners] of [
+    [phones, 'contact_phones', phoneOwner],
+    [emails, 'contact_emails', emailOwner],
+  ] as const) {
+    for (const part of chunks(values)) {
+      const found = await db
+        .selectFrom(table)
+        .select(['value', 'contact_id'])
+        .where('value', 'in', part)
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const r of found) owners.set(r.value, r.contact_id);
+    }
+  }
+  return { liveIds, identityOwner, phoneOwner, emailOwner };
+}

@@ -1,0 +1,110 @@
+import { newId } from '../domain/ids.js';
+import type { JobsTable } from '../store/schema.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+
+export type Job = JobsTable;
+
+export function leaseMs(): number {
+  const seconds = Number(process.env.KITH_JOB_LEASE_SECONDS ?? 60);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
+}
+
+const leaseUntil = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+export async function enqueueJob(db: Queryable, kind: string, subjectId: string): Promise<string> {
+  const id = newId('job');
+  const at = nowIso();
+  await db
+    .insertInto('jobs')
+    .values({
+      id,
+      kind,
+      subject_id: subjectId,
+      state: 'queued',
+      attempts: 0,
+      locked_by: null,
+      lease_until: null,
+      last_error: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  return id;
+}
+
+/**
+ * Takes the oldest queued job, or a running one whose lease expired (its process died). Optimistic:
+ * the conditional update succeeds for exactly one of several workers racing for the same job.
+ */
+export async function claimJob(
+  db: Queryable,
+  workerId: string,
+  options: { kinds?: string[]; subjectId?: string } = {},
+): Promise<Job | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = nowIso();
+    let query = db
+      .selectFrom('jobs')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('state', '=', 'queued'),
+          eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)]),
+        ]),
+      );
+    if (options.kinds) query = query.where('kind', 'in', options.kinds);
+    if (options.subjectId) query = query.where('subject_id', '=', options.subjectId);
+    const candidate = await query.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+    if (!candidate) return null;
+    const lease = leaseUntil(leaseMs());
+    const result = await db
+      .updateTable('jobs')
+      .set({
+        state: 'running',
+        locked_by: workerId,
+        lease_until: lease,
+        attempts: candidate.attempts + 1,
+        updated_at: now,
+      })
+      .where('id', '=', candidate.id)
+      .where('state', '=', candidate.state)
+      .where('attempts', '=', candidate.attempts)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) {
+      return {
+        ...candidate,
+        state: 'running',
+        locked_by: workerId,
+        lease_until: lease,
+        attempts: candidate.attempts + 1,
+      };
+    }
+  }
+  return null;
+}
+
+/** Extends the lease; false when another worker took the job over (this one must stop). */
+export async function renewLease(db: Queryable, jobId: string, workerId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ lease_until: leaseUntil(leaseMs()), updated_at: nowIso() })
+    .where('id', '=', jobId)
+    .where('locked_by', '=', workerId)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function finishJob(
+  db: Queryable,
+  jobId: string,
+  workerId: string,
+  error?: string,
+): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ state: 'done', lease_until: null, last_error: error ?? null, updated_at: nowIso() })
+    .where('id', '=', jobId)
+    .where('locked_by', '=', workerId)
+    .execute();
+}

@@ -1,0 +1,101 @@
+/**
+ * Runs jobs: claims one, hands it to the handler of its kind, marks it done. `kith serve` and
+ * `kith worker` keep one runner polling; the CLI uses `runJobNow` to run the job it just queued.
+ */
+import os from 'node:os';
+import type { Store } from '../store/database.js';
+import { claimJob, finishJob, type Job, renewLease } from './job-queue.js';
+
+export interface JobContext {
+  job: Job;
+  workerId: string;
+  /** Extends the lease; throws LeaseLostError when another worker took the job over. */
+  renewLease(): Promise<void>;
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<void>;
+
+export class LeaseLostError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was taken over by another worker`);
+  }
+}
+
+export interface JobRunnerOptions {
+  pollMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export class JobRunner {
+  readonly workerId = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private stopped = false;
+  private idle: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly options: JobRunnerOptions = {},
+  ) {}
+
+  /** Claims and runs one job; false when there was none. */
+  async runOnce(filter: { subjectId?: string } = {}): Promise<boolean> {
+    const job = await claimJob(this.store.db, this.workerId, {
+      kinds: Object.keys(this.handlers),
+      subjectId: filter.subjectId,
+    });
+    if (!job) return false;
+    const handler = this.handlers[job.kind]!;
+    const ctx: JobContext = {
+      job,
+      workerId: this.workerId,
+      renewLease: async () => {
+        if (!(await renewLease(this.store.db, job.id, this.workerId))) throw new LeaseLostError(job.id);
+      },
+    };
+    try {
+      await handler(ctx);
+      await finishJob(this.store.db, job.id, this.workerId);
+    } catch (e) {
+      if (e instanceof LeaseLostError) return true;
+      this.options.log?.(`job ${job.id} (${job.kind}) failed`, e);
+      await finishJob(this.store.db, job.id, this.workerId, (e as Error).message ?? String(e));
+    }
+    return true;
+  }
+
+  /** Polls until stop(); a `poke()` (a job was just queued) skips the wait. */
+  start(): void {
+    const pollMs = this.options.pollMs ?? 1000;
+    this.idle = (async () => {
+      while (!this.stopped) {
+        let ran = false;
+        try {
+          ran = await this.runOnce();
+        } catch (e) {
+          this.options.log?.('job runner error', e);
+        }
+        if (!ran && !this.stopped) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollMs);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = null;
+        }
+      }
+    })();
+  }
+
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.idle;
+  }
+}

@@ -1,0 +1,23 @@
+import nodemailer from 'nodemailer';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+}
+
+/** Sends through SMTP_URL; `from` defaults to kith@<smtp host>, or KITH_MAIL_FROM. */
+export function createMailer(smtpUrl: string | null, from = process.env.KITH_MAIL_FROM): Mailer | null {
+  if (!smtpUrl) return null;
+  const transport = nodemailer.createTransport(smtpUrl);
+  const sender = from ?? `Kith <kith@${new URL(smtpUrl).hostname || 'localhost'}>`;
+  return {
+    send: async (mail) => {
+      await transport.sendMail({ from: sender, to: mail.to, subject: mail.subject, text: mail.text });
+    },
+  };
+}
