@@ -2,11 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { KithError } from '../domain/errors.js';
 import { registerContactsCommand } from './commands/contacts-command.js';
+import { registerImportCommands } from './commands/import-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerSettingsCommands } from './commands/settings-command.js';
 import { registerTokensCommand } from './commands/tokens-command.js';
 import { registerUsersCommand } from './commands/users-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 
 const program = new Command()
   .name('kith')
@@ -22,6 +24,8 @@ registerUsersCommand(program);
 registerTokensCommand(program);
 registerContactsCommand(program);
 registerSettingsCommands(program);
+registerImportCommands(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

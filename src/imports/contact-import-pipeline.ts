@@ -107,11 +107,18 @@ export class ContactImportPipeline {
 
       // Pass 1: which rows share a customer's key with another row of the file.
       const duplicates = new InFileDuplicateIndex();
+      let totalRows = 0;
       for await (const rec of readSourceRecords(source.path, source)) {
+        totalRows++;
         const v = validateRow(mapRecord(rec.cells, mapping, mappingCtx), normalize);
         if (v.ok) duplicates.add(rec.rowNumber, duplicateKeys(v.keys));
       }
       const duplicateFailures = duplicates.failures(settings.onFileDuplicate);
+      await this.db
+        .updateTable('imports')
+        .set({ total_rows: totalRows })
+        .where('id', '=', importId)
+        .execute();
 
       // Pass 2: the rows after the checkpoint, batch by batch.
       let batch: SourceRecord[] = [];

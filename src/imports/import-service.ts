@@ -84,6 +84,7 @@ export interface ImportRecord {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  total_rows: number | null;
   rows: number;
   created: number;
   updated: number;
@@ -117,6 +118,7 @@ function toRecord(row: ImportsTable): ImportRecord {
     created_at: row.created_at,
     started_at: row.started_at,
     finished_at: row.finished_at,
+    total_rows: row.total_rows,
     rows: row.rows,
     created: row.created,
     updated: row.updated,
@@ -253,6 +255,7 @@ export class ImportService {
       );
     }
     const rows = await this.sample(request.filePath, info);
+    if (rows.length === 0) throw new ImportFileError('the file has a header row but no data rows');
     const ctx = await this.mappingContext(settings.createAttributes);
     const suggestions = suggestMapping(info.header, rows, ctx);
     let mapping;
@@ -294,6 +297,7 @@ export class ImportService {
           created_at: at,
           started_at: null,
           finished_at: null,
+          total_rows: null,
           rows: 0,
           created: 0,
           updated: 0,

@@ -1,5 +1,6 @@
 /** Builds the Fastify application; `kith serve` listens with it and tests drive it over real HTTP. */
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -17,6 +18,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
 
@@ -24,9 +26,17 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Trust X-Forwarded-* from a reverse proxy. */
   trustProxy?: boolean;
+  /** Called when a route queued a background job, so an in-process runner starts it at once. */
+  onJobQueued?: () => void;
 }
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Upload size limit for imports: KITH_MAX_UPLOAD_MB (default 200). */
+export function maxUploadBytes(): number {
+  const mb = Number(process.env.KITH_MAX_UPLOAD_MB ?? 200);
+  return (Number.isFinite(mb) && mb > 0 ? mb : 200) * 1024 * 1024;
+}
 
 export async function buildServer(
   services: KithServices,
@@ -43,6 +53,9 @@ export async function buildServer(
   app.setNotFoundHandler(notFoundHandler);
 
   await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: maxUploadBytes(), files: 1, fields: 20, fieldSize: 1024 * 1024 },
+  });
   // preHandler: the sign-in limit is keyed by the e-mail in the body, parsed by then.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
   registerAuthGuard(app, services);
@@ -83,6 +96,7 @@ export async function buildServer(
       await api.register(contactRoutes(services));
       await api.register(segmentRoutes(services));
       await api.register(customizationRoutes(services));
+      await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
     },
     { prefix: '/api' },
   );

@@ -185,6 +185,8 @@ export interface ImportsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** Data rows in the file, known once the first pass has read it. */
+  total_rows: number | null;
   rows: number;
   created: number;
   updated: number;

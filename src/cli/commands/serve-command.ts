@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { JobRunner } from '../../jobs/job-runner.js';
 import { buildServer } from '../../server/app.js';
 import { openKith } from '../../services.js';
 
@@ -12,7 +13,15 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: { port?: string; host?: string }) => {
       const config = loadConfig({ ...process.env, ...(options.port ? { PORT: options.port } : {}) });
       const kith = await openKith(config);
-      const app = await buildServer(kith, { logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+      // The server also works through background jobs (and resumes those a crash interrupted).
+      const runner = new JobRunner(kith.store, kith.jobHandlers, {
+        log: (message, error) => process.stderr.write(`${message}: ${(error as Error)?.message ?? ''}\n`),
+      });
+      const app = await buildServer(kith, {
+        logger: { level: process.env.LOG_LEVEL ?? 'info' },
+        onJobQueued: () => runner.poke(),
+      });
+      runner.start();
       const address = await app.listen({ port: config.port, host: options.host ?? config.host });
       app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
       const setupToken = await kith.setup.issueTokenIfNeeded();
@@ -23,6 +32,7 @@ export function registerServeCommand(program: Command): void {
         );
       }
       const stop = async () => {
+        await runner.stop();
         await app.close();
         await kith.close();
         process.exit(0);

@@ -33,6 +33,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text')
     .addColumn('finished_at', 'text')
+    .addColumn('total_rows', 'integer')
     .addColumn('rows', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('updated', 'integer', (c) => c.notNull().defaultTo(0))

@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { KithError } from '../../domain/errors.js';
+import { IMPORT_JOB_KIND, type ImportRecord } from '../../imports/import-service.js';
+import { JobRunner } from '../../jobs/job-runner.js';
+import type { ImportsTable } from '../../store/schema.js';
+import { CLI_ACTOR, collect, parsePairs, printJson, withKith } from '../cli-context.js';
+
+interface ImportOptions {
+  map: string[];
+  mapping?: string;
+  region?: string;
+  encoding?: string;
+  delimiter?: string;
+  sheet?: string;
+  tag: string[];
+  group?: string;
+  sourcePolicy?: string;
+  onFileDuplicate?: string;
+  createAttributes?: boolean;
+  dryRun?: boolean;
+  failures?: string;
+  json?: boolean;
+}
+
+function summary(record: ImportRecord, failuresFile: string | null) {
+  return {
+    import_id: record.id,
+    status: record.status,
+    rows: record.rows,
+    created: record.created,
+    updated: record.updated,
+    unchanged: record.unchanged,
+    failed: record.failed,
+    failures_file: failuresFile,
+  };
+}
+
+function readMappingFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new KithError('usage', `--mapping ${file}: ${(e as Error).message}`, 2);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new KithError('usage', `--mapping ${file}: expected a JSON object of "column": "target"`, 2);
+  }
+  return parsed as Record<string, string>;
+}
+
+export function registerImportCommands(program: Command): void {
+  const importCommand = program.command('import').description('bring records in from files');
+  importCommand
+    .command('contacts')
+    .description('import a CSV or XLSX customer list; runs the job here with a progress bar and waits')
+    .argument('<file>', 'CSV (any delimiter and common encoding) or XLSX')
+    .option(
+      '--map <COLUMN=TARGET>',
+      'map a column (target: a field, identity.<type>, attr.<key>, tags or ignore), repeatable',
+      collect,
+      [],
+    )
+    .option('--mapping <file.json>', 'a JSON object of column → target')
+    .option('--region <CC>', 'default phone region for this file (default KITH_DEFAULT_REGION)')
+    .option('--encoding <name>', 'utf-8, utf-16le, utf-16be, gbk, latin1 (default: detected)')
+    .option('--delimiter <d>', ', ; tab or | (default: detected)')
+    .option('--sheet <name>', 'XLSX sheet (default: the first)')
+    .option('--tag <tag>', 'add this tag to every imported contact, repeatable', collect, [])
+    .option('--group <name>', 'put every imported contact in this static group (created if missing)')
+    .option(
+      '--source-policy <policy>',
+      'new-only (default) or all: may source fields change existing contacts',
+    )
+    .option(
+      '--on-file-duplicate <policy>',
+      'reject (default: every row sharing a key fails) or last (the last one is kept)',
+    )
+    .option('--create-attributes', 'create attr.<key> targets that do not exist yet (as text)')
+    .option('--dry-run', 'run everything, write nothing')
+    .option('--failures <out.csv>', 'write the failure file here')
+    .option('--json', 'print one JSON object with the outcome')
+    .action(async (file: string, o: ImportOptions) => {
+      if (!fs.existsSync(file)) throw new KithError('usage', `${file}: no such file`, 2);
+      const mapping = { ...(o.mapping ? readMappingFile(o.mapping) : {}), ...parsePairs('map', o.map) };
+      const outcome = await withKith(async (kith) => {
+        const started = await kith.imports.start(
+          {
+            filePath: file,
+            fileName: path.basename(file),
+            mapping,
+            region: o.region,
+            encoding: o.encoding,
+            delimiter: o.delimiter,
+            sheet: o.sheet,
+            tags: o.tag,
+            group: o.group ?? null,
+            sourcePolicy: o.sourcePolicy,
+            onFileDuplicate: o.onFileDuplicate,
+            createAttributes: o.createAttributes ?? false,
+            dryRun: o.dryRun ?? false,
+          },
+          CLI_ACTOR,
+        );
+        for (const warning of started.warnings) process.stderr.write(`warning: ${warning}\n`);
+        const bar =
+          process.stderr.isTTY && !o.json
+            ? new cliProgress.SingleBar(
+                {
+                  format:
+                    'importing [{bar}] {value}/{total} rows | {created} created {updated} updated {unchanged} unchanged {failed} failed',
+                  stream: process.stderr,
+                },
+                cliProgress.Presets.shades_classic,
+              )
+            : null;
+        let barStarted = false;
+        const progress = (row: ImportsTable) => {
+          if (!bar) return;
+          if (!barStarted) {
+            bar.start(row.total_rows ?? 0, 0, { created: 0, updated: 0, unchanged: 0, failed: 0 });
+            barStarted = true;
+          }
+          bar.update(row.rows, {
+            created: row.created,
+            updated: row.updated,
+            unchanged: row.unchanged,
+            failed: row.failed,
+          });
+        };
+        const runner = new JobRunner(kith.store, {
+          [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
+        });
+        await runner.runOnce({ subjectId: started.id });
+        bar?.stop();
+        const record = await kith.imports.get(started.id);
+        let failuresFile: string | null = null;
+        if (['completed', 'cancelled', 'failed'].includes(record.status)) {
+          failuresFile = await kith.imports.failureFile(record.id);
+          if (o.failures) {
+            fs.copyFileSync(failuresFile, o.failures);
+            failuresFile = path.resolve(o.failures);
+          }
+        }
+        return { record, failuresFile };
+      });
+      const { record, failuresFile } = outcome;
+      if (o.json) printJson(summary(record, failuresFile));
+      else {
+        process.stderr.write(
+          `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} rows, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed\n`,
+        );
+        if (record.failed > 0 && failuresFile) process.stderr.write(`failure file: ${failuresFile}\n`);
+      }
+      if (record.status !== 'completed') {
+        process.stderr.write(
+          `error: the import ${record.status}${record.error ? `: ${record.error}` : ''}\n`,
+        );
+        process.exitCode = 1;
+      }
+    });
+
+  const imports = program.command('imports').description('import history');
+  imports
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const list = await withKith((k) => k.imports.list());
+      if (o.json) printJson(list);
+      else
+        for (const r of list)
+          process.stdout.write(
+            `${r.id}\t${r.created_at}\t${r.status}\t${r.file_name}\t${r.rows} rows\t${r.created}/${r.updated}/${r.unchanged}/${r.failed}\n`,
+          );
+    });
+  imports
+    .command('show')
+    .argument('<id>', 'import id (imp_…)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const record = await withKith((k) => k.imports.get(id));
+      if (o.json) printJson(record);
+      else
+        for (const [key, value] of Object.entries(record))
+          process.stdout.write(
+            `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : (value ?? '')}\n`,
+          );
+    });
+  imports
+    .command('undo')
+    .description('delete the contacts an import created and restore the fields it changed')
+    .argument('<id>', 'import id (imp_…)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const record = await withKith((k) => k.imports.undo(id, { ...CLI_ACTOR }));
+      if (o.json) printJson(record.undo_report);
+      else {
+        const r = record.undo_report!;
+        process.stderr.write(
+          `undone: ${r.deleted} contacts deleted, ${r.restored} restored, ${r.kept_count} fields kept because they changed since, ${r.gone} already gone\n`,
+        );
+        for (const k of r.kept) process.stderr.write(`  kept ${k.contact_id} ${k.field}: ${k.reason}\n`);
+      }
+    });
+  imports
+    .command('failures')
+    .description('write the failure file of an import')
+    .argument('<id>', 'import id (imp_…)')
+    .requiredOption('--out <file.csv>', 'where to write it')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { out: string; json?: boolean }) => {
+      const file = await withKith((k) => k.imports.failureFile(id));
+      fs.copyFileSync(file, o.out);
+      if (o.json) printJson({ import_id: id, failures_file: path.resolve(o.out) });
+      else process.stderr.write(`written ${o.out}\n`);
+    });
+  imports
+    .command('cancel')
+    .argument('<id>', 'import id (imp_…)')
+    .action(async (id: string) => {
+      const record = await withKith((k) => k.imports.cancel(id));
+      process.stderr.write(
+        `import ${id}: ${record.status === 'cancelled' ? 'cancelled' : 'cancel requested'}\n`,
+      );
+    });
+}

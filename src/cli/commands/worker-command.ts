@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { JobRunner } from '../../jobs/job-runner.js';
+import { openKith } from '../../services.js';
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run background jobs (imports…), resuming any whose process died')
+    .option('--once', 'run the jobs that are waiting, then exit')
+    .action(async (o: { once?: boolean }) => {
+      const kith = await openKith(loadConfig());
+      const log = (message: string, error?: unknown) =>
+        process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`);
+      const runner = new JobRunner(kith.store, kith.jobHandlers, { log });
+      if (o.once) {
+        let ran = 0;
+        while (await runner.runOnce()) ran++;
+        process.stderr.write(`ran ${ran} job${ran === 1 ? '' : 's'}\n`);
+        await kith.close();
+        return;
+      }
+      runner.start();
+      process.stderr.write(`worker ${runner.workerId} waiting for jobs\n`);
+      const stop = async () => {
+        await runner.stop();
+        await kith.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,246 @@
+/**
+ * Imports over HTTP (admin only). Uploads are multipart: the file is streamed to a temporary file
+ * (never trusted: it is only ever parsed as CSV/XLSX, and size-limited), options travel as JSON fields.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { KithError, ValidationError } from '../../domain/errors.js';
+import type { ImportRequest } from '../../imports/import-service.js';
+import type { KithServices } from '../../services.js';
+import { maxUploadBytes } from '../app.js';
+import { actorOf } from '../auth-guard.js';
+import { IdParams } from '../schemas.js';
+
+interface Upload {
+  filePath: string;
+  fileName: string;
+  fields: Record<string, string>;
+  cleanup(): void;
+}
+
+async function receiveUpload(request: FastifyRequest): Promise<Upload> {
+  if (!request.isMultipart())
+    throw new ValidationError(
+      'body',
+      request.headers['content-type'] ?? null,
+      'must be multipart/form-data with a file part',
+    );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-upload-'));
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  const fields: Record<string, string> = {};
+  let filePath: string | null = null;
+  let fileName = 'upload';
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        fileName = path.basename(part.filename || 'upload');
+        filePath = path.join(dir, 'upload');
+        await pipeline(part.file, fs.createWriteStream(filePath));
+        if (part.file.truncated) {
+          throw new KithError(
+            'payload_too_large',
+            `the file is larger than the upload limit of ${maxUploadBytes() / 1024 / 1024} MB (KITH_MAX_UPLOAD_MB)`,
+            413,
+            {
+              limit_bytes: maxUploadBytes(),
+            },
+          );
+        }
+      } else {
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (e) {
+    cleanup();
+    if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new KithError(
+        'payload_too_large',
+        `the file is larger than the upload limit of ${maxUploadBytes() / 1024 / 1024} MB (KITH_MAX_UPLOAD_MB)`,
+        413,
+      );
+    }
+    throw e;
+  }
+  if (!filePath) {
+    cleanup();
+    throw new ValidationError(
+      'file',
+      null,
+      'is required: send the CSV or XLSX file as a multipart part named "file"',
+    );
+  }
+  return { filePath, fileName, fields, cleanup };
+}
+
+function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
+  const raw = fields[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    throw new ValidationError(name, raw, 'must be JSON');
+  }
+}
+
+const OptionsSchema = z.object({
+  encoding: z.string().optional(),
+  delimiter: z.string().optional(),
+  sheet: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  group: z.string().nullable().optional(),
+  source_policy: z.string().optional(),
+  region: z.string().optional(),
+  create_attributes: z.boolean().optional(),
+  on_file_duplicate: z.string().optional(),
+  dry_run: z.boolean().optional(),
+});
+
+function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'filePath' | 'fileName'> {
+  const parsed = OptionsSchema.safeParse(jsonField(fields, 'options', {}));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ValidationError(`options.${issue.path.join('.')}`, null, issue.message);
+  }
+  const o = parsed.data;
+  const mapping = jsonField<Record<string, string>>(fields, 'mapping', {});
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+    throw new ValidationError('mapping', fields.mapping, 'must be a JSON object of column → target');
+  }
+  return {
+    mapping,
+    encoding: o.encoding,
+    delimiter: o.delimiter,
+    sheet: o.sheet,
+    tags: o.tags,
+    group: o.group,
+    sourcePolicy: o.source_policy,
+    region: o.region,
+    createAttributes: o.create_attributes,
+    onFileDuplicate: o.on_file_duplicate,
+    dryRun: o.dry_run,
+  };
+}
+
+const MULTIPART_NOTE =
+  'multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run).';
+
+export function importRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
+  const { imports } = services;
+  return async (app) => {
+    app.post('/imports/preview', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping',
+        description: MULTIPART_NOTE,
+      },
+      handler: async (request) => {
+        const upload = await receiveUpload(request);
+        try {
+          const o = importOptions(upload.fields);
+          return await imports.preview({
+            filePath: upload.filePath,
+            encoding: o.encoding,
+            delimiter: o.delimiter,
+            sheet: o.sheet,
+            createAttributes: o.createAttributes,
+          });
+        } finally {
+          upload.cleanup();
+        }
+      },
+    });
+
+    app.post('/imports', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Start an import (a background job); answers 202 with the import',
+        description: MULTIPART_NOTE,
+      },
+      handler: async (request, reply) => {
+        const upload = await receiveUpload(request);
+        try {
+          const record = await imports.start(
+            { filePath: upload.filePath, fileName: upload.fileName, ...importOptions(upload.fields) },
+            actorOf(request),
+          );
+          onJobQueued();
+          reply.status(202);
+          return record;
+        } finally {
+          upload.cleanup();
+        }
+      },
+    });
+
+    app.get('/imports', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Import history, newest first',
+        querystring: z.object({
+          before: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(500).optional(),
+        }),
+      },
+      handler: async (request) => ({ data: await imports.list(request.query) }),
+    });
+
+    app.get('/imports/:id', {
+      config: { access: 'admin' },
+      schema: { tags: ['imports'], summary: 'An import: status, progress and counts', params: IdParams },
+      handler: async (request) => imports.get(request.params.id),
+    });
+
+    app.get('/imports/:id/failures', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Download the failure file (CSV, UTF-8 with BOM)',
+        params: IdParams,
+      },
+      handler: async (request, reply) => {
+        const file = await imports.failureFile(request.params.id);
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="${request.params.id}-failures.csv"`);
+        return reply.send(fs.createReadStream(file));
+      },
+    });
+
+    app.get('/imports/:id/source', {
+      config: { access: 'admin' },
+      schema: { tags: ['imports'], summary: 'Download the original file', params: IdParams },
+      handler: async (request, reply) => {
+        const source = await imports.sourceFile(request.params.id);
+        reply.header('content-type', 'application/octet-stream');
+        reply.header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(source.fileName)}`,
+        );
+        return reply.send(fs.createReadStream(source.path));
+      },
+    });
+
+    app.post('/imports/:id/cancel', {
+      config: { access: 'admin' },
+      schema: { tags: ['imports'], summary: 'Cancel a queued or running import', params: IdParams },
+      handler: async (request) => imports.cancel(request.params.id),
+    });
+
+    app.post('/imports/:id/undo', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Undo an import: delete what it created, restore what it changed',
+        params: IdParams,
+      },
+      handler: async (request) => imports.undo(request.params.id, actorOf(request)),
+    });
+  };
+}
