@@ -55,7 +55,7 @@ export async function undoImport(store: Store, importId: string, actor: Actor): 
     report.kept_count++;
     if (report.kept.length < 1000) report.kept.push({ contact_id: contactId, field, reason });
   };
-  let before = Number.MAX_SAFE_INTEGER;
+  let before = 2_147_483_647; // the largest row number an integer column holds
   for (;;) {
     const rows = await store.db
       .selectFrom('import_rows')

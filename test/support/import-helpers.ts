@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import type { Actor } from '../../src/domain/actor.js';
 import type { ImportRecord, ImportRequest } from '../../src/imports/import-service.js';
@@ -36,4 +37,17 @@ export async function runImport(
 
 export function readFailures(kith: TestKith, importId: string): Promise<string> {
   return kith.imports.failureFile(importId).then((f) => fs.readFileSync(f, 'utf8'));
+}
+
+/** The failure file parsed: its header and rows (BOM removed). */
+export async function readFailureRows(kith: TestKith, importId: string): Promise<string[][]> {
+  return parse((await readFailures(kith, importId)).replace(/^\uFEFF/, ''), {
+    relax_column_count: true,
+  }) as string[][];
+}
+
+/** The `error` column of the failure file, one line per failed row. */
+export async function readFailureReasons(kith: TestKith, importId: string): Promise<string> {
+  const [, ...rows] = await readFailureRows(kith, importId);
+  return rows.map((r) => r[r.length - 1]).join('\n');
 }
