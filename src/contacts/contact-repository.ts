@@ -300,6 +300,8 @@ export interface ContactListFilter {
   q?: string;
   tag?: string;
   groupId?: string;
+  /** Contacts an import created, updated or matched unchanged. */
+  importId?: string;
   /** key → JSON-encoded normalised value. */
   attributes?: Record<string, string>;
   updatedSince?: string;
@@ -366,6 +368,18 @@ export async function listContactIds(db: Queryable, filter: ContactListFilter): 
           .select('contact_group_members.group_id')
           .whereRef('contact_group_members.contact_id', '=', 'contacts.id')
           .where('contact_group_members.group_id', '=', groupId),
+      ),
+    );
+  }
+  if (filter.importId) {
+    const importId = filter.importId;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('import_rows')
+          .select('import_rows.row_number')
+          .whereRef('import_rows.contact_id', '=', 'contacts.id')
+          .where('import_rows.import_id', '=', importId),
       ),
     );
   }

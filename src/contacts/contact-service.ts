@@ -39,6 +39,8 @@ export interface ContactListQuery {
   q?: string;
   tag?: string;
   group?: string;
+  /** Import id: the contacts that import created, updated or matched. */
+  import?: string;
   /** Raw attribute filters `key → value`, normalised against the definitions here. */
   attributes?: Record<string, string>;
   updated_since?: string;
@@ -254,6 +256,7 @@ export class ContactService {
       q: query.q?.trim() || undefined,
       tag: query.tag?.trim() || undefined,
       groupId: query.group || undefined,
+      importId: query.import || undefined,
       attributes,
       updatedSince,
       afterId: query.cursor ? decodeCursor(query.cursor) : undefined,

@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Store } from './database.js';
 import * as m0001 from './migrations/0001-contacts-and-users.js';
 import * as m0002 from './migrations/0002-imports-and-jobs.js';
@@ -49,7 +49,17 @@ async function migrateSqlite(store: Store): Promise<MigrationReport> {
 }
 
 async function runMigrations(store: Store): Promise<MigrationReport> {
-  const migrator = new Migrator({ db: store.db, provider: new BundledMigrationProvider() });
+  // Kysely looks for its bookkeeping tables in every schema; name ours, or a database holding several
+  // Kith schemas would see another schema's tables and skip creating its own.
+  const migrationTableSchema =
+    store.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new BundledMigrationProvider(),
+    migrationTableSchema,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -263,6 +263,8 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
     });
     const created = (await kith.contacts.list({ q: 'newsrc@' })).data[0]!;
     expect(created).toMatchObject({ initial_source: 'fair', campaign: 'spring', tags: ['2026 fair'] });
+    const touched = await kith.contacts.list({ import: r.id });
+    expect(touched.data.map((c) => c.id).sort()).toEqual([old.id, created.id].sort());
     const group = (await kith.groups.list()).find((g) => g.name === 'Fair visitors')!;
     expect((await kith.contacts.list({ group: group.id })).data.map((c) => c.id).sort()).toEqual(
       [old.id, created.id].sort(),

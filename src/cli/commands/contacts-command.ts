@@ -70,19 +70,29 @@ export function registerContactsCommand(program: Command): void {
     .description('list contacts, oldest first')
     .option('--q <text>', 'free text over name, email and phone')
     .option('--tag <tag>', 'only contacts with this tag')
+    .option('--import <id>', 'only contacts this import created, updated or matched')
     .option('--limit <n>', 'at most this many (1–500)', '50')
     .option('--cursor <cursor>', 'continue after a previous page')
     .option('--json', 'print {"data": [...], "next_cursor"} as JSON')
-    .action(async (o: { q?: string; tag?: string; limit: string; cursor?: string; json?: boolean }) => {
-      const page = await withKith((k) =>
-        k.contacts.list({ q: o.q, tag: o.tag, limit: Number(o.limit), cursor: o.cursor }),
-      );
-      if (o.json) printJson(page);
-      else {
-        for (const c of page.data) process.stdout.write(`${summary(c)}\n`);
-        if (page.next_cursor) process.stderr.write(`more: --cursor ${page.next_cursor}\n`);
-      }
-    });
+    .action(
+      async (o: {
+        q?: string;
+        tag?: string;
+        import?: string;
+        limit: string;
+        cursor?: string;
+        json?: boolean;
+      }) => {
+        const page = await withKith((k) =>
+          k.contacts.list({ q: o.q, tag: o.tag, import: o.import, limit: Number(o.limit), cursor: o.cursor }),
+        );
+        if (o.json) printJson(page);
+        else {
+          for (const c of page.data) process.stdout.write(`${summary(c)}\n`);
+          if (page.next_cursor) process.stderr.write(`more: --cursor ${page.next_cursor}\n`);
+        }
+      },
+    );
   contacts
     .command('delete')
     .description('delete a contact (soft delete; kept in history)')

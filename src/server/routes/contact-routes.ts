@@ -16,6 +16,7 @@ const ListQuery = z.looseObject({
   q: z.string().optional().describe('Free text over name, email and phone.'),
   tag: z.string().optional(),
   group: z.string().optional().describe('Group id.'),
+  import: z.string().optional().describe('Import id: contacts that import created, updated or matched.'),
   updated_since: z.string().optional().describe('ISO-8601 timestamp.'),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().optional(),
@@ -37,12 +38,12 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         },
       },
       handler: async (request) => {
-        const { q, tag, group, updated_since, cursor, limit, ...rest } = request.query;
+        const { q, tag, group, import: importId, updated_since, cursor, limit, ...rest } = request.query;
         const attributes: Record<string, string> = {};
         for (const [key, value] of Object.entries(rest)) {
           if (key.startsWith('attr.') && typeof value === 'string') attributes[key.slice(5)] = value;
         }
-        return contacts.list({ q, tag, group, updated_since, cursor, limit, attributes });
+        return contacts.list({ q, tag, group, import: importId, updated_since, cursor, limit, attributes });
       },
     });
 
