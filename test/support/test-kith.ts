@@ -18,11 +18,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(extraEnv: Record<string, string> = {}): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-test-'));
   const baseUrl = process.env.KITH_TEST_DATABASE_URL;
   if (!baseUrl) {
-    const env = { KITH_DATA_DIR: dataDir };
+    const env = { KITH_DATA_DIR: dataDir, ...extraEnv };
     return {
       env,
       config: loadConfig(env),
@@ -36,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(baseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const env = { KITH_DATA_DIR: dataDir, DATABASE_URL: url.toString() };
+  const env = { KITH_DATA_DIR: dataDir, DATABASE_URL: url.toString(), ...extraEnv };
   return {
     env,
     config: loadConfig(env),
@@ -56,8 +56,8 @@ export interface TestKith extends KithServices {
   destroy(): Promise<void>;
 }
 
-export async function createTestKith(): Promise<TestKith> {
-  const database = await createTestDatabase();
+export async function createTestKith(extraEnv: Record<string, string> = {}): Promise<TestKith> {
+  const database = await createTestDatabase(extraEnv);
   const kith = await openKith(database.config);
   return Object.assign(kith, {
     database,

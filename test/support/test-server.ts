@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { JobRunner } from '../../src/jobs/job-runner.js';
 import { buildServer } from '../../src/server/app.js';
 import { createTestKith, type TestKith } from './test-kith.js';
 
@@ -10,15 +11,18 @@ export interface TestServer {
 }
 
 /** A real server on an ephemeral port over a real store; tests talk to it with fetch. */
-export async function startTestServer(): Promise<TestServer> {
-  const kith = await createTestKith();
-  const app = await buildServer(kith);
+export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const kith = await createTestKith(extraEnv);
+  const runner = new JobRunner(kith.store, kith.jobHandlers, { pollMs: 50 });
+  const app = await buildServer(kith, { onJobQueued: () => runner.poke() });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  runner.start();
   return {
     kith,
     app,
     baseUrl,
     close: async () => {
+      await runner.stop();
       await app.close();
       await kith.destroy();
     },

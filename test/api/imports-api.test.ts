@@ -1,0 +1,203 @@
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { TEST_DIALECT } from '../support/test-kith.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+interface ReceivedMail {
+  to: string[];
+  data: string;
+}
+
+/** The body of a text mail as written, whether nodemailer sent it 7bit or quoted-printable. */
+function decodeQuotedPrintable(data: string): string {
+  if (!/Content-Transfer-Encoding: quoted-printable/i.test(data)) return data;
+  const bytes = data
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[] }> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let data = '';
+      stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+        callback();
+      });
+    },
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, port: (server.server.address() as { port: number }).port, mails }),
+    );
+  });
+}
+
+describe(`imports API on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let admin: string;
+  let agent: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    server = await startTestServer({
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      KITH_PUBLIC_URL: 'https://kith.example.com',
+    });
+    const a = await server.kith.users.create(
+      { email: 'importer@example.com', password: 'import pass', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    const g = await server.kith.users.create(
+      { email: 'agent@example.com', password: 'agent pass', role: 'agent' },
+      SYSTEM_ACTOR,
+    );
+    admin = (await server.kith.tokens.create(a.id, null, SYSTEM_ACTOR)).token;
+    agent = (await server.kith.tokens.create(g.id, null, SYSTEM_ACTOR)).token;
+  });
+  afterAll(async () => {
+    await server.close();
+    await new Promise<void>((r) => smtp.server.close(() => r()));
+  });
+
+  const upload = (path: string, token: string, csv: string, fields: Record<string, unknown> = {}) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, JSON.stringify(v));
+    form.append('file', new Blob([csv], { type: 'text/csv' }), '客户.csv');
+    return fetch(`${server.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+  };
+  const get = (path: string, token = admin) =>
+    fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+
+  const csv = '姓名,手机号码,邮箱\n张伟,13800138000,zw@example.com\n李娜,not a phone,ln@example.com\n';
+
+  it('previews a file without importing it', async () => {
+    const r = await upload('/api/imports/preview', admin, csv);
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      format: 'csv',
+      encoding: 'utf-8',
+      delimiter: ',',
+      header: ['姓名', '手机号码', '邮箱'],
+      rows: [
+        ['张伟', '13800138000', 'zw@example.com'],
+        ['李娜', 'not a phone', 'ln@example.com'],
+      ],
+      unmapped_columns: [],
+    });
+    expect((body.suggested_mapping as { target: string }[]).map((s) => s.target)).toEqual([
+      'name',
+      'phone',
+      'email',
+    ]);
+  });
+
+  it('runs an import as a job: 202, progress, failures download, original file, e-mail to its starter', async () => {
+    const r = await upload('/api/imports', admin, csv, { options: { tags: ['api'] } });
+    expect(r.status).toBe(202);
+    const started = (await r.json()) as { id: string; status: string };
+    expect(started.status).toBe('queued');
+    let record: Record<string, unknown> = {};
+    for (let i = 0; i < 200; i++) {
+      record = (await (await get(`/api/imports/${started.id}`)).json()) as Record<string, unknown>;
+      if (record.status === 'completed') break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    expect(record).toMatchObject({
+      status: 'completed',
+      rows: 2,
+      created: 1,
+      failed: 1,
+      file_name: '客户.csv',
+    });
+    const failures = await get(`/api/imports/${started.id}/failures`);
+    expect(failures.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await failures.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text).toContain('李娜,not a phone,ln@example.com,"row 3: phone: is not a valid phone number');
+    expect(await (await get(`/api/imports/${started.id}/source`)).text()).toBe(csv);
+    const history = (await (await get('/api/imports')).json()) as { data: { id: string }[] };
+    expect(history.data[0]?.id).toBe(started.id);
+
+    for (let i = 0; i < 100 && smtp.mails.length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0]!;
+    expect(mail.to).toEqual(['importer@example.com']);
+    mail.data = decodeQuotedPrintable(mail.data);
+    expect(mail.data).toContain('Created: 1');
+    expect(mail.data).toContain('Failed: 1');
+    expect(mail.data).toContain('1 × phone: is not a valid phone number in region CN or internationally');
+    expect(mail.data).toContain(`https://kith.example.com/api/imports/${started.id}/failures`);
+
+    const undo = await fetch(`${server.baseUrl}/api/imports/${started.id}/undo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(((await undo.json()) as { undo_report: { deleted: number } }).undo_report.deleted).toBe(1);
+  });
+
+  it('is for admins only and explains bad uploads', async () => {
+    expect((await upload('/api/imports', agent, csv)).status).toBe(403);
+    expect((await get('/api/imports', agent)).status).toBe(403);
+    const noFile = await fetch(`${server.baseUrl}/api/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(noFile.status).toBe(400);
+    const bad = await upload('/api/imports', admin, '', {});
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'unreadable_file',
+      message: 'the file is empty',
+    });
+    const badMapping = await upload('/api/imports', admin, csv, { mapping: { 姓名: 'updated_at' } });
+    expect(badMapping.status).toBe(400);
+    expect(((await badMapping.json()) as { error: { message: string } }).error.message).toContain(
+      'mapping.姓名: updated_at is written by Kith',
+    );
+  });
+});
+
+describe('upload size limit', () => {
+  let server: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    process.env.KITH_MAX_UPLOAD_MB = '1';
+    server = await startTestServer();
+    const a = await server.kith.users.create(
+      { email: 'big@example.com', password: 'big files', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    admin = (await server.kith.tokens.create(a.id, null, SYSTEM_ACTOR)).token;
+  });
+  afterAll(async () => {
+    delete process.env.KITH_MAX_UPLOAD_MB;
+    await server.close();
+  });
+
+  it('answers 413 for a file above KITH_MAX_UPLOAD_MB', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['email\n', 'x'.repeat(2 * 1024 * 1024)]), 'big.csv');
+    const r = await fetch(`${server.baseUrl}/api/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: form,
+    });
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+});
