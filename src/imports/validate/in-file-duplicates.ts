@@ -33,10 +33,12 @@ export class InFileDuplicateIndex {
     for (const [key, rows] of this.shared) {
       const last = rows[rows.length - 1]!;
       for (const row of rows) {
+        // With `last`, the last row holding a value is not at fault for that value.
+        if (policy === 'last' && row === last) continue;
         const entry = byRow.get(row) ?? { others: new Set<number>(), keys: [], supersededBy: null };
         for (const other of rows) if (other !== row) entry.others.add(other);
         entry.keys.push(describeDuplicateKey(key));
-        if (policy === 'last' && row !== last) entry.supersededBy = Math.max(entry.supersededBy ?? 0, last);
+        if (policy === 'last') entry.supersededBy = Math.max(entry.supersededBy ?? 0, last);
         byRow.set(row, entry);
       }
     }

@@ -1,0 +1,324 @@
+/** The pure stages of the import pipeline, each on its own, with tables of real-world cases. */
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { mergeImportPatch } from '../../src/imports/apply/merge-import-patch.js';
+import {
+  excelSerialToIsoDate,
+  mapRecord,
+  type MappingContext,
+  suggestMapping,
+} from '../../src/imports/map/column-mapping.js';
+import {
+  matchRowToContact,
+  identityKey,
+  type OwnerLookup,
+  type RowKeys,
+} from '../../src/imports/match/match-row-to-contact.js';
+import { detectDelimiter } from '../../src/imports/read/detect-delimiter.js';
+import { detectEncoding, parseEncodingName } from '../../src/imports/read/detect-encoding.js';
+import { protectCell, unprotectCell } from '../../src/imports/report/csv-cell-safety.js';
+import { InFileDuplicateIndex } from '../../src/imports/validate/in-file-duplicates.js';
+import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
+
+describe('detectEncoding', () => {
+  const text = '姓名,城市\n张伟,杭州\n李娜,北京市朝阳区\n';
+  it.each([
+    ['UTF-8 with BOM', iconv.encode(text, 'utf-8', { addBOM: true }), 'utf-8', 'certain'],
+    ['UTF-8', Buffer.from(text), 'utf-8', 'certain'],
+    ['UTF-16 LE with BOM', iconv.encode(text, 'utf-16le', { addBOM: true }), 'utf-16le', 'certain'],
+    [
+      'UTF-16 BE with BOM',
+      Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(text, 'utf-16be')]),
+      'utf-16be',
+      'certain',
+    ],
+    ['UTF-16 LE without BOM', iconv.encode('name,city\nJosé,Köln\n', 'utf-16le'), 'utf-16le', 'likely'],
+    ['GBK', iconv.encode(text, 'gbk'), 'gb18030', 'likely'],
+    ['GB18030', iconv.encode(text, 'gb18030'), 'gb18030', 'likely'],
+    [
+      'Windows-1252',
+      iconv.encode('name;city\nJosé Müller;Zürich\nFrançoise;Besançon\n', 'win1252'),
+      'windows-1252',
+      'likely',
+    ],
+    ['ASCII', Buffer.from('name,email\nA,a@example.com\n'), 'utf-8', 'certain'],
+  ] as const)('%s', (_label, bytes, encoding, confidence) => {
+    expect(detectEncoding(bytes, true)).toMatchObject({ encoding, confidence });
+  });
+
+  it('is unsure about a few ambiguous high bytes', () => {
+    expect(detectEncoding(Buffer.from([0x61, 0x2c, 0xb0, 0xa1, 0xe9, 0x20, 0x0a]), true).confidence).toBe(
+      'unsure',
+    );
+  });
+
+  it('reads the encoding names people type', () => {
+    expect(
+      ['GBK', 'gb2312', 'cp936', 'UTF8', 'latin1', 'ANSI', 'utf-16', 'nope'].map(parseEncodingName),
+    ).toEqual(['gb18030', 'gb18030', 'gb18030', 'utf-8', 'windows-1252', 'windows-1252', 'utf-16le', null]);
+  });
+});
+
+describe('detectDelimiter', () => {
+  it.each([
+    ['name,email\na,b\n', ','],
+    ['name;email;city\na;b;c\n', ';'],
+    ['name\temail\na\tb\n', '\t'],
+    ['name|email\na|b\n', '|'],
+    ['name;note\n"Smith, John";"a,b,c"\n', ';'],
+    ['"a,b";c\n"d,e";f\n', ';'],
+  ])('%j → %j', (text, delimiter) => {
+    expect(detectDelimiter(text)).toBe(delimiter);
+  });
+});
+
+const ctx: MappingContext = {
+  identityTypes: new Set(['external_id', 'wechat_openid']),
+  attributeTypes: new Map([
+    ['tier', 'list'],
+    ['joined', 'date'],
+  ]),
+  createAttributes: false,
+};
+
+describe('suggestMapping', () => {
+  it.each([
+    ['姓名', 'name'],
+    ['名字', 'name'],
+    ['客户姓名', 'name'],
+    ['手机', 'phone'],
+    ['手机号', 'phone'],
+    ['手机号码', 'phone'],
+    ['电话', 'phone'],
+    ['联系电话', 'phone'],
+    ['邮箱', 'email'],
+    ['电子邮件', 'email'],
+    ['电子邮箱', 'email'],
+    ['性别', 'gender'],
+    ['生日', 'birthday'],
+    ['出生日期', 'birthday'],
+    ['省份', 'province'],
+    ['省', 'province'],
+    ['城市', 'city'],
+    ['市', 'city'],
+    ['地址', 'address'],
+    ['详细地址', 'address'],
+    ['邮编', 'postcode'],
+    ['公司', 'company'],
+    ['公司名称', 'company'],
+    ['单位', 'company'],
+    ['标签', 'tags'],
+    ['客户标签', 'tags'],
+    ['identifier', 'identity.external_id'],
+    ['phone_number', 'phone'],
+    ['E-mail Address', 'email'],
+    ['Mobile Phone', 'phone'],
+    ['First Name', 'first_name'],
+    ['Last Name', 'last_name'],
+    ['E-mail 1 - Value', 'email'],
+    ['Phone 1 - Value', 'phone'],
+    ['Organization 1 - Name', 'company'],
+    ['Record ID', 'identity.external_id'],
+    ['Mobile Phone Number', 'phone'],
+    ['wechat_openid', 'identity.wechat_openid'],
+    ['identity.wechat_openid', 'identity.wechat_openid'],
+    ['attr.tier', 'attr.tier'],
+    ['Tier', 'attr.tier'],
+    ['external_id', 'identity.external_id'],
+    ['Favourite colour', null],
+    ['created_at', null],
+  ])('%j → %j', (header, target) => {
+    expect(suggestMapping([header], [['x']], ctx)[0]?.target).toBe(target);
+  });
+
+  it('maps id only when its values are Kith ids', () => {
+    expect(suggestMapping(['id'], [['ct_01jd0000000000000000000000']], ctx)[0]?.target).toBe('id');
+    expect(suggestMapping(['id'], [['17']], ctx)[0]).toMatchObject({
+      target: null,
+      warning: expect.stringContaining('identity.external_id'),
+    });
+  });
+
+  it('maps one column per field and ignores the error column of a failure file', () => {
+    expect(suggestMapping(['手机', '电话', 'error'], [], ctx).map((s) => s.target)).toEqual([
+      'phone',
+      null,
+      'ignore',
+    ]);
+  });
+});
+
+describe('mapRecord', () => {
+  const mapping = new Map([
+    [0, 'name'],
+    [1, 'tags'],
+    [2, 'tags'],
+    [3, 'birthday'],
+    [4, 'attr.joined'],
+    [5, 'identity.wechat_openid'],
+    [6, 'phone'],
+  ]);
+  it('leaves empty cells out, joins list columns, converts Excel serial dates and unprotects cells', () => {
+    expect(
+      mapRecord(['  张伟 ', 'VIP', '老客户', '33000', '45000', '', "'+8613800138000"], mapping, ctx),
+    ).toEqual({
+      id: null,
+      input: {
+        name: '张伟',
+        tags: 'VIP;老客户',
+        birthday: '1990-05-07',
+        attributes: { joined: '2023-03-15' },
+        phone: '+8613800138000',
+      },
+    });
+  });
+  it.each([
+    ['45000', '2023-03-15'],
+    ['1', null],
+    ['20240501', null],
+    ['2024-05-01', null],
+    ['60000.5', '2064-04-08'],
+  ])('Excel serial %j → %j', (value, expected) => {
+    expect(excelSerialToIsoDate(value)).toBe(expected);
+  });
+});
+
+describe('matchRowToContact (id > identity > phone > email)', () => {
+  const owners: OwnerLookup = {
+    liveIds: new Set(['ct_a', 'ct_b']),
+    identityOwner: new Map([
+      [identityKey('external_id', 'E1'), 'ct_a'],
+      [identityKey('wechat_openid', 'W2'), 'ct_b'],
+    ]),
+    phoneOwner: new Map([
+      ['+8613800000001', 'ct_a'],
+      ['+8613800000002', 'ct_b'],
+    ]),
+    emailOwner: new Map([
+      ['a@x.com', 'ct_a'],
+      ['b@x.com', 'ct_b'],
+    ]),
+  };
+  const row = (r: Partial<RowKeys>): RowKeys => ({ id: null, identities: {}, phones: [], emails: [], ...r });
+  it.each([
+    [
+      'id wins',
+      row({ id: 'ct_b', emails: ['b@x.com'] }),
+      { kind: 'update', contactId: 'ct_b', matchedBy: 'id' },
+    ],
+    ['unknown id fails', row({ id: 'ct_zzz' }), { kind: 'fail', reason: 'id: contact "ct_zzz" not found' }],
+    [
+      "id with another contact's identity fails",
+      row({ id: 'ct_b', identities: { external_id: 'E1' } }),
+      { kind: 'fail', reason: 'identity external_id "E1" belongs to another contact ct_a' },
+    ],
+    [
+      'identity before phone',
+      row({ identities: { external_id: 'E1' }, phones: ['+8613800000001'] }),
+      { kind: 'update', contactId: 'ct_a', matchedBy: 'identity' },
+    ],
+    [
+      'identities of two contacts fail',
+      row({ identities: { external_id: 'E1', wechat_openid: 'W2' } }),
+      {
+        kind: 'fail',
+        reason:
+          'the row\'s identities belong to different contacts: ct_a (external_id "E1"), ct_b (wechat_openid "W2")',
+      },
+    ],
+    [
+      'phone before email',
+      row({ phones: ['+8613800000002'], emails: ['b@x.com'] }),
+      { kind: 'update', contactId: 'ct_b', matchedBy: 'phone' },
+    ],
+    ['email alone', row({ emails: ['a@x.com'] }), { kind: 'update', contactId: 'ct_a', matchedBy: 'email' }],
+    [
+      'phone and email of different contacts fail',
+      row({ phones: ['+8613800000001'], emails: ['b@x.com'] }),
+      {
+        kind: 'fail',
+        reason: 'the row matched contact ct_a but email "b@x.com" belongs to another contact ct_b',
+      },
+    ],
+    [
+      'identity match but phone of another',
+      row({ identities: { wechat_openid: 'W2' }, phones: ['+8613800000001'] }),
+      {
+        kind: 'fail',
+        reason: 'the row matched contact ct_b but phone "+8613800000001" belongs to another contact ct_a',
+      },
+    ],
+    ['nothing known creates', row({ phones: ['+8613800000009'], emails: ['new@x.com'] }), { kind: 'create' }],
+  ])('%s', (_label, keys, decision) => {
+    expect(matchRowToContact(keys, owners)).toEqual(decision);
+  });
+});
+
+describe('InFileDuplicateIndex', () => {
+  it('rejects every row sharing a key, naming the others; chains are followed per key', () => {
+    const index = new InFileDuplicateIndex();
+    index.add(2, ['email\u0000a@x.com']);
+    index.add(3, ['email\u0000b@x.com']);
+    index.add(4, ['email\u0000a@x.com', 'phone\u0000+861']);
+    index.add(5, ['phone\u0000+861']);
+    expect(index.failures('reject')).toEqual(
+      new Map([
+        [2, 'the same email "a@x.com" is also on row 4 of this file'],
+        [4, 'the same email "a@x.com", phone "+861" is also on rows 2, 5 of this file'],
+        [5, 'the same phone "+861" is also on row 4 of this file'],
+      ]),
+    );
+    expect(index.failures('last')).toEqual(
+      new Map([
+        [2, 'superseded by row 4, which has the same email "a@x.com"'],
+        [4, 'superseded by row 5, which has the same phone "+861"'],
+      ]),
+    );
+  });
+});
+
+describe('mergeImportPatch', () => {
+  it('adds what is missing and never drops what the contact has', () => {
+    const current = {
+      ...emptyContactState(),
+      email: 'a@x.com',
+      phone: '+861',
+      tags: ['old'],
+      identities: { external_id: 'E1' },
+    };
+    const { patch, warnings } = mergeImportPatch(
+      current,
+      {
+        scalars: { city: '杭州', initial_source: 'fair' },
+        email: 'b@x.com',
+        phone: '+861',
+        tags: ['OLD', 'new'],
+        identities: { external_id: 'E2', wechat_openid: 'W' },
+      },
+      { tags: ['import'], sourcePolicy: 'new-only' },
+    );
+    expect(patch).toEqual({
+      scalars: { city: '杭州' },
+      additional_emails: ['b@x.com'],
+      tags: ['old', 'new', 'import'],
+      identities: { wechat_openid: 'W' },
+    });
+    expect(warnings).toEqual([
+      'identities.external_id: the contact already has "E1"; the file\'s "E2" was not imported',
+    ]);
+  });
+});
+
+describe('formula injection protection', () => {
+  it.each([
+    ['=HYPERLINK("x")', '\'=HYPERLINK("x")'],
+    ['+8613800138000', "'+8613800138000"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['张伟', '张伟'],
+    ["'quoted", "'quoted"],
+  ])('%j ↔ %j', (value, protectedValue) => {
+    expect(protectCell(value)).toBe(protectedValue);
+    expect(unprotectCell(protectedValue)).toBe(value);
+  });
+});
