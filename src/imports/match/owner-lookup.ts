@@ -12,7 +12,14 @@ function chunks<T>(values: T[]): T[][] {
 
 export async function lookupOwners(db: Queryable, rows: RowKeys[]): Promise<OwnerLookup> {
   const ids = [...new Set(rows.map((r) => r.id).filter((v): v is string => v !== null))];
-  const identityValues = [...new Set(rows.flatMap((r) => Object.values(r.identities)))];
+  const identitiesByType = new Map<string, Set<string>>();
+  for (const r of rows) {
+    for (const [type, value] of Object.entries(r.identities)) {
+      let values = identitiesByType.get(type);
+      if (!values) identitiesByType.set(type, (values = new Set()));
+      values.add(value);
+    }
+  }
   const phones = [...new Set(rows.flatMap((r) => r.phones))];
   const emails = [...new Set(rows.flatMap((r) => r.emails))];
   const liveIds = new Set<string>();
@@ -28,14 +35,18 @@ export async function lookupOwners(db: Queryable, rows: RowKeys[]): Promise<Owne
       .execute();
     for (const r of found) liveIds.add(r.id);
   }
-  for (const part of chunks(identityValues)) {
-    const found = await db
-      .selectFrom('contact_identities')
-      .select(['type', 'value', 'contact_id'])
-      .where('value', 'in', part)
-      .where('deleted_at', 'is', null)
-      .execute();
-    for (const r of found) identityOwner.set(identityKey(r.type, r.value), r.contact_id);
+  for (const [type, values] of identitiesByType) {
+    // By (type, value): the live unique index answers it.
+    for (const part of chunks([...values])) {
+      const found = await db
+        .selectFrom('contact_identities')
+        .select(['value', 'contact_id'])
+        .where('type', '=', type)
+        .where('value', 'in', part)
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const r of found) identityOwner.set(identityKey(type, r.value), r.contact_id);
+    }
   }
   for (const [values, table, owners] of [
     [phones, 'contact_phones', phoneOwner],

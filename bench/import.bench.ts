@@ -1,0 +1,148 @@
+/**
+ * Import throughput: generates N messy rows (bench/generate-contacts.ts) and imports them into a store
+ * that already holds N contacts, 30% of which the file matches (by external_id). Also measures, in the
+ * same run and the same store, the ceiling: reading the same file and bulk-inserting its raw rows into
+ * a plain table, with no mapping, validation, matching or history.
+ *
+ * Usage: npm run bench:import [-- N]          (default 1,000,000; SQLite under a temporary folder)
+ *        KITH_BENCH_DATABASE_URL=postgres://… npm run bench:import -- N
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
+import type { Actor } from '../src/domain/actor.js';
+import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
+import { emptyContactState } from '../src/domain/contact/contact-fields.js';
+import { newId } from '../src/domain/ids.js';
+import { mapRecord, suggestMapping, resolveMapping } from '../src/imports/map/column-mapping.js';
+import { inspectSource, readSourceRecords } from '../src/imports/read/source-reader.js';
+import { JobRunner } from '../src/jobs/job-runner.js';
+import { openKith } from '../src/services.js';
+import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from './generate-contacts.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const actor: Actor = { userId: null, channel: 'system' };
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-bench-import-'));
+  const baseUrl = process.env.KITH_BENCH_DATABASE_URL;
+  const schema = `bench_${Date.now().toString(36)}`;
+  let databaseUrl: string | undefined;
+  if (baseUrl) {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    await client.end();
+    const url = new URL(baseUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = url.toString();
+  }
+  const kith = await openKith(loadConfig({ KITH_DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }));
+  try {
+    for (const [key, type, options] of [['tier', 'list', ['Gold', 'Silver', 'Bronze']], ['points', 'number'], ['vip', 'boolean'], ['joined', 'date'], ['note', 'text']] as const) {
+      await kith.attributes.create({ key, type, options: options ? [...options] : null }, actor);
+    }
+    const file = path.join(dir, 'contacts.csv');
+    let t = performance.now();
+    await writeGeneratedCsv(file, N);
+    console.error(`generated ${N} rows (${mb(fs.statSync(file).size)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // Existing store: N clean contacts; those generated from rows 0.7N … N-1 share external_id with the file.
+    t = performance.now();
+    const ctx = await kith.contacts.normalizeContext();
+    const info = await inspectSource(file);
+    const mapping = resolveMapping(info.header, {}, suggestMapping(info.header, [], { identityTypes: ctx.identityTypes, attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])), createAttributes: false }), {
+      identityTypes: ctx.identityTypes,
+      attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])),
+      createAttributes: false,
+    });
+    const existingStart = Math.floor(N * 0.7);
+    let batch: NewContact[] = [];
+    const flush = async () => {
+      await kith.store.db.transaction().execute((trx) => insertContactsBulk(trx, batch, { at: new Date().toISOString(), by: null }));
+      batch = [];
+    };
+    for (let i = existingStart; i < existingStart + N; i++) {
+      const cells = generateRow(i, 42);
+      cells[1] = String(15_000_000_000 + i); // own phone and email: only external_id links file and store
+      cells[2] = `existing${i}@example.org`;
+      try {
+        const patch = normalizeContactInput(mapRecord(cells, mapping, { identityTypes: ctx.identityTypes, attributeTypes: new Map(), createAttributes: false }).input, ctx);
+        batch.push({ id: newId('contact'), state: applyContactPatch(emptyContactState(), patch) });
+      } catch {
+        // rows with invalid generated values are simply not pre-loaded
+      }
+      if (batch.length >= 2000) await flush();
+    }
+    await flush();
+    console.error(`pre-loaded the store with ${N} contacts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // The ceiling: read the file and bulk-insert raw rows, in the same store.
+    await sql`create table bench_plain (row_number integer primary key, cells text not null)`.execute(kith.store.db);
+    t = performance.now();
+    let rows: { row_number: number; cells: string }[] = [];
+    const flushPlain = async () => {
+      const chunk = rows;
+      rows = [];
+      await kith.store.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < chunk.length; i += 500) await sql`insert into bench_plain (row_number, cells) values ${sql.join(chunk.slice(i, i + 500).map((r) => sql`(${r.row_number}, ${r.cells})`))}`.execute(trx);
+      });
+    };
+    for await (const rec of readSourceRecords(file, info)) {
+      rows.push({ row_number: rec.rowNumber, cells: JSON.stringify(rec.cells) });
+      if (rows.length >= 1000) await flushPlain();
+    }
+    await flushPlain();
+    const plainSeconds = (performance.now() - t) / 1000;
+    await sql`drop table bench_plain`.execute(kith.store.db);
+    const rssBeforeImport = peakRss;
+
+    t = performance.now();
+    const started = await kith.imports.start({ filePath: file, fileName: 'contacts.csv' }, actor);
+    await new JobRunner(kith.store, kith.jobHandlers).runOnce({ subjectId: started.id });
+    const importSeconds = (performance.now() - t) / 1000;
+    const result = await kith.imports.get(started.id);
+    clearInterval(sampler);
+    console.log(
+      JSON.stringify(
+        {
+          database: kith.store.dialect,
+          rows: N,
+          status: result.status,
+          created: result.created,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          failed: result.failed,
+          import_seconds: +importSeconds.toFixed(1),
+          import_rows_per_second: Math.round(N / importSeconds),
+          plain_insert_rows_per_second: Math.round(N / plainSeconds),
+          share_of_ceiling: +(plainSeconds / importSeconds).toFixed(3),
+          peak_rss_mb: mb(peakRss),
+          peak_rss_before_import_mb: mb(rssBeforeImport),
+          header: GENERATED_HEADER.length,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    clearInterval(sampler);
+    await kith.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (baseUrl) {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`drop schema ${schema} cascade`);
+      await client.end();
+    }
+  }
+}
+
+await main();
