@@ -1,4 +1,8 @@
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { writeGeneratedCsv } from '../../bench/generate-contacts.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
@@ -371,6 +375,36 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
       await expect(attempt, name).rejects.toThrow(ImportFileError);
       await expect(attempt, name).rejects.toThrow(message);
     }
+  });
+
+  it('cancels a running import between batches, keeping honest counts of what was done', async () => {
+    const file = path.join(os.tmpdir(), `kith-cancel-${Date.now()}.csv`);
+    await writeGeneratedCsv(file, 10_000, 500_000);
+    const started = await kith.imports.start({ filePath: file, fileName: 'big.csv' }, ADMIN);
+    const running = new JobRunner(kith.store, kith.jobHandlers).runOnce({ subjectId: started.id });
+    for (let i = 0; i < 3000; i++) {
+      const row = await kith.store.db
+        .selectFrom('imports')
+        .select('checkpoint_row')
+        .where('id', '=', started.id)
+        .executeTakeFirstOrThrow();
+      if (row.checkpoint_row > 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await kith.imports.cancel(started.id);
+    await running;
+    const r = await kith.imports.get(started.id);
+    expect(r.status).toBe('cancelled');
+    expect(r.rows).toBeGreaterThan(0);
+    expect(r.rows).toBeLessThan(10_000);
+    honest(r);
+    const recorded = await kith.store.db
+      .selectFrom('import_rows')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('import_id', '=', r.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(recorded.n)).toBe(r.rows);
+    expect((await kith.contacts.list({ import: r.id, limit: 500 })).data.length).toBeGreaterThan(0);
   });
 
   it('cancels a queued import', async () => {
