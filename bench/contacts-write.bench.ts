@@ -3,34 +3,14 @@
  * Usage: npm run bench:contacts [-- N]        SQLite in a temporary folder
  *        KITH_BENCH_DATABASE_URL=postgres://… npm run bench:contacts   PostgreSQL (a fresh schema)
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { loadConfig } from '../src/config.js';
 import type { Actor } from '../src/domain/actor.js';
-import { openKith } from '../src/services.js';
+import { openBenchKith } from './bench-kith.js';
 
 const count = Number(process.argv[2] ?? 2000);
 const actor: Actor = { userId: null, channel: 'system' };
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-bench-'));
-  const baseUrl = process.env.KITH_BENCH_DATABASE_URL;
-  let databaseUrl: string | undefined;
-  const schema = `bench_${Date.now().toString(36)}`;
-  if (baseUrl) {
-    const client = new pg.Client({ connectionString: baseUrl });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-    const url = new URL(baseUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    databaseUrl = url.toString();
-  }
-  const kith = await openKith(
-    loadConfig({ KITH_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }),
-  );
+  const { kith, dispose } = await openBenchKith();
   try {
     const started = performance.now();
     for (let i = 0; i < count; i++) {
@@ -76,14 +56,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await kith.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (baseUrl) {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`drop schema ${schema} cascade`);
-      await client.end();
-    }
+    await dispose();
   }
 }
 

@@ -8,11 +8,8 @@
  *        KITH_BENCH_DATABASE_URL=postgres://… npm run bench:import -- N
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { loadConfig } from '../src/config.js';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
 import type { Actor } from '../src/domain/actor.js';
 import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
@@ -21,7 +18,7 @@ import { newId } from '../src/domain/ids.js';
 import { mapRecord, suggestMapping, resolveMapping } from '../src/imports/map/column-mapping.js';
 import { inspectSource, readSourceRecords } from '../src/imports/read/source-reader.js';
 import { JobRunner } from '../src/jobs/job-runner.js';
-import { openKith } from '../src/services.js';
+import { openBenchKith } from './bench-kith.js';
 import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from './generate-contacts.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -31,42 +28,40 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-bench-import-'));
-  const baseUrl = process.env.KITH_BENCH_DATABASE_URL;
-  const schema = `bench_${Date.now().toString(36)}`;
-  let databaseUrl: string | undefined;
-  if (baseUrl) {
-    const client = new pg.Client({ connectionString: baseUrl });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-    const url = new URL(baseUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    databaseUrl = url.toString();
-  }
-  const kith = await openKith(loadConfig({ KITH_DATA_DIR: dir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }));
+  const { kith, dir, dispose } = await openBenchKith();
   try {
-    for (const [key, type, options] of [['tier', 'list', ['Gold', 'Silver', 'Bronze']], ['points', 'number'], ['vip', 'boolean'], ['joined', 'date'], ['note', 'text']] as const) {
+    for (const [key, type, options] of [
+      ['tier', 'list', ['Gold', 'Silver', 'Bronze']],
+      ['points', 'number'],
+      ['vip', 'boolean'],
+      ['joined', 'date'],
+      ['note', 'text'],
+    ] as const) {
       await kith.attributes.create({ key, type, options: options ? [...options] : null }, actor);
     }
     const file = path.join(dir, 'contacts.csv');
     let t = performance.now();
     await writeGeneratedCsv(file, N);
-    console.error(`generated ${N} rows (${mb(fs.statSync(file).size)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.error(
+      `generated ${N} rows (${mb(fs.statSync(file).size)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // Existing store: N clean contacts; those generated from rows 0.7N … N-1 share external_id with the file.
     t = performance.now();
     const ctx = await kith.contacts.normalizeContext();
     const info = await inspectSource(file);
-    const mapping = resolveMapping(info.header, {}, suggestMapping(info.header, [], { identityTypes: ctx.identityTypes, attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])), createAttributes: false }), {
+    const mappingCtx = {
       identityTypes: ctx.identityTypes,
       attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])),
       createAttributes: false,
-    });
+    };
+    const mapping = resolveMapping(info.header, {}, suggestMapping(info.header, [], mappingCtx), mappingCtx);
     const existingStart = Math.floor(N * 0.7);
     let batch: NewContact[] = [];
     const flush = async () => {
-      await kith.store.db.transaction().execute((trx) => insertContactsBulk(trx, batch, { at: new Date().toISOString(), by: null }));
+      await kith.store.db
+        .transaction()
+        .execute((trx) => insertContactsBulk(trx, batch, { at: new Date().toISOString(), by: null }));
       batch = [];
     };
     for (let i = existingStart; i < existingStart + N; i++) {
@@ -74,7 +69,7 @@ async function main(): Promise<void> {
       cells[1] = String(15_000_000_000 + i); // own phone and email: only external_id links file and store
       cells[2] = `existing${i}@example.org`;
       try {
-        const patch = normalizeContactInput(mapRecord(cells, mapping, { identityTypes: ctx.identityTypes, attributeTypes: new Map(), createAttributes: false }).input, ctx);
+        const patch = normalizeContactInput(mapRecord(cells, mapping, mappingCtx).input, ctx);
         batch.push({ id: newId('contact'), state: applyContactPatch(emptyContactState(), patch) });
       } catch {
         // rows with invalid generated values are simply not pre-loaded
@@ -82,17 +77,24 @@ async function main(): Promise<void> {
       if (batch.length >= 2000) await flush();
     }
     await flush();
-    console.error(`pre-loaded the store with ${N} contacts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.error(
+      `pre-loaded the store with ${N} contacts in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // The ceiling: read the file and bulk-insert raw rows, in the same store.
-    await sql`create table bench_plain (row_number integer primary key, cells text not null)`.execute(kith.store.db);
+    await sql`create table bench_plain (row_number integer primary key, cells text not null)`.execute(
+      kith.store.db,
+    );
     t = performance.now();
     let rows: { row_number: number; cells: string }[] = [];
     const flushPlain = async () => {
       const chunk = rows;
       rows = [];
       await kith.store.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < chunk.length; i += 500) await sql`insert into bench_plain (row_number, cells) values ${sql.join(chunk.slice(i, i + 500).map((r) => sql`(${r.row_number}, ${r.cells})`))}`.execute(trx);
+        for (let i = 0; i < chunk.length; i += 500)
+          await sql`insert into bench_plain (row_number, cells) values ${sql.join(chunk.slice(i, i + 500).map((r) => sql`(${r.row_number}, ${r.cells})`))}`.execute(
+            trx,
+          );
       });
     };
     for await (const rec of readSourceRecords(file, info)) {
@@ -134,14 +136,7 @@ async function main(): Promise<void> {
     );
   } finally {
     clearInterval(sampler);
-    await kith.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (baseUrl) {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`drop schema ${schema} cascade`);
-      await client.end();
-    }
+    await dispose();
   }
 }
 

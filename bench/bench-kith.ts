@@ -1,0 +1,49 @@
+/**
+ * A throw-away Kith for a benchmark: SQLite in a temporary folder, or a fresh schema in the PostgreSQL
+ * database named by KITH_BENCH_DATABASE_URL. `dispose` removes it all.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { type KithServices, openKith } from '../src/services.js';
+
+export interface BenchKith {
+  kith: KithServices;
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+async function onPostgres(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openBenchKith(): Promise<BenchKith> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-bench-'));
+  const baseUrl = process.env.KITH_BENCH_DATABASE_URL;
+  const schema = `bench_${Date.now().toString(36)}`;
+  const env: Record<string, string> = { KITH_DATA_DIR: dir };
+  if (baseUrl) {
+    await onPostgres(baseUrl, `create schema ${schema}`);
+    const url = new URL(baseUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = url.toString();
+  }
+  const kith = await openKith(loadConfig(env));
+  return {
+    kith,
+    dir,
+    dispose: async () => {
+      await kith.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (baseUrl) await onPostgres(baseUrl, `drop schema ${schema} cascade`);
+    },
+  };
+}
