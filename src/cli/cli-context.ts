@@ -19,6 +19,14 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** One `key: value` line per field, for people; nested values as JSON. */
+export function printFields(record: object): void {
+  for (const [key, value] of Object.entries(record)) {
+    const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '');
+    process.stdout.write(`${key}: ${text}\n`);
+  }
+}
+
 /** Collects a repeatable option into a list. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

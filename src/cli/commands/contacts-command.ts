@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Contact } from '../../domain/contact/contact-fields.js';
-import { CLI_ACTOR, collect, parsePairs, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
 
 interface AddOptions {
   name?: string;
@@ -59,11 +59,7 @@ export function registerContactsCommand(program: Command): void {
     .action(async (id: string, o: { json?: boolean }) => {
       const contact = await withKith((k) => k.contacts.get(id));
       if (o.json) printJson(contact);
-      else
-        for (const [key, value] of Object.entries(contact))
-          process.stdout.write(
-            `${key}: ${typeof value === 'object' ? JSON.stringify(value) : (value ?? '')}\n`,
-          );
+      else printFields(contact);
     });
   contacts
     .command('list')

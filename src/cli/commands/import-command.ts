@@ -6,7 +6,7 @@ import { KithError } from '../../domain/errors.js';
 import { IMPORT_JOB_KIND, type ImportRecord } from '../../imports/import-service.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import type { ImportsTable } from '../../store/schema.js';
-import { CLI_ACTOR, collect, parsePairs, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
 
 interface ImportOptions {
   map: string[];
@@ -182,11 +182,7 @@ export function registerImportCommands(program: Command): void {
     .action(async (id: string, o: { json?: boolean }) => {
       const record = await withKith((k) => k.imports.get(id));
       if (o.json) printJson(record);
-      else
-        for (const [key, value] of Object.entries(record))
-          process.stdout.write(
-            `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : (value ?? '')}\n`,
-          );
+      else printFields(record);
     });
   imports
     .command('undo')
