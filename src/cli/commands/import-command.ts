@@ -117,7 +117,9 @@ export function registerImportCommands(program: Command): void {
               )
             : null;
         let barStarted = false;
-        const progress = (row: ImportsTable) => {
+        const progress = (
+          row: Pick<ImportsTable, 'total_rows' | 'rows' | 'created' | 'updated' | 'unchanged' | 'failed'>,
+        ) => {
           if (!bar) return;
           if (!barStarted) {
             bar.start(row.total_rows ?? 0, 0, { created: 0, updated: 0, unchanged: 0, failed: 0 });
@@ -133,7 +135,19 @@ export function registerImportCommands(program: Command): void {
         const runner = new JobRunner(kith.store, {
           [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
         });
-        await runner.runOnce({ subjectId: started.id });
+        if (!(await runner.runOnce({ subjectId: started.id }))) {
+          // A running `kith serve` or `kith worker` claimed the job first: follow it there.
+          for (;;) {
+            const row = await kith.store.db
+              .selectFrom('imports')
+              .selectAll()
+              .where('id', '=', started.id)
+              .executeTakeFirstOrThrow();
+            if (!['queued', 'running'].includes(row.status)) break;
+            if (row.total_rows !== null) progress(row);
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
         bar?.stop();
         const record = await kith.imports.get(started.id);
         let failuresFile: string | null = null;
