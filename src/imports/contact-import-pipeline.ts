@@ -39,7 +39,7 @@ import { mergeImportPatch, patchForNewContact } from './apply/merge-import-patch
 import { readSourceRecords, type SourceInfo, type SourceRecord } from './read/source-reader.js';
 import { writeFailureFile } from './report/failure-file.js';
 import { InFileDuplicateIndex } from './validate/in-file-duplicates.js';
-import { duplicateKeys, validateRow } from './validate/row-validation.js';
+import { fileKeys, validateRow } from './validate/row-validation.js';
 
 export const BATCH_ROWS = 1000;
 
@@ -110,8 +110,7 @@ export class ContactImportPipeline {
       let totalRows = 0;
       for await (const rec of readSourceRecords(source.path, source)) {
         totalRows++;
-        const v = validateRow(mapRecord(rec.cells, mapping, mappingCtx), normalize);
-        if (v.ok) duplicates.add(rec.rowNumber, duplicateKeys(v.keys));
+        duplicates.add(rec.rowNumber, fileKeys(mapRecord(rec.cells, mapping, mappingCtx), normalize));
       }
       const duplicateFailures = duplicates.failures(settings.onFileDuplicate);
       await this.db

@@ -205,7 +205,7 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
     const two = await kith.contacts.create({ name: 'X2', external_id: 'X-2' }, ADMIN);
     const file = fixture(
       'reasons.csv',
-      `id,name,external_id,member_no,phone,birthday\n,Nobody,,,,\nct_01jdzzzzzzzzzzzzzzzzzzzzzz,Ghost,,,,\n,Both,X-2,M-1,,\n${one.id},Direct,,M-1,,1990-13-01\n,Bad,,,123,\n`,
+      `id,name,external_id,member_no,phone,birthday\n,Nobody,,,,\nct_01jdzzzzzzzzzzzzzzzzzzzzzz,Ghost,,,,\n,Both,X-2,M-1,,\n${one.id},Direct,,,,1990-13-01\n,Bad,,,123,\n`,
     );
     const r = await runImport(kith, file);
     expect(r).toMatchObject({ rows: 5, failed: 5 });

@@ -2,12 +2,15 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { mergeImportPatch } from '../../src/imports/apply/merge-import-patch.js';
+import { GENERATED_HEADER, generateRow } from '../../bench/generate-contacts.js';
 import {
   excelSerialToIsoDate,
   mapRecord,
   type MappingContext,
+  resolveMapping,
   suggestMapping,
 } from '../../src/imports/map/column-mapping.js';
+import { fileKeys, validateRow } from '../../src/imports/validate/row-validation.js';
 import {
   matchRowToContact,
   identityKey,
@@ -251,6 +254,38 @@ describe('matchRowToContact (id > identity > phone > email)', () => {
     ['nothing known creates', row({ phones: ['+8613800000009'], emails: ['new@x.com'] }), { kind: 'create' }],
   ])('%s', (_label, keys, decision) => {
     expect(matchRowToContact(keys, owners)).toEqual(decision);
+  });
+});
+
+describe('fileKeys (pass 1) agrees with validateRow (pass 2)', () => {
+  it('gives every valid generated row the same keys as full validation does', () => {
+    const normalize = {
+      region: 'CN' as const,
+      identityTypes: new Set(['external_id']),
+      attributeDefinitions: new Map(),
+    };
+    const fileCtx: MappingContext = {
+      identityTypes: normalize.identityTypes,
+      attributeTypes: new Map(),
+      createAttributes: false,
+    };
+    const header = GENERATED_HEADER;
+    const mapping = resolveMapping(header, {}, suggestMapping(header, [], fileCtx), fileCtx);
+    let compared = 0;
+    for (let i = 0; i < 400; i++) {
+      const mapped = mapRecord(generateRow(i), mapping, fileCtx);
+      const v = validateRow(mapped, normalize);
+      if (!v.ok) continue;
+      const expected = [
+        ...(v.keys.id ? [`id\u0000${v.keys.id}`] : []),
+        ...Object.entries(v.keys.identities).map(([t, value]) => `identity\u0000${t}\u0000${value}`),
+        ...v.keys.phones.map((p) => `phone\u0000${p}`),
+        ...v.keys.emails.map((e) => `email\u0000${e}`),
+      ];
+      expect(fileKeys(mapped, normalize).sort()).toEqual(expected.sort());
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(350);
   });
 });
 

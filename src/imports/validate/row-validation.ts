@@ -3,7 +3,9 @@
  * value fails as a whole, and its reason names every invalid field with its value.
  */
 import type { ContactPatch, NormalizeContext } from '../../domain/contact/contact-patch.js';
-import { normalizeContactInput } from '../../domain/contact/contact-patch.js';
+import { normalizeContactInput, splitListValue } from '../../domain/contact/contact-patch.js';
+import { normalizeEmail } from '../../domain/normalize/email.js';
+import { normalizePhone } from '../../domain/normalize/phone.js';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import type { MappedRow } from '../map/column-mapping.js';
 import type { RowKeys } from '../match/match-row-to-contact.js';
@@ -45,14 +47,44 @@ export function rowKeys(id: string | null, patch: ContactPatch): RowKeys {
   return { id, identities, phones: [...new Set(phones)], emails: [...new Set(emails)] };
 }
 
-/** The values that make two rows of one file the same customer. */
-export function duplicateKeys(keys: RowKeys): string[] {
+/**
+ * The keys of a mapped row for the in-file duplicate pass, normalised exactly as `validateRow` does but
+ * without validating the rest of the row: pass 1 only needs to know which rows share a key. A value that
+ * is not valid is no key.
+ */
+export function fileKeys(mapped: MappedRow, ctx: NormalizeContext): string[] {
   const out: string[] = [];
-  if (keys.id) out.push(`id\u0000${keys.id}`);
-  for (const [type, value] of Object.entries(keys.identities))
-    out.push(`identity\u0000${type}\u0000${value}`);
-  for (const phone of keys.phones) out.push(`phone\u0000${phone}`);
-  for (const email of keys.emails) out.push(`email\u0000${email}`);
+  if (mapped.id) out.push(`id\u0000${mapped.id}`);
+  const input = mapped.input;
+  for (const [type, value] of Object.entries(
+    (input.identities as Record<string, string> | undefined) ?? {},
+  )) {
+    if (ctx.identityTypes.has(type))
+      out.push(`identity\u0000${type}\u0000${String(value).normalize('NFKC').trim()}`);
+  }
+  const values = (single: unknown, list: unknown) => [
+    ...(typeof single === 'string' ? [single] : []),
+    ...(typeof list === 'string' ? splitListValue(list) : []),
+  ];
+  const seen = new Set<string>();
+  for (const raw of values(input.phone, input.additional_phones)) {
+    try {
+      const phone = normalizePhone(raw, ctx.region);
+      if (!seen.has(phone)) out.push(`phone\u0000${phone}`);
+      seen.add(phone);
+    } catch {
+      // an invalid phone fails the row in pass 2; it makes no key
+    }
+  }
+  for (const raw of values(input.email, input.additional_emails)) {
+    try {
+      const email = normalizeEmail(raw);
+      if (!seen.has(email)) out.push(`email\u0000${email}`);
+      seen.add(email);
+    } catch {
+      // as above
+    }
+  }
   return out;
 }
 
