@@ -13,8 +13,8 @@ import type {
   ContactIdentitiesTable,
   ContactsTable,
   ContactTagsTable,
-  KithDatabase,
 } from '../store/schema.js';
+import { kyselyRowInserter, type RowInserter } from '../store/row-inserter.js';
 import type { Queryable } from '../store/transaction.js';
 
 /** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */
@@ -440,27 +440,12 @@ export interface NewContact {
   state: ContactState;
 }
 
-const INSERT_CHUNK = 400;
-
-async function insertChunked<T extends keyof KithDatabase>(
-  db: Queryable,
-  table: T,
-  rows: Insertable<KithDatabase[T]>[],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    // The generic insert needs the table's own row type, which Kysely cannot narrow from a type parameter.
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + INSERT_CHUNK) as never)
-      .execute();
-  }
-}
-
-/** Creates many contacts with a handful of multi-row statements: the bulk path imports take. */
+/** Creates many contacts at once, through the store's fastest row inserter: the bulk path imports take. */
 export async function insertContactsBulk(
   db: Queryable,
   contacts: NewContact[],
   meta: { at: string; by: string | null },
+  insert: RowInserter = kyselyRowInserter(db),
 ): Promise<void> {
   if (contacts.length === 0) return;
   const tagNames = new Map<string, string>();
@@ -514,12 +499,10 @@ export async function insertContactsBulk(
     for (const tag of state.tags)
       tags.push({ contact_id: id, tag_id: tagIds.get(tag.toLowerCase())!, created_at: meta.at });
   }
-  await insertChunked(db, 'contacts', contactRows);
-  await insertChunked(db, 'contact_emails', emails);
-  await insertChunked(db, 'contact_phones', phones);
-  await insertChunked(db, 'contact_identities', identities);
-  await insertChunked(db, 'contact_attributes', attributes);
-  await insertChunked(db, 'contact_tags', tags);
+  await insert('contacts', contactRows);
+  await insert('contact_emails', emails);
+  await insert('contact_phones', phones);
+  await insert('contact_identities', identities);
+  await insert('contact_attributes', attributes);
+  await insert('contact_tags', tags);
 }
-
-export { insertChunked };

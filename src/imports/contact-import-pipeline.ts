@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { Insertable } from 'kysely';
 import { type KithConfig } from '../config.js';
 import {
-  insertChunked,
   insertContactsBulk,
   loadContacts,
   type NewContact,
@@ -106,13 +105,22 @@ export class ContactImportPipeline {
       const groupId = settings.group && !settings.dryRun ? await this.ensureGroup(settings.group) : null;
 
       // Pass 1: which rows share a customer's key with another row of the file.
-      const duplicates = new InFileDuplicateIndex();
+      fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+      const duplicates = new InFileDuplicateIndex(
+        path.join(importDir(this.config, importId), 'pass1-keys.sqlite'),
+      );
       let totalRows = 0;
-      for await (const rec of readSourceRecords(source.path, source)) {
-        totalRows++;
-        duplicates.add(rec.rowNumber, fileKeys(mapRecord(rec.cells, mapping, mappingCtx), normalize));
+      let duplicateFailures: Map<number, string>;
+      try {
+        for await (const rec of readSourceRecords(source.path, source)) {
+          totalRows++;
+          duplicates.add(rec.rowNumber, fileKeys(mapRecord(rec.cells, mapping, mappingCtx), normalize));
+          if (totalRows % 50_000 === 0) await job?.renewLease();
+        }
+        duplicateFailures = duplicates.failures(settings.onFileDuplicate);
+      } finally {
+        duplicates.close();
       }
-      const duplicateFailures = duplicates.failures(settings.onFileDuplicate);
       await this.db
         .updateTable('imports')
         .set({ total_rows: totalRows })
@@ -260,6 +268,12 @@ export class ContactImportPipeline {
     records: SourceRecord[],
     ctx: BatchContext,
   ): Promise<void> {
+    const progress = await trx
+      .selectFrom('imports')
+      .select('checkpoint_row')
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    if (progress.checkpoint_row >= records[0]!.rowNumber) throw new LeaseLostError(importId);
     const { settings, actor } = ctx;
     const at = nowIso();
     const outcomes: Outcome[] = [];
@@ -394,10 +408,11 @@ export class ContactImportPipeline {
       counts.updated++;
     }
 
+    const insert = this.store.rowInserter(trx);
     if (!settings.dryRun) {
-      await insertContactsBulk(trx, creates, { at, by: actor.userId });
-      await insertChunked(trx, 'audit_log', audit);
-      await insertChunked(trx, 'contact_events', events);
+      await insertContactsBulk(trx, creates, { at, by: actor.userId }, insert);
+      await insert('audit_log', audit);
+      await insert('contact_events', events);
       if (ctx.groupId && members.size > 0) {
         const rows = [...members].map((contactId) => ({
           group_id: ctx.groupId!,
@@ -414,13 +429,13 @@ export class ContactImportPipeline {
       }
     }
     outcomes.sort((a, b) => a.row_number - b.row_number);
-    await insertChunked(trx, 'import_rows', outcomes);
+    await insert('import_rows', outcomes);
     const current = await trx
       .selectFrom('imports')
       .select(['rows', 'created', 'updated', 'unchanged', 'failed'])
       .where('id', '=', importId)
       .executeTakeFirstOrThrow();
-    await trx
+    const saved = await trx
       .updateTable('imports')
       .set({
         rows: current.rows + records.length,
@@ -431,7 +446,10 @@ export class ContactImportPipeline {
         checkpoint_row: records[records.length - 1]!.rowNumber,
       })
       .where('id', '=', importId)
-      .execute();
+      // A worker that lost its lease must not apply a batch its successor already applied.
+      .where('checkpoint_row', '<', records[0]!.rowNumber)
+      .executeTakeFirst();
+    if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
   }
 }
 

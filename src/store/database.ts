@@ -15,7 +15,9 @@ import {
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
+import { kyselyRowInserter, type RowInserter, sqliteRowInserter } from './row-inserter.js';
 import type { KithDatabase } from './schema.js';
+import type { Queryable } from './transaction.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -24,6 +26,8 @@ export interface Store {
   dialect: Dialect;
   /** Where the data lives, for logs (password removed). */
   location: string;
+  /** The fastest way to insert many rows through `db` (a connection of this store or its transaction). */
+  rowInserter(db: Queryable): RowInserter;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,13 @@ export function openStore(options: StoreOptions): Store {
     const db = new Kysely<KithDatabase>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(options.databaseUrl);
     url.password = '';
-    return { db, dialect: 'postgres', location: url.toString(), close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      location: url.toString(),
+      rowInserter: kyselyRowInserter,
+      close: () => db.destroy(),
+    };
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, 'kith.sqlite');
@@ -49,7 +59,9 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<KithDatabase>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  // One connection per SQLite store: prepared statements on it run inside whatever transaction is open.
+  const inserter = sqliteRowInserter(sqlite);
+  return { db, dialect: 'sqlite', location: file, rowInserter: () => inserter, close: () => db.destroy() };
 }
 
 /** True when a statement failed on a unique index, on either database. */

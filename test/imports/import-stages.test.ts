@@ -291,7 +291,7 @@ describe('fileKeys (pass 1) agrees with validateRow (pass 2)', () => {
 
 describe('InFileDuplicateIndex', () => {
   it('rejects every row sharing a key, naming the others; chains are followed per key', () => {
-    const index = new InFileDuplicateIndex();
+    const index = new InFileDuplicateIndex(':memory:');
     index.add(2, ['email\u0000a@x.com']);
     index.add(3, ['email\u0000b@x.com']);
     index.add(4, ['email\u0000a@x.com', 'phone\u0000+861']);
@@ -303,12 +303,19 @@ describe('InFileDuplicateIndex', () => {
         [5, 'the same phone "+861" is also on row 4 of this file'],
       ]),
     );
-    expect(index.failures('last')).toEqual(
+    index.close();
+    const again = new InFileDuplicateIndex(':memory:');
+    again.add(2, ['email\u0000a@x.com']);
+    again.add(3, ['email\u0000b@x.com']);
+    again.add(4, ['email\u0000a@x.com', 'phone\u0000+861']);
+    again.add(5, ['phone\u0000+861']);
+    expect(again.failures('last')).toEqual(
       new Map([
         [2, 'superseded by row 4, which has the same email "a@x.com"'],
         [4, 'superseded by row 5, which has the same phone "+861"'],
       ]),
     );
+    again.close();
   });
 });
 
