@@ -28,7 +28,7 @@ import {
   uniqueHeader,
 } from './map/column-mapping.js';
 import type { Delimiter } from './read/detect-delimiter.js';
-import { parseEncodingName, type TextEncoding } from './read/detect-encoding.js';
+import { type EncodingGuess, parseEncodingName, type TextEncoding } from './read/detect-encoding.js';
 import { ImportFileError } from './read/import-file-error.js';
 import { inspectSource, readSourceRecords, type SourceInfo } from './read/source-reader.js';
 import { undoImport, type UndoReport } from './undo-import.js';
@@ -56,7 +56,7 @@ export interface ImportRequest {
 export interface ImportPreview {
   format: 'csv' | 'xlsx';
   encoding: string | null;
-  encoding_confidence: string | null;
+  encoding_confidence: EncodingGuess['confidence'] | null;
   delimiter: string | null;
   sheets: string[];
   sheet: string | null;
@@ -67,18 +67,20 @@ export interface ImportPreview {
   warnings: string[];
 }
 
+export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
 export interface ImportRecord {
   id: string;
-  status: string;
+  status: ImportStatus;
   dry_run: boolean;
   file_name: string;
   file_size: number;
-  format: string;
+  format: 'csv' | 'xlsx';
   encoding: string | null;
   delimiter: string | null;
   sheet: string | null;
   mapping: Record<string, string>;
-  settings: ImportSettings;
+  settings: ImportSettingsWire;
   warnings: string[];
   created_by: string | null;
   created_at: string;
@@ -95,6 +97,29 @@ export interface ImportRecord {
   undo_report: UndoReport | null;
 }
 
+/** Import settings as users and programs see them: snake_case, like every other wire field. */
+export interface ImportSettingsWire {
+  tags: string[];
+  group: string | null;
+  source_policy: SourcePolicy;
+  region: string;
+  create_attributes: boolean;
+  on_file_duplicate: OnFileDuplicate;
+  dry_run: boolean;
+}
+
+function settingsWire(s: ImportSettings): ImportSettingsWire {
+  return {
+    tags: s.tags,
+    group: s.group,
+    source_policy: s.sourcePolicy,
+    region: s.region,
+    create_attributes: s.createAttributes,
+    on_file_duplicate: s.onFileDuplicate,
+    dry_run: s.dryRun,
+  };
+}
+
 function toRecord(row: ImportsTable): ImportRecord {
   const source = JSON.parse(row.source) as StoredSource;
   const columns = uniqueHeader(source.header);
@@ -103,7 +128,7 @@ function toRecord(row: ImportsTable): ImportRecord {
   );
   return {
     id: row.id,
-    status: row.status,
+    status: row.status as ImportStatus,
     dry_run: row.dry_run === 1,
     file_name: row.file_name,
     file_size: row.file_size,
@@ -112,7 +137,7 @@ function toRecord(row: ImportsTable): ImportRecord {
     delimiter: source.delimiter,
     sheet: source.sheet,
     mapping,
-    settings: JSON.parse(row.settings) as ImportSettings,
+    settings: settingsWire(JSON.parse(row.settings) as ImportSettings),
     warnings: JSON.parse(row.warnings) as string[],
     created_by: row.created_by,
     created_at: row.created_at,

@@ -160,8 +160,15 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
     expect(openapi.status).toBe(200);
     expect(openapi.body.openapi).toMatch(/^3\./);
     expect(Object.keys(openapi.body.paths)).toEqual(
-      expect.arrayContaining(['/api/contacts', '/api/contacts/{id}', '/api/contacts/upsert']),
+      expect.arrayContaining([
+        '/api/contacts',
+        '/api/contacts/{id}',
+        '/api/contacts/upsert',
+        '/api/imports',
+        '/api/imports/{id}',
+      ]),
     );
+    expect(openapi.body.components.schemas.Import.properties.settings.properties.source_policy).toBeDefined();
     expect(openapi.body.components.schemas.Contact.properties.identities).toBeDefined();
     const docs = await fetch(`${server.baseUrl}/api/docs`, { redirect: 'follow' });
     expect(docs.status).toBe(200);

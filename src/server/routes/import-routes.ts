@@ -126,6 +126,76 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
   };
 }
 
+const ImportRecordSchema = z
+  .object({
+    id: z.string().describe('Import id, prefixed imp_'),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+    dry_run: z.boolean(),
+    file_name: z.string(),
+    file_size: z.number(),
+    format: z.enum(['csv', 'xlsx']),
+    encoding: z.string().nullable(),
+    delimiter: z.string().nullable(),
+    sheet: z.string().nullable(),
+    mapping: z.record(z.string(), z.string()).describe('column → target'),
+    settings: z.object({
+      tags: z.array(z.string()),
+      group: z.string().nullable(),
+      source_policy: z.enum(['new-only', 'all']),
+      region: z.string(),
+      create_attributes: z.boolean(),
+      on_file_duplicate: z.enum(['reject', 'last']),
+      dry_run: z.boolean(),
+    }),
+    warnings: z.array(z.string()),
+    created_by: z.string().nullable(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    total_rows: z.number().nullable().describe('Data rows in the file, once the first pass has read it'),
+    rows: z.number().describe('rows = created + updated + unchanged + failed'),
+    created: z.number(),
+    updated: z.number(),
+    unchanged: z.number(),
+    failed: z.number(),
+    error: z.string().nullable(),
+    undone_at: z.string().nullable(),
+    undo_report: z
+      .object({
+        deleted: z.number(),
+        restored: z.number(),
+        gone: z.number(),
+        kept: z.array(z.object({ contact_id: z.string(), field: z.string(), reason: z.string() })),
+        kept_count: z.number(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Import' });
+
+const ImportPreviewSchema = z
+  .object({
+    format: z.enum(['csv', 'xlsx']),
+    encoding: z.string().nullable(),
+    encoding_confidence: z.enum(['certain', 'likely', 'unsure']).nullable(),
+    delimiter: z.string().nullable(),
+    sheets: z.array(z.string()),
+    sheet: z.string().nullable(),
+    header: z.array(z.string()),
+    rows: z.array(z.array(z.string())),
+    suggested_mapping: z.array(
+      z.object({
+        column: z.string(),
+        index: z.number(),
+        target: z.string().nullable(),
+        confidence: z.enum(['exact', 'synonym', 'none']),
+        warning: z.string().optional(),
+      }),
+    ),
+    unmapped_columns: z.array(z.string()),
+    warnings: z.array(z.string()),
+  })
+  .meta({ id: 'ImportPreview' });
+
 const MULTIPART_NOTE =
   'multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run).';
 
@@ -138,6 +208,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary: 'Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping',
         description: MULTIPART_NOTE,
+        response: { 200: ImportPreviewSchema },
       },
       handler: async (request) => {
         const upload = await receiveUpload(request);
@@ -162,6 +233,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary: 'Start an import (a background job); answers 202 with the import',
         description: MULTIPART_NOTE,
+        response: { 202: ImportRecordSchema },
       },
       handler: async (request, reply) => {
         const upload = await receiveUpload(request);
@@ -188,13 +260,19 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
           before: z.string().optional(),
           limit: z.coerce.number().int().min(1).max(500).optional(),
         }),
+        response: { 200: z.object({ data: z.array(ImportRecordSchema) }) },
       },
       handler: async (request) => ({ data: await imports.list(request.query) }),
     });
 
     app.get('/imports/:id', {
       config: { access: 'admin' },
-      schema: { tags: ['imports'], summary: 'An import: status, progress and counts', params: IdParams },
+      schema: {
+        tags: ['imports'],
+        summary: 'An import: status, progress and counts',
+        params: IdParams,
+        response: { 200: ImportRecordSchema },
+      },
       handler: async (request) => imports.get(request.params.id),
     });
 
@@ -229,7 +307,12 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
 
     app.post('/imports/:id/cancel', {
       config: { access: 'admin' },
-      schema: { tags: ['imports'], summary: 'Cancel a queued or running import', params: IdParams },
+      schema: {
+        tags: ['imports'],
+        summary: 'Cancel a queued or running import',
+        params: IdParams,
+        response: { 200: ImportRecordSchema },
+      },
       handler: async (request) => imports.cancel(request.params.id),
     });
 
@@ -239,6 +322,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary: 'Undo an import: delete what it created, restore what it changed',
         params: IdParams,
+        response: { 200: ImportRecordSchema },
       },
       handler: async (request) => imports.undo(request.params.id, actorOf(request)),
     });
