@@ -59,8 +59,19 @@ export class ApiTokenService {
   }
 
   async list(userId?: string): Promise<ApiToken[]> {
+    return this.query({ userId });
+  }
+
+  async get(id: string): Promise<ApiToken> {
+    const [token] = await this.query({ id });
+    if (!token) throw new NotFoundError('token', id);
+    return token;
+  }
+
+  private async query(filter: { userId?: string; id?: string }): Promise<ApiToken[]> {
     let query = this.db.selectFrom('api_tokens').selectAll();
-    if (userId) query = query.where('user_id', '=', userId);
+    if (filter.userId) query = query.where('user_id', '=', filter.userId);
+    if (filter.id !== undefined) query = query.where('id', '=', filter.id);
     const rows = await query.orderBy('id').execute();
     return rows.map((r) => ({
       id: r.id,
@@ -70,12 +81,6 @@ export class ApiTokenService {
       last_used_at: r.last_used_at,
       revoked: r.revoked_at !== null,
     }));
-  }
-
-  async get(id: string): Promise<ApiToken> {
-    const token = (await this.list()).find((t) => t.id === id);
-    if (!token) throw new NotFoundError('token', id);
-    return token;
   }
 
   async revoke(id: string, actor: Actor): Promise<void> {

@@ -29,7 +29,18 @@ export class GroupService {
   }
 
   async list(): Promise<ContactGroup[]> {
-    const rows = await this.db
+    return this.query();
+  }
+
+  async get(id: string): Promise<ContactGroup> {
+    const [group] = await this.query(id);
+    if (!group) throw new NotFoundError('group', id);
+    return group;
+  }
+
+  /** Groups with their live member counts; one group when `id` is given. */
+  private async query(id?: string): Promise<ContactGroup[]> {
+    let query = this.db
       .selectFrom('contact_groups')
       .leftJoin('contact_group_members as m', 'm.group_id', 'contact_groups.id')
       .leftJoin('contacts', (join) =>
@@ -50,15 +61,10 @@ export class GroupService {
         'contact_groups.created_at',
         'contact_groups.updated_at',
       ])
-      .orderBy('contact_groups.name')
-      .execute();
+      .orderBy('contact_groups.name');
+    if (id !== undefined) query = query.where('contact_groups.id', '=', id);
+    const rows = await query.execute();
     return rows.map((r) => ({ ...r, member_count: Number(r.member_count) }));
-  }
-
-  async get(id: string): Promise<ContactGroup> {
-    const group = (await this.list()).find((g) => g.id === id);
-    if (!group) throw new NotFoundError('group', id);
-    return group;
   }
 
   async create(input: { name: string; description?: string | null }, actor: Actor): Promise<ContactGroup> {
