@@ -268,12 +268,12 @@ export class ContactImportPipeline {
     records: SourceRecord[],
     ctx: BatchContext,
   ): Promise<void> {
-    const progress = await trx
+    const current = await trx
       .selectFrom('imports')
-      .select('checkpoint_row')
+      .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed'])
       .where('id', '=', importId)
       .executeTakeFirstOrThrow();
-    if (progress.checkpoint_row >= records[0]!.rowNumber) throw new LeaseLostError(importId);
+    if (current.checkpoint_row >= records[0]!.rowNumber) throw new LeaseLostError(importId);
     const { settings, actor } = ctx;
     const at = nowIso();
     const outcomes: Outcome[] = [];
@@ -430,11 +430,6 @@ export class ContactImportPipeline {
     }
     outcomes.sort((a, b) => a.row_number - b.row_number);
     await insert('import_rows', outcomes);
-    const current = await trx
-      .selectFrom('imports')
-      .select(['rows', 'created', 'updated', 'unchanged', 'failed'])
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
     const saved = await trx
       .updateTable('imports')
       .set({
