@@ -1,0 +1,54 @@
+import type { Comparator } from './comparator.js';
+import { jaroWinkler } from './string-similarity.js';
+
+export interface PreparedEmail {
+  address: string;
+  /** The mailbox the provider delivers to: Gmail ignores dots, many providers ignore `+tags`. */
+  canonical: string;
+  local: string;
+}
+
+const IGNORES_DOTS = new Set(['gmail.com', 'googlemail.com']);
+const IGNORES_PLUS_TAGS = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'icloud.com',
+  'me.com',
+  'fastmail.com',
+  'protonmail.com',
+  'proton.me',
+  'qq.com',
+  '163.com',
+]);
+
+export function prepareEmail(raw: string): PreparedEmail | null {
+  const address = raw.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1)
+    return address === '' ? null : { address, canonical: address, local: address };
+  let local = address.slice(0, at);
+  let domain = address.slice(at + 1);
+  if (domain === 'googlemail.com') domain = 'gmail.com';
+  if (IGNORES_PLUS_TAGS.has(domain)) local = local.replace(/\+.*$/, '');
+  if (IGNORES_DOTS.has(domain)) local = local.replace(/\./g, '');
+  return { address, canonical: `${local}@${domain}`, local };
+}
+
+/** E-mail addresses: exact, same mailbox (dots, `+tags`), same local part elsewhere, then typos. */
+export const emailComparator: Comparator<PreparedEmail> = {
+  kind: 'email',
+  levels: ['exact', 'same_mailbox', 'same_local_part', 'jaro_winkler_0.88', 'else'],
+  termFrequency: false,
+  prepare: prepareEmail,
+  key: (v) => v.address,
+  blockingKey: (v) => v.canonical,
+  compare(a, b) {
+    if (a.address === b.address) return 0;
+    if (a.canonical === b.canonical) return 1;
+    if (a.local === b.local && a.local.length >= 4) return 2;
+    return jaroWinkler(a.address, b.address) >= 0.88 ? 3 : 4;
+  },
+};

@@ -1,0 +1,106 @@
+/**
+ * Duplicate detection over prepared records, without I/O: block → compare → train (or reuse) the
+ * model → score → band → cluster. The scan service feeds it records from the store and keeps its
+ * results; the benchmark feeds it the same way and measures against labelled truth.
+ */
+import { type BlockingRule, deriveBlockingRules, generateCandidatePairs } from './model/blocking-plan.js';
+import { clusterMatchPairs } from './model/cluster-pairs.js';
+import {
+  compareCandidatePairs,
+  levelWeights,
+  matchWeight,
+  type TrainedModel,
+  trainModel,
+  weightToProbability,
+} from './model/fellegi-sunter-model.js';
+import { DEFAULT_MAX_BLOCK_SIZE, DEFAULT_THRESHOLDS, type MatchingRules } from './model/matching-rules.js';
+import type { PreparedRecords } from './model/prepared-records.js';
+
+export type DuplicateBand = 'match' | 'review';
+
+export interface DetectedPair {
+  /** Record indexes, a < b. */
+  a: number;
+  b: number;
+  weight: number;
+  probability: number;
+  band: DuplicateBand;
+}
+
+export interface DetectionResult {
+  /** Pairs at or above the review threshold, strongest first. */
+  pairs: DetectedPair[];
+  /** Groups of record indexes joined by `match` pairs. */
+  clusters: number[][];
+  /** Candidate pairs compared (after blocking). */
+  compared: number;
+  blocking: BlockingRule[];
+  model: TrainedModel;
+  thresholds: { match: number; review: number };
+}
+
+export type DetectionStage = 'block' | 'compare' | 'train' | 'score' | 'cluster';
+
+export interface DetectionOptions {
+  /** Only pairs with at least one changed record are compared (incremental scan). */
+  changed?: Uint8Array;
+  /** Reuse a model trained by an earlier full scan instead of estimating one. */
+  model?: TrainedModel;
+  onStage?: (stage: DetectionStage) => void;
+}
+
+export function findDuplicates(
+  records: PreparedRecords,
+  rules: MatchingRules,
+  options: DetectionOptions = {},
+): DetectionResult {
+  const thresholds = rules.thresholds ?? DEFAULT_THRESHOLDS;
+  const maxBlockSize = rules.max_block_size ?? DEFAULT_MAX_BLOCK_SIZE;
+  options.onStage?.('block');
+  const blocking =
+    rules.blocking?.map((fields) => ({ fields })) ?? deriveBlockingRules(records, maxBlockSize);
+  const candidates = generateCandidatePairs(records, blocking, maxBlockSize, options.changed);
+  options.onStage?.('compare');
+  const gamma = compareCandidatePairs(records, candidates);
+  options.onStage?.('train');
+  const model = options.model ?? trainModel(records, candidates, gamma, rules.prior);
+  options.onStage?.('score');
+  const weights = levelWeights(model);
+  const width = records.fields.length;
+  const reviewWeight = Math.log2(thresholds.review / (1 - thresholds.review));
+  const scores = new Float32Array(candidates.count);
+  const pairs: DetectedPair[] = [];
+  for (let p = 0; p < candidates.count; p++) {
+    const i = candidates.a[p]!;
+    const j = candidates.b[p]!;
+    const weight = matchWeight(model, weights, records, gamma.subarray(p * width, p * width + width), i, j);
+    scores[p] = weight;
+    if (weight < reviewWeight) continue;
+    const probability = weightToProbability(weight);
+    pairs.push({
+      a: i,
+      b: j,
+      weight,
+      probability,
+      band: probability >= thresholds.match ? 'match' : 'review',
+    });
+  }
+  pairs.sort((x, y) => y.weight - x.weight);
+
+  options.onStage?.('cluster');
+  const matched = pairs.filter((p) => p.band === 'match');
+  const inMatch = new Uint8Array(records.size);
+  for (const p of matched) inMatch[p.a] = inMatch[p.b] = 1;
+  const compared = new Map<number, number>();
+  for (let p = 0; p < candidates.count; p++) {
+    const i = candidates.a[p]!;
+    const j = candidates.b[p]!;
+    if (inMatch[i] && inMatch[j]) compared.set(i * records.size + j, weightToProbability(scores[p]!));
+  }
+  const clusters = clusterMatchPairs(
+    matched,
+    (x, y) => compared.get(Math.min(x, y) * records.size + Math.max(x, y)),
+    thresholds.review,
+  );
+  return { pairs, clusters, compared: candidates.count, blocking, model, thresholds };
+}

@@ -1,0 +1,205 @@
+/**
+ * Blocking: only records that agree on every field of at least one blocking rule are compared. Rules
+ * are derived from the data when the matching rules do not give them: single fields and pairs of fields
+ * are costed on a sample, and the cheapest ones that are not redundant are kept within a budget of
+ * pairs proportional to the number of records. Blocks larger than `maxBlockSize` are skipped (their
+ * members still meet through the other rules).
+ */
+import { IntArrayBuilder } from './int-array-builder.js';
+import type { PreparedRecords } from './prepared-records.js';
+import { seededRandom } from './seeded-random.js';
+
+export interface BlockingRule {
+  /** Terms that must all agree: `field` (its blocking key) or `field:phonetic` (its Soundex). */
+  fields: string[];
+}
+
+/** The field a blocking term reads. */
+export function termField(term: string): string {
+  return term.split(':')[0]!;
+}
+
+export interface CandidatePairs {
+  a: Int32Array;
+  b: Int32Array;
+  /** Bit r is set when the pair agrees on blocking rule r (whichever rule produced it). */
+  rulesMatched: Uint16Array;
+  count: number;
+  rules: BlockingRule[];
+}
+
+const SAMPLE_SIZE = 20_000;
+/** Rules are at most 16 so that a pair's matched rules fit a Uint16 mask. */
+const MAX_RULES = 12;
+
+/** Group id per record under one rule: -1 when a key part is empty or the block is oversized. */
+function groupIds(records: PreparedRecords, terms: readonly string[], only?: Int32Array): Int32Array {
+  const n = only ? only.length : records.size;
+  const ids = new Int32Array(n);
+  const groups = new Map<string, number>();
+  const fields = terms.map((t) => records.blockingTerm(t)!);
+  for (let r = 0; r < n; r++) {
+    const record = only ? only[r]! : r;
+    let key: string | null = '';
+    for (let f = 0; f < fields.length; f++) {
+      const part = fields[f]!(record);
+      if (part === null) {
+        key = null;
+        break;
+      }
+      key = f === 0 ? part : `${key}\u0001${part}`;
+    }
+    if (key === null) {
+      ids[r] = -1;
+      continue;
+    }
+    let id = groups.get(key);
+    if (id === undefined) {
+      id = groups.size;
+      groups.set(key, id);
+    }
+    ids[r] = id;
+  }
+  return ids;
+}
+
+function groupSizes(ids: Int32Array): Int32Array {
+  let max = -1;
+  for (const id of ids) if (id > max) max = id;
+  const sizes = new Int32Array(max + 1);
+  for (const id of ids) if (id >= 0) sizes[id]!++;
+  return sizes;
+}
+
+/** Chooses blocking rules for these records (see the module comment). */
+export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: number): BlockingRule[] {
+  const n = records.size;
+  if (n < 2) return [];
+  const random = seededRandom(7);
+  let sample: Int32Array | undefined;
+  if (n > SAMPLE_SIZE) {
+    const picked = new Set<number>();
+    while (picked.size < SAMPLE_SIZE) picked.add(Math.floor(random() * n));
+    sample = Int32Array.from([...picked].sort((x, y) => x - y));
+  }
+  const sampled = sample ? sample.length : n;
+  const scale = (n * (n - 1)) / (sampled * (sampled - 1));
+  const usable = records.fields
+    .filter((f) => f.rule.comparator !== 'number' && f.nonEmpty >= 2)
+    .flatMap((f) => (f.comparator.phoneticKey ? [f.rule.field, `${f.rule.field}:phonetic`] : [f.rule.field]));
+  const candidates: { fields: string[]; cost: number }[] = [];
+  const consider = (fields: string[]) => {
+    const sizes = groupSizes(groupIds(records, fields, sample));
+    let pairs = 0;
+    for (const size of sizes) {
+      if (size < 2 || (size * n) / sampled > maxBlockSize) continue;
+      pairs += (size * (size - 1)) / 2;
+    }
+    candidates.push({ fields, cost: pairs * scale });
+  };
+  for (const i of usable) consider([i]);
+  for (let x = 0; x < usable.length; x++) {
+    for (let y = x + 1; y < usable.length; y++) {
+      if (termField(usable[x]!) !== termField(usable[y]!)) consider([usable[x]!, usable[y]!]);
+    }
+  }
+  // Single fields first (cheapest first): each catches every duplicate that agrees on it. Then pairs
+  // of fields, most productive first, for fields too common to block on alone.
+  candidates.sort((p, q) =>
+    p.fields.length !== q.fields.length
+      ? p.fields.length - q.fields.length
+      : p.fields.length === 1
+        ? p.cost - q.cost
+        : q.cost - p.cost,
+  );
+  const perRuleCap = 5 * n + 20_000;
+  let budget = 20 * n + 50_000;
+  const chosen: string[][] = [];
+  for (const candidate of candidates) {
+    if (chosen.length === MAX_RULES) break;
+    if (candidate.cost > perRuleCap || candidate.cost > budget) continue;
+    if (chosen.some((rule) => rule.every((f) => candidate.fields.includes(f)))) continue;
+    chosen.push(candidate.fields);
+    budget -= candidate.cost;
+  }
+  return chosen.map((fields) => ({ fields }));
+}
+
+/**
+ * Every pair of records sharing a block under some rule, each pair once (attributed to the first rule
+ * that produces it). With `changed`, only pairs with at least one changed record are produced.
+ */
+export function generateCandidatePairs(
+  records: PreparedRecords,
+  rules: readonly BlockingRule[],
+  maxBlockSize: number,
+  changed?: Uint8Array,
+): CandidatePairs {
+  const ruleGroups: Int32Array[] = [];
+  const a = new IntArrayBuilder(records.size * 4 + 16);
+  const b = new IntArrayBuilder(records.size * 4 + 16);
+  const usable = rules.filter((rule) => rule.fields.every((t) => records.blockingTerm(t) !== null));
+  for (const rule of usable) {
+    const ids = groupIds(records, rule.fields);
+    const sizes = groupSizes(ids);
+    // Oversized blocks are dropped for good, so later rules do not treat them as already compared.
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id >= 0 && sizes[id]! > maxBlockSize) ids[i] = -1;
+    }
+    // Members of each block, contiguous (counting sort by group id).
+    const offsets = new Int32Array(sizes.length + 1);
+    for (let g = 0; g < sizes.length; g++)
+      offsets[g + 1] = offsets[g]! + (sizes[g]! > maxBlockSize ? 0 : sizes[g]!);
+    const cursor = offsets.slice(0, sizes.length);
+    const members = new Int32Array(offsets[sizes.length]!);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id >= 0) members[cursor[id]!++] = i;
+    }
+    for (let g = 0; g < sizes.length; g++) {
+      const start = offsets[g]!;
+      const end = offsets[g + 1]!;
+      for (let x = start; x < end; x++) {
+        const i = members[x]!;
+        for (let y = x + 1; y < end; y++) {
+          const j = members[y]!;
+          if (changed && changed[i] === 0 && changed[j] === 0) continue;
+          let seen = false;
+          for (let s = 0; s < ruleGroups.length; s++) {
+            const earlier = ruleGroups[s]!;
+            const gi = earlier[i]!;
+            if (gi >= 0 && gi === earlier[j]) {
+              seen = true;
+              break;
+            }
+          }
+          if (seen) continue;
+          a.push(i);
+          b.push(j);
+        }
+      }
+    }
+    ruleGroups.push(ids);
+  }
+  const pairA = a.view();
+  const pairB = b.view();
+  const rulesMatched = new Uint16Array(pairA.length);
+  for (let p = 0; p < pairA.length; p++) {
+    const i = pairA[p]!;
+    const j = pairB[p]!;
+    let mask = 0;
+    for (let r = 0; r < ruleGroups.length; r++) {
+      const g = ruleGroups[r]![i]!;
+      if (g >= 0 && g === ruleGroups[r]![j]) mask |= 1 << r;
+    }
+    rulesMatched[p] = mask;
+  }
+  return {
+    a: pairA,
+    b: pairB,
+    rulesMatched,
+    count: a.length,
+    rules: usable,
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * Probabilistic scoring after Fellegi and Sunter. For each compared field, m(level) = P(level | same
+ * person) and u(level) = P(level | different people); a pair's match weight is the prior's log-odds
+ * plus Σ log2(m/u) over its fields, and its probability is the logistic of that weight.
+ *
+ * - u comes from the data itself: exact agreement from value frequencies (Σ share²), the other levels
+ *   from random pairs of records that both have the field.
+ * - m and the prior are estimated by expectation–maximisation over the candidate pairs. A field's m is
+ *   learnt from pairs found by blocking rules that do not use that field, so blocking on a field does
+ *   not make agreement on it look certain.
+ * - Term frequency: exact agreement on a value held by few records counts for more than agreement on
+ *   a common one (u of that agreement = the value's share instead of the field's average).
+ */
+import { type CandidatePairs, termField } from './blocking-plan.js';
+import type { FieldRule } from './matching-rules.js';
+import type { PreparedRecords } from './prepared-records.js';
+import { seededRandom } from './seeded-random.js';
+
+export interface FieldParameters {
+  field: string;
+  comparator: FieldRule['comparator'];
+  levels: readonly string[];
+  m: number[];
+  u: number[];
+  term_frequency: boolean;
+}
+
+export interface TrainedModel {
+  /** Probability that two records drawn at random are the same person. */
+  prior: number;
+  fields: FieldParameters[];
+  em_iterations: number;
+}
+
+export interface FieldContribution {
+  field: string;
+  comparator: string;
+  /** Level label, or `missing` when either record has no value (no evidence either way). */
+  level: string;
+  /** log2 Bayes factor this field adds to the match weight. */
+  weight: number;
+}
+
+const RANDOM_PAIRS_PER_FIELD = 200_000;
+const MAX_EM_ITERATIONS = 60;
+const MIN_PROBABILITY = 1e-9;
+
+/** Comparison levels of every candidate pair, row-major: gamma[pair * fields + field], -1 = missing. */
+export function compareCandidatePairs(records: PreparedRecords, pairs: CandidatePairs): Int8Array {
+  const fields = records.fields;
+  const width = fields.length;
+  const gamma = new Int8Array(pairs.count * width);
+  for (let p = 0; p < pairs.count; p++) {
+    const i = pairs.a[p]!;
+    const j = pairs.b[p]!;
+    const row = p * width;
+    for (let k = 0; k < width; k++) gamma[row + k] = fields[k]!.compare(i, j);
+  }
+  return gamma;
+}
+
+function estimateU(records: PreparedRecords): number[][] {
+  const random = seededRandom(11);
+  return records.fields.map((field) => {
+    const levels = field.levelCount;
+    const withValue: number[] = [];
+    for (let i = 0; i < records.size; i++) if (field.values[i] !== null) withValue.push(i);
+    const counts = new Array<number>(levels).fill(0.5);
+    const n = withValue.length;
+    if (n >= 2) {
+      const samples = Math.min(RANDOM_PAIRS_PER_FIELD, (n * (n - 1)) / 2);
+      for (let s = 0; s < samples; s++) {
+        const x = withValue[Math.floor(random() * n)]!;
+        const y = withValue[Math.floor(random() * n)]!;
+        if (x === y) continue;
+        counts[field.compare(x, y)]!++;
+      }
+    }
+    // Exact agreement is known precisely from value frequencies; sampling only shapes the rest.
+    const exact = Math.max(field.exactAgreementRate, MIN_PROBABILITY);
+    const rest = counts.slice(1).reduce((sum, c) => sum + c, 0);
+    return [exact, ...counts.slice(1).map((c) => ((1 - exact) * c) / rest)];
+  });
+}
+
+function initialM(levels: number): number[] {
+  const m = Array.from({ length: levels }, (_, l) => (l === levels - 1 ? 0.05 : 0.95 * 0.5 ** l));
+  const total = m.reduce((s, x) => s + x, 0);
+  return m.map((x) => x / total);
+}
+
+/** Estimates u from random pairs, then m and the prior by EM over the candidate pairs' levels. */
+export function trainModel(
+  records: PreparedRecords,
+  pairs: CandidatePairs,
+  gamma: Int8Array,
+  fixedPrior?: number,
+): TrainedModel {
+  const fields = records.fields;
+  const width = fields.length;
+  const u = estimateU(records).map((estimated, k) => fields[k]!.rule.u ?? estimated);
+  const m = fields.map((f) => f.rule.m ?? initialM(f.levelCount));
+  const totalPairs = (records.size * (records.size - 1)) / 2;
+
+  // Candidate pairs collapse into few distinct (levels, rules matched) patterns; EM runs over those.
+  const patternIndex = new Map<number, number>();
+  const patternLevels: number[][] = [];
+  const patternRules: number[] = [];
+  const patternCount: number[] = [];
+  for (let p = 0; p < pairs.count; p++) {
+    let code = 0;
+    const row = p * width;
+    // Base 6 (levels -1..4) over at most 15 fields, times a 12-bit rule mask, stays below 2^53.
+    for (let k = 0; k < width; k++) code = code * 6 + (gamma[row + k]! + 1);
+    code = code * 4096 + pairs.rulesMatched[p]!;
+    let index = patternIndex.get(code);
+    if (index === undefined) {
+      index = patternLevels.length;
+      patternIndex.set(code, index);
+      patternLevels.push(Array.from(gamma.subarray(row, row + width)));
+      patternRules.push(pairs.rulesMatched[p]!);
+      patternCount.push(0);
+    }
+    patternCount[index]!++;
+  }
+  // For each field, the rules that do not use it: pairs they found say something unbiased about it.
+  const rulesWithoutField = fields.map((f) =>
+    pairs.rules.reduce(
+      (mask, rule, r) => (rule.fields.some((t) => termField(t) === f.rule.field) ? mask : mask | (1 << r)),
+      0,
+    ),
+  );
+
+  let prior = fixedPrior ?? Math.max(pairs.count * 0.1, 1) / Math.max(totalPairs, 1);
+  const posterior = new Float64Array(patternLevels.length);
+  let iterations = 0;
+  for (; iterations < MAX_EM_ITERATIONS && pairs.count > 0; iterations++) {
+    const priorOdds = prior / (1 - prior);
+    let expectedMatches = 0;
+    for (let p = 0; p < patternLevels.length; p++) {
+      let ratio = priorOdds;
+      const levels = patternLevels[p]!;
+      for (let k = 0; k < width; k++) {
+        const level = levels[k]!;
+        if (level >= 0) ratio *= m[k]![level]! / u[k]![level]!;
+      }
+      posterior[p] = ratio / (1 + ratio);
+      expectedMatches += posterior[p]! * patternCount[p]!;
+    }
+    let change = 0;
+    for (let k = 0; k < width; k++) {
+      if (fields[k]!.rule.m) continue;
+      const levelCount = fields[k]!.levelCount;
+      const learnt = new Array<number>(levelCount).fill(0);
+      const fallback = new Array<number>(levelCount).fill(0);
+      for (let p = 0; p < patternLevels.length; p++) {
+        const level = patternLevels[p]![k]!;
+        if (level < 0) continue;
+        const weight = posterior[p]! * patternCount[p]!;
+        fallback[level]! += weight;
+        if ((patternRules[p]! & rulesWithoutField[k]!) !== 0) learnt[level]! += weight;
+      }
+      const source = learnt.reduce((s, x) => s + x, 0) >= 1 ? learnt : fallback;
+      const total = source.reduce((s, x) => s + x, 0);
+      if (total <= 0) continue;
+      for (let l = 0; l < levelCount; l++) {
+        const next = Math.max(source[l]! / total, MIN_PROBABILITY);
+        change = Math.max(change, Math.abs(next - m[k]![l]!));
+        m[k]![l] = next;
+      }
+    }
+    if (fixedPrior === undefined) {
+      const next = Math.min(Math.max(expectedMatches / totalPairs, MIN_PROBABILITY), 0.5);
+      change = Math.max(change, Math.abs(Math.log(next / prior)) / 100);
+      prior = next;
+    }
+    if (change < 1e-6) break;
+  }
+  return {
+    prior,
+    em_iterations: iterations,
+    fields: fields.map((f, k) => ({
+      field: f.rule.field,
+      comparator: f.rule.comparator,
+      levels: f.comparator.levels,
+      m: m[k]!,
+      u: u[k]!,
+      term_frequency: f.termFrequency,
+    })),
+  };
+}
+
+/** Per-field log2(m/u), precomputed for scoring. */
+export function levelWeights(model: TrainedModel): number[][] {
+  return model.fields.map((f) => f.m.map((m, l) => Math.log2(m / f.u[l]!)));
+}
+
+/** The match weight of a pair of records from its levels (row of gamma) with term-frequency adjustment. */
+export function matchWeight(
+  model: TrainedModel,
+  weights: number[][],
+  records: PreparedRecords,
+  levels: ArrayLike<number>,
+  i: number,
+  j: number,
+): number {
+  let weight = Math.log2(model.prior / (1 - model.prior));
+  for (let k = 0; k < weights.length; k++) {
+    const level = levels[k]!;
+    if (level < 0) continue;
+    if (level === 0 && model.fields[k]!.term_frequency) {
+      const field = records.fields[k]!;
+      const share = Math.max(field.keyShare[i]!, field.keyShare[j]!, MIN_PROBABILITY);
+      weight += Math.log2(model.fields[k]!.m[0]! / share);
+    } else {
+      weight += weights[k]![level]!;
+    }
+  }
+  return weight;
+}
+
+export function weightToProbability(weight: number): number {
+  return 1 / (1 + 2 ** -weight);
+}
+
+/** Each field's contribution to a pair's weight: what a reviewer sees next to the score. */
+export function explainPair(
+  model: TrainedModel,
+  records: PreparedRecords,
+  i: number,
+  j: number,
+): FieldContribution[] {
+  const weights = levelWeights(model);
+  return records.fields.map((field, k) => {
+    const level = field.compare(i, j);
+    const parameters = model.fields[k]!;
+    if (level < 0)
+      return { field: parameters.field, comparator: parameters.comparator, level: 'missing', weight: 0 };
+    const single = new Array<number>(weights.length).fill(-1);
+    single[k] = level;
+    const weight =
+      matchWeight(model, weights, records, single, i, j) - Math.log2(model.prior / (1 - model.prior));
+    return {
+      field: parameters.field,
+      comparator: parameters.comparator,
+      level: parameters.levels[level]!,
+      weight: Math.round(weight * 100) / 100,
+    };
+  });
+}

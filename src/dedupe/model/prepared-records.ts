@@ -1,0 +1,145 @@
+/**
+ * Records prepared for comparison, column by column: each compared field's values are prepared once
+ * (folded, parsed, pinyin) so that comparing a pair is a couple of array reads and one comparator call.
+ */
+import type { Comparator } from '../compare/comparator.js';
+import { COMPARATORS } from '../compare/comparator-registry.js';
+import type { FieldRule } from './matching-rules.js';
+
+/** Raw values of one field for every record: one value, several (e-mails, phones) or none. */
+export type RawColumn = readonly (string | readonly string[] | null | undefined)[];
+
+export interface DedupeInput {
+  ids: readonly string[];
+  columns: ReadonlyMap<string, RawColumn>;
+}
+
+export class PreparedField {
+  readonly comparator: Comparator;
+  readonly termFrequency: boolean;
+  readonly values: unknown[];
+  /** Further values of multi-valued fields; undefined where a record has only one. */
+  readonly extras: (unknown[] | undefined)[] | null;
+  readonly keys: (string | null)[];
+  /** Share of non-empty records holding each record's key: the term-frequency u of exact agreement. */
+  readonly keyShare: Float64Array;
+  readonly nonEmpty: number;
+  /** P(two random non-empty records agree exactly) = Σ share². */
+  readonly exactAgreementRate: number;
+
+  constructor(
+    readonly rule: FieldRule,
+    raw: RawColumn,
+  ) {
+    const comparator = COMPARATORS[rule.comparator];
+    this.comparator = comparator;
+    this.termFrequency = rule.term_frequency ?? comparator.termFrequency;
+    const n = raw.length;
+    this.values = new Array<unknown>(n).fill(null);
+    this.keys = new Array<string | null>(n).fill(null);
+    let extras: (unknown[] | undefined)[] | null = null;
+    const counts = new Map<string, number>();
+    let nonEmpty = 0;
+    for (let i = 0; i < n; i++) {
+      const cell = raw[i];
+      if (cell == null) continue;
+      const list = typeof cell === 'string' ? [cell] : cell;
+      let primary: unknown = null;
+      let more: unknown[] | undefined;
+      for (const item of list) {
+        const prepared = comparator.prepare(item);
+        if (prepared === null) continue;
+        if (primary === null) primary = prepared;
+        else (more ??= []).push(prepared);
+      }
+      if (primary === null) continue;
+      this.values[i] = primary;
+      if (more) {
+        extras ??= new Array<unknown[] | undefined>(n);
+        extras[i] = more;
+      }
+      const key = comparator.key(primary);
+      this.keys[i] = key;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      nonEmpty++;
+    }
+    this.extras = extras;
+    this.nonEmpty = nonEmpty;
+    this.keyShare = new Float64Array(n);
+    let agreement = 0;
+    for (const c of counts.values()) agreement += c * (c - 1);
+    this.exactAgreementRate = nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0;
+    for (let i = 0; i < n; i++) {
+      const key = this.keys[i] ?? null;
+      if (key !== null) this.keyShare[i] = counts.get(key)! / nonEmpty;
+    }
+  }
+
+  get levelCount(): number {
+    return this.comparator.levels.length;
+  }
+
+  /** The comparison level of records i and j, or -1 when either has no value. */
+  compare(i: number, j: number): number {
+    const a = this.values[i];
+    const b = this.values[j];
+    if (a === null || b === null) return -1;
+    let best = this.comparator.compare(a, b);
+    if (best === 0 || this.extras === null) return best;
+    const moreA = this.extras[i];
+    const moreB = this.extras[j];
+    if (!moreA && !moreB) return best;
+    const listA = moreA ? [a, ...moreA] : [a];
+    const listB = moreB ? [b, ...moreB] : [b];
+    for (const x of listA) {
+      for (const y of listB) {
+        const level = this.comparator.compare(x, y);
+        if (level < best) best = level;
+        if (best === 0) return 0;
+      }
+    }
+    return best;
+  }
+
+  blockingKey(i: number): string | null {
+    const v = this.values[i];
+    return v === null ? null : this.comparator.blockingKey(v);
+  }
+
+  phoneticKey(i: number): string | null {
+    const v = this.values[i];
+    return v === null || !this.comparator.phoneticKey ? null : this.comparator.phoneticKey(v) || null;
+  }
+}
+
+export class PreparedRecords {
+  readonly fields: PreparedField[];
+  readonly size: number;
+
+  constructor(
+    readonly ids: readonly string[],
+    rules: readonly FieldRule[],
+    columns: ReadonlyMap<string, RawColumn>,
+  ) {
+    this.size = ids.length;
+    const empty: RawColumn = new Array(ids.length).fill(null);
+    this.fields = rules.map((rule) => new PreparedField(rule, columns.get(rule.field) ?? empty));
+  }
+
+  fieldIndex(name: string): number {
+    return this.fields.findIndex((f) => f.rule.field === name);
+  }
+
+  /**
+   * The key function of a blocking-rule term: `first_name` (the comparator's blocking key) or
+   * `first_name:phonetic` (its Soundex key). Null when the term names no compared field.
+   */
+  blockingTerm(term: string): ((i: number) => string | null) | null {
+    const [name, variant] = term.split(':');
+    const field = this.fields[this.fieldIndex(name!)];
+    if (!field) return null;
+    if (variant === undefined) return (i) => field.blockingKey(i);
+    if (variant === 'phonetic' && field.comparator.phoneticKey) return (i) => field.phoneticKey(i);
+    return null;
+  }
+}
