@@ -12,12 +12,20 @@ export interface KithConfig {
   defaultRegion: Region;
   /** Public address used in links Kith prints (setup link). */
   publicUrl: string | null;
+  /** Days a batch deletion can be restored (KITH_DELETE_RETENTION_DAYS, default 30). */
+  deleteRetentionDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number between 0 and 65535 (got ${JSON.stringify(env.PORT)})`);
+  }
+  const deleteRetentionDays = Number(env.KITH_DELETE_RETENTION_DAYS ?? 30);
+  if (!Number.isFinite(deleteRetentionDays) || deleteRetentionDays <= 0) {
+    throw new Error(
+      `KITH_DELETE_RETENTION_DAYS must be a positive number of days (got ${JSON.stringify(env.KITH_DELETE_RETENTION_DAYS)})`,
+    );
   }
   return {
     dataDir: path.resolve(env.KITH_DATA_DIR || './data'),
@@ -27,5 +35,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
     smtpUrl: env.SMTP_URL || null,
     defaultRegion: assertRegion(env.KITH_DEFAULT_REGION || 'CN'),
     publicUrl: env.KITH_PUBLIC_URL || null,
+    deleteRetentionDays,
   };
 }

@@ -2,12 +2,17 @@
  * The composition root: one place that wires the store to the services every entry point
  * (HTTP server, CLI, later workers) uses. Entry points never reach past these services into SQL.
  */
+import path from 'node:path';
 import { ApiTokenService } from './auth/api-token-service.js';
 import { SessionService } from './auth/session-service.js';
 import { SetupService } from './auth/setup-service.js';
 import { UserService } from './auth/user-service.js';
 import type { KithConfig } from './config.js';
+import { ContactBatchDeleteService } from './contacts/contact-batch-delete-service.js';
 import { ContactService } from './contacts/contact-service.js';
+import { ContactMergeService } from './dedupe/contact-merge-service.js';
+import { DuplicateScanService } from './dedupe/duplicate-scan-service.js';
+import { DuplicateSettingsService } from './dedupe/duplicate-settings-service.js';
 import { AttributeDefinitionService } from './customization/attribute-definition-service.js';
 import { IdentityTypeService } from './customization/identity-type-service.js';
 import { ContactImportPipeline } from './imports/contact-import-pipeline.js';
@@ -34,6 +39,10 @@ export interface KithServices {
   setup: SetupService;
   imports: ImportService;
   importPipeline: ContactImportPipeline;
+  duplicateSettings: DuplicateSettingsService;
+  duplicateScans: DuplicateScanService;
+  merges: ContactMergeService;
+  batchDeletes: ContactBatchDeleteService;
   /** Handlers for every job kind, for `kith serve`, `kith worker` and foreground runs. */
   jobHandlers: Record<string, JobHandler>;
   close(): Promise<void>;
@@ -61,6 +70,15 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     setup: new SetupService(db),
     imports: new ImportService(store, config),
     importPipeline,
+    duplicateSettings: new DuplicateSettingsService(db),
+    duplicateScans: new DuplicateScanService(store),
+    merges: new ContactMergeService(store),
+    batchDeletes: new ContactBatchDeleteService(
+      store,
+      contacts,
+      path.join(config.dataDir, 'backups'),
+      config.deleteRetentionDays,
+    ),
     jobHandlers: {
       [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
     },

@@ -90,6 +90,26 @@ export class ContactService {
     return contact;
   }
 
+  /**
+   * Like `get`, but an id merged into another contact answers with its survivor (following merges of
+   * merges), marked with `merged_from`: links other systems hold keep working.
+   */
+  async resolve(id: string): Promise<Contact & { merged_from?: string }> {
+    let current = id;
+    for (let hops = 0; hops < 20; hops++) {
+      const contact = (await loadContacts(this.db, [current])).get(current);
+      if (contact) return current === id ? contact : { ...contact, merged_from: id };
+      const row = await this.db
+        .selectFrom('contacts')
+        .select('merged_into')
+        .where('id', '=', current)
+        .executeTakeFirst();
+      if (!row?.merged_into) break;
+      current = row.merged_into;
+    }
+    throw new NotFoundError('contact', id);
+  }
+
   async create(input: unknown, actor: Actor): Promise<Contact> {
     const patch = normalizeContactInput(input, await this.normalizeContext());
     return this.createFromPatch(patch, actor);

@@ -17,6 +17,11 @@ export const ID_PREFIXES = {
   identity: 'idn',
   import: 'imp',
   job: 'job',
+  duplicateScan: 'dsc',
+  duplicatePair: 'dup',
+  duplicateCluster: 'dcl',
+  merge: 'mrg',
+  deletion: 'del',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

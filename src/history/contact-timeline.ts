@@ -4,7 +4,17 @@ import { nowIso, type Queryable } from '../store/transaction.js';
 
 /** Event types on a contact's timeline; later capabilities add their own (merged, purchase, conversation…). */
 export type ContactEventType =
-  'created' | 'updated' | 'deleted' | 'imported' | 'import_undone' | 'group_added' | 'group_removed';
+  | 'created'
+  | 'updated'
+  | 'deleted'
+  | 'restored'
+  | 'imported'
+  | 'import_undone'
+  | 'group_added'
+  | 'group_removed'
+  | 'merged'
+  | 'merged_into'
+  | 'unmerged';
 
 export interface ContactEvent {
   id: string;

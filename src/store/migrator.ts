@@ -3,11 +3,13 @@ import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Store } from './database.js';
 import * as m0001 from './migrations/0001-contacts-and-users.js';
 import * as m0002 from './migrations/0002-imports-and-jobs.js';
+import * as m0003 from './migrations/0003-duplicates-and-merges.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-contacts-and-users': m0001,
   '0002-imports-and-jobs': m0002,
+  '0003-duplicates-and-merges': m0003,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

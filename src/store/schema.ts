@@ -26,6 +26,8 @@ export interface ContactsTable {
   deleted_at: string | null;
   created_by: string | null;
   updated_by: string | null;
+  /** Set on a contact merged into another: its id keeps resolving to the survivor. */
+  merged_into: string | null;
 }
 
 /** Shared by contact_emails and contact_phones: one row per value, `deleted_at` mirrors the contact's. */
@@ -212,7 +214,75 @@ export interface ImportRowsTable {
   cells: string | null;
 }
 
+export interface DuplicateScansTable {
+  id: string;
+  /** full | incremental */
+  kind: string;
+  started_at: string;
+  finished_at: string;
+  contacts: number;
+  compared: number;
+  pairs: number;
+  clusters: number;
+  /** JSON BlockingRule[] used. */
+  blocking: string;
+  /** JSON TrainedModel: reused by incremental scans and the duplicate check. */
+  model: string;
+  created_by: string | null;
+}
+
+export interface DuplicatePairsTable {
+  id: string;
+  /** The two contacts, contact_a < contact_b. */
+  contact_a: string;
+  contact_b: string;
+  score: number;
+  /** match | review */
+  band: string;
+  /** JSON FieldContribution[]. */
+  explanation: string;
+  cluster_id: string | null;
+  /** open | not_duplicate | skipped | merged */
+  status: string;
+  scan_id: string;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface ContactMergesTable {
+  id: string;
+  survivor_id: string;
+  /** JSON string[]. */
+  merged_ids: string;
+  /** JSON MergeRecord. */
+  record: string;
+  created_by: string | null;
+  created_at: string;
+  undone_at: string | null;
+  undone_by: string | null;
+}
+
+export interface ContactDeletionsTable {
+  id: string;
+  /** JSON string[]. */
+  contact_ids: string;
+  count: number;
+  /** JSON: the ids or filter that selected them. */
+  selection: string;
+  backup_path: string;
+  created_by: string | null;
+  created_at: string;
+  restore_until: string;
+  restored_at: string | null;
+  restored_by: string | null;
+}
+
 export interface KithDatabase {
+  duplicate_scans: DuplicateScansTable;
+  duplicate_pairs: DuplicatePairsTable;
+  contact_merges: ContactMergesTable;
+  contact_deletions: ContactDeletionsTable;
   jobs: JobsTable;
   imports: ImportsTable;
   import_rows: ImportRowsTable;

@@ -86,10 +86,17 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       schema: {
         tags: ['contacts'],
         summary: 'Get a contact',
+        description:
+          'An id merged into another contact answers with the survivor, with `merged_from` set to the requested id.',
         params: IdParams,
-        response: { 200: ContactSchema, ...errorResponses },
+        response: {
+          200: ContactSchema.extend({
+            merged_from: z.string().optional().describe('the requested id, merged into this contact'),
+          }),
+          ...errorResponses,
+        },
       },
-      handler: async (request) => contacts.get(request.params.id),
+      handler: async (request) => contacts.resolve(request.params.id),
     });
 
     app.patch('/contacts/:id', {

@@ -1,0 +1,284 @@
+/**
+ * ContactBatchDeleteService deletes many contacts at once, safely: the selection (ids or a list filter)
+ * is counted and must be confirmed with exactly that count, a backup of every selected contact is
+ * written and flushed before anything is deleted (kept under KITH_DATA_DIR/backups, downloadable), the
+ * deletion is a soft delete in one transaction, and `restore` brings the contacts back, with their
+ * identities, within the retention period.
+ */
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import type { Actor } from '../domain/actor.js';
+import type { Contact } from '../domain/contact/contact-fields.js';
+import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import { appendContactEvent } from '../history/contact-timeline.js';
+import type { Store } from '../store/database.js';
+import { nowIso } from '../store/transaction.js';
+import { findOwnedElsewhere, loadContacts, markContactDeleted } from './contact-repository.js';
+import type { ContactListQuery, ContactService } from './contact-service.js';
+
+export type DeletionSelection = { ids: string[] } | { filter: Omit<ContactListQuery, 'cursor' | 'limit'> };
+
+export interface ContactDeletion {
+  id: string;
+  count: number;
+  selection: DeletionSelection;
+  backup_path: string;
+  created_by: string | null;
+  created_at: string;
+  restore_until: string;
+  restored_at: string | null;
+}
+
+const CHUNK = 500;
+
+export class ContactBatchDeleteService {
+  constructor(
+    private readonly store: Store,
+    private readonly contacts: ContactService,
+    private readonly backupDir: string,
+    private readonly retentionDays: number,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  /** The live contacts a selection names; unknown or already deleted ids are an error, not a silent skip. */
+  async select(selection: DeletionSelection): Promise<string[]> {
+    if ('ids' in selection) {
+      const ids = [...new Set(selection.ids)];
+      if (ids.length === 0) throw new ValidationError('ids', selection.ids, 'select at least one contact');
+      const live = new Set<string>();
+      for (let k = 0; k < ids.length; k += CHUNK) {
+        const rows = await this.db
+          .selectFrom('contacts')
+          .select('id')
+          .where('id', 'in', ids.slice(k, k + CHUNK))
+          .where('deleted_at', 'is', null)
+          .execute();
+        for (const r of rows) live.add(r.id);
+      }
+      const missing = ids.filter((id) => !live.has(id));
+      if (missing.length > 0) {
+        throw new ValidationError('ids', missing, 'these contacts do not exist or are already deleted');
+      }
+      return ids;
+    }
+    if (Object.values(selection.filter).every((v) => v === undefined || v === '')) {
+      throw new ValidationError(
+        'filter',
+        selection.filter,
+        'an empty filter would select every contact; give at least one condition',
+      );
+    }
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.contacts.list({ ...selection.filter, cursor, limit: 500 });
+      ids.push(...page.data.map((c) => c.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  async delete(
+    selection: DeletionSelection,
+    confirmCount: number | undefined,
+    actor: Actor,
+  ): Promise<ContactDeletion> {
+    const ids = await this.select(selection);
+    if (confirmCount !== ids.length) {
+      throw new ValidationError(
+        'yes',
+        confirmCount ?? null,
+        `must equal the number of contacts selected (${ids.length}); nothing was deleted`,
+      );
+    }
+    const deletionId = newId('deletion');
+    await mkdir(this.backupDir, { recursive: true });
+    const backupPath = path.join(this.backupDir, `${deletionId}.ndjson`);
+    // The backup is complete and on disk before the first contact is touched.
+    const file = await open(backupPath, 'wx');
+    try {
+      for (let k = 0; k < ids.length; k += CHUNK) {
+        const chunk = ids.slice(k, k + CHUNK);
+        const loaded = await loadContacts(this.db, chunk);
+        await file.write(chunk.map((id) => `${JSON.stringify(loaded.get(id))}\n`).join(''));
+      }
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const at = nowIso();
+    const restoreUntil = new Date(Date.now() + this.retentionDays * 86_400_000).toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      const deletionActor = { ...actor, channelRef: deletionId };
+      for (const id of ids) {
+        await markContactDeleted(trx, id, at, actor.userId);
+        await appendAuditEntry(trx, {
+          entityType: 'contact',
+          entityId: id,
+          action: 'deleted',
+          changes: [{ field: 'deleted_at', old: null, new: at }],
+          actor: deletionActor,
+          at,
+        });
+        await appendContactEvent(trx, {
+          contactId: id,
+          type: 'deleted',
+          actor: deletionActor,
+          at,
+          data: { deletion_id: deletionId },
+        });
+      }
+      await trx
+        .insertInto('contact_deletions')
+        .values({
+          id: deletionId,
+          contact_ids: JSON.stringify(ids),
+          count: ids.length,
+          selection: JSON.stringify(selection),
+          backup_path: backupPath,
+          created_by: actor.userId,
+          created_at: at,
+          restore_until: restoreUntil,
+          restored_at: null,
+          restored_by: null,
+        })
+        .execute();
+    });
+    return this.get(deletionId);
+  }
+
+  async get(deletionId: string): Promise<ContactDeletion> {
+    const row = await this.db
+      .selectFrom('contact_deletions')
+      .selectAll()
+      .where('id', '=', deletionId)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('deletion', deletionId);
+    return {
+      id: row.id,
+      count: row.count,
+      selection: JSON.parse(row.selection) as DeletionSelection,
+      backup_path: row.backup_path,
+      created_by: row.created_by,
+      created_at: row.created_at,
+      restore_until: row.restore_until,
+      restored_at: row.restored_at,
+    };
+  }
+
+  async list(): Promise<ContactDeletion[]> {
+    const rows = await this.db
+      .selectFrom('contact_deletions')
+      .select('id')
+      .orderBy('created_at', 'desc')
+      .limit(200)
+      .execute();
+    return Promise.all(rows.map((r) => this.get(r.id)));
+  }
+
+  /** Brings a batch deletion's contacts back; refuses, naming each, when a value is now someone else's. */
+  async restore(deletionId: string, actor: Actor): Promise<{ deletion_id: string; restored: Contact[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('contact_deletions')
+        .selectAll()
+        .where('id', '=', deletionId)
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError('deletion', deletionId);
+      if (row.restored_at)
+        throw new KithError(
+          'already_restored',
+          `deletion ${deletionId} was restored at ${row.restored_at}`,
+          409,
+        );
+      if (nowIso() > row.restore_until) {
+        throw new KithError(
+          'retention_expired',
+          `deletion ${deletionId} could be restored until ${row.restore_until}; its backup is ${row.backup_path}`,
+          410,
+          { backup_path: row.backup_path },
+        );
+      }
+      const ids = JSON.parse(row.contact_ids) as string[];
+      const blockers: Record<string, unknown>[] = [];
+      const contacts = new Map<string, Contact>();
+      for (let k = 0; k < ids.length; k += CHUNK) {
+        for (const [id, c] of await loadContacts(trx, ids.slice(k, k + CHUNK), { includeDeleted: true }))
+          contacts.set(id, c);
+      }
+      const rows = await trx
+        .selectFrom('contacts')
+        .select(['id', 'deleted_at', 'merged_into'])
+        .where('id', 'in', ids)
+        .execute();
+      for (const r of rows) {
+        if (r.deleted_at === null)
+          blockers.push({ reason: `contact ${r.id} is live again`, contact_id: r.id });
+        else if (r.merged_into)
+          blockers.push({ reason: `contact ${r.id} was merged into ${r.merged_into}`, contact_id: r.id });
+      }
+      for (const [id, contact] of contacts) {
+        const owner = await findOwnedElsewhere(trx, contact, id);
+        if (owner) {
+          blockers.push({
+            reason: `${owner.field} ${JSON.stringify(owner.value)} of ${id} now belongs to contact ${owner.contactId}`,
+            contact_id: id,
+            field: owner.field,
+            value: owner.value,
+            owner_id: owner.contactId,
+          });
+        }
+      }
+      if (blockers.length > 0) {
+        throw new KithError(
+          'restore_blocked',
+          `deletion ${deletionId} cannot be restored: ${blockers.map((b) => b.reason).join('; ')}`,
+          409,
+          { blockers },
+        );
+      }
+      const at = nowIso();
+      const restoreActor = { ...actor, channelRef: deletionId };
+      for (let k = 0; k < ids.length; k += CHUNK) {
+        const chunk = ids.slice(k, k + CHUNK);
+        await trx
+          .updateTable('contacts')
+          .set({ deleted_at: null, updated_at: at, updated_by: actor.userId })
+          .where('id', 'in', chunk)
+          .execute();
+        for (const table of ['contact_emails', 'contact_phones', 'contact_identities'] as const) {
+          await trx.updateTable(table).set({ deleted_at: null }).where('contact_id', 'in', chunk).execute();
+        }
+      }
+      for (const id of ids) {
+        await appendAuditEntry(trx, {
+          entityType: 'contact',
+          entityId: id,
+          action: 'restored',
+          changes: [{ field: 'deleted_at', old: row.created_at, new: null }],
+          actor: restoreActor,
+          at,
+        });
+        await appendContactEvent(trx, {
+          contactId: id,
+          type: 'restored',
+          actor: restoreActor,
+          at,
+          data: { deletion_id: deletionId },
+        });
+      }
+      await trx
+        .updateTable('contact_deletions')
+        .set({ restored_at: at, restored_by: actor.userId })
+        .where('id', '=', deletionId)
+        .execute();
+      const restored = await loadContacts(trx, ids);
+      return { deletion_id: deletionId, restored: ids.map((id) => restored.get(id)!) };
+    });
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * Runs duplicate scans over the store and keeps their results as the review queue: a full scan
+ * re-reads everyone and retrains the model; an incremental scan compares only contacts created or
+ * changed since the last scan against everyone, with the last full scan's model. Decisions survive
+ * rescans: a pair marked "not a duplicate" is never proposed again.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Actor } from '../domain/actor.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { protectCell } from '../imports/report/csv-cell-safety.js';
+import type { Store } from '../store/database.js';
+import type { DuplicatePairsTable } from '../store/schema.js';
+import { nowIso } from '../store/transaction.js';
+import { DuplicateSettingsService } from './duplicate-settings-service.js';
+import { type DetectionStage, findDuplicates } from './find-duplicates.js';
+import { explainPair, type FieldContribution, type TrainedModel } from './model/fellegi-sunter-model.js';
+import { PreparedRecords } from './model/prepared-records.js';
+import { loadDedupeInput } from './scan/load-dedupe-input.js';
+
+export type ScanStage = 'load' | DetectionStage | 'save';
+
+export interface ScanSummary {
+  scan_id: string;
+  kind: 'full' | 'incremental';
+  contacts: number;
+  /** Contacts compared against everyone (all of them in a full scan). */
+  changed: number;
+  compared: number;
+  pairs: number;
+  match_pairs: number;
+  review_pairs: number;
+  clusters: number;
+  seconds: number;
+  blocking: string[][];
+}
+
+export interface DuplicatePair {
+  id: string;
+  contact_a: string;
+  contact_b: string;
+  score: number;
+  band: 'match' | 'review';
+  status: 'open' | 'not_duplicate' | 'skipped' | 'merged';
+  cluster_id: string | null;
+  explanation: FieldContribution[];
+  scan_id: string;
+  created_at: string;
+}
+
+export interface DuplicatePairQuery {
+  band?: 'match' | 'review';
+  status?: DuplicatePair['status'];
+  min_score?: number;
+  /** Only pairs where this field agrees (its contribution is positive). */
+  field?: string;
+  limit?: number;
+  after?: string;
+}
+
+const INSERT_CHUNK = 500;
+
+function toPair(row: DuplicatePairsTable): DuplicatePair {
+  return {
+    id: row.id,
+    contact_a: row.contact_a,
+    contact_b: row.contact_b,
+    score: Number(row.score),
+    band: row.band as DuplicatePair['band'],
+    status: row.status as DuplicatePair['status'],
+    cluster_id: row.cluster_id,
+    explanation: JSON.parse(row.explanation) as FieldContribution[],
+    scan_id: row.scan_id,
+    created_at: row.created_at,
+  };
+}
+
+export class DuplicateScanService {
+  constructor(private readonly store: Store) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async lastScan(kind?: 'full') {
+    let query = this.db.selectFrom('duplicate_scans').selectAll().orderBy('started_at', 'desc').limit(1);
+    if (kind) query = query.where('kind', '=', kind);
+    return query.executeTakeFirst();
+  }
+
+  async scan(options: {
+    incremental?: boolean;
+    actor: Actor;
+    onStage?: (stage: ScanStage) => void;
+  }): Promise<ScanSummary> {
+    const startedAt = nowIso();
+    const t0 = performance.now();
+    const { rules } = await new DuplicateSettingsService(this.db).rules();
+    const previous = options.incremental ? await this.lastScan() : undefined;
+    const lastFull = options.incremental ? await this.lastScan('full') : undefined;
+    // Without an earlier scan there is nothing to be incremental against: scan everyone.
+    const incremental = Boolean(options.incremental && previous && lastFull);
+    options.onStage?.('load');
+    const input = await loadDedupeInput(this.db, rules.fields);
+    const records = new PreparedRecords(input.ids, rules.fields, input.columns);
+    let changed: Uint8Array | undefined;
+    let changedCount = records.size;
+    if (incremental) {
+      changed = new Uint8Array(records.size);
+      changedCount = 0;
+      for (let i = 0; i < records.size; i++) {
+        if (input.updatedAt[i]! >= previous!.started_at) {
+          changed[i] = 1;
+          changedCount++;
+        }
+      }
+    }
+    const result = findDuplicates(records, rules, {
+      changed,
+      model: incremental ? (JSON.parse(lastFull!.model) as TrainedModel) : undefined,
+      onStage: options.onStage,
+    });
+
+    options.onStage?.('save');
+    const scanId = newId('duplicateScan');
+    const clusterOf = new Map<number, string>();
+    for (const cluster of result.clusters) {
+      const clusterId = newId('duplicateCluster');
+      for (const member of cluster) clusterOf.set(member, clusterId);
+    }
+    const at = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      // Open and skipped pairs are replaced by this scan's findings; decided pairs stay decided.
+      const stale = trx.deleteFrom('duplicate_pairs').where('status', 'in', ['open', 'skipped']);
+      if (incremental) {
+        const changedIds = input.ids.filter((_, i) => changed![i] === 1);
+        for (let k = 0; k < changedIds.length; k += INSERT_CHUNK) {
+          const chunk = changedIds.slice(k, k + INSERT_CHUNK);
+          await stale
+            .where((eb) => eb.or([eb('contact_a', 'in', chunk), eb('contact_b', 'in', chunk)]))
+            .execute();
+        }
+      } else {
+        await stale.execute();
+      }
+      // Pairs still stored (decided, or untouched by an incremental scan) are not proposed again.
+      const kept = new Set(
+        (
+          await trx
+            .selectFrom('duplicate_pairs')
+            .select(['contact_a', 'contact_b'])
+            .where('status', 'in', ['not_duplicate', 'merged', 'open', 'skipped'])
+            .execute()
+        ).map((r) => `${r.contact_a} ${r.contact_b}`),
+      );
+      const rows: DuplicatePairsTable[] = [];
+      for (const pair of result.pairs) {
+        const [x, y] = input.ids[pair.a]! < input.ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
+        const [a, b] = [input.ids[x]!, input.ids[y]!];
+        if (kept.has(`${a} ${b}`)) continue;
+        const clusterA = clusterOf.get(pair.a);
+        rows.push({
+          id: newId('duplicatePair'),
+          contact_a: a,
+          contact_b: b,
+          score: Math.round(pair.probability * 1e6) / 1e6,
+          band: pair.band,
+          explanation: JSON.stringify(explainPair(result.model, records, x, y)),
+          cluster_id: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
+          status: 'open',
+          scan_id: scanId,
+          created_at: at,
+          decided_at: null,
+          decided_by: null,
+        });
+      }
+      for (let k = 0; k < rows.length; k += INSERT_CHUNK) {
+        await trx
+          .insertInto('duplicate_pairs')
+          .values(rows.slice(k, k + INSERT_CHUNK))
+          .execute();
+      }
+      await trx
+        .insertInto('duplicate_scans')
+        .values({
+          id: scanId,
+          kind: incremental ? 'incremental' : 'full',
+          started_at: startedAt,
+          finished_at: nowIso(),
+          contacts: records.size,
+          compared: result.compared,
+          pairs: rows.length,
+          clusters: result.clusters.length,
+          blocking: JSON.stringify(result.blocking),
+          model: JSON.stringify(result.model),
+          created_by: options.actor.userId,
+        })
+        .execute();
+    });
+    const matchPairs = result.pairs.filter((p) => p.band === 'match').length;
+    return {
+      scan_id: scanId,
+      kind: incremental ? 'incremental' : 'full',
+      contacts: records.size,
+      changed: changedCount,
+      compared: result.compared,
+      pairs: result.pairs.length,
+      match_pairs: matchPairs,
+      review_pairs: result.pairs.length - matchPairs,
+      clusters: result.clusters.length,
+      seconds: Math.round((performance.now() - t0) / 10) / 100,
+      blocking: result.blocking.map((b) => b.fields),
+    };
+  }
+
+  /** The review queue: open pairs strongest first (or by status), with each field's contribution. */
+  async list(query: DuplicatePairQuery = {}): Promise<DuplicatePair[]> {
+    let q = this.db
+      .selectFrom('duplicate_pairs')
+      .selectAll()
+      .where('status', '=', query.status ?? 'open')
+      .orderBy('score', 'desc')
+      .orderBy('id');
+    if (query.band) q = q.where('band', '=', query.band);
+    if (query.min_score !== undefined) q = q.where('score', '>=', query.min_score);
+    if (query.field) q = q.where('explanation', 'like', `%"field":${JSON.stringify(query.field)}%`);
+    const rows = (await q.execute()).map(toPair);
+    const filtered = query.field
+      ? rows.filter((p) => p.explanation.some((c) => c.field === query.field && c.weight > 0))
+      : rows;
+    const start = query.after ? filtered.findIndex((p) => p.id === query.after) + 1 : 0;
+    return filtered.slice(start, query.limit === undefined ? undefined : start + query.limit);
+  }
+
+  /** Clusters of the review queue: groups of contacts joined by open `match` pairs. */
+  async clusters(): Promise<
+    { cluster_id: string; contact_ids: string[]; pairs: number; min_score: number }[]
+  > {
+    const rows = await this.db
+      .selectFrom('duplicate_pairs')
+      .select(['cluster_id', 'contact_a', 'contact_b', 'score'])
+      .where('status', '=', 'open')
+      .where('cluster_id', 'is not', null)
+      .execute();
+    const byCluster = new Map<string, { ids: Set<string>; pairs: number; min: number }>();
+    for (const r of rows) {
+      const entry = byCluster.get(r.cluster_id!) ?? { ids: new Set<string>(), pairs: 0, min: 1 };
+      entry.ids.add(r.contact_a).add(r.contact_b);
+      entry.pairs++;
+      entry.min = Math.min(entry.min, Number(r.score));
+      byCluster.set(r.cluster_id!, entry);
+    }
+    return [...byCluster.entries()].map(([cluster_id, e]) => ({
+      cluster_id,
+      contact_ids: [...e.ids].sort(),
+      pairs: e.pairs,
+      min_score: e.min,
+    }));
+  }
+
+  async get(pairId: string): Promise<DuplicatePair> {
+    const row = await this.db
+      .selectFrom('duplicate_pairs')
+      .selectAll()
+      .where('id', '=', pairId)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('duplicate pair', pairId);
+    return toPair(row);
+  }
+
+  /** Records a reviewer's decision. `not_duplicate` is remembered across scans; `skipped` lasts until the next scan. */
+  async decide(
+    pairId: string,
+    decision: 'not_duplicate' | 'skipped' | 'open',
+    actor: Actor,
+  ): Promise<DuplicatePair> {
+    if (!['not_duplicate', 'skipped', 'open'].includes(decision)) {
+      throw new ValidationError('decision', decision, 'must be not_duplicate, skipped or open');
+    }
+    await this.get(pairId);
+    await this.db
+      .updateTable('duplicate_pairs')
+      .set({ status: decision, decided_at: nowIso(), decided_by: actor.userId })
+      .where('id', '=', pairId)
+      .execute();
+    return this.get(pairId);
+  }
+
+  /** One CSV row per open pair: `a_id,b_id,a_external_id,b_external_id,score,band` (UTF-8 with BOM). */
+  async exportCsv(path: string, query: DuplicatePairQuery = {}): Promise<number> {
+    const pairs = await this.list(query);
+    const ids = [...new Set(pairs.flatMap((p) => [p.contact_a, p.contact_b]))];
+    const externalIds = new Map<string, string>();
+    for (let k = 0; k < ids.length; k += INSERT_CHUNK) {
+      const rows = await this.db
+        .selectFrom('contact_identities')
+        .select(['contact_id', 'value'])
+        .where('type', '=', 'external_id')
+        .where('contact_id', 'in', ids.slice(k, k + INSERT_CHUNK))
+        .execute();
+      for (const r of rows) externalIds.set(r.contact_id, r.value);
+    }
+    const out = createWriteStream(path);
+    const cell = (v: string) => {
+      const safe = protectCell(v);
+      return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    out.write('\uFEFFa_id,b_id,a_external_id,b_external_id,score,band\r\n');
+    for (const p of pairs) {
+      const line = [
+        p.contact_a,
+        p.contact_b,
+        externalIds.get(p.contact_a) ?? '',
+        externalIds.get(p.contact_b) ?? '',
+        String(p.score),
+        p.band,
+      ]
+        .map(cell)
+        .join(',');
+      if (!out.write(`${line}\r\n`)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    return pairs.length;
+  }
+}

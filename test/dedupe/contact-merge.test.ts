@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/actor.js';
+import type { Contact } from '../../src/domain/contact/contact-fields.js';
+import { KithError } from '../../src/domain/errors.js';
+import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+
+const actor: Actor = { userId: null, channel: 'api' };
+
+/** Rows linked to each contact, counted straight from the tables. */
+async function related(kith: TestKith, ids: string[]) {
+  const db = kith.store.db;
+  const count = async (
+    table: 'contact_events' | 'import_rows' | 'contact_group_members' | 'contact_tags',
+  ) => {
+    const rows = await db.selectFrom(table).select('contact_id').where('contact_id', 'in', ids).execute();
+    return Object.fromEntries(ids.map((id) => [id, rows.filter((r) => r.contact_id === id).length]));
+  };
+  return {
+    events: await count('contact_events'),
+    importRows: await count('import_rows'),
+    groups: await count('contact_group_members'),
+  };
+}
+
+describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  let a: Contact;
+  let b: Contact;
+  let c: Contact;
+  beforeAll(async () => {
+    kith = await createTestKith();
+    await kith.identityTypes.create({ key: 'wechat_openid' }, actor);
+    await kith.attributes.create({ key: 'tier', type: 'text' }, actor);
+    a = await kith.contacts.create(
+      {
+        name: 'Zhang Wei',
+        email: 'wei@example.com',
+        phone: '13800138001',
+        external_id: 'CRM-1',
+        tags: ['VIP'],
+        attributes: { tier: 'gold' },
+      },
+      actor,
+    );
+    b = await kith.contacts.create(
+      {
+        name: '张伟',
+        email: 'zhang.wei@example.com',
+        city: 'Shanghai',
+        external_id: 'SHOP-9',
+        identities: { wechat_openid: 'o6_b' },
+        tags: ['shop'],
+        attributes: { tier: 'silver' },
+      },
+      actor,
+    );
+    c = await kith.contacts.create({ name: 'Wei Z.', phone: '13900139002', birthday: '1990-05-06' }, actor);
+    await kith.contacts.update(b.id, { company: 'Acme' }, actor);
+    const group = await kith.groups.create({ name: 'Newsletter' }, actor);
+    await kith.groups.addMembers(group.id, [b.id, c.id], actor);
+  });
+  afterAll(async () => kith.destroy());
+
+  it('shows the result first on a dry run and changes nothing', async () => {
+    const before = await kith.contacts.get(b.id);
+    const preview = await kith.merges.merge({ survivorId: a.id, contactIds: [b.id], dryRun: true }, actor);
+    expect(preview).toMatchObject({ merge_id: null, survivor_id: a.id, merged_ids: [b.id], dry_run: true });
+    expect(preview.contact).toMatchObject({ name: 'Zhang Wei', city: 'Shanghai', email: 'wei@example.com' });
+    expect(await kith.contacts.get(b.id)).toEqual(before);
+  });
+
+  it('merges into the survivor, keeping every value and moving every related record', async () => {
+    const ids = [a.id, b.id, c.id];
+    const before = await related(kith, ids);
+    const result = await kith.merges.merge(
+      { survivorId: a.id, contactIds: [b.id, c.id], prefer: { 'attr.tier': b.id } },
+      actor,
+    );
+    expect(result.merge_id).toMatch(/^mrg_/);
+    const merged = result.contact;
+    expect(merged).toMatchObject({
+      id: a.id,
+      name: 'Zhang Wei',
+      email: 'wei@example.com',
+      phone: '+8613800138001',
+      city: 'Shanghai',
+      company: 'Acme',
+      birthday: '1990-05-06',
+      attributes: { tier: 'silver' },
+    });
+    expect(merged.additional_emails).toEqual(['zhang.wei@example.com']);
+    expect(merged.additional_phones).toEqual(['+8613900139002']);
+    expect(merged.tags.sort()).toEqual(['VIP', 'shop']);
+    expect(merged.identities).toEqual({ external_id: 'CRM-1', wechat_openid: 'o6_b' });
+    expect(result.dropped_identities).toEqual([{ contact_id: b.id, type: 'external_id', value: 'SHOP-9' }]);
+    const tier = result.choices.find((ch) => ch.field === 'attr.tier')!;
+    expect(tier).toMatchObject({
+      chosen_from: b.id,
+      value: 'silver',
+      replaced: [{ contact_id: a.id, value: 'gold' }],
+    });
+
+    const after = await related(kith, ids);
+    const total = (m: Record<string, number>) => Object.values(m).reduce((s, x) => s + x, 0);
+    // Every event moved to the survivor, plus the merge's own event.
+    expect(after.events[b.id]).toBe(0);
+    expect(after.events[c.id]).toBe(0);
+    expect(after.events[a.id]).toBe(total(before.events) + 1);
+    expect(after.groups[a.id]).toBe(1);
+    const timeline = await kith.contacts.timeline(a.id);
+    expect(timeline.map((e) => e.type)).toContain('merged');
+  });
+
+  it('resolves a merged id to its survivor and says so', async () => {
+    const resolved = await kith.contacts.resolve(b.id);
+    expect(resolved.id).toBe(a.id);
+    expect(resolved.merged_from).toBe(b.id);
+    await expect(kith.merges.merge({ survivorId: a.id, contactIds: [b.id] }, actor)).rejects.toMatchObject({
+      code: 'already_merged',
+    });
+  });
+
+  it('unmerges exactly: each contact back with its own values and records', async () => {
+    const [merge] = await kith.merges.list({ contactId: a.id });
+    const undone = await kith.merges.unmerge(merge!.id, actor);
+    expect(undone.survivor).toMatchObject({
+      id: a.id,
+      email: 'wei@example.com',
+      additional_emails: [],
+      additional_phones: [],
+      city: null,
+      company: null,
+      attributes: { tier: 'gold' },
+      identities: { external_id: 'CRM-1' },
+      tags: ['VIP'],
+    });
+    expect(await kith.contacts.get(b.id)).toMatchObject({
+      email: 'zhang.wei@example.com',
+      identities: { external_id: 'SHOP-9', wechat_openid: 'o6_b' },
+      company: 'Acme',
+    });
+    expect(await kith.contacts.get(c.id)).toMatchObject({ phone: '+8613900139002' });
+    const counts = await related(kith, [a.id, b.id, c.id]);
+    expect(counts.events[b.id]).toBeGreaterThanOrEqual(3);
+    expect(counts.groups).toEqual({ [a.id]: 0, [b.id]: 1, [c.id]: 1 });
+    await expect(kith.merges.unmerge(merge!.id, actor)).rejects.toMatchObject({ code: 'already_undone' });
+  });
+
+  it('refuses an unmerge that would collide, naming what blocks it', async () => {
+    const m = await kith.merges.merge({ survivorId: a.id, contactIds: [c.id] }, actor);
+    // c's phone now sits on a; move it to a new contact so it cannot go back to c.
+    await kith.contacts.update(a.id, { additional_phones: [] }, actor);
+    const taker = await kith.contacts.create({ name: 'Someone else', phone: '13900139002' }, actor);
+    const error = await kith.merges.unmerge(m.merge_id!, actor).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KithError);
+    expect((error as KithError).code).toBe('unmerge_blocked');
+    expect((error as KithError).message).toContain(taker.id);
+    expect((await kith.contacts.resolve(c.id)).id).toBe(a.id);
+  });
+
+  it('a merge that fails half-way leaves nothing changed', async () => {
+    const x = await kith.contacts.create({ name: 'X', email: 'x@example.com' }, actor);
+    const y = await kith.contacts.create({ name: 'Y', email: 'y@example.com' }, actor);
+    const before = [await kith.contacts.get(x.id), await kith.contacts.get(y.id)];
+    await expect(
+      kith.merges.merge({ survivorId: x.id, contactIds: [y.id, 'ct_00000000000000000000000000'] }, actor),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      kith.merges.merge({ survivorId: x.id, contactIds: [y.id], prefer: { email: 'ct_nope' } }, actor),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    expect([await kith.contacts.get(x.id), await kith.contacts.get(y.id)]).toEqual(before);
+  });
+
+  it('batch delete writes its backup first, needs the exact count, and restore brings contacts back', async () => {
+    const d1 = await kith.contacts.create(
+      { name: 'Del One', email: 'd1@example.com', external_id: 'DEL-1', tags: ['purge'] },
+      actor,
+    );
+    const d2 = await kith.contacts.create({ name: 'Del Two', phone: '13700137003', tags: ['purge'] }, actor);
+    const selection = { filter: { tag: 'purge' } };
+    await expect(kith.batchDeletes.delete(selection, 3, actor)).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: { field: 'yes', value: 3 },
+    });
+    expect((await kith.contacts.get(d1.id)).id).toBe(d1.id);
+    const deletion = await kith.batchDeletes.delete(selection, 2, actor);
+    expect(deletion.count).toBe(2);
+    const backup = fs
+      .readFileSync(deletion.backup_path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Contact);
+    expect(backup.map((x) => x.id).sort()).toEqual([d1.id, d2.id].sort());
+    expect(backup.find((x) => x.id === d1.id)!.identities).toEqual({ external_id: 'DEL-1' });
+    await expect(kith.contacts.get(d1.id)).rejects.toMatchObject({ code: 'not_found' });
+    const restored = await kith.batchDeletes.restore(deletion.id, actor);
+    expect(restored.restored.map((x) => x.id).sort()).toEqual([d1.id, d2.id].sort());
+    expect(await kith.contacts.get(d1.id)).toMatchObject({
+      email: 'd1@example.com',
+      identities: { external_id: 'DEL-1' },
+    });
+    await expect(kith.batchDeletes.restore(deletion.id, actor)).rejects.toMatchObject({
+      code: 'already_restored',
+    });
+  });
+});
