@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { KithError } from '../domain/errors.js';
 import { registerContactsCommand } from './commands/contacts-command.js';
+import { registerDuplicatesCommands, registerMergeCommands } from './commands/duplicates-command.js';
 import { registerImportCommands } from './commands/import-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
@@ -25,6 +26,8 @@ registerTokensCommand(program);
 registerContactsCommand(program);
 registerSettingsCommands(program);
 registerImportCommands(program);
+registerDuplicatesCommands(program);
+registerMergeCommands(program);
 registerWorkerCommand(program);
 
 try {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { Contact } from '../../domain/contact/contact-fields.js';
+import type { DeletionSelection } from '../../contacts/contact-batch-delete-service.js';
+import { KithError } from '../../domain/errors.js';
 import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
 
 interface AddOptions {
@@ -14,6 +16,8 @@ interface AddOptions {
   attr: string[];
   json?: boolean;
 }
+
+type DeletionFilter = Extract<DeletionSelection, { filter: unknown }>['filter'];
 
 function summary(c: Contact): string {
   return [c.id, c.name ?? '', c.email ?? '', c.phone ?? '', c.tags.join(';')].join('\t');
@@ -91,10 +95,99 @@ export function registerContactsCommand(program: Command): void {
     );
   contacts
     .command('delete')
-    .description('delete a contact (soft delete; kept in history)')
-    .argument('<id>', 'contact id (ct_…)')
-    .action(async (id: string) => {
-      await withKith((k) => k.contacts.delete(id, CLI_ACTOR));
-      process.stderr.write(`deleted ${id}\n`);
+    .description(
+      'delete one contact, or many with --ids/--filter: a backup is written first and --yes must equal the count',
+    )
+    .argument('[id]', 'one contact id (ct_…)')
+    .option('--ids <ids>', 'comma-separated contact ids')
+    .option(
+      '--filter <KEY=VALUE>',
+      'select by q, tag, group, import, updated_since or attr.<key>; repeatable',
+      collect,
+      [],
+    )
+    .option('--yes <n>', 'confirm: the number of contacts selected')
+    .option('--json', 'print the deletion (id, count, backup path) as JSON')
+    .action(
+      async (id: string | undefined, o: { ids?: string; filter: string[]; yes?: string; json?: boolean }) => {
+        if (id && !o.ids && o.filter.length === 0) {
+          await withKith((k) => k.contacts.delete(id, CLI_ACTOR));
+          process.stderr.write(`deleted ${id}\n`);
+          return;
+        }
+        if (Boolean(o.ids) === o.filter.length > 0 || id) {
+          throw new KithError('usage', 'give one contact id, or --ids, or --filter (one of them)', 2);
+        }
+        const selection: DeletionSelection = o.ids
+          ? {
+              ids: o.ids
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : { filter: filterOf(parsePairs('filter', o.filter)) };
+        const confirm = o.yes === undefined ? undefined : Number(o.yes);
+        const deletion = await withKith(async (k) => {
+          if (confirm === undefined) {
+            const count = (await k.batchDeletes.select(selection)).length;
+            throw new KithError(
+              'usage',
+              `${count} contacts selected; run again with --yes ${count} to delete them`,
+              2,
+              { count },
+            );
+          }
+          return k.batchDeletes.delete(selection, confirm, CLI_ACTOR);
+        });
+        if (o.json) printJson(deletion);
+        else
+          process.stdout.write(
+            `deleted ${deletion.count} contacts (${deletion.id}); backup: ${deletion.backup_path}\n`,
+          );
+      },
+    );
+  contacts
+    .command('restore')
+    .description('bring back the contacts of a batch deletion (within the retention period)')
+    .argument('<deletion-id>', 'deletion id (del_…), see `kith contacts deletions`')
+    .option('--json', 'print the restored contacts as JSON')
+    .action(async (deletionId: string, o: { json?: boolean }) => {
+      const result = await withKith((k) => k.batchDeletes.restore(deletionId, CLI_ACTOR));
+      if (o.json) printJson(result);
+      else process.stdout.write(`restored ${result.restored.length} contacts from ${deletionId}\n`);
     });
+  contacts
+    .command('deletions')
+    .description('batch deletions with their backups')
+    .option('--json', 'print them as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const deletions = await withKith((k) => k.batchDeletes.list());
+      if (o.json) printJson(deletions);
+      else {
+        for (const d of deletions) {
+          process.stdout.write(
+            `${d.id}\t${d.count}\t${d.created_at}\t${d.restored_at ? `restored ${d.restored_at}` : `restorable until ${d.restore_until}`}\t${d.backup_path}\n`,
+          );
+        }
+      }
+    });
+}
+
+/** `--filter` pairs into a contact list query. */
+function filterOf(pairs: Record<string, string>): DeletionFilter {
+  const filter: DeletionFilter = {};
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pairs)) {
+    if (key.startsWith('attr.')) attributes[key.slice(5)] = value;
+    else if (['q', 'tag', 'group', 'import', 'updated_since'].includes(key))
+      (filter as Record<string, string>)[key] = value;
+    else
+      throw new KithError(
+        'usage',
+        `--filter ${key}=…: expected q, tag, group, import, updated_since or attr.<key>`,
+        2,
+      );
+  }
+  if (Object.keys(attributes).length > 0) filter.attributes = attributes;
+  return filter;
 }

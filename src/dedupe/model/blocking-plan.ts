@@ -10,7 +10,10 @@ import type { PreparedRecords } from './prepared-records.js';
 import { seededRandom } from './seeded-random.js';
 
 export interface BlockingRule {
-  /** Terms that must all agree: `field` (its blocking key) or `field:phonetic` (its Soundex). */
+  /**
+   * Terms that must all agree: `field` (its blocking key) or `field:phonetic` (its Soundex). No terms:
+   * every pair (small data sets only).
+   */
   fields: string[];
 }
 
@@ -71,10 +74,14 @@ function groupSizes(ids: Int32Array): Int32Array {
   return sizes;
 }
 
+/** Below this many records every pair is compared: blocking would only lose pairs. */
+export const COMPARE_ALL_BELOW = 300;
+
 /** Chooses blocking rules for these records (see the module comment). */
 export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: number): BlockingRule[] {
   const n = records.size;
   if (n < 2) return [];
+  if (n < COMPARE_ALL_BELOW) return [{ fields: [] }];
   const random = seededRandom(7);
   let sample: Int32Array | undefined;
   if (n > SAMPLE_SIZE) {

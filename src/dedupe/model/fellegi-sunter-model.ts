@@ -42,6 +42,21 @@ export interface FieldContribution {
 }
 
 const RANDOM_PAIRS_PER_FIELD = 200_000;
+/** Pseudo-pairs of the generic u below: small data sets lean on it, large ones outweigh it. */
+const U_PRIOR_PAIRS = 1_000;
+/** With fewer candidate pairs than this, EM has too little to learn from: the initial m stays. */
+const MIN_PAIRS_FOR_EM = 200;
+/** Share of records assumed to have a duplicate when the data is too small to estimate it. */
+const DEFAULT_DUPLICATE_SHARE = 0.05;
+
+/** Generic u per level before any data: exact agreement is rare, partial agreement less so. */
+function genericU(levels: number): number[] {
+  const u: number[] = Array.from({ length: levels }, (_, l) =>
+    l === 0 ? 0.001 : l === levels - 1 ? 0 : 0.01,
+  );
+  u[levels - 1] = 1 - u.reduce((s, x) => s + x, 0);
+  return u;
+}
 const MAX_EM_ITERATIONS = 60;
 const MIN_PROBABILITY = 1e-9;
 
@@ -65,7 +80,8 @@ function estimateU(records: PreparedRecords): number[][] {
     const levels = field.levelCount;
     const withValue: number[] = [];
     for (let i = 0; i < records.size; i++) if (field.values[i] !== null) withValue.push(i);
-    const counts = new Array<number>(levels).fill(0.5);
+    const counts = new Array<number>(levels).fill(0);
+    let sampled = 0;
     const n = withValue.length;
     if (n >= 2) {
       const samples = Math.min(RANDOM_PAIRS_PER_FIELD, (n * (n - 1)) / 2);
@@ -74,12 +90,19 @@ function estimateU(records: PreparedRecords): number[][] {
         const y = withValue[Math.floor(random() * n)]!;
         if (x === y) continue;
         counts[field.compare(x, y)]!++;
+        sampled++;
       }
     }
-    // Exact agreement is known precisely from value frequencies; sampling only shapes the rest.
-    const exact = Math.max(field.exactAgreementRate, MIN_PROBABILITY);
-    const rest = counts.slice(1).reduce((sum, c) => sum + c, 0);
-    return [exact, ...counts.slice(1).map((c) => ((1 - exact) * c) / rest)];
+    const prior = genericU(levels);
+    const smoothed = counts.map((c, l) => (c + U_PRIOR_PAIRS * prior[l]!) / (sampled + U_PRIOR_PAIRS));
+    // Exact agreement is known precisely from value frequencies (over all pairs); sampling shapes the rest.
+    const allPairs = (n * (n - 1)) / 2;
+    const exact = Math.max(
+      (field.exactAgreementRate * allPairs + U_PRIOR_PAIRS * prior[0]!) / (allPairs + U_PRIOR_PAIRS),
+      MIN_PROBABILITY,
+    );
+    const rest = smoothed.slice(1).reduce((sum, c) => sum + c, 0);
+    return [exact, ...smoothed.slice(1).map((c) => ((1 - exact) * c) / rest)];
   });
 }
 
@@ -131,10 +154,15 @@ export function trainModel(
     ),
   );
 
-  let prior = fixedPrior ?? Math.max(pairs.count * 0.1, 1) / Math.max(totalPairs, 1);
+  const learn = pairs.count >= MIN_PAIRS_FOR_EM;
+  let prior =
+    fixedPrior ??
+    (learn
+      ? Math.max(pairs.count * 0.1, 1) / Math.max(totalPairs, 1)
+      : Math.min(0.5, (DEFAULT_DUPLICATE_SHARE * 2) / Math.max(records.size - 1, 1)));
   const posterior = new Float64Array(patternLevels.length);
   let iterations = 0;
-  for (; iterations < MAX_EM_ITERATIONS && pairs.count > 0; iterations++) {
+  for (; iterations < MAX_EM_ITERATIONS && learn; iterations++) {
     const priorOdds = prior / (1 - prior);
     let expectedMatches = 0;
     for (let p = 0; p < patternLevels.length; p++) {
