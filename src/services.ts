@@ -11,6 +11,7 @@ import type { KithConfig } from './config.js';
 import { ContactBatchDeleteService } from './contacts/contact-batch-delete-service.js';
 import { ContactService } from './contacts/contact-service.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
+import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
 import { DuplicateScanService } from './dedupe/duplicate-scan-service.js';
 import { DuplicateSettingsService } from './dedupe/duplicate-settings-service.js';
 import { AttributeDefinitionService } from './customization/attribute-definition-service.js';
@@ -41,6 +42,7 @@ export interface KithServices {
   importPipeline: ContactImportPipeline;
   duplicateSettings: DuplicateSettingsService;
   duplicateScans: DuplicateScanService;
+  duplicateCheck: DuplicateCheckService;
   merges: ContactMergeService;
   batchDeletes: ContactBatchDeleteService;
   /** Handlers for every job kind, for `kith serve`, `kith worker` and foreground runs. */
@@ -72,6 +74,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     importPipeline,
     duplicateSettings: new DuplicateSettingsService(db),
     duplicateScans: new DuplicateScanService(store),
+    duplicateCheck: new DuplicateCheckService(store, contacts),
     merges: new ContactMergeService(store),
     batchDeletes: new ContactBatchDeleteService(
       store,

@@ -17,6 +17,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
+import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
@@ -96,6 +97,7 @@ export async function buildServer(
       await api.register(contactRoutes(services));
       await api.register(segmentRoutes(services));
       await api.register(customizationRoutes(services));
+      await api.register(duplicateRoutes(services));
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
     },
     { prefix: '/api' },

@@ -14,7 +14,11 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
     const [a, b] = [openStore(database.config), openStore(database.config)];
     try {
       const [ra, rb] = await Promise.all([migrateToLatest(a), migrateToLatest(b)]);
-      expect([...ra.applied, ...rb.applied]).toEqual(['0001-contacts-and-users', '0002-imports-and-jobs']);
+      expect([...ra.applied, ...rb.applied]).toEqual([
+        '0001-contacts-and-users',
+        '0002-imports-and-jobs',
+        '0003-duplicates-and-merges',
+      ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
       expect(types.map((t) => t.key)).toEqual(['external_id']);

@@ -14,6 +14,9 @@ export interface DedupeInput {
   columns: ReadonlyMap<string, RawColumn>;
 }
 
+/** Pseudo-records of the term-frequency shrinkage: negligible on real data, decisive on tiny sets. */
+const SHARE_PRIOR_RECORDS = 100;
+
 export class PreparedField {
   readonly comparator: Comparator;
   readonly termFrequency: boolean;
@@ -69,9 +72,14 @@ export class PreparedField {
     let agreement = 0;
     for (const c of counts.values()) agreement += c * (c - 1);
     this.exactAgreementRate = nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0;
+    const baseline = 0.001;
     for (let i = 0; i < n; i++) {
       const key = this.keys[i] ?? null;
-      if (key !== null) this.keyShare[i] = counts.get(key)! / nonEmpty;
+      // Shrunk towards the field's average so that a handful of records cannot make a value look common.
+      if (key !== null) {
+        this.keyShare[i] =
+          (counts.get(key)! + SHARE_PRIOR_RECORDS * baseline) / (nonEmpty + SHARE_PRIOR_RECORDS);
+      }
     }
   }
 

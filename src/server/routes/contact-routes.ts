@@ -53,13 +53,33 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['contacts'],
         summary: 'Create a contact',
         description:
-          '409 when an email, phone or identity already belongs to another live contact; `details.existing_id` names it.',
+          '409 when an email, phone or identity already belongs to another live contact; `details.existing_id` names it. Likely duplicates are listed in `duplicate_candidates`, or refused with 409 `likely_duplicate` when the duplicate policy says `block`.',
         body: ContactInputSchema,
-        response: { 201: ContactSchema, ...errorResponses },
+        response: {
+          201: ContactSchema.extend({
+            duplicate_candidates: z
+              .array(z.object({ contact_id: z.string(), score: z.number(), band: z.string() }))
+              .optional()
+              .describe('existing contacts this one probably duplicates (policy `warn`)'),
+          }),
+          ...errorResponses,
+        },
       },
       handler: async (request, reply) => {
+        // The on-create policy: `block` refuses a likely duplicate (409 likely_duplicate), `warn` reports it.
+        const candidates = await services.duplicateCheck.guardCreate(request.body);
+        const contact = await contacts.create(request.body, actorOf(request));
         reply.status(201);
-        return contacts.create(request.body, actorOf(request));
+        return candidates.length > 0
+          ? {
+              ...contact,
+              duplicate_candidates: candidates.map(({ contact_id, score, band }) => ({
+                contact_id,
+                score,
+                band,
+              })),
+            }
+          : contact;
       },
     });
 

@@ -1,0 +1,204 @@
+/**
+ * Prevention at entry: scores a would-be contact against the existing ones that could be the same
+ * person (sharing an e-mail mailbox or local part, the last digits of a phone, an identity, a name, a
+ * birthday), with the model of the last full scan (or generic parameters before any scan). The
+ * `on_create` policy decides whether creating a `match` is blocked or allowed with a warning.
+ */
+import type { Contact } from '../domain/contact/contact-fields.js';
+import { SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
+import { applyContactPatch, normalizeContactInput } from '../domain/contact/contact-patch.js';
+import { emptyContactState } from '../domain/contact/contact-fields.js';
+import { KithError } from '../domain/errors.js';
+import { loadContacts } from '../contacts/contact-repository.js';
+import type { ContactService } from '../contacts/contact-service.js';
+import type { Store } from '../store/database.js';
+import { DuplicateSettingsService } from './duplicate-settings-service.js';
+import type { DuplicateBand } from './find-duplicates.js';
+import { type CandidatePairs } from './model/blocking-plan.js';
+import {
+  explainPair,
+  type FieldContribution,
+  levelWeights,
+  matchWeight,
+  type TrainedModel,
+  trainModel,
+  weightToProbability,
+} from './model/fellegi-sunter-model.js';
+import { DEFAULT_THRESHOLDS, type FieldRule } from './model/matching-rules.js';
+import { PreparedRecords, type RawColumn } from './model/prepared-records.js';
+
+export interface DuplicateCandidate {
+  contact_id: string;
+  score: number;
+  band: DuplicateBand;
+  explanation: FieldContribution[];
+}
+
+const CANDIDATES_PER_KEY = 200;
+/** Before any scan: the chance that an existing contact is the person being entered. */
+const CHECK_PRIOR = 0.001;
+
+/** Raw column values of `field` for contacts in the wire shape. */
+export function columnOf(contacts: readonly Contact[], field: string): RawColumn {
+  return contacts.map((c) => {
+    if (field === 'email') return [c.email, ...c.additional_emails].filter((v): v is string => v !== null);
+    if (field === 'phone') return [c.phone, ...c.additional_phones].filter((v): v is string => v !== null);
+    if (field.startsWith('identity.')) return c.identities[field.slice(9)] ?? null;
+    if (field.startsWith('attr.')) {
+      const v = c.attributes[field.slice(5)];
+      return v === undefined ? null : String(v);
+    }
+    if ((SCALAR_FIELDS as readonly string[]).includes(field))
+      return (c as unknown as Record<string, string | null>)[field] ?? null;
+    return null;
+  });
+}
+
+export class DuplicateCheckService {
+  constructor(
+    private readonly store: Store,
+    private readonly contacts: ContactService,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  /** Existing contacts scoring at least `review` against the input, strongest first. */
+  async check(input: unknown, options: { exceptId?: string } = {}): Promise<DuplicateCandidate[]> {
+    const patch = normalizeContactInput(input, await this.contacts.normalizeContext());
+    const state = applyContactPatch(emptyContactState(), patch);
+    const ids = await this.candidateIds(state);
+    if (options.exceptId) ids.delete(options.exceptId);
+    if (ids.size === 0) return [];
+    const existing = [...(await loadContacts(this.db, [...ids])).values()];
+    const probe: Contact = { ...state, id: 'probe', created_at: '', updated_at: '' };
+    const all = [...existing, probe];
+    const settings = new DuplicateSettingsService(this.db);
+    const { rules } = await settings.rules();
+    const thresholds = rules.thresholds ?? DEFAULT_THRESHOLDS;
+    const records = new PreparedRecords(
+      all.map((c) => c.id),
+      rules.fields,
+      new Map(rules.fields.map((f: FieldRule) => [f.field, columnOf(all, f.field)])),
+    );
+    const model = await this.model(records);
+    const weights = levelWeights(model);
+    const probeIndex = all.length - 1;
+    const candidates: DuplicateCandidate[] = [];
+    for (let i = 0; i < existing.length; i++) {
+      const levels = records.fields.map((f) => f.compare(i, probeIndex));
+      const probability = weightToProbability(matchWeight(model, weights, records, levels, i, probeIndex));
+      if (probability < thresholds.review) continue;
+      candidates.push({
+        contact_id: existing[i]!.id,
+        score: Math.round(probability * 1e6) / 1e6,
+        band: probability >= thresholds.match ? 'match' : 'review',
+        explanation: explainPair(model, records, i, probeIndex),
+      });
+    }
+    return candidates.sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Applies the `on_create` policy before a contact is created: `block` refuses a `match` (409 naming
+   * it), `warn` lets it through and returns the candidates for the caller to show.
+   */
+  async guardCreate(input: unknown): Promise<DuplicateCandidate[]> {
+    const candidates = await this.check(input);
+    const policy = await new DuplicateSettingsService(this.db).policy();
+    const match = candidates.find((c) => c.band === 'match');
+    if (match && policy.on_create === 'block') {
+      throw new KithError(
+        'likely_duplicate',
+        `this contact looks like ${match.contact_id} (score ${match.score}); update that contact or merge instead`,
+        409,
+        { existing_id: match.contact_id, score: match.score, candidates },
+      );
+    }
+    return candidates;
+  }
+
+  private async model(records: PreparedRecords): Promise<TrainedModel> {
+    const scan = await this.db
+      .selectFrom('duplicate_scans')
+      .select('model')
+      .where('kind', '=', 'full')
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const stored = scan ? (JSON.parse(scan.model) as TrainedModel) : undefined;
+    // A model trained on other rules (edited since the scan) does not fit these fields.
+    if (
+      stored &&
+      stored.fields.map((f) => f.field).join() === records.fields.map((f) => f.rule.field).join()
+    ) {
+      return stored;
+    }
+    const none: CandidatePairs = {
+      a: new Int32Array(0),
+      b: new Int32Array(0),
+      rulesMatched: new Uint16Array(0),
+      count: 0,
+      rules: [],
+    };
+    return trainModel(records, none, new Int8Array(0), CHECK_PRIOR);
+  }
+
+  private async candidateIds(state: ReturnType<typeof emptyContactState>): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const add = (rows: { contact_id: string }[]) => rows.forEach((r) => ids.add(r.contact_id));
+    const emails = [state.email, ...state.additional_emails].filter((v): v is string => v !== null);
+    for (const email of emails) {
+      const local = email.slice(0, email.lastIndexOf('@'));
+      add(
+        await this.db
+          .selectFrom('contact_emails')
+          .select('contact_id')
+          .where('deleted_at', 'is', null)
+          .where((eb) =>
+            eb.or([eb('value', '=', email), eb('value', 'like', `${local.replace(/[\\%_]/g, '')}@%`)]),
+          )
+          .limit(CANDIDATES_PER_KEY)
+          .execute(),
+      );
+    }
+    const phones = [state.phone, ...state.additional_phones].filter((v): v is string => v !== null);
+    for (const phone of phones) {
+      const tail = phone.replace(/\D/g, '').slice(-8);
+      add(
+        await this.db
+          .selectFrom('contact_phones')
+          .select('contact_id')
+          .where('deleted_at', 'is', null)
+          .where('value', 'like', `%${tail}`)
+          .limit(CANDIDATES_PER_KEY)
+          .execute(),
+      );
+    }
+    for (const [type, value] of Object.entries(state.identities)) {
+      add(
+        await this.db
+          .selectFrom('contact_identities')
+          .select('contact_id')
+          .where('deleted_at', 'is', null)
+          .where('type', '=', type)
+          .where('value', '=', value)
+          .execute(),
+      );
+    }
+    for (const field of ['name', 'last_name', 'birthday', 'company'] as const) {
+      const value = state[field];
+      if (value === null) continue;
+      const rows = await this.db
+        .selectFrom('contacts')
+        .select('id as contact_id')
+        .where('deleted_at', 'is', null)
+        .where(field, '=', value)
+        .limit(CANDIDATES_PER_KEY)
+        .execute();
+      add(rows);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * Duplicates over HTTP: matching rules and policy, scans, the review queue and its decisions, the
+ * duplicate check, merges and unmerges, batch delete and restore. Reading the queue and checking are
+ * open to agents; everything that changes or removes contacts, or the rules, is admin-only.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { mergeMatches } from '../../dedupe/merge-matches.js';
+import { newId } from '../../domain/ids.js';
+import type { KithServices } from '../../services.js';
+import { actorOf } from '../auth-guard.js';
+import { ContactInputSchema, ContactSchema, errorResponses, IdParams } from '../schemas.js';
+
+const Band = z.enum(['match', 'review']);
+const Status = z.enum(['open', 'not_duplicate', 'skipped', 'merged']);
+
+const ContributionSchema = z.object({
+  field: z.string(),
+  comparator: z.string(),
+  level: z.string().describe('comparison level, or `missing` when either record has no value'),
+  weight: z.number().describe('log2 Bayes factor this field adds'),
+});
+
+const PairSchema = z.object({
+  id: z.string(),
+  contact_a: z.string(),
+  contact_b: z.string(),
+  score: z.number().describe('probability in [0, 1] that the two are the same person'),
+  band: Band,
+  status: Status,
+  cluster_id: z.string().nullable(),
+  explanation: z.array(ContributionSchema),
+  scan_id: z.string(),
+  created_at: z.string(),
+});
+
+const CandidateSchema = z.object({
+  contact_id: z.string(),
+  score: z.number(),
+  band: Band,
+  explanation: z.array(ContributionSchema),
+});
+
+const ChoiceSchema = z.object({
+  field: z.string(),
+  chosen_from: z.string(),
+  value: z.unknown(),
+  replaced: z.array(z.object({ contact_id: z.string(), value: z.unknown() })),
+});
+
+const DroppedIdentitySchema = z.object({ contact_id: z.string(), type: z.string(), value: z.string() });
+
+const MergeResultSchema = z.object({
+  merge_id: z.string().nullable().describe('null on a dry run'),
+  survivor_id: z.string(),
+  merged_ids: z.array(z.string()),
+  contact: ContactSchema,
+  choices: z.array(ChoiceSchema),
+  dropped_identities: z.array(DroppedIdentitySchema),
+  dry_run: z.boolean(),
+});
+
+const MergeSchema = z.object({
+  id: z.string(),
+  survivor_id: z.string(),
+  merged_ids: z.array(z.string()),
+  choices: z.array(ChoiceSchema),
+  dropped_identities: z.array(DroppedIdentitySchema),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  undone_at: z.string().nullable(),
+});
+
+const ContactFilterSchema = z
+  .object({
+    q: z.string().optional(),
+    tag: z.string().optional(),
+    group: z.string().optional(),
+    import: z.string().optional(),
+    updated_since: z.string().optional(),
+    attributes: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const DeletionSchema = z.object({
+  id: z.string(),
+  count: z.number(),
+  selection: z.unknown(),
+  backup_path: z.string(),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  restore_until: z.string(),
+  restored_at: z.string().nullable(),
+});
+
+export function duplicateRoutes(services: KithServices): FastifyPluginAsyncZod {
+  const { duplicateSettings, duplicateScans, duplicateCheck, merges, batchDeletes } = services;
+  return async (app) => {
+    app.get('/duplicates/rules', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'The matching rules in force',
+        response: { 200: z.object({ rules: z.unknown(), is_default: z.boolean() }), ...errorResponses },
+      },
+      handler: async () => duplicateSettings.rules(),
+    });
+    app.put('/duplicates/rules', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Replace the matching rules',
+        description:
+          '`{"fields": [{"field": "name", "comparator": "name"}, …], "blocking"?, "thresholds"?, "prior"?, "max_block_size"?}`. Comparators: exact, text, name, email, phone, date, address, number, identifier.',
+        body: z.unknown(),
+        response: { 200: z.unknown(), ...errorResponses },
+      },
+      handler: async (request) => duplicateSettings.setRules(request.body),
+    });
+    app.delete('/duplicates/rules', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Go back to the default rules',
+        response: { 204: z.null(), ...errorResponses },
+      },
+      handler: async (_request, reply) => {
+        await duplicateSettings.resetRules();
+        reply.status(204).send(null);
+      },
+    });
+    app.get('/duplicates/policy', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'On-create policy and scan schedule',
+        response: { 200: z.unknown(), ...errorResponses },
+      },
+      handler: async () => duplicateSettings.policy(),
+    });
+    app.patch('/duplicates/policy', {
+      schema: {
+        tags: ['duplicates'],
+        summary:
+          'Change the on-create policy (warn | block) or the incremental scan schedule (minutes | null)',
+        body: z.unknown(),
+        response: { 200: z.unknown(), ...errorResponses },
+      },
+      handler: async (request) => duplicateSettings.setPolicy(request.body),
+    });
+
+    app.post('/duplicates/scans', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Run a duplicate scan (full, or incremental: contacts changed since the last scan)',
+        body: z.object({ incremental: z.boolean().optional() }).optional(),
+        response: { 200: z.unknown(), ...errorResponses },
+      },
+      handler: async (request) =>
+        duplicateScans.scan({ incremental: request.body?.incremental, actor: actorOf(request) }),
+    });
+
+    app.get('/duplicates', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'The review queue: pairs, strongest first',
+        querystring: z.object({
+          band: Band.optional(),
+          status: Status.optional(),
+          min_score: z.coerce.number().min(0).max(1).optional(),
+          field: z.string().optional().describe('only pairs agreeing on this field'),
+          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          after: z.string().optional().describe('pair id to continue after'),
+        }),
+        response: { 200: z.object({ data: z.array(PairSchema) }), ...errorResponses },
+      },
+      handler: async (request) => ({ data: await duplicateScans.list({ limit: 100, ...request.query }) }),
+    });
+    app.get('/duplicates/clusters', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Groups of contacts joined by open match pairs',
+        response: { 200: z.object({ data: z.array(z.unknown()) }), ...errorResponses },
+      },
+      handler: async () => ({ data: await duplicateScans.clusters() }),
+    });
+    app.get('/duplicates/export.csv', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Open pairs as CSV: a_id,b_id,a_external_id,b_external_id,score,band',
+        querystring: z.object({ band: Band.optional() }),
+      },
+      handler: async (request, reply) => {
+        const file = path.join(os.tmpdir(), `${newId('duplicatePair')}.csv`);
+        await duplicateScans.exportCsv(file, { band: request.query.band });
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', 'attachment; filename="duplicates.csv"');
+        const stream = fs.createReadStream(file);
+        stream.on('close', () => fs.rm(file, { force: true }, () => undefined));
+        return reply.send(stream);
+      },
+    });
+    app.get('/duplicates/:id', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'One pair with its explanation',
+        params: IdParams,
+        response: { 200: PairSchema, ...errorResponses },
+      },
+      handler: async (request) => duplicateScans.get(request.params.id),
+    });
+    app.post('/duplicates/:id/decision', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Decide a pair: not_duplicate (never proposed again), skipped (until the next scan) or open',
+        params: IdParams,
+        body: z.object({ decision: z.enum(['not_duplicate', 'skipped', 'open']) }),
+        response: { 200: PairSchema, ...errorResponses },
+      },
+      handler: async (request) =>
+        duplicateScans.decide(request.params.id, request.body.decision, actorOf(request)),
+    });
+    app.post('/duplicates/merge-matches', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Merge every open cluster of match pairs into its default survivor (on request only)',
+        body: z.object({ dry_run: z.boolean().optional() }).optional(),
+        response: { 200: z.unknown(), ...errorResponses },
+      },
+      handler: async (request) =>
+        mergeMatches(duplicateScans, merges, actorOf(request), { dryRun: request.body?.dry_run }),
+    });
+
+    app.post('/contacts/duplicates/check', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Score a would-be contact against existing ones',
+        body: ContactInputSchema,
+        response: { 200: z.object({ candidates: z.array(CandidateSchema) }), ...errorResponses },
+      },
+      handler: async (request) => ({ candidates: await duplicateCheck.check(request.body) }),
+    });
+
+    app.post('/contacts/merge', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Merge contacts into a survivor (dry_run shows the result first)',
+        description:
+          'Emails, phones, identities, tags and groups are all kept; `prefer` maps a field (`first_name`, `email`, `attr.tier`, `identity.crm`) to the contact whose value wins. Default survivor: the most filled record, ties to the oldest.',
+        body: z.object({
+          contact_ids: z.array(z.string()).min(1),
+          survivor_id: z.string().optional(),
+          prefer: z.record(z.string(), z.string()).optional(),
+          dry_run: z.boolean().optional(),
+        }),
+        response: { 200: MergeResultSchema, ...errorResponses },
+      },
+      handler: async (request) =>
+        merges.merge(
+          {
+            contactIds: request.body.contact_ids,
+            survivorId: request.body.survivor_id,
+            prefer: request.body.prefer,
+            dryRun: request.body.dry_run,
+          },
+          actorOf(request),
+        ),
+    });
+    app.get('/merges', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Merges, newest first',
+        querystring: z.object({ contact_id: z.string().optional() }),
+        response: { 200: z.object({ data: z.array(MergeSchema) }), ...errorResponses },
+      },
+      handler: async (request) => ({ data: await merges.list({ contactId: request.query.contact_id }) }),
+    });
+    app.get('/merges/:id', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'One merge',
+        params: IdParams,
+        response: { 200: MergeSchema, ...errorResponses },
+      },
+      handler: async (request) => merges.get(request.params.id),
+    });
+    app.post('/merges/:id/unmerge', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Undo a merge; 409 `unmerge_blocked` names what prevents it',
+        params: IdParams,
+        response: { 200: z.unknown(), ...errorResponses },
+      },
+      handler: async (request) => merges.unmerge(request.params.id, actorOf(request)),
+    });
+
+    app.post('/contacts/batch-delete', {
+      schema: {
+        tags: ['contacts'],
+        summary:
+          'Delete contacts by ids or filter; a backup is written first; confirm_count must equal the selection',
+        body: z.union([
+          z.object({ ids: z.array(z.string()).min(1), confirm_count: z.number().int().optional() }).strict(),
+          z.object({ filter: ContactFilterSchema, confirm_count: z.number().int().optional() }).strict(),
+        ]),
+        response: { 200: DeletionSchema, ...errorResponses },
+      },
+      handler: async (request) => {
+        const body = request.body;
+        const selection = 'ids' in body ? { ids: body.ids } : { filter: body.filter };
+        return batchDeletes.delete(selection, body.confirm_count, actorOf(request));
+      },
+    });
+    app.get('/contacts/deletions', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Batch deletions',
+        response: { 200: z.object({ data: z.array(DeletionSchema) }), ...errorResponses },
+      },
+      handler: async () => ({ data: await batchDeletes.list() }),
+    });
+    app.get('/contacts/deletions/:id/backup', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Download the backup of a batch deletion (NDJSON, one contact per line)',
+        params: IdParams,
+      },
+      handler: async (request, reply) => {
+        const deletion = await batchDeletes.get(request.params.id);
+        reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="${deletion.id}.ndjson"`);
+        return reply.send(fs.createReadStream(deletion.backup_path));
+      },
+    });
+    app.post('/contacts/deletions/:id/restore', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Restore the contacts of a batch deletion within the retention period',
+        params: IdParams,
+        response: {
+          200: z.object({ deletion_id: z.string(), restored: z.array(ContactSchema) }),
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => batchDeletes.restore(request.params.id, actorOf(request)),
+    });
+  };
+}

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { TEST_DIALECT } from '../support/test-kith.js';
+import { api, startTestServer, type TestServer } from '../support/test-server.js';
+
+describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let admin: string;
+  let agent: string;
+  const call = (method: string, path: string, options: Parameters<typeof api>[3] = {}) =>
+    api(server.baseUrl, method, path, options);
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const { users, tokens, contacts } = server.kith;
+    const a = await users.create(
+      { email: 'admin@example.com', password: 'correct horse', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    const g = await users.create(
+      { email: 'agent@example.com', password: 'battery staple', role: 'agent' },
+      SYSTEM_ACTOR,
+    );
+    admin = (await tokens.create(a.id, 'tests', SYSTEM_ACTOR)).token;
+    agent = (await tokens.create(g.id, 'tests', SYSTEM_ACTOR)).token;
+    const people = [
+      [
+        'jon',
+        {
+          first_name: 'Jonathan',
+          last_name: 'Smith',
+          email: 'jon.smith@gmail.com',
+          birthday: '1985-03-02',
+          city: 'Leeds',
+        },
+      ],
+      [
+        'jon2',
+        {
+          first_name: 'Jonathon',
+          last_name: 'Smith',
+          email: 'jonsmith+shop@gmail.com',
+          birthday: '1985-02-03',
+          city: 'Leeds',
+        },
+      ],
+      ['wei', { name: '张伟', phone: '13800138001', birthday: '1990-05-06', city: '上海' }],
+      ['wei2', { name: '張偉', phone: '13800138011', birthday: '1990-05-06', city: '上海' }],
+      ['mary', { first_name: 'Mary', last_name: 'Jones', email: 'mary@example.com', birthday: '1970-01-01' }],
+      ['anna', { first_name: 'Anna', last_name: 'Lee', email: 'anna@example.com', city: 'York' }],
+    ] as const;
+    for (const [key, input] of people) ids[key] = (await contacts.create(input, SYSTEM_ACTOR)).id;
+    await server.kith.duplicateSettings.setRules({
+      fields: [
+        { field: 'first_name', comparator: 'name' },
+        { field: 'last_name', comparator: 'name' },
+        { field: 'name', comparator: 'name' },
+        { field: 'email', comparator: 'email' },
+        { field: 'phone', comparator: 'phone' },
+        { field: 'birthday', comparator: 'date' },
+        { field: 'city', comparator: 'text' },
+      ],
+    });
+  });
+  afterAll(async () => server.close());
+
+  it('refuses bad rules naming the path, value and reason, and keeps the old ones', async () => {
+    const bad = await call('PUT', '/api/duplicates/rules', {
+      token: admin,
+      body: {
+        fields: [
+          { field: 'shoe_size', comparator: 'name' },
+          { field: 'email', comparator: 'fuzzy' },
+        ],
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'rules.fields.0.field', value: 'shoe_size' }),
+        expect.objectContaining({ field: 'rules.fields.1.comparator', value: 'fuzzy' }),
+      ]),
+    );
+    const rules = await call('GET', '/api/duplicates/rules', { token: agent });
+    expect(rules.body.is_default).toBe(false);
+    expect(rules.body.rules.fields).toHaveLength(7);
+    expect(
+      (await call('PUT', '/api/duplicates/rules', { token: agent, body: rules.body.rules })).status,
+    ).toBe(403);
+  });
+
+  it('scans, lists pairs with explanations, and remembers "not a duplicate"', async () => {
+    expect((await call('POST', '/api/duplicates/scans', { token: agent, body: {} })).status).toBe(403);
+    const scan = await call('POST', '/api/duplicates/scans', { token: admin, body: {} });
+    expect(scan.status).toBe(200);
+    expect(scan.body).toMatchObject({ kind: 'full', contacts: 6 });
+    expect(scan.body.compared).toBeGreaterThan(0);
+    const list = await call('GET', '/api/duplicates', { token: agent });
+    const pairs = list.body.data as {
+      id: string;
+      contact_a: string;
+      contact_b: string;
+      explanation: { field: string; weight: number }[];
+    }[];
+    const key = (p: { contact_a: string; contact_b: string }) => [p.contact_a, p.contact_b].sort().join(' ');
+    const jon = pairs.find((p) => key(p) === [ids.jon, ids.jon2].sort().join(' '));
+    const wei = pairs.find((p) => key(p) === [ids.wei, ids.wei2].sort().join(' '));
+    expect(jon).toBeDefined();
+    expect(wei).toBeDefined();
+    expect(pairs.some((p) => [p.contact_a, p.contact_b].includes(ids.anna!))).toBe(false);
+    expect(jon!.explanation.find((c) => c.field === 'email')).toMatchObject({ level: 'same_mailbox' });
+    expect(wei!.explanation.find((c) => c.field === 'name')).toMatchObject({ level: 'alias' });
+
+    const decided = await call('POST', `/api/duplicates/${wei!.id}/decision`, {
+      token: agent,
+      body: { decision: 'not_duplicate' },
+    });
+    expect(decided.body.status).toBe('not_duplicate');
+    await call('POST', '/api/duplicates/scans', { token: admin, body: {} });
+    const again = (await call('GET', '/api/duplicates', { token: agent })).body.data as typeof pairs;
+    expect(again.some((p) => key(p) === key(wei!))).toBe(false);
+    expect(again.some((p) => key(p) === key(jon!))).toBe(true);
+
+    const csv = await fetch(`${server.baseUrl}/api/duplicates/export.csv`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text.split('\r\n')[0]).toBe('\uFEFFa_id,b_id,a_external_id,b_external_id,score,band');
+    expect(text).toContain(ids.jon!);
+  });
+
+  it("checks a would-be contact and finds a typo'd duplicate", async () => {
+    const check = await call('POST', '/api/contacts/duplicates/check', {
+      token: agent,
+      body: {
+        first_name: 'Jonathen',
+        last_name: 'Smyth',
+        email: 'jon.smith@googlemail.com',
+        birthday: '1985-03-02',
+      },
+    });
+    expect(check.status).toBe(200);
+    expect(check.body.candidates[0]).toMatchObject({ contact_id: ids.jon });
+    const created = await call('POST', '/api/contacts', {
+      token: agent,
+      body: { first_name: 'Jonathan', last_name: 'Smith', birthday: '1985-03-02', city: 'Leeds' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.duplicate_candidates.map((c: { contact_id: string }) => c.contact_id)).toContain(
+      ids.jon,
+    );
+    await call('PATCH', '/api/duplicates/policy', { token: admin, body: { on_create: 'block' } });
+    const blocked = await call('POST', '/api/contacts', {
+      token: agent,
+      body: {
+        first_name: 'Jonathan',
+        last_name: 'Smith',
+        email: 'jon.smith@gmail.com',
+        birthday: '1985-03-02',
+        city: 'Leeds',
+      },
+    });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.code).toMatch(/likely_duplicate|conflict/);
+    await call('PATCH', '/api/duplicates/policy', { token: admin, body: { on_create: 'warn' } });
+  });
+
+  it('merges (admin only), resolves the merged id, and unmerges', async () => {
+    const body = { survivor_id: ids.jon, contact_ids: [ids.jon2] };
+    expect((await call('POST', '/api/contacts/merge', { token: agent, body })).status).toBe(403);
+    const preview = await call('POST', '/api/contacts/merge', {
+      token: admin,
+      body: { ...body, dry_run: true },
+    });
+    expect(preview.body).toMatchObject({ merge_id: null, dry_run: true });
+    const merged = await call('POST', '/api/contacts/merge', { token: admin, body });
+    expect(merged.status).toBe(200);
+    expect(merged.body.contact.additional_emails).toEqual(['jonsmith+shop@gmail.com']);
+    const resolved = await call('GET', `/api/contacts/${ids.jon2}`, { token: agent });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ id: ids.jon, merged_from: ids.jon2 });
+    const undone = await call('POST', `/api/merges/${merged.body.merge_id}/unmerge`, { token: admin });
+    expect(undone.status).toBe(200);
+    expect((await call('GET', `/api/contacts/${ids.jon2}`, { token: agent })).body).toMatchObject({
+      id: ids.jon2,
+    });
+    expect(
+      (await call('GET', `/api/merges/${merged.body.merge_id}`, { token: agent })).body.undone_at,
+    ).not.toBeNull();
+  });
+
+  it('batch-deletes with a confirmation count and a downloadable backup, then restores', async () => {
+    const wrong = await call('POST', '/api/contacts/batch-delete', {
+      token: admin,
+      body: { filter: { q: 'smith' }, confirm_count: 1 },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details).toMatchObject({ field: 'yes' });
+    const count = wrong.body.error.message.match(/\((\d+)\)/)[1];
+    const deleted = await call('POST', '/api/contacts/batch-delete', {
+      token: admin,
+      body: { filter: { q: 'smith' }, confirm_count: Number(count) },
+    });
+    expect(deleted.status).toBe(200);
+    const backup = await fetch(`${server.baseUrl}/api/contacts/deletions/${deleted.body.id}/backup`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect((await backup.text()).trim().split('\n')).toHaveLength(Number(count));
+    expect((await call('GET', `/api/contacts/${ids.jon}`, { token: agent })).status).toBe(404);
+    const restored = await call('POST', `/api/contacts/deletions/${deleted.body.id}/restore`, {
+      token: admin,
+    });
+    expect(restored.status).toBe(200);
+    expect((await call('GET', `/api/contacts/${ids.jon}`, { token: agent })).body.email).toBe(
+      'jon.smith@gmail.com',
+    );
+  });
+});
