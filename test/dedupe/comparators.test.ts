@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { addressComparator } from '../../src/dedupe/compare/address-comparator.js';
+import type { Comparator } from '../../src/dedupe/compare/comparator.js';
+import { dateComparator } from '../../src/dedupe/compare/date-comparator.js';
+import { emailComparator } from '../../src/dedupe/compare/email-comparator.js';
+import { identifierComparator } from '../../src/dedupe/compare/identifier-comparator.js';
+import { nameComparator } from '../../src/dedupe/compare/name-comparator.js';
+import { phoneComparator } from '../../src/dedupe/compare/phone-comparator.js';
+import { soundex } from '../../src/dedupe/compare/soundex.js';
+import { editDistanceWithin, jaroWinkler } from '../../src/dedupe/compare/string-similarity.js';
+
+function level(comparator: Comparator, a: string, b: string): string {
+  const x = comparator.prepare(a);
+  const y = comparator.prepare(b);
+  if (x === null || y === null) return 'missing';
+  return comparator.levels[comparator.compare(x, y)]!;
+}
+
+describe('string similarity', () => {
+  it.each([
+    ['martha', 'marhta', 0.961],
+    ['dwayne', 'duane', 0.84],
+    ['dixon', 'dicksonx', 0.813],
+  ])('jaro-winkler(%s, %s) ≈ %f (the textbook values)', (a, b, expected) => {
+    expect(jaroWinkler(a, b)).toBeCloseTo(expected, 3);
+  });
+  it('counts an adjacent transposition as one edit and stops at the limit', () => {
+    expect(editDistanceWithin('19850302', '19850203', 2)).toBe(2);
+    expect(editDistanceWithin('1234567', '1243567', 1)).toBe(1);
+    expect(editDistanceWithin('abcdef', 'uvwxyz', 2)).toBe(3);
+  });
+  it('soundex groups spelling variants', () => {
+    expect(soundex('allen')).toBe(soundex('alan'));
+    expect(soundex('robert')).toBe('r163');
+    expect(soundex('rupert')).toBe('r163');
+  });
+});
+
+describe('name comparator', () => {
+  it.each([
+    ['Zhang Wei', 'zhang wei', 'exact'],
+    ['José Núñez', 'Jose Nunez', 'exact'],
+    ['张伟', '張偉', 'alias'],
+    ['张伟', 'Zhang Wei', 'alias'],
+    ['张伟', 'Wei Zhang', 'alias'],
+    ['欧阳娜娜', 'Ouyang Nana', 'alias'],
+    ['Bob', 'Robert', 'alias'],
+    ['Liz', 'Elizabeth', 'alias'],
+    ['Smith John', 'John Smith', 'alias'],
+    ['Jonathan', 'Jonathon', 'jaro_winkler_0.92'],
+    ['Catherine', 'Katherine', 'alias'],
+    ['J', 'John', 'jaro_winkler_0.80_or_initial'],
+    ['Michael', 'Michelle', 'jaro_winkler_0.92'],
+    ['Ann', 'Annabel', 'jaro_winkler_0.80_or_initial'],
+    ['Anna', 'Zoe', 'else'],
+    ['张伟', '李娜', 'else'],
+  ])('%s vs %s → %s', (a, b, expected) => expect(level(nameComparator as Comparator, a, b)).toBe(expected));
+});
+
+describe('email comparator', () => {
+  it.each([
+    ['Wei@Example.com', 'wei@example.com', 'exact'],
+    ['jon.smith@gmail.com', 'jonsmith@gmail.com', 'same_mailbox'],
+    ['jon.smith+shop@googlemail.com', 'jon.smith@gmail.com', 'same_mailbox'],
+    ['anna+news@outlook.com', 'anna@outlook.com', 'same_mailbox'],
+    ['jon.smith@example.com', 'jonsmith@example.com', 'jaro_winkler_0.88'],
+    ['lina2024@qq.com', 'lina2024@163.com', 'same_local_part'],
+    ['robert255@smith.net', 'roberta25@smith.net', 'jaro_winkler_0.88'],
+    ['mary@example.com', 'zoe@other.org', 'else'],
+  ])('%s vs %s → %s', (a, b, expected) => expect(level(emailComparator as Comparator, a, b)).toBe(expected));
+});
+
+describe('phone comparator', () => {
+  it.each([
+    ['+8613800138001', '+8613800138001', 'exact'],
+    ['+8613800138001', '13800138001', 'same_without_country_code'],
+    ['02 6909 6869', '+61 2 6909 6869', 'same_without_country_code'],
+    ['+8613800138001', '+8613800138011', 'one_edit'],
+    ['+8613800138001', '+8613912345678', 'else'],
+    ['', '13800138001', 'missing'],
+  ])('%s vs %s → %s', (a, b, expected) => expect(level(phoneComparator as Comparator, a, b)).toBe(expected));
+});
+
+describe('date comparator', () => {
+  it.each([
+    ['1990-05-06', '19900506', 'exact'],
+    ['2024/5/1', '2024-05-01', 'exact'],
+    ['1990年5月6日', '1990-05-06', 'exact'],
+    ['1990-05-06', '1990-06-05', 'one_edit_or_day_month_swapped'],
+    ['1990-05-06', '1991-05-06', 'one_edit_or_day_month_swapped'],
+    ['1985-03-02', '1958-03-02', 'one_edit_or_day_month_swapped'],
+    ['1985-03-02', '1988-03-12', 'two_edits'],
+    ['1990-05-06', '1970-12-25', 'else'],
+    ['19162429', '19162429', 'exact'],
+    ['not a date', '1990-05-06', 'missing'],
+  ])('%s vs %s → %s', (a, b, expected) => expect(level(dateComparator as Comparator, a, b)).toBe(expected));
+});
+
+describe('address and identifier comparators', () => {
+  it.each([
+    ['7 Wallaby Place', '7 wallaby place', 'exact'],
+    ['pridham street', 'pridhamstreet', 'exact'],
+    ['Flat 2, 10 Downing Street', '10 Downing Street Flat 2', 'close'],
+    ['浙江省杭州市西湖区文三路 90 号', '杭州市西湖区文三路90号', 'close'],
+    ['7 Wallaby Place', '120 Queen Street', 'else'],
+  ])('%s vs %s → %s', (a, b, expected) =>
+    expect(level(addressComparator as Comparator, a, b)).toBe(expected),
+  );
+  it.each([
+    ['1804974', '1804974', 'exact'],
+    ['1804974', '1804947', 'one_edit'],
+    ['AB-123-456', 'ab123456', 'exact'],
+    ['1804974', '1840947', 'two_edits'],
+    ['1804974', '6089216', 'else'],
+  ])('%s vs %s → %s', (a, b, expected) =>
+    expect(level(identifierComparator as Comparator, a, b)).toBe(expected),
+  );
+});
