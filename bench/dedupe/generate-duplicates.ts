@@ -3,10 +3,12 @@
  * names, phones, e-mails, birthdays, cities, addresses) of which a known share are corrupted copies of
  * an earlier record, the way duplicates arise in practice: a typo or a nickname, traditional characters
  * or pinyin for a Chinese name, a Gmail dot or +tag variant, a phone typed without its country code or
- * with one wrong digit, day and month swapped, a field left empty. Copies never repeat an exact e-mail
+ * with one wrong digit, day and month swapped, a field left empty. Each copy derives from the
+ * person's first record (a person signing up again), not from another copy. Copies never repeat an exact e-mail
  * or phone (Kith keeps those unique, so such copies could not exist as separate contacts).
  * Deterministic: the same N and seed give the same records and truth.
  */
+import { pinyin } from 'pinyin-pro';
 import type { ContactState } from '../../src/domain/contact/contact-fields.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import { seededRandom } from '../../src/dedupe/model/seeded-random.js';
@@ -169,7 +171,11 @@ export function generateDuplicates(
   };
 
   for (let r = 0; r < n; r++) {
-    const copyOf = r > 0 && random() < duplicateShare ? Math.floor(random() * r) : -1;
+    // A duplicate is a person signing up again: it derives from that person's first record.
+    const copyOf =
+      members.length > 0 && random() < duplicateShare
+        ? members[Math.floor(random() * members.length)]![0]!
+        : -1;
     if (copyOf < 0) {
       const state = emptyContactState();
       const chinese = random() < 0.5;
@@ -216,21 +222,24 @@ export function generateDuplicates(
     const chinese = /\p{Script=Han}/u.test(original.name ?? '');
     // Name: mostly kept, else a typo, a nickname, traditional characters or pinyin.
     const nameChange = random();
-    if (chinese && nameChange < 0.2) {
-      state.last_name = [...original.last_name!].map((c) => TRADITIONAL[c] ?? c).join('');
-      state.first_name = [...original.first_name!].map((c) => TRADITIONAL[c] ?? c).join('');
+    if (chinese && original.last_name && original.first_name && nameChange < 0.2) {
+      state.last_name = [...original.last_name].map((c) => TRADITIONAL[c] ?? c).join('');
+      state.first_name = [...original.first_name].map((c) => TRADITIONAL[c] ?? c).join('');
       state.name = state.last_name + state.first_name;
     } else if (chinese && nameChange < 0.3) {
-      state.name = `${original.last_name}${original.first_name}`.replace(/./gu, (c) => c);
+      // Written in pinyin, as on a foreign form: 张伟 → Zhang Wei.
+      state.name = pinyin(original.name!, { toneType: 'none', surname: 'head', type: 'array' })
+        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+        .join(' ');
       state.first_name = null;
       state.last_name = null;
-    } else if (!chinese && nameChange < 0.2) {
+    } else if (!chinese && original.first_name && original.last_name && nameChange < 0.2) {
       state.first_name = typo(original.first_name!);
       state.name = `${state.first_name} ${state.last_name}`;
-    } else if (!chinese && nameChange < 0.3) {
+    } else if (!chinese && original.first_name && nameChange < 0.3) {
       state.first_name = NICKNAMES[original.first_name!] ?? original.first_name!.slice(0, 1);
       state.name = `${state.first_name} ${state.last_name}`;
-    } else if (!chinese && nameChange < 0.4) {
+    } else if (!chinese && original.first_name && original.last_name && nameChange < 0.4) {
       state.last_name = typo(original.last_name!);
       state.name = `${state.first_name} ${state.last_name}`;
     }
@@ -241,7 +250,7 @@ export function generateDuplicates(
       const variant =
         domain === 'gmail.com' ? `${local.replace('.', '')}+shop@gmail.com` : `${typo(local)}@${domain}`;
       state.email = usedEmails.has(variant) ? null : variant;
-    } else if (original.email && emailChange < 0.5) {
+    } else if (original.email && emailChange < 0.6) {
       const variant = `${original.email.split('@')[0]}@${pick(DOMAINS)}`;
       state.email = usedEmails.has(variant) ? null : variant;
     } else state.email = null;
@@ -260,9 +269,9 @@ export function generateDuplicates(
         Number(d) <= 12
           ? `${y}-${d}-${m}`
           : `${y}-${m}-${String(Math.max(1, Number(d) - 1)).padStart(2, '0')}`;
-    } else if (dateChange < 0.25) state.birthday = null;
-    if (random() < 0.3) state.address = null;
-    if (random() < 0.1) state.city = null;
+    } else if (dateChange < 0.15) state.birthday = null;
+    if (random() < 0.15) state.address = null;
+    if (random() < 0.05) state.city = null;
     records.push(state);
   }
   let truePairs = 0;

@@ -5,6 +5,7 @@ export interface PreparedEmail {
   address: string;
   /** The mailbox the provider delivers to: Gmail ignores dots, many providers ignore `+tags`. */
   canonical: string;
+  /** The part before `@` as written, without a `+tag`. */
   local: string;
 }
 
@@ -29,12 +30,12 @@ export function prepareEmail(raw: string): PreparedEmail | null {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1)
     return address === '' ? null : { address, canonical: address, local: address };
-  let local = address.slice(0, at);
+  const local = address.slice(0, at).replace(/\+.*$/, '');
   let domain = address.slice(at + 1);
   if (domain === 'googlemail.com') domain = 'gmail.com';
-  if (IGNORES_PLUS_TAGS.has(domain)) local = local.replace(/\+.*$/, '');
-  if (IGNORES_DOTS.has(domain)) local = local.replace(/\./g, '');
-  return { address, canonical: `${local}@${domain}`, local };
+  let mailbox = IGNORES_PLUS_TAGS.has(domain) ? local : address.slice(0, at);
+  if (IGNORES_DOTS.has(domain)) mailbox = mailbox.replace(/\./g, '');
+  return { address, canonical: `${mailbox}@${domain}`, local };
 }
 
 /** E-mail addresses: exact, same mailbox (dots, `+tags`), same local part elsewhere, then typos. */

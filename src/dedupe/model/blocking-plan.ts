@@ -98,10 +98,16 @@ export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: numb
   const consider = (fields: string[]) => {
     const sizes = groupSizes(groupIds(records, fields, sample));
     let pairs = 0;
+    let keyed = 0;
+    let usableRecords = 0;
     for (const size of sizes) {
-      if (size < 2 || (size * n) / sampled > maxBlockSize) continue;
-      pairs += (size * (size - 1)) / 2;
+      keyed += size;
+      if ((size * n) / sampled > maxBlockSize) continue;
+      usableRecords += size;
+      if (size >= 2) pairs += (size * (size - 1)) / 2;
     }
+    // A rule whose records mostly sit in oversized (skipped) blocks pairs almost nobody: not worth a slot.
+    if (keyed === 0 || usableRecords < keyed / 2) return;
     candidates.push({ fields, cost: pairs * scale });
   };
   for (const i of usable) consider([i]);
@@ -119,8 +125,8 @@ export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: numb
         ? p.cost - q.cost
         : q.cost - p.cost,
   );
-  const perRuleCap = 5 * n + 20_000;
-  let budget = 20 * n + 50_000;
+  const perRuleCap = 10 * n + 20_000;
+  let budget = 25 * n + 50_000;
   const chosen: string[][] = [];
   for (const candidate of candidates) {
     if (chosen.length === MAX_RULES) break;
