@@ -12,7 +12,9 @@ import { ContactBatchDeleteService } from './contacts/contact-batch-delete-servi
 import { ContactService } from './contacts/contact-service.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
 import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
+import { DUPLICATE_SCAN_JOB_KIND } from './dedupe/duplicate-scan-schedule.js';
 import { DuplicateScanService } from './dedupe/duplicate-scan-service.js';
+import { SYSTEM_ACTOR } from './domain/actor.js';
 import { DuplicateSettingsService } from './dedupe/duplicate-settings-service.js';
 import { AttributeDefinitionService } from './customization/attribute-definition-service.js';
 import { IdentityTypeService } from './customization/identity-type-service.js';
@@ -53,6 +55,7 @@ export interface KithServices {
 export function createServices(config: KithConfig, store: Store): KithServices {
   const db = store.db;
   const contacts = new ContactService(store, config.defaultRegion);
+  const duplicateScans = new DuplicateScanService(store);
   const importPipeline = new ContactImportPipeline(
     store,
     config,
@@ -73,7 +76,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     imports: new ImportService(store, config),
     importPipeline,
     duplicateSettings: new DuplicateSettingsService(db),
-    duplicateScans: new DuplicateScanService(store),
+    duplicateScans,
     duplicateCheck: new DuplicateCheckService(store, contacts),
     merges: new ContactMergeService(store),
     batchDeletes: new ContactBatchDeleteService(
@@ -84,6 +87,9 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     ),
     jobHandlers: {
       [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
+      [DUPLICATE_SCAN_JOB_KIND]: async (ctx) => {
+        await duplicateScans.scan({ incremental: ctx.job.subject_id === 'incremental', actor: SYSTEM_ACTOR });
+      },
     },
     close: () => store.close(),
   };

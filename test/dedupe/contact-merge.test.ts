@@ -205,3 +205,35 @@ describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
     });
   });
 });
+
+describe(`scheduled incremental scans on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  beforeAll(async () => {
+    kith = await createTestKith();
+  });
+  afterAll(async () => kith.destroy());
+
+  it('queues a scan when one is due, runs it in the worker, and compares only changed contacts next time', async () => {
+    const { JobRunner } = await import('../../src/jobs/job-runner.js');
+    const { queueScheduledScan } = await import('../../src/dedupe/duplicate-scan-schedule.js');
+    expect(await queueScheduledScan(kith.store)).toBe(false);
+    await kith.duplicateSettings.setPolicy({ incremental_scan_minutes: 60 });
+    await kith.contacts.create({ name: 'Ann Lee', email: 'ann@example.com', birthday: '1980-01-02' }, actor);
+    await kith.contacts.create(
+      { name: 'Anne Lee', email: 'ann.lee@example.com', birthday: '1980-01-02' },
+      actor,
+    );
+    expect(await queueScheduledScan(kith.store)).toBe(true);
+    expect(await queueScheduledScan(kith.store)).toBe(false);
+    expect(await new JobRunner(kith.store, kith.jobHandlers).runOnce()).toBe(true);
+    const first = await kith.duplicateScans.lastScan();
+    expect(first).toMatchObject({ kind: 'full', contacts: 2 });
+    expect(await queueScheduledScan(kith.store)).toBe(false);
+    expect(await queueScheduledScan(kith.store, new Date(Date.now() + 61 * 60_000))).toBe(true);
+
+    await kith.contacts.create({ name: 'Bo Chen', email: 'bo@example.com' }, actor);
+    const incremental = await kith.duplicateScans.scan({ incremental: true, actor });
+    expect(incremental).toMatchObject({ kind: 'incremental', contacts: 3, changed: 1 });
+    expect(incremental.compared).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import { buildServer } from '../../server/app.js';
 import { openKith } from '../../services.js';
@@ -22,6 +23,9 @@ export function registerServeCommand(program: Command): void {
         onJobQueued: () => runner.poke(),
       });
       runner.start();
+      const stopSchedule = startDuplicateScanSchedule(kith.store, (message, error) =>
+        process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`),
+      );
       const address = await app.listen({ port: config.port, host: options.host ?? config.host });
       app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
       const setupToken = await kith.setup.issueTokenIfNeeded();
@@ -32,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         );
       }
       const stop = async () => {
+        stopSchedule();
         await runner.stop();
         await app.close();
         await kith.close();

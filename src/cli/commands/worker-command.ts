@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import { openKith } from '../../services.js';
 
@@ -21,8 +22,10 @@ export function registerWorkerCommand(program: Command): void {
         return;
       }
       runner.start();
+      const stopSchedule = startDuplicateScanSchedule(kith.store, log);
       process.stderr.write(`worker ${runner.workerId} waiting for jobs\n`);
       const stop = async () => {
+        stopSchedule();
         await runner.stop();
         await kith.close();
         process.exit(0);
