@@ -15,7 +15,12 @@ import type { DuplicatePairsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 import { type DetectionStage, findDuplicates } from './find-duplicates.js';
-import { explainPair, type FieldContribution, type TrainedModel } from './model/fellegi-sunter-model.js';
+import {
+  explainPair,
+  type FieldContribution,
+  levelWeights,
+  type TrainedModel,
+} from './model/fellegi-sunter-model.js';
 import { PreparedRecords } from './model/prepared-records.js';
 import { loadDedupeInput } from './scan/load-dedupe-input.js';
 
@@ -154,6 +159,7 @@ export class DuplicateScanService {
             .execute()
         ).map((r) => `${r.contact_a} ${r.contact_b}`),
       );
+      const weights = levelWeights(result.model);
       const rows: DuplicatePairsTable[] = [];
       for (const pair of result.pairs) {
         const [x, y] = input.ids[pair.a]! < input.ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
@@ -166,7 +172,7 @@ export class DuplicateScanService {
           contact_b: b,
           score: Math.round(pair.probability * 1e6) / 1e6,
           band: pair.band,
-          explanation: JSON.stringify(explainPair(result.model, records, x, y)),
+          explanation: JSON.stringify(explainPair(result.model, records, x, y, weights)),
           cluster_id: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
           status: 'open',
           scan_id: scanId,

@@ -65,11 +65,11 @@ export function compareCandidatePairs(records: PreparedRecords, pairs: Candidate
   const fields = records.fields;
   const width = fields.length;
   const gamma = new Int8Array(pairs.count * width);
-  for (let p = 0; p < pairs.count; p++) {
-    const i = pairs.a[p]!;
-    const j = pairs.b[p]!;
-    const row = p * width;
-    for (let k = 0; k < width; k++) gamma[row + k] = fields[k]!.compare(i, j);
+  // Field by field, so each inner loop calls one comparator: V8 keeps that call site monomorphic.
+  for (let k = 0; k < width; k++) {
+    const field = fields[k]!;
+    const { a, b } = pairs;
+    for (let p = 0, row = k; p < pairs.count; p++, row += width) gamma[row] = field.compare(a[p]!, b[p]!);
   }
   return gamma;
 }
@@ -257,8 +257,8 @@ export function explainPair(
   records: PreparedRecords,
   i: number,
   j: number,
+  weights: number[][] = levelWeights(model),
 ): FieldContribution[] {
-  const weights = levelWeights(model);
   return records.fields.map((field, k) => {
     const level = field.compare(i, j);
     const parameters = model.fields[k]!;
