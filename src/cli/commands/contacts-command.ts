@@ -51,7 +51,14 @@ export function registerContactsCommand(program: Command): void {
       if (o.identity.length > 0) input.identities = parsePairs('identity', o.identity);
       if (o.tag.length > 0) input.tags = o.tag;
       if (o.attr.length > 0) input.attributes = parsePairs('attr', o.attr);
-      const contact = await withKith((k) => k.contacts.create(input, CLI_ACTOR));
+      const contact = await withKith(async (k) => {
+        // The duplicate policy: `block` refuses a likely duplicate, `warn` creates it and says so.
+        const candidates = await k.duplicateCheck.guardCreate(input);
+        for (const c of candidates) {
+          process.stderr.write(`warning: looks like ${c.contact_id} (${c.band}, score ${c.score})\n`);
+        }
+        return k.contacts.create(input, CLI_ACTOR);
+      });
       if (o.json) printJson(contact);
       else process.stdout.write(`${summary(contact)}\n`);
     });
@@ -61,7 +68,8 @@ export function registerContactsCommand(program: Command): void {
     .argument('<id>', 'contact id (ct_…)')
     .option('--json', 'print the contact as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const contact = await withKith((k) => k.contacts.get(id));
+      const contact = await withKith((k) => k.contacts.resolve(id));
+      if (contact.merged_from) process.stderr.write(`${id} was merged into ${contact.id}\n`);
       if (o.json) printJson(contact);
       else printFields(contact);
     });

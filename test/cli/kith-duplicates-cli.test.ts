@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/test-kith.js';
+
+describe(`kith duplicates, merge and batch delete on ${TEST_DIALECT}`, () => {
+  let database: TestDatabase;
+  const kith = (...args: string[]) => runCli(args, database.env);
+  const ids: string[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    for (const args of [
+      [
+        '--name',
+        'Jonathan Smith',
+        '--email',
+        'jon.smith@gmail.com',
+        '--phone',
+        '13800138001',
+        '--external-id',
+        'A-1',
+        '--tag',
+        'fair',
+      ],
+      [
+        '--name',
+        'Jon Smith',
+        '--email',
+        'jonsmith+x@gmail.com',
+        '--phone',
+        '13800138011',
+        '--external-id',
+        'B-7',
+        '--tag',
+        'fair',
+      ],
+      ['--name', 'Mary Jones', '--email', 'mary@example.com'],
+    ]) {
+      const r = await kith('contacts', 'add', ...args, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      ids.push(JSON.parse(r.stdout).id);
+    }
+  });
+  afterAll(async () => database.drop());
+
+  it('sets rules from a file and refuses a bad one with its path', async () => {
+    const file = path.join(os.tmpdir(), `kith-rules-${Date.now()}.json`);
+    fs.writeFileSync(file, JSON.stringify({ fields: [{ field: 'name', comparator: 'nme' }] }));
+    const bad = await kith('duplicates', 'rules', 'set', file);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('rules.fields.0.comparator');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        fields: [
+          { field: 'name', comparator: 'name' },
+          { field: 'email', comparator: 'email' },
+          { field: 'phone', comparator: 'phone' },
+        ],
+      }),
+    );
+    expect((await kith('duplicates', 'rules', 'set', file)).code).toBe(0);
+    expect(JSON.parse((await kith('duplicates', 'rules', 'get')).stdout).rules.fields).toHaveLength(3);
+  });
+
+  it('scans, lists and exports pairs', async () => {
+    const scan = await kith('duplicates', 'scan', '--json');
+    expect(scan.code, scan.stderr).toBe(0);
+    const summary = JSON.parse(scan.stdout);
+    expect(summary).toMatchObject({ contacts: 3, compared: 3 });
+    expect(summary).toHaveProperty('seconds');
+    expect(summary.pairs).toBeGreaterThanOrEqual(1);
+    const list = JSON.parse((await kith('duplicates', 'list', '--json')).stdout);
+    expect([list[0].contact_a, list[0].contact_b].sort()).toEqual([ids[0], ids[1]].sort());
+    const out = path.join(os.tmpdir(), `kith-pairs-${Date.now()}.csv`);
+    expect((await kith('duplicates', 'export', '--out', out)).code).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('\uFEFFa_id,b_id,a_external_id,b_external_id,score,band');
+    expect(lines[1]).toMatch(/,(A-1|B-7),(A-1|B-7),0\.\d+,(match|review)$/);
+  });
+
+  it('merges with a preferred field, resolves the merged id, and unmerges', async () => {
+    const preview = await kith(
+      'merge',
+      ids[0]!,
+      ids[1]!,
+      '--prefer',
+      `name=${ids[1]}`,
+      '--dry-run',
+      '--json',
+    );
+    expect(JSON.parse(preview.stdout)).toMatchObject({ merge_id: null, contact: { name: 'Jon Smith' } });
+    const merged = await kith('merge', ids[0]!, ids[1]!, '--json');
+    expect(merged.code, merged.stderr).toBe(0);
+    const result = JSON.parse(merged.stdout);
+    expect(result).toMatchObject({ survivor_id: ids[0], merged_ids: [ids[1]] });
+    expect(result.contact.additional_phones).toEqual(['+8613800138011']);
+    const got = JSON.parse((await kith('contacts', 'get', ids[1]!, '--json')).stdout);
+    expect(got.id).toBe(ids[0]);
+    const undone = await kith('unmerge', result.merge_id);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(JSON.parse((await kith('contacts', 'get', ids[1]!, '--json')).stdout).id).toBe(ids[1]);
+  });
+
+  it('batch-deletes only with the exact count, then restores', async () => {
+    const ask = await kith('contacts', 'delete', '--filter', 'tag=fair');
+    expect(ask.code).toBe(2);
+    expect(ask.stderr).toContain('--yes 2');
+    const wrong = await kith('contacts', 'delete', '--filter', 'tag=fair', '--yes', '3');
+    expect(wrong.code).toBe(1);
+    const done = await kith('contacts', 'delete', '--filter', 'tag=fair', '--yes', '2', '--json');
+    expect(done.code, done.stderr).toBe(0);
+    const deletion = JSON.parse(done.stdout);
+    expect(fs.readFileSync(deletion.backup_path, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect((await kith('contacts', 'get', ids[0]!)).code).toBe(1);
+    expect((await kith('contacts', 'restore', deletion.id)).code).toBe(0);
+    expect(JSON.parse((await kith('contacts', 'get', ids[0]!, '--json')).stdout).email).toBe(
+      'jon.smith@gmail.com',
+    );
+  });
+});
