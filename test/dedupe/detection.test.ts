@@ -32,6 +32,27 @@ describe('clustering', () => {
   });
 });
 
+describe('first and last names swapped', () => {
+  it('agree as an alias through the other half of the name, and only when both halves cross', () => {
+    const rules = matchingRulesSchema.parse({
+      fields: [
+        { field: 'first_name', comparator: 'name' },
+        { field: 'last_name', comparator: 'name' },
+      ],
+    });
+    const columns = new Map([
+      ['first_name', ['Isla', 'Hall', 'Thomas', 'Gabriel', '伟']],
+      ['last_name', ['Hall', 'Isla', 'Gabriel', 'Thomass', '张']],
+    ]);
+    const records = new PreparedRecords(['a', 'b', 'c', 'd', 'e'], rules.fields, columns);
+    const [first, last] = records.fields;
+    expect([first!.compare(0, 1), last!.compare(0, 1)]).toEqual([1, 1]);
+    expect([first!.compare(2, 3), last!.compare(2, 3)]).toEqual([2, 2]);
+    // Only one half crossing (a shared "Thomas"/"Hall") is not a swap.
+    expect(first!.compare(0, 2)).toBe(4);
+  });
+});
+
 describe('matching rules', () => {
   it('names the path of every mistake', () => {
     const result = matchingRulesSchema.safeParse({

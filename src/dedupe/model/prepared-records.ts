@@ -29,6 +29,11 @@ export class PreparedField {
   readonly nonEmpty: number;
   /** P(two random non-empty records agree exactly) = Σ share². */
   readonly exactAgreementRate: number;
+  /**
+   * The other half of a person's name (first_name ↔ last_name, both compared as names): a pair whose
+   * halves are swapped ("Isla Hall" / "Hall Isla") agrees through it, as an alias.
+   */
+  swapPartner: PreparedField | null = null;
 
   constructor(
     readonly rule: FieldRule,
@@ -93,6 +98,7 @@ export class PreparedField {
     const b = this.values[j];
     if (a === null || b === null) return -1;
     let best = this.comparator.compare(a, b);
+    if (best > 1 && this.swapPartner) best = Math.min(best, this.swappedLevel(i, j));
     if (best === 0 || this.extras === null) return best;
     const moreA = this.extras[i];
     const moreB = this.extras[j];
@@ -107,6 +113,18 @@ export class PreparedField {
       }
     }
     return best;
+  }
+
+  /** Level of the pair with name halves swapped: both crossings must agree (alias) or nearly (typo). */
+  private swappedLevel(i: number, j: number): number {
+    const partner = this.swapPartner!;
+    const ownI = this.values[i];
+    const otherJ = partner.values[j];
+    const otherI = partner.values[i];
+    const ownJ = this.values[j];
+    if (otherJ === null || otherI === null || ownI === null || ownJ === null) return Infinity;
+    const worst = Math.max(this.comparator.compare(ownI, otherJ), this.comparator.compare(otherI, ownJ));
+    return worst <= 1 ? 1 : worst === 2 ? 2 : Infinity;
   }
 
   blockingKey(i: number): string | null {
@@ -132,6 +150,12 @@ export class PreparedRecords {
     this.size = ids.length;
     const empty: RawColumn = new Array(ids.length).fill(null);
     this.fields = rules.map((rule) => new PreparedField(rule, columns.get(rule.field) ?? empty));
+    const first = this.fields.find((f) => f.rule.field === 'first_name' && f.rule.comparator === 'name');
+    const last = this.fields.find((f) => f.rule.field === 'last_name' && f.rule.comparator === 'name');
+    if (first && last) {
+      first.swapPartner = last;
+      last.swapPartner = first;
+    }
   }
 
   fieldIndex(name: string): number {
