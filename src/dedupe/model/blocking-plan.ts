@@ -11,15 +11,17 @@ import { seededRandom } from './seeded-random.js';
 
 export interface BlockingRule {
   /**
-   * Terms that must all agree: `field` (its blocking key) or `field:phonetic` (its Soundex). No terms:
+   * Terms that must all agree: `field` (its blocking key), `field:phonetic` (its Soundex) or
+   * `first_name:halves` (first and last name in either order). No terms:
    * every pair (small data sets only).
    */
   fields: string[];
 }
 
-/** The field a blocking term reads. */
-export function termField(term: string): string {
-  return term.split(':')[0]!;
+/** The fields a blocking term reads (`first_name:halves` reads both halves of the name). */
+export function termFields(term: string): string[] {
+  const [field, variant] = term.split(':');
+  return variant === 'halves' ? [field!, 'last_name'] : [field!];
 }
 
 export interface CandidatePairs {
@@ -93,7 +95,11 @@ export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: numb
   const scale = (n * (n - 1)) / (sampled * (sampled - 1));
   const usable = records.fields
     .filter((f) => f.rule.comparator !== 'number' && f.nonEmpty >= 2)
-    .flatMap((f) => (f.comparator.phoneticKey ? [f.rule.field, `${f.rule.field}:phonetic`] : [f.rule.field]));
+    .flatMap((f) => [
+      f.rule.field,
+      ...(f.comparator.phoneticKey ? [`${f.rule.field}:phonetic`] : []),
+      ...(f.rule.field === 'first_name' && f.swapPartner ? [`${f.rule.field}:halves`] : []),
+    ]);
   const candidates: { fields: string[]; cost: number }[] = [];
   const consider = (fields: string[]) => {
     const sizes = groupSizes(groupIds(records, fields, sample));
@@ -113,7 +119,8 @@ export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: numb
   for (const i of usable) consider([i]);
   for (let x = 0; x < usable.length; x++) {
     for (let y = x + 1; y < usable.length; y++) {
-      if (termField(usable[x]!) !== termField(usable[y]!)) consider([usable[x]!, usable[y]!]);
+      const shared = termFields(usable[x]!).some((f) => termFields(usable[y]!).includes(f));
+      if (!shared) consider([usable[x]!, usable[y]!]);
     }
   }
   // Single fields first (cheapest first): each catches every duplicate that agrees on it. Then pairs

@@ -11,7 +11,7 @@
  * - Term frequency: exact agreement on a value held by few records counts for more than agreement on
  *   a common one (u of that agreement = the value's share instead of the field's average).
  */
-import { type CandidatePairs, termField } from './blocking-plan.js';
+import { type CandidatePairs, termFields } from './blocking-plan.js';
 import type { FieldRule } from './matching-rules.js';
 import type { PreparedRecords } from './prepared-records.js';
 import { seededRandom } from './seeded-random.js';
@@ -149,7 +149,8 @@ export function trainModel(
   // For each field, the rules that do not use it: pairs they found say something unbiased about it.
   const rulesWithoutField = fields.map((f) =>
     pairs.rules.reduce(
-      (mask, rule, r) => (rule.fields.some((t) => termField(t) === f.rule.field) ? mask : mask | (1 << r)),
+      (mask, rule, r) =>
+        rule.fields.some((t) => termFields(t).includes(f.rule.field)) ? mask : mask | (1 << r),
       0,
     ),
   );

@@ -64,11 +64,11 @@ export const matchingRulesSchema = z
     rules.blocking?.forEach((rule, i) =>
       rule.forEach((term, j) => {
         const [field, variant] = term.split(':');
-        if (!seen.has(field!) || (variant !== undefined && variant !== 'phonetic')) {
+        if (!seen.has(field!) || (variant !== undefined && variant !== 'phonetic' && variant !== 'halves')) {
           ctx.addIssue({
             code: 'custom',
             path: ['blocking', i, j],
-            message: `${term} must be a compared field, optionally with :phonetic`,
+            message: `${term} must be a compared field, optionally with :phonetic (or first_name:halves)`,
           });
         }
       }),

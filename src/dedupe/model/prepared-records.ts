@@ -164,7 +164,8 @@ export class PreparedRecords {
 
   /**
    * The key function of a blocking-rule term: `first_name` (the comparator's blocking key) or
-   * `first_name:phonetic` (its Soundex key). Null when the term names no compared field.
+   * `first_name:phonetic` (its Soundex key) or `first_name:halves` (first and last name in either
+   * order). Null when the term names no compared field or variant.
    */
   blockingTerm(term: string): ((i: number) => string | null) | null {
     const [name, variant] = term.split(':');
@@ -172,6 +173,15 @@ export class PreparedRecords {
     if (!field) return null;
     if (variant === undefined) return (i) => field.blockingKey(i);
     if (variant === 'phonetic' && field.comparator.phoneticKey) return (i) => field.phoneticKey(i);
+    const partner = field.swapPartner;
+    if (variant === 'halves' && partner) {
+      // Both halves of the name in either order: "Isla Hall" and "Hall Isla" share this key.
+      return (i) => {
+        const own = field.blockingKey(i);
+        const other = partner.blockingKey(i);
+        return own === null || other === null ? null : own < other ? `${own}|${other}` : `${other}|${own}`;
+      };
+    }
     return null;
   }
 }
