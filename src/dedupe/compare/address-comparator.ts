@@ -1,6 +1,8 @@
 import type { Comparator } from './comparator.js';
 import { foldLatin } from './fold-latin.js';
+import { soundex } from './soundex.js';
 import { jaroWinkler, tokenJaccard } from './string-similarity.js';
+import { longestWord } from './text-comparator.js';
 
 export interface PreparedAddress {
   folded: string;
@@ -27,6 +29,8 @@ export const addressComparator: Comparator<PreparedAddress> = {
   prepare: prepareAddress,
   key: (v) => v.compact,
   blockingKey: (v) => v.compact,
+  /** The street name's Soundex: "1119 N Cleveland" and "1009 N. Cleveland" meet. Latin text only. */
+  phoneticKey: (v) => soundex(longestWord(v.tokens)),
   compare(a, b) {
     if (a.compact === b.compact) return 0;
     const overlap = tokenJaccard(a.tokens, b.tokens);
