@@ -7,6 +7,7 @@ import { identifierComparator } from '../../src/dedupe/compare/identifier-compar
 import { nameComparator } from '../../src/dedupe/compare/name-comparator.js';
 import { phoneComparator } from '../../src/dedupe/compare/phone-comparator.js';
 import { soundex } from '../../src/dedupe/compare/soundex.js';
+import { textComparator } from '../../src/dedupe/compare/text-comparator.js';
 import { editDistanceWithin, jaroWinkler } from '../../src/dedupe/compare/string-similarity.js';
 
 function level(comparator: Comparator, a: string, b: string): string {
@@ -94,6 +95,20 @@ describe('date comparator', () => {
     ['19162429', '19162429', 'exact'],
     ['not a date', '1990-05-06', 'missing'],
   ])('%s vs %s → %s', (a, b, expected) => expect(level(dateComparator as Comparator, a, b)).toBe(expected));
+});
+
+describe('text comparator (companies, cities)', () => {
+  it.each([
+    ['ACME Trading Co.', 'acme trading co', 'exact'],
+    ['Abraham Lincoln Centre - Donoghue', 'Abraham Lincoln Center Donoghue', 'jaro_winkler_0.92'],
+    ['Jenner', 'Chicago Public Schools Jenner Academy of the Arts, Edward', 'words_contained'],
+    ['Lasalle Lang Acad', 'LaSalle Language Academy', 'jaro_winkler_0.80'],
+    ['Leeds', 'Shanghai', 'else'],
+  ])('%s vs %s → %s', (a, b, expected) => expect(level(textComparator as Comparator, a, b)).toBe(expected));
+  it('blocks on the Soundex of the longest word', () => {
+    const key = (s: string) => textComparator.phoneticKey!(textComparator.prepare(s)!);
+    expect(key('1119 N Cleveland')).toBe(key('1009 N. Clevland'));
+  });
 });
 
 describe('address and identifier comparators', () => {
