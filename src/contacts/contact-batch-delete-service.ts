@@ -15,7 +15,12 @@ import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
 import { nowIso } from '../store/transaction.js';
-import { findOwnedElsewhere, loadContacts, markContactDeleted } from './contact-repository.js';
+import {
+  findOwnedElsewhere,
+  loadContacts,
+  markContactDeleted,
+  markContactsRestored,
+} from './contact-repository.js';
 import type { ContactListQuery, ContactService } from './contact-service.js';
 
 export type DeletionSelection = { ids: string[] } | { filter: Omit<ContactListQuery, 'cursor' | 'limit'> };
@@ -245,15 +250,7 @@ export class ContactBatchDeleteService {
       const at = nowIso();
       const restoreActor = { ...actor, channelRef: deletionId };
       for (let k = 0; k < ids.length; k += CHUNK) {
-        const chunk = ids.slice(k, k + CHUNK);
-        await trx
-          .updateTable('contacts')
-          .set({ deleted_at: null, updated_at: at, updated_by: actor.userId })
-          .where('id', 'in', chunk)
-          .execute();
-        for (const table of ['contact_emails', 'contact_phones', 'contact_identities'] as const) {
-          await trx.updateTable(table).set({ deleted_at: null }).where('contact_id', 'in', chunk).execute();
-        }
+        await markContactsRestored(trx, ids.slice(k, k + CHUNK), at, actor.userId);
       }
       for (const id of ids) {
         await appendAuditEntry(trx, {

@@ -296,6 +296,28 @@ export async function markContactDeleted(
   }
 }
 
+/**
+ * Undoes soft deletes (restore, unmerge): the contacts and their unique values count as live again.
+ * Callers check first that no live contact took those values meanwhile.
+ */
+export async function markContactsRestored(
+  db: Queryable,
+  contactIds: readonly string[],
+  at: string,
+  by: string | null,
+): Promise<void> {
+  if (contactIds.length === 0) return;
+  const ids = [...contactIds];
+  await db
+    .updateTable('contacts')
+    .set({ deleted_at: null, merged_into: null, updated_at: at, updated_by: by })
+    .where('id', 'in', ids)
+    .execute();
+  for (const table of ['contact_emails', 'contact_phones', 'contact_identities'] as const) {
+    await db.updateTable(table).set({ deleted_at: null }).where('contact_id', 'in', ids).execute();
+  }
+}
+
 export interface ContactListFilter {
   q?: string;
   tag?: string;

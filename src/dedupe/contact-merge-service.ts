@@ -16,6 +16,7 @@ import {
   findOwnedElsewhere,
   loadContacts,
   markContactDeleted,
+  markContactsRestored,
   writeContactState,
 } from '../contacts/contact-repository.js';
 import { appendAuditEntry } from '../history/audit-log.js';
@@ -420,16 +421,12 @@ export class ContactMergeService {
       }
       if (blockers.length > 0) throw new UnmergeBlockedError(mergeId, blockers);
 
-      for (const other of record.others) {
-        await trx
-          .updateTable('contacts')
-          .set({ deleted_at: null, merged_into: null, updated_at: at, updated_by: actor.userId })
-          .where('id', '=', other.id)
-          .execute();
-        for (const table of ['contact_emails', 'contact_phones', 'contact_identities'] as const) {
-          await trx.updateTable(table).set({ deleted_at: null }).where('contact_id', '=', other.id).execute();
-        }
-      }
+      await markContactsRestored(
+        trx,
+        record.others.map((o) => o.id),
+        at,
+        actor.userId,
+      );
       for (let k = 0; k < record.moved.events.length; k += CHUNK) {
         for (const [from, list] of groupBy(record.moved.events.slice(k, k + CHUNK), (e) => e.from)) {
           await trx
