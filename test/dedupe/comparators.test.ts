@@ -91,6 +91,8 @@ describe('date comparator', () => {
     ['1990-05-06', '1991-05-06', 'one_edit_or_day_month_swapped'],
     ['1985-03-02', '1958-03-02', 'one_edit_or_day_month_swapped'],
     ['1985-03-02', '1988-03-12', 'two_edits'],
+    ['1990-05-06', '1990-11-20', 'within_1_year'],
+    ['1990-05-06', '1983-11-20', 'within_10_years'],
     ['1990-05-06', '1970-12-25', 'else'],
     ['19162429', '19162429', 'exact'],
     ['not a date', '1990-05-06', 'missing'],

@@ -21,10 +21,23 @@ function dayMonthSwapped(a: string, b: string): boolean {
   );
 }
 
-/** Dates: exact, one keying error or day and month swapped, two keying errors. */
+/** Days since 1970 of a valid `YYYYMMDD`, or NaN (invalid dates still compare digit by digit). */
+function dayNumber(digits: string): number {
+  const y = Number(digits.slice(0, 4));
+  const m = Number(digits.slice(4, 6));
+  const d = Number(digits.slice(6, 8));
+  const t = Date.UTC(y, m - 1, d);
+  const back = new Date(t);
+  return back.getUTCMonth() === m - 1 && back.getUTCDate() === d ? t / 86_400_000 : Number.NaN;
+}
+
+/**
+ * Dates: exact, one keying error or day and month swapped, two keying errors, within a year, within
+ * ten years (a birthday remembered roughly still says something).
+ */
 export const dateComparator: Comparator<string> = {
   kind: 'date',
-  levels: ['exact', 'one_edit_or_day_month_swapped', 'two_edits', 'else'],
+  levels: ['exact', 'one_edit_or_day_month_swapped', 'two_edits', 'within_1_year', 'within_10_years', 'else'],
   termFrequency: false,
   prepare: prepareDate,
   key: (v) => v,
@@ -33,6 +46,10 @@ export const dateComparator: Comparator<string> = {
     if (a === b) return 0;
     if (dayMonthSwapped(a, b)) return 1;
     const distance = editDistanceWithin(a, b, 2);
-    return distance === 1 ? 1 : distance === 2 ? 2 : 3;
+    if (distance <= 2) return distance;
+    const days = Math.abs(dayNumber(a) - dayNumber(b));
+    if (days <= 366) return 3;
+    if (days <= 3653) return 4;
+    return 5;
   },
 };
