@@ -164,8 +164,8 @@ export class PreparedRecords {
 
   /**
    * The key function of a blocking-rule term: `first_name` (the comparator's blocking key) or
-   * `first_name:phonetic` (its Soundex key) or `first_name:halves` (first and last name in either
-   * order). Null when the term names no compared field or variant.
+   * `first_name:phonetic` (its Soundex key) or `first_name:halves` (the Soundex of first and last name
+   * in either order). Null when the term names no compared field or variant.
    */
   blockingTerm(term: string): ((i: number) => string | null) | null {
     const [name, variant] = term.split(':');
@@ -176,9 +176,10 @@ export class PreparedRecords {
     const partner = field.swapPartner;
     if (variant === 'halves' && partner) {
       // Both halves of the name in either order: "Isla Hall" and "Hall Isla" share this key.
+      // Soundex of each half, so a typo in either half still meets ("Caleb Rwoe" / "Rowe Caleb").
       return (i) => {
-        const own = field.blockingKey(i);
-        const other = partner.blockingKey(i);
+        const own = field.phoneticKey(i);
+        const other = partner.phoneticKey(i);
         return own === null || other === null ? null : own < other ? `${own}|${other}` : `${other}|${own}`;
       };
     }
