@@ -33,6 +33,11 @@ export async function queueScheduledScan(store: Store, now = new Date()): Promis
   return true;
 }
 
+/** Queues a scan for a worker (the API's default: a scan of a large base outlasts an HTTP request). */
+export async function queueDuplicateScan(store: Store, incremental: boolean): Promise<string> {
+  return enqueueJob(store.db, DUPLICATE_SCAN_JOB_KIND, incremental ? 'incremental' : 'full');
+}
+
 /** Checks the schedule now and every minute; call the returned function to stop. */
 export function startDuplicateScanSchedule(
   store: Store,

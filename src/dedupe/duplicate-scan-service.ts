@@ -13,6 +13,7 @@ import { protectCell } from '../imports/report/csv-cell-safety.js';
 import type { Store } from '../store/database.js';
 import type { DuplicatePairsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
+import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 import { type DetectionStage, findDuplicates } from './find-duplicates.js';
 import {
@@ -92,6 +93,45 @@ export class DuplicateScanService {
     let query = this.db.selectFrom('duplicate_scans').selectAll().orderBy('started_at', 'desc').limit(1);
     if (kind) query = query.where('kind', '=', kind);
     return query.executeTakeFirst();
+  }
+
+  /** Recent scans, newest first (without their models). */
+  async listScans(limit = 20) {
+    const rows = await this.db
+      .selectFrom('duplicate_scans')
+      .select([
+        'id',
+        'kind',
+        'started_at',
+        'finished_at',
+        'contacts',
+        'compared',
+        'pairs',
+        'clusters',
+        'created_by',
+      ])
+      .orderBy('started_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      contacts: Number(r.contacts),
+      compared: Number(r.compared),
+      pairs: Number(r.pairs),
+      clusters: Number(r.clusters),
+    }));
+  }
+
+  /** A queued scan's job: queued, running or done, with its last error. */
+  async scanJob(jobId: string) {
+    const job = await this.db
+      .selectFrom('jobs')
+      .select(['id', 'state', 'attempts', 'last_error', 'created_at', 'updated_at'])
+      .where('id', '=', jobId)
+      .where('kind', '=', DUPLICATE_SCAN_JOB_KIND)
+      .executeTakeFirst();
+    if (!job) throw new NotFoundError('scan job', jobId);
+    return { ...job, attempts: Number(job.attempts) };
   }
 
   async scan(options: {

@@ -97,7 +97,7 @@ export async function buildServer(
       await api.register(contactRoutes(services));
       await api.register(segmentRoutes(services));
       await api.register(customizationRoutes(services));
-      await api.register(duplicateRoutes(services));
+      await api.register(duplicateRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
     },
     { prefix: '/api' },

@@ -91,8 +91,10 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
   });
 
   it('scans, lists pairs with explanations, and remembers "not a duplicate"', async () => {
-    expect((await call('POST', '/api/duplicates/scans', { token: agent, body: {} })).status).toBe(403);
-    const scan = await call('POST', '/api/duplicates/scans', { token: admin, body: {} });
+    expect((await call('POST', '/api/duplicates/scans', { token: agent, body: { wait: true } })).status).toBe(
+      403,
+    );
+    const scan = await call('POST', '/api/duplicates/scans', { token: admin, body: { wait: true } });
     expect(scan.status).toBe(200);
     expect(scan.body).toMatchObject({ kind: 'full', contacts: 6 });
     expect(scan.body.compared).toBeGreaterThan(0);
@@ -117,7 +119,7 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
       body: { decision: 'not_duplicate' },
     });
     expect(decided.body.status).toBe('not_duplicate');
-    await call('POST', '/api/duplicates/scans', { token: admin, body: {} });
+    await call('POST', '/api/duplicates/scans', { token: admin, body: { wait: true } });
     const again = (await call('GET', '/api/duplicates', { token: agent })).body.data as typeof pairs;
     expect(again.some((p) => key(p) === key(wei!))).toBe(false);
     expect(again.some((p) => key(p) === key(jon!))).toBe(true);

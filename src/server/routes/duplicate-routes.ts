@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { queueDuplicateScan } from '../../dedupe/duplicate-scan-schedule.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
 import { newId } from '../../domain/ids.js';
 import type { KithServices } from '../../services.js';
@@ -96,7 +97,7 @@ const DeletionSchema = z.object({
   restored_at: z.string().nullable(),
 });
 
-export function duplicateRoutes(services: KithServices): FastifyPluginAsyncZod {
+export function duplicateRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
   const { duplicateSettings, duplicateScans, duplicateCheck, merges, batchDeletes } = services;
   return async (app) => {
     app.get('/duplicates/rules', {
@@ -153,12 +154,53 @@ export function duplicateRoutes(services: KithServices): FastifyPluginAsyncZod {
     app.post('/duplicates/scans', {
       schema: {
         tags: ['duplicates'],
-        summary: 'Run a duplicate scan (full, or incremental: contacts changed since the last scan)',
-        body: z.object({ incremental: z.boolean().optional() }).optional(),
-        response: { 200: z.unknown(), ...errorResponses },
+        summary: 'Start a duplicate scan (full, or incremental: contacts changed since the last scan)',
+        description:
+          'Queued for the background worker by default (202 with `job_id`; follow it at `/api/duplicates/scans/jobs/{id}`, results in `/api/duplicates/scans`). `wait: true` runs it within the request and answers with its summary.',
+        body: z.object({ incremental: z.boolean().optional(), wait: z.boolean().optional() }).optional(),
+        response: {
+          200: z.unknown(),
+          202: z.object({ job_id: z.string(), state: z.string() }),
+          ...errorResponses,
+        },
       },
-      handler: async (request) =>
-        duplicateScans.scan({ incremental: request.body?.incremental, actor: actorOf(request) }),
+      handler: async (request, reply) => {
+        const incremental = request.body?.incremental ?? false;
+        if (request.body?.wait) return duplicateScans.scan({ incremental, actor: actorOf(request) });
+        const jobId = await queueDuplicateScan(services.store, incremental);
+        onJobQueued();
+        reply.status(202);
+        return { job_id: jobId, state: 'queued' };
+      },
+    });
+    app.get('/duplicates/scans', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Recent scans, newest first',
+        response: { 200: z.object({ data: z.array(z.unknown()) }), ...errorResponses },
+      },
+      handler: async () => ({ data: await duplicateScans.listScans() }),
+    });
+    app.get('/duplicates/scans/jobs/:id', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'State of a queued scan: queued, running or done (with last_error when it failed)',
+        params: IdParams,
+        response: {
+          200: z.object({
+            id: z.string(),
+            state: z.string(),
+            attempts: z.number(),
+            last_error: z.string().nullable(),
+            created_at: z.string(),
+            updated_at: z.string(),
+          }),
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => duplicateScans.scanJob(request.params.id),
     });
 
     app.get('/duplicates', {
