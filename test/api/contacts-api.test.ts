@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
-import { api, startTestServer, type TestServer } from '../support/test-server.js';
+import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
 
 describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
   let server: TestServer;
@@ -12,17 +11,7 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const { users, tokens } = server.kith;
-    const a = await users.create(
-      { email: 'admin@example.com', password: 'correct horse', role: 'admin' },
-      SYSTEM_ACTOR,
-    );
-    const g = await users.create(
-      { email: 'agent@example.com', password: 'battery staple', role: 'agent' },
-      SYSTEM_ACTOR,
-    );
-    admin = (await tokens.create(a.id, 'tests', SYSTEM_ACTOR)).token;
-    agent = (await tokens.create(g.id, 'tests', SYSTEM_ACTOR)).token;
+    ({ admin, agent } = await adminAndAgentTokens(server));
   });
   afterAll(async () => server.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
-import { api, startTestServer, type TestServer } from '../support/test-server.js';
+import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
 
 describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
   let server: TestServer;
@@ -13,17 +13,8 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const { users, tokens, contacts } = server.kith;
-    const a = await users.create(
-      { email: 'admin@example.com', password: 'correct horse', role: 'admin' },
-      SYSTEM_ACTOR,
-    );
-    const g = await users.create(
-      { email: 'agent@example.com', password: 'battery staple', role: 'agent' },
-      SYSTEM_ACTOR,
-    );
-    admin = (await tokens.create(a.id, 'tests', SYSTEM_ACTOR)).token;
-    agent = (await tokens.create(g.id, 'tests', SYSTEM_ACTOR)).token;
+    const { contacts } = server.kith;
+    ({ admin, agent } = await adminAndAgentTokens(server));
     const people = [
       [
         'jon',

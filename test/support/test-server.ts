@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
 import { buildServer } from '../../src/server/app.js';
 import { createTestKith, type TestKith } from './test-kith.js';
@@ -59,4 +60,21 @@ export async function api<T = any>(
     // not JSON: leave the text
   }
   return { status: response.status, body: body as T, headers: response.headers };
+}
+
+/** An admin and an agent with a bearer token each, the two roles every API test speaks as. */
+export async function adminAndAgentTokens(server: TestServer): Promise<{ admin: string; agent: string }> {
+  const { users, tokens } = server.kith;
+  const a = await users.create(
+    { email: 'admin@example.com', password: 'correct horse', role: 'admin' },
+    SYSTEM_ACTOR,
+  );
+  const g = await users.create(
+    { email: 'agent@example.com', password: 'battery staple', role: 'agent' },
+    SYSTEM_ACTOR,
+  );
+  return {
+    admin: (await tokens.create(a.id, 'tests', SYSTEM_ACTOR)).token,
+    agent: (await tokens.create(g.id, 'tests', SYSTEM_ACTOR)).token,
+  };
 }
