@@ -16,6 +16,8 @@ export interface DedupeInput {
 
 /** Pseudo-records of the term-frequency shrinkage: negligible on real data, decisive on tiny sets. */
 const SHARE_PRIOR_RECORDS = 100;
+/** Distinct raw values remembered per field while preparing a column. */
+const PREPARE_CACHE_LIMIT = 500_000;
 
 export class PreparedField {
   readonly comparator: Comparator;
@@ -47,6 +49,9 @@ export class PreparedField {
     this.keys = new Array<string | null>(n).fill(null);
     let extras: (unknown[] | undefined)[] | null = null;
     const counts = new Map<string, number>();
+    const cache = new Map<string, unknown>();
+    let caching = true;
+    let lookups = 0;
     let nonEmpty = 0;
     for (let i = 0; i < n; i++) {
       const cell = raw[i];
@@ -55,7 +60,17 @@ export class PreparedField {
       let primary: unknown = null;
       let more: unknown[] | undefined;
       for (const item of list) {
-        const prepared = comparator.prepare(item);
+        // Names, cities and addresses repeat: prepare each distinct text once (pinyin and folding cost).
+        // (Given up on columns of mostly distinct values such as e-mails, where it would only cost.)
+        let prepared = caching ? cache.get(item) : undefined;
+        if (caching && ++lookups === 20_000 && cache.size > 18_000) {
+          caching = false;
+          cache.clear();
+        }
+        if (prepared === undefined) {
+          prepared = comparator.prepare(item);
+          if (caching && cache.size < PREPARE_CACHE_LIMIT) cache.set(item, prepared);
+        }
         if (prepared === null) continue;
         if (primary === null) primary = prepared;
         else (more ??= []).push(prepared);
