@@ -262,21 +262,50 @@ export class DuplicateScanService {
 
   /** The review queue: open pairs strongest first (or by status), with each field's contribution. */
   async list(query: DuplicatePairQuery = {}): Promise<DuplicatePair[]> {
-    let q = this.db
-      .selectFrom('duplicate_pairs')
-      .selectAll()
-      .where('status', '=', query.status ?? 'open')
-      .orderBy('score', 'desc')
-      .orderBy('id');
-    if (query.band) q = q.where('band', '=', query.band);
-    if (query.min_score !== undefined) q = q.where('score', '>=', query.min_score);
-    if (query.field) q = q.where('explanation', 'like', `%"field":${JSON.stringify(query.field)}%`);
-    const rows = (await q.execute()).map(toPair);
-    const filtered = query.field
-      ? rows.filter((p) => p.explanation.some((c) => c.field === query.field && c.weight > 0))
-      : rows;
-    const start = query.after ? filtered.findIndex((p) => p.id === query.after) + 1 : 0;
-    return filtered.slice(start, query.limit === undefined ? undefined : start + query.limit);
+    // Keyset pages in (score desc, id) order: the queue can hold hundreds of thousands of pairs.
+    let after: { score: number; id: string } | undefined;
+    if (query.after) {
+      const row = await this.db
+        .selectFrom('duplicate_pairs')
+        .select(['score', 'id'])
+        .where('id', '=', query.after)
+        .executeTakeFirst();
+      if (!row) throw new ValidationError('after', query.after, 'is not a pair id of this queue');
+      after = { score: Number(row.score), id: row.id };
+    }
+    const wanted = query.limit ?? Number.POSITIVE_INFINITY;
+    const page = Math.min(Number.isFinite(wanted) ? wanted : 5_000, 5_000);
+    const found: DuplicatePair[] = [];
+    while (found.length < wanted) {
+      let q = this.db
+        .selectFrom('duplicate_pairs')
+        .selectAll()
+        .where('status', '=', query.status ?? 'open')
+        .orderBy('score', 'desc')
+        .orderBy('id')
+        .limit(page);
+      if (query.band) q = q.where('band', '=', query.band);
+      if (query.min_score !== undefined) q = q.where('score', '>=', query.min_score);
+      if (query.field) q = q.where('explanation', 'like', `%"field":${JSON.stringify(query.field)}%`);
+      if (after) {
+        const { score, id } = after;
+        q = q.where((eb) =>
+          eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('id', '>', id)])]),
+        );
+      }
+      const rows = await q.execute();
+      for (const row of rows) {
+        const pair = toPair(row);
+        // The text match above is a prefilter; agreeing means the field added evidence.
+        if (query.field && !pair.explanation.some((c) => c.field === query.field && c.weight > 0)) continue;
+        found.push(pair);
+        if (found.length === wanted) break;
+      }
+      if (rows.length < page) break;
+      const last = rows[rows.length - 1]!;
+      after = { score: Number(last.score), id: last.id };
+    }
+    return found;
   }
 
   /** Clusters of the review queue: groups of contacts joined by open `match` pairs. */

@@ -105,6 +105,20 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     expect(jon!.explanation.find((c) => c.field === 'email')).toMatchObject({ level: 'same_mailbox' });
     expect(wei!.explanation.find((c) => c.field === 'name')).toMatchObject({ level: 'alias' });
 
+    // Keyset pages walk the same queue in the same order.
+    const paged: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await call('GET', `/api/duplicates?limit=1${after ? `&after=${after}` : ''}`, {
+        token: agent,
+      });
+      if (page.body.data.length === 0) break;
+      paged.push(page.body.data[0].id);
+      after = page.body.data[0].id;
+    }
+    expect(paged).toEqual(pairs.map((p) => p.id));
+    expect((await call('GET', '/api/duplicates?after=dup_nope', { token: agent })).status).toBe(400);
+
     const decided = await call('POST', `/api/duplicates/${wei!.id}/decision`, {
       token: agent,
       body: { decision: 'not_duplicate' },
