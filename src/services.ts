@@ -77,7 +77,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     importPipeline,
     duplicateSettings: new DuplicateSettingsService(db),
     duplicateScans,
-    duplicateCheck: new DuplicateCheckService(store, contacts),
+    duplicateCheck: new DuplicateCheckService(store, contacts, duplicateScans),
     merges: new ContactMergeService(store),
     batchDeletes: new ContactBatchDeleteService(
       store,

@@ -4,17 +4,21 @@
  * birthday), with the model of the last full scan (or generic parameters before any scan). The
  * `on_create` policy decides whether creating a `match` is blocked or allowed with a warning.
  */
-import type { Contact } from '../domain/contact/contact-fields.js';
-import { SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
+import {
+  type Contact,
+  type ContactState,
+  emptyContactState,
+  SCALAR_FIELDS,
+} from '../domain/contact/contact-fields.js';
 import { applyContactPatch, normalizeContactInput } from '../domain/contact/contact-patch.js';
-import { emptyContactState } from '../domain/contact/contact-fields.js';
 import { KithError } from '../domain/errors.js';
 import { loadContacts } from '../contacts/contact-repository.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { Store } from '../store/database.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 import type { DuplicateBand } from './find-duplicates.js';
-import { type CandidatePairs } from './model/blocking-plan.js';
+import type { CandidatePairs } from './model/blocking-plan.js';
+import type { DuplicateScanService } from './duplicate-scan-service.js';
 import {
   explainPair,
   type FieldContribution,
@@ -58,6 +62,7 @@ export class DuplicateCheckService {
   constructor(
     private readonly store: Store,
     private readonly contacts: ContactService,
+    private readonly scans: DuplicateScanService,
   ) {}
 
   private get db() {
@@ -120,21 +125,8 @@ export class DuplicateCheckService {
   }
 
   private async model(records: PreparedRecords): Promise<TrainedModel> {
-    const scan = await this.db
-      .selectFrom('duplicate_scans')
-      .select('model')
-      .where('kind', '=', 'full')
-      .orderBy('started_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const stored = scan ? (JSON.parse(scan.model) as TrainedModel) : undefined;
-    // A model trained on other rules (edited since the scan) does not fit these fields.
-    if (
-      stored &&
-      stored.fields.map((f) => f.field).join() === records.fields.map((f) => f.rule.field).join()
-    ) {
-      return stored;
-    }
+    const stored = await this.scans.lastFullModel(records.fields.map((f) => f.rule));
+    if (stored) return stored;
     const none: CandidatePairs = {
       a: new Int32Array(0),
       b: new Int32Array(0),
@@ -145,7 +137,7 @@ export class DuplicateCheckService {
     return trainModel(records, none, new Int8Array(0), CHECK_PRIOR);
   }
 
-  private async candidateIds(state: ReturnType<typeof emptyContactState>): Promise<Set<string>> {
+  private async candidateIds(state: ContactState): Promise<Set<string>> {
     const ids = new Set<string>();
     const add = (rows: { contact_id: string }[]) => rows.forEach((r) => ids.add(r.contact_id));
     const emails = [state.email, ...state.additional_emails].filter((v): v is string => v !== null);

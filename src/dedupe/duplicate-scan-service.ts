@@ -22,6 +22,7 @@ import {
   levelWeights,
   type TrainedModel,
 } from './model/fellegi-sunter-model.js';
+import type { FieldRule } from './model/matching-rules.js';
 import { PreparedRecords } from './model/prepared-records.js';
 import { loadDedupeInput } from './scan/load-dedupe-input.js';
 
@@ -95,6 +96,20 @@ export class DuplicateScanService {
     return query.executeTakeFirst();
   }
 
+  /**
+   * The model trained by the last full scan, when it was trained on these fields: rules edited since
+   * compare other fields, and an old model would weigh them wrongly.
+   */
+  async lastFullModel(fields: readonly FieldRule[]): Promise<TrainedModel | undefined> {
+    const scan = await this.lastScan('full');
+    if (!scan) return undefined;
+    const model = JSON.parse(scan.model) as TrainedModel;
+    const sameFields =
+      model.fields.length === fields.length &&
+      model.fields.every((f, k) => f.field === fields[k]!.field && f.comparator === fields[k]!.comparator);
+    return sameFields ? model : undefined;
+  }
+
   /** Recent scans, newest first (without their models). */
   async listScans(limit = 20) {
     const rows = await this.db
@@ -143,9 +158,9 @@ export class DuplicateScanService {
     const t0 = performance.now();
     const { rules } = await new DuplicateSettingsService(this.db).rules();
     const previous = options.incremental ? await this.lastScan() : undefined;
-    const lastFull = options.incremental ? await this.lastScan('full') : undefined;
-    // Without an earlier scan there is nothing to be incremental against: scan everyone.
-    const incremental = Boolean(options.incremental && previous && lastFull);
+    const lastModel = options.incremental ? await this.lastFullModel(rules.fields) : undefined;
+    // Without an earlier scan, or a model for these rules, there is nothing to be incremental against.
+    const incremental = Boolean(options.incremental && previous && lastModel);
     options.onStage?.('load');
     const input = await loadDedupeInput(this.db, rules.fields);
     const records = new PreparedRecords(input.ids, rules.fields, input.columns);
@@ -163,7 +178,7 @@ export class DuplicateScanService {
     }
     const result = findDuplicates(records, rules, {
       changed,
-      model: incremental ? (JSON.parse(lastFull!.model) as TrainedModel) : undefined,
+      model: incremental ? lastModel : undefined,
       onStage: options.onStage,
     });
 

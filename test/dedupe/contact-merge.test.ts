@@ -235,5 +235,15 @@ describe(`scheduled incremental scans on ${TEST_DIALECT}`, () => {
     const incremental = await kith.duplicateScans.scan({ incremental: true, actor });
     expect(incremental).toMatchObject({ kind: 'incremental', contacts: 3, changed: 1 });
     expect(incremental.compared).toBeLessThanOrEqual(2);
+
+    // Rules edited since the last full scan: its model does not fit them, so the scan is a full one.
+    await kith.duplicateSettings.setRules({
+      fields: [
+        { field: 'name', comparator: 'name' },
+        { field: 'email', comparator: 'email' },
+      ],
+    });
+    const afterRulesChange = await kith.duplicateScans.scan({ incremental: true, actor });
+    expect(afterRulesChange).toMatchObject({ kind: 'full', contacts: 3, changed: 3 });
   });
 });
