@@ -189,7 +189,28 @@ export class DuplicateScanService {
       const clusterId = newId('duplicateCluster');
       for (const member of cluster) clusterOf.set(member, clusterId);
     }
+    // Rows and their explanations are built before the write transaction, which holds SQLite's only
+    // write lock: the transaction itself only deletes, filters and inserts.
     const at = nowIso();
+    const weights = levelWeights(result.model);
+    const found: DuplicatePairsTable[] = result.pairs.map((pair) => {
+      const [x, y] = input.ids[pair.a]! < input.ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
+      const clusterA = clusterOf.get(pair.a);
+      return {
+        id: newId('duplicatePair'),
+        contact_a: input.ids[x]!,
+        contact_b: input.ids[y]!,
+        score: Math.round(pair.probability * 1e6) / 1e6,
+        band: pair.band,
+        explanation: JSON.stringify(explainPair(result.model, records, x, y, weights)),
+        cluster_id: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
+        status: 'open',
+        scan_id: scanId,
+        created_at: at,
+        decided_at: null,
+        decided_by: null,
+      };
+    });
     await this.db.transaction().execute(async (trx) => {
       // Open and skipped pairs are replaced by this scan's findings; decided pairs stay decided.
       const stale = trx.deleteFrom('duplicate_pairs').where('status', 'in', ['open', 'skipped']);
@@ -206,36 +227,11 @@ export class DuplicateScanService {
       }
       // Pairs still stored (decided, or untouched by an incremental scan) are not proposed again.
       const kept = new Set(
-        (
-          await trx
-            .selectFrom('duplicate_pairs')
-            .select(['contact_a', 'contact_b'])
-            .where('status', 'in', ['not_duplicate', 'merged', 'open', 'skipped'])
-            .execute()
-        ).map((r) => `${r.contact_a} ${r.contact_b}`),
+        (await trx.selectFrom('duplicate_pairs').select(['contact_a', 'contact_b']).execute()).map(
+          (r) => `${r.contact_a} ${r.contact_b}`,
+        ),
       );
-      const weights = levelWeights(result.model);
-      const rows: DuplicatePairsTable[] = [];
-      for (const pair of result.pairs) {
-        const [x, y] = input.ids[pair.a]! < input.ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
-        const [a, b] = [input.ids[x]!, input.ids[y]!];
-        if (kept.has(`${a} ${b}`)) continue;
-        const clusterA = clusterOf.get(pair.a);
-        rows.push({
-          id: newId('duplicatePair'),
-          contact_a: a,
-          contact_b: b,
-          score: Math.round(pair.probability * 1e6) / 1e6,
-          band: pair.band,
-          explanation: JSON.stringify(explainPair(result.model, records, x, y, weights)),
-          cluster_id: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
-          status: 'open',
-          scan_id: scanId,
-          created_at: at,
-          decided_at: null,
-          decided_by: null,
-        });
-      }
+      const rows = found.filter((row) => !kept.has(`${row.contact_a} ${row.contact_b}`));
       for (let k = 0; k < rows.length; k += INSERT_CHUNK) {
         await trx
           .insertInto('duplicate_pairs')
