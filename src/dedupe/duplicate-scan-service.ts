@@ -247,7 +247,8 @@ export class DuplicateScanService {
           finished_at: nowIso(),
           contacts: records.size,
           compared: result.compared,
-          pairs: rows.length,
+          // Found by this scan, as in its summary (some may have been decided already and not stored again).
+          pairs: result.pairs.length,
           clusters: result.clusters.length,
           blocking: JSON.stringify(result.blocking),
           model: JSON.stringify(result.model),
