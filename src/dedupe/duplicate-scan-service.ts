@@ -4,8 +4,7 @@
  * changed since the last scan against everyone, with the last full scan's model. Decisions survive
  * rescans: a pair marked "not a duplicate" is never proposed again.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -374,8 +373,11 @@ export class DuplicateScanService {
     return this.get(pairId);
   }
 
-  /** One CSV row per open pair: `a_id,b_id,a_external_id,b_external_id,score,band` (UTF-8 with BOM). */
-  async exportCsv(path: string, query: DuplicatePairQuery = {}): Promise<number> {
+  /**
+   * The open pairs as CSV, one row each: `a_id,b_id,a_external_id,b_external_id,score,band` (UTF-8 with
+   * BOM, CRLF, formula-safe cells), and how many pairs it holds.
+   */
+  async pairsCsv(query: DuplicatePairQuery = {}): Promise<{ csv: string; count: number }> {
     const pairs = await this.list(query);
     const ids = [...new Set(pairs.flatMap((p) => [p.contact_a, p.contact_b]))];
     const externalIds = new Map<string, string>();
@@ -388,27 +390,21 @@ export class DuplicateScanService {
         .execute();
       for (const r of rows) externalIds.set(r.contact_id, r.value);
     }
-    const out = createWriteStream(path);
-    const cell = (v: string) => {
-      const safe = protectCell(v);
-      return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-    };
-    out.write('\uFEFFa_id,b_id,a_external_id,b_external_id,score,band\r\n');
-    for (const p of pairs) {
-      const line = [
+    const records = [
+      ['a_id', 'b_id', 'a_external_id', 'b_external_id', 'score', 'band'],
+      ...pairs.map((p) => [
         p.contact_a,
         p.contact_b,
         externalIds.get(p.contact_a) ?? '',
         externalIds.get(p.contact_b) ?? '',
         String(p.score),
         p.band,
-      ]
-        .map(cell)
-        .join(',');
-      if (!out.write(`${line}\r\n`)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
-    return pairs.length;
+      ]),
+    ];
+    const csv = stringify(
+      records.map((r) => r.map(protectCell)),
+      { bom: true, record_delimiter: 'windows' },
+    );
+    return { csv, count: pairs.length };
   }
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
@@ -157,7 +157,8 @@ export function registerDuplicatesCommands(program: Command): void {
     .requiredOption('--out <file>', 'CSV file to write')
     .option('--band <band>', 'match or review')
     .action(async (o: { out: string; band?: string }) => {
-      const count = await withKith((k) => k.duplicateScans.exportCsv(o.out, { band: parseBand(o.band) }));
+      const { csv, count } = await withKith((k) => k.duplicateScans.pairsCsv({ band: parseBand(o.band) }));
+      await writeFile(o.out, csv);
       process.stderr.write(`${count} pairs written to ${o.out}\n`);
     });
 

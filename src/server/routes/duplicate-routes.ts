@@ -4,13 +4,10 @@
  * open to agents; everything that changes or removes contacts, or the rules, is admin-only.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { queueDuplicateScan } from '../../dedupe/duplicate-scan-schedule.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
-import { newId } from '../../domain/ids.js';
 import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
 import { ContactInputSchema, ContactSchema, errorResponses, IdParams } from '../schemas.js';
@@ -236,13 +233,10 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
         querystring: z.object({ band: Band.optional() }),
       },
       handler: async (request, reply) => {
-        const file = path.join(os.tmpdir(), `${newId('duplicatePair')}.csv`);
-        await duplicateScans.exportCsv(file, { band: request.query.band });
+        const { csv } = await duplicateScans.pairsCsv({ band: request.query.band });
         reply.header('content-type', 'text/csv; charset=utf-8');
         reply.header('content-disposition', 'attachment; filename="duplicates.csv"');
-        const stream = fs.createReadStream(file);
-        stream.on('close', () => fs.rm(file, { force: true }, () => undefined));
-        return reply.send(stream);
+        return reply.send(csv);
       },
     });
     app.get('/duplicates/:id', {
