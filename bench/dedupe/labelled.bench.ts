@@ -16,6 +16,7 @@ import type { Actor } from '../../src/domain/actor.js';
 import { inspectSource } from '../../src/imports/read/source-reader.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
 import { openBenchKith } from '../bench-kith.js';
+import { pairKey, readTruePairs } from './linkage-truth.js';
 
 const LINKAGE = path.resolve('../shared/data/linkage');
 const HERE = path.resolve('bench/dedupe');
@@ -98,22 +99,9 @@ async function measure(set: DataSet) {
           .execute()
       ).map((r) => [r.contact_id, r.value]),
     );
-    const key = (a: string, b: string) => [external.get(a), external.get(b)].sort().join(' ');
+    const key = (a: string, b: string) => pairKey(external.get(a) ?? a, external.get(b) ?? b);
     const pairs = await kith.duplicateScans.list({});
-    const truth = new Set(
-      fs
-        .readFileSync(path.join(LINKAGE, 'truth', set.truth), 'utf8')
-        .trim()
-        .split(/\r?\n/)
-        .slice(1)
-        .map((line) =>
-          line
-            .split(',')
-            .map((s) => s.trim())
-            .sort()
-            .join(' '),
-        ),
-    );
+    const truth = readTruePairs(path.join(LINKAGE, 'truth', set.truth));
     const clustered: string[] = [];
     for (const cluster of await kith.duplicateScans.clusters()) {
       const ids = cluster.contact_ids;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { pairKey, readTruePairs } from '../../bench/dedupe/linkage-truth.js';
 import { findDuplicates } from '../../src/dedupe/find-duplicates.js';
 import { clusterMatchPairs } from '../../src/dedupe/model/cluster-pairs.js';
 import { matchingRulesSchema } from '../../src/dedupe/model/matching-rules.js';
@@ -95,22 +96,8 @@ describe('detection on labelled public data (FEBRL 1)', () => {
       }
       const ids = rows.map((r) => r.rec_id!);
       const result = findDuplicates(new PreparedRecords(ids, rules.fields, columns), rules);
-      const truth = new Set(
-        readFileSync(`${LINKAGE}/truth/febrl1_true_pairs.csv`, 'utf8')
-          .trim()
-          .split('\n')
-          .slice(1)
-          .map((line) =>
-            line
-              .split(',')
-              .map((s) => s.trim())
-              .sort()
-              .join(' '),
-          ),
-      );
-      const found = result.pairs
-        .filter((p) => p.band === 'match')
-        .map((p) => [ids[p.a], ids[p.b]].sort().join(' '));
+      const truth = readTruePairs(`${LINKAGE}/truth/febrl1_true_pairs.csv`);
+      const found = result.pairs.filter((p) => p.band === 'match').map((p) => pairKey(ids[p.a]!, ids[p.b]!));
       const truePositives = found.filter((f) => truth.has(f)).length;
       const precision = truePositives / found.length;
       const recall = truePositives / truth.size;
