@@ -15,13 +15,9 @@ import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
 import { nowIso } from '../store/transaction.js';
-import {
-  findOwnedElsewhere,
-  loadContacts,
-  markContactDeleted,
-  markContactsRestored,
-} from './contact-repository.js';
+import { findOwnedElsewhere, loadContacts, markContactsRestored } from './contact-repository.js';
 import type { ContactListQuery, ContactService } from './contact-service.js';
+import { softDeleteContact } from './soft-delete-contact.js';
 
 export type DeletionSelection = { ids: string[] } | { filter: Omit<ContactListQuery, 'cursor' | 'limit'> };
 
@@ -121,22 +117,7 @@ export class ContactBatchDeleteService {
     await this.db.transaction().execute(async (trx) => {
       const deletionActor = { ...actor, channelRef: deletionId };
       for (const id of ids) {
-        await markContactDeleted(trx, id, at, actor.userId);
-        await appendAuditEntry(trx, {
-          entityType: 'contact',
-          entityId: id,
-          action: 'deleted',
-          changes: [{ field: 'deleted_at', old: null, new: at }],
-          actor: deletionActor,
-          at,
-        });
-        await appendContactEvent(trx, {
-          contactId: id,
-          type: 'deleted',
-          actor: deletionActor,
-          at,
-          data: { deletion_id: deletionId },
-        });
+        await softDeleteContact(trx, id, deletionActor, at, { deletion_id: deletionId });
       }
       await trx
         .insertInto('contact_deletions')

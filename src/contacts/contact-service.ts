@@ -31,9 +31,9 @@ import {
   insertContactRow,
   listContactIds,
   loadContacts,
-  markContactDeleted,
   writeContactState,
 } from './contact-repository.js';
+import { softDeleteContact } from './soft-delete-contact.js';
 
 export interface ContactListQuery {
   q?: string;
@@ -186,17 +186,7 @@ export class ContactService {
     await this.db.transaction().execute(async (trx) => {
       const before = (await loadContacts(trx, [id])).get(id);
       if (!before) throw new NotFoundError('contact', id);
-      const at = nowIso();
-      await markContactDeleted(trx, id, at, actor.userId);
-      await appendAuditEntry(trx, {
-        entityType: 'contact',
-        entityId: id,
-        action: 'deleted',
-        changes: [{ field: 'deleted_at', old: null, new: at }],
-        actor,
-        at,
-      });
-      await appendContactEvent(trx, { contactId: id, type: 'deleted', actor, at });
+      await softDeleteContact(trx, id, actor, nowIso());
     });
   }
 
