@@ -74,14 +74,7 @@ export class ContactBatchDeleteService {
         'an empty filter would select every contact; give at least one condition',
       );
     }
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.contacts.list({ ...selection.filter, cursor, limit: 500 });
-      ids.push(...page.data.map((c) => c.id));
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor);
-    return ids;
+    return this.contacts.listIds(selection.filter);
   }
 
   async delete(

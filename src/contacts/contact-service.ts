@@ -26,6 +26,7 @@ import { isUniqueViolation, type Store } from '../store/database.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import {
   type ContactKey,
+  type ContactListFilter,
   findContactIdByKey,
   findOwnedElsewhere,
   insertContactRow,
@@ -243,6 +244,34 @@ export class ContactService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
       throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
     }
+    const ids = await listContactIds(this.db, {
+      ...(await this.listFilter(query)),
+      afterId: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = ids.slice(0, limit);
+    const contacts = await loadContacts(this.db, page);
+    return {
+      data: page.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined),
+      next_cursor: ids.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+    };
+  }
+
+  /** Every live contact a list query selects, ids only (for work on a whole selection). */
+  async listIds(query: Omit<ContactListQuery, 'cursor' | 'limit'>): Promise<string[]> {
+    const filter = await this.listFilter(query);
+    const ids: string[] = [];
+    for (;;) {
+      const page = await listContactIds(this.db, { ...filter, afterId: ids[ids.length - 1], limit: 5_000 });
+      ids.push(...page);
+      if (page.length < 5_000) return ids;
+    }
+  }
+
+  /** A list query checked and normalised into the repository's filter (without paging). */
+  private async listFilter(
+    query: Omit<ContactListQuery, 'cursor' | 'limit'>,
+  ): Promise<Omit<ContactListFilter, 'limit'>> {
     let updatedSince: string | undefined;
     if (query.updated_since !== undefined) {
       const t = new Date(query.updated_since);
@@ -262,21 +291,13 @@ export class ContactService {
         attributes[key] = JSON.stringify(normalizeAttributeValue(definition, raw));
       }
     }
-    const ids = await listContactIds(this.db, {
+    return {
       q: query.q?.trim() || undefined,
       tag: query.tag?.trim() || undefined,
       groupId: query.group || undefined,
       importId: query.import || undefined,
       attributes,
       updatedSince,
-      afterId: query.cursor ? decodeCursor(query.cursor) : undefined,
-      limit: limit + 1,
-    });
-    const page = ids.slice(0, limit);
-    const contacts = await loadContacts(this.db, page);
-    return {
-      data: page.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined),
-      next_cursor: ids.length > limit ? encodeCursor(page[page.length - 1]!) : null,
     };
   }
 
