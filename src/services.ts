@@ -8,6 +8,14 @@ import { SessionService } from './auth/session-service.js';
 import { SetupService } from './auth/setup-service.js';
 import { UserService } from './auth/user-service.js';
 import type { KithConfig } from './config.js';
+import { RuleActionRunner } from './automation/actions/rule-action-runner.js';
+import { AutoAssignmentService } from './automation/assignment/auto-assignment-service.js';
+import { AutomationRuleListener } from './automation/automation-rule-listener.js';
+import { AutomationRuleService } from './automation/automation-rule-service.js';
+import { AgentService } from './conversations/agent-service.js';
+import { ConversationService } from './conversations/conversation-service.js';
+import { InboxService } from './conversations/inbox-service.js';
+import { TeamService } from './conversations/team-service.js';
 import { ContactBatchDeleteService } from './contacts/contact-batch-delete-service.js';
 import { ContactService } from './contacts/contact-service.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
@@ -47,6 +55,12 @@ export interface KithServices {
   duplicateCheck: DuplicateCheckService;
   merges: ContactMergeService;
   batchDeletes: ContactBatchDeleteService;
+  conversations: ConversationService;
+  inboxes: InboxService;
+  teams: TeamService;
+  agents: AgentService;
+  rules: AutomationRuleService;
+  autoAssignment: AutoAssignmentService;
   /** Handlers for every job kind, for `kith serve`, `kith worker` and foreground runs. */
   jobHandlers: Record<string, JobHandler>;
   close(): Promise<void>;
@@ -56,11 +70,31 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const db = store.db;
   const contacts = new ContactService(store, config.defaultRegion);
   const duplicateScans = new DuplicateScanService(store);
+  const mailer = createMailer(config.smtpUrl);
   const importPipeline = new ContactImportPipeline(
     store,
     config,
-    new ImportEndedNotifier(store, config, createMailer(config.smtpUrl)),
+    new ImportEndedNotifier(store, config, mailer),
   );
+
+  // Conversations: every committed change is heard by the rules first, then by auto-assignment.
+  const conversations = new ConversationService(store, contacts);
+  const rules = new AutomationRuleService(store, conversations, contacts);
+  const ruleListener = new AutomationRuleListener(
+    store,
+    rules,
+    contacts,
+    new RuleActionRunner(conversations, mailer),
+    mailer,
+  );
+  const autoAssignment = new AutoAssignmentService(store, conversations);
+  conversations.subscribe(ruleListener);
+  conversations.subscribe(autoAssignment);
+  contacts.subscribe(ruleListener);
+  const inboxes = new InboxService(store);
+  const agents = new AgentService(store);
+  inboxes.setAssignmentTriggers(autoAssignment);
+  agents.setAssignmentTriggers(autoAssignment);
   return {
     config,
     store,
@@ -85,6 +119,12 @@ export function createServices(config: KithConfig, store: Store): KithServices {
       path.join(config.dataDir, 'backups'),
       config.deleteRetentionDays,
     ),
+    conversations,
+    inboxes,
+    teams: new TeamService(store),
+    agents,
+    rules,
+    autoAssignment,
     jobHandlers: {
       [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
       [DUPLICATE_SCAN_JOB_KIND]: async (ctx) => {

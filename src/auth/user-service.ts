@@ -99,6 +99,8 @@ export class UserService {
       created_at: at,
       updated_at: at,
       disabled_at: null,
+      availability: 'offline',
+      capacity: null,
     };
     try {
       await this.db.insertInto('users').values(row).execute();

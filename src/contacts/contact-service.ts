@@ -67,7 +67,19 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
+/** Told after a contact created or changed through this service has committed (automation rules listen). */
+export interface ContactListener {
+  contactChanged(change: {
+    kind: 'created' | 'updated';
+    contact: Contact;
+    before: Contact | null;
+    actor: Actor;
+  }): Promise<void>;
+}
+
 export class ContactService {
+  private readonly listeners: ContactListener[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly region: Region,
@@ -75,6 +87,21 @@ export class ContactService {
 
   private get db() {
     return this.store.db;
+  }
+
+  subscribe(listener: ContactListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async notify(change: Parameters<ContactListener['contactChanged']>[0]): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener.contactChanged(change);
+      } catch (e) {
+        // The change has committed; a listener's failure is its own.
+        console.error(`kith: a listener failed on contact ${change.contact.id}:`, e);
+      }
+    }
   }
 
   async normalizeContext(db: Queryable = this.db): Promise<NormalizeContext> {
@@ -145,7 +172,9 @@ export class ContactService {
       });
       await appendContactEvent(trx, { contactId: id, type: 'created', actor, at });
     });
-    return this.get(id);
+    const contact = await this.get(id);
+    await this.notify({ kind: 'created', contact, before: null, actor });
+    return contact;
   }
 
   async update(id: string, input: unknown, actor: Actor): Promise<Contact> {
@@ -154,12 +183,14 @@ export class ContactService {
   }
 
   async updateFromPatch(id: string, patch: ContactPatch, actor: Actor): Promise<Contact> {
+    let changedFrom: Contact | null = null;
     await this.writeGuarded(async (trx, guard) => {
       const before = (await loadContacts(trx, [id])).get(id);
       if (!before) throw new NotFoundError('contact', id);
       const after = applyContactPatch(before, patch);
       const changes = diffContactStates(before, after);
       if (changes.length === 0) return;
+      changedFrom = before;
       await this.assertNoOwner(trx, after, id);
       Object.assign(guard, { state: after, exceptId: id });
       const at = nowIso();
@@ -180,7 +211,9 @@ export class ContactService {
         data: { fields: changes.map((c) => c.field) },
       });
     });
-    return this.get(id);
+    const contact = await this.get(id);
+    if (changedFrom) await this.notify({ kind: 'updated', contact, before: changedFrom, actor });
+    return contact;
   }
 
   async delete(id: string, actor: Actor): Promise<void> {

@@ -3,10 +3,12 @@
  *
  * A merge is one transaction: the others are soft-deleted with `merged_into` pointing at the survivor
  * (so their ids keep resolving), the survivor takes the planned state (see plan-contact-merge.ts), and
- * everything linked to the others (timeline events, import records, group memberships) moves to the
+ * everything linked to the others (timeline events, conversations with their messages, import records,
+ * group memberships) moves to the
  * survivor. The merge record keeps every record's state before and every moved row, which is what
  * unmerge puts back, unless something since makes that impossible: then it refuses and names it.
  */
+import { ConversationService } from '../conversations/conversation-service.js';
 import type { Actor } from '../domain/actor.js';
 import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
 import { diffContactStates } from '../domain/contact/contact-patch.js';
@@ -61,6 +63,8 @@ interface MergeRecord {
   moved: {
     events: { id: string; from: string }[];
     import_rows: { import_id: string; row_number: number; from: string }[];
+    /** Absent in merges recorded before conversations existed. */
+    conversations?: { id: string; from: string }[];
     groups_added: string[];
   };
 }
@@ -175,6 +179,8 @@ export class ContactMergeService {
         .set({ contact_id: survivor.id })
         .where('contact_id', 'in', mergedIds)
         .execute();
+      // Messages and conversation events belong to the conversation, so they move with it.
+      const conversations = await ConversationService.moveToContact(trx, mergedIds, survivor.id);
       const survivorGroups = new Set(
         (
           await trx
@@ -212,6 +218,7 @@ export class ContactMergeService {
             from: r.contact_id!,
           })),
           groups_added: groupsAdded,
+          conversations,
         },
       };
       await trx
@@ -447,6 +454,14 @@ export class ContactMergeService {
           .set({ contact_id: r.from })
           .where('import_id', '=', r.import_id)
           .where('row_number', '=', r.row_number)
+          .execute();
+      }
+      for (const c of record.moved.conversations ?? []) {
+        await trx
+          .updateTable('conversations')
+          .set({ contact_id: c.from })
+          .where('id', '=', c.id)
+          .where('contact_id', '=', row.survivor_id)
           .execute();
       }
       if (record.moved.groups_added.length > 0) {

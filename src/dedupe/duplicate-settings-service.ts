@@ -4,7 +4,7 @@
  * runs an incremental scan.
  */
 import { z } from 'zod';
-import { ValidationError, ValidationErrors } from '../domain/errors.js';
+import { toValidationErrors } from '../domain/zod-validation.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { DEFAULT_MATCHING_RULES, type MatchingRules, matchingRulesSchema } from './model/matching-rules.js';
 
@@ -25,19 +25,6 @@ export const DEFAULT_DUPLICATE_POLICY: DuplicatePolicy = {
   on_create: 'warn',
   incremental_scan_minutes: null,
 };
-
-/** Turns zod issues into Kith's validation errors, each naming the path, the value and the reason. */
-export function toValidationErrors(prefix: string, input: unknown, error: z.ZodError): ValidationErrors {
-  return new ValidationErrors(
-    error.issues.map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
-      let value: unknown = input;
-      for (const key of issue.path)
-        value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
-      return new ValidationError(path || prefix, value ?? null, issue.message);
-    }),
-  );
-}
 
 export class DuplicateSettingsService {
   constructor(private readonly db: Queryable) {}

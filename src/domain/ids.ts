@@ -22,6 +22,13 @@ export const ID_PREFIXES = {
   duplicateCluster: 'dcl',
   merge: 'mrg',
   deletion: 'del',
+  team: 'team',
+  inbox: 'inb',
+  conversation: 'cnv',
+  message: 'msg',
+  conversationEvent: 'cev',
+  rule: 'rule',
+  automationLog: 'alog',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,7 +2,7 @@ import type { Actor } from '../domain/actor.js';
 import { newId } from '../domain/ids.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 
-/** Event types on a contact's timeline; later capabilities add their own (merged, purchase, conversation…). */
+/** Event types on a contact's timeline; later capabilities add their own (purchase…). */
 export type ContactEventType =
   | 'created'
   | 'updated'
@@ -14,7 +14,13 @@ export type ContactEventType =
   | 'group_removed'
   | 'merged'
   | 'merged_into'
-  | 'unmerged';
+  | 'unmerged'
+  | 'conversation_created'
+  | 'conversation_status_changed'
+  | 'conversation_assigned'
+  | 'conversation_team_changed'
+  | 'conversation_labels_changed'
+  | 'conversation_priority_changed';
 
 export interface ContactEvent {
   id: string;

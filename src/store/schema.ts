@@ -132,6 +132,10 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   disabled_at: string | null;
+  /** online | busy | offline: only online agents are given conversations. */
+  availability: string;
+  /** Maximum open conversations assigned at once; null = no limit. */
+  capacity: number | null;
 }
 
 export interface SessionsTable {
@@ -278,7 +282,139 @@ export interface ContactDeletionsTable {
   restored_by: string | null;
 }
 
+export interface TeamsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  created_at: string;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  added_at: string;
+}
+
+export interface InboxesTable {
+  id: string;
+  name: string;
+  name_key: string;
+  /** api: other systems post customer messages through the API. */
+  channel_type: string;
+  auto_assignment: number;
+  /** round_robin | balanced */
+  assignment_mode: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InboxMembersTable {
+  inbox_id: string;
+  user_id: string;
+  added_at: string;
+  last_assigned_at: string | null;
+}
+
+export interface ConversationsTable {
+  id: string;
+  inbox_id: string;
+  contact_id: string;
+  /** open | pending | snoozed | resolved */
+  status: string;
+  snoozed_until: string | null;
+  assignee_id: string | null;
+  team_id: string | null;
+  /** low | medium | high | urgent, or null */
+  priority: string | null;
+  /** JSON string[], sorted. */
+  labels: string;
+  /** JSON object. */
+  attributes: string;
+  /** Set while open and unassigned: the queue is served oldest first. */
+  waiting_since: string | null;
+  last_message_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  /** incoming | outgoing | note */
+  direction: string;
+  content: string;
+  /** contact | user | automation */
+  sender_type: string;
+  sender_id: string | null;
+  created_at: string;
+}
+
+export interface ConversationEventsTable {
+  id: string;
+  conversation_id: string;
+  /** created | status_changed | assigned | team_changed | labels_changed | priority_changed */
+  type: string;
+  /** JSON {from, to, …}. */
+  data: string;
+  /** The agent the event counts for in reports: who resolved (status_changed to resolved), the new assignee (assigned). */
+  credited_user_id: string | null;
+  actor_id: string | null;
+  channel: string;
+  channel_ref: string | null;
+  occurred_at: string;
+}
+
+export interface AutomationRulesTable {
+  id: string;
+  name: string;
+  event: string;
+  /** JSON ConditionGroup. */
+  conditions: string;
+  /** JSON RuleAction[]. */
+  actions: string;
+  active: number;
+  position: number;
+  once_per_conversation: number;
+  /** Consecutive runs with a failed action; the rule is deactivated when it reaches the limit. */
+  failure_streak: number;
+  deactivated_reason: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AutomationRuleRunsTable {
+  rule_id: string;
+  conversation_id: string;
+  ran_at: string;
+}
+
+export interface AutomationLogsTable {
+  id: string;
+  rule_id: string;
+  event: string;
+  conversation_id: string | null;
+  contact_id: string | null;
+  depth: number;
+  /** matched | not_matched | skipped_own_change | skipped_once | stopped_depth */
+  outcome: string;
+  /** JSON ActionResult[]. */
+  actions: string;
+  error: string | null;
+  created_at: string;
+}
+
 export interface KithDatabase {
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  inboxes: InboxesTable;
+  inbox_members: InboxMembersTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  conversation_events: ConversationEventsTable;
+  automation_rules: AutomationRulesTable;
+  automation_rule_runs: AutomationRuleRunsTable;
+  automation_logs: AutomationLogsTable;
   duplicate_scans: DuplicateScansTable;
   duplicate_pairs: DuplicatePairsTable;
   contact_merges: ContactMergesTable;

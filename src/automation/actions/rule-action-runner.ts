@@ -1,0 +1,141 @@
+/**
+ * RuleActionRunner: carries out one action of a rule. Conversation actions go through
+ * ConversationService as the rule (`channel: automation`, `channel_ref: <rule id>`) one level deeper in
+ * the chain, so the rule's own changes do not trigger it again. Webhooks are signed; e-mail goes
+ * through SMTP_URL. A failure throws; the listener logs it and goes on with the next action.
+ */
+import crypto from 'node:crypto';
+import type { ChangeOrigin } from '../../conversations/conversation-change.js';
+import type { Conversation, Message } from '../../conversations/conversation-fields.js';
+import type { ConversationService } from '../../conversations/conversation-service.js';
+import type { Contact } from '../../domain/contact/contact-fields.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Mailer } from '../../notifications/mailer.js';
+import type { Facts } from '../rules/evaluate-conditions.js';
+import { renderTemplate } from '../rules/rule-facts.js';
+import type { RuleAction, RuleEvent } from '../rules/rule-definition.js';
+
+export const WEBHOOK_TIMEOUT_MS = 5_000;
+
+export interface ActionContext {
+  rule: { id: string; name: string };
+  event: RuleEvent;
+  conversation: Conversation | null;
+  contact: Contact | null;
+  message: Message | null;
+  facts: Facts;
+  /** The origin of the change the rule reacted to. */
+  origin: ChangeOrigin;
+}
+
+/** `sha256=<hex>` of HMAC-SHA256 over `<timestamp>.<body>`: what a receiver recomputes to trust a webhook. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export class RuleActionRunner {
+  constructor(
+    private readonly conversations: ConversationService,
+    private readonly mailer: Mailer | null,
+  ) {}
+
+  /** Runs the action; returns a short note of what it did. */
+  async run(action: RuleAction, ctx: ActionContext): Promise<string> {
+    const actor: Actor = { userId: null, channel: 'automation', channelRef: ctx.rule.id };
+    const origin: ChangeOrigin = {
+      depth: ctx.origin.depth + 1,
+      ruleIds: [...ctx.origin.ruleIds, ctx.rule.id],
+    };
+    const update = async (patch: Record<string, unknown>) => {
+      await this.conversations.update(this.conversationOf(ctx).id, patch, actor, { origin });
+    };
+    switch (action.action) {
+      case 'assign_agent':
+        await update({ assignee_id: action.agent_id });
+        return action.agent_id ? `assigned to ${action.agent_id}` : 'unassigned';
+      case 'assign_team':
+        await update({ team_id: action.team_id });
+        return action.team_id ? `team ${action.team_id}` : 'team removed';
+      case 'add_label':
+        await update({ add_labels: action.labels });
+        return `labels +${action.labels.join(', +')}`;
+      case 'remove_label':
+        await update({ remove_labels: action.labels });
+        return `labels -${action.labels.join(', -')}`;
+      case 'set_priority':
+        await update({ priority: action.priority });
+        return `priority ${action.priority ?? 'none'}`;
+      case 'change_status':
+        await update({
+          status: action.status,
+          ...(action.status === 'snoozed' && action.snoozed_until
+            ? { snoozed_until: action.snoozed_until }
+            : {}),
+        });
+        return `status ${action.status}`;
+      case 'send_message':
+      case 'add_note': {
+        const message = await this.conversations.addMessage(
+          this.conversationOf(ctx).id,
+          {
+            direction: action.action === 'send_message' ? 'outgoing' : 'note',
+            content: renderTemplate(action.content, ctx.facts),
+          },
+          actor,
+          { origin },
+        );
+        return `message ${message.id}`;
+      }
+      case 'send_webhook':
+        return this.sendWebhook(action, ctx);
+      case 'send_email': {
+        if (!this.mailer) throw new Error('e-mail is not configured: set SMTP_URL');
+        await this.mailer.send({
+          to: action.to.join(', '),
+          subject: renderTemplate(action.subject, ctx.facts),
+          text: renderTemplate(action.body, ctx.facts),
+        });
+        return `e-mail to ${action.to.join(', ')}`;
+      }
+    }
+  }
+
+  private conversationOf(ctx: ActionContext): Conversation {
+    if (!ctx.conversation) throw new Error(`${ctx.event} has no conversation to act on`);
+    return ctx.conversation;
+  }
+
+  private async sendWebhook(
+    action: Extract<RuleAction, { action: 'send_webhook' }>,
+    ctx: ActionContext,
+  ): Promise<string> {
+    const delivery = crypto.randomUUID();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const body = JSON.stringify({
+      id: delivery,
+      event: ctx.event,
+      rule: ctx.rule,
+      conversation: ctx.conversation,
+      contact: ctx.contact,
+      message: ctx.message,
+      sent_at: new Date().toISOString(),
+    });
+    const response = await fetch(action.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Kith-Webhook/1',
+        'x-kith-event': ctx.event,
+        'x-kith-delivery': delivery,
+        'x-kith-timestamp': timestamp,
+        'x-kith-signature': signWebhook(action.secret, timestamp, body),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`webhook ${action.url} answered HTTP ${response.status}`);
+    return `webhook ${response.status}`;
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * AutomationRuleListener: hears every committed conversation and contact change and runs the active
+ * rules for the events it raises, in rule order.
+ *
+ * - One change raises each event at most once (`conversation_updated` once however many attributes
+ *   changed together), so a matching rule fires once per change. All rules see the change as it was
+ *   committed, not what earlier rules did to it since.
+ * - A change made by a rule carries its chain: that rule is not run again on it, and rules stop at
+ *   depth MAX_CHAIN_DEPTH (logged as `stopped_depth`).
+ * - `once_per_conversation` is kept in `automation_rule_runs` (its primary key makes it hold across
+ *   processes).
+ * - Every evaluation is logged. A failing action is logged and the next one still runs; a rule whose
+ *   runs fail MAX_FAILURE_STREAK times in a row is deactivated and the admins are e-mailed.
+ */
+import type { ContactListener } from '../contacts/contact-service.js';
+import type {
+  ChangeOrigin,
+  ConversationChange,
+  ConversationListener,
+} from '../conversations/conversation-change.js';
+import { DIRECT_CHANGE } from '../conversations/conversation-change.js';
+import type { Conversation, Message } from '../conversations/conversation-fields.js';
+import type { ContactService } from '../contacts/contact-service.js';
+import type { Actor } from '../domain/actor.js';
+import type { Contact } from '../domain/contact/contact-fields.js';
+import { newId } from '../domain/ids.js';
+import type { Mailer } from '../notifications/mailer.js';
+import { isUniqueViolation, type Store } from '../store/database.js';
+import type { AutomationLogsTable } from '../store/schema.js';
+import { nowIso } from '../store/transaction.js';
+import type { RuleActionRunner } from './actions/rule-action-runner.js';
+import type { AutomationRule, AutomationRuleService } from './automation-rule-service.js';
+import { conditionsMatch, type Facts } from './rules/evaluate-conditions.js';
+import { contactFacts, conversationFacts, messageFacts } from './rules/rule-facts.js';
+import type { RuleEvent } from './rules/rule-definition.js';
+
+/** Rules triggered by rules triggered by rules… stop here. */
+export const MAX_CHAIN_DEPTH = 3;
+/** Consecutive failing runs after which a rule is switched off. */
+export const MAX_FAILURE_STREAK = 5;
+
+export interface ActionResult {
+  action: string;
+  ok: boolean;
+  detail?: string;
+  error?: string;
+}
+
+interface Subject {
+  conversation: Conversation | null;
+  contact: Contact | null;
+  message: Message | null;
+  after: Facts;
+  before: Facts | null;
+  origin: ChangeOrigin;
+}
+
+/** The events one conversation change raises, in the order rules hear them. */
+export function eventsOfChange(change: ConversationChange): RuleEvent[] {
+  if (change.kind === 'created') return ['conversation_created'];
+  if (change.kind === 'message') return ['message_created'];
+  const events: RuleEvent[] = ['conversation_updated'];
+  if (change.before.status !== change.conversation.status) {
+    if (change.conversation.status === 'open') events.push('conversation_opened');
+    if (change.conversation.status === 'resolved') events.push('conversation_resolved');
+  }
+  return events;
+}
+
+export class AutomationRuleListener implements ConversationListener, ContactListener {
+  constructor(
+    private readonly store: Store,
+    private readonly rules: AutomationRuleService,
+    private readonly contacts: ContactService,
+    private readonly runner: RuleActionRunner,
+    private readonly mailer: Mailer | null,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async conversationChanged(change: ConversationChange): Promise<void> {
+    const events = eventsOfChange(change);
+    const rulesByEvent = await Promise.all(events.map((e) => this.rules.activeFor(e)));
+    if (rulesByEvent.every((r) => r.length === 0)) return;
+    const contact = await this.contacts.get(change.conversation.contact_id).catch(() => null);
+    const message = change.kind === 'message' || change.kind === 'created' ? change.message : null;
+    const people = contactFacts(contact);
+    const subject: Subject = {
+      conversation: change.conversation,
+      contact,
+      message,
+      after: { ...conversationFacts(change.conversation), ...people, ...messageFacts(message) },
+      before: change.kind === 'updated' ? { ...conversationFacts(change.before), ...people } : null,
+      origin: change.origin,
+    };
+    for (const [i, event] of events.entries()) await this.runRules(event, rulesByEvent[i]!, subject);
+  }
+
+  async contactChanged(change: {
+    kind: 'created' | 'updated';
+    contact: Contact;
+    before: Contact | null;
+    actor: Actor;
+  }): Promise<void> {
+    const event: RuleEvent = change.kind === 'created' ? 'contact_created' : 'contact_updated';
+    const rules = await this.rules.activeFor(event);
+    if (rules.length === 0) return;
+    await this.runRules(event, rules, {
+      conversation: null,
+      contact: change.contact,
+      message: null,
+      after: contactFacts(change.contact),
+      before: change.before ? contactFacts(change.before) : null,
+      origin: DIRECT_CHANGE,
+    });
+  }
+
+  private async runRules(event: RuleEvent, rules: AutomationRule[], subject: Subject): Promise<void> {
+    const logs: AutomationLogsTable[] = [];
+    const log = (
+      rule: AutomationRule,
+      outcome: string,
+      actions: ActionResult[] = [],
+      error: string | null = null,
+    ) =>
+      logs.push({
+        id: newId('automationLog'),
+        rule_id: rule.id,
+        event,
+        conversation_id: subject.conversation?.id ?? null,
+        contact_id: subject.contact?.id ?? null,
+        depth: subject.origin.depth,
+        outcome,
+        actions: JSON.stringify(actions),
+        error,
+        created_at: nowIso(),
+      });
+    try {
+      for (const rule of rules) {
+        if (subject.origin.ruleIds.includes(rule.id)) {
+          log(rule, 'skipped_own_change');
+          continue;
+        }
+        if (subject.origin.depth >= MAX_CHAIN_DEPTH) {
+          log(
+            rule,
+            'stopped_depth',
+            [],
+            `rule chain reached depth ${MAX_CHAIN_DEPTH}: ${subject.origin.ruleIds.join(' → ')}`,
+          );
+          continue;
+        }
+        if (!conditionsMatch(rule.conditions, subject)) {
+          log(rule, 'not_matched');
+          continue;
+        }
+        if (
+          rule.once_per_conversation &&
+          subject.conversation &&
+          !(await this.claimOnce(rule.id, subject.conversation.id))
+        ) {
+          log(rule, 'skipped_once');
+          continue;
+        }
+        const results: ActionResult[] = [];
+        for (const action of rule.actions) {
+          try {
+            const detail = await this.runner.run(action, {
+              rule: { id: rule.id, name: rule.name },
+              event,
+              conversation: subject.conversation,
+              contact: subject.contact,
+              message: subject.message,
+              facts: subject.after,
+              origin: subject.origin,
+            });
+            results.push({ action: action.action, ok: true, detail });
+          } catch (e) {
+            results.push({
+              action: action.action,
+              ok: false,
+              error: e instanceof Error ? e.message : String(e),
+            });
+          }
+        }
+        const failed = results.filter((r) => !r.ok);
+        log(
+          rule,
+          'matched',
+          results,
+          failed.length > 0 ? failed.map((f) => `${f.action}: ${f.error}`).join('; ') : null,
+        );
+        await this.recordRun(rule, failed.length > 0, failed[0]?.error);
+      }
+    } finally {
+      if (logs.length > 0)
+        await this.db.transaction().execute((trx) => this.store.rowInserter(trx)('automation_logs', logs));
+    }
+  }
+
+  private async claimOnce(ruleId: string, conversationId: string): Promise<boolean> {
+    try {
+      await this.db
+        .insertInto('automation_rule_runs')
+        .values({ rule_id: ruleId, conversation_id: conversationId, ran_at: nowIso() })
+        .execute();
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  private async recordRun(rule: AutomationRule, failed: boolean, error: string | undefined): Promise<void> {
+    if (!failed) {
+      if (rule.failure_streak > 0) {
+        await this.db
+          .updateTable('automation_rules')
+          .set({ failure_streak: 0 })
+          .where('id', '=', rule.id)
+          .execute();
+        rule.failure_streak = 0;
+      }
+      return;
+    }
+    const row = await this.db
+      .updateTable('automation_rules')
+      .set((eb) => ({ failure_streak: eb('failure_streak', '+', 1) }))
+      .where('id', '=', rule.id)
+      .returning('failure_streak')
+      .executeTakeFirst();
+    rule.failure_streak = row?.failure_streak ?? rule.failure_streak + 1;
+    if (rule.failure_streak < MAX_FAILURE_STREAK) return;
+    const reason = `deactivated after ${rule.failure_streak} failing runs in a row; last error: ${error ?? 'unknown'}`;
+    const deactivated = await this.db
+      .updateTable('automation_rules')
+      .set({ active: 0, deactivated_reason: reason, updated_at: nowIso() })
+      .where('id', '=', rule.id)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    if (Number(deactivated.numUpdatedRows) > 0) await this.tellAdmins(rule, reason);
+  }
+
+  private async tellAdmins(rule: AutomationRule, reason: string): Promise<void> {
+    if (!this.mailer) return;
+    const admins = await this.db
+      .selectFrom('users')
+      .select('email')
+      .where('role', '=', 'admin')
+      .where('disabled_at', 'is', null)
+      .execute();
+    if (admins.length === 0) return;
+    try {
+      await this.mailer.send({
+        to: admins.map((a) => a.email).join(', '),
+        subject: `Kith switched off the automation rule "${rule.name}"`,
+        text: [
+          `The automation rule "${rule.name}" (${rule.id}) was ${reason}.`,
+          '',
+          `Its evaluation log shows each failure: GET /api/rules/${rule.id}/logs`,
+          `Fix it and switch it back on: PATCH /api/rules/${rule.id} {"active": true}`,
+        ].join('\n'),
+      });
+    } catch (e) {
+      console.error(`kith: could not e-mail the admins about rule ${rule.id}:`, e);
+    }
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * AutomationRuleService: stored rules (CRUD, order, active flag), their evaluation logs, dry runs, and
+ * the compiled active rules the listener reads on every event (cached, reloaded when any rule changed).
+ */
+import type { Contact } from '../domain/contact/contact-fields.js';
+import type { ContactService } from '../contacts/contact-service.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { Actor } from '../domain/actor.js';
+import { NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import type { Store } from '../store/database.js';
+import type { AutomationRulesTable } from '../store/schema.js';
+import { nowIso } from '../store/transaction.js';
+import { type ConditionTrace, type Facts, traceConditions } from './rules/evaluate-conditions.js';
+import { conversationFacts, contactFacts } from './rules/rule-facts.js';
+import {
+  CONTACT_EVENTS,
+  parseRuleDefinition,
+  patchRuleDefinition,
+  type RuleDefinition,
+  type RuleEvent,
+} from './rules/rule-definition.js';
+
+export interface AutomationRule extends Required<Omit<RuleDefinition, 'position'>> {
+  id: string;
+  position: number;
+  failure_streak: number;
+  /** Why the rule was switched off automatically (it kept failing); null otherwise. */
+  deactivated_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AutomationLogEntry {
+  id: string;
+  rule_id: string;
+  event: string;
+  conversation_id: string | null;
+  contact_id: string | null;
+  depth: number;
+  outcome: string;
+  actions: unknown[];
+  error: string | null;
+  created_at: string;
+}
+
+export interface DryRunResult {
+  rule_id: string;
+  event: RuleEvent;
+  matched: boolean;
+  /** Why the rule would not run even though it may match. */
+  would_skip: 'inactive' | 'once_per_conversation' | null;
+  trace: ConditionTrace;
+  actions: RuleDefinition['actions'];
+}
+
+function toRule(row: AutomationRulesTable): AutomationRule {
+  return {
+    id: row.id,
+    name: row.name,
+    event: row.event as RuleEvent,
+    conditions: JSON.parse(row.conditions) as RuleDefinition['conditions'],
+    actions: JSON.parse(row.actions) as RuleDefinition['actions'],
+    active: row.active === 1,
+    once_per_conversation: row.once_per_conversation === 1,
+    position: row.position,
+    failure_streak: row.failure_streak,
+    deactivated_reason: row.deactivated_reason,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export class AutomationRuleService {
+  private cache: { version: string; byEvent: Map<string, AutomationRule[]> } | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly conversations: ConversationService,
+    private readonly contacts: ContactService,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async list(): Promise<AutomationRule[]> {
+    const rows = await this.db
+      .selectFrom('automation_rules')
+      .selectAll()
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+    return rows.map(toRule);
+  }
+
+  async get(id: string): Promise<AutomationRule> {
+    const row = await this.db
+      .selectFrom('automation_rules')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('rule', id);
+    return toRule(row);
+  }
+
+  /** Active rules for an event in order; other processes' edits are seen on the next event. */
+  async activeFor(event: RuleEvent): Promise<AutomationRule[]> {
+    const stamp = await this.db
+      .selectFrom('automation_rules')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('latest')])
+      .executeTakeFirstOrThrow();
+    const version = `${stamp.n}|${stamp.latest ?? ''}`;
+    if (this.cache?.version !== version) {
+      const byEvent = new Map<string, AutomationRule[]>();
+      for (const rule of await this.list()) {
+        if (!rule.active) continue;
+        byEvent.set(rule.event, [...(byEvent.get(rule.event) ?? []), rule]);
+      }
+      this.cache = { version, byEvent };
+    }
+    return this.cache.byEvent.get(event) ?? [];
+  }
+
+  async create(input: unknown, actor: Actor): Promise<AutomationRule> {
+    const rule = parseRuleDefinition(input);
+    await this.assertReferences(rule);
+    const at = nowIso();
+    const id = newId('rule');
+    await this.db.transaction().execute(async (trx) => {
+      const last = await trx
+        .selectFrom('automation_rules')
+        .select((eb) => eb.fn.max('position').as('p'))
+        .executeTakeFirst();
+      await trx
+        .insertInto('automation_rules')
+        .values({
+          id,
+          name: rule.name,
+          event: rule.event,
+          conditions: JSON.stringify(rule.conditions),
+          actions: JSON.stringify(rule.actions),
+          active: rule.active ? 1 : 0,
+          position: rule.position ?? (last?.p === null || last?.p === undefined ? 0 : Number(last.p) + 1),
+          once_per_conversation: rule.once_per_conversation ? 1 : 0,
+          failure_streak: 0,
+          deactivated_reason: null,
+          created_by: actor.userId,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      await appendAuditEntry(trx, {
+        entityType: 'automation_rule',
+        entityId: id,
+        action: 'created',
+        changes: [{ field: 'rule', old: null, new: rule }],
+        actor,
+        at,
+      });
+    });
+    return this.get(id);
+  }
+
+  async update(id: string, input: unknown, actor: Actor): Promise<AutomationRule> {
+    const current = await this.get(id);
+    const rule = patchRuleDefinition(current, input);
+    await this.assertReferences(rule);
+    const at = nowIso();
+    const reactivated = rule.active && !current.active;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('automation_rules')
+        .set({
+          name: rule.name,
+          event: rule.event,
+          conditions: JSON.stringify(rule.conditions),
+          actions: JSON.stringify(rule.actions),
+          active: rule.active ? 1 : 0,
+          position: rule.position ?? current.position,
+          once_per_conversation: rule.once_per_conversation ? 1 : 0,
+          ...(reactivated ? { failure_streak: 0, deactivated_reason: null } : {}),
+          updated_at: at,
+        })
+        .where('id', '=', id)
+        .execute();
+      await appendAuditEntry(trx, {
+        entityType: 'automation_rule',
+        entityId: id,
+        action: 'updated',
+        changes: [{ field: 'rule', old: current, new: rule }],
+        actor,
+        at,
+      });
+    });
+    return this.get(id);
+  }
+
+  async remove(id: string, actor: Actor): Promise<void> {
+    const current = await this.get(id);
+    const at = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('automation_rules').where('id', '=', id).execute();
+      await trx.deleteFrom('automation_rule_runs').where('rule_id', '=', id).execute();
+      await appendAuditEntry(trx, {
+        entityType: 'automation_rule',
+        entityId: id,
+        action: 'deleted',
+        changes: [{ field: 'rule', old: current, new: null }],
+        actor,
+        at,
+      });
+    });
+  }
+
+  /** Newest first, paged by id. */
+  async logs(ruleId: string, page: { before?: string; limit?: number } = {}): Promise<AutomationLogEntry[]> {
+    await this.get(ruleId);
+    const limit = page.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new ValidationError('limit', page.limit, 'must be a whole number from 1 to 1000');
+    let q = this.db.selectFrom('automation_logs').selectAll().where('rule_id', '=', ruleId);
+    if (page.before) q = q.where('id', '<', page.before);
+    const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ ...r, actions: JSON.parse(r.actions) as unknown[] }));
+  }
+
+  /**
+   * Evaluates the rule against a conversation's (or, for contact events, a contact's) current state
+   * without running anything. `before` gives earlier values (`{"status": "open"}`) so `changed*`
+   * conditions can be tried.
+   */
+  async dryRun(
+    id: string,
+    input: { conversation_id?: string; contact_id?: string; before?: Record<string, unknown> },
+  ): Promise<DryRunResult> {
+    const rule = await this.get(id);
+    let facts: Facts;
+    let subjectId: string | null = null;
+    if (CONTACT_EVENTS.has(rule.event)) {
+      if (!input.contact_id)
+        throw new ValidationError('contact_id', null, `is required to try a ${rule.event} rule`);
+      facts = contactFacts(await this.contacts.get(input.contact_id));
+    } else {
+      if (!input.conversation_id)
+        throw new ValidationError('conversation_id', null, `is required to try a ${rule.event} rule`);
+      const conversation = await this.conversations.get(input.conversation_id);
+      subjectId = conversation.id;
+      let contact: Contact | null = null;
+      try {
+        contact = await this.contacts.get(conversation.contact_id);
+      } catch {
+        contact = null;
+      }
+      facts = { ...conversationFacts(conversation), ...contactFacts(contact) };
+    }
+    const before = input.before ? { ...facts, ...input.before } : null;
+    const trace = traceConditions(rule.conditions, { after: facts, before });
+    let wouldSkip: DryRunResult['would_skip'] = rule.active ? null : 'inactive';
+    if (!wouldSkip && rule.once_per_conversation && subjectId) {
+      const ran = await this.db
+        .selectFrom('automation_rule_runs')
+        .select('rule_id')
+        .where('rule_id', '=', id)
+        .where('conversation_id', '=', subjectId)
+        .executeTakeFirst();
+      if (ran) wouldSkip = 'once_per_conversation';
+    }
+    return {
+      rule_id: id,
+      event: rule.event,
+      matched: trace.matched,
+      would_skip: wouldSkip,
+      trace,
+      actions: rule.actions,
+    };
+  }
+
+  /** Agents and teams a rule names must exist when it is saved. */
+  private async assertReferences(rule: RuleDefinition): Promise<void> {
+    const errors: ValidationError[] = [];
+    for (const [i, action] of rule.actions.entries()) {
+      if (action.action === 'assign_agent' && action.agent_id !== null) {
+        const user = await this.db
+          .selectFrom('users')
+          .select(['id', 'disabled_at'])
+          .where('id', '=', action.agent_id)
+          .executeTakeFirst();
+        if (!user || user.disabled_at)
+          errors.push(
+            new ValidationError(`actions[${i}].agent_id`, action.agent_id, 'is not an active user'),
+          );
+      }
+      if (action.action === 'assign_team' && action.team_id !== null) {
+        const team = await this.db
+          .selectFrom('teams')
+          .select('id')
+          .where('id', '=', action.team_id)
+          .executeTakeFirst();
+        if (!team) errors.push(new ValidationError(`actions[${i}].team_id`, action.team_id, 'is not a team'));
+      }
+    }
+    if (errors.length > 0) throw new ValidationErrors(errors);
+  }
+}

@@ -1,0 +1,552 @@
+/**
+ * ConversationService: the one way conversations and messages are created and changed. Each change
+ * commits with its events (on the conversation and on the contact's timeline) in one transaction, then
+ * the listeners (automation rules, then auto-assignment) hear about it, in that order.
+ */
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { ContactService } from '../contacts/contact-service.js';
+import type { Actor } from '../domain/actor.js';
+import { normalizeContactInput } from '../domain/contact/contact-patch.js';
+import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { toValidationErrors } from '../domain/zod-validation.js';
+import { appendContactEvent, type ContactEventType } from '../history/contact-timeline.js';
+import { matchRowToContact } from '../imports/match/match-row-to-contact.js';
+import { lookupOwners } from '../imports/match/owner-lookup.js';
+import { rowKeys } from '../imports/validate/row-validation.js';
+import type { Store } from '../store/database.js';
+import type { ConversationsTable, MessagesTable } from '../store/schema.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+import {
+  type ChangeOrigin,
+  type ConversationChange,
+  type ConversationListener,
+  DIRECT_CHANGE,
+} from './conversation-change.js';
+import {
+  applyConversationPatch,
+  CONVERSATION_STATUSES,
+  type Conversation,
+  type ConversationPatch,
+  type ConversationStatus,
+  diffConversation,
+  MESSAGE_DIRECTIONS,
+  type Message,
+  type MessageDirection,
+  normalizeLabels,
+  PRIORITIES,
+  type Priority,
+  withQueueState,
+} from './conversation-fields.js';
+
+/** Who is looking: agents see the conversations of the inboxes they belong to, admins all. */
+export interface ConversationViewer {
+  userId: string;
+  role: 'admin' | 'agent';
+}
+
+export interface ConversationListQuery {
+  status?: ConversationStatus;
+  /** A user id, or `none` for the unassigned. */
+  assignee_id?: string;
+  inbox_id?: string;
+  contact_id?: string;
+  team_id?: string;
+  label?: string;
+  /** The last id of the previous page (newest first). */
+  after?: string;
+  limit?: number;
+}
+
+const label = z.string().trim().min(1).max(100);
+const PatchSchema = z.strictObject({
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  snoozed_until: z.iso.datetime({ offset: true }).nullable().optional(),
+  assignee_id: z.string().nullable().optional(),
+  team_id: z.string().nullable().optional(),
+  labels: z.array(label).max(100).optional(),
+  add_labels: z.array(label).max(100).optional(),
+  remove_labels: z.array(label).max(100).optional(),
+  priority: z.enum(PRIORITIES).nullable().optional(),
+  attributes: z.record(z.string().regex(/^[a-z0-9_]{1,64}$/), z.unknown()).optional(),
+});
+
+const CreateSchema = z.strictObject({
+  inbox_id: z.string(),
+  contact_id: z.string().optional(),
+  contact: z.record(z.string(), z.unknown()).optional(),
+  message: z.string().trim().min(1).max(100_000).optional(),
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  assignee_id: z.string().nullable().optional(),
+  team_id: z.string().nullable().optional(),
+  labels: z.array(label).max(100).optional(),
+  priority: z.enum(PRIORITIES).nullable().optional(),
+  attributes: z.record(z.string().regex(/^[a-z0-9_]{1,64}$/), z.unknown()).optional(),
+});
+
+const MessageSchema = z.strictObject({
+  direction: z.enum(MESSAGE_DIRECTIONS),
+  content: z.string().trim().min(1).max(100_000),
+});
+
+function toConversation(row: ConversationsTable): Conversation {
+  return {
+    id: row.id,
+    inbox_id: row.inbox_id,
+    contact_id: row.contact_id,
+    status: row.status as ConversationStatus,
+    snoozed_until: row.snoozed_until,
+    assignee_id: row.assignee_id,
+    team_id: row.team_id,
+    priority: row.priority as Priority | null,
+    labels: JSON.parse(row.labels) as string[],
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    waiting_since: row.waiting_since,
+    last_message_at: row.last_message_at,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function toRow(c: Conversation): ConversationsTable {
+  return { ...c, labels: JSON.stringify(c.labels), attributes: JSON.stringify(c.attributes) };
+}
+
+function toMessage(row: MessagesTable): Message {
+  return {
+    ...row,
+    direction: row.direction as MessageDirection,
+    sender_type: row.sender_type as Message['sender_type'],
+  };
+}
+
+/**
+ * The agent an event counts for in reports: the new assignee of an assignment; for a resolution, the
+ * person who resolved it or, when a rule or the system did, the agent it was assigned to then.
+ */
+function creditedUser(
+  event: { type: string; data: Record<string, unknown> },
+  actor: Actor,
+  before: Conversation | null,
+): string | null {
+  if (event.type === 'assigned') return (event.data.to as string | null) ?? null;
+  if (event.type !== 'status_changed' || event.data.to !== 'resolved') return null;
+  const byPerson = actor.channel !== 'automation' && actor.channel !== 'system' && actor.userId !== null;
+  return byPerson ? actor.userId : (before?.assignee_id ?? null);
+}
+
+export class ConversationService {
+  private readonly listeners: ConversationListener[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly contacts: ContactService,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  /** Listeners hear every committed change in the order they subscribed. */
+  subscribe(listener: ConversationListener): void {
+    this.listeners.push(listener);
+  }
+
+  async get(id: string, viewer?: ConversationViewer): Promise<Conversation> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || (viewer && !(await this.canSee(viewer, row.inbox_id))))
+      throw new NotFoundError('conversation', id);
+    return toConversation(row);
+  }
+
+  async list(
+    query: ConversationListQuery,
+    viewer?: ConversationViewer,
+  ): Promise<{ data: Conversation[]; next_after: string | null }> {
+    const limit = query.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
+    let q = this.db.selectFrom('conversations').selectAll();
+    if (query.status) q = q.where('status', '=', query.status);
+    if (query.assignee_id === 'none') q = q.where('assignee_id', 'is', null);
+    else if (query.assignee_id) q = q.where('assignee_id', '=', query.assignee_id);
+    if (query.inbox_id) q = q.where('inbox_id', '=', query.inbox_id);
+    if (query.contact_id) q = q.where('contact_id', '=', query.contact_id);
+    if (query.team_id) q = q.where('team_id', '=', query.team_id);
+    if (query.label) {
+      // Labels are stored as a JSON array of normalised strings: look for the quoted label.
+      const pattern = `%${JSON.stringify(query.label.trim().toLowerCase()).replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      q = q.where(sql<boolean>`labels like ${pattern} escape '!'`);
+    }
+    if (viewer?.role === 'agent')
+      q = q.where('inbox_id', 'in', (eb) =>
+        eb.selectFrom('inbox_members').select('inbox_id').where('user_id', '=', viewer.userId),
+      );
+    if (query.after) q = q.where('id', '<', query.after);
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit).map(toConversation);
+    return { data: page, next_after: rows.length > limit ? page[page.length - 1]!.id : null };
+  }
+
+  async messages(id: string, viewer?: ConversationViewer): Promise<Message[]> {
+    await this.get(id, viewer);
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  async events(id: string, viewer?: ConversationViewer) {
+    await this.get(id, viewer);
+    const rows = await this.db
+      .selectFrom('conversation_events')
+      .selectAll()
+      .where('conversation_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  /**
+   * Starts a conversation for a contact given by id, or by wire-shape fields matched exactly as imports
+   * match (id > identity > phone > email; created when nothing matches), with an optional first
+   * incoming message.
+   */
+  async create(input: unknown, actor: Actor, origin: ChangeOrigin = DIRECT_CHANGE): Promise<Conversation> {
+    const parsed = CreateSchema.safeParse(input);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    const body = parsed.data;
+    await this.assertInbox(body.inbox_id);
+    const contactId = await this.contactFor(body.contact_id, body.contact, actor);
+    if (body.assignee_id) await this.assertAssignable(body.assignee_id);
+    if (body.team_id) await this.assertTeam(body.team_id);
+    const at = nowIso();
+    const conversation = withQueueState(
+      {
+        id: newId('conversation'),
+        inbox_id: body.inbox_id,
+        contact_id: contactId,
+        status: body.status ?? 'open',
+        snoozed_until: null,
+        assignee_id: body.assignee_id ?? null,
+        team_id: body.team_id ?? null,
+        priority: body.priority ?? null,
+        labels: normalizeLabels(body.labels ?? []),
+        attributes: body.attributes ?? {},
+        waiting_since: null,
+        last_message_at: body.message ? at : null,
+        created_at: at,
+        updated_at: at,
+      },
+      at,
+    );
+    let message: Message | null = null;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('conversations').values(toRow(conversation)).execute();
+      await this.recordEvents(
+        trx,
+        conversation,
+        [{ type: 'created', data: { status: conversation.status } }],
+        actor,
+        null,
+        at,
+      );
+      if (conversation.assignee_id)
+        await this.recordEvents(
+          trx,
+          conversation,
+          [{ type: 'assigned', data: { from: null, to: conversation.assignee_id } }],
+          actor,
+          null,
+          at,
+        );
+      if (body.message)
+        message = await this.insertMessage(trx, conversation, 'incoming', body.message, actor, at);
+    });
+    await this.notify({ kind: 'created', conversation, message, actor, origin });
+    return this.get(conversation.id);
+  }
+
+  /**
+   * Applies a patch. `expectedAssignee` makes the write conditional (auto-assignment: only if nobody
+   * assigned it meanwhile); returns null when that condition failed.
+   */
+  async update(
+    id: string,
+    input: unknown,
+    actor: Actor,
+    options: { origin?: ChangeOrigin; expectedAssignee?: string | null; viewer?: ConversationViewer } = {},
+  ): Promise<Conversation | null> {
+    const parsed = PatchSchema.safeParse(input);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    const patch: ConversationPatch = parsed.data;
+    if (patch.assignee_id) await this.assertAssignable(patch.assignee_id);
+    if (patch.team_id) await this.assertTeam(patch.team_id);
+    if (patch.snoozed_until && patch.status !== undefined && patch.status !== 'snoozed')
+      throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
+    const result = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || (options.viewer && !(await this.canSee(options.viewer, row.inbox_id, trx))))
+        throw new NotFoundError('conversation', id);
+      const before = toConversation(row);
+      if (options.expectedAssignee !== undefined && before.assignee_id !== options.expectedAssignee)
+        return null;
+      if (patch.snoozed_until && patch.status === undefined && before.status !== 'snoozed')
+        throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
+      const at = nowIso();
+      const after = applyConversationPatch(before, patch, at);
+      const events = diffConversation(before, after);
+      if (events.length === 0 && JSON.stringify(before.attributes) === JSON.stringify(after.attributes))
+        return { before, after: before, changed: false };
+      after.updated_at = at;
+      await trx.updateTable('conversations').set(toRow(after)).where('id', '=', id).execute();
+      await this.recordEvents(trx, after, events, actor, before, at);
+      return { before, after, changed: true };
+    });
+    if (result === null) return null;
+    if (result.changed)
+      await this.notify({
+        kind: 'updated',
+        conversation: result.after,
+        before: result.before,
+        actor,
+        origin: options.origin ?? DIRECT_CHANGE,
+      });
+    return this.get(id);
+  }
+
+  /** Adds a message; an incoming one reopens a resolved or snoozed conversation first. */
+  async addMessage(
+    id: string,
+    input: unknown,
+    actor: Actor,
+    options: { origin?: ChangeOrigin; viewer?: ConversationViewer } = {},
+  ): Promise<Message> {
+    const parsed = MessageSchema.safeParse(input);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    const { direction, content } = parsed.data;
+    const origin = options.origin ?? DIRECT_CHANGE;
+    let reopened: { before: Conversation; after: Conversation } | null = null;
+    const { conversation, message } = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || (options.viewer && !(await this.canSee(options.viewer, row.inbox_id, trx))))
+        throw new NotFoundError('conversation', id);
+      const at = nowIso();
+      let current = toConversation(row);
+      if (direction === 'incoming' && (current.status === 'resolved' || current.status === 'snoozed')) {
+        const after = applyConversationPatch(current, { status: 'open' }, at);
+        await this.recordEvents(trx, after, diffConversation(current, after), actor, current, at);
+        reopened = { before: current, after };
+        current = after;
+      }
+      if (direction !== 'note') current = { ...current, last_message_at: at };
+      current.updated_at = at;
+      await trx.updateTable('conversations').set(toRow(current)).where('id', '=', id).execute();
+      const message = await this.insertMessage(trx, current, direction, content, actor, at);
+      return { conversation: current, message };
+    });
+    const opened = reopened as { before: Conversation; after: Conversation } | null;
+    if (opened)
+      await this.notify({
+        kind: 'updated',
+        conversation: opened.after,
+        before: opened.before,
+        actor,
+        origin,
+      });
+    await this.notify({
+      kind: 'message',
+      conversation: await this.get(conversation.id),
+      message,
+      actor,
+      origin,
+    });
+    return message;
+  }
+
+  /** Snoozed conversations whose time has come are opened again (run by the worker every minute). */
+  async reopenDueSnoozed(actor: Actor, now = new Date()): Promise<number> {
+    const due = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('status', '=', 'snoozed')
+      .where('snoozed_until', '<=', now.toISOString())
+      .orderBy('snoozed_until')
+      .limit(1000)
+      .execute();
+    for (const { id } of due) await this.update(id, { status: 'open' }, actor);
+    return due.length;
+  }
+
+  /** Moves every conversation of `fromIds` to `toId` (contact merge); returns what moved from where. */
+  static async moveToContact(
+    db: Queryable,
+    fromIds: string[],
+    toId: string,
+  ): Promise<{ id: string; from: string }[]> {
+    if (fromIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['id', 'contact_id'])
+      .where('contact_id', 'in', fromIds)
+      .execute();
+    if (rows.length > 0)
+      await db
+        .updateTable('conversations')
+        .set({ contact_id: toId })
+        .where('contact_id', 'in', fromIds)
+        .execute();
+    return rows.map((r) => ({ id: r.id, from: r.contact_id }));
+  }
+
+  private async notify(change: ConversationChange): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener.conversationChanged(change);
+      } catch (e) {
+        // The change itself has committed; a listener's failure is its own (rules log theirs).
+        console.error(`kith: a listener failed on conversation ${change.conversation.id}:`, e);
+      }
+    }
+  }
+
+  private async insertMessage(
+    trx: Queryable,
+    conversation: Conversation,
+    direction: MessageDirection,
+    content: string,
+    actor: Actor,
+    at: string,
+  ): Promise<Message> {
+    const message: Message = {
+      id: newId('message'),
+      conversation_id: conversation.id,
+      direction,
+      content,
+      sender_type:
+        direction === 'incoming' ? 'contact' : actor.channel === 'automation' ? 'automation' : 'user',
+      sender_id:
+        direction === 'incoming'
+          ? conversation.contact_id
+          : actor.channel === 'automation'
+            ? (actor.channelRef ?? null)
+            : actor.userId,
+      created_at: at,
+    };
+    await trx.insertInto('messages').values(message).execute();
+    return message;
+  }
+
+  private async recordEvents(
+    trx: Queryable,
+    conversation: Conversation,
+    events:
+      ReturnType<typeof diffConversation> | { type: 'created' | 'assigned'; data: Record<string, unknown> }[],
+    actor: Actor,
+    before: Conversation | null,
+    at: string,
+  ): Promise<void> {
+    for (const event of events) {
+      await trx
+        .insertInto('conversation_events')
+        .values({
+          id: newId('conversationEvent'),
+          conversation_id: conversation.id,
+          type: event.type,
+          data: JSON.stringify(event.data),
+          credited_user_id: creditedUser(event, actor, before),
+          actor_id: actor.userId,
+          channel: actor.channel,
+          channel_ref: actor.channelRef ?? null,
+          occurred_at: at,
+        })
+        .execute();
+      await appendContactEvent(trx, {
+        contactId: conversation.contact_id,
+        type: `conversation_${event.type}` as ContactEventType,
+        actor,
+        at,
+        data: { conversation_id: conversation.id, ...event.data },
+      });
+    }
+  }
+
+  private async contactFor(
+    contactId: string | undefined,
+    fields: Record<string, unknown> | undefined,
+    actor: Actor,
+  ): Promise<string> {
+    if (contactId && fields)
+      throw new ValidationError('contact_id', contactId, 'give either contact_id or contact, not both');
+    if (contactId) return (await this.contacts.resolve(contactId)).id;
+    if (!fields)
+      throw new ValidationError(
+        'contact',
+        null,
+        'is required (or contact_id): the customer this conversation is with',
+      );
+    const patch = normalizeContactInput(fields, await this.contacts.normalizeContext());
+    const id = typeof fields.id === 'string' ? fields.id : null;
+    const keys = rowKeys(id, patch);
+    if (
+      keys.id === null &&
+      Object.keys(keys.identities).length === 0 &&
+      keys.phones.length === 0 &&
+      keys.emails.length === 0
+    )
+      throw new ValidationError(
+        'contact',
+        fields,
+        'needs an id, identity, phone or email to be matched or created',
+      );
+    const decision = matchRowToContact(keys, await lookupOwners(this.db, [keys]));
+    if (decision.kind === 'fail')
+      throw new KithError('contact_conflict', `contact: ${decision.reason}`, 409, {
+        reason: decision.reason,
+      });
+    if (decision.kind === 'create') return (await this.contacts.createFromPatch(patch, actor)).id;
+    await this.contacts.updateFromPatch(decision.contactId, patch, actor);
+    return decision.contactId;
+  }
+
+  private async canSee(
+    viewer: ConversationViewer,
+    inboxId: string,
+    db: Queryable = this.db,
+  ): Promise<boolean> {
+    if (viewer.role === 'admin') return true;
+    const member = await db
+      .selectFrom('inbox_members')
+      .select('user_id')
+      .where('inbox_id', '=', inboxId)
+      .where('user_id', '=', viewer.userId)
+      .executeTakeFirst();
+    return member !== undefined;
+  }
+
+  private async assertInbox(id: string): Promise<void> {
+    const row = await this.db.selectFrom('inboxes').select('id').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new ValidationError('inbox_id', id, 'is not an inbox');
+  }
+
+  private async assertAssignable(userId: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'disabled_at'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!row || row.disabled_at) throw new ValidationError('assignee_id', userId, 'is not an active user');
+  }
+
+  private async assertTeam(id: string): Promise<void> {
+    const row = await this.db.selectFrom('teams').select('id').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new ValidationError('team_id', id, 'is not a team');
+  }
+}

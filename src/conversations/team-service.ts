@@ -1,0 +1,94 @@
+/** TeamService: named teams of agents that conversations can be given to (`team_id`). */
+import type { Actor } from '../domain/actor.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { normalizeText } from '../domain/normalize/text.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import { isUniqueViolation, type Store } from '../store/database.js';
+import { nowIso } from '../store/transaction.js';
+
+export interface Team {
+  id: string;
+  name: string;
+  member_ids: string[];
+  created_at: string;
+}
+
+export class TeamService {
+  constructor(private readonly store: Store) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async list(): Promise<Team[]> {
+    const [teams, members] = await Promise.all([
+      this.db.selectFrom('teams').selectAll().orderBy('name_key').execute(),
+      this.db.selectFrom('team_members').select(['team_id', 'user_id']).orderBy('added_at').execute(),
+    ]);
+    return teams.map((t) => ({
+      id: t.id,
+      name: t.name,
+      member_ids: members.filter((m) => m.team_id === t.id).map((m) => m.user_id),
+      created_at: t.created_at,
+    }));
+  }
+
+  async get(id: string): Promise<Team> {
+    const team = (await this.list()).find((t) => t.id === id);
+    if (!team) throw new NotFoundError('team', id);
+    return team;
+  }
+
+  async create(input: { name?: unknown }, actor: Actor): Promise<Team> {
+    const name = typeof input.name === 'string' ? normalizeText(input.name) : null;
+    if (!name) throw new ValidationError('name', input.name ?? null, 'is required');
+    const id = newId('team');
+    const at = nowIso();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('teams')
+          .values({ id, name, name_key: name.toLowerCase(), created_at: at })
+          .execute();
+        await appendAuditEntry(trx, {
+          entityType: 'team',
+          entityId: id,
+          action: 'created',
+          changes: [{ field: 'name', old: null, new: name }],
+          actor,
+          at,
+        });
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        const other = await this.db
+          .selectFrom('teams')
+          .select('id')
+          .where('name_key', '=', name.toLowerCase())
+          .executeTakeFirst();
+        throw new ConflictError('name', name, other?.id ?? '?', 'team');
+      }
+      throw e;
+    }
+    return this.get(id);
+  }
+
+  async addMember(teamId: string, userId: string): Promise<Team> {
+    await this.get(teamId);
+    const user = await this.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    if (!user) throw new ValidationError('user_id', userId, 'is not a user');
+    const existing = await this.db
+      .selectFrom('team_members')
+      .select('user_id')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!existing)
+      await this.db
+        .insertInto('team_members')
+        .values({ team_id: teamId, user_id: userId, added_at: nowIso() })
+        .execute();
+    return this.get(teamId);
+  }
+}
