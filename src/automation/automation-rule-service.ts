@@ -165,7 +165,11 @@ export class AutomationRuleService {
 
   async update(id: string, input: unknown, actor: Actor): Promise<AutomationRule> {
     const current = await this.get(id);
-    const rule = patchRuleDefinition(current, input);
+    const { name, event, conditions, actions, active, once_per_conversation, position } = current;
+    const rule = patchRuleDefinition(
+      { name, event, conditions, actions, active, once_per_conversation, position },
+      input,
+    );
     await this.assertReferences(rule);
     const at = nowIso();
     const reactivated = rule.active && !current.active;

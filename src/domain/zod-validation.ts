@@ -9,7 +9,7 @@ export function toValidationErrors(prefix: string, input: unknown, error: z.ZodE
       let value: unknown = input;
       for (const key of issue.path)
         value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
-      return new ValidationError(path || prefix, value ?? null, issue.message);
+      return new ValidationError(path || prefix || 'body', value ?? null, issue.message);
     }),
   );
 }

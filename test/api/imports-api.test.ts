@@ -1,43 +1,8 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { decodeQuotedPrintable, startSmtp } from '../support/smtp-server.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-interface ReceivedMail {
-  to: string[];
-  data: string;
-}
-
-/** The body of a text mail as written, whether nodemailer sent it 7bit or quoted-printable. */
-function decodeQuotedPrintable(data: string): string {
-  if (!/Content-Transfer-Encoding: quoted-printable/i.test(data)) return data;
-  const bytes = data
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-
-function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[] }> {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ server, port: (server.server.address() as { port: number }).port, mails }),
-    );
-  });
-}
 
 describe(`imports API on ${TEST_DIALECT}`, () => {
   let server: TestServer;
