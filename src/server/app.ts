@@ -15,7 +15,9 @@ import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { automationRoutes } from './routes/automation-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -99,6 +101,8 @@ export async function buildServer(
       await api.register(customizationRoutes(services));
       await api.register(duplicateRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
+      await api.register(conversationRoutes(services));
+      await api.register(automationRoutes(services));
     },
     { prefix: '/api' },
   );

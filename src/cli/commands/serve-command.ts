@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startSnoozeWakeUps } from '../../conversations/snooze-schedule.js';
 import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import { buildServer } from '../../server/app.js';
@@ -23,9 +24,10 @@ export function registerServeCommand(program: Command): void {
         onJobQueued: () => runner.poke(),
       });
       runner.start();
-      const stopSchedule = startDuplicateScanSchedule(kith.store, (message, error) =>
-        process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`),
-      );
+      const logLine = (message: string, error?: unknown) =>
+        process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`);
+      const stopSchedule = startDuplicateScanSchedule(kith.store, logLine);
+      const stopWakeUps = startSnoozeWakeUps(kith.conversations, logLine);
       const address = await app.listen({ port: config.port, host: options.host ?? config.host });
       app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
       const setupToken = await kith.setup.issueTokenIfNeeded();
@@ -37,6 +39,7 @@ export function registerServeCommand(program: Command): void {
       }
       const stop = async () => {
         stopSchedule();
+        stopWakeUps();
         await runner.stop();
         await app.close();
         await kith.close();

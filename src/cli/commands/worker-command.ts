@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startSnoozeWakeUps } from '../../conversations/snooze-schedule.js';
 import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import { openKith } from '../../services.js';
@@ -23,9 +24,11 @@ export function registerWorkerCommand(program: Command): void {
       }
       runner.start();
       const stopSchedule = startDuplicateScanSchedule(kith.store, log);
+      const stopWakeUps = startSnoozeWakeUps(kith.conversations, log);
       process.stderr.write(`worker ${runner.workerId} waiting for jobs\n`);
       const stop = async () => {
         stopSchedule();
+        stopWakeUps();
         await runner.stop();
         await kith.close();
         process.exit(0);

@@ -1,0 +1,142 @@
+/** Automation rules (admin only): CRUD, dry run and evaluation logs. The rule JSON is the stored format. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { KithServices } from '../../services.js';
+import { actorOf } from '../auth-guard.js';
+import { errorResponses, IdParams } from '../schemas.js';
+
+const RuleSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    event: z.string(),
+    conditions: z.unknown(),
+    actions: z.array(z.unknown()),
+    active: z.boolean(),
+    once_per_conversation: z.boolean(),
+    position: z.number(),
+    failure_streak: z.number(),
+    deactivated_reason: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'AutomationRule' });
+const LogSchema = z.object({
+  id: z.string(),
+  rule_id: z.string(),
+  event: z.string(),
+  conversation_id: z.string().nullable(),
+  contact_id: z.string().nullable(),
+  depth: z.number(),
+  outcome: z.string().describe('matched, not_matched, skipped_own_change, skipped_once, stopped_depth'),
+  actions: z.array(z.unknown()),
+  error: z.string().nullable(),
+  created_at: z.string(),
+});
+const RULE_FORMAT =
+  '`{"name", "event", "conditions": {"all"|"any": [{"attribute", "operator", "value"} | group…]}, "actions": [{"action", …}], "active", "once_per_conversation"}`. Events: conversation_created, conversation_updated, conversation_opened, conversation_resolved, message_created, contact_created, contact_updated.';
+
+export function automationRoutes(services: KithServices): FastifyPluginAsyncZod {
+  const { rules } = services;
+  return async (app) => {
+    app.get('/rules', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['automation'],
+        summary: 'List rules in order',
+        response: { 200: z.object({ data: z.array(RuleSchema) }) },
+      },
+      handler: async () => ({ data: await rules.list() }),
+    });
+    app.post('/rules', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['automation'],
+        summary: 'Create a rule',
+        description: RULE_FORMAT,
+        body: z.looseObject({}),
+        response: { 201: RuleSchema, ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        const rule = await rules.create(request.body, actorOf(request));
+        reply.status(201);
+        return rule;
+      },
+    });
+    app.get('/rules/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['automation'],
+        summary: 'One rule',
+        params: IdParams,
+        response: { 200: RuleSchema, ...errorResponses },
+      },
+      handler: async (request) => rules.get(request.params.id),
+    });
+    app.patch('/rules/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['automation'],
+        summary:
+          'Change a rule (any keys of the rule format; `{"active": true}` switches a deactivated rule back on)',
+        params: IdParams,
+        body: z.looseObject({}),
+        response: { 200: RuleSchema, ...errorResponses },
+      },
+      handler: async (request) => rules.update(request.params.id, request.body, actorOf(request)),
+    });
+    app.delete('/rules/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['automation'],
+        summary: 'Delete a rule',
+        params: IdParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        await rules.remove(request.params.id, actorOf(request));
+        reply.status(204).send(null);
+      },
+    });
+    app.post('/rules/:id/dry-run', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['automation'],
+        summary:
+          'Evaluate a rule against a conversation (or contact) without running it; `before` tries changed* conditions',
+        params: IdParams,
+        body: z.object({
+          conversation_id: z.string().optional(),
+          contact_id: z.string().optional(),
+          before: z.record(z.string(), z.unknown()).optional(),
+        }),
+        response: {
+          200: z.object({
+            rule_id: z.string(),
+            event: z.string(),
+            matched: z.boolean(),
+            would_skip: z.string().nullable(),
+            trace: z.unknown(),
+            actions: z.array(z.unknown()),
+          }),
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => rules.dryRun(request.params.id, request.body),
+    });
+    app.get('/rules/:id/logs', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['automation'],
+        summary: 'Evaluation log, newest first: event, outcome, actions taken, errors',
+        params: IdParams,
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          before: z.string().optional().describe('log id to continue before'),
+        }),
+        response: { 200: z.object({ data: z.array(LogSchema) }), ...errorResponses },
+      },
+      handler: async (request) => ({ data: await rules.logs(request.params.id, request.query) }),
+    });
+  };
+}
