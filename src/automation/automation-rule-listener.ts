@@ -264,7 +264,9 @@ export class AutomationRuleListener implements ConversationListener, ContactList
         ].join('\n'),
       });
     } catch (e) {
-      console.error(`kith: could not e-mail the admins about rule ${rule.id}:`, e);
+      process.stderr.write(
+        `kith: could not e-mail the admins about rule ${rule.id}: ${(e as Error).message}\n`,
+      );
     }
   }
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import type { Actor } from '../domain/actor.js';
 import { KithError } from '../domain/errors.js';
@@ -41,4 +42,13 @@ export function parsePairs(option: string, pairs: string[]): Record<string, stri
     out[pair.slice(0, at).trim()] = pair.slice(at + 1);
   }
   return out;
+}
+
+/** Reads a JSON file given on the command line; a usage error (exit 2) names the file when it cannot. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new KithError('usage', `${file}: not a readable JSON file (${(e as Error).message})`, 2);
+  }
 }

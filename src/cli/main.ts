@@ -2,9 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { KithError } from '../domain/errors.js';
 import { registerContactsCommand } from './commands/contacts-command.js';
+import { registerConversationsCommands } from './commands/conversations-command.js';
 import { registerDuplicatesCommands, registerMergeCommands } from './commands/duplicates-command.js';
 import { registerImportCommands } from './commands/import-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
+import { registerRulesCommand } from './commands/rules-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerSettingsCommands } from './commands/settings-command.js';
 import { registerTokensCommand } from './commands/tokens-command.js';
@@ -28,6 +30,8 @@ registerSettingsCommands(program);
 registerImportCommands(program);
 registerDuplicatesCommands(program);
 registerMergeCommands(program);
+registerConversationsCommands(program);
+registerRulesCommand(program);
 registerWorkerCommand(program);
 
 try {

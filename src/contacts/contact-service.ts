@@ -99,7 +99,9 @@ export class ContactService {
         await listener.contactChanged(change);
       } catch (e) {
         // The change has committed; a listener's failure is its own.
-        console.error(`kith: a listener failed on contact ${change.contact.id}:`, e);
+        process.stderr.write(
+          `kith: a listener failed on contact ${change.contact.id}: ${(e as Error).message}\n`,
+        );
       }
     }
   }

@@ -412,7 +412,9 @@ export class ConversationService {
         await listener.conversationChanged(change);
       } catch (e) {
         // The change itself has committed; a listener's failure is its own (rules log theirs).
-        console.error(`kith: a listener failed on conversation ${change.conversation.id}:`, e);
+        process.stderr.write(
+          `kith: a listener failed on conversation ${change.conversation.id}: ${(e as Error).message}\n`,
+        );
       }
     }
   }

@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
 import type { DuplicatePair, ScanStage } from '../../dedupe/duplicate-scan-service.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
-import { CLI_ACTOR, collect, parsePairs, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, collect, parsePairs, printJson, readJsonFile, withKith } from '../cli-context.js';
 
 const STAGES: ScanStage[] = ['load', 'block', 'compare', 'train', 'score', 'cluster', 'save'];
 
@@ -53,12 +53,7 @@ export function registerDuplicatesCommands(program: Command): void {
     .description('replace the matching rules with a JSON file')
     .argument('<file>', 'rules file: {"fields": [{"field": "name", "comparator": "name"}, …]}')
     .action(async (file: string) => {
-      let input: unknown;
-      try {
-        input = JSON.parse(await readFile(file, 'utf8'));
-      } catch (e) {
-        throw new KithError('usage', `${file}: not a readable JSON file (${(e as Error).message})`, 2);
-      }
+      const input = await readJsonFile(file);
       printJson(await withKith((k) => k.duplicateSettings.setRules(input)));
     });
   rules
