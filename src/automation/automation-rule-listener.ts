@@ -67,7 +67,11 @@ export function eventsOfChange(change: ConversationChange): RuleEvent[] {
   return events;
 }
 
+const CONTACT_CACHE_SIZE = 2_000;
+
 export class AutomationRuleListener implements ConversationListener, ContactListener {
+  private readonly contactCache = new Map<string, Contact>();
+
   constructor(
     private readonly store: Store,
     private readonly rules: AutomationRuleService,
@@ -84,7 +88,7 @@ export class AutomationRuleListener implements ConversationListener, ContactList
     const events = eventsOfChange(change);
     const rulesByEvent = await Promise.all(events.map((e) => this.rules.activeFor(e)));
     if (rulesByEvent.every((r) => r.length === 0)) return;
-    const contact = await this.contacts.get(change.conversation.contact_id).catch(() => null);
+    const contact = await this.contactOf(change.conversation.contact_id);
     const message = change.kind === 'message' || change.kind === 'created' ? change.message : null;
     const people = contactFacts(contact);
     const subject: Subject = {
@@ -200,6 +204,29 @@ export class AutomationRuleListener implements ConversationListener, ContactList
     }
   }
 
+  /**
+   * The conversation's contact, reloaded only when it changed: rules cannot change contacts, so a chain
+   * of rule changes on one conversation reads it once. Keyed by `updated_at`, which every write bumps.
+   */
+  private async contactOf(id: string): Promise<Contact | null> {
+    const row = await this.db
+      .selectFrom('contacts')
+      .select('updated_at')
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return null;
+    const cached = this.contactCache.get(id);
+    if (cached && cached.updated_at === row.updated_at) return cached;
+    const contact = await this.contacts.get(id).catch(() => null);
+    if (contact) {
+      this.contactCache.set(id, contact);
+      if (this.contactCache.size > CONTACT_CACHE_SIZE)
+        this.contactCache.delete(this.contactCache.keys().next().value!);
+    }
+    return contact;
+  }
+
   private async claimOnce(ruleId: string, conversationId: string): Promise<boolean> {
     try {
       await this.db
@@ -240,6 +267,7 @@ export class AutomationRuleListener implements ConversationListener, ContactList
       .where('id', '=', rule.id)
       .where('active', '=', 1)
       .executeTakeFirst();
+    this.rules.invalidate();
     if (Number(deactivated.numUpdatedRows) > 0) await this.tellAdmins(rule, reason);
   }
 

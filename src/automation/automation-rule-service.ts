@@ -22,6 +22,9 @@ import {
   type RuleEvent,
 } from './rules/rule-definition.js';
 
+/** How long another process's rule edits may go unseen. */
+export const RULE_CACHE_MS = 1_000;
+
 export interface AutomationRule extends Required<Omit<RuleDefinition, 'position'>> {
   id: string;
   position: number;
@@ -73,7 +76,7 @@ function toRule(row: AutomationRulesTable): AutomationRule {
 }
 
 export class AutomationRuleService {
-  private cache: { version: string; byEvent: Map<string, AutomationRule[]> } | null = null;
+  private cache: { version: string; byEvent: Map<string, AutomationRule[]>; checkedAt: number } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -105,22 +108,33 @@ export class AutomationRuleService {
     return toRule(row);
   }
 
-  /** Active rules for an event in order; other processes' edits are seen on the next event. */
+  /**
+   * Active rules for an event, in order. Edits made in this process are seen at once; edits from another
+   * process (a CLI, a second server) within RULE_CACHE_MS, when the rules' version stamp is next checked.
+   */
   async activeFor(event: RuleEvent): Promise<AutomationRule[]> {
-    const stamp = await this.db
-      .selectFrom('automation_rules')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('latest')])
-      .executeTakeFirstOrThrow();
-    const version = `${stamp.n}|${stamp.latest ?? ''}`;
-    if (this.cache?.version !== version) {
-      const byEvent = new Map<string, AutomationRule[]>();
-      for (const rule of await this.list()) {
-        if (!rule.active) continue;
-        byEvent.set(rule.event, [...(byEvent.get(rule.event) ?? []), rule]);
-      }
-      this.cache = { version, byEvent };
+    const now = Date.now();
+    if (!this.cache || now - this.cache.checkedAt > RULE_CACHE_MS) {
+      const stamp = await this.db
+        .selectFrom('automation_rules')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('latest')])
+        .executeTakeFirstOrThrow();
+      const version = `${stamp.n}|${stamp.latest ?? ''}`;
+      if (this.cache?.version !== version) {
+        const byEvent = new Map<string, AutomationRule[]>();
+        for (const rule of await this.list()) {
+          if (!rule.active) continue;
+          byEvent.set(rule.event, [...(byEvent.get(rule.event) ?? []), rule]);
+        }
+        this.cache = { version, byEvent, checkedAt: now };
+      } else this.cache.checkedAt = now;
     }
     return this.cache.byEvent.get(event) ?? [];
+  }
+
+  /** Forgets the compiled rules: the next event reloads them (called after every rule write here). */
+  invalidate(): void {
+    this.cache = null;
   }
 
   async create(input: unknown, actor: Actor): Promise<AutomationRule> {
@@ -160,6 +174,7 @@ export class AutomationRuleService {
         at,
       });
     });
+    this.invalidate();
     return this.get(id);
   }
 
@@ -198,6 +213,7 @@ export class AutomationRuleService {
         at,
       });
     });
+    this.invalidate();
     return this.get(id);
   }
 
@@ -216,6 +232,7 @@ export class AutomationRuleService {
         at,
       });
     });
+    this.invalidate();
   }
 
   /** Newest first, paged by id. */

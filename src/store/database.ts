@@ -58,7 +58,9 @@ export function openStore(options: StoreOptions): Store {
   // Several processes (server, CLI, worker) may share the file: wait for a lock instead of failing.
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<KithDatabase>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<KithDatabase>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   // One connection per SQLite store: prepared statements on it run inside whatever transaction is open.
   const inserter = sqliteRowInserter(sqlite);
   return { db, dialect: 'sqlite', location: file, rowInserter: () => inserter, close: () => db.destroy() };
@@ -78,6 +80,30 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; on SQLite preparing costs about as much as running a small query.
+ * The same SQL text reuses its prepared statement (safe: one connection, statements run to completion
+ * synchronously; Kysely's streaming, the one way a statement could stay busy, is not used). The cache
+ * forgets the oldest statement beyond a bound, since `in (?, ?, …)` lists make many texts.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        statements.set(text, statement);
+        if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      return statement;
+    },
+  };
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {

@@ -21,7 +21,12 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
     const first = await kith('migrate', '--json');
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
-      applied: ['0001-contacts-and-users', '0002-imports-and-jobs', '0003-duplicates-and-merges'],
+      applied: [
+        '0001-contacts-and-users',
+        '0002-imports-and-jobs',
+        '0003-duplicates-and-merges',
+        '0004-conversations-and-automation',
+      ],
       database: TEST_DIALECT,
     });
     expect(JSON.parse((await kith('migrate', '--json')).stdout).applied).toEqual([]);

@@ -18,6 +18,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0001-contacts-and-users',
         '0002-imports-and-jobs',
         '0003-duplicates-and-merges',
+        '0004-conversations-and-automation',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
