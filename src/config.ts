@@ -14,6 +14,8 @@ export interface KithConfig {
   publicUrl: string | null;
   /** Days a batch deletion can be restored (KITH_DELETE_RETENTION_DAYS, default 30). */
   deleteRetentionDays: number;
+  /** Days automation evaluation logs are kept (KITH_AUTOMATION_LOG_DAYS, default 30). */
+  automationLogDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
@@ -27,6 +29,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
       `KITH_DELETE_RETENTION_DAYS must be a positive number of days (got ${JSON.stringify(env.KITH_DELETE_RETENTION_DAYS)})`,
     );
   }
+  const automationLogDays = Number(env.KITH_AUTOMATION_LOG_DAYS ?? 30);
+  if (!Number.isFinite(automationLogDays) || automationLogDays <= 0) {
+    throw new Error(
+      `KITH_AUTOMATION_LOG_DAYS must be a positive number of days (got ${JSON.stringify(env.KITH_AUTOMATION_LOG_DAYS)})`,
+    );
+  }
   return {
     dataDir: path.resolve(env.KITH_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || null,
@@ -36,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
     defaultRegion: assertRegion(env.KITH_DEFAULT_REGION || 'CN'),
     publicUrl: env.KITH_PUBLIC_URL || null,
     deleteRetentionDays,
+    automationLogDays,
   };
 }

@@ -122,7 +122,12 @@ async function main() {
     for (let i = 0; i < EVENTS; i++) {
       const id = ids[i % CONVERSATIONS]!;
       const t = performance.now();
-      if (i % 2 === 0) await kith.conversations.update(id, { priority: PRIORITIES[Math.floor(i / CONVERSATIONS) % 4] }, actor);
+      if (i % 2 === 0)
+        await kith.conversations.update(
+          id,
+          { priority: PRIORITIES[Math.floor(i / CONVERSATIONS) % 4] },
+          actor,
+        );
       else
         await kith.conversations.addMessage(
           id,
@@ -137,6 +142,8 @@ async function main() {
       .selectFrom('automation_logs')
       .select([(eb) => eb.fn.countAll<number>().as('n')])
       .executeTakeFirstOrThrow();
+    const misses = await kith.store.db.selectFrom('automation_misses').select('rule_ids').execute();
+    const missed = misses.reduce((n, m) => n + (JSON.parse(m.rule_ids) as string[]).length, 0);
     const matched = await kith.store.db
       .selectFrom('automation_logs')
       .select([(eb) => eb.fn.countAll<number>().as('n')])
@@ -153,7 +160,7 @@ async function main() {
       p95_ms: Number(percentile(times, 0.95).toFixed(3)),
       p99_ms: Number(percentile(times, 0.99).toFixed(3)),
       max_ms: Number(times[times.length - 1]!.toFixed(1)),
-      evaluations_logged: Number(logs.n),
+      evaluations_logged: Number(logs.n) + missed,
       rule_runs: Number(matched.n),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -9,7 +9,8 @@
  *   depth MAX_CHAIN_DEPTH (logged as `stopped_depth`).
  * - `once_per_conversation` is kept in `automation_rule_runs` (its primary key makes it hold across
  *   processes).
- * - Every evaluation is logged. A failing action is logged and the next one still runs; a rule whose
+ * - Every evaluation is logged (rules that did not match: one `automation_misses` row per change and
+ *   event). A failing action is logged and the next one still runs; a rule whose
  *   runs fail MAX_FAILURE_STREAK times in a row is deactivated and the admins are e-mailed.
  */
 import type { ContactListener } from '../contacts/contact-service.js';
@@ -123,6 +124,7 @@ export class AutomationRuleListener implements ConversationListener, ContactList
 
   private async runRules(event: RuleEvent, rules: AutomationRule[], subject: Subject): Promise<void> {
     const logs: AutomationLogsTable[] = [];
+    const missed: string[] = [];
     const log = (
       rule: AutomationRule,
       outcome: string,
@@ -157,7 +159,7 @@ export class AutomationRuleListener implements ConversationListener, ContactList
           continue;
         }
         if (!conditionsMatch(rule.conditions, subject)) {
-          log(rule, 'not_matched');
+          missed.push(rule.id);
           continue;
         }
         if (

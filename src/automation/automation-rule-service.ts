@@ -235,16 +235,56 @@ export class AutomationRuleService {
     this.invalidate();
   }
 
-  /** Newest first, paged by id. */
+  /** Newest first, paged by id: runs and skips from automation_logs, misses from automation_misses. */
   async logs(ruleId: string, page: { before?: string; limit?: number } = {}): Promise<AutomationLogEntry[]> {
     await this.get(ruleId);
     const limit = page.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new ValidationError('limit', page.limit, 'must be a whole number from 1 to 1000');
-    let q = this.db.selectFrom('automation_logs').selectAll().where('rule_id', '=', ruleId);
-    if (page.before) q = q.where('id', '<', page.before);
-    const rows = await q.orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ ...r, actions: JSON.parse(r.actions) as unknown[] }));
+    let runs = this.db.selectFrom('automation_logs').selectAll().where('rule_id', '=', ruleId);
+    // Rule ids are quoted in the JSON list, so the pattern cannot match another id it is a prefix of.
+    let misses = this.db
+      .selectFrom('automation_misses')
+      .selectAll()
+      .where('rule_ids', 'like', `%${JSON.stringify(ruleId)}%`);
+    if (page.before) {
+      runs = runs.where('id', '<', page.before);
+      misses = misses.where('id', '<', page.before);
+    }
+    const [runRows, missRows] = await Promise.all([
+      runs.orderBy('id', 'desc').limit(limit).execute(),
+      misses.orderBy('id', 'desc').limit(limit).execute(),
+    ]);
+    const entries: AutomationLogEntry[] = [
+      ...runRows.map((r) => ({ ...r, actions: JSON.parse(r.actions) as unknown[] })),
+      ...missRows.map((m) => ({
+        id: m.id,
+        rule_id: ruleId,
+        event: m.event,
+        conversation_id: m.conversation_id,
+        contact_id: m.contact_id,
+        depth: m.depth,
+        outcome: 'not_matched',
+        actions: [],
+        error: null,
+        created_at: m.created_at,
+      })),
+    ];
+    return entries.sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, limit);
+  }
+
+  /** Removes evaluation logs older than `before` (the worker keeps KITH_AUTOMATION_LOG_DAYS). */
+  async pruneLogs(before: Date): Promise<number> {
+    const cutoff = before.toISOString();
+    const runs = await this.db
+      .deleteFrom('automation_logs')
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst();
+    const misses = await this.db
+      .deleteFrom('automation_misses')
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst();
+    return Number(runs.numDeletedRows) + Number(misses.numDeletedRows);
   }
 
   /**

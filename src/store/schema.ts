@@ -396,7 +396,7 @@ export interface AutomationLogsTable {
   conversation_id: string | null;
   contact_id: string | null;
   depth: number;
-  /** matched | not_matched | skipped_own_change | skipped_once | stopped_depth */
+  /** matched | skipped_own_change | skipped_once | stopped_depth (not_matched: automation_misses) */
   outcome: string;
   /** JSON ActionResult[]. */
   actions: string;
@@ -404,7 +404,20 @@ export interface AutomationLogsTable {
   created_at: string;
 }
 
+/** Rules evaluated on one change and event whose conditions did not match (ids share the log's sequence). */
+export interface AutomationMissesTable {
+  id: string;
+  event: string;
+  conversation_id: string | null;
+  contact_id: string | null;
+  depth: number;
+  /** JSON string[]. */
+  rule_ids: string;
+  created_at: string;
+}
+
 export interface KithDatabase {
+  automation_misses: AutomationMissesTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
   inboxes: InboxesTable;

@@ -291,6 +291,25 @@ describe('dry run', () => {
   });
 });
 
+describe('evaluation log', () => {
+  it('logs misses once per change and prunes old entries', async () => {
+    const c = await newConversation();
+    const never = await kith.rules.create(
+      rule({ conditions: { all: [{ attribute: 'priority', operator: 'equal_to', value: 'urgent' }] } }),
+      SYSTEM_ACTOR,
+    );
+    await kith.conversations.update(c.id, { priority: 'low' }, api);
+    await kith.conversations.update(c.id, { priority: 'high' }, api);
+    const logs = await kith.rules.logs(never.id);
+    expect(logs.map((l) => l.outcome)).toEqual(['not_matched', 'not_matched']);
+    expect(logs[0]).toMatchObject({ conversation_id: c.id, event: 'conversation_updated', depth: 0 });
+    expect(await kith.rules.logs(never.id, { before: logs[0]!.id })).toHaveLength(1);
+    expect(await kith.rules.pruneLogs(new Date(Date.now() - 60_000))).toBe(0);
+    expect(await kith.rules.pruneLogs(new Date(Date.now() + 1_000))).toBeGreaterThanOrEqual(2);
+    expect(await kith.rules.logs(never.id)).toEqual([]);
+  });
+});
+
 describe('contact merge', () => {
   it('moves conversations with their messages to the survivor, and unmerge moves them back', async () => {
     const inbox = await kith.inboxes.create({ name: 'Web' }, SYSTEM_ACTOR);

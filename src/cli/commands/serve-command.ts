@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startAutomationLogRetention } from '../../automation/automation-log-retention.js';
 import { startSnoozeWakeUps } from '../../conversations/snooze-schedule.js';
 import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
 import { JobRunner } from '../../jobs/job-runner.js';
@@ -28,6 +29,7 @@ export function registerServeCommand(program: Command): void {
         process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`);
       const stopSchedule = startDuplicateScanSchedule(kith.store, logLine);
       const stopWakeUps = startSnoozeWakeUps(kith.conversations, logLine);
+      const stopRetention = startAutomationLogRetention(kith.rules, kith.config.automationLogDays, logLine);
       const address = await app.listen({ port: config.port, host: options.host ?? config.host });
       app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
       const setupToken = await kith.setup.issueTokenIfNeeded();
@@ -40,6 +42,7 @@ export function registerServeCommand(program: Command): void {
       const stop = async () => {
         stopSchedule();
         stopWakeUps();
+        stopRetention();
         await runner.stop();
         await app.close();
         await kith.close();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startAutomationLogRetention } from '../../automation/automation-log-retention.js';
 import { startSnoozeWakeUps } from '../../conversations/snooze-schedule.js';
 import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
 import { JobRunner } from '../../jobs/job-runner.js';
@@ -25,10 +26,12 @@ export function registerWorkerCommand(program: Command): void {
       runner.start();
       const stopSchedule = startDuplicateScanSchedule(kith.store, log);
       const stopWakeUps = startSnoozeWakeUps(kith.conversations, log);
+      const stopRetention = startAutomationLogRetention(kith.rules, kith.config.automationLogDays, log);
       process.stderr.write(`worker ${runner.workerId} waiting for jobs\n`);
       const stop = async () => {
         stopSchedule();
         stopWakeUps();
+        stopRetention();
         await runner.stop();
         await kith.close();
         process.exit(0);

@@ -158,6 +158,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+  // Evaluations that did not match, one row per change and event listing the rules: most evaluations do
+  // not match, and one row each would multiply the writes of every change by the number of rules.
+  await db.schema
+    .createTable('automation_misses')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('event', 'text', (c) => c.notNull())
+    .addColumn('conversation_id', 'text')
+    .addColumn('contact_id', 'text')
+    .addColumn('depth', 'integer', (c) => c.notNull())
+    .addColumn('rule_ids', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
   await db.schema
     .createIndex('automation_logs_rule')
     .on('automation_logs')
@@ -167,6 +179,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
+    'automation_misses',
     'automation_logs',
     'automation_rule_runs',
     'automation_rules',

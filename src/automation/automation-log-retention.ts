@@ -1,0 +1,22 @@
+/**
+ * Evaluation logs grow with every change; processes that run background work (`kith worker`,
+ * `kith serve`) delete entries older than KITH_AUTOMATION_LOG_DAYS (default 30) once an hour.
+ */
+import type { AutomationRuleService } from './automation-rule-service.js';
+
+export function startAutomationLogRetention(
+  rules: AutomationRuleService,
+  days: number,
+  log: (message: string, error?: unknown) => void,
+): () => void {
+  const tick = () => {
+    rules
+      .pruneLogs(new Date(Date.now() - days * 86_400_000))
+      .then((n) => n > 0 && log(`removed ${n} automation log entries older than ${days} days`))
+      .catch((e: unknown) => log('could not prune the automation logs', e));
+  };
+  tick();
+  const timer = setInterval(tick, 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
