@@ -201,8 +201,23 @@ export class AutomationRuleListener implements ConversationListener, ContactList
         await this.recordRun(rule, failed.length > 0, failed[0]?.error);
       }
     } finally {
-      if (logs.length > 0)
-        await this.db.transaction().execute((trx) => this.store.rowInserter(trx)('automation_logs', logs));
+      if (logs.length > 0 || missed.length > 0)
+        await this.db.transaction().execute(async (trx) => {
+          const insert = this.store.rowInserter(trx);
+          if (logs.length > 0) await insert('automation_logs', logs);
+          if (missed.length > 0)
+            await insert('automation_misses', [
+              {
+                id: newId('automationLog'),
+                event,
+                conversation_id: subject.conversation?.id ?? null,
+                contact_id: subject.contact?.id ?? null,
+                depth: subject.origin.depth,
+                rule_ids: JSON.stringify(missed),
+                created_at: nowIso(),
+              },
+            ]);
+        });
     }
   }
 
