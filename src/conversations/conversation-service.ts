@@ -219,11 +219,18 @@ export class ConversationService {
    * match (id > identity > phone > email; created when nothing matches), with an optional first
    * incoming message.
    */
-  async create(input: unknown, actor: Actor, origin: ChangeOrigin = DIRECT_CHANGE): Promise<Conversation> {
+  async create(
+    input: unknown,
+    actor: Actor,
+    options: { origin?: ChangeOrigin; viewer?: ConversationViewer } = {},
+  ): Promise<Conversation> {
+    const origin = options.origin ?? DIRECT_CHANGE;
     const parsed = CreateSchema.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error);
     const body = parsed.data;
     await this.assertInbox(body.inbox_id);
+    if (options.viewer && !(await this.canSee(options.viewer, body.inbox_id)))
+      throw new ValidationError('inbox_id', body.inbox_id, 'is not an inbox you are a member of');
     const contactId = await this.contactFor(body.contact_id, body.contact, actor);
     if (body.assignee_id) await this.assertAssignable(body.assignee_id);
     if (body.team_id) await this.assertTeam(body.team_id);

@@ -204,6 +204,12 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
       body: { capacity: 99 },
     });
     expect(capacity.status).toBe(403);
+    const elsewhere = await api(server.baseUrl, 'POST', '/api/conversations', {
+      token: agents.outsider.token,
+      body: { inbox_id: inboxId, contact: { email: 'sneaky@example.com' } },
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.message).toMatch(/inbox_id: is not an inbox you are a member of/);
     const unauthenticated = await api(server.baseUrl, 'GET', '/api/conversations');
     expect(unauthenticated.status).toBe(401);
   });

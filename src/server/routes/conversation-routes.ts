@@ -102,7 +102,9 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
         response: { 201: ConversationSchema, ...errorResponses },
       },
       handler: async (request, reply) => {
-        const conversation = await conversations.create(request.body, actorOf(request));
+        const conversation = await conversations.create(request.body, actorOf(request), {
+          viewer: viewerOf(request),
+        });
         reply.status(201);
         return conversation;
       },
