@@ -4,7 +4,9 @@
  *
  * - One change raises each event at most once (`conversation_updated` once however many attributes
  *   changed together), so a matching rule fires once per change. All rules see the change as it was
- *   committed, not what earlier rules did to it since.
+ *   committed, not what earlier rules did to it since; the attribute actions of all rules that matched
+ *   (assign, team, labels, priority, status) are applied together as one change made by those rules,
+ *   later rules winning on the same attribute. Messages, notes, webhooks and e-mail run as they come.
  * - A change made by a rule carries its chain: that rule is not run again on it, and rules stop at
  *   depth MAX_CHAIN_DEPTH (logged as `stopped_depth`).
  * - `once_per_conversation` is kept in `automation_rule_runs` (its primary key makes it hold across
@@ -29,7 +31,11 @@ import type { Mailer } from '../notifications/mailer.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
 import type { AutomationLogsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
-import type { RuleActionRunner } from './actions/rule-action-runner.js';
+import {
+  conversationPatchOf,
+  mergeConversationPatches,
+  type RuleActionRunner,
+} from './actions/rule-action-runner.js';
 import type { AutomationRule, AutomationRuleService } from './automation-rule-service.js';
 import { conditionsMatch, type Facts } from './rules/evaluate-conditions.js';
 import { contactFacts, conversationFacts, messageFacts } from './rules/rule-facts.js';
@@ -54,6 +60,12 @@ interface Subject {
   after: Facts;
   before: Facts | null;
   origin: ChangeOrigin;
+}
+
+function describePatch(patch: Record<string, unknown>): string {
+  return Object.entries(patch)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .join('; ');
 }
 
 /** The events one conversation change raises, in the order rules hear them. */
@@ -125,14 +137,20 @@ export class AutomationRuleListener implements ConversationListener, ContactList
   private async runRules(event: RuleEvent, rules: AutomationRule[], subject: Subject): Promise<void> {
     const logs: AutomationLogsTable[] = [];
     const missed: string[] = [];
+    // Each run's log entry takes its place in the log when the rule ran, before the change it made.
+    const ran: { rule: AutomationRule; results: ActionResult[]; id: string; at: string }[] = [];
+    let pending: Record<string, unknown> = {};
+    const contributors: string[] = [];
+    const batched: ActionResult[] = [];
     const log = (
       rule: AutomationRule,
       outcome: string,
       actions: ActionResult[] = [],
       error: string | null = null,
+      when: { id: string; at: string } = { id: newId('automationLog'), at: nowIso() },
     ) =>
       logs.push({
-        id: newId('automationLog'),
+        id: when.id,
         rule_id: rule.id,
         event,
         conversation_id: subject.conversation?.id ?? null,
@@ -141,7 +159,7 @@ export class AutomationRuleListener implements ConversationListener, ContactList
         outcome,
         actions: JSON.stringify(actions),
         error,
-        created_at: nowIso(),
+        created_at: when.at,
       });
     try {
       for (const rule of rules) {
@@ -172,6 +190,16 @@ export class AutomationRuleListener implements ConversationListener, ContactList
         }
         const results: ActionResult[] = [];
         for (const action of rule.actions) {
+          const patch = conversationPatchOf(action);
+          if (patch && subject.conversation) {
+            // Applied below, together with the other matching rules' attribute changes.
+            pending = mergeConversationPatches(pending, patch);
+            if (!contributors.includes(rule.id)) contributors.push(rule.id);
+            const result: ActionResult = { action: action.action, ok: true, detail: describePatch(patch) };
+            batched.push(result);
+            results.push(result);
+            continue;
+          }
           try {
             const detail = await this.runner.run(action, {
               rule: { id: rule.id, name: rule.name },
@@ -191,12 +219,29 @@ export class AutomationRuleListener implements ConversationListener, ContactList
             });
           }
         }
+        ran.push({ rule, results, id: newId('automationLog'), at: nowIso() });
+      }
+      if (contributors.length > 0 && subject.conversation) {
+        try {
+          await this.runner.applyConversationPatch(
+            subject.conversation.id,
+            pending,
+            contributors,
+            subject.origin,
+          );
+        } catch (e) {
+          for (const result of batched)
+            Object.assign(result, { ok: false, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+      for (const { rule, results, id, at } of ran) {
         const failed = results.filter((r) => !r.ok);
         log(
           rule,
           'matched',
           results,
           failed.length > 0 ? failed.map((f) => `${f.action}: ${f.error}`).join('; ') : null,
+          { id, at },
         );
         await this.recordRun(rule, failed.length > 0, failed[0]?.error);
       }

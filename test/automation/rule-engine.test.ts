@@ -67,6 +67,41 @@ describe('firing', () => {
     expect((await kith.conversations.messages(c.id)).filter((m) => m.direction === 'note')).toHaveLength(1);
   });
 
+  it('applies the attribute actions of all rules matching one change as one change', async () => {
+    const c = await newConversation();
+    const first = await kith.rules.create(
+      rule({
+        name: 'vip',
+        actions: [
+          { action: 'add_label', labels: ['vip'] },
+          { action: 'set_priority', priority: 'high' },
+        ],
+      }),
+      SYSTEM_ACTOR,
+    );
+    const second = await kith.rules.create(
+      rule({
+        name: 'urgent',
+        actions: [
+          { action: 'set_priority', priority: 'urgent' },
+          { action: 'add_label', labels: ['escalated'] },
+        ],
+      }),
+      SYSTEM_ACTOR,
+    );
+    await kith.conversations.update(c.id, { status: 'pending' }, api);
+    expect(await kith.conversations.get(c.id)).toMatchObject({
+      labels: ['escalated', 'vip'],
+      priority: 'urgent',
+    });
+    const byRules = (await kith.conversations.events(c.id)).filter((e) => e.channel === 'automation');
+    expect(byRules.map((e) => e.type)).toEqual(['labels_changed', 'priority_changed']);
+    expect(byRules[0]!.channel_ref).toBe(`${first.id},${second.id}`);
+    // Neither rule runs again on the change they made together.
+    expect(await outcomes(first.id)).toEqual(['matched', 'skipped_own_change']);
+    expect(await outcomes(second.id)).toEqual(['matched', 'skipped_own_change']);
+  });
+
   it('raises conversation_resolved and conversation_opened once each, besides conversation_updated', async () => {
     const c = await newConversation();
     const resolved = await kith.rules.create(rule({ event: 'conversation_resolved' }), SYSTEM_ACTOR);

@@ -1,5 +1,6 @@
 /** Pure rule logic on tables of cases: condition operators, grouping, changes, rule validation, agent picking. */
 import { describe, expect, it } from 'vitest';
+import { mergeConversationPatches } from '../../src/automation/actions/rule-action-runner.js';
 import { pickAgent, type AgentCandidate } from '../../src/automation/assignment/pick-agent.js';
 import {
   conditionsMatch,
@@ -304,5 +305,39 @@ describe('renderTemplate', () => {
     expect(renderTemplate('Hi {{ contact.name }}, about {{labels}}{{contact.nickname}}', after)).toBe(
       'Hi 李雷, about vip, billing',
     );
+  });
+});
+
+describe('mergeConversationPatches', () => {
+  const cases: [string, Record<string, unknown>[], Record<string, unknown>][] = [
+    ['labels add up', [{ add_labels: ['a'] }, { add_labels: ['b'] }], { add_labels: ['a', 'b'] }],
+    [
+      'a later remove wins over an add',
+      [{ add_labels: ['a'] }, { remove_labels: ['a'] }],
+      { remove_labels: ['a'] },
+    ],
+    [
+      'a later add wins over a remove',
+      [{ remove_labels: ['a'] }, { add_labels: ['a'] }],
+      { add_labels: ['a'] },
+    ],
+    [
+      'the later rule wins on one attribute',
+      [{ assignee_id: 'usr_a' }, { assignee_id: null }],
+      { assignee_id: null },
+    ],
+    [
+      'different attributes combine',
+      [{ priority: 'high' }, { team_id: 'team_x' }],
+      { priority: 'high', team_id: 'team_x' },
+    ],
+    [
+      'a later status drops an earlier snooze time',
+      [{ status: 'snoozed', snoozed_until: '2030-01-01T00:00:00Z' }, { status: 'resolved' }],
+      { status: 'resolved' },
+    ],
+  ];
+  it.each(cases)('%s', (_, patches, expected) => {
+    expect(patches.reduce((p, n) => mergeConversationPatches(p, n), {})).toEqual(expected);
   });
 });

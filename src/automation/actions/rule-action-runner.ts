@@ -33,11 +33,80 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `sha256=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/** The conversation change an attribute action makes, or null for actions that do something else. */
+export function conversationPatchOf(action: RuleAction): Record<string, unknown> | null {
+  switch (action.action) {
+    case 'assign_agent':
+      return { assignee_id: action.agent_id };
+    case 'assign_team':
+      return { team_id: action.team_id };
+    case 'add_label':
+      return { add_labels: action.labels };
+    case 'remove_label':
+      return { remove_labels: action.labels };
+    case 'set_priority':
+      return { priority: action.priority };
+    case 'change_status':
+      return {
+        status: action.status,
+        ...(action.status === 'snoozed' && action.snoozed_until
+          ? { snoozed_until: action.snoozed_until }
+          : {}),
+      };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Folds one more attribute change into the pending one: later rules win on the same attribute, and a
+ * label added after being removed (or the reverse) ends as the later action says.
+ */
+export function mergeConversationPatches(
+  pending: Record<string, unknown>,
+  next: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...pending, ...next };
+  const add = new Set<string>((pending.add_labels as string[] | undefined) ?? []);
+  const remove = new Set<string>((pending.remove_labels as string[] | undefined) ?? []);
+  for (const l of (next.add_labels as string[] | undefined) ?? []) {
+    add.add(l);
+    remove.delete(l);
+  }
+  for (const l of (next.remove_labels as string[] | undefined) ?? []) {
+    remove.add(l);
+    add.delete(l);
+  }
+  if (add.size > 0) merged.add_labels = [...add];
+  else delete merged.add_labels;
+  if (remove.size > 0) merged.remove_labels = [...remove];
+  else delete merged.remove_labels;
+  if (merged.status !== undefined && merged.status !== 'snoozed') delete merged.snoozed_until;
+  return merged;
+}
+
 export class RuleActionRunner {
   constructor(
     private readonly conversations: ConversationService,
     private readonly mailer: Mailer | null,
   ) {}
+
+  /**
+   * Applies the attribute changes of every rule that matched one event as one change, made by those
+   * rules together: one transaction and one `conversation_updated` at the next depth, instead of one
+   * per action.
+   */
+  async applyConversationPatch(
+    conversationId: string,
+    patch: Record<string, unknown>,
+    ruleIds: string[],
+    origin: ChangeOrigin,
+  ): Promise<void> {
+    const actor: Actor = { userId: null, channel: 'automation', channelRef: ruleIds.join(',') };
+    await this.conversations.update(conversationId, patch, actor, {
+      origin: { depth: origin.depth + 1, ruleIds: [...origin.ruleIds, ...ruleIds] },
+    });
+  }
 
   /** Runs the action; returns a short note of what it did. */
   async run(action: RuleAction, ctx: ActionContext): Promise<string> {
