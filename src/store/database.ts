@@ -58,6 +58,12 @@ export function openStore(options: StoreOptions): Store {
   // Several processes (server, CLI, worker) may share the file: wait for a lock instead of failing.
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = NORMAL');
+  // A checkpoint copies the WAL into the database and fsyncs it inside whichever commit triggers it
+  // (10–20 ms here). Every 1,000 pages (the default) that lands on about one small write in thirty;
+  // every 10,000 pages (a 40 MB WAL) on one in three hundred, so the 99th percentile of single writes
+  // stays at their own cost. The WAL file is truncated back to 64 MB after a larger transaction.
+  sqlite.pragma('wal_autocheckpoint = 10000');
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const db = new Kysely<KithDatabase>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
   });
