@@ -52,6 +52,12 @@ function assertPassword(password: string): void {
 // A verification against this hash costs what a real one costs, so a missing e-mail is not faster to reject.
 let dummyHash: Promise<string> | null = null;
 
+/** Whether `id` is a user who may still act and be given work (exists, not disabled). */
+export async function isActiveUser(db: Queryable, id: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('disabled_at').where('id', '=', id).executeTakeFirst();
+  return row !== undefined && row.disabled_at === null;
+}
+
 export class UserService {
   constructor(private readonly db: Queryable) {}
 

@@ -3,6 +3,7 @@
  * the compiled active rules the listener reads on every event (cached, reloaded when any rule changed).
  */
 import type { Contact } from '../domain/contact/contact-fields.js';
+import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { Actor } from '../domain/actor.js';
@@ -10,7 +11,7 @@ import { NotFoundError, ValidationError, ValidationErrors } from '../domain/erro
 import { newId } from '../domain/ids.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Store } from '../store/database.js';
-import type { AutomationRulesTable } from '../store/schema.js';
+import type { AutomationLogsTable, AutomationRulesTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { type ConditionTrace, type Facts, traceConditions } from './rules/evaluate-conditions.js';
 import { conversationFacts, contactFacts } from './rules/rule-facts.js';
@@ -35,18 +36,8 @@ export interface AutomationRule extends Required<Omit<RuleDefinition, 'position'
   updated_at: string;
 }
 
-export interface AutomationLogEntry {
-  id: string;
-  rule_id: string;
-  event: string;
-  conversation_id: string | null;
-  contact_id: string | null;
-  depth: number;
-  outcome: string;
-  actions: unknown[];
-  error: string | null;
-  created_at: string;
-}
+/** A log row as the API shows it: misses appear per rule with outcome `not_matched`, actions parsed. */
+export type AutomationLogEntry = Omit<AutomationLogsTable, 'actions'> & { actions: unknown[] };
 
 export interface DryRunResult {
   rule_id: string;
@@ -343,12 +334,7 @@ export class AutomationRuleService {
     const errors: ValidationError[] = [];
     for (const [i, action] of rule.actions.entries()) {
       if (action.action === 'assign_agent' && action.agent_id !== null) {
-        const user = await this.db
-          .selectFrom('users')
-          .select(['id', 'disabled_at'])
-          .where('id', '=', action.agent_id)
-          .executeTakeFirst();
-        if (!user || user.disabled_at)
+        if (!(await isActiveUser(this.db, action.agent_id)))
           errors.push(
             new ValidationError(`actions[${i}].agent_id`, action.agent_id, 'is not an active user'),
           );

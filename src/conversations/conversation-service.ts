@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { Actor } from '../domain/actor.js';
 import { normalizeContactInput } from '../domain/contact/contact-patch.js';
@@ -30,6 +31,7 @@ import {
   type Conversation,
   type ConversationPatch,
   type ConversationStatus,
+  type ConversationEventDraft,
   diffConversation,
   MESSAGE_DIRECTIONS,
   type Message,
@@ -37,6 +39,7 @@ import {
   normalizeLabels,
   PRIORITIES,
   type Priority,
+  sameConversation,
   withQueueState,
 } from './conversation-fields.js';
 
@@ -309,12 +312,10 @@ export class ConversationService {
         throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
       const at = nowIso();
       const after = applyConversationPatch(before, patch, at);
-      const events = diffConversation(before, after);
-      if (events.length === 0 && JSON.stringify(before.attributes) === JSON.stringify(after.attributes))
-        return { before, after: before, changed: false };
+      if (sameConversation(before, after)) return { before, after: before, changed: false };
       after.updated_at = at;
       await trx.updateTable('conversations').set(toRow(after)).where('id', '=', id).execute();
-      await this.recordEvents(trx, after, events, actor, before, at);
+      await this.recordEvents(trx, after, diffConversation(before, after), actor, before, at);
       return { before, after, changed: true };
     });
     if (result === null) return null;
@@ -340,13 +341,13 @@ export class ConversationService {
     if (!parsed.success) throw toValidationErrors('', input, parsed.error);
     const { direction, content } = parsed.data;
     const origin = options.origin ?? DIRECT_CHANGE;
-    let reopened: { before: Conversation; after: Conversation } | null = null;
-    const { conversation, message } = await this.db.transaction().execute(async (trx) => {
+    const { conversation, message, reopened } = await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || (options.viewer && !(await this.canSee(options.viewer, row.inbox_id, trx))))
         throw new NotFoundError('conversation', id);
       const at = nowIso();
       let current = toConversation(row);
+      let reopened: { before: Conversation; after: Conversation } | null = null;
       if (direction === 'incoming' && (current.status === 'resolved' || current.status === 'snoozed')) {
         const after = applyConversationPatch(current, { status: 'open' }, at);
         await this.recordEvents(trx, after, diffConversation(current, after), actor, current, at);
@@ -357,14 +358,13 @@ export class ConversationService {
       current.updated_at = at;
       await trx.updateTable('conversations').set(toRow(current)).where('id', '=', id).execute();
       const message = await this.insertMessage(trx, current, direction, content, actor, at);
-      return { conversation: current, message };
+      return { conversation: current, message, reopened };
     });
-    const opened = reopened as { before: Conversation; after: Conversation } | null;
-    if (opened)
+    if (reopened)
       await this.notify({
         kind: 'updated',
-        conversation: opened.after,
-        before: opened.before,
+        conversation: reopened.after,
+        before: reopened.before,
         actor,
         origin,
       });
@@ -456,8 +456,7 @@ export class ConversationService {
   private async recordEvents(
     trx: Queryable,
     conversation: Conversation,
-    events:
-      ReturnType<typeof diffConversation> | { type: 'created' | 'assigned'; data: Record<string, unknown> }[],
+    events: ConversationEventDraft[],
     actor: Actor,
     before: Conversation | null,
     at: string,
@@ -546,12 +545,8 @@ export class ConversationService {
   }
 
   private async assertAssignable(userId: string): Promise<void> {
-    const row = await this.db
-      .selectFrom('users')
-      .select(['id', 'disabled_at'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!row || row.disabled_at) throw new ValidationError('assignee_id', userId, 'is not an active user');
+    if (!(await isActiveUser(this.db, userId)))
+      throw new ValidationError('assignee_id', userId, 'is not an active user');
   }
 
   private async assertTeam(id: string): Promise<void> {

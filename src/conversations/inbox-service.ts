@@ -4,12 +4,14 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../domain/actor.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { isActiveUser } from '../auth/user-service.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
+import { nameConflict } from '../store/name-conflict.js';
 import type { InboxesTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import type { AssignmentTriggers } from './assignment-triggers.js';
@@ -96,7 +98,7 @@ export class InboxService {
         });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw await this.nameTaken(name);
+      if (isUniqueViolation(e)) throw await nameConflict(this.db, 'inboxes', name, 'inbox');
       throw e;
     }
     return this.get(id);
@@ -136,7 +138,7 @@ export class InboxService {
         });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw await this.nameTaken(name);
+      if (isUniqueViolation(e)) throw await nameConflict(this.db, 'inboxes', name, 'inbox');
       throw e;
     }
     if (enabled && !before.auto_assignment.enabled) await this.triggers?.workMayBeTaken({ inboxId: id });
@@ -145,12 +147,8 @@ export class InboxService {
 
   async addMember(inboxId: string, userId: string, actor: Actor): Promise<Inbox> {
     await this.get(inboxId);
-    const user = await this.db
-      .selectFrom('users')
-      .select(['id', 'disabled_at'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!user || user.disabled_at) throw new ValidationError('user_id', userId, 'is not an active user');
+    if (!(await isActiveUser(this.db, userId)))
+      throw new ValidationError('user_id', userId, 'is not an active user');
     const at = nowIso();
     const inserted = await this.db.transaction().execute(async (trx) => {
       const existing = await trx
@@ -224,14 +222,5 @@ export class InboxService {
       created_at: r.created_at,
       updated_at: r.updated_at,
     }));
-  }
-
-  private async nameTaken(name: string): Promise<ConflictError> {
-    const other = await this.db
-      .selectFrom('inboxes')
-      .select('id')
-      .where('name_key', '=', name.toLowerCase())
-      .executeTakeFirst();
-    return new ConflictError('name', name, other?.id ?? '?', 'inbox');
   }
 }

@@ -1,10 +1,11 @@
 /** TeamService: named teams of agents that conversations can be given to (`team_id`). */
 import type { Actor } from '../domain/actor.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
+import { nameConflict } from '../store/name-conflict.js';
 import { nowIso } from '../store/transaction.js';
 
 export interface Team {
@@ -61,14 +62,7 @@ export class TeamService {
         });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) {
-        const other = await this.db
-          .selectFrom('teams')
-          .select('id')
-          .where('name_key', '=', name.toLowerCase())
-          .executeTakeFirst();
-        throw new ConflictError('name', name, other?.id ?? '?', 'team');
-      }
+      if (isUniqueViolation(e)) throw await nameConflict(this.db, 'teams', name, 'team');
       throw e;
     }
     return this.get(id);

@@ -5,6 +5,7 @@ import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
+import { nameConflict } from '../store/name-conflict.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 
 export interface ContactGroup {
@@ -85,14 +86,7 @@ export class GroupService {
         })
         .execute();
     } catch (e) {
-      if (isUniqueViolation(e)) {
-        const existing = await this.db
-          .selectFrom('contact_groups')
-          .select('id')
-          .where('name_key', '=', name.toLowerCase())
-          .executeTakeFirst();
-        throw new ConflictError('name', name, existing?.id ?? '', 'group');
-      }
+      if (isUniqueViolation(e)) throw await nameConflict(this.db, 'contact_groups', name, 'group');
       throw e;
     }
     await appendAuditEntry(this.db, {
