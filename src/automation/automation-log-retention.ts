@@ -2,6 +2,7 @@
  * Evaluation logs grow with every change; processes that run background work (`kith worker`,
  * `kith serve`) delete entries older than KITH_AUTOMATION_LOG_DAYS (default 30) once an hour.
  */
+import { startPeriodicTask } from '../jobs/periodic-task.js';
 import type { AutomationRuleService } from './automation-rule-service.js';
 
 export function startAutomationLogRetention(
@@ -9,14 +10,12 @@ export function startAutomationLogRetention(
   days: number,
   log: (message: string, error?: unknown) => void,
 ): () => void {
-  const tick = () => {
-    rules
-      .pruneLogs(new Date(Date.now() - days * 86_400_000))
-      .then((n) => n > 0 && log(`removed ${n} automation log entries older than ${days} days`))
-      .catch((e: unknown) => log('could not prune the automation logs', e));
-  };
-  tick();
-  const timer = setInterval(tick, 3_600_000);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(
+    async () => {
+      const n = await rules.pruneLogs(new Date(Date.now() - days * 86_400_000));
+      if (n > 0) log(`removed ${n} automation log entries older than ${days} days`);
+    },
+    3_600_000,
+    (e) => log('could not prune the automation logs', e),
+  );
 }

@@ -15,7 +15,7 @@
  *   event). A failing action is logged and the next one still runs; a rule whose
  *   runs fail MAX_FAILURE_STREAK times in a row is deactivated and the admins are e-mailed.
  */
-import type { ContactListener } from '../contacts/contact-service.js';
+import type { ContactChange, ContactListener } from '../contacts/contact-service.js';
 import type {
   ChangeOrigin,
   ConversationChange,
@@ -24,7 +24,6 @@ import type {
 import { DIRECT_CHANGE } from '../conversations/conversation-change.js';
 import type { Conversation, Message } from '../conversations/conversation-fields.js';
 import type { ContactService } from '../contacts/contact-service.js';
-import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import { newId } from '../domain/ids.js';
 import type { Mailer } from '../notifications/mailer.js';
@@ -33,6 +32,7 @@ import type { AutomationLogsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import {
   conversationPatchOf,
+  describePatch,
   mergeConversationPatches,
   type RuleActionRunner,
 } from './actions/rule-action-runner.js';
@@ -60,12 +60,6 @@ interface Subject {
   after: Facts;
   before: Facts | null;
   origin: ChangeOrigin;
-}
-
-function describePatch(patch: Record<string, unknown>): string {
-  return Object.entries(patch)
-    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`)
-    .join('; ');
 }
 
 /** The events one conversation change raises, in the order rules hear them. */
@@ -115,12 +109,7 @@ export class AutomationRuleListener implements ConversationListener, ContactList
     for (const [i, event] of events.entries()) await this.runRules(event, rulesByEvent[i]!, subject);
   }
 
-  async contactChanged(change: {
-    kind: 'created' | 'updated';
-    contact: Contact;
-    before: Contact | null;
-    actor: Actor;
-  }): Promise<void> {
+  async contactChanged(change: ContactChange): Promise<void> {
     const event: RuleEvent = change.kind === 'created' ? 'contact_created' : 'contact_updated';
     const rules = await this.rules.activeFor(event);
     if (rules.length === 0) return;

@@ -67,14 +67,17 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
-/** Told after a contact created or changed through this service has committed (automation rules listen). */
+/** A contact created or changed through this service, after it committed. */
+export interface ContactChange {
+  kind: 'created' | 'updated';
+  contact: Contact;
+  before: Contact | null;
+  actor: Actor;
+}
+
+/** Told about every ContactChange (automation rules listen). */
 export interface ContactListener {
-  contactChanged(change: {
-    kind: 'created' | 'updated';
-    contact: Contact;
-    before: Contact | null;
-    actor: Actor;
-  }): Promise<void>;
+  contactChanged(change: ContactChange): Promise<void>;
 }
 
 export class ContactService {
@@ -93,7 +96,7 @@ export class ContactService {
     this.listeners.push(listener);
   }
 
-  private async notify(change: Parameters<ContactListener['contactChanged']>[0]): Promise<void> {
+  private async notify(change: ContactChange): Promise<void> {
     for (const listener of this.listeners) {
       try {
         await listener.contactChanged(change);

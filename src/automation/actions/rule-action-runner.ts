@@ -58,6 +58,13 @@ export function conversationPatchOf(action: RuleAction): Record<string, unknown>
   }
 }
 
+/** `add_labels vip; priority high`: what an attribute change did, for the evaluation log. */
+export function describePatch(patch: Record<string, unknown>): string {
+  return Object.entries(patch)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .join('; ');
+}
+
 /**
  * Folds one more attribute change into the pending one: later rules win on the same attribute, and a
  * label added after being removed (or the reverse) ends as the later action says.
@@ -115,33 +122,13 @@ export class RuleActionRunner {
       depth: ctx.origin.depth + 1,
       ruleIds: [...ctx.origin.ruleIds, ctx.rule.id],
     };
-    const update = async (patch: Record<string, unknown>) => {
-      await this.conversations.update(this.conversationOf(ctx).id, patch, actor, { origin });
-    };
+    const patch = conversationPatchOf(action);
+    if (patch) {
+      // The listener batches these across rules; this path serves a single action on its own.
+      await this.applyConversationPatch(this.conversationOf(ctx).id, patch, [ctx.rule.id], ctx.origin);
+      return describePatch(patch);
+    }
     switch (action.action) {
-      case 'assign_agent':
-        await update({ assignee_id: action.agent_id });
-        return action.agent_id ? `assigned to ${action.agent_id}` : 'unassigned';
-      case 'assign_team':
-        await update({ team_id: action.team_id });
-        return action.team_id ? `team ${action.team_id}` : 'team removed';
-      case 'add_label':
-        await update({ add_labels: action.labels });
-        return `labels +${action.labels.join(', +')}`;
-      case 'remove_label':
-        await update({ remove_labels: action.labels });
-        return `labels -${action.labels.join(', -')}`;
-      case 'set_priority':
-        await update({ priority: action.priority });
-        return `priority ${action.priority ?? 'none'}`;
-      case 'change_status':
-        await update({
-          status: action.status,
-          ...(action.status === 'snoozed' && action.snoozed_until
-            ? { snoozed_until: action.snoozed_until }
-            : {}),
-        });
-        return `status ${action.status}`;
       case 'send_message':
       case 'add_note': {
         const message = await this.conversations.addMessage(
@@ -166,6 +153,8 @@ export class RuleActionRunner {
         });
         return `e-mail to ${action.to.join(', ')}`;
       }
+      default:
+        throw new Error(`unknown action ${action.action}`);
     }
   }
 
