@@ -54,19 +54,38 @@ export class AgentService {
   }
 
   async list(): Promise<Agent[]> {
-    const [users, open, members] = await Promise.all([
-      this.db.selectFrom('users').selectAll().where('disabled_at', 'is', null).orderBy('email').execute(),
-      this.db
-        .selectFrom('conversations')
-        .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', '=', 'open')
-        .where('assignee_id', 'is not', null)
-        .groupBy('assignee_id')
-        .execute(),
-      this.db.selectFrom('inbox_members').select(['inbox_id', 'user_id']).execute(),
+    return this.load();
+  }
+
+  async get(userId: string): Promise<Agent> {
+    const [agent] = await this.load(userId);
+    if (!agent) throw new NotFoundError('agent', userId);
+    return agent;
+  }
+
+  /** Active users with their load and inboxes; only `userId`'s rows when given. */
+  private async load(userId?: string): Promise<Agent[]> {
+    let users = this.db.selectFrom('users').selectAll().where('disabled_at', 'is', null);
+    let open = this.db
+      .selectFrom('conversations')
+      .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', '=', 'open')
+      .where('assignee_id', 'is not', null);
+    let members = this.db.selectFrom('inbox_members').select(['inbox_id', 'user_id']);
+    if (userId !== undefined) {
+      users = users.where('id', '=', userId);
+      open = open.where('assignee_id', '=', userId);
+      members = members.where('user_id', '=', userId);
+    }
+    const [userRows, openRows, memberRows] = await Promise.all([
+      users.orderBy('email').execute(),
+      open.groupBy('assignee_id').execute(),
+      members.execute(),
     ]);
-    const openBy = new Map(open.map((r) => [r.assignee_id!, Number(r.n)]));
-    return users.map((u) => ({
+    const openBy = new Map(openRows.map((r) => [r.assignee_id!, Number(r.n)]));
+    const inboxesBy = new Map<string, string[]>();
+    for (const m of memberRows) inboxesBy.set(m.user_id, [...(inboxesBy.get(m.user_id) ?? []), m.inbox_id]);
+    return userRows.map((u) => ({
       user_id: u.id,
       email: u.email,
       name: u.name,
@@ -74,14 +93,8 @@ export class AgentService {
       availability: u.availability as Availability,
       capacity: u.capacity,
       open_conversations: openBy.get(u.id) ?? 0,
-      inbox_ids: members.filter((m) => m.user_id === u.id).map((m) => m.inbox_id),
+      inbox_ids: inboxesBy.get(u.id) ?? [],
     }));
-  }
-
-  async get(userId: string): Promise<Agent> {
-    const agent = (await this.list()).find((a) => a.user_id === userId);
-    if (!agent) throw new NotFoundError('agent', userId);
-    return agent;
   }
 
   async setAvailability(userId: string, availability: unknown, actor: Actor): Promise<Agent> {
