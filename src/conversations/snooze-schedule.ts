@@ -5,20 +5,19 @@
  * processes doing it at once both find nothing left to change the second time.
  */
 import { SYSTEM_ACTOR } from '../domain/actor.js';
+import { startPeriodicTask } from '../jobs/periodic-task.js';
 import type { ConversationService } from './conversation-service.js';
 
 export function startSnoozeWakeUps(
   conversations: ConversationService,
   log: (message: string, error?: unknown) => void,
 ): () => void {
-  const tick = () => {
-    conversations
-      .reopenDueSnoozed(SYSTEM_ACTOR)
-      .then((n) => n > 0 && log(`reopened ${n} snoozed conversation(s)`))
-      .catch((e: unknown) => log('could not reopen snoozed conversations', e));
-  };
-  tick();
-  const timer = setInterval(tick, 60_000);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(
+    async () => {
+      const n = await conversations.reopenDueSnoozed(SYSTEM_ACTOR);
+      if (n > 0) log(`reopened ${n} snoozed conversation(s)`);
+    },
+    60_000,
+    (e) => log('could not reopen snoozed conversations', e),
+  );
 }

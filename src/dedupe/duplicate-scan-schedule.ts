@@ -5,6 +5,7 @@
  * sure one worker runs it, even with several workers on PostgreSQL.
  */
 import { enqueueJob } from '../jobs/job-queue.js';
+import { startPeriodicTask } from '../jobs/periodic-task.js';
 import type { Store } from '../store/database.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 
@@ -43,13 +44,11 @@ export function startDuplicateScanSchedule(
   store: Store,
   log: (message: string, error?: unknown) => void,
 ): () => void {
-  const tick = () => {
-    queueScheduledScan(store)
-      .then((queued) => queued && log('queued the scheduled incremental duplicate scan'))
-      .catch((e: unknown) => log('could not check the duplicate scan schedule', e));
-  };
-  tick();
-  const timer = setInterval(tick, 60_000);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(
+    async () => {
+      if (await queueScheduledScan(store)) log('queued the scheduled incremental duplicate scan');
+    },
+    60_000,
+    (e) => log('could not check the duplicate scan schedule', e),
+  );
 }
