@@ -123,7 +123,3 @@ export function diffConversation(before: Conversation, after: Conversation): Con
     events.push({ type: 'priority_changed', data: { from: before.priority, to: after.priority } });
   return events;
 }
-
-export function sameConversation(a: Conversation, b: Conversation): boolean {
-  return diffConversation(a, b).length === 0 && JSON.stringify(a.attributes) === JSON.stringify(b.attributes);
-}

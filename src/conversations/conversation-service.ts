@@ -39,7 +39,6 @@ import {
   normalizeLabels,
   PRIORITIES,
   type Priority,
-  sameConversation,
   withQueueState,
 } from './conversation-fields.js';
 
@@ -312,10 +311,12 @@ export class ConversationService {
         throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
       const at = nowIso();
       const after = applyConversationPatch(before, patch, at);
-      if (sameConversation(before, after)) return { before, after: before, changed: false };
+      const events = diffConversation(before, after);
+      if (events.length === 0 && JSON.stringify(before.attributes) === JSON.stringify(after.attributes))
+        return { before, after: before, changed: false };
       after.updated_at = at;
       await trx.updateTable('conversations').set(toRow(after)).where('id', '=', id).execute();
-      await this.recordEvents(trx, after, diffConversation(before, after), actor, before, at);
+      await this.recordEvents(trx, after, events, actor, before, at);
       return { before, after, changed: true };
     });
     if (result === null) return null;
