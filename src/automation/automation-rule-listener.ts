@@ -237,10 +237,10 @@ export class AutomationRuleListener implements ConversationListener, ContactList
     } finally {
       if (logs.length > 0 || missed.length > 0)
         await this.db.transaction().execute(async (trx) => {
-          const insert = this.store.rowInserter(trx);
-          if (logs.length > 0) await insert('automation_logs', logs);
+          const writer = this.store.rowWriter(trx);
+          if (logs.length > 0) await writer.insert('automation_logs', logs);
           if (missed.length > 0)
-            await insert('automation_misses', [
+            await writer.insert('automation_misses', [
               {
                 id: newId('automationLog'),
                 event,

@@ -14,7 +14,7 @@ import type {
   ContactsTable,
   ContactTagsTable,
 } from '../store/schema.js';
-import { kyselyRowInserter, type RowInserter } from '../store/row-inserter.js';
+import { kyselyRowWriter, type RowUpdate, type RowWriter } from '../store/row-writer.js';
 import type { Queryable } from '../store/transaction.js';
 
 /** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */
@@ -150,6 +150,12 @@ export async function insertContactRow(
     .execute();
 }
 
+export interface ContactStateWrite {
+  contactId: string;
+  before: ContactState;
+  after: ContactState;
+}
+
 /** Makes stored rows match `after`, touching only what differs from `before`. */
 export async function writeContactState(
   db: Queryable,
@@ -158,112 +164,142 @@ export async function writeContactState(
   after: ContactState,
   meta: { updatedAt: string; updatedBy: string | null },
 ): Promise<void> {
-  const scalars: Partial<ContactsTable> = {};
-  for (const field of SCALAR_FIELDS) {
-    if (before[field] !== after[field]) (scalars as Record<string, unknown>)[field] = after[field];
-  }
-  await db
-    .updateTable('contacts')
-    .set({ ...scalars, updated_at: meta.updatedAt, updated_by: meta.updatedBy })
-    .where('id', '=', contactId)
-    .execute();
+  await writeContactStates(db, [{ contactId, before, after }], meta);
+}
 
-  for (const [table, primary, additional] of [
-    ['contact_emails', 'email', 'additional_emails'],
-    ['contact_phones', 'phone', 'additional_phones'],
-  ] as const) {
-    const wanted = [after[primary], ...after[additional]].filter((v): v is string => v !== null);
-    const had = [before[primary], ...before[additional]].filter((v): v is string => v !== null);
-    if (JSON.stringify(wanted) === JSON.stringify(had) && before[primary] === after[primary]) continue;
-    const removed = had.filter((v) => !wanted.includes(v));
-    if (removed.length > 0) {
-      await db.deleteFrom(table).where('contact_id', '=', contactId).where('value', 'in', removed).execute();
+/**
+ * The batch form of `writeContactState`: every contact's changes are gathered into a few row
+ * operations (deletes first, so a value can move between rows of one batch, then inserts and updates)
+ * and written through the store's fastest row writer. Several writes to one contact count as one, from
+ * the first `before` to the last `after`.
+ */
+export async function writeContactStates(
+  db: Queryable,
+  writes: readonly ContactStateWrite[],
+  meta: { updatedAt: string; updatedBy: string | null },
+  writer: RowWriter = kyselyRowWriter(db),
+): Promise<void> {
+  if (writes.length === 0) return;
+  const byContact = new Map<string, ContactStateWrite>();
+  for (const w of writes) {
+    const earlier = byContact.get(w.contactId);
+    byContact.set(w.contactId, earlier ? { ...earlier, after: w.after } : w);
+  }
+  const contactUpdates: RowUpdate[] = [];
+  const channelDeletes = { contact_emails: [] as string[][], contact_phones: [] as string[][] };
+  const channelInserts = {
+    contact_emails: [] as Insertable<ContactChannelTable>[],
+    contact_phones: [] as Insertable<ContactChannelTable>[],
+  };
+  const identityDeletes: string[][] = [];
+  const identityInserts: Insertable<ContactIdentitiesTable>[] = [];
+  const attributeDeletes: string[][] = [];
+  const attributeInserts: Insertable<ContactAttributesTable>[] = [];
+  const attributeUpdates: RowUpdate[] = [];
+  const tagRemovals: { contactId: string; key: string }[] = [];
+  const tagAdditions: { contactId: string; name: string }[] = [];
+
+  for (const { contactId, before, after } of byContact.values()) {
+    const set: Record<string, unknown> = {};
+    for (const field of SCALAR_FIELDS) if (before[field] !== after[field]) set[field] = after[field];
+    contactUpdates.push({
+      where: { id: contactId },
+      set: { ...set, updated_at: meta.updatedAt, updated_by: meta.updatedBy },
+    });
+
+    // A changed list (values, order or primary) is rewritten whole: positions are part of it.
+    for (const [table, primary, additional, kind] of [
+      ['contact_emails', 'email', 'additional_emails', 'email'],
+      ['contact_phones', 'phone', 'additional_phones', 'phone'],
+    ] as const) {
+      if (before[primary] === after[primary] && sameValues(before[additional], after[additional])) continue;
+      channelDeletes[table].push([contactId]);
+      [after[primary], ...after[additional]].forEach((value, position) => {
+        if (value === null) return;
+        channelInserts[table].push({
+          id: newId(kind),
+          contact_id: contactId,
+          value,
+          is_primary: value === after[primary] ? 1 : 0,
+          position,
+          deleted_at: null,
+        });
+      });
     }
-    for (const [position, value] of wanted.entries()) {
-      const isPrimary = value === after[primary] ? 1 : 0;
-      if (had.includes(value)) {
-        await db
-          .updateTable(table)
-          .set({ is_primary: isPrimary, position })
-          .where('contact_id', '=', contactId)
-          .where('value', '=', value)
-          .execute();
-      } else {
-        await db
-          .insertInto(table)
-          .values({
-            id: newId(table === 'contact_emails' ? 'email' : 'phone'),
-            contact_id: contactId,
-            value,
-            is_primary: isPrimary,
-            position,
-            deleted_at: null,
-          })
-          .execute();
-      }
+
+    for (const type of new Set([...Object.keys(before.identities), ...Object.keys(after.identities)])) {
+      const [was, now] = [before.identities[type], after.identities[type]];
+      if (was === now) continue;
+      if (was !== undefined) identityDeletes.push([contactId, type]);
+      if (now !== undefined)
+        identityInserts.push({
+          id: newId('identity'),
+          contact_id: contactId,
+          type,
+          value: now,
+          deleted_at: null,
+        });
     }
+
+    for (const key of new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)])) {
+      const [was, now] = [before.attributes[key], after.attributes[key]];
+      if (was === now) continue;
+      if (now === undefined) attributeDeletes.push([contactId, key]);
+      else if (was === undefined)
+        attributeInserts.push({ contact_id: contactId, key, value: JSON.stringify(now) });
+      else
+        attributeUpdates.push({ where: { contact_id: contactId, key }, set: { value: JSON.stringify(now) } });
+    }
+
+    const had = new Set(before.tags.map((t) => t.toLowerCase()));
+    const wanted = new Set(after.tags.map((t) => t.toLowerCase()));
+    for (const key of had) if (!wanted.has(key)) tagRemovals.push({ contactId, key });
+    for (const name of after.tags) if (!had.has(name.toLowerCase())) tagAdditions.push({ contactId, name });
   }
 
-  for (const type of new Set([...Object.keys(before.identities), ...Object.keys(after.identities)])) {
-    const [was, now] = [before.identities[type], after.identities[type]];
-    if (was === now) continue;
-    if (was !== undefined) {
-      await db
-        .deleteFrom('contact_identities')
-        .where('contact_id', '=', contactId)
-        .where('type', '=', type)
-        .execute();
-    }
-    if (now !== undefined) {
-      await db
-        .insertInto('contact_identities')
-        .values({ id: newId('identity'), contact_id: contactId, type, value: now, deleted_at: null })
-        .execute();
-    }
-  }
-
-  for (const key of new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)])) {
-    const [was, now] = [before.attributes[key], after.attributes[key]];
-    if (was === now) continue;
-    if (now === undefined) {
-      await db
-        .deleteFrom('contact_attributes')
-        .where('contact_id', '=', contactId)
-        .where('key', '=', key)
-        .execute();
-    } else if (was === undefined) {
-      await db
-        .insertInto('contact_attributes')
-        .values({ contact_id: contactId, key, value: JSON.stringify(now) })
-        .execute();
-    } else {
-      await db
-        .updateTable('contact_attributes')
-        .set({ value: JSON.stringify(now) })
-        .where('contact_id', '=', contactId)
-        .where('key', '=', key)
-        .execute();
-    }
-  }
-
-  const tagKeys = (tags: string[]) => new Set(tags.map((t) => t.toLowerCase()));
-  const [hadTags, wantTags] = [tagKeys(before.tags), tagKeys(after.tags)];
-  const removedTags = [...hadTags].filter((t) => !wantTags.has(t));
-  const addedTags = after.tags.filter((t) => !hadTags.has(t.toLowerCase()));
-  if (removedTags.length > 0) {
-    await db
-      .deleteFrom('contact_tags')
-      .where('contact_id', '=', contactId)
-      .where('tag_id', 'in', db.selectFrom('tags').select('id').where('name_key', 'in', removedTags))
+  const tagIds = new Map<string, string>();
+  const removedKeys = [...new Set(tagRemovals.map((r) => r.key))];
+  if (removedKeys.length > 0) {
+    const rows = await db
+      .selectFrom('tags')
+      .select(['id', 'name_key'])
+      .where('name_key', 'in', removedKeys)
       .execute();
+    for (const r of rows) tagIds.set(r.name_key, r.id);
   }
-  if (addedTags.length > 0) {
-    const tagIds = await ensureTags(db, addedTags, meta.updatedAt);
-    await db
-      .insertInto('contact_tags')
-      .values(tagIds.map((tagId) => ({ contact_id: contactId, tag_id: tagId, created_at: meta.updatedAt })))
-      .execute();
+  const addedNames = new Map(tagAdditions.map((a) => [a.name.toLowerCase(), a.name]));
+  if (addedNames.size > 0) {
+    const names = [...addedNames.values()];
+    (await ensureTags(db, names, meta.updatedAt)).forEach((id, i) => tagIds.set(names[i]!.toLowerCase(), id));
   }
+
+  for (const table of ['contact_emails', 'contact_phones'] as const)
+    await writer.delete(table, ['contact_id'], channelDeletes[table]);
+  await writer.delete('contact_identities', ['contact_id', 'type'], identityDeletes);
+  await writer.delete('contact_attributes', ['contact_id', 'key'], attributeDeletes);
+  await writer.delete(
+    'contact_tags',
+    ['contact_id', 'tag_id'],
+    tagRemovals.flatMap((r) => (tagIds.has(r.key) ? [[r.contactId, tagIds.get(r.key)!]] : [])),
+  );
+  for (const table of ['contact_emails', 'contact_phones'] as const)
+    await writer.insert(table, channelInserts[table]);
+  await writer.insert('contact_identities', identityInserts);
+  await writer.insert('contact_attributes', attributeInserts);
+  await writer.update('contact_attributes', attributeUpdates);
+  await writer.insert(
+    'contact_tags',
+    tagAdditions.map((a) => ({
+      contact_id: a.contactId,
+      tag_id: tagIds.get(a.name.toLowerCase())!,
+      created_at: meta.updatedAt,
+    })),
+  );
+  await writer.update('contacts', contactUpdates);
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** Tags are created on first use; names compare case-insensitively and keep their first spelling. */
@@ -467,7 +503,7 @@ export async function insertContactsBulk(
   db: Queryable,
   contacts: NewContact[],
   meta: { at: string; by: string | null },
-  insert: RowInserter = kyselyRowInserter(db),
+  writer: RowWriter = kyselyRowWriter(db),
 ): Promise<void> {
   if (contacts.length === 0) return;
   const tagNames = new Map<string, string>();
@@ -521,10 +557,10 @@ export async function insertContactsBulk(
     for (const tag of state.tags)
       tags.push({ contact_id: id, tag_id: tagIds.get(tag.toLowerCase())!, created_at: meta.at });
   }
-  await insert('contacts', contactRows);
-  await insert('contact_emails', emails);
-  await insert('contact_phones', phones);
-  await insert('contact_identities', identities);
-  await insert('contact_attributes', attributes);
-  await insert('contact_tags', tags);
+  await writer.insert('contacts', contactRows);
+  await writer.insert('contact_emails', emails);
+  await writer.insert('contact_phones', phones);
+  await writer.insert('contact_identities', identities);
+  await writer.insert('contact_attributes', attributes);
+  await writer.insert('contact_tags', tags);
 }

@@ -12,7 +12,8 @@ import {
   insertContactsBulk,
   loadContacts,
   type NewContact,
-  writeContactState,
+  type ContactStateWrite,
+  writeContactStates,
 } from '../contacts/contact-repository.js';
 import type { AttributeDefinition } from '../domain/contact/attribute-value.js';
 import { type ContactState, emptyContactState } from '../domain/contact/contact-fields.js';
@@ -310,6 +311,7 @@ export class ContactImportPipeline {
     const states = new Map<string, ContactState>(await loadContacts(trx, targets));
 
     const creates: NewContact[] = [];
+    const updates: ContactStateWrite[] = [];
     const audit: Insertable<AuditLogTable>[] = [];
     const events: Insertable<ContactEventsTable>[] = [];
     const members = new Set<string>();
@@ -388,10 +390,7 @@ export class ContactImportPipeline {
         continue;
       }
       if (!settings.dryRun) {
-        await writeContactState(trx, decision.contactId, before, after, {
-          updatedAt: at,
-          updatedBy: actor.userId,
-        });
+        updates.push({ contactId: decision.contactId, before, after });
         trail(decision.contactId, rec.rowNumber, 'updated', changes);
       }
       states.set(decision.contactId, after);
@@ -408,11 +407,12 @@ export class ContactImportPipeline {
       counts.updated++;
     }
 
-    const insert = this.store.rowInserter(trx);
+    const writer = this.store.rowWriter(trx);
     if (!settings.dryRun) {
-      await insertContactsBulk(trx, creates, { at, by: actor.userId }, insert);
-      await insert('audit_log', audit);
-      await insert('contact_events', events);
+      await insertContactsBulk(trx, creates, { at, by: actor.userId }, writer);
+      await writeContactStates(trx, updates, { updatedAt: at, updatedBy: actor.userId }, writer);
+      await writer.insert('audit_log', audit);
+      await writer.insert('contact_events', events);
       if (ctx.groupId && members.size > 0) {
         const rows = [...members].map((contactId) => ({
           group_id: ctx.groupId!,
@@ -429,7 +429,7 @@ export class ContactImportPipeline {
       }
     }
     outcomes.sort((a, b) => a.row_number - b.row_number);
-    await insert('import_rows', outcomes);
+    await writer.insert('import_rows', outcomes);
     const saved = await trx
       .updateTable('imports')
       .set({

@@ -15,7 +15,7 @@ import {
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
-import { kyselyRowInserter, type RowInserter, sqliteRowInserter } from './row-inserter.js';
+import { kyselyRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
 import type { Queryable } from './transaction.js';
 
@@ -27,7 +27,7 @@ export interface Store {
   /** Where the data lives, for logs (password removed). */
   location: string;
   /** The fastest way to insert many rows through `db` (a connection of this store or its transaction). */
-  rowInserter(db: Queryable): RowInserter;
+  rowWriter(db: Queryable): RowWriter;
   close(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export function openStore(options: StoreOptions): Store {
       db,
       dialect: 'postgres',
       location: url.toString(),
-      rowInserter: kyselyRowInserter,
+      rowWriter: kyselyRowWriter,
       close: () => db.destroy(),
     };
   }
@@ -68,8 +68,8 @@ export function openStore(options: StoreOptions): Store {
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
   });
   // One connection per SQLite store: prepared statements on it run inside whatever transaction is open.
-  const inserter = sqliteRowInserter(sqlite);
-  return { db, dialect: 'sqlite', location: file, rowInserter: () => inserter, close: () => db.destroy() };
+  const writer = sqliteRowWriter(sqlite);
+  return { db, dialect: 'sqlite', location: file, rowWriter: () => writer, close: () => db.destroy() };
 }
 
 /** True when a statement failed on a unique index, on either database. */

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
 import { ConflictError } from '../../src/domain/errors.js';
+import {
+  findContactIdByKey,
+  loadContacts,
+  writeContactStates,
+} from '../../src/contacts/contact-repository.js';
+import { contactStateOf } from '../../src/dedupe/merge/plan-contact-merge.js';
 import { isUniqueViolation } from '../../src/store/database.js';
+import { kyselyRowWriter } from '../../src/store/row-writer.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
@@ -185,6 +192,69 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
     const d = await kith.contacts.upsert('phone', { phone: '+86 136 0013 6000', city: '上海' }, actor);
     expect(d).toMatchObject({ created: false, contact: { id: c.contact.id, city: '上海' } });
   });
+
+  for (const [n, writerKind] of (['portable', 'store'] as const).entries()) {
+    it(`writes a batch of contact changes in one go (${writerKind} row writer)`, async () => {
+      const a = await kith.contacts.create(
+        {
+          name: 'Batch A',
+          email: `a1-${n}@example.com`,
+          additional_emails: [`a2-${n}@example.com`],
+          phone: `1380013810${n}`,
+          tags: ['old', 'kept'],
+          external_id: `BATCH-A-${writerKind}`,
+          attributes: { tier: 'Gold' },
+        },
+        actor,
+      );
+      const b = await kith.contacts.create({ name: 'Batch B', email: `b-${writerKind}@example.com` }, actor);
+      const [stateA, stateB] = [contactStateOf(a), contactStateOf(b)];
+      const a1 = {
+        ...stateA,
+        name: 'Batch A1',
+        email: `a2-${n}@example.com`,
+        additional_emails: [`a1-${n}@example.com`],
+      };
+      const a2 = {
+        ...a1,
+        tags: ['kept', 'New'],
+        identities: { wechat_openid: `o6_batch_${writerKind}` },
+        attributes: { tier: 'Silver' },
+        additional_phones: [`+1415555267${n}`],
+      };
+      const b1 = { ...stateB, phone: `+861380013811${n}`, attributes: { tier: 'Gold' } };
+      await kith.store.db.transaction().execute(async (trx) =>
+        writeContactStates(
+          trx,
+          [
+            // Two writes to one contact in one batch count as one, first before to last after.
+            { contactId: a.id, before: stateA, after: a1 },
+            { contactId: b.id, before: stateB, after: b1 },
+            { contactId: a.id, before: a1, after: a2 },
+          ],
+          { updatedAt: new Date().toISOString(), updatedBy: null },
+          writerKind === 'store' ? kith.store.rowWriter(trx) : kyselyRowWriter(trx),
+        ),
+      );
+      const stored = await loadContacts(kith.store.db, [a.id, b.id]);
+      expect(contactStateOf(stored.get(a.id)!)).toEqual(a2);
+      expect(contactStateOf(stored.get(b.id)!)).toEqual(b1);
+      // The old identity and email order are gone from the rows themselves, not only from the shape.
+      expect(
+        await findContactIdByKey(kith.store.db, 'identities.external_id', `BATCH-A-${writerKind}`),
+      ).toBeNull();
+      const emails = await kith.store.db
+        .selectFrom('contact_emails')
+        .select(['value', 'is_primary', 'position'])
+        .where('contact_id', '=', a.id)
+        .orderBy('position')
+        .execute();
+      expect(emails).toEqual([
+        { value: `a2-${n}@example.com`, is_primary: 1, position: 0 },
+        { value: `a1-${n}@example.com`, is_primary: 0, position: 1 },
+      ]);
+    });
+  }
 
   it('keeps groups and their members', async () => {
     const group = await kith.groups.create({ name: 'Newsletter' }, actor);
