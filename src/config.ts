@@ -16,6 +16,8 @@ export interface KithConfig {
   deleteRetentionDays: number;
   /** Days automation evaluation logs are kept (KITH_AUTOMATION_LOG_DAYS, default 30). */
   automationLogDays: number;
+  /** Import files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES, 1 MiB). */
+  importThreadMinBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
@@ -35,6 +37,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
       `KITH_AUTOMATION_LOG_DAYS must be a positive number of days (got ${JSON.stringify(env.KITH_AUTOMATION_LOG_DAYS)})`,
     );
   }
+  const importThreadMinBytes = Number(env.KITH_IMPORT_THREAD_MIN_BYTES ?? 1024 * 1024);
+  if (!Number.isInteger(importThreadMinBytes) || importThreadMinBytes < 0) {
+    throw new Error(
+      `KITH_IMPORT_THREAD_MIN_BYTES must be a whole number of bytes, 0 or more (got ${JSON.stringify(env.KITH_IMPORT_THREAD_MIN_BYTES)})`,
+    );
+  }
   return {
     dataDir: path.resolve(env.KITH_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || null,
@@ -45,5 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
     publicUrl: env.KITH_PUBLIC_URL || null,
     deleteRetentionDays,
     automationLogDays,
+    importThreadMinBytes,
   };
 }

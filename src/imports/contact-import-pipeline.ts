@@ -32,14 +32,16 @@ import { isUniqueViolation, type Store } from '../store/database.js';
 import type { AuditLogTable, ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import type { ImportSettings } from './import-settings.js';
-import { mapRecord, type MappingContext, type ResolvedMapping } from './map/column-mapping.js';
+import type { MappingContext, ResolvedMapping } from './map/column-mapping.js';
 import { matchRowToContact } from './match/match-row-to-contact.js';
 import { lookupOwners } from './match/owner-lookup.js';
 import { mergeImportPatch, patchForNewContact } from './apply/merge-import-patch.js';
-import { readSourceRecords, type SourceInfo, type SourceRecord } from './read/source-reader.js';
+import type { PreparedRow, RowPreparationInput } from './prepare/prepare-rows.js';
+import { RowPreparer } from './prepare/row-preparer.js';
+import type { SourceInfo, SourceRecord } from './read/source-reader.js';
 import { writeFailureFile } from './report/failure-file.js';
 import { InFileDuplicateIndex } from './validate/in-file-duplicates.js';
-import { fileKeys, validateRow } from './validate/row-validation.js';
+import type { ValidatedRow } from './validate/row-validation.js';
 
 export const BATCH_ROWS = 1000;
 
@@ -95,6 +97,7 @@ export class ContactImportPipeline {
     const settings = JSON.parse(record.settings) as ImportSettings;
     const mapping: ResolvedMapping = new Map(JSON.parse(record.mapping) as [number, string][]);
     const actor: Actor = { userId: record.created_by, channel: 'import', channelRef: importId };
+    let preparer: RowPreparer | null = null;
     try {
       if (record.cancel_requested) return await this.finish(importId, 'cancelled');
       await this.db
@@ -104,6 +107,19 @@ export class ContactImportPipeline {
         .execute();
       const { normalize, mappingCtx } = await this.prepareContext(mapping, settings, actor);
       const groupId = settings.group && !settings.dryRun ? await this.ensureGroup(settings.group) : null;
+      const preparation: RowPreparationInput = {
+        path: source.path,
+        source,
+        mapping,
+        mappingCtx,
+        normalize,
+        afterRow: 0,
+        batchRows: BATCH_ROWS,
+      };
+      // Below about a megabyte, starting a thread costs more than it saves.
+      preparer = new RowPreparer({
+        thread: fs.statSync(source.path).size >= this.config.importThreadMinBytes,
+      });
 
       // Pass 1: which rows share a customer's key with another row of the file.
       fs.mkdirSync(importDir(this.config, importId), { recursive: true });
@@ -113,10 +129,11 @@ export class ContactImportPipeline {
       let totalRows = 0;
       let duplicateFailures: Map<number, string>;
       try {
-        for await (const rec of readSourceRecords(source.path, source)) {
-          totalRows++;
-          duplicates.add(rec.rowNumber, fileKeys(mapRecord(rec.cells, mapping, mappingCtx), normalize));
-          if (totalRows % 50_000 === 0) await job?.renewLease();
+        for await (const batch of preparer.batches('keys', preparation)) {
+          await new Promise((resolve) => setImmediate(resolve));
+          for (const row of batch) duplicates.add(row.rowNumber, row.keys);
+          totalRows += batch.length;
+          if (totalRows % 50_000 < batch.length) await job?.renewLease();
         }
         duplicateFailures = duplicates.failures(settings.onFileDuplicate);
       } finally {
@@ -129,26 +146,19 @@ export class ContactImportPipeline {
         .execute();
 
       // Pass 2: the rows after the checkpoint, batch by batch.
-      let batch: SourceRecord[] = [];
-      const flush = async () => {
-        if (batch.length === 0) return true;
+      const batchContext: BatchContext = { settings, actor, groupId, duplicateFailures };
+      const rows = preparer.batches('validated', { ...preparation, afterRow: record.checkpoint_row });
+      for await (const batch of rows) {
+        // Batches prepared ahead arrive without a pause: let the server's requests and timers in.
+        await new Promise((resolve) => setImmediate(resolve));
         const status = await this.db
           .selectFrom('imports')
           .select(['cancel_requested'])
           .where('id', '=', importId)
           .executeTakeFirstOrThrow();
-        if (status.cancel_requested) return false;
-        await this.applyBatchWithRetry(importId, batch, {
-          mapping,
-          mappingCtx,
-          normalize,
-          settings,
-          actor,
-          groupId,
-          duplicateFailures,
-        });
+        if (status.cancel_requested) return await this.finish(importId, 'cancelled');
+        await this.applyBatchWithRetry(importId, batch, batchContext);
         await job?.renewLease();
-        batch = [];
         if (onProgress)
           onProgress(
             await this.db
@@ -157,20 +167,14 @@ export class ContactImportPipeline {
               .where('id', '=', importId)
               .executeTakeFirstOrThrow(),
           );
-        return true;
-      };
-      const checkpoint = record.checkpoint_row;
-      for await (const rec of readSourceRecords(source.path, source)) {
-        if (rec.rowNumber <= checkpoint) continue;
-        batch.push(rec);
-        if (batch.length >= BATCH_ROWS && !(await flush())) return await this.finish(importId, 'cancelled');
       }
-      if (!(await flush())) return await this.finish(importId, 'cancelled');
       await this.finish(importId, 'completed');
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
       await this.finish(importId, 'failed', (e as Error).message ?? String(e));
       throw e;
+    } finally {
+      await preparer?.close();
     }
   }
 
@@ -248,14 +252,10 @@ export class ContactImportPipeline {
   }
 
   /** A concurrent writer can take a value between lookup and insert; the batch is then matched again. */
-  private async applyBatchWithRetry(
-    importId: string,
-    records: SourceRecord[],
-    ctx: BatchContext,
-  ): Promise<void> {
+  private async applyBatchWithRetry(importId: string, rows: PreparedRow[], ctx: BatchContext): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.transaction().execute((trx) => this.applyBatch(trx, importId, records, ctx));
+        await this.db.transaction().execute((trx) => this.applyBatch(trx, importId, rows, ctx));
         return;
       } catch (e) {
         if (!isUniqueViolation(e) || attempt >= 3) throw e;
@@ -266,9 +266,10 @@ export class ContactImportPipeline {
   private async applyBatch(
     trx: Queryable,
     importId: string,
-    records: SourceRecord[],
+    rows: PreparedRow[],
     ctx: BatchContext,
   ): Promise<void> {
+    const records = rows.map((r) => r.record);
     const current = await trx
       .selectFrom('imports')
       .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed'])
@@ -293,9 +294,8 @@ export class ContactImportPipeline {
       counts.failed++;
     };
 
-    const valid: { rec: SourceRecord; v: Extract<ReturnType<typeof validateRow>, { ok: true }> }[] = [];
-    for (const rec of records) {
-      const v = validateRow(mapRecord(rec.cells, ctx.mapping, ctx.mappingCtx), ctx.normalize);
+    const valid: { rec: SourceRecord; v: Extract<ValidatedRow, { ok: true }> }[] = [];
+    for (const { record: rec, validation: v } of rows) {
       if (!v.ok) fail(rec, v.reason);
       else if (ctx.duplicateFailures.has(rec.rowNumber)) fail(rec, ctx.duplicateFailures.get(rec.rowNumber)!);
       else valid.push({ rec, v });
@@ -449,9 +449,6 @@ export class ContactImportPipeline {
 }
 
 interface BatchContext {
-  mapping: ResolvedMapping;
-  mappingCtx: MappingContext;
-  normalize: NormalizeContext;
   settings: ImportSettings;
   actor: Actor;
   groupId: string | null;

@@ -87,7 +87,9 @@ describe(`kith import on ${TEST_DIALECT}`, () => {
       const whole = JSON.parse((await runCli(['import', 'contacts', file, '--json'], reference.env)).stdout);
       expect(whole.status).toBe('completed');
 
-      const env = { ...process.env, ...database.env, KITH_JOB_LEASE_SECONDS: '1' };
+      // The reference run reads in-process; the killed and resumed runs read on a worker thread.
+      const threaded = { KITH_JOB_LEASE_SECONDS: '1', KITH_IMPORT_THREAD_MIN_BYTES: '0' };
+      const env = { ...process.env, ...database.env, ...threaded };
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'import', 'contacts', file, '--json'],
@@ -116,7 +118,7 @@ describe(`kith import on ${TEST_DIALECT}`, () => {
         expect(killed.rows).toBeLessThan(rows);
         await new Promise((r) => setTimeout(r, 1200)); // the dead process's lease runs out
 
-        const worker = await runCli(['worker', '--once'], { ...database.env, KITH_JOB_LEASE_SECONDS: '1' });
+        const worker = await runCli(['worker', '--once'], { ...database.env, ...threaded });
         expect(worker.stderr).toContain('ran 1 job');
         const resumed = JSON.parse((await kith('imports', 'show', killed.id, '--json')).stdout);
         expect(resumed).toMatchObject({

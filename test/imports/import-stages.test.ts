@@ -2,7 +2,14 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { mergeImportPatch } from '../../src/imports/apply/merge-import-patch.js';
-import { GENERATED_HEADER, generateRow } from '../../bench/generate-contacts.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from '../../bench/generate-contacts.js';
+import type { PreparedBatch, RowPreparation } from '../../src/imports/prepare/prepare-rows.js';
+import { RowPreparer } from '../../src/imports/prepare/row-preparer.js';
+import { ImportFileError } from '../../src/imports/read/import-file-error.js';
+import { inspectSource } from '../../src/imports/read/source-reader.js';
 import {
   excelSerialToIsoDate,
   mapRecord,
@@ -362,5 +369,85 @@ describe('formula injection protection', () => {
   ])('%j ↔ %j', (value, protectedValue) => {
     expect(protectCell(value)).toBe(protectedValue);
     expect(unprotectCell(protectedValue)).toBe(value);
+  });
+});
+
+describe('RowPreparer (read → map → validate, in-process or on a worker thread)', () => {
+  const normalize = {
+    region: 'CN' as const,
+    identityTypes: new Set(['external_id']),
+    attributeDefinitions: new Map(),
+  };
+  const fileCtx: MappingContext = {
+    identityTypes: normalize.identityTypes,
+    attributeTypes: new Map(),
+    createAttributes: false,
+  };
+
+  async function collect<K extends RowPreparation>(thread: boolean, kind: K, file: string, afterRow = 0) {
+    const source = await inspectSource(file);
+    const mapping = resolveMapping(source.header, {}, suggestMapping(source.header, [], fileCtx), fileCtx);
+    const preparer = new RowPreparer({ thread });
+    try {
+      const input = { path: file, source, mapping, mappingCtx: fileCtx, normalize, afterRow, batchRows: 400 };
+      const batches: PreparedBatch[K][] = [];
+      for await (const batch of preparer.batches(kind, input)) batches.push(batch);
+      // One thread serves several passes, as the pipeline's two passes share one.
+      const again: PreparedBatch[K][] = [];
+      for await (const batch of preparer.batches(kind, input)) again.push(batch);
+      expect(again).toEqual(batches);
+      return batches;
+    } finally {
+      await preparer.close();
+    }
+  }
+
+  it('gives the same batches on a thread as in-process, resuming after a row', async () => {
+    const file = path.join(os.tmpdir(), `kith-prepare-${Date.now()}.csv`);
+    await writeGeneratedCsv(file, 1000);
+    try {
+      for (const kind of ['keys', 'validated'] as const) {
+        const inProcess = await collect(false, kind, file, 150);
+        // Spreadsheet rows 2…1001 (the header is row 1): 151…1001 remain.
+        expect(inProcess.map((b) => b.length)).toEqual([400, 400, 51]);
+        expect(await collect(true, kind, file, 150)).toEqual(inProcess);
+      }
+      const validated = (await collect(true, 'validated', file)).flat();
+      expect(validated[0]!.record.rowNumber).toBe(2);
+      expect(validated.filter((r) => !r.validation.ok).length).toBeGreaterThan(0);
+      // Pass 1 maps only the key columns, and finds the keys full validation finds.
+      const keys = new Map((await collect(true, 'keys', file)).flat().map((r) => [r.rowNumber, r.keys]));
+      for (const { record, validation } of validated) {
+        if (!validation.ok) continue;
+        const expected = [
+          ...Object.entries(validation.keys.identities).map(([t, v]) => `identity\u0000${t}\u0000${v}`),
+          ...validation.keys.phones.map((p) => `phone\u0000${p}`),
+          ...validation.keys.emails.map((e) => `email\u0000${e}`),
+        ];
+        expect(keys.get(record.rowNumber)!.sort()).toEqual(expected.sort());
+      }
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('fails an unreadable file from the thread with the same error and line', async () => {
+    const file = path.join(os.tmpdir(), `kith-prepare-quote-${Date.now()}.csv`);
+    fs.writeFileSync(file, 'name,email\n"Ann,ann@example.com\nBob,bob@example.com\n');
+    try {
+      const errors = [];
+      for (const thread of [false, true]) {
+        const failure = await collect(thread, 'keys', file).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(failure).toBeInstanceOf(ImportFileError);
+        errors.push((failure as Error).message);
+      }
+      expect(errors[1]).toBe(errors[0]);
+      expect(errors[0]).toMatch(/line \d/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 });

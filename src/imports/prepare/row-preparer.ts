@@ -1,0 +1,87 @@
+/**
+ * The prepared rows of an import file, batch by batch, for each pass of the pipeline. With a thread
+ * (worth it for files large enough to pay for starting one), one worker thread prepares the next batch
+ * while the main thread writes the current one; without, the same batches come from this thread. A file
+ * the thread cannot read fails with the same error either way.
+ */
+import type { Worker } from 'node:worker_threads';
+import { type ErrorDetails, KithError } from '../../domain/errors.js';
+import { startWorkerThread } from '../../jobs/worker-thread.js';
+import { ImportFileError } from '../read/import-file-error.js';
+import {
+  type PreparedBatch,
+  prepareRowBatches,
+  type RowPreparation,
+  type RowPreparationInput,
+} from './prepare-rows.js';
+import type { RowPreparationReply, RowPreparationRequest } from './row-preparation-worker.js';
+
+type ReplyError = Extract<RowPreparationReply, { error: unknown }>['error'];
+
+export class RowPreparer {
+  private readonly worker: Worker | null;
+  private requests = 0;
+
+  constructor(options: { thread: boolean }) {
+    this.worker = options.thread ? startWorkerThread(import.meta.url, 'row-preparation-worker', null) : null;
+  }
+
+  async *batches<K extends RowPreparation>(
+    kind: K,
+    input: RowPreparationInput,
+  ): AsyncGenerator<PreparedBatch[K]> {
+    const worker = this.worker;
+    if (!worker) {
+      yield* prepareRowBatches(kind, input);
+      return;
+    }
+    worker.postMessage({ type: 'start', kind, input } satisfies RowPreparationRequest);
+    let pending = this.request(worker);
+    try {
+      for (;;) {
+        const reply = await pending;
+        if ('done' in reply) return;
+        if ('error' in reply) throw rebuildError(reply.error);
+        pending = this.request(worker);
+        yield reply.batch as PreparedBatch[K];
+      }
+    } finally {
+      // A consumer that stops early leaves a request open; close() may then end it with an error.
+      pending.catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  private request(worker: Worker): Promise<RowPreparationReply> {
+    const request = ++this.requests;
+    return new Promise((resolve, reject) => {
+      const onMessage = (reply: RowPreparationReply) => {
+        if (reply.request !== request) return; // the answer to an abandoned pass
+        settle();
+        resolve(reply);
+      };
+      const onError = (error: Error) => {
+        settle();
+        reject(error);
+      };
+      const onExit = (code: number) => {
+        settle();
+        reject(new Error(`the row preparation thread stopped (exit code ${code})`));
+      };
+      const settle = () => void worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      worker.postMessage({ type: 'next', request } satisfies RowPreparationRequest);
+    });
+  }
+}
+
+function rebuildError(error: ReplyError): Error {
+  const details = (error.details ?? undefined) as ErrorDetails;
+  if (error.code === 'unreadable_file')
+    return new ImportFileError(error.message, details as Record<string, unknown> | undefined);
+  if (error.code !== null) return new KithError(error.code, error.message, error.status ?? 500, details);
+  return new Error(error.message);
+}

@@ -1,0 +1,41 @@
+/**
+ * Starting a worker thread on one of our own modules, so CPU-heavy stages of bulk work (reading,
+ * mapping and validating import rows) run on the second core while the main thread writes. Built code
+ * runs the `.js` module directly; under tsx or Vitest (sources, `.ts`) the thread registers tsx first,
+ * since loader hooks and Vitest's transforms do not reach a new thread.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
+  await import(workerData.entry);
+})();
+`;
+
+/**
+ * The module `name` (without extension) next to `siblingUrl`, started as a worker thread that receives
+ * `data` as `workerData.data`.
+ */
+export function startWorkerThread(siblingUrl: string, name: string, data: unknown): Worker {
+  const extension = path.extname(fileURLToPath(siblingUrl));
+  const entry = new URL(`./${name}${extension}`, siblingUrl).href;
+  const tsxApi = extension === '.ts' ? tsxEsmApiUrl(siblingUrl) : null;
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { entry, tsxApi, data } });
+}
+
+/** tsx's ESM entry (`require.resolve` would give its CommonJS one, which cannot register ESM hooks). */
+function tsxEsmApiUrl(fromUrl: string): string {
+  const manifest = createRequire(fromUrl).resolve('tsx/package.json');
+  const exported = (
+    JSON.parse(fs.readFileSync(manifest, 'utf8')) as {
+      exports: Record<string, { import: { default: string } }>;
+    }
+  ).exports['./esm/api']!.import.default;
+  return pathToFileURL(path.join(path.dirname(manifest), exported)).href;
+}
