@@ -27,6 +27,7 @@ import { DuplicateSettingsService } from './dedupe/duplicate-settings-service.js
 import { AttributeDefinitionService } from './customization/attribute-definition-service.js';
 import { IdentityTypeService } from './customization/identity-type-service.js';
 import { ContactImportPipeline } from './imports/contact-import-pipeline.js';
+import { WebhookService } from './sync/webhooks/webhook-service.js';
 import { ImportEndedNotifier } from './imports/import-ended-notifier.js';
 import { IMPORT_JOB_KIND, ImportService } from './imports/import-service.js';
 import type { JobHandler } from './jobs/job-runner.js';
@@ -50,6 +51,7 @@ export interface KithServices {
   setup: SetupService;
   imports: ImportService;
   importPipeline: ContactImportPipeline;
+  webhooks: WebhookService;
   duplicateSettings: DuplicateSettingsService;
   duplicateScans: DuplicateScanService;
   duplicateCheck: DuplicateCheckService;
@@ -71,10 +73,11 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const contacts = new ContactService(store, config.defaultRegion);
   const duplicateScans = new DuplicateScanService(store);
   const mailer = createMailer(config.smtpUrl);
+  const webhooks = new WebhookService(store);
   const importPipeline = new ContactImportPipeline(
     store,
     config,
-    new ImportEndedNotifier(store, config, mailer),
+    new ImportEndedNotifier(store, config, mailer, webhooks),
   );
 
   // Conversations: every committed change is heard by the rules first, then by auto-assignment.
@@ -109,6 +112,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     setup: new SetupService(db),
     imports: new ImportService(store, config),
     importPipeline,
+    webhooks,
     duplicateSettings: new DuplicateSettingsService(db),
     duplicateScans,
     duplicateCheck: new DuplicateCheckService(store, contacts, duplicateScans),

@@ -7,6 +7,7 @@ import { registerDuplicatesCommands, registerMergeCommands } from './commands/du
 import { registerImportCommands } from './commands/import-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerRulesCommand } from './commands/rules-command.js';
+import { registerWebhooksCommand } from './commands/webhooks-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerSettingsCommands } from './commands/settings-command.js';
 import { registerTokensCommand } from './commands/tokens-command.js';
@@ -32,6 +33,7 @@ registerDuplicatesCommands(program);
 registerMergeCommands(program);
 registerConversationsCommands(program);
 registerRulesCommand(program);
+registerWebhooksCommand(program);
 registerWorkerCommand(program);
 
 try {

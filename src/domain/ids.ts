@@ -29,6 +29,8 @@ export const ID_PREFIXES = {
   conversationEvent: 'cev',
   rule: 'rule',
   automationLog: 'alog',
+  webhookEndpoint: 'whk',
+  webhookDelivery: 'whd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,7 +1,12 @@
-/** When an import ends, its starter gets an e-mail with the counts, the top failure reasons and a link. */
+/**
+ * When an import ends, its starter gets an e-mail with the counts, the top failure reasons and a link,
+ * and subscribed webhook endpoints get `import.completed` (or `import.failed`, `import.cancelled`).
+ */
 import type { KithConfig } from '../config.js';
 import type { Mailer } from '../notifications/mailer.js';
 import type { Store } from '../store/database.js';
+import type { ImportsTable } from '../store/schema.js';
+import type { WebhookService } from '../sync/webhooks/webhook-service.js';
 import type { ImportNotifier } from './contact-import-pipeline.js';
 
 const TOP_REASONS = 5;
@@ -21,16 +26,53 @@ export class ImportEndedNotifier implements ImportNotifier {
     private readonly store: Store,
     private readonly config: KithConfig,
     private readonly mailer: Mailer | null,
+    private readonly webhooks: WebhookService | null = null,
   ) {}
 
   async importEnded(importId: string): Promise<void> {
-    if (!this.mailer) return;
     const record = await this.store.db
       .selectFrom('imports')
       .selectAll()
       .where('id', '=', importId)
       .executeTakeFirstOrThrow();
-    if (!record.created_by) return;
+    // Each channel on its own: an unreachable SMTP server does not hold back the webhook, nor the reverse.
+    await Promise.allSettled([this.publish(record), this.email(record)]);
+  }
+
+  private get base(): string {
+    return this.config.publicUrl ?? `http://localhost:${this.config.port}`;
+  }
+
+  private async publish(record: ImportsTable): Promise<void> {
+    if (!this.webhooks) return;
+    const event =
+      record.status === 'completed'
+        ? 'import.completed'
+        : record.status === 'failed'
+          ? 'import.failed'
+          : 'import.cancelled';
+    await this.webhooks.publish(event, {
+      import_id: record.id,
+      status: record.status,
+      file_name: record.file_name,
+      dry_run: record.dry_run === 1,
+      started_by: record.created_by,
+      started_at: record.started_at,
+      finished_at: record.finished_at,
+      rows: record.rows,
+      created: record.created,
+      updated: record.updated,
+      unchanged: record.unchanged,
+      failed: record.failed,
+      error: record.error,
+      url: `${this.base}/api/imports/${record.id}`,
+      failures_url: record.failed > 0 ? `${this.base}/api/imports/${record.id}/failures` : null,
+    });
+  }
+
+  private async email(record: ImportsTable): Promise<void> {
+    if (!this.mailer || !record.created_by) return;
+    const importId = record.id;
     const user = await this.store.db
       .selectFrom('users')
       .select('email')
@@ -50,7 +92,7 @@ export class ImportEndedNotifier implements ImportNotifier {
       byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     }
     const top = [...byKind].sort((a, b) => b[1] - a[1]).slice(0, TOP_REASONS);
-    const base = this.config.publicUrl ?? `http://localhost:${this.config.port}`;
+    const base = this.base;
     const lines = [
       `Import of ${record.file_name} ${record.status}${record.dry_run ? ' (dry run: nothing was written)' : ''}.`,
       '',

@@ -16,6 +16,7 @@ import { registerAuthGuard } from './auth-guard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
@@ -103,6 +104,7 @@ export async function buildServer(
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(conversationRoutes(services));
       await api.register(automationRoutes(services));
+      await api.register(webhookRoutes(services));
     },
     { prefix: '/api' },
   );

@@ -405,6 +405,36 @@ export interface AutomationLogsTable {
 }
 
 /** Rules evaluated on one change and event whose conditions did not match (ids share the log's sequence). */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  secret: string;
+  description: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event: string;
+  /** The exact JSON body sent (and signed) on every attempt. */
+  body: string;
+  /** pending | delivered | failed */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  /** A process sending it holds it until then; after, another may try. */
+  claimed_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface AutomationMissesTable {
   id: string;
   event: string;
@@ -418,6 +448,8 @@ export interface AutomationMissesTable {
 
 export interface KithDatabase {
   automation_misses: AutomationMissesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
   inboxes: InboxesTable;

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signWebhook } from '../../src/automation/actions/rule-action-runner.js';
+import { signWebhook } from '../../src/sync/webhooks/webhook-signature.js';
 import { MAX_FAILURE_STREAK } from '../../src/automation/automation-rule-listener.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { decodeQuotedPrintable, startSmtp, waitForMails } from '../support/smtp-server.js';

@@ -19,6 +19,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0002-imports-and-jobs',
         '0003-duplicates-and-merges',
         '0004-conversations-and-automation',
+        '0005-webhooks',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

@@ -12,6 +12,7 @@ import type { Contact } from '../../domain/contact/contact-fields.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import type { Facts } from '../rules/evaluate-conditions.js';
+import { signWebhook } from '../../sync/webhooks/webhook-signature.js';
 import { renderTemplate } from '../rules/rule-facts.js';
 import type { RuleAction, RuleEvent } from '../rules/rule-definition.js';
 
@@ -26,11 +27,6 @@ export interface ActionContext {
   facts: Facts;
   /** The origin of the change the rule reacted to. */
   origin: ChangeOrigin;
-}
-
-/** `sha256=<hex>` of HMAC-SHA256 over `<timestamp>.<body>`: what a receiver recomputes to trust a webhook. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
 /** The conversation change an attribute action makes, or null for actions that do something else. */

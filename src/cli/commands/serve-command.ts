@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { startAutomationLogRetention } from '../../automation/automation-log-retention.js';
 import { startSnoozeWakeUps } from '../../conversations/snooze-schedule.js';
+import { startWebhookDeliveries } from '../../sync/webhooks/webhook-deliveries.js';
 import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import { buildServer } from '../../server/app.js';
@@ -30,6 +31,7 @@ export function registerServeCommand(program: Command): void {
       const stopSchedule = startDuplicateScanSchedule(kith.store, logLine);
       const stopWakeUps = startSnoozeWakeUps(kith.conversations, logLine);
       const stopRetention = startAutomationLogRetention(kith.rules, kith.config.automationLogDays, logLine);
+      const stopDeliveries = startWebhookDeliveries(kith.webhooks, logLine);
       const address = await app.listen({ port: config.port, host: options.host ?? config.host });
       app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
       const setupToken = await kith.setup.issueTokenIfNeeded();
@@ -43,6 +45,7 @@ export function registerServeCommand(program: Command): void {
         stopSchedule();
         stopWakeUps();
         stopRetention();
+        stopDeliveries();
         await runner.stop();
         await app.close();
         await kith.close();

@@ -1,0 +1,290 @@
+/**
+ * Webhook endpoints and their deliveries. `publish` writes one delivery per subscribed active endpoint
+ * (so an event survives a crash or an unreachable receiver) and tries them at once; `deliverDue` sends
+ * what is due, each delivery claimed first so that several processes never send one twice at a time.
+ */
+import crypto from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { NotFoundError } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
+import { toValidationErrors } from '../../domain/zod-validation.js';
+import type { Store } from '../../store/database.js';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../../store/schema.js';
+import { nowIso } from '../../store/transaction.js';
+import {
+  MAX_ATTEMPTS,
+  nextAttemptAt,
+  type WebhookEvent,
+  WebhookEndpointInput,
+  WebhookEndpointPatch,
+} from './webhook-events.js';
+import { signWebhook } from './webhook-signature.js';
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  description: string | null;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Shown once, when the endpoint is created: receivers need it to check signatures. */
+export interface CreatedWebhookEndpoint extends WebhookEndpoint {
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpoint_id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+const TIMEOUT_MS = 5000;
+/** How long a process may take over one attempt before another may claim the delivery. */
+const CLAIM_MS = 60_000;
+
+export class WebhookService {
+  constructor(private readonly store: Store) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async list(): Promise<WebhookEndpoint[]> {
+    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().orderBy('id').execute();
+    return rows.map(endpointOf);
+  }
+
+  async get(id: string): Promise<WebhookEndpoint> {
+    return endpointOf(await this.row(id));
+  }
+
+  async create(input: unknown): Promise<CreatedWebhookEndpoint> {
+    const parsed = WebhookEndpointInput.safeParse(input);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    const at = nowIso();
+    const row: Selectable<WebhookEndpointsTable> = {
+      id: newId('webhookEndpoint'),
+      url: parsed.data.url,
+      events: JSON.stringify([...new Set(parsed.data.events)]),
+      secret: parsed.data.secret ?? crypto.randomBytes(24).toString('base64url'),
+      description: parsed.data.description ?? null,
+      active: parsed.data.active === false ? 0 : 1,
+      created_at: at,
+      updated_at: at,
+    };
+    await this.db.insertInto('webhook_endpoints').values(row).execute();
+    return { ...endpointOf(row), secret: row.secret };
+  }
+
+  async update(id: string, input: unknown): Promise<WebhookEndpoint> {
+    const parsed = WebhookEndpointPatch.safeParse(input);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    await this.row(id);
+    const { url, events, secret, description, active } = parsed.data;
+    await this.db
+      .updateTable('webhook_endpoints')
+      .set({
+        ...(url !== undefined && { url }),
+        ...(events !== undefined && { events: JSON.stringify([...new Set(events)]) }),
+        ...(secret !== undefined && { secret }),
+        ...(description !== undefined && { description }),
+        ...(active !== undefined && { active: active ? 1 : 0 }),
+        updated_at: nowIso(),
+      })
+      .where('id', '=', id)
+      .execute();
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.row(id);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
+      await trx.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+    });
+  }
+
+  async deliveries(endpointId: string, limit = 100): Promise<WebhookDelivery[]> {
+    await this.row(endpointId);
+    const rows = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('endpoint_id', '=', endpointId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(deliveryOf);
+  }
+
+  /**
+   * Records `event` for every active endpoint subscribed to it and tries those deliveries now. Returns
+   * the deliveries' ids; one that fails now is retried later by `kith serve` / `kith worker`.
+   */
+  async publish(event: WebhookEvent, data: Record<string, unknown>): Promise<string[]> {
+    const endpoints = (
+      await this.db.selectFrom('webhook_endpoints').selectAll().where('active', '=', 1).execute()
+    ).filter((e) => (JSON.parse(e.events) as string[]).includes(event));
+    if (endpoints.length === 0) return [];
+    const at = nowIso();
+    const rows = endpoints.map((endpoint) => {
+      const id = newId('webhookDelivery');
+      return {
+        id,
+        endpoint_id: endpoint.id,
+        event,
+        body: JSON.stringify({ id, event, created_at: at, data }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        claimed_until: null,
+        last_status: null,
+        last_error: null,
+        created_at: at,
+        delivered_at: null,
+      };
+    });
+    await this.db.insertInto('webhook_deliveries').values(rows).execute();
+    await this.deliver(rows.map((r) => r.id));
+    return rows.map((r) => r.id);
+  }
+
+  /** Sends every pending delivery whose time has come (oldest first, up to `limit`). */
+  async deliverDue(limit = 100): Promise<number> {
+    const due = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', nowIso())
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    return this.deliver(due.map((d) => d.id));
+  }
+
+  private async deliver(ids: string[]): Promise<number> {
+    let sent = 0;
+    for (const id of ids) if (await this.attempt(id)) sent++;
+    return sent;
+  }
+
+  /** One attempt at one delivery, if this process can claim it. True when it was delivered. */
+  private async attempt(id: string): Promise<boolean> {
+    const now = new Date();
+    const claimed = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ claimed_until: new Date(now.getTime() + CLAIM_MS).toISOString() })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now.toISOString())]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return false;
+    const delivery = await this.db
+      .selectFrom('webhook_deliveries')
+      .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+      .select([
+        'webhook_deliveries.body',
+        'webhook_deliveries.event',
+        'webhook_deliveries.attempts',
+        'webhook_endpoints.url',
+        'webhook_endpoints.secret',
+      ])
+      .where('webhook_deliveries.id', '=', id)
+      .executeTakeFirstOrThrow();
+    const result = await send(id, delivery);
+    const attempts = delivery.attempts + 1;
+    const finishedAt = new Date();
+    const retryAt = result.ok || attempts >= MAX_ATTEMPTS ? null : nextAttemptAt(attempts, finishedAt);
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({
+        status: result.ok ? 'delivered' : retryAt ? 'pending' : 'failed',
+        attempts,
+        next_attempt_at: retryAt?.toISOString() ?? null,
+        claimed_until: null,
+        last_status: result.status,
+        last_error: result.error,
+        delivered_at: result.ok ? finishedAt.toISOString() : null,
+      })
+      .where('id', '=', id)
+      .execute();
+    return result.ok;
+  }
+
+  private async row(id: string): Promise<Selectable<WebhookEndpointsTable>> {
+    const row = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('webhook endpoint', id);
+    return row;
+  }
+}
+
+async function send(
+  id: string,
+  delivery: { body: string; event: string; url: string; secret: string },
+): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  try {
+    const response = await fetch(delivery.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Kith-Webhook/1',
+        'x-kith-event': delivery.event,
+        'x-kith-delivery': id,
+        'x-kith-timestamp': timestamp,
+        'x-kith-signature': signWebhook(delivery.secret, timestamp, delivery.body),
+      },
+      body: delivery.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+    return response.ok
+      ? { ok: true, status: response.status, error: null }
+      : { ok: false, status: response.status, error: `the receiver answered HTTP ${response.status}` };
+  } catch (e) {
+    const cause = (e as { cause?: { message?: string } }).cause?.message;
+    return { ok: false, status: null, error: cause ?? (e as Error).message };
+  }
+}
+
+function endpointOf(row: Selectable<WebhookEndpointsTable>): WebhookEndpoint {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as WebhookEvent[],
+    description: row.description,
+    active: row.active === 1,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function deliveryOf(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
+  return {
+    id: row.id,
+    endpoint_id: row.endpoint_id,
+    event: row.event,
+    status: row.status as WebhookDelivery['status'],
+    attempts: row.attempts,
+    next_attempt_at: row.next_attempt_at,
+    last_status: row.last_status,
+    last_error: row.last_error,
+    created_at: row.created_at,
+    delivered_at: row.delivered_at,
+  };
+}
