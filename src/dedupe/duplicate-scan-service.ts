@@ -230,13 +230,10 @@ export class DuplicateScanService {
           (r) => `${r.contact_a} ${r.contact_b}`,
         ),
       );
-      const rows = found.filter((row) => !kept.has(`${row.contact_a} ${row.contact_b}`));
-      for (let k = 0; k < rows.length; k += INSERT_CHUNK) {
-        await trx
-          .insertInto('duplicate_pairs')
-          .values(rows.slice(k, k + INSERT_CHUNK))
-          .execute();
-      }
+      await this.store.rowWriter(trx).insert(
+        'duplicate_pairs',
+        found.filter((row) => !kept.has(`${row.contact_a} ${row.contact_b}`)),
+      );
       await trx
         .insertInto('duplicate_scans')
         .values({

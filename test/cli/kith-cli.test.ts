@@ -26,6 +26,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0002-imports-and-jobs',
         '0003-duplicates-and-merges',
         '0004-conversations-and-automation',
+        '0005-webhooks',
       ],
       database: TEST_DIALECT,
     });
