@@ -9,6 +9,8 @@ import { phoneComparator } from '../../src/dedupe/compare/phone-comparator.js';
 import { soundex } from '../../src/dedupe/compare/soundex.js';
 import { textComparator } from '../../src/dedupe/compare/text-comparator.js';
 import { editDistanceWithin, jaroWinkler } from '../../src/dedupe/compare/string-similarity.js';
+import { seededRandom } from '../../src/dedupe/model/seeded-random.js';
+import { dayNumber } from '../../src/dedupe/compare/date-comparator.js';
 
 function level(comparator: Comparator, a: string, b: string): string {
   const x = comparator.prepare(a);
@@ -24,6 +26,41 @@ describe('string similarity', () => {
     ['dixon', 'dicksonx', 0.813],
   ])('jaro-winkler(%s, %s) ≈ %f (the textbook values)', (a, b, expected) => {
     expect(jaroWinkler(a, b)).toBeCloseTo(expected, 3);
+  });
+  it('with a floor, answers exactly for every pair that reaches it and below it for the rest', () => {
+    const random = seededRandom(7);
+    const alphabet = 'abcdeéfgh张偉伟 .@';
+    const word = () =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 14) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join('');
+    let reached = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const a = word();
+      // Half the pairs are near-copies, so that both sides of every floor are exercised.
+      const b = random() < 0.5 ? word() : a.slice(0, Math.floor(random() * a.length)) + word().slice(0, 2);
+      const exact = jaroWinkler(a, b);
+      for (const floor of [0.8, 0.88, 0.92]) {
+        const bounded = jaroWinkler(a, b, floor);
+        if (exact >= floor) {
+          expect(bounded).toBe(exact);
+          reached++;
+        } else expect(bounded).toBeLessThan(floor);
+      }
+    }
+    expect(reached).toBeGreaterThan(1000);
+  });
+  it.each([
+    ['19700101', 0],
+    ['19691231', -1],
+    ['20000229', 11016],
+    ['19000229', Number.NaN],
+    ['20240230', Number.NaN],
+    ['20241301', Number.NaN],
+    ['20240100', Number.NaN],
+  ])('dayNumber(%s) = %d (days since 1970-01-01; NaN for no such day)', (digits, expected) => {
+    expect(dayNumber(digits)).toBe(expected);
   });
   it('counts an adjacent transposition as one edit and stops at the limit', () => {
     expect(editDistanceWithin('19850302', '19850203', 2)).toBe(2);

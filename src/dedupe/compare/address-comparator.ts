@@ -34,7 +34,7 @@ export const addressComparator: Comparator<PreparedAddress> = {
   compare(a, b) {
     if (a.compact === b.compact) return 0;
     const overlap = tokenJaccard(a.tokens, b.tokens);
-    const similarity = jaroWinkler(a.compact, b.compact);
+    const similarity = jaroWinkler(a.compact, b.compact, 0.8);
     if (overlap >= 0.7 || similarity >= 0.93) return 1;
     if (overlap >= 0.4 || similarity >= 0.8) return 2;
     return 3;

@@ -50,6 +50,6 @@ export const emailComparator: Comparator<PreparedEmail> = {
     if (a.address === b.address) return 0;
     if (a.canonical === b.canonical) return 1;
     if (a.local === b.local && a.local.length >= 4) return 2;
-    return jaroWinkler(a.address, b.address) >= 0.88 ? 3 : 4;
+    return jaroWinkler(a.address, b.address, 0.88) >= 0.88 ? 3 : 4;
   },
 };

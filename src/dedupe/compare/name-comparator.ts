@@ -57,7 +57,7 @@ export const nameComparator: Comparator<PreparedName> = {
   compare(a, b) {
     if (a.folded === b.folded) return 0;
     if (a.alias === b.alias || a.compact === b.compact) return 1;
-    const similarity = jaroWinkler(a.compact, b.compact);
+    const similarity = jaroWinkler(a.compact, b.compact, 0.8);
     if (similarity >= 0.92) return 2;
     if (similarity >= 0.8) return 3;
     if (isInitialOf(a.compact, b.compact) || isInitialOf(b.compact, a.compact)) return 3;

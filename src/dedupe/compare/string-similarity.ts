@@ -5,13 +5,40 @@
 
 let matchFlagsA = new Uint8Array(64);
 let matchFlagsB = new Uint8Array(64);
+let editRows = new Int32Array(96);
 
-/** Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, at most 4 prefix characters). */
-export function jaroWinkler(a: string, b: string): number {
+/** Character counts by the low byte of the code unit: shared characters, bounded from above cheaply. */
+const counts = new Int32Array(256);
+
+/**
+ * Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, at most 4 prefix characters). With `floor`,
+ * a pair that cannot reach it gets an upper bound below `floor` instead of its exact value — callers
+ * only ask whether a similarity reaches a threshold, and most compared pairs are far from any. The
+ * bound counts characters the two strings share regardless of position (Jaro's matches are a subset).
+ */
+export function jaroWinkler(a: string, b: string, floor = 0): number {
   if (a === b) return 1;
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
+  if (floor > 0) {
+    for (let i = 0; i < la; i++) counts[a.charCodeAt(i) & 255]!++;
+    let shared = 0;
+    for (let j = 0; j < lb; j++) {
+      const c = b.charCodeAt(j) & 255;
+      if (counts[c]! > 0) {
+        counts[c]!--;
+        shared++;
+      }
+    }
+    for (let i = 0; i < la; i++) counts[a.charCodeAt(i) & 255] = 0;
+    const jaroBound = shared === 0 ? 0 : (shared / la + shared / lb + 1) / 3;
+    let prefix = 0;
+    const maxPrefix = Math.min(4, la, lb);
+    while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+    const bound = jaroBound + prefix * 0.1 * (1 - jaroBound);
+    if (bound < floor) return bound;
+  }
   if (la > matchFlagsA.length) matchFlagsA = new Uint8Array(la * 2);
   if (lb > matchFlagsB.length) matchFlagsB = new Uint8Array(lb * 2);
   matchFlagsA.fill(0, 0, la);
@@ -57,28 +84,38 @@ export function editDistanceWithin(a: string, b: string, limit: number): number 
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > limit) return limit + 1;
-  let prevPrev = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let curr = new Array<number>(lb + 1);
-  for (let j = 0; j <= lb; j++) prev[j] = j;
+  // Three rows (two back, one back, current) in one reused array: no allocation per call.
+  const width = lb + 1;
+  if (3 * width > editRows.length) editRows = new Int32Array(6 * width);
+  const rows = editRows;
+  let prevPrev = 0;
+  let prev = width;
+  let curr = 2 * width;
+  for (let j = 0; j <= lb; j++) {
+    rows[prevPrev + j] = 0;
+    rows[prev + j] = j;
+  }
   for (let i = 1; i <= la; i++) {
-    curr[0] = i;
+    rows[curr] = i;
     let rowMin = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= lb; j++) {
       const cb = b.charCodeAt(j - 1);
       const cost = ca === cb ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, curr[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(rows[prev + j]! + 1, rows[curr + j - 1]! + 1, rows[prev + j - 1]! + cost);
       if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        v = Math.min(v, prevPrev[j - 2]! + 1);
+        v = Math.min(v, rows[prevPrev + j - 2]! + 1);
       }
-      curr[j] = v;
+      rows[curr + j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
-    [prevPrev, prev, curr] = [prev, curr, prevPrev];
+    const oldest = prevPrev;
+    prevPrev = prev;
+    prev = curr;
+    curr = oldest;
   }
-  return Math.min(prev[lb]!, limit + 1);
+  return Math.min(rows[prev + lb]!, limit + 1);
 }
 
 /** Jaccard overlap of two sorted, de-duplicated token lists. */

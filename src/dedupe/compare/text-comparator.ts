@@ -37,7 +37,7 @@ export const textComparator: Comparator<PreparedText> = {
   phoneticKey: (v) => soundex(longestWord(v.tokens)),
   compare(a, b) {
     if (a.folded === b.folded) return 0;
-    const similarity = jaroWinkler(a.folded, b.folded);
+    const similarity = jaroWinkler(a.folded, b.folded, 0.8);
     if (similarity >= 0.92) return 1;
     const [small, large] = a.tokens.size <= b.tokens.size ? [a.tokens, b.tokens] : [b.tokens, a.tokens];
     if (containedIn(small, large)) return 2;
