@@ -62,6 +62,43 @@ describe('string similarity', () => {
   ])('dayNumber(%s) = %d (days since 1970-01-01; NaN for no such day)', (digits, expected) => {
     expect(dayNumber(digits)).toBe(expected);
   });
+  it('edit distance within a limit agrees with the plain definition on random near and far pairs', () => {
+    // Optimal string alignment, straight from its definition.
+    const osa = (a: string, b: string) => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
+      for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) {
+          const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+          d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+            d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+        }
+      return d[a.length]![b.length]!;
+    };
+    const random = seededRandom(3);
+    const pick = (chars: string, n: number) =>
+      Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
+    for (let n = 0; n < 5000; n++) {
+      const a = pick('0123456789张', 4 + Math.floor(random() * 6));
+      const edits = Math.floor(random() * 4);
+      let b = a;
+      for (let e = 0; e < edits; e++) {
+        const at = Math.floor(random() * (b.length + 1));
+        const op = Math.floor(random() * 3);
+        b =
+          op === 0
+            ? b.slice(0, at) + pick('0123456789', 1) + b.slice(at)
+            : op === 1
+              ? b.slice(0, at) + b.slice(at + 1)
+              : b.slice(0, at) + pick('0123456789', 1) + b.slice(at + 1);
+      }
+      if (random() < 0.3) b = pick('0123456789', a.length);
+      for (const limit of [1, 2])
+        expect(editDistanceWithin(a, b, limit)).toBe(Math.min(osa(a, b), limit + 1));
+    }
+  });
   it('counts an adjacent transposition as one edit and stops at the limit', () => {
     expect(editDistanceWithin('19850302', '19850203', 2)).toBe(2);
     expect(editDistanceWithin('1234567', '1243567', 1)).toBe(1);

@@ -11,6 +11,24 @@ let editRows = new Int32Array(96);
 const counts = new Int32Array(256);
 
 /**
+ * How many characters two strings have in common regardless of position (multiset intersection), or
+ * more: characters are counted by the low byte of their code unit, and merging counts can only add.
+ */
+function sharedCharacters(a: string, b: string): number {
+  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i) & 255]!++;
+  let shared = 0;
+  for (let j = 0; j < b.length; j++) {
+    const c = b.charCodeAt(j) & 255;
+    if (counts[c]! > 0) {
+      counts[c]!--;
+      shared++;
+    }
+  }
+  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i) & 255] = 0;
+  return shared;
+}
+
+/**
  * Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, at most 4 prefix characters). With `floor`,
  * a pair that cannot reach it gets an upper bound below `floor` instead of its exact value — callers
  * only ask whether a similarity reaches a threshold, and most compared pairs are far from any. The
@@ -22,16 +40,7 @@ export function jaroWinkler(a: string, b: string, floor = 0): number {
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
   if (floor > 0) {
-    for (let i = 0; i < la; i++) counts[a.charCodeAt(i) & 255]!++;
-    let shared = 0;
-    for (let j = 0; j < lb; j++) {
-      const c = b.charCodeAt(j) & 255;
-      if (counts[c]! > 0) {
-        counts[c]!--;
-        shared++;
-      }
-    }
-    for (let i = 0; i < la; i++) counts[a.charCodeAt(i) & 255] = 0;
+    const shared = sharedCharacters(a, b);
     const jaroBound = shared === 0 ? 0 : (shared / la + shared / lb + 1) / 3;
     let prefix = 0;
     const maxPrefix = Math.min(4, la, lb);
@@ -84,6 +93,9 @@ export function editDistanceWithin(a: string, b: string, limit: number): number 
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > limit) return limit + 1;
+  // The bag distance (characters one string has beyond the other) never exceeds the edit distance.
+  const shared = sharedCharacters(a, b);
+  if (Math.max(la, lb) - shared > limit) return limit + 1;
   // Three rows (two back, one back, current) in one reused array: no allocation per call.
   const width = lb + 1;
   if (3 * width > editRows.length) editRows = new Int32Array(6 * width);
