@@ -5,6 +5,7 @@
  * `match` band against the generated truth.
  *
  * Usage: npm run bench:dedupe:scale [-- N]      (default 1,000,000; SQLite in a temporary folder)
+ * (run with --expose-gc, as the npm script does, so the generator's garbage is gone before the scan)
  */
 import { insertContactsBulk, type NewContact } from '../../src/contacts/contact-repository.js';
 import { newId } from '../../src/domain/ids.js';
@@ -77,6 +78,7 @@ async function main() {
           scan_seconds: Math.round(scanSeconds * 10) / 10,
           stage_seconds: stages,
           peak_rss_mb: mb(peakRss),
+          rss_before_scan_mb: mb(rssBefore),
           blocking: scan.blocking.map((b) => b.join('+')),
         },
         null,

@@ -201,7 +201,7 @@ export class DuplicateScanService {
         contact_b: input.ids[y]!,
         score: Math.round(pair.probability * 1e6) / 1e6,
         band: pair.band,
-        explanation: JSON.stringify(explainPair(result.model, records, x, y, weights)),
+        explanation: JSON.stringify(explainPair(result.model, records, x, y, weights, pair.levels)),
         cluster_id: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
         status: 'open',
         scan_id: scanId,

@@ -25,6 +25,8 @@ export interface DetectedPair {
   weight: number;
   probability: number;
   band: DuplicateBand;
+  /** Comparison level per field (-1: a value is missing), as scored. */
+  levels: Int8Array;
 }
 
 export interface DetectionResult {
@@ -73,7 +75,8 @@ export function findDuplicates(
   for (let p = 0; p < candidates.count; p++) {
     const i = candidates.a[p]!;
     const j = candidates.b[p]!;
-    const weight = matchWeight(model, weights, records, gamma.subarray(p * width, p * width + width), i, j);
+    // Levels read in place: a view per pair would allocate for every one of millions of pairs.
+    const weight = matchWeight(model, weights, records, gamma, i, j, p * width);
     scores[p] = weight;
     if (weight < reviewWeight) continue;
     const probability = weightToProbability(weight);
@@ -83,6 +86,7 @@ export function findDuplicates(
       weight,
       probability,
       band: probability >= thresholds.match ? 'match' : 'review',
+      levels: gamma.slice(p * width, p * width + width),
     });
   }
   pairs.sort((x, y) => y.weight - x.weight);

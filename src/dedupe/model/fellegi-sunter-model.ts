@@ -232,10 +232,12 @@ export function matchWeight(
   levels: ArrayLike<number>,
   i: number,
   j: number,
+  /** Where the pair's levels start in `levels` (a scan passes all pairs' levels in one array). */
+  offset = 0,
 ): number {
   let weight = Math.log2(model.prior / (1 - model.prior));
   for (let k = 0; k < weights.length; k++) {
-    const level = levels[k]!;
+    const level = levels[offset + k]!;
     if (level < 0) continue;
     if (level === 0 && model.fields[k]!.term_frequency) {
       const field = records.fields[k]!;
@@ -259,9 +261,11 @@ export function explainPair(
   i: number,
   j: number,
   weights: number[][] = levelWeights(model),
+  /** The pair's comparison levels when the scan already has them. */
+  levels?: ArrayLike<number>,
 ): FieldContribution[] {
   return records.fields.map((field, k) => {
-    const level = field.compare(i, j);
+    const level = levels ? levels[k]! : field.compare(i, j);
     const parameters = model.fields[k]!;
     if (level < 0)
       return { field: parameters.field, comparator: parameters.comparator, level: 'missing', weight: 0 };
