@@ -175,7 +175,8 @@ export class DuplicateScanService {
         }
       }
     }
-    const result = findDuplicates(records, rules, {
+    const result = await findDuplicates(records, rules, {
+      thread: true,
       changed,
       model: incremental ? lastModel : undefined,
       onStage: options.onStage,

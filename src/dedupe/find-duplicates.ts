@@ -5,8 +5,8 @@
  */
 import { type BlockingRule, deriveBlockingRules, generateCandidatePairs } from './model/blocking-plan.js';
 import { clusterMatchPairs } from './model/cluster-pairs.js';
+import { compareCandidatePairs } from './model/compare-candidate-pairs.js';
 import {
-  compareCandidatePairs,
   levelWeights,
   matchWeight,
   type TrainedModel,
@@ -49,13 +49,15 @@ export interface DetectionOptions {
   /** Reuse a model trained by an earlier full scan instead of estimating one. */
   model?: TrainedModel;
   onStage?: (stage: DetectionStage) => void;
+  /** Compare half of the fields on a worker thread when there are many pairs. */
+  thread?: boolean;
 }
 
-export function findDuplicates(
+export async function findDuplicates(
   records: PreparedRecords,
   rules: MatchingRules,
   options: DetectionOptions = {},
-): DetectionResult {
+): Promise<DetectionResult> {
   const thresholds = rules.thresholds ?? DEFAULT_THRESHOLDS;
   const maxBlockSize = rules.max_block_size ?? DEFAULT_MAX_BLOCK_SIZE;
   options.onStage?.('block');
@@ -63,7 +65,7 @@ export function findDuplicates(
     rules.blocking?.map((fields) => ({ fields })) ?? deriveBlockingRules(records, maxBlockSize);
   const candidates = generateCandidatePairs(records, blocking, maxBlockSize, options.changed);
   options.onStage?.('compare');
-  const gamma = compareCandidatePairs(records, candidates);
+  const gamma = await compareCandidatePairs(records, candidates, { thread: options.thread });
   options.onStage?.('train');
   const model = options.model ?? trainModel(records, candidates, gamma, rules.prior);
   options.onStage?.('score');

@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { generateDuplicates } from '../../bench/dedupe/generate-duplicates.js';
 import { pairKey, readTruePairs } from '../../bench/dedupe/linkage-truth.js';
 import { findDuplicates } from '../../src/dedupe/find-duplicates.js';
+import { deriveBlockingRules, generateCandidatePairs } from '../../src/dedupe/model/blocking-plan.js';
 import { clusterMatchPairs } from '../../src/dedupe/model/cluster-pairs.js';
+import { compareCandidatePairs, splitByCost } from '../../src/dedupe/model/compare-candidate-pairs.js';
+import type { ContactState } from '../../src/domain/contact/contact-fields.js';
 import { matchingRulesSchema } from '../../src/dedupe/model/matching-rules.js';
 import { PreparedRecords } from '../../src/dedupe/model/prepared-records.js';
 
@@ -74,7 +78,7 @@ describe('detection on labelled public data (FEBRL 1)', () => {
   // The data lives beside the project (../shared), not in it; a clone elsewhere has no copy to read.
   it.skipIf(!existsSync(`${LINKAGE}/febrl1.csv`))(
     'finds the true pairs with the fixed bench configuration',
-    () => {
+    async () => {
       const rows = parse(readFileSync(`${LINKAGE}/febrl1.csv`), {
         columns: (h: string[]) => h.map((x) => x.trim()),
         trim: true,
@@ -95,7 +99,7 @@ describe('detection on labelled public data (FEBRL 1)', () => {
           );
       }
       const ids = rows.map((r) => r.rec_id!);
-      const result = findDuplicates(new PreparedRecords(ids, rules.fields, columns), rules);
+      const result = await findDuplicates(new PreparedRecords(ids, rules.fields, columns), rules);
       const truth = readTruePairs(`${LINKAGE}/truth/febrl1_true_pairs.csv`);
       const found = result.pairs.filter((p) => p.band === 'match').map((p) => pairKey(ids[p.a]!, ids[p.b]!));
       const truePositives = found.filter((f) => truth.has(f)).length;
@@ -106,4 +110,48 @@ describe('detection on labelled public data (FEBRL 1)', () => {
       expect(result.compared).toBeLessThan((ids.length * (ids.length - 1)) / 2 / 10);
     },
   );
+});
+
+describe('comparing on a worker thread', () => {
+  it('fills the same levels as comparing in-process, name halves and several e-mails included', async () => {
+    const data = generateDuplicates(4000, { seed: 5 });
+    const rules = matchingRulesSchema.parse({
+      fields: [
+        { field: 'first_name', comparator: 'name' },
+        { field: 'last_name', comparator: 'name' },
+        { field: 'email', comparator: 'email' },
+        { field: 'phone', comparator: 'phone' },
+        { field: 'birthday', comparator: 'date' },
+        { field: 'city', comparator: 'text' },
+        { field: 'address', comparator: 'address' },
+      ],
+    });
+    const column = (pick: (s: ContactState) => string | string[] | null) => data.records.map(pick);
+    const columns = new Map<string, (string | string[] | null)[]>([
+      // Halves swapped on every fifth record, so swapped-name levels are exercised.
+      ['first_name', data.records.map((s, i) => (i % 5 === 0 ? s.last_name : s.first_name))],
+      ['last_name', data.records.map((s, i) => (i % 5 === 0 ? s.first_name : s.last_name))],
+      ['email', column((s) => (s.email ? [s.email, `${s.email}.alt`] : null))],
+      ['phone', column((s) => s.phone)],
+      ['birthday', column((s) => s.birthday)],
+      ['city', column((s) => s.city)],
+      ['address', column((s) => s.address)],
+    ]);
+    const records = new PreparedRecords(
+      data.records.map((_, i) => `r${i}`),
+      rules.fields,
+      columns,
+    );
+    const pairs = generateCandidatePairs(records, deriveBlockingRules(records, 400), 400);
+    expect(pairs.count).toBeGreaterThan(10_000);
+    const here = await compareCandidatePairs(records, pairs);
+    const threaded = await compareCandidatePairs(records, pairs, { thread: true, threadMinPairs: 0 });
+    expect(threaded.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.from(threaded.buffer).equals(Buffer.from(here.buffer))).toBe(true);
+    // Every level occurs somewhere, so the comparison is not trivially equal.
+    expect(new Set(here).size).toBeGreaterThan(4);
+    const [own, theirs] = splitByCost(records);
+    expect([...own, ...theirs].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(theirs).toEqual(expect.arrayContaining([0, 1]));
+  });
 });

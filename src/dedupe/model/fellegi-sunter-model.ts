@@ -61,19 +61,6 @@ const MAX_EM_ITERATIONS = 60;
 const MIN_PROBABILITY = 1e-9;
 
 /** Comparison levels of every candidate pair, row-major: gamma[pair * fields + field], -1 = missing. */
-export function compareCandidatePairs(records: PreparedRecords, pairs: CandidatePairs): Int8Array {
-  const fields = records.fields;
-  const width = fields.length;
-  const gamma = new Int8Array(pairs.count * width);
-  // Field by field, so each inner loop calls one comparator: V8 keeps that call site monomorphic.
-  for (let k = 0; k < width; k++) {
-    const field = fields[k]!;
-    const { a, b } = pairs;
-    for (let p = 0, row = k; p < pairs.count; p++, row += width) gamma[row] = field.compare(a[p]!, b[p]!);
-  }
-  return gamma;
-}
-
 function estimateU(records: PreparedRecords): number[][] {
   const random = seededRandom(11);
   return records.fields.map((field) => {

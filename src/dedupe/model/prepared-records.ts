@@ -4,6 +4,7 @@
  */
 import type { Comparator } from '../compare/comparator.js';
 import { COMPARATORS } from '../compare/comparator-registry.js';
+import { type ComparableField, compareField } from './comparable-field.js';
 import type { FieldRule } from './matching-rules.js';
 
 /** Raw values of one field for every record: one value, several (e-mails, phones) or none. */
@@ -19,7 +20,7 @@ const SHARE_PRIOR_RECORDS = 100;
 /** Distinct raw values remembered per field while preparing a column. */
 const PREPARE_CACHE_LIMIT = 500_000;
 
-export class PreparedField {
+export class PreparedField implements ComparableField {
   readonly comparator: Comparator;
   readonly termFrequency: boolean;
   readonly values: unknown[];
@@ -109,37 +110,7 @@ export class PreparedField {
 
   /** The comparison level of records i and j, or -1 when either has no value. */
   compare(i: number, j: number): number {
-    const a = this.values[i];
-    const b = this.values[j];
-    if (a === null || b === null) return -1;
-    let best = this.comparator.compare(a, b);
-    if (best > 1 && this.swapPartner) best = Math.min(best, this.swappedLevel(i, j));
-    if (best === 0 || this.extras === null) return best;
-    const moreA = this.extras[i];
-    const moreB = this.extras[j];
-    if (!moreA && !moreB) return best;
-    const listA = moreA ? [a, ...moreA] : [a];
-    const listB = moreB ? [b, ...moreB] : [b];
-    for (const x of listA) {
-      for (const y of listB) {
-        const level = this.comparator.compare(x, y);
-        if (level < best) best = level;
-        if (best === 0) return 0;
-      }
-    }
-    return best;
-  }
-
-  /** Level of the pair with name halves swapped: both crossings must agree (alias) or nearly (typo). */
-  private swappedLevel(i: number, j: number): number {
-    const partner = this.swapPartner!;
-    const ownI = this.values[i];
-    const otherJ = partner.values[j];
-    const otherI = partner.values[i];
-    const ownJ = this.values[j];
-    if (otherJ === null || otherI === null || ownI === null || ownJ === null) return Infinity;
-    const worst = Math.max(this.comparator.compare(ownI, otherJ), this.comparator.compare(otherI, ownJ));
-    return worst <= 1 ? 1 : worst === 2 ? 2 : Infinity;
+    return compareField(this, i, j);
   }
 
   blockingKey(i: number): string | null {
