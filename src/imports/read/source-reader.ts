@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import unzipper from 'unzipper';
 import { type Delimiter, describeDelimiter, detectDelimiter } from './detect-delimiter.js';
@@ -267,8 +267,10 @@ async function openWorkbook(path: string): Promise<AsyncIterable<ExcelJS.stream.
     if (e instanceof ImportFileError) throw e;
     throw new ImportFileError(`the XLSX file cannot be read (${(e as Error).message})`);
   });
+  // Loaded on first use: CSV imports (and the thread that reads them) need none of its ~30 MB.
+  const { default: excel } = await import('exceljs');
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    const reader = new excel.stream.xlsx.WorkbookReader(path, {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
       styles: 'cache',
