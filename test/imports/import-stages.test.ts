@@ -264,24 +264,26 @@ describe('matchRowToContact (id > identity > phone > email)', () => {
   });
 });
 
+/** What the generated files (bench/generate-contacts.ts) are read with: region CN, external ids. */
+const generatedNormalize = {
+  region: 'CN' as const,
+  identityTypes: new Set(['external_id']),
+  attributeDefinitions: new Map(),
+};
+const generatedCtx: MappingContext = {
+  identityTypes: generatedNormalize.identityTypes,
+  attributeTypes: new Map(),
+  createAttributes: false,
+};
+
 describe('fileKeys (pass 1) agrees with validateRow (pass 2)', () => {
   it('gives every valid generated row the same keys as full validation does', () => {
-    const normalize = {
-      region: 'CN' as const,
-      identityTypes: new Set(['external_id']),
-      attributeDefinitions: new Map(),
-    };
-    const fileCtx: MappingContext = {
-      identityTypes: normalize.identityTypes,
-      attributeTypes: new Map(),
-      createAttributes: false,
-    };
     const header = GENERATED_HEADER;
-    const mapping = resolveMapping(header, {}, suggestMapping(header, [], fileCtx), fileCtx);
+    const mapping = resolveMapping(header, {}, suggestMapping(header, [], generatedCtx), generatedCtx);
     let compared = 0;
     for (let i = 0; i < 400; i++) {
-      const mapped = mapRecord(generateRow(i), mapping, fileCtx);
-      const v = validateRow(mapped, normalize);
+      const mapped = mapRecord(generateRow(i), mapping, generatedCtx);
+      const v = validateRow(mapped, generatedNormalize);
       if (!v.ok) continue;
       const expected = [
         ...(v.keys.id ? [`id\u0000${v.keys.id}`] : []),
@@ -289,7 +291,7 @@ describe('fileKeys (pass 1) agrees with validateRow (pass 2)', () => {
         ...v.keys.phones.map((p) => `phone\u0000${p}`),
         ...v.keys.emails.map((e) => `email\u0000${e}`),
       ];
-      expect(fileKeys(mapped, normalize).sort()).toEqual(expected.sort());
+      expect(fileKeys(mapped, generatedNormalize).sort()).toEqual(expected.sort());
       compared++;
     }
     expect(compared).toBeGreaterThan(350);
@@ -373,23 +375,25 @@ describe('formula injection protection', () => {
 });
 
 describe('RowPreparer (read → map → validate, in-process or on a worker thread)', () => {
-  const normalize = {
-    region: 'CN' as const,
-    identityTypes: new Set(['external_id']),
-    attributeDefinitions: new Map(),
-  };
-  const fileCtx: MappingContext = {
-    identityTypes: normalize.identityTypes,
-    attributeTypes: new Map(),
-    createAttributes: false,
-  };
-
   async function collect<K extends RowPreparation>(thread: boolean, kind: K, file: string, afterRow = 0) {
     const source = await inspectSource(file);
-    const mapping = resolveMapping(source.header, {}, suggestMapping(source.header, [], fileCtx), fileCtx);
+    const mapping = resolveMapping(
+      source.header,
+      {},
+      suggestMapping(source.header, [], generatedCtx),
+      generatedCtx,
+    );
     const preparer = new RowPreparer({ thread });
     try {
-      const input = { path: file, source, mapping, mappingCtx: fileCtx, normalize, afterRow, batchRows: 400 };
+      const input = {
+        path: file,
+        source,
+        mapping,
+        mappingCtx: generatedCtx,
+        normalize: generatedNormalize,
+        afterRow,
+        batchRows: 400,
+      };
       const batches: PreparedBatch[K][] = [];
       for await (const batch of preparer.batches(kind, input)) batches.push(batch);
       // One thread serves several passes, as the pipeline's two passes share one.
