@@ -68,6 +68,72 @@ function groupIds(records: PreparedRecords, terms: readonly string[], only?: Int
   return ids;
 }
 
+/** Codes per record under one term, numbered in order of first appearance; -1 where it has none. */
+interface TermCodes {
+  codes: Int32Array;
+  distinct: number;
+}
+
+/**
+ * `groupIds` over all records, from each term's codes: a term shared by several rules (a birthday, a
+ * city) is keyed once per scan, and rules of several terms combine numbers instead of joining strings.
+ * Numbering follows first appearance, as `groupIds` does, so both give the same ids.
+ */
+function ruleGroupIds(
+  records: PreparedRecords,
+  terms: readonly string[],
+  cache: Map<string, TermCodes>,
+): Int32Array {
+  const codesOf = (term: string): TermCodes => {
+    let known = cache.get(term);
+    if (!known) {
+      const key = records.blockingTerm(term)!;
+      const codes = new Int32Array(records.size);
+      const seen = new Map<string, number>();
+      for (let i = 0; i < records.size; i++) {
+        const k = key(i);
+        if (k === null) {
+          codes[i] = -1;
+          continue;
+        }
+        let c = seen.get(k);
+        if (c === undefined) {
+          c = seen.size;
+          seen.set(k, c);
+        }
+        codes[i] = c;
+      }
+      known = { codes, distinct: seen.size };
+      cache.set(term, known);
+    }
+    return known;
+  };
+  let combined = codesOf(terms[0]!);
+  for (let t = 1; t < terms.length; t++) {
+    const next = codesOf(terms[t]!);
+    const codes = new Int32Array(records.size);
+    const seen = new Map<number, number>();
+    for (let i = 0; i < records.size; i++) {
+      const x = combined.codes[i]!;
+      const y = next.codes[i]!;
+      if (x < 0 || y < 0) {
+        codes[i] = -1;
+        continue;
+      }
+      const key = x * next.distinct + y;
+      let c = seen.get(key);
+      if (c === undefined) {
+        c = seen.size;
+        seen.set(key, c);
+      }
+      codes[i] = c;
+    }
+    combined = { codes, distinct: seen.size };
+  }
+  // The caller marks oversized blocks in the ids: a single term's cached codes must stay as they are.
+  return terms.length === 1 ? combined.codes.slice() : combined.codes;
+}
+
 function groupSizes(ids: Int32Array): Int32Array {
   let max = -1;
   for (const id of ids) if (id > max) max = id;
@@ -155,17 +221,25 @@ export function generateCandidatePairs(
   maxBlockSize: number,
   changed?: Uint8Array,
 ): CandidatePairs {
-  const ruleGroups: Int32Array[] = [];
   const a = new IntArrayBuilder(records.size * 4 + 16);
   const b = new IntArrayBuilder(records.size * 4 + 16);
   const usable = rules.filter((rule) => rule.fields.every((t) => records.blockingTerm(t) !== null));
-  for (const rule of usable) {
-    const ids = groupIds(records, rule.fields);
+  // Each record's block under every rule, side by side: checking a pair against the earlier rules
+  // reads two short rows instead of two scattered entries per rule (cache misses dominate here).
+  const width = usable.length;
+  const blockOf = new Int32Array(records.size * width).fill(-1);
+  const termCodes = new Map<string, TermCodes>();
+  for (const [r, rule] of usable.entries()) {
+    const ids =
+      rule.fields.length === 0
+        ? groupIds(records, rule.fields)
+        : ruleGroupIds(records, rule.fields, termCodes);
     const sizes = groupSizes(ids);
     // Oversized blocks are dropped for good, so later rules do not treat them as already compared.
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (id >= 0 && sizes[id]! > maxBlockSize) ids[i] = -1;
+      blockOf[i * width + r] = ids[i]!;
     }
     // Members of each block, contiguous (counting sort by group id).
     const offsets = new Int32Array(sizes.length + 1);
@@ -182,14 +256,15 @@ export function generateCandidatePairs(
       const end = offsets[g + 1]!;
       for (let x = start; x < end; x++) {
         const i = members[x]!;
+        const rowI = i * width;
         for (let y = x + 1; y < end; y++) {
           const j = members[y]!;
           if (changed && changed[i] === 0 && changed[j] === 0) continue;
+          const rowJ = j * width;
           let seen = false;
-          for (let s = 0; s < ruleGroups.length; s++) {
-            const earlier = ruleGroups[s]!;
-            const gi = earlier[i]!;
-            if (gi >= 0 && gi === earlier[j]) {
+          for (let s = 0; s < r; s++) {
+            const gi = blockOf[rowI + s]!;
+            if (gi >= 0 && gi === blockOf[rowJ + s]) {
               seen = true;
               break;
             }
@@ -200,18 +275,17 @@ export function generateCandidatePairs(
         }
       }
     }
-    ruleGroups.push(ids);
   }
   const pairA = a.view();
   const pairB = b.view();
   const rulesMatched = new Uint16Array(pairA.length);
   for (let p = 0; p < pairA.length; p++) {
-    const i = pairA[p]!;
-    const j = pairB[p]!;
+    const rowI = pairA[p]! * width;
+    const rowJ = pairB[p]! * width;
     let mask = 0;
-    for (let r = 0; r < ruleGroups.length; r++) {
-      const g = ruleGroups[r]![i]!;
-      if (g >= 0 && g === ruleGroups[r]![j]) mask |= 1 << r;
+    for (let r = 0; r < width; r++) {
+      const g = blockOf[rowI + r]!;
+      if (g >= 0 && g === blockOf[rowJ + r]) mask |= 1 << r;
     }
     rulesMatched[p] = mask;
   }
