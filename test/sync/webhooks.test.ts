@@ -194,6 +194,18 @@ describe(`webhooks on ${TEST_DIALECT}`, () => {
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
   });
 
+  it('forgets finished deliveries after their time, never pending ones', async () => {
+    const endpoint = await server.kith.webhooks.create({ url, events: ['import.cancelled'] });
+    answers = [204, 500];
+    const [delivered] = await server.kith.webhooks.publish('import.cancelled', { import_id: 'imp_1' });
+    const [pending] = await server.kith.webhooks.publish('import.cancelled', { import_id: 'imp_2' });
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    await server.kith.store.db.updateTable('webhook_deliveries').set({ created_at: old }).execute();
+    expect(await server.kith.webhooks.pruneDeliveries(new Date(Date.now() - 30 * 86_400_000))).toBe(1);
+    expect((await server.kith.webhooks.deliveries(endpoint.id)).map((d) => d.id)).toEqual([pending]);
+    expect(delivered).not.toBe(pending);
+  });
+
   it('validates endpoints, naming the field, the value and the reason', async () => {
     const attempt = server.kith.webhooks.create({
       url: 'ftp://example.com/x',

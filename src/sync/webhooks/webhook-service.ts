@@ -172,6 +172,16 @@ export class WebhookService {
     return this.deliver(due.map((d) => d.id));
   }
 
+  /** Deletes delivered and failed deliveries created before `before`; pending ones stay. */
+  async pruneDeliveries(before: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('status', 'in', ['delivered', 'failed'])
+      .where('created_at', '<', before.toISOString())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   private async deliver(ids: string[]): Promise<number> {
     let sent = 0;
     for (const id of ids) if (await this.attempt(id)) sent++;
