@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Insertable, Kysely } from 'kysely';
+import { chunked } from './chunked.js';
 import type { KithDatabase } from './schema.js';
 import type { Queryable } from './transaction.js';
 
@@ -27,12 +28,6 @@ export interface RowWriter {
 }
 
 const CHUNK = 400;
-
-function chunked<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
-}
 
 export function kyselyRowWriter(db: Queryable): RowWriter {
   // Kysely cannot narrow a table's own row and column types from a type parameter, hence the casts.

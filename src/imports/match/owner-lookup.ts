@@ -1,14 +1,9 @@
 /** Looks up, for a batch of rows, which live contacts own their ids, identities, phones and emails. */
+import { chunked } from '../../store/chunked.js';
 import type { Queryable } from '../../store/transaction.js';
 import { identityKey, type OwnerLookup, type RowKeys } from './match-row-to-contact.js';
 
 const CHUNK = 500;
-
-function chunks<T>(values: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += CHUNK) out.push(values.slice(i, i + CHUNK));
-  return out;
-}
 
 export async function lookupOwners(db: Queryable, rows: RowKeys[]): Promise<OwnerLookup> {
   const ids = [...new Set(rows.map((r) => r.id).filter((v): v is string => v !== null))];
@@ -26,7 +21,7 @@ export async function lookupOwners(db: Queryable, rows: RowKeys[]): Promise<Owne
   const identityOwner = new Map<string, string>();
   const phoneOwner = new Map<string, string>();
   const emailOwner = new Map<string, string>();
-  for (const part of chunks(ids)) {
+  for (const part of chunked(ids, CHUNK)) {
     const found = await db
       .selectFrom('contacts')
       .select('id')
@@ -37,7 +32,7 @@ export async function lookupOwners(db: Queryable, rows: RowKeys[]): Promise<Owne
   }
   for (const [type, values] of identitiesByType) {
     // By (type, value): the live unique index answers it.
-    for (const part of chunks([...values])) {
+    for (const part of chunked([...values], CHUNK)) {
       const found = await db
         .selectFrom('contact_identities')
         .select(['value', 'contact_id'])
@@ -52,7 +47,7 @@ export async function lookupOwners(db: Queryable, rows: RowKeys[]): Promise<Owne
     [phones, 'contact_phones', phoneOwner],
     [emails, 'contact_emails', emailOwner],
   ] as const) {
-    for (const part of chunks(values)) {
+    for (const part of chunked(values, CHUNK)) {
       const found = await db
         .selectFrom(table)
         .select(['value', 'contact_id'])
