@@ -39,3 +39,31 @@ function tsxEsmApiUrl(fromUrl: string): string {
   ).exports['./esm/api']!.import.default;
   return pathToFileURL(path.join(path.dirname(manifest), exported)).href;
 }
+
+/**
+ * The next message from `worker` that `accept` takes, or the thread's failure: an error thrown there, or
+ * the thread stopping first (`name` says which thread). Its listeners are removed once it settles.
+ */
+export function nextWorkerMessage<T>(
+  worker: Worker,
+  name: string,
+  accept: (message: T) => boolean = () => true,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: T) => {
+      if (!accept(message)) return;
+      settle();
+      resolve(message);
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      settle();
+      reject(new Error(`${name} stopped (exit code ${code})`));
+    };
+    const settle = () => void worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}

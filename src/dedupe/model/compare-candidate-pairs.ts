@@ -5,7 +5,7 @@
  * the other, both writing into one shared levels array. The worker gets its fields as plain data, each
  * distinct prepared value once.
  */
-import { startWorkerThread } from '../../jobs/worker-thread.js';
+import { nextWorkerMessage, startWorkerThread } from '../../jobs/worker-thread.js';
 import type { ComparatorKind } from '../compare/comparator.js';
 import type { CandidatePairs } from './blocking-plan.js';
 import { compareField, type ComparableField, encodeComparableField } from './comparable-field.js';
@@ -80,12 +80,8 @@ export async function compareCandidatePairs(
     width,
   };
   const worker = startWorkerThread(import.meta.url, 'compare-fields-worker', task);
-  const finished = new Promise<void>((resolve, reject) => {
-    worker.once('message', (reply: { error?: string }) =>
-      reply.error ? reject(new Error(`comparing on a thread failed: ${reply.error}`)) : resolve(),
-    );
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the compare thread stopped (exit code ${code})`)));
+  const finished = nextWorkerMessage<{ error?: string }>(worker, 'the compare thread').then((reply) => {
+    if (reply.error) throw new Error(`comparing on a thread failed: ${reply.error}`);
   });
   try {
     compareFieldsInto(

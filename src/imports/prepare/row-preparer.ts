@@ -6,7 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { type ErrorDetails, KithError } from '../../domain/errors.js';
-import { startWorkerThread } from '../../jobs/worker-thread.js';
+import { nextWorkerMessage, startWorkerThread } from '../../jobs/worker-thread.js';
 import { ImportFileError } from '../read/import-file-error.js';
 import {
   type PreparedBatch,
@@ -57,24 +57,14 @@ export class RowPreparer {
 
   private request(worker: Worker): Promise<RowPreparationReply> {
     const request = ++this.requests;
-    return new Promise((resolve, reject) => {
-      const onMessage = (reply: RowPreparationReply) => {
-        if (reply.request !== request) return; // the answer to an abandoned pass
-        settle();
-        resolve(reply);
-      };
-      const onError = (error: Error) => {
-        settle();
-        reject(error);
-      };
-      const onExit = (code: number) => {
-        settle();
-        reject(new Error(`the row preparation thread stopped (exit code ${code})`));
-      };
-      const settle = () => void worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-      worker.postMessage({ type: 'next', request } satisfies RowPreparationRequest);
-    });
+    // A reply with another number answers an abandoned pass.
+    const reply = nextWorkerMessage<RowPreparationReply>(
+      worker,
+      'the row preparation thread',
+      (r) => r.request === request,
+    );
+    worker.postMessage({ type: 'next', request } satisfies RowPreparationRequest);
+    return reply;
   }
 }
 
