@@ -87,23 +87,10 @@ function ruleGroupIds(
   const codesOf = (term: string): TermCodes => {
     let known = cache.get(term);
     if (!known) {
-      const key = records.blockingTerm(term)!;
-      const codes = new Int32Array(records.size);
-      const seen = new Map<string, number>();
-      for (let i = 0; i < records.size; i++) {
-        const k = key(i);
-        if (k === null) {
-          codes[i] = -1;
-          continue;
-        }
-        let c = seen.get(k);
-        if (c === undefined) {
-          c = seen.size;
-          seen.set(k, c);
-        }
-        codes[i] = c;
-      }
-      known = { codes, distinct: seen.size };
+      const codes = groupIds(records, [term]);
+      let distinct = 0;
+      for (const c of codes) if (c >= distinct) distinct = c + 1;
+      known = { codes, distinct };
       cache.set(term, known);
     }
     return known;
@@ -221,8 +208,9 @@ export function generateCandidatePairs(
   maxBlockSize: number,
   changed?: Uint8Array,
 ): CandidatePairs {
-  const a = new IntArrayBuilder(records.size * 4 + 16);
-  const b = new IntArrayBuilder(records.size * 4 + 16);
+  // On shared memory: the compare thread reads the pairs where they are.
+  const a = new IntArrayBuilder(records.size * 4 + 16, true);
+  const b = new IntArrayBuilder(records.size * 4 + 16, true);
   const usable = rules.filter((rule) => rule.fields.every((t) => records.blockingTerm(t) !== null));
   // Each record's block under every rule, side by side: checking a pair against the earlier rules
   // reads two short rows instead of two scattered entries per rule (cache misses dominate here).
