@@ -4,8 +4,8 @@
  * matching rules kept beside this file are set, a full scan runs, and the stored pairs are measured
  * against ALL true pairs (pairs lost by blocking count as misses): pairwise precision, recall and F1
  * of the `match` band, of the pairs implied by match clusters, and of `match` + `review`.
- * One fixed configuration per data set; thresholds are Kith's defaults (match 0.99, review 0.8),
- * never chosen after looking at the labels.
+ * One fixed configuration per data set; the bands' thresholds are derived by each scan from its own
+ * model's probabilities (see src/dedupe/model/derive-thresholds.ts), never chosen by looking at labels.
  *
  * Usage: npm run bench:dedupe [-- NAME…]      (default: all data sets; SQLite in a temporary folder)
  *        KITH_BENCH_DATABASE_URL=postgres://… npm run bench:dedupe
@@ -129,6 +129,7 @@ async function measure(set: DataSet) {
       goal_f1: set.goal,
       goal_met: match.f1 >= set.goal,
       blocking: scan.blocking.map((b) => b.join('+')),
+      thresholds: scan.thresholds,
       import_seconds: Math.round(importSeconds * 10) / 10,
       scan_seconds: Math.round(scanSeconds * 100) / 100,
     };
@@ -149,7 +150,8 @@ async function main() {
     console.error(
       `${r.data_set.padEnd(20)} match F1 ${r.match.f1.toFixed(4)} (P ${r.match.precision.toFixed(4)} R ${r.match.recall.toFixed(4)})` +
         ` | clusters F1 ${r.match_clusters.f1.toFixed(4)} | match+review F1 ${r.match_and_review.f1.toFixed(4)}` +
-        ` | goal ${r.goal_f1} ${r.goal_met ? 'met' : 'NOT met'} | ${r.compared} compared | scan ${r.scan_seconds}s`,
+        ` | goal ${r.goal_f1} ${r.goal_met ? 'met' : 'NOT met'} | ${r.compared} compared | scan ${r.scan_seconds}s` +
+        ` | match ≥ ${r.thresholds.match}, review ≥ ${r.thresholds.review}`,
     );
   }
   console.log(JSON.stringify(results, null, 2));

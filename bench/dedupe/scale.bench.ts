@@ -80,6 +80,7 @@ async function main() {
           peak_rss_mb: mb(peakRss),
           rss_before_scan_mb: mb(rssBefore),
           blocking: scan.blocking.map((b) => b.join('+')),
+          thresholds: scan.thresholds,
         },
         null,
         2,

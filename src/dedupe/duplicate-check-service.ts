@@ -81,13 +81,14 @@ export class DuplicateCheckService {
     const all = [...existing, probe];
     const settings = new DuplicateSettingsService(this.db);
     const { rules } = await settings.rules();
-    const thresholds = rules.thresholds ?? DEFAULT_THRESHOLDS;
     const records = new PreparedRecords(
       all.map((c) => c.id),
       rules.fields,
       new Map(rules.fields.map((f: FieldRule) => [f.field, columnOf(all, f.field)])),
     );
     const model = await this.model(records);
+    // The same bands as the scan that trained the model.
+    const thresholds = rules.thresholds ?? model.thresholds ?? DEFAULT_THRESHOLDS;
     const weights = levelWeights(model);
     const probeIndex = all.length - 1;
     const candidates: DuplicateCandidate[] = [];

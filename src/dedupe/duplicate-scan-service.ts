@@ -40,6 +40,8 @@ export interface ScanSummary {
   clusters: number;
   seconds: number;
   blocking: string[][];
+  /** The bands' probability thresholds this scan used: set in the rules or derived by its model. */
+  thresholds: { match: number; review: number };
 }
 
 export interface DuplicatePair {
@@ -266,6 +268,7 @@ export class DuplicateScanService {
       clusters: result.clusters.length,
       seconds: Math.round((performance.now() - t0) / 10) / 100,
       blocking: result.blocking.map((b) => b.fields),
+      thresholds: result.thresholds,
     };
   }
 

@@ -6,6 +6,7 @@
 import { type BlockingRule, deriveBlockingRules, generateCandidatePairs } from './model/blocking-plan.js';
 import { clusterMatchPairs } from './model/cluster-pairs.js';
 import { compareCandidatePairs } from './model/compare-candidate-pairs.js';
+import { type BandThresholds, deriveThresholds } from './model/derive-thresholds.js';
 import {
   levelWeights,
   matchWeight,
@@ -38,7 +39,8 @@ export interface DetectionResult {
   compared: number;
   blocking: BlockingRule[];
   model: TrainedModel;
-  thresholds: { match: number; review: number };
+  /** As set in the rules, else as derived by the model (this scan's or the reused one's). */
+  thresholds: BandThresholds;
 }
 
 export type DetectionStage = 'block' | 'compare' | 'train' | 'score' | 'cluster';
@@ -58,7 +60,6 @@ export async function findDuplicates(
   rules: MatchingRules,
   options: DetectionOptions = {},
 ): Promise<DetectionResult> {
-  const thresholds = rules.thresholds ?? DEFAULT_THRESHOLDS;
   const maxBlockSize = rules.max_block_size ?? DEFAULT_MAX_BLOCK_SIZE;
   options.onStage?.('block');
   const blocking =
@@ -71,20 +72,22 @@ export async function findDuplicates(
   options.onStage?.('score');
   const weights = levelWeights(model);
   const width = records.fields.length;
-  const reviewWeight = Math.log2(thresholds.review / (1 - thresholds.review));
   const scores = new Float32Array(candidates.count);
+  for (let p = 0; p < candidates.count; p++) {
+    // Levels read in place: a view per pair would allocate for every one of millions of pairs.
+    scores[p] = matchWeight(model, weights, records, gamma, candidates.a[p]!, candidates.b[p]!, p * width);
+  }
+  if (!options.model && model.em_iterations > 0) model.thresholds = deriveThresholds(scores);
+  const thresholds = rules.thresholds ?? model.thresholds ?? { ...DEFAULT_THRESHOLDS };
+  const reviewWeight = Math.log2(thresholds.review / (1 - thresholds.review));
   const pairs: DetectedPair[] = [];
   for (let p = 0; p < candidates.count; p++) {
-    const i = candidates.a[p]!;
-    const j = candidates.b[p]!;
-    // Levels read in place: a view per pair would allocate for every one of millions of pairs.
-    const weight = matchWeight(model, weights, records, gamma, i, j, p * width);
-    scores[p] = weight;
+    const weight = scores[p]!;
     if (weight < reviewWeight) continue;
     const probability = weightToProbability(weight);
     pairs.push({
-      a: i,
-      b: j,
+      a: candidates.a[p]!,
+      b: candidates.b[p]!,
       weight,
       probability,
       band: probability >= thresholds.match ? 'match' : 'review',

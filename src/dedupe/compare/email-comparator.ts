@@ -38,10 +38,14 @@ export function prepareEmail(raw: string): PreparedEmail | null {
   return { address, canonical: `${mailbox}@${domain}`, local };
 }
 
-/** E-mail addresses: exact, same mailbox (dots, `+tags`), same local part elsewhere, then typos. */
+/**
+ * E-mail addresses: exact, same mailbox (dots, `+tags`), same local part elsewhere, then a typo in
+ * the address or in a local part of some length at another provider (`mgean.reed61@yahoo.com` /
+ * `megan.reed61@example.com`).
+ */
 export const emailComparator: Comparator<PreparedEmail> = {
   kind: 'email',
-  levels: ['exact', 'same_mailbox', 'same_local_part', 'jaro_winkler_0.88', 'else'],
+  levels: ['exact', 'same_mailbox', 'same_local_part', 'similar_address_or_local_part', 'else'],
   termFrequency: false,
   prepare: prepareEmail,
   key: (v) => v.address,
@@ -50,6 +54,9 @@ export const emailComparator: Comparator<PreparedEmail> = {
     if (a.address === b.address) return 0;
     if (a.canonical === b.canonical) return 1;
     if (a.local === b.local && a.local.length >= 4) return 2;
-    return jaroWinkler(a.address, b.address, 0.88) >= 0.88 ? 3 : 4;
+    if (jaroWinkler(a.address, b.address, 0.88) >= 0.88) return 3;
+    // Short local parts ("info", "li") are too alike by chance to count on their own.
+    const local = a.local.length >= 6 && b.local.length >= 6 ? jaroWinkler(a.local, b.local, 0.92) : 0;
+    return local >= 0.92 ? 3 : 4;
   },
 };

@@ -12,6 +12,7 @@
  *   a common one (u of that agreement = the value's share instead of the field's average).
  */
 import { type CandidatePairs, termFields } from './blocking-plan.js';
+import type { BandThresholds } from './derive-thresholds.js';
 import type { FieldRule } from './matching-rules.js';
 import type { PreparedRecords } from './prepared-records.js';
 import { seededRandom } from './seeded-random.js';
@@ -30,6 +31,8 @@ export interface TrainedModel {
   prior: number;
   fields: FieldParameters[];
   em_iterations: number;
+  /** Derived from the probabilities of the scan that trained it (absent when EM did not run). */
+  thresholds?: BandThresholds;
 }
 
 export interface FieldContribution {

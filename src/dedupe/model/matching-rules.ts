@@ -38,6 +38,7 @@ export const matchingRulesSchema = z
     fields: z.array(fieldRuleSchema).min(1).max(15),
     /** Blocking rules: lists of terms (`field` or `field:phonetic`) whose keys must all agree. Derived when absent. */
     blocking: z.array(z.array(z.string()).min(1)).min(1).max(16).optional(),
+    /** Derived by each full scan from its model's probabilities when absent (derive-thresholds.ts). */
     thresholds: z
       .object({
         /** Probability from which a pair is safe to merge automatically. */
