@@ -98,18 +98,13 @@ export async function findDuplicates(
 
   options.onStage?.('cluster');
   const matched = pairs.filter((p) => p.band === 'match');
-  const inMatch = new Uint8Array(records.size);
-  for (const p of matched) inMatch[p.a] = inMatch[p.b] = 1;
-  const compared = new Map<number, number>();
-  for (let p = 0; p < candidates.count; p++) {
-    const i = candidates.a[p]!;
-    const j = candidates.b[p]!;
-    if (inMatch[i] && inMatch[j]) compared.set(i * records.size + j, weightToProbability(scores[p]!));
-  }
-  const clusters = clusterMatchPairs(
-    matched,
-    (x, y) => compared.get(Math.min(x, y) * records.size + Math.max(x, y)),
-    thresholds.review,
-  );
+  // A link is weak when the pair was compared and scored below review: scored again on demand, as
+  // the clustering asks about few pairs while holding every compared pair could take gigabytes.
+  const weakLink = (x: number, y: number) => {
+    if (!candidates.compared(x, y)) return false;
+    const levels = records.fields.map((field) => field.compare(x, y));
+    return matchWeight(model, weights, records, levels, x, y) < reviewWeight;
+  };
+  const clusters = clusterMatchPairs(matched, weakLink);
   return { pairs, clusters, compared: candidates.count, blocking, model, thresholds };
 }

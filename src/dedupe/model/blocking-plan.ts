@@ -31,6 +31,8 @@ export interface CandidatePairs {
   rulesMatched: Uint16Array;
   count: number;
   rules: BlockingRule[];
+  /** Whether records i and j are one of the pairs (they share a block, and one changed if that counts). */
+  compared(i: number, j: number): boolean;
 }
 
 const SAMPLE_SIZE = 20_000;
@@ -185,12 +187,15 @@ export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: numb
         ? p.cost - q.cost
         : q.cost - p.cost,
   );
+  // A pair of fields is for fields too common to block on alone; one that still pairs this many
+  // records is mostly one common field (a birthday with a gender), costing far more than it finds.
   const perRuleCap = 10 * n + 20_000;
   let budget = 25 * n + 50_000;
   const chosen: string[][] = [];
   for (const candidate of candidates) {
     if (chosen.length === MAX_RULES) break;
-    if (candidate.cost > perRuleCap || candidate.cost > budget) continue;
+    const cap = candidate.fields.length > 1 ? perRuleCap / 2 : perRuleCap;
+    if (candidate.cost > cap || candidate.cost > budget) continue;
     if (chosen.some((rule) => rule.every((f) => candidate.fields.includes(f)))) continue;
     chosen.push(candidate.fields);
     budget -= candidate.cost;
@@ -283,5 +288,13 @@ export function generateCandidatePairs(
     rulesMatched,
     count: a.length,
     rules: usable,
+    compared(i, j) {
+      if (changed && changed[i] === 0 && changed[j] === 0) return false;
+      for (let r = 0; r < width; r++) {
+        const g = blockOf[i * width + r]!;
+        if (g >= 0 && g === blockOf[j * width + r]) return true;
+      }
+      return false;
+    },
   };
 }

@@ -13,8 +13,8 @@ export const MAX_CLUSTER_SIZE = 100;
 
 export function clusterMatchPairs(
   links: readonly ScoredLink[],
-  comparedProbability: (a: number, b: number) => number | undefined,
-  reviewThreshold: number,
+  /** Whether records a and b were compared and scored below the review threshold. */
+  weakLink: (a: number, b: number) => boolean,
 ): number[][] {
   const parent = new Map<number, number>();
   const members = new Map<number, number[]>();
@@ -45,7 +45,7 @@ export function clusterMatchPairs(
     const groupA = members.get(rootA)!;
     const groupB = members.get(rootB)!;
     if (groupA.length + groupB.length > MAX_CLUSTER_SIZE) continue;
-    if (contradicted(groupA, groupB, comparedProbability, reviewThreshold)) continue;
+    if (contradicted(groupA, groupB, weakLink)) continue;
     const [big, small, bigRoot, smallRoot] =
       groupA.length >= groupB.length ? [groupA, groupB, rootA, rootB] : [groupB, groupA, rootB, rootA];
     parent.set(smallRoot, bigRoot);
@@ -58,15 +58,9 @@ export function clusterMatchPairs(
 function contradicted(
   groupA: readonly number[],
   groupB: readonly number[],
-  comparedProbability: (a: number, b: number) => number | undefined,
-  reviewThreshold: number,
+  weakLink: (a: number, b: number) => boolean,
 ): boolean {
   if (groupA.length === 1 && groupB.length === 1) return false;
-  for (const a of groupA) {
-    for (const b of groupB) {
-      const probability = comparedProbability(a, b);
-      if (probability !== undefined && probability < reviewThreshold) return true;
-    }
-  }
+  for (const a of groupA) for (const b of groupB) if (weakLink(a, b)) return true;
   return false;
 }
