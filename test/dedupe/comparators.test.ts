@@ -150,6 +150,9 @@ describe('email comparator', () => {
     ['robert255@smith.net', 'roberta25@smith.net', 'similar_address_or_local_part'],
     ['mgean.reed61@yahoo.com', 'megan.reed61@example.com', 'similar_address_or_local_part'],
     ['info1@shop.com', 'info2@other.org', 'else'],
+    ['james.smith12@gmail.com', 'james.smith45@yahoo.com', 'else'],
+    ['james.smith12@gmail.com', 'james.smith21@yahoo.com', 'similar_address_or_local_part'],
+    ['lina1988@qq.com', 'lina1989@qq.com', 'similar_address_or_local_part'],
     ['mary@example.com', 'zoe@other.org', 'else'],
   ])('%s vs %s → %s', (a, b, expected) => expect(level(emailComparator as Comparator, a, b)).toBe(expected));
 });

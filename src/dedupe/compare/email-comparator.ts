@@ -1,5 +1,5 @@
 import type { Comparator } from './comparator.js';
-import { jaroWinkler } from './string-similarity.js';
+import { editDistanceWithin, jaroWinkler } from './string-similarity.js';
 
 export interface PreparedEmail {
   address: string;
@@ -54,9 +54,20 @@ export const emailComparator: Comparator<PreparedEmail> = {
     if (a.address === b.address) return 0;
     if (a.canonical === b.canonical) return 1;
     if (a.local === b.local && a.local.length >= 4) return 2;
-    if (jaroWinkler(a.address, b.address, 0.88) >= 0.88) return 3;
-    // Short local parts ("info", "li") are too alike by chance to count on their own.
-    const local = a.local.length >= 6 && b.local.length >= 6 ? jaroWinkler(a.local, b.local, 0.92) : 0;
-    return local >= 0.92 ? 3 : 4;
+    const similar =
+      jaroWinkler(a.address, b.address, 0.88) >= 0.88 ||
+      // Short local parts ("info", "li") are too alike by chance to count on their own.
+      (a.local.length >= 6 && b.local.length >= 6 && jaroWinkler(a.local, b.local, 0.92) >= 0.92);
+    return similar && !numbersDiffer(a.local, b.local) ? 3 : 4;
   },
 };
+
+/**
+ * Whether the numbers in two local parts differ by more than a typo: `james.smith12` and
+ * `james.smith45` are two James Smiths who picked different numbers, not one person mistyping.
+ */
+export function numbersDiffer(a: string, b: string): boolean {
+  const x = a.replace(/\D+/g, '');
+  const y = b.replace(/\D+/g, '');
+  return x !== '' && y !== '' && editDistanceWithin(x, y, 1) > 1;
+}
