@@ -12,6 +12,8 @@ import { type KithServices, openKith } from '../src/services.js';
 export interface BenchKith {
   kith: KithServices;
   dir: string;
+  /** The environment that opens this same Kith (for a child process). */
+  env: Record<string, string>;
   dispose(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function openBenchKith(): Promise<BenchKith> {
   return {
     kith,
     dir,
+    env,
     dispose: async () => {
       await kith.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,25 +1,32 @@
 /**
  * Duplicate scan at scale: N synthetic customers with known duplicates (generate-duplicates.ts) are
- * bulk-inserted, then a full scan runs with the default matching rules. Reports the scan's seconds,
- * peak RSS of the process during the scan, candidate pairs compared, and pairwise P/R/F1 of the
- * `match` band against the generated truth.
+ * bulk-inserted, then a full scan with the default matching rules runs in a process of its own
+ * (scan-stored.ts, as `kith duplicates scan` would). Reports the scan's seconds per stage, its peak
+ * RSS, candidate pairs compared, the thresholds it derived, and pairwise P/R/F1 of the `match` band
+ * against the generated truth.
  *
  * Usage: npm run bench:dedupe:scale [-- N]      (default 1,000,000; SQLite in a temporary folder)
- * (run with --expose-gc, as the npm script does, so the generator's garbage is gone before the scan)
  */
+import { execFileSync } from 'node:child_process';
 import { insertContactsBulk, type NewContact } from '../../src/contacts/contact-repository.js';
+import type { ScanSummary } from '../../src/dedupe/duplicate-scan-service.js';
 import { newId } from '../../src/domain/ids.js';
 import { openBenchKith } from '../bench-kith.js';
 import { generateDuplicates } from './generate-duplicates.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-let peakRss = 0;
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+interface StoredScan {
+  scan: ScanSummary;
+  seconds: number;
+  stages: Record<string, number>;
+  peakRssMb: number;
+}
 
 async function main() {
-  const { kith, dispose } = await openBenchKith();
+  const { kith, env, dispose } = await openBenchKith();
   try {
-    let t = performance.now();
+    const t = performance.now();
     const data = generateDuplicates(N);
     const ids = data.records.map(() => newId('contact'));
     for (let k = 0; k < N; k += 2000) {
@@ -36,26 +43,13 @@ async function main() {
     const entityOf = new Map(ids.map((id, i) => [id, data.entity[i]!]));
     data.records.length = 0;
 
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    peakRss = rssBefore;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-    t = performance.now();
-    const stages: Record<string, number> = {};
-    let last = t;
-    let lastStage = 'start';
-    const scan = await kith.duplicateScans.scan({
-      actor: { userId: null, channel: 'system' },
-      onStage: (stage) => {
-        const now = performance.now();
-        stages[lastStage] = Math.round(now - last) / 1000;
-        last = now;
-        lastStage = stage;
-      },
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/dedupe/scan-stored.ts'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
     });
-    stages[lastStage] = Math.round(performance.now() - last) / 1000;
-    const scanSeconds = (performance.now() - t) / 1000;
-    clearInterval(sampler);
+    const { scan, seconds, stages, peakRssMb } = JSON.parse(output.trim()) as StoredScan;
 
     const pairs = await kith.duplicateScans.list({ band: 'match' });
     const tp = pairs.filter((p) => entityOf.get(p.contact_a) === entityOf.get(p.contact_b)).length;
@@ -75,10 +69,9 @@ async function main() {
           precision: round(precision),
           recall: round(recall),
           f1: round((2 * precision * recall) / (precision + recall)),
-          scan_seconds: Math.round(scanSeconds * 10) / 10,
+          scan_seconds: Math.round(seconds * 10) / 10,
           stage_seconds: stages,
-          peak_rss_mb: mb(peakRss),
-          rss_before_scan_mb: mb(rssBefore),
+          scan_peak_rss_mb: peakRssMb,
           blocking: scan.blocking.map((b) => b.join('+')),
           thresholds: scan.thresholds,
         },

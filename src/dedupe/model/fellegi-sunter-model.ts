@@ -228,16 +228,27 @@ export function matchWeight(
   let weight = Math.log2(model.prior / (1 - model.prior));
   for (let k = 0; k < weights.length; k++) {
     const level = levels[offset + k]!;
-    if (level < 0) continue;
-    if (level === 0 && model.fields[k]!.term_frequency) {
-      const field = records.fields[k]!;
-      const share = Math.max(field.keyShare[i]!, field.keyShare[j]!, MIN_PROBABILITY);
-      weight += Math.log2(model.fields[k]!.m[0]! / share);
-    } else {
-      weight += weights[k]![level]!;
-    }
+    if (level >= 0) weight += fieldWeight(model, weights, records, k, level, i, j);
   }
   return weight;
+}
+
+/** What field k at this level adds to the weight of records i and j (log2 Bayes factor). */
+function fieldWeight(
+  model: TrainedModel,
+  weights: number[][],
+  records: PreparedRecords,
+  k: number,
+  level: number,
+  i: number,
+  j: number,
+): number {
+  if (level === 0 && model.fields[k]!.term_frequency) {
+    const field = records.fields[k]!;
+    const share = Math.max(field.keyShare[i]!, field.keyShare[j]!, MIN_PROBABILITY);
+    return Math.log2(model.fields[k]!.m[0]! / share);
+  }
+  return weights[k]![level]!;
 }
 
 export function weightToProbability(weight: number): number {
@@ -259,15 +270,11 @@ export function explainPair(
     const parameters = model.fields[k]!;
     if (level < 0)
       return { field: parameters.field, comparator: parameters.comparator, level: 'missing', weight: 0 };
-    const single = new Array<number>(weights.length).fill(-1);
-    single[k] = level;
-    const weight =
-      matchWeight(model, weights, records, single, i, j) - Math.log2(model.prior / (1 - model.prior));
     return {
       field: parameters.field,
       comparator: parameters.comparator,
       level: parameters.levels[level]!,
-      weight: Math.round(weight * 100) / 100,
+      weight: Math.round(fieldWeight(model, weights, records, k, level, i, j) * 100) / 100,
     };
   });
 }
