@@ -20,6 +20,7 @@ interface StoredScan {
   scan: ScanSummary;
   seconds: number;
   stages: Record<string, number>;
+  stagePeakRss: Record<string, number>;
   peakRssMb: number;
 }
 
@@ -49,7 +50,7 @@ async function main() {
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 16 * 1024 * 1024,
     });
-    const { scan, seconds, stages, peakRssMb } = JSON.parse(output.trim()) as StoredScan;
+    const { scan, seconds, stages, stagePeakRss, peakRssMb } = JSON.parse(output.trim()) as StoredScan;
 
     const pairs = await kith.duplicateScans.list({ band: 'match' });
     const tp = pairs.filter((p) => entityOf.get(p.contact_a) === entityOf.get(p.contact_b)).length;
@@ -72,6 +73,7 @@ async function main() {
           scan_seconds: Math.round(seconds * 10) / 10,
           stage_seconds: stages,
           scan_peak_rss_mb: peakRssMb,
+          stage_peak_rss_mb: stagePeakRss,
           blocking: scan.blocking.map((b) => b.join('+')),
           thresholds: scan.thresholds,
         },

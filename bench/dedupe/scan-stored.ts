@@ -3,6 +3,7 @@
  * runs it: the scale benchmark starts this so that the peak RSS it reports is the scan's own, not
  * the generator's. Opened from the environment (KITH_DATA_DIR, DATABASE_URL); prints one JSON line.
  */
+import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../src/config.js';
 import { openKith } from '../../src/services.js';
 
@@ -11,6 +12,19 @@ async function main() {
   try {
     const t = performance.now();
     const stages: Record<string, number> = {};
+    // Highest RSS during each stage: sampled on a thread of its own, as the scan keeps this one busy.
+    const stagePeakRss: Record<string, number> = {};
+    const highest = new Float64Array(new SharedArrayBuffer(8));
+    const sampler = new Worker(
+      `const a = new Float64Array(require('node:worker_threads').workerData);
+       setInterval(() => { const r = process.memoryUsage.rss(); if (r > a[0]) a[0] = r; }, 10);`,
+      { eval: true, workerData: highest.buffer },
+    );
+    const stagePeak = () => {
+      const mb = Math.round(Math.max(highest[0]!, process.memoryUsage.rss()) / 1024 / 1024);
+      highest[0] = 0;
+      return mb;
+    };
     let last = t;
     let lastStage = 'start';
     const scan = await kith.duplicateScans.scan({
@@ -18,16 +32,20 @@ async function main() {
       onStage: (stage) => {
         const now = performance.now();
         stages[lastStage] = Math.round(now - last) / 1000;
+        stagePeakRss[lastStage] = stagePeak();
         last = now;
         lastStage = stage;
       },
     });
     stages[lastStage] = Math.round(performance.now() - last) / 1000;
+    stagePeakRss[lastStage] = stagePeak();
+    await sampler.terminate();
     delete stages.start;
+    delete stagePeakRss.start;
     const seconds = (performance.now() - t) / 1000;
     // resourceUsage().maxRSS is in kilobytes: the process's peak, whatever the sampling would miss.
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stdout.write(`${JSON.stringify({ scan, seconds, stages, peakRssMb })}\n`);
+    process.stdout.write(`${JSON.stringify({ scan, seconds, stages, stagePeakRss, peakRssMb })}\n`);
   } finally {
     await kith.close();
   }

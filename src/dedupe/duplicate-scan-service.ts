@@ -163,15 +163,18 @@ export class DuplicateScanService {
     // Without an earlier scan, or a model for these rules, there is nothing to be incremental against.
     const incremental = Boolean(options.incremental && previous && lastModel);
     options.onStage?.('load');
-    const input = await loadDedupeInput(this.db, rules.fields);
-    const records = new PreparedRecords(input.ids, rules.fields, input.columns);
+    // Only ids and update times are kept: the raw columns (hundreds of MB at a million contacts) are
+    // garbage once prepared.
+    const { ids, updatedAt, columns } = await loadDedupeInput(this.db, rules.fields);
+    const records = new PreparedRecords(ids, rules.fields, columns);
+    columns.clear();
     let changed: Uint8Array | undefined;
     let changedCount = records.size;
     if (incremental) {
       changed = new Uint8Array(records.size);
       changedCount = 0;
       for (let i = 0; i < records.size; i++) {
-        if (input.updatedAt[i]! >= previous!.started_at) {
+        if (updatedAt[i]! >= previous!.started_at) {
           changed[i] = 1;
           changedCount++;
         }
@@ -196,12 +199,12 @@ export class DuplicateScanService {
     const at = nowIso();
     const weights = levelWeights(result.model);
     const found: DuplicatePairsTable[] = result.pairs.map((pair) => {
-      const [x, y] = input.ids[pair.a]! < input.ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
+      const [x, y] = ids[pair.a]! < ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
       const clusterA = clusterOf.get(pair.a);
       return {
         id: newId('duplicatePair'),
-        contact_a: input.ids[x]!,
-        contact_b: input.ids[y]!,
+        contact_a: ids[x]!,
+        contact_b: ids[y]!,
         score: Math.round(pair.probability * 1e6) / 1e6,
         band: pair.band,
         explanation: JSON.stringify(explainPair(result.model, records, x, y, weights, pair.levels)),
@@ -217,7 +220,7 @@ export class DuplicateScanService {
       // Open and skipped pairs are replaced by this scan's findings; decided pairs stay decided.
       const stale = trx.deleteFrom('duplicate_pairs').where('status', 'in', ['open', 'skipped']);
       if (incremental) {
-        const changedIds = input.ids.filter((_, i) => changed![i] === 1);
+        const changedIds = ids.filter((_, i) => changed![i] === 1);
         for (let k = 0; k < changedIds.length; k += INSERT_CHUNK) {
           const chunk = changedIds.slice(k, k + INSERT_CHUNK);
           await stale

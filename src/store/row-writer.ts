@@ -89,13 +89,19 @@ export function sqliteRowWriter(sqlite: Database.Database): RowWriter {
   return {
     async insert(table, rows) {
       if (rows.length === 0) return;
-      const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+      const names = new Set<string>();
+      for (const row of rows) for (const column in row) names.add(column);
+      const columns = [...names];
       const insert = statement(
         `insert into "${table}" (${list(columns, ', ', (c) => `"${c}"`)}) values (${list(columns, ', ', () => '?')})`,
       );
+      // One parameter array refilled per row: run() is synchronous, and hundreds of thousands of
+      // short-lived arrays would only feed the garbage collector.
+      const parameters = new Array<unknown>(columns.length);
       for (const row of rows) {
         const values = row as Values;
-        insert.run(columns.map((c) => values[c] ?? null));
+        for (let c = 0; c < columns.length; c++) parameters[c] = values[columns[c]!] ?? null;
+        insert.run(parameters);
       }
     },
     async delete(table, columns, keys) {

@@ -5,12 +5,15 @@
 import { SCALAR_FIELDS } from '../../domain/contact/contact-fields.js';
 import type { Queryable } from '../../store/transaction.js';
 import type { FieldRule } from '../model/matching-rules.js';
-import type { DedupeInput } from '../model/prepared-records.js';
+import type { DedupeInput, RawColumn } from '../model/prepared-records.js';
 
 const PAGE = 20_000;
 
 export interface LoadedContacts extends DedupeInput {
+  ids: string[];
   updatedAt: string[];
+  /** The caller's to clear once prepared. */
+  columns: Map<string, RawColumn>;
 }
 
 type Cell = string | string[] | null;
