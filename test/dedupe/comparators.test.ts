@@ -193,6 +193,27 @@ describe('text comparator (companies, cities)', () => {
     ['Lasalle Lang Acad', 'LaSalle Language Academy', 'jaro_winkler_0.80'],
     ['Leeds', 'Shanghai', 'else'],
   ])('%s vs %s → %s', (a, b, expected) => expect(level(textComparator as Comparator, a, b)).toBe(expected));
+  it('counts words that are rare in the column once it is fitted, not common ones', () => {
+    const column = [
+      'Tiny Tot Villa',
+      'Chicago State University Tiny Tots Villa',
+      'Chicago Public Schools Beethoven',
+      'Chicago Public Schools Bethune',
+      'Chicago Public Schools Jenner',
+      'Chicago Public Schools Mason',
+      'Chicago Commons Guadalupano',
+      'Henry Booth House',
+    ].map((v) => textComparator.prepare(v)!);
+    const levelOf = (a: number, b: number) =>
+      textComparator.levels[textComparator.compare(column[a]!, column[b]!)];
+    // Unfitted, the two forms of one name have nothing but a few words in common.
+    expect(levelOf(0, 1)).not.toBe('rare_words_shared');
+    textComparator.fitColumn!(column);
+    expect(levelOf(0, 1)).toBe('rare_words_shared');
+    // Three words in common, all of them common: no more than their spelling says.
+    expect(levelOf(2, 4)).not.toBe('rare_words_shared');
+    expect(levelOf(4, 6)).not.toBe('rare_words_shared');
+  });
   it('blocks on the Soundex of the longest word', () => {
     const key = (s: string) => textComparator.phoneticKey!(textComparator.prepare(s)!);
     expect(key('1119 N Cleveland')).toBe(key('1009 N. Clevland'));

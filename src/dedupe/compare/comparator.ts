@@ -31,4 +31,9 @@ export interface Comparator<P = unknown> {
   /** A coarser key (a name's Soundex) that still meets after a typo, for `field:phonetic` blocking. */
   phoneticKey?(value: P): string;
   compare(a: P, b: P): number;
+  /**
+   * Learns from the whole column once every value is prepared (how rare each word is), writing what
+   * it learns into the prepared values themselves so that `compare` stays a function of two values.
+   */
+  fitColumn?(values: readonly (P | null)[]): void;
 }

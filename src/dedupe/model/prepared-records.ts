@@ -89,6 +89,7 @@ export class PreparedField implements ComparableField {
     }
     this.extras = extras;
     this.nonEmpty = nonEmpty;
+    comparator.fitColumn?.(this.values);
     this.keyShare = new Float64Array(n);
     let agreement = 0;
     for (const c of counts.values()) agreement += c * (c - 1);
