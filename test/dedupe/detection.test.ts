@@ -154,3 +154,47 @@ describe('comparing on a worker thread', () => {
     expect(theirs).toEqual(expect.arrayContaining([0, 1]));
   });
 });
+
+describe('band thresholds', () => {
+  const data = generateDuplicates(3000, { seed: 9 });
+  const rules = matchingRulesSchema.parse({
+    fields: ['name', 'email', 'phone', 'birthday', 'city', 'address'].map((field) => ({
+      field,
+      comparator: field === 'city' ? 'text' : field === 'birthday' ? 'date' : field,
+    })),
+  });
+  const records = new PreparedRecords(
+    data.records.map((_, i) => `r${i}`),
+    rules.fields,
+    new Map(
+      rules.fields.map((f) => [
+        f.field,
+        data.records.map((s) => s[f.field as 'name' | 'email' | 'phone' | 'birthday' | 'city' | 'address']),
+      ]),
+    ),
+  );
+
+  it('derives them from the model, keeps them with it, and bands pairs by them', async () => {
+    const result = await findDuplicates(records, rules);
+    const { match, review } = result.thresholds;
+    expect(result.model.thresholds).toEqual(result.thresholds);
+    expect(match).toBeGreaterThanOrEqual(0.5);
+    expect(match).toBeLessThanOrEqual(0.99);
+    expect(review).toBeLessThanOrEqual(match);
+    for (const pair of result.pairs) {
+      expect(pair.probability).toBeGreaterThanOrEqual(review);
+      expect(pair.band).toBe(pair.probability >= match ? 'match' : 'review');
+    }
+    // An incremental scan reuses the model and with it the bands.
+    const changed = new Uint8Array(records.size);
+    changed[records.size - 1] = 1;
+    const again = await findDuplicates(records, rules, { model: result.model, changed });
+    expect(again.thresholds).toEqual(result.thresholds);
+  });
+
+  it('takes the rules thresholds when they are set', async () => {
+    const result = await findDuplicates(records, { ...rules, thresholds: { match: 0.999, review: 0.9 } });
+    expect(result.thresholds).toEqual({ match: 0.999, review: 0.9 });
+    expect(result.pairs.every((p) => p.probability >= 0.9)).toBe(true);
+  });
+});
