@@ -240,3 +240,24 @@ describe('address and identifier comparators', () => {
     expect(level(identifierComparator as Comparator, a, b)).toBe(expected),
   );
 });
+
+describe('address street key (address:street blocking)', () => {
+  it.each([
+    ['4000 W. Division St', '4000 West Division', true],
+    ['30 East 61st Street', '30 E. 61St', true],
+    ['124 E 113 ST', '124 E 113th St', true],
+    ['78 West Van Buren Floor 1', '78 W Van Buren Street', true],
+    ['8938-40 S. Cottage Grove', '8938 S Cottage Grove', true],
+    ['4000 W. Division St', '4010 W. Division St', false],
+    ['231 Park Avenue', '231 Mill Road', false],
+  ])('%s / %s → same key: %s', (a, b, same) => {
+    const key = (s: string) => addressComparator.streetKey!(addressComparator.prepare(s)!);
+    expect(key(a)).not.toBeNull();
+    expect(key(a) === key(b)).toBe(same);
+  });
+  it('has no key without a house number, or for Chinese addresses', () => {
+    const key = (s: string) => addressComparator.streetKey!(addressComparator.prepare(s)!);
+    expect(key('Division Street')).toBeNull();
+    expect(key('杭州市西湖区文三路90号')).toBeNull();
+  });
+});

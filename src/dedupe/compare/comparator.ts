@@ -30,6 +30,8 @@ export interface Comparator<P = unknown> {
   blockingKey(value: P): string;
   /** A coarser key (a name's Soundex) that still meets after a typo, for `field:phonetic` blocking. */
   phoneticKey?(value: P): string;
+  /** An address's house number and street, however written, for `field:street` blocking. */
+  streetKey?(value: P): string | null;
   compare(a: P, b: P): number;
   /**
    * Learns from the whole column once every value is prepared (how rare each word is), writing what

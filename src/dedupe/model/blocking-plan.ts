@@ -11,7 +11,8 @@ import { seededRandom } from './seeded-random.js';
 
 export interface BlockingRule {
   /**
-   * Terms that must all agree: `field` (its blocking key), `field:phonetic` (its Soundex) or
+   * Terms that must all agree: `field` (its blocking key), `field:phonetic` (its Soundex),
+   * `address:street` (house number and street) or
    * `first_name:halves` (first and last name in either order). No terms:
    * every pair (small data sets only).
    */
@@ -153,6 +154,7 @@ export function deriveBlockingRules(records: PreparedRecords, maxBlockSize: numb
     .flatMap((f) => [
       f.rule.field,
       ...(f.comparator.phoneticKey ? [`${f.rule.field}:phonetic`] : []),
+      ...(f.comparator.streetKey ? [`${f.rule.field}:street`] : []),
       ...(f.rule.field === 'first_name' && f.swapPartner ? [`${f.rule.field}:halves`] : []),
     ]);
   const candidates: { fields: string[]; cost: number }[] = [];

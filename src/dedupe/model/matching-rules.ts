@@ -36,7 +36,7 @@ export const fieldRuleSchema = z.object({
 export const matchingRulesSchema = z
   .object({
     fields: z.array(fieldRuleSchema).min(1).max(15),
-    /** Blocking rules: lists of terms (`field` or `field:phonetic`) whose keys must all agree. Derived when absent. */
+    /** Blocking rules: lists of terms (`field`, `field:phonetic`, `address:street`) whose keys must all agree. Derived when absent. */
     blocking: z.array(z.array(z.string()).min(1)).min(1).max(16).optional(),
     /** Derived by each full scan from its model's probabilities when absent (derive-thresholds.ts). */
     thresholds: z
@@ -65,11 +65,14 @@ export const matchingRulesSchema = z
     rules.blocking?.forEach((rule, i) =>
       rule.forEach((term, j) => {
         const [field, variant] = term.split(':');
-        if (!seen.has(field!) || (variant !== undefined && variant !== 'phonetic' && variant !== 'halves')) {
+        if (
+          !seen.has(field!) ||
+          (variant !== undefined && !['phonetic', 'halves', 'street'].includes(variant))
+        ) {
           ctx.addIssue({
             code: 'custom',
             path: ['blocking', i, j],
-            message: `${term} must be a compared field, optionally with :phonetic (or first_name:halves)`,
+            message: `${term} must be a compared field, optionally with :phonetic (or first_name:halves, an address field with :street)`,
           });
         }
       }),

@@ -151,7 +151,8 @@ export class PreparedRecords {
 
   /**
    * The key function of a blocking-rule term: `first_name` (the comparator's blocking key) or
-   * `first_name:phonetic` (its Soundex key) or `first_name:halves` (the Soundex of first and last name
+   * `first_name:phonetic` (its Soundex key), `address:street` (house number and street) or
+   * `first_name:halves` (the Soundex of first and last name
    * in either order). Null when the term names no compared field or variant.
    */
   blockingTerm(term: string): ((i: number) => string | null) | null {
@@ -160,6 +161,13 @@ export class PreparedRecords {
     if (!field) return null;
     if (variant === undefined) return (i) => field.blockingKey(i);
     if (variant === 'phonetic' && field.comparator.phoneticKey) return (i) => field.phoneticKey(i);
+    const street = field.comparator.streetKey;
+    if (variant === 'street' && street) {
+      return (i) => {
+        const v = field.values[i];
+        return v === null ? null : street(v);
+      };
+    }
     const partner = field.swapPartner;
     if (variant === 'halves' && partner) {
       // Both halves of the name in either order: "Isla Hall" and "Hall Isla" share this key.
