@@ -15,6 +15,7 @@ import {
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
+import { type RowReader, sqliteRowReader } from './row-reader.js';
 import { kyselyRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
 import type { Queryable } from './transaction.js';
@@ -28,6 +29,8 @@ export interface Store {
   location: string;
   /** The fastest way to insert many rows through `db` (a connection of this store or its transaction). */
   rowWriter(db: Queryable): RowWriter;
+  /** Rows as arrays straight from the database, where that is much cheaper than Kysely (SQLite); else null. */
+  rowReader: RowReader | null;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export function openStore(options: StoreOptions): Store {
       dialect: 'postgres',
       location: url.toString(),
       rowWriter: kyselyRowWriter,
+      rowReader: null,
       close: () => db.destroy(),
     };
   }
@@ -69,7 +73,14 @@ export function openStore(options: StoreOptions): Store {
   });
   // One connection per SQLite store: prepared statements on it run inside whatever transaction is open.
   const writer = sqliteRowWriter(sqlite);
-  return { db, dialect: 'sqlite', location: file, rowWriter: () => writer, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    rowWriter: () => writer,
+    rowReader: sqliteRowReader(sqlite),
+    close: () => db.destroy(),
+  };
 }
 
 /** True when a statement failed on a unique index, on either database. */

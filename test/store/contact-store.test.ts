@@ -7,6 +7,7 @@ import {
   writeContactStates,
 } from '../../src/contacts/contact-repository.js';
 import { contactStateOf } from '../../src/dedupe/merge/plan-contact-merge.js';
+import { loadDedupeInput } from '../../src/dedupe/scan/load-dedupe-input.js';
 import { isUniqueViolation } from '../../src/store/database.js';
 import { kyselyRowWriter } from '../../src/store/row-writer.js';
 import { runCli } from '../support/run-cli.js';
@@ -255,6 +256,21 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
       ]);
     });
   }
+
+  it('loads the compared fields the same through the store row reader as through Kysely pages', async () => {
+    const fields = ['name', 'email', 'phone', 'birthday', 'identity.wechat_openid', 'attr.tier'].map(
+      (field) => ({ field, comparator: 'exact' as const }),
+    );
+    const paged = await loadDedupeInput(kith.store.db, fields);
+    expect(paged.ids.length).toBeGreaterThan(2);
+    // Several e-mails and phones, an identity and an attribute are all among them.
+    expect(paged.columns.get('email')!.some(Array.isArray)).toBe(true);
+    expect(paged.columns.get('identity.wechat_openid')!.some((v) => v !== null)).toBe(true);
+    expect(paged.columns.get('attr.tier')!.some((v) => v !== null)).toBe(true);
+    if (kith.store.rowReader) {
+      expect(await loadDedupeInput(kith.store.db, fields, kith.store.rowReader)).toEqual(paged);
+    } else expect(TEST_DIALECT).toBe('postgres');
+  });
 
   it('keeps groups and their members', async () => {
     const group = await kith.groups.create({ name: 'Newsletter' }, actor);

@@ -1,8 +1,11 @@
 /**
- * Reads the compared fields of every live contact into columns (no per-contact objects), in pages
- * by id so memory follows the columns, not the query.
+ * Reads the compared fields of every live contact into columns (no per-contact objects): on SQLite
+ * straight from the statement, row by row as arrays (`RowReader`); elsewhere in pages by id through
+ * Kysely, so that memory follows the columns, not the query.
  */
+import type { CompiledQuery } from 'kysely';
 import { SCALAR_FIELDS } from '../../domain/contact/contact-fields.js';
+import type { RowReader } from '../../store/row-reader.js';
 import type { Queryable } from '../../store/transaction.js';
 import type { FieldRule } from '../model/matching-rules.js';
 import type { DedupeInput, RawColumn } from '../model/prepared-records.js';
@@ -18,7 +21,11 @@ export interface LoadedContacts extends DedupeInput {
 
 type Cell = string | string[] | null;
 
-export async function loadDedupeInput(db: Queryable, fields: readonly FieldRule[]): Promise<LoadedContacts> {
+export async function loadDedupeInput(
+  db: Queryable,
+  fields: readonly FieldRule[],
+  reader: RowReader | null = null,
+): Promise<LoadedContacts> {
   const names = fields.map((f) => f.field);
   const scalars = names.filter((n) =>
     (SCALAR_FIELDS as readonly string[]).includes(n),
@@ -26,25 +33,42 @@ export async function loadDedupeInput(db: Queryable, fields: readonly FieldRule[
   const ids: string[] = [];
   const updatedAt: string[] = [];
   const columns = new Map<string, Cell[]>(names.map((n) => [n, []]));
-  let after = '';
-  for (;;) {
-    const rows = await db
-      .selectFrom('contacts')
-      .select(['id', 'updated_at', ...scalars])
-      .where('deleted_at', 'is', null)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(PAGE)
-      .execute();
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      ids.push(row.id);
-      updatedAt.push(row.updated_at);
-      for (const field of scalars)
-        columns.get(field)!.push((row as Record<string, string | null>)[field] ?? null);
+  const scalarColumns = scalars.map((field) => columns.get(field)!);
+  const take = (row: readonly unknown[]) => {
+    ids.push(row[0] as string);
+    updatedAt.push(row[1] as string);
+    for (let k = 0; k < scalarColumns.length; k++)
+      scalarColumns[k]!.push((row[k + 2] as string | null) ?? null);
+  };
+  const live = db
+    .selectFrom('contacts')
+    .select(['id', 'updated_at', ...scalars])
+    .where('deleted_at', 'is', null)
+    .orderBy('id');
+  if (reader) {
+    for (const row of reader.rows(live.compile())) take(row);
+  } else {
+    let after = '';
+    for (;;) {
+      const rows = await live.where('id', '>', after).limit(PAGE).execute();
+      if (rows.length === 0) break;
+      for (const row of rows) take(Object.values(row));
+      after = rows[rows.length - 1]!.id;
     }
-    after = rows[rows.length - 1]!.id;
   }
+  // Side tables' [contact_id, value] rows, however they are read. A reader's rows are consumed with no
+  // await in between: while its statement iterates, the connection can run nothing else.
+  const eachPair = async (
+    query: { compile(): CompiledQuery; execute(): Promise<{ contact_id: string; value: string }[]> },
+    use: (contactId: string, value: string) => void,
+  ) => {
+    if (reader) {
+      for (const [contactId, value] of reader.rows(query.compile()))
+        use(contactId as string, value as string);
+      return;
+    }
+    for (const row of await query.execute()) use(row.contact_id, row.value);
+  };
   const index = new Map(ids.map((id, i) => [id, i]));
   for (const name of names) {
     const column = columns.get(name)!;
@@ -59,32 +83,35 @@ export async function loadDedupeInput(db: Queryable, fields: readonly FieldRule[
     };
     if (name === 'email' || name === 'phone') {
       const table = name === 'email' ? 'contact_emails' : 'contact_phones';
-      const rows = await db
-        .selectFrom(table)
-        .select(['contact_id', 'value'])
-        .where('deleted_at', 'is', null)
-        .orderBy('contact_id')
-        .orderBy('position')
-        .execute();
-      for (const r of rows) put(r.contact_id, r.value);
+      await eachPair(
+        db
+          .selectFrom(table)
+          .select(['contact_id', 'value'])
+          .where('deleted_at', 'is', null)
+          .orderBy('contact_id')
+          .orderBy('position'),
+        put,
+      );
     } else if (name.startsWith('identity.')) {
-      const rows = await db
-        .selectFrom('contact_identities')
-        .select(['contact_id', 'value'])
-        .where('deleted_at', 'is', null)
-        .where('type', '=', name.slice('identity.'.length))
-        .execute();
-      for (const r of rows) put(r.contact_id, r.value);
+      await eachPair(
+        db
+          .selectFrom('contact_identities')
+          .select(['contact_id', 'value'])
+          .where('deleted_at', 'is', null)
+          .where('type', '=', name.slice('identity.'.length)),
+        put,
+      );
     } else if (name.startsWith('attr.')) {
-      const rows = await db
-        .selectFrom('contact_attributes')
-        .select(['contact_id', 'value'])
-        .where('key', '=', name.slice('attr.'.length))
-        .execute();
-      for (const r of rows) {
-        const value = JSON.parse(r.value) as unknown;
-        if (value !== null && value !== '') put(r.contact_id, String(value));
-      }
+      await eachPair(
+        db
+          .selectFrom('contact_attributes')
+          .select(['contact_id', 'value'])
+          .where('key', '=', name.slice('attr.'.length)),
+        (contactId, json) => {
+          const value = JSON.parse(json) as unknown;
+          if (value !== null && value !== '') put(contactId, String(value));
+        },
+      );
     }
   }
   return { ids, updatedAt, columns };
