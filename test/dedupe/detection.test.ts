@@ -6,7 +6,11 @@ import { pairKey, readTruePairs } from '../../bench/dedupe/linkage-truth.js';
 import { findDuplicates } from '../../src/dedupe/find-duplicates.js';
 import { deriveBlockingRules, generateCandidatePairs } from '../../src/dedupe/model/blocking-plan.js';
 import { clusterMatchPairs } from '../../src/dedupe/model/cluster-pairs.js';
-import { compareCandidatePairs, splitByCost } from '../../src/dedupe/model/compare-candidate-pairs.js';
+import {
+  compareCandidatePairs,
+  measureFieldCosts,
+  splitByCost,
+} from '../../src/dedupe/model/compare-candidate-pairs.js';
 import type { ContactState } from '../../src/domain/contact/contact-fields.js';
 import { matchingRulesSchema } from '../../src/dedupe/model/matching-rules.js';
 import { PreparedRecords } from '../../src/dedupe/model/prepared-records.js';
@@ -152,6 +156,14 @@ describe('comparing on a worker thread', () => {
     const [own, theirs] = splitByCost(records);
     expect([...own, ...theirs].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(theirs).toEqual(expect.arrayContaining([0, 1]));
+    // Measured costs decide the split: the costliest field opens the thread's group, halves together.
+    const costs = measureFieldCosts(records.fields, pairs);
+    expect(costs).toHaveLength(7);
+    expect(costs.every((c) => c >= 0)).toBe(true);
+    const [mine, thread] = splitByCost(records, [1, 1, 1, 1, 1, 1, 9]);
+    expect(thread).toContain(6);
+    expect(mine).toEqual(expect.arrayContaining([0, 1]));
+    expect(mine.includes(0)).toBe(mine.includes(1));
   });
 });
 

@@ -15,7 +15,7 @@ import type { PreparedRecords } from './prepared-records.js';
 /** Below this many pairs, starting a thread costs more than it saves. */
 export const THREAD_MIN_PAIRS = 500_000;
 
-/** Relative cost of one comparison, measured on the scale benchmark (name ≈ 1.2 s per 2.4 M pairs). */
+/** Relative cost of one comparison, as measured once on the scale benchmark: a fallback only. */
 const COST: Record<ComparatorKind, number> = {
   name: 12,
   address: 11,
@@ -27,6 +27,31 @@ const COST: Record<ComparatorKind, number> = {
   number: 1,
   exact: 0.5,
 };
+/** Pairs timed per field before splitting: a few milliseconds against seconds of comparing. */
+const COST_SAMPLE = 20_000;
+
+/**
+ * Each field's cost on these very pairs: a comparison's cost depends on the data (long addresses,
+ * e-mails alike enough to need a second look), so a fixed table leaves one thread idle for seconds.
+ * Pairs are sampled across the whole list (they come grouped by blocking rule). Each field is timed
+ * twice, the first round only warming the comparator up.
+ */
+export function measureFieldCosts(
+  fields: readonly ComparableField[],
+  pairs: Pick<CandidatePairs, 'a' | 'b' | 'count'>,
+): number[] {
+  const samples = Math.min(COST_SAMPLE, pairs.count);
+  const stride = Math.max(1, Math.floor(pairs.count / samples));
+  const costs = new Array<number>(fields.length).fill(0);
+  for (let round = 0; round < 2; round++) {
+    fields.forEach((field, k) => {
+      const started = performance.now();
+      for (let s = 0, p = 0; s < samples; s++, p += stride) compareField(field, pairs.a[p]!, pairs.b[p]!);
+      costs[k] = performance.now() - started;
+    });
+  }
+  return costs;
+}
 
 export function compareFieldsInto(
   fields: readonly ComparableField[],
@@ -66,7 +91,7 @@ export async function compareCandidatePairs(
     );
     return gamma;
   }
-  const [own, theirs] = splitByCost(records);
+  const [own, theirs] = splitByCost(records, measureFieldCosts(fields, pairs));
   const task: CompareFieldsTask = {
     fields: theirs.map((k) => ({
       column: k,
@@ -108,10 +133,14 @@ function shared(values: Int32Array): Int32Array {
 }
 
 /**
- * Field indexes in two groups of about equal cost; name halves stay together (a swapped name reads
- * both). The second group, the one holding the costliest field, goes to the thread.
+ * Field indexes in two groups of about equal cost (measured, else the table above); name halves stay
+ * together (a swapped name reads both). The second group, the one holding the costliest field, goes
+ * to the thread.
  */
-export function splitByCost(records: PreparedRecords): [number[], number[]] {
+export function splitByCost(
+  records: PreparedRecords,
+  measured: readonly number[] = records.fields.map((f) => COST[f.comparator.kind]),
+): [number[], number[]] {
   const fields = records.fields;
   const units: number[][] = [];
   const placed = new Set<number>();
@@ -126,7 +155,7 @@ export function splitByCost(records: PreparedRecords): [number[], number[]] {
     }
     units.push(unit);
   });
-  const cost = (unit: number[]) => unit.reduce((sum, k) => sum + COST[fields[k]!.comparator.kind], 0);
+  const cost = (unit: number[]) => unit.reduce((sum, k) => sum + measured[k]!, 0);
   units.sort((x, y) => cost(y) - cost(x));
   const groups: [number[], number[]] = [[], []];
   const totals = [0, 0];
