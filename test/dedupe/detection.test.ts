@@ -75,6 +75,23 @@ describe('matching rules', () => {
     const paths = result.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['fields.1.field', 'blocking.0.0', 'thresholds']));
   });
+  it('accepts every blocking term variant on a compared field, and no other', () => {
+    const fields = [
+      { field: 'first_name', comparator: 'name' },
+      { field: 'last_name', comparator: 'name' },
+      { field: 'address', comparator: 'address' },
+    ];
+    const ok = matchingRulesSchema.safeParse({
+      fields,
+      blocking: [['address:street'], ['first_name:halves'], ['last_name:phonetic', 'address']],
+    });
+    expect(ok.success).toBe(true);
+    const bad = matchingRulesSchema.safeParse({
+      fields,
+      blocking: [['address:street'], ['address:soundex']],
+    });
+    expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(['blocking.1.0']);
+  });
 });
 
 describe('detection on labelled public data (FEBRL 1)', () => {
