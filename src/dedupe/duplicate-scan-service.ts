@@ -12,6 +12,7 @@ import { protectCell } from '../imports/report/csv-cell-safety.js';
 import type { Store } from '../store/database.js';
 import type { DuplicatePairsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
+import { COMPARATORS } from './compare/comparator-registry.js';
 import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 import { type DetectionStage, findDuplicates } from './find-duplicates.js';
@@ -98,16 +99,23 @@ export class DuplicateScanService {
   }
 
   /**
-   * The model trained by the last full scan, when it was trained on these fields: rules edited since
-   * compare other fields, and an old model would weigh them wrongly.
+   * The model trained by the last full scan, when it was trained on these fields and levels: rules
+   * edited since compare other fields, and an old model would weigh them wrongly.
    */
   async lastFullModel(fields: readonly FieldRule[]): Promise<TrainedModel | undefined> {
     const scan = await this.lastScan('full');
     if (!scan) return undefined;
     const model = JSON.parse(scan.model) as TrainedModel;
+    // Same fields, compared the same way with the same levels (a newer Kith may grade a comparator
+    // into other levels, and an old model has no weight for them).
     const sameFields =
       model.fields.length === fields.length &&
-      model.fields.every((f, k) => f.field === fields[k]!.field && f.comparator === fields[k]!.comparator);
+      model.fields.every(
+        (f, k) =>
+          f.field === fields[k]!.field &&
+          f.comparator === fields[k]!.comparator &&
+          f.levels.join() === COMPARATORS[f.comparator].levels.join(),
+      );
     return sameFields ? model : undefined;
   }
 

@@ -245,5 +245,17 @@ describe(`scheduled incremental scans on ${TEST_DIALECT}`, () => {
     });
     const afterRulesChange = await kith.duplicateScans.scan({ incremental: true, actor });
     expect(afterRulesChange).toMatchObject({ kind: 'full', contacts: 3, changed: 3 });
+
+    // A model stored by an older Kith whose comparator graded into other levels is not reused either.
+    const stored = await kith.duplicateScans.lastScan('full');
+    const model = JSON.parse(stored!.model) as { fields: { levels: string[] }[] };
+    model.fields[0]!.levels = ['exact', 'alias', 'jaro_winkler_0.92', 'jaro_winkler_0.80_or_initial', 'else'];
+    await kith.store.db
+      .updateTable('duplicate_scans')
+      .set({ model: JSON.stringify(model) })
+      .where('id', '=', stored!.id)
+      .execute();
+    const afterUpgrade = await kith.duplicateScans.scan({ incremental: true, actor });
+    expect(afterUpgrade).toMatchObject({ kind: 'full', changed: 3 });
   });
 });
