@@ -28,7 +28,8 @@ import {
   trainModel,
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
-import { DEFAULT_THRESHOLDS, type FieldRule } from './model/matching-rules.js';
+import { bandThresholds } from './model/derive-thresholds.js';
+import type { FieldRule } from './model/matching-rules.js';
 import { PreparedRecords, type RawColumn } from './model/prepared-records.js';
 
 export interface DuplicateCandidate {
@@ -88,7 +89,7 @@ export class DuplicateCheckService {
     );
     const model = await this.model(records);
     // The same bands as the scan that trained the model.
-    const thresholds = rules.thresholds ?? model.thresholds ?? DEFAULT_THRESHOLDS;
+    const thresholds = bandThresholds(rules, model);
     const weights = levelWeights(model);
     const probeIndex = all.length - 1;
     const candidates: DuplicateCandidate[] = [];

@@ -6,7 +6,7 @@
 import { type BlockingRule, deriveBlockingRules, generateCandidatePairs } from './model/blocking-plan.js';
 import { clusterMatchPairs } from './model/cluster-pairs.js';
 import { compareCandidatePairs } from './model/compare-candidate-pairs.js';
-import { type BandThresholds, deriveThresholds } from './model/derive-thresholds.js';
+import { type BandThresholds, bandThresholds, deriveThresholds } from './model/derive-thresholds.js';
 import {
   levelWeights,
   matchWeight,
@@ -14,7 +14,7 @@ import {
   trainModel,
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
-import { DEFAULT_MAX_BLOCK_SIZE, DEFAULT_THRESHOLDS, type MatchingRules } from './model/matching-rules.js';
+import { DEFAULT_MAX_BLOCK_SIZE, type MatchingRules } from './model/matching-rules.js';
 import type { PreparedRecords } from './model/prepared-records.js';
 
 export type DuplicateBand = 'match' | 'review';
@@ -78,7 +78,7 @@ export async function findDuplicates(
     scores[p] = matchWeight(model, weights, records, gamma, candidates.a[p]!, candidates.b[p]!, p * width);
   }
   if (!options.model && model.em_iterations > 0) model.thresholds = deriveThresholds(scores);
-  const thresholds = rules.thresholds ?? model.thresholds ?? { ...DEFAULT_THRESHOLDS };
+  const thresholds = bandThresholds(rules, model);
   const reviewWeight = Math.log2(thresholds.review / (1 - thresholds.review));
   const pairs: DetectedPair[] = [];
   for (let p = 0; p < candidates.count; p++) {

@@ -5,8 +5,8 @@
  * best expected F-score weighing precision twice as much as recall (its pairs may be merged
  * automatically); `review` the one weighing recall twice as much (a person should see what might be).
  */
-import { weightToProbability } from './fellegi-sunter-model.js';
-import { DEFAULT_THRESHOLDS } from './matching-rules.js';
+import { type TrainedModel, weightToProbability } from './fellegi-sunter-model.js';
+import { DEFAULT_THRESHOLDS, type MatchingRules } from './matching-rules.js';
 
 export interface BandThresholds {
   match: number;
@@ -28,6 +28,11 @@ const BIN_WIDTH = 1 / 500;
 const LOWEST_WEIGHT = -20;
 const HIGHEST_WEIGHT = 20;
 const BINS = (HIGHEST_WEIGHT - LOWEST_WEIGHT) / BIN_WIDTH;
+
+/** The bands that apply: set in the rules, else derived by the model, else the defaults (nothing learnt). */
+export function bandThresholds(rules: MatchingRules, model: TrainedModel): BandThresholds {
+  return rules.thresholds ?? model.thresholds ?? { ...DEFAULT_THRESHOLDS };
+}
 
 /** Thresholds from the match weights (log2 odds) of every candidate pair of a scan. */
 export function deriveThresholds(weights: ArrayLike<number>, count = weights.length): BandThresholds {
