@@ -6,7 +6,6 @@
  * distinct prepared value once.
  */
 import { nextWorkerMessage, startWorkerThread } from '../../jobs/worker-thread.js';
-import type { ComparatorKind } from '../compare/comparator.js';
 import type { CandidatePairs } from './blocking-plan.js';
 import { compareField, type ComparableField, encodeComparableField } from './comparable-field.js';
 import type { CompareFieldsTask } from './compare-fields-worker.js';
@@ -15,18 +14,6 @@ import type { PreparedRecords } from './prepared-records.js';
 /** Below this many pairs, starting a thread costs more than it saves. */
 export const THREAD_MIN_PAIRS = 500_000;
 
-/** Relative cost of one comparison, as measured once on the scale benchmark: a fallback only. */
-const COST: Record<ComparatorKind, number> = {
-  name: 12,
-  address: 11,
-  email: 9,
-  date: 5,
-  phone: 5,
-  text: 3,
-  identifier: 2,
-  number: 1,
-  exact: 0.5,
-};
 /** Pairs timed per field before splitting: a few milliseconds against seconds of comparing. */
 const COST_SAMPLE = 20_000;
 
@@ -133,14 +120,10 @@ function shared(values: Int32Array): Int32Array {
 }
 
 /**
- * Field indexes in two groups of about equal cost (measured, else the table above); name halves stay
- * together (a swapped name reads both). The second group, the one holding the costliest field, goes
- * to the thread.
+ * Field indexes in two groups of about equal cost (`measureFieldCosts`); name halves stay together (a
+ * swapped name reads both). The second group, the one holding the costliest field, goes to the thread.
  */
-export function splitByCost(
-  records: PreparedRecords,
-  measured: readonly number[] = records.fields.map((f) => COST[f.comparator.kind]),
-): [number[], number[]] {
+export function splitByCost(records: PreparedRecords, measured: readonly number[]): [number[], number[]] {
   const fields = records.fields;
   const units: number[][] = [];
   const placed = new Set<number>();
