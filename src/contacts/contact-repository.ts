@@ -3,12 +3,11 @@
  * and finding which live contact owns an email, phone or identity.
  */
 import { type Insertable, sql } from 'kysely';
-import type { AttributeValue, Contact, ContactState } from '../domain/contact/contact-fields.js';
+import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
 import { emptyContactState, SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
 import { newId } from '../domain/ids.js';
 import type { Gender } from '../domain/normalize/gender.js';
 import type {
-  ContactAttributesTable,
   ContactChannelTable,
   ContactIdentitiesTable,
   ContactsTable,
@@ -16,6 +15,7 @@ import type {
 } from '../store/schema.js';
 import { kyselyRowWriter, type RowUpdate, type RowWriter } from '../store/row-writer.js';
 import type { Queryable } from '../store/transaction.js';
+import { attributeJsonSql, parseAttributes, serializeAttributes } from './contact-attribute-sql.js';
 
 /** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */
 export async function loadContacts(
@@ -30,7 +30,7 @@ export async function loadContacts(
   const rows = await rowsQuery.execute();
   if (rows.length === 0) return result;
   const found = rows.map((r) => r.id);
-  const [emails, phones, identities, attributes, tags] = await Promise.all([
+  const [emails, phones, identities, tags] = await Promise.all([
     db
       .selectFrom('contact_emails')
       .selectAll()
@@ -49,7 +49,6 @@ export async function loadContacts(
       .where('contact_id', 'in', found)
       .orderBy('type')
       .execute(),
-    db.selectFrom('contact_attributes').selectAll().where('contact_id', 'in', found).orderBy('key').execute(),
     db
       .selectFrom('contact_tags')
       .innerJoin('tags', 'tags.id', 'contact_tags.tag_id')
@@ -68,6 +67,7 @@ export async function loadContacts(
     };
     for (const field of SCALAR_FIELDS) (contact as unknown as Record<string, unknown>)[field] = row[field];
     contact.gender = row.gender as Gender | null;
+    contact.attributes = parseAttributes(row.attributes);
     result.set(row.id, contact);
   }
   for (const [rowsOf, primary, additional] of [
@@ -84,10 +84,6 @@ export async function loadContacts(
   for (const r of identities) {
     const c = result.get(r.contact_id);
     if (c) c.identities[r.type] = r.value;
-  }
-  for (const r of attributes) {
-    const c = result.get(r.contact_id);
-    if (c) c.attributes[r.key] = JSON.parse(r.value) as AttributeValue;
   }
   for (const r of tags) result.get(r.contact_id)?.tags.push(r.name);
   return result;
@@ -193,15 +189,14 @@ export async function writeContactStates(
   };
   const identityDeletes: string[][] = [];
   const identityInserts: Insertable<ContactIdentitiesTable>[] = [];
-  const attributeDeletes: string[][] = [];
-  const attributeInserts: Insertable<ContactAttributesTable>[] = [];
-  const attributeUpdates: RowUpdate[] = [];
   const tagRemovals: { contactId: string; key: string }[] = [];
   const tagAdditions: { contactId: string; name: string }[] = [];
 
   for (const { contactId, before, after } of byContact.values()) {
     const set: Record<string, unknown> = {};
     for (const field of SCALAR_FIELDS) if (before[field] !== after[field]) set[field] = after[field];
+    if (!sameAttributes(before.attributes, after.attributes))
+      set.attributes = serializeAttributes(after.attributes);
     contactUpdates.push({
       where: { id: contactId },
       set: { ...set, updated_at: meta.updatedAt, updated_by: meta.updatedBy },
@@ -241,16 +236,6 @@ export async function writeContactStates(
         });
     }
 
-    for (const key of new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)])) {
-      const [was, now] = [before.attributes[key], after.attributes[key]];
-      if (was === now) continue;
-      if (now === undefined) attributeDeletes.push([contactId, key]);
-      else if (was === undefined)
-        attributeInserts.push({ contact_id: contactId, key, value: JSON.stringify(now) });
-      else
-        attributeUpdates.push({ where: { contact_id: contactId, key }, set: { value: JSON.stringify(now) } });
-    }
-
     const had = new Set(before.tags.map((t) => t.toLowerCase()));
     const wanted = new Set(after.tags.map((t) => t.toLowerCase()));
     for (const key of had) if (!wanted.has(key)) tagRemovals.push({ contactId, key });
@@ -276,7 +261,6 @@ export async function writeContactStates(
   for (const table of ['contact_emails', 'contact_phones'] as const)
     await writer.delete(table, ['contact_id'], channelDeletes[table]);
   await writer.delete('contact_identities', ['contact_id', 'type'], identityDeletes);
-  await writer.delete('contact_attributes', ['contact_id', 'key'], attributeDeletes);
   await writer.delete(
     'contact_tags',
     ['contact_id', 'tag_id'],
@@ -285,8 +269,6 @@ export async function writeContactStates(
   for (const table of ['contact_emails', 'contact_phones'] as const)
     await writer.insert(table, channelInserts[table]);
   await writer.insert('contact_identities', identityInserts);
-  await writer.insert('contact_attributes', attributeInserts);
-  await writer.update('contact_attributes', attributeUpdates);
   await writer.insert(
     'contact_tags',
     tagAdditions.map((a) => ({
@@ -296,6 +278,13 @@ export async function writeContactStates(
     })),
   );
   await writer.update('contacts', contactUpdates);
+}
+
+function sameAttributes(a: ContactState['attributes'], b: ContactState['attributes']): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
 }
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
@@ -441,18 +430,8 @@ export async function listContactIds(db: Queryable, filter: ContactListFilter): 
       ),
     );
   }
-  for (const [key, value] of Object.entries(filter.attributes ?? {})) {
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('contact_attributes')
-          .select('contact_attributes.key')
-          .whereRef('contact_attributes.contact_id', '=', 'contacts.id')
-          .where('contact_attributes.key', '=', key)
-          .where('contact_attributes.value', '=', value),
-      ),
-    );
-  }
+  for (const [key, value] of Object.entries(filter.attributes ?? {}))
+    query = query.where(attributeJsonSql(db, key), '=', value);
   const rows = await query.orderBy('contacts.id').limit(filter.limit).execute();
   return rows.map((r) => r.id);
 }
@@ -519,7 +498,6 @@ export async function insertContactsBulk(
   const emails: Insertable<ContactChannelTable>[] = [];
   const phones: Insertable<ContactChannelTable>[] = [];
   const identities: Insertable<ContactIdentitiesTable>[] = [];
-  const attributes: Insertable<ContactAttributesTable>[] = [];
   const tags: Insertable<ContactTagsTable>[] = [];
   for (const { id, state } of contacts) {
     const row: Insertable<ContactsTable> = {
@@ -529,6 +507,7 @@ export async function insertContactsBulk(
       deleted_at: null,
       created_by: meta.by,
       updated_by: meta.by,
+      attributes: serializeAttributes(state.attributes),
     };
     for (const field of SCALAR_FIELDS) (row as Record<string, unknown>)[field] = state[field];
     contactRows.push(row);
@@ -552,8 +531,6 @@ export async function insertContactsBulk(
     for (const [type, value] of Object.entries(state.identities)) {
       identities.push({ id: newId('identity'), contact_id: id, type, value, deleted_at: null });
     }
-    for (const [key, value] of Object.entries(state.attributes))
-      attributes.push({ contact_id: id, key, value: JSON.stringify(value) });
     for (const tag of state.tags)
       tags.push({ contact_id: id, tag_id: tagIds.get(tag.toLowerCase())!, created_at: meta.at });
   }
@@ -561,6 +538,5 @@ export async function insertContactsBulk(
   await writer.insert('contact_emails', emails);
   await writer.insert('contact_phones', phones);
   await writer.insert('contact_identities', identities);
-  await writer.insert('contact_attributes', attributes);
   await writer.insert('contact_tags', tags);
 }

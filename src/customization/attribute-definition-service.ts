@@ -1,3 +1,4 @@
+import { attributeJsonSql, removeAttributeFromAllContacts } from '../contacts/contact-attribute-sql.js';
 import type { Actor } from '../domain/actor.js';
 import {
   ATTRIBUTE_KEY_PATTERN,
@@ -131,10 +132,9 @@ export class AttributeDefinitionService {
       const removed = (before.options ?? []).filter((o) => !after.options?.includes(o));
       for (const option of removed) {
         const used = await this.db
-          .selectFrom('contact_attributes')
-          .select('contact_id')
-          .where('key', '=', key)
-          .where('value', '=', JSON.stringify(option))
+          .selectFrom('contacts')
+          .select('id as contact_id')
+          .where(attributeJsonSql(this.db, key), '=', JSON.stringify(option))
           .limit(1)
           .executeTakeFirst();
         if (used) {
@@ -177,11 +177,10 @@ export class AttributeDefinitionService {
   async delete(key: string, actor: Actor): Promise<void> {
     await this.get(key);
     const used = await this.db
-      .selectFrom('contact_attributes')
-      .innerJoin('contacts', 'contacts.id', 'contact_attributes.contact_id')
-      .select('contact_id')
-      .where('key', '=', key)
-      .where('contacts.deleted_at', 'is', null)
+      .selectFrom('contacts')
+      .select('id as contact_id')
+      .where(attributeJsonSql(this.db, key), 'is not', null)
+      .where('deleted_at', 'is', null)
       .limit(1)
       .executeTakeFirst();
     if (used) {
@@ -190,7 +189,7 @@ export class AttributeDefinitionService {
         existing_id: used.contact_id,
       });
     }
-    await this.db.deleteFrom('contact_attributes').where('key', '=', key).execute();
+    await removeAttributeFromAllContacts(this.db, key);
     await this.db.deleteFrom('attribute_definitions').where('key', '=', key).execute();
     await appendAuditEntry(this.db, {
       entityType: 'attribute_definition',

@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 /**
@@ -35,7 +36,19 @@ export const ID_PREFIXES = {
 
 export type IdKind = keyof typeof ID_PREFIXES;
 
-const nextUlid = monotonicFactory();
+// ulid's own generator asks the system for one random byte per character (16 calls each
+// millisecond); bulk writers create thousands of ids a second, so draw the bytes from a pool instead.
+const randomPool = new Uint8Array(4096);
+let poolIndex = randomPool.length;
+function pooledRandom(): number {
+  if (poolIndex === randomPool.length) {
+    randomFillSync(randomPool);
+    poolIndex = 0;
+  }
+  return randomPool[poolIndex++]! / 256;
+}
+
+const nextUlid = monotonicFactory(pooledRandom);
 
 export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${nextUlid().toLowerCase()}`;

@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002-imports-and-jobs.js';
 import * as m0003 from './migrations/0003-duplicates-and-merges.js';
 import * as m0004 from './migrations/0004-conversations-and-automation.js';
 import * as m0005 from './migrations/0005-webhooks.js';
+import * as m0006 from './migrations/0006-contact-attributes-in-contact-row.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-duplicates-and-merges': m0003,
   '0004-conversations-and-automation': m0004,
   '0005-webhooks': m0005,
+  '0006-contact-attributes-in-contact-row': m0006,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -28,6 +28,8 @@ export interface ContactsTable {
   updated_by: string | null;
   /** Set on a contact merged into another: its id keeps resolving to the survivor. */
   merged_into: string | null;
+  /** JSON object of the custom attributes, keys sorted; null for none (see contacts/contact-attribute-sql.ts). */
+  attributes: string | null;
 }
 
 /** Shared by contact_emails and contact_phones: one row per value, `deleted_at` mirrors the contact's. */
@@ -63,13 +65,6 @@ export interface AttributeDefinitionsTable {
   description: string | null;
   created_at: string;
   updated_at: string;
-}
-
-export interface ContactAttributesTable {
-  contact_id: string;
-  key: string;
-  /** JSON-encoded typed value, compared as text by filters. */
-  value: string;
 }
 
 export interface TagsTable {
@@ -473,7 +468,6 @@ export interface KithDatabase {
   contact_identities: ContactIdentitiesTable;
   identity_types: IdentityTypesTable;
   attribute_definitions: AttributeDefinitionsTable;
-  contact_attributes: ContactAttributesTable;
   tags: TagsTable;
   contact_tags: ContactTagsTable;
   contact_groups: ContactGroupsTable;

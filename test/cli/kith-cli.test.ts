@@ -27,6 +27,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0003-duplicates-and-merges',
         '0004-conversations-and-automation',
         '0005-webhooks',
+        '0006-contact-attributes-in-contact-row',
       ],
       database: TEST_DIALECT,
     });

@@ -176,6 +176,40 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
     expect((await kith.contacts.list({ updated_since: future })).data).toEqual([]);
   });
 
+  it('filters on typed attribute values and guards a definition whose values are in use', async () => {
+    for (const [key, type] of [
+      ['points', 'number'],
+      ['vip', 'boolean'],
+      ['motto', 'text'],
+    ] as const)
+      await kith.attributes.create({ key, type }, actor);
+    const made = [];
+    for (const attributes of [
+      { points: '12.5', vip: 'yes', motto: '说 "hi"', tier: 'Silver' },
+      { points: '12', vip: 'no', motto: 'other' },
+      { points: '12.50', vip: 'true' },
+    ])
+      made.push((await kith.contacts.create({ name: 'Typed', tags: ['typed'], attributes }, actor)).id);
+    const ids = async (attributes: Record<string, string>) =>
+      (await kith.contacts.list({ tag: 'typed', attributes })).data.map((c) => c.id);
+    expect(await ids({ points: '12.5' })).toEqual([made[0], made[2]]);
+    expect(await ids({ vip: 'true' })).toEqual([made[0], made[2]]);
+    expect(await ids({ vip: 'false' })).toEqual([made[1]]);
+    expect(await ids({ motto: '说 "hi"' })).toEqual([made[0]]);
+    expect(await ids({ points: '12', vip: 'false' })).toEqual([made[1]]);
+
+    await expect(kith.attributes.update('tier', { options: ['Gold'] }, actor)).rejects.toMatchObject({
+      code: 'in_use',
+    });
+    await expect(kith.attributes.delete('motto', actor)).rejects.toMatchObject({ code: 'in_use' });
+    await kith.contacts.update(made[1]!, { attributes: { motto: null } }, actor);
+    await kith.contacts.delete(made[0]!, actor);
+    // Only a deleted contact still holds a motto: the definition goes, and the value with it.
+    await kith.attributes.delete('motto', actor);
+    const [kept] = (await loadContacts(kith.store.db, [made[0]!], { includeDeleted: true })).values();
+    expect(kept!.attributes).toEqual({ points: 12.5, tier: 'Silver', vip: true });
+  });
+
   it('upserts by identity, email and phone', async () => {
     const a = await kith.contacts.upsert(
       'wechat_openid',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
+import * as contactAttributesInContactRow from '../../src/store/migrations/0006-contact-attributes-in-contact-row.js';
+import { loadContacts } from '../../src/contacts/contact-repository.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/test-kith.js';
 
 describe(`migrations on ${TEST_DIALECT}`, () => {
@@ -20,6 +22,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0003-duplicates-and-merges',
         '0004-conversations-and-automation',
         '0005-webhooks',
+        '0006-contact-attributes-in-contact-row',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
@@ -27,6 +30,64 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('0006 moves every attribute value into the contact row and back, typed values intact', async () => {
+    const store = openStore(database.config);
+    try {
+      await migrateToLatest(store);
+      const db = store.db as any;
+      await contactAttributesInContactRow.down(db);
+      const at = new Date().toISOString();
+      for (const [key, type] of [
+        ['tier', 'list'],
+        ['points', 'number'],
+        ['vip', 'boolean'],
+        ['note', 'text'],
+      ])
+        await db
+          .insertInto('attribute_definitions')
+          .values({ key, label: key, type, created_at: at, updated_at: at })
+          .onConflict((oc: any) => oc.column('key').doNothing())
+          .execute();
+      for (const id of ['ct_m6a', 'ct_m6b', 'ct_m6c'])
+        await db.insertInto('contacts').values({ id, created_at: at, updated_at: at }).execute();
+      await db
+        .insertInto('contact_attributes')
+        .values([
+          { contact_id: 'ct_m6a', key: 'vip', value: 'true' },
+          { contact_id: 'ct_m6a', key: 'tier', value: '"Gold"' },
+          { contact_id: 'ct_m6a', key: 'points', value: '12.5' },
+          { contact_id: 'ct_m6b', key: 'note', value: JSON.stringify('说 "hi"\nthere') },
+          { contact_id: 'ct_m6b', key: 'vip', value: 'false' },
+        ])
+        .execute();
+
+      await contactAttributesInContactRow.up(db);
+      const contacts = await loadContacts(store.db, ['ct_m6a', 'ct_m6b', 'ct_m6c']);
+      expect(contacts.get('ct_m6a')!.attributes).toEqual({ points: 12.5, tier: 'Gold', vip: true });
+      expect(Object.keys(contacts.get('ct_m6a')!.attributes)).toEqual(['points', 'tier', 'vip']);
+      expect(contacts.get('ct_m6b')!.attributes).toEqual({ note: '说 "hi"\nthere', vip: false });
+      expect(contacts.get('ct_m6c')!.attributes).toEqual({});
+
+      await contactAttributesInContactRow.down(db);
+      const rows = await db
+        .selectFrom('contact_attributes')
+        .select(['contact_id', 'key', 'value'])
+        .orderBy('contact_id')
+        .orderBy('key')
+        .execute();
+      expect(rows).toEqual([
+        { contact_id: 'ct_m6a', key: 'points', value: '12.5' },
+        { contact_id: 'ct_m6a', key: 'tier', value: '"Gold"' },
+        { contact_id: 'ct_m6a', key: 'vip', value: 'true' },
+        { contact_id: 'ct_m6b', key: 'note', value: JSON.stringify('说 "hi"\nthere') },
+        { contact_id: 'ct_m6b', key: 'vip', value: 'false' },
+      ]);
+      await contactAttributesInContactRow.up(db);
+    } finally {
+      await store.close();
     }
   });
 });

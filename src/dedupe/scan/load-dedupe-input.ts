@@ -7,6 +7,7 @@ import type { CompiledQuery } from 'kysely';
 import { SCALAR_FIELDS } from '../../domain/contact/contact-fields.js';
 import type { RowReader } from '../../store/row-reader.js';
 import type { Queryable } from '../../store/transaction.js';
+import { attributeJsonSql } from '../../contacts/contact-attribute-sql.js';
 import type { FieldRule } from '../model/matching-rules.js';
 import type { DedupeInput, RawColumn } from '../model/prepared-records.js';
 
@@ -102,11 +103,13 @@ export async function loadDedupeInput(
         put,
       );
     } else if (name.startsWith('attr.')) {
+      const value = attributeJsonSql(db, name.slice('attr.'.length));
       await eachPair(
         db
-          .selectFrom('contact_attributes')
-          .select(['contact_id', 'value'])
-          .where('key', '=', name.slice('attr.'.length)),
+          .selectFrom('contacts')
+          .select(['id as contact_id', value.$notNull().as('value')])
+          .where('deleted_at', 'is', null)
+          .where(value, 'is not', null),
         (contactId, json) => {
           const value = JSON.parse(json) as unknown;
           if (value !== null && value !== '') put(contactId, String(value));
