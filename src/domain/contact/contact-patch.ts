@@ -280,18 +280,26 @@ export interface FieldChange {
 }
 
 /** Field-level changes for the audit log; identities and attributes are reported per key. */
+/** A field holds a scalar or a list of strings; imports diff every row, so no JSON round trip. */
+function sameFieldValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function diffContactStates(before: ContactState, after: ContactState): FieldChange[] {
   const changes: FieldChange[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const key of Object.keys(after) as (keyof ContactState)[]) {
     if (key === 'identities' || key === 'attributes') continue;
-    if (!same(before[key], after[key])) changes.push({ field: key, old: before[key], new: after[key] });
+    if (!sameFieldValue(before[key], after[key]))
+      changes.push({ field: key, old: before[key], new: after[key] });
   }
   for (const group of ['identities', 'attributes'] as const) {
     const keys = new Set([...Object.keys(before[group]), ...Object.keys(after[group])]);
     for (const key of [...keys].sort()) {
       const [a, b] = [before[group][key] ?? null, after[group][key] ?? null];
-      if (!same(a, b)) changes.push({ field: `${group}.${key}`, old: a, new: b });
+      if (a !== b) changes.push({ field: `${group}.${key}`, old: a, new: b });
     }
   }
   return changes;
