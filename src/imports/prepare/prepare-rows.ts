@@ -39,22 +39,34 @@ export interface PreparedBatch {
 /** The targets `fileKeys` reads: pass 1 maps only these columns. */
 const KEY_TARGETS = new Set(['id', 'phone', 'additional_phones', 'email', 'additional_emails']);
 
+export function keyColumnsOf(mapping: ResolvedMapping): ResolvedMapping {
+  return new Map([...mapping].filter(([, t]) => KEY_TARGETS.has(t) || t.startsWith('identity.')));
+}
+
+/** Pass 1's keys of one record, mapped through `keyColumnsOf(mapping)`. */
+export function recordKeys(
+  cells: string[],
+  keyColumns: ResolvedMapping,
+  input: RowPreparationInput,
+): string[] {
+  return fileKeys(mapRecord(cells, keyColumns, input.mappingCtx), input.normalize);
+}
+
 export async function* prepareRowBatches<K extends RowPreparation>(
   kind: K,
   input: RowPreparationInput,
 ): AsyncGenerator<PreparedBatch[K]> {
-  const mapping: ResolvedMapping =
-    kind === 'keys'
-      ? new Map([...input.mapping].filter(([, t]) => KEY_TARGETS.has(t) || t.startsWith('identity.')))
-      : input.mapping;
+  const mapping = kind === 'keys' ? keyColumnsOf(input.mapping) : input.mapping;
   let batch: (RowKeysOfFile | PreparedRow)[] = [];
   for await (const record of readSourceRecords(input.path, input.source)) {
     if (record.rowNumber <= input.afterRow) continue;
-    const mapped = mapRecord(record.cells, mapping, input.mappingCtx);
     batch.push(
       kind === 'keys'
-        ? { rowNumber: record.rowNumber, keys: fileKeys(mapped, input.normalize) }
-        : { record, validation: validateRow(mapped, input.normalize) },
+        ? { rowNumber: record.rowNumber, keys: recordKeys(record.cells, mapping, input) }
+        : {
+            record,
+            validation: validateRow(mapRecord(record.cells, mapping, input.mappingCtx), input.normalize),
+          },
     );
     if (batch.length >= input.batchRows) {
       yield batch as PreparedBatch[K];
@@ -62,4 +74,38 @@ export async function* prepareRowBatches<K extends RowPreparation>(
     }
   }
   if (batch.length > 0) yield batch as PreparedBatch[K];
+}
+
+/**
+ * Pass 1 as a reading thread sends it: every other batch keyed, the others as their records, keyed by
+ * the receiving thread, which would otherwise wait. Keying (phone parsing above all) costs several
+ * times the reading, so the two threads share pass 1 about evenly.
+ */
+export type SharedKeyBatch = { keyed: RowKeysOfFile[] } | { records: SourceRecord[] };
+
+export async function* prepareSharedKeyBatches(input: RowPreparationInput): AsyncGenerator<SharedKeyBatch> {
+  const keyColumns = keyColumnsOf(input.mapping);
+  let records: SourceRecord[] = [];
+  let keyHere = true;
+  for await (const record of readSourceRecords(input.path, input.source)) {
+    if (record.rowNumber <= input.afterRow) continue;
+    records.push(record);
+    if (records.length < input.batchRows) continue;
+    yield shareBatch(records, keyHere, keyColumns, input);
+    keyHere = !keyHere;
+    records = [];
+  }
+  if (records.length > 0) yield shareBatch(records, keyHere, keyColumns, input);
+}
+
+function shareBatch(
+  records: SourceRecord[],
+  keyHere: boolean,
+  keyColumns: ResolvedMapping,
+  input: RowPreparationInput,
+): SharedKeyBatch {
+  if (!keyHere) return { records };
+  return {
+    keyed: records.map((r) => ({ rowNumber: r.rowNumber, keys: recordKeys(r.cells, keyColumns, input) })),
+  };
 }

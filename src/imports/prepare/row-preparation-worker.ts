@@ -8,25 +8,38 @@ import { KithError } from '../../domain/errors.js';
 import {
   type PreparedBatch,
   prepareRowBatches,
+  prepareSharedKeyBatches,
   type RowPreparation,
   type RowPreparationInput,
+  type SharedKeyBatch,
 } from './prepare-rows.js';
 
+/** Pass 1 (`keys`) comes shared: see `prepareSharedKeyBatches`. */
+export type ThreadPreparation = Exclude<RowPreparation, 'keys'> | 'shared-keys';
+
+export interface ThreadBatch {
+  validated: PreparedBatch['validated'];
+  'shared-keys': SharedKeyBatch;
+}
+
 export type RowPreparationRequest =
-  { type: 'start'; kind: RowPreparation; input: RowPreparationInput } | { type: 'next'; request: number };
+  { type: 'start'; kind: ThreadPreparation; input: RowPreparationInput } | { type: 'next'; request: number };
 
 export type RowPreparationReply = { request: number } & (
-  | { batch: PreparedBatch[RowPreparation] }
+  | { batch: ThreadBatch[ThreadPreparation] }
   | { done: true }
   | { error: { message: string; code: string | null; status: number | null; details: unknown } }
 );
 
 const port = parentPort!;
-let batches: AsyncGenerator<PreparedBatch[RowPreparation]> | null = null;
+let batches: AsyncGenerator<ThreadBatch[ThreadPreparation]> | null = null;
 
 port.on('message', (message: RowPreparationRequest) => {
   if (message.type === 'start') {
-    batches = prepareRowBatches(message.kind, message.input);
+    batches =
+      message.kind === 'shared-keys'
+        ? prepareSharedKeyBatches(message.input)
+        : prepareRowBatches(message.kind, message.input);
     return;
   }
   const { request } = message;

@@ -1,18 +1,22 @@
 /**
  * The prepared rows of an import file, batch by batch, for each pass of the pipeline. With a thread
  * (worth it for files large enough to pay for starting one), one worker thread prepares the next batch
- * while the main thread writes the current one; without, the same batches come from this thread. A file
- * the thread cannot read fails with the same error either way.
+ * while the main thread writes the current one; in pass 1, where the main thread has nothing to write,
+ * it keys every other batch itself (`prepareSharedKeyBatches`). Without a thread, the same batches come
+ * from this thread. A file the thread cannot read fails with the same error either way.
  */
 import type { Worker } from 'node:worker_threads';
 import { type ErrorDetails, KithError } from '../../domain/errors.js';
 import { nextWorkerMessage, startWorkerThread } from '../../jobs/worker-thread.js';
 import { ImportFileError } from '../read/import-file-error.js';
 import {
+  keyColumnsOf,
   type PreparedBatch,
   prepareRowBatches,
+  recordKeys,
   type RowPreparation,
   type RowPreparationInput,
+  type SharedKeyBatch,
 } from './prepare-rows.js';
 import type { RowPreparationReply, RowPreparationRequest } from './row-preparation-worker.js';
 
@@ -35,15 +39,34 @@ export class RowPreparer {
       yield* prepareRowBatches(kind, input);
       return;
     }
-    worker.postMessage({ type: 'start', kind, input } satisfies RowPreparationRequest);
+    const shared = kind === 'keys';
+    const keyColumns = keyColumnsOf(input.mapping);
+    worker.postMessage({
+      type: 'start',
+      kind: shared ? 'shared-keys' : 'validated',
+      input,
+    } satisfies RowPreparationRequest);
     let pending = this.request(worker);
     try {
       for (;;) {
         const reply = await pending;
         if ('done' in reply) return;
         if ('error' in reply) throw rebuildError(reply.error);
+        // Ask for the next batch first: the thread reads it while this one is keyed here.
         pending = this.request(worker);
-        yield reply.batch as PreparedBatch[K];
+        if (!shared) {
+          yield reply.batch as PreparedBatch[K];
+          continue;
+        }
+        const batch = reply.batch as SharedKeyBatch;
+        yield (
+          'keyed' in batch
+            ? batch.keyed
+            : batch.records.map((r) => ({
+                rowNumber: r.rowNumber,
+                keys: recordKeys(r.cells, keyColumns, input),
+              }))
+        ) as PreparedBatch[K];
       }
     } finally {
       // A consumer that stops early leaves a request open; close() may then end it with an error.
