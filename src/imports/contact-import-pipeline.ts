@@ -98,6 +98,7 @@ export class ContactImportPipeline {
     const mapping: ResolvedMapping = new Map(JSON.parse(record.mapping) as [number, string][]);
     const actor: Actor = { userId: record.created_by, channel: 'import', channelRef: importId };
     let preparer: RowPreparer | null = null;
+    let duplicates: InFileDuplicateIndex | null = null;
     try {
       if (record.cancel_requested) return await this.finish(importId, 'cancelled');
       await this.db
@@ -123,22 +124,15 @@ export class ContactImportPipeline {
 
       // Pass 1: which rows share a customer's key with another row of the file.
       fs.mkdirSync(importDir(this.config, importId), { recursive: true });
-      const duplicates = new InFileDuplicateIndex(
-        path.join(importDir(this.config, importId), 'pass1-keys.sqlite'),
-      );
+      duplicates = new InFileDuplicateIndex(path.join(importDir(this.config, importId), 'pass1-keys.sqlite'));
       let totalRows = 0;
-      let duplicateFailures: Map<number, string>;
-      try {
-        for await (const batch of preparer.batches('keys', preparation)) {
-          await new Promise((resolve) => setImmediate(resolve));
-          for (const row of batch) duplicates.add(row.rowNumber, row.keys);
-          totalRows += batch.length;
-          if (totalRows % 50_000 < batch.length) await job?.renewLease();
-        }
-        duplicateFailures = duplicates.failures(settings.onFileDuplicate);
-      } finally {
-        duplicates.close();
+      for await (const batch of preparer.batches('keys', preparation)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const row of batch) duplicates.add(row.rowNumber, row.keys);
+        totalRows += batch.length;
+        if (totalRows % 50_000 < batch.length) await job?.renewLease();
       }
+      duplicates.settle(settings.onFileDuplicate);
       await this.db
         .updateTable('imports')
         .set({ total_rows: totalRows })
@@ -146,7 +140,7 @@ export class ContactImportPipeline {
         .execute();
 
       // Pass 2: the rows after the checkpoint, batch by batch.
-      const batchContext: BatchContext = { settings, actor, groupId, duplicateFailures };
+      const batchContext: BatchContext = { settings, actor, groupId, duplicates };
       const rows = preparer.batches('validated', { ...preparation, afterRow: record.checkpoint_row });
       for await (const batch of rows) {
         // Batches prepared ahead arrive without a pause: let the server's requests and timers in.
@@ -175,6 +169,7 @@ export class ContactImportPipeline {
       throw e;
     } finally {
       await preparer?.close();
+      duplicates?.close();
     }
   }
 
@@ -295,9 +290,10 @@ export class ContactImportPipeline {
     };
 
     const valid: { rec: SourceRecord; v: Extract<ValidatedRow, { ok: true }> }[] = [];
+    const sharedKeys = ctx.duplicates.reasonsFor(records.map((r) => r.rowNumber));
     for (const { record: rec, validation: v } of rows) {
       if (!v.ok) fail(rec, v.reason);
-      else if (ctx.duplicateFailures.has(rec.rowNumber)) fail(rec, ctx.duplicateFailures.get(rec.rowNumber)!);
+      else if (sharedKeys.has(rec.rowNumber)) fail(rec, sharedKeys.get(rec.rowNumber)!);
       else valid.push({ rec, v });
     }
     const owners = await lookupOwners(
@@ -452,5 +448,5 @@ interface BatchContext {
   settings: ImportSettings;
   actor: Actor;
   groupId: string | null;
-  duplicateFailures: Map<number, string>;
+  duplicates: InFileDuplicateIndex;
 }

@@ -305,7 +305,8 @@ describe('InFileDuplicateIndex', () => {
     index.add(3, ['email\u0000b@x.com']);
     index.add(4, ['email\u0000a@x.com', 'phone\u0000+861']);
     index.add(5, ['phone\u0000+861']);
-    expect(index.failures('reject')).toEqual(
+    index.settle('reject');
+    expect(index.reasonsFor([2, 3, 4, 5])).toEqual(
       new Map([
         [2, 'the same email "a@x.com" is also on row 4 of this file'],
         [4, 'the same email "a@x.com", phone "+861" is also on rows 2, 5 of this file'],
@@ -318,7 +319,8 @@ describe('InFileDuplicateIndex', () => {
     again.add(3, ['email\u0000b@x.com']);
     again.add(4, ['email\u0000a@x.com', 'phone\u0000+861']);
     again.add(5, ['phone\u0000+861']);
-    expect(again.failures('last')).toEqual(
+    again.settle('last');
+    expect(again.reasonsFor([2, 3, 4, 5])).toEqual(
       new Map([
         [2, 'superseded by row 4, which has the same email "a@x.com"'],
         [4, 'superseded by row 5, which has the same phone "+861"'],

@@ -4,7 +4,8 @@
  * the last such row is kept and the earlier ones fail naming it.
  *
  * The keys of every row are spilled to a scratch SQLite file and grouped there, so memory stays flat
- * whatever the file's size; only the rows that do share a key come back into memory.
+ * whatever the file's size: after pass 1 only the numbers of the rows at fault stay in memory, and each
+ * pass-2 batch gets its rows' reasons from the file when it comes.
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
@@ -17,21 +18,24 @@ export class InFileDuplicateIndex {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private pending = 0;
+  private settled: { policy: OnFileDuplicate; rowsAtFault: Set<number>; keysOf: Database.Statement } | null =
+    null;
 
   /** `file`: a scratch database path (removed by close), or `:memory:` for small inputs and tests. */
   constructor(private readonly file: string) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
-    this.db.exec(
-      'create table if not exists file_keys (key text not null, row integer not null); delete from file_keys;',
-    );
-    this.insert = this.db.prepare('insert into file_keys (key, row) values (?, ?)');
+    // Keyed by row first: rows come in order, so every insert appends, and a row's keys are one range.
+    this.db.exec(`
+      drop table if exists file_keys; drop table if exists shared_keys;
+      create table file_keys (row integer not null, key text not null, primary key (row, key)) without rowid;`);
+    this.insert = this.db.prepare('insert or ignore into file_keys (row, key) values (?, ?)');
     this.db.exec('begin');
   }
 
   add(rowNumber: number, keys: string[]): void {
-    for (const key of keys) this.insert.run(key, rowNumber);
+    for (const key of keys) this.insert.run(rowNumber, key);
     this.pending += keys.length;
     if (this.pending >= COMMIT_EVERY) {
       this.db.exec('commit; begin');
@@ -39,41 +43,58 @@ export class InFileDuplicateIndex {
     }
   }
 
-  /** Reasons for the rows that must fail, by row number. Call once, after every row was added. */
-  failures(policy: OnFileDuplicate): Map<number, string> {
+  /** Groups the keys once every row was added: which keys two or more rows share, and which rows are at fault. */
+  settle(policy: OnFileDuplicate): void {
     this.db.exec('commit');
-    const shared = this.db
-      .prepare(
-        'select key, group_concat(row) as rows from file_keys group by key having count(distinct row) > 1 order by min(row), key',
-      )
-      .iterate() as IterableIterator<{ key: string; rows: string }>;
-    const byRow = new Map<number, { others: Set<number>; keys: string[]; supersededBy: number | null }>();
-    for (const { key, rows: list } of shared) {
-      const rows = [...new Set(list.split(',').map(Number))].sort((a, b) => a - b);
-      const last = rows[rows.length - 1]!;
-      for (const row of rows) {
+    this.db.exec(`
+      create table shared_keys (key text primary key, first integer not null, last integer not null,
+        rows text not null) without rowid;
+      insert into shared_keys
+        select key, min(row), max(row), group_concat(row) from file_keys group by key having count(*) > 1;`);
+    const rowsAtFault = new Set<number>();
+    const shared = this.db.prepare('select last, rows from shared_keys').iterate() as IterableIterator<{
+      last: number;
+      rows: string;
+    }>;
+    for (const { last, rows } of shared) {
+      for (const row of rows.split(',').map(Number)) {
         // With `last`, the last row holding a value is not at fault for that value.
-        if (policy === 'last' && row === last) continue;
-        const entry = byRow.get(row) ?? { others: new Set<number>(), keys: [], supersededBy: null };
-        for (const other of rows) if (other !== row) entry.others.add(other);
-        entry.keys.push(describeDuplicateKey(key));
-        if (policy === 'last') entry.supersededBy = Math.max(entry.supersededBy ?? 0, last);
-        byRow.set(row, entry);
+        if (policy !== 'last' || row !== last) rowsAtFault.add(row);
       }
     }
-    this.db.exec('begin');
+    const keysOf = this.db.prepare(
+      `select s.key, s.last, s.rows from file_keys f join shared_keys s on s.key = f.key
+       where f.row = ? order by s.first, s.key`,
+    );
+    this.settled = { policy, rowsAtFault, keysOf };
+  }
+
+  /** Reasons for those of `rowNumbers` that must fail, by row number. Call after `settle`. */
+  reasonsFor(rowNumbers: readonly number[]): Map<number, string> {
+    if (!this.settled) throw new Error('reasonsFor before settle');
+    const { policy, rowsAtFault, keysOf } = this.settled;
     const out = new Map<number, string>();
-    for (const [row, entry] of [...byRow].sort((a, b) => a[0] - b[0])) {
-      const others = [...entry.others].sort((a, b) => a - b).join(', ');
+    for (const row of rowNumbers) {
+      if (!rowsAtFault.has(row)) continue;
+      const others = new Set<number>();
+      const keys: string[] = [];
+      let supersededBy = 0;
+      for (const { key, last, rows } of keysOf.all(row) as { key: string; last: number; rows: string }[]) {
+        if (policy === 'last' && row === last) continue;
+        for (const other of rows.split(',').map(Number)) if (other !== row) others.add(other);
+        keys.push(describeDuplicateKey(key));
+        supersededBy = Math.max(supersededBy, last);
+      }
       if (policy === 'last') {
         // The last row of every shared value wins unless it also shares another value with a later row.
-        out.set(row, `superseded by row ${entry.supersededBy}, which has the same ${entry.keys.join(', ')}`);
-      } else {
-        out.set(
-          row,
-          `the same ${entry.keys.join(', ')} is also on row${entry.others.size > 1 ? 's' : ''} ${others} of this file`,
-        );
+        out.set(row, `superseded by row ${supersededBy}, which has the same ${keys.join(', ')}`);
+        continue;
       }
+      const list = [...others].sort((a, b) => a - b).join(', ');
+      out.set(
+        row,
+        `the same ${keys.join(', ')} is also on row${others.size > 1 ? 's' : ''} ${list} of this file`,
+      );
     }
     return out;
   }
