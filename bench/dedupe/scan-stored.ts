@@ -5,9 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../src/config.js';
+import { tuneHeapForLongJobs } from '../../src/cli/tune-heap.js';
 import { openKith } from '../../src/services.js';
 
 async function main() {
+  tuneHeapForLongJobs(); // as the `kith` command does
   const kith = await openKith(loadConfig(process.env));
   try {
     const t = performance.now();

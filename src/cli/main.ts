@@ -13,6 +13,9 @@ import { registerSettingsCommands } from './commands/settings-command.js';
 import { registerTokensCommand } from './commands/tokens-command.js';
 import { registerUsersCommand } from './commands/users-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
+import { tuneHeapForLongJobs } from './tune-heap.js';
+
+tuneHeapForLongJobs();
 
 const program = new Command()
   .name('kith')
