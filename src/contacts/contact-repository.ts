@@ -14,6 +14,7 @@ import type {
   ContactTagsTable,
 } from '../store/schema.js';
 import { kyselyRowWriter, type RowUpdate, type RowWriter } from '../store/row-writer.js';
+import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import { attributeJsonSql, parseAttributes, serializeAttributes } from './contact-attribute-sql.js';
 
@@ -21,12 +22,21 @@ import { attributeJsonSql, parseAttributes, serializeAttributes } from './contac
 export async function loadContacts(
   db: Queryable,
   ids: readonly string[],
-  options: { includeDeleted?: boolean } = {},
+  options: {
+    includeDeleted?: boolean;
+    /**
+     * Loading to write: on PostgreSQL the contact rows stay locked until the transaction ends (in id
+     * order, so two writers never wait on each other crosswise), so a concurrent change to the same
+     * contact is seen, not overwritten (attributes are one column). SQLite runs one writer at a time.
+     */
+    forUpdate?: boolean;
+  } = {},
 ): Promise<Map<string, Contact>> {
   const result = new Map<string, Contact>();
   if (ids.length === 0) return result;
   let rowsQuery = db.selectFrom('contacts').selectAll().where('id', 'in', ids);
   if (!options.includeDeleted) rowsQuery = rowsQuery.where('deleted_at', 'is', null);
+  if (options.forUpdate && sqlDialectOf(db) === 'postgres') rowsQuery = rowsQuery.orderBy('id').forUpdate();
   const rows = await rowsQuery.execute();
   if (rows.length === 0) return result;
   const found = rows.map((r) => r.id);

@@ -190,7 +190,7 @@ export class ContactService {
   async updateFromPatch(id: string, patch: ContactPatch, actor: Actor): Promise<Contact> {
     let changedFrom: Contact | null = null;
     await this.writeGuarded(async (trx, guard) => {
-      const before = (await loadContacts(trx, [id])).get(id);
+      const before = (await loadContacts(trx, [id], { forUpdate: true })).get(id);
       if (!before) throw new NotFoundError('contact', id);
       const after = applyContactPatch(before, patch);
       const changes = diffContactStates(before, after);
@@ -223,7 +223,7 @@ export class ContactService {
 
   async delete(id: string, actor: Actor): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const before = (await loadContacts(trx, [id])).get(id);
+      const before = (await loadContacts(trx, [id], { forUpdate: true })).get(id);
       if (!before) throw new NotFoundError('contact', id);
       await softDeleteContact(trx, id, actor, nowIso());
     });

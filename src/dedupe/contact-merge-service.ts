@@ -110,7 +110,7 @@ export class ContactMergeService {
         'a merge needs at least two different contacts',
       );
     const run = async (trx: Queryable): Promise<MergeResult> => {
-      const loaded = await loadContacts(trx, ids);
+      const loaded = await loadContacts(trx, ids, { forUpdate: true });
       for (const id of ids) if (!loaded.has(id)) await this.explainMissing(trx, id);
       const contacts = ids.map((id) => loaded.get(id)!);
       const survivor = request.survivorId ? loaded.get(request.survivorId)! : defaultSurvivor(contacts);
@@ -404,7 +404,7 @@ export class ContactMergeService {
       if (blockers.length > 0) throw new UnmergeBlockedError(mergeId, blockers);
 
       const at = nowIso();
-      const current = (await loadContacts(trx, [row.survivor_id])).get(row.survivor_id)!;
+      const current = (await loadContacts(trx, [row.survivor_id], { forUpdate: true })).get(row.survivor_id)!;
       const { state: restoredSurvivor, kept } = rollBackSurvivor(
         contactStateOf(current),
         contactStateOf(record.survivor_before),
@@ -515,7 +515,9 @@ export class ContactMergeService {
           data: { merge_id: mergeId },
         });
       }
-      const loaded = await loadContacts(trx, [row.survivor_id, ...record.others.map((o) => o.id)]);
+      const loaded = await loadContacts(trx, [row.survivor_id, ...record.others.map((o) => o.id)], {
+        forUpdate: true,
+      });
       return {
         merge_id: mergeId,
         survivor: loaded.get(row.survivor_id)!,

@@ -304,7 +304,7 @@ export class ContactImportPipeline {
     const targets = [
       ...new Set(decisions.flatMap((d) => (d.decision.kind === 'update' ? [d.decision.contactId] : []))),
     ];
-    const states = new Map<string, ContactState>(await loadContacts(trx, targets));
+    const states = new Map<string, ContactState>(await loadContacts(trx, targets, { forUpdate: true }));
 
     const creates: NewContact[] = [];
     const updates: ContactStateWrite[] = [];

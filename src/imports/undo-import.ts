@@ -70,7 +70,7 @@ export async function undoImport(store: Store, importId: string, actor: Actor): 
     before = rows[rows.length - 1]!.row_number;
     await store.db.transaction().execute(async (trx) => {
       const ids = [...new Set(rows.map((r) => r.contact_id!).filter(Boolean))];
-      const states = await loadContacts(trx, ids);
+      const states = await loadContacts(trx, ids, { forUpdate: true });
       const at = nowIso();
       for (const row of rows) {
         const contactId = row.contact_id!;

@@ -210,6 +210,20 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
     expect(kept!.attributes).toEqual({ points: 12.5, tier: 'Silver', vip: true });
   });
 
+  it('keeps both of two concurrent changes to different attributes of one contact', async () => {
+    // One JSON column holds the attributes: without the row lock on PostgreSQL the later writer would
+    // overwrite the earlier one's attribute with the value it had read.
+    for (let round = 0; round < 5; round++) {
+      const c = await kith.contacts.create({ name: `Concurrent ${round}` }, actor);
+      await Promise.all([
+        kith.contacts.update(c.id, { attributes: { points: String(round) } }, actor),
+        kith.contacts.update(c.id, { attributes: { vip: 'yes' } }, actor),
+        kith.contacts.update(c.id, { attributes: { tier: 'Gold' } }, actor),
+      ]);
+      expect((await kith.contacts.get(c.id)).attributes).toEqual({ points: round, tier: 'Gold', vip: true });
+    }
+  });
+
   it('upserts by identity, email and phone', async () => {
     const a = await kith.contacts.upsert(
       'wechat_openid',
