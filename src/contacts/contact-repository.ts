@@ -212,15 +212,21 @@ export async function writeContactStates(
       set: { ...set, updated_at: meta.updatedAt, updated_by: meta.updatedBy },
     });
 
-    // A changed list (values, order or primary) is rewritten whole: positions are part of it.
+    // A changed list (values, order or primary) is rewritten whole: positions are part of it. Values
+    // only added at its end (an import adding an e-mail) are inserted alone.
     for (const [table, primary, additional, kind] of [
       ['contact_emails', 'email', 'additional_emails', 'email'],
       ['contact_phones', 'phone', 'additional_phones', 'phone'],
     ] as const) {
-      if (before[primary] === after[primary] && sameValues(before[additional], after[additional])) continue;
-      channelDeletes[table].push([contactId]);
-      [after[primary], ...after[additional]].forEach((value, position) => {
-        if (value === null) return;
+      const [had, has] = [before[additional], after[additional]];
+      const samePrimary = before[primary] === after[primary];
+      if (samePrimary && sameValues(had, has)) continue;
+      const appended = samePrimary && has.length > had.length && sameValues(had, has.slice(0, had.length));
+      if (!appended) channelDeletes[table].push([contactId]);
+      const values = [after[primary], ...has];
+      for (let position = appended ? 1 + had.length : 0; position < values.length; position++) {
+        const value = values[position]!;
+        if (value === null) continue;
         channelInserts[table].push({
           id: newId(kind),
           contact_id: contactId,
@@ -229,7 +235,7 @@ export async function writeContactStates(
           position,
           deleted_at: null,
         });
-      });
+      }
     }
 
     for (const type of new Set([...Object.keys(before.identities), ...Object.keys(after.identities)])) {

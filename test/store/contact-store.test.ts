@@ -258,6 +258,14 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
       );
       const b = await kith.contacts.create({ name: 'Batch B', email: `b-${writerKind}@example.com` }, actor);
       const [stateA, stateB] = [contactStateOf(a), contactStateOf(b)];
+      const phoneRows = () =>
+        kith.store.db
+          .selectFrom('contact_phones')
+          .select(['id', 'value', 'is_primary', 'position'])
+          .where('contact_id', '=', a.id)
+          .orderBy('position')
+          .execute();
+      const [primaryPhoneRow] = await phoneRows();
       const a1 = {
         ...stateA,
         name: 'Batch A1',
@@ -301,6 +309,11 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
       expect(emails).toEqual([
         { value: `a2-${n}@example.com`, is_primary: 1, position: 0 },
         { value: `a1-${n}@example.com`, is_primary: 0, position: 1 },
+      ]);
+      // A phone only added at the end of the list is inserted alone: the primary's row stays as it was.
+      expect(await phoneRows()).toEqual([
+        primaryPhoneRow,
+        { id: expect.stringMatching(/^ph_/), value: `+1415555267${n}`, is_primary: 0, position: 1 },
       ]);
     });
   }
