@@ -26,11 +26,10 @@ export class InFileDuplicateIndex {
     this.db = new Database(file);
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
-    // Keyed by row first: rows come in order, so every insert appends, and a row's keys are one range.
     this.db.exec(`
-      drop table if exists file_keys; drop table if exists shared_keys;
-      create table file_keys (row integer not null, key text not null, primary key (row, key)) without rowid;`);
-    this.insert = this.db.prepare('insert or ignore into file_keys (row, key) values (?, ?)');
+      drop table if exists file_keys; drop table if exists shared_keys; drop table if exists fault_keys;
+      create table file_keys (key text not null, row integer not null);`);
+    this.insert = this.db.prepare('insert into file_keys (row, key) values (?, ?)');
     this.db.exec('begin');
   }
 
@@ -50,20 +49,32 @@ export class InFileDuplicateIndex {
       create table shared_keys (key text primary key, first integer not null, last integer not null,
         rows text not null) without rowid;
       insert into shared_keys
-        select key, min(row), max(row), group_concat(row) from file_keys group by key having count(*) > 1;`);
+        select key, min(row), max(row), group_concat(distinct row) from file_keys
+        group by key having count(distinct row) > 1;
+      create table fault_keys (row integer not null, key text not null, primary key (row, key)) without rowid;`);
+    // The shared keys by their rows, for the batches to look up: read a page, then write it (the
+    // connection cannot write while a statement iterates).
+    const page = this.db.prepare(
+      'select key, last, rows from shared_keys where key > ? order by key limit 5000',
+    );
+    const addFault = this.db.prepare('insert or ignore into fault_keys (row, key) values (?, ?)');
     const rowsAtFault = new Set<number>();
-    const shared = this.db.prepare('select last, rows from shared_keys').iterate() as IterableIterator<{
-      last: number;
-      rows: string;
-    }>;
-    for (const { last, rows } of shared) {
-      for (const row of rows.split(',').map(Number)) {
-        // With `last`, the last row holding a value is not at fault for that value.
-        if (policy !== 'last' || row !== last) rowsAtFault.add(row);
+    this.db.exec('begin');
+    for (let after = ''; ;) {
+      const shared = page.all(after) as { key: string; last: number; rows: string }[];
+      if (shared.length === 0) break;
+      for (const { key, last, rows } of shared) {
+        for (const row of rows.split(',').map(Number)) {
+          addFault.run(row, key);
+          // With `last`, the last row holding a value is not at fault for that value.
+          if (policy !== 'last' || row !== last) rowsAtFault.add(row);
+        }
       }
+      after = shared[shared.length - 1]!.key;
     }
+    this.db.exec('commit');
     const keysOf = this.db.prepare(
-      `select s.key, s.last, s.rows from file_keys f join shared_keys s on s.key = f.key
+      `select s.key, s.last, s.rows from fault_keys f join shared_keys s on s.key = f.key
        where f.row = ? order by s.first, s.key`,
     );
     this.settled = { policy, rowsAtFault, keysOf };
