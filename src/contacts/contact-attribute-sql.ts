@@ -18,23 +18,25 @@ export function attributeJsonSql(db: Queryable, key: string): RawBuilder<string 
     : sql<string | null>`((contacts.attributes::jsonb -> ${key})::text)`;
 }
 
+type Attributes = Record<string, AttributeValue>;
+
+function sortedByKey(attributes: Attributes): Attributes {
+  const sorted: Attributes = {};
+  for (const key of Object.keys(attributes).sort()) sorted[key] = attributes[key]!;
+  return sorted;
+}
+
 /** The column's text for a contact's attributes: keys sorted, null for none. */
-export function serializeAttributes(attributes: Record<string, AttributeValue>): string | null {
-  const keys = Object.keys(attributes);
-  if (keys.length === 0) return null;
-  keys.sort();
-  const sorted: Record<string, AttributeValue> = {};
-  for (const key of keys) sorted[key] = attributes[key]!;
-  return JSON.stringify(sorted);
+export function serializeAttributes(attributes: Attributes): string | null {
+  return Object.keys(attributes).length === 0 ? null : JSON.stringify(sortedByKey(attributes));
 }
 
 /** The attributes stored in the column, keys sorted (PostgreSQL's own JSON text orders them otherwise). */
-export function parseAttributes(column: string | null): Record<string, AttributeValue> {
+export function parseAttributes(column: string | null): Attributes {
   if (column === null) return {};
-  const parsed = JSON.parse(column) as Record<string, AttributeValue>;
+  const parsed = JSON.parse(column) as Attributes;
   const keys = Object.keys(parsed);
-  for (let i = 1; i < keys.length; i++)
-    if (keys[i - 1]! > keys[i]!) return JSON.parse(serializeAttributes(parsed)!);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return sortedByKey(parsed);
   return parsed;
 }
 

@@ -5,6 +5,7 @@
 import { type Insertable, sql } from 'kysely';
 import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
 import { emptyContactState, SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
+import { sameFieldValue } from '../domain/contact/contact-patch.js';
 import { newId } from '../domain/ids.js';
 import type { Gender } from '../domain/normalize/gender.js';
 import type {
@@ -220,8 +221,9 @@ export async function writeContactStates(
     ] as const) {
       const [had, has] = [before[additional], after[additional]];
       const samePrimary = before[primary] === after[primary];
-      if (samePrimary && sameValues(had, has)) continue;
-      const appended = samePrimary && has.length > had.length && sameValues(had, has.slice(0, had.length));
+      if (samePrimary && sameFieldValue(had, has)) continue;
+      const appended =
+        samePrimary && has.length > had.length && sameFieldValue(had, has.slice(0, had.length));
       if (!appended) channelDeletes[table].push([contactId]);
       const values = [after[primary], ...has];
       for (let position = appended ? 1 + had.length : 0; position < values.length; position++) {
@@ -301,10 +303,6 @@ function sameAttributes(a: ContactState['attributes'], b: ContactState['attribut
   if (keys.length !== Object.keys(b).length) return false;
   for (const key of keys) if (a[key] !== b[key]) return false;
   return true;
-}
-
-function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** Tags are created on first use; names compare case-insensitively and keep their first spelling. */

@@ -279,15 +279,15 @@ export interface FieldChange {
   new: unknown;
 }
 
-/** Field-level changes for the audit log; identities and attributes are reported per key. */
 /** A field holds a scalar or a list of strings; imports diff every row, so no JSON round trip. */
-function sameFieldValue(a: unknown, b: unknown): boolean {
+export function sameFieldValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
+/** Field-level changes for the audit log; identities and attributes are reported per key. */
 export function diffContactStates(before: ContactState, after: ContactState): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const key of Object.keys(after) as (keyof ContactState)[]) {
