@@ -130,7 +130,7 @@ export class ContactImportPipeline {
         await new Promise((resolve) => setImmediate(resolve));
         for (const row of batch) duplicates.add(row.rowNumber, row.keys);
         totalRows += batch.length;
-        if (totalRows % 50_000 < batch.length) await job?.renewLease();
+        await job?.renewLease();
       }
       duplicates.settle(settings.onFileDuplicate);
       await this.db

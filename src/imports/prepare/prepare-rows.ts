@@ -44,12 +44,23 @@ export function keyColumnsOf(mapping: ResolvedMapping): ResolvedMapping {
 }
 
 /** Pass 1's keys of one record, mapped through `keyColumnsOf(mapping)`. */
-export function recordKeys(
-  cells: string[],
+function recordKeys(
+  record: SourceRecord,
   keyColumns: ResolvedMapping,
   input: RowPreparationInput,
-): string[] {
-  return fileKeys(mapRecord(cells, keyColumns, input.mappingCtx), input.normalize);
+): RowKeysOfFile {
+  return {
+    rowNumber: record.rowNumber,
+    keys: fileKeys(mapRecord(record.cells, keyColumns, input.mappingCtx), input.normalize),
+  };
+}
+
+export function keyRecords(
+  records: readonly SourceRecord[],
+  keyColumns: ResolvedMapping,
+  input: RowPreparationInput,
+): RowKeysOfFile[] {
+  return records.map((r) => recordKeys(r, keyColumns, input));
 }
 
 export async function* prepareRowBatches<K extends RowPreparation>(
@@ -62,7 +73,7 @@ export async function* prepareRowBatches<K extends RowPreparation>(
     if (record.rowNumber <= input.afterRow) continue;
     batch.push(
       kind === 'keys'
-        ? { rowNumber: record.rowNumber, keys: recordKeys(record.cells, mapping, input) }
+        ? recordKeys(record, mapping, input)
         : {
             record,
             validation: validateRow(mapRecord(record.cells, mapping, input.mappingCtx), input.normalize),
@@ -104,8 +115,5 @@ function shareBatch(
   keyColumns: ResolvedMapping,
   input: RowPreparationInput,
 ): SharedKeyBatch {
-  if (!keyHere) return { records };
-  return {
-    keyed: records.map((r) => ({ rowNumber: r.rowNumber, keys: recordKeys(r.cells, keyColumns, input) })),
-  };
+  return keyHere ? { keyed: keyRecords(records, keyColumns, input) } : { records };
 }

@@ -11,9 +11,9 @@ import { nextWorkerMessage, startWorkerThread } from '../../jobs/worker-thread.j
 import { ImportFileError } from '../read/import-file-error.js';
 import {
   keyColumnsOf,
+  keyRecords,
   type PreparedBatch,
   prepareRowBatches,
-  recordKeys,
   type RowPreparation,
   type RowPreparationInput,
   type SharedKeyBatch,
@@ -60,12 +60,7 @@ export class RowPreparer {
         }
         const batch = reply.batch as SharedKeyBatch;
         yield (
-          'keyed' in batch
-            ? batch.keyed
-            : batch.records.map((r) => ({
-                rowNumber: r.rowNumber,
-                keys: recordKeys(r.cells, keyColumns, input),
-              }))
+          'keyed' in batch ? batch.keyed : keyRecords(batch.records, keyColumns, input)
         ) as PreparedBatch[K];
       }
     } finally {
