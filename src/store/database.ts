@@ -16,7 +16,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { type RowReader, sqliteRowReader } from './row-reader.js';
-import { kyselyRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
+import { postgresRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
 import type { Queryable } from './transaction.js';
 
@@ -49,7 +49,7 @@ export function openStore(options: StoreOptions): Store {
       db,
       dialect: 'postgres',
       location: url.toString(),
-      rowWriter: kyselyRowWriter,
+      rowWriter: postgresRowWriter,
       rowReader: null,
       close: () => db.destroy(),
     };

@@ -1,11 +1,12 @@
 /**
  * Writing many rows at once, the hot path of imports: inserts, deletes by key and updates by key. The
- * portable way is Kysely (multi-row inserts and `in` lists); on SQLite a cached prepared statement run
- * once per row is several times cheaper (no SQL building, no re-preparing), and runs inside whatever
- * transaction the connection is in.
+ * portable way is Kysely (multi-row inserts and `in` lists). Each store has a faster one: on SQLite a
+ * cached prepared statement run once per row (no SQL building, no re-preparing), inside whatever
+ * transaction the connection is in; on PostgreSQL one statement per table whose rows travel as a single
+ * JSON parameter (no per-value SQL, no plan for thousands of parameters, one round trip).
  */
 import type Database from 'better-sqlite3';
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { chunked } from './chunked.js';
 import type { KithDatabase } from './schema.js';
 import type { Queryable } from './transaction.js';
@@ -21,10 +22,19 @@ export interface RowUpdate {
 }
 
 export interface RowWriter {
+  /** A column some rows leave out is null in those rows. */
   insert<T extends TableName>(table: T, rows: Insertable<KithDatabase[T]>[]): Promise<void>;
   /** Deletes the rows whose `columns` equal one of `keys` (each key lists values in column order). */
   delete(table: TableName, columns: readonly string[], keys: readonly (readonly unknown[])[]): Promise<void>;
+  /** Two updates of the same row apply in their order. */
   update(table: TableName, updates: readonly RowUpdate[]): Promise<void>;
+}
+
+/** Every column any of the rows names, in first-seen order. */
+function columnsOf(rows: readonly object[]): string[] {
+  const names = new Set<string>();
+  for (const row of rows) for (const column in row) names.add(column);
+  return [...names];
 }
 
 const CHUNK = 400;
@@ -89,9 +99,7 @@ export function sqliteRowWriter(sqlite: Database.Database): RowWriter {
   return {
     async insert(table, rows) {
       if (rows.length === 0) return;
-      const names = new Set<string>();
-      for (const row of rows) for (const column in row) names.add(column);
-      const columns = [...names];
+      const columns = columnsOf(rows);
       const insert = statement(
         `insert into "${table}" (${list(columns, ', ', (c) => `"${c}"`)}) values (${list(columns, ', ', () => '?')})`,
       );
@@ -115,6 +123,68 @@ export function sqliteRowWriter(sqlite: Database.Database): RowWriter {
         statement(
           `update "${table}" set ${list(setColumns, ', ', (c) => `"${c}" = ?`)} where ${list(whereColumns, ' and ', (c) => `"${c}" = ?`)}`,
         ).run([...Object.values(set), ...Object.values(where)]);
+      }
+    },
+  };
+}
+
+/** Rows per statement: bounds the JSON text a statement carries (about 1 MB for contacts). */
+const POSTGRES_CHUNK = 5000;
+
+/**
+ * `json_populate_recordset(null::table, rows)` turns a JSON array into rows of the table's own type, so
+ * each value is converted to its column's type by PostgreSQL, and a key a row leaves out is null.
+ */
+export function postgresRowWriter(db: Queryable): RowWriter {
+  const ref = (c: string) => sql.ref(c);
+  const recordsOf = (table: string, rows: readonly object[]) =>
+    sql`json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
+  const matches = (table: string, columns: readonly string[]) =>
+    sql.join(
+      columns.map((c) => sql`${sql.ref(`${table}.${c}`)} = ${sql.ref(`k.${c}`)}`),
+      sql` and `,
+    );
+  return {
+    async insert(table, rows) {
+      if (rows.length === 0) return;
+      const columns = sql.join(columnsOf(rows).map(ref));
+      for (const part of chunked(rows, POSTGRES_CHUNK))
+        await sql`insert into ${sql.table(table)} (${columns}) select ${columns} from ${recordsOf(table, part)}`.execute(
+          db,
+        );
+    },
+    async delete(table, columns, keys) {
+      if (keys.length === 0) return;
+      for (const part of chunked(keys, POSTGRES_CHUNK)) {
+        const records = part.map((key) => Object.fromEntries(columns.map((c, i) => [c, key[i]])));
+        await sql`delete from ${sql.table(table)} using ${recordsOf(table, records)} as k where ${matches(table, columns)}`.execute(
+          db,
+        );
+      }
+    },
+    async update(table, updates) {
+      // Updates that set the same columns by the same key columns share a statement. Grouping reorders
+      // them, which only matters for two updates of one row: such a list is applied one at a time.
+      const shapes = new Map<string, { where: string[]; set: string[]; records: Values[] }>();
+      const keys = new Set<string>();
+      for (const { where, set } of updates) {
+        const key = JSON.stringify(where);
+        const [whereColumns, setColumns] = [Object.keys(where), Object.keys(set)];
+        // A repeated row, or an update that changes its own key, cannot share a record: one at a time.
+        if (keys.has(key) || setColumns.some((c) => c in where))
+          return kyselyRowWriter(db).update(table, updates);
+        keys.add(key);
+        const shape = `${whereColumns.join(',')}|${setColumns.join(',')}`;
+        let group = shapes.get(shape);
+        if (!group) shapes.set(shape, (group = { where: whereColumns, set: setColumns, records: [] }));
+        group.records.push({ ...set, ...where });
+      }
+      for (const group of shapes.values()) {
+        const assignments = sql.join(group.set.map((c) => sql`${sql.ref(c)} = ${sql.ref(`k.${c}`)}`));
+        for (const part of chunked(group.records, POSTGRES_CHUNK))
+          await sql`update ${sql.table(table)} set ${assignments} from ${recordsOf(table, part)} as k where ${matches(table, group.where)}`.execute(
+            db,
+          );
       }
     },
   };
