@@ -19,6 +19,7 @@ import { type RowReader, sqliteRowReader } from './row-reader.js';
 import { postgresRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
 import type { Queryable } from './transaction.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -62,14 +63,19 @@ export function openStore(options: StoreOptions): Store {
   // Several processes (server, CLI, worker) may share the file: wait for a lock instead of failing.
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = NORMAL');
-  // A checkpoint copies the WAL into the database and fsyncs it inside whichever commit triggers it
-  // (10–20 ms here). Every 1,000 pages (the default) that lands on about one small write in thirty;
-  // every 10,000 pages (a 40 MB WAL) on one in three hundred, so the 99th percentile of single writes
-  // stays at their own cost. The WAL file is truncated back to 64 MB after a larger transaction.
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  // Checkpoints run on a thread of their own (`wal-checkpointer.ts`). Should it fall behind, a writer
+  // checkpoints itself once the WAL holds 40,000 pages (160 MB); the WAL file is truncated back to
+  // 64 MB after a larger transaction.
+  sqlite.pragma('wal_autocheckpoint = 40000');
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  // Started by the 20th write transaction: a command that writes a few rows and exits never pays for it.
+  let checkpointer: WalCheckpointer | null = null;
+  let writes = 0;
+  const onWriteTransaction = () => {
+    if (++writes === 20) checkpointer = startWalCheckpointer(file);
+  };
   const db = new Kysely<KithDatabase>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, onWriteTransaction),
   });
   // One connection per SQLite store: prepared statements on it run inside whatever transaction is open.
   const writer = sqliteRowWriter(sqlite);
@@ -79,7 +85,10 @@ export function openStore(options: StoreOptions): Store {
     location: file,
     rowWriter: () => writer,
     rowReader: sqliteRowReader(sqlite),
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      await checkpointer?.close();
+    },
   };
 }
 
@@ -94,7 +103,15 @@ export function isUniqueViolation(error: unknown): boolean {
  * reads and then writes fails with SQLITE_BUSY (instead of waiting) when another process wrote meanwhile.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly onWriteTransaction: () => void,
+  ) {
+    super(config);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    this.onWriteTransaction();
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
@@ -124,11 +141,14 @@ function withStatementCache(sqlite: SqliteDatabase.Database) {
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly sqliteConfig: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(
+    private readonly sqliteConfig: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly onWriteTransaction: () => void,
+  ) {
     super(sqliteConfig);
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.sqliteConfig);
+    return new ImmediateSqliteDriver(this.sqliteConfig, this.onWriteTransaction);
   }
 }
