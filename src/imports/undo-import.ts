@@ -11,7 +11,7 @@ import {
 } from '../contacts/contact-repository.js';
 import type { Actor } from '../domain/actor.js';
 import type { ContactState } from '../domain/contact/contact-fields.js';
-import { diffContactStates, type FieldChange } from '../domain/contact/contact-patch.js';
+import { diffContactStates, type FieldChange, sameFieldValue } from '../domain/contact/contact-patch.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
@@ -28,7 +28,6 @@ export interface UndoReport {
 }
 
 const BATCH = 500;
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 function read(state: ContactState, field: string): unknown {
   const [group, key] = field.split('.', 2) as [string, string | undefined];
@@ -95,7 +94,8 @@ export async function undoImport(store: Store, importId: string, actor: Actor): 
         }
         const restored = structuredClone(current) as ContactState;
         for (const change of JSON.parse(row.changes ?? '[]') as FieldChange[]) {
-          if (same(read(current, change.field), change.new)) write(restored, change.field, change.old);
+          if (sameFieldValue(read(current, change.field), change.new))
+            write(restored, change.field, change.old);
           else
             keep(
               contactId,

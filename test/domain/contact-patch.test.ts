@@ -10,6 +10,7 @@ import {
   diffContactStates,
   type NormalizeContext,
   normalizeContactInput,
+  sameFieldValue,
   splitListValue,
 } from '../../src/domain/contact/contact-patch.js';
 import { ValidationError, ValidationErrors } from '../../src/domain/errors.js';
@@ -199,6 +200,24 @@ describe('diffContactStates', () => {
       { field: 'attributes.score', old: null, new: 3 },
     ]);
     expect(diffContactStates(after, after)).toEqual([]);
+  });
+});
+
+describe('sameFieldValue', () => {
+  it.each([
+    ['equal text', 'Gold', 'Gold', true],
+    ['different text', 'Gold', 'gold', false],
+    ['a number and its text', 3, '3', false],
+    ['booleans', true, true, true],
+    ['absent and null (a removed identity read back from JSON)', undefined, null, true],
+    ['null and empty text', null, '', false],
+    ['equal lists', ['a@x.com', 'b@x.com'], ['a@x.com', 'b@x.com'], true],
+    ['lists in another order', ['a@x.com', 'b@x.com'], ['b@x.com', 'a@x.com'], false],
+    ['a list and its prefix', ['a@x.com', 'b@x.com'], ['a@x.com'], false],
+    ['an empty list and null', [], null, false],
+  ])('%s', (_case, a, b, same) => {
+    expect(sameFieldValue(a, b)).toBe(same);
+    expect(sameFieldValue(b, a)).toBe(same);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ContactState } from '../../domain/contact/contact-fields.js';
+import { sameFieldValue } from '../../domain/contact/contact-patch.js';
 
 /**
  * The survivor's state with the merge taken back: each value the merge changed returns to what it was,
@@ -12,7 +13,6 @@ export function rollBackSurvivor(
 ): { state: ContactState; kept: string[] } {
   const state = structuredClone(current);
   const kept: string[] = [];
-  const same = (x: unknown, y: unknown) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
   const s = state as unknown as Record<string, unknown>;
   const b = before as unknown as Record<string, unknown>;
   const a = after as unknown as Record<string, unknown>;
@@ -29,8 +29,8 @@ export function rollBackSurvivor(
       ].includes(field)
     )
       continue;
-    if (same(b[field], a[field])) continue;
-    if (same(s[field], a[field])) s[field] = b[field];
+    if (sameFieldValue(b[field], a[field])) continue;
+    if (sameFieldValue(s[field], a[field])) s[field] = b[field];
     else kept.push(field);
   }
   for (const [primary, additional] of [
@@ -52,15 +52,15 @@ export function rollBackSurvivor(
     state[additional] = remaining.filter((v) => v !== primaryValue);
   }
   for (const type of new Set([...Object.keys(before.identities), ...Object.keys(after.identities)])) {
-    if (same(before.identities[type], after.identities[type])) continue;
-    if (same(state.identities[type], after.identities[type])) {
+    if (sameFieldValue(before.identities[type], after.identities[type])) continue;
+    if (sameFieldValue(state.identities[type], after.identities[type])) {
       if (before.identities[type] === undefined) delete state.identities[type];
       else state.identities[type] = before.identities[type];
     } else kept.push(`identity.${type}`);
   }
   for (const key of new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)])) {
-    if (same(before.attributes[key], after.attributes[key])) continue;
-    if (same(state.attributes[key], after.attributes[key])) {
+    if (sameFieldValue(before.attributes[key], after.attributes[key])) continue;
+    if (sameFieldValue(state.attributes[key], after.attributes[key])) {
       if (before.attributes[key] === undefined) delete state.attributes[key];
       else state.attributes[key] = before.attributes[key];
     } else kept.push(`attr.${key}`);

@@ -279,9 +279,12 @@ export interface FieldChange {
   new: unknown;
 }
 
-/** A field holds a scalar or a list of strings; imports diff every row, so no JSON round trip. */
+/**
+ * A field holds a scalar or a list of strings; imports diff every row, so no JSON round trip. An absent
+ * value (a removed identity or attribute: undefined, or null once stored as JSON) is the same as null.
+ */
 export function sameFieldValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  if (a === b || (a ?? null) === (b ?? null)) return true;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
