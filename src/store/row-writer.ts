@@ -128,6 +128,19 @@ export function sqliteRowWriter(sqlite: Database.Database): RowWriter {
   };
 }
 
+/**
+ * JSON text PostgreSQL accepts. A lone UTF-16 surrogate (text from a JSON body may hold one) can be in
+ * no UTF-8 text: as a parameter it becomes U+FFFD, but JSON.stringify writes it as an escape PostgreSQL
+ * rejects, so it becomes U+FFFD here too. Only such strings make that escape, hence the cheap check.
+ */
+function jsonOf(rows: readonly object[]): string {
+  const json = JSON.stringify(rows);
+  if (!json.includes('\\ud')) return json;
+  return JSON.stringify(rows, (_key, value: unknown) =>
+    typeof value === 'string' ? (value as string & { toWellFormed(): string }).toWellFormed() : value,
+  );
+}
+
 /** Rows per statement: bounds the JSON text a statement carries (about 1 MB for contacts). */
 const POSTGRES_CHUNK = 5000;
 
@@ -138,7 +151,7 @@ const POSTGRES_CHUNK = 5000;
 export function postgresRowWriter(db: Queryable): RowWriter {
   const ref = (c: string) => sql.ref(c);
   const recordsOf = (table: string, rows: readonly object[]) =>
-    sql`json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
+    sql`json_populate_recordset(null::${sql.table(table)}, ${jsonOf(rows)}::json)`;
   const matches = (table: string, columns: readonly string[]) =>
     sql.join(
       columns.map((c) => sql`${sql.ref(`${table}.${c}`)} = ${sql.ref(`k.${c}`)}`),

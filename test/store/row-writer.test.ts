@@ -7,7 +7,22 @@ import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kit
 const actor: Actor = { userId: null, channel: 'api' };
 
 // Values that break naive SQL or JSON building, and integers stored in integer columns.
-const AWKWARD = ['O\'Brien "quoted"', 'back\\slash', 'line\nbreak\ttab', '张伟 😀', '', '{"json":1}'];
+const AWKWARD = [
+  'O\'Brien "quoted"',
+  'back\\slash \\ud800',
+  'line\nbreak\ttab',
+  '张伟 😀',
+  '',
+  '{"json":1}',
+  // A lone surrogate (a JSON body may carry one): no UTF-8 text can hold it, so no writer may fail on
+  // it, and each stores replacement characters in its place (one on PostgreSQL, three on SQLite).
+  'half \ud83d pair',
+  'last',
+];
+const storedAs = (text: string) =>
+  text.includes('\ud83d')
+    ? expect.stringMatching(new RegExp(`^${text.replace('\ud83d', '\ufffd+')}$`))
+    : text;
 
 describe(`row writers on ${TEST_DIALECT}`, () => {
   let kith: TestKith;
@@ -58,8 +73,8 @@ describe(`row writers on ${TEST_DIALECT}`, () => {
       expect(await eventRows()).toEqual(
         AWKWARD.map((text, i) => ({
           id: `${prefix}ev${i}`,
-          data: i % 2 === 0 ? text : null,
-          channel_ref: i % 2 === 0 ? `ref ${text}` : null,
+          data: i % 2 === 0 ? storedAs(text) : null,
+          channel_ref: i % 2 === 0 ? storedAs(`ref ${text}`) : null,
           actor_id: null,
         })),
       );
@@ -94,7 +109,9 @@ describe(`row writers on ${TEST_DIALECT}`, () => {
           ],
         );
       });
-      expect((await eventRows()).map((r) => r.id)).toEqual([0, 1, 4, 5].map((i) => `${prefix}ev${i}`));
+      expect((await eventRows()).map((r) => r.id)).toEqual(
+        AWKWARD.flatMap((_, i) => (i === 2 || i === 3 ? [] : [`${prefix}ev${i}`])),
+      );
       expect(
         await kith.store.db
           .selectFrom('contact_emails')
