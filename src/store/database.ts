@@ -18,10 +18,9 @@ import pg from 'pg';
 import { type RowReader, sqliteRowReader } from './row-reader.js';
 import { postgresRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
+import type { Dialect } from './sql-dialect.js';
 import type { Queryable } from './transaction.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
-
-export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<KithDatabase>;

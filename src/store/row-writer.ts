@@ -149,7 +149,6 @@ const POSTGRES_CHUNK = 5000;
  * each value is converted to its column's type by PostgreSQL, and a key a row leaves out is null.
  */
 export function postgresRowWriter(db: Queryable): RowWriter {
-  const ref = (c: string) => sql.ref(c);
   const recordsOf = (table: string, rows: readonly object[]) =>
     sql`json_populate_recordset(null::${sql.table(table)}, ${jsonOf(rows)}::json)`;
   const matches = (table: string, columns: readonly string[]) =>
@@ -160,7 +159,7 @@ export function postgresRowWriter(db: Queryable): RowWriter {
   return {
     async insert(table, rows) {
       if (rows.length === 0) return;
-      const columns = sql.join(columnsOf(rows).map(ref));
+      const columns = sql.join(columnsOf(rows).map((c) => sql.ref(c)));
       for (const part of chunked(rows, POSTGRES_CHUNK))
         await sql`insert into ${sql.table(table)} (${columns}) select ${columns} from ${recordsOf(table, part)}`.execute(
           db,

@@ -1,6 +1,7 @@
 import { type Kysely, SqliteAdapter } from 'kysely';
 
-export type SqlDialect = 'sqlite' | 'postgres';
+/** Which database a store runs on (`Store.dialect`). */
+export type Dialect = 'sqlite' | 'postgres';
 
 /**
  * Which database a connection or transaction talks to, for the few statements the two spell
@@ -8,6 +9,6 @@ export type SqlDialect = 'sqlite' | 'postgres';
  */
 // Migrations pass Kysely<any>: this must accept any schema.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function sqlDialectOf(db: Kysely<any>): SqlDialect {
+export function sqlDialectOf(db: Kysely<any>): Dialect {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
