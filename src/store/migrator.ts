@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003-duplicates-and-merges.js';
 import * as m0004 from './migrations/0004-conversations-and-automation.js';
 import * as m0005 from './migrations/0005-webhooks.js';
 import * as m0006 from './migrations/0006-contact-attributes-in-contact-row.js';
+import * as m0007 from './migrations/0007-sign-in-throttle.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-conversations-and-automation': m0004,
   '0005-webhooks': m0005,
   '0006-contact-attributes-in-contact-row': m0006,
+  '0007-sign-in-throttle': m0007,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -141,6 +141,16 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** Failed sign-in attempts of one account or client address (`src/auth/sign-in-throttle.ts`). */
+export interface SignInThrottleTable {
+  /** `account:<e-mail as sign-in folds it>` or `address:<client address, IPv6 by /64>`. */
+  key: string;
+  failures: number;
+  last_failure_at: string;
+  /** When a refused attempt on this key was last written to the audit log. */
+  throttled_audited_at: string | null;
+}
+
 export interface ApiTokensTable {
   id: string;
   user_id: string;
@@ -476,6 +486,7 @@ export interface KithDatabase {
   audit_log: AuditLogTable;
   users: UsersTable;
   sessions: SessionsTable;
+  sign_in_throttle: SignInThrottleTable;
   api_tokens: ApiTokensTable;
   settings: SettingsTable;
   /** Kysely's own bookkeeping, listed so raw health checks type-check. */
