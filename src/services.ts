@@ -27,6 +27,7 @@ import { DuplicateSettingsService } from './dedupe/duplicate-settings-service.js
 import { AttributeDefinitionService } from './customization/attribute-definition-service.js';
 import { IdentityTypeService } from './customization/identity-type-service.js';
 import { ContactImportPipeline } from './imports/contact-import-pipeline.js';
+import { OutboundHttp } from './sync/outbound/outbound-http.js';
 import { WebhookService } from './sync/webhooks/webhook-service.js';
 import { ImportEndedNotifier } from './imports/import-ended-notifier.js';
 import { IMPORT_JOB_KIND, ImportService } from './imports/import-service.js';
@@ -73,7 +74,9 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const contacts = new ContactService(store, config.defaultRegion);
   const duplicateScans = new DuplicateScanService(store);
   const mailer = createMailer(config.smtpUrl);
-  const webhooks = new WebhookService(store);
+  // Every outgoing HTTP request goes through this one guard.
+  const outbound = new OutboundHttp(config.outbound);
+  const webhooks = new WebhookService(store, outbound);
   const importPipeline = new ContactImportPipeline(
     store,
     config,
@@ -82,12 +85,12 @@ export function createServices(config: KithConfig, store: Store): KithServices {
 
   // Conversations: every committed change is heard by the rules first, then by auto-assignment.
   const conversations = new ConversationService(store, contacts);
-  const rules = new AutomationRuleService(store, conversations, contacts);
+  const rules = new AutomationRuleService(store, conversations, contacts, outbound);
   const ruleListener = new AutomationRuleListener(
     store,
     rules,
     contacts,
-    new RuleActionRunner(conversations, mailer),
+    new RuleActionRunner(conversations, mailer, outbound),
     mailer,
   );
   const autoAssignment = new AutoAssignmentService(store, conversations);

@@ -11,6 +11,7 @@ import { NotFoundError, ValidationError, ValidationErrors } from '../domain/erro
 import { newId } from '../domain/ids.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Store } from '../store/database.js';
+import type { OutboundHttp } from '../sync/outbound/outbound-http.js';
 import type { AutomationLogsTable, AutomationRulesTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { type ConditionTrace, type Facts, traceConditions } from './rules/evaluate-conditions.js';
@@ -73,6 +74,7 @@ export class AutomationRuleService {
     private readonly store: Store,
     private readonly conversations: ConversationService,
     private readonly contacts: ContactService,
+    private readonly outbound: OutboundHttp,
   ) {}
 
   private get db() {
@@ -329,7 +331,7 @@ export class AutomationRuleService {
     };
   }
 
-  /** Agents and teams a rule names must exist when it is saved. */
+  /** Agents and teams a rule names must exist when it is saved; webhooks must not go to internal addresses. */
   private async assertReferences(rule: RuleDefinition): Promise<void> {
     const errors: ValidationError[] = [];
     for (const [i, action] of rule.actions.entries()) {
@@ -346,6 +348,10 @@ export class AutomationRuleService {
           .where('id', '=', action.team_id)
           .executeTakeFirst();
         if (!team) errors.push(new ValidationError(`actions[${i}].team_id`, action.team_id, 'is not a team'));
+      }
+      if (action.action === 'send_webhook') {
+        const problem = this.outbound.urlProblem(action.url);
+        if (problem) errors.push(new ValidationError(`actions[${i}].url`, action.url, problem));
       }
     }
     if (errors.length > 0) throw new ValidationErrors(errors);

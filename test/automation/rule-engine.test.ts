@@ -41,7 +41,11 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   smtp.mails.length = 0;
-  kith = await createTestKith({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` });
+  // Webhook receivers in these tests are on this machine, which outgoing requests reach only when allowed.
+  kith = await createTestKith({
+    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    KITH_OUTBOUND_ALLOW: '127.0.0.1',
+  });
 });
 afterEach(async () => {
   await kith.destroy();

@@ -60,7 +60,8 @@ describe(`webhooks on ${TEST_DIALECT}`, () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/kith`;
-    server = await startTestServer();
+    // The receiver is on this machine, which outgoing requests may reach only when allowed.
+    server = await startTestServer({ KITH_OUTBOUND_ALLOW: '127.0.0.1' });
     const { users, tokens } = server.kith;
     const boss = await users.create(
       { email: 'hooks-admin@example.com', password: 'a long password 1', role: 'admin' },

@@ -1,8 +1,8 @@
 /**
  * RuleActionRunner: carries out one action of a rule. Conversation actions go through
  * ConversationService as the rule (`channel: automation`, `channel_ref: <rule id>`) one level deeper in
- * the chain, so the rule's own changes do not trigger it again. Webhooks are signed; e-mail goes
- * through SMTP_URL. A failure throws; the listener logs it and goes on with the next action.
+ * the chain, so the rule's own changes do not trigger it again. Webhooks are signed and go out through
+ * OutboundHttp (never to internal addresses); e-mail goes through SMTP_URL. A failure throws; the listener logs it and goes on with the next action.
  */
 import crypto from 'node:crypto';
 import type { ChangeOrigin } from '../../conversations/conversation-change.js';
@@ -12,6 +12,7 @@ import type { Contact } from '../../domain/contact/contact-fields.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import type { Facts } from '../rules/evaluate-conditions.js';
+import type { OutboundHttp } from '../../sync/outbound/outbound-http.js';
 import { signWebhook } from '../../sync/webhooks/webhook-signature.js';
 import { renderTemplate } from '../rules/rule-facts.js';
 import type { RuleAction, RuleEvent } from '../rules/rule-definition.js';
@@ -92,6 +93,7 @@ export class RuleActionRunner {
   constructor(
     private readonly conversations: ConversationService,
     private readonly mailer: Mailer | null,
+    private readonly outbound: OutboundHttp,
   ) {}
 
   /**
@@ -174,7 +176,7 @@ export class RuleActionRunner {
       message: ctx.message,
       sent_at: new Date().toISOString(),
     });
-    const response = await fetch(action.url, {
+    const response = await this.outbound.send(action.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -185,11 +187,9 @@ export class RuleActionRunner {
         'x-kith-signature': signWebhook(action.secret, timestamp, body),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
     });
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`webhook ${action.url} answered HTTP ${response.status}`);
+    if (!response.ok) throw new Error(`webhook ${action.url}: ${response.error}`);
     return `webhook ${response.status}`;
   }
 }

@@ -5,12 +5,13 @@
  */
 import crypto from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { NotFoundError } from '../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
 import type { Store } from '../../store/database.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../../store/schema.js';
 import { nowIso } from '../../store/transaction.js';
+import type { OutboundHttp } from '../outbound/outbound-http.js';
 import {
   MAX_ATTEMPTS,
   nextAttemptAt,
@@ -53,7 +54,10 @@ const TIMEOUT_MS = 5000;
 const CLAIM_MS = 60_000;
 
 export class WebhookService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   private get db() {
     return this.store.db;
@@ -71,6 +75,7 @@ export class WebhookService {
   async create(input: unknown): Promise<CreatedWebhookEndpoint> {
     const parsed = WebhookEndpointInput.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    this.assertReachable(parsed.data.url);
     const at = nowIso();
     const row: Selectable<WebhookEndpointsTable> = {
       id: newId('webhookEndpoint'),
@@ -91,6 +96,7 @@ export class WebhookService {
     if (!parsed.success) throw toValidationErrors('', input, parsed.error);
     await this.row(id);
     const { url, events, secret, description, active } = parsed.data;
+    if (url !== undefined) this.assertReachable(url);
     await this.db
       .updateTable('webhook_endpoints')
       .set({
@@ -211,7 +217,7 @@ export class WebhookService {
       ])
       .where('webhook_deliveries.id', '=', id)
       .executeTakeFirstOrThrow();
-    const result = await send(id, delivery);
+    const result = await send(this.outbound, id, delivery);
     const attempts = delivery.attempts + 1;
     const finishedAt = new Date();
     const retryAt = result.ok || attempts >= MAX_ATTEMPTS ? null : nextAttemptAt(attempts, finishedAt);
@@ -231,6 +237,12 @@ export class WebhookService {
     return result.ok;
   }
 
+  /** An endpoint on an internal address is refused when saved, not only when a delivery is tried. */
+  private assertReachable(url: string): void {
+    const problem = this.outbound.urlProblem(url);
+    if (problem) throw new ValidationError('url', url, problem);
+  }
+
   private async row(id: string): Promise<Selectable<WebhookEndpointsTable>> {
     const row = await this.db
       .selectFrom('webhook_endpoints')
@@ -243,12 +255,13 @@ export class WebhookService {
 }
 
 async function send(
+  outbound: OutboundHttp,
   id: string,
   delivery: { body: string; event: string; url: string; secret: string },
 ): Promise<{ ok: boolean; status: number | null; error: string | null }> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   try {
-    const response = await fetch(delivery.url, {
+    const response = await outbound.send(delivery.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -259,16 +272,13 @@ async function send(
         'x-kith-signature': signWebhook(delivery.secret, timestamp, delivery.body),
       },
       body: delivery.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      timeoutMs: TIMEOUT_MS,
     });
-    await response.body?.cancel();
-    return response.ok
-      ? { ok: true, status: response.status, error: null }
-      : { ok: false, status: response.status, error: `the receiver answered HTTP ${response.status}` };
+    return { ok: response.ok, status: response.status, error: response.error };
   } catch (e) {
-    const cause = (e as { cause?: { message?: string } }).cause?.message;
-    return { ok: false, status: null, error: cause ?? (e as Error).message };
+    // A refusal (OutboundRefusedError) is recorded like any other failed attempt: fixing
+    // KITH_OUTBOUND_ALLOW or the DNS record lets a later retry through.
+    return { ok: false, status: null, error: (e as Error).message };
   }
 }
 

@@ -1,0 +1,142 @@
+/**
+ * OutboundHttp: the one way Kith sends an HTTP request to another system (webhook deliveries, rule
+ * actions, connectors). Before connecting it checks the URL against the OutboundPolicy, resolves a host
+ * name once and keeps only the addresses the policy permits, then connects to exactly those: the socket's
+ * own lookup is handed the checked answer, so a DNS server that changes its answer between the check and
+ * the connection (DNS rebinding) cannot slip an internal address in. TLS still verifies the certificate
+ * against the host name. Redirects are never followed: a 3xx is an answer like any other non-2xx, since
+ * following one would send the body to an address nobody checked when the URL was saved.
+ */
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { normalizeHost, type OutboundPolicy, REFUSAL_HINT } from './outbound-policy.js';
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** Every address a host name resolves to (injectable, so tests can play a DNS server). */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true });
+
+/** The policy refused the request; nothing was sent. */
+export class OutboundRefusedError extends Error {
+  override name = 'OutboundRefusedError';
+}
+
+export interface OutboundRequest {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  /** For the whole request: resolving, connecting and the answer's status line. */
+  timeoutMs: number;
+}
+
+export interface OutboundResponse {
+  status: number;
+  /** 2xx. */
+  ok: boolean;
+  /** What went wrong when not ok, for the delivery's or the rule log's error. */
+  error: string | null;
+}
+
+export class OutboundHttp {
+  constructor(
+    readonly policy: OutboundPolicy,
+    private readonly resolve: Resolver = systemResolver,
+  ) {}
+
+  /** What makes `url` unusable without asking DNS (for checks when a URL is saved), or null. */
+  urlProblem(url: string): string | null {
+    return this.policy.urlProblem(url);
+  }
+
+  /**
+   * Sends one request and reads the status line only (the body is dropped). Throws OutboundRefusedError
+   * when the policy refuses the URL or every address its host resolves to, and an Error naming the cause
+   * when the network fails or the time runs out.
+   */
+  async send(url: string, request: OutboundRequest): Promise<OutboundResponse> {
+    const deadline = Date.now() + request.timeoutMs;
+    const problem = this.policy.urlProblem(url);
+    const target = new URL(url);
+    if (problem) throw new OutboundRefusedError(`refused: the URL ${problem}`);
+    const host = normalizeHost(target.hostname);
+    const lookup = net.isIP(host) ? undefined : await this.checkedLookup(host, request.timeoutMs);
+    const transport = target.protocol === 'https:' ? https : http;
+    return new Promise<OutboundResponse>((resolve, reject) => {
+      const req = transport.request(
+        target,
+        {
+          method: request.method,
+          headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+          // A fresh connection per request, through the lookup that hands out only checked addresses.
+          agent: false,
+          lookup,
+        },
+        (res) => {
+          clearTimeout(timer);
+          res.destroy();
+          resolve(answerOf(res.statusCode ?? 0, res.headers.location));
+        },
+      );
+      const timer = setTimeout(
+        () => req.destroy(new Error(`no answer within ${request.timeoutMs / 1000} s`)),
+        Math.max(0, deadline - Date.now()),
+      );
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      req.end(request.body);
+    });
+  }
+
+  /** Resolves `host` once; a lookup function for the socket that answers with the permitted addresses. */
+  private async checkedLookup(host: string, timeoutMs: number): Promise<net.LookupFunction> {
+    let timer: NodeJS.Timeout | undefined;
+    const answers = await Promise.race([
+      this.resolve(host).catch((e: NodeJS.ErrnoException) => {
+        throw new Error(`cannot resolve ${host}: ${e.code ?? e.message}`);
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`cannot resolve ${host} within ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    // An administrator's allowed name goes wherever it resolves; otherwise internal answers are dropped,
+    // and the request goes ahead only to the public ones.
+    const permitted = this.policy.allowsHostName(host)
+      ? answers
+      : answers.filter((a) => this.policy.addressProblem(a.address) === null);
+    if (permitted.length === 0) {
+      const first = answers[0];
+      throw new OutboundRefusedError(
+        first
+          ? `refused: ${host} resolves to ${first.address}, ${this.policy.addressProblem(first.address)}: ${REFUSAL_HINT}`
+          : `cannot resolve ${host}: no address`,
+      );
+    }
+    return ((_hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
+      if (options.all) callback(null, permitted);
+      else callback(null, permitted[0]!.address, permitted[0]!.family);
+    }) as net.LookupFunction;
+  }
+}
+
+function answerOf(status: number, location: string | undefined): OutboundResponse {
+  if (status >= 200 && status < 300) return { status, ok: true, error: null };
+  if (status >= 300 && status < 400)
+    return {
+      status,
+      ok: false,
+      error: `the receiver answered HTTP ${status}, a redirect${location ? ` to ${location}` : ''}; redirects are not followed: give the final URL`,
+    };
+  return { status, ok: false, error: `the receiver answered HTTP ${status}` };
+}
