@@ -18,6 +18,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
   },
   {
+    // Playwright fixtures must destructure their dependencies, even when they need none.
+    files: ['web/e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off', 'no-console': 'off' },
+  },
+  {
     files: ['bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

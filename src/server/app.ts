@@ -1,5 +1,6 @@
 /** Builds the Fastify application; `kith serve` listens with it and tests drive it over real HTTP. */
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -23,8 +24,8 @@ import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
-import { pageRoutes } from './routes/page-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
+import { webAppRoutes } from './web-app.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
@@ -57,6 +58,9 @@ export async function buildServer(
   app.setNotFoundHandler(notFoundHandler);
 
   await app.register(fastifyCookie);
+  // Security headers on every answer; the web app's pages set their own Content-Security-Policy
+  // (with a nonce), and the API documentation pages need theirs relaxed, so CSP is per route.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false });
   await app.register(fastifyMultipart, {
     limits: { fileSize: maxUploadBytes(), files: 1, fields: 20, fieldSize: 1024 * 1024 },
   });
@@ -108,6 +112,6 @@ export async function buildServer(
     },
     { prefix: '/api' },
   );
-  await app.register(pageRoutes);
+  await app.register(webAppRoutes());
   return app;
 }

@@ -1,0 +1,39 @@
+/**
+ * Browser tests of the web app: Debian's Chromium (/usr/bin/chromium; nothing downloads a browser),
+ * against real `kith serve` processes on SQLite, or on PostgreSQL when KITH_TEST_DATABASE_URL is set.
+ * Each test runs in English and in Chinese (the browser's language picks the app's).
+ */
+import { defineConfig } from '@playwright/test';
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export default defineConfig({
+  testDir: 'web/e2e',
+  globalSetup: './web/e2e/global-setup.ts',
+  outputDir: 'test-results/playwright',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    viewport: { width: 1440, height: 900 },
+    launchOptions: { executablePath: process.env.KITH_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs },
+    trace: 'off',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    { name: 'en', use: { locale: 'en-GB', browserName: 'chromium' } },
+    { name: 'zh', use: { locale: 'zh-CN', browserName: 'chromium' } },
+  ],
+});

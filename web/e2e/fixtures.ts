@@ -1,0 +1,66 @@
+/**
+ * What every browser test shares: the servers' addresses, signing in as admin or agent, a screenshot of
+ * each main screen per language (test-results/screens/<en|zh>/), an axe-core check that fails on
+ * serious or critical violations, and a page that fails the test on any console error, which includes
+ * an untranslated key (the app reports those on the console).
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test as base } from '@playwright/test';
+import { ADMIN, AGENT } from './global-setup';
+
+export { expect };
+export type Role = 'admin' | 'agent';
+
+export const mainUrl = () => process.env.KITH_E2E_URL!;
+export const freshUrl = () => process.env.KITH_E2E_FRESH_URL!;
+
+interface Fixtures {
+  lang: 'en' | 'zh';
+  consoleErrors: string[];
+  signIn: (role: Role) => Promise<void>;
+  shot: (name: string) => Promise<void>;
+  expectAccessible: (options?: { exclude?: string[] }) => Promise<void>;
+}
+
+export const test = base.extend<Fixtures>({
+  baseURL: async ({}, use) => use(mainUrl()),
+  lang: async ({}, use, info) => use(info.project.name === 'zh' ? 'zh' : 'en'),
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await use(errors);
+      // Refused requests the test provokes on purpose show as "Failed to load resource": those are fine.
+      const real = errors.filter((text) => !text.startsWith('Failed to load resource'));
+      expect(real, 'console errors (untranslated keys, exceptions, CSP refusals)').toEqual([]);
+    },
+    { auto: true },
+  ],
+  signIn: async ({ page }, use) => {
+    await use(async (role) => {
+      const who = role === 'admin' ? ADMIN : AGENT;
+      const response = await page.request.post('/api/auth/login', { data: who });
+      expect(response.status()).toBe(200);
+    });
+  },
+  shot: async ({ page, lang }, use) => {
+    await use(async (name) => {
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: `test-results/screens/${lang}/${name}.png`, fullPage: false });
+    });
+  },
+  expectAccessible: async ({ page }, use) => {
+    await use(async (options = {}) => {
+      let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+      for (const selector of options.exclude ?? []) builder = builder.exclude(selector);
+      const result = await builder.analyze();
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(
+        serious.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
+    });
+  },
+});

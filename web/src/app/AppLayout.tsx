@@ -1,0 +1,115 @@
+/** The frame of every signed-in screen: left navigation by role, header with language and account. */
+import {
+  AppShell,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  SegmentedControl,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { type Language, setLanguage } from '../i18n';
+import { isAdmin, useSession, useSignOut } from './session';
+
+interface NavItem {
+  to: string;
+  label: string;
+  adminOnly?: boolean;
+}
+
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const [opened, { toggle, close }] = useDisclosure();
+  const { data: user } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const signOut = useSignOut();
+
+  const items: NavItem[] = [
+    { to: '/customers', label: t('nav.customers') },
+    { to: '/imports', label: t('nav.imports'), adminOnly: true },
+    { to: '/settings', label: t('nav.settings') },
+  ];
+
+  return (
+    <AppShell
+      header={{ height: 48 }}
+      navbar={{ width: 208, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
+            <Text component={Link} to="/customers" fw={700} size="lg" c="indigo.7" td="none">
+              Kith
+            </Text>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <SegmentedControl
+              size="xs"
+              aria-label={t('header.language')}
+              value={i18n.language}
+              onChange={(value) => setLanguage(value as Language)}
+              data={[
+                { value: 'en', label: 'English' },
+                { value: 'zh', label: '中文' },
+              ]}
+            />
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label={t('header.account')} data-testid="account-menu">
+                  <Text size="sm" fw={500}>
+                    {user?.name || user?.email}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {user ? t(`roles.${user.role}`) : ''}
+                  </Text>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item component={Link} to="/settings/profile">
+                  {t('header.profile')}
+                </Menu.Item>
+                <Menu.Item
+                  onClick={async () => {
+                    await signOut();
+                    void navigate('/sign-in');
+                  }}
+                >
+                  {t('header.signOut')}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" className="kith-nav" aria-label={t('nav.label')}>
+        {items
+          .filter((item) => !item.adminOnly || isAdmin(user))
+          .map((item) => {
+            const active = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
+            return (
+              <NavLink
+                key={item.to}
+                component={Link}
+                to={item.to}
+                label={item.label}
+                active={active}
+                data-active={active}
+                aria-current={active ? 'page' : undefined}
+                onClick={close}
+              />
+            );
+          })}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * Every screen has a real URL, and every filter, search and selected record lives in the URL so a
+ * reload or a shared link shows the same thing. Screens load on first use to keep the first page light.
+ */
+import { createBrowserRouter, Navigate } from 'react-router';
+import { NotFoundPage } from '../ui/NotFoundPage';
+import { RouteError } from '../ui/RouteError';
+import { AppLayout } from './AppLayout';
+import { RequireSession } from './RequireSession';
+
+const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
+  Component: (await load()).default,
+});
+
+export const router = createBrowserRouter([
+  { path: '/sign-in', lazy: page(() => import('../features/auth/SignInPage')), errorElement: <RouteError /> },
+  { path: '/setup', lazy: page(() => import('../features/auth/SetupPage')), errorElement: <RouteError /> },
+  {
+    element: <RequireSession />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <AppLayout />,
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <Navigate to="/customers" replace /> },
+          { path: 'customers', lazy: page(() => import('../features/customers/CustomersPage')) },
+          { path: 'customers/new', lazy: page(() => import('../features/customers/NewCustomerPage')) },
+          { path: 'customers/:id', lazy: page(() => import('../features/customers/CustomerPage')) },
+          { path: 'imports', lazy: page(() => import('../features/imports/ImportsPage')) },
+          { path: 'imports/new', lazy: page(() => import('../features/imports/ImportWizardPage')) },
+          { path: 'imports/:id', lazy: page(() => import('../features/imports/ImportPage')) },
+          { path: 'settings', element: <Navigate to="/settings/profile" replace /> },
+          { path: 'settings/*', lazy: page(() => import('../features/settings/SettingsPage')) },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);

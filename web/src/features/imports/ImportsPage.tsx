@@ -1,0 +1,4 @@
+// Scaffolding: replaced by the screen itself in this session.
+export default function ImportsPage() {
+  return null;
+}

@@ -1,0 +1,80 @@
+/** The states every list and screen has: loading, empty (with what to do next), error (with retry). */
+import { Alert, Button, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+
+export function errorMessage(error: unknown, t: (key: string) => string): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t('common.errors.network');
+    return error.message;
+  }
+  return t('common.errors.unexpected');
+}
+
+export function ErrorState({
+  error,
+  onRetry,
+  forbidden,
+}: {
+  error?: unknown;
+  onRetry?: () => void;
+  forbidden?: boolean;
+}) {
+  const { t } = useTranslation();
+  const denied = forbidden || (error instanceof ApiError && error.status === 403);
+  return (
+    <Alert
+      color={denied ? 'yellow' : 'red'}
+      title={denied ? t('common.errors.forbiddenTitle') : t('common.errors.title')}
+      m="md"
+      role="alert"
+    >
+      <Stack gap="sm">
+        <Text size="sm">{denied ? t('common.errors.forbidden') : errorMessage(error, t)}</Text>
+        {onRetry && !denied && (
+          <Group>
+            <Button variant="light" color="red" onClick={onRetry}>
+              {t('common.retry')}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+export function EmptyState({
+  title,
+  description,
+  action,
+}: {
+  title: string;
+  description?: string;
+  action?: ReactNode;
+}) {
+  return (
+    <Stack align="center" gap="xs" py="xl" px="md">
+      <Title order={3} size="h4" fw={600}>
+        {title}
+      </Title>
+      {description && (
+        <Text c="dimmed" size="sm" ta="center" maw={480}>
+          {description}
+        </Text>
+      )}
+      {action}
+    </Stack>
+  );
+}
+
+export function LoadingRows({ rows = 8 }: { rows?: number }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={6} p="sm" aria-busy="true" aria-label={t('common.loading')}>
+      {Array.from({ length: rows }, (_, index) => (
+        <Skeleton key={index} height={22} />
+      ))}
+    </Stack>
+  );
+}
