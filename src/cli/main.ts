@@ -16,6 +16,9 @@ import { registerWorkerCommand } from './commands/worker-command.js';
 import { tuneHeapForLongJobs } from './tune-heap.js';
 
 tuneHeapForLongJobs();
+// Whatever a kith process writes holds personal data (the database, backups, import and failure files,
+// exports): readable by this user only, also where a library creates the file.
+process.umask(0o077);
 
 const program = new Command()
   .name('kith')

@@ -15,6 +15,7 @@ import { assertRegion } from '../domain/normalize/phone.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { enqueueJob } from '../jobs/job-queue.js';
 import type { Store } from '../store/database.js';
+import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
 import type { ImportsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { failureFilePath, importDir, type StoredSource } from './contact-import-pipeline.js';
@@ -212,7 +213,7 @@ export class ImportService {
 
   private async sample(filePath: string, info: SourceInfo): Promise<string[][]> {
     const rows: string[][] = [];
-    for await (const record of readSourceRecords(filePath, info)) {
+    for await (const record of readSourceRecords(filePath, info, { limit: PREVIEW_ROWS })) {
       rows.push(record.cells);
       if (rows.length >= PREVIEW_ROWS) break;
     }
@@ -300,9 +301,11 @@ export class ImportService {
 
     const id = newId('import');
     const dir = importDir(this.config, id);
-    fs.mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     const storedPath = path.join(dir, `source.${info.format}`);
     fs.copyFileSync(request.filePath, storedPath);
+    // copyFile gives the copy the upload's mode.
+    restrictToOwner(storedPath);
     const source: StoredSource = { ...info, path: storedPath };
     const at = nowIso();
     await this.db.transaction().execute(async (trx) => {

@@ -2,7 +2,6 @@
  * Opens the store: PostgreSQL when DATABASE_URL is set, otherwise the embedded SQLite file
  * `<KITH_DATA_DIR>/kith.sqlite`. Both are reached through the same Kysely query layer.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -15,6 +14,7 @@ import {
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
+import { ensurePrivateFile, makePrivateDir, restrictToOwner } from './private-files.js';
 import { type RowReader, sqliteRowReader } from './row-reader.js';
 import { postgresRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
@@ -54,8 +54,12 @@ export function openStore(options: StoreOptions): Store {
       close: () => db.destroy(),
     };
   }
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  makePrivateDir(options.dataDir);
   const file = path.join(options.dataDir, 'kith.sqlite');
+  // SQLite would create the database 0644; it gives its -wal and -shm files the database file's mode,
+  // so creating the file 0600 first keeps all three private (and tightens those of older versions).
+  ensurePrivateFile(file);
+  for (const companion of [`${file}-wal`, `${file}-shm`]) restrictToOwner(companion);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004-conversations-and-automation.js';
 import * as m0005 from './migrations/0005-webhooks.js';
 import * as m0006 from './migrations/0006-contact-attributes-in-contact-row.js';
 import * as m0007 from './migrations/0007-sign-in-throttle.js';
+import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,7 +48,9 @@ export async function migrateToLatest(store: Store): Promise<MigrationReport> {
 const sqliteMigrationsInProcess = new Map<string, Promise<MigrationReport>>();
 
 async function migrateSqlite(store: Store): Promise<MigrationReport> {
-  const lock = new SqliteDatabase(`${store.location}.migrate-lock`);
+  const lockFile = `${store.location}.migrate-lock`;
+  ensurePrivateFile(lockFile);
+  const lock = new SqliteDatabase(lockFile);
   try {
     lock.pragma('busy_timeout = 60000');
     lock.exec('BEGIN EXCLUSIVE');

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
+import { PRIVATE_FILE_MODE } from '../../store/private-files.js';
 import type { Queryable } from '../../store/transaction.js';
 import { protectCell } from './csv-cell-safety.js';
 
@@ -17,7 +18,7 @@ export async function writeFailureFile(
   header: string[],
   outPath: string,
 ): Promise<number> {
-  const out = fs.createWriteStream(outPath);
+  const out = fs.createWriteStream(outPath, { mode: PRIVATE_FILE_MODE });
   const csv = stringify({ bom: true });
   csv.pipe(out);
   const write = async (record: string[]) => {

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from '../../store/private-files.js';
 import type { OnFileDuplicate } from '../import-settings.js';
 import { describeDuplicateKey } from './row-validation.js';
 
@@ -23,6 +24,7 @@ export class InFileDuplicateIndex {
 
   /** `file`: a scratch database path (removed by close), or `:memory:` for small inputs and tests. */
   constructor(private readonly file: string) {
+    if (file !== ':memory:') ensurePrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
