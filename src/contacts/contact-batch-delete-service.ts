@@ -14,6 +14,7 @@ import { newId } from '../domain/ids.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.js';
 import { nowIso } from '../store/transaction.js';
 import { findOwnedElsewhere, loadContacts, markContactsRestored } from './contact-repository.js';
 import type { ContactListQuery, ContactService } from './contact-service.js';
@@ -25,7 +26,8 @@ export interface ContactDeletion {
   id: string;
   count: number;
   selection: DeletionSelection;
-  backup_path: string;
+  /** The backup's file name; the server's folders stay out of answers (download it by the deletion id). */
+  backup_file: string;
   created_by: string | null;
   created_at: string;
   restore_until: string;
@@ -91,10 +93,10 @@ export class ContactBatchDeleteService {
       );
     }
     const deletionId = newId('deletion');
-    await mkdir(this.backupDir, { recursive: true });
+    await mkdir(this.backupDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const backupPath = path.join(this.backupDir, `${deletionId}.ndjson`);
     // The backup is complete and on disk before the first contact is touched.
-    const file = await open(backupPath, 'wx');
+    const file = await open(backupPath, 'wx', PRIVATE_FILE_MODE);
     try {
       for (let k = 0; k < ids.length; k += CHUNK) {
         const chunk = ids.slice(k, k + CHUNK);
@@ -142,12 +144,23 @@ export class ContactBatchDeleteService {
       id: row.id,
       count: row.count,
       selection: JSON.parse(row.selection) as DeletionSelection,
-      backup_path: row.backup_path,
+      backup_file: path.basename(row.backup_path),
       created_by: row.created_by,
       created_at: row.created_at,
       restore_until: row.restore_until,
       restored_at: row.restored_at,
     };
+  }
+
+  /** Where the backup of a deletion lives on this server, to read it; never part of an answer. */
+  async backupPath(deletionId: string): Promise<string> {
+    const row = await this.db
+      .selectFrom('contact_deletions')
+      .select('backup_path')
+      .where('id', '=', deletionId)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('deletion', deletionId);
+    return row.backup_path;
   }
 
   async list(): Promise<ContactDeletion[]> {
@@ -178,9 +191,9 @@ export class ContactBatchDeleteService {
       if (nowIso() > row.restore_until) {
         throw new KithError(
           'retention_expired',
-          `deletion ${deletionId} could be restored until ${row.restore_until}; its backup is ${row.backup_path}`,
+          `deletion ${deletionId} could be restored until ${row.restore_until}; its backup ${path.basename(row.backup_path)} can still be downloaded`,
           410,
-          { backup_path: row.backup_path },
+          { backup_file: path.basename(row.backup_path) },
         );
       }
       const ids = JSON.parse(row.contact_ids) as string[];

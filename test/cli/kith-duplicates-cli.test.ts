@@ -115,7 +115,14 @@ describe(`kith duplicates, merge and batch delete on ${TEST_DIALECT}`, () => {
     const done = await kith('contacts', 'delete', '--filter', 'tag=fair', '--yes', '2', '--json');
     expect(done.code, done.stderr).toBe(0);
     const deletion = JSON.parse(done.stdout);
-    expect(fs.readFileSync(deletion.backup_path, 'utf8').trim().split('\n')).toHaveLength(2);
+    // The answer names the backup file, not the server's folders.
+    expect(deletion.backup_file).toBe(`${deletion.id}.ndjson`);
+    expect(done.stdout).not.toContain(database.config.dataDir);
+    const backup = path.join(database.config.dataDir, 'backups', deletion.backup_file);
+    expect(fs.readFileSync(backup, 'utf8').trim().split('\n')).toHaveLength(2);
+    // Written by the kith command: readable by its user only.
+    expect(fs.statSync(backup).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(backup)).mode & 0o777).toBe(0o700);
     expect((await kith('contacts', 'get', ids[0]!)).code).toBe(1);
     expect((await kith('contacts', 'restore', deletion.id)).code).toBe(0);
     expect(JSON.parse((await kith('contacts', 'get', ids[0]!, '--json')).stdout).email).toBe(

@@ -187,7 +187,7 @@ describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
     const deletion = await kith.batchDeletes.delete(selection, 2, actor);
     expect(deletion.count).toBe(2);
     const backup = fs
-      .readFileSync(deletion.backup_path, 'utf8')
+      .readFileSync(await kith.batchDeletes.backupPath(deletion.id), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Contact);

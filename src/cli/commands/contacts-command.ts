@@ -115,7 +115,7 @@ export function registerContactsCommand(program: Command): void {
       [],
     )
     .option('--yes <n>', 'confirm: the number of contacts selected')
-    .option('--json', 'print the deletion (id, count, backup path) as JSON')
+    .option('--json', 'print the deletion (id, count, backup file) as JSON')
     .action(
       async (id: string | undefined, o: { ids?: string; filter: string[]; yes?: string; json?: boolean }) => {
         if (id && !o.ids && o.filter.length === 0) {
@@ -150,7 +150,7 @@ export function registerContactsCommand(program: Command): void {
         if (o.json) printJson(deletion);
         else
           process.stdout.write(
-            `deleted ${deletion.count} contacts (${deletion.id}); backup: ${deletion.backup_path}\n`,
+            `deleted ${deletion.count} contacts (${deletion.id}); backup: ${deletion.backup_file} in KITH_DATA_DIR/backups\n`,
           );
       },
     );
@@ -174,7 +174,7 @@ export function registerContactsCommand(program: Command): void {
       else {
         for (const d of deletions) {
           process.stdout.write(
-            `${d.id}\t${d.count}\t${d.created_at}\t${d.restored_at ? `restored ${d.restored_at}` : `restorable until ${d.restore_until}`}\t${d.backup_path}\n`,
+            `${d.id}\t${d.count}\t${d.created_at}\t${d.restored_at ? `restored ${d.restored_at}` : `restorable until ${d.restore_until}`}\t${d.backup_file}\n`,
           );
         }
       }

@@ -87,7 +87,7 @@ const DeletionSchema = z.object({
   id: z.string(),
   count: z.number(),
   selection: z.unknown(),
-  backup_path: z.string(),
+  backup_file: z.string(),
   created_by: z.string().nullable(),
   created_at: z.string(),
   restore_until: z.string(),
@@ -371,9 +371,10 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       },
       handler: async (request, reply) => {
         const deletion = await batchDeletes.get(request.params.id);
+        const file = await batchDeletes.backupPath(deletion.id);
         reply.header('content-type', 'application/x-ndjson; charset=utf-8');
-        reply.header('content-disposition', `attachment; filename="${deletion.id}.ndjson"`);
-        return reply.send(fs.createReadStream(deletion.backup_path));
+        reply.header('content-disposition', `attachment; filename="${deletion.backup_file}"`);
+        return reply.send(fs.createReadStream(file));
       },
     });
     app.post('/contacts/deletions/:id/restore', {
