@@ -1,4 +1,10 @@
-/** English strings. zh.ts carries exactly the same keys (a test compares them). */
+/**
+ * English strings: shared ones here, each area's in en/<area>.ts so screens can grow apart.
+ * zh.ts and zh/<area>.ts carry exactly the same keys (the types and a test compare them).
+ */
+import { en as customers } from './en/customers';
+import { en as imports } from './en/imports';
+import { en as settings } from './en/settings';
 export const en = {
   common: {
     loading: 'Loading',
@@ -99,21 +105,9 @@ export const en = {
     updated_at: 'Updated',
   },
   gender: { male: 'Male', female: 'Female', other: 'Other' },
-  customers: {
-    title: 'Customers',
-    new: 'New customer',
-    import: 'Import customers',
-    search: 'Search',
-    searchPlaceholder: 'Name, email, phone or identity',
-    tag: 'Tag',
-    group: 'Group',
-    any: 'Any',
-    clearFilters: 'Clear filters',
-    emptyTitle: 'No customers yet',
-    empty: 'Import your customer lists from Excel or CSV, or add a customer by hand.',
-    noMatchTitle: 'No customer matches',
-    noMatch: 'Try fewer words, another spelling, or clear the filters.',
-  },
+  customers,
+  imports,
+  settings,
 };
 
 export type Messages = typeof en;

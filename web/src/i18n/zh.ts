@@ -1,5 +1,8 @@
 /** 简体中文。Terms follow shared/WEB.md (客户, 导入, 字段匹配 …); same keys as en.ts (the type checks it). */
 import type { Messages } from './en';
+import { customers } from './zh/customers';
+import { imports } from './zh/imports';
+import { settings } from './zh/settings';
 
 export const zh: Messages = {
   common: {
@@ -100,19 +103,7 @@ export const zh: Messages = {
     updated_at: '更新时间',
   },
   gender: { male: '男', female: '女', other: '其他' },
-  customers: {
-    title: '客户',
-    new: '新建客户',
-    import: '导入客户',
-    search: '搜索',
-    searchPlaceholder: '姓名、邮箱、手机号或身份',
-    tag: '标签',
-    group: '群组',
-    any: '全部',
-    clearFilters: '清除筛选',
-    emptyTitle: '还没有客户',
-    empty: '从 Excel 或 CSV 导入客户名单，或手动添加客户。',
-    noMatchTitle: '没有匹配的客户',
-    noMatch: '试试更少的关键词、其他写法，或清除筛选。',
-  },
+  customers,
+  imports,
+  settings,
 };

@@ -1,0 +1,15 @@
+export const en = {
+  title: 'Customers',
+  new: 'New customer',
+  import: 'Import customers',
+  search: 'Search',
+  searchPlaceholder: 'Name, email, phone or identity',
+  tag: 'Tag',
+  group: 'Group',
+  any: 'Any',
+  clearFilters: 'Clear filters',
+  emptyTitle: 'No customers yet',
+  empty: 'Import your customer lists from Excel or CSV, or add a customer by hand.',
+  noMatchTitle: 'No customer matches',
+  noMatch: 'Try fewer words, another spelling, or clear the filters.',
+};
