@@ -24,11 +24,12 @@ import {
   type NormalizeContext,
 } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
+import { KithError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
 import { LeaseLostError, type JobContext } from '../jobs/job-runner.js';
-import { isUniqueViolation, type Store } from '../store/database.js';
+import type { Store } from '../store/database.js';
 import type { AuditLogTable, ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import type { ImportSettings } from './import-settings.js';
@@ -36,6 +37,13 @@ import type { MappingContext, ResolvedMapping } from './map/column-mapping.js';
 import { matchRowToContact } from './match/match-row-to-contact.js';
 import { lookupOwners } from './match/owner-lookup.js';
 import { mergeImportPatch, patchForNewContact } from './apply/merge-import-patch.js';
+import {
+  backoffMs,
+  databaseFailure,
+  MatchedContactGoneError,
+  rowWriteFailure,
+  writeConflictOf,
+} from './apply/write-conflicts.js';
 import type { PreparedRow, RowPreparationInput } from './prepare/prepare-rows.js';
 import { RowPreparer } from './prepare/row-preparer.js';
 import type { SourceInfo, SourceRecord } from './read/source-reader.js';
@@ -44,6 +52,12 @@ import { InFileDuplicateIndex } from './validate/in-file-duplicates.js';
 import type { ValidatedRow } from './validate/row-validation.js';
 
 export const BATCH_ROWS = 1000;
+/**
+ * Tries of a batch that keeps colliding with other writers before it is split in halves, and of each
+ * half (down to a single row, which then fails): splitting is itself a retry, with fewer values to clash.
+ */
+const BATCH_ATTEMPTS = 5;
+const SPLIT_ATTEMPTS = 3;
 
 export interface StoredSource extends SourceInfo {
   /** Path of the stored copy of the uploaded file. */
@@ -76,6 +90,8 @@ export class ContactImportPipeline {
     private readonly store: Store,
     private readonly config: KithConfig,
     private readonly notifier: ImportNotifier | null = null,
+    /** Rows per batch (tests use small batches to make concurrent imports collide often). */
+    private readonly options: { batchRows?: number } = {},
   ) {}
 
   private get db() {
@@ -115,7 +131,7 @@ export class ContactImportPipeline {
         mappingCtx,
         normalize,
         afterRow: 0,
-        batchRows: BATCH_ROWS,
+        batchRows: this.options.batchRows ?? BATCH_ROWS,
       };
       // Below about a megabyte, starting a thread costs more than it saves.
       preparer = new RowPreparer({
@@ -165,7 +181,7 @@ export class ContactImportPipeline {
       await this.finish(importId, 'completed');
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
-      await this.finish(importId, 'failed', (e as Error).message ?? String(e));
+      await this.finish(importId, 'failed', await this.stopReason(importId, e));
       throw e;
     } finally {
       await preparer?.close();
@@ -192,6 +208,26 @@ export class ContactImportPipeline {
       .where('id', '=', importId)
       .execute();
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
+  }
+
+  /**
+   * Why the import stopped, for its record: the cause in plain words and, once rows were counted, which
+   * rows it did not get to, since its counts cover only the rows before them.
+   */
+  private async stopReason(importId: string, error: unknown): Promise<string> {
+    const cause =
+      error instanceof KithError
+        ? error.message
+        : (databaseFailure(error) ?? (error instanceof Error ? error.message : String(error)));
+    const progress = await this.db
+      .selectFrom('imports')
+      .select(['rows', 'total_rows', 'checkpoint_row'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    const left = progress.total_rows === null ? 0 : progress.total_rows - progress.rows;
+    if (left <= 0) return cause;
+    const after = progress.checkpoint_row > 0 ? ` after row ${progress.checkpoint_row}` : '';
+    return `${cause}; the import stopped after ${progress.rows} of ${progress.total_rows} rows, so the ${left} rows${after} were not imported (import the file again to bring them in: rows already imported come out unchanged)`;
   }
 
   private async prepareContext(mapping: ResolvedMapping, settings: ImportSettings, actor: Actor) {
@@ -246,14 +282,55 @@ export class ContactImportPipeline {
     ).id;
   }
 
-  /** A concurrent writer can take a value between lookup and insert; the batch is then matched again. */
-  private async applyBatchWithRetry(importId: string, rows: PreparedRow[], ctx: BatchContext): Promise<void> {
+  /**
+   * Writes a batch. A conflict with another writer (a value taken between lookup and insert, a deadlock)
+   * is not the rows' fault: the rows are rolled back, then matched and written again after a back-off.
+   * Rows that keep colliding are split in halves, each written (and retried) on its own, down to single
+   * rows, so that only a row that still cannot be written fails, with a reason naming what it collided
+   * on. Halves commit in file order, each with its own checkpoint, so a resumed job still continues
+   * after the last committed row.
+   */
+  private async applyBatchWithRetry(
+    importId: string,
+    rows: PreparedRow[],
+    ctx: BatchContext,
+    attempts = BATCH_ATTEMPTS,
+  ): Promise<void> {
+    const conflict = await this.writeWithRetry(importId, rows, ctx, attempts);
+    if (conflict === null) return;
+    if (rows.length > 1) {
+      const half = Math.ceil(rows.length / 2);
+      await this.applyBatchWithRetry(importId, rows.slice(0, half), ctx, SPLIT_ATTEMPTS);
+      await this.applyBatchWithRetry(importId, rows.slice(half), ctx, SPLIT_ATTEMPTS);
+      return;
+    }
+    const row = rows[0]!;
+    const reason = row.validation.ok
+      ? rowWriteFailure(conflict.error, row.validation.keys)
+      : row.validation.reason;
+    const failed = new Map([[row.record.rowNumber, reason]]);
+    const unrecorded = await this.writeWithRetry(importId, rows, { ...ctx, failed }, SPLIT_ATTEMPTS);
+    if (unrecorded !== null) throw unrecorded.error;
+  }
+
+  /**
+   * Applies the rows in one transaction, trying again after a conflict with another writer up to
+   * `attempts` times; answers the last conflict if every try met one. Any other error is thrown.
+   */
+  private async writeWithRetry(
+    importId: string,
+    rows: PreparedRow[],
+    ctx: BatchContext,
+    attempts: number,
+  ): Promise<{ error: unknown } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.transaction().execute((trx) => this.applyBatch(trx, importId, rows, ctx));
-        return;
+        return null;
       } catch (e) {
-        if (!isUniqueViolation(e) || attempt >= 3) throw e;
+        if (writeConflictOf(e) === null) throw e;
+        if (attempt >= attempts) return { error: e };
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
       }
     }
   }
@@ -292,7 +369,9 @@ export class ContactImportPipeline {
     const valid: { rec: SourceRecord; v: Extract<ValidatedRow, { ok: true }> }[] = [];
     const sharedKeys = ctx.duplicates.reasonsFor(records.map((r) => r.rowNumber));
     for (const { record: rec, validation: v } of rows) {
-      if (!v.ok) fail(rec, v.reason);
+      const failed = ctx.failed?.get(rec.rowNumber);
+      if (failed !== undefined) fail(rec, failed);
+      else if (!v.ok) fail(rec, v.reason);
       else if (sharedKeys.has(rec.rowNumber)) fail(rec, sharedKeys.get(rec.rowNumber)!);
       else valid.push({ rec, v });
     }
@@ -305,6 +384,8 @@ export class ContactImportPipeline {
       ...new Set(decisions.flatMap((d) => (d.decision.kind === 'update' ? [d.decision.contactId] : []))),
     ];
     const states = new Map<string, ContactState>(await loadContacts(trx, targets, { forUpdate: true }));
+    // Merged or deleted since the lookup (PostgreSQL re-checks a locked row): match the batch again.
+    for (const target of targets) if (!states.has(target)) throw new MatchedContactGoneError(target);
 
     const creates: NewContact[] = [];
     const updates: ContactStateWrite[] = [];
@@ -449,4 +530,6 @@ interface BatchContext {
   actor: Actor;
   groupId: string | null;
   duplicates: InFileDuplicateIndex;
+  /** Rows that fail with the given reason instead of being written (rows that kept colliding). */
+  failed?: ReadonlyMap<number, string>;
 }

@@ -95,6 +95,10 @@ export async function renewLease(db: Queryable, jobId: string, workerId: string)
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Ends a job: `done` when its handler finished, `failed` with the error when it gave up, so that a job
+ * whose work was cut short never looks finished.
+ */
 export async function finishJob(
   db: Queryable,
   jobId: string,
@@ -103,7 +107,12 @@ export async function finishJob(
 ): Promise<void> {
   await db
     .updateTable('jobs')
-    .set({ state: 'done', lease_until: null, last_error: error ?? null, updated_at: nowIso() })
+    .set({
+      state: error === undefined ? 'done' : 'failed',
+      lease_until: null,
+      last_error: error ?? null,
+      updated_at: nowIso(),
+    })
     .where('id', '=', jobId)
     .where('locked_by', '=', workerId)
     .execute();

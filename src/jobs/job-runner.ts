@@ -1,5 +1,6 @@
 /**
- * Runs jobs: claims one, hands it to the handler of its kind, marks it done. `kith serve` and
+ * Runs jobs: claims one, hands it to the handler of its kind, marks it done (or failed, with the error,
+ * when the handler threw; a job whose lease was taken over is left to its new worker). `kith serve` and
  * `kith worker` keep one runner polling; the CLI uses `runJobNow` to run the job it just queued.
  */
 import os from 'node:os';
