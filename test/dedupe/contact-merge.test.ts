@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
 import type { Contact } from '../../src/domain/contact/contact-fields.js';
@@ -159,7 +160,7 @@ describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
     expect((await kith.contacts.resolve(c.id)).id).toBe(a.id);
   });
 
-  it('a merge that fails half-way leaves nothing changed', async () => {
+  it('a merge refused before it writes anything leaves nothing changed', async () => {
     const x = await kith.contacts.create({ name: 'X', email: 'x@example.com' }, actor);
     const y = await kith.contacts.create({ name: 'Y', email: 'y@example.com' }, actor);
     const before = [await kith.contacts.get(x.id), await kith.contacts.get(y.id)];
@@ -257,5 +258,129 @@ describe(`scheduled incremental scans on ${TEST_DIALECT}`, () => {
       .execute();
     const afterUpgrade = await kith.duplicateScans.scan({ incremental: true, actor });
     expect(afterUpgrade).toMatchObject({ kind: 'full', changed: 3 });
+  });
+});
+
+/**
+ * Every row of every table, each table's rows in a stable order: "exactly as before" means this is equal.
+ * Nothing else writes to this test file's store while a test runs.
+ */
+async function storeSnapshot(kith: TestKith): Promise<Record<string, string[]>> {
+  const snapshot: Record<string, string[]> = {};
+  for (const table of await kith.store.db.introspection.getTables()) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(
+      kith.store.db,
+    );
+    snapshot[table.name] = rows.rows.map((r) => JSON.stringify(r)).sort();
+  }
+  return snapshot;
+}
+
+describe(`a merge that fails after it has begun writing on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  beforeAll(async () => {
+    kith = await createTestKith();
+  });
+  afterAll(async () => kith.destroy());
+
+  it('rolls back every write when its last write fails, and says why', async () => {
+    await kith.identityTypes.create({ key: 'wechat_openid' }, actor);
+    const x = await kith.contacts.create(
+      {
+        name: 'Li Na',
+        email: 'lina@example.com',
+        phone: '13800138011',
+        external_id: 'CRM-11',
+        tags: ['VIP'],
+      },
+      actor,
+    );
+    const y = await kith.contacts.create(
+      {
+        name: '李娜',
+        email: 'li.na@example.com',
+        phone: '13800138012',
+        identities: { wechat_openid: 'o6_y' },
+        tags: ['shop'],
+        city: 'Hangzhou',
+      },
+      actor,
+    );
+    const z = await kith.contacts.create({ name: 'Lina Z', email: 'linaz@example.com' }, actor);
+    await kith.contacts.update(y.id, { company: 'Acme' }, actor);
+    const group = await kith.groups.create({ name: 'Fair' }, actor);
+    await kith.groups.addMembers(group.id, [y.id], actor);
+    const inbox = await kith.inboxes.create({ name: 'Web' }, actor);
+    await kith.conversations.create({ inbox_id: inbox.id, contact_id: y.id, message: 'hello' }, actor);
+    // Open pairs: x–y is settled by the merge, y–z is deleted by the merge's last write.
+    const at = new Date().toISOString();
+    const pair = (a: string, b: string) => ({
+      id: `dup_${a}_${b}`,
+      contact_a: a < b ? a : b,
+      contact_b: a < b ? b : a,
+      score: 0.9,
+      band: 'match',
+      explanation: '[]',
+      cluster_id: null,
+      status: 'open',
+      scan_id: 'scan_planted',
+      created_at: at,
+      decided_at: null,
+      decided_by: null,
+    });
+    await kith.store.db
+      .insertInto('duplicate_pairs')
+      .values([pair(x.id, y.id), pair(y.id, z.id)])
+      .execute();
+
+    // The trigger fires only once the merge's record is written: by then the merge has soft-deleted y,
+    // rewritten x, moved y's timeline, conversation and group, and recorded the merge.
+    const message = 'planted failure: duplicate pairs cannot be deleted';
+    if (TEST_DIALECT === 'postgres') {
+      await sql
+        .raw(
+          `create function planted_merge_failure() returns trigger language plpgsql as $$
+           begin
+             if exists (select 1 from contact_merges where survivor_id = '${x.id}') then
+               raise exception '${message}';
+             end if;
+             return old;
+           end $$`,
+        )
+        .execute(kith.store.db);
+      await sql
+        .raw(
+          `create trigger planted_merge_failure before delete on duplicate_pairs
+           for each row execute function planted_merge_failure()`,
+        )
+        .execute(kith.store.db);
+    } else {
+      await sql
+        .raw(
+          `create trigger planted_merge_failure before delete on duplicate_pairs
+           when exists (select 1 from contact_merges where survivor_id = '${x.id}')
+           begin select raise(abort, '${message}'); end`,
+        )
+        .execute(kith.store.db);
+    }
+
+    const before = await storeSnapshot(kith);
+    const request = { survivorId: x.id, contactIds: [y.id], prefer: { city: y.id } };
+    const error = await kith.merges.merge(request, actor).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(message);
+    expect(await storeSnapshot(kith)).toEqual(before);
+
+    // Nothing of the failed attempt stands in the way: without the trigger the same merge goes through.
+    await sql
+      .raw('drop trigger planted_merge_failure' + (TEST_DIALECT === 'postgres' ? ' on duplicate_pairs' : ''))
+      .execute(kith.store.db);
+    const merged = await kith.merges.merge(request, actor);
+    expect(merged.contact).toMatchObject({
+      id: x.id,
+      city: 'Hangzhou',
+      additional_emails: ['li.na@example.com'],
+    });
+    expect(await storeSnapshot(kith)).not.toEqual(before);
   });
 });
