@@ -4,6 +4,7 @@ import { startAutomationLogRetention } from '../../automation/automation-log-ret
 import { startSnoozeWakeUps } from '../../conversations/snooze-schedule.js';
 import { startWebhookDeliveries } from '../../sync/webhooks/webhook-deliveries.js';
 import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
+import { whyNoJobRan } from '../../jobs/job-lease.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import { openKith } from '../../services.js';
 
@@ -20,7 +21,9 @@ export function registerWorkerCommand(program: Command): void {
       if (o.once) {
         let ran = 0;
         while (await runner.runOnce()) ran++;
-        process.stderr.write(`ran ${ran} job${ran === 1 ? '' : 's'}\n`);
+        // Why it stopped: a job held under a dead worker's lease looks like nothing to do otherwise.
+        const why = await whyNoJobRan(kith.store.db, Object.keys(kith.jobHandlers));
+        process.stderr.write(`ran ${ran} job${ran === 1 ? '' : 's'}${ran === 0 ? ': ' : ', then: '}${why}\n`);
         const sent = await kith.webhooks.deliverDue();
         if (sent > 0) process.stderr.write(`sent ${sent} webhook deliver${sent === 1 ? 'y' : 'ies'}\n`);
         await kith.close();
