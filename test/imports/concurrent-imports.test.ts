@@ -333,7 +333,7 @@ describe(`imports whose writes keep failing on ${TEST_DIALECT}`, () => {
     const code = TEST_DIALECT === 'postgres' ? 'P0001' : 'SQLITE_CONSTRAINT_TRIGGER';
     expect(r).toMatchObject({ status: 'failed', rows: 100, created: 100, failed: 0, total_rows: 250 });
     expect(r.error).toBe(
-      `the database refused a write (error ${code}); the import stopped after 100 of 250 rows, so the 150 rows after row 101 were not imported (import the file again to bring them in: rows already imported come out unchanged)`,
+      `the database failed with error ${code}; the import stopped after 100 of 250 rows, so the 150 rows after row 101 were not imported (import the file again to bring them in: rows already imported come out unchanged)`,
     );
     const job = await jobOf(r.id);
     expect(job.state).toBe('failed');

@@ -118,5 +118,5 @@ export function databaseFailure(error: unknown): string | null {
     return 'other imports or users kept writing the same contacts at the same moment';
   if (code.startsWith('08') || code.startsWith('57P')) return 'the connection to the database was lost';
   if (code.startsWith('53') || code === 'SQLITE_FULL') return 'the database ran out of disk space or memory';
-  return `the database refused a write (error ${code})`;
+  return `the database failed with error ${code}`;
 }
