@@ -1,6 +1,7 @@
 /** Runtime configuration, read once from the environment (names are part of the wire contract). */
 import path from 'node:path';
 import { assertRegion, type Region } from './domain/normalize/phone.js';
+import { parseTrustProxy, type TrustProxySetting } from './server/trust-proxy.js';
 import { OutboundPolicy } from './sync/outbound/outbound-policy.js';
 
 export interface KithConfig {
@@ -19,6 +20,8 @@ export interface KithConfig {
   automationLogDays: number;
   /** Import files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES, 1 MiB). */
   importThreadMinBytes: number;
+  /** Which reverse proxies' X-Forwarded-For/-Proto to believe (KITH_TRUST_PROXY); none by default. */
+  trustProxy: TrustProxySetting;
   /** Hosts, addresses and ranges outgoing requests may reach although internal (KITH_OUTBOUND_ALLOW). */
   outbound: OutboundPolicy;
 }
@@ -57,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
     deleteRetentionDays,
     automationLogDays,
     importThreadMinBytes,
+    trustProxy: parseTrustProxy(env.KITH_TRUST_PROXY),
     // Parsed here so that a mistyped entry stops the process at start, naming the entry.
     outbound: OutboundPolicy.parse(env.KITH_OUTBOUND_ALLOW),
   };

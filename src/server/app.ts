@@ -25,12 +25,13 @@ import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
+import { fastifyTrustProxy, type TrustProxySetting } from './trust-proxy.js';
 import { webAppRoutes } from './web-app.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
-  /** Trust X-Forwarded-* from a reverse proxy. */
-  trustProxy?: boolean;
+  /** Which reverse proxies' X-Forwarded-* to believe (KITH_TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxySetting;
   /** Called when a route queued a background job, so an in-process runner starts it at once. */
   onJobQueued?: () => void;
 }
@@ -49,7 +50,7 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     bodyLimit: API_BODY_LIMIT_BYTES,
   });
   app.setValidatorCompiler(validatorCompiler);

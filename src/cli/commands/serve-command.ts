@@ -23,6 +23,7 @@ export function registerServeCommand(program: Command): void {
       });
       const app = await buildServer(kith, {
         logger: { level: process.env.LOG_LEVEL ?? 'info' },
+        trustProxy: config.trustProxy,
         onJobQueued: () => runner.poke(),
       });
       runner.start();
