@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
 import type { User } from './user-service.js';
@@ -5,6 +6,19 @@ import { UserService } from './user-service.js';
 
 export const SESSION_COOKIE = 'kith_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+
+/** Readable by the page's script, which echoes it in `CSRF_HEADER` on every cookie-authenticated write. */
+export const CSRF_COOKIE = 'kith_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * The CSRF token of a session. Derived from the session's secret cookie value rather than drawn apart,
+ * so a token planted in the browser by a neighbouring site (cookies are not isolated by port or
+ * subdomain) never matches, and no storage is needed. It reveals nothing of the session value.
+ */
+export function csrfTokenOf(sessionValue: string): string {
+  return createHmac('sha256', sessionValue).update('kith csrf token').digest('base64url');
+}
 
 export class SessionService {
   constructor(private readonly db: Queryable) {}

@@ -52,6 +52,19 @@ function assertPassword(password: string): void {
 // A verification against this hash costs what a real one costs, so a missing e-mail is not faster to reject.
 let dummyHash: Promise<string> | null = null;
 
+/**
+ * The account an e-mail typed at sign-in names: the `users.email` it is looked up by (every spelling
+ * that folds to it names the same account), or null when it folds to no valid address. The sign-in
+ * throttle keys accounts by this, so no spelling gets an allowance of its own.
+ */
+export function signInAccountOf(email: string): string | null {
+  try {
+    return normalizeEmail(email);
+  } catch {
+    return null;
+  }
+}
+
 /** Whether `id` is a user who may still act and be given work (exists, not disabled). */
 export async function isActiveUser(db: Queryable, id: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('disabled_at').where('id', '=', id).executeTakeFirst();
@@ -190,16 +203,11 @@ export class UserService {
 
   /** The active user with these credentials, or null; takes the same time whether the e-mail exists or not. */
   async authenticate(email: string, password: string): Promise<User | null> {
-    let row: UsersTable | undefined;
-    try {
-      row = await this.db
-        .selectFrom('users')
-        .selectAll()
-        .where('email', '=', normalizeEmail(email))
-        .executeTakeFirst();
-    } catch {
-      row = undefined;
-    }
+    const account = signInAccountOf(email);
+    const row =
+      account === null
+        ? undefined
+        : await this.db.selectFrom('users').selectAll().where('email', '=', account).executeTakeFirst();
     if (!row) {
       dummyHash ??= hashPassword('not-a-real-password');
       await verifyPassword(await dummyHash, password);

@@ -1,13 +1,16 @@
 /**
  * Runs on every request: identifies the caller from the session cookie or a bearer token and enforces
  * the route's access level. Routes are admin-only unless they say otherwise, so a forgotten setting
- * fails closed.
+ * fails closed. Writes a browser could be made to send (cookie-authenticated ones, sign-in, setup)
+ * must come from Kith's own origin, and cookie-authenticated ones must echo the session's CSRF token
+ * (cookie `kith_csrf`) in the `X-CSRF-Token` header.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from '../auth/session-service.js';
+import { CSRF_COOKIE, CSRF_HEADER, csrfTokenOf, SESSION_COOKIE } from '../auth/session-service.js';
 import type { User } from '../auth/user-service.js';
 import type { Actor } from '../domain/actor.js';
-import { AuthenticationError, ForbiddenError } from '../domain/errors.js';
+import { AuthenticationError, ForbiddenError, KithError } from '../domain/errors.js';
 import type { KithServices } from '../services.js';
 
 export type Access = 'public' | 'agent' | 'admin';
@@ -53,23 +56,83 @@ async function identify(services: KithServices, request: FastifyRequest): Promis
   }
 }
 
+/** 403 `csrf`: a cookie-authenticated write without the session's CSRF token. */
+class CsrfError extends KithError {
+  constructor(message: string) {
+    super('csrf', message, 403);
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Writes a browser may send on a page's behalf must come from Kith's own pages: the same scheme, host
+ * and port as this server (as a trusted proxy reports them).
+ */
+function assertSameOrigin(request: FastifyRequest): void {
+  if (request.headers['sec-fetch-site'] === 'cross-site')
+    throw new ForbiddenError(
+      'cross-site request refused (Sec-Fetch-Site: cross-site): writes are accepted only from Kith’s own pages',
+    );
+  const origin = request.headers.origin;
+  // Programs and some older browsers send no Origin; SameSite cookies and the CSRF token cover those.
+  if (origin === undefined) return;
+  const own = `${request.protocol}://${request.host}`;
+  const ownOrigin = URL.canParse(own) ? new URL(own).origin : null;
+  if (ownOrigin === null)
+    throw new ForbiddenError(
+      `the Host header ${JSON.stringify(request.host)} is not a valid host, so the request’s origin cannot be checked`,
+    );
+  const claimed = URL.canParse(origin) ? new URL(origin).origin : 'null';
+  // "null" is what a sandboxed frame or a file:// page sends; it names no site of ours.
+  if (claimed === 'null')
+    throw new ForbiddenError(
+      `the Origin header ${JSON.stringify(origin)} is not a web origin; writes are accepted only from Kith’s own pages (${ownOrigin})`,
+    );
+  if (claimed !== ownOrigin) {
+    const sameHost = new URL(claimed).host === new URL(ownOrigin).host;
+    throw new ForbiddenError(
+      `cross-site request from ${claimed} refused: this server is ${ownOrigin}` +
+        (sameHost ? ' (behind a proxy that terminates TLS, set KITH_TRUST_PROXY)' : ''),
+    );
+  }
+}
+
+/** Cookie-authenticated writes carry the session's CSRF token in a header a foreign page cannot set. */
+function assertCsrfToken(request: FastifyRequest): void {
+  const header = request.headers[CSRF_HEADER];
+  const cookie = request.cookies[CSRF_COOKIE];
+  if (typeof header !== 'string' || header === '')
+    throw new CsrfError(
+      `a request signed in with the session cookie must send the value of the ${CSRF_COOKIE} cookie in the X-CSRF-Token header`,
+    );
+  if (!cookie) throw new CsrfError(`the ${CSRF_COOKIE} cookie is missing; GET /api/auth/me issues it again`);
+  if (!sameSecret(header, cookie))
+    throw new CsrfError(`the X-CSRF-Token header does not match the ${CSRF_COOKIE} cookie`);
+  if (!sameSecret(cookie, csrfTokenOf(request.cookies[SESSION_COOKIE] ?? '')))
+    throw new CsrfError(
+      `the ${CSRF_COOKIE} cookie does not belong to this session; GET /api/auth/me issues the right one`,
+    );
+}
+
 export function registerAuthGuard(app: FastifyInstance, services: KithServices): void {
   app.decorateRequest('user', null);
   app.decorateRequest('authMethod', null);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access ?? 'admin';
-    if (access === 'public' && !request.headers.authorization && !request.cookies[SESSION_COOKIE]) return;
-    await identify(services, request);
+    if (request.headers.authorization || request.cookies[SESSION_COOKIE]) await identify(services, request);
+    // A browser never sends a bearer token on its own; anything else that writes (a session cookie,
+    // or sign-in and setup, which carry no credential yet) could be a foreign page's doing.
+    if (request.authMethod !== 'token' && !SAFE_METHODS.has(request.method)) {
+      assertSameOrigin(request);
+      if (request.authMethod === 'session') assertCsrfToken(request);
+    }
     if (access === 'public') return;
     if (!request.user) throw new AuthenticationError();
-    if (request.authMethod === 'session' && !SAFE_METHODS.has(request.method)) {
-      // Cookie-authenticated writes must come from our own pages (SameSite=Lax covers modern browsers;
-      // this covers the rest).
-      const origin = request.headers.origin;
-      if (origin && new URL(origin).host !== request.headers.host) {
-        throw new ForbiddenError(`cross-site request from ${origin} refused`);
-      }
-    }
     if (access === 'admin' && request.user.role !== 'admin') throw new ForbiddenError();
   });
 }

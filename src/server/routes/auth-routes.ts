@@ -1,10 +1,18 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SESSION_COOKIE } from '../../auth/session-service.js';
+import { CSRF_COOKIE, csrfTokenOf, SESSION_COOKIE } from '../../auth/session-service.js';
+import {
+  type CountedAttempt,
+  SignInThrottle,
+  type ThrottleSubject,
+  TooManyAttemptsError,
+} from '../../auth/sign-in-throttle.js';
+import { signInAccountOf } from '../../auth/user-service.js';
 import { AuthenticationError, ForbiddenError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
 import { actorOf, currentUser } from '../auth-guard.js';
-import { errorResponses, IdParams, UserSchema } from '../schemas.js';
+import { ErrorSchema, errorResponses, IdParams, UserSchema } from '../schemas.js';
 
 const TokenSchema = z
   .object({
@@ -17,43 +25,66 @@ const TokenSchema = z
   })
   .meta({ id: 'ApiToken' });
 
-const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+/** Answers a refused attempt with Retry-After; an allowed one goes on to check its credentials. */
+async function beginAttempt(
+  throttle: SignInThrottle,
+  subject: ThrottleSubject,
+  reply: FastifyReply,
+): Promise<CountedAttempt> {
+  const verdict = await throttle.begin(subject);
+  if (verdict.allowed) return verdict.attempt;
+  reply.header('retry-after', String(verdict.retryAfterSeconds));
+  throw new TooManyAttemptsError(subject.kind, verdict.limitedBy, verdict.retryAfterSeconds);
+}
+
+const throttledResponses = { ...errorResponses, 429: ErrorSchema };
 
 export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
   const { users, sessions, tokens, setup } = services;
+  const signInThrottle = new SignInThrottle(services.store.db);
   return async (app) => {
-    const cookieOptions = (secure: boolean) => ({
+    // Secure whenever the browser reached us over HTTPS (as a trusted proxy reports it: KITH_TRUST_PROXY).
+    const sessionCookieOptions = (request: FastifyRequest) => ({
       path: '/',
       httpOnly: true,
       sameSite: 'lax' as const,
-      secure,
+      secure: request.protocol === 'https',
+    });
+    // Not httpOnly: the page's script reads it and echoes it in the X-CSRF-Token header.
+    const csrfCookieOptions = (request: FastifyRequest) => ({
+      path: '/',
+      httpOnly: false,
+      sameSite: 'strict' as const,
+      secure: request.protocol === 'https',
     });
 
     app.post('/auth/login', {
-      config: {
-        access: 'public',
-        rateLimit: {
-          max: LOGIN_ATTEMPTS_PER_MINUTE,
-          timeWindow: '1 minute',
-          // Per address and per account, so one attacker can neither spray accounts nor lock one out alone.
-          keyGenerator: (request) => {
-            const email = (request.body as { email?: unknown } | undefined)?.email;
-            return `${request.ip}|${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-          },
-        },
-      },
+      config: { access: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'Sign in with email and password; sets the session cookie',
+        summary: `Sign in with email and password; sets the session cookie (${SESSION_COOKIE}) and the CSRF cookie (${CSRF_COOKIE})`,
+        description:
+          'Failed attempts are throttled per account (every spelling of one e-mail counts as one) and per client address, with growing waits; a throttled attempt answers 429 with Retry-After and is not checked.',
         body: z.object({ email: z.string(), password: z.string() }),
-        response: { 200: UserSchema, ...errorResponses },
+        response: { 200: UserSchema, ...throttledResponses },
       },
       handler: async (request, reply) => {
-        const user = await users.authenticate(request.body.email, request.body.password);
+        const { email, password } = request.body;
+        const attempt = await beginAttempt(
+          signInThrottle,
+          { kind: 'sign_in', address: request.ip, account: signInAccountOf(email) },
+          reply,
+        );
+        const user = await users.authenticate(email, password);
         if (!user) throw new AuthenticationError('email or password is wrong, or the account is disabled');
+        await attempt.succeeded();
         const session = await sessions.create(user.id);
         reply.setCookie(SESSION_COOKIE, session.value, {
-          ...cookieOptions(request.protocol === 'https'),
+          ...sessionCookieOptions(request),
+          expires: session.expiresAt,
+        });
+        reply.setCookie(CSRF_COOKIE, csrfTokenOf(session.value), {
+          ...csrfCookieOptions(request),
           expires: session.expiresAt,
         });
         return user;
@@ -62,11 +93,16 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
 
     app.post('/auth/logout', {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Sign out (ends this session)', response: { 204: z.null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out (ends this session and clears its cookies)',
+        response: { 204: z.null(), ...errorResponses },
+      },
       handler: async (request, reply) => {
         const cookie = request.cookies[SESSION_COOKIE];
         if (cookie) await sessions.destroy(cookie);
-        reply.clearCookie(SESSION_COOKIE, cookieOptions(request.protocol === 'https'));
+        reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(request));
+        reply.clearCookie(CSRF_COOKIE, csrfCookieOptions(request));
         reply.status(204).send(null);
       },
     });
@@ -75,28 +111,52 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       config: { access: 'agent' },
       schema: {
         tags: ['auth'],
-        summary: 'The signed-in user',
+        summary: `The signed-in user; (re)issues the ${CSRF_COOKIE} cookie when the session has none`,
         response: { 200: UserSchema, ...errorResponses },
       },
-      handler: async (request) => currentUser(request),
+      handler: async (request, reply) => {
+        const sessionValue = request.cookies[SESSION_COOKIE];
+        if (request.authMethod === 'session' && sessionValue) {
+          // Sessions from before the CSRF cookie existed, or whose cookie was lost, get it back here.
+          const token = csrfTokenOf(sessionValue);
+          if (request.cookies[CSRF_COOKIE] !== token)
+            reply.setCookie(CSRF_COOKIE, token, csrfCookieOptions(request));
+        }
+        return currentUser(request);
+      },
     });
 
     app.post('/setup', {
-      config: { access: 'public', rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
+      config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'Create the first admin with the one-time setup token printed at first start',
+        description:
+          'Wrong tokens are throttled per client address together with failed sign-ins; a throttled attempt answers 429 with Retry-After and is not checked.',
         body: z.object({
           token: z.string(),
           email: z.string(),
           password: z.string(),
           name: z.string().nullable().optional(),
         }),
-        response: { 201: UserSchema, ...errorResponses },
+        response: { 201: UserSchema, ...throttledResponses },
       },
       handler: async (request, reply) => {
         const { token, ...input } = request.body;
-        const user = await setup.createFirstAdmin(token, input);
+        const attempt = await beginAttempt(
+          signInThrottle,
+          { kind: 'setup', address: request.ip, account: null },
+          reply,
+        );
+        let user;
+        try {
+          user = await setup.createFirstAdmin(token, input);
+        } catch (error) {
+          // Only a wrong token is a guess; setup already done or a too short password is not.
+          if (!(error instanceof AuthenticationError)) await attempt.withdraw();
+          throw error;
+        }
+        await attempt.withdraw();
         reply.status(201);
         return user;
       },
