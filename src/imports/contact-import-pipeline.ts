@@ -62,6 +62,8 @@ const SPLIT_ATTEMPTS = 3;
 export interface StoredSource extends SourceInfo {
   /** Path of the stored copy of the uploaded file. */
   path: string;
+  /** Row the header was read from when it is not the first; the rows before it are not data. */
+  headerRow?: number;
 }
 
 export interface ImportNotifier {
@@ -130,7 +132,7 @@ export class ContactImportPipeline {
         mapping,
         mappingCtx,
         normalize,
-        afterRow: 0,
+        afterRow: source.headerRow ?? 0,
         batchRows: this.options.batchRows ?? BATCH_ROWS,
       };
       // Below about a megabyte, starting a thread costs more than it saves.
@@ -157,7 +159,10 @@ export class ContactImportPipeline {
 
       // Pass 2: the rows after the checkpoint, batch by batch.
       const batchContext: BatchContext = { settings, actor, groupId, duplicates };
-      const rows = preparer.batches('validated', { ...preparation, afterRow: record.checkpoint_row });
+      const rows = preparer.batches('validated', {
+        ...preparation,
+        afterRow: Math.max(record.checkpoint_row, preparation.afterRow),
+      });
       for await (const batch of rows) {
         // Batches prepared ahead arrive without a pause: let the server's requests and timers in.
         await new Promise((resolve) => setImmediate(resolve));

@@ -31,7 +31,12 @@ import {
 import type { Delimiter } from './read/detect-delimiter.js';
 import { type EncodingGuess, parseEncodingName, type TextEncoding } from './read/detect-encoding.js';
 import { ImportFileError } from './read/import-file-error.js';
-import { inspectSource, readSourceRecords, type SourceInfo } from './read/source-reader.js';
+import {
+  inspectSource,
+  readSourceRecords,
+  type SourceInfo,
+  type SourceRecord,
+} from './read/source-reader.js';
 import { undoImport, type UndoReport } from './undo-import.js';
 
 export const IMPORT_JOB_KIND = 'contact_import';
@@ -45,6 +50,8 @@ export interface ImportRequest {
   encoding?: string;
   delimiter?: string;
   sheet?: string;
+  /** Row the header is on when it is not the first (exports often start with a title row). */
+  headerRow?: number;
   tags?: string[];
   group?: string | null;
   sourcePolicy?: string;
@@ -61,8 +68,10 @@ export interface ImportPreview {
   delimiter: string | null;
   sheets: string[];
   sheet: string | null;
+  header_row: number;
   header: string[];
   rows: string[][];
+  row_numbers: number[];
   suggested_mapping: ColumnSuggestion[];
   unmapped_columns: string[];
   warnings: string[];
@@ -211,20 +220,48 @@ export class ImportService {
     return { encoding, delimiter, sheet: request.sheet };
   }
 
-  private async sample(filePath: string, info: SourceInfo): Promise<string[][]> {
-    const rows: string[][] = [];
-    for await (const record of readSourceRecords(filePath, info, { limit: PREVIEW_ROWS })) {
-      rows.push(record.cells);
+  /**
+   * The file as inspectSource describes it, with the header taken from `headerRow` when the user said
+   * it is not the first row; the rows up to it are then skipped (StoredSource.headerRow).
+   */
+  private async inspect(
+    request: Pick<ImportRequest, 'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>,
+  ): Promise<SourceInfo & { headerRow?: number }> {
+    const info = await inspectSource(request.filePath, this.sourceOptions(request));
+    const headerRow = request.headerRow;
+    if (headerRow === undefined || headerRow <= 1) return info;
+    for await (const record of readSourceRecords(request.filePath, info, { limit: headerRow })) {
+      if (record.rowNumber < headerRow) continue;
+      if (record.rowNumber > headerRow) break;
+      return { ...info, header: record.cells.map((c) => c.trim()), headerRow };
+    }
+    throw new ValidationError(
+      'header_row',
+      headerRow,
+      'is blank or past the end of the file; choose the row that holds the column names',
+    );
+  }
+
+  private async sample(filePath: string, info: SourceInfo & { headerRow?: number }): Promise<SourceRecord[]> {
+    const after = info.headerRow ?? 0;
+    const rows: SourceRecord[] = [];
+    for await (const record of readSourceRecords(filePath, info, { limit: PREVIEW_ROWS + after })) {
+      if (record.rowNumber <= after) continue;
+      rows.push(record);
       if (rows.length >= PREVIEW_ROWS) break;
     }
     return rows;
   }
 
   async preview(
-    request: Pick<ImportRequest, 'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'createAttributes'>,
+    request: Pick<
+      ImportRequest,
+      'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'headerRow' | 'createAttributes'
+    >,
   ): Promise<ImportPreview> {
-    const info = await inspectSource(request.filePath, this.sourceOptions(request));
-    const rows = await this.sample(request.filePath, info);
+    const info = await this.inspect(request);
+    const records = await this.sample(request.filePath, info);
+    const rows = records.map((r) => r.cells);
     const suggestions = suggestMapping(
       info.header,
       rows,
@@ -243,8 +280,10 @@ export class ImportService {
       delimiter: info.delimiter,
       sheets: info.sheets,
       sheet: info.sheet,
+      header_row: info.headerRow ?? 1,
       header: uniqueHeader(info.header),
       rows,
+      row_numbers: records.map((r) => r.rowNumber),
       suggested_mapping: suggestions,
       unmapped_columns: suggestions.filter((s) => s.target === null).map((s) => s.column),
       warnings,
@@ -272,15 +311,14 @@ export class ImportService {
       ),
       dryRun: request.dryRun ?? false,
     };
-    const options = this.sourceOptions(request);
-    const info = await inspectSource(request.filePath, options);
-    if (info.encodingConfidence === 'unsure' && !options.encoding) {
+    const info = await this.inspect(request);
+    if (info.encodingConfidence === 'unsure' && !request.encoding) {
       throw new ImportFileError(
         `the file's encoding could not be detected with confidence (${info.encodingReason}); preview it and pass the encoding (e.g. --encoding gbk or --encoding latin1)`,
         { encoding_guess: info.encoding },
       );
     }
-    const rows = await this.sample(request.filePath, info);
+    const rows = (await this.sample(request.filePath, info)).map((r) => r.cells);
     if (rows.length === 0) throw new ImportFileError('the file has a header row but no data rows');
     const ctx = await this.mappingContext(settings.createAttributes);
     const suggestions = suggestMapping(info.header, rows, ctx);

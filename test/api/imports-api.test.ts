@@ -135,6 +135,42 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
       'mapping.姓名: updated_at is written by Kith',
     );
   });
+
+  it('reads the header from the row given as header_row, skipping a title row before it', async () => {
+    const titled = '客户名单 2026\n姓名,手机号码,邮箱\n王芳,13900139000,wf@example.com\n';
+    const r = await upload('/api/imports/preview', admin, titled, { options: { header_row: 2 } });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({
+      header_row: 2,
+      header: ['姓名', '手机号码', '邮箱'],
+      rows: [['王芳', '13900139000', 'wf@example.com']],
+      row_numbers: [3],
+    });
+    const started = await upload('/api/imports', admin, titled, { options: { header_row: 2 } });
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    let record: Record<string, unknown> = {};
+    for (let i = 0; i < 200 && record.status !== 'completed'; i++) {
+      record = (await (await get(`/api/imports/${id}`)).json()) as Record<string, unknown>;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    expect(record).toMatchObject({ status: 'completed', total_rows: 1, rows: 1, created: 1, failed: 0 });
+    expect(record.mapping).toEqual({ 姓名: 'name', 手机号码: 'phone', 邮箱: 'email' });
+    const past = await upload('/api/imports/preview', admin, titled, { options: { header_row: 9 } });
+    expect(past.status).toBe(400);
+    expect(((await past.json()) as { error: { message: string } }).error.message).toContain('header_row');
+  });
+
+  it('tells the upload limit and the default region to admins', async () => {
+    const r = await get('/api/imports/settings');
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({
+      max_upload_bytes: 200 * 1024 * 1024,
+      default_region: 'CN',
+      formats: ['csv', 'xlsx'],
+    });
+    expect((await get('/api/imports/settings', agent)).status).toBe(403);
+  });
 });
 
 describe('upload size limit', () => {
@@ -164,5 +200,9 @@ describe('upload size limit', () => {
     });
     expect(r.status).toBe(413);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    const settings = await fetch(`${server.baseUrl}/api/imports/settings`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(((await settings.json()) as { max_upload_bytes: number }).max_upload_bytes).toBe(1024 * 1024);
   });
 });

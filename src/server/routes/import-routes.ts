@@ -91,6 +91,7 @@ const OptionsSchema = z.object({
   encoding: z.string().optional(),
   delimiter: z.string().optional(),
   sheet: z.string().optional(),
+  header_row: z.number().int().min(1).max(1000).optional(),
   tags: z.array(z.string()).optional(),
   group: z.string().nullable().optional(),
   source_policy: z.string().optional(),
@@ -116,6 +117,7 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
     encoding: o.encoding,
     delimiter: o.delimiter,
     sheet: o.sheet,
+    headerRow: o.header_row,
     tags: o.tags,
     group: o.group,
     sourcePolicy: o.source_policy,
@@ -180,8 +182,12 @@ const ImportPreviewSchema = z
     delimiter: z.string().nullable(),
     sheets: z.array(z.string()),
     sheet: z.string().nullable(),
+    header_row: z.number().describe('Row of the file the header was read from (1 = the first)'),
     header: z.array(z.string()),
     rows: z.array(z.array(z.string())),
+    row_numbers: z
+      .array(z.number())
+      .describe("Each preview row's number in the file, as the failure file names it"),
     suggested_mapping: z.array(
       z.object({
         column: z.string(),
@@ -197,11 +203,31 @@ const ImportPreviewSchema = z
   .meta({ id: 'ImportPreview' });
 
 const MULTIPART_NOTE =
-  'multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run).';
+  'multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run).';
 
 export function importRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
   const { imports } = services;
   return async (app) => {
+    app.get('/imports/settings', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'What an upload may be: the size limit (KITH_MAX_UPLOAD_MB) and the default phone region',
+        response: {
+          200: z.object({
+            max_upload_bytes: z.number(),
+            default_region: z.string().describe('KITH_DEFAULT_REGION: phones without a country code'),
+            formats: z.array(z.enum(['csv', 'xlsx'])),
+          }),
+        },
+      },
+      handler: async () => ({
+        max_upload_bytes: maxUploadBytes(),
+        default_region: services.config.defaultRegion,
+        formats: ['csv' as const, 'xlsx' as const],
+      }),
+    });
+
     app.post('/imports/preview', {
       config: { access: 'admin' },
       schema: {
@@ -219,6 +245,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
             encoding: o.encoding,
             delimiter: o.delimiter,
             sheet: o.sheet,
+            headerRow: o.headerRow,
             createAttributes: o.createAttributes,
           });
         } finally {
