@@ -30,7 +30,12 @@ export class ApiError extends Error {
 
   /** Field-level problems, when the server named fields. */
   get fieldErrors(): ErrorDetail[] {
-    return Array.isArray(this.details) ? this.details.filter((d) => typeof d.field === 'string') : [];
+    const list = Array.isArray(this.details)
+      ? this.details
+      : this.details
+        ? [this.details as ErrorDetail]
+        : [];
+    return list.filter((d) => typeof d.field === 'string');
   }
 }
 

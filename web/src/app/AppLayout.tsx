@@ -100,7 +100,6 @@ export function AppLayout() {
                 to={item.to}
                 label={item.label}
                 active={active}
-                data-active={active}
                 aria-current={active ? 'page' : undefined}
                 onClick={close}
               />

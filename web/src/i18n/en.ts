@@ -2,6 +2,7 @@
  * English strings: shared ones here, each area's in en/<area>.ts so screens can grow apart.
  * zh.ts and zh/<area>.ts carry exactly the same keys (the types and a test compare them).
  */
+import { en as customer } from './en/customer';
 import { en as customers } from './en/customers';
 import { en as imports } from './en/imports';
 import { en as settings } from './en/settings';
@@ -105,6 +106,7 @@ export const en = {
     updated_at: 'Updated',
   },
   gender: { male: 'Male', female: 'Female', other: 'Other' },
+  customer,
   customers,
   imports,
   settings,

@@ -1,5 +1,6 @@
 /** 简体中文。Terms follow shared/WEB.md (客户, 导入, 字段匹配 …); same keys as en.ts (the type checks it). */
 import type { Messages } from './en';
+import { customer } from './zh/customer';
 import { customers } from './zh/customers';
 import { imports } from './zh/imports';
 import { settings } from './zh/settings';
@@ -103,6 +104,7 @@ export const zh: Messages = {
     updated_at: '更新时间',
   },
   gender: { male: '男', female: '女', other: '其他' },
+  customer,
   customers,
   imports,
   settings,

@@ -1,4 +1,296 @@
-// Scaffolding: replaced by the screen itself in this session.
+/**
+ * One customer: every field, identities, typed attributes and tags, edited in place with the server's
+ * validation on the field it names; the timeline and the change history as tabs (`?tab=history`).
+ * A merged id leads to its survivor.
+ */
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Stack,
+  Tabs,
+  TagsInput,
+  Text,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { api, type Contact, unwrap } from '../../api/client';
+import { formatDate, formatDateTime } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { ErrorState, LoadingRows } from '../../ui/states';
+import { ContactFieldsForm } from './ContactFieldsForm';
+import { contactPatch, formStateOf, TEXT_FIELDS } from './contact-form';
+import { contactKey, useAttributeDefinitions, useContact, useIdentityTypes } from './customer-queries';
+import { displayName } from './customer-format';
+import { CustomerHistory } from './CustomerHistory';
+import { CustomerTimeline } from './CustomerTimeline';
+import { type SaveProblem, saveProblem } from './save-errors';
+
+type Tab = 'timeline' | 'history';
+
 export default function CustomerPage() {
-  return null;
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const tab: Tab = params.get('tab') === 'history' ? 'history' : 'timeline';
+  const contact = useContact(id);
+  const identityTypes = useIdentityTypes();
+  const attributes = useAttributeDefinitions();
+  const [editing, setEditing] = useState(false);
+
+  // A merged id answers with the survivor: show the survivor's own URL, and say why.
+  const mergedFrom = (contact.data as (Contact & { merged_from?: string }) | undefined)?.merged_from;
+  useEffect(() => {
+    if (contact.data && contact.data.id !== id)
+      void navigate(`/customers/${contact.data.id}?merged_from=${encodeURIComponent(mergedFrom ?? id)}`, {
+        replace: true,
+      });
+  }, [contact.data, id, mergedFrom, navigate]);
+
+  if (contact.isPending) return <LoadingRows />;
+  if (contact.isError) return <ErrorState error={contact.error} onRetry={() => void contact.refetch()} />;
+  const data = contact.data;
+
+  return (
+    <>
+      <PageHeader
+        title={displayName(data)}
+        description={
+          <>
+            <span className="kith-mono">{data.id}</span> ·{' '}
+            {t('customer.createdAt', { when: formatDateTime(data.created_at) })}
+          </>
+        }
+        actions={
+          !editing && (
+            <Button onClick={() => setEditing(true)} variant="default">
+              {t('common.edit')}
+            </Button>
+          )
+        }
+      />
+      {params.get('merged_from') && (
+        <Alert color="blue" mb="md">
+          {t('customer.mergedNotice', { id: params.get('merged_from') })}
+        </Alert>
+      )}
+      <Group align="flex-start" gap="md" wrap="nowrap">
+        <Stack gap="md" style={{ flex: '1 1 60%', minWidth: 0 }}>
+          <Paper withBorder p="md">
+            {editing ? (
+              <EditContact
+                contact={data}
+                identityTypes={identityTypes.data?.data ?? []}
+                attributes={attributes.data?.data ?? []}
+                onDone={() => setEditing(false)}
+              />
+            ) : (
+              <ContactDetails
+                contact={data}
+                attributeLabels={attributes.data?.data ?? []}
+                identityLabels={identityTypes.data?.data ?? []}
+              />
+            )}
+          </Paper>
+          <Paper withBorder p="md">
+            <Tabs
+              value={tab}
+              onChange={(value) => {
+                const next = new URLSearchParams(params);
+                next.set('tab', value ?? 'timeline');
+                setParams(next, { replace: true });
+              }}
+            >
+              <Tabs.List mb="sm">
+                <Tabs.Tab value="timeline">{t('customer.timeline')}</Tabs.Tab>
+                <Tabs.Tab value="history">{t('customer.history')}</Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="timeline">
+                {tab === 'timeline' && <CustomerTimeline contactId={data.id} />}
+              </Tabs.Panel>
+              <Tabs.Panel value="history">
+                {tab === 'history' && <CustomerHistory contactId={data.id} />}
+              </Tabs.Panel>
+            </Tabs>
+          </Paper>
+        </Stack>
+        <Stack gap="md" style={{ flex: '0 0 300px' }}>
+          <Paper withBorder p="md">
+            <TagsEditor contact={data} />
+          </Paper>
+        </Stack>
+      </Group>
+    </>
+  );
+}
+
+function ContactDetails({
+  contact,
+  attributeLabels,
+  identityLabels,
+}: {
+  contact: Contact;
+  attributeLabels: { key: string; label: string }[];
+  identityLabels: { key: string; label: string }[];
+}) {
+  const { t } = useTranslation();
+  const label = (list: { key: string; label: string }[], key: string) =>
+    list.find((item) => item.key === key)?.label || key;
+  const rows: [string, React.ReactNode][] = [];
+  for (const field of TEXT_FIELDS) {
+    const value = contact[field];
+    if (!value) continue;
+    const shown =
+      field === 'gender' ? t(`gender.${value as 'male'}`) : field === 'birthday' ? formatDate(value) : value;
+    rows.push([t(`fields.${field}`), shown]);
+  }
+  if (contact.additional_emails.length)
+    rows.push([t('fields.additional_emails'), contact.additional_emails.join(', ')]);
+  if (contact.additional_phones.length)
+    rows.push([t('fields.additional_phones'), contact.additional_phones.join(', ')]);
+  for (const [key, value] of Object.entries(contact.identities))
+    rows.push([label(identityLabels, key), value]);
+  for (const [key, value] of Object.entries(contact.attributes))
+    rows.push([
+      label(attributeLabels, key),
+      typeof value === 'boolean' ? t(value ? 'common.yes' : 'common.no') : String(value),
+    ]);
+  if (rows.length === 0) return <Text c="dimmed">{t('customer.noFields')}</Text>;
+  return (
+    <dl className="kith-fields">
+      {rows.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function EditContact({
+  contact,
+  identityTypes,
+  attributes,
+  onDone,
+}: {
+  contact: Contact;
+  identityTypes: Parameters<typeof ContactFieldsForm>[0]['identityTypes'];
+  attributes: Parameters<typeof ContactFieldsForm>[0]['attributes'];
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const initial = useMemo(() => formStateOf(contact), [contact]);
+  const [state, setState] = useState(initial);
+  const [problem, setProblem] = useState<SaveProblem | null>(null);
+  const save = useMutation({
+    mutationFn: (patch: Record<string, unknown>) =>
+      unwrap(api.PATCH('/api/contacts/{id}', { params: { path: { id: contact.id } }, body: patch })),
+    onSuccess: (updated) => {
+      client.setQueryData(contactKey(contact.id), updated);
+      void client.invalidateQueries({ queryKey: ['contact-history', contact.id] });
+      void client.invalidateQueries({ queryKey: ['contact-timeline', contact.id] });
+      void client.invalidateQueries({ queryKey: ['contacts'] });
+      notifications.show({ message: t('customer.saved'), color: 'green' });
+      onDone();
+    },
+    onError: (error) => setProblem(saveProblem(error, t)),
+  });
+  const patch = contactPatch(initial, state);
+  const changed = Object.keys(patch).length > 0;
+
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (changed) save.mutate(patch);
+        else onDone();
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onDone();
+      }}
+    >
+      <Title order={2} size="h4" mb="sm">
+        {t('customer.editTitle')}
+      </Title>
+      {problem?.message && (
+        <Alert color="red" mb="sm" role="alert">
+          {problem.message}
+        </Alert>
+      )}
+      {problem?.ownerId && (
+        <Alert color="red" mb="sm" role="alert">
+          {t('customer.ownerIs')}{' '}
+          <Anchor component={Link} to={`/customers/${problem.ownerId}`}>
+            {problem.ownerId}
+          </Anchor>
+        </Alert>
+      )}
+      <ContactFieldsForm
+        state={state}
+        onChange={setState}
+        errors={problem?.fields ?? {}}
+        identityTypes={identityTypes}
+        attributes={attributes}
+      />
+      <Group justify="flex-end" mt="md">
+        <Button variant="default" onClick={onDone}>
+          {t('common.cancel')}
+        </Button>
+        <Button type="submit" loading={save.isPending} disabled={!changed}>
+          {t('common.save')}
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+function TagsEditor({ contact }: { contact: Contact }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const update = (updated: Contact) => {
+    client.setQueryData(contactKey(contact.id), updated);
+    void client.invalidateQueries({ queryKey: ['tags'] });
+    void client.invalidateQueries({ queryKey: ['contact-history', contact.id] });
+  };
+  const add = useMutation({
+    mutationFn: (tags: string[]) =>
+      unwrap(api.POST('/api/contacts/{id}/tags', { params: { path: { id: contact.id } }, body: { tags } })),
+    onSuccess: update,
+    onError: (e) => setError(saveProblem(e, t).message),
+  });
+  const remove = useMutation({
+    mutationFn: (tag: string) =>
+      unwrap(api.DELETE('/api/contacts/{id}/tags/{tag}', { params: { path: { id: contact.id, tag } } })),
+    onSuccess: update,
+    onError: (e) => setError(saveProblem(e, t).message),
+  });
+  return (
+    <TagsInput
+      label={t('fields.tags')}
+      description={t('customer.tagsHint')}
+      value={contact.tags}
+      error={error}
+      onChange={(next) => {
+        setError(null);
+        const added = next.filter((tag) => !contact.tags.includes(tag));
+        const removed = contact.tags.filter((tag) => !next.includes(tag));
+        if (added.length) add.mutate(added);
+        for (const tag of removed) remove.mutate(tag);
+      }}
+      renderOption={({ option }) => <Badge variant="light">{option.value}</Badge>}
+      clearable={false}
+    />
+  );
 }

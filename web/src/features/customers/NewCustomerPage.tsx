@@ -1,4 +1,138 @@
-// Scaffolding: replaced by the screen itself in this session.
+/**
+ * A new customer by hand. Before creating, Kith scores the record against existing customers: likely
+ * duplicates are shown with links, to open instead or to create anyway (the on-create policy may
+ * refuse, in which case the server says so).
+ */
+import { Alert, Anchor, Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import { PageHeader } from '../../ui/PageHeader';
+import { ContactFieldsForm } from './ContactFieldsForm';
+import { contactPatch, formStateOf } from './contact-form';
+import { useAttributeDefinitions, useIdentityTypes } from './customer-queries';
+import { displayName } from './customer-format';
+import { type SaveProblem, saveProblem } from './save-errors';
+
+interface Candidate {
+  contact_id: string;
+  score: number;
+  band: string;
+}
+
 export default function NewCustomerPage() {
-  return null;
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const identityTypes = useIdentityTypes();
+  const attributes = useAttributeDefinitions();
+  const [empty] = useState(() => formStateOf(null));
+  const [state, setState] = useState(empty);
+  const [problem, setProblem] = useState<SaveProblem | null>(null);
+  const [candidates, setCandidates] = useState<Candidate[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const body = contactPatch(empty, state);
+
+  const candidateContacts = useQueries({
+    queries: (candidates ?? []).slice(0, 5).map((candidate) => ({
+      queryKey: ['contact', candidate.contact_id],
+      queryFn: () =>
+        unwrap(api.GET('/api/contacts/{id}', { params: { path: { id: candidate.contact_id } } })),
+    })),
+  });
+
+  async function create(skipCheck: boolean) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      if (!skipCheck) {
+        const check = await unwrap(api.POST('/api/contacts/duplicates/check', { body }));
+        if (check.candidates.length > 0) {
+          setCandidates(check.candidates);
+          return;
+        }
+      }
+      const created = await unwrap(api.POST('/api/contacts', { body }));
+      void client.invalidateQueries({ queryKey: ['contacts'] });
+      void navigate(`/customers/${created.id}`);
+    } catch (error) {
+      setCandidates(null);
+      setProblem(saveProblem(error, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title={t('customer.newTitle')} description={t('customer.newHint')} />
+      <Paper withBorder p="md" maw={960}>
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void create(false);
+          }}
+        >
+          {problem?.message && (
+            <Alert color="red" mb="sm" role="alert">
+              {problem.message}
+            </Alert>
+          )}
+          {problem?.ownerId && (
+            <Alert color="red" mb="sm" role="alert">
+              {t('customer.ownerIs')}{' '}
+              <Anchor component={Link} to={`/customers/${problem.ownerId}`}>
+                {problem.ownerId}
+              </Anchor>
+            </Alert>
+          )}
+          <ContactFieldsForm
+            state={state}
+            onChange={(next) => {
+              setState(next);
+              setCandidates(null);
+            }}
+            errors={problem?.fields ?? {}}
+            identityTypes={identityTypes.data?.data ?? []}
+            attributes={attributes.data?.data ?? []}
+          />
+          {candidates && (
+            <Alert color="yellow" mt="md" title={t('customer.likelyDuplicates')} role="alert">
+              <Stack gap={4}>
+                {candidates.slice(0, 5).map((candidate, index) => {
+                  const contact = candidateContacts[index]?.data;
+                  return (
+                    <Group key={candidate.contact_id} gap="xs">
+                      <Anchor component={Link} to={`/customers/${candidate.contact_id}`}>
+                        {contact ? displayName(contact) : candidate.contact_id}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {t('customer.matchScore', { score: Math.round(candidate.score * 100) })}
+                      </Text>
+                    </Group>
+                  );
+                })}
+              </Stack>
+              <Group mt="sm">
+                <Button color="yellow" variant="filled" onClick={() => void create(true)} loading={busy}>
+                  {t('customer.createAnyway')}
+                </Button>
+              </Group>
+            </Alert>
+          )}
+          <Group justify="flex-end" mt="md">
+            <Button variant="default" component={Link} to="/customers">
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={busy && !candidates} disabled={Object.keys(body).length === 0}>
+              {t('customer.create')}
+            </Button>
+          </Group>
+        </form>
+      </Paper>
+    </>
+  );
 }

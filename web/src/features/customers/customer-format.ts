@@ -7,3 +7,13 @@ export function displayName(
   const parts = [contact.first_name, contact.last_name].filter(Boolean).join(' ');
   return contact.name || parts || contact.email || contact.phone || contact.id;
 }
+
+/** A translated label when the key exists, else the raw name (custom fields, future event types). */
+export function labelOr(
+  t: (key: string) => string,
+  exists: (key: string) => boolean,
+  key: string,
+  raw: string,
+) {
+  return exists(key) ? t(key) : raw;
+}

@@ -1,0 +1,169 @@
+import { expect, test } from './fixtures';
+
+const TEXT = {
+  en: {
+    customers: 'Customers',
+    search: 'Search',
+    edit: 'Edit',
+    email: 'Email',
+    city: 'City',
+    save: 'Save',
+    history: 'Change history',
+    newCustomer: 'New customer',
+    create: 'Create customer',
+    name: 'Name',
+    phone: 'Phone',
+    birthday: 'Birthday',
+    likely: 'This customer probably exists already',
+    anyway: 'Create anyway',
+    imports: 'Import',
+    noMatch: 'No customer matches',
+  },
+  zh: {
+    customers: '客户',
+    search: '搜索',
+    edit: '编辑',
+    email: '邮箱',
+    city: '城市',
+    save: '保存',
+    history: '变更记录',
+    newCustomer: '新建客户',
+    create: '创建客户',
+    name: '姓名',
+    phone: '手机号',
+    birthday: '生日',
+    likely: '这位客户可能已经存在',
+    anyway: '仍然创建',
+    imports: '导入',
+    noMatch: '没有匹配的客户',
+  },
+};
+
+test('find a customer, open them, see a validation error on the field, save, and see the change in the history', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const text = TEXT[lang];
+  await signIn('admin');
+  const unique = `${lang}${Date.now().toString(36)}`;
+  const created = await page.request.post('/api/contacts', {
+    data: {
+      name: `王小明 ${unique}`,
+      email: `xiaoming.${unique}@example.cn`,
+      phone: '+8613800138000'.slice(0, 9) + String(Date.now()).slice(-5),
+      city: '上海',
+      tags: ['VIP'],
+    },
+    headers: await csrfHeaders(page),
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const contact = await created.json();
+
+  await page.goto('/customers');
+  await expect(page.getByRole('heading', { name: text.customers, exact: true })).toBeVisible();
+  // `/` jumps to the search box.
+  await page.locator('body').press('/');
+  await expect(page.getByRole('searchbox', { name: text.search })).toBeFocused();
+  await page.keyboard.type(unique);
+  await expect(page).toHaveURL(new RegExp(`q=${unique}`));
+  await expect(page.getByRole('link', { name: `王小明 ${unique}` })).toBeVisible();
+  await shot('customers');
+  await expectAccessible();
+
+  // The search survives a reload (it lives in the URL).
+  await page.reload();
+  await expect(page.getByRole('link', { name: `王小明 ${unique}` })).toBeVisible();
+  await page.getByRole('link', { name: `王小明 ${unique}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${contact.id}`));
+  await expect(page.getByRole('heading', { name: `王小明 ${unique}` })).toBeVisible();
+  await shot('customer');
+  await expectAccessible();
+
+  await page.getByRole('button', { name: text.edit }).click();
+  const email = page.getByRole('textbox', { name: text.email, exact: true });
+  await email.fill('not-an-email');
+  await page.getByRole('button', { name: text.save }).click();
+  // The server's reason lands on the e-mail field.
+  await expect(email).toHaveAttribute('aria-invalid', 'true');
+  await shot('customer-edit-error');
+  await email.fill(`ming.${unique}@example.cn`);
+  await page.getByRole('textbox', { name: text.city }).fill('杭州');
+  await page.getByRole('button', { name: text.save }).click();
+  await expect(page.getByText('杭州')).toBeVisible();
+
+  await page.getByRole('tab', { name: text.history }).click();
+  await expect(page).toHaveURL(/tab=history/);
+  const history = page.getByRole('table', { name: text.history });
+  // The edit's row: city 上海 → 杭州 (the creation row also shows 上海).
+  const cityRow = history.getByRole('row').filter({ hasText: '杭州' });
+  await expect(cityRow).toContainText('上海');
+  await shot('customer-history');
+});
+
+test('a customer named like markup shows exactly that text', async ({ page, signIn }) => {
+  await signIn('admin');
+  const name = `<img src=x onerror=alert(1)> ${Date.now()}`;
+  const created = await page.request.post('/api/contacts', {
+    data: { name, email: `xss${Date.now()}@example.com` },
+    headers: await csrfHeaders(page),
+  });
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => {
+    dialogs++;
+    await dialog.dismiss();
+  });
+  await page.goto(`/customers/${id}`);
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await page.goto(`/customers?q=${encodeURIComponent(name.slice(0, 12))}`);
+  await expect(page.getByRole('link', { name })).toBeVisible();
+  expect(dialogs).toBe(0);
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+});
+
+test('a new customer who probably exists already is shown with a link before being created', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+}) => {
+  const text = TEXT[lang];
+  await signIn('agent');
+  const stamp = Date.now().toString(36);
+  const email = `dup.${lang}.${stamp}@example.com`;
+  const first = await page.request.post('/api/contacts', {
+    data: { name: `Jonathan Smithers ${stamp}`, email, city: 'Boston', birthday: '1980-04-12' },
+    headers: await csrfHeaders(page),
+  });
+  expect(first.status()).toBe(201);
+  const existing = await first.json();
+
+  await page.goto('/customers');
+  // An agent has no import in the navigation.
+  await expect(page.getByRole('navigation').getByRole('link', { name: text.imports })).toHaveCount(0);
+  await page.getByRole('link', { name: text.newCustomer }).click();
+  await expect(page).toHaveURL(/\/customers\/new$/);
+  await page.getByRole('textbox', { name: text.name, exact: true }).fill(`Jonathan Smithers ${stamp}`);
+  await page.getByRole('textbox', { name: text.city, exact: true }).fill('Boston');
+  await page.getByLabel(text.birthday).fill('1980-04-12');
+  await page.getByRole('button', { name: text.create }).click();
+  await expect(page.getByText(text.likely)).toBeVisible();
+  await expect(page.getByRole('link', { name: `Jonathan Smithers ${stamp}` })).toHaveAttribute(
+    'href',
+    `/customers/${existing.id}`,
+  );
+  await shot('customer-new-duplicate');
+  await page.getByRole('button', { name: text.anyway }).click();
+  await expect(page).toHaveURL(/\/customers\/ct_/);
+  expect(page.url()).not.toContain(existing.id);
+});
+
+async function csrfHeaders(page: import('@playwright/test').Page): Promise<Record<string, string>> {
+  const cookies = await page.context().cookies();
+  const token = cookies.find((cookie) => cookie.name === 'kith_csrf')?.value;
+  return token ? { 'x-csrf-token': token } : {};
+}

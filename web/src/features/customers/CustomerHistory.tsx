@@ -1,0 +1,85 @@
+/** The change history (audit log) of a customer: who changed what, when, before → after. */
+import { Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../../api/client';
+import { formatDateTime } from '../../i18n';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { labelOr } from './customer-format';
+
+function shown(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function CustomerHistory({ contactId }: { contactId: string }) {
+  const { t, i18n } = useTranslation();
+  const label = (key: string, raw: string) => labelOr(t, (k) => i18n.exists(k), key, raw);
+  const history = useQuery({
+    queryKey: ['contact-history', contactId],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/contacts/{id}/history', { params: { path: { id: contactId }, query: { limit: 100 } } }),
+      ),
+  });
+  const users = useQuery({
+    queryKey: ['users-directory'],
+    queryFn: () => unwrap(api.GET('/api/users')),
+    retry: false,
+  });
+  if (history.isPending) return <LoadingRows rows={4} />;
+  if (history.isError) return <ErrorState error={history.error} onRetry={() => void history.refetch()} />;
+  if (history.data.data.length === 0) return <EmptyState title={t('customer.noHistory')} />;
+  const who = (id: string | null) => {
+    if (!id) return t('customer.system');
+    const user = users.data?.data.find((u) => u.id === id);
+    return user ? user.name || user.email : id;
+  };
+  return (
+    <Table aria-label={t('customer.history')}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('customer.when')}</Table.Th>
+          <Table.Th>{t('customer.who')}</Table.Th>
+          <Table.Th>{t('customer.field')}</Table.Th>
+          <Table.Th>{t('customer.before')}</Table.Th>
+          <Table.Th>{t('customer.after')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {history.data.data.flatMap((entry) => {
+          const changes = entry.changes.length
+            ? entry.changes
+            : [{ field: entry.action, old: null, new: null }];
+          return changes.map((change, index) => (
+            <Table.Tr key={`${entry.id}-${index}`}>
+              <Table.Td>
+                <Text size="sm">{index === 0 ? formatDateTime(entry.created_at) : ''}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">
+                  {index === 0
+                    ? `${who(entry.actor_id)} · ${label(`customer.channels.${entry.channel}`, entry.channel)}`
+                    : ''}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{label(`fields.${change.field}`, change.field)}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" c="dimmed" td="line-through">
+                  {shown(change.old)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{shown(change.new)}</Text>
+              </Table.Td>
+            </Table.Tr>
+          ));
+        })}
+      </Table.Tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,54 @@
+/** What happened to a customer, newest first: created, imported, merged, conversations … */
+import { Anchor, Text, Timeline } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import { formatDateTime } from '../../i18n';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { labelOr } from './customer-format';
+
+export function CustomerTimeline({ contactId }: { contactId: string }) {
+  const { t, i18n } = useTranslation();
+  const label = (key: string, raw: string) => labelOr(t, (k) => i18n.exists(k), key, raw);
+  const events = useQuery({
+    queryKey: ['contact-timeline', contactId],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/contacts/{id}/timeline', {
+          params: { path: { id: contactId }, query: { limit: 100 } },
+        }),
+      ),
+  });
+  if (events.isPending) return <LoadingRows rows={4} />;
+  if (events.isError) return <ErrorState error={events.error} onRetry={() => void events.refetch()} />;
+  if (events.data.data.length === 0) return <EmptyState title={t('customer.noEvents')} />;
+  return (
+    <Timeline bulletSize={12} lineWidth={2}>
+      {events.data.data.map((event) => {
+        const data = (event.data ?? {}) as Record<string, unknown>;
+        const importId = typeof data.import_id === 'string' ? data.import_id : null;
+        return (
+          <Timeline.Item
+            key={event.id}
+            title={
+              <Text size="sm" fw={500}>
+                {label(`customer.events.${event.type}`, event.type)}
+              </Text>
+            }
+          >
+            <Text size="xs" c="dimmed">
+              {formatDateTime(event.occurred_at)} ·{' '}
+              {label(`customer.channels.${event.channel}`, event.channel)}
+            </Text>
+            {importId && (
+              <Anchor component={Link} to={`/imports/${importId}`} size="xs">
+                {importId}
+              </Anchor>
+            )}
+          </Timeline.Item>
+        );
+      })}
+    </Timeline>
+  );
+}
