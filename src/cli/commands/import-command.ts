@@ -6,6 +6,7 @@ import { KithError } from '../../domain/errors.js';
 import { IMPORT_JOB_KIND, type ImportRecord } from '../../imports/import-service.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import type { ImportsTable } from '../../store/schema.js';
+import type { KithServices } from '../../services.js';
 import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
 
 interface ImportOptions {
@@ -27,6 +28,10 @@ interface ImportOptions {
 
 function summary(record: ImportRecord, failuresFile: string | null) {
   return {
+    // Shaped like every other error the CLI prints with --json, so one check finds them all.
+    ...(record.status === 'failed'
+      ? { error: { code: 'import_failed', message: record.error ?? 'the import failed', details: null } }
+      : {}),
     import_id: record.id,
     status: record.status,
     rows: record.rows,
@@ -36,6 +41,16 @@ function summary(record: ImportRecord, failuresFile: string | null) {
     failed: record.failed,
     failures_file: failuresFile,
   };
+}
+
+/**
+ * An error that is not the product's own (a bug) still ends as an error object with --json; its stack
+ * goes to stderr for the report, and its message, which means nothing to the user, goes nowhere else.
+ */
+function unexpected(e: unknown): never {
+  if (e instanceof KithError) throw e;
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  throw new KithError('internal_error', 'the import stopped on an unexpected error (details above)', 500);
 }
 
 function readMappingFile(file: string): Record<string, string> {
@@ -85,7 +100,7 @@ export function registerImportCommands(program: Command): void {
     .action(async (file: string, o: ImportOptions) => {
       if (!fs.existsSync(file)) throw new KithError('usage', `${file}: no such file`, 2);
       const mapping = { ...(o.mapping ? readMappingFile(o.mapping) : {}), ...parsePairs('map', o.map) };
-      const outcome = await withKith(async (kith) => {
+      async function importHere(kith: KithServices) {
         const started = await kith.imports.start(
           {
             filePath: file,
@@ -159,6 +174,13 @@ export function registerImportCommands(program: Command): void {
           }
         }
         return { record, failuresFile };
+      }
+      const outcome = await withKith(async (kith) => {
+        try {
+          return await importHere(kith);
+        } catch (e) {
+          return unexpected(e);
+        }
       });
       const { record, failuresFile } = outcome;
       if (o.json) printJson(summary(record, failuresFile));

@@ -36,6 +36,18 @@ export interface PreparedBatch {
   validated: PreparedRow[];
 }
 
+/**
+ * A batch also ends at this much cell text. Rows may hold up to a megabyte each (and an XLSX row can
+ * repeat one long shared string in every cell), so a thousand of them could be a gigabyte in flight.
+ */
+const MAX_BATCH_CHARS = 8 * 1024 * 1024;
+
+function recordChars(record: SourceRecord): number {
+  let chars = 0;
+  for (const cell of record.cells) chars += cell.length;
+  return chars;
+}
+
 /** The targets `fileKeys` reads: pass 1 maps only these columns. */
 const KEY_TARGETS = new Set(['id', 'phone', 'additional_phones', 'email', 'additional_emails']);
 
@@ -69,8 +81,10 @@ export async function* prepareRowBatches<K extends RowPreparation>(
 ): AsyncGenerator<PreparedBatch[K]> {
   const mapping = kind === 'keys' ? keyColumnsOf(input.mapping) : input.mapping;
   let batch: (RowKeysOfFile | PreparedRow)[] = [];
+  let chars = 0;
   for await (const record of readSourceRecords(input.path, input.source)) {
     if (record.rowNumber <= input.afterRow) continue;
+    chars += recordChars(record);
     batch.push(
       kind === 'keys'
         ? recordKeys(record, mapping, input)
@@ -79,9 +93,10 @@ export async function* prepareRowBatches<K extends RowPreparation>(
             validation: validateRow(mapRecord(record.cells, mapping, input.mappingCtx), input.normalize),
           },
     );
-    if (batch.length >= input.batchRows) {
+    if (batch.length >= input.batchRows || chars >= MAX_BATCH_CHARS) {
       yield batch as PreparedBatch[K];
       batch = [];
+      chars = 0;
     }
   }
   if (batch.length > 0) yield batch as PreparedBatch[K];
@@ -98,13 +113,16 @@ export async function* prepareSharedKeyBatches(input: RowPreparationInput): Asyn
   const keyColumns = keyColumnsOf(input.mapping);
   let records: SourceRecord[] = [];
   let keyHere = true;
+  let chars = 0;
   for await (const record of readSourceRecords(input.path, input.source)) {
     if (record.rowNumber <= input.afterRow) continue;
     records.push(record);
-    if (records.length < input.batchRows) continue;
+    chars += recordChars(record);
+    if (records.length < input.batchRows && chars < MAX_BATCH_CHARS) continue;
     yield shareBatch(records, keyHere, keyColumns, input);
     keyHere = !keyHere;
     records = [];
+    chars = 0;
   }
   if (records.length > 0) yield shareBatch(records, keyHere, keyColumns, input);
 }

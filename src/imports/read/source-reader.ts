@@ -6,15 +6,15 @@
  */
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
-import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import unzipper from 'unzipper';
 import { type Delimiter, describeDelimiter, detectDelimiter } from './detect-delimiter.js';
 import { detectEncoding, type EncodingGuess, looksBinary, type TextEncoding } from './detect-encoding.js';
+import { describeQuotePlace, locateOpenedQuote } from './csv-quotes.js';
 import { ImportFileError } from './import-file-error.js';
+import { MAX_COLUMNS, MAX_RECORD_BYTES } from './read-limits.js';
+import { inspectXlsx, readXlsxRecords } from './xlsx-reader.js';
 
-export const MAX_COLUMNS = 1000;
-export const MAX_RECORD_BYTES = 1024 * 1024;
+export { MAX_COLUMNS, MAX_RECORD_BYTES };
 const SAMPLE_BYTES = 64 * 1024;
 
 export interface SourceOptions {
@@ -64,11 +64,26 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
   const { sample, complete, size } = readSample(path);
   if (size === 0) throw new ImportFileError('the file is empty');
   if (isOle(sample)) {
+    // Excel also wraps password-protected .xlsx files in this container.
     throw new ImportFileError(
-      'this is an Excel 97-2003 (.xls) file; save it as .xlsx or CSV and import that',
+      'this is an Excel 97-2003 (.xls) file or a password-protected workbook; save it as .xlsx without a password, or as CSV, and import that',
     );
   }
-  if (isZip(sample)) return inspectXlsx(path, options);
+  if (isZip(sample)) {
+    const xlsx = await inspectXlsx(path, options.sheet);
+    if (xlsx.header.every((h) => h.trim() === ''))
+      throw new ImportFileError(`sheet ${JSON.stringify(xlsx.sheet)} has no header row`);
+    return {
+      format: 'xlsx',
+      encoding: null,
+      encodingConfidence: null,
+      encodingReason: null,
+      delimiter: null,
+      sheets: xlsx.sheets,
+      sheet: xlsx.sheet,
+      header: xlsx.header.map((h) => h.trim()),
+    };
+  }
   const guess: EncodingGuess = options.encoding
     ? { encoding: options.encoding, confidence: 'certain', bomLength: 0, reason: 'chosen by the user' }
     : detectEncoding(sample, complete);
@@ -99,11 +114,18 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
   };
 }
 
-/** Streams the data records (header excluded) of a file inspectSource described. */
-export async function* readSourceRecords(path: string, info: SourceInfo): AsyncGenerator<SourceRecord> {
+/**
+ * Streams the data records (header excluded) of a file inspectSource described. A `limit` (a preview's
+ * rows) lets the XLSX reader read only the start of the workbook.
+ */
+export async function* readSourceRecords(
+  path: string,
+  info: SourceInfo,
+  options: { limit?: number } = {},
+): AsyncGenerator<SourceRecord> {
   const records =
     info.format === 'xlsx'
-      ? readXlsx(path, info.sheet!)
+      ? readXlsxRecords(path, info.sheet!, options.limit === undefined ? undefined : options.limit + 1)
       : readCsv(path, info.encoding ?? 'utf-8', info.delimiter ?? ',', Number.POSITIVE_INFINITY);
   let first = true;
   for await (const record of records) {
@@ -149,171 +171,68 @@ async function* readCsv(
     }
   } catch (e) {
     if (e instanceof ImportFileError) throw e;
-    const err = e as { code?: string; lines?: number; message: string };
-    const where = err.lines ? `line ${err.lines}` : `after row ${rowNumber}`;
-    if (err.code === 'CSV_MAX_RECORD_SIZE') {
-      throw new ImportFileError(
-        `${where}: a row is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (a cell may be missing its closing quote)`,
-        {
-          line: err.lines ?? null,
-        },
-      );
-    }
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      throw new ImportFileError(`${where}: a quoted cell is never closed`, { line: err.lines ?? null });
-    }
-    throw new ImportFileError(
-      `${where}: the file cannot be read as CSV with delimiter ${describeDelimiter(delimiter)} (${err.message})`,
-      {
-        line: err.lines ?? null,
-      },
-    );
+    throw await csvError(e as CsvParseError, path, encoding, delimiter, rowNumber);
   } finally {
     parser.destroy();
     file.destroy();
   }
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) {
-    const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
-  }
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    if ('error' in value) return '';
-    return '';
-  }
-  return String(value);
+interface CsvParseError {
+  code?: string;
+  lines?: number;
+  message: string;
 }
 
-async function inspectXlsx(path: string, options: SourceOptions): Promise<SourceInfo> {
-  const sheets: string[] = [];
-  let header: string[] | null = null;
-  let sheet: string | null = null;
-  for await (const worksheet of await openWorkbook(path)) {
-    const name = (worksheet as unknown as { name: string }).name;
-    sheets.push(name);
-    if (sheet === null && (options.sheet === undefined || options.sheet === name)) {
-      sheet = name;
-      for await (const row of worksheet) {
-        header = rowCells(row);
-        break;
-      }
+async function csvError(
+  err: CsvParseError,
+  path: string,
+  encoding: TextEncoding,
+  delimiter: Delimiter,
+  rowNumber: number,
+): Promise<ImportFileError> {
+  const where = err.lines ? `line ${err.lines}` : `after row ${rowNumber}`;
+  const atLine = { line: err.lines ?? null };
+  const quoteError = ['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE', 'CSV_INVALID_CLOSING_QUOTE'].includes(
+    err.code ?? '',
+  );
+  // csv-parse stops where it gave up; the quote at fault may have opened many lines before.
+  const quote = quoteError
+    ? await locateOpenedQuote(
+        path,
+        encoding,
+        delimiter,
+        err.code === 'CSV_QUOTE_NOT_CLOSED' ? undefined : (err.lines ?? undefined),
+      ).catch(() => null)
+    : null;
+  const details = quote ? { row: quote.row, line: quote.line } : atLine;
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED' || (err.code === 'CSV_MAX_RECORD_SIZE' && quote?.open)) {
+    if (quote?.open) {
+      const rest =
+        err.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? 'is never closed'
+          : `is not closed within ${MAX_RECORD_BYTES / 1024 / 1024} MiB (a row may hold at most that)`;
+      return new ImportFileError(
+        `${describeQuotePlace(quote)}: a quote opened here ${rest}; close it, and write a quote inside a quoted cell as ""`,
+        details,
+      );
     }
+    return new ImportFileError(`${where}: a quoted cell is never closed`, atLine);
   }
-  if (options.sheet !== undefined && sheet === null) {
-    throw new ImportFileError(
-      `the workbook has no sheet ${JSON.stringify(options.sheet)}; it has ${sheets.map((s) => JSON.stringify(s)).join(', ')}`,
+  if (err.code === 'CSV_MAX_RECORD_SIZE') {
+    return new ImportFileError(
+      `${where}: a row is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (a cell may be missing its closing quote)`,
+      atLine,
     );
   }
-  if (!header || header.every((h) => h.trim() === ''))
-    throw new ImportFileError(`sheet ${JSON.stringify(sheet)} has no header row`);
-  return {
-    format: 'xlsx',
-    encoding: null,
-    encodingConfidence: null,
-    encodingReason: null,
-    delimiter: null,
-    sheets,
-    sheet,
-    header: header.map((h) => h.trim()),
-  };
-}
-
-interface SheetEntry {
-  id: number;
-  name: string;
-  rId: string;
-  state: string;
-}
-
-function xmlAttributes(tag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of tag.matchAll(/([\w:]+)="([^"]*)"/g)) {
-    out[m[1]!] = m[2]!
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&apos;/g, "'")
-      .replace(/&amp;/g, '&');
+  if (err.code === 'CSV_INVALID_CLOSING_QUOTE' && quote && err.lines && quote.line < err.lines) {
+    return new ImportFileError(
+      `line ${err.lines}: a quoted cell that opened at ${describeQuotePlace(quote)} ends here and is followed by more text; a quote is probably missing there, or a quote inside a quoted cell is not written as ""`,
+      { ...details, end_line: err.lines },
+    );
   }
-  return out;
-}
-
-/**
- * The workbook's sheet list, read from the zip's central directory without inflating the sheets.
- * ExcelJS's stream reader needs it before the first worksheet, but some writers (ExcelJS itself, at
- * random) put `xl/workbook.xml` after the sheets; given it up front, the reader never meets a sheet
- * it cannot name.
- */
-async function readSheetList(path: string): Promise<SheetEntry[]> {
-  const directory = await unzipper.Open.file(path);
-  const workbook = directory.files.find((f) => f.path === 'xl/workbook.xml');
-  if (!workbook)
-    throw new ImportFileError('the file is a zip archive but not an XLSX workbook (no xl/workbook.xml)');
-  const xml = (await workbook.buffer()).toString('utf8');
-  return [...xml.matchAll(/<(?:\w+:)?sheet\s[^>]*>/g)].map((m) => {
-    const a = xmlAttributes(m[0]);
-    return { id: Number(a.sheetId), name: a.name ?? '', rId: a['r:id'] ?? '', state: a.state ?? 'visible' };
-  });
-}
-
-async function openWorkbook(path: string): Promise<AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>> {
-  const sheets = await readSheetList(path).catch((e: unknown) => {
-    if (e instanceof ImportFileError) throw e;
-    throw new ImportFileError(`the XLSX file cannot be read (${(e as Error).message})`);
-  });
-  // Loaded on first use: CSV imports (and the thread that reads them) need none of its ~30 MB.
-  const { default: excel } = await import('exceljs');
-  try {
-    const reader = new excel.stream.xlsx.WorkbookReader(path, {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'cache',
-      worksheets: 'emit',
-      entries: 'emit',
-    });
-    (reader as unknown as { model: { sheets: SheetEntry[] } }).model = { sheets };
-    return reader as unknown as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>;
-  } catch (e) {
-    throw new ImportFileError(`the XLSX file cannot be read (${(e as Error).message})`);
-  }
-}
-
-function rowCells(row: ExcelJS.Row): string[] {
-  const values = row.values as ExcelJS.CellValue[];
-  const cells: string[] = [];
-  // ExcelJS rows are 1-based; index 0 is always empty.
-  for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-  return cells;
-}
-
-async function* readXlsx(path: string, sheetName: string): AsyncGenerator<SourceRecord> {
-  try {
-    for await (const worksheet of await openWorkbook(path)) {
-      if ((worksheet as unknown as { name: string }).name !== sheetName) {
-        for await (const _row of worksheet) {
-          // drain other sheets: the stream reader delivers sheets in file order
-        }
-        continue;
-      }
-      for await (const row of worksheet) {
-        const cells = rowCells(row);
-        if (cells.length > MAX_COLUMNS) {
-          throw new ImportFileError(
-            `row ${row.number} has ${cells.length} columns; at most ${MAX_COLUMNS} are supported`,
-          );
-        }
-        yield { rowNumber: row.number, cells };
-      }
-      return;
-    }
-  } catch (e) {
-    if (e instanceof ImportFileError) throw e;
-    throw new ImportFileError(`the XLSX file cannot be read (${(e as Error).message})`);
-  }
+  return new ImportFileError(
+    `${where}: the file cannot be read as CSV with delimiter ${describeDelimiter(delimiter)} (${err.message})`,
+    atLine,
+  );
 }
