@@ -196,6 +196,20 @@ export class SignInThrottle {
     const outcome: Refusal | { previousAt: Map<string, string | null> } =
       refusalOf(keys, await this.read(this.db, keys, false), now) ??
       (await this.db.transaction().execute(async (trx) => {
+        // Every key gets a row before it is locked: PostgreSQL locks only rows that exist, and a burst
+        // of attempts at a fresh account would otherwise all find nothing to wait for.
+        await trx
+          .insertInto('sign_in_throttle')
+          .values(
+            keys.map((k) => ({
+              key: k.key,
+              failures: 0,
+              last_failure_at: new Date(now).toISOString(),
+              throttled_audited_at: null,
+            })),
+          )
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
         const rows = await this.read(trx, keys, true);
         return refusalOf(keys, rows, now) ?? { previousAt: await this.count(trx, keys, rows, now) };
       }));
@@ -261,27 +275,12 @@ export class SignInThrottle {
     for (const key of keys) {
       const row = rows.get(key.key);
       previousAt.set(key.key, row?.last_failure_at ?? null);
-      if (row) {
-        const next = afterFailure(recordOf(row), key.policy, now);
-        await trx
-          .updateTable('sign_in_throttle')
-          .set({ failures: next.failures, last_failure_at: at })
-          .where('key', '=', key.key)
-          .execute();
-      } else {
-        // A concurrent attempt may have created the row since it was read (PostgreSQL locks only
-        // rows that exist): then it is fresh, and this failure adds to it.
-        await trx
-          .insertInto('sign_in_throttle')
-          .values({ key: key.key, failures: 1, last_failure_at: at, throttled_audited_at: null })
-          .onConflict((oc) =>
-            oc.column('key').doUpdateSet((eb) => ({
-              failures: eb('sign_in_throttle.failures', '+', 1),
-              last_failure_at: at,
-            })),
-          )
-          .execute();
-      }
+      const next = afterFailure(recordOf(row), key.policy, now);
+      await trx
+        .updateTable('sign_in_throttle')
+        .set({ failures: next.failures, last_failure_at: at })
+        .where('key', '=', key.key)
+        .execute();
     }
     return previousAt;
   }

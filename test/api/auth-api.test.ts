@@ -444,6 +444,15 @@ describe(`sign-in throttling on ${TEST_DIALECT}`, () => {
     expect((await signIn('greta@example.com', 'greta’s password', from)).status).toBe(429);
   }, 180_000);
 
+  it('lets no more attempts through at once than the account allows', async () => {
+    // A burst at a fresh account: each attempt counts before its password is checked, so the ones
+    // still being checked hold their places and the rest wait.
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => signIn('burst@example.com', `guess ${i}`, `192.0.2.${150 + i}`)),
+    );
+    expect(statuses.map((r) => r.status).sort()).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
+  }, 180_000);
+
   it('throttles one address spraying many accounts', async () => {
     await server.kith.users.create(
       { email: 'hana@example.com', password: 'hana’s password', role: 'agent' },

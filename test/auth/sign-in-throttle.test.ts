@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_BACK_OFF,
@@ -5,9 +6,11 @@ import {
   afterFailure,
   clientAddressKey,
   type FailureRecord,
+  SignInThrottle,
   waitBeforeNextAttempt,
 } from '../../src/auth/sign-in-throttle.js';
 import { parseTrustProxy } from '../../src/server/trust-proxy.js';
+import { createTestKith, TEST_DIALECT } from '../support/test-kith.js';
 
 const MINUTE = 60_000;
 
@@ -63,5 +66,25 @@ describe('KITH_TRUST_PROXY', () => {
     expect(parseTrustProxy('uniquelocal, 2001:db8::/32')).toEqual(['uniquelocal', '2001:db8::/32']);
     expect(() => parseTrustProxy('10.0.0.0/33')).toThrow(/"10\.0\.0\.0\/33" is not an IP address/);
     expect(() => parseTrustProxy('10.0.0.1,,10.0.0.2')).toThrow(/"" is not an IP address/);
+  });
+});
+
+describe(`the sign-in throttle on ${TEST_DIALECT}`, () => {
+  it('lets exactly the allowance through when a burst of attempts hits a fresh account at once', async () => {
+    const kith = await createTestKith();
+    try {
+      // Open the pool's connections first, so the burst's transactions really overlap on PostgreSQL.
+      if (kith.store.dialect === 'postgres')
+        await Promise.all(Array.from({ length: 10 }, () => sql`select pg_sleep(0.2)`.execute(kith.store.db)));
+      const throttle = new SignInThrottle(kith.store.db);
+      const verdicts = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          throttle.begin({ kind: 'sign_in', account: 'burst@example.com', address: `192.0.2.${i + 1}` }),
+        ),
+      );
+      expect(verdicts.filter((v) => v.allowed)).toHaveLength(ACCOUNT_BACK_OFF.freeFailures);
+    } finally {
+      await kith.destroy();
+    }
   });
 });
