@@ -316,10 +316,17 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
     const docs = await fetch(`${server.baseUrl}/api/docs`, { redirect: 'follow' });
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
-    const home = await fetch(`${server.baseUrl}/`);
-    expect(await home.text()).toContain('Kith is running');
+    // The web app (or, before `npm run build`, a page saying how to build it) at / and at its routes.
+    for (const page of ['/', '/customers/ct_x?tab=history']) {
+      const home = await fetch(`${server.baseUrl}${page}`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-type')).toContain('text/html');
+      expect(home.headers.get('cache-control')).toBe('no-store');
+      expect(await home.text()).toMatch(/<div id="root"><\/div>|Kith is running/);
+    }
     const unknown = await call('GET', '/api/nope');
-    expect(unknown.status).toBe(401);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('route_not_found');
   });
 });
 

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { expect, test } from './fixtures';
+
+const DIST = path.resolve('dist/web');
+const INITIAL_JS_BUDGET_GZIP = 250 * 1024;
+
+test('the first page loads at most 250 KB of gzipped JavaScript', async ({ lang }) => {
+  test.skip(lang === 'zh', 'the same files in both languages');
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  // The entry script and every module it preloads: what a browser fetches before the first screen.
+  const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  expect(files.length).toBeGreaterThan(0);
+  const bytes = files.reduce((sum, file) => sum + gzipSync(fs.readFileSync(path.join(DIST, file))).length, 0);
+  console.log(`initial JavaScript: ${(bytes / 1024).toFixed(1)} KB gzipped in ${files.length} file(s)`);
+  expect(bytes).toBeLessThanOrEqual(INITIAL_JS_BUDGET_GZIP);
+});
+
+test('pages are served with a strict Content-Security-Policy, assets cached for a year, and no page cached', async ({
+  page,
+  lang,
+}) => {
+  test.skip(lang === 'zh', 'headers do not depend on the language');
+  const response = await page.goto('/customers/some-id?tab=history');
+  expect(response!.status()).toBe(200);
+  const headers = response!.headers();
+  expect(headers['cache-control']).toBe('no-store');
+  const csp = headers['content-security-policy']!;
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await response!.text())![1]!;
+  const assetResponse = await page.request.get(asset);
+  expect(assetResponse.headers()['cache-control']).toContain('immutable');
+  // Unknown API routes stay JSON 404s, not the app.
+  const missing = await page.request.get('/api/no-such-route');
+  expect(missing.status()).toBe(404);
+  expect((await missing.json()).error.code).toBe('route_not_found');
+});
+
+test('an unknown address shows a page that leads back, in the user’s language', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('agent');
+  await page.goto('/no/such/page');
+  await expect(
+    page.getByRole('heading', { name: lang === 'zh' ? '页面不存在' : 'Page not found' }),
+  ).toBeVisible();
+  await page.getByRole('link', { name: lang === 'zh' ? '前往客户列表' : 'Go to customers' }).click();
+  await expect(page).toHaveURL(/\/customers$/);
+});
+
+test('the language switch in the header changes every label and is kept after a reload', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('agent');
+  await page.goto('/customers');
+  const other = lang === 'zh' ? 'English' : '中文';
+  await page.getByRole('banner').getByText(other, { exact: true }).click();
+  const heading = lang === 'zh' ? 'Customers' : '客户';
+  await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', lang === 'zh' ? 'en' : 'zh-CN');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+  // Back to the project's language for the tests that follow.
+  await page
+    .getByRole('banner')
+    .getByText(lang === 'zh' ? '中文' : 'English', { exact: true })
+    .click();
+});
