@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
 import { IMPORT_JOB_KIND, type ImportRecord } from '../../imports/import-service.js';
+import { jobLeaseOf } from '../../jobs/job-lease.js';
 import { JobRunner } from '../../jobs/job-runner.js';
 import type { ImportsTable } from '../../store/schema.js';
 import type { KithServices } from '../../services.js';
@@ -216,9 +217,17 @@ export function registerImportCommands(program: Command): void {
     .argument('<id>', 'import id (imp_…)')
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
-      const record = await withKith((k) => k.imports.get(id));
-      if (o.json) printJson(record);
-      else printFields(record);
+      const { record, job } = await withKith(async (k) => ({
+        record: await k.imports.get(id),
+        job: await jobLeaseOf(k.store.db, IMPORT_JOB_KIND, id),
+      }));
+      if (o.json) printJson({ ...record, job });
+      else {
+        printFields(record);
+        // After a crash an import still says running: say whether anything works on it, and until when.
+        if (job && (job.state === 'queued' || job.state === 'running'))
+          process.stdout.write(`worker: ${job.note}\n`);
+      }
     });
   imports
     .command('undo')
