@@ -2,7 +2,7 @@
  * SQL for contacts: loading the wire shape in batches (no N+1), persisting a state change row by row,
  * and finding which live contact owns an email, phone or identity.
  */
-import { type Insertable, sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
 import { emptyContactState, SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
 import { sameFieldValue } from '../domain/contact/contact-patch.js';
@@ -17,7 +17,7 @@ import type {
 import { kyselyRowWriter, type RowUpdate, type RowWriter } from '../store/row-writer.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
-import { attributeJsonSql, parseAttributes, serializeAttributes } from './contact-attribute-sql.js';
+import { parseAttributes, serializeAttributes } from './contact-attribute-sql.js';
 
 /** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */
 export async function loadContacts(
@@ -355,99 +355,6 @@ export async function markContactsRestored(
   for (const table of ['contact_emails', 'contact_phones', 'contact_identities'] as const) {
     await db.updateTable(table).set({ deleted_at: null }).where('contact_id', 'in', ids).execute();
   }
-}
-
-export interface ContactListFilter {
-  q?: string;
-  tag?: string;
-  groupId?: string;
-  /** Contacts an import created, updated or matched unchanged. */
-  importId?: string;
-  /** key → JSON-encoded normalised value. */
-  attributes?: Record<string, string>;
-  updatedSince?: string;
-  afterId?: string;
-  limit: number;
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export async function listContactIds(db: Queryable, filter: ContactListFilter): Promise<string[]> {
-  let query = db.selectFrom('contacts').select('contacts.id').where('contacts.deleted_at', 'is', null);
-  if (filter.afterId) query = query.where('contacts.id', '>', filter.afterId);
-  if (filter.updatedSince) query = query.where('contacts.updated_at', '>=', filter.updatedSince);
-  if (filter.q) {
-    const q = filter.q;
-    const pattern = `%${escapeLike(q.toLowerCase())}%`;
-    const digits = q.replace(/\D/g, '');
-    query = query.where((eb) => {
-      const ors = [
-        eb(sql`lower(contacts.name)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(contacts.first_name)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(contacts.last_name)`, 'like', sql`${pattern} escape '\\'`),
-        eb.exists(
-          eb
-            .selectFrom('contact_emails')
-            .select('contact_emails.id')
-            .whereRef('contact_emails.contact_id', '=', 'contacts.id')
-            .where('contact_emails.value', 'like', sql<string>`${pattern} escape '\\'`),
-        ),
-      ];
-      if (digits.length >= 3) {
-        ors.push(
-          eb.exists(
-            eb
-              .selectFrom('contact_phones')
-              .select('contact_phones.id')
-              .whereRef('contact_phones.contact_id', '=', 'contacts.id')
-              .where('contact_phones.value', 'like', `%${digits}%`),
-          ),
-        );
-      }
-      return eb.or(ors);
-    });
-  }
-  if (filter.tag) {
-    const tagKey = filter.tag.toLowerCase();
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('contact_tags')
-          .innerJoin('tags', 'tags.id', 'contact_tags.tag_id')
-          .select('contact_tags.tag_id')
-          .whereRef('contact_tags.contact_id', '=', 'contacts.id')
-          .where('tags.name_key', '=', tagKey),
-      ),
-    );
-  }
-  if (filter.groupId) {
-    const groupId = filter.groupId;
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('contact_group_members')
-          .select('contact_group_members.group_id')
-          .whereRef('contact_group_members.contact_id', '=', 'contacts.id')
-          .where('contact_group_members.group_id', '=', groupId),
-      ),
-    );
-  }
-  if (filter.importId) {
-    const importId = filter.importId;
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('import_rows')
-          .select('import_rows.row_number')
-          .whereRef('import_rows.contact_id', '=', 'contacts.id')
-          .where('import_rows.import_id', '=', importId),
-      ),
-    );
-  }
-  for (const [key, value] of Object.entries(filter.attributes ?? {}))
-    query = query.where(attributeJsonSql(db, key), '=', value);
-  const rows = await query.orderBy('contacts.id').limit(filter.limit).execute();
-  return rows.map((r) => r.id);
 }
 
 export type ContactKey = 'id' | 'email' | 'phone' | `identities.${string}`;

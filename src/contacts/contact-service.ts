@@ -20,20 +20,28 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.
 import { newId } from '../domain/ids.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
 import { normalizePhone, type Region } from '../domain/normalize/phone.js';
+import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry, listAuditEntries } from '../history/audit-log.js';
 import { appendContactEvent, listContactEvents } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import {
-  type ContactKey,
   type ContactListFilter,
+  type ContactSort,
+  type ListCursor,
+  queryContactPage,
+  type SortKey,
+  sortName,
+} from './contact-list-query.js';
+import {
+  type ContactKey,
   findContactIdByKey,
   findOwnedElsewhere,
   insertContactRow,
-  listContactIds,
   loadContacts,
   writeContactState,
 } from './contact-repository.js';
+import { parseSearch } from './contact-search-sql.js';
 import { softDeleteContact } from './soft-delete-contact.js';
 
 export interface ContactListQuery {
@@ -42,29 +50,97 @@ export interface ContactListQuery {
   group?: string;
   /** Import id: the contacts that import created, updated or matched. */
   import?: string;
+  initial_source?: string;
   /** Raw attribute filters `key → value`, normalised against the definitions here. */
   attributes?: Record<string, string>;
+  /** Contact ids (a list, or one text of comma-separated ids). */
+  ids?: string | string[];
+  created_since?: string;
+  created_before?: string;
   updated_since?: string;
+  updated_before?: string;
+  /** `name`, `created_at`, `updated_at` (ascending) or with a leading `-` (descending); `relevance`. */
+  sort?: string;
   cursor?: string;
   limit?: number;
+  /** Count the matches (exact up to LIST_TOTAL_BOUND); default true. */
+  total?: boolean;
 }
 
 export interface ContactPage {
   data: Contact[];
   next_cursor: string | null;
+  /** Matching contacts, exact up to LIST_TOTAL_BOUND; null when not asked for. */
+  total: number | null;
+  /** True when there are more than `total` (the bound was reached). */
+  total_is_lower_bound: boolean;
 }
+
+/** Totals are exact up to this many matches; past it the list says "more than". */
+export const LIST_TOTAL_BOUND = 10_000;
+/** At most this many ids in one `ids` filter. */
+export const MAX_LIST_IDS = 1000;
 
 export interface UpsertResult {
   contact: Contact;
   created: boolean;
 }
 
-const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^ct_[0-9a-z]{26}$/.test(id))
-    throw new ValidationError('cursor', cursor, 'is not a cursor this API returned');
-  return id;
+const SORTS = ['relevance', 'name', 'created_at', 'updated_at'] as const;
+
+function parseSort(raw: string | undefined, hasSearch: boolean): ContactSort {
+  if (raw === undefined || raw === '') return { key: hasSearch ? 'relevance' : 'created_at', desc: false };
+  const desc = raw.startsWith('-');
+  const key = (desc ? raw.slice(1) : raw) as SortKey;
+  if (!(SORTS as readonly string[]).includes(key))
+    throw new ValidationError(
+      'sort',
+      raw,
+      `must be one of ${SORTS.join(', ')}, each with an optional leading - for descending`,
+    );
+  if (key === 'relevance' && (desc || !hasSearch))
+    throw new ValidationError('sort', raw, 'relevance orders a search (q) only, best matches first');
+  return { key, desc };
+}
+
+const encodeCursor = (cursor: ListCursor) =>
+  Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+function decodeCursor(raw: string, sort: ContactSort): ListCursor {
+  let cursor: ListCursor | null = null;
+  try {
+    cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ListCursor;
+  } catch {
+    // reported below
+  }
+  if (
+    !cursor ||
+    typeof cursor !== 'object' ||
+    typeof cursor.s !== 'string' ||
+    typeof cursor.p !== 'string' ||
+    typeof cursor.i !== 'string' ||
+    !/^ct_[0-9a-z]{26}$/i.test(cursor.i) ||
+    (!['string', 'number'].includes(typeof cursor.k) && cursor.k !== null)
+  )
+    throw new ValidationError('cursor', raw, 'is not a cursor this API returned');
+  if (cursor.s !== sortName(sort))
+    throw new ValidationError(
+      'cursor',
+      raw,
+      `belongs to sort ${cursor.s}, not ${sortName(sort)}; start again without it`,
+    );
+  return cursor;
+}
+
+/** Searches and filters no index serves may examine many rows: they must not hold every read thread. */
+const readLane = (f: ContactListFilter) =>
+  f.search || f.attributes || f.initialSource || f.importId ? 'heavy' : 'light';
+
+function isoParam(field: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const t = new Date(value);
+  if (Number.isNaN(t.getTime()))
+    throw new ValidationError(field, value, 'is not an ISO-8601 date or timestamp');
+  return t.toISOString();
 }
 
 /** A contact created or changed through this service, after it committed. */
@@ -282,61 +358,107 @@ export class ContactService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
       throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
     }
-    const ids = await listContactIds(this.db, {
-      ...(await this.listFilter(query)),
-      afterId: query.cursor ? decodeCursor(query.cursor) : undefined,
-      limit: limit + 1,
-    });
-    const page = ids.slice(0, limit);
-    const contacts = await loadContacts(this.db, page);
+    const filter = await this.listFilter(query);
+    const sort = parseSort(query.sort, filter.search !== undefined);
+    const cursor = query.cursor ? decodeCursor(query.cursor, sort) : null;
+    const result = await queryContactPage(
+      { db: this.store.reader(readLane(filter)), dialect: this.store.dialect },
+      { filter, sort, cursor, limit, totalBound: query.total === false ? null : LIST_TOTAL_BOUND },
+    );
+    const contacts = await loadContacts(this.store.reader('light'), result.ids);
     return {
-      data: page.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined),
-      next_cursor: ids.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+      data: result.ids.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined),
+      next_cursor: result.next ? encodeCursor(result.next) : null,
+      total: result.total,
+      total_is_lower_bound: result.totalIsLowerBound,
     };
   }
 
   /** Every live contact a list query selects, ids only (for work on a whole selection). */
-  async listIds(query: Omit<ContactListQuery, 'cursor' | 'limit'>): Promise<string[]> {
+  async listIds(query: Omit<ContactListQuery, 'cursor' | 'limit' | 'sort' | 'total'>): Promise<string[]> {
     const filter = await this.listFilter(query);
+    const sort: ContactSort = { key: 'created_at', desc: false };
     const ids: string[] = [];
+    let cursor: ListCursor | null = null;
     for (;;) {
-      const page = await listContactIds(this.db, { ...filter, afterId: ids[ids.length - 1], limit: 5_000 });
-      ids.push(...page);
-      if (page.length < 5_000) return ids;
+      const page = await queryContactPage(
+        { db: this.store.reader('heavy'), dialect: this.store.dialect },
+        { filter, sort, cursor, limit: 5_000, totalBound: null },
+      );
+      ids.push(...page.ids);
+      if (!page.next) return ids;
+      cursor = page.next;
     }
+  }
+
+  /** How many live contacts a list query selects, exact up to `bound` (then `bound + 1`). */
+  async countUpTo(
+    query: Omit<ContactListQuery, 'cursor' | 'limit' | 'sort' | 'total'>,
+    bound: number,
+  ): Promise<number> {
+    const filter = await this.listFilter(query);
+    const page = await queryContactPage(
+      { db: this.store.reader('heavy'), dialect: this.store.dialect },
+      { filter, sort: { key: 'created_at', desc: false }, cursor: null, limit: 1, totalBound: bound },
+    );
+    return page.totalIsLowerBound ? bound + 1 : page.total!;
   }
 
   /** A list query checked and normalised into the repository's filter (without paging). */
   private async listFilter(
-    query: Omit<ContactListQuery, 'cursor' | 'limit'>,
-  ): Promise<Omit<ContactListFilter, 'limit'>> {
-    let updatedSince: string | undefined;
-    if (query.updated_since !== undefined) {
-      const t = new Date(query.updated_since);
-      if (Number.isNaN(t.getTime())) {
-        throw new ValidationError('updated_since', query.updated_since, 'is not an ISO-8601 timestamp');
-      }
-      updatedSince = t.toISOString();
+    query: Omit<ContactListQuery, 'cursor' | 'limit' | 'sort' | 'total'>,
+  ): Promise<ContactListFilter> {
+    const filter: ContactListFilter = {
+      createdSince: isoParam('created_since', query.created_since),
+      createdBefore: isoParam('created_before', query.created_before),
+      updatedSince: isoParam('updated_since', query.updated_since),
+      updatedBefore: isoParam('updated_before', query.updated_before),
+    };
+    const q = query.q?.trim();
+    if (q) {
+      filter.search = parseSearch(q, this.region);
+      filter.identityTypes = [...(await new IdentityTypeService(this.db).keys())];
     }
-    let attributes: Record<string, string> | undefined;
+    const tag = query.tag === undefined ? undefined : normalizeText(query.tag);
+    if (tag) {
+      const row = await this.db
+        .selectFrom('tags')
+        .select(['id', 'live_count'])
+        .where('name_key', '=', tag.toLowerCase())
+        .executeTakeFirst();
+      filter.tagId = row?.id ?? null;
+      filter.tagCount = row ? Number(row.live_count) : 0;
+    }
+    if (query.group) filter.groupId = query.group;
+    if (query.import) filter.importId = query.import;
+    const source = query.initial_source === undefined ? undefined : normalizeText(query.initial_source);
+    if (source) filter.initialSource = source;
+    if (query.ids !== undefined) {
+      const ids = [
+        ...new Set(
+          (Array.isArray(query.ids) ? query.ids : [query.ids])
+            .flatMap((v) => v.split(','))
+            .map((v) => v.trim())
+            .filter((v) => v !== ''),
+        ),
+      ];
+      const bad = ids.find((id) => !/^ct_[0-9a-z]{26}$/i.test(id));
+      if (bad !== undefined) throw new ValidationError('ids', bad, 'is not a contact id (ct_…)');
+      if (ids.length > MAX_LIST_IDS)
+        throw new ValidationError('ids', ids.length, `must name at most ${MAX_LIST_IDS} contacts`);
+      filter.ids = ids;
+    }
     if (query.attributes && Object.keys(query.attributes).length > 0) {
       const definitions = await new AttributeDefinitionService(this.db).byKey();
-      attributes = {};
+      filter.attributes = {};
       for (const [key, raw] of Object.entries(query.attributes)) {
         const definition = definitions.get(key);
         if (!definition)
           throw new ValidationError(`attr.${key}`, raw, `attribute ${JSON.stringify(key)} is not defined`);
-        attributes[key] = JSON.stringify(normalizeAttributeValue(definition, raw));
+        filter.attributes[key] = JSON.stringify(normalizeAttributeValue(definition, raw));
       }
     }
-    return {
-      q: query.q?.trim() || undefined,
-      tag: query.tag?.trim() || undefined,
-      groupId: query.group || undefined,
-      importId: query.import || undefined,
-      attributes,
-      updatedSince,
-    };
+    return filter;
   }
 
   async timeline(id: string, page: { before?: string; limit?: number } = {}) {

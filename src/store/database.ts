@@ -7,6 +7,7 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type QueryResult,
   type Driver,
   Kysely,
   PostgresDialect,
@@ -15,6 +16,8 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { ensurePrivateFile, makePrivateDir, restrictToOwner } from './private-files.js';
+import { isPostgresTimeout, QueryTimeoutError, queryTimeoutFromEnv } from './query-timeout.js';
+import { openSqliteReadPool, type ReadLane } from './read-pool.js';
 import { type RowReader, sqliteRowReader } from './row-reader.js';
 import { postgresRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
@@ -31,18 +34,48 @@ export interface Store {
   rowWriter(db: Queryable): RowWriter;
   /** Rows as arrays straight from the database, where that is much cheaper than Kysely (SQLite); else null. */
   rowReader: RowReader | null;
+  /**
+   * Connections for the list's reads (search, filters, counts), each query limited to `readTimeoutMs`
+   * (then QueryTimeoutError): on SQLite read-only connections on threads of their own (read-pool.ts),
+   * so a slow read never blocks the event loop or the writer; on PostgreSQL a pool of its own with
+   * statement_timeout. `heavy` is for reads that may examine many rows (searches, unindexed filters).
+   */
+  reader(lane: ReadLane): Kysely<KithDatabase>;
+  readTimeoutMs: number;
   close(): Promise<void>;
 }
 
 export interface StoreOptions {
   dataDir: string;
   databaseUrl: string | null;
+  /** Time limit of a list read (ms); default KITH_QUERY_TIMEOUT_MS or 5,000. */
+  readTimeoutMs?: number;
+  /** SQLite read threads; default KITH_READ_THREADS or 3. */
+  readThreads?: number;
+}
+
+function readThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.KITH_READ_THREADS;
+  const value = raw === undefined || raw === '' ? 3 : Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 64)
+    throw new Error(`KITH_READ_THREADS must be a whole number from 1 to 64 (got ${raw})`);
+  return value;
 }
 
 export function openStore(options: StoreOptions): Store {
+  const readTimeoutMs = options.readTimeoutMs ?? queryTimeoutFromEnv();
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const db = new Kysely<KithDatabase>({ dialect: new PostgresDialect({ pool }) });
+    // Reads of the list get connections of their own, so searches never hold the writers' ones.
+    const readPool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      statement_timeout: readTimeoutMs,
+    });
+    const readDb = new Kysely<KithDatabase>({
+      dialect: new TimeLimitedPostgresDialect(readPool, readTimeoutMs),
+    });
     const url = new URL(options.databaseUrl);
     url.password = '';
     return {
@@ -51,7 +84,12 @@ export function openStore(options: StoreOptions): Store {
       location: url.toString(),
       rowWriter: postgresRowWriter,
       rowReader: null,
-      close: () => db.destroy(),
+      reader: () => readDb,
+      readTimeoutMs,
+      close: async () => {
+        await readDb.destroy();
+        await db.destroy();
+      },
     };
   }
   makePrivateDir(options.dataDir);
@@ -77,8 +115,15 @@ export function openStore(options: StoreOptions): Store {
   const onWriteTransaction = () => {
     if (++writes === 20) checkpointer = startWalCheckpointer(file);
   };
+  // The list's queries call kith_deadline() per row; on the read threads it enforces the time limit,
+  // here (a write transaction's reads, a CLI) it lets them run.
+  sqlite.function('kith_deadline', { deterministic: false }, () => 1);
   const db = new Kysely<KithDatabase>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, onWriteTransaction),
+  });
+  const readPool = openSqliteReadPool(file, {
+    threads: options.readThreads ?? readThreadsFromEnv(),
+    timeoutMs: readTimeoutMs,
   });
   // One connection per SQLite store: prepared statements on it run inside whatever transaction is open.
   const writer = sqliteRowWriter(sqlite);
@@ -88,7 +133,10 @@ export function openStore(options: StoreOptions): Store {
     location: file,
     rowWriter: () => writer,
     rowReader: sqliteRowReader(sqlite),
+    reader: (lane) => readPool.db(lane),
+    readTimeoutMs,
     close: async () => {
+      await readPool.close();
       await db.destroy();
       await checkpointer?.close();
     },
@@ -153,5 +201,35 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.sqliteConfig, this.onWriteTransaction);
+  }
+}
+
+/** PostgreSQL reads whose statement_timeout answers QueryTimeoutError rather than a driver error. */
+class TimeLimitedPostgresDialect extends PostgresDialect {
+  constructor(
+    pool: pg.Pool,
+    private readonly timeoutMs: number,
+  ) {
+    super({ pool });
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const timeoutMs = this.timeoutMs;
+    const acquire = driver.acquireConnection.bind(driver);
+    driver.acquireConnection = async () => {
+      const connection = await acquire();
+      const execute = connection.executeQuery.bind(connection);
+      return Object.assign(connection, {
+        executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+          try {
+            return await execute<R>(query);
+          } catch (e) {
+            throw isPostgresTimeout(e) ? new QueryTimeoutError(timeoutMs) : e;
+          }
+        },
+      });
+    };
+    return driver;
   }
 }

@@ -1,29 +1,87 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
-import { actorOf } from '../auth-guard.js';
+import type { ContactListQuery } from '../../contacts/contact-service.js';
+import { AGENT_BULK_LIMIT, BULK_LIMIT, ContactBulkService } from '../../segments/contact-bulk-service.js';
+import { actorOf, currentUser } from '../auth-guard.js';
 import {
   AuditEntrySchema,
   ContactEventSchema,
   ContactInputSchema,
   ContactSchema,
   errorResponses,
+  ErrorSchema,
   IdParams,
   PageQuery,
 } from '../schemas.js';
 
-const ListQuery = z.looseObject({
-  q: z.string().optional().describe('Free text over name, email and phone.'),
-  tag: z.string().optional(),
+const SORT_VALUES = [
+  'relevance',
+  'name',
+  '-name',
+  'created_at',
+  '-created_at',
+  'updated_at',
+  '-updated_at',
+] as const;
+
+const FilterFields = {
+  q: z
+    .string()
+    .optional()
+    .describe(
+      "Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches.",
+    ),
+  tag: z.string().optional().describe('Tag name (any case).'),
   group: z.string().optional().describe('Group id.'),
   import: z.string().optional().describe('Import id: contacts that import created, updated or matched.'),
-  updated_since: z.string().optional().describe('ISO-8601 timestamp.'),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().optional(),
+  initial_source: z.string().optional().describe('Exact initial source.'),
+  created_since: z.string().optional().describe('ISO-8601 date or timestamp, inclusive.'),
+  created_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
+  updated_since: z.string().optional().describe('ISO-8601 date or timestamp, inclusive.'),
+  updated_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
+};
+
+const ListQuery = z.looseObject({
+  ...FilterFields,
+  ids: z.string().optional().describe('Comma-separated contact ids (at most 1,000).'),
+  sort: z
+    .enum(SORT_VALUES)
+    .optional()
+    .describe(
+      'Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order.',
+    ),
+  cursor: z.string().optional().describe('`next_cursor` of the previous page (same filters and sort).'),
+  limit: z.coerce.number().int().optional().describe('1–500, default 50.'),
+  total: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('Count the matches (default true): exact up to 10,000, else `total_is_lower_bound`.'),
 });
+
+const ContactFilterBody = z
+  .object({
+    ...FilterFields,
+    ids: z.array(z.string()).max(1000).optional(),
+    attributes: z.record(z.string(), z.string()).optional().describe('Custom attribute key → value.'),
+  })
+  .strict();
+
+const BulkBody = z
+  .object({
+    selection: z.union([
+      z.object({ ids: z.array(z.string()).min(1).max(1000) }).strict(),
+      z.object({ filter: ContactFilterBody }).strict(),
+    ]),
+    action: z.enum(['add_tags', 'remove_tags', 'add_to_group']),
+    tags: z.array(z.string()).min(1).max(100).optional().describe('For add_tags and remove_tags.'),
+    group_id: z.string().optional().describe('For add_to_group.'),
+  })
+  .strict();
 
 export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
   const { contacts, tags } = services;
+  const bulk = new ContactBulkService(contacts, tags, services.groups);
   return async (app) => {
     app.get('/contacts', {
       config: { access: 'agent' },
@@ -33,17 +91,61 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         description: 'Filters combine with AND. `attr.<key>=<value>` filters on a custom attribute.',
         querystring: ListQuery,
         response: {
-          200: z.object({ data: z.array(ContactSchema), next_cursor: z.string().nullable() }),
+          200: z.object({
+            data: z.array(ContactSchema),
+            next_cursor: z.string().nullable(),
+            total: z.number().nullable().describe('Matching contacts; null when total=false.'),
+            total_is_lower_bound: z.boolean().describe('True when more than `total` (10,000) match.'),
+          }),
           ...errorResponses,
+          503: ErrorSchema.describe(
+            '`query_timeout`: the query ran past the time limit (KITH_QUERY_TIMEOUT_MS).',
+          ),
         },
       },
       handler: async (request) => {
-        const { q, tag, group, import: importId, updated_since, cursor, limit, ...rest } = request.query;
+        const { total, ...query } = request.query;
+        const known: Record<string, unknown> = {};
         const attributes: Record<string, string> = {};
-        for (const [key, value] of Object.entries(rest)) {
+        for (const [key, value] of Object.entries(query)) {
           if (key.startsWith('attr.') && typeof value === 'string') attributes[key.slice(5)] = value;
+          else known[key] = value;
         }
-        return contacts.list({ q, tag, group, import: importId, updated_since, cursor, limit, attributes });
+        return contacts.list({
+          ...(known as Omit<ContactListQuery, 'attributes' | 'total'>),
+          attributes,
+          total: total !== 'false',
+        });
+      },
+    });
+
+    app.post('/contacts/bulk', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Tag, untag or group a selection of contacts',
+        description: `The selection is explicit ids (at most ${AGENT_BULK_LIMIT}) or a list filter. Agents may act on at most ${AGENT_BULK_LIMIT} contacts selected by a filter (403 beyond), admins on up to ${BULK_LIMIT} per request (400 beyond). Each contact changes on its own, with its audit entry and timeline event; \`changed\` + \`unchanged\` = \`selected\`.`,
+        body: BulkBody,
+        response: {
+          200: z.object({
+            action: z.enum(['add_tags', 'remove_tags', 'add_to_group']),
+            selected: z.number(),
+            changed: z.number(),
+            unchanged: z.number().describe('already had the tags / had none of them / were members'),
+          }),
+          ...errorResponses,
+          503: ErrorSchema,
+        },
+      },
+      handler: async (request) => {
+        const { selection, action, tags: tagNames, group_id } = request.body;
+        return bulk.apply(
+          'ids' in selection ? { ids: selection.ids } : { filter: selection.filter },
+          action,
+          { tags: tagNames, groupId: group_id },
+          actorOf(request),
+          currentUser(request).role,
+        );
       },
     });
 

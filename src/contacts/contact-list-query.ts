@@ -1,0 +1,446 @@
+/**
+ * The customers list's SQL: filters, search, sorting with keyset cursors, and bounded totals, shaped
+ * so that each database walks an index in the order it answers (or, for a small or selective set,
+ * collects it and sorts it). See src/contacts/README.md for the plans and why.
+ */
+import { type RawBuilder, sql } from 'kysely';
+import type { Dialect } from '../store/sql-dialect.js';
+import type { Queryable } from '../store/transaction.js';
+import { attributeJsonSql } from './contact-attribute-sql.js';
+import {
+  ftsExactName,
+  ftsNameMatch,
+  pgExactName,
+  pgNameMatch,
+  prefixEnd,
+  reversedDigits,
+  reversedPhoneSql,
+  type SearchTerms,
+} from './contact-search-sql.js';
+
+export type SortKey = 'relevance' | 'name' | 'created_at' | 'updated_at';
+export interface ContactSort {
+  key: SortKey;
+  desc: boolean;
+}
+
+export interface ContactListFilter {
+  search?: SearchTerms;
+  /** Identity types whose values a search compares (every defined type). */
+  identityTypes?: readonly string[];
+  /** Resolved tag id; null when the named tag does not exist (nothing matches). */
+  tagId?: string | null;
+  /** Live holders of the tag (tags.live_count), to choose the plan. */
+  tagCount?: number;
+  groupId?: string;
+  importId?: string;
+  initialSource?: string;
+  /** key → JSON-encoded normalised value. */
+  attributes?: Record<string, string>;
+  ids?: readonly string[];
+  createdSince?: string;
+  createdBefore?: string;
+  updatedSince?: string;
+  updatedBefore?: string;
+}
+
+/** Where a page ended: the phase of the plan and the last row's sort key and id. */
+export interface ListCursor {
+  /** The sort it belongs to (`-name`, `relevance` …). */
+  s: string;
+  /** Phase: `a` ranked key matches, `b` name matches (relevance); `v` rows with a value, `n` without (name). */
+  p: string;
+  k: string | number | null;
+  i: string;
+}
+
+export interface ListPageQuery {
+  filter: ContactListFilter;
+  sort: ContactSort;
+  cursor: ListCursor | null;
+  limit: number;
+  /** Count up to this many; null: no total. */
+  totalBound: number | null;
+}
+
+export interface ListPageResult {
+  ids: string[];
+  next: ListCursor | null;
+  total: number | null;
+  totalIsLowerBound: boolean;
+}
+
+export const sortName = (sort: ContactSort) => (sort.desc ? `-${sort.key}` : sort.key);
+
+/** Key matches at most this many per kind; more name matches still come, unranked, after them. */
+const KEYED_CAP = 1000;
+/** A tag or group held by at most this many contacts is collected and sorted rather than walked. */
+const SMALL_SET = 20_000;
+
+interface Ctx {
+  db: Queryable;
+  dialect: Dialect;
+}
+
+/**
+ * Conditions over contacts `c` for everything but the search. On SQLite every plan also calls
+ * kith_deadline() per row it examines: the read connections abort a query past its time limit there.
+ */
+function filterConditions(
+  ctx: Ctx,
+  f: ContactListFilter,
+  options: { skipSet?: 'tag' | 'group' | 'ids' } = {},
+) {
+  const where: RawBuilder<unknown>[] = [sql`c.deleted_at is null`];
+  if (f.tagId !== undefined && options.skipSet !== 'tag') {
+    where.push(
+      f.tagId === null
+        ? sql`1 = 0`
+        : sql`exists (select 1 from contact_tags ct where ct.contact_id = c.id and ct.tag_id = ${f.tagId})`,
+    );
+  }
+  if (f.groupId !== undefined && options.skipSet !== 'group')
+    where.push(
+      sql`exists (select 1 from contact_group_members g where g.group_id = ${f.groupId} and g.contact_id = c.id)`,
+    );
+  if (f.ids !== undefined && options.skipSet !== 'ids')
+    where.push(f.ids.length === 0 ? sql`1 = 0` : sql`c.id in (${sql.join(f.ids)})`);
+  if (f.importId !== undefined)
+    where.push(
+      sql`exists (select 1 from import_rows r where r.import_id = ${f.importId} and r.contact_id = c.id)`,
+    );
+  if (f.initialSource !== undefined) where.push(sql`c.initial_source = ${f.initialSource}`);
+  for (const [key, value] of Object.entries(f.attributes ?? {}))
+    where.push(sql`${attributeJsonSql(ctx.db, key)} = ${value}`);
+  if (f.createdSince) where.push(sql`c.created_at >= ${f.createdSince}`);
+  if (f.createdBefore) where.push(sql`c.created_at < ${f.createdBefore}`);
+  if (f.updatedSince) where.push(sql`c.updated_at >= ${f.updatedSince}`);
+  if (f.updatedBefore) where.push(sql`c.updated_at < ${f.updatedBefore}`);
+  if (ctx.dialect === 'sqlite') where.push(sql`kith_deadline()`);
+  return where;
+}
+
+const and = (parts: RawBuilder<unknown>[]) => sql.join(parts, sql` and `);
+
+/** SQLite's CROSS JOIN keeps the written join order (the small set drives); PostgreSQL plans by itself. */
+const driveJoin = (ctx: Ctx) => (ctx.dialect === 'sqlite' ? sql`cross join` : sql`join`);
+
+async function rows<T>(ctx: Ctx, query: RawBuilder<T>): Promise<T[]> {
+  return (await query.execute(ctx.db)).rows;
+}
+
+async function countUpTo(ctx: Ctx, from: RawBuilder<unknown>, bound: number): Promise<number> {
+  const [row] = await rows<{ n: number | string }>(
+    ctx,
+    sql`select count(*) as n from (select 1 as one ${from} limit ${bound}) counted`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+// ---------------------------------------------------------------- search
+
+/**
+ * Contacts an exact or anchored key names, ranked: 0 for an exact e-mail, phone, identity value or
+ * whole name field; 1 for an e-mail's beginning or a phone's last digits. Each kind is an index
+ * lookup capped at KEYED_CAP rows.
+ */
+async function keyedMatches(ctx: Ctx, s: SearchTerms, identityTypes: readonly string[]) {
+  const tiers = new Map<string, number>();
+  const add = (ids: { id: string }[], tier: number) => {
+    for (const { id } of ids) if (!tiers.has(id) || tiers.get(id)! > tier) tiers.set(id, tier);
+  };
+  if (s.email)
+    add(
+      await rows(
+        ctx,
+        sql<{
+          id: string;
+        }>`select contact_id as id from contact_emails where value = ${s.email} and deleted_at is null`,
+      ),
+      0,
+    );
+  if (s.phone)
+    add(
+      await rows(
+        ctx,
+        sql<{
+          id: string;
+        }>`select contact_id as id from contact_phones where value = ${s.phone} and deleted_at is null`,
+      ),
+      0,
+    );
+  if (identityTypes.length > 0)
+    add(
+      await rows(
+        ctx,
+        sql<{ id: string }>`select contact_id as id from contact_identities
+          where type in (${sql.join(identityTypes)}) and value = ${s.text} and deleted_at is null limit ${KEYED_CAP}`,
+      ),
+      0,
+    );
+  if (s.name) {
+    const exact =
+      ctx.dialect === 'sqlite'
+        ? sql<{
+            id: string;
+          }>`select c.id from contact_name_search s cross join contacts c on c.rowid = s.rowid
+            where s.names match ${ftsExactName(s.name)} limit ${KEYED_CAP}`
+        : sql<{
+            id: string;
+          }>`select c.id from contacts c where c.deleted_at is null and ${pgExactName(s.name)}
+            limit ${KEYED_CAP}`;
+    add(await rows(ctx, exact), 0);
+  }
+  if (s.emailPrefix)
+    add(
+      await rows(
+        ctx,
+        sql<{ id: string }>`select contact_id as id from contact_emails where value >= ${s.emailPrefix}
+          and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null order by value limit ${KEYED_CAP}`,
+      ),
+      1,
+    );
+  if (s.phoneDigits) {
+    const r = reversedDigits(s.phoneDigits);
+    const reversed = reversedPhoneSql(ctx.dialect);
+    const range =
+      ctx.dialect === 'postgres'
+        ? sql`${reversed} like ${`${r}%`}`
+        : sql`${reversed} >= ${r} and ${reversed} < ${prefixEnd(r)}`;
+    add(
+      await rows(
+        ctx,
+        sql<{ id: string }>`select contact_id as id from contact_phones where ${range} and deleted_at is null
+          limit ${KEYED_CAP}`,
+      ),
+      1,
+    );
+  }
+  return tiers;
+}
+
+/** The key matches that pass the other filters, in rank order (tier, id). */
+async function rankedKeyed(ctx: Ctx, f: ContactListFilter): Promise<{ id: string; tier: number }[]> {
+  const tiers = await keyedMatches(ctx, f.search!, f.identityTypes ?? []);
+  if (tiers.size === 0) return [];
+  const ids = [...tiers.keys()];
+  const kept: string[] = [];
+  for (let k = 0; k < ids.length; k += 500) {
+    const part = ids.slice(k, k + 500);
+    kept.push(
+      ...(
+        await rows(
+          ctx,
+          sql<{
+            id: string;
+          }>`select c.id from contacts c where c.id in (${sql.join(part)}) and ${and(filterConditions(ctx, f))}`,
+        )
+      ).map((r) => r.id),
+    );
+  }
+  return kept
+    .map((id) => ({ id, tier: tiers.get(id)! }))
+    .sort((a, b) => a.tier - b.tier || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** FROM/WHERE of name matches that are not among `exclude`, ordered by `k` (SQLite rowid, else id). */
+function nameMatchesFrom(ctx: Ctx, f: ContactListFilter, exclude: string[], after: string | number | null) {
+  const name = f.search!.name!;
+  const where = filterConditions(ctx, f);
+  if (exclude.length > 0) where.push(sql`c.id not in (${sql.join(exclude)})`);
+  if (ctx.dialect === 'sqlite') {
+    where.unshift(sql`s.names match ${ftsNameMatch(name)}`);
+    if (after !== null) where.push(sql`s.rowid > ${Number(after)}`);
+    return {
+      from: sql`from contact_name_search s cross join contacts c on c.rowid = s.rowid where ${and(where)}`,
+      key: sql`s.rowid`,
+    };
+  }
+  where.push(pgNameMatch(name));
+  if (after !== null) where.push(sql`c.id > ${String(after)}`);
+  return { from: sql`from contacts c where ${and(where)}`, key: sql`c.id` };
+}
+
+async function relevancePage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
+  const { filter: f, limit } = q;
+  const keyed = await rankedKeyed(ctx, f);
+  const exclude = keyed.map((k) => k.id);
+  const page: { id: string; p: string; k: string | number | null }[] = [];
+  const cursor = q.cursor;
+  if (!cursor || cursor.p === 'a') {
+    let start = 0;
+    if (cursor) {
+      const [t, i] = [Number(cursor.k), cursor.i];
+      start = keyed.findIndex((r) => r.tier > t || (r.tier === t && r.id > i));
+      if (start < 0) start = keyed.length;
+    }
+    for (const r of keyed.slice(start, start + limit + 1)) page.push({ id: r.id, p: 'a', k: r.tier });
+  }
+  if (page.length <= limit && f.search!.name) {
+    const after = cursor?.p === 'b' ? cursor.k : null;
+    const { from, key } = nameMatchesFrom(ctx, f, exclude, after);
+    const found = await rows(
+      ctx,
+      sql<{
+        id: string;
+        k: string | number;
+      }>`select c.id, ${key} as k ${from} order by ${key} limit ${limit + 1 - page.length}`,
+    );
+    for (const r of found) page.push({ id: r.id, p: 'b', k: r.k });
+  }
+  let total: number | null = null;
+  let lower = false;
+  if (q.totalBound !== null) {
+    total = keyed.length;
+    if (f.search!.name && total < q.totalBound) {
+      const rest = q.totalBound - total;
+      const n = await countUpTo(ctx, nameMatchesFrom(ctx, f, exclude, null).from, rest + 1);
+      lower = n > rest;
+      total += Math.min(n, rest);
+    } else lower = keyed.length > q.totalBound;
+  }
+  return finish(page, limit, sortName(q.sort), total, lower);
+}
+
+function finish(
+  page: { id: string; p: string; k: string | number | null }[],
+  limit: number,
+  s: string,
+  total: number | null,
+  totalIsLowerBound: boolean,
+): ListPageResult {
+  const shown = page.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return {
+    ids: shown.map((r) => r.id),
+    next: page.length > limit && last ? { s, p: last.p, k: last.k, i: last.id } : null,
+    total,
+    totalIsLowerBound,
+  };
+}
+
+// ---------------------------------------------------------------- sorted lists
+
+const SORT_COLUMNS: Record<Exclude<SortKey, 'relevance'>, RawBuilder<unknown>> = {
+  name: sql`lower(c.name)`,
+  created_at: sql`c.created_at`,
+  updated_at: sql`c.updated_at`,
+};
+
+/**
+ * A small set that can drive the plan (collect, then sort), or null to walk the sort's index. A search
+ * is always collected: its matches are found through its own indexes.
+ */
+function drivingSet(
+  ctx: Ctx,
+  f: ContactListFilter,
+): { from: RawBuilder<unknown>; skip?: 'tag' | 'group' | 'ids' } | null {
+  if (f.search) {
+    const s = f.search;
+    const parts: RawBuilder<unknown>[] = [];
+    if (s.email)
+      parts.push(
+        sql`select contact_id as cid from contact_emails where value = ${s.email} and deleted_at is null`,
+      );
+    if (s.phone)
+      parts.push(
+        sql`select contact_id as cid from contact_phones where value = ${s.phone} and deleted_at is null`,
+      );
+    if ((f.identityTypes ?? []).length > 0)
+      parts.push(
+        sql`select contact_id as cid from contact_identities where type in (${sql.join(f.identityTypes!)})
+          and value = ${s.text} and deleted_at is null`,
+      );
+    if (s.emailPrefix)
+      parts.push(
+        sql`select contact_id as cid from contact_emails where value >= ${s.emailPrefix}
+          and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null`,
+      );
+    if (s.phoneDigits) {
+      const r = reversedDigits(s.phoneDigits);
+      const reversed = reversedPhoneSql(ctx.dialect);
+      parts.push(
+        ctx.dialect === 'postgres'
+          ? sql`select contact_id as cid from contact_phones where ${reversed} like ${`${r}%`} and deleted_at is null`
+          : sql`select contact_id as cid from contact_phones where ${reversed} >= ${r}
+              and ${reversed} < ${prefixEnd(r)} and deleted_at is null`,
+      );
+    }
+    if (s.name)
+      parts.push(
+        ctx.dialect === 'sqlite'
+          ? sql`select c2.id as cid from contact_name_search s cross join contacts c2 on c2.rowid = s.rowid
+              where s.names match ${ftsNameMatch(s.name)}`
+          : sql`select c.id as cid from contacts c where c.deleted_at is null and ${pgNameMatch(s.name)}`,
+      );
+    if (parts.length === 0) return { from: sql`(select null as cid where 1 = 0) d` };
+    return { from: sql`(${sql.join(parts, sql` union `)}) d` };
+  }
+  if (f.ids !== undefined)
+    return {
+      from: sql`(select c2.id as cid from contacts c2 where c2.id in (${sql.join(f.ids.length > 0 ? f.ids : [''])})) d`,
+      skip: 'ids',
+    };
+  if (f.tagId && (f.tagCount ?? Infinity) <= SMALL_SET)
+    return {
+      from: sql`(select contact_id as cid from contact_tags where tag_id = ${f.tagId}) d`,
+      skip: 'tag',
+    };
+  return null;
+}
+
+async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
+  const { filter: f, sort, limit } = q;
+  const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance'>];
+  const driving = drivingSet(ctx, f);
+  const base = filterConditions(ctx, f, { skipSet: driving?.skip });
+  const from = (where: RawBuilder<unknown>[]) =>
+    driving
+      ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(where)}`
+      : sql`from contacts c where ${and(where)}`;
+  const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
+  // Contacts without a name come after the named ones in both directions.
+  const phases = sort.key === 'name' ? ['v', 'n'] : ['v'];
+  const cursor = q.cursor;
+  const page: { id: string; p: string; k: string | number | null }[] = [];
+  for (const phase of phases) {
+    if (cursor && phases.indexOf(phase) < phases.indexOf(cursor.p)) continue;
+    if (page.length > limit) break;
+    const where = [...base];
+    if (sort.key === 'name') where.push(phase === 'v' ? sql`${column} is not null` : sql`${column} is null`);
+    const fromCursor = cursor && cursor.p === phase ? cursor : null;
+    if (fromCursor) {
+      if (phase === 'n') where.push(sql`c.id ${cmp} ${fromCursor.i}`);
+      else
+        where.push(
+          sql`${column} ${cmp}= ${fromCursor.k} and (${column} ${cmp} ${fromCursor.k} or c.id ${cmp} ${fromCursor.i})`,
+        );
+    }
+    const order = phase === 'n' ? sql`c.id ${dir}` : sql`${column} ${dir}, c.id ${dir}`;
+    const found = await rows(
+      ctx,
+      sql<{ id: string; k: string | null }>`select c.id, ${column} as k ${from(where)} order by ${order}
+        limit ${limit + 1 - page.length}`,
+    );
+    for (const r of found) page.push({ id: r.id, p: phase, k: phase === 'n' ? null : r.k });
+  }
+  let total: number | null = null;
+  let lower = false;
+  if (q.totalBound !== null) {
+    const n = await countUpTo(ctx, from(base), q.totalBound + 1);
+    lower = n > q.totalBound;
+    total = Math.min(n, q.totalBound);
+  }
+  return finish(page, limit, sortName(sort), total, lower);
+}
+
+/** One page of the list, its cursor and (when asked) its total. */
+export async function queryContactPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
+  if (q.filter.tagId === null)
+    return { ids: [], next: null, total: q.totalBound === null ? null : 0, totalIsLowerBound: false };
+  if (q.sort.key === 'relevance') {
+    if (!q.filter.search) throw new Error('relevance needs a search');
+    return relevancePage(ctx, q);
+  }
+  return sortedPage(ctx, q);
+}

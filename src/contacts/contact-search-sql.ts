@@ -1,0 +1,126 @@
+/**
+ * What a search box query means, and the SQL that finds it through the structures of migration 0009
+ * (`src/store/migrations/0009-contact-search.ts`): exact keys through the unique e-mail, phone and
+ * identity indexes, phones by their last digits through the reversed-phone index, names through
+ * SQLite's FTS5 trigram table or PostgreSQL's pg_trgm index. The expressions here must stay the same
+ * text as the migration's indexes, or the indexes are not used.
+ */
+import { type RawBuilder, sql } from 'kysely';
+import { normalizeEmail } from '../domain/normalize/email.js';
+import { normalizePhone, type Region } from '../domain/normalize/phone.js';
+import type { Dialect } from '../store/sql-dialect.js';
+
+export interface SearchTerms {
+  /** The query as typed, NFKC-folded and trimmed. */
+  text: string;
+  /** Lower-cased `text`. */
+  folded: string;
+  /** A complete, valid e-mail address. */
+  email: string | null;
+  /** The beginning of an e-mail address: the query holds an @ and no space. */
+  emailPrefix: string | null;
+  /** The query read as a phone number in E.164 (any writing, the default region for national ones). */
+  phone: string | null;
+  /** The digits of a query made of phone characters only, at least four: matched as a phone's end. */
+  phoneDigits: string | null;
+  /** Searched in names (not for queries that are a phone number or its digits). */
+  name: string | null;
+}
+
+const PHONE_CHARACTERS = /^[\d\s+\-().]+$/;
+/** Fewer last digits than this would match too many phones to be a useful search. */
+export const MIN_PHONE_DIGITS = 4;
+
+export function parseSearch(q: string, region: Region): SearchTerms {
+  const text = q.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  const folded = text.toLowerCase();
+  const phoneLike = PHONE_CHARACTERS.test(text);
+  const digits = phoneLike ? text.replace(/\D/g, '') : '';
+  let email: string | null = null;
+  if (text.includes('@')) {
+    try {
+      email = normalizeEmail(text);
+    } catch {
+      // not a whole address: still its beginning
+    }
+  }
+  let phone: string | null = null;
+  if (phoneLike && digits.length >= 6) {
+    try {
+      phone = normalizePhone(text, region);
+    } catch {
+      // not a whole number: its digits are still searched as a phone's end
+    }
+  }
+  return {
+    text,
+    folded,
+    email,
+    emailPrefix: text.includes('@') && !text.includes(' ') ? folded.replace(/^mailto:/, '') : null,
+    phone,
+    phoneDigits: digits.length >= MIN_PHONE_DIGITS ? digits : null,
+    name: phoneLike && digits.length > 0 ? null : folded,
+  };
+}
+
+/** The reversed phone value, as the migration's index spells it on each database. */
+export function reversedPhoneSql(dialect: Dialect, column = 'value'): RawBuilder<string> {
+  if (dialect === 'postgres') return sql<string>`reverse(${sql.ref(column)})`;
+  return sql<string>`${sql.raw(
+    Array.from({ length: 16 }, (_, i) => `substr(${column}, -${i + 1}, 1)`).join(' || '),
+  )}`;
+}
+
+/** The smallest string greater than every string starting with `prefix` (for index range scans). */
+export function prefixEnd(prefix: string): string {
+  return `${prefix}\u{10FFFF}`;
+}
+
+const reversed = (s: string) => [...s].reverse().join('');
+
+/** `phoneDigits` as the beginning of a reversed E.164 value. */
+export function reversedDigits(digits: string): string {
+  return reversed(digits);
+}
+
+// ---- SQLite: FTS5 trigram over \x02\x02field\x03\x03, see the migration. ----
+
+const START = '\u0002\u0002';
+const END = '\u0003\u0003';
+const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** FTS5 query for a whole name field equal to the query. */
+export function ftsExactName(name: string): string {
+  return phrase(`${START}${name}${END}`);
+}
+
+/**
+ * FTS5 query for names containing the query. Trigrams need three characters: shorter queries match a
+ * field's beginning or end (王 → 王伟 and 李王, 张伟), and two characters also a word's (sm → John Smith).
+ */
+export function ftsNameMatch(name: string): string {
+  const length = [...name].length;
+  if (length >= 3) return phrase(name);
+  const anchored = [phrase(`${START}${name}`), phrase(`${name}${END}`)];
+  if (length === 2) anchored.push(phrase(` ${name}`), phrase(`${name} `));
+  return anchored.join(' OR ');
+}
+
+// ---- PostgreSQL: pg_trgm over the lower-cased fields joined by \x1f, see the migration. ----
+
+/** The indexed expression over contacts `c`. */
+export const PG_NAMES = sql<string>`lower(coalesce(c.name, '') || chr(31) || coalesce(c.first_name, '') || chr(31) || coalesce(c.last_name, ''))`;
+
+const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function pgExactName(name: string): RawBuilder<boolean> {
+  return sql<boolean>`${PG_NAMES} ~ ${`(^|\u001f)${escapeRegex(name)}(\u001f|$)`}`;
+}
+
+/** Names containing the query; one or two characters: a word's beginning or end (pg_trgm pads words). */
+export function pgNameMatch(name: string): RawBuilder<boolean> {
+  if ([...name].length >= 3) return sql<boolean>`${PG_NAMES} like ${`%${escapeLike(name)}%`}`;
+  const q = escapeRegex(name);
+  return sql<boolean>`${PG_NAMES} ~ ${`(^|[\u001f ])${q}|${q}([\u001f ]|$)`}`;
+}

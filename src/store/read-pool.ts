@@ -1,0 +1,188 @@
+/**
+ * Reads of the customers list on SQLite, off the main thread: a few read-only connections, each on a
+ * worker thread (read-worker.ts), behind a Kysely dialect. WAL lets them read while the main
+ * connection writes. Two lanes: `heavy` (searches, filters without an index) may hold all threads
+ * but one, so a `light` read (a page by an index, a contact) never queues behind a slow search; light
+ * reads go first. A query past the time limit is aborted in the thread (kith_deadline) and answers
+ * QueryTimeoutError; should a thread not answer even then, the caller is answered anyway.
+ */
+import type { Worker } from 'node:worker_threads';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { startWorkerThread } from '../jobs/worker-thread.js';
+import { QueryTimeoutError } from './query-timeout.js';
+import type { KithDatabase } from './schema.js';
+
+export type ReadLane = 'light' | 'heavy';
+
+interface Pending {
+  sql: string;
+  parameters: unknown[];
+  resolve(rows: unknown[]): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: 'light' | 'heavy' | null;
+  current: { id: number; pending: Pending; timer: NodeJS.Timeout } | null;
+}
+
+export interface ReadPool {
+  db(lane: ReadLane): Kysely<KithDatabase>;
+  close(): Promise<void>;
+}
+
+/** Extra wait, past the time limit, for a thread to answer before its caller is answered anyway. */
+const GRACE_MS = 2000;
+
+export function openSqliteReadPool(file: string, options: { threads: number; timeoutMs: number }): ReadPool {
+  const threads: Thread[] = [];
+  const queues: Record<ReadLane, Pending[]> = { light: [], heavy: [] };
+  let nextId = 1;
+  let closed = false;
+
+  const start = (): Thread => {
+    const worker = startWorkerThread(import.meta.url, 'read-worker', { file, timeoutMs: options.timeoutMs });
+    worker.unref();
+    const thread: Thread = { worker, busy: null, current: null, ready: Promise.resolve() };
+    thread.ready = new Promise((resolve, reject) => {
+      const onFirst = (message: { ready?: boolean }) => {
+        if (message.ready) {
+          worker.off('message', onFirst);
+          resolve();
+        }
+      };
+      worker.on('message', onFirst);
+      worker.once('error', reject);
+    });
+    worker.on(
+      'message',
+      (message: {
+        id?: number;
+        rows?: unknown[];
+        error?: { message: string; code?: string; timeout: boolean };
+      }) => {
+        if (message.id === undefined || thread.current?.id !== message.id) return;
+        const { pending, timer } = thread.current;
+        clearTimeout(timer);
+        thread.current = null;
+        thread.busy = null;
+        if (message.error) {
+          pending.reject(
+            message.error.timeout
+              ? new QueryTimeoutError(options.timeoutMs)
+              : Object.assign(new Error(message.error.message), { code: message.error.code }),
+          );
+        } else pending.resolve(message.rows ?? []);
+        dispatch();
+      },
+    );
+    worker.on('error', (error) => {
+      // A thread that died answers its caller and is replaced.
+      const current = thread.current;
+      threads.splice(threads.indexOf(thread), 1);
+      if (current) {
+        clearTimeout(current.timer);
+        current.pending.reject(error);
+      }
+      if (!closed) threads.push(start());
+      dispatch();
+    });
+    return thread;
+  };
+
+  const run = (thread: Thread, lane: ReadLane, pending: Pending) => {
+    const id = nextId++;
+    thread.busy = lane;
+    const timer = setTimeout(() => {
+      // The thread has not answered in time: answer the caller; the thread stays busy until it does.
+      if (thread.current?.id !== id) return;
+      pending.reject(new QueryTimeoutError(options.timeoutMs));
+      thread.current = { id, pending: { ...pending, resolve: () => {}, reject: () => {} }, timer };
+    }, options.timeoutMs + GRACE_MS);
+    timer.unref();
+    thread.current = { id, pending, timer };
+    void thread.ready.then(() =>
+      thread.worker.postMessage({ id, sql: pending.sql, parameters: pending.parameters }),
+    );
+  };
+
+  const dispatch = () => {
+    for (;;) {
+      const idle = threads.find((t) => t.busy === null);
+      if (!idle) return;
+      if (queues.light.length > 0) {
+        run(idle, 'light', queues.light.shift()!);
+        continue;
+      }
+      // Heavy reads leave one thread free for light ones.
+      const heavyBusy = threads.filter((t) => t.busy === 'heavy').length;
+      if (queues.heavy.length > 0 && heavyBusy < Math.max(1, threads.length - 1)) {
+        run(idle, 'heavy', queues.heavy.shift()!);
+        continue;
+      }
+      return;
+    }
+  };
+
+  const submit = (lane: ReadLane, query: CompiledQuery): Promise<unknown[]> => {
+    if (closed) return Promise.reject(new Error('the store is closed'));
+    if (threads.length === 0) for (let i = 0; i < options.threads; i++) threads.push(start());
+    return new Promise((resolve, reject) => {
+      queues[lane].push({ sql: query.sql, parameters: [...query.parameters], resolve, reject });
+      dispatch();
+    });
+  };
+
+  const kyselyFor = (lane: ReadLane) => {
+    const connection: DatabaseConnection = {
+      async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+        return { rows: (await submit(lane, query)) as R[] };
+      },
+      // eslint-disable-next-line require-yield
+      async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+        throw new Error('the read pool does not stream');
+      },
+    };
+    const driver: Driver = {
+      init: async () => {},
+      acquireConnection: async () => connection,
+      beginTransaction: async () => {
+        throw new Error('the read pool runs single reads, not transactions');
+      },
+      commitTransaction: async () => {},
+      rollbackTransaction: async () => {},
+      releaseConnection: async () => {},
+      destroy: async () => {},
+    };
+    const dialect: Dialect = {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => driver,
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+    };
+    return new Kysely<KithDatabase>({ dialect });
+  };
+  const lanes = { light: kyselyFor('light'), heavy: kyselyFor('heavy') };
+
+  return {
+    db: (lane) => lanes[lane],
+    close: async () => {
+      closed = true;
+      for (const lane of ['light', 'heavy'] as const)
+        for (const pending of queues[lane].splice(0)) pending.reject(new Error('the store is closed'));
+      await Promise.all(threads.splice(0).map((t) => t.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * One read-only SQLite connection on a thread of its own (see read-pool.ts). better-sqlite3 runs a
+ * query synchronously, so on the main thread one slow search would stop every other request; here it
+ * stops only this thread. Every list query calls kith_deadline() per row it examines: past the query's
+ * time limit it throws, which aborts the statement.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+
+interface ReadRequest {
+  id: number;
+  sql: string;
+  parameters: unknown[];
+}
+
+const { file, timeoutMs } = (workerData as { data: { file: string; timeoutMs: number } }).data;
+const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+sqlite.pragma('busy_timeout = 10000');
+export const TIMEOUT_MESSAGE = 'KITH_QUERY_TIMEOUT';
+let deadline = Infinity;
+sqlite.function('kith_deadline', { deterministic: false, varargs: false }, () => {
+  if (Date.now() > deadline) throw new Error(TIMEOUT_MESSAGE);
+  return 1;
+});
+
+const statements = new Map<string, SqliteDatabase.Statement>();
+function prepared(text: string): SqliteDatabase.Statement {
+  let statement = statements.get(text);
+  if (!statement) {
+    statement = sqlite.prepare(text);
+    statements.set(text, statement);
+    if (statements.size > 300) statements.delete(statements.keys().next().value!);
+  }
+  return statement;
+}
+
+parentPort!.on('message', (request: ReadRequest) => {
+  deadline = Date.now() + timeoutMs;
+  try {
+    const statement = prepared(request.sql);
+    if (!statement.reader) throw new Error('the read pool runs queries that return rows only');
+    const rows = statement.all(request.parameters);
+    parentPort!.postMessage({ id: request.id, rows });
+  } catch (e) {
+    const error = e as Error & { code?: string };
+    parentPort!.postMessage({
+      id: request.id,
+      error: { message: error.message, code: error.code, timeout: error.message === TIMEOUT_MESSAGE },
+    });
+  } finally {
+    deadline = Infinity;
+  }
+});
+parentPort!.postMessage({ ready: true });
