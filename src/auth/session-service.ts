@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import type { Actor } from '../domain/actor.js';
+import { appendAuditEntry } from '../history/audit-log.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
 import type { User } from './user-service.js';
@@ -19,6 +21,17 @@ export const CSRF_HEADER = 'x-csrf-token';
 export function csrfTokenOf(sessionValue: string): string {
   return createHmac('sha256', sessionValue).update('kith csrf token').digest('base64url');
 }
+
+/** A signed-in browser session, as its user sees it (the stored id is a hash and never shown). */
+export interface SessionSummary {
+  created_at: string;
+  expires_at: string;
+  /** The session this request came with. */
+  current: boolean;
+}
+
+/** The stored id of a session cookie's value. */
+export const sessionIdOf = (value: string): string => sha256(value);
 
 export class SessionService {
   constructor(private readonly db: Queryable) {}
@@ -52,5 +65,45 @@ export class SessionService {
 
   async destroy(value: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id', '=', sha256(value)).execute();
+  }
+
+  /** A user's unexpired sessions, newest first; `currentValue` is the cookie of the asking request. */
+  async listForUser(userId: string, currentValue: string | null): Promise<SessionSummary[]> {
+    const current = currentValue ? sha256(currentValue) : null;
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(['id', 'created_at', 'expires_at'])
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', nowIso())
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      created_at: r.created_at,
+      expires_at: r.expires_at,
+      current: r.id === current,
+    }));
+  }
+
+  /**
+   * Signs the user out everywhere but the session `keepValue` (a cookie value; null ends them all, as
+   * for a request made with an API token). Returns how many sessions ended; audited when any did.
+   */
+  async revokeOthers(userId: string, keepValue: string | null, actor: Actor): Promise<number> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepValue) query = query.where('id', '!=', sha256(keepValue));
+    // Expired ones go too, but only live ones were a way in: those are counted.
+    const revoked = Number(
+      (await query.where('expires_at', '>', nowIso()).executeTakeFirst()).numDeletedRows,
+    );
+    await query.execute();
+    if (revoked > 0)
+      await appendAuditEntry(this.db, {
+        entityType: 'user',
+        entityId: userId,
+        action: 'sessions_revoked',
+        changes: [{ field: 'sessions', old: revoked, new: 0 }],
+        actor,
+      });
+    return revoked;
   }
 }

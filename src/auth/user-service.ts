@@ -12,12 +12,17 @@ import { hashPassword, verifyPassword } from './secrets.js';
 export const ROLES = ['admin', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Languages of the web app a user may choose; null follows the browser. */
+export const LANGUAGES = ['en', 'zh'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 export interface User {
   id: string;
   email: string;
   name: string | null;
   role: Role;
   disabled: boolean;
+  language: Language | null;
   created_at: string;
   updated_at: string;
 }
@@ -31,6 +36,9 @@ function toUser(row: UsersTable): User {
     name: row.name,
     role: row.role as Role,
     disabled: row.disabled_at !== null,
+    language: (LANGUAGES as readonly string[]).includes(row.language ?? '')
+      ? (row.language as Language)
+      : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -40,6 +48,13 @@ function assertRole(role: string): Role {
   if (!(ROLES as readonly string[]).includes(role))
     throw new ValidationError('role', role, `must be one of ${ROLES.join(', ')}`);
   return role as Role;
+}
+
+function assertLanguage(language: string | null): Language | null {
+  if (language === null) return null;
+  if (!(LANGUAGES as readonly string[]).includes(language))
+    throw new ValidationError('language', language, `must be one of ${LANGUAGES.join(', ')} (or null)`);
+  return language as Language;
 }
 
 function assertPassword(password: string): void {
@@ -120,6 +135,7 @@ export class UserService {
       disabled_at: null,
       availability: 'offline',
       capacity: null,
+      language: null,
     };
     try {
       await this.db.insertInto('users').values(row).execute();
@@ -166,6 +182,8 @@ export class UserService {
       changes.push({ field: 'password', old: '***', new: '***' });
     }
     if (input.disabled !== undefined && input.disabled !== before.disabled) {
+      if (input.disabled && actor.userId === id)
+        throw new ValidationError('disabled', true, 'you cannot disable your own account');
       set.disabled_at = input.disabled ? nowIso() : null;
       changes.push({ field: 'disabled', old: before.disabled, new: input.disabled });
     }
@@ -198,6 +216,62 @@ export class UserService {
         changes,
         actor,
       });
+    return this.get(id);
+  }
+
+  /**
+   * A user's own changes: name, language and password. A new password needs the current one, and ends
+   * every other session of the user (the one given in `keepSessionId`, a session's stored id, stays).
+   */
+  async updateProfile(
+    id: string,
+    input: {
+      name?: string | null;
+      language?: string | null;
+      password?: string;
+      current_password?: string;
+    },
+    actor: Actor,
+    keepSessionId: string | null = null,
+  ): Promise<User> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('user', id);
+    const before = toUser(row);
+    const set: Partial<UsersTable> = {};
+    const changes: { field: string; old: unknown; new: unknown }[] = [];
+    if (input.name !== undefined) {
+      const name = normalizeText(input.name ?? '');
+      if (name !== before.name) {
+        set.name = name;
+        changes.push({ field: 'name', old: before.name, new: name });
+      }
+    }
+    if (input.language !== undefined) {
+      const language = assertLanguage(input.language);
+      if (language !== before.language) {
+        set.language = language;
+        changes.push({ field: 'language', old: before.language, new: language });
+      }
+    }
+    if (input.password !== undefined) {
+      if (!input.current_password)
+        throw new ValidationError('current_password', '***', 'is required to change your password');
+      assertPassword(input.password);
+      if (!(await verifyPassword(row.password_hash, input.current_password)))
+        throw new ValidationError('current_password', '***', 'is not your current password');
+      set.password_hash = await hashPassword(input.password);
+      changes.push({ field: 'password', old: '***', new: '***' });
+    }
+    if (changes.length === 0) return before;
+    set.updated_at = nowIso();
+    await this.db.updateTable('users').set(set).where('id', '=', id).execute();
+    if (set.password_hash) {
+      // Whoever knew the old password is signed out everywhere but here.
+      let sessions = this.db.deleteFrom('sessions').where('user_id', '=', id);
+      if (keepSessionId) sessions = sessions.where('id', '!=', keepSessionId);
+      await sessions.execute();
+    }
+    await appendAuditEntry(this.db, { entityType: 'user', entityId: id, action: 'updated', changes, actor });
     return this.get(id);
   }
 

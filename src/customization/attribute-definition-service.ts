@@ -107,7 +107,11 @@ export class AttributeDefinitionService {
       entityType: 'attribute_definition',
       entityId: row.key,
       action: 'created',
-      changes: [{ field: 'type', old: null, new: type }],
+      changes: [
+        { field: 'label', old: null, new: row.label },
+        { field: 'type', old: null, new: type },
+        ...(row.options ? [{ field: 'options', old: null, new: JSON.parse(row.options) as string[] }] : []),
+      ],
       actor,
     });
     return toRecord(row);
@@ -164,18 +168,19 @@ export class AttributeDefinitionService {
     const changes = (['label', 'description', 'options'] as const)
       .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
       .map((f) => ({ field: f, old: before[f], new: after[f] }));
-    await appendAuditEntry(this.db, {
-      entityType: 'attribute_definition',
-      entityId: key,
-      action: 'updated',
-      changes,
-      actor,
-    });
+    if (changes.length > 0)
+      await appendAuditEntry(this.db, {
+        entityType: 'attribute_definition',
+        entityId: key,
+        action: 'updated',
+        changes,
+        actor,
+      });
     return after;
   }
 
   async delete(key: string, actor: Actor): Promise<void> {
-    await this.get(key);
+    const before = await this.get(key);
     const used = await this.db
       .selectFrom('contacts')
       .select('id as contact_id')
@@ -195,7 +200,10 @@ export class AttributeDefinitionService {
       entityType: 'attribute_definition',
       entityId: key,
       action: 'deleted',
-      changes: [],
+      changes: [
+        { field: 'label', old: before.label, new: null },
+        { field: 'type', old: before.type, new: null },
+      ],
       actor,
     });
   }

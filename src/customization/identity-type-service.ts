@@ -57,6 +57,28 @@ export class IdentityTypeService {
     return { ...row, builtin: false };
   }
 
+  /** The label may change (built-in types too); the key may not, stored identities are filed under it. */
+  async update(key: string, input: { label?: string | null }, actor: Actor): Promise<IdentityType> {
+    const row = await this.db
+      .selectFrom('identity_types')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('identity type', key);
+    const label = input.label !== undefined ? (normalizeText(input.label ?? '') ?? key) : row.label;
+    if (label !== row.label) {
+      await this.db.updateTable('identity_types').set({ label }).where('key', '=', key).execute();
+      await appendAuditEntry(this.db, {
+        entityType: 'identity_type',
+        entityId: key,
+        action: 'updated',
+        changes: [{ field: 'label', old: row.label, new: label }],
+        actor,
+      });
+    }
+    return { ...row, label, builtin: row.builtin === 1 };
+  }
+
   async delete(key: string, actor: Actor): Promise<void> {
     const row = await this.db
       .selectFrom('identity_types')
@@ -83,7 +105,7 @@ export class IdentityTypeService {
       entityType: 'identity_type',
       entityId: key,
       action: 'deleted',
-      changes: [],
+      changes: [{ field: 'label', old: row.label, new: null }],
       actor,
     });
   }

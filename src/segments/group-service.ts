@@ -124,7 +124,14 @@ export class GroupService {
       { field: 'name', old: before.name, new: name },
       { field: 'description', old: before.description, new: description },
     ].filter((c) => c.old !== c.new);
-    await appendAuditEntry(this.db, { entityType: 'group', entityId: id, action: 'updated', changes, actor });
+    if (changes.length > 0)
+      await appendAuditEntry(this.db, {
+        entityType: 'group',
+        entityId: id,
+        action: 'updated',
+        changes,
+        actor,
+      });
     return this.get(id);
   }
 

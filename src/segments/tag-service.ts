@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
@@ -5,7 +6,6 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Queryable } from '../store/transaction.js';
-import { tagsWithLiveCounts } from './tag-counts.js';
 
 export interface TagSummary {
   id: string;
@@ -14,15 +14,139 @@ export interface TagSummary {
   created_at: string;
 }
 
+/** What renaming a tag did: renamed it, or merged it into the tag that already had the name. */
+export interface TagRenameResult {
+  tag: TagSummary;
+  /** The id of the tag that was merged away (and no longer exists), when the new name was taken. */
+  merged_from: string | null;
+}
+
 export class TagService {
   constructor(
     private readonly db: Queryable,
     private readonly contacts: ContactService,
   ) {}
 
-  /** Tags with their live contact counts (kept by the database, not counted here: see tag-counts.ts). */
   async list(): Promise<TagSummary[]> {
-    return tagsWithLiveCounts(this.db);
+    const rows = await this.db
+      .selectFrom('tags')
+      .leftJoin('contact_tags', 'contact_tags.tag_id', 'tags.id')
+      .leftJoin('contacts', (join) =>
+        join.onRef('contacts.id', '=', 'contact_tags.contact_id').on('contacts.deleted_at', 'is', null),
+      )
+      .select([
+        'tags.id',
+        'tags.name',
+        'tags.created_at',
+        (eb) => eb.fn.count<number>('contacts.id').as('contact_count'),
+      ])
+      .groupBy(['tags.id', 'tags.name', 'tags.created_at'])
+      .orderBy('tags.name')
+      .execute();
+    return rows.map((r) => ({ ...r, contact_count: Number(r.contact_count) }));
+  }
+
+  async get(tagId: string): Promise<TagSummary> {
+    const tag = (await this.list()).find((t) => t.id === tagId);
+    if (!tag) throw new NotFoundError('tag', tagId);
+    return tag;
+  }
+
+  /**
+   * Renames a tag. When another tag already has the new name (names compare case-insensitively), the
+   * two are merged: every contact holding this tag gets that one instead — a change on each contact,
+   * audited there like any tag change — and this tag is deleted. A new spelling of the same name
+   * (vip → VIP) is a rename.
+   */
+  async rename(tagId: string, newName: string, actor: Actor): Promise<TagRenameResult> {
+    const tag = await this.db.selectFrom('tags').selectAll().where('id', '=', tagId).executeTakeFirst();
+    if (!tag) throw new NotFoundError('tag', tagId);
+    const name = normalizeText(newName ?? '');
+    if (!name) throw new ValidationError('name', newName, 'is required');
+    const target = await this.db
+      .selectFrom('tags')
+      .selectAll()
+      .where('name_key', '=', name.toLowerCase())
+      .where('id', '!=', tagId)
+      .executeTakeFirst();
+    if (!target) {
+      if (name !== tag.name) {
+        await this.db
+          .updateTable('tags')
+          .set({ name, name_key: name.toLowerCase() })
+          .where('id', '=', tagId)
+          .execute();
+        await appendAuditEntry(this.db, {
+          entityType: 'tag',
+          entityId: tagId,
+          action: 'renamed',
+          changes: [{ field: 'name', old: tag.name, new: name }],
+          actor,
+        });
+      }
+      return { tag: await this.get(tagId), merged_from: null };
+    }
+    const holders = await this.db
+      .selectFrom('contact_tags')
+      .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
+      .select('contact_tags.contact_id')
+      .where('contact_tags.tag_id', '=', tagId)
+      .where('contacts.deleted_at', 'is', null)
+      .orderBy('contact_tags.contact_id')
+      .execute();
+    const key = tag.name_key;
+    for (const { contact_id } of holders) {
+      const contact = await this.contacts.get(contact_id).catch((e: unknown) => {
+        if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
+        throw e;
+      });
+      if (!contact) continue;
+      const kept = contact.tags.filter((t) => t.toLowerCase() !== key);
+      const tags = kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name];
+      await this.contacts.update(contact_id, { tags }, actor);
+    }
+    // Soft-deleted contacts (and any contact tagged meanwhile) keep the tag, under the surviving one.
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('contact_tags')
+        .columns(['contact_id', 'tag_id', 'created_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('contact_tags as source')
+            .select([
+              'source.contact_id',
+              sql<string>`cast(${target.id} as text)`.as('tag_id'),
+              'source.created_at',
+            ])
+            .where('source.tag_id', '=', tagId)
+            .where((w) =>
+              w.not(
+                w.exists(
+                  w
+                    .selectFrom('contact_tags as held')
+                    .select('held.contact_id')
+                    .whereRef('held.contact_id', '=', 'source.contact_id')
+                    .where('held.tag_id', '=', target.id),
+                ),
+              ),
+            ),
+        )
+        .execute();
+      await trx.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
+      await trx.deleteFrom('tags').where('id', '=', tagId).execute();
+      await appendAuditEntry(trx, {
+        entityType: 'tag',
+        entityId: tagId,
+        action: 'merged',
+        changes: [
+          { field: 'name', old: tag.name, new: target.name },
+          { field: 'merged_into', old: null, new: target.id },
+          { field: 'contacts', old: holders.length, new: null },
+        ],
+        actor,
+      });
+    });
+    return { tag: await this.get(target.id), merged_from: tagId };
   }
 
   async addToContact(contactId: string, tags: string[], actor: Actor): Promise<Contact> {

@@ -15,6 +15,7 @@ import {
 import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
@@ -24,6 +25,7 @@ import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { profileRoutes } from './routes/profile-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
 import { fastifyTrustProxy, type TrustProxySetting } from './trust-proxy.js';
 import { webAppRoutes } from './web-app.js';
@@ -110,6 +112,8 @@ export async function buildServer(
       await api.register(conversationRoutes(services));
       await api.register(automationRoutes(services));
       await api.register(webhookRoutes(services));
+      await api.register(profileRoutes(services));
+      await api.register(auditRoutes(services));
     },
     { prefix: '/api' },
   );

@@ -110,6 +110,10 @@ export const UserSchema = z
     name: z.string().nullable(),
     role: z.enum(['admin', 'agent']),
     disabled: z.boolean(),
+    language: z
+      .enum(['en', 'zh'])
+      .nullable()
+      .describe("The web app's language chosen by the user; null follows the browser."),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -72,17 +72,6 @@ export interface TagsTable {
   name: string;
   name_key: string;
   created_at: string;
-  /**
-   * Live contacts holding the tag, kept by triggers (migration 0009). On PostgreSQL the recent
-   * changes wait in tag_count_deltas: the count is this plus their sum.
-   */
-  live_count: Generated<number>;
-}
-
-/** PostgreSQL only: per-statement changes to tags.live_count, folded in by readers now and then. */
-export interface TagCountDeltasTable {
-  tag_id: string;
-  delta: number;
 }
 
 export interface ContactTagsTable {
@@ -142,6 +131,8 @@ export interface UsersTable {
   availability: string;
   /** Maximum open conversations assigned at once; null = no limit. */
   capacity: number | null;
+  /** The web app's language for this user (en, zh); null follows the browser. */
+  language: string | null;
 }
 
 export interface SessionsTable {
@@ -490,7 +481,6 @@ export interface KithDatabase {
   identity_types: IdentityTypesTable;
   attribute_definitions: AttributeDefinitionsTable;
   tags: TagsTable;
-  tag_count_deltas: TagCountDeltasTable;
   contact_tags: ContactTagsTable;
   contact_groups: ContactGroupsTable;
   contact_group_members: ContactGroupMembersTable;

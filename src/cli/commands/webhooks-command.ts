@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WEBHOOK_EVENTS } from '../../sync/webhooks/webhook-events.js';
-import { printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, printJson, withKith } from '../cli-context.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -36,7 +36,10 @@ export function registerWebhooksCommand(program: Command): void {
     .action(async (url: string, o: { event: string[]; secret?: string; description?: string }) => {
       printJson(
         await withKith((k) =>
-          k.webhooks.create({ url, events: o.event, secret: o.secret, description: o.description }),
+          k.webhooks.create(
+            { url, events: o.event, secret: o.secret, description: o.description },
+            CLI_ACTOR,
+          ),
         ),
       );
     });
@@ -45,7 +48,7 @@ export function registerWebhooksCommand(program: Command): void {
     .description('remove an endpoint and its deliveries')
     .argument('<id>', 'endpoint id')
     .action(async (id: string) => {
-      await withKith((k) => k.webhooks.remove(id));
+      await withKith((k) => k.webhooks.remove(id, CLI_ACTOR));
       process.stderr.write(`removed webhook endpoint ${id}\n`);
     });
   webhooks

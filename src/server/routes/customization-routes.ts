@@ -45,6 +45,17 @@ export function customizationRoutes(services: KithServices): FastifyPluginAsyncZ
         return identityTypes.create(request.body, actorOf(request));
       },
     });
+    app.patch('/identity-types/:key', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['settings'],
+        summary: "Change an identity type's label (the key is fixed)",
+        params: KeyParams,
+        body: z.object({ label: z.string().nullable().optional() }),
+        response: { 200: IdentityTypeSchema, ...errorResponses },
+      },
+      handler: async (request) => identityTypes.update(request.params.key, request.body, actorOf(request)),
+    });
     app.delete('/identity-types/:key', {
       config: { access: 'admin' },
       schema: {

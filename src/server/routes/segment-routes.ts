@@ -4,12 +4,14 @@ import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
 import { errorResponses, IdParams } from '../schemas.js';
 
-const TagSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  contact_count: z.number(),
-  created_at: z.string(),
-});
+const TagSummarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    contact_count: z.number(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'Tag' });
 const GroupSchema = z
   .object({
     id: z.string(),
@@ -32,6 +34,25 @@ export function segmentRoutes(services: KithServices): FastifyPluginAsyncZod {
         response: { 200: z.object({ data: z.array(TagSummarySchema) }) },
       },
       handler: async () => ({ data: await tags.list() }),
+    });
+    app.patch('/tags/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['tags'],
+        summary: 'Rename a tag, or merge it into the tag that already has the new name',
+        description:
+          'Names compare case-insensitively. When another tag has the new name, every contact holding this tag gets that one instead (each an audited contact change) and this tag is deleted: the answer is the surviving tag, with `merged_from` naming the deleted one.',
+        params: IdParams,
+        body: z.object({ name: z.string() }),
+        response: {
+          200: TagSummarySchema.extend({ merged_from: z.string().nullable() }),
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => {
+        const result = await tags.rename(request.params.id, request.body.name, actorOf(request));
+        return { ...result.tag, merged_from: result.merged_from };
+      },
     });
     app.delete('/tags/:id', {
       config: { access: 'admin' },

@@ -4,6 +4,12 @@ import { z } from 'zod';
 export const WEBHOOK_EVENTS = ['import.completed', 'import.failed', 'import.cancelled'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
+/**
+ * Sent to one endpoint on request ("send test event"), never subscribed to. A test delivery gets one
+ * attempt: its answer is what the person who asked wants to see, not a day of retries.
+ */
+export const TEST_EVENT = 'webhook.test';
+
 const url = z
   .string()
   .trim()

@@ -5,9 +5,11 @@
  */
 import crypto from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { type Actor, SYSTEM_ACTOR } from '../../domain/actor.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
+import { appendAuditEntry } from '../../history/audit-log.js';
 import type { Store } from '../../store/database.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../../store/schema.js';
 import { nowIso } from '../../store/transaction.js';
@@ -15,6 +17,7 @@ import type { OutboundHttp } from '../outbound/outbound-http.js';
 import {
   MAX_ATTEMPTS,
   nextAttemptAt,
+  TEST_EVENT,
   type WebhookEvent,
   WebhookEndpointInput,
   WebhookEndpointPatch,
@@ -72,7 +75,7 @@ export class WebhookService {
     return endpointOf(await this.row(id));
   }
 
-  async create(input: unknown): Promise<CreatedWebhookEndpoint> {
+  async create(input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<CreatedWebhookEndpoint> {
     const parsed = WebhookEndpointInput.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error);
     this.assertReachable(parsed.data.url);
@@ -87,16 +90,43 @@ export class WebhookService {
       created_at: at,
       updated_at: at,
     };
-    await this.db.insertInto('webhook_endpoints').values(row).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('webhook_endpoints').values(row).execute();
+      await appendAuditEntry(trx, {
+        entityType: 'webhook_endpoint',
+        entityId: row.id,
+        action: 'created',
+        changes: [
+          { field: 'url', old: null, new: row.url },
+          { field: 'events', old: null, new: JSON.parse(row.events) as string[] },
+          ...(row.active ? [] : [{ field: 'active', old: null, new: false }]),
+        ],
+        actor,
+        at,
+      });
+    });
     return { ...endpointOf(row), secret: row.secret };
   }
 
-  async update(id: string, input: unknown): Promise<WebhookEndpoint> {
+  async update(id: string, input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<WebhookEndpoint> {
     const parsed = WebhookEndpointPatch.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error);
-    await this.row(id);
+    const before = endpointOf(await this.row(id));
     const { url, events, secret, description, active } = parsed.data;
     if (url !== undefined) this.assertReachable(url);
+    const after = {
+      url: url ?? before.url,
+      events: events !== undefined ? [...new Set(events)] : before.events,
+      description: description !== undefined ? description : before.description,
+      active: active ?? before.active,
+    };
+    const changes: { field: string; old: unknown; new: unknown }[] = (
+      ['url', 'events', 'description', 'active'] as const
+    )
+      .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+      .map((field) => ({ field, old: before[field] as unknown, new: after[field] as unknown }));
+    // The secret itself never goes into the log.
+    if (secret !== undefined) changes.push({ field: 'secret', old: '***', new: '***' });
     await this.db
       .updateTable('webhook_endpoints')
       .set({
@@ -109,15 +139,74 @@ export class WebhookService {
       })
       .where('id', '=', id)
       .execute();
+    if (changes.length > 0)
+      await appendAuditEntry(this.db, {
+        entityType: 'webhook_endpoint',
+        entityId: id,
+        action: 'updated',
+        changes,
+        actor,
+      });
     return this.get(id);
   }
 
-  async remove(id: string): Promise<void> {
-    await this.row(id);
+  async remove(id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
+    const endpoint = endpointOf(await this.row(id));
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
       await trx.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+      await appendAuditEntry(trx, {
+        entityType: 'webhook_endpoint',
+        entityId: id,
+        action: 'deleted',
+        changes: [
+          { field: 'url', old: endpoint.url, new: null },
+          { field: 'events', old: endpoint.events, new: null },
+        ],
+        actor,
+      });
     });
+  }
+
+  /**
+   * Sends a `webhook.test` event to one endpoint now (active or not, whatever it subscribes to), signed
+   * and through the outbound guard like every delivery, and answers the delivery after its one attempt:
+   * delivered, or failed with the receiver's status or the reason it could not be reached.
+   */
+  async sendTest(id: string, actor: Actor = SYSTEM_ACTOR): Promise<WebhookDelivery> {
+    const endpoint = await this.row(id);
+    const at = nowIso();
+    const deliveryId = newId('webhookDelivery');
+    const data = {
+      endpoint_id: endpoint.id,
+      message: 'A test event sent from Kith; it changes nothing.',
+      requested_by: actor.userId,
+    };
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values({
+        id: deliveryId,
+        endpoint_id: endpoint.id,
+        event: TEST_EVENT,
+        body: JSON.stringify({ id: deliveryId, event: TEST_EVENT, created_at: at, data }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        claimed_until: null,
+        last_status: null,
+        last_error: null,
+        created_at: at,
+        delivered_at: null,
+      })
+      .execute();
+    await this.deliver([deliveryId]);
+    return deliveryOf(
+      await this.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('id', '=', deliveryId)
+        .executeTakeFirstOrThrow(),
+    );
   }
 
   async deliveries(endpointId: string, limit = 100): Promise<WebhookDelivery[]> {
@@ -220,7 +309,8 @@ export class WebhookService {
     const result = await send(this.outbound, id, delivery);
     const attempts = delivery.attempts + 1;
     const finishedAt = new Date();
-    const retryAt = result.ok || attempts >= MAX_ATTEMPTS ? null : nextAttemptAt(attempts, finishedAt);
+    const maxAttempts = delivery.event === TEST_EVENT ? 1 : MAX_ATTEMPTS;
+    const retryAt = result.ok || attempts >= maxAttempts ? null : nextAttemptAt(attempts, finishedAt);
     await this.db
       .updateTable('webhook_deliveries')
       .set({

@@ -64,7 +64,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password; sets the session cookie */
+        /**
+         * Sign in with email and password; sets the session cookie (kith_session) and the CSRF cookie (kith_csrf)
+         * @description Failed attempts are throttled per account (every spelling of one e-mail counts as one) and per client address, with growing waits; a throttled attempt answers 429 with Retry-After and is not checked.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -135,6 +138,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -152,7 +164,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out (ends this session) */
+        /** Sign out (ends this session and clears its cookies) */
         post: {
             parameters: {
                 query?: never;
@@ -171,6 +183,51 @@ export interface paths {
                         "application/json": null;
                     };
                 };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -186,7 +243,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /** The signed-in user; (re)issues the kith_csrf cookie when the session has none */
         get: {
             parameters: {
                 query?: never;
@@ -257,7 +314,84 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change your own name, language or password
+         * @description A new `password` needs `current_password`; it signs you out of every other session (this one stays). `language` is `en`, `zh` or null (follow the browser). Recorded in the audit log.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string | null;
+                        language?: string | null;
+                        password?: string;
+                        current_password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/setup": {
@@ -269,7 +403,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create the first admin with the one-time setup token printed at first start */
+        /**
+         * Create the first admin with the one-time setup token printed at first start
+         * @description Wrong tokens are throttled per client address together with failed sign-ins; a throttled attempt answers 429 with Retry-After and is not checked.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -335,6 +472,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1893,12 +2039,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: {
-                                id: string;
-                                name: string;
-                                contact_count: number;
-                                created_at: string;
-                            }[];
+                            data: components["schemas"]["Tag"][];
                         };
                     };
                 };
@@ -1992,7 +2133,89 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a tag, or merge it into the tag that already has the new name
+         * @description Names compare case-insensitively. When another tag has the new name, every contact holding this tag gets that one instead (each an audited contact change) and this tag is deleted: the answer is the surviving tag, with `merged_from` naming the deleted one.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            contact_count: number;
+                            created_at: string;
+                            merged_from: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/groups": {
@@ -2695,7 +2918,80 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an identity type's label (the key is fixed) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IdentityType"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/attributes": {
@@ -7757,6 +8053,92 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed webhook.test event to this endpoint now; answers the delivery after its one attempt
+         * @description Goes through the same outbound guard as every delivery: an address inside the network fails the attempt with the reason in last_error. A test delivery is not retried.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDelivery"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -7785,20 +8167,274 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: {
-                                id: string;
-                                endpoint_id: string;
-                                event: string;
-                                /** @description pending, delivered or failed (out of attempts) */
-                                status: string;
-                                attempts: number;
-                                next_attempt_at: string | null;
-                                /** @description HTTP status of the last attempt */
-                                last_status: number | null;
-                                last_error: string | null;
-                                created_at: string;
-                                delivered_at: string | null;
-                            }[];
+                            data: components["schemas"]["WebhookDelivery"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your signed-in browser sessions, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Session"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out of every other session (all of them when called with an API token)
+         * @description API tokens are not affected; revoke those under /api/tokens.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first
+         * @description Entity types include user, api_token, identity_type, attribute_definition, tag, group, webhook_endpoint, contact, automation_rule, inbox, team, sign_in and setup. Page with `cursor` (the previous answer’s `next_cursor`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One entity type, or several separated by commas (user,api_token) */
+                    entity_type?: string;
+                    /** @description Only the entries of this record */
+                    entity_id?: string;
+                    /** @description Only changes made by this user (id) */
+                    actor?: string;
+                    /** @description Only entries at or after this time (ISO 8601) */
+                    since?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AuditLogEntry"][];
+                            next_cursor: string | null;
                         };
                     };
                 };
@@ -7934,8 +8570,36 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "agent";
             disabled: boolean;
+            /**
+             * @description The web app's language chosen by the user; null follows the browser.
+             * @enum {string|null}
+             */
+            language: "en" | "zh" | null;
             created_at: string;
             updated_at: string;
+        };
+        AuditLogEntryInput: {
+            id: string;
+            entity_type: string;
+            entity_id: string;
+            action: string;
+            changes: {
+                field: string;
+                old: unknown;
+                new: unknown;
+            }[];
+            actor_id: string | null;
+            channel: string;
+            channel_ref: string | null;
+            created_at: string;
+            /** @description The user who made the change; null for the system or a command run without a user */
+            actor: {
+                id: string;
+                email: string;
+                name: string | null;
+            } | null;
+            /** @description What the record is called (a tag's name, a user's e-mail, a webhook's URL …), when known */
+            entity_name: string | null;
         };
         ApiTokenInput: {
             id: string;
@@ -7967,6 +8631,20 @@ export interface components {
             active: boolean;
             created_at: string;
             updated_at: string;
+        };
+        WebhookDeliveryInput: {
+            id: string;
+            endpoint_id: string;
+            event: string;
+            /** @description pending, delivered or failed (out of attempts) */
+            status: string;
+            attempts: number;
+            next_attempt_at: string | null;
+            /** @description HTTP status of the last attempt */
+            last_status: number | null;
+            last_error: string | null;
+            created_at: string;
+            delivered_at: string | null;
         };
         ConversationInput: {
             id: string;
@@ -8122,6 +8800,19 @@ export interface components {
             unmapped_columns: string[];
             warnings: string[];
         };
+        SessionInput: {
+            /** @description When the session signed in */
+            created_at: string;
+            expires_at: string;
+            /** @description The session this request came with */
+            current: boolean;
+        };
+        TagInput: {
+            id: string;
+            name: string;
+            contact_count: number;
+            created_at: string;
+        };
         GroupInput: {
             id: string;
             name: string;
@@ -8203,8 +8894,36 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "agent";
             disabled: boolean;
+            /**
+             * @description The web app's language chosen by the user; null follows the browser.
+             * @enum {string|null}
+             */
+            language: "en" | "zh" | null;
             created_at: string;
             updated_at: string;
+        };
+        AuditLogEntry: {
+            id: string;
+            entity_type: string;
+            entity_id: string;
+            action: string;
+            changes: {
+                field: string;
+                old: unknown;
+                new: unknown;
+            }[];
+            actor_id: string | null;
+            channel: string;
+            channel_ref: string | null;
+            created_at: string;
+            /** @description The user who made the change; null for the system or a command run without a user */
+            actor: {
+                id: string;
+                email: string;
+                name: string | null;
+            } | null;
+            /** @description What the record is called (a tag's name, a user's e-mail, a webhook's URL …), when known */
+            entity_name: string | null;
         };
         ApiToken: {
             id: string;
@@ -8236,6 +8955,20 @@ export interface components {
             active: boolean;
             created_at: string;
             updated_at: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            endpoint_id: string;
+            event: string;
+            /** @description pending, delivered or failed (out of attempts) */
+            status: string;
+            attempts: number;
+            next_attempt_at: string | null;
+            /** @description HTTP status of the last attempt */
+            last_status: number | null;
+            last_error: string | null;
+            created_at: string;
+            delivered_at: string | null;
         };
         Conversation: {
             id: string;
@@ -8390,6 +9123,19 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+        };
+        Session: {
+            /** @description When the session signed in */
+            created_at: string;
+            expires_at: string;
+            /** @description The session this request came with */
+            current: boolean;
+        };
+        Tag: {
+            id: string;
+            name: string;
+            contact_count: number;
+            created_at: string;
         };
         Group: {
             id: string;

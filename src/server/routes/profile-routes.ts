@@ -1,0 +1,85 @@
+/**
+ * The signed-in user's own account: name, language and password (`PATCH /api/auth/me`), and their
+ * browser sessions (list, sign out of all the others). Every user may do this for themselves only.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SESSION_COOKIE, sessionIdOf } from '../../auth/session-service.js';
+import type { KithServices } from '../../services.js';
+import { actorOf, currentUser } from '../auth-guard.js';
+import { errorResponses, UserSchema } from '../schemas.js';
+
+const SessionSchema = z
+  .object({
+    created_at: z.string().describe('When the session signed in'),
+    expires_at: z.string(),
+    current: z.boolean().describe('The session this request came with'),
+  })
+  .meta({ id: 'Session' });
+
+export function profileRoutes(services: KithServices): FastifyPluginAsyncZod {
+  const { users, sessions } = services;
+  return async (app) => {
+    /** The cookie value of the asking session; null for a request made with an API token. */
+    const ownSession = (cookies: Record<string, string | undefined>, method: string | null) =>
+      method === 'session' ? (cookies[SESSION_COOKIE] ?? null) : null;
+
+    app.patch('/auth/me', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own name, language or password',
+        description:
+          'A new `password` needs `current_password`; it signs you out of every other session (this one stays). `language` is `en`, `zh` or null (follow the browser). Recorded in the audit log.',
+        body: z.object({
+          name: z.string().nullable().optional(),
+          language: z.string().nullable().optional(),
+          password: z.string().optional(),
+          current_password: z.string().optional(),
+        }),
+        response: { 200: UserSchema, ...errorResponses },
+      },
+      handler: async (request) => {
+        const session = ownSession(request.cookies, request.authMethod);
+        return users.updateProfile(
+          currentUser(request).id,
+          request.body,
+          actorOf(request),
+          session ? sessionIdOf(session) : null,
+        );
+      },
+    });
+
+    app.get('/auth/sessions', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Your signed-in browser sessions, newest first',
+        response: { 200: z.object({ data: z.array(SessionSchema) }), ...errorResponses },
+      },
+      handler: async (request) => ({
+        data: await sessions.listForUser(
+          currentUser(request).id,
+          ownSession(request.cookies, request.authMethod),
+        ),
+      }),
+    });
+
+    app.post('/auth/sessions/revoke-others', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out of every other session (all of them when called with an API token)',
+        description: 'API tokens are not affected; revoke those under /api/tokens.',
+        response: { 200: z.object({ revoked: z.number().int() }), ...errorResponses },
+      },
+      handler: async (request) => ({
+        revoked: await sessions.revokeOthers(
+          currentUser(request).id,
+          ownSession(request.cookies, request.authMethod),
+          actorOf(request),
+        ),
+      }),
+    });
+  };
+}
