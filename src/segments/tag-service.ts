@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Queryable } from '../store/transaction.js';
+import { tagsWithLiveCounts } from './tag-counts.js';
 
 export interface TagSummary {
   id: string;
@@ -27,23 +28,9 @@ export class TagService {
     private readonly contacts: ContactService,
   ) {}
 
+  /** Tags with their live contact counts (kept by the database, not counted here: see tag-counts.ts). */
   async list(): Promise<TagSummary[]> {
-    const rows = await this.db
-      .selectFrom('tags')
-      .leftJoin('contact_tags', 'contact_tags.tag_id', 'tags.id')
-      .leftJoin('contacts', (join) =>
-        join.onRef('contacts.id', '=', 'contact_tags.contact_id').on('contacts.deleted_at', 'is', null),
-      )
-      .select([
-        'tags.id',
-        'tags.name',
-        'tags.created_at',
-        (eb) => eb.fn.count<number>('contacts.id').as('contact_count'),
-      ])
-      .groupBy(['tags.id', 'tags.name', 'tags.created_at'])
-      .orderBy('tags.name')
-      .execute();
-    return rows.map((r) => ({ ...r, contact_count: Number(r.contact_count) }));
+    return tagsWithLiveCounts(this.db);
   }
 
   async get(tagId: string): Promise<TagSummary> {

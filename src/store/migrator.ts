@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005-webhooks.js';
 import * as m0006 from './migrations/0006-contact-attributes-in-contact-row.js';
 import * as m0007 from './migrations/0007-sign-in-throttle.js';
 import * as m0008 from './migrations/0008-user-language-and-audit-indexes.js';
+import * as m0009 from './migrations/0009-contact-search.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-contact-attributes-in-contact-row': m0006,
   '0007-sign-in-throttle': m0007,
   '0008-user-language-and-audit-indexes': m0008,
+  '0009-contact-search': m0009,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -72,6 +72,17 @@ export interface TagsTable {
   name: string;
   name_key: string;
   created_at: string;
+  /**
+   * Live contacts holding the tag, kept by triggers (migration 0009). On PostgreSQL the recent
+   * changes wait in tag_count_deltas: the count is this plus their sum.
+   */
+  live_count: Generated<number>;
+}
+
+/** PostgreSQL only: per-statement changes to tags.live_count, folded in by readers now and then. */
+export interface TagCountDeltasTable {
+  tag_id: string;
+  delta: number;
 }
 
 export interface ContactTagsTable {
@@ -481,6 +492,7 @@ export interface KithDatabase {
   identity_types: IdentityTypesTable;
   attribute_definitions: AttributeDefinitionsTable;
   tags: TagsTable;
+  tag_count_deltas: TagCountDeltasTable;
   contact_tags: ContactTagsTable;
   contact_groups: ContactGroupsTable;
   contact_group_members: ContactGroupMembersTable;
