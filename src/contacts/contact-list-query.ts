@@ -6,7 +6,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
-import { attributeJsonSql } from './contact-attribute-sql.js';
 import {
   ftsExactName,
   ftsNameMatch,
@@ -89,9 +88,13 @@ interface Ctx {
 function filterConditions(
   ctx: Ctx,
   f: ContactListFilter,
-  options: { skipSet?: 'tag' | 'group' | 'ids' } = {},
+  options: { skipSet?: 'tag' | 'group' | 'ids'; driven?: boolean } = {},
 ) {
-  const where: RawBuilder<unknown>[] = [sql`c.deleted_at is null`];
+  // When another set drives the plan, `+` keeps SQLite from walking a partial index of live contacts
+  // instead of looking each driven row up by its key.
+  const where: RawBuilder<unknown>[] = [
+    options.driven && ctx.dialect === 'sqlite' ? sql`+c.deleted_at is null` : sql`c.deleted_at is null`,
+  ];
   if (f.tagId !== undefined && options.skipSet !== 'tag') {
     where.push(
       f.tagId === null
@@ -111,7 +114,11 @@ function filterConditions(
     );
   if (f.initialSource !== undefined) where.push(sql`c.initial_source = ${f.initialSource}`);
   for (const [key, value] of Object.entries(f.attributes ?? {}))
-    where.push(sql`${attributeJsonSql(ctx.db, key)} = ${value}`);
+    where.push(
+      ctx.dialect === 'sqlite'
+        ? sql`(c.attributes -> ${`$."${key}"`}) = ${value}`
+        : sql`((c.attributes::jsonb -> ${key})::text) = ${value}`,
+    );
   if (f.createdSince) where.push(sql`c.created_at >= ${f.createdSince}`);
   if (f.createdBefore) where.push(sql`c.created_at < ${f.createdBefore}`);
   if (f.updatedSince) where.push(sql`c.updated_at >= ${f.updatedSince}`);
@@ -233,7 +240,7 @@ async function rankedKeyed(ctx: Ctx, f: ContactListFilter): Promise<{ id: string
           ctx,
           sql<{
             id: string;
-          }>`select c.id from contacts c where c.id in (${sql.join(part)}) and ${and(filterConditions(ctx, f))}`,
+          }>`select c.id from contacts c where c.id in (${sql.join(part)}) and ${and(filterConditions(ctx, f, { driven: true }))}`,
         )
       ).map((r) => r.id),
     );
@@ -246,7 +253,7 @@ async function rankedKeyed(ctx: Ctx, f: ContactListFilter): Promise<{ id: string
 /** FROM/WHERE of name matches that are not among `exclude`, ordered by `k` (SQLite rowid, else id). */
 function nameMatchesFrom(ctx: Ctx, f: ContactListFilter, exclude: string[], after: string | number | null) {
   const name = f.search!.name!;
-  const where = filterConditions(ctx, f);
+  const where = filterConditions(ctx, f, { driven: ctx.dialect === 'sqlite' });
   if (exclude.length > 0) where.push(sql`c.id not in (${sql.join(exclude)})`);
   if (ctx.dialect === 'sqlite') {
     where.unshift(sql`s.names match ${ftsNameMatch(name)}`);
@@ -389,11 +396,16 @@ function drivingSet(
   return null;
 }
 
+const onlyTag = (f: ContactListFilter) =>
+  f.tagId !== undefined &&
+  f.tagCount !== undefined &&
+  Object.entries(f).every(([key, value]) => value === undefined || ['tagId', 'tagCount'].includes(key));
+
 async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const { filter: f, sort, limit } = q;
   const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance'>];
   const driving = drivingSet(ctx, f);
-  const base = filterConditions(ctx, f, { skipSet: driving?.skip });
+  const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
   const from = (where: RawBuilder<unknown>[]) =>
     driving
       ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(where)}`
@@ -426,7 +438,11 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   }
   let total: number | null = null;
   let lower = false;
-  if (q.totalBound !== null) {
+  if (q.totalBound !== null && onlyTag(f)) {
+    // A tag alone: the database keeps its live count.
+    lower = f.tagCount! > q.totalBound;
+    total = Math.min(f.tagCount!, q.totalBound);
+  } else if (q.totalBound !== null) {
     const n = await countUpTo(ctx, from(base), q.totalBound + 1);
     lower = n > q.totalBound;
     total = Math.min(n, q.totalBound);

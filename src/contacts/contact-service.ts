@@ -42,6 +42,7 @@ import {
   writeContactState,
 } from './contact-repository.js';
 import { parseSearch } from './contact-search-sql.js';
+import { pendingTagCountDelta } from '../segments/tag-counts.js';
 import { softDeleteContact } from './soft-delete-contact.js';
 
 export interface ContactListQuery {
@@ -427,7 +428,7 @@ export class ContactService {
         .where('name_key', '=', tag.toLowerCase())
         .executeTakeFirst();
       filter.tagId = row?.id ?? null;
-      filter.tagCount = row ? Number(row.live_count) : 0;
+      filter.tagCount = row ? Number(row.live_count) + (await pendingTagCountDelta(this.db, row.id)) : 0;
     }
     if (query.group) filter.groupId = query.group;
     if (query.import) filter.importId = query.import;

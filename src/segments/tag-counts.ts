@@ -47,3 +47,14 @@ export async function foldTagCountDeltas(db: Queryable): Promise<void> {
     from (select tag_id, sum(delta) as delta from moved group by tag_id) s
     where tags.id = s.tag_id`.execute(db);
 }
+
+/** The change to one tag's live_count not yet folded in (PostgreSQL; 0 on SQLite). */
+export async function pendingTagCountDelta(db: Queryable, tagId: string): Promise<number> {
+  if (sqlDialectOf(db) === 'sqlite') return 0;
+  const row = await db
+    .selectFrom('tag_count_deltas')
+    .select((eb) => eb.fn.sum<string | number | null>('delta').as('delta'))
+    .where('tag_id', '=', tagId)
+    .executeTakeFirst();
+  return Number(row?.delta ?? 0);
+}

@@ -1,0 +1,313 @@
+/**
+ * The customers list on a large store (issue 15): search by e-mail, phone (several writings, last
+ * digits), identity, name fragments (Latin, Chinese incl. 王 and 张伟), a search that finds nothing, a
+ * rare tag, attribute filters, tag counts, each sort, totals — p50/p95 of each, over HTTP against
+ * `kith serve` running in a process of its own; then 20 clients doing the slowest search while 20
+ * others page the list (the list's p99).
+ *
+ * The store is built once (N contacts from bench/generate-contacts.ts, bulk-inserted through the
+ * import's writer, so the triggers of migration 0009 index them as an import would) and kept:
+ *   SQLite:     under KITH_BENCH_LIST_DIR (default /tmp/kith-bench-list-<N>)
+ *   PostgreSQL: KITH_BENCH_DATABASE_URL=postgres://… in the schema kith_bench_list_<N>
+ *
+ * Usage: npm run bench:contacts-list [-- N]       (default 1,000,000)
+ *        KITH_BENCH_SECONDS=20 sets the concurrency phase's length.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import pg from 'pg';
+import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
+import { loadConfig } from '../src/config.js';
+import type { Actor } from '../src/domain/actor.js';
+import { emptyContactState } from '../src/domain/contact/contact-fields.js';
+import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
+import { newId } from '../src/domain/ids.js';
+import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
+import { openKith, type KithServices } from '../src/services.js';
+import { GENERATED_HEADER, generateRow } from './generate-contacts.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const SECONDS = Number(process.env.KITH_BENCH_SECONDS ?? 20);
+const REPEAT = Number(process.env.KITH_BENCH_REPEAT ?? 40);
+const actor: Actor = { userId: null, channel: 'system' };
+const RARE_TAG = 'bench-rare';
+
+function storeEnv(): Record<string, string> {
+  const baseUrl = process.env.KITH_BENCH_DATABASE_URL;
+  const dir = process.env.KITH_BENCH_LIST_DIR ?? `/tmp/kith-bench-list-${N}`;
+  fs.mkdirSync(dir, { recursive: true });
+  const env: Record<string, string> = { KITH_DATA_DIR: dir };
+  if (baseUrl) {
+    const url = new URL(baseUrl);
+    url.searchParams.set('options', `-c search_path=kith_bench_list_${N}`);
+    env.DATABASE_URL = url.toString();
+  }
+  return env;
+}
+
+async function ensureSchema(): Promise<void> {
+  const baseUrl = process.env.KITH_BENCH_DATABASE_URL;
+  if (!baseUrl) return;
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  await client.query(`create schema if not exists kith_bench_list_${N}`);
+  await client.end();
+}
+
+async function build(kith: KithServices): Promise<void> {
+  const live = Number(
+    (
+      await kith.store.db
+        .selectFrom('contacts')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+    )?.n ?? 0,
+  );
+  if (live >= N) {
+    console.error(`reusing the store: ${live} contacts`);
+    return;
+  }
+  if (live > 0) throw new Error(`the kept store holds ${live} contacts, fewer than ${N}: remove it first`);
+  for (const [key, type, options] of [
+    ['tier', 'list', ['Gold', 'Silver', 'Bronze']],
+    ['points', 'number'],
+    ['vip', 'boolean'],
+    ['joined', 'date'],
+    ['note', 'text'],
+  ] as const) {
+    await kith.attributes.create({ key, type, options: options ? [...options] : null }, actor);
+  }
+  const ctx = await kith.contacts.normalizeContext();
+  const mappingCtx = {
+    identityTypes: ctx.identityTypes,
+    attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])),
+    createAttributes: false,
+  };
+  const mapping = resolveMapping(
+    GENERATED_HEADER,
+    {},
+    suggestMapping(GENERATED_HEADER, [], mappingCtx),
+    mappingCtx,
+  );
+  const t = performance.now();
+  let batch: NewContact[] = [];
+  let inserted = 0;
+  const flush = async () => {
+    const rows = batch;
+    batch = [];
+    await kith.store.db
+      .transaction()
+      .execute((trx) =>
+        insertContactsBulk(trx, rows, { at: new Date().toISOString(), by: null }, kith.store.rowWriter(trx)),
+      );
+    inserted += rows.length;
+    if (inserted % 100_000 < rows.length)
+      console.error(`  ${inserted} contacts, ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  };
+  for (let i = 0; inserted + batch.length < N; i++) {
+    const cells = generateRow(i, 42);
+    // Unique, valid keys: the generator's in-file duplicates and invalid values are for imports.
+    cells[1] = String(13_000_000_000 + i * 7 + 1_000_000);
+    cells[2] = `user${i}@example${i % 7}.com`;
+    cells[9] = '2020-01-01';
+    try {
+      const patch = normalizeContactInput(mapRecord(cells, mapping, mappingCtx).input, ctx);
+      batch.push({ id: newId('contact'), state: applyContactPatch(emptyContactState(), patch) });
+    } catch {
+      continue;
+    }
+    if (batch.length >= 2000) await flush();
+  }
+  if (batch.length > 0) await flush();
+  console.error(`built ${inserted} contacts in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  const [rare] = await kith.contacts.listIds({ q: 'user777777@example4.com' });
+  if (rare) await kith.tags.addToContact(rare, [RARE_TAG], actor);
+}
+
+async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (r.status < 500) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill();
+  throw new Error('the server did not start');
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (x: number) => +x.toFixed(1);
+
+async function main(): Promise<void> {
+  await ensureSchema();
+  const env = storeEnv();
+  const kith = await openKith(loadConfig(env));
+  let token: string;
+  try {
+    await build(kith);
+    const email = `bench-${Date.now()}@example.org`;
+    const user = await kith.users.create({ email, password: 'bench password 1', role: 'admin' }, actor);
+    token = (await kith.tokens.create(user.id, 'bench', actor)).token;
+  } finally {
+    await kith.close();
+  }
+
+  const port = 43000 + Math.floor(Math.random() * 2000);
+  const server = await startServer(env, port);
+  const base = `http://127.0.0.1:${port}/api`;
+  const get = async (url: string) => {
+    const t = performance.now();
+    const r = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await r.json()) as { data?: unknown[]; total?: number; next_cursor?: string | null };
+    return { ms: performance.now() - t, status: r.status, body };
+  };
+  try {
+    const pick = (k: number) => Math.floor(((k * 7919) % 997) * (N / 1000)) + 11;
+    const phone = (i: number) => String(13_000_000_000 + i * 7 + 1_000_000);
+    const enc = encodeURIComponent;
+    const cases: [string, (k: number) => string][] = [
+      ['search e-mail (exact)', (k) => `/contacts?q=${enc(`user${pick(k)}@example${pick(k) % 7}.com`)}`],
+      ['search phone 13800138000', (k) => `/contacts?q=${phone(pick(k))}`],
+      [
+        'search phone +86 138 0013 8000',
+        (k) => `/contacts?q=${enc(`+86 ${phone(pick(k)).replace(/(\d{3})(\d{4})(\d{4})/, '$1 $2 $3')}`)}`,
+      ],
+      [
+        'search phone 0086-138-0013-8000',
+        (k) => `/contacts?q=${enc(`0086-${phone(pick(k)).replace(/(\d{3})(\d{4})(\d{4})/, '$1-$2-$3')}`)}`,
+      ],
+      ['search phone last 4 digits', (k) => `/contacts?q=${phone(pick(k)).slice(-4)}`],
+      ['search phone last 6 digits', (k) => `/contacts?q=${phone(pick(k)).slice(-6)}`],
+      ['search identity value', (k) => `/contacts?q=EXT-${pick(k)}`],
+      ['search name joh', () => `/contacts?q=joh`],
+      ['search name smith', () => `/contacts?q=smith`],
+      ['search name müller', () => `/contacts?q=${enc('müller')}`],
+      ['search name 王', () => `/contacts?q=${enc('王')}`],
+      ['search name 张伟', () => `/contacts?q=${enc('张伟')}`],
+      ['search name 秀英', () => `/contacts?q=${enc('秀英')}`],
+      ['search name 王 page 5', () => `/contacts?q=${enc('王')}`],
+      ['search no result (name)', (k) => `/contacts?q=zqx${k}vw`],
+      ['search no result (e-mail)', (k) => `/contacts?q=${enc(`nobody${k}@nowhere.example`)}`],
+      ['rare tag', () => `/contacts?tag=${RARE_TAG}`],
+      ['common tag (VIP)', () => `/contacts?tag=VIP`],
+      ['attribute tier=Gold', () => `/contacts?attr.tier=Gold`],
+      ['attribute note (one contact)', (k) => `/contacts?${enc('attr.note')}=${enc(`note ${pick(k)}`)}`],
+      ['tag counts /api/tags', () => `/tags`],
+      ['first page, no total', () => `/contacts?total=false`],
+      ['first page with total', () => `/contacts`],
+      ['sort name', () => `/contacts?sort=name`],
+      ['sort -name', () => `/contacts?sort=-name`],
+      ['sort created_at', () => `/contacts?sort=created_at`],
+      ['sort -created_at', () => `/contacts?sort=-created_at`],
+      ['sort updated_at', () => `/contacts?sort=updated_at`],
+      ['sort -updated_at', () => `/contacts?sort=-updated_at`],
+      ['sort -updated_at + tag VIP', () => `/contacts?sort=-updated_at&tag=VIP`],
+      ['sort name + search 王', () => `/contacts?sort=name&q=${enc('王')}`],
+      [
+        'created_since a day ago',
+        () => `/contacts?created_since=${enc(new Date(Date.now() - 86_400_000).toISOString())}`,
+      ],
+    ];
+    const results: Record<string, unknown>[] = [];
+    for (const [name, url] of cases) {
+      const times: number[] = [];
+      let sample: { status: number; total?: number; count?: number } | null = null;
+      // Warm-up, then timed requests; "page 5" follows cursors.
+      await get(url(0));
+      for (let k = 1; k <= REPEAT; k++) {
+        let target = url(k);
+        if (name.endsWith('page 5')) {
+          let r = await get(target);
+          for (let p = 0; p < 3 && r.body.next_cursor; p++)
+            r = await get(`${target}&cursor=${r.body.next_cursor}`);
+          target = `${target}&cursor=${r.body.next_cursor}`;
+        }
+        const r = await get(target);
+        times.push(r.ms);
+        sample ??= { status: r.status, total: r.body.total, count: r.body.data?.length };
+      }
+      times.sort((a, b) => a - b);
+      const row = {
+        case: name,
+        p50: ms(pct(times, 50)),
+        p95: ms(pct(times, 95)),
+        max: ms(times[times.length - 1]!),
+        ...sample,
+      };
+      results.push(row);
+      console.error(JSON.stringify(row));
+    }
+
+    // Concurrency: 20 clients on the slowest search, 20 paging the list.
+    const slowest = results
+      .filter((r) => String(r.case).startsWith('search'))
+      .sort((a, b) => (b.p95 as number) - (a.p95 as number))[0]!;
+    const slowUrl = cases.find(([n]) => n === slowest.case)![1];
+    const stopAt = performance.now() + SECONDS * 1000;
+    const listTimes: number[] = [];
+    const searchTimes: number[] = [];
+    let errors = 0;
+    const searcher = async (c: number) => {
+      for (let k = c * 1000; performance.now() < stopAt; k++) {
+        const r = await get(slowUrl(k));
+        if (r.status !== 200) errors++;
+        searchTimes.push(r.ms);
+      }
+    };
+    const pager = async () => {
+      let cursor: string | null = null;
+      while (performance.now() < stopAt) {
+        const r = await get(`/contacts?limit=50&total=false${cursor ? `&cursor=${cursor}` : ''}`);
+        if (r.status !== 200) errors++;
+        listTimes.push(r.ms);
+        cursor = (r.body.next_cursor as string | null) ?? null;
+      }
+    };
+    await Promise.all([
+      ...Array.from({ length: 20 }, (_, c) => searcher(c)),
+      ...Array.from({ length: 20 }, pager),
+    ]);
+    listTimes.sort((a, b) => a - b);
+    searchTimes.sort((a, b) => a - b);
+    const concurrency = {
+      slowest_search: slowest.case,
+      seconds: SECONDS,
+      list_requests: listTimes.length,
+      list_p50: ms(pct(listTimes, 50)),
+      list_p95: ms(pct(listTimes, 95)),
+      list_p99: ms(pct(listTimes, 99)),
+      search_requests: searchTimes.length,
+      search_p50: ms(pct(searchTimes, 50)),
+      search_p99: ms(pct(searchTimes, 99)),
+      errors,
+    };
+    console.error(JSON.stringify(concurrency));
+    console.log(
+      JSON.stringify(
+        {
+          database: env.DATABASE_URL ? 'postgres' : 'sqlite',
+          contacts: N,
+          load: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
+          results,
+          concurrency,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+}
+
+await main();

@@ -1,0 +1,205 @@
+/**
+ * The customers list API over HTTP: the parameters the web list sends and the answer's shape, the
+ * bulk endpoint's honest counts and permissions, and the time limit's answer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertContactsBulk } from '../../src/contacts/contact-repository.js';
+import { AGENT_BULK_LIMIT } from '../../src/segments/contact-bulk-service.js';
+import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
+import { newId } from '../../src/domain/ids.js';
+import { TEST_DIALECT } from '../support/test-kith.js';
+import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
+
+async function bulkInsert(server: TestServer, count: number, state: (i: number) => Record<string, unknown>) {
+  const { store } = server.kith;
+  const at = new Date().toISOString();
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: newId('contact'),
+    state: { ...emptyContactState(), ...state(i) },
+  }));
+  await store.db
+    .transaction()
+    .execute((trx) => insertContactsBulk(trx, rows, { at, by: null }, store.rowWriter(trx)));
+  return rows.map((r) => r.id);
+}
+
+describe(`customers list API on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let admin: string;
+  let agent: string;
+  const call = (method: string, path: string, options: Parameters<typeof api>[3] = {}) =>
+    api(server.baseUrl, method, path, options);
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ({ admin, agent } = await adminAndAgentTokens(server));
+  });
+  afterAll(async () => server.close());
+
+  it('answers a page with its cursor, total and bound; filters and sort as the web list sends them', async () => {
+    const made = [];
+    for (const [name, tags] of [
+      ['Ada', ['VIP']],
+      ['bea', []],
+      ['Cy', ['VIP']],
+    ] as const)
+      made.push((await call('POST', '/api/contacts', { token: agent, body: { name, tags } })).body);
+    const first = await call('GET', '/api/contacts?sort=-name&limit=2', { token: agent });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: 3, total_is_lower_bound: false });
+    expect(first.body.data.map((c: { name: string }) => c.name)).toEqual(['Cy', 'bea']);
+    const second = await call('GET', `/api/contacts?sort=-name&limit=2&cursor=${first.body.next_cursor}`, {
+      token: agent,
+    });
+    expect(second.body.data.map((c: { name: string }) => c.name)).toEqual(['Ada']);
+    expect(second.body.next_cursor).toBeNull();
+
+    const vip = await call('GET', '/api/contacts?tag=vip&sort=name&total=false', { token: agent });
+    expect(vip.body.data.map((c: { name: string }) => c.name)).toEqual(['Ada', 'Cy']);
+    expect(vip.body.total).toBeNull();
+    const ids = `${made[0].id},${made[2].id}`;
+    const byIds = await call('GET', `/api/contacts?ids=${ids}&sort=-created_at`, { token: agent });
+    expect(byIds.body.data.map((c: { name: string }) => c.name)).toEqual(['Cy', 'Ada']);
+    const since = encodeURIComponent(made[1].created_at);
+    const recent = await call('GET', `/api/contacts?created_since=${since}&sort=created_at`, {
+      token: agent,
+    });
+    expect(recent.body.data.map((c: { name: string }) => c.name)).toEqual(['bea', 'Cy']);
+  });
+
+  it.each([
+    ['sort=age', 'sort'],
+    ['ids=ct_1,nope', 'ids'],
+    ['updated_before=last%20week', 'updated_before'],
+    ['limit=0', 'limit'],
+    ['attr.unknown=1', 'attr.unknown'],
+    ['cursor=bm90IGEgY3Vyc29y', 'cursor'],
+  ])('refuses %s naming the field', async (query, field) => {
+    const r = await call('GET', `/api/contacts?${query}`, { token: agent });
+    expect(r.status).toBe(400);
+    const details = Array.isArray(r.body.error.details) ? r.body.error.details[0] : r.body.error.details;
+    expect(details.field).toBe(field);
+  });
+
+  it('documents the parameters and the bulk endpoint in the OpenAPI document', async () => {
+    const doc = (await call('GET', '/api/openapi.json')).body;
+    const params = doc.paths['/api/contacts'].get.parameters.map((p: { name: string }) => p.name);
+    for (const name of ['q', 'sort', 'cursor', 'limit', 'total', 'tag', 'group', 'initial_source', 'ids'])
+      expect(params).toContain(name);
+    for (const name of ['created_since', 'created_before', 'updated_since', 'updated_before'])
+      expect(params).toContain(name);
+    expect(
+      Object.keys(
+        doc.paths['/api/contacts'].get.responses['200'].content['application/json'].schema.properties,
+      ),
+    ).toEqual(expect.arrayContaining(['data', 'next_cursor', 'total', 'total_is_lower_bound']));
+    expect(doc.paths['/api/contacts/bulk'].post).toBeDefined();
+  });
+
+  it('tags, untags and groups a selection with honest counts, each change in the history', async () => {
+    const ids: string[] = [];
+    for (const [name, tags] of [
+      ['Bulk A', ['Fair']],
+      ['Bulk B', []],
+      ['Bulk C', []],
+    ] as const)
+      ids.push((await call('POST', '/api/contacts', { token: agent, body: { name, tags } })).body.id);
+    const add = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids }, action: 'add_tags', tags: ['fair'] },
+    });
+    expect(add.status).toBe(200);
+    expect(add.body).toEqual({ action: 'add_tags', selected: 3, changed: 2, unchanged: 1 });
+    const history = await call('GET', `/api/contacts/${ids[1]}/history`, { token: agent });
+    expect(history.body.data[0]).toMatchObject({
+      action: 'updated',
+      changes: [{ field: 'tags', old: [], new: ['fair'] }],
+    });
+    const remove = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { filter: { q: 'bulk', tag: 'FAIR' } }, action: 'remove_tags', tags: ['Fair'] },
+    });
+    expect(remove.body).toEqual({ action: 'remove_tags', selected: 3, changed: 3, unchanged: 0 });
+
+    const group = await call('POST', '/api/groups', { token: admin, body: { name: 'Bulk group' } });
+    const first = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids: ids.slice(0, 2) }, action: 'add_to_group', group_id: group.body.id },
+    });
+    expect(first.body).toMatchObject({ selected: 2, changed: 2, unchanged: 0 });
+    const again = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids }, action: 'add_to_group', group_id: group.body.id },
+    });
+    expect(again.body).toMatchObject({ selected: 3, changed: 1, unchanged: 2 });
+    const timeline = await call('GET', `/api/contacts/${ids[2]}/timeline`, { token: agent });
+    expect(timeline.body.data[0]).toMatchObject({ type: 'group_added' });
+    const members = await call('GET', `/api/contacts?group=${group.body.id}`, { token: agent });
+    expect(members.body.total).toBe(3);
+  });
+
+  it('refuses a bulk action without what it needs, or on contacts that do not exist', async () => {
+    const c = (await call('POST', '/api/contacts', { token: agent, body: { name: 'Lonely' } })).body;
+    const noTags = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids: [c.id] }, action: 'add_tags' },
+    });
+    expect(noTags.status).toBe(400);
+    expect(noTags.body.error.details).toMatchObject({ field: 'tags' });
+    const missing = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids: [c.id, 'ct_01aaaaaaaaaaaaaaaaaaaaaaaa'] }, action: 'add_tags', tags: ['x'] },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.details).toMatchObject({
+      entity: 'contact',
+      id: 'ct_01aaaaaaaaaaaaaaaaaaaaaaaa',
+    });
+  });
+
+  it(`lets only admins act on more than ${AGENT_BULK_LIMIT} contacts selected by a filter`, async () => {
+    await bulkInsert(server, AGENT_BULK_LIMIT + 1, (i) => ({ name: `Crowd ${i}`, initial_source: 'Crowd' }));
+    const group = await call('POST', '/api/groups', { token: admin, body: { name: 'Crowd' } });
+    const body = {
+      selection: { filter: { initial_source: 'Crowd' } },
+      action: 'add_to_group',
+      group_id: group.body.id,
+    };
+    const refused = await call('POST', '/api/contacts/bulk', { token: agent, body });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain(`${AGENT_BULK_LIMIT + 1} contacts`);
+    const done = await call('POST', '/api/contacts/bulk', { token: admin, body });
+    expect(done.body).toEqual({
+      action: 'add_to_group',
+      selected: AGENT_BULK_LIMIT + 1,
+      changed: AGENT_BULK_LIMIT + 1,
+      unchanged: 0,
+    });
+  }, 120_000);
+});
+
+describe(`the list's time limit on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let agent: string;
+
+  beforeAll(async () => {
+    // One millisecond: any query examining thousands of rows runs past it.
+    process.env.KITH_QUERY_TIMEOUT_MS = '1';
+    try {
+      server = await startTestServer();
+    } finally {
+      delete process.env.KITH_QUERY_TIMEOUT_MS;
+    }
+    ({ agent } = await adminAndAgentTokens(server));
+    await server.kith.attributes.create({ key: 'note', type: 'text' }, { userId: null, channel: 'system' });
+    await bulkInsert(server, 20_000, (i) => ({ name: `Slow ${i}`, attributes: { note: `n${i}` } }));
+  }, 120_000);
+  afterAll(async () => server.close());
+
+  it('answers 503 query_timeout instead of hanging', async () => {
+    const r = await api(server.baseUrl, 'GET', '/api/contacts?attr.note=nobody', { token: agent });
+    expect(r.status).toBe(503);
+    expect(r.body.error).toMatchObject({ code: 'query_timeout', details: { timeout_ms: 1 } });
+    expect(r.body.error.message).toContain('narrow the search or the filters');
+  });
+});
