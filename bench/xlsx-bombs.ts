@@ -142,7 +142,7 @@ function* repeatText(chars: number, unit = 'x'.repeat(64 * 1024)): Generator<Buf
 /**
  * The shared-strings bomb: `strings` strings of `chars` characters each (numbered, so each is its
  * own). The header and the first rows are inline strings, so that a reader which previews only the
- * start need not read the table; row 2 uses the first string and row 20 the last. At 100,000 × 33,000
+ * start need not read the table; row 2 uses the first string and row 20 the last. At 110,000 × 30,000
  * it is the 3.3 GB table of issue 14.
  */
 export async function writeSharedStringsBomb(

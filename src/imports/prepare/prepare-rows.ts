@@ -40,7 +40,7 @@ export interface PreparedBatch {
  * A batch also ends at this much cell text. Rows may hold up to a megabyte each (and an XLSX row can
  * repeat one long shared string in every cell), so a thousand of them could be a gigabyte in flight.
  */
-const MAX_BATCH_CHARS = 8 * 1024 * 1024;
+const MAX_BATCH_CHARS = 4 * 1024 * 1024;
 
 function recordChars(record: SourceRecord): number {
   let chars = 0;
