@@ -1006,17 +1006,34 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Free text over name, email and phone. */
+                    /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
                     q?: string;
+                    /** @description Tag name (any case). */
                     tag?: string;
                     /** @description Group id. */
                     group?: string;
                     /** @description Import id: contacts that import created, updated or matched. */
                     import?: string;
-                    /** @description ISO-8601 timestamp. */
+                    /** @description Exact initial source. */
+                    initial_source?: string;
+                    /** @description ISO-8601 date or timestamp, inclusive. */
+                    created_since?: string;
+                    /** @description ISO-8601 date or timestamp, exclusive. */
+                    created_before?: string;
+                    /** @description ISO-8601 date or timestamp, inclusive. */
                     updated_since?: string;
+                    /** @description ISO-8601 date or timestamp, exclusive. */
+                    updated_before?: string;
+                    /** @description Comma-separated contact ids (at most 1,000). */
+                    ids?: string;
+                    /** @description Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order. */
+                    sort?: "relevance" | "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                    /** @description `next_cursor` of the previous page (same filters and sort). */
                     cursor?: string;
+                    /** @description 1–500, default 50. */
                     limit?: number;
+                    /** @description Count the matches (default true): exact up to 10,000, else `total_is_lower_bound`. */
+                    total?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -1033,6 +1050,10 @@ export interface paths {
                         "application/json": {
                             data: components["schemas"]["Contact"][];
                             next_cursor: string | null;
+                            /** @description Matching contacts; null when total=false. */
+                            total: number | null;
+                            /** @description True when more than `total` (10,000) match. */
+                            total_is_lower_bound: boolean;
                         };
                     };
                 };
@@ -1074,6 +1095,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `query_timeout`: the query ran past the time limit (KITH_QUERY_TIMEOUT_MS). */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1220,6 +1250,146 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag, untag or group a selection of contacts
+         * @description The selection is explicit ids (at most 1000) or a list filter. Agents may act on at most 1000 contacts selected by a filter (403 beyond), admins on up to 10000 per request (400 beyond). Each contact changes on its own, with its audit entry and timeline event; `changed` + `unchanged` = `selected`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        selection: {
+                            ids: string[];
+                        } | {
+                            filter: {
+                                /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
+                                q?: string;
+                                /** @description Tag name (any case). */
+                                tag?: string;
+                                /** @description Group id. */
+                                group?: string;
+                                /** @description Import id: contacts that import created, updated or matched. */
+                                import?: string;
+                                /** @description Exact initial source. */
+                                initial_source?: string;
+                                /** @description ISO-8601 date or timestamp, inclusive. */
+                                created_since?: string;
+                                /** @description ISO-8601 date or timestamp, exclusive. */
+                                created_before?: string;
+                                /** @description ISO-8601 date or timestamp, inclusive. */
+                                updated_since?: string;
+                                /** @description ISO-8601 date or timestamp, exclusive. */
+                                updated_before?: string;
+                                ids?: string[];
+                                /** @description Custom attribute key → value. */
+                                attributes?: {
+                                    [key: string]: string;
+                                };
+                            };
+                        };
+                        /** @enum {string} */
+                        action: "add_tags" | "remove_tags" | "add_to_group";
+                        /** @description For add_tags and remove_tags. */
+                        tags?: string[];
+                        /** @description For add_to_group. */
+                        group_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "add_tags" | "remove_tags" | "add_to_group";
+                            selected: number;
+                            changed: number;
+                            /** @description already had the tags / had none of them / were members */
+                            unchanged: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
