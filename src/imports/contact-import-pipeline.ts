@@ -24,7 +24,7 @@ import {
   type NormalizeContext,
 } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
-import { KithError } from '../domain/errors.js';
+import { ConflictError, KithError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
@@ -33,7 +33,8 @@ import type { Store } from '../store/database.js';
 import type { AuditLogTable, ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import type { ImportSettings } from './import-settings.js';
-import type { MappingContext, ResolvedMapping } from './map/column-mapping.js';
+import { identityTypesToCreate, type MappingContext, type ResolvedMapping } from './map/column-mapping.js';
+import { wellKnownIdentity } from './map/well-known-identities.js';
 import { matchRowToContact } from './match/match-row-to-contact.js';
 import { lookupOwners } from './match/owner-lookup.js';
 import { mergeImportPatch, patchForNewContact } from './apply/merge-import-patch.js';
@@ -47,7 +48,7 @@ import {
 import type { PreparedRow, RowPreparationInput } from './prepare/prepare-rows.js';
 import { RowPreparer } from './prepare/row-preparer.js';
 import type { SourceInfo, SourceRecord } from './read/source-reader.js';
-import { writeFailureFile } from './report/failure-file.js';
+import { writeFailureFile, writeWarningFile } from './report/failure-file.js';
 import { InFileDuplicateIndex } from './validate/in-file-duplicates.js';
 import type { ValidatedRow } from './validate/row-validation.js';
 
@@ -77,6 +78,8 @@ interface Counts {
   updated: number;
   unchanged: number;
   failed: number;
+  /** Rows imported (created, updated or unchanged) with at least one warning. */
+  warned: number;
 }
 
 export function importDir(config: KithConfig, importId: string): string {
@@ -85,6 +88,10 @@ export function importDir(config: KithConfig, importId: string): string {
 
 export function failureFilePath(config: KithConfig, importId: string): string {
   return path.join(importDir(config, importId), 'failures.csv');
+}
+
+export function warningFilePath(config: KithConfig, importId: string): string {
+  return path.join(importDir(config, importId), 'warnings.csv');
 }
 
 export class ContactImportPipeline {
@@ -207,6 +214,7 @@ export class ContactImportPipeline {
     const header = (JSON.parse(record.source) as StoredSource).header;
     fs.mkdirSync(importDir(this.config, importId), { recursive: true });
     await writeFailureFile(this.db, importId, header, failureFilePath(this.config, importId));
+    await writeWarningFile(this.db, importId, header, warningFilePath(this.config, importId));
     await this.db
       .updateTable('imports')
       .set({ status, finished_at: nowIso(), error: error ?? null })
@@ -250,7 +258,18 @@ export class ContactImportPipeline {
         : await attributes.create({ key, type: 'text' }, actor).catch(async () => attributes.get(key));
       definitions.set(key, definition);
     }
-    const identityTypes = await new IdentityTypeService(this.db).keys();
+    const identityService = new IdentityTypeService(this.db);
+    const identityTypes = await identityService.keys();
+    for (const key of identityTypesToCreate(mapping, identityTypes)) {
+      // Well-known types (wechat_openid …) come with the first import that maps them; a dry run assumes.
+      if (!settings.dryRun)
+        await identityService
+          .create({ key, label: wellKnownIdentity(key)?.label ?? key }, actor)
+          .catch((e: unknown) => {
+            if (!(e instanceof ConflictError)) throw e; // another import created it first
+          });
+      identityTypes.add(key);
+    }
     const normalize: NormalizeContext = {
       region: settings.region,
       identityTypes,
@@ -349,14 +368,20 @@ export class ContactImportPipeline {
     const records = rows.map((r) => r.record);
     const current = await trx
       .selectFrom('imports')
-      .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed'])
+      .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed', 'warned'])
       .where('id', '=', importId)
       .executeTakeFirstOrThrow();
     if (current.checkpoint_row >= records[0]!.rowNumber) throw new LeaseLostError(importId);
     const { settings, actor } = ctx;
     const at = nowIso();
     const outcomes: Outcome[] = [];
-    const counts: Counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0, failed: 0, warned: 0 };
+    // A row imported with warnings keeps its cells for the warnings file, as a failed row does.
+    const warned = (rec: SourceRecord, warnings: string[]) => {
+      if (warnings.length === 0) return { warning: null, cells: null };
+      counts.warned++;
+      return { warning: warnings.join('; '), cells: JSON.stringify(rec.cells) };
+    };
     const fail = (rec: SourceRecord, reason: string) => {
       outcomes.push({
         import_id: importId,
@@ -445,8 +470,7 @@ export class ContactImportPipeline {
           contact_id: settings.dryRun ? null : id,
           changes: null,
           error: null,
-          warning: null,
-          cells: null,
+          ...warned(rec, v.warnings),
         });
         counts.created++;
         continue;
@@ -455,7 +479,7 @@ export class ContactImportPipeline {
       const merged = mergeImportPatch(before, v.patch, settings);
       const after = applyContactPatch(before, merged.patch);
       const changes = diffContactStates(before, after);
-      const warning = merged.warnings.length > 0 ? merged.warnings.join('; ') : null;
+      const warning = warned(rec, [...v.warnings, ...merged.warnings]);
       members.add(decision.contactId);
       if (changes.length === 0) {
         outcomes.push({
@@ -465,8 +489,7 @@ export class ContactImportPipeline {
           contact_id: decision.contactId,
           changes: null,
           error: null,
-          warning,
-          cells: null,
+          ...warning,
         });
         counts.unchanged++;
         continue;
@@ -483,8 +506,7 @@ export class ContactImportPipeline {
         contact_id: decision.contactId,
         changes: JSON.stringify(changes),
         error: null,
-        warning,
-        cells: null,
+        ...warning,
       });
       counts.updated++;
     }
@@ -520,6 +542,7 @@ export class ContactImportPipeline {
         updated: current.updated + counts.updated,
         unchanged: current.unchanged + counts.unchanged,
         failed: current.failed + counts.failed,
+        warned: current.warned + counts.warned,
         checkpoint_row: records[records.length - 1]!.rowNumber,
       })
       .where('id', '=', importId)

@@ -21,6 +21,15 @@ export function reasonKind(error: string): string {
   );
 }
 
+function topReasons(reasons: string[]): [string, number][] {
+  const byKind = new Map<string, number>();
+  for (const reason of reasons) {
+    const kind = reasonKind(reason);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  }
+  return [...byKind].sort((a, b) => b[1] - a[1]).slice(0, TOP_REASONS);
+}
+
 export class ImportEndedNotifier implements ImportNotifier {
   constructor(
     private readonly store: Store,
@@ -64,9 +73,11 @@ export class ImportEndedNotifier implements ImportNotifier {
       updated: record.updated,
       unchanged: record.unchanged,
       failed: record.failed,
+      warned: record.warned,
       error: record.error,
       url: `${this.base}/api/imports/${record.id}`,
       failures_url: record.failed > 0 ? `${this.base}/api/imports/${record.id}/failures` : null,
+      warnings_url: record.warned > 0 ? `${this.base}/api/imports/${record.id}/warnings` : null,
     });
   }
 
@@ -86,12 +97,19 @@ export class ImportEndedNotifier implements ImportNotifier {
       .where('action', '=', 'failed')
       .limit(10_000)
       .execute();
-    const byKind = new Map<string, number>();
-    for (const f of failures) {
-      const kind = reasonKind(f.error ?? '');
-      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    }
-    const top = [...byKind].sort((a, b) => b[1] - a[1]).slice(0, TOP_REASONS);
+    const top = topReasons(failures.map((f) => f.error ?? ''));
+    const warnings =
+      record.warned > 0
+        ? await this.store.db
+            .selectFrom('import_rows')
+            .select('warning')
+            .where('import_id', '=', importId)
+            .where('action', '!=', 'failed')
+            .where('warning', 'is not', null)
+            .limit(10_000)
+            .execute()
+        : [];
+    const topWarnings = topReasons(warnings.flatMap((w) => (w.warning ?? '').split('; ')));
     const base = this.base;
     const lines = [
       `Import of ${record.file_name} ${record.status}${record.dry_run ? ' (dry run: nothing was written)' : ''}.`,
@@ -101,14 +119,24 @@ export class ImportEndedNotifier implements ImportNotifier {
       `Updated: ${record.updated}`,
       `Unchanged: ${record.unchanged}`,
       `Failed: ${record.failed}`,
+      `With warnings: ${record.warned} (imported with a value left out; counted above)`,
     ];
     if (record.error) lines.push('', `The import stopped: ${record.error}`);
     if (top.length > 0) {
       lines.push('', 'Most common failure reasons:');
       for (const [kind, n] of top) lines.push(`  ${n} × ${kind}`);
     }
+    if (topWarnings.length > 0) {
+      lines.push('', 'Most common warnings:');
+      for (const [kind, n] of topWarnings) lines.push(`  ${n} × ${kind}`);
+    }
     if (record.failed > 0)
       lines.push('', `Failure file (one reason per row): ${base}/api/imports/${importId}/failures`);
+    if (record.warned > 0)
+      lines.push(
+        '',
+        `Warnings file (what was left out of each row): ${base}/api/imports/${importId}/warnings`,
+      );
     lines.push('', `Details: ${base}/api/imports/${importId}`);
     await this.mailer.send({
       to: user.email,

@@ -18,7 +18,7 @@ import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
 import type { ImportsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
-import { failureFilePath, importDir, type StoredSource } from './contact-import-pipeline.js';
+import { failureFilePath, importDir, type StoredSource, warningFilePath } from './contact-import-pipeline.js';
 import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
 import {
   type ColumnSuggestion,
@@ -29,7 +29,14 @@ import {
   uniqueHeader,
 } from './map/column-mapping.js';
 import type { Delimiter } from './read/detect-delimiter.js';
-import { type EncodingGuess, parseEncodingName, type TextEncoding } from './read/detect-encoding.js';
+import {
+  detectEncoding,
+  type EncodingGuess,
+  type EncodingReading,
+  encodingReadings,
+  parseEncodingName,
+  type TextEncoding,
+} from './read/detect-encoding.js';
 import { ImportFileError } from './read/import-file-error.js';
 import {
   inspectSource,
@@ -37,6 +44,7 @@ import {
   type SourceInfo,
   type SourceRecord,
 } from './read/source-reader.js';
+import { writeWarningFile } from './report/failure-file.js';
 import { undoImport, type UndoReport } from './undo-import.js';
 
 export const IMPORT_JOB_KIND = 'contact_import';
@@ -65,6 +73,11 @@ export interface ImportPreview {
   format: 'csv' | 'xlsx';
   encoding: string | null;
   encoding_confidence: EncodingGuess['confidence'] | null;
+  /**
+   * When the encoding is unsure: each plausible reading with the file's first non-ASCII lines as it
+   * reads them, for the user to choose (send its `encoding` back as options.encoding). Empty otherwise.
+   */
+  encoding_candidates: EncodingReading[];
   delimiter: string | null;
   sheets: string[];
   sheet: string | null;
@@ -102,6 +115,8 @@ export interface ImportRecord {
   updated: number;
   unchanged: number;
   failed: number;
+  /** Rows imported (so counted in created/updated/unchanged) with at least one warning. */
+  warned: number;
   error: string | null;
   undone_at: string | null;
   undo_report: UndoReport | null;
@@ -159,10 +174,27 @@ function toRecord(row: ImportsTable): ImportRecord {
     updated: row.updated,
     unchanged: row.unchanged,
     failed: row.failed,
+    warned: row.warned,
     error: row.error,
     undone_at: row.undone_at,
     undo_report: row.undo_report ? (JSON.parse(row.undo_report) as UndoReport) : null,
   };
+}
+
+const ENCODING_SAMPLE_BYTES = 64 * 1024;
+
+/** The readings to choose from when the encoding is unsure, from the same bytes the detector saw. */
+function encodingCandidates(filePath: string): EncodingReading[] {
+  const size = fs.statSync(filePath).size;
+  const sample = Buffer.alloc(Math.min(size, ENCODING_SAMPLE_BYTES));
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    fs.readSync(fd, sample, 0, sample.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const guess = detectEncoding(sample, size <= ENCODING_SAMPLE_BYTES);
+  return encodingReadings(sample, guess.alternatives ?? [guess.encoding]);
 }
 
 function parseChoice<T extends string>(
@@ -207,7 +239,7 @@ export class ImportService {
         throw new ValidationError(
           'encoding',
           request.encoding,
-          'must be utf-8, utf-16le, utf-16be, gbk/gb18030 or windows-1252/latin1',
+          'must be utf-8, utf-16le, utf-16be, gbk/gb18030, big5, shift_jis, euc-kr or windows-1252/latin1',
         );
     }
     let delimiter: Delimiter | undefined;
@@ -268,15 +300,19 @@ export class ImportService {
       await this.mappingContext(request.createAttributes ?? false),
     );
     const warnings = suggestions.flatMap((s) => (s.warning ? [`${s.column}: ${s.warning}`] : []));
+    const candidates = info.encodingConfidence === 'unsure' ? encodingCandidates(request.filePath) : [];
     if (info.encodingConfidence === 'unsure') {
       warnings.unshift(
-        `encoding detection is unsure (${info.encodingReason}); check the preview for garbled text and choose the encoding explicitly`,
+        candidates.length > 1
+          ? `the encoding is ambiguous (${info.encodingReason}); compare the readings and choose the one that shows the names correctly`
+          : `encoding detection is unsure (${info.encodingReason}); check the preview for garbled text and choose the encoding explicitly`,
       );
     }
     return {
       format: info.format,
       encoding: info.encoding,
       encoding_confidence: info.encodingConfidence,
+      encoding_candidates: candidates,
       delimiter: info.delimiter,
       sheets: info.sheets,
       sheet: info.sheet,
@@ -313,9 +349,16 @@ export class ImportService {
     };
     const info = await this.inspect(request);
     if (info.encodingConfidence === 'unsure' && !request.encoding) {
+      const candidates = encodingCandidates(request.filePath);
+      const readings = candidates.map(
+        (c) => `as ${c.label} it reads ${JSON.stringify(c.sample[0] ?? '')} (--encoding ${c.option})`,
+      );
       throw new ImportFileError(
-        `the file's encoding could not be detected with confidence (${info.encodingReason}); preview it and pass the encoding (e.g. --encoding gbk or --encoding latin1)`,
-        { encoding_guess: info.encoding },
+        `the file's encoding could not be detected with confidence (${info.encodingReason}): ${readings.join('; ')}; choose the one that reads right with --encoding (options.encoding in the API)`,
+        {
+          encoding_guess: info.encoding,
+          candidates: candidates.map((c) => ({ encoding: c.encoding, option: c.option, sample: c.sample })),
+        },
       );
     }
     const rows = (await this.sample(request.filePath, info)).map((r) => r.cells);
@@ -369,6 +412,7 @@ export class ImportService {
           updated: 0,
           unchanged: 0,
           failed: 0,
+          warned: 0,
           checkpoint_row: 0,
           cancel_requested: 0,
           error: null,
@@ -452,6 +496,34 @@ export class ImportService {
         409,
       );
     }
+    return file;
+  }
+
+  /**
+   * Path of the warnings file: the rows imported with a value left out, each with its warning (written
+   * when the import ended; written now for an import that ended before Kith wrote such files).
+   */
+  async warningFile(id: string): Promise<string> {
+    const record = await this.get(id);
+    const file = warningFilePath(this.config, id);
+    if (fs.existsSync(file)) return file;
+    if (['queued', 'running'].includes(record.status)) {
+      throw new KithError(
+        'not_ready',
+        `import ${id} is ${record.status}; its warnings file is written when it ends`,
+        409,
+      );
+    }
+    const row = await this.db
+      .selectFrom('imports')
+      .select('source')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    makePrivateDir(importDir(this.config, id));
+    // Written aside and renamed, so a second download at the same moment never reads half a file.
+    const partial = `${file}.${process.pid}-${Date.now()}.partial`;
+    await writeWarningFile(this.db, id, (JSON.parse(row.source) as StoredSource).header, partial);
+    fs.renameSync(partial, file);
     return file;
   }
 

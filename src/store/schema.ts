@@ -216,6 +216,8 @@ export interface ImportsTable {
   updated: number;
   unchanged: number;
   failed: number;
+  /** Rows imported (created, updated or unchanged) with at least one warning (migration 0010). */
+  warned: number;
   checkpoint_row: number;
   cancel_requested: number;
   error: string | null;

@@ -48,7 +48,9 @@ describe(`kith import on ${TEST_DIALECT}`, () => {
       updated: 0,
       unchanged: 0,
       failed: 1,
+      warned: 0,
       failures_file: out,
+      warnings_file: expect.stringMatching(/warnings\.csv$/),
     });
     const failures = fs.readFileSync(out, 'utf8');
     expect(failures.startsWith('\uFEFF姓名,手机,邮箱,error')).toBe(true);

@@ -200,7 +200,7 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
     );
   });
 
-  it('fails rows with no identifier, unknown ids and identities of two contacts, each with its reason', async () => {
+  it('fails rows with no identifier, unknown ids and identities of two contacts, each with its reason; an invalid birthday only warns', async () => {
     const one = await kith.contacts.create({ name: 'M1', identities: { member_no: 'M-1' } }, ADMIN);
     const two = await kith.contacts.create({ name: 'X2', external_id: 'X-2' }, ADMIN);
     const file = fixture(
@@ -208,14 +208,24 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
       `id,name,external_id,member_no,phone,birthday\n,Nobody,,,,\nct_01jdzzzzzzzzzzzzzzzzzzzzzz,Ghost,,,,\n,Both,X-2,M-1,,\n${one.id},Direct,,,,1990-13-01\n,Bad,,,123,\n`,
     );
     const r = await runImport(kith, file);
-    expect(r).toMatchObject({ rows: 5, failed: 5 });
+    expect(r).toMatchObject({ rows: 5, failed: 4, updated: 1, warned: 1 });
     const failures = await readFailureReasons(kith, r.id);
     expect(failures).toContain('row 2: the row has no id, identity, phone or email');
     expect(failures).toContain('row 3: id: contact "ct_01jdzzzzzzzzzzzzzzzzzzzzzz" not found');
     expect(failures).toContain(
       `row 4: the row's identities belong to different contacts: ${two.id} (external_id "X-2"), ${one.id} (member_no "M-1")`,
     );
-    expect(failures).toContain('row 5: birthday: is not a real calendar date (got "1990-13-01")');
+    expect(failures).not.toContain('row 5');
+    const warning = await kith.store.db
+      .selectFrom('import_rows')
+      .select(['action', 'warning'])
+      .where('import_id', '=', r.id)
+      .where('row_number', '=', 5)
+      .executeTakeFirstOrThrow();
+    expect(warning).toEqual({
+      action: 'updated',
+      warning: 'birthday was not imported: is not a real calendar date (got "1990-13-01")',
+    });
     expect(failures).toContain('row 6: phone: is not a valid phone number');
   });
 

@@ -24,10 +24,11 @@ interface ImportOptions {
   createAttributes?: boolean;
   dryRun?: boolean;
   failures?: string;
+  warnings?: string;
   json?: boolean;
 }
 
-function summary(record: ImportRecord, failuresFile: string | null) {
+function summary(record: ImportRecord, failuresFile: string | null, warningsFile: string | null) {
   return {
     // Shaped like every other error the CLI prints with --json, so one check finds them all.
     ...(record.status === 'failed'
@@ -40,7 +41,9 @@ function summary(record: ImportRecord, failuresFile: string | null) {
     updated: record.updated,
     unchanged: record.unchanged,
     failed: record.failed,
+    warned: record.warned,
     failures_file: failuresFile,
+    warnings_file: warningsFile,
   };
 }
 
@@ -81,7 +84,10 @@ export function registerImportCommands(program: Command): void {
     )
     .option('--mapping <file.json>', 'a JSON object of column → target')
     .option('--region <CC>', 'default phone region for this file (default KITH_DEFAULT_REGION)')
-    .option('--encoding <name>', 'utf-8, utf-16le, utf-16be, gbk, latin1 (default: detected)')
+    .option(
+      '--encoding <name>',
+      'utf-8, utf-16le, utf-16be, gbk, big5, shift_jis, euc-kr, latin1 (default: detected)',
+    )
     .option('--delimiter <d>', ', ; tab or | (default: detected)')
     .option('--sheet <name>', 'XLSX sheet (default: the first)')
     .option('--tag <tag>', 'add this tag to every imported contact, repeatable', collect, [])
@@ -97,6 +103,7 @@ export function registerImportCommands(program: Command): void {
     .option('--create-attributes', 'create attr.<key> targets that do not exist yet (as text)')
     .option('--dry-run', 'run everything, write nothing')
     .option('--failures <out.csv>', 'write the failure file here')
+    .option('--warnings <out.csv>', 'write the warnings file (rows imported with a value left out) here')
     .option('--json', 'print one JSON object with the outcome')
     .action(async (file: string, o: ImportOptions) => {
       if (!fs.existsSync(file)) throw new KithError('usage', `${file}: no such file`, 2);
@@ -167,14 +174,20 @@ export function registerImportCommands(program: Command): void {
         bar?.stop();
         const record = await kith.imports.get(started.id);
         let failuresFile: string | null = null;
+        let warningsFile: string | null = null;
         if (['completed', 'cancelled', 'failed'].includes(record.status)) {
           failuresFile = await kith.imports.failureFile(record.id);
           if (o.failures) {
             fs.copyFileSync(failuresFile, o.failures);
             failuresFile = path.resolve(o.failures);
           }
+          warningsFile = await kith.imports.warningFile(record.id);
+          if (o.warnings) {
+            fs.copyFileSync(warningsFile, o.warnings);
+            warningsFile = path.resolve(o.warnings);
+          }
         }
-        return { record, failuresFile };
+        return { record, failuresFile, warningsFile };
       }
       const outcome = await withKith(async (kith) => {
         try {
@@ -183,13 +196,14 @@ export function registerImportCommands(program: Command): void {
           return unexpected(e);
         }
       });
-      const { record, failuresFile } = outcome;
-      if (o.json) printJson(summary(record, failuresFile));
+      const { record, failuresFile, warningsFile } = outcome;
+      if (o.json) printJson(summary(record, failuresFile, warningsFile));
       else {
         process.stderr.write(
-          `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} rows, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed\n`,
+          `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} rows, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${record.warned > 0 ? ` (${record.warned} imported with warnings)` : ''}\n`,
         );
         if (record.failed > 0 && failuresFile) process.stderr.write(`failure file: ${failuresFile}\n`);
+        if (record.warned > 0 && warningsFile) process.stderr.write(`warnings file: ${warningsFile}\n`);
       }
       if (record.status !== 'completed') {
         process.stderr.write(
@@ -256,6 +270,21 @@ export function registerImportCommands(program: Command): void {
       fs.copyFileSync(file, o.out);
       if (o.json) printJson({ import_id: id, failures_file: path.resolve(o.out) });
       else process.stderr.write(`written ${o.out}\n`);
+    });
+  imports
+    .command('warnings')
+    .description('write the warnings file of an import: rows imported with a value left out, and why')
+    .argument('<id>', 'import id (imp_…)')
+    .requiredOption('--out <file.csv>', 'where to write it')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { out: string; json?: boolean }) => {
+      const { file, warned } = await withKith(async (k) => ({
+        file: await k.imports.warningFile(id),
+        warned: (await k.imports.get(id)).warned,
+      }));
+      fs.copyFileSync(file, o.out);
+      if (o.json) printJson({ import_id: id, warned, warnings_file: path.resolve(o.out) });
+      else process.stderr.write(`written ${o.out} (${warned} rows with warnings)\n`);
     });
   imports
     .command('cancel')

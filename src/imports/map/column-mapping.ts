@@ -8,6 +8,7 @@ import { ValidationError } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
 import { unprotectCell } from '../report/csv-cell-safety.js';
 import { headerKey, targetForHeader } from './header-synonyms.js';
+import { WELL_KNOWN_IDENTITIES, wellKnownIdentity } from './well-known-identities.js';
 
 export const IGNORE = 'ignore';
 /** Targets that take several columns (their values are combined). */
@@ -35,6 +36,16 @@ export interface ColumnSuggestion {
 
 /** Column index → target, after validation. */
 export type ResolvedMapping = Map<number, string>;
+
+/** Well-known identity types a mapping uses that are not defined yet: the import creates them. */
+export function identityTypesToCreate(mapping: ResolvedMapping, defined: ReadonlySet<string>): string[] {
+  const keys = new Set<string>();
+  for (const target of mapping.values()) {
+    const type = target.startsWith('identity.') ? target.slice('identity.'.length) : null;
+    if (type && !defined.has(type) && wellKnownIdentity(type)) keys.add(type);
+  }
+  return [...keys];
+}
 
 /** Header names made unique (`Phone`, `Phone (2)`) so a mapping can name each column. */
 export function uniqueHeader(header: string[]): string[] {
@@ -78,6 +89,9 @@ export function suggestMapping(
     if (key === 'error' && index === header.length - 1) {
       return suggestion(IGNORE, 'exact', 'the error column of a failure file is ignored');
     }
+    if (key === 'warning' && index === header.length - 1) {
+      return suggestion(IGNORE, 'exact', 'the warning column of a warnings file is ignored');
+    }
     if (key === 'id') {
       const values = sampleRows.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');
       if (values.length > 0 && values.every((v) => isIdOf('contact', v))) return suggestion('id', 'exact');
@@ -115,9 +129,10 @@ export function checkTarget(target: string, ctx: MappingContext): string | null 
   }
   if (target.startsWith('identity.')) {
     const type = target.slice('identity.'.length);
-    return ctx.identityTypes.has(type)
+    // A well-known type (wechat_openid, alipay …) is created by the import that first uses it.
+    return ctx.identityTypes.has(type) || wellKnownIdentity(type)
       ? null
-      : `identity type ${JSON.stringify(type)} is not defined; an admin defines it first`;
+      : `identity type ${JSON.stringify(type)} is not defined; an admin defines it first (or map to a well-known type: ${WELL_KNOWN_IDENTITIES.map((w) => w.key).join(', ')})`;
   }
   if (target.startsWith('attr.')) {
     const key = target.slice('attr.'.length);

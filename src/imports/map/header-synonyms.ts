@@ -1,3 +1,5 @@
+import { WELL_KNOWN_IDENTITIES } from './well-known-identities.js';
+
 /**
  * Header names that mean a wire-contract target, in English and Chinese, including the export headers of
  * Chatwoot, Google Contacts, Outlook and HubSpot. Compared after `headerKey` folding.
@@ -170,11 +172,61 @@ export function headerKey(header: string): string {
     .trim();
 }
 
+/**
+ * A second, looser fold: without spaces, dots, hyphens and a trailing note in brackets, so that
+ * "微信 OpenID", "Member No.", "QQ-Nr" and "会员卡号（必填）" find their target. A bracket holding only a
+ * number is kept: "Phone (2)" is how Kith names a second column with the same header.
+ */
+export function compactHeaderKey(header: string): string {
+  return headerKey(header)
+    .replace(/\s*\((?!\d+\))[^()]*\)$/u, '')
+    .replace(/[\s.\-·・/]+/gu, '');
+}
+
+/**
+ * Traditional-Chinese spellings (Taiwan, Hong Kong: Big5 files) of the headers above, where they differ
+ * from the simplified ones.
+ */
+export const TRADITIONAL_SYNONYMS: Record<string, string[]> = {
+  name: ['客戶姓名', '客戶名稱', '聯絡人', '聯絡人姓名', '稱呼'],
+  email: ['電子郵件', '電子郵箱', '電郵', '電郵地址', '郵箱', '郵件', '信箱', '電子信箱', '郵箱地址'],
+  phone: ['手機', '手機號', '手機號碼', '電話', '聯絡電話', '聯繫電話', '行動電話', '電話號碼', '聯絡方式'],
+  additional_phones: ['其他電話', '備用電話', '市話', '室內電話', '固定電話'],
+  gender: ['性別'],
+  birthday: ['出生年月日'],
+  country: ['國家', '國家/地區', '國家地區'],
+  province: ['省份/直轄市'],
+  city: ['縣市', '所在城市'],
+  address: ['地址', '詳細地址', '聯絡地址', '收貨地址', '通訊地址'],
+  postcode: ['郵遞區號', '郵政編碼', '郵編'],
+  company: ['公司名稱', '單位', '工作單位', '企業', '企業名稱'],
+  tags: ['標籤', '客戶標籤'],
+  initial_source: ['來源', '客戶來源', '渠道', '通路'],
+  initial_source_detail: ['來源詳情', '來源明細'],
+  campaign: ['活動', '營銷活動', '行銷活動', '推廣活動'],
+  'identity.external_id': ['客戶編號', '客戶id', '客戶 id', '外部編號'],
+  'identity.member_no': ['會員號', '會員編號', '會員卡號', '會員id', '會員帳號'],
+};
+
 const SYNONYM_INDEX = new Map<string, string>();
-for (const [target, names] of Object.entries(HEADER_SYNONYMS)) {
-  for (const name of names) SYNONYM_INDEX.set(headerKey(name), target);
+const COMPACT_INDEX = new Map<string, string>();
+const ALL_SYNONYMS: [string, string[]][] = [
+  ...Object.entries(HEADER_SYNONYMS),
+  ...Object.entries(TRADITIONAL_SYNONYMS),
+  ...WELL_KNOWN_IDENTITIES.map((w): [string, string[]] => [`identity.${w.key}`, w.headers]),
+];
+for (const [target, names] of ALL_SYNONYMS) {
+  for (const name of names) {
+    SYNONYM_INDEX.set(headerKey(name), target);
+    COMPACT_INDEX.set(compactHeaderKey(name), target);
+  }
 }
 
 export function targetForHeader(header: string): string | undefined {
-  return SYNONYM_INDEX.get(headerKey(header));
+  return SYNONYM_INDEX.get(headerKey(header)) ?? COMPACT_INDEX.get(compactHeaderKey(header));
+}
+
+/** Every synonym with its target, for tests that check no spelling means two targets. */
+export function synonymEntries(): [string, string][] {
+  return ALL_SYNONYMS.flatMap(([target, names]) => names.map((n): [string, string] => [n, target]));
 }

@@ -1,7 +1,9 @@
 /**
  * Stage 6 of the import pipeline: report. The failure file holds the failed rows with the original
- * columns in their original order plus a last column `error` with the reason, UTF-8 with a BOM so that
- * Excel shows Chinese correctly. Fed back into an import, its `error` column is ignored.
+ * columns in their original order plus a last column `error` with the reason; the warnings file holds the
+ * rows that were imported with a value left out, with a last column `warning`. Both UTF-8 with a BOM so
+ * that Excel shows Chinese correctly, formula-safe, and fit to import again once fixed (their last column
+ * is then ignored).
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
@@ -12,11 +14,33 @@ import { protectCell } from './csv-cell-safety.js';
 
 const PAGE = 2000;
 
-export async function writeFailureFile(
+/** Last columns Kith adds to the files it writes; an import of such a file ignores them. */
+export const REPORT_COLUMNS = ['error', 'warning'] as const;
+
+export function writeFailureFile(
   db: Queryable,
   importId: string,
   header: string[],
   outPath: string,
+): Promise<number> {
+  return writeRowFile(db, importId, header, outPath, 'error');
+}
+
+export function writeWarningFile(
+  db: Queryable,
+  importId: string,
+  header: string[],
+  outPath: string,
+): Promise<number> {
+  return writeRowFile(db, importId, header, outPath, 'warning');
+}
+
+async function writeRowFile(
+  db: Queryable,
+  importId: string,
+  header: string[],
+  outPath: string,
+  kind: 'error' | 'warning',
 ): Promise<number> {
   const out = fs.createWriteStream(outPath, { mode: PRIVATE_FILE_MODE });
   const csv = stringify({ bom: true });
@@ -24,24 +48,27 @@ export async function writeFailureFile(
   const write = async (record: string[]) => {
     if (!csv.write(record)) await once(csv, 'drain');
   };
-  const columns = header[header.length - 1]?.trim().toLowerCase() === 'error' ? header.slice(0, -1) : header;
-  await write([...columns, 'error'].map(protectCell));
+  // A failure or warnings file imported again: its own report column is not one of the data.
+  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
+  const columns = (REPORT_COLUMNS as readonly string[]).includes(last) ? header.slice(0, -1) : header;
+  await write([...columns, kind].map(protectCell));
   let after = 0;
   let count = 0;
   for (;;) {
-    const rows = await db
+    let query = db
       .selectFrom('import_rows')
-      .select(['row_number', 'cells', 'error'])
+      .select(['row_number', 'cells', 'error', 'warning'])
       .where('import_id', '=', importId)
-      .where('action', '=', 'failed')
-      .where('row_number', '>', after)
-      .orderBy('row_number')
-      .limit(PAGE)
-      .execute();
+      .where('row_number', '>', after);
+    query =
+      kind === 'error'
+        ? query.where('action', '=', 'failed')
+        : query.where('action', '!=', 'failed').where('warning', 'is not', null);
+    const rows = await query.orderBy('row_number').limit(PAGE).execute();
     for (const row of rows) {
       const cells = (JSON.parse(row.cells ?? '[]') as string[]).slice(0, columns.length);
       while (cells.length < columns.length) cells.push('');
-      await write([...cells, `row ${row.row_number}: ${row.error ?? ''}`].map(protectCell));
+      await write([...cells, `row ${row.row_number}: ${row[kind] ?? ''}`].map(protectCell));
       count++;
     }
     if (rows.length < PAGE) break;

@@ -1,27 +1,100 @@
 /**
- * Stage 3 of the import pipeline: normalise and validate one mapped row. Pure. A row with any invalid
- * value fails as a whole, and its reason names every invalid field with its value.
+ * Stage 3 of the import pipeline: normalise and validate one mapped row. Pure. A row fails only when it
+ * cannot be used: an invalid identifier value (id, identity, phone, email) or none at all. Any other
+ * invalid value (gender, birthday, an attribute of the wrong type, a too-long text, a tag) is left out
+ * and reported as a warning, so one odd cell does not cost the customer.
  */
 import type { ContactPatch, NormalizeContext } from '../../domain/contact/contact-patch.js';
 import { normalizeContactInput, splitListValue } from '../../domain/contact/contact-patch.js';
 import { normalizeEmail } from '../../domain/normalize/email.js';
+import { isNoGender } from '../../domain/normalize/gender.js';
 import { normalizePhone } from '../../domain/normalize/phone.js';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import type { MappedRow } from '../map/column-mapping.js';
 import type { RowKeys } from '../match/match-row-to-contact.js';
 
 export type ValidatedRow =
-  { ok: true; id: string | null; patch: ContactPatch; keys: RowKeys } | { ok: false; reason: string };
+  | {
+      ok: true;
+      id: string | null;
+      patch: ContactPatch;
+      keys: RowKeys;
+      /** Values left out of the patch, each naming the field, the value and why. */
+      warnings: string[];
+    }
+  | { ok: false; reason: string };
+
+/** Fields whose values match and create contacts: an invalid one makes the row unusable. */
+const IDENTIFIER_FIELD =
+  /^(id|email|phone|external_id|additional_emails(\[\d+\])?|additional_phones(\[\d+\])?|identities(\..+)?)$/;
+
+export function isIdentifierField(field: string): boolean {
+  return IDENTIFIER_FIELD.test(field);
+}
+
+function problemsOf(e: unknown): ValidationError[] {
+  if (e instanceof ValidationErrors) return e.errors;
+  if (e instanceof ValidationError) return [e];
+  throw e;
+}
+
+/**
+ * The input without the value a ValidationError names, or null when the field is not one a row can do
+ * without (then the row fails rather than be imported wrong).
+ */
+function withoutField(input: Record<string, unknown>, field: string): Record<string, unknown> | null {
+  const out = { ...input };
+  const listItem = /^(tags)\[(\d+)\]$/.exec(field);
+  if (listItem) {
+    const [, list, index] = listItem;
+    const value = out[list!];
+    const items = Array.isArray(value) ? [...(value as unknown[])] : splitListValue(String(value ?? ''));
+    items[Number(index)] = null;
+    out[list!] = items;
+    return out;
+  }
+  if (field.startsWith('attributes.')) {
+    const attributes = { ...(out.attributes as Record<string, unknown>) };
+    delete attributes[field.slice('attributes.'.length)];
+    out.attributes = attributes;
+    return out;
+  }
+  if (!(field in out) || field === 'attributes' || field === 'tags') return null;
+  delete out[field];
+  return out;
+}
 
 export function validateRow(mapped: MappedRow, ctx: NormalizeContext): ValidatedRow {
+  let input = mapped.input;
+  // 未知 / 保密 / unknown: the file does not know the gender, like an empty cell (which never clears).
+  if (typeof input.gender === 'string' && isNoGender(input.gender)) {
+    input = { ...input };
+    delete input.gender;
+  }
+  const warnings: string[] = [];
+  let problems: ValidationError[] = [];
   let patch: ContactPatch;
   try {
-    patch = normalizeContactInput(mapped.input, ctx);
+    patch = normalizeContactInput(input, ctx);
   } catch (e) {
-    if (e instanceof ValidationErrors)
-      return { ok: false, reason: e.errors.map((x) => x.message).join('; ') };
-    if (e instanceof ValidationError) return { ok: false, reason: e.message };
-    throw e;
+    problems = problemsOf(e);
+    const fatal = problems.some((p) => isIdentifierField(p.field));
+    let rest: Record<string, unknown> | null = fatal ? null : input;
+    for (const p of problems) if (rest) rest = withoutField(rest, p.field);
+    if (!rest) {
+      // The identifier that made the row unusable first, then whatever else to fix in the same go.
+      const ordered = [
+        ...problems.filter((p) => isIdentifierField(p.field)),
+        ...problems.filter((p) => !isIdentifierField(p.field)),
+      ];
+      return { ok: false, reason: ordered.map((x) => x.message).join('; ') };
+    }
+    try {
+      patch = normalizeContactInput(withoutNullItems(rest), ctx);
+    } catch (again) {
+      return { ok: false, reason: [...problems, ...problemsOf(again)].map((x) => x.message).join('; ') };
+    }
+    for (const p of problems) warnings.push(warningOf(p));
   }
   const keys = rowKeys(mapped.id, patch);
   if (
@@ -32,10 +105,27 @@ export function validateRow(mapped: MappedRow, ctx: NormalizeContext): Validated
   ) {
     return {
       ok: false,
-      reason: 'the row has no id, identity, phone or email, so it can be neither matched nor created',
+      reason: [
+        'the row has no id, identity, phone or email, so it can be neither matched nor created',
+        ...problems.map((p) => p.message),
+      ].join('; '),
     };
   }
-  return { ok: true, id: mapped.id, patch, keys };
+  return { ok: true, id: mapped.id, patch, keys, warnings };
+}
+
+/** Removed list items were marked null so that the other items kept their indexes until now. */
+function withoutNullItems(input: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...input };
+  for (const [key, value] of Object.entries(out))
+    if (Array.isArray(value)) out[key] = value.filter((v) => v !== null);
+  return out;
+}
+
+/** "gender was not imported: must be one of male, female, other (got "Agender")". */
+export function warningOf(problem: ValidationError): string {
+  const { reason } = problem.details as { reason: string };
+  return `${problem.field} was not imported: ${reason} (got ${JSON.stringify(problem.value)})`;
 }
 
 export function rowKeys(id: string | null, patch: ContactPatch): RowKeys {

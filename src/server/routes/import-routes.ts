@@ -160,6 +160,11 @@ const ImportRecordSchema = z
     updated: z.number(),
     unchanged: z.number(),
     failed: z.number(),
+    warned: z
+      .number()
+      .describe(
+        'Rows imported with at least one warning (a value left out, e.g. a gender that is not one); part of created + updated + unchanged, listed in GET /imports/{id}/warnings',
+      ),
     error: z.string().nullable(),
     undone_at: z.string().nullable(),
     undo_report: z
@@ -179,6 +184,16 @@ const ImportPreviewSchema = z
     format: z.enum(['csv', 'xlsx']),
     encoding: z.string().nullable(),
     encoding_confidence: z.enum(['certain', 'likely', 'unsure']).nullable(),
+    encoding_candidates: z
+      .array(
+        z.object({
+          encoding: z.string().describe('Send back as options.encoding to read the file this way'),
+          label: z.string().describe('e.g. "Big5 (traditional Chinese)"'),
+          option: z.string().describe('The same as the CLI spells it: --encoding big5'),
+          sample: z.array(z.string()).describe("The file's first lines with non-ASCII text, read this way"),
+        }),
+      )
+      .describe('When encoding_confidence is unsure: the plausible readings side by side; empty otherwise'),
     delimiter: z.string().nullable(),
     sheets: z.array(z.string()),
     sheet: z.string().nullable(),
@@ -314,6 +329,22 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         const file = await imports.failureFile(request.params.id);
         reply.header('content-type', 'text/csv; charset=utf-8');
         reply.header('content-disposition', `attachment; filename="${request.params.id}-failures.csv"`);
+        return reply.send(fs.createReadStream(file));
+      },
+    });
+
+    app.get('/imports/:id/warnings', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary:
+          'Download the warnings file: rows imported with a value left out, the reason in a last column `warning` (CSV, UTF-8 with BOM)',
+        params: IdParams,
+      },
+      handler: async (request, reply) => {
+        const file = await imports.warningFile(request.params.id);
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="${request.params.id}-warnings.csv"`);
         return reply.send(fs.createReadStream(file));
       },
     });

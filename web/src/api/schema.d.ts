@@ -5686,6 +5686,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{id}/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the warnings file: rows imported with a value left out, the reason in a last column `warning` (CSV, UTF-8 with BOM) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/{id}/source": {
         parameters: {
             query?: never;
@@ -8930,6 +8966,8 @@ export interface components {
             updated: number;
             unchanged: number;
             failed: number;
+            /** @description Rows imported with at least one warning (a value left out, e.g. a gender that is not one); part of created + updated + unchanged, listed in GET /imports/{id}/warnings */
+            warned: number;
             error: string | null;
             undone_at: string | null;
             undo_report: {
@@ -8950,6 +8988,17 @@ export interface components {
             encoding: string | null;
             /** @enum {string|null} */
             encoding_confidence: "certain" | "likely" | "unsure" | null;
+            /** @description When encoding_confidence is unsure: the plausible readings side by side; empty otherwise */
+            encoding_candidates: {
+                /** @description Send back as options.encoding to read the file this way */
+                encoding: string;
+                /** @description e.g. "Big5 (traditional Chinese)" */
+                label: string;
+                /** @description The same as the CLI spells it: --encoding big5 */
+                option: string;
+                /** @description The file's first lines with non-ASCII text, read this way */
+                sample: string[];
+            }[];
             delimiter: string | null;
             sheets: string[];
             sheet: string | null;
@@ -9254,6 +9303,8 @@ export interface components {
             updated: number;
             unchanged: number;
             failed: number;
+            /** @description Rows imported with at least one warning (a value left out, e.g. a gender that is not one); part of created + updated + unchanged, listed in GET /imports/{id}/warnings */
+            warned: number;
             error: string | null;
             undone_at: string | null;
             undo_report: {
@@ -9274,6 +9325,17 @@ export interface components {
             encoding: string | null;
             /** @enum {string|null} */
             encoding_confidence: "certain" | "likely" | "unsure" | null;
+            /** @description When encoding_confidence is unsure: the plausible readings side by side; empty otherwise */
+            encoding_candidates: {
+                /** @description Send back as options.encoding to read the file this way */
+                encoding: string;
+                /** @description e.g. "Big5 (traditional Chinese)" */
+                label: string;
+                /** @description The same as the CLI spells it: --encoding big5 */
+                option: string;
+                /** @description The file's first lines with non-ASCII text, read this way */
+                sample: string[];
+            }[];
             delimiter: string | null;
             sheets: string[];
             sheet: string | null;
