@@ -117,12 +117,14 @@ type Weights = Map<string, number>;
 function cjkWeights(encoding: TextEncoding): Weights {
   const weights: Weights = new Map();
   const add = (leads: [number, number], trails: [number, number][], weight: number) => {
+    // One decode per range, each pair on its own line (0x0A is never a trail byte): a thousandfold faster
+    // than decoding pair by pair.
+    const bytes: number[] = [];
     for (let lead = leads[0]; lead <= leads[1]; lead++)
       for (const [from, to] of trails)
-        for (let trail = from; trail <= to; trail++) {
-          const ch = iconv.decode(Buffer.from([lead, trail]), encoding);
-          if ([...ch].length === 1 && ch !== '\ufffd' && !weights.has(ch)) weights.set(ch, weight);
-        }
+        for (let trail = from; trail <= to; trail++) bytes.push(lead, trail, 0x0a);
+    for (const ch of iconv.decode(Buffer.from(bytes), encoding).split('\n'))
+      if ([...ch].length === 1 && ch !== '\ufffd' && !weights.has(ch)) weights.set(ch, weight);
   };
   const euc: [number, number][] = [[0xa1, 0xfe]];
   const big5Trails: [number, number][] = [
