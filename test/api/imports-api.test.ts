@@ -168,6 +168,10 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
       max_upload_bytes: 200 * 1024 * 1024,
       default_region: 'CN',
       formats: ['csv', 'xlsx'],
+      well_known_identity_types: expect.arrayContaining([
+        { key: 'wechat_openid', label: 'WeChat OpenID' },
+        { key: 'member_no', label: 'Membership number' },
+      ]),
     });
     expect((await get('/api/imports/settings', agent)).status).toBe(403);
   });

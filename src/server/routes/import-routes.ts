@@ -11,6 +11,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KithError, ValidationError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../imports/import-service.js';
+import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
 import type { KithServices } from '../../services.js';
 import { maxUploadBytes } from '../app.js';
 import { actorOf } from '../auth-guard.js';
@@ -227,12 +228,18 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       config: { access: 'admin' },
       schema: {
         tags: ['imports'],
-        summary: 'What an upload may be: the size limit (KITH_MAX_UPLOAD_MB) and the default phone region',
+        summary:
+          'What an upload may be: the size limit (KITH_MAX_UPLOAD_MB), the default phone region, the identity types an import creates on first use',
         response: {
           200: z.object({
             max_upload_bytes: z.number(),
             default_region: z.string().describe('KITH_DEFAULT_REGION: phones without a country code'),
             formats: z.array(z.enum(['csv', 'xlsx'])),
+            well_known_identity_types: z
+              .array(z.object({ key: z.string(), label: z.string() }))
+              .describe(
+                'Identity types a mapping may target before they exist (identity.<key>): the import creates them on first use',
+              ),
           }),
         },
       },
@@ -240,6 +247,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         max_upload_bytes: maxUploadBytes(),
         default_region: services.config.defaultRegion,
         formats: ['csv' as const, 'xlsx' as const],
+        well_known_identity_types: WELL_KNOWN_IDENTITIES.map(({ key, label }) => ({ key, label })),
       }),
     });
 

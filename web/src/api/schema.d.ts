@@ -5475,7 +5475,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What an upload may be: the size limit (KITH_MAX_UPLOAD_MB) and the default phone region */
+        /** What an upload may be: the size limit (KITH_MAX_UPLOAD_MB), the default phone region, the identity types an import creates on first use */
         get: {
             parameters: {
                 query?: never;
@@ -5496,6 +5496,11 @@ export interface paths {
                             /** @description KITH_DEFAULT_REGION: phones without a country code */
                             default_region: string;
                             formats: ("csv" | "xlsx")[];
+                            /** @description Identity types a mapping may target before they exist (identity.<key>): the import creates them on first use */
+                            well_known_identity_types: {
+                                key: string;
+                                label: string;
+                            }[];
                         };
                     };
                 };
