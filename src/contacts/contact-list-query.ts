@@ -9,12 +9,14 @@ import type { Queryable } from '../store/transaction.js';
 import {
   ftsExactName,
   ftsNameMatch,
+  nameMatchMode,
   pgExactName,
   pgNameMatch,
   prefixEnd,
   reversedDigits,
   reversedPhoneSql,
   type SearchTerms,
+  sqliteNamesMatch,
 } from './contact-search-sql.js';
 
 export type SortKey = 'relevance' | 'name' | 'created_at' | 'updated_at';
@@ -190,8 +192,9 @@ async function keyedMatches(ctx: Ctx, s: SearchTerms, identityTypes: readonly st
       ctx.dialect === 'sqlite'
         ? sql<{
             id: string;
-          }>`select c.id from contact_name_search s cross join contacts c on c.rowid = s.rowid
-            where s.names match ${ftsExactName(s.name)} limit ${KEYED_CAP}`
+          }>`select c.id from contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid
+            where contact_name_search match ${ftsExactName(s.name)} and ${sqliteNamesMatch('c', 'exact', s.name)}
+            limit ${KEYED_CAP}`
         : sql<{
             id: string;
           }>`select c.id from contacts c where c.deleted_at is null and ${pgExactName(s.name)}
@@ -256,11 +259,14 @@ function nameMatchesFrom(ctx: Ctx, f: ContactListFilter, exclude: string[], afte
   const where = filterConditions(ctx, f, { driven: ctx.dialect === 'sqlite' });
   if (exclude.length > 0) where.push(sql`c.id not in (${sql.join(exclude)})`);
   if (ctx.dialect === 'sqlite') {
-    where.unshift(sql`s.names match ${ftsNameMatch(name)}`);
-    if (after !== null) where.push(sql`s.rowid > ${Number(after)}`);
+    where.unshift(
+      sql`contact_name_search match ${ftsNameMatch(name)}`,
+      sqliteNamesMatch('c', nameMatchMode(name), name),
+    );
+    if (after !== null) where.push(sql`contact_name_search.rowid > ${Number(after)}`);
     return {
-      from: sql`from contact_name_search s cross join contacts c on c.rowid = s.rowid where ${and(where)}`,
-      key: sql`s.rowid`,
+      from: sql`from contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid where ${and(where)}`,
+      key: sql`contact_name_search.rowid`,
     };
   }
   where.push(pgNameMatch(name));
@@ -376,8 +382,8 @@ function drivingSet(
     if (s.name)
       parts.push(
         ctx.dialect === 'sqlite'
-          ? sql`select c2.id as cid from contact_name_search s cross join contacts c2 on c2.rowid = s.rowid
-              where s.names match ${ftsNameMatch(s.name)}`
+          ? sql`select c2.id as cid from contact_name_search cross join contacts c2 on c2.rowid = contact_name_search.rowid
+              where contact_name_search match ${ftsNameMatch(s.name)} and ${sqliteNamesMatch('c2', nameMatchMode(s.name), s.name)}`
           : sql`select c.id as cid from contacts c where c.deleted_at is null and ${pgNameMatch(s.name)}`,
       );
     if (parts.length === 0) return { from: sql`(select null as cid where 1 = 0) d` };

@@ -83,27 +83,44 @@ export function reversedDigits(digits: string): string {
   return reversed(digits);
 }
 
-// ---- SQLite: FTS5 trigram over \x02\x02field\x03\x03, see the migration. ----
+// ---- SQLite: FTS5 trigram (detail=none) over \x02\x02field\x03\x03, see the migration. ----
 
 const START = '\u0002\u0002';
 const END = '\u0003\u0003';
-const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** FTS5 query for a whole name field equal to the query. */
+/** Rows holding every trigram of `text` (in any order: kith_names_match confirms them). */
+function allTrigrams(text: string): string {
+  const chars = [...text];
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) grams.add(chars.slice(i, i + 3).join(''));
+  return [...grams].map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND ');
+}
+
+/** FTS5 query for a whole name field equal to the query (confirm with mode `exact`). */
 export function ftsExactName(name: string): string {
-  return phrase(`${START}${name}${END}`);
+  return allTrigrams(`${START}${name}${END}`);
 }
 
 /**
- * FTS5 query for names containing the query. Trigrams need three characters: shorter queries match a
- * field's beginning or end (王 → 王伟 and 李王, 张伟), and two characters also a word's (sm → John Smith).
+ * FTS5 query for names containing the query (confirm with `nameMatchMode`). Trigrams need three
+ * characters: shorter queries match a field's beginning or end (王 → 王伟 and 李王, 张伟), and two
+ * characters also a word's (sm → John Smith).
  */
 export function ftsNameMatch(name: string): string {
   const length = [...name].length;
-  if (length >= 3) return phrase(name);
-  const anchored = [phrase(`${START}${name}`), phrase(`${name}${END}`)];
-  if (length === 2) anchored.push(phrase(` ${name}`), phrase(`${name} `));
-  return anchored.join(' OR ');
+  if (length >= 3) return allTrigrams(name);
+  const anchored = [`${START}${name}`, `${name}${END}`];
+  if (length === 2) anchored.push(` ${name}`, `${name} `);
+  return anchored.map((a) => `(${allTrigrams(a)})`).join(' OR ');
+}
+
+export const nameMatchMode = (name: string): 'contains' | 'short' =>
+  [...name].length >= 3 ? 'contains' : 'short';
+
+/** Confirms FTS candidates of contacts `alias` against the real names. */
+export function sqliteNamesMatch(alias: string, mode: 'exact' | 'contains' | 'short', name: string) {
+  const a = sql.raw(alias);
+  return sql<boolean>`kith_names_match(${a}.name, ${a}.first_name, ${a}.last_name, ${mode}, ${name}) = 1`;
 }
 
 // ---- PostgreSQL: pg_trgm over the lower-cased fields joined by \x1f, see the migration. ----

@@ -18,6 +18,7 @@ import pg from 'pg';
 import { ensurePrivateFile, makePrivateDir, restrictToOwner } from './private-files.js';
 import { isPostgresTimeout, QueryTimeoutError, queryTimeoutFromEnv } from './query-timeout.js';
 import { openSqliteReadPool, type ReadLane } from './read-pool.js';
+import { registerSqliteFunctions } from './sqlite-functions.js';
 import { type RowReader, sqliteRowReader } from './row-reader.js';
 import { postgresRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
 import type { KithDatabase } from './schema.js';
@@ -116,8 +117,8 @@ export function openStore(options: StoreOptions): Store {
     if (++writes === 20) checkpointer = startWalCheckpointer(file);
   };
   // The list's queries call kith_deadline() per row; on the read threads it enforces the time limit,
-  // here (a write transaction's reads, a CLI) it lets them run.
-  sqlite.function('kith_deadline', { deterministic: false }, () => 1);
+  // here (a write transaction's reads, a CLI) it lets them run. They also confirm name matches.
+  registerSqliteFunctions(sqlite, () => Infinity);
   const db = new Kysely<KithDatabase>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, onWriteTransaction),
   });

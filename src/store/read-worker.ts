@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
+import { QUERY_TIMEOUT_MESSAGE, registerSqliteFunctions } from './sqlite-functions.js';
 
 interface ReadRequest {
   id: number;
@@ -16,12 +17,8 @@ interface ReadRequest {
 const { file, timeoutMs } = (workerData as { data: { file: string; timeoutMs: number } }).data;
 const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 10000');
-export const TIMEOUT_MESSAGE = 'KITH_QUERY_TIMEOUT';
 let deadline = Infinity;
-sqlite.function('kith_deadline', { deterministic: false, varargs: false }, () => {
-  if (Date.now() > deadline) throw new Error(TIMEOUT_MESSAGE);
-  return 1;
-});
+registerSqliteFunctions(sqlite, () => deadline);
 
 const statements = new Map<string, SqliteDatabase.Statement>();
 function prepared(text: string): SqliteDatabase.Statement {
@@ -45,7 +42,7 @@ parentPort!.on('message', (request: ReadRequest) => {
     const error = e as Error & { code?: string };
     parentPort!.postMessage({
       id: request.id,
-      error: { message: error.message, code: error.code, timeout: error.message === TIMEOUT_MESSAGE },
+      error: { message: error.message, code: error.code, timeout: error.message === QUERY_TIMEOUT_MESSAGE },
     });
   } finally {
     deadline = Infinity;

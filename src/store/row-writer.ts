@@ -83,6 +83,9 @@ export function kyselyRowWriter(db: Queryable): RowWriter {
 
 const STATEMENT_CACHE_SIZE = 200;
 
+/** Tables whose rows the SQLite writer inserts many per statement (see insert). */
+const ONE_STATEMENT_TABLES = new Set<string>(['contacts']);
+
 export function sqliteRowWriter(sqlite: Database.Database): RowWriter {
   const statements = new Map<string, Database.Statement>();
   const statement = (sqlText: string) => {
@@ -94,12 +97,24 @@ export function sqliteRowWriter(sqlite: Database.Database): RowWriter {
     }
     return prepared;
   };
-  const list = (columns: readonly string[], separator: string, form: (c: string) => string) =>
+  const list = (columns: readonly string[], separator: string, form: (c: string, i: number) => string) =>
     columns.map(form).join(separator);
   return {
     async insert(table, rows) {
       if (rows.length === 0) return;
       const columns = columnsOf(rows);
+      if (ONE_STATEMENT_TABLES.has(table)) {
+        // Their triggers write a full-text index, which FTS5 flushes at the end of every statement:
+        // one statement per row would write one tiny index segment per row.
+        const insertAll = statement(
+          `insert into "${table}" (${list(columns, ', ', (c) => `"${c}"`)}) select ${list(columns, ', ', (_, i) => `value ->> ${i}`)} from json_each(?)`,
+        );
+        for (let k = 0; k < rows.length; k += 1000) {
+          const part = rows.slice(k, k + 1000) as Values[];
+          insertAll.run(jsonOf(part.map((row) => columns.map((c) => row[c] ?? null))));
+        }
+        return;
+      }
       const insert = statement(
         `insert into "${table}" (${list(columns, ', ', (c) => `"${c}"`)}) values (${list(columns, ', ', () => '?')})`,
       );

@@ -5,8 +5,8 @@ import { sqlDialectOf } from '../sql-dialect.js';
 // database itself so every write path (ContactService, the import's bulk writers, merge/unmerge,
 // delete/restore, undo) is covered without touching it:
 //
-// - Names: SQLite gets a contentless FTS5 table with the trigram tokenizer, keyed by the contact's
-//   rowid and filled by triggers on `contacts` (live contacts only). Each name field is indexed
+// - Names: SQLite gets a contentless FTS5 table with the trigram tokenizer (detail=none), keyed by
+//   the contact's rowid and filled by triggers on `contacts` (live contacts only). Each name field is indexed
 //   between two-character sentinels (\x02\x02 … \x03\x03), so one- and two-character queries (王,
 //   张伟) become trigrams anchored at a field's start or end, and a whole field is a phrase.
 //   PostgreSQL gets a pg_trgm GIN index on the lower-cased fields joined by \x1f; pg_trgm pads every
@@ -26,7 +26,7 @@ import { sqlDialectOf } from '../sql-dialect.js';
 const SQLITE_REVERSED_PHONE = Array.from({ length: 16 }, (_, i) => `substr(value, -${i + 1}, 1)`).join(
   ' || ',
 );
-const sqliteNames = (row: 'new' | 'c') =>
+const sqliteNames = (row: 'new' | 'old' | 'c') =>
   ['name', 'first_name', 'last_name']
     .map((f) => `coalesce(char(2, 2) || ${row}.${f} || char(3, 3), '')`)
     .join(` || ' ' || `);
@@ -54,10 +54,11 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
   await sql`create index contact_phones_live_reversed on contact_phones (${sql.raw(SQLITE_REVERSED_PHONE)})
     where deleted_at is null`.execute(db);
 
+  // detail=none stores no positions: a query is the AND of its trigrams and the list confirms the
+  // candidates (kith_names_match), which costs an import's writer far less than positions would.
+  // Contentless: the triggers give the 'delete' command the text they indexed.
   await sql`create virtual table contact_name_search using fts5(names,
-    tokenize = 'trigram case_sensitive 0 remove_diacritics 1', content = '', contentless_delete = 1)`.execute(
-    db,
-  );
+    tokenize = 'trigram case_sensitive 0 remove_diacritics 1', content = '', detail = none)`.execute(db);
   await sql`insert into contact_name_search (rowid, names)
     select c.rowid, ${sql.raw(sqliteNames('c'))} from contacts c where c.deleted_at is null`.execute(db);
   await sql
@@ -73,7 +74,8 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
       `create trigger contacts_search_update after update of name, first_name, last_name, deleted_at
     on contacts when old.name is not new.name or old.first_name is not new.first_name
       or old.last_name is not new.last_name or old.deleted_at is not new.deleted_at begin
-      delete from contact_name_search where rowid = old.rowid;
+      insert into contact_name_search (contact_name_search, rowid, names)
+        select 'delete', old.rowid, ${sqliteNames('old')} where old.deleted_at is null;
       insert into contact_name_search (rowid, names)
         select new.rowid, ${sqliteNames('new')} where new.deleted_at is null;
     end`,
@@ -81,8 +83,9 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
     .execute(db);
   await sql
     .raw(
-      `create trigger contacts_search_delete after delete on contacts begin
-      delete from contact_name_search where rowid = old.rowid;
+      `create trigger contacts_search_delete after delete on contacts when old.deleted_at is null begin
+      insert into contact_name_search (contact_name_search, rowid, names)
+        values ('delete', old.rowid, ${sqliteNames('old')});
     end`,
     )
     .execute(db);

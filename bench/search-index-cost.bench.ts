@@ -1,0 +1,113 @@
+/**
+ * What the list's search structures (migration 0009: name FTS5/pg_trgm index, reversed-phone index,
+ * sort indexes, tag-count triggers) cost the import's bulk writer: two stores, one with them and one
+ * with them dropped, receive the same generated contacts in alternating batches (so both see the same
+ * machine load), through insertContactsBulk as an import batch writes them. Reports each store's time.
+ *
+ * Usage: npx tsx bench/search-index-cost.bench.ts [N]     (default 200,000; SQLite, or
+ *        KITH_BENCH_DATABASE_URL=postgres://… for PostgreSQL)
+ */
+import { sql } from 'kysely';
+import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
+import { emptyContactState } from '../src/domain/contact/contact-fields.js';
+import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
+import { newId } from '../src/domain/ids.js';
+import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
+import type { KithServices } from '../src/services.js';
+import { openBenchKith } from './bench-kith.js';
+import { GENERATED_HEADER, generateRow } from './generate-contacts.js';
+
+const N = Number(process.argv[2] ?? 200_000);
+const BATCH = 1000;
+
+async function dropSearchStructures(kith: KithServices): Promise<void> {
+  const db = kith.store.db;
+  const only = process.env.KITH_BENCH_DROP_ONLY;
+  if (only) {
+    for (const statement of only.split(';')) await sql.raw(statement).execute(db);
+    return;
+  }
+  if (kith.store.dialect === 'sqlite') {
+    for (const t of [
+      'contacts_search_insert',
+      'contacts_search_update',
+      'contacts_search_delete',
+      'contact_tags_count_insert',
+      'contact_tags_count_delete',
+      'contact_tags_count_update',
+      'contacts_tag_count_liveness',
+    ])
+      await sql.raw(`drop trigger ${t}`).execute(db);
+    await sql`drop table contact_name_search`.execute(db);
+  } else {
+    await sql`drop trigger contact_tags_count_insert on contact_tags`.execute(db);
+    await sql`drop trigger contact_tags_count_delete on contact_tags`.execute(db);
+    await sql`drop trigger contact_tags_count_update on contact_tags`.execute(db);
+    await sql`drop trigger contacts_tag_count_liveness on contacts`.execute(db);
+    await sql`drop index contacts_live_names_trgm`.execute(db);
+  }
+  for (const index of ['contact_phones_live_reversed', 'contacts_live_name', 'contacts_live_created'])
+    await sql.raw(`drop index ${index}`).execute(db);
+}
+
+async function main(): Promise<void> {
+  const withIndex = await openBenchKith();
+  const without = await openBenchKith();
+  try {
+    await dropSearchStructures(without.kith);
+    const ctx = await withIndex.kith.contacts.normalizeContext();
+    const mappingCtx = {
+      identityTypes: ctx.identityTypes,
+      attributeTypes: new Map(),
+      createAttributes: false,
+    };
+    const mapping = resolveMapping(
+      GENERATED_HEADER,
+      {},
+      suggestMapping(GENERATED_HEADER, [], mappingCtx),
+      mappingCtx,
+    );
+    const seconds = { with: 0, without: 0 };
+    for (let start = 0; start < N; start += BATCH) {
+      const batch: NewContact[] = [];
+      for (let i = start; i < Math.min(N, start + BATCH); i++) {
+        const cells = generateRow(i, 7);
+        cells[1] = String(13_000_000_000 + i * 7 + 1_000_000);
+        cells[2] = `user${i}@example${i % 7}.com`;
+        try {
+          const patch = normalizeContactInput(mapRecord(cells, mapping, mappingCtx).input, ctx);
+          batch.push({ id: newId('contact'), state: applyContactPatch(emptyContactState(), patch) });
+        } catch {
+          // invalid generated values are skipped alike for both stores
+        }
+      }
+      // Alternate which store goes first, so neither always meets a warmer cache.
+      const order =
+        (start / BATCH) % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
+      for (const which of order) {
+        const { store } = (which === 'with' ? withIndex : without).kith;
+        const t = performance.now();
+        await store.db
+          .transaction()
+          .execute((trx) =>
+            insertContactsBulk(trx, batch, { at: new Date().toISOString(), by: null }, store.rowWriter(trx)),
+          );
+        seconds[which] += (performance.now() - t) / 1000;
+      }
+    }
+    console.log(
+      JSON.stringify({
+        database: withIndex.kith.store.dialect,
+        contacts: N,
+        seconds_with_search_structures: +seconds.with.toFixed(1),
+        seconds_without: +seconds.without.toFixed(1),
+        extra: `${(((seconds.with - seconds.without) / seconds.without) * 100).toFixed(1)} %`,
+      }),
+    );
+  } finally {
+    await withIndex.dispose();
+    await without.dispose();
+  }
+}
+
+await main();
