@@ -18,12 +18,14 @@ import {
   writeGiantCellBomb,
   writeSharedStringsBomb,
 } from '../../bench/xlsx-bombs.js';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
 import { prepareRowBatches, type RowPreparationInput } from '../../src/imports/prepare/prepare-rows.js';
 import { inspectSource, readSourceRecords, type SourceRecord } from '../../src/imports/read/source-reader.js';
 import { ADMIN, fixture, runImport } from '../support/import-helpers.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-xlsx-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -459,6 +461,60 @@ describe(`kith import contacts with XLSX on ${TEST_DIALECT}`, () => {
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/KITH_XLSX_MAX_RATIO/);
     expect((await kith.imports.list()).length).toBe(before);
+  });
+});
+
+describe(`POST /api/imports with XLSX on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const admin = await server.kith.users.create(
+      { email: 'xlsx-admin@example.com', password: 'xlsx admin pass', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    token = (await server.kith.tokens.create(admin.id, null, SYSTEM_ACTOR)).token;
+  });
+  afterAll(async () => server.close());
+  const upload = async (route: string, file: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([fs.readFileSync(file)]), 'book.xlsx');
+    const r = await fetch(`${server.baseUrl}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, any> };
+  };
+
+  it('previews a workbook without cell references, and answers 422 naming what is wrong otherwise', async () => {
+    const noref = await workbook('api-noref.xlsx', {
+      sheets: [
+        {
+          name: 'S',
+          rows:
+            `<row><c t="inlineStr">${t('name')}</c><c t="inlineStr">${t('email')}</c></row>` +
+            `<row><c t="inlineStr">${t('Api Noref')}</c><c t="inlineStr">${t('api-noref@example.com')}</c></row>`,
+        },
+      ],
+    });
+    const preview = await upload('/api/imports/preview', noref);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ format: 'xlsx', header: ['name', 'email'] });
+    const damaged = await workbook('api-damaged.xlsx', {
+      sheets: [{ name: 'S', rows: '<row><c t="inlineStr"><is><t>name</t></is></c><c><v>1</c></row>' }],
+    });
+    const refused = await upload('/api/imports', damaged);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({
+      code: 'unreadable_file',
+      message: expect.stringMatching(/^the XLSX file is damaged: sheet "S" .* is not well-formed XML/),
+    });
+    const bomb = path.join(dir, 'api-bomb.xlsx');
+    await writeGiantCellBomb(bomb, { chars: 24 * 1024 * 1024 });
+    const refusedBomb = await upload('/api/imports', bomb);
+    expect(refusedBomb.status).toBe(422);
+    expect(refusedBomb.body.error.message).toMatch(/KITH_XLSX_MAX_RATIO/);
   });
 });
 
