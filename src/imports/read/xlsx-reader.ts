@@ -22,7 +22,7 @@ import {
   type XlsxLimits,
   xlsxLimits,
 } from './read-limits.js';
-import { type ZipArchive, type ZipEntry, ZipArchive as Zip } from './zip-archive.js';
+import { ZipArchive, type ZipEntry } from './zip-archive.js';
 
 export interface XlsxRecord {
   rowNumber: number;
@@ -76,7 +76,7 @@ class UnpackBudget {
       total += entry.uncompressedSize;
       // XML always packs smaller (a stored part: the same size); an entry declaring less is lying.
       const size = entry.uncompressedSize;
-      if (size + (size >> 8) + 64 < entry.compressedSize)
+      if (size + size / 256 + 64 < entry.compressedSize)
         throw damaged(`${label} declares that it unpacks to fewer bytes than it packs`);
       this.checkPart(entry, label, size, true);
     }
@@ -170,23 +170,22 @@ async function* parsePart<T>(
   parser.on('opentag', (tag) => h.open(tag, localName(tag.name)));
   parser.on('closetag', (tag) => h.close(localName(tag.name)));
   if (h.text) parser.on('text', h.text);
+  // Only saxes's own complaints are about the XML; anything else thrown is not the file's fault.
+  parser.on('error', (e) => {
+    throw damaged(`${label} is not well-formed XML (${e.message})`);
+  });
   let run = 0;
-  try {
-    for await (const chunk of budget.text(entry, label)) {
-      const lastTag = chunk.lastIndexOf('<');
-      run = lastTag < 0 ? run + chunk.length : chunk.length - lastTag - 1;
-      if (run > MAX_RECORD_BYTES) throw overlong();
-      parser.write(chunk);
-      // Everything queued before a stop was read in full and is still wanted.
-      for (const item of queue.splice(0)) yield item;
-      if (stopped) return;
-    }
-    parser.close();
+  for await (const chunk of budget.text(entry, label)) {
+    const lastTag = chunk.lastIndexOf('<');
+    run = lastTag < 0 ? run + chunk.length : chunk.length - lastTag - 1;
+    if (run > MAX_RECORD_BYTES) throw overlong();
+    parser.write(chunk);
+    // Everything queued before a stop was read in full and is still wanted.
     for (const item of queue.splice(0)) yield item;
-  } catch (e) {
-    if (e instanceof ImportFileError) throw e;
-    throw damaged(`${label} is not well-formed XML (${(e as Error).message})`);
+    if (stopped) return;
   }
+  parser.close();
+  for (const item of queue.splice(0)) yield item;
 }
 
 const simpleOverlong = (label: string) => () =>
@@ -365,45 +364,61 @@ const SLAB_BYTES = 1024 * 1024;
  * The shared strings table, packed as UTF-8 in 1 MiB slabs with an offset and a length per string:
  * about the size of the text itself, a few large allocations instead of millions of strings, and no
  * string holding on to the parser's chunks. Every allocation is counted against the limit first.
+ * With `hold` false it only counts, as the upload check does to know whether the table would fit.
  */
 class PackedStrings implements SharedStrings {
   private readonly slabs: Buffer[] = [];
+  private slabCount = 0;
   private slabUsed = SLAB_BYTES;
-  private starts = new Uint32Array(4096);
-  private lengths = new Uint32Array(4096);
+  private capacity = 4096;
+  private starts: Uint32Array;
+  private lengths: Uint32Array;
   count = 0;
 
-  constructor(private readonly onGrow: (bytes: number) => void) {}
+  constructor(
+    private readonly onGrow: (bytes: number) => void,
+    private readonly hold = true,
+  ) {
+    this.starts = new Uint32Array(hold ? this.capacity : 0);
+    this.lengths = new Uint32Array(hold ? this.capacity : 0);
+  }
 
   private get bytes(): number {
-    return this.slabs.length * SLAB_BYTES + this.starts.byteLength + this.lengths.byteLength;
+    return this.slabCount * SLAB_BYTES + this.capacity * 8;
   }
 
   add(text: string): void {
-    if (this.count === this.starts.length) {
-      this.onGrow(this.bytes + this.starts.byteLength * 2);
-      const starts = new Uint32Array(this.starts.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const lengths = new Uint32Array(this.lengths.length * 2);
-      lengths.set(this.lengths);
-      this.lengths = lengths;
+    if (this.count === this.capacity) {
+      this.onGrow(this.bytes + this.capacity * 8);
+      this.capacity *= 2;
+      if (this.hold) {
+        const starts = new Uint32Array(this.capacity);
+        starts.set(this.starts);
+        this.starts = starts;
+        const lengths = new Uint32Array(this.capacity);
+        lengths.set(this.lengths);
+        this.lengths = lengths;
+      }
     }
+    // At most 32,767 characters, so under 100 KB: a string never spans two slabs.
     const length = Buffer.byteLength(text, 'utf8');
     if (this.slabUsed + length > SLAB_BYTES) {
       this.onGrow(this.bytes + SLAB_BYTES);
-      this.slabs.push(Buffer.allocUnsafe(SLAB_BYTES));
+      this.slabCount++;
+      if (this.hold) this.slabs.push(Buffer.allocUnsafe(SLAB_BYTES));
       this.slabUsed = 0;
     }
-    this.slabs[this.slabs.length - 1]!.write(text, this.slabUsed, 'utf8');
-    this.starts[this.count] = (this.slabs.length - 1) * SLAB_BYTES + this.slabUsed;
-    this.lengths[this.count] = length;
+    if (this.hold) {
+      this.slabs[this.slabCount - 1]!.write(text, this.slabUsed, 'utf8');
+      this.starts[this.count] = (this.slabCount - 1) * SLAB_BYTES + this.slabUsed;
+      this.lengths[this.count] = length;
+    }
     this.slabUsed += length;
     this.count++;
   }
 
   get(index: number): string | undefined {
-    if (!(index >= 0 && index < this.count)) return undefined;
+    if (!this.hold || !(index >= 0 && index < this.count)) return undefined;
     const start = this.starts[index]!;
     const offset = start % SLAB_BYTES;
     return this.slabs[Math.floor(start / SLAB_BYTES)]!.toString(
@@ -473,11 +488,16 @@ async function readSharedStrings(
   return index;
 }
 
-async function loadAllSharedStrings(budget: UnpackBudget, entry: ZipEntry): Promise<SharedStrings> {
+/** The whole table, held (`hold`) or only measured against its limit (the upload check). */
+async function loadAllSharedStrings(
+  budget: UnpackBudget,
+  entry: ZipEntry,
+  hold = true,
+): Promise<SharedStrings> {
   const limit = budget.limits.sharedStringsBytes;
   const strings = new PackedStrings((bytes) => {
     if (bytes > limit) throw sharedStringsLimitError(limit, strings.count);
-  });
+  }, hold);
   await readSharedStrings(budget, entry, (_i, text) => strings.add(text), Number.POSITIVE_INFINITY);
   return strings;
 }
@@ -486,24 +506,6 @@ function sharedStringsLimitError(limit: number, count: number): ImportFileError 
   return new ImportFileError(
     `the workbook's shared strings take more than ${megabytes(limit)} of memory (over ${count.toLocaleString('en')} strings read); the table is held while the sheet is read and may take at most ${megabytes(limit)} (${XLSX_LIMIT_VARIABLES.sharedStringsBytes}). Raise the limit for a genuine file, or import the sheet as CSV`,
     { limit: XLSX_LIMIT_VARIABLES.sharedStringsBytes },
-  );
-}
-
-/** What loading the whole table would take, without holding it: for the upload check. */
-async function measureSharedStrings(budget: UnpackBudget, entry: ZipEntry): Promise<void> {
-  const limit = budget.limits.sharedStringsBytes;
-  // As PackedStrings counts it, near enough: the text, 8 bytes a string, a slab's unused end.
-  let bytes = 0;
-  let count = 0;
-  await readSharedStrings(
-    budget,
-    entry,
-    (_i, text) => {
-      count++;
-      bytes += Buffer.byteLength(text, 'utf8') + 8;
-      if (bytes > limit) throw sharedStringsLimitError(limit, count);
-    },
-    Number.POSITIVE_INFINITY,
   );
 }
 
@@ -564,7 +566,7 @@ function tooManyColumns(rowNumber: number, column: number): ImportFileError {
   );
 }
 
-/** The cell's text as ExcelJS gave it: numbers as JavaScript prints them, dates as ISO, errors empty. */
+/** The cell's text as the ExcelJS reader gave it: numbers as JavaScript prints them, dates ISO, errors empty. */
 function cellValue(ctx: SheetContext, type: string, style: number, raw: string): RawCell {
   switch (type) {
     case 's': {
@@ -729,7 +731,7 @@ async function openSheet(path: string, sheetName: string | undefined): Promise<O
   const limits = xlsxLimits();
   let archive: ZipArchive;
   try {
-    archive = Zip.open(path);
+    archive = ZipArchive.open(path);
   } catch (e) {
     if (e instanceof ImportFileError) throw e;
     throw damaged('its zip directory cannot be read');
@@ -776,7 +778,7 @@ export async function inspectXlsx(path: string, sheetName: string | undefined): 
     const { workbook, budget } = opened;
     const strings = workbook.sharedStrings;
     if (strings && strings.uncompressedSize > budget.limits.sharedStringsBytes)
-      await measureSharedStrings(new UnpackBudget(workbook.archive, budget.limits), strings);
+      await loadAllSharedStrings(new UnpackBudget(workbook.archive, budget.limits), strings, false);
     let header: string[] = [];
     for await (const record of readOpened(opened, 1)) header = record.cells;
     return { sheets: workbook.sheets.map((s) => s.name), sheet: opened.sheet.name, header };
