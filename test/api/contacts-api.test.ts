@@ -161,7 +161,12 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
     const page2 = await call('GET', `/api/contacts?tag=listed&limit=2&cursor=${page1.body.next_cursor}`, {
       token: agent,
     });
-    expect(page2.body).toEqual({ data: [expect.objectContaining({ id: ids[2] })], next_cursor: null });
+    expect(page2.body).toEqual({
+      data: [expect.objectContaining({ id: ids[2] })],
+      next_cursor: null,
+      total: 3,
+      total_is_lower_bound: false,
+    });
     const gold = await call('GET', '/api/contacts?tag=listed&attr.tier=gold', { token: agent });
     expect(gold.body.data.map((c: { id: string }) => c.id)).toEqual([ids[0], ids[2]]);
     const text = await call('GET', `/api/contacts?q=${encodeURIComponent('listed 1')}`, { token: agent });
