@@ -132,3 +132,29 @@ export const errorResponses = {
   404: ErrorSchema,
   409: ErrorSchema,
 };
+
+/** The customers list's filters: the list, bulk actions and batch delete select the same way. */
+export const ContactFilterFields = {
+  q: z
+    .string()
+    .optional()
+    .describe(
+      "Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches.",
+    ),
+  tag: z.string().optional().describe('Tag name (any case).'),
+  group: z.string().optional().describe('Group id.'),
+  import: z.string().optional().describe('Import id: contacts that import created, updated or matched.'),
+  initial_source: z.string().optional().describe('Exact initial source.'),
+  created_since: z.string().optional().describe('ISO-8601 date or timestamp, inclusive.'),
+  created_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
+  updated_since: z.string().optional().describe('ISO-8601 date or timestamp, inclusive.'),
+  updated_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
+};
+
+export const ContactFilterSchema = z
+  .object({
+    ...ContactFilterFields,
+    ids: z.array(z.string()).max(1000).optional(),
+    attributes: z.record(z.string(), z.string()).optional().describe('Custom attribute key → value.'),
+  })
+  .strict();

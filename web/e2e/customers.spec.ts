@@ -167,3 +167,88 @@ async function csrfHeaders(page: import('@playwright/test').Page): Promise<Recor
   const token = cookies.find((cookie) => cookie.name === 'kith_csrf')?.value;
   return token ? { 'x-csrf-token': token } : {};
 }
+
+test('select customers, tag them in bulk, sort the list, and delete them with the typed count', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const zh = lang === 'zh';
+  await signIn('admin');
+  const batch = `bulk${lang}${Date.now().toString(36)}`;
+  for (const [index, name] of ['Ann', 'Bea', 'Cai'].entries()) {
+    const created = await page.request.post('/api/contacts', {
+      data: { name: `${name} ${batch}`, email: `${name.toLowerCase()}.${batch}@example.com` },
+      headers: await csrfHeaders(page),
+    });
+    expect(created.status(), `customer ${index}`).toBe(201);
+  }
+  await page.goto(`/customers?q=${batch}&sort=name`);
+  await expect(page.getByText(zh ? '3 位客户' : '3 customers')).toBeVisible();
+  const names = page.getByRole('table', { name: zh ? '客户' : 'Customers' }).getByRole('link');
+  await expect(names).toHaveText([`Ann ${batch}`, `Bea ${batch}`, `Cai ${batch}`]);
+  // Sorting by name again reverses it, and the URL says so.
+  await page.getByRole('button', { name: zh ? '按姓名排序' : 'Sort by Name' }).click();
+  await expect(page).toHaveURL(/sort=-name/);
+  await expect(names).toHaveText([`Cai ${batch}`, `Bea ${batch}`, `Ann ${batch}`]);
+
+  await page
+    .getByRole('checkbox', { name: zh ? '选择本页全部客户' : 'Select every customer on this page' })
+    .check();
+  await expect(page.getByText(zh ? '已选 3 位' : '3 selected')).toBeVisible();
+  await page.getByRole('button', { name: zh ? '添加标签' : 'Add tags' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(zh ? '标签' : 'Tags').fill(batch);
+  await dialog.getByLabel(zh ? '标签' : 'Tags').press('Enter');
+  // Escape closes the suggestions (other tests' tags), not the dialog.
+  await dialog.getByLabel(zh ? '标签' : 'Tags').press('Escape');
+  await expectAccessible();
+  await shot('customers-bulk-tag');
+  await dialog.getByRole('button', { name: zh ? '添加标签' : 'Add tags' }).click();
+  await expect(dialog).toBeHidden();
+  await page.goto(`/customers?tag=${batch}`);
+  await expect(page.getByText(zh ? '3 位客户' : '3 customers')).toBeVisible();
+
+  // Every customer matching the filter, deleted only once the count is typed.
+  await page
+    .getByRole('checkbox', { name: zh ? '选择本页全部客户' : 'Select every customer on this page' })
+    .check();
+  await page.getByRole('button', { name: zh ? '删除' : 'Delete', exact: true }).click();
+  const confirm = page.getByRole('button', { name: zh ? '删除 3 位客户' : 'Delete 3 customers' });
+  await expect(confirm).toBeDisabled();
+  await page.getByRole('dialog').getByRole('textbox').fill('2');
+  await expect(confirm).toBeDisabled();
+  await page.getByRole('dialog').getByRole('textbox').fill('3');
+  await shot('customers-bulk-delete');
+  await confirm.click();
+  await expect(page.getByText(zh ? '没有匹配的客户' : 'No customer matches')).toBeVisible();
+});
+
+test('the list works by keyboard: / to search, arrows to move, Enter to open', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('agent');
+  const stamp = `kb${lang}${Date.now().toString(36)}`;
+  for (const name of ['Kim', 'Lee']) {
+    const created = await page.request.post('/api/contacts', {
+      data: { name: `${name} ${stamp}`, email: `${name.toLowerCase()}.${stamp}@example.com` },
+      headers: await csrfHeaders(page),
+    });
+    expect(created.status()).toBe(201);
+  }
+  await page.goto('/customers?sort=name');
+  await expect(page.getByRole('searchbox')).toBeVisible();
+  await page.locator('body').press('/');
+  await page.keyboard.type(stamp);
+  await expect(page).toHaveURL(new RegExp(`q=${stamp}`));
+  // The filtered rows, not the previous page still shown while they load.
+  await expect(page.getByText(lang === 'zh' ? '2 位客户' : '2 customers')).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: `Lee ${stamp}` })).toBeVisible();
+});

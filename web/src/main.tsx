@@ -5,6 +5,7 @@ import './i18n';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { setNonce } from 'get-nonce';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
@@ -15,6 +16,8 @@ import { cssVariablesResolver, theme } from './ui/theme';
 // The server puts a fresh nonce in this tag for each page; Mantine's <style> tags carry it so the
 // Content-Security-Policy can refuse every other inline style and all inline script.
 const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+// Modals lock the page's scroll with a <style> tag of their own (react-remove-scroll): same nonce.
+setNonce(nonce);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

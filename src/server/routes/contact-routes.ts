@@ -6,6 +6,8 @@ import { AGENT_BULK_LIMIT, BULK_LIMIT, ContactBulkService } from '../../segments
 import { actorOf, currentUser } from '../auth-guard.js';
 import {
   AuditEntrySchema,
+  ContactFilterFields,
+  ContactFilterSchema,
   ContactEventSchema,
   ContactInputSchema,
   ContactSchema,
@@ -25,25 +27,8 @@ const SORT_VALUES = [
   '-updated_at',
 ] as const;
 
-const FilterFields = {
-  q: z
-    .string()
-    .optional()
-    .describe(
-      "Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches.",
-    ),
-  tag: z.string().optional().describe('Tag name (any case).'),
-  group: z.string().optional().describe('Group id.'),
-  import: z.string().optional().describe('Import id: contacts that import created, updated or matched.'),
-  initial_source: z.string().optional().describe('Exact initial source.'),
-  created_since: z.string().optional().describe('ISO-8601 date or timestamp, inclusive.'),
-  created_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
-  updated_since: z.string().optional().describe('ISO-8601 date or timestamp, inclusive.'),
-  updated_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
-};
-
 const ListQuery = z.looseObject({
-  ...FilterFields,
+  ...ContactFilterFields,
   ids: z.string().optional().describe('Comma-separated contact ids (at most 1,000).'),
   sort: z
     .enum(SORT_VALUES)
@@ -59,19 +44,11 @@ const ListQuery = z.looseObject({
     .describe('Count the matches (default true): exact up to 10,000, else `total_is_lower_bound`.'),
 });
 
-const ContactFilterBody = z
-  .object({
-    ...FilterFields,
-    ids: z.array(z.string()).max(1000).optional(),
-    attributes: z.record(z.string(), z.string()).optional().describe('Custom attribute key → value.'),
-  })
-  .strict();
-
 const BulkBody = z
   .object({
     selection: z.union([
       z.object({ ids: z.array(z.string()).min(1).max(1000) }).strict(),
-      z.object({ filter: ContactFilterBody }).strict(),
+      z.object({ filter: ContactFilterSchema }).strict(),
     ]),
     action: z.enum(['add_tags', 'remove_tags', 'add_to_group']),
     tags: z.array(z.string()).min(1).max(100).optional().describe('For add_tags and remove_tags.'),

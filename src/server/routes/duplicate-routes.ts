@@ -10,7 +10,13 @@ import { queueDuplicateScan } from '../../dedupe/duplicate-scan-schedule.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
 import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
-import { ContactInputSchema, ContactSchema, errorResponses, IdParams } from '../schemas.js';
+import {
+  ContactFilterSchema,
+  ContactInputSchema,
+  ContactSchema,
+  errorResponses,
+  IdParams,
+} from '../schemas.js';
 
 const Band = z.enum(['match', 'review']);
 const Status = z.enum(['open', 'not_duplicate', 'skipped', 'merged']);
@@ -71,17 +77,6 @@ const MergeSchema = z.object({
   created_at: z.string(),
   undone_at: z.string().nullable(),
 });
-
-const ContactFilterSchema = z
-  .object({
-    q: z.string().optional(),
-    tag: z.string().optional(),
-    group: z.string().optional(),
-    import: z.string().optional(),
-    updated_since: z.string().optional(),
-    attributes: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
 
 const DeletionSchema = z.object({
   id: z.string(),

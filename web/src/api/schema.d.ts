@@ -5169,11 +5169,26 @@ export interface paths {
                         confirm_count?: number;
                     } | {
                         filter: {
+                            /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
                             q?: string;
+                            /** @description Tag name (any case). */
                             tag?: string;
+                            /** @description Group id. */
                             group?: string;
+                            /** @description Import id: contacts that import created, updated or matched. */
                             import?: string;
+                            /** @description Exact initial source. */
+                            initial_source?: string;
+                            /** @description ISO-8601 date or timestamp, inclusive. */
+                            created_since?: string;
+                            /** @description ISO-8601 date or timestamp, exclusive. */
+                            created_before?: string;
+                            /** @description ISO-8601 date or timestamp, inclusive. */
                             updated_since?: string;
+                            /** @description ISO-8601 date or timestamp, exclusive. */
+                            updated_before?: string;
+                            ids?: string[];
+                            /** @description Custom attribute key → value. */
                             attributes?: {
                                 [key: string]: string;
                             };

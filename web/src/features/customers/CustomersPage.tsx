@@ -1,19 +1,39 @@
 /**
- * The customers list: one search box and filters that live in the URL (`/customers?q=&tag=&group=`),
- * cursor pages (`cursor=`), rows that are links. `/` focuses the search.
+ * The customers list. Everything that matters lives in the URL (`/customers?q=&tag=&group=&sort=…`):
+ * search, filters, sort and page survive a reload and can be shared. Rows are links; ↑ ↓ move between
+ * rows and Enter opens one; `/` focuses the search. Selected rows, or every customer matching the
+ * filter, can be tagged, grouped or (admins) deleted.
  */
-import { Anchor, Badge, Button, Group, Paper, Select, Table, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Pill,
+  Select,
+  Table,
+  Text,
+  TextInput,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDebouncedCallback, useHotkeys } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
-import { formatDateTime } from '../../i18n';
+import { formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { BulkActions, type Selection } from './BulkActions';
+import { ColumnChooser } from './ColumnChooser';
+import { customerColumns, loadColumnChoice, saveColumnChoice } from './customer-columns';
 import { displayName } from './customer-format';
+import { isFiltered, listParamsOf, listQuery, nextSort, selectionFilter } from './customer-list-params';
+import { useAttributeDefinitions, useIdentityTypes } from './customer-queries';
+import { MoreFilters } from './MoreFilters';
 
 const PAGE_SIZE = 50;
 
@@ -22,13 +42,17 @@ export default function CustomersPage() {
   const navigate = useNavigate();
   const { data: user } = useSession();
   const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const tag = params.get('tag') ?? '';
-  const group = params.get('group') ?? '';
-  const cursor = params.get('cursor') ?? '';
-  const [search, setSearch] = useState(q);
+  const list = useMemo(() => listParamsOf(params), [params]);
+  const [search, setSearch] = useState(list.filters.q ?? '');
   const searchRef = useRef<HTMLInputElement>(null);
+  const tableRef = useRef<HTMLTableSectionElement>(null);
   useHotkeys([['/', () => searchRef.current?.focus()]]);
+  const identityTypes = useIdentityTypes();
+  const attributes = useAttributeDefinitions();
+  const [chosenColumns, setChosenColumns] = useState(loadColumnChoice);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const [focusIndex, setFocusIndex] = useState(0);
 
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
@@ -42,31 +66,64 @@ export default function CustomersPage() {
   const applySearch = useDebouncedCallback((value: string) => update({ q: value.trim() }), 300);
 
   const contacts = useQuery({
-    queryKey: ['contacts', { q, tag, group, cursor }],
+    queryKey: ['contacts', listQuery(list, PAGE_SIZE)],
     queryFn: () =>
-      unwrap(
-        api.GET('/api/contacts', {
-          params: {
-            query: {
-              q: q || undefined,
-              tag: tag || undefined,
-              group: group || undefined,
-              cursor: cursor || undefined,
-              limit: PAGE_SIZE,
-            },
-          },
-        }),
-      ),
+      unwrap(api.GET('/api/contacts', { params: { query: listQuery(list, PAGE_SIZE) as never } })),
     placeholderData: keepPreviousData,
   });
   const tags = useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
   const groups = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
-  const filtered = Boolean(q || tag || group);
+  const filtered = isFiltered(list);
+
+  // A new filter is a new selection.
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+    setFocusIndex(0);
+  }, [params]);
+
+  const columns = customerColumns(t, identityTypes.data?.data ?? [], attributes.data?.data ?? []);
+  const shown = columns.filter((column) => chosenColumns.includes(column.id));
+  const rows = contacts.data?.data ?? [];
+  const pageIds = rows.map((row) => row.id);
+  const pageSelected = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+  const total = contacts.data?.total ?? null;
+  const totalText =
+    total === null
+      ? ''
+      : contacts.data?.total_is_lower_bound
+        ? t('customers.totalMore', { formatted: formatNumber(total) })
+        : t('customers.total', { count: total, formatted: formatNumber(total) });
+  const selection: Selection = allMatching ? { filter: selectionFilter(list) } : { ids: [...selected] };
+  const selectionCount = allMatching ? (total ?? 0) : selected.size;
+
+  const sortHeader = (column: 'name' | 'created_at' | 'updated_at', label: string, key?: string) => {
+    const direction = list.sort === column ? 'ascending' : list.sort === `-${column}` ? 'descending' : 'none';
+    return (
+      <Table.Th key={key} aria-sort={direction}>
+        <UnstyledButton
+          onClick={() => update({ sort: nextSort(list.sort, column) ?? '' })}
+          fw={600}
+          fz="sm"
+          aria-label={t('customers.sortBy', { column: label })}
+        >
+          {label} {direction === 'ascending' ? '↑' : direction === 'descending' ? '↓' : ''}
+        </UnstyledButton>
+      </Table.Th>
+    );
+  };
+
+  const focusRow = (index: number) => {
+    const bounded = Math.max(0, Math.min(rows.length - 1, index));
+    setFocusIndex(bounded);
+    tableRef.current?.querySelector<HTMLElement>(`tr[data-row="${bounded}"]`)?.focus();
+  };
 
   return (
     <>
       <PageHeader
         title={t('customers.title')}
+        description={totalText}
         actions={
           <>
             {isAdmin(user) && (
@@ -80,60 +137,129 @@ export default function CustomersPage() {
           </>
         }
       />
-      <Group gap="sm" mb="sm" align="flex-end">
-        <TextInput
-          ref={searchRef}
-          label={t('customers.search')}
-          placeholder={t('customers.searchPlaceholder')}
-          value={search}
-          onChange={(event) => {
-            setSearch(event.currentTarget.value);
-            applySearch(event.currentTarget.value);
-          }}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') update({ q: search.trim() });
-          }}
-          w={360}
-          type="search"
-        />
-        <Select
-          label={t('customers.tag')}
-          placeholder={t('customers.any')}
-          clearable
-          searchable
-          data={(tags.data?.data ?? []).map((item) => ({ value: item.name, label: item.name }))}
-          value={tag || null}
-          onChange={(value) => update({ tag: value ?? '' })}
-          w={200}
-        />
-        <Select
-          label={t('customers.group')}
-          placeholder={t('customers.any')}
-          clearable
-          searchable
-          data={(groups.data?.data ?? []).map((item) => ({ value: item.id, label: item.name }))}
-          value={group || null}
-          onChange={(value) => update({ group: value ?? '' })}
-          w={200}
-        />
-        {filtered && (
-          <Button
-            variant="subtle"
-            onClick={() => {
-              setSearch('');
-              setParams(new URLSearchParams());
+      <Group gap="sm" mb="sm" align="flex-end" justify="space-between">
+        <Group gap="sm" align="flex-end">
+          <TextInput
+            ref={searchRef}
+            label={t('customers.search')}
+            placeholder={t('customers.searchPlaceholder')}
+            value={search}
+            onChange={(event) => {
+              setSearch(event.currentTarget.value);
+              applySearch(event.currentTarget.value);
             }}
-          >
-            {t('customers.clearFilters')}
-          </Button>
-        )}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') update({ q: search.trim() });
+              if (event.key === 'ArrowDown' && rows.length) {
+                event.preventDefault();
+                // Rows of a search still being typed are about to change: search first.
+                if (search.trim() !== (list.filters.q ?? '')) update({ q: search.trim() });
+                else focusRow(0);
+              }
+            }}
+            w={320}
+            type="search"
+          />
+          <Select
+            label={t('customers.tag')}
+            placeholder={t('customers.any')}
+            clearable
+            searchable
+            data={(tags.data?.data ?? []).map((item) => ({ value: item.name, label: item.name }))}
+            value={list.filters.tag ?? null}
+            onChange={(value) => update({ tag: value ?? '' })}
+            w={180}
+          />
+          <Select
+            label={t('customers.group')}
+            placeholder={t('customers.any')}
+            clearable
+            searchable
+            data={(groups.data?.data ?? []).map((item) => ({ value: item.id, label: item.name }))}
+            value={list.filters.group ?? null}
+            onChange={(value) => update({ group: value ?? '' })}
+            w={180}
+          />
+          <MoreFilters list={list} attributes={attributes.data?.data ?? []} onApply={update} />
+          {list.filters.import && (
+            <Pill
+              size="lg"
+              withRemoveButton
+              onRemove={() => update({ import: '' })}
+              removeButtonProps={{ 'aria-label': t('imports.customersFilter.remove') }}
+              mb={4}
+            >
+              <Link to={`/imports/${list.filters.import}`}>
+                {t('imports.customersFilter.label', { id: list.filters.import })}
+              </Link>
+            </Pill>
+          )}
+          {filtered && (
+            <Button
+              variant="subtle"
+              onClick={() => {
+                setSearch('');
+                const next = new URLSearchParams();
+                if (list.sort) next.set('sort', list.sort);
+                setParams(next);
+              }}
+            >
+              {t('customers.clearFilters')}
+            </Button>
+          )}
+        </Group>
+        <ColumnChooser
+          columns={columns}
+          chosen={chosenColumns}
+          onChange={(next) => {
+            setChosenColumns(next);
+            saveColumnChoice(next);
+          }}
+        />
       </Group>
+      {selectionCount > 0 && (
+        <Paper withBorder p="xs" mb="sm" bg="indigo.0">
+          <Group justify="space-between">
+            <Group gap="sm">
+              <Text size="sm" fw={500}>
+                {t('customers.selected', { count: selectionCount, formatted: formatNumber(selectionCount) })}
+              </Text>
+              {!allMatching && pageSelected && total !== null && total > selected.size && (
+                <Anchor component="button" size="sm" onClick={() => setAllMatching(true)}>
+                  {contacts.data?.total_is_lower_bound
+                    ? t('customers.selectAllMore', { formatted: formatNumber(total) })
+                    : t('customers.selectAll', { count: total, formatted: formatNumber(total) })}
+                </Anchor>
+              )}
+              <Anchor
+                component="button"
+                size="sm"
+                onClick={() => {
+                  setSelected(new Set());
+                  setAllMatching(false);
+                }}
+              >
+                {t('customers.clearSelection')}
+              </Anchor>
+            </Group>
+            <BulkActions
+              selection={selection}
+              count={selectionCount}
+              isAdmin={isAdmin(user)}
+              onDone={() => {
+                setSelected(new Set());
+                setAllMatching(false);
+              }}
+            />
+          </Group>
+        </Paper>
+      )}
       <Paper withBorder>
         {contacts.isPending ? (
           <LoadingRows />
         ) : contacts.isError ? (
           <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />
-        ) : contacts.data.data.length === 0 ? (
+        ) : rows.length === 0 ? (
           filtered ? (
             <EmptyState title={t('customers.noMatchTitle')} description={t('customers.noMatch')} />
           ) : (
@@ -151,59 +277,90 @@ export default function CustomersPage() {
           )
         ) : (
           <Table.ScrollContainer minWidth={800}>
-            <Table
-              className="kith-sticky-head"
-              highlightOnHover
-              striped={false}
-              aria-label={t('customers.title')}
-            >
+            <Table className="kith-sticky-head" highlightOnHover aria-label={t('customers.title')}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('fields.name')}</Table.Th>
-                  <Table.Th>{t('fields.email')}</Table.Th>
-                  <Table.Th>{t('fields.phone')}</Table.Th>
-                  <Table.Th>{t('fields.city')}</Table.Th>
-                  <Table.Th>{t('fields.tags')}</Table.Th>
-                  <Table.Th>{t('fields.updated_at')}</Table.Th>
+                  <Table.Th w={36}>
+                    <Checkbox
+                      aria-label={t('customers.selectPage')}
+                      checked={pageSelected || allMatching}
+                      indeterminate={!pageSelected && pageIds.some((id) => selected.has(id))}
+                      onChange={(event) => {
+                        const next = new Set(selected);
+                        for (const id of pageIds) {
+                          if (event.currentTarget.checked) next.add(id);
+                          else next.delete(id);
+                        }
+                        setSelected(next);
+                        setAllMatching(false);
+                      }}
+                    />
+                  </Table.Th>
+                  {sortHeader('name', t('fields.name'))}
+                  {shown.map((column) =>
+                    column.sort === 'created_at' || column.sort === 'updated_at' ? (
+                      sortHeader(column.sort, column.label, column.id)
+                    ) : (
+                      <Table.Th key={column.id}>{column.label}</Table.Th>
+                    ),
+                  )}
                 </Table.Tr>
               </Table.Thead>
-              <Table.Tbody>
-                {contacts.data.data.map((contact) => (
+              <Table.Tbody
+                ref={tableRef}
+                onKeyDown={(event) => {
+                  if (!(event.target instanceof HTMLTableRowElement)) return;
+                  if (event.key === 'ArrowDown') {
+                    event.preventDefault();
+                    focusRow(focusIndex + 1);
+                  } else if (event.key === 'ArrowUp') {
+                    event.preventDefault();
+                    if (focusIndex === 0) searchRef.current?.focus();
+                    else focusRow(focusIndex - 1);
+                  } else if (event.key === 'Enter') {
+                    void navigate(`/customers/${rows[focusIndex]!.id}`);
+                  }
+                }}
+              >
+                {rows.map((contact, index) => (
                   <Table.Tr
                     key={contact.id}
+                    data-row={index}
+                    tabIndex={index === focusIndex ? 0 : -1}
                     className="kith-row-link"
+                    onFocus={() => setFocusIndex(index)}
                     onClick={(event) => {
-                      if ((event.target as HTMLElement).closest('a')) return;
+                      if ((event.target as HTMLElement).closest('a, input, button, label')) return;
                       void navigate(`/customers/${contact.id}`);
                     }}
                   >
                     <Table.Td>
-                      <Anchor component={Link} to={`/customers/${contact.id}`} size="sm" fw={500}>
+                      <Checkbox
+                        aria-label={t('customers.selectRow', { name: displayName(contact) })}
+                        checked={allMatching || selected.has(contact.id)}
+                        onChange={(event) => {
+                          const next = new Set(selected);
+                          if (event.currentTarget.checked) next.add(contact.id);
+                          else next.delete(contact.id);
+                          setSelected(next);
+                          setAllMatching(false);
+                        }}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <Anchor
+                        component={Link}
+                        to={`/customers/${contact.id}`}
+                        size="sm"
+                        fw={500}
+                        tabIndex={-1}
+                      >
                         {displayName(contact)}
                       </Anchor>
                     </Table.Td>
-                    <Table.Td>{contact.email}</Table.Td>
-                    <Table.Td>{contact.phone}</Table.Td>
-                    <Table.Td>{[contact.province, contact.city].filter(Boolean).join(' ')}</Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {contact.tags.slice(0, 3).map((name) => (
-                          <Badge key={name} variant="light" color="gray" size="sm" tt="none">
-                            {name}
-                          </Badge>
-                        ))}
-                        {contact.tags.length > 3 && (
-                          <Text size="xs" c="dimmed">
-                            +{contact.tags.length - 3}
-                          </Text>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" c="dimmed">
-                        {formatDateTime(contact.updated_at)}
-                      </Text>
-                    </Table.Td>
+                    {shown.map((column) => (
+                      <Table.Td key={column.id}>{column.render(contact)}</Table.Td>
+                    ))}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -212,7 +369,7 @@ export default function CustomersPage() {
         )}
       </Paper>
       <Group justify="flex-end" mt="sm" gap="sm">
-        {cursor && (
+        {list.cursor && (
           <Button variant="default" onClick={() => update({ cursor: '' })}>
             {t('common.firstPage')}
           </Button>

@@ -1,0 +1,189 @@
+/**
+ * What can be done to the selected customers (chosen rows, or every customer matching the filter):
+ * tag, untag, add to a group, and for admins delete — through the batch delete, which backs up first
+ * and asks for the typed count.
+ */
+import { Alert, Button, Group, Modal, NumberInput, Select, Stack, TagsInput, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../../api/client';
+import { formatNumber } from '../../i18n';
+import { errorMessage } from '../../ui/states';
+
+export type Selection = { ids: string[] } | { filter: Record<string, unknown> };
+type Action = 'add_tags' | 'remove_tags' | 'add_to_group' | 'delete';
+
+export function BulkActions({
+  selection,
+  count,
+  isAdmin,
+  onDone,
+}: {
+  selection: Selection;
+  count: number;
+  isAdmin: boolean;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [action, setAction] = useState<Action | null>(null);
+  const [tags, setTags] = useState<string[]>([]);
+  const [groupId, setGroupId] = useState<string | null>(null);
+  const [typed, setTyped] = useState<number | string>('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
+  const tagList = useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
+
+  const close = () => {
+    setAction(null);
+    setTags([]);
+    setGroupId(null);
+    setTyped('');
+    setError(null);
+  };
+
+  async function run() {
+    if (!action) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (action === 'delete') {
+        const body = { ...selection, confirm_count: Number(typed) } as never;
+        const deletion = await unwrap(api.POST('/api/contacts/batch-delete', { body }));
+        notifications.show({
+          color: 'green',
+          message: t('customers.bulk.deleted', { count: deletion.count }),
+        });
+      } else {
+        const result = await unwrap(
+          api.POST('/api/contacts/bulk', {
+            body: {
+              selection: selection as never,
+              action,
+              ...(action === 'add_to_group' ? { group_id: groupId ?? '' } : { tags }),
+            },
+          }),
+        );
+        notifications.show({
+          color: 'green',
+          message: t('customers.bulk.done', {
+            changed: formatNumber(result.changed),
+            unchanged: formatNumber(result.unchanged),
+          }),
+        });
+      }
+      void client.invalidateQueries({ queryKey: ['contacts'] });
+      void client.invalidateQueries({ queryKey: ['tags'] });
+      void client.invalidateQueries({ queryKey: ['groups'] });
+      close();
+      onDone();
+    } catch (e) {
+      setError(errorMessage(e, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const ready =
+    action === 'delete'
+      ? Number(typed) === count
+      : action === 'add_to_group'
+        ? Boolean(groupId)
+        : tags.length > 0;
+
+  return (
+    <>
+      <Group gap="xs">
+        <Button size="xs" variant="light" onClick={() => setAction('add_tags')}>
+          {t('customers.bulk.addTags')}
+        </Button>
+        <Button size="xs" variant="light" onClick={() => setAction('remove_tags')}>
+          {t('customers.bulk.removeTags')}
+        </Button>
+        <Button size="xs" variant="light" onClick={() => setAction('add_to_group')}>
+          {t('customers.bulk.addToGroup')}
+        </Button>
+        {isAdmin && (
+          <Button size="xs" variant="light" color="red" onClick={() => setAction('delete')}>
+            {t('customers.bulk.delete')}
+          </Button>
+        )}
+      </Group>
+      <Modal
+        opened={action !== null}
+        onClose={close}
+        title={action ? t(`customers.bulk.title.${action}`, { count, formatted: formatNumber(count) }) : ''}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (ready) void run();
+          }}
+        >
+          <Stack gap="sm">
+            {error && (
+              <Alert color="red" role="alert">
+                {error}
+              </Alert>
+            )}
+            {(action === 'add_tags' || action === 'remove_tags') && (
+              <TagsInput
+                label={t('fields.tags')}
+                description={t('customer.tagsHint')}
+                data={(tagList.data?.data ?? []).map((tag) => tag.name)}
+                value={tags}
+                onChange={setTags}
+                data-autofocus
+              />
+            )}
+            {action === 'add_to_group' && (
+              <Select
+                label={t('fields.groups')}
+                searchable
+                data={(groups.data?.data ?? []).map((group) => ({ value: group.id, label: group.name }))}
+                value={groupId}
+                onChange={setGroupId}
+                nothingFoundMessage={t('customers.bulk.noGroups')}
+                data-autofocus
+              />
+            )}
+            {action === 'delete' && (
+              <>
+                <Text size="sm">
+                  {t('customers.bulk.deleteExplain', { count, formatted: formatNumber(count) })}
+                </Text>
+                <NumberInput
+                  label={t('customers.bulk.typeCount', { formatted: formatNumber(count) })}
+                  value={typed}
+                  onChange={setTyped}
+                  allowDecimal={false}
+                  hideControls
+                  data-autofocus
+                />
+              </>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                {t('common.cancel')}
+              </Button>
+              <Button
+                type="submit"
+                color={action === 'delete' ? 'red' : undefined}
+                disabled={!ready}
+                loading={busy}
+              >
+                {action
+                  ? t(`customers.bulk.confirm.${action}`, { count, formatted: formatNumber(count) })
+                  : ''}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
+}

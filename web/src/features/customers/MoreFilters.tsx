@@ -1,0 +1,108 @@
+/** The less common filters: initial source, created/updated dates, one custom attribute. */
+import { Button, Group, Popover, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Schemas } from '../../api/client';
+import type { ListParams } from './customer-list-params';
+
+export function MoreFilters({
+  list,
+  attributes,
+  onApply,
+}: {
+  list: ListParams;
+  attributes: Schemas['AttributeDefinition'][];
+  onApply: (changes: Record<string, string>) => void;
+}) {
+  const { t } = useTranslation();
+  const [opened, setOpened] = useState(false);
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [attribute, setAttribute] = useState<string | null>(null);
+  const value = (name: string) =>
+    draft[name] ?? (list.filters as Record<string, string | undefined>)[name] ?? '';
+  const set = (name: string, next: string) => setDraft((current) => ({ ...current, [name]: next }));
+  const active =
+    ['initial_source', 'created_since', 'created_before', 'updated_since', 'updated_before'].filter(
+      (name) => (list.filters as Record<string, string | undefined>)[name],
+    ).length + Object.keys(list.attributes).length;
+
+  return (
+    <Popover
+      opened={opened}
+      onChange={setOpened}
+      position="bottom-start"
+      shadow="md"
+      withinPortal
+      trapFocus
+      onOpen={() => {
+        setDraft({});
+        setAttribute(Object.keys(list.attributes)[0] ?? null);
+      }}
+    >
+      <Popover.Target>
+        <Button variant={active ? 'light' : 'default'} onClick={() => setOpened((o) => !o)}>
+          {active ? t('customers.moreFiltersCount', { count: active }) : t('customers.moreFilters')}
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            const changes: Record<string, string> = { ...draft };
+            for (const key of Object.keys(list.attributes))
+              if (key !== attribute) changes[`attr.${key}`] = '';
+            onApply(changes);
+            setOpened(false);
+          }}
+        >
+          <Stack gap="sm" w={420}>
+            <TextInput
+              label={t('fields.initial_source')}
+              value={value('initial_source')}
+              onChange={(event) => set('initial_source', event.currentTarget.value)}
+            />
+            <SimpleGrid cols={2} spacing="sm">
+              {(['created_since', 'created_before', 'updated_since', 'updated_before'] as const).map(
+                (name) => (
+                  <TextInput
+                    key={name}
+                    type="date"
+                    label={t(`customers.filters.${name}`)}
+                    value={value(name).slice(0, 10)}
+                    onChange={(event) => set(name, event.currentTarget.value)}
+                  />
+                ),
+              )}
+            </SimpleGrid>
+            {attributes.length > 0 && (
+              <SimpleGrid cols={2} spacing="sm">
+                <Select
+                  label={t('customers.filters.attribute')}
+                  clearable
+                  data={attributes.map((a) => ({ value: a.key, label: a.label || a.key }))}
+                  value={attribute}
+                  onChange={(next) => {
+                    if (attribute && attribute !== next) set(`attr.${attribute}`, '');
+                    setAttribute(next);
+                  }}
+                />
+                <TextInput
+                  label={t('customers.filters.attributeValue')}
+                  disabled={!attribute}
+                  value={attribute ? (draft[`attr.${attribute}`] ?? list.attributes[attribute] ?? '') : ''}
+                  onChange={(event) => attribute && set(`attr.${attribute}`, event.currentTarget.value)}
+                />
+              </SimpleGrid>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setOpened(false)}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit">{t('customers.applyFilters')}</Button>
+            </Group>
+          </Stack>
+        </form>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * The customers list's columns: standard fields, every identity type and custom attribute. Which are
+ * shown is the user's choice, kept in this browser (a column set is a preference, not a filter, so it
+ * stays out of the URL).
+ */
+import { Badge, Group, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
+import type { Contact, Schemas } from '../../api/client';
+import { formatDate, formatDateTime } from '../../i18n';
+
+export interface CustomerColumn {
+  id: string;
+  label: string;
+  /** The list's `sort` value, when the server can sort by this column. */
+  sort?: string;
+  render: (contact: Contact) => ReactNode;
+}
+
+const STORAGE_KEY = 'kith.customers.columns';
+export const DEFAULT_COLUMNS = ['email', 'phone', 'city', 'tags', 'updated_at'];
+
+export function loadColumnChoice(): string[] {
+  try {
+    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as unknown;
+    if (Array.isArray(stored) && stored.every((item) => typeof item === 'string')) return stored;
+  } catch {
+    // a broken preference falls back to the default
+  }
+  return DEFAULT_COLUMNS;
+}
+
+export function saveColumnChoice(columns: string[]): void {
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(columns));
+}
+
+const plain = (value: string | null | undefined) => value ?? '';
+
+export function customerColumns(
+  t: TFunction,
+  identityTypes: Schemas['IdentityType'][],
+  attributes: Schemas['AttributeDefinition'][],
+): CustomerColumn[] {
+  const field = (
+    id: keyof Contact & string,
+    render?: CustomerColumn['render'],
+    sort?: string,
+  ): CustomerColumn => ({
+    id,
+    label: t(`fields.${id}`),
+    sort,
+    render: render ?? ((contact) => plain(contact[id] as string | null)),
+  });
+  return [
+    field('email'),
+    field('phone'),
+    field('first_name'),
+    field('last_name'),
+    field('gender', (contact) => (contact.gender ? t(`gender.${contact.gender}`) : '')),
+    field('birthday', (contact) => formatDate(contact.birthday)),
+    field('company'),
+    field('country'),
+    field('province'),
+    field('city', (contact) => [contact.province, contact.city].filter(Boolean).join(' ')),
+    field('address'),
+    field('postcode'),
+    field('tags', (contact) => (
+      <Group gap={4} wrap="nowrap">
+        {contact.tags.slice(0, 3).map((name) => (
+          <Badge key={name} variant="light" color="gray" size="sm" tt="none">
+            {name}
+          </Badge>
+        ))}
+        {contact.tags.length > 3 && (
+          <Text size="xs" c="dimmed">
+            +{contact.tags.length - 3}
+          </Text>
+        )}
+      </Group>
+    )),
+    field('initial_source'),
+    field('campaign'),
+    ...identityTypes.map((type) => ({
+      id: `identity.${type.key}`,
+      label: type.label || type.key,
+      render: (contact: Contact) => plain(contact.identities[type.key]),
+    })),
+    ...attributes.map((definition) => ({
+      id: `attr.${definition.key}`,
+      label: definition.label || definition.key,
+      render: (contact: Contact) => {
+        const value = contact.attributes[definition.key];
+        if (value === undefined) return '';
+        if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+        return definition.type === 'date' ? formatDate(String(value)) : String(value);
+      },
+    })),
+    field(
+      'created_at',
+      (contact) => (
+        <Text size="sm" c="dimmed">
+          {formatDateTime(contact.created_at)}
+        </Text>
+      ),
+      'created_at',
+    ),
+    field(
+      'updated_at',
+      (contact) => (
+        <Text size="sm" c="dimmed">
+          {formatDateTime(contact.updated_at)}
+        </Text>
+      ),
+      'updated_at',
+    ),
+  ];
+}
