@@ -2,7 +2,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -67,8 +66,6 @@ export async function buildServer(
   await app.register(fastifyMultipart, {
     limits: { fileSize: maxUploadBytes(), files: 1, fields: 20, fieldSize: 1024 * 1024 },
   });
-  // preHandler: the sign-in limit is keyed by the e-mail in the body, parsed by then.
-  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
   registerAuthGuard(app, services);
 
   await app.register(fastifySwagger, {
