@@ -6,7 +6,15 @@
  *
  * Usage: npx tsx bench/search-index-cost.bench.ts [N]     (default 200,000; SQLite, or
  *        KITH_BENCH_DATABASE_URL=postgres://… for PostgreSQL)
+ *        npx tsx bench/search-index-cost.bench.ts N import [ROUNDS]: the real import instead, through the
+ *        built CLI (npm run build first) in a process of its own, of the same generated file of N rows
+ *        into each store, alternately, ROUNDS times each (default 2); reports each run's CPU seconds.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
 import { emptyContactState } from '../src/domain/contact/contact-fields.js';
@@ -15,7 +23,7 @@ import { newId } from '../src/domain/ids.js';
 import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
 import type { KithServices } from '../src/services.js';
 import { openBenchKith } from './bench-kith.js';
-import { GENERATED_HEADER, generateRow } from './generate-contacts.js';
+import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from './generate-contacts.js';
 
 const N = Number(process.argv[2] ?? 200_000);
 const BATCH = 1000;
@@ -50,7 +58,73 @@ async function dropSearchStructures(kith: KithServices): Promise<void> {
     await sql.raw(`drop index ${index}`).execute(db);
 }
 
+/** The built CLI's import of `file` into the store `env` names: CPU seconds and wall seconds. */
+function importOnce(
+  env: Record<string, string>,
+  file: string,
+): { cpu: number; wall: number; created: number } {
+  const cli = path.resolve('dist/cli/main.js');
+  const wrapper = `
+    process.on('exit', () => {
+      const u = process.resourceUsage();
+      require('node:fs').writeSync(3, JSON.stringify({ cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }));
+    });
+    process.argv.splice(1, 0, ${JSON.stringify(cli)});
+    import(${JSON.stringify(pathToFileURL(cli).href)});`;
+  const t = performance.now();
+  const child = spawnSync(process.execPath, ['-e', wrapper, 'import', 'contacts', file, '--json'], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`kith import exited with ${child.status}: ${child.stdout}`);
+  const wall = (performance.now() - t) / 1000;
+  return {
+    cpu: (JSON.parse(child.output[3]!) as { cpu: number }).cpu,
+    wall,
+    created: JSON.parse(child.stdout).created,
+  };
+}
+
+async function importMode(): Promise<void> {
+  const rounds = Number(process.argv[4] ?? 2);
+  const stores = {
+    with: [] as Awaited<ReturnType<typeof openBenchKith>>[],
+    without: [] as Awaited<ReturnType<typeof openBenchKith>>[],
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kith-bench-file-')), 'contacts.csv');
+  await writeGeneratedCsv(file, N);
+  const runs: Record<'with' | 'without', { cpu: number; wall: number }[]> = { with: [], without: [] };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const which of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
+        const store = await openBenchKith();
+        stores[which].push(store);
+        if (which === 'without') await dropSearchStructures(store.kith);
+        await store.kith.close();
+        const run = importOnce(store.env, file);
+        runs[which].push({ cpu: +run.cpu.toFixed(1), wall: +run.wall.toFixed(1) });
+        console.error(`${which}: ${JSON.stringify(run)}`);
+      }
+    }
+  } finally {
+    for (const s of [...stores.with, ...stores.without]) await s.dispose().catch(() => undefined);
+  }
+  const mean = (xs: { cpu: number }[]) => xs.reduce((a, x) => a + x.cpu, 0) / xs.length;
+  console.log(
+    JSON.stringify({
+      rows: N,
+      runs,
+      cpu_with: +mean(runs.with).toFixed(1),
+      cpu_without: +mean(runs.without).toFixed(1),
+      extra: `${(((mean(runs.with) - mean(runs.without)) / mean(runs.without)) * 100).toFixed(1)} %`,
+    }),
+  );
+}
+
 async function main(): Promise<void> {
+  if (process.argv[3] === 'import') return importMode();
   const withIndex = await openBenchKith();
   const without = await openBenchKith();
   try {

@@ -64,14 +64,14 @@ export interface ContactListQuery {
   sort?: string;
   cursor?: string;
   limit?: number;
-  /** Count the matches (exact up to LIST_TOTAL_BOUND); default true. */
+  /** Count the matches (exact up to LIST_TOTAL_BOUND, SEARCH_TOTAL_BOUND with `q`); default true. */
   total?: boolean;
 }
 
 export interface ContactPage {
   data: Contact[];
   next_cursor: string | null;
-  /** Matching contacts, exact up to LIST_TOTAL_BOUND; null when not asked for. */
+  /** Matching contacts, exact up to LIST_TOTAL_BOUND (a search: SEARCH_TOTAL_BOUND); null when not asked for. */
   total: number | null;
   /** True when there are more than `total` (the bound was reached). */
   total_is_lower_bound: boolean;
@@ -79,6 +79,11 @@ export interface ContactPage {
 
 /** Totals are exact up to this many matches; past it the list says "more than". */
 export const LIST_TOTAL_BOUND = 10_000;
+/**
+ * A search's total is exact up to this many: each counted name match is confirmed against the
+ * contact's names, and ten thousand of them cost a common name's search (joh, 王) most of its time.
+ */
+export const SEARCH_TOTAL_BOUND = 1_000;
 /** At most this many ids in one `ids` filter. */
 export const MAX_LIST_IDS = 1000;
 
@@ -364,7 +369,13 @@ export class ContactService {
     const cursor = query.cursor ? decodeCursor(query.cursor, sort) : null;
     const result = await queryContactPage(
       { db: this.store.reader(readLane(filter)), dialect: this.store.dialect },
-      { filter, sort, cursor, limit, totalBound: query.total === false ? null : LIST_TOTAL_BOUND },
+      {
+        filter,
+        sort,
+        cursor,
+        limit,
+        totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
+      },
     );
     const contacts = await loadContacts(this.store.reader('light'), result.ids);
     return {

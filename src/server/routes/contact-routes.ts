@@ -41,7 +41,9 @@ const ListQuery = z.looseObject({
   total: z
     .enum(['true', 'false'])
     .optional()
-    .describe('Count the matches (default true): exact up to 10,000, else `total_is_lower_bound`.'),
+    .describe(
+      'Count the matches (default true): exact up to 10,000 (1,000 with `q`), else `total_is_lower_bound`.',
+    ),
 });
 
 const BulkBody = z
@@ -72,7 +74,9 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
             data: z.array(ContactSchema),
             next_cursor: z.string().nullable(),
             total: z.number().nullable().describe('Matching contacts; null when total=false.'),
-            total_is_lower_bound: z.boolean().describe('True when more than `total` (10,000) match.'),
+            total_is_lower_bound: z
+              .boolean()
+              .describe('True when more than `total` match (the bound: 10,000, or 1,000 with `q`).'),
           }),
           ...errorResponses,
           503: ErrorSchema.describe(
