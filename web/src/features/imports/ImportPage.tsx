@@ -1,4 +1,340 @@
-// Scaffolding: replaced by the screen itself in this session.
+/**
+ * `/imports/:id`: one import. While it runs: live progress (rows, rate, time left) that a reload or a
+ * server restart does not lose (the import is a durable job; this page only asks how far it is), and
+ * cancel. When it ends: the counts, the top failure reasons, the failure file, the imported customers,
+ * what it was told (mapping, settings), and undo with its result.
+ */
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  List,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { RequireAdmin } from '../../app/RequireSession';
+import { formatDateTime, formatNumber } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { ErrorState, LoadingRows } from '../../ui/states';
+import { RowReport } from './RowReport';
+import { formatBytes } from './format';
+import {
+  cancelImport,
+  importKey,
+  type ImportRecord,
+  isActive,
+  sourceUrl,
+  useImport,
+  useUsers,
+} from './import-api';
+import { ImportCounts } from './ImportCounts';
+import { ImportErrorAlert } from './ImportErrorAlert';
+import { ImportProgress } from './ImportProgress';
+import { ImportStatusBadge } from './ImportStatusBadge';
+import { describeTarget } from './mapping-targets';
+import { canUndo, UndoImportButton } from './UndoImportButton';
+import './imports.css';
+
 export default function ImportPage() {
-  return null;
+  return (
+    <RequireAdmin>
+      <div className="kith-imports">
+        <ImportDetail />
+      </div>
+    </RequireAdmin>
+  );
+}
+
+function ImportDetail() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const record = useImport(id);
+  const users = useUsers();
+
+  if (record.isPending) return <LoadingRows />;
+  if (record.isError && !record.data)
+    return <ErrorState error={record.error} onRetry={() => void record.refetch()} />;
+  const data = record.data!;
+  const who = users.data?.data.find((u) => u.id === data.created_by);
+  const ended = !isActive(data);
+
+  return (
+    <>
+      <PageHeader
+        title={data.file_name}
+        description={
+          <>
+            <span className="kith-mono">{data.id}</span> ·{' '}
+            {t('imports.detail.startedBy', {
+              who: who ? who.name || who.email : t('imports.history.system'),
+              when: formatDateTime(data.created_at),
+            })}
+          </>
+        }
+        actions={
+          <>
+            <Button component="a" href={sourceUrl(data.id)} download={data.file_name} variant="default">
+              {t('imports.detail.original')}
+            </Button>
+            {ended && canUndo(data) && <UndoImportButton record={data} />}
+          </>
+        }
+      />
+      <Stack gap="md">
+        <Group gap="sm">
+          <ImportStatusBadge record={data} />
+          {data.finished_at && (
+            <Text size="sm" c="dimmed">
+              {t('imports.detail.finished', { when: formatDateTime(data.finished_at) })}
+            </Text>
+          )}
+        </Group>
+        {record.isError && (
+          <Alert color="yellow" role="status">
+            {t('imports.detail.reconnecting')}
+          </Alert>
+        )}
+        {isActive(data) && <Running record={data} />}
+        {ended && <Outcome record={data} />}
+        {ended && <ImportCounts record={data} />}
+        {data.undo_report && <UndoReport record={data} />}
+        {ended && data.failed > 0 && <RowReport record={data} kind="failures" />}
+        {ended && data.warned > 0 && <RowReport record={data} kind="warnings" />}
+        {data.warnings.length > 0 && (
+          <Alert color="yellow" title={t('imports.check.warnings')}>
+            <List size="sm" spacing={2}>
+              {data.warnings.map((warning) => (
+                <List.Item key={warning} className="kith-server-message">
+                  {warning}
+                </List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+        <Settings record={data} />
+      </Stack>
+    </>
+  );
+}
+
+function Running({ record }: { record: ImportRecord }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const cancel = useMutation({
+    mutationFn: () => cancelImport(record.id),
+    onSuccess: (result) => {
+      client.setQueryData(importKey(record.id), result);
+      setConfirming(false);
+    },
+  });
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h5">
+          {record.dry_run ? t('imports.check.running') : t('imports.detail.running')}
+        </Title>
+        <Button variant="default" color="red" onClick={() => setConfirming(true)}>
+          {t('imports.cancel.button')}
+        </Button>
+      </Group>
+      <ImportProgress record={record} />
+      <Text size="xs" c="dimmed" mt="sm">
+        {t('imports.detail.leave')}
+      </Text>
+      <Modal
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        title={t('imports.cancel.title')}
+        className="kith-imports"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        <Stack gap="sm">
+          <Text size="sm">
+            {record.dry_run
+              ? t('imports.cancel.dryRun')
+              : t('imports.cancel.explain', { n: formatNumber(record.rows) })}
+          </Text>
+          {cancel.isError && <ImportErrorAlert error={cancel.error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              {t('imports.cancel.keep')}
+            </Button>
+            <Button color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
+              {t('imports.cancel.confirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Paper>
+  );
+}
+
+function Outcome({ record }: { record: ImportRecord }) {
+  const { t } = useTranslation();
+  const customers = `/customers?import=${encodeURIComponent(record.id)}`;
+  const touched = record.created + record.updated + record.unchanged;
+  if (record.status === 'failed')
+    return (
+      <Alert color="red" title={t('imports.detail.failedTitle')} role="alert">
+        <Text size="sm" className="kith-server-message">
+          {record.error}
+        </Text>
+      </Alert>
+    );
+  if (record.status === 'cancelled')
+    return (
+      <Alert color="yellow" title={t('imports.detail.cancelledTitle')}>
+        {record.dry_run
+          ? t('imports.detail.cancelledDryRun')
+          : t('imports.detail.cancelled', { n: formatNumber(record.rows) })}
+      </Alert>
+    );
+  if (record.dry_run)
+    return (
+      <Alert color="violet" title={t('imports.detail.dryRunTitle')}>
+        <Stack gap={4}>
+          <Text size="sm">{t('imports.detail.dryRun')}</Text>
+          <Anchor component={Link} to="/imports/new" size="sm">
+            {t('imports.detail.dryRunNext')}
+          </Anchor>
+        </Stack>
+      </Alert>
+    );
+  return (
+    <Alert color={record.failed > 0 ? 'yellow' : 'green'} title={t('imports.detail.completedTitle')}>
+      <Stack gap={4}>
+        <Text size="sm">
+          {t('imports.detail.completed', {
+            rows: formatNumber(record.rows),
+            created: formatNumber(record.created),
+            updated: formatNumber(record.updated),
+            failed: formatNumber(record.failed),
+          })}
+        </Text>
+        {touched > 0 && !record.undone_at && (
+          <Anchor component={Link} to={customers} size="sm" fw={500}>
+            {t('imports.detail.customers', { count: touched, n: formatNumber(touched) })}
+          </Anchor>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+function UndoReport({ record }: { record: ImportRecord }) {
+  const { t } = useTranslation();
+  const report = record.undo_report!;
+  return (
+    <Alert color="gray" title={t('imports.undo.reportTitle', { when: formatDateTime(record.undone_at) })}>
+      <Stack gap={4}>
+        <Text size="sm">
+          {t('imports.undo.report', {
+            deleted: formatNumber(report.deleted),
+            restored: formatNumber(report.restored),
+            gone: formatNumber(report.gone),
+          })}
+        </Text>
+        {report.kept_count > 0 && (
+          <>
+            <Text size="sm">
+              {t('imports.undo.kept', { count: report.kept_count, n: formatNumber(report.kept_count) })}
+            </Text>
+            <List size="xs" spacing={2}>
+              {report.kept.slice(0, 10).map((kept) => (
+                <List.Item key={`${kept.contact_id}.${kept.field}`}>
+                  <Anchor component={Link} to={`/customers/${kept.contact_id}`} size="xs">
+                    {kept.contact_id}
+                  </Anchor>{' '}
+                  · {kept.field} · <span className="kith-server-message">{kept.reason}</span>
+                </List.Item>
+              ))}
+            </List>
+          </>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+function Settings({ record }: { record: ImportRecord }) {
+  const { t } = useTranslation();
+  const s = record.settings;
+  const read = [
+    record.format.toUpperCase(),
+    formatBytes(record.file_size),
+    record.encoding,
+    record.delimiter
+      ? t('imports.detail.delimiter', { d: record.delimiter === '\t' ? 'Tab' : record.delimiter })
+      : null,
+    record.sheet ? t('imports.detail.sheet', { sheet: record.sheet }) : null,
+  ].filter(Boolean);
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+      <Paper withBorder p="md">
+        <Title order={2} size="h5" mb="sm">
+          {t('imports.detail.settings')}
+        </Title>
+        <dl className="kith-import-settings">
+          <div>
+            <dt>{t('imports.detail.file')}</dt>
+            <dd>{read.join(' · ')}</dd>
+          </div>
+          <div>
+            <dt>{t('imports.settings.tags')}</dt>
+            <dd>{s.tags.length > 0 ? s.tags.join(', ') : t('common.none')}</dd>
+          </div>
+          <div>
+            <dt>{t('imports.settings.group')}</dt>
+            <dd>{s.group ?? t('common.none')}</dd>
+          </div>
+          <div>
+            <dt>{t('imports.settings.region')}</dt>
+            <dd>{s.region}</dd>
+          </div>
+          <div>
+            <dt>{t('imports.settings.sourcePolicy')}</dt>
+            <dd>{s.source_policy === 'all' ? t('imports.settings.all') : t('imports.settings.newOnly')}</dd>
+          </div>
+          <div>
+            <dt>{t('imports.settings.duplicates')}</dt>
+            <dd>
+              {s.on_file_duplicate === 'last' ? t('imports.settings.last') : t('imports.settings.reject')}
+            </dd>
+          </div>
+        </dl>
+      </Paper>
+      <Paper withBorder p="md">
+        <Title order={2} size="h5" mb="sm">
+          {t('imports.steps.mapping')}
+        </Title>
+        <Table verticalSpacing={2} aria-label={t('imports.steps.mapping')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('imports.mapping.column')}</Table.Th>
+              <Table.Th>{t('imports.mapping.target')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {Object.entries(record.mapping).map(([column, target]) => (
+              <Table.Tr key={column}>
+                <Table.Td>{column}</Table.Td>
+                <Table.Td>{describeTarget(target, t)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </SimpleGrid>
+  );
 }

@@ -1,4 +1,205 @@
-// Scaffolding: replaced by the screen itself in this session.
+/**
+ * `/imports`: every import, newest first (`?before=<id>` pages back): file, who, when, status (checks
+ * marked 预检查), counts; the original file, the failure file and undo from each row's menu.
+ */
+import { Anchor, Button, Group, Menu, Paper, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { RequireAdmin } from '../../app/RequireSession';
+import { formatDateTime, formatNumber } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { rowFileName } from './RowReport';
+import { formatBytes } from './format';
+import {
+  HISTORY_PAGE,
+  type ImportRecord,
+  isActive,
+  rowFileUrl,
+  sourceUrl,
+  useImports,
+  useUsers,
+} from './import-api';
+import { ImportStatusBadge } from './ImportStatusBadge';
+import { canUndo, UndoImportDialog } from './UndoImportButton';
+import './imports.css';
+
 export default function ImportsPage() {
-  return null;
+  return (
+    <RequireAdmin>
+      <div className="kith-imports">
+        <ImportHistory />
+      </div>
+    </RequireAdmin>
+  );
+}
+
+function ImportHistory() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const before = params.get('before') ?? undefined;
+  const imports = useImports(before);
+  const users = useUsers();
+  const [undoing, setUndoing] = useState<ImportRecord | null>(null);
+  const userName = (id: string | null) => {
+    const user = users.data?.data.find((u) => u.id === id);
+    return user ? user.name || user.email : t('imports.history.system');
+  };
+  const rows = imports.data?.data ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title={t('imports.title')}
+        description={t('imports.history.description')}
+        actions={
+          <Button component={Link} to="/imports/new">
+            {t('imports.history.new')}
+          </Button>
+        }
+      />
+      <Paper withBorder>
+        {imports.isPending ? (
+          <LoadingRows />
+        ) : imports.isError ? (
+          <ErrorState error={imports.error} onRetry={() => void imports.refetch()} />
+        ) : rows.length === 0 ? (
+          <EmptyState
+            title={before ? t('imports.history.noOlderTitle') : t('imports.history.emptyTitle')}
+            description={before ? undefined : t('imports.history.empty')}
+            action={
+              <Button component={Link} to={before ? '/imports' : '/imports/new'}>
+                {before ? t('common.firstPage') : t('imports.history.new')}
+              </Button>
+            }
+          />
+        ) : (
+          <Table.ScrollContainer minWidth={1000}>
+            <Table
+              className="kith-sticky-head kith-imports"
+              highlightOnHover
+              aria-label={t('imports.history.label')}
+            >
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('imports.history.file')}</Table.Th>
+                  <Table.Th>{t('imports.history.who')}</Table.Th>
+                  <Table.Th>{t('imports.history.when')}</Table.Th>
+                  <Table.Th>{t('imports.history.status')}</Table.Th>
+                  <Table.Th ta="right">{t('imports.counts.rows')}</Table.Th>
+                  <Table.Th ta="right">{t('imports.counts.did.created')}</Table.Th>
+                  <Table.Th ta="right">{t('imports.counts.did.updated')}</Table.Th>
+                  <Table.Th ta="right">{t('imports.counts.did.unchanged')}</Table.Th>
+                  <Table.Th ta="right">{t('imports.counts.did.failed')}</Table.Th>
+                  <Table.Th w={56}>
+                    <span className="kith-visually-hidden">{t('imports.history.actions')}</span>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((record) => (
+                  <Table.Tr
+                    key={record.id}
+                    className="kith-row-link"
+                    data-import={record.id}
+                    onClick={(event) => {
+                      if ((event.target as HTMLElement).closest('a,button,[role="menu"]')) return;
+                      void navigate(`/imports/${record.id}`);
+                    }}
+                  >
+                    <Table.Td>
+                      <Anchor component={Link} to={`/imports/${record.id}`} size="sm" fw={500}>
+                        {record.file_name}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {record.format.toUpperCase()} · {formatBytes(record.file_size)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{userName(record.created_by)}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed">
+                        {formatDateTime(record.created_at)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <ImportStatusBadge record={record} />
+                    </Table.Td>
+                    <Table.Td ta="right">{formatNumber(record.total_rows ?? record.rows)}</Table.Td>
+                    <Table.Td ta="right">{formatNumber(record.created)}</Table.Td>
+                    <Table.Td ta="right">{formatNumber(record.updated)}</Table.Td>
+                    <Table.Td ta="right">{formatNumber(record.unchanged)}</Table.Td>
+                    <Table.Td ta="right" c={record.failed > 0 ? 'red.9' : undefined}>
+                      {formatNumber(record.failed)}
+                    </Table.Td>
+                    <Table.Td>
+                      <Menu position="bottom-end" withinPortal>
+                        <Menu.Target>
+                          <Button
+                            variant="subtle"
+                            size="compact-sm"
+                            aria-label={t('imports.history.actionsFor', { file: record.file_name })}
+                          >
+                            ···
+                          </Button>
+                        </Menu.Target>
+                        <Menu.Dropdown>
+                          <Menu.Item component={Link} to={`/imports/${record.id}`}>
+                            {t('imports.history.open')}
+                          </Menu.Item>
+                          <Menu.Item component="a" href={sourceUrl(record.id)} download={record.file_name}>
+                            {t('imports.detail.original')}
+                          </Menu.Item>
+                          {!isActive(record) && record.failed > 0 && (
+                            <Menu.Item
+                              component="a"
+                              href={rowFileUrl(record.id, 'failures')}
+                              download={rowFileName(record, 'failures')}
+                            >
+                              {t('imports.failures.download')}
+                            </Menu.Item>
+                          )}
+                          {!isActive(record) && record.warned > 0 && (
+                            <Menu.Item
+                              component="a"
+                              href={rowFileUrl(record.id, 'warnings')}
+                              download={rowFileName(record, 'warnings')}
+                            >
+                              {t('imports.warnings.download')}
+                            </Menu.Item>
+                          )}
+                          {canUndo(record) && (
+                            <Menu.Item color="red" onClick={() => setUndoing(record)}>
+                              {t('imports.undo.menu')}
+                            </Menu.Item>
+                          )}
+                        </Menu.Dropdown>
+                      </Menu>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      <Group justify="flex-end" mt="sm" gap="sm">
+        {before && (
+          <Button variant="default" onClick={() => setParams(new URLSearchParams())}>
+            {t('common.firstPage')}
+          </Button>
+        )}
+        {rows.length === HISTORY_PAGE && (
+          <Button
+            variant="default"
+            onClick={() => setParams(new URLSearchParams({ before: rows[rows.length - 1]!.id }))}
+          >
+            {t('common.nextPage')}
+          </Button>
+        )}
+      </Group>
+      {undoing && <UndoImportDialog record={undoing} onClose={() => setUndoing(null)} />}
+    </>
+  );
 }

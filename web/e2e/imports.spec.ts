@@ -1,0 +1,501 @@
+/**
+ * The import wizard and history as an administrator uses them, in English and in Chinese: a GBK CSV with
+ * Chinese headers and an XLSX with a title row go through preview, mapping, check (dry run), import,
+ * failure file and undo; the wizard by keyboard alone; a large import followed live, reloaded and
+ * cancelled; agents see no import at all. Files are generated here (iconv-lite, exceljs), with values
+ * unique to each run so the English and Chinese runs do not meet on the shared server.
+ */
+import fs from 'node:fs';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import type { Page } from '@playwright/test';
+import { en } from '../src/i18n/en';
+import { zh } from '../src/i18n/zh';
+import { expect, test } from './fixtures';
+
+type Lang = 'en' | 'zh';
+
+/** The app's own message for a key, in the test's language, with i18next's plural and {{value}} rules. */
+function msg(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
+  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
+  const lookup = (path: string) =>
+    path
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
+  let text = lookup(key);
+  if (text === undefined && typeof vars.count === 'number')
+    text = lookup(`${key}_${lang === 'en' && vars.count === 1 ? 'one' : 'other'}`);
+  if (typeof text !== 'string') throw new Error(`no message ${key}`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
+
+const number = (lang: Lang, n: number) => new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB').format(n);
+const run = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+/** Mobile numbers unique to this run: 139 + 8 digits. */
+const phone = (seed: number, i: number) => `139${String((seed + i) % 100_000_000).padStart(8, '0')}`;
+
+/** Work a test leaves behind when it fails half-way (an import still running), undone after it. */
+const cleanups: (() => Promise<void>)[] = [];
+test.afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
+});
+
+async function csrf(page: Page): Promise<Record<string, string>> {
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'kith_csrf');
+  return cookie ? { 'X-CSRF-Token': decodeURIComponent(cookie.value) } : {};
+}
+
+async function importRecord(page: Page, id: string) {
+  const response = await page.request.get(`/api/imports/${id}`);
+  expect(response.status()).toBe(200);
+  return (await response.json()) as { status: string; rows: number; total_rows: number | null };
+}
+
+/** Picks an option of a Mantine Select by clicking it, as a person with a mouse does. */
+async function choose(page: Page, label: string | RegExp, option: string) {
+  await page.getByRole('combobox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** Presses Tab until the element has the focus (a keyboard user's way to reach it). */
+async function tabTo(page: Page, target: ReturnType<Page['locator']>, max = 60) {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement || el.contains(document.activeElement)))
+      return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target.toString()}`);
+}
+
+test('a GBK CSV with Chinese headers: preview, mapping change, check, import, failure file, customers, undo', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  test.setTimeout(120_000);
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  const id = run();
+  const seed = Date.now() % 100_000_000;
+  const tag = `展会-${id}`;
+  const rows = [
+    ['张伟', phone(seed, 1), `zw-${id}@example.com`, '示例贸易有限公司', '北京', '男'],
+    ['李娜', phone(seed, 2), `ln-${id}@example.com`, '示例科技', '上海', '女'],
+    ['王芳', '12345', `wf-${id}@example.com`, '', '广州', '女'],
+    ['赵磊', phone(seed, 4), `zl-${id}@example.com`, '磊磊商行', '深圳', '外星人'],
+  ];
+  const csv =
+    ['姓名,手机号码,电子邮箱,单位名称,城市,性别', ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+  const file = { name: `客户-${id}.csv`, mimeType: 'text/csv', buffer: iconv.encode(csv, 'gbk') };
+
+  await signIn('admin');
+  await page.goto('/imports');
+  await expect(page.getByRole('heading', { name: m('imports.title'), exact: true })).toBeVisible();
+  await page
+    .getByRole('link', { name: m('imports.history.new') })
+    .first()
+    .click();
+  await expect(page).toHaveURL(/\/imports\/new$/);
+  await expect(page.getByText(m('imports.upload.limit', { size: '200 MB' }))).toBeVisible();
+  await shot('import-upload');
+
+  // Preview: GBK detected, Chinese read right; another encoding garbles it, GBK again repairs it.
+  await page.getByTestId('import-file-input').setInputFiles(file);
+  await expect(page).toHaveURL(/step=preview/);
+  const table = page.getByRole('table', { name: m('imports.preview.tableTitle') });
+  await expect(table).toContainText('示例贸易有限公司');
+  const encoding = page.getByRole('combobox', { name: m('imports.preview.encoding'), exact: true });
+  await expect(encoding).toHaveValue(m('imports.preview.encodings.gb18030'));
+  await expectAccessible();
+  await shot('import-preview');
+  await choose(page, m('imports.preview.encoding'), 'UTF-8');
+  await expect(table).not.toContainText('示例贸易有限公司');
+  await choose(page, m('imports.preview.encoding'), m('imports.preview.encodings.gb18030'));
+  await expect(table).toContainText('示例贸易有限公司');
+  await page.getByRole('button', { name: m('imports.preview.next') }).click();
+
+  // Mapping: suggestions from the Chinese headers; 单位名称 is not recognised and becomes the company.
+  await expect(page).toHaveURL(/step=mapping/);
+  const target = (column: string) =>
+    page.getByRole('combobox', { name: m('imports.mapping.targetFor', { column }), exact: true });
+  await expect(target('姓名')).toHaveValue(m('fields.name'));
+  await expect(target('手机号码')).toHaveValue(m('fields.phone'));
+  await expect(target('单位名称')).toHaveValue(m('imports.mapping.ignore'));
+  await expect(page.getByRole('status').filter({ hasText: m('imports.mapping.ruleOkTitle') })).toBeVisible();
+  // The identifier rule is live: with phone and email left out, no row could be matched.
+  await choose(page, m('imports.mapping.targetFor', { column: '手机号码' }), m('imports.mapping.ignore'));
+  await choose(page, m('imports.mapping.targetFor', { column: '电子邮箱' }), m('imports.mapping.ignore'));
+  await expect(
+    page.getByRole('alert').filter({ hasText: m('imports.mapping.ruleMissingTitle') }),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: m('imports.mapping.next') })).toBeDisabled();
+  await choose(page, m('imports.mapping.targetFor', { column: '手机号码' }), m('fields.phone'));
+  await choose(page, m('imports.mapping.targetFor', { column: '电子邮箱' }), m('fields.email'));
+  await choose(page, m('imports.mapping.targetFor', { column: '单位名称' }), m('fields.company'));
+  await expect(target('单位名称')).toHaveValue(m('fields.company'));
+  await expectAccessible();
+  await shot('import-mapping');
+  await page.getByRole('button', { name: m('imports.mapping.next') }).click();
+
+  // Settings: a tag and a new group for everyone in the file.
+  await expect(page).toHaveURL(/step=settings/);
+  await page.getByRole('combobox', { name: m('imports.settings.tags'), exact: true }).fill(tag);
+  await page.getByRole('combobox', { name: m('imports.settings.tags'), exact: true }).press('Enter');
+  await page.getByRole('combobox', { name: m('imports.settings.group'), exact: true }).fill(`群组-${id}`);
+  await expect(page.getByText(m('imports.settings.groupNew', { name: `群组-${id}` }))).toBeVisible();
+  await shot('import-settings');
+  await page.getByRole('button', { name: m('imports.settings.check') }).click();
+
+  // Check: the dry run's counts, the reason and the failing row, before anything is written.
+  await expect(page).toHaveURL(/step=check/);
+  const counts = page.getByTestId('import-counts');
+  await expect(counts.locator('[data-count="created"]')).toHaveText('3');
+  await expect(counts.locator('[data-count="failed"]')).toHaveText('1');
+  await expect(counts.locator('[data-count="warned"]')).toHaveText('1');
+  await expect(counts).toContainText(m('imports.counts.would.created'));
+  // 赵磊's gender is left out, not the customer.
+  await expect(page.getByTestId('warnings-report')).toContainText('外星人');
+  const report = page.getByTestId('failures-report');
+  await expect(report).toContainText(m('imports.reasons.invalidPhone'));
+  await expect(report.getByRole('table', { name: m('imports.failures.rowsLabel') })).toContainText('王芳');
+  const before = await page.request.get(`/api/contacts?q=${encodeURIComponent(`zw-${id}@example.com`)}`);
+  expect(((await before.json()) as { data: unknown[] }).data).toHaveLength(0);
+  await expectAccessible();
+  await shot('import-check');
+
+  // Run: the import's own page follows it to the end.
+  await page.getByRole('button', { name: m('imports.check.run', { count: 3, n: 3 }) }).click();
+  await expect(page).toHaveURL(/\/imports\/imp_/);
+  const importId = /\/imports\/(imp_[^/?]+)/.exec(page.url())![1]!;
+  await expect(page.getByText(m('imports.detail.completedTitle'))).toBeVisible();
+  await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('3');
+  await expect(page.getByTestId('import-counts').locator('[data-count="failed"]')).toHaveText('1');
+  await expect(page.getByTestId('failures-report')).toContainText('12345');
+  await expectAccessible();
+  await shot('import-result');
+
+  // The failure file: UTF-8 with BOM, the original columns plus the reason, the failed row only.
+  const downloading = page.waitForEvent('download');
+  await page
+    .getByTestId('failures-report')
+    .getByRole('link', { name: m('imports.failures.download') })
+    .click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(`${importId}-failures.csv`);
+  const bytes = fs.readFileSync((await download.path())!);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = bytes.toString('utf8').slice(1).trim().split(/\r?\n/);
+  expect(lines[0]).toBe('姓名,手机号码,电子邮箱,单位名称,城市,性别,error');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toMatch(/^王芳,12345,wf-.*,女,"?row 4: phone: .*valid phone/);
+
+  // The imported customers, filtered by this import, with the mapped company.
+  await page.getByRole('link', { name: m('imports.detail.customers', { count: 3, n: 3 }) }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers\\?import=${importId}$`));
+  await expect(page.getByRole('table').getByRole('row')).toHaveCount(4);
+  await expect(page.getByText(m('imports.customersFilter.label', { id: importId }))).toBeVisible();
+  const listed = await page.request.get(`/api/contacts?import=${importId}`);
+  const contacts = ((await listed.json()) as { data: { company: string | null; tags: string[] }[] }).data;
+  expect(contacts.map((c) => c.company).sort()).toEqual(['磊磊商行', '示例科技', '示例贸易有限公司']);
+  expect(contacts.every((c) => c.tags.includes(tag))).toBe(true);
+  await page.goBack();
+
+  // Undo says what it will do, then shows what it did.
+  await page.getByRole('button', { name: m('imports.undo.button') }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText(m('imports.undo.deletes', { count: 3, n: 3 }));
+  await expectAccessible();
+  await dialog.getByRole('button', { name: m('imports.undo.confirm') }).click();
+  await expect(page.getByText(m('imports.undo.report', { deleted: 3, restored: 0, gone: 0 }))).toBeVisible();
+  const after = await page.request.get(`/api/contacts?import=${importId}`);
+  expect(((await after.json()) as { data: unknown[] }).data).toHaveLength(0);
+
+  // History: both the check and the import, the check marked, the undone import marked.
+  await page.goto('/imports');
+  const history = page.getByRole('table', { name: m('imports.history.label') });
+  const rowsOfFile = history.getByRole('row').filter({ hasText: file.name });
+  await expect(rowsOfFile).toHaveCount(2);
+  await expect(rowsOfFile.filter({ hasText: m('imports.status.dryRun') })).toHaveCount(1);
+  await expect(rowsOfFile.filter({ hasText: m('imports.status.undone') })).toHaveCount(1);
+  await shot('imports-history');
+});
+
+test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, settings, check, import', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  const id = run();
+  test.setTimeout(120_000);
+  const seed = (Date.now() + 5000) % 100_000_000;
+  const workbook = new ExcelJS.Workbook();
+  workbook.addWorksheet('说明').addRows([['本文件由会员系统导出'], ['请勿修改列名']]);
+  const sheet = workbook.addWorksheet('客户');
+  sheet.addRow([`会员名单导出 ${id}`]);
+  sheet.addRow(['会员号', '姓名', '手机', '性别', '备注']);
+  sheet.addRow([`M-${id}-1`, '陈静', phone(seed, 1), '女', 'VIP']);
+  sheet.addRow([`M-${id}-2`, '刘洋', phone(seed, 2), '男', '']);
+  sheet.addRow([`M-${id}-3`, '黄敏', phone(seed, 2), '女', '同一手机号']);
+  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+
+  await signIn('admin');
+  await page.goto('/imports/new');
+  await expect(page.getByRole('heading', { name: m('imports.wizard.title') })).toBeVisible();
+  await expectAccessible();
+
+  // Choose the file: Tab to the button, Enter opens the chooser.
+  // (Waiting for the chooser before the key press lets Playwright intercept it in time.)
+  const choosing = page.waitForEvent('filechooser');
+  await tabTo(page, page.getByRole('button', { name: m('imports.upload.choose') }));
+  await page.keyboard.press('Enter');
+  await (await choosing).setFiles({ name: `会员-${id}.xlsx`, mimeType: 'application/octet-stream', buffer });
+  await expect(page).toHaveURL(/step=preview/);
+
+  // The first sheet is the notes: choose the customers' sheet, then the header on row 2.
+  const sheetInput = page.getByRole('combobox', { name: m('imports.preview.sheet'), exact: true });
+  await expect(sheetInput).toHaveValue('说明');
+  await tabTo(page, sheetInput);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(sheetInput).toHaveValue('客户');
+  const table = page.getByRole('table', { name: m('imports.preview.tableTitle') });
+  await expect(table.getByRole('columnheader').nth(1)).toHaveText(`会员名单导出 ${id}`);
+  const headerRow = page.getByRole('combobox', { name: m('imports.preview.headerRow'), exact: true });
+  await tabTo(page, headerRow);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(headerRow).toHaveValue(m('imports.preview.rowN', { n: 2 }));
+  await expect(table.getByRole('columnheader').nth(1)).toHaveText('会员号');
+  await expect(page.getByText(m('imports.preview.skipped', { count: 1 }))).toBeVisible();
+  await shot('import-preview-xlsx');
+  await tabTo(page, page.getByRole('button', { name: m('imports.preview.next') }));
+  await page.keyboard.press('Enter');
+
+  // Mapping by keyboard: 会员号 is recognised as the membership number (an identity made on first use);
+  // 备注 (notes, left out) becomes tags.
+  await expect(page).toHaveURL(/step=mapping/);
+  const target = (column: string) =>
+    page.getByRole('combobox', { name: m('imports.mapping.targetFor', { column }), exact: true });
+  await expect(target('会员号')).toHaveValue(
+    m('imports.mapping.createdOnUse', { label: 'Membership number (member_no)' }),
+  );
+  await expect(target('备注')).toHaveValue(m('imports.mapping.ignore'));
+  await tabTo(page, target('备注'));
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(m('fields.tags'));
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(target('备注')).toHaveValue(m('fields.tags'));
+  await tabTo(page, page.getByRole('button', { name: m('imports.mapping.next') }));
+  await page.keyboard.press('Enter');
+
+  // Settings by keyboard: a tag, and "the last row wins" for the two rows sharing a phone.
+  await expect(page).toHaveURL(/step=settings/);
+  await tabTo(page, page.getByRole('combobox', { name: m('imports.settings.tags'), exact: true }));
+  await page.keyboard.type(`会员-${id}`);
+  await page.keyboard.press('Enter');
+  const reject = page.getByRole('radio', { name: m('imports.settings.reject') });
+  await tabTo(page, reject);
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('radio', { name: m('imports.settings.last') })).toBeChecked();
+  await expectAccessible();
+  await tabTo(page, page.getByRole('button', { name: m('imports.settings.check') }));
+  await page.keyboard.press('Enter');
+
+  // Check, then import: row 4 (刘洋) is superseded by row 5 (黄敏), which has the same phone.
+  await expect(page).toHaveURL(/step=check/);
+  await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('2');
+  await expect(page.getByTestId('failures-report')).toContainText(m('imports.reasons.superseded'));
+  const runButton = page.getByRole('button', { name: m('imports.check.run', { count: 2, n: 2 }) });
+  await tabTo(page, runButton);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/imports\/imp_/);
+  await expect(page.getByText(m('imports.detail.completedTitle'))).toBeVisible();
+
+  // The page is the import's: a reload shows the same result.
+  await page.reload();
+  await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('2');
+  await expect(page.getByTestId('import-counts').locator('[data-count="failed"]')).toHaveText('1');
+  const importId = /\/imports\/(imp_[^/?]+)/.exec(page.url())![1]!;
+  const listed = await page.request.get(`/api/contacts?import=${importId}`);
+  const contacts = (
+    (await listed.json()) as { data: { name: string; identities: Record<string, string>; tags: string[] }[] }
+  ).data;
+  expect(
+    contacts.map((c) => `${c.name}:${c.identities.member_no}:${c.tags.sort().join('+')}`).sort(),
+  ).toEqual([`陈静:M-${id}-1:VIP+会员-${id}`, `黄敏:M-${id}-3:会员-${id}+同一手机号`].sort());
+
+  // Undo by keyboard too.
+  await tabTo(page, page.getByRole('button', { name: m('imports.undo.button') }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toContainText(m('imports.undo.deletes', { count: 2, n: 2 }));
+  await tabTo(page, page.getByRole('dialog').getByRole('button', { name: m('imports.undo.confirm') }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(m('imports.undo.report', { deleted: 2, restored: 0, gone: 0 }))).toBeVisible();
+});
+
+test('a large import shows live progress, survives a reload and can be cancelled', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  test.setTimeout(90_000);
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  const id = run();
+  const total = 150_000;
+  const lines = ['name,email'];
+  for (let i = 0; i < total; i++) lines.push(`Customer ${i},c${i}-${id}@example.com`);
+  await signIn('admin');
+  await page.goto('/imports');
+  const response = await page.request.post('/api/imports', {
+    headers: await csrf(page),
+    multipart: {
+      file: { name: `big-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) },
+      options: JSON.stringify({ tags: [`big-${id}`] }),
+    },
+  });
+  expect(response.status()).toBe(202);
+  const importId = ((await response.json()) as { id: string }).id;
+  // A failure below must not leave it running for the tests after this one.
+  cleanups.push(async () => {
+    if (['queued', 'running'].includes((await importRecord(page, importId)).status))
+      await page.request.post(`/api/imports/${importId}/cancel`, { headers: await csrf(page) });
+  });
+
+  // The first pass counts the rows; the page says so, and a reload finds the import where it is.
+  await page.goto(`/imports/${importId}`);
+  const progress = page.getByTestId('import-progress');
+  await expect(progress).toBeVisible();
+  await page.reload();
+  await expect(progress).toBeVisible();
+  // Then rows of rows, with the rate and the time left; cancel as soon as they show.
+  await expect(progress).toContainText(
+    m('imports.progress.rows', { done: '', total: number(lang, total) }).trim(),
+    { timeout: 30_000 },
+  );
+  const [before, after] = m('imports.progress.rate', { rate: '\u0000' }).split('\u0000') as [string, string];
+  await expect(progress).toContainText(new RegExp(`${before}[\\d,.]+${after}`));
+  await shot('import-running');
+  await page.getByRole('button', { name: m('imports.cancel.button') }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: m('imports.cancel.confirm') })
+    .click();
+  await expect
+    .poll(async () => (await importRecord(page, importId)).status, { timeout: 20_000 })
+    .toBe('cancelled');
+  await expect(page.getByText(m('imports.detail.cancelledTitle'), { exact: true }).last()).toBeVisible();
+  const record = await importRecord(page, importId);
+  expect(record.rows).toBeGreaterThan(0);
+  expect(record.rows).toBeLessThan(total);
+  await expectAccessible();
+
+  // What it imported before the cancel goes with an undo.
+  await page.getByRole('button', { name: m('imports.undo.button') }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: m('imports.undo.confirm') })
+    .click();
+  await expect(page.getByText(m('imports.status.undone'), { exact: true })).toBeVisible({ timeout: 30_000 });
+});
+
+test('history: the original file from a row menu; a reload past the first step asks for the file again; templates', async ({
+  page,
+  lang,
+  signIn,
+  expectAccessible,
+}) => {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  await signIn('admin');
+  const id = run();
+  const csv = `email,name\r\nh-${id}@example.com,History ${id}\r\n`;
+  const started = await page.request.post('/api/imports', {
+    headers: await csrf(page),
+    multipart: {
+      file: { name: `history-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) },
+      options: JSON.stringify({ dry_run: true }),
+    },
+  });
+  expect(started.status()).toBe(202);
+  await page.goto('/imports');
+  const row = page
+    .getByRole('table', { name: m('imports.history.label') })
+    .getByRole('row')
+    .filter({
+      hasText: `history-${id}.csv`,
+    });
+  await expect(row).toContainText(m('imports.status.dryRun'));
+  await expectAccessible();
+  await row
+    .getByRole('button', { name: m('imports.history.actionsFor', { file: `history-${id}.csv` }) })
+    .click();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: m('imports.detail.original') }).click();
+  const original = fs.readFileSync((await (await downloading).path())!, 'utf8');
+  expect(original).toBe(csv);
+
+  await page.goto('/imports/new?step=mapping');
+  await expect(page).toHaveURL(/\/imports\/new$/);
+  await expect(page.getByText(m('imports.wizard.lostTitle'))).toBeVisible();
+
+  for (const [name, header] of [
+    [m('imports.templates.english'), 'Name,Email,Phone'],
+    [m('imports.templates.chinese'), '姓名,电子邮箱,手机号码'],
+  ] as const) {
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('link', { name }).click();
+    const bytes = fs.readFileSync((await (await downloading).path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8').slice(1)).toMatch(new RegExp(`^${header}`));
+  }
+
+  // The Chinese template maps every column by itself.
+  await page
+    .getByTestId('import-file-input')
+    .setInputFiles('web/src/features/imports/templates/customers-zh.csv');
+  await expect(page).toHaveURL(/step=preview/);
+  await page.getByRole('button', { name: m('imports.preview.next') }).click();
+  for (const column of [
+    '姓名',
+    '电子邮箱',
+    '手机号码',
+    '性别',
+    '生日',
+    '公司',
+    '城市',
+    '标签',
+    '客户来源',
+    '营销活动',
+    '客户编号',
+  ])
+    await expect(
+      page.getByRole('combobox', { name: m('imports.mapping.targetFor', { column }), exact: true }),
+    ).not.toHaveValue(m('imports.mapping.ignore'));
+});
+
+test('agents see no Import in the navigation and are told at /imports', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+}) => {
+  const m = (key: string) => msg(lang, key);
+  await signIn('agent');
+  await page.goto('/customers');
+  const nav = page.getByRole('navigation', { name: m('nav.label') });
+  await expect(nav.getByRole('link', { name: m('nav.customers') })).toBeVisible();
+  await expect(nav.getByRole('link', { name: m('nav.imports') })).toHaveCount(0);
+  for (const path of ['/imports', '/imports/new']) {
+    await page.goto(path);
+    await expect(page.getByRole('alert')).toContainText(m('common.errors.forbiddenTitle'));
+  }
+  await shot('imports-forbidden');
+});

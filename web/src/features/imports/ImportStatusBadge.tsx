@@ -1,0 +1,33 @@
+/** An import's status, and whether it was only a check (预检查) or has been undone. */
+import { Badge, Group } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ImportRecord } from './import-api';
+
+const COLORS: Record<ImportRecord['status'], string> = {
+  queued: 'gray',
+  running: 'blue',
+  completed: 'green',
+  failed: 'red',
+  cancelled: 'yellow',
+};
+
+export function ImportStatusBadge({ record }: { record: ImportRecord }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Badge color={COLORS[record.status]} variant="dot" tt="none">
+        {t(`imports.status.${record.status}`)}
+      </Badge>
+      {record.dry_run && (
+        <Badge color="violet.9" variant="outline" tt="none">
+          {t('imports.status.dryRun')}
+        </Badge>
+      )}
+      {record.undone_at && (
+        <Badge color="gray.7" variant="outline" tt="none">
+          {t('imports.status.undone')}
+        </Badge>
+      )}
+    </Group>
+  );
+}

@@ -1,0 +1,301 @@
+/**
+ * Step 3: 字段匹配 — each column with sample values and where it goes (the server's suggestion first),
+ * targets grouped, the identifier rule checked live, mappings saved under a name for the next file.
+ */
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Menu,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isAdmin, useSession } from '../../app/session';
+import {
+  type ImportPreview,
+  useAttributeDefinitions,
+  useIdentityTypes,
+  useImportSettings,
+} from './import-api';
+import {
+  clashingColumns,
+  describeTarget,
+  hasIdentifier,
+  IGNORE,
+  isIdentifying,
+  type Mapping,
+  targetGroups,
+  targetLabel,
+} from './mapping-targets';
+import { NewTargetModal, type NewTargetKind } from './NewTargetModal';
+import { applySavedMapping, coverage, loadSavedMappings, saveMapping } from './saved-mappings';
+
+function samples(preview: ImportPreview, index: number): string[] {
+  const values: string[] = [];
+  for (const row of preview.rows) {
+    const value = (row[index] ?? '').trim();
+    if (value && !values.includes(value)) values.push(value);
+    if (values.length === 3) break;
+  }
+  return values;
+}
+
+export function MappingStep({
+  preview,
+  mapping,
+  onChoose,
+  onApply,
+  canContinue,
+  onBack,
+  onNext,
+}: {
+  preview: ImportPreview;
+  mapping: Mapping;
+  onChoose: (column: string, target: string) => void;
+  onApply: (mapping: Mapping) => void;
+  canContinue: boolean;
+  onBack: () => void;
+  onNext: () => void;
+}) {
+  const { t } = useTranslation();
+  const { data: user } = useSession();
+  const identityTypes = useIdentityTypes();
+  const attributes = useAttributeDefinitions();
+  const settings = useImportSettings();
+  const groups = useMemo(
+    () =>
+      targetGroups(
+        t,
+        identityTypes.data?.data ?? [],
+        attributes.data?.data ?? [],
+        settings.data?.well_known_identity_types ?? [],
+      ),
+    [t, identityTypes.data, attributes.data, settings.data],
+  );
+  const known = useMemo(() => new Set(groups.flatMap((g) => g.items.map((i) => i.value))), [groups]);
+  const columns = preview.header;
+  const clashes = clashingColumns(columns, mapping);
+  const identifiers = columns.filter((c) => isIdentifying(mapping[c] ?? IGNORE));
+  const userId = user?.id ?? 'anonymous';
+  const [saved, setSaved] = useState(() => loadSavedMappings(userId));
+  const [saving, setSaving] = useState(false);
+  const [name, setName] = useState('');
+  const [creating, setCreating] = useState<{ kind: NewTargetKind; column: string } | null>(null);
+  const usable = saved.filter((m) => coverage(columns, m.mapping) > 0);
+
+  return (
+    <Stack gap="md">
+      {hasIdentifier(mapping) ? (
+        <Alert color="green" title={t('imports.mapping.ruleOkTitle')} role="status">
+          {t('imports.mapping.ruleOk', {
+            columns: identifiers
+              .map((c) => `${c} → ${targetLabel(mapping[c] ?? IGNORE, groups)}`)
+              .join(t('imports.mapping.listSeparator')),
+          })}
+        </Alert>
+      ) : (
+        <Alert color="red" title={t('imports.mapping.ruleMissingTitle')} role="alert">
+          {t('imports.mapping.ruleMissing')}
+        </Alert>
+      )}
+      <Group justify="space-between" align="flex-end">
+        <Text size="sm" c="dimmed">
+          {t('imports.mapping.intro', { count: columns.length })}
+        </Text>
+        <Group gap="sm" align="flex-end">
+          {usable.length > 0 && (
+            <Select
+              label={t('imports.mapping.savedLabel')}
+              placeholder={t('imports.mapping.savedPlaceholder')}
+              data={usable.map((m) => ({
+                value: m.name,
+                label: t('imports.mapping.savedOption', {
+                  name: m.name,
+                  count: coverage(columns, m.mapping),
+                }),
+              }))}
+              value={null}
+              onChange={(value) => {
+                const chosen = usable.find((m) => m.name === value);
+                if (!chosen) return;
+                onApply(applySavedMapping(columns, mapping, chosen.mapping));
+                notifications.show({ message: t('imports.mapping.applied', { name: chosen.name }) });
+              }}
+              w={260}
+            />
+          )}
+          <Button variant="default" onClick={() => setSaving(true)}>
+            {t('imports.mapping.save')}
+          </Button>
+        </Group>
+      </Group>
+      <Paper withBorder>
+        <Table.ScrollContainer minWidth={760}>
+          <Table className="kith-sticky-head" aria-label={t('imports.steps.mapping')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w="22%">{t('imports.mapping.column')}</Table.Th>
+                <Table.Th>{t('imports.mapping.samples')}</Table.Th>
+                <Table.Th w={300}>{t('imports.mapping.target')}</Table.Th>
+                {isAdmin(user) && <Table.Th w={48}>{t('imports.mapping.more')}</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {preview.suggested_mapping.map((suggestion) => {
+                const column = suggestion.column;
+                const target = mapping[column] ?? IGNORE;
+                const clash = clashes.get(column);
+                const suggested =
+                  suggestion.target !== null && target === suggestion.target && target !== IGNORE;
+                // A target the lists do not hold (a type removed since, a saved mapping's) stays choosable.
+                const data = known.has(target)
+                  ? groups
+                  : groups.map((group, index) =>
+                      index === groups.length - 1
+                        ? {
+                            ...group,
+                            items: [...group.items, { value: target, label: describeTarget(target, t) }],
+                          }
+                        : group,
+                    );
+                return (
+                  <Table.Tr key={column} data-column={column}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {column}
+                      </Text>
+                      {suggestion.warning && target === IGNORE && (
+                        <Text size="xs" c="dimmed" className="kith-server-message">
+                          {suggestion.warning}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed" lineClamp={2} className="kith-samples">
+                        {samples(preview, suggestion.index).join(' · ') || t('imports.mapping.noSamples')}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Select
+                          aria-label={t('imports.mapping.targetFor', { column })}
+                          data={data}
+                          value={target}
+                          onChange={(value) => onChoose(column, value ?? IGNORE)}
+                          searchable
+                          allowDeselect={false}
+                          nothingFoundMessage={t('imports.mapping.nothingFound')}
+                          error={clash ? t('imports.mapping.clash', { column: clash }) : undefined}
+                          maxDropdownHeight={320}
+                          w={230}
+                          size="xs"
+                        />
+                        {suggested && (
+                          <Badge size="xs" variant="light" color="gray" tt="none">
+                            {t('imports.mapping.suggested')}
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    {isAdmin(user) && (
+                      <Table.Td>
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <Button
+                              variant="subtle"
+                              size="compact-xs"
+                              aria-label={t('imports.mapping.newTargetFor', { column })}
+                            >
+                              +
+                            </Button>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item onClick={() => setCreating({ kind: 'identity', column })}>
+                              {t('imports.mapping.newIdentity')}
+                            </Menu.Item>
+                            <Menu.Item onClick={() => setCreating({ kind: 'attribute', column })}>
+                              {t('imports.mapping.newAttribute')}
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+      <Group justify="space-between">
+        <Button variant="default" onClick={onBack}>
+          {t('common.back')}
+        </Button>
+        <Button onClick={onNext} disabled={!canContinue}>
+          {t('imports.mapping.next')}
+        </Button>
+      </Group>
+
+      <Modal
+        opened={saving}
+        onClose={() => setSaving(false)}
+        title={t('imports.mapping.saveTitle')}
+        className="kith-imports"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            const trimmed = name.trim();
+            if (!trimmed) return;
+            setSaved(saveMapping(userId, trimmed, mapping));
+            setSaving(false);
+            notifications.show({
+              color: 'green',
+              message: t('imports.mapping.savedNotice', { name: trimmed }),
+            });
+          }}
+        >
+          <Stack gap="sm">
+            <TextInput
+              label={t('imports.mapping.saveName')}
+              description={t('imports.mapping.saveHint')}
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              required
+              data-autofocus
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setSaving(false)}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" disabled={!name.trim()}>
+                {t('common.save')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+      {creating && (
+        <NewTargetModal
+          kind={creating.kind}
+          column={creating.column}
+          onClose={() => setCreating(null)}
+          onCreated={(target) => {
+            onChoose(creating.column, target);
+            setCreating(null);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,226 @@
+/**
+ * Step 2: the first rows as the server reads them, with what it detected (encoding, delimiter, sheet)
+ * and the header row; changing any of them reads the same file again.
+ */
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  LoadingOverlay,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n';
+import type { ImportPreview, ReadOptions } from './import-api';
+import { ImportErrorAlert } from './ImportErrorAlert';
+import { formatBytes } from './format';
+
+const ENCODINGS = ['utf-8', 'gb18030', 'big5', 'shift_jis', 'euc-kr', 'utf-16le', 'utf-16be', 'windows-1252'];
+const DELIMITERS = [',', ';', '\t', '|'];
+const HEADER_ROWS = Array.from({ length: 20 }, (_, i) => String(i + 1));
+
+export function PreviewStep({
+  file,
+  preview,
+  read,
+  onRead,
+  reading,
+  error,
+  onBack,
+  onNext,
+}: {
+  file: File;
+  preview: ImportPreview;
+  read: ReadOptions;
+  onRead: (read: ReadOptions) => void;
+  reading: boolean;
+  error: unknown;
+  onBack: () => void;
+  onNext: () => void;
+}) {
+  const { t } = useTranslation();
+  const encodingLabel = (value: string) =>
+    ENCODINGS.includes(value) ? t(`imports.preview.encodings.${value}`) : value.toUpperCase();
+  const encodings = [...new Set([...ENCODINGS, ...(preview.encoding ? [preview.encoding] : [])])];
+  const delimiterLabel = (value: string) =>
+    t(
+      `imports.preview.delimiters.${{ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[value] ?? 'comma'}`,
+    );
+  const detected = (chosen: string | undefined) =>
+    chosen === undefined ? t('imports.preview.detected') : t('imports.preview.chosen');
+  const headerRow = preview.header_row;
+
+  return (
+    <Stack gap="md">
+      <Paper withBorder p="md">
+        <Group gap="lg" align="flex-end" wrap="wrap">
+          <Stack gap={2}>
+            <Text size="xs" c="dimmed">
+              {t('imports.preview.file')}
+            </Text>
+            <Text size="sm" fw={500}>
+              {file.name}{' '}
+              <Text span size="sm" c="dimmed">
+                · {formatBytes(file.size)} · {preview.format.toUpperCase()}
+              </Text>
+            </Text>
+          </Stack>
+          {preview.format === 'csv' && (
+            <>
+              <Select
+                label={t('imports.preview.encoding')}
+                description={detected(read.encoding)}
+                data={encodings.map((value) => ({ value, label: encodingLabel(value) }))}
+                value={read.encoding ?? preview.encoding}
+                onChange={(value) => value && onRead({ ...read, encoding: value })}
+                allowDeselect={false}
+                disabled={reading}
+                w={230}
+              />
+              <Select
+                label={t('imports.preview.delimiter')}
+                description={detected(read.delimiter)}
+                data={DELIMITERS.map((value) => ({ value, label: delimiterLabel(value) }))}
+                value={read.delimiter ?? preview.delimiter}
+                onChange={(value) => value && onRead({ ...read, delimiter: value })}
+                allowDeselect={false}
+                disabled={reading}
+                w={170}
+              />
+            </>
+          )}
+          {preview.format === 'xlsx' && (
+            <Select
+              label={t('imports.preview.sheet')}
+              description={t('imports.preview.sheets', { count: preview.sheets.length })}
+              data={preview.sheets}
+              value={read.sheet ?? preview.sheet}
+              onChange={(value) => value && onRead({ ...read, sheet: value, header_row: undefined })}
+              allowDeselect={false}
+              disabled={reading}
+              w={220}
+            />
+          )}
+          <Select
+            label={t('imports.preview.headerRow')}
+            description={t('imports.preview.headerRowHint')}
+            data={HEADER_ROWS.map((value) => ({ value, label: t('imports.preview.rowN', { n: value }) }))}
+            value={String(headerRow)}
+            onChange={(value) => value && onRead({ ...read, header_row: Number(value) })}
+            allowDeselect={false}
+            disabled={reading}
+            w={200}
+          />
+        </Group>
+      </Paper>
+      {preview.encoding_confidence === 'unsure' &&
+        read.encoding === undefined &&
+        (preview.encoding_candidates.length > 1 ? (
+          <Alert color="yellow" title={t('imports.preview.candidatesTitle')}>
+            <Text size="sm" mb="sm">
+              {t('imports.preview.candidates')}
+            </Text>
+            <SimpleGrid cols={{ base: 1, md: Math.min(3, preview.encoding_candidates.length) }} spacing="sm">
+              {preview.encoding_candidates.map((candidate) => {
+                const label = ENCODINGS.includes(candidate.encoding)
+                  ? encodingLabel(candidate.encoding)
+                  : candidate.label;
+                return (
+                  <Paper withBorder p="sm" key={candidate.encoding} data-testid="encoding-candidate">
+                    <Text size="sm" fw={600} mb={4}>
+                      {label}
+                    </Text>
+                    <div className="kith-candidate-sample">
+                      {candidate.sample.map((line, index) => (
+                        <div key={index}>{line}</div>
+                      ))}
+                    </div>
+                    <Button
+                      mt="sm"
+                      size="xs"
+                      variant="default"
+                      onClick={() => onRead({ ...read, encoding: candidate.encoding })}
+                      disabled={reading}
+                    >
+                      {t('imports.preview.useReading', { encoding: label })}
+                    </Button>
+                  </Paper>
+                );
+              })}
+            </SimpleGrid>
+          </Alert>
+        ) : (
+          <Alert color="yellow" title={t('imports.preview.unsureTitle')}>
+            {t('imports.preview.unsure', { encoding: encodingLabel(preview.encoding ?? '') })}
+          </Alert>
+        ))}
+      {error !== null && error !== undefined && <ImportErrorAlert error={error} />}
+      <Paper withBorder pos="relative">
+        <LoadingOverlay visible={reading} zIndex={2} overlayProps={{ blur: 1 }} />
+        <Group justify="space-between" px="sm" py={6}>
+          <Text size="sm" fw={600}>
+            {t('imports.preview.tableTitle')}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {headerRow > 1
+              ? t('imports.preview.skipped', { count: headerRow - 1 })
+              : t('imports.preview.firstRows', { count: preview.rows.length })}
+          </Text>
+        </Group>
+        <Table.ScrollContainer minWidth={Math.max(600, preview.header.length * 140)} maxHeight={440}>
+          <Table
+            className="kith-sticky-head kith-preview"
+            withColumnBorders
+            aria-label={t('imports.preview.tableTitle')}
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th className="kith-rownum">
+                  <Badge size="xs" variant="light" tt="none">
+                    {t('imports.preview.headerAt', { n: formatNumber(headerRow) })}
+                  </Badge>
+                </Table.Th>
+                {preview.header.map((column) => (
+                  <Table.Th key={column}>{column}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {preview.rows.map((row, index) => (
+                <Table.Tr key={index}>
+                  <Table.Td className="kith-rownum">
+                    {formatNumber(preview.row_numbers[index] ?? index + 2)}
+                  </Table.Td>
+                  {preview.header.map((column, cell) => (
+                    <Table.Td key={column} title={row[cell] ?? ''}>
+                      {row[cell] ?? ''}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        {preview.rows.length === 0 && (
+          <Text size="sm" c="dimmed" p="md">
+            {t('imports.preview.noRows')}
+          </Text>
+        )}
+      </Paper>
+      <Group justify="space-between">
+        <Button variant="default" onClick={onBack}>
+          {t('common.back')}
+        </Button>
+        <Button onClick={onNext} disabled={reading || preview.rows.length === 0}>
+          {t('imports.preview.next')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

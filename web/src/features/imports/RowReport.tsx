@@ -1,0 +1,127 @@
+/**
+ * Why rows failed, or what was left out of rows that were imported: the most common reasons with their
+ * counts and the first rows with their values, read from the failure file (失败记录文件) or the warnings
+ * file, which is also offered for download.
+ */
+import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n';
+import { ErrorState, LoadingRows } from '../../ui/states';
+import { summarizeFailures } from './failure-file';
+import { fetchRowFile, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
+import { reasonLabel } from './import-errors';
+
+const TOP_REASONS = 5;
+const FIRST_ROWS = 10;
+
+export function rowFileName(record: ImportRecord, kind: RowFileKind): string {
+  return `${record.file_name.replace(/\.[^.]+$/, '')}-${kind}.csv`;
+}
+
+export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
+  const { t } = useTranslation();
+  const report = useQuery({
+    queryKey: ['import-rows', kind, record.id, record.finished_at],
+    queryFn: async () => summarizeFailures(await fetchRowFile(record.id, kind)),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const count = kind === 'failures' ? record.failed : record.warned;
+  const text = (key: string) => `imports.${kind}.${key}`;
+  const url = rowFileUrl(record.id, kind);
+
+  return (
+    <Paper withBorder p="md" data-testid={`${kind}-report`}>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h5">
+          {t(text('title'), { count, n: formatNumber(count) })}
+        </Title>
+        <Button component="a" href={url} download={rowFileName(record, kind)} variant="default" size="xs">
+          {t(text('download'))}
+        </Button>
+      </Group>
+      {report.isPending ? (
+        <LoadingRows rows={4} />
+      ) : report.isError ? (
+        <ErrorState error={report.error} onRetry={() => void report.refetch()} />
+      ) : (
+        <Stack gap="md">
+          <div>
+            <Text size="sm" fw={600} mb={4}>
+              {t(text('reasons'))}
+            </Text>
+            <Table aria-label={t(text('reasons'))} verticalSpacing={4}>
+              <Table.Tbody>
+                {report.data.reasons.slice(0, TOP_REASONS).map((reason) => {
+                  const label = reasonLabel(reason.kind, t);
+                  return (
+                    <Table.Tr key={reason.kind}>
+                      <Table.Td w={80} ta="right" fw={600}>
+                        {formatNumber(reason.count)}
+                      </Table.Td>
+                      <Table.Td>
+                        {label && <Text size="sm">{label}</Text>}
+                        <Text
+                          size={label ? 'xs' : 'sm'}
+                          c={label ? 'dimmed' : undefined}
+                          className="kith-server-message"
+                        >
+                          {reason.kind}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+            {report.data.reasons.length > TOP_REASONS && (
+              <Text size="xs" c="dimmed" mt={4}>
+                {t(text('moreReasons'), { count: report.data.reasons.length - TOP_REASONS })}
+              </Text>
+            )}
+          </div>
+          <div>
+            <Text size="sm" fw={600} mb={4}>
+              {t(text('firstRows'), { count: Math.min(FIRST_ROWS, report.data.rows.length) })}
+            </Text>
+            <Table.ScrollContainer minWidth={640}>
+              <Table aria-label={t(text('rowsLabel'))} verticalSpacing={4} className="kith-failed-rows">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th w={72}>{t('imports.preview.row')}</Table.Th>
+                    <Table.Th>{t('imports.rowReport.reason')}</Table.Th>
+                    <Table.Th>{t('imports.rowReport.values')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {report.data.rows.slice(0, FIRST_ROWS).map((row, index) => (
+                    <Table.Tr key={index}>
+                      <Table.Td>{row.rowNumber === null ? '' : formatNumber(row.rowNumber)}</Table.Td>
+                      <Table.Td className="kith-server-message">{row.reason}</Table.Td>
+                      <Table.Td>
+                        <Text size="sm" c="dimmed" lineClamp={2}>
+                          {row.cells
+                            .map((cell, i) => (cell ? `${report.data.columns[i] ?? ''}: ${cell}` : ''))
+                            .filter(Boolean)
+                            .join(' · ')}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            {report.data.rows.length > FIRST_ROWS && (
+              <Text size="xs" c="dimmed" mt={4}>
+                {t(text('moreRows'), { count: report.data.rows.length - FIRST_ROWS })}{' '}
+                <Anchor href={url} download={rowFileName(record, kind)} size="xs">
+                  {t(text('download'))}
+                </Anchor>
+              </Text>
+            )}
+          </div>
+        </Stack>
+      )}
+    </Paper>
+  );
+}

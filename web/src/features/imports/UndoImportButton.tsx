@@ -1,0 +1,94 @@
+/**
+ * 撤销 an import: the dialog says exactly what will happen (its created customers deleted, its updated
+ * ones restored, later edits kept), then shows what the undo did.
+ */
+import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n';
+import { importKey, type ImportRecord, isActive, undoImport } from './import-api';
+import { ImportErrorAlert } from './ImportErrorAlert';
+
+export function canUndo(record: ImportRecord): boolean {
+  return !record.dry_run && !record.undone_at && !isActive(record) && record.created + record.updated > 0;
+}
+
+export function UndoImportButton({
+  record,
+  variant = 'default',
+  size = 'sm',
+}: {
+  record: ImportRecord;
+  variant?: string;
+  size?: string;
+}) {
+  const { t } = useTranslation();
+  const [opened, setOpened] = useState(false);
+  return (
+    <>
+      <Button variant={variant} color="red" size={size} onClick={() => setOpened(true)}>
+        {t('imports.undo.button')}
+      </Button>
+      {opened && <UndoImportDialog record={record} onClose={() => setOpened(false)} />}
+    </>
+  );
+}
+
+export function UndoImportDialog({ record, onClose }: { record: ImportRecord; onClose: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const undo = useMutation({
+    mutationFn: () => undoImport(record.id),
+    onSuccess: (result) => {
+      client.setQueryData(importKey(record.id), result);
+      void client.invalidateQueries({ queryKey: ['imports'] });
+      void client.invalidateQueries({ queryKey: ['contacts'] });
+      const report = result.undo_report;
+      notifications.show({
+        color: 'green',
+        title: t('imports.undo.doneTitle'),
+        message: t('imports.undo.doneShort', {
+          deleted: formatNumber(report?.deleted ?? 0),
+          restored: formatNumber(report?.restored ?? 0),
+        }),
+      });
+      onClose();
+    },
+  });
+
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('imports.undo.title', { file: record.file_name })}
+      size="lg"
+      className="kith-imports"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
+      <Stack gap="sm">
+        <Text size="sm">{t('imports.undo.intro')}</Text>
+        <List size="sm" spacing={4}>
+          <List.Item>
+            {t('imports.undo.deletes', { count: record.created, n: formatNumber(record.created) })}
+          </List.Item>
+          <List.Item>
+            {t('imports.undo.restores', { count: record.updated, n: formatNumber(record.updated) })}
+          </List.Item>
+          <List.Item>{t('imports.undo.keeps')}</List.Item>
+        </List>
+        <Alert color="yellow">{t('imports.undo.final')}</Alert>
+        {undo.isError && <ImportErrorAlert error={undo.error} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={undo.isPending}>
+            {t('common.cancel')}
+          </Button>
+          <Button color="red" onClick={() => undo.mutate()} loading={undo.isPending} data-autofocus>
+            {t('imports.undo.confirm')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * What the import screens ask the server: the upload limit, previews and imports (multipart uploads with
+ * progress), an import followed while it runs, the history, and the lists the mapping and settings offer.
+ */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, type Schemas, toApiError, unwrap, upload } from '../../api/client';
+
+export type ImportRecord = Schemas['Import'];
+export type ImportPreview = Schemas['ImportPreview'];
+export type ImportStatus = ImportRecord['status'];
+
+/** What the reader is told about the file: the preview's choices, sent again with the import. */
+export interface ReadOptions {
+  encoding?: string;
+  delimiter?: string;
+  sheet?: string;
+  header_row?: number;
+}
+
+export interface ImportOptions extends ReadOptions {
+  tags: string[];
+  group: string | null;
+  source_policy: 'new-only' | 'all';
+  on_file_duplicate: 'reject' | 'last';
+  region: string;
+  dry_run: boolean;
+}
+
+export const HISTORY_PAGE = 50;
+const ACTIVE: ImportStatus[] = ['queued', 'running'];
+export const isActive = (record: Pick<ImportRecord, 'status'>) => ACTIVE.includes(record.status);
+
+export const importKey = (id: string) => ['import', id] as const;
+
+export function useImportSettings() {
+  return useQuery({
+    queryKey: ['import-settings'],
+    queryFn: () => unwrap(api.GET('/api/imports/settings')),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/**
+ * A preview needs only the start of a CSV file: a big one is sent as its first megabyte (the server reads
+ * the encoding from its first 64 KiB and shows ten rows). An XLSX file is a zip and must go whole.
+ */
+const PREVIEW_SLICE = 1024 * 1024;
+
+export function isXlsx(file: File): boolean {
+  return /\.xlsx$/i.test(file.name);
+}
+
+function previewPart(file: File, whole: boolean): Blob {
+  return whole || isXlsx(file) || file.size <= PREVIEW_SLICE ? file : file.slice(0, PREVIEW_SLICE);
+}
+
+export async function previewFile(
+  file: File,
+  options: ReadOptions,
+  onProgress?: (fraction: number) => void,
+): Promise<ImportPreview> {
+  const send = (whole: boolean) => {
+    const form = new FormData();
+    form.append('options', JSON.stringify(options));
+    form.append('file', previewPart(file, whole), file.name);
+    return upload<ImportPreview>('/api/imports/preview', form, onProgress);
+  };
+  try {
+    return await send(false);
+  } catch (error) {
+    // A cut may land inside a quoted cell of the first rows: then the whole file decides.
+    if (file.size > PREVIEW_SLICE && !isXlsx(file)) return await send(true);
+    throw error;
+  }
+}
+
+export function startImport(
+  file: File,
+  mapping: Record<string, string>,
+  options: ImportOptions,
+  onProgress?: (fraction: number) => void,
+): Promise<ImportRecord> {
+  const form = new FormData();
+  form.append('mapping', JSON.stringify(mapping));
+  form.append('options', JSON.stringify(options));
+  form.append('file', file, file.name);
+  return upload<ImportRecord>('/api/imports', form, onProgress);
+}
+
+/** An import, asked again every second while it is queued or running (and while the server is away). */
+export function useImport(id: string | null | undefined) {
+  return useQuery({
+    queryKey: importKey(id ?? ''),
+    queryFn: () => unwrap(api.GET('/api/imports/{id}', { params: { path: { id: id! } } })),
+    enabled: Boolean(id),
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (query.state.status === 'error' && !data) return false;
+      return !data || isActive(data) || query.state.fetchFailureCount > 0 ? 1000 : false;
+    },
+    retry: (count, error) =>
+      count < 3 && !(error instanceof Error && 'status' in error && error.status === 404),
+    staleTime: 0,
+  });
+}
+
+export function useImports(before: string | undefined) {
+  return useQuery({
+    queryKey: ['imports', before ?? ''],
+    queryFn: () => unwrap(api.GET('/api/imports', { params: { query: { before, limit: HISTORY_PAGE } } })),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.data.some(isActive) ? 2000 : false),
+  });
+}
+
+export function useUsers() {
+  return useQuery({
+    queryKey: ['users'],
+    queryFn: () => unwrap(api.GET('/api/users')),
+    staleTime: 60_000,
+  });
+}
+
+export function useIdentityTypes() {
+  return useQuery({ queryKey: ['identity-types'], queryFn: () => unwrap(api.GET('/api/identity-types')) });
+}
+
+export function useAttributeDefinitions() {
+  return useQuery({ queryKey: ['attributes'], queryFn: () => unwrap(api.GET('/api/attributes')) });
+}
+
+export function useGroups() {
+  return useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
+}
+
+export function useTags() {
+  return useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
+}
+
+/** The failure file (rows that failed, with `error`) or the warnings file (rows imported with a value left out). */
+export type RowFileKind = 'failures' | 'warnings';
+
+export const rowFileUrl = (id: string, kind: RowFileKind) => `/api/imports/${encodeURIComponent(id)}/${kind}`;
+export const sourceUrl = (id: string) => `/api/imports/${encodeURIComponent(id)}/source`;
+
+/** A row file's text (CSV, UTF-8 with BOM), for showing its first rows and reasons. */
+export async function fetchRowFile(id: string, kind: RowFileKind): Promise<string> {
+  const response = await fetch(rowFileUrl(id, kind), { credentials: 'same-origin' });
+  if (!response.ok) throw await toApiError(response);
+  return (await response.text()).replace(/^\uFEFF/, '');
+}
+
+export function cancelImport(id: string) {
+  return unwrap(api.POST('/api/imports/{id}/cancel', { params: { path: { id } } }));
+}
+
+export function undoImport(id: string) {
+  return unwrap(api.POST('/api/imports/{id}/undo', { params: { path: { id } } }));
+}

@@ -1,0 +1,79 @@
+/**
+ * The import wizard's state: the chosen file (kept in memory only: a browser cannot keep it across a
+ * reload), how to read it, the preview, the user's mapping choices, the settings and the last check.
+ */
+import type { ImportOptions, ImportPreview, ReadOptions } from './import-api';
+import { IGNORE, type Mapping } from './mapping-targets';
+
+export const STEPS = ['upload', 'preview', 'mapping', 'settings', 'check'] as const;
+export type Step = (typeof STEPS)[number];
+
+export function stepOf(value: string | null): Step {
+  return (STEPS as readonly string[]).includes(value ?? '') ? (value as Step) : 'upload';
+}
+
+export interface WizardSettings {
+  tags: string[];
+  group: string;
+  source_policy: 'new-only' | 'all';
+  on_file_duplicate: 'reject' | 'last';
+  region: string;
+}
+
+export interface WizardState {
+  file: File | null;
+  read: ReadOptions;
+  preview: ImportPreview | null;
+  /** Targets the user chose; the other columns keep the server's suggestion. */
+  choices: Mapping;
+  settings: WizardSettings;
+  /** The last check (dry run) and what it checked. */
+  check: { id: string; signature: string } | null;
+}
+
+export const initialState = (region: string): WizardState => ({
+  file: null,
+  read: {},
+  preview: null,
+  choices: {},
+  settings: { tags: [], group: '', source_policy: 'new-only', on_file_duplicate: 'reject', region },
+  check: null,
+});
+
+/** Every column's target: the user's choice, else the suggestion, else left out. */
+export function effectiveMapping(preview: ImportPreview | null, choices: Mapping): Mapping {
+  const mapping: Mapping = {};
+  for (const suggestion of preview?.suggested_mapping ?? [])
+    mapping[suggestion.column] = choices[suggestion.column] ?? suggestion.target ?? IGNORE;
+  return mapping;
+}
+
+export function importOptions(state: WizardState, dryRun: boolean): ImportOptions {
+  return {
+    ...state.read,
+    tags: state.settings.tags,
+    group: state.settings.group.trim() || null,
+    source_policy: state.settings.source_policy,
+    on_file_duplicate: state.settings.on_file_duplicate,
+    region: state.settings.region,
+    dry_run: dryRun,
+  };
+}
+
+/** What a check covered: a different file, reading, mapping or setting makes it stale. */
+export function checkSignature(state: WizardState): string {
+  const file = state.file ? [state.file.name, state.file.size, state.file.lastModified] : null;
+  return JSON.stringify([
+    file,
+    state.read,
+    effectiveMapping(state.preview, state.choices),
+    importOptions(state, true),
+  ]);
+}
+
+/** The furthest step the state allows. */
+export function reachable(state: WizardState, mappingOk: boolean): Step {
+  if (!state.file || !state.preview) return 'upload';
+  if (!mappingOk) return 'mapping';
+  return 'check';
+}
