@@ -1032,7 +1032,7 @@ export interface paths {
                     cursor?: string;
                     /** @description 1–500, default 50. */
                     limit?: number;
-                    /** @description Count the matches (default true): exact up to 10,000, else `total_is_lower_bound`. */
+                    /** @description Count the matches (default true): exact up to 10,000 (1,000 with `q`), else `total_is_lower_bound`. */
                     total?: "true" | "false";
                 };
                 header?: never;
@@ -1052,7 +1052,7 @@ export interface paths {
                             next_cursor: string | null;
                             /** @description Matching contacts; null when total=false. */
                             total: number | null;
-                            /** @description True when more than `total` (10,000) match. */
+                            /** @description True when more than `total` match (the bound: 10,000, or 1,000 with `q`). */
                             total_is_lower_bound: boolean;
                         };
                     };
