@@ -1,11 +1,28 @@
 /** The signed-in user, from the session cookie (GET /api/auth/me); null when signed out. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { api, ApiError, unwrap, type User } from '../api/client';
+import { hasChosenLanguage, setLanguage } from '../i18n';
 
 export const SESSION_KEY = ['session'] as const;
 
+/** The user this page last saw: undefined before the first answer, null while signed out. */
+let seenUserId: string | null | undefined;
+
+/**
+ * The language a user chose in their profile is applied when they sign in, and on any browser that has
+ * no language of its own yet; the header's switch then changes it for this browser only.
+ */
+function applyStoredLanguage(user: User | null): void {
+  const id = user?.id ?? null;
+  if (id === seenUserId) return;
+  const signedInHere = seenUserId === null;
+  seenUserId = id;
+  if (user?.language && (signedInHere || !hasChosenLanguage())) setLanguage(user.language);
+}
+
 export function useSession() {
-  return useQuery({
+  const session = useQuery({
     queryKey: SESSION_KEY,
     queryFn: async (): Promise<User | null> => {
       try {
@@ -17,6 +34,11 @@ export function useSession() {
     },
     staleTime: 60_000,
   });
+  const user = session.data;
+  useEffect(() => {
+    if (user !== undefined) applyStoredLanguage(user);
+  }, [user]);
+  return session;
 }
 
 export function useSignOut() {

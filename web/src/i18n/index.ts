@@ -46,6 +46,12 @@ function applyDocumentLanguage(language: string) {
 applyDocumentLanguage(i18n.language);
 i18n.on('languageChanged', applyDocumentLanguage);
 
+/** Whether this browser has a language of its own (chosen with the switch, or applied before). */
+export function hasChosenLanguage(): boolean {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  return stored === 'en' || stored === 'zh';
+}
+
 export function setLanguage(language: Language): void {
   localStorage.setItem(STORAGE_KEY, language);
   void i18n.changeLanguage(language);

@@ -1,0 +1,293 @@
+/**
+ * 客户属性 (admin): custom attributes customers carry (typed text, number, yes/no, date or a list of
+ * options; imports may create them too). Create one, change its label, description and options,
+ * delete one no customer has a value for (the server names a customer that still does).
+ */
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, type Schemas, unwrap } from '../../api/client';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { useAttributeDefinitions } from '../customers/customer-queries';
+import { ConfirmModal } from './ConfirmModal';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { notify } from './notify';
+
+type Attribute = Schemas['AttributeDefinition'];
+type AttributeType = Attribute['type'];
+const TYPES: AttributeType[] = ['text', 'number', 'boolean', 'date', 'list'];
+
+export function AttributesSettings() {
+  const { t } = useTranslation();
+  const attributes = useAttributeDefinitions();
+  const client = useQueryClient();
+  const [editing, setEditing] = useState<Attribute | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<Attribute | null>(null);
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ['attributes'] });
+    void client.invalidateQueries({ queryKey: ['audit'] });
+  };
+  const newButton = <Button onClick={() => setEditing('new')}>{t('settings.attributes.new')}</Button>;
+
+  return (
+    <>
+      <PageHeader
+        title={t('settings.attributes.title')}
+        description={t('settings.attributes.description')}
+        actions={newButton}
+      />
+      <Paper withBorder>
+        {attributes.isPending ? (
+          <LoadingRows rows={4} />
+        ) : attributes.isError ? (
+          <ErrorState error={attributes.error} onRetry={() => void attributes.refetch()} />
+        ) : attributes.data.data.length === 0 ? (
+          <EmptyState
+            title={t('settings.attributes.emptyTitle')}
+            description={t('settings.attributes.empty')}
+            action={newButton}
+          />
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table className="kith-sticky-head" aria-label={t('settings.attributes.title')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('settings.identityTypes.label')}</Table.Th>
+                  <Table.Th>{t('settings.identityTypes.key')}</Table.Th>
+                  <Table.Th>{t('settings.attributes.type')}</Table.Th>
+                  <Table.Th>{t('settings.attributes.options')}</Table.Th>
+                  <Table.Th>{t('settings.attributes.descriptionField')}</Table.Th>
+                  <Table.Th w={150}>
+                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {attributes.data.data.map((attribute) => (
+                  <Table.Tr key={attribute.key}>
+                    <Table.Td fw={500}>{attribute.label}</Table.Td>
+                    <Table.Td className="kith-mono">{attribute.key}</Table.Td>
+                    <Table.Td>{t(`settings.attributes.types.${attribute.type}`)}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {(attribute.options ?? []).map((option) => (
+                          <Badge key={option} variant="default" tt="none" size="sm">
+                            {option}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed" lineClamp={2}>
+                        {attribute.description}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Button
+                          variant="subtle"
+                          size="xs"
+                          onClick={() => setEditing(attribute)}
+                          aria-label={t('settings.editNamed', { name: attribute.label })}
+                        >
+                          {t('common.edit')}
+                        </Button>
+                        <Button
+                          variant="subtle"
+                          color="red"
+                          size="xs"
+                          onClick={() => setDeleting(attribute)}
+                          aria-label={t('settings.deleteNamed', { name: attribute.label })}
+                        >
+                          {t('common.delete')}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      {editing && (
+        <AttributeModal
+          attribute={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={refresh}
+        />
+      )}
+      {deleting && (
+        <ConfirmModal
+          title={t('settings.attributes.deleteTitle', { name: deleting.label })}
+          confirmLabel={t('common.delete')}
+          onClose={() => setDeleting(null)}
+          onConfirm={() =>
+            unwrap(api.DELETE('/api/attributes/{key}', { params: { path: { key: deleting.key } } }))
+          }
+          onDone={() => {
+            refresh();
+            notify({ color: 'green', message: t('settings.deleted', { name: deleting.label }) });
+          }}
+        >
+          {t('settings.attributes.deleteBody', { key: deleting.key })}
+        </ConfirmModal>
+      )}
+    </>
+  );
+}
+
+function AttributeModal({
+  attribute,
+  onClose,
+  onSaved,
+}: {
+  attribute: Attribute | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const [key, setKey] = useState('');
+  const [label, setLabel] = useState(attribute?.label ?? '');
+  const [type, setType] = useState<AttributeType>(attribute?.type ?? 'text');
+  const [options, setOptions] = useState<string[]>(attribute?.options ?? []);
+  const [description, setDescription] = useState(attribute?.description ?? '');
+  const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
+  const save = useMutation({
+    mutationFn: () => {
+      const common = {
+        label: label.trim() || null,
+        description: description.trim() || null,
+        ...(type === 'list' ? { options } : {}),
+      };
+      return attribute
+        ? unwrap(
+            api.PATCH('/api/attributes/{key}', { params: { path: { key: attribute.key } }, body: common }),
+          )
+        : unwrap(api.POST('/api/attributes', { body: { key: key.trim(), type, ...common } }));
+    },
+    onSuccess: (saved) => {
+      onSaved();
+      notify({ color: 'green', message: t('settings.savedNamed', { name: saved.label }) });
+      onClose();
+    },
+    onError: (error) => setProblem(formProblem(error, t)),
+  });
+  return (
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened
+      onClose={onClose}
+      size="lg"
+      title={
+        attribute
+          ? t('settings.attributes.editTitle', { name: attribute.label })
+          : t('settings.attributes.newTitle')
+      }
+    >
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+      >
+        <Stack gap="sm">
+          {problem.message && (
+            <Alert color="red" role="alert">
+              {problem.message}
+            </Alert>
+          )}
+          {attribute ? (
+            <Text size="sm">
+              {t('settings.identityTypes.key')}: <span className="kith-mono">{attribute.key}</span> ·{' '}
+              {t('settings.attributes.type')}: {t(`settings.attributes.types.${attribute.type}`)}
+            </Text>
+          ) : (
+            <Group grow align="flex-start">
+              <TextInput
+                label={t('settings.identityTypes.key')}
+                description={t('settings.keyHint')}
+                placeholder="member_level"
+                required
+                data-autofocus
+                value={key}
+                onChange={(event) => setKey(event.currentTarget.value)}
+                error={problem.fields.key}
+              />
+              <Select
+                label={t('settings.attributes.type')}
+                description={t('settings.attributes.typeHint')}
+                value={type}
+                allowDeselect={false}
+                onChange={(value) => setType((value as AttributeType) ?? 'text')}
+                error={problem.fields.type}
+                data={TYPES.map((value) => ({ value, label: t(`settings.attributes.types.${value}`) }))}
+              />
+            </Group>
+          )}
+          <TextInput
+            label={t('settings.identityTypes.label')}
+            placeholder={t('settings.attributes.labelPlaceholder')}
+            data-autofocus={attribute ? true : undefined}
+            value={label}
+            onChange={(event) => setLabel(event.currentTarget.value)}
+            error={problem.fields.label}
+          />
+          {type === 'list' && (
+            <div>
+              <TagsInput
+                label={t('settings.attributes.options')}
+                description={t('settings.attributes.optionsHint')}
+                value={options}
+                onChange={setOptions}
+                error={problem.fields.options}
+                clearable={false}
+              />
+              {problem.existingId && (
+                <Anchor component={Link} to={`/customers/${problem.existingId}`} size="xs">
+                  {t('settings.openCustomer', { id: problem.existingId })}
+                </Anchor>
+              )}
+            </div>
+          )}
+          <Textarea
+            label={t('settings.attributes.descriptionField')}
+            autosize
+            minRows={2}
+            value={description}
+            onChange={(event) => setDescription(event.currentTarget.value)}
+            error={problem.fields.description}
+          />
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {attribute ? t('common.save') : t('common.create')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,258 @@
+/**
+ * 操作日志 (admin): who changed what and when, before → after. Filters live in the URL
+ * (`/settings/audit?type=tag&actor=usr_…&since=2026-11-01&cursor=…`); by default the settings changes
+ * (users, tokens, identity types, attributes, tags, groups, webhooks …), not every customer edit.
+ */
+import { Anchor, Badge, Button, Group, Paper, Select, Table, Text, TextInput } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import { formatDateTime } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { useUsers, userLabel } from './settings-queries';
+
+type Entry = Awaited<ReturnType<typeof fetchAudit>>['data'][number];
+
+/** What "settings changes" covers: everything but customer records. */
+const SETTINGS_TYPES = [
+  'user',
+  'api_token',
+  'identity_type',
+  'attribute_definition',
+  'tag',
+  'group',
+  'webhook_endpoint',
+  'automation_rule',
+  'inbox',
+  'team',
+  'sign_in',
+  'setup',
+];
+const TYPE_CHOICES = ['settings', ...SETTINGS_TYPES, 'contact', 'all'];
+const PAGE_SIZE = 50;
+
+function fetchAudit(query: { type: string; actor: string; since: string; cursor: string }) {
+  const entityType =
+    query.type === 'all' ? undefined : query.type === 'settings' ? SETTINGS_TYPES.join(',') : query.type;
+  // A day typed in the filter starts at local midnight.
+  const since = query.since ? new Date(`${query.since}T00:00:00`).toISOString() : undefined;
+  return unwrap(
+    api.GET('/api/audit', {
+      params: {
+        query: {
+          entity_type: entityType,
+          actor: query.actor || undefined,
+          since,
+          cursor: query.cursor || undefined,
+          limit: PAGE_SIZE,
+        },
+      },
+    }),
+  );
+}
+
+export function AuditLogSettings() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const type = params.get('type') ?? 'settings';
+  const actor = params.get('actor') ?? '';
+  const since = params.get('since') ?? '';
+  const cursor = params.get('cursor') ?? '';
+  const users = useUsers();
+  const entries = useQuery({
+    queryKey: ['audit', { type, actor, since, cursor }],
+    queryFn: () => fetchAudit({ type, actor, since, cursor }),
+    placeholderData: keepPreviousData,
+  });
+  const label = (key: string, fallback: string) => (i18n.exists(key) ? t(key) : fallback);
+  const update = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    if (!('cursor' in changes)) next.delete('cursor');
+    setParams(next);
+  };
+  const filtered = type !== 'settings' || Boolean(actor || since);
+
+  return (
+    <>
+      <PageHeader title={t('settings.audit.title')} description={t('settings.audit.description')} />
+      <Group gap="sm" mb="sm" align="flex-end">
+        <Select
+          label={t('settings.audit.what')}
+          value={TYPE_CHOICES.includes(type) ? type : 'settings'}
+          allowDeselect={false}
+          onChange={(value) => update({ type: value === 'settings' ? '' : (value ?? '') })}
+          data={TYPE_CHOICES.map((value) => ({
+            value,
+            label: label(`settings.audit.types.${value}`, value),
+          }))}
+          w={220}
+        />
+        <Select
+          label={t('settings.audit.who')}
+          placeholder={t('settings.audit.anyone')}
+          clearable
+          searchable
+          value={actor || null}
+          onChange={(value) => update({ actor: value ?? '' })}
+          data={(users.data?.data ?? []).map((user) => ({ value: user.id, label: userLabel(user) }))}
+          w={220}
+        />
+        <TextInput
+          label={t('settings.audit.since')}
+          type="date"
+          value={since}
+          onChange={(event) => update({ since: event.currentTarget.value })}
+          w={170}
+        />
+        {filtered && (
+          <Button variant="subtle" onClick={() => setParams(new URLSearchParams())}>
+            {t('settings.audit.clear')}
+          </Button>
+        )}
+      </Group>
+      <Paper withBorder>
+        {entries.isPending ? (
+          <LoadingRows />
+        ) : entries.isError ? (
+          <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
+        ) : entries.data.data.length === 0 ? (
+          <EmptyState
+            title={filtered ? t('settings.audit.noMatchTitle') : t('settings.audit.emptyTitle')}
+            description={filtered ? t('settings.audit.noMatch') : t('settings.audit.empty')}
+          />
+        ) : (
+          <Table.ScrollContainer minWidth={900}>
+            <Table className="kith-sticky-head" aria-label={t('settings.audit.title')} verticalSpacing={8}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={170}>{t('settings.audit.when')}</Table.Th>
+                  <Table.Th w={200}>{t('settings.audit.who')}</Table.Th>
+                  <Table.Th w={280}>{t('settings.audit.what')}</Table.Th>
+                  <Table.Th>{t('settings.audit.changes')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {entries.data.data.map((entry) => (
+                  <AuditRow key={entry.id} entry={entry} label={label} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      <Group justify="flex-end" mt="sm" gap="sm">
+        {cursor && (
+          <Button variant="default" onClick={() => update({ cursor: '' })}>
+            {t('common.firstPage')}
+          </Button>
+        )}
+        {entries.data?.next_cursor && (
+          <Button variant="default" onClick={() => update({ cursor: entries.data.next_cursor ?? '' })}>
+            {t('common.nextPage')}
+          </Button>
+        )}
+      </Group>
+    </>
+  );
+}
+
+function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallback: string) => string }) {
+  const { t } = useTranslation();
+  const who = entry.actor
+    ? userLabel(entry.actor)
+    : label(`settings.audit.channels.${entry.channel}`, entry.channel);
+  const name = entry.entity_name ?? entry.entity_id;
+  const link =
+    entry.entity_type === 'contact'
+      ? `/customers/${entry.entity_id}`
+      : entry.entity_type === 'tag' &&
+          entry.entity_name &&
+          entry.action !== 'deleted' &&
+          entry.action !== 'merged'
+        ? `/customers?tag=${encodeURIComponent(entry.entity_name)}`
+        : null;
+  return (
+    <Table.Tr>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+        <Text size="sm">{formatDateTime(entry.created_at)}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{who}</Text>
+        {entry.actor && (
+          <Text size="xs" c="dimmed">
+            {label(`settings.audit.channels.${entry.channel}`, entry.channel)}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Group gap={6} wrap="nowrap" align="baseline">
+          <Badge variant="default" tt="none" style={{ flexShrink: 0 }}>
+            {label(`settings.audit.types.${entry.entity_type}`, entry.entity_type)}
+          </Badge>
+          <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
+            {link ? (
+              <Anchor component={Link} to={link} size="sm" fw={500}>
+                {name}
+              </Anchor>
+            ) : (
+              name
+            )}
+          </Text>
+        </Group>
+        <Text size="xs" c="dimmed">
+          {label(`settings.audit.actions.${entry.action}`, entry.action)}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        {entry.changes.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            —
+          </Text>
+        ) : (
+          <ul className="kith-changes">
+            {entry.changes.map((change, index) => (
+              <li key={`${change.field}-${index}`}>
+                <Text size="sm" span fw={500}>
+                  {label(
+                    `settings.audit.fields.${change.field}`,
+                    label(`fields.${change.field}`, change.field),
+                  )}
+                </Text>
+                <Text size="sm" span>
+                  {t('settings.audit.fieldSep')}
+                  {change.old !== null && change.old !== undefined && (
+                    <>
+                      <span className="kith-old">{shown(change.field, change.old, t)}</span>
+                      {' → '}
+                    </>
+                  )}
+                  {shown(change.field, change.new, t)}
+                </Text>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', zh: '中文' };
+
+/** A value as a reader wants it: roles and languages named, lists joined, yes/no, secrets hidden. */
+function shown(field: string, value: unknown, t: (key: string) => string): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (field === 'role' && (value === 'admin' || value === 'agent')) return t(`roles.${value}`);
+  if (field === 'language' && typeof value === 'string') return LANGUAGE_NAMES[value] ?? value;
+  if (value === '***') return t('settings.audit.hidden');
+  if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+  if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

@@ -1,0 +1,247 @@
+/**
+ * 身份类型 (admin): the kinds of ids customers carry from other systems (WeChat OpenID, member number
+ * …). Create one, change its label, delete one no customer uses (the server names a customer that
+ * still does).
+ */
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, type Schemas, unwrap } from '../../api/client';
+import { formatDateTime } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { useIdentityTypes } from '../customers/customer-queries';
+import { ConfirmModal } from './ConfirmModal';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { notify } from './notify';
+
+type IdentityType = Schemas['IdentityType'];
+
+export function IdentityTypesSettings() {
+  const { t } = useTranslation();
+  const types = useIdentityTypes();
+  const client = useQueryClient();
+  const [editing, setEditing] = useState<IdentityType | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<IdentityType | null>(null);
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ['identity-types'] });
+    void client.invalidateQueries({ queryKey: ['audit'] });
+  };
+  const newButton = <Button onClick={() => setEditing('new')}>{t('settings.identityTypes.new')}</Button>;
+
+  return (
+    <>
+      <PageHeader
+        title={t('settings.identityTypes.title')}
+        description={t('settings.identityTypes.description')}
+        actions={newButton}
+      />
+      <Paper withBorder>
+        {types.isPending ? (
+          <LoadingRows rows={4} />
+        ) : types.isError ? (
+          <ErrorState error={types.error} onRetry={() => void types.refetch()} />
+        ) : types.data.data.length === 0 ? (
+          <EmptyState
+            title={t('settings.identityTypes.emptyTitle')}
+            description={t('settings.identityTypes.empty')}
+            action={newButton}
+          />
+        ) : (
+          <Table className="kith-sticky-head" aria-label={t('settings.identityTypes.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('settings.identityTypes.label')}</Table.Th>
+                <Table.Th>{t('settings.identityTypes.key')}</Table.Th>
+                <Table.Th>{t('settings.identityTypes.kind')}</Table.Th>
+                <Table.Th>{t('settings.tokens.created')}</Table.Th>
+                <Table.Th w={150}>
+                  <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {types.data.data.map((type) => (
+                <Table.Tr key={type.key}>
+                  <Table.Td fw={500}>{type.label}</Table.Td>
+                  <Table.Td className="kith-mono">{type.key}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c={type.builtin ? 'dimmed' : undefined}>
+                      {type.builtin
+                        ? t('settings.identityTypes.builtin')
+                        : t('settings.identityTypes.custom')}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c="dimmed">
+                      {formatDateTime(type.created_at)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <Button
+                        variant="subtle"
+                        size="xs"
+                        onClick={() => setEditing(type)}
+                        aria-label={t('settings.editNamed', { name: type.label })}
+                      >
+                        {t('common.edit')}
+                      </Button>
+                      {!type.builtin && (
+                        <Button
+                          variant="subtle"
+                          color="red"
+                          size="xs"
+                          onClick={() => setDeleting(type)}
+                          aria-label={t('settings.deleteNamed', { name: type.label })}
+                        >
+                          {t('common.delete')}
+                        </Button>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+      {editing && (
+        <IdentityTypeModal
+          type={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={refresh}
+        />
+      )}
+      {deleting && (
+        <ConfirmModal
+          title={t('settings.identityTypes.deleteTitle', { name: deleting.label })}
+          confirmLabel={t('common.delete')}
+          onClose={() => setDeleting(null)}
+          onConfirm={() =>
+            unwrap(api.DELETE('/api/identity-types/{key}', { params: { path: { key: deleting.key } } }))
+          }
+          onDone={() => {
+            refresh();
+            notify({ color: 'green', message: t('settings.deleted', { name: deleting.label }) });
+          }}
+        >
+          {t('settings.identityTypes.deleteBody', { key: deleting.key })}
+        </ConfirmModal>
+      )}
+    </>
+  );
+}
+
+function IdentityTypeModal({
+  type,
+  onClose,
+  onSaved,
+}: {
+  type: IdentityType | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const [key, setKey] = useState('');
+  const [label, setLabel] = useState(type?.label ?? '');
+  const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
+  const save = useMutation({
+    mutationFn: () =>
+      type
+        ? unwrap(
+            api.PATCH('/api/identity-types/{key}', {
+              params: { path: { key: type.key } },
+              body: { label: label.trim() || null },
+            }),
+          )
+        : unwrap(api.POST('/api/identity-types', { body: { key: key.trim(), label: label.trim() || null } })),
+    onSuccess: (saved) => {
+      onSaved();
+      notify({ color: 'green', message: t('settings.savedNamed', { name: saved.label }) });
+      onClose();
+    },
+    onError: (error) => setProblem(formProblem(error, t)),
+  });
+  return (
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened
+      onClose={onClose}
+      title={
+        type
+          ? t('settings.identityTypes.editTitle', { name: type.label })
+          : t('settings.identityTypes.newTitle')
+      }
+    >
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+      >
+        <Stack gap="sm">
+          {problem.message && (
+            <Alert color="red" role="alert">
+              {problem.message}
+              {problem.existingId && (
+                <Anchor component={Link} to={`/customers/${problem.existingId}`} ml={6} size="sm">
+                  {t('settings.openCustomer', { id: problem.existingId })}
+                </Anchor>
+              )}
+            </Alert>
+          )}
+          {type ? (
+            <Text size="sm">
+              {t('settings.identityTypes.key')}: <span className="kith-mono">{type.key}</span>
+            </Text>
+          ) : (
+            <TextInput
+              label={t('settings.identityTypes.key')}
+              description={t('settings.keyHint')}
+              placeholder="wechat_openid"
+              required
+              data-autofocus
+              value={key}
+              onChange={(event) => setKey(event.currentTarget.value)}
+              error={problem.fields.key}
+              className="kith-mono-input"
+            />
+          )}
+          <TextInput
+            label={t('settings.identityTypes.label')}
+            description={t('settings.identityTypes.labelHint')}
+            placeholder={t('settings.identityTypes.labelPlaceholder')}
+            data-autofocus={type ? true : undefined}
+            value={label}
+            onChange={(event) => setLabel(event.currentTarget.value)}
+            error={problem.fields.label}
+          />
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {type ? t('common.save') : t('common.create')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

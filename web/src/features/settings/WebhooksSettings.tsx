@@ -1,0 +1,366 @@
+/**
+ * Webhooks (admin): endpoints other systems receive signed events at, each with its events and recent
+ * deliveries (attempts, last answer or error). Add one (its signing secret is shown once), send it a
+ * test event now, remove it.
+ */
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Schemas, unwrap } from '../../api/client';
+import { formatDateTime } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { ConfirmModal } from './ConfirmModal';
+import { StatusLabel } from './StatusLabel';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { SecretReveal } from './SecretReveal';
+import { notify } from './notify';
+
+type Endpoint = Schemas['WebhookEndpoint'];
+type Delivery = Schemas['WebhookDelivery'];
+
+/** The events an endpoint may subscribe to (the server's WEBHOOK_EVENTS). */
+const EVENTS = ['import.completed', 'import.failed', 'import.cancelled'] as const;
+const RECENT = 10;
+
+/** An event's name in the user's language; an event this app does not know yet, as the server names it. */
+function useEventLabel(): (event: string) => string {
+  const { t, i18n } = useTranslation();
+  return (event) => {
+    const key = `settings.webhooks.events.${event.replace('.', '_')}`;
+    return i18n.exists(key) ? t(key) : event;
+  };
+}
+
+export function WebhooksSettings() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const endpoints = useQuery({ queryKey: ['webhooks'], queryFn: () => unwrap(api.GET('/api/webhooks')) });
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<Endpoint | null>(null);
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ['webhooks'] });
+    void client.invalidateQueries({ queryKey: ['audit'] });
+  };
+  const addButton = <Button onClick={() => setAdding(true)}>{t('settings.webhooks.new')}</Button>;
+
+  return (
+    <>
+      <PageHeader
+        title={t('settings.webhooks.title')}
+        description={t('settings.webhooks.description')}
+        actions={addButton}
+      />
+      {endpoints.isPending ? (
+        <LoadingRows rows={4} />
+      ) : endpoints.isError ? (
+        <ErrorState error={endpoints.error} onRetry={() => void endpoints.refetch()} />
+      ) : endpoints.data.data.length === 0 ? (
+        <Paper withBorder>
+          <EmptyState
+            title={t('settings.webhooks.emptyTitle')}
+            description={t('settings.webhooks.empty')}
+            action={addButton}
+          />
+        </Paper>
+      ) : (
+        <Stack gap="md">
+          {endpoints.data.data.map((endpoint) => (
+            <EndpointCard key={endpoint.id} endpoint={endpoint} onRemove={() => setRemoving(endpoint)} />
+          ))}
+        </Stack>
+      )}
+      {adding && <AddEndpointModal onClose={() => setAdding(false)} onCreated={refresh} />}
+      {removing && (
+        <ConfirmModal
+          title={t('settings.webhooks.removeTitle')}
+          confirmLabel={t('settings.webhooks.remove')}
+          onClose={() => setRemoving(null)}
+          onConfirm={() =>
+            unwrap(api.DELETE('/api/webhooks/{id}', { params: { path: { id: removing.id } } }))
+          }
+          onDone={() => {
+            refresh();
+            notify({
+              color: 'green',
+              message: t('settings.webhooks.removed', { url: removing.url }),
+            });
+          }}
+        >
+          {t('settings.webhooks.removeBody', { url: removing.url })}
+        </ConfirmModal>
+      )}
+    </>
+  );
+}
+
+function EndpointCard({ endpoint, onRemove }: { endpoint: Endpoint; onRemove: () => void }) {
+  const { t } = useTranslation();
+  const eventLabel = useEventLabel();
+  const client = useQueryClient();
+  const deliveriesKey = ['webhook-deliveries', endpoint.id];
+  const deliveries = useQuery({
+    queryKey: deliveriesKey,
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/webhooks/{id}/deliveries', {
+          params: { path: { id: endpoint.id }, query: { limit: RECENT } },
+        }),
+      ),
+    // Pending deliveries are retried in the background: look again now and then while any wait.
+    refetchInterval: (query) => (query.state.data?.data.some((d) => d.status === 'pending') ? 15_000 : false),
+  });
+  const test = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/webhooks/{id}/test', { params: { path: { id: endpoint.id } } })),
+    onSuccess: (delivery) => {
+      void client.invalidateQueries({ queryKey: deliveriesKey });
+      if (delivery.status === 'delivered')
+        notify({
+          color: 'green',
+          message: t('settings.webhooks.testDelivered', { status: delivery.last_status ?? '' }),
+        });
+      else
+        notify({
+          color: 'orange',
+          title: t('settings.webhooks.testFailed'),
+          message:
+            delivery.last_error ?? t('settings.webhooks.statusAnswer', { status: delivery.last_status }),
+        });
+    },
+    onError: (error) =>
+      notify({
+        color: 'red',
+        title: t('settings.refused'),
+        message: formProblem(error, t).message,
+      }),
+  });
+
+  return (
+    <Paper withBorder p="md" data-testid="webhook-endpoint">
+      <Group justify="space-between" align="flex-start" wrap="nowrap" mb="sm">
+        <Stack gap={4} style={{ minWidth: 0 }}>
+          <Group gap="xs" wrap="nowrap">
+            <Title order={2} size="h5" className="kith-mono" style={{ overflowWrap: 'anywhere' }}>
+              {endpoint.url}
+            </Title>
+            {endpoint.active ? (
+              <StatusLabel color="green">{t('settings.webhooks.active')}</StatusLabel>
+            ) : (
+              <StatusLabel color="gray">{t('settings.webhooks.inactive')}</StatusLabel>
+            )}
+          </Group>
+          <Group gap={4}>
+            {endpoint.events.map((event) => (
+              <Badge key={event} variant="default" tt="none" size="sm">
+                {eventLabel(event)}
+              </Badge>
+            ))}
+          </Group>
+          {endpoint.description && (
+            <Text size="sm" c="dimmed">
+              {endpoint.description}
+            </Text>
+          )}
+          <Text size="xs" c="dimmed">
+            {t('settings.webhooks.createdAt', { when: formatDateTime(endpoint.created_at) })}
+          </Text>
+        </Stack>
+        <Group gap="xs" wrap="nowrap">
+          <Button variant="default" onClick={() => test.mutate()} loading={test.isPending}>
+            {t('settings.webhooks.sendTest')}
+          </Button>
+          <Button variant="subtle" color="red" onClick={onRemove}>
+            {t('settings.webhooks.remove')}
+          </Button>
+        </Group>
+      </Group>
+      <Text size="sm" fw={600} mb={4}>
+        {t('settings.webhooks.recent')}
+      </Text>
+      {deliveries.isPending ? (
+        <LoadingRows rows={2} />
+      ) : deliveries.isError ? (
+        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
+      ) : deliveries.data.data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('settings.webhooks.noDeliveries')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table aria-label={t('settings.webhooks.recentOf', { url: endpoint.url })} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('settings.webhooks.when')}</Table.Th>
+                <Table.Th>{t('settings.webhooks.event')}</Table.Th>
+                <Table.Th>{t('settings.users.status')}</Table.Th>
+                <Table.Th ta="right">{t('settings.webhooks.attempts')}</Table.Th>
+                <Table.Th>{t('settings.webhooks.lastResult')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {deliveries.data.data.map((delivery) => (
+                <DeliveryRow key={delivery.id} delivery={delivery} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Paper>
+  );
+}
+
+function DeliveryRow({ delivery }: { delivery: Delivery }) {
+  const { t } = useTranslation();
+  const eventLabel = useEventLabel();
+  const color = delivery.status === 'delivered' ? 'green' : delivery.status === 'failed' ? 'red' : 'yellow';
+  const status = ['delivered', 'failed', 'pending'].includes(delivery.status)
+    ? t(`settings.webhooks.status.${delivery.status as 'delivered'}`)
+    : delivery.status;
+  return (
+    <Table.Tr>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(delivery.created_at)}</Table.Td>
+      <Table.Td>{eventLabel(delivery.event)}</Table.Td>
+      <Table.Td>
+        <StatusLabel color={color}>{status}</StatusLabel>
+        {delivery.status === 'pending' && delivery.next_attempt_at && (
+          <Text size="xs" c="dimmed">
+            {t('settings.webhooks.nextAttempt', { when: formatDateTime(delivery.next_attempt_at) })}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td ta="right">{delivery.attempts}</Table.Td>
+      <Table.Td>
+        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+          {delivery.last_error ??
+            (delivery.last_status !== null
+              ? t('settings.webhooks.statusAnswer', { status: delivery.last_status })
+              : '—')}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function AddEndpointModal({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const { t } = useTranslation();
+  const eventLabel = useEventLabel();
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<string[]>(['import.completed']);
+  const [description, setDescription] = useState('');
+  const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/webhooks', {
+          body: {
+            url: url.trim(),
+            events,
+            ...(description.trim() ? { description: description.trim() } : {}),
+          },
+        }),
+      ),
+    onSuccess: onCreated,
+    onError: (error) => setProblem(formProblem(error, t)),
+  });
+  const created = create.data;
+  return (
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened
+      onClose={onClose}
+      size="lg"
+      title={created ? t('settings.webhooks.createdTitle') : t('settings.webhooks.newTitle')}
+      closeOnClickOutside={!created}
+    >
+      {created ? (
+        <Stack gap="sm">
+          <Text size="sm" className="kith-mono" style={{ overflowWrap: 'anywhere' }}>
+            {created.url}
+          </Text>
+          <SecretReveal label={t('settings.webhooks.secretLabel')} secret={created.secret} />
+          <Text size="sm" c="dimmed">
+            {t('settings.webhooks.signing')}
+          </Text>
+          <Group justify="flex-end">
+            <Button onClick={onClose}>{t('settings.secret.done')}</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            create.mutate();
+          }}
+        >
+          <Stack gap="sm">
+            {problem.message && (
+              <Alert color="red" role="alert">
+                {problem.message}
+              </Alert>
+            )}
+            <TextInput
+              label={t('settings.webhooks.url')}
+              description={t('settings.webhooks.urlHint')}
+              placeholder="https://crm.example.com/kith"
+              required
+              data-autofocus
+              type="url"
+              value={url}
+              onChange={(event) => setUrl(event.currentTarget.value)}
+              error={problem.fields.url}
+            />
+            <Checkbox.Group
+              label={t('settings.webhooks.eventsLabel')}
+              value={events}
+              onChange={setEvents}
+              error={problem.fields.events}
+            >
+              <Stack gap={6} mt={6}>
+                {EVENTS.map((event) => (
+                  <Checkbox
+                    key={event}
+                    value={event}
+                    label={eventLabel(event)}
+                    description={<span className="kith-mono">{event}</span>}
+                  />
+                ))}
+              </Stack>
+            </Checkbox.Group>
+            <Textarea
+              label={t('settings.attributes.descriptionField')}
+              autosize
+              minRows={2}
+              value={description}
+              onChange={(event) => setDescription(event.currentTarget.value)}
+              error={problem.fields.description}
+            />
+            <Group justify="flex-end" mt="xs">
+              <Button variant="default" onClick={onClose}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                {t('settings.webhooks.create')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}

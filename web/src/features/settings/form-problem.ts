@@ -1,0 +1,74 @@
+/**
+ * A refused settings change, as the form shows it: each field the server named gets its message (in
+ * the user's language where the server's reason is one we know), anything else one message above the
+ * form, and the record an in-use refusal points at (a customer still holding the value).
+ */
+import type { TFunction } from 'i18next';
+import { ApiError } from '../../api/client';
+
+export interface FormProblem {
+  fields: Record<string, string>;
+  message: string | null;
+  /** A customer that still uses what was to be deleted or changed (409 in_use / conflict). */
+  existingId: string | null;
+}
+
+export const NO_PROBLEM: FormProblem = { fields: {}, message: null, existingId: null };
+
+/** Server reasons we say in the user's own words; any other reason is shown as the server wrote it. */
+const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][] = [
+  [/^must be at least (\d+) characters$/, (t, m) => t('settings.reasons.minLength', { count: Number(m[1]) })],
+  [/^is required$|^is empty$/, (t) => t('settings.reasons.required')],
+  [/^is not a valid email address$/, (t) => t('settings.reasons.email')],
+  [/^is not your current password$/, (t) => t('settings.reasons.wrongCurrentPassword')],
+  [/^is required to change your password$/, (t) => t('settings.reasons.currentPasswordNeeded')],
+  [/^the last active admin cannot be demoted or disabled$/, (t) => t('settings.reasons.lastAdmin')],
+  [/^you cannot disable your own account$/, (t) => t('settings.reasons.selfDisable')],
+  [
+    /^must be lower-case letters, digits and _ and start with a letter$/,
+    (t) => t('settings.reasons.keyPattern'),
+  ],
+  [/^a list attribute needs at least one option$/, (t) => t('settings.reasons.optionsNeeded')],
+  [/^must be an http:\/\/ or https:\/\/ URL$/, (t) => t('settings.reasons.url')],
+  [/^must name at least one event$/, (t) => t('settings.reasons.events')],
+];
+
+export function reasonText(reason: string, t: TFunction): string {
+  for (const [pattern, say] of KNOWN_REASONS) {
+    const match = pattern.exec(reason);
+    if (match) return say(t, match);
+  }
+  return reason;
+}
+
+export function formProblem(error: unknown, t: TFunction): FormProblem {
+  if (!(error instanceof ApiError)) return { ...NO_PROBLEM, message: t('common.errors.unexpected') };
+  if (error.status === 0) return { ...NO_PROBLEM, message: t('common.errors.network') };
+  const details = error.details && !Array.isArray(error.details) ? error.details : null;
+  const existingId =
+    details && typeof details.existing_id === 'string' && details.existing_id.startsWith('ct_')
+      ? details.existing_id
+      : null;
+  if (error.code === 'in_use') {
+    // An option still in use belongs on the options field; a whole record in use, above the form.
+    const field = details && typeof details.field === 'string' ? details.field : null;
+    return field
+      ? {
+          fields: { [field]: t('settings.reasons.optionInUse', { value: String(details?.value ?? '') }) },
+          message: null,
+          existingId,
+        }
+      : { fields: {}, message: t('settings.reasons.inUse'), existingId };
+  }
+  const fields: Record<string, string> = {};
+  for (const detail of error.fieldErrors) {
+    const field = detail.field!.replace(/^body\./, '');
+    if (error.code === 'conflict') fields[field] = t('settings.reasons.taken');
+    else fields[field] = detail.reason ? reasonText(detail.reason, t) : error.message;
+  }
+  return {
+    fields,
+    message: Object.keys(fields).length === 0 ? error.message : null,
+    existingId,
+  };
+}

@@ -1,0 +1,20 @@
+/** Queries the settings screens share (one key per resource, so a change refreshes every view of it). */
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
+
+export const USERS_KEY = ['users'] as const;
+
+/** Every user (admins only; the server refuses agents). */
+export function useUsers(enabled = true) {
+  return useQuery({
+    queryKey: USERS_KEY,
+    queryFn: () => unwrap(api.GET('/api/users')),
+    enabled,
+  });
+}
+
+/** A user as people call them: the name, else the e-mail. */
+export function userLabel(user: { name: string | null; email: string } | null | undefined): string {
+  if (!user) return '';
+  return user.name || user.email;
+}
