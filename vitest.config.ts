@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: CLI and multi-process tests run real processes, and a 2-core CI machine is busy.
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
   },
 });
