@@ -128,16 +128,18 @@ export function sqliteNamesMatch(alias: string, mode: 'exact' | 'contains' | 'sh
 /** The indexed expression over contacts `c`. */
 export const PG_NAMES = sql<string>`lower(coalesce(c.name, '') || chr(31) || coalesce(c.first_name, '') || chr(31) || coalesce(c.last_name, ''))`;
 
-const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** A name equal to the query: the (lower(name), id) sort index answers it (pg_trgm cannot anchor a regex). */
 export function pgExactName(name: string): RawBuilder<boolean> {
-  return sql<boolean>`${PG_NAMES} ~ ${`(^|\u001f)${escapeRegex(name)}(\u001f|$)`}`;
+  return sql<boolean>`lower(c.name) = ${name}`;
 }
 
-/** Names containing the query; one or two characters: a word's beginning or end (pg_trgm pads words). */
+/**
+ * Names containing the query. One or two characters give pg_trgm no whole trigram except at the
+ * beginning of the indexed text, so there they match the beginning of the name (王 → 王伟, 张伟 → 张伟明).
+ */
 export function pgNameMatch(name: string): RawBuilder<boolean> {
   if ([...name].length >= 3) return sql<boolean>`${PG_NAMES} like ${`%${escapeLike(name)}%`}`;
-  const q = escapeRegex(name);
-  return sql<boolean>`${PG_NAMES} ~ ${`(^|[\u001f ])${q}|${q}([\u001f ]|$)`}`;
+  return sql<boolean>`${PG_NAMES} like ${`${escapeLike(name)}%`}`;
 }

@@ -14,6 +14,7 @@ import * as contactSearchMigration from '../../src/store/migrations/0009-contact
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
 const actor = SYSTEM_ACTOR;
+const PG = TEST_DIALECT === 'postgres';
 
 describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
   let kith: TestKith;
@@ -53,11 +54,13 @@ describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
     ["a phone's last digits shared by an e-mail's digits", '1304', ['张伟明']],
     ['an identity value', 'CRM-77', ['张伟']],
     ['another identity type', 'M-0001', ['Lee']],
-    ['a one-character Chinese surname (field start or end)', '王', ['王伟', '李王']],
+    // PostgreSQL: one or two characters match the beginning of the name only (see src/contacts/README.md).
+    ['a one-character Chinese surname (field start or end)', '王', PG ? ['王伟'] : ['王伟', '李王']],
     ['a two-character Chinese name, exact first', '张伟', ['张伟', '张伟明']],
-    ['a one-character given name at the end', '伟', ['王伟', '张伟']],
+    ['a one-character given name at the end', '伟', PG ? [] : ['王伟', '张伟']],
     ['a Latin fragment of three letters', 'mit', ['John Smith']],
-    ['two letters at a word start', 'sm', ['John Smith']],
+    ['two letters at a word start', 'sm', PG ? [] : ['John Smith']],
+    ['two letters at the start', 'jo', ['John Smith']],
     ['any case', 'JOHN', ['John Smith']],
     ['a whole name before a longer one', 'lee', ['Lee', 'Ashlee Brown']],
     ['nothing', 'zqxw', []],
@@ -216,7 +219,7 @@ describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
       g.id,
     ]);
     expect(await names('王', { attributes: { tier: 'Gold' } })).toEqual(['王金']);
-    expect(await names('王', { sort: 'name' })).toEqual(['李王', '王伟', '王金']);
+    expect(await names('王', { sort: 'name' })).toEqual(PG ? ['王伟', '王金'] : ['李王', '王伟', '王金']);
     const ids = [made.lee!.id, g.id];
     expect((await kith.contacts.list({ ids: ids.join(',') })).data.map((c) => c.id).sort()).toEqual(
       ids.sort(),
