@@ -402,6 +402,18 @@ function drivingSet(
   return null;
 }
 
+/**
+ * SQLite without statistics may scan a partial index of live contacts and sort a million rows rather
+ * than walk the sort's own index: name it. PostgreSQL plans from its statistics.
+ */
+const SORT_INDEXES: Record<Exclude<SortKey, 'relevance'>, string> = {
+  name: 'contacts_live_name',
+  created_at: 'contacts_live_created',
+  updated_at: 'contacts_updated_at',
+};
+const walkIndex = (ctx: Ctx, key: SortKey) =>
+  ctx.dialect === 'sqlite' && key !== 'relevance' ? sql.raw(`indexed by ${SORT_INDEXES[key]}`) : sql``;
+
 const onlyTag = (f: ContactListFilter) =>
   f.tagId !== undefined &&
   f.tagCount !== undefined &&
@@ -415,7 +427,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const from = (where: RawBuilder<unknown>[]) =>
     driving
       ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(where)}`
-      : sql`from contacts c where ${and(where)}`;
+      : sql`from contacts c ${walkIndex(ctx, sort.key)} where ${and(where)}`;
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
   // Contacts without a name come after the named ones in both directions.
   const phases = sort.key === 'name' ? ['v', 'n'] : ['v'];
