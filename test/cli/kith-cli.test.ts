@@ -28,6 +28,10 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0004-conversations-and-automation',
         '0005-webhooks',
         '0006-contact-attributes-in-contact-row',
+        '0007-sign-in-throttle',
+        '0008-user-language-and-audit-indexes',
+        '0009-contact-search',
+        '0010-import-warnings',
       ],
       database: TEST_DIALECT,
     });
