@@ -50,7 +50,7 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
       company: 'Acme',
       identities: { external_id: 'cw-1' },
     });
-    const li = (await kith.contacts.list({ q: 'lilei' })).data[0]!;
+    const li = (await kith.contacts.list({ q: 'lilei@example.cn' })).data[0]!;
     expect(li.phone).toBe('+8613800138100');
   });
 
