@@ -2,8 +2,8 @@
  * Reads of the customers list on SQLite, off the main thread: a few read-only connections, each on a
  * worker thread (read-worker.ts), behind a Kysely dialect. WAL lets them read while the main
  * connection writes. Two lanes: `heavy` (searches, filters without an index) may hold all threads
- * but one, so a `light` read (a page by an index, a contact) never queues behind a slow search; light
- * reads go first. A query past the time limit is aborted in the thread (kith_deadline) and answers
+ * but one, so a `light` read (a page by an index, a contact) never queues behind a slow search; reads
+ * are otherwise served in the order they came. A query past the time limit is aborted in the thread (kith_deadline) and answers
  * QueryTimeoutError; should a thread not answer even then, the caller is answered anyway.
  */
 import type { Worker } from 'node:worker_threads';
@@ -25,6 +25,7 @@ import type { KithDatabase } from './schema.js';
 export type ReadLane = 'light' | 'heavy';
 
 interface Pending {
+  queuedAt: number;
   sql: string;
   parameters: unknown[];
   resolve(rows: unknown[]): void;
@@ -118,18 +119,23 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
     );
   };
 
+  // First come, first served across the lanes, except that heavy reads never take the last idle
+  // thread: a light read then waits for at most a light read, and heavy ones are not starved by a
+  // stream of light ones.
   const dispatch = () => {
     for (;;) {
       const idle = threads.find((t) => t.busy === null);
       if (!idle) return;
-      if (queues.light.length > 0) {
-        run(idle, 'light', queues.light.shift()!);
+      const heavyBusy = threads.filter((t) => t.busy === 'heavy').length;
+      const heavyMay = queues.heavy.length > 0 && heavyBusy < Math.max(1, threads.length - 1);
+      const light = queues.light[0];
+      const heavy = queues.heavy[0];
+      if (heavyMay && heavy && (!light || heavy.queuedAt <= light.queuedAt)) {
+        run(idle, 'heavy', queues.heavy.shift()!);
         continue;
       }
-      // Heavy reads leave one thread free for light ones.
-      const heavyBusy = threads.filter((t) => t.busy === 'heavy').length;
-      if (queues.heavy.length > 0 && heavyBusy < Math.max(1, threads.length - 1)) {
-        run(idle, 'heavy', queues.heavy.shift()!);
+      if (light) {
+        run(idle, 'light', queues.light.shift()!);
         continue;
       }
       return;
@@ -140,7 +146,13 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
     if (closed) return Promise.reject(new Error('the store is closed'));
     if (threads.length === 0) for (let i = 0; i < options.threads; i++) threads.push(start());
     return new Promise((resolve, reject) => {
-      queues[lane].push({ sql: query.sql, parameters: [...query.parameters], resolve, reject });
+      queues[lane].push({
+        queuedAt: performance.now(),
+        sql: query.sql,
+        parameters: [...query.parameters],
+        resolve,
+        reject,
+      });
       dispatch();
     });
   };
