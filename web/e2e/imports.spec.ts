@@ -76,6 +76,8 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
 }) => {
   test.setTimeout(120_000);
   const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  // axe takes seconds a page: these screens are checked in English here and in Chinese by the next test.
+  const axe = lang === 'en' ? expectAccessible : async () => undefined;
   const id = run();
   const seed = Date.now() % 100_000_000;
   const tag = `展会-${id}`;
@@ -107,7 +109,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(table).toContainText('示例贸易有限公司');
   const encoding = page.getByRole('combobox', { name: m('imports.preview.encoding'), exact: true });
   await expect(encoding).toHaveValue(m('imports.preview.encodings.gb18030'));
-  await expectAccessible();
+  await axe();
   await shot('import-preview');
   await choose(page, m('imports.preview.encoding'), 'UTF-8');
   await expect(table).not.toContainText('示例贸易有限公司');
@@ -134,7 +136,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await choose(page, m('imports.mapping.targetFor', { column: '电子邮箱' }), m('fields.email'));
   await choose(page, m('imports.mapping.targetFor', { column: '单位名称' }), m('fields.company'));
   await expect(target('单位名称')).toHaveValue(m('fields.company'));
-  await expectAccessible();
+  await axe();
   await shot('import-mapping');
   await page.getByRole('button', { name: m('imports.mapping.next') }).click();
 
@@ -161,7 +163,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(report.getByRole('table', { name: m('imports.failures.rowsLabel') })).toContainText('王芳');
   const before = await page.request.get(`/api/contacts?q=${encodeURIComponent(`zw-${id}@example.com`)}`);
   expect(((await before.json()) as { data: unknown[] }).data).toHaveLength(0);
-  await expectAccessible();
+  await axe();
   await shot('import-check');
 
   // Run: the import's own page follows it to the end.
@@ -172,7 +174,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('3');
   await expect(page.getByTestId('import-counts').locator('[data-count="failed"]')).toHaveText('1');
   await expect(page.getByTestId('failures-report')).toContainText('12345');
-  await expectAccessible();
+  await axe();
   await shot('import-result');
 
   // The failure file: UTF-8 with BOM, the original columns plus the reason, the failed row only.
@@ -205,7 +207,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await page.getByRole('button', { name: m('imports.undo.button') }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText(m('imports.undo.deletes', { count: 3, n: 3 }));
-  await expectAccessible();
+  await axe();
   await dialog.getByRole('button', { name: m('imports.undo.confirm') }).click();
   await expect(page.getByText(m('imports.undo.report', { deleted: 3, restored: 0, gone: 0 }))).toBeVisible();
   const after = await page.request.get(`/api/contacts?import=${importId}`);
@@ -232,6 +234,8 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   const id = run();
   test.setTimeout(120_000);
   const seed = (Date.now() + 5000) % 100_000_000;
+  // The screens the previous test checks in English are checked here in Chinese.
+  const axe = lang === 'zh' ? expectAccessible : async () => undefined;
   const workbook = new ExcelJS.Workbook();
   workbook.addWorksheet('说明').addRows([['本文件由会员系统导出'], ['请勿修改列名']]);
   const sheet = workbook.addWorksheet('客户');
@@ -273,6 +277,7 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await expect(headerRow).toHaveValue(m('imports.preview.rowN', { n: 2 }));
   await expect(table.getByRole('columnheader').nth(1)).toHaveText('会员号');
   await expect(page.getByText(m('imports.preview.skipped', { count: 1 }))).toBeVisible();
+  await axe();
   await shot('import-preview-xlsx');
   await tabTo(page, page.getByRole('button', { name: m('imports.preview.next') }));
   await page.keyboard.press('Enter');
@@ -282,9 +287,8 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await expect(page).toHaveURL(/step=mapping/);
   const target = (column: string) =>
     page.getByRole('combobox', { name: m('imports.mapping.targetFor', { column }), exact: true });
-  await expect(target('会员号')).toHaveValue(
-    m('imports.mapping.createdOnUse', { label: 'Membership number (member_no)' }),
-  );
+  // (Created by the first run on this server, the type exists in the second: then it is listed plainly.)
+  await expect(target('会员号')).toHaveValue(/^Membership number \(member_no\)/);
   await expect(target('备注')).toHaveValue(m('imports.mapping.ignore'));
   await tabTo(page, target('备注'));
   await page.keyboard.press('ControlOrMeta+a');
@@ -292,6 +296,7 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await expect(target('备注')).toHaveValue(m('fields.tags'));
+  await axe();
   await tabTo(page, page.getByRole('button', { name: m('imports.mapping.next') }));
   await page.keyboard.press('Enter');
 
@@ -312,6 +317,7 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await expect(page).toHaveURL(/step=check/);
   await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('2');
   await expect(page.getByTestId('failures-report')).toContainText(m('imports.reasons.superseded'));
+  await axe();
   const runButton = page.getByRole('button', { name: m('imports.check.run', { count: 2, n: 2 }) });
   await tabTo(page, runButton);
   await page.keyboard.press('Enter');
@@ -322,6 +328,7 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await page.reload();
   await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('2');
   await expect(page.getByTestId('import-counts').locator('[data-count="failed"]')).toHaveText('1');
+  await axe();
   const importId = /\/imports\/(imp_[^/?]+)/.exec(page.url())![1]!;
   const listed = await page.request.get(`/api/contacts?import=${importId}`);
   const contacts = (

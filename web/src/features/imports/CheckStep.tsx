@@ -117,15 +117,44 @@ export function CheckStep({
       )}
       {done && data && (
         <>
-          <Title order={2} size="h5">
-            {data.failed === 0
-              ? t('imports.check.allGood', { count: data.rows, n: formatNumber(data.rows) })
-              : t('imports.check.someFail', {
-                  count: data.failed,
-                  n: formatNumber(data.failed),
-                  rows: formatNumber(data.rows),
+          {/* The decision sits beside the summary, above the details it rests on. */}
+          <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+            <Title order={2} size="h5">
+              {data.failed === 0
+                ? t('imports.check.allGood', { count: data.rows, n: formatNumber(data.rows) })
+                : t('imports.check.someFail', {
+                    count: data.failed,
+                    n: formatNumber(data.failed),
+                    rows: formatNumber(data.rows),
+                  })}
+            </Title>
+            <Group gap="sm">
+              {data.failed > 0 && (
+                <Button variant="default" onClick={() => onEdit('mapping')} disabled={run.isPending}>
+                  {t('imports.check.editMapping')}
+                </Button>
+              )}
+              <Button
+                onClick={() => run.mutate()}
+                disabled={uploading || data.rows === data.failed}
+                loading={run.isPending}
+              >
+                {t('imports.check.run', {
+                  count: data.rows - data.failed,
+                  n: formatNumber(data.rows - data.failed),
                 })}
-          </Title>
+              </Button>
+            </Group>
+          </Group>
+          {run.isError && <ImportErrorAlert error={run.error} />}
+          {run.isPending && (
+            <Stack gap={4}>
+              <Progress value={Math.round((sent ?? 0) * 100)} aria-label={t('imports.upload.progress')} />
+              <Text size="sm" c="dimmed">
+                {t('imports.upload.sending', { percent: Math.round((sent ?? 0) * 100) })}
+              </Text>
+            </Stack>
+          )}
           <ImportCounts record={data} />
           {data.warnings.length > 0 && (
             <Alert color="yellow" title={t('imports.check.warnings')}>
@@ -142,38 +171,10 @@ export function CheckStep({
           {data.warned > 0 && <RowReport record={data} kind="warnings" />}
         </>
       )}
-      {run.isError && <ImportErrorAlert error={run.error} />}
-      {run.isPending && (
-        <Stack gap={4}>
-          <Progress value={Math.round((sent ?? 0) * 100)} aria-label={t('imports.upload.progress')} />
-          <Text size="sm" c="dimmed">
-            {t('imports.upload.sending', { percent: Math.round((sent ?? 0) * 100) })}
-          </Text>
-        </Stack>
-      )}
-      <Group justify="space-between">
+      <Group>
         <Button variant="default" onClick={onBack} disabled={run.isPending}>
           {t('common.back')}
         </Button>
-        <Group gap="sm">
-          {done && data && data.failed > 0 && (
-            <Button variant="default" onClick={() => onEdit('mapping')} disabled={run.isPending}>
-              {t('imports.check.editMapping')}
-            </Button>
-          )}
-          <Button
-            onClick={() => run.mutate()}
-            disabled={!done || uploading || data.rows === data.failed}
-            loading={run.isPending}
-          >
-            {done && data
-              ? t('imports.check.run', {
-                  count: data.rows - data.failed,
-                  n: formatNumber(data.rows - data.failed),
-                })
-              : t('imports.check.runPending')}
-          </Button>
-        </Group>
       </Group>
     </Stack>
   );

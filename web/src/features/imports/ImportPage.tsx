@@ -42,6 +42,7 @@ import { ImportErrorAlert } from './ImportErrorAlert';
 import { ImportProgress } from './ImportProgress';
 import { ImportStatusBadge } from './ImportStatusBadge';
 import { describeTarget } from './mapping-targets';
+import { regionName } from './regions';
 import { canUndo, UndoImportButton } from './UndoImportButton';
 import './imports.css';
 
@@ -219,6 +220,7 @@ function Outcome({ record }: { record: ImportRecord }) {
             rows: formatNumber(record.rows),
             created: formatNumber(record.created),
             updated: formatNumber(record.updated),
+            unchanged: formatNumber(record.unchanged),
             failed: formatNumber(record.failed),
           })}
         </Text>
@@ -268,7 +270,7 @@ function UndoReport({ record }: { record: ImportRecord }) {
 }
 
 function Settings({ record }: { record: ImportRecord }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const s = record.settings;
   const read = [
     record.format.toUpperCase(),
@@ -300,7 +302,7 @@ function Settings({ record }: { record: ImportRecord }) {
           </div>
           <div>
             <dt>{t('imports.settings.region')}</dt>
-            <dd>{s.region}</dd>
+            <dd>{regionName(s.region, i18n.language)}</dd>
           </div>
           <div>
             <dt>{t('imports.settings.sourcePolicy')}</dt>

@@ -126,11 +126,21 @@ function ImportHistory() {
                     <Table.Td>
                       <ImportStatusBadge record={record} />
                     </Table.Td>
+                    {/* A check's counts are what would have happened: shown, but quieter. */}
                     <Table.Td ta="right">{formatNumber(record.total_rows ?? record.rows)}</Table.Td>
-                    <Table.Td ta="right">{formatNumber(record.created)}</Table.Td>
-                    <Table.Td ta="right">{formatNumber(record.updated)}</Table.Td>
-                    <Table.Td ta="right">{formatNumber(record.unchanged)}</Table.Td>
-                    <Table.Td ta="right" c={record.failed > 0 ? 'red.9' : undefined}>
+                    <Table.Td ta="right" c={record.dry_run ? 'dimmed' : undefined}>
+                      {formatNumber(record.created)}
+                    </Table.Td>
+                    <Table.Td ta="right" c={record.dry_run ? 'dimmed' : undefined}>
+                      {formatNumber(record.updated)}
+                    </Table.Td>
+                    <Table.Td ta="right" c={record.dry_run ? 'dimmed' : undefined}>
+                      {formatNumber(record.unchanged)}
+                    </Table.Td>
+                    <Table.Td
+                      ta="right"
+                      c={record.failed > 0 ? 'red.9' : record.dry_run ? 'dimmed' : undefined}
+                    >
                       {formatNumber(record.failed)}
                     </Table.Td>
                     <Table.Td>

@@ -4,7 +4,6 @@
  */
 import {
   Alert,
-  Badge,
   Button,
   Group,
   LoadingOverlay,
@@ -181,10 +180,8 @@ export function PreviewStep({
           >
             <Table.Thead>
               <Table.Tr>
-                <Table.Th className="kith-rownum">
-                  <Badge size="xs" variant="light" tt="none">
-                    {t('imports.preview.headerAt', { n: formatNumber(headerRow) })}
-                  </Badge>
+                <Table.Th className="kith-rownum" title={t('imports.preview.headerAt', { n: headerRow })}>
+                  {formatNumber(headerRow)}
                 </Table.Th>
                 {preview.header.map((column) => (
                   <Table.Th key={column}>{column}</Table.Th>

@@ -28,13 +28,15 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
   });
   const count = kind === 'failures' ? record.failed : record.warned;
   const text = (key: string) => `imports.${kind}.${key}`;
+  // A check only says what would happen.
+  const title = record.dry_run ? text('titleWould') : text('title');
   const url = rowFileUrl(record.id, kind);
 
   return (
     <Paper withBorder p="md" data-testid={`${kind}-report`}>
       <Group justify="space-between" mb="sm">
         <Title order={2} size="h5">
-          {t(text('title'), { count, n: formatNumber(count) })}
+          {t(title, { count, n: formatNumber(count) })}
         </Title>
         <Button component="a" href={url} download={rowFileName(record, kind)} variant="default" size="xs">
           {t(text('download'))}
@@ -56,7 +58,7 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                   const label = reasonLabel(reason.kind, t);
                   return (
                     <Table.Tr key={reason.kind}>
-                      <Table.Td w={80} ta="right" fw={600}>
+                      <Table.Td w={56} fw={600}>
                         {formatNumber(reason.count)}
                       </Table.Td>
                       <Table.Td>

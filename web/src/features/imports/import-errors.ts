@@ -44,8 +44,8 @@ const REASONS: [RegExp, string][] = [
   [/^superseded by/, 'superseded'],
   [/belongs to another contact|belong to different contacts/, 'owned'],
   [/^id: contact .* not found/, 'idNotFound'],
-  [/^gender: /, 'invalidGender'],
-  [/^birthday: /, 'invalidBirthday'],
+  [/^gender\b/, 'invalidGender'],
+  [/^birthday\b/, 'invalidBirthday'],
 ];
 
 export function reasonLabel(kind: string, t: (key: string) => string): string | null {

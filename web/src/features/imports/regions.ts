@@ -11,6 +11,11 @@ const CODES = [
   'IL', 'AE', 'SA', 'QA', 'EG', 'MA', 'NG', 'KE', 'ZA',
 ]; // prettier-ignore
 
+export function regionName(code: string, language: string): string {
+  const name = new Intl.DisplayNames([localeOf(language)], { type: 'region' }).of(code);
+  return name && name !== code ? `${name} (${code})` : code;
+}
+
 export function regionOptions(language: string, extra: string[] = []): { value: string; label: string }[] {
   const names = new Intl.DisplayNames([localeOf(language)], { type: 'region' });
   const codes = [...new Set([...extra.filter((c) => /^[A-Z]{2}$/.test(c)), ...CODES])];

@@ -175,7 +175,6 @@ export const en = {
     editMapping: 'Change the mapping',
     run_one: 'Import {{n}} row',
     run_other: 'Import {{n}} rows',
-    runPending: 'Import',
   },
   counts: {
     rows: 'Rows',
@@ -211,6 +210,8 @@ export const en = {
   failures: {
     title_one: '{{n}} row failed',
     title_other: '{{n}} rows failed',
+    titleWould_one: '{{n}} row would fail',
+    titleWould_other: '{{n}} rows would fail',
     download: 'Download the failure file',
     reasons: 'Most common reasons',
     moreReasons_one: 'and {{count}} other reason, in the failure file',
@@ -224,6 +225,8 @@ export const en = {
   warnings: {
     title_one: '{{n}} row imported with a warning',
     title_other: '{{n}} rows imported with warnings',
+    titleWould_one: '{{n}} row would be imported with a warning',
+    titleWould_other: '{{n}} rows would be imported with warnings',
     download: 'Download the warnings file',
     reasons: 'What was left out, and why',
     moreReasons_one: 'and {{count}} other reason, in the warnings file',
@@ -246,8 +249,8 @@ export const en = {
     superseded: 'Replaced by a later row of this file',
     owned: 'Belongs to another customer',
     idNotFound: 'No customer with this Kith id',
-    invalidGender: 'Gender not understood',
-    invalidBirthday: 'Birthday not understood',
+    invalidGender: 'Gender not understood: left out',
+    invalidBirthday: 'Birthday not understood: left out',
   },
   status: {
     queued: 'Queued',
@@ -274,7 +277,8 @@ export const en = {
     dryRun: 'Nothing was written. Import the file to bring these customers in.',
     dryRunNext: 'Import a file',
     completedTitle: 'Import finished',
-    completed: '{{rows}} rows: {{created}} customers created, {{updated}} updated, {{failed}} rows failed.',
+    completed:
+      'Of {{rows}} rows: {{created}} created, {{updated}} updated, {{unchanged}} unchanged, {{failed}} failed.',
     customers_one: 'Show the imported customer',
     customers_other: 'Show the {{n}} imported customers',
     settings: 'How it was imported',

@@ -170,7 +170,6 @@ export const imports: typeof en = {
     editMapping: '修改字段匹配',
     run_one: '导入 {{n}} 行',
     run_other: '导入 {{n}} 行',
-    runPending: '导入',
   },
   counts: {
     rows: '行数',
@@ -200,6 +199,8 @@ export const imports: typeof en = {
   failures: {
     title_one: '{{n}} 行失败',
     title_other: '{{n}} 行失败',
+    titleWould_one: '{{n}} 行将会失败',
+    titleWould_other: '{{n}} 行将会失败',
     download: '下载失败记录文件',
     reasons: '最常见的原因',
     moreReasons_one: '另有 {{count}} 种原因，见失败记录文件',
@@ -213,6 +214,8 @@ export const imports: typeof en = {
   warnings: {
     title_one: '{{n}} 行已导入但有警告',
     title_other: '{{n}} 行已导入但有警告',
+    titleWould_one: '{{n}} 行将会导入但有警告',
+    titleWould_other: '{{n}} 行将会导入但有警告',
     download: '下载警告记录文件',
     reasons: '哪些值未导入及原因',
     moreReasons_one: '另有 {{count}} 种原因，见警告记录文件',
@@ -235,8 +238,8 @@ export const imports: typeof en = {
     superseded: '已被文件中后面的行取代',
     owned: '属于另一位客户',
     idNotFound: '没有此 Kith ID 的客户',
-    invalidGender: '无法识别的性别',
-    invalidBirthday: '无法识别的生日',
+    invalidGender: '无法识别的性别，未导入该值',
+    invalidBirthday: '无法识别的生日，未导入该值',
   },
   status: {
     queued: '排队中',
@@ -262,7 +265,7 @@ export const imports: typeof en = {
     dryRun: '未写入任何数据。请导入文件以添加这些客户。',
     dryRunNext: '导入文件',
     completedTitle: '导入完成',
-    completed: '共 {{rows}} 行：新建 {{created}} 位客户，更新 {{updated}} 位，{{failed}} 行失败。',
+    completed: '共 {{rows}} 行：新建 {{created}}，更新 {{updated}}，未变化 {{unchanged}}，失败 {{failed}}。',
     customers_one: '查看导入的 {{n}} 位客户',
     customers_other: '查看导入的 {{n}} 位客户',
     settings: '导入方式',
