@@ -23,7 +23,7 @@ export interface SearchTerms {
   phone: string | null;
   /** The digits of a query made of phone characters only, at least four: matched as a phone's end. */
   phoneDigits: string | null;
-  /** Searched in names (not for queries that are a phone number or its digits). */
+  /** Searched in names (not for queries that are an e-mail, a phone number or its digits). */
   name: string | null;
 }
 
@@ -59,7 +59,8 @@ export function parseSearch(q: string, region: Region): SearchTerms {
     emailPrefix: text.includes('@') && !text.includes(' ') ? folded.replace(/^mailto:/, '') : null,
     phone,
     phoneDigits: digits.length >= MIN_PHONE_DIGITS ? digits : null,
-    name: phoneLike && digits.length > 0 ? null : folded,
+    // Names hold neither an @ nor only phone characters: such queries are not looked for there.
+    name: (phoneLike && digits.length > 0) || text.includes('@') ? null : folded,
   };
 }
 

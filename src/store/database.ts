@@ -74,6 +74,10 @@ export function openStore(options: StoreOptions): Store {
       max: 10,
       statement_timeout: readTimeoutMs,
     });
+    // The list's queries are written for their indexes; PostgreSQL's estimates for pg_trgm patterns
+    // are poor, and the sequential scan it may pick for a rare name reads the whole table. (pg queues
+    // a client's queries, so this runs before the client's first read.)
+    readPool.on('connect', (client) => void client.query('set enable_seqscan = off').catch(() => undefined));
     const readDb = new Kysely<KithDatabase>({
       dialect: new TimeLimitedPostgresDialect(readPool, readTimeoutMs),
     });
