@@ -269,6 +269,8 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await expect(sheetInput).toHaveValue('客户');
   const table = page.getByRole('table', { name: m('imports.preview.tableTitle') });
   await expect(table.getByRole('columnheader').nth(1)).toHaveText(`会员名单导出 ${id}`);
+  // The title row reads as a one-column header: the page points at the real one.
+  await expect(page.getByRole('button', { name: m('imports.preview.useRow', { n: 2 }) })).toBeVisible();
   const headerRow = page.getByRole('combobox', { name: m('imports.preview.headerRow'), exact: true });
   await tabTo(page, headerRow);
   await page.keyboard.press('ArrowDown');

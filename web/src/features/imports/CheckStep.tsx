@@ -3,7 +3,7 @@
  * updated, left unchanged or fail, with the top reasons and the first failing rows. Then the import
  * itself starts and its page (`/imports/:id`) follows it.
  */
-import { Alert, Button, Group, List, Paper, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { useNavigate } from 'react-router';
 import { formatNumber } from '../../i18n';
 import { RowReport } from './RowReport';
 import { startImport, useImport } from './import-api';
+import { FileWarnings } from './FileWarnings';
 import { ImportCounts } from './ImportCounts';
 import { ImportErrorAlert } from './ImportErrorAlert';
 import { ImportProgress } from './ImportProgress';
@@ -156,17 +157,7 @@ export function CheckStep({
             </Stack>
           )}
           <ImportCounts record={data} />
-          {data.warnings.length > 0 && (
-            <Alert color="yellow" title={t('imports.check.warnings')}>
-              <List size="sm" spacing={2}>
-                {data.warnings.map((warning) => (
-                  <List.Item key={warning} className="kith-server-message">
-                    {warning}
-                  </List.Item>
-                ))}
-              </List>
-            </Alert>
-          )}
+          <FileWarnings warnings={data.warnings} />
           {data.failed > 0 && <RowReport record={data} kind="failures" />}
           {data.warned > 0 && <RowReport record={data} kind="warnings" />}
         </>

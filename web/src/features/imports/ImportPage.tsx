@@ -37,6 +37,7 @@ import {
   useImport,
   useUsers,
 } from './import-api';
+import { FileWarnings } from './FileWarnings';
 import { ImportCounts } from './ImportCounts';
 import { ImportErrorAlert } from './ImportErrorAlert';
 import { ImportProgress } from './ImportProgress';
@@ -111,17 +112,7 @@ function ImportDetail() {
         {data.undo_report && <UndoReport record={data} />}
         {ended && data.failed > 0 && <RowReport record={data} kind="failures" />}
         {ended && data.warned > 0 && <RowReport record={data} kind="warnings" />}
-        {data.warnings.length > 0 && (
-          <Alert color="yellow" title={t('imports.check.warnings')}>
-            <List size="sm" spacing={2}>
-              {data.warnings.map((warning) => (
-                <List.Item key={warning} className="kith-server-message">
-                  {warning}
-                </List.Item>
-              ))}
-            </List>
-          </Alert>
-        )}
+        <FileWarnings warnings={data.warnings} />
         <Settings record={data} />
       </Stack>
     </>

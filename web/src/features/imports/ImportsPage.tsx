@@ -76,7 +76,7 @@ function ImportHistory() {
             }
           />
         ) : (
-          <Table.ScrollContainer minWidth={1000}>
+          <Table.ScrollContainer minWidth={760}>
             <Table
               className="kith-sticky-head kith-imports"
               highlightOnHover

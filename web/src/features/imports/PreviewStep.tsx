@@ -54,6 +54,14 @@ export function PreviewStep({
   const detected = (chosen: string | undefined) =>
     chosen === undefined ? t('imports.preview.detected') : t('imports.preview.chosen');
   const headerRow = preview.header_row;
+  // A title row above the header reads as a header of fewer columns than the rows below it.
+  const widest = Math.max(0, ...preview.rows.map((row) => row.filter((cell) => cell !== '').length));
+  const likelyHeader =
+    preview.header.length < widest
+      ? preview.row_numbers[
+          preview.rows.findIndex((row) => row.filter((cell) => cell !== '').length === widest)
+        ]
+      : undefined;
 
   return (
     <Stack gap="md">
@@ -159,6 +167,21 @@ export function PreviewStep({
             {t('imports.preview.unsure', { encoding: encodingLabel(preview.encoding ?? '') })}
           </Alert>
         ))}
+      {likelyHeader !== undefined && likelyHeader <= HEADER_ROWS.length && (
+        <Alert color="blue" title={t('imports.preview.titleRowTitle')}>
+          <Group justify="space-between" gap="sm">
+            <Text size="sm">{t('imports.preview.titleRow', { n: likelyHeader, count: widest })}</Text>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => onRead({ ...read, header_row: likelyHeader })}
+              disabled={reading}
+            >
+              {t('imports.preview.useRow', { n: likelyHeader })}
+            </Button>
+          </Group>
+        </Alert>
+      )}
       {error !== null && error !== undefined && <ImportErrorAlert error={error} />}
       <Paper withBorder pos="relative">
         <LoadingOverlay visible={reading} zIndex={2} overlayProps={{ blur: 1 }} />

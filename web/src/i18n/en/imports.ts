@@ -65,6 +65,12 @@ export const en = {
     candidates:
       'The file reads as text in more than one encoding. Choose the one whose names and addresses look right.',
     useReading: 'Use {{encoding}}',
+    titleRowTitle: 'Is the header further down?',
+    titleRow_one:
+      'Row {{n}} has {{count}} filled cell, more than the header: the first rows may be a title. Exports often start with one.',
+    titleRow_other:
+      'Row {{n}} has {{count}} filled cells, more than the header: the first rows may be a title. Exports often start with one.',
+    useRow: 'Use row {{n}} as the header',
     unsureTitle: 'Check the encoding',
     unsure:
       'Kith read the file as {{encoding}} but is not sure. If names look garbled below, choose another encoding.',
@@ -172,6 +178,7 @@ export const en = {
     someFail_one: '{{n}} of {{rows}} rows would fail',
     someFail_other: '{{n}} of {{rows}} rows would fail',
     warnings: 'Warnings',
+    notImported: 'Columns not imported: {{columns}}',
     editMapping: 'Change the mapping',
     run_one: 'Import {{n}} row',
     run_other: 'Import {{n}} rows',

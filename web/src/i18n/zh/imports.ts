@@ -63,6 +63,12 @@ export const imports: typeof en = {
     candidatesTitle: '哪种读法是对的？',
     candidates: '此文件按多种编码都能读成文字。请选择姓名和地址显示正确的那一种。',
     useReading: '使用 {{encoding}}',
+    titleRowTitle: '表头是否在更下面？',
+    titleRow_one:
+      '第 {{n}} 行有 {{count}} 个非空单元格，比表头多：前几行可能是标题。导出的文件常以标题开头。',
+    titleRow_other:
+      '第 {{n}} 行有 {{count}} 个非空单元格，比表头多：前几行可能是标题。导出的文件常以标题开头。',
+    useRow: '以第 {{n}} 行为表头',
     unsureTitle: '请确认编码',
     unsure: 'Kith 按 {{encoding}} 读取了文件，但不能确定。如果下面的文字是乱码，请选择其他编码。',
     tableTitle: 'Kith 读取到的前几行',
@@ -167,6 +173,7 @@ export const imports: typeof en = {
     someFail_one: '{{rows}} 行中有 {{n}} 行将会失败',
     someFail_other: '{{rows}} 行中有 {{n}} 行将会失败',
     warnings: '警告',
+    notImported: '未导入的列：{{columns}}',
     editMapping: '修改字段匹配',
     run_one: '导入 {{n}} 行',
     run_other: '导入 {{n}} 行',
