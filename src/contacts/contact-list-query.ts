@@ -271,7 +271,51 @@ function nameMatchesFrom(ctx: Ctx, f: ContactListFilter, exclude: string[], afte
   }
   where.push(pgNameMatch(name));
   if (after !== null) where.push(sql`c.id > ${String(after)}`);
-  return { from: sql`from contacts c where ${and(where)}`, key: sql`c.id` };
+  // OFFSET 0 keeps PostgreSQL from walking the primary key in id order and testing each row (its
+  // estimate of a pattern's matches is poor: a name nobody has read every contact); the matches come
+  // from the trigram index and are sorted.
+  return { from: sql`from (select c.id from contacts c where ${and(where)} offset 0) c`, key: sql`c.id` };
+}
+
+/** Contacts looked at in id order before the trigram index is asked instead. */
+const PG_WINDOW = 5000;
+
+/**
+ * Name matches in id order on PostgreSQL. The trigram index yields matches in no order, and fetching
+ * each of a common name's 80,000 matches to sort them takes seconds; walking contacts in id order and
+ * testing each takes seconds for a name nobody has. So: the next PG_WINDOW contacts in id order first
+ * (enough for a common name's page), then the index for the rest (a rare name's few matches).
+ */
+async function pgNameMatchPage(
+  ctx: Ctx,
+  f: ContactListFilter,
+  exclude: string[],
+  after: string | null,
+  n: number,
+): Promise<{ id: string; k: string }[]> {
+  const where = filterConditions(ctx, f);
+  if (exclude.length > 0) where.push(sql`c.id not in (${sql.join(exclude)})`);
+  where.push(pgNameMatch(f.search!.name!));
+  const from = after === null ? sql`` : sql`and c.id > ${after}`;
+  const dense = await rows(
+    ctx,
+    sql<{ id: string; k: string }>`select c.id, c.id as k from (select * from contacts c
+      where c.deleted_at is null ${from} order by c.id limit ${PG_WINDOW}) c
+      where ${and(where)} order by c.id limit ${n}`,
+  );
+  if (dense.length >= n) return dense;
+  const [edge] = await rows(
+    ctx,
+    sql<{ id: string }>`select c.id from contacts c where c.deleted_at is null ${from}
+      order by c.id offset ${PG_WINDOW - 1} limit 1`,
+  );
+  if (!edge) return dense;
+  const sparse = await rows(
+    ctx,
+    sql<{ id: string; k: string }>`select c.id, c.id as k from (select c.id from contacts c
+      where ${and(where)} and c.id > ${edge.id} offset 0) c order by c.id limit ${n - dense.length}`,
+  );
+  return [...dense, ...sparse];
 }
 
 async function relevancePage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
@@ -291,14 +335,21 @@ async function relevancePage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult
   }
   if (page.length <= limit && f.search!.name) {
     const after = cursor?.p === 'b' ? cursor.k : null;
-    const { from, key } = nameMatchesFrom(ctx, f, exclude, after);
-    const found = await rows(
-      ctx,
-      sql<{
-        id: string;
-        k: string | number;
-      }>`select c.id, ${key} as k ${from} order by ${key} limit ${limit + 1 - page.length}`,
-    );
+    const found =
+      ctx.dialect === 'postgres'
+        ? await pgNameMatchPage(
+            ctx,
+            f,
+            exclude,
+            after === null ? null : String(after),
+            limit + 1 - page.length,
+          )
+        : await rows(
+            ctx,
+            sql<{ id: string; k: string | number }>`select c.id, contact_name_search.rowid as k
+              ${nameMatchesFrom(ctx, f, exclude, after).from} order by contact_name_search.rowid
+              limit ${limit + 1 - page.length}`,
+          );
     for (const r of found) page.push({ id: r.id, p: 'b', k: r.k });
   }
   let total: number | null = null;
