@@ -76,7 +76,8 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
 }) => {
   test.setTimeout(120_000);
   const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
-  // axe takes seconds a page: these screens are checked in English here and in Chinese by the next test.
+  // axe takes seconds a page on a busy machine: each screen is checked once per run of the suite, these
+  // in English here and in Chinese by the next test.
   const axe = lang === 'en' ? expectAccessible : async () => undefined;
   const id = run();
   const seed = Date.now() % 100_000_000;
@@ -249,7 +250,7 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await signIn('admin');
   await page.goto('/imports/new');
   await expect(page.getByRole('heading', { name: m('imports.wizard.title') })).toBeVisible();
-  await expectAccessible();
+  await (lang === 'en' ? expectAccessible() : undefined);
 
   // Choose the file: Tab to the button, Enter opens the chooser.
   // (Waiting for the chooser before the key press lets Playwright intercept it in time.)
@@ -311,7 +312,7 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await tabTo(page, reject);
   await page.keyboard.press('ArrowDown');
   await expect(page.getByRole('radio', { name: m('imports.settings.last') })).toBeChecked();
-  await expectAccessible();
+  await (lang === 'en' ? expectAccessible() : undefined);
   await tabTo(page, page.getByRole('button', { name: m('imports.settings.check') }));
   await page.keyboard.press('Enter');
 
@@ -359,7 +360,7 @@ test('a large import shows live progress, survives a reload and can be cancelled
   test.setTimeout(90_000);
   const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
   const id = run();
-  const total = 150_000;
+  const total = 60_000;
   const lines = ['name,email'];
   for (let i = 0; i < total; i++) lines.push(`Customer ${i},c${i}-${id}@example.com`);
   await signIn('admin');
@@ -375,8 +376,15 @@ test('a large import shows live progress, survives a reload and can be cancelled
   const importId = ((await response.json()) as { id: string }).id;
   // A failure below must not leave it running for the tests after this one.
   cleanups.push(async () => {
+    const headers = await csrf(page);
     if (['queued', 'running'].includes((await importRecord(page, importId)).status))
-      await page.request.post(`/api/imports/${importId}/cancel`, { headers: await csrf(page) });
+      await page.request.post(`/api/imports/${importId}/cancel`, { headers });
+    await expect
+      .poll(async () => (await importRecord(page, importId)).status, { timeout: 30_000 })
+      .not.toMatch(/queued|running/);
+    const record = (await importRecord(page, importId)) as { rows: number; undone_at?: string | null };
+    if (record.rows > 0 && !record.undone_at)
+      await page.request.post(`/api/imports/${importId}/undo`, { headers, timeout: 60_000 });
   });
 
   // The first pass counts the rows; the page says so, and a reload finds the import where it is.
@@ -405,7 +413,7 @@ test('a large import shows live progress, survives a reload and can be cancelled
   const record = await importRecord(page, importId);
   expect(record.rows).toBeGreaterThan(0);
   expect(record.rows).toBeLessThan(total);
-  await expectAccessible();
+  await (lang === 'zh' ? expectAccessible() : undefined);
 
   // What it imported before the cancel goes with an undo.
   await page.getByRole('button', { name: m('imports.undo.button') }).click();
@@ -442,7 +450,7 @@ test('history: the original file from a row menu; a reload past the first step a
       hasText: `history-${id}.csv`,
     });
   await expect(row).toContainText(m('imports.status.dryRun'));
-  await expectAccessible();
+  await (lang === 'en' ? expectAccessible() : undefined);
   await row
     .getByRole('button', { name: m('imports.history.actionsFor', { file: `history-${id}.csv` }) })
     .click();
