@@ -5,13 +5,17 @@
  * cancelled; agents see no import at all. Files are generated here (iconv-lite, exceljs), with values
  * unique to each run so the English and Chinese runs do not meet on the shared server.
  */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Page } from '@playwright/test';
 import { en } from '../src/i18n/en';
 import { zh } from '../src/i18n/zh';
 import { expect, test } from './fixtures';
+import { ADMIN } from './global-setup';
 
 type Lang = 'en' | 'zh';
 
@@ -139,6 +143,24 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(target('单位名称')).toHaveValue(m('fields.company'));
   await axe();
   await shot('import-mapping');
+  // Saved under a name, the mapping comes back with one choice.
+  await page.getByRole('button', { name: m('imports.mapping.save') }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('textbox', { name: m('imports.mapping.saveName') })
+    .fill(`客户表-${id}`);
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: m('common.save') })
+    .click();
+  await expect(page.getByText(m('imports.mapping.savedNotice', { name: `客户表-${id}` }))).toBeVisible();
+  await choose(page, m('imports.mapping.targetFor', { column: '单位名称' }), m('imports.mapping.ignore'));
+  await choose(
+    page,
+    m('imports.mapping.savedLabel'),
+    m('imports.mapping.savedOption', { name: `客户表-${id}`, count: 6 }),
+  );
+  await expect(target('单位名称')).toHaveValue(m('fields.company'));
   await page.getByRole('button', { name: m('imports.mapping.next') }).click();
 
   // Settings: a tag and a new group for everyone in the file.
@@ -424,6 +446,111 @@ test('a large import shows live progress, survives a reload and can be cancelled
   await expect(page.getByText(m('imports.status.undone'), { exact: true })).toBeVisible({ timeout: 30_000 });
 });
 
+/** A `kith serve` of this test's own (with short job leases), to stop and start again. */
+function ownServer(port: number) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-e2e-restart-'));
+  const env = {
+    ...process.env,
+    KITH_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+    KITH_JOB_LEASE_SECONDS: '2',
+  };
+  const cli = path.resolve('dist/cli/main.js');
+  execFileSync(process.execPath, [cli, 'migrate'], { env, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [cli, 'users', 'create', '--email', ADMIN.email, '--password', ADMIN.password, '--role', 'admin'],
+    {
+      env,
+      stdio: 'pipe',
+    },
+  );
+  let child: ChildProcess | null = null;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    async start() {
+      child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+        env,
+        stdio: 'ignore',
+      });
+      await expect
+        .poll(async () => (await fetch(`${url}/api/health`).catch(() => null))?.status ?? 0, {
+          timeout: 30_000,
+        })
+        .toBe(200);
+    },
+    async crash() {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child?.kill('SIGKILL');
+      await exited;
+    },
+    async close() {
+      if (child && child.exitCode === null) await this.crash();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('an import survives a server restart: its page keeps asking and follows it on', async ({
+  page,
+  lang,
+  shot,
+}) => {
+  test.skip(lang === 'zh', 'one server of its own is enough; the Chinese page is the same page');
+  test.setTimeout(150_000);
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  const server = ownServer(Number(process.env.KITH_E2E_PORT ?? 4310) + 7);
+  cleanups.push(() => server.close());
+  await server.start();
+  expect((await page.request.post(`${server.url}/api/auth/login`, { data: ADMIN })).status()).toBe(200);
+  const total = 100_000;
+  const lines = ['name,email'];
+  for (let i = 0; i < total; i++) lines.push(`Restart ${i},r${i}@example.com`);
+  const started = await page.request.post(`${server.url}/api/imports`, {
+    headers: await csrf(page),
+    multipart: {
+      file: { name: 'restart.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) },
+      options: JSON.stringify({}),
+    },
+  });
+  expect(started.status()).toBe(202);
+  const importId = ((await started.json()) as { id: string }).id;
+
+  await page.goto(`${server.url}/imports/${importId}`);
+  const progress = page.getByTestId('import-progress');
+  await expect(progress).toContainText(
+    m('imports.progress.rows', { done: '', total: number(lang, total) }).trim(),
+    {
+      timeout: 30_000,
+    },
+  );
+  // The server dies mid-import: the page says it is waiting, and keeps asking.
+  const before = (await (await page.request.get(`${server.url}/api/imports/${importId}`)).json()) as {
+    rows: number;
+  };
+  await server.crash();
+  await expect(page.getByText(m('imports.detail.reconnecting'))).toBeVisible({ timeout: 20_000 });
+  // It comes back and resumes the import from its last batch; the page follows it on.
+  await server.start();
+  await expect(page.getByText(m('imports.detail.reconnecting'))).toHaveCount(0, { timeout: 20_000 });
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`${server.url}/api/imports/${importId}`)).json()) as { rows: number })
+          .rows,
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBeGreaterThan(before.rows);
+  await expect(progress).toContainText(
+    m('imports.progress.rows', { done: '', total: number(lang, total) }).trim(),
+  );
+  await shot('import-resumed');
+});
+
 test('history: the original file from a row menu; a reload past the first step asks for the file again; templates', async ({
   page,
   lang,
@@ -462,6 +589,24 @@ test('history: the original file from a row menu; a reload past the first step a
   await page.goto('/imports/new?step=mapping');
   await expect(page).toHaveURL(/\/imports\/new$/);
   await expect(page.getByText(m('imports.wizard.lostTitle'))).toBeVisible();
+
+  // Refusals: a file that is not CSV or XLSX never leaves the browser; one the server cannot read is
+  // explained in the user's language, with the server's own words under it.
+  await page
+    .getByTestId('import-file-input')
+    .setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
+  await expect(page.getByText(m('imports.upload.wrongType', { name: 'notes.pdf' }))).toBeVisible();
+  await page
+    .getByTestId('import-file-input')
+    .setInputFiles({
+      name: 'old.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]),
+    });
+  const refused = page.getByRole('alert').filter({ hasText: m('imports.errors.unreadable_file') });
+  await expect(refused).toBeVisible();
+  await expect(refused).toContainText('Excel 97-2003 (.xls)');
+  await expect(page).toHaveURL(/\/imports\/new$/);
 
   for (const [name, header] of [
     [m('imports.templates.english'), 'Name,Email,Phone'],

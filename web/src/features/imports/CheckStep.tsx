@@ -105,7 +105,7 @@ export function CheckStep({
               </Text>
             </Stack>
           ) : (
-            data && <ImportProgress record={data} />
+            data && <ImportProgress record={data} answeredAt={record.dataUpdatedAt} />
           )}
         </Paper>
       )}

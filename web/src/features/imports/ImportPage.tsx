@@ -106,7 +106,7 @@ function ImportDetail() {
             {t('imports.detail.reconnecting')}
           </Alert>
         )}
-        {isActive(data) && <Running record={data} />}
+        {isActive(data) && <Running record={data} answeredAt={record.dataUpdatedAt} />}
         {ended && <Outcome record={data} />}
         {ended && <ImportCounts record={data} />}
         {data.undo_report && <UndoReport record={data} />}
@@ -119,7 +119,7 @@ function ImportDetail() {
   );
 }
 
-function Running({ record }: { record: ImportRecord }) {
+function Running({ record, answeredAt }: { record: ImportRecord; answeredAt: number }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -140,7 +140,7 @@ function Running({ record }: { record: ImportRecord }) {
           {t('imports.cancel.button')}
         </Button>
       </Group>
-      <ImportProgress record={record} />
+      <ImportProgress record={record} answeredAt={answeredAt} />
       <Text size="xs" c="dimmed" mt="sm">
         {t('imports.detail.leave')}
       </Text>
