@@ -596,13 +596,11 @@ test('history: the original file from a row menu; a reload past the first step a
     .getByTestId('import-file-input')
     .setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
   await expect(page.getByText(m('imports.upload.wrongType', { name: 'notes.pdf' }))).toBeVisible();
-  await page
-    .getByTestId('import-file-input')
-    .setInputFiles({
-      name: 'old.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]),
-    });
+  await page.getByTestId('import-file-input').setInputFiles({
+    name: 'old.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]),
+  });
   const refused = page.getByRole('alert').filter({ hasText: m('imports.errors.unreadable_file') });
   await expect(refused).toBeVisible();
   await expect(refused).toContainText('Excel 97-2003 (.xls)');
