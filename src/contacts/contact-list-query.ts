@@ -154,61 +154,34 @@ async function countUpTo(ctx: Ctx, from: RawBuilder<unknown>, bound: number): Pr
  * lookup capped at KEYED_CAP rows.
  */
 async function keyedMatches(ctx: Ctx, s: SearchTerms, identityTypes: readonly string[]) {
-  const tiers = new Map<string, number>();
-  const add = (ids: { id: string }[], tier: number) => {
-    for (const { id } of ids) if (!tiers.has(id) || tiers.get(id)! > tier) tiers.set(id, tier);
-  };
+  // One statement for every kind: each is an index lookup, and a round trip costs more than it.
+  const parts: RawBuilder<unknown>[] = [];
+  const part = (tier: number, query: RawBuilder<unknown>) =>
+    parts.push(sql`select id, ${sql.lit(tier)} as tier from (${query}) k${sql.raw(String(parts.length))}`);
   if (s.email)
-    add(
-      await rows(
-        ctx,
-        sql<{
-          id: string;
-        }>`select contact_id as id from contact_emails where value = ${s.email} and deleted_at is null`,
-      ),
-      0,
-    );
+    part(0, sql`select contact_id as id from contact_emails where value = ${s.email} and deleted_at is null`);
   if (s.phone)
-    add(
-      await rows(
-        ctx,
-        sql<{
-          id: string;
-        }>`select contact_id as id from contact_phones where value = ${s.phone} and deleted_at is null`,
-      ),
-      0,
-    );
+    part(0, sql`select contact_id as id from contact_phones where value = ${s.phone} and deleted_at is null`);
   if (identityTypes.length > 0)
-    add(
-      await rows(
-        ctx,
-        sql<{ id: string }>`select contact_id as id from contact_identities
-          where type in (${sql.join(identityTypes)}) and value = ${s.text} and deleted_at is null limit ${KEYED_CAP}`,
-      ),
+    part(
       0,
+      sql`select contact_id as id from contact_identities where type in (${sql.join(identityTypes)})
+        and value = ${s.text} and deleted_at is null limit ${KEYED_CAP}`,
     );
-  if (s.name) {
-    const exact =
+  if (s.name)
+    part(
+      0,
       ctx.dialect === 'sqlite'
-        ? sql<{
-            id: string;
-          }>`select c.id from contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid
+        ? sql`select c.id from contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid
             where contact_name_search match ${ftsExactName(s.name)} and ${sqliteNamesMatch('c', 'exact', s.name)}
             limit ${KEYED_CAP}`
-        : sql<{
-            id: string;
-          }>`select c.id from contacts c where c.deleted_at is null and ${pgExactName(s.name)}
-            limit ${KEYED_CAP}`;
-    add(await rows(ctx, exact), 0);
-  }
+        : sql`select c.id from contacts c where c.deleted_at is null and ${pgExactName(s.name)} limit ${KEYED_CAP}`,
+    );
   if (s.emailPrefix)
-    add(
-      await rows(
-        ctx,
-        sql<{ id: string }>`select contact_id as id from contact_emails where value >= ${s.emailPrefix}
-          and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null order by value limit ${KEYED_CAP}`,
-      ),
+    part(
       1,
+      sql`select contact_id as id from contact_emails where value >= ${s.emailPrefix}
+        and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null order by value limit ${KEYED_CAP}`,
     );
   if (s.phoneDigits) {
     const r = reversedDigits(s.phoneDigits);
@@ -217,15 +190,22 @@ async function keyedMatches(ctx: Ctx, s: SearchTerms, identityTypes: readonly st
       ctx.dialect === 'postgres'
         ? sql`${reversed} like ${`${r}%`}`
         : sql`${reversed} >= ${r} and ${reversed} < ${prefixEnd(r)}`;
-    add(
-      await rows(
-        ctx,
-        sql<{ id: string }>`select contact_id as id from contact_phones where ${range} and deleted_at is null
-          limit ${KEYED_CAP}`,
-      ),
+    part(
       1,
+      sql`select contact_id as id from contact_phones where ${range} and deleted_at is null limit ${KEYED_CAP}`,
     );
   }
+  const tiers = new Map<string, number>();
+  if (parts.length === 0) return tiers;
+  const found = await rows(
+    ctx,
+    sql<{
+      id: string;
+      tier: number | string;
+    }>`select id, min(tier) as tier from (${sql.join(parts, sql` union all `)}) keyed
+      group by id`,
+  );
+  for (const r of found) tiers.set(r.id, Number(r.tier));
   return tiers;
 }
 
