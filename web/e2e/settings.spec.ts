@@ -175,6 +175,10 @@ test('users: create one (with a refused password first), change their role, disa
   await settle(page);
   await shot('settings-users');
   await expectAccessible();
+  // A smaller screen: the settings navigation and the table still fit, nothing is cut off.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(row).toContainText(email);
+  await shot('settings-users-1024');
 });
 
 test('API tokens: the secret is shown once with a copy button, works, and stops working when revoked', async ({
@@ -634,6 +638,9 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
   await settle(page);
   await shot('settings-audit');
   await expectAccessible();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await shot('settings-audit-1024');
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // Filters live in the URL: one kind of record, then one person.
   await choose(page, msg(lang, 'settings.audit.what'), msg(lang, 'settings.audit.types.tag'));

@@ -127,12 +127,12 @@ export function AuditLogSettings() {
             description={filtered ? t('settings.audit.noMatch') : t('settings.audit.empty')}
           />
         ) : (
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer minWidth={760}>
             <Table className="kith-sticky-head" aria-label={t('settings.audit.title')} verticalSpacing={8}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th w={170}>{t('settings.audit.when')}</Table.Th>
-                  <Table.Th w={200}>{t('settings.audit.who')}</Table.Th>
+                  <Table.Th w={150}>{t('settings.audit.when')}</Table.Th>
+                  <Table.Th w={160}>{t('settings.audit.who')}</Table.Th>
                   <Table.Th w={280}>{t('settings.audit.what')}</Table.Th>
                   <Table.Th>{t('settings.audit.changes')}</Table.Th>
                 </Table.Tr>
@@ -163,7 +163,8 @@ export function AuditLogSettings() {
 }
 
 function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallback: string) => string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const exists = (key: string) => i18n.exists(key);
   const who = entry.actor
     ? userLabel(entry.actor)
     : label(`settings.audit.channels.${entry.channel}`, entry.channel);
@@ -226,13 +227,19 @@ function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallbac
                 </Text>
                 <Text size="sm" span>
                   {t('settings.audit.fieldSep')}
-                  {change.old !== null && change.old !== undefined && (
+                  {change.old === '***' && change.new === '***' ? (
+                    t('settings.audit.secretChanged')
+                  ) : (
                     <>
-                      <span className="kith-old">{shown(change.field, change.old, t)}</span>
-                      {' → '}
+                      {change.old !== null && change.old !== undefined && (
+                        <>
+                          <span className="kith-old">{shown(change.field, change.old, t, exists)}</span>
+                          {' → '}
+                        </>
+                      )}
+                      {shown(change.field, change.new, t, exists)}
                     </>
                   )}
-                  {shown(change.field, change.new, t)}
                 </Text>
               </li>
             ))}
@@ -245,11 +252,26 @@ function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallbac
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', zh: '中文' };
 
-/** A value as a reader wants it: roles and languages named, lists joined, yes/no, secrets hidden. */
-function shown(field: string, value: unknown, t: (key: string) => string): string {
+/**
+ * A value as a reader wants it: roles, languages, attribute types and webhook events named in the
+ * reader's language, lists joined, yes/no, secrets hidden, a dash for nothing.
+ */
+function shown(
+  field: string,
+  value: unknown,
+  t: (key: string) => string,
+  exists: (key: string) => boolean,
+): string {
   if (value === null || value === undefined || value === '') return '—';
+  const named = (key: string, raw: unknown) => (exists(key) ? t(key) : String(raw));
   if (field === 'role' && (value === 'admin' || value === 'agent')) return t(`roles.${value}`);
   if (field === 'language' && typeof value === 'string') return LANGUAGE_NAMES[value] ?? value;
+  if (field === 'type' && typeof value === 'string')
+    return named(`settings.attributes.types.${value}`, value);
+  if (field === 'events' && Array.isArray(value))
+    return value
+      .map((event) => named(`settings.webhooks.events.${String(event).replace('.', '_')}`, event))
+      .join(', ');
   if (value === '***') return t('settings.audit.hidden');
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
   if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '—';

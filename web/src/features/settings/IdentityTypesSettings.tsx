@@ -86,7 +86,7 @@ export function IdentityTypesSettings() {
                         : t('settings.identityTypes.custom')}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm" c="dimmed">
                       {formatDateTime(type.created_at)}
                     </Text>

@@ -241,8 +241,8 @@ function Sessions() {
           <Table.Tbody>
             {sessions.data.data.map((session, index) => (
               <Table.Tr key={`${session.created_at}-${index}`}>
-                <Table.Td>{formatDateTime(session.created_at)}</Table.Td>
-                <Table.Td>{formatDateTime(session.expires_at)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.created_at)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.expires_at)}</Table.Td>
                 <Table.Td>
                   {session.current && (
                     <StatusLabel color="green">{t('settings.profile.thisBrowser')}</StatusLabel>

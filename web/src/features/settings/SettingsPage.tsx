@@ -57,7 +57,7 @@ export default function SettingsPage() {
   return (
     <div className="kith-settings">
       <nav className="kith-settings-nav" aria-label={t('settings.nav.label')}>
-        <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4}>
+        <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4} className="kith-settings-caption">
           {t('settings.title')}
         </Text>
         {screens

@@ -8,7 +8,7 @@ export function StatusLabel({ color, children }: { color: string; children: stri
   return (
     <Group gap={6} wrap="nowrap">
       <Box w={8} h={8} bg={`${color}.6`} style={{ borderRadius: 4, flexShrink: 0 }} aria-hidden />
-      <Text size="sm" span>
+      <Text size="sm" span style={{ whiteSpace: 'nowrap' }}>
         {children}
       </Text>
     </Group>

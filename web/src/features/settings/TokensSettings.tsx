@@ -118,8 +118,8 @@ export function TokensSettings() {
                       </Text>
                     </Table.Td>
                     {all && <Table.Td>{owner(token.user_id)}</Table.Td>}
-                    <Table.Td>{formatDateTime(token.created_at)}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(token.created_at)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {token.last_used_at ? formatDateTime(token.last_used_at) : t('settings.tokens.never')}
                     </Table.Td>
                     <Table.Td>

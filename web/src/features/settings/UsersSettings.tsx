@@ -142,7 +142,7 @@ export function UsersSettings() {
                           <StatusLabel color="green">{t('settings.users.active')}</StatusLabel>
                         )}
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <Text size="sm" c="dimmed">
                           {formatDateTime(user.created_at)}
                         </Text>

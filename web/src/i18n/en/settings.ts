@@ -302,6 +302,7 @@ export const en = {
     noMatchTitle: 'No entries match',
     noMatch: 'Try another kind of change, another person or an earlier date.',
     fieldSep: ': ',
+    secretChanged: 'changed',
     hidden: '(hidden)',
     types: {
       settings: 'All settings changes',

@@ -289,6 +289,7 @@ export const settings: typeof en = {
     noMatchTitle: '没有匹配的记录',
     noMatch: '试试其他类型、其他人或更早的日期。',
     fieldSep: '：',
+    secretChanged: '已修改',
     hidden: '（已隐藏）',
     types: {
       settings: '所有设置修改',
