@@ -555,6 +555,7 @@ test('history: the original file from a row menu; a reload past the first step a
   page,
   lang,
   signIn,
+  shot,
   expectAccessible,
 }) => {
   const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
@@ -605,6 +606,29 @@ test('history: the original file from a row menu; a reload past the first step a
   await expect(refused).toBeVisible();
   await expect(refused).toContainText('Excel 97-2003 (.xls)');
   await expect(page).toHaveURL(/\/imports\/new$/);
+
+  // A file that reads as text in two encodings: both readings side by side, the user picks.
+  await page.getByTestId('import-file-input').setInputFiles({
+    name: 'korean.csv',
+    mimeType: 'text/csv',
+    buffer: iconv.encode('이름,전화\n김철수,010-1234-5678\n', 'euc-kr'),
+  });
+  await expect(page).toHaveURL(/step=preview/);
+  await expect(page.getByTestId('encoding-candidate')).toHaveCount(2);
+  await expect(page.getByRole('button', { name: m('imports.preview.next') })).toBeDisabled();
+  await shot('import-encoding-choice');
+  await page
+    .getByRole('button', {
+      name: m('imports.preview.useReading', { encoding: m('imports.preview.encodings.euc-kr') }),
+    })
+    .click();
+  await expect(page.getByRole('combobox', { name: m('imports.preview.encoding'), exact: true })).toHaveValue(
+    m('imports.preview.encodings.euc-kr'),
+  );
+  await expect(page.getByRole('table', { name: m('imports.preview.tableTitle') })).toContainText('김철수');
+  await expect(page.getByTestId('encoding-candidate')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: m('imports.preview.next') })).toBeEnabled();
+  await page.goto('/imports/new');
 
   for (const [name, header] of [
     [m('imports.templates.english'), 'Name,Email,Phone'],

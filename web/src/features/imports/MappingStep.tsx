@@ -16,7 +16,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from './notify';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAdmin, useSession } from '../../app/session';
@@ -128,7 +128,7 @@ export function MappingStep({
                 const chosen = usable.find((m) => m.name === value);
                 if (!chosen) return;
                 onApply(applySavedMapping(columns, mapping, chosen.mapping));
-                notifications.show({ message: t('imports.mapping.applied', { name: chosen.name }) });
+                notify({ message: t('imports.mapping.applied', { name: chosen.name }) });
               }}
               w={260}
             />
@@ -259,7 +259,7 @@ export function MappingStep({
             if (!trimmed) return;
             setSaved(saveMapping(userId, trimmed, mapping));
             setSaving(false);
-            notifications.show({
+            notify({
               color: 'green',
               message: t('imports.mapping.savedNotice', { name: trimmed }),
             });

@@ -54,6 +54,8 @@ export function PreviewStep({
   const detected = (chosen: string | undefined) =>
     chosen === undefined ? t('imports.preview.detected') : t('imports.preview.chosen');
   const headerRow = preview.header_row;
+  // The server will not guess an encoding it is unsure of: the user says which reading is right.
+  const mustChoose = preview.encoding_confidence === 'unsure' && read.encoding === undefined;
   // A title row above the header reads as a header of fewer columns than the rows below it.
   const widest = Math.max(0, ...preview.rows.map((row) => row.filter((cell) => cell !== '').length));
   const likelyHeader =
@@ -237,9 +239,16 @@ export function PreviewStep({
         <Button variant="default" onClick={onBack}>
           {t('common.back')}
         </Button>
-        <Button onClick={onNext} disabled={reading || preview.rows.length === 0}>
-          {t('imports.preview.next')}
-        </Button>
+        <Group gap="sm">
+          {mustChoose && (
+            <Text size="sm" c="dimmed">
+              {t('imports.preview.chooseFirst')}
+            </Text>
+          )}
+          <Button onClick={onNext} disabled={reading || preview.rows.length === 0 || mustChoose}>
+            {t('imports.preview.next')}
+          </Button>
+        </Group>
       </Group>
     </Stack>
   );

@@ -3,7 +3,7 @@
  * ones restored, later edits kept), then shows what the undo did.
  */
 import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from './notify';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -46,7 +46,7 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
       void client.invalidateQueries({ queryKey: ['imports'] });
       void client.invalidateQueries({ queryKey: ['contacts'] });
       const report = result.undo_report;
-      notifications.show({
+      notify({
         color: 'green',
         title: t('imports.undo.doneTitle'),
         message: t('imports.undo.doneShort', {

@@ -65,6 +65,7 @@ export const en = {
     candidates:
       'The file reads as text in more than one encoding. Choose the one whose names and addresses look right.',
     useReading: 'Use {{encoding}}',
+    chooseFirst: 'Choose the encoding first',
     titleRowTitle: 'Is the header further down?',
     titleRow_one:
       'Row {{n}} has {{count}} filled cell, more than the header: the first rows may be a title. Exports often start with one.',

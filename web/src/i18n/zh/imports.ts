@@ -63,6 +63,7 @@ export const imports: typeof en = {
     candidatesTitle: '哪种读法是对的？',
     candidates: '此文件按多种编码都能读成文字。请选择姓名和地址显示正确的那一种。',
     useReading: '使用 {{encoding}}',
+    chooseFirst: '请先选择编码',
     titleRowTitle: '表头是否在更下面？',
     titleRow_one:
       '第 {{n}} 行有 {{count}} 个非空单元格，比表头多：前几行可能是标题。导出的文件常以标题开头。',
