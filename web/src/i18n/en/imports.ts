@@ -18,8 +18,8 @@ export const en = {
   upload: {
     drop: 'Drop a CSV or Excel (.xlsx) file here',
     choose: 'Choose a file',
-    formats: 'CSV (any delimiter; UTF-8, UTF-16, GBK or Windows-1252) or Excel .xlsx',
-    limit: 'CSV (any delimiter; UTF-8, UTF-16, GBK or Windows-1252) or Excel .xlsx, up to {{size}}',
+    formats: 'CSV (any delimiter and common encoding, detected) or Excel .xlsx',
+    limit: 'CSV (any delimiter and common encoding, detected) or Excel .xlsx, up to {{size}}',
     wrongType:
       '{{name}} is not a CSV or .xlsx file. Save it as CSV or .xlsx (Excel 97–2003 .xls is not read).',
     tooLarge: '{{name}} is larger than the upload limit of {{limit}}.',
