@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { csrfHeaders, expect, test } from './fixtures';
 
 const TEXT = {
   en: {
@@ -161,12 +161,6 @@ test('a new customer who probably exists already is shown with a link before bei
   await expect(page).toHaveURL(/\/customers\/ct_/);
   expect(page.url()).not.toContain(existing.id);
 });
-
-async function csrfHeaders(page: import('@playwright/test').Page): Promise<Record<string, string>> {
-  const cookies = await page.context().cookies();
-  const token = cookies.find((cookie) => cookie.name === 'kith_csrf')?.value;
-  return token ? { 'x-csrf-token': token } : {};
-}
 
 test('select customers, tag them in bulk, sort the list, and delete them with the typed count', async ({
   page,

@@ -5,13 +5,19 @@
  * an untranslated key (the app reports those on the console).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test as base } from '@playwright/test';
+import { expect, type Page, test as base } from '@playwright/test';
 import { ADMIN, AGENT } from './global-setup';
 
 export { expect };
 export type Role = 'admin' | 'agent';
 
 export const mainUrl = () => process.env.KITH_E2E_URL!;
+
+/** The header a cookie-authenticated write needs: the page's `kith_csrf` cookie as X-CSRF-Token. */
+export async function csrfHeaders(page: Page): Promise<Record<string, string>> {
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'kith_csrf');
+  return cookie ? { 'X-CSRF-Token': decodeURIComponent(cookie.value) } : {};
+}
 export const freshUrl = () => process.env.KITH_E2E_FRESH_URL!;
 
 interface Fixtures {

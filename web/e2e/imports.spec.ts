@@ -14,7 +14,7 @@ import iconv from 'iconv-lite';
 import type { Page } from '@playwright/test';
 import { en } from '../src/i18n/en';
 import { zh } from '../src/i18n/zh';
-import { expect, test } from './fixtures';
+import { csrfHeaders, expect, test } from './fixtures';
 import { ADMIN } from './global-setup';
 
 type Lang = 'en' | 'zh';
@@ -43,11 +43,6 @@ const cleanups: (() => Promise<void>)[] = [];
 test.afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
 });
-
-async function csrf(page: Page): Promise<Record<string, string>> {
-  const cookie = (await page.context().cookies()).find((c) => c.name === 'kith_csrf');
-  return cookie ? { 'X-CSRF-Token': decodeURIComponent(cookie.value) } : {};
-}
 
 async function importRecord(page: Page, id: string) {
   const response = await page.request.get(`/api/imports/${id}`);
@@ -388,7 +383,7 @@ test('a large import shows live progress, survives a reload and can be cancelled
   await signIn('admin');
   await page.goto('/imports');
   const response = await page.request.post('/api/imports', {
-    headers: await csrf(page),
+    headers: await csrfHeaders(page),
     multipart: {
       file: { name: `big-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) },
       options: JSON.stringify({ tags: [`big-${id}`] }),
@@ -398,7 +393,7 @@ test('a large import shows live progress, survives a reload and can be cancelled
   const importId = ((await response.json()) as { id: string }).id;
   // A failure below must not leave it running for the tests after this one.
   cleanups.push(async () => {
-    const headers = await csrf(page);
+    const headers = await csrfHeaders(page);
     if (['queued', 'running'].includes((await importRecord(page, importId)).status))
       await page.request.post(`/api/imports/${importId}/cancel`, { headers });
     await expect
@@ -509,7 +504,7 @@ test('an import survives a server restart: its page keeps asking and follows it 
   const lines = ['name,email'];
   for (let i = 0; i < total; i++) lines.push(`Restart ${i},r${i}@example.com`);
   const started = await page.request.post(`${server.url}/api/imports`, {
-    headers: await csrf(page),
+    headers: await csrfHeaders(page),
     multipart: {
       file: { name: 'restart.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) },
       options: JSON.stringify({}),
@@ -563,7 +558,7 @@ test('history: the original file from a row menu; a reload past the first step a
   const id = run();
   const csv = `email,name\r\nh-${id}@example.com,History ${id}\r\n`;
   const started = await page.request.post('/api/imports', {
-    headers: await csrf(page),
+    headers: await csrfHeaders(page),
     multipart: {
       file: { name: `history-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) },
       options: JSON.stringify({ dry_run: true }),

@@ -9,7 +9,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { en } from '../src/i18n/en';
 import { zh } from '../src/i18n/zh';
-import { expect, test } from './fixtures';
+import { csrfHeaders, expect, test } from './fixtures';
 
 type Lang = 'en' | 'zh';
 
@@ -47,14 +47,9 @@ test.describe.configure({ timeout: 180_000 });
 
 const run = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 
-async function csrf(page: Page): Promise<Record<string, string>> {
-  const cookie = (await page.context().cookies()).find((c) => c.name === 'kith_csrf');
-  return cookie ? { 'X-CSRF-Token': decodeURIComponent(cookie.value) } : {};
-}
-
 /** A write through the API with the page's session, as the app itself makes it. */
 async function apiWrite(page: Page, method: 'post' | 'patch' | 'delete', path: string, data?: unknown) {
-  const response = await page.request[method](path, { data, headers: await csrf(page) });
+  const response = await page.request[method](path, { data, headers: await csrfHeaders(page) });
   expect(response.status(), await response.text()).toBeLessThan(300);
   return response.status() === 204 ? null : await response.json();
 }
@@ -167,7 +162,7 @@ test('users: create one (with a refused password first), change their role, disa
   // (A write from this signed-in page carries its CSRF token, as the app's own requests do.)
   const login = await page.request.post('/api/auth/login', {
     data: { email, password: 'first password 1' },
-    headers: await csrf(page),
+    headers: await csrfHeaders(page),
   });
   expect(login.status()).toBe(401);
   // One's own row leads to the profile instead of offering to disable oneself.

@@ -28,14 +28,16 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** Field-level problems, when the server named fields. */
-  get fieldErrors(): ErrorDetail[] {
+  /** Field-level problems, when the server named fields, each field as a form knows it (no `body.`). */
+  get fieldErrors(): (ErrorDetail & { field: string })[] {
     const list = Array.isArray(this.details)
       ? this.details
       : this.details
         ? [this.details as ErrorDetail]
         : [];
-    return list.filter((d) => typeof d.field === 'string');
+    return list
+      .filter((d): d is ErrorDetail & { field: string } => typeof d.field === 'string')
+      .map((d) => ({ ...d, field: d.field.replace(/^body\./, '') }));
   }
 }
 

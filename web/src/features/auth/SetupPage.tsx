@@ -43,7 +43,7 @@ export default function SetupPage() {
     } catch (e) {
       if (e instanceof ApiError) {
         const byField: Record<string, string> = {};
-        for (const detail of e.fieldErrors) byField[detail.field!] = detail.reason ?? e.message;
+        for (const detail of e.fieldErrors) byField[detail.field] = detail.reason ?? e.message;
         setFieldErrors(byField);
         if (e.code === 'setup_done') setError(t('setup.done'));
         else if (e.status === 401) setError(t('setup.badLink'));

@@ -15,7 +15,7 @@ export function saveProblem(error: unknown, t: TFunction): SaveProblem {
     return { fields: {}, message: t('common.errors.unexpected'), ownerId: null };
   const fields: FieldErrors = {};
   for (const detail of error.fieldErrors) {
-    const field = detail.field!.replace(/^body\./, '');
+    const field = detail.field;
     fields[field] = error.code === 'conflict' ? t('customer.ownedByOther') : (detail.reason ?? error.message);
   }
   const ownerId =

@@ -62,7 +62,7 @@ export function formProblem(error: unknown, t: TFunction): FormProblem {
   }
   const fields: Record<string, string> = {};
   for (const detail of error.fieldErrors) {
-    const field = detail.field!.replace(/^body\./, '');
+    const field = detail.field;
     if (error.code === 'conflict') fields[field] = t('settings.reasons.taken');
     else fields[field] = detail.reason ? reasonText(detail.reason, t) : error.message;
   }
