@@ -1,18 +1,9 @@
 /** The frame of every signed-in screen: left navigation by role, header with language and account. */
-import {
-  AppShell,
-  Burger,
-  Group,
-  Menu,
-  NavLink,
-  SegmentedControl,
-  Text,
-  UnstyledButton,
-} from '@mantine/core';
+import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { type Language, setLanguage } from '../i18n';
+import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { isAdmin, useSession, useSignOut } from './session';
 
 interface NavItem {
@@ -22,7 +13,7 @@ interface NavItem {
 }
 
 export function AppLayout() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure();
   const { data: user } = useSession();
   const location = useLocation();
@@ -50,16 +41,7 @@ export function AppLayout() {
             </Text>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <SegmentedControl
-              size="xs"
-              aria-label={t('header.language')}
-              value={i18n.language}
-              onChange={(value) => setLanguage(value as Language)}
-              data={[
-                { value: 'en', label: 'English' },
-                { value: 'zh', label: '中文' },
-              ]}
-            />
+            <LanguageSwitch />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={t('header.account')} data-testid="account-menu">
