@@ -20,7 +20,10 @@ export function fixture(name: string, content: string | Buffer, encoding = 'utf-
   return file;
 }
 
-/** Starts an import and runs its job to the end in this process, as a worker would. */
+/**
+ * Starts an import and runs its job to the end in this process, as a worker would. When a server's
+ * own worker claimed the job first, waits for that worker to finish it.
+ */
 export async function runImport(
   kith: TestKith,
   file: string,
@@ -32,7 +35,12 @@ export async function runImport(
   );
   const runner = new JobRunner(kith.store, kith.jobHandlers);
   await runner.runOnce({ subjectId: started.id });
-  return kith.imports.get(started.id);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const current = await kith.imports.get(started.id);
+    if (!['queued', 'running'].includes(current.status) || Date.now() > deadline) return current;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 export function readFailures(kith: TestKith, importId: string): Promise<string> {
