@@ -16,6 +16,7 @@ import { AgentService } from './conversations/agent-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { InboxService } from './conversations/inbox-service.js';
 import { TeamService } from './conversations/team-service.js';
+import { contactAttributeValues } from './contacts/contact-attribute-sql.js';
 import { ContactBatchDeleteService } from './contacts/contact-batch-delete-service.js';
 import { ContactService } from './contacts/contact-service.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
@@ -106,7 +107,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     store,
     contacts,
     identityTypes: new IdentityTypeService(db),
-    attributes: new AttributeDefinitionService(db),
+    attributes: new AttributeDefinitionService(db, contactAttributeValues),
     tags: new TagService(db, contacts),
     groups: new GroupService(store),
     users: new UserService(db),

@@ -4,6 +4,7 @@
  * through here.
  */
 import { type RawBuilder, sql } from 'kysely';
+import type { ContactAttributeValues } from '../customization/attribute-definition-service.js';
 import type { AttributeValue } from '../domain/contact/contact-fields.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
@@ -51,3 +52,27 @@ export async function removeAttributeFromAllContacts(db: Queryable, key: string)
       where jsonb_exists(attributes::jsonb, ${key})`.execute(db);
   }
 }
+
+/** The contacts' side of attribute definitions' changes (given to `AttributeDefinitionService`). */
+export const contactAttributeValues: ContactAttributeValues = {
+  async contactWithValue(db, key, value) {
+    const row = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where(attributeJsonSql(db, key), '=', JSON.stringify(value))
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  },
+  async liveContactWithAttribute(db, key) {
+    const row = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where(attributeJsonSql(db, key), 'is not', null)
+      .where('deleted_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  },
+  removeFromAllContacts: removeAttributeFromAllContacts,
+};

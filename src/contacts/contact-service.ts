@@ -42,7 +42,7 @@ import {
   writeContactState,
 } from './contact-repository.js';
 import { parseSearch } from './contact-search-sql.js';
-import { pendingTagCountDelta } from '../segments/tag-counts.js';
+import { pendingTagCountDelta } from './tag-counts.js';
 import { softDeleteContact } from './soft-delete-contact.js';
 
 export interface ContactListQuery {

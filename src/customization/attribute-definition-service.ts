@@ -1,5 +1,5 @@
-import { attributeJsonSql, removeAttributeFromAllContacts } from '../contacts/contact-attribute-sql.js';
 import type { Actor } from '../domain/actor.js';
+import type { AttributeValue } from '../domain/contact/contact-fields.js';
 import {
   ATTRIBUTE_KEY_PATTERN,
   ATTRIBUTE_TYPES,
@@ -52,8 +52,32 @@ function normalizeOptions(type: AttributeType, options: string[] | null | undefi
   return cleaned;
 }
 
+/**
+ * What this service needs of the contacts' stored values (`contacts.attributes`), implemented by
+ * `src/contacts/contact-attribute-sql.ts`. Passed in because contacts sit above customization: they
+ * validate against these definitions, so customization cannot import contacts.
+ */
+export interface ContactAttributeValues {
+  /** A contact (live or deleted) whose attribute `key` holds `value`, if any. */
+  contactWithValue(db: Queryable, key: string, value: AttributeValue): Promise<string | null>;
+  /** A live contact holding any value of attribute `key`, if any. */
+  liveContactWithAttribute(db: Queryable, key: string): Promise<string | null>;
+  /** Removes attribute `key` from every contact holding it. */
+  removeFromAllContacts(db: Queryable, key: string): Promise<void>;
+}
+
 export class AttributeDefinitionService {
-  constructor(private readonly db: Queryable) {}
+  /** `contactValues` is needed by `update` and `delete` only; readers of the definitions may leave it out. */
+  constructor(
+    private readonly db: Queryable,
+    private readonly contactValues: ContactAttributeValues | null = null,
+  ) {}
+
+  private valuesOfContacts(): ContactAttributeValues {
+    if (!this.contactValues)
+      throw new Error('AttributeDefinitionService was built without ContactAttributeValues: it can only read');
+    return this.contactValues;
+  }
 
   async list(): Promise<AttributeDefinitionRecord[]> {
     const rows = await this.db.selectFrom('attribute_definitions').selectAll().orderBy('key').execute();
@@ -135,23 +159,13 @@ export class AttributeDefinitionService {
     if (before.type === 'list' && after.options) {
       const removed = (before.options ?? []).filter((o) => !after.options?.includes(o));
       for (const option of removed) {
-        const used = await this.db
-          .selectFrom('contacts')
-          .select('id as contact_id')
-          .where(attributeJsonSql(this.db, key), '=', JSON.stringify(option))
-          .limit(1)
-          .executeTakeFirst();
-        if (used) {
-          throw new KithError(
-            'in_use',
-            `option ${JSON.stringify(option)} is still used by contact ${used.contact_id}`,
-            409,
-            {
-              field: 'options',
-              value: option,
-              existing_id: used.contact_id,
-            },
-          );
+        const usedBy = await this.valuesOfContacts().contactWithValue(this.db, key, option);
+        if (usedBy) {
+          throw new KithError('in_use', `option ${JSON.stringify(option)} is still used by contact ${usedBy}`, 409, {
+            field: 'options',
+            value: option,
+            existing_id: usedBy,
+          });
         }
       }
     }
@@ -181,20 +195,15 @@ export class AttributeDefinitionService {
 
   async delete(key: string, actor: Actor): Promise<void> {
     const before = await this.get(key);
-    const used = await this.db
-      .selectFrom('contacts')
-      .select('id as contact_id')
-      .where(attributeJsonSql(this.db, key), 'is not', null)
-      .where('deleted_at', 'is', null)
-      .limit(1)
-      .executeTakeFirst();
-    if (used) {
-      throw new KithError('in_use', `attribute ${key} still has a value on contact ${used.contact_id}`, 409, {
+    const contactValues = this.valuesOfContacts();
+    const usedBy = await contactValues.liveContactWithAttribute(this.db, key);
+    if (usedBy) {
+      throw new KithError('in_use', `attribute ${key} still has a value on contact ${usedBy}`, 409, {
         key,
-        existing_id: used.contact_id,
+        existing_id: usedBy,
       });
     }
-    await removeAttributeFromAllContacts(this.db, key);
+    await contactValues.removeFromAllContacts(this.db, key);
     await this.db.deleteFrom('attribute_definitions').where('key', '=', key).execute();
     await appendAuditEntry(this.db, {
       entityType: 'attribute_definition',

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Queryable } from '../store/transaction.js';
-import { tagsWithLiveCounts } from './tag-counts.js';
+import { tagsWithLiveCounts } from '../contacts/tag-counts.js';
 
 export interface TagSummary {
   id: string;

@@ -18,7 +18,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { startWorkerThread } from '../jobs/worker-thread.js';
+import { startWorkerThread } from './worker-thread.js';
 import { QueryTimeoutError } from './query-timeout.js';
 import type { KithDatabase } from './schema.js';
 

@@ -5,7 +5,7 @@
  * the other, both writing into one shared levels array. The worker gets its fields as plain data, each
  * distinct prepared value once.
  */
-import { nextWorkerMessage, startWorkerThread } from '../../jobs/worker-thread.js';
+import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
 import type { CandidatePairs } from './blocking-plan.js';
 import { compareField, type ComparableField, encodeComparableField } from './comparable-field.js';
 import type { CompareFieldsTask } from './compare-fields-worker.js';

@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { type ErrorDetails, KithError } from '../../domain/errors.js';
-import { nextWorkerMessage, startWorkerThread } from '../../jobs/worker-thread.js';
+import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
 import { ImportFileError } from '../read/import-file-error.js';
 import {
   keyColumnsOf,
