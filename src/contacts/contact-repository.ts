@@ -335,6 +335,20 @@ export async function markContactDeleted(
   }
 }
 
+/** Soft-deleted contacts merged away: their ids keep resolving to the survivor. */
+export async function markContactsMerged(
+  db: Queryable,
+  contactIds: readonly string[],
+  survivorId: string,
+): Promise<void> {
+  if (contactIds.length === 0) return;
+  await db
+    .updateTable('contacts')
+    .set({ merged_into: survivorId })
+    .where('id', 'in', [...contactIds])
+    .execute();
+}
+
 /**
  * Undoes soft deletes (restore, unmerge): the contacts and their unique values count as live again.
  * Callers check first that no live contact took those values meanwhile.
@@ -401,7 +415,7 @@ export interface NewContact {
 /** Creates many contacts at once, through the store's fastest row inserter: the bulk path imports take. */
 export async function insertContactsBulk(
   db: Queryable,
-  contacts: NewContact[],
+  contacts: readonly NewContact[],
   meta: { at: string; by: string | null },
   writer: RowWriter = kyselyRowWriter(db),
 ): Promise<void> {

@@ -127,6 +127,9 @@ export interface AuditLogTable {
   channel: string;
   channel_ref: string | null;
   created_at: string;
+  /** Contact rows only: the change feed's position (grows in commit order) and the state's SHA-256. */
+  seq: number | null;
+  content_hash: string | null;
 }
 
 export interface UsersTable {
