@@ -1,7 +1,105 @@
 // Lint rules: recommended JS + type-aware TypeScript checks; formatting is Prettier's job.
+// Also the layer rule (kith/layers) that keeps docs/ARCHITECTURE.md's layer table true.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+
+const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src');
+
+/**
+ * The layers of src/, bottom first (docs/ARCHITECTURE.md, "Layers"). A folder (or a file at the root
+ * of src/, named without its extension) may import only the folders listed before it, so the folder
+ * graph cannot have a cycle. A new folder must be placed here before it can import or be imported.
+ */
+export const LAYERS = [
+  { layer: 'domain', units: ['domain'] },
+  { layer: 'platform', units: ['store', 'jobs', 'history', 'notifications'] },
+  {
+    layer: 'capabilities',
+    units: [
+      'auth',
+      'customization',
+      'contacts',
+      'segments',
+      'conversations',
+      'sync',
+      'imports',
+      'dedupe',
+      'automation',
+    ],
+  },
+  { layer: 'composition', units: ['config', 'services'] },
+  { layer: 'entry points', units: ['server', 'cli'] },
+];
+const ORDER = LAYERS.flatMap(({ layer, units }) => units.map((unit) => ({ unit, layer })));
+const rankOf = (unit) => ORDER.findIndex((entry) => entry.unit === unit);
+const layerOf = (unit) => ORDER[rankOf(unit)]?.layer;
+
+/** The folder (or root file) of src/ that an absolute path is in; null outside src/. */
+function unitOf(file) {
+  const relative = path.relative(SRC, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
+  const parts = relative.split(path.sep);
+  return parts.length === 1 ? parts[0].replace(/\.[cm]?[jt]sx?$/, '') : parts[0];
+}
+
+const layersRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'src/ folders import only the layers below them (docs/ARCHITECTURE.md, Layers)' },
+    schema: [],
+  },
+  create(context) {
+    const file = context.physicalFilename ?? context.filename;
+    const from = unitOf(file);
+    if (from === null) return {};
+    const check = (node, source) => {
+      if (typeof source !== 'string') return;
+      if (rankOf(from) < 0) {
+        context.report({
+          node,
+          message: `src/${from} has no place in the layer order: add it to LAYERS in eslint.config.js`,
+        });
+        return;
+      }
+      const entryPoint = layerOf(from) === 'entry points';
+      if (!source.startsWith('.')) {
+        if (entryPoint && (source === 'kysely' || source.startsWith('kysely/')))
+          context.report({
+            node,
+            message: `src/${from} is an entry point: no SQL here (no kysely); go through src/services.ts`,
+          });
+        return;
+      }
+      const to = unitOf(path.resolve(path.dirname(file), source));
+      if (to === null || to === from) return;
+      if (rankOf(to) < 0) {
+        context.report({
+          node,
+          message: `src/${to} has no place in the layer order: add it to LAYERS in eslint.config.js`,
+        });
+      } else if (rankOf(to) > rankOf(from)) {
+        context.report({
+          node,
+          message: `src/${from} (${layerOf(from)}) may not import src/${to} (${layerOf(to)}): a folder uses only the layers and folders below it (docs/ARCHITECTURE.md, Layers); pass what it needs in from src/services.ts instead`,
+        });
+      } else if (entryPoint && layerOf(to) === 'platform') {
+        context.report({
+          node,
+          message: `src/${from} is an entry point and may not import src/${to} (platform: SQL, jobs, history); go through the services of src/services.ts`,
+        });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
@@ -11,6 +109,49 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { kith: { rules: { layers: layersRule } } },
+    rules: {
+      'kith/layers': 'error',
+      // Settings come from the environment in one place, src/config.ts, and are passed down from there.
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'read environment variables in src/config.ts only, and pass the value down',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['process', 'node:process'].map((name) => ({
+            name,
+            importNames: ['env'],
+            message: 'read environment variables in src/config.ts only, and pass the value down',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/config.ts'],
+    rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off' },
+  },
+  {
+    // Entry points reach the database through services only.
+    files: ['src/server/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='db'][object.property.name='store']",
+          message: 'entry points do not run SQL: add what you need to a service (src/services.ts)',
+        },
+      ],
     },
   },
   {

@@ -1,8 +1,19 @@
-/** Runtime configuration, read once from the environment (names are part of the wire contract). */
+/**
+ * Runtime configuration, read once from the environment (names are part of the wire contract). This is
+ * the one module that reads `process.env` (an ESLint rule keeps it so): everything else gets its
+ * settings passed down from here, through `src/services.ts` or an entry point.
+ */
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { assertRegion, type Region } from './domain/normalize/phone.js';
-import { parseTrustProxy, type TrustProxySetting } from './server/trust-proxy.js';
+import { xlsxLimits, type XlsxLimits } from './imports/read/read-limits.js';
 import { OutboundPolicy } from './sync/outbound/outbound-policy.js';
+
+/** true (any peer), a number of nearest hops, or addresses / CIDR ranges of the proxies. */
+export type TrustProxySetting = boolean | number | string[];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export interface KithConfig {
   dataDir: string;
@@ -24,6 +35,79 @@ export interface KithConfig {
   trustProxy: TrustProxySetting;
   /** Hosts, addresses and ranges outgoing requests may reach although internal (KITH_OUTBOUND_ALLOW). */
   outbound: OutboundPolicy;
+  /** The server's log level (LOG_LEVEL, default info). */
+  logLevel: LogLevel;
+  /** Largest import file the API accepts (KITH_MAX_UPLOAD_MB, default 200). */
+  maxUploadBytes: number;
+  /** How long a job's lease lasts before another worker may take the job over (KITH_JOB_LEASE_SECONDS, 60). */
+  jobLeaseMs: number;
+  /** Sender of Kith's e-mails (KITH_MAIL_FROM); kith@<SMTP host> when unset. */
+  mailFrom: string | null;
+  /** What an XLSX file may unpack to (KITH_XLSX_MAX_PART_MB, _TOTAL_MB, _SHARED_STRINGS_MB, _RATIO). */
+  xlsxLimits: XlsxLimits;
+  /** Time limit of a customers-list read (KITH_QUERY_TIMEOUT_MS, default 5,000). */
+  readTimeoutMs: number;
+  /** SQLite read threads for the customers list (KITH_READ_THREADS, default 3). */
+  readThreads: number;
+}
+
+/** A whole number from `min` to `max` from the variable `name`, or `fallback` when unset or empty. */
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  unit: string,
+) {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new Error(`${name} must be a whole number of ${unit}, ${range} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
+}
+
+/** A positive number from the variable `name`, or `fallback` when unset or empty. */
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string): number {
+  const raw = env[name];
+  const value = raw === undefined || raw.trim() === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number of ${unit} (got ${JSON.stringify(raw)})`);
+  return value;
+}
+
+/** Names @fastify/proxy-addr understands for its built-in ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * KITH_TRUST_PROXY: which reverse proxies may tell the server, through X-Forwarded-For/-Proto/-Host,
+ * who the client is and whether it connected over HTTPS. That decides the client address the sign-in
+ * throttle counts and whether cookies get `Secure`. Off by default: without a proxy, those headers
+ * come from the client and must not be believed. Throws naming the value and what it should be.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxySetting {
+  const text = (value ?? '').trim();
+  if (text === '' || text.toLowerCase() === 'false') return false;
+  if (text.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops === 0 ? false : hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!NAMED_RANGES.has(entry) && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry))
+      throw new Error(
+        `KITH_TRUST_PROXY: ${JSON.stringify(entry)} is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal (got ${JSON.stringify(value)}; use true, a number of proxy hops, or a comma-separated list)`,
+      );
+  }
+  return entries;
+}
+
+/** The configuration from the process's environment, with some variables given on the command line. */
+export function loadConfigWith(variables: Record<string, string>): KithConfig {
+  return loadConfig({ ...process.env, ...variables });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
@@ -49,6 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
       `KITH_IMPORT_THREAD_MIN_BYTES must be a whole number of bytes, 0 or more (got ${JSON.stringify(env.KITH_IMPORT_THREAD_MIN_BYTES)})`,
     );
   }
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new Error(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(env.LOG_LEVEL)})`,
+    );
   return {
     dataDir: path.resolve(env.KITH_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || null,
@@ -63,5 +152,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
     trustProxy: parseTrustProxy(env.KITH_TRUST_PROXY),
     // Parsed here so that a mistyped entry stops the process at start, naming the entry.
     outbound: OutboundPolicy.parse(env.KITH_OUTBOUND_ALLOW),
+    logLevel,
+    maxUploadBytes: positiveNumber(env, 'KITH_MAX_UPLOAD_MB', 200, 'megabytes') * 1024 * 1024,
+    jobLeaseMs: positiveNumber(env, 'KITH_JOB_LEASE_SECONDS', 60, 'seconds') * 1000,
+    mailFrom: env.KITH_MAIL_FROM || null,
+    xlsxLimits: xlsxLimits(env),
+    readTimeoutMs: wholeNumber(
+      env,
+      'KITH_QUERY_TIMEOUT_MS',
+      5000,
+      1,
+      Number.MAX_SAFE_INTEGER,
+      'milliseconds',
+    ),
+    readThreads: wholeNumber(env, 'KITH_READ_THREADS', 3, 1, 64, 'threads'),
   };
 }

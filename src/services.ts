@@ -1,27 +1,32 @@
 /**
  * The composition root: one place that wires the store to the services every entry point
- * (HTTP server, CLI, later workers) uses. Entry points never reach past these services into SQL.
+ * (HTTP server, CLI, workers) uses, passes each its settings from the config, and starts the
+ * background tasks. Entry points never reach past these services into SQL (an ESLint rule keeps
+ * `src/server` and `src/cli` from importing `src/store` or Kysely).
  */
 import path from 'node:path';
 import { ApiTokenService } from './auth/api-token-service.js';
 import { SessionService } from './auth/session-service.js';
+import { SignInThrottle } from './auth/sign-in-throttle.js';
 import { SetupService } from './auth/setup-service.js';
 import { UserService } from './auth/user-service.js';
 import type { KithConfig } from './config.js';
 import { RuleActionRunner } from './automation/actions/rule-action-runner.js';
 import { AutoAssignmentService } from './automation/assignment/auto-assignment-service.js';
+import { startAutomationLogRetention } from './automation/automation-log-retention.js';
 import { AutomationRuleListener } from './automation/automation-rule-listener.js';
 import { AutomationRuleService } from './automation/automation-rule-service.js';
 import { AgentService } from './conversations/agent-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { InboxService } from './conversations/inbox-service.js';
+import { startSnoozeWakeUps } from './conversations/snooze-schedule.js';
 import { TeamService } from './conversations/team-service.js';
 import { contactAttributeValues } from './contacts/contact-attribute-sql.js';
 import { ContactBatchDeleteService } from './contacts/contact-batch-delete-service.js';
 import { ContactService } from './contacts/contact-service.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
 import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
-import { DUPLICATE_SCAN_JOB_KIND } from './dedupe/duplicate-scan-schedule.js';
+import { DUPLICATE_SCAN_JOB_KIND, startDuplicateScanSchedule } from './dedupe/duplicate-scan-schedule.js';
 import { DuplicateScanService } from './dedupe/duplicate-scan-service.js';
 import { SYSTEM_ACTOR } from './domain/actor.js';
 import { DuplicateSettingsService } from './dedupe/duplicate-settings-service.js';
@@ -29,15 +34,18 @@ import { AttributeDefinitionService } from './customization/attribute-definition
 import { IdentityTypeService } from './customization/identity-type-service.js';
 import { ContactImportPipeline } from './imports/contact-import-pipeline.js';
 import { OutboundHttp } from './sync/outbound/outbound-http.js';
+import { startWebhookDeliveries } from './sync/webhooks/webhook-deliveries.js';
 import { WebhookService } from './sync/webhooks/webhook-service.js';
 import { ImportEndedNotifier } from './imports/import-ended-notifier.js';
 import { IMPORT_JOB_KIND, ImportService } from './imports/import-service.js';
-import type { JobHandler } from './jobs/job-runner.js';
+import { type AuditPage, type AuditSearch, searchAuditLog } from './history/audit-search.js';
+import { type JobLease, jobLeaseOf, whyNoJobRan } from './jobs/job-lease.js';
+import { type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
 import { createMailer } from './notifications/mailer.js';
 import { GroupService } from './segments/group-service.js';
 import { TagService } from './segments/tag-service.js';
 import { openStore, type Store } from './store/database.js';
-import { migrateToLatest } from './store/migrator.js';
+import { type MigrationReport, migrateToLatest } from './store/migrator.js';
 
 export interface KithServices {
   config: KithConfig;
@@ -51,6 +59,8 @@ export interface KithServices {
   sessions: SessionService;
   tokens: ApiTokenService;
   setup: SetupService;
+  signInThrottle: SignInThrottle;
+  auditLog: { search(search: AuditSearch): Promise<AuditPage> };
   imports: ImportService;
   importPipeline: ContactImportPipeline;
   webhooks: WebhookService;
@@ -67,6 +77,14 @@ export interface KithServices {
   autoAssignment: AutoAssignmentService;
   /** Handlers for every job kind, for `kith serve`, `kith worker` and foreground runs. */
   jobHandlers: Record<string, JobHandler>;
+  jobs: {
+    /** A runner of `handlers` (default: every job kind) with the configured lease. */
+    runner(options?: JobRunnerOptions & { handlers?: Record<string, JobHandler> }): JobRunner;
+    /** The lease of the job working on `subjectId`, for people (`kith imports show`). */
+    leaseOf(kind: string, subjectId: string): Promise<JobLease | null>;
+    /** Why a runner found nothing to run (`kith worker --once`). */
+    whyNoneRan(): Promise<string>;
+  };
   close(): Promise<void>;
 }
 
@@ -74,10 +92,16 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const db = store.db;
   const contacts = new ContactService(store, config.defaultRegion);
   const duplicateScans = new DuplicateScanService(store);
-  const mailer = createMailer(config.smtpUrl);
+  const mailer = createMailer(config.smtpUrl, config.mailFrom);
   // Every outgoing HTTP request goes through this one guard.
   const outbound = new OutboundHttp(config.outbound);
   const webhooks = new WebhookService(store, outbound);
+  const jobHandlers: Record<string, JobHandler> = {
+    [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
+    [DUPLICATE_SCAN_JOB_KIND]: async (ctx) => {
+      await duplicateScans.scan({ incremental: ctx.job.subject_id === 'incremental', actor: SYSTEM_ACTOR });
+    },
+  };
   const importPipeline = new ContactImportPipeline(
     store,
     config,
@@ -114,6 +138,8 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     sessions: new SessionService(db),
     tokens: new ApiTokenService(db),
     setup: new SetupService(db),
+    signInThrottle: new SignInThrottle(db),
+    auditLog: { search: (search) => searchAuditLog(db, search) },
     imports: new ImportService(store, config),
     importPipeline,
     webhooks,
@@ -133,14 +159,58 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     agents,
     rules,
     autoAssignment,
-    jobHandlers: {
-      [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
-      [DUPLICATE_SCAN_JOB_KIND]: async (ctx) => {
-        await duplicateScans.scan({ incremental: ctx.job.subject_id === 'incremental', actor: SYSTEM_ACTOR });
-      },
+    jobHandlers,
+    jobs: {
+      runner: ({ handlers, ...options } = {}) =>
+        new JobRunner(store, handlers ?? jobHandlers, { leaseMs: config.jobLeaseMs, ...options }),
+      leaseOf: (kind, subjectId) => jobLeaseOf(db, kind, subjectId),
+      whyNoneRan: () => whyNoJobRan(db, Object.keys(jobHandlers)),
     },
     close: () => store.close(),
   };
+}
+
+export interface BackgroundTasks {
+  /** The job runner, already polling; `poke()` it when a job was queued in this process. */
+  runner: JobRunner;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what every long-running process (`kith serve`, `kith worker`) does in the background: the
+ * job runner (imports, duplicate scans; resuming those a crash interrupted), the scheduled duplicate
+ * scans, snoozed conversations' wake-ups, automation log retention and webhook deliveries. (SQLite's
+ * WAL checkpointer is the store's own: it starts with a process's 20th write transaction.)
+ */
+export function startBackgroundTasks(
+  kith: KithServices,
+  log: (message: string, error?: unknown) => void,
+): BackgroundTasks {
+  const runner = kith.jobs.runner({ log });
+  runner.start();
+  const stops = [
+    startDuplicateScanSchedule(kith.store, log),
+    startSnoozeWakeUps(kith.conversations, log),
+    startAutomationLogRetention(kith.rules, kith.config.automationLogDays, log),
+    startWebhookDeliveries(kith.webhooks, log),
+  ];
+  return {
+    runner,
+    stop: async () => {
+      for (const stop of stops) stop();
+      await runner.stop();
+    },
+  };
+}
+
+/** `kith migrate`: brings the configured database's schema up to date without starting anything else. */
+export async function migrateDatabase(config: KithConfig): Promise<MigrationReport & { database: string }> {
+  const store = openStore(config);
+  try {
+    return { ...(await migrateToLatest(store)), database: store.dialect };
+  } finally {
+    await store.close();
+  }
 }
 
 /** Opens the configured store, brings its schema up to date and wires the services. */

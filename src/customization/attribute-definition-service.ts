@@ -75,7 +75,9 @@ export class AttributeDefinitionService {
 
   private valuesOfContacts(): ContactAttributeValues {
     if (!this.contactValues)
-      throw new Error('AttributeDefinitionService was built without ContactAttributeValues: it can only read');
+      throw new Error(
+        'AttributeDefinitionService was built without ContactAttributeValues: it can only read',
+      );
     return this.contactValues;
   }
 
@@ -161,11 +163,16 @@ export class AttributeDefinitionService {
       for (const option of removed) {
         const usedBy = await this.valuesOfContacts().contactWithValue(this.db, key, option);
         if (usedBy) {
-          throw new KithError('in_use', `option ${JSON.stringify(option)} is still used by contact ${usedBy}`, 409, {
-            field: 'options',
-            value: option,
-            existing_id: usedBy,
-          });
+          throw new KithError(
+            'in_use',
+            `option ${JSON.stringify(option)} is still used by contact ${usedBy}`,
+            409,
+            {
+              field: 'options',
+              value: option,
+              existing_id: usedBy,
+            },
+          );
         }
       }
     }

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Insertable } from 'kysely';
-import { type KithConfig } from '../config.js';
 import {
   insertContactsBulk,
   loadContacts,
@@ -47,6 +46,8 @@ import {
 } from './apply/write-conflicts.js';
 import type { PreparedRow, RowPreparationInput } from './prepare/prepare-rows.js';
 import { RowPreparer } from './prepare/row-preparer.js';
+import type { Region } from '../domain/normalize/phone.js';
+import type { XlsxLimits } from './read/read-limits.js';
 import type { SourceInfo, SourceRecord } from './read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from './report/failure-file.js';
 import { InFileDuplicateIndex } from './validate/in-file-duplicates.js';
@@ -59,6 +60,19 @@ export const BATCH_ROWS = 1000;
  */
 const BATCH_ATTEMPTS = 5;
 const SPLIT_ATTEMPTS = 3;
+
+/**
+ * The settings imports work with, passed down from the config (`src/services.ts` gives the whole
+ * KithConfig, which has them all).
+ */
+export interface ImportConfig {
+  /** Imports keep their files under `<dataDir>/imports/<id>/`. */
+  dataDir: string;
+  defaultRegion: Region;
+  /** Files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES). */
+  importThreadMinBytes: number;
+  xlsxLimits: XlsxLimits;
+}
 
 export interface StoredSource extends SourceInfo {
   /** Path of the stored copy of the uploaded file. */
@@ -82,22 +96,22 @@ interface Counts {
   warned: number;
 }
 
-export function importDir(config: KithConfig, importId: string): string {
+export function importDir(config: Pick<ImportConfig, 'dataDir'>, importId: string): string {
   return path.join(config.dataDir, 'imports', importId);
 }
 
-export function failureFilePath(config: KithConfig, importId: string): string {
+export function failureFilePath(config: Pick<ImportConfig, 'dataDir'>, importId: string): string {
   return path.join(importDir(config, importId), 'failures.csv');
 }
 
-export function warningFilePath(config: KithConfig, importId: string): string {
+export function warningFilePath(config: Pick<ImportConfig, 'dataDir'>, importId: string): string {
   return path.join(importDir(config, importId), 'warnings.csv');
 }
 
 export class ContactImportPipeline {
   constructor(
     private readonly store: Store,
-    private readonly config: KithConfig,
+    private readonly config: ImportConfig,
     private readonly notifier: ImportNotifier | null = null,
     /** Rows per batch (tests use small batches to make concurrent imports collide often). */
     private readonly options: { batchRows?: number } = {},
@@ -136,6 +150,7 @@ export class ContactImportPipeline {
       const preparation: RowPreparationInput = {
         path: source.path,
         source,
+        xlsxLimits: this.config.xlsxLimits,
         mapping,
         mappingCtx,
         normalize,

@@ -2,7 +2,6 @@
  * When an import ends, its starter gets an e-mail with the counts, the top failure reasons and a link,
  * and subscribed webhook endpoints get `import.completed` (or `import.failed`, `import.cancelled`).
  */
-import type { KithConfig } from '../config.js';
 import type { Mailer } from '../notifications/mailer.js';
 import type { Store } from '../store/database.js';
 import type { ImportsTable } from '../store/schema.js';
@@ -30,10 +29,16 @@ function topReasons(reasons: string[]): [string, number][] {
   return [...byKind].sort((a, b) => b[1] - a[1]).slice(0, TOP_REASONS);
 }
 
+/** Where the server is reached, for links in the e-mail (from the config). */
+export interface NotifierConfig {
+  publicUrl: string | null;
+  port: number;
+}
+
 export class ImportEndedNotifier implements ImportNotifier {
   constructor(
     private readonly store: Store,
-    private readonly config: KithConfig,
+    private readonly config: NotifierConfig,
     private readonly mailer: Mailer | null,
     private readonly webhooks: WebhookService | null = null,
   ) {}

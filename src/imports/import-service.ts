@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KithConfig } from '../config.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
 import type { Actor } from '../domain/actor.js';
@@ -18,7 +17,13 @@ import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
 import type { ImportsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
-import { failureFilePath, importDir, type StoredSource, warningFilePath } from './contact-import-pipeline.js';
+import {
+  failureFilePath,
+  type ImportConfig,
+  importDir,
+  type StoredSource,
+  warningFilePath,
+} from './contact-import-pipeline.js';
 import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
 import {
   type ColumnSuggestion,
@@ -212,7 +217,7 @@ function parseChoice<T extends string>(
 export class ImportService {
   constructor(
     private readonly store: Store,
-    private readonly config: KithConfig,
+    private readonly config: ImportConfig,
   ) {}
 
   private get db() {
@@ -249,7 +254,7 @@ export class ImportService {
         throw new ValidationError('delimiter', request.delimiter, 'must be , ; tab or |');
       delimiter = d as Delimiter;
     }
-    return { encoding, delimiter, sheet: request.sheet };
+    return { encoding, delimiter, sheet: request.sheet, xlsxLimits: this.config.xlsxLimits };
   }
 
   /**
@@ -262,7 +267,10 @@ export class ImportService {
     const info = await inspectSource(request.filePath, this.sourceOptions(request));
     const headerRow = request.headerRow;
     if (headerRow === undefined || headerRow <= 1) return info;
-    for await (const record of readSourceRecords(request.filePath, info, { limit: headerRow })) {
+    for await (const record of readSourceRecords(request.filePath, info, {
+      limit: headerRow,
+      xlsxLimits: this.config.xlsxLimits,
+    })) {
       if (record.rowNumber < headerRow) continue;
       if (record.rowNumber > headerRow) break;
       return { ...info, header: record.cells.map((c) => c.trim()), headerRow };
@@ -277,7 +285,10 @@ export class ImportService {
   private async sample(filePath: string, info: SourceInfo & { headerRow?: number }): Promise<SourceRecord[]> {
     const after = info.headerRow ?? 0;
     const rows: SourceRecord[] = [];
-    for await (const record of readSourceRecords(filePath, info, { limit: PREVIEW_ROWS + after })) {
+    for await (const record of readSourceRecords(filePath, info, {
+      limit: PREVIEW_ROWS + after,
+      xlsxLimits: this.config.xlsxLimits,
+    })) {
       if (record.rowNumber <= after) continue;
       rows.push(record);
       if (rows.length >= PREVIEW_ROWS) break;

@@ -4,10 +4,8 @@ import { nowIso, type Queryable } from '../store/transaction.js';
 
 export type Job = JobsTable;
 
-export function leaseMs(): number {
-  const seconds = Number(process.env.KITH_JOB_LEASE_SECONDS ?? 60);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
-}
+/** How long a lease lasts unless the runner is told otherwise (KITH_JOB_LEASE_SECONDS in the config). */
+export const DEFAULT_LEASE_MS = 60_000;
 
 const leaseUntil = (ms: number) => new Date(Date.now() + ms).toISOString();
 
@@ -39,7 +37,7 @@ export async function enqueueJob(db: Queryable, kind: string, subjectId: string)
 export async function claimJob(
   db: Queryable,
   workerId: string,
-  options: { kinds?: string[]; subjectId?: string } = {},
+  options: { kinds?: string[]; subjectId?: string; leaseMs?: number } = {},
 ): Promise<Job | null> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const now = nowIso();
@@ -56,7 +54,7 @@ export async function claimJob(
     if (options.subjectId) query = query.where('subject_id', '=', options.subjectId);
     const candidate = await query.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
     if (!candidate) return null;
-    const lease = leaseUntil(leaseMs());
+    const lease = leaseUntil(options.leaseMs ?? DEFAULT_LEASE_MS);
     const result = await db
       .updateTable('jobs')
       .set({
@@ -84,10 +82,15 @@ export async function claimJob(
 }
 
 /** Extends the lease; false when another worker took the job over (this one must stop). */
-export async function renewLease(db: Queryable, jobId: string, workerId: string): Promise<boolean> {
+export async function renewLease(
+  db: Queryable,
+  jobId: string,
+  workerId: string,
+  leaseMs = DEFAULT_LEASE_MS,
+): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
-    .set({ lease_until: leaseUntil(leaseMs()), updated_at: nowIso() })
+    .set({ lease_until: leaseUntil(leaseMs), updated_at: nowIso() })
     .where('id', '=', jobId)
     .where('locked_by', '=', workerId)
     .where('state', '=', 'running')

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type { Store } from '../store/database.js';
-import { claimJob, finishJob, type Job, leaseMs, renewLease } from './job-queue.js';
+import { claimJob, DEFAULT_LEASE_MS, finishJob, type Job, renewLease } from './job-queue.js';
 
 export interface JobContext {
   job: Job;
@@ -27,6 +27,8 @@ export class LeaseLostError extends Error {
 
 export interface JobRunnerOptions {
   pollMs?: number;
+  /** How long a claimed job's lease lasts (the config's jobLeaseMs); default 60 s. */
+  leaseMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -44,9 +46,11 @@ export class JobRunner {
 
   /** Claims and runs one job; false when there was none. */
   async runOnce(filter: { subjectId?: string } = {}): Promise<boolean> {
+    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
     const job = await claimJob(this.store.db, this.workerId, {
       kinds: Object.keys(this.handlers),
       subjectId: filter.subjectId,
+      leaseMs,
     });
     if (!job) return false;
     const handler = this.handlers[job.kind]!;
@@ -57,8 +61,9 @@ export class JobRunner {
       renewLease: async () => {
         // Batch jobs call this after every batch: renewing each time would add a commit per batch,
         // while a quarter of the lease still leaves three quarters of it to spare.
-        if (Date.now() - renewedAt < leaseMs() / 4) return;
-        if (!(await renewLease(this.store.db, job.id, this.workerId))) throw new LeaseLostError(job.id);
+        if (Date.now() - renewedAt < leaseMs / 4) return;
+        if (!(await renewLease(this.store.db, job.id, this.workerId, leaseMs)))
+          throw new LeaseLostError(job.id);
         renewedAt = Date.now();
       },
     };

@@ -10,8 +10,8 @@ export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
 
-/** Sends through SMTP_URL; `from` defaults to kith@<smtp host>, or KITH_MAIL_FROM. */
-export function createMailer(smtpUrl: string | null, from = process.env.KITH_MAIL_FROM): Mailer | null {
+/** Sends through SMTP_URL from `from` (KITH_MAIL_FROM in the config), else from kith@<smtp host>. */
+export function createMailer(smtpUrl: string | null, from: string | null = null): Mailer | null {
   if (!smtpUrl) return null;
   const transport = nodemailer.createTransport(smtpUrl);
   const sender = from ?? `Kith <kith@${new URL(smtpUrl).hostname || 'localhost'}>`;

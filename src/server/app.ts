@@ -11,6 +11,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { TrustProxySetting } from '../config.js';
 import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
@@ -26,7 +27,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
-import { fastifyTrustProxy, type TrustProxySetting } from './trust-proxy.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 import { webAppRoutes } from './web-app.js';
 
 export interface ServerOptions {
@@ -38,12 +39,6 @@ export interface ServerOptions {
 }
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
-
-/** Upload size limit for imports: KITH_MAX_UPLOAD_MB (default 200). */
-export function maxUploadBytes(): number {
-  const mb = Number(process.env.KITH_MAX_UPLOAD_MB ?? 200);
-  return (Number.isFinite(mb) && mb > 0 ? mb : 200) * 1024 * 1024;
-}
 
 export async function buildServer(
   services: KithServices,
@@ -64,7 +59,7 @@ export async function buildServer(
   // (with a nonce), and the API documentation pages need theirs relaxed, so CSP is per route.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false });
   await app.register(fastifyMultipart, {
-    limits: { fileSize: maxUploadBytes(), files: 1, fields: 20, fieldSize: 1024 * 1024 },
+    limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 20, fieldSize: 1024 * 1024 },
   });
   registerAuthGuard(app, services);
 

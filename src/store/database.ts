@@ -13,10 +13,11 @@ import {
   PostgresDialect,
   SqliteDialect,
   SqliteDriver,
+  sql,
 } from 'kysely';
 import pg from 'pg';
 import { ensurePrivateFile, makePrivateDir, restrictToOwner } from './private-files.js';
-import { isPostgresTimeout, QueryTimeoutError, queryTimeoutFromEnv } from './query-timeout.js';
+import { isPostgresTimeout, QueryTimeoutError } from './query-timeout.js';
 import { openSqliteReadPool, type ReadLane } from './read-pool.js';
 import { registerSqliteFunctions } from './sqlite-functions.js';
 import { type RowReader, sqliteRowReader } from './row-reader.js';
@@ -43,28 +44,22 @@ export interface Store {
    */
   reader(lane: ReadLane): Kysely<KithDatabase>;
   readTimeoutMs: number;
+  /** Resolves once the database answered a trivial query (health checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface StoreOptions {
   dataDir: string;
   databaseUrl: string | null;
-  /** Time limit of a list read (ms); default KITH_QUERY_TIMEOUT_MS or 5,000. */
+  /** Time limit of a list read (ms; KITH_QUERY_TIMEOUT_MS in the config); default 5,000. */
   readTimeoutMs?: number;
-  /** SQLite read threads; default KITH_READ_THREADS or 3. */
+  /** SQLite read threads (KITH_READ_THREADS in the config); default 3. */
   readThreads?: number;
 }
 
-function readThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KITH_READ_THREADS;
-  const value = raw === undefined || raw === '' ? 3 : Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 64)
-    throw new Error(`KITH_READ_THREADS must be a whole number from 1 to 64 (got ${raw})`);
-  return value;
-}
-
 export function openStore(options: StoreOptions): Store {
-  const readTimeoutMs = options.readTimeoutMs ?? queryTimeoutFromEnv();
+  const readTimeoutMs = options.readTimeoutMs ?? 5000;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const db = new Kysely<KithDatabase>({ dialect: new PostgresDialect({ pool }) });
@@ -91,6 +86,7 @@ export function openStore(options: StoreOptions): Store {
       rowReader: null,
       reader: () => readDb,
       readTimeoutMs,
+      ping: () => ping(db),
       close: async () => {
         await readDb.destroy();
         await db.destroy();
@@ -127,7 +123,7 @@ export function openStore(options: StoreOptions): Store {
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, onWriteTransaction),
   });
   const readPool = openSqliteReadPool(file, {
-    threads: options.readThreads ?? readThreadsFromEnv(),
+    threads: options.readThreads ?? 3,
     timeoutMs: readTimeoutMs,
   });
   // One connection per SQLite store: prepared statements on it run inside whatever transaction is open.
@@ -140,12 +136,17 @@ export function openStore(options: StoreOptions): Store {
     rowReader: sqliteRowReader(sqlite),
     reader: (lane) => readPool.db(lane),
     readTimeoutMs,
+    ping: () => ping(db),
     close: async () => {
       await readPool.close();
       await db.destroy();
       await checkpointer?.close();
     },
   };
+}
+
+async function ping(db: Kysely<KithDatabase>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 /** True when a statement failed on a unique index, on either database. */

@@ -16,12 +16,3 @@ export class QueryTimeoutError extends KithError {
 export function isPostgresTimeout(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '57014';
 }
-
-/** Read time limit (ms): KITH_QUERY_TIMEOUT_MS, default 5,000. */
-export function queryTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KITH_QUERY_TIMEOUT_MS;
-  const value = raw === undefined || raw === '' ? 5000 : Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`KITH_QUERY_TIMEOUT_MS must be a whole number of milliseconds, at least 1 (got ${raw})`);
-  return value;
-}

@@ -184,12 +184,7 @@ describe(`the list's time limit on ${TEST_DIALECT}`, () => {
 
   beforeAll(async () => {
     // One millisecond: any query examining thousands of rows runs past it.
-    process.env.KITH_QUERY_TIMEOUT_MS = '1';
-    try {
-      server = await startTestServer();
-    } finally {
-      delete process.env.KITH_QUERY_TIMEOUT_MS;
-    }
+    server = await startTestServer({ KITH_QUERY_TIMEOUT_MS: '1' });
     ({ agent } = await adminAndAgentTokens(server));
     await server.kith.attributes.create({ key: 'note', type: 'text' }, { userId: null, channel: 'system' });
     await bulkInsert(server, 20_000, (i) => ({ name: `Slow ${i}`, attributes: { note: `n${i}` } }));

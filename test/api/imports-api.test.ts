@@ -181,8 +181,7 @@ describe('upload size limit', () => {
   let server: TestServer;
   let admin: string;
   beforeAll(async () => {
-    process.env.KITH_MAX_UPLOAD_MB = '1';
-    server = await startTestServer();
+    server = await startTestServer({ KITH_MAX_UPLOAD_MB: '1' });
     const a = await server.kith.users.create(
       { email: 'big@example.com', password: 'big files', role: 'admin' },
       SYSTEM_ACTOR,
@@ -190,7 +189,6 @@ describe('upload size limit', () => {
     admin = (await server.kith.tokens.create(a.id, null, SYSTEM_ACTOR)).token;
   });
   afterAll(async () => {
-    delete process.env.KITH_MAX_UPLOAD_MB;
     await server.close();
   });
 

@@ -9,7 +9,7 @@ import {
   SignInThrottle,
   waitBeforeNextAttempt,
 } from '../../src/auth/sign-in-throttle.js';
-import { parseTrustProxy } from '../../src/server/trust-proxy.js';
+import { parseTrustProxy } from '../../src/config.js';
 import { createTestKith, TEST_DIALECT } from '../support/test-kith.js';
 
 const MINUTE = 60_000;

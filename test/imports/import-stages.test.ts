@@ -9,6 +9,7 @@ import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from '../../bench/ge
 import type { PreparedBatch, RowPreparation } from '../../src/imports/prepare/prepare-rows.js';
 import { RowPreparer } from '../../src/imports/prepare/row-preparer.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
+import { DEFAULT_XLSX_LIMITS } from '../../src/imports/read/read-limits.js';
 import { inspectSource } from '../../src/imports/read/source-reader.js';
 import {
   excelSerialToIsoDate,
@@ -390,6 +391,7 @@ describe('RowPreparer (read → map → validate, in-process or on a worker thre
       const input = {
         path: file,
         source,
+        xlsxLimits: DEFAULT_XLSX_LIMITS,
         mapping,
         mappingCtx: generatedCtx,
         normalize: generatedNormalize,

@@ -1,7 +1,7 @@
 /**
  * The XLSX reader on workbooks written by hand (bench/xlsx-bombs.ts): files without cell references,
  * every kind of cell value, sheet selection, damaged files, and bombs refused by the limits of
- * src/imports/read/read-limits.ts (scaled down through their environment variables where a bomb at
+ * src/imports/read/read-limits.ts (scaled down through their settings, as the config reads them, where a bomb at
  * full size would take long to make). Also the CSV reader's quote errors and the batch size cap.
  */
 import fs from 'node:fs';
@@ -19,7 +19,9 @@ import {
   writeSharedStringsBomb,
 } from '../../bench/xlsx-bombs.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { loadConfig } from '../../src/config.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
+import { DEFAULT_XLSX_LIMITS, xlsxLimits, type XlsxLimits } from '../../src/imports/read/read-limits.js';
 import { prepareRowBatches, type RowPreparationInput } from '../../src/imports/prepare/prepare-rows.js';
 import { inspectSource, readSourceRecords, type SourceRecord } from '../../src/imports/read/source-reader.js';
 import { ADMIN, fixture, runImport } from '../support/import-helpers.js';
@@ -41,19 +43,8 @@ async function records(file: string, sheet?: string): Promise<SourceRecord[]> {
   return out;
 }
 
-/** Runs `work` with these environment variables set, restoring them after. */
-async function withEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await work();
-  } finally {
-    for (const [k, v] of Object.entries(before)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
+/** The XLSX limits these environment variables set (as `loadConfig` reads them). */
+const limitsOf = (vars: Record<string, string>): XlsxLimits => xlsxLimits(vars);
 
 /** The error a promise rejects with, which must be an ImportFileError. */
 async function fileError(attempt: Promise<unknown>): Promise<ImportFileError> {
@@ -65,8 +56,9 @@ async function fileError(attempt: Promise<unknown>): Promise<ImportFileError> {
   return error as ImportFileError;
 }
 
-async function readAll(file: string): Promise<void> {
-  for await (const _ of readSourceRecords(file, await inspectSource(file))) {
+async function readAll(file: string, limits?: XlsxLimits): Promise<void> {
+  const info = await inspectSource(file, { xlsxLimits: limits });
+  for await (const _ of readSourceRecords(file, info, { xlsxLimits: limits })) {
     // read to the end
   }
 }
@@ -277,30 +269,29 @@ describe('XLSX bombs are refused early, naming the limit (issue 14, item 3)', ()
   it('refuses a shared strings table larger than a part may be, from its declared size', async () => {
     const file = path.join(dir, 'strings-bomb.xlsx');
     await writeSharedStringsBomb(file, { strings: 600, chars: 20_000 }); // 12 MB of strings
-    await withEnv({ KITH_XLSX_MAX_PART_MB: '8' }, async () => {
-      const error = await fileError(inspectSource(file));
+    {
+      const error = await fileError(
+        inspectSource(file, { xlsxLimits: limitsOf({ KITH_XLSX_MAX_PART_MB: '8' }) }),
+      );
       expect(error.message).toMatch(
         /^the shared strings \(xl\/sharedStrings\.xml\) unpacks to 11 MB; one part of an XLSX file may unpack to at most 8 MB \(KITH_XLSX_MAX_PART_MB\)/,
       );
       expect(error.details).toMatchObject({ limit: 'KITH_XLSX_MAX_PART_MB' });
-    });
+    }
   });
 
   it('refuses, at the upload check, shared strings that would not fit in their memory limit', async () => {
     const file = path.join(dir, 'strings-memory.xlsx');
     await writeSharedStringsBomb(file, { strings: 150, chars: 20_000 }); // 3 MB of strings
-    await withEnv({ KITH_XLSX_MAX_SHARED_STRINGS_MB: '1' }, async () => {
-      const error = await fileError(inspectSource(file));
-      expect(error.message).toMatch(
-        /the workbook's shared strings take more than 1 MB of memory .*\(KITH_XLSX_MAX_SHARED_STRINGS_MB\)/,
-      );
-    });
+    const oneMegabyte = limitsOf({ KITH_XLSX_MAX_SHARED_STRINGS_MB: '1' });
+    const error = await fileError(inspectSource(file, { xlsxLimits: oneMegabyte }));
+    expect(error.message).toMatch(
+      /the workbook's shared strings take more than 1 MB of memory .*\(KITH_XLSX_MAX_SHARED_STRINGS_MB\)/,
+    );
     // The job's reading refuses it too, whatever the upload check said.
     const info = await inspectSource(file);
-    await withEnv({ KITH_XLSX_MAX_SHARED_STRINGS_MB: '1' }, async () => {
-      const rows = readSourceRecords(file, info);
-      expect((await fileError(rows.next())).message).toMatch(/\(KITH_XLSX_MAX_SHARED_STRINGS_MB\)/);
-    });
+    const rows = readSourceRecords(file, info, { xlsxLimits: oneMegabyte });
+    expect((await fileError(rows.next())).message).toMatch(/\(KITH_XLSX_MAX_SHARED_STRINGS_MB\)/);
   });
 
   it('refuses a part whose compression ratio is a bomb’s', async () => {
@@ -346,11 +337,9 @@ describe('XLSX bombs are refused early, naming the limit (issue 14, item 3)', ()
       'sheet "S", row 2: the row holds more than 1 MB of text',
     );
     const tall = await workbook('tall.xlsx', spec(20, 40)); // 24 MB of text from a tiny sheet
-    await withEnv({ KITH_XLSX_MAX_PART_MB: '4' }, async () => {
-      expect((await fileError(readAll(tall))).message).toMatch(
-        /^the cells of sheet "S" hold more than 4 MB of text by row 8 .*\(KITH_XLSX_MAX_PART_MB\)/,
-      );
-    });
+    expect((await fileError(readAll(tall, limitsOf({ KITH_XLSX_MAX_PART_MB: '4' })))).message).toMatch(
+      /^the cells of sheet "S" hold more than 4 MB of text by row 8 .*\(KITH_XLSX_MAX_PART_MB\)/,
+    );
   });
 
   it('refuses an archive that understates what a part unpacks to, whatever it claims', async () => {
@@ -372,16 +361,14 @@ describe('XLSX bombs are refused early, naming the limit (issue 14, item 3)', ()
   it('refuses parts that together unpack to more than the total limit', async () => {
     const file = path.join(dir, 'total.xlsx');
     await writeSharedStringsBomb(file, { strings: 150, chars: 20_000 });
-    await withEnv({ KITH_XLSX_MAX_TOTAL_MB: '2' }, async () => {
-      expect((await fileError(inspectSource(file))).message).toMatch(
-        /^the parts of the XLSX file to read unpack to 2\.\d+ MB; all of them together may unpack to at most 2 MB \(KITH_XLSX_MAX_TOTAL_MB\)/,
-      );
-    });
-    await withEnv({ KITH_XLSX_MAX_RATIO: 'lots' }, async () => {
-      await expect(inspectSource(file)).rejects.toThrow(
-        'KITH_XLSX_MAX_RATIO must be a positive number of times (got "lots")',
-      );
-    });
+    const twoMegabytes = limitsOf({ KITH_XLSX_MAX_TOTAL_MB: '2' });
+    expect((await fileError(inspectSource(file, { xlsxLimits: twoMegabytes }))).message).toMatch(
+      /^the parts of the XLSX file to read unpack to 2\.\d+ MB; all of them together may unpack to at most 2 MB \(KITH_XLSX_MAX_TOTAL_MB\)/,
+    );
+    // A mistyped limit stops the process at start (loadConfig), naming the variable.
+    expect(() => loadConfig({ KITH_XLSX_MAX_RATIO: 'lots' })).toThrow(
+      'KITH_XLSX_MAX_RATIO must be a positive number of times (got "lots")',
+    );
   });
 
   it('checks the upload by reading only the start of the sheet', async () => {
@@ -563,6 +550,7 @@ describe('batches', () => {
     const input: RowPreparationInput = {
       path: file,
       source,
+      xlsxLimits: DEFAULT_XLSX_LIMITS,
       mapping: new Map([[1, 'email']]),
       mappingCtx: { identityTypes: new Set(), attributeTypes: new Map(), createAttributes: false },
       normalize: { region: 'CN', identityTypes: new Set(), attributeDefinitions: new Map() },

@@ -20,6 +20,11 @@ export interface TestDatabase {
 
 export async function createTestDatabase(extraEnv: Record<string, string> = {}): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-test-'));
+  // vitest.config.ts lengthens the list's time limit for every test; the config reads only `env`.
+  const inherited: Record<string, string> = process.env.KITH_QUERY_TIMEOUT_MS
+    ? { KITH_QUERY_TIMEOUT_MS: process.env.KITH_QUERY_TIMEOUT_MS }
+    : {};
+  extraEnv = { ...inherited, ...extraEnv };
   const baseUrl = process.env.KITH_TEST_DATABASE_URL;
   if (!baseUrl) {
     const env = { KITH_DATA_DIR: dataDir, ...extraEnv };

@@ -4,9 +4,6 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
 import { IMPORT_JOB_KIND, type ImportRecord } from '../../imports/import-service.js';
-import { jobLeaseOf } from '../../jobs/job-lease.js';
-import { JobRunner } from '../../jobs/job-runner.js';
-import type { ImportsTable } from '../../store/schema.js';
 import type { KithServices } from '../../services.js';
 import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
 
@@ -141,7 +138,7 @@ export function registerImportCommands(program: Command): void {
             : null;
         let barStarted = false;
         const progress = (
-          row: Pick<ImportsTable, 'total_rows' | 'rows' | 'created' | 'updated' | 'unchanged' | 'failed'>,
+          row: Pick<ImportRecord, 'total_rows' | 'rows' | 'created' | 'updated' | 'unchanged' | 'failed'>,
         ) => {
           if (!bar) return;
           if (!barStarted) {
@@ -155,17 +152,15 @@ export function registerImportCommands(program: Command): void {
             failed: row.failed,
           });
         };
-        const runner = new JobRunner(kith.store, {
-          [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
+        const runner = kith.jobs.runner({
+          handlers: {
+            [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
+          },
         });
         if (!(await runner.runOnce({ subjectId: started.id }))) {
           // A running `kith serve` or `kith worker` claimed the job first: follow it there.
           for (;;) {
-            const row = await kith.store.db
-              .selectFrom('imports')
-              .selectAll()
-              .where('id', '=', started.id)
-              .executeTakeFirstOrThrow();
+            const row = await kith.imports.get(started.id);
             if (!['queued', 'running'].includes(row.status)) break;
             if (row.total_rows !== null) progress(row);
             await new Promise((resolve) => setTimeout(resolve, 500));
@@ -233,7 +228,7 @@ export function registerImportCommands(program: Command): void {
     .action(async (id: string, o: { json?: boolean }) => {
       const { record, job } = await withKith(async (k) => ({
         record: await k.imports.get(id),
-        job: await jobLeaseOf(k.store.db, IMPORT_JOB_KIND, id),
+        job: await k.jobs.leaseOf(IMPORT_JOB_KIND, id),
       }));
       if (o.json) printJson({ ...record, job });
       else {

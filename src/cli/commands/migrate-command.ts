@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { openStore } from '../../store/database.js';
-import { migrateToLatest } from '../../store/migrator.js';
+import { migrateDatabase } from '../../services.js';
 
 export function registerMigrateCommand(program: Command): void {
   program
@@ -9,16 +8,9 @@ export function registerMigrateCommand(program: Command): void {
     .description('bring the database schema up to date')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const store = openStore(loadConfig());
-      try {
-        const { applied } = await migrateToLatest(store);
-        if (options.json) process.stdout.write(`${JSON.stringify({ applied, database: store.dialect })}\n`);
-        else
-          process.stderr.write(
-            applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n',
-          );
-      } finally {
-        await store.close();
-      }
+      const { applied, database } = await migrateDatabase(loadConfig());
+      if (options.json) process.stdout.write(`${JSON.stringify({ applied, database })}\n`);
+      else
+        process.stderr.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
     });
 }

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
-import { startAutomationLogRetention } from '../../automation/automation-log-retention.js';
-import { startSnoozeWakeUps } from '../../conversations/snooze-schedule.js';
-import { startWebhookDeliveries } from '../../sync/webhooks/webhook-deliveries.js';
-import { startDuplicateScanSchedule } from '../../dedupe/duplicate-scan-schedule.js';
-import { JobRunner } from '../../jobs/job-runner.js';
+import { loadConfigWith } from '../../config.js';
 import { buildServer } from '../../server/app.js';
-import { openKith } from '../../services.js';
+import { openKith, startBackgroundTasks } from '../../services.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -15,24 +10,17 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (default $PORT or 3000)')
     .option('--host <host>', 'address to bind (default $HOST or 0.0.0.0)')
     .action(async (options: { port?: string; host?: string }) => {
-      const config = loadConfig({ ...process.env, ...(options.port ? { PORT: options.port } : {}) });
+      const config = loadConfigWith(options.port ? { PORT: options.port } : {});
       const kith = await openKith(config);
-      // The server also works through background jobs (and resumes those a crash interrupted).
-      const runner = new JobRunner(kith.store, kith.jobHandlers, {
-        log: (message, error) => process.stderr.write(`${message}: ${(error as Error)?.message ?? ''}\n`),
-      });
-      const app = await buildServer(kith, {
-        logger: { level: process.env.LOG_LEVEL ?? 'info' },
-        trustProxy: config.trustProxy,
-        onJobQueued: () => runner.poke(),
-      });
-      runner.start();
       const logLine = (message: string, error?: unknown) =>
         process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`);
-      const stopSchedule = startDuplicateScanSchedule(kith.store, logLine);
-      const stopWakeUps = startSnoozeWakeUps(kith.conversations, logLine);
-      const stopRetention = startAutomationLogRetention(kith.rules, kith.config.automationLogDays, logLine);
-      const stopDeliveries = startWebhookDeliveries(kith.webhooks, logLine);
+      // The server also works through background jobs (and resumes those a crash interrupted).
+      const background = startBackgroundTasks(kith, logLine);
+      const app = await buildServer(kith, {
+        logger: { level: config.logLevel },
+        trustProxy: config.trustProxy,
+        onJobQueued: () => background.runner.poke(),
+      });
       const address = await app.listen({ port: config.port, host: options.host ?? config.host });
       app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
       const setupToken = await kith.setup.issueTokenIfNeeded();
@@ -43,11 +31,7 @@ export function registerServeCommand(program: Command): void {
         );
       }
       const stop = async () => {
-        stopSchedule();
-        stopWakeUps();
-        stopRetention();
-        stopDeliveries();
-        await runner.stop();
+        await background.stop();
         await app.close();
         await kith.close();
         process.exit(0);

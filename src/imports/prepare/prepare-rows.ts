@@ -5,12 +5,14 @@
  */
 import type { NormalizeContext } from '../../domain/contact/contact-patch.js';
 import { mapRecord, type MappingContext, type ResolvedMapping } from '../map/column-mapping.js';
+import type { XlsxLimits } from '../read/read-limits.js';
 import { readSourceRecords, type SourceInfo, type SourceRecord } from '../read/source-reader.js';
 import { fileKeys, validateRow, type ValidatedRow } from '../validate/row-validation.js';
 
 export interface RowPreparationInput {
   path: string;
   source: SourceInfo;
+  xlsxLimits: XlsxLimits;
   mapping: ResolvedMapping;
   mappingCtx: MappingContext;
   normalize: NormalizeContext;
@@ -82,7 +84,7 @@ export async function* prepareRowBatches<K extends RowPreparation>(
   const mapping = kind === 'keys' ? keyColumnsOf(input.mapping) : input.mapping;
   let batch: (RowKeysOfFile | PreparedRow)[] = [];
   let chars = 0;
-  for await (const record of readSourceRecords(input.path, input.source)) {
+  for await (const record of readSourceRecords(input.path, input.source, { xlsxLimits: input.xlsxLimits })) {
     if (record.rowNumber <= input.afterRow) continue;
     chars += recordChars(record);
     batch.push(
@@ -114,7 +116,7 @@ export async function* prepareSharedKeyBatches(input: RowPreparationInput): Asyn
   let records: SourceRecord[] = [];
   let keyHere = true;
   let chars = 0;
-  for await (const record of readSourceRecords(input.path, input.source)) {
+  for await (const record of readSourceRecords(input.path, input.source, { xlsxLimits: input.xlsxLimits })) {
     if (record.rowNumber <= input.afterRow) continue;
     records.push(record);
     chars += recordChars(record);

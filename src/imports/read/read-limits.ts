@@ -1,8 +1,8 @@
 /**
  * How much of an import file the readers take in. CSV and XLSX rows share the row and column limits;
  * an XLSX file also has limits on what it unpacks to, since a few megabytes of zip can hold gigabytes
- * of XML. The XLSX limits are read from the environment on each use, so an operator can raise one for a
- * genuine file without a rebuild.
+ * of XML. The XLSX limits are settings (KITH_XLSX_*, read by `src/config.ts` through `xlsxLimits`), so
+ * an operator can raise one for a genuine file without a rebuild.
  */
 import { KithError } from '../../domain/errors.js';
 
@@ -34,7 +34,12 @@ export const XLSX_LIMIT_VARIABLES = {
 
 const MB = 1024 * 1024;
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string): number {
+function positive(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  unit: string,
+): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
@@ -48,7 +53,8 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: 
   return value;
 }
 
-export function xlsxLimits(env: NodeJS.ProcessEnv = process.env): XlsxLimits {
+/** The limits the variables in `env` set (defaults for those unset). */
+export function xlsxLimits(env: Record<string, string | undefined>): XlsxLimits {
   return {
     partBytes: positive(env, XLSX_LIMIT_VARIABLES.partBytes, 512, 'megabytes') * MB,
     totalBytes: positive(env, XLSX_LIMIT_VARIABLES.totalBytes, 1024, 'megabytes') * MB,
@@ -56,6 +62,8 @@ export function xlsxLimits(env: NodeJS.ProcessEnv = process.env): XlsxLimits {
     ratio: positive(env, XLSX_LIMIT_VARIABLES.ratio, 100, 'times'),
   };
 }
+
+export const DEFAULT_XLSX_LIMITS: XlsxLimits = xlsxLimits({});
 
 /** "512 MB" for a limit given in megabytes; small test limits keep their decimals. */
 export function megabytes(bytes: number): string {

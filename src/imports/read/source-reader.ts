@@ -11,7 +11,7 @@ import { type Delimiter, describeDelimiter, detectDelimiter } from './detect-del
 import { detectEncoding, type EncodingGuess, looksBinary, type TextEncoding } from './detect-encoding.js';
 import { describeQuotePlace, locateOpenedQuote } from './csv-quotes.js';
 import { ImportFileError } from './import-file-error.js';
-import { MAX_COLUMNS, MAX_RECORD_BYTES } from './read-limits.js';
+import { MAX_COLUMNS, MAX_RECORD_BYTES, type XlsxLimits } from './read-limits.js';
 import { inspectXlsx, readXlsxRecords } from './xlsx-reader.js';
 
 export { MAX_COLUMNS, MAX_RECORD_BYTES };
@@ -21,6 +21,8 @@ export interface SourceOptions {
   encoding?: TextEncoding;
   delimiter?: Delimiter;
   sheet?: string;
+  /** What an XLSX file may unpack to (the config's KITH_XLSX_* limits); defaults otherwise. */
+  xlsxLimits?: XlsxLimits;
 }
 
 export interface SourceInfo {
@@ -70,7 +72,7 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
     );
   }
   if (isZip(sample)) {
-    const xlsx = await inspectXlsx(path, options.sheet);
+    const xlsx = await inspectXlsx(path, options.sheet, options.xlsxLimits);
     if (xlsx.header.every((h) => h.trim() === ''))
       throw new ImportFileError(`sheet ${JSON.stringify(xlsx.sheet)} has no header row`);
     return {
@@ -121,11 +123,16 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
 export async function* readSourceRecords(
   path: string,
   info: SourceInfo,
-  options: { limit?: number } = {},
+  options: { limit?: number; xlsxLimits?: XlsxLimits } = {},
 ): AsyncGenerator<SourceRecord> {
   const records =
     info.format === 'xlsx'
-      ? readXlsxRecords(path, info.sheet!, options.limit === undefined ? undefined : options.limit + 1)
+      ? readXlsxRecords(
+          path,
+          info.sheet!,
+          options.limit === undefined ? undefined : options.limit + 1,
+          options.xlsxLimits,
+        )
       : readCsv(path, info.encoding ?? 'utf-8', info.delimiter ?? ',', Number.POSITIVE_INFINITY);
   let first = true;
   for await (const record of records) {

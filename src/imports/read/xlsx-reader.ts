@@ -13,6 +13,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { KithError } from '../../domain/errors.js';
 import { ImportFileError } from './import-file-error.js';
 import {
+  DEFAULT_XLSX_LIMITS,
   MAX_CELL_CHARS,
   MAX_COLUMNS,
   MAX_RECORD_BYTES,
@@ -20,7 +21,6 @@ import {
   RATIO_FLOOR_BYTES,
   XLSX_LIMIT_VARIABLES,
   type XlsxLimits,
-  xlsxLimits,
 } from './read-limits.js';
 import { ZipArchive, type ZipEntry } from './zip-archive.js';
 
@@ -727,8 +727,11 @@ interface OpenedSheet {
   entry: ZipEntry;
 }
 
-async function openSheet(path: string, sheetName: string | undefined): Promise<OpenedSheet> {
-  const limits = xlsxLimits();
+async function openSheet(
+  path: string,
+  sheetName: string | undefined,
+  limits: XlsxLimits,
+): Promise<OpenedSheet> {
   let archive: ZipArchive;
   try {
     archive = ZipArchive.open(path);
@@ -772,9 +775,13 @@ export interface XlsxSheets {
  * the shared strings. What the archive declares is checked in full, and a shared strings table that
  * might not fit in its limit is measured (not held), so a file the import would refuse is refused here.
  */
-export async function inspectXlsx(path: string, sheetName: string | undefined): Promise<XlsxSheets> {
+export async function inspectXlsx(
+  path: string,
+  sheetName: string | undefined,
+  limits: XlsxLimits = DEFAULT_XLSX_LIMITS,
+): Promise<XlsxSheets> {
   return guarded(async () => {
-    const opened = await openSheet(path, sheetName);
+    const opened = await openSheet(path, sheetName, limits);
     const { workbook, budget } = opened;
     const strings = workbook.sharedStrings;
     if (strings && strings.uncompressedSize > budget.limits.sharedStringsBytes)
@@ -793,8 +800,9 @@ export async function* readXlsxRecords(
   path: string,
   sheetName: string,
   limit = Number.POSITIVE_INFINITY,
+  limits: XlsxLimits = DEFAULT_XLSX_LIMITS,
 ): AsyncGenerator<XlsxRecord> {
-  const opened = await guarded(() => openSheet(path, sheetName));
+  const opened = await guarded(() => openSheet(path, sheetName, limits));
   yield* guardedRows(readOpened(opened, limit));
 }
 

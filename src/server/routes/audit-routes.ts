@@ -5,7 +5,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
-import { searchAuditLog } from '../../history/audit-search.js';
 import type { KithServices } from '../../services.js';
 import { AuditEntrySchema, errorResponses } from '../schemas.js';
 
@@ -21,7 +20,6 @@ const NamedAuditEntrySchema = AuditEntrySchema.extend({
 }).meta({ id: 'AuditLogEntry' });
 
 export function auditRoutes(services: KithServices): FastifyPluginAsyncZod {
-  const db = services.store.db;
   return async (app) => {
     app.get('/audit', {
       config: { access: 'admin' },
@@ -63,7 +61,7 @@ export function auditRoutes(services: KithServices): FastifyPluginAsyncZod {
           ?.split(',')
           .map((t) => t.trim())
           .filter(Boolean);
-        return searchAuditLog(db, {
+        return services.auditLog.search({
           entityTypes,
           entityId: entity_id || undefined,
           actorId: actor || undefined,

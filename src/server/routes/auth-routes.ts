@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CSRF_COOKIE, csrfTokenOf, SESSION_COOKIE } from '../../auth/session-service.js';
 import {
   type CountedAttempt,
-  SignInThrottle,
+  type SignInThrottle,
   type ThrottleSubject,
   TooManyAttemptsError,
 } from '../../auth/sign-in-throttle.js';
@@ -41,7 +41,7 @@ const throttledResponses = { ...errorResponses, 429: ErrorSchema };
 
 export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
   const { users, sessions, tokens, setup } = services;
-  const signInThrottle = new SignInThrottle(services.store.db);
+  const { signInThrottle } = services;
   return async (app) => {
     // Secure whenever the browser reached us over HTTPS (as a trusted proxy reports it: KITH_TRUST_PROXY).
     const sessionCookieOptions = (request: FastifyRequest) => ({

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
 
@@ -18,7 +17,7 @@ export function healthRoutes(services: KithServices): FastifyPluginAsyncZod {
       handler: async (request, reply) => {
         const database = services.store.dialect;
         try {
-          await sql`select 1`.execute(services.store.db);
+          await services.store.ping();
           return { status: 'ok' as const, database };
         } catch (e) {
           request.log.error({ err: e }, 'health check: database unreachable');

@@ -13,7 +13,6 @@ import { KithError, ValidationError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
 import type { KithServices } from '../../services.js';
-import { maxUploadBytes } from '../app.js';
 import { actorOf } from '../auth-guard.js';
 import { IdParams } from '../schemas.js';
 
@@ -24,7 +23,7 @@ interface Upload {
   cleanup(): void;
 }
 
-async function receiveUpload(request: FastifyRequest): Promise<Upload> {
+async function receiveUpload(request: FastifyRequest, maxUploadBytes: number): Promise<Upload> {
   if (!request.isMultipart())
     throw new ValidationError(
       'body',
@@ -45,10 +44,10 @@ async function receiveUpload(request: FastifyRequest): Promise<Upload> {
         if (part.file.truncated) {
           throw new KithError(
             'payload_too_large',
-            `the file is larger than the upload limit of ${maxUploadBytes() / 1024 / 1024} MB (KITH_MAX_UPLOAD_MB)`,
+            `the file is larger than the upload limit of ${maxUploadBytes / 1024 / 1024} MB (KITH_MAX_UPLOAD_MB)`,
             413,
             {
-              limit_bytes: maxUploadBytes(),
+              limit_bytes: maxUploadBytes,
             },
           );
         }
@@ -61,7 +60,7 @@ async function receiveUpload(request: FastifyRequest): Promise<Upload> {
     if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
       throw new KithError(
         'payload_too_large',
-        `the file is larger than the upload limit of ${maxUploadBytes() / 1024 / 1024} MB (KITH_MAX_UPLOAD_MB)`,
+        `the file is larger than the upload limit of ${maxUploadBytes / 1024 / 1024} MB (KITH_MAX_UPLOAD_MB)`,
         413,
       );
     }
@@ -244,7 +243,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         },
       },
       handler: async () => ({
-        max_upload_bytes: maxUploadBytes(),
+        max_upload_bytes: services.config.maxUploadBytes,
         default_region: services.config.defaultRegion,
         formats: ['csv' as const, 'xlsx' as const],
         well_known_identity_types: WELL_KNOWN_IDENTITIES.map(({ key, label }) => ({ key, label })),
@@ -260,7 +259,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         response: { 200: ImportPreviewSchema },
       },
       handler: async (request) => {
-        const upload = await receiveUpload(request);
+        const upload = await receiveUpload(request, services.config.maxUploadBytes);
         try {
           const o = importOptions(upload.fields);
           return await imports.preview({
@@ -286,7 +285,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         response: { 202: ImportRecordSchema },
       },
       handler: async (request, reply) => {
-        const upload = await receiveUpload(request);
+        const upload = await receiveUpload(request, services.config.maxUploadBytes);
         try {
           const record = await imports.start(
             { filePath: upload.filePath, fileName: upload.fileName, ...importOptions(upload.fields) },
