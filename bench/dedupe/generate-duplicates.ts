@@ -278,3 +278,194 @@ export function generateDuplicates(
   for (const group of members) truePairs += (group.length * (group.length - 1)) / 2;
   return { records, entity, truePairs };
 }
+
+/**
+ * The "register" profile, like a historical population register (the held-out set of issue 19):
+ * people with 1–20 records each, names drawn from a skewed (Zipf) distribution so that many different
+ * people share a name, and every record written down separately: nicknames, initials, middle names
+ * and missing parts in names; dates of birth with a digit wrong, day and month swapped, the year only
+ * or missing; towns, postcodes and occupations as free text, changing or missing. Rows are CSV-ready
+ * (`id`, `first_name`, `surname`, `dob`, `birth_place`, `postcode`, `gender`, `occupation`).
+ * Deterministic: the same N and seed give the same rows and truth.
+ */
+export const REGISTER_COLUMNS = [
+  'id',
+  'first_name',
+  'surname',
+  'dob',
+  'birth_place',
+  'postcode',
+  'gender',
+  'occupation',
+] as const;
+
+export interface RegisterData {
+  rows: string[][];
+  /** Person number of each row. */
+  entity: Int32Array;
+  truePairs: number;
+}
+
+const TOWNS =
+  'London;Manchester;Liverpool;Birmingham;Leeds;Sheffield;Bristol;Newcastle upon Tyne;Nottingham;Leicester;Bradford;Hull;Plymouth;Stoke-on-Trent;Wolverhampton;Derby;Southampton;Portsmouth;York;Bath;Exeter;Norwich;Ipswich;Cambridge;Oxford;Reading;Brighton;Canterbury;Dover;Chester;Carlisle;Durham;Sunderland;Preston;Blackburn;Bolton;Wigan;Oldham;Rochdale;Halifax;Huddersfield;Wakefield;Doncaster;Lincoln;Peterborough;Northampton;Coventry;Worcester;Gloucester;Hereford;Shrewsbury;Swansea;Cardiff;Newport;Glasgow;Edinburgh;Aberdeen;Dundee;Belfast;Dublin;St Albans;St Helens;Kings Lynn;Bury St Edmunds;Great Yarmouth;West Bromwich;Sutton Coldfield;Kingston upon Thames;Tunbridge Wells;Weston-super-Mare'.split(
+    ';',
+  );
+const TOWN_VARIANTS: Record<string, string> = {
+  'Newcastle upon Tyne': 'Newcastle',
+  'St Albans': 'Saint Albans',
+  'St Helens': 'Saint Helens',
+  'Kings Lynn': "King's Lynn",
+  'Kingston upon Thames': 'Kingston',
+  'Tunbridge Wells': 'Royal Tunbridge Wells',
+  'Stoke-on-Trent': 'Stoke on Trent',
+  'Weston-super-Mare': 'Weston super Mare',
+  Hull: 'Kingston upon Hull',
+  London: 'London, Middlesex',
+};
+const OCCUPATIONS =
+  'labourer;farmer;clerk;domestic servant;coal miner;carpenter;blacksmith;teacher;nurse;shopkeeper;tailor;dressmaker;shoemaker;baker;butcher;publican;railway porter;engine driver;police constable;soldier;sailor;fisherman;weaver;cotton spinner;bricklayer;plumber;painter;printer;solicitor;physician;clergyman;engineer;draper;grocer;gardener;coachman;groom;housekeeper;cook;laundress;schoolmaster;accountant;architect;surveyor;mason;joiner;wheelwright;cooper;saddler;miller'.split(
+    ';',
+  );
+const OCCUPATION_VARIANTS: Record<string, string> = {
+  labourer: 'general labourer',
+  farmer: 'farmer of 40 acres',
+  clerk: 'commercial clerk',
+  'domestic servant': 'servant',
+  'coal miner': 'coal hewer',
+  carpenter: 'carpenter and joiner',
+  teacher: 'school teacher',
+  nurse: 'sick nurse',
+  'railway porter': 'porter',
+  'engine driver': 'locomotive engine driver',
+  weaver: 'cotton weaver',
+  bricklayer: "bricklayer's labourer",
+  physician: 'doctor of medicine',
+  engineer: 'mechanical engineer',
+  grocer: 'grocer and draper',
+};
+/** A register's nicknames are its own century's: more than the scale profile's. */
+const REGISTER_NICKNAMES: Record<string, string[]> = {
+  ...Object.fromEntries(Object.entries(NICKNAMES).map(([k, v]) => [k, [v]])),
+  William: ['Will', 'Bill', 'Billy'],
+  Elizabeth: ['Liz', 'Beth', 'Betty', 'Eliza'],
+  Margaret: ['Maggie', 'Peggy', 'Meg'],
+  Mary: ['Polly', 'Molly'],
+  John: ['Jack', 'Johnny'],
+  Henry: ['Harry', 'Hal'],
+  Charles: ['Charlie', 'Chas'],
+  Edward: ['Ted', 'Ned', 'Eddie'],
+  Catherine: ['Kate', 'Kitty'],
+  Sarah: ['Sally'],
+  Ann: ['Annie', 'Nancy'],
+  Frances: ['Fanny'],
+  Richard: ['Dick', 'Rick'],
+  Alexander: ['Alex', 'Sandy'],
+};
+
+/** An index in 0..size-1 drawn with weight 1/(rank+1): a few values are very common, most are rare. */
+function zipfPicker(size: number, random: () => number): () => number {
+  const cumulative = new Float64Array(size);
+  let total = 0;
+  for (let k = 0; k < size; k++) cumulative[k] = total += 1 / (k + 1);
+  return () => {
+    const x = random() * total;
+    let low = 0;
+    let high = size - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (cumulative[mid]! < x) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+}
+
+export function generateRegister(n: number, options: { seed?: number } = {}): RegisterData {
+  const random = seededRandom(options.seed ?? 1911);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  // FIRST alternates male and female names.
+  const male = FIRST.filter((_, k) => k % 2 === 0);
+  const female = FIRST.filter((_, k) => k % 2 === 1);
+  const maleName = zipfPicker(male.length, random);
+  const femaleName = zipfPicker(female.length, random);
+  const surname = zipfPicker(LAST.length, random);
+  const town = zipfPicker(TOWNS.length, random);
+  const occupation = zipfPicker(OCCUPATIONS.length, random);
+  const letters = 'ABCDEFGHJKLMNPRSTUWY';
+  const typo = (s: string) => {
+    if (s.length < 3) return s;
+    const i = 1 + Math.floor(random() * (s.length - 2));
+    const kind = random();
+    if (kind < 0.33) return s.slice(0, i) + s.slice(i + 1);
+    if (kind < 0.66) return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
+    return s.slice(0, i) + 'aeiourn'[Math.floor(random() * 7)] + s.slice(i + 1);
+  };
+  const rows: string[][] = [];
+  const entity = new Int32Array(n);
+  let truePairs = 0;
+  let person = 0;
+  while (rows.length < n) {
+    const isMale = random() < 0.5;
+    const first = isMale ? male[maleName()]! : female[femaleName()]!;
+    const middle = isMale ? male[maleName()]! : female[femaleName()]!;
+    const last = LAST[surname()]!;
+    const y = 1850 + Math.floor(random() * 70);
+    const m = 1 + Math.floor(random() * 12);
+    const d = 1 + Math.floor(random() * 28);
+    const dob = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    const birthPlace = TOWNS[town()]!;
+    const postcode = `${pick([...letters])}${pick([...letters])}${1 + Math.floor(random() * 20)} ${Math.floor(random() * 10)}${pick([...letters])}${pick([...letters])}`;
+    const job = OCCUPATIONS[occupation()]!;
+    const count = Math.min(1 + Math.floor(random() * 20), n - rows.length);
+    truePairs += (count * (count - 1)) / 2;
+    for (let c = 0; c < count; c++) {
+      const r = rows.length;
+      entity[r] = person;
+      let firstName: string = first;
+      const f = random();
+      if (f < 0.1) firstName = pick(REGISTER_NICKNAMES[first] ?? [first]);
+      else if (f < 0.18) firstName = first.slice(0, 1);
+      else if (f < 0.26) firstName = typo(first);
+      else if (f < 0.3) firstName = '';
+      else if (f < 0.36) firstName = `${first} ${random() < 0.5 ? middle : middle.slice(0, 1)}`;
+      let lastName: string = last;
+      const l = random();
+      if (l < 0.1) lastName = typo(last);
+      else if (l < 0.14) lastName = '';
+      else if (l < 0.16) lastName = last.toUpperCase();
+      let birth = dob;
+      const b = random();
+      if (b < 0.1) {
+        const digits = dob.replace(/-/g, '');
+        const i = 2 + Math.floor(random() * 6);
+        const typoed = digits.slice(0, i) + String(Math.floor(random() * 10)) + digits.slice(i + 1);
+        birth = `${typoed.slice(0, 4)}-${typoed.slice(4, 6)}-${typoed.slice(6)}`;
+      } else if (b < 0.16) birth = `${y}-${String(d).padStart(2, '0')}-${String(m).padStart(2, '0')}`;
+      else if (b < 0.26) birth = String(y);
+      else if (b < 0.29) birth = `${y + (random() < 0.5 ? -1 : 1)}-${dob.slice(5)}`;
+      else if (b < 0.42) birth = '';
+      let place = birthPlace;
+      const p = random();
+      if (p < 0.08) place = TOWN_VARIANTS[birthPlace] ?? birthPlace.toLowerCase();
+      else if (p < 0.13) place = typo(birthPlace);
+      else if (p < 0.18) place = TOWNS[town()]!;
+      else if (p < 0.35) place = '';
+      const post =
+        random() < 0.55
+          ? postcode
+          : random() < 0.4
+            ? ''
+            : postcode.slice(0, -2) + pick([...letters]) + pick([...letters]);
+      const g = random();
+      const gender = g < 0.9 ? (isMale ? 'male' : 'female') : g < 0.97 ? '' : isMale ? 'female' : 'male';
+      let work: string = job;
+      const o = random();
+      if (o < 0.12) work = OCCUPATION_VARIANTS[job] ?? `retired ${job}`;
+      else if (o < 0.2) work = OCCUPATIONS[occupation()]!;
+      else if (o < 0.55) work = '';
+      rows.push([`r${r}`, firstName, lastName, birth, place, post, gender, work]);
+    }
+    person++;
+  }
+  return { rows, entity, truePairs };
+}

@@ -200,7 +200,7 @@ export class DuplicateScanService {
     const clusterOf = new Map<number, string>();
     for (const cluster of result.clusters) {
       const clusterId = newId('duplicateCluster');
-      for (const member of cluster) clusterOf.set(member, clusterId);
+      for (const member of cluster.members) clusterOf.set(member, clusterId);
     }
     // Rows and their explanations are built before the write transaction, which holds SQLite's only
     // write lock: the transaction itself only deletes, filters and inserts.

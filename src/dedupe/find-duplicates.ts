@@ -4,7 +4,7 @@
  * results; the benchmark feeds it the same way and measures against labelled truth.
  */
 import { type BlockingRule, deriveBlockingRules, generateCandidatePairs } from './model/blocking-plan.js';
-import { clusterMatchPairs } from './model/cluster-pairs.js';
+import { type CoherentCluster, clusterMatchPairs } from './model/cluster-pairs.js';
 import { compareCandidatePairs } from './model/compare-candidate-pairs.js';
 import { type BandThresholds, bandThresholds, deriveThresholds } from './model/derive-thresholds.js';
 import {
@@ -31,10 +31,10 @@ export interface DetectedPair {
 }
 
 export interface DetectionResult {
-  /** Pairs at or above the review threshold, strongest first. */
+  /** Pairs at or above the review threshold, and each cluster's weakest pair whatever its score; strongest first. */
   pairs: DetectedPair[];
-  /** Groups of record indexes joined by `match` pairs. */
-  clusters: number[][];
+  /** Coherent groups of records joined along `match` pairs, each with its weakest internal pair. */
+  clusters: CoherentCluster[];
   /** Candidate pairs compared (after blocking). */
   compared: number;
   blocking: BlockingRule[];
@@ -98,13 +98,35 @@ export async function findDuplicates(
 
   options.onStage?.('cluster');
   const matched = pairs.filter((p) => p.band === 'match');
-  // A link is weak when the pair was compared and scored below review: scored again on demand, as
-  // the clustering asks about few pairs while holding every compared pair could take gigabytes.
-  const weakLink = (x: number, y: number) => {
-    if (!candidates.compared(x, y)) return false;
-    const levels = records.fields.map((field) => field.compare(x, y));
-    return matchWeight(model, weights, records, levels, x, y) < reviewWeight;
+  // Pairs inside a growing cluster are scored again on demand, compared by blocking or not: holding
+  // every compared pair's score for lookup could take gigabytes, and clusters ask about few pairs.
+  const levels = new Int8Array(width);
+  const pairLevels = (x: number, y: number) => {
+    for (let k = 0; k < width; k++) levels[k] = records.fields[k]!.compare(x, y);
+    return levels;
   };
-  const clusters = clusterMatchPairs(matched, weakLink);
+  const pairWeight = (x: number, y: number) => matchWeight(model, weights, records, pairLevels(x, y), x, y);
+  const clusters = clusterMatchPairs(matched, {
+    pairWeight,
+    matchWeight: Math.log2(thresholds.match / (1 - thresholds.match)),
+    reviewWeight,
+  });
+  // A cluster's weakest pair is kept with the pairs (a reviewer is shown it, and it decides whether
+  // the cluster may merge automatically) even when blocking never compared it.
+  const found = new Set(pairs.map((p) => p.a * records.size + p.b));
+  const before = pairs.length;
+  for (const { weakest } of clusters) {
+    if (found.has(weakest.a * records.size + weakest.b)) continue;
+    const probability = weightToProbability(weakest.weight);
+    pairs.push({
+      a: weakest.a,
+      b: weakest.b,
+      weight: weakest.weight,
+      probability,
+      band: probability >= thresholds.match ? 'match' : 'review',
+      levels: pairLevels(weakest.a, weakest.b).slice(),
+    });
+  }
+  if (pairs.length > before) pairs.sort((x, y) => y.weight - x.weight);
   return { pairs, clusters, compared: candidates.count, blocking, model, thresholds };
 }
