@@ -24,6 +24,11 @@ import { TeamService } from './conversations/team-service.js';
 import { contactAttributeValues } from './contacts/contact-attribute-sql.js';
 import { ContactBatchDeleteService } from './contacts/contact-batch-delete-service.js';
 import { ContactService } from './contacts/contact-service.js';
+import { conversationReference } from './conversations/conversation-references.js';
+import { duplicatePairReference } from './dedupe/merge/duplicate-pair-reference.js';
+import { contactTimelineReference } from './history/contact-timeline.js';
+import { importRowReference } from './imports/import-row-references.js';
+import { groupMemberReference } from './segments/group-member-references.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
 import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
 import { DUPLICATE_SCAN_JOB_KIND, startDuplicateScanSchedule } from './dedupe/duplicate-scan-schedule.js';
@@ -35,6 +40,7 @@ import { IdentityTypeService } from './customization/identity-type-service.js';
 import { ContactImportPipeline } from './imports/contact-import-pipeline.js';
 import { OutboundHttp } from './sync/outbound/outbound-http.js';
 import { startWebhookDeliveries } from './sync/webhooks/webhook-deliveries.js';
+import { ContactWebhookPublisher } from './sync/webhooks/contact-webhooks.js';
 import { WebhookService } from './sync/webhooks/webhook-service.js';
 import { ImportEndedNotifier } from './imports/import-ended-notifier.js';
 import { IMPORT_JOB_KIND, ImportService } from './imports/import-service.js';
@@ -91,6 +97,12 @@ export interface KithServices {
 export function createServices(config: KithConfig, store: Store): KithServices {
   const db = store.db;
   const contacts = new ContactService(store, config.defaultRegion);
+  // Everything that points at a contact, so merges, unmerges, deletes and restores carry it.
+  contacts.references.register(contactTimelineReference);
+  contacts.references.register(importRowReference);
+  contacts.references.register(conversationReference);
+  contacts.references.register(groupMemberReference);
+  contacts.references.register(duplicatePairReference);
   const duplicateScans = new DuplicateScanService(store);
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   // Every outgoing HTTP request goes through this one guard.
@@ -104,6 +116,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   };
   const importPipeline = new ContactImportPipeline(
     store,
+    contacts.writer,
     config,
     new ImportEndedNotifier(store, config, mailer, webhooks),
   );
@@ -121,7 +134,9 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const autoAssignment = new AutoAssignmentService(store, conversations);
   conversations.subscribe(ruleListener);
   conversations.subscribe(autoAssignment);
-  contacts.subscribe(ruleListener);
+  // Every contact write, whatever its path: rules first, then webhook endpoints.
+  contacts.events.subscribe(ruleListener);
+  contacts.events.subscribe(new ContactWebhookPublisher(webhooks));
   const inboxes = new InboxService(store);
   const agents = new AgentService(store);
   inboxes.setAssignmentTriggers(autoAssignment);
@@ -140,13 +155,13 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     setup: new SetupService(db),
     signInThrottle: new SignInThrottle(db),
     auditLog: { search: (search) => searchAuditLog(db, search) },
-    imports: new ImportService(store, config),
+    imports: new ImportService(store, contacts.writer, config),
     importPipeline,
     webhooks,
     duplicateSettings: new DuplicateSettingsService(db),
     duplicateScans,
     duplicateCheck: new DuplicateCheckService(store, contacts, duplicateScans),
-    merges: new ContactMergeService(store),
+    merges: new ContactMergeService(store, contacts.writer),
     batchDeletes: new ContactBatchDeleteService(
       store,
       contacts,

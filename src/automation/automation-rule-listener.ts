@@ -15,7 +15,7 @@
  *   event). A failing action is logged and the next one still runs; a rule whose
  *   runs fail MAX_FAILURE_STREAK times in a row is deactivated and the admins are e-mailed.
  */
-import type { ContactChange, ContactListener } from '../contacts/contact-service.js';
+import type { ContactChangeEvent, ContactEventSubscriber } from '../contacts/contact-events.js';
 import type {
   ChangeOrigin,
   ConversationChange,
@@ -76,7 +76,7 @@ export function eventsOfChange(change: ConversationChange): RuleEvent[] {
 
 const CONTACT_CACHE_SIZE = 2_000;
 
-export class AutomationRuleListener implements ConversationListener, ContactListener {
+export class AutomationRuleListener implements ConversationListener, ContactEventSubscriber {
   private readonly contactCache = new Map<string, Contact>();
 
   constructor(
@@ -109,18 +109,29 @@ export class AutomationRuleListener implements ConversationListener, ContactList
     for (const [i, event] of events.entries()) await this.runRules(event, rulesByEvent[i]!, subject);
   }
 
-  async contactChanged(change: ContactChange): Promise<void> {
-    const event: RuleEvent = change.kind === 'created' ? 'contact_created' : 'contact_updated';
-    const rules = await this.rules.activeFor(event);
-    if (rules.length === 0) return;
-    await this.runRules(event, rules, {
-      conversation: null,
-      contact: change.contact,
-      message: null,
-      after: contactFacts(change.contact),
-      before: change.before ? contactFacts(change.before) : null,
-      origin: DIRECT_CHANGE,
-    });
+  /**
+   * Every created or updated contact, from every write path (an import's too, a batch at a time after
+   * it committed), runs the active contact rules of its event.
+   */
+  async contactsChanged(changes: readonly ContactChangeEvent[]): Promise<void> {
+    const [created, updated] = await Promise.all([
+      this.rules.activeFor('contact_created'),
+      this.rules.activeFor('contact_updated'),
+    ]);
+    if (created.length === 0 && updated.length === 0) return;
+    for (const change of changes) {
+      const [event, rules]: [RuleEvent, AutomationRule[]] =
+        change.kind === 'created' ? ['contact_created', created] : ['contact_updated', updated];
+      if (rules.length === 0 || (change.kind !== 'created' && change.kind !== 'updated')) continue;
+      await this.runRules(event, rules, {
+        conversation: null,
+        contact: change.contact,
+        message: null,
+        after: contactFacts(change.contact),
+        before: change.before ? contactFacts(change.before) : null,
+        origin: DIRECT_CHANGE,
+      });
+    }
   }
 
   private async runRules(event: RuleEvent, rules: AutomationRule[], subject: Subject): Promise<void> {

@@ -11,14 +11,12 @@ import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.js';
 import { nowIso } from '../store/transaction.js';
-import { findOwnedElsewhere, loadContacts, markContactsRestored } from './contact-repository.js';
+import { findOwnedElsewhere, loadContacts } from './contact-repository.js';
 import type { ContactListQuery, ContactService } from './contact-service.js';
-import { softDeleteContact } from './soft-delete-contact.js';
 
 export type DeletionSelection = { ids: string[] } | { filter: Omit<ContactListQuery, 'cursor' | 'limit'> };
 
@@ -107,12 +105,32 @@ export class ContactBatchDeleteService {
     } finally {
       await file.close();
     }
-    const at = nowIso();
     const restoreUntil = new Date(Date.now() + this.retentionDays * 86_400_000).toISOString();
-    await this.db.transaction().execute(async (trx) => {
-      const deletionActor = { ...actor, channelRef: deletionId };
-      for (const id of ids) {
-        await softDeleteContact(trx, id, deletionActor, at, { deletion_id: deletionId });
+    const deletionActor = { ...actor, channelRef: deletionId };
+    await this.contacts.writer.transaction(deletionActor, async (w) => {
+      const { db: trx, at } = w;
+      for (let k = 0; k < ids.length; k += CHUNK) {
+        const chunk = ids.slice(k, k + CHUNK);
+        const loaded = await loadContacts(trx, chunk, { forUpdate: true });
+        const gone = chunk.find((id) => !loaded.has(id));
+        if (gone !== undefined)
+          throw new KithError(
+            'conflict',
+            `contact ${gone} was deleted or merged meanwhile; nothing was deleted`,
+            409,
+            {
+              id: gone,
+            },
+          );
+        await w.delete(chunk.map((id) => loaded.get(id)!));
+        for (const id of chunk)
+          await appendContactEvent(trx, {
+            contactId: id,
+            type: 'deleted',
+            actor: deletionActor,
+            at,
+            data: { deletion_id: deletionId },
+          });
       }
       await trx
         .insertInto('contact_deletions')
@@ -175,7 +193,9 @@ export class ContactBatchDeleteService {
 
   /** Brings a batch deletion's contacts back; refuses, naming each, when a value is now someone else's. */
   async restore(deletionId: string, actor: Actor): Promise<{ deletion_id: string; restored: Contact[] }> {
-    return this.db.transaction().execute(async (trx) => {
+    const restoreActor = { ...actor, channelRef: deletionId };
+    return this.contacts.writer.transaction(restoreActor, async (w) => {
+      const trx = w.db;
       const row = await trx
         .selectFrom('contact_deletions')
         .selectAll()
@@ -234,20 +254,13 @@ export class ContactBatchDeleteService {
           { blockers },
         );
       }
-      const at = nowIso();
-      const restoreActor = { ...actor, channelRef: deletionId };
-      for (let k = 0; k < ids.length; k += CHUNK) {
-        await markContactsRestored(trx, ids.slice(k, k + CHUNK), at, actor.userId);
-      }
+      const at = w.at;
+      await w.restore(
+        ids.map((id) => contacts.get(id)!),
+        'restored',
+        { deletedAt: row.created_at },
+      );
       for (const id of ids) {
-        await appendAuditEntry(trx, {
-          entityType: 'contact',
-          entityId: id,
-          action: 'restored',
-          changes: [{ field: 'deleted_at', old: row.created_at, new: null }],
-          actor: restoreActor,
-          at,
-        });
         await appendContactEvent(trx, {
           contactId: id,
           type: 'restored',

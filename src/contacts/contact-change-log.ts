@@ -123,7 +123,8 @@ export async function readContactChanges(
       'created_at',
     ])
     .where('seq', '>', afterSeq);
-  if (filter.contactId) query = query.where('entity_type', '=', 'contact').where('entity_id', '=', filter.contactId);
+  if (filter.contactId)
+    query = query.where('entity_type', '=', 'contact').where('entity_id', '=', filter.contactId);
   const rows = await query.orderBy('seq').limit(limit).execute();
   return rows.map((r) => {
     const changes = JSON.parse(r.changes) as FieldChange[];

@@ -136,7 +136,13 @@ export class ContactWriteSession {
       );
     for (const contact of contacts) {
       if (survivor)
-        this.queue('merged_into', contact, contact, [{ field: 'merged_into', old: null, new: survivor }], survivor);
+        this.queue(
+          'merged_into',
+          contact,
+          contact,
+          [{ field: 'merged_into', old: null, new: survivor }],
+          survivor,
+        );
       else this.queue('deleted', contact, contact, [{ field: 'deleted_at', old: null, new: this.at }]);
     }
   }
@@ -167,8 +173,7 @@ export class ContactWriteSession {
       kind === 'unmerged'
         ? { field: 'merged_into', old: undone.mergedInto ?? null, new: null }
         : { field: 'deleted_at', old: undone.deletedAt ?? null, new: null };
-    for (const contact of contacts)
-      this.queue(kind, { ...contact, updated_at: this.at }, contact, [change]);
+    for (const contact of contacts) this.queue(kind, { ...contact, updated_at: this.at }, contact, [change]);
   }
 
   /**

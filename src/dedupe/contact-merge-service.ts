@@ -1,30 +1,24 @@
 /**
  * ContactMergeService merges two or more contacts into a survivor and undoes such merges.
  *
- * A merge is one transaction: the others are soft-deleted with `merged_into` pointing at the survivor
- * (so their ids keep resolving), the survivor takes the planned state (see plan-contact-merge.ts), and
- * everything linked to the others (timeline events, conversations with their messages, import records,
- * group memberships) moves to the
- * survivor. The merge record keeps every record's state before and every moved row, which is what
- * unmerge puts back, unless something since makes that impossible: then it refuses and names it.
+ * A merge is one transaction through the contacts capability's writer: the others are soft-deleted with
+ * `merged_into` pointing at the survivor (so their ids keep resolving), the survivor takes the planned
+ * state (see plan-contact-merge.ts), and everything registered as pointing at a contact (the registry of
+ * contact references: timeline, conversations with their messages, import rows, group memberships,
+ * duplicate pairs, and whatever registers later) moves to the survivor. The merge record keeps every
+ * record's state before and what each reference moved, which is what unmerge puts back, unless
+ * something since makes that impossible: then it refuses and names it. This file holds no other
+ * capability's SQL.
  */
-import { ConversationService } from '../conversations/conversation-service.js';
 import type { Actor } from '../domain/actor.js';
 import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
-import { diffContactStates } from '../domain/contact/contact-patch.js';
 import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import {
-  findOwnedElsewhere,
-  loadContacts,
-  markContactDeleted,
-  markContactsRestored,
-  writeContactState,
-} from '../contacts/contact-repository.js';
-import { appendAuditEntry } from '../history/audit-log.js';
+import { findOwnedElsewhere, loadContacts } from '../contacts/contact-repository.js';
+import type { ContactWriter } from '../contacts/contact-writer.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
-import { nowIso, type Queryable } from '../store/transaction.js';
+import type { Queryable } from '../store/transaction.js';
 import {
   contactStateOf,
   defaultSurvivor,
@@ -60,12 +54,29 @@ interface MergeRecord {
   others: Contact[];
   choices: FieldChoice[];
   dropped_identities: DroppedIdentity[];
-  moved: {
-    events: { id: string; from: string }[];
-    import_rows: { import_id: string; row_number: number; from: string }[];
-    /** Absent in merges recorded before conversations existed. */
-    conversations?: { id: string; from: string }[];
-    groups_added: string[];
+  /** What each registered contact reference moved, by its name (ContactReferenceRegistry). */
+  moved: Record<string, unknown>;
+}
+
+/** Merges recorded before the registry kept named fields for the rows they moved. */
+interface LegacyMoved {
+  events: unknown;
+  import_rows: unknown;
+  /** Absent in merges recorded before conversations existed. */
+  conversations?: unknown;
+  groups_added: unknown;
+}
+
+function movedOf(record: MergeRecord): Record<string, unknown> {
+  const moved = record.moved;
+  if (!('events' in moved && 'groups_added' in moved)) return moved;
+  const legacy = moved as unknown as LegacyMoved;
+  return {
+    timeline: legacy.events,
+    import_rows: legacy.import_rows,
+    conversations: legacy.conversations ?? [],
+    group_memberships: legacy.groups_added,
+    duplicate_pairs: { merged_ids: record.others.map((o) => o.id) },
   };
 }
 
@@ -92,10 +103,12 @@ export class UnmergeBlockedError extends KithError {
   }
 }
 
-const CHUNK = 500;
-
 export class ContactMergeService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Every contact write of a merge goes through the contacts capability's writer. */
+    private readonly writer: ContactWriter,
+  ) {}
 
   private get db() {
     return this.store.db;
@@ -109,42 +122,40 @@ export class ContactMergeService {
         request.contactIds,
         'a merge needs at least two different contacts',
       );
-    const run = async (trx: Queryable): Promise<MergeResult> => {
-      const loaded = await loadContacts(trx, ids, { forUpdate: true });
-      for (const id of ids) if (!loaded.has(id)) await this.explainMissing(trx, id);
+    const mergeId = newId('merge');
+    const plan = async (db: Queryable) => {
+      const loaded = await loadContacts(db, ids, { forUpdate: !request.dryRun });
+      for (const id of ids) if (!loaded.has(id)) await this.explainMissing(db, id);
       const contacts = ids.map((id) => loaded.get(id)!);
       const survivor = request.survivorId ? loaded.get(request.survivorId)! : defaultSurvivor(contacts);
       const others = contacts.filter((c) => c.id !== survivor.id);
-      const plan = planContactMerge(survivor, others, request.prefer ?? {});
+      return { survivor, others, plan: planContactMerge(survivor, others, request.prefer ?? {}) };
+    };
+    if (request.dryRun) {
+      const { survivor, others, plan: p } = await plan(this.db);
+      return {
+        merge_id: null,
+        survivor_id: survivor.id,
+        merged_ids: others.map((c) => c.id),
+        contact: {
+          ...p.state,
+          id: survivor.id,
+          created_at: survivor.created_at,
+          updated_at: survivor.updated_at,
+        },
+        choices: p.choices,
+        dropped_identities: p.dropped_identities,
+        dry_run: true,
+      };
+    }
+    const mergeActor = { ...actor, channelRef: mergeId };
+    return this.writer.transaction(mergeActor, async (w) => {
+      const trx = w.db;
+      const { survivor, others, plan: p } = await plan(trx);
       const mergedIds = others.map((c) => c.id);
-      if (request.dryRun) {
-        return {
-          merge_id: null,
-          survivor_id: survivor.id,
-          merged_ids: mergedIds,
-          contact: {
-            ...plan.state,
-            id: survivor.id,
-            created_at: survivor.created_at,
-            updated_at: survivor.updated_at,
-          },
-          choices: plan.choices,
-          dropped_identities: plan.dropped_identities,
-          dry_run: true,
-        };
-      }
-      const at = nowIso();
-      const mergeId = newId('merge');
       // The others first: soft-deleting them frees their unique values for the survivor.
-      for (const other of others) {
-        await markContactDeleted(trx, other.id, at, actor.userId);
-        await trx
-          .updateTable('contacts')
-          .set({ merged_into: survivor.id })
-          .where('id', '=', other.id)
-          .execute();
-      }
-      const owner = await findOwnedElsewhere(trx, plan.state, survivor.id);
+      await w.delete(others, { mergedInto: survivor.id });
+      const owner = await findOwnedElsewhere(trx, p.state, survivor.id);
       if (owner) {
         throw new KithError(
           'conflict',
@@ -153,73 +164,15 @@ export class ContactMergeService {
           { field: owner.field, value: owner.value, existing_id: owner.contactId },
         );
       }
-      const survivorBefore = contactStateOf(survivor);
-      await writeContactState(trx, survivor.id, survivorBefore, plan.state, {
-        updatedAt: at,
-        updatedBy: actor.userId,
-      });
-
-      const events = await trx
-        .selectFrom('contact_events')
-        .select(['id', 'contact_id'])
-        .where('contact_id', 'in', mergedIds)
-        .execute();
-      const importRows = await trx
-        .selectFrom('import_rows')
-        .select(['import_id', 'row_number', 'contact_id'])
-        .where('contact_id', 'in', mergedIds)
-        .execute();
-      await trx
-        .updateTable('contact_events')
-        .set({ contact_id: survivor.id })
-        .where('contact_id', 'in', mergedIds)
-        .execute();
-      await trx
-        .updateTable('import_rows')
-        .set({ contact_id: survivor.id })
-        .where('contact_id', 'in', mergedIds)
-        .execute();
-      // Messages and conversation events belong to the conversation, so they move with it.
-      const conversations = await ConversationService.moveToContact(trx, mergedIds, survivor.id);
-      const survivorGroups = new Set(
-        (
-          await trx
-            .selectFrom('contact_group_members')
-            .select('group_id')
-            .where('contact_id', '=', survivor.id)
-            .execute()
-        ).map((r) => r.group_id),
-      );
-      const otherGroups = await trx
-        .selectFrom('contact_group_members')
-        .select('group_id')
-        .distinct()
-        .where('contact_id', 'in', mergedIds)
-        .execute();
-      const groupsAdded = otherGroups.map((r) => r.group_id).filter((g) => !survivorGroups.has(g));
-      if (groupsAdded.length > 0) {
-        await trx
-          .insertInto('contact_group_members')
-          .values(groupsAdded.map((group_id) => ({ group_id, contact_id: survivor.id, added_at: at })))
-          .execute();
-      }
-
+      await w.update([{ before: survivor, after: p.state }]);
+      const moved = await w.moveReferencesToSurvivor(mergedIds, survivor.id, mergeId);
       const record: MergeRecord = {
         survivor_before: survivor,
-        survivor_after: plan.state,
+        survivor_after: p.state,
         others,
-        choices: plan.choices,
-        dropped_identities: plan.dropped_identities,
-        moved: {
-          events: events.map((e) => ({ id: e.id, from: e.contact_id })),
-          import_rows: importRows.map((r) => ({
-            import_id: r.import_id,
-            row_number: r.row_number,
-            from: r.contact_id!,
-          })),
-          groups_added: groupsAdded,
-          conversations,
-        },
+        choices: p.choices,
+        dropped_identities: p.dropped_identities,
+        moved,
       };
       await trx
         .insertInto('contact_merges')
@@ -229,76 +182,33 @@ export class ContactMergeService {
           merged_ids: JSON.stringify(mergedIds),
           record: JSON.stringify(record),
           created_by: actor.userId,
-          created_at: at,
+          created_at: w.at,
           undone_at: null,
           undone_by: null,
         })
         .execute();
-      const mergeActor = { ...actor, channelRef: mergeId };
-      await appendAuditEntry(trx, {
-        entityType: 'contact',
-        entityId: survivor.id,
-        action: 'merged',
-        changes: diffContactStates(survivorBefore, plan.state),
-        actor: mergeActor,
-        at,
-      });
-      for (const other of others) {
-        await appendAuditEntry(trx, {
-          entityType: 'contact',
-          entityId: other.id,
-          action: 'merged_into',
-          changes: [{ field: 'merged_into', old: null, new: survivor.id }],
-          actor: mergeActor,
-          at,
-        });
-      }
       await appendContactEvent(trx, {
         contactId: survivor.id,
         type: 'merged',
         actor: mergeActor,
-        at,
+        at: w.at,
         data: {
           merge_id: mergeId,
           merged_ids: mergedIds,
-          choices: plan.choices,
-          dropped_identities: plan.dropped_identities,
+          choices: p.choices,
+          dropped_identities: p.dropped_identities,
         },
       });
-      await this.settlePairs(trx, survivor.id, mergedIds, actor, at);
       return {
         merge_id: mergeId,
         survivor_id: survivor.id,
         merged_ids: mergedIds,
         contact: (await loadContacts(trx, [survivor.id])).get(survivor.id)!,
-        choices: plan.choices,
-        dropped_identities: plan.dropped_identities,
+        choices: p.choices,
+        dropped_identities: p.dropped_identities,
         dry_run: false,
       };
-    };
-    return request.dryRun ? run(this.db) : this.db.transaction().execute(run);
-  }
-
-  /** Pairs among the merged records are settled; open pairs of the merged-away records go (the next scan re-finds the survivor's). */
-  private async settlePairs(
-    trx: Queryable,
-    survivorId: string,
-    mergedIds: string[],
-    actor: Actor,
-    at: string,
-  ) {
-    const all = [survivorId, ...mergedIds];
-    await trx
-      .updateTable('duplicate_pairs')
-      .set({ status: 'merged', decided_at: at, decided_by: actor.userId })
-      .where('contact_a', 'in', all)
-      .where('contact_b', 'in', all)
-      .execute();
-    await trx
-      .deleteFrom('duplicate_pairs')
-      .where('status', 'in', ['open', 'skipped'])
-      .where((eb) => eb.or([eb('contact_a', 'in', mergedIds), eb('contact_b', 'in', mergedIds)]))
-      .execute();
+    });
   }
 
   private async explainMissing(db: Queryable, id: string): Promise<never> {
@@ -357,7 +267,9 @@ export class ContactMergeService {
     mergeId: string,
     actor: Actor,
   ): Promise<{ merge_id: string; survivor: Contact; restored: Contact[]; kept_later_changes: string[] }> {
-    return this.db.transaction().execute(async (trx) => {
+    const unmergeActor = { ...actor, channelRef: mergeId };
+    return this.writer.transaction(unmergeActor, async (w) => {
+      const trx = w.db;
       const row = await trx
         .selectFrom('contact_merges')
         .selectAll()
@@ -403,17 +315,14 @@ export class ContactMergeService {
       }
       if (blockers.length > 0) throw new UnmergeBlockedError(mergeId, blockers);
 
-      const at = nowIso();
+      const at = w.at;
       const current = (await loadContacts(trx, [row.survivor_id], { forUpdate: true })).get(row.survivor_id)!;
       const { state: restoredSurvivor, kept } = rollBackSurvivor(
         contactStateOf(current),
         contactStateOf(record.survivor_before),
         record.survivor_after,
       );
-      await writeContactState(trx, row.survivor_id, contactStateOf(current), restoredSurvivor, {
-        updatedAt: at,
-        updatedBy: actor.userId,
-      });
+      await w.update([{ before: current, after: restoredSurvivor }]);
 
       for (const other of record.others) {
         const owner = await findOwnedElsewhere(trx, contactStateOf(other), other.id);
@@ -429,68 +338,13 @@ export class ContactMergeService {
       }
       if (blockers.length > 0) throw new UnmergeBlockedError(mergeId, blockers);
 
-      await markContactsRestored(
-        trx,
-        record.others.map((o) => o.id),
-        at,
-        actor.userId,
-      );
-      for (let k = 0; k < record.moved.events.length; k += CHUNK) {
-        for (const [from, list] of groupBy(record.moved.events.slice(k, k + CHUNK), (e) => e.from)) {
-          await trx
-            .updateTable('contact_events')
-            .set({ contact_id: from })
-            .where(
-              'id',
-              'in',
-              list.map((e) => e.id),
-            )
-            .execute();
-        }
-      }
-      for (const r of record.moved.import_rows) {
-        await trx
-          .updateTable('import_rows')
-          .set({ contact_id: r.from })
-          .where('import_id', '=', r.import_id)
-          .where('row_number', '=', r.row_number)
-          .execute();
-      }
-      for (const c of record.moved.conversations ?? []) {
-        await trx
-          .updateTable('conversations')
-          .set({ contact_id: c.from })
-          .where('id', '=', c.id)
-          .where('contact_id', '=', row.survivor_id)
-          .execute();
-      }
-      if (record.moved.groups_added.length > 0) {
-        await trx
-          .deleteFrom('contact_group_members')
-          .where('contact_id', '=', row.survivor_id)
-          .where('group_id', 'in', record.moved.groups_added)
-          .execute();
-      }
+      await w.restore(record.others, 'unmerged', { mergedInto: row.survivor_id });
+      await w.moveReferencesBack(movedOf(record), row.survivor_id);
       await trx
         .updateTable('contact_merges')
         .set({ undone_at: at, undone_by: actor.userId })
         .where('id', '=', mergeId)
         .execute();
-      await trx
-        .deleteFrom('duplicate_pairs')
-        .where('status', '=', 'merged')
-        .where('contact_a', 'in', [row.survivor_id, ...record.others.map((o) => o.id)])
-        .where('contact_b', 'in', [row.survivor_id, ...record.others.map((o) => o.id)])
-        .execute();
-      const unmergeActor = { ...actor, channelRef: mergeId };
-      await appendAuditEntry(trx, {
-        entityType: 'contact',
-        entityId: row.survivor_id,
-        action: 'unmerged',
-        changes: diffContactStates(contactStateOf(current), restoredSurvivor),
-        actor: unmergeActor,
-        at,
-      });
       await appendContactEvent(trx, {
         contactId: row.survivor_id,
         type: 'unmerged',
@@ -499,14 +353,6 @@ export class ContactMergeService {
         data: { merge_id: mergeId, restored_ids: record.others.map((o) => o.id), kept_later_changes: kept },
       });
       for (const other of record.others) {
-        await appendAuditEntry(trx, {
-          entityType: 'contact',
-          entityId: other.id,
-          action: 'unmerged',
-          changes: [{ field: 'merged_into', old: row.survivor_id, new: null }],
-          actor: unmergeActor,
-          at,
-        });
         await appendContactEvent(trx, {
           contactId: other.id,
           type: 'restored',
@@ -526,10 +372,4 @@ export class ContactMergeService {
       };
     });
   }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
 }

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ContactWriter } from '../contacts/contact-writer.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
 import type { Actor } from '../domain/actor.js';
@@ -217,6 +218,8 @@ function parseChoice<T extends string>(
 export class ImportService {
   constructor(
     private readonly store: Store,
+    /** Undo writes contacts through the contacts capability's writer. */
+    private readonly writer: ContactWriter,
     private readonly config: ImportConfig,
   ) {}
 
@@ -487,7 +490,7 @@ export class ImportService {
         status: record.status,
       });
     }
-    const report = await undoImport(this.store, id, actor);
+    const report = await undoImport(this.store, this.writer, id, actor);
     await this.db
       .updateTable('imports')
       .set({ undone_at: nowIso(), undo_report: JSON.stringify(report) })

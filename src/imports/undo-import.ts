@@ -3,19 +3,14 @@
  * changed get their old value back — unless someone changed them again since, in which case the newer
  * value stays and the report says so. Works in batches, newest row first.
  */
-import {
-  findOwnedElsewhere,
-  loadContacts,
-  markContactDeleted,
-  writeContactState,
-} from '../contacts/contact-repository.js';
+import { findOwnedElsewhere, loadContacts } from '../contacts/contact-repository.js';
+import type { ContactWriter } from '../contacts/contact-writer.js';
 import type { Actor } from '../domain/actor.js';
 import type { ContactState } from '../domain/contact/contact-fields.js';
 import { diffContactStates, type FieldChange, sameFieldValue } from '../domain/contact/contact-patch.js';
-import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
-import { nowIso, type Queryable } from '../store/transaction.js';
+import type { Queryable } from '../store/transaction.js';
 
 export interface UndoReport {
   deleted: number;
@@ -47,7 +42,12 @@ function write(state: ContactState, field: string, value: unknown): void {
   (state as unknown as Record<string, unknown>)[field] = value;
 }
 
-export async function undoImport(store: Store, importId: string, actor: Actor): Promise<UndoReport> {
+export async function undoImport(
+  store: Store,
+  writer: ContactWriter,
+  importId: string,
+  actor: Actor,
+): Promise<UndoReport> {
   const report: UndoReport = { deleted: 0, restored: 0, gone: 0, kept: [], kept_count: 0 };
   const undoActor: Actor = { ...actor, channelRef: importId };
   const keep = (contactId: string, field: string, reason: string) => {
@@ -67,10 +67,11 @@ export async function undoImport(store: Store, importId: string, actor: Actor): 
       .execute();
     if (rows.length === 0) break;
     before = rows[rows.length - 1]!.row_number;
-    await store.db.transaction().execute(async (trx) => {
+    await writer.transaction(undoActor, async (w) => {
+      const trx = w.db;
+      const at = w.at;
       const ids = [...new Set(rows.map((r) => r.contact_id!).filter(Boolean))];
       const states = await loadContacts(trx, ids, { forUpdate: true });
-      const at = nowIso();
       for (const row of rows) {
         const contactId = row.contact_id!;
         const current = states.get(contactId);
@@ -79,15 +80,8 @@ export async function undoImport(store: Store, importId: string, actor: Actor): 
           continue;
         }
         if (row.action === 'created') {
-          await markContactDeleted(trx, contactId, at, actor.userId);
-          await record(
-            trx,
-            contactId,
-            'deleted',
-            [{ field: 'deleted_at', old: null, new: at }],
-            undoActor,
-            at,
-          );
+          await w.delete([current]);
+          await record(trx, contactId, 'deleted', undoActor, at);
           states.delete(contactId);
           report.deleted++;
           continue;
@@ -123,11 +117,8 @@ export async function undoImport(store: Store, importId: string, actor: Actor): 
         }
         const changes = diffContactStates(current, restored);
         if (changes.length === 0) continue;
-        await writeContactState(trx, contactId, current, restored, {
-          updatedAt: at,
-          updatedBy: actor.userId,
-        });
-        await record(trx, contactId, 'updated', changes, undoActor, at);
+        await w.update([{ before: current, after: restored }]);
+        await record(trx, contactId, 'updated', undoActor, at);
         states.set(contactId, { ...current, ...restored });
         report.restored++;
       }
@@ -136,15 +127,8 @@ export async function undoImport(store: Store, importId: string, actor: Actor): 
   return report;
 }
 
-async function record(
-  db: Queryable,
-  contactId: string,
-  action: string,
-  changes: FieldChange[],
-  actor: Actor,
-  at: string,
-) {
-  await appendAuditEntry(db, { entityType: 'contact', entityId: contactId, action, changes, actor, at });
+/** The timeline's entry; the change log's comes from the writer. */
+async function record(db: Queryable, contactId: string, action: string, actor: Actor, at: string) {
   await appendContactEvent(db, {
     contactId,
     type: 'import_undone',

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContactWriter } from '../../src/contacts/contact-writer.js';
 import { ContactImportPipeline } from '../../src/imports/contact-import-pipeline.js';
 import { IMPORT_JOB_KIND, type ImportRecord } from '../../src/imports/import-service.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
@@ -89,7 +90,10 @@ describe(`concurrent imports of overlapping files on ${TEST_DIALECT}`, () => {
     const runners = await Promise.all(
       started.map(async () => {
         const store = await storeFor();
-        const pipeline = new ContactImportPipeline(store, kith.config, null, { batchRows: BATCH_ROWS });
+        const writer = new ContactWriter(store, kith.contacts.events, kith.contacts.references);
+        const pipeline = new ContactImportPipeline(store, writer, kith.config, null, {
+          batchRows: BATCH_ROWS,
+        });
         return new JobRunner(store, {
           [IMPORT_JOB_KIND]: (ctx) => pipeline.run(ctx.job.subject_id, ctx),
         });
@@ -270,7 +274,9 @@ describe(`imports whose writes keep failing on ${TEST_DIALECT}`, () => {
   async function runImport(lines: string[]): Promise<ImportRecord> {
     const file = fixture('planted.csv', `name,email,phone\n${lines.join('\n')}\n`);
     const started = await kith.imports.start({ filePath: file, fileName: 'planted.csv' }, ADMIN);
-    const pipeline = new ContactImportPipeline(kith.store, kith.config, null, { batchRows: BATCH_ROWS });
+    const pipeline = new ContactImportPipeline(kith.store, kith.contacts.writer, kith.config, null, {
+      batchRows: BATCH_ROWS,
+    });
     await new JobRunner(kith.store, {
       [IMPORT_JOB_KIND]: (ctx) => pipeline.run(ctx.job.subject_id, ctx),
     }).runOnce({ subjectId: started.id });

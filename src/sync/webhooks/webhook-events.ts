@@ -1,7 +1,16 @@
 /** Pure rules of webhooks: which events exist, what an endpoint must look like, when to try again. */
 import { z } from 'zod';
 
-export const WEBHOOK_EVENTS = ['import.completed', 'import.failed', 'import.cancelled'] as const;
+export const WEBHOOK_EVENTS = [
+  'import.completed',
+  'import.failed',
+  'import.cancelled',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'contact.merged',
+  'contact.restored',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /**

@@ -226,7 +226,16 @@ export class WebhookService {
    * Records `event` for every active endpoint subscribed to it and tries those deliveries now. Returns
    * the deliveries' ids; one that fails now is retried later by `kith serve` / `kith worker`.
    */
-  async publish(event: WebhookEvent, data: Record<string, unknown>): Promise<string[]> {
+  /**
+   * Records a delivery of `event` for every active endpoint subscribed to it and sends them. With
+   * `wait: false` the sending happens in the background (a bulk writer must not wait on receivers);
+   * deliveries are durable either way and retried by the delivery loop.
+   */
+  async publish(
+    event: WebhookEvent,
+    data: Record<string, unknown>,
+    options: { wait?: boolean } = {},
+  ): Promise<string[]> {
     const endpoints = (
       await this.db.selectFrom('webhook_endpoints').selectAll().where('active', '=', 1).execute()
     ).filter((e) => (JSON.parse(e.events) as string[]).includes(event));
@@ -250,7 +259,9 @@ export class WebhookService {
       };
     });
     await this.db.insertInto('webhook_deliveries').values(rows).execute();
-    await this.deliver(rows.map((r) => r.id));
+    const sending = this.deliver(rows.map((r) => r.id));
+    if (options.wait === false) sending.catch(() => undefined); // stays pending; the loop retries
+    else await sending;
     return rows.map((r) => r.id);
   }
 

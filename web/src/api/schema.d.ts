@@ -4111,6 +4111,13 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "open" | "not_duplicate" | "skipped" | "merged";
                                 cluster_id: string | null;
+                                /** @description the weakest open pair of this pair’s cluster: the link to check first */
+                                cluster_weakest: {
+                                    pair_id: string;
+                                    score: number;
+                                    /** @enum {string} */
+                                    band: "match" | "review";
+                                } | null;
                                 explanation: {
                                     field: string;
                                     comparator: string;
@@ -4187,7 +4194,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Groups of contacts joined by open match pairs */
+        /**
+         * Coherent groups of contacts joined by open match pairs, each with its weakest pair
+         * @description Every pair inside a cluster was scored by the scan. `mergeable`: every pair inside is open and in the match band (what merge-matches merges); otherwise `held_back` says why.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4204,7 +4214,30 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: unknown[];
+                            data: {
+                                cluster_id: string;
+                                contact_ids: string[];
+                                /** @description open pairs stored inside the cluster (every pair inside was scored) */
+                                pairs: number;
+                                /** @description the weakest pair’s score */
+                                min_score: number;
+                                /** @description the lowest-scored pair inside the cluster: the link to check first */
+                                weakest: {
+                                    pair_id: string;
+                                    contact_a: string;
+                                    contact_b: string;
+                                    score: number;
+                                    /** @enum {string} */
+                                    band: "match" | "review";
+                                };
+                                /** @description merged by merge-matches: every pair inside is open and in the match band */
+                                mergeable: boolean;
+                                held_back: {
+                                    /** @enum {string} */
+                                    reason: "weakest_pair_below_match" | "marked_not_duplicate" | "pairs_missing";
+                                    detail: string;
+                                } | null;
+                            }[];
                         };
                     };
                 };
@@ -4335,6 +4368,13 @@ export interface paths {
                             /** @enum {string} */
                             status: "open" | "not_duplicate" | "skipped" | "merged";
                             cluster_id: string | null;
+                            /** @description the weakest open pair of this pair’s cluster: the link to check first */
+                            cluster_weakest: {
+                                pair_id: string;
+                                score: number;
+                                /** @enum {string} */
+                                band: "match" | "review";
+                            } | null;
                             explanation: {
                                 field: string;
                                 comparator: string;
@@ -4448,6 +4488,13 @@ export interface paths {
                             /** @enum {string} */
                             status: "open" | "not_duplicate" | "skipped" | "merged";
                             cluster_id: string | null;
+                            /** @description the weakest open pair of this pair’s cluster: the link to check first */
+                            cluster_weakest: {
+                                pair_id: string;
+                                score: number;
+                                /** @enum {string} */
+                                band: "match" | "review";
+                            } | null;
                             explanation: {
                                 field: string;
                                 comparator: string;
@@ -4523,7 +4570,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Merge every open cluster of match pairs into its default survivor (on request only) */
+        /**
+         * Merge every open cluster whose every pair is in the match band into its default survivor (on request only)
+         * @description Clusters with a pair below the match band, a pair marked not_duplicate or pairs no longer open are held back for review; `held_back` counts them by reason (also on a dry run).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4545,7 +4595,32 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            clusters: number;
+                            merged_contacts: number;
+                            merges: {
+                                merge_id: string | null;
+                                survivor_id: string;
+                                merged_ids: string[];
+                            }[];
+                            failed: {
+                                contact_ids: string[];
+                                error: string;
+                            }[];
+                            /** @description clusters not merged, by reason */
+                            held_back: {
+                                weakest_pair_below_match: number;
+                                marked_not_duplicate: number;
+                                pairs_missing: number;
+                            };
+                            held_back_clusters: {
+                                cluster_id: string;
+                                contact_ids: string[];
+                                reason: string;
+                                detail: string;
+                            }[];
+                            dry_run: boolean;
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -7968,7 +8043,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to events; the answer holds the signing secret, shown only here
-         * @description Events: import.completed, import.failed, import.cancelled. Each delivery is a POST of `{"id", "event", "created_at", "data"}` with headers X-Kith-Event, X-Kith-Delivery, X-Kith-Timestamp and X-Kith-Signature = `sha256=` + hex HMAC-SHA256(secret, "<timestamp>.<body>"). A delivery that fails (no 2xx within 5 s) is retried 8 times over about a day.
+         * @description Events: import.completed, import.failed, import.cancelled, contact.created, contact.updated, contact.deleted, contact.merged, contact.restored. Each delivery is a POST of `{"id", "event", "created_at", "data"}` with headers X-Kith-Event, X-Kith-Delivery, X-Kith-Timestamp and X-Kith-Signature = `sha256=` + hex HMAC-SHA256(secret, "<timestamp>.<body>"). A delivery that fails (no 2xx within 5 s) is retried 8 times over about a day.
          */
         post: {
             parameters: {

@@ -35,7 +35,16 @@ type Endpoint = Schemas['WebhookEndpoint'];
 type Delivery = Schemas['WebhookDelivery'];
 
 /** The events an endpoint may subscribe to (the server's WEBHOOK_EVENTS). */
-const EVENTS = ['import.completed', 'import.failed', 'import.cancelled'] as const;
+const EVENTS = [
+  'import.completed',
+  'import.failed',
+  'import.cancelled',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'contact.merged',
+  'contact.restored',
+] as const;
 const RECENT = 10;
 
 /** An event's name in the user's language; an event this app does not know yet, as the server names it. */

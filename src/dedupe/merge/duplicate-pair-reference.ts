@@ -1,0 +1,36 @@
+/**
+ * Duplicate pairs in the contacts capability's registry of contact references. A merge settles the
+ * pairs among its records (status `merged`) and drops the open or skipped pairs of the records merged
+ * away (the next scan finds the survivor's own); unmerge drops the `merged` pairs among them, so the
+ * next scan may propose them again.
+ */
+import type { ContactReference } from '../../contacts/contact-references.js';
+
+export const duplicatePairReference: ContactReference<{ merged_ids: string[] }> = {
+  name: 'duplicate_pairs',
+  async moveToSurvivor(db, fromIds, survivorId, { actor, at }) {
+    const mergedIds = [...fromIds];
+    const all = [survivorId, ...mergedIds];
+    await db
+      .updateTable('duplicate_pairs')
+      .set({ status: 'merged', decided_at: at, decided_by: actor.userId })
+      .where('contact_a', 'in', all)
+      .where('contact_b', 'in', all)
+      .execute();
+    await db
+      .deleteFrom('duplicate_pairs')
+      .where('status', 'in', ['open', 'skipped'])
+      .where((eb) => eb.or([eb('contact_a', 'in', mergedIds), eb('contact_b', 'in', mergedIds)]))
+      .execute();
+    return { merged_ids: mergedIds };
+  },
+  async moveBack(db, { merged_ids }, survivorId) {
+    const all = [survivorId, ...merged_ids];
+    await db
+      .deleteFrom('duplicate_pairs')
+      .where('status', '=', 'merged')
+      .where('contact_a', 'in', all)
+      .where('contact_b', 'in', all)
+      .execute();
+  },
+};
