@@ -32,6 +32,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0008-user-language-and-audit-indexes',
         '0009-contact-search',
         '0010-import-warnings',
+        '0011-contact-change-log',
       ],
       database: TEST_DIALECT,
     });

@@ -27,6 +27,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0008-user-language-and-audit-indexes',
         '0009-contact-search',
         '0010-import-warnings',
+        '0011-contact-change-log',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
