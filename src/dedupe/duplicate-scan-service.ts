@@ -53,9 +53,40 @@ export interface DuplicatePair {
   band: 'match' | 'review';
   status: 'open' | 'not_duplicate' | 'skipped' | 'merged';
   cluster_id: string | null;
+  /** The weakest open pair of this pair's cluster (the link to check first), or null outside a cluster. */
+  cluster_weakest: { pair_id: string; score: number; band: 'match' | 'review' } | null;
   explanation: FieldContribution[];
   scan_id: string;
   created_at: string;
+}
+
+export interface ClusterHoldBack {
+  /**
+   * `weakest_pair_below_match`: some pair inside is only in the review band; `marked_not_duplicate`: a
+   * person said two of them differ; `pairs_missing`: not every pair inside is open any more.
+   */
+  reason: 'weakest_pair_below_match' | 'marked_not_duplicate' | 'pairs_missing';
+  detail: string;
+}
+
+export interface DuplicateCluster {
+  cluster_id: string;
+  contact_ids: string[];
+  /** Open pairs stored for the cluster (every pair inside was scored; the queue keeps the likely ones and the weakest). */
+  pairs: number;
+  /** The weakest pair's score (kept for older clients; see `weakest`). */
+  min_score: number;
+  /** The lowest-scored pair inside the cluster: the link a reviewer should check first. */
+  weakest: {
+    pair_id: string;
+    contact_a: string;
+    contact_b: string;
+    score: number;
+    band: DuplicatePair['band'];
+  };
+  /** Whether `kith duplicates merge --auto` merges it: every pair inside is in the match band. */
+  mergeable: boolean;
+  held_back: ClusterHoldBack | null;
 }
 
 export interface DuplicatePairQuery {
@@ -79,6 +110,7 @@ function toPair(row: DuplicatePairsTable): DuplicatePair {
     band: row.band as DuplicatePair['band'],
     status: row.status as DuplicatePair['status'],
     cluster_id: row.cluster_id,
+    cluster_weakest: null,
     explanation: JSON.parse(row.explanation) as FieldContribution[],
     scan_id: row.scan_id,
     created_at: row.created_at,
@@ -331,33 +363,103 @@ export class DuplicateScanService {
       const last = rows[rows.length - 1]!;
       after = { score: Number(last.score), id: last.id };
     }
-    return found;
+    return this.withClusterWeakest(found);
   }
 
-  /** Clusters of the review queue: groups of contacts joined by open `match` pairs. */
-  async clusters(): Promise<
-    { cluster_id: string; contact_ids: string[]; pairs: number; min_score: number }[]
-  > {
+  /** Fills each pair's `cluster_weakest` from the open pairs of the clusters on this page. */
+  private async withClusterWeakest(pairs: DuplicatePair[]): Promise<DuplicatePair[]> {
+    const clusterIds = [...new Set(pairs.map((p) => p.cluster_id).filter((c) => c !== null))];
+    const weakest = new Map<string, NonNullable<DuplicatePair['cluster_weakest']>>();
+    for (let k = 0; k < clusterIds.length; k += INSERT_CHUNK) {
+      const rows = await this.db
+        .selectFrom('duplicate_pairs')
+        .select(['id', 'cluster_id', 'score', 'band'])
+        .where('cluster_id', 'in', clusterIds.slice(k, k + INSERT_CHUNK))
+        .where('status', '=', 'open')
+        .execute();
+      for (const r of rows) {
+        const known = weakest.get(r.cluster_id!);
+        if (!known || Number(r.score) < known.score)
+          weakest.set(r.cluster_id!, {
+            pair_id: r.id,
+            score: Number(r.score),
+            band: r.band as 'match' | 'review',
+          });
+      }
+    }
+    for (const pair of pairs)
+      pair.cluster_weakest = pair.cluster_id ? (weakest.get(pair.cluster_id) ?? null) : null;
+    return pairs;
+  }
+
+  /**
+   * Clusters of the review queue: coherent groups of contacts joined along open `match` pairs, each
+   * with its weakest internal pair (the scan scored every pair inside a cluster and kept the lowest).
+   * A cluster may be merged automatically only when that pair, and so every pair, is in the match band
+   * and no pair in it was marked `not_duplicate`; `held_back` says why not otherwise.
+   */
+  async clusters(): Promise<DuplicateCluster[]> {
     const rows = await this.db
       .selectFrom('duplicate_pairs')
-      .select(['cluster_id', 'contact_a', 'contact_b', 'score'])
-      .where('status', '=', 'open')
+      .select(['id', 'cluster_id', 'contact_a', 'contact_b', 'score', 'band', 'status'])
       .where('cluster_id', 'is not', null)
+      .where('status', 'in', ['open', 'not_duplicate'])
       .execute();
-    const byCluster = new Map<string, { ids: Set<string>; pairs: number; min: number }>();
+    const byCluster = new Map<
+      string,
+      { ids: Set<string>; pairs: number; weakest?: (typeof rows)[number]; rejected: number }
+    >();
     for (const r of rows) {
-      const entry = byCluster.get(r.cluster_id!) ?? { ids: new Set<string>(), pairs: 0, min: 1 };
+      const entry = byCluster.get(r.cluster_id!) ?? { ids: new Set<string>(), pairs: 0, rejected: 0 };
+      byCluster.set(r.cluster_id!, entry);
+      if (r.status === 'not_duplicate') {
+        entry.rejected++;
+        continue;
+      }
       entry.ids.add(r.contact_a).add(r.contact_b);
       entry.pairs++;
-      entry.min = Math.min(entry.min, Number(r.score));
-      byCluster.set(r.cluster_id!, entry);
+      if (!entry.weakest || Number(r.score) < Number(entry.weakest.score)) entry.weakest = r;
     }
-    return [...byCluster.entries()].map(([cluster_id, e]) => ({
-      cluster_id,
-      contact_ids: [...e.ids].sort(),
-      pairs: e.pairs,
-      min_score: e.min,
-    }));
+    const clusters: DuplicateCluster[] = [];
+    for (const [cluster_id, e] of byCluster) {
+      if (!e.weakest) continue;
+      const weakest = {
+        pair_id: e.weakest.id,
+        contact_a: e.weakest.contact_a,
+        contact_b: e.weakest.contact_b,
+        score: Number(e.weakest.score),
+        band: e.weakest.band as DuplicatePair['band'],
+      };
+      const size = e.ids.size;
+      const complete = (size * (size - 1)) / 2;
+      const held_back: ClusterHoldBack | null =
+        e.rejected > 0
+          ? {
+              reason: 'marked_not_duplicate',
+              detail: `${e.rejected} pair(s) in this cluster were marked not_duplicate by a person`,
+            }
+          : e.pairs < complete
+            ? {
+                reason: 'pairs_missing',
+                detail: `only ${e.pairs} of the ${complete} pairs among its ${size} contacts are open (skipped, or rescanned since)`,
+              }
+            : weakest.band !== 'match'
+              ? {
+                  reason: 'weakest_pair_below_match',
+                  detail: `pair ${weakest.pair_id} (${weakest.contact_a} / ${weakest.contact_b}) scores ${weakest.score}, in the ${weakest.band} band, not match`,
+                }
+              : null;
+      clusters.push({
+        cluster_id,
+        contact_ids: [...e.ids].sort(),
+        pairs: e.pairs,
+        min_score: weakest.score,
+        weakest,
+        mergeable: held_back === null,
+        held_back,
+      });
+    }
+    return clusters;
   }
 
   async get(pairId: string): Promise<DuplicatePair> {
@@ -367,7 +469,7 @@ export class DuplicateScanService {
       .where('id', '=', pairId)
       .executeTakeFirst();
     if (!row) throw new NotFoundError('duplicate pair', pairId);
-    return toPair(row);
+    return (await this.withClusterWeakest([toPair(row)]))[0]!;
   }
 
   /** Records a reviewer's decision. `not_duplicate` is remembered across scans; `skipped` lasts until the next scan. */

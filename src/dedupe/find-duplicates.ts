@@ -31,7 +31,7 @@ export interface DetectedPair {
 }
 
 export interface DetectionResult {
-  /** Pairs at or above the review threshold, and each cluster's weakest pair whatever its score; strongest first. */
+  /** Pairs at or above the review threshold, and every pair inside a cluster whatever its score; strongest first. */
   pairs: DetectedPair[];
   /** Coherent groups of records joined along `match` pairs, each with its weakest internal pair. */
   clusters: CoherentCluster[];
@@ -111,21 +111,29 @@ export async function findDuplicates(
     matchWeight: Math.log2(thresholds.match / (1 - thresholds.match)),
     reviewWeight,
   });
-  // A cluster's weakest pair is kept with the pairs (a reviewer is shown it, and it decides whether
-  // the cluster may merge automatically) even when blocking never compared it.
+  // Every pair inside a cluster is kept with the pairs, whatever its score and whether blocking
+  // compared it: the queue then shows why a cluster holds together (its weakest pair first), and an
+  // automatic merge can check that every pair inside is in the match band from the store alone.
   const found = new Set(pairs.map((p) => p.a * records.size + p.b));
   const before = pairs.length;
-  for (const { weakest } of clusters) {
-    if (found.has(weakest.a * records.size + weakest.b)) continue;
-    const probability = weightToProbability(weakest.weight);
-    pairs.push({
-      a: weakest.a,
-      b: weakest.b,
-      weight: weakest.weight,
-      probability,
-      band: probability >= thresholds.match ? 'match' : 'review',
-      levels: pairLevels(weakest.a, weakest.b).slice(),
-    });
+  for (const { members } of clusters) {
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const a = members[i]!;
+        const b = members[j]!;
+        if (found.has(a * records.size + b)) continue;
+        const weight = pairWeight(a, b);
+        const probability = weightToProbability(weight);
+        pairs.push({
+          a,
+          b,
+          weight,
+          probability,
+          band: probability >= thresholds.match ? 'match' : 'review',
+          levels: levels.slice(),
+        });
+      }
+    }
   }
   if (pairs.length > before) pairs.sort((x, y) => y.weight - x.weight);
   return { pairs, clusters, compared: candidates.count, blocking, model, thresholds };

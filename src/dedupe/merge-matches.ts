@@ -1,16 +1,23 @@
 /**
- * Automatic merge of the `match` band, on request only (never the default): every open cluster of
- * match pairs is merged into its default survivor. Pairs in the review band are left for a person.
+ * Automatic merge of the `match` band, on request only (never the default). Only clusters that are
+ * certain are merged, each into its default survivor: every pair inside is open and in the match band
+ * (the scan scores every pair inside a cluster, so this is checked pair by pair, not through a chain).
+ * The others are held back for a person, and the result says how many and why.
  */
 import type { Actor } from '../domain/actor.js';
 import type { ContactMergeService, MergeResult } from './contact-merge-service.js';
-import type { DuplicateScanService } from './duplicate-scan-service.js';
+import type { ClusterHoldBack, DuplicateScanService } from './duplicate-scan-service.js';
 
 export interface MergeMatchesResult {
+  /** Clusters in the queue. */
   clusters: number;
   merged_contacts: number;
   merges: Pick<MergeResult, 'merge_id' | 'survivor_id' | 'merged_ids'>[];
   failed: { contact_ids: string[]; error: string }[];
+  /** Clusters not merged because not every pair inside is certain, by reason. */
+  held_back: Record<ClusterHoldBack['reason'], number>;
+  /** Each held-back cluster with its reason and weakest pair, for a person to review. */
+  held_back_clusters: { cluster_id: string; contact_ids: string[]; reason: string; detail: string }[];
   dry_run: boolean;
 }
 
@@ -26,9 +33,20 @@ export async function mergeMatches(
     merged_contacts: 0,
     merges: [],
     failed: [],
+    held_back: { weakest_pair_below_match: 0, marked_not_duplicate: 0, pairs_missing: 0 },
+    held_back_clusters: [],
     dry_run: Boolean(options.dryRun),
   };
   for (const cluster of clusters) {
+    if (cluster.held_back) {
+      result.held_back[cluster.held_back.reason]++;
+      result.held_back_clusters.push({
+        cluster_id: cluster.cluster_id,
+        contact_ids: cluster.contact_ids,
+        ...cluster.held_back,
+      });
+      continue;
+    }
     try {
       // Each cluster is its own transaction: one that cannot merge (a contact changed since the scan)
       // is reported and the others still merge.

@@ -201,8 +201,18 @@ describe('band thresholds', () => {
   it('takes the rules thresholds when they are set', async () => {
     const result = await findDuplicates(records, { ...rules, thresholds: { match: 0.999, review: 0.9 } });
     expect(result.thresholds).toEqual({ match: 0.999, review: 0.9 });
-    // A cluster's weakest pair is kept whatever its score (it is why the cluster needs review).
-    const weakest = new Set(result.clusters.map((c) => `${c.weakest.a} ${c.weakest.b}`));
-    expect(result.pairs.every((p) => p.probability >= 0.9 || weakest.has(`${p.a} ${p.b}`))).toBe(true);
+    // Pairs inside a cluster are kept whatever their score (the weakest is why a cluster needs review).
+    const clusterOf = new Map(result.clusters.flatMap((c, k) => c.members.map((m) => [m, k])));
+    const inCluster = (a: number, b: number) =>
+      clusterOf.get(a) !== undefined && clusterOf.get(a) === clusterOf.get(b);
+    expect(result.pairs.every((p) => p.probability >= 0.9 || inCluster(p.a, p.b))).toBe(true);
+    for (const c of result.clusters) {
+      const n = c.members.length;
+      expect(
+        result.pairs.filter((p) => inCluster(p.a, p.b) && clusterOf.get(p.a) === result.clusters.indexOf(c))
+          .length,
+      ).toBe((n * (n - 1)) / 2);
+      expect(result.pairs.some((p) => p.a === c.weakest.a && p.b === c.weakest.b)).toBe(true);
+    }
   });
 });

@@ -138,12 +138,21 @@ export function registerDuplicatesCommands(program: Command): void {
 
   duplicates
     .command('clusters')
-    .description('groups of contacts joined by open match pairs')
+    .description(
+      'coherent groups of contacts joined by open match pairs: cluster, weakest pair (id, score, band), mergeable or why held back, contacts',
+    )
     .option('--json', 'print the clusters as JSON')
     .action(async (o: { json?: boolean }) => {
       const clusters = await withKith((k) => k.duplicateScans.clusters());
       if (o.json) printJson(clusters);
-      else for (const c of clusters) process.stdout.write(`${c.cluster_id}\t${c.contact_ids.join(' ')}\n`);
+      else
+        for (const c of clusters) {
+          const { weakest } = c;
+          process.stdout.write(
+            `${c.cluster_id}\tweakest ${weakest.pair_id} ${weakest.score} ${weakest.band}\t` +
+              `${c.held_back ? `held back: ${c.held_back.reason}` : 'mergeable'}\t${c.contact_ids.join(' ')}\n`,
+          );
+        }
     });
 
   duplicates
@@ -174,7 +183,9 @@ export function registerDuplicatesCommands(program: Command): void {
 
   duplicates
     .command('merge')
-    .description('merge every open cluster of match pairs into its default survivor (only on request)')
+    .description(
+      'merge every open cluster whose every pair is in the match band into its default survivor (only on request); the others are held back for review',
+    )
     .requiredOption('--auto', 'confirm: merge automatically')
     .option('--band <band>', 'only match is merged automatically', 'match')
     .option('--dry-run', 'show what would be merged')
@@ -196,7 +207,12 @@ export function registerDuplicatesCommands(program: Command): void {
           process.stdout.write(`${m.merge_id ?? '(dry run)'}\t${m.survivor_id}\t${m.merged_ids.join(' ')}\n`);
         for (const f of result.failed)
           process.stderr.write(`not merged ${f.contact_ids.join(' ')}: ${f.error}\n`);
-        process.stderr.write(`${result.merged_contacts} contacts merged from ${result.clusters} clusters\n`);
+        const held = Object.values(result.held_back).reduce((sum, n) => sum + n, 0);
+        process.stderr.write(
+          `${result.merged_contacts} contacts ${result.dry_run ? 'would be ' : ''}merged from ${result.merges.length} of ${result.clusters} clusters; ` +
+            `${held} held back for review (${result.held_back.weakest_pair_below_match} with a pair below the match band, ` +
+            `${result.held_back.marked_not_duplicate} with a pair marked not duplicate, ${result.held_back.pairs_missing} with pairs no longer open)\n`,
+        );
       }
       if (result.failed.length > 0) process.exitCode = 1;
     });

@@ -36,9 +36,61 @@ const PairSchema = z.object({
   band: Band,
   status: Status,
   cluster_id: z.string().nullable(),
+  cluster_weakest: z
+    .object({ pair_id: z.string(), score: z.number(), band: Band })
+    .nullable()
+    .describe('the weakest open pair of this pair’s cluster: the link to check first'),
   explanation: z.array(ContributionSchema),
   scan_id: z.string(),
   created_at: z.string(),
+});
+
+const ClusterSchema = z.object({
+  cluster_id: z.string(),
+  contact_ids: z.array(z.string()),
+  pairs: z.number().describe('open pairs stored inside the cluster (every pair inside was scored)'),
+  min_score: z.number().describe('the weakest pair’s score'),
+  weakest: z
+    .object({
+      pair_id: z.string(),
+      contact_a: z.string(),
+      contact_b: z.string(),
+      score: z.number(),
+      band: Band,
+    })
+    .describe('the lowest-scored pair inside the cluster: the link to check first'),
+  mergeable: z.boolean().describe('merged by merge-matches: every pair inside is open and in the match band'),
+  held_back: z
+    .object({
+      reason: z.enum(['weakest_pair_below_match', 'marked_not_duplicate', 'pairs_missing']),
+      detail: z.string(),
+    })
+    .nullable(),
+});
+
+const MergeMatchesSchema = z.object({
+  clusters: z.number(),
+  merged_contacts: z.number(),
+  merges: z.array(
+    z.object({ merge_id: z.string().nullable(), survivor_id: z.string(), merged_ids: z.array(z.string()) }),
+  ),
+  failed: z.array(z.object({ contact_ids: z.array(z.string()), error: z.string() })),
+  held_back: z
+    .object({
+      weakest_pair_below_match: z.number(),
+      marked_not_duplicate: z.number(),
+      pairs_missing: z.number(),
+    })
+    .describe('clusters not merged, by reason'),
+  held_back_clusters: z.array(
+    z.object({
+      cluster_id: z.string(),
+      contact_ids: z.array(z.string()),
+      reason: z.string(),
+      detail: z.string(),
+    }),
+  ),
+  dry_run: z.boolean(),
 });
 
 const CandidateSchema = z.object({
@@ -216,8 +268,10 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       config: { access: 'agent' },
       schema: {
         tags: ['duplicates'],
-        summary: 'Groups of contacts joined by open match pairs',
-        response: { 200: z.object({ data: z.array(z.unknown()) }), ...errorResponses },
+        summary: 'Coherent groups of contacts joined by open match pairs, each with its weakest pair',
+        description:
+          'Every pair inside a cluster was scored by the scan. `mergeable`: every pair inside is open and in the match band (what merge-matches merges); otherwise `held_back` says why.',
+        response: { 200: z.object({ data: z.array(ClusterSchema) }), ...errorResponses },
       },
       handler: async () => ({ data: await duplicateScans.clusters() }),
     });
@@ -259,9 +313,12 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
     app.post('/duplicates/merge-matches', {
       schema: {
         tags: ['duplicates'],
-        summary: 'Merge every open cluster of match pairs into its default survivor (on request only)',
+        summary:
+          'Merge every open cluster whose every pair is in the match band into its default survivor (on request only)',
+        description:
+          'Clusters with a pair below the match band, a pair marked not_duplicate or pairs no longer open are held back for review; `held_back` counts them by reason (also on a dry run).',
         body: z.object({ dry_run: z.boolean().optional() }).optional(),
-        response: { 200: z.unknown(), ...errorResponses },
+        response: { 200: MergeMatchesSchema, ...errorResponses },
       },
       handler: async (request) =>
         mergeMatches(duplicateScans, merges, actorOf(request), { dryRun: request.body?.dry_run }),

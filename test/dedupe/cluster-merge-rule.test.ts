@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/actor.js';
+import { mergeMatches } from '../../src/dedupe/merge-matches.js';
+import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+
+const actor: Actor = { userId: null, channel: 'api' };
+
+/**
+ * Clusters as a scan leaves them (every pair inside stored, with its band), written straight into the
+ * queue so that each case is exact: which clusters an automatic merge takes, which it holds back and why.
+ */
+describe(`clusters' weakest pair and the automatic merge rule on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  const ids: Record<string, string> = {};
+  const pairIds: Record<string, string> = {};
+  // cluster: [pair, score, band, status]
+  const clusters: Record<string, [string, number, 'match' | 'review', string][]> = {
+    certain: [
+      ['a-b', 0.999, 'match', 'open'],
+      ['a-c', 0.97, 'match', 'open'],
+      ['b-c', 0.95, 'match', 'open'],
+    ],
+    chained: [
+      ['d-e', 0.999, 'match', 'open'],
+      ['e-f', 0.99, 'match', 'open'],
+      ['d-f', 0.4, 'review', 'open'],
+    ],
+    rejected: [
+      ['g-h', 0.999, 'match', 'open'],
+      ['h-i', 0.99, 'match', 'open'],
+      ['g-i', 0.98, 'match', 'not_duplicate'],
+    ],
+    skipped: [
+      ['j-k', 0.999, 'match', 'open'],
+      ['k-l', 0.99, 'match', 'open'],
+      ['j-l', 0.98, 'match', 'skipped'],
+    ],
+  };
+  beforeAll(async () => {
+    kith = await createTestKith();
+    for (const key of 'abcdefghijkl') {
+      ids[key] = (await kith.contacts.create({ name: `Person ${key.toUpperCase()}` }, actor)).id;
+    }
+    const scanId = 'dsc_test';
+    for (const [cluster, pairs] of Object.entries(clusters)) {
+      for (const [pair, score, band, status] of pairs) {
+        const [x, y] = pair.split('-').map((k) => ids[k]!) as [string, string];
+        const id = `dup_${cluster}_${pair}`;
+        pairIds[pair] = id;
+        await kith.store.db
+          .insertInto('duplicate_pairs')
+          .values({
+            id,
+            contact_a: x < y ? x : y,
+            contact_b: x < y ? y : x,
+            score,
+            band,
+            explanation: '[]',
+            cluster_id: `dcl_${cluster}`,
+            status,
+            scan_id: scanId,
+            created_at: new Date().toISOString(),
+            decided_at: null,
+            decided_by: null,
+          })
+          .execute();
+      }
+    }
+  });
+  afterAll(async () => kith?.destroy());
+
+  it.each([
+    ['certain', 'b-c', 0.95, null],
+    ['chained', 'd-f', 0.4, 'weakest_pair_below_match'],
+    ['rejected', 'h-i', 0.99, 'marked_not_duplicate'],
+    ['skipped', 'k-l', 0.99, 'pairs_missing'],
+  ])('cluster %s: weakest pair %s (%d), held back for %s', async (cluster, pair, score, reason) => {
+    const found = (await kith.duplicateScans.clusters()).find((c) => c.cluster_id === `dcl_${cluster}`)!;
+    expect(found.weakest).toMatchObject({ pair_id: pairIds[pair], score });
+    expect(found.min_score).toBe(score);
+    expect(found.mergeable).toBe(reason === null);
+    expect(found.held_back?.reason ?? null).toBe(reason);
+  });
+
+  it('shows each pair of the queue its cluster’s weakest pair', async () => {
+    const pair = (await kith.duplicateScans.list()).find((p) => p.id === pairIds['d-e'])!;
+    expect(pair.cluster_weakest).toEqual({ pair_id: pairIds['d-f'], score: 0.4, band: 'review' });
+    expect((await kith.duplicateScans.get(pairIds['a-b']!)).cluster_weakest?.pair_id).toBe(pairIds['b-c']);
+  });
+
+  it('merges only the cluster whose every pair is in the match band, and says why the others wait', async () => {
+    const dry = await mergeMatches(kith.duplicateScans, kith.merges, actor, { dryRun: true });
+    expect(dry.merges.map((m) => [m.survivor_id, ...m.merged_ids].sort())).toEqual([
+      [ids.a, ids.b, ids.c].sort(),
+    ]);
+    expect(dry.held_back).toEqual({ weakest_pair_below_match: 1, marked_not_duplicate: 1, pairs_missing: 1 });
+    expect(dry.held_back_clusters.map((c) => c.reason).sort()).toEqual([
+      'marked_not_duplicate',
+      'pairs_missing',
+      'weakest_pair_below_match',
+    ]);
+    expect(dry.held_back_clusters.find((c) => c.cluster_id === 'dcl_chained')!.detail).toContain(
+      pairIds['d-f'],
+    );
+    const done = await mergeMatches(kith.duplicateScans, kith.merges, actor);
+    expect(done.merged_contacts).toBe(2);
+    expect(done.failed).toEqual([]);
+  });
+});
