@@ -118,6 +118,25 @@ export class ContactWriteSession {
     });
   }
 
+  /**
+   * Records changes whose rows were written once elsewhere — a tag renamed changes the name on every
+   * contact holding it — and marks those contacts updated now.
+   */
+  async recordChanged(updates: readonly ContactUpdate[]): Promise<void> {
+    const changed = updates
+      .map((u) => ({ ...u, changes: diffContactStates(u.before, u.after) }))
+      .filter((u) => u.changes.length > 0);
+    await this.rows.update(
+      'contacts',
+      changed.map((u) => ({
+        where: { id: u.before.id },
+        set: { updated_at: this.at, updated_by: this.actor.userId },
+      })),
+    );
+    for (const u of changed)
+      this.queue(u.kind ?? 'updated', this.contactOf(u.before, u.after), u.before, u.changes);
+  }
+
   /** Soft-deletes live contacts: `deleted` entries, or `merged_into` when they are merged away. */
   async delete(contacts: readonly Contact[], options: { mergedInto?: string } = {}): Promise<void> {
     for (const contact of contacts) await markContactDeleted(this.db, contact.id, this.at, this.actor.userId);

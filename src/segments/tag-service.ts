@@ -70,6 +70,8 @@ export class TagService {
           changes: [{ field: 'name', old: tag.name, new: name }],
           actor,
         });
+        // Every holder's tags read differently now: the change log and the events say so.
+        await this.contacts.recordTagRenamed(tagId, tag.name, actor);
       }
       return { tag: await this.get(tagId), merged_from: null };
     }

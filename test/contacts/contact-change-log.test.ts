@@ -232,6 +232,25 @@ describe(`the contact change log on ${TEST_DIALECT}`, () => {
     await expectHashesOfStored(kith.store.db, entries);
   });
 
+  it('a renamed tag changes every contact holding it: one updated entry each, hashes of what is stored', async () => {
+    const g = await kith.contacts.create({ name: 'Gu', email: 'gu@log.example', tags: ['silver'] }, api);
+    const h = await kith.contacts.create({ name: 'He', email: 'he@log.example', tags: ['silver', 'x'] }, api);
+    await next();
+    const tag = (await kith.tags.list()).find((t) => t.name === 'silver')!;
+    await kith.tags.rename(tag.id, 'Silver plus', api);
+    const entries = await next();
+    expect(summary(entries).sort()).toEqual(
+      [
+        ['updated', g.id, 'api'],
+        ['updated', h.id, 'api'],
+      ].sort(),
+    );
+    expect(entries.find((e) => e.contact_id === g.id)!.changes).toEqual([
+      { field: 'tags', old: ['silver'], new: ['Silver plus'] },
+    ]);
+    await expectHashesOfStored(kith.store.db, entries);
+  });
+
   it('carries a capability registered only here: merge moves its rows, unmerge, delete and restore bring them back', async () => {
     const db = kith.store.db;
     await sql`create table test_loyalty_cards (id text primary key, contact_id text not null, hidden integer not null default 0)`.execute(
