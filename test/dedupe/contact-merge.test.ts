@@ -312,7 +312,7 @@ describe(`a merge that fails after it has begun writing on ${TEST_DIALECT}`, () 
     await kith.groups.addMembers(group.id, [y.id], actor);
     const inbox = await kith.inboxes.create({ name: 'Web' }, actor);
     await kith.conversations.create({ inbox_id: inbox.id, contact_id: y.id, message: 'hello' }, actor);
-    // Open pairs: x–y is settled by the merge, y–z is deleted by the merge's last write.
+    // Open pairs: x–y is settled by the merge, y–z is deleted by it (both must come back).
     const at = new Date().toISOString();
     const pair = (a: string, b: string) => ({
       id: `dup_${a}_${b}`,
@@ -333,9 +333,10 @@ describe(`a merge that fails after it has begun writing on ${TEST_DIALECT}`, () 
       .values([pair(x.id, y.id), pair(y.id, z.id)])
       .execute();
 
-    // The trigger fires only once the merge's record is written: by then the merge has soft-deleted y,
-    // rewritten x, moved y's timeline, conversation and group, and recorded the merge.
-    const message = 'planted failure: duplicate pairs cannot be deleted';
+    // The trigger fires at the merge's last write, its change-log entries (appended last): by then the
+    // merge has soft-deleted y, rewritten x, moved y's timeline, conversation, group and pairs, and
+    // recorded the merge.
+    const message = 'planted failure: the change log cannot be appended to';
     if (TEST_DIALECT === 'postgres') {
       await sql
         .raw(
@@ -344,20 +345,20 @@ describe(`a merge that fails after it has begun writing on ${TEST_DIALECT}`, () 
              if exists (select 1 from contact_merges where survivor_id = '${x.id}') then
                raise exception '${message}';
              end if;
-             return old;
+             return new;
            end $$`,
         )
         .execute(kith.store.db);
       await sql
         .raw(
-          `create trigger planted_merge_failure before delete on duplicate_pairs
+          `create trigger planted_merge_failure before insert on audit_log
            for each row execute function planted_merge_failure()`,
         )
         .execute(kith.store.db);
     } else {
       await sql
         .raw(
-          `create trigger planted_merge_failure before delete on duplicate_pairs
+          `create trigger planted_merge_failure before insert on audit_log
            when exists (select 1 from contact_merges where survivor_id = '${x.id}')
            begin select raise(abort, '${message}'); end`,
         )
@@ -373,7 +374,7 @@ describe(`a merge that fails after it has begun writing on ${TEST_DIALECT}`, () 
 
     // Nothing of the failed attempt stands in the way: without the trigger the same merge goes through.
     await sql
-      .raw('drop trigger planted_merge_failure' + (TEST_DIALECT === 'postgres' ? ' on duplicate_pairs' : ''))
+      .raw('drop trigger planted_merge_failure' + (TEST_DIALECT === 'postgres' ? ' on audit_log' : ''))
       .execute(kith.store.db);
     const merged = await kith.merges.merge(request, actor);
     expect(merged.contact).toMatchObject({
