@@ -98,4 +98,6 @@ for (const name of process.argv.slice(2)) {
     `${name.padEnd(20)} pairs ${prf(match, truth)} | clusters ${prf(clustered, truth)} (${result.clusters.length}, largest ${largest}) | ` +
       `match ≥ ${result.thresholds.match} review ≥ ${result.thresholds.review} | ${result.compared} compared | ${seconds.toFixed(1)} s`,
   );
+  const check = result.model.check;
+  if (check?.fallback) console.log(`  model check: fallback ${check.fallback}: ${check.problems.join('; ')}`);
 }

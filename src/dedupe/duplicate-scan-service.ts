@@ -23,6 +23,7 @@ import {
   type TrainedModel,
 } from './model/fellegi-sunter-model.js';
 import type { FieldRule } from './model/matching-rules.js';
+import type { ModelCheck } from './model/model-check.js';
 import { PreparedRecords } from './model/prepared-records.js';
 import { loadDedupeInput } from './scan/load-dedupe-input.js';
 
@@ -43,6 +44,11 @@ export interface ScanSummary {
   blocking: string[][];
   /** The bands' probability thresholds this scan used: set in the rules or derived by its model. */
   thresholds: { match: number; review: number };
+  /**
+   * The guard's verdict on the model this scan trained (null when it reused one or EM did not run):
+   * problems found, and `fallback: "generic_m"` when they were bad enough to replace what EM learnt.
+   */
+  model_check: ModelCheck | null;
 }
 
 export interface DuplicatePair {
@@ -315,6 +321,7 @@ export class DuplicateScanService {
       seconds: Math.round((performance.now() - t0) / 10) / 100,
       blocking: result.blocking.map((b) => b.fields),
       thresholds: result.thresholds,
+      model_check: incremental ? null : (result.model.check ?? null),
     };
   }
 

@@ -104,6 +104,8 @@ describe('detection on labelled public data (FEBRL 1)', () => {
       expect(precision).toBeGreaterThanOrEqual(0.99);
       expect(recall).toBeGreaterThanOrEqual(0.99);
       expect(result.compared).toBeLessThan((ids.length * (ids.length - 1)) / 2 / 10);
+      // The guard passed what EM learnt.
+      expect(result.model.check?.fallback).toBeNull();
     },
   );
 });

@@ -101,6 +101,13 @@ export function registerDuplicatesCommands(program: Command): void {
             `${summary.match_pairs} match + ${summary.review_pairs} review pairs, ${summary.clusters} clusters ` +
             `in ${summary.seconds}s\n`,
         );
+        const check = summary.model_check;
+        if (check?.fallback)
+          process.stderr.write(
+            `the learnt model failed its check and was replaced (${check.fallback}): ${check.problems.join('; ')}\n`,
+          );
+        else if (check && check.problems.length > 0)
+          process.stderr.write(`model kept, with warnings: ${check.problems.join('; ')}\n`);
       }
     });
 

@@ -14,6 +14,7 @@
 import { type CandidatePairs, termFields } from './blocking-plan.js';
 import type { BandThresholds } from './derive-thresholds.js';
 import type { FieldRule } from './matching-rules.js';
+import { deterministicProblems, fieldProblems, isDegenerate, type ModelCheck } from './model-check.js';
 import type { PreparedRecords } from './prepared-records.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -33,6 +34,8 @@ export interface TrainedModel {
   em_iterations: number;
   /** Derived from the probabilities of the scan that trained it (absent when EM did not run). */
   thresholds?: BandThresholds;
+  /** The guard's verdict on what EM learnt (absent when EM did not run): problems, and the fallback taken. */
+  check?: ModelCheck;
 }
 
 export interface FieldContribution {
@@ -152,10 +155,10 @@ export function trainModel(
       ? Math.max(pairs.count * 0.1, 1) / Math.max(totalPairs, 1)
       : Math.min(0.5, (DEFAULT_DUPLICATE_SHARE * 2) / Math.max(records.size - 1, 1)));
   const posterior = new Float64Array(patternLevels.length);
-  let iterations = 0;
-  for (; iterations < MAX_EM_ITERATIONS && learn; iterations++) {
+  /** Each pattern's probability of being a match under m and the prior; returns the expected matches. */
+  const expectMatches = () => {
     const priorOdds = prior / (1 - prior);
-    let expectedMatches = 0;
+    let expected = 0;
     for (let p = 0; p < patternLevels.length; p++) {
       let ratio = priorOdds;
       const levels = patternLevels[p]!;
@@ -164,8 +167,19 @@ export function trainModel(
         if (level >= 0) ratio *= m[k]![level]! / u[k]![level]!;
       }
       posterior[p] = ratio / (1 + ratio);
-      expectedMatches += posterior[p]! * patternCount[p]!;
+      expected += posterior[p]! * patternCount[p]!;
     }
+    return expected;
+  };
+  const updatePrior = (expectedMatches: number) => {
+    const next = Math.min(Math.max(expectedMatches / totalPairs, MIN_PROBABILITY), 0.5);
+    const change = Math.abs(Math.log(next / prior)) / 100;
+    prior = next;
+    return change;
+  };
+  let iterations = 0;
+  for (; iterations < MAX_EM_ITERATIONS && learn; iterations++) {
+    const expectedMatches = expectMatches();
     let change = 0;
     for (let k = 0; k < width; k++) {
       if (fields[k]!.rule.m) continue;
@@ -188,16 +202,39 @@ export function trainModel(
         m[k]![l] = next;
       }
     }
-    if (fixedPrior === undefined) {
-      const next = Math.min(Math.max(expectedMatches / totalPairs, MIN_PROBABILITY), 0.5);
-      change = Math.max(change, Math.abs(Math.log(next / prior)) / 100);
-      prior = next;
-    }
+    if (fixedPrior === undefined) change = Math.max(change, updatePrior(expectedMatches));
     if (change < 1e-6) break;
+  }
+  let check: ModelCheck | undefined;
+  if (learn) {
+    // The guard: what EM learnt must look like "same person", else the generic m (agreement is
+    // evidence, disagreement is not) are kept and only the prior is learnt with them.
+    expectMatches();
+    const learnt = fields.flatMap((f, k) =>
+      f.rule.m ? [] : [{ field: f.rule.field, levels: f.comparator.levels, m: m[k]!, u: u[k]! }],
+    );
+    const byField = fieldProblems(learnt);
+    const deterministic = deterministicProblems(
+      fields.map((f) => f.levelCount),
+      patternLevels,
+      patternCount,
+      posterior,
+    );
+    check = { problems: [...[...byField.values()].flat(), ...deterministic], fallback: null };
+    if (isDegenerate(byField.size, learnt.length, deterministic)) {
+      check.fallback = 'generic_m';
+      fields.forEach((f, k) => {
+        if (!f.rule.m) m[k] = initialM(f.levelCount);
+      });
+      for (let i = 0; i < MAX_EM_ITERATIONS && fixedPrior === undefined; i++) {
+        if (updatePrior(expectMatches()) < 1e-6) break;
+      }
+    }
   }
   return {
     prior,
     em_iterations: iterations,
+    ...(check ? { check } : {}),
     fields: fields.map((f, k) => ({
       field: f.rule.field,
       comparator: f.rule.comparator,
