@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { sql } from 'kysely';
 import type { Actor } from '../../src/domain/actor.js';
 import { inspectSource } from '../../src/imports/read/source-reader.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
@@ -146,6 +147,25 @@ async function measure(set: DataSet) {
         for (let j = i + 1; j < ids.length; j++) clustered.push(key(ids[i]!, ids[j]!));
     }
     const clusters = prf(clustered, truth);
+    // Storage of the queue: the table with its indexes, per stored pair.
+    const stored = Number(
+      (
+        await kith.store.db
+          .selectFrom('duplicate_pairs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const bytes =
+      kith.store.dialect === 'sqlite'
+        ? await sql<{
+            bytes: number;
+          }>`select sum(pgsize) as bytes from dbstat where name = 'duplicate_pairs' or name in (select name from sqlite_master where tbl_name = 'duplicate_pairs' and type = 'index')`.execute(
+            kith.store.db,
+          )
+        : await sql<{ bytes: number }>`select pg_total_relation_size('duplicate_pairs') as bytes`.execute(
+            kith.store.db,
+          );
     const match = prf(
       pairs.filter((p) => p.band === 'match').map((p) => key(p.contact_a, p.contact_b)),
       truth,
@@ -170,6 +190,9 @@ async function measure(set: DataSet) {
         match.f1 >= set.goal && clusters.f1 >= match.f1 - 0.01 && clusters.f1 >= (set.clusterGoal ?? 0),
       blocking: scan.blocking.map((b) => b.join('+')),
       thresholds: scan.thresholds,
+      stored_pairs: stored,
+      bytes_per_stored_pair: stored > 0 ? Math.round(Number(bytes.rows[0]!.bytes) / stored) : null,
+      model_check: scan.model_check,
       import_seconds: Math.round(importSeconds * 10) / 10,
       scan_seconds: Math.round(scanSeconds * 100) / 100,
     };
@@ -198,7 +221,8 @@ async function main() {
       `${r.data_set.padEnd(20)} match F1 ${r.match.f1.toFixed(4)} (P ${r.match.precision.toFixed(4)} R ${r.match.recall.toFixed(4)})` +
         ` | clusters F1 ${r.match_clusters.f1.toFixed(4)} (P ${r.match_clusters.precision.toFixed(4)} R ${r.match_clusters.recall.toFixed(4)}) | match+review F1 ${r.match_and_review.f1.toFixed(4)}` +
         ` | goals ${r.goal_met ? 'met' : 'NOT met'} | ${r.compared} compared | scan ${r.scan_seconds}s` +
-        ` | match ≥ ${r.thresholds.match}, review ≥ ${r.thresholds.review}`,
+        ` | match ≥ ${r.thresholds.match}, review ≥ ${r.thresholds.review} | ${r.bytes_per_stored_pair} B/pair` +
+        (r.model_check?.fallback ? ` | model fallback: ${r.model_check.problems.join('; ')}` : ''),
     );
   }
   console.log(JSON.stringify(results, null, 2));

@@ -16,14 +16,10 @@ import { COMPARATORS } from './compare/comparator-registry.js';
 import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 import { type DetectionStage, findDuplicates } from './find-duplicates.js';
-import {
-  explainPair,
-  type FieldContribution,
-  levelWeights,
-  type TrainedModel,
-} from './model/fellegi-sunter-model.js';
+import { type FieldContribution, levelWeights, type TrainedModel } from './model/fellegi-sunter-model.js';
 import type { FieldRule } from './model/matching-rules.js';
 import type { ModelCheck } from './model/model-check.js';
+import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
 import { PreparedRecords } from './model/prepared-records.js';
 import { loadDedupeInput } from './scan/load-dedupe-input.js';
 
@@ -107,7 +103,7 @@ export interface DuplicatePairQuery {
 
 const INSERT_CHUNK = 500;
 
-function toPair(row: DuplicatePairsTable): DuplicatePair {
+function toPair(row: DuplicatePairsTable, explanation: FieldContribution[]): DuplicatePair {
   return {
     id: row.id,
     contact_a: row.contact_a,
@@ -117,14 +113,40 @@ function toPair(row: DuplicatePairsTable): DuplicatePair {
     status: row.status as DuplicatePair['status'],
     cluster_id: row.cluster_id,
     cluster_weakest: null,
-    explanation: JSON.parse(row.explanation) as FieldContribution[],
+    explanation,
     scan_id: row.scan_id,
     created_at: row.created_at,
   };
 }
 
+/** Scans' models kept for decoding explanations (a scan's model never changes once written). */
+const MODEL_CACHE_LIMIT = 50;
+
 export class DuplicateScanService {
+  private readonly models = new Map<string, { model: Pick<TrainedModel, 'fields'>; weights: number[][] }>();
+
   constructor(private readonly store: Store) {}
+
+  /** Stored rows as pairs, their compact explanations decoded with their scans' models. */
+  private async toPairs(rows: DuplicatePairsTable[]): Promise<DuplicatePair[]> {
+    const missing = [...new Set(rows.map((r) => r.scan_id))].filter((id) => !this.models.has(id));
+    if (missing.length > 0) {
+      if (this.models.size + missing.length > MODEL_CACHE_LIMIT) this.models.clear();
+      const scans = await this.db
+        .selectFrom('duplicate_scans')
+        .select(['id', 'model'])
+        .where('id', 'in', missing)
+        .execute();
+      for (const scan of scans) {
+        const model = JSON.parse(scan.model) as TrainedModel;
+        this.models.set(scan.id, { model, weights: levelWeights(model) });
+      }
+    }
+    return rows.map((row) => {
+      const scan = this.models.get(row.scan_id) ?? { model: { fields: [] }, weights: [] };
+      return toPair(row, decodeExplanation(row.explanation, scan.model, scan.weights));
+    });
+  }
 
   private get db() {
     return this.store.db;
@@ -253,7 +275,7 @@ export class DuplicateScanService {
         contact_b: ids[y]!,
         score: Math.round(pair.probability * 1e6) / 1e6,
         band: pair.band,
-        explanation: JSON.stringify(explainPair(result.model, records, x, y, weights, pair.levels)),
+        explanation: encodeExplanation(result.model, weights, records, x, y, pair.levels),
         cluster_id: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
         status: 'open',
         scan_id: scanId,
@@ -351,7 +373,6 @@ export class DuplicateScanService {
         .limit(page);
       if (query.band) q = q.where('band', '=', query.band);
       if (query.min_score !== undefined) q = q.where('score', '>=', query.min_score);
-      if (query.field) q = q.where('explanation', 'like', `%"field":${JSON.stringify(query.field)}%`);
       if (after) {
         const { score, id } = after;
         q = q.where((eb) =>
@@ -359,9 +380,8 @@ export class DuplicateScanService {
         );
       }
       const rows = await q.execute();
-      for (const row of rows) {
-        const pair = toPair(row);
-        // The text match above is a prefilter; agreeing means the field added evidence.
+      for (const pair of await this.toPairs(rows)) {
+        // Agreeing means the field added evidence.
         if (query.field && !pair.explanation.some((c) => c.field === query.field && c.weight > 0)) continue;
         found.push(pair);
         if (found.length === wanted) break;
@@ -476,7 +496,7 @@ export class DuplicateScanService {
       .where('id', '=', pairId)
       .executeTakeFirst();
     if (!row) throw new NotFoundError('duplicate pair', pairId);
-    return (await this.withClusterWeakest([toPair(row)]))[0]!;
+    return (await this.withClusterWeakest(await this.toPairs([row])))[0]!;
   }
 
   /** Records a reviewer's decision. `not_duplicate` is remembered across scans; `skipped` lasts until the next scan. */

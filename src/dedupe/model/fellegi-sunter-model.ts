@@ -271,7 +271,7 @@ export function matchWeight(
 }
 
 /** What field k at this level adds to the weight of records i and j (log2 Bayes factor). */
-function fieldWeight(
+export function fieldWeight(
   model: TrainedModel,
   weights: number[][],
   records: PreparedRecords,
