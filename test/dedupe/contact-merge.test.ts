@@ -267,7 +267,14 @@ describe(`scheduled incremental scans on ${TEST_DIALECT}`, () => {
  */
 async function storeSnapshot(kith: TestKith): Promise<Record<string, string[]>> {
   const snapshot: Record<string, string[]> = {};
+  // On PostgreSQL other test files' schemas share the database: only this store's own tables count.
+  const own =
+    TEST_DIALECT === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(kith.store.db)).rows[0]!
+          .schema
+      : undefined;
   for (const table of await kith.store.db.introspection.getTables()) {
+    if (own !== undefined && table.schema !== own) continue;
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(
       kith.store.db,
     );
