@@ -82,5 +82,6 @@ describe(`kith conversations, agents and rules on ${TEST_DIALECT}`, () => {
     expect((await kith('conversations', 'list', '--status', 'closed')).code).toBe(2);
     expect((await kith('rules', 'remove', ruleId)).code).toBe(0);
     expect((await kith('rules', 'list')).stdout).toBe('');
-  });
+    // Fifteen CLI processes one after another: a busy 2-core machine needs more than the default.
+  }, 240_000);
 });
