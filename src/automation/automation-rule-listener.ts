@@ -123,6 +123,7 @@ export class AutomationRuleListener implements ConversationListener, ContactEven
       const [event, rules]: [RuleEvent, AutomationRule[]] =
         change.kind === 'created' ? ['contact_created', created] : ['contact_updated', updated];
       if (rules.length === 0 || (change.kind !== 'created' && change.kind !== 'updated')) continue;
+      if (!change.runAutomationRules) continue; // an import that asked not to (a migration)
       await this.runRules(event, rules, {
         conversation: null,
         contact: change.contact,

@@ -14,6 +14,8 @@ export interface ContactChangeEvent extends ContactChangeEntry {
   contact: Contact;
   /** The contact before the change; null for a creation. */
   before: Contact | null;
+  /** False when the write asked that automation rules not run for it (an import's setting). */
+  runAutomationRules: boolean;
 }
 
 export interface ContactEventSubscriber {

@@ -46,6 +46,11 @@ interface Queued {
   before: Contact | null;
 }
 
+export interface PublishOptions {
+  /** False: automation rules do not run for these changes (webhooks still hear of them). */
+  runAutomationRules?: boolean;
+}
+
 export class ContactWriteSession {
   private readonly queued: Queued[] = [];
   private seqs: number[] | null = null;
@@ -232,7 +237,7 @@ export class ContactWriteSession {
   }
 
   /** The session's changes as events; only once finished (and its transaction committed). */
-  events(): ContactChangeEvent[] {
+  events(options: PublishOptions = {}): ContactChangeEvent[] {
     if (!this.seqs) throw new Error('a contact write session publishes only after finish()');
     return this.queued.map(({ pending, contact, before }, i) => ({
       seq: this.seqs![i]!,
@@ -247,6 +252,7 @@ export class ContactWriteSession {
       at: pending.at,
       contact,
       before,
+      runAutomationRules: options.runAutomationRules ?? true,
     }));
   }
 
@@ -280,7 +286,7 @@ export class ContactWriter {
     return result;
   }
 
-  async publish(session: ContactWriteSession): Promise<void> {
-    if (session.size > 0) await this.events.publish(session.events());
+  async publish(session: ContactWriteSession, options: PublishOptions = {}): Promise<void> {
+    if (session.size > 0) await this.events.publish(session.events(options));
   }
 }

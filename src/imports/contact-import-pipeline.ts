@@ -7,19 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Insertable } from 'kysely';
-import {
-  insertContactsBulk,
-  loadContacts,
-  type NewContact,
-  type ContactStateWrite,
-  writeContactStates,
-} from '../contacts/contact-repository.js';
+import { loadContacts, type NewContact } from '../contacts/contact-repository.js';
+import type { ContactUpdate, ContactWriteSession, ContactWriter } from '../contacts/contact-writer.js';
 import type { AttributeDefinition } from '../domain/contact/attribute-value.js';
-import { type ContactState, emptyContactState } from '../domain/contact/contact-fields.js';
+import { emptyContactState } from '../domain/contact/contact-fields.js';
 import {
   applyContactPatch,
   diffContactStates,
-  type FieldChange,
   type NormalizeContext,
 } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
@@ -29,7 +23,7 @@ import { AttributeDefinitionService } from '../customization/attribute-definitio
 import { IdentityTypeService } from '../customization/identity-type-service.js';
 import { LeaseLostError, type JobContext } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
-import type { AuditLogTable, ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
+import type { ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import type { ImportSettings } from './import-settings.js';
 import { identityTypesToCreate, type MappingContext, type ResolvedMapping } from './map/column-mapping.js';
@@ -111,6 +105,8 @@ export function warningFilePath(config: Pick<ImportConfig, 'dataDir'>, importId:
 export class ContactImportPipeline {
   constructor(
     private readonly store: Store,
+    /** Contacts are written through the contacts capability's writer (change log, events). */
+    private readonly writer: ContactWriter,
     private readonly config: ImportConfig,
     private readonly notifier: ImportNotifier | null = null,
     /** Rows per batch (tests use small batches to make concurrent imports collide often). */
@@ -364,7 +360,13 @@ export class ContactImportPipeline {
   ): Promise<{ error: unknown } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.transaction().execute((trx) => this.applyBatch(trx, importId, rows, ctx));
+        let session: ContactWriteSession | null = null;
+        await this.db.transaction().execute(async (trx) => {
+          session = await this.applyBatch(trx, importId, rows, ctx);
+        });
+        // After commit: automation rules and webhooks hear of this batch's contacts.
+        if (session)
+          await this.writer.publish(session, { runAutomationRules: ctx.settings.runAutomationRules ?? true });
         return null;
       } catch (e) {
         if (writeConflictOf(e) === null) throw e;
@@ -379,7 +381,7 @@ export class ContactImportPipeline {
     importId: string,
     rows: PreparedRow[],
     ctx: BatchContext,
-  ): Promise<void> {
+  ): Promise<ContactWriteSession | null> {
     const records = rows.map((r) => r.record);
     const current = await trx
       .selectFrom('imports')
@@ -428,32 +430,16 @@ export class ContactImportPipeline {
     const targets = [
       ...new Set(decisions.flatMap((d) => (d.decision.kind === 'update' ? [d.decision.contactId] : []))),
     ];
-    const states = new Map<string, ContactState>(await loadContacts(trx, targets, { forUpdate: true }));
+    const states = await loadContacts(trx, targets, { forUpdate: true });
     // Merged or deleted since the lookup (PostgreSQL re-checks a locked row): match the batch again.
     for (const target of targets) if (!states.has(target)) throw new MatchedContactGoneError(target);
 
     const creates: NewContact[] = [];
-    const updates: ContactStateWrite[] = [];
-    const audit: Insertable<AuditLogTable>[] = [];
+    const updates: ContactUpdate[] = [];
     const events: Insertable<ContactEventsTable>[] = [];
     const members = new Set<string>();
-    const trail = (
-      contactId: string,
-      rowNumber: number,
-      action: 'created' | 'updated',
-      changes: FieldChange[],
-    ) => {
-      audit.push({
-        id: newId('audit'),
-        entity_type: 'contact',
-        entity_id: contactId,
-        action,
-        changes: JSON.stringify(changes),
-        actor_id: actor.userId,
-        channel: 'import',
-        channel_ref: importId,
-        created_at: at,
-      });
+    // The change log (audit) entries come from the writer; the timeline keeps the row number.
+    const trail = (contactId: string, rowNumber: number, action: 'created' | 'updated') => {
       events.push({
         id: newId('event'),
         contact_id: contactId,
@@ -475,8 +461,7 @@ export class ContactImportPipeline {
         const state = applyContactPatch(emptyContactState(), patchForNewContact(v.patch, settings));
         const id = newId('contact');
         creates.push({ id, state });
-        if (!settings.dryRun)
-          trail(id, rec.rowNumber, 'created', diffContactStates(emptyContactState(), state));
+        if (!settings.dryRun) trail(id, rec.rowNumber, 'created');
         members.add(id);
         outcomes.push({
           import_id: importId,
@@ -510,10 +495,10 @@ export class ContactImportPipeline {
         continue;
       }
       if (!settings.dryRun) {
-        updates.push({ contactId: decision.contactId, before, after });
-        trail(decision.contactId, rec.rowNumber, 'updated', changes);
+        updates.push({ before, after });
+        trail(decision.contactId, rec.rowNumber, 'updated');
       }
-      states.set(decision.contactId, after);
+      states.set(decision.contactId, { ...before, ...after });
       outcomes.push({
         import_id: importId,
         row_number: rec.rowNumber,
@@ -527,10 +512,12 @@ export class ContactImportPipeline {
     }
 
     const writer = this.store.rowWriter(trx);
-    if (!settings.dryRun) {
-      await insertContactsBulk(trx, creates, { at, by: actor.userId }, writer);
-      await writeContactStates(trx, updates, { updatedAt: at, updatedBy: actor.userId }, writer);
-      await writer.insert('audit_log', audit);
+    const session = settings.dryRun
+      ? null
+      : this.writer.session(trx, { ...actor, channel: 'import', channelRef: importId }, at);
+    if (session) {
+      await session.create(creates);
+      await session.update(updates);
       await writer.insert('contact_events', events);
       if (ctx.groupId && members.size > 0) {
         const rows = [...members].map((contactId) => ({
@@ -565,6 +552,8 @@ export class ContactImportPipeline {
       .where('checkpoint_row', '<', records[0]!.rowNumber)
       .executeTakeFirst();
     if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
+    await session?.finish();
+    return session;
   }
 }
 

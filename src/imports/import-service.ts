@@ -73,6 +73,7 @@ export interface ImportRequest {
   createAttributes?: boolean;
   onFileDuplicate?: string;
   dryRun?: boolean;
+  runAutomationRules?: boolean;
 }
 
 export interface ImportPreview {
@@ -137,6 +138,7 @@ export interface ImportSettingsWire {
   create_attributes: boolean;
   on_file_duplicate: OnFileDuplicate;
   dry_run: boolean;
+  run_automation_rules: boolean;
 }
 
 function settingsWire(s: ImportSettings): ImportSettingsWire {
@@ -148,6 +150,7 @@ function settingsWire(s: ImportSettings): ImportSettingsWire {
     create_attributes: s.createAttributes,
     on_file_duplicate: s.onFileDuplicate,
     dry_run: s.dryRun,
+    run_automation_rules: s.runAutomationRules ?? true,
   };
 }
 
@@ -360,6 +363,7 @@ export class ImportService {
         'reject',
       ),
       dryRun: request.dryRun ?? false,
+      runAutomationRules: request.runAutomationRules ?? true,
     };
     const info = await this.inspect(request);
     if (info.encodingConfidence === 'unsure' && !request.encoding) {

@@ -15,6 +15,12 @@ export interface ImportSettings {
   createAttributes: boolean;
   onFileDuplicate: OnFileDuplicate;
   dryRun: boolean;
+  /**
+   * Automation rules on `contact_created` / `contact_updated` run for the contacts this import creates
+   * or changes (after each batch commits). Off for a migration: a million old customers must not get
+   * a million welcome e-mails. Absent in imports recorded before the setting: on.
+   */
+  runAutomationRules: boolean;
 }
 
 export const SOURCE_FIELDS = ['initial_source', 'initial_source_detail', 'campaign'] as const;

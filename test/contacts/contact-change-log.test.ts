@@ -160,6 +160,17 @@ describe(`the contact change log on ${TEST_DIALECT}`, () => {
     expect(new Set(logs.map((l) => l.contact_id))).toEqual(
       new Set(entries.filter((e) => e.kind === 'created').map((e) => e.contact_id)),
     );
+    // A migration asks that rules not run: its contacts are in the log, the rule stays silent.
+    const quiet = await runImport(kith, fixture('quiet.csv', 'name,email\nOld,old@log.example\n'), {
+      runAutomationRules: false,
+    });
+    expect(quiet).toMatchObject({
+      status: 'completed',
+      created: 1,
+      settings: { run_automation_rules: false },
+    });
+    expect(summary(await next())).toEqual([['created', expect.any(String), `import:${quiet.id}`]]);
+    expect(await kith.rules.logs(rule.id)).toHaveLength(logs.length);
     await kith.rules.remove(rule.id, SYSTEM_ACTOR);
 
     await kith.imports.undo(done.id, api);

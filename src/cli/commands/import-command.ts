@@ -20,6 +20,8 @@ interface ImportOptions {
   onFileDuplicate?: string;
   createAttributes?: boolean;
   dryRun?: boolean;
+  /** commander's --no-automation-rules: false when given. */
+  automationRules: boolean;
   failures?: string;
   warnings?: string;
   json?: boolean;
@@ -99,6 +101,10 @@ export function registerImportCommands(program: Command): void {
     )
     .option('--create-attributes', 'create attr.<key> targets that do not exist yet (as text)')
     .option('--dry-run', 'run everything, write nothing')
+    .option(
+      '--no-automation-rules',
+      'do not run contact_created / contact_updated automation rules for these contacts (a migration)',
+    )
     .option('--failures <out.csv>', 'write the failure file here')
     .option('--warnings <out.csv>', 'write the warnings file (rows imported with a value left out) here')
     .option('--json', 'print one JSON object with the outcome')
@@ -121,6 +127,7 @@ export function registerImportCommands(program: Command): void {
             onFileDuplicate: o.onFileDuplicate,
             createAttributes: o.createAttributes ?? false,
             dryRun: o.dryRun ?? false,
+            runAutomationRules: o.automationRules,
           },
           CLI_ACTOR,
         );

@@ -99,6 +99,7 @@ const OptionsSchema = z.object({
   create_attributes: z.boolean().optional(),
   on_file_duplicate: z.string().optional(),
   dry_run: z.boolean().optional(),
+  run_automation_rules: z.boolean().optional(),
 });
 
 function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'filePath' | 'fileName'> {
@@ -125,6 +126,7 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
     createAttributes: o.create_attributes,
     onFileDuplicate: o.on_file_duplicate,
     dryRun: o.dry_run,
+    runAutomationRules: o.run_automation_rules,
   };
 }
 
@@ -148,6 +150,9 @@ const ImportRecordSchema = z
       create_attributes: z.boolean(),
       on_file_duplicate: z.enum(['reject', 'last']),
       dry_run: z.boolean(),
+      run_automation_rules: z
+        .boolean()
+        .describe('contact_created / contact_updated rules run for the contacts it creates or changes'),
     }),
     warnings: z.array(z.string()),
     created_by: z.string().nullable(),
@@ -218,7 +223,7 @@ const ImportPreviewSchema = z
   .meta({ id: 'ImportPreview' });
 
 const MULTIPART_NOTE =
-  'multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run).';
+  'multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
 
 export function importRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
   const { imports } = services;

@@ -5615,7 +5615,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping
-         * @description multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run).
+         * @description multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -5679,7 +5679,7 @@ export interface paths {
         put?: never;
         /**
          * Start an import (a background job); answers 202 with the import
-         * @description multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run).
+         * @description multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -9047,6 +9047,8 @@ export interface components {
                 /** @enum {string} */
                 on_file_duplicate: "reject" | "last";
                 dry_run: boolean;
+                /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
+                run_automation_rules: boolean;
             };
             warnings: string[];
             created_by: string | null;
@@ -9384,6 +9386,8 @@ export interface components {
                 /** @enum {string} */
                 on_file_duplicate: "reject" | "last";
                 dry_run: boolean;
+                /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
+                run_automation_rules: boolean;
             };
             warnings: string[];
             created_by: string | null;

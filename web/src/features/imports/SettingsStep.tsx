@@ -5,6 +5,7 @@
 import {
   Autocomplete,
   Button,
+  Checkbox,
   Group,
   Paper,
   Radio,
@@ -141,6 +142,17 @@ export function SettingsStep({
               />
             </Stack>
           </Radio.Group>
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={2} size="h5" mb="sm">
+            {t('imports.settings.automation')}
+          </Title>
+          <Checkbox
+            label={t('imports.settings.runAutomationRules')}
+            description={t('imports.settings.runAutomationRulesHint')}
+            checked={settings.run_automation_rules}
+            onChange={(event) => onChange({ run_automation_rules: event.currentTarget.checked })}
+          />
         </Paper>
       </SimpleGrid>
       <Text size="sm" c="dimmed">

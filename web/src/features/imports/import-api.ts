@@ -23,6 +23,7 @@ export interface ImportOptions extends ReadOptions {
   source_policy: 'new-only' | 'all';
   on_file_duplicate: 'reject' | 'last';
   region: string;
+  run_automation_rules: boolean;
   dry_run: boolean;
 }
 

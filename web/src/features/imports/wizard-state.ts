@@ -18,6 +18,7 @@ export interface WizardSettings {
   source_policy: 'new-only' | 'all';
   on_file_duplicate: 'reject' | 'last';
   region: string;
+  run_automation_rules: boolean;
 }
 
 export interface WizardState {
@@ -36,7 +37,14 @@ export const initialState = (region: string): WizardState => ({
   read: {},
   preview: null,
   choices: {},
-  settings: { tags: [], group: '', source_policy: 'new-only', on_file_duplicate: 'reject', region },
+  settings: {
+    tags: [],
+    group: '',
+    source_policy: 'new-only',
+    on_file_duplicate: 'reject',
+    region,
+    run_automation_rules: true,
+  },
   check: null,
 });
 
@@ -56,6 +64,7 @@ export function importOptions(state: WizardState, dryRun: boolean): ImportOption
     source_policy: state.settings.source_policy,
     on_file_duplicate: state.settings.on_file_duplicate,
     region: state.settings.region,
+    run_automation_rules: state.settings.run_automation_rules,
     dry_run: dryRun,
   };
 }

@@ -164,6 +164,10 @@ export const en = {
     rejectHint: 'Each such row fails, naming the others, so you decide which is right.',
     last: 'The last row wins',
     lastHint: 'The last such row is imported; the earlier ones fail as superseded.',
+    automation: 'Automation rules',
+    runAutomationRules: 'Run automation rules for these customers',
+    runAutomationRulesHint:
+      'Rules for “customer created” and “customer changed” run for every customer the import creates or changes. Turn this off when moving old customers in, so they get no welcome messages.',
     next: 'Next, Kith checks the whole file without writing anything.',
     check: 'Check the file',
   },

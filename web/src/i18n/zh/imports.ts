@@ -159,6 +159,10 @@ export const imports: typeof en = {
     rejectHint: '每一行都失败并指出其他行，由您决定哪一行正确。',
     last: '以最后一行为准',
     lastHint: '导入最后一行；之前的行标记为已被取代而失败。',
+    automation: '自动化规则',
+    runAutomationRules: '对这些客户执行自动化规则',
+    runAutomationRulesHint:
+      '导入新建或修改的每位客户，都会触发“客户创建”“客户修改”时的规则。迁移老客户时请关闭，以免他们收到欢迎消息。',
     next: '接下来，Kith 会预检查整个文件，不写入任何数据。',
     check: '预检查文件',
   },
