@@ -16,15 +16,16 @@ import {
   type NormalizeContext,
   normalizeContactInput,
 } from '../domain/contact/contact-patch.js';
+import type { ContactKeys } from '../domain/contact/identify-rule.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
 import { normalizePhone, type Region } from '../domain/normalize/phone.js';
 import { normalizeText } from '../domain/normalize/text.js';
-import { appendAuditEntry, listAuditEntries } from '../history/audit-log.js';
+import { listAuditEntries } from '../history/audit-log.js';
 import { appendContactEvent, listContactEvents } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
-import { nowIso, type Queryable } from '../store/transaction.js';
+import type { Queryable } from '../store/transaction.js';
 import {
   type ContactListFilter,
   type ContactSort,
@@ -33,17 +34,13 @@ import {
   type SortKey,
   sortName,
 } from './contact-list-query.js';
-import {
-  type ContactKey,
-  findContactIdByKey,
-  findOwnedElsewhere,
-  insertContactRow,
-  loadContacts,
-  writeContactState,
-} from './contact-repository.js';
+import { findOwnedElsewhere, loadContacts } from './contact-repository.js';
+import { ContactEventBus } from './contact-events.js';
+import { ContactReferenceRegistry } from './contact-references.js';
 import { parseSearch } from './contact-search-sql.js';
+import { type ContactWriteSession, ContactWriter } from './contact-writer.js';
+import { identifyContact } from './identify-contact.js';
 import { pendingTagCountDelta } from './tag-counts.js';
-import { softDeleteContact } from './soft-delete-contact.js';
 
 export interface ContactListQuery {
   q?: string;
@@ -149,46 +146,23 @@ function isoParam(field: string, value: string | undefined): string | undefined 
   return t.toISOString();
 }
 
-/** A contact created or changed through this service, after it committed. */
-export interface ContactChange {
-  kind: 'created' | 'updated';
-  contact: Contact;
-  before: Contact | null;
-  actor: Actor;
-}
-
-/** Told about every ContactChange (automation rules listen). */
-export interface ContactListener {
-  contactChanged(change: ContactChange): Promise<void>;
-}
-
 export class ContactService {
-  private readonly listeners: ContactListener[] = [];
+  /** Told after commit about every contact write, whatever path made it (automation, webhooks). */
+  readonly events = new ContactEventBus();
+  /** What points at a contact and moves with it in a merge (each capability registers). */
+  readonly references = new ContactReferenceRegistry();
+  /** The one way contacts are written; other capabilities' paths (import, merge …) use it too. */
+  readonly writer: ContactWriter;
 
   constructor(
     private readonly store: Store,
     private readonly region: Region,
-  ) {}
+  ) {
+    this.writer = new ContactWriter(store, this.events, this.references);
+  }
 
   private get db() {
     return this.store.db;
-  }
-
-  subscribe(listener: ContactListener): void {
-    this.listeners.push(listener);
-  }
-
-  private async notify(change: ContactChange): Promise<void> {
-    for (const listener of this.listeners) {
-      try {
-        await listener.contactChanged(change);
-      } catch (e) {
-        // The change has committed; a listener's failure is its own.
-        process.stderr.write(
-          `kith: a listener failed on contact ${change.contact.id}: ${(e as Error).message}\n`,
-        );
-      }
-    }
   }
 
   async normalizeContext(db: Queryable = this.db): Promise<NormalizeContext> {
@@ -233,35 +207,13 @@ export class ContactService {
   async createFromPatch(patch: ContactPatch, actor: Actor): Promise<Contact> {
     const state = applyContactPatch(emptyContactState(), patch);
     const id = newId('contact');
-    await this.writeGuarded(async (trx, guard) => {
-      await this.assertNoOwner(trx, state, null);
+    await this.writeGuarded(actor, async (w, guard) => {
+      await this.assertNoOwner(w.db, state, null);
       Object.assign(guard, { state, exceptId: null });
-      const at = nowIso();
-      await insertContactRow(trx, {
-        id,
-        created_at: at,
-        updated_at: at,
-        created_by: actor.userId,
-        updated_by: actor.userId,
-      });
-      await writeContactState(trx, id, emptyContactState(), state, {
-        updatedAt: at,
-        updatedBy: actor.userId,
-      });
-      const changes = diffContactStates(emptyContactState(), state);
-      await appendAuditEntry(trx, {
-        entityType: 'contact',
-        entityId: id,
-        action: 'created',
-        changes,
-        actor,
-        at,
-      });
-      await appendContactEvent(trx, { contactId: id, type: 'created', actor, at });
+      await w.create([{ id, state }]);
+      await appendContactEvent(w.db, { contactId: id, type: 'created', actor, at: w.at });
     });
-    const contact = await this.get(id);
-    await this.notify({ kind: 'created', contact, before: null, actor });
-    return contact;
+    return this.get(id);
   }
 
   async update(id: string, input: unknown, actor: Actor): Promise<Contact> {
@@ -270,44 +222,32 @@ export class ContactService {
   }
 
   async updateFromPatch(id: string, patch: ContactPatch, actor: Actor): Promise<Contact> {
-    let changedFrom: Contact | null = null;
-    await this.writeGuarded(async (trx, guard) => {
-      const before = (await loadContacts(trx, [id], { forUpdate: true })).get(id);
+    await this.writeGuarded(actor, async (w, guard) => {
+      const before = (await loadContacts(w.db, [id], { forUpdate: true })).get(id);
       if (!before) throw new NotFoundError('contact', id);
       const after = applyContactPatch(before, patch);
       const changes = diffContactStates(before, after);
       if (changes.length === 0) return;
-      changedFrom = before;
-      await this.assertNoOwner(trx, after, id);
+      await this.assertNoOwner(w.db, after, id);
       Object.assign(guard, { state: after, exceptId: id });
-      const at = nowIso();
-      await writeContactState(trx, id, before, after, { updatedAt: at, updatedBy: actor.userId });
-      await appendAuditEntry(trx, {
-        entityType: 'contact',
-        entityId: id,
-        action: 'updated',
-        changes,
-        actor,
-        at,
-      });
-      await appendContactEvent(trx, {
+      await w.update([{ before, after }]);
+      await appendContactEvent(w.db, {
         contactId: id,
         type: 'updated',
         actor,
-        at,
+        at: w.at,
         data: { fields: changes.map((c) => c.field) },
       });
     });
-    const contact = await this.get(id);
-    if (changedFrom) await this.notify({ kind: 'updated', contact, before: changedFrom, actor });
-    return contact;
+    return this.get(id);
   }
 
   async delete(id: string, actor: Actor): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const before = (await loadContacts(trx, [id], { forUpdate: true })).get(id);
+    await this.writer.transaction(actor, async (w) => {
+      const before = (await loadContacts(w.db, [id], { forUpdate: true })).get(id);
       if (!before) throw new NotFoundError('contact', id);
-      await softDeleteContact(trx, id, actor, nowIso());
+      await w.delete([before]);
+      await appendContactEvent(w.db, { contactId: id, type: 'deleted', actor, at: w.at });
     });
   }
 
@@ -318,22 +258,18 @@ export class ContactService {
   async upsert(key: string, input: unknown, actor: Actor): Promise<UpsertResult> {
     const ctx = await this.normalizeContext();
     const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-    let contactKey: ContactKey;
     let rawValue: unknown;
     let rest: Record<string, unknown> = body;
     if (key === 'id') {
-      contactKey = 'id';
       rawValue = body.id;
       const { id: _id, ...others } = body;
       rest = others;
     } else if (key === 'email' || key === 'phone') {
-      contactKey = key;
       rawValue = body[key];
     } else {
       if (!ctx.identityTypes.has(key)) {
         throw new ValidationError('key', key, 'must be id, email, phone or a defined identity type');
       }
-      contactKey = `identities.${key}`;
       rawValue =
         key === 'external_id' && body.external_id !== undefined
           ? body.external_id
@@ -348,14 +284,26 @@ export class ContactService {
     }
     const patch = normalizeContactInput(rest, ctx);
     const value =
-      contactKey === 'email'
+      key === 'email'
         ? normalizeEmail(rawValue)
-        : contactKey === 'phone'
+        : key === 'phone'
           ? normalizePhone(rawValue, this.region)
           : rawValue.normalize('NFKC').trim();
-    const existingId = await findContactIdByKey(this.db, contactKey, value);
-    if (existingId) return { contact: await this.updateFromPatch(existingId, patch, actor), created: false };
-    if (contactKey === 'id') throw new NotFoundError('contact', value);
+    // The chosen key alone identifies the contact; the input's other values are checked like any update's.
+    const none: ContactKeys = { id: null, identities: {}, phones: [], emails: [] };
+    const keys: ContactKeys =
+      key === 'id'
+        ? { ...none, id: value }
+        : key === 'email'
+          ? { ...none, emails: [value] }
+          : key === 'phone'
+            ? { ...none, phones: [value] }
+            : { ...none, identities: { [key]: value } };
+    const identified = await identifyContact(this.db, keys);
+    if (identified.kind === 'found')
+      return { contact: await this.updateFromPatch(identified.contactId, patch, actor), created: false };
+    // One key is refused only when it is an id no live contact has.
+    if (identified.kind === 'refused') throw new NotFoundError('contact', value);
     return { contact: await this.createFromPatch(patch, actor), created: true };
   }
 
@@ -473,6 +421,42 @@ export class ContactService {
     return filter;
   }
 
+  /**
+   * A tag was renamed (its row already holds the new name): every live contact holding it changed, so
+   * each gets a change-log entry and its events, a thousand contacts per transaction.
+   */
+  async recordTagRenamed(tagId: string, oldName: string, actor: Actor): Promise<void> {
+    for (let after = ''; ;) {
+      const holders = await this.db
+        .selectFrom('contact_tags')
+        .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
+        .select('contact_tags.contact_id')
+        .where('contact_tags.tag_id', '=', tagId)
+        .where('contacts.deleted_at', 'is', null)
+        .where('contact_tags.contact_id', '>', after)
+        .orderBy('contact_tags.contact_id')
+        .limit(1000)
+        .execute();
+      if (holders.length === 0) return;
+      after = holders.at(-1)!.contact_id;
+      await this.writer.transaction(actor, async (w) => {
+        const now = await loadContacts(
+          w.db,
+          holders.map((h) => h.contact_id),
+          { forUpdate: true },
+        );
+        const name = (await w.db.selectFrom('tags').select('name').where('id', '=', tagId).executeTakeFirst())
+          ?.name;
+        await w.recordChanged(
+          [...now.values()].map((contact) => ({
+            before: { ...contact, tags: contact.tags.map((t) => (t === name ? oldName : t)) },
+            after: contact,
+          })),
+        );
+      });
+    }
+  }
+
   async timeline(id: string, page: { before?: string; limit?: number } = {}) {
     await this.getIncludingDeleted(id);
     return listContactEvents(this.db, id, { before: page.before, limit: page.limit ?? 100 });
@@ -495,14 +479,17 @@ export class ContactService {
   }
 
   /**
-   * Runs `work` in a transaction. A unique index can still refuse a write when a concurrent writer took
+   * Runs `work` in a contact write transaction. A unique index can still refuse a write when a concurrent writer took
    * the value between our check and our insert; that race becomes the same 409 naming the owner.
    * The owner is looked up after the transaction ended (PostgreSQL aborts it; SQLite has one connection).
    */
-  private async writeGuarded(work: (trx: Queryable, guard: Guard) => Promise<void>): Promise<void> {
+  private async writeGuarded(
+    actor: Actor,
+    work: (session: ContactWriteSession, guard: Guard) => Promise<void>,
+  ): Promise<void> {
     const guard: Guard = { state: null, exceptId: null };
     try {
-      await this.db.transaction().execute((trx) => work(trx, guard));
+      await this.writer.transaction(actor, (session) => work(session, guard));
     } catch (e) {
       if (!isUniqueViolation(e) || !guard.state) throw e;
       await this.assertNoOwner(this.db, guard.state, guard.exceptId);

@@ -7,15 +7,14 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
+import { identifyContact } from '../contacts/identify-contact.js';
 import type { Actor } from '../domain/actor.js';
 import { normalizeContactInput } from '../domain/contact/contact-patch.js';
+import { contactKeysOf } from '../domain/contact/identify-rule.js';
 import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendContactEvent, type ContactEventType } from '../history/contact-timeline.js';
-import { matchRowToContact } from '../imports/match/match-row-to-contact.js';
-import { lookupOwners } from '../imports/match/owner-lookup.js';
-import { rowKeys } from '../imports/validate/row-validation.js';
 import type { Store } from '../store/database.js';
 import type { ConversationsTable, MessagesTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
@@ -393,27 +392,6 @@ export class ConversationService {
     return due.length;
   }
 
-  /** Moves every conversation of `fromIds` to `toId` (contact merge); returns what moved from where. */
-  static async moveToContact(
-    db: Queryable,
-    fromIds: string[],
-    toId: string,
-  ): Promise<{ id: string; from: string }[]> {
-    if (fromIds.length === 0) return [];
-    const rows = await db
-      .selectFrom('conversations')
-      .select(['id', 'contact_id'])
-      .where('contact_id', 'in', fromIds)
-      .execute();
-    if (rows.length > 0)
-      await db
-        .updateTable('conversations')
-        .set({ contact_id: toId })
-        .where('contact_id', 'in', fromIds)
-        .execute();
-    return rows.map((r) => ({ id: r.id, from: r.contact_id }));
-  }
-
   private async notify(change: ConversationChange): Promise<void> {
     for (const listener of this.listeners) {
       try {
@@ -503,26 +481,21 @@ export class ConversationService {
       );
     const patch = normalizeContactInput(fields, await this.contacts.normalizeContext());
     const id = typeof fields.id === 'string' ? fields.id : null;
-    const keys = rowKeys(id, patch);
-    if (
-      keys.id === null &&
-      Object.keys(keys.identities).length === 0 &&
-      keys.phones.length === 0 &&
-      keys.emails.length === 0
-    )
+    const identified = await identifyContact(this.db, contactKeysOf(id, patch));
+    if (identified.kind === 'new') return (await this.contacts.createFromPatch(patch, actor)).id;
+    if (identified.kind === 'found') {
+      await this.contacts.updateFromPatch(identified.contactId, patch, actor);
+      return identified.contactId;
+    }
+    if (identified.refusal.kind === 'no_identifier')
       throw new ValidationError(
         'contact',
         fields,
         'needs an id, identity, phone or email to be matched or created',
       );
-    const decision = matchRowToContact(keys, await lookupOwners(this.db, [keys]));
-    if (decision.kind === 'fail')
-      throw new KithError('contact_conflict', `contact: ${decision.reason}`, 409, {
-        reason: decision.reason,
-      });
-    if (decision.kind === 'create') return (await this.contacts.createFromPatch(patch, actor)).id;
-    await this.contacts.updateFromPatch(decision.contactId, patch, actor);
-    return decision.contactId;
+    throw new KithError('contact_conflict', `contact: ${identified.reason}`, 409, {
+      reason: identified.reason,
+    });
   }
 
   private async canSee(

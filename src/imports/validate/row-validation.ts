@@ -11,6 +11,7 @@ import { isNoGender } from '../../domain/normalize/gender.js';
 import { normalizePhone } from '../../domain/normalize/phone.js';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import type { MappedRow } from '../map/column-mapping.js';
+import { contactKeysOf, hasIdentifier } from '../../domain/contact/identify-rule.js';
 import type { RowKeys } from '../match/match-row-to-contact.js';
 
 export type ValidatedRow =
@@ -96,13 +97,8 @@ export function validateRow(mapped: MappedRow, ctx: NormalizeContext): Validated
     }
     for (const p of problems) warnings.push(warningOf(p));
   }
-  const keys = rowKeys(mapped.id, patch);
-  if (
-    keys.id === null &&
-    Object.keys(keys.identities).length === 0 &&
-    keys.phones.length === 0 &&
-    keys.emails.length === 0
-  ) {
+  const keys = contactKeysOf(mapped.id, patch);
+  if (!hasIdentifier(keys)) {
     return {
       ok: false,
       reason: [
@@ -126,15 +122,6 @@ function withoutNullItems(input: Record<string, unknown>): Record<string, unknow
 export function warningOf(problem: ValidationError): string {
   const { reason } = problem.details as { reason: string };
   return `${problem.field} was not imported: ${reason} (got ${JSON.stringify(problem.value)})`;
-}
-
-export function rowKeys(id: string | null, patch: ContactPatch): RowKeys {
-  const identities: Record<string, string> = {};
-  for (const [type, value] of Object.entries(patch.identities ?? {}))
-    if (value !== null) identities[type] = value;
-  const phones = [patch.phone, ...(patch.additional_phones ?? [])].filter((v): v is string => !!v);
-  const emails = [patch.email, ...(patch.additional_emails ?? [])].filter((v): v is string => !!v);
-  return { id, identities, phones: [...new Set(phones)], emails: [...new Set(emails)] };
 }
 
 /**

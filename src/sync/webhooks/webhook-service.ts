@@ -260,7 +260,8 @@ export class WebhookService {
     });
     await this.db.insertInto('webhook_deliveries').values(rows).execute();
     const sending = this.deliver(rows.map((r) => r.id));
-    if (options.wait === false) sending.catch(() => undefined); // stays pending; the loop retries
+    if (options.wait === false)
+      sending.catch(() => undefined); // stays pending; the loop retries
     else await sending;
     return rows.map((r) => r.id);
   }
