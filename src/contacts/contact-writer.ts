@@ -38,6 +38,8 @@ export interface ContactUpdate {
   after: ContactState;
   /** Overrides the entry's kind; a merge's survivor is `updated`, an unmerged contact `unmerged`. */
   kind?: ContactChangeKind;
+  /** `diffContactStates(before, after)` when the caller has it already (an import batch). */
+  changes?: FieldChange[];
 }
 
 interface Queued {
@@ -108,7 +110,7 @@ export class ContactWriteSession {
   /** Changes contacts; one entry per contact whose state differs (the rest are left alone). */
   async update(updates: readonly ContactUpdate[]): Promise<Contact[]> {
     const changed = updates
-      .map((u) => ({ ...u, changes: diffContactStates(u.before, u.after) }))
+      .map((u) => ({ ...u, changes: u.changes ?? diffContactStates(u.before, u.after) }))
       .filter((u) => u.changes.length > 0);
     await writeContactStates(
       this.db,

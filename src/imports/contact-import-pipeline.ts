@@ -495,7 +495,7 @@ export class ContactImportPipeline {
         continue;
       }
       if (!settings.dryRun) {
-        updates.push({ before, after });
+        updates.push({ before, after, changes });
         trail(decision.contactId, rec.rowNumber, 'updated');
       }
       states.set(decision.contactId, { ...before, ...after });
