@@ -71,10 +71,15 @@ function movedOf(record: MergeRecord): Record<string, unknown> {
   const moved = record.moved;
   if (!('events' in moved && 'groups_added' in moved)) return moved;
   const legacy = moved as unknown as LegacyMoved;
+  const rows = <T>(list: unknown, key: (row: T) => unknown[]) =>
+    ((list ?? []) as (T & { from: string })[]).map((r) => ({ key: key(r), from: r.from }));
   return {
-    timeline: legacy.events,
-    import_rows: legacy.import_rows,
-    conversations: legacy.conversations ?? [],
+    timeline: rows<{ id: string }>(legacy.events, (e) => [e.id]),
+    import_rows: rows<{ import_id: string; row_number: number }>(legacy.import_rows, (r) => [
+      r.import_id,
+      r.row_number,
+    ]),
+    conversations: rows<{ id: string }>(legacy.conversations, (c) => [c.id]),
     group_memberships: legacy.groups_added,
     duplicate_pairs: { merged_ids: record.others.map((o) => o.id) },
   };

@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { newId } from '../domain/ids.js';
+import { contactIdColumnReference } from '../store/contact-id-column.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 
 /** Event types on a contact's timeline; later capabilities add their own (purchase…). */
@@ -70,41 +71,8 @@ export async function listContactEvents(
   return rows.map((r) => ({ ...r, data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null }));
 }
 
-const CHUNK = 500;
-
 /**
  * The timeline's entry in the contacts capability's registry of contact references: a merge moves
  * the merged contacts' events to the survivor; unmerge moves each back to the contact it came from.
  */
-export const contactTimelineReference = {
-  name: 'timeline',
-  async moveToSurvivor(
-    db: Queryable,
-    fromIds: readonly string[],
-    survivorId: string,
-  ): Promise<{ id: string; from: string }[]> {
-    const events = await db
-      .selectFrom('contact_events')
-      .select(['id', 'contact_id'])
-      .where('contact_id', 'in', [...fromIds])
-      .execute();
-    if (events.length > 0)
-      await db
-        .updateTable('contact_events')
-        .set({ contact_id: survivorId })
-        .where('contact_id', 'in', [...fromIds])
-        .execute();
-    return events.map((e) => ({ id: e.id, from: e.contact_id }));
-  },
-  async moveBack(db: Queryable, moved: { id: string; from: string }[]): Promise<void> {
-    const byContact = new Map<string, string[]>();
-    for (const e of moved) byContact.set(e.from, [...(byContact.get(e.from) ?? []), e.id]);
-    for (const [from, ids] of byContact)
-      for (let k = 0; k < ids.length; k += CHUNK)
-        await db
-          .updateTable('contact_events')
-          .set({ contact_id: from })
-          .where('id', 'in', ids.slice(k, k + CHUNK))
-          .execute();
-  },
-};
+export const contactTimelineReference = contactIdColumnReference('timeline', 'contact_events', ['id']);

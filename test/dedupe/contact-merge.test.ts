@@ -207,6 +207,61 @@ describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
   });
 });
 
+describe(`unmerge of a merge recorded before the registry of contact references on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  beforeAll(async () => {
+    kith = await createTestKith();
+  });
+  afterAll(async () => kith.destroy());
+
+  it('puts back timeline, conversations and groups from the old record shape', async () => {
+    const p = await kith.contacts.create({ name: 'Old Merge', email: 'old1@example.com' }, actor);
+    const q = await kith.contacts.create({ name: 'Old Merge Q', email: 'old2@example.com' }, actor);
+    const group = await kith.groups.create({ name: 'Legacy' }, actor);
+    await kith.groups.addMembers(group.id, [q.id], actor);
+    const inbox = await kith.inboxes.create({ name: 'Legacy' }, actor);
+    const conversation = await kith.conversations.create(
+      { inbox_id: inbox.id, contact_id: q.id, message: 'hi' },
+      actor,
+    );
+    const before = await related(kith, [p.id, q.id]);
+    const m = await kith.merges.merge({ survivorId: p.id, contactIds: [q.id] }, actor);
+    // Rewrite the record as merges were recorded before the registry existed.
+    const db = kith.store.db;
+    const row = await db
+      .selectFrom('contact_merges')
+      .select('record')
+      .where('id', '=', m.merge_id!)
+      .executeTakeFirstOrThrow();
+    const record = JSON.parse(row.record);
+    const moved = record.moved;
+    type Row = { key: unknown[]; from: string };
+    record.moved = {
+      events: moved.timeline.map((e: Row) => ({ id: e.key[0], from: e.from })),
+      import_rows: moved.import_rows.map((r: Row) => ({
+        import_id: r.key[0],
+        row_number: r.key[1],
+        from: r.from,
+      })),
+      conversations: moved.conversations.map((c: Row) => ({ id: c.key[0], from: c.from })),
+      groups_added: moved.group_memberships,
+    };
+    await db
+      .updateTable('contact_merges')
+      .set({ record: JSON.stringify(record) })
+      .where('id', '=', m.merge_id!)
+      .execute();
+
+    await kith.merges.unmerge(m.merge_id!, actor);
+    const after = await related(kith, [p.id, q.id]);
+    // Unmerge adds its own timeline events; the rest is exactly as before the merge.
+    expect(after.groups).toEqual(before.groups);
+    expect(after.importRows).toEqual(before.importRows);
+    expect(after.events[q.id]).toBeGreaterThanOrEqual(before.events[q.id]!);
+    expect((await kith.conversations.get(conversation.id)).contact_id).toBe(q.id);
+  });
+});
+
 describe(`scheduled incremental scans on ${TEST_DIALECT}`, () => {
   let kith: TestKith;
   beforeAll(async () => {
