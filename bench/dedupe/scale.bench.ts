@@ -51,11 +51,26 @@ async function main() {
       maxBuffer: 16 * 1024 * 1024,
     });
     const { scan, seconds, stages, stagePeakRss, peakRssMb } = JSON.parse(output.trim()) as StoredScan;
+    // The scan's own figures first: reading the queue back below may fail on its own.
+    console.error(output.trim());
 
     const pairs = await kith.duplicateScans.list({ band: 'match' });
     const tp = pairs.filter((p) => entityOf.get(p.contact_a) === entityOf.get(p.contact_b)).length;
     const precision = pairs.length ? tp / pairs.length : 0;
     const recall = tp / data.truePairs;
+    // Pairs inside clusters: what merging every cluster would join.
+    let clusterPairs = 0;
+    let clusterTrue = 0;
+    for (const cluster of await kith.duplicateScans.clusters()) {
+      const members = cluster.contact_ids;
+      for (let i = 0; i < members.length; i++)
+        for (let j = i + 1; j < members.length; j++) {
+          clusterPairs++;
+          if (entityOf.get(members[i]!) === entityOf.get(members[j]!)) clusterTrue++;
+        }
+    }
+    const clusterPrecision = clusterPairs ? clusterTrue / clusterPairs : 0;
+    const clusterRecall = clusterTrue / data.truePairs;
     const round = (x: number) => Math.round(x * 10_000) / 10_000;
     console.log(
       JSON.stringify(
@@ -70,6 +85,9 @@ async function main() {
           precision: round(precision),
           recall: round(recall),
           f1: round((2 * precision * recall) / (precision + recall)),
+          cluster_precision: round(clusterPrecision),
+          cluster_recall: round(clusterRecall),
+          cluster_f1: round((2 * clusterPrecision * clusterRecall) / (clusterPrecision + clusterRecall)),
           scan_seconds: Math.round(seconds * 10) / 10,
           stage_seconds: stages,
           scan_peak_rss_mb: peakRssMb,

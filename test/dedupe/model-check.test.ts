@@ -14,6 +14,8 @@ describe('the model check', () => {
     { name: 'agreement counting against a match', m: [0.005, 0.1, 0.895], u: [0.01, 0.09, 0.9], problems: 1 },
     { name: 'disagreement counting for a match', m: [0.5, 0.1, 0.4], u: [0.1, 0.6, 0.3], problems: 1 },
     { name: 'both the wrong way round', m: [0.01, 0.04, 0.95], u: [0.2, 0.1, 0.7], problems: 2 },
+    // E-mails are unique in Kith: exact agreement never happens, in either class.
+    { name: 'a level no pair reaches', m: [1e-9, 0.3, 0.7], u: [1e-9, 0.01, 0.99], problems: 0 },
   ])('$name: $problems problem(s)', ({ m, u, problems }) => {
     const found = fieldProblems([{ field: 'name', levels, m, u }]);
     expect(found.get('name')?.length ?? 0).toBe(problems);

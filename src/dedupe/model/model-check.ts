@@ -5,7 +5,7 @@
  * model of people must hold, and the scan falls back to a model that cannot be wrong that way (and
  * says so in its report) when it does not:
  *
- * - per field: agreeing at the strongest level is evidence for a match (m > u), complete disagreement
+ * - per field: agreeing at the strongest level is not evidence against a match (m ≥ u), complete disagreement
  *   is not (m ≤ u at the last level);
  * - deterministic matches: candidate pairs agreeing exactly on every field both records hold (at least
  *   `MIN_FIELDS_FOR_CERTAIN` of them) are the same person: the model must say so for nearly all;
@@ -53,9 +53,10 @@ export function fieldProblems(fields: readonly CheckedField[]): Map<string, stri
   for (const f of fields) {
     const problems: string[] = [];
     const last = f.levels.length - 1;
-    if (!(f.m[0]! > f.u[0]!)) {
+    // Strictly below: a level no pair ever reaches (exact e-mails, unique by design) sits at the floor in both.
+    if (f.m[0]! < f.u[0]!) {
       problems.push(
-        `${f.field}: agreeing (${f.levels[0]}) counts against a match (m ${round(f.m[0]!)} ≤ u ${round(f.u[0]!)})`,
+        `${f.field}: agreeing (${f.levels[0]}) counts against a match (m ${round(f.m[0]!)} < u ${round(f.u[0]!)})`,
       );
     }
     if (f.m[last]! > f.u[last]!) {
