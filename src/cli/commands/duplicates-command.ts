@@ -29,7 +29,14 @@ function pairLine(p: DuplicatePair): string {
     .filter((c) => c.weight > 0)
     .map((c) => `${c.field}:${c.level}`)
     .join(' ');
-  return [p.id, p.contact_a, p.contact_b, p.score.toFixed(4), p.band, agreeing].join('\t');
+  // Last, so that the earlier columns stay where scripts expect them: the cluster's weakest link.
+  const weakest = p.cluster_weakest;
+  const cluster = !weakest
+    ? ''
+    : weakest.pair_id === p.id
+      ? `${p.cluster_id} weakest pair`
+      : `${p.cluster_id} weakest ${weakest.pair_id} ${weakest.score.toFixed(4)} ${weakest.band}`;
+  return [p.id, p.contact_a, p.contact_b, p.score.toFixed(4), p.band, agreeing, cluster].join('\t');
 }
 
 function parseBand(band: string | undefined): 'match' | 'review' | undefined {
