@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { generateDuplicates } from '../../bench/dedupe/generate-duplicates.js';
+import { generateDuplicates, generateRegister } from '../../bench/dedupe/generate-duplicates.js';
 import { pairKey, readTruePairs } from '../../bench/dedupe/linkage-truth.js';
 import { findDuplicates } from '../../src/dedupe/find-duplicates.js';
 import { deriveBlockingRules, generateCandidatePairs } from '../../src/dedupe/model/blocking-plan.js';
@@ -216,5 +216,45 @@ describe('band thresholds', () => {
       ).toBe((n * (n - 1)) / 2);
       expect(result.pairs.some((p) => p.a === c.weakest.a && p.b === c.weakest.b)).toBe(true);
     }
+  });
+});
+
+describe('clusters on the register profile (many people sharing a name, 1–20 records each)', () => {
+  it('are at least as good as the match pairs, and more precise', async () => {
+    const { rows, entity } = generateRegister(4000, { seed: 7 });
+    const rules = matchingRulesSchema.parse(
+      JSON.parse(readFileSync('bench/dedupe/register.rules.json', 'utf8')),
+    );
+    const column = (k: number) => rows.map((r) => r[k]!);
+    const columns = new Map<string, string[]>([
+      ['name', rows.map((r) => `${r[1]} ${r[2]}`.trim())],
+      ['first_name', column(1)],
+      ['last_name', column(2)],
+      ['attr.dob', column(3)],
+      ['city', column(4)],
+      ['postcode', column(5)],
+      ['gender', column(6)],
+      ['attr.occupation', column(7)],
+    ]);
+    const ids = rows.map((r) => r[0]!);
+    const result = await findDuplicates(new PreparedRecords(ids, rules.fields, columns), rules);
+    let truePairs = 0;
+    const sizes = new Map<number, number>();
+    for (const e of entity) sizes.set(e, (sizes.get(e) ?? 0) + 1);
+    for (const n of sizes.values()) truePairs += (n * (n - 1)) / 2;
+    const score = (pairs: [number, number][]) => {
+      const tp = pairs.filter(([a, b]) => entity[a] === entity[b]).length;
+      const precision = tp / pairs.length;
+      const recall = tp / truePairs;
+      return { precision, f1: (2 * precision * recall) / (precision + recall) };
+    };
+    const match = score(result.pairs.filter((p) => p.band === 'match').map((p) => [p.a, p.b]));
+    const inClusters: [number, number][] = [];
+    for (const { members } of result.clusters)
+      for (let i = 0; i < members.length; i++)
+        for (let j = i + 1; j < members.length; j++) inClusters.push([members[i]!, members[j]!]);
+    const clusters = score(inClusters);
+    expect(clusters.f1).toBeGreaterThanOrEqual(match.f1 - 0.01);
+    expect(clusters.precision).toBeGreaterThanOrEqual(match.precision);
   });
 });
