@@ -3,7 +3,8 @@
  * an exporter or a sync connection can tell "changed" from "written again with the same values"
  * without comparing field by field. Defined once here; docs/ARCHITECTURE.md repeats the definition.
  *
- * The canonical form is the JSON text of an array of [field, value] pairs in this fixed order:
+ * The canonical form is the JSON text of an array of the values in this fixed order (names implied
+ * by the position; a field added later is appended at the end):
  *   name, first_name, last_name, email, additional_emails, phone, additional_phones, gender, birthday,
  *   country, province, city, address, postcode, company, tags, initial_source, initial_source_detail,
  *   campaign, identities, attributes
@@ -22,33 +23,42 @@ import type { ContactState } from './contact-fields.js';
 
 const byFirst = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
+/** Most contacts hold zero or one identity: no sort needed then. */
+function sortedEntries(record: Record<string, unknown>): [string, unknown][] {
+  const entries = Object.entries(record);
+  return entries.length < 2 ? entries : entries.sort(byFirst);
+}
+
 export function canonicalContactForm(state: ContactState): string {
-  const tags = state.tags
-    .map((t) => [t.toLowerCase(), t] as [string, string])
-    .sort(byFirst)
-    .map(([, t]) => t);
+  const tags =
+    state.tags.length < 2
+      ? state.tags
+      : state.tags
+          .map((t) => [t.toLowerCase(), t] as [string, string])
+          .sort(byFirst)
+          .map(([, t]) => t);
   return JSON.stringify([
-    ['name', state.name],
-    ['first_name', state.first_name],
-    ['last_name', state.last_name],
-    ['email', state.email],
-    ['additional_emails', state.additional_emails],
-    ['phone', state.phone],
-    ['additional_phones', state.additional_phones],
-    ['gender', state.gender],
-    ['birthday', state.birthday],
-    ['country', state.country],
-    ['province', state.province],
-    ['city', state.city],
-    ['address', state.address],
-    ['postcode', state.postcode],
-    ['company', state.company],
-    ['tags', tags],
-    ['initial_source', state.initial_source],
-    ['initial_source_detail', state.initial_source_detail],
-    ['campaign', state.campaign],
-    ['identities', Object.entries(state.identities).sort(byFirst)],
-    ['attributes', Object.entries(state.attributes).sort(byFirst)],
+    state.name,
+    state.first_name,
+    state.last_name,
+    state.email,
+    state.additional_emails,
+    state.phone,
+    state.additional_phones,
+    state.gender,
+    state.birthday,
+    state.country,
+    state.province,
+    state.city,
+    state.address,
+    state.postcode,
+    state.company,
+    tags,
+    state.initial_source,
+    state.initial_source_detail,
+    state.campaign,
+    sortedEntries(state.identities),
+    sortedEntries(state.attributes),
   ]);
 }
 
