@@ -182,6 +182,11 @@ describe('date comparator', () => {
     ['1990-05-06', '1970-12-25', 'else'],
     ['19162429', '19162429', 'exact'],
     ['not a date', '1990-05-06', 'missing'],
+    // The year alone: never more than "within a year", even against the same year alone.
+    ['1990', '1990-05-06', 'within_1_year'],
+    ['1990', '1990', 'within_1_year'],
+    ['1990', '1985-05-06', 'within_10_years'],
+    ['1990', '1970', 'else'],
   ])('%s vs %s → %s', (a, b, expected) => expect(level(dateComparator as Comparator, a, b)).toBe(expected));
 });
 

@@ -12,7 +12,15 @@ export function prepareDate(raw: string): string | null {
     return separated[1]! + separated[2]!.padStart(2, '0') + separated[3]!.padStart(2, '0');
   }
   const digits = trimmed.replace(/\D/g, '');
-  return digits.length === 8 ? digits : null;
+  if (digits.length === 8) return digits;
+  // The year alone (registers often know no more): month and day 00, compared by the year only.
+  if (/^\d{4}$/.test(trimmed)) return `${trimmed}0000`;
+  return null;
+}
+
+/** A date known by its year only (`YYYY0000`). */
+function yearOnly(v: string): boolean {
+  return v.endsWith('0000');
 }
 
 function dayMonthSwapped(a: string, b: string): boolean {
@@ -54,6 +62,11 @@ export const dateComparator: Comparator<string> = {
   key: (v) => v,
   blockingKey: (v) => v,
   compare(a, b) {
+    // A year alone can agree no better than "within a year", even with the same year alone.
+    if (yearOnly(a) || yearOnly(b)) {
+      const years = Math.abs(Number(a.slice(0, 4)) - Number(b.slice(0, 4)));
+      return years === 0 ? 3 : years <= 10 ? 4 : 5;
+    }
     if (a === b) return 0;
     if (dayMonthSwapped(a, b)) return 1;
     const distance = editDistanceWithin(a, b, 2);
