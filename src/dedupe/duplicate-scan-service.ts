@@ -363,6 +363,7 @@ export class DuplicateScanService {
     const wanted = query.limit ?? Number.POSITIVE_INFINITY;
     const page = Math.min(Number.isFinite(wanted) ? wanted : 5_000, 5_000);
     const found: DuplicatePair[] = [];
+    const weakestCache = {};
     while (found.length < wanted) {
       let q = this.db
         .selectFrom('duplicate_pairs')
@@ -380,7 +381,7 @@ export class DuplicateScanService {
         );
       }
       const rows = await q.execute();
-      for (const pair of await this.toPairs(rows)) {
+      for (const pair of await this.withClusterWeakest(await this.toPairs(rows), weakestCache)) {
         // Agreeing means the field added evidence.
         if (query.field && !pair.explanation.some((c) => c.field === query.field && c.weight > 0)) continue;
         found.push(pair);
@@ -390,29 +391,43 @@ export class DuplicateScanService {
       const last = rows[rows.length - 1]!;
       after = { score: Number(last.score), id: last.id };
     }
-    return this.withClusterWeakest(found);
+    return found;
   }
 
-  /** Fills each pair's `cluster_weakest` from the open pairs of the clusters on this page. */
-  private async withClusterWeakest(pairs: DuplicatePair[]): Promise<DuplicatePair[]> {
+  /**
+   * Fills each pair's `cluster_weakest` from the open pairs of the clusters on this page. `cluster_id`
+   * has no index of its own (it would cost every stored pair): a page of few clusters asks for them,
+   * one of many reads every clustered pair once per call to `list` (`cache`).
+   */
+  private async withClusterWeakest(
+    pairs: DuplicatePair[],
+    cache: { all?: Map<string, NonNullable<DuplicatePair['cluster_weakest']>> } = {},
+  ): Promise<DuplicatePair[]> {
     const clusterIds = [...new Set(pairs.map((p) => p.cluster_id).filter((c) => c !== null))];
-    const weakest = new Map<string, NonNullable<DuplicatePair['cluster_weakest']>>();
-    for (let k = 0; k < clusterIds.length; k += INSERT_CHUNK) {
-      const rows = await this.db
+    let weakest = new Map<string, NonNullable<DuplicatePair['cluster_weakest']>>();
+    const keep = (r: { id: string; cluster_id: string | null; score: number; band: string }) => {
+      const known = weakest.get(r.cluster_id!);
+      if (!known || Number(r.score) < known.score)
+        weakest.set(r.cluster_id!, {
+          pair_id: r.id,
+          score: Number(r.score),
+          band: r.band as 'match' | 'review',
+        });
+    };
+    const query = () =>
+      this.db
         .selectFrom('duplicate_pairs')
         .select(['id', 'cluster_id', 'score', 'band'])
-        .where('cluster_id', 'in', clusterIds.slice(k, k + INSERT_CHUNK))
         .where('status', '=', 'open')
-        .execute();
-      for (const r of rows) {
-        const known = weakest.get(r.cluster_id!);
-        if (!known || Number(r.score) < known.score)
-          weakest.set(r.cluster_id!, {
-            pair_id: r.id,
-            score: Number(r.score),
-            band: r.band as 'match' | 'review',
-          });
+        .where('cluster_id', 'is not', null);
+    if (cache.all || clusterIds.length > INSERT_CHUNK) {
+      if (!cache.all) {
+        for (const r of await query().execute()) keep(r);
+        cache.all = weakest;
       }
+      weakest = cache.all;
+    } else if (clusterIds.length > 0) {
+      for (const r of await query().where('cluster_id', 'in', clusterIds).execute()) keep(r);
     }
     for (const pair of pairs)
       pair.cluster_weakest = pair.cluster_id ? (weakest.get(pair.cluster_id) ?? null) : null;
