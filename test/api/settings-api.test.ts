@@ -190,6 +190,32 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       expect(JSON.stringify(entry)).not.toContain('a new password 2');
     });
 
+    it('counts a wrong current password as a failed sign-in: a stolen session cannot guess it', async () => {
+      await server.kith.users.create(
+        { email: 'guess@example.com', password: 'guess password 1', role: 'agent' },
+        SYSTEM_ACTOR,
+      );
+      const here = await signIn('guess@example.com', 'guess password 1');
+      const change = (current: string) =>
+        asBrowser(here, 'PATCH', '/api/auth/me', { password: 'a new password 3', current_password: current });
+      // A weak new password is not a guess: it does not count.
+      const weak = await asBrowser(here, 'PATCH', '/api/auth/me', {
+        password: 'short',
+        current_password: 'wrong guess',
+      });
+      expect(weak.status).toBe(400);
+      for (let i = 1; i <= 5; i++) expect((await change(`guess ${i}`)).status).toBe(400);
+      const throttled = await change('guess 6');
+      expect(throttled.status, JSON.stringify(throttled.body)).toBe(429);
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The right password is not even checked now, and signing in to the account waits too.
+      expect((await change('guess password 1')).status).toBe(429);
+      const login = await call('POST', '/api/auth/login', {
+        body: { email: 'guess@example.com', password: 'guess password 1' },
+      });
+      expect(login.status).toBe(429);
+    });
+
     it('lists its sessions and signs out of all the others', async () => {
       const here = await signIn('boss@example.com', 'boss password 1');
       const other1 = await signIn('boss@example.com', 'boss password 1');

@@ -26,7 +26,7 @@ const TokenSchema = z
   .meta({ id: 'ApiToken' });
 
 /** Answers a refused attempt with Retry-After; an allowed one goes on to check its credentials. */
-async function beginAttempt(
+export async function beginAttempt(
   throttle: SignInThrottle,
   subject: ThrottleSubject,
   reply: FastifyReply,
@@ -37,7 +37,7 @@ async function beginAttempt(
   throw new TooManyAttemptsError(subject.kind, verdict.limitedBy, verdict.retryAfterSeconds);
 }
 
-const throttledResponses = { ...errorResponses, 429: ErrorSchema };
+export const throttledResponses = { ...errorResponses, 429: ErrorSchema };
 
 export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
   const { users, sessions, tokens, setup } = services;

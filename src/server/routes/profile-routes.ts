@@ -5,9 +5,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE, sessionIdOf } from '../../auth/session-service.js';
+import { signInAccountOf } from '../../auth/user-service.js';
+import { ValidationError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
 import { actorOf, currentUser } from '../auth-guard.js';
 import { errorResponses, UserSchema } from '../schemas.js';
+import { beginAttempt, throttledResponses } from './auth-routes.js';
 
 const SessionSchema = z
   .object({
@@ -18,7 +21,7 @@ const SessionSchema = z
   .meta({ id: 'Session' });
 
 export function profileRoutes(services: KithServices): FastifyPluginAsyncZod {
-  const { users, sessions } = services;
+  const { users, sessions, signInThrottle } = services;
   return async (app) => {
     /** The cookie value of the asking session; null for a request made with an API token. */
     const ownSession = (cookies: Record<string, string | undefined>, method: string | null) =>
@@ -30,23 +33,37 @@ export function profileRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['auth'],
         summary: 'Change your own name, language or password',
         description:
-          'A new `password` needs `current_password`; it signs you out of every other session (this one stays). `language` is `en`, `zh` or null (follow the browser). Recorded in the audit log.',
+          'A new `password` needs `current_password`; it signs you out of every other session (this one stays). A wrong `current_password` counts as a failed sign-in of the account (a stolen session cannot guess the password): throttled attempts answer 429 with Retry-After. `language` is `en`, `zh` or null (follow the browser). Recorded in the audit log.',
         body: z.object({
           name: z.string().nullable().optional(),
           language: z.string().nullable().optional(),
           password: z.string().optional(),
           current_password: z.string().optional(),
         }),
-        response: { 200: UserSchema, ...errorResponses },
+        response: { 200: UserSchema, ...throttledResponses },
       },
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const session = ownSession(request.cookies, request.authMethod);
-        return users.updateProfile(
-          currentUser(request).id,
-          request.body,
-          actorOf(request),
-          session ? sessionIdOf(session) : null,
+        const me = currentUser(request);
+        const change = () =>
+          users.updateProfile(me.id, request.body, actorOf(request), session ? sessionIdOf(session) : null);
+        if (request.body.password === undefined) return change();
+        const attempt = await beginAttempt(
+          signInThrottle,
+          { kind: 'sign_in', address: request.ip, account: signInAccountOf(me.email) },
+          reply,
         );
+        try {
+          const updated = await change();
+          await attempt.succeeded();
+          return updated;
+        } catch (e) {
+          // Only a wrong current password counts against the account; a weak new one does not.
+          const wrongPassword =
+            e instanceof ValidationError && e.field === 'current_password' && request.body.current_password;
+          if (!wrongPassword) await attempt.withdraw();
+          throw e;
+        }
       },
     });
 

@@ -316,7 +316,7 @@ export interface paths {
         head?: never;
         /**
          * Change your own name, language or password
-         * @description A new `password` needs `current_password`; it signs you out of every other session (this one stays). `language` is `en`, `zh` or null (follow the browser). Recorded in the audit log.
+         * @description A new `password` needs `current_password`; it signs you out of every other session (this one stays). A wrong `current_password` counts as a failed sign-in of the account (a stolen session cannot guess the password): throttled attempts answer 429 with Retry-After. `language` is `en`, `zh` or null (follow the browser). Recorded in the audit log.
          */
         patch: {
             parameters: {
@@ -383,6 +383,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
