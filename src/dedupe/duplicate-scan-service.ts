@@ -16,7 +16,12 @@ import { COMPARATORS } from './compare/comparator-registry.js';
 import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 import { type DetectionStage, findDuplicates } from './find-duplicates.js';
-import { type FieldContribution, levelWeights, type TrainedModel } from './model/fellegi-sunter-model.js';
+import {
+  type FieldContribution,
+  levelWeights,
+  type TrainedModel,
+  weightToProbability,
+} from './model/fellegi-sunter-model.js';
 import type { FieldRule } from './model/matching-rules.js';
 import type { ModelCheck } from './model/model-check.js';
 import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
@@ -36,6 +41,8 @@ export interface ScanSummary {
   match_pairs: number;
   review_pairs: number;
   clusters: number;
+  /** Clusters whose every pair is in the match band (what `merge --auto` would merge as of this scan). */
+  clusters_all_match: number;
   seconds: number;
   blocking: string[][];
   /** The bands' probability thresholds this scan used: set in the rules or derived by its model. */
@@ -340,6 +347,9 @@ export class DuplicateScanService {
       match_pairs: matchPairs,
       review_pairs: result.pairs.length - matchPairs,
       clusters: result.clusters.length,
+      clusters_all_match: result.clusters.filter(
+        (c) => weightToProbability(c.weakest.weight) >= result.thresholds.match,
+      ).length,
       seconds: Math.round((performance.now() - t0) / 10) / 100,
       blocking: result.blocking.map((b) => b.fields),
       thresholds: result.thresholds,

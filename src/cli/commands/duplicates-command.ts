@@ -106,6 +106,7 @@ export function registerDuplicatesCommands(program: Command): void {
         process.stdout.write(
           `${summary.kind} scan of ${summary.contacts} contacts: ${summary.compared} pairs compared, ` +
             `${summary.match_pairs} match + ${summary.review_pairs} review pairs, ${summary.clusters} clusters ` +
+            `(${summary.clusters_all_match} with every pair in the match band) ` +
             `in ${summary.seconds}s\n`,
         );
         const check = summary.model_check;
