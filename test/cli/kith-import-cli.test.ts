@@ -77,6 +77,19 @@ describe(`kith import on ${TEST_DIALECT}`, () => {
     expect(mapping.stderr).toContain('mapping.a: created_at is written by Kith and cannot be imported');
   });
 
+  it('reads the header from the row --header-row names, after a title row', async () => {
+    const file = fixture(
+      'titled.csv',
+      'Customer export 2026-11\nname,email\nHeader Row,header-row@example.com\n',
+    );
+    const r = await kith('import', 'contacts', file, '--header-row', '2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', created: 1, failed: 0 });
+    const bad = await kith('import', 'contacts', file, '--header-row', 'two');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--header-row: must be a whole number from 1 to 1000 (got "two")');
+  });
+
   it('resumes an import whose process was killed, with the counts of an uninterrupted run', async () => {
     const rows = 6000;
     const file = path.join(os.tmpdir(), `kith-resume-${Date.now()}.csv`);

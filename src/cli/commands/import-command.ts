@@ -14,6 +14,7 @@ interface ImportOptions {
   encoding?: string;
   delimiter?: string;
   sheet?: string;
+  headerRow?: string;
   tag: string[];
   group?: string;
   sourcePolicy?: string;
@@ -89,6 +90,7 @@ export function registerImportCommands(program: Command): void {
     )
     .option('--delimiter <d>', ', ; tab or | (default: detected)')
     .option('--sheet <name>', 'XLSX sheet (default: the first)')
+    .option('--header-row <n>', 'the row the column names are on, when a title row comes first (default: 1)')
     .option('--tag <tag>', 'add this tag to every imported contact, repeatable', collect, [])
     .option('--group <name>', 'put every imported contact in this static group (created if missing)')
     .option(
@@ -121,6 +123,7 @@ export function registerImportCommands(program: Command): void {
             encoding: o.encoding,
             delimiter: o.delimiter,
             sheet: o.sheet,
+            headerRow: o.headerRow === undefined ? undefined : headerRowOf(o.headerRow),
             tags: o.tag,
             group: o.group ?? null,
             sourcePolicy: o.sourcePolicy,
@@ -297,4 +300,16 @@ export function registerImportCommands(program: Command): void {
         `import ${id}: ${record.status === 'cancelled' ? 'cancelled' : 'cancel requested'}\n`,
       );
     });
+}
+
+/** `--header-row`: a whole number from 1; anything else is a usage error naming the value. */
+function headerRowOf(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new KithError(
+      'usage',
+      `--header-row: must be a whole number from 1 to 1000 (got ${JSON.stringify(raw)})`,
+      2,
+    );
+  return n;
 }
