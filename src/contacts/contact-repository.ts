@@ -371,42 +371,6 @@ export async function markContactsRestored(
   }
 }
 
-export type ContactKey = 'id' | 'email' | 'phone' | `identities.${string}`;
-
-/** The live contact holding `value` under `key`, or null. */
-export async function findContactIdByKey(
-  db: Queryable,
-  key: ContactKey,
-  value: string,
-): Promise<string | null> {
-  if (key === 'id') {
-    const row = await db
-      .selectFrom('contacts')
-      .select('id')
-      .where('id', '=', value)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return row?.id ?? null;
-  }
-  if (key === 'email' || key === 'phone') {
-    const row = await db
-      .selectFrom(key === 'email' ? 'contact_emails' : 'contact_phones')
-      .select('contact_id')
-      .where('value', '=', value)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return row?.contact_id ?? null;
-  }
-  const row = await db
-    .selectFrom('contact_identities')
-    .select('contact_id')
-    .where('type', '=', key.slice('identities.'.length))
-    .where('value', '=', value)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return row?.contact_id ?? null;
-}
-
 export interface NewContact {
   id: string;
   state: ContactState;

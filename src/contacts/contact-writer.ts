@@ -48,6 +48,13 @@ interface Queued {
   before: Contact | null;
 }
 
+/** The updates that change something, each with its changes (computed unless the caller has them). */
+function withChanges(updates: readonly ContactUpdate[]) {
+  return updates
+    .map((u) => ({ ...u, changes: u.changes ?? diffContactStates(u.before, u.after) }))
+    .filter((u) => u.changes.length > 0);
+}
+
 export interface PublishOptions {
   /** False: automation rules do not run for these changes (webhooks still hear of them). */
   runAutomationRules?: boolean;
@@ -109,9 +116,7 @@ export class ContactWriteSession {
 
   /** Changes contacts; one entry per contact whose state differs (the rest are left alone). */
   async update(updates: readonly ContactUpdate[]): Promise<Contact[]> {
-    const changed = updates
-      .map((u) => ({ ...u, changes: u.changes ?? diffContactStates(u.before, u.after) }))
-      .filter((u) => u.changes.length > 0);
+    const changed = withChanges(updates);
     await writeContactStates(
       this.db,
       changed.map((u) => ({ contactId: u.before.id, before: u.before, after: u.after })),
@@ -130,9 +135,7 @@ export class ContactWriteSession {
    * contact holding it — and marks those contacts updated now.
    */
   async recordChanged(updates: readonly ContactUpdate[]): Promise<void> {
-    const changed = updates
-      .map((u) => ({ ...u, changes: diffContactStates(u.before, u.after) }))
-      .filter((u) => u.changes.length > 0);
+    const changed = withChanges(updates);
     await this.rows.update(
       'contacts',
       changed.map((u) => ({

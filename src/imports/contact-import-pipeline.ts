@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Insertable } from 'kysely';
+import { findKeyOwners } from '../contacts/identify-contact.js';
 import { loadContacts, type NewContact } from '../contacts/contact-repository.js';
 import type { ContactUpdate, ContactWriteSession, ContactWriter } from '../contacts/contact-writer.js';
 import type { AttributeDefinition } from '../domain/contact/attribute-value.js';
@@ -29,7 +30,6 @@ import type { ImportSettings } from './import-settings.js';
 import { identityTypesToCreate, type MappingContext, type ResolvedMapping } from './map/column-mapping.js';
 import { wellKnownIdentity } from './map/well-known-identities.js';
 import { matchRowToContact } from './match/match-row-to-contact.js';
-import { lookupOwners } from './match/owner-lookup.js';
 import { mergeImportPatch, patchForNewContact } from './apply/merge-import-patch.js';
 import {
   backoffMs,
@@ -422,7 +422,7 @@ export class ContactImportPipeline {
       else if (sharedKeys.has(rec.rowNumber)) fail(rec, sharedKeys.get(rec.rowNumber)!);
       else valid.push({ rec, v });
     }
-    const owners = await lookupOwners(
+    const owners = await findKeyOwners(
       trx,
       valid.map((x) => x.v.keys),
     );

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
 import { ConflictError } from '../../src/domain/errors.js';
-import {
-  findContactIdByKey,
-  loadContacts,
-  writeContactStates,
-} from '../../src/contacts/contact-repository.js';
+import { loadContacts, writeContactStates } from '../../src/contacts/contact-repository.js';
 import { contactStateOf } from '../../src/dedupe/merge/plan-contact-merge.js';
 import { loadDedupeInput } from '../../src/dedupe/scan/load-dedupe-input.js';
 import { isUniqueViolation } from '../../src/store/database.js';
@@ -298,8 +294,14 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
       expect(contactStateOf(stored.get(b.id)!)).toEqual(b1);
       // The old identity and email order are gone from the rows themselves, not only from the shape.
       expect(
-        await findContactIdByKey(kith.store.db, 'identities.external_id', `BATCH-A-${writerKind}`),
-      ).toBeNull();
+        await kith.store.db
+          .selectFrom('contact_identities')
+          .select('contact_id')
+          .where('type', '=', 'external_id')
+          .where('value', '=', `BATCH-A-${writerKind}`)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst(),
+      ).toBeUndefined();
       const emails = await kith.store.db
         .selectFrom('contact_emails')
         .select(['value', 'is_primary', 'position'])

@@ -2,7 +2,7 @@
  * Stage 4 of the import pipeline: match. Decides, for one row, which existing contact it updates, whether
  * it creates one, or why it fails, by the contacts' one rule (`identifyByKeys`: id > identity > phone >
  * email, a row whose values belong to different contacts refused). Pure: the owners of a batch's values
- * are looked up beforehand (`lookupOwners`).
+ * are looked up beforehand (`findKeyOwners`, one lookup per batch).
  */
 import {
   type ContactKeys,
