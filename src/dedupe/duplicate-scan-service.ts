@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { protectCell } from '../imports/report/csv-cell-safety.js';
+import { protectCell } from '../domain/csv-cell-safety.js';
 import type { Store } from '../store/database.js';
 import type { DuplicatePairsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';

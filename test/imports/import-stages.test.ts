@@ -27,7 +27,7 @@ import {
 } from '../../src/imports/match/match-row-to-contact.js';
 import { detectDelimiter } from '../../src/imports/read/detect-delimiter.js';
 import { detectEncoding, parseEncodingName } from '../../src/imports/read/detect-encoding.js';
-import { protectCell, unprotectCell } from '../../src/imports/report/csv-cell-safety.js';
+import { protectCell, unprotectCell } from '../../src/domain/csv-cell-safety.js';
 import { InFileDuplicateIndex } from '../../src/imports/validate/in-file-duplicates.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 

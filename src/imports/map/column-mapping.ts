@@ -6,7 +6,7 @@
 import { SCALAR_FIELDS, SYSTEM_FIELDS } from '../../domain/contact/contact-fields.js';
 import { ValidationError } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
-import { unprotectCell } from '../report/csv-cell-safety.js';
+import { unprotectCell } from '../../domain/csv-cell-safety.js';
 import { headerKey, targetForHeader } from './header-synonyms.js';
 import { WELL_KNOWN_IDENTITIES, wellKnownIdentity } from './well-known-identities.js';
 

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import { PRIVATE_FILE_MODE } from '../../store/private-files.js';
 import type { Queryable } from '../../store/transaction.js';
-import { protectCell } from './csv-cell-safety.js';
+import { protectCell } from '../../domain/csv-cell-safety.js';
 
 const PAGE = 2000;
 

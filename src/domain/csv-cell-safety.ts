@@ -2,6 +2,7 @@
  * Spreadsheet formula injection: a cell starting with = + - @ (or a tab / carriage return) is run as a
  * formula by Excel. Kith writes such cells with a leading apostrophe, which Excel shows as text, and
  * removes that apostrophe again when a file Kith wrote is imported back.
+ * Shared by every file Kith writes (failure files, duplicate pairs, exports) and the import that reads them.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
