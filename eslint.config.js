@@ -23,6 +23,7 @@ export const LAYERS = [
       'customization',
       'contacts',
       'segments',
+      'exports',
       'conversations',
       'sync',
       'imports',

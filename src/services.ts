@@ -48,6 +48,7 @@ import { type AuditPage, type AuditSearch, searchAuditLog } from './history/audi
 import { type JobLease, jobLeaseOf, whyNoJobRan } from './jobs/job-lease.js';
 import { type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
 import { createMailer } from './notifications/mailer.js';
+import { ContactExportService } from './exports/contact-export-service.js';
 import { GroupService } from './segments/group-service.js';
 import { TagService } from './segments/tag-service.js';
 import { openStore, type Store } from './store/database.js';
@@ -61,6 +62,8 @@ export interface KithServices {
   attributes: AttributeDefinitionService;
   tags: TagService;
   groups: GroupService;
+  /** Contacts exports in CSV, XLSX, JSON, NDJSON and XML. */
+  exports: ContactExportService;
   users: UserService;
   sessions: SessionService;
   tokens: ApiTokenService;
@@ -149,6 +152,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     attributes: new AttributeDefinitionService(db, contactAttributeValues),
     tags: new TagService(db, contacts),
     groups: new GroupService(store),
+    exports: new ContactExportService(store, contacts),
     users: new UserService(db),
     sessions: new SessionService(db),
     tokens: new ApiTokenService(db),

@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
+import { exportRoutes } from './routes/export-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
@@ -97,6 +98,7 @@ export async function buildServer(
       await api.register(healthRoutes(services));
       await api.register(authRoutes(services));
       await api.register(contactRoutes(services));
+      await api.register(exportRoutes(services));
       await api.register(segmentRoutes(services));
       await api.register(customizationRoutes(services));
       await api.register(duplicateRoutes(services, options.onJobQueued ?? (() => undefined)));

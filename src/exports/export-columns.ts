@@ -1,0 +1,155 @@
+/**
+ * The columns of a contacts export and each record's values in them (pure). One layout for every
+ * format: CSV and XLSX write the columns as a header, JSON and NDJSON as keys (identities and
+ * attributes nested, as the API shows a contact), XML as elements (export-xml.ts). The column names
+ * are the import's mapping targets, so a file Kith wrote maps itself when read back.
+ */
+import { type AttributeValue, type Contact } from '../domain/contact/contact-fields.js';
+import { ValidationError } from '../domain/errors.js';
+
+/** A contact as exported: the API's shape plus the names of the groups it belongs to. */
+export interface ExportedContact extends Contact {
+  groups: string[];
+}
+
+const LEADING_COLUMNS = [
+  'id',
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'additional_emails',
+  'phone',
+  'additional_phones',
+  'gender',
+  'birthday',
+  'country',
+  'province',
+  'city',
+  'address',
+  'postcode',
+  'company',
+  'tags',
+  'groups',
+  'initial_source',
+  'initial_source_detail',
+  'campaign',
+] as const;
+const TRAILING_COLUMNS = ['created_at', 'updated_at'] as const;
+
+export const LIST_COLUMNS = new Set(['additional_emails', 'additional_phones', 'tags', 'groups']);
+/** Joins a list in one CSV/XLSX cell; the import splits cells on it. */
+export const LIST_SEPARATOR = ';';
+
+export type ExportColumn =
+  | { kind: 'field'; name: string }
+  | { kind: 'list'; name: string }
+  | { kind: 'identity'; name: string; type: string }
+  | { kind: 'attribute'; name: string; key: string };
+
+export interface ExportSchema {
+  /** Defined identity types. */
+  identityTypes: readonly string[];
+  /** Defined attribute keys. */
+  attributeKeys: readonly string[];
+}
+
+/** Every column an export can have, in the default order. */
+export function allColumns(schema: ExportSchema): ExportColumn[] {
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [
+    ...LEADING_COLUMNS.map((name) => toColumn(name)),
+    ...[...schema.identityTypes].sort(byName).map((type) => toColumn(`identity.${type}`)),
+    ...[...schema.attributeKeys].sort(byName).map((key) => toColumn(`attr.${key}`)),
+    ...TRAILING_COLUMNS.map((name) => toColumn(name)),
+  ];
+}
+
+function toColumn(name: string): ExportColumn {
+  if (name.startsWith('identity.')) return { kind: 'identity', name, type: name.slice('identity.'.length) };
+  if (name.startsWith('attr.')) return { kind: 'attribute', name, key: name.slice('attr.'.length) };
+  return LIST_COLUMNS.has(name) ? { kind: 'list', name } : { kind: 'field', name };
+}
+
+/**
+ * The columns asked for (`name,email,identity.*`), in the order asked, or every column when none are.
+ * `identity.*` and `attr.*` stand for every identity type and attribute. Unknown or repeated names are
+ * refused, naming them.
+ */
+export function chooseColumns(schema: ExportSchema, requested: string | readonly string[] | undefined) {
+  const available = allColumns(schema);
+  const names = (Array.isArray(requested) ? requested : [requested ?? ''])
+    .flatMap((v: string) => v.split(','))
+    .map((v: string) => v.trim())
+    .filter((v: string) => v !== '');
+  if (names.length === 0) return available;
+  const chosen: ExportColumn[] = [];
+  const seen = new Set<string>();
+  const add = (column: ExportColumn, asked: string) => {
+    if (seen.has(column.name))
+      throw new ValidationError('columns', asked, `names column ${column.name} twice`);
+    seen.add(column.name);
+    chosen.push(column);
+  };
+  for (const name of names) {
+    if (name === 'identity.*' || name === 'attr.*') {
+      const kind = name === 'identity.*' ? 'identity' : 'attribute';
+      for (const column of available) if (column.kind === kind) add(column, name);
+      continue;
+    }
+    const column = available.find((c) => c.name === name);
+    if (!column)
+      throw new ValidationError(
+        'columns',
+        name,
+        name.startsWith('identity.') || name.startsWith('attr.')
+          ? `no such ${name.startsWith('identity.') ? 'identity type' : 'attribute'} is defined`
+          : `is not a column; columns are ${LEADING_COLUMNS.join(', ')}, identity.<type>, attr.<key>, ${TRAILING_COLUMNS.join(', ')}`,
+      );
+    add(column, name);
+  }
+  return chosen;
+}
+
+/** The value of one column: text, a number or boolean (attributes), a list, or null when absent. */
+export function columnValue(
+  contact: ExportedContact,
+  column: ExportColumn,
+): string | number | boolean | string[] | null {
+  switch (column.kind) {
+    case 'identity':
+      return contact.identities[column.type] ?? null;
+    case 'attribute':
+      return (contact.attributes[column.key] as AttributeValue | undefined) ?? null;
+    case 'list':
+      return (contact as unknown as Record<string, string[]>)[column.name] ?? [];
+    case 'field':
+      return ((contact as unknown as Record<string, string | null>)[column.name] ?? null) as string | null;
+  }
+}
+
+/** A cell of a spreadsheet (CSV, XLSX): lists joined by `;`, absent as empty. */
+export function cellText(value: ReturnType<typeof columnValue>): string {
+  if (value === null) return '';
+  if (Array.isArray(value)) return value.join(LIST_SEPARATOR);
+  return String(value);
+}
+
+/**
+ * The JSON / NDJSON record: the API's contact shape restricted to the chosen columns. Absent scalars
+ * are null; identities and attributes are objects holding only the keys the contact has.
+ */
+export function jsonRecord(contact: ExportedContact, columns: readonly ExportColumn[]) {
+  const record: Record<string, unknown> = {};
+  for (const column of columns) {
+    const value = columnValue(contact, column);
+    if (column.kind === 'identity') {
+      const identities = (record.identities ??= {}) as Record<string, unknown>;
+      if (value !== null) identities[column.type] = value;
+    } else if (column.kind === 'attribute') {
+      const attributes = (record.attributes ??= {}) as Record<string, unknown>;
+      if (value !== null) attributes[column.key] = value;
+    } else record[column.name] = value;
+  }
+  return record;
+}
