@@ -2194,6 +2194,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export contacts (streamed)
+         * @description The customers list’s filters (`attr.<key>=<value>` too) select the contacts, in created_at order; the layout of each format is in src/exports/README.md. A failure after the answer started aborts the transfer (the file is then incomplete and the client sees the connection fail), never ends it cleanly.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv (UTF-8 with BOM), xlsx, json (an array), ndjson or xml. */
+                    format: "csv" | "xlsx" | "json" | "ndjson" | "xml";
+                    /** @description Comma-separated columns in the order wanted (`name,email,identity.*,attr.*`); every column when absent. */
+                    columns?: string;
+                    /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
+                    q?: string;
+                    /** @description Tag name (any case). */
+                    tag?: string;
+                    /** @description Group id. */
+                    group?: string;
+                    /** @description Import id: contacts that import created, updated or matched. */
+                    import?: string;
+                    /** @description Exact initial source. */
+                    initial_source?: string;
+                    /** @description ISO-8601 date or timestamp, inclusive. */
+                    created_since?: string;
+                    /** @description ISO-8601 date or timestamp, exclusive. */
+                    created_before?: string;
+                    /** @description ISO-8601 date or timestamp, inclusive. */
+                    updated_since?: string;
+                    /** @description ISO-8601 date or timestamp, exclusive. */
+                    updated_before?: string;
+                    /** @description Comma-separated contact ids (at most 1,000). */
+                    ids?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tags": {
         parameters: {
             query?: never;

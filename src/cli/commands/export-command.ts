@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
+import { KithError } from '../../domain/errors.js';
+import { collect, parsePairs, printJson, withKith } from '../cli-context.js';
+
+interface ExportOptions {
+  format: string;
+  out: string;
+  columns?: string;
+  q?: string;
+  tag?: string;
+  group?: string;
+  import?: string;
+  initialSource?: string;
+  attr: string[];
+  ids?: string;
+  createdSince?: string;
+  createdBefore?: string;
+  updatedSince?: string;
+  updatedBefore?: string;
+  json?: boolean;
+}
+
+export function registerExportCommand(program: Command): void {
+  const exports = program.command('export').description('write customer records to a file');
+  exports
+    .command('contacts')
+    .description(
+      'export the contacts a list filter selects (all when none) in created order; the file appears only once complete',
+    )
+    .requiredOption('--format <format>', EXPORT_FORMATS.join(' | '))
+    .requiredOption('--out <file>', 'file to write')
+    .option(
+      '--columns <list>',
+      'comma-separated columns in order (name,email,identity.*,attr.*); default all',
+    )
+    .option('--q <text>', 'search, as the customers list reads it')
+    .option('--tag <tag>', 'contacts with this tag')
+    .option('--group <id>', 'members of this group')
+    .option('--import <id>', 'contacts this import created, updated or matched')
+    .option('--initial-source <source>', 'exact initial source')
+    .option('--attr <KEY=VALUE>', 'custom attribute equals value, repeatable', collect, [])
+    .option('--ids <ids>', 'comma-separated contact ids')
+    .option('--created-since <date>', 'created at or after (ISO 8601)')
+    .option('--created-before <date>', 'created before (ISO 8601)')
+    .option('--updated-since <date>', 'updated at or after (ISO 8601)')
+    .option('--updated-before <date>', 'updated before (ISO 8601)')
+    .option('--json', 'print {"file", "format", "rows"} on stdout')
+    .action(async (o: ExportOptions) => {
+      const out = path.resolve(o.out);
+      if (!fs.existsSync(path.dirname(out)))
+        throw new KithError('usage', `--out ${o.out}: folder ${path.dirname(out)} does not exist`, 2);
+      const rows = await withKith(async (kith) => {
+        const prepared = await kith.exports.prepare({
+          format: o.format,
+          columns: o.columns,
+          query: {
+            q: o.q,
+            tag: o.tag,
+            group: o.group,
+            import: o.import,
+            initial_source: o.initialSource,
+            attributes: parsePairs('attr', o.attr),
+            ids: o.ids,
+            created_since: o.createdSince,
+            created_before: o.createdBefore,
+            updated_since: o.updatedSince,
+            updated_before: o.updatedBefore,
+          },
+        });
+        // Written beside the target and renamed when complete: a failed export leaves no half file.
+        const partial = `${out}.${process.pid}.partial`;
+        let shown = 0;
+        const progress = (n: number) => {
+          if (!process.stderr.isTTY || o.json || Date.now() - shown < 250) return;
+          shown = Date.now();
+          process.stderr.write(`\rexporting: ${n.toLocaleString('en')} contacts`);
+        };
+        try {
+          const n = await prepared.writeTo(fs.createWriteStream(partial, { mode: 0o600 }), progress);
+          fs.renameSync(partial, out);
+          if (process.stderr.isTTY && !o.json) process.stderr.write('\n');
+          return n;
+        } catch (e) {
+          fs.rmSync(partial, { force: true });
+          throw e;
+        }
+      });
+      if (o.json) printJson({ file: out, format: o.format, rows });
+      else process.stderr.write(`exported ${rows} contacts to ${out}\n`);
+    });
+}
