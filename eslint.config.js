@@ -27,6 +27,7 @@ export const LAYERS = [
       'conversations',
       'sync',
       'imports',
+      'orders',
       'dedupe',
       'automation',
     ],

@@ -29,6 +29,13 @@ import { duplicatePairReference } from './dedupe/merge/duplicate-pair-reference.
 import { contactTimelineReference } from './history/contact-timeline.js';
 import { importRowReference } from './imports/import-row-references.js';
 import { groupMemberReference } from './segments/group-member-references.js';
+import { orderReference } from './orders/order-references.js';
+import { OrderService } from './orders/order-service.js';
+import {
+  TMALL_IMPORT_JOB_KIND,
+  TMALL_IMPORT_KIND,
+  TmallOrderImportPipeline,
+} from './orders/tmall-order-import.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
 import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
 import { DUPLICATE_SCAN_JOB_KIND, startDuplicateScanSchedule } from './dedupe/duplicate-scan-schedule.js';
@@ -72,6 +79,8 @@ export interface KithServices {
   auditLog: { search(search: AuditSearch): Promise<AuditPage> };
   imports: ImportService;
   importPipeline: ContactImportPipeline;
+  orders: OrderService;
+  tmallImportPipeline: TmallOrderImportPipeline;
   webhooks: WebhookService;
   duplicateSettings: DuplicateSettingsService;
   duplicateScans: DuplicateScanService;
@@ -106,6 +115,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   contacts.references.register(conversationReference);
   contacts.references.register(groupMemberReference);
   contacts.references.register(duplicatePairReference);
+  contacts.references.register(orderReference);
   const duplicateScans = new DuplicateScanService(store);
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   // Every outgoing HTTP request goes through this one guard.
@@ -113,6 +123,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const webhooks = new WebhookService(store, outbound);
   const jobHandlers: Record<string, JobHandler> = {
     [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
+    [TMALL_IMPORT_JOB_KIND]: (ctx) => tmallImportPipeline.run(ctx.job.subject_id, ctx),
     [DUPLICATE_SCAN_JOB_KIND]: async (ctx) => {
       await duplicateScans.scan({ incremental: ctx.job.subject_id === 'incremental', actor: SYSTEM_ACTOR });
     },
@@ -123,6 +134,15 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     config,
     new ImportEndedNotifier(store, config, mailer, webhooks),
   );
+  const tmallImportPipeline = new TmallOrderImportPipeline(
+    store,
+    contacts.writer,
+    config,
+    new ImportEndedNotifier(store, config, mailer, webhooks),
+  );
+  const orders = new OrderService(store, contacts.writer, config);
+  const imports = new ImportService(store, contacts.writer, config);
+  imports.registerUndo(TMALL_IMPORT_KIND, (id, actor) => orders.undoTmallImport(id, actor));
 
   // Conversations: every committed change is heard by the rules first, then by auto-assignment.
   const conversations = new ConversationService(store, contacts);
@@ -159,8 +179,10 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     setup: new SetupService(db),
     signInThrottle: new SignInThrottle(db),
     auditLog: { search: (search) => searchAuditLog(db, search) },
-    imports: new ImportService(store, contacts.writer, config),
+    imports,
     importPipeline,
+    orders,
+    tmallImportPipeline,
     webhooks,
     duplicateSettings: new DuplicateSettingsService(db),
     duplicateScans,

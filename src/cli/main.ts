@@ -7,6 +7,7 @@ import { registerDuplicatesCommands, registerMergeCommands } from './commands/du
 import { registerExportCommand } from './commands/export-command.js';
 import { registerImportCommands } from './commands/import-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
+import { registerOrderCommands } from './commands/orders-command.js';
 import { registerRulesCommand } from './commands/rules-command.js';
 import { registerWebhooksCommand } from './commands/webhooks-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
@@ -36,6 +37,7 @@ registerTokensCommand(program);
 registerContactsCommand(program);
 registerSettingsCommands(program);
 registerImportCommands(program);
+registerOrderCommands(program);
 registerExportCommand(program);
 registerDuplicatesCommands(program);
 registerMergeCommands(program);

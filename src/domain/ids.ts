@@ -32,6 +32,7 @@ export const ID_PREFIXES = {
   automationLog: 'alog',
   webhookEndpoint: 'whk',
   webhookDelivery: 'whd',
+  order: 'ord',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

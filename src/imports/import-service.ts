@@ -101,6 +101,8 @@ export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'canc
 
 export interface ImportRecord {
   id: string;
+  /** `contacts`, or `tmall_orders` (src/orders registers that kind's job and undo). */
+  kind: string;
   status: ImportStatus;
   dry_run: boolean;
   file_name: string;
@@ -127,6 +129,8 @@ export interface ImportRecord {
   error: string | null;
   undone_at: string | null;
   undo_report: UndoReport | null;
+  /** What an order import found beyond its counts (items, buyers); null for a contact import. */
+  summary: Record<string, unknown> | null;
 }
 
 /** Import settings as users and programs see them: snake_case, like every other wire field. */
@@ -154,7 +158,7 @@ function settingsWire(s: ImportSettings): ImportSettingsWire {
   };
 }
 
-function toRecord(row: ImportsTable): ImportRecord {
+function toRecord(row: ImportsTable & { kind?: string; summary?: string | null }): ImportRecord {
   const source = JSON.parse(row.source) as StoredSource;
   const columns = uniqueHeader(source.header);
   const mapping = Object.fromEntries(
@@ -162,6 +166,7 @@ function toRecord(row: ImportsTable): ImportRecord {
   );
   return {
     id: row.id,
+    kind: row.kind ?? 'contacts',
     status: row.status as ImportStatus,
     dry_run: row.dry_run === 1,
     file_name: row.file_name,
@@ -187,6 +192,7 @@ function toRecord(row: ImportsTable): ImportRecord {
     error: row.error,
     undone_at: row.undone_at,
     undo_report: row.undo_report ? (JSON.parse(row.undo_report) as UndoReport) : null,
+    summary: row.summary ? (JSON.parse(row.summary) as Record<string, unknown>) : null,
   };
 }
 
@@ -218,7 +224,12 @@ function parseChoice<T extends string>(
   return value as T;
 }
 
+/** How an import of another kind than contacts is undone (the capability that owns the kind says). */
+export type ImportUndo = (importId: string, actor: Actor) => Promise<UndoReport>;
+
 export class ImportService {
+  private readonly undoers = new Map<string, ImportUndo>();
+
   constructor(
     private readonly store: Store,
     /** Undo writes contacts through the contacts capability's writer. */
@@ -228,6 +239,11 @@ export class ImportService {
 
   private get db() {
     return this.store.db;
+  }
+
+  /** Registers the undo of an import kind (orders: `tmall_orders`). */
+  registerUndo(kind: string, undo: ImportUndo): void {
+    this.undoers.set(kind, undo);
   }
 
   private async mappingContext(createAttributes: boolean): Promise<MappingContext> {
@@ -494,7 +510,10 @@ export class ImportService {
         status: record.status,
       });
     }
-    const report = await undoImport(this.store, this.writer, id, actor);
+    const undoKind = this.undoers.get(record.kind);
+    const report = undoKind
+      ? await undoKind(id, actor)
+      : await undoImport(this.store, this.writer, id, actor);
     await this.db
       .updateTable('imports')
       .set({ undone_at: nowIso(), undo_report: JSON.stringify(report) })

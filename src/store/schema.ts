@@ -228,6 +228,60 @@ export interface ImportsTable {
   undo_report: string | null;
 }
 
+/** Columns migration 0012 added to `imports`; contact imports leave them to their defaults. */
+export interface ImportKindColumns {
+  /** `contacts` or `tmall_orders`. */
+  kind: Generated<string>;
+  /** JSON: what an order import found beyond its counts (items, buyers); null for contact imports. */
+  summary: Generated<string | null>;
+}
+
+/** Amounts are integer minor units (bigint: PostgreSQL answers them as strings, read with Number()). */
+export interface OrdersTable {
+  id: string;
+  source: string;
+  order_number: string;
+  contact_id: string;
+  import_id: string | null;
+  status: string;
+  source_status: string | null;
+  currency: string;
+  goods_cents: number | string | null;
+  postage_cents: number | string | null;
+  total_cents: number | string | null;
+  paid_cents: number | string | null;
+  ordered_at: string | null;
+  paid_at: string | null;
+  shipped_at: string | null;
+  completed_at: string | null;
+  closed_at: string | null;
+  buyer_nick: string | null;
+  receiver_name: string | null;
+  receiver_phone: string | null;
+  receiver_address: string | null;
+  shop_id: string | null;
+  shop_name: string | null;
+  buyer_message: string | null;
+  seller_note: string | null;
+  /** JSON object of the source's other columns, as written. */
+  extra: string;
+  /** JSON array of the order's items. */
+  items: string;
+  item_count: number;
+  /** Hash of everything the source said, so a re-import of the same order is `unchanged`. */
+  content_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactPurchaseFactsTable {
+  contact_id: string;
+  orders_count: number;
+  total_spent_cents: number | string;
+  first_order_at: string | null;
+  last_order_at: string | null;
+}
+
 export interface ImportRowsTable {
   import_id: string;
   row_number: number;
@@ -488,8 +542,10 @@ export interface KithDatabase {
   contact_merges: ContactMergesTable;
   contact_deletions: ContactDeletionsTable;
   jobs: JobsTable;
-  imports: ImportsTable;
+  imports: ImportsTable & ImportKindColumns;
   import_rows: ImportRowsTable;
+  orders: OrdersTable;
+  contact_purchase_facts: ContactPurchaseFactsTable;
   contacts: ContactsTable;
   contact_emails: ContactChannelTable;
   contact_phones: ContactChannelTable;

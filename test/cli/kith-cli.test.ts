@@ -33,6 +33,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0009-contact-search',
         '0010-import-warnings',
         '0011-contact-change-log',
+        '0012-orders',
       ],
       database: TEST_DIALECT,
     });

@@ -28,6 +28,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0009-contact-search',
         '0010-import-warnings',
         '0011-contact-change-log',
+        '0012-orders',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

@@ -1,0 +1,386 @@
+/**
+ * OrderService: what the API and CLI do with orders — start a Tmall import of the order and items
+ * reports (checked up front, then a durable job like every import), undo one, list orders with
+ * filters, read one, a customer's orders and purchase facts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { loadContacts } from '../contacts/contact-repository.js';
+import type { ContactWriter } from '../contacts/contact-writer.js';
+import type { Actor } from '../domain/actor.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { assertRegion } from '../domain/normalize/phone.js';
+import { normalizeText } from '../domain/normalize/text.js';
+import { importDir, type ImportConfig } from '../imports/contact-import-pipeline.js';
+import type { ImportSettings } from '../imports/import-settings.js';
+import { parseEncodingName, type TextEncoding } from '../imports/read/detect-encoding.js';
+import { ImportFileError } from '../imports/read/import-file-error.js';
+import { inspectSource, type SourceInfo } from '../imports/read/source-reader.js';
+import type { UndoReport } from '../imports/undo-import.js';
+import { enqueueJob } from '../jobs/job-queue.js';
+import type { Store } from '../store/database.js';
+import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
+import { nowIso } from '../store/transaction.js';
+import { type Order, orderWire } from './order-record.js';
+import {
+  NO_PURCHASES,
+  type PurchaseFacts,
+  readPurchaseFacts,
+  refreshPurchaseFacts,
+} from './purchase-facts.js';
+import {
+  type OrderOutcome,
+  TMALL_IMPORT_JOB_KIND,
+  TMALL_IMPORT_KIND,
+  type TmallStoredSource,
+} from './tmall-order-import.js';
+import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
+import { decimalToCents } from './tmall/tmall-quirks.js';
+import { ORDER_STATUSES, type OrderStatus } from './tmall/tmall-status.js';
+
+export interface TmallImportRequest {
+  ordersPath: string;
+  ordersFileName: string;
+  itemsPath: string;
+  itemsFileName: string;
+  encoding?: string;
+  tags?: string[];
+  group?: string | null;
+  region?: string;
+  dryRun?: boolean;
+  runAutomationRules?: boolean;
+}
+
+export interface OrderFilter {
+  contact_id?: string;
+  status?: string[];
+  source?: string;
+  /** Order time (`ordered_at`) from, inclusive; ISO date or date-time. */
+  since?: string;
+  /** Order time before, exclusive. */
+  before?: string;
+  /** Paid amount range, decimal strings, inclusive. */
+  min_amount?: string;
+  max_amount?: string;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface OrderPage {
+  data: Order[];
+  next_cursor: string | null;
+}
+
+function isoBound(field: string, value: string): string {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value);
+  if (Number.isNaN(d.getTime())) throw new ValidationError(field, value, 'must be an ISO date or date-time');
+  return d.toISOString();
+}
+
+function amountBound(field: string, value: string): number {
+  const cents = decimalToCents(value);
+  if (cents === null) throw new ValidationError(field, value, 'must be a decimal amount such as 99.50');
+  return cents;
+}
+
+export class OrderService {
+  constructor(
+    private readonly store: Store,
+    private readonly writer: ContactWriter,
+    private readonly config: ImportConfig,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  private async inspect(
+    file: string,
+    label: string,
+    encoding: TextEncoding | undefined,
+  ): Promise<SourceInfo> {
+    const info = await inspectSource(file, { encoding, xlsxLimits: this.config.xlsxLimits });
+    if (info.encodingConfidence === 'unsure' && !encoding)
+      throw new ImportFileError(
+        `the ${label}'s encoding could not be detected with confidence (${info.encodingReason}); Tmall reports are GBK or UTF-8: choose with --encoding gbk or utf-8 (options.encoding in the API)`,
+      );
+    return info;
+  }
+
+  /** Checks both reports' layouts before anything is queued, keeps copies and queues the job. */
+  async startTmallImport(request: TmallImportRequest, actor: Actor): Promise<string> {
+    let encoding: TextEncoding | undefined;
+    if (request.encoding !== undefined) {
+      encoding = parseEncodingName(request.encoding) ?? undefined;
+      if (!encoding) throw new ValidationError('encoding', request.encoding, 'must be gbk/gb18030 or utf-8');
+    }
+    const settings: ImportSettings = {
+      tags: (request.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => t !== null),
+      group: request.group ? normalizeText(request.group) : null,
+      sourcePolicy: 'new-only',
+      region: request.region ? assertRegion(request.region) : this.config.defaultRegion,
+      createAttributes: false,
+      onFileDuplicate: 'reject',
+      dryRun: request.dryRun ?? false,
+      runAutomationRules: request.runAutomationRules ?? true,
+    };
+    const orders = await this.inspect(request.ordersPath, 'orders file', encoding);
+    const items = await this.inspect(request.itemsPath, 'items file', encoding);
+    const orderLayout = readOrderLayout(orders.header);
+    if (!orderLayout.ok)
+      throw new ImportFileError(orderLayout.reason, {
+        file: 'orders',
+        missing: orderLayout.missing,
+        unknown: orderLayout.unknown,
+      });
+    const itemLayout = readItemLayout(items.header);
+    if (!itemLayout.ok)
+      throw new ImportFileError(itemLayout.reason, {
+        file: 'items',
+        missing: itemLayout.missing,
+        unknown: itemLayout.unknown,
+      });
+    const warnings: string[] = [];
+    if (orderLayout.layout.unknown.length > 0)
+      warnings.push(
+        `orders file: columns kept as the orders' extra fields: ${orderLayout.layout.unknown.join(', ')}`,
+      );
+    if (itemLayout.layout.unknown.length > 0)
+      warnings.push(
+        `items file: columns kept as the items' extra fields: ${itemLayout.layout.unknown.join(', ')}`,
+      );
+
+    const id = newId('import');
+    const dir = importDir(this.config, id);
+    makePrivateDir(dir);
+    const keep = (from: string, name: string, info: SourceInfo) => {
+      const to = path.join(dir, `${name}.${info.format}`);
+      fs.copyFileSync(from, to);
+      restrictToOwner(to);
+      return to;
+    };
+    const source: TmallStoredSource = {
+      ...orders,
+      path: keep(request.ordersPath, 'source', orders),
+      items: {
+        ...items,
+        path: keep(request.itemsPath, 'items', items),
+        fileName: path.basename(request.itemsFileName),
+      },
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('imports')
+        .values({
+          id,
+          kind: TMALL_IMPORT_KIND,
+          status: 'queued',
+          dry_run: settings.dryRun ? 1 : 0,
+          file_name: path.basename(request.ordersFileName),
+          file_size: fs.statSync(source.path).size + fs.statSync(source.items.path).size,
+          source: JSON.stringify(source),
+          mapping: '[]',
+          settings: JSON.stringify(settings),
+          warnings: JSON.stringify(warnings),
+          created_by: actor.userId,
+          created_at: nowIso(),
+          started_at: null,
+          finished_at: null,
+          total_rows: null,
+          rows: 0,
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          failed: 0,
+          warned: 0,
+          checkpoint_row: 0,
+          cancel_requested: 0,
+          error: null,
+          undone_at: null,
+          undo_report: null,
+        })
+        .execute();
+      await enqueueJob(trx, TMALL_IMPORT_JOB_KIND, id);
+    });
+    return id;
+  }
+
+  /**
+   * Undo of an order import: the orders it created are deleted with their purchase events, the ones
+   * it updated get their earlier state back (unless changed again since), and a buyer it created is
+   * deleted once it has no order left. Purchase facts follow.
+   */
+  async undoTmallImport(importId: string, actor: Actor): Promise<UndoReport> {
+    const report: UndoReport = { deleted: 0, restored: 0, gone: 0, kept: [], kept_count: 0 };
+    const undoActor: Actor = { ...actor, channelRef: importId };
+    let before = 2_147_483_647;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('import_rows')
+        .select(['row_number', 'action', 'contact_id', 'changes'])
+        .where('import_id', '=', importId)
+        .where('action', 'in', ['created', 'updated'])
+        .where('row_number', '<', before)
+        .orderBy('row_number', 'desc')
+        .limit(500)
+        .execute();
+      if (rows.length === 0) break;
+      before = rows[rows.length - 1]!.row_number;
+      await this.writer.transaction(undoActor, async (w) => {
+        const trx = w.db;
+        const touched = new Set<string>();
+        const buyers: string[] = [];
+        for (const row of rows) {
+          const outcome = JSON.parse(row.changes ?? '{}') as OrderOutcome;
+          const order = await trx
+            .selectFrom('orders')
+            .selectAll()
+            .where('id', '=', outcome.order_id)
+            .executeTakeFirst();
+          if (!order) {
+            report.gone++;
+            continue;
+          }
+          touched.add(order.contact_id);
+          if (row.action === 'created') {
+            await trx.deleteFrom('orders').where('id', '=', order.id).execute();
+            if (outcome.event_id)
+              await trx.deleteFrom('contact_events').where('id', '=', outcome.event_id).execute();
+            if (outcome.created_contact) buyers.push(order.contact_id);
+            report.restored++;
+          } else if (outcome.before) {
+            if (outcome.after_hash !== undefined && order.content_hash !== outcome.after_hash) {
+              report.kept_count++;
+              report.kept.push({
+                contact_id: order.contact_id,
+                field: `order ${order.order_number}`,
+                reason: 'changed again since the import',
+              });
+              continue;
+            }
+            const { id: _id, contact_id: _contact, ...previous } = outcome.before;
+            await trx.updateTable('orders').set(previous).where('id', '=', order.id).execute();
+            report.restored++;
+          }
+        }
+        // A buyer the import created goes with its last order.
+        const left = new Set(
+          buyers.length === 0
+            ? []
+            : (
+                await trx
+                  .selectFrom('orders')
+                  .select('contact_id')
+                  .where('contact_id', 'in', buyers)
+                  .execute()
+              ).map((r) => r.contact_id),
+        );
+        const empty = [...new Set(buyers)].filter((b) => !left.has(b));
+        const states = await loadContacts(trx, empty, { forUpdate: true });
+        const contacts = [...states.values()];
+        if (contacts.length > 0) await w.delete(contacts);
+        report.deleted += contacts.length;
+        await refreshPurchaseFacts(trx, touched);
+      });
+    }
+    return report;
+  }
+
+  async get(id: string): Promise<Order> {
+    const row = await this.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('order', id);
+    return orderWire(row);
+  }
+
+  /** Newest order first (by order time, then id); `cursor` is the previous page's `next_cursor`. */
+  async list(filter: OrderFilter = {}): Promise<OrderPage> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    let query = this.db.selectFrom('orders').selectAll();
+    if (filter.contact_id) query = query.where('contact_id', '=', filter.contact_id);
+    if (filter.source) query = query.where('source', '=', filter.source);
+    if (filter.status && filter.status.length > 0) {
+      for (const s of filter.status)
+        if (!(ORDER_STATUSES as readonly string[]).includes(s))
+          throw new ValidationError('status', s, `must be one of ${ORDER_STATUSES.join(', ')}`);
+      query = query.where('status', 'in', filter.status as OrderStatus[]);
+    }
+    if (filter.since) query = query.where('ordered_at', '>=', isoBound('since', filter.since));
+    if (filter.before) query = query.where('ordered_at', '<', isoBound('before', filter.before));
+    if (filter.min_amount !== undefined)
+      query = query.where(
+        sql`coalesce(paid_cents, total_cents)`,
+        '>=',
+        amountBound('min_amount', filter.min_amount),
+      );
+    if (filter.max_amount !== undefined)
+      query = query.where(
+        sql`coalesce(paid_cents, total_cents)`,
+        '<=',
+        amountBound('max_amount', filter.max_amount),
+      );
+    if (filter.q) {
+      const q = filter.q.trim();
+      query = query.where((eb) =>
+        eb.or([eb('order_number', '=', q), eb('buyer_nick', '=', q), eb('receiver_name', '=', q)]),
+      );
+    }
+    if (filter.cursor) {
+      const [at, id] = this.readCursor(filter.cursor);
+      query = query.where((eb) =>
+        eb.or([
+          eb(sql`coalesce(ordered_at, '')`, '<', at),
+          eb.and([eb(sql`coalesce(ordered_at, '')`, '=', at), eb('id', '<', id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy(sql`coalesce(ordered_at, '')`, 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(orderWire),
+      next_cursor:
+        rows.length > limit && last
+          ? Buffer.from(JSON.stringify([last.ordered_at ?? '', last.id])).toString('base64url')
+          : null,
+    };
+  }
+
+  private readCursor(cursor: string): [string, string] {
+    try {
+      const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+      if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((p) => typeof p === 'string'))
+        return parsed as [string, string];
+    } catch {
+      // falls through to the refusal
+    }
+    throw new ValidationError(
+      'cursor',
+      cursor,
+      "is not a cursor this list gave (use the previous page's next_cursor)",
+    );
+  }
+
+  /** A customer's orders (a merged id's survivor is the caller's business: ids are taken as given). */
+  async ofContact(contactId: string, page: { cursor?: string; limit?: number } = {}): Promise<OrderPage> {
+    const contact = await this.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('id', '=', contactId)
+      .executeTakeFirst();
+    if (!contact) throw new NotFoundError('contact', contactId);
+    return this.list({ contact_id: contactId, ...page });
+  }
+
+  async purchaseFacts(contactIds: readonly string[]): Promise<Map<string, PurchaseFacts>> {
+    const facts = await readPurchaseFacts(this.db, contactIds);
+    for (const id of contactIds) if (!facts.has(id)) facts.set(id, NO_PURCHASES);
+    return facts;
+  }
+}

@@ -1,0 +1,594 @@
+/**
+ * Runs one Tmall order import job: read both reports → map each row (quirks, amounts, times, status)
+ * → validate (repeated order numbers, stray items) → match buyers → apply → report. Pass 1 spills the
+ * items and order numbers to a scratch file; pass 2 takes the orders in batches of 1,000, each batch
+ * one transaction with its orders, the buyers it creates, their timeline events, its row outcomes,
+ * the import's counts and its checkpoint — so a job taken over after a crash resumes after the last
+ * committed batch and `rows = created + updated + unchanged + failed` always holds. The counts are
+ * the orders file's rows; the items file's are in the import's summary.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import type { Insertable, Selectable } from 'kysely';
+import { findKeyOwners } from '../contacts/identify-contact.js';
+import type { ContactWriter } from '../contacts/contact-writer.js';
+import { IdentityTypeService } from '../customization/identity-type-service.js';
+import type { Actor } from '../domain/actor.js';
+import { emptyContactState, type ContactState } from '../domain/contact/contact-fields.js';
+import { protectCell } from '../domain/csv-cell-safety.js';
+import { ConflictError, KithError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { normalizePhone } from '../domain/normalize/phone.js';
+import {
+  failureFilePath,
+  importDir,
+  type ImportConfig,
+  type ImportNotifier,
+  type StoredSource,
+  warningFilePath,
+} from '../imports/contact-import-pipeline.js';
+import type { ImportSettings } from '../imports/import-settings.js';
+import { readSourceRecords } from '../imports/read/source-reader.js';
+import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
+import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
+import { identityKey } from '../domain/contact/identify-rule.js';
+import type { Store } from '../store/database.js';
+import { PRIVATE_FILE_MODE } from '../store/private-files.js';
+import type { ContactEventsTable, ImportRowsTable, OrdersTable } from '../store/schema.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+import { orderContentHash, purchaseTime, tmallOrderContent } from './order-record.js';
+import { refreshPurchaseFacts } from './purchase-facts.js';
+import { TmallScratch } from './tmall-scratch.js';
+import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
+import { readTmallItemRow, readTmallOrderRow, type TmallOrderRow } from './tmall/tmall-rows.js';
+import { centsToDecimal } from './tmall/tmall-quirks.js';
+import { PURCHASE_STATUSES } from './tmall/tmall-status.js';
+
+export const TMALL_IMPORT_JOB_KIND = 'tmall_order_import';
+export const TMALL_IMPORT_KIND = 'tmall_orders';
+/** The identity a Tmall buyer's nickname is kept as; `taobao` (the contact import's) is matched too. */
+export const TAOBAO_NICK_IDENTITY = 'taobao_nick';
+const NICK_TYPES = [TAOBAO_NICK_IDENTITY, 'taobao'] as const;
+const BATCH_ORDERS = 1000;
+
+export interface TmallStoredSource extends StoredSource {
+  items: StoredSource & { fileName: string };
+}
+
+/** What an order import found beyond its counts (the import's `summary`). */
+export interface TmallImportSummary {
+  kind: 'tmall_orders';
+  orders_layout: string;
+  items_file_name: string;
+  items: { rows: number; attached: number; failed: number };
+  orders_without_items: number;
+  buyers: { matched_by_phone: number; matched_by_nick: number; created: number };
+  unknown_headers: string[];
+}
+
+type Outcome = Insertable<ImportRowsTable>;
+
+/** What undo needs of an order row's outcome (import_rows.changes). */
+export interface OrderOutcome {
+  order_id: string;
+  /** The buyer this row created (undo deletes it with its last order). */
+  created_contact?: string;
+  /** The purchase event it put on the timeline. */
+  event_id?: string;
+  /** The order before an update, to put back. */
+  before?: Selectable<OrdersTable>;
+  /** The order's content hash after the update: undo leaves an order changed again since. */
+  after_hash?: string;
+}
+
+export class TmallOrderImportPipeline {
+  constructor(
+    private readonly store: Store,
+    private readonly writer: ContactWriter,
+    private readonly config: ImportConfig,
+    private readonly notifier: ImportNotifier | null = null,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  async run(importId: string, job: Pick<JobContext, 'renewLease'> | null): Promise<void> {
+    const record = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('id', '=', importId)
+      .executeTakeFirst();
+    if (!record || ['completed', 'failed', 'cancelled'].includes(record.status)) return;
+    const source = JSON.parse(record.source) as TmallStoredSource;
+    const settings = JSON.parse(record.settings) as ImportSettings;
+    const actor: Actor = { userId: record.created_by, channel: 'import', channelRef: importId };
+    let scratch: TmallScratch | null = null;
+    try {
+      if (record.cancel_requested) return await this.finish(importId, source, 'cancelled');
+      await this.db
+        .updateTable('imports')
+        .set({ status: 'running', started_at: record.started_at ?? nowIso() })
+        .where('id', '=', importId)
+        .execute();
+      const orderLayout = readOrderLayout(source.header);
+      const itemLayout = readItemLayout(source.items.header);
+      if (!orderLayout.ok) throw new KithError('invalid_file', orderLayout.reason, 400);
+      if (!itemLayout.ok) throw new KithError('invalid_file', itemLayout.reason, 400);
+      if (!settings.dryRun) await this.ensureNickIdentity(actor);
+      const groupId = settings.group && !settings.dryRun ? await this.ensureGroup(settings.group) : null;
+
+      // Pass 1: items by order number, order numbers by row.
+      fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+      scratch = new TmallScratch(path.join(importDir(this.config, importId), 'pass1-orders.sqlite'));
+      let itemRows = 0;
+      for await (const rec of readSourceRecords(source.items.path, source.items, {
+        xlsxLimits: this.config.xlsxLimits,
+      })) {
+        if (rec.cells.every((c) => c.trim() === '')) continue;
+        itemRows++;
+        const item = readTmallItemRow(rec.cells, itemLayout.layout);
+        if (item.ok) scratch.item(rec.rowNumber, rec.cells, item.row);
+        else scratch.badItem(rec.rowNumber, rec.cells, item.reason);
+        if (itemRows % 10_000 === 0) await job?.renewLease();
+      }
+      let totalRows = 0;
+      for await (const rec of readSourceRecords(source.path, source, {
+        xlsxLimits: this.config.xlsxLimits,
+      })) {
+        if (rec.cells.every((c) => c.trim() === '')) continue;
+        totalRows++;
+        const f = orderLayout.layout.fields.order_number!;
+        const number = readTmallOrderNumber(rec.cells[f]);
+        if (number !== null) scratch.order(rec.rowNumber, number);
+        if (totalRows % 10_000 === 0) await job?.renewLease();
+      }
+      scratch.settle();
+      const summary: TmallImportSummary = (record.summary ? JSON.parse(record.summary) : null) ?? {
+        kind: 'tmall_orders',
+        orders_layout: orderLayout.layout.variant,
+        items_file_name: source.items.fileName,
+        items: { rows: 0, attached: 0, failed: 0 },
+        orders_without_items: 0,
+        buyers: { matched_by_phone: 0, matched_by_nick: 0, created: 0 },
+        unknown_headers: [...orderLayout.layout.unknown, ...itemLayout.layout.unknown],
+      };
+      summary.items.rows = itemRows;
+      await this.db
+        .updateTable('imports')
+        .set({ total_rows: totalRows, summary: JSON.stringify(summary) })
+        .where('id', '=', importId)
+        .execute();
+
+      // Pass 2: the orders after the checkpoint, batch by batch.
+      const region = settings.region;
+      const phoneOf = (value: string) => normalizeTmallPhone(value, region);
+      let batch: { rowNumber: number; cells: string[] }[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const status = await this.db
+          .selectFrom('imports')
+          .select('cancel_requested')
+          .where('id', '=', importId)
+          .executeTakeFirstOrThrow();
+        if (status.cancel_requested) return 'cancelled' as const;
+        const rows = batch.map((r) => ({
+          ...r,
+          reading: readTmallOrderRow(r.cells, orderLayout.layout, phoneOf),
+        }));
+        const numbers = rows.flatMap((r) => (r.reading.ok ? [r.reading.row.orderNumber] : []));
+        const items = scratch!.itemsOf(numbers);
+        let session = null;
+        await this.db.transaction().execute(async (trx) => {
+          session = await this.applyBatch(trx, importId, rows, items, scratch!, { settings, actor, groupId });
+        });
+        if (session)
+          await this.writer.publish(session, { runAutomationRules: settings.runAutomationRules ?? true });
+        batch = [];
+        await job?.renewLease();
+        await new Promise((resolve) => setImmediate(resolve));
+        return null;
+      };
+      for await (const rec of readSourceRecords(source.path, source, {
+        xlsxLimits: this.config.xlsxLimits,
+      })) {
+        if (rec.rowNumber <= record.checkpoint_row) continue;
+        if (rec.cells.every((c) => c.trim() === '')) continue;
+        batch.push(rec);
+        if (batch.length >= BATCH_ORDERS && (await flush()) === 'cancelled')
+          return await this.finish(importId, source, 'cancelled', undefined, scratch);
+      }
+      if ((await flush()) === 'cancelled')
+        return await this.finish(importId, source, 'cancelled', undefined, scratch);
+      await this.finish(importId, source, 'completed', undefined, scratch);
+    } catch (e) {
+      if (e instanceof LeaseLostError) throw e;
+      const reason = e instanceof Error ? e.message : String(e);
+      await this.finish(importId, source, 'failed', reason, scratch);
+      throw e;
+    } finally {
+      scratch?.close();
+    }
+  }
+
+  private async ensureNickIdentity(actor: Actor): Promise<void> {
+    const identities = new IdentityTypeService(this.db);
+    if ((await identities.keys()).has(TAOBAO_NICK_IDENTITY)) return;
+    await identities
+      .create({ key: TAOBAO_NICK_IDENTITY, label: 'Taobao nickname' }, actor)
+      .catch((e: unknown) => {
+        if (!(e instanceof ConflictError)) throw e; // another import created it first
+      });
+  }
+
+  private async ensureGroup(name: string): Promise<string> {
+    const key = name.toLowerCase();
+    const existing = await this.db
+      .selectFrom('contact_groups')
+      .select('id')
+      .where('name_key', '=', key)
+      .executeTakeFirst();
+    if (existing) return existing.id;
+    const at = nowIso();
+    await this.db
+      .insertInto('contact_groups')
+      .values({ id: newId('group'), name, name_key: key, description: null, created_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('name_key').doNothing())
+      .execute();
+    return (
+      await this.db
+        .selectFrom('contact_groups')
+        .select('id')
+        .where('name_key', '=', key)
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+
+  private async applyBatch(
+    trx: Queryable,
+    importId: string,
+    rows: { rowNumber: number; cells: string[]; reading: ReturnType<typeof readTmallOrderRow> }[],
+    itemsByOrder: Map<string, import('./tmall/tmall-rows.js').TmallItemRow[]>,
+    scratch: TmallScratch,
+    ctx: { settings: ImportSettings; actor: Actor; groupId: string | null },
+  ) {
+    const { settings, actor } = ctx;
+    const current = await trx
+      .selectFrom('imports')
+      .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed', 'summary'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    if (current.checkpoint_row >= rows[0]!.rowNumber) throw new LeaseLostError(importId);
+    const summary = JSON.parse(current.summary!) as TmallImportSummary;
+    const at = nowIso();
+    const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+    const outcomes: Outcome[] = [];
+    const fail = (rowNumber: number, cells: string[], reason: string) => {
+      outcomes.push({
+        import_id: importId,
+        row_number: rowNumber,
+        action: 'failed',
+        contact_id: null,
+        changes: null,
+        error: reason,
+        warning: null,
+        cells: JSON.stringify(cells),
+      });
+      counts.failed++;
+    };
+
+    const valid: { rowNumber: number; cells: string[]; order: TmallOrderRow }[] = [];
+    for (const r of rows) {
+      const repeated = scratch.repeatedReason(r.rowNumber);
+      if (!r.reading.ok) fail(r.rowNumber, r.cells, r.reading.reason);
+      else if (repeated) fail(r.rowNumber, r.cells, repeated);
+      else if (r.reading.row.status.kind === 'unknown')
+        fail(r.rowNumber, r.cells, r.reading.row.status.reason);
+      else valid.push({ rowNumber: r.rowNumber, cells: r.cells, order: r.reading.row });
+    }
+    const existing = new Map<string, Selectable<OrdersTable>>();
+    if (valid.length > 0)
+      for (const o of await trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('source', '=', 'tmall')
+        .where(
+          'order_number',
+          'in',
+          valid.map((v) => v.order.orderNumber),
+        )
+        .execute())
+        existing.set(o.order_number, o);
+
+    // Buyers of new orders: by phone, else by nickname.
+    const fresh = valid.filter((v) => !existing.has(v.order.orderNumber));
+    const owners = await findKeyOwners(
+      trx,
+      fresh.map((v) => ({
+        id: null,
+        identities: v.order.buyerNick
+          ? Object.fromEntries(NICK_TYPES.map((t) => [t, v.order.buyerNick!]))
+          : {},
+        phones: v.order.phone ? [v.order.phone] : [],
+        emails: [],
+      })),
+    );
+    const createdByPhone = new Map<string, string>();
+    const createdByNick = new Map<string, string>();
+    const creates: { id: string; state: ContactState }[] = [];
+    const orderInserts: Insertable<OrdersTable>[] = [];
+    const orderUpdates: { id: string; set: Record<string, unknown> }[] = [];
+    const events: Insertable<ContactEventsTable>[] = [];
+    const touched = new Set<string>();
+    const members = new Set<string>();
+
+    for (const { rowNumber, cells, order } of valid) {
+      const status = order.status.kind === 'unknown' ? null : order.status;
+      if (!status) continue;
+      const items = itemsByOrder.get(order.orderNumber) ?? [];
+      const content = tmallOrderContent(order, status.status, items);
+      const hash = orderContentHash(content);
+      const before = existing.get(order.orderNumber);
+      if (before) {
+        touched.add(before.contact_id);
+        if (items.length === 0) summary.orders_without_items++;
+        summary.items.attached += items.length;
+        if (before.content_hash === hash) {
+          outcomes.push(ok(importId, rowNumber, 'unchanged', before.contact_id, null));
+          counts.unchanged++;
+          continue;
+        }
+        orderUpdates.push({ id: before.id, set: { ...content, content_hash: hash, updated_at: at } });
+        const outcome: OrderOutcome = { order_id: before.id, before, after_hash: hash };
+        outcomes.push(ok(importId, rowNumber, 'updated', before.contact_id, outcome));
+        counts.updated++;
+        continue;
+      }
+      if (status.kind === 'not_imported') {
+        fail(rowNumber, cells, status.reason);
+        continue;
+      }
+      let contactId: string | null = null;
+      let createdContact: string | undefined;
+      if (order.phone)
+        contactId = owners.phoneOwner.get(order.phone) ?? createdByPhone.get(order.phone) ?? null;
+      if (contactId) summary.buyers.matched_by_phone++;
+      else if (order.buyerNick) {
+        for (const type of NICK_TYPES)
+          contactId ??= owners.identityOwner.get(identityKey(type, order.buyerNick)) ?? null;
+        contactId ??= createdByNick.get(order.buyerNick) ?? null;
+        if (contactId) summary.buyers.matched_by_nick++;
+      }
+      if (!contactId) {
+        if (!order.phone && !order.buyerNick) {
+          const why = [
+            order.phoneProblem ?? '联系手机 is empty',
+            order.buyerNickRaw
+              ? `买家会员名 ${JSON.stringify(order.buyerNickRaw)} is masked`
+              : '买家会员名 is empty',
+          ];
+          fail(rowNumber, cells, `the buyer cannot be identified: ${why.join(' and ')}`);
+          continue;
+        }
+        contactId = newId('contact');
+        createdContact = contactId;
+        creates.push({ id: contactId, state: buyerState(order, settings) });
+        if (order.phone) createdByPhone.set(order.phone, contactId);
+        if (order.buyerNick) createdByNick.set(order.buyerNick, contactId);
+        summary.buyers.created++;
+      }
+      if (items.length === 0) summary.orders_without_items++;
+      summary.items.attached += items.length;
+      const orderId = newId('order');
+      const eventId = newId('event');
+      orderInserts.push({
+        ...content,
+        id: orderId,
+        contact_id: contactId,
+        import_id: importId,
+        content_hash: hash,
+        created_at: at,
+        updated_at: at,
+      });
+      if (PURCHASE_STATUSES.includes(status.status))
+        events.push({
+          id: eventId,
+          contact_id: contactId,
+          type: 'purchase',
+          occurred_at: purchaseTime({ paid_at: order.paidAt, ordered_at: order.orderedAt }) ?? at,
+          actor_id: actor.userId,
+          channel: 'import',
+          channel_ref: importId,
+          data: JSON.stringify({
+            order_id: orderId,
+            source: 'tmall',
+            order_number: order.orderNumber,
+            status: status.status,
+            amount: centsToDecimal(order.paidCents ?? order.totalCents),
+            currency: 'CNY',
+            shop_name: order.shopName,
+            items: items
+              .slice(0, 20)
+              .map((i) => ({
+                title: i.title,
+                quantity: i.quantity,
+                unit_price: centsToDecimal(i.priceCents),
+              })),
+            item_count: items.length,
+          }),
+        });
+      touched.add(contactId);
+      members.add(contactId);
+      const outcome: OrderOutcome = { order_id: orderId, event_id: eventId, created_contact: createdContact };
+      outcomes.push(ok(importId, rowNumber, 'created', settings.dryRun ? null : contactId, outcome));
+      counts.created++;
+    }
+
+    const session = settings.dryRun ? null : this.writer.session(trx, actor, at);
+    if (session) {
+      const writer = this.store.rowWriter(trx);
+      await session.create(creates);
+      await writer.insert('orders', orderInserts);
+      for (const u of orderUpdates)
+        await trx.updateTable('orders').set(u.set).where('id', '=', u.id).execute();
+      await writer.insert('contact_events', events);
+      await refreshPurchaseFacts(trx, touched);
+      if (ctx.groupId && members.size > 0) {
+        const memberRows = [...members].map((contactId) => ({
+          group_id: ctx.groupId!,
+          contact_id: contactId,
+          added_at: at,
+        }));
+        for (let i = 0; i < memberRows.length; i += 400)
+          await trx
+            .insertInto('contact_group_members')
+            .values(memberRows.slice(i, i + 400))
+            .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
+            .execute();
+      }
+    }
+    outcomes.sort((a, b) => a.row_number - b.row_number);
+    await this.store.rowWriter(trx).insert('import_rows', outcomes);
+    const saved = await trx
+      .updateTable('imports')
+      .set({
+        rows: current.rows + rows.length,
+        created: current.created + counts.created,
+        updated: current.updated + counts.updated,
+        unchanged: current.unchanged + counts.unchanged,
+        failed: current.failed + counts.failed,
+        summary: JSON.stringify(summary),
+        checkpoint_row: rows[rows.length - 1]!.rowNumber,
+      })
+      .where('id', '=', importId)
+      .where('checkpoint_row', '<', rows[0]!.rowNumber)
+      .executeTakeFirst();
+    if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
+    await session?.finish();
+    return session;
+  }
+
+  private async finish(
+    importId: string,
+    source: TmallStoredSource,
+    status: 'completed' | 'failed' | 'cancelled',
+    error?: string,
+    scratch?: TmallScratch | null,
+  ): Promise<void> {
+    fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+    const record = await this.db
+      .selectFrom('imports')
+      .select(['summary'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    if (scratch && status === 'completed' && record.summary) {
+      const summary = JSON.parse(record.summary) as TmallImportSummary;
+      summary.items.failed = await this.writeItemFailures(importId, source, scratch);
+      await this.db
+        .updateTable('imports')
+        .set({ summary: JSON.stringify(summary) })
+        .where('id', '=', importId)
+        .execute();
+    }
+    await writeFailureFile(this.db, importId, source.header, failureFilePath(this.config, importId));
+    await writeWarningFile(this.db, importId, source.header, warningFilePath(this.config, importId));
+    await this.db
+      .updateTable('imports')
+      .set({ status, finished_at: nowIso(), error: error ?? null })
+      .where('id', '=', importId)
+      .execute();
+    if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
+  }
+
+  /** The items file's failures: its columns and `error`, UTF-8 with BOM, formula-safe. */
+  private async writeItemFailures(
+    importId: string,
+    source: TmallStoredSource,
+    scratch: TmallScratch,
+  ): Promise<number> {
+    const out = fs.createWriteStream(itemFailureFilePath(this.config, importId), { mode: PRIVATE_FILE_MODE });
+    const csv = stringify({ bom: true });
+    csv.pipe(out);
+    const header = source.items.header;
+    csv.write([...header, 'error'].map(protectCell));
+    let count = 0;
+    for (const stray of scratch.strayItems()) {
+      const cells = stray.cells.slice(0, header.length);
+      while (cells.length < header.length) cells.push('');
+      if (!csv.write([...cells, `row ${stray.rowNumber}: ${stray.reason}`].map(protectCell)))
+        await once(csv, 'drain');
+      count++;
+    }
+    csv.end();
+    await once(out, 'finish');
+    return count;
+  }
+}
+
+export function itemFailureFilePath(config: Pick<ImportConfig, 'dataDir'>, importId: string): string {
+  return path.join(importDir(config, importId), 'item-failures.csv');
+}
+
+function ok(
+  importId: string,
+  rowNumber: number,
+  action: 'created' | 'updated' | 'unchanged',
+  contactId: string | null,
+  outcome: OrderOutcome | null,
+): Outcome {
+  return {
+    import_id: importId,
+    row_number: rowNumber,
+    action,
+    contact_id: contactId,
+    changes: outcome ? JSON.stringify(outcome) : null,
+    error: null,
+    warning: null,
+    cells: null,
+  };
+}
+
+/** The order number of an orders-file row for pass 1 (the row itself is read in pass 2). */
+function readTmallOrderNumber(raw: string | undefined): string | null {
+  const reading = readTmallOrderRow(
+    [raw ?? ''],
+    { report: 'orders', variant: 'classic', fields: { order_number: 0 }, extra: [], unknown: [] },
+    () => '',
+  );
+  return reading.ok ? reading.row.orderNumber : null;
+}
+
+// The three-digit mobile prefixes whose every number libphonenumber's metadata accepts (checked against
+// it); numbers of other prefixes take the normaliser's own path.
+const CN_MOBILE =
+  /^(?:\+?86)?((?:13[0-9]|14[57]|15[0-35-9]|16[2567]|17[0-35-8]|18[0-9]|19[0-35-9])[0-9]{8})$/;
+
+/**
+ * Every phone goes through the one normaliser; a plain mainland mobile (the common case of a Tmall
+ * report, a million times in a large one) is E.164 without libphonenumber's cost. The check keeps
+ * only prefixes libphonenumber accepts whole.
+ */
+export function normalizeTmallPhone(value: string, region: ImportSettings['region']): string {
+  const compact = value.replace(/[\s-]/g, '');
+  const mobile = region === 'CN' ? CN_MOBILE.exec(compact) : null;
+  if (mobile) return `+86${mobile[1]}`;
+  return normalizePhone(value, region, '联系手机');
+}
+
+/** A buyer created from an order: the receiver's name, phone, nickname and where they live. */
+function buyerState(order: TmallOrderRow, settings: ImportSettings): ContactState {
+  const state = emptyContactState();
+  const name = order.receiverName && !/[*＊]/u.test(order.receiverName) ? order.receiverName : null;
+  state.name = name;
+  state.phone = order.phone;
+  state.province = order.address.province;
+  state.city = order.address.city;
+  state.address = order.address.address;
+  state.postcode = order.address.postcode;
+  state.initial_source = 'tmall';
+  state.tags = [...settings.tags];
+  if (order.buyerNick) state.identities = { [TAOBAO_NICK_IDENTITY]: order.buyerNick };
+  return state;
+}
