@@ -409,13 +409,11 @@ export class TmallOrderImportPipeline {
             amount: centsToDecimal(order.paidCents ?? order.totalCents),
             currency: 'CNY',
             shop_name: order.shopName,
-            items: items
-              .slice(0, 20)
-              .map((i) => ({
-                title: i.title,
-                quantity: i.quantity,
-                unit_price: centsToDecimal(i.priceCents),
-              })),
+            items: items.slice(0, 20).map((i) => ({
+              title: i.title,
+              quantity: i.quantity,
+              unit_price: centsToDecimal(i.priceCents),
+            })),
             item_count: items.length,
           }),
         });

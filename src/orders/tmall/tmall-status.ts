@@ -33,6 +33,7 @@ const TMALL_STATUSES: Record<string, { status: OrderStatus; imported: boolean }>
   交易关闭: { status: 'closed', imported: false },
   '交易关闭(买家未付款)': { status: 'closed', imported: false },
   付款以前卖家或买家主动关闭交易: { status: 'closed', imported: false },
+  '付款以后用户退款成功,交易自动关闭': { status: 'closed', imported: false },
   付款以后用户退款成功交易自动关闭: { status: 'closed', imported: false },
 };
 
