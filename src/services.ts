@@ -56,6 +56,7 @@ import { type JobLease, jobLeaseOf, whyNoJobRan } from './jobs/job-lease.js';
 import { type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
 import { createMailer } from './notifications/mailer.js';
 import { ContactExportService } from './exports/contact-export-service.js';
+import { ChangeFeed } from './sync/change-feed.js';
 import { GroupService } from './segments/group-service.js';
 import { TagService } from './segments/tag-service.js';
 import { openStore, type Store } from './store/database.js';
@@ -71,6 +72,8 @@ export interface KithServices {
   groups: GroupService;
   /** Contacts exports in CSV, XLSX, JSON, NDJSON and XML. */
   exports: ContactExportService;
+  /** The contact change feed read from a cursor (`GET /api/changes`, `kith changes`). */
+  changes: ChangeFeed;
   users: UserService;
   sessions: SessionService;
   tokens: ApiTokenService;
@@ -173,6 +176,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     tags: new TagService(db, contacts),
     groups: new GroupService(store),
     exports: new ContactExportService(store, contacts),
+    changes: new ChangeFeed(store),
     users: new UserService(db),
     sessions: new SessionService(db),
     tokens: new ApiTokenService(db),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { KithError } from '../domain/errors.js';
+import { registerChangesCommand } from './commands/changes-command.js';
 import { registerContactsCommand } from './commands/contacts-command.js';
 import { registerConversationsCommands } from './commands/conversations-command.js';
 import { registerDuplicatesCommands, registerMergeCommands } from './commands/duplicates-command.js';
@@ -39,6 +40,7 @@ registerSettingsCommands(program);
 registerImportCommands(program);
 registerOrderCommands(program);
 registerExportCommand(program);
+registerChangesCommand(program);
 registerDuplicatesCommands(program);
 registerMergeCommands(program);
 registerConversationsCommands(program);

@@ -21,11 +21,13 @@ import { automationRoutes } from './routes/automation-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
+import { changeRoutes } from './routes/change-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { orderRoutes } from './routes/order-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
 import { fastifyTrustProxy } from './trust-proxy.js';
@@ -60,7 +62,7 @@ export async function buildServer(
   // (with a nonce), and the API documentation pages need theirs relaxed, so CSP is per route.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false });
   await app.register(fastifyMultipart, {
-    limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 20, fieldSize: 1024 * 1024 },
+    limits: { fileSize: services.config.maxUploadBytes, files: 2, fields: 20, fieldSize: 1024 * 1024 },
   });
   registerAuthGuard(app, services);
 
@@ -99,10 +101,12 @@ export async function buildServer(
       await api.register(authRoutes(services));
       await api.register(contactRoutes(services));
       await api.register(exportRoutes(services));
+      await api.register(changeRoutes(services));
       await api.register(segmentRoutes(services));
       await api.register(customizationRoutes(services));
       await api.register(duplicateRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
+      await api.register(orderRoutes(services));
       await api.register(conversationRoutes(services));
       await api.register(automationRoutes(services));
       await api.register(webhookRoutes(services));

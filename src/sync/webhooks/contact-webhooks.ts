@@ -5,6 +5,8 @@
  * `contact.deleted`, `contact.restored` carry a list of contacts (one for a single edit, up to a
  * batch of 1,000 for an import), `contact.merged` one delivery per survivor with the merged ids. An
  * endpoint that wants only an import's summary subscribes to `import.completed` and none of these.
+ * Each contact carries the change feed's `cursor` and `hash` (`seq` and `content_hash` too, their
+ * earlier names), so a subscriber that missed deliveries reads on from `GET /api/changes`.
  */
 import type { ContactChangeEvent, ContactEventSubscriber } from '../../contacts/contact-events.js';
 import type { WebhookEvent } from './webhook-events.js';
@@ -40,6 +42,9 @@ export function contactWebhooks(events: readonly ContactChangeEvent[]): ContactW
     const list = lists.get(event) ?? [];
     list.push({
       id: e.contact_id,
+      // The change feed's cursor and hash, so a subscriber can read on from GET /api/changes.
+      cursor: String(e.seq),
+      hash: e.content_hash,
       seq: e.seq,
       kind: e.kind,
       origin: e.origin,
@@ -58,6 +63,7 @@ export function contactWebhooks(events: readonly ContactChangeEvent[]): ContactW
         merged_ids: m.merged,
         merge_id: m.merge.startsWith('merge:') ? m.merge.slice('merge:'.length) : null,
         origin: m.merge,
+        cursor: String(m.seq),
         seq: m.seq,
         at: m.at,
       },

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { KithError } from '../../domain/errors.js';
+import type { ChangeFeedEntry } from '../../sync/change-feed.js';
+import { withKith } from '../cli-context.js';
+
+interface ChangesOptions {
+  after?: string;
+  limit: string;
+  follow?: boolean;
+  json?: boolean;
+}
+
+const line = (e: ChangeFeedEntry) =>
+  [e.cursor, e.at, e.contact_id, e.kind, e.origin, e.changed_fields.join(','), e.survivor_id ?? ''].join(
+    '\t',
+  );
+
+export function registerChangesCommand(program: Command): void {
+  program
+    .command('changes')
+    .description(
+      'print contact changes in commit order after a cursor (cursor, time, contact, kind, origin, fields); the next cursor goes to stderr',
+    )
+    .option('--after <cursor>', 'cursor of the last change already seen (default: from the start)')
+    .option('--limit <n>', 'entries per read (1-10000)', '1000')
+    .option('--follow', 'keep reading: wait for new changes until interrupted')
+    .option('--json', 'one JSON entry per line (with the contact after the change)')
+    .action(async (o: ChangesOptions) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit)) throw new KithError('usage', `--limit ${o.limit}: not a whole number`, 2);
+      await withKith(async (kith) => {
+        let cursor = o.after;
+        for (;;) {
+          const page = await kith.changes.read(cursor, limit);
+          for (const e of page.data) process.stdout.write(`${o.json ? JSON.stringify(e) : line(e)}\n`);
+          cursor = page.next_cursor;
+          if (page.has_more) continue;
+          if (!o.follow) break;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        process.stderr.write(`next cursor: ${cursor}\n`);
+      });
+    });
+}

@@ -1,0 +1,164 @@
+/**
+ * The change feed: the contact change log (src/contacts/contact-change-log.ts) read from a cursor,
+ * each entry with the contact's state right after that change, or a tombstone.
+ *
+ * Why a cursor never skips or repeats a change: the cursor is the entry's `seq`, and seqs are handed
+ * out in commit order — SQLite has one writer at a time; on PostgreSQL appending to the log takes a
+ * transaction-scoped advisory lock, held until commit, so a transaction appends only after every
+ * earlier appender has committed (or rolled back, leaving a gap no one will fill). A reader that sees
+ * seq N therefore never later meets a committed entry below N, and `seq > cursor` is exactly "what I
+ * have not seen". (A feed keyed on `updated_at` loses rows written in the same instant, and a plain
+ * sequence loses the ones whose transaction commits after a later one's.)
+ *
+ * The state after each change is rebuilt from the contact's stored state by undoing the later changes
+ * of the log (each holds old and new values), newest first, and checked against the entry's content
+ * hash; should it ever not match, the entry carries the latest state and says so (`contact_state`).
+ */
+import { loadContacts } from '../contacts/contact-repository.js';
+import {
+  type ContactChangeEntry,
+  type ContactChangeKind,
+  readContactChanges,
+} from '../contacts/contact-change-log.js';
+import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
+import { contactContentHash } from '../domain/contact/contact-content-hash.js';
+import type { FieldChange } from '../domain/contact/contact-patch.js';
+import { ValidationError } from '../domain/errors.js';
+import type { Store } from '../store/database.js';
+
+export interface ChangeFeedEntry {
+  /** Opaque: pass it as `after` to read what came after this entry. */
+  cursor: string;
+  contact_id: string;
+  kind: ContactChangeKind;
+  changed_fields: string[];
+  /** Hex SHA-256 of the contact's canonical form after the change. */
+  hash: string;
+  origin: string;
+  at: string;
+  /** The contact right after the change; null for a tombstone (`deleted`, `merged_into`). */
+  contact: Contact | null;
+  /** `after_change`: the state the hash names; `latest`: the contact's current state (see above). */
+  contact_state: 'after_change' | 'latest' | null;
+  /** `merged_into`: the contact it was merged into. */
+  survivor_id: string | null;
+}
+
+export interface ChangeFeedPage {
+  data: ChangeFeedEntry[];
+  /** The cursor to read on from: the last entry's, or the one given when nothing is new. */
+  next_cursor: string;
+  /** True when the page was full: more entries may be ready now. */
+  has_more: boolean;
+}
+
+export const MAX_FEED_LIMIT = 10_000;
+const TOMBSTONES = new Set<ContactChangeKind>(['deleted', 'merged_into']);
+
+export function parseFeedCursor(raw: string | undefined): number {
+  if (raw === undefined || raw === '' || raw === '0') return 0;
+  if (!/^[1-9][0-9]{0,15}$/.test(raw))
+    throw new ValidationError('after', raw, 'is not a cursor of the change feed (start without one)');
+  return Number(raw);
+}
+
+/** Undoes one change on a state (pure): each field gets its old value back. */
+export function undoChange(state: ContactState, changes: readonly FieldChange[]): ContactState {
+  const before: ContactState = {
+    ...state,
+    identities: { ...state.identities },
+    attributes: { ...state.attributes },
+  };
+  for (const change of changes) {
+    const dot = change.field.indexOf('.');
+    const group = dot > 0 ? change.field.slice(0, dot) : null;
+    if (group === 'identities' || group === 'attributes') {
+      const key = change.field.slice(dot + 1);
+      const map = before[group] as Record<string, unknown>;
+      if (change.old === null || change.old === undefined) delete map[key];
+      else map[key] = change.old;
+    } else if (change.field in before)
+      (before as unknown as Record<string, unknown>)[change.field] = change.old;
+    // deleted_at, merged_into: not part of the state.
+  }
+  return before;
+}
+
+export async function readChangeFeed(
+  store: Pick<Store, 'db'>,
+  after: string | undefined,
+  limit = 1000,
+): Promise<ChangeFeedPage> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FEED_LIMIT)
+    throw new ValidationError('limit', limit, `must be a whole number from 1 to ${MAX_FEED_LIMIT}`);
+  const afterSeq = parseFeedCursor(after);
+  const entries = await readContactChanges(store, afterSeq, limit);
+  const states = await statesAfter(store, entries);
+  return {
+    data: entries.map((e) => {
+      const state = states.get(e.seq) ?? null;
+      return {
+        cursor: String(e.seq),
+        contact_id: e.contact_id,
+        kind: e.kind,
+        changed_fields: e.changes.map((c) => c.field),
+        hash: e.content_hash,
+        origin: e.origin,
+        at: e.at,
+        contact: state?.contact ?? null,
+        contact_state: state?.exact === undefined ? null : state.exact ? 'after_change' : 'latest',
+        survivor_id: e.survivor_id,
+      };
+    }),
+    next_cursor: entries.length > 0 ? String(entries[entries.length - 1]!.seq) : String(afterSeq),
+    has_more: entries.length === limit,
+  };
+}
+
+/** Each non-tombstone entry's contact as it was right after the change. */
+async function statesAfter(store: Pick<Store, 'db'>, entries: readonly ContactChangeEntry[]) {
+  const result = new Map<number, { contact: Contact; exact: boolean }>();
+  const wanted = entries.filter((e) => !TOMBSTONES.has(e.kind));
+  if (wanted.length === 0) return result;
+  const ids = [...new Set(wanted.map((e) => e.contact_id))];
+  const current = await loadContacts(store.db, ids, { includeDeleted: true });
+  // Every change of these contacts from the page's first on: the page's own and any later ones.
+  const later = await store.db
+    .selectFrom('audit_log')
+    .select(['seq', 'entity_id', 'changes'])
+    .where('entity_type', '=', 'contact')
+    .where('entity_id', 'in', ids)
+    .where('seq', '>=', wanted[0]!.seq)
+    .orderBy('seq', 'desc')
+    .execute();
+  const wantedSeqs = new Map(wanted.map((e) => [e.seq, e]));
+  const walking = new Map<string, ContactState>();
+  for (const row of later) {
+    const latest = current.get(row.entity_id);
+    if (!latest) continue;
+    const state = walking.get(row.entity_id) ?? latest;
+    const seq = Number(row.seq);
+    const entry = wantedSeqs.get(seq);
+    if (entry) {
+      const exact = contactContentHash(state) === entry.content_hash;
+      const { id, created_at } = latest;
+      result.set(
+        seq,
+        exact
+          ? { contact: { ...(state as ContactState), id, created_at, updated_at: entry.at }, exact }
+          : { contact: latest, exact },
+      );
+    }
+    walking.set(row.entity_id, undoChange(state, JSON.parse(row.changes) as FieldChange[]));
+  }
+  return result;
+}
+
+/** The feed as a service, for the API and the CLI. */
+export class ChangeFeed {
+  constructor(private readonly store: Pick<Store, 'db'>) {}
+
+  read(after: string | undefined, limit?: number): Promise<ChangeFeedPage> {
+    return readChangeFeed(this.store, after, limit);
+  }
+}
