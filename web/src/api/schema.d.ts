@@ -2256,6 +2256,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the contact change feed from a cursor
+         * @description Entries in commit order after `after` (from the start without it). Follow `next_cursor`: no change is skipped or repeated, also under concurrent writers. `has_more` says the page was full.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `next_cursor` (or an entry’s `cursor`) of an earlier read. */
+                    after?: string;
+                    /** @description 1–10000, default 1,000. */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Opaque; `after` this to read on. */
+                                cursor: string;
+                                contact_id: string;
+                                /** @enum {string} */
+                                kind: "created" | "updated" | "deleted" | "restored" | "merged_into" | "unmerged";
+                                changed_fields: string[];
+                                /** @description Hex SHA-256 of the contact's canonical form after the change. */
+                                hash: string;
+                                /** @description api, ui, cli, automation, import:<id>, merge:<id>, deletion:<id>, sync:<id> … */
+                                origin: string;
+                                at: string;
+                                /** @description The contact right after the change; null for deleted / merged_into. */
+                                contact: components["schemas"]["Contact"] | null;
+                                /**
+                                 * @description `after_change`: the state `hash` names; `latest`: the current state (the past one could not be rebuilt).
+                                 * @enum {string|null}
+                                 */
+                                contact_state: "after_change" | "latest" | null;
+                                /** @description merged_into: the contact it was merged into. */
+                                survivor_id: string | null;
+                            }[];
+                            next_cursor: string;
+                            has_more: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tags": {
         parameters: {
             query?: never;
