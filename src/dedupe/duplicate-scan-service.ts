@@ -200,17 +200,41 @@ export class DuplicateScanService {
         'pairs',
         'clusters',
         'created_by',
+        'model',
       ])
       .orderBy('started_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
+    return rows.map(({ model, ...r }) => ({
       ...r,
+      kind: r.kind as ScanSummary['kind'],
       contacts: Number(r.contacts),
       compared: Number(r.compared),
       pairs: Number(r.pairs),
       clusters: Number(r.clusters),
+      // The thresholds its model derived (null when the rules set them, or EM did not run).
+      thresholds: (JSON.parse(model) as TrainedModel).thresholds ?? null,
     }));
+  }
+
+  /** The review queue's size: pairs per status, and open pairs per band. */
+  async counts(): Promise<{
+    status: Record<DuplicatePair['status'], number>;
+    open: Record<DuplicatePair['band'], number>;
+  }> {
+    const rows = await this.db
+      .selectFrom('duplicate_pairs')
+      .select(['status', 'band', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['status', 'band'])
+      .execute();
+    const status = { open: 0, not_duplicate: 0, skipped: 0, merged: 0 };
+    const open = { match: 0, review: 0 };
+    for (const row of rows) {
+      const n = Number(row.n);
+      if (row.status in status) status[row.status as keyof typeof status] += n;
+      if (row.status === 'open' && row.band in open) open[row.band as keyof typeof open] += n;
+    }
+    return { status, open };
   }
 
   /** A queued scan's job: queued, running or done, with its last error. */

@@ -129,6 +129,17 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     expect(again.some((p) => key(p) === key(wei!))).toBe(false);
     expect(again.some((p) => key(p) === key(jon!))).toBe(true);
 
+    // The queue's size per status and band, and the scans with what they found, for the overview.
+    const counts = (await call('GET', '/api/duplicates/counts', { token: agent })).body;
+    expect(counts.status).toEqual({ open: again.length, not_duplicate: 1, skipped: 0, merged: 0 });
+    expect(counts.open.match + counts.open.review).toBe(again.length);
+    const scans = (await call('GET', '/api/duplicates/scans', { token: agent })).body.data;
+    expect(scans).toHaveLength(2);
+    expect(scans[0]).toMatchObject({ kind: 'full', contacts: 6 });
+    // Found again, the pair marked "not a duplicate" counts as found but is not stored open.
+    expect(scans[0].pairs).toBe(again.length + 1);
+    expect(scans[0]).not.toHaveProperty('model');
+
     const csv = await fetch(`${server.baseUrl}/api/duplicates/export.csv`, {
       headers: { authorization: `Bearer ${admin}` },
     });

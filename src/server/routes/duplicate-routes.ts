@@ -93,6 +93,27 @@ const MergeMatchesSchema = z.object({
   dry_run: z.boolean(),
 });
 
+const ScanRecordSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['full', 'incremental']),
+  started_at: z.string(),
+  finished_at: z.string(),
+  contacts: z.number().describe('contacts the scan read'),
+  compared: z.number().describe('pairs of contacts it compared'),
+  pairs: z.number().describe('pairs it found in the match or review band'),
+  clusters: z.number(),
+  created_by: z.string().nullable(),
+  thresholds: z
+    .object({ match: z.number(), review: z.number() })
+    .nullable()
+    .describe('the band thresholds its model derived (null when the rules set them or EM did not run)'),
+});
+
+const QueueCountsSchema = z.object({
+  status: z.object({ open: z.number(), not_duplicate: z.number(), skipped: z.number(), merged: z.number() }),
+  open: z.object({ match: z.number(), review: z.number() }).describe('open pairs per band'),
+});
+
 const CandidateSchema = z.object({
   contact_id: z.string(),
   score: z.number(),
@@ -222,9 +243,18 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       schema: {
         tags: ['duplicates'],
         summary: 'Recent scans, newest first',
-        response: { 200: z.object({ data: z.array(z.unknown()) }), ...errorResponses },
+        response: { 200: z.object({ data: z.array(ScanRecordSchema) }), ...errorResponses },
       },
       handler: async () => ({ data: await duplicateScans.listScans() }),
+    });
+    app.get('/duplicates/counts', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'The review queue’s size: pairs per status, open pairs per band',
+        response: { 200: QueueCountsSchema, ...errorResponses },
+      },
+      handler: async () => duplicateScans.counts(),
     });
     app.get('/duplicates/scans/jobs/:id', {
       config: { access: 'agent' },

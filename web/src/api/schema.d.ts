@@ -4016,7 +4016,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: unknown[];
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "full" | "incremental";
+                                started_at: string;
+                                finished_at: string;
+                                /** @description contacts the scan read */
+                                contacts: number;
+                                /** @description pairs of contacts it compared */
+                                compared: number;
+                                /** @description pairs it found in the match or review band */
+                                pairs: number;
+                                clusters: number;
+                                created_by: string | null;
+                                /** @description the band thresholds its model derived (null when the rules set them or EM did not run) */
+                                thresholds: {
+                                    match: number;
+                                    review: number;
+                                } | null;
+                            }[];
                         };
                     };
                 };
@@ -4156,6 +4175,99 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/duplicates/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue’s size: pairs per status, open pairs per band */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: {
+                                open: number;
+                                not_duplicate: number;
+                                skipped: number;
+                                merged: number;
+                            };
+                            /** @description open pairs per band */
+                            open: {
+                                match: number;
+                                review: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5800,7 +5912,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping
-         * @description multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -5864,7 +5976,7 @@ export interface paths {
         put?: never;
         /**
          * Start an import (a background job); answers 202 with the import
-         * @description multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -6108,6 +6220,281 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest first, with filters (customer, status, source, time range, amount range) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A customer's orders */
+                    contact_id?: string;
+                    /** @description One or more statuses, comma-separated or repeated */
+                    status?: string[] | string;
+                    source?: string;
+                    /** @description Ordered at or after (ISO date or date-time; a date is China time) */
+                    since?: string;
+                    /** @description Ordered before */
+                    before?: string;
+                    /** @description Paid (else total) at least, decimal */
+                    min_amount?: string;
+                    /** @description Paid (else total) at most, decimal */
+                    max_amount?: string;
+                    /** @description An order number, buyer nickname or receiver name, exactly */
+                    q?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Order"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order with its items */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's orders, newest first, and their purchase facts */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Order"][];
+                            next_cursor: string | null;
+                            purchase_facts: components["schemas"]["PurchaseFacts"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9208,6 +9595,11 @@ export interface components {
         ImportInput: {
             /** @description Import id, prefixed imp_ */
             id: string;
+            /**
+             * @description contacts (a customer list) or tmall_orders (a Tmall order report with its items report)
+             * @enum {string}
+             */
+            kind: "contacts" | "tmall_orders";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             dry_run: boolean;
@@ -9263,6 +9655,28 @@ export interface components {
                 }[];
                 kept_count: number;
             } | null;
+            /** @description An order import's findings beyond its counts (which count the orders file's rows); null for contacts */
+            summary: {
+                /** @enum {string} */
+                kind: "tmall_orders";
+                /** @enum {string} */
+                orders_layout: "classic" | "current";
+                items_file_name: string;
+                items: {
+                    rows: number;
+                    /** @description Items joined to an imported order */
+                    attached: number;
+                    /** @description Unreadable items and items whose order is not in the orders file (items failure file) */
+                    failed: number;
+                };
+                orders_without_items: number;
+                buyers: {
+                    matched_by_phone: number;
+                    matched_by_nick: number;
+                    created: number;
+                };
+                unknown_headers: string[];
+            } | null;
         };
         ImportPreviewInput: {
             /** @enum {string} */
@@ -9300,6 +9714,74 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+        };
+        OrderInput: {
+            /** @description Order id, prefixed ord_ */
+            id: string;
+            /** @description tmall, csv, api …; with order_number it identifies the order */
+            source: string;
+            order_number: string;
+            /** @description The customer (buyer) it belongs to */
+            contact_id: string;
+            import_id: string | null;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "shipped" | "partially_shipped" | "completed" | "closed";
+            /** @description The source's own status, as written (订单状态) */
+            source_status: string | null;
+            currency: string;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            goods_amount: string | null;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            postage_amount: string | null;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            total_amount: string | null;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            paid_amount: string | null;
+            ordered_at: string | null;
+            paid_at: string | null;
+            shipped_at: string | null;
+            completed_at: string | null;
+            closed_at: string | null;
+            buyer_nick: string | null;
+            receiver_name: string | null;
+            receiver_phone: string | null;
+            receiver_address: string | null;
+            shop_id: string | null;
+            shop_name: string | null;
+            buyer_message: string | null;
+            seller_note: string | null;
+            /** @description The source's other columns, as written */
+            extra: {
+                [key: string]: string;
+            };
+            item_count: number;
+            items: {
+                title: string | null;
+                /** @description Merchant code (商家编码) */
+                sku: string | null;
+                /** @description External system number (外部系统编号) */
+                external_number: string | null;
+                /** @description Size, colour … as the shop wrote them (商品属性) */
+                properties: string | null;
+                package: string | null;
+                quantity: number | null;
+                /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+                unit_price: string | null;
+                status: string | null;
+                note: string | null;
+                extra: {
+                    [key: string]: string;
+                };
+            }[];
+            created_at: string;
+            updated_at: string;
+        };
+        PurchaseFactsInput: {
+            orders_count: number;
+            /** @description Decimal string: what the customer paid for their purchases */
+            total_spent: string;
+            first_order_at: string | null;
+            last_order_at: string | null;
         };
         SessionInput: {
             /** @description When the session signed in */
@@ -9547,6 +10029,11 @@ export interface components {
         Import: {
             /** @description Import id, prefixed imp_ */
             id: string;
+            /**
+             * @description contacts (a customer list) or tmall_orders (a Tmall order report with its items report)
+             * @enum {string}
+             */
+            kind: "contacts" | "tmall_orders";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             dry_run: boolean;
@@ -9602,6 +10089,28 @@ export interface components {
                 }[];
                 kept_count: number;
             } | null;
+            /** @description An order import's findings beyond its counts (which count the orders file's rows); null for contacts */
+            summary: {
+                /** @enum {string} */
+                kind: "tmall_orders";
+                /** @enum {string} */
+                orders_layout: "classic" | "current";
+                items_file_name: string;
+                items: {
+                    rows: number;
+                    /** @description Items joined to an imported order */
+                    attached: number;
+                    /** @description Unreadable items and items whose order is not in the orders file (items failure file) */
+                    failed: number;
+                };
+                orders_without_items: number;
+                buyers: {
+                    matched_by_phone: number;
+                    matched_by_nick: number;
+                    created: number;
+                };
+                unknown_headers: string[];
+            } | null;
         };
         ImportPreview: {
             /** @enum {string} */
@@ -9639,6 +10148,74 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+        };
+        Order: {
+            /** @description Order id, prefixed ord_ */
+            id: string;
+            /** @description tmall, csv, api …; with order_number it identifies the order */
+            source: string;
+            order_number: string;
+            /** @description The customer (buyer) it belongs to */
+            contact_id: string;
+            import_id: string | null;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "shipped" | "partially_shipped" | "completed" | "closed";
+            /** @description The source's own status, as written (订单状态) */
+            source_status: string | null;
+            currency: string;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            goods_amount: string | null;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            postage_amount: string | null;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            total_amount: string | null;
+            /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+            paid_amount: string | null;
+            ordered_at: string | null;
+            paid_at: string | null;
+            shipped_at: string | null;
+            completed_at: string | null;
+            closed_at: string | null;
+            buyer_nick: string | null;
+            receiver_name: string | null;
+            receiver_phone: string | null;
+            receiver_address: string | null;
+            shop_id: string | null;
+            shop_name: string | null;
+            buyer_message: string | null;
+            seller_note: string | null;
+            /** @description The source's other columns, as written */
+            extra: {
+                [key: string]: string;
+            };
+            item_count: number;
+            items: {
+                title: string | null;
+                /** @description Merchant code (商家编码) */
+                sku: string | null;
+                /** @description External system number (外部系统编号) */
+                external_number: string | null;
+                /** @description Size, colour … as the shop wrote them (商品属性) */
+                properties: string | null;
+                package: string | null;
+                quantity: number | null;
+                /** @description Decimal string, exact (e.g. "128.50"), in `currency` */
+                unit_price: string | null;
+                status: string | null;
+                note: string | null;
+                extra: {
+                    [key: string]: string;
+                };
+            }[];
+            created_at: string;
+            updated_at: string;
+        };
+        PurchaseFacts: {
+            orders_count: number;
+            /** @description Decimal string: what the customer paid for their purchases */
+            total_spent: string;
+            first_order_at: string | null;
+            last_order_at: string | null;
         };
         Session: {
             /** @description When the session signed in */
