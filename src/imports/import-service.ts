@@ -99,10 +99,23 @@ export interface ImportPreview {
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
+/** `contacts`, or `tmall_orders` (src/orders starts those and registers their undo). */
+export type ImportKind = 'contacts' | 'tmall_orders';
+
+/** What an order import found beyond its counts, which count the orders file's rows. */
+export interface OrderImportSummary {
+  kind: 'tmall_orders';
+  orders_layout: 'classic' | 'current';
+  items_file_name: string;
+  items: { rows: number; attached: number; failed: number };
+  orders_without_items: number;
+  buyers: { matched_by_phone: number; matched_by_nick: number; created: number };
+  unknown_headers: string[];
+}
+
 export interface ImportRecord {
   id: string;
-  /** `contacts`, or `tmall_orders` (src/orders registers that kind's job and undo). */
-  kind: string;
+  kind: ImportKind;
   status: ImportStatus;
   dry_run: boolean;
   file_name: string;
@@ -130,7 +143,7 @@ export interface ImportRecord {
   undone_at: string | null;
   undo_report: UndoReport | null;
   /** What an order import found beyond its counts (items, buyers); null for a contact import. */
-  summary: Record<string, unknown> | null;
+  summary: OrderImportSummary | null;
 }
 
 /** Import settings as users and programs see them: snake_case, like every other wire field. */
@@ -166,7 +179,7 @@ function toRecord(row: ImportsTable & { kind?: string; summary?: string | null }
   );
   return {
     id: row.id,
-    kind: row.kind ?? 'contacts',
+    kind: (row.kind ?? 'contacts') as ImportKind,
     status: row.status as ImportStatus,
     dry_run: row.dry_run === 1,
     file_name: row.file_name,
@@ -192,7 +205,7 @@ function toRecord(row: ImportsTable & { kind?: string; summary?: string | null }
     error: row.error,
     undone_at: row.undone_at,
     undo_report: row.undo_report ? (JSON.parse(row.undo_report) as UndoReport) : null,
-    summary: row.summary ? (JSON.parse(row.summary) as Record<string, unknown>) : null,
+    summary: row.summary ? (JSON.parse(row.summary) as OrderImportSummary) : null,
   };
 }
 

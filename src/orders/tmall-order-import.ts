@@ -29,6 +29,7 @@ import {
   type StoredSource,
   warningFilePath,
 } from '../imports/contact-import-pipeline.js';
+import type { OrderImportSummary } from '../imports/import-service.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { readSourceRecords } from '../imports/read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
@@ -58,15 +59,7 @@ export interface TmallStoredSource extends StoredSource {
 }
 
 /** What an order import found beyond its counts (the import's `summary`). */
-export interface TmallImportSummary {
-  kind: 'tmall_orders';
-  orders_layout: string;
-  items_file_name: string;
-  items: { rows: number; attached: number; failed: number };
-  orders_without_items: number;
-  buyers: { matched_by_phone: number; matched_by_nick: number; created: number };
-  unknown_headers: string[];
-}
+export type TmallImportSummary = OrderImportSummary;
 
 type Outcome = Insertable<ImportRowsTable>;
 

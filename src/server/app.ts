@@ -27,6 +27,7 @@ import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { orderRoutes } from './routes/order-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
 import { fastifyTrustProxy } from './trust-proxy.js';
@@ -61,7 +62,7 @@ export async function buildServer(
   // (with a nonce), and the API documentation pages need theirs relaxed, so CSP is per route.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false });
   await app.register(fastifyMultipart, {
-    limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 20, fieldSize: 1024 * 1024 },
+    limits: { fileSize: services.config.maxUploadBytes, files: 2, fields: 20, fieldSize: 1024 * 1024 },
   });
   registerAuthGuard(app, services);
 
@@ -105,6 +106,7 @@ export async function buildServer(
       await api.register(customizationRoutes(services));
       await api.register(duplicateRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
+      await api.register(orderRoutes(services));
       await api.register(conversationRoutes(services));
       await api.register(automationRoutes(services));
       await api.register(webhookRoutes(services));

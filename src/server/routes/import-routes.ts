@@ -13,12 +13,15 @@ import { KithError, ValidationError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
 import type { KithServices } from '../../services.js';
+import type { Actor } from '../../domain/actor.js';
 import { actorOf } from '../auth-guard.js';
 import { IdParams } from '../schemas.js';
 
 interface Upload {
   filePath: string;
   fileName: string;
+  /** Every file part by its field name (an order import sends `orders_file` and `items_file`). */
+  files: Record<string, { filePath: string; fileName: string }>;
   fields: Record<string, string>;
   cleanup(): void;
 }
@@ -35,12 +38,18 @@ async function receiveUpload(request: FastifyRequest, maxUploadBytes: number): P
   const fields: Record<string, string> = {};
   let filePath: string | null = null;
   let fileName = 'upload';
+  const files: Upload['files'] = {};
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        fileName = path.basename(part.filename || 'upload');
-        filePath = path.join(dir, 'upload');
-        await pipeline(part.file, fs.createWriteStream(filePath));
+        const partName = path.basename(part.filename || 'upload');
+        const partPath = path.join(dir, `upload-${Object.keys(files).length}`);
+        files[part.fieldname] = { filePath: partPath, fileName: partName };
+        if (filePath === null || part.fieldname === 'file') {
+          filePath = partPath;
+          fileName = partName;
+        }
+        await pipeline(part.file, fs.createWriteStream(partPath));
         if (part.file.truncated) {
           throw new KithError(
             'payload_too_large',
@@ -74,7 +83,7 @@ async function receiveUpload(request: FastifyRequest, maxUploadBytes: number): P
       'is required: send the CSV or XLSX file as a multipart part named "file"',
     );
   }
-  return { filePath, fileName, fields, cleanup };
+  return { filePath, fileName, files, fields, cleanup };
 }
 
 function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
@@ -130,9 +139,41 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
   };
 }
 
+/** An order import: the Tmall order report and its items report, with the settings orders take. */
+async function startTmallImport(services: KithServices, upload: Upload, actor: Actor) {
+  const orders = upload.files.orders_file;
+  const items = upload.files.items_file;
+  if (!orders || !items)
+    throw new ValidationError(
+      orders ? 'items_file' : 'orders_file',
+      null,
+      'is required: a Tmall order import sends the order report as "orders_file" and its items report as "items_file"',
+    );
+  const o = importOptions(upload.fields);
+  const id = await services.orders.startTmallImport(
+    {
+      ordersPath: orders.filePath,
+      ordersFileName: orders.fileName,
+      itemsPath: items.filePath,
+      itemsFileName: items.fileName,
+      encoding: o.encoding,
+      tags: o.tags,
+      group: o.group,
+      region: o.region,
+      dryRun: o.dryRun,
+      runAutomationRules: o.runAutomationRules,
+    },
+    actor,
+  );
+  return services.imports.get(id);
+}
+
 const ImportRecordSchema = z
   .object({
     id: z.string().describe('Import id, prefixed imp_'),
+    kind: z
+      .enum(['contacts', 'tmall_orders'])
+      .describe('contacts (a customer list) or tmall_orders (a Tmall order report with its items report)'),
     status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
     dry_run: z.boolean(),
     file_name: z.string(),
@@ -181,6 +222,32 @@ const ImportRecordSchema = z
         kept_count: z.number(),
       })
       .nullable(),
+    summary: z
+      .object({
+        kind: z.literal('tmall_orders'),
+        orders_layout: z.enum(['classic', 'current']),
+        items_file_name: z.string(),
+        items: z.object({
+          rows: z.number(),
+          attached: z.number().describe('Items joined to an imported order'),
+          failed: z
+            .number()
+            .describe(
+              'Unreadable items and items whose order is not in the orders file (items failure file)',
+            ),
+        }),
+        orders_without_items: z.number(),
+        buyers: z.object({
+          matched_by_phone: z.number(),
+          matched_by_nick: z.number(),
+          created: z.number(),
+        }),
+        unknown_headers: z.array(z.string()),
+      })
+      .nullable()
+      .describe(
+        "An order import's findings beyond its counts (which count the orders file's rows); null for contacts",
+      ),
   })
   .meta({ id: 'Import' });
 
@@ -223,7 +290,7 @@ const ImportPreviewSchema = z
   .meta({ id: 'ImportPreview' });
 
 const MULTIPART_NOTE =
-  'multipart/form-data: `file` (CSV or XLSX), optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
+  'multipart/form-data: `file` (CSV or XLSX) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
 
 export function importRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
   const { imports } = services;
@@ -292,6 +359,12 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request, reply) => {
         const upload = await receiveUpload(request, services.config.maxUploadBytes);
         try {
+          if (upload.fields.kind === 'tmall_orders' || upload.files.orders_file || upload.files.items_file) {
+            const record = await startTmallImport(services, upload, actorOf(request));
+            onJobQueued();
+            reply.status(202);
+            return record;
+          }
           const record = await imports.start(
             { filePath: upload.filePath, fileName: upload.fileName, ...importOptions(upload.fields) },
             actorOf(request),
