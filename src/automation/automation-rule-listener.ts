@@ -38,7 +38,8 @@ import {
 } from './actions/rule-action-runner.js';
 import type { AutomationRule, AutomationRuleService } from './automation-rule-service.js';
 import { conditionsMatch, type Facts } from './rules/evaluate-conditions.js';
-import { contactFacts, conversationFacts, messageFacts } from './rules/rule-facts.js';
+import { purchaseFactsFor } from '../orders/purchase-facts.js';
+import { contactFacts, conversationFacts, messageFacts, purchaseFactsOf } from './rules/rule-facts.js';
 import type { RuleEvent } from './rules/rule-definition.js';
 
 /** Rules triggered by rules triggered by rules… stop here. */
@@ -97,7 +98,8 @@ export class AutomationRuleListener implements ConversationListener, ContactEven
     if (rulesByEvent.every((r) => r.length === 0)) return;
     const contact = await this.contactOf(change.conversation.contact_id);
     const message = change.kind === 'message' || change.kind === 'created' ? change.message : null;
-    const people = contactFacts(contact);
+    const purchases = contact ? (await purchaseFactsFor(this.db, [contact.id])).get(contact.id) : undefined;
+    const people = { ...contactFacts(contact), ...purchaseFactsOf(purchases) };
     const subject: Subject = {
       conversation: change.conversation,
       contact,
@@ -119,6 +121,11 @@ export class AutomationRuleListener implements ConversationListener, ContactEven
       this.rules.activeFor('contact_updated'),
     ]);
     if (created.length === 0 && updated.length === 0) return;
+    // An order import's batch changes its buyers' facts in the same transaction: read them once.
+    const purchases = await purchaseFactsFor(
+      this.db,
+      changes.map((c) => c.contact.id),
+    );
     for (const change of changes) {
       const [event, rules]: [RuleEvent, AutomationRule[]] =
         change.kind === 'created' ? ['contact_created', created] : ['contact_updated', updated];
@@ -128,8 +135,10 @@ export class AutomationRuleListener implements ConversationListener, ContactEven
         conversation: null,
         contact: change.contact,
         message: null,
-        after: contactFacts(change.contact),
-        before: change.before ? contactFacts(change.before) : null,
+        after: { ...contactFacts(change.contact), ...purchaseFactsOf(purchases.get(change.contact.id)) },
+        before: change.before
+          ? { ...contactFacts(change.before), ...purchaseFactsOf(purchases.get(change.contact.id)) }
+          : null,
         origin: DIRECT_CHANGE,
       });
     }

@@ -15,7 +15,8 @@ import type { OutboundHttp } from '../sync/outbound/outbound-http.js';
 import type { AutomationLogsTable, AutomationRulesTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { type ConditionTrace, type Facts, traceConditions } from './rules/evaluate-conditions.js';
-import { conversationFacts, contactFacts } from './rules/rule-facts.js';
+import { purchaseFactsFor } from '../orders/purchase-facts.js';
+import { conversationFacts, contactFacts, purchaseFactsOf } from './rules/rule-facts.js';
 import {
   CONTACT_EVENTS,
   parseRuleDefinition,
@@ -295,7 +296,11 @@ export class AutomationRuleService {
     if (CONTACT_EVENTS.has(rule.event)) {
       if (!input.contact_id)
         throw new ValidationError('contact_id', null, `is required to try a ${rule.event} rule`);
-      facts = contactFacts(await this.contacts.get(input.contact_id));
+      const contact = await this.contacts.get(input.contact_id);
+      facts = {
+        ...contactFacts(contact),
+        ...purchaseFactsOf((await purchaseFactsFor(this.store.db, [contact.id])).get(contact.id)),
+      };
     } else {
       if (!input.conversation_id)
         throw new ValidationError('conversation_id', null, `is required to try a ${rule.event} rule`);
@@ -307,7 +312,10 @@ export class AutomationRuleService {
       } catch {
         contact = null;
       }
-      facts = { ...conversationFacts(conversation), ...contactFacts(contact) };
+      const purchases = contact
+        ? (await purchaseFactsFor(this.store.db, [contact.id])).get(contact.id)
+        : undefined;
+      facts = { ...conversationFacts(conversation), ...contactFacts(contact), ...purchaseFactsOf(purchases) };
     }
     const before = input.before ? { ...facts, ...input.before } : null;
     const trace = traceConditions(rule.conditions, { after: facts, before });

@@ -58,6 +58,16 @@ export async function refreshPurchaseFacts(db: Queryable, contactIds: Iterable<s
   }
 }
 
+/** Facts of each contact, a contact with no purchase answering zero. */
+export async function purchaseFactsFor(
+  db: Queryable,
+  contactIds: readonly string[],
+): Promise<Map<string, PurchaseFacts>> {
+  const facts = await readPurchaseFacts(db, contactIds);
+  for (const id of contactIds) if (!facts.has(id)) facts.set(id, NO_PURCHASES);
+  return facts;
+}
+
 export async function readPurchaseFacts(
   db: Queryable,
   contactIds: readonly string[],

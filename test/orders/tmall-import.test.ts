@@ -221,6 +221,29 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     });
   });
 
+  it('automation conditions see contact.orders_count, contact.total_spent and contact.last_order_at', async () => {
+    const rule = await kith.rules.create(
+      {
+        name: 'Big spenders',
+        event: 'contact_updated',
+        conditions: {
+          all: [
+            { attribute: 'contact.orders_count', operator: 'greater_than', value: 1 },
+            { attribute: 'contact.total_spent', operator: 'greater_than', value: 150 },
+            { attribute: 'contact.last_order_at', operator: 'greater_than', value: '2026-09-30' },
+          ],
+        },
+        actions: [
+          { action: 'send_email', to: ['crm@example.com'], subject: 'VIP', body: '{{contact.total_spent}}' },
+        ],
+      },
+      ADMIN,
+    );
+    expect((await kith.rules.dryRun(rule.id, { contact_id: customerA })).matched).toBe(true);
+    expect((await kith.rules.dryRun(rule.id, { contact_id: customerB })).matched).toBe(false);
+    await kith.rules.remove(rule.id, ADMIN);
+  });
+
   it('a second import of the same files changes nothing; a later status updates the order', async () => {
     const ordersFile = fixture(
       'orders-again.csv',

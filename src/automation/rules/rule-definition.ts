@@ -76,6 +76,13 @@ export const CONTACT_FIELDS = [
   'created_at',
   'updated_at',
 ] as const;
+/** The customer's purchase facts (src/orders), kept current by every order import, merge and undo. */
+export const PURCHASE_FACT_FIELDS = [
+  'orders_count',
+  'total_spent',
+  'first_order_at',
+  'last_order_at',
+] as const;
 
 const ConditionValue = z.union([
   z.string(),
@@ -154,6 +161,7 @@ function attributeProblem(attribute: string, event: RuleEvent): string | null {
   if (attribute.startsWith('contact.')) {
     const field = attribute.slice('contact.'.length);
     if ((CONTACT_FIELDS as readonly string[]).includes(field)) return null;
+    if ((PURCHASE_FACT_FIELDS as readonly string[]).includes(field)) return null;
     if (/^(attr|identity)\.[a-z0-9_]+$/.test(field)) return null;
     return `is not a contact field: use contact.<standard field>, contact.attr.<key> or contact.identity.<type>`;
   }

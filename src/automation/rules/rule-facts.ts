@@ -5,6 +5,7 @@
  */
 import type { Conversation, Message } from '../../conversations/conversation-fields.js';
 import type { Contact } from '../../domain/contact/contact-fields.js';
+import type { PurchaseFacts } from '../../orders/purchase-facts.js';
 import type { Facts } from './evaluate-conditions.js';
 
 export function conversationFacts(c: Conversation): Record<string, unknown> {
@@ -31,6 +32,20 @@ export function contactFacts(c: Contact | null): Record<string, unknown> {
   for (const [key, value] of Object.entries(c.attributes)) facts[`contact.attr.${key}`] = value;
   for (const [type, value] of Object.entries(c.identities)) facts[`contact.identity.${type}`] = value;
   return facts;
+}
+
+/**
+ * `contact.orders_count`, `contact.total_spent` (a decimal string: conditions compare it as a number),
+ * `contact.first_order_at`, `contact.last_order_at` (ISO times: compared as text, which is time order).
+ */
+export function purchaseFactsOf(facts: PurchaseFacts | undefined): Record<string, unknown> {
+  if (!facts) return {};
+  return {
+    'contact.orders_count': facts.orders_count,
+    'contact.total_spent': facts.total_spent,
+    'contact.first_order_at': facts.first_order_at,
+    'contact.last_order_at': facts.last_order_at,
+  };
 }
 
 export function messageFacts(m: Message | null): Record<string, unknown> {
