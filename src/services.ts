@@ -57,6 +57,7 @@ import { type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-ru
 import { createMailer } from './notifications/mailer.js';
 import { ContactExportService } from './exports/contact-export-service.js';
 import { ChangeFeed } from './sync/change-feed.js';
+import { IdempotencyKeys } from './sync/idempotency-keys.js';
 import { GroupService } from './segments/group-service.js';
 import { TagService } from './segments/tag-service.js';
 import { openStore, type Store } from './store/database.js';
@@ -74,6 +75,8 @@ export interface KithServices {
   exports: ContactExportService;
   /** The contact change feed read from a cursor (`GET /api/changes`, `kith changes`). */
   changes: ChangeFeed;
+  /** First answers of API writes sent with an Idempotency-Key, replayed for 24 hours. */
+  idempotencyKeys: IdempotencyKeys;
   users: UserService;
   sessions: SessionService;
   tokens: ApiTokenService;
@@ -177,6 +180,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     groups: new GroupService(store),
     exports: new ContactExportService(store, contacts),
     changes: new ChangeFeed(store),
+    idempotencyKeys: new IdempotencyKeys(db),
     users: new UserService(db),
     sessions: new SessionService(db),
     tokens: new ApiTokenService(db),

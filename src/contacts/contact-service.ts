@@ -17,7 +17,14 @@ import {
   normalizeContactInput,
 } from '../domain/contact/contact-patch.js';
 import type { ContactKeys } from '../domain/contact/identify-rule.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { contactContentHash } from '../domain/contact/contact-content-hash.js';
+import {
+  ConflictError,
+  KithError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
 import { normalizePhone, type Region } from '../domain/normalize/phone.js';
@@ -34,6 +41,7 @@ import {
   type SortKey,
   sortName,
 } from './contact-list-query.js';
+import { readContactChanges } from './contact-change-log.js';
 import { findOwnedElsewhere, loadContacts } from './contact-repository.js';
 import { ContactEventBus } from './contact-events.js';
 import { ContactReferenceRegistry } from './contact-references.js';
@@ -83,6 +91,25 @@ export const LIST_TOTAL_BOUND = 10_000;
 export const SEARCH_TOTAL_BOUND = 1_000;
 /** At most this many ids in one `ids` filter. */
 export const MAX_LIST_IDS = 1000;
+
+/** A conditional write: `ifMatch` is the content hash (ETag) the caller last read. */
+export interface WriteCondition {
+  ifMatch?: string;
+}
+
+/** One record's outcome in a bulk upsert. */
+export type UpsertOutcome =
+  | {
+      index: number;
+      outcome: 'created' | 'updated' | 'unchanged';
+      id: string;
+      etag: string;
+      matched_by: string | null;
+    }
+  | { index: number; outcome: 'failed'; error: { code: string; message: string; details?: unknown } };
+
+/** Records one bulk upsert takes. */
+export const MAX_UPSERT_RECORDS = 500;
 
 export interface UpsertResult {
   contact: Contact;
@@ -216,15 +243,22 @@ export class ContactService {
     return this.get(id);
   }
 
-  async update(id: string, input: unknown, actor: Actor): Promise<Contact> {
+  async update(id: string, input: unknown, actor: Actor, condition: WriteCondition = {}): Promise<Contact> {
     const patch = normalizeContactInput(input, await this.normalizeContext());
-    return this.updateFromPatch(id, patch, actor);
+    return this.updateFromPatch(id, patch, actor, condition);
   }
 
-  async updateFromPatch(id: string, patch: ContactPatch, actor: Actor): Promise<Contact> {
+  async updateFromPatch(
+    id: string,
+    patch: ContactPatch,
+    actor: Actor,
+    condition: WriteCondition = {},
+  ): Promise<Contact> {
     await this.writeGuarded(actor, async (w, guard) => {
       const before = (await loadContacts(w.db, [id], { forUpdate: true })).get(id);
       if (!before) throw new NotFoundError('contact', id);
+      // Checked on the locked row, in the write's transaction: no change can slip in between.
+      if (condition.ifMatch !== undefined) await this.checkVersion(w.db, before, condition.ifMatch);
       const after = applyContactPatch(before, patch);
       const changes = diffContactStates(before, after);
       if (changes.length === 0) return;
@@ -305,6 +339,65 @@ export class ContactService {
     // One key is refused only when it is an id no live contact has.
     if (identified.kind === 'refused') throw new NotFoundError('contact', value);
     return { contact: await this.createFromPatch(patch, actor), created: true };
+  }
+
+  /**
+   * Creates or updates each record, matched through `identifyContact` by all its keys (id > identity >
+   * phone > email). Each record is written on its own, so one refusal fails that record alone, with
+   * its reason; the outcomes come back in the records' order.
+   */
+  async upsertMany(records: readonly unknown[], actor: Actor): Promise<UpsertOutcome[]> {
+    if (records.length > MAX_UPSERT_RECORDS)
+      throw new ValidationError('records', records.length, `must hold at most ${MAX_UPSERT_RECORDS} records`);
+    const ctx = await this.normalizeContext();
+    const outcomes: UpsertOutcome[] = [];
+    for (const [index, record] of records.entries()) {
+      try {
+        if (typeof record !== 'object' || record === null || Array.isArray(record))
+          throw new ValidationError(`records.${index}`, record, 'must be an object');
+        const { id, ...rest } = record as Record<string, unknown>;
+        if (id !== undefined && id !== null && typeof id !== 'string')
+          throw new ValidationError('id', id, 'must be a contact id (ct_…)');
+        const patch = normalizeContactInput(rest, ctx);
+        const state = applyContactPatch(emptyContactState(), patch);
+        const identified = await identifyContact(this.db, {
+          id: typeof id === 'string' && id.trim() !== '' ? id.trim() : null,
+          identities: state.identities,
+          phones: [state.phone, ...state.additional_phones].filter((v): v is string => v !== null),
+          emails: [state.email, ...state.additional_emails].filter((v): v is string => v !== null),
+        });
+        if (identified.kind === 'refused')
+          throw new KithError('not_matched', identified.reason, 409, { refusal: identified.refusal });
+        if (identified.kind === 'new') {
+          const created = await this.createFromPatch(patch, actor);
+          outcomes.push({
+            index,
+            outcome: 'created',
+            id: created.id,
+            etag: contactContentHash(created),
+            matched_by: null,
+          });
+          continue;
+        }
+        const before = contactContentHash(await this.get(identified.contactId));
+        const after = contactContentHash(await this.updateFromPatch(identified.contactId, patch, actor));
+        outcomes.push({
+          index,
+          outcome: before === after ? 'unchanged' : 'updated',
+          id: identified.contactId,
+          etag: after,
+          matched_by: String(identified.matchedBy),
+        });
+      } catch (e) {
+        if (!(e instanceof KithError)) throw e;
+        outcomes.push({
+          index,
+          outcome: 'failed',
+          error: { code: e.code, message: e.message, details: e.details },
+        });
+      }
+    }
+    return outcomes;
   }
 
   async list(query: ContactListQuery): Promise<ContactPage> {
@@ -465,6 +558,22 @@ export class ContactService {
   async history(id: string, page: { before?: string; limit?: number } = {}) {
     await this.getIncludingDeleted(id);
     return listAuditEntries(this.db, 'contact', id, { before: page.before, limit: page.limit ?? 100 });
+  }
+
+  /**
+   * Refuses a write whose caller read another version than the current one, naming the fields changed
+   * since: those of the change-log entries after the newest one with the caller's hash.
+   */
+  private async checkVersion(db: Queryable, current: Contact, expected: string): Promise<void> {
+    const now = contactContentHash(current);
+    if (now === expected) return;
+    const entries = await readContactChanges({ db: db as Store['db'] }, 0, 100_000, {
+      contactId: current.id,
+    });
+    const at = entries.findLastIndex((e) => e.content_hash === expected);
+    const changed =
+      at < 0 ? null : [...new Set(entries.slice(at + 1).flatMap((e) => e.changes.map((c) => c.field)))];
+    throw new PreconditionFailedError('contact', current.id, expected, now, changed);
   }
 
   private async getIncludingDeleted(id: string): Promise<Contact> {

@@ -16,6 +16,30 @@ export class KithError extends Error {
   }
 }
 
+/**
+ * A conditional write (If-Match) named a version of the record that is no longer current: 412 with
+ * what changed since, so the caller can merge and try again.
+ */
+export class PreconditionFailedError extends KithError {
+  constructor(
+    entity: string,
+    id: string,
+    expected: string,
+    current: string,
+    /** Fields changed since the expected version; null when that version is not one Kith knows. */
+    changedFields: string[] | null,
+  ) {
+    super(
+      'precondition_failed',
+      changedFields
+        ? `${entity} ${id} changed since version ${expected}: ${changedFields.join(', ') || 'no field'} changed`
+        : `${entity} ${id} is not at version ${expected} (If-Match); read it again`,
+      412,
+      { entity, id, expected_etag: expected, current_etag: current, changed_fields: changedFields },
+    );
+  }
+}
+
 /** One field of one input is wrong. */
 export class ValidationError extends KithError {
   constructor(

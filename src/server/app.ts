@@ -14,6 +14,7 @@ import {
 import type { TrustProxySetting } from '../config.js';
 import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
+import { registerIdempotencyKeys } from './idempotency.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -65,6 +66,7 @@ export async function buildServer(
     limits: { fileSize: services.config.maxUploadBytes, files: 2, fields: 20, fieldSize: 1024 * 1024 },
   });
   registerAuthGuard(app, services);
+  registerIdempotencyKeys(app, services.idempotencyKeys);
 
   await app.register(fastifySwagger, {
     openapi: {

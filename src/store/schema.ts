@@ -523,6 +523,16 @@ export interface AutomationMissesTable {
   created_at: string;
 }
 
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  response: string | null;
+  content_type: string | null;
+  created_at: string;
+}
+
 export interface KithDatabase {
   automation_misses: AutomationMissesTable;
   webhook_endpoints: WebhookEndpointsTable;
@@ -559,6 +569,7 @@ export interface KithDatabase {
   contact_group_members: ContactGroupMembersTable;
   contact_events: ContactEventsTable;
   audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_throttle: SignInThrottleTable;

@@ -34,6 +34,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0010-import-warnings',
         '0011-contact-change-log',
         '0012-orders',
+        '0013-idempotency-keys',
       ],
       database: TEST_DIALECT,
     });

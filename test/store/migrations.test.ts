@@ -29,6 +29,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0010-import-warnings',
         '0011-contact-change-log',
         '0012-orders',
+        '0013-idempotency-keys',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

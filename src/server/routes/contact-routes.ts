@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
-import type { ContactListQuery } from '../../contacts/contact-service.js';
+import { type ContactListQuery, MAX_UPSERT_RECORDS } from '../../contacts/contact-service.js';
+import { contactContentHash } from '../../domain/contact/contact-content-hash.js';
 import { AGENT_BULK_LIMIT, BULK_LIMIT, ContactBulkService } from '../../segments/contact-bulk-service.js';
+import { ValidationError } from '../../domain/errors.js';
 import { actorOf, currentUser } from '../auth-guard.js';
 import {
   AuditEntrySchema,
@@ -57,6 +59,25 @@ const BulkBody = z
     group_id: z.string().optional().describe('For add_to_group.'),
   })
   .strict();
+
+/** The ETag of a contact: its content hash (the change feed's `hash`), quoted. */
+const etagOf = (contact: Parameters<typeof contactContentHash>[0]) => `"${contactContentHash(contact)}"`;
+
+/** If-Match's version: `"hash"` or a bare hash; `*` (any version) and an absent header check nothing. */
+function ifMatchOf(header: string | string[] | undefined): string | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value || value === '*') return undefined;
+  return value.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+const UpsertOutcomeSchema = z.object({
+  index: z.number().describe('position of the record in `records`'),
+  outcome: z.enum(['created', 'updated', 'unchanged', 'failed']),
+  id: z.string().optional(),
+  etag: z.string().optional().describe('content hash after the write'),
+  matched_by: z.string().nullable().optional().describe('id, identity, phone or email; null when created'),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+});
 
 export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
   const { contacts, tags } = services;
@@ -153,6 +174,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         const candidates = await services.duplicateCheck.guardCreate(request.body);
         const contact = await contacts.create(request.body, actorOf(request));
         reply.status(201);
+        reply.header('etag', etagOf(contact));
         return candidates.length > 0
           ? {
               ...contact,
@@ -170,16 +192,31 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       config: { access: 'agent' },
       schema: {
         tags: ['contacts'],
-        summary: 'Create or update a contact matched by a key',
-        description:
-          '`key` is `id`, `email`, `phone`, `external_id` or any identity type; the value is read from the body. Answers 201 when created, 200 when updated.',
-        querystring: z.object({ key: z.string() }),
+        summary: 'Create or update contacts matched by their keys',
+        description: `Two forms. With \`?key=\` (\`id\`, \`email\`, \`phone\`, \`external_id\` or any identity type) the body is one contact, matched by that key alone: 201 when created, 200 when updated. Without \`key\` the body is \`{"records": [...]}\` (at most ${MAX_UPSERT_RECORDS}): each record is matched by all its keys (id > identity > phone > email) and written on its own; the answer (200) lists each record's outcome — created, updated, unchanged, or failed with the reason.`,
+        querystring: z.object({ key: z.string().optional() }),
         body: ContactInputSchema,
-        response: { 200: ContactSchema, 201: ContactSchema, ...errorResponses },
+        response: {
+          200: z.union([ContactSchema, z.object({ results: z.array(UpsertOutcomeSchema) })]),
+          201: ContactSchema,
+          ...errorResponses,
+        },
       },
       handler: async (request, reply) => {
-        const result = await contacts.upsert(request.query.key, request.body, actorOf(request));
+        const { key } = request.query;
+        if (key === undefined) {
+          const records = (request.body as { records?: unknown }).records;
+          if (!Array.isArray(records))
+            throw new ValidationError(
+              'records',
+              records ?? null,
+              'must be a list of contacts (or give ?key=)',
+            );
+          return { results: await contacts.upsertMany(records, actorOf(request)) };
+        }
+        const result = await contacts.upsert(key, request.body, actorOf(request));
         reply.status(result.created ? 201 : 200);
+        reply.header('etag', etagOf(result.contact));
         return result.contact;
       },
     });
@@ -190,7 +227,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['contacts'],
         summary: 'Get a contact',
         description:
-          'An id merged into another contact answers with the survivor, with `merged_from` set to the requested id.',
+          'An id merged into another contact answers with the survivor, with `merged_from` set to the requested id. `ETag` is the content hash (the change feed’s `hash`): send it as `If-Match` on PATCH.',
         params: IdParams,
         response: {
           200: ContactSchema.extend({
@@ -199,7 +236,11 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
           ...errorResponses,
         },
       },
-      handler: async (request) => contacts.resolve(request.params.id),
+      handler: async (request, reply) => {
+        const contact = await contacts.resolve(request.params.id);
+        reply.header('etag', etagOf(contact));
+        return contact;
+      },
     });
 
     app.patch('/contacts/:id', {
@@ -208,12 +249,22 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['contacts'],
         summary: 'Update a contact',
         description:
-          'Only the fields given change; null clears a field. `identities` and `attributes` merge key by key (null removes one); `tags` and `additional_*` replace the list.',
+          'Only the fields given change; null clears a field. `identities` and `attributes` merge key by key (null removes one); `tags` and `additional_*` replace the list. With `If-Match: <ETag>` the write happens only if the contact is still at that version, else 412 with `details.changed_fields` (the fields changed since). The answer carries the new `ETag`.',
         params: IdParams,
         body: ContactInputSchema,
-        response: { 200: ContactSchema, ...errorResponses },
+        response: {
+          200: ContactSchema,
+          ...errorResponses,
+          412: ErrorSchema.describe('`precondition_failed`: changed since the If-Match version'),
+        },
       },
-      handler: async (request) => contacts.update(request.params.id, request.body, actorOf(request)),
+      handler: async (request, reply) => {
+        const contact = await contacts.update(request.params.id, request.body, actorOf(request), {
+          ifMatch: ifMatchOf(request.headers['if-match']),
+        });
+        reply.header('etag', etagOf(contact));
+        return contact;
+      },
     });
 
     app.delete('/contacts/:id', {

@@ -1,0 +1,78 @@
+/**
+ * `Idempotency-Key` on POST and PATCH: the first answer to a key is kept (24 hours, per user) and
+ * replayed, marked `Idempotent-Replayed: true`, when the same request comes again; the same key with
+ * another method, path or body is refused (422); a retry while the first is still running gets 409.
+ * An answer of 500 or more is not kept, so a retry runs again. The storage is src/sync/idempotency-keys.ts.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { KithError, ValidationError } from '../domain/errors.js';
+import { type IdempotencyKeys, MAX_IDEMPOTENCY_KEY_LENGTH } from '../sync/idempotency-keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyKey?: { scope: string; key: string };
+  }
+}
+
+export function registerIdempotencyKeys(app: FastifyInstance, keys: IdempotencyKeys): void {
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' && request.method !== 'PATCH') return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined || !request.user) return;
+    const key = (Array.isArray(header) ? header[0]! : header).trim();
+    if (key === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+      throw new ValidationError(
+        'Idempotency-Key',
+        key,
+        `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+      );
+    // Uploads (multipart) are not JSON bodies to compare: their keys are not kept.
+    if (!(request.headers['content-type'] ?? 'application/json').includes('json')) return;
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+      .digest('hex');
+    const scope = request.user.id;
+    const claim = await keys.claim(scope, key, requestHash);
+    if (claim.kind === 'first') {
+      request.idempotencyKey = { scope, key };
+      return;
+    }
+    if (claim.kind === 'other_request')
+      throw new KithError(
+        'idempotency_key_reused',
+        `Idempotency-Key ${JSON.stringify(key)} was used for another request in the last 24 hours; send a new key for a new request`,
+        422,
+        { field: 'Idempotency-Key', value: key, reason: 'used for another request' },
+      );
+    if (claim.kind === 'in_progress')
+      throw new KithError(
+        'idempotency_key_in_progress',
+        `the first request with Idempotency-Key ${JSON.stringify(key)} is still running; retry in a moment`,
+        409,
+        { field: 'Idempotency-Key', value: key },
+      );
+    reply.header('idempotent-replayed', 'true');
+    if (claim.contentType) reply.header('content-type', claim.contentType);
+    return reply.status(claim.status).send(claim.response);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claimed = request.idempotencyKey;
+    if (!claimed) return payload;
+    request.idempotencyKey = undefined;
+    if (reply.statusCode >= 500 || (payload !== null && payload !== undefined && typeof payload !== 'string'))
+      await keys.release(claimed.scope, claimed.key);
+    else {
+      const type = reply.getHeader('content-type');
+      await keys.complete(
+        claimed.scope,
+        claimed.key,
+        reply.statusCode,
+        (payload as string | null) ?? '',
+        typeof type === 'string' ? type : null,
+      );
+    }
+    return payload;
+  });
+}
