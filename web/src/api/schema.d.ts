@@ -1424,13 +1424,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create or update a contact matched by a key
-         * @description `key` is `id`, `email`, `phone`, `external_id` or any identity type; the value is read from the body. Answers 201 when created, 200 when updated.
+         * Create or update contacts matched by their keys
+         * @description Two forms. With `?key=` (`id`, `email`, `phone`, `external_id` or any identity type) the body is one contact, matched by that key alone: 201 when created, 200 when updated. Without `key` the body is `{"records": [...]}` (at most 500): each record is matched by all its keys (id > identity > phone > email) and written on its own; the answer (200) lists each record's outcome — created, updated, unchanged, or failed with the reason.
          */
         post: {
             parameters: {
-                query: {
-                    key: string;
+                query?: {
+                    key?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1483,7 +1483,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Contact"];
+                        "application/json": components["schemas"]["Contact"] | {
+                            results: {
+                                /** @description position of the record in `records` */
+                                index: number;
+                                /** @enum {string} */
+                                outcome: "created" | "updated" | "unchanged" | "failed";
+                                id?: string;
+                                /** @description content hash after the write */
+                                etag?: string;
+                                /** @description id, identity, phone or email; null when created */
+                                matched_by?: string | null;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                    details?: unknown;
+                                };
+                            }[];
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -1557,7 +1574,7 @@ export interface paths {
         };
         /**
          * Get a contact
-         * @description An id merged into another contact answers with the survivor, with `merged_from` set to the requested id.
+         * @description An id merged into another contact answers with the survivor, with `merged_from` set to the requested id. `ETag` is the content hash (the change feed’s `hash`): send it as `If-Match` on PATCH.
          */
         get: {
             parameters: {
@@ -1733,7 +1750,7 @@ export interface paths {
         head?: never;
         /**
          * Update a contact
-         * @description Only the fields given change; null clears a field. `identities` and `attributes` merge key by key (null removes one); `tags` and `additional_*` replace the list.
+         * @description Only the fields given change; null clears a field. `identities` and `attributes` merge key by key (null removes one); `tags` and `additional_*` replace the list. With `If-Match: <ETag>` the write happens only if the contact is still at that version, else 412 with `details.changed_fields` (the fields changed since). The answer carries the new `ETag`.
          */
         patch: {
             parameters: {
@@ -1832,6 +1849,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `precondition_failed`: changed since the If-Match version */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
