@@ -40,7 +40,7 @@ import { PRIVATE_FILE_MODE } from '../store/private-files.js';
 import type { ContactEventsTable, ImportRowsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { orderContentHash, purchaseTime, tmallOrderContent } from './order-record.js';
-import { refreshPurchaseFacts } from './purchase-facts.js';
+import { addPurchases, refreshPurchaseFacts } from './purchase-facts.js';
 import { TmallScratch } from './tmall-scratch.js';
 import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
 import { readTmallItemRow, readTmallOrderRow, type TmallOrderRow } from './tmall/tmall-rows.js';
@@ -314,7 +314,9 @@ export class TmallOrderImportPipeline {
     const orderInserts: Insertable<OrdersTable>[] = [];
     const orderUpdates: { id: string; set: Record<string, unknown> }[] = [];
     const events: Insertable<ContactEventsTable>[] = [];
+    /** Buyers whose orders changed (their facts recomputed), and new purchases (added to them). */
     const touched = new Set<string>();
+    const purchases: { contactId: string; cents: number; at: string | null }[] = [];
     const members = new Set<string>();
 
     for (const { rowNumber, cells, order } of valid) {
@@ -325,7 +327,6 @@ export class TmallOrderImportPipeline {
       const hash = orderContentHash(content);
       const before = existing.get(order.orderNumber);
       if (before) {
-        touched.add(before.contact_id);
         if (items.length === 0) summary.orders_without_items++;
         summary.items.attached += items.length;
         if (before.content_hash === hash) {
@@ -333,6 +334,7 @@ export class TmallOrderImportPipeline {
           counts.unchanged++;
           continue;
         }
+        touched.add(before.contact_id);
         orderUpdates.push({ id: before.id, set: { ...content, content_hash: hash, updated_at: at } });
         const outcome: OrderOutcome = { order_id: before.id, before, after_hash: hash };
         outcomes.push(ok(importId, rowNumber, 'updated', before.contact_id, outcome));
@@ -386,6 +388,12 @@ export class TmallOrderImportPipeline {
         updated_at: at,
       });
       if (PURCHASE_STATUSES.includes(status.status))
+        purchases.push({
+          contactId,
+          cents: order.paidCents ?? order.totalCents ?? 0,
+          at: order.paidAt ?? order.orderedAt,
+        });
+      if (PURCHASE_STATUSES.includes(status.status))
         events.push({
           id: eventId,
           contact_id: contactId,
@@ -410,7 +418,6 @@ export class TmallOrderImportPipeline {
             item_count: items.length,
           }),
         });
-      touched.add(contactId);
       members.add(contactId);
       const outcome: OrderOutcome = { order_id: orderId, event_id: eventId, created_contact: createdContact };
       outcomes.push(ok(importId, rowNumber, 'created', settings.dryRun ? null : contactId, outcome));
@@ -425,7 +432,12 @@ export class TmallOrderImportPipeline {
       for (const u of orderUpdates)
         await trx.updateTable('orders').set(u.set).where('id', '=', u.id).execute();
       await writer.insert('contact_events', events);
+      // A buyer with a changed order and a new one in the batch: recomputing covers both.
       await refreshPurchaseFacts(trx, touched);
+      await addPurchases(
+        trx,
+        purchases.filter((p) => !touched.has(p.contactId)),
+      );
       if (ctx.groupId && members.size > 0) {
         const memberRows = [...members].map((contactId) => ({
           group_id: ctx.groupId!,

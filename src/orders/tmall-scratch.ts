@@ -23,6 +23,7 @@ export class TmallScratch {
   private readonly addOrder: Database.Statement;
   private readonly addBadItem: Database.Statement;
   private pending = 0;
+  private selectItems: Database.Statement | null = null;
   private repeated = new Map<number, string>();
 
   constructor(private readonly file: string) {
@@ -93,18 +94,17 @@ export class TmallScratch {
     return this.repeated.get(rowNumber);
   }
 
+  /** The items of a batch's orders, in the items file's order: one statement per batch. */
   itemsOf(orderNumbers: readonly string[]): Map<string, TmallItemRow[]> {
     const found = new Map<string, TmallItemRow[]>();
-    const select = this.db.prepare(
-      'select order_number, item from items where order_number = ? order by row',
+    this.selectItems ??= this.db.prepare(
+      `select item from items where order_number in (select value from json_each(?)) order by row`,
     );
-    for (const number of new Set(orderNumbers)) {
-      const rows = select.all(number) as { order_number: string; item: string }[];
-      if (rows.length > 0)
-        found.set(
-          number,
-          rows.map((r) => JSON.parse(r.item) as TmallItemRow),
-        );
+    for (const r of this.selectItems.all(JSON.stringify([...new Set(orderNumbers)])) as { item: string }[]) {
+      const item = JSON.parse(r.item) as TmallItemRow;
+      const list = found.get(item.orderNumber);
+      if (list) list.push(item);
+      else found.set(item.orderNumber, [item]);
     }
     return found;
   }

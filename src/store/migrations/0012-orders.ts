@@ -51,7 +51,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('orders_contact').on('orders').columns(['contact_id', 'ordered_at']).execute();
   await db.schema.createIndex('orders_ordered').on('orders').columns(['ordered_at', 'id']).execute();
-  await db.schema.createIndex('orders_import').on('orders').column('import_id').execute();
 
   await db.schema
     .createTable('contact_purchase_facts')
