@@ -43,6 +43,13 @@ export interface ContactListFilter {
   createdBefore?: string;
   updatedSince?: string;
   updatedBefore?: string;
+  /** Purchase facts (`contact_purchase_facts`, kept by src/orders); a contact without a row has none. */
+  minOrders?: number;
+  maxOrders?: number;
+  minTotalSpentCents?: number;
+  maxTotalSpentCents?: number;
+  lastOrderSince?: string;
+  lastOrderBefore?: string;
 }
 
 /** Where a page ended: the phase of the plan and the last row's sort key and id. */
@@ -125,6 +132,17 @@ function filterConditions(
   if (f.createdBefore) where.push(sql`c.created_at < ${f.createdBefore}`);
   if (f.updatedSince) where.push(sql`c.updated_at >= ${f.updatedSince}`);
   if (f.updatedBefore) where.push(sql`c.updated_at < ${f.updatedBefore}`);
+  // Purchase facts: one primary-key probe per row examined; a contact without a row bought nothing.
+  const fact = (column: string, none: RawBuilder<unknown>) =>
+    sql`coalesce((select ${sql.ref(`pf.${column}`)} from contact_purchase_facts pf where pf.contact_id = c.id), ${none})`;
+  if (f.minOrders !== undefined) where.push(sql`${fact('orders_count', sql`0`)} >= ${f.minOrders}`);
+  if (f.maxOrders !== undefined) where.push(sql`${fact('orders_count', sql`0`)} <= ${f.maxOrders}`);
+  if (f.minTotalSpentCents !== undefined)
+    where.push(sql`${fact('total_spent_cents', sql`0`)} >= ${f.minTotalSpentCents}`);
+  if (f.maxTotalSpentCents !== undefined)
+    where.push(sql`${fact('total_spent_cents', sql`0`)} <= ${f.maxTotalSpentCents}`);
+  if (f.lastOrderSince) where.push(sql`${fact('last_order_at', sql`null`)} >= ${f.lastOrderSince}`);
+  if (f.lastOrderBefore) where.push(sql`${fact('last_order_at', sql`null`)} < ${f.lastOrderBefore}`);
   if (ctx.dialect === 'sqlite') where.push(sql`kith_deadline()`);
   return where;
 }

@@ -65,6 +65,13 @@ export interface ContactListQuery {
   created_before?: string;
   updated_since?: string;
   updated_before?: string;
+  /** Purchase facts (kept by src/orders in contact_purchase_facts): orders count, total spent, last order. */
+  min_orders?: string | number;
+  max_orders?: string | number;
+  min_total_spent?: string;
+  max_total_spent?: string;
+  last_order_since?: string;
+  last_order_before?: string;
   /** `name`, `created_at`, `updated_at` (ascending) or with a leading `-` (descending); `relevance`. */
   sort?: string;
   cursor?: string;
@@ -163,7 +170,34 @@ function decodeCursor(raw: string, sort: ContactSort): ListCursor {
 
 /** Searches and filters no index serves may examine many rows: they must not hold every read thread. */
 const readLane = (f: ContactListFilter) =>
-  f.search || f.attributes || f.initialSource || f.importId ? 'heavy' : 'light';
+  f.search ||
+  f.attributes ||
+  f.initialSource ||
+  f.importId ||
+  f.minOrders !== undefined ||
+  f.maxOrders !== undefined ||
+  f.minTotalSpentCents !== undefined ||
+  f.maxTotalSpentCents !== undefined ||
+  f.lastOrderSince ||
+  f.lastOrderBefore
+    ? 'heavy'
+    : 'light';
+
+function countParam(field: string, value: string | number | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValidationError(field, value, 'is not a whole number of orders');
+  return n;
+}
+
+/** A decimal amount (`100`, `100.5`, `100.50`) as minor units; never through a float. */
+function amountParam(field: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
+  if (!m) throw new ValidationError(field, value, 'is not an amount (a decimal such as 100.50)');
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
 
 function isoParam(field: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
@@ -466,6 +500,12 @@ export class ContactService {
       createdBefore: isoParam('created_before', query.created_before),
       updatedSince: isoParam('updated_since', query.updated_since),
       updatedBefore: isoParam('updated_before', query.updated_before),
+      minOrders: countParam('min_orders', query.min_orders),
+      maxOrders: countParam('max_orders', query.max_orders),
+      minTotalSpentCents: amountParam('min_total_spent', query.min_total_spent),
+      maxTotalSpentCents: amountParam('max_total_spent', query.max_total_spent),
+      lastOrderSince: isoParam('last_order_since', query.last_order_since),
+      lastOrderBefore: isoParam('last_order_before', query.last_order_before),
     };
     const q = query.q?.trim();
     if (q) {

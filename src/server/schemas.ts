@@ -149,6 +149,15 @@ export const ContactFilterFields = {
   created_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
   updated_since: z.string().optional().describe('ISO-8601 date or timestamp, inclusive.'),
   updated_before: z.string().optional().describe('ISO-8601 date or timestamp, exclusive.'),
+  min_orders: z.string().optional().describe('Purchase facts: at least this many orders (whole number).'),
+  max_orders: z.string().optional().describe('Purchase facts: at most this many orders (0: never bought).'),
+  min_total_spent: z
+    .string()
+    .optional()
+    .describe('Purchase facts: spent at least this much (decimal, e.g. 100.50).'),
+  max_total_spent: z.string().optional().describe('Purchase facts: spent at most this much (decimal).'),
+  last_order_since: z.string().optional().describe('Purchase facts: last order at or after (ISO-8601).'),
+  last_order_before: z.string().optional().describe('Purchase facts: last order before (ISO-8601).'),
 };
 
 export const ContactFilterSchema = z

@@ -212,6 +212,13 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
       total_spent: '30.00',
       last_order_at: '2026-10-03T01:00:00.000Z',
     });
+    const ids = async (query: Record<string, string>) =>
+      (await kith.contacts.list(query)).data.map((c) => c.id).sort();
+    expect(await ids({ min_orders: '2' })).toEqual([customerA, buyer.id].sort());
+    expect(await ids({ min_total_spent: '150', max_total_spent: '158.50' })).toEqual([customerA]);
+    expect(await ids({ max_orders: '0' })).not.toContain(customerA);
+    expect(await ids({ last_order_since: '2026-10-02T00:00:00Z' })).toEqual([buyer.id]);
+    await expect(kith.contacts.list({ min_total_spent: 'lots' })).rejects.toThrow(/min_total_spent/);
     const timeline = await kith.contacts.timeline(customerA, { limit: 20 });
     const purchases = timeline.filter((e) => e.type === 'purchase');
     expect(purchases).toHaveLength(2);
