@@ -1033,6 +1033,18 @@ export interface paths {
                     updated_since?: string;
                     /** @description ISO-8601 date or timestamp, exclusive. */
                     updated_before?: string;
+                    /** @description Purchase facts: at least this many orders (whole number). */
+                    min_orders?: string;
+                    /** @description Purchase facts: at most this many orders (0: never bought). */
+                    max_orders?: string;
+                    /** @description Purchase facts: spent at least this much (decimal, e.g. 100.50). */
+                    min_total_spent?: string;
+                    /** @description Purchase facts: spent at most this much (decimal). */
+                    max_total_spent?: string;
+                    /** @description Purchase facts: last order at or after (ISO-8601). */
+                    last_order_since?: string;
+                    /** @description Purchase facts: last order before (ISO-8601). */
+                    last_order_before?: string;
                     /** @description Comma-separated contact ids (at most 1,000). */
                     ids?: string;
                     /** @description Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order. */
@@ -1319,6 +1331,18 @@ export interface paths {
                                 updated_since?: string;
                                 /** @description ISO-8601 date or timestamp, exclusive. */
                                 updated_before?: string;
+                                /** @description Purchase facts: at least this many orders (whole number). */
+                                min_orders?: string;
+                                /** @description Purchase facts: at most this many orders (0: never bought). */
+                                max_orders?: string;
+                                /** @description Purchase facts: spent at least this much (decimal, e.g. 100.50). */
+                                min_total_spent?: string;
+                                /** @description Purchase facts: spent at most this much (decimal). */
+                                max_total_spent?: string;
+                                /** @description Purchase facts: last order at or after (ISO-8601). */
+                                last_order_since?: string;
+                                /** @description Purchase facts: last order before (ISO-8601). */
+                                last_order_before?: string;
                                 ids?: string[];
                                 /** @description Custom attribute key → value. */
                                 attributes?: {
@@ -2256,6 +2280,18 @@ export interface paths {
                     updated_since?: string;
                     /** @description ISO-8601 date or timestamp, exclusive. */
                     updated_before?: string;
+                    /** @description Purchase facts: at least this many orders (whole number). */
+                    min_orders?: string;
+                    /** @description Purchase facts: at most this many orders (0: never bought). */
+                    max_orders?: string;
+                    /** @description Purchase facts: spent at least this much (decimal, e.g. 100.50). */
+                    min_total_spent?: string;
+                    /** @description Purchase facts: spent at most this much (decimal). */
+                    max_total_spent?: string;
+                    /** @description Purchase facts: last order at or after (ISO-8601). */
+                    last_order_since?: string;
+                    /** @description Purchase facts: last order before (ISO-8601). */
+                    last_order_before?: string;
                     /** @description Comma-separated contact ids (at most 1,000). */
                     ids?: string;
                 };
@@ -5585,6 +5621,18 @@ export interface paths {
                             updated_since?: string;
                             /** @description ISO-8601 date or timestamp, exclusive. */
                             updated_before?: string;
+                            /** @description Purchase facts: at least this many orders (whole number). */
+                            min_orders?: string;
+                            /** @description Purchase facts: at most this many orders (0: never bought). */
+                            max_orders?: string;
+                            /** @description Purchase facts: spent at least this much (decimal, e.g. 100.50). */
+                            min_total_spent?: string;
+                            /** @description Purchase facts: spent at most this much (decimal). */
+                            max_total_spent?: string;
+                            /** @description Purchase facts: last order at or after (ISO-8601). */
+                            last_order_since?: string;
+                            /** @description Purchase facts: last order before (ISO-8601). */
+                            last_order_before?: string;
                             ids?: string[];
                             /** @description Custom attribute key → value. */
                             attributes?: {
