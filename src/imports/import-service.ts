@@ -46,6 +46,7 @@ import {
 import { ImportFileError } from './read/import-file-error.js';
 import {
   inspectSource,
+  type SourceFormat,
   readSourceRecords,
   type SourceInfo,
   type SourceRecord,
@@ -77,7 +78,7 @@ export interface ImportRequest {
 }
 
 export interface ImportPreview {
-  format: 'csv' | 'xlsx';
+  format: SourceFormat;
   encoding: string | null;
   encoding_confidence: EncodingGuess['confidence'] | null;
   /**
@@ -120,7 +121,7 @@ export interface ImportRecord {
   dry_run: boolean;
   file_name: string;
   file_size: number;
-  format: 'csv' | 'xlsx';
+  format: SourceFormat;
   encoding: string | null;
   delimiter: string | null;
   sheet: string | null;

@@ -167,7 +167,7 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     expect(await r.json()).toEqual({
       max_upload_bytes: 200 * 1024 * 1024,
       default_region: 'CN',
-      formats: ['csv', 'xlsx'],
+      formats: ['csv', 'xlsx', 'json', 'ndjson', 'xml'],
       well_known_identity_types: expect.arrayContaining([
         { key: 'wechat_openid', label: 'WeChat OpenID' },
         { key: 'member_no', label: 'Membership number' },

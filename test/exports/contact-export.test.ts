@@ -79,7 +79,7 @@ describe(`contacts export on ${TEST_DIALECT}`, () => {
   });
   afterAll(async () => kith.destroy());
 
-  describe.each(['csv', 'xlsx'])('%s', (format) => {
+  describe.each(['csv', 'xlsx', 'json', 'ndjson', 'xml'])('%s', (format) => {
     it('reads back through the import into an empty store as the same records', async () => {
       const { file, rows } = await exportTo(kith, format);
       expect(rows).toBe(3);

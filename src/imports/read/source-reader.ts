@@ -10,6 +10,12 @@ import iconv from 'iconv-lite';
 import { type Delimiter, describeDelimiter, detectDelimiter } from './detect-delimiter.js';
 import { detectEncoding, type EncodingGuess, looksBinary, type TextEncoding } from './detect-encoding.js';
 import { describeQuotePlace, locateOpenedQuote } from './csv-quotes.js';
+import {
+  type DocumentFormat,
+  detectDocumentFormat,
+  documentHeader,
+  readDocumentRows,
+} from './document-reader.js';
 import { ImportFileError } from './import-file-error.js';
 import { MAX_COLUMNS, MAX_RECORD_BYTES, type XlsxLimits } from './read-limits.js';
 import { inspectXlsx, readXlsxRecords } from './xlsx-reader.js';
@@ -25,8 +31,12 @@ export interface SourceOptions {
   xlsxLimits?: XlsxLimits;
 }
 
+/** What an import reads: spreadsheets, and documents whose records become rows (document-reader.ts). */
+export type SourceFormat = 'csv' | 'xlsx' | DocumentFormat;
+export const SOURCE_FORMATS = ['csv', 'xlsx', 'json', 'ndjson', 'xml'] as const;
+
 export interface SourceInfo {
-  format: 'csv' | 'xlsx';
+  format: SourceFormat;
   encoding: TextEncoding | null;
   encodingConfidence: EncodingGuess['confidence'] | null;
   encodingReason: string | null;
@@ -86,6 +96,20 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
       header: xlsx.header.map((h) => h.trim()),
     };
   }
+  const document = options.encoding || options.delimiter ? null : detectDocumentFormat(sample);
+  if (document) {
+    const { header } = await documentHeader(path, document);
+    return {
+      format: document,
+      encoding: 'utf-8',
+      encodingConfidence: 'certain',
+      encodingReason: `a ${document.toUpperCase()} document is UTF-8`,
+      delimiter: null,
+      sheets: [],
+      sheet: null,
+      header,
+    };
+  }
   const guess: EncodingGuess = options.encoding
     ? { encoding: options.encoding, confidence: 'certain', bomLength: 0, reason: 'chosen by the user' }
     : detectEncoding(sample, complete);
@@ -125,6 +149,16 @@ export async function* readSourceRecords(
   info: SourceInfo,
   options: { limit?: number; xlsxLimits?: XlsxLimits } = {},
 ): AsyncGenerator<SourceRecord> {
+  if (info.format === 'json' || info.format === 'ndjson' || info.format === 'xml') {
+    // Documents have no header row: every record is data.
+    let n = 0;
+    for await (const record of readDocumentRows(path, info.format, info.header)) {
+      if (record.cells.every((c) => c.trim() === '')) continue;
+      yield record;
+      if (++n >= (options.limit ?? Number.POSITIVE_INFINITY)) return;
+    }
+    return;
+  }
   const records =
     info.format === 'xlsx'
       ? readXlsxRecords(

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { KithError, ValidationError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
+import { SOURCE_FORMATS } from '../../imports/read/source-reader.js';
 import type { KithServices } from '../../services.js';
 import type { Actor } from '../../domain/actor.js';
 import { actorOf } from '../auth-guard.js';
@@ -178,7 +179,7 @@ const ImportRecordSchema = z
     dry_run: z.boolean(),
     file_name: z.string(),
     file_size: z.number(),
-    format: z.enum(['csv', 'xlsx']),
+    format: z.enum(SOURCE_FORMATS),
     encoding: z.string().nullable(),
     delimiter: z.string().nullable(),
     sheet: z.string().nullable(),
@@ -253,7 +254,7 @@ const ImportRecordSchema = z
 
 const ImportPreviewSchema = z
   .object({
-    format: z.enum(['csv', 'xlsx']),
+    format: z.enum(SOURCE_FORMATS),
     encoding: z.string().nullable(),
     encoding_confidence: z.enum(['certain', 'likely', 'unsure']).nullable(),
     encoding_candidates: z
@@ -305,7 +306,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
           200: z.object({
             max_upload_bytes: z.number(),
             default_region: z.string().describe('KITH_DEFAULT_REGION: phones without a country code'),
-            formats: z.array(z.enum(['csv', 'xlsx'])),
+            formats: z.array(z.enum(SOURCE_FORMATS)),
             well_known_identity_types: z
               .array(z.object({ key: z.string(), label: z.string() }))
               .describe(
@@ -317,7 +318,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async () => ({
         max_upload_bytes: services.config.maxUploadBytes,
         default_region: services.config.defaultRegion,
-        formats: ['csv' as const, 'xlsx' as const],
+        formats: [...SOURCE_FORMATS],
         well_known_identity_types: WELL_KNOWN_IDENTITIES.map(({ key, label }) => ({ key, label })),
       }),
     });

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { formatBytes } from './format';
 
 const ACCEPT =
-  '.csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  '.csv,.tsv,.txt,.xlsx,.json,.ndjson,.jsonl,.xml,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/json,application/x-ndjson,application/xml,text/xml';
 
 export function FileDropzone({
   maxBytes,

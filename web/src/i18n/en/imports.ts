@@ -18,7 +18,8 @@ export const en = {
   upload: {
     drop: 'Drop a CSV or Excel (.xlsx) file here',
     choose: 'Choose a file',
-    formats: 'CSV (any delimiter and common encoding, detected) or Excel .xlsx',
+    formats:
+      'CSV (any delimiter and common encoding, detected), Excel .xlsx, or JSON, NDJSON and XML (UTF-8)',
     limit: 'CSV (any delimiter and common encoding, detected) or Excel .xlsx, up to {{size}}',
     wrongType:
       '{{name}} is not a CSV or .xlsx file. Save it as CSV or .xlsx (Excel 97–2003 .xls is not read).',

@@ -19,7 +19,7 @@ export const imports: typeof en = {
   upload: {
     drop: '将 CSV 或 Excel（.xlsx）文件拖到这里',
     choose: '选择文件',
-    formats: 'CSV（任意分隔符和常见编码，自动识别）或 Excel .xlsx',
+    formats: 'CSV（任意分隔符和常见编码，自动识别）、Excel .xlsx，或 JSON、NDJSON、XML（UTF-8）',
     limit: 'CSV（任意分隔符和常见编码，自动识别）或 Excel .xlsx，最大 {{size}}',
     wrongType: '{{name}} 不是 CSV 或 .xlsx 文件。请另存为 CSV 或 .xlsx（不支持 Excel 97–2003 的 .xls）。',
     tooLarge: '{{name}} 超过了上传上限 {{limit}}。',
