@@ -1,6 +1,7 @@
 /**
  * One customer: every field, identities, typed attributes and tags, edited in place with the server's
- * validation on the field it names; the timeline and the change history as tabs (`?tab=history`).
+ * validation on the field it names; the timeline, the change history and the orders as tabs
+ * (`?tab=history`, `?tab=orders`).
  * A merged id leads to its survivor.
  */
 import {
@@ -30,17 +31,19 @@ import { contactPatch, formStateOf, TEXT_FIELDS } from './contact-form';
 import { contactKey, useAttributeDefinitions, useContact, useIdentityTypes } from './customer-queries';
 import { displayName } from './customer-format';
 import { CustomerHistory } from './CustomerHistory';
+import { CustomerOrders } from './CustomerOrders';
 import { CustomerTimeline } from './CustomerTimeline';
 import { type SaveProblem, saveProblem } from './save-errors';
 
-type Tab = 'timeline' | 'history';
+type Tab = 'timeline' | 'history' | 'orders';
 
 export default function CustomerPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const tab: Tab = params.get('tab') === 'history' ? 'history' : 'timeline';
+  const asked = params.get('tab');
+  const tab: Tab = asked === 'history' || asked === 'orders' ? asked : 'timeline';
   const contact = useContact(id);
   const identityTypes = useIdentityTypes();
   const attributes = useAttributeDefinitions();
@@ -112,12 +115,16 @@ export default function CustomerPage() {
               <Tabs.List mb="sm">
                 <Tabs.Tab value="timeline">{t('customer.timeline')}</Tabs.Tab>
                 <Tabs.Tab value="history">{t('customer.history')}</Tabs.Tab>
+                <Tabs.Tab value="orders">{t('customer.orders.tab')}</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="timeline">
                 {tab === 'timeline' && <CustomerTimeline contactId={data.id} />}
               </Tabs.Panel>
               <Tabs.Panel value="history">
                 {tab === 'history' && <CustomerHistory contactId={data.id} />}
+              </Tabs.Panel>
+              <Tabs.Panel value="orders">
+                {tab === 'orders' && <CustomerOrders contactId={data.id} />}
               </Tabs.Panel>
             </Tabs>
           </Paper>

@@ -41,6 +41,11 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
               {formatDateTime(event.occurred_at)} ·{' '}
               {label(`customer.channels.${event.channel}`, event.channel)}
             </Text>
+            {event.type === 'purchase' && (
+              <Text size="xs">
+                {`${String(data.order_number ?? '')} · ${String(data.amount ?? '')} ${String(data.currency ?? '')}`}
+              </Text>
+            )}
             {importId && (
               <Anchor component={Link} to={`/imports/${importId}`} size="xs">
                 {importId}
