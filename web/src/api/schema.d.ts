@@ -5956,7 +5956,7 @@ export interface paths {
                             max_upload_bytes: number;
                             /** @description KITH_DEFAULT_REGION: phones without a country code */
                             default_region: string;
-                            formats: ("csv" | "xlsx")[];
+                            formats: ("csv" | "xlsx" | "json" | "ndjson" | "xml")[];
                             /** @description Identity types a mapping may target before they exist (identity.<key>): the import creates them on first use */
                             well_known_identity_types: {
                                 key: string;
@@ -9680,7 +9680,7 @@ export interface components {
             file_name: string;
             file_size: number;
             /** @enum {string} */
-            format: "csv" | "xlsx";
+            format: "csv" | "xlsx" | "json" | "ndjson" | "xml";
             encoding: string | null;
             delimiter: string | null;
             sheet: string | null;
@@ -9754,7 +9754,7 @@ export interface components {
         };
         ImportPreviewInput: {
             /** @enum {string} */
-            format: "csv" | "xlsx";
+            format: "csv" | "xlsx" | "json" | "ndjson" | "xml";
             encoding: string | null;
             /** @enum {string|null} */
             encoding_confidence: "certain" | "likely" | "unsure" | null;
@@ -10114,7 +10114,7 @@ export interface components {
             file_name: string;
             file_size: number;
             /** @enum {string} */
-            format: "csv" | "xlsx";
+            format: "csv" | "xlsx" | "json" | "ndjson" | "xml";
             encoding: string | null;
             delimiter: string | null;
             sheet: string | null;
@@ -10188,7 +10188,7 @@ export interface components {
         };
         ImportPreview: {
             /** @enum {string} */
-            format: "csv" | "xlsx";
+            format: "csv" | "xlsx" | "json" | "ndjson" | "xml";
             encoding: string | null;
             /** @enum {string|null} */
             encoding_confidence: "certain" | "likely" | "unsure" | null;
