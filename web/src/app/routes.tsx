@@ -30,6 +30,7 @@ export const router = createBrowserRouter([
           { path: 'imports', lazy: page(() => import('../features/imports/ImportsPage')) },
           { path: 'imports/new', lazy: page(() => import('../features/imports/ImportWizardPage')) },
           { path: 'imports/:id', lazy: page(() => import('../features/imports/ImportPage')) },
+          { path: 'orders', lazy: page(() => import('../features/orders/OrdersPage')) },
           { path: 'settings', element: <Navigate to="/settings/profile" replace /> },
           { path: 'settings/*', lazy: page(() => import('../features/settings/SettingsPage')) },
           { path: '*', element: <NotFoundPage /> },

@@ -5,6 +5,7 @@
 import { en as customer } from './en/customer';
 import { en as customers } from './en/customers';
 import { en as imports } from './en/imports';
+import { en as orders } from './en/orders';
 import { en as settings } from './en/settings';
 export const en = {
   common: {
@@ -39,6 +40,7 @@ export const en = {
     menu: 'Open navigation',
     customers: 'Customers',
     imports: 'Import',
+    orders: 'Orders',
     settings: 'Settings',
   },
   header: {
@@ -109,6 +111,7 @@ export const en = {
   customer,
   customers,
   imports,
+  orders,
   settings,
 };
 

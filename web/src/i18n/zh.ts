@@ -3,6 +3,7 @@ import type { Messages } from './en';
 import { customer } from './zh/customer';
 import { customers } from './zh/customers';
 import { imports } from './zh/imports';
+import { orders } from './zh/orders';
 import { settings } from './zh/settings';
 
 export const zh: Messages = {
@@ -38,6 +39,7 @@ export const zh: Messages = {
     menu: '打开导航',
     customers: '客户',
     imports: '导入',
+    orders: '订单',
     settings: '设置',
   },
   header: {
@@ -107,5 +109,6 @@ export const zh: Messages = {
   customer,
   customers,
   imports,
+  orders,
   settings,
 };

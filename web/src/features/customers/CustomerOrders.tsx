@@ -2,7 +2,7 @@
  * A customer's orders (the customer page's Orders tab, `?tab=orders`): the purchase facts, then each
  * order newest first; a row opens to show its items.
  */
-import { Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -59,16 +59,23 @@ export function CustomerOrders({ contactId }: { contactId: string }) {
               <Fragment key={order.id}>
                 <Table.Tr
                   style={{ cursor: 'pointer' }}
-                  tabIndex={0}
-                  aria-expanded={open === order.id}
                   onClick={() => setOpen(open === order.id ? null : order.id)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') setOpen(open === order.id ? null : order.id);
-                  }}
                 >
-                  <Table.Td className="kith-mono">{order.order_number}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={STATUS_COLOR[order.status] ?? 'gray'}>
+                    {/* The button is what a keyboard reaches; a click anywhere on the row does the same. */}
+                    <UnstyledButton
+                      className="kith-mono"
+                      aria-expanded={open === order.id}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setOpen(open === order.id ? null : order.id);
+                      }}
+                    >
+                      {order.order_number}
+                    </UnstyledButton>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="dot" color={STATUS_COLOR[order.status] ?? 'gray'}>
                       {t(`customer.orders.statuses.${order.status}`)}
                     </Badge>
                   </Table.Td>

@@ -1,0 +1,87 @@
+import { encodeTmall, tmallItemsText, tmallOrdersText } from '../../bench/tmall-files';
+import { csrfHeaders, expect, test } from './fixtures';
+
+const TEXT = {
+  en: { orders: 'Orders', totalSpent: 'Total spent', completed: 'Completed', shipped: 'Shipped' },
+  zh: { orders: '订单', totalSpent: '累计消费', completed: '交易成功', shipped: '已发货' },
+};
+
+test("a Tmall import through the API shows on the buyer's Orders tab, with the items of an order", async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const text = TEXT[lang];
+  await signIn('admin');
+  // Unique per run and language: order numbers and the buyer's phone.
+  const stamp = String(Date.now()).slice(-7) + (lang === 'en' ? '1' : '2');
+  const phone = `139${stamp}`.slice(0, 11);
+  const number = (k: number) => `28363${stamp}${k}`;
+  const order = (k: number, status: string, paid: string) => ({
+    number: number(k),
+    nick: `e2e_${stamp}`,
+    goods: paid,
+    paid,
+    status,
+    receiver: '周八',
+    address: '浙江省 杭州市 西湖区 文三路1号(310000)',
+    phone,
+    createdAt: `2026-11-0${k} 10:00:00`,
+    paidAt: `2026-11-0${k} 10:01:00`,
+  });
+  const orders = encodeTmall(
+    tmallOrdersText([order(1, '交易成功', '128.50'), order(2, '卖家已发货，等待买家确认', '20.00')]),
+    'gbk',
+  );
+  const items = encodeTmall(
+    tmallItemsText([
+      { number: number(1), title: '龙井茶 250g', price: '128.50', quantity: '1', properties: '规格：礼盒装' },
+      { number: number(2), title: '茶杯', price: '10.00', quantity: '2' },
+    ]),
+    'gbk',
+  );
+  const started = await page.request.post('/api/imports', {
+    headers: await csrfHeaders(page),
+    multipart: {
+      orders_file: { name: '订单报表.csv', mimeType: 'text/csv', buffer: orders },
+      items_file: { name: '宝贝报表.csv', mimeType: 'text/csv', buffer: items },
+    },
+  });
+  expect(started.status(), await started.text()).toBe(202);
+  const importId = ((await started.json()) as { id: string }).id;
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/imports/${importId}`)).json()) as { status: string }).status,
+    )
+    .toBe('completed');
+  const list = (await (await page.request.get(`/api/orders?q=${number(1)}`)).json()) as {
+    data: { contact_id: string }[];
+  };
+  const buyer = list.data[0]!.contact_id;
+
+  await page.goto(`/customers/${buyer}?tab=orders`);
+  await expect(page.getByRole('tab', { name: text.orders })).toHaveAttribute('aria-selected', 'true');
+  const facts = page.getByTestId('purchase-facts');
+  await expect(facts).toContainText(text.totalSpent);
+  await expect(facts).toContainText('148.50');
+  await expect(page.getByRole('button', { name: number(1) })).toBeVisible();
+  await expect(page.getByText(text.shipped, { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: number(1) }).click();
+  await expect(page.getByRole('button', { name: number(1) })).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByText('1 × 龙井茶 250g (规格：礼盒装) · 128.50')).toBeVisible();
+  await shot('customer-orders');
+  await expectAccessible();
+
+  // The Orders page: its filters live in the URL; an order leads to its customer's Orders tab.
+  await page.goto(`/orders?status=completed&q=${number(1)}`);
+  await expect(page.getByRole('heading', { name: text.orders, exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: number(1) })).toBeVisible();
+  await expect(page.getByRole('link', { name: number(2) })).toHaveCount(0);
+  await shot('orders');
+  await expectAccessible();
+  await page.getByRole('link', { name: number(1) }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${buyer}\\?tab=orders`));
+});

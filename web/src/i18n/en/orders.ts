@@ -1,0 +1,15 @@
+export const en = {
+  title: 'Orders',
+  description: 'Orders imported from shops, newest first. An order opens its customer.',
+  status: 'Status',
+  since: 'Ordered from',
+  before: 'Ordered before',
+  minAmount: 'Paid at least',
+  maxAmount: 'Paid at most',
+  q: 'Order number or nickname',
+  apply: 'Filter',
+  none: 'No orders match. Import a Tmall order report with its items report to bring orders in.',
+  importAction: 'Import orders',
+  receiver: 'Receiver',
+  more: 'Load more',
+};
