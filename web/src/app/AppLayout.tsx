@@ -23,6 +23,7 @@ export function AppLayout() {
   const items: NavItem[] = [
     { to: '/customers', label: t('nav.customers') },
     { to: '/imports', label: t('nav.imports'), adminOnly: true },
+    { to: '/duplicates', label: t('nav.duplicates') },
     { to: '/orders', label: t('nav.orders') },
     { to: '/settings', label: t('nav.settings') },
   ];

@@ -4,6 +4,7 @@
  */
 import { en as customer } from './en/customer';
 import { en as customers } from './en/customers';
+import { en as duplicates } from './en/duplicates';
 import { en as imports } from './en/imports';
 import { en as orders } from './en/orders';
 import { en as settings } from './en/settings';
@@ -41,6 +42,7 @@ export const en = {
     customers: 'Customers',
     imports: 'Import',
     orders: 'Orders',
+    duplicates: 'Duplicates',
     settings: 'Settings',
   },
   header: {
@@ -110,6 +112,7 @@ export const en = {
   gender: { male: 'Male', female: 'Female', other: 'Other' },
   customer,
   customers,
+  duplicates,
   imports,
   orders,
   settings,

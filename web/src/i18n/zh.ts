@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import { customer } from './zh/customer';
 import { customers } from './zh/customers';
+import { duplicates } from './zh/duplicates';
 import { imports } from './zh/imports';
 import { orders } from './zh/orders';
 import { settings } from './zh/settings';
@@ -40,6 +41,7 @@ export const zh: Messages = {
     customers: '客户',
     imports: '导入',
     orders: '订单',
+    duplicates: '重复客户',
     settings: '设置',
   },
   header: {
@@ -108,6 +110,7 @@ export const zh: Messages = {
   gender: { male: '男', female: '女', other: '其他' },
   customer,
   customers,
+  duplicates,
   imports,
   orders,
   settings,

@@ -1,0 +1,172 @@
+import type { Page } from '@playwright/test';
+import { csrfHeaders, expect, test } from './fixtures';
+
+const TEXT = {
+  en: {
+    nav: 'Duplicates',
+    scanAll: 'Scan all customers',
+    scanDone: 'The scan finished',
+    keepCity: 'Keep this value for City: York',
+    merged: 'Merged into',
+    mergedTimeline: 'Merged with other records',
+    history: 'Merge history',
+    unmerge: 'Unmerge',
+    unmerged: 'Unmerged: the customers are back.',
+    decided: 'Marked “Not a duplicate”.',
+    undone: 'Your last decision was undone.',
+  },
+  zh: {
+    nav: '重复客户',
+    scanAll: '查重全部客户',
+    scanDone: '查重完成',
+    keepCity: '城市 保留此值: York',
+    merged: '已合并到',
+    mergedTimeline: '与其他记录合并',
+    history: '合并记录',
+    unmerge: '取消合并',
+    unmerged: '已取消合并：客户已恢复。',
+    decided: '已标记为“不是重复”。',
+    undone: '已撤销上一步。',
+  },
+};
+
+async function createContact(page: Page, data: Record<string, unknown>): Promise<string> {
+  const response = await page.request.post('/api/contacts', { data, headers: await csrfHeaders(page) });
+  expect(response.status()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** The open pair of these two customers, as the queue holds it after a scan. */
+async function pairOf(page: Page, a: string, b: string): Promise<{ id: string } | undefined> {
+  const response = await page.request.get('/api/duplicates?limit=1000');
+  const pairs = ((await response.json()) as { data: { id: string; contact_a: string; contact_b: string }[] })
+    .data;
+  return pairs.find((p) => [p.contact_a, p.contact_b].sort().join() === [a, b].sort().join());
+}
+
+test('scan from the page, compare a pair, merge it keeping a value of the other record, then unmerge it', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const text = TEXT[lang];
+  await signIn('admin');
+  const stamp = `${lang}${Date.now().toString(36)}`;
+  // The first is the fuller record (company), so the merge keeps it by default.
+  // Same person: the same mailbox (Gmail ignores dots and +tags), birthday, address and postcode.
+  const person = {
+    name: `Margaret Thornbury ${stamp}`,
+    birthday: '1975-06-01',
+    gender: 'female',
+    address: '12 Rosemary Lane',
+    postcode: 'LS1 4AB',
+  };
+  const kept = await createContact(page, {
+    ...person,
+    email: `margaret.thornbury.${stamp}@gmail.com`,
+    city: 'Leeds',
+    company: 'Thornbury & Sons',
+  });
+  const other = await createContact(page, {
+    ...person,
+    email: `margaretthornbury${stamp}+shop@gmail.com`,
+    city: 'York',
+  });
+
+  await page.goto('/customers');
+  await page.getByRole('navigation').getByRole('link', { name: text.nav }).click();
+  await expect(page).toHaveURL(/\/duplicates$/);
+  await page.getByRole('button', { name: text.scanAll }).click();
+  await expect(page).toHaveURL(/scan=/);
+  await expect(page.getByRole('status').filter({ hasText: text.scanDone })).toBeVisible({ timeout: 60_000 });
+  const pair = await pairOf(page, kept, other);
+  expect(pair, 'the scan found the pair').toBeDefined();
+  const row = page.locator(`[data-pair="${pair!.id}"]`);
+  await expect(row).toBeVisible();
+  await shot('duplicates-queue');
+  await expectAccessible();
+
+  await row.locator('a[href^="/duplicates/compare"]').click();
+  await expect(page).toHaveURL(new RegExp(`/duplicates/compare\\?.*pair=${pair!.id}`));
+  // The records side by side; the city differs: keep the other record's.
+  const keepYork = page.getByRole('radio', { name: text.keepCity });
+  await expect(keepYork).toBeVisible();
+  await keepYork.check();
+  await expect(page.getByText('Thornbury & Sons').last()).toBeVisible();
+  await shot('duplicates-compare');
+  await expectAccessible();
+  // M merges (the keys work when no field has the focus).
+  await page.locator('h1').click();
+  await page.keyboard.press('m');
+  await expect(page.getByText(text.merged).first()).toBeVisible();
+
+  const survivor = await (await page.request.get(`/api/contacts/${kept}`)).json();
+  expect(survivor).toMatchObject({ id: kept, city: 'York', company: 'Thornbury & Sons' });
+  await page.goto(`/customers/${kept}`);
+  await expect(page.getByText(text.mergedTimeline).first()).toBeVisible();
+
+  await page.goto('/duplicates');
+  await page.getByRole('link', { name: text.history }).click();
+  await expect(page).toHaveURL(/\/merges$/);
+  const merge = page.locator('tr[data-merge]').filter({ hasText: other });
+  await expect(merge).toBeVisible();
+  await shot('merges');
+  await expectAccessible();
+  await merge.getByRole('button', { name: text.unmerge }).click();
+  await page.getByRole('dialog').getByRole('button', { name: text.unmerge }).click();
+  await expect(page.getByText(text.unmerged)).toBeVisible();
+  expect((await page.request.get(`/api/contacts/${other}`)).status()).toBe(200);
+  expect(await (await page.request.get(`/api/contacts/${kept}`)).json()).toMatchObject({ city: 'Leeds' });
+});
+
+test('review by keys: N marks "not a duplicate", U undoes it, and a pair marked so is not proposed again', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  const text = TEXT[lang];
+  await signIn('admin');
+  const stamp = `${lang}k${Date.now().toString(36)}`;
+  const person = {
+    name: `Bartholomew Quince ${stamp}`,
+    birthday: '1961-02-03',
+    gender: 'male',
+    city: 'Bath',
+    address: '3 Abbey Green',
+    postcode: 'BA1 1NW',
+  };
+  const a = await createContact(page, { ...person, email: `b.quince.${stamp}@gmail.com` });
+  const b = await createContact(page, { ...person, email: `bquince${stamp}+news@gmail.com` });
+  const scan = await page.request.post('/api/duplicates/scans', {
+    data: { wait: true },
+    headers: await csrfHeaders(page),
+  });
+  expect(scan.status()).toBe(200);
+  const pair = await pairOf(page, a, b);
+  expect(pair).toBeDefined();
+
+  const status = async () =>
+    ((await (await page.request.get(`/api/duplicates/${pair!.id}`)).json()) as { status: string }).status;
+  await page.goto(`/duplicates/compare?ids=${a},${b}&pair=${pair!.id}`);
+  await expect(page.getByRole('link', { name: `Bartholomew Quince ${stamp}` }).first()).toBeVisible();
+  await page.keyboard.press('n');
+  await expect(page.getByText(text.decided)).toBeVisible();
+  await expect.poll(status).toBe('not_duplicate');
+  await page.keyboard.press('u');
+  await expect(page.getByText(text.undone)).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`pair=${pair!.id}`));
+  await expect.poll(status).toBe('open');
+  // Back on this pair (a decision may have moved on to the next one in the queue).
+  await expect(page.getByRole('link', { name: `Bartholomew Quince ${stamp}` }).first()).toBeVisible();
+  await page.keyboard.press('n');
+  await expect.poll(status).toBe('not_duplicate');
+
+  const again = await page.request.post('/api/duplicates/scans', {
+    data: { wait: true },
+    headers: await csrfHeaders(page),
+  });
+  expect(again.status()).toBe(200);
+  expect(await pairOf(page, a, b)).toBeUndefined();
+});

@@ -1,0 +1,267 @@
+/**
+ * `/duplicates`: the last scan and the review queue — pairs strongest first, by status (with counts),
+ * band, minimum score and a field they agree on, all in the URL (`?band=match&min_score=0.9`); each
+ * pair opens the compare screen, which walks on through the same queue.
+ */
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  SegmentedControl,
+  Select,
+  Table,
+  Text,
+} from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import type { Contact } from '../../api/client';
+import { formatNumber } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { displayName } from '../customers/customer-format';
+import {
+  type DuplicatePair,
+  filtersOf,
+  paramsOf,
+  QUEUE_PAGE,
+  type QueueFilters,
+  STATUSES,
+  useContactsById,
+  useQueue,
+  useQueueCounts,
+} from './duplicate-api';
+import { compareUrl, formatScore, useFieldLabel } from './duplicate-format';
+import { ScanPanel } from './ScanPanel';
+
+export default function DuplicatesPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const filters = filtersOf(params);
+  const counts = useQueueCounts();
+  const queue = useQueue(filters);
+  const pairs = queue.data?.data ?? [];
+  const contacts = useContactsById(pairs.flatMap((p) => [p.contact_a, p.contact_b]));
+  const fieldLabel = useFieldLabel();
+  const fields = [...new Set(pairs.flatMap((p) => p.explanation.map((c) => c.field)))];
+  if (filters.field && !fields.includes(filters.field)) fields.push(filters.field);
+
+  const change = (next: Partial<QueueFilters>) => {
+    const merged = { ...filters, ...next, after: undefined };
+    const search = paramsOf(merged);
+    // The running scan's job stays in the URL while filters change.
+    const scan = params.get('scan');
+    if (scan) search.set('scan', scan);
+    setParams(search);
+  };
+  const filtered = filters.band || filters.min_score !== undefined || filters.field;
+
+  return (
+    <>
+      <PageHeader
+        title={t('duplicates.title')}
+        description={t('duplicates.description')}
+        actions={
+          <Button component={Link} to="/merges" variant="default">
+            {t('duplicates.merges.link')}
+          </Button>
+        }
+      />
+      <ScanPanel />
+      <Group gap="sm" mb="sm" align="flex-end" wrap="wrap">
+        <SegmentedControl
+          aria-label={t('duplicates.filters.status')}
+          value={filters.status}
+          onChange={(value) => change({ status: value as QueueFilters['status'] })}
+          data={STATUSES.map((status) => ({
+            value: status,
+            label: `${t(`duplicates.status.${status}`)} ${counts.data ? formatNumber(counts.data.status[status]) : ''}`,
+          }))}
+        />
+        <Select
+          label={t('duplicates.filters.band')}
+          w={150}
+          value={filters.band ?? ''}
+          allowDeselect={false}
+          onChange={(value) => change({ band: (value || undefined) as QueueFilters['band'] })}
+          data={[
+            { value: '', label: t('duplicates.band.any') },
+            {
+              value: 'match',
+              label: `${t('duplicates.band.match')}${counts.data && filters.status === 'open' ? ` (${formatNumber(counts.data.open.match)})` : ''}`,
+            },
+            {
+              value: 'review',
+              label: `${t('duplicates.band.review')}${counts.data && filters.status === 'open' ? ` (${formatNumber(counts.data.open.review)})` : ''}`,
+            },
+          ]}
+        />
+        <NumberInput
+          label={t('duplicates.filters.minScore')}
+          w={140}
+          min={0}
+          max={1}
+          step={0.05}
+          decimalScale={3}
+          value={filters.min_score ?? ''}
+          onChange={(value) => change({ min_score: typeof value === 'number' ? value : undefined })}
+        />
+        <Select
+          label={t('duplicates.filters.field')}
+          w={170}
+          value={filters.field ?? ''}
+          allowDeselect={false}
+          onChange={(value) => change({ field: value || undefined })}
+          data={[
+            { value: '', label: t('duplicates.filters.anyField') },
+            ...fields.map((field) => ({ value: field, label: fieldLabel(field) })),
+          ]}
+        />
+        {filtered && (
+          <Button
+            variant="subtle"
+            onClick={() => change({ band: undefined, min_score: undefined, field: undefined })}
+          >
+            {t('duplicates.filters.clear')}
+          </Button>
+        )}
+      </Group>
+      <Paper withBorder>
+        {queue.isPending ? (
+          <LoadingRows />
+        ) : queue.isError ? (
+          <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
+        ) : pairs.length === 0 ? (
+          <EmptyState
+            title={t('duplicates.empty.title')}
+            description={filters.status === 'open' ? t('duplicates.empty.open') : t('duplicates.empty.other')}
+          />
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table className="kith-sticky-head" highlightOnHover aria-label={t('duplicates.label')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th ta="right" w={80}>
+                    {t('duplicates.columns.score')}
+                  </Table.Th>
+                  <Table.Th w={90}>{t('duplicates.columns.band')}</Table.Th>
+                  <Table.Th>{t('duplicates.columns.a')}</Table.Th>
+                  <Table.Th>{t('duplicates.columns.b')}</Table.Th>
+                  <Table.Th>{t('duplicates.columns.agrees')}</Table.Th>
+                  <Table.Th w={90}>
+                    <span className="kith-visually-hidden">{t('duplicates.review')}</span>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {pairs.map((pair) => (
+                  <PairRow
+                    key={pair.id}
+                    pair={pair}
+                    filters={filters}
+                    a={contacts.data?.get(pair.contact_a)}
+                    b={contacts.data?.get(pair.contact_b)}
+                  />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      <Group justify="flex-end" mt="sm" gap="sm">
+        {filters.after && (
+          <Button variant="default" onClick={() => change({})}>
+            {t('common.firstPage')}
+          </Button>
+        )}
+        {pairs.length === QUEUE_PAGE && (
+          <Button
+            variant="default"
+            onClick={() => setParams(paramsOf({ ...filters, after: pairs[pairs.length - 1]!.id }))}
+          >
+            {t('common.nextPage')}
+          </Button>
+        )}
+      </Group>
+    </>
+  );
+}
+
+function PairRow({
+  pair,
+  filters,
+  a,
+  b,
+}: {
+  pair: DuplicatePair;
+  filters: QueueFilters;
+  a: Contact | undefined;
+  b: Contact | undefined;
+}) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const fieldLabel = useFieldLabel();
+  const url = compareUrl(pair, filters);
+  const agrees = pair.explanation.filter((c) => c.weight > 0).map((c) => fieldLabel(c.field));
+  const name = (contact: Contact | undefined, id: string) => (contact ? displayName(contact) : id);
+  return (
+    <Table.Tr
+      className="kith-row-link"
+      data-pair={pair.id}
+      onClick={(event) => {
+        if ((event.target as HTMLElement).closest('a,button')) return;
+        void navigate(url);
+      }}
+    >
+      <Table.Td ta="right" fw={600}>
+        {formatScore(pair.score)}
+      </Table.Td>
+      <Table.Td>
+        <Badge variant="dot" tt="none" color={pair.band === 'match' ? 'green' : 'yellow'}>
+          {t(`duplicates.band.${pair.band}`)}
+        </Badge>
+      </Table.Td>
+      <Table.Td>
+        <Anchor component={Link} to={`/customers/${pair.contact_a}`} size="sm">
+          {name(a, pair.contact_a)}
+        </Anchor>
+        {a && (
+          <Text size="xs" c="dimmed">
+            {[a.email, a.phone].filter(Boolean).join(' · ')}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Anchor component={Link} to={`/customers/${pair.contact_b}`} size="sm">
+          {name(b, pair.contact_b)}
+        </Anchor>
+        {b && (
+          <Text size="xs" c="dimmed">
+            {[b.email, b.phone].filter(Boolean).join(' · ')}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{agrees.join(', ')}</Text>
+        {pair.cluster_weakest && pair.cluster_weakest.pair_id !== pair.id && (
+          <Text size="xs" c="dimmed">
+            {t('duplicates.weakest', { score: formatScore(pair.cluster_weakest.score) })}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Button
+          component={Link}
+          to={url}
+          size="compact-sm"
+          variant="light"
+          aria-label={t('duplicates.reviewPair', { a: name(a, pair.contact_a), b: name(b, pair.contact_b) })}
+        >
+          {t('duplicates.review')}
+        </Button>
+      </Table.Td>
+    </Table.Tr>
+  );
+}

@@ -1,0 +1,43 @@
+/** How the duplicate screens name fields, show scores and link a pair to its compare screen. */
+import { useTranslation } from 'react-i18next';
+import i18n, { localeOf } from '../../i18n';
+import type { DuplicatePair, QueueFilters } from './duplicate-api';
+import { paramsOf } from './duplicate-api';
+
+/** A probability as a percentage with one decimal (0.9731 → 97.3%). */
+export function formatScore(score: number, language = i18n.language): string {
+  return new Intl.NumberFormat(localeOf(language), {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  }).format(score);
+}
+
+/** `/duplicates/compare?ids=a,b&pair=…` keeping the queue's filters, so "next" walks the same queue. */
+export function compareUrl(
+  pair: Pick<DuplicatePair, 'id' | 'contact_a' | 'contact_b'>,
+  filters: QueueFilters,
+) {
+  const params = paramsOf({ ...filters, after: undefined });
+  params.set('ids', `${pair.contact_a},${pair.contact_b}`);
+  params.set('pair', pair.id);
+  return `/duplicates/compare?${params.toString()}`;
+}
+
+/** A matching field's label: the customer field's own, else `attr.tier` → tier, else as named. */
+export function useFieldLabel() {
+  const { t, i18n } = useTranslation();
+  return (field: string) => {
+    const key = `fields.${field}`;
+    if (i18n.exists(key)) return t(key);
+    return field.replace(/^(attr|identity)\./, '');
+  };
+}
+
+/** A comparison level's label (`jaro_winkler_0.92` → its words), else the level as named. */
+export function useLevelLabel() {
+  const { t, i18n } = useTranslation();
+  return (level: string) => {
+    const key = `duplicates.compare.levels.${level.replace(/\./g, '_')}`;
+    return i18n.exists(key) ? t(key) : level;
+  };
+}
