@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { ContactListQuery, ContactService } from '../contacts/contact-service.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
@@ -217,20 +217,18 @@ async function endWith(out: Writable, text: string): Promise<void> {
 
 /** UTF-8 with a BOM (Excel then reads Chinese correctly), lists joined by `;`, formula-safe cells. */
 function csvWriter(columns: ExportColumn[], out: Writable): FormatWriter {
-  const csv = stringify({ bom: true });
-  csv.pipe(out);
-  const write = async (record: string[]) => {
-    if (!csv.write(record.map(protectCell))) await once(csv, 'drain');
-  };
+  // A page is stringified at once and written in one go: awaiting a stream per row cost half the time.
+  const lines = (records: string[][]) => stringifyCsv(records.map((r) => r.map(protectCell)));
   return {
-    start: () => write(columns.map((c) => c.name)),
+    start: () => writeText(out, `\uFEFF${lines([columns.map((c) => c.name)])}`),
     page: async (contacts) => {
-      for (const c of contacts) await write(columns.map((column) => cellText(columnValue(c, column))));
+      if (contacts.length === 0) return;
+      await writeText(
+        out,
+        lines(contacts.map((c) => columns.map((column) => cellText(columnValue(c, column))))),
+      );
     },
-    end: async () => {
-      csv.end();
-      await once(out, 'finish');
-    },
+    end: () => endWith(out, ''),
   };
 }
 
