@@ -4,6 +4,9 @@ import { csrfHeaders, expect, test } from './fixtures';
 const TEXT = {
   en: {
     nav: 'Duplicates',
+    auto: 'Merge certain matches',
+    autoSummary: 'groups would be merged',
+    cancel: 'Cancel',
     scanAll: 'Scan all customers',
     scanDone: 'The scan finished',
     keepCity: 'Keep this value for City: York',
@@ -17,6 +20,9 @@ const TEXT = {
   },
   zh: {
     nav: '重复客户',
+    auto: '合并确定的重复',
+    autoSummary: '位客户并入各自的主记录',
+    cancel: '取消',
     scanAll: '查重全部客户',
     scanDone: '查重完成',
     keepCity: '城市 保留此值: York',
@@ -87,6 +93,11 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await expect(row).toBeVisible();
   await shot('duplicates-queue');
   await expectAccessible();
+  // Automatic merge shows its dry run first (cancelled here: it would merge other tests' customers).
+  await page.getByRole('button', { name: text.auto }).click();
+  await expect(page.getByRole('dialog').getByText(text.autoSummary)).toBeVisible();
+  await shot('duplicates-auto-merge');
+  await page.getByRole('dialog').getByRole('button', { name: text.cancel }).click();
 
   await row.locator('a[href^="/duplicates/compare"]').click();
   await expect(page).toHaveURL(new RegExp(`/duplicates/compare\\?.*pair=${pair!.id}`));

@@ -25,6 +25,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/customers" replace /> },
           { path: 'customers', lazy: page(() => import('../features/customers/CustomersPage')) },
+          { path: 'customers/deletions', lazy: page(() => import('../features/customers/DeletionsPage')) },
           { path: 'customers/new', lazy: page(() => import('../features/customers/NewCustomerPage')) },
           { path: 'customers/:id', lazy: page(() => import('../features/customers/CustomerPage')) },
           { path: 'imports', lazy: page(() => import('../features/imports/ImportsPage')) },

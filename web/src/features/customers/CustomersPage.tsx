@@ -127,6 +127,11 @@ export default function CustomersPage() {
         actions={
           <>
             {isAdmin(user) && (
+              <Button variant="subtle" component={Link} to="/customers/deletions">
+                {t('customers.deletions.link')}
+              </Button>
+            )}
+            {isAdmin(user) && (
               <Button variant="default" component={Link} to="/imports/new">
                 {t('customers.import')}
               </Button>

@@ -35,9 +35,12 @@ import {
 } from './duplicate-api';
 import { compareUrl, formatScore, useFieldLabel } from './duplicate-format';
 import { ScanPanel } from './ScanPanel';
+import { AutoMergeButton } from './AutoMergeButton';
+import { isAdmin, useSession } from '../../app/session';
 
 export default function DuplicatesPage() {
   const { t } = useTranslation();
+  const { data: user } = useSession();
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
   const counts = useQueueCounts();
@@ -64,9 +67,12 @@ export default function DuplicatesPage() {
         title={t('duplicates.title')}
         description={t('duplicates.description')}
         actions={
-          <Button component={Link} to="/merges" variant="default">
-            {t('duplicates.merges.link')}
-          </Button>
+          <>
+            {isAdmin(user) && <AutoMergeButton />}
+            <Button component={Link} to="/merges" variant="default">
+              {t('duplicates.merges.link')}
+            </Button>
+          </>
         }
       />
       <ScanPanel />

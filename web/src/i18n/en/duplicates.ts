@@ -114,6 +114,19 @@ export const en = {
     noNext: 'That was the last pair in the queue.',
     adminOnly: 'Only administrators can merge.',
   },
+  auto: {
+    button: 'Merge certain matches',
+    title: 'Merge every certain match',
+    summary: '{{clusters}} groups would be merged, {{contacts}} customers into their main records. A sample:',
+    heldBack_one:
+      '{{total}} group is held back for review: {{weak}} with a pair below the match band, {{marked}} with a pair marked not a duplicate, {{missing}} whose pairs changed.',
+    heldBack_other:
+      '{{total}} groups are held back for review: {{weak}} with a pair below the match band, {{marked}} with a pair marked not a duplicate, {{missing}} whose pairs changed.',
+    undo: 'Each merge can be undone from the merge history.',
+    confirm_one: 'Merge {{count}} group',
+    confirm_other: 'Merge {{count}} groups',
+    done: 'Merged {{clusters}} groups ({{contacts}} customers); {{failed}} failed.',
+  },
   merges: {
     title: 'Merge history',
     description: 'Every merge, newest first. Unmerge brings the merged customers back as they were.',

@@ -114,6 +114,19 @@ export const duplicates: typeof en = {
     noNext: '这是队列中的最后一对。',
     adminOnly: '只有管理员可以合并。',
   },
+  auto: {
+    button: '合并确定的重复',
+    title: '合并所有确定的重复',
+    summary: '将合并 {{clusters}} 组，{{contacts}} 位客户并入各自的主记录。示例：',
+    heldBack_one:
+      '{{total}} 组留待审核：{{weak}} 组有低于匹配区间的客户对，{{marked}} 组有标记为不是重复的客户对，{{missing}} 组的客户对已变化。',
+    heldBack_other:
+      '{{total}} 组留待审核：{{weak}} 组有低于匹配区间的客户对，{{marked}} 组有标记为不是重复的客户对，{{missing}} 组的客户对已变化。',
+    undo: '每次合并都可以在合并记录中撤销。',
+    confirm_one: '合并 {{count}} 组',
+    confirm_other: '合并 {{count}} 组',
+    done: '已合并 {{clusters}} 组（{{contacts}} 位客户）；{{failed}} 组失败。',
+  },
   merges: {
     title: '合并记录',
     description: '所有合并，最新的在前。取消合并会把被合并的客户恢复原样。',
