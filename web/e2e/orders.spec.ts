@@ -1,12 +1,24 @@
 import { encodeTmall, tmallItemsText, tmallOrdersText } from '../../bench/tmall-files';
-import { csrfHeaders, expect, test } from './fixtures';
+import { expect, test } from './fixtures';
 
 const TEXT = {
-  en: { orders: 'Orders', totalSpent: 'Total spent', completed: 'Completed', shipped: 'Shipped' },
-  zh: { orders: '订单', totalSpent: '累计消费', completed: '交易成功', shipped: '已发货' },
+  en: {
+    orders: 'Orders',
+    totalSpent: 'Total spent',
+    shipped: 'Shipped',
+    importOrders: 'Import Tmall orders',
+    start: 'Start the import',
+  },
+  zh: {
+    orders: '订单',
+    totalSpent: '累计消费',
+    shipped: '已发货',
+    importOrders: '导入天猫订单',
+    start: '开始导入',
+  },
 };
 
-test("a Tmall import through the API shows on the buyer's Orders tab, with the items of an order", async ({
+test("a Tmall import from the browser shows on the buyer's Orders tab, with the items of an order", async ({
   page,
   lang,
   signIn,
@@ -42,15 +54,18 @@ test("a Tmall import through the API shows on the buyer's Orders tab, with the i
     ]),
     'gbk',
   );
-  const started = await page.request.post('/api/imports', {
-    headers: await csrfHeaders(page),
-    multipart: {
-      orders_file: { name: '订单报表.csv', mimeType: 'text/csv', buffer: orders },
-      items_file: { name: '宝贝报表.csv', mimeType: 'text/csv', buffer: items },
-    },
-  });
-  expect(started.status(), await started.text()).toBe(202);
-  const importId = ((await started.json()) as { id: string }).id;
+  // Both reports chosen together in the browser, then followed on the import's page.
+  await page.goto('/imports');
+  await page.getByRole('link', { name: text.importOrders }).click();
+  await expect(page).toHaveURL(/\/imports\/orders\/new$/);
+  const files = page.locator('input[type=file]');
+  await files.nth(0).setInputFiles({ name: '订单报表.csv', mimeType: 'text/csv', buffer: orders });
+  await files.nth(1).setInputFiles({ name: '宝贝报表.csv', mimeType: 'text/csv', buffer: items });
+  await shot('orders-import');
+  await expectAccessible();
+  await page.getByRole('button', { name: text.start }).click();
+  await expect(page).toHaveURL(/\/imports\/imp_/);
+  const importId = /\/imports\/(imp_[0-9a-z]+)/.exec(page.url())![1]!;
   await expect
     .poll(
       async () =>

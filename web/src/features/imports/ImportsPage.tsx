@@ -55,9 +55,14 @@ function ImportHistory() {
         title={t('imports.title')}
         description={t('imports.history.description')}
         actions={
-          <Button component={Link} to="/imports/new">
-            {t('imports.history.new')}
-          </Button>
+          <>
+            <Button component={Link} to="/imports/orders/new" variant="default">
+              {t('orders.import.title')}
+            </Button>
+            <Button component={Link} to="/imports/new">
+              {t('imports.history.new')}
+            </Button>
+          </>
         }
       />
       <Paper withBorder>

@@ -12,4 +12,19 @@ export const en = {
   importAction: 'Import orders',
   receiver: 'Receiver',
   more: 'Load more',
+  import: {
+    title: 'Import Tmall orders',
+    description:
+      'Choose the order report and its items report exported from the Tmall seller centre (GBK or UTF-8). Paid orders are imported; buyers are found by phone, then by nickname, or created.',
+    ordersFile: 'Order report',
+    ordersHint: '订单报表: one row per order (订单编号, 买家会员名, 订单状态 …)',
+    itemsFile: 'Items report',
+    itemsHint: '宝贝报表: one row per item (订单编号, 标题, 价格, 购买数量 …)',
+    tags: 'Tags for every buyer',
+    group: 'Group for every buyer',
+    dryRun: 'Check only (dry run): count everything, write nothing',
+    uploading: 'Uploading… {{percent}}%',
+    start: 'Start the import',
+    clear: 'Remove the file',
+  },
 };
