@@ -8,7 +8,12 @@ import { AttributeDefinitionService } from '../customization/attribute-definitio
 import { IdentityTypeService } from '../customization/identity-type-service.js';
 import type { Actor } from '../domain/actor.js';
 import { normalizeAttributeValue } from '../domain/contact/attribute-value.js';
-import { type Contact, type ContactState, emptyContactState } from '../domain/contact/contact-fields.js';
+import {
+  type Contact,
+  type ContactState,
+  emptyContactState,
+  SCALAR_FIELDS,
+} from '../domain/contact/contact-fields.js';
 import {
   applyContactPatch,
   type ContactPatch,
@@ -280,6 +285,29 @@ export class ContactService {
   async update(id: string, input: unknown, actor: Actor, condition: WriteCondition = {}): Promise<Contact> {
     const patch = normalizeContactInput(input, await this.normalizeContext());
     return this.updateFromPatch(id, patch, actor, condition);
+  }
+
+  /**
+   * Replaces a contact (PUT): every field the input leaves out is cleared, identities and attributes it
+   * does not name are removed. Without If-Match the version read here is the condition, so a change
+   * made between this read and the write is refused (412), never silently overwritten.
+   */
+  async replace(id: string, input: unknown, actor: Actor, condition: WriteCondition = {}): Promise<Contact> {
+    const current = await this.get(id);
+    const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const full: Record<string, unknown> = {};
+    for (const field of [...SCALAR_FIELDS, 'email', 'phone']) full[field] = body[field] ?? null;
+    for (const field of ['additional_emails', 'additional_phones', 'tags']) full[field] = body[field] ?? [];
+    for (const group of ['identities', 'attributes'] as const)
+      full[group] = {
+        ...Object.fromEntries(Object.keys(current[group]).map((key) => [key, null])),
+        ...((body[group] as Record<string, unknown> | undefined) ?? {}),
+      };
+    if (body.external_id !== undefined) full.external_id = body.external_id;
+    const patch = normalizeContactInput(full, await this.normalizeContext());
+    return this.updateFromPatch(id, patch, actor, {
+      ifMatch: condition.ifMatch ?? contactContentHash(current),
+    });
   }
 
   async updateFromPatch(

@@ -56,6 +56,32 @@ describe(`ETag / If-Match, Idempotency-Key and bulk upsert over HTTP on ${TEST_D
     expect(unknown.body.error.details.changed_fields).toBeNull();
   });
 
+  it('replaces a whole contact with PUT: what the body leaves out is cleared; If-Match guards it', async () => {
+    const created = await call('POST', '/api/contacts', {
+      body: {
+        name: 'Full',
+        email: 'full@put.example',
+        city: '广州',
+        tags: ['a'],
+        identities: { external_id: 'PUT-1' },
+      },
+    });
+    const id = created.body.id as string;
+    const etag = created.headers.get('etag')!;
+    const replaced = await call('PUT', `/api/contacts/${id}`, {
+      body: { name: 'Full', email: 'full@put.example', identities: { external_id: 'PUT-1' } },
+      headers: { 'if-match': etag },
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ city: null, tags: [], identities: { external_id: 'PUT-1' } });
+    const stale = await call('PUT', `/api/contacts/${id}`, {
+      body: { name: 'Again', email: 'full@put.example' },
+      headers: { 'if-match': etag },
+    });
+    expect(stale.status).toBe(412);
+    expect([...stale.body.error.details.changed_fields].sort()).toEqual(['city', 'tags']);
+  });
+
   it('replays the first answer to an Idempotency-Key and refuses the key for another body', async () => {
     const headers = { 'idempotency-key': 'order-7781-create' };
     const first = await call('POST', '/api/contacts', {

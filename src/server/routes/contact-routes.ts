@@ -267,6 +267,30 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
     });
 
+    app.put('/contacts/:id', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Replace a contact',
+        description:
+          'The body is the whole contact: fields it leaves out are cleared, identities and attributes it does not name are removed. With `If-Match: <ETag>` the write happens only at that version (else 412 with `details.changed_fields`); without it, a change made by someone else while the replacement is prepared is refused the same way. The answer carries the new `ETag`.',
+        params: IdParams,
+        body: ContactInputSchema,
+        response: {
+          200: ContactSchema,
+          ...errorResponses,
+          412: ErrorSchema.describe('`precondition_failed`: changed since the If-Match version'),
+        },
+      },
+      handler: async (request, reply) => {
+        const contact = await contacts.replace(request.params.id, request.body, actorOf(request), {
+          ifMatch: ifMatchOf(request.headers['if-match']),
+        });
+        reply.header('etag', etagOf(contact));
+        return contact;
+      },
+    });
+
     app.delete('/contacts/:id', {
       config: { access: 'admin' },
       schema: {
