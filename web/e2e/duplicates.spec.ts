@@ -4,6 +4,12 @@ import { csrfHeaders, expect, test } from './fixtures';
 const TEXT = {
   en: {
     nav: 'Duplicates',
+    matchingNav: 'Matching',
+    comparedFields: 'Compared fields',
+    addField: 'Add a field',
+    save: 'Save',
+    rulesSaved: 'Saved. The next scan uses them.',
+    resetRules: 'Back to the default rules',
     auto: 'Merge certain matches',
     autoSummary: 'groups would be merged',
     cancel: 'Cancel',
@@ -20,6 +26,12 @@ const TEXT = {
   },
   zh: {
     nav: '重复客户',
+    matchingNav: '查重规则',
+    comparedFields: '比较的字段',
+    addField: '添加字段',
+    save: '保存',
+    rulesSaved: '已保存。下一次查重将使用它们。',
+    resetRules: '恢复默认规则',
     auto: '合并确定的重复',
     autoSummary: '位客户并入各自的主记录',
     cancel: '取消',
@@ -180,4 +192,45 @@ test('review by keys: N marks "not a duplicate", U undoes it, and a pair marked 
   });
   expect(again.status()).toBe(200);
   expect(await pairOf(page, a, b)).toBeUndefined();
+});
+
+test('matching rules: a bad comparison is refused on its field, then the rules are saved and reset', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const text = TEXT[lang];
+  await signIn('admin');
+  await page.goto('/settings');
+  await page.getByRole('link', { name: text.matchingNav }).click();
+  await expect(page).toHaveURL(/\/settings\/matching$/);
+  const fields = page.getByRole('table', { name: text.comparedFields });
+  await expect(fields.getByRole('textbox').first()).toHaveValue('name');
+  await page.getByRole('button', { name: text.addField }).click();
+  const added = fields.getByRole('textbox').last();
+  await added.fill('shoe_size');
+  await page.getByRole('button', { name: text.save }).first().click();
+  // The server names the field and why; the form shows it on that field.
+  await expect(page.getByText('must be a standard field').first()).toBeVisible();
+  await shot('settings-matching');
+  await expectAccessible();
+  await added.fill('postcode');
+  await page.getByRole('button', { name: text.save }).first().click();
+  await expect(page.getByText('postcode is listed twice')).toBeVisible();
+  await fields.getByRole('button').last().click();
+  await page.getByRole('button', { name: text.save }).first().click();
+  await expect(page.getByText(text.rulesSaved)).toBeVisible();
+  const saved = (await (await page.request.get('/api/duplicates/rules')).json()) as { is_default: boolean };
+  expect(saved.is_default).toBe(false);
+  await page.getByRole('button', { name: text.resetRules }).click();
+  await page.getByRole('dialog').getByRole('button', { name: text.resetRules }).click();
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get('/api/duplicates/rules')).json()) as { is_default: boolean })
+          .is_default,
+    )
+    .toBe(true);
 });

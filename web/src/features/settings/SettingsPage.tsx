@@ -13,6 +13,7 @@ import { NotFoundPage } from '../../ui/NotFoundPage';
 import { AttributesSettings } from './AttributesSettings';
 import { AuditLogSettings } from './AuditLogSettings';
 import { IdentityTypesSettings } from './IdentityTypesSettings';
+import { MatchingSettings } from './MatchingSettings';
 import { ProfileSettings } from './ProfileSettings';
 import './settings.css';
 import { TagsGroupsSettings } from './TagsGroupsSettings';
@@ -51,6 +52,7 @@ export default function SettingsPage() {
     },
     { path: 'tags', label: t('settings.nav.tags'), adminOnly: true, element: <TagsGroupsSettings /> },
     { path: 'webhooks', label: t('settings.nav.webhooks'), adminOnly: true, element: <WebhooksSettings /> },
+    { path: 'matching', label: t('settings.nav.matching'), adminOnly: true, element: <MatchingSettings /> },
     { path: 'audit', label: t('settings.nav.audit'), adminOnly: true, element: <AuditLogSettings /> },
   ];
 
