@@ -3,7 +3,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
-import { TMALL_IMPORT_JOB_KIND } from '../../orders/tmall-order-import.js';
+import { itemFailureFilePath, TMALL_IMPORT_JOB_KIND } from '../../orders/tmall-order-import.js';
 import { CLI_ACTOR, collect, printFields, printJson, withKith } from '../cli-context.js';
 
 interface OrderImportOptions {
@@ -96,6 +96,8 @@ export function registerOrderCommands(program: Command): void {
         }
         const record = await kith.imports.get(id);
         let failuresFile: string | null = null;
+        const itemFailures = itemFailureFilePath(kith.config, id);
+        const itemFailuresFile = fs.existsSync(itemFailures) ? itemFailures : null;
         if (['completed', 'cancelled', 'failed'].includes(record.status)) {
           failuresFile = await kith.imports.failureFile(id);
           if (o.failures) {
@@ -103,9 +105,9 @@ export function registerOrderCommands(program: Command): void {
             failuresFile = path.resolve(o.failures);
           }
         }
-        return { record, failuresFile };
+        return { record, failuresFile, itemFailuresFile };
       });
-      const { record, failuresFile } = outcome;
+      const { record, failuresFile, itemFailuresFile } = outcome;
       const summary = record.summary as { items?: { rows: number; attached: number; failed: number } } | null;
       if (o.json)
         printJson({
@@ -124,12 +126,15 @@ export function registerOrderCommands(program: Command): void {
           failed: record.failed,
           summary: record.summary,
           failures_file: failuresFile,
+          item_failures_file: itemFailuresFile,
         });
       else {
         process.stderr.write(
           `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} orders, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${summary?.items ? `; ${summary.items.rows} items, ${summary.items.attached} attached, ${summary.items.failed} failed` : ''}\n`,
         );
         if (record.failed > 0 && failuresFile) process.stderr.write(`failure file: ${failuresFile}\n`);
+        if ((summary?.items?.failed ?? 0) > 0 && itemFailuresFile)
+          process.stderr.write(`items failure file: ${itemFailuresFile}\n`);
       }
       if (record.status !== 'completed') {
         process.stderr.write(
