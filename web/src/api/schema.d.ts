@@ -1700,7 +1700,125 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /**
+         * Replace a contact
+         * @description The body is the whole contact: fields it leaves out are cleared, identities and attributes it does not name are removed. With `If-Match: <ETag>` the write happens only at that version (else 412 with `details.changed_fields`); without it, a change made by someone else while the replacement is prepared is refused the same way. The answer carries the new `ETag`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Contact fields to set; unknown or system fields are refused with a 400 naming them. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string | null;
+                        first_name?: string | null;
+                        last_name?: string | null;
+                        /** @description Primary email; lower-cased and validated. */
+                        email?: string | null;
+                        additional_emails?: string[] | string;
+                        /** @description Primary phone in any common format; stored as E.164 (default region KITH_DEFAULT_REGION). */
+                        phone?: string | null;
+                        additional_phones?: string[] | string;
+                        /** @description male, female or other (男/女 accepted). */
+                        gender?: string | null;
+                        /** @description ISO date YYYY-MM-DD. */
+                        birthday?: string | null;
+                        country?: string | null;
+                        province?: string | null;
+                        city?: string | null;
+                        address?: string | null;
+                        postcode?: string | null;
+                        company?: string | null;
+                        tags?: string[] | string;
+                        initial_source?: string | null;
+                        initial_source_detail?: string | null;
+                        campaign?: string | null;
+                        /** @description Shorthand for identities.external_id. */
+                        external_id?: string | null;
+                        identities?: {
+                            [key: string]: string | null;
+                        };
+                        attributes?: {
+                            [key: string]: (string | number | boolean) | null;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `precondition_failed`: changed since the If-Match version */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         /** Delete a contact (soft delete) */
         delete: {
