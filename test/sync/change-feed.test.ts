@@ -6,6 +6,7 @@ import { newId } from '../../src/domain/ids.js';
 import { type ChangeFeedEntry, readChangeFeed, undoChange } from '../../src/sync/change-feed.js';
 import { contactWebhooks } from '../../src/sync/webhooks/contact-webhooks.js';
 import type { ContactChangeEvent } from '../../src/contacts/contact-events.js';
+import { runCli } from '../support/run-cli.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -228,6 +229,18 @@ describe(`GET /api/changes on ${TEST_DIALECT}`, () => {
       }),
     ]);
     expect((await api(server.baseUrl, 'GET', '/api/changes?after=x', { token: admin })).status).toBe(400);
+    // kith changes: every entry after the cursor, one JSON line each, the next cursor on stderr.
+    const cli = await runCli(
+      ['changes', '--after', first.body.next_cursor, '--limit', '1', '--json'],
+      server.kith.database.env,
+    );
+    expect(cli.code).toBe(0);
+    const lines = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; cursor: string });
+    expect(lines.map((l) => l.kind)).toEqual(['updated']);
+    expect(cli.stderr).toBe(`next cursor: ${lines[0]!.cursor}\n`);
     expect((await api(server.baseUrl, 'GET', '/api/changes', { token: agent })).status).toBe(403);
   });
 });
