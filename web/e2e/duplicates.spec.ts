@@ -5,6 +5,9 @@ const TEXT = {
   en: {
     nav: 'Duplicates',
     matchingNav: 'Matching',
+    groups: 'Groups',
+    show: 'Show',
+    pairs: 'Pairs',
     comparedFields: 'Compared fields',
     addField: 'Add a field',
     save: 'Save',
@@ -27,6 +30,9 @@ const TEXT = {
   zh: {
     nav: '重复客户',
     matchingNav: '查重规则',
+    groups: '分组',
+    show: '显示',
+    pairs: '客户对',
     comparedFields: '比较的字段',
     addField: '添加字段',
     save: '保存',
@@ -110,6 +116,17 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await expect(page.getByRole('dialog').getByText(text.autoSummary)).toBeVisible();
   await shot('duplicates-auto-merge');
   await page.getByRole('dialog').getByRole('button', { name: text.cancel }).click();
+  // The groups view: the pair's two customers form a group an automatic merge would take.
+  await page.getByRole('radiogroup', { name: text.show }).getByText(text.groups).click();
+  await expect(page).toHaveURL(/view=clusters/);
+  await expect(
+    page
+      .locator('tr[data-cluster]')
+      .filter({ hasText: `Margaret Thornbury ${stamp}` })
+      .first(),
+  ).toBeVisible();
+  await shot('duplicates-groups');
+  await page.getByRole('radiogroup', { name: text.show }).getByText(text.pairs).click();
 
   await row.locator('a[href^="/duplicates/compare"]').click();
   await expect(page).toHaveURL(new RegExp(`/duplicates/compare\\?.*pair=${pair!.id}`));

@@ -35,6 +35,7 @@ import {
 } from './duplicate-api';
 import { compareUrl, formatScore, useFieldLabel } from './duplicate-format';
 import { ScanPanel } from './ScanPanel';
+import { ClustersTable } from './ClustersTable';
 import { AutoMergeButton } from './AutoMergeButton';
 import { isAdmin, useSession } from '../../app/session';
 
@@ -43,6 +44,7 @@ export default function DuplicatesPage() {
   const { data: user } = useSession();
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
+  const view = params.get('view') === 'clusters' ? 'clusters' : 'pairs';
   const counts = useQueueCounts();
   const queue = useQueue(filters);
   const pairs = queue.data?.data ?? [];
@@ -76,121 +78,145 @@ export default function DuplicatesPage() {
         }
       />
       <ScanPanel />
-      <Group gap="sm" mb="sm" align="flex-end" wrap="wrap">
-        <SegmentedControl
-          aria-label={t('duplicates.filters.status')}
-          value={filters.status}
-          onChange={(value) => change({ status: value as QueueFilters['status'] })}
-          data={STATUSES.map((status) => ({
-            value: status,
-            label: `${t(`duplicates.status.${status}`)} ${counts.data ? formatNumber(counts.data.status[status]) : ''}`,
-          }))}
-        />
-        <Select
-          label={t('duplicates.filters.band')}
-          w={150}
-          value={filters.band ?? ''}
-          allowDeselect={false}
-          onChange={(value) => change({ band: (value || undefined) as QueueFilters['band'] })}
-          data={[
-            { value: '', label: t('duplicates.band.any') },
-            {
-              value: 'match',
-              label: `${t('duplicates.band.match')}${counts.data && filters.status === 'open' ? ` (${formatNumber(counts.data.open.match)})` : ''}`,
-            },
-            {
-              value: 'review',
-              label: `${t('duplicates.band.review')}${counts.data && filters.status === 'open' ? ` (${formatNumber(counts.data.open.review)})` : ''}`,
-            },
-          ]}
-        />
-        <NumberInput
-          label={t('duplicates.filters.minScore')}
-          w={140}
-          min={0}
-          max={1}
-          step={0.05}
-          decimalScale={3}
-          value={filters.min_score ?? ''}
-          onChange={(value) => change({ min_score: typeof value === 'number' ? value : undefined })}
-        />
-        <Select
-          label={t('duplicates.filters.field')}
-          w={170}
-          value={filters.field ?? ''}
-          allowDeselect={false}
-          onChange={(value) => change({ field: value || undefined })}
-          data={[
-            { value: '', label: t('duplicates.filters.anyField') },
-            ...fields.map((field) => ({ value: field, label: fieldLabel(field) })),
-          ]}
-        />
-        {filtered && (
-          <Button
-            variant="subtle"
-            onClick={() => change({ band: undefined, min_score: undefined, field: undefined })}
-          >
-            {t('duplicates.filters.clear')}
-          </Button>
-        )}
-      </Group>
-      <Paper withBorder>
-        {queue.isPending ? (
-          <LoadingRows />
-        ) : queue.isError ? (
-          <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
-        ) : pairs.length === 0 ? (
-          <EmptyState
-            title={t('duplicates.empty.title')}
-            description={filters.status === 'open' ? t('duplicates.empty.open') : t('duplicates.empty.other')}
-          />
-        ) : (
-          <Table.ScrollContainer minWidth={760}>
-            <Table className="kith-sticky-head" highlightOnHover aria-label={t('duplicates.label')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th ta="right" w={80}>
-                    {t('duplicates.columns.score')}
-                  </Table.Th>
-                  <Table.Th w={90}>{t('duplicates.columns.band')}</Table.Th>
-                  <Table.Th>{t('duplicates.columns.a')}</Table.Th>
-                  <Table.Th>{t('duplicates.columns.b')}</Table.Th>
-                  <Table.Th>{t('duplicates.columns.agrees')}</Table.Th>
-                  <Table.Th w={90}>
-                    <span className="kith-visually-hidden">{t('duplicates.review')}</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {pairs.map((pair) => (
-                  <PairRow
-                    key={pair.id}
-                    pair={pair}
-                    filters={filters}
-                    a={contacts.data?.get(pair.contact_a)}
-                    b={contacts.data?.get(pair.contact_b)}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Paper>
-      <Group justify="flex-end" mt="sm" gap="sm">
-        {filters.after && (
-          <Button variant="default" onClick={() => change({})}>
-            {t('common.firstPage')}
-          </Button>
-        )}
-        {pairs.length === QUEUE_PAGE && (
-          <Button
-            variant="default"
-            onClick={() => setParams(paramsOf({ ...filters, after: pairs[pairs.length - 1]!.id }))}
-          >
-            {t('common.nextPage')}
-          </Button>
-        )}
-      </Group>
+      <SegmentedControl
+        mb="sm"
+        aria-label={t('duplicates.view.label')}
+        value={view}
+        onChange={(value) => {
+          const next = new URLSearchParams(params);
+          if (value === 'clusters') next.set('view', 'clusters');
+          else next.delete('view');
+          next.delete('after');
+          setParams(next);
+        }}
+        data={[
+          { value: 'pairs', label: t('duplicates.view.pairs') },
+          { value: 'clusters', label: t('duplicates.view.clusters') },
+        ]}
+      />
+      {view === 'clusters' ? (
+        <ClustersTable />
+      ) : (
+        <>
+          <Group gap="sm" mb="sm" align="flex-end" wrap="wrap">
+            <SegmentedControl
+              aria-label={t('duplicates.filters.status')}
+              value={filters.status}
+              onChange={(value) => change({ status: value as QueueFilters['status'] })}
+              data={STATUSES.map((status) => ({
+                value: status,
+                label: `${t(`duplicates.status.${status}`)} ${counts.data ? formatNumber(counts.data.status[status]) : ''}`,
+              }))}
+            />
+            <Select
+              label={t('duplicates.filters.band')}
+              w={150}
+              value={filters.band ?? ''}
+              allowDeselect={false}
+              onChange={(value) => change({ band: (value || undefined) as QueueFilters['band'] })}
+              data={[
+                { value: '', label: t('duplicates.band.any') },
+                {
+                  value: 'match',
+                  label: `${t('duplicates.band.match')}${counts.data && filters.status === 'open' ? ` (${formatNumber(counts.data.open.match)})` : ''}`,
+                },
+                {
+                  value: 'review',
+                  label: `${t('duplicates.band.review')}${counts.data && filters.status === 'open' ? ` (${formatNumber(counts.data.open.review)})` : ''}`,
+                },
+              ]}
+            />
+            <NumberInput
+              label={t('duplicates.filters.minScore')}
+              w={140}
+              min={0}
+              max={1}
+              step={0.05}
+              decimalScale={3}
+              value={filters.min_score ?? ''}
+              onChange={(value) => change({ min_score: typeof value === 'number' ? value : undefined })}
+            />
+            <Select
+              label={t('duplicates.filters.field')}
+              w={170}
+              value={filters.field ?? ''}
+              allowDeselect={false}
+              onChange={(value) => change({ field: value || undefined })}
+              data={[
+                { value: '', label: t('duplicates.filters.anyField') },
+                ...fields.map((field) => ({ value: field, label: fieldLabel(field) })),
+              ]}
+            />
+            {filtered && (
+              <Button
+                variant="subtle"
+                onClick={() => change({ band: undefined, min_score: undefined, field: undefined })}
+              >
+                {t('duplicates.filters.clear')}
+              </Button>
+            )}
+          </Group>
+          <Paper withBorder>
+            {queue.isPending ? (
+              <LoadingRows />
+            ) : queue.isError ? (
+              <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
+            ) : pairs.length === 0 ? (
+              <EmptyState
+                title={t('duplicates.empty.title')}
+                description={
+                  filters.status === 'open' ? t('duplicates.empty.open') : t('duplicates.empty.other')
+                }
+              />
+            ) : (
+              <Table.ScrollContainer minWidth={760}>
+                <Table className="kith-sticky-head" highlightOnHover aria-label={t('duplicates.label')}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th ta="right" w={80}>
+                        {t('duplicates.columns.score')}
+                      </Table.Th>
+                      <Table.Th w={90}>{t('duplicates.columns.band')}</Table.Th>
+                      <Table.Th>{t('duplicates.columns.a')}</Table.Th>
+                      <Table.Th>{t('duplicates.columns.b')}</Table.Th>
+                      <Table.Th>{t('duplicates.columns.agrees')}</Table.Th>
+                      <Table.Th w={90}>
+                        <span className="kith-visually-hidden">{t('duplicates.review')}</span>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {pairs.map((pair) => (
+                      <PairRow
+                        key={pair.id}
+                        pair={pair}
+                        filters={filters}
+                        a={contacts.data?.get(pair.contact_a)}
+                        b={contacts.data?.get(pair.contact_b)}
+                      />
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )}
+          </Paper>
+          <Group justify="flex-end" mt="sm" gap="sm">
+            {filters.after && (
+              <Button variant="default" onClick={() => change({})}>
+                {t('common.firstPage')}
+              </Button>
+            )}
+            {pairs.length === QUEUE_PAGE && (
+              <Button
+                variant="default"
+                onClick={() => setParams(paramsOf({ ...filters, after: pairs[pairs.length - 1]!.id }))}
+              >
+                {t('common.nextPage')}
+              </Button>
+            )}
+          </Group>
+        </>
+      )}
     </>
   );
 }

@@ -127,6 +127,22 @@ export const en = {
     confirm_other: 'Merge {{count}} groups',
     done: 'Merged {{clusters}} groups ({{contacts}} customers); {{failed}} failed.',
   },
+  view: { pairs: 'Pairs', clusters: 'Groups', label: 'Show' },
+  clusters: {
+    label: 'Groups of duplicates',
+    empty: 'No groups: run a scan, or look at the pairs.',
+    size: 'Customers',
+    customers: 'Who',
+    weakest: 'Weakest link',
+    auto: 'Automatic merge',
+    mergeable: 'Would be merged',
+    reviewGroup: 'Review the group {{names}}',
+    heldBack: {
+      weakest_pair_below_match: 'Held back: a pair inside is only in the review band',
+      marked_not_duplicate: 'Held back: two of them were marked not a duplicate',
+      pairs_missing: 'Held back: its pairs changed since the scan',
+    },
+  },
   merges: {
     title: 'Merge history',
     description: 'Every merge, newest first. Unmerge brings the merged customers back as they were.',

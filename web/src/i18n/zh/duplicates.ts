@@ -127,6 +127,22 @@ export const duplicates: typeof en = {
     confirm_other: '合并 {{count}} 组',
     done: '已合并 {{clusters}} 组（{{contacts}} 位客户）；{{failed}} 组失败。',
   },
+  view: { pairs: '客户对', clusters: '分组', label: '显示' },
+  clusters: {
+    label: '重复客户分组',
+    empty: '没有分组：请先查重，或查看客户对。',
+    size: '客户数',
+    customers: '客户',
+    weakest: '最弱的一对',
+    auto: '自动合并',
+    mergeable: '会被合并',
+    reviewGroup: '查看分组 {{names}}',
+    heldBack: {
+      weakest_pair_below_match: '留待审核：组内有客户对只在待审核区间',
+      marked_not_duplicate: '留待审核：其中两位被标记为不是重复',
+      pairs_missing: '留待审核：查重后客户对已变化',
+    },
+  },
   merges: {
     title: '合并记录',
     description: '所有合并，最新的在前。取消合并会把被合并的客户恢复原样。',
