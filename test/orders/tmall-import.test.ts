@@ -333,6 +333,27 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     expect(record.summary).toMatchObject({ orders_layout: 'current' });
   });
 
+  it('a dry run counts like the real import and writes nothing; a queued import can be cancelled', async () => {
+    const orders = fixture(
+      'dry.csv',
+      encodeTmall(
+        tmallOrdersText([base('2836400000000001', { phone: '13700000041', nick: 'dry_run_nick' })]),
+        'gbk',
+      ),
+    );
+    const items = fixture('dry-items.csv', encodeTmall(tmallItemsText([]), 'gbk'));
+    const dry = await importTmall(kith, orders, items, { dryRun: true });
+    expect(dry).toMatchObject({ status: 'completed', dry_run: true, rows: 1, created: 1 });
+    expect(dry.summary).toMatchObject({ buyers: { created: 1 }, orders_without_items: 1 });
+    expect((await kith.orders.list({ q: '2836400000000001' })).data).toHaveLength(0);
+    expect((await kith.contacts.list({ q: '+8613700000041' })).data).toHaveLength(0);
+    const queued = await kith.orders.startTmallImport(
+      { ordersPath: orders, ordersFileName: 'o.csv', itemsPath: items, itemsFileName: 'i.csv' },
+      ADMIN,
+    );
+    expect(await kith.imports.cancel(queued)).toMatchObject({ status: 'cancelled' });
+  });
+
   it('refuses a file that is no Tmall report before queueing, naming missing and unknown headers', async () => {
     const orders = fixture('bad.csv', '订单编号,买家会员名,某列\r\n1,a,b\r\n');
     const items = fixture('items-ok.csv', encodeTmall(tmallItemsText(ITEMS), 'utf-8'));
