@@ -410,9 +410,8 @@ export class DuplicateScanService {
       if (query.min_score !== undefined) q = q.where('score', '>=', query.min_score);
       if (after) {
         const { score, id } = after;
-        q = q.where((eb) =>
-          eb.or([eb('score', '<', score), eb.and([eb('score', '=', score), eb('id', '>', id)])]),
-        );
+        // `score <= s` first: the index seeks there instead of walking the queue from its start.
+        q = q.where('score', '<=', score).where((eb) => eb.or([eb('score', '<', score), eb('id', '>', id)]));
       }
       const rows = await q.execute();
       for (const pair of await this.withClusterWeakest(await this.toPairs(rows), weakestCache)) {
@@ -429,9 +428,9 @@ export class DuplicateScanService {
   }
 
   /**
-   * Fills each pair's `cluster_weakest` from the open pairs of the clusters on this page. `cluster_id`
-   * has no index of its own (it would cost every stored pair): a page of few clusters asks for them,
-   * one of many reads every clustered pair once per call to `list` (`cache`).
+   * Fills each pair's `cluster_weakest` from the open pairs of the clusters on this page: a page of
+   * few clusters asks for them by `cluster_id` (indexed), one of many reads every clustered pair once
+   * per call to `list` (`cache`).
    */
   private async withClusterWeakest(
     pairs: DuplicatePair[],

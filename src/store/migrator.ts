@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010-import-warnings.js';
 import * as m0011 from './migrations/0011-contact-change-log.js';
 import * as m0012 from './migrations/0012-orders.js';
 import * as m0013 from './migrations/0013-idempotency-keys.js';
+import * as m0014 from './migrations/0014-duplicate-review-indexes.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-contact-change-log': m0011,
   '0012-orders': m0012,
   '0013-idempotency-keys': m0013,
+  '0014-duplicate-review-indexes': m0014,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

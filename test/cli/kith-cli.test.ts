@@ -35,6 +35,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0011-contact-change-log',
         '0012-orders',
         '0013-idempotency-keys',
+        '0014-duplicate-review-indexes',
       ],
       database: TEST_DIALECT,
     });

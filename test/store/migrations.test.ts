@@ -30,6 +30,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0011-contact-change-log',
         '0012-orders',
         '0013-idempotency-keys',
+        '0014-duplicate-review-indexes',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

@@ -6,6 +6,7 @@ const TEXT = {
     nav: 'Duplicates',
     matchingNav: 'Matching',
     groups: 'Groups',
+    conversations: 'Conversations',
     show: 'Show',
     pairs: 'Pairs',
     comparedFields: 'Compared fields',
@@ -31,6 +32,7 @@ const TEXT = {
     nav: '重复客户',
     matchingNav: '查重规则',
     groups: '分组',
+    conversations: '会话',
     show: '显示',
     pairs: '客户对',
     comparedFields: '比较的字段',
@@ -135,6 +137,8 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await expect(keepYork).toBeVisible();
   await keepYork.check();
   await expect(page.getByText('Thornbury & Sons').last()).toBeVisible();
+  // Each record's conversations and latest history sit below the fields.
+  await expect(page.getByRole('cell', { name: text.conversations, exact: true })).toBeVisible();
   await shot('duplicates-compare');
   await expectAccessible();
   // M merges (the keys work when no field has the focus).

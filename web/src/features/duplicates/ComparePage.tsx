@@ -19,6 +19,7 @@ import { displayName } from '../customers/customer-format';
 import { notify } from '../imports/notify';
 import { filtersOf, type MergeResult, nextPair, useContactsById, usePair } from './duplicate-api';
 import { compareUrl, formatScore, useFieldLabel, useLevelLabel } from './duplicate-format';
+import { RecordActivity } from './RecordActivity';
 
 /** Fields a merge chooses one value for, in the order the customer page shows them. */
 const CHOSEN_FIELDS = [
@@ -358,6 +359,7 @@ export default function ComparePage() {
                     ))}
                     <Table.Td />
                   </Table.Tr>
+                  <RecordActivity records={records} />
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>

@@ -64,6 +64,7 @@ export const en = {
     same: 'Same',
     missing: 'Missing on one side',
     open: 'Open customer',
+    recent: 'Latest history',
     conversations: 'Conversations',
     created: 'Created',
     updated: 'Updated',

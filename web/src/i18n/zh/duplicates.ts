@@ -64,6 +64,7 @@ export const duplicates: typeof en = {
     same: '相同',
     missing: '一方没有值',
     open: '打开客户',
+    recent: '最近的动态',
     conversations: '会话',
     created: '创建时间',
     updated: '更新时间',
