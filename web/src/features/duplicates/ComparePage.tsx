@@ -15,31 +15,12 @@ import { isAdmin, useSession } from '../../app/session';
 import { formatDate, formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
+import { TEXT_FIELDS } from '../customers/contact-form';
 import { displayName } from '../customers/customer-format';
 import { notify } from '../imports/notify';
 import { filtersOf, type MergeResult, nextPair, useContactsById, usePair } from './duplicate-api';
 import { compareUrl, formatScore, useFieldLabel, useLevelLabel } from './duplicate-format';
 import { RecordActivity } from './RecordActivity';
-
-/** Fields a merge chooses one value for, in the order the customer page shows them. */
-const CHOSEN_FIELDS = [
-  'name',
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'gender',
-  'birthday',
-  'company',
-  'country',
-  'province',
-  'city',
-  'address',
-  'postcode',
-  'initial_source',
-  'initial_source_detail',
-  'campaign',
-] as const;
 
 interface Row {
   /** The merge's name for the field: `city`, `identity.crm`, `attr.tier`; lists have none. */
@@ -460,7 +441,8 @@ function rowsOf(
     if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
     return String(value);
   };
-  for (const field of CHOSEN_FIELDS)
+  // The fields a merge chooses one value for, in the customer page's order.
+  for (const field of TEXT_FIELDS)
     rows.push({ field, label: fieldLabel(field), values: records.map((c) => show(field, c[field])) });
   for (const list of ['additional_emails', 'additional_phones', 'tags'] as const)
     rows.push({
