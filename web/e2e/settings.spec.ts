@@ -37,9 +37,20 @@ const NAV = {
     'Attributes',
     'Tags & groups',
     'Webhooks',
+    'Matching',
     'Audit log',
   ],
-  zh: ['个人资料', '成员', 'API 令牌', '身份类型', '客户属性', '标签与群组', 'Webhooks', '操作日志'],
+  zh: [
+    '个人资料',
+    '成员',
+    'API 令牌',
+    '身份类型',
+    '客户属性',
+    '标签与群组',
+    'Webhooks',
+    '查重规则',
+    '操作日志',
+  ],
 };
 
 // Each flow signs people in and out (argon2 hashing on purpose) on a machine shared with other suites.
@@ -89,11 +100,16 @@ test('the settings area: a navigation with a URL per screen, admin-only screens 
     ['attributes', 4],
     ['tags', 5],
     ['webhooks', 6],
-    ['audit', 7],
+    ['matching', 7],
+    ['audit', 8],
   ] as const) {
     await page.goto(`/settings/${path}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(
-      index === 5 ? msg(lang, 'settings.tags.pageTitle') : NAV[lang][index],
+      index === 5
+        ? msg(lang, 'settings.tags.pageTitle')
+        : index === 7
+          ? msg(lang, 'settings.matching.title')
+          : NAV[lang][index],
     );
     await expect(nav.getByRole('link', { name: NAV[lang][index], exact: true })).toHaveAttribute(
       'aria-current',
