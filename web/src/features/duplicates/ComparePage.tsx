@@ -18,7 +18,7 @@ import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
 import { TEXT_FIELDS } from '../customers/contact-form';
 import { displayName } from '../customers/customer-format';
 import { notify } from '../imports/notify';
-import { filtersOf, type MergeResult, nextPair, useContactsById, usePair } from './duplicate-api';
+import { filtersOf, type MergeResult, nextPair, paramsOf, useContactsById, usePair } from './duplicate-api';
 import { compareUrl, formatScore, useFieldLabel, useLevelLabel } from './duplicate-format';
 import { RecordActivity } from './RecordActivity';
 
@@ -209,7 +209,7 @@ export default function ComparePage() {
         actions={
           <Button
             component={Link}
-            to={`/duplicates?${new URLSearchParams([...params].filter(([k]) => !['ids', 'pair'].includes(k)))}`}
+            to={`/duplicates?${paramsOf({ ...filters, after: undefined })}`}
             variant="default"
           >
             {t('duplicates.title')}

@@ -3,7 +3,7 @@
  * followed while they run), one pair, decisions, merges (dry run first) and their history.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, type Contact, type Schemas, unwrap } from '../../api/client';
+import { api, type Contact, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 type QueueQuery = NonNullable<paths['/api/duplicates']['get']['parameters']['query']>;
@@ -17,7 +17,6 @@ export type MergeRecord =
   paths['/api/merges']['get']['responses'][200]['content']['application/json']['data'][number];
 export type MergeResult =
   paths['/api/contacts/merge']['post']['responses'][200]['content']['application/json'];
-export type ContactEventsPage = Schemas['ContactEvent'][];
 
 export const QUEUE_PAGE = 50;
 export const STATUSES: PairStatus[] = ['open', 'merged', 'not_duplicate', 'skipped'];

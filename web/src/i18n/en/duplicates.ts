@@ -97,7 +97,6 @@ export const en = {
   },
   preview: {
     title: 'Result of the merge',
-    show: 'Preview the result',
     description: 'What the main record will hold after the merge (a dry run: nothing is changed yet).',
     dropped: 'Identities that cannot both stay (one value per type): {{values}} — they come back on unmerge.',
   },

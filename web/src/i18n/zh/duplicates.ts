@@ -97,7 +97,6 @@ export const duplicates: typeof en = {
   },
   preview: {
     title: '合并结果',
-    show: '预览合并结果',
     description: '合并后主记录的内容（预检查：尚未做任何更改）。',
     dropped: '无法同时保留的身份（每种类型只有一个值）：{{values}}——取消合并时会恢复。',
   },
