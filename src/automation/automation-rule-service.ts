@@ -41,6 +41,14 @@ export interface AutomationRule extends Required<Omit<RuleDefinition, 'position'
 /** A log row as the API shows it: misses appear per rule with outcome `not_matched`, actions parsed. */
 export type AutomationLogEntry = Omit<AutomationLogsTable, 'actions'> & { actions: unknown[] };
 
+/** What the rules list shows beside each rule: its latest run and how many kept runs failed. */
+export interface AutomationRuleStats {
+  /** When the rule last matched and acted (its newest `matched` log entry); null if never (or pruned). */
+  last_run_at: string | null;
+  /** Kept runs with a failed action (logs older than KITH_AUTOMATION_LOG_DAYS are pruned). */
+  failures: number;
+}
+
 export interface DryRunResult {
   rule_id: string;
   event: RuleEvent;
@@ -90,6 +98,38 @@ export class AutomationRuleService {
       .orderBy('id')
       .execute();
     return rows.map(toRule);
+  }
+
+  /** Every rule with its run statistics, in order (one grouped read of the log, for the rules list). */
+  async listWithStats(): Promise<(AutomationRule & AutomationRuleStats)[]> {
+    const [rules, stats] = await Promise.all([this.list(), this.stats()]);
+    return rules.map((rule) => ({ ...rule, ...(stats.get(rule.id) ?? { last_run_at: null, failures: 0 }) }));
+  }
+
+  async getWithStats(id: string): Promise<AutomationRule & AutomationRuleStats> {
+    const [rule, stats] = await Promise.all([this.get(id), this.stats(id)]);
+    return { ...rule, ...(stats.get(id) ?? { last_run_at: null, failures: 0 }) };
+  }
+
+  private async stats(ruleId?: string): Promise<Map<string, AutomationRuleStats>> {
+    let q = this.db
+      .selectFrom('automation_logs')
+      .select((eb) => [
+        'rule_id',
+        eb.fn
+          .max(eb.case().when('outcome', '=', 'matched').then(eb.ref('created_at')).end())
+          .as('last_run_at'),
+        eb.fn.sum<number>(eb.case().when('error', 'is not', null).then(1).else(0).end()).as('failures'),
+      ])
+      .groupBy('rule_id');
+    if (ruleId) q = q.where('rule_id', '=', ruleId);
+    const rows = await q.execute();
+    return new Map(
+      rows.map((r) => [
+        r.rule_id,
+        { last_run_at: (r.last_run_at as string | null) ?? null, failures: Number(r.failures ?? 0) },
+      ]),
+    );
   }
 
   async get(id: string): Promise<AutomationRule> {

@@ -85,4 +85,45 @@ export class TeamService {
         .execute();
     return this.get(teamId);
   }
+
+  async rename(id: string, input: { name?: unknown }, actor: Actor): Promise<Team> {
+    const before = await this.get(id);
+    const name = typeof input.name === 'string' ? normalizeText(input.name) : null;
+    if (!name) throw new ValidationError('name', input.name ?? null, 'is required');
+    if (name === before.name) return before;
+    const at = nowIso();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('teams')
+          .set({ name, name_key: name.toLowerCase() })
+          .where('id', '=', id)
+          .execute();
+        await appendAuditEntry(trx, {
+          entityType: 'team',
+          entityId: id,
+          action: 'updated',
+          changes: [{ field: 'name', old: before.name, new: name }],
+          actor,
+          at,
+        });
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw await nameConflict(this.db, 'teams', name, 'team');
+      throw e;
+    }
+    return this.get(id);
+  }
+
+  /** Takes a user off a team; conversations already given to the team keep it. */
+  async removeMember(teamId: string, userId: string): Promise<Team> {
+    await this.get(teamId);
+    const result = await this.db
+      .deleteFrom('team_members')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw new NotFoundError('team member', userId);
+    return this.get(teamId);
+  }
 }

@@ -17,6 +17,11 @@ const RuleSchema = z
     position: z.number(),
     failure_streak: z.number(),
     deactivated_reason: z.string().nullable(),
+    last_run_at: z
+      .string()
+      .nullable()
+      .describe('When the rule last matched and acted (from the kept evaluation log)'),
+    failures: z.number().describe('Kept runs in which an action failed'),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -46,7 +51,7 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
         summary: 'List rules in order',
         response: { 200: z.object({ data: z.array(RuleSchema) }) },
       },
-      handler: async () => ({ data: await rules.list() }),
+      handler: async () => ({ data: await rules.listWithStats() }),
     });
     app.post('/rules', {
       config: { access: 'admin' },
@@ -60,7 +65,7 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
       handler: async (request, reply) => {
         const rule = await rules.create(request.body, actorOf(request));
         reply.status(201);
-        return rule;
+        return { ...rule, last_run_at: null, failures: 0 };
       },
     });
     app.get('/rules/:id', {
@@ -71,7 +76,7 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
         params: IdParams,
         response: { 200: RuleSchema, ...errorResponses },
       },
-      handler: async (request) => rules.get(request.params.id),
+      handler: async (request) => rules.getWithStats(request.params.id),
     });
     app.patch('/rules/:id', {
       config: { access: 'admin' },
@@ -83,7 +88,10 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
         body: z.looseObject({}),
         response: { 200: RuleSchema, ...errorResponses },
       },
-      handler: async (request) => rules.update(request.params.id, request.body, actorOf(request)),
+      handler: async (request) => {
+        await rules.update(request.params.id, request.body, actorOf(request));
+        return rules.getWithStats(request.params.id);
+      },
     });
     app.delete('/rules/:id', {
       config: { access: 'admin' },

@@ -62,12 +62,14 @@ const InboxSchema = z
     updated_at: z.string(),
   })
   .meta({ id: 'Inbox' });
-const TeamSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  member_ids: z.array(z.string()),
-  created_at: z.string(),
-});
+const TeamSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    member_ids: z.array(z.string()),
+    created_at: z.string(),
+  })
+  .meta({ id: 'Team' });
 const AgentSchema = z
   .object({
     user_id: z.string(),
@@ -305,6 +307,28 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
         response: { 200: TeamSchema, ...errorResponses },
       },
       handler: async (request) => teams.addMember(request.params.id, request.body.user_id),
+    });
+
+    app.patch('/teams/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['teams'],
+        summary: 'Rename a team',
+        params: IdParams,
+        body: z.object({ name: z.string() }),
+        response: { 200: TeamSchema, ...errorResponses },
+      },
+      handler: async (request) => teams.rename(request.params.id, request.body, actorOf(request)),
+    });
+    app.delete('/teams/:id/members/:user_id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['teams'],
+        summary: 'Remove a user from a team (conversations given to the team keep it)',
+        params: z.object({ id: z.string(), user_id: z.string() }),
+        response: { 200: TeamSchema, ...errorResponses },
+      },
+      handler: async (request) => teams.removeMember(request.params.id, request.params.user_id),
     });
 
     app.get('/agents', {

@@ -7740,12 +7740,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: {
-                                id: string;
-                                name: string;
-                                member_ids: string[];
-                                created_at: string;
-                            }[];
+                            data: components["schemas"]["Team"][];
                         };
                     };
                 };
@@ -7774,12 +7769,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            member_ids: string[];
-                            created_at: string;
-                        };
+                        "application/json": components["schemas"]["Team"];
                     };
                 };
                 /** @description Default Response */
@@ -7868,12 +7858,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            member_ids: string[];
-                            created_at: string;
-                        };
+                        "application/json": components["schemas"]["Team"];
                     };
                 };
                 /** @description Default Response */
@@ -7924,6 +7909,179 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a team */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Team"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/teams/{id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a user from a team (conversations given to the team keep it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Team"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -9685,6 +9843,10 @@ export interface components {
             position: number;
             failure_streak: number;
             deactivated_reason: string | null;
+            /** @description When the rule last matched and acted (from the kept evaluation log) */
+            last_run_at: string | null;
+            /** @description Kept runs in which an action failed */
+            failures: number;
             created_at: string;
             updated_at: string;
         };
@@ -9756,6 +9918,12 @@ export interface components {
             member_ids: string[];
             created_at: string;
             updated_at: string;
+        };
+        TeamInput: {
+            id: string;
+            name: string;
+            member_ids: string[];
+            created_at: string;
         };
         AgentInput: {
             user_id: string;
@@ -10119,6 +10287,10 @@ export interface components {
             position: number;
             failure_streak: number;
             deactivated_reason: string | null;
+            /** @description When the rule last matched and acted (from the kept evaluation log) */
+            last_run_at: string | null;
+            /** @description Kept runs in which an action failed */
+            failures: number;
             created_at: string;
             updated_at: string;
         };
@@ -10190,6 +10362,12 @@ export interface components {
             member_ids: string[];
             created_at: string;
             updated_at: string;
+        };
+        Team: {
+            id: string;
+            name: string;
+            member_ids: string[];
+            created_at: string;
         };
         Agent: {
             user_id: string;

@@ -1,0 +1,119 @@
+/**
+ * What the web app's administration screens need beyond the conversations API's own tests: teams renamed
+ * and members taken off, and the automation rules list with each rule's last run and failures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { TEST_DIALECT } from '../support/test-kith.js';
+import { api, startTestServer, type TestServer } from '../support/test-server.js';
+
+describe(`conversation administration API on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let admin: string;
+  let agent: { id: string; token: string };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const { users, tokens } = server.kith;
+    const boss = await users.create(
+      { email: 'admin@example.com', password: 'correct horse', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    admin = (await tokens.create(boss.id, 'tests', SYSTEM_ACTOR)).token;
+    const u = await users.create(
+      { email: 'a@example.com', password: 'battery staple', role: 'agent' },
+      SYSTEM_ACTOR,
+    );
+    agent = { id: u.id, token: (await tokens.create(u.id, 'tests', SYSTEM_ACTOR)).token };
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('renames teams and takes members off them; agents may not', async () => {
+    const created = await api(server.baseUrl, 'POST', '/api/teams', {
+      token: admin,
+      body: { name: 'Sales' },
+    });
+    expect(created.status).toBe(201);
+    const other = await api(server.baseUrl, 'POST', '/api/teams', { token: admin, body: { name: 'VIP' } });
+    const id: string = created.body.id;
+    await api(server.baseUrl, 'POST', `/api/teams/${id}/members`, {
+      token: admin,
+      body: { user_id: agent.id },
+    });
+
+    const renamed = await api(server.baseUrl, 'PATCH', `/api/teams/${id}`, {
+      token: admin,
+      body: { name: '  Pre-sales ' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'Pre-sales', member_ids: [agent.id] });
+    const taken = await api(server.baseUrl, 'PATCH', `/api/teams/${id}`, {
+      token: admin,
+      body: { name: 'vip' },
+    });
+    expect(taken.status).toBe(409);
+    const empty = await api(server.baseUrl, 'PATCH', `/api/teams/${id}`, {
+      token: admin,
+      body: { name: ' ' },
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.details).toMatchObject({ field: 'name', reason: 'is required' });
+    expect(
+      (await api(server.baseUrl, 'PATCH', `/api/teams/${id}`, { token: agent.token, body: { name: 'X' } }))
+        .status,
+    ).toBe(403);
+
+    const removed = await api(server.baseUrl, 'DELETE', `/api/teams/${id}/members/${agent.id}`, {
+      token: admin,
+    });
+    expect(removed.status).toBe(200);
+    expect(removed.body.member_ids).toEqual([]);
+    const again = await api(server.baseUrl, 'DELETE', `/api/teams/${id}/members/${agent.id}`, {
+      token: admin,
+    });
+    expect(again.status).toBe(404);
+    expect((await api(server.baseUrl, 'GET', '/api/teams', { token: agent.token })).body.data).toHaveLength(
+      2,
+    );
+    expect(other.status).toBe(201);
+  });
+
+  it('lists automation rules with their last run and failures', async () => {
+    const inbox = await api(server.baseUrl, 'POST', '/api/inboxes', { token: admin, body: { name: 'Web' } });
+    const rule = await api(server.baseUrl, 'POST', '/api/rules', {
+      token: admin,
+      body: {
+        name: 'Unassign on resolve',
+        event: 'conversation_resolved',
+        actions: [{ action: 'assign_agent', agent_id: null }],
+      },
+    });
+    expect(rule.status).toBe(201);
+    expect(rule.body).toMatchObject({ last_run_at: null, failures: 0 });
+    const started = await api(server.baseUrl, 'POST', '/api/conversations', {
+      token: admin,
+      body: {
+        inbox_id: inbox.body.id,
+        contact: { name: 'Li Lei', email: 'li@example.com' },
+        message: 'hello',
+      },
+    });
+    await api(server.baseUrl, 'PATCH', `/api/conversations/${started.body.id}`, {
+      token: admin,
+      body: { status: 'resolved' },
+    });
+    const list = await api(server.baseUrl, 'GET', '/api/rules', { token: admin });
+    const listed = list.body.data.find((r: { id: string }) => r.id === rule.body.id);
+    expect(listed.failures).toBe(0);
+    expect(Date.parse(listed.last_run_at)).toBeGreaterThan(Date.now() - 60_000);
+    const one = await api(server.baseUrl, 'GET', `/api/rules/${rule.body.id}`, { token: admin });
+    expect(one.body.last_run_at).toBe(listed.last_run_at);
+    const off = await api(server.baseUrl, 'PATCH', `/api/rules/${rule.body.id}`, {
+      token: admin,
+      body: { active: false },
+    });
+    expect(off.body).toMatchObject({ active: false, last_run_at: listed.last_run_at });
+  });
+});
