@@ -49,6 +49,23 @@ export interface KithConfig {
   readTimeoutMs: number;
   /** SQLite read threads for the customers list (KITH_READ_THREADS, default 3). */
   readThreads: number;
+  /**
+   * The key that encrypts stored credentials of sync connections (KITH_SECRET_KEY: 32 bytes as 64 hex
+   * digits or base64); null when unset, and then no credentials are stored.
+   */
+  secretKey: Buffer | null;
+}
+
+/** KITH_SECRET_KEY: exactly 32 bytes, written as 64 hex digits or in base64 (`openssl rand -base64 32`). */
+export function parseSecretKey(value: string | undefined): Buffer | null {
+  const text = (value ?? '').trim();
+  if (text === '') return null;
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-f]{64}$/i.test(text) && key.toString('base64') !== text))
+    throw new Error(
+      'KITH_SECRET_KEY must be 32 random bytes written as 64 hex digits or in base64 (make one with `openssl rand -base64 32`)',
+    );
+  return key;
 }
 
 /** A whole number from `min` to `max` from the variable `name`, or `fallback` when unset or empty. */
@@ -166,5 +183,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
       'milliseconds',
     ),
     readThreads: wholeNumber(env, 'KITH_READ_THREADS', 3, 1, 64, 'threads'),
+    secretKey: parseSecretKey(env.KITH_SECRET_KEY),
   };
 }

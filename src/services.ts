@@ -46,6 +46,9 @@ import { AttributeDefinitionService } from './customization/attribute-definition
 import { IdentityTypeService } from './customization/identity-type-service.js';
 import { ContactImportPipeline } from './imports/contact-import-pipeline.js';
 import { OutboundHttp } from './sync/outbound/outbound-http.js';
+import { CardDavSyncRun } from './sync/carddav/carddav-sync-run.js';
+import { SYNC_JOB_KIND, SyncConnectionService } from './sync/carddav/sync-connection-service.js';
+import { SecretBox } from './sync/carddav/sync-secrets.js';
 import { startWebhookDeliveries } from './sync/webhooks/webhook-deliveries.js';
 import { ContactWebhookPublisher } from './sync/webhooks/contact-webhooks.js';
 import { WebhookService } from './sync/webhooks/webhook-service.js';
@@ -88,6 +91,8 @@ export interface KithServices {
   orders: OrderService;
   tmallImportPipeline: TmallOrderImportPipeline;
   webhooks: WebhookService;
+  /** Two-way sync connections (CardDAV): connections, runs (jobs), conflicts. */
+  sync: SyncConnectionService;
   duplicateSettings: DuplicateSettingsService;
   duplicateScans: DuplicateScanService;
   duplicateCheck: DuplicateCheckService;
@@ -127,9 +132,15 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   // Every outgoing HTTP request goes through this one guard.
   const outbound = new OutboundHttp(config.outbound);
   const webhooks = new WebhookService(store, outbound);
+  const identityTypes = new IdentityTypeService(db);
+  const sync = new SyncConnectionService(store, outbound, new SecretBox(config.secretKey), identityTypes);
   const jobHandlers: Record<string, JobHandler> = {
     [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
     [TMALL_IMPORT_JOB_KIND]: (ctx) => tmallImportPipeline.run(ctx.job.subject_id, ctx),
+    [SYNC_JOB_KIND]: async (ctx) => {
+      const run = await sync.getRun(ctx.job.subject_id);
+      await new CardDavSyncRun(store, sync, contacts, outbound, run.connection_id, run.id, ctx).execute();
+    },
     [DUPLICATE_SCAN_JOB_KIND]: async (ctx) => {
       await duplicateScans.scan({ incremental: ctx.job.subject_id === 'incremental', actor: SYSTEM_ACTOR });
     },
@@ -174,7 +185,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     config,
     store,
     contacts,
-    identityTypes: new IdentityTypeService(db),
+    identityTypes,
     attributes: new AttributeDefinitionService(db, contactAttributeValues),
     tags: new TagService(db, contacts),
     groups: new GroupService(store),
@@ -192,6 +203,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     orders,
     tmallImportPipeline,
     webhooks,
+    sync,
     duplicateSettings: new DuplicateSettingsService(db),
     duplicateScans,
     duplicateCheck: new DuplicateCheckService(store, contacts, duplicateScans),

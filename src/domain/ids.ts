@@ -33,6 +33,9 @@ export const ID_PREFIXES = {
   webhookEndpoint: 'whk',
   webhookDelivery: 'whd',
   order: 'ord',
+  syncConnection: 'syn',
+  syncRun: 'synr',
+  syncConflict: 'sycf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

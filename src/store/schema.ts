@@ -523,6 +523,63 @@ export interface AutomationMissesTable {
   created_at: string;
 }
 
+/** A two-way sync connection (migration 0015); `credentials` is AES-256-GCM ciphertext. */
+export interface SyncConnectionsTable {
+  id: string;
+  kind: string;
+  url: string;
+  username: string;
+  collection: string;
+  direction: string;
+  conflict_policy: string;
+  credentials: string;
+  feed_cursor: string;
+  sync_token: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A card a connection knows: where it is, its ETag, the card as last seen, the contact's hash then. */
+export interface SyncCardsTable {
+  connection_id: string;
+  href: string;
+  uid: string;
+  contact_id: string | null;
+  etag: string | null;
+  card: string | null;
+  contact_hash: string | null;
+  updated_at: string;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  connection_id: string;
+  state: string;
+  phase: string | null;
+  /** JSON object of counters. */
+  counts: string;
+  error: string | null;
+  started_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface SyncConflictsTable {
+  id: string;
+  connection_id: string;
+  run_id: string | null;
+  contact_id: string | null;
+  href: string;
+  policy: string;
+  winner: string;
+  /** JSON of the contact's state. */
+  kith_version: string | null;
+  /** The server's card. */
+  remote_version: string | null;
+  created_at: string;
+}
+
 export interface IdempotencyKeysTable {
   scope: string;
   key: string;
@@ -570,6 +627,10 @@ export interface KithDatabase {
   contact_events: ContactEventsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  sync_connections: SyncConnectionsTable;
+  sync_cards: SyncCardsTable;
+  sync_runs: SyncRunsTable;
+  sync_conflicts: SyncConflictsTable;
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_throttle: SignInThrottleTable;
