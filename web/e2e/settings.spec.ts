@@ -38,6 +38,9 @@ const NAV = {
     'Tags & groups',
     'Webhooks',
     'Matching',
+    'Inboxes',
+    'Teams',
+    'Agents',
     'Audit log',
   ],
   zh: [
@@ -49,6 +52,9 @@ const NAV = {
     '标签与群组',
     'Webhooks',
     '查重规则',
+    '收件箱',
+    '团队',
+    '客服',
     '操作日志',
   ],
 };
@@ -101,7 +107,10 @@ test('the settings area: a navigation with a URL per screen, admin-only screens 
     ['tags', 5],
     ['webhooks', 6],
     ['matching', 7],
-    ['audit', 8],
+    ['inboxes', 8],
+    ['teams', 9],
+    ['agents', 10],
+    ['audit', 11],
   ] as const) {
     await page.goto(`/settings/${path}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(

@@ -25,6 +25,8 @@ export function AppLayout() {
     { to: '/imports', label: t('nav.imports'), adminOnly: true },
     { to: '/duplicates', label: t('nav.duplicates') },
     { to: '/orders', label: t('nav.orders') },
+    { to: '/automation', label: t('nav.automation'), adminOnly: true },
+    { to: '/reports', label: t('nav.reports'), adminOnly: true },
     { to: '/settings', label: t('nav.settings') },
   ];
 

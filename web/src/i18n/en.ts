@@ -2,11 +2,14 @@
  * English strings: shared ones here, each area's in en/<area>.ts so screens can grow apart.
  * zh.ts and zh/<area>.ts carry exactly the same keys (the types and a test compare them).
  */
+import { en as assignment } from './en/assignment';
+import { en as automation } from './en/automation';
 import { en as customer } from './en/customer';
 import { en as customers } from './en/customers';
 import { en as duplicates } from './en/duplicates';
 import { en as imports } from './en/imports';
 import { en as orders } from './en/orders';
+import { en as reports } from './en/reports';
 import { en as settings } from './en/settings';
 export const en = {
   common: {
@@ -43,6 +46,8 @@ export const en = {
     imports: 'Import',
     orders: 'Orders',
     duplicates: 'Duplicates',
+    automation: 'Automation',
+    reports: 'Reports',
     settings: 'Settings',
   },
   header: {
@@ -110,11 +115,14 @@ export const en = {
     updated_at: 'Updated',
   },
   gender: { male: 'Male', female: 'Female', other: 'Other' },
+  assignment,
+  automation,
   customer,
   customers,
   duplicates,
   imports,
   orders,
+  reports,
   settings,
 };
 

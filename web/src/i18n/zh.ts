@@ -1,10 +1,13 @@
 /** 简体中文。Terms follow shared/WEB.md (客户, 导入, 字段匹配 …); same keys as en.ts (the type checks it). */
 import type { Messages } from './en';
+import { assignment } from './zh/assignment';
+import { automation } from './zh/automation';
 import { customer } from './zh/customer';
 import { customers } from './zh/customers';
 import { duplicates } from './zh/duplicates';
 import { imports } from './zh/imports';
 import { orders } from './zh/orders';
+import { reports } from './zh/reports';
 import { settings } from './zh/settings';
 
 export const zh: Messages = {
@@ -42,6 +45,8 @@ export const zh: Messages = {
     imports: '导入',
     orders: '订单',
     duplicates: '重复客户',
+    automation: '自动化',
+    reports: '报表',
     settings: '设置',
   },
   header: {
@@ -108,10 +113,13 @@ export const zh: Messages = {
     updated_at: '更新时间',
   },
   gender: { male: '男', female: '女', other: '其他' },
+  assignment,
+  automation,
   customer,
   customers,
   duplicates,
   imports,
   orders,
+  reports,
   settings,
 };

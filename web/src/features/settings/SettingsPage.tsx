@@ -10,13 +10,16 @@ import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { RequireAdmin } from '../../app/RequireSession';
 import { isAdmin, useSession } from '../../app/session';
 import { NotFoundPage } from '../../ui/NotFoundPage';
+import { AgentsSettings } from './AgentsSettings';
 import { AttributesSettings } from './AttributesSettings';
 import { AuditLogSettings } from './AuditLogSettings';
 import { IdentityTypesSettings } from './IdentityTypesSettings';
+import { InboxesSettings } from './InboxesSettings';
 import { MatchingSettings } from './MatchingSettings';
 import { ProfileSettings } from './ProfileSettings';
 import './settings.css';
 import { TagsGroupsSettings } from './TagsGroupsSettings';
+import { TeamsSettings } from './TeamsSettings';
 import { TokensSettings } from './TokensSettings';
 import { UsersSettings } from './UsersSettings';
 import { WebhooksSettings } from './WebhooksSettings';
@@ -53,6 +56,9 @@ export default function SettingsPage() {
     { path: 'tags', label: t('settings.nav.tags'), adminOnly: true, element: <TagsGroupsSettings /> },
     { path: 'webhooks', label: t('settings.nav.webhooks'), adminOnly: true, element: <WebhooksSettings /> },
     { path: 'matching', label: t('settings.nav.matching'), adminOnly: true, element: <MatchingSettings /> },
+    { path: 'inboxes', label: t('settings.nav.inboxes'), adminOnly: true, element: <InboxesSettings /> },
+    { path: 'teams', label: t('settings.nav.teams'), adminOnly: true, element: <TeamsSettings /> },
+    { path: 'agents', label: t('settings.nav.agents'), adminOnly: true, element: <AgentsSettings /> },
     { path: 'audit', label: t('settings.nav.audit'), adminOnly: true, element: <AuditLogSettings /> },
   ];
 

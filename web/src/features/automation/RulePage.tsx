@@ -1,0 +1,485 @@
+/**
+ * One automation rule (`/automation/rules/:id`, a new one at `/automation/rules/new?template=…`): the
+ * builder, saved as the server's rule JSON with the server's errors on the fields they name; for a saved
+ * rule, a dry run against a chosen conversation (or customer) and the rule's log.
+ */
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { ApiError, api, unwrap } from '../../api/client';
+import { formatDateTime } from '../../i18n';
+import { ErrorState, LoadingRows } from '../../ui/states';
+import { ConfirmModal } from '../settings/ConfirmModal';
+import { reasonText } from '../settings/form-problem';
+import { notify } from '../settings/notify';
+import { StatusLabel } from '../settings/StatusLabel';
+import {
+  ActionsEditor,
+  attributeLabel,
+  type BuilderLists,
+  type FieldErrors,
+  GroupEditor,
+  operatorLabel,
+  RuleEventSelect,
+  shownPaths,
+  useBuilderLists,
+} from './RuleBuilder';
+import {
+  type Condition,
+  type ConditionGroup,
+  CONTACT_EVENTS,
+  emptyRule,
+  normalizePath,
+  type RuleAction,
+  type RuleDraft,
+  type RuleEvent,
+  TEMPLATE_IDS,
+  type TemplateId,
+  templateRule,
+  toRuleJson,
+} from './rule-model';
+import { type AutomationRule, useRefreshRules, useRule, useRuleLog } from './rule-queries';
+
+/** A stored rule as the builder edits it: the server's own JSON, typed. */
+function draftOf(rule: AutomationRule): RuleDraft {
+  return toRuleJson({
+    ...rule,
+    event: rule.event as RuleEvent,
+    conditions: rule.conditions as ConditionGroup,
+    actions: rule.actions as RuleAction[],
+  });
+}
+
+export default function RulePage() {
+  const { id = 'new' } = useParams();
+  const isNew = id === 'new';
+  const rule = useRule(isNew ? null : id);
+  const { t } = useTranslation();
+
+  if (!isNew && rule.isPending) return <LoadingRows rows={8} />;
+  if (!isNew && rule.isError) return <ErrorState error={rule.error} onRetry={() => void rule.refetch()} />;
+  const saved = isNew ? null : rule.data!;
+  return (
+    <Stack gap="md" maw={1100}>
+      <Anchor component={Link} to="/automation" size="sm">
+        ← {t('automation.builder.back')}
+      </Anchor>
+      <RuleForm
+        key={saved ? `${saved.id}:${saved.updated_at}` : 'new'}
+        ruleId={saved?.id ?? null}
+        saved={saved}
+      />
+      {saved && <DryRun ruleId={saved.id} event={saved.event} />}
+      {saved && <RuleLog ruleId={saved.id} />}
+    </Stack>
+  );
+}
+
+function initialDraft(saved: RuleDraft | null, template: string | null, t: TFunction) {
+  if (saved) return saved;
+  if (template && (TEMPLATE_IDS as readonly string[]).includes(template)) {
+    const id = template as TemplateId;
+    const text =
+      id === 'refund_keyword'
+        ? t('automation.templates.refund_keywordText')
+        : id === 'welcome'
+          ? t('automation.templates.welcomeText', { name: '{{contact.name}}' })
+          : '';
+    return templateRule(id, t(`automation.templates.${id}`), text);
+  }
+  return emptyRule();
+}
+
+function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationRule | null }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const refresh = useRefreshRules();
+  const lists = useBuilderLists();
+  const [draft, setDraft] = useState<RuleDraft>(() =>
+    initialDraft(saved ? draftOf(saved) : null, params.get('template'), t),
+  );
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const set = (patch: Partial<RuleDraft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  const save = useMutation({
+    mutationFn: () =>
+      ruleId
+        ? unwrap(
+            api.PATCH('/api/rules/{id}', {
+              params: { path: { id: ruleId } },
+              body: { ...toRuleJson(draft) },
+            }),
+          )
+        : unwrap(api.POST('/api/rules', { body: { ...toRuleJson(draft) } })),
+    onSuccess: (rule) => {
+      setErrors({});
+      setMessage(null);
+      refresh();
+      notify({
+        color: 'green',
+        message: t(ruleId ? 'automation.builder.saved' : 'automation.builder.created', { name: rule.name }),
+      });
+      if (!ruleId) void navigate(`/automation/rules/${rule.id}`, { replace: true });
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError)) {
+        setMessage(t('common.errors.unexpected'));
+        return;
+      }
+      const fields: FieldErrors = {};
+      for (const detail of error.fieldErrors) {
+        const path = normalizePath(detail.field);
+        fields[path] = detail.reason ? reasonText(detail.reason, t) : error.message;
+      }
+      setErrors(fields);
+      const shown = shownPaths(draft.conditions, draft.actions);
+      const elsewhere = Object.entries(fields).filter(([path]) => !shown.has(path));
+      setMessage(
+        Object.keys(fields).length === 0
+          ? error.message
+          : elsewhere.length > 0
+            ? elsewhere.map(([path, reason]) => `${path}: ${reason}`).join('; ')
+            : t('automation.builder.fixBelow'),
+      );
+    },
+  });
+
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="md">
+        <Group justify="space-between" wrap="nowrap">
+          <Title order={1} size="h3">
+            {saved ? saved.name : t('automation.builder.newTitle')}
+          </Title>
+          {saved && (
+            <Button variant="subtle" color="red" onClick={() => setDeleting(true)}>
+              {t('automation.builder.delete')}
+            </Button>
+          )}
+        </Group>
+        {message && (
+          <Alert color="red" role="alert" title={t('automation.builder.refused')}>
+            <Text size="sm">{message}</Text>
+          </Alert>
+        )}
+        <Group align="flex-start" gap="md">
+          <TextInput
+            label={t('automation.builder.name')}
+            value={draft.name}
+            onChange={(e) => set({ name: e.currentTarget.value })}
+            error={errors.name}
+            w={360}
+            required
+          />
+          <RuleEventSelect value={draft.event} onChange={(event) => set({ event })} error={errors.event} />
+        </Group>
+        <Stack gap={6}>
+          <Title order={2} size="h5">
+            {t('automation.builder.conditions')}
+          </Title>
+          <GroupEditor
+            group={draft.conditions}
+            path="conditions"
+            depth={0}
+            event={draft.event}
+            lists={lists}
+            errors={errors}
+            onChange={(conditions) => set({ conditions })}
+          />
+        </Stack>
+        <Stack gap={6}>
+          <Title order={2} size="h5">
+            {t('automation.builder.actions')}
+          </Title>
+          <ActionsEditor
+            actions={draft.actions}
+            event={draft.event}
+            lists={lists}
+            errors={errors}
+            onChange={(actions) => set({ actions })}
+          />
+        </Stack>
+        <Group gap="xl">
+          <Switch
+            label={t('automation.builder.active')}
+            checked={draft.active}
+            onChange={(e) => set({ active: e.currentTarget.checked })}
+            error={errors.active}
+          />
+          <Switch
+            label={t('automation.builder.once')}
+            description={t('automation.builder.onceHint')}
+            checked={draft.once_per_conversation}
+            onChange={(e) => set({ once_per_conversation: e.currentTarget.checked })}
+            error={errors.once_per_conversation}
+          />
+        </Group>
+        {saved?.deactivated_reason && (
+          <Alert color="orange" title={t('automation.switchedOff')}>
+            <Text size="sm">{saved.deactivated_reason}</Text>
+            <Text size="sm">{t('automation.switchedOffHint')}</Text>
+          </Alert>
+        )}
+        <Group>
+          <Button onClick={() => save.mutate()} loading={save.isPending}>
+            {ruleId ? t('automation.builder.save') : t('automation.builder.create')}
+          </Button>
+        </Group>
+      </Stack>
+      {deleting && saved && (
+        <ConfirmModal
+          title={t('automation.builder.deleteTitle')}
+          confirmLabel={t('automation.builder.delete')}
+          onClose={() => setDeleting(false)}
+          onConfirm={() => unwrap(api.DELETE('/api/rules/{id}', { params: { path: { id: saved.id } } }))}
+          onDone={() => {
+            refresh();
+            notify({ color: 'green', message: t('automation.builder.deleted', { name: saved.name }) });
+            void navigate('/automation');
+          }}
+        >
+          {t('automation.builder.deleteBody', { name: saved.name })}
+        </ConfirmModal>
+      )}
+    </Paper>
+  );
+}
+
+interface Trace {
+  matched: boolean;
+  condition?: Condition;
+  actual?: unknown;
+  group?: 'all' | 'any';
+  children?: Trace[];
+}
+
+function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
+  const { t } = useTranslation();
+  const lists = useBuilderLists();
+  const [params, setParams] = useSearchParams();
+  const contactEvent = CONTACT_EVENTS.has(event);
+  const param = contactEvent ? 'contact' : 'conversation';
+  const [subject, setSubject] = useState(params.get(param) ?? '');
+  const run = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(
+        api.POST('/api/rules/{id}/dry-run', {
+          params: { path: { id: ruleId } },
+          body: contactEvent ? { contact_id: id } : { conversation_id: id },
+        }),
+      ),
+  });
+  // A shared link with ?conversation= shows the same check.
+  const initial = params.get(param);
+  useEffect(() => {
+    if (initial) run.mutate(initial);
+  }, []);
+  const submit = () => {
+    const id = subject.trim();
+    if (!id) return;
+    setParams(
+      (p) => {
+        p.set(param, id);
+        return p;
+      },
+      { replace: true },
+    );
+    run.mutate(id);
+  };
+  const error = run.isError
+    ? run.error instanceof ApiError
+      ? (run.error.fieldErrors[0]?.reason ?? run.error.message)
+      : t('common.errors.unexpected')
+    : undefined;
+
+  return (
+    <Paper withBorder p="md" data-testid="dry-run">
+      <Stack gap="sm">
+        <div>
+          <Title order={2} size="h4">
+            {t('automation.dryRun.title')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {contactEvent ? t('automation.dryRun.contactDescription') : t('automation.dryRun.description')}
+          </Text>
+        </div>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <Group align="flex-start" gap="xs">
+            <TextInput
+              label={contactEvent ? t('automation.dryRun.contact') : t('automation.dryRun.conversation')}
+              value={subject}
+              onChange={(e) => setSubject(e.currentTarget.value)}
+              error={error}
+              w={360}
+              className="kith-mono"
+            />
+            <Button type="submit" mt={25} variant="default" loading={run.isPending}>
+              {t('automation.dryRun.run')}
+            </Button>
+          </Group>
+        </form>
+        {run.data && (
+          <Stack gap={6} data-testid="dry-run-result">
+            <StatusLabel color={run.data.matched ? 'green' : 'gray'}>
+              {run.data.matched ? t('automation.dryRun.matched') : t('automation.dryRun.notMatched')}
+            </StatusLabel>
+            {run.data.would_skip === 'inactive' && (
+              <Text size="sm">{t('automation.dryRun.skipInactive')}</Text>
+            )}
+            {run.data.would_skip === 'once_per_conversation' && (
+              <Text size="sm">{t('automation.dryRun.skipOnce')}</Text>
+            )}
+            <TraceView trace={run.data.trace as Trace} lists={lists} />
+          </Stack>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+function TraceView({ trace, lists }: { trace: Trace; lists: BuilderLists }) {
+  const { t } = useTranslation();
+  const names = new Map([...lists.agents, ...lists.teams, ...lists.inboxes].map((o) => [o.value, o.label]));
+  const show = (v: unknown): string => {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
+      return t('automation.dryRun.empty');
+    if (Array.isArray(v)) return v.map(show).join(', ');
+    return names.get(String(v)) ?? String(v);
+  };
+  if (trace.condition) {
+    const c = trace.condition;
+    return (
+      <Text size="sm" data-testid="trace-condition" data-matched={trace.matched}>
+        <Text span c={trace.matched ? 'green.8' : 'red.8'} fw={600}>
+          {trace.matched ? '✓' : '✗'}{' '}
+          {trace.matched ? t('automation.dryRun.held') : t('automation.dryRun.failed')}
+        </Text>{' '}
+        {attributeLabel(c.attribute, t, lists.custom)} {operatorLabel(c.operator, undefined, t)}
+        {c.value !== undefined ? ` ${show(c.value)}` : ''}{' '}
+        <Text span c="dimmed">
+          ({t('automation.dryRun.actual', { value: show(trace.actual) })})
+        </Text>
+      </Text>
+    );
+  }
+  return (
+    <Stack gap={4} pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-gray-3)' }}>
+      <Text size="sm" fw={600} c={trace.matched ? 'green.8' : 'red.8'}>
+        {trace.matched ? '✓' : '✗'}{' '}
+        {trace.group === 'any' ? t('automation.builder.any') : t('automation.builder.all')}
+      </Text>
+      {(trace.children ?? []).map((child, i) => (
+        <TraceView key={i} trace={child} lists={lists} />
+      ))}
+    </Stack>
+  );
+}
+
+function RuleLog({ ruleId }: { ruleId: string }) {
+  const { t, i18n } = useTranslation();
+  const log = useRuleLog(ruleId);
+  const outcomeColor: Record<string, string> = {
+    matched: 'green',
+    not_matched: 'gray',
+    skipped_own_change: 'yellow',
+    skipped_once: 'yellow',
+    stopped_depth: 'orange',
+  };
+  return (
+    <Paper withBorder p="md">
+      <Title order={2} size="h4">
+        {t('automation.log.title')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('automation.log.description')}
+      </Text>
+      {log.isPending ? (
+        <LoadingRows rows={3} />
+      ) : log.isError ? (
+        <ErrorState error={log.error} onRetry={() => void log.refetch()} />
+      ) : log.data.data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('automation.log.empty')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table fz="sm" verticalSpacing={6} aria-label={t('automation.log.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('automation.log.when')}</Table.Th>
+                <Table.Th>{t('automation.log.event')}</Table.Th>
+                <Table.Th>{t('automation.log.subject')}</Table.Th>
+                <Table.Th>{t('automation.log.outcome')}</Table.Th>
+                <Table.Th>{t('automation.log.actions')}</Table.Th>
+                <Table.Th>{t('automation.log.error')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {log.data.data.map((entry) => {
+                const outcomeKey = `automation.log.outcomes.${entry.outcome}`;
+                const eventKey = `automation.events.${entry.event}`;
+                const actions = (entry.actions as { action?: string; ok?: boolean }[]).map((a) => {
+                  const key = `automation.actionNames.${a.action ?? ''}`;
+                  return `${a.ok === false ? '✗ ' : ''}${i18n.exists(key) ? t(key) : (a.action ?? '')}`;
+                });
+                return (
+                  <Table.Tr key={entry.id} data-testid="log-entry" data-outcome={entry.outcome}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.created_at)}</Table.Td>
+                    <Table.Td>{i18n.exists(eventKey) ? t(eventKey) : entry.event}</Table.Td>
+                    <Table.Td className="kith-mono">
+                      {entry.conversation_id ? (
+                        <Anchor component={Link} to={`/conversations/${entry.conversation_id}`} size="sm">
+                          {entry.conversation_id}
+                        </Anchor>
+                      ) : entry.contact_id ? (
+                        <Anchor component={Link} to={`/customers/${entry.contact_id}`} size="sm">
+                          {entry.contact_id}
+                        </Anchor>
+                      ) : null}
+                    </Table.Td>
+                    <Table.Td>
+                      <StatusLabel color={outcomeColor[entry.outcome] ?? 'gray'}>
+                        {i18n.exists(outcomeKey) ? t(outcomeKey) : entry.outcome}
+                      </StatusLabel>
+                    </Table.Td>
+                    <Table.Td>{actions.join(', ')}</Table.Td>
+                    <Table.Td>
+                      {entry.error && (
+                        <Text size="sm" c="red.8">
+                          {entry.error}
+                        </Text>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Paper>
+  );
+}

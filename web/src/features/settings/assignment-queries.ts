@@ -1,0 +1,43 @@
+/**
+ * Inboxes, teams and agents: one query key each, shared by the admin screens and the automation rule
+ * builder's pickers, so a change in one place refreshes every view of it.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type Schemas, unwrap } from '../../api/client';
+
+export type Inbox = Schemas['Inbox'];
+export type Team = Schemas['Team'];
+export type Agent = Schemas['Agent'];
+
+export const INBOXES_KEY = ['inboxes'] as const;
+export const TEAMS_KEY = ['teams'] as const;
+export const AGENTS_KEY = ['agents'] as const;
+
+export function useInboxes() {
+  return useQuery({ queryKey: INBOXES_KEY, queryFn: () => unwrap(api.GET('/api/inboxes')) });
+}
+
+export function useTeams() {
+  return useQuery({ queryKey: TEAMS_KEY, queryFn: () => unwrap(api.GET('/api/teams')) });
+}
+
+/** Agents with availability and load; looked at again every 15 s so "online now" stays true. */
+export function useAgents() {
+  return useQuery({
+    queryKey: AGENTS_KEY,
+    queryFn: () => unwrap(api.GET('/api/agents')),
+    refetchInterval: 15_000,
+  });
+}
+
+export function useRefreshAssignment() {
+  const client = useQueryClient();
+  return () => {
+    for (const key of [INBOXES_KEY, TEAMS_KEY, AGENTS_KEY, ['audit']])
+      void client.invalidateQueries({ queryKey: key });
+  };
+}
+
+export function agentLabel(agent: { name: string | null; email: string } | undefined): string {
+  return agent ? agent.name || agent.email : '';
+}

@@ -1,0 +1,16 @@
+export const en = {
+  title: 'Reports',
+  description: 'Resolutions per agent over a date range. A resolution counts for the agent who resolved it.',
+  from: 'From',
+  to: 'To (inclusive)',
+  apply: 'Show',
+  thisWeek: 'Last 7 days',
+  thisMonth: 'Last 30 days',
+  chartTitle: 'Resolved per agent',
+  chartLabel: 'Bar chart of conversations resolved per agent',
+  columns: { agent: 'Agent', resolved: 'Resolved', assigned: 'Assigned', open: 'Open now' },
+  total: 'Total',
+  emptyTitle: 'No agents yet',
+  empty: 'Agents appear here once users exist. Add them under Settings → Users.',
+  badRange: 'The end date must not be before the start date.',
+};
