@@ -18,6 +18,7 @@ import { AutomationRuleListener } from './automation/automation-rule-listener.js
 import { AutomationRuleService } from './automation/automation-rule-service.js';
 import { AgentService } from './conversations/agent-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
+import { ConversationStream, startStreamRetention } from './conversations/conversation-stream.js';
 import { InboxService } from './conversations/inbox-service.js';
 import { startSnoozeWakeUps } from './conversations/snooze-schedule.js';
 import { TeamService } from './conversations/team-service.js';
@@ -99,6 +100,8 @@ export interface KithServices {
   merges: ContactMergeService;
   batchDeletes: ContactBatchDeleteService;
   conversations: ConversationService;
+  /** What the live stream (`GET /api/live`) tails: every committed conversation change, in order. */
+  conversationStream: ConversationStream;
   inboxes: InboxService;
   teams: TeamService;
   agents: AgentService;
@@ -215,6 +218,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
       config.deleteRetentionDays,
     ),
     conversations,
+    conversationStream: new ConversationStream(store),
     inboxes,
     teams: new TeamService(store),
     agents,
@@ -252,6 +256,7 @@ export function startBackgroundTasks(
   const stops = [
     startDuplicateScanSchedule(kith.store, log),
     startSnoozeWakeUps(kith.conversations, log),
+    startStreamRetention(kith.conversationStream, log),
     startAutomationLogRetention(kith.rules, kith.config.automationLogDays, log),
     startWebhookDeliveries(kith.webhooks, log),
   ];

@@ -3,7 +3,7 @@
  * commits with its events (on the conversation and on the contact's timeline) in one transaction, then
  * the listeners (automation rules, then auto-assignment) hear about it, in that order.
  */
-import { sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
@@ -16,7 +16,7 @@ import { newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendContactEvent, type ContactEventType } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
-import type { ConversationsTable, MessagesTable } from '../store/schema.js';
+import type { KithDatabase } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import {
   type ChangeOrigin,
@@ -24,6 +24,8 @@ import {
   type ConversationListener,
   DIRECT_CHANGE,
 } from './conversation-change.js';
+import { toConversation, toMessage, toRow } from './conversation-rows.js';
+import { appendStreamEntry } from './conversation-stream.js';
 import {
   applyConversationPatch,
   CONVERSATION_STATUSES,
@@ -37,7 +39,6 @@ import {
   type MessageDirection,
   normalizeLabels,
   PRIORITIES,
-  type Priority,
   withQueueState,
 } from './conversation-fields.js';
 
@@ -55,10 +56,15 @@ export interface ConversationListQuery {
   contact_id?: string;
   team_id?: string;
   label?: string;
-  /** The last id of the previous page (newest first). */
+  /** `newest` (default): newest first; `waiting`: the longest waiting first (since the last message). */
+  sort?: 'newest' | 'waiting';
+  /** The last id of the previous page. */
   after?: string;
   limit?: number;
 }
+
+/** How long a customer has waited: since the last message, or since the conversation began (indexed). */
+const WAITING_KEY = sql<string>`coalesce(last_message_at, created_at)`;
 
 const label = z.string().trim().min(1).max(100);
 const PatchSchema = z.strictObject({
@@ -90,37 +96,6 @@ const MessageSchema = z.strictObject({
   direction: z.enum(MESSAGE_DIRECTIONS),
   content: z.string().trim().min(1).max(100_000),
 });
-
-function toConversation(row: ConversationsTable): Conversation {
-  return {
-    id: row.id,
-    inbox_id: row.inbox_id,
-    contact_id: row.contact_id,
-    status: row.status as ConversationStatus,
-    snoozed_until: row.snoozed_until,
-    assignee_id: row.assignee_id,
-    team_id: row.team_id,
-    priority: row.priority as Priority | null,
-    labels: JSON.parse(row.labels) as string[],
-    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
-    waiting_since: row.waiting_since,
-    last_message_at: row.last_message_at,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
-}
-
-function toRow(c: Conversation): ConversationsTable {
-  return { ...c, labels: JSON.stringify(c.labels), attributes: JSON.stringify(c.attributes) };
-}
-
-function toMessage(row: MessagesTable): Message {
-  return {
-    ...row,
-    direction: row.direction as MessageDirection,
-    sender_type: row.sender_type as Message['sender_type'],
-  };
-}
 
 /**
  * The agent an event counts for in reports: the new assignee of an assignment; for a resolution, the
@@ -169,21 +144,30 @@ export class ConversationService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 500)
       throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
     let q = this.db.selectFrom('conversations').selectAll();
-    if (query.status) q = q.where('status', '=', query.status);
-    if (query.assignee_id === 'none') q = q.where('assignee_id', 'is', null);
-    else if (query.assignee_id) q = q.where('assignee_id', '=', query.assignee_id);
-    if (query.inbox_id) q = q.where('inbox_id', '=', query.inbox_id);
-    if (query.contact_id) q = q.where('contact_id', '=', query.contact_id);
-    if (query.team_id) q = q.where('team_id', '=', query.team_id);
-    if (query.label) {
-      // Labels are stored as a JSON array of normalised strings: look for the quoted label.
-      const pattern = `%${JSON.stringify(query.label.trim().toLowerCase()).replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      q = q.where(sql<boolean>`labels like ${pattern} escape '!'`);
+    q = q.where(this.filtered(query, viewer));
+    if (query.sort === 'waiting') {
+      if (query.after) {
+        const last = await this.db
+          .selectFrom('conversations')
+          .select(['id', WAITING_KEY.as('k')])
+          .where('id', '=', query.after)
+          .executeTakeFirst();
+        if (!last) throw new ValidationError('after', query.after, 'is not a conversation of this list');
+        q = q.where((eb) =>
+          eb.or([
+            eb(WAITING_KEY, '>', last.k),
+            eb.and([eb(WAITING_KEY, '=', last.k), eb('id', '>', last.id)]),
+          ]),
+        );
+      }
+      const rows = await q
+        .orderBy(WAITING_KEY)
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit).map(toConversation);
+      return { data: page, next_after: rows.length > limit ? page[page.length - 1]!.id : null };
     }
-    if (viewer?.role === 'agent')
-      q = q.where('inbox_id', 'in', (eb) =>
-        eb.selectFrom('inbox_members').select('inbox_id').where('user_id', '=', viewer.userId),
-      );
     if (query.after) q = q.where('id', '<', query.after);
     const rows = await q
       .orderBy('id', 'desc')
@@ -191,6 +175,56 @@ export class ConversationService {
       .execute();
     const page = rows.slice(0, limit).map(toConversation);
     return { data: page, next_after: rows.length > limit ? page[page.length - 1]!.id : null };
+  }
+
+  /**
+   * The workspace's tabs for one inbox (or all) and status: conversations assigned to the viewer,
+   * unassigned, and all the viewer may see.
+   */
+  async counts(
+    query: Pick<ConversationListQuery, 'inbox_id' | 'status' | 'team_id' | 'label'>,
+    viewer: ConversationViewer,
+  ): Promise<{ mine: number; unassigned: number; all: number }> {
+    const count = async (assignee: string | undefined) => {
+      const q = this.db
+        .selectFrom('conversations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(this.filtered({ ...query, assignee_id: assignee }, viewer));
+      return Number((await q.executeTakeFirstOrThrow()).n);
+    };
+    const [mine, unassigned, all] = await Promise.all([
+      count(viewer.userId),
+      count('none'),
+      count(undefined),
+    ]);
+    return { mine, unassigned, all };
+  }
+
+  /** The list's filters as one condition, for any select over conversations. */
+  private filtered(query: ConversationListQuery, viewer?: ConversationViewer) {
+    return (eb: ExpressionBuilder<KithDatabase, 'conversations'>) => {
+      const all: Expression<SqlBool>[] = [];
+      if (query.status) all.push(eb('status', '=', query.status));
+      if (query.assignee_id === 'none') all.push(eb('assignee_id', 'is', null));
+      else if (query.assignee_id) all.push(eb('assignee_id', '=', query.assignee_id));
+      if (query.inbox_id) all.push(eb('inbox_id', '=', query.inbox_id));
+      if (query.contact_id) all.push(eb('contact_id', '=', query.contact_id));
+      if (query.team_id) all.push(eb('team_id', '=', query.team_id));
+      if (query.label) {
+        // Labels are stored as a JSON array of normalised strings: look for the quoted label.
+        const pattern = `%${JSON.stringify(query.label.trim().toLowerCase()).replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        all.push(sql<SqlBool>`labels like ${pattern} escape '!'`);
+      }
+      if (viewer?.role === 'agent')
+        all.push(
+          eb(
+            'inbox_id',
+            'in',
+            eb.selectFrom('inbox_members').select('inbox_id').where('user_id', '=', viewer.userId),
+          ),
+        );
+      return eb.and(all);
+    };
   }
 
   async messages(id: string, viewer?: ConversationViewer): Promise<Message[]> {
@@ -277,6 +311,13 @@ export class ConversationService {
         );
       if (body.message)
         message = await this.insertMessage(trx, conversation, 'incoming', body.message, actor, at);
+      await appendStreamEntry(trx, {
+        conversation_id: conversation.id,
+        inbox_id: conversation.inbox_id,
+        kind: 'created',
+        message_id: (message as Message | null)?.id ?? null,
+        at,
+      });
     });
     await this.notify({ kind: 'created', conversation, message, actor, origin });
     return this.get(conversation.id);
@@ -316,6 +357,7 @@ export class ConversationService {
       after.updated_at = at;
       await trx.updateTable('conversations').set(toRow(after)).where('id', '=', id).execute();
       await this.recordEvents(trx, after, events, actor, before, at);
+      await appendStreamEntry(trx, { conversation_id: id, inbox_id: after.inbox_id, kind: 'updated', at });
       return { before, after, changed: true };
     });
     if (result === null) return null;
@@ -358,6 +400,14 @@ export class ConversationService {
       current.updated_at = at;
       await trx.updateTable('conversations').set(toRow(current)).where('id', '=', id).execute();
       const message = await this.insertMessage(trx, current, direction, content, actor, at);
+      // One entry for the message; a reopening it caused shows in the conversation it carries.
+      await appendStreamEntry(trx, {
+        conversation_id: id,
+        inbox_id: current.inbox_id,
+        kind: 'message',
+        message_id: message.id,
+        at,
+      });
       return { conversation: current, message, reopened };
     });
     if (reopened)

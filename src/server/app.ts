@@ -28,10 +28,12 @@ import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { liveRoutes } from './routes/live-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
 import { fastifyTrustProxy } from './trust-proxy.js';
+import { LiveHub, type LiveHubOptions } from './live-stream.js';
 import { webAppRoutes } from './web-app.js';
 
 export interface ServerOptions {
@@ -40,6 +42,14 @@ export interface ServerOptions {
   trustProxy?: TrustProxySetting;
   /** Called when a route queued a background job, so an in-process runner starts it at once. */
   onJobQueued?: () => void;
+  /** The live stream's timings and bounds (tests shorten them). */
+  live?: LiveHubOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    live: LiveHub;
+  }
 }
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -97,6 +107,11 @@ export async function buildServer(
     app.swagger(),
   );
 
+  // One live stream hub per server process; open streams end before the server closes.
+  const live = new LiveHub(services.conversationStream, options.live);
+  app.addHook('preClose', async () => live.close());
+  app.decorate('live', live);
+
   await app.register(
     async (api) => {
       await api.register(healthRoutes(services));
@@ -110,6 +125,7 @@ export async function buildServer(
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(orderRoutes(services));
       await api.register(conversationRoutes(services));
+      await api.register(liveRoutes(live));
       await api.register(automationRoutes(services));
       await api.register(webhookRoutes(services));
       await api.register(profileRoutes(services));

@@ -441,6 +441,17 @@ export interface ConversationEventsTable {
   occurred_at: string;
 }
 
+/** One row per committed conversation change, numbered in commit order: what the live stream tails. */
+export interface ConversationStreamTable {
+  seq: number;
+  conversation_id: string;
+  inbox_id: string;
+  /** created | updated | message */
+  kind: string;
+  message_id: string | null;
+  at: string;
+}
+
 export interface AutomationRulesTable {
   id: string;
   name: string;
@@ -601,6 +612,7 @@ export interface KithDatabase {
   conversations: ConversationsTable;
   messages: MessagesTable;
   conversation_events: ConversationEventsTable;
+  conversation_stream: ConversationStreamTable;
   automation_rules: AutomationRulesTable;
   automation_rule_runs: AutomationRuleRunsTable;
   automation_logs: AutomationLogsTable;

@@ -36,6 +36,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0012-orders',
         '0013-idempotency-keys',
         '0014-duplicate-review-indexes',
+        '0016-conversation-stream',
         '0015-sync-connections',
       ],
       database: TEST_DIALECT,

@@ -31,6 +31,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0012-orders',
         '0013-idempotency-keys',
         '0014-duplicate-review-indexes',
+        '0016-conversation-stream',
         '0015-sync-connections',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);

@@ -85,6 +85,16 @@ const AgentSchema = z
 const UserIdParams = z.object({ user_id: z.string() });
 const body = (description: string) => z.looseObject({}).describe(description);
 
+/** Display names of the agents and rules among `ids` (a rule's changes name the rule). */
+async function namesOf(services: KithServices, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (ids.length === 0) return names;
+  for (const agent of await services.agents.list()) names.set(agent.user_id, agent.name ?? agent.email);
+  if (ids.some((id) => !names.has(id)))
+    for (const rule of await services.rules.list()) names.set(rule.id, rule.name);
+  return names;
+}
+
 function viewerOf(request: FastifyRequest): ConversationViewer {
   const user = currentUser(request);
   return { userId: user.id, role: user.role };
@@ -123,6 +133,10 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
           contact_id: z.string().optional(),
           team_id: z.string().optional(),
           label: z.string().optional(),
+          sort: z
+            .enum(['newest', 'waiting'])
+            .optional()
+            .describe('newest first (default), or the longest waiting first: since the last message'),
           limit: z.coerce.number().int().min(1).max(500).optional(),
           after: z.string().optional().describe('conversation id to continue after (next_after)'),
         }),
@@ -132,6 +146,26 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
         },
       },
       handler: async (request) => conversations.list(request.query, viewerOf(request)),
+    });
+    app.get('/conversations/counts', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['conversations'],
+        summary: "The workspace's tabs: how many are the caller's, unassigned, and all they may see",
+        querystring: z.object({
+          status: z.enum(CONVERSATION_STATUSES).optional(),
+          inbox_id: z.string().optional(),
+          team_id: z.string().optional(),
+          label: z.string().optional(),
+        }),
+        response: {
+          200: z
+            .object({ mine: z.number(), unassigned: z.number(), all: z.number() })
+            .meta({ id: 'ConversationCounts' }),
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => conversations.counts(request.query, viewerOf(request)),
     });
     app.get('/conversations/:id', {
       config: { access: 'agent' },
@@ -183,26 +217,77 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
         tags: ['conversations'],
         summary: 'Messages, oldest first',
         params: IdParams,
-        response: { 200: z.object({ data: z.array(MessageSchema) }), ...errorResponses },
+        response: {
+          200: z.object({
+            data: z.array(
+              MessageSchema.extend({
+                sender_name: z
+                  .string()
+                  .nullable()
+                  .describe("the agent's name (or e-mail), or the rule's name for a rule's message"),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
       },
-      handler: async (request) => ({
-        data: await conversations.messages(request.params.id, viewerOf(request)),
-      }),
+      handler: async (request) => {
+        const messages = await conversations.messages(request.params.id, viewerOf(request));
+        const names = await namesOf(
+          services,
+          messages.map((m) => m.sender_id).filter((id) => id !== null),
+        );
+        return {
+          data: messages.map((m) => ({
+            ...m,
+            sender_name: m.sender_type === 'contact' ? null : (names.get(m.sender_id ?? '') ?? null),
+          })),
+        };
+      },
     });
     app.get('/conversations/:id/events', {
       config: { access: 'agent' },
       schema: {
         tags: ['conversations'],
         summary: 'Status changes, assignments, team, label and priority changes, oldest first',
+        description:
+          '`actor_name` names who made the change: the agent, or the rule when `channel` is `automation` (`channel_ref` is the rule id).',
         params: IdParams,
         response: {
-          200: z.object({ data: z.array(z.looseObject({ id: z.string(), type: z.string() })) }),
+          200: z.object({
+            data: z.array(
+              z
+                .looseObject({
+                  id: z.string(),
+                  type: z.string(),
+                  data: z.record(z.string(), z.unknown()),
+                  actor_id: z.string().nullable(),
+                  actor_name: z.string().nullable(),
+                  channel: z.string(),
+                  channel_ref: z.string().nullable(),
+                  occurred_at: z.string(),
+                })
+                .meta({ id: 'ConversationEvent' }),
+            ),
+          }),
           ...errorResponses,
         },
       },
-      handler: async (request) => ({
-        data: await conversations.events(request.params.id, viewerOf(request)),
-      }),
+      handler: async (request) => {
+        const events = await conversations.events(request.params.id, viewerOf(request));
+        const names = await namesOf(
+          services,
+          events.flatMap((e) =>
+            [e.channel === 'automation' ? e.channel_ref : e.actor_id].filter((id) => id !== null),
+          ),
+        );
+        return {
+          data: events.map((e) => ({
+            ...e,
+            actor_name: names.get((e.channel === 'automation' ? e.channel_ref : e.actor_id) ?? '') ?? null,
+          })),
+        };
+      },
     });
 
     app.post('/inboxes', {

@@ -1,0 +1,248 @@
+/**
+ * The live stream's plumbing (`GET /api/live`, server-sent events): one poller per server process tails
+ * the conversation stream (src/conversations/conversation-stream.ts) while anyone is connected, and fans
+ * each batch out to every client that may see it — one query per batch, never one per client. Each event
+ * carries the stream's number as its `id`, so a browser's EventSource reconnects with Last-Event-ID and
+ * is sent what it missed first. Heartbeats keep proxies from closing an idle stream; a client that does
+ * not read (more than `maxBufferedBytes` waiting) is dropped rather than buffered for; every stream ends
+ * after `maxLifetimeMs` and the browser reconnects, signed in again, so a revoked session stops there.
+ */
+import type { ServerResponse } from 'node:http';
+import type { ConversationViewer } from '../conversations/conversation-service.js';
+import type { ConversationStream, StreamEntry } from '../conversations/conversation-stream.js';
+
+export interface LiveHubOptions {
+  pollMs?: number;
+  heartbeatMs?: number;
+  maxBufferedBytes?: number;
+  /** Entries a reconnecting client is sent from the past; further behind, it is told to reload. */
+  maxCatchUp?: number;
+  maxLifetimeMs?: number;
+  /** Where a failing poll is reported. */
+  log?: (message: string) => void;
+}
+
+interface LiveClient {
+  viewer: ConversationViewer;
+  res: ServerResponse;
+  /** The last number this client was sent (or has seen). */
+  cursor: number;
+  /** While the client catches up, live batches wait here. */
+  pending: StreamEntry[][] | null;
+  lifetime: NodeJS.Timeout;
+}
+
+const BATCH = 500;
+
+export class LiveHub {
+  private readonly clients = new Set<LiveClient>();
+  private position = -1;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+  private closed = false;
+  private readonly options: Required<LiveHubOptions>;
+
+  constructor(
+    private readonly stream: ConversationStream,
+    options: LiveHubOptions = {},
+  ) {
+    this.options = {
+      pollMs: 250,
+      heartbeatMs: 15_000,
+      maxBufferedBytes: 1024 * 1024,
+      maxCatchUp: 1000,
+      maxLifetimeMs: 10 * 60_000,
+      log: (message) => process.stderr.write(`kith: live stream: ${message}\n`),
+      ...options,
+    };
+  }
+
+  get connected(): number {
+    return this.clients.size;
+  }
+
+  /**
+   * Serves one client on an already hijacked response until it goes away. `after`: the last number it
+   * saw (Last-Event-ID); null starts at the present.
+   */
+  async connect(res: ServerResponse, viewer: ConversationViewer, after: number | null): Promise<void> {
+    if (this.closed) {
+      res.writeHead(503).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      // nginx and similar proxies would otherwise hold events back.
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    });
+    res.socket?.setNoDelay(true);
+    if (this.position < 0) this.position = await this.stream.head();
+    const client: LiveClient = {
+      viewer,
+      res,
+      cursor: after ?? this.position,
+      pending: after === null ? null : [],
+      lifetime: setTimeout(() => res.end(), this.options.maxLifetimeMs),
+    };
+    this.clients.add(client);
+    res.on('close', () => this.drop(client));
+    this.ensureRunning();
+    res.write(`retry: 1000\n\n`);
+    if (after !== null) await this.catchUp(client, after);
+    this.send(client, `event: ready\ndata: ${JSON.stringify({ seq: client.cursor })}\n\n`);
+  }
+
+  private async catchUp(client: LiveClient, after: number): Promise<void> {
+    try {
+      const tail = await this.stream.tail();
+      let missed: StreamEntry[] = [];
+      let lost = tail > after + 1;
+      if (!lost) {
+        for (let cursor = after; ;) {
+          const batch = await this.stream.read(cursor, BATCH);
+          if (batch.length === 0) break;
+          missed = missed.concat(batch);
+          cursor = batch[batch.length - 1]!.seq;
+          if (missed.length > this.options.maxCatchUp) {
+            lost = true;
+            break;
+          }
+          if (batch.length < BATCH) break;
+        }
+      }
+      if (lost) {
+        // Too far behind to replay: the browser loads its lists again from the REST API.
+        client.cursor = Math.max(this.position, missed[missed.length - 1]?.seq ?? 0);
+        this.send(client, `event: reset\ndata: ${JSON.stringify({ seq: client.cursor })}\n\n`);
+      } else {
+        const members = await this.stream.membersOf([...new Set(missed.map((e) => e.inbox_id))]);
+        this.deliver(client, missed, members);
+      }
+      const pending = client.pending ?? [];
+      client.pending = null;
+      for (const batch of pending) this.deliver(client, batch, await this.stream.membersOf(inboxesOf(batch)));
+    } catch (e) {
+      this.options.log(`catching up failed: ${(e as Error).message}`);
+      client.res.end();
+    }
+  }
+
+  private ensureRunning(): void {
+    this.heartbeat ??= setInterval(() => {
+      for (const client of this.clients) this.send(client, `: ping\n\n`);
+    }, this.options.heartbeatMs);
+    if (this.pollTimer || this.polling) return;
+    this.schedule(this.options.pollMs);
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed || this.clients.size === 0) {
+      this.stopTimers();
+      return;
+    }
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      this.polling = this.poll().finally(() => {
+        this.polling = null;
+      });
+    }, ms);
+  }
+
+  private async poll(): Promise<void> {
+    let next = this.options.pollMs;
+    try {
+      const entries = await this.stream.read(this.position, BATCH);
+      if (entries.length > 0) {
+        this.position = entries[entries.length - 1]!.seq;
+        const members = await this.stream.membersOf(inboxesOf(entries));
+        for (const client of this.clients) {
+          if (client.pending) client.pending.push(entries);
+          else this.deliver(client, entries, members);
+        }
+        // A full batch: more are waiting.
+        if (entries.length === BATCH) next = 0;
+      }
+    } catch (e) {
+      this.options.log(`reading the conversation stream failed: ${(e as Error).message}`);
+      next = Math.max(this.options.pollMs, 2000);
+    }
+    this.schedule(next);
+  }
+
+  private deliver(client: LiveClient, entries: StreamEntry[], members: Map<string, Set<string>>): void {
+    let text = '';
+    for (const entry of entries) {
+      if (entry.seq <= client.cursor) continue;
+      client.cursor = entry.seq;
+      if (client.viewer.role !== 'admin' && !members.get(entry.inbox_id)?.has(client.viewer.userId)) continue;
+      text += frameOf(entry);
+    }
+    // An id-only frame moves the client's Last-Event-ID past what it may not see, so a reconnection
+    // does not ask for it again.
+    if (text === '' && entries.length > 0 && client.cursor > 0) text = `id: ${client.cursor}\n\n`;
+    if (text !== '') this.send(client, text);
+  }
+
+  private send(client: LiveClient, text: string): void {
+    const { res } = client;
+    if (res.destroyed || res.writableEnded) return;
+    if (res.writableLength > this.options.maxBufferedBytes) {
+      // It is not reading: drop it; its EventSource reconnects and catches up or reloads.
+      res.destroy();
+      this.drop(client);
+      return;
+    }
+    res.write(text);
+  }
+
+  private drop(client: LiveClient): void {
+    clearTimeout(client.lifetime);
+    this.clients.delete(client);
+    if (this.clients.size === 0) this.stopTimers();
+  }
+
+  private stopTimers(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    // Started again at the head when someone connects: nobody needs what happened in between.
+    if (this.clients.size === 0) this.position = -1;
+  }
+
+  /** Ends every stream (server shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const client of [...this.clients]) {
+      client.res.end();
+      this.drop(client);
+    }
+    this.stopTimers();
+    await this.polling;
+  }
+}
+
+function inboxesOf(entries: StreamEntry[]): string[] {
+  return [...new Set(entries.map((e) => e.inbox_id))];
+}
+
+/** Cached per entry: with many clients the same frame goes to each. */
+const frames = new WeakMap<StreamEntry, string>();
+function frameOf(entry: StreamEntry): string {
+  let frame = frames.get(entry);
+  if (!frame) {
+    const data = {
+      seq: entry.seq,
+      kind: entry.kind,
+      conversation: entry.conversation,
+      message: entry.message,
+    };
+    frame = `id: ${entry.seq}\nevent: conversation\ndata: ${JSON.stringify(data)}\n\n`;
+    frames.set(entry, frame);
+  }
+  return frame;
+}
