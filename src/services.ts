@@ -39,6 +39,7 @@ import {
 } from './orders/tmall-order-import.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
 import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
+import { MERGE_MATCHES_JOB_KIND, runDuplicateScanJob, runMergeMatchesJob } from './dedupe/duplicate-jobs.js';
 import { DUPLICATE_SCAN_JOB_KIND, startDuplicateScanSchedule } from './dedupe/duplicate-scan-schedule.js';
 import { DuplicateScanService } from './dedupe/duplicate-scan-service.js';
 import { SYSTEM_ACTOR } from './domain/actor.js';
@@ -131,6 +132,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   contacts.references.register(duplicatePairReference);
   contacts.references.register(orderReference);
   const duplicateScans = new DuplicateScanService(store);
+  const merges = new ContactMergeService(store, contacts.writer);
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   // Every outgoing HTTP request goes through this one guard.
   const outbound = new OutboundHttp(config.outbound);
@@ -144,9 +146,8 @@ export function createServices(config: KithConfig, store: Store): KithServices {
       const run = await sync.getRun(ctx.job.subject_id);
       await new CardDavSyncRun(store, sync, contacts, outbound, run.connection_id, run.id, ctx).execute();
     },
-    [DUPLICATE_SCAN_JOB_KIND]: async (ctx) => {
-      await duplicateScans.scan({ incremental: ctx.job.subject_id === 'incremental', actor: SYSTEM_ACTOR });
-    },
+    [DUPLICATE_SCAN_JOB_KIND]: (ctx) => runDuplicateScanJob(duplicateScans, ctx, SYSTEM_ACTOR),
+    [MERGE_MATCHES_JOB_KIND]: (ctx) => runMergeMatchesJob(duplicateScans, merges, ctx),
   };
   const importPipeline = new ContactImportPipeline(
     store,
@@ -210,7 +211,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     duplicateSettings: new DuplicateSettingsService(db),
     duplicateScans,
     duplicateCheck: new DuplicateCheckService(store, contacts, duplicateScans),
-    merges: new ContactMergeService(store, contacts.writer),
+    merges,
     batchDeletes: new ContactBatchDeleteService(
       store,
       contacts,

@@ -13,7 +13,6 @@ import type { Store } from '../store/database.js';
 import type { DuplicatePairsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { COMPARATORS } from './compare/comparator-registry.js';
-import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
 import { type DetectionStage, findDuplicates } from './find-duplicates.js';
 import {
@@ -238,17 +237,6 @@ export class DuplicateScanService {
   }
 
   /** A queued scan's job: queued, running or done, with its last error. */
-  async scanJob(jobId: string) {
-    const job = await this.db
-      .selectFrom('jobs')
-      .select(['id', 'state', 'attempts', 'last_error', 'created_at', 'updated_at'])
-      .where('id', '=', jobId)
-      .where('kind', '=', DUPLICATE_SCAN_JOB_KIND)
-      .executeTakeFirst();
-    if (!job) throw new NotFoundError('scan job', jobId);
-    return { ...job, attempts: Number(job.attempts) };
-  }
-
   async scan(options: {
     incremental?: boolean;
     actor: Actor;

@@ -25,7 +25,11 @@ export async function mergeMatches(
   scans: DuplicateScanService,
   merges: ContactMergeService,
   actor: Actor,
-  options: { dryRun?: boolean } = {},
+  options: {
+    dryRun?: boolean;
+    /** After each cluster: how many of the queue's clusters were looked at, and the result so far. */
+    onCluster?: (done: number, total: number, sofar: MergeMatchesResult) => Promise<void>;
+  } = {},
 ): Promise<MergeMatchesResult> {
   const clusters = await scans.clusters();
   const result: MergeMatchesResult = {
@@ -37,7 +41,9 @@ export async function mergeMatches(
     held_back_clusters: [],
     dry_run: Boolean(options.dryRun),
   };
+  let done = 0;
   for (const cluster of clusters) {
+    done++;
     if (cluster.held_back) {
       result.held_back[cluster.held_back.reason]++;
       result.held_back_clusters.push({
@@ -45,24 +51,25 @@ export async function mergeMatches(
         contact_ids: cluster.contact_ids,
         ...cluster.held_back,
       });
-      continue;
+    } else {
+      try {
+        // Each cluster is its own transaction: one that cannot merge (a contact changed since the scan)
+        // is reported and the others still merge.
+        const merged = await merges.merge({ contactIds: cluster.contact_ids, dryRun: options.dryRun }, actor);
+        result.merges.push({
+          merge_id: merged.merge_id,
+          survivor_id: merged.survivor_id,
+          merged_ids: merged.merged_ids,
+        });
+        result.merged_contacts += merged.merged_ids.length;
+      } catch (e) {
+        result.failed.push({
+          contact_ids: cluster.contact_ids,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
     }
-    try {
-      // Each cluster is its own transaction: one that cannot merge (a contact changed since the scan)
-      // is reported and the others still merge.
-      const merged = await merges.merge({ contactIds: cluster.contact_ids, dryRun: options.dryRun }, actor);
-      result.merges.push({
-        merge_id: merged.merge_id,
-        survivor_id: merged.survivor_id,
-        merged_ids: merged.merged_ids,
-      });
-      result.merged_contacts += merged.merged_ids.length;
-    } catch (e) {
-      result.failed.push({
-        contact_ids: cluster.contact_ids,
-        error: e instanceof Error ? e.message : String(e),
-      });
-    }
+    await options.onCluster?.(done, clusters.length, result);
   }
   return result;
 }

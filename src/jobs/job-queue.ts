@@ -23,6 +23,7 @@ export async function enqueueJob(db: Queryable, kind: string, subjectId: string)
       locked_by: null,
       lease_until: null,
       last_error: null,
+      progress: null,
       created_at: at,
       updated_at: at,
     })
@@ -119,4 +120,51 @@ export async function finishJob(
     .where('id', '=', jobId)
     .where('locked_by', '=', workerId)
     .execute();
+}
+
+/**
+ * Records how far a job got (any JSON value), only while this worker holds it; false when another worker
+ * took it over.
+ */
+export async function recordJobProgress(
+  db: Queryable,
+  jobId: string,
+  workerId: string,
+  progress: unknown,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ progress: JSON.stringify(progress), updated_at: nowIso() })
+    .where('id', '=', jobId)
+    .where('locked_by', '=', workerId)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A job as people see it: its state, attempts, error and last reported progress. */
+export interface JobView {
+  id: string;
+  kind: string;
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  progress: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+export async function readJob(db: Queryable, jobId: string, kind: string): Promise<JobView | undefined> {
+  const job = await db
+    .selectFrom('jobs')
+    .select(['id', 'kind', 'state', 'attempts', 'last_error', 'progress', 'created_at', 'updated_at'])
+    .where('id', '=', jobId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  if (!job) return undefined;
+  return {
+    ...job,
+    attempts: Number(job.attempts),
+    progress: job.progress === null ? null : (JSON.parse(job.progress) as unknown),
+  };
 }

@@ -5,7 +5,14 @@
  */
 import os from 'node:os';
 import type { Store } from '../store/database.js';
-import { claimJob, DEFAULT_LEASE_MS, finishJob, type Job, renewLease } from './job-queue.js';
+import {
+  claimJob,
+  DEFAULT_LEASE_MS,
+  finishJob,
+  type Job,
+  recordJobProgress,
+  renewLease,
+} from './job-queue.js';
 
 export interface JobContext {
   job: Job;
@@ -15,6 +22,11 @@ export interface JobContext {
    * convenient); throws LeaseLostError when another worker took the job over.
    */
   renewLease(): Promise<void>;
+  /**
+   * Records how far the job got for people following it (`jobs.progress`): at most twice a second unless
+   * `final` (the outcome, kept once the job is done).
+   */
+  reportProgress(progress: unknown, options?: { final?: boolean }): Promise<void>;
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<void>;
@@ -55,6 +67,7 @@ export class JobRunner {
     if (!job) return false;
     const handler = this.handlers[job.kind]!;
     let renewedAt = Date.now();
+    let reportedAt = 0;
     const ctx: JobContext = {
       job,
       workerId: this.workerId,
@@ -65,6 +78,12 @@ export class JobRunner {
         if (!(await renewLease(this.store.db, job.id, this.workerId, leaseMs)))
           throw new LeaseLostError(job.id);
         renewedAt = Date.now();
+      },
+      reportProgress: async (progress, { final = false } = {}) => {
+        if (!final && Date.now() - reportedAt < 500) return;
+        reportedAt = Date.now();
+        if (!(await recordJobProgress(this.store.db, job.id, this.workerId, progress)))
+          throw new LeaseLostError(job.id);
       },
     };
     try {

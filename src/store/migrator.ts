@@ -15,8 +15,9 @@ import * as m0011 from './migrations/0011-contact-change-log.js';
 import * as m0012 from './migrations/0012-orders.js';
 import * as m0013 from './migrations/0013-idempotency-keys.js';
 import * as m0014 from './migrations/0014-duplicate-review-indexes.js';
-import * as m0016 from './migrations/0016-conversation-stream.js';
 import * as m0015 from './migrations/0015-sync-connections.js';
+import * as m0016 from './migrations/0016-conversation-stream.js';
+import * as m0018 from './migrations/0018-job-progress.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -35,8 +36,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-orders': m0012,
   '0013-idempotency-keys': m0013,
   '0014-duplicate-review-indexes': m0014,
-  '0016-conversation-stream': m0016,
   '0015-sync-connections': m0015,
+  '0016-conversation-stream': m0016,
+  '0018-job-progress': m0018,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -193,6 +193,8 @@ export interface JobsTable {
   locked_by: string | null;
   lease_until: string | null;
   last_error: string | null;
+  /** What the handler last reported (JSON), and its outcome once done; imports keep theirs in `imports`. */
+  progress: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -236,4 +236,52 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
       'jon.smith@gmail.com',
     );
   });
+
+  it('a queued scan and an automatic merge run as jobs that report their progress and outcome', async () => {
+    const follow = async (path: string) => {
+      for (let i = 0; i < 400; i++) {
+        const job = await call('GET', path, { token: admin });
+        expect(job.status).toBe(200);
+        if (job.body.state === 'done' || job.body.state === 'failed') return job.body;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`${path} did not finish`);
+    };
+    const queued = await call('POST', '/api/duplicates/scans', { token: admin, body: {} });
+    expect(queued.status).toBe(202);
+    const scan = await follow(`/api/duplicates/scans/jobs/${queued.body.job_id}`);
+    expect(scan).toMatchObject({ state: 'done', last_error: null });
+    expect(scan.progress).toMatchObject({ stage: 'done', step: 7, steps: 7 });
+    expect(scan.progress.summary).toMatchObject({ kind: 'full', contacts: 7 });
+    expect((await call('GET', '/api/duplicates/scans/jobs/job_nope', { token: agent })).status).toBe(404);
+
+    const preview = await call('POST', '/api/duplicates/merge-matches', {
+      token: admin,
+      body: { dry_run: true },
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.merges.length).toBeGreaterThan(0);
+    const asAgent = { token: agent, body: { background: true } };
+    expect((await call('POST', '/api/duplicates/merge-matches', asAgent)).status).toBe(403);
+    const started = await call('POST', '/api/duplicates/merge-matches', {
+      token: admin,
+      body: { background: true },
+    });
+    expect(started.status).toBe(202);
+    const path = `/api/duplicates/merge-matches/jobs/${started.body.job_id}`;
+    expect((await call('GET', path, { token: agent })).status).toBe(403);
+    const merged = await follow(path);
+    expect(merged.state).toBe('done');
+    expect(merged.progress).toMatchObject({
+      stage: 'done',
+      total: preview.body.clusters,
+      done: preview.body.clusters,
+      merged_clusters: preview.body.merges.length,
+      merged_contacts: preview.body.merged_contacts,
+      failed: 0,
+      held_back: preview.body.held_back,
+    });
+    const history = (await call('GET', '/api/merges', { token: admin })).body.data as { id: string }[];
+    for (const merge of merged.progress.merges) expect(history.map((m) => m.id)).toContain(merge.merge_id);
+  });
 });

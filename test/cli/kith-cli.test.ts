@@ -36,8 +36,9 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0012-orders',
         '0013-idempotency-keys',
         '0014-duplicate-review-indexes',
-        '0016-conversation-stream',
         '0015-sync-connections',
+        '0016-conversation-stream',
+        '0018-job-progress',
       ],
       database: TEST_DIALECT,
     });

@@ -31,8 +31,9 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0012-orders',
         '0013-idempotency-keys',
         '0014-duplicate-review-indexes',
-        '0016-conversation-stream',
         '0015-sync-connections',
+        '0016-conversation-stream',
+        '0018-job-progress',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

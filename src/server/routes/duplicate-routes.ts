@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { queueDuplicateScan } from '../../dedupe/duplicate-scan-schedule.js';
+import { duplicateJob, MERGE_MATCHES_JOB_KIND, queueMergeMatches } from '../../dedupe/duplicate-jobs.js';
+import { DUPLICATE_SCAN_JOB_KIND, queueDuplicateScan } from '../../dedupe/duplicate-scan-schedule.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
 import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
@@ -107,6 +108,16 @@ const ScanRecordSchema = z.object({
     .object({ match: z.number(), review: z.number() })
     .nullable()
     .describe('the band thresholds its model derived (null when the rules set them or EM did not run)'),
+});
+
+const JobViewSchema = z.object({
+  id: z.string(),
+  state: z.string().describe('queued, running, done or failed'),
+  attempts: z.number(),
+  last_error: z.string().nullable(),
+  progress: z.unknown().describe('What the job last reported; null before it started.'),
+  created_at: z.string(),
+  updated_at: z.string(),
 });
 
 const QueueCountsSchema = z.object({
@@ -260,21 +271,14 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       config: { access: 'agent' },
       schema: {
         tags: ['duplicates'],
-        summary: 'State of a queued scan: queued, running or done (with last_error when it failed)',
+        summary:
+          'State of a queued scan: queued, running or done (with last_error when it failed), and its progress',
+        description:
+          '`progress`: `{stage, step, steps}` while it runs (stages: load, block, compare, train, score, cluster, save); `{stage: "done", summary}` once done.',
         params: IdParams,
-        response: {
-          200: z.object({
-            id: z.string(),
-            state: z.string(),
-            attempts: z.number(),
-            last_error: z.string().nullable(),
-            created_at: z.string(),
-            updated_at: z.string(),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: JobViewSchema, ...errorResponses },
       },
-      handler: async (request) => duplicateScans.scanJob(request.params.id),
+      handler: async (request) => duplicateJob(services.store, DUPLICATE_SCAN_JOB_KIND, request.params.id),
     });
 
     app.get('/duplicates', {
@@ -346,12 +350,34 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
         summary:
           'Merge every open cluster whose every pair is in the match band into its default survivor (on request only)',
         description:
-          'Clusters with a pair below the match band, a pair marked not_duplicate or pairs no longer open are held back for review; `held_back` counts them by reason (also on a dry run).',
-        body: z.object({ dry_run: z.boolean().optional() }).optional(),
-        response: { 200: MergeMatchesSchema, ...errorResponses },
+          'Clusters with a pair below the match band, a pair marked not_duplicate or pairs no longer open are held back for review; `held_back` counts them by reason (also on a dry run). `background: true` queues the merge as a job (202 with `job_id`; follow it at `/api/duplicates/merge-matches/jobs/{id}`).',
+        body: z.object({ dry_run: z.boolean().optional(), background: z.boolean().optional() }).optional(),
+        response: {
+          200: MergeMatchesSchema,
+          202: z.object({ job_id: z.string(), state: z.string() }),
+          ...errorResponses,
+        },
       },
-      handler: async (request) =>
-        mergeMatches(duplicateScans, merges, actorOf(request), { dryRun: request.body?.dry_run }),
+      handler: async (request, reply) => {
+        if (request.body?.background && !request.body.dry_run) {
+          const jobId = await queueMergeMatches(services.store, actorOf(request));
+          onJobQueued();
+          reply.status(202);
+          return { job_id: jobId, state: 'queued' };
+        }
+        return mergeMatches(duplicateScans, merges, actorOf(request), { dryRun: request.body?.dry_run });
+      },
+    });
+    app.get('/duplicates/merge-matches/jobs/:id', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'State of an automatic merge job and its progress',
+        description:
+          '`progress`: `{stage: "merging", done, total, merged_clusters, merged_contacts, failed, held_back}` while it runs; `stage: "done"` with the first 100 `merges` and `failures` once done (the merge history has every merge).',
+        params: IdParams,
+        response: { 200: JobViewSchema, ...errorResponses },
+      },
+      handler: async (request) => duplicateJob(services.store, MERGE_MATCHES_JOB_KIND, request.params.id),
     });
 
     app.post('/contacts/duplicates/check', {
