@@ -469,7 +469,7 @@ export function ActionsEditor({
                 value && value !== action.action && replace(i, newAction(value as ActionName))
               }
             />
-            <Box style={{ flex: 1 }}>
+            <Box style={{ flex: 1, maxWidth: 600 }}>
               <ActionParams
                 action={action}
                 path={path}

@@ -90,6 +90,13 @@ export default function RulePage() {
   );
 }
 
+/** The server's reasons for rule fields, in the user's language where we know them. */
+function ruleReason(reason: string, t: TFunction): string {
+  if (/^is required by [a-z_]+$/.test(reason)) return t('automation.builder.valueRequired');
+  if (reason.startsWith('must be at least 16 characters')) return t('automation.builder.secretLength');
+  return reasonText(reason, t);
+}
+
 function initialDraft(saved: RuleDraft | null, template: string | null, t: TFunction) {
   if (saved) return saved;
   if (template && (TEMPLATE_IDS as readonly string[]).includes(template)) {
@@ -147,7 +154,7 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
       const fields: FieldErrors = {};
       for (const detail of error.fieldErrors) {
         const path = normalizePath(detail.field);
-        fields[path] = detail.reason ? reasonText(detail.reason, t) : error.message;
+        fields[path] = detail.reason ? ruleReason(detail.reason, t) : error.message;
       }
       setErrors(fields);
       const shown = shownPaths(draft.conditions, draft.actions);
@@ -327,16 +334,16 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
             submit();
           }}
         >
-          <Group align="flex-start" gap="xs">
+          <Group align="flex-end" gap="xs">
             <TextInput
               label={contactEvent ? t('automation.dryRun.contact') : t('automation.dryRun.conversation')}
               value={subject}
               onChange={(e) => setSubject(e.currentTarget.value)}
               error={error}
               w={360}
-              className="kith-mono"
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
             />
-            <Button type="submit" mt={25} variant="default" loading={run.isPending}>
+            <Button type="submit" variant="default" loading={run.isPending}>
               {t('automation.dryRun.run')}
             </Button>
           </Group>
@@ -372,25 +379,30 @@ function TraceView({ trace, lists }: { trace: Trace; lists: BuilderLists }) {
   if (trace.condition) {
     const c = trace.condition;
     return (
-      <Text size="sm" data-testid="trace-condition" data-matched={trace.matched}>
-        <Text span c={trace.matched ? 'green.8' : 'red.8'} fw={600}>
-          {trace.matched ? '✓' : '✗'}{' '}
+      <Group gap="xs" wrap="nowrap" data-testid="trace-condition" data-matched={trace.matched}>
+        <StatusLabel color={trace.matched ? 'green' : 'red'}>
           {trace.matched ? t('automation.dryRun.held') : t('automation.dryRun.failed')}
-        </Text>{' '}
-        {attributeLabel(c.attribute, t, lists.custom)} {operatorLabel(c.operator, undefined, t)}
-        {c.value !== undefined ? ` ${show(c.value)}` : ''}{' '}
-        <Text span c="dimmed">
-          ({t('automation.dryRun.actual', { value: show(trace.actual) })})
+        </StatusLabel>
+        <Text size="sm">
+          {attributeLabel(c.attribute, t, lists.custom)} {operatorLabel(c.operator, undefined, t)}
+          {c.value !== undefined ? ` ${show(c.value)}` : ''}{' '}
+          <Text span c="dimmed" size="sm">
+            ({t('automation.dryRun.actual', { value: show(trace.actual) })})
+          </Text>
         </Text>
-      </Text>
+      </Group>
     );
   }
   return (
     <Stack gap={4} pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-gray-3)' }}>
-      <Text size="sm" fw={600} c={trace.matched ? 'green.8' : 'red.8'}>
-        {trace.matched ? '✓' : '✗'}{' '}
-        {trace.group === 'any' ? t('automation.builder.any') : t('automation.builder.all')}
-      </Text>
+      <Group gap="xs">
+        <StatusLabel color={trace.matched ? 'green' : 'red'}>
+          {trace.matched ? t('automation.dryRun.held') : t('automation.dryRun.failed')}
+        </StatusLabel>
+        <Text size="sm" fw={600}>
+          {trace.group === 'any' ? t('automation.builder.any') : t('automation.builder.all')}
+        </Text>
+      </Group>
       {(trace.children ?? []).map((child, i) => (
         <TraceView key={i} trace={child} lists={lists} />
       ))}

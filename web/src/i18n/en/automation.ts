@@ -73,6 +73,8 @@ export const en = {
     created: '“{{name}}” created',
     refused: 'The rule was not saved',
     fixBelow: 'Fix the fields marked below.',
+    valueRequired: 'Choose or enter a value for this operator',
+    secretLength: 'At least 16 characters: it signs the payload',
     delete: 'Delete rule',
     deleteTitle: 'Delete this automation rule?',
     deleteBody: '“{{name}}” stops acting at once. Its log goes with it. This cannot be undone.',

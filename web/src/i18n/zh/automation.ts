@@ -74,6 +74,8 @@ export const automation: typeof en = {
     created: '已创建“{{name}}”',
     refused: '规则未保存',
     fixBelow: '请修改下方标出的字段。',
+    valueRequired: '请为这个运算符选择或填写值',
+    secretLength: '至少 16 个字符：用于给请求内容签名',
     delete: '删除规则',
     deleteTitle: '删除这条自动化规则？',
     deleteBody: '“{{name}}”将立即停止执行，执行日志也一并删除。此操作无法撤销。',
