@@ -13,6 +13,7 @@ import { registerRulesCommand } from './commands/rules-command.js';
 import { registerWebhooksCommand } from './commands/webhooks-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerSettingsCommands } from './commands/settings-command.js';
+import { registerSyncCommands } from './commands/sync-command.js';
 import { registerTokensCommand } from './commands/tokens-command.js';
 import { registerUsersCommand } from './commands/users-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
@@ -46,6 +47,7 @@ registerMergeCommands(program);
 registerConversationsCommands(program);
 registerRulesCommand(program);
 registerWebhooksCommand(program);
+registerSyncCommands(program);
 registerWorkerCommand(program);
 
 try {

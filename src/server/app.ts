@@ -19,6 +19,7 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
+import { syncRoutes } from './routes/sync-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { contactRoutes } from './routes/contact-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
@@ -128,6 +129,7 @@ export async function buildServer(
       await api.register(liveRoutes(live));
       await api.register(automationRoutes(services));
       await api.register(webhookRoutes(services));
+      await api.register(syncRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(profileRoutes(services));
       await api.register(auditRoutes(services));
     },
