@@ -50,9 +50,7 @@ export function AgentsSettings() {
         title={t('assignment.agents.title')}
         description={t('assignment.agents.description')}
         actions={
-          <Badge variant="light" color="green" size="lg" tt="none">
-            {t('assignment.agents.onlineNow', { count: online })}
-          </Badge>
+          <StatusLabel color="green">{t('assignment.agents.onlineNow', { count: online })}</StatusLabel>
         }
       />
       {list.length === 0 ? (
