@@ -31,6 +31,32 @@ export interface AgentReportRow {
   assigned: number;
   /** Open conversations assigned now. */
   open: number;
+  /**
+   * Median seconds from a conversation's start to its first reply, over the conversations this agent
+   * gave the first reply to in the period; null when none.
+   */
+  median_first_response_seconds: number | null;
+  /** Median seconds from a conversation's start to its resolution, over this agent's resolutions in the period. */
+  median_resolution_seconds: number | null;
+}
+
+/** Median of durations per user, in whole seconds. */
+function medians(rows: { user_id: string | null; from: string; to: string }[]): Map<string, number> {
+  const byUser = new Map<string, number[]>();
+  for (const r of rows) {
+    if (!r.user_id) continue;
+    const seconds = (Date.parse(r.to) - Date.parse(r.from)) / 1000;
+    if (!Number.isFinite(seconds) || seconds < 0) continue;
+    byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), seconds]);
+  }
+  const result = new Map<string, number>();
+  for (const [user, values] of byUser) {
+    values.sort((a, b) => a - b);
+    const mid = Math.floor(values.length / 2);
+    const median = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+    result.set(user, Math.round(median));
+  }
+  return result;
 }
 
 const isoOrNull = (value: string | undefined, field: string): string | null => {
@@ -175,10 +201,42 @@ export class AgentService {
       if (to) q = q.where('occurred_at', '<', to);
       return q.execute().then((rows) => new Map(rows.map((r) => [r.user_id!, Number(r.n)])));
     };
-    const [agents, resolvedBy, assignedBy] = await Promise.all([
+    // Resolution time: from the conversation's start to each resolution credited in the period.
+    let resolutions = this.db
+      .selectFrom('conversation_events as e')
+      .innerJoin('conversations as c', 'c.id', 'e.conversation_id')
+      .select(['e.credited_user_id as user_id', 'c.created_at as from', 'e.occurred_at as to'])
+      .where('e.type', '=', 'status_changed')
+      .where('e.credited_user_id', 'is not', null);
+    if (from) resolutions = resolutions.where('e.occurred_at', '>=', from);
+    if (to) resolutions = resolutions.where('e.occurred_at', '<', to);
+    // First response: a conversation's first outgoing message by a person, when it falls in the period.
+    let replies = this.db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .select(['m.sender_id as user_id', 'c.created_at as from', 'm.created_at as to'])
+      .where('m.direction', '=', 'outgoing')
+      .where('m.sender_type', '=', 'user')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('messages as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.conversation_id', '=', 'm.conversation_id')
+              .where('earlier.direction', '=', 'outgoing')
+              .where('earlier.sender_type', '=', 'user')
+              .whereRef('earlier.id', '<', 'm.id'),
+          ),
+        ),
+      );
+    if (from) replies = replies.where('m.created_at', '>=', from);
+    if (to) replies = replies.where('m.created_at', '<', to);
+    const [agents, resolvedBy, assignedBy, resolutionTimes, firstResponses] = await Promise.all([
       this.list(),
       counts('status_changed'),
       counts('assigned'),
+      resolutions.execute().then(medians),
+      replies.execute().then(medians),
     ]);
     return agents.map((a) => ({
       user_id: a.user_id,
@@ -187,6 +245,8 @@ export class AgentService {
       resolved: resolvedBy.get(a.user_id) ?? 0,
       assigned: assignedBy.get(a.user_id) ?? 0,
       open: a.open_conversations,
+      median_first_response_seconds: firstResponses.get(a.user_id) ?? null,
+      median_resolution_seconds: resolutionTimes.get(a.user_id) ?? null,
     }));
   }
 }

@@ -116,4 +116,56 @@ describe(`conversation administration API on ${TEST_DIALECT}`, () => {
     });
     expect(off.body).toMatchObject({ active: false, last_run_at: listed.last_run_at });
   });
+
+  it("reports each agent's median first-response and resolution times", async () => {
+    const inbox = await api(server.baseUrl, 'POST', '/api/inboxes', {
+      token: admin,
+      body: { name: 'Times' },
+    });
+    await api(server.baseUrl, 'POST', `/api/inboxes/${inbox.body.id}/members`, {
+      token: admin,
+      body: { user_id: agent.id },
+    });
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const started = await api(server.baseUrl, 'POST', '/api/conversations', {
+      token: admin,
+      body: { inbox_id: inbox.body.id, contact: { email: 'times@example.com' }, message: 'hi' },
+    });
+    for (const content of ['first reply', 'second reply'])
+      expect(
+        (
+          await api(server.baseUrl, 'POST', `/api/conversations/${started.body.id}/messages`, {
+            token: agent.token,
+            body: { direction: 'outgoing', content },
+          })
+        ).status,
+      ).toBe(201);
+    await api(server.baseUrl, 'PATCH', `/api/conversations/${started.body.id}`, {
+      token: agent.token,
+      body: { status: 'resolved' },
+    });
+    const report = await api(server.baseUrl, 'GET', `/api/reports/agents?from=${encodeURIComponent(from)}`, {
+      token: admin,
+    });
+    expect(report.status).toBe(200);
+    const mine = report.body.data.find((r: { user_id: string }) => r.user_id === agent.id);
+    expect(mine.resolved).toBe(1);
+    expect(mine.median_first_response_seconds).toBeGreaterThanOrEqual(0);
+    expect(mine.median_first_response_seconds).toBeLessThan(60);
+    expect(mine.median_resolution_seconds).toBeGreaterThanOrEqual(mine.median_first_response_seconds);
+    const boss = report.body.data.find((r: { user_id: string }) => r.user_id !== agent.id);
+    expect(boss).toMatchObject({ median_first_response_seconds: null });
+    // A period after the replies has no first responses in it.
+    const later = await api(
+      server.baseUrl,
+      'GET',
+      `/api/reports/agents?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+      { token: admin },
+    );
+    expect(later.body.data.find((r: { user_id: string }) => r.user_id === agent.id)).toMatchObject({
+      resolved: 0,
+      median_first_response_seconds: null,
+      median_resolution_seconds: null,
+    });
+  });
 });

@@ -474,6 +474,18 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
                 resolved: z.number(),
                 assigned: z.number(),
                 open: z.number(),
+                median_first_response_seconds: z
+                  .number()
+                  .nullable()
+                  .describe(
+                    "Median seconds from a conversation's start to its first reply, over the first replies this agent gave in the period",
+                  ),
+                median_resolution_seconds: z
+                  .number()
+                  .nullable()
+                  .describe(
+                    "Median seconds from a conversation's start to this agent's resolutions in the period",
+                  ),
               }),
             ),
           }),

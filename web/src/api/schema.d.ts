@@ -8337,6 +8337,10 @@ export interface paths {
                                 resolved: number;
                                 assigned: number;
                                 open: number;
+                                /** @description Median seconds from a conversation's start to its first reply, over the first replies this agent gave in the period */
+                                median_first_response_seconds: number | null;
+                                /** @description Median seconds from a conversation's start to this agent's resolutions in the period */
+                                median_resolution_seconds: number | null;
                             }[];
                         };
                     };

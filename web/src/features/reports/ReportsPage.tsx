@@ -29,6 +29,21 @@ function nextDay(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(y!, m! - 1, d! + 1).toISOString();
 }
+/** A duration the way people say it: 45 s, 12 min, 3 h 5 min, 2 d 4 h. */
+function useDuration() {
+  const { t } = useTranslation();
+  return (seconds: number | null | undefined): string => {
+    if (seconds === null || seconds === undefined) return '—';
+    const s = Math.round(seconds);
+    if (s < 60) return t('reports.duration.seconds', { s });
+    const m = Math.round(s / 60);
+    if (m < 60) return t('reports.duration.minutes', { m });
+    const h = Math.floor(s / 3600);
+    if (h < 24) return t('reports.duration.hours', { h, m: Math.floor((s % 3600) / 60) });
+    return t('reports.duration.days', { d: Math.floor(h / 24), h: h % 24 });
+  };
+}
+
 function lastDays(n: number): { from: string; to: string } {
   const today = new Date();
   return { from: isoDay(new Date(today.getTime() - (n - 1) * DAY)), to: isoDay(today) };
@@ -41,6 +56,7 @@ export default function ReportsPage() {
   const from = DATE.test(params.get('from') ?? '') ? params.get('from')! : fallback.from;
   const to = DATE.test(params.get('to') ?? '') ? params.get('to')! : fallback.to;
   const [draft, setDraft] = useState({ from, to });
+  const duration = useDuration();
   const badRange = from > to;
   const report = useQuery({
     queryKey: ['reports', 'agents', from, to],
@@ -119,6 +135,8 @@ export default function ReportsPage() {
                   <Table.Th ta="right">{t('reports.columns.resolved')}</Table.Th>
                   <Table.Th ta="right">{t('reports.columns.assigned')}</Table.Th>
                   <Table.Th ta="right">{t('reports.columns.open')}</Table.Th>
+                  <Table.Th ta="right">{t('reports.columns.firstResponse')}</Table.Th>
+                  <Table.Th ta="right">{t('reports.columns.resolution')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody style={{ fontVariantNumeric: 'tabular-nums' }}>
@@ -130,6 +148,8 @@ export default function ReportsPage() {
                     <Table.Td ta="right">{formatNumber(r.resolved)}</Table.Td>
                     <Table.Td ta="right">{formatNumber(r.assigned)}</Table.Td>
                     <Table.Td ta="right">{formatNumber(r.open)}</Table.Td>
+                    <Table.Td ta="right">{duration(r.median_first_response_seconds)}</Table.Td>
+                    <Table.Td ta="right">{duration(r.median_resolution_seconds)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -139,10 +159,15 @@ export default function ReportsPage() {
                   <Table.Th ta="right">{formatNumber(total('resolved'))}</Table.Th>
                   <Table.Th ta="right">{formatNumber(total('assigned'))}</Table.Th>
                   <Table.Th ta="right">{formatNumber(total('open'))}</Table.Th>
+                  <Table.Td />
+                  <Table.Td />
                 </Table.Tr>
               </Table.Tfoot>
             </Table>
           </Paper>
+          <Text size="xs" c="dimmed">
+            {t('reports.timesHint')}
+          </Text>
         </>
       )}
     </Stack>

@@ -8,7 +8,22 @@ export const en = {
   thisMonth: 'Last 30 days',
   chartTitle: 'Resolved per agent',
   chartLabel: 'Bar chart of conversations resolved per agent',
-  columns: { agent: 'Agent', resolved: 'Resolved', assigned: 'Assigned', open: 'Open now' },
+  columns: {
+    agent: 'Agent',
+    resolved: 'Resolved',
+    assigned: 'Assigned',
+    open: 'Open now',
+    firstResponse: 'Median first response',
+    resolution: 'Median time to resolve',
+  },
+  timesHint:
+    'Times run from the start of a conversation: to its first reply by the agent who gave it, and to each resolution by the agent who resolved.',
+  duration: {
+    seconds: '{{s}} s',
+    minutes: '{{m}} min',
+    hours: '{{h}} h {{m}} min',
+    days: '{{d}} d {{h}} h',
+  },
   total: 'Total',
   emptyTitle: 'No agents yet',
   empty: 'Agents appear here once users exist. Add them under Settings → Users.',
