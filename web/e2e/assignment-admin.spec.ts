@@ -119,6 +119,8 @@ test('balanced assignment and capacity set in the browser take effect', async ({
     })
     .toEqual([xu.id]);
   await page.keyboard.press('Escape');
+  await page.getByRole('heading', { name: a.teams.title, level: 1 }).click();
+  await expect(page.getByRole('listbox')).toHaveCount(0);
   await expectAccessible();
   await shot('settings-teams');
 
