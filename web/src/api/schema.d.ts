@@ -4461,7 +4461,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** State of a queued scan: queued, running or done (with last_error when it failed) */
+        /**
+         * State of a queued scan: queued, running or done (with last_error when it failed), and its progress
+         * @description `progress`: `{stage, step, steps}` while it runs (stages: load, block, compare, train, score, cluster, save); `{stage: "done", summary}` once done.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4481,9 +4484,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description queued, running, done or failed */
                             state: string;
                             attempts: number;
                             last_error: string | null;
+                            /** @description What the job last reported; null before it started. */
+                            progress: unknown;
                             created_at: string;
                             updated_at: string;
                         };
@@ -5049,7 +5055,7 @@ export interface paths {
         put?: never;
         /**
          * Merge every open cluster whose every pair is in the match band into its default survivor (on request only)
-         * @description Clusters with a pair below the match band, a pair marked not_duplicate or pairs no longer open are held back for review; `held_back` counts them by reason (also on a dry run).
+         * @description Clusters with a pair below the match band, a pair marked not_duplicate or pairs no longer open are held back for review; `held_back` counts them by reason (also on a dry run). `background: true` queues the merge as a job (202 with `job_id`; follow it at `/api/duplicates/merge-matches/jobs/{id}`).
          */
         post: {
             parameters: {
@@ -5062,6 +5068,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         dry_run?: boolean;
+                        background?: boolean;
                     };
                 };
             };
@@ -5097,6 +5104,18 @@ export interface paths {
                                 detail: string;
                             }[];
                             dry_run: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job_id: string;
+                            state: string;
                         };
                     };
                 };
@@ -5147,6 +5166,102 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/duplicates/merge-matches/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * State of an automatic merge job and its progress
+         * @description `progress`: `{stage: "merging", done, total, merged_clusters, merged_contacts, failed, held_back}` while it runs; `stage: "done"` with the first 100 `merges` and `failures` once done (the merge history has every merge).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description queued, running, done or failed */
+                            state: string;
+                            attempts: number;
+                            last_error: string | null;
+                            /** @description What the job last reported; null before it started. */
+                            progress: unknown;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6711,6 +6826,8 @@ export interface paths {
                     contact_id?: string;
                     team_id?: string;
                     label?: string;
+                    /** @description newest first (default), or the longest waiting first: since the last message */
+                    sort?: "newest" | "waiting";
                     limit?: number;
                     /** @description conversation id to continue after (next_after) */
                     after?: string;
@@ -6857,6 +6974,92 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's tabs: how many are the caller's, unassigned, and all they may see */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "pending" | "snoozed" | "resolved";
+                    inbox_id?: string;
+                    team_id?: string;
+                    label?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationCounts"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7049,7 +7252,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["Message"][];
+                            data: {
+                                id: string;
+                                conversation_id: string;
+                                /** @enum {string} */
+                                direction: "incoming" | "outgoing" | "note";
+                                content: string;
+                                /** @enum {string} */
+                                sender_type: "contact" | "user" | "automation";
+                                sender_id: string | null;
+                                created_at: string;
+                                /** @description the agent's name (or e-mail), or the rule's name for a rule's message */
+                                sender_name: string | null;
+                            }[];
                         };
                     };
                 };
@@ -7190,7 +7405,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status changes, assignments, team, label and priority changes, oldest first */
+        /**
+         * Status changes, assignments, team, label and priority changes, oldest first
+         * @description `actor_name` names who made the change: the agent, or the rule when `channel` is `automation` (`channel_ref` is the rule id).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7209,12 +7427,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: ({
-                                id: string;
-                                type: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                            data: components["schemas"]["ConversationEvent"][];
                         };
                     };
                 };
@@ -8400,6 +8613,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live conversation changes (server-sent events)
+         * @description `text/event-stream` of the conversations the caller may see (agents: their inboxes). Each `conversation` event has the stream number as `id` and data `{"seq", "kind": "created" | "updated" | "message", "conversation", "message"}`. Reconnect with `Last-Event-ID` (or `?after=`) to be sent what was missed first; an `event: reset` means too much was missed: load the lists again. `event: ready` follows the catch-up; comment lines are heartbeats.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the last event id seen (as Last-Event-ID) */
+                    after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules": {
         parameters: {
             query?: never;
@@ -9453,6 +9753,608 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sync/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sync connections with their last run (the status) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["SyncConnection"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a CardDAV address book to keep in step with Kith
+         * @description A run pulls the address book's changes since its sync token (RFC 6578) into Kith — matched to customers by UID (identity carddav_uid), phone and e-mail — and pushes Kith's changes since its change-feed cursor with If-Match; a change on both sides is a conflict settled by the connection's policy and recorded with both versions. Requests to internal addresses are refused unless KITH_OUTBOUND_ALLOW lists the host. Refused (409 secret_key_missing) when KITH_SECRET_KEY is not set.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description carddav */
+                        kind?: string;
+                        /** @description the server's URL, or the address book's */
+                        url: string;
+                        username: string;
+                        /** @description stored encrypted with KITH_SECRET_KEY; never returned */
+                        password: string;
+                        /** @description the address book's path, when the URL is the server's */
+                        collection?: string | null;
+                        /** @description both, to-remote, from-remote (default both) */
+                        direction?: string;
+                        /** @description kith-wins, remote-wins, newest (default newest) */
+                        conflict_policy?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SyncConnection"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sync connection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SyncConnection"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a connection, its state, runs and conflicts (the cards and customers stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/connections/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs of a connection, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["SyncRun"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Run the connection now (a background job); a run already queued or running is answered instead
+         * @description A run pulls the address book's changes since its sync token (RFC 6578) into Kith — matched to customers by UID (identity carddav_uid), phone and e-mail — and pushes Kith's changes since its change-feed cursor with If-Match; a change on both sides is a conflict settled by the connection's policy and recorded with both versions. Requests to internal addresses are refused unless KITH_OUTBOUND_ALLOW lists the host.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SyncRun"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run: state, phase and counts so far */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SyncRun"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conflicts, newest first, each with both versions and whose was kept */
+        get: {
+            parameters: {
+                query?: {
+                    connection_id?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["SyncConflict"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/sessions": {
         parameters: {
             query?: never;
@@ -9854,6 +10756,71 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        SyncCountsInput: {
+            pulled_created: number;
+            pulled_updated: number;
+            pulled_deleted: number;
+            pushed_created: number;
+            pushed_updated: number;
+            pushed_deleted: number;
+            conflicts: number;
+            failed: number;
+            /** @description changes that came from this connection, not sent back to it */
+            echoes_skipped: number;
+            /** @description HTTP requests sent to the server */
+            requests: number;
+        };
+        SyncRunInput: {
+            id: string;
+            connection_id: string;
+            /** @description queued, running, done or failed */
+            state: string;
+            /** @description pull (server → Kith) or push (Kith → server) while running */
+            phase: string | null;
+            counts: components["schemas"]["SyncCountsInput"];
+            error: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /** @description The password is stored encrypted and never returned. */
+        SyncConnectionInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "carddav";
+            url: string;
+            username: string;
+            collection: string;
+            collection_url: string;
+            /** @enum {string} */
+            direction: "both" | "to-remote" | "from-remote";
+            /** @enum {string} */
+            conflict_policy: "kith-wins" | "remote-wins" | "newest";
+            feed_cursor: string;
+            has_sync_token: boolean;
+            cards: number;
+            last_run: components["schemas"]["SyncRunInput"] | null;
+            created_at: string;
+            updated_at: string;
+        };
+        SyncConflictInput: {
+            id: string;
+            connection_id: string;
+            run_id: string | null;
+            contact_id: string | null;
+            href: string;
+            /** @enum {string} */
+            policy: "kith-wins" | "remote-wins" | "newest";
+            /** @enum {string} */
+            winner: "kith" | "remote";
+            /** @description the contact in Kith (null: deleted) */
+            kith_version: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the vCard on the server (null: deleted) */
+            remote_version: string | null;
+            created_at: string;
+        };
         WebhookEndpointInput: {
             id: string;
             url: string;
@@ -10168,6 +11135,25 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        ConversationCountsInput: {
+            mine: number;
+            unassigned: number;
+            all: number;
+        };
+        ConversationEventInput: {
+            id: string;
+            type: string;
+            data: {
+                [key: string]: unknown;
+            };
+            actor_id: string | null;
+            actor_name: string | null;
+            channel: string;
+            channel_ref: string | null;
+            occurred_at: string;
+        } & {
+            [key: string]: unknown;
+        };
         Contact: {
             /** @description Kith id, prefixed ct_ */
             id: string;
@@ -10297,6 +11283,71 @@ export interface components {
             failures: number;
             created_at: string;
             updated_at: string;
+        };
+        SyncCounts: {
+            pulled_created: number;
+            pulled_updated: number;
+            pulled_deleted: number;
+            pushed_created: number;
+            pushed_updated: number;
+            pushed_deleted: number;
+            conflicts: number;
+            failed: number;
+            /** @description changes that came from this connection, not sent back to it */
+            echoes_skipped: number;
+            /** @description HTTP requests sent to the server */
+            requests: number;
+        };
+        SyncRun: {
+            id: string;
+            connection_id: string;
+            /** @description queued, running, done or failed */
+            state: string;
+            /** @description pull (server → Kith) or push (Kith → server) while running */
+            phase: string | null;
+            counts: components["schemas"]["SyncCounts"];
+            error: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /** @description The password is stored encrypted and never returned. */
+        SyncConnection: {
+            id: string;
+            /** @enum {string} */
+            kind: "carddav";
+            url: string;
+            username: string;
+            collection: string;
+            collection_url: string;
+            /** @enum {string} */
+            direction: "both" | "to-remote" | "from-remote";
+            /** @enum {string} */
+            conflict_policy: "kith-wins" | "remote-wins" | "newest";
+            feed_cursor: string;
+            has_sync_token: boolean;
+            cards: number;
+            last_run: components["schemas"]["SyncRun"] | null;
+            created_at: string;
+            updated_at: string;
+        };
+        SyncConflict: {
+            id: string;
+            connection_id: string;
+            run_id: string | null;
+            contact_id: string | null;
+            href: string;
+            /** @enum {string} */
+            policy: "kith-wins" | "remote-wins" | "newest";
+            /** @enum {string} */
+            winner: "kith" | "remote";
+            /** @description the contact in Kith (null: deleted) */
+            kith_version: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the vCard on the server (null: deleted) */
+            remote_version: string | null;
+            created_at: string;
         };
         WebhookEndpoint: {
             id: string;
@@ -10611,6 +11662,25 @@ export interface components {
             member_count: number;
             created_at: string;
             updated_at: string;
+        };
+        ConversationCounts: {
+            mine: number;
+            unassigned: number;
+            all: number;
+        };
+        ConversationEvent: {
+            id: string;
+            type: string;
+            data: {
+                [key: string]: unknown;
+            };
+            actor_id: string | null;
+            actor_name: string | null;
+            channel: string;
+            channel_ref: string | null;
+            occurred_at: string;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;

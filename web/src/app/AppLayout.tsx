@@ -3,6 +3,7 @@ import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@m
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { AvailabilityMenu } from '../features/conversations/AvailabilityMenu';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { isAdmin, useSession, useSignOut } from './session';
 
@@ -24,6 +25,7 @@ export function AppLayout() {
     { to: '/customers', label: t('nav.customers') },
     { to: '/imports', label: t('nav.imports'), adminOnly: true },
     { to: '/duplicates', label: t('nav.duplicates') },
+    { to: '/conversations', label: t('nav.conversations') },
     { to: '/orders', label: t('nav.orders') },
     { to: '/automation', label: t('nav.automation'), adminOnly: true },
     { to: '/reports', label: t('nav.reports'), adminOnly: true },
@@ -45,6 +47,7 @@ export function AppLayout() {
             </Text>
           </Group>
           <Group gap="md" wrap="nowrap">
+            <AvailabilityMenu />
             <LanguageSwitch />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>

@@ -4,6 +4,7 @@
  */
 import { en as assignment } from './en/assignment';
 import { en as automation } from './en/automation';
+import { en as conversations } from './en/conversations';
 import { en as customer } from './en/customer';
 import { en as customers } from './en/customers';
 import { en as duplicates } from './en/duplicates';
@@ -46,6 +47,7 @@ export const en = {
     imports: 'Import',
     orders: 'Orders',
     duplicates: 'Duplicates',
+    conversations: 'Conversations',
     automation: 'Automation',
     reports: 'Reports',
     settings: 'Settings',
@@ -117,6 +119,7 @@ export const en = {
   gender: { male: 'Male', female: 'Female', other: 'Other' },
   assignment,
   automation,
+  conversations,
   customer,
   customers,
   duplicates,

@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import { assignment } from './zh/assignment';
 import { automation } from './zh/automation';
+import { conversations } from './zh/conversations';
 import { customer } from './zh/customer';
 import { customers } from './zh/customers';
 import { duplicates } from './zh/duplicates';
@@ -45,6 +46,7 @@ export const zh: Messages = {
     imports: '导入',
     orders: '订单',
     duplicates: '重复客户',
+    conversations: '会话',
     automation: '自动化',
     reports: '报表',
     settings: '设置',
@@ -115,6 +117,7 @@ export const zh: Messages = {
   gender: { male: '男', female: '女', other: '其他' },
   assignment,
   automation,
+  conversations,
   customer,
   customers,
   duplicates,

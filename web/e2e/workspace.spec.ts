@@ -1,0 +1,139 @@
+import type { BrowserContext } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { ADMIN } from './global-setup';
+
+const TEXT = {
+  en: {
+    mine: 'Mine',
+    resolved: 'Resolved',
+    shortcuts: 'Keyboard shortcuts',
+    online: 'Online',
+    offline: 'Offline',
+  },
+  zh: { mine: '我的', resolved: '已解决', shortcuts: '键盘快捷键', online: '在线', offline: '离线' },
+};
+
+/** A second browser, signed in as the administrator: it sets the scene through the API and watches. */
+async function adminContext(context: BrowserContext) {
+  const browser = context.browser()!;
+  const locale = test.info().project.use.locale;
+  const admin = await browser.newContext({ locale, baseURL: process.env.KITH_E2E_URL });
+  expect((await admin.request.post('/api/auth/login', { data: ADMIN })).status()).toBe(200);
+  const csrf = decodeURIComponent((await admin.cookies()).find((c) => c.name === 'kith_csrf')!.value);
+  const call = async (method: 'POST' | 'PATCH' | 'PUT', url: string, data: unknown) => {
+    const response = await admin.request.fetch(url, {
+      method,
+      data,
+      headers: { 'X-CSRF-Token': csrf, Origin: process.env.KITH_E2E_URL! },
+    });
+    expect(response.ok(), `${method} ${url}: ${await response.text()}`).toBe(true);
+    return response.json();
+  };
+  return { admin, call };
+}
+
+test('an agent replies to and resolves a conversation by keyboard; another browser sees a new message live', async ({
+  page,
+  context,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const text = TEXT[lang];
+  await signIn('agent');
+  const me = (await (await page.request.get('/api/auth/me')).json()) as { id: string };
+  const { admin, call } = await adminContext(context);
+  const stamp = `${Date.now().toString(36)}${lang}`;
+  const inbox = await call('POST', '/api/inboxes', { name: `Support ${stamp}` });
+  await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
+  const conversation = await call('POST', '/api/conversations', {
+    inbox_id: inbox.id,
+    contact: { name: `张伟 ${stamp}`, email: `zhang.${stamp}@example.com`, tags: ['vip'] },
+    message: '我的订单还没到 / My order has not arrived',
+    assignee_id: me.id,
+    priority: 'high',
+  });
+
+  // The workspace: Mine, open, this inbox (in the URL), the customer waiting.
+  await page.goto(`/conversations?inbox=${inbox.id}`);
+  const row = page.getByTestId('conversation-row').filter({ hasText: `张伟 ${stamp}` });
+  await expect(row).toBeVisible();
+  await expect(page.getByTestId('workspace-tabs')).toContainText(`${text.mine} 1`);
+  await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
+  await shot('workspace');
+  await expectAccessible();
+
+  // Keyboard only from here: Tab to the conversation's link, Enter, then the shortcuts.
+  await row.getByRole('link').focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/conversations/${conversation.id}\\?inbox=`));
+  await expect(page.getByTestId('message').first()).toContainText('My order has not arrived');
+  await expect(page.getByTestId('customer-panel')).toContainText(`zhang.${stamp}@example.com`);
+  await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
+
+  // Another browser (the administrator's) opens the same conversation.
+  const watcher = await admin.newPage();
+  await watcher.goto(`/conversations/${conversation.id}`);
+  await expect(watcher.getByTestId('message').first()).toBeVisible();
+  await expect(watcher.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
+
+  await page.keyboard.press('r');
+  await expect(page.getByRole('textbox', { name: /Message|消息/ })).toBeFocused();
+  await page.keyboard.type('已经发货了，明天到 / Shipped, arriving tomorrow');
+  await page.keyboard.press('Control+Enter');
+  const reply = page.getByTestId('message').filter({ hasText: 'arriving tomorrow' });
+  await expect(reply).toHaveAttribute('data-direction', 'outgoing');
+  // The reply reaches the other browser without a reload, within a second of being sent.
+  const sentAt = Date.now();
+  await expect(watcher.getByTestId('message').filter({ hasText: 'arriving tomorrow' })).toBeVisible({
+    timeout: 5000,
+  });
+  expect(Date.now() - sentAt).toBeLessThan(1000);
+
+  // Escape leaves the composer; E resolves.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('e');
+  await expect(page.getByTestId('conversation-status')).toHaveText(text.resolved);
+  await expect(watcher.getByTestId('conversation-status')).toHaveText(text.resolved);
+  await expect(page.getByTestId('conversation-event').last()).toContainText(text.resolved);
+  await shot('conversation');
+  await expectAccessible();
+
+  // A customer message written elsewhere (the API) reopens it, live in both browsers.
+  const t0 = Date.now();
+  await call('POST', `/api/conversations/${conversation.id}/messages`, {
+    direction: 'incoming',
+    content: '谢谢！/ Thanks!',
+  });
+  await expect(watcher.getByTestId('message').filter({ hasText: 'Thanks!' })).toBeVisible({ timeout: 5000 });
+  expect(Date.now() - t0).toBeLessThan(1500);
+  await expect(page.getByTestId('message').filter({ hasText: 'Thanks!' })).toBeVisible();
+  await expect(page.getByTestId('conversation-status')).not.toHaveText(text.resolved);
+
+  // `?` lists the shortcuts.
+  await page.keyboard.press('Shift+?');
+  await expect(page.getByRole('dialog', { name: text.shortcuts })).toBeVisible();
+  await shot('conversation-shortcuts');
+  await expectAccessible();
+  await page.keyboard.press('Escape');
+  await admin.close();
+});
+
+test('availability in the header: online, then offline hands the open conversations on', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  const text = TEXT[lang];
+  await signIn('agent');
+  await page.goto('/conversations');
+  const availability = page.getByTestId('availability');
+  await availability.click();
+  await page.getByRole('menuitem', { name: text.online }).click();
+  await expect(availability).toContainText(text.online);
+  await availability.click();
+  await page.getByRole('menuitem', { name: text.offline }).click();
+  await expect(availability).toContainText(text.offline);
+  await expect(page.locator('.mantine-Notification-root').last()).toBeVisible();
+});

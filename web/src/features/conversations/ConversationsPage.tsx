@@ -1,0 +1,216 @@
+/**
+ * The agent workspace (`/conversations?assignee=mine&status=open&inbox=…`): Mine / Unassigned / All
+ * with their counts, per inbox and status, the longest waiting first. Every filter is in the URL; the
+ * list, the counts and each row update live through the stream (live.ts), without a reload.
+ */
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Table,
+  Text,
+  Tooltip,
+} from '@mantine/core';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import { useSession } from '../../app/session';
+import { formatDateTime, formatNumber } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import {
+  formatWaiting,
+  PRIORITY_COLOR,
+  STATUSES,
+  useAgents,
+  useContactNames,
+  useInboxes,
+} from './conversation-queries';
+import { type LiveState, useLiveConversations } from './live';
+
+const TABS = ['mine', 'unassigned', 'all'] as const;
+type Tab = (typeof TABS)[number];
+type Status = (typeof STATUSES)[number];
+
+/** The workspace's filters as the URL holds them (defaults: mine, open, every inbox). */
+export function workspaceFilters(params: URLSearchParams) {
+  const tab = (TABS as readonly string[]).includes(params.get('assignee') ?? '')
+    ? (params.get('assignee') as Tab)
+    : 'mine';
+  const status = (STATUSES as readonly string[]).includes(params.get('status') ?? '')
+    ? (params.get('status') as Status)
+    : 'open';
+  const inbox = params.get('inbox') || undefined;
+  return { tab, status, inbox };
+}
+
+export function LiveBadge({ state }: { state: LiveState }) {
+  const { t } = useTranslation();
+  const live = state === 'live';
+  return (
+    <Tooltip label={live ? t('conversations.live.liveHint') : t('conversations.live.reconnectingHint')}>
+      <Badge variant="dot" color={live ? 'green' : 'gray'} data-testid="live-state" data-state={state}>
+        {live ? t('conversations.live.live') : t('conversations.live.reconnecting')}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export default function ConversationsPage() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const { tab, status, inbox } = workspaceFilters(params);
+  const { data: user } = useSession();
+  const live = useLiveConversations();
+  const inboxes = useInboxes();
+  const agents = useAgents();
+  const assignee = tab === 'mine' ? user?.id : tab === 'unassigned' ? 'none' : undefined;
+  const query = { status, inbox_id: inbox, assignee_id: assignee, sort: 'waiting' as const, limit: 50 };
+  const list = useInfiniteQuery({
+    queryKey: ['conversations', 'workspace', query],
+    enabled: user !== undefined,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET('/api/conversations', { params: { query: { ...query, after: pageParam } } })),
+    getNextPageParam: (last) => last.next_after ?? undefined,
+  });
+  const counts = useQuery({
+    queryKey: ['conversation-counts', { status, inbox }],
+    queryFn: () =>
+      unwrap(api.GET('/api/conversations/counts', { params: { query: { status, inbox_id: inbox } } })),
+  });
+  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const names = useContactNames(rows.map((r) => r.contact_id));
+  const agentName = new Map((agents.data ?? []).map((a) => [a.user_id, a.name || a.email]));
+  const inboxName = new Map((inboxes.data ?? []).map((i) => [i.id, i.name]));
+
+  const setFilter = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const countOf = (which: Tab) => (counts.data ? ` ${formatNumber(counts.data[which])}` : '');
+
+  return (
+    <>
+      <PageHeader
+        title={t('conversations.title')}
+        description={t('conversations.description')}
+        actions={<LiveBadge state={live} />}
+      />
+      <Paper withBorder p="sm" mb="md">
+        <Group gap="md" align="flex-end" wrap="wrap">
+          <SegmentedControl
+            aria-label={t('conversations.tabsLabel')}
+            value={tab}
+            onChange={(value) => setFilter('assignee', value === 'mine' ? null : value)}
+            data={TABS.map((which) => ({
+              value: which,
+              label: `${t(`conversations.tabs.${which}`)}${countOf(which)}`,
+            }))}
+            data-testid="workspace-tabs"
+          />
+          <SegmentedControl
+            aria-label={t('conversations.statusLabel')}
+            value={status}
+            onChange={(value) => setFilter('status', value === 'open' ? null : value)}
+            data={STATUSES.map((s) => ({ value: s, label: t(`conversations.statuses.${s}`) }))}
+          />
+          <Select
+            label={t('conversations.inbox')}
+            placeholder={t('conversations.allInboxes')}
+            clearable
+            data={(inboxes.data ?? []).map((i) => ({ value: i.id, label: i.name }))}
+            value={inbox ?? null}
+            onChange={(value) => setFilter('inbox', value)}
+            w={200}
+          />
+        </Group>
+      </Paper>
+      {list.isPending ? (
+        <LoadingRows />
+      ) : list.isError ? (
+        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={t('conversations.none')} description={t('conversations.noneHint')} />
+      ) : (
+        <Paper withBorder>
+          <Table highlightOnHover stickyHeader className="kith-tabular" data-testid="conversation-list">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('conversations.customer')}</Table.Th>
+                <Table.Th>{t('conversations.waiting')}</Table.Th>
+                <Table.Th>{t('conversations.inbox')}</Table.Th>
+                <Table.Th>{t('conversations.assignee')}</Table.Th>
+                <Table.Th>{t('conversations.labels')}</Table.Th>
+                <Table.Th>{t('conversations.priority')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((c) => {
+                const since = c.last_message_at ?? c.created_at;
+                return (
+                  <Table.Tr key={c.id} data-testid="conversation-row">
+                    <Table.Td>
+                      <Anchor component={Link} to={`/conversations/${c.id}?${params.toString()}`} fw={500}>
+                        {names.data?.get(c.contact_id) ?? t('conversations.unknownCustomer')}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" title={formatDateTime(since)}>
+                        {formatWaiting(since, i18n.language)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{inboxName.get(c.inbox_id) ?? ''}</Table.Td>
+                    <Table.Td>
+                      {c.assignee_id ? (
+                        (agentName.get(c.assignee_id) ?? '')
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          {t('conversations.unassigned')}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {c.labels.map((l) => (
+                          <Badge key={l} variant="light" color="gray" size="sm">
+                            {l}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      {c.priority && (
+                        <Badge variant="dot" color={PRIORITY_COLOR[c.priority]}>
+                          {t(`conversations.priorities.${c.priority}`)}
+                        </Badge>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+          {list.hasNextPage && (
+            <Group justify="center" p="sm">
+              <Button
+                variant="default"
+                loading={list.isFetchingNextPage}
+                onClick={() => void list.fetchNextPage()}
+              >
+                {t('conversations.more')}
+              </Button>
+            </Group>
+          )}
+        </Paper>
+      )}
+    </>
+  );
+}

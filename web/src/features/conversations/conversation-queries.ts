@@ -1,0 +1,72 @@
+/** What the conversation screens read: agents, inboxes, teams, customers' names, and duration text. */
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
+
+export function useAgents() {
+  return useQuery({
+    queryKey: ['agents'],
+    queryFn: () => unwrap(api.GET('/api/agents')),
+    staleTime: 30_000,
+    select: (r) => r.data,
+  });
+}
+
+export function useInboxes() {
+  return useQuery({
+    queryKey: ['inboxes'],
+    queryFn: () => unwrap(api.GET('/api/inboxes')),
+    staleTime: 60_000,
+    select: (r) => r.data,
+  });
+}
+
+export function useTeams() {
+  return useQuery({
+    queryKey: ['teams'],
+    queryFn: () => unwrap(api.GET('/api/teams')),
+    staleTime: 60_000,
+    select: (r) => r.data,
+  });
+}
+
+/** Names of the customers on a page of conversations, in one request. */
+export function useContactNames(ids: string[]) {
+  const unique = [...new Set(ids)].sort();
+  return useQuery({
+    queryKey: ['contact-names', unique],
+    enabled: unique.length > 0,
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/contacts', { params: { query: { ids: unique.join(','), limit: unique.length } } }),
+      ),
+    staleTime: 60_000,
+    select: (r) => new Map(r.data.map((c) => [c.id, c.name || c.phone || c.email || c.id] as const)),
+  });
+}
+
+/** How long since `iso`, in the largest whole unit: "5 min", "3 hr", "2 days" (or 分钟 / 小时 / 天). */
+export function formatWaiting(iso: string, language: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+  const [value, unit] =
+    minutes < 60
+      ? [minutes, 'minute']
+      : minutes < 48 * 60
+        ? [Math.floor(minutes / 60), 'hour']
+        : [Math.floor(minutes / 1440), 'day'];
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
+
+export const STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export const PRIORITY_COLOR: Record<string, string> = {
+  low: 'gray',
+  medium: 'blue',
+  high: 'orange',
+  urgent: 'red',
+};
+export const STATUS_COLOR: Record<string, string> = {
+  open: 'blue',
+  pending: 'yellow',
+  snoozed: 'grape',
+  resolved: 'green',
+};
