@@ -16,6 +16,8 @@ const TEXT = {
     resetRules: 'Back to the default rules',
     auto: 'Merge certain matches',
     autoSummary: 'groups would be merged',
+    autoConfirm: /^Merge \d+ groups?$/,
+    autoDone: /^Merged \d+ groups/,
     cancel: 'Cancel',
     scanAll: 'Scan all customers',
     scanDone: 'The scan finished',
@@ -42,6 +44,8 @@ const TEXT = {
     resetRules: '恢复默认规则',
     auto: '合并确定的重复',
     autoSummary: '位客户并入各自的主记录',
+    autoConfirm: /^合并 \d+ 组$/,
+    autoDone: /^已合并 \d+ 组/,
     cancel: '取消',
     scanAll: '查重全部客户',
     scanDone: '查重完成',
@@ -163,6 +167,20 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await expect(page.getByText(text.unmerged)).toBeVisible();
   expect((await page.request.get(`/api/contacts/${other}`)).status()).toBe(200);
   expect(await (await page.request.get(`/api/contacts/${kept}`)).json()).toMatchObject({ city: 'Leeds' });
+
+  // Unmerged, the two are found again; this time the automatic merge takes them, as a job followed
+  // from the page (it merges every certain group: the other tests' customers are done with by now).
+  await page.goto('/duplicates');
+  await page.getByRole('button', { name: text.scanAll }).click();
+  await expect(page.getByRole('status').filter({ hasText: text.scanDone })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: text.auto }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByText(text.autoSummary)).toBeVisible();
+  await dialog.getByRole('button', { name: text.autoConfirm }).click();
+  await expect(page).toHaveURL(/merge_job=/);
+  await expect(page.getByRole('status').filter({ hasText: text.autoDone })).toBeVisible({ timeout: 60_000 });
+  await shot('duplicates-auto-merged');
+  expect(await (await page.request.get(`/api/contacts/${other}`)).json()).toMatchObject({ id: kept });
 });
 
 test('review by keys: N marks "not a duplicate", U undoes it, and a pair marked so is not proposed again', async ({

@@ -11,7 +11,7 @@ import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
 import { useContactsById } from './duplicate-api';
-import { formatScore } from './duplicate-format';
+import { compareContactsUrl, formatScore } from './duplicate-format';
 
 const SHOWN = 100;
 
@@ -85,7 +85,7 @@ export function ClustersTable() {
                   <Table.Td>
                     <Button
                       component={Link}
-                      to={`/duplicates/compare?ids=${cluster.contact_ids.join(',')}`}
+                      to={compareContactsUrl(cluster.contact_ids)}
                       size="compact-sm"
                       variant="light"
                       aria-label={t('duplicates.clusters.reviewGroup', { names: names.join(', ') })}

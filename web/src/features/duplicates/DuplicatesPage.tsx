@@ -36,7 +36,7 @@ import {
 import { compareUrl, formatScore, useFieldLabel } from './duplicate-format';
 import { ScanPanel } from './ScanPanel';
 import { ClustersTable } from './ClustersTable';
-import { AutoMergeButton } from './AutoMergeButton';
+import { AutoMergeButton, AutoMergeProgress } from './AutoMergeButton';
 import { isAdmin, useSession } from '../../app/session';
 
 export default function DuplicatesPage() {
@@ -56,9 +56,11 @@ export default function DuplicatesPage() {
   const change = (next: Partial<QueueFilters>) => {
     const merged = { ...filters, ...next, after: undefined };
     const search = paramsOf(merged);
-    // The running scan's job stays in the URL while filters change.
-    const scan = params.get('scan');
-    if (scan) search.set('scan', scan);
+    // The running scan's and merge's jobs stay in the URL while filters change.
+    for (const job of ['scan', 'merge_job']) {
+      const id = params.get(job);
+      if (id) search.set(job, id);
+    }
     setParams(search);
   };
   const filtered = filters.band || filters.min_score !== undefined || filters.field;
@@ -78,6 +80,7 @@ export default function DuplicatesPage() {
         }
       />
       <ScanPanel />
+      <AutoMergeProgress />
       <SegmentedControl
         mb="sm"
         aria-label={t('duplicates.view.label')}

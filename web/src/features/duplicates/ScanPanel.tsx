@@ -14,6 +14,13 @@ import { formatDateTime, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { useScans } from './duplicate-api';
 
+type ScanStage = 'load' | 'block' | 'compare' | 'train' | 'score' | 'cluster' | 'save';
+interface ScanProgress {
+  stage: ScanStage | 'done';
+  step: number;
+  steps: number;
+}
+
 export function ScanPanel() {
   const { t } = useTranslation();
   const { data: user } = useSession();
@@ -51,6 +58,8 @@ export function ScanPanel() {
   });
   const state = job.data?.state;
   const finished = state === 'done' || state === 'failed';
+  // The scan job's `progress`: its stage, step of steps (GET /api/duplicates/scans/jobs/{id}).
+  const progress = (job.data?.progress ?? null) as ScanProgress | null;
 
   useEffect(() => {
     if (finished) void client.invalidateQueries({ queryKey: ['duplicates'] });
@@ -114,9 +123,23 @@ export function ScanPanel() {
       {jobId && !finished && (
         <div role="status" aria-live="polite">
           <Text size="sm" mt="sm">
-            {state === 'running' ? t('duplicates.scan.running') : t('duplicates.scan.queued')}
+            {progress
+              ? t('duplicates.scan.step', {
+                  step: progress.step,
+                  steps: progress.steps,
+                  stage: t(`duplicates.scan.stage.${progress.stage}`),
+                })
+              : state === 'running'
+                ? t('duplicates.scan.running')
+                : t('duplicates.scan.queued')}
           </Text>
-          <Progress value={100} animated striped mt={4} aria-hidden />
+          <Progress
+            value={progress ? (progress.step / progress.steps) * 100 : 100}
+            animated
+            striped={!progress}
+            mt={4}
+            aria-hidden
+          />
         </div>
       )}
       {jobId && state === 'done' && last && (

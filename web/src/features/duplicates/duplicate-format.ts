@@ -23,6 +23,11 @@ export function compareUrl(
   return `/duplicates/compare?${params.toString()}`;
 }
 
+/** `/duplicates/compare?ids=a,b,c`: customers side by side without a pair (a group, a merge's records). */
+export function compareContactsUrl(ids: string[]) {
+  return `/duplicates/compare?${new URLSearchParams({ ids: ids.join(',') }).toString()}`;
+}
+
 /** A matching field's label: the customer field's own, else `attr.tier` → tier, else as named. */
 export function useFieldLabel() {
   const { t, i18n } = useTranslation();

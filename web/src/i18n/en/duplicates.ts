@@ -17,6 +17,17 @@ export const en = {
     startIncremental: 'Scan changed customers',
     running: 'Scanning…',
     queued: 'Waiting for a worker…',
+    step: 'Step {{step}} of {{steps}}: {{stage}}',
+    stage: {
+      load: 'reading the customers',
+      block: 'finding candidate pairs',
+      compare: 'comparing the candidates',
+      train: 'learning what agreement means in this data',
+      score: 'scoring the pairs',
+      cluster: 'forming groups',
+      save: 'saving the review queue',
+      done: 'finishing',
+    },
     done_one: 'The scan finished: {{pairs}} pair found.',
     done_other: 'The scan finished: {{pairs}} pairs found.',
     failed: 'The scan failed: {{reason}}',
@@ -118,6 +129,8 @@ export const en = {
     button: 'Merge certain matches',
     title: 'Merge every certain match',
     summary: '{{clusters}} groups would be merged, {{contacts}} customers into their main records. A sample:',
+    nothing: 'No group is certain enough to merge automatically: every group needs a person to review it.',
+    sampleItem: '{{merged}} into {{survivor}}',
     heldBack_one:
       '{{total}} group is held back for review: {{weak}} with a pair below the match band, {{marked}} with a pair marked not a duplicate, {{missing}} whose pairs changed.',
     heldBack_other:
@@ -125,7 +138,10 @@ export const en = {
     undo: 'Each merge can be undone from the merge history.',
     confirm_one: 'Merge {{count}} group',
     confirm_other: 'Merge {{count}} groups',
+    queued: 'The automatic merge is waiting for a worker…',
+    progress: 'Merging: {{done}} of {{total}} groups looked at, {{merged}} merged, {{failed}} failed.',
     done: 'Merged {{clusters}} groups ({{contacts}} customers); {{failed}} failed.',
+    failed: 'The automatic merge stopped after {{clusters}} groups ({{contacts}} customers): {{reason}}',
   },
   view: { pairs: 'Pairs', clusters: 'Groups', label: 'Show' },
   clusters: {

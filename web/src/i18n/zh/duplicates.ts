@@ -18,6 +18,17 @@ export const duplicates: typeof en = {
     startIncremental: '查重有变动的客户',
     running: '正在查重…',
     queued: '等待后台任务…',
+    step: '第 {{step}} 步，共 {{steps}} 步：{{stage}}',
+    stage: {
+      load: '读取客户',
+      block: '寻找候选客户对',
+      compare: '比较候选客户对',
+      train: '学习这批数据中各字段一致的含义',
+      score: '为客户对打分',
+      cluster: '组成分组',
+      save: '保存审核队列',
+      done: '即将完成',
+    },
     done_one: '查重完成：找到 {{pairs}} 对。',
     done_other: '查重完成：找到 {{pairs}} 对。',
     failed: '查重失败：{{reason}}',
@@ -118,6 +129,8 @@ export const duplicates: typeof en = {
     button: '合并确定的重复',
     title: '合并所有确定的重复',
     summary: '将合并 {{clusters}} 组，{{contacts}} 位客户并入各自的主记录。示例：',
+    nothing: '没有足够确定、可以自动合并的分组：每个分组都需要人工审核。',
+    sampleItem: '{{merged}} 并入 {{survivor}}',
     heldBack_one:
       '{{total}} 组留待审核：{{weak}} 组有低于匹配区间的客户对，{{marked}} 组有标记为不是重复的客户对，{{missing}} 组的客户对已变化。',
     heldBack_other:
@@ -125,7 +138,10 @@ export const duplicates: typeof en = {
     undo: '每次合并都可以在合并记录中撤销。',
     confirm_one: '合并 {{count}} 组',
     confirm_other: '合并 {{count}} 组',
+    queued: '自动合并正在等待后台任务…',
+    progress: '正在合并：已处理 {{done}} / {{total}} 组，合并 {{merged}} 组，失败 {{failed}} 组。',
     done: '已合并 {{clusters}} 组（{{contacts}} 位客户）；{{failed}} 组失败。',
+    failed: '自动合并在合并 {{clusters}} 组（{{contacts}} 位客户）后停止：{{reason}}',
   },
   view: { pairs: '客户对', clusters: '分组', label: '显示' },
   clusters: {
