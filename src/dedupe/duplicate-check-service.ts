@@ -11,7 +11,7 @@ import {
   SCALAR_FIELDS,
 } from '../domain/contact/contact-fields.js';
 import { applyContactPatch, normalizeContactInput } from '../domain/contact/contact-patch.js';
-import { KithError } from '../domain/errors.js';
+import { KithError, ValidationError } from '../domain/errors.js';
 import { loadContacts } from '../contacts/contact-repository.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { Store } from '../store/database.js';
@@ -36,6 +36,17 @@ export interface DuplicateCandidate {
   contact_id: string;
   score: number;
   band: DuplicateBand;
+  explanation: FieldContribution[];
+}
+
+/** Two customers scored under rules not yet saved: what a scan with those rules would say of them. */
+export interface RulesTrial {
+  contact_ids: [string, string];
+  score: number;
+  band: DuplicateBand | 'none';
+  thresholds: { match: number; review: number };
+  /** `last_scan`: the weights the last full scan learnt for exactly these fields; else generic ones. */
+  model: 'last_scan' | 'generic';
   explanation: FieldContribution[];
 }
 
@@ -108,6 +119,40 @@ export class DuplicateCheckService {
   }
 
   /**
+   * Scores two existing customers under draft rules (validated as saving them would be), with the model
+   * the last full scan learnt when its fields are the draft's, else generic weights.
+   */
+  async tryRules(input: unknown, contactIds: readonly string[]): Promise<RulesTrial> {
+    const rules = new DuplicateSettingsService(this.db).parseRules(input);
+    const [a, b] = contactIds;
+    if (contactIds.length !== 2 || !a || !b || a === b) {
+      throw new ValidationError('contact_ids', contactIds, 'name two different customers');
+    }
+    const loaded = await loadContacts(this.db, [a, b]);
+    for (const id of [a, b])
+      if (!loaded.has(id)) throw new ValidationError('contact_ids', id, 'no such customer');
+    const both = [loaded.get(a)!, loaded.get(b)!];
+    const records = new PreparedRecords(
+      [a, b],
+      rules.fields,
+      new Map(rules.fields.map((f: FieldRule) => [f.field, columnOf(both, f.field)])),
+    );
+    const stored = await this.scans.lastFullModel(records.fields.map((f) => f.rule));
+    const model = stored ?? this.genericModel(records, rules.prior);
+    const thresholds = bandThresholds(rules, model);
+    const levels = records.fields.map((f) => f.compare(0, 1));
+    const probability = weightToProbability(matchWeight(model, levelWeights(model), records, levels, 0, 1));
+    return {
+      contact_ids: [a, b],
+      score: Math.round(probability * 1e6) / 1e6,
+      band: probability >= thresholds.match ? 'match' : probability >= thresholds.review ? 'review' : 'none',
+      thresholds: { match: thresholds.match, review: thresholds.review },
+      model: stored ? 'last_scan' : 'generic',
+      explanation: explainPair(model, records, 0, 1),
+    };
+  }
+
+  /**
    * Applies the `on_create` policy before a contact is created: `block` refuses a `match` (409 naming
    * it), `warn` lets it through and returns the candidates for the caller to show.
    */
@@ -128,7 +173,11 @@ export class DuplicateCheckService {
 
   private async model(records: PreparedRecords): Promise<TrainedModel> {
     const stored = await this.scans.lastFullModel(records.fields.map((f) => f.rule));
-    if (stored) return stored;
+    return stored ?? this.genericModel(records);
+  }
+
+  /** Generic weights: nothing learnt from the data, the comparators' own m and u. */
+  private genericModel(records: PreparedRecords, prior = CHECK_PRIOR): TrainedModel {
     const none: CandidatePairs = {
       a: new Int32Array(0),
       b: new Int32Array(0),
@@ -137,7 +186,7 @@ export class DuplicateCheckService {
       rules: [],
       compared: () => false,
     };
-    return trainModel(records, none, new Int8Array(0), CHECK_PRIOR);
+    return trainModel(records, none, new Int8Array(0), prior);
   }
 
   private async candidateIds(state: ContactState): Promise<Set<string>> {

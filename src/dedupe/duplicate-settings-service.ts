@@ -56,9 +56,15 @@ export class DuplicateSettingsService {
   }
 
   async setRules(input: unknown): Promise<MatchingRules> {
+    const rules = this.parseRules(input);
+    await this.write(RULES_KEY, rules);
+    return rules;
+  }
+
+  /** Rules as the scan would take them, or a validation error naming each bad path and value. */
+  parseRules(input: unknown): MatchingRules {
     const parsed = matchingRulesSchema.safeParse(input);
     if (!parsed.success) throw toValidationErrors('rules', input, parsed.error);
-    await this.write(RULES_KEY, parsed.data);
     return parsed.data;
   }
 

@@ -81,6 +81,59 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     ).toBe(403);
   });
 
+  it('tries draft rules on two customers without saving them', async () => {
+    const draft = {
+      fields: [
+        { field: 'first_name', comparator: 'name' },
+        { field: 'last_name', comparator: 'name' },
+        { field: 'email', comparator: 'email' },
+        { field: 'birthday', comparator: 'date' },
+      ],
+    };
+    const before = (await call('GET', '/api/duplicates/rules', { token: admin })).body.rules;
+    const body = { rules: draft, contact_ids: [ids.jon, ids.jon2] };
+    expect((await call('POST', '/api/duplicates/rules/try', { token: agent, body })).status).toBe(403);
+    const tried = await call('POST', '/api/duplicates/rules/try', { token: admin, body });
+    expect(tried.status).toBe(200);
+    expect(tried.body).toMatchObject({ contact_ids: [ids.jon, ids.jon2], model: 'generic' });
+    expect(tried.body.explanation.map((c: { field: string }) => c.field)).toEqual([
+      'first_name',
+      'last_name',
+      'email',
+      'birthday',
+    ]);
+    expect(tried.body.explanation.find((c: { field: string }) => c.field === 'email')).toMatchObject({
+      level: 'same_mailbox',
+    });
+    const strangers = await call('POST', '/api/duplicates/rules/try', {
+      token: admin,
+      body: { rules: draft, contact_ids: [ids.jon, ids.mary] },
+    });
+    expect(strangers.body.score).toBeLessThan(tried.body.score);
+    expect(strangers.body.band).toBe('none');
+    // Bad rules get the same errors as saving them; bad customers name the value.
+    const bad = await call('POST', '/api/duplicates/rules/try', {
+      token: admin,
+      body: {
+        rules: { fields: [{ field: 'email', comparator: 'fuzzy' }] },
+        contact_ids: [ids.jon, ids.jon2],
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'rules.fields.0.comparator', value: 'fuzzy' }),
+      ]),
+    );
+    const missing = await call('POST', '/api/duplicates/rules/try', {
+      token: admin,
+      body: { rules: draft, contact_ids: [ids.jon, 'con_nope'] },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toMatchObject({ field: 'contact_ids', value: 'con_nope' });
+    expect((await call('GET', '/api/duplicates/rules', { token: admin })).body.rules).toEqual(before);
+  });
+
   it('scans, lists pairs with explanations, and remembers "not a duplicate"', async () => {
     expect((await call('POST', '/api/duplicates/scans', { token: agent, body: { wait: true } })).status).toBe(
       403,

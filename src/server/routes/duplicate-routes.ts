@@ -196,6 +196,30 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       },
       handler: async (request) => duplicateSettings.setRules(request.body),
     });
+    app.post('/duplicates/rules/try', {
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Score two customers under draft rules before saving them',
+        description:
+          'The rules are validated as `PUT /api/duplicates/rules` would (the same errors); nothing is saved. Scored with the weights the last full scan learnt when its fields are the draft’s (`model: "last_scan"`), else generic ones (`"generic"`). `band` is `none` below the review threshold.',
+        body: z.object({
+          rules: z.unknown(),
+          contact_ids: z.array(z.string()).describe('Exactly two customer ids.'),
+        }),
+        response: {
+          200: z.object({
+            contact_ids: z.array(z.string()),
+            score: z.number(),
+            band: z.enum(['match', 'review', 'none']),
+            thresholds: z.object({ match: z.number(), review: z.number() }),
+            model: z.enum(['last_scan', 'generic']),
+            explanation: z.array(ContributionSchema),
+          }),
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => duplicateCheck.tryRules(request.body.rules, request.body.contact_ids),
+    });
     app.delete('/duplicates/rules', {
       schema: {
         tags: ['duplicates'],

@@ -4022,6 +4022,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/duplicates/rules/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score two customers under draft rules before saving them
+         * @description The rules are validated as `PUT /api/duplicates/rules` would (the same errors); nothing is saved. Scored with the weights the last full scan learnt when its fields are the draft’s (`model: "last_scan"`), else generic ones (`"generic"`). `band` is `none` below the review threshold.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules: unknown;
+                        /** @description Exactly two customer ids. */
+                        contact_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_ids: string[];
+                            score: number;
+                            /** @enum {string} */
+                            band: "match" | "review" | "none";
+                            thresholds: {
+                                match: number;
+                                review: number;
+                            };
+                            /** @enum {string} */
+                            model: "last_scan" | "generic";
+                            explanation: {
+                                field: string;
+                                comparator: string;
+                                /** @description comparison level, or `missing` when either record has no value */
+                                level: string;
+                                /** @description log2 Bayes factor this field adds */
+                                weight: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/duplicates/policy": {
         parameters: {
             query?: never;
