@@ -121,15 +121,9 @@ export default function ConversationPage() {
   const send = useMutation({
     mutationFn: (body: { direction: Mode; content: string }) =>
       unwrap(api.POST('/api/conversations/{id}/messages', { params: { path: { id } }, body })),
-    onSuccess: (_message, body) => {
+    // The message appearing in the conversation is the confirmation.
+    onSuccess: () => {
       setDraft('');
-      notify({
-        color: 'green',
-        message:
-          body.direction === 'note'
-            ? t('conversations.conversation.noteSaved')
-            : t('conversations.conversation.sent'),
-      });
       void client.invalidateQueries({ queryKey: ['conversation-messages', id] });
       void client.invalidateQueries({ queryKey: ['conversation', id] });
     },
@@ -233,7 +227,6 @@ export default function ConversationPage() {
             </Popover.Dropdown>
           </Popover>
           <Button
-            color={c.status === 'resolved' ? 'blue' : 'green'}
             onClick={toggleResolved}
             loading={update.isPending && update.variables?.status !== undefined}
           >
@@ -365,7 +358,12 @@ export default function ConversationPage() {
         </Grid.Col>
       </Grid>
 
-      <Modal opened={help} onClose={() => setHelp(false)} title={t('conversations.conversation.shortcuts')}>
+      <Modal
+        opened={help}
+        onClose={() => setHelp(false)}
+        title={t('conversations.conversation.shortcuts')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <Stack gap={6} data-testid="shortcut-help">
           {(
             [

@@ -62,8 +62,6 @@ export const en = {
     snoozedUntil: 'Snoozed until {{time}}',
     inbox: 'Inbox',
     empty: 'No messages yet.',
-    sent: 'Sent',
-    noteSaved: 'Note saved',
     updated: 'Saved',
     shortcuts: 'Keyboard shortcuts',
     shortcutsButton: 'Shortcuts (?)',

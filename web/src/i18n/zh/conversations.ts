@@ -64,8 +64,6 @@ export const conversations: typeof en = {
     snoozedUntil: '稍后处理至 {{time}}',
     inbox: '收件箱',
     empty: '还没有消息。',
-    sent: '已发送',
-    noteSaved: '备注已保存',
     updated: '已保存',
     shortcuts: '键盘快捷键',
     shortcutsButton: '快捷键 (?)',
