@@ -62,7 +62,7 @@ test('the unassign-on-resolve automation rule from its template: built, refused 
 
   await page.goto('/automation');
   await expect(page.getByRole('heading', { name: m.title, level: 1 })).toBeVisible();
-  await page.getByRole('button', { name: m.newRule }).click();
+  await page.getByRole('button', { name: m.newRule }).first().click();
   await page.getByRole('menuitem', { name: new RegExp(m.templates.unassign_on_resolve) }).click();
   await expect(page).toHaveURL(/\/automation\/rules\/new\?template=unassign_on_resolve$/);
   const name = page.getByRole('textbox', { name: m.builder.name });
