@@ -33,6 +33,9 @@ async function storeEnv(): Promise<Record<string, string>> {
     KITH_DATA_DIR: dataDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     LOG_LEVEL: 'warn',
+    // Sync connections store their passwords encrypted; sync.spec.ts syncs with a Radicale on this machine.
+    KITH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
+    KITH_OUTBOUND_ALLOW: '127.0.0.1',
   };
 }
 

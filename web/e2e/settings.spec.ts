@@ -42,6 +42,7 @@ const NAV = {
     'Teams',
     'Agents',
     'Audit log',
+    'Sync',
   ],
   zh: [
     '个人资料',
@@ -56,6 +57,7 @@ const NAV = {
     '团队',
     '客服',
     '操作日志',
+    '数据同步',
   ],
 };
 
@@ -111,6 +113,7 @@ test('the settings area: a navigation with a URL per screen, admin-only screens 
     ['teams', 9],
     ['agents', 10],
     ['audit', 11],
+    ['sync', 12],
   ] as const) {
     await page.goto(`/settings/${path}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(

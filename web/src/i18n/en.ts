@@ -12,6 +12,7 @@ import { en as imports } from './en/imports';
 import { en as orders } from './en/orders';
 import { en as reports } from './en/reports';
 import { en as settings } from './en/settings';
+import { en as sync } from './en/sync';
 export const en = {
   common: {
     loading: 'Loading',
@@ -127,6 +128,7 @@ export const en = {
   orders,
   reports,
   settings,
+  sync,
 };
 
 export type Messages = typeof en;

@@ -10,6 +10,7 @@ import { imports } from './zh/imports';
 import { orders } from './zh/orders';
 import { reports } from './zh/reports';
 import { settings } from './zh/settings';
+import { sync } from './zh/sync';
 
 export const zh: Messages = {
   common: {
@@ -125,4 +126,5 @@ export const zh: Messages = {
   orders,
   reports,
   settings,
+  sync,
 };

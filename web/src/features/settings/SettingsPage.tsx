@@ -18,6 +18,7 @@ import { InboxesSettings } from './InboxesSettings';
 import { MatchingSettings } from './MatchingSettings';
 import { ProfileSettings } from './ProfileSettings';
 import './settings.css';
+import { SyncSettings } from './SyncSettings';
 import { TagsGroupsSettings } from './TagsGroupsSettings';
 import { TeamsSettings } from './TeamsSettings';
 import { TokensSettings } from './TokensSettings';
@@ -60,6 +61,7 @@ export default function SettingsPage() {
     { path: 'teams', label: t('settings.nav.teams'), adminOnly: true, element: <TeamsSettings /> },
     { path: 'agents', label: t('settings.nav.agents'), adminOnly: true, element: <AgentsSettings /> },
     { path: 'audit', label: t('settings.nav.audit'), adminOnly: true, element: <AuditLogSettings /> },
+    { path: 'sync', label: t('sync.nav'), adminOnly: true, element: <SyncSettings /> },
   ];
 
   return (

@@ -72,6 +72,7 @@ export const en = {
     import: 'import',
     merge: 'merge',
     automation: 'automation',
+    sync: 'sync',
     system: 'Kith',
   },
 };

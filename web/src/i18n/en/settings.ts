@@ -337,6 +337,7 @@ export const en = {
       import: 'Import',
       merge: 'Merge',
       automation: 'Automation',
+      sync: 'Sync',
       system: 'Kith',
     },
     actions: {

@@ -74,6 +74,7 @@ export const customer: typeof en = {
     import: '导入',
     merge: '合并',
     automation: '自动化',
+    sync: '同步',
     system: 'Kith',
   },
 };

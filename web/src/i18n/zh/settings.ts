@@ -324,6 +324,7 @@ export const settings: typeof en = {
       import: '导入',
       merge: '合并',
       automation: '自动化',
+      sync: '同步',
       system: 'Kith',
     },
     actions: {

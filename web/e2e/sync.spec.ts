@@ -1,0 +1,74 @@
+/**
+ * Settings → Sync against a real Radicale on this machine (the servers allow 127.0.0.1 through
+ * KITH_OUTBOUND_ALLOW): an admin adds an address book through the form, runs it, and sees the run's
+ * counts; the password is never shown again.
+ */
+import type { Page } from '@playwright/test';
+import { createAddressBook, startRadicale, type TestRadicale } from '../../test/support/radicale';
+import { en } from '../src/i18n/en';
+import { zh } from '../src/i18n/zh';
+import { csrfHeaders, expect, test } from './fixtures';
+
+type Lang = 'en' | 'zh';
+
+function msg(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
+  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
+  const text = key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
+  if (typeof text !== 'string') throw new Error(`no message ${key}`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
+
+let radicale: TestRadicale;
+test.beforeAll(async () => {
+  radicale = await startRadicale();
+});
+test.afterAll(async () => radicale?.stop());
+
+async function apiPost(page: Page, path: string, data: unknown) {
+  const response = await page.request.post(path, { data, headers: await csrfHeaders(page) });
+  expect(response.status(), await response.text()).toBeLessThan(300);
+  return response.json();
+}
+
+test('sync: add a CardDAV address book, run it, see the counts', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  await signIn('admin');
+  const book = `book-${lang}-${Date.now().toString(36)}`;
+  const url = await createAddressBook(radicale, book);
+  await apiPost(page, '/api/contacts', { name: `同步 ${book}`, email: `${book}@sync.example` });
+
+  await page.goto('/settings');
+  await page.getByRole('link', { name: msg(lang, 'sync.nav'), exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/sync$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg(lang, 'sync.title'));
+
+  await page
+    .getByRole('button', { name: msg(lang, 'sync.add') })
+    .first()
+    .click();
+  const dialog = page.getByRole('dialog', { name: msg(lang, 'sync.addTitle') });
+  await dialog.getByRole('textbox', { name: msg(lang, 'sync.url') }).fill(url);
+  await dialog.getByRole('textbox', { name: msg(lang, 'sync.username') }).fill(radicale.user);
+  await dialog.getByLabel(msg(lang, 'sync.password'), { exact: false }).first().fill(radicale.password);
+  await expectAccessible();
+  await dialog.getByRole('button', { name: msg(lang, 'sync.create'), exact: true }).click();
+  await expect(dialog).toBeHidden();
+
+  const card = page.getByTestId('sync-connection').filter({ hasText: `/${book}/` });
+  await expect(card).toContainText(msg(lang, 'sync.neverRun'));
+  await card.getByRole('button', { name: msg(lang, 'sync.runNow') }).click();
+  await expect(card).toContainText(msg(lang, 'sync.state.done'), { timeout: 60_000 });
+  const pushed = card.getByRole('row').filter({ hasText: msg(lang, 'sync.counts.pushed') });
+  await expect(pushed.getByRole('cell').nth(1)).not.toHaveText('0');
+  await expect(page.getByText(radicale.password)).toHaveCount(0);
+  await expectAccessible();
+  await page.mouse.move(0, 0);
+  await shot('settings-sync');
+});

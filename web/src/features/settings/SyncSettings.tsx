@@ -1,0 +1,456 @@
+/**
+ * Sync 数据同步 (admin): CardDAV address books kept in step with the customers, both ways. Each
+ * connection shows where it syncs, its rule for conflicts, its last run with counts (refreshed while a
+ * run is going) and "run now"; below, the conflicts with both versions. The password is sent once and
+ * never comes back.
+ */
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Modal,
+  Paper,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, type Schemas, unwrap } from '../../api/client';
+import { formatDateTime } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { ConfirmModal } from './ConfirmModal';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { notify } from './notify';
+import { StatusLabel } from './StatusLabel';
+
+type Connection = Schemas['SyncConnection'];
+type Run = Schemas['SyncRun'];
+type Conflict = Schemas['SyncConflict'];
+
+const DIRECTIONS = ['both', 'to-remote', 'from-remote'] as const;
+const POLICIES = ['newest', 'kith-wins', 'remote-wins'] as const;
+const STATE_COLORS: Record<string, string> = {
+  queued: 'yellow',
+  running: 'blue',
+  done: 'green',
+  failed: 'red',
+};
+const isGoing = (run: Run | null | undefined) => !!run && ['queued', 'running'].includes(run.state);
+
+export function SyncSettings() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const connections = useQuery({
+    queryKey: ['sync-connections'],
+    queryFn: () => unwrap(api.GET('/api/sync/connections')),
+    // While a run goes, its counts move: look again every second.
+    refetchInterval: (query) => (query.state.data?.data.some((c) => isGoing(c.last_run)) ? 1000 : false),
+  });
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<Connection | null>(null);
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ['sync-connections'] });
+    void client.invalidateQueries({ queryKey: ['sync-conflicts'] });
+  };
+  const addButton = <Button onClick={() => setAdding(true)}>{t('sync.add')}</Button>;
+
+  return (
+    <>
+      <PageHeader title={t('sync.title')} description={t('sync.description')} actions={addButton} />
+      {connections.isPending ? (
+        <LoadingRows rows={4} />
+      ) : connections.isError ? (
+        <ErrorState error={connections.error} onRetry={() => void connections.refetch()} />
+      ) : connections.data.data.length === 0 ? (
+        <Paper withBorder>
+          <EmptyState title={t('sync.emptyTitle')} description={t('sync.empty')} action={addButton} />
+        </Paper>
+      ) : (
+        <Stack gap="md">
+          {connections.data.data.map((connection) => (
+            <ConnectionCard
+              key={connection.id}
+              connection={connection}
+              onRemove={() => setRemoving(connection)}
+              onChanged={refresh}
+            />
+          ))}
+        </Stack>
+      )}
+      <ConflictsSection going={connections.data?.data.some((c) => isGoing(c.last_run)) ?? false} />
+      {adding && <AddConnectionModal onClose={() => setAdding(false)} onCreated={refresh} />}
+      {removing && (
+        <ConfirmModal
+          title={t('sync.removeTitle')}
+          confirmLabel={t('sync.remove')}
+          onClose={() => setRemoving(null)}
+          onConfirm={() =>
+            unwrap(api.DELETE('/api/sync/connections/{id}', { params: { path: { id: removing.id } } }))
+          }
+          onDone={() => {
+            refresh();
+            notify({ color: 'green', message: t('sync.removed', { url: removing.collection_url }) });
+          }}
+        >
+          {t('sync.removeBody', { url: removing.collection_url })}
+        </ConfirmModal>
+      )}
+    </>
+  );
+}
+
+function ConnectionCard({
+  connection,
+  onRemove,
+  onChanged,
+}: {
+  connection: Connection;
+  onRemove: () => void;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const run = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/api/sync/connections/{id}/runs', { params: { path: { id: connection.id } } })),
+    onSuccess: () => {
+      onChanged();
+      notify({ color: 'green', message: t('sync.runStarted') });
+    },
+    onError: (error) =>
+      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
+  });
+  const last = connection.last_run;
+  return (
+    <Paper withBorder p="md" data-testid="sync-connection">
+      <Group justify="space-between" align="flex-start" wrap="nowrap" mb="sm">
+        <Stack gap={4} style={{ minWidth: 0 }}>
+          <Title order={2} size="h5" className="kith-mono" style={{ overflowWrap: 'anywhere' }}>
+            {connection.collection_url}
+          </Title>
+          <Group gap={4}>
+            <Badge variant="default" tt="none" size="sm">
+              {connection.username}
+            </Badge>
+            <Badge variant="default" tt="none" size="sm">
+              {t(`sync.directions.${connection.direction}`)}
+            </Badge>
+            <Badge variant="default" tt="none" size="sm">
+              {t(`sync.policies.${connection.conflict_policy}`)}
+            </Badge>
+          </Group>
+          <Text size="xs" c="dimmed">
+            {t('sync.cards', { count: connection.cards })}
+          </Text>
+        </Stack>
+        <Group gap="xs" wrap="nowrap">
+          <Button variant="default" onClick={() => run.mutate()} loading={run.isPending || isGoing(last)}>
+            {t('sync.runNow')}
+          </Button>
+          <Button variant="subtle" color="red" onClick={onRemove}>
+            {t('sync.remove')}
+          </Button>
+        </Group>
+      </Group>
+      <Group gap="xs" mb={4}>
+        <Text size="sm" fw={600}>
+          {t('sync.lastRun')}
+        </Text>
+        {last ? (
+          <>
+            <StatusLabel color={STATE_COLORS[last.state] ?? 'gray'}>
+              {t(`sync.state.${last.state as 'done'}`, { defaultValue: last.state })}
+            </StatusLabel>
+            {last.phase && (
+              <Text size="sm" c="dimmed">
+                {t(`sync.phase.${last.phase as 'pull'}`, { defaultValue: last.phase })}
+              </Text>
+            )}
+            <Text size="sm" c="dimmed">
+              {formatDateTime(last.finished_at ?? last.started_at ?? last.created_at)}
+            </Text>
+          </>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t('sync.neverRun')}
+          </Text>
+        )}
+      </Group>
+      {last?.error && (
+        <Alert color="red" mb="xs" role="alert">
+          {last.error}
+        </Alert>
+      )}
+      {last && <RunCounts run={last} />}
+    </Paper>
+  );
+}
+
+function RunCounts({ run }: { run: Run }) {
+  const { t } = useTranslation();
+  const c = run.counts;
+  return (
+    <>
+      <Table aria-label={t('sync.counts.label')} fz="sm" maw={560} withRowBorders={false}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('sync.counts.side')}</Table.Th>
+            <Table.Th ta="right">{t('sync.counts.created')}</Table.Th>
+            <Table.Th ta="right">{t('sync.counts.updated')}</Table.Th>
+            <Table.Th ta="right">{t('sync.counts.deleted')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          <Table.Tr>
+            <Table.Td>{t('sync.counts.pulled')}</Table.Td>
+            <Table.Td ta="right">{c.pulled_created}</Table.Td>
+            <Table.Td ta="right">{c.pulled_updated}</Table.Td>
+            <Table.Td ta="right">{c.pulled_deleted}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Td>{t('sync.counts.pushed')}</Table.Td>
+            <Table.Td ta="right">{c.pushed_created}</Table.Td>
+            <Table.Td ta="right">{c.pushed_updated}</Table.Td>
+            <Table.Td ta="right">{c.pushed_deleted}</Table.Td>
+          </Table.Tr>
+        </Table.Tbody>
+      </Table>
+      <Group gap="md" mt={4}>
+        <Text size="sm">{t('sync.counts.conflicts', { count: c.conflicts })}</Text>
+        <Text size="sm">{t('sync.counts.failed', { count: c.failed })}</Text>
+        <Text size="sm" c="dimmed">
+          {t('sync.counts.requests', { count: c.requests })}
+        </Text>
+      </Group>
+    </>
+  );
+}
+
+function ConflictsSection({ going }: { going: boolean }) {
+  const { t } = useTranslation();
+  const conflicts = useQuery({
+    queryKey: ['sync-conflicts'],
+    queryFn: () => unwrap(api.GET('/api/sync/conflicts', { params: { query: { limit: 100 } } })),
+    refetchInterval: going ? 2000 : false,
+  });
+  const [open, setOpen] = useState<Conflict | null>(null);
+  return (
+    <Stack gap="xs" mt="xl">
+      <Title order={2} size="h4">
+        {t('sync.conflicts.title')}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t('sync.conflicts.description')}
+      </Text>
+      {conflicts.isPending ? (
+        <LoadingRows rows={2} />
+      ) : conflicts.isError ? (
+        <ErrorState error={conflicts.error} onRetry={() => void conflicts.refetch()} />
+      ) : conflicts.data.data.length === 0 ? (
+        <Text size="sm">{t('sync.conflicts.empty')}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table aria-label={t('sync.conflicts.title')} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('sync.conflicts.when')}</Table.Th>
+                <Table.Th>{t('sync.conflicts.customer')}</Table.Th>
+                <Table.Th>{t('sync.conflicts.card')}</Table.Th>
+                <Table.Th>{t('sync.conflicts.rule')}</Table.Th>
+                <Table.Th>{t('sync.conflicts.kept')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {conflicts.data.data.map((conflict) => (
+                <Table.Tr key={conflict.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(conflict.created_at)}</Table.Td>
+                  <Table.Td>
+                    {conflict.contact_id ? (
+                      <Anchor component={Link} to={`/customers/${conflict.contact_id}`} size="sm">
+                        {String(conflict.kith_version?.name ?? conflict.contact_id)}
+                      </Anchor>
+                    ) : (
+                      '—'
+                    )}
+                  </Table.Td>
+                  <Table.Td className="kith-mono" style={{ overflowWrap: 'anywhere' }}>
+                    {conflict.href.split('/').pop()}
+                  </Table.Td>
+                  <Table.Td>{t(`sync.policies.${conflict.policy}`)}</Table.Td>
+                  <Table.Td>
+                    {conflict.winner === 'kith'
+                      ? t('sync.conflicts.keptKith')
+                      : t('sync.conflicts.keptRemote')}
+                  </Table.Td>
+                  <Table.Td>
+                    <Button variant="subtle" size="compact-sm" onClick={() => setOpen(conflict)}>
+                      {t('sync.conflicts.compare')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {open && (
+        <Modal
+          opened
+          onClose={() => setOpen(null)}
+          size="xl"
+          title={t('sync.conflicts.compareTitle')}
+          closeButtonProps={{ 'aria-label': t('common.close') }}
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Stack gap={4}>
+              <Text size="sm" fw={600}>
+                {t('sync.conflicts.kithVersion')}
+              </Text>
+              <Code block>
+                {open.kith_version ? JSON.stringify(open.kith_version, null, 2) : t('sync.conflicts.deleted')}
+              </Code>
+            </Stack>
+            <Stack gap={4}>
+              <Text size="sm" fw={600}>
+                {t('sync.conflicts.remoteVersion')}
+              </Text>
+              <Code block>{open.remote_version ?? t('sync.conflicts.deleted')}</Code>
+            </Stack>
+          </SimpleGrid>
+        </Modal>
+      )}
+    </Stack>
+  );
+}
+
+function AddConnectionModal({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const { t } = useTranslation();
+  const [url, setUrl] = useState('');
+  const [collection, setCollection] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [direction, setDirection] = useState<string>('both');
+  const [policy, setPolicy] = useState<string>('newest');
+  const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/sync/connections', {
+          body: {
+            url: url.trim(),
+            username: username.trim(),
+            password,
+            direction,
+            conflict_policy: policy,
+            ...(collection.trim() ? { collection: collection.trim() } : {}),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      onCreated();
+      notify({ color: 'green', message: t('sync.added') });
+      onClose();
+    },
+    onError: (error) => setProblem(formProblem(error, t)),
+  });
+  return (
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened
+      onClose={onClose}
+      size="lg"
+      title={t('sync.addTitle')}
+    >
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          create.mutate();
+        }}
+      >
+        <Stack gap="sm">
+          {problem.message && (
+            <Alert color="red" role="alert">
+              {problem.message}
+            </Alert>
+          )}
+          <TextInput
+            label={t('sync.url')}
+            description={t('sync.urlHint')}
+            placeholder="https://dav.example.com/alice/contacts/"
+            required
+            data-autofocus
+            type="url"
+            value={url}
+            onChange={(event) => setUrl(event.currentTarget.value)}
+            error={problem.fields.url}
+          />
+          <TextInput
+            label={t('sync.collection')}
+            description={t('sync.collectionHint')}
+            value={collection}
+            onChange={(event) => setCollection(event.currentTarget.value)}
+            error={problem.fields.collection}
+          />
+          <Group grow align="flex-start">
+            <TextInput
+              label={t('sync.username')}
+              required
+              autoComplete="off"
+              value={username}
+              onChange={(event) => setUsername(event.currentTarget.value)}
+              error={problem.fields.username}
+            />
+            <PasswordInput
+              label={t('sync.password')}
+              description={t('sync.passwordHint')}
+              required
+              autoComplete="new-password"
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+              error={problem.fields.password}
+            />
+          </Group>
+          <Group grow align="flex-start">
+            <Select
+              label={t('sync.direction')}
+              data={DIRECTIONS.map((d) => ({ value: d, label: t(`sync.directions.${d}`) }))}
+              value={direction}
+              onChange={(value) => setDirection(value ?? 'both')}
+              allowDeselect={false}
+              error={problem.fields.direction}
+            />
+            <Select
+              label={t('sync.policy')}
+              data={POLICIES.map((p) => ({ value: p, label: t(`sync.policies.${p}`) }))}
+              value={policy}
+              onChange={(value) => setPolicy(value ?? 'newest')}
+              allowDeselect={false}
+              error={problem.fields.conflict_policy}
+            />
+          </Group>
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              {t('sync.create')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
