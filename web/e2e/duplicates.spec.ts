@@ -14,6 +14,13 @@ const TEXT = {
     save: 'Save',
     rulesSaved: 'Saved. The next scan uses them.',
     resetRules: 'Back to the default rules',
+    badField: 'Choose a customer field, attr.<key> or identity.<type>',
+    listedTwice: 'postcode is already compared above',
+    firstCustomer: 'First customer',
+    secondCustomer: 'Second customer',
+    tryRules: 'Try',
+    trialScore: 'Score',
+    sameMailbox: 'Same mailbox',
     auto: 'Merge certain matches',
     autoSummary: 'groups would be merged',
     autoConfirm: /^Merge \d+ groups?$/,
@@ -42,6 +49,13 @@ const TEXT = {
     save: '保存',
     rulesSaved: '已保存。下一次查重将使用它们。',
     resetRules: '恢复默认规则',
+    badField: '请选择客户字段、attr.<key> 或 identity.<type>',
+    listedTwice: 'postcode 已在上面比较过',
+    firstCustomer: '第一位客户',
+    secondCustomer: '第二位客户',
+    tryRules: '试用',
+    trialScore: '分数',
+    sameMailbox: '同一邮箱',
     auto: '合并确定的重复',
     autoSummary: '位客户并入各自的主记录',
     autoConfirm: /^合并 \d+ 组$/,
@@ -252,17 +266,37 @@ test('matching rules: a bad comparison is refused on its field, then the rules a
   await added.fill('shoe_size');
   await page.getByRole('button', { name: text.save }).first().click();
   // The server names the field and why; the form shows it on that field.
-  await expect(page.getByText('must be a standard field').first()).toBeVisible();
+  await expect(page.getByText(text.badField).first()).toBeVisible();
   await shot('settings-matching');
   await expectAccessible();
   await added.fill('postcode');
   await page.getByRole('button', { name: text.save }).first().click();
-  await expect(page.getByText('postcode is listed twice')).toBeVisible();
+  await expect(page.getByText(text.listedTwice)).toBeVisible();
   await fields.getByRole('button').last().click();
   await page.getByRole('button', { name: text.save }).first().click();
   await expect(page.getByText(text.rulesSaved)).toBeVisible();
   const saved = (await (await page.request.get('/api/duplicates/rules')).json()) as { is_default: boolean };
   expect(saved.is_default).toBe(false);
+
+  // The rules tried on two customers picked by name: a score, a band and each field's agreement.
+  const stamp = `${lang}${Date.now().toString(36)}`;
+  for (const email of [`rosalind.pike.${stamp}@gmail.com`, `rosalindpike${stamp}+news@gmail.com`])
+    await createContact(page, { name: `Rosalind Pike ${stamp}`, email, birthday: '1981-09-14' });
+  for (const [label, option] of [
+    [text.firstCustomer, `rosalind.pike.${stamp}@gmail.com`],
+    [text.secondCustomer, `rosalindpike${stamp}+news@gmail.com`],
+  ]) {
+    const picker = page.getByRole('combobox', { name: label, exact: true });
+    await picker.fill(`Rosalind Pike ${stamp}`);
+    await page.getByRole('option', { name: new RegExp(option.replace(/[.+]/g, '\\$&')) }).click();
+  }
+  await page.getByRole('button', { name: text.tryRules, exact: true }).click();
+  const trial = page.getByRole('status').filter({ hasText: text.trialScore });
+  await expect(trial).toBeVisible();
+  await expect(trial.getByRole('cell', { name: text.sameMailbox })).toBeVisible();
+  await shot('settings-matching-try');
+  await expectAccessible();
+
   await page.getByRole('button', { name: text.resetRules }).click();
   await page.getByRole('dialog').getByRole('button', { name: text.resetRules }).click();
   await expect

@@ -24,8 +24,10 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../../api/client';
+import { api, ApiError, unwrap } from '../../api/client';
 import { PageHeader } from '../../ui/PageHeader';
+import { CustomerPicker } from '../customers/CustomerPicker';
+import { formatScore, useFieldLabel, useLevelLabel } from '../duplicates/duplicate-format';
 import { formProblem, NO_PROBLEM, type FormProblem } from './form-problem';
 import { ConfirmModal } from './ConfirmModal';
 import { notify } from './notify';
@@ -273,6 +275,7 @@ function RulesSettings() {
           </Button>
         </Group>
       </form>
+      <TryRules rules={rulesOf(form)} onRulesRefused={(error) => setProblem(formProblem(error, t))} />
       {resetting && (
         <ConfirmModal
           title={t('settings.matching.resetTitle')}
@@ -289,6 +292,107 @@ function RulesSettings() {
         </ConfirmModal>
       )}
     </Paper>
+  );
+}
+
+/**
+ * Scores two customers with the rules as they stand in the form (nothing saved): the score, the band
+ * and each field's agreement and weight. Refused rules show on the form's fields, as saving would.
+ */
+function TryRules({
+  rules,
+  onRulesRefused,
+}: {
+  rules: MatchingRules;
+  onRulesRefused: (error: unknown) => void;
+}) {
+  const { t } = useTranslation();
+  const fieldLabel = useFieldLabel();
+  const levelLabel = useLevelLabel();
+  const [first, setFirst] = useState<string | null>(null);
+  const [second, setSecond] = useState<string | null>(null);
+  const [pickerError, setPickerError] = useState<string | null>(null);
+  const trial = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/api/duplicates/rules/try', { body: { rules, contact_ids: [first!, second!] } })),
+    onMutate: () => setPickerError(null),
+    onError: (error) => {
+      const customers = error instanceof ApiError && error.fieldErrors.some((e) => e.field === 'contact_ids');
+      if (customers) setPickerError(formProblem(error, t).fields.contact_ids ?? null);
+      else onRulesRefused(error);
+    },
+  });
+  const result = trial.data;
+  return (
+    <section aria-labelledby="try-rules-title">
+      <Title order={3} size="h5" id="try-rules-title" mt="lg">
+        {t('settings.matching.try.title')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        {t('settings.matching.try.description')}
+      </Text>
+      <Group align="flex-end" gap="sm" mb="sm">
+        <CustomerPicker label={t('settings.matching.try.first')} value={first} onChange={setFirst} />
+        <CustomerPicker
+          label={t('settings.matching.try.second')}
+          value={second}
+          onChange={setSecond}
+          error={pickerError ?? undefined}
+        />
+        <Button
+          variant="default"
+          disabled={!first || !second}
+          loading={trial.isPending}
+          onClick={() => trial.mutate()}
+        >
+          {t('settings.matching.try.run')}
+        </Button>
+      </Group>
+      {result && (
+        <div role="status" aria-live="polite">
+          <Group gap="sm" mb={4}>
+            <Text size="sm" fw={600}>
+              {t('settings.matching.try.score', { score: formatScore(result.score) })}
+            </Text>
+            <Badge
+              variant="dot"
+              tt="none"
+              color={result.band === 'match' ? 'green' : result.band === 'review' ? 'yellow' : 'gray'}
+            >
+              {t(`settings.matching.try.band.${result.band}`)}
+            </Badge>
+            <Text size="xs" c="dimmed">
+              {t('settings.matching.try.thresholds', {
+                match: result.thresholds.match.toFixed(3),
+                review: result.thresholds.review.toFixed(3),
+              })}{' '}
+              · {t(`settings.matching.try.model.${result.model}`)}
+            </Text>
+          </Group>
+          <Table withTableBorder striped={false} verticalSpacing={4} fz="sm" maw={640}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('settings.matching.try.field')}</Table.Th>
+                <Table.Th>{t('settings.matching.try.agreement')}</Table.Th>
+                <Table.Th ta="right">{t('settings.matching.try.weight')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {result.explanation.map((c) => (
+                <Table.Tr key={c.field}>
+                  <Table.Td>{fieldLabel(c.field)}</Table.Td>
+                  <Table.Td>{levelLabel(c.level)}</Table.Td>
+                  <Table.Td ta="right" className="kith-mono">
+                    {c.weight > 0 ? '+' : ''}
+                    {c.weight.toFixed(2)}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </div>
+      )}
+    </section>
   );
 }
 

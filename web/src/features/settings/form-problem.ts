@@ -31,6 +31,30 @@ const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][
   [/^a list attribute needs at least one option$/, (t) => t('settings.reasons.optionsNeeded')],
   [/^must be an http:\/\/ or https:\/\/ URL$/, (t) => t('settings.reasons.url')],
   [/^must name at least one event$/, (t) => t('settings.reasons.events')],
+  // The matching rules' reasons (PUT /api/duplicates/rules, POST /api/duplicates/rules/try).
+  [
+    /^must be a standard field \(.*\), attr\.<key> or identity\.<type>$/,
+    (t) => t('settings.reasons.matchingField'),
+  ],
+  [
+    /^Invalid option: expected one of (.+)$/,
+    (t, m) => t('settings.reasons.oneOf', { options: m[1]!.replaceAll('"', '').split('|').join(', ') }),
+  ],
+  [/^(\S+) is listed twice$/, (t, m) => t('settings.reasons.listedTwice', { field: m[1] })],
+  [
+    /^(\S+) must be a compared field, optionally/,
+    (t, m) => t('settings.reasons.blockingTerm', { term: m[1] }),
+  ],
+  [/^review must not exceed match$/, (t) => t('settings.reasons.reviewAboveMatch')],
+  // <= and >= before < and >: the shorter patterns would take them.
+  [/^Too big: expected number to be <=(\S+)$/, (t, m) => t('settings.reasons.atMost', { limit: m[1] })],
+  [/^Too big: expected number to be <(\S+)$/, (t, m) => t('settings.reasons.below', { limit: m[1] })],
+  [/^Too small: expected number to be >=(\S+)$/, (t, m) => t('settings.reasons.atLeast', { limit: m[1] })],
+  [/^Too small: expected number to be >(\S+)$/, (t, m) => t('settings.reasons.above', { limit: m[1] })],
+  [
+    /^Too small: expected array to have >=(\d+) items?$/,
+    (t, m) => t('settings.reasons.minItems', { count: Number(m[1]) }),
+  ],
 ];
 
 export function reasonText(reason: string, t: TFunction): string {

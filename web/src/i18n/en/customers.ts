@@ -4,6 +4,11 @@ export const en = {
   import: 'Import customers',
   search: 'Search',
   searchPlaceholder: 'Name, email, phone or identity',
+  picker: {
+    placeholder: 'Type a name, email or phone',
+    nothing: 'No customer matches',
+    typeToSearch: 'Type to search the customers',
+  },
   tag: 'Tag',
   group: 'Group',
   any: 'Any',

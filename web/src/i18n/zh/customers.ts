@@ -6,6 +6,11 @@ export const customers: typeof en = {
   import: '导入客户',
   search: '搜索',
   searchPlaceholder: '姓名、邮箱、手机号或身份',
+  picker: {
+    placeholder: '输入姓名、邮箱或手机号',
+    nothing: '没有匹配的客户',
+    typeToSearch: '输入以搜索客户',
+  },
   tag: '标签',
   group: '群组',
   any: '全部',
