@@ -225,6 +225,7 @@ async function main() {
               path: `/api/conversations?${q}`,
               token,
             });
+            if (tab !== 'mine') continue; // the counts answer all three tabs at once
             const c = new URLSearchParams({ status });
             if (inbox) c.set('inbox_id', inbox);
             cases.push({

@@ -66,6 +66,9 @@ export interface ConversationListQuery {
 /** How long a customer has waited: since the last message, or since the conversation began (indexed). */
 const WAITING_KEY = sql<string>`coalesce(last_message_at, created_at)`;
 
+/** The tabs' counts stop here: a number past it tells an agent nothing more. */
+export const COUNT_CAP = 10_000;
+
 const label = z.string().trim().min(1).max(100);
 const PatchSchema = z.strictObject({
   status: z.enum(CONVERSATION_STATUSES).optional(),
@@ -153,12 +156,8 @@ export class ConversationService {
           .where('id', '=', query.after)
           .executeTakeFirst();
         if (!last) throw new ValidationError('after', query.after, 'is not a conversation of this list');
-        q = q.where((eb) =>
-          eb.or([
-            eb(WAITING_KEY, '>', last.k),
-            eb.and([eb(WAITING_KEY, '=', last.k), eb('id', '>', last.id)]),
-          ]),
-        );
+        // A row value, so both stores seek the (…, waiting key, id) index instead of filtering.
+        q = q.where(sql<SqlBool>`(coalesce(last_message_at, created_at), id) > (${last.k}, ${last.id})`);
       }
       const rows = await q
         .orderBy(WAITING_KEY)
@@ -184,20 +183,28 @@ export class ConversationService {
   async counts(
     query: Pick<ConversationListQuery, 'inbox_id' | 'status' | 'team_id' | 'label'>,
     viewer: ConversationViewer,
-  ): Promise<{ mine: number; unassigned: number; all: number }> {
+  ): Promise<{ mine: number; unassigned: number; all: number; capped: boolean }> {
+    // Counted up to COUNT_CAP: past it a tab says "10,000+", and the count costs no more than that.
     const count = async (assignee: string | undefined) => {
-      const q = this.db
+      const rows = this.db
         .selectFrom('conversations')
+        .select('id')
+        .where(this.filtered({ ...query, assignee_id: assignee }, viewer))
+        .limit(COUNT_CAP + 1);
+      const { n } = await this.db
+        .selectFrom(rows.as('r'))
         .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where(this.filtered({ ...query, assignee_id: assignee }, viewer));
-      return Number((await q.executeTakeFirstOrThrow()).n);
+        .executeTakeFirstOrThrow();
+      return Number(n);
     };
     const [mine, unassigned, all] = await Promise.all([
       count(viewer.userId),
       count('none'),
       count(undefined),
     ]);
-    return { mine, unassigned, all };
+    const capped = Math.max(mine, unassigned, all) > COUNT_CAP;
+    const cap = (n: number) => Math.min(n, COUNT_CAP);
+    return { mine: cap(mine), unassigned: cap(unassigned), all: cap(all), capped };
   }
 
   /** The list's filters as one condition, for any select over conversations. */

@@ -301,7 +301,7 @@ describe(`the live stream on ${TEST_DIALECT}`, () => {
         token: member,
       },
     );
-    expect(counts.body).toEqual({ mine: 1, unassigned: order.length - 1, all: order.length });
+    expect(counts.body).toEqual({ mine: 1, unassigned: order.length - 1, all: order.length, capped: false });
     const outsiderCounts = await api(server.baseUrl, 'GET', `/api/conversations/counts?status=open`, {
       token: outsider,
     });

@@ -160,7 +160,12 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
         }),
         response: {
           200: z
-            .object({ mine: z.number(), unassigned: z.number(), all: z.number() })
+            .object({
+              mine: z.number(),
+              unassigned: z.number(),
+              all: z.number(),
+              capped: z.boolean().describe('a count reached 10,000 and stopped there (show "10,000+")'),
+            })
             .meta({ id: 'ConversationCounts' }),
           ...errorResponses,
         },
