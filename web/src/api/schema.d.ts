@@ -11250,6 +11250,8 @@ export interface components {
             mine: number;
             unassigned: number;
             all: number;
+            /** @description a count reached 10,000 and stopped there (show "10,000+") */
+            capped: boolean;
         };
         ConversationEventInput: {
             id: string;
@@ -11778,6 +11780,8 @@ export interface components {
             mine: number;
             unassigned: number;
             all: number;
+            /** @description a count reached 10,000 and stopped there (show "10,000+") */
+            capped: boolean;
         };
         ConversationEvent: {
             id: string;

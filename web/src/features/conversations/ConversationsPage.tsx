@@ -95,7 +95,12 @@ export default function ConversationsPage() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
-  const countOf = (which: Tab) => (counts.data ? ` ${formatNumber(counts.data[which])}` : '');
+  const countOf = (which: Tab) => {
+    if (!counts.data) return '';
+    const n = counts.data[which];
+    // Counts stop at 10,000 on the server.
+    return ` ${formatNumber(n)}${counts.data.capped && n >= 10_000 ? '+' : ''}`;
+  };
 
   return (
     <>
