@@ -137,6 +137,36 @@ describe('CardDAV sync against Radicale', () => {
     expect(adaCard).toContain('+8613900139000');
   });
 
+  it('a card matched to a customer Kith already had fills it, and the card learns what only Kith knew', async () => {
+    const c = await connect('first-match');
+    const known = await kith.contacts.create(
+      { name: '赵六', email: 'zhao@example.com', phone: '+8613700137000', city: '成都' },
+      API,
+    );
+    await createVCard({
+      addressBook: { url: c.collection_url },
+      filename: 'zhao.vcf',
+      vCardString:
+        'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:zhao\r\nFN:赵六\r\nEMAIL:zhao@example.com\r\nORG:Zhao Tea\r\nX-KEEP:me\r\nEND:VCARD\r\n',
+      headers: headers(),
+    });
+    const first = await run(c.id);
+    expect(first.counts.failed).toBe(0);
+    expect(await kith.contacts.get(known.id)).toMatchObject({
+      company: 'Zhao Tea',
+      phone: '+8613700137000',
+      city: '成都',
+      identities: { carddav_uid: 'zhao' },
+    });
+    const zhao = (await cards(c)).filter((v) => String(v.data).includes('zhao@example.com'));
+    expect(zhao).toHaveLength(1);
+    expect(String(zhao[0]!.data)).toContain('+8613700137000');
+    expect(String(zhao[0]!.data)).toContain('成都');
+    expect(String(zhao[0]!.data)).toContain('X-KEEP:me');
+    const next = await run(c.id);
+    expect(next.counts).toMatchObject({ pushed_updated: 0, pulled_updated: 0, conflicts: 0 });
+  });
+
   it.each([
     ['kith-wins', 'Kith side', 'kith'],
     ['remote-wins', 'Server side', 'remote'],

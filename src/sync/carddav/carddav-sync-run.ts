@@ -105,6 +105,7 @@ export class CardDavSyncRun {
   private headers: Record<string, string> = {};
   private collectionUrl = '';
   private policy: ConflictPolicy = 'newest';
+  private direction = 'both';
   private lastSaved = 0;
 
   constructor(
@@ -148,6 +149,7 @@ export class CardDavSyncRun {
       };
       this.collectionUrl = collectionUrlOf(row.url, row.collection);
       this.policy = row.conflict_policy as ConflictPolicy;
+      this.direction = row.direction;
       if (row.direction !== 'to-remote') {
         await this.setPhase('pull');
         await this.pull(row.sync_token);
@@ -280,7 +282,7 @@ export class CardDavSyncRun {
     }
     if (outcome.outcome === 'created') this.counts.pulled_created++;
     else if (outcome.outcome === 'updated') this.counts.pulled_updated++;
-    await this.saveMapping({
+    const mapped: Mapping = {
       connection_id: this.connectionId,
       href: card.href,
       uid,
@@ -289,7 +291,15 @@ export class CardDavSyncRun {
       card: card.data,
       contact_hash: outcome.etag,
       updated_at: nowIso(),
-    });
+    };
+    await this.saveMapping(mapped);
+    // A card matched to a customer Kith already had: the card learns what only Kith knew (its other
+    // phones, its address…), now, since that customer's own changes may be long past the cursor.
+    if (outcome.outcome !== 'created' && this.direction !== 'from-remote') {
+      const contact = (await loadContacts(this.db, [outcome.id])).get(outcome.id);
+      if (contact && mappedContent(contactToVcard(contact, uid, card.data)) !== mappedContent(card.data))
+        await this.pushContact(contact, { ...mapped, contact_hash: null });
+    }
   }
 
   private async pullDeletion(card: RemoteCard, mapping: Mapping | null): Promise<void> {
