@@ -214,7 +214,11 @@ export class ConversationService {
       if (query.status) all.push(eb('status', '=', query.status));
       if (query.assignee_id === 'none') all.push(eb('assignee_id', 'is', null));
       else if (query.assignee_id) all.push(eb('assignee_id', '=', query.assignee_id));
-      if (query.inbox_id) all.push(eb('inbox_id', '=', query.inbox_id));
+      if (query.inbox_id && query.assignee_id && query.assignee_id !== 'none')
+        // One agent's conversations are the narrower set: keep the planner on the assignee's index (an
+        // expression is no index column) instead of walking the whole inbox for them.
+        all.push(sql<SqlBool>`inbox_id || '' = ${query.inbox_id}`);
+      else if (query.inbox_id) all.push(eb('inbox_id', '=', query.inbox_id));
       if (query.contact_id) all.push(eb('contact_id', '=', query.contact_id));
       if (query.team_id) all.push(eb('team_id', '=', query.team_id));
       if (query.label) {
