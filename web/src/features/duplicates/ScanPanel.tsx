@@ -3,11 +3,11 @@
  * full or incremental scan started from here. A running scan's job id is in the URL (`?scan=`), so the
  * page can be left and found again; when it ends the queue and counts refresh.
  */
-import { Alert, Button, Group, Paper, Progress, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Progress, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
@@ -29,6 +29,12 @@ export function ScanPanel() {
   const jobId = params.get('scan');
   const scans = useScans();
   const last = scans.data?.data[0];
+  const policy = useQuery({
+    queryKey: ['duplicates', 'policy'],
+    queryFn: () => unwrap(api.GET('/api/duplicates/policy')),
+  });
+  const every = (policy.data as { incremental_scan_minutes?: number | null } | undefined)
+    ?.incremental_scan_minutes;
 
   const setJob = (id: string | null) =>
     setParams(
@@ -99,6 +105,16 @@ export function ScanPanel() {
                 {t('duplicates.scan.never')}
               </Text>
             )
+          )}
+          {policy.isSuccess && (
+            <Text size="xs" c="dimmed" mt={4}>
+              {every ? t('duplicates.scan.scheduled', { count: every }) : t('duplicates.scan.unscheduled')}{' '}
+              {isAdmin(user) && (
+                <Anchor component={Link} to="/settings/matching" size="xs">
+                  {t('duplicates.scan.schedule')}
+                </Anchor>
+              )}
+            </Text>
           )}
         </div>
         {isAdmin(user) && (
