@@ -32,7 +32,10 @@ export const router = createBrowserRouter([
           { path: 'imports/new', lazy: page(() => import('../features/imports/ImportWizardPage')) },
           { path: 'imports/:id', lazy: page(() => import('../features/imports/ImportPage')) },
           { path: 'conversations', lazy: page(() => import('../features/conversations/ConversationsPage')) },
-          { path: 'conversations/:id', lazy: page(() => import('../features/conversations/ConversationPage')) },
+          {
+            path: 'conversations/:id',
+            lazy: page(() => import('../features/conversations/ConversationPage')),
+          },
           { path: 'orders', lazy: page(() => import('../features/orders/OrdersPage')) },
           { path: 'imports/orders/new', lazy: page(() => import('../features/orders/TmallImportPage')) },
           { path: 'duplicates', lazy: page(() => import('../features/duplicates/DuplicatesPage')) },
