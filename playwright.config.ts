@@ -4,6 +4,8 @@
  * Each test runs in English and in Chinese (the browser's language picks the app's);
  * KITH_E2E_LANGUAGES=en (a comma list) runs only those, as CI's PostgreSQL pass does: the language is the
  * page's concern, the database the server's, and the SQLite pass already walks every screen in both.
+ * KITH_E2E_SCOPE=database runs only the flows whose server work differs by database (search, bulk
+ * imports, scans and merges, orders, sync, the live stream); the others' API is tested on both databases.
  */
 import { defineConfig } from '@playwright/test';
 
@@ -18,10 +20,14 @@ const chromiumArgs = [
   '--disable-dev-shm-usage',
 ];
 
+const DATABASE_FLOWS = ['customers', 'deletions', 'duplicates', 'imports', 'orders', 'sync', 'workspace'];
 const languages = process.env.KITH_E2E_LANGUAGES?.split(',').map((name) => name.trim()) ?? null;
 
 export default defineConfig({
   testDir: 'web/e2e',
+  ...(process.env.KITH_E2E_SCOPE === 'database'
+    ? { testMatch: DATABASE_FLOWS.map((name) => `**/${name}.spec.ts`) }
+    : {}),
   globalSetup: './web/e2e/global-setup.ts',
   outputDir: 'test-results/playwright',
   fullyParallel: false,
