@@ -241,6 +241,9 @@ test('the list works by keyboard: / to search, arrows to move, Enter to open', a
   await expect(page).toHaveURL(new RegExp(`q=${stamp}`));
   // The filtered rows, not the previous page still shown while they load.
   await expect(page.getByText(lang === 'zh' ? '2 位客户' : '2 customers')).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: lang === 'zh' ? '客户' : 'Customers' }).getByRole('link'),
+  ).toHaveText([`Kim ${stamp}`, `Lee ${stamp}`]);
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');

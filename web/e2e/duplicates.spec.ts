@@ -36,6 +36,7 @@ const TEXT = {
     history: 'Merge history',
     unmerge: 'Unmerge',
     unmerged: 'Unmerged: the customers are back.',
+    notDuplicate: 'Not a duplicate',
     decided: 'Marked “Not a duplicate”.',
     undone: 'Your last decision was undone.',
   },
@@ -73,6 +74,7 @@ const TEXT = {
     history: '合并记录',
     unmerge: '取消合并',
     unmerged: '已取消合并：客户已恢复。',
+    notDuplicate: '不是重复',
     decided: '已标记为“不是重复”。',
     undone: '已撤销上一步。',
   },
@@ -240,6 +242,7 @@ test('review by keys: N marks "not a duplicate", U undoes it, and a pair marked 
     ((await (await page.request.get(`/api/duplicates/${pair!.id}`)).json()) as { status: string }).status;
   await page.goto(`/duplicates/compare?ids=${a},${b}&pair=${pair!.id}`);
   await expect(page.getByRole('link', { name: `Bartholomew Quince ${stamp}` }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: text.notDuplicate, exact: true })).toBeEnabled();
   await page.keyboard.press('n');
   await expect(page.getByText(text.decided)).toBeVisible();
   await expect.poll(status).toBe('not_duplicate');
@@ -247,8 +250,10 @@ test('review by keys: N marks "not a duplicate", U undoes it, and a pair marked 
   await expect(page.getByText(text.undone)).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`pair=${pair!.id}`));
   await expect.poll(status).toBe('open');
-  // Back on this pair (a decision may have moved on to the next one in the queue).
+  // Back on this pair (a decision may have moved on to the next one in the queue), and the keys work
+  // again once the undo has settled (they are ignored while a decision is under way).
   await expect(page.getByRole('link', { name: `Bartholomew Quince ${stamp}` }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: text.notDuplicate, exact: true })).toBeEnabled();
   await page.keyboard.press('n');
   await expect.poll(status).toBe('not_duplicate');
 

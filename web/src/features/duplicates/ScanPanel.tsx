@@ -110,7 +110,7 @@ export function ScanPanel() {
             <Text size="xs" c="dimmed" mt={4}>
               {every ? t('duplicates.scan.scheduled', { count: every }) : t('duplicates.scan.unscheduled')}{' '}
               {isAdmin(user) && (
-                <Anchor component={Link} to="/settings/matching" size="xs">
+                <Anchor component={Link} to="/settings/matching" size="xs" underline="always">
                   {t('duplicates.scan.schedule')}
                 </Anchor>
               )}
