@@ -36,6 +36,7 @@ export const ID_PREFIXES = {
   syncConnection: 'syn',
   syncRun: 'synr',
   syncConflict: 'sycf',
+  export: 'exp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

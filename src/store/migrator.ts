@@ -18,6 +18,7 @@ import * as m0014 from './migrations/0014-duplicate-review-indexes.js';
 import * as m0015 from './migrations/0015-sync-connections.js';
 import * as m0016 from './migrations/0016-conversation-stream.js';
 import * as m0018 from './migrations/0018-job-progress.js';
+import * as m0022 from './migrations/0022-export-files-and-sync-pause.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-sync-connections': m0015,
   '0016-conversation-stream': m0016,
   '0018-job-progress': m0018,
+  '0022-export-files-and-sync-pause': m0022,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

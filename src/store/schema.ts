@@ -536,6 +536,27 @@ export interface AutomationMissesTable {
   created_at: string;
 }
 
+/** A background export: what was asked (kind, format, request JSON), by whom, its job and its file. */
+export interface ExportsTable {
+  id: string;
+  /** contacts or orders. */
+  kind: string;
+  format: string;
+  /** The filters and columns asked for (JSON). */
+  request: string;
+  requested_by: string | null;
+  job_id: string;
+  /** The download's file name (the file itself is KITH_DATA_DIR/exports/<id>). */
+  file_name: string;
+  rows: number | null;
+  bytes: number | null;
+  created_at: string;
+  finished_at: string | null;
+  /** When the file is pruned (set once written). */
+  expires_at: string | null;
+  pruned_at: string | null;
+}
+
 /** A two-way sync connection (migration 0015); `credentials` is AES-256-GCM ciphertext. */
 export interface SyncConnectionsTable {
   id: string;
@@ -548,6 +569,8 @@ export interface SyncConnectionsTable {
   credentials: string;
   feed_cursor: string;
   sync_token: string | null;
+  /** 1: paused (no run starts), 0: active. */
+  paused: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -641,6 +664,7 @@ export interface KithDatabase {
   contact_events: ContactEventsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  exports: ExportsTable;
   sync_connections: SyncConnectionsTable;
   sync_cards: SyncCardsTable;
   sync_runs: SyncRunsTable;

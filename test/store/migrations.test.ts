@@ -34,6 +34,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0015-sync-connections',
         '0016-conversation-stream',
         '0018-job-progress',
+        '0022-export-files-and-sync-pause',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
