@@ -29,6 +29,8 @@ export interface KithConfig {
   deleteRetentionDays: number;
   /** Days automation evaluation logs are kept (KITH_AUTOMATION_LOG_DAYS, default 30). */
   automationLogDays: number;
+  /** Days a background export's file can be downloaded before it is pruned (KITH_EXPORT_RETENTION_DAYS, 7). */
+  exportRetentionDays: number;
   /** Import files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES, 1 MiB). */
   importThreadMinBytes: number;
   /** Which reverse proxies' X-Forwarded-For/-Proto to believe (KITH_TRUST_PROXY); none by default. */
@@ -165,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
     publicUrl: env.KITH_PUBLIC_URL || null,
     deleteRetentionDays,
     automationLogDays,
+    exportRetentionDays: positiveNumber(env, 'KITH_EXPORT_RETENTION_DAYS', 7, 'days'),
     importThreadMinBytes,
     trustProxy: parseTrustProxy(env.KITH_TRUST_PROXY),
     // Parsed here so that a mistyped entry stops the process at start, naming the entry.
