@@ -37,6 +37,9 @@ export const ID_PREFIXES = {
   syncRun: 'synr',
   syncConflict: 'sycf',
   export: 'exp',
+  savedImportMapping: 'map',
+  importUpload: 'upl',
+  userInvite: 'inv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -18,6 +18,8 @@ import * as m0014 from './migrations/0014-duplicate-review-indexes.js';
 import * as m0015 from './migrations/0015-sync-connections.js';
 import * as m0016 from './migrations/0016-conversation-stream.js';
 import * as m0018 from './migrations/0018-job-progress.js';
+import * as m0019 from './migrations/0019-saved-import-mappings.js';
+import * as m0020 from './migrations/0020-user-invites.js';
 import * as m0022 from './migrations/0022-export-files-and-sync-pause.js';
 import { ensurePrivateFile } from './private-files.js';
 
@@ -40,6 +42,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-sync-connections': m0015,
   '0016-conversation-stream': m0016,
   '0018-job-progress': m0018,
+  '0019-saved-import-mappings': m0019,
+  '0020-user-invites': m0020,
   '0022-export-files-and-sync-pause': m0022,
 };
 

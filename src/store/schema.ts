@@ -626,6 +626,34 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** An import mapping saved under a name (column → target as JSON), shared by all administrators. */
+export interface SavedImportMappingsTable {
+  id: string;
+  name: string;
+  /** The name case-folded and trimmed: unique, so "Shopify" and "shopify " are one name. */
+  name_key: string;
+  mapping: string;
+  created_by: string | null;
+  created_at: string;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/** An invitation to become a user: only the one-time token's sha256 is kept. */
+export interface UserInvitesTable {
+  id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  sent_at: string | null;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_user_id: string | null;
+  revoked_at: string | null;
+}
+
 export interface KithDatabase {
   automation_misses: AutomationMissesTable;
   webhook_endpoints: WebhookEndpointsTable;
@@ -669,6 +697,8 @@ export interface KithDatabase {
   sync_cards: SyncCardsTable;
   sync_runs: SyncRunsTable;
   sync_conflicts: SyncConflictsTable;
+  saved_import_mappings: SavedImportMappingsTable;
+  user_invites: UserInvitesTable;
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_throttle: SignInThrottleTable;

@@ -39,6 +39,8 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0015-sync-connections',
         '0016-conversation-stream',
         '0018-job-progress',
+        '0019-saved-import-mappings',
+        '0020-user-invites',
         '0022-export-files-and-sync-pause',
       ],
       database: TEST_DIALECT,

@@ -34,6 +34,8 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0015-sync-connections',
         '0016-conversation-stream',
         '0018-job-progress',
+        '0019-saved-import-mappings',
+        '0020-user-invites',
         '0022-export-files-and-sync-pause',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
