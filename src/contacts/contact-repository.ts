@@ -18,6 +18,7 @@ import { kyselyRowWriter, type RowUpdate, type RowWriter } from '../store/row-wr
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import { parseAttributes, serializeAttributes } from './contact-attribute-sql.js';
+import { addToTagCounts, countTagLinks, negated, tagLinksOfContacts } from './tag-counts.js';
 
 /** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */
 export async function loadContacts(
@@ -178,7 +179,8 @@ export async function writeContactState(
  * The batch form of `writeContactState`: every contact's changes are gathered into a few row
  * operations (deletes first, so a value can move between rows of one batch, then inserts and updates)
  * and written through the store's fastest row writer. Several writes to one contact count as one, from
- * the first `before` to the last `after`.
+ * the first `before` to the last `after`. The contacts are live (loaded for writing): their tag links
+ * added and removed change the tags' live counts, once per batch.
  */
 export async function writeContactStates(
   db: Queryable,
@@ -279,22 +281,24 @@ export async function writeContactStates(
   for (const table of ['contact_emails', 'contact_phones'] as const)
     await writer.delete(table, ['contact_id'], channelDeletes[table]);
   await writer.delete('contact_identities', ['contact_id', 'type'], identityDeletes);
+  const removedLinks = tagRemovals.flatMap((r) =>
+    tagIds.has(r.key) ? [{ contact_id: r.contactId, tag_id: tagIds.get(r.key)! }] : [],
+  );
   await writer.delete(
     'contact_tags',
     ['contact_id', 'tag_id'],
-    tagRemovals.flatMap((r) => (tagIds.has(r.key) ? [[r.contactId, tagIds.get(r.key)!]] : [])),
+    removedLinks.map((l) => [l.contact_id, l.tag_id]),
   );
   for (const table of ['contact_emails', 'contact_phones'] as const)
     await writer.insert(table, channelInserts[table]);
   await writer.insert('contact_identities', identityInserts);
-  await writer.insert(
-    'contact_tags',
-    tagAdditions.map((a) => ({
-      contact_id: a.contactId,
-      tag_id: tagIds.get(a.name.toLowerCase())!,
-      created_at: meta.updatedAt,
-    })),
-  );
+  const addedLinks = tagAdditions.map((a) => ({
+    contact_id: a.contactId,
+    tag_id: tagIds.get(a.name.toLowerCase())!,
+    created_at: meta.updatedAt,
+  }));
+  await writer.insert('contact_tags', addedLinks);
+  await addToTagCounts(db, countTagLinks(addedLinks, 1, countTagLinks(removedLinks, -1)));
   await writer.update('contacts', contactUpdates);
 }
 
@@ -318,20 +322,26 @@ export async function ensureTags(db: Queryable, names: string[], at: string): Pr
   return keys.map((k) => byKey.get(k)!);
 }
 
-/** Soft delete: the contact and its unique values stop counting as live, so they no longer block new ones. */
-export async function markContactDeleted(
+/**
+ * Soft delete: the contacts and their unique values stop counting as live, so they no longer block new
+ * ones, and their tags' live counts drop by the links of those that were live.
+ */
+export async function markContactsDeleted(
   db: Queryable,
-  contactId: string,
+  contactIds: readonly string[],
   at: string,
   by: string | null,
 ): Promise<void> {
+  if (contactIds.length === 0) return;
+  const ids = [...contactIds];
+  await addToTagCounts(db, negated(await tagLinksOfContacts(db, ids, true)));
   await db
     .updateTable('contacts')
     .set({ deleted_at: at, updated_at: at, updated_by: by })
-    .where('id', '=', contactId)
+    .where('id', 'in', ids)
     .execute();
   for (const table of ['contact_emails', 'contact_phones', 'contact_identities'] as const) {
-    await db.updateTable(table).set({ deleted_at: at }).where('contact_id', '=', contactId).execute();
+    await db.updateTable(table).set({ deleted_at: at }).where('contact_id', 'in', ids).execute();
   }
 }
 
@@ -350,8 +360,8 @@ export async function markContactsMerged(
 }
 
 /**
- * Undoes soft deletes (restore, unmerge): the contacts and their unique values count as live again.
- * Callers check first that no live contact took those values meanwhile.
+ * Undoes soft deletes (restore, unmerge): the contacts and their unique values count as live again,
+ * and so do their tag links. Callers check first that no live contact took those values meanwhile.
  */
 export async function markContactsRestored(
   db: Queryable,
@@ -361,6 +371,7 @@ export async function markContactsRestored(
 ): Promise<void> {
   if (contactIds.length === 0) return;
   const ids = [...contactIds];
+  await addToTagCounts(db, await tagLinksOfContacts(db, ids, false));
   await db
     .updateTable('contacts')
     .set({ deleted_at: null, merged_into: null, updated_at: at, updated_by: by })
@@ -438,4 +449,5 @@ export async function insertContactsBulk(
   await writer.insert('contact_phones', phones);
   await writer.insert('contact_identities', identities);
   await writer.insert('contact_tags', tags);
+  await addToTagCounts(db, countTagLinks(tags, 1));
 }

@@ -26,7 +26,7 @@ import type { ContactChangeEvent, ContactEventBus } from './contact-events.js';
 import type { ContactReferenceRegistry } from './contact-references.js';
 import {
   insertContactsBulk,
-  markContactDeleted,
+  markContactsDeleted,
   markContactsMerged,
   markContactsRestored,
   writeContactStates,
@@ -149,7 +149,13 @@ export class ContactWriteSession {
 
   /** Soft-deletes live contacts: `deleted` entries, or `merged_into` when they are merged away. */
   async delete(contacts: readonly Contact[], options: { mergedInto?: string } = {}): Promise<void> {
-    for (const contact of contacts) await markContactDeleted(this.db, contact.id, this.at, this.actor.userId);
+    for (let k = 0; k < contacts.length; k += 500)
+      await markContactsDeleted(
+        this.db,
+        contacts.slice(k, k + 500).map((c) => c.id),
+        this.at,
+        this.actor.userId,
+      );
     const survivor = options.mergedInto;
     if (survivor)
       await markContactsMerged(

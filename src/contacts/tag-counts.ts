@@ -1,8 +1,11 @@
 /**
- * Live contact counts per tag without counting: `tags.live_count` is kept by triggers (migration
- * 0009). On PostgreSQL, statement-level triggers append each statement's change to tag_count_deltas
- * instead of updating the tag's row (concurrent writers would queue on a popular tag's row lock), so
- * a count is live_count plus the tag's pending deltas; once there are many, they are folded in.
+ * Live contact counts per tag without counting: `tags.live_count` is kept by the writers that add or
+ * remove tag links or change a contact's liveness (contact-repository.ts: bulk insert, state writes,
+ * soft delete and restore; a tag merged by rename), once per batch through `addToTagCounts` (row
+ * triggers did it once per link until migration 0023). On PostgreSQL a change is appended to
+ * tag_count_deltas instead of updating the tag's row (concurrent writers would queue on a popular
+ * tag's row lock), so a count is live_count plus the tag's pending deltas; once there are many, they
+ * are folded in.
  */
 import { sql } from 'kysely';
 import { sqlDialectOf } from '../store/sql-dialect.js';
@@ -57,4 +60,64 @@ export async function pendingTagCountDelta(db: Queryable, tagId: string): Promis
     .where('tag_id', '=', tagId)
     .executeTakeFirst();
   return Number(row?.delta ?? 0);
+}
+
+/**
+ * Adds changes in live holders (tag id → +n / −n) to the counts. The writers call this once per batch
+ * with every tag the batch touched — the row triggers it replaces (migration 0023) updated the tag's
+ * row once per link, which was most of what an import paid for its tag links. SQLite: one UPDATE for
+ * all the tags. PostgreSQL: one row per tag appended to tag_count_deltas, so concurrent writers never
+ * wait on a popular tag's row lock.
+ */
+export async function addToTagCounts(db: Queryable, deltas: ReadonlyMap<string, number>): Promise<void> {
+  const changed = [...deltas].filter(([, delta]) => delta !== 0);
+  if (changed.length === 0) return;
+  if (sqlDialectOf(db) === 'sqlite') {
+    await sql`update tags set live_count = live_count + d.value
+      from json_each(${JSON.stringify(Object.fromEntries(changed))}) d where tags.id = d.key`.execute(db);
+    return;
+  }
+  await db
+    .insertInto('tag_count_deltas')
+    .values(changed.map(([tag_id, delta]) => ({ tag_id, delta })))
+    .execute();
+}
+
+/** Counts links per tag: `tag id → links`, adding up to the map given. */
+export function countTagLinks(
+  links: Iterable<{ tag_id: string }>,
+  sign: 1 | -1,
+  into: Map<string, number> = new Map(),
+): Map<string, number> {
+  for (const { tag_id } of links) into.set(tag_id, (into.get(tag_id) ?? 0) + sign);
+  return into;
+}
+
+/**
+ * The tag links of those of `contactIds` that are live (`live: true`) or soft-deleted (false), per
+ * tag: what a delete takes from the counts, or a restore gives back. Read before the contacts change.
+ */
+export async function tagLinksOfContacts(
+  db: Queryable,
+  contactIds: readonly string[],
+  live: boolean,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (let k = 0; k < contactIds.length; k += 500) {
+    const rows = await db
+      .selectFrom('contact_tags')
+      .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
+      .select((eb) => ['contact_tags.tag_id', eb.fn.countAll<string | number>().as('links')])
+      .where('contact_tags.contact_id', 'in', contactIds.slice(k, k + 500))
+      .where('contacts.deleted_at', live ? 'is' : 'is not', null)
+      .groupBy('contact_tags.tag_id')
+      .execute();
+    for (const r of rows) counts.set(r.tag_id, (counts.get(r.tag_id) ?? 0) + Number(r.links));
+  }
+  return counts;
+}
+
+/** `counts` with every value negated (what a delete takes away). */
+export function negated(counts: ReadonlyMap<string, number>): Map<string, number> {
+  return new Map([...counts].map(([tag, n]) => [tag, -n]));
 }

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Queryable } from '../store/transaction.js';
-import { tagsWithLiveCounts } from '../contacts/tag-counts.js';
+import { addToTagCounts, tagsWithLiveCounts } from '../contacts/tag-counts.js';
 
 export interface TagSummary {
   id: string;
@@ -28,7 +28,7 @@ export class TagService {
     private readonly contacts: ContactService,
   ) {}
 
-  /** Tags with their live contact counts (kept by the database, not counted here: see tag-counts.ts). */
+  /** Tags with their live contact counts (kept by the writers, not counted here: see tag-counts.ts). */
   async list(): Promise<TagSummary[]> {
     return tagsWithLiveCounts(this.db);
   }
@@ -96,6 +96,26 @@ export class TagService {
     }
     // Soft-deleted contacts (and any contact tagged meanwhile) keep the tag, under the surviving one.
     await this.db.transaction().execute(async (trx) => {
+      // A live contact tagged meanwhile moves here too, and so adds to the surviving tag's count.
+      const liveMoved = await trx
+        .selectFrom('contact_tags as source')
+        .innerJoin('contacts', 'contacts.id', 'source.contact_id')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('source.tag_id', '=', tagId)
+        .where('contacts.deleted_at', 'is', null)
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom('contact_tags as held')
+                .select('held.contact_id')
+                .whereRef('held.contact_id', '=', 'source.contact_id')
+                .where('held.tag_id', '=', target.id),
+            ),
+          ),
+        )
+        .executeTakeFirstOrThrow();
+      await addToTagCounts(trx, new Map([[target.id, Number(liveMoved.n)]]));
       await trx
         .insertInto('contact_tags')
         .columns(['contact_id', 'tag_id', 'created_at'])

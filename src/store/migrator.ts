@@ -21,6 +21,7 @@ import * as m0018 from './migrations/0018-job-progress.js';
 import * as m0019 from './migrations/0019-saved-import-mappings.js';
 import * as m0020 from './migrations/0020-user-invites.js';
 import * as m0022 from './migrations/0022-export-files-and-sync-pause.js';
+import * as m0023 from './migrations/0023-tag-counts-by-writers.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-saved-import-mappings': m0019,
   '0020-user-invites': m0020,
   '0022-export-files-and-sync-pause': m0022,
+  '0023-tag-counts-by-writers': m0023,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -42,6 +42,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0019-saved-import-mappings',
         '0020-user-invites',
         '0022-export-files-and-sync-pause',
+        '0023-tag-counts-by-writers',
       ],
       database: TEST_DIALECT,
     });

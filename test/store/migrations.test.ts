@@ -37,6 +37,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0019-saved-import-mappings',
         '0020-user-invites',
         '0022-export-files-and-sync-pause',
+        '0023-tag-counts-by-writers',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
