@@ -37,10 +37,16 @@ import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import { identityKey } from '../domain/contact/identify-rule.js';
 import type { Store } from '../store/database.js';
 import { PRIVATE_FILE_MODE } from '../store/private-files.js';
-import type { ContactEventsTable, ImportRowsTable, OrdersTable } from '../store/schema.js';
+import type { ImportRowsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { orderContentHash, purchaseTime, tmallOrderContent } from './order-record.js';
-import { addPurchases, refreshPurchaseFacts } from './purchase-facts.js';
+import {
+  appendOrderLinks,
+  emptyOrderBatchPlan,
+  ensureImportGroup,
+  saveBatchOutcome,
+  writeOrderBatch,
+} from './order-batch-writer.js';
 import { TmallScratch } from './tmall-scratch.js';
 import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
 import { readTmallItemRow, readTmallOrderRow, type TmallOrderRow } from './tmall/tmall-rows.js';
@@ -111,7 +117,8 @@ export class TmallOrderImportPipeline {
       if (!orderLayout.ok) throw new KithError('invalid_file', orderLayout.reason, 400);
       if (!itemLayout.ok) throw new KithError('invalid_file', itemLayout.reason, 400);
       if (!settings.dryRun) await this.ensureNickIdentity(actor);
-      const groupId = settings.group && !settings.dryRun ? await this.ensureGroup(settings.group) : null;
+      const groupId =
+        settings.group && !settings.dryRun ? await ensureImportGroup(this.store, settings.group) : null;
 
       // Pass 1: items by order number, order numbers by row.
       fs.mkdirSync(importDir(this.config, importId), { recursive: true });
@@ -216,29 +223,6 @@ export class TmallOrderImportPipeline {
       });
   }
 
-  private async ensureGroup(name: string): Promise<string> {
-    const key = name.toLowerCase();
-    const existing = await this.db
-      .selectFrom('contact_groups')
-      .select('id')
-      .where('name_key', '=', key)
-      .executeTakeFirst();
-    if (existing) return existing.id;
-    const at = nowIso();
-    await this.db
-      .insertInto('contact_groups')
-      .values({ id: newId('group'), name, name_key: key, description: null, created_at: at, updated_at: at })
-      .onConflict((oc) => oc.column('name_key').doNothing())
-      .execute();
-    return (
-      await this.db
-        .selectFrom('contact_groups')
-        .select('id')
-        .where('name_key', '=', key)
-        .executeTakeFirstOrThrow()
-    ).id;
-  }
-
   private async applyBatch(
     trx: Queryable,
     importId: string,
@@ -310,14 +294,8 @@ export class TmallOrderImportPipeline {
     );
     const createdByPhone = new Map<string, string>();
     const createdByNick = new Map<string, string>();
-    const creates: { id: string; state: ContactState }[] = [];
-    const orderInserts: Insertable<OrdersTable>[] = [];
-    const orderUpdates: { id: string; set: Record<string, unknown> }[] = [];
-    const events: Insertable<ContactEventsTable>[] = [];
-    /** Buyers whose orders changed (their facts recomputed), and new purchases (added to them). */
-    const touched = new Set<string>();
-    const purchases: { contactId: string; cents: number; at: string | null }[] = [];
-    const members = new Set<string>();
+    const plan = emptyOrderBatchPlan();
+    const { creates, orderInserts, orderUpdates, events, touched, purchases, members } = plan;
 
     for (const { rowNumber, cells, order } of valid) {
       const status = order.status.kind === 'unknown' ? null : order.status;
@@ -425,51 +403,23 @@ export class TmallOrderImportPipeline {
     }
 
     const session = settings.dryRun ? null : this.writer.session(trx, actor, at);
-    if (session) {
-      const writer = this.store.rowWriter(trx);
-      await session.create(creates);
-      await writer.insert('orders', orderInserts);
-      for (const u of orderUpdates)
-        await trx.updateTable('orders').set(u.set).where('id', '=', u.id).execute();
-      await writer.insert('contact_events', events);
-      // A buyer with a changed order and a new one in the batch: recomputing covers both.
-      await refreshPurchaseFacts(trx, touched);
-      await addPurchases(
-        trx,
-        purchases.filter((p) => !touched.has(p.contactId)),
-      );
-      if (ctx.groupId && members.size > 0) {
-        const memberRows = [...members].map((contactId) => ({
-          group_id: ctx.groupId!,
-          contact_id: contactId,
-          added_at: at,
-        }));
-        for (let i = 0; i < memberRows.length; i += 400)
-          await trx
-            .insertInto('contact_group_members')
-            .values(memberRows.slice(i, i + 400))
-            .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
-            .execute();
-      }
-    }
-    outcomes.sort((a, b) => a.row_number - b.row_number);
-    await this.store.rowWriter(trx).insert('import_rows', outcomes);
-    const saved = await trx
-      .updateTable('imports')
-      .set({
-        rows: current.rows + rows.length,
-        created: current.created + counts.created,
-        updated: current.updated + counts.updated,
-        unchanged: current.unchanged + counts.unchanged,
-        failed: current.failed + counts.failed,
-        summary: JSON.stringify(summary),
-        checkpoint_row: rows[rows.length - 1]!.rowNumber,
-      })
-      .where('id', '=', importId)
-      .where('checkpoint_row', '<', rows[0]!.rowNumber)
-      .executeTakeFirst();
-    if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
+    const links = session ? await writeOrderBatch(trx, this.store, session, plan, ctx.groupId, at) : [];
+    await saveBatchOutcome(
+      trx,
+      this.store,
+      importId,
+      current,
+      {
+        rows: rows.length,
+        firstRow: rows[0]!.rowNumber,
+        lastRow: rows[rows.length - 1]!.rowNumber,
+        counts,
+        summary,
+      },
+      outcomes,
+    );
     await session?.finish();
+    if (session) await appendOrderLinks(trx, this.store, actor, at, links);
     return session;
   }
 

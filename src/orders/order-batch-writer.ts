@@ -1,0 +1,239 @@
+/**
+ * The write half of every order import's batch (Tmall and generic alike): what a batch decided —
+ * buyers to create, orders to insert or update, purchase events, purchase facts, group members, row
+ * outcomes — written in the batch's transaction, then the import's counts and checkpoint moved on in
+ * the same transaction. Order links go into the contact change log: one `updated` entry per contact
+ * per batch whose changed field `orders` holds the orders count and total spent before and after
+ * (the entry's content hash is the contact's own, unchanged: purchase facts are not contact fields).
+ */
+import type { Insertable } from 'kysely';
+import { appendContactChanges, type PendingContactChange } from '../contacts/contact-change-log.js';
+import { loadContacts } from '../contacts/contact-repository.js';
+import type { ContactWriteSession } from '../contacts/contact-writer.js';
+import type { Actor } from '../domain/actor.js';
+import { contactContentHash } from '../domain/contact/contact-content-hash.js';
+import type { ContactState } from '../domain/contact/contact-fields.js';
+import { LeaseLostError } from '../jobs/job-runner.js';
+import { chunked } from '../store/chunked.js';
+import type { Store } from '../store/database.js';
+import type { ContactEventsTable, ImportRowsTable, OrdersTable } from '../store/schema.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
+import { newId } from '../domain/ids.js';
+import {
+  addPurchases,
+  NO_PURCHASES,
+  type PurchaseFacts,
+  readPurchaseFacts,
+  refreshPurchaseFacts,
+} from './purchase-facts.js';
+
+export interface OrderBatchPlan {
+  creates: { id: string; state: ContactState }[];
+  orderInserts: Insertable<OrdersTable>[];
+  orderUpdates: { id: string; set: Record<string, unknown> }[];
+  events: Insertable<ContactEventsTable>[];
+  /** Buyers whose existing orders changed: their facts are recomputed. */
+  touched: Set<string>;
+  /** New purchases, added to their buyers' facts. */
+  purchases: { contactId: string; cents: number; at: string | null }[];
+  /** Buyers for the import's group. */
+  members: Set<string>;
+}
+
+export function emptyOrderBatchPlan(): OrderBatchPlan {
+  return {
+    creates: [],
+    orderInserts: [],
+    orderUpdates: [],
+    events: [],
+    touched: new Set(),
+    purchases: [],
+    members: new Set(),
+  };
+}
+
+/** What the change log says of a contact's orders: `orders` before and after. */
+export interface OrderLink {
+  contactId: string;
+  before: PurchaseFacts;
+  after: PurchaseFacts;
+}
+
+const linkValue = (f: PurchaseFacts) => ({ orders_count: f.orders_count, total_spent: f.total_spent });
+
+/**
+ * Writes a batch's plan through the session (buyers it creates) and the store's row writer; answers
+ * the contacts whose orders changed, with their purchase facts before and after, for the change log.
+ */
+export async function writeOrderBatch(
+  trx: Queryable,
+  store: Store,
+  session: ContactWriteSession,
+  plan: OrderBatchPlan,
+  groupId: string | null,
+  at: string,
+): Promise<OrderLink[]> {
+  const writer = store.rowWriter(trx);
+  const linked = [...new Set([...plan.touched, ...plan.orderInserts.map((o) => o.contact_id)])];
+  const created = new Set(plan.creates.map((c) => c.id));
+  const before = await readPurchaseFacts(
+    trx,
+    linked.filter((id) => !created.has(id)),
+  );
+  await session.create(plan.creates);
+  await writer.insert('orders', plan.orderInserts);
+  for (const u of plan.orderUpdates)
+    await trx.updateTable('orders').set(u.set).where('id', '=', u.id).execute();
+  await writer.insert('contact_events', plan.events);
+  // A buyer with a changed order and a new one in the batch: recomputing covers both.
+  await refreshPurchaseFacts(trx, plan.touched);
+  await addPurchases(
+    trx,
+    plan.purchases.filter((p) => !plan.touched.has(p.contactId)),
+  );
+  if (groupId && plan.members.size > 0) {
+    const memberRows = [...plan.members].map((contactId) => ({
+      group_id: groupId,
+      contact_id: contactId,
+      added_at: at,
+    }));
+    for (const part of chunked(memberRows, 400))
+      await trx
+        .insertInto('contact_group_members')
+        .values(part)
+        .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
+        .execute();
+  }
+  const after = await readPurchaseFacts(trx, linked);
+  const newOrders = new Set(plan.orderInserts.map((o) => o.contact_id));
+  return linked.flatMap((contactId) => {
+    const b = before.get(contactId) ?? NO_PURCHASES;
+    const a = after.get(contactId) ?? NO_PURCHASES;
+    const same = b.orders_count === a.orders_count && b.total_spent === a.total_spent;
+    return same && !newOrders.has(contactId) ? [] : [{ contactId, before: b, after: a }];
+  });
+}
+
+/**
+ * Appends the batch's order links to the change log: call after the session's `finish()` (so a buyer's
+ * `created` entry comes first), as the transaction's last write.
+ */
+export async function appendOrderLinks(
+  trx: Queryable,
+  store: Store,
+  actor: Actor,
+  at: string,
+  links: readonly OrderLink[],
+): Promise<void> {
+  if (links.length === 0) return;
+  const hashes = await latestContentHashes(
+    trx,
+    links.map((l) => l.contactId),
+  );
+  const missing = links.map((l) => l.contactId).filter((id) => !hashes.has(id));
+  if (missing.length > 0)
+    for (const [id, contact] of await loadContacts(trx, missing, { includeDeleted: true }))
+      hashes.set(id, contactContentHash(contact));
+  const entries: PendingContactChange[] = links
+    .filter((l) => hashes.has(l.contactId))
+    .map((l) => ({
+      contact_id: l.contactId,
+      kind: 'updated',
+      changes: [{ field: 'orders', old: linkValue(l.before), new: linkValue(l.after) }],
+      survivor_id: null,
+      actor,
+      content_hash: hashes.get(l.contactId)!,
+      at,
+    }));
+  await appendContactChanges(trx, entries, store.rowWriter(trx));
+}
+
+/** Each contact's content hash as its last change-log entry says (order links leave it unchanged). */
+async function latestContentHashes(
+  db: Queryable,
+  contactIds: readonly string[],
+): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (const part of chunked([...new Set(contactIds)], 500)) {
+    const rows = await db
+      .selectFrom('audit_log as a')
+      .select(['a.entity_id', 'a.content_hash'])
+      .where('a.entity_type', '=', 'contact')
+      .where('a.entity_id', 'in', part)
+      .where((eb) =>
+        eb(
+          'a.seq',
+          '=',
+          eb
+            .selectFrom('audit_log as b')
+            .select((b) => b.fn.max('b.seq').as('seq'))
+            .where('b.entity_type', '=', 'contact')
+            .whereRef('b.entity_id', '=', 'a.entity_id'),
+        ),
+      )
+      .execute();
+    for (const r of rows) if (r.content_hash) hashes.set(r.entity_id, r.content_hash);
+  }
+  return hashes;
+}
+
+type Outcome = Insertable<ImportRowsTable>;
+
+export interface BatchCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+/**
+ * The batch's row outcomes, and the import's counts, summary and checkpoint moved on — only if no
+ * other worker moved them first (a lost lease), which undoes the whole batch.
+ */
+export async function saveBatchOutcome(
+  trx: Queryable,
+  store: Store,
+  importId: string,
+  current: { rows: number; created: number; updated: number; unchanged: number; failed: number },
+  batch: { rows: number; firstRow: number; lastRow: number; counts: BatchCounts; summary: unknown },
+  outcomes: Outcome[],
+): Promise<void> {
+  outcomes.sort((a, b) => a.row_number - b.row_number);
+  await store.rowWriter(trx).insert('import_rows', outcomes);
+  const saved = await trx
+    .updateTable('imports')
+    .set({
+      rows: current.rows + batch.rows,
+      created: current.created + batch.counts.created,
+      updated: current.updated + batch.counts.updated,
+      unchanged: current.unchanged + batch.counts.unchanged,
+      failed: current.failed + batch.counts.failed,
+      summary: JSON.stringify(batch.summary),
+      checkpoint_row: batch.lastRow,
+    })
+    .where('id', '=', importId)
+    .where('checkpoint_row', '<', batch.firstRow)
+    .executeTakeFirst();
+  if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
+}
+
+/** The import's static group, created when missing (by name, any case). */
+export async function ensureImportGroup(store: Store, name: string): Promise<string> {
+  const db = store.db;
+  const key = name.toLowerCase();
+  const existing = await db
+    .selectFrom('contact_groups')
+    .select('id')
+    .where('name_key', '=', key)
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  const at = nowIso();
+  await db
+    .insertInto('contact_groups')
+    .values({ id: newId('group'), name, name_key: key, description: null, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.column('name_key').doNothing())
+    .execute();
+  return (
+    await db.selectFrom('contact_groups').select('id').where('name_key', '=', key).executeTakeFirstOrThrow()
+  ).id;
+}
