@@ -11,6 +11,7 @@ import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import type { Contact } from '../../src/domain/contact/contact-fields.js';
 import { newId } from '../../src/domain/ids.js';
 import * as contactSearchMigration from '../../src/store/migrations/0009-contact-search.js';
+import * as tagCountsByWriters from '../../src/store/migrations/0023-tag-counts-by-writers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
 const actor = SYSTEM_ACTOR;
@@ -159,6 +160,7 @@ describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
     const db = kith.store.db as never;
     await contactSearchMigration.down(db);
     await contactSearchMigration.up(db);
+    await tagCountsByWriters.up(db); // 0009 brought its tag-count triggers back; the writers count now
     expect(await names('ottilie')).toEqual(['Ottilie Before']);
     expect(await names('张伟')).toEqual(['张伟', '张伟明']);
     expect((await kith.tags.list()).find((t) => t.name === 'Backfilled')?.contact_count).toBe(1);
