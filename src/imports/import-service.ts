@@ -100,11 +100,11 @@ export interface ImportPreview {
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-/** `contacts`, or `tmall_orders` (src/orders starts those and registers their undo). */
-export type ImportKind = 'contacts' | 'tmall_orders';
+/** `contacts`, or `tmall_orders` / `orders` (src/orders starts those and registers their undo). */
+export type ImportKind = 'contacts' | 'tmall_orders' | 'orders';
 
-/** What an order import found beyond its counts, which count the orders file's rows. */
-export interface OrderImportSummary {
+/** What a Tmall order import found beyond its counts, which count the orders file's rows. */
+export interface TmallOrderImportSummary {
   kind: 'tmall_orders';
   orders_layout: 'classic' | 'current';
   items_file_name: string;
@@ -113,6 +113,25 @@ export interface OrderImportSummary {
   buyers: { matched_by_phone: number; matched_by_nick: number; created: number };
   unknown_headers: string[];
 }
+
+/** What a generic order import found beyond its counts, which count orders (rows of one number are one). */
+export interface GenericOrderImportSummary {
+  kind: 'orders';
+  /** The orders' source: `csv`, or the name the import was given (`shopify`, `youzan` …). */
+  source: string;
+  /** Data rows of the file (an order with several item rows is one order). */
+  file_rows: number;
+  items: { attached: number };
+  buyers: {
+    matched_by_id: number;
+    matched_by_identity: number;
+    matched_by_phone: number;
+    matched_by_email: number;
+    created: number;
+  };
+}
+
+export type OrderImportSummary = TmallOrderImportSummary | GenericOrderImportSummary;
 
 export interface ImportRecord {
   id: string;
@@ -272,7 +291,7 @@ export class ImportService {
     };
   }
 
-  private sourceOptions(request: Pick<ImportRequest, 'encoding' | 'delimiter' | 'sheet'>) {
+  sourceOptions(request: Pick<ImportRequest, 'encoding' | 'delimiter' | 'sheet'>) {
     let encoding: TextEncoding | undefined;
     if (request.encoding !== undefined) {
       encoding = parseEncodingName(request.encoding) ?? undefined;
@@ -297,7 +316,7 @@ export class ImportService {
    * The file as inspectSource describes it, with the header taken from `headerRow` when the user said
    * it is not the first row; the rows up to it are then skipped (StoredSource.headerRow).
    */
-  private async inspect(
+  async inspect(
     request: Pick<ImportRequest, 'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>,
   ): Promise<SourceInfo & { headerRow?: number }> {
     const info = await inspectSource(request.filePath, this.sourceOptions(request));

@@ -29,7 +29,7 @@ import {
   type StoredSource,
   warningFilePath,
 } from '../imports/contact-import-pipeline.js';
-import type { OrderImportSummary } from '../imports/import-service.js';
+import type { TmallOrderImportSummary } from '../imports/import-service.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { readSourceRecords } from '../imports/read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
@@ -65,7 +65,7 @@ export interface TmallStoredSource extends StoredSource {
 }
 
 /** What an order import found beyond its counts (the import's `summary`). */
-export type TmallImportSummary = OrderImportSummary;
+export type TmallImportSummary = TmallOrderImportSummary;
 
 type Outcome = Insertable<ImportRowsTable>;
 
