@@ -56,6 +56,9 @@ import { ContactWebhookPublisher } from './sync/webhooks/contact-webhooks.js';
 import { WebhookService } from './sync/webhooks/webhook-service.js';
 import { ImportEndedNotifier } from './imports/import-ended-notifier.js';
 import { IMPORT_JOB_KIND, ImportService } from './imports/import-service.js';
+import { SavedMappingService } from './imports/saved-mapping-service.js';
+import { StagedUploads } from './imports/staged-uploads.js';
+import { InviteService } from './auth/invite-service.js';
 import { type AuditPage, type AuditSearch, searchAuditLog } from './history/audit-search.js';
 import { type JobLease, jobLeaseOf, whyNoJobRan } from './jobs/job-lease.js';
 import { type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
@@ -89,6 +92,12 @@ export interface KithServices {
   signInThrottle: SignInThrottle;
   auditLog: { search(search: AuditSearch): Promise<AuditPage> };
   imports: ImportService;
+  /** Import mappings saved under a name, shared by administrators. */
+  savedMappings: SavedMappingService;
+  /** Files uploaded once for a preview, then named by handle for the dry run and the run. */
+  importUploads: StagedUploads;
+  /** Invitations by e-mail: a one-time link to choose a name and password. */
+  invites: InviteService;
   importPipeline: ContactImportPipeline;
   orders: OrderService;
   tmallImportPipeline: TmallOrderImportPipeline;
@@ -203,6 +212,9 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     signInThrottle: new SignInThrottle(db),
     auditLog: { search: (search) => searchAuditLog(db, search) },
     imports,
+    savedMappings: new SavedMappingService(db),
+    importUploads: new StagedUploads(config.dataDir),
+    invites: new InviteService(db, mailer),
     importPipeline,
     orders,
     tmallImportPipeline,

@@ -8,11 +8,36 @@ import {
   type ThrottleSubject,
   TooManyAttemptsError,
 } from '../../auth/sign-in-throttle.js';
+import { INVITE_VALID_DAYS } from '../../auth/invite-service.js';
 import { signInAccountOf } from '../../auth/user-service.js';
 import { AuthenticationError, ForbiddenError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
 import { actorOf, currentUser } from '../auth-guard.js';
 import { ErrorSchema, errorResponses, IdParams, UserSchema } from '../schemas.js';
+
+const InviteSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: z.enum(['admin', 'agent']),
+    invited_by: z.string().nullable(),
+    created_at: z.string(),
+    sent_at: z.string().nullable().describe('When the invitation e-mail last went out; null when none did'),
+    expires_at: z.string(),
+    status: z.enum(['pending', 'expired']),
+  })
+  .meta({ id: 'Invite' });
+const IssuedInviteSchema = z
+  .object({
+    invite: InviteSchema,
+    sent: z.boolean().describe('Whether the invitation was e-mailed (SMTP_URL)'),
+    link: z
+      .string()
+      .nullable()
+      .describe('The one-time link, for the admin to pass on, when it was not e-mailed; null when it was'),
+    mail_error: z.string().nullable(),
+  })
+  .meta({ id: 'IssuedInvite' });
 
 const TokenSchema = z
   .object({
@@ -40,7 +65,10 @@ export async function beginAttempt(
 export const throttledResponses = { ...errorResponses, 429: ErrorSchema };
 
 export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
-  const { users, sessions, tokens, setup } = services;
+  const { users, sessions, tokens, setup, invites } = services;
+  // Links are to the address the admin reached Kith at, unless KITH_PUBLIC_URL says otherwise.
+  const linkBase = (request: FastifyRequest) =>
+    services.config.publicUrl ?? `${request.protocol}://${request.host}`;
   const { signInThrottle } = services;
   return async (app) => {
     // Secure whenever the browser reached us over HTTPS (as a trusted proxy reports it: KITH_TRUST_PROXY).
@@ -157,6 +185,120 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
           throw error;
         }
         await attempt.withdraw();
+        reply.status(201);
+        return user;
+      },
+    });
+
+    /** Signs `user` in on this browser (a new session and its CSRF cookie). */
+    const startSession = async (request: FastifyRequest, reply: FastifyReply, userId: string) => {
+      const session = await sessions.create(userId);
+      reply.setCookie(SESSION_COOKIE, session.value, {
+        ...sessionCookieOptions(request),
+        expires: session.expiresAt,
+      });
+      reply.setCookie(CSRF_COOKIE, csrfTokenOf(session.value), {
+        ...csrfCookieOptions(request),
+        expires: session.expiresAt,
+      });
+    };
+
+    app.get('/users/invites', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['users'],
+        summary: 'Invitations not yet accepted or revoked (expired ones too, to resend), newest first',
+        response: {
+          200: z.object({
+            data: z.array(InviteSchema),
+            mails: z.boolean().describe('Whether invitations are e-mailed (SMTP_URL is set)'),
+          }),
+          ...errorResponses,
+        },
+      },
+      handler: async () => ({ data: await invites.list(), mails: invites.mails }),
+    });
+    app.post('/users/invites', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['users'],
+        summary: `Invite an e-mail address with a role: a one-time link /invite#token=… valid ${INVITE_VALID_DAYS} days, e-mailed through SMTP_URL or answered for the admin to pass on`,
+        body: z.object({
+          email: z.string(),
+          role: z.string(),
+          language: z.enum(['en', 'zh']).optional().describe("The e-mail's language (default: the admin's)"),
+        }),
+        response: { 201: IssuedInviteSchema, ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        const { language, ...input } = request.body;
+        const issued = await invites.invite(
+          input,
+          actorOf(request),
+          linkBase(request),
+          language ?? currentUser(request).language ?? 'en',
+        );
+        reply.status(201);
+        return issued;
+      },
+    });
+    app.post('/users/invites/:id/resend', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['users'],
+        summary: `Send an invitation again with a new link (the old one stops working), valid another ${INVITE_VALID_DAYS} days`,
+        params: IdParams,
+        body: z.object({ language: z.enum(['en', 'zh']).optional() }).optional(),
+        response: { 200: IssuedInviteSchema, ...errorResponses },
+      },
+      handler: async (request) =>
+        invites.resend(
+          request.params.id,
+          actorOf(request),
+          linkBase(request),
+          request.body?.language ?? currentUser(request).language ?? 'en',
+        ),
+    });
+    app.delete('/users/invites/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['users'],
+        summary: 'Revoke an invitation (its link stops working)',
+        params: IdParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        await invites.revoke(request.params.id, actorOf(request));
+        reply.status(204).send(null);
+      },
+    });
+    app.post('/auth/invite', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary:
+          "An invitation's e-mail and role, from its token (410 invite_invalid when used, revoked or expired)",
+        body: z.object({ token: z.string() }),
+        response: {
+          200: z.object({ email: z.string(), role: z.enum(['admin', 'agent']), expires_at: z.string() }),
+          410: ErrorSchema,
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => invites.describe(request.body.token),
+    });
+    app.post('/auth/invite/accept', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: `Accept an invitation: become the invited user with a name and password, signed in (sets ${SESSION_COOKIE} and ${CSRF_COOKIE}); the link works once`,
+        body: z.object({ token: z.string(), password: z.string(), name: z.string().nullable().optional() }),
+        response: { 201: UserSchema, 410: ErrorSchema, ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        const { token, ...input } = request.body;
+        const user = await invites.accept(token, input);
+        await startSession(request, reply, user.id);
         reply.status(201);
         return user;
       },

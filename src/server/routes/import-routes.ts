@@ -12,11 +12,12 @@ import { z } from 'zod';
 import { KithError, ValidationError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
+import type { StagedUpload } from '../../imports/staged-uploads.js';
 import { SOURCE_FORMATS } from '../../imports/read/source-reader.js';
 import type { KithServices } from '../../services.js';
 import type { Actor } from '../../domain/actor.js';
-import { actorOf } from '../auth-guard.js';
-import { IdParams } from '../schemas.js';
+import { actorOf, currentUser } from '../auth-guard.js';
+import { errorResponses, IdParams } from '../schemas.js';
 
 interface Upload {
   filePath: string;
@@ -27,7 +28,14 @@ interface Upload {
   cleanup(): void;
 }
 
-async function receiveUpload(request: FastifyRequest, maxUploadBytes: number): Promise<Upload> {
+/** An upload whose file part may be missing when the request names a staged upload (`upload_id`). */
+type ReceivedUpload = Omit<Upload, 'filePath'> & { filePath: string | null };
+
+async function receiveUpload(
+  request: FastifyRequest,
+  maxUploadBytes: number,
+  handleAllowed = false,
+): Promise<ReceivedUpload> {
   if (!request.isMultipart())
     throw new ValidationError(
       'body',
@@ -76,15 +84,31 @@ async function receiveUpload(request: FastifyRequest, maxUploadBytes: number): P
     }
     throw e;
   }
-  if (!filePath) {
+  if (!filePath && !(handleAllowed && fields.upload_id)) {
     cleanup();
     throw new ValidationError(
       'file',
       null,
-      'is required: send the CSV or XLSX file as a multipart part named "file"',
+      handleAllowed
+        ? 'is required: send the CSV or XLSX file as a multipart part named "file", or the upload_id a preview answered'
+        : 'is required: send the CSV or XLSX file as a multipart part named "file"',
     );
   }
   return { filePath, fileName, files, fields, cleanup };
+}
+
+/**
+ * The file a preview or an import reads: the one sent with the request, or the staged upload its
+ * `upload_id` names (one the same user sent with an earlier preview).
+ */
+function sourceOf(
+  services: KithServices,
+  upload: ReceivedUpload,
+  request: FastifyRequest,
+): { filePath: string; fileName: string; staged: StagedUpload | null } {
+  if (upload.filePath) return { filePath: upload.filePath, fileName: upload.fileName, staged: null };
+  const staged = services.importUploads.open(upload.fields.upload_id!, request.user?.id ?? null);
+  return { filePath: staged.filePath, fileName: staged.file_name, staged };
 }
 
 function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
@@ -276,6 +300,12 @@ const ImportPreviewSchema = z
     row_numbers: z
       .array(z.number())
       .describe("Each preview row's number in the file, as the failure file names it"),
+    upload_id: z
+      .string()
+      .describe(
+        'Handle of the file as this preview read it: send it as the multipart field `upload_id` (instead of the file) to /imports/preview and /imports; kept 24 hours for the user who sent it, removed once an import (not a dry run) runs it',
+      ),
+    upload_expires_at: z.string().describe('When the staged file is removed unless an import runs it first'),
     suggested_mapping: z.array(
       z.object({
         column: z.string(),
@@ -290,8 +320,32 @@ const ImportPreviewSchema = z
   })
   .meta({ id: 'ImportPreview' });
 
+const SavedMappingSchema = z
+  .object({
+    id: z.string().describe('Saved mapping id, prefixed map_'),
+    name: z.string(),
+    mapping: z
+      .record(z.string(), z.string())
+      .describe('column → target, as POST /imports takes it in `mapping`'),
+    created_by: z.string().nullable(),
+    created_at: z.string(),
+    updated_by: z.string().nullable(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'SavedImportMapping' });
+
+const SavedMappingBody = z.object({
+  name: z.unknown().optional().describe('Unique, compared without case; at most 100 characters'),
+  mapping: z
+    .unknown()
+    .optional()
+    .describe(
+      'column → target; each target checked as an import checks it (fields, identity.<type>, attr.<key>, tags, ignore)',
+    ),
+});
+
 const MULTIPART_NOTE =
-  'multipart/form-data: `file` (CSV or XLSX) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
+  'multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
 
 export function importRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
   const { imports } = services;
@@ -332,17 +386,33 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         response: { 200: ImportPreviewSchema },
       },
       handler: async (request) => {
-        const upload = await receiveUpload(request, services.config.maxUploadBytes);
+        const upload = await receiveUpload(request, services.config.maxUploadBytes, true);
         try {
           const o = importOptions(upload.fields);
-          return await imports.preview({
-            filePath: upload.filePath,
+          const source = sourceOf(services, upload, request);
+          const read = {
             encoding: o.encoding,
             delimiter: o.delimiter,
             sheet: o.sheet,
             headerRow: o.headerRow,
             createAttributes: o.createAttributes,
-          });
+          };
+          if (source.staged) {
+            const preview = await imports.preview({ filePath: source.filePath, ...read });
+            return {
+              ...preview,
+              upload_id: source.staged.upload_id,
+              upload_expires_at: source.staged.expires_at,
+            };
+          }
+          // Read first, so a file that cannot be previewed is refused without being kept.
+          const preview = await imports.preview({ filePath: source.filePath, ...read });
+          const staged = services.importUploads.stage(
+            source.filePath,
+            source.fileName,
+            request.user?.id ?? null,
+          );
+          return { ...preview, upload_id: staged.upload_id, upload_expires_at: staged.expires_at };
         } finally {
           upload.cleanup();
         }
@@ -358,24 +428,99 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         response: { 202: ImportRecordSchema },
       },
       handler: async (request, reply) => {
-        const upload = await receiveUpload(request, services.config.maxUploadBytes);
+        const upload = await receiveUpload(request, services.config.maxUploadBytes, true);
         try {
           if (upload.fields.kind === 'tmall_orders' || upload.files.orders_file || upload.files.items_file) {
-            const record = await startTmallImport(services, upload, actorOf(request));
+            if (!upload.filePath)
+              throw new ValidationError(
+                'orders_file',
+                null,
+                'is required: an order import sends its files (upload_id is for customer files)',
+              );
+            const record = await startTmallImport(
+              services,
+              { ...upload, filePath: upload.filePath },
+              actorOf(request),
+            );
             onJobQueued();
             reply.status(202);
             return record;
           }
+          const source = sourceOf(services, upload, request);
+          const options = importOptions(upload.fields);
           const record = await imports.start(
-            { filePath: upload.filePath, fileName: upload.fileName, ...importOptions(upload.fields) },
+            { filePath: source.filePath, fileName: source.fileName, ...options },
             actorOf(request),
           );
+          // The import keeps its own copy; a dry run leaves the upload for the run that follows it.
+          if (source.staged && !options.dryRun) services.importUploads.discard(source.staged.upload_id);
           onJobQueued();
           reply.status(202);
           return record;
         } finally {
           upload.cleanup();
         }
+      },
+    });
+
+    app.get('/imports/mappings', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Import mappings saved under a name, by name',
+        response: { 200: z.object({ data: z.array(SavedMappingSchema) }) },
+      },
+      handler: async () => ({ data: await services.savedMappings.list() }),
+    });
+
+    app.post('/imports/mappings', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Save a mapping under a name (409 `conflict` when the name is taken)',
+        body: SavedMappingBody,
+        response: { 201: SavedMappingSchema, ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        const saved = await services.savedMappings.create(request.body, actorOf(request));
+        reply.status(201);
+        return saved;
+      },
+    });
+
+    app.put('/imports/mappings/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Rename a saved mapping or replace its mapping (its creator or an admin)',
+        params: IdParams,
+        body: SavedMappingBody,
+        response: { 200: SavedMappingSchema, ...errorResponses },
+      },
+      handler: async (request) =>
+        services.savedMappings.update(
+          request.params.id,
+          request.body,
+          actorOf(request),
+          currentUser(request).role === 'admin',
+        ),
+    });
+
+    app.delete('/imports/mappings/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Delete a saved mapping (its creator or an admin)',
+        params: IdParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        await services.savedMappings.remove(
+          request.params.id,
+          actorOf(request),
+          currentUser(request).role === 'admin',
+        );
+        reply.status(204).send(null);
       },
     });
 
