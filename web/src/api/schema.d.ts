@@ -505,6 +505,540 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations not yet accepted or revoked (expired ones too, to resend), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Invite"][];
+                            /** @description Whether invitations are e-mailed (SMTP_URL is set) */
+                            mails: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Invite an e-mail address with a role: a one-time link /invite#token=… valid 7 days, e-mailed through SMTP_URL or answered for the admin to pass on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        role: string;
+                        /**
+                         * @description The e-mail's language (default: the admin's)
+                         * @enum {string}
+                         */
+                        language?: "en" | "zh";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedInvite"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/invites/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an invitation again with a new link (the old one stops working), valid another 7 days */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        language?: "en" | "zh";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedInvite"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/invites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invitation (its link stops working) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invitation's e-mail and role, from its token (410 invite_invalid when used, revoked or expired) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            /** @enum {string} */
+                            role: "admin" | "agent";
+                            expires_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invite/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation: become the invited user with a name and password, signed in (sets kith_session and kith_csrf); the link works once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                        password: string;
+                        name?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2357,6 +2891,353 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export orders with their items (streamed)
+         * @description The orders list’s filters select the orders, newest first. One row per order; CSV has the items in one `items` cell (`title [sku] (properties) ×quantity @price`, joined by `; `), XLSX adds an `Items` sheet (one row per item with its order id), JSON/NDJSON nest them as the API does. CSV cells are formula-injection safe.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv (UTF-8 with BOM), xlsx (Orders and Items sheets), json or ndjson. */
+                    format: "csv" | "xlsx" | "json" | "ndjson";
+                    /** @description A customer's orders */
+                    contact_id?: string;
+                    /** @description One or more statuses, comma-separated or repeated */
+                    status?: string[] | string;
+                    source?: string;
+                    /** @description Ordered at or after (ISO date or date-time; a date is China time) */
+                    since?: string;
+                    /** @description Ordered before */
+                    before?: string;
+                    /** @description Paid (else total) at least, decimal */
+                    min_amount?: string;
+                    /** @description Paid (else total) at most, decimal */
+                    max_amount?: string;
+                    /** @description An order number, buyer nickname or receiver name, exactly */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Background exports, newest first: an administrator sees all, others their own */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ExportJob"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start a background export (a job): contacts or orders, to a file kept for download
+         * @description The request is checked first (kind, format, filters, columns; 400 naming the field). The job writes the file under KITH_DATA_DIR/exports; follow it at GET /api/exports/{id} (state, rows) and download it from GET /api/exports/{id}/file once done, for KITH_EXPORT_RETENTION_DAYS days (default 7). With SMTP_URL set the requester gets an e-mail with the link when it is done or failed. Contacts exports need the admin role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description contacts or orders (default contacts; contacts needs admin) */
+                        kind?: string;
+                        /** @description contacts: csv, xlsx, json, ndjson, xml; orders: csv, xlsx, json, ndjson */
+                        format: string;
+                        /** @description The list’s filters: contacts as GET /api/contacts takes them (plus ids: [..], attributes: {key: value}); orders as GET /api/orders */
+                        filters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent */
+                        columns?: (string[] | string) | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportJob"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One background export: state, rows so far, error, download link once done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportJob"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a finished export’s file (its requester or an administrator)
+         * @description 409 export_not_ready while queued, running or failed; 410 export_expired once the file was deleted. Each download is audit-logged.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -6330,7 +7211,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping
-         * @description multipart/form-data: `file` (CSV or XLSX) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -6394,7 +7275,7 @@ export interface paths {
         put?: never;
         /**
          * Start an import (a background job); answers 202 with the import
-         * @description multipart/form-data: `file` (CSV or XLSX) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -6417,6 +7298,277 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Import mappings saved under a name, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["SavedImportMapping"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a mapping under a name (409 `conflict` when the name is taken) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Unique, compared without case; at most 100 characters */
+                        name?: unknown;
+                        /** @description column → target; each target checked as an import checks it (fields, identity.<type>, attr.<key>, tags, ignore) */
+                        mapping?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SavedImportMapping"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rename a saved mapping or replace its mapping (its creator or an admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Unique, compared without case; at most 100 characters */
+                        name?: unknown;
+                        /** @description column → target; each target checked as an import checks it (fields, identity.<type>, attr.<key>, tags, ignore) */
+                        mapping?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SavedImportMapping"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a saved mapping (its creator or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -10137,7 +11289,97 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a connection: URL, user, password, collection, direction, conflict policy, paused
+         * @description Only the fields sent change; a blank or absent password keeps the stored one. Pointing the connection at another address book (a new URL or collection) resets its sync state — sync token, known cards, change-feed cursor — so the next run is a first run both ways; refused (409 sync_run_open) while a run is queued or running. A paused connection refuses runs (409 sync_paused).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the server's URL, or the address book's */
+                        url?: string;
+                        username?: string;
+                        /** @description a new password (stored encrypted); blank or absent keeps the stored one */
+                        password?: string | null;
+                        /** @description the address book's path */
+                        collection?: string | null;
+                        /** @description both, to-remote, from-remote */
+                        direction?: string;
+                        /** @description kith-wins, remote-wins, newest */
+                        conflict_policy?: string;
+                        /** @description true pauses the connection (no run starts), false resumes it */
+                        paused?: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SyncConnection"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/sync/connections/{id}/runs": {
@@ -10841,6 +12083,27 @@ export interface components {
             /** @description What the record is called (a tag's name, a user's e-mail, a webhook's URL …), when known */
             entity_name: string | null;
         };
+        InviteInput: {
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "admin" | "agent";
+            invited_by: string | null;
+            created_at: string;
+            /** @description When the invitation e-mail last went out; null when none did */
+            sent_at: string | null;
+            expires_at: string;
+            /** @enum {string} */
+            status: "pending" | "expired";
+        };
+        IssuedInviteInput: {
+            invite: components["schemas"]["InviteInput"];
+            /** @description Whether the invitation was e-mailed (SMTP_URL) */
+            sent: boolean;
+            /** @description The one-time link, for the admin to pass on, when it was not e-mailed; null when it was */
+            link: string | null;
+            mail_error: string | null;
+        };
         ApiTokenInput: {
             id: string;
             user_id: string;
@@ -10910,6 +12173,8 @@ export interface components {
             feed_cursor: string;
             has_sync_token: boolean;
             cards: number;
+            /** @description a paused connection starts no run until resumed */
+            paused: boolean;
             last_run: components["schemas"]["SyncRunInput"] | null;
             created_at: string;
             updated_at: string;
@@ -10954,6 +12219,36 @@ export interface components {
             last_error: string | null;
             created_at: string;
             delivered_at: string | null;
+        };
+        ExportJobInput: {
+            /** @description Export id, prefixed exp_ */
+            id: string;
+            /** @enum {string} */
+            kind: "contacts" | "orders";
+            format: string;
+            /** @description The filters asked for, as the list takes them */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** @description The columns asked for (contacts); null: all */
+            columns: string[] | null;
+            /**
+             * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed" | "expired";
+            /** @description Rows written so far (running) or in the file (done) */
+            rows: number;
+            bytes: number | null;
+            error: string | null;
+            file_name: string;
+            requested_by: string | null;
+            created_at: string;
+            finished_at: string | null;
+            /** @description When the file is (or was) deleted */
+            expires_at: string | null;
+            /** @description GET it for the file (done only) */
+            download_url: string | null;
         };
         ConversationInput: {
             id: string;
@@ -11146,6 +12441,10 @@ export interface components {
             rows: string[][];
             /** @description Each preview row's number in the file, as the failure file names it */
             row_numbers: number[];
+            /** @description Handle of the file as this preview read it: send it as the multipart field `upload_id` (instead of the file) to /imports/preview and /imports; kept 24 hours for the user who sent it, removed once an import (not a dry run) runs it */
+            upload_id: string;
+            /** @description When the staged file is removed unless an import runs it first */
+            upload_expires_at: string;
             suggested_mapping: {
                 column: string;
                 index: number;
@@ -11156,6 +12455,19 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+        };
+        SavedImportMappingInput: {
+            /** @description Saved mapping id, prefixed map_ */
+            id: string;
+            name: string;
+            /** @description column → target, as POST /imports takes it in `mapping` */
+            mapping: {
+                [key: string]: string;
+            };
+            created_by: string | null;
+            created_at: string;
+            updated_by: string | null;
+            updated_at: string;
         };
         OrderInput: {
             /** @description Order id, prefixed ord_ */
@@ -11371,6 +12683,27 @@ export interface components {
             /** @description What the record is called (a tag's name, a user's e-mail, a webhook's URL …), when known */
             entity_name: string | null;
         };
+        Invite: {
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "admin" | "agent";
+            invited_by: string | null;
+            created_at: string;
+            /** @description When the invitation e-mail last went out; null when none did */
+            sent_at: string | null;
+            expires_at: string;
+            /** @enum {string} */
+            status: "pending" | "expired";
+        };
+        IssuedInvite: {
+            invite: components["schemas"]["Invite"];
+            /** @description Whether the invitation was e-mailed (SMTP_URL) */
+            sent: boolean;
+            /** @description The one-time link, for the admin to pass on, when it was not e-mailed; null when it was */
+            link: string | null;
+            mail_error: string | null;
+        };
         ApiToken: {
             id: string;
             user_id: string;
@@ -11440,6 +12773,8 @@ export interface components {
             feed_cursor: string;
             has_sync_token: boolean;
             cards: number;
+            /** @description a paused connection starts no run until resumed */
+            paused: boolean;
             last_run: components["schemas"]["SyncRun"] | null;
             created_at: string;
             updated_at: string;
@@ -11484,6 +12819,36 @@ export interface components {
             last_error: string | null;
             created_at: string;
             delivered_at: string | null;
+        };
+        ExportJob: {
+            /** @description Export id, prefixed exp_ */
+            id: string;
+            /** @enum {string} */
+            kind: "contacts" | "orders";
+            format: string;
+            /** @description The filters asked for, as the list takes them */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** @description The columns asked for (contacts); null: all */
+            columns: string[] | null;
+            /**
+             * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed" | "expired";
+            /** @description Rows written so far (running) or in the file (done) */
+            rows: number;
+            bytes: number | null;
+            error: string | null;
+            file_name: string;
+            requested_by: string | null;
+            created_at: string;
+            finished_at: string | null;
+            /** @description When the file is (or was) deleted */
+            expires_at: string | null;
+            /** @description GET it for the file (done only) */
+            download_url: string | null;
         };
         Conversation: {
             id: string;
@@ -11676,6 +13041,10 @@ export interface components {
             rows: string[][];
             /** @description Each preview row's number in the file, as the failure file names it */
             row_numbers: number[];
+            /** @description Handle of the file as this preview read it: send it as the multipart field `upload_id` (instead of the file) to /imports/preview and /imports; kept 24 hours for the user who sent it, removed once an import (not a dry run) runs it */
+            upload_id: string;
+            /** @description When the staged file is removed unless an import runs it first */
+            upload_expires_at: string;
             suggested_mapping: {
                 column: string;
                 index: number;
@@ -11686,6 +13055,19 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+        };
+        SavedImportMapping: {
+            /** @description Saved mapping id, prefixed map_ */
+            id: string;
+            name: string;
+            /** @description column → target, as POST /imports takes it in `mapping` */
+            mapping: {
+                [key: string]: string;
+            };
+            created_by: string | null;
+            created_at: string;
+            updated_by: string | null;
+            updated_at: string;
         };
         Order: {
             /** @description Order id, prefixed ord_ */
