@@ -19,6 +19,10 @@ import { parseEncodingName, type TextEncoding } from '../imports/read/detect-enc
 import { ImportFileError } from '../imports/read/import-file-error.js';
 import { inspectSource, type SourceInfo } from '../imports/read/source-reader.js';
 import type { UndoReport } from '../imports/undo-import.js';
+import type { ImportPreview, ImportService } from '../imports/import-service.js';
+import { IdentityTypeService } from '../customization/identity-type-service.js';
+import { ORDER_IMPORT_TARGETS, resolveOrderMapping, suggestOrderMapping } from './generic/order-mapping.js';
+import { ORDER_IMPORT_JOB_KIND, ORDER_IMPORT_KIND, type OrderFileSource } from './generic-order-import.js';
 import { enqueueJob } from '../jobs/job-queue.js';
 import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
@@ -51,6 +55,34 @@ export interface TmallImportRequest {
   region?: string;
   dryRun?: boolean;
   runAutomationRules?: boolean;
+}
+
+/** A generic order file: any shop's CSV/XLSX with a mapping like the contact import's. */
+export interface OrderFileImportRequest {
+  filePath: string;
+  fileName: string;
+  /** Column name → target (order_number, status, customer.phone, identity.<type>, item.title …). */
+  mapping?: Record<string, string>;
+  /** The orders' source (`csv` when not given): an order is unique by source and order number. */
+  source?: string;
+  encoding?: string;
+  delimiter?: string;
+  sheet?: string;
+  headerRow?: number;
+  /** Currency of orders whose file names none (default CNY). */
+  currency?: string;
+  /** UTC offset of times written without one, `+08:00` (the default), `-05:00`, `Z`. */
+  utcOffset?: string;
+  tags?: string[];
+  group?: string | null;
+  region?: string;
+  dryRun?: boolean;
+  runAutomationRules?: boolean;
+}
+
+/** A generic order file's preview: the contact import's, with order targets suggested. */
+export interface OrderFilePreview extends ImportPreview {
+  targets: string[];
 }
 
 export interface OrderFilter {
@@ -86,12 +118,135 @@ function amountBound(field: string, value: string): number {
   return cents;
 }
 
+const SOURCE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+function utcOffsetMinutes(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 480;
+  if (raw === 'Z' || raw === 'UTC') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(raw);
+  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59)
+    throw new ValidationError('utc_offset', raw, 'must be an offset such as +08:00, -05:00 or Z');
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
 export class OrderService {
   constructor(
     private readonly store: Store,
     private readonly writer: ContactWriter,
     private readonly config: ImportConfig,
+    /** The contact import's service: its source inspection and preview serve order files too. */
+    private readonly imports: ImportService | null = null,
   ) {}
+
+  private importService(): ImportService {
+    if (!this.imports) throw new Error('OrderService needs the ImportService for order files');
+    return this.imports;
+  }
+
+  /** The file as the contact import previews it, with order targets suggested for its columns. */
+  async previewOrderFile(
+    request: Pick<OrderFileImportRequest, 'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>,
+  ): Promise<OrderFilePreview> {
+    const preview = await this.importService().preview({ ...request, createAttributes: false });
+    const suggestions = suggestOrderMapping(preview.header);
+    return {
+      ...preview,
+      suggested_mapping: suggestions,
+      unmapped_columns: suggestions.filter((s) => s.target === null).map((s) => s.column),
+      warnings: preview.warnings.filter(
+        (w) => !preview.suggested_mapping.some((s) => w.startsWith(`${s.column}: `)),
+      ),
+      targets: [...ORDER_IMPORT_TARGETS],
+    };
+  }
+
+  /**
+   * Checks the file and the mapping as a whole before anything is queued (every problem named at
+   * once), keeps a copy of the file and queues the job.
+   */
+  async startOrderFileImport(request: OrderFileImportRequest, actor: Actor): Promise<string> {
+    const source = request.source?.trim().toLowerCase() || 'csv';
+    if (!SOURCE_NAME.test(source))
+      throw new ValidationError(
+        'source',
+        request.source,
+        'must be a short name: a-z, digits, _ and -, from a letter (e.g. shopify)',
+      );
+    const currency = (request.currency ?? 'CNY').trim().toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency))
+      throw new ValidationError(
+        'currency',
+        request.currency,
+        'must be a three-letter currency code such as CNY',
+      );
+    const offset = utcOffsetMinutes(request.utcOffset);
+    const settings: ImportSettings = {
+      tags: (request.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => t !== null),
+      group: request.group ? normalizeText(request.group) : null,
+      sourcePolicy: 'new-only',
+      region: request.region ? assertRegion(request.region) : this.config.defaultRegion,
+      createAttributes: false,
+      onFileDuplicate: 'reject',
+      dryRun: request.dryRun ?? false,
+      runAutomationRules: request.runAutomationRules ?? true,
+    };
+    const imports = this.importService();
+    const info = await imports.inspect(request);
+    if (info.encodingConfidence === 'unsure' && !request.encoding)
+      throw new ImportFileError(
+        `the file's encoding could not be detected with confidence (${info.encodingReason}); choose it with --encoding (options.encoding in the API)`,
+      );
+    if (info.header.every((h) => h.trim() === '')) throw new ImportFileError('the file has no header row');
+    const identityTypes = await new IdentityTypeService(this.db).keys();
+    const mapping = resolveOrderMapping(info.header, request.mapping ?? {}, identityTypes);
+
+    const id = newId('import');
+    const dir = importDir(this.config, id);
+    makePrivateDir(dir);
+    const stored = path.join(dir, `source.${info.format}`);
+    fs.copyFileSync(request.filePath, stored);
+    restrictToOwner(stored);
+    const fileSource: OrderFileSource = {
+      ...info,
+      path: stored,
+      order: { source, utcOffsetMinutes: offset, currency },
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('imports')
+        .values({
+          id,
+          kind: ORDER_IMPORT_KIND,
+          status: 'queued',
+          dry_run: settings.dryRun ? 1 : 0,
+          file_name: path.basename(request.fileName),
+          file_size: fs.statSync(stored).size,
+          source: JSON.stringify(fileSource),
+          mapping: JSON.stringify([...mapping].sort((a, b) => a[0] - b[0])),
+          settings: JSON.stringify(settings),
+          warnings: '[]',
+          created_by: actor.userId,
+          created_at: nowIso(),
+          started_at: null,
+          finished_at: null,
+          total_rows: null,
+          rows: 0,
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          failed: 0,
+          warned: 0,
+          checkpoint_row: 0,
+          cancel_requested: 0,
+          error: null,
+          undone_at: null,
+          undo_report: null,
+        })
+        .execute();
+      await enqueueJob(trx, ORDER_IMPORT_JOB_KIND, id);
+    });
+    return id;
+  }
 
   private get db() {
     return this.store.db;
@@ -214,6 +369,11 @@ export class OrderService {
    * deleted once it has no order left. Purchase facts follow.
    */
   async undoTmallImport(importId: string, actor: Actor): Promise<UndoReport> {
+    return this.undoOrderImport(importId, actor);
+  }
+
+  /** Undo of any order import (Tmall or a generic file): their row outcomes have one shape. */
+  async undoOrderImport(importId: string, actor: Actor): Promise<UndoReport> {
     const report: UndoReport = { deleted: 0, restored: 0, gone: 0, kept: [], kept_count: 0 };
     const undoActor: Actor = { ...actor, channelRef: importId };
     let before = 2_147_483_647;
