@@ -64,6 +64,10 @@ import { type JobLease, jobLeaseOf, whyNoJobRan } from './jobs/job-lease.js';
 import { type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
 import { createMailer } from './notifications/mailer.js';
 import { ContactExportService } from './exports/contact-export-service.js';
+import { ExportFileStore } from './exports/export-file-store.js';
+import { EXPORT_JOB_KIND, ExportJobService } from './exports/export-job-service.js';
+import { OrderExportService } from './exports/order-export.js';
+import { startPeriodicTask } from './jobs/periodic-task.js';
 import { ChangeFeed } from './sync/change-feed.js';
 import { IdempotencyKeys } from './sync/idempotency-keys.js';
 import { GroupService } from './segments/group-service.js';
@@ -81,6 +85,10 @@ export interface KithServices {
   groups: GroupService;
   /** Contacts exports in CSV, XLSX, JSON, NDJSON and XML. */
   exports: ContactExportService;
+  /** Orders exports in CSV, XLSX, JSON and NDJSON. */
+  orderExports: OrderExportService;
+  /** Background exports: a job writes the file, kept KITH_EXPORT_RETENTION_DAYS for download. */
+  exportJobs: ExportJobService;
   /** The contact change feed read from a cursor (`GET /api/changes`, `kith changes`). */
   changes: ChangeFeed;
   /** First answers of API writes sent with an Idempotency-Key, replayed for 24 hours. */
@@ -157,6 +165,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     },
     [DUPLICATE_SCAN_JOB_KIND]: (ctx) => runDuplicateScanJob(duplicateScans, ctx, SYSTEM_ACTOR),
     [MERGE_MATCHES_JOB_KIND]: (ctx) => runMergeMatchesJob(duplicateScans, merges, ctx),
+    [EXPORT_JOB_KIND]: (ctx) => exportJobs.run(ctx),
   };
   const importPipeline = new ContactImportPipeline(
     store,
@@ -171,6 +180,16 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     new ImportEndedNotifier(store, config, mailer, webhooks),
   );
   const orders = new OrderService(store, contacts.writer, config);
+  const contactExports = new ContactExportService(store, contacts);
+  const orderExports = new OrderExportService(orders);
+  const exportJobs = new ExportJobService(
+    store,
+    contactExports,
+    orderExports,
+    new ExportFileStore(path.join(config.dataDir, 'exports')),
+    mailer,
+    config,
+  );
   const imports = new ImportService(store, contacts.writer, config);
   imports.registerUndo(TMALL_IMPORT_KIND, (id, actor) => orders.undoTmallImport(id, actor));
 
@@ -202,7 +221,9 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     attributes: new AttributeDefinitionService(db, contactAttributeValues),
     tags: new TagService(db, contacts),
     groups: new GroupService(store),
-    exports: new ContactExportService(store, contacts),
+    exports: contactExports,
+    orderExports,
+    exportJobs,
     changes: new ChangeFeed(store),
     idempotencyKeys: new IdempotencyKeys(db),
     users: new UserService(db),
@@ -272,6 +293,15 @@ export function startBackgroundTasks(
     startStreamRetention(kith.conversationStream, log),
     startAutomationLogRetention(kith.rules, kith.config.automationLogDays, log),
     startWebhookDeliveries(kith.webhooks, log),
+    // Background exports' files past KITH_EXPORT_RETENTION_DAYS, once an hour.
+    startPeriodicTask(
+      async () => {
+        const n = await kith.exportJobs.prune();
+        if (n > 0) log(`removed ${n} expired export files`);
+      },
+      3_600_000,
+      (e) => log('could not prune expired export files', e),
+    ),
   ];
   return {
     runner,

@@ -118,7 +118,7 @@ export async function buildServer(
       await api.register(healthRoutes(services));
       await api.register(authRoutes(services));
       await api.register(contactRoutes(services));
-      await api.register(exportRoutes(services));
+      await api.register(exportRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(changeRoutes(services));
       await api.register(segmentRoutes(services));
       await api.register(customizationRoutes(services));

@@ -3,13 +3,17 @@
  * request is checked (format, columns, filters) and the first page read before the answer starts, so
  * a bad request is a 400 with details, never a broken file.
  */
+import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ContactExportQuery } from '../../exports/contact-export-service.js';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
+import { EXPORT_KINDS } from '../../exports/export-job-service.js';
+import { ORDER_EXPORT_FORMATS } from '../../exports/order-export.js';
 import type { KithServices } from '../../services.js';
-import { ContactFilterFields } from '../schemas.js';
+import { actorOf, currentUser } from '../auth-guard.js';
+import { ContactFilterFields, errorResponses, IdParams } from '../schemas.js';
 
 const ExportQuery = z.looseObject({
   format: z.enum(EXPORT_FORMATS).describe('csv (UTF-8 with BOM), xlsx, json (an array), ndjson or xml.'),
@@ -23,8 +27,168 @@ const ExportQuery = z.looseObject({
   ids: z.string().optional().describe('Comma-separated contact ids (at most 1,000).'),
 });
 
-export function exportRoutes(services: KithServices): FastifyPluginAsyncZod {
+const OrderExportQuery = z.object({
+  format: z
+    .enum(ORDER_EXPORT_FORMATS)
+    .describe('csv (UTF-8 with BOM), xlsx (Orders and Items sheets), json or ndjson.'),
+  contact_id: z.string().optional().describe("A customer's orders"),
+  status: z
+    .union([z.array(z.string()), z.string()])
+    .optional()
+    .transform((v) =>
+      v === undefined ? undefined : (Array.isArray(v) ? v : v.split(',')).filter((x) => x !== ''),
+    )
+    .describe('One or more statuses, comma-separated or repeated'),
+  source: z.string().optional(),
+  since: z.string().optional().describe('Ordered at or after (ISO date or date-time; a date is China time)'),
+  before: z.string().optional().describe('Ordered before'),
+  min_amount: z.string().optional().describe('Paid (else total) at least, decimal'),
+  max_amount: z.string().optional().describe('Paid (else total) at most, decimal'),
+  q: z.string().optional().describe('An order number, buyer nickname or receiver name, exactly'),
+});
+
+const ExportJobSchema = z
+  .object({
+    id: z.string().describe('Export id, prefixed exp_'),
+    kind: z.enum(EXPORT_KINDS),
+    format: z.string(),
+    filters: z.record(z.string(), z.unknown()).describe('The filters asked for, as the list takes them'),
+    columns: z.array(z.string()).nullable().describe('The columns asked for (contacts); null: all'),
+    state: z
+      .enum(['queued', 'running', 'done', 'failed', 'expired'])
+      .describe('expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS'),
+    rows: z.number().describe('Rows written so far (running) or in the file (done)'),
+    bytes: z.number().nullable(),
+    error: z.string().nullable(),
+    file_name: z.string(),
+    requested_by: z.string().nullable(),
+    created_at: z.string(),
+    finished_at: z.string().nullable(),
+    expires_at: z.string().nullable().describe('When the file is (or was) deleted'),
+    download_url: z.string().nullable().describe('GET it for the file (done only)'),
+  })
+  .meta({ id: 'ExportJob' });
+
+const ExportJobInput = z
+  .object({
+    kind: z
+      .string()
+      .optional()
+      .describe(`${EXPORT_KINDS.join(' or ')} (default contacts; contacts needs admin)`),
+    format: z.string().describe('contacts: csv, xlsx, json, ndjson, xml; orders: csv, xlsx, json, ndjson'),
+    filters: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'The list’s filters: contacts as GET /api/contacts takes them (plus ids: [..], attributes: {key: value}); orders as GET /api/orders',
+      ),
+    columns: z
+      .union([z.array(z.string()), z.string()])
+      .nullable()
+      .optional()
+      .describe('Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent'),
+  })
+  .loose();
+
+export function exportRoutes(
+  services: KithServices,
+  onJobQueued: () => void = () => undefined,
+): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get('/orders/export', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Export orders with their items (streamed)',
+        description:
+          'The orders list’s filters select the orders, newest first. One row per order; CSV has the items in one `items` cell (`title [sku] (properties) ×quantity @price`, joined by `; `), XLSX adds an `Items` sheet (one row per item with its order id), JSON/NDJSON nest them as the API does. CSV cells are formula-injection safe.',
+        querystring: OrderExportQuery,
+      },
+      handler: async (request, reply) => {
+        const { format, ...query } = request.query;
+        const prepared = await services.orderExports.prepare({ format, query });
+        const body = new PassThrough();
+        prepared.writeTo(body).catch((e: unknown) => {
+          request.log.error({ err: e }, 'orders export failed after the answer started');
+          body.destroy(e as Error);
+        });
+        const day = new Date().toISOString().slice(0, 10);
+        reply.header('content-type', prepared.contentType);
+        reply.header('content-disposition', `attachment; filename="orders-${day}.${prepared.format}"`);
+        return reply.send(body);
+      },
+    });
+    app.post('/exports', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['exports'],
+        summary: 'Start a background export (a job): contacts or orders, to a file kept for download',
+        description:
+          'The request is checked first (kind, format, filters, columns; 400 naming the field). The job writes the file under KITH_DATA_DIR/exports; follow it at GET /api/exports/{id} (state, rows) and download it from GET /api/exports/{id}/file once done, for KITH_EXPORT_RETENTION_DAYS days (default 7). With SMTP_URL set the requester gets an e-mail with the link when it is done or failed. Contacts exports need the admin role.',
+        body: ExportJobInput,
+        response: { 202: ExportJobSchema, ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        const user = currentUser(request);
+        const started = await services.exportJobs.start(
+          {
+            kind: request.body.kind,
+            format: request.body.format,
+            filters: request.body.filters,
+            columns: request.body.columns,
+          },
+          user,
+          actorOf(request),
+        );
+        onJobQueued();
+        reply.status(202);
+        return started;
+      },
+    });
+    app.get('/exports', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['exports'],
+        summary: 'Background exports, newest first: an administrator sees all, others their own',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+        response: { 200: z.object({ data: z.array(ExportJobSchema) }), ...errorResponses },
+      },
+      handler: async (request) => ({
+        data: await services.exportJobs.list(currentUser(request), request.query.limit),
+      }),
+    });
+    app.get('/exports/:id', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['exports'],
+        summary: 'One background export: state, rows so far, error, download link once done',
+        params: IdParams,
+        response: { 200: ExportJobSchema, ...errorResponses },
+      },
+      handler: async (request) => services.exportJobs.get(request.params.id, currentUser(request)),
+    });
+    app.get('/exports/:id/file', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['exports'],
+        summary: 'Download a finished export’s file (its requester or an administrator)',
+        description:
+          '409 export_not_ready while queued, running or failed; 410 export_expired once the file was deleted. Each download is audit-logged.',
+        params: IdParams,
+      },
+      handler: async (request, reply) => {
+        const file = await services.exportJobs.download(
+          request.params.id,
+          currentUser(request),
+          actorOf(request),
+        );
+        reply.header('content-type', file.contentType);
+        reply.header('content-disposition', `attachment; filename="${file.fileName}"`);
+        if (file.bytes !== null) reply.header('content-length', String(file.bytes));
+        return reply.send(fs.createReadStream(file.path));
+      },
+    });
+
     app.get('/contacts/export', {
       config: { access: 'admin' },
       schema: {

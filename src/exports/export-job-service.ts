@@ -1,0 +1,439 @@
+/**
+ * Background exports: an export of contacts (ContactExportService) or orders (OrderExportService) run
+ * as a durable job that writes the file under KITH_DATA_DIR/exports, reports its rows as it goes, and
+ * keeps the file KITH_EXPORT_RETENTION_DAYS days for its requester (or an administrator) to download;
+ * the requester gets an e-mail with the link when SMTP is configured. Requests, completions and
+ * downloads are audit-logged (entity `export`): who took which customers' data out is on record.
+ */
+import { z } from 'zod';
+import type { Actor } from '../domain/actor.js';
+import { ForbiddenError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { toValidationErrors } from '../domain/zod-validation.js';
+import { appendAuditEntry } from '../history/audit-log.js';
+import { enqueueJob } from '../jobs/job-queue.js';
+import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
+import type { Mailer } from '../notifications/mailer.js';
+import type { Store } from '../store/database.js';
+import type { ExportsTable } from '../store/schema.js';
+import { nowIso } from '../store/transaction.js';
+import type { ContactExportService } from './contact-export-service.js';
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from './contact-export-service.js';
+import type { ExportFileStore } from './export-file-store.js';
+import { ORDER_EXPORT_FORMATS, type OrderExportService } from './order-export.js';
+
+export const EXPORT_JOB_KIND = 'export';
+export const EXPORT_KINDS = ['contacts', 'orders'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+/** queued → running → done (file ready) | failed; done becomes expired once the file is pruned. */
+export type ExportState = 'queued' | 'running' | 'done' | 'failed' | 'expired';
+
+export interface ExportJob {
+  id: string;
+  kind: ExportKind;
+  format: string;
+  /** The filters the export was asked with (as the list takes them). */
+  filters: Record<string, unknown>;
+  /** The columns asked for (contacts), or null: every column. */
+  columns: string[] | null;
+  state: ExportState;
+  /** Rows written so far (running) or in the file (done). */
+  rows: number;
+  bytes: number | null;
+  error: string | null;
+  file_name: string;
+  requested_by: string | null;
+  created_at: string;
+  finished_at: string | null;
+  /** When the file is deleted (done), or was (expired). */
+  expires_at: string | null;
+  /** Where the file is downloaded (done only). */
+  download_url: string | null;
+}
+
+export interface ExportRequest {
+  kind?: string;
+  format?: string;
+  filters?: unknown;
+  columns?: string | string[] | null;
+}
+
+/** Who asks: the requester may see and download their own exports, an administrator everyone's. */
+export interface ExportViewer {
+  id: string;
+  role: string;
+}
+
+export interface ExportJobConfig {
+  publicUrl: string | null;
+  port: number;
+  exportRetentionDays: number;
+}
+
+const text = z.string().max(2000);
+/** The customers list's filters (see ContactListQuery), as a background export takes them. */
+const ContactFilters = z.strictObject({
+  q: text.optional(),
+  tag: text.optional(),
+  group: text.optional(),
+  import: text.optional(),
+  initial_source: text.optional(),
+  created_since: text.optional(),
+  created_before: text.optional(),
+  updated_since: text.optional(),
+  updated_before: text.optional(),
+  min_orders: z.union([text, z.number()]).optional(),
+  max_orders: z.union([text, z.number()]).optional(),
+  min_total_spent: text.optional(),
+  max_total_spent: text.optional(),
+  last_order_since: text.optional(),
+  last_order_before: text.optional(),
+  ids: z.union([z.array(z.string()).max(1000, 'must name at most 1000 contacts'), text]).optional(),
+  attributes: z.record(z.string(), z.string()).optional(),
+});
+/** The orders list's filters (see OrderFilter). */
+const OrderFilters = z.strictObject({
+  contact_id: text.optional(),
+  status: z.union([z.array(z.string()), text]).optional(),
+  source: text.optional(),
+  since: text.optional(),
+  before: text.optional(),
+  min_amount: text.optional(),
+  max_amount: text.optional(),
+  q: text.optional(),
+});
+
+type ExportRow = ExportsTable;
+interface StoredRequest {
+  filters: Record<string, unknown>;
+  columns: string[] | null;
+}
+
+const dropEmpty = (filters: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== '' && v !== null));
+
+export class ExportJobService {
+  constructor(
+    private readonly store: Store,
+    private readonly contactExports: ContactExportService,
+    private readonly orderExports: OrderExportService,
+    private readonly files: ExportFileStore,
+    private readonly mailer: Mailer | null,
+    private readonly config: ExportJobConfig,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  private get base(): string {
+    return this.config.publicUrl ?? `http://localhost:${this.config.port}`;
+  }
+
+  /**
+   * Checks the request (kind, format, filters, columns: a refusal names the field) by preparing the
+   * export — nothing is queued for a request that could not run — then queues its job.
+   */
+  async start(request: ExportRequest, viewer: ExportViewer, actor: Actor): Promise<ExportJob> {
+    const kind = (request.kind ?? 'contacts') as ExportKind;
+    if (!(EXPORT_KINDS as readonly string[]).includes(kind))
+      throw new ValidationError('kind', request.kind, `must be one of ${EXPORT_KINDS.join(', ')}`);
+    // Contacts exports are for administrators (as GET /api/contacts/export); orders agents may read.
+    if (kind === 'contacts' && viewer.role !== 'admin')
+      throw new ForbiddenError('exporting customers needs the admin role');
+    const formats: readonly string[] = kind === 'contacts' ? EXPORT_FORMATS : ORDER_EXPORT_FORMATS;
+    if (typeof request.format !== 'string' || !formats.includes(request.format))
+      throw new ValidationError('format', request.format ?? null, `must be one of ${formats.join(', ')}`);
+    const schema = kind === 'contacts' ? ContactFilters : OrderFilters;
+    const parsed = schema.safeParse(request.filters ?? {});
+    if (!parsed.success) throw toValidationErrors('filters', request.filters, parsed.error);
+    if (kind === 'orders' && request.columns != null && request.columns.length > 0)
+      throw new ValidationError('columns', request.columns, 'orders exports have fixed columns');
+    const columns =
+      request.columns == null || request.columns.length === 0
+        ? null
+        : (Array.isArray(request.columns) ? request.columns : request.columns.split(','))
+            .map((c) => c.trim())
+            .filter((c) => c !== '');
+    const filters = dropEmpty(parsed.data);
+    // The orders list takes statuses as a list; the query string's comma-separated form is accepted too.
+    if (typeof filters.status === 'string')
+      filters.status = filters.status.split(',').filter((s) => s.trim() !== '');
+    const stored: StoredRequest = { filters, columns };
+    await this.prepare(kind, request.format, stored);
+
+    const id = newId('export');
+    const at = nowIso();
+    const format = request.format;
+    await this.db.transaction().execute(async (trx) => {
+      const jobId = await enqueueJob(trx, EXPORT_JOB_KIND, id);
+      await trx
+        .insertInto('exports')
+        .values({
+          id,
+          kind,
+          format,
+          request: JSON.stringify(stored),
+          requested_by: viewer.id,
+          job_id: jobId,
+          file_name: `${kind}-${at.slice(0, 10)}.${format}`,
+          rows: null,
+          bytes: null,
+          created_at: at,
+          finished_at: null,
+          expires_at: null,
+          pruned_at: null,
+        })
+        .execute();
+      await appendAuditEntry(trx, {
+        entityType: 'export',
+        entityId: id,
+        action: 'requested',
+        changes: [
+          { field: 'kind', old: null, new: kind },
+          { field: 'format', old: null, new: format },
+          { field: 'filters', old: null, new: stored.filters },
+          { field: 'columns', old: null, new: columns },
+        ],
+        actor,
+        at,
+      });
+    });
+    return this.get(id, viewer);
+  }
+
+  private prepare(kind: ExportKind, format: string, request: StoredRequest) {
+    if (kind === 'orders') return this.orderExports.prepare({ format, query: request.filters });
+    return this.contactExports.prepare({
+      format,
+      query: request.filters,
+      columns: request.columns ?? undefined,
+    });
+  }
+
+  /** Newest first: an administrator sees every export, anyone else their own. */
+  async list(viewer: ExportViewer, limit = 50): Promise<ExportJob[]> {
+    let query = this.selectExports();
+    if (viewer.role !== 'admin') query = query.where('e.requested_by', '=', viewer.id);
+    const rows = await query.orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
+    return rows.map((r) => this.exportOf(r));
+  }
+
+  async get(id: string, viewer: ExportViewer): Promise<ExportJob> {
+    const row = await this.selectExports().where('e.id', '=', id).executeTakeFirst();
+    // Someone else's export is as unknown to a non-administrator as one that does not exist.
+    if (!row || (viewer.role !== 'admin' && row.requested_by !== viewer.id))
+      throw new NotFoundError('export', id);
+    return this.exportOf(row);
+  }
+
+  /** The file to send, once done and not yet pruned; the download is audit-logged. */
+  async download(
+    id: string,
+    viewer: ExportViewer,
+    actor: Actor,
+  ): Promise<{ path: string; fileName: string; contentType: string; bytes: number | null }> {
+    const job = await this.get(id, viewer);
+    if (job.state === 'expired')
+      throw new KithError(
+        'export_expired',
+        `export ${id}'s file was deleted on ${job.expires_at} (files are kept ${this.config.exportRetentionDays} days: KITH_EXPORT_RETENTION_DAYS); run the export again`,
+        410,
+        { id, expires_at: job.expires_at },
+      );
+    if (job.state !== 'done' || !this.files.exists(id))
+      throw new KithError(
+        'export_not_ready',
+        `export ${id} is ${job.state}${job.error ? ` (${job.error})` : ''}: its file is downloadable once it is done`,
+        409,
+        { id, state: job.state },
+      );
+    await appendAuditEntry(this.db, {
+      entityType: 'export',
+      entityId: id,
+      action: 'downloaded',
+      changes: [],
+      actor,
+    });
+    const contentTypes: Record<string, string> = EXPORT_CONTENT_TYPES;
+    return {
+      path: this.files.pathOf(id),
+      fileName: job.file_name,
+      contentType: contentTypes[job.format] ?? 'application/octet-stream',
+      bytes: job.bytes,
+    };
+  }
+
+  /**
+   * The job: writes the file from the start (a run taken over after a crash starts again: a `.part`
+   * is replaced, never appended to), reports rows as it goes, then makes the file the export's and
+   * mails the requester. A failure removes the partial file and mails the requester the reason.
+   */
+  async run(ctx: JobContext): Promise<void> {
+    const row = await this.db
+      .selectFrom('exports')
+      .selectAll()
+      .where('id', '=', ctx.job.subject_id)
+      .executeTakeFirst();
+    if (!row) return; // removed before it ran: nothing to write
+    const request = JSON.parse(row.request) as StoredRequest;
+    let written = 0;
+    try {
+      const prepared = await this.prepare(row.kind as ExportKind, row.format, request);
+      const { stream } = this.files.open(row.id);
+      let reporting: Promise<void> | null = null;
+      let reportFailure: unknown = null;
+      // writeTo calls back after every page; one report at a time (the runner keeps it to 2 a second).
+      const onProgress = (rows: number) => {
+        written = rows;
+        if (reporting) return;
+        reporting = (async () => {
+          await ctx.renewLease();
+          await ctx.reportProgress({ rows });
+        })()
+          .catch((e: unknown) => {
+            reportFailure = e;
+          })
+          .finally(() => {
+            reporting = null;
+          });
+      };
+      try {
+        written = await prepared.writeTo(stream, onProgress);
+        await reporting;
+        if (reportFailure) throw reportFailure;
+      } catch (e) {
+        stream.destroy();
+        throw e;
+      }
+      const bytes = this.files.complete(row.id);
+      const at = nowIso();
+      const expiresAt = new Date(Date.now() + this.config.exportRetentionDays * 86_400_000).toISOString();
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('exports')
+          .set({ rows: written, bytes, finished_at: at, expires_at: expiresAt })
+          .where('id', '=', row.id)
+          .execute();
+        await appendAuditEntry(trx, {
+          entityType: 'export',
+          entityId: row.id,
+          action: 'completed',
+          changes: [
+            { field: 'rows', old: null, new: written },
+            { field: 'bytes', old: null, new: bytes },
+          ],
+          actor: { userId: row.requested_by, channel: 'system', channelRef: ctx.job.id },
+          at,
+        });
+      });
+      await ctx.reportProgress({ rows: written, bytes }, { final: true });
+      await this.mail(row, { rows: written, bytes, expiresAt });
+    } catch (e) {
+      // Another worker took the job over: the file is now its to write.
+      if (e instanceof LeaseLostError) throw e;
+      this.files.remove(row.id);
+      await this.db
+        .updateTable('exports')
+        .set({ rows: written, finished_at: nowIso() })
+        .where('id', '=', row.id)
+        .execute();
+      await this.mail(row, { error: (e as Error).message ?? String(e), rows: written });
+      throw e;
+    }
+  }
+
+  /** Deletes the files of exports past their expiry (the rows stay, shown as expired); how many. */
+  async prune(now = new Date()): Promise<number> {
+    const due = await this.db
+      .selectFrom('exports')
+      .select('id')
+      .where('expires_at', '<=', now.toISOString())
+      .where('pruned_at', 'is', null)
+      .execute();
+    for (const { id } of due) {
+      this.files.remove(id);
+      await this.db.updateTable('exports').set({ pruned_at: nowIso() }).where('id', '=', id).execute();
+    }
+    return due.length;
+  }
+
+  /** Tells the requester the export is ready (or why it failed); a mail that cannot be sent is no failure. */
+  private async mail(
+    row: ExportRow,
+    outcome: { rows: number; bytes?: number; expiresAt?: string; error?: string },
+  ): Promise<void> {
+    if (!this.mailer || !row.requested_by) return;
+    const user = await this.db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', row.requested_by)
+      .executeTakeFirst();
+    if (!user) return;
+    const what = `${row.kind} (${row.format.toUpperCase()})`;
+    const lines = outcome.error
+      ? [
+          `Your export of ${what} failed after ${outcome.rows} rows: ${outcome.error}`,
+          '',
+          `Your exports: ${this.base}/exports`,
+        ]
+      : [
+          `Your export of ${what} is ready: ${outcome.rows} rows, ${outcome.bytes} bytes.`,
+          '',
+          `Download ${row.file_name} (until ${outcome.expiresAt}):`,
+          `${this.base}/api/exports/${row.id}/file`,
+          '',
+          `Your exports: ${this.base}/exports`,
+        ];
+    try {
+      await this.mailer.send({
+        to: user.email,
+        subject: outcome.error
+          ? `Kith export failed: ${row.file_name}`
+          : `Kith export ready: ${row.file_name} — ${outcome.rows} rows`,
+        text: lines.join('\n'),
+      });
+    } catch {
+      // The export is done whether or not the mail went out; the Exports list shows it.
+    }
+  }
+
+  private selectExports() {
+    return this.db
+      .selectFrom('exports as e')
+      .innerJoin('jobs as j', 'j.id', 'e.job_id')
+      .selectAll('e')
+      .select(['j.state as job_state', 'j.progress as job_progress', 'j.last_error as job_error']);
+  }
+
+  private exportOf(
+    row: ExportRow & { job_state: string; job_progress: string | null; job_error: string | null },
+  ): ExportJob {
+    const request = JSON.parse(row.request) as StoredRequest;
+    const progress = (row.job_progress ? JSON.parse(row.job_progress) : null) as { rows?: number } | null;
+    const state: ExportState =
+      row.pruned_at !== null
+        ? 'expired'
+        : row.job_state === 'done' || row.job_state === 'failed' || row.job_state === 'running'
+          ? row.job_state
+          : 'queued';
+    return {
+      id: row.id,
+      kind: row.kind as ExportKind,
+      format: row.format,
+      filters: request.filters,
+      columns: request.columns,
+      state,
+      rows: Number(row.rows ?? progress?.rows ?? 0),
+      bytes: row.bytes === null ? null : Number(row.bytes),
+      error: row.job_error,
+      file_name: row.file_name,
+      requested_by: row.requested_by,
+      created_at: row.created_at,
+      finished_at: row.finished_at,
+      expires_at: row.expires_at,
+      download_url: state === 'done' ? `/api/exports/${row.id}/file` : null,
+    };
+  }
+}
