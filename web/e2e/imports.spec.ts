@@ -91,6 +91,15 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
     ['姓名,手机号码,电子邮箱,单位名称,城市,性别', ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
   const file = { name: `客户-${id}.csv`, mimeType: 'text/csv', buffer: iconv.encode(csv, 'gbk') };
 
+  // The file goes to the server once: previews, the check and the run name it by its upload_id.
+  const fileUploads: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && /\/api\/imports(\/preview)?$/.test(new URL(request.url()).pathname)) {
+      if (/name="file"; filename=/.test(request.postDataBuffer()?.toString('latin1') ?? ''))
+        fileUploads.push(request.url());
+    }
+  });
+
   await signIn('admin');
   await page.goto('/imports');
   await expect(page.getByRole('heading', { name: m('imports.title'), exact: true })).toBeVisible();
@@ -149,6 +158,21 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
     .getByRole('button', { name: m('common.save') })
     .click();
   await expect(page.getByText(m('imports.mapping.savedNotice', { name: `客户表-${id}` }))).toBeVisible();
+  // It is kept by the server, for everyone who imports; the same name again offers to replace it.
+  const savedList = await page.request.get('/api/imports/mappings');
+  const savedOnServer = (
+    (await savedList.json()) as { data: { name: string; mapping: Record<string, string> }[] }
+  ).data;
+  expect(savedOnServer.find((s) => s.name === `客户表-${id}`)?.mapping['单位名称']).toBe('company');
+  await page.getByRole('button', { name: m('imports.mapping.save') }).click();
+  const saveDialog = page.getByRole('dialog');
+  await saveDialog.getByRole('textbox', { name: m('imports.mapping.saveName') }).fill(`客户表-${id}`);
+  await saveDialog.getByRole('button', { name: m('common.save') }).click();
+  await expect(saveDialog.getByText(m('imports.mapping.nameTaken', { name: `客户表-${id}` }))).toBeVisible();
+  await saveDialog
+    .getByRole('button', { name: m('imports.mapping.replace', { name: `客户表-${id}` }) })
+    .click();
+  await expect(saveDialog).toBeHidden();
   await choose(page, m('imports.mapping.targetFor', { column: '单位名称' }), m('imports.mapping.ignore'));
   await choose(
     page,
@@ -156,6 +180,21 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
     m('imports.mapping.savedOption', { name: `客户表-${id}`, count: 6 }),
   );
   await expect(target('单位名称')).toHaveValue(m('fields.company'));
+  // The saved mappings, with who saved them; this one is deleted again (its saver may).
+  await page.getByTestId('manage-saved-mappings').click();
+  const manage = page.getByRole('dialog', { name: m('imports.mapping.manageTitle') });
+  await expect(manage.getByTestId(`saved-mapping-客户表-${id}`)).toContainText('Ada Admin');
+  await axe();
+  await shot('import-saved-mappings');
+  await manage
+    .getByRole('button', { name: m('imports.mapping.deleteNamed', { name: `客户表-${id}` }) })
+    .click();
+  await manage.getByRole('button', { name: m('imports.mapping.confirmDelete') }).click();
+  await expect(manage.getByTestId(`saved-mapping-客户表-${id}`)).toHaveCount(0);
+  await manage
+    .getByRole('button', { name: m('common.close') })
+    .last()
+    .click();
   await page.getByRole('button', { name: m('imports.mapping.next') }).click();
 
   // Settings: a tag and a new group for everyone in the file.
@@ -188,6 +227,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await page.getByRole('button', { name: m('imports.check.run', { count: 3, n: 3 }) }).click();
   await expect(page).toHaveURL(/\/imports\/imp_/);
   const importId = /\/imports\/(imp_[^/?]+)/.exec(page.url())![1]!;
+  expect(fileUploads).toHaveLength(1);
   await expect(page.getByText(m('imports.detail.completedTitle'))).toBeVisible();
   await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('3');
   await expect(page.getByTestId('import-counts').locator('[data-count="failed"]')).toHaveText('1');

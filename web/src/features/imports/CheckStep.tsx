@@ -40,7 +40,7 @@ export function CheckStep({
   const check = useMutation({
     mutationFn: () =>
       startImport(
-        state.file!,
+        { uploadId: state.uploadId!, file: state.file! },
         effectiveMapping(state.preview, state.choices),
         importOptions(state, true),
         setSent,
@@ -51,7 +51,7 @@ export function CheckStep({
   const run = useMutation({
     mutationFn: () =>
       startImport(
-        state.file!,
+        { uploadId: state.uploadId!, file: state.file! },
         effectiveMapping(state.preview, state.choices),
         importOptions(state, false),
         setSent,
@@ -97,13 +97,15 @@ export function CheckStep({
           <Text fw={600} mb="xs">
             {t('imports.check.running')}
           </Text>
-          {check.isPending ? (
+          {check.isPending && uploading ? (
             <Stack gap={4}>
               <Progress value={Math.round((sent ?? 0) * 100)} aria-label={t('imports.upload.progress')} />
               <Text size="sm" c="dimmed">
                 {t('imports.upload.sending', { percent: Math.round((sent ?? 0) * 100) })}
               </Text>
             </Stack>
+          ) : check.isPending ? (
+            <Progress value={100} animated aria-label={t('imports.check.running')} />
           ) : (
             data && <ImportProgress record={data} answeredAt={record.dataUpdatedAt} />
           )}
@@ -148,7 +150,7 @@ export function CheckStep({
             </Group>
           </Group>
           {run.isError && <ImportErrorAlert error={run.error} />}
-          {run.isPending && (
+          {run.isPending && uploading && (
             <Stack gap={4}>
               <Progress value={Math.round((sent ?? 0) * 100)} aria-label={t('imports.upload.progress')} />
               <Text size="sm" c="dimmed">

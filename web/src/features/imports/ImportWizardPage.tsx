@@ -12,7 +12,7 @@ import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { RequireAdmin } from '../../app/RequireSession';
 import { PageHeader } from '../../ui/PageHeader';
 import { CheckStep } from './CheckStep';
-import { previewFile, type ReadOptions, useImportSettings } from './import-api';
+import { previewFile, previewUpload, type ReadOptions, useImportSettings } from './import-api';
 import { MappingStep } from './MappingStep';
 import { clashingColumns, hasIdentifier } from './mapping-targets';
 import { PreviewStep } from './PreviewStep';
@@ -75,21 +75,25 @@ function ImportWizard() {
     else if (STEPS.indexOf(step) > STEPS.indexOf(furthest)) goTo(furthest, true);
   }, [step, state.file, furthest]);
 
+  // The first preview sends the file; later ones name it by the handle the first one answered.
   const preview = useMutation({
-    mutationFn: ({ file, read }: { file: File; read: ReadOptions }) =>
-      previewFile(file, read, (fraction) => setUploadProgress(fraction)),
+    mutationFn: ({ file, uploadId, read }: { file: File; uploadId: string | null; read: ReadOptions }) =>
+      uploadId
+        ? previewUpload({ uploadId, file }, read, (fraction) => setUploadProgress(fraction))
+        : previewFile(file, read, (fraction) => setUploadProgress(fraction)),
     onSettled: () => setUploadProgress(null),
   });
 
   const chooseFile = (file: File) => {
     preview.mutate(
-      { file, read: {} },
+      { file, uploadId: null, read: {} },
       {
         onSuccess: (result) => {
           setState((s) => ({
             ...initialState(s.settings.region),
             settings: s.settings,
             file,
+            uploadId: result.upload_id,
             preview: result,
           }));
           goTo('preview');
@@ -101,12 +105,13 @@ function ImportWizard() {
   const reread = (read: ReadOptions) => {
     if (!state.file) return;
     preview.mutate(
-      { file: state.file, read },
+      { file: state.file, uploadId: state.uploadId, read },
       {
         onSuccess: (result) =>
           // Choices for columns that are still there stay; the others go with their columns.
           setState((s) => ({
             ...s,
+            uploadId: result.upload_id,
             read,
             preview: result,
             choices: Object.fromEntries(

@@ -2,20 +2,7 @@
  * Step 3: 字段匹配 — each column with sample values and where it goes (the server's suggestion first),
  * targets grouped, the identifier rule checked live, mappings saved under a name for the next file.
  */
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Menu,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Badge, Button, Group, Menu, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import { notify } from './notify';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -37,7 +24,8 @@ import {
   targetLabel,
 } from './mapping-targets';
 import { NewTargetModal, type NewTargetKind } from './NewTargetModal';
-import { applySavedMapping, coverage, loadSavedMappings, saveMapping } from './saved-mappings';
+import { SavedMappingsModal, SaveMappingModal } from './SavedMappingModals';
+import { applySavedMapping, coverage, useSavedMappings } from './saved-mappings';
 
 function samples(preview: ImportPreview, index: number): string[] {
   const values: string[] = [];
@@ -85,12 +73,12 @@ export function MappingStep({
   const columns = preview.header;
   const clashes = clashingColumns(columns, mapping);
   const identifiers = columns.filter((c) => isIdentifying(mapping[c] ?? IGNORE));
-  const userId = user?.id ?? 'anonymous';
-  const [saved, setSaved] = useState(() => loadSavedMappings(userId));
+  const saved = useSavedMappings();
   const [saving, setSaving] = useState(false);
-  const [name, setName] = useState('');
+  const [managing, setManaging] = useState(false);
   const [creating, setCreating] = useState<{ kind: NewTargetKind; column: string } | null>(null);
-  const usable = saved.filter((m) => coverage(columns, m.mapping) > 0);
+  const all = saved.data?.data ?? [];
+  const usable = all.filter((m) => coverage(columns, m.mapping) > 0);
 
   return (
     <Stack gap="md">
@@ -136,6 +124,11 @@ export function MappingStep({
           <Button variant="default" onClick={() => setSaving(true)}>
             {t('imports.mapping.save')}
           </Button>
+          {all.length > 0 && (
+            <Button variant="subtle" onClick={() => setManaging(true)} data-testid="manage-saved-mappings">
+              {t('imports.mapping.manage', { count: all.length })}
+            </Button>
+          )}
         </Group>
       </Group>
       <Paper withBorder>
@@ -245,46 +238,8 @@ export function MappingStep({
         </Button>
       </Group>
 
-      <Modal
-        opened={saving}
-        onClose={() => setSaving(false)}
-        title={t('imports.mapping.saveTitle')}
-        className="kith-imports"
-        closeButtonProps={{ 'aria-label': t('common.close') }}
-      >
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            const trimmed = name.trim();
-            if (!trimmed) return;
-            setSaved(saveMapping(userId, trimmed, mapping));
-            setSaving(false);
-            notify({
-              color: 'green',
-              message: t('imports.mapping.savedNotice', { name: trimmed }),
-            });
-          }}
-        >
-          <Stack gap="sm">
-            <TextInput
-              label={t('imports.mapping.saveName')}
-              description={t('imports.mapping.saveHint')}
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              required
-              data-autofocus
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setSaving(false)}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" disabled={!name.trim()}>
-                {t('common.save')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      {saving && <SaveMappingModal mapping={mapping} saved={all} onClose={() => setSaving(false)} />}
+      {managing && <SavedMappingsModal saved={all} onClose={() => setManaging(false)} />}
       {creating && (
         <NewTargetModal
           kind={creating.kind}

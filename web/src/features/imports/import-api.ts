@@ -3,7 +3,7 @@
  * progress), an import followed while it runs, the history, and the lists the mapping and settings offer.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, type Schemas, toApiError, unwrap, upload } from '../../api/client';
+import { api, ApiError, type Schemas, toApiError, unwrap, upload } from '../../api/client';
 
 export type ImportRecord = Schemas['Import'];
 export type ImportPreview = Schemas['ImportPreview'];
@@ -42,50 +42,63 @@ export function useImportSettings() {
 }
 
 /**
- * A preview needs only the start of a CSV file: a big one is sent as its first megabyte (the server reads
- * the encoding from its first 64 KiB and shows ten rows). An XLSX file is a zip and must go whole.
+ * The file goes to the server once, with its first preview: the server keeps it (for this user, a day)
+ * and answers its handle (`upload_id`), which later previews, the check and the run send instead.
  */
-const PREVIEW_SLICE = 1024 * 1024;
-
-export function isXlsx(file: File): boolean {
-  return /\.xlsx$/i.test(file.name);
-}
-
-function previewPart(file: File, whole: boolean): Blob {
-  return whole || isXlsx(file) || file.size <= PREVIEW_SLICE ? file : file.slice(0, PREVIEW_SLICE);
-}
-
-export async function previewFile(
+export function previewFile(
   file: File,
   options: ReadOptions,
   onProgress?: (fraction: number) => void,
 ): Promise<ImportPreview> {
-  const send = (whole: boolean) => {
-    const form = new FormData();
-    form.append('options', JSON.stringify(options));
-    form.append('file', previewPart(file, whole), file.name);
-    return upload<ImportPreview>('/api/imports/preview', form, onProgress);
-  };
+  const form = new FormData();
+  form.append('options', JSON.stringify(options));
+  form.append('file', file, file.name);
+  return upload<ImportPreview>('/api/imports/preview', form, onProgress);
+}
+
+/** Whether the server no longer has an upload (a day old, or already run): the file must go again. */
+export const isUploadGone = (error: unknown) =>
+  error instanceof ApiError && error.code === 'upload_not_found';
+
+/** The same file read another way (encoding, delimiter, sheet, header row), by its handle. */
+export async function previewUpload(
+  source: { uploadId: string; file: File },
+  options: ReadOptions,
+  onProgress?: (fraction: number) => void,
+): Promise<ImportPreview> {
+  const form = new FormData();
+  form.append('options', JSON.stringify(options));
+  form.append('upload_id', source.uploadId);
   try {
-    return await send(false);
+    return await upload<ImportPreview>('/api/imports/preview', form);
   } catch (error) {
-    // A cut may land inside a quoted cell of the first rows: then the whole file decides.
-    if (file.size > PREVIEW_SLICE && !isXlsx(file)) return await send(true);
+    if (isUploadGone(error)) return previewFile(source.file, options, onProgress);
     throw error;
   }
 }
 
-export function startImport(
-  file: File,
+/** Starts an import (or a check, with dry_run) of the uploaded file, by its handle. */
+export async function startImport(
+  source: { uploadId: string; file: File },
   mapping: Record<string, string>,
   options: ImportOptions,
   onProgress?: (fraction: number) => void,
 ): Promise<ImportRecord> {
-  const form = new FormData();
-  form.append('mapping', JSON.stringify(mapping));
-  form.append('options', JSON.stringify(options));
-  form.append('file', file, file.name);
-  return upload<ImportRecord>('/api/imports', form, onProgress);
+  const send = (withFile: boolean) => {
+    const form = new FormData();
+    form.append('mapping', JSON.stringify(mapping));
+    form.append('options', JSON.stringify(options));
+    if (withFile) form.append('file', source.file, source.file.name);
+    else form.append('upload_id', source.uploadId);
+    return upload<ImportRecord>('/api/imports', form, withFile ? onProgress : undefined);
+  };
+  try {
+    return await send(false);
+  } catch (error) {
+    // Kept a day only: after that (or a wizard left open overnight) the file goes again.
+    if (isUploadGone(error)) return send(true);
+    throw error;
+  }
 }
 
 /** An import, asked again every second while it is queued or running (and while the server is away). */

@@ -1,46 +1,46 @@
 /**
- * Mappings saved under a name for the next file from the same tool. The server has no setting for them,
- * so they live in this browser (localStorage), per user.
+ * Mappings saved under a name for the next file from the same tool, kept by the server
+ * (`/api/imports/mappings`) and shared by everyone who imports.
  */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type Schemas, unwrap } from '../../api/client';
 import type { Mapping } from './mapping-targets';
 
-const KEY = 'kith.import.mappings';
+export type SavedMapping = Schemas['SavedImportMapping'];
 
-export interface SavedMapping {
-  name: string;
-  mapping: Mapping;
-  saved_at: string;
+export const SAVED_MAPPINGS_KEY = ['import-mappings'] as const;
+
+export function useSavedMappings() {
+  return useQuery({
+    queryKey: SAVED_MAPPINGS_KEY,
+    queryFn: () => unwrap(api.GET('/api/imports/mappings')),
+  });
 }
 
-function storageKey(userId: string): string {
-  return `${KEY}.${userId}`;
+/** Saves a new mapping, or replaces the mapping of the saved one `replace` names. */
+export function useSaveMapping() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, mapping, replace }: { name: string; mapping: Mapping; replace?: string }) =>
+      replace
+        ? unwrap(
+            api.PUT('/api/imports/mappings/{id}', {
+              params: { path: { id: replace } },
+              body: { mapping },
+            }),
+          )
+        : unwrap(api.POST('/api/imports/mappings', { body: { name, mapping } })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: SAVED_MAPPINGS_KEY }),
+  });
 }
 
-export function loadSavedMappings(userId: string): SavedMapping[] {
-  try {
-    const raw = localStorage.getItem(storageKey(userId));
-    const parsed = raw ? (JSON.parse(raw) as unknown) : [];
-    if (!Array.isArray(parsed)) return [];
-    return parsed.filter(
-      (m): m is SavedMapping =>
-        typeof m === 'object' && m !== null && typeof m.name === 'string' && typeof m.mapping === 'object',
-    );
-  } catch {
-    return [];
-  }
-}
-
-export function saveMapping(userId: string, name: string, mapping: Mapping): SavedMapping[] {
-  const others = loadSavedMappings(userId).filter((m) => m.name !== name);
-  const next = [{ name, mapping, saved_at: new Date().toISOString() }, ...others];
-  localStorage.setItem(storageKey(userId), JSON.stringify(next));
-  return next;
-}
-
-export function deleteSavedMapping(userId: string, name: string): SavedMapping[] {
-  const next = loadSavedMappings(userId).filter((m) => m.name !== name);
-  localStorage.setItem(storageKey(userId), JSON.stringify(next));
-  return next;
+export function useDeleteMapping() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE('/api/imports/mappings/{id}', { params: { path: { id } } })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: SAVED_MAPPINGS_KEY }),
+  });
 }
 
 /** A saved mapping applied to this file: the columns it names take its targets, the others stay. */

@@ -23,6 +23,8 @@ export interface WizardSettings {
 
 export interface WizardState {
   file: File | null;
+  /** The server's handle for the file, sent once with the first preview. */
+  uploadId: string | null;
   read: ReadOptions;
   preview: ImportPreview | null;
   /** Targets the user chose; the other columns keep the server's suggestion. */
@@ -34,6 +36,7 @@ export interface WizardState {
 
 export const initialState = (region: string): WizardState => ({
   file: null,
+  uploadId: null,
   read: {},
   preview: null,
   choices: {},

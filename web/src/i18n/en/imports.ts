@@ -126,8 +126,22 @@ export const en = {
     saveTitle: 'Save this mapping',
     saveName: 'Name',
     saveHint:
-      'For the next file from the same tool. Saved in this browser for your account; a mapping of the same name is replaced.',
+      'For the next file from the same tool. Kith keeps it for everyone who imports; each name is used once.',
     savedNotice: 'Mapping “{{name}}” saved',
+    nameTaken:
+      'A mapping named “{{name}}” exists. Choose another name, or replace that mapping with this one.',
+    replace: 'Replace “{{name}}”',
+    manage_one: 'Manage {{count}} saved mapping',
+    manage_other: 'Manage {{count}} saved mappings',
+    manageTitle: 'Saved mappings',
+    manageHint:
+      'Shared by everyone who imports. The person who saved a mapping, or an administrator, may delete it.',
+    noneSaved: 'No mapping is saved yet.',
+    columns: 'Columns',
+    savedBy: 'Saved by',
+    deleteNamed: 'Delete mapping “{{name}}”',
+    confirmDelete: 'Delete it',
+    deletedNotice: 'Mapping “{{name}}” deleted',
     next: 'Next: settings',
   },
   newTarget: {
