@@ -37,6 +37,11 @@ import {
   TMALL_IMPORT_KIND,
   TmallOrderImportPipeline,
 } from './orders/tmall-order-import.js';
+import {
+  GenericOrderImportPipeline,
+  ORDER_IMPORT_JOB_KIND,
+  ORDER_IMPORT_KIND,
+} from './orders/generic-order-import.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
 import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
 import { MERGE_MATCHES_JOB_KIND, runDuplicateScanJob, runMergeMatchesJob } from './dedupe/duplicate-jobs.js';
@@ -109,6 +114,8 @@ export interface KithServices {
   importPipeline: ContactImportPipeline;
   orders: OrderService;
   tmallImportPipeline: TmallOrderImportPipeline;
+  /** A generic order file's import job (any shop's CSV/XLSX through a mapping). */
+  orderImportPipeline: GenericOrderImportPipeline;
   webhooks: WebhookService;
   /** Two-way sync connections (CardDAV): connections, runs (jobs), conflicts. */
   sync: SyncConnectionService;
@@ -159,6 +166,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const jobHandlers: Record<string, JobHandler> = {
     [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
     [TMALL_IMPORT_JOB_KIND]: (ctx) => tmallImportPipeline.run(ctx.job.subject_id, ctx),
+    [ORDER_IMPORT_JOB_KIND]: (ctx) => orderImportPipeline.run(ctx.job.subject_id, ctx),
     [SYNC_JOB_KIND]: async (ctx) => {
       const run = await sync.getRun(ctx.job.subject_id);
       await new CardDavSyncRun(store, sync, contacts, outbound, run.connection_id, run.id, ctx).execute();
@@ -179,7 +187,14 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     config,
     new ImportEndedNotifier(store, config, mailer, webhooks),
   );
-  const orders = new OrderService(store, contacts.writer, config);
+  const orderImportPipeline = new GenericOrderImportPipeline(
+    store,
+    contacts.writer,
+    config,
+    new ImportEndedNotifier(store, config, mailer, webhooks),
+  );
+  const imports = new ImportService(store, contacts.writer, config);
+  const orders = new OrderService(store, contacts.writer, config, imports);
   const contactExports = new ContactExportService(store, contacts);
   const orderExports = new OrderExportService(orders);
   const exportJobs = new ExportJobService(
@@ -190,8 +205,8 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     mailer,
     config,
   );
-  const imports = new ImportService(store, contacts.writer, config);
   imports.registerUndo(TMALL_IMPORT_KIND, (id, actor) => orders.undoTmallImport(id, actor));
+  imports.registerUndo(ORDER_IMPORT_KIND, (id, actor) => orders.undoOrderImport(id, actor));
 
   // Conversations: every committed change is heard by the rules first, then by auto-assignment.
   const conversations = new ConversationService(store, contacts);
@@ -239,6 +254,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     importPipeline,
     orders,
     tmallImportPipeline,
+    orderImportPipeline,
     webhooks,
     sync,
     duplicateSettings: new DuplicateSettingsService(db),
