@@ -134,7 +134,18 @@ const OptionsSchema = z.object({
   on_file_duplicate: z.string().optional(),
   dry_run: z.boolean().optional(),
   run_automation_rules: z.boolean().optional(),
+  /** A generic order file (kind orders): the orders' source, default currency, times' UTC offset. */
+  order_source: z.string().optional(),
+  currency: z.string().optional(),
+  utc_offset: z.string().optional(),
 });
+
+/** A generic order file's own options (kind `orders`), beside the ones every import takes. */
+function orderFileOptions(fields: Record<string, string>) {
+  const parsed = OptionsSchema.safeParse(jsonField(fields, 'options', {}));
+  const o = parsed.success ? parsed.data : {};
+  return { source: o.order_source, currency: o.currency, utcOffset: o.utc_offset };
+}
 
 function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'filePath' | 'fileName'> {
   const parsed = OptionsSchema.safeParse(jsonField(fields, 'options', {}));
@@ -197,8 +208,10 @@ const ImportRecordSchema = z
   .object({
     id: z.string().describe('Import id, prefixed imp_'),
     kind: z
-      .enum(['contacts', 'tmall_orders'])
-      .describe('contacts (a customer list) or tmall_orders (a Tmall order report with its items report)'),
+      .enum(['contacts', 'tmall_orders', 'orders'])
+      .describe(
+        "contacts (a customer list), tmall_orders (a Tmall order report with its items report) or orders (any shop's order file through a mapping)",
+      ),
     status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
     dry_run: z.boolean(),
     file_name: z.string(),
@@ -269,10 +282,23 @@ const ImportRecordSchema = z
         }),
         unknown_headers: z.array(z.string()),
       })
+      .or(
+        z.object({
+          kind: z.literal('orders'),
+          source: z.string().describe("The orders' source: csv, or the name the import was given"),
+          file_rows: z.number().describe('Data rows of the file; rows of one order number are one order'),
+          items: z.object({ attached: z.number() }),
+          buyers: z.object({
+            matched_by_id: z.number(),
+            matched_by_identity: z.number(),
+            matched_by_phone: z.number(),
+            matched_by_email: z.number(),
+            created: z.number(),
+          }),
+        }),
+      )
       .nullable()
-      .describe(
-        "An order import's findings beyond its counts (which count the orders file's rows); null for contacts",
-      ),
+      .describe("An order import's findings beyond its counts (which count orders); null for contacts"),
   })
   .meta({ id: 'Import' });
 
@@ -300,6 +326,10 @@ const ImportPreviewSchema = z
     row_numbers: z
       .array(z.number())
       .describe("Each preview row's number in the file, as the failure file names it"),
+    targets: z
+      .array(z.string())
+      .optional()
+      .describe("kind orders: the targets an order file's columns may take (and identity.<type>)"),
     upload_id: z
       .string()
       .describe(
@@ -345,7 +375,7 @@ const SavedMappingBody = z.object({
 });
 
 const MULTIPART_NOTE =
-  'multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
+  'multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
 
 export function importRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
   const { imports } = services;
@@ -390,6 +420,11 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         try {
           const o = importOptions(upload.fields);
           const source = sourceOf(services, upload, request);
+          // A generic order file: the same preview, with order targets suggested.
+          const previewOf = (filePath: string, read: Parameters<typeof imports.preview>[0]) =>
+            upload.fields.kind === 'orders'
+              ? services.orders.previewOrderFile({ ...read, filePath })
+              : imports.preview({ ...read, filePath });
           const read = {
             encoding: o.encoding,
             delimiter: o.delimiter,
@@ -398,7 +433,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
             createAttributes: o.createAttributes,
           };
           if (source.staged) {
-            const preview = await imports.preview({ filePath: source.filePath, ...read });
+            const preview = await previewOf(source.filePath, { filePath: source.filePath, ...read });
             return {
               ...preview,
               upload_id: source.staged.upload_id,
@@ -406,7 +441,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
             };
           }
           // Read first, so a file that cannot be previewed is refused without being kept.
-          const preview = await imports.preview({ filePath: source.filePath, ...read });
+          const preview = await previewOf(source.filePath, { filePath: source.filePath, ...read });
           const staged = services.importUploads.stage(
             source.filePath,
             source.fileName,
@@ -448,6 +483,21 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
           }
           const source = sourceOf(services, upload, request);
           const options = importOptions(upload.fields);
+          if (upload.fields.kind === 'orders') {
+            const id = await services.orders.startOrderFileImport(
+              {
+                filePath: source.filePath,
+                fileName: source.fileName,
+                ...options,
+                ...orderFileOptions(upload.fields),
+              },
+              actorOf(request),
+            );
+            if (source.staged && !options.dryRun) services.importUploads.discard(source.staged.upload_id);
+            onJobQueued();
+            reply.status(202);
+            return imports.get(id);
+          }
           const record = await imports.start(
             { filePath: source.filePath, fileName: source.fileName, ...options },
             actorOf(request),
