@@ -20,6 +20,7 @@ import * as m0016 from './migrations/0016-conversation-stream.js';
 import * as m0018 from './migrations/0018-job-progress.js';
 import * as m0019 from './migrations/0019-saved-import-mappings.js';
 import * as m0020 from './migrations/0020-user-invites.js';
+import * as m0021 from './migrations/0021-purchase-fact-sort-indexes.js';
 import * as m0022 from './migrations/0022-export-files-and-sync-pause.js';
 import * as m0023 from './migrations/0023-tag-counts-by-writers.js';
 import { ensurePrivateFile } from './private-files.js';
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-job-progress': m0018,
   '0019-saved-import-mappings': m0019,
   '0020-user-invites': m0020,
+  '0021-purchase-fact-sort-indexes': m0021,
   '0022-export-files-and-sync-pause': m0022,
   '0023-tag-counts-by-writers': m0023,
 };

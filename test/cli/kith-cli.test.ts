@@ -41,6 +41,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0018-job-progress',
         '0019-saved-import-mappings',
         '0020-user-invites',
+        '0021-purchase-fact-sort-indexes',
         '0022-export-files-and-sync-pause',
         '0023-tag-counts-by-writers',
       ],
