@@ -51,7 +51,7 @@ export function registerSyncCommands(program: Command): void {
   const sync = program
     .command('sync')
     .description('two-way sync with CardDAV address books: connections, run, status, conflicts');
-  const connections = sync.command('connections').description('sync connections: add, list, remove');
+  const connections = sync.command('connections').description('sync connections: add, list, update, remove');
   connections
     .command('add')
     .description(
@@ -118,6 +118,61 @@ export function registerSyncCommands(program: Command): void {
         );
     });
   connections
+    .command('update')
+    .description(
+      'change a connection (only the options given); a new --url or --collection resets its sync state, so the next run is a first run',
+    )
+    .argument('<id>', 'connection id')
+    .option('--url <url>', "the server's URL, or the address book's")
+    .option('--user <name>', 'user name on the server')
+    .option('--password <password>', 'a new password (stored encrypted); left out: the stored one stays')
+    .option('--collection <path>', "the address book's path on the server")
+    .option('--direction <d>', SYNC_DIRECTIONS.join(', '))
+    .option('--conflicts <policy>', CONFLICT_POLICIES.join(', '))
+    .option('--pause', 'pause it: no run starts until --resume')
+    .option('--resume', 'let runs start again')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        id: string,
+        o: {
+          url?: string;
+          user?: string;
+          password?: string;
+          collection?: string;
+          direction?: string;
+          conflicts?: string;
+          pause?: boolean;
+          resume?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        if (o.pause && o.resume) throw new KithError('usage', '--pause and --resume: choose one', 2);
+        const { before, updated } = await withKith(async (k) => ({
+          before: await k.sync.get(id),
+          updated: await k.sync.update(
+            id,
+            {
+              url: o.url,
+              username: o.user,
+              password: o.password,
+              collection: o.collection,
+              direction: o.direction,
+              conflict_policy: o.conflicts,
+              paused: o.pause ? true : o.resume ? false : undefined,
+            },
+            CLI_ACTOR,
+          ),
+        }));
+        if (o.json) return printJson(updated);
+        process.stdout.write(`${updated.id}\n`);
+        const reset = updated.collection_url !== before.collection_url;
+        process.stderr.write(
+          `updated ${updated.collection_url} (${updated.direction}, conflicts: ${updated.conflict_policy}${updated.paused ? ', paused' : ''})${reset ? '; another address book: its sync state was reset, the next run is a first run both ways' : ''}\n`,
+        );
+      },
+    );
+  connections
     .command('remove')
     .description('remove a connection and its state (cards and customers stay)')
     .argument('<id>', 'connection id')
@@ -136,11 +191,12 @@ export function registerSyncCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (id: string | undefined, o: { follow?: boolean; queue?: boolean; json?: boolean }) => {
       const runs = await withKith(async (k) => {
-        const ids = id ? [id] : (await k.sync.list()).map((c) => c.id);
+        // Without an id, paused connections are left out; named, a paused one is refused with the reason.
+        const ids = id ? [id] : (await k.sync.list()).filter((c) => !c.paused).map((c) => c.id);
         if (ids.length === 0)
           throw new KithError(
             'usage',
-            'no sync connection: add one with kith sync connections add carddav',
+            'no active sync connection: add one with kith sync connections add carddav (or resume a paused one with kith sync connections update ID --resume)',
             2,
           );
         const out: SyncRun[] = [];
@@ -170,7 +226,7 @@ export function registerSyncCommands(program: Command): void {
       if (list.length === 0) process.stdout.write('no sync connections\n');
       for (const c of list) {
         process.stdout.write(
-          `${c.id}  ${c.collection_url}  (${c.direction}, conflicts: ${c.conflict_policy})\n`,
+          `${c.id}  ${c.collection_url}  (${c.direction}, conflicts: ${c.conflict_policy}${c.paused ? ', paused' : ''})\n`,
         );
         process.stdout.write(`  cards in step: ${c.cards}; change feed sent up to ${c.feed_cursor}\n`);
         const r = c.last_run;

@@ -46,6 +46,7 @@ const ConnectionSchema = z
     feed_cursor: z.string(),
     has_sync_token: z.boolean(),
     cards: z.number(),
+    paused: z.boolean().describe('a paused connection starts no run until resumed'),
     last_run: RunSchema.nullable(),
     created_at: z.string(),
     updated_at: z.string(),
@@ -91,6 +92,22 @@ const ConnectionInput = z
   })
   .loose();
 
+const ConnectionUpdate = z
+  .object({
+    url: z.string().optional().describe("the server's URL, or the address book's"),
+    username: z.string().optional(),
+    password: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('a new password (stored encrypted); blank or absent keeps the stored one'),
+    collection: z.string().nullable().optional().describe("the address book's path"),
+    direction: z.string().optional().describe(SYNC_DIRECTIONS.join(', ')),
+    conflict_policy: z.string().optional().describe(CONFLICT_POLICIES.join(', ')),
+    paused: z.boolean().optional().describe('true pauses the connection (no run starts), false resumes it'),
+  })
+  .loose();
+
 const HOW = `A run pulls the address book's changes since its sync token (RFC 6578) into Kith — matched to customers by UID (identity carddav_uid), phone and e-mail — and pushes Kith's changes since its change-feed cursor with If-Match; a change on both sides is a conflict settled by the connection's policy and recorded with both versions. Requests to internal addresses are refused unless KITH_OUTBOUND_ALLOW lists the host.`;
 
 export function syncRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
@@ -129,6 +146,19 @@ export function syncRoutes(services: KithServices, onJobQueued: () => void): Fas
         response: { 200: ConnectionSchema, ...errorResponses },
       },
       handler: async (request) => sync.get(request.params.id),
+    });
+    app.patch('/sync/connections/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['sync'],
+        summary: 'Change a connection: URL, user, password, collection, direction, conflict policy, paused',
+        description:
+          'Only the fields sent change; a blank or absent password keeps the stored one. Pointing the connection at another address book (a new URL or collection) resets its sync state — sync token, known cards, change-feed cursor — so the next run is a first run both ways; refused (409 sync_run_open) while a run is queued or running. A paused connection refuses runs (409 sync_paused).',
+        params: IdParams,
+        body: ConnectionUpdate,
+        response: { 200: ConnectionSchema, ...errorResponses },
+      },
+      handler: async (request) => sync.update(request.params.id, request.body, actorOf(request)),
     });
     app.delete('/sync/connections/:id', {
       config: { access: 'admin' },

@@ -6,6 +6,7 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { type Actor, SYSTEM_ACTOR } from '../../domain/actor.js';
+import type { FieldChange } from '../../domain/contact/contact-patch.js';
 import { KithError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
@@ -85,6 +86,8 @@ export interface SyncConnection {
   has_sync_token: boolean;
   /** Cards the connection keeps in step. */
   cards: number;
+  /** A paused connection starts no run until it is resumed. */
+  paused: boolean;
   last_run: SyncRun | null;
   created_at: string;
   updated_at: string;
@@ -133,6 +136,20 @@ export const SyncConnectionInput = z.strictObject({
   conflict_policy: z
     .enum(CONFLICT_POLICIES, { error: `must be one of ${CONFLICT_POLICIES.join(', ')}` })
     .optional(),
+});
+
+/**
+ * A change to a connection: every field optional; a blank or absent password keeps the stored one.
+ * `paused` stops runs from starting (true) or lets them again (false).
+ */
+export const SyncConnectionUpdate = z.strictObject({
+  url: httpUrl.optional(),
+  username: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  password: z.string().max(1000).nullable().optional(),
+  collection: SyncConnectionInput.shape.collection,
+  direction: SyncConnectionInput.shape.direction,
+  conflict_policy: SyncConnectionInput.shape.conflict_policy,
+  paused: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 /** The address book's URL: the collection path on the server, or the URL's own path. */
@@ -225,6 +242,7 @@ export class SyncConnectionService {
       credentials: this.secrets.seal(JSON.stringify({ password: data.password }), id),
       feed_cursor: '0',
       sync_token: null,
+      paused: 0,
       created_at: at,
       updated_at: at,
     };
@@ -244,6 +262,97 @@ export class SyncConnectionService {
           { field: 'direction', old: null, new: row.direction },
           { field: 'conflict_policy', old: null, new: row.conflict_policy },
         ],
+        actor,
+        at,
+      });
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Changes a connection. Pointing it at another address book (its URL or collection) resets what it
+   * knew of the old one — the sync token, the cards and the change-feed cursor — so the next run is a
+   * first run again: every card pulled, every customer pushed. That is refused while a run is queued
+   * or running (it would write the old state back). The password is re-sealed only when one is given.
+   */
+  async update(id: string, input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<SyncConnection> {
+    const parsed = SyncConnectionUpdate.safeParse(input);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    const data = parsed.data;
+    const row = await this.row(id);
+    const url = data.url ?? row.url;
+    // A new URL without a collection keeps the stored one only when the URL itself names none.
+    const oldCollectionUrl = collectionUrlOf(row.url, row.collection);
+    const collectionUrl =
+      data.collection !== undefined
+        ? collectionUrlOf(url, data.collection)
+        : data.url !== undefined && new URL(url).pathname !== '/'
+          ? collectionUrlOf(url, null)
+          : collectionUrlOf(url, row.collection);
+    const collection = new URL(collectionUrl).pathname;
+    if (collection === '/')
+      throw new ValidationError(
+        'collection',
+        data.collection ?? null,
+        "must name the address book's path (e.g. /kith/customers/), in the URL or as collection",
+      );
+    const problem = this.outbound.urlProblem(collectionUrl);
+    if (problem) throw new ValidationError('url', url, problem);
+    const password = data.password ?? '';
+    if (password !== '' && !this.secrets.ready)
+      throw new KithError('secret_key_missing', NO_SECRET_KEY_MESSAGE, 409, { field: 'password' });
+    const reset = collectionUrl !== oldCollectionUrl;
+    const next = {
+      url,
+      username: data.username ?? row.username,
+      collection,
+      direction: data.direction ?? row.direction,
+      conflict_policy: data.conflict_policy ?? row.conflict_policy,
+      paused: data.paused === undefined ? Number(row.paused) : data.paused ? 1 : 0,
+    };
+    const changes: FieldChange[] = (Object.keys(next) as (keyof typeof next)[])
+      .filter((field) => next[field] !== (field === 'paused' ? Number(row.paused) : row[field]))
+      .map((field) =>
+        field === 'paused'
+          ? { field, old: Number(row.paused) === 1, new: next.paused === 1 }
+          : { field, old: row[field], new: next[field] },
+      );
+    // Never the password itself, in the clear or sealed: only that it changed.
+    if (password !== '') changes.push({ field: 'password', old: '(stored)', new: '(changed)' });
+    if (changes.length === 0) return this.connectionOf(row);
+    const at = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      if (reset) {
+        const open = await trx
+          .selectFrom('sync_runs')
+          .select('id')
+          .where('connection_id', '=', id)
+          .where('state', 'in', ['queued', 'running'])
+          .executeTakeFirst();
+        if (open)
+          throw new KithError(
+            'sync_run_open',
+            `run ${open.id} of this connection is queued or running: wait for it to end before pointing the connection at another address book`,
+            409,
+            { run_id: open.id },
+          );
+        await trx.deleteFrom('sync_cards').where('connection_id', '=', id).execute();
+      }
+      await trx
+        .updateTable('sync_connections')
+        .set({
+          ...next,
+          ...(password !== '' ? { credentials: this.secrets.seal(JSON.stringify({ password }), id) } : {}),
+          ...(reset ? { sync_token: null, feed_cursor: '0' } : {}),
+          updated_at: at,
+        })
+        .where('id', '=', id)
+        .execute();
+      await appendAuditEntry(trx, {
+        entityType: 'sync_connection',
+        entityId: id,
+        action: reset ? 'updated_and_reset' : 'updated',
+        changes,
         actor,
         at,
       });
@@ -277,7 +386,14 @@ export class SyncConnectionService {
     connectionId: string,
     actor: Actor = SYSTEM_ACTOR,
   ): Promise<{ run: SyncRun; started: boolean }> {
-    await this.row(connectionId);
+    const row = await this.row(connectionId);
+    if (Number(row.paused) === 1)
+      throw new KithError(
+        'sync_paused',
+        `sync connection ${connectionId} is paused: resume it (paused: false) to run it`,
+        409,
+        { id: connectionId },
+      );
     return this.db.transaction().execute(async (trx) => {
       const open = await trx
         .selectFrom('sync_runs')
@@ -381,6 +497,7 @@ export class SyncConnectionService {
       feed_cursor: row.feed_cursor,
       has_sync_token: row.sync_token !== null,
       cards: Number(cards?.n ?? 0),
+      paused: Number(row.paused) === 1,
       last_run: last ? runOf(last) : null,
       created_at: row.created_at,
       updated_at: row.updated_at,
