@@ -8,7 +8,9 @@ import { en as conversations } from './en/conversations';
 import { en as customer } from './en/customer';
 import { en as customers } from './en/customers';
 import { en as duplicates } from './en/duplicates';
+import { en as identityTypes } from './en/identity-types';
 import { en as imports } from './en/imports';
+import { en as invite } from './en/invite';
 import { en as orders } from './en/orders';
 import { en as reports } from './en/reports';
 import { en as settings } from './en/settings';
@@ -124,7 +126,9 @@ export const en = {
   customer,
   customers,
   duplicates,
+  identityTypes,
   imports,
+  invite,
   orders,
   reports,
   settings,

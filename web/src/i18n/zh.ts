@@ -6,7 +6,9 @@ import { conversations } from './zh/conversations';
 import { customer } from './zh/customer';
 import { customers } from './zh/customers';
 import { duplicates } from './zh/duplicates';
+import { identityTypes } from './zh/identity-types';
 import { imports } from './zh/imports';
+import { invite } from './zh/invite';
 import { orders } from './zh/orders';
 import { reports } from './zh/reports';
 import { settings } from './zh/settings';
@@ -122,7 +124,9 @@ export const zh: Messages = {
   customer,
   customers,
   duplicates,
+  identityTypes,
   imports,
+  invite,
   orders,
   reports,
   settings,

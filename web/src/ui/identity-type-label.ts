@@ -1,0 +1,41 @@
+/**
+ * An identity type as people read it. Kith's built-in types (external_id, and the ones an import
+ * creates on first use: WeChat OpenID, Alipay, Taobao …) are named in the user's language, as long as
+ * their label is still the one Kith gave them; a type an admin created, or a label an admin changed,
+ * shows as written.
+ */
+import type { TFunction } from 'i18next';
+
+/** Each built-in type with the label the server gives it (src/imports/map/well-known-identities.ts). */
+export const BUILT_IN_IDENTITY_TYPES: Readonly<Record<string, string>> = {
+  external_id: 'External ID',
+  wechat_openid: 'WeChat OpenID',
+  wechat_unionid: 'WeChat UnionID',
+  alipay: 'Alipay account',
+  taobao: 'Taobao member name',
+  qq: 'QQ',
+  douyin: 'Douyin ID',
+  member_no: 'Membership number',
+};
+
+export function isBuiltInIdentityType(key: string): boolean {
+  return Object.hasOwn(BUILT_IN_IDENTITY_TYPES, key);
+}
+
+export function identityTypeLabel(type: { key: string; label?: string | null }, t: TFunction): string {
+  const label = type.label?.trim() || null;
+  if (
+    isBuiltInIdentityType(type.key) &&
+    (!label || label === type.key || label === BUILT_IN_IDENTITY_TYPES[type.key])
+  )
+    return t(`identityTypes.${type.key}`);
+  return label ?? type.key;
+}
+
+/** The types with their labels as people read them (for lists that show `label`). */
+export function localizeIdentityTypes<T extends { key: string; label?: string | null }>(
+  types: T[],
+  t: TFunction,
+): (T & { label: string })[] {
+  return types.map((type) => ({ ...type, label: identityTypeLabel(type, t) }));
+}
