@@ -1581,8 +1581,8 @@ export interface paths {
                     last_order_before?: string;
                     /** @description Comma-separated contact ids (at most 1,000). */
                     ids?: string;
-                    /** @description Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order. */
-                    sort?: "relevance" | "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                    /** @description Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order; customers who never bought come last in either order of a purchase fact (`orders_count`, `total_spent`, `first_order_at`, `last_order_at`). */
+                    sort?: "relevance" | "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at" | "orders_count" | "-orders_count" | "total_spent" | "-total_spent" | "first_order_at" | "-first_order_at" | "last_order_at" | "-last_order_at";
                     /** @description `next_cursor` of the previous page (same filters and sort). */
                     cursor?: string;
                     /** @description 1–500, default 50. */
@@ -1603,7 +1603,46 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["Contact"][];
+                            data: {
+                                /** @description Kith id, prefixed ct_ */
+                                id: string;
+                                name: string | null;
+                                first_name: string | null;
+                                last_name: string | null;
+                                email: string | null;
+                                additional_emails: string[];
+                                phone: string | null;
+                                additional_phones: string[];
+                                /** @enum {string|null} */
+                                gender: "male" | "female" | "other" | null;
+                                birthday: string | null;
+                                country: string | null;
+                                province: string | null;
+                                city: string | null;
+                                address: string | null;
+                                postcode: string | null;
+                                company: string | null;
+                                tags: string[];
+                                initial_source: string | null;
+                                initial_source_detail: string | null;
+                                campaign: string | null;
+                                identities: {
+                                    [key: string]: string;
+                                };
+                                attributes: {
+                                    [key: string]: string | number | boolean;
+                                };
+                                created_at: string;
+                                updated_at: string;
+                                /** @description Purchases (paid, shipped or completed orders); read-only */
+                                orders_count: number;
+                                /** @description What the customer paid for them, a decimal string; read-only */
+                                total_spent: string;
+                                /** @description First purchase (payment, else order time); read-only */
+                                first_order_at: string | null;
+                                /** @description Last purchase; read-only */
+                                last_order_at: string | null;
+                            }[];
                             next_cursor: string | null;
                             /** @description Matching contacts; null when total=false. */
                             total: number | null;
@@ -2182,6 +2221,14 @@ export interface paths {
                             };
                             created_at: string;
                             updated_at: string;
+                            /** @description Purchases (paid, shipped or completed orders); read-only */
+                            orders_count: number;
+                            /** @description What the customer paid for them, a decimal string; read-only */
+                            total_spent: string;
+                            /** @description First purchase (payment, else order time); read-only */
+                            first_order_at: string | null;
+                            /** @description Last purchase; read-only */
+                            last_order_at: string | null;
                             /** @description the requested id, merged into this contact */
                             merged_from?: string;
                         };
@@ -7211,7 +7258,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping
-         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -7275,7 +7322,7 @@ export interface paths {
         put?: never;
         /**
          * Start an import (a background job); answers 202 with the import
-         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
          */
         post: {
             parameters: {
@@ -12333,10 +12380,10 @@ export interface components {
             /** @description Import id, prefixed imp_ */
             id: string;
             /**
-             * @description contacts (a customer list) or tmall_orders (a Tmall order report with its items report)
+             * @description contacts (a customer list), tmall_orders (a Tmall order report with its items report) or orders (any shop's order file through a mapping)
              * @enum {string}
              */
-            kind: "contacts" | "tmall_orders";
+            kind: "contacts" | "tmall_orders" | "orders";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             dry_run: boolean;
@@ -12392,8 +12439,8 @@ export interface components {
                 }[];
                 kept_count: number;
             } | null;
-            /** @description An order import's findings beyond its counts (which count the orders file's rows); null for contacts */
-            summary: {
+            /** @description An order import's findings beyond its counts (which count orders); null for contacts */
+            summary: ({
                 /** @enum {string} */
                 kind: "tmall_orders";
                 /** @enum {string} */
@@ -12413,7 +12460,24 @@ export interface components {
                     created: number;
                 };
                 unknown_headers: string[];
-            } | null;
+            } | {
+                /** @enum {string} */
+                kind: "orders";
+                /** @description The orders' source: csv, or the name the import was given */
+                source: string;
+                /** @description Data rows of the file; rows of one order number are one order */
+                file_rows: number;
+                items: {
+                    attached: number;
+                };
+                buyers: {
+                    matched_by_id: number;
+                    matched_by_identity: number;
+                    matched_by_phone: number;
+                    matched_by_email: number;
+                    created: number;
+                };
+            }) | null;
         };
         ImportPreviewInput: {
             /** @enum {string} */
@@ -12441,6 +12505,8 @@ export interface components {
             rows: string[][];
             /** @description Each preview row's number in the file, as the failure file names it */
             row_numbers: number[];
+            /** @description kind orders: the targets an order file's columns may take (and identity.<type>) */
+            targets?: string[];
             /** @description Handle of the file as this preview read it: send it as the multipart field `upload_id` (instead of the file) to /imports/preview and /imports; kept 24 hours for the user who sent it, removed once an import (not a dry run) runs it */
             upload_id: string;
             /** @description When the staged file is removed unless an import runs it first */
@@ -12933,10 +12999,10 @@ export interface components {
             /** @description Import id, prefixed imp_ */
             id: string;
             /**
-             * @description contacts (a customer list) or tmall_orders (a Tmall order report with its items report)
+             * @description contacts (a customer list), tmall_orders (a Tmall order report with its items report) or orders (any shop's order file through a mapping)
              * @enum {string}
              */
-            kind: "contacts" | "tmall_orders";
+            kind: "contacts" | "tmall_orders" | "orders";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             dry_run: boolean;
@@ -12992,8 +13058,8 @@ export interface components {
                 }[];
                 kept_count: number;
             } | null;
-            /** @description An order import's findings beyond its counts (which count the orders file's rows); null for contacts */
-            summary: {
+            /** @description An order import's findings beyond its counts (which count orders); null for contacts */
+            summary: ({
                 /** @enum {string} */
                 kind: "tmall_orders";
                 /** @enum {string} */
@@ -13013,7 +13079,24 @@ export interface components {
                     created: number;
                 };
                 unknown_headers: string[];
-            } | null;
+            } | {
+                /** @enum {string} */
+                kind: "orders";
+                /** @description The orders' source: csv, or the name the import was given */
+                source: string;
+                /** @description Data rows of the file; rows of one order number are one order */
+                file_rows: number;
+                items: {
+                    attached: number;
+                };
+                buyers: {
+                    matched_by_id: number;
+                    matched_by_identity: number;
+                    matched_by_phone: number;
+                    matched_by_email: number;
+                    created: number;
+                };
+            }) | null;
         };
         ImportPreview: {
             /** @enum {string} */
@@ -13041,6 +13124,8 @@ export interface components {
             rows: string[][];
             /** @description Each preview row's number in the file, as the failure file names it */
             row_numbers: number[];
+            /** @description kind orders: the targets an order file's columns may take (and identity.<type>) */
+            targets?: string[];
             /** @description Handle of the file as this preview read it: send it as the multipart field `upload_id` (instead of the file) to /imports/preview and /imports; kept 24 hours for the user who sent it, removed once an import (not a dry run) runs it */
             upload_id: string;
             /** @description When the staged file is removed unless an import runs it first */
