@@ -19,7 +19,15 @@ import {
   sqliteNamesMatch,
 } from './contact-search-sql.js';
 
-export type SortKey = 'relevance' | 'name' | 'created_at' | 'updated_at';
+export type SortKey = 'relevance' | 'name' | 'created_at' | 'updated_at' | PurchaseFactSort;
+/** Sorts by purchase facts (`contact_purchase_facts`, kept by src/orders). */
+export type PurchaseFactSort = 'orders_count' | 'total_spent' | 'first_order_at' | 'last_order_at';
+export const PURCHASE_FACT_SORTS: readonly PurchaseFactSort[] = [
+  'orders_count',
+  'total_spent',
+  'first_order_at',
+  'last_order_at',
+];
 export interface ContactSort {
   key: SortKey;
   desc: boolean;
@@ -383,7 +391,7 @@ function finish(
 
 // ---------------------------------------------------------------- sorted lists
 
-const SORT_COLUMNS: Record<Exclude<SortKey, 'relevance'>, RawBuilder<unknown>> = {
+const SORT_COLUMNS: Record<Exclude<SortKey, 'relevance' | PurchaseFactSort>, RawBuilder<unknown>> = {
   name: sql`lower(c.name)`,
   created_at: sql`c.created_at`,
   updated_at: sql`c.updated_at`,
@@ -455,22 +463,110 @@ function drivingSet(
  * SQLite without statistics may scan a partial index of live contacts and sort a million rows rather
  * than walk the sort's own index: name it. PostgreSQL plans from its statistics.
  */
-const SORT_INDEXES: Record<Exclude<SortKey, 'relevance'>, string> = {
+const SORT_INDEXES: Record<Exclude<SortKey, 'relevance' | PurchaseFactSort>, string> = {
   name: 'contacts_live_name',
   created_at: 'contacts_live_created',
   updated_at: 'contacts_updated_at',
 };
 const walkIndex = (ctx: Ctx, key: SortKey) =>
-  ctx.dialect === 'sqlite' && key !== 'relevance' ? sql.raw(`indexed by ${SORT_INDEXES[key]}`) : sql``;
+  ctx.dialect === 'sqlite' && key in SORT_INDEXES
+    ? sql.raw(`indexed by ${SORT_INDEXES[key as keyof typeof SORT_INDEXES]}`)
+    : sql``;
 
 const onlyTag = (f: ContactListFilter) =>
   f.tagId !== undefined &&
   f.tagCount !== undefined &&
   Object.entries(f).every(([key, value]) => value === undefined || ['tagId', 'tagCount'].includes(key));
 
+/** Purchase-fact columns and the index of each (migrations 0012 and 0021), walked in sort order. */
+const FACT_SORTS: Record<PurchaseFactSort, { column: string; index: string }> = {
+  orders_count: { column: 'orders_count', index: 'contact_purchase_facts_count' },
+  total_spent: { column: 'total_spent_cents', index: 'contact_purchase_facts_spent' },
+  first_order_at: { column: 'first_order_at', index: 'contact_purchase_facts_first' },
+  last_order_at: { column: 'last_order_at', index: 'contact_purchase_facts_last' },
+};
+
+/**
+ * A list sorted by a purchase fact: phase `v` walks the facts table's index in sort order (only
+ * customers who bought have a row) and looks each contact up; phase `n`, the customers without a
+ * value, follow in id order — after the buyers in both directions, as contacts without a name do.
+ * A small driving set (search, ids, a small tag) is collected and sorted instead.
+ */
+async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
+  const { filter: f, sort, limit } = q;
+  const fact = FACT_SORTS[sort.key as PurchaseFactSort];
+  const column = sql.ref(`pf.${fact.column}`);
+  const driving = drivingSet(ctx, f);
+  const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: true });
+  const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
+  const cursor = q.cursor;
+  const page: { id: string; p: string; k: string | number | null }[] = [];
+  for (const phase of ['v', 'n']) {
+    if (cursor && phase === 'v' && cursor.p === 'n') continue;
+    if (page.length > limit) break;
+    const where = [...base];
+    const fromCursor = cursor && cursor.p === phase ? cursor : null;
+    let found: { id: string; k: string | number | null }[];
+    if (phase === 'v') {
+      where.push(sql`${column} is not null`);
+      if (fromCursor)
+        where.push(
+          sql`${column} ${cmp}= ${fromCursor.k} and (${column} ${cmp} ${fromCursor.k} or pf.contact_id ${cmp} ${fromCursor.i})`,
+        );
+      const from = driving
+        ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid
+            join contact_purchase_facts pf on pf.contact_id = c.id`
+        : sql`from contact_purchase_facts pf ${ctx.dialect === 'sqlite' ? sql.raw(`indexed by ${fact.index}`) : sql``}
+            ${driveJoin(ctx)} contacts c on c.id = pf.contact_id`;
+      found = await rows(
+        ctx,
+        sql<{ id: string; k: string | number | null }>`select c.id, ${column} as k ${from} where ${and(where)}
+          order by ${column} ${dir}, pf.contact_id ${dir} limit ${limit + 1 - page.length}`,
+      );
+    } else {
+      where.push(
+        sql`not exists (select 1 from contact_purchase_facts pf where pf.contact_id = c.id and ${column} is not null)`,
+      );
+      if (fromCursor) where.push(sql`c.id ${cmp} ${fromCursor.i}`);
+      const from = driving
+        ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid`
+        : sql`from contacts c`;
+      found = await rows(
+        ctx,
+        sql<{ id: string; k: null }>`select c.id, null as k ${from} where ${and(where)}
+          order by c.id ${dir} limit ${limit + 1 - page.length}`,
+      );
+    }
+    for (const r of found)
+      page.push({
+        id: r.id,
+        p: phase,
+        k:
+          phase === 'n' || r.k === null
+            ? null
+            : typeof r.k === 'string' && /^\d+$/.test(r.k)
+              ? Number(r.k)
+              : r.k,
+      });
+  }
+  let total: number | null = null;
+  let lower = false;
+  if (q.totalBound !== null) {
+    const all = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
+    const from = driving
+      ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(all)}`
+      : sql`from contacts c where ${and(all)}`;
+    const n = await countUpTo(ctx, from, q.totalBound + 1);
+    lower = n > q.totalBound;
+    total = Math.min(n, q.totalBound);
+  }
+  return finish(page, limit, sortName(sort), total, lower);
+}
+
 async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const { filter: f, sort, limit } = q;
-  const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance'>];
+  if ((PURCHASE_FACT_SORTS as readonly string[]).includes(sort.key)) return factSortedPage(ctx, q);
+  const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance' | PurchaseFactSort>];
   const driving = drivingSet(ctx, f);
   const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
   const from = (where: RawBuilder<unknown>[]) =>

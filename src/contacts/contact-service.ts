@@ -42,6 +42,7 @@ import {
   type ContactListFilter,
   type ContactSort,
   type ListCursor,
+  PURCHASE_FACT_SORTS,
   queryContactPage,
   type SortKey,
   sortName,
@@ -77,7 +78,10 @@ export interface ContactListQuery {
   max_total_spent?: string;
   last_order_since?: string;
   last_order_before?: string;
-  /** `name`, `created_at`, `updated_at` (ascending) or with a leading `-` (descending); `relevance`. */
+  /**
+   * `name`, `created_at`, `updated_at`, `orders_count`, `total_spent`, `first_order_at`,
+   * `last_order_at` (ascending) or with a leading `-` (descending); `relevance`.
+   */
   sort?: string;
   cursor?: string;
   limit?: number;
@@ -128,7 +132,14 @@ export interface UpsertResult {
   created: boolean;
 }
 
-const SORTS = ['relevance', 'name', 'created_at', 'updated_at'] as const;
+const SORTS = [
+  'relevance',
+  'name',
+  'created_at',
+  'updated_at',
+  // Purchase facts (src/orders): customers who never bought come last in both directions.
+  ...PURCHASE_FACT_SORTS,
+] as const;
 
 function parseSort(raw: string | undefined, hasSearch: boolean): ContactSort {
   if (raw === undefined || raw === '') return { key: hasSearch ? 'relevance' : 'created_at', desc: false };

@@ -114,4 +114,135 @@ describe(`orders API on ${TEST_DIALECT}`, () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('min_amount');
     expect((await get('/api/orders/ord_nope')).status).toBe(404);
   });
+
+  const waitFor = async (id: string) => {
+    let done: Record<string, unknown> = {};
+    for (let i = 0; i < 200; i++) {
+      done = (await (await get(`/api/imports/${id}`)).json()) as Record<string, unknown>;
+      if (!['queued', 'running'].includes(done.status as string)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return done;
+  };
+
+  it('previews an order file with order targets, imports it by its upload_id, and refuses a bad mapping', async () => {
+    const file = Buffer.from(
+      '\uFEFF订单号,手机,订单状态,实付金额,下单时间,商品名称\r\nA-1,13600000001,已完成,300.00,2026-11-03 09:00,茶具\r\nA-2,13700000002,paid,40.00,2026-11-04 09:00,茶杯\r\n',
+    );
+    const form = new FormData();
+    form.append('kind', 'orders');
+    form.append('file', new Blob([file], { type: 'text/csv' }), 'shop-orders.csv');
+    const preview = (await (
+      await fetch(`${server.baseUrl}/api/imports/preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      })
+    ).json()) as {
+      suggested_mapping: { column: string; target: string | null }[];
+      upload_id: string;
+      targets: string[];
+    };
+    expect(preview.suggested_mapping.map((s) => s.target)).toEqual([
+      'order_number',
+      'customer.phone',
+      'status',
+      'paid_amount',
+      'ordered_at',
+      'item.title',
+    ]);
+    expect(preview.targets).toContain('customer.email');
+
+    const start = (mapping: Record<string, string>, options: Record<string, unknown> = {}) => {
+      const f = new FormData();
+      f.append('kind', 'orders');
+      f.append('upload_id', preview.upload_id);
+      f.append('mapping', JSON.stringify(mapping));
+      f.append('options', JSON.stringify({ order_source: 'youzan', tags: ['有赞'], ...options }));
+      return fetch(`${server.baseUrl}/api/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: f,
+      });
+    };
+    const refused = await start({ 手机: 'ignore' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+      'no customer key is mapped',
+    );
+    const started = await start({});
+    expect(started.status).toBe(202);
+    const done = await waitFor(((await started.json()) as { id: string }).id);
+    expect(done).toMatchObject({
+      kind: 'orders',
+      status: 'completed',
+      rows: 2,
+      created: 2,
+      summary: {
+        kind: 'orders',
+        source: 'youzan',
+        file_rows: 2,
+        buyers: { matched_by_phone: 1, created: 1 },
+      },
+    });
+    expect(done.mapping).toMatchObject({ 订单号: 'order_number', 手机: 'customer.phone' });
+  });
+
+  it('serves purchase facts on the contact and sorts and filters the customers list by them', async () => {
+    await server.kith.contacts.create({ name: 'Never bought', phone: '+8613900000009' }, SYSTEM_ACTOR);
+    const list = async (query: string) => {
+      const r = await get(`/api/contacts?${query}`, agent);
+      expect(r.status).toBe(200);
+      return (await r.json()) as {
+        data: {
+          id: string;
+          phone: string | null;
+          orders_count: number;
+          total_spent: string;
+          last_order_at: string | null;
+        }[];
+        next_cursor: string | null;
+      };
+    };
+    const phones = (page: { data: { phone: string | null }[] }) => page.data.map((c) => c.phone);
+    const bySpent = await list('sort=-total_spent&limit=2');
+    expect(bySpent.data.map((c) => [c.phone, c.orders_count, c.total_spent])).toEqual([
+      ['+8613600000001', 3, '400.00'],
+      ['+8613700000002', 1, '40.00'],
+    ]);
+    // The next page: customers who never bought come last, in either direction.
+    const rest = await list(`sort=-total_spent&limit=2&cursor=${bySpent.next_cursor}`);
+    expect(rest.data.map((c) => [c.phone, c.orders_count, c.total_spent])).toEqual([
+      ['+8613900000009', 0, '0.00'],
+    ]);
+    expect(phones(await list('sort=total_spent'))).toEqual([
+      '+8613700000002',
+      '+8613600000001',
+      '+8613900000009',
+    ]);
+    expect(phones(await list('sort=orders_count'))).toEqual([
+      '+8613700000002',
+      '+8613600000001',
+      '+8613900000009',
+    ]);
+    const last = await list('sort=-last_order_at');
+    expect(last.data.map((c) => c.last_order_at)).toEqual([
+      '2026-11-04T01:00:00.000Z',
+      '2026-11-03T01:00:00.000Z',
+      null,
+    ]);
+    expect(phones(await list('min_orders=2&min_total_spent=100'))).toEqual(['+8613600000001']);
+    expect(phones(await list('last_order_before=2026-11-04&sort=-total_spent'))).toEqual(['+8613600000001']);
+    const one = (await (await get(`/api/contacts/${bySpent.data[0]!.id}`, agent)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(one).toMatchObject({
+      orders_count: 3,
+      total_spent: '400.00',
+      first_order_at: '2026-11-02T04:01:00.000Z',
+    });
+    const bad = await get('/api/contacts?sort=-money');
+    expect(bad.status).toBe(400);
+  });
 });

@@ -27,7 +27,23 @@ const SORT_VALUES = [
   '-created_at',
   'updated_at',
   '-updated_at',
+  'orders_count',
+  '-orders_count',
+  'total_spent',
+  '-total_spent',
+  'first_order_at',
+  '-first_order_at',
+  'last_order_at',
+  '-last_order_at',
 ] as const;
+
+/** Purchase facts (src/orders) on the contact as read: computed from its orders, never written here. */
+const ContactWithFactsSchema = ContactSchema.extend({
+  orders_count: z.number().describe('Purchases (paid, shipped or completed orders); read-only'),
+  total_spent: z.string().describe('What the customer paid for them, a decimal string; read-only'),
+  first_order_at: z.string().nullable().describe('First purchase (payment, else order time); read-only'),
+  last_order_at: z.string().nullable().describe('Last purchase; read-only'),
+});
 
 const ListQuery = z.looseObject({
   ...ContactFilterFields,
@@ -36,7 +52,7 @@ const ListQuery = z.looseObject({
     .enum(SORT_VALUES)
     .optional()
     .describe(
-      'Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order.',
+      'Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order; customers who never bought come last in either order of a purchase fact (`orders_count`, `total_spent`, `first_order_at`, `last_order_at`).',
     ),
   cursor: z.string().optional().describe('`next_cursor` of the previous page (same filters and sort).'),
   limit: z.coerce.number().int().optional().describe('1–500, default 50.'),
@@ -92,7 +108,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         querystring: ListQuery,
         response: {
           200: z.object({
-            data: z.array(ContactSchema),
+            data: z.array(ContactWithFactsSchema),
             next_cursor: z.string().nullable(),
             total: z.number().nullable().describe('Matching contacts; null when total=false.'),
             total_is_lower_bound: z
@@ -113,11 +129,13 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
           if (key.startsWith('attr.') && typeof value === 'string') attributes[key.slice(5)] = value;
           else known[key] = value;
         }
-        return contacts.list({
+        const page = await contacts.list({
           ...(known as Omit<ContactListQuery, 'attributes' | 'total'>),
           attributes,
           total: total !== 'false',
         });
+        const facts = await services.orders.purchaseFacts(page.data.map((c) => c.id));
+        return { ...page, data: page.data.map((c) => ({ ...c, ...facts.get(c.id)! })) };
       },
     });
 
@@ -230,7 +248,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
           'An id merged into another contact answers with the survivor, with `merged_from` set to the requested id. `ETag` is the content hash (the change feed’s `hash`): send it as `If-Match` on PATCH.',
         params: IdParams,
         response: {
-          200: ContactSchema.extend({
+          200: ContactWithFactsSchema.extend({
             merged_from: z.string().optional().describe('the requested id, merged into this contact'),
           }),
           ...errorResponses,
@@ -239,7 +257,8 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       handler: async (request, reply) => {
         const contact = await contacts.resolve(request.params.id);
         reply.header('etag', etagOf(contact));
-        return contact;
+        const facts = await services.orders.purchaseFacts([contact.id]);
+        return { ...contact, ...facts.get(contact.id)! };
       },
     });
 
