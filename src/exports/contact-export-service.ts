@@ -5,24 +5,16 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { ContactListQuery, ContactService } from '../contacts/contact-service.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
-import { protectCell } from '../domain/csv-cell-safety.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
-import {
-  cellText,
-  chooseColumns,
-  columnValue,
-  type ExportColumn,
-  type ExportedContact,
-  jsonRecord,
-} from './export-columns.js';
+import { chooseColumns, type ExportColumn, type ExportedContact } from './export-columns.js';
 import { readContactRange } from './contact-range-reader.js';
-import { contactXml, xmlEnd, xmlStart } from './export-xml.js';
+import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
+import { exportSlicesInParallel, writeText } from './parallel-range-export.js';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'ndjson', 'xml'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -70,12 +62,19 @@ const selectsAll = (query: ContactExportQuery) =>
         : typeof value === 'object' && value !== null && Object.keys(value).length === 0),
   );
 
-/** What each format does with the header, a page of records and the end. */
+/** What each format does with the header, a page of records (or a worker's run of them) and the end. */
 interface FormatWriter {
   start(): Promise<void>;
   page(contacts: ExportedContact[]): Promise<void>;
+  /** A run of records a worker thread made (text formats). */
+  text(records: string): Promise<void>;
+  /** Rows of cells a worker thread made (XLSX). */
+  cells(rows: (string | number | null)[][]): Promise<void>;
   end(): Promise<void>;
 }
+
+/** Threads an export of everyone reads and formats on (SQLite): one per core of a small server. */
+const EXPORT_THREADS = 2;
 
 export class ContactExportService {
   constructor(
@@ -107,6 +106,25 @@ export class ContactExportService {
       writeTo: async (out, onProgress) => {
         const writer = formatWriter(format, columns, out);
         await writer.start();
+        const { rowReader } = this.store;
+        if (rowReader && first.next && selectsAll(request.query)) {
+          // Everyone, more than a page: read and format on worker threads (SQLite).
+          let rows = 0;
+          await exportSlicesInParallel({
+            reader: rowReader,
+            worker: { file: this.store.location, format, columns },
+            threads: EXPORT_THREADS,
+            sink: {
+              write: async (result) => {
+                await ('text' in result ? writer.text(result.text) : writer.cells(result.cells));
+                rows += result.rows;
+                onProgress?.(rows);
+              },
+            },
+          });
+          await writer.end();
+          return rows;
+        }
         let page = first;
         let rows = 0;
         for (;;) {
@@ -130,7 +148,7 @@ export class ContactExportService {
    */
   private async page(query: ContactExportQuery, cursor: string | undefined) {
     if (selectsAll(query)) {
-      const { contacts, lastId } = await readContactRange(this.store.db, cursor ?? '', ID_PAGE);
+      const { contacts, lastId } = await readContactRange(this.store, cursor ?? '', ID_PAGE);
       return { contacts, next: lastId ?? undefined };
     }
     const page = await this.contacts.list({
@@ -164,72 +182,27 @@ export class ContactExportService {
   }
 }
 
-/** Writes text, waiting when the stream's buffer is full (a slow reader slows the export, not memory). */
-async function writeText(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
-}
-
 function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writable): FormatWriter {
-  switch (format) {
-    case 'csv':
-      return csvWriter(columns, out);
-    case 'xlsx':
-      return xlsxWriter(columns, out);
-    case 'json': {
-      let first = true;
-      return {
-        start: () => writeText(out, '['),
-        page: async (contacts) => {
-          let text = '';
-          for (const c of contacts) {
-            text += `${first ? '\n' : ',\n'}${JSON.stringify(jsonRecord(c, columns))}`;
-            first = false;
-          }
-          if (text) await writeText(out, text);
-        },
-        end: () => endWith(out, first ? ']\n' : '\n]\n'),
-      };
-    }
-    case 'ndjson':
-      return {
-        start: async () => {},
-        page: async (contacts) => {
-          if (contacts.length === 0) return;
-          await writeText(out, contacts.map((c) => `${JSON.stringify(jsonRecord(c, columns))}\n`).join(''));
-        },
-        end: () => endWith(out, ''),
-      };
-    case 'xml':
-      return {
-        start: () => writeText(out, xmlStart()),
-        page: async (contacts) => {
-          if (contacts.length > 0) await writeText(out, contacts.map((c) => contactXml(c, columns)).join(''));
-        },
-        end: () => endWith(out, xmlEnd()),
-      };
-  }
+  if (format === 'xlsx') return xlsxWriter(columns, out);
+  const layout = TEXT_FORMAT_LAYOUTS[format];
+  let wroteAny = false;
+  const text = async (records: string) => {
+    if (records === '') return;
+    await writeText(out, wroteAny ? records : layout.first(records));
+    wroteAny = true;
+  };
+  return {
+    start: () => writeText(out, layout.head(columns)),
+    page: (contacts) => text(layout.records(contacts, columns)),
+    text,
+    cells: () => Promise.reject(new Error(`${format} is written as text`)),
+    end: () => endWith(out, layout.tail(wroteAny)),
+  };
 }
 
 async function endWith(out: Writable, text: string): Promise<void> {
   out.end(text);
   if (!out.writableFinished) await once(out, 'finish');
-}
-
-/** UTF-8 with a BOM (Excel then reads Chinese correctly), lists joined by `;`, formula-safe cells. */
-function csvWriter(columns: ExportColumn[], out: Writable): FormatWriter {
-  // A page is stringified at once and written in one go: awaiting a stream per row cost half the time.
-  const lines = (records: string[][]) => stringifyCsv(records.map((r) => r.map(protectCell)));
-  return {
-    start: () => writeText(out, `\uFEFF${lines([columns.map((c) => c.name)])}`),
-    page: async (contacts) => {
-      if (contacts.length === 0) return;
-      await writeText(
-        out,
-        lines(contacts.map((c) => columns.map((column) => cellText(columnValue(c, column))))),
-      );
-    },
-    end: () => endWith(out, ''),
-  };
 }
 
 /**
@@ -244,14 +217,15 @@ function xlsxWriter(columns: ExportColumn[], out: Writable): FormatWriter {
     useSharedStrings: false,
   });
   const sheet = workbook.addWorksheet('Contacts');
-  const cell = (value: ReturnType<typeof columnValue>) =>
-    typeof value === 'number' ? value : value === null ? null : cellText(value);
+  const cells = async (rows: (string | number | null)[][]) => {
+    for (const row of rows) sheet.addRow(row).commit();
+    if (out.writableNeedDrain) await once(out, 'drain');
+  };
   return {
     start: async () => sheet.addRow(columns.map((c) => c.name)).commit(),
-    page: async (contacts) => {
-      for (const c of contacts) sheet.addRow(columns.map((column) => cell(columnValue(c, column)))).commit();
-      if (out.writableNeedDrain) await once(out, 'drain');
-    },
+    page: (contacts) => cells(contacts.map((c) => xlsxCells(c, columns))),
+    text: () => Promise.reject(new Error('xlsx is written as cells')),
+    cells,
     end: async () => {
       sheet.commit();
       await workbook.commit();

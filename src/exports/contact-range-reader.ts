@@ -5,18 +5,152 @@
  * range are read and dropped (they are few). The shape is the API's contact (as loadContacts builds
  * it: primary e-mail and phone first, the others in their order, identities by type, tags by name)
  * plus groups.
+ *
+ * On SQLite the page is read as arrays straight from the statements (the store's RowReader) and
+ * joined by walking the contacts and each table's rows side by side, both in id order: no object per
+ * row and no map lookups, which were half of an export's time. PostgreSQL reads the same page through
+ * Kysely.
  */
+import { CompiledQuery } from 'kysely';
 import { parseAttributes } from '../contacts/contact-attribute-sql.js';
 import { SCALAR_FIELDS, emptyContactState } from '../domain/contact/contact-fields.js';
 import type { Gender } from '../domain/normalize/gender.js';
+import type { Store } from '../store/database.js';
+import type { RowReader } from '../store/row-reader.js';
 import type { Queryable } from '../store/transaction.js';
 import type { ExportedContact } from './export-columns.js';
 
-export async function readContactRange(
+export interface ContactRangePage {
+  contacts: ExportedContact[];
+  /** The id to read on from, or null when this was the last page. */
+  lastId: string | null;
+}
+
+export function readContactRange(
+  store: Pick<Store, 'db' | 'rowReader'>,
+  afterId: string,
+  limit: number,
+): Promise<ContactRangePage> {
+  return store.rowReader
+    ? Promise.resolve(readRangeFromRows(store.rowReader, afterId, limit))
+    : readRangeThroughKysely(store.db, afterId, limit);
+}
+
+// In the order contactFromRow reads them.
+const CONTACT_COLUMNS = [
+  'id',
+  'name',
+  'first_name',
+  'last_name',
+  'gender',
+  'birthday',
+  'country',
+  'province',
+  'city',
+  'address',
+  'postcode',
+  'company',
+  'initial_source',
+  'initial_source_detail',
+  'campaign',
+  'attributes',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A contact from its row (CONTACT_COLUMNS), as one literal: the export's hottest allocation. */
+function contactFromRow(row: unknown[]): ExportedContact {
+  return {
+    id: row[0] as string,
+    name: row[1] as string | null,
+    first_name: row[2] as string | null,
+    last_name: row[3] as string | null,
+    email: null,
+    additional_emails: [],
+    phone: null,
+    additional_phones: [],
+    gender: row[4] as Gender | null,
+    birthday: row[5] as string | null,
+    country: row[6] as string | null,
+    province: row[7] as string | null,
+    city: row[8] as string | null,
+    address: row[9] as string | null,
+    postcode: row[10] as string | null,
+    company: row[11] as string | null,
+    tags: [],
+    initial_source: row[12] as string | null,
+    initial_source_detail: row[13] as string | null,
+    campaign: row[14] as string | null,
+    identities: {},
+    attributes: parseAttributes(row[15] as string | null),
+    created_at: row[16] as string,
+    updated_at: row[17] as string,
+    groups: [],
+  };
+}
+
+const SELECT_CONTACTS = `select ${CONTACT_COLUMNS.map((c) => `"${c}"`).join(', ')} from contacts`;
+const CONTACTS_SQL = `${SELECT_CONTACTS} where id > ? and deleted_at is null order by id limit ?`;
+const CONTACTS_UP_TO_SQL = `${SELECT_CONTACTS} where id > ? and id <= ? and deleted_at is null order by id`;
+const IN_RANGE = 'contact_id > ? and contact_id <= ?';
+// Each table's rows in contact id order, then the contact's own order of them.
+const VALUE_SQL = {
+  emails: `select contact_id, value, is_primary from contact_emails where ${IN_RANGE} order by contact_id, position`,
+  phones: `select contact_id, value, is_primary from contact_phones where ${IN_RANGE} order by contact_id, position`,
+  identities: `select contact_id, type, value from contact_identities where ${IN_RANGE} order by contact_id, type`,
+  tags: `select m.contact_id, t.name from contact_tags m join tags t on t.id = m.tag_id
+    where m.${IN_RANGE} order by m.contact_id, t.name_key`,
+  groups: `select m.contact_id, g.name from contact_group_members m join contact_groups g on g.id = m.group_id
+    where m.${IN_RANGE} order by m.contact_id, g.name_key`,
+} as const;
+
+/**
+ * Live contacts after `afterId` in id order: at most `limit` of them, or, with `upToId`, every one up
+ * to that id (the export's worker threads take such slices).
+ */
+export function readRangeFromRows(
+  reader: RowReader,
+  afterId: string,
+  limit: number,
+  upToId?: string,
+): ContactRangePage {
+  const contacts: ExportedContact[] = [];
+  const query =
+    upToId === undefined
+      ? CompiledQuery.raw(CONTACTS_SQL, [afterId, limit])
+      : CompiledQuery.raw(CONTACTS_UP_TO_SQL, [afterId, upToId]);
+  for (const row of reader.rows(query)) contacts.push(contactFromRow(row));
+  if (contacts.length === 0) return { contacts, lastId: null };
+  const lastId = contacts[contacts.length - 1]!.id;
+  const range = [afterId, lastId];
+  const each = (sql: string, add: (contact: ExportedContact, row: unknown[]) => void) => {
+    // Both sides are in id order: advance through the contacts as the rows' ids grow; a row of a
+    // deleted contact (not in the page) matches none and is passed over.
+    let at = 0;
+    for (const row of reader.rows(CompiledQuery.raw(sql, range))) {
+      const id = row[0] as string;
+      while (at < contacts.length && contacts[at]!.id < id) at++;
+      if (at === contacts.length) break;
+      if (contacts[at]!.id === id) add(contacts[at]!, row);
+    }
+  };
+  each(VALUE_SQL.emails, (c, r) =>
+    r[2] ? (c.email = r[1] as string) : c.additional_emails.push(r[1] as string),
+  );
+  each(VALUE_SQL.phones, (c, r) =>
+    r[2] ? (c.phone = r[1] as string) : c.additional_phones.push(r[1] as string),
+  );
+  each(VALUE_SQL.identities, (c, r) => (c.identities[r[1] as string] = r[2] as string));
+  each(VALUE_SQL.tags, (c, r) => c.tags.push(r[1] as string));
+  each(VALUE_SQL.groups, (c, r) => c.groups.push(r[1] as string));
+  return { contacts, lastId: contacts.length === limit ? lastId : null };
+}
+
+async function readRangeThroughKysely(
   db: Queryable,
   afterId: string,
   limit: number,
-): Promise<{ contacts: ExportedContact[]; lastId: string | null }> {
+): Promise<ContactRangePage> {
   const rows = await db
     .selectFrom('contacts')
     .selectAll()

@@ -1,0 +1,97 @@
+/**
+ * The text formats of a contacts export (pure): what comes before the records, a run of records as one
+ * string, and what closes the file. A run of records can be made anywhere (the export's worker
+ * threads make them) and runs are written in order; every format's runs concatenate, which is why a
+ * JSON record always starts with its separator and the first one's is dropped when written.
+ */
+import { protectCell } from '../domain/csv-cell-safety.js';
+import {
+  cellText,
+  columnValue,
+  type ExportColumn,
+  type ExportedContact,
+  jsonRecord,
+} from './export-columns.js';
+import { contactXml, xmlEnd, xmlStart } from './export-xml.js';
+
+export const TEXT_FORMATS = ['csv', 'json', 'ndjson', 'xml'] as const;
+export type TextFormat = (typeof TEXT_FORMATS)[number];
+
+export interface TextFormatLayout {
+  head(columns: readonly ExportColumn[]): string;
+  records(contacts: readonly ExportedContact[], columns: readonly ExportColumn[]): string;
+  /** Turns the first run of records into the file's first (JSON drops the leading comma). */
+  first(records: string): string;
+  tail(wroteAny: boolean): string;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV field as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a quote or
+ * a line break; as is otherwise. Written here rather than through csv-stringify because it is the
+ * export's innermost loop (the library's per-record option handling was a seventh of an export).
+ */
+export function csvCell(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const same = (text: string) => text;
+
+export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
+  // UTF-8 with a BOM (Excel then reads Chinese correctly), lists joined by `;`, formula-safe cells.
+  csv: {
+    head: (columns) => `\uFEFF${columns.map((c) => csvCell(protectCell(c.name))).join(',')}\n`,
+    records: (contacts, columns) => {
+      let text = '';
+      for (const contact of contacts) {
+        for (let i = 0; i < columns.length; i++) {
+          if (i > 0) text += ',';
+          text += csvCell(protectCell(cellText(columnValue(contact, columns[i]!))));
+        }
+        text += '\n';
+      }
+      return text;
+    },
+    first: same,
+    tail: () => '',
+  },
+  json: {
+    head: () => '[',
+    records: (contacts, columns) => {
+      let text = '';
+      for (const contact of contacts) text += `,\n${JSON.stringify(jsonRecord(contact, columns))}`;
+      return text;
+    },
+    first: (records) => records.slice(1),
+    tail: (wroteAny) => (wroteAny ? '\n]\n' : ']\n'),
+  },
+  ndjson: {
+    head: () => '',
+    records: (contacts, columns) => {
+      let text = '';
+      for (const contact of contacts) text += `${JSON.stringify(jsonRecord(contact, columns))}\n`;
+      return text;
+    },
+    first: same,
+    tail: () => '',
+  },
+  xml: {
+    head: () => xmlStart(),
+    records: (contacts, columns) => {
+      let text = '';
+      for (const contact of contacts) text += contactXml(contact, columns);
+      return text;
+    },
+    first: same,
+    tail: () => xmlEnd(),
+  },
+};
+
+/** An XLSX row's cells: numbers stay numbers, text as text (Excel never runs a text cell as a formula). */
+export function xlsxCells(contact: ExportedContact, columns: readonly ExportColumn[]) {
+  return columns.map((column) => {
+    const value = columnValue(contact, column);
+    return typeof value === 'number' ? value : value === null ? null : cellText(value);
+  });
+}

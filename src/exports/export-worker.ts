@@ -1,0 +1,59 @@
+/**
+ * One thread of a parallel export (parallel-range-export.ts): its own read-only connection to the
+ * SQLite store; for each slice of ids it is given it reads the slice's live contacts and writes them
+ * in the export's format — text for CSV, JSON, NDJSON and XML, rows of cells for XLSX — and sends that
+ * back. Reading and formatting are nine tenths of an export, so two such threads use both cores while
+ * the main thread only hands out slices and writes.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import { sqliteRowReader } from '../store/row-reader.js';
+import { readRangeFromRows } from './contact-range-reader.js';
+import type { ExportColumn } from './export-columns.js';
+import { TEXT_FORMAT_LAYOUTS, type TextFormat, xlsxCells } from './export-text-formats.js';
+
+export interface ExportSliceRequest {
+  slice: number;
+  afterId: string;
+  upToId: string;
+}
+
+export type ExportSliceResult =
+  | { slice: number; rows: number; text: string }
+  | { slice: number; rows: number; cells: (string | number | null)[][] }
+  | { slice: number; error: string };
+
+export interface ExportWorkerData {
+  file: string;
+  format: TextFormat | 'xlsx';
+  columns: ExportColumn[];
+}
+
+const { file, format, columns } = (workerData as { data: ExportWorkerData }).data;
+const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+sqlite.pragma('busy_timeout = 10000');
+
+const reader = sqliteRowReader(sqlite);
+
+parentPort!.on('message', (request: ExportSliceRequest) => {
+  try {
+    // One transaction per slice: its contacts and their values are read from one state of the store.
+    const { contacts } = sqlite.transaction(() =>
+      readRangeFromRows(reader, request.afterId, Number.MAX_SAFE_INTEGER, request.upToId),
+    )();
+    const result: ExportSliceResult =
+      format === 'xlsx'
+        ? { slice: request.slice, rows: contacts.length, cells: contacts.map((c) => xlsxCells(c, columns)) }
+        : {
+            slice: request.slice,
+            rows: contacts.length,
+            text: TEXT_FORMAT_LAYOUTS[format].records(contacts, columns),
+          };
+    parentPort!.postMessage(result);
+  } catch (error) {
+    parentPort!.postMessage({
+      slice: request.slice,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+});

@@ -1,0 +1,87 @@
+/**
+ * An export of everyone past one page runs on worker threads on SQLite (parallel-range-export.ts), an
+ * export with filters pages through the list on the main thread: both must write the same records,
+ * skip deleted contacts, and keep each format whole (one header, JSON's separators, XML's root).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, runImport } from '../support/import-helpers.js';
+import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-parallel-export-'));
+const CONTACTS = 4_700; // past the first page (2,000) and several worker slices, not a multiple of either
+const DELETED = 37;
+
+async function exportText(kith: TestKith, format: string, query: object) {
+  const file = path.join(dir, `${Math.random().toString(36).slice(2)}.${format}`);
+  const prepared = await kith.exports.prepare({ format, query });
+  const rows = await prepared.writeTo(fs.createWriteStream(file));
+  return { rows, file, text: format === 'xlsx' ? '' : fs.readFileSync(file, 'utf8') };
+}
+
+describe(`an export of everyone on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  // A filter every contact passes: the list's paged path, for comparison.
+  const everyoneFiltered = { created_since: '2000-01-01T00:00:00Z' };
+
+  beforeAll(async () => {
+    kith = await createTestKith();
+    await kith.identityTypes.create({ key: 'member_no' }, ADMIN);
+    await kith.attributes.create({ key: 'level', type: 'number' }, ADMIN);
+    const lines = ['name,email,phone,tags,member_no,level'];
+    for (let i = 0; i < CONTACTS; i++)
+      lines.push(
+        `"客户 ${i}, ""VIP""",c${i}@example.com,+8613${String(900_000_000 + i)},${i % 3 === 0 ? 'A;B' : 'B'},M-${i},${i % 7}`,
+      );
+    const file = path.join(dir, 'contacts.csv');
+    fs.writeFileSync(file, lines.join('\n'));
+    const imported = await runImport(kith, file);
+    expect(imported).toMatchObject({ status: 'completed', created: CONTACTS, failed: 0 });
+    const page = await kith.contacts.list({ limit: 500, sort: 'created_at' });
+    for (const c of page.data.filter((_, i) => i % 13 === 5).slice(0, DELETED))
+      await kith.contacts.delete(c.id, ADMIN);
+  }, 120_000);
+  afterAll(async () => kith.destroy());
+
+  it.each(['csv', 'ndjson', 'json', 'xml'])(
+    '%s: the same records as the paged path, deleted ones left out',
+    async (format) => {
+      const all = await exportText(kith, format, {});
+      const paged = await exportText(kith, format, everyoneFiltered);
+      expect(all.rows).toBe(CONTACTS - DELETED);
+      expect(paged.rows).toBe(CONTACTS - DELETED);
+      const records = (text: string) => {
+        if (format === 'json') return (JSON.parse(text) as unknown[]).map((r) => JSON.stringify(r)).sort();
+        if (format === 'xml') return text.match(/<contact [^]*?<\/contact>/g)!.sort();
+        const lines = text.split('\n').filter((l) => l !== '');
+        return (format === 'csv' ? lines.slice(1) : lines).sort();
+      };
+      const got = records(all.text);
+      expect(got).toHaveLength(CONTACTS - DELETED);
+      expect(got).toEqual(records(paged.text));
+      expect(new Set(got).size).toBe(got.length);
+      if (format === 'csv') {
+        expect(all.text.startsWith('\uFEFFid,name,')).toBe(true);
+        expect(all.text.match(/^\uFEFF?id,/gm)).toHaveLength(1);
+      }
+      if (format === 'xml') expect(all.text.trimEnd().endsWith('</contacts>')).toBe(true);
+    },
+  );
+
+  it('xlsx: one sheet with a header and every live contact once', async () => {
+    const all = await exportText(kith, 'xlsx', {});
+    expect(all.rows).toBe(CONTACTS - DELETED);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(all.file);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.rowCount).toBe(CONTACTS - DELETED + 1);
+    const ids = new Set<string>();
+    sheet.eachRow((row, n) => {
+      if (n > 1) ids.add(String(row.getCell(1).value));
+    });
+    expect(ids.size).toBe(CONTACTS - DELETED);
+  });
+});
