@@ -73,8 +73,9 @@ export interface TagsTable {
   name_key: string;
   created_at: string;
   /**
-   * Live contacts holding the tag, kept by triggers (migration 0009). On PostgreSQL the recent
-   * changes wait in tag_count_deltas: the count is this plus their sum.
+   * Live contacts holding the tag, kept by the writers once per batch (src/contacts/tag-counts.ts,
+   * migration 0023). On PostgreSQL the recent changes wait in tag_count_deltas: the count is this plus
+   * their sum.
    */
   live_count: Generated<number>;
 }
