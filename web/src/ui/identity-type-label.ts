@@ -4,7 +4,8 @@
  * their label is still the one Kith gave them; a type an admin created, or a label an admin changed,
  * shows as written.
  */
-import type { TFunction } from 'i18next';
+/** i18next's `t`, or any function that looks a key up the same way. */
+type Translate = (key: string) => string;
 
 /** Each built-in type with the label the server gives it (src/imports/map/well-known-identities.ts). */
 export const BUILT_IN_IDENTITY_TYPES: Readonly<Record<string, string>> = {
@@ -22,7 +23,7 @@ export function isBuiltInIdentityType(key: string): boolean {
   return Object.hasOwn(BUILT_IN_IDENTITY_TYPES, key);
 }
 
-export function identityTypeLabel(type: { key: string; label?: string | null }, t: TFunction): string {
+export function identityTypeLabel(type: { key: string; label?: string | null }, t: Translate): string {
   const label = type.label?.trim() || null;
   if (
     isBuiltInIdentityType(type.key) &&
@@ -35,7 +36,7 @@ export function identityTypeLabel(type: { key: string; label?: string | null }, 
 /** The types with their labels as people read them (for lists that show `label`). */
 export function localizeIdentityTypes<T extends { key: string; label?: string | null }>(
   types: T[],
-  t: TFunction,
+  t: Translate,
 ): (T & { label: string })[] {
   return types.map((type) => ({ ...type, label: identityTypeLabel(type, t) }));
 }

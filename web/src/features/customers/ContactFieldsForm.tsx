@@ -6,6 +6,7 @@ import { Checkbox, Select, SimpleGrid, Textarea, TextInput, Title } from '@manti
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import type { ContactFormState, ListField, TextField } from './contact-form';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 
 export type FieldErrors = Record<string, string>;
 
@@ -94,7 +95,7 @@ export function ContactFieldsForm({
             {identityTypes.map((type) => (
               <TextInput
                 key={type.key}
-                label={type.label || type.key}
+                label={identityTypeLabel(type, t)}
                 value={state.identities[type.key] ?? ''}
                 onChange={(event) =>
                   onChange({

@@ -34,6 +34,7 @@ import { CustomerHistory } from './CustomerHistory';
 import { CustomerOrders } from './CustomerOrders';
 import { CustomerTimeline } from './CustomerTimeline';
 import { type SaveProblem, saveProblem } from './save-errors';
+import { localizeIdentityTypes } from '../../ui/identity-type-label';
 
 type Tab = 'timeline' | 'history' | 'orders';
 
@@ -99,7 +100,7 @@ export default function CustomerPage() {
               <ContactDetails
                 contact={data}
                 attributeLabels={attributes.data?.data ?? []}
-                identityLabels={identityTypes.data?.data ?? []}
+                identityLabels={localizeIdentityTypes(identityTypes.data?.data ?? [], t)}
               />
             )}
           </Paper>

@@ -8,6 +8,7 @@ import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import type { Contact, Schemas } from '../../api/client';
 import { formatDate, formatDateTime } from '../../i18n';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 
 export interface CustomerColumn {
   id: string;
@@ -82,7 +83,7 @@ export function customerColumns(
     field('campaign'),
     ...identityTypes.map((type) => ({
       id: `identity.${type.key}`,
-      label: type.label || type.key,
+      label: identityTypeLabel(type, t),
       render: (contact: Contact) => plain(contact.identities[type.key]),
     })),
     ...attributes.map((definition) => ({

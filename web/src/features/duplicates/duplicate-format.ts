@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import i18n, { localeOf } from '../../i18n';
 import type { DuplicatePair, QueueFilters } from './duplicate-api';
 import { paramsOf } from './duplicate-api';
+import { identityTypeLabel, isBuiltInIdentityType } from '../../ui/identity-type-label';
 
 /** A probability as a percentage with one decimal (0.9731 → 97.3%). */
 export function formatScore(score: number, language = i18n.language): string {
@@ -34,6 +35,9 @@ export function useFieldLabel() {
   return (field: string) => {
     const key = `fields.${field}`;
     if (i18n.exists(key)) return t(key);
+    // A built-in identity type in the user's language (WeChat OpenID → 微信 OpenID).
+    if (field.startsWith('identity.') && isBuiltInIdentityType(field.slice(9)))
+      return identityTypeLabel({ key: field.slice(9) }, t);
     return field.replace(/^(attr|identity)\./, '');
   };
 }

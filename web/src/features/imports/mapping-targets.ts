@@ -3,6 +3,7 @@
  * (`attr.<key>`) or nowhere (`ignore`), and the rules the server applies to a mapping, checked live.
  */
 import type { Schemas } from '../../api/client';
+import { identityTypeLabel, isBuiltInIdentityType } from '../../ui/identity-type-label';
 
 export const IGNORE = 'ignore';
 
@@ -72,6 +73,9 @@ export interface WellKnownIdentity {
   label: string;
 }
 
+/** "Label (key)", or the key alone when the label says nothing more. */
+const withKey = (label: string, key: string) => (label && label !== key ? `${label} (${key})` : key);
+
 export function targetGroups(
   t: (key: string, options?: Record<string, unknown>) => string,
   identityTypes: Schemas['IdentityType'][],
@@ -82,13 +86,13 @@ export function targetGroups(
   const identities = [
     ...identityTypes.map((type) => ({
       value: `identity.${type.key}`,
-      label: type.label && type.label !== type.key ? `${type.label} (${type.key})` : type.key,
+      label: withKey(identityTypeLabel(type, t), type.key),
     })),
     ...wellKnown
       .filter((type) => !existing.has(type.key))
       .map((type) => ({
         value: `identity.${type.key}`,
-        label: t('imports.mapping.createdOnUse', { label: `${type.label} (${type.key})` }),
+        label: t('imports.mapping.createdOnUse', { label: withKey(identityTypeLabel(type, t), type.key) }),
       })),
   ];
   const groups: TargetGroup[] = [
@@ -132,7 +136,10 @@ export function describeTarget(
   t: (key: string, options?: Record<string, unknown>) => string,
 ): string {
   if (target === IGNORE) return t('imports.mapping.ignore');
-  if (target.startsWith('identity.')) return t('imports.mapping.identityTarget', { key: target.slice(9) });
+  if (target.startsWith('identity.'))
+    return isBuiltInIdentityType(target.slice(9))
+      ? t('imports.mapping.identityTarget', { key: identityTypeLabel({ key: target.slice(9) }, t) })
+      : t('imports.mapping.identityTarget', { key: target.slice(9) });
   if (target.startsWith('attr.')) return t('imports.mapping.attributeTarget', { key: target.slice(5) });
   return (STANDARD_TARGETS as readonly string[]).includes(target) ? t(`fields.${target}`) : target;
 }

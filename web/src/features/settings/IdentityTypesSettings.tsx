@@ -28,6 +28,7 @@ import { useIdentityTypes } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 
 type IdentityType = Schemas['IdentityType'];
 
@@ -77,7 +78,7 @@ export function IdentityTypesSettings() {
             <Table.Tbody>
               {types.data.data.map((type) => (
                 <Table.Tr key={type.key}>
-                  <Table.Td fw={500}>{type.label}</Table.Td>
+                  <Table.Td fw={500}>{identityTypeLabel(type, t)}</Table.Td>
                   <Table.Td className="kith-mono">{type.key}</Table.Td>
                   <Table.Td>
                     <Text size="sm" c={type.builtin ? 'dimmed' : undefined}>
@@ -97,7 +98,7 @@ export function IdentityTypesSettings() {
                         variant="subtle"
                         size="xs"
                         onClick={() => setEditing(type)}
-                        aria-label={t('settings.editNamed', { name: type.label })}
+                        aria-label={t('settings.editNamed', { name: identityTypeLabel(type, t) })}
                       >
                         {t('common.edit')}
                       </Button>
@@ -107,7 +108,7 @@ export function IdentityTypesSettings() {
                           color="red"
                           size="xs"
                           onClick={() => setDeleting(type)}
-                          aria-label={t('settings.deleteNamed', { name: type.label })}
+                          aria-label={t('settings.deleteNamed', { name: identityTypeLabel(type, t) })}
                         >
                           {t('common.delete')}
                         </Button>
@@ -129,7 +130,7 @@ export function IdentityTypesSettings() {
       )}
       {deleting && (
         <ConfirmModal
-          title={t('settings.identityTypes.deleteTitle', { name: deleting.label })}
+          title={t('settings.identityTypes.deleteTitle', { name: identityTypeLabel(deleting, t) })}
           confirmLabel={t('common.delete')}
           onClose={() => setDeleting(null)}
           onConfirm={() =>
@@ -137,7 +138,10 @@ export function IdentityTypesSettings() {
           }
           onDone={() => {
             refresh();
-            notify({ color: 'green', message: t('settings.deleted', { name: deleting.label }) });
+            notify({
+              color: 'green',
+              message: t('settings.deleted', { name: identityTypeLabel(deleting, t) }),
+            });
           }}
         >
           {t('settings.identityTypes.deleteBody', { key: deleting.key })}
@@ -172,7 +176,7 @@ function IdentityTypeModal({
         : unwrap(api.POST('/api/identity-types', { body: { key: key.trim(), label: label.trim() || null } })),
     onSuccess: (saved) => {
       onSaved();
-      notify({ color: 'green', message: t('settings.savedNamed', { name: saved.label }) });
+      notify({ color: 'green', message: t('settings.savedNamed', { name: identityTypeLabel(saved, t) }) });
       onClose();
     },
     onError: (error) => setProblem(formProblem(error, t)),
@@ -184,7 +188,7 @@ function IdentityTypeModal({
       onClose={onClose}
       title={
         type
-          ? t('settings.identityTypes.editTitle', { name: type.label })
+          ? t('settings.identityTypes.editTitle', { name: identityTypeLabel(type, t) })
           : t('settings.identityTypes.newTitle')
       }
     >
