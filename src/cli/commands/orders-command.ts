@@ -4,10 +4,19 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
 import { itemFailureFilePath, TMALL_IMPORT_JOB_KIND } from '../../orders/tmall-order-import.js';
-import { CLI_ACTOR, collect, printFields, printJson, withKith } from '../cli-context.js';
+import { ORDER_IMPORT_JOB_KIND } from '../../orders/generic-order-import.js';
+import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
 
 interface OrderImportOptions {
   tmall?: boolean;
+  mapping?: string;
+  map: string[];
+  source?: string;
+  currency?: string;
+  utcOffset?: string;
+  delimiter?: string;
+  sheet?: string;
+  headerRow?: string;
   encoding?: string;
   region?: string;
   tag: string[];
@@ -18,16 +27,47 @@ interface OrderImportOptions {
   json?: boolean;
 }
 
-/** `kith import orders --tmall ORDERS ITEMS` and `kith orders list|get`. */
+function readMappingFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new KithError('usage', `--mapping ${file}: ${(e as Error).message}`, 2);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new KithError('usage', `--mapping ${file}: expected a JSON object of "column": "target"`, 2);
+  return parsed as Record<string, string>;
+}
+
+/**
+ * `kith import orders --tmall ORDERS ITEMS`, `kith import orders [--mapping FILE] ORDERS` (any shop's
+ * order file) and `kith orders list|get`.
+ */
 export function registerOrderCommands(program: Command): void {
   const importCommand = program.commands.find((c) => c.name() === 'import');
   if (!importCommand) throw new Error('register the import commands first');
   importCommand
     .command('orders')
-    .description('import shop orders: a Tmall order report and its items report; runs here and waits')
-    .argument('<files...>', 'with --tmall: the order report (订单报表) then the items report (宝贝报表)')
+    .description(
+      "import shop orders — a Tmall order report and its items report (--tmall), or any shop's order file (CSV/XLSX) through a mapping; runs here and waits",
+    )
+    .argument(
+      '<files...>',
+      'with --tmall: the order report (订单报表) then the items report (宝贝报表); else one order file',
+    )
     .option('--tmall', 'the files are a Tmall order report and items report as exported')
-    .option('--encoding <name>', 'gbk or utf-8 (default: detected)')
+    .option(
+      '--mapping <file.json>',
+      'an order file: JSON object of column → target (order_number, status, paid_amount, ordered_at, customer.phone, customer.email, customer.id, identity.<type>, item.title, items, extra, ignore …); columns it leaves out take the suggested target',
+    )
+    .option('--map <COLUMN=TARGET>', 'map one column of an order file, repeatable', collect, [])
+    .option('--source <name>', "an order file: the orders' source (default csv), e.g. shopify")
+    .option('--currency <code>', 'an order file: currency of orders that name none (default CNY)')
+    .option('--utc-offset <offset>', 'an order file: offset of times written without one (default +08:00)')
+    .option('--delimiter <d>', ', ; tab or | (default: detected)')
+    .option('--sheet <name>', 'XLSX sheet (default: the first)')
+    .option('--header-row <n>', 'the row the column names are on (default: 1)')
+    .option('--encoding <name>', 'gbk, utf-8 … (default: detected)')
     .option('--region <CC>', 'default phone region (default KITH_DEFAULT_REGION)')
     .option('--tag <tag>', 'add this tag to every buyer, repeatable', collect, [])
     .option('--group <name>', 'put every buyer in this static group (created if missing)')
@@ -36,29 +76,65 @@ export function registerOrderCommands(program: Command): void {
     .option('--failures <out.csv>', 'write the orders failure file here')
     .option('--json', 'print one JSON object with the outcome')
     .action(async (files: string[], o: OrderImportOptions) => {
-      if (!o.tmall)
-        throw new KithError('usage', 'say which shop the files come from: --tmall ORDERS.csv ITEMS.csv', 2);
-      if (files.length !== 2)
+      if (o.tmall && files.length !== 2)
         throw new KithError('usage', 'give two files: the Tmall order report, then its items report', 2);
+      if (!o.tmall && files.length !== 1)
+        throw new KithError(
+          'usage',
+          'give one order file (with --mapping), or --tmall with the order report and its items report',
+          2,
+        );
       for (const file of files)
         if (!fs.existsSync(file)) throw new KithError('usage', `${file}: no such file`, 2);
-      const [ordersFile, itemsFile] = files as [string, string];
+      let headerRow: number | undefined;
+      if (o.headerRow !== undefined) {
+        headerRow = Number(o.headerRow);
+        if (!Number.isInteger(headerRow) || headerRow < 1 || headerRow > 1000)
+          throw new KithError(
+            'usage',
+            `--header-row: must be a whole number from 1 to 1000 (got ${JSON.stringify(o.headerRow)})`,
+            2,
+          );
+      }
+      const mapping = { ...(o.mapping ? readMappingFile(o.mapping) : {}), ...parsePairs('map', o.map) };
+      const [ordersFile, itemsFile] = files as [string, string | undefined];
       const outcome = await withKith(async (kith) => {
-        const id = await kith.orders.startTmallImport(
-          {
-            ordersPath: ordersFile,
-            ordersFileName: path.basename(ordersFile),
-            itemsPath: itemsFile,
-            itemsFileName: path.basename(itemsFile),
-            encoding: o.encoding,
-            region: o.region,
-            tags: o.tag,
-            group: o.group ?? null,
-            dryRun: o.dryRun ?? false,
-            runAutomationRules: o.automationRules,
-          },
-          CLI_ACTOR,
-        );
+        const id = o.tmall
+          ? await kith.orders.startTmallImport(
+              {
+                ordersPath: ordersFile,
+                ordersFileName: path.basename(ordersFile),
+                itemsPath: itemsFile!,
+                itemsFileName: path.basename(itemsFile!),
+                encoding: o.encoding,
+                region: o.region,
+                tags: o.tag,
+                group: o.group ?? null,
+                dryRun: o.dryRun ?? false,
+                runAutomationRules: o.automationRules,
+              },
+              CLI_ACTOR,
+            )
+          : await kith.orders.startOrderFileImport(
+              {
+                filePath: ordersFile,
+                fileName: path.basename(ordersFile),
+                mapping,
+                source: o.source,
+                currency: o.currency,
+                utcOffset: o.utcOffset,
+                encoding: o.encoding,
+                delimiter: o.delimiter,
+                sheet: o.sheet,
+                headerRow,
+                region: o.region,
+                tags: o.tag,
+                group: o.group ?? null,
+                dryRun: o.dryRun ?? false,
+                runAutomationRules: o.automationRules,
+              },
+              CLI_ACTOR,
+            );
         const started = await kith.imports.get(id);
         for (const warning of started.warnings) process.stderr.write(`warning: ${warning}\n`);
         const bar =
@@ -71,6 +147,7 @@ export function registerOrderCommands(program: Command): void {
         const runner = kith.jobs.runner({
           handlers: {
             [TMALL_IMPORT_JOB_KIND]: (ctx) => kith.tmallImportPipeline.run(ctx.job.subject_id, ctx),
+            [ORDER_IMPORT_JOB_KIND]: (ctx) => kith.orderImportPipeline.run(ctx.job.subject_id, ctx),
           },
         });
         const ran = runner.runOnce({ subjectId: id });
@@ -130,7 +207,7 @@ export function registerOrderCommands(program: Command): void {
         });
       else {
         process.stderr.write(
-          `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} orders, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${summary?.items ? `; ${summary.items.rows} items, ${summary.items.attached} attached, ${summary.items.failed} failed` : ''}\n`,
+          `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} orders, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${summary?.items?.rows !== undefined ? `; ${summary.items.rows} items, ${summary.items.attached} attached, ${summary.items.failed} failed` : ''}\n`,
         );
         if (record.failed > 0 && failuresFile) process.stderr.write(`failure file: ${failuresFile}\n`);
         if ((summary?.items?.failed ?? 0) > 0 && itemFailuresFile)
