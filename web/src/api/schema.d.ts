@@ -3025,6 +3025,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["ExportJob"][];
+                            /** @description Days a file is kept (KITH_EXPORT_RETENTION_DAYS) */
+                            retention_days: number;
                         };
                     };
                 };
