@@ -270,6 +270,13 @@ test('identity types and attributes: create, edit, and a delete the server refus
   const id = run();
   const key = `member_${id}`;
   await page.goto('/settings/identity-types');
+  // The built-in type is named in the page's language.
+  await expect(
+    page
+      .getByRole('table', { name: msg(lang, 'settings.identityTypes.title') })
+      .getByRole('row')
+      .filter({ hasText: 'external_id' }),
+  ).toContainText(msg(lang, 'identityTypes.external_id'));
   await page
     .getByRole('button', { name: msg(lang, 'settings.identityTypes.new') })
     .first()
@@ -479,11 +486,33 @@ test('webhooks: an internal address is refused, a public one added with its secr
   await shot('settings-webhooks');
   await expectAccessible();
 
-  await card.getByRole('button', { name: msg(lang, 'settings.webhooks.remove') }).click();
-  const confirm = page.getByRole('dialog', { name: msg(lang, 'settings.webhooks.removeTitle') });
-  await expect(confirm).toContainText(url);
-  await confirm.getByRole('button', { name: msg(lang, 'settings.webhooks.remove') }).click();
+  // Edit: the same outbound guard refuses an internal address; a new address, fewer events, paused.
+  await card.getByRole('button', { name: msg(lang, 'settings.webhooks.editOf', { url }) }).click();
+  const edit = page.getByRole('dialog', { name: msg(lang, 'settings.webhooks.editTitle') });
+  const editAddress = edit.getByRole('textbox', { name: msg(lang, 'settings.webhooks.url') });
+  await expect(editAddress).toHaveValue(url);
+  await editAddress.fill('http://10.0.0.5/hook');
+  await edit.getByRole('button', { name: msg(lang, 'common.save') }).click();
+  await expect(edit.getByText(/10\.0\.0\.5/)).toBeVisible();
+  const moved = `https://hooks-${id}-moved.example.com/kith`;
+  await editAddress.fill(moved);
+  await edit.getByRole('checkbox', { name: msg(lang, 'settings.webhooks.events.import_failed') }).uncheck();
+  await edit.getByRole('switch', { name: msg(lang, 'settings.webhooks.activeLabel') }).click();
+  await expectAccessible();
+  await shot('settings-webhook-edit');
+  await edit.getByRole('button', { name: msg(lang, 'common.save') }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByText(msg(lang, 'settings.webhooks.savedEndpoint', { url: moved }))).toBeVisible();
   await expect(card).toHaveCount(0);
+  const movedCard = page.getByTestId('webhook-endpoint').filter({ hasText: moved });
+  await expect(movedCard).toContainText(msg(lang, 'settings.webhooks.inactive'));
+  await expect(movedCard).not.toContainText(msg(lang, 'settings.webhooks.events.import_failed'));
+
+  await movedCard.getByRole('button', { name: msg(lang, 'settings.webhooks.remove') }).click();
+  const confirm = page.getByRole('dialog', { name: msg(lang, 'settings.webhooks.removeTitle') });
+  await expect(confirm).toContainText(moved);
+  await confirm.getByRole('button', { name: msg(lang, 'settings.webhooks.remove') }).click();
+  await expect(movedCard).toHaveCount(0);
 });
 
 /** Signs in through the sign-in form, in a browser of its own (its locale, no stored language). */

@@ -1,7 +1,7 @@
 /**
  * Webhooks (admin): endpoints other systems receive signed events at, each with its events and recent
- * deliveries (attempts, last answer or error). Add one (its signing secret is shown once), send it a
- * test event now, remove it.
+ * deliveries (attempts, last answer or error). Add one (its signing secret is shown once), change its
+ * address, events or description, pause it, send it a test event now, remove it.
  */
 import {
   Alert,
@@ -12,6 +12,7 @@ import {
   Modal,
   Paper,
   Stack,
+  Switch,
   Table,
   Text,
   Textarea,
@@ -61,6 +62,7 @@ export function WebhooksSettings() {
   const client = useQueryClient();
   const endpoints = useQuery({ queryKey: ['webhooks'], queryFn: () => unwrap(api.GET('/api/webhooks')) });
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Endpoint | null>(null);
   const [removing, setRemoving] = useState<Endpoint | null>(null);
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['webhooks'] });
@@ -90,11 +92,17 @@ export function WebhooksSettings() {
       ) : (
         <Stack gap="md">
           {endpoints.data.data.map((endpoint) => (
-            <EndpointCard key={endpoint.id} endpoint={endpoint} onRemove={() => setRemoving(endpoint)} />
+            <EndpointCard
+              key={endpoint.id}
+              endpoint={endpoint}
+              onEdit={() => setEditing(endpoint)}
+              onRemove={() => setRemoving(endpoint)}
+            />
           ))}
         </Stack>
       )}
-      {adding && <AddEndpointModal onClose={() => setAdding(false)} onCreated={refresh} />}
+      {adding && <EndpointModal onClose={() => setAdding(false)} onSaved={refresh} />}
+      {editing && <EndpointModal endpoint={editing} onClose={() => setEditing(null)} onSaved={refresh} />}
       {removing && (
         <ConfirmModal
           title={t('settings.webhooks.removeTitle')}
@@ -118,7 +126,15 @@ export function WebhooksSettings() {
   );
 }
 
-function EndpointCard({ endpoint, onRemove }: { endpoint: Endpoint; onRemove: () => void }) {
+function EndpointCard({
+  endpoint,
+  onEdit,
+  onRemove,
+}: {
+  endpoint: Endpoint;
+  onEdit: () => void;
+  onRemove: () => void;
+}) {
   const { t } = useTranslation();
   const eventLabel = useEventLabel();
   const client = useQueryClient();
@@ -193,6 +209,13 @@ function EndpointCard({ endpoint, onRemove }: { endpoint: Endpoint; onRemove: ()
           <Button variant="default" onClick={() => test.mutate()} loading={test.isPending}>
             {t('settings.webhooks.sendTest')}
           </Button>
+          <Button
+            variant="default"
+            onClick={onEdit}
+            aria-label={t('settings.webhooks.editOf', { url: endpoint.url })}
+          >
+            {t('settings.webhooks.edit')}
+          </Button>
           <Button variant="subtle" color="red" onClick={onRemove}>
             {t('settings.webhooks.remove')}
           </Button>
@@ -265,12 +288,22 @@ function DeliveryRow({ delivery }: { delivery: Delivery }) {
   );
 }
 
-function AddEndpointModal({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+/** Adds an endpoint (its secret then shown once), or changes one: address, events, description, paused. */
+function EndpointModal({
+  endpoint,
+  onClose,
+  onSaved,
+}: {
+  endpoint?: Endpoint;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { t } = useTranslation();
   const eventLabel = useEventLabel();
-  const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>(['import.completed']);
-  const [description, setDescription] = useState('');
+  const [url, setUrl] = useState(endpoint?.url ?? '');
+  const [events, setEvents] = useState<string[]>(endpoint?.events ?? ['import.completed']);
+  const [description, setDescription] = useState(endpoint?.description ?? '');
+  const [active, setActive] = useState(endpoint?.active ?? true);
   const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
   const create = useMutation({
     mutationFn: () =>
@@ -283,7 +316,22 @@ function AddEndpointModal({ onClose, onCreated }: { onClose: () => void; onCreat
           },
         }),
       ),
-    onSuccess: onCreated,
+    onSuccess: onSaved,
+    onError: (error) => setProblem(formProblem(error, t)),
+  });
+  const update = useMutation({
+    mutationFn: (id: string) =>
+      unwrap(
+        api.PATCH('/api/webhooks/{id}', {
+          params: { path: { id } },
+          body: { url: url.trim(), events, description: description.trim() || null, active },
+        }),
+      ),
+    onSuccess: (saved) => {
+      onSaved();
+      notify({ color: 'green', message: t('settings.webhooks.savedEndpoint', { url: saved.url }) });
+      onClose();
+    },
     onError: (error) => setProblem(formProblem(error, t)),
   });
   const created = create.data;
@@ -293,7 +341,13 @@ function AddEndpointModal({ onClose, onCreated }: { onClose: () => void; onCreat
       opened
       onClose={onClose}
       size="lg"
-      title={created ? t('settings.webhooks.createdTitle') : t('settings.webhooks.newTitle')}
+      title={
+        created
+          ? t('settings.webhooks.createdTitle')
+          : endpoint
+            ? t('settings.webhooks.editTitle')
+            : t('settings.webhooks.newTitle')
+      }
       closeOnClickOutside={!created}
     >
       {created ? (
@@ -314,7 +368,9 @@ function AddEndpointModal({ onClose, onCreated }: { onClose: () => void; onCreat
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            create.mutate();
+            setProblem(NO_PROBLEM);
+            if (endpoint) update.mutate(endpoint.id);
+            else create.mutate();
           }}
         >
           <Stack gap="sm">
@@ -359,12 +415,20 @@ function AddEndpointModal({ onClose, onCreated }: { onClose: () => void; onCreat
               onChange={(event) => setDescription(event.currentTarget.value)}
               error={problem.fields.description}
             />
+            {endpoint && (
+              <Switch
+                label={t('settings.webhooks.activeLabel')}
+                description={t('settings.webhooks.activeHint')}
+                checked={active}
+                onChange={(event) => setActive(event.currentTarget.checked)}
+              />
+            )}
             <Group justify="flex-end" mt="xs">
               <Button variant="default" onClick={onClose}>
                 {t('common.cancel')}
               </Button>
-              <Button type="submit" loading={create.isPending}>
-                {t('settings.webhooks.create')}
+              <Button type="submit" loading={create.isPending || update.isPending}>
+                {endpoint ? t('common.save') : t('settings.webhooks.create')}
               </Button>
             </Group>
           </Stack>
