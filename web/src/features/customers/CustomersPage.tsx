@@ -27,11 +27,19 @@ import { isAdmin, useSession } from '../../app/session';
 import { formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { ExportDialog } from '../exports/ExportDialog';
 import { BulkActions, type Selection } from './BulkActions';
 import { ColumnChooser } from './ColumnChooser';
 import { customerColumns, loadColumnChoice, saveColumnChoice } from './customer-columns';
 import { displayName } from './customer-format';
-import { isFiltered, listParamsOf, listQuery, nextSort, selectionFilter } from './customer-list-params';
+import {
+  isFiltered,
+  listParamsOf,
+  listQuery,
+  nextSort,
+  selectionFilter,
+  type SortColumn,
+} from './customer-list-params';
 import { useAttributeDefinitions, useIdentityTypes } from './customer-queries';
 import { MoreFilters } from './MoreFilters';
 
@@ -53,6 +61,7 @@ export default function CustomersPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
   const [focusIndex, setFocusIndex] = useState(0);
+  const [exporting, setExporting] = useState(false);
 
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
@@ -97,7 +106,7 @@ export default function CustomersPage() {
   const selection: Selection = allMatching ? { filter: selectionFilter(list) } : { ids: [...selected] };
   const selectionCount = allMatching ? (total ?? 0) : selected.size;
 
-  const sortHeader = (column: 'name' | 'created_at' | 'updated_at', label: string, key?: string) => {
+  const sortHeader = (column: SortColumn, label: string, key?: string) => {
     const direction = list.sort === column ? 'ascending' : list.sort === `-${column}` ? 'descending' : 'none';
     return (
       <Table.Th key={key} aria-sort={direction}>
@@ -132,6 +141,11 @@ export default function CustomersPage() {
               </Button>
             )}
             {isAdmin(user) && (
+              <Button variant="default" onClick={() => setExporting(true)}>
+                {t('exports.export')}
+              </Button>
+            )}
+            {isAdmin(user) && (
               <Button variant="default" component={Link} to="/imports/new">
                 {t('customers.import')}
               </Button>
@@ -142,6 +156,17 @@ export default function CustomersPage() {
           </>
         }
       />
+      {exporting && (
+        <ExportDialog
+          list={list}
+          selectedIds={[...selected]}
+          allMatching={allMatching}
+          total={total}
+          totalIsLowerBound={contacts.data?.total_is_lower_bound ?? false}
+          shownColumns={shown.map((column) => column.id)}
+          onClose={() => setExporting(false)}
+        />
+      )}
       <Group gap="sm" mb="sm" align="flex-end" justify="space-between">
         <Group gap="sm" align="flex-end">
           <TextInput
@@ -303,8 +328,8 @@ export default function CustomersPage() {
                   </Table.Th>
                   {sortHeader('name', t('fields.name'))}
                   {shown.map((column) =>
-                    column.sort === 'created_at' || column.sort === 'updated_at' ? (
-                      sortHeader(column.sort, column.label, column.id)
+                    column.sort ? (
+                      sortHeader(column.sort as SortColumn, column.label, column.id)
                     ) : (
                       <Table.Th key={column.id}>{column.label}</Table.Th>
                     ),

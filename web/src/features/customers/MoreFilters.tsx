@@ -1,9 +1,15 @@
-/** The less common filters: initial source, created/updated dates, one custom attribute. */
+/**
+ * The less common filters: initial source, created/updated dates, purchase facts (orders, spent, last
+ * order), one custom attribute.
+ */
 import { Button, Group, Popover, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import type { ListParams } from './customer-list-params';
+
+/** Purchase-fact filters typed as numbers; the last-order dates are date fields. */
+const PURCHASE_FILTERS = ['min_orders', 'max_orders', 'min_total_spent'] as const;
 
 export function MoreFilters({
   list,
@@ -22,9 +28,17 @@ export function MoreFilters({
     draft[name] ?? (list.filters as Record<string, string | undefined>)[name] ?? '';
   const set = (name: string, next: string) => setDraft((current) => ({ ...current, [name]: next }));
   const active =
-    ['initial_source', 'created_since', 'created_before', 'updated_since', 'updated_before'].filter(
-      (name) => (list.filters as Record<string, string | undefined>)[name],
-    ).length + Object.keys(list.attributes).length;
+    [
+      'initial_source',
+      'created_since',
+      'created_before',
+      'updated_since',
+      'updated_before',
+      ...PURCHASE_FILTERS,
+      'last_order_since',
+      'last_order_before',
+    ].filter((name) => (list.filters as Record<string, string | undefined>)[name]).length +
+    Object.keys(list.attributes).length;
 
   return (
     <Popover
@@ -73,6 +87,31 @@ export function MoreFilters({
                   />
                 ),
               )}
+            </SimpleGrid>
+            <SimpleGrid cols={3} spacing="sm">
+              {PURCHASE_FILTERS.map((name) => (
+                <TextInput
+                  key={name}
+                  type="number"
+                  min={0}
+                  step={name === 'min_total_spent' ? '0.01' : '1'}
+                  inputMode={name === 'min_total_spent' ? 'decimal' : 'numeric'}
+                  label={t(`orders.facts.${name}`)}
+                  value={value(name)}
+                  onChange={(event) => set(name, event.currentTarget.value)}
+                />
+              ))}
+            </SimpleGrid>
+            <SimpleGrid cols={2} spacing="sm">
+              {(['last_order_since', 'last_order_before'] as const).map((name) => (
+                <TextInput
+                  key={name}
+                  type="date"
+                  label={t(`orders.facts.${name}`)}
+                  value={value(name).slice(0, 10)}
+                  onChange={(event) => set(name, event.currentTarget.value)}
+                />
+              ))}
             </SimpleGrid>
             {attributes.length > 0 && (
               <SimpleGrid cols={2} spacing="sm">

@@ -7,7 +7,7 @@ import { Badge, Group, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import type { Contact, Schemas } from '../../api/client';
-import { formatDate, formatDateTime } from '../../i18n';
+import { formatDate, formatDateTime, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 
 export interface CustomerColumn {
@@ -36,6 +36,58 @@ export function saveColumnChoice(columns: string[]): void {
 }
 
 const plain = (value: string | null | undefined) => value ?? '';
+
+/** A contact as the list answers it: with its purchase facts (read-only, kept from its orders). */
+type ContactWithFacts = Contact & {
+  orders_count?: number;
+  total_spent?: string;
+  first_order_at?: string | null;
+  last_order_at?: string | null;
+};
+
+/** Purchase-fact columns, each sortable by the server. */
+function purchaseColumns(t: TFunction): CustomerColumn[] {
+  const facts = (contact: Contact) => contact as ContactWithFacts;
+  const time = (value: string | null | undefined) => (
+    <Text size="sm" c="dimmed">
+      {value ? formatDateTime(value) : ''}
+    </Text>
+  );
+  return [
+    {
+      id: 'orders_count',
+      label: t('orders.facts.orders_count'),
+      sort: 'orders_count',
+      render: (c) => (
+        <Text size="sm" ta="right">
+          {formatNumber(facts(c).orders_count ?? 0)}
+        </Text>
+      ),
+    },
+    {
+      id: 'total_spent',
+      label: t('orders.facts.total_spent'),
+      sort: 'total_spent',
+      render: (c) => (
+        <Text size="sm" ta="right" ff="monospace">
+          {facts(c).total_spent ?? '0.00'}
+        </Text>
+      ),
+    },
+    {
+      id: 'first_order_at',
+      label: t('orders.facts.first_order_at'),
+      sort: 'first_order_at',
+      render: (c) => time(facts(c).first_order_at),
+    },
+    {
+      id: 'last_order_at',
+      label: t('orders.facts.last_order_at'),
+      sort: 'last_order_at',
+      render: (c) => time(facts(c).last_order_at),
+    },
+  ];
+}
 
 export function customerColumns(
   t: TFunction,
@@ -96,6 +148,7 @@ export function customerColumns(
         return definition.type === 'date' ? formatDate(String(value)) : String(value);
       },
     })),
+    ...purchaseColumns(t),
     field(
       'created_at',
       (contact) => (

@@ -12,6 +12,12 @@ export const LIST_FILTERS = [
   'created_before',
   'updated_since',
   'updated_before',
+  // Purchase facts (orders): min_orders, max_orders (0: never bought), min_total_spent, last order dates.
+  'min_orders',
+  'max_orders',
+  'min_total_spent',
+  'last_order_since',
+  'last_order_before',
 ] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
 
@@ -23,6 +29,14 @@ export const SORTS = [
   '-created_at',
   'updated_at',
   '-updated_at',
+  'orders_count',
+  '-orders_count',
+  'total_spent',
+  '-total_spent',
+  'first_order_at',
+  '-first_order_at',
+  'last_order_at',
+  '-last_order_at',
 ] as const;
 export type Sort = (typeof SORTS)[number];
 
@@ -73,10 +87,9 @@ export function selectionFilter(list: ListParams): Record<string, unknown> {
 }
 
 /** The next sort when a column header is pressed: ascending, then descending, then back to the default. */
-export function nextSort(
-  current: Sort | undefined,
-  column: 'name' | 'created_at' | 'updated_at',
-): Sort | undefined {
+export type SortColumn = Exclude<Sort, 'relevance' | `-${string}`>;
+
+export function nextSort(current: Sort | undefined, column: SortColumn): Sort | undefined {
   if (current === column) return `-${column}` as Sort;
   if (current === `-${column}`) return undefined;
   return column;

@@ -12,6 +12,17 @@ export const en = {
   importAction: 'Import orders',
   receiver: 'Receiver',
   more: 'Load more',
+  facts: {
+    orders_count: 'Orders',
+    total_spent: 'Total spent',
+    first_order_at: 'First order',
+    last_order_at: 'Last order',
+    min_orders: 'At least … orders',
+    max_orders: 'At most … orders',
+    min_total_spent: 'Spent at least',
+    last_order_since: 'Last order from',
+    last_order_before: 'Last order before',
+  },
   import: {
     title: 'Import Tmall orders',
     description:

@@ -14,6 +14,17 @@ export const orders: typeof en = {
   importAction: '导入订单',
   receiver: '收货人',
   more: '加载更多',
+  facts: {
+    orders_count: '订单数',
+    total_spent: '累计消费',
+    first_order_at: '首次下单',
+    last_order_at: '最近下单',
+    min_orders: '订单数不少于',
+    max_orders: '订单数不多于',
+    min_total_spent: '累计消费不低于',
+    last_order_since: '最近下单起始日期',
+    last_order_before: '最近下单截止日期',
+  },
   import: {
     title: '导入天猫订单',
     description:
