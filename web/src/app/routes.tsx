@@ -15,6 +15,7 @@ const page = (load: () => Promise<{ default: React.ComponentType }>) => async ()
 export const router = createBrowserRouter([
   { path: '/sign-in', lazy: page(() => import('../features/auth/SignInPage')), errorElement: <RouteError /> },
   { path: '/setup', lazy: page(() => import('../features/auth/SetupPage')), errorElement: <RouteError /> },
+  { path: '/invite', lazy: page(() => import('../features/auth/InvitePage')), errorElement: <RouteError /> },
   {
     element: <RequireSession />,
     errorElement: <RouteError />,
