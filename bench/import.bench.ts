@@ -7,6 +7,9 @@
  *
  * Usage: npm run bench:import [-- N]          (default 1,000,000; SQLite under a temporary folder)
  *        KITH_BENCH_DATABASE_URL=postgres://… npm run bench:import -- N
+ *        KITH_BENCH_KEEP=1 npm run bench:import -- N   keeps the generated file and the store as they
+ *          were before the import (SQLite: `before-import.db` beside them), to import again into copies
+ *          with another build (A/B runs of the CLI without generating and pre-loading each time)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +27,7 @@ import { openBenchKith } from './bench-kith.js';
 import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from './generate-contacts.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
+const KEEP = process.env.KITH_BENCH_KEEP === '1';
 const actor: Actor = { userId: null, channel: 'system' };
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
@@ -105,12 +109,18 @@ async function main(): Promise<void> {
     await flushPlain();
     const plainSeconds = (performance.now() - t) / 1000;
     await sql`drop table bench_plain`.execute(kith.store.db);
+    if (KEEP && kith.store.dialect === 'sqlite') {
+      await sql`pragma wal_checkpoint(truncate)`.execute(kith.store.db);
+      await sql`vacuum into ${path.join(dir, 'before-import.db')}`.execute(kith.store.db);
+    }
     const rssBeforeImport = mb(process.resourceUsage().maxRSS * 1024);
 
     // The import runs as users run it: the built CLI, alone in its own process, so its peak RSS is its
     // own (not the generator's, nor a TypeScript loader's). A wrapper reports the process's resource
     // usage on file descriptor 3 as it exits.
-    execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+    // The server and CLI only (not the web app): the import needs no more, and rebuilding the web app
+    // in a shared checkout would pull it from under a browser test running there.
+    execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
     const cli = path.resolve('dist/cli/main.js');
     const wrapper = `
       process.on('exit', () => {
@@ -156,7 +166,10 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await dispose();
+    if (KEEP) {
+      await kith.close();
+      console.error(`kept ${dir}`);
+    } else await dispose();
   }
 }
 
