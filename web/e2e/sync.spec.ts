@@ -72,3 +72,59 @@ test('sync: add a CardDAV address book, run it, see the counts', async ({
   await page.mouse.move(0, 0);
   await shot('settings-sync');
 });
+
+test('sync: edit a connection — a blank password keeps the stored one, another book warns of a reset, pause and resume', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  await signIn('admin');
+  const book = `edit-${lang}-${Date.now().toString(36)}`;
+  const url = await createAddressBook(radicale, book);
+  const other = await createAddressBook(radicale, `${book}-2`);
+  await apiPost(page, '/api/sync/connections', {
+    url,
+    username: radicale.user,
+    password: radicale.password,
+  });
+  await page.goto('/settings/sync');
+  const card = page.getByTestId('sync-connection').filter({ hasText: `/${book}/` });
+  await card.getByRole('button', { name: msg(lang, 'common.edit'), exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: msg(lang, 'sync.editTitle') });
+  await expect(dialog.getByRole('textbox', { name: msg(lang, 'sync.url') })).toHaveValue(url);
+  await expect(dialog.getByLabel(msg(lang, 'sync.password'), { exact: false }).first()).toHaveValue('');
+  await expect(dialog.getByTestId('sync-reset-warning')).toHaveCount(0);
+  // Pointing it at another address book says, before saving, that the state starts over.
+  await dialog.getByRole('textbox', { name: msg(lang, 'sync.url') }).fill(other);
+  await dialog.getByRole('textbox', { name: msg(lang, 'sync.collection') }).fill('');
+  await expect(dialog.getByTestId('sync-reset-warning')).toHaveText(msg(lang, 'sync.resetWarning'));
+  await dialog.getByRole('textbox', { name: msg(lang, 'sync.url') }).fill(url);
+  await dialog
+    .getByRole('textbox', { name: msg(lang, 'sync.collection') })
+    .fill(`/${radicale.user}/${book}/`);
+  await expect(dialog.getByTestId('sync-reset-warning')).toHaveCount(0);
+  await dialog
+    .getByRole('textbox', { name: msg(lang, 'sync.collection') })
+    .fill(`/${radicale.user}/${book}-2/`);
+  await expect(dialog.getByTestId('sync-reset-warning')).toBeVisible();
+  await expectAccessible();
+  await page.mouse.move(0, 0);
+  await shot('settings-sync-edit');
+  await dialog.getByRole('button', { name: msg(lang, 'common.save'), exact: true }).click();
+  await expect(dialog).toBeHidden();
+  const moved = page.getByTestId('sync-connection').filter({ hasText: `/${book}-2/` });
+  await expect(moved).toBeVisible();
+
+  // The stored password still works: the run completes.
+  await moved.getByRole('button', { name: msg(lang, 'sync.runNow') }).click();
+  await expect(moved).toContainText(msg(lang, 'sync.state.done'), { timeout: 60_000 });
+
+  await moved.getByRole('button', { name: msg(lang, 'sync.pause'), exact: true }).click();
+  await expect(moved).toContainText(msg(lang, 'sync.paused'));
+  await expect(moved.getByRole('button', { name: msg(lang, 'sync.runNow') })).toBeDisabled();
+  await expectAccessible();
+  await moved.getByRole('button', { name: msg(lang, 'sync.resume'), exact: true }).click();
+  await expect(moved.getByRole('button', { name: msg(lang, 'sync.runNow') })).toBeEnabled();
+});

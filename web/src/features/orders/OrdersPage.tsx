@@ -12,6 +12,7 @@ import { api, unwrap } from '../../api/client';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { OrdersExportMenu } from '../exports/OrdersExportMenu';
 
 const STATUSES = ['paid', 'shipped', 'partially_shipped', 'completed', 'closed'] as const;
 const FILTERS = ['status', 'since', 'before', 'min_amount', 'max_amount', 'q'] as const;
@@ -39,7 +40,11 @@ export default function OrdersPage() {
 
   return (
     <>
-      <PageHeader title={t('orders.title')} description={t('orders.description')} />
+      <PageHeader
+        title={t('orders.title')}
+        description={t('orders.description')}
+        actions={<OrdersExportMenu filters={filters} />}
+      />
       <Paper withBorder p="sm" mb="md">
         <form
           onSubmit={(e) => {

@@ -1,8 +1,8 @@
 /**
  * Sync 数据同步 (admin): CardDAV address books kept in step with the customers, both ways. Each
  * connection shows where it syncs, its rule for conflicts, its last run with counts (refreshed while a
- * run is going) and "run now"; below, the conflicts with both versions. The password is sent once and
- * never comes back.
+ * run is going), "run now", edit and pause/resume; below, the conflicts with both versions. The password
+ * is sent once and never comes back: editing leaves it blank, which keeps the stored one.
  */
 import {
   Alert,
@@ -17,6 +17,7 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Switch,
   Table,
   Text,
   TextInput,
@@ -59,6 +60,7 @@ export function SyncSettings() {
     refetchInterval: (query) => (query.state.data?.data.some((c) => isGoing(c.last_run)) ? 1000 : false),
   });
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Connection | null>(null);
   const [removing, setRemoving] = useState<Connection | null>(null);
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['sync-connections'] });
@@ -84,13 +86,15 @@ export function SyncSettings() {
               key={connection.id}
               connection={connection}
               onRemove={() => setRemoving(connection)}
+              onEdit={() => setEditing(connection)}
               onChanged={refresh}
             />
           ))}
         </Stack>
       )}
       <ConflictsSection going={connections.data?.data.some((c) => isGoing(c.last_run)) ?? false} />
-      {adding && <AddConnectionModal onClose={() => setAdding(false)} onCreated={refresh} />}
+      {adding && <ConnectionModal onClose={() => setAdding(false)} onSaved={refresh} />}
+      {editing && <ConnectionModal existing={editing} onClose={() => setEditing(null)} onSaved={refresh} />}
       {removing && (
         <ConfirmModal
           title={t('sync.removeTitle')}
@@ -114,10 +118,12 @@ export function SyncSettings() {
 function ConnectionCard({
   connection,
   onRemove,
+  onEdit,
   onChanged,
 }: {
   connection: Connection;
   onRemove: () => void;
+  onEdit: () => void;
   onChanged: () => void;
 }) {
   const { t } = useTranslation();
@@ -127,6 +133,21 @@ function ConnectionCard({
     onSuccess: () => {
       onChanged();
       notify({ color: 'green', message: t('sync.runStarted') });
+    },
+    onError: (error) =>
+      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
+  });
+  const pause = useMutation({
+    mutationFn: (paused: boolean) =>
+      unwrap(
+        api.PATCH('/api/sync/connections/{id}', {
+          params: { path: { id: connection.id } },
+          body: { paused },
+        }),
+      ),
+    onSuccess: (_data, paused) => {
+      onChanged();
+      notify({ color: 'green', message: t(paused ? 'sync.pausedNotice' : 'sync.resumedNotice') });
     },
     onError: (error) =>
       notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
@@ -149,14 +170,34 @@ function ConnectionCard({
             <Badge variant="default" tt="none" size="sm">
               {t(`sync.policies.${connection.conflict_policy}`)}
             </Badge>
+            {connection.paused && (
+              <Badge color="yellow" variant="light" tt="none" size="sm">
+                {t('sync.paused')}
+              </Badge>
+            )}
           </Group>
           <Text size="xs" c="dimmed">
             {t('sync.cards', { count: connection.cards })}
           </Text>
         </Stack>
         <Group gap="xs" wrap="nowrap">
-          <Button variant="default" onClick={() => run.mutate()} loading={run.isPending || isGoing(last)}>
+          <Button
+            variant="default"
+            onClick={() => run.mutate()}
+            loading={run.isPending || isGoing(last)}
+            disabled={connection.paused}
+          >
             {t('sync.runNow')}
+          </Button>
+          <Button
+            variant="default"
+            onClick={() => pause.mutate(!connection.paused)}
+            loading={pause.isPending}
+          >
+            {connection.paused ? t('sync.resume') : t('sync.pause')}
+          </Button>
+          <Button variant="default" onClick={onEdit}>
+            {t('common.edit')}
           </Button>
           <Button variant="subtle" color="red" onClick={onRemove}>
             {t('sync.remove')}
@@ -335,32 +376,60 @@ function ConflictsSection({ going }: { going: boolean }) {
   );
 }
 
-function AddConnectionModal({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+/** Adds a connection, or edits `existing` (only what changed is sent; a blank password keeps the stored one). */
+function ConnectionModal({
+  existing,
+  onClose,
+  onSaved,
+}: {
+  existing?: Connection;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { t } = useTranslation();
-  const [url, setUrl] = useState('');
-  const [collection, setCollection] = useState('');
-  const [username, setUsername] = useState('');
+  const [url, setUrl] = useState(existing?.url ?? '');
+  const [collection, setCollection] = useState(existing?.collection ?? '');
+  const [username, setUsername] = useState(existing?.username ?? '');
   const [password, setPassword] = useState('');
-  const [direction, setDirection] = useState<string>('both');
-  const [policy, setPolicy] = useState<string>('newest');
+  const [direction, setDirection] = useState<string>(existing?.direction ?? 'both');
+  const [policy, setPolicy] = useState<string>(existing?.conflict_policy ?? 'newest');
+  const [paused, setPaused] = useState(existing?.paused ?? false);
   const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/sync/connections', {
-          body: {
-            url: url.trim(),
-            username: username.trim(),
-            password,
-            direction,
-            conflict_policy: policy,
-            ...(collection.trim() ? { collection: collection.trim() } : {}),
-          },
-        }),
-      ),
+  // Another address book (URL or path changed) means the connection starts over: said before saving.
+  const movesBook =
+    !!existing &&
+    (url.trim() !== existing.url || (collection.trim() || null) !== (existing.collection || null));
+  const save = useMutation({
+    mutationFn: () => {
+      if (!existing)
+        return unwrap(
+          api.POST('/api/sync/connections', {
+            body: {
+              url: url.trim(),
+              username: username.trim(),
+              password,
+              direction,
+              conflict_policy: policy,
+              ...(collection.trim() ? { collection: collection.trim() } : {}),
+            },
+          }),
+        );
+      const body: Record<string, unknown> = {};
+      if (url.trim() !== existing.url) body.url = url.trim();
+      if (collection.trim() !== existing.collection) body.collection = collection.trim() || null;
+      if (username.trim() !== existing.username) body.username = username.trim();
+      if (password !== '') body.password = password;
+      if (direction !== existing.direction) body.direction = direction;
+      if (policy !== existing.conflict_policy) body.conflict_policy = policy;
+      if (paused !== existing.paused) body.paused = paused;
+      return unwrap(api.PATCH('/api/sync/connections/{id}', { params: { path: { id: existing.id } }, body }));
+    },
     onSuccess: () => {
-      onCreated();
-      notify({ color: 'green', message: t('sync.added') });
+      onSaved();
+      notify({
+        color: 'green',
+        message: existing ? (movesBook ? t('sync.savedReset') : t('sync.saved')) : t('sync.added'),
+      });
       onClose();
     },
     onError: (error) => setProblem(formProblem(error, t)),
@@ -371,13 +440,13 @@ function AddConnectionModal({ onClose, onCreated }: { onClose: () => void; onCre
       opened
       onClose={onClose}
       size="lg"
-      title={t('sync.addTitle')}
+      title={existing ? t('sync.editTitle') : t('sync.addTitle')}
     >
       <form
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          create.mutate();
+          save.mutate();
         }}
       >
         <Stack gap="sm">
@@ -404,6 +473,11 @@ function AddConnectionModal({ onClose, onCreated }: { onClose: () => void; onCre
             onChange={(event) => setCollection(event.currentTarget.value)}
             error={problem.fields.collection}
           />
+          {movesBook && (
+            <Alert color="yellow" data-testid="sync-reset-warning">
+              {t('sync.resetWarning')}
+            </Alert>
+          )}
           <Group grow align="flex-start">
             <TextInput
               label={t('sync.username')}
@@ -415,8 +489,8 @@ function AddConnectionModal({ onClose, onCreated }: { onClose: () => void; onCre
             />
             <PasswordInput
               label={t('sync.password')}
-              description={t('sync.passwordHint')}
-              required
+              description={existing ? t('sync.passwordKeepHint') : t('sync.passwordHint')}
+              required={!existing}
               autoComplete="new-password"
               value={password}
               onChange={(event) => setPassword(event.currentTarget.value)}
@@ -441,12 +515,20 @@ function AddConnectionModal({ onClose, onCreated }: { onClose: () => void; onCre
               error={problem.fields.conflict_policy}
             />
           </Group>
+          {existing && (
+            <Switch
+              label={t('sync.pausedSwitch')}
+              description={t('sync.pausedHint')}
+              checked={paused}
+              onChange={(event) => setPaused(event.currentTarget.checked)}
+            />
+          )}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('sync.create')}
+            <Button type="submit" loading={save.isPending}>
+              {existing ? t('common.save') : t('sync.create')}
             </Button>
           </Group>
         </Stack>
