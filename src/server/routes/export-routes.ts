@@ -151,10 +151,17 @@ export function exportRoutes(
         tags: ['exports'],
         summary: 'Background exports, newest first: an administrator sees all, others their own',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
-        response: { 200: z.object({ data: z.array(ExportJobSchema) }), ...errorResponses },
+        response: {
+          200: z.object({
+            data: z.array(ExportJobSchema),
+            retention_days: z.number().describe('Days a file is kept (KITH_EXPORT_RETENTION_DAYS)'),
+          }),
+          ...errorResponses,
+        },
       },
       handler: async (request) => ({
         data: await services.exportJobs.list(currentUser(request), request.query.limit),
+        retention_days: services.config.exportRetentionDays,
       }),
     });
     app.get('/exports/:id', {

@@ -38,6 +38,7 @@ export const router = createBrowserRouter([
             lazy: page(() => import('../features/conversations/ConversationPage')),
           },
           { path: 'orders', lazy: page(() => import('../features/orders/OrdersPage')) },
+          { path: 'exports', lazy: page(() => import('../features/exports/ExportsPage')) },
           { path: 'imports/orders/new', lazy: page(() => import('../features/orders/TmallImportPage')) },
           { path: 'duplicates', lazy: page(() => import('../features/duplicates/DuplicatesPage')) },
           { path: 'duplicates/compare', lazy: page(() => import('../features/duplicates/ComparePage')) },

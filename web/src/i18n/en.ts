@@ -8,6 +8,7 @@ import { en as conversations } from './en/conversations';
 import { en as customer } from './en/customer';
 import { en as customers } from './en/customers';
 import { en as duplicates } from './en/duplicates';
+import { en as exports } from './en/exports';
 import { en as identityTypes } from './en/identity-types';
 import { en as imports } from './en/imports';
 import { en as invite } from './en/invite';
@@ -126,6 +127,7 @@ export const en = {
   customer,
   customers,
   duplicates,
+  exports,
   identityTypes,
   imports,
   invite,

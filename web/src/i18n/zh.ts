@@ -6,6 +6,7 @@ import { conversations } from './zh/conversations';
 import { customer } from './zh/customer';
 import { customers } from './zh/customers';
 import { duplicates } from './zh/duplicates';
+import { exports } from './zh/exports';
 import { identityTypes } from './zh/identity-types';
 import { imports } from './zh/imports';
 import { invite } from './zh/invite';
@@ -124,6 +125,7 @@ export const zh: Messages = {
   customer,
   customers,
   duplicates,
+  exports,
   identityTypes,
   imports,
   invite,

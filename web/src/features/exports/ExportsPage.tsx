@@ -1,0 +1,147 @@
+/**
+ * /exports: the background exports this user asked for (an administrator: everyone's), newest first,
+ * with their state, rows, size and — while the file is kept — a download link. Refreshes every second
+ * while one is still being written.
+ */
+import { Anchor, Button, Group, Paper, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, type Schemas, unwrap } from '../../api/client';
+import { formatDateTime, formatNumber } from '../../i18n';
+import { PageHeader } from '../../ui/PageHeader';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { StatusLabel } from '../settings/StatusLabel';
+
+type ExportJob = Schemas['ExportJob'];
+
+const STATE_COLORS: Record<ExportJob['state'], string> = {
+  queued: 'yellow',
+  running: 'blue',
+  done: 'green',
+  failed: 'red',
+  expired: 'gray',
+};
+
+/** 1234567 → "1.2 MB" (pure). */
+export function fileSize(bytes: number | null, language?: string): string {
+  if (bytes === null) return '';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? formatNumber(value, language) : value.toFixed(1)} ${units[unit]}`;
+}
+
+function filtersText(job: ExportJob): string {
+  const parts = Object.entries(job.filters).map(([key, value]) =>
+    key === 'ids' && Array.isArray(value)
+      ? `ids: ${value.length}`
+      : `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+  );
+  return parts.join(' · ');
+}
+
+export default function ExportsPage() {
+  const { t } = useTranslation();
+  const exportsList = useQuery({
+    queryKey: ['exports'],
+    queryFn: () => unwrap(api.GET('/api/exports')),
+    refetchInterval: (query) =>
+      query.state.data?.data.some((e) => ['queued', 'running'].includes(e.state)) ? 1000 : false,
+  });
+  const actions = (
+    <>
+      <Button variant="default" component={Link} to="/customers">
+        {t('exports.page.toCustomers')}
+      </Button>
+      <Button variant="default" component={Link} to="/orders">
+        {t('exports.page.toOrders')}
+      </Button>
+    </>
+  );
+  return (
+    <>
+      <PageHeader
+        title={t('exports.page.title')}
+        description={t('exports.page.description')}
+        actions={actions}
+      />
+      {exportsList.isPending ? (
+        <LoadingRows rows={4} />
+      ) : exportsList.isError ? (
+        <ErrorState error={exportsList.error} onRetry={() => void exportsList.refetch()} />
+      ) : exportsList.data.data.length === 0 ? (
+        <Paper withBorder>
+          <EmptyState title={t('exports.page.emptyTitle')} description={t('exports.page.empty')} />
+        </Paper>
+      ) : (
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={860}>
+            <Table aria-label={t('exports.page.title')} fz="sm" verticalSpacing={6}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('exports.page.file')}</Table.Th>
+                  <Table.Th>{t('exports.page.kind')}</Table.Th>
+                  <Table.Th>{t('exports.page.state')}</Table.Th>
+                  <Table.Th ta="right">{t('exports.page.rows')}</Table.Th>
+                  <Table.Th ta="right">{t('exports.page.size')}</Table.Th>
+                  <Table.Th>{t('exports.page.created')}</Table.Th>
+                  <Table.Th>{t('exports.page.expires')}</Table.Th>
+                  <Table.Th>{t('exports.page.filters')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {exportsList.data.data.map((job) => (
+                  <Table.Tr key={job.id} data-testid="export-row">
+                    <Table.Td className="kith-mono">
+                      {job.state === 'done' && job.download_url ? (
+                        <Anchor
+                          href={job.download_url}
+                          download
+                          size="sm"
+                          aria-label={t('exports.page.downloadFile', { file: job.file_name })}
+                        >
+                          {job.file_name}
+                        </Anchor>
+                      ) : (
+                        job.file_name
+                      )}
+                    </Table.Td>
+                    <Table.Td>{t(`exports.page.kinds.${job.kind}`)}</Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <StatusLabel color={STATE_COLORS[job.state]}>
+                          {t(`exports.page.states.${job.state}`)}
+                        </StatusLabel>
+                      </Group>
+                      {job.error && (
+                        <Text size="xs" c="red.8">
+                          {job.error}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right">{formatNumber(job.rows)}</Table.Td>
+                    <Table.Td ta="right">{fileSize(job.bytes)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(job.created_at)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {job.expires_at ? formatDateTime(job.expires_at) : ''}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                        {filtersText(job)}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+    </>
+  );
+}
