@@ -1,6 +1,7 @@
 /**
- * 成员 (admin): everyone who can sign in — create with an initial password, change role, reset a
- * password, disable and enable. One's own row points to the profile instead (no locking oneself out).
+ * 成员 (admin): everyone who can sign in — invite by e-mail (pending invitations below the users),
+ * create with an initial password, change role, reset a password, disable and enable. One's own row
+ * points to the profile instead (no locking oneself out).
  */
 import {
   ActionIcon,
@@ -28,6 +29,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { PasswordField } from '../../ui/PasswordField';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
+import { InviteModal, InvitesSection } from './InvitesSection';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { USERS_KEY, useUsers, userLabel } from './settings-queries';
@@ -41,6 +43,7 @@ export function UsersSettings() {
   const users = useUsers();
   const { data: me } = useSession();
   const [creating, setCreating] = useState(false);
+  const [inviting, setInviting] = useState(false);
   const [resetting, setResetting] = useState<User | null>(null);
   const [disabling, setDisabling] = useState<User | null>(null);
   const client = useQueryClient();
@@ -74,7 +77,14 @@ export function UsersSettings() {
       <PageHeader
         title={t('settings.users.title')}
         description={t('settings.users.description')}
-        actions={<Button onClick={() => setCreating(true)}>{t('settings.users.new')}</Button>}
+        actions={
+          <Group gap="xs">
+            <Button variant="default" onClick={() => setCreating(true)}>
+              {t('settings.users.new')}
+            </Button>
+            <Button onClick={() => setInviting(true)}>{t('invite.admin.invite')}</Button>
+          </Group>
+        }
       />
       <Paper withBorder>
         {users.isPending ? (
@@ -188,7 +198,9 @@ export function UsersSettings() {
           </Table.ScrollContainer>
         )}
       </Paper>
+      <InvitesSection onInvite={() => setInviting(true)} />
       {creating && <CreateUserModal onClose={() => setCreating(false)} onCreated={refresh} />}
+      {inviting && <InviteModal onClose={() => setInviting(false)} />}
       {resetting && (
         <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} onDone={refresh} />
       )}

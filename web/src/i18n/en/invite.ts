@@ -29,6 +29,8 @@ export const en = {
       'No mail server is set up (SMTP_URL), so Kith gives you the link to pass on yourself. It works once, for {{days}} days.',
     email: 'Email',
     role: 'Role',
+    alreadyUser: 'A user with this e-mail address exists already.',
+    alreadyInvited: 'This address is invited already: send the invitation again from the list.',
     send: 'Send invitation',
     create: 'Create link',
     sent: 'Invitation sent to {{email}}',

@@ -28,6 +28,8 @@ export const invite: typeof en = {
       '尚未配置邮件服务器（SMTP_URL），Kith 会给出链接，请您自行转交。链接只能使用一次，{{days}} 天内有效。',
     email: '邮箱',
     role: '角色',
+    alreadyUser: '已有使用此邮箱的成员。',
+    alreadyInvited: '此邮箱已被邀请：请在列表中重新发送邀请。',
     send: '发送邀请',
     create: '生成链接',
     sent: '已向 {{email}} 发送邀请',
