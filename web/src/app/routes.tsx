@@ -40,6 +40,7 @@ export const router = createBrowserRouter([
           { path: 'orders', lazy: page(() => import('../features/orders/OrdersPage')) },
           { path: 'exports', lazy: page(() => import('../features/exports/ExportsPage')) },
           { path: 'imports/orders/new', lazy: page(() => import('../features/orders/TmallImportPage')) },
+          { path: 'imports/orders/file', lazy: page(() => import('../features/orders/OrderFileImportPage')) },
           { path: 'duplicates', lazy: page(() => import('../features/duplicates/DuplicatesPage')) },
           { path: 'duplicates/compare', lazy: page(() => import('../features/duplicates/ComparePage')) },
           { path: 'merges', lazy: page(() => import('../features/duplicates/MergesPage')) },

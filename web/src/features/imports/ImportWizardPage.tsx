@@ -12,6 +12,7 @@ import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { RequireAdmin } from '../../app/RequireSession';
 import { PageHeader } from '../../ui/PageHeader';
 import { CheckStep } from './CheckStep';
+import { ImportModeSwitch } from './ImportModeSwitch';
 import { previewFile, previewUpload, type ReadOptions, useImportSettings } from './import-api';
 import { MappingStep } from './MappingStep';
 import { clashingColumns, hasIdentifier } from './mapping-targets';
@@ -133,6 +134,7 @@ function ImportWizard() {
   return (
     <>
       <PageHeader title={t('imports.wizard.title')} description={t('imports.wizard.description')} />
+      <ImportModeSwitch current="customers" />
       <Stepper
         active={STEPS.indexOf(step)}
         onStepClick={(index) => goTo(STEPS[index]!)}

@@ -24,6 +24,7 @@ import {
 import { ImportStatusBadge } from './ImportStatusBadge';
 import { canUndo, UndoImportDialog } from './UndoImportButton';
 import './imports.css';
+import { ImportKindLine } from '../orders/ImportKindLine';
 
 export default function ImportsPage() {
   return (
@@ -121,6 +122,7 @@ function ImportHistory() {
                       <Text size="xs" c="dimmed">
                         {record.format.toUpperCase()} · {formatBytes(record.file_size)}
                       </Text>
+                      <ImportKindLine record={record} />
                     </Table.Td>
                     <Table.Td>{userName(record.created_by)}</Table.Td>
                     <Table.Td>

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Schemas, upload } from '../../api/client';
 import { RequireAdmin } from '../../app/RequireSession';
+import { ImportModeSwitch } from '../imports/ImportModeSwitch';
 import { PageHeader } from '../../ui/PageHeader';
 import { errorMessage } from '../../ui/states';
 
@@ -44,6 +45,7 @@ function TmallImport() {
   return (
     <>
       <PageHeader title={t('orders.import.title')} description={t('orders.import.description')} />
+      <ImportModeSwitch current="tmall" />
       <Paper withBorder p="md" maw={640}>
         <form
           onSubmit={(e) => {
