@@ -54,7 +54,7 @@ export function MoreFilters({
       }}
     >
       <Popover.Target>
-        <Button variant={active ? 'light' : 'default'} onClick={() => setOpened((o) => !o)}>
+        <Button variant={active ? 'outline' : 'default'} onClick={() => setOpened((o) => !o)}>
           {active ? t('customers.moreFiltersCount', { count: active }) : t('customers.moreFilters')}
         </Button>
       </Popover.Target>
