@@ -6,6 +6,7 @@ import { api, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { labelOr } from './customer-format';
+import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
 
 function shown(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -66,15 +67,21 @@ export function CustomerHistory({ contactId }: { contactId: string }) {
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{label(`fields.${change.field}`, change.field)}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" c="dimmed" td="line-through">
-                  {shown(change.old)}
+                <Text size="sm">
+                  {change.field === ORDER_LINK_FIELD
+                    ? t('orders.link.field')
+                    : label(`fields.${change.field}`, change.field)}
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{shown(change.new)}</Text>
+                <Text size="sm" c="dimmed" td="line-through">
+                  {change.field === ORDER_LINK_FIELD ? orderLinkText(change.old, t) : shown(change.old)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">
+                  {change.field === ORDER_LINK_FIELD ? orderLinkText(change.new, t) : shown(change.new)}
+                </Text>
               </Table.Td>
             </Table.Tr>
           ));

@@ -89,6 +89,11 @@ export const en = {
     extra: 'Keep as extra field',
     ignore: 'Ignore',
   },
+  link: {
+    field: 'Orders',
+    value_one: '{{formatted}} order · {{spent}} spent',
+    value_other: '{{formatted}} orders · {{spent}} spent',
+  },
   facts: {
     orders_count: 'Orders',
     total_spent: 'Total spent',

@@ -91,6 +91,11 @@ export const orders: typeof en = {
     extra: '保留为附加字段',
     ignore: '忽略',
   },
+  link: {
+    field: '订单',
+    value_one: '{{formatted}} 个订单 · 累计消费 {{spent}}',
+    value_other: '{{formatted}} 个订单 · 累计消费 {{spent}}',
+  },
   facts: {
     orders_count: '订单数',
     total_spent: '累计消费',
