@@ -471,7 +471,7 @@ export class GenericOrderImportPipeline {
       outcomes,
     );
     await session?.finish();
-    if (session) await appendOrderLinks(trx, this.store, actor, at, links);
+    if (session) await appendOrderLinks(trx, this.store.rowWriter(trx), actor, at, links);
     return session;
   }
 

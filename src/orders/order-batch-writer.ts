@@ -15,6 +15,7 @@ import { contactContentHash } from '../domain/contact/contact-content-hash.js';
 import type { ContactState } from '../domain/contact/contact-fields.js';
 import { LeaseLostError } from '../jobs/job-runner.js';
 import { chunked } from '../store/chunked.js';
+import type { RowWriter } from '../store/row-writer.js';
 import type { Store } from '../store/database.js';
 import type { ContactEventsTable, ImportRowsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
@@ -120,7 +121,7 @@ export async function writeOrderBatch(
  */
 export async function appendOrderLinks(
   trx: Queryable,
-  store: Store,
+  rows: RowWriter,
   actor: Actor,
   at: string,
   links: readonly OrderLink[],
@@ -145,7 +146,7 @@ export async function appendOrderLinks(
       content_hash: hashes.get(l.contactId)!,
       at,
     }));
-  await appendContactChanges(trx, entries, store.rowWriter(trx));
+  await appendContactChanges(trx, entries, rows);
 }
 
 /** Each contact's content hash as its last change-log entry says (order links leave it unchanged). */

@@ -419,7 +419,7 @@ export class TmallOrderImportPipeline {
       outcomes,
     );
     await session?.finish();
-    if (session) await appendOrderLinks(trx, this.store, actor, at, links);
+    if (session) await appendOrderLinks(trx, this.store.rowWriter(trx), actor, at, links);
     return session;
   }
 

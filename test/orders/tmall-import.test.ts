@@ -10,6 +10,7 @@ import {
   type TmallItemSpec,
   type TmallOrderSpec,
 } from '../../bench/tmall-files.js';
+import { readContactChanges } from '../../src/contacts/contact-change-log.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
 import type { ImportRecord } from '../../src/imports/import-service.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
@@ -283,6 +284,21 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     facts = await kith.orders.purchaseFacts([customerA, customerB]);
     expect(facts.get(customerA)).toMatchObject({ orders_count: 2, total_spent: '158.50' });
     expect(facts.get(customerB)).toMatchObject({ orders_count: 1, total_spent: '59.90' });
+    // The change log says where orders went: the survivor's and the merged contact's links, each way.
+    const links = async (id: string) =>
+      (await readContactChanges(kith.store, 0, 1000, { contactId: id })).filter((e) =>
+        e.changes.some((c) => c.field === 'orders'),
+      );
+    const survivorLinks = (await links(customerA)).filter((e) => e.origin.startsWith('merge:'));
+    expect(survivorLinks.map((e) => e.changes[0]!.new)).toEqual([
+      { orders_count: 3, total_spent: '218.40' },
+      { orders_count: 2, total_spent: '158.50' },
+    ]);
+    const mergedLinks = (await links(customerB)).filter((e) => e.origin.startsWith('merge:'));
+    expect(mergedLinks.map((e) => e.changes[0]!.new)).toEqual([
+      { orders_count: 0, total_spent: '0.00' },
+      { orders_count: 1, total_spent: '59.90' },
+    ]);
   });
 
   it('filters orders by status, amount and time', async () => {
