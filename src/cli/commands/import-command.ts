@@ -10,6 +10,7 @@ import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from
 interface ImportOptions {
   map: string[];
   mapping?: string;
+  mappingName?: string;
   region?: string;
   encoding?: string;
   delimiter?: string;
@@ -72,6 +73,19 @@ function readMappingFile(file: string): Record<string, string> {
 
 export function registerImportCommands(program: Command): void {
   const importCommand = program.command('import').description('bring records in from files');
+  /** The saved mapping's columns that this file has (a tool's export may leave some out). */
+  async function savedMappingFor(kith: KithServices, file: string, o: ImportOptions) {
+    const saved = await kith.savedMappings.getByName(o.mappingName!);
+    const { header } = await kith.imports.preview({
+      filePath: file,
+      encoding: o.encoding,
+      delimiter: o.delimiter,
+      sheet: o.sheet,
+      headerRow: o.headerRow === undefined ? undefined : headerRowOf(o.headerRow),
+    });
+    return Object.fromEntries(Object.entries(saved.mapping).filter(([column]) => header.includes(column)));
+  }
+
   importCommand
     .command('contacts')
     .description('import a CSV or XLSX customer list; runs the job here with a progress bar and waits')
@@ -83,6 +97,10 @@ export function registerImportCommands(program: Command): void {
       [],
     )
     .option('--mapping <file.json>', 'a JSON object of column → target')
+    .option(
+      '--mapping-name <name>',
+      'a mapping saved under this name (in the web wizard or the API); --mapping and --map override its columns',
+    )
     .option('--region <CC>', 'default phone region for this file (default KITH_DEFAULT_REGION)')
     .option(
       '--encoding <name>',
@@ -118,7 +136,7 @@ export function registerImportCommands(program: Command): void {
           {
             filePath: file,
             fileName: path.basename(file),
-            mapping,
+            mapping: o.mappingName ? { ...(await savedMappingFor(kith, file, o)), ...mapping } : mapping,
             region: o.region,
             encoding: o.encoding,
             delimiter: o.delimiter,
