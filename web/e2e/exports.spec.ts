@@ -1,0 +1,114 @@
+/**
+ * Exports in the browser: the customers list's Export dialog (a direct download link carrying the view's
+ * filters, and a background export followed to its download button), the Exports page, and the orders
+ * page's Export menu.
+ */
+import type { Page } from '@playwright/test';
+import { en } from '../src/i18n/en';
+import { zh } from '../src/i18n/zh';
+import { csrfHeaders, expect, test } from './fixtures';
+
+type Lang = 'en' | 'zh';
+
+function msg(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
+  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
+  const text = key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
+  if (typeof text !== 'string') throw new Error(`no message ${key}`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
+
+async function apiPost(page: Page, path: string, data: unknown) {
+  const response = await page.request.post(path, { data, headers: await csrfHeaders(page) });
+  expect(response.status(), await response.text()).toBeLessThan(300);
+  return response.json();
+}
+
+test('exports: the customers view exported directly and in the background, then listed under Exports', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  await signIn('admin');
+  const tag = `export-${lang}-${Date.now().toString(36)}`;
+  for (const name of ['导出 张三', '导出 李四', '=SUM(A1)'])
+    await apiPost(page, '/api/contacts', { name: `${name} ${tag}`, tags: [tag] });
+
+  await page.goto(`/customers?tag=${tag}`);
+  await expect(page.getByRole('link', { name: new RegExp(`张三 ${tag}`) })).toBeVisible();
+  await page.getByRole('button', { name: msg(lang, 'exports.export'), exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: msg(lang, 'exports.dialogTitle') });
+  await expect(dialog.getByTestId('export-what')).toHaveText(msg(lang, 'exports.matching', { formatted: 3 }));
+  await expect(dialog).toContainText(`${msg(lang, 'exports.filter.tag')}: ${tag}`);
+  const download = dialog.getByRole('link', { name: msg(lang, 'exports.download'), exact: true });
+  await expect(download).toHaveAttribute(
+    'href',
+    new RegExp(`^/api/contacts/export\\?format=csv&columns=id%2Cname%2C.*&tag=${tag}$`),
+  );
+  await dialog.getByRole('combobox', { name: msg(lang, 'exports.format'), exact: true }).click();
+  await page.getByRole('option', { name: msg(lang, 'exports.formats.xlsx') }).click();
+  await dialog.getByRole('radio', { name: msg(lang, 'exports.columnsAll') }).check();
+  await expect(download).toHaveAttribute('href', `/api/contacts/export?format=xlsx&tag=${tag}`);
+  const direct = await page.request.get((await download.getAttribute('href'))!);
+  expect(direct.status()).toBe(200);
+  expect(direct.headers()['content-type']).toContain('spreadsheetml');
+  await expectAccessible();
+  await page.mouse.move(0, 0);
+  await shot('customers-export-dialog');
+
+  // In the background: progress, then a download button for the file.
+  await dialog.getByRole('combobox', { name: msg(lang, 'exports.format'), exact: true }).click();
+  await page.getByRole('option', { name: msg(lang, 'exports.formats.csv') }).click();
+  await dialog.getByRole('radio', { name: msg(lang, 'exports.howBackground') }).check();
+  await dialog.getByRole('button', { name: msg(lang, 'exports.start'), exact: true }).click();
+  await expect(
+    dialog.getByRole('status').filter({ hasText: msg(lang, 'exports.ready', { rows: 3 }) }),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  const file = dialog.getByRole('link', { name: msg(lang, 'exports.download'), exact: true });
+  await expect(file).toHaveAttribute('href', /^\/api\/exports\/exp_[0-9a-z]+\/file$/);
+  const body = await (await page.request.get((await file.getAttribute('href'))!)).body();
+  const text = body.toString('utf8');
+  expect(text.startsWith('\uFEFFname,')).toBe(true);
+  expect(text).toContain(`导出 张三 ${tag}`);
+  expect(text).toContain(`'=SUM(A1) ${tag}`);
+  await expectAccessible();
+  await page.mouse.move(0, 0);
+  await shot('customers-export-ready');
+
+  await dialog.getByRole('link', { name: msg(lang, 'exports.allExports') }).click();
+  await expect(page).toHaveURL(/\/exports$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg(lang, 'exports.page.title'));
+  const row = page.getByTestId('export-row').filter({ hasText: tag }).first();
+  await expect(row).toContainText(msg(lang, 'exports.page.states.done'));
+  await expect(row.getByRole('link')).toHaveAttribute('href', /^\/api\/exports\/exp_[0-9a-z]+\/file$/);
+  await expectAccessible();
+  await shot('exports-page');
+});
+
+test('exports: the orders page exports its filtered orders in each format', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  await signIn('agent');
+  await page.goto('/orders?status=completed&min_amount=10');
+  await page.getByRole('button', { name: msg(lang, 'exports.orders.menuLabel') }).click();
+  const csv = page.getByRole('menuitem', { name: msg(lang, 'exports.formats.csv') });
+  await expect(csv).toHaveAttribute('href', '/api/orders/export?format=csv&status=completed&min_amount=10');
+  await expect(page.getByRole('menuitem', { name: msg(lang, 'exports.formats.xlsx') })).toHaveAttribute(
+    'href',
+    '/api/orders/export?format=xlsx&status=completed&min_amount=10',
+  );
+  await expectAccessible();
+  await shot('orders-export-menu');
+  const response = await page.request.get((await csv.getAttribute('href'))!);
+  expect(response.status()).toBe(200);
+  expect((await response.body()).toString('utf8')).toMatch(/^\uFEFFid,source,order_number,/);
+});
