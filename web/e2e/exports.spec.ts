@@ -73,7 +73,7 @@ test('exports: the customers view exported directly and in the background, then 
   await expect(file).toHaveAttribute('href', /^\/api\/exports\/exp_[0-9a-z]+\/file$/);
   const body = await (await page.request.get((await file.getAttribute('href'))!)).body();
   const text = body.toString('utf8');
-  expect(text.startsWith('\uFEFFname,')).toBe(true);
+  expect(text.startsWith('\uFEFFid,name,')).toBe(true);
   expect(text).toContain(`导出 张三 ${tag}`);
   expect(text).toContain(`'=SUM(A1) ${tag}`);
   await expectAccessible();

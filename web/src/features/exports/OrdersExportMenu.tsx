@@ -19,12 +19,11 @@ export function OrdersExportMenu({ filters }: { filters: Record<string, string |
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <Button variant="default" aria-label={t('exports.orders.menuLabel')}>
+        <Button variant="default" aria-label={t('exports.orders.menuLabel')} title={t('exports.orders.hint')}>
           {t('exports.orders.menu')}
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Label>{t('exports.orders.hint')}</Menu.Label>
         {FORMATS.map((format) => (
           <Menu.Item key={format} component="a" href={ordersExportUrl(format, filters)} download>
             {t(`exports.formats.${format}`)}
