@@ -12,7 +12,7 @@ import { IdentityTypeService } from '../customization/identity-type-service.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
 import { chooseColumns, type ExportColumn, type ExportedContact } from './export-columns.js';
-import { readContactRange } from './contact-range-reader.js';
+import { readContactRange } from '../contacts/contact-row-reader.js';
 import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
 import { exportSlicesInParallel, writeText } from './parallel-range-export.js';
 

@@ -4,13 +4,12 @@
  * attributes nested, as the API shows a contact), XML as elements (export-xml.ts). The column names
  * are the import's mapping targets, so a file Kith wrote maps itself when read back.
  */
-import { type AttributeValue, type Contact } from '../domain/contact/contact-fields.js';
+import type { ContactWithGroups } from '../contacts/contact-row-reader.js';
+import type { AttributeValue } from '../domain/contact/contact-fields.js';
 import { ValidationError } from '../domain/errors.js';
 
 /** A contact as exported: the API's shape plus the names of the groups it belongs to. */
-export interface ExportedContact extends Contact {
-  groups: string[];
-}
+export type ExportedContact = ContactWithGroups;
 
 const LEADING_COLUMNS = [
   'id',

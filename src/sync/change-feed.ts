@@ -14,16 +14,17 @@
  * of the log (each holds old and new values), newest first, and checked against the entry's content
  * hash; should it ever not match, the entry carries the latest state and says so (`contact_state`).
  */
-import { loadContacts } from '../contacts/contact-repository.js';
+import { readContactsByIds } from '../contacts/contact-row-reader.js';
 import {
   type ContactChangeEntry,
   type ContactChangeKind,
   readContactChanges,
 } from '../contacts/contact-change-log.js';
-import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
+import { type Contact, type ContactState, emptyContactState } from '../domain/contact/contact-fields.js';
 import { contactContentHash } from '../domain/contact/contact-content-hash.js';
 import type { FieldChange } from '../domain/contact/contact-patch.js';
 import { ValidationError } from '../domain/errors.js';
+import { sql } from 'kysely';
 import type { Store } from '../store/database.js';
 
 export interface ChangeFeedEntry {
@@ -64,28 +65,37 @@ export function parseFeedCursor(raw: string | undefined): number {
 
 /** Undoes one change on a state (pure): each field gets its old value back. */
 export function undoChange(state: ContactState, changes: readonly FieldChange[]): ContactState {
-  const before: ContactState = {
+  return withValues(state, changes, 'old');
+}
+
+/** Makes one change on a state (pure): each field gets its new value. */
+export function redoChange(state: ContactState, changes: readonly FieldChange[]): ContactState {
+  return withValues(state, changes, 'new');
+}
+
+function withValues(state: ContactState, changes: readonly FieldChange[], side: 'old' | 'new') {
+  const result: ContactState = {
     ...state,
     identities: { ...state.identities },
     attributes: { ...state.attributes },
   };
   for (const change of changes) {
+    const value = change[side];
     const dot = change.field.indexOf('.');
     const group = dot > 0 ? change.field.slice(0, dot) : null;
     if (group === 'identities' || group === 'attributes') {
       const key = change.field.slice(dot + 1);
-      const map = before[group] as Record<string, unknown>;
-      if (change.old === null || change.old === undefined) delete map[key];
-      else map[key] = change.old;
-    } else if (change.field in before)
-      (before as unknown as Record<string, unknown>)[change.field] = change.old;
+      const map = result[group] as Record<string, unknown>;
+      if (value === null || value === undefined) delete map[key];
+      else map[key] = value;
+    } else if (change.field in result) (result as unknown as Record<string, unknown>)[change.field] = value;
     // deleted_at, merged_into: not part of the state.
   }
-  return before;
+  return result;
 }
 
 export async function readChangeFeed(
-  store: Pick<Store, 'db'>,
+  store: Pick<Store, 'db' | 'rowReader' | 'dialect'>,
   after: string | undefined,
   limit = 1000,
 ): Promise<ChangeFeedPage> {
@@ -115,48 +125,91 @@ export async function readChangeFeed(
   };
 }
 
-/** Each non-tombstone entry's contact as it was right after the change. */
-async function statesAfter(store: Pick<Store, 'db'>, entries: readonly ContactChangeEntry[]) {
+/**
+ * Each non-tombstone entry's contact as it was right after the change: a contact's latest entry
+ * carries its stored state (the writer hashes the state it writes and appends the entry in the same
+ * transaction, so that state is the one the hash names); an earlier entry's state is rebuilt by
+ * undoing the later changes, newest first, and checked against the entry's hash.
+ */
+async function statesAfter(
+  store: Pick<Store, 'db' | 'rowReader' | 'dialect'>,
+  entries: readonly ContactChangeEntry[],
+) {
   const result = new Map<number, { contact: Contact; exact: boolean }>();
-  const wanted = entries.filter((e) => !TOMBSTONES.has(e.kind));
+  // A creation's entry lists every value it set, and the writer hashed exactly that state: the
+  // contact right after it is those values, whatever happened to it later — no read needed.
+  for (const e of entries)
+    if (e.kind === 'created') {
+      const state = redoChange(emptyContactState(), e.changes);
+      result.set(e.seq, {
+        contact: { id: e.contact_id, ...state, created_at: e.at, updated_at: e.at },
+        exact: true,
+      });
+    }
+  const wanted = entries.filter((e) => !TOMBSTONES.has(e.kind) && e.kind !== 'created');
   if (wanted.length === 0) return result;
-  const ids = [...new Set(wanted.map((e) => e.contact_id))];
-  const current = await loadContacts(store.db, ids, { includeDeleted: true });
-  // Every change of these contacts from the page's first on: the page's own and any later ones.
-  const later = await store.db
-    .selectFrom('audit_log')
-    .select(['seq', 'entity_id', 'changes'])
-    .where('entity_type', '=', 'contact')
-    .where('entity_id', 'in', ids)
-    .where('seq', '>=', wanted[0]!.seq)
-    .orderBy('seq', 'desc')
-    .execute();
-  const wantedSeqs = new Map(wanted.map((e) => [e.seq, e]));
+  const ids = [...new Set(wanted.map((e) => e.contact_id))].sort();
+  const lastSeq = entries[entries.length - 1]!.seq;
+  const [current, later] = await Promise.all([
+    readContactsByIds(store, ids),
+    // The changes of these contacts made after this page, newest first.
+    store.db
+      .selectFrom('audit_log')
+      .select(['seq', 'entity_id', 'changes'])
+      .where('entity_type', '=', 'contact')
+      .where('entity_id', 'in', idList(store.dialect, ids))
+      .where('seq', '>', lastSeq)
+      .orderBy('seq', 'desc')
+      .execute(),
+  ]);
   const walking = new Map<string, ContactState>();
   for (const row of later) {
     const latest = current.get(row.entity_id);
-    if (!latest) continue;
-    const state = walking.get(row.entity_id) ?? latest;
-    const seq = Number(row.seq);
-    const entry = wantedSeqs.get(seq);
-    if (entry) {
-      const exact = contactContentHash(state) === entry.content_hash;
-      const { id, created_at } = latest;
-      result.set(
-        seq,
-        exact
-          ? { contact: { ...(state as ContactState), id, created_at, updated_at: entry.at }, exact }
-          : { contact: latest, exact },
+    if (latest)
+      walking.set(
+        row.entity_id,
+        undoChange(walking.get(row.entity_id) ?? latest, JSON.parse(row.changes) as FieldChange[]),
       );
+  }
+  // How many of the page's entries each contact has: a contact's earliest one needs no undo after it.
+  const remaining = new Map<string, number>();
+  for (const e of entries) remaining.set(e.contact_id, (remaining.get(e.contact_id) ?? 0) + 1);
+  // The page's own entries, newest first (tombstones too: undoing them restores what they removed).
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!;
+    const latest = current.get(entry.contact_id);
+    if (!latest || entry.kind === 'created') continue;
+    const rebuilt = walking.get(entry.contact_id);
+    if (!TOMBSTONES.has(entry.kind)) {
+      const { id, created_at } = latest;
+      if (rebuilt === undefined)
+        result.set(entry.seq, { contact: { ...latest, updated_at: entry.at }, exact: true });
+      else {
+        const exact = contactContentHash(rebuilt) === entry.content_hash;
+        result.set(entry.seq, {
+          contact: exact ? { ...(rebuilt as ContactState), id, created_at, updated_at: entry.at } : latest,
+          exact,
+        });
+      }
     }
-    walking.set(row.entity_id, undoChange(state, JSON.parse(row.changes) as FieldChange[]));
+    const left = remaining.get(entry.contact_id)! - 1;
+    remaining.set(entry.contact_id, left);
+    if (left > 0) walking.set(entry.contact_id, undoChange(rebuilt ?? latest, entry.changes));
   }
   return result;
 }
 
+/** A list of ids as one parameter (thousands of parameters cost more to bind than to look up). */
+function idList(dialect: Store['dialect'], ids: readonly string[]) {
+  const list = JSON.stringify(ids);
+  return dialect === 'postgres'
+    ? sql<string>`(select jsonb_array_elements_text(${list}::jsonb))`
+    : sql<string>`(select value from json_each(${list}))`;
+}
+
 /** The feed as a service, for the API and the CLI. */
 export class ChangeFeed {
-  constructor(private readonly store: Pick<Store, 'db'>) {}
+  constructor(private readonly store: Pick<Store, 'db' | 'rowReader' | 'dialect'>) {}
 
   read(after: string | undefined, limit?: number): Promise<ChangeFeedPage> {
     return readChangeFeed(this.store, after, limit);

@@ -1,27 +1,30 @@
 /**
- * The export's fast path for "every contact": pages of live contacts in id order, each page's values
- * read by id range (`contact_id > first and <= last`) instead of a list of ids, so each table is one
- * index range scan per page with two parameters, not thousands. Values of deleted contacts inside the
- * range are read and dropped (they are few). The shape is the API's contact (as loadContacts builds
- * it: primary e-mail and phone first, the others in their order, identities by type, tags by name)
- * plus groups.
+ * Reading many contacts fast, for exports and the change feed: pages of live contacts in id order
+ * (`readContactRange`, each page's values read by id range — `contact_id > first and <= last` — so
+ * each table is one index range scan per page with two parameters), and contacts by a list of ids
+ * (`readContactsByIds`). The shape is the API's contact (as loadContacts builds it: primary e-mail
+ * and phone first, the others in their order, identities by type, tags by name) plus groups.
  *
- * On SQLite the page is read as arrays straight from the statements (the store's RowReader) and
- * joined by walking the contacts and each table's rows side by side, both in id order: no object per
- * row and no map lookups, which were half of an export's time. PostgreSQL reads the same page through
- * Kysely.
+ * On SQLite rows are read as arrays straight from the statements (the store's RowReader) and joined
+ * by walking the contacts and each table's rows side by side, both in id order: no object per row
+ * and no map lookups, which were half of an export's time. PostgreSQL reads through Kysely.
  */
 import { CompiledQuery } from 'kysely';
-import { parseAttributes } from '../contacts/contact-attribute-sql.js';
-import { SCALAR_FIELDS, emptyContactState } from '../domain/contact/contact-fields.js';
+import { parseAttributes } from './contact-attribute-sql.js';
+import { type Contact, SCALAR_FIELDS, emptyContactState } from '../domain/contact/contact-fields.js';
 import type { Gender } from '../domain/normalize/gender.js';
 import type { Store } from '../store/database.js';
 import type { RowReader } from '../store/row-reader.js';
 import type { Queryable } from '../store/transaction.js';
-import type { ExportedContact } from './export-columns.js';
+import { loadContacts } from './contact-repository.js';
+
+/** A contact with the names of the groups it belongs to. */
+export interface ContactWithGroups extends Contact {
+  groups: string[];
+}
 
 export interface ContactRangePage {
-  contacts: ExportedContact[];
+  contacts: ContactWithGroups[];
   /** The id to read on from, or null when this was the last page. */
   lastId: string | null;
 }
@@ -59,7 +62,7 @@ const CONTACT_COLUMNS = [
 ] as const;
 
 /** A contact from its row (CONTACT_COLUMNS), as one literal: the export's hottest allocation. */
-function contactFromRow(row: unknown[]): ExportedContact {
+function contactFromRow(row: unknown[]): ContactWithGroups {
   return {
     id: row[0] as string,
     name: row[1] as string | null,
@@ -92,17 +95,91 @@ function contactFromRow(row: unknown[]): ExportedContact {
 const SELECT_CONTACTS = `select ${CONTACT_COLUMNS.map((c) => `"${c}"`).join(', ')} from contacts`;
 const CONTACTS_SQL = `${SELECT_CONTACTS} where id > ? and deleted_at is null order by id limit ?`;
 const CONTACTS_UP_TO_SQL = `${SELECT_CONTACTS} where id > ? and id <= ? and deleted_at is null order by id`;
-const IN_RANGE = 'contact_id > ? and contact_id <= ?';
-// Each table's rows in contact id order, then the contact's own order of them.
-const VALUE_SQL = {
-  emails: `select contact_id, value, is_primary from contact_emails where ${IN_RANGE} order by contact_id, position`,
-  phones: `select contact_id, value, is_primary from contact_phones where ${IN_RANGE} order by contact_id, position`,
-  identities: `select contact_id, type, value from contact_identities where ${IN_RANGE} order by contact_id, type`,
-  tags: `select m.contact_id, t.name from contact_tags m join tags t on t.id = m.tag_id
-    where m.${IN_RANGE} order by m.contact_id, t.name_key`,
-  groups: `select m.contact_id, g.name from contact_group_members m join contact_groups g on g.id = m.group_id
-    where m.${IN_RANGE} order by m.contact_id, g.name_key`,
-} as const;
+const CONTACTS_BY_IDS_SQL = `${SELECT_CONTACTS} where id in (select value from json_each(?)) order by id`;
+const CONTACTS_BETWEEN_SQL = `${SELECT_CONTACTS} where id >= ? and id <= ? order by id limit ?`;
+
+/** Each table's rows of the selected contacts, in contact id order, then the contact's own order of them. */
+function valueQueries(selects: string) {
+  return [
+    `select contact_id, value, is_primary from contact_emails where ${selects} order by contact_id, position`,
+    `select contact_id, value, is_primary from contact_phones where ${selects} order by contact_id, position`,
+    `select contact_id, type, value from contact_identities where ${selects} order by contact_id, type`,
+    `select m.contact_id, t.name from contact_tags m join tags t on t.id = m.tag_id
+      where m.${selects} order by m.contact_id, t.name_key`,
+    `select m.contact_id, g.name from contact_group_members m join contact_groups g on g.id = m.group_id
+      where m.${selects} order by m.contact_id, g.name_key`,
+  ] as const;
+}
+const VALUES_IN_RANGE = valueQueries('contact_id > ? and contact_id <= ?');
+const VALUES_OF_IDS = valueQueries('contact_id in (select value from json_each(?))');
+const VALUES_BETWEEN = valueQueries('contact_id >= ? and contact_id <= ?');
+
+const ADD_VALUE: readonly ((contact: ContactWithGroups, row: unknown[]) => void)[] = [
+  (c, r) => (r[2] ? (c.email = r[1] as string) : c.additional_emails.push(r[1] as string)),
+  (c, r) => (r[2] ? (c.phone = r[1] as string) : c.additional_phones.push(r[1] as string)),
+  (c, r) => (c.identities[r[1] as string] = r[2] as string),
+  (c, r) => c.tags.push(r[1] as string),
+  (c, r) => c.groups.push(r[1] as string),
+];
+
+/** Fills in the contacts' (in id order) e-mails, phones, identities, tags and groups. */
+function attachValues(
+  reader: RowReader,
+  contacts: ContactWithGroups[],
+  queries: readonly string[],
+  parameters: unknown[],
+): void {
+  queries.forEach((sql, table) => {
+    // Both sides are in id order: advance through the contacts as the rows' ids grow; a row of a
+    // contact not read (deleted) matches none and is passed over.
+    const add = ADD_VALUE[table]!;
+    let at = 0;
+    for (const row of reader.rows(CompiledQuery.raw(sql, parameters))) {
+      const id = row[0] as string;
+      while (at < contacts.length && contacts[at]!.id < id) at++;
+      if (at === contacts.length) break;
+      if (contacts[at]!.id === id) add(contacts[at]!, row);
+    }
+  });
+}
+
+/**
+ * The contacts of these ids (deleted ones included, as loadContacts with includeDeleted gives them),
+ * by id; an id of no contact is absent.
+ */
+export async function readContactsByIds(
+  store: Pick<Store, 'db' | 'rowReader'>,
+  ids: readonly string[],
+): Promise<Map<string, Contact>> {
+  if (!store.rowReader || ids.length === 0) return loadContacts(store.db, ids, { includeDeleted: true });
+  const reader = store.rowReader;
+  const sorted = [...ids].sort();
+  const first = sorted[0]!;
+  const last = sorted[sorted.length - 1]!;
+  // Ids written together (an import's, a day's) are neighbours in id order: when the span from the
+  // first to the last holds few other contacts, one range read per table beats a lookup per id.
+  let contacts: ContactWithGroups[] = [];
+  const spanLimit = 2 * sorted.length;
+  for (const row of reader.rows(CompiledQuery.raw(CONTACTS_BETWEEN_SQL, [first, last, spanLimit + 1])))
+    contacts.push(contactFromRow(row));
+  if (contacts.length <= spanLimit) {
+    attachValues(reader, contacts, VALUES_BETWEEN.slice(0, 4), [first, last]);
+    if (contacts.length > sorted.length) {
+      const wanted = new Set(sorted);
+      contacts = contacts.filter((c) => wanted.has(c.id));
+    }
+  } else {
+    const list = JSON.stringify(sorted);
+    contacts = [];
+    for (const row of reader.rows(CompiledQuery.raw(CONTACTS_BY_IDS_SQL, [list])))
+      contacts.push(contactFromRow(row));
+    // Groups are not part of a contact's state: not read.
+    attachValues(reader, contacts, VALUES_OF_IDS.slice(0, 4), [list]);
+  }
+  const byId = new Map<string, Contact>();
+  for (const { groups: _groups, ...contact } of contacts) byId.set(contact.id, contact);
+  return byId;
+}
 
 /**
  * Live contacts after `afterId` in id order: at most `limit` of them, or, with `upToId`, every one up
@@ -114,7 +191,7 @@ export function readRangeFromRows(
   limit: number,
   upToId?: string,
 ): ContactRangePage {
-  const contacts: ExportedContact[] = [];
+  const contacts: ContactWithGroups[] = [];
   const query =
     upToId === undefined
       ? CompiledQuery.raw(CONTACTS_SQL, [afterId, limit])
@@ -122,27 +199,7 @@ export function readRangeFromRows(
   for (const row of reader.rows(query)) contacts.push(contactFromRow(row));
   if (contacts.length === 0) return { contacts, lastId: null };
   const lastId = contacts[contacts.length - 1]!.id;
-  const range = [afterId, lastId];
-  const each = (sql: string, add: (contact: ExportedContact, row: unknown[]) => void) => {
-    // Both sides are in id order: advance through the contacts as the rows' ids grow; a row of a
-    // deleted contact (not in the page) matches none and is passed over.
-    let at = 0;
-    for (const row of reader.rows(CompiledQuery.raw(sql, range))) {
-      const id = row[0] as string;
-      while (at < contacts.length && contacts[at]!.id < id) at++;
-      if (at === contacts.length) break;
-      if (contacts[at]!.id === id) add(contacts[at]!, row);
-    }
-  };
-  each(VALUE_SQL.emails, (c, r) =>
-    r[2] ? (c.email = r[1] as string) : c.additional_emails.push(r[1] as string),
-  );
-  each(VALUE_SQL.phones, (c, r) =>
-    r[2] ? (c.phone = r[1] as string) : c.additional_phones.push(r[1] as string),
-  );
-  each(VALUE_SQL.identities, (c, r) => (c.identities[r[1] as string] = r[2] as string));
-  each(VALUE_SQL.tags, (c, r) => c.tags.push(r[1] as string));
-  each(VALUE_SQL.groups, (c, r) => c.groups.push(r[1] as string));
+  attachValues(reader, contacts, VALUES_IN_RANGE, [afterId, lastId]);
   return { contacts, lastId: contacts.length === limit ? lastId : null };
 }
 
@@ -161,9 +218,9 @@ async function readRangeThroughKysely(
     .execute();
   if (rows.length === 0) return { contacts: [], lastId: null };
   const lastId = rows[rows.length - 1]!.id;
-  const byId = new Map<string, ExportedContact>();
+  const byId = new Map<string, ContactWithGroups>();
   const contacts = rows.map((row) => {
-    const contact: ExportedContact = {
+    const contact: ContactWithGroups = {
       id: row.id,
       ...emptyContactState(),
       created_at: row.created_at,
