@@ -9,11 +9,12 @@
  * has seen seq N never later meets an entry below N. Appending is the last write of a transaction,
  * which keeps the time the lock is held short and no row lock is ever awaited while holding it.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Actor } from '../domain/actor.js';
 import type { FieldChange } from '../domain/contact/contact-patch.js';
 import { newId } from '../domain/ids.js';
 import type { Store } from '../store/database.js';
+import type { RowReader } from '../store/row-reader.js';
 import type { RowWriter } from '../store/row-writer.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
@@ -104,11 +105,12 @@ export async function appendContactChanges(
  * starts after the last entry's seq.
  */
 export async function readContactChanges(
-  store: Pick<Store, 'db'>,
+  store: Pick<Store, 'db'> & Partial<Pick<Store, 'rowReader'>>,
   afterSeq: number,
   limit = 1000,
   filter: { contactId?: string } = {},
 ): Promise<ContactChangeEntry[]> {
+  if (store.rowReader && !filter.contactId) return readChangesAsRows(store.rowReader, afterSeq, limit);
   let query = store.db
     .selectFrom('audit_log')
     .select([
@@ -144,4 +146,31 @@ export async function readContactChanges(
       at: r.created_at,
     };
   });
+}
+
+const CHANGES_SQL = `select seq, entity_id, action, changes, actor_id, channel, channel_ref, content_hash, created_at
+  from audit_log where seq > ? order by seq limit ?`;
+
+/** The feed's hot path on SQLite: the entries as arrays straight from the statement. */
+function readChangesAsRows(reader: RowReader, afterSeq: number, limit: number): ContactChangeEntry[] {
+  const entries: ContactChangeEntry[] = [];
+  for (const r of reader.rows(CompiledQuery.raw(CHANGES_SQL, [afterSeq, limit]))) {
+    const changes = JSON.parse(r[3] as string) as FieldChange[];
+    const kind = r[2] as ContactChangeKind;
+    entries.push({
+      seq: Number(r[0]),
+      contact_id: r[1] as string,
+      kind,
+      changes,
+      survivor_id:
+        kind === 'merged_into'
+          ? ((changes.find((c) => c.field === 'merged_into')?.new as string | undefined) ?? null)
+          : null,
+      actor_id: r[4] as string | null,
+      origin: originOf(r[5] as string, r[6] as string | null),
+      content_hash: r[7] as string,
+      at: r[8] as string,
+    });
+  }
+  return entries;
 }
