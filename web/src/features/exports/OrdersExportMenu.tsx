@@ -1,8 +1,9 @@
 /**
  * The orders page's "Export": the orders matching the page's filters, with their items, downloaded at
- * once through GET /api/orders/export (real links, one per format: the browser streams the file).
+ * once through GET /api/orders/export — a format picker and a real link (the browser streams the file).
  */
-import { Button, Menu } from '@mantine/core';
+import { Button, Group, Select } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const FORMATS = ['csv', 'xlsx', 'json', 'ndjson'] as const;
@@ -16,20 +17,27 @@ export function ordersExportUrl(format: string, filters: Record<string, string |
 
 export function OrdersExportMenu({ filters }: { filters: Record<string, string | undefined> }) {
   const { t } = useTranslation();
+  const [format, setFormat] = useState<string>('csv');
   return (
-    <Menu position="bottom-end" withinPortal>
-      <Menu.Target>
-        <Button variant="default" aria-label={t('exports.orders.menuLabel')} title={t('exports.orders.hint')}>
-          {t('exports.orders.menu')}
-        </Button>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {FORMATS.map((format) => (
-          <Menu.Item key={format} component="a" href={ordersExportUrl(format, filters)} download>
-            {t(`exports.formats.${format}`)}
-          </Menu.Item>
-        ))}
-      </Menu.Dropdown>
-    </Menu>
+    <Group gap={4} wrap="nowrap">
+      <Select
+        aria-label={t('exports.format')}
+        data={FORMATS.map((f) => ({ value: f, label: t(`exports.formats.${f}`) }))}
+        value={format}
+        onChange={(value) => setFormat(value ?? 'csv')}
+        allowDeselect={false}
+        w={220}
+      />
+      <Button
+        variant="default"
+        component="a"
+        href={ordersExportUrl(format, filters)}
+        download
+        aria-label={t('exports.orders.menuLabel')}
+        title={t('exports.orders.hint')}
+      >
+        {t('exports.orders.menu')}
+      </Button>
+    </Group>
   );
 }

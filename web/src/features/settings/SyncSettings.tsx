@@ -170,11 +170,7 @@ function ConnectionCard({
             <Badge variant="default" tt="none" size="sm">
               {t(`sync.policies.${connection.conflict_policy}`)}
             </Badge>
-            {connection.paused && (
-              <Badge color="yellow" variant="light" tt="none" size="sm">
-                {t('sync.paused')}
-              </Badge>
-            )}
+            {connection.paused && <StatusLabel color="yellow">{t('sync.paused')}</StatusLabel>}
           </Group>
           <Text size="xs" c="dimmed">
             {t('sync.cards', { count: connection.cards })}
