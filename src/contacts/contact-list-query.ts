@@ -501,7 +501,18 @@ async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResul
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
   const cursor = q.cursor;
   const page: { id: string; p: string; k: string | number | null }[] = [];
-  for (const phase of ['v', 'n']) {
+  // A facts row means at least one purchase: "never bought" needs no walk of the buyers, and a
+  // floor on orders, spending or the last order needs none of the others.
+  const amountSort = sort.key === 'orders_count' || sort.key === 'total_spent';
+  const skip = {
+    v: f.maxOrders === 0,
+    n:
+      f.lastOrderSince !== undefined ||
+      f.lastOrderBefore !== undefined ||
+      (amountSort && ((f.minOrders ?? 0) > 0 || (f.minTotalSpentCents ?? 0) > 0)),
+  };
+  for (const phase of ['v', 'n'] as const) {
+    if (skip[phase]) continue;
     if (cursor && phase === 'v' && cursor.p === 'n') continue;
     if (page.length > limit) break;
     const where = [...base];
