@@ -96,12 +96,16 @@ test('invite by e-mail without a mail server: the link is handed over, works onc
       invitee.page.getByText(m('invite.page.intro', { email, role: m('roles.agent') })),
     ).toBeVisible();
     await invitee.page.getByRole('textbox', { name: m('invite.page.name') }).fill(`受邀者 ${id}`);
-    await invitee.page.getByLabel(m('invite.page.password'), { exact: true }).fill('short');
-    await invitee.page.getByLabel(m('invite.page.confirm'), { exact: true }).fill('short');
+    await invitee.page.getByRole('textbox', { name: m('invite.page.password'), exact: true }).fill('short');
+    await invitee.page.getByRole('textbox', { name: m('invite.page.confirm'), exact: true }).fill('short');
     await invitee.page.getByRole('button', { name: m('invite.page.submit') }).click();
     await expect(invitee.page.getByText(m('invite.page.passwordShort', { count: 8 }))).toBeVisible();
-    await invitee.page.getByLabel(m('invite.page.password'), { exact: true }).fill('invitee password 1');
-    await invitee.page.getByLabel(m('invite.page.confirm'), { exact: true }).fill('invitee password 1');
+    await invitee.page
+      .getByRole('textbox', { name: m('invite.page.password'), exact: true })
+      .fill('invitee password 1');
+    await invitee.page
+      .getByRole('textbox', { name: m('invite.page.confirm'), exact: true })
+      .fill('invitee password 1');
     await shot('invite-page');
     await invitee.page.getByRole('button', { name: m('invite.page.submit') }).click();
     await expect(invitee.page).not.toHaveURL(/\/invite/);
