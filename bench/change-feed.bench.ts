@@ -2,13 +2,15 @@
  * The change feed read from the start (issue 18): N contacts are created through the contact writer
  * (sessions of 1,000, as an import batch writes them), then the feed is read from cursor 0 in pages of
  * 1,000 and 10,000, in-process (readChangeFeed) and through the API (GET /api/changes over loopback
- * HTTP, a real server in this process), each entry with the contact after the change.
+ * HTTP: a real server in this process, the client in a process of its own), each entry with the
+ * contact after the change.
  * Goal: ≥ 100,000 entries/s at 1,000,000 entries through the API.
  *
  * The store is kept under KITH_BENCH_FEED_DIR (default /tmp/kith-bench-feed-<N>) and reused.
  *
  * Usage: npm run bench:change-feed [-- N]      (default 100,000; SQLite)
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import type { Actor } from '../src/domain/actor.js';
@@ -24,6 +26,38 @@ const dir = process.env.KITH_BENCH_FEED_DIR ?? `/tmp/kith-bench-feed-${N}`;
 const built = fs.existsSync(dir);
 fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 const kith = await openKith(loadConfig({ KITH_DATA_DIR: dir }));
+
+function report(via: string, page: number, read: number, seconds: number, cpu: number) {
+  console.log(
+    `${via.padEnd(10)} pages of ${String(page).padStart(6)}: ${read} entries in ${seconds.toFixed(1)} s, ` +
+      `${Math.round(read / seconds)} entries/s (${via === 'api' ? 'server ' : ''}CPU ${cpu.toFixed(1)} s)`,
+  );
+}
+
+/** A client following the feed from the start in a process of its own; resolves with what it read. */
+function readOverHttp(url: string, token: string, page: number): Promise<{ read: number; seconds: number }> {
+  const client = `
+    const t = performance.now(); let read = 0; let cursor = '0';
+    for (;;) {
+      const r = await fetch(${JSON.stringify(url)} + '?after=' + cursor + '&limit=${page}',
+        { headers: { authorization: 'Bearer ${token}' } });
+      if (r.status !== 200) throw new Error('HTTP ' + r.status + ': ' + (await r.text()));
+      const p = await r.json();
+      read += p.data.length; cursor = p.next_cursor;
+      if (!p.has_more) break;
+    }
+    console.log(JSON.stringify({ read, seconds: (performance.now() - t) / 1000 }));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', client], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`client exited ${code}`)),
+    );
+  });
+}
 
 function cpuSeconds(since: NodeJS.CpuUsage) {
   const used = process.cpuUsage(since);
@@ -61,31 +95,25 @@ try {
   const app = await buildServer(kith, {});
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    for (const via of ['in-process', 'api'] as const)
-      for (const page of [1000, 10_000]) {
-        const t = performance.now();
-        const cpu = process.cpuUsage();
-        let read = 0;
-        let cursor = '0';
-        for (;;) {
-          const p =
-            via === 'in-process'
-              ? await readChangeFeed(kith.store, cursor, page)
-              : ((await (
-                  await fetch(`${baseUrl}/api/changes?after=${cursor}&limit=${page}`, {
-                    headers: { authorization: `Bearer ${token}` },
-                  })
-                ).json()) as { data: unknown[]; next_cursor: string; has_more: boolean });
-          read += p.data.length;
-          cursor = p.next_cursor;
-          if (!p.has_more) break;
-        }
-        const s = (performance.now() - t) / 1000;
-        console.log(
-          `${via.padEnd(10)} pages of ${String(page).padStart(6)}: ${read} entries in ${s.toFixed(1)} s, ` +
-            `${Math.round(read / s)} entries/s (CPU ${cpuSeconds(cpu).toFixed(1)} s)`,
-        );
+    for (const page of [1000, 10_000]) {
+      const t = performance.now();
+      const cpu = process.cpuUsage();
+      let read = 0;
+      let cursor = '0';
+      for (;;) {
+        const p = await readChangeFeed(kith.store, cursor, page);
+        read += p.data.length;
+        cursor = p.next_cursor;
+        if (!p.has_more) break;
       }
+      report('in-process', page, read, (performance.now() - t) / 1000, cpuSeconds(cpu));
+    }
+    // Through the API: the client in a process of its own, so this process's CPU is the server's.
+    for (const page of [1000, 10_000]) {
+      const cpu = process.cpuUsage();
+      const { read, seconds } = await readOverHttp(`${baseUrl}/api/changes`, token, page);
+      report('api', page, read, seconds, cpuSeconds(cpu));
+    }
   } finally {
     await app.close();
   }
