@@ -387,7 +387,15 @@ function EndpointModal({
               data-autofocus
               type="url"
               value={url}
-              onChange={(event) => setUrl(event.currentTarget.value)}
+              onChange={(event) => {
+                setUrl(event.currentTarget.value);
+                // The refusal was about the address as it was; a new one is checked when saved.
+                if (problem.fields.url)
+                  setProblem({
+                    ...problem,
+                    fields: Object.fromEntries(Object.entries(problem.fields).filter(([f]) => f !== 'url')),
+                  });
+              }}
               error={problem.fields.url}
             />
             <Checkbox.Group
