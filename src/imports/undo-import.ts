@@ -42,6 +42,16 @@ function write(state: ContactState, field: string, value: unknown): void {
   (state as unknown as Record<string, unknown>)[field] = value;
 }
 
+/**
+ * Whether a field still holds what the import wrote. A contact's tags are a set, read back sorted by
+ * name, while the import recorded them in the file's order: they compare as sets.
+ */
+function sameValueAs(field: string, now: unknown, written: unknown): boolean {
+  if (field !== 'tags' || !Array.isArray(now) || !Array.isArray(written)) return sameFieldValue(now, written);
+  const key = (tags: unknown[]) => tags.map((t) => String(t).toLowerCase()).sort();
+  return sameFieldValue(key(now), key(written));
+}
+
 export async function undoImport(
   store: Store,
   writer: ContactWriter,
@@ -88,7 +98,7 @@ export async function undoImport(
         }
         const restored = structuredClone(current) as ContactState;
         for (const change of JSON.parse(row.changes ?? '[]') as FieldChange[]) {
-          if (sameFieldValue(read(current, change.field), change.new))
+          if (sameValueAs(change.field, read(current, change.field), change.new))
             write(restored, change.field, change.old);
           else
             keep(
