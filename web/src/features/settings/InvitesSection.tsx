@@ -208,7 +208,12 @@ function IssuedLink({ issued, onClose }: { issued: Issued; onClose: () => void }
         </Alert>
       )}
       <Group gap="xs" wrap="nowrap" align="center">
-        <Code block className="kith-secret" data-testid="invite-link" style={{ flex: 1 }}>
+        <Code
+          block
+          className="kith-secret"
+          data-testid="invite-link"
+          style={{ flex: 1, whiteSpace: 'pre-wrap' }}
+        >
           {issued.link}
         </Code>
         <CopyButton value={issued.link ?? ''}>
