@@ -106,7 +106,8 @@ test('invite by e-mail without a mail server: the link is handed over, works onc
     await invitee.page
       .getByRole('textbox', { name: m('invite.page.confirm'), exact: true })
       .fill('invitee password 1');
-    await shot('invite-page');
+    // The invitee's own browser, not the admin's page the shot fixture holds.
+    await invitee.page.screenshot({ path: `test-results/screens/${lang}/invite-page.png` });
     await invitee.page.getByRole('button', { name: m('invite.page.submit') }).click();
     await expect(invitee.page).not.toHaveURL(/\/invite/);
     const me = await invitee.page.request.get('/api/auth/me');
@@ -116,7 +117,7 @@ test('invite by e-mail without a mail server: the link is handed over, works onc
     await invitee.context.clearCookies();
     await invitee.page.goto(link.slice(link.indexOf('/invite')));
     await expect(invitee.page.getByRole('alert')).toContainText(m('invite.page.invalid'));
-    await shot('invite-page-used');
+    await invitee.page.screenshot({ path: `test-results/screens/${lang}/invite-page-used.png` });
   } finally {
     await invitee.context.close();
   }
