@@ -66,8 +66,8 @@ const selectsAll = (query: ContactExportQuery) =>
 interface FormatWriter {
   start(): Promise<void>;
   page(contacts: ExportedContact[]): Promise<void>;
-  /** A run of records a worker thread made (text formats). */
-  text(records: string): Promise<void>;
+  /** A run of records, made here or (encoded) by a worker thread (text formats). */
+  text(records: string | Uint8Array): Promise<void>;
   /** Rows of cells a worker thread made (XLSX). */
   cells(rows: (string | number | null)[][]): Promise<void>;
   end(): Promise<void>;
@@ -117,7 +117,7 @@ export class ContactExportService {
             threads: EXPORT_THREADS,
             sink: {
               write: async (result) => {
-                await ('text' in result ? writer.text(result.text) : writer.cells(result.cells));
+                await ('bytes' in result ? writer.text(result.bytes) : writer.cells(result.cells));
                 rows += result.rows;
                 onProgress?.(rows);
               },
@@ -187,9 +187,10 @@ function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writab
   if (format === 'xlsx') return xlsxWriter(columns, out);
   const layout = TEXT_FORMAT_LAYOUTS[format];
   let wroteAny = false;
-  const text = async (records: string) => {
-    if (records === '') return;
-    await writeText(out, wroteAny ? records : layout.first(records));
+  const text = async (records: string | Uint8Array) => {
+    if (records.length === 0) return;
+    const skip = wroteAny ? 0 : layout.leadingSeparator;
+    await writeText(out, skip === 0 ? records : records.slice(skip));
     wroteAny = true;
   };
   return {

@@ -20,8 +20,8 @@ export type TextFormat = (typeof TEXT_FORMATS)[number];
 export interface TextFormatLayout {
   head(columns: readonly ExportColumn[]): string;
   records(contacts: readonly ExportedContact[], columns: readonly ExportColumn[]): string;
-  /** Turns the first run of records into the file's first (JSON drops the leading comma). */
-  first(records: string): string;
+  /** Characters (ASCII, so bytes too) the file's first run of records drops: JSON's leading comma. */
+  leadingSeparator: number;
   tail(wroteAny: boolean): string;
 }
 
@@ -35,8 +35,6 @@ const NEEDS_QUOTES = /[",\r\n]/;
 export function csvCell(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
-
-const same = (text: string) => text;
 
 export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
   // UTF-8 with a BOM (Excel then reads Chinese correctly), lists joined by `;`, formula-safe cells.
@@ -53,7 +51,7 @@ export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
       }
       return text;
     },
-    first: same,
+    leadingSeparator: 0,
     tail: () => '',
   },
   json: {
@@ -63,7 +61,7 @@ export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
       for (const contact of contacts) text += `,\n${JSON.stringify(jsonRecord(contact, columns))}`;
       return text;
     },
-    first: (records) => records.slice(1),
+    leadingSeparator: 1,
     tail: (wroteAny) => (wroteAny ? '\n]\n' : ']\n'),
   },
   ndjson: {
@@ -73,7 +71,7 @@ export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
       for (const contact of contacts) text += `${JSON.stringify(jsonRecord(contact, columns))}\n`;
       return text;
     },
-    first: same,
+    leadingSeparator: 0,
     tail: () => '',
   },
   xml: {
@@ -83,7 +81,7 @@ export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
       for (const contact of contacts) text += contactXml(contact, columns);
       return text;
     },
-    first: same,
+    leadingSeparator: 0,
     tail: () => xmlEnd(),
   },
 };

@@ -19,7 +19,7 @@ export interface ExportSliceRequest {
 }
 
 export type ExportSliceResult =
-  | { slice: number; rows: number; text: string }
+  | { slice: number; rows: number; bytes: Uint8Array }
   | { slice: number; rows: number; cells: (string | number | null)[][] }
   | { slice: number; error: string };
 
@@ -34,6 +34,7 @@ const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true })
 sqlite.pragma('busy_timeout = 10000');
 
 const reader = sqliteRowReader(sqlite);
+const encoder = new TextEncoder();
 
 parentPort!.on('message', (request: ExportSliceRequest) => {
   try {
@@ -47,9 +48,11 @@ parentPort!.on('message', (request: ExportSliceRequest) => {
         : {
             slice: request.slice,
             rows: contacts.length,
-            text: TEXT_FORMAT_LAYOUTS[format].records(contacts, columns),
+            // Encoded here and handed over without a copy: the main thread only writes bytes, and
+            // holds no large strings (which V8 keeps until a full collection).
+            bytes: encoder.encode(TEXT_FORMAT_LAYOUTS[format].records(contacts, columns)),
           };
-    parentPort!.postMessage(result);
+    parentPort!.postMessage(result, 'bytes' in result ? [result.bytes.buffer as ArrayBuffer] : []);
   } catch (error) {
     parentPort!.postMessage({
       slice: request.slice,

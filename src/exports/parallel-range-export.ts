@@ -11,7 +11,7 @@ import type { RowReader } from '../store/row-reader.js';
 import { nextWorkerMessage, startWorkerThread } from '../store/worker-thread.js';
 import type { ExportSliceRequest, ExportSliceResult, ExportWorkerData } from './export-worker.js';
 
-/** Contacts (ids, deleted ones included) per slice: about 200 KB of text; small slices keep the threads' objects young (cheap to collect). */
+/** Contacts (ids, deleted ones included) per slice: about 200 KB; small slices keep the threads' objects young (cheap to collect). */
 export const SLICE = 1000;
 const IN_FLIGHT_PER_THREAD = 3;
 
@@ -74,6 +74,6 @@ export async function exportSlicesInParallel(options: {
 }
 
 /** Writes text, waiting when the stream's buffer is full (a slow reader slows the export, not memory). */
-export async function writeText(out: Writable, text: string): Promise<void> {
-  if (text !== '' && !out.write(text)) await once(out, 'drain');
+export async function writeText(out: Writable, text: string | Uint8Array): Promise<void> {
+  if (text.length > 0 && !out.write(text)) await once(out, 'drain');
 }
