@@ -8,7 +8,7 @@
  * mails the requester the link.
  */
 import { Alert, Anchor, Button, Group, Modal, Progress, Radio, Select, Stack, Text } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -70,6 +70,7 @@ export function ExportDialog(props: ExportDialogProps) {
   const columns = columnChoice === 'all' ? null : ['id', 'name', ...shownColumns];
   const filterEntries = Object.entries(list.filters);
   const attributeEntries = Object.entries(list.attributes);
+  const queryClient = useQueryClient();
   const exportsList = useQuery({
     queryKey: ['exports'],
     queryFn: () => unwrap(api.GET('/api/exports')),
@@ -96,6 +97,7 @@ export function ExportDialog(props: ExportDialogProps) {
       ),
     onSuccess: (started) => {
       setJob(started);
+      void queryClient.invalidateQueries({ queryKey: ['exports'] });
       notify({ color: 'blue', message: t('exports.started') });
     },
     onError: (error) =>
@@ -111,8 +113,11 @@ export function ExportDialog(props: ExportDialogProps) {
   const current = followed.data ?? job;
   const doneFile = current?.state === 'done' ? current.file_name : null;
   useEffect(() => {
-    if (doneFile) notify({ color: 'green', message: t('exports.readyNotice', { file: doneFile }) });
-  }, [doneFile, t]);
+    if (!doneFile) return;
+    notify({ color: 'green', message: t('exports.readyNotice', { file: doneFile }) });
+    // The Exports page must not show the list as it was before this export.
+    void queryClient.invalidateQueries({ queryKey: ['exports'] });
+  }, [doneFile, t, queryClient]);
 
   const what =
     ids.length > 0
