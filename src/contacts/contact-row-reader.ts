@@ -11,7 +11,7 @@
  */
 import { CompiledQuery } from 'kysely';
 import { parseAttributes } from './contact-attribute-sql.js';
-import { type Contact, SCALAR_FIELDS, emptyContactState } from '../domain/contact/contact-fields.js';
+import type { Contact } from '../domain/contact/contact-fields.js';
 import type { Gender } from '../domain/normalize/gender.js';
 import type { Store } from '../store/database.js';
 import type { RowReader } from '../store/row-reader.js';
@@ -203,96 +203,46 @@ export function readRangeFromRows(
   return { contacts, lastId: contacts.length === limit ? lastId : null };
 }
 
+/** PostgreSQL: the page's ids by the primary key, then the contacts as loadContacts reads them. */
 async function readRangeThroughKysely(
   db: Queryable,
   afterId: string,
   limit: number,
 ): Promise<ContactRangePage> {
-  const rows = await db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('id', '>', afterId)
-    .where('deleted_at', 'is', null)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  if (rows.length === 0) return { contacts: [], lastId: null };
-  const lastId = rows[rows.length - 1]!.id;
-  const byId = new Map<string, ContactWithGroups>();
-  const contacts = rows.map((row) => {
-    const contact: ContactWithGroups = {
-      id: row.id,
-      ...emptyContactState(),
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-      groups: [],
-    };
-    for (const field of SCALAR_FIELDS) (contact as unknown as Record<string, unknown>)[field] = row[field];
-    contact.gender = row.gender as Gender | null;
-    contact.attributes = parseAttributes(row.attributes);
-    byId.set(row.id, contact);
-    return contact;
+  const ids = (
+    await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('id', '>', afterId)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+  ).map((r) => r.id);
+  if (ids.length === 0) return { contacts: [], lastId: null };
+  const [loaded, groups] = await Promise.all([loadContacts(db, ids), readGroupNames(db, ids)]);
+  const contacts = ids.flatMap((id) => {
+    const contact = loaded.get(id);
+    return contact ? [{ ...contact, groups: groups.get(id) ?? [] }] : [];
   });
-  const inRange = { from: afterId, to: lastId };
-  const [emails, phones, identities, tags, groups] = await Promise.all([
-    db
-      .selectFrom('contact_emails')
-      .select(['contact_id', 'value', 'is_primary'])
-      .where('contact_id', '>', inRange.from)
-      .where('contact_id', '<=', inRange.to)
-      .orderBy('contact_id')
-      .orderBy('position')
-      .execute(),
-    db
-      .selectFrom('contact_phones')
-      .select(['contact_id', 'value', 'is_primary'])
-      .where('contact_id', '>', inRange.from)
-      .where('contact_id', '<=', inRange.to)
-      .orderBy('contact_id')
-      .orderBy('position')
-      .execute(),
-    db
-      .selectFrom('contact_identities')
-      .select(['contact_id', 'type', 'value'])
-      .where('contact_id', '>', inRange.from)
-      .where('contact_id', '<=', inRange.to)
-      .orderBy('contact_id')
-      .orderBy('type')
-      .execute(),
-    db
-      .selectFrom('contact_tags')
-      .innerJoin('tags', 'tags.id', 'contact_tags.tag_id')
-      .select(['contact_tags.contact_id', 'tags.name'])
-      .where('contact_tags.contact_id', '>', inRange.from)
-      .where('contact_tags.contact_id', '<=', inRange.to)
-      .orderBy('contact_tags.contact_id')
-      .orderBy('tags.name_key')
-      .execute(),
-    db
-      .selectFrom('contact_group_members as m')
-      .innerJoin('contact_groups as g', 'g.id', 'm.group_id')
-      .select(['m.contact_id', 'g.name'])
-      .where('m.contact_id', '>', inRange.from)
-      .where('m.contact_id', '<=', inRange.to)
-      .orderBy('m.contact_id')
-      .orderBy('g.name_key')
-      .execute(),
-  ]);
-  for (const [values, primary, additional] of [
-    [emails, 'email', 'additional_emails'],
-    [phones, 'phone', 'additional_phones'],
-  ] as const)
-    for (const r of values) {
-      const c = byId.get(r.contact_id);
-      if (!c) continue;
-      if (r.is_primary) c[primary] = r.value;
-      else c[additional].push(r.value);
-    }
-  for (const r of identities) {
-    const c = byId.get(r.contact_id);
-    if (c) c.identities[r.type] = r.value;
+  return { contacts, lastId: ids.length === limit ? ids[ids.length - 1]! : null };
+}
+
+/** The names of the groups each of these contacts belongs to, by name. */
+export async function readGroupNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const byContact = new Map<string, string[]>();
+  if (ids.length === 0) return byContact;
+  const rows = await db
+    .selectFrom('contact_group_members as m')
+    .innerJoin('contact_groups as g', 'g.id', 'm.group_id')
+    .select(['m.contact_id', 'g.name'])
+    .where('m.contact_id', 'in', ids)
+    .orderBy('g.name_key')
+    .execute();
+  for (const row of rows) {
+    const names = byContact.get(row.contact_id) ?? [];
+    names.push(row.name);
+    byContact.set(row.contact_id, names);
   }
-  for (const r of tags) byId.get(r.contact_id)?.tags.push(r.name);
-  for (const r of groups) byId.get(r.contact_id)?.groups.push(r.name);
-  return { contacts, lastId: rows.length === limit ? lastId : null };
+  return byContact;
 }

@@ -12,7 +12,7 @@ import { IdentityTypeService } from '../customization/identity-type-service.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
 import { chooseColumns, type ExportColumn, type ExportedContact } from './export-columns.js';
-import { readContactRange } from '../contacts/contact-row-reader.js';
+import { readContactRange, readGroupNames } from '../contacts/contact-row-reader.js';
 import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
 import { exportSlicesInParallel, writeText } from './parallel-range-export.js';
 
@@ -159,27 +159,12 @@ export class ContactExportService {
       limit: LIST_PAGE,
       total: false,
     });
-    const groups = await this.groupNames(page.data.map((c) => c.id));
+    const groups = await readGroupNames(
+      this.store.db,
+      page.data.map((c) => c.id),
+    );
     const contacts = page.data.map((c): ExportedContact => ({ ...c, groups: groups.get(c.id) ?? [] }));
     return { contacts, next: page.next_cursor ?? undefined };
-  }
-
-  private async groupNames(ids: string[]): Promise<Map<string, string[]>> {
-    const byContact = new Map<string, string[]>();
-    if (ids.length === 0) return byContact;
-    const rows = await this.store.db
-      .selectFrom('contact_group_members as m')
-      .innerJoin('contact_groups as g', 'g.id', 'm.group_id')
-      .select(['m.contact_id', 'g.name'])
-      .where('m.contact_id', 'in', ids)
-      .orderBy('g.name_key')
-      .execute();
-    for (const row of rows) {
-      const names = byContact.get(row.contact_id) ?? [];
-      names.push(row.name);
-      byContact.set(row.contact_id, names);
-    }
-    return byContact;
   }
 }
 
