@@ -340,6 +340,8 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await pickByKeys(page, sheetInput, 1, '客户');
   const table = page.getByRole('table', { name: m('imports.preview.tableTitle') });
   await expect(table.getByRole('columnheader').nth(1)).toHaveText(`会员名单导出 ${id}`);
+  // Reading the sheet again keeps the keyboard user's place: the picker still has the focus.
+  await expect(sheetInput).toBeFocused();
   // The title row reads as a one-column header: the page points at the real one.
   await expect(page.getByRole('button', { name: m('imports.preview.useRow', { n: 2 }) })).toBeVisible();
   const headerRow = page.getByRole('combobox', { name: m('imports.preview.headerRow'), exact: true });

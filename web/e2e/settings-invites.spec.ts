@@ -7,7 +7,7 @@
 import type { Browser } from '@playwright/test';
 import { en } from '../src/i18n/en';
 import { zh } from '../src/i18n/zh';
-import { csrfHeaders, expect, mainUrl, test } from './fixtures';
+import { csrfHeaders, expect, expectAccessiblePage, mainUrl, test } from './fixtures';
 
 type Lang = 'en' | 'zh';
 
@@ -106,7 +106,8 @@ test('invite by e-mail without a mail server: the link is handed over, works onc
     await invitee.page
       .getByRole('textbox', { name: m('invite.page.confirm'), exact: true })
       .fill('invitee password 1');
-    // The invitee's own browser, not the admin's page the shot fixture holds.
+    // The invitee's own browser, not the admin's page the shot and axe fixtures hold.
+    await expectAccessiblePage(invitee.page);
     await invitee.page.screenshot({ path: `test-results/screens/${lang}/invite-page.png` });
     await invitee.page.getByRole('button', { name: m('invite.page.submit') }).click();
     await expect(invitee.page).not.toHaveURL(/\/invite/);
@@ -117,6 +118,7 @@ test('invite by e-mail without a mail server: the link is handed over, works onc
     await invitee.context.clearCookies();
     await invitee.page.goto(link.slice(link.indexOf('/invite')));
     await expect(invitee.page.getByRole('alert')).toContainText(m('invite.page.invalid'));
+    await expectAccessiblePage(invitee.page);
     await invitee.page.screenshot({ path: `test-results/screens/${lang}/invite-page-used.png` });
   } finally {
     await invitee.context.close();

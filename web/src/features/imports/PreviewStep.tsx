@@ -14,6 +14,7 @@ import {
   Table,
   Text,
 } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
 import type { ImportPreview, ReadOptions } from './import-api';
@@ -44,6 +45,14 @@ export function PreviewStep({
   onNext: () => void;
 }) {
   const { t } = useTranslation();
+  // The pickers stay enabled while the file is read again (disabling them would drop a keyboard user's
+  // focus); meanwhile they show what was asked for, and only the last request's preview is kept.
+  const [requested, setRequested] = useState<ReadOptions | null>(null);
+  const shown = reading && requested ? requested : read;
+  const ask = (next: ReadOptions) => {
+    setRequested(next);
+    onRead(next);
+  };
   const encodingLabel = (value: string) =>
     ENCODINGS.includes(value) ? t(`imports.preview.encodings.${value}`) : value.toUpperCase();
   const encodings = [...new Set([...ENCODINGS, ...(preview.encoding ? [preview.encoding] : [])])];
@@ -86,20 +95,18 @@ export function PreviewStep({
                 label={t('imports.preview.encoding')}
                 description={detected(read.encoding)}
                 data={encodings.map((value) => ({ value, label: encodingLabel(value) }))}
-                value={read.encoding ?? preview.encoding}
-                onChange={(value) => value && onRead({ ...read, encoding: value })}
+                value={shown.encoding ?? preview.encoding}
+                onChange={(value) => value && ask({ ...shown, encoding: value })}
                 allowDeselect={false}
-                disabled={reading}
                 w={230}
               />
               <Select
                 label={t('imports.preview.delimiter')}
                 description={detected(read.delimiter)}
                 data={DELIMITERS.map((value) => ({ value, label: delimiterLabel(value) }))}
-                value={read.delimiter ?? preview.delimiter}
-                onChange={(value) => value && onRead({ ...read, delimiter: value })}
+                value={shown.delimiter ?? preview.delimiter}
+                onChange={(value) => value && ask({ ...shown, delimiter: value })}
                 allowDeselect={false}
-                disabled={reading}
                 w={170}
               />
             </>
@@ -109,10 +116,9 @@ export function PreviewStep({
               label={t('imports.preview.sheet')}
               description={t('imports.preview.sheets', { count: preview.sheets.length })}
               data={preview.sheets}
-              value={read.sheet ?? preview.sheet}
-              onChange={(value) => value && onRead({ ...read, sheet: value, header_row: undefined })}
+              value={shown.sheet ?? preview.sheet}
+              onChange={(value) => value && ask({ ...shown, sheet: value, header_row: undefined })}
               allowDeselect={false}
-              disabled={reading}
               w={220}
             />
           )}
@@ -120,10 +126,9 @@ export function PreviewStep({
             label={t('imports.preview.headerRow')}
             description={t('imports.preview.headerRowHint')}
             data={HEADER_ROWS.map((value) => ({ value, label: t('imports.preview.rowN', { n: value }) }))}
-            value={String(headerRow)}
-            onChange={(value) => value && onRead({ ...read, header_row: Number(value) })}
+            value={String((reading ? shown.header_row : undefined) ?? headerRow)}
+            onChange={(value) => value && ask({ ...shown, header_row: Number(value) })}
             allowDeselect={false}
-            disabled={reading}
             w={200}
           />
         </Group>
@@ -154,7 +159,7 @@ export function PreviewStep({
                       mt="sm"
                       size="xs"
                       variant="default"
-                      onClick={() => onRead({ ...read, encoding: candidate.encoding })}
+                      onClick={() => ask({ ...shown, encoding: candidate.encoding })}
                       disabled={reading}
                     >
                       {t('imports.preview.useReading', { encoding: label })}
@@ -176,7 +181,7 @@ export function PreviewStep({
             <Button
               size="xs"
               variant="default"
-              onClick={() => onRead({ ...read, header_row: likelyHeader })}
+              onClick={() => ask({ ...shown, header_row: likelyHeader })}
               disabled={reading}
             >
               {t('imports.preview.useRow', { n: likelyHeader })}
