@@ -56,6 +56,8 @@ try {
   );
 
   const rssBefore = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
+  const loadBefore = os.loadavg();
   t = performance.now();
   const id = await kith.orders.startTmallImport(
     {
@@ -72,6 +74,7 @@ try {
   await kith.jobs.runner().runOnce({ subjectId: id });
   clearInterval(sampler);
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const record = await kith.imports.get(id);
   const result = {
     database: process.env.KITH_BENCH_DATABASE_URL ? 'postgresql' : 'sqlite',
@@ -84,6 +87,13 @@ try {
     summary: record.summary,
     seconds: Number(seconds.toFixed(1)),
     orders_per_second: Math.round(ORDERS / seconds),
+    // The process's CPU (every thread: the import, the WAL checkpointer, the garbage collector).
+    cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+    orders_per_cpu_second: Math.round(ORDERS / ((cpu.user + cpu.system) / 1e6)),
+    load_average: `${loadBefore.map((l) => l.toFixed(1)).join(' ')} → ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
     rss_before_import_mb: Math.round(rssBefore / 1024 / 1024),
     peak_rss_during_import_mb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024),
     peak_rss_process_mb: Math.round(process.resourceUsage().maxRSS / 1024),

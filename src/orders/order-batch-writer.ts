@@ -24,9 +24,11 @@ import {
   addPurchases,
   NO_PURCHASES,
   type PurchaseFacts,
+  type PurchaseTotals,
   readPurchaseFacts,
   refreshPurchaseFacts,
 } from './purchase-facts.js';
+import { centsToDecimal } from './tmall/tmall-quirks.js';
 
 export interface OrderBatchPlan {
   creates: { id: string; state: ContactState }[];
@@ -56,15 +58,24 @@ export function emptyOrderBatchPlan(): OrderBatchPlan {
 /** What the change log says of a contact's orders: `orders` before and after. */
 export interface OrderLink {
   contactId: string;
-  before: PurchaseFacts;
-  after: PurchaseFacts;
+  before: LinkFacts;
+  after: LinkFacts;
 }
 
-const linkValue = (f: PurchaseFacts) => ({ orders_count: f.orders_count, total_spent: f.total_spent });
+type LinkFacts = Pick<PurchaseFacts, 'orders_count' | 'total_spent'>;
+
+const linkValue = (f: LinkFacts) => ({ orders_count: f.orders_count, total_spent: f.total_spent });
+const linkFacts = (t: PurchaseTotals): LinkFacts => ({
+  orders_count: t.count,
+  total_spent: centsToDecimal(t.cents)!,
+});
 
 /**
  * Writes a batch's plan through the session (buyers it creates) and the store's row writer; answers
  * the contacts whose orders changed, with their purchase facts before and after, for the change log.
+ * New purchases are added to the facts by one upsert that returns the totals after it (before is after
+ * less what was added): only buyers with changed orders, or with new orders that are no purchases,
+ * have their facts read.
  */
 export async function writeOrderBatch(
   trx: Queryable,
@@ -75,11 +86,12 @@ export async function writeOrderBatch(
   at: string,
 ): Promise<OrderLink[]> {
   const writer = store.rowWriter(trx);
-  const linked = [...new Set([...plan.touched, ...plan.orderInserts.map((o) => o.contact_id)])];
+  const newOrders = new Set(plan.orderInserts.map((o) => o.contact_id));
+  const linked = [...new Set([...plan.touched, ...newOrders])];
   const created = new Set(plan.creates.map((c) => c.id));
-  const before = await readPurchaseFacts(
+  const touchedBefore = await readPurchaseFacts(
     trx,
-    linked.filter((id) => !created.has(id)),
+    [...plan.touched].filter((id) => !created.has(id)),
   );
   await session.create(plan.creates);
   await writer.insert('orders', plan.orderInserts);
@@ -88,7 +100,7 @@ export async function writeOrderBatch(
   await writer.insert('contact_events', plan.events);
   // A buyer with a changed order and a new one in the batch: recomputing covers both.
   await refreshPurchaseFacts(trx, plan.touched);
-  await addPurchases(
+  const added = await addPurchases(
     trx,
     plan.purchases.filter((p) => !plan.touched.has(p.contactId)),
   );
@@ -105,11 +117,22 @@ export async function writeOrderBatch(
         .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
         .execute();
   }
-  const after = await readPurchaseFacts(trx, linked);
-  const newOrders = new Set(plan.orderInserts.map((o) => o.contact_id));
+  const read = await readPurchaseFacts(
+    trx,
+    linked.filter((id) => !added.has(id)),
+  );
   return linked.flatMap((contactId) => {
-    const b = before.get(contactId) ?? NO_PURCHASES;
-    const a = after.get(contactId) ?? NO_PURCHASES;
+    const sum = added.get(contactId);
+    let b: LinkFacts;
+    let a: LinkFacts;
+    if (sum) {
+      a = linkFacts(sum.after);
+      b = linkFacts({ count: sum.after.count - sum.added.count, cents: sum.after.cents - sum.added.cents });
+    } else {
+      a = read.get(contactId) ?? NO_PURCHASES;
+      // Not touched: its new orders are no purchases, its facts did not move.
+      b = plan.touched.has(contactId) ? (touchedBefore.get(contactId) ?? NO_PURCHASES) : a;
+    }
     const same = b.orders_count === a.orders_count && b.total_spent === a.total_spent;
     return same && !newOrders.has(contactId) ? [] : [{ contactId, before: b, after: a }];
   });

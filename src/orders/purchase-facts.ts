@@ -68,38 +68,49 @@ export async function purchaseFactsFor(
   return facts;
 }
 
+/** A contact's facts as an order link states them: orders count and total spent in minor units. */
+export interface PurchaseTotals {
+  count: number;
+  cents: number;
+}
+
 /**
  * Adds new purchases to their buyers' facts without reading their orders again (an import batch of
- * new orders: the common case, a million times in a large import). Changed or closed orders need
- * `refreshPurchaseFacts`.
+ * new orders: the common case, a million times in a large import), and answers each buyer's count and
+ * total after the addition — one upsert that returns them, so the batch reads no facts before or
+ * after (before = after − what was added). Changed or closed orders need `refreshPurchaseFacts`.
  */
 export async function addPurchases(
   db: Queryable,
   purchases: readonly { contactId: string; cents: number; at: string | null }[],
-): Promise<void> {
+): Promise<Map<string, { added: PurchaseTotals; after: PurchaseTotals }>> {
   const byContact = new Map<
     string,
     { count: number; cents: number; first: string | null; last: string | null }
   >();
   for (const p of purchases) {
-    const f = byContact.get(p.contactId) ?? { count: 0, cents: 0, first: null, last: null };
+    let f = byContact.get(p.contactId);
+    if (!f) byContact.set(p.contactId, (f = { count: 0, cents: 0, first: null, last: null }));
     f.count++;
     f.cents += p.cents;
     if (p.at !== null) {
       if (f.first === null || p.at < f.first) f.first = p.at;
       if (f.last === null || p.at > f.last) f.last = p.at;
     }
-    byContact.set(p.contactId, f);
   }
-  const rows = [...byContact].map(([contact_id, f]) => ({
-    contact_id,
-    orders_count: f.count,
-    total_spent_cents: f.cents,
-    first_order_at: f.first,
-    last_order_at: f.last,
-  }));
-  for (const part of chunked(rows, 400))
-    await db
+  // In key order: neighbouring upserts touch neighbouring pages of the primary key.
+  const rows = [...byContact]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([contact_id, f]) => ({
+      contact_id,
+      orders_count: f.count,
+      total_spent_cents: f.cents,
+      first_order_at: f.first,
+      last_order_at: f.last,
+    }));
+  const result = new Map<string, { added: PurchaseTotals; after: PurchaseTotals }>();
+  for (const part of chunked(rows, 400)) {
+    const saved = await db
       .insertInto('contact_purchase_facts')
       .values(part)
       .onConflict((oc) =>
@@ -110,7 +121,17 @@ export async function addPurchases(
           last_order_at: sql`case when contact_purchase_facts.last_order_at is null or excluded.last_order_at > contact_purchase_facts.last_order_at then excluded.last_order_at else contact_purchase_facts.last_order_at end`,
         }),
       )
+      .returning(['contact_id', 'orders_count', 'total_spent_cents'])
       .execute();
+    for (const r of saved) {
+      const f = byContact.get(r.contact_id)!;
+      result.set(r.contact_id, {
+        added: { count: f.count, cents: f.cents },
+        after: { count: Number(r.orders_count), cents: Number(r.total_spent_cents) },
+      });
+    }
+  }
+  return result;
 }
 
 export async function readPurchaseFacts(
