@@ -11,7 +11,8 @@
  *   PostgreSQL: KITH_BENCH_DATABASE_URL=postgres://… in the schema kith_bench_list_<N>
  *
  * Usage: npm run bench:contacts-list [-- N]       (default 1,000,000)
- *        KITH_BENCH_SECONDS=20 sets the concurrency phase's length.
+ *        KITH_BENCH_SECONDS=20 sets the concurrency phase's length; KITH_BENCH_REPEAT=40 the timed
+ *        requests per case; KITH_BENCH_BUILD_ONLY=1 builds the store and stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -161,12 +162,14 @@ async function main(): Promise<void> {
   try {
     await build(kith);
     await ensureRareTag(kith);
+    if (process.env.KITH_BENCH_BUILD_ONLY) return;
     const email = `bench-${Date.now()}@example.org`;
     const user = await kith.users.create({ email, password: 'bench password 1', role: 'admin' }, actor);
     token = (await kith.tokens.create(user.id, 'bench', actor)).token;
   } finally {
     await kith.close();
   }
+  if (process.env.KITH_BENCH_BUILD_ONLY) return;
 
   const port = 43000 + Math.floor(Math.random() * 2000);
   const server = await startServer(env, port);
@@ -175,7 +178,10 @@ async function main(): Promise<void> {
     const t = performance.now();
     const r = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
     const body = (await r.json()) as { data?: unknown[]; total?: number; next_cursor?: string | null };
-    return { ms: performance.now() - t, status: r.status, body };
+    // The server's own time (Server-Timing: authentication to serialisation), without the loopback
+    // and this client's share of the two cores.
+    const server = Number(/dur=([\d.]+)/.exec(r.headers.get('server-timing') ?? '')?.[1] ?? NaN);
+    return { ms: performance.now() - t, server, status: r.status, body };
   };
   try {
     const pick = (k: number) => Math.floor(((k * 7919) % 997) * (N / 1000)) + 11;
@@ -227,6 +233,7 @@ async function main(): Promise<void> {
     const results: Record<string, unknown>[] = [];
     for (const [name, url] of cases) {
       const times: number[] = [];
+      const serverTimes: number[] = [];
       let sample: { status: number; total?: number; count?: number } | null = null;
       // Warm-up, then timed requests; "page 5" follows cursors.
       await get(url(0));
@@ -240,17 +247,21 @@ async function main(): Promise<void> {
         }
         const r = await get(target);
         times.push(r.ms);
+        serverTimes.push(r.server);
         sample ??= { status: r.status, total: r.body.total, count: r.body.data?.length };
       }
       times.sort((a, b) => a - b);
+      serverTimes.sort((a, b) => a - b);
       const row = {
         case: name,
         p50: ms(pct(times, 50)),
         p95: ms(pct(times, 95)),
         max: ms(times[times.length - 1]!),
+        server_p50: ms(pct(serverTimes, 50)),
+        server_p95: ms(pct(serverTimes, 95)),
         ...sample,
       };
-      results.push(row);
+      results.push({ ...row, load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0] });
       console.error(JSON.stringify(row));
     }
 
@@ -261,7 +272,15 @@ async function main(): Promise<void> {
     const slowUrl = cases.find(([n]) => n === slowest.case)![1];
     const stopAt = performance.now() + SECONDS * 1000;
     const listTimes: number[] = [];
+    const listServerTimes: number[] = [];
     const searchTimes: number[] = [];
+    // CPU seconds of this client and of the server process during the phase (2 cores: their sum
+    // against 2 × the phase's length says what the database and everything else had left).
+    const serverCpu = () => {
+      const f = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    };
+    const cpu0 = { client: process.cpuUsage(), server: serverCpu(), at: performance.now() };
     let errors = 0;
     const searcher = async (c: number) => {
       for (let k = c * 1000; performance.now() < stopAt; k++) {
@@ -276,6 +295,7 @@ async function main(): Promise<void> {
         const r = await get(`/contacts?limit=50&total=false${cursor ? `&cursor=${cursor}` : ''}`);
         if (r.status !== 200) errors++;
         listTimes.push(r.ms);
+        listServerTimes.push(r.server);
         cursor = (r.body.next_cursor as string | null) ?? null;
       }
     };
@@ -283,7 +303,14 @@ async function main(): Promise<void> {
       ...Array.from({ length: 20 }, (_, c) => searcher(c)),
       ...Array.from({ length: 20 }, pager),
     ]);
+    const clientCpu = process.cpuUsage(cpu0.client);
+    const cpu = {
+      wall_s: ms((performance.now() - cpu0.at) / 1000),
+      client_cpu_s: ms((clientCpu.user + clientCpu.system) / 1e6),
+      server_cpu_s: ms(serverCpu() - cpu0.server),
+    };
     listTimes.sort((a, b) => a - b);
+    listServerTimes.sort((a, b) => a - b);
     searchTimes.sort((a, b) => a - b);
     const concurrency = {
       slowest_search: slowest.case,
@@ -292,10 +319,14 @@ async function main(): Promise<void> {
       list_p50: ms(pct(listTimes, 50)),
       list_p95: ms(pct(listTimes, 95)),
       list_p99: ms(pct(listTimes, 99)),
+      list_server_p50: ms(pct(listServerTimes, 50)),
+      list_server_p99: ms(pct(listServerTimes, 99)),
       search_requests: searchTimes.length,
       search_p50: ms(pct(searchTimes, 50)),
       search_p99: ms(pct(searchTimes, 99)),
       errors,
+      ...cpu,
+      load: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
     };
     console.error(JSON.stringify(concurrency));
     console.log(

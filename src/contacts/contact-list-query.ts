@@ -35,8 +35,6 @@ export interface ContactSort {
 
 export interface ContactListFilter {
   search?: SearchTerms;
-  /** Identity types whose values a search compares (every defined type). */
-  identityTypes?: readonly string[];
   /** Resolved tag id; null when the named tag does not exist (nothing matches). */
   tagId?: string | null;
   /** Live holders of the tag (tags.live_count), to choose the plan. */
@@ -174,13 +172,19 @@ async function countUpTo(ctx: Ctx, from: RawBuilder<unknown>, bound: number): Pr
 
 // ---------------------------------------------------------------- search
 
+/** The identity lookup of a search: every defined type, read by the statement itself (no round trip). */
+const identityValueSql = (s: SearchTerms, alias: string) =>
+  sql`select contact_id as ${sql.ref(alias)} from contact_identities
+    where type in (select key from identity_types) and value = ${s.text} and deleted_at is null`;
+
 /**
- * Contacts an exact or anchored key names, ranked: 0 for an exact e-mail, phone, identity value or
- * whole name field; 1 for an e-mail's beginning or a phone's last digits. Each kind is an index
- * lookup capped at KEYED_CAP rows.
+ * The key matches that pass the other filters, in rank order (tier, id): 0 for an exact e-mail,
+ * phone, identity value or whole name field; 1 for an e-mail's beginning or a phone's last digits.
+ * Each kind is an index lookup capped at KEYED_CAP rows; all of them and the filters are one
+ * statement (a round trip costs more than any of the lookups).
  */
-async function keyedMatches(ctx: Ctx, s: SearchTerms, identityTypes: readonly string[]) {
-  // One statement for every kind: each is an index lookup, and a round trip costs more than it.
+async function rankedKeyed(ctx: Ctx, f: ContactListFilter): Promise<{ id: string; tier: number }[]> {
+  const s = f.search!;
   const parts: RawBuilder<unknown>[] = [];
   const part = (tier: number, query: RawBuilder<unknown>) =>
     parts.push(sql`select id, ${sql.lit(tier)} as tier from (${query}) k${sql.raw(String(parts.length))}`);
@@ -188,12 +192,7 @@ async function keyedMatches(ctx: Ctx, s: SearchTerms, identityTypes: readonly st
     part(0, sql`select contact_id as id from contact_emails where value = ${s.email} and deleted_at is null`);
   if (s.phone)
     part(0, sql`select contact_id as id from contact_phones where value = ${s.phone} and deleted_at is null`);
-  if (identityTypes.length > 0)
-    part(
-      0,
-      sql`select contact_id as id from contact_identities where type in (${sql.join(identityTypes)})
-        and value = ${s.text} and deleted_at is null limit ${KEYED_CAP}`,
-    );
+  part(0, sql`${identityValueSql(s, 'id')} limit ${KEYED_CAP}`);
   if (s.name)
     part(
       0,
@@ -221,41 +220,16 @@ async function keyedMatches(ctx: Ctx, s: SearchTerms, identityTypes: readonly st
       sql`select contact_id as id from contact_phones where ${range} and deleted_at is null limit ${KEYED_CAP}`,
     );
   }
-  const tiers = new Map<string, number>();
-  if (parts.length === 0) return tiers;
+  // The keys drive (SQLite: CROSS JOIN keeps that order); each contact is then looked up by its key.
   const found = await rows(
     ctx,
-    sql<{
-      id: string;
-      tier: number | string;
-    }>`select id, min(tier) as tier from (${sql.join(parts, sql` union all `)}) keyed
-      group by id`,
+    sql<{ id: string; tier: number | string }>`select c.id, min(keyed.tier) as tier
+      from (${sql.join(parts, sql` union all `)}) keyed ${driveJoin(ctx)} contacts c on c.id = keyed.id
+      where ${and(filterConditions(ctx, f, { driven: true }))}
+      group by c.id`,
   );
-  for (const r of found) tiers.set(r.id, Number(r.tier));
-  return tiers;
-}
-
-/** The key matches that pass the other filters, in rank order (tier, id). */
-async function rankedKeyed(ctx: Ctx, f: ContactListFilter): Promise<{ id: string; tier: number }[]> {
-  const tiers = await keyedMatches(ctx, f.search!, f.identityTypes ?? []);
-  if (tiers.size === 0) return [];
-  const ids = [...tiers.keys()];
-  const kept: string[] = [];
-  for (let k = 0; k < ids.length; k += 500) {
-    const part = ids.slice(k, k + 500);
-    kept.push(
-      ...(
-        await rows(
-          ctx,
-          sql<{
-            id: string;
-          }>`select c.id from contacts c where c.id in (${sql.join(part)}) and ${and(filterConditions(ctx, f, { driven: true }))}`,
-        )
-      ).map((r) => r.id),
-    );
-  }
-  return kept
-    .map((id) => ({ id, tier: tiers.get(id)! }))
+  return found
+    .map((r) => ({ id: r.id, tier: Number(r.tier) }))
     .sort((a, b) => a.tier - b.tier || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
@@ -290,7 +264,9 @@ const PG_WINDOW = 5000;
  * Name matches in id order on PostgreSQL. The trigram index yields matches in no order, and fetching
  * each of a common name's 80,000 matches to sort them takes seconds; walking contacts in id order and
  * testing each takes seconds for a name nobody has. So: the next PG_WINDOW contacts in id order first
- * (enough for a common name's page), then the index for the rest (a rare name's few matches).
+ * (enough for a common name's page), then the index for the rest (a rare name's few matches). The
+ * window's page, where the window ends and (when asked) the bounded count of every match are one
+ * statement.
  */
 async function pgNameMatchPage(
   ctx: Ctx,
@@ -298,30 +274,34 @@ async function pgNameMatchPage(
   exclude: string[],
   after: string | null,
   n: number,
-): Promise<{ id: string; k: string }[]> {
+  countBound: number | null,
+): Promise<{ found: { id: string; k: string }[]; count: number | null }> {
   const where = filterConditions(ctx, f);
   if (exclude.length > 0) where.push(sql`c.id not in (${sql.join(exclude)})`);
   where.push(pgNameMatch(f.search!.name!));
   const from = after === null ? sql`` : sql`and c.id > ${after}`;
-  const dense = await rows(
+  const counted =
+    countBound === null
+      ? sql`null::bigint`
+      : sql`(select count(*) from (select 1 ${nameMatchesFrom(ctx, f, exclude, null).from} limit ${countBound}) m)`;
+  const [row] = await rows(
     ctx,
-    sql<{ id: string; k: string }>`select c.id, c.id as k from (select * from contacts c
-      where c.deleted_at is null ${from} order by c.id limit ${PG_WINDOW}) c
-      where ${and(where)} order by c.id limit ${n}`,
+    sql<{ page: string[] | null; edge: string | null; n: string | number | null }>`with w as materialized (
+        select * from contacts c where c.deleted_at is null ${from} order by c.id limit ${PG_WINDOW})
+      select (select array_agg(id order by id) from (select c.id from w c where ${and(where)}
+          order by c.id limit ${n}) p) as page,
+        (select id from w order by id offset ${PG_WINDOW - 1} limit 1) as edge,
+        ${counted} as n`,
   );
-  if (dense.length >= n) return dense;
-  const [edge] = await rows(
-    ctx,
-    sql<{ id: string }>`select c.id from contacts c where c.deleted_at is null ${from}
-      order by c.id offset ${PG_WINDOW - 1} limit 1`,
-  );
-  if (!edge) return dense;
+  const dense = (row?.page ?? []).map((id) => ({ id, k: id }));
+  const count = row?.n === null || row?.n === undefined ? null : Number(row.n);
+  if (dense.length >= n || !row?.edge) return { found: dense, count };
   const sparse = await rows(
     ctx,
     sql<{ id: string; k: string }>`select c.id, c.id as k from (select c.id from contacts c
-      where ${and(where)} and c.id > ${edge.id} offset 0) c order by c.id limit ${n - dense.length}`,
+      where ${and(where)} and c.id > ${row.edge} offset 0) c order by c.id limit ${n - dense.length}`,
   );
-  return [...dense, ...sparse];
+  return { found: [...dense, ...sparse], count };
 }
 
 async function relevancePage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
@@ -339,34 +319,41 @@ async function relevancePage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult
     }
     for (const r of keyed.slice(start, start + limit + 1)) page.push({ id: r.id, p: 'a', k: r.tier });
   }
+  // Name matches counted towards the total: up to what the bound leaves after the key matches.
+  const rest = q.totalBound === null ? null : q.totalBound - keyed.length;
+  const countNames = f.search!.name !== null && rest !== null && rest > 0;
+  let nameCount: number | null = null;
   if (page.length <= limit && f.search!.name) {
     const after = cursor?.p === 'b' ? cursor.k : null;
-    const found =
-      ctx.dialect === 'postgres'
-        ? await pgNameMatchPage(
-            ctx,
-            f,
-            exclude,
-            after === null ? null : String(after),
-            limit + 1 - page.length,
-          )
-        : await rows(
-            ctx,
-            sql<{ id: string; k: string | number }>`select c.id, contact_name_search.rowid as k
-              ${nameMatchesFrom(ctx, f, exclude, after).from} order by contact_name_search.rowid
-              limit ${limit + 1 - page.length}`,
-          );
-    for (const r of found) page.push({ id: r.id, p: 'b', k: r.k });
+    if (ctx.dialect === 'postgres') {
+      const r = await pgNameMatchPage(
+        ctx,
+        f,
+        exclude,
+        after === null ? null : String(after),
+        limit + 1 - page.length,
+        countNames ? rest! + 1 : null,
+      );
+      nameCount = r.count;
+      for (const m of r.found) page.push({ id: m.id, p: 'b', k: m.k });
+    } else {
+      const found = await rows(
+        ctx,
+        sql<{ id: string; k: string | number }>`select c.id, contact_name_search.rowid as k
+          ${nameMatchesFrom(ctx, f, exclude, after).from} order by contact_name_search.rowid
+          limit ${limit + 1 - page.length}`,
+      );
+      for (const r of found) page.push({ id: r.id, p: 'b', k: r.k });
+    }
   }
   let total: number | null = null;
   let lower = false;
   if (q.totalBound !== null) {
     total = keyed.length;
-    if (f.search!.name && total < q.totalBound) {
-      const rest = q.totalBound - total;
-      const n = await countUpTo(ctx, nameMatchesFrom(ctx, f, exclude, null).from, rest + 1);
-      lower = n > rest;
-      total += Math.min(n, rest);
+    if (countNames) {
+      const n = nameCount ?? (await countUpTo(ctx, nameMatchesFrom(ctx, f, exclude, null).from, rest! + 1));
+      lower = n > rest!;
+      total += Math.min(n, rest!);
     } else lower = keyed.length > q.totalBound;
   }
   return finish(page, limit, sortName(q.sort), total, lower);
@@ -397,45 +384,63 @@ const SORT_COLUMNS: Record<Exclude<SortKey, 'relevance' | PurchaseFactSort>, Raw
   updated_at: sql`c.updated_at`,
 };
 
+/** A search's key lookups other than names (each an index lookup), as `select … as cid` parts. */
+function searchKeyParts(ctx: Ctx, s: SearchTerms): RawBuilder<unknown>[] {
+  const parts: RawBuilder<unknown>[] = [];
+  if (s.email)
+    parts.push(
+      sql`select contact_id as cid from contact_emails where value = ${s.email} and deleted_at is null`,
+    );
+  if (s.phone)
+    parts.push(
+      sql`select contact_id as cid from contact_phones where value = ${s.phone} and deleted_at is null`,
+    );
+  parts.push(identityValueSql(s, 'cid'));
+  if (s.emailPrefix)
+    parts.push(
+      sql`select contact_id as cid from contact_emails where value >= ${s.emailPrefix}
+        and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null`,
+    );
+  if (s.phoneDigits) {
+    const r = reversedDigits(s.phoneDigits);
+    const reversed = reversedPhoneSql(ctx.dialect);
+    parts.push(
+      ctx.dialect === 'postgres'
+        ? sql`select contact_id as cid from contact_phones where ${reversed} like ${`${r}%`} and deleted_at is null`
+        : sql`select contact_id as cid from contact_phones where ${reversed} >= ${r}
+            and ${reversed} < ${prefixEnd(r)} and deleted_at is null`,
+    );
+  }
+  return parts;
+}
+
+/**
+ * A search as a condition on each contact `c` walked in a sort's order: its names tested directly,
+ * its (few) key matches looked up once.
+ */
+function searchRowCondition(ctx: Ctx, s: SearchTerms): RawBuilder<unknown> {
+  const name =
+    s.name === null
+      ? sql`1 = 0`
+      : ctx.dialect === 'sqlite'
+        ? sqliteNamesMatch('c', nameMatchMode(s.name), s.name)
+        : pgNameMatch(s.name);
+  return sql`(${name} or c.id in (${sql.join(searchKeyParts(ctx, s), sql` union all `)}))`;
+}
+
 /**
  * A small set that can drive the plan (collect, then sort), or null to walk the sort's index. A search
- * is always collected: its matches are found through its own indexes.
+ * is collected (its matches are found through its own indexes) unless `walkSearch`: a name with more
+ * matches than SEARCH_COLLECT_LIMIT walks the sort's index instead.
  */
 function drivingSet(
   ctx: Ctx,
   f: ContactListFilter,
+  walkSearch = false,
 ): { from: RawBuilder<unknown>; skip?: 'tag' | 'group' | 'ids' } | null {
-  if (f.search) {
+  if (f.search && !walkSearch) {
     const s = f.search;
-    const parts: RawBuilder<unknown>[] = [];
-    if (s.email)
-      parts.push(
-        sql`select contact_id as cid from contact_emails where value = ${s.email} and deleted_at is null`,
-      );
-    if (s.phone)
-      parts.push(
-        sql`select contact_id as cid from contact_phones where value = ${s.phone} and deleted_at is null`,
-      );
-    if ((f.identityTypes ?? []).length > 0)
-      parts.push(
-        sql`select contact_id as cid from contact_identities where type in (${sql.join(f.identityTypes!)})
-          and value = ${s.text} and deleted_at is null`,
-      );
-    if (s.emailPrefix)
-      parts.push(
-        sql`select contact_id as cid from contact_emails where value >= ${s.emailPrefix}
-          and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null`,
-      );
-    if (s.phoneDigits) {
-      const r = reversedDigits(s.phoneDigits);
-      const reversed = reversedPhoneSql(ctx.dialect);
-      parts.push(
-        ctx.dialect === 'postgres'
-          ? sql`select contact_id as cid from contact_phones where ${reversed} like ${`${r}%`} and deleted_at is null`
-          : sql`select contact_id as cid from contact_phones where ${reversed} >= ${r}
-              and ${reversed} < ${prefixEnd(r)} and deleted_at is null`,
-      );
-    }
+    const parts = searchKeyParts(ctx, s);
     if (s.name)
       parts.push(
         ctx.dialect === 'sqlite'
@@ -443,7 +448,6 @@ function drivingSet(
               where contact_name_search match ${ftsNameMatch(s.name)} and ${sqliteNamesMatch('c2', nameMatchMode(s.name), s.name)}`
           : sql`select c.id as cid from contacts c where c.deleted_at is null and ${pgNameMatch(s.name)}`,
       );
-    if (parts.length === 0) return { from: sql`(select null as cid where 1 = 0) d` };
     return { from: sql`(${sql.join(parts, sql` union `)}) d` };
   }
   if (f.ids !== undefined)
@@ -574,21 +578,51 @@ async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResul
   return finish(page, limit, sortName(sort), total, lower);
 }
 
+/**
+ * A search in another order than relevance collects its matches and sorts them when they are few; a
+ * common name (王: tens of thousands) would take seconds to collect and sort, so past this many name
+ * matches the sort's index is walked and each contact tested instead (a common name fills a page
+ * within a few thousand contacts).
+ */
+const SEARCH_COLLECT_LIMIT = 1000;
+
 async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const { filter: f, sort, limit } = q;
   if ((PURCHASE_FACT_SORTS as readonly string[]).includes(sort.key)) return factSortedPage(ctx, q);
   const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance' | PurchaseFactSort>];
-  const driving = drivingSet(ctx, f);
+  // Name matches, counted up to what the plan and the total need (the relevance total's statement).
+  let nameCount: number | null = null;
+  let countBound = 0;
+  if (f.search?.name) {
+    countBound = Math.max(q.totalBound ?? 0, SEARCH_COLLECT_LIMIT) + 1;
+    nameCount = await countUpTo(ctx, nameMatchesFrom(ctx, f, [], null).from, countBound);
+  }
+  const walkSearch = nameCount !== null && nameCount > SEARCH_COLLECT_LIMIT;
+  const driving = drivingSet(ctx, f, walkSearch);
   const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
+  if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
   const from = (where: RawBuilder<unknown>[]) =>
     driving
       ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(where)}`
       : sql`from contacts c ${walkIndex(ctx, sort.key)} where ${and(where)}`;
+  let total: number | null = null;
+  let lower = false;
+  // The total, when no statement of its own is needed for it.
+  if (q.totalBound !== null && onlyTag(f)) {
+    // A tag alone: the database keeps its live count.
+    lower = f.tagCount! > q.totalBound;
+    total = Math.min(f.tagCount!, q.totalBound);
+  } else if (q.totalBound !== null && nameCount !== null && nameCount > q.totalBound) {
+    // More name matches than the bound: the search's matches are more still.
+    [total, lower] = [q.totalBound, true];
+  }
+  const countFrom = q.totalBound !== null && total === null ? from(base) : null;
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
   // Contacts without a name come after the named ones in both directions.
   const phases = sort.key === 'name' ? ['v', 'n'] : ['v'];
   const cursor = q.cursor;
   const page: { id: string; p: string; k: string | number | null }[] = [];
+  let counted: number | null = null;
   for (const phase of phases) {
     if (cursor && phases.indexOf(phase) < phases.indexOf(cursor.p)) continue;
     if (page.length > limit) break;
@@ -603,23 +637,30 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
         );
     }
     const order = phase === 'n' ? sql`c.id ${dir}` : sql`${column} ${dir}, c.id ${dir}`;
-    const found = await rows(
-      ctx,
-      sql<{ id: string; k: string | null }>`select c.id, ${column} as k ${from(where)} order by ${order}
-        limit ${limit + 1 - page.length}`,
-    );
+    const pageSql = sql<{
+      id: string;
+      k: string | null;
+    }>`select c.id, ${column} as k ${from(where)} order by ${order}
+        limit ${limit + 1 - page.length}`;
+    let found: { id: string; k: string | null }[];
+    if (ctx.dialect === 'postgres' && countFrom && counted === null) {
+      // PostgreSQL: the page and its bounded total in one statement (one round trip).
+      const [row] = await rows(
+        ctx,
+        sql<{ page: [string, string | null][] | null; n: string | number }>`select
+          (select json_agg(json_build_array(p.id, p.k) order by p.ord) from (select r.*, row_number() over () as ord
+            from (${pageSql}) r) p) as page,
+          (select count(*) from (select 1 as one ${countFrom} limit ${q.totalBound! + 1}) counted) as n`,
+      );
+      found = (row?.page ?? []).map(([id, k]) => ({ id, k }));
+      counted = Number(row?.n ?? 0);
+    } else found = await rows(ctx, pageSql);
     for (const r of found) page.push({ id: r.id, p: phase, k: phase === 'n' ? null : r.k });
   }
-  let total: number | null = null;
-  let lower = false;
-  if (q.totalBound !== null && onlyTag(f)) {
-    // A tag alone: the database keeps its live count.
-    lower = f.tagCount! > q.totalBound;
-    total = Math.min(f.tagCount!, q.totalBound);
-  } else if (q.totalBound !== null) {
-    const n = await countUpTo(ctx, from(base), q.totalBound + 1);
-    lower = n > q.totalBound;
-    total = Math.min(n, q.totalBound);
+  if (countFrom) {
+    const n = counted ?? (await countUpTo(ctx, countFrom, q.totalBound! + 1));
+    lower = n > q.totalBound!;
+    total = Math.min(n, q.totalBound!);
   }
   return finish(page, limit, sortName(sort), total, lower);
 }

@@ -4,7 +4,11 @@
  * (409 naming that contact), writes the change, its audit entry and its timeline event in one transaction.
  */
 
-import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
+import { sql } from 'kysely';
+import {
+  type AttributeDefinitionRecord,
+  AttributeDefinitionService,
+} from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
 import type { Actor } from '../domain/actor.js';
 import { normalizeAttributeValue } from '../domain/contact/attribute-value.js';
@@ -48,13 +52,13 @@ import {
   sortName,
 } from './contact-list-query.js';
 import { readContactChanges } from './contact-change-log.js';
+import { loadContactsPage } from './contact-page-loader.js';
 import { findOwnedElsewhere, loadContacts } from './contact-repository.js';
 import { ContactEventBus } from './contact-events.js';
 import { ContactReferenceRegistry } from './contact-references.js';
 import { parseSearch } from './contact-search-sql.js';
 import { type ContactWriteSession, ContactWriter } from './contact-writer.js';
 import { identifyContact } from './identify-contact.js';
-import { pendingTagCountDelta } from './tag-counts.js';
 
 export interface ContactListQuery {
   q?: string;
@@ -105,6 +109,11 @@ export const LIST_TOTAL_BOUND = 10_000;
  * contact's names, and ten thousand of them cost a common name's search (joh, 王) most of its time.
  */
 export const SEARCH_TOTAL_BOUND = 1_000;
+/**
+ * How long the list keeps the attribute definitions (a change made by another process, or a
+ * definition deleted, shows after at most this long; a new one at once).
+ */
+const ATTRIBUTE_DEFINITIONS_TTL_MS = 2000;
 /** At most this many ids in one `ids` filter. */
 export const MAX_LIST_IDS = 1000;
 
@@ -491,7 +500,7 @@ export class ContactService {
         totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
       },
     );
-    const contacts = await loadContacts(this.store.reader('light'), result.ids);
+    const contacts = await loadContactsPage(this.store.reader('light'), result.ids);
     return {
       data: result.ids.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined),
       next_cursor: result.next ? encodeCursor(result.next) : null,
@@ -530,6 +539,38 @@ export class ContactService {
     return page.totalIsLowerBound ? bound + 1 : page.total!;
   }
 
+  /** Attribute definitions as last read, for the list's filters (see attributeFilterValue). */
+  private attributeDefinitions: { readAt: number; byKey: Map<string, AttributeDefinitionRecord> } | null =
+    null;
+
+  /**
+   * An attribute filter's value, normalised by its definition into the JSON the filter compares. The
+   * definitions are kept for ATTRIBUTE_DEFINITIONS_TTL_MS (a list request would otherwise read them
+   * each time); an unknown key or a value the kept definition refuses reads them again first, so an
+   * attribute or option created a moment ago is never refused.
+   */
+  private async attributeFilterValue(key: string, raw: string): Promise<string> {
+    const read = async () => {
+      const byKey = await new AttributeDefinitionService(this.db).byKey();
+      this.attributeDefinitions = { readAt: Date.now(), byKey };
+      return byKey;
+    };
+    const kept = this.attributeDefinitions;
+    const fresh = !kept || Date.now() - kept.readAt > ATTRIBUTE_DEFINITIONS_TTL_MS;
+    let definitions = fresh ? await read() : kept.byKey;
+    for (;;) {
+      const definition = definitions.get(key);
+      try {
+        if (!definition)
+          throw new ValidationError(`attr.${key}`, raw, `attribute ${JSON.stringify(key)} is not defined`);
+        return JSON.stringify(normalizeAttributeValue(definition, raw));
+      } catch (error) {
+        if (definitions !== kept?.byKey || fresh) throw error;
+        definitions = await read();
+      }
+    }
+  }
+
   /** A list query checked and normalised into the repository's filter (without paging). */
   private async listFilter(
     query: Omit<ContactListQuery, 'cursor' | 'limit' | 'sort' | 'total'>,
@@ -549,17 +590,20 @@ export class ContactService {
     const q = query.q?.trim();
     if (q) {
       filter.search = parseSearch(q, this.region);
-      filter.identityTypes = [...(await new IdentityTypeService(this.db).keys())];
     }
     const tag = query.tag === undefined ? undefined : normalizeText(query.tag);
     if (tag) {
-      const row = await this.db
-        .selectFrom('tags')
-        .select(['id', 'live_count'])
-        .where('name_key', '=', tag.toLowerCase())
-        .executeTakeFirst();
+      // The tag and its live count in one statement (on PostgreSQL with the batches' pending deltas).
+      const pending =
+        this.store.dialect === 'postgres'
+          ? sql`coalesce((select sum(d.delta) from tag_count_deltas d where d.tag_id = t.id), 0)`
+          : sql`0`;
+      const [row] = (
+        await sql<{ id: string; n: number | string }>`select t.id, t.live_count + ${pending} as n
+          from tags t where t.name_key = ${tag.toLowerCase()}`.execute(this.db)
+      ).rows;
       filter.tagId = row?.id ?? null;
-      filter.tagCount = row ? Number(row.live_count) + (await pendingTagCountDelta(this.db, row.id)) : 0;
+      filter.tagCount = row ? Number(row.n) : 0;
     }
     if (query.group) filter.groupId = query.group;
     if (query.import) filter.importId = query.import;
@@ -581,14 +625,9 @@ export class ContactService {
       filter.ids = ids;
     }
     if (query.attributes && Object.keys(query.attributes).length > 0) {
-      const definitions = await new AttributeDefinitionService(this.db).byKey();
       filter.attributes = {};
-      for (const [key, raw] of Object.entries(query.attributes)) {
-        const definition = definitions.get(key);
-        if (!definition)
-          throw new ValidationError(`attr.${key}`, raw, `attribute ${JSON.stringify(key)} is not defined`);
-        filter.attributes[key] = JSON.stringify(normalizeAttributeValue(definition, raw));
-      }
+      for (const [key, raw] of Object.entries(query.attributes))
+        filter.attributes[key] = await this.attributeFilterValue(key, raw);
     }
     return filter;
   }

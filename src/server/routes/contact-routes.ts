@@ -101,6 +101,11 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/contacts', {
       config: { access: 'agent' },
+      // The server's own time for the list (authentication to serialisation), for benchmarks and tools.
+      onSend: async (_request, reply, payload) => {
+        reply.header('server-timing', `total;dur=${reply.elapsedTime.toFixed(1)}`);
+        return payload;
+      },
       schema: {
         tags: ['contacts'],
         summary: 'List contacts',
