@@ -26,6 +26,21 @@ import type { ModelCheck } from './model/model-check.js';
 import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
 import { PreparedRecords } from './model/prepared-records.js';
 import { loadDedupeInput } from './scan/load-dedupe-input.js';
+import {
+  bandCode,
+  bandOf,
+  clusterIdOf,
+  clusterNumberOf,
+  contactKey,
+  involving,
+  pairIdOf,
+  pairNumberOf,
+  scoreToStored,
+  statusCode,
+  statusOf,
+  storedAtLeast,
+  storedToScore,
+} from './stored-pairs.js';
 
 export type ScanStage = 'load' | DetectionStage | 'save';
 
@@ -108,50 +123,66 @@ export interface DuplicatePairQuery {
 }
 
 const INSERT_CHUNK = 500;
+const OPEN = statusCode('open');
+const NOT_DUPLICATE = statusCode('not_duplicate');
+const SKIPPED = statusCode('skipped');
 
-function toPair(row: DuplicatePairsTable, explanation: FieldContribution[]): DuplicatePair {
+interface ScanOfPairs {
+  id: string;
+  finished_at: string;
+  model: Pick<TrainedModel, 'fields'>;
+  weights: number[][];
+}
+
+function toPair(row: DuplicatePairsTable, scan: ScanOfPairs): DuplicatePair {
   return {
-    id: row.id,
+    id: pairIdOf(row.id),
     contact_a: row.contact_a,
     contact_b: row.contact_b,
-    score: Number(row.score),
-    band: row.band as DuplicatePair['band'],
-    status: row.status as DuplicatePair['status'],
-    cluster_id: row.cluster_id,
+    score: storedToScore(row.score),
+    band: bandOf(row.band),
+    status: statusOf(row.status),
+    cluster_id: row.cluster === null ? null : clusterIdOf(row.cluster),
     cluster_weakest: null,
-    explanation,
-    scan_id: row.scan_id,
-    created_at: row.created_at,
+    explanation: decodeExplanation(row.explanation, scan.model, scan.weights),
+    // A pair's scan gives its id and time (kept once per scan, not per pair).
+    scan_id: scan.id,
+    created_at: scan.finished_at,
   };
 }
 
 /** Scans' models kept for decoding explanations (a scan's model never changes once written). */
 const MODEL_CACHE_LIMIT = 50;
 
+/** Pairs whose scan is gone (none is ever deleted; planted by hand) show an empty model. */
+const NO_SCAN: ScanOfPairs = { id: '', finished_at: '', model: { fields: [] }, weights: [] };
+
 export class DuplicateScanService {
-  private readonly models = new Map<string, { model: Pick<TrainedModel, 'fields'>; weights: number[][] }>();
+  private readonly scans = new Map<number, ScanOfPairs>();
 
   constructor(private readonly store: Store) {}
 
   /** Stored rows as pairs, their compact explanations decoded with their scans' models. */
   private async toPairs(rows: DuplicatePairsTable[]): Promise<DuplicatePair[]> {
-    const missing = [...new Set(rows.map((r) => r.scan_id))].filter((id) => !this.models.has(id));
+    const missing = [...new Set(rows.map((r) => Number(r.scan)))].filter((seq) => !this.scans.has(seq));
     if (missing.length > 0) {
-      if (this.models.size + missing.length > MODEL_CACHE_LIMIT) this.models.clear();
+      if (this.scans.size + missing.length > MODEL_CACHE_LIMIT) this.scans.clear();
       const scans = await this.db
         .selectFrom('duplicate_scans')
-        .select(['id', 'model'])
-        .where('id', 'in', missing)
+        .select(['seq', 'id', 'finished_at', 'model'])
+        .where('seq', 'in', missing)
         .execute();
       for (const scan of scans) {
         const model = JSON.parse(scan.model) as TrainedModel;
-        this.models.set(scan.id, { model, weights: levelWeights(model) });
+        this.scans.set(Number(scan.seq), {
+          id: scan.id,
+          finished_at: scan.finished_at,
+          model,
+          weights: levelWeights(model),
+        });
       }
     }
-    return rows.map((row) => {
-      const scan = this.models.get(row.scan_id) ?? { model: { fields: [] }, weights: [] };
-      return toPair(row, decodeExplanation(row.explanation, scan.model, scan.weights));
-    });
+    return rows.map((row) => toPair(row, this.scans.get(Number(row.scan)) ?? NO_SCAN));
   }
 
   private get db() {
@@ -230,8 +261,8 @@ export class DuplicateScanService {
     const open = { match: 0, review: 0 };
     for (const row of rows) {
       const n = Number(row.n);
-      if (row.status in status) status[row.status as keyof typeof status] += n;
-      if (row.status === 'open' && row.band in open) open[row.band as keyof typeof open] += n;
+      status[statusOf(row.status)] += n;
+      if (statusOf(row.status) === 'open') open[bandOf(row.band)] += n;
     }
     return { status, open };
   }
@@ -276,46 +307,44 @@ export class DuplicateScanService {
 
     options.onStage?.('save');
     const scanId = newId('duplicateScan');
-    const clusterOf = new Map<number, string>();
-    for (const cluster of result.clusters) {
-      const clusterId = newId('duplicateCluster');
-      for (const member of cluster.members) clusterOf.set(member, clusterId);
-    }
+    const clusterOf = new Map<number, number>();
+    for (const [k, cluster] of result.clusters.entries())
+      for (const member of cluster.members) clusterOf.set(member, k);
     // Rows and their explanations are built before the write transaction, which holds SQLite's only
-    // write lock: the transaction itself only deletes, filters and inserts.
-    const at = nowIso();
+    // write lock: the transaction itself only deletes, filters, numbers and inserts. `cluster` holds
+    // the cluster's index here and its number (its first pair's) once the rows are numbered.
     const weights = levelWeights(result.model);
     const found: DuplicatePairsTable[] = result.pairs.map((pair) => {
       const [x, y] = ids[pair.a]! < ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
       const clusterA = clusterOf.get(pair.a);
       return {
-        id: newId('duplicatePair'),
+        id: 0,
         contact_a: ids[x]!,
         contact_b: ids[y]!,
-        score: Math.round(pair.probability * 1e6) / 1e6,
-        band: pair.band,
+        a_key: contactKey(ids[x]!),
+        b_key: contactKey(ids[y]!),
+        score: scoreToStored(pair.probability),
+        band: bandCode(pair.band),
         explanation: encodeExplanation(result.model, weights, records, x, y, pair.levels),
-        cluster_id: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
-        status: 'open',
-        scan_id: scanId,
-        created_at: at,
+        cluster: clusterA !== undefined && clusterA === clusterOf.get(pair.b) ? clusterA : null,
+        status: OPEN,
+        scan: 0,
         decided_at: null,
         decided_by: null,
       };
     });
-    // In index order of (contact_a, contact_b): the unique index then grows at one end instead of
-    // taking a random page for every row.
-    found.sort((x, y) => (x.contact_a < y.contact_a ? -1 : x.contact_a > y.contact_a ? 1 : 0));
+    clusterOf.clear();
+    // In the order of the a_key index: it then grows at one end instead of taking a random page for
+    // every row (the table itself grows at its end, by id).
+    found.sort((x, y) => x.a_key - y.a_key);
     await this.db.transaction().execute(async (trx) => {
       // Open and skipped pairs are replaced by this scan's findings; decided pairs stay decided.
-      const stale = trx.deleteFrom('duplicate_pairs').where('status', 'in', ['open', 'skipped']);
+      const stale = trx.deleteFrom('duplicate_pairs').where('status', 'in', [OPEN, SKIPPED]);
       if (incremental) {
         const changedIds = ids.filter((_, i) => changed![i] === 1);
         for (let k = 0; k < changedIds.length; k += INSERT_CHUNK) {
           const chunk = changedIds.slice(k, k + INSERT_CHUNK);
-          await stale
-            .where((eb) => eb.or([eb('contact_a', 'in', chunk), eb('contact_b', 'in', chunk)]))
-            .execute();
+          await stale.where((eb) => involving(eb, chunk)).execute();
         }
       } else {
         await stale.execute();
@@ -326,14 +355,36 @@ export class DuplicateScanService {
           (r) => `${r.contact_a} ${r.contact_b}`,
         ),
       );
-      await this.store.rowWriter(trx).insert(
-        'duplicate_pairs',
-        found.filter((row) => !kept.has(`${row.contact_a} ${row.contact_b}`)),
-      );
+      const last = await trx
+        .selectFrom('duplicate_scans')
+        .select((eb) => [eb.fn.max('seq').as('seq'), eb.fn.max('last_pair').as('last_pair')])
+        .executeTakeFirst();
+      const lastId = await trx
+        .selectFrom('duplicate_pairs')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst();
+      const seq = Number(last?.seq ?? 0) + 1;
+      // Pair numbers are never reused: past every stored pair and every number a scan gave out.
+      let next = Math.max(Number(last?.last_pair ?? 0), Number(lastId?.id ?? 0)) + 1;
+      const clusterNumbers = new Map<number, number>();
+      const rows = found.filter((row) => !kept.has(`${row.contact_a} ${row.contact_b}`));
+      kept.clear();
+      for (const row of rows) {
+        row.id = next++;
+        row.scan = seq;
+        if (row.cluster !== null) {
+          let number = clusterNumbers.get(row.cluster);
+          if (number === undefined) clusterNumbers.set(row.cluster, (number = row.id));
+          row.cluster = number;
+        }
+      }
+      await this.store.rowWriter(trx).insert('duplicate_pairs', rows);
       await trx
         .insertInto('duplicate_scans')
         .values({
           id: scanId,
+          seq,
+          last_pair: next - 1,
           kind: incremental ? 'incremental' : 'full',
           started_at: startedAt,
           finished_at: nowIso(),
@@ -372,45 +423,82 @@ export class DuplicateScanService {
   /** The review queue: open pairs strongest first (or by status), with each field's contribution. */
   async list(query: DuplicatePairQuery = {}): Promise<DuplicatePair[]> {
     // Keyset pages in (score desc, id) order: the queue can hold hundreds of thousands of pairs.
-    let after: { score: number; id: string } | undefined;
+    let after: { score: number; id: number } | undefined;
     if (query.after) {
-      const row = await this.db
-        .selectFrom('duplicate_pairs')
-        .select(['score', 'id'])
-        .where('id', '=', query.after)
-        .executeTakeFirst();
+      const number = pairNumberOf(query.after);
+      const row =
+        number === undefined
+          ? undefined
+          : await this.db
+              .selectFrom('duplicate_pairs')
+              .select(['score', 'id'])
+              .where('id', '=', number)
+              .executeTakeFirst();
       if (!row) throw new ValidationError('after', query.after, 'is not a pair id of this queue');
-      after = { score: Number(row.score), id: row.id };
+      after = { score: Number(row.score), id: Number(row.id) };
     }
     const wanted = query.limit ?? Number.POSITIVE_INFINITY;
     const page = Math.min(Number.isFinite(wanted) ? wanted : 5_000, 5_000);
-    const found: DuplicatePair[] = [];
-    const weakestCache = {};
-    while (found.length < wanted) {
+    const status = statusCode(query.status ?? 'open');
+    // The queue index is (status, band, score desc, id): each band is read in order on its own, and
+    // the two merged here when no band is asked for (one index serves both; see migration 0024).
+    const streams = (query.band ? [bandCode(query.band)] : [0, 1]).map((band) => ({
+      band,
+      after,
+      rows: [] as DuplicatePairsTable[],
+      next: 0,
+      done: false,
+    }));
+    const refill = async (stream: (typeof streams)[number]) => {
       let q = this.db
         .selectFrom('duplicate_pairs')
         .selectAll()
-        .where('status', '=', query.status ?? 'open')
+        .where('status', '=', status)
+        .where('band', '=', stream.band)
         .orderBy('score', 'desc')
         .orderBy('id')
         .limit(page);
-      if (query.band) q = q.where('band', '=', query.band);
-      if (query.min_score !== undefined) q = q.where('score', '>=', query.min_score);
-      if (after) {
-        const { score, id } = after;
+      if (query.min_score !== undefined) q = q.where('score', '>=', storedAtLeast(query.min_score));
+      if (stream.after) {
+        const { score, id } = stream.after;
         // `score <= s` first: the index seeks there instead of walking the queue from its start.
         q = q.where('score', '<=', score).where((eb) => eb.or([eb('score', '<', score), eb('id', '>', id)]));
       }
-      const rows = await q.execute();
-      for (const pair of await this.withClusterWeakest(await this.toPairs(rows), weakestCache)) {
+      stream.rows = await q.execute();
+      stream.next = 0;
+      stream.done = stream.rows.length < page;
+      const last = stream.rows[stream.rows.length - 1];
+      if (last) stream.after = { score: Number(last.score), id: Number(last.id) };
+    };
+    const precedes = (x: DuplicatePairsTable, y: DuplicatePairsTable) =>
+      Number(x.score) > Number(y.score) ||
+      (Number(x.score) === Number(y.score) && Number(x.id) < Number(y.id));
+    const found: DuplicatePair[] = [];
+    const weakestCache = {};
+    while (found.length < wanted) {
+      for (const stream of streams)
+        if (stream.next === stream.rows.length && !stream.done) await refill(stream);
+      const batch: DuplicatePairsTable[] = [];
+      while (batch.length < page) {
+        let best: (typeof streams)[number] | undefined;
+        for (const stream of streams)
+          if (
+            stream.next < stream.rows.length &&
+            (!best || precedes(stream.rows[stream.next]!, best.rows[best.next]!))
+          )
+            best = stream;
+        if (!best) break;
+        batch.push(best.rows[best.next++]!);
+        // A band read to the end of its page is read further before the next comparison.
+        if (best.next === best.rows.length && !best.done) break;
+      }
+      if (batch.length === 0) break;
+      for (const pair of await this.withClusterWeakest(await this.toPairs(batch), weakestCache)) {
         // Agreeing means the field added evidence.
         if (query.field && !pair.explanation.some((c) => c.field === query.field && c.weight > 0)) continue;
         found.push(pair);
         if (found.length === wanted) break;
       }
-      if (rows.length < page) break;
-      const last = rows[rows.length - 1]!;
-      after = { score: Number(last.score), id: last.id };
     }
     return found;
   }
@@ -424,31 +512,31 @@ export class DuplicateScanService {
     pairs: DuplicatePair[],
     cache: { all?: Map<string, NonNullable<DuplicatePair['cluster_weakest']>> } = {},
   ): Promise<DuplicatePair[]> {
-    const clusterIds = [...new Set(pairs.map((p) => p.cluster_id).filter((c) => c !== null))];
+    const clusters = [
+      ...new Set(pairs.map((p) => (p.cluster_id === null ? undefined : clusterNumberOf(p.cluster_id)))),
+    ].filter((c) => c !== undefined);
     let weakest = new Map<string, NonNullable<DuplicatePair['cluster_weakest']>>();
-    const keep = (r: { id: string; cluster_id: string | null; score: number; band: string }) => {
-      const known = weakest.get(r.cluster_id!);
-      if (!known || Number(r.score) < known.score)
-        weakest.set(r.cluster_id!, {
-          pair_id: r.id,
-          score: Number(r.score),
-          band: r.band as 'match' | 'review',
-        });
+    const keep = (r: { id: number; cluster: number | null; score: number; band: number }) => {
+      const clusterId = clusterIdOf(r.cluster!);
+      const score = storedToScore(r.score);
+      const known = weakest.get(clusterId);
+      if (!known || score < known.score)
+        weakest.set(clusterId, { pair_id: pairIdOf(r.id), score, band: bandOf(r.band) });
     };
     const query = () =>
       this.db
         .selectFrom('duplicate_pairs')
-        .select(['id', 'cluster_id', 'score', 'band'])
-        .where('status', '=', 'open')
-        .where('cluster_id', 'is not', null);
-    if (cache.all || clusterIds.length > INSERT_CHUNK) {
+        .select(['id', 'cluster', 'score', 'band'])
+        .where('status', '=', OPEN)
+        .where('cluster', 'is not', null);
+    if (cache.all || clusters.length > INSERT_CHUNK) {
       if (!cache.all) {
         for (const r of await query().execute()) keep(r);
         cache.all = weakest;
       }
       weakest = cache.all;
-    } else if (clusterIds.length > 0) {
-      for (const r of await query().where('cluster_id', 'in', clusterIds).execute()) keep(r);
+    } else if (clusters.length > 0) {
+      for (const r of await query().where('cluster', 'in', clusters).execute()) keep(r);
     }
     for (const pair of pairs)
       pair.cluster_weakest = pair.cluster_id ? (weakest.get(pair.cluster_id) ?? null) : null;
@@ -464,18 +552,19 @@ export class DuplicateScanService {
   async clusters(): Promise<DuplicateCluster[]> {
     const rows = await this.db
       .selectFrom('duplicate_pairs')
-      .select(['id', 'cluster_id', 'contact_a', 'contact_b', 'score', 'band', 'status'])
-      .where('cluster_id', 'is not', null)
-      .where('status', 'in', ['open', 'not_duplicate'])
+      .select(['id', 'cluster', 'contact_a', 'contact_b', 'score', 'band', 'status'])
+      .where('cluster', 'is not', null)
+      .where('status', 'in', [OPEN, NOT_DUPLICATE])
       .execute();
     const byCluster = new Map<
-      string,
+      number,
       { ids: Set<string>; pairs: number; weakest?: (typeof rows)[number]; rejected: number }
     >();
     for (const r of rows) {
-      const entry = byCluster.get(r.cluster_id!) ?? { ids: new Set<string>(), pairs: 0, rejected: 0 };
-      byCluster.set(r.cluster_id!, entry);
-      if (r.status === 'not_duplicate') {
+      const cluster = Number(r.cluster);
+      const entry = byCluster.get(cluster) ?? { ids: new Set<string>(), pairs: 0, rejected: 0 };
+      byCluster.set(cluster, entry);
+      if (Number(r.status) === NOT_DUPLICATE) {
         entry.rejected++;
         continue;
       }
@@ -484,14 +573,14 @@ export class DuplicateScanService {
       if (!entry.weakest || Number(r.score) < Number(entry.weakest.score)) entry.weakest = r;
     }
     const clusters: DuplicateCluster[] = [];
-    for (const [cluster_id, e] of byCluster) {
+    for (const [cluster, e] of byCluster) {
       if (!e.weakest) continue;
       const weakest = {
-        pair_id: e.weakest.id,
+        pair_id: pairIdOf(e.weakest.id),
         contact_a: e.weakest.contact_a,
         contact_b: e.weakest.contact_b,
-        score: Number(e.weakest.score),
-        band: e.weakest.band as DuplicatePair['band'],
+        score: storedToScore(e.weakest.score),
+        band: bandOf(e.weakest.band),
       };
       const size = e.ids.size;
       const complete = (size * (size - 1)) / 2;
@@ -513,7 +602,7 @@ export class DuplicateScanService {
                 }
               : null;
       clusters.push({
-        cluster_id,
+        cluster_id: clusterIdOf(cluster),
         contact_ids: [...e.ids].sort(),
         pairs: e.pairs,
         min_score: weakest.score,
@@ -526,11 +615,11 @@ export class DuplicateScanService {
   }
 
   async get(pairId: string): Promise<DuplicatePair> {
-    const row = await this.db
-      .selectFrom('duplicate_pairs')
-      .selectAll()
-      .where('id', '=', pairId)
-      .executeTakeFirst();
+    const number = pairNumberOf(pairId);
+    const row =
+      number === undefined
+        ? undefined
+        : await this.db.selectFrom('duplicate_pairs').selectAll().where('id', '=', number).executeTakeFirst();
     if (!row) throw new NotFoundError('duplicate pair', pairId);
     return (await this.withClusterWeakest(await this.toPairs([row])))[0]!;
   }
@@ -547,8 +636,8 @@ export class DuplicateScanService {
     await this.get(pairId);
     await this.db
       .updateTable('duplicate_pairs')
-      .set({ status: decision, decided_at: nowIso(), decided_by: actor.userId })
-      .where('id', '=', pairId)
+      .set({ status: statusCode(decision), decided_at: nowIso(), decided_by: actor.userId })
+      .where('id', '=', pairNumberOf(pairId)!)
       .execute();
     return this.get(pairId);
   }

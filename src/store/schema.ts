@@ -300,6 +300,10 @@ export interface ImportRowsTable {
 
 export interface DuplicateScansTable {
   id: string;
+  /** The scan's number, in order (stored pairs refer to their scan by it; migration 0024). */
+  seq: number;
+  /** The highest pair number given out when this scan was saved: pair numbers are never reused. */
+  last_pair: number;
   /** full | incremental */
   kind: string;
   started_at: string;
@@ -315,21 +319,28 @@ export interface DuplicateScansTable {
   created_by: string | null;
 }
 
+/** Compact since migration 0024 (see src/dedupe/stored-pairs.ts for the codes). */
 export interface DuplicatePairsTable {
-  id: string;
+  /** Handed out as `dup_<id>`. */
+  id: number;
   /** The two contacts, contact_a < contact_b. */
   contact_a: string;
   contact_b: string;
+  /** 32-bit hashes of contact_a and contact_b, indexed in their place. */
+  a_key: number;
+  b_key: number;
+  /** Probability in millionths. */
   score: number;
-  /** match | review */
-  band: string;
-  /** JSON FieldContribution[]. */
+  /** 0 match, 1 review */
+  band: number;
+  /** Level per field in the scan model's order (src/dedupe/model/pair-explanation.ts). */
   explanation: string;
-  cluster_id: string | null;
-  /** open | not_duplicate | skipped | merged */
-  status: string;
-  scan_id: string;
-  created_at: string;
+  /** The number of the cluster's first pair (`dcl_<n>`), null outside a cluster. */
+  cluster: number | null;
+  /** 0 open, 1 not_duplicate, 2 skipped, 3 merged */
+  status: number;
+  /** duplicate_scans.seq of the scan that found it (its time is the pair's creation time). */
+  scan: number;
   decided_at: string | null;
   decided_by: string | null;
 }

@@ -44,6 +44,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0021-purchase-fact-sort-indexes',
         '0022-export-files-and-sync-pause',
         '0023-tag-counts-by-writers',
+        '0024-compact-duplicate-pairs',
       ],
       database: TEST_DIALECT,
     });

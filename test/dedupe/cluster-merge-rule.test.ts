@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
 import { mergeMatches } from '../../src/dedupe/merge-matches.js';
+import { clusterIdOf, pairIdOf, type PairStatus } from '../../src/dedupe/stored-pairs.js';
+import { plantedPair } from './planted-pairs.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
 const actor: Actor = { userId: null, channel: 'api' };
@@ -13,8 +15,9 @@ describe(`clusters' weakest pair and the automatic merge rule on ${TEST_DIALECT}
   let kith: TestKith;
   const ids: Record<string, string> = {};
   const pairIds: Record<string, string> = {};
+  const clusterIds: Record<string, string> = {};
   // cluster: [pair, score, band, status]
-  const clusters: Record<string, [string, number, 'match' | 'review', string][]> = {
+  const clusters: Record<string, [string, number, 'match' | 'review', PairStatus][]> = {
     certain: [
       ['a-b', 0.999, 'match', 'open'],
       ['a-c', 0.97, 'match', 'open'],
@@ -41,28 +44,17 @@ describe(`clusters' weakest pair and the automatic merge rule on ${TEST_DIALECT}
     for (const key of 'abcdefghijkl') {
       ids[key] = (await kith.contacts.create({ name: `Person ${key.toUpperCase()}` }, actor)).id;
     }
-    const scanId = 'dsc_test';
+    let next = 1;
     for (const [cluster, pairs] of Object.entries(clusters)) {
+      const clusterNumber = next;
+      clusterIds[cluster] = clusterIdOf(clusterNumber);
       for (const [pair, score, band, status] of pairs) {
-        const [x, y] = pair.split('-').map((k) => ids[k]!) as [string, string];
-        const id = `dup_${cluster}_${pair}`;
-        pairIds[pair] = id;
+        const [a, b] = pair.split('-').map((k) => ids[k]!) as [string, string];
+        const id = next++;
+        pairIds[pair] = pairIdOf(id);
         await kith.store.db
           .insertInto('duplicate_pairs')
-          .values({
-            id,
-            contact_a: x < y ? x : y,
-            contact_b: x < y ? y : x,
-            score,
-            band,
-            explanation: '[]',
-            cluster_id: `dcl_${cluster}`,
-            status,
-            scan_id: scanId,
-            created_at: new Date().toISOString(),
-            decided_at: null,
-            decided_by: null,
-          })
+          .values(plantedPair({ id, a, b, score, band, status, cluster: clusterNumber }))
           .execute();
       }
     }
@@ -75,7 +67,7 @@ describe(`clusters' weakest pair and the automatic merge rule on ${TEST_DIALECT}
     ['rejected', 'h-i', 0.99, 'marked_not_duplicate'],
     ['skipped', 'k-l', 0.99, 'pairs_missing'],
   ])('cluster %s: weakest pair %s (%d), held back for %s', async (cluster, pair, score, reason) => {
-    const found = (await kith.duplicateScans.clusters()).find((c) => c.cluster_id === `dcl_${cluster}`)!;
+    const found = (await kith.duplicateScans.clusters()).find((c) => c.cluster_id === clusterIds[cluster])!;
     expect(found.weakest).toMatchObject({ pair_id: pairIds[pair], score });
     expect(found.min_score).toBe(score);
     expect(found.mergeable).toBe(reason === null);
@@ -99,7 +91,7 @@ describe(`clusters' weakest pair and the automatic merge rule on ${TEST_DIALECT}
       'pairs_missing',
       'weakest_pair_below_match',
     ]);
-    expect(dry.held_back_clusters.find((c) => c.cluster_id === 'dcl_chained')!.detail).toContain(
+    expect(dry.held_back_clusters.find((c) => c.cluster_id === clusterIds.chained)!.detail).toContain(
       pairIds['d-f'],
     );
     const done = await mergeMatches(kith.duplicateScans, kith.merges, actor);

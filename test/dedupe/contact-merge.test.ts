@@ -5,6 +5,7 @@ import type { Actor } from '../../src/domain/actor.js';
 import type { Contact } from '../../src/domain/contact/contact-fields.js';
 import { KithError } from '../../src/domain/errors.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+import { plantedPair } from './planted-pairs.js';
 
 const actor: Actor = { userId: null, channel: 'api' };
 
@@ -375,24 +376,11 @@ describe(`a merge that fails after it has begun writing on ${TEST_DIALECT}`, () 
     const inbox = await kith.inboxes.create({ name: 'Web' }, actor);
     await kith.conversations.create({ inbox_id: inbox.id, contact_id: y.id, message: 'hello' }, actor);
     // Open pairs: x–y is settled by the merge, y–z is deleted by it (both must come back).
-    const at = new Date().toISOString();
-    const pair = (a: string, b: string) => ({
-      id: `dup_${a}_${b}`,
-      contact_a: a < b ? a : b,
-      contact_b: a < b ? b : a,
-      score: 0.9,
-      band: 'match',
-      explanation: '[]',
-      cluster_id: null,
-      status: 'open',
-      scan_id: 'scan_planted',
-      created_at: at,
-      decided_at: null,
-      decided_by: null,
-    });
+    const pair = (id: number, a: string, b: string) =>
+      plantedPair({ id, a, b, score: 0.9, band: 'match', status: 'open' });
     await kith.store.db
       .insertInto('duplicate_pairs')
-      .values([pair(x.id, y.id), pair(y.id, z.id)])
+      .values([pair(1, x.id, y.id), pair(2, y.id, z.id)])
       .execute();
 
     // The trigger fires at the merge's last write, its change-log entries (appended last): by then the

@@ -39,6 +39,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0021-purchase-fact-sort-indexes',
         '0022-export-files-and-sync-pause',
         '0023-tag-counts-by-writers',
+        '0024-compact-duplicate-pairs',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

@@ -5,6 +5,7 @@
  * next scan may propose them again.
  */
 import type { ContactReference } from '../../contacts/contact-references.js';
+import { among, involving, statusCode } from '../stored-pairs.js';
 
 export const duplicatePairReference: ContactReference<{ merged_ids: string[] }> = {
   name: 'duplicate_pairs',
@@ -13,24 +14,21 @@ export const duplicatePairReference: ContactReference<{ merged_ids: string[] }> 
     const all = [survivorId, ...mergedIds];
     await db
       .updateTable('duplicate_pairs')
-      .set({ status: 'merged', decided_at: at, decided_by: actor.userId })
-      .where('contact_a', 'in', all)
-      .where('contact_b', 'in', all)
+      .set({ status: statusCode('merged'), decided_at: at, decided_by: actor.userId })
+      .where((eb) => among(eb, all))
       .execute();
     await db
       .deleteFrom('duplicate_pairs')
-      .where('status', 'in', ['open', 'skipped'])
-      .where((eb) => eb.or([eb('contact_a', 'in', mergedIds), eb('contact_b', 'in', mergedIds)]))
+      .where('status', 'in', [statusCode('open'), statusCode('skipped')])
+      .where((eb) => involving(eb, mergedIds))
       .execute();
     return { merged_ids: mergedIds };
   },
   async moveBack(db, { merged_ids }, survivorId) {
-    const all = [survivorId, ...merged_ids];
     await db
       .deleteFrom('duplicate_pairs')
-      .where('status', '=', 'merged')
-      .where('contact_a', 'in', all)
-      .where('contact_b', 'in', all)
+      .where('status', '=', statusCode('merged'))
+      .where((eb) => among(eb, [survivorId, ...merged_ids]))
       .execute();
   },
 };
