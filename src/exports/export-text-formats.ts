@@ -5,13 +5,8 @@
  * JSON record always starts with its separator and the first one's is dropped when written.
  */
 import { protectCell } from '../domain/csv-cell-safety.js';
-import {
-  cellText,
-  columnValue,
-  type ExportColumn,
-  type ExportedContact,
-  jsonRecord,
-} from './export-columns.js';
+import { cellText, columnValue, type ExportColumn, type ExportedContact } from './export-columns.js';
+import { jsonRecordWriter } from './export-json-record.js';
 import { contactXml, xmlEnd, xmlStart } from './export-xml.js';
 
 export const TEXT_FORMATS = ['csv', 'json', 'ndjson', 'xml'] as const;
@@ -57,8 +52,9 @@ export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
   json: {
     head: () => '[',
     records: (contacts, columns) => {
+      const record = jsonRecordWriter(columns);
       let text = '';
-      for (const contact of contacts) text += `,\n${JSON.stringify(jsonRecord(contact, columns))}`;
+      for (const contact of contacts) text += `,\n${record(contact)}`;
       return text;
     },
     leadingSeparator: 1,
@@ -67,8 +63,9 @@ export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
   ndjson: {
     head: () => '',
     records: (contacts, columns) => {
+      const record = jsonRecordWriter(columns);
       let text = '';
-      for (const contact of contacts) text += `${JSON.stringify(jsonRecord(contact, columns))}\n`;
+      for (const contact of contacts) text += `${record(contact)}\n`;
       return text;
     },
     leadingSeparator: 0,

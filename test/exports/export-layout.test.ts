@@ -9,6 +9,7 @@ import {
   type ExportedContact,
   jsonRecord,
 } from '../../src/exports/export-columns.js';
+import { jsonRecordWriter } from '../../src/exports/export-json-record.js';
 import { contactXml, escapeXml, xmlEnd, xmlStart } from '../../src/exports/export-xml.js';
 
 const schema = { identityTypes: ['wechat_openid', 'external_id'], attributeKeys: ['vip', 'level'] };
@@ -89,6 +90,53 @@ describe('export columns', () => {
       identities: { external_id: 'CRM-1' },
       attributes: { level: 3 },
     });
+  });
+});
+
+describe('JSON record written as text', () => {
+  // The hand-written writer must give JSON.stringify(jsonRecord(...))'s characters exactly.
+  const cases: [string, Partial<ExportedContact>, string | undefined][] = [
+    ['an empty contact, every column', {}, undefined],
+    [
+      'Chinese, lists, identities and typed attributes',
+      {
+        name: '王伟',
+        email: 'wang.wei@example.cn',
+        additional_phones: ['+8613800138000', '010-1234 5678'],
+        tags: ['VIP', '老客户'],
+        groups: ['华东'],
+        identities: { wechat_openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M', external_id: 'CRM-1' },
+        attributes: { level: 3, vip: false },
+      },
+      undefined,
+    ],
+    [
+      'what JSON must escape: quotes, backslashes, line breaks, tabs, NUL, a lone surrogate',
+      {
+        name: 'O"Brien \\ Ltd',
+        address: '1 Main St\r\nFloor 2\tRear\u0000',
+        company: 'bad \ud800 half',
+        tags: ['a"b', 'c\\d'],
+        identities: { external_id: 'x\ny' },
+        attributes: { level: 'line\u2028sep' },
+      },
+      undefined,
+    ],
+    ['emoji (a surrogate pair) stays as it is', { name: 'Ann 😀', tags: ['🎉'] }, undefined],
+    ['numbers JSON cannot hold are null', { attributes: { level: Number.NaN, vip: Infinity } }, undefined],
+    [
+      'a column choice: identities before fields',
+      { name: 'A', identities: { external_id: 'E' } },
+      'identity.external_id,name,attr.*,tags',
+    ],
+    ['no identity or attribute held: empty objects', { name: 'B' }, 'identity.*,attr.*'],
+  ];
+  it.each(cases)('%s', (_, over, columns) => {
+    const chosen = chooseColumns(schema, columns);
+    const c = contact(over);
+    const text = jsonRecordWriter(chosen)(c);
+    expect(text).toBe(JSON.stringify(jsonRecord(c, chosen)));
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(jsonRecord(c, chosen))));
   });
 });
 
