@@ -1,7 +1,7 @@
 /**
  * Runs one Tmall order import job: read both reports → map each row (quirks, amounts, times, status)
  * → validate (repeated order numbers, stray items) → match buyers → apply → report. Pass 1 spills the
- * items and order numbers to a scratch file; pass 2 takes the orders in batches of 5,000, each batch
+ * items and order numbers to a scratch file; pass 2 takes the orders in batches of 2,000, each batch
  * one transaction with its orders, the buyers it creates, their timeline events, its row outcomes,
  * the import's counts and its checkpoint — so a job taken over after a crash resumes after the last
  * committed batch and `rows = created + updated + unchanged + failed` always holds. The counts are
@@ -59,8 +59,8 @@ export const TMALL_IMPORT_KIND = 'tmall_orders';
 export const TAOBAO_NICK_IDENTITY = 'taobao_nick';
 const NICK_TYPES = [TAOBAO_NICK_IDENTITY, 'taobao'] as const;
 // Larger batches share more of each index page among their rows and spread a transaction's fixed cost
-// (commit, the change log's lookups) over more orders; 5,000 orders hold a few MB.
-const BATCH_ORDERS = 5000;
+// (commit, the change log's lookups) over more orders; beyond 2,000 the garbage they leave grows the heap.
+const BATCH_ORDERS = 2000;
 
 export interface TmallStoredSource extends StoredSource {
   items: StoredSource & { fileName: string };
