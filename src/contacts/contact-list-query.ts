@@ -132,7 +132,8 @@ function filterConditions(
     where.push(
       ctx.dialect === 'sqlite'
         ? sql`(c.attributes -> ${`$."${key}"`}) = ${value}`
-        : sql`((c.attributes::jsonb -> ${key})::text) = ${value}`,
+        : // Containment, which migration 0026's GIN index answers; for a scalar value it is equality.
+          sql`(c.attributes::jsonb) @> ${`{${JSON.stringify(key)}:${value}}`}::jsonb`,
     );
   if (f.createdSince) where.push(sql`c.created_at >= ${f.createdSince}`);
   if (f.createdBefore) where.push(sql`c.created_at < ${f.createdBefore}`);
@@ -284,13 +285,17 @@ async function pgNameMatchPage(
     countBound === null
       ? sql`null::bigint`
       : sql`(select count(*) from (select 1 ${nameMatchesFrom(ctx, f, exclude, null).from} limit ${countBound}) m)`;
+  // The window streams in id order and stops at the page's last match; where it ends is asked only
+  // when the page is short (an InitPlan in CASE runs when needed).
   const [row] = await rows(
     ctx,
-    sql<{ page: string[] | null; edge: string | null; n: string | number | null }>`with w as materialized (
-        select * from contacts c where c.deleted_at is null ${from} order by c.id limit ${PG_WINDOW})
-      select (select array_agg(id order by id) from (select c.id from w c where ${and(where)}
-          order by c.id limit ${n}) p) as page,
-        (select id from w order by id offset ${PG_WINDOW - 1} limit 1) as edge,
+    sql<{ page: string[] | null; edge: string | null; n: string | number | null }>`with page as (
+        select c.id from (select * from contacts c where c.deleted_at is null ${from}
+          order by c.id limit ${PG_WINDOW}) c
+        where ${and(where)} order by c.id limit ${n})
+      select (select array_agg(id order by id) from page) as page,
+        case when (select count(*) from page) < ${n} then (select c.id from contacts c
+          where c.deleted_at is null ${from} order by c.id offset ${PG_WINDOW - 1} limit 1) end as edge,
         ${counted} as n`,
   );
   const dense = (row?.page ?? []).map((id) => ({ id, k: id }));
@@ -579,12 +584,20 @@ async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResul
 }
 
 /**
- * A search in another order than relevance collects its matches and sorts them when they are few; a
+ * A search sorted by created or updated time collects its matches and sorts them when they are few; a
  * common name (王: tens of thousands) would take seconds to collect and sort, so past this many name
  * matches the sort's index is walked and each contact tested instead (a common name fills a page
- * within a few thousand contacts).
+ * within a few thousand contacts). Not by name: names matching a search sit together in name order
+ * (王伟, 王芳 …), and the walk would first pass every name before them.
  */
 const SEARCH_COLLECT_LIMIT = 1000;
+/**
+ * PostgreSQL cannot estimate how many contacts an attribute value has (its GIN index keeps no
+ * statistics per value: it guesses 1 %), and walking a sort's index for a value one contact holds reads
+ * every contact. So the matches are counted through the index up to this many (with the total's bound)
+ * and, when they are no more, collected and sorted; a common value walks the sort's index.
+ */
+const ATTRIBUTE_COLLECT_LIMIT = 2000;
 
 async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const { filter: f, sort, limit } = q;
@@ -592,13 +605,24 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance' | PurchaseFactSort>];
   // Name matches, counted up to what the plan and the total need (the relevance total's statement).
   let nameCount: number | null = null;
-  let countBound = 0;
-  if (f.search?.name) {
-    countBound = Math.max(q.totalBound ?? 0, SEARCH_COLLECT_LIMIT) + 1;
+  if (f.search?.name && sort.key !== 'name') {
+    const countBound = Math.max(q.totalBound ?? 0, SEARCH_COLLECT_LIMIT) + 1;
     nameCount = await countUpTo(ctx, nameMatchesFrom(ctx, f, [], null).from, countBound);
   }
   const walkSearch = nameCount !== null && nameCount > SEARCH_COLLECT_LIMIT;
-  const driving = drivingSet(ctx, f, walkSearch);
+  let driving = drivingSet(ctx, f, walkSearch);
+  // PostgreSQL, attribute filters and nothing smaller to drive: count through the GIN index first.
+  let attributeCount: number | null = null;
+  if (ctx.dialect === 'postgres' && f.attributes && Object.keys(f.attributes).length > 0 && !driving) {
+    const matches = sql`(select c.id from contacts c where ${and(filterConditions(ctx, f))} offset 0)`;
+    attributeCount = await countUpTo(
+      ctx,
+      sql`from ${matches} m`,
+      Math.max(q.totalBound ?? 0, ATTRIBUTE_COLLECT_LIMIT) + 1,
+    );
+    if (attributeCount <= ATTRIBUTE_COLLECT_LIMIT)
+      driving = { from: sql`(select id as cid from ${matches} m) d` };
+  }
   const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
   if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
   const from = (where: RawBuilder<unknown>[]) =>
@@ -615,6 +639,10 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   } else if (q.totalBound !== null && nameCount !== null && nameCount > q.totalBound) {
     // More name matches than the bound: the search's matches are more still.
     [total, lower] = [q.totalBound, true];
+  } else if (q.totalBound !== null && attributeCount !== null) {
+    // Counted past the bound already (every filter applied).
+    lower = attributeCount > q.totalBound;
+    total = Math.min(attributeCount, q.totalBound);
   }
   const countFrom = q.totalBound !== null && total === null ? from(base) : null;
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];

@@ -45,6 +45,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0022-export-files-and-sync-pause',
         '0023-tag-counts-by-writers',
         '0024-compact-duplicate-pairs',
+        '0026-contact-attribute-index',
       ],
       database: TEST_DIALECT,
     });

@@ -40,6 +40,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0022-export-files-and-sync-pause',
         '0023-tag-counts-by-writers',
         '0024-compact-duplicate-pairs',
+        '0026-contact-attribute-index',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

@@ -1,0 +1,139 @@
+/**
+ * The customers list's plans past their thresholds, on a real store (SQLite, or PostgreSQL with
+ * KITH_TEST_DATABASE_URL): a search sorted by time with more name matches than are collected walks the
+ * sort's index, an attribute value is collected (few holders) or walked (many), and both page and
+ * count as the collected plan does; the one-statement page loader returns what loadContacts returns.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContactsPage } from '../../src/contacts/contact-page-loader.js';
+import { insertContactsBulk, loadContacts } from '../../src/contacts/contact-repository.js';
+import type { ContactListQuery } from '../../src/contacts/contact-service.js';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
+import { newId } from '../../src/domain/ids.js';
+import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+
+const actor = SYSTEM_ACTOR;
+/** More than SEARCH_COLLECT_LIMIT (1,000) and ATTRIBUTE_COLLECT_LIMIT (2,000). */
+const MANY = 2400;
+
+describe(`customers list plans on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+
+  beforeAll(async () => {
+    kith = await createTestKith();
+    await kith.attributes.create({ key: 'tier', type: 'list', options: ['Gold', 'Silver'] }, actor);
+    await kith.attributes.create({ key: 'note', type: 'text' }, actor);
+    await kith.identityTypes.create({ key: 'member_no', label: 'Member no.' }, actor);
+    // Created a millisecond apart, out of name order, so each sort gives a different order.
+    const base = Date.parse('2024-01-01T00:00:00Z');
+    const rows = Array.from({ length: MANY }, (_, i) => ({
+      id: newId('contact'),
+      state: {
+        ...emptyContactState(),
+        name: i % 2 === 0 ? `王${String((i * 7919) % MANY).padStart(4, '0')}` : `Other ${i}`,
+        attributes: { tier: i % 8 === 0 ? 'Silver' : 'Gold', note: `note ${i}` },
+      },
+    }));
+    for (let k = 0; k < rows.length; k += 500) {
+      const at = new Date(base + k).toISOString();
+      await kith.store.db
+        .transaction()
+        .execute((trx) =>
+          insertContactsBulk(trx, rows.slice(k, k + 500), { at, by: null }, kith.store.rowWriter(trx)),
+        );
+    }
+    // A contact with e-mails, phones, identities and tags for the loader.
+    await kith.contacts.create(
+      {
+        name: '王 loader',
+        email: 'a@example.com',
+        additional_emails: ['b@example.com', 'c@example.com'],
+        phone: '+8613800138000',
+        additional_phones: ['+8613900139000'],
+        identities: { member_no: 'M-1', external_id: 'X-1' },
+        tags: ['zeta', 'Alpha', 'mid'],
+        attributes: { tier: 'Gold', note: 'the loader' },
+      },
+      actor,
+    );
+  }, 120_000);
+  afterAll(async () => kith.destroy());
+
+  /** Every page of a query, following cursors. */
+  const everyPage = async (query: ContactListQuery) => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await kith.contacts.list({ ...query, limit: 300, cursor, total: false });
+      ids.push(...page.data.map((c) => c.id));
+      if (!page.next_cursor) return ids;
+      cursor = page.next_cursor;
+    }
+  };
+
+  it.each([['created_at'], ['-created_at'], ['-updated_at'], ['name']])(
+    'a common name sorted by %s pages through every match once, in order (walked past 1,000 matches)',
+    async (sort) => {
+      const ids = await everyPage({ q: '王', sort });
+      const expected = await kith.store.db
+        .selectFrom('contacts')
+        .select(['id', 'name', 'created_at', 'updated_at'])
+        .where('name', 'like', '王%')
+        .where('deleted_at', 'is', null)
+        .execute();
+      const key = sort.replace('-', '') as 'created_at' | 'updated_at' | 'name';
+      const dir = sort.startsWith('-') ? -1 : 1;
+      const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      expected.sort(
+        (a, b) =>
+          dir *
+          (cmp(
+            key === 'name' ? a.name!.toLowerCase() : a[key],
+            key === 'name' ? b.name!.toLowerCase() : b[key],
+          ) || cmp(a.id, b.id)),
+      );
+      expect(ids).toEqual(expected.map((r) => r.id));
+      const first = await kith.contacts.list({ q: '王', sort, limit: 5 });
+      expect([first.total, first.total_is_lower_bound]).toEqual([1000, true]);
+    },
+    60_000,
+  );
+
+  it('finds a value one contact holds, a few hold and most hold, with honest totals', async () => {
+    const rare = await kith.contacts.list({ attributes: { note: 'note 1234' } });
+    expect(rare.data.map((c) => c.attributes.note)).toEqual(['note 1234']);
+    expect([rare.total, rare.total_is_lower_bound]).toEqual([1, false]);
+    for (const [tier, holders] of [
+      ['Silver', MANY / 8],
+      ['Gold', MANY - MANY / 8 + 1],
+    ] as const) {
+      const first = await kith.contacts.list({ attributes: { tier }, sort: '-created_at', limit: 10 });
+      expect([first.total, first.total_is_lower_bound]).toEqual([holders, false]);
+      expect(first.data.every((c) => c.attributes.tier === tier)).toBe(true);
+      const all = await everyPage({ attributes: { tier }, sort: 'name' });
+      expect(new Set(all).size).toBe(holders);
+    }
+    const both = await kith.contacts.list({ attributes: { tier: 'Gold', note: 'note 3' } });
+    expect(both.data.map((c) => c.attributes.note)).toEqual(['note 3']);
+    const none = await kith.contacts.list({ attributes: { tier: 'Silver', note: 'note 3' } });
+    expect([none.data.length, none.total]).toEqual([0, 0]);
+  });
+
+  it('loads a page in one statement exactly as loadContacts does', async () => {
+    const page = await kith.contacts.list({ q: '王', sort: 'name', limit: 20 });
+    const ids = [...page.data.map((c) => c.id), 'ct_00000000000000000000000000'];
+    const loader = (await kith.contacts.list({ q: 'a@example.com' })).data[0]!;
+    ids.push(loader.id);
+    const one = await loadContactsPage(kith.store.db, ids);
+    const five = await loadContacts(kith.store.db, ids);
+    expect([...one.entries()].sort()).toEqual([...five.entries()].sort());
+    expect(one.get(loader.id)).toMatchObject({
+      email: 'a@example.com',
+      additional_emails: ['b@example.com', 'c@example.com'],
+      additional_phones: ['+8613900139000'],
+      identities: { external_id: 'X-1', member_no: 'M-1' },
+      tags: ['Alpha', 'mid', 'zeta'],
+    });
+  });
+});
