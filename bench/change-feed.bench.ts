@@ -3,7 +3,8 @@
  * (sessions of 1,000, as an import batch writes them), then the feed is read from cursor 0 in pages of
  * 1,000 and 10,000, in-process (readChangeFeed) and through the API (GET /api/changes over loopback
  * HTTP: a real server in this process, the client in a process of its own), each entry with the
- * contact after the change.
+ * contact after the change; then pipelined (the next page asked for from the Link header before the
+ * body is read), and with include=none (no contact).
  * Goal: ≥ 100,000 entries/s at 1,000,000 entries through the API.
  *
  * The store is kept under KITH_BENCH_FEED_DIR (default /tmp/kith-bench-feed-<N>) and reused.
@@ -29,22 +30,36 @@ const kith = await openKith(loadConfig({ KITH_DATA_DIR: dir }));
 
 function report(via: string, page: number, read: number, seconds: number, cpu: number) {
   console.log(
-    `${via.padEnd(10)} pages of ${String(page).padStart(6)}: ${read} entries in ${seconds.toFixed(1)} s, ` +
-      `${Math.round(read / seconds)} entries/s (${via === 'api' ? 'server ' : ''}CPU ${cpu.toFixed(1)} s)`,
+    `${via.padEnd(30)} pages of ${String(page).padStart(6)}: ${read} entries in ${seconds.toFixed(1)} s, ` +
+      `${Math.round(read / seconds)} entries/s (${via.startsWith('api') ? 'server ' : ''}CPU ${cpu.toFixed(1)} s)`,
   );
 }
 
-/** A client following the feed from the start in a process of its own; resolves with what it read. */
-function readOverHttp(url: string, token: string, page: number): Promise<{ read: number; seconds: number }> {
+/**
+ * A client following the feed from the start in a process of its own; resolves with what it read.
+ * Pipelined, it asks for the next page as soon as a response's headers name it (`Link: rel="next"`),
+ * then reads the body, so the server prepares one page while the client parses the other.
+ */
+function readOverHttp(
+  url: string,
+  token: string,
+  page: number,
+  how: { include: 'contact' | 'none'; pipelined: boolean },
+): Promise<{ read: number; seconds: number }> {
   const client = `
-    const t = performance.now(); let read = 0; let cursor = '0';
+    const origin = new URL(${JSON.stringify(url)}).origin;
+    const get = (address) => fetch(address, { headers: { authorization: 'Bearer ${token}' } });
+    const t = performance.now(); let read = 0;
+    let next = get(${JSON.stringify(url)} + '?after=0&limit=${page}&include=${how.include}');
     for (;;) {
-      const r = await fetch(${JSON.stringify(url)} + '?after=' + cursor + '&limit=${page}',
-        { headers: { authorization: 'Bearer ${token}' } });
+      const r = await next;
       if (r.status !== 200) throw new Error('HTTP ' + r.status + ': ' + (await r.text()));
+      const link = r.headers.get('link');
+      if (${how.pipelined} && link) next = get(origin + /<([^>]+)>/.exec(link)[1]);
       const p = await r.json();
-      read += p.data.length; cursor = p.next_cursor;
+      read += p.data.length;
       if (!p.has_more) break;
+      if (!${how.pipelined}) next = get(${JSON.stringify(url)} + '?after=' + p.next_cursor + '&limit=${page}&include=${how.include}');
     }
     console.log(JSON.stringify({ read, seconds: (performance.now() - t) / 1000 }));`;
   return new Promise((resolve, reject) => {
@@ -109,10 +124,24 @@ try {
       report('in-process', page, read, (performance.now() - t) / 1000, cpuSeconds(cpu));
     }
     // Through the API: the client in a process of its own, so this process's CPU is the server's.
-    for (const page of [1000, 10_000]) {
+    for (const [page, include, pipelined] of [
+      [1000, 'contact', false],
+      [10_000, 'contact', false],
+      [1000, 'contact', true],
+      [1000, 'none', true],
+    ] as const) {
       const cpu = process.cpuUsage();
-      const { read, seconds } = await readOverHttp(`${baseUrl}/api/changes`, token, page);
-      report('api', page, read, seconds, cpuSeconds(cpu));
+      const { read, seconds } = await readOverHttp(`${baseUrl}/api/changes`, token, page, {
+        include,
+        pipelined,
+      });
+      report(
+        `api${include === 'none' ? ', include=none' : ''}${pipelined ? ', pipelined' : ''}`,
+        page,
+        read,
+        seconds,
+        cpuSeconds(cpu),
+      );
     }
   } finally {
     await app.close();

@@ -37,10 +37,13 @@ export interface ChangeFeedEntry {
   hash: string;
   origin: string;
   at: string;
-  /** The contact right after the change; null for a tombstone (`deleted`, `merged_into`). */
-  contact: Contact | null;
+  /**
+   * The contact right after the change; null for a tombstone (`deleted`, `merged_into`). Absent when
+   * the reader asked for `include: 'none'`.
+   */
+  contact?: Contact | null;
   /** `after_change`: the state the hash names; `latest`: the contact's current state (see above). */
-  contact_state: 'after_change' | 'latest' | null;
+  contact_state?: 'after_change' | 'latest' | null;
   /** `merged_into`: the contact it was merged into. */
   survivor_id: string | null;
 }
@@ -54,6 +57,13 @@ export interface ChangeFeedPage {
 }
 
 export const MAX_FEED_LIMIT = 10_000;
+/**
+ * What an entry carries besides the log: `contact` (the state after the change, the default) or
+ * `none`, for followers that need only which contacts changed and their hashes — no contact is read
+ * or rebuilt, and an entry is a quarter of the bytes.
+ */
+export const FEED_INCLUDES = ['contact', 'none'] as const;
+export type FeedInclude = (typeof FEED_INCLUDES)[number];
 const TOMBSTONES = new Set<ContactChangeKind>(['deleted', 'merged_into']);
 
 export function parseFeedCursor(raw: string | undefined): number {
@@ -98,16 +108,18 @@ export async function readChangeFeed(
   store: Pick<Store, 'db' | 'rowReader' | 'dialect'>,
   after: string | undefined,
   limit = 1000,
+  include: FeedInclude = 'contact',
 ): Promise<ChangeFeedPage> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FEED_LIMIT)
     throw new ValidationError('limit', limit, `must be a whole number from 1 to ${MAX_FEED_LIMIT}`);
+  if (!FEED_INCLUDES.includes(include))
+    throw new ValidationError('include', include, `must be one of ${FEED_INCLUDES.join(', ')}`);
   const afterSeq = parseFeedCursor(after);
   const entries = await readContactChanges(store, afterSeq, limit);
-  const states = await statesAfter(store, entries);
+  const states = include === 'contact' ? await statesAfter(store, entries) : null;
   return {
-    data: entries.map((e) => {
-      const state = states.get(e.seq) ?? null;
-      return {
+    data: entries.map((e): ChangeFeedEntry => {
+      const entry: ChangeFeedEntry = {
         cursor: String(e.seq),
         contact_id: e.contact_id,
         kind: e.kind,
@@ -115,10 +127,14 @@ export async function readChangeFeed(
         hash: e.content_hash,
         origin: e.origin,
         at: e.at,
-        contact: state?.contact ?? null,
-        contact_state: state?.exact === undefined ? null : state.exact ? 'after_change' : 'latest',
         survivor_id: e.survivor_id,
       };
+      if (states) {
+        const state = states.get(e.seq) ?? null;
+        entry.contact = state?.contact ?? null;
+        entry.contact_state = state?.exact === undefined ? null : state.exact ? 'after_change' : 'latest';
+      }
+      return entry;
     }),
     next_cursor: entries.length > 0 ? String(entries[entries.length - 1]!.seq) : String(afterSeq),
     has_more: entries.length === limit,
@@ -211,7 +227,7 @@ function idList(dialect: Store['dialect'], ids: readonly string[]) {
 export class ChangeFeed {
   constructor(private readonly store: Pick<Store, 'db' | 'rowReader' | 'dialect'>) {}
 
-  read(after: string | undefined, limit?: number): Promise<ChangeFeedPage> {
-    return readChangeFeed(this.store, after, limit);
+  read(after: string | undefined, limit?: number, include?: FeedInclude): Promise<ChangeFeedPage> {
+    return readChangeFeed(this.store, after, limit, include);
   }
 }

@@ -243,4 +243,52 @@ describe(`GET /api/changes on ${TEST_DIALECT}`, () => {
     expect(cli.stderr).toBe(`next cursor: ${lines[0]!.cursor}\n`);
     expect((await api(server.baseUrl, 'GET', '/api/changes', { token: agent })).status).toBe(403);
   });
+
+  it('leaves the contact out with include=none and names the next page in a Link header', async () => {
+    const start = (await api(server.baseUrl, 'GET', '/api/changes?limit=10000', { token: admin })).body
+      .next_cursor as string;
+    const made = [];
+    for (const name of ['李四', '王五', '赵六'])
+      made.push(
+        (await api(server.baseUrl, 'POST', '/api/contacts', { token: admin, body: { name } })).body.id,
+      );
+    const first = await api(server.baseUrl, 'GET', `/api/changes?after=${start}&limit=2&include=none`, {
+      token: admin,
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.data.map((e: { contact_id: string }) => e.contact_id)).toEqual(made.slice(0, 2));
+    for (const entry of first.body.data) {
+      expect(entry).not.toHaveProperty('contact');
+      expect(entry).not.toHaveProperty('contact_state');
+      expect(entry.hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // The next page's address, with the same limit and include, before the body is read.
+    const link = first.headers.get('link');
+    expect(link).toBe(`</api/changes?after=${first.body.next_cursor}&limit=2&include=none>; rel="next"`);
+    const next = await api(server.baseUrl, 'GET', /<([^>]+)>/.exec(link!)![1]!, { token: admin });
+    expect(next.body.data.map((e: { contact_id: string }) => e.contact_id)).toEqual([made[2]]);
+    expect(next.body.has_more).toBe(false);
+    expect(next.headers.get('link')).toBeNull();
+    // The same entries with their contacts carry the same hashes.
+    const full = await api(server.baseUrl, 'GET', `/api/changes?after=${start}&limit=2`, { token: admin });
+    expect(full.body.data.map((e: { hash: string }) => e.hash)).toEqual(
+      first.body.data.map((e: { hash: string }) => e.hash),
+    );
+    expect(full.body.data[0].contact).toMatchObject({ name: '李四' });
+    const bad = await api(server.baseUrl, 'GET', '/api/changes?include=all', { token: admin });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('include');
+    // kith changes --json --no-contact: the same entries, no contact.
+    const cli = await runCli(
+      ['changes', '--after', start, '--json', '--no-contact'],
+      server.kith.database.env,
+    );
+    expect(cli.code).toBe(0);
+    const lines = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.contact_id)).toEqual(made);
+    expect(lines.every((l) => !('contact' in l))).toBe(true);
+  });
 });

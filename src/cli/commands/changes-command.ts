@@ -8,6 +8,7 @@ interface ChangesOptions {
   limit: string;
   follow?: boolean;
   json?: boolean;
+  contact: boolean;
 }
 
 const line = (e: ChangeFeedEntry) =>
@@ -25,13 +26,18 @@ export function registerChangesCommand(program: Command): void {
     .option('--limit <n>', 'entries per read (1-10000)', '1000')
     .option('--follow', 'keep reading: wait for new changes until interrupted')
     .option('--json', 'one JSON entry per line (with the contact after the change)')
+    .option(
+      '--no-contact',
+      'with --json: leave out the contact after the change (ids, kinds and hashes only)',
+    )
     .action(async (o: ChangesOptions) => {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit)) throw new KithError('usage', `--limit ${o.limit}: not a whole number`, 2);
       await withKith(async (kith) => {
         let cursor = o.after;
         for (;;) {
-          const page = await kith.changes.read(cursor, limit);
+          // The tab-separated lines name no contact state: it is read only for --json.
+          const page = await kith.changes.read(cursor, limit, o.json && o.contact ? 'contact' : 'none');
           for (const e of page.data) process.stdout.write(`${o.json ? JSON.stringify(e) : line(e)}\n`);
           cursor = page.next_cursor;
           if (page.has_more) continue;

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONTACT_CHANGE_KINDS } from '../../contacts/contact-change-log.js';
 import type { KithServices } from '../../services.js';
-import { MAX_FEED_LIMIT } from '../../sync/change-feed.js';
+import { FEED_INCLUDES, MAX_FEED_LIMIT } from '../../sync/change-feed.js';
 import { ContactSchema, errorResponses } from '../schemas.js';
 
 const ChangeEntrySchema = z.object({
@@ -19,14 +19,17 @@ const ChangeEntrySchema = z.object({
     .string()
     .describe('api, ui, cli, automation, import:<id>, merge:<id>, deletion:<id>, sync:<id> …'),
   at: z.string(),
-  contact: ContactSchema.nullable().describe(
-    'The contact right after the change; null for deleted / merged_into.',
-  ),
+  contact: ContactSchema.nullable()
+    .optional()
+    .describe(
+      'The contact right after the change; null for deleted / merged_into; absent with `include=none`.',
+    ),
   contact_state: z
     .enum(['after_change', 'latest'])
     .nullable()
+    .optional()
     .describe(
-      '`after_change`: the state `hash` names; `latest`: the current state (the past one could not be rebuilt).',
+      '`after_change`: the state `hash` names; `latest`: the current state (the past one could not be rebuilt). Absent with `include=none`.',
     ),
   survivor_id: z.string().nullable().describe('merged_into: the contact it was merged into.'),
 });
@@ -39,10 +42,16 @@ export function changeRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['contacts'],
         summary: 'Read the contact change feed from a cursor',
         description:
-          'Entries in commit order after `after` (from the start without it). Follow `next_cursor`: no change is skipped or repeated, also under concurrent writers. `has_more` says the page was full.',
+          'Entries in commit order after `after` (from the start without it). Follow `next_cursor`: no change is skipped or repeated, also under concurrent writers. `has_more` says the page was full; then a `Link` header (rel="next") names the next page, so that a client can ask for it before reading this one\'s body.',
         querystring: z.object({
           after: z.string().optional().describe('`next_cursor` (or an entry’s `cursor`) of an earlier read.'),
           limit: z.coerce.number().int().optional().describe(`1–${MAX_FEED_LIMIT}, default 1,000.`),
+          include: z
+            .enum(FEED_INCLUDES)
+            .optional()
+            .describe(
+              '`contact` (default): each entry with the contact after the change; `none`: without it, for followers that need only which contacts changed and their hashes (a quarter of the bytes, no contact read).',
+            ),
         }),
         response: {
           200: z.object({
@@ -54,7 +63,14 @@ export function changeRoutes(services: KithServices): FastifyPluginAsyncZod {
         },
       },
       handler: async (request, reply) => {
-        const page = await services.changes.read(request.query.after, request.query.limit);
+        const { after, limit, include } = request.query;
+        const page = await services.changes.read(after, limit, include);
+        if (page.has_more) {
+          const next = new URLSearchParams({ after: page.next_cursor });
+          if (limit !== undefined) next.set('limit', String(limit));
+          if (include !== undefined) next.set('include', include);
+          void reply.header('link', `</api/changes?${next.toString()}>; rel="next"`);
+        }
         // Built by the feed in the documented shape; checking 10,000 contacts against the schema
         // again would cost more than reading them.
         return reply.serializer(JSON.stringify).send(page);

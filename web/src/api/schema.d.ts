@@ -3375,7 +3375,7 @@ export interface paths {
         };
         /**
          * Read the contact change feed from a cursor
-         * @description Entries in commit order after `after` (from the start without it). Follow `next_cursor`: no change is skipped or repeated, also under concurrent writers. `has_more` says the page was full.
+         * @description Entries in commit order after `after` (from the start without it). Follow `next_cursor`: no change is skipped or repeated, also under concurrent writers. `has_more` says the page was full; then a `Link` header (rel="next") names the next page, so that a client can ask for it before reading this one's body.
          */
         get: {
             parameters: {
@@ -3384,6 +3384,8 @@ export interface paths {
                     after?: string;
                     /** @description 1–10000, default 1,000. */
                     limit?: number;
+                    /** @description `contact` (default): each entry with the contact after the change; `none`: without it, for followers that need only which contacts changed and their hashes (a quarter of the bytes, no contact read). */
+                    include?: "contact" | "none";
                 };
                 header?: never;
                 path?: never;
@@ -3410,13 +3412,13 @@ export interface paths {
                                 /** @description api, ui, cli, automation, import:<id>, merge:<id>, deletion:<id>, sync:<id> … */
                                 origin: string;
                                 at: string;
-                                /** @description The contact right after the change; null for deleted / merged_into. */
-                                contact: components["schemas"]["Contact"] | null;
+                                /** @description The contact right after the change; null for deleted / merged_into; absent with `include=none`. */
+                                contact?: components["schemas"]["Contact"] | null;
                                 /**
-                                 * @description `after_change`: the state `hash` names; `latest`: the current state (the past one could not be rebuilt).
+                                 * @description `after_change`: the state `hash` names; `latest`: the current state (the past one could not be rebuilt). Absent with `include=none`.
                                  * @enum {string|null}
                                  */
-                                contact_state: "after_change" | "latest" | null;
+                                contact_state?: "after_change" | "latest" | null;
                                 /** @description merged_into: the contact it was merged into. */
                                 survivor_id: string | null;
                             }[];
