@@ -14,6 +14,14 @@ async function main() {
   try {
     const t = performance.now();
     const stages: Record<string, number> = {};
+    // CPU seconds per stage (this process's threads together): the machine is shared, wall time is not enough.
+    const stageCpu: Record<string, number> = {};
+    let lastCpu = process.cpuUsage();
+    const cpuSince = () => {
+      const used = process.cpuUsage(lastCpu);
+      lastCpu = process.cpuUsage();
+      return Math.round((used.user + used.system) / 1e4) / 100;
+    };
     // Highest RSS during each stage: sampled on a thread of its own, as the scan keeps this one busy.
     const stagePeakRss: Record<string, number> = {};
     const highest = new Float64Array(new SharedArrayBuffer(8));
@@ -35,19 +43,26 @@ async function main() {
         const now = performance.now();
         stages[lastStage] = Math.round(now - last) / 1000;
         stagePeakRss[lastStage] = stagePeak();
+        stageCpu[lastStage] = cpuSince();
         last = now;
         lastStage = stage;
       },
     });
     stages[lastStage] = Math.round(performance.now() - last) / 1000;
     stagePeakRss[lastStage] = stagePeak();
+    stageCpu[lastStage] = cpuSince();
     await sampler.terminate();
     delete stages.start;
     delete stagePeakRss.start;
+    delete stageCpu.start;
     const seconds = (performance.now() - t) / 1000;
     // resourceUsage().maxRSS is in kilobytes: the process's peak, whatever the sampling would miss.
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stdout.write(`${JSON.stringify({ scan, seconds, stages, stagePeakRss, peakRssMb })}\n`);
+    const cpuSeconds = Math.round(Object.values(stageCpu).reduce((x, y) => x + y, 0) * 100) / 100;
+    const loadAverage = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
+    process.stdout.write(
+      `${JSON.stringify({ scan, seconds, stages, stageCpu, cpuSeconds, stagePeakRss, peakRssMb, loadAverage })}\n`,
+    );
   } finally {
     await kith.close();
   }

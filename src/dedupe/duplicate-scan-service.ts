@@ -283,7 +283,9 @@ export class DuplicateScanService {
     options.onStage?.('load');
     // Only ids and update times are kept: the raw columns (hundreds of MB at a million contacts) are
     // garbage once prepared.
-    const { ids, updatedAt, columns } = await loadDedupeInput(this.db, rules.fields, this.store.rowReader);
+    const { ids, updatedAt, columns } = await loadDedupeInput(this.db, rules.fields, this.store.rowReader, {
+      updatedAt: incremental,
+    });
     const records = new PreparedRecords(ids, rules.fields, columns);
     columns.clear();
     let changed: Uint8Array | undefined;

@@ -64,15 +64,17 @@ export async function findDuplicates(
   options.onStage?.('block');
   const blocking =
     rules.blocking?.map((fields) => ({ fields })) ?? deriveBlockingRules(records, maxBlockSize);
-  const candidates = generateCandidatePairs(records, blocking, maxBlockSize, options.changed);
+  // `let`: released before clustering (hundreds of MB at a million contacts) rather than at return.
+  let candidates = generateCandidatePairs(records, blocking, maxBlockSize, options.changed);
+  const compared = candidates.count;
   options.onStage?.('compare');
-  const gamma = await compareCandidatePairs(records, candidates, { thread: options.thread });
+  let gamma = await compareCandidatePairs(records, candidates, { thread: options.thread });
   options.onStage?.('train');
   const model = options.model ?? trainModel(records, candidates, gamma, rules.prior);
   options.onStage?.('score');
   const weights = levelWeights(model);
   const width = records.fields.length;
-  const scores = new Float32Array(candidates.count);
+  let scores = new Float32Array(candidates.count);
   for (let p = 0; p < candidates.count; p++) {
     // Levels read in place: a view per pair would allocate for every one of millions of pairs.
     scores[p] = matchWeight(model, weights, records, gamma, candidates.a[p]!, candidates.b[p]!, p * width);
@@ -95,6 +97,9 @@ export async function findDuplicates(
     });
   }
   pairs.sort((x, y) => y.weight - x.weight);
+  candidates = undefined!;
+  gamma = undefined!;
+  scores = undefined!;
 
   options.onStage?.('cluster');
   const matched = pairs.filter((p) => p.band === 'match');
@@ -136,5 +141,5 @@ export async function findDuplicates(
     }
   }
   if (pairs.length > before) pairs.sort((x, y) => y.weight - x.weight);
-  return { pairs, clusters, compared: candidates.count, blocking, model, thresholds };
+  return { pairs, clusters, compared, blocking, model, thresholds };
 }

@@ -26,7 +26,6 @@ export class PreparedField implements ComparableField {
   readonly values: unknown[];
   /** Further values of multi-valued fields; undefined where a record has only one. */
   readonly extras: (unknown[] | undefined)[] | null;
-  readonly keys: (string | null)[];
   /** Share of non-empty records holding each record's key: the term-frequency u of exact agreement. */
   readonly keyShare: Float64Array;
   readonly nonEmpty: number;
@@ -47,7 +46,9 @@ export class PreparedField implements ComparableField {
     this.termFrequency = rule.term_frequency ?? comparator.termFrequency;
     const n = raw.length;
     this.values = new Array<unknown>(n).fill(null);
-    this.keys = new Array<string | null>(n).fill(null);
+    // Each record's exact-agreement key, only for the shares below: kept on the field, a million
+    // records' keys cost tens of MB per field for the whole scan.
+    const keys = new Array<string | null>(n).fill(null);
     let extras: (unknown[] | undefined)[] | null = null;
     const counts = new Map<string, number>();
     const cache = new Map<string, unknown>();
@@ -83,7 +84,7 @@ export class PreparedField implements ComparableField {
         extras[i] = more;
       }
       const key = comparator.key(primary);
-      this.keys[i] = key;
+      keys[i] = key;
       counts.set(key, (counts.get(key) ?? 0) + 1);
       nonEmpty++;
     }
@@ -96,7 +97,7 @@ export class PreparedField implements ComparableField {
     this.exactAgreementRate = nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0;
     const baseline = 0.001;
     for (let i = 0; i < n; i++) {
-      const key = this.keys[i] ?? null;
+      const key = keys[i] ?? null;
       // Shrunk towards the field's average so that a handful of records cannot make a value look common.
       if (key !== null) {
         this.keyShare[i] =

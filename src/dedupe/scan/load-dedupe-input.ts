@@ -15,6 +15,7 @@ const PAGE = 20_000;
 
 export interface LoadedContacts extends DedupeInput {
   ids: string[];
+  /** Each contact's last change, read only when asked for (an incremental scan): 1M strings are ~50 MB. */
   updatedAt: string[];
   /** The caller's to clear once prepared. */
   columns: Map<string, RawColumn>;
@@ -26,7 +27,10 @@ export async function loadDedupeInput(
   db: Queryable,
   fields: readonly FieldRule[],
   reader: RowReader | null = null,
+  options: { updatedAt?: boolean } = {},
 ): Promise<LoadedContacts> {
+  const withUpdatedAt = options.updatedAt ?? true;
+  const first = withUpdatedAt ? 2 : 1;
   const names = fields.map((f) => f.field);
   const scalars = names.filter((n) =>
     (SCALAR_FIELDS as readonly string[]).includes(n),
@@ -37,13 +41,13 @@ export async function loadDedupeInput(
   const scalarColumns = scalars.map((field) => columns.get(field)!);
   const take = (row: readonly unknown[]) => {
     ids.push(row[0] as string);
-    updatedAt.push(row[1] as string);
+    if (withUpdatedAt) updatedAt.push(row[1] as string);
     for (let k = 0; k < scalarColumns.length; k++)
-      scalarColumns[k]!.push((row[k + 2] as string | null) ?? null);
+      scalarColumns[k]!.push((row[k + first] as string | null) ?? null);
   };
   const live = db
     .selectFrom('contacts')
-    .select(['id', 'updated_at', ...scalars])
+    .select(['id', ...(withUpdatedAt ? (['updated_at'] as const) : []), ...scalars])
     .where('deleted_at', 'is', null)
     .orderBy('id');
   if (reader) {
