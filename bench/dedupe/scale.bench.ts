@@ -22,6 +22,9 @@ interface StoredScan {
   stages: Record<string, number>;
   stagePeakRss: Record<string, number>;
   peakRssMb: number;
+  stageCpu: Record<string, number>;
+  cpuSeconds: number;
+  loadAverage: number[];
 }
 
 async function main() {
@@ -50,7 +53,9 @@ async function main() {
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 16 * 1024 * 1024,
     });
-    const { scan, seconds, stages, stagePeakRss, peakRssMb } = JSON.parse(output.trim()) as StoredScan;
+    const { scan, seconds, stages, stagePeakRss, peakRssMb, stageCpu, cpuSeconds, loadAverage } = JSON.parse(
+      output.trim(),
+    ) as StoredScan;
     // The scan's own figures first: reading the queue back below may fail on its own.
     console.error(output.trim());
 
@@ -90,6 +95,9 @@ async function main() {
           cluster_f1: round((2 * clusterPrecision * clusterRecall) / (clusterPrecision + clusterRecall)),
           scan_seconds: Math.round(seconds * 10) / 10,
           stage_seconds: stages,
+          scan_cpu_seconds: cpuSeconds,
+          stage_cpu_seconds: stageCpu,
+          load_average_at_end: loadAverage,
           scan_peak_rss_mb: peakRssMb,
           stage_peak_rss_mb: stagePeakRss,
           blocking: scan.blocking.map((b) => b.join('+')),
