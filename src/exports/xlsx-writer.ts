@@ -1,0 +1,49 @@
+/**
+ * A one-sheet XLSX workbook streamed to a writable: the sheet's rows go into archiver's zip as they
+ * come (deflated at level 1 on zlib's own threads), with back-pressure, so memory stays flat however
+ * many rows there are. The parts' text is ./xlsx-sheet.ts's.
+ */
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
+import archiver from 'archiver';
+import { SHEET_PART, SheetRows, type SheetCell, sheetEnd, sheetStart, workbookParts } from './xlsx-sheet.js';
+
+export interface XlsxSheetWriter {
+  rows(rows: readonly (readonly SheetCell[])[]): Promise<void>;
+  /** Closes the sheet and the zip, and waits until `out` has everything. */
+  end(): Promise<void>;
+}
+
+export function writeXlsxSheet(out: Writable, sheetName: string): XlsxSheetWriter {
+  // Level 1: a tenth of the default level's time for a file about a fifth larger.
+  const archive = archiver('zip', { zlib: { level: 1 } });
+  let failure: Error | null = null;
+  archive.on('error', (error: Error) => (failure ??= error));
+  archive.on('warning', (error: Error) => (failure ??= error));
+  archive.pipe(out);
+  for (const [name, text] of Object.entries(workbookParts(sheetName))) archive.append(text, { name });
+  const sheet = new PassThrough({ highWaterMark: 1 << 20 });
+  archive.append(sheet, { name: SHEET_PART });
+  const numbering = new SheetRows(1);
+  const write = async (text: string) => {
+    if (failure) throw failure;
+    if (!sheet.write(text)) await once(sheet, 'drain');
+  };
+  let started = false;
+  return {
+    async rows(rows) {
+      if (!started) {
+        started = true;
+        await write(sheetStart());
+      }
+      await write(numbering.rows(rows));
+    },
+    async end() {
+      if (!started) await write(sheetStart());
+      sheet.end(sheetEnd());
+      await archive.finalize();
+      if (failure) throw failure;
+      if (!out.writableFinished) await once(out, 'finish');
+    },
+  };
+}
