@@ -644,7 +644,15 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     lower = attributeCount > q.totalBound;
     total = Math.min(attributeCount, q.totalBound);
   }
-  const countFrom = q.totalBound !== null && total === null ? from(base) : null;
+  // A walked search is counted through its own indexes (collected), not by walking every contact.
+  const collected = walkSearch ? drivingSet(ctx, f) : null;
+  const countFrom =
+    q.totalBound === null || total !== null
+      ? null
+      : collected
+        ? sql`from ${collected.from} ${driveJoin(ctx)} contacts c on c.id = d.cid
+            where ${and(filterConditions(ctx, f, { driven: true }))}`
+        : from(base);
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
   // Contacts without a name come after the named ones in both directions.
   const phases = sort.key === 'name' ? ['v', 'n'] : ['v'];

@@ -100,6 +100,13 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     60_000,
   );
 
+  it('counts and selects a walked search exactly (bulk actions: countUpTo, listIds)', async () => {
+    const matches = MANY / 2 + 1;
+    expect(await kith.contacts.countUpTo({ q: '王' }, 5000)).toBe(matches);
+    expect(await kith.contacts.countUpTo({ q: '王' }, 1100)).toBe(1101);
+    expect(new Set(await kith.contacts.listIds({ q: '王' })).size).toBe(matches);
+  });
+
   it('finds a value one contact holds, a few hold and most hold, with honest totals', async () => {
     const rare = await kith.contacts.list({ attributes: { note: 'note 1234' } });
     expect(rare.data.map((c) => c.attributes.note)).toEqual(['note 1234']);
