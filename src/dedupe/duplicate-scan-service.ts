@@ -369,7 +369,9 @@ export class DuplicateScanService {
       // Pair numbers are never reused: past every stored pair and every number a scan gave out.
       let next = Math.max(Number(last?.last_pair ?? 0), Number(lastId?.id ?? 0)) + 1;
       const clusterNumbers = new Map<number, number>();
-      const rows = found.filter((row) => !kept.has(`${row.contact_a} ${row.contact_b}`));
+      // (No key strings for a quarter of a million rows when nothing decided is kept.)
+      const rows =
+        kept.size === 0 ? found : found.filter((row) => !kept.has(`${row.contact_a} ${row.contact_b}`));
       kept.clear();
       for (const row of rows) {
         row.id = next++;
