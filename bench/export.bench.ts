@@ -103,45 +103,12 @@ async function build(kith: KithServices): Promise<void> {
   if (batch.length > 0) await flush();
 }
 
-/** The child: one export of every contact to a file; prints rows, seconds and peak RSS as JSON. */
-async function child(format: string, out: string): Promise<void> {
-  // KITH_BENCH_BUILT=1 exports through the built code (dist/, `npx tsc -p tsconfig.build.json`), so
-  // that neither the process nor its threads run TypeScript through tsx.
-  const root = process.env.KITH_BENCH_BUILT === '1' ? '../dist' : '../src';
-  const built = {
-    services: (await import(`${root}/services.js`)) as typeof import('../src/services.js'),
-    config: (await import(`${root}/config.js`)) as typeof import('../src/config.js'),
-  };
-  const kith = await built.services.openKith(built.config.loadConfig(process.env as Record<string, string>));
-  try {
-    const t = performance.now();
-    const cpu = process.cpuUsage();
-    const prepared = await kith.exports.prepare({ format, query: {} });
-    const rows = await prepared.writeTo(fs.createWriteStream(out));
-    const seconds = (performance.now() - t) / 1000;
-    const used = process.cpuUsage(cpu);
-    const bytes = fs.statSync(out).size;
-    console.log(
-      JSON.stringify({
-        format,
-        rows,
-        seconds,
-        // Every thread of the process: on a shared machine the figure that code changes move.
-        cpu_seconds: (used.user + used.system) / 1e6,
-        bytes,
-        peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-      }),
-    );
-  } finally {
-    await kith.close();
-    fs.rmSync(out, { force: true });
-  }
-}
-
 function runChild(env: Record<string, string>, format: string): Promise<Record<string, number | string>> {
   const out = path.join(os.tmpdir(), `kith-export-bench-${process.pid}.${format}`);
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', format, out], {
+    const built = process.env.KITH_BENCH_BUILT === '1';
+    const child = path.join(import.meta.dirname, 'export-child.mjs');
+    const p = spawn(process.execPath, [...(built ? [] : ['--import', 'tsx']), child, format, out], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -156,7 +123,6 @@ function runChild(env: Record<string, string>, format: string): Promise<Record<s
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--child') return child(process.argv[3]!, process.argv[4]!);
   const env = storeEnv();
   if (env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: process.env.KITH_BENCH_DATABASE_URL });

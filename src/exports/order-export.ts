@@ -12,7 +12,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { protectCell } from '../domain/csv-cell-safety.js';
 import { ValidationError } from '../domain/errors.js';
 
@@ -232,6 +231,8 @@ export class OrderExportService {
             await endWith(out, '');
             break;
           case 'xlsx': {
+            // Loaded on first use: exceljs is 27 MB of every process that never writes an orders XLSX.
+            const { default: ExcelJS } = await import('exceljs');
             const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
               stream: out,
               useStyles: false,

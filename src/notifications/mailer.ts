@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailer from 'nodemailer';
 
 export interface Mail {
   to: string;
@@ -13,7 +14,9 @@ export interface Mailer {
 /** Sends through SMTP_URL from `from` (KITH_MAIL_FROM in the config), else from kith@<smtp host>. */
 export function createMailer(smtpUrl: string | null, from: string | null = null): Mailer | null {
   if (!smtpUrl) return null;
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Loaded only where mail is set up: nodemailer is 12 MB of every process that never sends any.
+  const mailer = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
+  const transport = mailer.createTransport(smtpUrl);
   const sender = from ?? `Kith <kith@${new URL(smtpUrl).hostname || 'localhost'}>`;
   return {
     send: async (mail) => {
