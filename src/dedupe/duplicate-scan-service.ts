@@ -38,6 +38,7 @@ import {
   scoreToStored,
   statusCode,
   statusOf,
+  statusOnly,
   storedAtLeast,
   storedToScore,
 } from './stored-pairs.js';
@@ -346,7 +347,11 @@ export class DuplicateScanService {
         const changedIds = ids.filter((_, i) => changed![i] === 1);
         for (let k = 0; k < changedIds.length; k += INSERT_CHUNK) {
           const chunk = changedIds.slice(k, k + INSERT_CHUNK);
-          await stale.where((eb) => involving(eb, chunk)).execute();
+          await trx
+            .deleteFrom('duplicate_pairs')
+            .where(statusOnly, 'in', [OPEN, SKIPPED])
+            .where((eb) => involving(eb, chunk))
+            .execute();
         }
       } else {
         await stale.execute();
@@ -531,7 +536,7 @@ export class DuplicateScanService {
       this.db
         .selectFrom('duplicate_pairs')
         .select(['id', 'cluster', 'score', 'band'])
-        .where('status', '=', OPEN)
+        .where(statusOnly, '=', OPEN)
         .where('cluster', 'is not', null);
     if (cache.all || clusters.length > INSERT_CHUNK) {
       if (!cache.all) {

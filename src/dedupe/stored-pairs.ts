@@ -11,7 +11,7 @@
  *   whose indexes cost a third of an index of the ids themselves. A hash shared by two ids only costs
  *   a row read: queries compare the ids too.
  */
-import type { ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import { contactKey } from '../store/migrations/0024-compact-duplicate-pairs.js';
 import type { KithDatabase } from '../store/schema.js';
 
@@ -73,3 +73,10 @@ export function among(eb: ExpressionBuilder<KithDatabase, 'duplicate_pairs'>, co
     eb('contact_b', 'in', contactIds),
   ]);
 }
+
+/**
+ * `status` as a filter only: SQLite would otherwise walk the queue index `(status, …)` through every
+ * open pair instead of the index of the condition that picks a few (a contact's key, a cluster). The
+ * unary plus keeps the index out on SQLite and means nothing to PostgreSQL.
+ */
+export const statusOnly = sql<number>`+status`;

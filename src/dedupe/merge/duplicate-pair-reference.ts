@@ -5,7 +5,7 @@
  * next scan may propose them again.
  */
 import type { ContactReference } from '../../contacts/contact-references.js';
-import { among, involving, statusCode } from '../stored-pairs.js';
+import { among, involving, statusCode, statusOnly } from '../stored-pairs.js';
 
 export const duplicatePairReference: ContactReference<{ merged_ids: string[] }> = {
   name: 'duplicate_pairs',
@@ -19,7 +19,7 @@ export const duplicatePairReference: ContactReference<{ merged_ids: string[] }> 
       .execute();
     await db
       .deleteFrom('duplicate_pairs')
-      .where('status', 'in', [statusCode('open'), statusCode('skipped')])
+      .where(statusOnly, 'in', [statusCode('open'), statusCode('skipped')])
       .where((eb) => involving(eb, mergedIds))
       .execute();
     return { merged_ids: mergedIds };
@@ -27,7 +27,7 @@ export const duplicatePairReference: ContactReference<{ merged_ids: string[] }> 
   async moveBack(db, { merged_ids }, survivorId) {
     await db
       .deleteFrom('duplicate_pairs')
-      .where('status', '=', statusCode('merged'))
+      .where(statusOnly, '=', statusCode('merged'))
       .where((eb) => among(eb, [survivorId, ...merged_ids]))
       .execute();
   },
