@@ -154,7 +154,7 @@ describe('XLSX cell values', () => {
     const file = await workbook('dates.xlsx', { sheets: [{ name: 'S', rows }], styles });
     expect((await records(file))[1]).toEqual({
       rowNumber: 2,
-      cells: ['45000', '2023-03-15', '1992-05-01', '45000', '2023-03-15T12:00:00.000Z', '2023-03-15'],
+      cells: ['45000', '2023-03-15', '1992-05-01', '45000', '2023-03-15 12:00:00', '2023-03-15'],
     });
     const file1904 = await workbook('dates1904.xlsx', {
       sheets: [
@@ -190,7 +190,8 @@ describe('XLSX cell values', () => {
     expect(await records(file)).toEqual([
       { rowNumber: 0, cells: ['name', 'born', 'points', 'vip', 'note', 'total'] },
       { rowNumber: 2, cells: ['赵敏', '1992-05-01', '12.25', 'true', 'very rich', '24.5'] },
-      { rowNumber: 3, cells: ['at noon', '2024-01-02T12:00:00.000Z', '-3', 'false', '', 'at noon'] },
+      // A date and time as the sheet shows it, with no zone: the import reads it in its own zone.
+      { rowNumber: 3, cells: ['at noon', '2024-01-02 12:00:00', '-3', 'false', '', 'at noon'] },
     ]);
   });
 

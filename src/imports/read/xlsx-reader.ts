@@ -344,8 +344,12 @@ export function isDateFormat(code: string): boolean {
 function serialToText(serial: number, date1904: boolean): string | null {
   const ms = Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000);
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
+  // A spreadsheet's date and time carry no zone: they are the wall-clock time the sheet shows, written
+  // as such (`2023-03-15 12:00:00`) so that the import reads them in its own zone (an order import's
+  // UTC offset, say), as it reads the same text from a CSV file. (Computed in UTC only to format it.)
   const iso = new Date(ms).toISOString();
-  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
+  return `${iso.slice(0, 10)} ${iso.endsWith('.000Z') ? iso.slice(11, 19) : iso.slice(11, 23)}`;
 }
 
 /** `_xHHHH_` is how OOXML text escapes characters XML cannot carry (a carriage return is `_x000D_`). */
