@@ -7,12 +7,10 @@
  */
 import { sql } from 'kysely';
 import type { Contact } from '../domain/contact/contact-fields.js';
-import { emptyContactState, SCALAR_FIELDS } from '../domain/contact/contact-fields.js';
-import type { Gender } from '../domain/normalize/gender.js';
 import type { ContactsTable } from '../store/schema.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
-import { parseAttributes } from './contact-attribute-sql.js';
+import { contactFromRow } from './contact-repository.js';
 
 type Row = { [K in keyof ContactsTable]: unknown } & {
   id: string;
@@ -55,15 +53,7 @@ export async function loadContactsPage(db: Queryable, ids: readonly string[]): P
         where ct.contact_id = c.id) as tags_json
     from contacts c where ${idList} and c.deleted_at is null`.execute(db);
   for (const row of rows) {
-    const contact: Contact = {
-      id: row.id,
-      ...emptyContactState(),
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-    };
-    for (const field of SCALAR_FIELDS) (contact as unknown as Record<string, unknown>)[field] = row[field];
-    contact.gender = row.gender as Gender | null;
-    contact.attributes = parseAttributes(row.attributes);
+    const contact = contactFromRow(row);
     for (const [value, primary] of parsed<[string, unknown]>(row.emails_json))
       if (primary) contact.email = value;
       else contact.additional_emails.push(value);

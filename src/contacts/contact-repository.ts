@@ -70,18 +70,7 @@ export async function loadContacts(
       .execute(),
   ]);
   // Rows of a soft-deleted contact carry its deleted_at; a live contact has none.
-  for (const row of rows) {
-    const contact: Contact = {
-      id: row.id,
-      ...emptyContactState(),
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-    };
-    for (const field of SCALAR_FIELDS) (contact as unknown as Record<string, unknown>)[field] = row[field];
-    contact.gender = row.gender as Gender | null;
-    contact.attributes = parseAttributes(row.attributes);
-    result.set(row.id, contact);
-  }
+  for (const row of rows) result.set(row.id, contactFromRow(row));
   for (const [rowsOf, primary, additional] of [
     [emails, 'email', 'additional_emails'],
     [phones, 'phone', 'additional_phones'],
@@ -99,6 +88,29 @@ export async function loadContacts(
   }
   for (const r of tags) result.get(r.contact_id)?.tags.push(r.name);
   return result;
+}
+
+/** A contact from its `contacts` row: the scalars and attributes, lists and identities still empty. */
+export function contactFromRow(row: {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  gender: unknown;
+  attributes: string | null;
+}): Contact {
+  const contact: Contact = {
+    id: row.id,
+    ...emptyContactState(),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+  for (const field of SCALAR_FIELDS)
+    (contact as unknown as Record<string, unknown>)[field] = (row as unknown as Record<string, unknown>)[
+      field
+    ];
+  contact.gender = row.gender as Gender | null;
+  contact.attributes = parseAttributes(row.attributes);
+  return contact;
 }
 
 export type OwnedField = 'email' | 'phone' | `identities.${string}`;
