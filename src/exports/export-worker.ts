@@ -1,16 +1,16 @@
 /**
  * One thread of a parallel export (parallel-range-export.ts): its own read-only connection to the
- * SQLite store; for each slice of ids it is given it reads the slice's live contacts and writes them
- * in the export's format — text for CSV, JSON, NDJSON and XML, rows of cells for XLSX — and sends that
- * back. Reading and formatting are nine tenths of an export, so two such threads use both cores while
- * the main thread only hands out slices and writes.
+ * SQLite store; for each slice of ids it is given it reads the slice's live contacts, writes them in
+ * the export's text format (CSV, JSON, NDJSON, XML) and sends that back, encoded. Reading and
+ * formatting are nine tenths of an export, so two such threads use both cores while the main thread
+ * only hands out slices and writes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { sqliteRowReader } from '../store/row-reader.js';
 import { readRangeFromRows } from '../contacts/contact-row-reader.js';
 import type { ExportColumn } from './export-columns.js';
-import { TEXT_FORMAT_LAYOUTS, type TextFormat, xlsxCells } from './export-text-formats.js';
+import { TEXT_FORMAT_LAYOUTS, type TextFormat } from './export-text-formats.js';
 
 export interface ExportSliceRequest {
   slice: number;
@@ -19,13 +19,11 @@ export interface ExportSliceRequest {
 }
 
 export type ExportSliceResult =
-  | { slice: number; rows: number; bytes: Uint8Array }
-  | { slice: number; rows: number; cells: (string | number | null)[][] }
-  | { slice: number; error: string };
+  { slice: number; rows: number; bytes: Uint8Array } | { slice: number; error: string };
 
 export interface ExportWorkerData {
   file: string;
-  format: TextFormat | 'xlsx';
+  format: TextFormat;
   columns: ExportColumn[];
 }
 
@@ -42,17 +40,14 @@ parentPort!.on('message', (request: ExportSliceRequest) => {
     const { contacts } = sqlite.transaction(() =>
       readRangeFromRows(reader, request.afterId, Number.MAX_SAFE_INTEGER, request.upToId),
     )();
-    const result: ExportSliceResult =
-      format === 'xlsx'
-        ? { slice: request.slice, rows: contacts.length, cells: contacts.map((c) => xlsxCells(c, columns)) }
-        : {
-            slice: request.slice,
-            rows: contacts.length,
-            // Encoded here and handed over without a copy: the main thread only writes bytes, and
-            // holds no large strings (which V8 keeps until a full collection).
-            bytes: encoder.encode(TEXT_FORMAT_LAYOUTS[format].records(contacts, columns)),
-          };
-    parentPort!.postMessage(result, 'bytes' in result ? [result.bytes.buffer as ArrayBuffer] : []);
+    const result: ExportSliceResult = {
+      slice: request.slice,
+      rows: contacts.length,
+      // Encoded here and handed over without a copy: the main thread only writes bytes, and holds no
+      // large strings (which V8 keeps until a full collection).
+      bytes: encoder.encode(TEXT_FORMAT_LAYOUTS[format].records(contacts, columns)),
+    };
+    parentPort!.postMessage(result, [result.bytes.buffer as ArrayBuffer]);
   } catch (error) {
     parentPort!.postMessage({
       slice: request.slice,
