@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { sql } from 'kysely';
 import path from 'node:path';
-import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
+import type { NewContact } from '../src/contacts/contact-repository.js';
 import type { Actor } from '../src/domain/actor.js';
 import { emptyContactState } from '../src/domain/contact/contact-fields.js';
 import { newId } from '../src/domain/ids.js';
@@ -37,11 +37,13 @@ try {
   const flush = async () => {
     const rows = batch;
     batch = [];
-    await kith.store.db
-      .transaction()
-      .execute((trx) =>
-        insertContactsBulk(trx, rows, { at: new Date().toISOString(), by: null }, kith.store.rowWriter(trx)),
-      );
+    // Through the contact writer, as every customer in Kith is: each has its `created` change-log
+    // entry, whose content hash an order link reuses (a contact without one would be loaded instead).
+    await kith.store.db.transaction().execute(async (trx) => {
+      const session = kith.contacts.writer.session(trx, actor);
+      await session.create(rows);
+      await session.finish();
+    });
   };
   for (let k = 0; k < CUSTOMERS; k++) {
     const state = emptyContactState();
