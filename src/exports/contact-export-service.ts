@@ -13,6 +13,7 @@ import type { Store } from '../store/database.js';
 import { chooseColumns, type ExportColumn, type ExportedContact } from './export-columns.js';
 import { readContactRange, readGroupNames } from '../contacts/contact-row-reader.js';
 import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
+import { Utf8Run } from './utf8-run.js';
 import { writeXlsxSheet } from './xlsx-writer.js';
 import { exportSlicesInParallel, writeText } from './parallel-range-export.js';
 
@@ -174,6 +175,7 @@ export class ContactExportService {
 function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writable): FormatWriter {
   if (format === 'xlsx') return xlsxWriter(columns, out);
   const layout = TEXT_FORMAT_LAYOUTS[format];
+  const run = new Utf8Run(64 * 1024);
   let wroteAny = false;
   const text = async (records: string | Uint8Array) => {
     if (records.length === 0) return;
@@ -183,7 +185,10 @@ function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writab
   };
   return {
     start: () => writeText(out, layout.head(columns)),
-    page: (contacts) => text(layout.records(contacts, columns)),
+    page: (contacts) => {
+      layout.records(contacts, columns, run);
+      return text(run.take());
+    },
     text,
     end: () => endWith(out, layout.tail(wroteAny)),
   };

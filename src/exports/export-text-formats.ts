@@ -1,20 +1,23 @@
 /**
- * The text formats of a contacts export (pure): what comes before the records, a run of records as one
- * string, and what closes the file. A run of records can be made anywhere (the export's worker
- * threads make them) and runs are written in order; every format's runs concatenate, which is why a
- * JSON record always starts with its separator and the first one's is dropped when written.
+ * The text formats of a contacts export (pure): what comes before the records, a run of records
+ * appended to a Utf8Run, and what closes the file. A run of records can be made anywhere (the
+ * export's worker threads make them) and runs are written in order; every format's runs concatenate,
+ * which is why a JSON record always starts with its separator and the first one's is dropped when
+ * written. Each record is appended on its own: one long string of a run's records costs more to
+ * encode than the records cost to make (utf8-run.ts).
  */
 import { protectCell } from '../domain/csv-cell-safety.js';
 import { cellText, columnValue, type ExportColumn, type ExportedContact } from './export-columns.js';
 import { jsonRecordWriter } from './export-json-record.js';
 import { contactXml, xmlEnd, xmlStart } from './export-xml.js';
+import type { Utf8Run } from './utf8-run.js';
 
 export const TEXT_FORMATS = ['csv', 'json', 'ndjson', 'xml'] as const;
 export type TextFormat = (typeof TEXT_FORMATS)[number];
 
 export interface TextFormatLayout {
   head(columns: readonly ExportColumn[]): string;
-  records(contacts: readonly ExportedContact[], columns: readonly ExportColumn[]): string;
+  records(contacts: readonly ExportedContact[], columns: readonly ExportColumn[], run: Utf8Run): void;
   /** Characters (ASCII, so bytes too) the file's first run of records drops: JSON's leading comma. */
   leadingSeparator: number;
   tail(wroteAny: boolean): string;
@@ -35,48 +38,41 @@ export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
   // UTF-8 with a BOM (Excel then reads Chinese correctly), lists joined by `;`, formula-safe cells.
   csv: {
     head: (columns) => `\uFEFF${columns.map((c) => csvCell(protectCell(c.name))).join(',')}\n`,
-    records: (contacts, columns) => {
-      let text = '';
+    records: (contacts, columns, run) => {
       for (const contact of contacts) {
+        let line = '';
         for (let i = 0; i < columns.length; i++) {
-          if (i > 0) text += ',';
-          text += csvCell(protectCell(cellText(columnValue(contact, columns[i]!))));
+          if (i > 0) line += ',';
+          line += csvCell(protectCell(cellText(columnValue(contact, columns[i]!))));
         }
-        text += '\n';
+        run.append(`${line}\n`);
       }
-      return text;
     },
     leadingSeparator: 0,
     tail: () => '',
   },
   json: {
     head: () => '[',
-    records: (contacts, columns) => {
+    records: (contacts, columns, run) => {
       const record = jsonRecordWriter(columns);
-      let text = '';
-      for (const contact of contacts) text += `,\n${record(contact)}`;
-      return text;
+      for (const contact of contacts) run.append(`,\n${record(contact)}`);
     },
     leadingSeparator: 1,
     tail: (wroteAny) => (wroteAny ? '\n]\n' : ']\n'),
   },
   ndjson: {
     head: () => '',
-    records: (contacts, columns) => {
+    records: (contacts, columns, run) => {
       const record = jsonRecordWriter(columns);
-      let text = '';
-      for (const contact of contacts) text += `${record(contact)}\n`;
-      return text;
+      for (const contact of contacts) run.append(`${record(contact)}\n`);
     },
     leadingSeparator: 0,
     tail: () => '',
   },
   xml: {
     head: () => xmlStart(),
-    records: (contacts, columns) => {
-      let text = '';
-      for (const contact of contacts) text += contactXml(contact, columns);
-      return text;
+    records: (contacts, columns, run) => {
+      for (const contact of contacts) run.append(contactXml(contact, columns));
     },
     leadingSeparator: 0,
     tail: () => xmlEnd(),

@@ -11,6 +11,7 @@ import { sqliteRowReader } from '../store/row-reader.js';
 import { readRangeFromRows } from '../contacts/contact-row-reader.js';
 import type { ExportColumn } from './export-columns.js';
 import { TEXT_FORMAT_LAYOUTS, type TextFormat } from './export-text-formats.js';
+import { Utf8Run } from './utf8-run.js';
 
 export interface ExportSliceRequest {
   slice: number;
@@ -32,7 +33,8 @@ const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true })
 sqlite.pragma('busy_timeout = 10000');
 
 const reader = sqliteRowReader(sqlite);
-const encoder = new TextEncoder();
+const layout = TEXT_FORMAT_LAYOUTS[format];
+const run = new Utf8Run();
 
 parentPort!.on('message', (request: ExportSliceRequest) => {
   try {
@@ -40,12 +42,13 @@ parentPort!.on('message', (request: ExportSliceRequest) => {
     const { contacts } = sqlite.transaction(() =>
       readRangeFromRows(reader, request.afterId, Number.MAX_SAFE_INTEGER, request.upToId),
     )();
+    layout.records(contacts, columns, run);
     const result: ExportSliceResult = {
       slice: request.slice,
       rows: contacts.length,
       // Encoded here and handed over without a copy: the main thread only writes bytes, and holds no
       // large strings (which V8 keeps until a full collection).
-      bytes: encoder.encode(TEXT_FORMAT_LAYOUTS[format].records(contacts, columns)),
+      bytes: run.take(),
     };
     parentPort!.postMessage(result, [result.bytes.buffer as ArrayBuffer]);
   } catch (error) {
