@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createVCard, fetchVCards, updateVCard } from 'tsdav';
+import { fetchVCards, updateVCard } from 'tsdav';
 import { loadConfig } from '../src/config.js';
 import type { Actor } from '../src/domain/actor.js';
 import { emptyContactState } from '../src/domain/contact/contact-fields.js';
@@ -24,7 +24,8 @@ const actor: Actor = { userId: null, channel: 'system' };
 const seconds = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-bench-sync-'));
-const radicale = await startRadicale();
+// A test server: no fsync per written file (KITH_BENCH_RADICALE_FSYNC=1 keeps Radicale's default).
+const radicale = await startRadicale({ fsync: process.env.KITH_BENCH_RADICALE_FSYNC === '1' });
 const kith = await openKith(
   loadConfig({
     KITH_DATA_DIR: dir,
@@ -57,18 +58,19 @@ try {
   console.log(`Kith: ${half} customers written in ${seconds(t)} s`);
   t = performance.now();
   const remote = N - half;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      for (let i = next++; i < remote; i = next++)
-        await createVCard({
-          addressBook: { url },
-          filename: `r${i}.vcf`,
-          vCardString: `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:r${i}\r\nFN:Remote ${i}\r\nEMAIL:r${i}@sync.example\r\nTEL;VALUE=uri:tel:+86138${String(i).padStart(8, '0')}\r\nX-SOURCE:bench\r\nEND:VCARD\r\n`,
-          headers,
-        });
-    }),
-  );
+  // The server's cards in one request: a PUT of the whole address book (Radicale writes a collection
+  // at once). One PUT per card would cost Radicale a pass over the whole collection each (it checks
+  // the UID against every card), hours at 10,000.
+  const seed = await fetch(url, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'text/vcard; charset=utf-8' },
+    body: Array.from(
+      { length: remote },
+      (_, i) =>
+        `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:r${i}\r\nFN:Remote ${i}\r\nEMAIL:r${i}@sync.example\r\nTEL;VALUE=uri:tel:+86138${String(i).padStart(8, '0')}\r\nX-SOURCE:bench\r\nEND:VCARD\r\n`,
+    ).join(''),
+  });
+  if (seed.status !== 201) throw new Error(`PUT ${url}: ${seed.status} ${await seed.text()}`);
   console.log(`Radicale: ${remote} cards written in ${seconds(t)} s`);
 
   const connection = await kith.sync.create(
@@ -76,15 +78,48 @@ try {
     actor,
   );
   const runner = kith.jobs.runner();
-  const runOnce = async () => {
+  /** User and system CPU seconds of a process, from /proc (Radicale's). */
+  const cpuOf = (pid: number | undefined) => {
+    if (pid === undefined) return NaN;
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+  };
+  const kithCpu = () => {
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1e6;
+  };
+  const runOnce = async (label: string) => {
     const { run } = await kith.sync.startRun(connection.id, actor);
     const started = performance.now();
-    await runner.runOnce({ subjectId: run.id });
+    const [kith0, radicale0] = [kithCpu(), cpuOf(radicale.pid)];
+    // Progress once a minute: how the server's time per card grows with the address book.
+    const ticker = setInterval(() => {
+      void kith.sync
+        .getRun(run.id)
+        .then((r) =>
+          console.log(
+            `  ${label} ${seconds(started)} s: ${JSON.stringify(r.counts)} load ${os.loadavg()[0]!.toFixed(1)}`,
+          ),
+        );
+    }, 60_000);
+    try {
+      await runner.runOnce({ subjectId: run.id });
+    } finally {
+      clearInterval(ticker);
+    }
     const done = await kith.sync.getRun(run.id);
-    return { seconds: Number(seconds(started)), state: done.state, error: done.error, counts: done.counts };
+    return {
+      seconds: Number(seconds(started)),
+      kith_cpu_s: Number((kithCpu() - kith0).toFixed(1)),
+      radicale_cpu_s: Number((cpuOf(radicale.pid) - radicale0).toFixed(1)),
+      load: os.loadavg()[0]!.toFixed(1),
+      state: done.state,
+      error: done.error,
+      counts: done.counts,
+    };
   };
   const rss0 = process.memoryUsage().rss;
-  const first = await runOnce();
+  const first = await runOnce('first run');
   console.log(
     'first run',
     JSON.stringify(first),
@@ -104,7 +139,7 @@ try {
       vCard: { ...card, data: String(card.data).replace(/FN:Remote (\d+)/, 'FN:Remote $1 changed') },
       headers,
     });
-  const incremental = await runOnce();
+  const incremental = await runOnce('incremental run');
   console.log('incremental run', JSON.stringify(incremental));
   console.log(
     JSON.stringify({

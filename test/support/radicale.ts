@@ -14,6 +14,8 @@ export interface TestRadicale {
   password: string;
   /** Basic authorization header for the user. */
   authorization: string;
+  /** The server's process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -28,29 +30,65 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startRadicale(): Promise<TestRadicale> {
+export interface RadicaleOptions {
+  /**
+   * false: Radicale's `_filesystem_fsync = False` (no fsync per written file; for benchmarks of a test
+   * server). It is an internal option Radicale takes only from a privileged source, not from its
+   * command line or a config file, so the server is started through its Python API.
+   */
+  fsync?: boolean;
+}
+
+/** Radicale's own `python3 -m radicale`, configured from argv, with fsync as asked. */
+const RADICALE_LAUNCHER = `
+import sys
+from radicale import config, server
+hosts, folder, users, fsync = sys.argv[1:5]
+c = config.load()
+c.update({"server": {"hosts": hosts}, "storage": {"filesystem_folder": folder},
+          "auth": {"type": "htpasswd", "htpasswd_filename": users, "htpasswd_encryption": "plain"}},
+         "kith test server")
+c.update({"storage": {"_filesystem_fsync": fsync}}, "kith test server", privileged=True)
+server.serve(c)
+`;
+
+export async function startRadicale(options: RadicaleOptions = {}): Promise<TestRadicale> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-radicale-'));
   const [user, password] = ['kith', 'radicale-secret'];
   fs.writeFileSync(path.join(dir, 'users'), `${user}:${password}\n`);
   const port = await freePort();
-  const server: ChildProcess = spawn(
-    '/usr/bin/python3',
-    [
-      '-m',
-      'radicale',
-      '--server-hosts',
-      `127.0.0.1:${port}`,
-      '--storage-filesystem-folder',
-      path.join(dir, 'collections'),
-      '--auth-type',
-      'htpasswd',
-      '--auth-htpasswd-filename',
-      path.join(dir, 'users'),
-      '--auth-htpasswd-encryption',
-      'plain',
-    ],
-    { stdio: 'ignore' },
-  );
+  const server: ChildProcess =
+    options.fsync === false
+      ? spawn(
+          '/usr/bin/python3',
+          [
+            '-c',
+            RADICALE_LAUNCHER,
+            `127.0.0.1:${port}`,
+            path.join(dir, 'collections'),
+            path.join(dir, 'users'),
+            'False',
+          ],
+          { stdio: 'ignore' },
+        )
+      : spawn(
+          '/usr/bin/python3',
+          [
+            '-m',
+            'radicale',
+            '--server-hosts',
+            `127.0.0.1:${port}`,
+            '--storage-filesystem-folder',
+            path.join(dir, 'collections'),
+            '--auth-type',
+            'htpasswd',
+            '--auth-htpasswd-filename',
+            path.join(dir, 'users'),
+            '--auth-htpasswd-encryption',
+            'plain',
+          ],
+          { stdio: 'ignore' },
+        );
   const baseUrl = `http://127.0.0.1:${port}`;
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const deadline = Date.now() + 15_000;
@@ -70,6 +108,7 @@ export async function startRadicale(): Promise<TestRadicale> {
     user,
     password,
     authorization,
+    pid: server.pid,
     stop: async () => {
       server.kill();
       fs.rmSync(dir, { recursive: true, force: true });
