@@ -10,6 +10,8 @@
  * The store is kept under KITH_BENCH_FEED_DIR (default /tmp/kith-bench-feed-<N>) and reused.
  *
  * Usage: npm run bench:change-feed [-- N]      (default 100,000; SQLite)
+ *        KITH_BENCH_FEED_READS=api-pipelined,api-none   only those reads (in-process, api, api-10000,
+ *        api-pipelined, api-none; all by default)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +27,9 @@ const N = Number(process.argv[2] ?? 100_000);
 const actor: Actor = { userId: null, channel: 'system' };
 const dir = process.env.KITH_BENCH_FEED_DIR ?? `/tmp/kith-bench-feed-${N}`;
 const built = fs.existsSync(dir);
+const reads = new Set(
+  (process.env.KITH_BENCH_FEED_READS ?? 'in-process,api,api-10000,api-pipelined,api-none').split(','),
+);
 fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 const kith = await openKith(loadConfig({ KITH_DATA_DIR: dir }));
 
@@ -110,7 +115,7 @@ try {
   const app = await buildServer(kith, {});
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    for (const page of [1000, 10_000]) {
+    for (const page of reads.has('in-process') ? [1000, 10_000] : []) {
       const t = performance.now();
       const cpu = process.cpuUsage();
       let read = 0;
@@ -124,12 +129,13 @@ try {
       report('in-process', page, read, (performance.now() - t) / 1000, cpuSeconds(cpu));
     }
     // Through the API: the client in a process of its own, so this process's CPU is the server's.
-    for (const [page, include, pipelined] of [
-      [1000, 'contact', false],
-      [10_000, 'contact', false],
-      [1000, 'contact', true],
-      [1000, 'none', true],
+    for (const [readName, page, include, pipelined] of [
+      ['api', 1000, 'contact', false],
+      ['api-10000', 10_000, 'contact', false],
+      ['api-pipelined', 1000, 'contact', true],
+      ['api-none', 1000, 'none', true],
     ] as const) {
+      if (!reads.has(readName)) continue;
       const cpu = process.cpuUsage();
       const { read, seconds } = await readOverHttp(`${baseUrl}/api/changes`, token, page, {
         include,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CONTACT_CHANGE_KINDS } from '../../contacts/contact-change-log.js';
 import type { KithServices } from '../../services.js';
 import { FEED_INCLUDES, MAX_FEED_LIMIT } from '../../sync/change-feed.js';
+import { changeFeedPageJson } from '../../sync/change-feed-json.js';
 import { ContactSchema, errorResponses } from '../schemas.js';
 
 const ChangeEntrySchema = z.object({
@@ -71,9 +72,11 @@ export function changeRoutes(services: KithServices): FastifyPluginAsyncZod {
           if (include !== undefined) next.set('include', include);
           void reply.header('link', `</api/changes?${next.toString()}>; rel="next"`);
         }
-        // Built by the feed in the documented shape; checking 10,000 contacts against the schema
-        // again would cost more than reading them.
-        return reply.serializer(JSON.stringify).send(page);
+        // Built by the feed in the documented shape and written as bytes directly (change-feed-json.ts);
+        // checking 10,000 contacts against the schema again would cost more than reading them.
+        // (Fastify sends a Buffer as it is; the typed reply knows only the page's shape.)
+        const bytes = changeFeedPageJson(page) as unknown as typeof page;
+        return reply.type('application/json; charset=utf-8').send(bytes);
       },
     });
   };
