@@ -15,6 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { loadConfig } from '../src/config.js';
 import type { Actor } from '../src/domain/actor.js';
 import { emptyContactState } from '../src/domain/contact/contact-fields.js';
@@ -33,10 +34,14 @@ const reads = new Set(
 fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 const kith = await openKith(loadConfig({ KITH_DATA_DIR: dir }));
 
-function report(via: string, page: number, read: number, seconds: number, cpu: number) {
+function report(via: string, page: number, read: number, seconds: number, cpu: number, clientCpu?: number) {
+  const perEntry = (s: number) => `${((s * 1e6) / read).toFixed(1)} µs/entry`;
   console.log(
     `${via.padEnd(30)} pages of ${String(page).padStart(6)}: ${read} entries in ${seconds.toFixed(1)} s, ` +
-      `${Math.round(read / seconds)} entries/s (${via.startsWith('api') ? 'server ' : ''}CPU ${cpu.toFixed(1)} s)`,
+      `${Math.round(read / seconds)} entries/s (${via.startsWith('api') ? 'server ' : ''}CPU ${cpu.toFixed(1)} s, ` +
+      perEntry(cpu) +
+      (clientCpu === undefined ? '' : `; client CPU ${clientCpu.toFixed(1)} s, ${perEntry(clientCpu)}`) +
+      `; load ${os.loadavg()[0]!.toFixed(1)})`,
   );
 }
 
@@ -50,7 +55,7 @@ function readOverHttp(
   token: string,
   page: number,
   how: { include: 'contact' | 'none'; pipelined: boolean },
-): Promise<{ read: number; seconds: number }> {
+): Promise<{ read: number; seconds: number; cpu: number }> {
   const client = `
     const origin = new URL(${JSON.stringify(url)}).origin;
     const get = (address) => fetch(address, { headers: { authorization: 'Bearer ${token}' } });
@@ -66,7 +71,8 @@ function readOverHttp(
       if (!p.has_more) break;
       if (!${how.pipelined}) next = get(${JSON.stringify(url)} + '?after=' + p.next_cursor + '&limit=${page}&include=${how.include}');
     }
-    console.log(JSON.stringify({ read, seconds: (performance.now() - t) / 1000 }));`;
+    const cpu = process.cpuUsage();
+    console.log(JSON.stringify({ read, seconds: (performance.now() - t) / 1000, cpu: (cpu.user + cpu.system) / 1e6 }));`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', client], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -137,7 +143,11 @@ try {
     ] as const) {
       if (!reads.has(readName)) continue;
       const cpu = process.cpuUsage();
-      const { read, seconds } = await readOverHttp(`${baseUrl}/api/changes`, token, page, {
+      const {
+        read,
+        seconds,
+        cpu: clientCpu,
+      } = await readOverHttp(`${baseUrl}/api/changes`, token, page, {
         include,
         pipelined,
       });
@@ -147,13 +157,14 @@ try {
         read,
         seconds,
         cpuSeconds(cpu),
+        clientCpu,
       );
     }
   } finally {
     await app.close();
   }
   console.log(
-    `load average ${(await import('node:os'))
+    `load average ${os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
