@@ -4,14 +4,14 @@
  * 1,000 and 10,000, in-process (readChangeFeed) and through the API (GET /api/changes over loopback
  * HTTP: a real server in this process, the client in a process of its own), each entry with the
  * contact after the change; then pipelined (the next page asked for from the Link header before the
- * body is read), and with include=none (no contact).
+ * body is read), with include=none (no contact), and pipelined by a node:http client (no fetch).
  * Goal: ≥ 100,000 entries/s at 1,000,000 entries through the API.
  *
  * The store is kept under KITH_BENCH_FEED_DIR (default /tmp/kith-bench-feed-<N>) and reused.
  *
  * Usage: npm run bench:change-feed [-- N]      (default 100,000; SQLite)
  *        KITH_BENCH_FEED_READS=api-pipelined,api-none   only those reads (in-process, api, api-10000,
- *        api-pipelined, api-none; all by default)
+ *        api-pipelined, api-none, api-http; all by default)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,7 +29,9 @@ const actor: Actor = { userId: null, channel: 'system' };
 const dir = process.env.KITH_BENCH_FEED_DIR ?? `/tmp/kith-bench-feed-${N}`;
 const built = fs.existsSync(dir);
 const reads = new Set(
-  (process.env.KITH_BENCH_FEED_READS ?? 'in-process,api,api-10000,api-pipelined,api-none').split(','),
+  (process.env.KITH_BENCH_FEED_READS ?? 'in-process,api,api-10000,api-pipelined,api-none,api-http').split(
+    ',',
+  ),
 );
 fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 const kith = await openKith(loadConfig({ KITH_DATA_DIR: dir }));
@@ -54,17 +56,29 @@ function readOverHttp(
   url: string,
   token: string,
   page: number,
-  how: { include: 'contact' | 'none'; pipelined: boolean },
+  how: { include: 'contact' | 'none'; pipelined: boolean; client: 'fetch' | 'http' },
 ): Promise<{ read: number; seconds: number; cpu: number }> {
+  // fetch (undici), or node:http with a kept-alive agent: the body's bytes gathered and parsed once.
+  const getter =
+    how.client === 'fetch'
+      ? `const get = (address) => fetch(address, { headers }).then((r) => ({
+           status: r.status, link: r.headers.get('link'), json: () => r.json(), text: () => r.text() }));`
+      : `const http = await import('node:http');
+         const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+         const get = (address) => new Promise((resolve, reject) => http.get(address, { headers, agent }, (r) => {
+           const body = new Promise((done) => { const chunks = []; r.on('data', (c) => chunks.push(c)); r.on('end', () => done(Buffer.concat(chunks).toString())); });
+           resolve({ status: r.statusCode, link: r.headers.link ?? null, json: async () => JSON.parse(await body), text: () => body });
+         }).on('error', reject));`;
   const client = `
     const origin = new URL(${JSON.stringify(url)}).origin;
-    const get = (address) => fetch(address, { headers: { authorization: 'Bearer ${token}' } });
+    const headers = { authorization: 'Bearer ${token}' };
+    ${getter}
     const t = performance.now(); let read = 0;
     let next = get(${JSON.stringify(url)} + '?after=0&limit=${page}&include=${how.include}');
     for (;;) {
       const r = await next;
       if (r.status !== 200) throw new Error('HTTP ' + r.status + ': ' + (await r.text()));
-      const link = r.headers.get('link');
+      const link = r.link;
       if (${how.pipelined} && link) next = get(origin + /<([^>]+)>/.exec(link)[1]);
       const p = await r.json();
       read += p.data.length;
@@ -140,6 +154,7 @@ try {
       ['api-10000', 10_000, 'contact', false],
       ['api-pipelined', 1000, 'contact', true],
       ['api-none', 1000, 'none', true],
+      ['api-http', 1000, 'contact', true],
     ] as const) {
       if (!reads.has(readName)) continue;
       const cpu = process.cpuUsage();
@@ -150,9 +165,10 @@ try {
       } = await readOverHttp(`${baseUrl}/api/changes`, token, page, {
         include,
         pipelined,
+        client: readName === 'api-http' ? 'http' : 'fetch',
       });
       report(
-        `api${include === 'none' ? ', include=none' : ''}${pipelined ? ', pipelined' : ''}`,
+        `api${include === 'none' ? ', include=none' : ''}${pipelined ? ', pipelined' : ''}${readName === 'api-http' ? ', node:http' : ''}`,
         page,
         read,
         seconds,
