@@ -5,7 +5,6 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import type { ContactAttributeValues } from '../customization/attribute-definition-service.js';
-import type { AttributeValue } from '../domain/contact/contact-fields.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 
@@ -17,28 +16,6 @@ export function attributeJsonSql(db: Queryable, key: string): RawBuilder<string 
   return sqlDialectOf(db) === 'sqlite'
     ? sql<string | null>`(contacts.attributes -> ${`$."${key}"`})`
     : sql<string | null>`((contacts.attributes::jsonb -> ${key})::text)`;
-}
-
-type Attributes = Record<string, AttributeValue>;
-
-function sortedByKey(attributes: Attributes): Attributes {
-  const sorted: Attributes = {};
-  for (const key of Object.keys(attributes).sort()) sorted[key] = attributes[key]!;
-  return sorted;
-}
-
-/** The column's text for a contact's attributes: keys sorted, null for none. */
-export function serializeAttributes(attributes: Attributes): string | null {
-  return Object.keys(attributes).length === 0 ? null : JSON.stringify(sortedByKey(attributes));
-}
-
-/** The attributes stored in the column, keys sorted (PostgreSQL's own JSON text orders them otherwise). */
-export function parseAttributes(column: string | null): Attributes {
-  if (column === null) return {};
-  const parsed = JSON.parse(column) as Attributes;
-  const keys = Object.keys(parsed);
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return sortedByKey(parsed);
-  return parsed;
 }
 
 /** Removes one attribute from every contact holding it (deleting its definition). */

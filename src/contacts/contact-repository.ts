@@ -17,7 +17,7 @@ import type {
 import { kyselyRowWriter, type RowUpdate, type RowWriter } from '../store/row-writer.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
-import { parseAttributes, serializeAttributes } from './contact-attribute-sql.js';
+import { parseAttributes, serializeAttributes } from './contact-attributes-json.js';
 import { addToTagCounts, countTagLinks, negated, tagLinksOfContacts } from './tag-counts.js';
 
 /** Loads live contacts (or any, with includeDeleted) in the wire shape, keyed by id. */

@@ -2,32 +2,26 @@
  * Reading many contacts fast, for exports and the change feed: pages of live contacts in id order
  * (`readContactRange`, each page's values read by id range — `contact_id > first and <= last` — so
  * each table is one index range scan per page with two parameters), and contacts by a list of ids
- * (`readContactsByIds`). The shape is the API's contact (as loadContacts builds it: primary e-mail
- * and phone first, the others in their order, identities by type, tags by name) plus groups.
- *
- * On SQLite rows are read as arrays straight from the statements (the store's RowReader) and joined
- * by walking the contacts and each table's rows side by side, both in id order: no object per row
- * and no map lookups, which were half of an export's time. PostgreSQL reads through Kysely.
+ * (`readContactsByIds`). On SQLite through contact-range-rows.ts (rows as arrays); PostgreSQL reads
+ * through Kysely.
  */
-import { CompiledQuery } from 'kysely';
-import { parseAttributes } from './contact-attribute-sql.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
-import type { Gender } from '../domain/normalize/gender.js';
 import type { Store } from '../store/database.js';
-import type { RowReader } from '../store/row-reader.js';
 import type { Queryable } from '../store/transaction.js';
+import {
+  CONTACTS_BETWEEN_SQL,
+  CONTACTS_BY_IDS_SQL,
+  type ContactRangePage,
+  type ContactWithGroups,
+  VALUES_BETWEEN,
+  VALUES_OF_IDS,
+  attachValues,
+  contactFromRow,
+  readRangeFromRows,
+} from './contact-range-rows.js';
 import { loadContacts } from './contact-repository.js';
 
-/** A contact with the names of the groups it belongs to. */
-export interface ContactWithGroups extends Contact {
-  groups: string[];
-}
-
-export interface ContactRangePage {
-  contacts: ContactWithGroups[];
-  /** The id to read on from, or null when this was the last page. */
-  lastId: string | null;
-}
+export type { ContactRangePage, ContactWithGroups } from './contact-range-rows.js';
 
 export function readContactRange(
   store: Pick<Store, 'db' | 'rowReader'>,
@@ -37,110 +31,6 @@ export function readContactRange(
   return store.rowReader
     ? Promise.resolve(readRangeFromRows(store.rowReader, afterId, limit))
     : readRangeThroughKysely(store.db, afterId, limit);
-}
-
-// In the order contactFromRow reads them.
-const CONTACT_COLUMNS = [
-  'id',
-  'name',
-  'first_name',
-  'last_name',
-  'gender',
-  'birthday',
-  'country',
-  'province',
-  'city',
-  'address',
-  'postcode',
-  'company',
-  'initial_source',
-  'initial_source_detail',
-  'campaign',
-  'attributes',
-  'created_at',
-  'updated_at',
-] as const;
-
-/** A contact from its row (CONTACT_COLUMNS), as one literal: the export's hottest allocation. */
-function contactFromRow(row: unknown[]): ContactWithGroups {
-  return {
-    id: row[0] as string,
-    name: row[1] as string | null,
-    first_name: row[2] as string | null,
-    last_name: row[3] as string | null,
-    email: null,
-    additional_emails: [],
-    phone: null,
-    additional_phones: [],
-    gender: row[4] as Gender | null,
-    birthday: row[5] as string | null,
-    country: row[6] as string | null,
-    province: row[7] as string | null,
-    city: row[8] as string | null,
-    address: row[9] as string | null,
-    postcode: row[10] as string | null,
-    company: row[11] as string | null,
-    tags: [],
-    initial_source: row[12] as string | null,
-    initial_source_detail: row[13] as string | null,
-    campaign: row[14] as string | null,
-    identities: {},
-    attributes: parseAttributes(row[15] as string | null),
-    created_at: row[16] as string,
-    updated_at: row[17] as string,
-    groups: [],
-  };
-}
-
-const SELECT_CONTACTS = `select ${CONTACT_COLUMNS.map((c) => `"${c}"`).join(', ')} from contacts`;
-const CONTACTS_SQL = `${SELECT_CONTACTS} where id > ? and deleted_at is null order by id limit ?`;
-const CONTACTS_UP_TO_SQL = `${SELECT_CONTACTS} where id > ? and id <= ? and deleted_at is null order by id`;
-const CONTACTS_BY_IDS_SQL = `${SELECT_CONTACTS} where id in (select value from json_each(?)) order by id`;
-const CONTACTS_BETWEEN_SQL = `${SELECT_CONTACTS} where id >= ? and id <= ? order by id limit ?`;
-
-/** Each table's rows of the selected contacts, in contact id order, then the contact's own order of them. */
-function valueQueries(selects: string) {
-  return [
-    `select contact_id, value, is_primary from contact_emails where ${selects} order by contact_id, position`,
-    `select contact_id, value, is_primary from contact_phones where ${selects} order by contact_id, position`,
-    `select contact_id, type, value from contact_identities where ${selects} order by contact_id, type`,
-    `select m.contact_id, t.name from contact_tags m join tags t on t.id = m.tag_id
-      where m.${selects} order by m.contact_id, t.name_key`,
-    `select m.contact_id, g.name from contact_group_members m join contact_groups g on g.id = m.group_id
-      where m.${selects} order by m.contact_id, g.name_key`,
-  ] as const;
-}
-const VALUES_IN_RANGE = valueQueries('contact_id > ? and contact_id <= ?');
-const VALUES_OF_IDS = valueQueries('contact_id in (select value from json_each(?))');
-const VALUES_BETWEEN = valueQueries('contact_id >= ? and contact_id <= ?');
-
-const ADD_VALUE: readonly ((contact: ContactWithGroups, row: unknown[]) => void)[] = [
-  (c, r) => (r[2] ? (c.email = r[1] as string) : c.additional_emails.push(r[1] as string)),
-  (c, r) => (r[2] ? (c.phone = r[1] as string) : c.additional_phones.push(r[1] as string)),
-  (c, r) => (c.identities[r[1] as string] = r[2] as string),
-  (c, r) => c.tags.push(r[1] as string),
-  (c, r) => c.groups.push(r[1] as string),
-];
-
-/** Fills in the contacts' (in id order) e-mails, phones, identities, tags and groups. */
-function attachValues(
-  reader: RowReader,
-  contacts: ContactWithGroups[],
-  queries: readonly string[],
-  parameters: unknown[],
-): void {
-  queries.forEach((sql, table) => {
-    // Both sides are in id order: advance through the contacts as the rows' ids grow; a row of a
-    // contact not read (deleted) matches none and is passed over.
-    const add = ADD_VALUE[table]!;
-    let at = 0;
-    for (const row of reader.rows(CompiledQuery.raw(sql, parameters))) {
-      const id = row[0] as string;
-      while (at < contacts.length && contacts[at]!.id < id) at++;
-      if (at === contacts.length) break;
-      if (contacts[at]!.id === id) add(contacts[at]!, row);
-    }
-  });
 }
 
 /**
@@ -160,7 +50,7 @@ export async function readContactsByIds(
   // first to the last holds few other contacts, one range read per table beats a lookup per id.
   let contacts: ContactWithGroups[] = [];
   const spanLimit = 2 * sorted.length;
-  for (const row of reader.rows(CompiledQuery.raw(CONTACTS_BETWEEN_SQL, [first, last, spanLimit + 1])))
+  for (const row of reader.rows({ sql: CONTACTS_BETWEEN_SQL, parameters: [first, last, spanLimit + 1] }))
     contacts.push(contactFromRow(row));
   if (contacts.length <= spanLimit) {
     attachValues(reader, contacts, VALUES_BETWEEN.slice(0, 4), [first, last]);
@@ -171,7 +61,7 @@ export async function readContactsByIds(
   } else {
     const list = JSON.stringify(sorted);
     contacts = [];
-    for (const row of reader.rows(CompiledQuery.raw(CONTACTS_BY_IDS_SQL, [list])))
+    for (const row of reader.rows({ sql: CONTACTS_BY_IDS_SQL, parameters: [list] }))
       contacts.push(contactFromRow(row));
     // Groups are not part of a contact's state: not read.
     attachValues(reader, contacts, VALUES_OF_IDS.slice(0, 4), [list]);
@@ -179,28 +69,6 @@ export async function readContactsByIds(
   const byId = new Map<string, Contact>();
   for (const { groups: _groups, ...contact } of contacts) byId.set(contact.id, contact);
   return byId;
-}
-
-/**
- * Live contacts after `afterId` in id order: at most `limit` of them, or, with `upToId`, every one up
- * to that id (the export's worker threads take such slices).
- */
-export function readRangeFromRows(
-  reader: RowReader,
-  afterId: string,
-  limit: number,
-  upToId?: string,
-): ContactRangePage {
-  const contacts: ContactWithGroups[] = [];
-  const query =
-    upToId === undefined
-      ? CompiledQuery.raw(CONTACTS_SQL, [afterId, limit])
-      : CompiledQuery.raw(CONTACTS_UP_TO_SQL, [afterId, upToId]);
-  for (const row of reader.rows(query)) contacts.push(contactFromRow(row));
-  if (contacts.length === 0) return { contacts, lastId: null };
-  const lastId = contacts[contacts.length - 1]!.id;
-  attachValues(reader, contacts, VALUES_IN_RANGE, [afterId, lastId]);
-  return { contacts, lastId: contacts.length === limit ? lastId : null };
 }
 
 /** PostgreSQL: the page's ids by the primary key, then the contacts as loadContacts reads them. */

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { sqliteRowReader } from '../store/row-reader.js';
-import { readRangeFromRows } from '../contacts/contact-row-reader.js';
+import { readRangeFromRows } from '../contacts/contact-range-rows.js';
 import type { ExportColumn } from './export-columns.js';
 import { TEXT_FORMAT_LAYOUTS, type TextFormat } from './export-text-formats.js';
 import { Utf8Run } from './utf8-run.js';

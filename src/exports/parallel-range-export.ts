@@ -6,7 +6,6 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { CompiledQuery } from 'kysely';
 import type { RowReader } from '../store/row-reader.js';
 import { nextWorkerMessage, startWorkerThread } from '../store/worker-thread.js';
 import type { ExportSliceRequest, ExportSliceResult, ExportWorkerData } from './export-worker.js';
@@ -14,6 +13,12 @@ import type { ExportSliceRequest, ExportSliceResult, ExportWorkerData } from './
 /** Contacts (ids, deleted ones included) per slice: about 200 KB; small slices keep the threads' objects young (cheap to collect). */
 export const SLICE = 1000;
 const IN_FLIGHT_PER_THREAD = 3;
+/**
+ * A thread's young generation, in MB (V8's default is 16 per semi-space): a slice's objects die young,
+ * so a small nursery collects them as often and as cheaply, and each thread peaks about 25 MB lower
+ * (1M contacts to CSV: 311 → 272 MB peak RSS for the process, CPU time unchanged within noise).
+ */
+const THREAD_YOUNG_GENERATION_MB = 4;
 
 /** Where the slice after `afterId` ends: the id SLICE ids on, or null when fewer remain (the last slice). */
 const SLICE_END_SQL = 'select id from contacts where id > ? order by id limit 1 offset ?';
@@ -31,12 +36,14 @@ export async function exportSlicesInParallel(options: {
 }): Promise<void> {
   const { reader, sink } = options;
   const sliceEnd = (afterId: string): string | null => {
-    for (const row of reader.rows(CompiledQuery.raw(SLICE_END_SQL, [afterId, SLICE - 1])))
+    for (const row of reader.rows({ sql: SLICE_END_SQL, parameters: [afterId, SLICE - 1] }))
       return row[0] as string;
     return null;
   };
   const workers = Array.from({ length: options.threads }, () =>
-    startWorkerThread(import.meta.url, 'export-worker', options.worker),
+    startWorkerThread(import.meta.url, 'export-worker', options.worker, {
+      maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
+    }),
   );
   try {
     const results = new Map<number, Promise<ExportSliceResult>>();

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
@@ -20,13 +20,18 @@ const { workerData } = require('node:worker_threads');
 
 /**
  * The module `name` (without extension) next to `siblingUrl`, started as a worker thread that receives
- * `data` as `workerData.data`.
+ * `data` as `workerData.data`, with V8's `resourceLimits` when given.
  */
-export function startWorkerThread(siblingUrl: string, name: string, data: unknown): Worker {
+export function startWorkerThread(
+  siblingUrl: string,
+  name: string,
+  data: unknown,
+  resourceLimits?: ResourceLimits,
+): Worker {
   const extension = path.extname(fileURLToPath(siblingUrl));
   const entry = new URL(`./${name}${extension}`, siblingUrl).href;
   const tsxApi = extension === '.ts' ? tsxEsmApiUrl(siblingUrl) : null;
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { entry, tsxApi, data } });
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { entry, tsxApi, data }, resourceLimits });
 }
 
 /** tsx's ESM entry (`require.resolve` would give its CommonJS one, which cannot register ESM hooks). */
