@@ -163,6 +163,13 @@ describe('phone comparator', () => {
     ['+8613800138001', '13800138001', 'same_without_country_code'],
     ['02 6909 6869', '+61 2 6909 6869', 'same_without_country_code'],
     ['+8613800138001', '+8613800138011', 'one_edit'],
+    // One edit in the last eight digits: two neighbours swapped; in short numbers a digit left out.
+    ['+8613800138001', '+8613800138010', 'one_edit'],
+    ['+8613800138001', '+8613800183010', 'else'],
+    ['690 9686', '690 986', 'one_edit'],
+    ['690 9686', '6909 6886', 'one_edit'],
+    // Longer numbers are compared on their last eight digits, which a left-out digit shifts.
+    ['+8613800138001', '+861380013801', 'else'],
     ['+8613800138001', '+8613912345678', 'else'],
     ['', '13800138001', 'missing'],
   ])('%s vs %s → %s', (a, b, expected) => expect(level(phoneComparator as Comparator, a, b)).toBe(expected));

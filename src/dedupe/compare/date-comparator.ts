@@ -23,9 +23,14 @@ function yearOnly(v: string): boolean {
   return v.endsWith('0000');
 }
 
+/** Same year, day and month swapped; read in place (slices would allocate for every compared pair). */
 function dayMonthSwapped(a: string, b: string): boolean {
+  for (let k = 0; k < 4; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
   return (
-    a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6)
+    a.charCodeAt(4) === b.charCodeAt(6) &&
+    a.charCodeAt(5) === b.charCodeAt(7) &&
+    a.charCodeAt(6) === b.charCodeAt(4) &&
+    a.charCodeAt(7) === b.charCodeAt(5)
   );
 }
 

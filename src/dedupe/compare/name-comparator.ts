@@ -41,17 +41,24 @@ export function prepareName(raw: string): PreparedName | null {
     if (folded === '') return null;
     const tokens = pinyinSyllables(folded);
     if (tokens.length === 0) return null;
-    return { folded, compact: tokens.join(''), alias: [...tokens].sort().join('') };
+    const compact = tokens.join('');
+    return { folded, compact, alias: sameOr(compact, [...tokens].sort().join('')) };
   }
   const folded = foldLatin(raw);
   if (folded === '') return null;
   const words = folded.split(' ');
   const tokens = words.map(canonicalGivenName);
-  const name: PreparedName = { folded, compact: tokens.join(''), alias: tokens.sort().join('') };
+  const compact = sameOr(folded, tokens.join(''));
+  const name: PreparedName = { folded, compact, alias: sameOr(compact, tokens.sort().join('')) };
   const written = words.join('');
   if (written !== name.compact) name.written = written;
   if (words.length > 1 && words.some((w) => w.length === 1)) name.initialled = true;
   return name;
+}
+
+/** `other`, or `held` when they are equal: a scan holds one string instead of two per distinct name. */
+function sameOr(held: string, other: string): string {
+  return other === held ? held : other;
 }
 
 /**

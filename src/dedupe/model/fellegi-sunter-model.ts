@@ -280,7 +280,8 @@ export function fieldWeight(
   i: number,
   j: number,
 ): number {
-  if (level === 0 && model.fields[k]!.term_frequency) {
+  // A field prepared without term frequencies has no shares (a reused model's rules are the scan's).
+  if (level === 0 && model.fields[k]!.term_frequency && records.fields[k]!.keyShare.length > 0) {
     const field = records.fields[k]!;
     const share = Math.max(field.keyShare[i]!, field.keyShare[j]!, MIN_PROBABILITY);
     return Math.log2(model.fields[k]!.m[0]! / share);

@@ -26,7 +26,10 @@ export class PreparedField implements ComparableField {
   readonly values: unknown[];
   /** Further values of multi-valued fields; undefined where a record has only one. */
   readonly extras: (unknown[] | undefined)[] | null;
-  /** Share of non-empty records holding each record's key: the term-frequency u of exact agreement. */
+  /**
+   * Share of non-empty records holding each record's key: the term-frequency u of exact agreement.
+   * Empty for a field without term frequencies or values (8 MB a field at a million records).
+   */
   readonly keyShare: Float64Array;
   readonly nonEmpty: number;
   /** P(two random non-empty records agree exactly) = Σ share². */
@@ -48,7 +51,7 @@ export class PreparedField implements ComparableField {
     this.values = new Array<unknown>(n).fill(null);
     // Each record's exact-agreement key, only for the shares below: kept on the field, a million
     // records' keys cost tens of MB per field for the whole scan.
-    const keys = new Array<string | null>(n).fill(null);
+    const keys = this.termFrequency ? new Array<string | null>(n).fill(null) : null;
     let extras: (unknown[] | undefined)[] | null = null;
     const counts = new Map<string, number>();
     const cache = new Map<string, unknown>();
@@ -84,20 +87,20 @@ export class PreparedField implements ComparableField {
         extras[i] = more;
       }
       const key = comparator.key(primary);
-      keys[i] = key;
+      if (keys) keys[i] = key;
       counts.set(key, (counts.get(key) ?? 0) + 1);
       nonEmpty++;
     }
     this.extras = extras;
     this.nonEmpty = nonEmpty;
     comparator.fitColumn?.(this.values);
-    this.keyShare = new Float64Array(n);
+    this.keyShare = new Float64Array(keys && nonEmpty > 0 ? n : 0);
     let agreement = 0;
     for (const c of counts.values()) agreement += c * (c - 1);
     this.exactAgreementRate = nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0;
     const baseline = 0.001;
-    for (let i = 0; i < n; i++) {
-      const key = keys[i] ?? null;
+    for (let i = 0; i < this.keyShare.length; i++) {
+      const key = keys![i] ?? null;
       // Shrunk towards the field's average so that a handful of records cannot make a value look common.
       if (key !== null) {
         this.keyShare[i] =
