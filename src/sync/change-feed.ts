@@ -155,13 +155,7 @@ async function statesAfter(
   // A creation's entry lists every value it set, and the writer hashed exactly that state: the
   // contact right after it is those values, whatever happened to it later — no read needed.
   for (const e of entries)
-    if (e.kind === 'created') {
-      const state = redoChange(emptyContactState(), e.changes);
-      result.set(e.seq, {
-        contact: { id: e.contact_id, ...state, created_at: e.at, updated_at: e.at },
-        exact: true,
-      });
-    }
+    if (e.kind === 'created') result.set(e.seq, { contact: createdContact(e), exact: true });
   const wanted = entries.filter((e) => !TOMBSTONES.has(e.kind) && e.kind !== 'created');
   if (wanted.length === 0) return result;
   const ids = [...new Set(wanted.map((e) => e.contact_id))].sort();
@@ -213,6 +207,30 @@ async function statesAfter(
     if (left > 0) walking.set(entry.contact_id, undoChange(rebuilt ?? latest, entry.changes));
   }
   return result;
+}
+
+/**
+ * The contact a creation's entry made: its values on an empty contact, built as one object (what
+ * `redoChange(emptyContactState(), changes)` gives, without its copies; the feed makes one per entry).
+ */
+export function createdContact(entry: Pick<ContactChangeEntry, 'contact_id' | 'at' | 'changes'>): Contact {
+  const contact: Contact = {
+    id: entry.contact_id,
+    ...emptyContactState(),
+    created_at: entry.at,
+    updated_at: entry.at,
+  };
+  for (const change of entry.changes) {
+    const value = change.new;
+    const dot = change.field.indexOf('.');
+    const group = dot > 0 ? change.field.slice(0, dot) : null;
+    if (group === 'identities' || group === 'attributes') {
+      if (value !== null && value !== undefined)
+        (contact[group] as Record<string, unknown>)[change.field.slice(dot + 1)] = value;
+    } else if (change.field in contact && change.field !== 'id' && !change.field.endsWith('_at'))
+      (contact as unknown as Record<string, unknown>)[change.field] = value;
+  }
+  return contact;
 }
 
 /** A list of ids as one parameter (thousands of parameters cost more to bind than to look up). */

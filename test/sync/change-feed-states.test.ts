@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type ContactState, emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import { contactContentHash } from '../../src/domain/contact/contact-content-hash.js';
 import { diffContactStates } from '../../src/domain/contact/contact-patch.js';
-import { redoChange, undoChange } from '../../src/sync/change-feed.js';
+import { createdContact, redoChange, undoChange } from '../../src/sync/change-feed.js';
 
 const state = (values: Partial<ContactState>): ContactState => ({ ...emptyContactState(), ...values });
 
@@ -54,4 +54,21 @@ describe('rebuilding states from the change log', () => {
     undoChange(wang, diffContactStates(emptyContactState(), wang));
     expect(wang).toEqual(copy);
   });
+
+  it.each(cases.filter(([title]) => title.startsWith('a creation')))(
+    '%s: a creation’s contact is its values redone on an empty state, in the schema’s key order',
+    (_, __, after) => {
+      const changes = diffContactStates(emptyContactState(), after);
+      const at = '2026-12-02T12:05:51.776Z';
+      const contact = createdContact({ contact_id: 'ct_1', at, changes });
+      const expected = {
+        id: 'ct_1',
+        ...redoChange(emptyContactState(), changes),
+        created_at: at,
+        updated_at: at,
+      };
+      expect(JSON.stringify(contact)).toBe(JSON.stringify(expected));
+      expect(contactContentHash(contact)).toBe(contactContentHash(after));
+    },
+  );
 });
