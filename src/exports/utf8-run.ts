@@ -25,10 +25,14 @@ export class Utf8Run {
     return this.length;
   }
 
-  /** The run's bytes in a buffer of their own (safe to transfer to another thread); the run starts over. */
+  /**
+   * The run's bytes, in a buffer no one else holds (safe to transfer to another thread); the run starts
+   * over in a new buffer of the same size. Handing over the buffer itself spares a copy and a
+   * zero-filled allocation per run, both of which the export's threads paid in collections.
+   */
   take(): Uint8Array {
-    const bytes = new Uint8Array(this.length);
-    bytes.set(this.buffer.subarray(0, this.length));
+    const bytes = this.buffer.subarray(0, this.length);
+    this.buffer = Buffer.allocUnsafeSlow(this.buffer.length);
     this.length = 0;
     return bytes;
   }
