@@ -24,6 +24,8 @@ type Row = { [K in keyof ContactsTable]: unknown } & {
   identities_json: unknown;
   /** Tag names in name order. */
   tags_json: unknown;
+  /** Group names in name order, when asked for. */
+  groups_json?: unknown;
 };
 
 const parsed = <T>(value: unknown): T[] =>
@@ -35,13 +37,52 @@ const parsed = <T>(value: unknown): T[] =>
 export async function loadContactsPage(db: Queryable, ids: readonly string[]): Promise<Map<string, Contact>> {
   const result = new Map<string, Contact>();
   if (ids.length === 0) return result;
+  const idList =
+    sqlDialectOf(db) === 'postgres' ? sql`c.id = any(${[...ids]})` : sql`c.id in (${sql.join(ids)})`;
+  for (const contact of await selectContacts(db, idList, sql``, false)) result.set(contact.id, contact);
+  return result;
+}
+
+/**
+ * Up to `limit` live contacts after `afterId` in id order, each with its groups' names (an export of
+ * everyone on PostgreSQL: one statement, one round trip, a page).
+ */
+export async function loadContactRangePage(
+  db: Queryable,
+  afterId: string,
+  limit: number,
+): Promise<(Contact & { groups: string[] })[]> {
+  return selectContacts(db, sql`c.id > ${afterId}`, sql`order by c.id limit ${limit}`, true);
+}
+
+async function selectContacts(
+  db: Queryable,
+  where: ReturnType<typeof sql>,
+  orderAndLimit: ReturnType<typeof sql>,
+  withGroups: true,
+): Promise<(Contact & { groups: string[] })[]>;
+async function selectContacts(
+  db: Queryable,
+  where: ReturnType<typeof sql>,
+  orderAndLimit: ReturnType<typeof sql>,
+  withGroups: false,
+): Promise<Contact[]>;
+async function selectContacts(
+  db: Queryable,
+  where: ReturnType<typeof sql>,
+  orderAndLimit: ReturnType<typeof sql>,
+  withGroups: boolean,
+): Promise<Contact[]> {
   const postgres = sqlDialectOf(db) === 'postgres';
   // json_agg / json_group_array with ORDER BY inside the aggregate (SQLite 3.44+).
   const agg = (expr: ReturnType<typeof sql>, order: ReturnType<typeof sql>) =>
     postgres ? sql`json_agg(${expr} order by ${order})` : sql`json_group_array(${expr} order by ${order})`;
   const pair = (a: ReturnType<typeof sql>, b: ReturnType<typeof sql>) =>
     postgres ? sql`json_build_array(${a}, ${b})` : sql`json_array(${a}, ${b})`;
-  const idList = postgres ? sql`c.id = any(${[...ids]})` : sql`c.id in (${sql.join(ids)})`;
+  const groups = withGroups
+    ? sql`, (select ${agg(sql`g.name`, sql`g.name_key`)} from contact_group_members m
+        join contact_groups g on g.id = m.group_id where m.contact_id = c.id) as groups_json`
+    : sql``;
   const { rows } = await sql<Row>`select c.*,
       (select ${agg(pair(sql`e.value`, sql`e.is_primary`), sql`e.position`)} from contact_emails e
         where e.contact_id = c.id) as emails_json,
@@ -50,9 +91,9 @@ export async function loadContactsPage(db: Queryable, ids: readonly string[]): P
       (select ${agg(pair(sql`i.type`, sql`i.value`), sql`i.type`)} from contact_identities i
         where i.contact_id = c.id) as identities_json,
       (select ${agg(sql`t.name`, sql`t.name_key`)} from contact_tags ct join tags t on t.id = ct.tag_id
-        where ct.contact_id = c.id) as tags_json
-    from contacts c where ${idList} and c.deleted_at is null`.execute(db);
-  for (const row of rows) {
+        where ct.contact_id = c.id) as tags_json${groups}
+    from contacts c where ${where} and c.deleted_at is null ${orderAndLimit}`.execute(db);
+  return rows.map((row) => {
     const contact = contactFromRow(row);
     for (const [value, primary] of parsed<[string, unknown]>(row.emails_json))
       if (primary) contact.email = value;
@@ -63,7 +104,6 @@ export async function loadContactsPage(db: Queryable, ids: readonly string[]): P
     for (const [type, value] of parsed<[string, string]>(row.identities_json))
       contact.identities[type] = value;
     contact.tags.push(...parsed<string>(row.tags_json));
-    result.set(row.id, contact);
-  }
-  return result;
+    return withGroups ? { ...contact, groups: parsed<string>(row.groups_json) } : contact;
+  });
 }

@@ -19,6 +19,7 @@ import {
   contactFromRow,
   readRangeFromRows,
 } from './contact-range-rows.js';
+import { loadContactRangePage } from './contact-page-loader.js';
 import { loadContacts } from './contact-repository.js';
 
 export type { ContactRangePage, ContactWithGroups } from './contact-range-rows.js';
@@ -71,29 +72,14 @@ export async function readContactsByIds(
   return byId;
 }
 
-/** PostgreSQL: the page's ids by the primary key, then the contacts as loadContacts reads them. */
+/** PostgreSQL: the page's contacts with their values and groups in one statement. */
 async function readRangeThroughKysely(
   db: Queryable,
   afterId: string,
   limit: number,
 ): Promise<ContactRangePage> {
-  const ids = (
-    await db
-      .selectFrom('contacts')
-      .select('id')
-      .where('id', '>', afterId)
-      .where('deleted_at', 'is', null)
-      .orderBy('id')
-      .limit(limit)
-      .execute()
-  ).map((r) => r.id);
-  if (ids.length === 0) return { contacts: [], lastId: null };
-  const [loaded, groups] = await Promise.all([loadContacts(db, ids), readGroupNames(db, ids)]);
-  const contacts = ids.flatMap((id) => {
-    const contact = loaded.get(id);
-    return contact ? [{ ...contact, groups: groups.get(id) ?? [] }] : [];
-  });
-  return { contacts, lastId: ids.length === limit ? ids[ids.length - 1]! : null };
+  const contacts = await loadContactRangePage(db, afterId, limit);
+  return { contacts, lastId: contacts.length === limit ? contacts[contacts.length - 1]!.id : null };
 }
 
 /** The names of the groups each of these contacts belongs to, by name. */

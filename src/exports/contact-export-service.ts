@@ -133,11 +133,15 @@ export class ContactExportService {
         let page = first;
         let rows = 0;
         for (;;) {
+          // The next page is read while this one is written (a round trip on PostgreSQL, a read thread
+          // on SQLite); a failure of that read surfaces when it is awaited.
+          const next = page.next ? this.page(request.query, page.next) : null;
+          next?.catch(() => undefined);
           await writer.page(page.contacts);
           rows += page.contacts.length;
           onProgress?.(rows);
-          if (!page.next) break;
-          page = await this.page(request.query, page.next);
+          if (!next) break;
+          page = await next;
         }
         await writer.end();
         return rows;
