@@ -1,4 +1,4 @@
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
 import type { Comparator } from './comparator.js';
 import { containsHan, foldLatin } from './fold-latin.js';
 import { canonicalGivenName } from './nicknames.js';
@@ -23,10 +23,21 @@ export interface PreparedName {
 
 const pinyinCache = new Map<string, string[]>();
 
+let pinyinPro: typeof import('pinyin-pro') | undefined;
+
+/**
+ * pinyin-pro, loaded the first time a Chinese name is compared: its dictionary is about 17 MB of every
+ * process that loads it, and most processes (the server at rest, an export, an import) never need it.
+ */
+function pinyinArray(han: string): string[] {
+  pinyinPro ??= createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro');
+  return pinyinPro.pinyin(han, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'consecutive' });
+}
+
 function pinyinSyllables(han: string): string[] {
   let syllables = pinyinCache.get(han);
   if (!syllables) {
-    syllables = pinyin(han, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'consecutive' })
+    syllables = pinyinArray(han)
       .map((s) => foldLatin(s).replace(/ /g, ''))
       .filter((s) => s !== '');
     if (pinyinCache.size > 200_000) pinyinCache.clear();

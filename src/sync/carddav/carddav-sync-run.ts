@@ -22,7 +22,6 @@
  * write), a contact created but not yet mapped (found again by its UID identity): nothing twice, nothing
  * lost.
  */
-import { createVCard, deleteVCard, syncCollection, updateVCard } from 'tsdav';
 import { loadContacts } from '../../contacts/contact-repository.js';
 import { readContactChanges } from '../../contacts/contact-change-log.js';
 import type { ContactService } from '../../contacts/contact-service.js';
@@ -43,6 +42,15 @@ import {
   type SyncCounts,
 } from './sync-connection-service.js';
 import { CARDDAV_UID_IDENTITY, contactToVcard, vcardToContactInput } from './vcard-mapping.js';
+
+/** tsdav, loaded by the first run: about 10 MB of every process that loads it, and few processes sync. */
+const loadTsdav = (() => {
+  let loading: ReturnType<typeof importTsdav> | undefined;
+  return () => (loading ??= importTsdav());
+})();
+function importTsdav() {
+  return import('tsdav');
+}
 
 const FEED_PAGE = 500;
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -170,6 +178,7 @@ export class CardDavSyncRun {
   // ---- server → Kith -------------------------------------------------------------------------------
 
   private async pull(token: string | null): Promise<void> {
+    const { syncCollection } = await loadTsdav();
     const responses = await syncCollection({
       url: this.collectionUrl,
       props: { 'd:getetag': {}, 'd:getlastmodified': {}, 'card:address-data': {} },
@@ -389,6 +398,7 @@ export class CardDavSyncRun {
     }
     const card = contactToVcard(contact, mapping.uid, mapping.card ?? undefined);
     const url = new URL(mapping.href, this.collectionUrl).href;
+    const { createVCard, updateVCard } = await loadTsdav();
     const response = mapping.etag
       ? await updateVCard({
           vCard: { url, etag: mapping.etag, data: card },
@@ -460,6 +470,7 @@ export class CardDavSyncRun {
 
   private async pushDeletion(contactId: string, mapping: Mapping, deletedAt: string | null): Promise<void> {
     const url = new URL(mapping.href, this.collectionUrl).href;
+    const { deleteVCard } = await loadTsdav();
     const response = await deleteVCard({
       vCard: { url, etag: mapping.etag ?? undefined },
       headers: this.headers,
