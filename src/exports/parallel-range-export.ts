@@ -14,12 +14,13 @@ import type { ExportSliceRequest, ExportSliceResult, ExportWorkerData } from './
 export const SLICE = 1000;
 const IN_FLIGHT_PER_THREAD = 3;
 /**
- * A thread's young generation, in MB. A slice's objects die young; V8's default nursery lets each
- * thread grow by tens of MB before collecting it. Measured at 1M contacts (peak RSS of the process,
- * NDJSON / CSV): 4 MB 294 / 272 MB but a fifth of the threads' time in collections; 8 MB 256 / 239 MB;
- * 16 MB 290 / 261 MB; 32 MB a tenth of their time collecting at about 35 MB more.
+ * A thread's young generation, in MB: a bound on how much garbage a thread lets grow before collecting
+ * it (V8's own is larger). Measured at 1M contacts, alternated runs on one store (wall s, peak RSS of
+ * the process): CSV 8 MB 14.9–18.8 s, 235–240 MB; 32 MB 12.0–13.4 s, 255–260 MB. NDJSON 16 MB
+ * 14.3–16.2 s, 287–296 MB; 32 MB 12.6–12.9 s, 290–291 MB. 4 MB spent a fifth of the threads' time
+ * collecting.
  */
-const THREAD_YOUNG_GENERATION_MB = 8;
+const THREAD_YOUNG_GENERATION_MB = 32;
 
 /** Where the slice after `afterId` ends: the id SLICE ids on, or null when fewer remain (the last slice). */
 const SLICE_END_SQL = 'select id from contacts where id > ? order by id limit 1 offset ?';
