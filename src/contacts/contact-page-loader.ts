@@ -39,7 +39,7 @@ export async function loadContactsPage(db: Queryable, ids: readonly string[]): P
   if (ids.length === 0) return result;
   const idList =
     sqlDialectOf(db) === 'postgres' ? sql`c.id = any(${[...ids]})` : sql`c.id in (${sql.join(ids)})`;
-  for (const contact of await selectContacts(db, idList, sql``, false)) result.set(contact.id, contact);
+  for (const { contact } of await selectContacts(db, idList, sql``, false)) result.set(contact.id, contact);
   return result;
 }
 
@@ -52,27 +52,17 @@ export async function loadContactRangePage(
   afterId: string,
   limit: number,
 ): Promise<(Contact & { groups: string[] })[]> {
-  return selectContacts(db, sql`c.id > ${afterId}`, sql`order by c.id limit ${limit}`, true);
+  const selected = await selectContacts(db, sql`c.id > ${afterId}`, sql`order by c.id limit ${limit}`, true);
+  return selected.map(({ contact, groups }) => ({ ...contact, groups }));
 }
 
-async function selectContacts(
-  db: Queryable,
-  where: ReturnType<typeof sql>,
-  orderAndLimit: ReturnType<typeof sql>,
-  withGroups: true,
-): Promise<(Contact & { groups: string[] })[]>;
-async function selectContacts(
-  db: Queryable,
-  where: ReturnType<typeof sql>,
-  orderAndLimit: ReturnType<typeof sql>,
-  withGroups: false,
-): Promise<Contact[]>;
+/** The selected live contacts, and their groups' names when asked for (else empty). */
 async function selectContacts(
   db: Queryable,
   where: ReturnType<typeof sql>,
   orderAndLimit: ReturnType<typeof sql>,
   withGroups: boolean,
-): Promise<Contact[]> {
+): Promise<{ contact: Contact; groups: string[] }[]> {
   const postgres = sqlDialectOf(db) === 'postgres';
   // json_agg / json_group_array with ORDER BY inside the aggregate (SQLite 3.44+).
   const agg = (expr: ReturnType<typeof sql>, order: ReturnType<typeof sql>) =>
@@ -104,6 +94,6 @@ async function selectContacts(
     for (const [type, value] of parsed<[string, string]>(row.identities_json))
       contact.identities[type] = value;
     contact.tags.push(...parsed<string>(row.tags_json));
-    return withGroups ? { ...contact, groups: parsed<string>(row.groups_json) } : contact;
+    return { contact, groups: parsed<string>(row.groups_json) };
   });
 }

@@ -60,14 +60,13 @@ export interface StoreOptions {
 }
 
 /**
- * The URL with JIT compilation off for its sessions (added to the URL's own `options`, which the driver
- * would let override a separate setting). Kith's statements are bounded (pages, batches), and
- * PostgreSQL compiles any whose estimate passes jit_above_cost: 66 ms of compiling for a 2,000-contact
- * export page that runs in 20.
+ * The URL with these settings for every session it opens, added to the URL's own `options` (which the
+ * driver would let override a separate setting): in force before the session's first statement.
  */
-function withoutJit(databaseUrl: string): string {
+function withSessionSettings(databaseUrl: string, settings: Record<string, string>): string {
   const url = new URL(databaseUrl);
-  url.searchParams.set('options', `${url.searchParams.get('options') ?? ''} -c jit=off`.trim());
+  const added = Object.entries(settings).map(([name, value]) => ` -c ${name}=${value}`);
+  url.searchParams.set('options', `${url.searchParams.get('options') ?? ''}${added.join('')}`.trim());
   return url.toString();
 }
 
@@ -76,19 +75,22 @@ export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     // Loaded only for PostgreSQL: the driver is 15 MB of every process on the embedded store.
     const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
-    const connectionString = withoutJit(options.databaseUrl);
-    const pool = new Pool({ connectionString, max: 10 });
+    // No JIT compilation: Kith's statements are bounded (pages, batches), and PostgreSQL compiles any
+    // whose estimate passes jit_above_cost — 66 ms of compiling for a 2,000-contact export page that
+    // runs in 20.
+    const pool = new Pool({
+      connectionString: withSessionSettings(options.databaseUrl, { jit: 'off' }),
+      max: 10,
+    });
     const db = new Kysely<KithDatabase>({ dialect: new PostgresDialect({ pool }) });
-    // Reads of the list get connections of their own, so searches never hold the writers' ones.
+    // Reads of the list get connections of their own, so searches never hold the writers' ones. The
+    // list's queries are written for their indexes; PostgreSQL's estimates for pg_trgm patterns are
+    // poor, and the sequential scan it may pick for a rare name reads the whole table.
     const readPool = new Pool({
-      connectionString,
+      connectionString: withSessionSettings(options.databaseUrl, { jit: 'off', enable_seqscan: 'off' }),
       max: 10,
       statement_timeout: readTimeoutMs,
     });
-    // The list's queries are written for their indexes; PostgreSQL's estimates for pg_trgm patterns
-    // are poor, and the sequential scan it may pick for a rare name reads the whole table. (pg queues
-    // a client's queries, so this runs before the client's first read.)
-    readPool.on('connect', (client) => void client.query('set enable_seqscan = off').catch(() => undefined));
     const readDb = new Kysely<KithDatabase>({
       dialect: new TimeLimitedPostgresDialect(readPool, readTimeoutMs),
     });
