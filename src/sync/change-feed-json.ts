@@ -8,6 +8,7 @@
  * string that holds other characters is encoded as UTF-8, on its own.
  */
 import type { Contact } from '../domain/contact/contact-fields.js';
+import { Utf8Run } from '../exports/utf8-run.js';
 import type { ChangeFeedEntry, ChangeFeedPage } from './change-feed.js';
 
 /** Printable ASCII that JSON writes as it is (no quote, backslash or control character). */
@@ -47,13 +48,12 @@ const CONTACT_KEYS = [
 const FLUSH_AT = 16_384;
 
 class JsonBytes {
-  private buffer: Buffer;
-  private length = 0;
-  /** ASCII text not yet copied into the buffer. */
+  private readonly run: Utf8Run;
+  /** ASCII text not yet copied into the run. */
   private pending = '';
 
   constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(capacity);
+    this.run = new Utf8Run(capacity);
   }
 
   /** Text known to be ASCII and valid JSON where it stands (punctuation, keys, numbers). */
@@ -71,8 +71,7 @@ class JsonBytes {
     const quoted = JSON.stringify(text); // escapes quotes, controls and lone surrogates (to ASCII)
     if (!NOT_ASCII.test(quoted)) return this.raw(quoted);
     this.flush();
-    this.reserve(quoted.length * 3);
-    this.length += this.buffer.write(quoted, this.length, 'utf8');
+    this.run.append(quoted);
   }
 
   /** Any JSON value of a contact or an entry: null, a string, a number, a boolean, a string list. */
@@ -108,21 +107,13 @@ class JsonBytes {
 
   bytes(): Buffer {
     this.flush();
-    return this.buffer.subarray(0, this.length);
+    return this.run.take();
   }
 
   private flush(): void {
     if (this.pending === '') return;
-    this.reserve(this.pending.length);
-    this.length += this.buffer.write(this.pending, this.length, 'latin1');
+    this.run.appendAscii(this.pending);
     this.pending = '';
-  }
-
-  private reserve(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
   }
 }
 
