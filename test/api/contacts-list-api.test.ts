@@ -7,6 +7,7 @@ import { insertContactsBulk } from '../../src/contacts/contact-repository.js';
 import { AGENT_BULK_LIMIT } from '../../src/segments/contact-bulk-service.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import { newId } from '../../src/domain/ids.js';
+import { ContactListResponse } from '../../src/server/routes/contact-routes.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -79,6 +80,65 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     expect(r.status).toBe(400);
     const details = Array.isArray(r.body.error.details) ? r.body.error.details[0] : r.body.error.details;
     expect(details.field).toBe(field);
+  });
+
+  it("writes pages exactly in the documented schema's shape (the route does not parse them through zod)", async () => {
+    for (const [key, type, options] of [
+      ['shape_tier', 'list', ['Gold', 'Silver']],
+      ['shape_points', 'number', null],
+      ['shape_vip', 'boolean', null],
+      ['shape_joined', 'date', null],
+      ['shape_note', 'text', null],
+    ] as const)
+      expect(
+        (await call('POST', '/api/attributes', { token: admin, body: { key, type, options } })).status,
+      ).toBe(201);
+    const full = await call('POST', '/api/contacts', {
+      token: agent,
+      body: {
+        name: '王 <b>小明</b>',
+        first_name: '小明',
+        last_name: '王',
+        email: 'shape.full@example.cn',
+        additional_emails: ['shape.second@example.cn'],
+        phone: '+86 138 0013 9911',
+        additional_phones: ['+1 415 555 0100'],
+        gender: 'male',
+        birthday: '1990-02-03',
+        country: 'CN',
+        province: '浙江',
+        city: '杭州',
+        address: '西湖区 1 号',
+        postcode: '310000',
+        company: 'Shape "Quotes" Ltd',
+        tags: ['shape-vip', '老客户'],
+        identities: { external_id: 'SHAPE-1' },
+        attributes: {
+          shape_tier: 'Gold',
+          shape_points: 12.5,
+          shape_vip: true,
+          shape_joined: '2020-01-02',
+          shape_note: 'line\nbreak',
+        },
+      },
+    });
+    expect(full.status).toBe(201);
+    expect(
+      (await call('POST', '/api/contacts', { token: agent, body: { email: 'shape.bare@example.org' } }))
+        .status,
+    ).toBe(201);
+    for (const path of [
+      `/api/contacts?q=${encodeURIComponent('小明')}&sort=name`,
+      '/api/contacts?q=shape.full%40example.cn',
+      `/api/contacts?ids=${full.body.id}&total=false`,
+      '/api/contacts?attr.shape_tier=Gold',
+    ]) {
+      const page = await call('GET', path, { token: agent });
+      expect(page.status, path).toBe(200);
+      expect(page.body.data.length, path).toBeGreaterThan(0);
+      // Parsing strips keys the schema does not name and fails on a wrong type: the page must come out unchanged.
+      expect(ContactListResponse.parse(page.body), path).toEqual(page.body);
+    }
   });
 
   it('documents the parameters and the bulk endpoint in the OpenAPI document', async () => {

@@ -45,6 +45,15 @@ const ContactWithFactsSchema = ContactSchema.extend({
   last_order_at: z.string().nullable().describe('Last purchase; read-only'),
 });
 
+export const ContactListResponse = z.object({
+  data: z.array(ContactWithFactsSchema),
+  next_cursor: z.string().nullable(),
+  total: z.number().nullable().describe('Matching contacts; null when total=false.'),
+  total_is_lower_bound: z
+    .boolean()
+    .describe('True when more than `total` match (the bound: 10,000, or 1,000 with `q`).'),
+});
+
 const ListQuery = z.looseObject({
   ...ContactFilterFields,
   ids: z.string().optional().describe('Comma-separated contact ids (at most 1,000).'),
@@ -101,6 +110,10 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/contacts', {
       config: { access: 'agent' },
+      // The most requested answer: written as it is, without zod parsing it first (0.7 ms of the main
+      // thread a page of 50, a fifth of the request). Its contacts come from loadContactsPage in the
+      // schema's shape, which test/api/contacts-list-api.test.ts checks against ContactListResponse.
+      serializerCompiler: () => (data) => JSON.stringify(data),
       // The server's own time for the list (authentication to serialisation), for benchmarks and tools.
       onSend: async (_request, reply, payload) => {
         reply.header('server-timing', `total;dur=${reply.elapsedTime.toFixed(1)}`);
@@ -112,14 +125,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         description: 'Filters combine with AND. `attr.<key>=<value>` filters on a custom attribute.',
         querystring: ListQuery,
         response: {
-          200: z.object({
-            data: z.array(ContactWithFactsSchema),
-            next_cursor: z.string().nullable(),
-            total: z.number().nullable().describe('Matching contacts; null when total=false.'),
-            total_is_lower_bound: z
-              .boolean()
-              .describe('True when more than `total` match (the bound: 10,000, or 1,000 with `q`).'),
-          }),
+          200: ContactListResponse,
           ...errorResponses,
           503: ErrorSchema.describe(
             '`query_timeout`: the query ran past the time limit (KITH_QUERY_TIMEOUT_MS).',
