@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { ensurePrivateFile, makePrivateDir, restrictToOwner } from './private-files.js';
 import { isPostgresTimeout, QueryTimeoutError } from './query-timeout.js';
-import { openSqliteReadPool, type ReadLane } from './read-pool.js';
+import { heavyReadsAtOnce, openSqliteReadPool, type ReadLane } from './read-pool.js';
 import { registerSqliteFunctions } from './sqlite-functions.js';
 import { type RowReader, sqliteRowReader } from './row-reader.js';
 import { postgresRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.js';
@@ -85,15 +85,27 @@ export function openStore(options: StoreOptions): Store {
     const db = new Kysely<KithDatabase>({ dialect: new PostgresDialect({ pool }) });
     // Reads of the list get connections of their own, so searches never hold the writers' ones. The
     // list's queries are written for their indexes; PostgreSQL's estimates for pg_trgm patterns are
-    // poor, and the sequential scan it may pick for a rare name reads the whole table.
-    const readPool = new Pool({
-      connectionString: withSessionSettings(options.databaseUrl, { jit: 'off', enable_seqscan: 'off' }),
-      max: 10,
-      statement_timeout: readTimeoutMs,
-    });
-    const readDb = new Kysely<KithDatabase>({
-      dialect: new TimeLimitedPostgresDialect(readPool, readTimeoutMs),
-    });
+    // poor, and the sequential scan it may pick for a rare name reads the whole table. Each lane has
+    // its pool: a page of the list never queues behind searches for a connection, and the heavy lane
+    // runs at most one statement fewer than the cores at once (a core stays for the pages).
+    const readDb = (max: number) =>
+      new Kysely<KithDatabase>({
+        dialect: new TimeLimitedPostgresDialect(
+          new Pool({
+            connectionString: withSessionSettings(options.databaseUrl!, {
+              jit: 'off',
+              enable_seqscan: 'off',
+            }),
+            max,
+            statement_timeout: readTimeoutMs,
+          }),
+          readTimeoutMs,
+        ),
+      });
+    const readers: Record<ReadLane, Kysely<KithDatabase>> = {
+      light: readDb(8),
+      heavy: readDb(heavyReadsAtOnce(Infinity)),
+    };
     const url = new URL(options.databaseUrl);
     url.password = '';
     return {
@@ -102,11 +114,11 @@ export function openStore(options: StoreOptions): Store {
       location: url.toString(),
       rowWriter: postgresRowWriter,
       rowReader: null,
-      reader: () => readDb,
+      reader: (lane) => readers[lane],
       readTimeoutMs,
       ping: () => ping(db),
       close: async () => {
-        await readDb.destroy();
+        await Promise.all([readers.light.destroy(), readers.heavy.destroy()]);
         await db.destroy();
       },
     };

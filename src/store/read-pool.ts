@@ -1,11 +1,13 @@
 /**
  * Reads of the customers list on SQLite, off the main thread: a few read-only connections, each on a
  * worker thread (read-worker.ts), behind a Kysely dialect. WAL lets them read while the main
- * connection writes. Two lanes: `heavy` (searches, filters without an index) may hold all threads
- * but one, so a `light` read (a page by an index, a contact) never queues behind a slow search; reads
- * are otherwise served in the order they came. A query past the time limit is aborted in the thread (kith_deadline) and answers
+ * connection writes. Two lanes: `heavy` (searches, filters without an index) may hold all threads but
+ * one, and no more than one fewer than the cores (heavyReadsAtOnce), so a `light` read (a page by an
+ * index, a contact) never queues behind a slow search; reads are otherwise served in the order they
+ * came. A query past the time limit is aborted in the thread (kith_deadline) and answers
  * QueryTimeoutError; should a thread not answer even then, the caller is answered anyway.
  */
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import {
   type CompiledQuery,
@@ -42,6 +44,15 @@ interface Thread {
 export interface ReadPool {
   db(lane: ReadLane): Kysely<KithDatabase>;
   close(): Promise<void>;
+}
+
+/**
+ * How many heavy reads may run at once: one fewer than the machine's cores (at least one), and fewer
+ * than `readers` so that a light read always finds a reader. On two cores a search then has one core
+ * and the pages of the list the other, whatever the number of searches waiting.
+ */
+export function heavyReadsAtOnce(readers: number): number {
+  return Math.max(1, Math.min(readers - 1, availableParallelism() - 1));
 }
 
 /** Extra wait, past the time limit, for a thread to answer before its caller is answered anyway. */
@@ -120,14 +131,14 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
   };
 
   // First come, first served across the lanes, except that heavy reads never take the last idle
-  // thread: a light read then waits for at most a light read, and heavy ones are not starved by a
-  // stream of light ones.
+  // thread nor more than heavyReadsAtOnce: a light read then waits for at most a light read, and heavy
+  // ones are not starved by a stream of light ones.
   const dispatch = () => {
     for (;;) {
       const idle = threads.find((t) => t.busy === null);
       if (!idle) return;
       const heavyBusy = threads.filter((t) => t.busy === 'heavy').length;
-      const heavyMay = queues.heavy.length > 0 && heavyBusy < Math.max(1, threads.length - 1);
+      const heavyMay = queues.heavy.length > 0 && heavyBusy < heavyReadsAtOnce(threads.length);
       const light = queues.light[0];
       const heavy = queues.heavy[0];
       if (heavyMay && heavy && (!light || heavy.queuedAt <= light.queuedAt)) {

@@ -128,7 +128,7 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
         .status,
     ).toBe(201);
     for (const path of [
-      `/api/contacts?q=${encodeURIComponent('小明')}&sort=name`,
+      `/api/contacts?q=${encodeURIComponent('王')}&sort=name`,
       '/api/contacts?q=shape.full%40example.cn',
       `/api/contacts?ids=${full.body.id}&total=false`,
       '/api/contacts?attr.shape_tier=Gold',
