@@ -3,16 +3,20 @@ import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState } from '../ui/states';
 import { useSession } from './session';
 
+/** What shows while the session is asked for (also while the router's first loaders run). */
+export function SessionLoading() {
+  return (
+    <Center h="100vh">
+      <Loader aria-label="…" />
+    </Center>
+  );
+}
+
 /** Screens behind sign-in: a signed-out visitor goes to /sign-in and comes back afterwards. */
 export function RequireSession() {
   const session = useSession();
   const location = useLocation();
-  if (session.isPending)
-    return (
-      <Center h="100vh">
-        <Loader aria-label="…" />
-      </Center>
-    );
+  if (session.isPending) return <SessionLoading />;
   if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} />;
   if (!session.data) {
     const next = `${location.pathname}${location.search}`;

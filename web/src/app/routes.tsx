@@ -6,7 +6,9 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { NotFoundPage } from '../ui/NotFoundPage';
 import { RouteError } from '../ui/RouteError';
 import { AppLayout } from './AppLayout';
-import { RequireSession } from './RequireSession';
+import { queryClient } from './query-client';
+import { RequireSession, SessionLoading } from './RequireSession';
+import { sessionQuery } from './session';
 
 const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
   Component: (await load()).default,
@@ -19,13 +21,31 @@ export const router = createBrowserRouter([
   {
     element: <RequireSession />,
     errorElement: <RouteError />,
+    hydrateFallbackElement: <SessionLoading />,
+    // Loaders run beside the lazy screens' downloads: the session (and the customers screen's data,
+    // below) are asked for at once instead of after the screen's code has loaded and rendered.
+    loader: () => {
+      void queryClient.prefetchQuery(sessionQuery);
+      return null;
+    },
+    shouldRevalidate: () => false,
     children: [
       {
         element: <AppLayout />,
         errorElement: <RouteError />,
         children: [
           { index: true, element: <Navigate to="/customers" replace /> },
-          { path: 'customers', lazy: page(() => import('../features/customers/CustomersPage')) },
+          {
+            path: 'customers',
+            loader: async ({ request }) => {
+              const { prefetchCustomersScreen } = await import('../features/customers/customer-queries');
+              prefetchCustomersScreen(queryClient, new URL(request.url).searchParams);
+              return null;
+            },
+            // On entering the screen only: its own queries follow its filters and search as they change.
+            shouldRevalidate: ({ currentUrl, nextUrl }) => currentUrl.pathname !== nextUrl.pathname,
+            lazy: page(() => import('../features/customers/CustomersPage')),
+          },
           { path: 'customers/deletions', lazy: page(() => import('../features/customers/DeletionsPage')) },
           { path: 'customers/new', lazy: page(() => import('../features/customers/NewCustomerPage')) },
           { path: 'customers/:id', lazy: page(() => import('../features/customers/CustomerPage')) },

@@ -21,19 +21,22 @@ function applyStoredLanguage(user: User | null): void {
   if (user?.language && (signedInHere || !hasChosenLanguage())) setLanguage(user.language);
 }
 
+/** The session's query, also started by the router before a screen's code has loaded (routes.tsx). */
+export const sessionQuery = {
+  queryKey: SESSION_KEY,
+  queryFn: async (): Promise<User | null> => {
+    try {
+      return await unwrap(api.GET('/api/auth/me'));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: 60_000,
+};
+
 export function useSession() {
-  const session = useQuery({
-    queryKey: SESSION_KEY,
-    queryFn: async (): Promise<User | null> => {
-      try {
-        return await unwrap(api.GET('/api/auth/me'));
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: 60_000,
-  });
+  const session = useQuery(sessionQuery);
   const user = session.data;
   useEffect(() => {
     if (user !== undefined) applyStoredLanguage(user);

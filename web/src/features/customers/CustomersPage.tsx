@@ -22,7 +22,6 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
@@ -32,18 +31,15 @@ import { BulkActions, type Selection } from './BulkActions';
 import { ColumnChooser } from './ColumnChooser';
 import { customerColumns, loadColumnChoice, saveColumnChoice } from './customer-columns';
 import { displayName } from './customer-format';
+import { isFiltered, listParamsOf, nextSort, selectionFilter, type SortColumn } from './customer-list-params';
 import {
-  isFiltered,
-  listParamsOf,
-  listQuery,
-  nextSort,
-  selectionFilter,
-  type SortColumn,
-} from './customer-list-params';
-import { useAttributeDefinitions, useIdentityTypes } from './customer-queries';
+  contactsPageQuery,
+  groupsQuery,
+  tagsQuery,
+  useAttributeDefinitions,
+  useIdentityTypes,
+} from './customer-queries';
 import { MoreFilters } from './MoreFilters';
-
-const PAGE_SIZE = 50;
 
 export default function CustomersPage() {
   const { t } = useTranslation();
@@ -74,14 +70,9 @@ export default function CustomersPage() {
   };
   const applySearch = useDebouncedCallback((value: string) => update({ q: value.trim() }), 300);
 
-  const contacts = useQuery({
-    queryKey: ['contacts', listQuery(list, PAGE_SIZE)],
-    queryFn: () =>
-      unwrap(api.GET('/api/contacts', { params: { query: listQuery(list, PAGE_SIZE) as never } })),
-    placeholderData: keepPreviousData,
-  });
-  const tags = useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
-  const groups = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
+  const contacts = useQuery({ ...contactsPageQuery(list), placeholderData: keepPreviousData });
+  const tags = useQuery(tagsQuery);
+  const groups = useQuery(groupsQuery);
   const filtered = isFiltered(list);
 
   // A new filter is a new selection.

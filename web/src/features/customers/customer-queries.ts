@@ -1,6 +1,47 @@
 /** Queries the customer screens share (one key per resource, so edits refresh every view of it). */
-import { useQuery } from '@tanstack/react-query';
+import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { type ListParams, listParamsOf, listQuery } from './customer-list-params';
+
+export const CUSTOMERS_PAGE_SIZE = 50;
+
+/** A page of the customers list as the URL's filters, sort and cursor ask for it. */
+export function contactsPageQuery(list: ListParams) {
+  const query = listQuery(list, CUSTOMERS_PAGE_SIZE);
+  return {
+    queryKey: ['contacts', query] as const,
+    queryFn: () => unwrap(api.GET('/api/contacts', { params: { query: query as never } })),
+  };
+}
+
+const identityTypesQuery = {
+  queryKey: ['identity-types'],
+  queryFn: () => unwrap(api.GET('/api/identity-types')),
+  staleTime: 300_000,
+};
+const attributesQuery = {
+  queryKey: ['attributes'],
+  queryFn: () => unwrap(api.GET('/api/attributes')),
+  staleTime: 300_000,
+};
+export const tagsQuery = { queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) };
+export const groupsQuery = { queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) };
+
+/**
+ * What the customers screen reads, asked for by the router while the screen's code is still loading
+ * (a first visit would otherwise ask only once that code has run): the page the URL names, and the
+ * tags, groups, identity types and attributes its filters and columns need.
+ */
+export function prefetchCustomersScreen(client: QueryClient, search: URLSearchParams): void {
+  for (const query of [
+    contactsPageQuery(listParamsOf(search)),
+    identityTypesQuery,
+    attributesQuery,
+    tagsQuery,
+    groupsQuery,
+  ])
+    void client.prefetchQuery(query as Parameters<QueryClient['prefetchQuery']>[0]);
+}
 
 export const contactKey = (id: string) => ['contact', id] as const;
 
@@ -12,17 +53,9 @@ export function useContact(id: string) {
 }
 
 export function useIdentityTypes() {
-  return useQuery({
-    queryKey: ['identity-types'],
-    queryFn: () => unwrap(api.GET('/api/identity-types')),
-    staleTime: 300_000,
-  });
+  return useQuery(identityTypesQuery);
 }
 
 export function useAttributeDefinitions() {
-  return useQuery({
-    queryKey: ['attributes'],
-    queryFn: () => unwrap(api.GET('/api/attributes')),
-    staleTime: 300_000,
-  });
+  return useQuery(attributesQuery);
 }
