@@ -2,6 +2,7 @@
  * A throw-away Kith for a benchmark: SQLite in a temporary folder, or a fresh schema in the PostgreSQL
  * database named by KITH_BENCH_DATABASE_URL. `dispose` removes it all.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,4 +50,31 @@ export async function openBenchKith(): Promise<BenchKith> {
       if (baseUrl) await onPostgres(baseUrl, `drop schema ${schema} cascade`);
     },
   };
+}
+
+/**
+ * `kith serve` in a process of its own on 127.0.0.1:`port`, answered once /api/health answers: from
+ * the sources (tsx) unless `built` (dist/, as users run it); `nodeArgs` go to its node (a profiler).
+ */
+export async function startKithServer(
+  env: Record<string, string>,
+  port: number,
+  options: { built?: boolean; nodeArgs?: string[] } = {},
+): Promise<ChildProcess> {
+  const entry = options.built ? ['dist/cli/main.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), ...entry, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).status < 500) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill();
+  throw new Error('the server did not start');
 }

@@ -17,7 +17,7 @@
  *        slowest search is picked among them); KITH_BENCH_SEARCHERS=20 and KITH_BENCH_PAGERS=20 set
  *        its clients; KITH_BENCH_SERVER_NODE_ARGS="--cpu-prof …" is passed to the server's node.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+
 import fs from 'node:fs';
 import pg from 'pg';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
@@ -28,6 +28,7 @@ import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/
 import { newId } from '../src/domain/ids.js';
 import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
 import { openKith, type KithServices } from '../src/services.js';
+import { startKithServer } from './bench-kith.js';
 import { GENERATED_HEADER, generateRow } from './generate-contacts.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -137,35 +138,6 @@ async function ensureRareTag(kith: KithServices): Promise<void> {
   if (rare) await kith.tags.addToContact(rare, [RARE_TAG], actor);
 }
 
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.KITH_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-    ],
-    { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (r.status < 500) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error('the server did not start');
-}
-
 const pct = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (x: number) => +x.toFixed(1);
@@ -188,7 +160,9 @@ async function main(): Promise<void> {
   if (process.env.KITH_BENCH_BUILD_ONLY) return;
 
   const port = 43000 + Math.floor(Math.random() * 2000);
-  const server = await startServer(env, port);
+  const server = await startKithServer(env, port, {
+    nodeArgs: (process.env.KITH_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  });
   const base = `http://127.0.0.1:${port}/api`;
   const get = async (url: string) => {
     const t = performance.now();

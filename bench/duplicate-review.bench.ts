@@ -9,7 +9,7 @@
  * /tmp/kith-bench-review-<N>). Usage: npm run bench:duplicate-review [-- N [PAIRS]]
  * (default 1,000,000 customers, 100,000 near-copies).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+
 import fs from 'node:fs';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
 import { loadConfig } from '../src/config.js';
@@ -18,6 +18,7 @@ import { emptyContactState } from '../src/domain/contact/contact-fields.js';
 import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
 import { newId } from '../src/domain/ids.js';
 import { openKith, type KithServices } from '../src/services.js';
+import { startKithServer } from './bench-kith.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const COPIES = Number(process.argv[3] ?? Math.min(100_000, Math.floor(N / 10)));
@@ -81,24 +82,6 @@ async function build(kith: KithServices): Promise<void> {
   );
 }
 
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--host', '127.0.0.1'],
-    { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).status < 500) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error('the server did not start');
-}
-
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -120,7 +103,7 @@ async function main(): Promise<void> {
   }
 
   const port = 45000 + Math.floor(Math.random() * 2000);
-  const server = await startServer(env, port);
+  const server = await startKithServer(env, port);
   const base = `http://127.0.0.1:${port}/api`;
   const call = async (method: string, url: string, body?: unknown) => {
     const t = performance.now();

@@ -13,13 +13,14 @@
  *        KITH_BENCH_DATABASE_URL=postgres://… for the PostgreSQL store; KITH_BENCH_REPEAT=10 the timed
  *        navigations per case and language.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { chromium, type Page } from '@playwright/test';
 import { loadConfig } from '../src/config.js';
 import type { Actor } from '../src/domain/actor.js';
 import { openKith } from '../src/services.js';
+import { startKithServer } from './bench-kith.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const REPEAT = Number(process.env.KITH_BENCH_REPEAT ?? 10);
@@ -38,27 +39,6 @@ function storeEnv(): Record<string, string> {
     env.DATABASE_URL = url.toString();
   }
   return env;
-}
-
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['dist/cli/main.js', 'serve', '--port', String(port), '--host', '127.0.0.1'],
-    {
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).status < 500) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error('the server did not start');
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -93,7 +73,7 @@ async function main(): Promise<void> {
   }
 
   const port = 45000 + Math.floor(Math.random() * 2000);
-  const server = await startServer(env, port);
+  const server = await startKithServer(env, port, { built: true });
   const base = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({
     executablePath: process.env.KITH_CHROMIUM ?? '/usr/bin/chromium',
