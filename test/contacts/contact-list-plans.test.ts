@@ -72,7 +72,7 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     }
   };
 
-  it.each([['created_at'], ['-created_at'], ['-updated_at'], ['name']])(
+  it.each([['created_at'], ['-created_at'], ['-updated_at'], ['name'], ['-name']])(
     'a common name sorted by %s pages through every match once, in order (walked past 1,000 matches)',
     async (sort) => {
       const ids = await everyPage({ q: '王', sort });
@@ -142,5 +142,12 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
       identities: { external_id: 'X-1', member_no: 'M-1' },
       tags: ['Alpha', 'mid', 'zeta'],
     });
+  });
+  // Last: it adds a match that is not a name.
+  it('a search sorted by name also finds a contact whose identity is the query, wherever its name sorts', async () => {
+    const aaron = await kith.contacts.create({ name: 'Aaron', identities: { member_no: '王' } }, actor);
+    const ids = await everyPage({ q: '王', sort: 'name' });
+    expect(ids[0]).toBe(aaron.id);
+    expect(ids).toHaveLength(MANY / 2 + 2);
   });
 });
