@@ -17,7 +17,6 @@
  *        slowest search is picked among them); KITH_BENCH_SEARCHERS=20 and KITH_BENCH_PAGERS=20 set
  *        its clients; KITH_BENCH_SERVER_NODE_ARGS="--cpu-prof …" is passed to the server's node.
  */
-
 import fs from 'node:fs';
 import pg from 'pg';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';

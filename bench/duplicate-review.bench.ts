@@ -9,7 +9,6 @@
  * /tmp/kith-bench-review-<N>). Usage: npm run bench:duplicate-review [-- N [PAIRS]]
  * (default 1,000,000 customers, 100,000 near-copies).
  */
-
 import fs from 'node:fs';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
 import { loadConfig } from '../src/config.js';

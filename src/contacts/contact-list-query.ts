@@ -606,24 +606,29 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const { filter: f, sort, limit } = q;
   if ((PURCHASE_FACT_SORTS as readonly string[]).includes(sort.key)) return factSortedPage(ctx, q);
   const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance' | PurchaseFactSort>];
-  // PostgreSQL, sorted by name (ascending), a one- or two-character search: its name matches are exactly the names
-  // that begin with it (pgNameMatch), which sit in the name index from the query on. Many of them (王:
-  // tens of thousands) are then walked from there rather than collected and sorted — unless a key (an
-  // identity value equal to the query) matches too, whose contact may sort anywhere.
-  const prefixWalk =
+  // PostgreSQL, sorted by name (ascending), a one- or two-character search: its name matches are
+  // exactly the names that begin with it (pgNameMatch), which sit in the name index from the query on.
+  // Many of them (王: tens of thousands) are then walked from there rather than collected and sorted —
+  // unless a key (an identity value equal to the query) matches too, whose contact may sort anywhere.
+  const prefixCandidate =
     ctx.dialect === 'postgres' &&
     sort.key === 'name' &&
     !sort.desc &&
     f.search?.name != null &&
-    nameMatchMode(f.search.name) === 'short' &&
-    (await rows(ctx, sql`${sql.join(searchKeyParts(ctx, f.search), sql` union all `)} limit 1`)).length === 0;
+    nameMatchMode(f.search.name) === 'short';
   // Name matches, counted up to what the plan and the total need (the relevance total's statement).
   let nameCount: number | null = null;
-  if (f.search?.name && (sort.key !== 'name' || prefixWalk)) {
+  if (f.search?.name && (sort.key !== 'name' || prefixCandidate)) {
     const countBound = Math.max(q.totalBound ?? 0, SEARCH_COLLECT_LIMIT) + 1;
     nameCount = await countUpTo(ctx, nameMatchesFrom(ctx, f, [], null).from, countBound);
   }
-  const walkSearch = nameCount !== null && nameCount > SEARCH_COLLECT_LIMIT;
+  const prefixWalk =
+    prefixCandidate &&
+    nameCount! > SEARCH_COLLECT_LIMIT &&
+    (await rows(ctx, sql`${sql.join(searchKeyParts(ctx, f.search!), sql` union all `)} limit 1`)).length ===
+      0;
+  const walkSearch =
+    nameCount !== null && nameCount > SEARCH_COLLECT_LIMIT && (sort.key !== 'name' || prefixWalk);
   let driving = drivingSet(ctx, f, walkSearch);
   // PostgreSQL, attribute filters and nothing smaller to drive: count through the GIN index first.
   let attributeCount: number | null = null;
@@ -639,7 +644,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   }
   const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
   if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
-  if (walkSearch && prefixWalk) base.push(sql`lower(c.name) >= ${f.search!.name}`);
+  if (prefixWalk) base.push(sql`lower(c.name) >= ${f.search!.name}`);
   const from = (where: RawBuilder<unknown>[]) =>
     driving
       ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(where)}`
@@ -670,7 +675,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
         : from(base);
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
   // Contacts without a name come after the named ones in both directions (none matches a walked prefix).
-  const phases = sort.key === 'name' && !(walkSearch && prefixWalk) ? ['v', 'n'] : ['v'];
+  const phases = sort.key === 'name' && !prefixWalk ? ['v', 'n'] : ['v'];
   const cursor = q.cursor;
   const page: { id: string; p: string; k: string | number | null }[] = [];
   let counted: number | null = null;

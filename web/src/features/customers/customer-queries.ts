@@ -3,7 +3,7 @@ import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { type ListParams, listParamsOf, listQuery } from './customer-list-params';
 
-export const CUSTOMERS_PAGE_SIZE = 50;
+const CUSTOMERS_PAGE_SIZE = 50;
 
 /** A page of the customers list as the URL's filters, sort and cursor ask for it. */
 export function contactsPageQuery(list: ListParams) {
@@ -33,14 +33,11 @@ export const groupsQuery = { queryKey: ['groups'], queryFn: () => unwrap(api.GET
  * tags, groups, identity types and attributes its filters and columns need.
  */
 export function prefetchCustomersScreen(client: QueryClient, search: URLSearchParams): void {
-  for (const query of [
-    contactsPageQuery(listParamsOf(search)),
-    identityTypesQuery,
-    attributesQuery,
-    tagsQuery,
-    groupsQuery,
-  ])
-    void client.prefetchQuery(query as Parameters<QueryClient['prefetchQuery']>[0]);
+  void client.prefetchQuery(contactsPageQuery(listParamsOf(search)));
+  void client.prefetchQuery(identityTypesQuery);
+  void client.prefetchQuery(attributesQuery);
+  void client.prefetchQuery(tagsQuery);
+  void client.prefetchQuery(groupsQuery);
 }
 
 export const contactKey = (id: string) => ['contact', id] as const;
