@@ -97,3 +97,86 @@ async function selectContacts(
     return { contact, groups: parsed<string>(row.groups_json) };
   });
 }
+
+/**
+ * Live contacts among `ids` as the API writes them, keyed by id: each contact's JSON text built by the
+ * statement itself, in the same shape and field order as loadContactsPage's contacts. The customers
+ * list answers with these as they are: no row objects to copy from a read thread, no Contact objects,
+ * no serialisation on the main thread, which serves every request (test/contacts/contact-list-plans
+ * compares the two loaders).
+ */
+export async function loadContactsPageJson(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (ids.length === 0) return result;
+  const postgres = sqlDialectOf(db) === 'postgres';
+  const idList = postgres ? sql`c.id = any(${[...ids]})` : sql`c.id in (${sql.join(ids)})`;
+  // A sub-select's JSON is wrapped in json() on SQLite so that it stays JSON, not text, inside the
+  // object; PostgreSQL's aggregates answer null for no rows, SQLite's an empty array or object.
+  const array = (
+    expr: ReturnType<typeof sql>,
+    order: ReturnType<typeof sql>,
+    from: ReturnType<typeof sql>,
+  ) =>
+    postgres
+      ? sql`coalesce((select json_agg(${expr} order by ${order}) ${from}), '[]'::json)`
+      : sql`json((select json_group_array(${expr} order by ${order}) ${from}))`;
+  const primary = (table: 'contact_emails' | 'contact_phones') =>
+    sql`(select v.value from ${sql.table(table)} v where v.contact_id = c.id and v.is_primary <> 0
+      order by v.position desc limit 1)`;
+  const others = (table: 'contact_emails' | 'contact_phones') =>
+    array(
+      sql`v.value`,
+      sql`v.position`,
+      sql`from ${sql.table(table)} v where v.contact_id = c.id and v.is_primary = 0`,
+    );
+  const identities = postgres
+    ? sql`coalesce((select json_object_agg(i.type, i.value order by i.type) from contact_identities i
+        where i.contact_id = c.id), '{}'::json)`
+    : sql`json((select json_group_object(i.type, i.value order by i.type) from contact_identities i
+        where i.contact_id = c.id))`;
+  const tags = array(
+    sql`t.name`,
+    sql`t.name_key`,
+    sql`from contact_tags ct join tags t on t.id = ct.tag_id where ct.contact_id = c.id`,
+  );
+  const attributes = postgres
+    ? sql`coalesce(c.attributes, '{}')::json`
+    : sql`json(coalesce(c.attributes, '{}'))`;
+  const column = (name: string) => sql`${sql.lit(name)}, ${sql.ref(`c.${name}`)}`;
+  const fields = [
+    column('id'),
+    column('name'),
+    column('first_name'),
+    column('last_name'),
+    sql`'email', ${primary('contact_emails')}`,
+    sql`'additional_emails', ${others('contact_emails')}`,
+    sql`'phone', ${primary('contact_phones')}`,
+    sql`'additional_phones', ${others('contact_phones')}`,
+    column('gender'),
+    column('birthday'),
+    column('country'),
+    column('province'),
+    column('city'),
+    column('address'),
+    column('postcode'),
+    column('company'),
+    sql`'tags', ${tags}`,
+    column('initial_source'),
+    column('initial_source_detail'),
+    column('campaign'),
+    sql`'identities', ${identities}`,
+    sql`'attributes', ${attributes}`,
+    column('created_at'),
+    column('updated_at'),
+  ];
+  const object = postgres
+    ? sql`json_build_object(${sql.join(fields)})::text`
+    : sql`json_object(${sql.join(fields)})`;
+  const { rows } = await sql<{ id: string; json: string }>`select c.id, ${object} as json
+    from contacts c where ${idList} and c.deleted_at is null`.execute(db);
+  for (const row of rows) result.set(row.id, row.json);
+  return result;
+}

@@ -52,7 +52,7 @@ import {
   sortName,
 } from './contact-list-query.js';
 import { readContactChanges } from './contact-change-log.js';
-import { loadContactsPage } from './contact-page-loader.js';
+import { loadContactsPage, loadContactsPageJson } from './contact-page-loader.js';
 import { findOwnedElsewhere, loadContacts } from './contact-repository.js';
 import { ContactEventBus } from './contact-events.js';
 import { ContactReferenceRegistry } from './contact-references.js';
@@ -91,6 +91,12 @@ export interface ContactListQuery {
   limit?: number;
   /** Count the matches (exact up to LIST_TOTAL_BOUND, SEARCH_TOTAL_BOUND with `q`); default true. */
   total?: boolean;
+}
+
+/** A contact as the API writes it, already serialised (see listJson). */
+export interface ContactJson {
+  id: string;
+  json: string;
 }
 
 export interface ContactPage {
@@ -483,6 +489,28 @@ export class ContactService {
   }
 
   async list(query: ContactListQuery): Promise<ContactPage> {
+    const { ids, ...rest } = await this.selectPage(query);
+    const contacts = await loadContactsPage(this.store.reader('light'), ids);
+    return { data: ids.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined), ...rest };
+  }
+
+  /**
+   * The same page as `list`, each contact as the JSON text the API answers with (loadContactsPageJson):
+   * for the customers list's route, which writes them out as they are.
+   */
+  async listJson(query: ContactListQuery): Promise<Omit<ContactPage, 'data'> & { data: ContactJson[] }> {
+    const { ids, ...rest } = await this.selectPage(query);
+    const contacts = await loadContactsPageJson(this.store.reader('light'), ids);
+    const data: ContactJson[] = [];
+    for (const id of ids) {
+      const json = contacts.get(id);
+      if (json !== undefined) data.push({ id, json });
+    }
+    return { data, ...rest };
+  }
+
+  /** The ids of a list query's page, in order, with the next cursor and the total. */
+  private async selectPage(query: ContactListQuery): Promise<Omit<ContactPage, 'data'> & { ids: string[] }> {
     const limit = query.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
       throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
@@ -500,9 +528,8 @@ export class ContactService {
         totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
       },
     );
-    const contacts = await loadContactsPage(this.store.reader('light'), result.ids);
     return {
-      data: result.ids.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined),
+      ids: result.ids,
       next_cursor: result.next ? encodeCursor(result.next) : null,
       total: result.total,
       total_is_lower_bound: result.totalIsLowerBound,

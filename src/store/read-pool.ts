@@ -1,11 +1,13 @@
 /**
  * Reads of the customers list on SQLite, off the main thread: a few read-only connections, each on a
  * worker thread (read-worker.ts), behind a Kysely dialect. WAL lets them read while the main
- * connection writes. Two lanes: `heavy` (searches, filters without an index) may hold all threads but
- * one, and no more than one fewer than the cores (heavyReadsAtOnce), so a `light` read (a page by an
- * index, a contact) never queues behind a slow search; reads are otherwise served in the order they
- * came. A query past the time limit is aborted in the thread (kith_deadline) and answers
- * QueryTimeoutError; should a thread not answer even then, the caller is answered anyway.
+ * connection writes. Two lanes, each with threads of its own: `heavy` (searches, filters without an
+ * index) runs on heavyReadsAtOnce threads at a lower OS priority, `light` (a page by an index, a
+ * contact) on the others, so a light read never queues behind a slow search, and while both want the
+ * cores the searches yield them to the pages and to the main thread that serves every request. A light
+ * read may borrow an idle heavy thread when no heavy read waits. A query past the time limit is aborted
+ * in the thread (kith_deadline) and answers QueryTimeoutError; should a thread not answer even then, the
+ * caller is answered anyway.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -34,7 +36,11 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** Which reads a thread serves: a pool of one thread serves both lanes at the normal priority. */
+type ThreadRole = ReadLane | 'both';
+
 interface Thread {
+  role: ThreadRole;
   worker: Worker;
   ready: Promise<void>;
   busy: 'light' | 'heavy' | null;
@@ -58,16 +64,34 @@ export function heavyReadsAtOnce(readers: number): number {
 /** Extra wait, past the time limit, for a thread to answer before its caller is answered anyway. */
 const GRACE_MS = 2000;
 
+/**
+ * How much lower a heavy-read thread's priority is (Linux nice, added to the process's): at 10 it gets
+ * about a tenth of a core's time against a busy thread of the normal priority, and whole cores when
+ * nothing else wants them.
+ */
+const HEAVY_THREAD_NICENESS = 10;
+
+/** The roles of a pool of `count` threads: heavyReadsAtOnce heavy ones, the others light. */
+export function readThreadRoles(count: number): ThreadRole[] {
+  if (count <= 1) return ['both'];
+  const heavy = heavyReadsAtOnce(count);
+  return Array.from({ length: count }, (_, i) => (i < heavy ? 'heavy' : 'light'));
+}
+
 export function openSqliteReadPool(file: string, options: { threads: number; timeoutMs: number }): ReadPool {
   const threads: Thread[] = [];
   const queues: Record<ReadLane, Pending[]> = { light: [], heavy: [] };
   let nextId = 1;
   let closed = false;
 
-  const start = (): Thread => {
-    const worker = startWorkerThread(import.meta.url, 'read-worker', { file, timeoutMs: options.timeoutMs });
+  const start = (role: ThreadRole): Thread => {
+    const worker = startWorkerThread(import.meta.url, 'read-worker', {
+      file,
+      timeoutMs: options.timeoutMs,
+      niceness: role === 'heavy' ? HEAVY_THREAD_NICENESS : 0,
+    });
     worker.unref();
-    const thread: Thread = { worker, busy: null, current: null, ready: Promise.resolve() };
+    const thread: Thread = { role, worker, busy: null, current: null, ready: Promise.resolve() };
     thread.ready = new Promise((resolve, reject) => {
       const onFirst = (message: { ready?: boolean }) => {
         if (message.ready) {
@@ -108,7 +132,7 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
         clearTimeout(current.timer);
         current.pending.reject(error);
       }
-      if (!closed) threads.push(start());
+      if (!closed) threads.push(start(thread.role));
       dispatch();
     });
     return thread;
@@ -130,23 +154,28 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
     );
   };
 
-  // First come, first served across the lanes, except that heavy reads never take the last idle
-  // thread nor more than heavyReadsAtOnce: a light read then waits for at most a light read, and heavy
-  // ones are not starved by a stream of light ones.
+  const idle = (role: ThreadRole) => threads.find((t) => t.busy === null && t.role === role);
+  // Each lane first come, first served on its own threads; a single thread serves both lanes in the
+  // order the reads came. A light read borrows an idle heavy thread only when no heavy read waits.
   const dispatch = () => {
     for (;;) {
-      const idle = threads.find((t) => t.busy === null);
-      if (!idle) return;
-      const heavyBusy = threads.filter((t) => t.busy === 'heavy').length;
-      const heavyMay = queues.heavy.length > 0 && heavyBusy < heavyReadsAtOnce(threads.length);
       const light = queues.light[0];
       const heavy = queues.heavy[0];
-      if (heavyMay && heavy && (!light || heavy.queuedAt <= light.queuedAt)) {
-        run(idle, 'heavy', queues.heavy.shift()!);
+      if (!light && !heavy) return;
+      const shared = idle('both');
+      if (shared) {
+        const lane = heavy && (!light || heavy.queuedAt <= light.queuedAt) ? 'heavy' : 'light';
+        run(shared, lane, queues[lane].shift()!);
         continue;
       }
-      if (light) {
-        run(idle, 'light', queues.light.shift()!);
+      const heavyThread = idle('heavy');
+      if (heavy && heavyThread) {
+        run(heavyThread, 'heavy', queues.heavy.shift()!);
+        continue;
+      }
+      const lightThread = idle('light') ?? (queues.heavy.length === 0 ? heavyThread : undefined);
+      if (light && lightThread) {
+        run(lightThread, 'light', queues.light.shift()!);
         continue;
       }
       return;
@@ -155,7 +184,7 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
 
   const submit = (lane: ReadLane, query: CompiledQuery): Promise<unknown[]> => {
     if (closed) return Promise.reject(new Error('the store is closed'));
-    if (threads.length === 0) for (let i = 0; i < options.threads; i++) threads.push(start());
+    if (threads.length === 0) for (const role of readThreadRoles(options.threads)) threads.push(start(role));
     return new Promise((resolve, reject) => {
       queues[lane].push({
         queuedAt: performance.now(),

@@ -5,7 +5,7 @@
  * count as the collected plan does; the one-statement page loader returns what loadContacts returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContactsPage } from '../../src/contacts/contact-page-loader.js';
+import { loadContactsPage, loadContactsPageJson } from '../../src/contacts/contact-page-loader.js';
 import { insertContactsBulk, loadContacts } from '../../src/contacts/contact-repository.js';
 import type { ContactListQuery } from '../../src/contacts/contact-service.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
@@ -25,6 +25,8 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     await kith.attributes.create({ key: 'tier', type: 'list', options: ['Gold', 'Silver'] }, actor);
     await kith.attributes.create({ key: 'note', type: 'text' }, actor);
     await kith.identityTypes.create({ key: 'member_no', label: 'Member no.' }, actor);
+    await kith.attributes.create({ key: 'score', type: 'number' }, actor);
+    await kith.attributes.create({ key: 'vip', type: 'boolean' }, actor);
     // Created a millisecond apart, out of name order, so each sort gives a different order.
     const base = Date.parse('2024-01-01T00:00:00Z');
     const rows = Array.from({ length: MANY }, (_, i) => ({
@@ -127,14 +129,36 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     expect([none.data.length, none.total]).toEqual([0, 0]);
   });
 
-  it('loads a page in one statement exactly as loadContacts does', async () => {
+  it('loads a page in one statement exactly as loadContacts does, as objects and as JSON text', async () => {
     const page = await kith.contacts.list({ q: '王', sort: 'name', limit: 20 });
     const ids = [...page.data.map((c) => c.id), 'ct_00000000000000000000000000'];
     const loader = (await kith.contacts.list({ q: 'a@example.com' })).data[0]!;
-    ids.push(loader.id);
+    const odd = await kith.contacts.create(
+      {
+        name: 'Quote " back \\ slash\nline <img src=x onerror=alert(1)> 😀 張',
+        first_name: '',
+        company: 'Tab\there',
+        phone: '+8613700137000',
+        identities: { member_no: 'M "2"' },
+        attributes: { score: 12.5, vip: false, note: 'é\u2028?' },
+      },
+      actor,
+    );
+    ids.push(loader.id, odd.id);
     const one = await loadContactsPage(kith.store.db, ids);
     const five = await loadContacts(kith.store.db, ids);
     expect([...one.entries()].sort()).toEqual([...five.entries()].sort());
+    const json = await loadContactsPageJson(kith.store.db, ids);
+    expect([...json.keys()].sort()).toEqual([...one.keys()].sort());
+    for (const [id, text] of json) {
+      // The same fields in the same order, the same values.
+      expect(Object.keys(JSON.parse(text))).toEqual(Object.keys(one.get(id)!));
+      expect(JSON.parse(text)).toEqual(one.get(id));
+    }
+    expect(JSON.parse(json.get(odd.id)!)).toMatchObject({
+      additional_emails: [],
+      identities: { member_no: 'M "2"' },
+    });
     expect(one.get(loader.id)).toMatchObject({
       email: 'a@example.com',
       additional_emails: ['b@example.com', 'c@example.com'],

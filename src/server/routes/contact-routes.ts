@@ -110,10 +110,10 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/contacts', {
       config: { access: 'agent' },
-      // The most requested answer: written as it is, without zod parsing it first (0.7 ms of the main
-      // thread a page of 50, a fifth of the request). Its contacts come from loadContactsPage in the
-      // schema's shape, which test/api/contacts-list-api.test.ts checks against ContactListResponse.
-      serializerCompiler: () => (data) => JSON.stringify(data),
+      // The most requested answer, written on the main thread (which serves every request) without
+      // building an object per contact: the page's statement writes each contact's JSON
+      // (loadContactsPageJson), this adds the purchase facts. test/api/contacts-list-api.test.ts checks
+      // pages of every kind against ContactListResponse.
       // The server's own time for the list (authentication to serialisation), for benchmarks and tools.
       onSend: async (_request, reply, payload) => {
         reply.header('server-timing', `total;dur=${reply.elapsedTime.toFixed(1)}`);
@@ -132,7 +132,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
           ),
         },
       },
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const { total, ...query } = request.query;
         const known: Record<string, unknown> = {};
         const attributes: Record<string, string> = {};
@@ -140,13 +140,22 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
           if (key.startsWith('attr.') && typeof value === 'string') attributes[key.slice(5)] = value;
           else known[key] = value;
         }
-        const page = await contacts.list({
+        const page = await contacts.listJson({
           ...(known as Omit<ContactListQuery, 'attributes' | 'total'>),
           attributes,
           total: total !== 'false',
         });
         const facts = await services.orders.purchaseFacts(page.data.map((c) => c.id));
-        return { ...page, data: page.data.map((c) => ({ ...c, ...facts.get(c.id)! })) };
+        let data = '';
+        for (const { id, json } of page.data) {
+          // The contact's object without its closing brace, then the facts' members.
+          data += `${data ? ',' : ''}${json.slice(0, -1)},${JSON.stringify(facts.get(id)).slice(1)}`;
+        }
+        const text =
+          `{"data":[${data}],"next_cursor":${JSON.stringify(page.next_cursor)},` +
+          `"total":${JSON.stringify(page.total)},"total_is_lower_bound":${page.total_is_lower_bound}}`;
+        // JSON text with a JSON content type is sent as it is (the typed reply expects the object).
+        return reply.type('application/json; charset=utf-8').send(text as never);
       },
     });
 
