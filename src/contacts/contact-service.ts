@@ -37,7 +37,7 @@ import {
 import { newId } from '../domain/ids.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
 import { normalizePhone, type Region } from '../domain/normalize/phone.js';
-import { normalizeText } from '../domain/normalize/text.js';
+import { normalizeIdentityValue, normalizeText } from '../domain/normalize/text.js';
 import { listAuditEntries } from '../history/audit-log.js';
 import { appendContactEvent, listContactEvents } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
@@ -410,7 +410,7 @@ export class ContactService {
         ? normalizeEmail(rawValue)
         : key === 'phone'
           ? normalizePhone(rawValue, this.region)
-          : rawValue.normalize('NFKC').trim();
+          : normalizeIdentityValue(rawValue);
     // The chosen key alone identifies the contact; the input's other values are checked like any update's.
     const none: ContactKeys = { id: null, identities: {}, phones: [], emails: [] };
     const keys: ContactKeys =

@@ -4,7 +4,7 @@ import { normalizeDate } from '../../src/domain/normalize/date.js';
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizePhone } from '../../src/domain/normalize/phone.js';
-import { normalizeText } from '../../src/domain/normalize/text.js';
+import { normalizeIdentityValue, normalizeText } from '../../src/domain/normalize/text.js';
 
 type Case = [input: string, expected: string | null];
 
@@ -106,8 +106,19 @@ describe('text.normalize', () => {
     ['line\nbreak\ttab', 'line break tab'],
     ['   ', null],
     ['', null],
+    // NUL from a broken export: dropped (PostgreSQL cannot store it in text).
+    ['Zh\u0000ang Wei', 'Zhang Wei'],
+    ['\u0000', null],
   ] as Case[])('%j → %j', (input, expected) => {
     expect(normalizeText(input)).toBe(expected);
+  });
+
+  it.each([
+    ['  ｏｐｅｎｉｄ-１ ', 'openid-1'],
+    ['M 1', 'M 1'],
+    ['o\u0000X', 'oX'],
+  ])('identity value %j → %j', (input, expected) => {
+    expect(normalizeIdentityValue(input)).toBe(expected);
   });
 });
 

@@ -54,6 +54,23 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
     expect(li.phone).toBe('+8613800138100');
   });
 
+  it('imports text holding NUL characters without them, and fails a row whose bad e-mail holds one, on either database', async () => {
+    // A CSV with NUL bytes is refused as binary; a JSON document can still carry "\u0000", which
+    // PostgreSQL cannot store in text: it must cost neither the row nor the import.
+    const file = fixture(
+      'nul.ndjson',
+      [
+        '{"name":"Nu\\u0000l Name","email":"nul1@example.com","identities":{"member_no":"M-\\u00009"},"company":"Ac\\u0000me"}',
+        '{"name":"Bad","email":"bad\\u0000@example.com"}',
+      ].join('\n'),
+    );
+    const r = await runImport(kith, file);
+    expect(r).toMatchObject({ status: 'completed', rows: 2, created: 1, failed: 1 });
+    const nul = (await kith.contacts.list({ q: 'nul1@example.com' })).data[0]!;
+    expect(nul).toMatchObject({ name: 'Nul Name', company: 'Acme', identities: { member_no: 'M-9' } });
+    expect(await readFailureReasons(kith, r.id)).toMatch(/email.*not a valid email address/);
+  });
+
   it('rejects every row of a file that shares an email, naming the others; the rest is created', async () => {
     const file = fixture(
       'dup.csv',

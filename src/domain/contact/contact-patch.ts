@@ -8,7 +8,7 @@ import { normalizeDate } from '../normalize/date.js';
 import { normalizeEmail } from '../normalize/email.js';
 import { normalizeGender } from '../normalize/gender.js';
 import { normalizePhone, type Region } from '../normalize/phone.js';
-import { normalizeText } from '../normalize/text.js';
+import { normalizeIdentityValue, normalizeText } from '../normalize/text.js';
 import { type AttributeDefinition, normalizeAttributeValue } from './attribute-value.js';
 import {
   type AttributeValue,
@@ -173,7 +173,7 @@ export function normalizeContactInput(input: unknown, ctx: NormalizeContext): Co
       } else if (typeof value !== 'string' && typeof value !== 'number') {
         errors.push(new ValidationError(field, value, 'must be text'));
       } else {
-        const text = String(value).normalize('NFKC').trim();
+        const text = normalizeIdentityValue(String(value));
         if (text.length > 255)
           errors.push(new ValidationError(field, value, 'is longer than 255 characters'));
         else patch.identities[type] = text;

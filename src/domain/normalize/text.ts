@@ -4,6 +4,19 @@
  * Returns null for values that are empty after cleaning, so "  " never becomes a stored value.
  */
 export function normalizeText(value: string): string | null {
-  const cleaned = value.normalize('NFKC').replace(/\s+/gu, ' ').trim();
+  const cleaned = withoutNul(value).normalize('NFKC').replace(/\s+/gu, ' ').trim();
   return cleaned === '' ? null : cleaned;
+}
+
+/** An identity value as stored and looked up: NFKC-folded and trimmed, inner spaces kept. */
+export function normalizeIdentityValue(value: string): string {
+  return withoutNul(value).normalize('NFKC').trim();
+}
+
+/**
+ * The NUL character removed: it carries nothing in a customer's data (it comes from broken exports),
+ * and PostgreSQL cannot store it in text, so a value holding it would fail there and not on SQLite.
+ */
+function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
 }

@@ -13,6 +13,7 @@ import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import type { MappedRow } from '../map/column-mapping.js';
 import { contactKeysOf, hasIdentifier } from '../../domain/contact/identify-rule.js';
 import type { RowKeys } from '../match/match-row-to-contact.js';
+import { normalizeIdentityValue } from '../../domain/normalize/text.js';
 
 export type ValidatedRow =
   | {
@@ -137,7 +138,7 @@ export function fileKeys(mapped: MappedRow, ctx: NormalizeContext): string[] {
     (input.identities as Record<string, string> | undefined) ?? {},
   )) {
     if (ctx.identityTypes.has(type))
-      out.push(`identity\u0000${type}\u0000${String(value).normalize('NFKC').trim()}`);
+      out.push(`identity\u0000${type}\u0000${normalizeIdentityValue(String(value))}`);
   }
   const values = (single: unknown, list: unknown) => [
     ...(typeof single === 'string' ? [single] : []),
