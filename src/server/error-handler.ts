@@ -22,6 +22,13 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
 };
 
+/**
+ * PostgreSQL's SQLSTATEs for text it cannot store: NUL (U+0000) in a text value, or escaped in JSON.
+ * Contact fields drop NUL before they are written (normalizeText); any other text holding one is refused
+ * plainly instead of failing as an internal error (SQLite stores it).
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof KithError) {
     reply
@@ -38,6 +45,16 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     });
     const message = details.map((d) => `${d.field}: ${d.reason} (got ${JSON.stringify(d.value)})`).join('; ');
     reply.status(400).send({ error: { code: 'validation_failed', message, details } });
+    return;
+  }
+  if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {
+    reply.status(400).send({
+      error: {
+        code: 'invalid_text',
+        message:
+          'a text value holds the NUL character (U+0000), which cannot be stored; remove it and send again',
+      },
+    });
     return;
   }
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;

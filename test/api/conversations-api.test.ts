@@ -221,6 +221,14 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
     });
     expect(created.body.labels).toEqual(['billing']);
     const id = created.body.id;
+    // NUL (U+0000): SQLite stores it; PostgreSQL cannot, and says so plainly instead of failing inside.
+    const withNul = await api(server.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+      token: admin,
+      body: { direction: 'incoming', content: 'a\u0000b' },
+    });
+    if (TEST_DIALECT === 'postgres')
+      expect([withNul.status, withNul.body.error.code]).toEqual([400, 'invalid_text']);
+    else expect(withNul.status).toBe(201);
     const snoozed = await api(server.baseUrl, 'PATCH', `/api/conversations/${id}`, {
       token: admin,
       body: {
