@@ -1,0 +1,81 @@
+/**
+ * SQLite's read pool on a real store file: heavy reads on threads of their own at a lower OS priority,
+ * light reads never queued behind them, and a light read borrowing an idle heavy thread.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  heavyReadsAtOnce,
+  openSqliteReadPool,
+  type ReadPool,
+  readThreadRoles,
+} from '../../src/store/read-pool.js';
+
+/** A read that keeps its thread busy for a while (a recursive count; no table needed). */
+const slow = sql<{
+  n: number;
+}>`with recursive r(i) as (select 1 union all select i + 1 from r where i < 3000000)
+  select count(*) as n from r`;
+const quick = sql<{ one: number }>`select 1 as one`;
+
+/** Each thread of this process: its nice value and user CPU ticks (/proc/self/task/<tid>/stat). */
+function threads(): { tid: string; nice: number; ticks: number }[] {
+  return fs.readdirSync('/proc/self/task').map((tid) => {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { tid, nice: Number(fields[16]), ticks: Number(fields[11]) };
+  });
+}
+const niced = () => threads().filter((t) => t.nice >= 10);
+
+describe('SQLite read pool', () => {
+  let dir: string;
+  let pool: ReadPool;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-read-pool-'));
+    const file = path.join(dir, 'store.sqlite');
+    const db = new SqliteDatabase(file);
+    db.pragma('journal_mode = WAL');
+    db.exec('create table t (x integer)');
+    db.close();
+    pool = openSqliteReadPool(file, { threads: 2, timeoutMs: 30_000 });
+  });
+  afterAll(async () => {
+    await pool.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives heavy reads at most one fewer than the cores and always leaves a light thread', () => {
+    expect(readThreadRoles(1)).toEqual(['both']);
+    for (const count of [2, 3, 8]) {
+      const roles = readThreadRoles(count);
+      expect(roles).toHaveLength(count);
+      expect(roles.filter((r) => r === 'heavy')).toHaveLength(heavyReadsAtOnce(count));
+      expect(roles.filter((r) => r === 'light').length).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('answers a light read while a heavy one runs, and runs the heavy thread at a lower priority', async () => {
+    const heavy = slow.execute(pool.db('heavy')).then(() => performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const light = await quick.execute(pool.db('light'));
+    const lightAt = performance.now();
+    expect(light.rows).toEqual([{ one: 1 }]);
+    expect(lightAt).toBeLessThan(await heavy);
+    if (process.platform === 'linux') expect(niced()).toHaveLength(1);
+  });
+
+  it.runIf(process.platform === 'linux')('lets light reads borrow the idle heavy thread', async () => {
+    const [heavyThread] = niced();
+    const ticks = () => threads().find((t) => t.tid === heavyThread!.tid)!.ticks;
+    const before = ticks();
+    await Promise.all([slow.execute(pool.db('light')), slow.execute(pool.db('light'))]);
+    // The second light read ran on the heavy thread (the only other one): its CPU time grew.
+    expect(ticks()).toBeGreaterThan(before + 5);
+  });
+});
