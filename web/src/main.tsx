@@ -27,7 +27,8 @@ createRoot(document.getElementById('root')!).render(
       getStyleNonce={() => nonce}
       defaultColorScheme="light"
     >
-      <Notifications position="top-right" />
+      {/* Bottom right, three at most: results stay in view without covering the header's controls. */}
+      <Notifications position="bottom-right" limit={3} />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>
