@@ -15,7 +15,9 @@
  *        requests per case; KITH_BENCH_BUILD_ONLY=1 builds the store and stops.
  *        KITH_BENCH_CASES=<regex> times only the cases whose names match (the concurrency phase's
  *        slowest search is picked among them); KITH_BENCH_SEARCHERS=20 and KITH_BENCH_PAGERS=20 set
- *        its clients; KITH_BENCH_SERVER_NODE_ARGS="--cpu-prof …" is passed to the server's node.
+ *        its clients; KITH_BENCH_EXPORTERS=N adds N clients exporting every contact as CSV meanwhile
+ *        (the body read and dropped); KITH_BENCH_SERVER_NODE_ARGS="--cpu-prof …" is passed to the
+ *        server's node.
  */
 import fs from 'node:fs';
 import pg from 'pg';
@@ -36,6 +38,7 @@ const REPEAT = Number(process.env.KITH_BENCH_REPEAT ?? 40);
 const CASES = new RegExp(process.env.KITH_BENCH_CASES ?? '.');
 const SEARCHERS = Number(process.env.KITH_BENCH_SEARCHERS ?? 20);
 const PAGERS = Number(process.env.KITH_BENCH_PAGERS ?? 20);
+const EXPORTERS = Number(process.env.KITH_BENCH_EXPORTERS ?? 0);
 const actor: Actor = { userId: null, channel: 'system' };
 const RARE_TAG = 'bench-rare';
 
@@ -289,9 +292,29 @@ async function main(): Promise<void> {
         cursor = (r.body.next_cursor as string | null) ?? null;
       }
     };
+    let exportedBytes = 0;
+    const exporter = async () => {
+      while (performance.now() < stopAt) {
+        const controller = new AbortController();
+        const r = await fetch(`${base}/contacts/export?format=csv`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: controller.signal,
+        });
+        if (r.status !== 200) errors++;
+        try {
+          for await (const chunk of r.body!) {
+            exportedBytes += (chunk as Uint8Array).length;
+            if (performance.now() >= stopAt) controller.abort();
+          }
+        } catch {
+          // aborted at the end of the phase
+        }
+      }
+    };
     await Promise.all([
       ...Array.from({ length: SEARCHERS }, (_, c) => searcher(c)),
       ...Array.from({ length: PAGERS }, pager),
+      ...Array.from({ length: EXPORTERS }, exporter),
     ]);
     const clientCpu = process.cpuUsage(cpu0.client);
     const cpu = {
@@ -306,6 +329,8 @@ async function main(): Promise<void> {
       slowest_search: slowest.case,
       searchers: SEARCHERS,
       pagers: PAGERS,
+      exporters: EXPORTERS,
+      exported_mb: ms(exportedBytes / 1e6),
       seconds: SECONDS,
       list_requests: listTimes.length,
       list_p50: ms(pct(listTimes, 50)),

@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { RowReader } from '../store/row-reader.js';
-import { nextWorkerMessage, startWorkerThread } from '../store/worker-thread.js';
+import { BULK_THREAD_NICENESS, nextWorkerMessage, startWorkerThread } from '../store/worker-thread.js';
 import type { ExportSliceRequest, ExportSliceResult, ExportWorkerData } from './export-worker.js';
 
 /** Contacts (ids, deleted ones included) per slice: about 200 KB; small slices keep the threads' objects young (cheap to collect). */
@@ -43,8 +43,10 @@ export async function exportSlicesInParallel(options: {
     return null;
   };
   const workers = Array.from({ length: options.threads }, () =>
+    // Bulk work: the slices yield the cores to the requests the server answers meanwhile.
     startWorkerThread(import.meta.url, 'export-worker', options.worker, {
-      maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+      niceness: BULK_THREAD_NICENESS,
     }),
   );
   try {

@@ -22,7 +22,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { startWorkerThread } from './worker-thread.js';
+import { BULK_THREAD_NICENESS, startWorkerThread } from './worker-thread.js';
 import { QueryTimeoutError } from './query-timeout.js';
 import type { KithDatabase } from './schema.js';
 
@@ -64,13 +64,6 @@ export function heavyReadsAtOnce(readers: number): number {
 /** Extra wait, past the time limit, for a thread to answer before its caller is answered anyway. */
 const GRACE_MS = 2000;
 
-/**
- * How much lower a heavy-read thread's priority is (Linux nice, added to the process's): at 10 it gets
- * about a tenth of a core's time against a busy thread of the normal priority, and whole cores when
- * nothing else wants them.
- */
-const HEAVY_THREAD_NICENESS = 10;
-
 /** The roles of a pool of `count` threads: heavyReadsAtOnce heavy ones, the others light. */
 export function readThreadRoles(count: number): ThreadRole[] {
   if (count <= 1) return ['both'];
@@ -85,11 +78,12 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
   let closed = false;
 
   const start = (role: ThreadRole): Thread => {
-    const worker = startWorkerThread(import.meta.url, 'read-worker', {
-      file,
-      timeoutMs: options.timeoutMs,
-      niceness: role === 'heavy' ? HEAVY_THREAD_NICENESS : 0,
-    });
+    const worker = startWorkerThread(
+      import.meta.url,
+      'read-worker',
+      { file, timeoutMs: options.timeoutMs },
+      { niceness: role === 'heavy' ? BULK_THREAD_NICENESS : 0 },
+    );
     worker.unref();
     const thread: Thread = { role, worker, busy: null, current: null, ready: Promise.resolve() };
     thread.ready = new Promise((resolve, reject) => {

@@ -4,8 +4,6 @@
  * stops only this thread. Every list query calls kith_deadline() per row it examines: past the query's
  * time limit it throws, which aborts the statement.
  */
-import fs from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { QUERY_TIMEOUT_MESSAGE, registerSqliteFunctions } from './sqlite-functions.js';
@@ -16,10 +14,7 @@ interface ReadRequest {
   parameters: unknown[];
 }
 
-const { file, timeoutMs, niceness } = (
-  workerData as { data: { file: string; timeoutMs: number; niceness: number } }
-).data;
-if (niceness > 0) lowerThreadPriority(niceness);
+const { file, timeoutMs } = (workerData as { data: { file: string; timeoutMs: number } }).data;
 const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 10000');
 // A list's reads jump around a store of gigabytes: map it (the OS's page cache, shared by the threads,
@@ -58,17 +53,3 @@ parentPort!.on('message', (request: ReadRequest) => {
   }
 });
 parentPort!.postMessage({ ready: true });
-
-/**
- * A heavy-read thread yields the cores to everything else (the main thread, the light reads): Linux
- * schedules each thread with its own nice value, which a thread may raise without privileges. Elsewhere
- * (no /proc/thread-self) the thread keeps the process's priority.
- */
-function lowerThreadPriority(by: number): void {
-  try {
-    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + by));
-  } catch {
-    // not Linux, or not allowed: the priority is only a preference
-  }
-}

@@ -10,8 +10,18 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 
+// A thread of bulk work may take a lower OS priority first (Linux keeps a nice value per thread, which
+// a thread may raise without privileges): then it yields the cores to the requests the main thread
+// serves. Elsewhere it keeps the process's priority.
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
+if (workerData.niceness > 0) {
+  try {
+    const os = require('node:os');
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    os.setPriority(tid, Math.min(19, os.getPriority(tid) + workerData.niceness));
+  } catch {}
+}
 (async () => {
   if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
   await import(workerData.entry);
@@ -19,19 +29,30 @@ const { workerData } = require('node:worker_threads');
 `;
 
 /**
+ * How much lower a thread of bulk work runs (a search of the customers list, an export's slices): at
+ * 10 it gets about a tenth of a core against a busy thread of the normal priority, and whole cores when
+ * nothing else wants them.
+ */
+export const BULK_THREAD_NICENESS = 10;
+
+/**
  * The module `name` (without extension) next to `siblingUrl`, started as a worker thread that receives
- * `data` as `workerData.data`, with V8's `resourceLimits` when given.
+ * `data` as `workerData.data`, with V8's `resourceLimits` when given, `niceness` lower in priority.
  */
 export function startWorkerThread(
   siblingUrl: string,
   name: string,
   data: unknown,
-  resourceLimits?: ResourceLimits,
+  options: { resourceLimits?: ResourceLimits; niceness?: number } = {},
 ): Worker {
   const extension = path.extname(fileURLToPath(siblingUrl));
   const entry = new URL(`./${name}${extension}`, siblingUrl).href;
   const tsxApi = extension === '.ts' ? tsxEsmApiUrl(siblingUrl) : null;
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { entry, tsxApi, data }, resourceLimits });
+  return new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: { entry, tsxApi, data, niceness: options.niceness ?? 0 },
+    resourceLimits: options.resourceLimits,
+  });
 }
 
 /** tsx's ESM entry (`require.resolve` would give its CommonJS one, which cannot register ESM hooks). */
