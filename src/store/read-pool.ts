@@ -43,7 +43,7 @@ interface Thread {
   role: ThreadRole;
   worker: Worker;
   ready: Promise<void>;
-  busy: 'light' | 'heavy' | null;
+  /** The read it runs (kept past a timeout until the thread answers); null when idle. */
   current: { id: number; pending: Pending; timer: NodeJS.Timeout } | null;
 }
 
@@ -85,7 +85,7 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
       { niceness: role === 'heavy' ? BULK_THREAD_NICENESS : 0 },
     );
     worker.unref();
-    const thread: Thread = { role, worker, busy: null, current: null, ready: Promise.resolve() };
+    const thread: Thread = { role, worker, current: null, ready: Promise.resolve() };
     thread.ready = new Promise((resolve, reject) => {
       const onFirst = (message: { ready?: boolean }) => {
         if (message.ready) {
@@ -107,7 +107,6 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
         const { pending, timer } = thread.current;
         clearTimeout(timer);
         thread.current = null;
-        thread.busy = null;
         if (message.error) {
           pending.reject(
             message.error.timeout
@@ -132,9 +131,8 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
     return thread;
   };
 
-  const run = (thread: Thread, lane: ReadLane, pending: Pending) => {
+  const run = (thread: Thread, pending: Pending) => {
     const id = nextId++;
-    thread.busy = lane;
     const timer = setTimeout(() => {
       // The thread has not answered in time: answer the caller; the thread stays busy until it does.
       if (thread.current?.id !== id) return;
@@ -148,7 +146,7 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
     );
   };
 
-  const idle = (role: ThreadRole) => threads.find((t) => t.busy === null && t.role === role);
+  const idle = (role: ThreadRole) => threads.find((t) => t.current === null && t.role === role);
   // Each lane first come, first served on its own threads; a single thread serves both lanes in the
   // order the reads came. A light read borrows an idle heavy thread only when no heavy read waits.
   const dispatch = () => {
@@ -159,17 +157,17 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
       const shared = idle('both');
       if (shared) {
         const lane = heavy && (!light || heavy.queuedAt <= light.queuedAt) ? 'heavy' : 'light';
-        run(shared, lane, queues[lane].shift()!);
+        run(shared, queues[lane].shift()!);
         continue;
       }
       const heavyThread = idle('heavy');
       if (heavy && heavyThread) {
-        run(heavyThread, 'heavy', queues.heavy.shift()!);
+        run(heavyThread, queues.heavy.shift()!);
         continue;
       }
       const lightThread = idle('light') ?? (queues.heavy.length === 0 ? heavyThread : undefined);
       if (light && lightThread) {
-        run(lightThread, 'light', queues.light.shift()!);
+        run(lightThread, queues.light.shift()!);
         continue;
       }
       return;
