@@ -6,8 +6,15 @@
  * against the generated truth.
  *
  * Usage: npm run bench:dedupe:scale [-- N]      (default 1,000,000; SQLite in a temporary folder)
+ *        KITH_BENCH_KEEP_STORE=DIR npm run bench:dedupe:scale [-- N]
+ *            also keeps a copy of the SQLite store as it was before the scan, in DIR/kith.sqlite, with the
+ *            truth in DIR/truth.json, for scanning it again with
+ *            `KITH_DATA_DIR=DIR node --import tsx bench/dedupe/scan-stored.ts`
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
 import { insertContactsBulk, type NewContact } from '../../src/contacts/contact-repository.js';
 import type { ScanSummary } from '../../src/dedupe/duplicate-scan-service.js';
 import { newId } from '../../src/domain/ids.js';
@@ -15,6 +22,7 @@ import { openBenchKith } from '../bench-kith.js';
 import { generateDuplicates } from './generate-duplicates.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
+const KEEP_STORE = process.env.KITH_BENCH_KEEP_STORE;
 
 interface StoredScan {
   scan: ScanSummary;
@@ -46,6 +54,16 @@ async function main() {
     );
     const entityOf = new Map(ids.map((id, i) => [id, data.entity[i]!]));
     data.records.length = 0;
+    if (KEEP_STORE && kith.store.dialect === 'sqlite') {
+      fs.mkdirSync(KEEP_STORE, { recursive: true });
+      fs.rmSync(path.join(KEEP_STORE, 'kith.sqlite'), { force: true });
+      await sql`vacuum into ${path.join(KEEP_STORE, 'kith.sqlite')}`.execute(kith.store.db);
+      fs.writeFileSync(
+        path.join(KEEP_STORE, 'truth.json'),
+        JSON.stringify({ ids, entity: data.entity, truePairs: data.truePairs }),
+      );
+      console.error(`kept the store before the scan in ${KEEP_STORE}`);
+    }
 
     const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/dedupe/scan-stored.ts'], {
       env: { ...process.env, ...env },
