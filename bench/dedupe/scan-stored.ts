@@ -3,6 +3,8 @@
  * runs it: the scale benchmark starts this so that the peak RSS it reports is the scan's own, not
  * the generator's. Opened from the environment (KITH_DATA_DIR, DATABASE_URL); prints one JSON line.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../src/config.js';
 import { tuneHeapForLongJobs } from '../../src/cli/tune-heap.js';
@@ -63,6 +65,40 @@ async function main() {
     process.stdout.write(
       `${JSON.stringify({ scan, seconds, stages, stageCpu, cpuSeconds, stagePeakRss, peakRssMb, loadAverage })}\n`,
     );
+    // A store kept by `KITH_BENCH_KEEP_STORE` carries its truth: the scan's quality, measured after it.
+    const truthFile = path.join(process.env.KITH_DATA_DIR ?? '', 'truth.json');
+    if (process.env.KITH_DATA_DIR && fs.existsSync(truthFile)) {
+      const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
+        ids: string[];
+        entity: number[];
+        truePairs: number;
+      };
+      const entityOf = new Map(truth.ids.map((id, i) => [id, truth.entity[i]!]));
+      const f1 = (tp: number, found: number) => {
+        const precision = found ? tp / found : 0;
+        const recall = tp / truth.truePairs;
+        const round = (x: number) => Math.round(x * 10_000) / 10_000;
+        return {
+          precision: round(precision),
+          recall: round(recall),
+          f1: round((2 * precision * recall) / (precision + recall)),
+        };
+      };
+      const pairs = await kith.duplicateScans.list({ band: 'match' });
+      const matchTrue = pairs.filter((p) => entityOf.get(p.contact_a) === entityOf.get(p.contact_b)).length;
+      let clusterPairs = 0;
+      let clusterTrue = 0;
+      for (const { contact_ids: members } of await kith.duplicateScans.clusters()) {
+        for (let i = 0; i < members.length; i++)
+          for (let j = i + 1; j < members.length; j++) {
+            clusterPairs++;
+            if (entityOf.get(members[i]!) === entityOf.get(members[j]!)) clusterTrue++;
+          }
+      }
+      process.stderr.write(
+        `${JSON.stringify({ match: f1(matchTrue, pairs.length), clusters: f1(clusterTrue, clusterPairs) })}\n`,
+      );
+    }
   } finally {
     await kith.close();
   }

@@ -184,7 +184,6 @@ export class DuplicateCheckService {
       rulesMatched: new Uint16Array(0),
       count: 0,
       rules: [],
-      compared: () => false,
     };
     return trainModel(records, none, new Int8Array(0), prior);
   }

@@ -24,8 +24,8 @@ import {
 import type { FieldRule } from './model/matching-rules.js';
 import type { ModelCheck } from './model/model-check.js';
 import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
-import { PreparedRecords } from './model/prepared-records.js';
-import { loadDedupeInput } from './scan/load-dedupe-input.js';
+import { PreparedFieldBuilder, PreparedRecords } from './model/prepared-records.js';
+import { readDedupeValues } from './scan/load-dedupe-input.js';
 import {
   bandCode,
   bandOf,
@@ -282,15 +282,22 @@ export class DuplicateScanService {
     // Without an earlier scan, or a model for these rules, there is nothing to be incremental against.
     const incremental = Boolean(options.incremental && previous && lastModel);
     options.onStage?.('load');
-    // Only ids and update times are kept: the raw columns (hundreds of MB at a million contacts) are
-    // garbage once prepared.
-    const { ids, updatedAt, columns } = await loadDedupeInput(this.db, rules.fields, this.store.rowReader, {
-      updatedAt: incremental,
-    });
+    // Values are prepared as they are read: no raw column (hundreds of MB at a million contacts) is held.
+    const builders = rules.fields.map((rule) => new PreparedFieldBuilder(rule));
+    const { ids, updatedAt } = await readDedupeValues(
+      this.db,
+      rules.fields,
+      this.store.rowReader,
+      (field, record, raw) => builders[field]!.add(record, raw),
+      { updatedAt: incremental },
+    );
     // `let`: released once the rows are built (hundreds of MB of prepared values at a million contacts).
-    let records = new PreparedRecords(ids, rules.fields, columns);
+    let records = new PreparedRecords(
+      ids,
+      rules.fields,
+      builders.map((builder) => builder.finish(ids.length)),
+    );
     const contactCount = records.size;
-    columns.clear();
     let changed: Uint8Array | undefined;
     let changedCount = records.size;
     if (incremental) {
@@ -311,6 +318,8 @@ export class DuplicateScanService {
     });
 
     options.onStage?.('save');
+    // Nothing is compared any more: a stored pair's explanation reads only the shares of common values.
+    for (const field of records.fields) field.releaseValues();
     const scanId = newId('duplicateScan');
     const clusterOf = new Map<number, number>();
     for (const [k, cluster] of result.clusters.entries())

@@ -32,8 +32,6 @@ export interface CandidatePairs {
   rulesMatched: Uint16Array;
   count: number;
   rules: BlockingRule[];
-  /** Whether records i and j are one of the pairs (they share a block, and one changed if that counts). */
-  compared(i: number, j: number): boolean;
 }
 
 const SAMPLE_SIZE = 20_000;
@@ -45,6 +43,32 @@ function groupIds(records: PreparedRecords, terms: readonly string[], only?: Int
   const n = only ? only.length : records.size;
   const ids = new Int32Array(n);
   const groups = new Map<string, number>();
+  const ofValue = terms.length === 1 ? records.blockingTermOfValue(terms[0]!) : null;
+  const shared = ofValue?.field.sharedValues;
+  if (ofValue && shared) {
+    // Records sharing a prepared value (a name, a city) share its key: keyed once per distinct value.
+    const groupOfValue = new Int32Array(shared.distinct.length).fill(-2);
+    for (let r = 0; r < n; r++) {
+      const number = shared.numbers[only ? only[r]! : r]!;
+      if (number < 0) {
+        ids[r] = -1;
+        continue;
+      }
+      let id = groupOfValue[number]!;
+      if (id === -2) {
+        const key = ofValue.keyOf(shared.distinct[number]);
+        if (key === null) id = -1;
+        else {
+          const known = groups.get(key);
+          id = known ?? groups.size;
+          if (known === undefined) groups.set(key, id);
+        }
+        groupOfValue[number] = id;
+      }
+      ids[r] = id;
+    }
+    return ids;
+  }
   const fields = terms.map((t) => records.blockingTerm(t)!);
   for (let r = 0; r < n; r++) {
     const record = only ? only[r]! : r;
@@ -290,13 +314,5 @@ export function generateCandidatePairs(
     rulesMatched,
     count: a.length,
     rules: usable,
-    compared(i, j) {
-      if (changed && changed[i] === 0 && changed[j] === 0) return false;
-      for (let r = 0; r < width; r++) {
-        const g = blockOf[i * width + r]!;
-        if (g >= 0 && g === blockOf[j * width + r]) return true;
-      }
-      return false;
-    },
   };
 }

@@ -21,6 +21,8 @@ try {
     // Name halves travel together (splitByCost keeps them in one group).
     if (f.partner !== null) decoded.get(f.column)!.swapPartner = decoded.get(f.partner) ?? null;
   }
+  // The encoded copies (a dictionary and codes per field) are garbage once decoded.
+  for (const f of task.fields) f.encoded = undefined!;
   const fields: ComparableField[] = task.fields.map((f) => decoded.get(f.column)!);
   compareFieldsInto(
     fields,

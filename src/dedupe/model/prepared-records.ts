@@ -20,12 +20,117 @@ const SHARE_PRIOR_RECORDS = 100;
 /** Distinct raw values remembered per field while preparing a column. */
 const PREPARE_CACHE_LIMIT = 500_000;
 
+/**
+ * Prepares one field's raw values as they are read, record by record: a scan streams rows into one
+ * builder per field instead of holding a million raw strings per field until all are read.
+ */
+export class PreparedFieldBuilder {
+  private readonly comparator: Comparator;
+  private values: unknown[] = [];
+  private extras: (unknown[] | undefined)[] | null = null;
+  /** Raw text → its number in `distinct`, while values repeat enough to be worth remembering. */
+  private readonly cache = new Map<string, number>();
+  private caching = true;
+  private lookups = 0;
+  /** Prepared values by number: records with the same raw text share one. */
+  private distinct: unknown[] = [];
+  /** Each record's value number (-1: none), while caching. */
+  private valueNumbers: number[] = [];
+
+  constructor(readonly rule: FieldRule) {
+    this.comparator = COMPARATORS[rule.comparator];
+  }
+
+  /**
+   * One raw value of `record`: the record's first value that prepares is its value, later ones (a
+   * second e-mail) its further values. Records are added in ascending order, each record's values together.
+   */
+  add(record: number, raw: string): void {
+    // Names, cities and addresses repeat: prepare each distinct text once (pinyin and folding cost).
+    // (Given up on columns of mostly distinct values such as e-mails, where it would only cost.)
+    let prepared: unknown;
+    let number = -1;
+    if (this.caching) {
+      const known = this.cache.get(raw);
+      prepared = known !== undefined ? this.distinct[known] : this.comparator.prepare(raw);
+      if (++this.lookups === 20_000 && this.cache.size > 18_000) {
+        this.caching = false;
+        this.cache.clear();
+        this.distinct = [];
+        this.valueNumbers = [];
+      }
+      if (this.caching) {
+        number = known ?? this.distinct.length;
+        if (known === undefined) {
+          this.distinct.push(prepared);
+          if (this.cache.size < PREPARE_CACHE_LIMIT) this.cache.set(raw, number);
+        }
+      }
+    } else prepared = this.comparator.prepare(raw);
+    if (prepared === null) return;
+    const values = this.values;
+    while (values.length < record) values.push(null);
+    if (values.length === record || values[record] === null) {
+      values[record] = prepared;
+      if (this.caching) {
+        const numbers = this.valueNumbers;
+        while (numbers.length < record) numbers.push(-1);
+        numbers[record] = number;
+      }
+    } else {
+      this.extras ??= [];
+      const more = this.extras[record];
+      if (more) more.push(prepared);
+      else this.extras[record] = [prepared];
+    }
+  }
+
+  /** The prepared field of `size` records (those never added have no value). */
+  finish(size: number): PreparedField {
+    this.cache.clear();
+    const values = this.values;
+    while (values.length < size) values.push(null);
+    const extras = this.extras;
+    if (extras && extras.length < size) extras.length = size;
+    let shared: SharedValues | null = null;
+    if (this.caching) {
+      const numbers = new Int32Array(size).fill(-1);
+      numbers.set(this.valueNumbers);
+      shared = { distinct: this.distinct, numbers };
+    }
+    // The field holds them from now on: a builder kept in scope must not keep them alive after it.
+    this.values = [];
+    this.extras = null;
+    this.distinct = [];
+    this.valueNumbers = [];
+    return new PreparedField(this.rule, values, extras, shared);
+  }
+}
+
+/**
+ * Where records share prepared values: each distinct value once, and each record's value as a number
+ * into them (-1: none). Blocking keys a distinct name or address once instead of once per record.
+ */
+export interface SharedValues {
+  distinct: readonly unknown[];
+  numbers: Int32Array;
+}
+
+/** A field prepared from a whole column of raw values. */
+export function prepareColumn(rule: FieldRule, raw: RawColumn): PreparedField {
+  const builder = new PreparedFieldBuilder(rule);
+  for (let i = 0; i < raw.length; i++) {
+    const cell = raw[i];
+    if (cell == null) continue;
+    if (typeof cell === 'string') builder.add(i, cell);
+    else for (const item of cell) builder.add(i, item);
+  }
+  return builder.finish(raw.length);
+}
+
 export class PreparedField implements ComparableField {
   readonly comparator: Comparator;
   readonly termFrequency: boolean;
-  readonly values: unknown[];
-  /** Further values of multi-valued fields; undefined where a record has only one. */
-  readonly extras: (unknown[] | undefined)[] | null;
   /**
    * Share of non-empty records holding each record's key: the term-frequency u of exact agreement.
    * Empty for a field without term frequencies or values (8 MB a field at a million records).
@@ -40,60 +145,34 @@ export class PreparedField implements ComparableField {
    */
   swapPartner: PreparedField | null = null;
 
+  /** Use `PreparedFieldBuilder` or `prepareColumn`: `values` are prepared values, null where none. */
   constructor(
     readonly rule: FieldRule,
-    raw: RawColumn,
+    public values: unknown[],
+    /** Further values of multi-valued fields; undefined where a record has only one. */
+    public extras: (unknown[] | undefined)[] | null,
+    /** Set where records with the same raw text share one prepared value (names, cities; not e-mails). */
+    public sharedValues: SharedValues | null = null,
   ) {
     const comparator = COMPARATORS[rule.comparator];
     this.comparator = comparator;
     this.termFrequency = rule.term_frequency ?? comparator.termFrequency;
-    const n = raw.length;
-    this.values = new Array<unknown>(n).fill(null);
+    const n = values.length;
     // Each record's exact-agreement key, only for the shares below: kept on the field, a million
     // records' keys cost tens of MB per field for the whole scan.
     const keys = this.termFrequency ? new Array<string | null>(n).fill(null) : null;
-    let extras: (unknown[] | undefined)[] | null = null;
     const counts = new Map<string, number>();
-    const cache = new Map<string, unknown>();
-    let caching = true;
-    let lookups = 0;
     let nonEmpty = 0;
     for (let i = 0; i < n; i++) {
-      const cell = raw[i];
-      if (cell == null) continue;
-      const list = typeof cell === 'string' ? [cell] : cell;
-      let primary: unknown = null;
-      let more: unknown[] | undefined;
-      for (const item of list) {
-        // Names, cities and addresses repeat: prepare each distinct text once (pinyin and folding cost).
-        // (Given up on columns of mostly distinct values such as e-mails, where it would only cost.)
-        let prepared = caching ? cache.get(item) : undefined;
-        if (caching && ++lookups === 20_000 && cache.size > 18_000) {
-          caching = false;
-          cache.clear();
-        }
-        if (prepared === undefined) {
-          prepared = comparator.prepare(item);
-          if (caching && cache.size < PREPARE_CACHE_LIMIT) cache.set(item, prepared);
-        }
-        if (prepared === null) continue;
-        if (primary === null) primary = prepared;
-        else (more ??= []).push(prepared);
-      }
-      if (primary === null) continue;
-      this.values[i] = primary;
-      if (more) {
-        extras ??= new Array<unknown[] | undefined>(n);
-        extras[i] = more;
-      }
-      const key = comparator.key(primary);
+      const value = values[i];
+      if (value === null) continue;
+      const key = comparator.key(value);
       if (keys) keys[i] = key;
       counts.set(key, (counts.get(key) ?? 0) + 1);
       nonEmpty++;
     }
-    this.extras = extras;
     this.nonEmpty = nonEmpty;
-    comparator.fitColumn?.(this.values);
+    comparator.fitColumn?.(values);
     this.keyShare = new Float64Array(keys && nonEmpty > 0 ? n : 0);
     let agreement = 0;
     for (const c of counts.values()) agreement += c * (c - 1);
@@ -107,6 +186,16 @@ export class PreparedField implements ComparableField {
           (counts.get(key)! + SHARE_PRIOR_RECORDS * baseline) / (nonEmpty + SHARE_PRIOR_RECORDS);
       }
     }
+  }
+
+  /**
+   * Drops the values once nothing compares them any more (hundreds of MB at a million contacts): the
+   * counts and term-frequency shares stay, which is all a stored pair's explanation reads.
+   */
+  releaseValues(): void {
+    this.values = [];
+    this.extras = null;
+    this.sharedValues = null;
   }
 
   get levelCount(): number {
@@ -133,14 +222,19 @@ export class PreparedRecords {
   readonly fields: PreparedField[];
   readonly size: number;
 
+  /** `source`: each rule's raw column by field name, or its field already prepared (in rule order). */
   constructor(
     readonly ids: readonly string[],
     rules: readonly FieldRule[],
-    columns: ReadonlyMap<string, RawColumn>,
+    source: ReadonlyMap<string, RawColumn> | readonly PreparedField[],
   ) {
     this.size = ids.length;
     const empty: RawColumn = new Array(ids.length).fill(null);
-    this.fields = rules.map((rule) => new PreparedField(rule, columns.get(rule.field) ?? empty));
+    this.fields = Array.isArray(source)
+      ? [...(source as readonly PreparedField[])]
+      : rules.map((rule) =>
+          prepareColumn(rule, (source as ReadonlyMap<string, RawColumn>).get(rule.field) ?? empty),
+        );
     const first = this.fields.find((f) => f.rule.field === 'first_name' && f.rule.comparator === 'name');
     const last = this.fields.find((f) => f.rule.field === 'last_name' && f.rule.comparator === 'name');
     if (first && last) {
@@ -163,13 +257,13 @@ export class PreparedRecords {
     const [name, variant] = term.split(':');
     const field = this.fields[this.fieldIndex(name!)];
     if (!field) return null;
-    if (variant === undefined) return (i) => field.blockingKey(i);
-    if (variant === 'phonetic' && field.comparator.phoneticKey) return (i) => field.phoneticKey(i);
-    const street = field.comparator.streetKey;
-    if (variant === 'street' && street) {
+    const ofValue = this.blockingTermOfValue(term);
+    if (ofValue) {
+      const { values } = field;
+      const keyOf = ofValue.keyOf;
       return (i) => {
-        const v = field.values[i];
-        return v === null ? null : street(v);
+        const v = values[i];
+        return v === null ? null : keyOf(v);
       };
     }
     const partner = field.swapPartner;
@@ -182,6 +276,22 @@ export class PreparedRecords {
         return own === null || other === null ? null : own < other ? `${own}|${other}` : `${other}|${own}`;
       };
     }
+    return null;
+  }
+
+  /** A term that is a function of one field's prepared value (all but `:halves`), as that function. */
+  blockingTermOfValue(
+    term: string,
+  ): { field: PreparedField; keyOf: (value: unknown) => string | null } | null {
+    const [name, variant] = term.split(':');
+    const field = this.fields[this.fieldIndex(name!)];
+    if (!field) return null;
+    const comparator = field.comparator;
+    if (variant === undefined) return { field, keyOf: (v) => comparator.blockingKey(v) };
+    const phonetic = comparator.phoneticKey;
+    if (variant === 'phonetic' && phonetic) return { field, keyOf: (v) => phonetic(v) || null };
+    const street = comparator.streetKey;
+    if (variant === 'street' && street) return { field, keyOf: street };
     return null;
   }
 }

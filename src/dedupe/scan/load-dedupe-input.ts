@@ -23,12 +23,61 @@ export interface LoadedContacts extends DedupeInput {
 
 type Cell = string | string[] | null;
 
+export interface ReadContacts {
+  ids: string[];
+  /** Each contact's last change, read only when asked for (an incremental scan): 1M strings are ~50 MB. */
+  updatedAt: string[];
+}
+
+/**
+ * Takes one raw value of a compared field: `field` indexes `fields`, `record` the contact's place in
+ * `ids`. Values come field by field for e-mails, phones, identities and attributes, each contact's in
+ * order; scalar fields come row by row. Records ascend within a field.
+ */
+export type DedupeValueSink = (field: number, record: number, raw: string) => void;
+
+/** The compared fields of every live contact as columns of raw values (see `readDedupeValues`). */
 export async function loadDedupeInput(
   db: Queryable,
   fields: readonly FieldRule[],
   reader: RowReader | null = null,
   options: { updatedAt?: boolean } = {},
 ): Promise<LoadedContacts> {
+  const cells: Cell[][] = fields.map(() => []);
+  const { ids, updatedAt } = await readDedupeValues(
+    db,
+    fields,
+    reader,
+    (field, record, raw) => {
+      const column = cells[field]!;
+      while (column.length < record) column.push(null);
+      const had = column.length === record ? null : column[record];
+      if (column.length === record) column.push(raw);
+      else column[record] = had == null ? raw : Array.isArray(had) ? [...had, raw] : [had, raw];
+    },
+    options,
+  );
+  const columns = new Map<string, RawColumn>();
+  fields.forEach((rule, k) => {
+    const column = cells[k]!;
+    while (column.length < ids.length) column.push(null);
+    columns.set(rule.field, column);
+  });
+  return { ids, updatedAt, columns };
+}
+
+/**
+ * Reads the compared fields of every live contact, handing each raw value to `add` as it is read: a
+ * scan prepares values as they come instead of holding every raw string first (hundreds of MB at a
+ * million contacts, and most of the garbage collector's work).
+ */
+export async function readDedupeValues(
+  db: Queryable,
+  fields: readonly FieldRule[],
+  reader: RowReader | null,
+  add: DedupeValueSink,
+  options: { updatedAt?: boolean } = {},
+): Promise<ReadContacts> {
   const withUpdatedAt = options.updatedAt ?? true;
   // On SQLite, `+deleted_at` keeps the planner off the partial indexes `where deleted_at is null`
   // (contacts by name, e-mails by value...): through them it looked up every row at random and sorted
@@ -36,18 +85,22 @@ export async function loadDedupeInput(
   const live = (column: string): Expression<unknown> => (reader ? sql`+${sql.ref(column)}` : sql.ref(column));
   const first = withUpdatedAt ? 2 : 1;
   const names = fields.map((f) => f.field);
-  const scalars = names.filter((n) =>
-    (SCALAR_FIELDS as readonly string[]).includes(n),
-  ) as (typeof SCALAR_FIELDS)[number][];
+  const scalars = [
+    ...new Set(names.filter((n) => (SCALAR_FIELDS as readonly string[]).includes(n))),
+  ] as (typeof SCALAR_FIELDS)[number][];
+  // Each selected scalar column's fields (a column compared twice, by two rules, feeds both).
+  const scalarFields = scalars.map((column) => names.flatMap((n, k) => (n === column ? [k] : [])));
   const ids: string[] = [];
   const updatedAt: string[] = [];
-  const columns = new Map<string, Cell[]>(names.map((n) => [n, []]));
-  const scalarColumns = scalars.map((field) => columns.get(field)!);
   const take = (row: readonly unknown[]) => {
+    const record = ids.length;
     ids.push(row[0] as string);
     if (withUpdatedAt) updatedAt.push(row[1] as string);
-    for (let k = 0; k < scalarColumns.length; k++)
-      scalarColumns[k]!.push((row[k + first] as string | null) ?? null);
+    for (let k = 0; k < scalarFields.length; k++) {
+      const raw = row[k + first] as string | null;
+      if (raw == null) continue;
+      for (const field of scalarFields[k]!) add(field, record, raw);
+    }
   };
   const contacts = db
     .selectFrom('contacts')
@@ -78,17 +131,12 @@ export async function loadDedupeInput(
     }
     for (const row of await query.execute()) use(row.contact_id, row.value);
   };
-  for (const name of names) {
-    const column = columns.get(name)!;
-    if (column.length === ids.length) continue;
-    column.length = ids.length;
-    column.fill(null);
+  for (const [k, name] of names.entries()) {
+    if ((SCALAR_FIELDS as readonly string[]).includes(name)) continue;
     const recordOf = contactIndex(ids);
     const put = (contactId: string, value: string) => {
       const i = recordOf(contactId);
-      if (i < 0) return;
-      const had = column[i];
-      column[i] = had == null ? value : Array.isArray(had) ? [...had, value] : [had, value];
+      if (i >= 0) add(k, i, value);
     };
     if (name === 'email' || name === 'phone') {
       const table = name === 'email' ? 'contact_emails' : 'contact_phones';
@@ -127,7 +175,7 @@ export async function loadDedupeInput(
       );
     }
   }
-  return { ids, updatedAt, columns };
+  return { ids, updatedAt };
 }
 
 /**
