@@ -1,15 +1,17 @@
 /**
  * Duplicate scan at scale: N synthetic customers with known duplicates (generate-duplicates.ts) are
  * bulk-inserted, then a full scan with the default matching rules runs in a process of its own
- * (scan-stored.ts, as `kith duplicates scan` would). Reports the scan's seconds per stage, its peak
- * RSS, candidate pairs compared, the thresholds it derived, and pairwise P/R/F1 of the `match` band
- * against the generated truth.
+ * (scan-stored.mjs, as `kith duplicates scan` would; the built code of dist/ with KITH_BENCH_BUILT=1,
+ * after `npm run build`, as users run it). Reports the scan's seconds per stage, its peak RSS,
+ * candidate pairs compared, the thresholds it derived, and pairwise P/R/F1 of the `match` band against
+ * the generated truth.
  *
  * Usage: npm run bench:dedupe:scale [-- N]      (default 1,000,000; SQLite in a temporary folder)
  *        KITH_BENCH_KEEP_STORE=DIR npm run bench:dedupe:scale [-- N]
  *            also keeps a copy of the SQLite store as it was before the scan, in DIR/kith.sqlite, with the
  *            truth in DIR/truth.json, for scanning it again with
- *            `KITH_DATA_DIR=DIR node --import tsx bench/dedupe/scan-stored.ts`
+ *            `KITH_DATA_DIR=DIR KITH_BENCH_BUILT=1 node bench/dedupe/scan-stored.mjs`
+ *            (or `node --import tsx bench/dedupe/scan-stored.mjs` for the sources)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -65,7 +67,9 @@ async function main() {
       console.error(`kept the store before the scan in ${KEEP_STORE}`);
     }
 
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/dedupe/scan-stored.ts'], {
+    const built = process.env.KITH_BENCH_BUILT === '1';
+    const scanArgs = [...(built ? [] : ['--import', 'tsx']), 'bench/dedupe/scan-stored.mjs'];
+    const output = execFileSync(process.execPath, scanArgs, {
       env: { ...process.env, ...env },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -25,7 +25,9 @@ import type { FieldRule } from './model/matching-rules.js';
 import type { ModelCheck } from './model/model-check.js';
 import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
 import { PreparedFieldBuilder, PreparedRecords } from './model/prepared-records.js';
+import { ContactIdList } from './scan/contact-id-list.js';
 import { readDedupeValues } from './scan/load-dedupe-input.js';
+import { collectGarbage } from '../jobs/collect-garbage.js';
 import {
   bandCode,
   bandOf,
@@ -42,6 +44,9 @@ import {
   storedAtLeast,
   storedToScore,
 } from './stored-pairs.js';
+
+/** Scans of this many contacts collect their garbage between stages (`collectGarbage`). */
+const COLLECT_GARBAGE_FROM = 100_000;
 
 export type ScanStage = 'load' | DetectionStage | 'save';
 
@@ -284,7 +289,7 @@ export class DuplicateScanService {
     options.onStage?.('load');
     // Values are prepared as they are read: no raw column (hundreds of MB at a million contacts) is held.
     const builders = rules.fields.map((rule) => new PreparedFieldBuilder(rule));
-    const { ids, updatedAt } = await readDedupeValues(
+    const read = await readDedupeValues(
       this.db,
       rules.fields,
       this.store.rowReader,
@@ -293,10 +298,13 @@ export class DuplicateScanService {
     );
     // `let`: released once the rows are built (hundreds of MB of prepared values at a million contacts).
     let records = new PreparedRecords(
-      ids,
+      read.ids,
       rules.fields,
-      builders.map((builder) => builder.finish(ids.length)),
+      builders.map((builder) => builder.finish(read.ids.length)),
     );
+    const { updatedAt } = read;
+    const ids = new ContactIdList(read.ids);
+    read.ids = [];
     const contactCount = records.size;
     let changed: Uint8Array | undefined;
     let changedCount = records.size;
@@ -314,12 +322,22 @@ export class DuplicateScanService {
       thread: true,
       changed,
       model: incremental ? lastModel : undefined,
-      onStage: options.onStage,
+      onStage: (stage) => {
+        // Blocking's keys, then the candidate pairs and their levels, are garbage by these stages: on a
+        // large scan they are given back before the next stage allocates (peak RSS, not time).
+        if (
+          records.size >= COLLECT_GARBAGE_FROM &&
+          (stage === 'compare' || stage === 'score' || stage === 'cluster')
+        )
+          collectGarbage();
+        options.onStage?.(stage);
+      },
     });
 
     options.onStage?.('save');
     // Nothing is compared any more: a stored pair's explanation reads only the shares of common values.
     for (const field of records.fields) field.releaseValues();
+    if (contactCount >= COLLECT_GARBAGE_FROM) collectGarbage();
     const scanId = newId('duplicateScan');
     const clusterOf = new Map<number, number>();
     for (const [k, cluster] of result.clusters.entries())
@@ -329,14 +347,16 @@ export class DuplicateScanService {
     // the cluster's index here and its number (its first pair's) once the rows are numbered.
     const weights = levelWeights(result.model);
     const found: DuplicatePairsTable[] = result.pairs.map((pair) => {
-      const [x, y] = ids[pair.a]! < ids[pair.b]! ? [pair.a, pair.b] : [pair.b, pair.a];
+      const [x, y] = ids.at(pair.a) < ids.at(pair.b) ? [pair.a, pair.b] : [pair.b, pair.a];
+      const contactA = ids.at(x);
+      const contactB = ids.at(y);
       const clusterA = clusterOf.get(pair.a);
       return {
         id: 0,
-        contact_a: ids[x]!,
-        contact_b: ids[y]!,
-        a_key: contactKey(ids[x]!),
-        b_key: contactKey(ids[y]!),
+        contact_a: contactA,
+        contact_b: contactB,
+        a_key: contactKey(contactA),
+        b_key: contactKey(contactB),
         score: scoreToStored(pair.probability),
         band: bandCode(pair.band),
         explanation: encodeExplanation(result.model, weights, records, x, y, pair.levels),
@@ -356,7 +376,8 @@ export class DuplicateScanService {
       // Open and skipped pairs are replaced by this scan's findings; decided pairs stay decided.
       const stale = trx.deleteFrom('duplicate_pairs').where('status', 'in', [OPEN, SKIPPED]);
       if (incremental) {
-        const changedIds = ids.filter((_, i) => changed![i] === 1);
+        const changedIds: string[] = [];
+        for (let i = 0; i < ids.length; i++) if (changed![i] === 1) changedIds.push(ids.at(i));
         for (let k = 0; k < changedIds.length; k += INSERT_CHUNK) {
           const chunk = changedIds.slice(k, k + INSERT_CHUNK);
           await trx

@@ -51,6 +51,23 @@ describe('string similarity', () => {
     }
     expect(reached).toBeGreaterThan(1000);
   });
+  it('compares the beginnings of two strings, read in place, as it compares those beginnings cut out', () => {
+    const random = seededRandom(5);
+    const word = () =>
+      Array.from(
+        { length: 3 + Math.floor(random() * 12) },
+        () => 'abcdeilmnorst.'[Math.floor(random() * 14)],
+      ).join('');
+    for (let n = 0; n < 5_000; n++) {
+      const a = `${word()}@${word()}`;
+      const b = random() < 0.5 ? `${word()}@${word()}` : `${a.slice(0, a.indexOf('@'))}x@${word()}`;
+      const la = a.indexOf('@');
+      const lb = b.indexOf('@');
+      for (const floor of [0, 0.92]) {
+        expect(jaroWinkler(a, b, floor, la, lb)).toBe(jaroWinkler(a.slice(0, la), b.slice(0, lb), floor));
+      }
+    }
+  });
   it.each([
     ['19700101', 0],
     ['19691231', -1],
@@ -154,6 +171,13 @@ describe('email comparator', () => {
     ['james.smith12@gmail.com', 'james.smith21@yahoo.com', 'similar_address_or_local_part'],
     ['lina1988@qq.com', 'lina1989@qq.com', 'similar_address_or_local_part'],
     ['mary@example.com', 'zoe@other.org', 'else'],
+    // The local part ends at a `+tag` wherever it is written.
+    ['anna.lee+shop@example.com', 'anna.lee@other.org', 'same_local_part'],
+    [
+      'katherine.jones+newsletter2024@example.com',
+      'katherin.jones@mail.org',
+      'similar_address_or_local_part',
+    ],
   ])('%s vs %s → %s', (a, b, expected) => expect(level(emailComparator as Comparator, a, b)).toBe(expected));
 });
 

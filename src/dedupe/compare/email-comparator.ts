@@ -5,8 +5,11 @@ export interface PreparedEmail {
   address: string;
   /** The mailbox the provider delivers to: Gmail ignores dots, many providers ignore `+tags`. */
   canonical: string;
-  /** The part before `@` as written, without a `+tag`. */
-  local: string;
+  /**
+   * The length of the part before `@` as written, without a `+tag`: `address`'s beginning (one number
+   * instead of a second string per address, for a million contacts' e-mails).
+   */
+  localLength: number;
 }
 
 const IGNORES_DOTS = new Set(['gmail.com', 'googlemail.com']);
@@ -29,7 +32,7 @@ export function prepareEmail(raw: string): PreparedEmail | null {
   const address = raw.trim().toLowerCase();
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1)
-    return address === '' ? null : { address, canonical: address, local: address };
+    return address === '' ? null : { address, canonical: address, localLength: address.length };
   const local = address.slice(0, at).replace(/\+.*$/, '');
   let domain = address.slice(at + 1);
   if (domain === 'googlemail.com') domain = 'gmail.com';
@@ -37,7 +40,7 @@ export function prepareEmail(raw: string): PreparedEmail | null {
   if (IGNORES_DOTS.has(domain)) mailbox = mailbox.replace(/\./g, '');
   const canonical = `${mailbox}@${domain}`;
   // Most addresses are their own mailbox: one string held instead of two (a million contacts' e-mails).
-  return { address, canonical: canonical === address ? address : canonical, local };
+  return { address, canonical: canonical === address ? address : canonical, localLength: local.length };
 }
 
 /**
@@ -55,14 +58,21 @@ export const emailComparator: Comparator<PreparedEmail> = {
   compare(a, b) {
     if (a.address === b.address) return 0;
     if (a.canonical === b.canonical) return 1;
-    if (a.local === b.local && a.local.length >= 4) return 2;
+    const la = a.localLength;
+    const lb = b.localLength;
+    if (la === lb && la >= 4 && samePrefix(a.address, b.address, la)) return 2;
     const similar =
       jaroWinkler(a.address, b.address, 0.88) >= 0.88 ||
       // Short local parts ("info", "li") are too alike by chance to count on their own.
-      (a.local.length >= 6 && b.local.length >= 6 && jaroWinkler(a.local, b.local, 0.92) >= 0.92);
-    return similar && !numbersDiffer(a.local, b.local) ? 3 : 4;
+      (la >= 6 && lb >= 6 && jaroWinkler(a.address, b.address, 0.92, la, lb) >= 0.92);
+    return similar && !numbersDiffer(a.address.slice(0, la), b.address.slice(0, lb)) ? 3 : 4;
   },
 };
+
+function samePrefix(a: string, b: string, length: number): boolean {
+  for (let k = 0; k < length; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+  return true;
+}
 
 /**
  * Whether the numbers in two local parts differ by more than a typo: `james.smith12` and

@@ -14,17 +14,17 @@ const counts = new Int32Array(256);
  * How many characters two strings have in common regardless of position (multiset intersection), or
  * more: characters are counted by the low byte of their code unit, and merging counts can only add.
  */
-function sharedCharacters(a: string, b: string): number {
-  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i) & 255]!++;
+function sharedCharacters(a: string, b: string, la: number, lb: number): number {
+  for (let i = 0; i < la; i++) counts[a.charCodeAt(i) & 255]!++;
   let shared = 0;
-  for (let j = 0; j < b.length; j++) {
+  for (let j = 0; j < lb; j++) {
     const c = b.charCodeAt(j) & 255;
     if (counts[c]! > 0) {
       counts[c]!--;
       shared++;
     }
   }
-  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i) & 255] = 0;
+  for (let i = 0; i < la; i++) counts[a.charCodeAt(i) & 255] = 0;
   return shared;
 }
 
@@ -33,14 +33,13 @@ function sharedCharacters(a: string, b: string): number {
  * a pair that cannot reach it gets an upper bound below `floor` instead of its exact value — callers
  * only ask whether a similarity reaches a threshold, and most compared pairs are far from any. The
  * bound counts characters the two strings share regardless of position (Jaro's matches are a subset).
+ * `la` and `lb` compare the strings' beginnings only (an e-mail's local part, read in place).
  */
-export function jaroWinkler(a: string, b: string, floor = 0): number {
-  if (a === b) return 1;
-  const la = a.length;
-  const lb = b.length;
+export function jaroWinkler(a: string, b: string, floor = 0, la = a.length, lb = b.length): number {
+  if (a === b && la === lb) return 1;
   if (la === 0 || lb === 0) return 0;
   if (floor > 0) {
-    const shared = sharedCharacters(a, b);
+    const shared = sharedCharacters(a, b, la, lb);
     const jaroBound = shared === 0 ? 0 : (shared / la + shared / lb + 1) / 3;
     let prefix = 0;
     const maxPrefix = Math.min(4, la, lb);
@@ -94,7 +93,7 @@ export function editDistanceWithin(a: string, b: string, limit: number): number 
   const lb = b.length;
   if (Math.abs(la - lb) > limit) return limit + 1;
   // The bag distance (characters one string has beyond the other) never exceeds the edit distance.
-  const shared = sharedCharacters(a, b);
+  const shared = sharedCharacters(a, b, la, lb);
   if (Math.max(la, lb) - shared > limit) return limit + 1;
   // Three rows (two back, one back, current) in one reused array: no allocation per call.
   const width = lb + 1;

@@ -13,6 +13,8 @@ export interface ComparableField {
   readonly extras: readonly (readonly unknown[] | undefined)[] | null;
   /** The other half of a person's name (first_name ↔ last_name): swapped halves agree as an alias. */
   readonly swapPartner: ComparableField | null;
+  /** Where records share prepared values: the distinct values and each record's number (-1: none). */
+  readonly sharedValues?: { readonly distinct: readonly unknown[]; readonly numbers: Int32Array } | null;
 }
 
 /** The comparison level of records i and j on `field`, or -1 when either has no value. */
@@ -65,6 +67,11 @@ export interface EncodedField {
 }
 
 export function encodeComparableField(field: ComparableField): EncodedField {
+  // Records sharing prepared values are numbered already: their distinct values are the dictionary.
+  if (field.sharedValues && field.extras === null) {
+    const { distinct, numbers } = field.sharedValues;
+    return { kind: field.comparator.kind, dictionary: distinct as unknown[], codes: numbers, extras: null };
+  }
   const dictionary: unknown[] = [];
   const codeOf = new Map<unknown, number>();
   const code = (value: unknown) => {

@@ -119,9 +119,18 @@ function shared(values: Int32Array): Int32Array {
   return copy;
 }
 
+/** A split within this share of the best one's time is as good: then the thread's copy decides. */
+const SPLIT_TIME_TOLERANCE = 0.03;
+/** Above this many units (fields, name halves together), splits are not all tried. */
+const MAX_UNITS_TRIED = 16;
+
 /**
- * Field indexes in two groups of about equal cost (`measureFieldCosts`); name halves stay together (a
- * swapped name reads both). The second group, the one holding the costliest field, goes to the thread.
+ * Field indexes in two groups, the second for the thread: the split whose slower side costs least
+ * (`measureFieldCosts`); among splits within a few per cent of that, the one whose fields are
+ * cheapest to copy to the thread. A field whose records share values (names, addresses, dates)
+ * travels as its distinct values and a number per record; e-mails and phones, all distinct, cost
+ * their every value twice (on both threads) for the whole comparison. Name halves stay together (a
+ * swapped name reads both).
  */
 export function splitByCost(records: PreparedRecords, measured: readonly number[]): [number[], number[]] {
   const fields = records.fields;
@@ -139,11 +148,42 @@ export function splitByCost(records: PreparedRecords, measured: readonly number[
     units.push(unit);
   });
   const cost = (unit: number[]) => unit.reduce((sum, k) => sum + measured[k]!, 0);
+  // What the thread's copy holds: distinct values where records share them, else every value.
+  const copy = (unit: number[]) =>
+    unit.reduce((sum, k) => sum + (fields[k]!.sharedValues?.distinct.length ?? fields[k]!.nonEmpty), 0);
+  if (units.length > MAX_UNITS_TRIED) return splitGreedily(units, cost);
+  const costs = units.map(cost);
+  const copies = units.map(copy);
+  const total = costs.reduce((sum, c) => sum + c, 0);
+  const splits: { mask: number; time: number; copied: number }[] = [];
+  // Every split with at least one unit on each side (the thread's side is the mask).
+  for (let mask = 1; mask < 2 ** units.length - 1; mask++) {
+    let theirs = 0;
+    let copied = 0;
+    for (let u = 0; u < units.length; u++) {
+      if (mask & (1 << u)) {
+        theirs += costs[u]!;
+        copied += copies[u]!;
+      }
+    }
+    splits.push({ mask, time: Math.max(theirs, total - theirs), copied });
+  }
+  if (splits.length === 0) return [units.flat(), []];
+  const fastest = Math.min(...splits.map((x) => x.time));
+  const best = splits
+    .filter((x) => x.time <= fastest * (1 + SPLIT_TIME_TOLERANCE))
+    .reduce((x, y) => (y.copied < x.copied || (y.copied === x.copied && y.time < x.time) ? y : x));
+  const groups: [number[], number[]] = [[], []];
+  units.forEach((unit, u) => groups[best.mask & (1 << u) ? 1 : 0].push(...unit));
+  return groups;
+}
+
+/** Two groups of about equal cost, costliest unit first; the thread's group opens with it. */
+function splitGreedily(units: number[][], cost: (unit: number[]) => number): [number[], number[]] {
   units.sort((x, y) => cost(y) - cost(x));
   const groups: [number[], number[]] = [[], []];
   const totals = [0, 0];
   for (const unit of units) {
-    // The first (costliest) unit opens the thread's group.
     const side = groups[1].length === 0 ? 1 : totals[0]! <= totals[1]! ? 0 : 1;
     groups[side].push(...unit);
     totals[side]! += cost(unit);

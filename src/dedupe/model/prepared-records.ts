@@ -223,8 +223,9 @@ export class PreparedRecords {
   readonly size: number;
 
   /** `source`: each rule's raw column by field name, or its field already prepared (in rule order). */
+  /** `ids`: the records' ids, for their number only (callers keep the ids themselves). */
   constructor(
-    readonly ids: readonly string[],
+    ids: readonly string[],
     rules: readonly FieldRule[],
     source: ReadonlyMap<string, RawColumn> | readonly PreparedField[],
   ) {

@@ -2,22 +2,30 @@
  * One full duplicate scan of an existing Kith store, alone in its process, as `kith duplicates scan`
  * runs it: the scale benchmark starts this so that the peak RSS it reports is the scan's own, not
  * the generator's. Opened from the environment (KITH_DATA_DIR, DATABASE_URL); prints one JSON line.
+ * Plain JavaScript that loads only Kith itself: from dist/ (KITH_BENCH_BUILT=1, run by plain node, as
+ * users run `kith`: neither the process nor its compare thread carries tsx) or from src/ (with tsx).
+ *
+ * Usage: KITH_DATA_DIR=DIR [KITH_BENCH_BUILT=1] node [--import tsx] bench/dedupe/scan-stored.mjs
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../../src/config.js';
-import { tuneHeapForLongJobs } from '../../src/cli/tune-heap.js';
-import { openKith } from '../../src/services.js';
+
+const root = process.env.KITH_BENCH_BUILT === '1' ? '../../dist' : '../../src';
+const { loadConfig } = await import(`${root}/config.js`);
+const { tuneHeapForLongJobs } = await import(`${root}/cli/tune-heap.js`);
+const { openKith } = await import(`${root}/services.js`);
 
 async function main() {
   tuneHeapForLongJobs(); // as the `kith` command does
   const kith = await openKith(loadConfig(process.env));
   try {
     const t = performance.now();
-    const stages: Record<string, number> = {};
+    const stages = {};
     // CPU seconds per stage (this process's threads together): the machine is shared, wall time is not enough.
-    const stageCpu: Record<string, number> = {};
+    const stageCpu = {};
     let lastCpu = process.cpuUsage();
     const cpuSince = () => {
       const used = process.cpuUsage(lastCpu);
@@ -25,7 +33,7 @@ async function main() {
       return Math.round((used.user + used.system) / 1e4) / 100;
     };
     // Highest RSS during each stage: sampled on a thread of its own, as the scan keeps this one busy.
-    const stagePeakRss: Record<string, number> = {};
+    const stagePeakRss = {};
     const highest = new Float64Array(new SharedArrayBuffer(8));
     const sampler = new Worker(
       `const a = new Float64Array(require('node:worker_threads').workerData);
@@ -33,7 +41,7 @@ async function main() {
       { eval: true, workerData: highest.buffer },
     );
     const stagePeak = () => {
-      const mb = Math.round(Math.max(highest[0]!, process.memoryUsage.rss()) / 1024 / 1024);
+      const mb = Math.round(Math.max(highest[0], process.memoryUsage.rss()) / 1024 / 1024);
       highest[0] = 0;
       return mb;
     };
@@ -68,16 +76,12 @@ async function main() {
     // A store kept by `KITH_BENCH_KEEP_STORE` carries its truth: the scan's quality, measured after it.
     const truthFile = path.join(process.env.KITH_DATA_DIR ?? '', 'truth.json');
     if (process.env.KITH_DATA_DIR && fs.existsSync(truthFile)) {
-      const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
-        ids: string[];
-        entity: number[];
-        truePairs: number;
-      };
-      const entityOf = new Map(truth.ids.map((id, i) => [id, truth.entity[i]!]));
-      const f1 = (tp: number, found: number) => {
+      const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8'));
+      const entityOf = new Map(truth.ids.map((id, i) => [id, truth.entity[i]]));
+      const f1 = (tp, found) => {
         const precision = found ? tp / found : 0;
         const recall = tp / truth.truePairs;
-        const round = (x: number) => Math.round(x * 10_000) / 10_000;
+        const round = (x) => Math.round(x * 10_000) / 10_000;
         return {
           precision: round(precision),
           recall: round(recall),
@@ -92,7 +96,7 @@ async function main() {
         for (let i = 0; i < members.length; i++)
           for (let j = i + 1; j < members.length; j++) {
             clusterPairs++;
-            if (entityOf.get(members[i]!) === entityOf.get(members[j]!)) clusterTrue++;
+            if (entityOf.get(members[i]) === entityOf.get(members[j])) clusterTrue++;
           }
       }
       process.stderr.write(
@@ -104,7 +108,7 @@ async function main() {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
+main().catch((e) => {
+  process.stderr.write(`${e?.stack ?? e}\n`);
   process.exit(1);
 });
