@@ -155,7 +155,12 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   contacts.references.register(groupMemberReference);
   contacts.references.register(duplicatePairReference);
   contacts.references.register(orderReference);
-  const duplicateScans = new DuplicateScanService(store);
+  // Scans of the job runner and the API run on a thread of their own, which opens the store again.
+  const duplicateScans = new DuplicateScanService(store, {
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    readTimeoutMs: config.readTimeoutMs,
+  });
   const merges = new ContactMergeService(store, contacts.writer);
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   // Every outgoing HTTP request goes through this one guard.

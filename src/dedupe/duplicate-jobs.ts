@@ -34,7 +34,8 @@ export type ScanProgress =
 export async function runDuplicateScanJob(scans: DuplicateScanService, ctx: JobContext, actor: Actor) {
   const steps = SCAN_STAGES.length;
   let reporting: Promise<void> = Promise.resolve();
-  const summary = await scans.scan({
+  // On a thread of its own where the service can open one: the runner's process (a server) goes on.
+  const summary = await scans.scanOnOwnThread({
     incremental: ctx.job.subject_id === 'incremental',
     actor,
     onStage: (stage) => {

@@ -9,7 +9,7 @@ import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { protectCell } from '../domain/csv-cell-safety.js';
-import type { Store } from '../store/database.js';
+import type { Store, StoreOptions } from '../store/database.js';
 import type { DuplicatePairsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { COMPARATORS } from './compare/comparator-registry.js';
@@ -26,6 +26,7 @@ import type { ModelCheck } from './model/model-check.js';
 import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
 import { PreparedFieldBuilder, PreparedRecords } from './model/prepared-records.js';
 import { ContactIdList } from './scan/contact-id-list.js';
+import { scanOnThread } from './scan/scan-on-thread.js';
 import { readDedupeValues } from './scan/load-dedupe-input.js';
 import { collectGarbage } from '../jobs/collect-garbage.js';
 import {
@@ -167,7 +168,27 @@ const NO_SCAN: ScanOfPairs = { id: '', finished_at: '', model: { fields: [] }, w
 export class DuplicateScanService {
   private readonly scans = new Map<number, ScanOfPairs>();
 
-  constructor(private readonly store: Store) {}
+  /**
+   * `threadStore`: how a thread of its own reaches this store, for `scanOnOwnThread` (a server's scans);
+   * without it those scans run here.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly threadStore: StoreOptions | null = null,
+  ) {}
+
+  /**
+   * `scan` on a thread of its own with its own connection to the store, when this service knows how to
+   * open one: a scan is tens of seconds of synchronous work at a million contacts, which on a server's
+   * main thread would stall every request as long.
+   */
+  scanOnOwnThread(options: Parameters<DuplicateScanService['scan']>[0]): Promise<ScanSummary> {
+    if (!this.threadStore) return this.scan(options);
+    return scanOnThread(
+      { store: this.threadStore, incremental: options.incremental ?? false, actor: options.actor },
+      options.onStage,
+    );
+  }
 
   /** Stored rows as pairs, their compact explanations decoded with their scans' models. */
   private async toPairs(rows: DuplicatePairsTable[]): Promise<DuplicatePair[]> {

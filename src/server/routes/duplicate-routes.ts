@@ -266,7 +266,8 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       },
       handler: async (request, reply) => {
         const incremental = request.body?.incremental ?? false;
-        if (request.body?.wait) return duplicateScans.scan({ incremental, actor: actorOf(request) });
+        if (request.body?.wait)
+          return duplicateScans.scanOnOwnThread({ incremental, actor: actorOf(request) });
         const jobId = await queueDuplicateScan(services.store, incremental);
         onJobQueued();
         reply.status(202);
