@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDuplicates } from '../../bench/dedupe/generate-duplicates.js';
 import { insertContactsBulk, type NewContact } from '../../src/contacts/contact-repository.js';
@@ -6,6 +7,21 @@ import { newId } from '../../src/domain/ids.js';
 import { createTestKith, type TestKith } from '../support/test-kith.js';
 
 const actor: Actor = { userId: null, channel: 'system' };
+
+/** This process's threads at a lower OS priority (nice ≥ 10), by id (/proc/self/task/<tid>/stat; Linux). */
+function nicedThreads(): Set<string> {
+  if (!fs.existsSync('/proc/self/task')) return new Set();
+  return new Set(
+    fs.readdirSync('/proc/self/task').filter((tid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) >= 10;
+      } catch {
+        return false; // a thread that ended meanwhile
+      }
+    }),
+  );
+}
 
 /** The longest the event loop went without running a 5 ms timer while `work` ran. */
 async function longestStall(work: () => Promise<unknown>): Promise<number> {
@@ -46,13 +62,20 @@ describe('a scan on a thread of its own', () => {
     const stalledHere = await longestStall(async () => (here = await kith.duplicateScans.scan({ actor })));
     const stages: string[] = [];
     let there: typeof here;
+    const nicedBefore = nicedThreads();
+    let nicedDuring: string[] = [];
     const stalledThere = await longestStall(
       async () =>
         (there = await kith.duplicateScans.scanOnOwnThread({
           actor,
-          onStage: (stage) => stages.push(stage),
+          onStage: (stage) => {
+            stages.push(stage);
+            // The scan's thread yields the cores to requests: a lower OS priority (Linux).
+            if (stage === 'compare') nicedDuring = [...nicedThreads()].filter((t) => !nicedBefore.has(t));
+          },
         })),
     );
+    if (fs.existsSync('/proc/self/task')) expect(nicedDuring.length).toBeGreaterThanOrEqual(1);
     expect(there!.contacts).toBe(30_000);
     expect(there!.match_pairs).toBeGreaterThan(1000);
     for (const key of ['compared', 'pairs', 'match_pairs', 'review_pairs', 'clusters'] as const) {

@@ -5,7 +5,7 @@
  */
 import type { Actor } from '../../domain/actor.js';
 import type { StoreOptions } from '../../store/database.js';
-import { startWorkerThread } from '../../store/worker-thread.js';
+import { BULK_THREAD_NICENESS, startWorkerThread } from '../../store/worker-thread.js';
 import type { ScanStage, ScanSummary } from '../duplicate-scan-service.js';
 
 export interface ScanThreadTask {
@@ -21,7 +21,11 @@ export function scanOnThread(
   task: ScanThreadTask,
   onStage: (stage: ScanStage) => void = () => undefined,
 ): Promise<ScanSummary> {
-  const worker = startWorkerThread(import.meta.url, 'duplicate-scan-thread', task);
+  // At a lower OS priority, as the server's other bulk threads: requests first (its compare thread,
+  // started from it, inherits the priority).
+  const worker = startWorkerThread(import.meta.url, 'duplicate-scan-thread', task, {
+    niceness: BULK_THREAD_NICENESS,
+  });
   let outcome: { summary: ScanSummary } | { error: string } | null = null;
   return new Promise((resolve, reject) => {
     worker.on('message', (message: ScanThreadMessage) => {

@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { type ErrorDetails, KithError } from '../../domain/errors.js';
-import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
+import { BULK_THREAD_NICENESS, nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
 import { ImportFileError } from '../read/import-file-error.js';
 import {
   keyColumnsOf,
@@ -27,7 +27,10 @@ export class RowPreparer {
   private requests = 0;
 
   constructor(options: { thread: boolean }) {
-    this.worker = options.thread ? startWorkerThread(import.meta.url, 'row-preparation-worker', null) : null;
+    // At a lower OS priority: in a server, the requests (and this import's writes) come first.
+    this.worker = options.thread
+      ? startWorkerThread(import.meta.url, 'row-preparation-worker', null, { niceness: BULK_THREAD_NICENESS })
+      : null;
   }
 
   async *batches<K extends RowPreparation>(
