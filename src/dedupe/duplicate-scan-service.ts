@@ -366,9 +366,10 @@ export class DuplicateScanService {
     // the cluster's index here and its number (its first pair's) once the rows are numbered.
     const weights = levelWeights(result.model);
     const found: DuplicatePairsTable[] = result.pairs.map((pair) => {
-      const [x, y] = ids.at(pair.a) < ids.at(pair.b) ? [pair.a, pair.b] : [pair.b, pair.a];
-      const contactA = ids.at(x);
-      const contactB = ids.at(y);
+      const first = ids.at(pair.a);
+      const second = ids.at(pair.b);
+      const [x, y, contactA, contactB] =
+        first < second ? [pair.a, pair.b, first, second] : [pair.b, pair.a, second, first];
       const clusterA = clusterOf.get(pair.a);
       return {
         id: 0,

@@ -13,8 +13,18 @@ export interface ComparableField {
   readonly extras: readonly (readonly unknown[] | undefined)[] | null;
   /** The other half of a person's name (first_name ↔ last_name): swapped halves agree as an alias. */
   readonly swapPartner: ComparableField | null;
-  /** Where records share prepared values: the distinct values and each record's number (-1: none). */
-  readonly sharedValues?: { readonly distinct: readonly unknown[]; readonly numbers: Int32Array } | null;
+  /** Where records share prepared values. */
+  readonly sharedValues?: SharedValues | null;
+}
+
+/**
+ * Where records share prepared values: each distinct value once, and each record's value as a number
+ * into them (-1: none). Blocking keys a distinct name or address once instead of once per record, and a
+ * compare thread receives them as they are.
+ */
+export interface SharedValues {
+  readonly distinct: readonly unknown[];
+  readonly numbers: Int32Array;
 }
 
 /** The comparison level of records i and j on `field`, or -1 when either has no value. */

@@ -4,16 +4,11 @@
  */
 import type { Comparator } from '../compare/comparator.js';
 import { COMPARATORS } from '../compare/comparator-registry.js';
-import { type ComparableField, compareField } from './comparable-field.js';
+import { type ComparableField, compareField, type SharedValues } from './comparable-field.js';
 import type { FieldRule } from './matching-rules.js';
 
 /** Raw values of one field for every record: one value, several (e-mails, phones) or none. */
 export type RawColumn = readonly (string | readonly string[] | null | undefined)[];
-
-export interface DedupeInput {
-  ids: readonly string[];
-  columns: ReadonlyMap<string, RawColumn>;
-}
 
 /** Pseudo-records of the term-frequency shrinkage: negligible on real data, decisive on tiny sets. */
 const SHARE_PRIOR_RECORDS = 100;
@@ -105,15 +100,6 @@ export class PreparedFieldBuilder {
     this.valueNumbers = [];
     return new PreparedField(this.rule, values, extras, shared);
   }
-}
-
-/**
- * Where records share prepared values: each distinct value once, and each record's value as a number
- * into them (-1: none). Blocking keys a distinct name or address once instead of once per record.
- */
-export interface SharedValues {
-  distinct: readonly unknown[];
-  numbers: Int32Array;
 }
 
 /** A field prepared from a whole column of raw values. */

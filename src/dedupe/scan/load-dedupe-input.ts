@@ -1,7 +1,7 @@
 /**
- * Reads the compared fields of every live contact into columns (no per-contact objects): on SQLite
+ * Reads the compared fields of every live contact value by value (no per-contact objects): on SQLite
  * straight from the statement, row by row as arrays (`RowReader`); elsewhere in pages by id through
- * Kysely, so that memory follows the columns, not the query.
+ * Kysely, so that memory follows what the caller keeps, not the query.
  */
 import { type CompiledQuery, type Expression, sql } from 'kysely';
 import { SCALAR_FIELDS } from '../../domain/contact/contact-fields.js';
@@ -9,19 +9,8 @@ import type { RowReader } from '../../store/row-reader.js';
 import type { Queryable } from '../../store/transaction.js';
 import { attributeJsonSql } from '../../contacts/contact-attribute-sql.js';
 import type { FieldRule } from '../model/matching-rules.js';
-import type { DedupeInput, RawColumn } from '../model/prepared-records.js';
 
 const PAGE = 20_000;
-
-export interface LoadedContacts extends DedupeInput {
-  ids: string[];
-  /** Each contact's last change, read only when asked for (an incremental scan): 1M strings are ~50 MB. */
-  updatedAt: string[];
-  /** The caller's to clear once prepared. */
-  columns: Map<string, RawColumn>;
-}
-
-type Cell = string | string[] | null;
 
 export interface ReadContacts {
   ids: string[];
@@ -35,36 +24,6 @@ export interface ReadContacts {
  * order; scalar fields come row by row. Records ascend within a field.
  */
 export type DedupeValueSink = (field: number, record: number, raw: string) => void;
-
-/** The compared fields of every live contact as columns of raw values (see `readDedupeValues`). */
-export async function loadDedupeInput(
-  db: Queryable,
-  fields: readonly FieldRule[],
-  reader: RowReader | null = null,
-  options: { updatedAt?: boolean } = {},
-): Promise<LoadedContacts> {
-  const cells: Cell[][] = fields.map(() => []);
-  const { ids, updatedAt } = await readDedupeValues(
-    db,
-    fields,
-    reader,
-    (field, record, raw) => {
-      const column = cells[field]!;
-      while (column.length < record) column.push(null);
-      const had = column.length === record ? null : column[record];
-      if (column.length === record) column.push(raw);
-      else column[record] = had == null ? raw : Array.isArray(had) ? [...had, raw] : [had, raw];
-    },
-    options,
-  );
-  const columns = new Map<string, RawColumn>();
-  fields.forEach((rule, k) => {
-    const column = cells[k]!;
-    while (column.length < ids.length) column.push(null);
-    columns.set(rule.field, column);
-  });
-  return { ids, updatedAt, columns };
-}
 
 /**
  * Reads the compared fields of every live contact, handing each raw value to `add` as it is read: a
@@ -131,12 +90,14 @@ export async function readDedupeValues(
     }
     for (const row of await query.execute()) use(row.contact_id, row.value);
   };
-  for (const [k, name] of names.entries()) {
+  // Each side table or attribute once, however many rules compare it.
+  for (const name of new Set(names)) {
     if ((SCALAR_FIELDS as readonly string[]).includes(name)) continue;
+    const fieldsOfName = names.flatMap((n, k) => (n === name ? [k] : []));
     const recordOf = contactIndex(ids);
     const put = (contactId: string, value: string) => {
       const i = recordOf(contactId);
-      if (i >= 0) add(k, i, value);
+      if (i >= 0) for (const k of fieldsOfName) add(k, i, value);
     };
     if (name === 'email' || name === 'phone') {
       const table = name === 'email' ? 'contact_emails' : 'contact_phones';
