@@ -82,6 +82,11 @@ export class PreparedFieldBuilder {
 
   /** The prepared field of `size` records (those never added have no value). */
   finish(size: number): PreparedField {
+    return PreparedField.fromParts(this.rule, this.finishParts(size));
+  }
+
+  /** What `finish` builds its field from: plain data that may travel between threads. */
+  finishParts(size: number): PreparedFieldParts {
     this.cache.clear();
     const values = this.values;
     while (values.length < size) values.push(null);
@@ -98,8 +103,15 @@ export class PreparedFieldBuilder {
     this.extras = null;
     this.distinct = [];
     this.valueNumbers = [];
-    return new PreparedField(this.rule, values, extras, shared);
+    return { values, extras, shared };
   }
+}
+
+/** A prepared field's values before its shares are counted (`PreparedField.fromParts`). */
+export interface PreparedFieldParts {
+  values: unknown[];
+  extras: (unknown[] | undefined)[] | null;
+  shared: SharedValues | null;
 }
 
 /** A field prepared from a whole column of raw values. */
@@ -144,34 +156,28 @@ export class PreparedField implements ComparableField {
     this.comparator = comparator;
     this.termFrequency = rule.term_frequency ?? comparator.termFrequency;
     const n = values.length;
-    // Each record's exact-agreement key, only for the shares below: kept on the field, a million
-    // records' keys cost tens of MB per field for the whole scan.
-    const keys = this.termFrequency ? new Array<string | null>(n).fill(null) : null;
-    const counts = new Map<string, number>();
-    let nonEmpty = 0;
-    for (let i = 0; i < n; i++) {
-      const value = values[i];
-      if (value === null) continue;
-      const key = comparator.key(value);
-      if (keys) keys[i] = key;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      nonEmpty++;
-    }
+    // How many non-empty records hold each record's exact-agreement key: counted once per distinct
+    // value where records share them (a million names are 300,000 distinct ones), else per record.
+    const { keyCount, counts, nonEmpty } = sharedValues
+      ? countSharedKeys(comparator, sharedValues)
+      : countKeys(comparator, values);
     this.nonEmpty = nonEmpty;
     comparator.fitColumn?.(values);
-    this.keyShare = new Float64Array(keys && nonEmpty > 0 ? n : 0);
+    this.keyShare = new Float64Array(this.termFrequency && nonEmpty > 0 ? n : 0);
     let agreement = 0;
-    for (const c of counts.values()) agreement += c * (c - 1);
+    for (const c of counts) agreement += c * (c - 1);
     this.exactAgreementRate = nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0;
     const baseline = 0.001;
     for (let i = 0; i < this.keyShare.length; i++) {
-      const key = keys![i] ?? null;
+      const count = keyCount(i);
       // Shrunk towards the field's average so that a handful of records cannot make a value look common.
-      if (key !== null) {
-        this.keyShare[i] =
-          (counts.get(key)! + SHARE_PRIOR_RECORDS * baseline) / (nonEmpty + SHARE_PRIOR_RECORDS);
-      }
+      if (count > 0)
+        this.keyShare[i] = (count + SHARE_PRIOR_RECORDS * baseline) / (nonEmpty + SHARE_PRIOR_RECORDS);
     }
+  }
+
+  static fromParts(rule: FieldRule, parts: PreparedFieldParts): PreparedField {
+    return new PreparedField(rule, parts.values, parts.extras, parts.shared);
   }
 
   /**
@@ -281,4 +287,67 @@ export class PreparedRecords {
     if (variant === 'street' && street) return { field, keyOf: street };
     return null;
   }
+}
+
+interface KeyCounts {
+  /** How many non-empty records hold record i's key; 0 when it has no value. */
+  keyCount: (i: number) => number;
+  /** Records per distinct key. */
+  counts: Iterable<number>;
+  nonEmpty: number;
+}
+
+function countKeys(comparator: Comparator, values: readonly unknown[]): KeyCounts {
+  // Each record's key number, not its key: a million records' key strings cost tens of MB per field.
+  const keyNumbers = new Int32Array(values.length).fill(-1);
+  const numberOf = new Map<string, number>();
+  const counts: number[] = [];
+  let nonEmpty = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null) continue;
+    const key = comparator.key(value);
+    let k = numberOf.get(key);
+    if (k === undefined) {
+      k = counts.length;
+      numberOf.set(key, k);
+      counts.push(0);
+    }
+    counts[k]!++;
+    keyNumbers[i] = k;
+    nonEmpty++;
+  }
+  return { keyCount: (i) => (keyNumbers[i]! < 0 ? 0 : counts[keyNumbers[i]!]!), counts, nonEmpty };
+}
+
+function countSharedKeys(comparator: Comparator, shared: SharedValues): KeyCounts {
+  const { distinct, numbers } = shared;
+  const perValue = new Int32Array(distinct.length);
+  let nonEmpty = 0;
+  for (let i = 0; i < numbers.length; i++) {
+    if (numbers[i]! < 0) continue;
+    perValue[numbers[i]!]!++;
+    nonEmpty++;
+  }
+  // Distinct texts may prepare to one key ("Zhang Wei", "zhang wei"): counted together.
+  const keyOfValue = new Int32Array(distinct.length).fill(-1);
+  const numberOf = new Map<string, number>();
+  const counts: number[] = [];
+  for (let d = 0; d < distinct.length; d++) {
+    if (perValue[d] === 0) continue;
+    const key = comparator.key(distinct[d]);
+    let k = numberOf.get(key);
+    if (k === undefined) {
+      k = counts.length;
+      numberOf.set(key, k);
+      counts.push(0);
+    }
+    counts[k]! += perValue[d]!;
+    keyOfValue[d] = k;
+  }
+  return {
+    keyCount: (i) => (numbers[i]! < 0 ? 0 : counts[keyOfValue[numbers[i]!]!]!),
+    counts,
+    nonEmpty,
+  };
 }

@@ -1,0 +1,33 @@
+/**
+ * Thread side of `FieldPreparation`: prepares the fields it was given from the raw values the reading
+ * thread sends in batches, then hands back each field's parts (distinct values and numbers where records
+ * share values, so that little is copied back).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PreparedFieldBuilder, type PreparedFieldParts } from '../model/prepared-records.js';
+import type { PrepareFieldsMessage, PrepareFieldsReply, PrepareFieldsTask } from './field-preparation.js';
+
+const task = (workerData as { data: PrepareFieldsTask }).data;
+const builders = task.rules.map((rule) => new PreparedFieldBuilder(rule));
+const reply = (message: PrepareFieldsReply, transfer: ArrayBuffer[] = []) =>
+  parentPort!.postMessage(message, transfer);
+
+parentPort!.on('message', (message: PrepareFieldsMessage) => {
+  try {
+    if ('batch' in message) {
+      const { field, records, raws } = message.batch;
+      const builder = builders[field]!;
+      for (let k = 0; k < raws.length; k++) builder.add(records[k]!, raws[k]!);
+      return;
+    }
+    const parts: PreparedFieldParts[] = builders.map((builder) => builder.finishParts(message.finish));
+    // Where records share values, the values per record are rebuilt from the numbers on the other side.
+    for (const p of parts) if (p.shared) p.values = [];
+    reply(
+      { parts },
+      parts.flatMap((p) => (p.shared ? [p.shared.numbers.buffer as ArrayBuffer] : [])),
+    );
+  } catch (e) {
+    reply({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+});
