@@ -1,5 +1,5 @@
 /**
- * A growing array of 32-bit integers. Memory that can grow in place (a growable SharedArrayBuffer,
+ * A growing typed array (32-bit integers, or 16-bit masks). Memory that can grow in place (a growable SharedArrayBuffer,
  * a resizable ArrayBuffer) reserves address space up front and takes pages as it grows: a million
  * contacts' 14 million candidate pairs never hold an old and a new copy at once (and the old one until
  * the next garbage collection), as doubling into a new array does. Where growing in place is not
@@ -18,18 +18,28 @@ const Resizable = ArrayBuffer as unknown as new (
   options: { maxByteLength: number },
 ) => ArrayBuffer & InPlace;
 
-export class IntArrayBuilder {
-  private data: Int32Array;
+type GrowingKind = Int32Array | Uint16Array;
+interface TypedArrayType<T extends GrowingKind> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+export class TypedArrayBuilder<T extends GrowingKind> {
+  private data: T;
   /** Grows the buffer in place to the given length and gives a view of it; null: copy instead. */
-  private readonly growInPlace: ((length: number) => Int32Array) | null;
+  private readonly growInPlace: ((length: number) => T) | null;
+  private readonly width: number;
   length = 0;
 
   /** `shared`: on a SharedArrayBuffer, so a worker thread can read it without a copy. */
   constructor(
+    private readonly Type: TypedArrayType<T>,
     capacity = 1024,
     private readonly shared = false,
   ) {
-    const bytes = capacity * 4;
+    const width = Type.BYTES_PER_ELEMENT;
+    this.width = width;
+    const bytes = capacity * width;
     try {
       const buffer = shared
         ? new GrowableShared(bytes, { maxByteLength: MAX_BYTES })
@@ -38,10 +48,10 @@ export class IntArrayBuilder {
       if (!grow) throw new Error('cannot grow in place');
       // Fixed-length views: V8 reads and writes them twice as fast as views that track a buffer's length.
       this.growInPlace = (length) => {
-        grow(length * 4);
-        return new Int32Array(buffer, 0, length);
+        grow(length * width);
+        return new Type(buffer, 0, length);
       };
-      this.data = new Int32Array(buffer, 0, capacity);
+      this.data = new Type(buffer, 0, capacity);
     } catch {
       // No address space to reserve (a limited machine): arrays that double instead.
       this.growInPlace = null;
@@ -49,8 +59,9 @@ export class IntArrayBuilder {
     }
   }
 
-  private allocate(length: number): Int32Array {
-    return new Int32Array(this.shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
+  private allocate(length: number): T {
+    const bytes = length * this.width;
+    return new this.Type(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), 0, length);
   }
 
   push(value: number): void {
@@ -60,7 +71,7 @@ export class IntArrayBuilder {
 
   private grow(): void {
     const length = this.data.length * 2;
-    if (this.growInPlace && length * 4 <= MAX_BYTES) {
+    if (this.growInPlace && length * this.width <= MAX_BYTES) {
       this.data = this.growInPlace(length);
       return;
     }
@@ -70,7 +81,14 @@ export class IntArrayBuilder {
   }
 
   /** The filled part (a view, not a copy). */
-  view(): Int32Array {
-    return this.data.subarray(0, this.length);
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+
+/** A growing array of 32-bit integers. */
+export class IntArrayBuilder extends TypedArrayBuilder<Int32Array> {
+  constructor(capacity = 1024, shared = false) {
+    super(Int32Array, capacity, shared);
   }
 }
