@@ -10,6 +10,7 @@ import { type BandThresholds, bandThresholds, deriveThresholds } from './model/d
 import {
   levelWeights,
   matchWeight,
+  scorePairs,
   type TrainedModel,
   trainModel,
   weightToProbability,
@@ -76,11 +77,7 @@ export async function findDuplicates(
   options.onStage?.('score');
   const weights = levelWeights(model);
   const width = records.fields.length;
-  let scores = new Float32Array(candidates.count);
-  for (let p = 0; p < candidates.count; p++) {
-    // Levels read in place: a view per pair would allocate for every one of millions of pairs.
-    scores[p] = matchWeight(model, weights, records, gamma, candidates.a[p]!, candidates.b[p]!, p * width);
-  }
+  let scores = scorePairs(model, records, gamma, candidates.a, candidates.b, candidates.count);
   if (!options.model && model.em_iterations > 0) model.thresholds = deriveThresholds(scores);
   const thresholds = bandThresholds(rules, model);
   const reviewWeight = Math.log2(thresholds.review / (1 - thresholds.review));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineCodes } from '../../src/dedupe/model/blocking-plan.js';
+import { IntPairCodes } from '../../src/dedupe/model/int-pair-codes.js';
 import { StringCodes } from '../../src/dedupe/model/string-codes.js';
 
 describe('StringCodes', () => {
@@ -61,5 +62,41 @@ describe('combineCodes', () => {
       expect(combined.codes[i]).toBe(seen.get(key));
     }
     expect(combined.distinct).toBe(seen.size);
+  });
+});
+
+describe('IntPairCodes', () => {
+  it.each([
+    { pairs: [], codes: [] },
+    { pairs: [[0, 0]], codes: [0] },
+    // Negative and 32-bit integers are keys like any other (training packs levels and rule masks into them).
+    {
+      pairs: [
+        [-1, 5],
+        [5, -1],
+        [-1, 5],
+        [-2147483648, 2147483647],
+        [0, 0],
+        [5, -1],
+      ],
+      codes: [0, 1, 0, 2, 3, 1],
+    },
+  ])('numbers $pairs in order of first appearance', ({ pairs, codes }) => {
+    const table = new IntPairCodes(1);
+    expect(pairs.map(([x, y]) => table.codeOf(x!, y!))).toEqual(codes);
+    expect(table.size).toBe(Math.max(-1, ...codes) + 1);
+  });
+
+  it('keeps every number as it grows far past what it expected, as a Map would', () => {
+    const table = new IntPairCodes(1);
+    const map = new Map<string, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const x = (i * 7919) % 3001;
+      const y = -((i * 104729) % 17);
+      const key = `${x} ${y}`;
+      if (!map.has(key)) map.set(key, map.size);
+      expect(table.codeOf(x, y)).toBe(map.get(key));
+    }
+    expect(table.size).toBe(map.size);
   });
 });

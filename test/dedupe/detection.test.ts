@@ -13,6 +13,12 @@ import {
 import type { ContactState } from '../../src/domain/contact/contact-fields.js';
 import { matchingRulesSchema } from '../../src/dedupe/model/matching-rules.js';
 import { PreparedRecords } from '../../src/dedupe/model/prepared-records.js';
+import {
+  levelWeights,
+  matchWeight,
+  scorePairs,
+  trainModel,
+} from '../../src/dedupe/model/fellegi-sunter-model.js';
 
 const LINKAGE = '../shared/data/linkage';
 
@@ -148,6 +154,16 @@ describe('comparing on a worker thread', () => {
     expect(Buffer.from(threaded.buffer).equals(Buffer.from(here.buffer))).toBe(true);
     // Every level occurs somewhere, so the comparison is not trivially equal.
     expect(new Set(here).size).toBeGreaterThan(4);
+    // Scored all at once as pair by pair, term-frequency adjustment included.
+    const model = trainModel(records, pairs, here);
+    const weights = levelWeights(model);
+    const scores = scorePairs(model, records, here, pairs.a, pairs.b, pairs.count);
+    const one = new Float32Array(1);
+    for (let p = 0; p < pairs.count; p++) {
+      one[0] = matchWeight(model, weights, records, here, pairs.a[p]!, pairs.b[p]!, p * 7);
+      if (scores[p] !== one[0]) expect({ pair: p, score: scores[p] }).toEqual({ pair: p, score: one[0] });
+    }
+    expect(new Set(scores).size).toBeGreaterThan(100);
     // Costs as once measured on the scale benchmark: name 12, e-mail 9, phone and date 5, text 3, address 11.
     const measured = [12, 12, 9, 5, 5, 3, 11];
     const [own, theirs] = splitByCost(records, measured);

@@ -6,6 +6,7 @@
  * members still meet through the other rules).
  */
 import { IntArrayBuilder, TypedArrayBuilder } from './int-array-builder.js';
+import { IntPairCodes } from './int-pair-codes.js';
 import type { PreparedRecords } from './prepared-records.js';
 import { seededRandom } from './seeded-random.js';
 import { StringCodes } from './string-codes.js';
@@ -121,47 +122,17 @@ function ruleGroupIds(
   return terms.length === 1 ? combined.codes.slice() : combined.codes;
 }
 
-/**
- * One code per distinct (x, y) of two terms' codes, numbered in order of first appearance; -1 where
- * either is -1. An open-addressing table over typed arrays: a JavaScript Map of a million numbers
- * took four times as long.
- */
+/** One code per distinct (x, y) of two terms' codes, first appearance first; -1 where either is -1. */
 export function combineCodes(x: TermCodes, y: TermCodes): TermCodes {
   const n = x.codes.length;
   const codes = new Int32Array(n);
-  let capacity = 16;
-  while (capacity < 2 * Math.min(n, x.distinct * y.distinct)) capacity *= 2;
-  const mask = capacity - 1;
-  const slotX = new Int32Array(capacity).fill(-1);
-  const slotY = new Int32Array(capacity);
-  const slotCode = new Int32Array(capacity);
-  let distinct = 0;
+  const table = new IntPairCodes(Math.min(n, x.distinct * y.distinct));
   for (let i = 0; i < n; i++) {
     const cx = x.codes[i]!;
     const cy = y.codes[i]!;
-    if (cx < 0 || cy < 0) {
-      codes[i] = -1;
-      continue;
-    }
-    let h = Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy + 0x165667b1, 0x85ebca77);
-    h = (h ^ (h >>> 15)) & mask;
-    for (;;) {
-      const sx = slotX[h]!;
-      if (sx === -1) {
-        slotX[h] = cx;
-        slotY[h] = cy;
-        slotCode[h] = distinct;
-        codes[i] = distinct++;
-        break;
-      }
-      if (sx === cx && slotY[h] === cy) {
-        codes[i] = slotCode[h]!;
-        break;
-      }
-      h = (h + 1) & mask;
-    }
+    codes[i] = cx < 0 || cy < 0 ? -1 : table.codeOf(cx, cy);
   }
-  return { codes, distinct };
+  return { codes, distinct: table.size };
 }
 
 function groupSizes(ids: Int32Array): Int32Array {

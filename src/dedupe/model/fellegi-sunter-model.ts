@@ -16,6 +16,7 @@ import type { BandThresholds } from './derive-thresholds.js';
 import type { FieldRule } from './matching-rules.js';
 import { deterministicProblems, fieldProblems, isDegenerate, type ModelCheck } from './model-check.js';
 import type { PreparedRecords } from './prepared-records.js';
+import { IntPairCodes } from './int-pair-codes.js';
 import { seededRandom } from './seeded-random.js';
 
 export interface FieldParameters {
@@ -119,22 +120,27 @@ export function trainModel(
   const totalPairs = (records.size * (records.size - 1)) / 2;
 
   // Candidate pairs collapse into few distinct (levels, rules matched) patterns; EM runs over those.
-  const patternIndex = new Map<number, number>();
+  const patternIndex = new IntPairCodes();
   const patternLevels: number[][] = [];
   const patternRules: number[] = [];
   const patternCount: number[] = [];
   for (let p = 0; p < pairs.count; p++) {
-    let code = 0;
     const row = p * width;
-    // Base 6 (levels -1..4) over at most 15 fields, times a 12-bit rule mask, stays below 2^53.
-    for (let k = 0; k < width; k++) code = code * 6 + (gamma[row + k]! + 1);
-    code = code * 4096 + pairs.rulesMatched[p]!;
-    let index = patternIndex.get(code);
-    if (index === undefined) {
-      index = patternLevels.length;
-      patternIndex.set(code, index);
+    const rules = pairs.rulesMatched[p]!;
+    // A pattern as two integers: 3 bits per level (-1..4) of at most 15 fields, and the 16-bit rule
+    // mask, split 8 and 7 fields with 8 mask bits each (32 and 29 bits).
+    let x = 0;
+    let y = 0;
+    for (let k = 0; k < width; k++) {
+      if (k < 8) x = (x << 3) | (gamma[row + k]! + 1);
+      else y = (y << 3) | (gamma[row + k]! + 1);
+    }
+    x = x | ((rules & 0xff) << 24);
+    y = y | ((rules >>> 8) << 21);
+    const index = patternIndex.codeOf(x, y);
+    if (index === patternLevels.length) {
       patternLevels.push(Array.from(gamma.subarray(row, row + width)));
-      patternRules.push(pairs.rulesMatched[p]!);
+      patternRules.push(rules);
       patternCount.push(0);
     }
     patternCount[index]!++;
@@ -268,6 +274,49 @@ export function matchWeight(
     if (level >= 0) weight += fieldWeight(model, weights, records, k, level, i, j);
   }
   return weight;
+}
+
+/**
+ * The match weight of each of `count` candidate pairs (records a[p] and b[p], levels in rows of
+ * `gamma`): what `matchWeight` gives pair by pair, the same arithmetic in the same order, with the
+ * model's weights and term-frequency shares looked up once instead of per pair (14 million pairs at a
+ * million contacts).
+ */
+export function scorePairs(
+  model: TrainedModel,
+  records: PreparedRecords,
+  gamma: Int8Array,
+  a: Int32Array,
+  b: Int32Array,
+  count: number,
+): Float32Array {
+  const width = records.fields.length;
+  const weights = levelWeights(model);
+  const stride = Math.max(1, ...weights.map((w) => w.length));
+  const flat = new Float64Array(width * stride);
+  weights.forEach((w, k) => flat.set(w, k * stride));
+  const shares = records.fields.map((f, k) =>
+    model.fields[k]!.term_frequency && f.keyShare.length > 0 ? f.keyShare : null,
+  );
+  const exactM = model.fields.map((f) => f.m[0]!);
+  const priorWeight = Math.log2(model.prior / (1 - model.prior));
+  const scores = new Float32Array(count);
+  for (let p = 0; p < count; p++) {
+    const row = p * width;
+    const i = a[p]!;
+    const j = b[p]!;
+    let weight = priorWeight;
+    for (let k = 0; k < width; k++) {
+      const level = gamma[row + k]!;
+      if (level < 0) continue;
+      const share = shares[k]!;
+      if (level === 0 && share !== null) {
+        weight += Math.log2(exactM[k]! / Math.max(share[i]!, share[j]!, MIN_PROBABILITY));
+      } else weight += flat[k * stride + level]!;
+    }
+    scores[p] = weight;
+  }
+  return scores;
 }
 
 /** What field k at this level adds to the weight of records i and j (log2 Bayes factor). */
