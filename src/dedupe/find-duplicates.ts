@@ -10,13 +10,13 @@ import { type BandThresholds, bandThresholds, deriveThresholds } from './model/d
 import {
   levelWeights,
   matchWeight,
-  scorePairs,
   type TrainedModel,
   trainModel,
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
 import { DEFAULT_MAX_BLOCK_SIZE, type MatchingRules } from './model/matching-rules.js';
 import type { PreparedRecords } from './model/prepared-records.js';
+import { scorePairs } from './model/score-pairs.js';
 
 export type DuplicateBand = 'match' | 'review';
 
@@ -77,7 +77,12 @@ export async function findDuplicates(
   options.onStage?.('score');
   const weights = levelWeights(model);
   const width = records.fields.length;
-  let scores = scorePairs(model, records, gamma, candidates.a, candidates.b, candidates.count);
+  let scores = await scorePairs(
+    model,
+    records,
+    { a: candidates.a, b: candidates.b, gamma, count: candidates.count },
+    { thread: options.thread },
+  );
   if (!options.model && model.em_iterations > 0) model.thresholds = deriveThresholds(scores);
   const thresholds = bandThresholds(rules, model);
   const reviewWeight = Math.log2(thresholds.review / (1 - thresholds.review));

@@ -13,12 +13,8 @@ import {
 import type { ContactState } from '../../src/domain/contact/contact-fields.js';
 import { matchingRulesSchema } from '../../src/dedupe/model/matching-rules.js';
 import { PreparedRecords } from '../../src/dedupe/model/prepared-records.js';
-import {
-  levelWeights,
-  matchWeight,
-  scorePairs,
-  trainModel,
-} from '../../src/dedupe/model/fellegi-sunter-model.js';
+import { levelWeights, matchWeight, trainModel } from '../../src/dedupe/model/fellegi-sunter-model.js';
+import { scorePairs } from '../../src/dedupe/model/score-pairs.js';
 
 const LINKAGE = '../shared/data/linkage';
 
@@ -157,7 +153,21 @@ describe('comparing on a worker thread', () => {
     // Scored all at once as pair by pair, term-frequency adjustment included.
     const model = trainModel(records, pairs, here);
     const weights = levelWeights(model);
-    const scores = scorePairs(model, records, here, pairs.a, pairs.b, pairs.count);
+    const scores = await scorePairs(model, records, {
+      a: pairs.a,
+      b: pairs.b,
+      gamma: here,
+      count: pairs.count,
+    });
+    // Half of them on a thread: the same scores.
+    const threadedScores = await scorePairs(
+      model,
+      records,
+      { a: pairs.a, b: pairs.b, gamma: threaded, count: pairs.count },
+      { thread: true, threadMinPairs: 0 },
+    );
+    expect(threadedScores.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect([...threadedScores]).toEqual([...scores]);
     const one = new Float32Array(1);
     for (let p = 0; p < pairs.count; p++) {
       one[0] = matchWeight(model, weights, records, here, pairs.a[p]!, pairs.b[p]!, p * 7);

@@ -65,15 +65,19 @@ function genericU(levels: number): number[] {
   return u;
 }
 const MAX_EM_ITERATIONS = 60;
-const MIN_PROBABILITY = 1e-9;
+export const MIN_PROBABILITY = 1e-9;
 
 /** Comparison levels of every candidate pair, row-major: gamma[pair * fields + field], -1 = missing. */
 function estimateU(records: PreparedRecords): number[][] {
   const random = seededRandom(11);
   return records.fields.map((field) => {
     const levels = field.levelCount;
-    const withValue: number[] = [];
-    for (let i = 0; i < records.size; i++) if (field.values[i] !== null) withValue.push(i);
+    // The records with a value, counted first: a million pushes per field grew an array step by step.
+    const values = field.values;
+    let count = 0;
+    for (let i = 0; i < records.size; i++) if (values[i] !== null) count++;
+    const withValue = new Int32Array(count);
+    for (let i = 0, w = 0; i < records.size; i++) if (values[i] !== null) withValue[w++] = i;
     const counts = new Array<number>(levels).fill(0);
     let sampled = 0;
     const n = withValue.length;
@@ -274,49 +278,6 @@ export function matchWeight(
     if (level >= 0) weight += fieldWeight(model, weights, records, k, level, i, j);
   }
   return weight;
-}
-
-/**
- * The match weight of each of `count` candidate pairs (records a[p] and b[p], levels in rows of
- * `gamma`): what `matchWeight` gives pair by pair, the same arithmetic in the same order, with the
- * model's weights and term-frequency shares looked up once instead of per pair (14 million pairs at a
- * million contacts).
- */
-export function scorePairs(
-  model: TrainedModel,
-  records: PreparedRecords,
-  gamma: Int8Array,
-  a: Int32Array,
-  b: Int32Array,
-  count: number,
-): Float32Array {
-  const width = records.fields.length;
-  const weights = levelWeights(model);
-  const stride = Math.max(1, ...weights.map((w) => w.length));
-  const flat = new Float64Array(width * stride);
-  weights.forEach((w, k) => flat.set(w, k * stride));
-  const shares = records.fields.map((f, k) =>
-    model.fields[k]!.term_frequency && f.keyShare.length > 0 ? f.keyShare : null,
-  );
-  const exactM = model.fields.map((f) => f.m[0]!);
-  const priorWeight = Math.log2(model.prior / (1 - model.prior));
-  const scores = new Float32Array(count);
-  for (let p = 0; p < count; p++) {
-    const row = p * width;
-    const i = a[p]!;
-    const j = b[p]!;
-    let weight = priorWeight;
-    for (let k = 0; k < width; k++) {
-      const level = gamma[row + k]!;
-      if (level < 0) continue;
-      const share = shares[k]!;
-      if (level === 0 && share !== null) {
-        weight += Math.log2(exactM[k]! / Math.max(share[i]!, share[j]!, MIN_PROBABILITY));
-      } else weight += flat[k * stride + level]!;
-    }
-    scores[p] = weight;
-  }
-  return scores;
 }
 
 /** What field k at this level adds to the weight of records i and j (log2 Bayes factor). */
