@@ -108,5 +108,28 @@ describe('fields prepared as values are read', () => {
       Buffer.from(b.b.buffer, b.b.byteOffset, b.count * 4),
     );
     expect([...a.rulesMatched]).toEqual([...b.rulesMatched]);
+    // Each pair's matched rules, found independently: its records' keys joined as text, per rule.
+    const keysOf = (terms: string[]) => {
+      const parts = terms.map((t) => plain.blockingTerm(t)!);
+      const keys = data.records.map((_, i) => {
+        const values = parts.map((part) => part(i));
+        return values.includes(null) ? null : values.join('\u0001');
+      });
+      const sizes = new Map<string, number>();
+      for (const key of keys) if (key !== null) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+      return keys.map((key) => (key !== null && sizes.get(key)! <= 400 ? key : null));
+    };
+    const ruleKeys = a.rules.map((rule) => keysOf(rule.fields));
+    let several = 0;
+    for (let p = 0; p < a.count; p++) {
+      let mask = 0;
+      ruleKeys.forEach((keys, r) => {
+        if (keys[a.a[p]!] !== null && keys[a.a[p]!] === keys[a.b[p]!]) mask |= 1 << r;
+      });
+      if (mask !== a.rulesMatched[p]) expect({ pair: p, mask: a.rulesMatched[p] }).toEqual({ pair: p, mask });
+      if ((mask & (mask - 1)) !== 0) several++;
+    }
+    // Many pairs agree on more than one rule, so the later rules' bits are exercised.
+    expect(several).toBeGreaterThan(100);
   });
 });

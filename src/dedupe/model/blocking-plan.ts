@@ -238,6 +238,7 @@ export function generateCandidatePairs(
   const width = usable.length;
   const blockOf = new Int32Array(records.size * width).fill(-1);
   const termCodes = new Map<string, TermCodes>();
+  // Every rule's blocks first: a pair's matched rules (its mask) include the later rules.
   for (const [r, rule] of usable.entries()) {
     const ids =
       rule.fields.length === 0
@@ -247,13 +248,17 @@ export function generateCandidatePairs(
     // Oversized blocks are dropped for good, so later rules do not treat them as already compared.
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (id >= 0 && sizes[id]! > maxBlockSize) ids[i] = -1;
-      blockOf[i * width + r] = ids[i]!;
+      blockOf[i * width + r] = id >= 0 && sizes[id]! > maxBlockSize ? -1 : id;
     }
+  }
+  termCodes.clear();
+  for (let r = 0; r < width; r++) {
+    const ids = new Int32Array(records.size);
+    for (let i = 0; i < ids.length; i++) ids[i] = blockOf[i * width + r]!;
+    const sizes = groupSizes(ids);
     // Members of each block, contiguous (counting sort by group id).
     const offsets = new Int32Array(sizes.length + 1);
-    for (let g = 0; g < sizes.length; g++)
-      offsets[g + 1] = offsets[g]! + (sizes[g]! > maxBlockSize ? 0 : sizes[g]!);
+    for (let g = 0; g < sizes.length; g++) offsets[g + 1] = offsets[g]! + sizes[g]!;
     const cursor = offsets.slice(0, sizes.length);
     const members = new Int32Array(offsets[sizes.length]!);
     for (let i = 0; i < ids.length; i++) {
