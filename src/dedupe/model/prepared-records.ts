@@ -6,6 +6,7 @@ import type { Comparator } from '../compare/comparator.js';
 import { COMPARATORS } from '../compare/comparator-registry.js';
 import { type ComparableField, compareField, type SharedValues } from './comparable-field.js';
 import type { FieldRule } from './matching-rules.js';
+import { StringCodes } from './string-codes.js';
 
 /** Raw values of one field for every record: one value, several (e-mails, phones) or none. */
 export type RawColumn = readonly (string | readonly string[] | null | undefined)[];
@@ -300,19 +301,14 @@ interface KeyCounts {
 function countKeys(comparator: Comparator, values: readonly unknown[]): KeyCounts {
   // Each record's key number, not its key: a million records' key strings cost tens of MB per field.
   const keyNumbers = new Int32Array(values.length).fill(-1);
-  const numberOf = new Map<string, number>();
+  const numberOf = new StringCodes(Math.min(values.length, 1 << 20));
   const counts: number[] = [];
   let nonEmpty = 0;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (value === null) continue;
-    const key = comparator.key(value);
-    let k = numberOf.get(key);
-    if (k === undefined) {
-      k = counts.length;
-      numberOf.set(key, k);
-      counts.push(0);
-    }
+    const k = numberOf.codeOf(comparator.key(value));
+    if (k === counts.length) counts.push(0);
     counts[k]!++;
     keyNumbers[i] = k;
     nonEmpty++;
@@ -331,17 +327,12 @@ function countSharedKeys(comparator: Comparator, shared: SharedValues): KeyCount
   }
   // Distinct texts may prepare to one key ("Zhang Wei", "zhang wei"): counted together.
   const keyOfValue = new Int32Array(distinct.length).fill(-1);
-  const numberOf = new Map<string, number>();
+  const numberOf = new StringCodes(distinct.length);
   const counts: number[] = [];
   for (let d = 0; d < distinct.length; d++) {
     if (perValue[d] === 0) continue;
-    const key = comparator.key(distinct[d]);
-    let k = numberOf.get(key);
-    if (k === undefined) {
-      k = counts.length;
-      numberOf.set(key, k);
-      counts.push(0);
-    }
+    const k = numberOf.codeOf(comparator.key(distinct[d]));
+    if (k === counts.length) counts.push(0);
     counts[k]! += perValue[d]!;
     keyOfValue[d] = k;
   }
