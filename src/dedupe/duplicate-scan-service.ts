@@ -315,6 +315,9 @@ export class DuplicateScanService {
     const preparation = new FieldPreparation(rules.fields, { thread: true });
     const read = await readDedupeValues(this.db, rules.fields, this.store.rowReader, preparation.add, {
       updatedAt: incremental,
+    }).catch(async (e: unknown) => {
+      await preparation.dispose();
+      throw e;
     });
     // `let`: released once the rows are built (hundreds of MB of prepared values at a million contacts).
     let records = new PreparedRecords(read.ids, rules.fields, await preparation.finish(read.ids.length));

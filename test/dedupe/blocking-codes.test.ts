@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineCodes } from '../../src/dedupe/model/blocking-plan.js';
+import { packPattern } from '../../src/dedupe/model/fellegi-sunter-model.js';
 import { IntPairCodes } from '../../src/dedupe/model/int-pair-codes.js';
 import { StringCodes } from '../../src/dedupe/model/string-codes.js';
 
@@ -98,5 +99,30 @@ describe('IntPairCodes', () => {
       expect(table.codeOf(x, y)).toBe(map.get(key));
     }
     expect(table.size).toBe(map.size);
+  });
+});
+
+describe('packPattern', () => {
+  it('gives distinct integers to distinct patterns, at the limits of fields, levels and rules', () => {
+    const width = 15;
+    const random = (() => {
+      let seed = 12345;
+      return () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    })();
+    const byText = new Map<string, string>();
+    const packed = new Int32Array(2);
+    const gamma = new Int8Array(width);
+    for (let t = 0; t < 20_000; t++) {
+      // Levels -1..5 (six-level comparators' "else" included) with the extremes often.
+      for (let k = 0; k < width; k++) gamma[k] = t % 3 === 0 ? 5 : Math.floor(random() * 7) - 1;
+      const rules = t % 5 === 0 ? 0xffff : Math.floor(random() * 0x10000);
+      packPattern(gamma, 0, width, rules, packed);
+      const pattern = `${[...gamma].join(',')}|${rules}`;
+      const key = `${packed[0]} ${packed[1]}`;
+      const known = byText.get(key);
+      if (known !== undefined && known !== pattern) expect({ key, pattern }).toEqual({ key, pattern: known });
+      byText.set(key, pattern);
+    }
+    expect(byText.size).toBeGreaterThan(15_000);
   });
 });

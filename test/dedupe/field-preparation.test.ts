@@ -14,10 +14,12 @@ const RULES: FieldRule[] = [
   { field: 'address', comparator: 'address' },
 ];
 
+type Options = ConstructorParameters<typeof FieldPreparation>[1];
+
 /** Feeds generated records to a preparation as `readDedupeValues` would: row by row, then e-mails. */
-async function prepare(thread: boolean, threadFrom: number) {
+async function prepare(thread: boolean, threadFrom: number, more: Partial<Options> = {}) {
   const { records } = generateDuplicates(3_000, { seed: 7 });
-  const preparation = new FieldPreparation(RULES, { thread, threadFrom });
+  const preparation = new FieldPreparation(RULES, { thread, threadFrom, ...more });
   records.forEach((record, i) => {
     const row = record as unknown as Record<string, string | null>;
     RULES.forEach((rule, k) => {
@@ -67,6 +69,38 @@ describe('fields prepared on two threads', () => {
     onThread.forEach((field, k) => expect(summary(field), RULES[k]!.field).toEqual(summary(here[k]!)));
     // The text comparator's word rarity was learnt from the whole column on this side.
     expect((onThread[5]!.values.find((v) => v !== null) as { rarity?: unknown }).rarity).toBeDefined();
+  });
+
+  it('gives the same fields through batches of a few values, several values of a record across batches', async () => {
+    const here = await prepare(false, 0);
+    // The e-mails too (records with two of them), in batches of 7, the thread started at record 5:
+    // values wait in a growing batch until then, and later ones cross batch boundaries.
+    const small = await prepare(true, 5, { batch: 7, onThread: [0, 1, 3, 6] });
+    small.forEach((field, k) => expect(summary(field), RULES[k]!.field).toEqual(summary(here[k]!)));
+    expect(here[1]!.extras?.some((more) => more !== undefined)).toBe(true);
+  });
+
+  it('reports a failure on the thread instead of fields with values missing', async () => {
+    // A comparator the thread cannot run: its first batch fails, and the later ones are not prepared.
+    const broken: FieldRule[] = [{ field: 'name', comparator: 'no-such' as 'name' }];
+    const preparation = new FieldPreparation(broken, {
+      thread: true,
+      threadFrom: 0,
+      batch: 4,
+      onThread: [0],
+    });
+    for (let i = 0; i < 20; i++) preparation.add(0, i, `Name ${i}`);
+    await expect(preparation.finish(20)).rejects.toThrow(/preparing the fields failed/);
+  });
+
+  it('stops the thread when the reading fails before finishing', async () => {
+    const preparation = new FieldPreparation(RULES, { thread: true, threadFrom: 0, batch: 4 });
+    for (let i = 0; i < 20; i++) preparation.add(0, i, `Name ${i}`);
+    const worker = (preparation as unknown as { worker: import('node:worker_threads').Worker }).worker;
+    expect(worker).not.toBeNull();
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    await preparation.dispose();
+    await exited;
   });
 
   it('prepares everything where it is read when the scan stays small', async () => {

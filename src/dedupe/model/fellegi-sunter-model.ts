@@ -110,6 +110,29 @@ function initialM(levels: number): number[] {
   return m.map((x) => x / total);
 }
 
+/**
+ * A pair's comparison pattern (its levels in `gamma` from `row`, and the blocking rules it matched) as
+ * two integers in `out`: 3 bits per level (-1..5, at most 7 levels) of at most 15 fields and the 16-bit
+ * rule mask, split 8 and 7 fields with 8 mask bits each (32 and 29 bits). Distinct patterns give
+ * distinct pairs of integers.
+ */
+export function packPattern(
+  gamma: Int8Array,
+  row: number,
+  width: number,
+  rules: number,
+  out: Int32Array,
+): void {
+  let x = 0;
+  let y = 0;
+  for (let k = 0; k < width; k++) {
+    if (k < 8) x = (x << 3) | (gamma[row + k]! + 1);
+    else y = (y << 3) | (gamma[row + k]! + 1);
+  }
+  out[0] = x | ((rules & 0xff) << 24);
+  out[1] = y | ((rules >>> 8) << 21);
+}
+
 /** Estimates u from random pairs, then m and the prior by EM over the candidate pairs' levels. */
 export function trainModel(
   records: PreparedRecords,
@@ -124,23 +147,20 @@ export function trainModel(
   const totalPairs = (records.size * (records.size - 1)) / 2;
 
   // Candidate pairs collapse into few distinct (levels, rules matched) patterns; EM runs over those.
+  if (width > 15 || fields.some((f) => f.levelCount > 7) || pairs.rules.length > 16) {
+    throw new Error('a pattern holds at most 15 fields of at most 7 levels and 16 blocking rules');
+  }
   const patternIndex = new IntPairCodes();
+  const packed = new Int32Array(2);
   const patternLevels: number[][] = [];
   const patternRules: number[] = [];
   const patternCount: number[] = [];
   for (let p = 0; p < pairs.count; p++) {
     const row = p * width;
     const rules = pairs.rulesMatched[p]!;
-    // A pattern as two integers: 3 bits per level (-1..4) of at most 15 fields, and the 16-bit rule
-    // mask, split 8 and 7 fields with 8 mask bits each (32 and 29 bits).
-    let x = 0;
-    let y = 0;
-    for (let k = 0; k < width; k++) {
-      if (k < 8) x = (x << 3) | (gamma[row + k]! + 1);
-      else y = (y << 3) | (gamma[row + k]! + 1);
-    }
-    x = x | ((rules & 0xff) << 24);
-    y = y | ((rules >>> 8) << 21);
+    packPattern(gamma, row, width, rules, packed);
+    const x = packed[0]!;
+    const y = packed[1]!;
     const index = patternIndex.codeOf(x, y);
     if (index === patternLevels.length) {
       patternLevels.push(Array.from(gamma.subarray(row, row + width)));

@@ -92,15 +92,23 @@ export class FieldPreparation {
 
   constructor(
     private readonly rules: readonly FieldRule[],
-    options: { thread: boolean; threadFrom?: number },
+    options: {
+      thread: boolean;
+      threadFrom?: number;
+      /** Raw values per message (tests send small batches). */
+      batch?: number;
+      /** Which fields go to the thread, instead of `fieldsToPrepareOnThread` (tests). */
+      onThread?: number[];
+    },
   ) {
     this.threadFrom = options.threadFrom ?? PREPARE_ON_THREAD_FROM;
-    const offloaded = new Set(options.thread ? fieldsToPrepareOnThread(rules) : []);
+    const batch = options.batch ?? BATCH;
+    const offloaded = new Set(options.thread ? (options.onThread ?? fieldsToPrepareOnThread(rules)) : []);
     this.onThread = rules.filter((_, k) => offloaded.has(k));
     this.builders = rules.map((rule, k) => (offloaded.has(k) ? null : new PreparedFieldBuilder(rule)));
     let index = 0;
     this.sent = rules.map((_, k) =>
-      offloaded.has(k) ? { index: index++, records: new Int32Array(BATCH), raws: [] } : null,
+      offloaded.has(k) ? { index: index++, records: new Int32Array(batch), raws: [] } : null,
     );
   }
 
@@ -124,6 +132,11 @@ export class FieldPreparation {
     sent.records[sent.raws.length] = record;
     sent.raws.push(raw);
   };
+
+  /** Stops the thread, if any: a scan whose reading failed calls it instead of `finish`. */
+  async dispose(): Promise<void> {
+    await this.worker?.terminate();
+  }
 
   /** Every field of `size` records, prepared (the thread's once it has finished). */
   async finish(size: number): Promise<PreparedField[]> {

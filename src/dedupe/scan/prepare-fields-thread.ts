@@ -12,7 +12,14 @@ const builders = task.rules.map((rule) => new PreparedFieldBuilder(rule));
 const reply = (message: PrepareFieldsReply, transfer: ArrayBuffer[] = []) =>
   parentPort!.postMessage(message, transfer);
 
+/** The first failure: later batches are skipped and `finish` is answered with it. */
+let failed: string | null = null;
+
 parentPort!.on('message', (message: PrepareFieldsMessage) => {
+  if (failed !== null) {
+    if ('finish' in message) reply({ error: failed });
+    return;
+  }
   try {
     if ('batch' in message) {
       const { field, records, raws } = message.batch;
@@ -28,6 +35,7 @@ parentPort!.on('message', (message: PrepareFieldsMessage) => {
       parts.flatMap((p) => (p.shared ? [p.shared.numbers.buffer as ArrayBuffer] : [])),
     );
   } catch (e) {
-    reply({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    failed = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    if ('finish' in message) reply({ error: failed });
   }
 });
