@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateDuplicates } from '../../bench/dedupe/generate-duplicates.js';
-import type { FieldRule } from '../../src/dedupe/model/matching-rules.js';
+import { DEFAULT_MATCHING_RULES, type FieldRule } from '../../src/dedupe/model/matching-rules.js';
 import { PreparedField, prepareColumn } from '../../src/dedupe/model/prepared-records.js';
 import { FieldPreparation, fieldsToPrepareOnThread } from '../../src/dedupe/scan/field-preparation.js';
 
-const RULES: FieldRule[] = [
-  { field: 'name', comparator: 'name' },
-  { field: 'email', comparator: 'email' },
-  { field: 'phone', comparator: 'phone' },
-  { field: 'birthday', comparator: 'date' },
-  { field: 'gender', comparator: 'exact' },
-  { field: 'city', comparator: 'text' },
-  { field: 'address', comparator: 'address' },
-];
+// The rules every scan uses until an administrator sets others.
+const RULES = DEFAULT_MATCHING_RULES.fields;
 
 type Options = ConstructorParameters<typeof FieldPreparation>[1];
 
@@ -57,6 +50,7 @@ describe('fields prepared on two threads', () => {
       'birthday',
       'city',
       'address',
+      'company',
     ]);
     // One cheap field is not worth a thread's share of the work.
     expect(fieldsToPrepareOnThread([{ field: 'email', comparator: 'email' }])).toEqual([]);
