@@ -167,6 +167,8 @@ describe('comparing on a worker thread', () => {
       { thread: true, threadMinPairs: 0 },
     );
     expect(threadedScores.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // The thread read the term-frequency shares in place, not a copy.
+    expect(records.fields[0]!.keyShare.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect([...threadedScores]).toEqual([...scores]);
     const one = new Float32Array(1);
     for (let p = 0; p < pairs.count; p++) {

@@ -164,7 +164,9 @@ export class PreparedField implements ComparableField {
       : countKeys(comparator, values);
     this.nonEmpty = nonEmpty;
     comparator.fitColumn?.(values);
-    this.keyShare = new Float64Array(this.termFrequency && nonEmpty > 0 ? n : 0);
+    // On shared memory: a scoring thread reads the shares where they are (8 MB a field at a million).
+    const shares = this.termFrequency && nonEmpty > 0 ? n : 0;
+    this.keyShare = new Float64Array(new SharedArrayBuffer(shares * Float64Array.BYTES_PER_ELEMENT));
     let agreement = 0;
     for (const c of counts) agreement += c * (c - 1);
     this.exactAgreementRate = nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0;
