@@ -15,8 +15,7 @@ export class IntPairCodes {
 
   /** `expected`: about how many distinct pairs will come (the table grows past it). */
   constructor(expected = 16) {
-    let capacity = 16;
-    while (capacity < 2 * expected) capacity *= 2;
+    const capacity = tableCapacity(expected);
     this.slotX = new Int32Array(capacity);
     this.slotY = new Int32Array(capacity);
     this.slotCode = new Int32Array(capacity);
@@ -63,4 +62,11 @@ export class IntPairCodes {
 function slotOf(x: number, y: number, mask: number): number {
   const h = Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x165667b1, 0x85ebca77);
   return (h ^ (h >>> 15)) & mask;
+}
+
+/** Slots for about `expected` keys at most half full (a power of two, so a mask picks the slot). */
+export function tableCapacity(expected: number): number {
+  let capacity = 16;
+  while (capacity < 2 * expected) capacity *= 2;
+  return capacity;
 }

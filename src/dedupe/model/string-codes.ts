@@ -3,6 +3,8 @@
  * a million blocking keys (phones, e-mails) this way took 40 % of the time of a JavaScript `Map`, which
  * rehashes as it grows and hashes each fresh string through the runtime.
  */
+import { tableCapacity } from './int-pair-codes.js';
+
 export class StringCodes {
   private keys: (string | null)[];
   private codes: Int32Array;
@@ -11,8 +13,7 @@ export class StringCodes {
 
   /** `expected`: about how many distinct strings will come (the table grows past it). */
   constructor(expected = 16) {
-    let capacity = 16;
-    while (capacity < 2 * expected) capacity *= 2;
+    const capacity = tableCapacity(expected);
     this.keys = new Array<string | null>(capacity).fill(null);
     this.codes = new Int32Array(capacity);
     this.mask = capacity - 1;
@@ -20,9 +21,7 @@ export class StringCodes {
 
   /** The string's number: the one it was given before, else the next one. */
   codeOf(key: string): number {
-    let h = 0x811c9dc5;
-    for (let c = 0; c < key.length; c++) h = Math.imul(h ^ key.charCodeAt(c), 0x01000193);
-    h = (h ^ (h >>> 15)) & this.mask;
+    let h = slotOf(key, this.mask);
     const keys = this.keys;
     for (;;) {
       const held = keys[h];
@@ -46,12 +45,17 @@ export class StringCodes {
     for (let s = 0; s < keys.length; s++) {
       const key = keys[s];
       if (key === null || key === undefined) continue;
-      let h = 0x811c9dc5;
-      for (let c = 0; c < key.length; c++) h = Math.imul(h ^ key.charCodeAt(c), 0x01000193);
-      h = (h ^ (h >>> 15)) & this.mask;
+      let h = slotOf(key, this.mask);
       while (this.keys[h] !== null) h = (h + 1) & this.mask;
       this.keys[h] = key;
       this.codes[h] = codes[s]!;
     }
   }
+}
+
+/** FNV-1a of the string's code units, folded, masked to the table. */
+function slotOf(key: string, mask: number): number {
+  let h = 0x811c9dc5;
+  for (let c = 0; c < key.length; c++) h = Math.imul(h ^ key.charCodeAt(c), 0x01000193);
+  return (h ^ (h >>> 15)) & mask;
 }

@@ -73,7 +73,7 @@ export function fieldsToPrepareOnThread(rules: readonly FieldRule[]): number[] {
 interface Sent {
   /** The field's index in the thread's task. */
   index: number;
-  records: Int32Array;
+  records: number[];
   raws: string[];
 }
 
@@ -89,6 +89,7 @@ export class FieldPreparation {
   private worker: Worker | null = null;
   private failure: Promise<never> | null = null;
   private readonly threadFrom: number;
+  private readonly batch: number;
 
   constructor(
     private readonly rules: readonly FieldRule[],
@@ -102,14 +103,12 @@ export class FieldPreparation {
     },
   ) {
     this.threadFrom = options.threadFrom ?? PREPARE_ON_THREAD_FROM;
-    const batch = options.batch ?? BATCH;
+    this.batch = options.batch ?? BATCH;
     const offloaded = new Set(options.thread ? (options.onThread ?? fieldsToPrepareOnThread(rules)) : []);
     this.onThread = rules.filter((_, k) => offloaded.has(k));
     this.builders = rules.map((rule, k) => (offloaded.has(k) ? null : new PreparedFieldBuilder(rule)));
     let index = 0;
-    this.sent = rules.map((_, k) =>
-      offloaded.has(k) ? { index: index++, records: new Int32Array(batch), raws: [] } : null,
-    );
+    this.sent = rules.map((_, k) => (offloaded.has(k) ? { index: index++, records: [], raws: [] } : null));
   }
 
   readonly add = (field: number, record: number, raw: string): void => {
@@ -121,15 +120,8 @@ export class FieldPreparation {
     const sent = this.sent[field]!;
     if (!this.worker && record >= this.threadFrom) this.startThread();
     // Before the thread starts, the batch grows: a small scan never sends it.
-    if (sent.raws.length === sent.records.length) {
-      if (this.worker) this.send(sent);
-      else {
-        const grown = new Int32Array(sent.records.length * 2);
-        grown.set(sent.records);
-        sent.records = grown;
-      }
-    }
-    sent.records[sent.raws.length] = record;
+    if (this.worker && sent.raws.length >= this.batch) this.send(sent);
+    sent.records.push(record);
     sent.raws.push(raw);
   };
 
@@ -191,11 +183,12 @@ export class FieldPreparation {
   }
 
   private send(sent: Sent): void {
-    const records = sent.records.slice(0, sent.raws.length);
+    const records = Int32Array.from(sent.records);
     this.worker!.postMessage(
       { batch: { field: sent.index, records, raws: sent.raws } } satisfies PrepareFieldsMessage,
       [records.buffer],
     );
+    sent.records = [];
     sent.raws = [];
   }
 }
