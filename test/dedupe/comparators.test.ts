@@ -27,6 +27,45 @@ describe('string similarity', () => {
   ])('jaro-winkler(%s, %s) ≈ %f (the textbook values)', (a, b, expected) => {
     expect(jaroWinkler(a, b)).toBeCloseTo(expected, 3);
   });
+  it('agrees with the plain definition on short strings (a word at a time) and long ones, any characters', () => {
+    // Jaro-Winkler straight from its definition: each character of a takes the first unmatched equal one within the window.
+    const reference = (a: string, b: string) => {
+      const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
+      const usedB = new Array<boolean>(b.length).fill(false);
+      const fromA: string[] = [];
+      for (let i = 0; i < a.length; i++) {
+        for (let j = Math.max(0, i - window); j <= Math.min(b.length - 1, i + window); j++) {
+          if (!usedB[j] && b[j] === a[i]) {
+            usedB[j] = true;
+            fromA.push(a[i]!);
+            break;
+          }
+        }
+      }
+      const m = fromA.length;
+      if (m === 0) return 0;
+      const fromB = [...b].filter((_, j) => usedB[j]);
+      const transpositions = fromA.filter((c, k) => c !== fromB[k]).length;
+      const jaro = (m / a.length + m / b.length + (m - transpositions / 2) / m) / 3;
+      let prefix = 0;
+      while (prefix < Math.min(4, a.length, b.length) && a[prefix] === b[prefix]) prefix++;
+      return jaro + prefix * 0.1 * (1 - jaro);
+    };
+    const random = seededRandom(11);
+    // Few letters, so that characters repeat and windows fill; one of 31, 32 and 33 code units now and then.
+    const word = (alphabet: string) =>
+      Array.from(
+        { length: random() < 0.2 ? 31 + Math.floor(random() * 3) : 1 + Math.floor(random() * 40) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join('');
+    for (let n = 0; n < 20_000; n++) {
+      const alphabet = n % 3 === 0 ? 'ab' : n % 3 === 1 ? 'abcdeéz张伟' : 'abcdefghijklmnopqrstuvwxyz.@0123';
+      const a = word(alphabet);
+      const b = random() < 0.5 ? word(alphabet) : a.slice(1, 1 + Math.floor(random() * a.length)) + word(alphabet).slice(0, 3);
+      if (a === b) continue;
+      expect(jaroWinkler(a, b)).toBe(reference(a, b));
+    }
+  });
   it('with a floor, answers exactly for every pair that reaches it and below it for the rest', () => {
     const random = seededRandom(7);
     const alphabet = 'abcdeéfgh张偉伟 .@';
