@@ -7,6 +7,7 @@ import { findDuplicates } from '../../src/dedupe/find-duplicates.js';
 import { deriveBlockingRules, generateCandidatePairs } from '../../src/dedupe/model/blocking-plan.js';
 import {
   compareCandidatePairs,
+  LEVEL_TABLE_MAX_VALUES,
   measureFieldCosts,
   splitByCost,
 } from '../../src/dedupe/model/compare-candidate-pairs.js';
@@ -150,6 +151,18 @@ describe('comparing on a worker thread', () => {
     expect(Buffer.from(threaded.buffer).equals(Buffer.from(here.buffer))).toBe(true);
     // Every level occurs somewhere, so the comparison is not trivially equal.
     expect(new Set(here).size).toBeGreaterThan(4);
+    // Fields of few values are compared once per pair of values (a table): the same levels pair by pair.
+    const width = records.fields.length;
+    const tabled = records.fields.filter(
+      (f) => f.sharedValues && f.extras === null && f.sharedValues.distinct.length <= LEVEL_TABLE_MAX_VALUES,
+    );
+    expect(tabled.map((f) => f.rule.field)).toContain('city');
+    for (let p = 0; p < pairs.count; p++) {
+      for (let k = 0; k < width; k++) {
+        const level = records.fields[k]!.compare(pairs.a[p]!, pairs.b[p]!);
+        if (here[p * width + k] !== level) expect([p, k, here[p * width + k]]).toEqual([p, k, level]);
+      }
+    }
     // Scored all at once as pair by pair, term-frequency adjustment included.
     const model = trainModel(records, pairs, here);
     const weights = levelWeights(model);

@@ -110,6 +110,7 @@ export function decodeComparableField(encoded: EncodedField): {
   values: unknown[];
   extras: (unknown[] | undefined)[] | null;
   swapPartner: ComparableField | null;
+  sharedValues: SharedValues | null;
 } {
   const { dictionary, codes } = encoded;
   const values = new Array<unknown>(codes.length);
@@ -119,5 +120,7 @@ export function decodeComparableField(encoded: EncodedField): {
     extras = new Array<unknown[] | undefined>(codes.length);
     for (const [i, more] of encoded.extras) extras[i] = more.map((c) => dictionary[c]);
   }
-  return { comparator: COMPARATORS[encoded.kind], values, extras, swapPartner: null };
+  // The dictionary and codes are distinct values and a number per record, as the thread was sent them.
+  const sharedValues = extras === null ? { distinct: dictionary, numbers: codes } : null;
+  return { comparator: COMPARATORS[encoded.kind], values, extras, swapPartner: null, sharedValues };
 }
