@@ -3,7 +3,12 @@
  * model → score → band → cluster. The scan service feeds it records from the store and keeps its
  * results; the benchmark feeds it the same way and measures against labelled truth.
  */
-import { type BlockingRule, deriveBlockingRules, generateCandidatePairs } from './model/blocking-plan.js';
+import {
+  type BlockingRule,
+  deriveBlockingRules,
+  generateCandidatePairs,
+  generateCandidatePairsOnThreads,
+} from './model/blocking-plan.js';
 import { type CoherentCluster, clusterMatchPairs } from './model/cluster-pairs.js';
 import { compareCandidatePairs } from './model/compare-candidate-pairs.js';
 import { type BandThresholds, bandThresholds, deriveThresholds } from './model/derive-thresholds.js';
@@ -52,7 +57,7 @@ export interface DetectionOptions {
   /** Reuse a model trained by an earlier full scan instead of estimating one. */
   model?: TrainedModel;
   onStage?: (stage: DetectionStage) => void;
-  /** Compare half of the fields on a worker thread when there are many pairs. */
+  /** List, compare and score the pairs on two threads when there are many. */
   thread?: boolean;
 }
 
@@ -66,7 +71,9 @@ export async function findDuplicates(
   const blocking =
     rules.blocking?.map((fields) => ({ fields })) ?? deriveBlockingRules(records, maxBlockSize);
   // `let`: released before clustering (hundreds of MB at a million contacts) rather than at return.
-  let candidates = generateCandidatePairs(records, blocking, maxBlockSize, options.changed);
+  let candidates = options.thread
+    ? await generateCandidatePairsOnThreads(records, blocking, maxBlockSize, { changed: options.changed })
+    : generateCandidatePairs(records, blocking, maxBlockSize, options.changed);
   const compared = candidates.count;
   options.onStage?.('compare');
   let gamma = await compareCandidatePairs(records, candidates, { thread: options.thread });

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { generateDuplicates, generateRegister } from '../../bench/dedupe/generate-duplicates.js';
 import { pairKey, readTruePairs } from '../../bench/dedupe/linkage-truth.js';
 import { findDuplicates } from '../../src/dedupe/find-duplicates.js';
-import { deriveBlockingRules, generateCandidatePairs } from '../../src/dedupe/model/blocking-plan.js';
+import {
+  deriveBlockingRules,
+  generateCandidatePairs,
+  generateCandidatePairsOnThreads,
+  splitRules,
+} from '../../src/dedupe/model/blocking-plan.js';
 import {
   compareCandidatePairs,
   LEVEL_TABLE_MAX_VALUES,
@@ -113,6 +118,19 @@ describe('detection on labelled public data (FEBRL 1)', () => {
   );
 });
 
+describe('listing candidate pairs on two threads', () => {
+  it.each([
+    // [pairs inside each rule's blocks, records, the second thread's first rule]
+    [[100, 100, 100, 100], 8, 2],
+    [[1_000, 10, 10, 10], 8, 1],
+    [[10, 10, 10, 1_000], 8, 3],
+    [[500], 8, 0],
+    [[], 8, 0],
+  ])('splits the rules %j where both threads list about as many pairs', (pairs, size, split) => {
+    expect(splitRules(Float64Array.from(pairs), size)).toBe(split);
+  });
+});
+
 describe('comparing on a worker thread', () => {
   it('fills the same levels as comparing in-process, name halves and several e-mails included', async () => {
     const data = generateDuplicates(4000, { seed: 5 });
@@ -143,8 +161,22 @@ describe('comparing on a worker thread', () => {
       rules.fields,
       columns,
     );
-    const pairs = generateCandidatePairs(records, deriveBlockingRules(records, 400), 400);
+    const blocking = deriveBlockingRules(records, 400);
+    const pairs = generateCandidatePairs(records, blocking, 400);
     expect(pairs.count).toBeGreaterThan(10_000);
+    // Listed on two threads (the first rules here, the last ones there): the same pairs in the same order.
+    const changed = new Uint8Array(records.size).map((_, i) => (i % 3 === 0 ? 1 : 0));
+    for (const only of [undefined, changed]) {
+      const one = only ? generateCandidatePairs(records, blocking, 400, only) : pairs;
+      const two = await generateCandidatePairsOnThreads(records, blocking, 400, {
+        changed: only,
+        threadMinRecords: 0,
+      });
+      expect(two.count).toBe(one.count);
+      expect([...two.a]).toEqual([...one.a]);
+      expect([...two.b]).toEqual([...one.b]);
+      expect([...two.rulesMatched]).toEqual([...one.rulesMatched]);
+    }
     const here = await compareCandidatePairs(records, pairs);
     const threaded = await compareCandidatePairs(records, pairs, { thread: true, threadMinPairs: 0 });
     expect(threaded.buffer).toBeInstanceOf(SharedArrayBuffer);

@@ -5,6 +5,7 @@
  * pairs proportional to the number of records. Blocks larger than `maxBlockSize` are skipped (their
  * members still meet through the other rules).
  */
+import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
 import { IntArrayBuilder, TypedArrayBuilder } from './int-array-builder.js';
 import { IntPairCodes } from './int-pair-codes.js';
 import type { PreparedRecords } from './prepared-records.js';
@@ -228,15 +229,105 @@ export function generateCandidatePairs(
   maxBlockSize: number,
   changed?: Uint8Array,
 ): CandidatePairs {
-  // On shared memory: the compare thread reads the pairs where they are.
-  const a = new IntArrayBuilder(records.size * 4 + 16, true);
-  const b = new IntArrayBuilder(records.size * 4 + 16, true);
-  const matched = new TypedArrayBuilder(Uint16Array, records.size * 4 + 16);
+  const blocks = blocksOfRules(records, rules, maxBlockSize, false);
+  const found = pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed });
+  return {
+    a: found.a.view(),
+    b: found.b.view(),
+    rulesMatched: found.rulesMatched.view(),
+    count: found.a.length,
+    rules: blocks.usable,
+  };
+}
+
+/** Below this many records, a second thread costs more than it saves. */
+export const THREAD_MIN_RECORDS = 100_000;
+
+/**
+ * `generateCandidatePairs` with the rules' pairs listed on two threads: this one lists the first
+ * rules' pairs while a worker lists the last ones' (each thread checks its pairs against every earlier
+ * rule, so the split needs no coordination), split where their estimated work is equal. The pairs
+ * come out in the same order as `generateCandidatePairs` gives them.
+ */
+export async function generateCandidatePairsOnThreads(
+  records: PreparedRecords,
+  rules: readonly BlockingRule[],
+  maxBlockSize: number,
+  options: { changed?: Uint8Array; threadMinRecords?: number } = {},
+): Promise<CandidatePairs> {
+  const changed = options.changed;
+  if (records.size < (options.threadMinRecords ?? THREAD_MIN_RECORDS))
+    return generateCandidatePairs(records, rules, maxBlockSize, changed);
+  const blocks = blocksOfRules(records, rules, maxBlockSize, true);
+  const split = splitRules(blocks.blockPairs, blocks.size);
+  if (split === 0 || split === blocks.width) {
+    const found = pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed });
+    return {
+      a: found.a.view(),
+      b: found.b.view(),
+      rulesMatched: found.rulesMatched.view(),
+      count: found.a.length,
+      rules: blocks.usable,
+    };
+  }
+  const task: ListPairsTask = {
+    blockOf: blocks.blockOf,
+    width: blocks.width,
+    size: blocks.size,
+    from: split,
+    to: blocks.width,
+    changed,
+  };
+  const worker = startWorkerThread(import.meta.url, 'list-pairs-worker', task);
+  const theirs = nextWorkerMessage<{
+    error?: string;
+    a?: Int32Array;
+    b?: Int32Array;
+    rulesMatched?: Uint16Array;
+  }>(worker, 'the blocking thread');
+  try {
+    const own = pairsOfRules({ ...blocks, from: 0, to: split, changed });
+    const reply = await theirs;
+    if (reply.error) throw new Error(`listing candidate pairs on a thread failed: ${reply.error}`);
+    own.a.append(reply.a!);
+    own.b.append(reply.b!);
+    own.rulesMatched.append(reply.rulesMatched!);
+    return {
+      a: own.a.view(),
+      b: own.b.view(),
+      rulesMatched: own.rulesMatched.view(),
+      count: own.a.length,
+      rules: blocks.usable,
+    };
+  } finally {
+    theirs.catch(() => undefined);
+    await worker.terminate();
+  }
+}
+
+/** Each record's block under every usable rule, side by side: `blockOf[record * width + rule]`, -1 for none. */
+interface RuleBlocks {
+  blockOf: Int32Array;
+  width: number;
+  size: number;
+  usable: BlockingRule[];
+  /** Pairs inside each rule's blocks (before those met by earlier rules are set aside). */
+  blockPairs: Float64Array;
+}
+
+function blocksOfRules(
+  records: PreparedRecords,
+  rules: readonly BlockingRule[],
+  maxBlockSize: number,
+  shared: boolean,
+): RuleBlocks {
   const usable = rules.filter((rule) => rule.fields.every((t) => records.blockingTerm(t) !== null));
-  // Each record's block under every rule, side by side: checking a pair against the earlier rules
-  // reads two short rows instead of two scattered entries per rule (cache misses dominate here).
+  // Side by side: checking a pair against the earlier rules reads two short rows instead of two
+  // scattered entries per rule (cache misses dominate here).
   const width = usable.length;
-  const blockOf = new Int32Array(records.size * width).fill(-1);
+  const bytes = records.size * width * Int32Array.BYTES_PER_ELEMENT;
+  const blockOf = new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)).fill(-1);
+  const blockPairs = new Float64Array(width);
   const termCodes = new Map<string, TermCodes>();
   // Every rule's blocks first: a pair's matched rules (its mask) include the later rules.
   for (const [r, rule] of usable.entries()) {
@@ -250,11 +341,63 @@ export function generateCandidatePairs(
       const id = ids[i]!;
       blockOf[i * width + r] = id >= 0 && sizes[id]! > maxBlockSize ? -1 : id;
     }
+    let pairs = 0;
+    for (const n of sizes) if (n <= maxBlockSize) pairs += (n * (n - 1)) / 2;
+    blockPairs[r] = pairs;
   }
-  termCodes.clear();
-  for (let r = 0; r < width; r++) {
-    const ids = new Int32Array(records.size);
-    for (let i = 0; i < ids.length; i++) ids[i] = blockOf[i * width + r]!;
+  return { blockOf, width, size: records.size, usable, blockPairs };
+}
+
+/**
+ * Where the rules split between two threads: the first rule of the second thread's share, chosen so
+ * that both list about as many pairs. A rule's work is its blocks' pairs, each checked against the
+ * earlier rules (a later rule checks more of them, but most of its pairs stop at the first check).
+ */
+export function splitRules(blockPairs: Float64Array, size: number): number {
+  const width = blockPairs.length;
+  const work = blockPairs.map((pairs) => pairs + size / 8);
+  const total = work.reduce((x, y) => x + y, 0);
+  let best = 0;
+  let bestSlower = total;
+  let before = 0;
+  for (let split = 0; split <= width; split++) {
+    const slower = Math.max(before, total - before);
+    if (slower < bestSlower) {
+      bestSlower = slower;
+      best = split;
+    }
+    if (split < width) before += work[split]!;
+  }
+  return best;
+}
+
+function ruleColumn(blockOf: Int32Array, width: number, size: number, r: number): Int32Array {
+  const ids = new Int32Array(size);
+  for (let i = 0; i < size; i++) ids[i] = blockOf[i * width + r]!;
+  return ids;
+}
+
+/** What one thread lists: the pairs of rules `from` to `to` (exclusive). */
+export interface ListPairsTask {
+  blockOf: Int32Array;
+  width: number;
+  size: number;
+  from: number;
+  to: number;
+  changed?: Uint8Array;
+}
+
+export function pairsOfRules({ blockOf, width, size, from, to, changed }: ListPairsTask): {
+  a: IntArrayBuilder;
+  b: IntArrayBuilder;
+  rulesMatched: TypedArrayBuilder<Uint16Array>;
+} {
+  // On shared memory: the compare thread reads the pairs where they are.
+  const a = new IntArrayBuilder(size * 4 + 16, true);
+  const b = new IntArrayBuilder(size * 4 + 16, true);
+  const matched = new TypedArrayBuilder(Uint16Array, size * 4 + 16, true);
+  for (let r = from; r < to; r++) {
+    const ids = ruleColumn(blockOf, width, size, r);
     const sizes = groupSizes(ids);
     // Members of each block, contiguous (counting sort by group id).
     const offsets = new Int32Array(sizes.length + 1);
@@ -297,11 +440,5 @@ export function generateCandidatePairs(
       }
     }
   }
-  return {
-    a: a.view(),
-    b: b.view(),
-    rulesMatched: matched.view(),
-    count: a.length,
-    rules: usable,
-  };
+  return { a, b, rulesMatched: matched };
 }

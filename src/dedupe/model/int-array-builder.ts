@@ -69,6 +69,13 @@ export class TypedArrayBuilder<T extends GrowingKind> {
     this.data[this.length++] = value;
   }
 
+  /** Appends every value of `values`. */
+  append(values: T): void {
+    while (this.length + values.length > this.data.length) this.grow();
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
+
   private grow(): void {
     const length = this.data.length * 2;
     if (this.growInPlace && length * this.width <= MAX_BYTES) {
