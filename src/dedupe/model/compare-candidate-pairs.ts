@@ -7,33 +7,45 @@
  */
 import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
 import type { CandidatePairs } from './blocking-plan.js';
-import { compareField, type ComparableField, encodeComparableField } from './comparable-field.js';
+import {
+  compareField,
+  type ComparableField,
+  encodeComparableField,
+  type SharedValues,
+} from './comparable-field.js';
 import type { CompareFieldsTask } from './compare-fields-worker.js';
 import type { PreparedRecords } from './prepared-records.js';
 
 /** Below this many pairs, starting a thread costs more than it saves. */
 export const THREAD_MIN_PAIRS = 500_000;
 
-/** Pairs timed per field before splitting: a few milliseconds against seconds of comparing. */
-const COST_SAMPLE = 20_000;
+/**
+ * Pairs timed per field before splitting: runs of consecutive pairs, as the comparing loop reads them
+ * (pairs of one block share records; single pairs picked across the list cost mostly cache misses,
+ * which overstated cheap fields several times over). A few milliseconds against seconds of comparing.
+ */
+const COST_RUNS = 20;
+const COST_RUN_LENGTH = 1_000;
 
 /**
  * Each field's cost on these very pairs: a comparison's cost depends on the data (long addresses,
  * e-mails alike enough to need a second look), so a fixed table leaves one thread idle for seconds.
- * Pairs are sampled across the whole list (they come grouped by blocking rule). Each field is timed
+ * Runs are spread across the whole list (it comes grouped by blocking rule). Each field is timed
  * twice, the first round only warming the comparator up.
  */
 export function measureFieldCosts(
   fields: readonly ComparableField[],
   pairs: Pick<CandidatePairs, 'a' | 'b' | 'count'>,
 ): number[] {
-  const samples = Math.min(COST_SAMPLE, pairs.count);
-  const stride = Math.max(1, Math.floor(pairs.count / samples));
+  const run = Math.min(COST_RUN_LENGTH, pairs.count);
+  const runs = run === 0 ? 0 : Math.min(COST_RUNS, Math.floor(pairs.count / run));
+  const step = runs === 0 ? 0 : Math.floor(pairs.count / runs);
+  const scratch = new Int8Array(run);
   const costs = new Array<number>(fields.length).fill(0);
   for (let round = 0; round < 2; round++) {
     fields.forEach((field, k) => {
       const started = performance.now();
-      for (let s = 0, p = 0; s < samples; s++, p += stride) compareField(field, pairs.a[p]!, pairs.b[p]!);
+      for (let r = 0; r < runs; r++) compareFieldInto(field, pairs, r * step, r * step + run, scratch, 1, 0);
       costs[k] = performance.now() - started;
     });
   }
@@ -47,47 +59,30 @@ export function compareFieldsInto(
   gamma: Int8Array,
   width: number,
 ): void {
-  const { a, b, count } = pairs;
   for (let f = 0; f < fields.length; f++) {
-    const field = fields[f]!;
-    const k = columns[f]!;
-    if (hasFewValues(field)) compareFewValuesInto(field, pairs, gamma, width, k);
-    else for (let p = 0, row = k; p < count; p++, row += width) gamma[row] = compareField(field, a[p]!, b[p]!);
+    compareFieldInto(fields[f]!, pairs, 0, pairs.count, gamma, width, columns[f]!);
   }
 }
 
-/** Up to this many distinct values, a field's levels are kept per pair of values (4 MB at most). */
-export const LEVEL_TABLE_MAX_VALUES = 2048;
-
-/** A field of few values shared by many records (a city, a gender), compared once per single value. */
-function hasFewValues(
+/** Levels of pairs `from` to `to` on one field, into `gamma` from index `row` on, one every `width`. */
+function compareFieldInto(
   field: ComparableField,
-): field is ComparableField & { sharedValues: NonNullable<ComparableField['sharedValues']> } {
-  return (
-    field.sharedValues != null &&
-    field.sharedValues.distinct.length <= LEVEL_TABLE_MAX_VALUES &&
-    field.extras === null &&
-    field.swapPartner === null
-  );
-}
-
-/**
- * The levels of a field of few values: each pair of distinct values is compared the first time it
- * is met and looked up after (27 cities meet in a few hundred ways across millions of pairs).
- */
-function compareFewValuesInto(
-  field: ComparableField & { sharedValues: NonNullable<ComparableField['sharedValues']> },
-  pairs: Pick<CandidatePairs, 'a' | 'b' | 'count'>,
+  pairs: Pick<CandidatePairs, 'a' | 'b'>,
+  from: number,
+  to: number,
   gamma: Int8Array,
   width: number,
-  column: number,
+  row: number,
 ): void {
+  const { a, b } = pairs;
+  if (!hasFewValues(field)) {
+    for (let p = from; p < to; p++, row += width) gamma[row] = compareField(field, a[p]!, b[p]!);
+    return;
+  }
   const { distinct, numbers } = field.sharedValues;
   const size = distinct.length;
-  const unknown = -2;
-  const levels = new Int8Array(size * size).fill(unknown);
-  const { a, b, count } = pairs;
-  for (let p = 0, row = column; p < count; p++, row += width) {
+  const levels = levelTable(field);
+  for (let p = from; p < to; p++, row += width) {
     const x = numbers[a[p]!]!;
     const y = numbers[b[p]!]!;
     if (x < 0 || y < 0) {
@@ -96,9 +91,40 @@ function compareFewValuesInto(
     }
     const at = x * size + y;
     let level = levels[at]!;
-    if (level === unknown) level = levels[at] = field.comparator.compare(distinct[x], distinct[y]);
+    if (level === UNKNOWN_LEVEL) level = levels[at] = field.comparator.compare(distinct[x], distinct[y]);
     gamma[row] = level;
   }
+}
+
+/** Up to this many distinct values, a field's levels are kept per pair of values (4 MB at most). */
+export const LEVEL_TABLE_MAX_VALUES = 2048;
+
+const UNKNOWN_LEVEL = -2;
+
+/**
+ * The levels of a field of few values (a city, a gender) per pair of its values, each compared the
+ * first time it is met and looked up after: 27 cities meet in a few hundred ways across millions of
+ * pairs. Kept while the field lives, so the timing before the split fills it for the comparing.
+ */
+const levelTables = new WeakMap<ComparableField, Int8Array>();
+
+function levelTable(field: ComparableField & { sharedValues: SharedValues }): Int8Array {
+  let table = levelTables.get(field);
+  if (!table) {
+    const size = field.sharedValues.distinct.length;
+    table = new Int8Array(size * size).fill(UNKNOWN_LEVEL);
+    levelTables.set(field, table);
+  }
+  return table;
+}
+
+function hasFewValues(field: ComparableField): field is ComparableField & { sharedValues: SharedValues } {
+  return (
+    field.sharedValues != null &&
+    field.sharedValues.distinct.length <= LEVEL_TABLE_MAX_VALUES &&
+    field.extras === null &&
+    field.swapPartner === null
+  );
 }
 
 /** Levels per pair and field, row-major (`pairs.count` × fields), -1 where a value is missing. */
