@@ -387,15 +387,18 @@ export interface ListPairsTask {
   changed?: Uint8Array;
 }
 
-export function pairsOfRules({ blockOf, width, size, from, to, changed }: ListPairsTask): {
+/** `shared`: the pairs on shared memory, for a compare thread to read in place. */
+export function pairsOfRules(
+  { blockOf, width, size, from, to, changed }: ListPairsTask,
+  shared = true,
+): {
   a: IntArrayBuilder;
   b: IntArrayBuilder;
   rulesMatched: TypedArrayBuilder<Uint16Array>;
 } {
-  // On shared memory: the compare thread reads the pairs where they are.
-  const a = new IntArrayBuilder(size * 4 + 16, true);
-  const b = new IntArrayBuilder(size * 4 + 16, true);
-  const matched = new TypedArrayBuilder(Uint16Array, size * 4 + 16, true);
+  const a = new IntArrayBuilder(size * 4 + 16, shared);
+  const b = new IntArrayBuilder(size * 4 + 16, shared);
+  const matched = new TypedArrayBuilder(Uint16Array, size * 4 + 16, shared);
   for (let r = from; r < to; r++) {
     const ids = ruleColumn(blockOf, width, size, r);
     const sizes = groupSizes(ids);

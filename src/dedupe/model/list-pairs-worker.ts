@@ -4,9 +4,14 @@ import { type ListPairsTask, pairsOfRules } from './blocking-plan.js';
 
 const task = (workerData as { data: ListPairsTask }).data;
 try {
-  const found = pairsOfRules(task);
-  // Views of shared memory: they reach the other thread without a copy.
-  parentPort!.postMessage({ a: found.a.view(), b: found.b.view(), rulesMatched: found.rulesMatched.view() });
+  // Handed over (transferred), not shared: the other thread appends them to its own and drops them,
+  // and their memory goes back at its next collection.
+  const found = pairsOfRules(task, false);
+  const lists = { a: found.a.view(), b: found.b.view(), rulesMatched: found.rulesMatched.view() };
+  parentPort!.postMessage(
+    lists,
+    [lists.a, lists.b, lists.rulesMatched].map((x) => x.buffer as ArrayBuffer),
+  );
 } catch (e) {
   parentPort!.postMessage({ error: (e as Error).stack ?? String(e) });
 }
