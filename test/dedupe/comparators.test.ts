@@ -61,7 +61,10 @@ describe('string similarity', () => {
     for (let n = 0; n < 20_000; n++) {
       const alphabet = n % 3 === 0 ? 'ab' : n % 3 === 1 ? 'abcdeéz张伟' : 'abcdefghijklmnopqrstuvwxyz.@0123';
       const a = word(alphabet);
-      const b = random() < 0.5 ? word(alphabet) : a.slice(1, 1 + Math.floor(random() * a.length)) + word(alphabet).slice(0, 3);
+      const b =
+        random() < 0.5
+          ? word(alphabet)
+          : a.slice(1, 1 + Math.floor(random() * a.length)) + word(alphabet).slice(0, 3);
       if (a === b) continue;
       expect(jaroWinkler(a, b)).toBe(reference(a, b));
     }
