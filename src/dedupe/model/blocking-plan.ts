@@ -230,13 +230,16 @@ export function generateCandidatePairs(
   changed?: Uint8Array,
 ): CandidatePairs {
   const blocks = blocksOfRules(records, rules, maxBlockSize, false);
-  const found = pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed });
+  return listed(pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }), blocks.usable);
+}
+
+function listed(found: ListedPairs, rules: BlockingRule[]): CandidatePairs {
   return {
     a: found.a.view(),
     b: found.b.view(),
     rulesMatched: found.rulesMatched.view(),
     count: found.a.length,
-    rules: blocks.usable,
+    rules,
   };
 }
 
@@ -261,14 +264,7 @@ export async function generateCandidatePairsOnThreads(
   const blocks = blocksOfRules(records, rules, maxBlockSize, true);
   const split = splitRules(blocks.blockPairs, blocks.size);
   if (split === 0 || split === blocks.width) {
-    const found = pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed });
-    return {
-      a: found.a.view(),
-      b: found.b.view(),
-      rulesMatched: found.rulesMatched.view(),
-      count: found.a.length,
-      rules: blocks.usable,
-    };
+    return listed(pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }), blocks.usable);
   }
   const task: ListPairsTask = {
     blockOf: blocks.blockOf,
@@ -292,13 +288,7 @@ export async function generateCandidatePairsOnThreads(
     own.a.append(reply.a!);
     own.b.append(reply.b!);
     own.rulesMatched.append(reply.rulesMatched!);
-    return {
-      a: own.a.view(),
-      b: own.b.view(),
-      rulesMatched: own.rulesMatched.view(),
-      count: own.a.length,
-      rules: blocks.usable,
-    };
+    return listed(own, blocks.usable);
   } finally {
     theirs.catch(() => undefined);
     await worker.terminate();
@@ -387,15 +377,17 @@ export interface ListPairsTask {
   changed?: Uint8Array;
 }
 
+interface ListedPairs {
+  a: IntArrayBuilder;
+  b: IntArrayBuilder;
+  rulesMatched: TypedArrayBuilder<Uint16Array>;
+}
+
 /** `shared`: the pairs on shared memory, for a compare thread to read in place. */
 export function pairsOfRules(
   { blockOf, width, size, from, to, changed }: ListPairsTask,
   shared = true,
-): {
-  a: IntArrayBuilder;
-  b: IntArrayBuilder;
-  rulesMatched: TypedArrayBuilder<Uint16Array>;
-} {
+): ListedPairs {
   const a = new IntArrayBuilder(size * 4 + 16, shared);
   const b = new IntArrayBuilder(size * 4 + 16, shared);
   const matched = new TypedArrayBuilder(Uint16Array, size * 4 + 16, shared);
