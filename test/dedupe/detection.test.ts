@@ -131,6 +131,32 @@ describe('listing candidate pairs on two threads', () => {
   });
 });
 
+describe('timing fields before the compare split', () => {
+  it.each([0, 1, 999, 1_000, 20_001])('times %i pairs within the list, each field once', (count) => {
+    const rules = matchingRulesSchema.parse({
+      fields: [
+        { field: 'city', comparator: 'text' },
+        { field: 'email', comparator: 'email' },
+      ],
+    });
+    const cities = ['Leeds', 'York', 'Hull'];
+    const records = new PreparedRecords(
+      ['r0', 'r1', 'r2', 'r3'],
+      rules.fields,
+      new Map([
+        ['city', [0, 1, 2, 3].map((i) => cities[i % 3]!)],
+        ['email', ['a@x.org', null, 'b@x.org', 'a@x.org']],
+      ]),
+    );
+    // Pairs read past the end would be undefined records and throw in the comparators.
+    const a = Int32Array.from({ length: count }, (_, p) => p % 3);
+    const b = Int32Array.from({ length: count }, (_, p) => 1 + (p % 3));
+    const costs = measureFieldCosts(records.fields, { a, b, count });
+    expect(costs).toHaveLength(2);
+    for (const cost of costs) expect(cost).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('comparing on a worker thread', () => {
   it('fills the same levels as comparing in-process, name halves and several e-mails included', async () => {
     const data = generateDuplicates(4000, { seed: 5 });

@@ -76,10 +76,13 @@ export function jaroWinkler(a: string, b: string, floor = 0, la = a.length, lb =
     if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
     k++;
   }
-  return withPrefix(a, b, la, lb, matches, transpositions);
+  return jaroWinklerOf(a, b, la, lb, matches, transpositions);
 }
 
-/** Positions of each character in `b`, one bit per position (strings of up to 32 code units). */
+/**
+ * Positions of each character in `b`, one bit per position (strings of up to 32 code units). All zeros
+ * between calls: each call clears what it set before it returns.
+ */
 const positionsInB = new Int32Array(65_536);
 
 /**
@@ -89,7 +92,8 @@ const positionsInB = new Int32Array(65_536);
  */
 function jaroWinklerShort(a: string, b: string, la: number, lb: number): number {
   for (let j = 0; j < lb; j++) positionsInB[b.charCodeAt(j)]! |= 1 << j;
-  // At most 15 (32 / 2 - 1): a window spans at most 31 bits, so `1 << span` never wraps.
+  // At most 15 (32 / 2 - 1): a window spans at most 31 bits. `(1 << 31) - 1` is -2³¹ - 1, which the
+  // next shift's 32-bit conversion turns into the 31 low bits, as wanted.
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
   let matchedA = 0;
   let matchedB = 0;
@@ -117,10 +121,18 @@ function jaroWinklerShort(a: string, b: string, la: number, lb: number): number 
     matchedA &= matchedA - 1;
     matchedB &= matchedB - 1;
   }
-  return withPrefix(a, b, la, lb, matches, transpositions);
+  return jaroWinklerOf(a, b, la, lb, matches, transpositions);
 }
 
-function withPrefix(a: string, b: string, la: number, lb: number, m: number, transpositions: number): number {
+/** Jaro from the matches and transpositions, then Winkler's bonus for a common prefix (at most 4). */
+function jaroWinklerOf(
+  a: string,
+  b: string,
+  la: number,
+  lb: number,
+  m: number,
+  transpositions: number,
+): number {
   const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
   let prefix = 0;
   const maxPrefix = Math.min(4, la, lb);

@@ -38,7 +38,7 @@ export interface CandidatePairs {
 }
 
 const SAMPLE_SIZE = 20_000;
-/** Rules are at most 16 so that a pair's matched rules fit a Uint16 mask. */
+/** At most 16 rules fit a pair's matched rules in a Uint16 mask; 12 are plenty. */
 const MAX_RULES = 12;
 
 /** Group id per record under one rule: -1 when a key part is empty or the block is oversized. */
@@ -230,9 +230,13 @@ export function generateCandidatePairs(
   changed?: Uint8Array,
 ): CandidatePairs {
   const blocks = blocksOfRules(records, rules, maxBlockSize, false);
-  return listed(pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }), blocks.usable);
+  return listed(
+    pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }, ON_SHARED_MEMORY),
+    blocks.usable,
+  );
 }
 
+/** The pairs as `CandidatePairs`: views of what the builders filled. */
 function listed(found: ListedPairs, rules: BlockingRule[]): CandidatePairs {
   return {
     a: found.a.view(),
@@ -264,7 +268,10 @@ export async function generateCandidatePairsOnThreads(
   const blocks = blocksOfRules(records, rules, maxBlockSize, true);
   const split = splitRules(blocks.blockPairs, blocks.size);
   if (split === 0 || split === blocks.width) {
-    return listed(pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }), blocks.usable);
+    return listed(
+      pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }, ON_SHARED_MEMORY),
+      blocks.usable,
+    );
   }
   const task: ListPairsTask = {
     blockOf: blocks.blockOf,
@@ -282,7 +289,7 @@ export async function generateCandidatePairsOnThreads(
     rulesMatched?: Uint16Array;
   }>(worker, 'the blocking thread');
   try {
-    const own = pairsOfRules({ ...blocks, from: 0, to: split, changed });
+    const own = pairsOfRules({ ...blocks, from: 0, to: split, changed }, ON_SHARED_MEMORY);
     const reply = await theirs;
     if (reply.error) throw new Error(`listing candidate pairs on a thread failed: ${reply.error}`);
     own.a.append(reply.a!);
@@ -341,7 +348,8 @@ function blocksOfRules(
 /**
  * Where the rules split between two threads: the first rule of the second thread's share, chosen so
  * that both list about as many pairs. A rule's work is its blocks' pairs, each checked against the
- * earlier rules (a later rule checks more of them, but most of its pairs stop at the first check).
+ * earlier rules (a later rule checks more of them, each pair until one of them holds it). `size / 8`
+ * a rule: reading every record's block and sorting the members, about an eighth of a pair's work.
  */
 export function splitRules(blockPairs: Float64Array, size: number): number {
   const width = blockPairs.length;
@@ -383,14 +391,23 @@ interface ListedPairs {
   rulesMatched: TypedArrayBuilder<Uint16Array>;
 }
 
-/** `shared`: the pairs on shared memory, for a compare thread to read in place. */
+/** Where listed pairs go: on shared memory for a compare thread to read in place, or handed over. */
+export type PairsMemory = 'shared' | 'own';
+
+const ON_SHARED_MEMORY: PairsMemory = 'shared';
+
+/**
+ * The pairs of rules `from` to `to`. Only `a` and `b` go on shared memory (the compare thread reads
+ * them); the rules matched are read by training, on this thread alone.
+ */
 export function pairsOfRules(
   { blockOf, width, size, from, to, changed }: ListPairsTask,
-  shared = true,
+  memory: PairsMemory,
 ): ListedPairs {
+  const shared = memory === 'shared';
   const a = new IntArrayBuilder(size * 4 + 16, shared);
   const b = new IntArrayBuilder(size * 4 + 16, shared);
-  const matched = new TypedArrayBuilder(Uint16Array, size * 4 + 16, shared);
+  const matched = new TypedArrayBuilder(Uint16Array, size * 4 + 16);
   for (let r = from; r < to; r++) {
     const ids = ruleColumn(blockOf, width, size, r);
     const sizes = groupSizes(ids);

@@ -19,8 +19,9 @@ export interface ComparableField {
 
 /**
  * Where records share prepared values: each distinct value once, and each record's value as a number
- * into them (-1: none). Blocking keys a distinct name or address once instead of once per record, and a
- * compare thread receives them as they are.
+ * into them (-1: none): `values[i] === distinct[numbers[i]]`, and `numbers[i] < 0` exactly where
+ * `values[i] === null` (comparing by pairs of values relies on it). Blocking keys a distinct name or
+ * address once instead of once per record, and a compare thread receives them as they are.
  */
 export interface SharedValues {
   readonly distinct: readonly unknown[];

@@ -75,7 +75,7 @@ function compareFieldInto(
   row: number,
 ): void {
   const { a, b } = pairs;
-  if (!hasFewValues(field)) {
+  if (!comparesByValuePair(field)) {
     for (let p = from; p < to; p++, row += width) gamma[row] = compareField(field, a[p]!, b[p]!);
     return;
   }
@@ -106,19 +106,22 @@ const UNKNOWN_LEVEL = -2;
  * first time it is met and looked up after: 27 cities meet in a few hundred ways across millions of
  * pairs. Kept while the field lives, so the timing before the split fills it for the comparing.
  */
-const levelTables = new WeakMap<ComparableField, Int8Array>();
+const levelTables = new WeakMap<SharedValues, Int8Array>();
 
 function levelTable(field: ComparableField & { sharedValues: SharedValues }): Int8Array {
-  let table = levelTables.get(field);
+  // Keyed by the values themselves: a field given other values never meets an old table.
+  let table = levelTables.get(field.sharedValues);
   if (!table) {
     const size = field.sharedValues.distinct.length;
     table = new Int8Array(size * size).fill(UNKNOWN_LEVEL);
-    levelTables.set(field, table);
+    levelTables.set(field.sharedValues, table);
   }
   return table;
 }
 
-function hasFewValues(field: ComparableField): field is ComparableField & { sharedValues: SharedValues } {
+function comparesByValuePair(
+  field: ComparableField,
+): field is ComparableField & { sharedValues: SharedValues } {
   return (
     field.sharedValues != null &&
     field.sharedValues.distinct.length <= LEVEL_TABLE_MAX_VALUES &&

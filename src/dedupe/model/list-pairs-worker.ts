@@ -6,7 +6,7 @@ const task = (workerData as { data: ListPairsTask }).data;
 try {
   // Handed over (transferred), not shared: the other thread appends them to its own and drops them,
   // and their memory goes back at its next collection.
-  const found = pairsOfRules(task, false);
+  const found = pairsOfRules(task, 'own');
   const lists = { a: found.a.view(), b: found.b.view(), rulesMatched: found.rulesMatched.view() };
   parentPort!.postMessage(
     lists,
