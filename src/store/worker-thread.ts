@@ -93,3 +93,29 @@ export function nextWorkerMessage<T>(
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
 }
+
+/**
+ * Half of a job on a worker thread, the other half here: starts the module `name` on `data`, runs
+ * `here` meanwhile, and gives both results. The module answers once, `{ error }` when it failed
+ * (`doing` names the job in that error). The thread is stopped whatever happens.
+ */
+export async function alongsideWorkerThread<Here, There extends object>(
+  siblingUrl: string,
+  name: string,
+  data: unknown,
+  doing: string,
+  here: () => Here,
+): Promise<[Here, There]> {
+  const worker = startWorkerThread(siblingUrl, name, data);
+  const reply = nextWorkerMessage<There | { error: string }>(worker, `the thread ${doing}`);
+  try {
+    const ours = here();
+    const theirs = await reply;
+    if ('error' in theirs) throw new Error(`${doing} on a thread failed: ${theirs.error}`);
+    return [ours, theirs];
+  } finally {
+    // A failure arriving after ours is not left unhandled.
+    reply.catch(() => undefined);
+    await worker.terminate();
+  }
+}

@@ -5,7 +5,7 @@
  * pairs proportional to the number of records. Blocks larger than `maxBlockSize` are skipped (their
  * members still meet through the other rules).
  */
-import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
+import { alongsideWorkerThread } from '../../store/worker-thread.js';
 import { IntArrayBuilder, TypedArrayBuilder } from './int-array-builder.js';
 import { IntPairCodes } from './int-pair-codes.js';
 import type { PreparedRecords } from './prepared-records.js';
@@ -229,11 +229,12 @@ export function generateCandidatePairs(
   maxBlockSize: number,
   changed?: Uint8Array,
 ): CandidatePairs {
-  const blocks = blocksOfRules(records, rules, maxBlockSize, false);
-  return listed(
-    pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }, ON_SHARED_MEMORY),
-    blocks.usable,
-  );
+  return allPairs(blocksOfRules(records, rules, maxBlockSize, false), changed);
+}
+
+/** Every rule's pairs, listed on this thread. */
+function allPairs(blocks: RuleBlocks, changed: Uint8Array | undefined): CandidatePairs {
+  return listed(pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }, 'shared'), blocks.usable);
 }
 
 /** The pairs as `CandidatePairs`: views of what the builders filled. */
@@ -267,12 +268,7 @@ export async function generateCandidatePairsOnThreads(
     return generateCandidatePairs(records, rules, maxBlockSize, changed);
   const blocks = blocksOfRules(records, rules, maxBlockSize, true);
   const split = splitRules(blocks.blockPairs, blocks.size);
-  if (split === 0 || split === blocks.width) {
-    return listed(
-      pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }, ON_SHARED_MEMORY),
-      blocks.usable,
-    );
-  }
+  if (split === 0 || split === blocks.width) return allPairs(blocks, changed);
   const task: ListPairsTask = {
     blockOf: blocks.blockOf,
     width: blocks.width,
@@ -281,25 +277,17 @@ export async function generateCandidatePairsOnThreads(
     to: blocks.width,
     changed,
   };
-  const worker = startWorkerThread(import.meta.url, 'list-pairs-worker', task);
-  const theirs = nextWorkerMessage<{
-    error?: string;
-    a?: Int32Array;
-    b?: Int32Array;
-    rulesMatched?: Uint16Array;
-  }>(worker, 'the blocking thread');
-  try {
-    const own = pairsOfRules({ ...blocks, from: 0, to: split, changed }, ON_SHARED_MEMORY);
-    const reply = await theirs;
-    if (reply.error) throw new Error(`listing candidate pairs on a thread failed: ${reply.error}`);
-    own.a.append(reply.a!);
-    own.b.append(reply.b!);
-    own.rulesMatched.append(reply.rulesMatched!);
-    return listed(own, blocks.usable);
-  } finally {
-    theirs.catch(() => undefined);
-    await worker.terminate();
-  }
+  const [own, theirs] = await alongsideWorkerThread<ListedPairs, ListedPairViews>(
+    import.meta.url,
+    'list-pairs-worker',
+    task,
+    'listing candidate pairs',
+    () => pairsOfRules({ ...blocks, from: 0, to: split, changed }, 'shared'),
+  );
+  own.a.append(theirs.a);
+  own.b.append(theirs.b);
+  own.rulesMatched.append(theirs.rulesMatched);
+  return listed(own, blocks.usable);
 }
 
 /** Each record's block under every usable rule, side by side: `blockOf[record * width + rule]`, -1 for none. */
@@ -391,10 +379,15 @@ interface ListedPairs {
   rulesMatched: TypedArrayBuilder<Uint16Array>;
 }
 
+/** What the blocking thread hands over: its filled part of each list. */
+export interface ListedPairViews {
+  a: Int32Array;
+  b: Int32Array;
+  rulesMatched: Uint16Array;
+}
+
 /** Where listed pairs go: on shared memory for a compare thread to read in place, or handed over. */
 export type PairsMemory = 'shared' | 'own';
-
-const ON_SHARED_MEMORY: PairsMemory = 'shared';
 
 /**
  * The pairs of rules `from` to `to`. Only `a` and `b` go on shared memory (the compare thread reads

@@ -5,7 +5,7 @@
  * the other, both writing into one shared levels array. The worker gets its fields as plain data, each
  * distinct prepared value once.
  */
-import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
+import { alongsideWorkerThread } from '../../store/worker-thread.js';
 import type { CandidatePairs } from './blocking-plan.js';
 import {
   compareField,
@@ -166,23 +166,15 @@ export async function compareCandidatePairs(
     gamma,
     width,
   };
-  const worker = startWorkerThread(import.meta.url, 'compare-fields-worker', task);
-  const finished = nextWorkerMessage<{ error?: string }>(worker, 'the compare thread').then((reply) => {
-    if (reply.error) throw new Error(`comparing on a thread failed: ${reply.error}`);
-  });
-  try {
+  await alongsideWorkerThread(import.meta.url, 'compare-fields-worker', task, 'comparing', () =>
     compareFieldsInto(
       own.map((k) => fields[k]!),
       own,
       pairs,
       gamma,
       width,
-    );
-    await finished;
-  } finally {
-    finished.catch(() => undefined);
-    await worker.terminate();
-  }
+    ),
+  );
   return gamma;
 }
 

@@ -4,7 +4,7 @@
  * model's weights and shares looked up once. On large scans a worker thread scores the second half of
  * the pairs while this thread scores the first, both writing into one shared array.
  */
-import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
+import { alongsideWorkerThread } from '../../store/worker-thread.js';
 import { levelWeights, MIN_PROBABILITY, type TrainedModel } from './fellegi-sunter-model.js';
 import type { PreparedRecords } from './prepared-records.js';
 
@@ -97,17 +97,9 @@ export async function scorePairs(
   const scores = new Float32Array(new SharedArrayBuffer(pairs.count * 4));
   const half = Math.floor(pairs.count / 2);
   const task: ScorePairsTask = { table, pairs, from: half, to: pairs.count, scores };
-  const worker = startWorkerThread(import.meta.url, 'score-pairs-worker', task);
-  const finished = nextWorkerMessage<{ error?: string }>(worker, 'the scoring thread').then((reply) => {
-    if (reply.error) throw new Error(`scoring on a thread failed: ${reply.error}`);
-  });
-  try {
-    scoreRange(table, pairs, 0, half, scores);
-    await finished;
-  } finally {
-    finished.catch(() => undefined);
-    await worker.terminate();
-  }
+  await alongsideWorkerThread(import.meta.url, 'score-pairs-worker', task, 'scoring', () =>
+    scoreRange(table, pairs, 0, half, scores),
+  );
   return scores;
 }
 
