@@ -30,7 +30,7 @@ import { newId } from '../src/domain/ids.js';
 import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
 import { openKith, type KithServices } from '../src/services.js';
 import { startKithServer } from './bench-kith.js';
-import { GENERATED_HEADER, generateRow } from './generate-contacts.js';
+import { GENERATED_ATTRIBUTES, GENERATED_HEADER, generateRow } from './generate-contacts.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const SECONDS = Number(process.env.KITH_BENCH_SECONDS ?? 20);
@@ -78,15 +78,8 @@ async function build(kith: KithServices): Promise<void> {
     return;
   }
   if (live > 0) throw new Error(`the kept store holds ${live} contacts, fewer than ${N}: remove it first`);
-  for (const [key, type, options] of [
-    ['tier', 'list', ['Gold', 'Silver', 'Bronze']],
-    ['points', 'number'],
-    ['vip', 'boolean'],
-    ['joined', 'date'],
-    ['note', 'text'],
-  ] as const) {
+  for (const { key, type, options } of GENERATED_ATTRIBUTES)
     await kith.attributes.create({ key, type, options: options ? [...options] : null }, actor);
-  }
   const ctx = await kith.contacts.normalizeContext();
   const mappingCtx = {
     identityTypes: ctx.identityTypes,

@@ -90,6 +90,15 @@ export const GENERATED_HEADER = [
   'note',
 ];
 
+/** The custom attributes of the generated columns (tier … note), to define before importing them. */
+export const GENERATED_ATTRIBUTES = [
+  { key: 'tier', type: 'list', options: ['Gold', 'Silver', 'Bronze'] },
+  { key: 'points', type: 'number', options: null },
+  { key: 'vip', type: 'boolean', options: null },
+  { key: 'joined', type: 'date', options: null },
+  { key: 'note', type: 'text', options: null },
+] as const;
+
 /** xorshift32: fast, seedable, good enough to vary test data. */
 function rng(seed: number) {
   let x = seed | 0 || 1;

@@ -21,9 +21,15 @@ import { emptyContactState } from '../src/domain/contact/contact-fields.js';
 import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
 import { newId } from '../src/domain/ids.js';
 import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
+import { SYSTEM_ACTOR } from '../src/domain/actor.js';
 import type { KithServices } from '../src/services.js';
 import { openBenchKith } from './bench-kith.js';
-import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from './generate-contacts.js';
+import {
+  GENERATED_ATTRIBUTES,
+  GENERATED_HEADER,
+  generateRow,
+  writeGeneratedCsv,
+} from './generate-contacts.js';
 
 const N = Number(process.argv[2] ?? 200_000);
 const BATCH = 1000;
@@ -101,6 +107,12 @@ async function importMode(): Promise<void> {
       for (const which of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
         const store = await openBenchKith();
         stores[which].push(store);
+        // The file's attribute columns are imported (as a customer's would be), not left out.
+        for (const { key, type, options } of GENERATED_ATTRIBUTES)
+          await store.kith.attributes.create(
+            { key, type, options: options ? [...options] : null },
+            SYSTEM_ACTOR,
+          );
         if (which === 'without') await dropSearchStructures(store.kith);
         await store.kith.close();
         const run = importOnce(store.env, file);

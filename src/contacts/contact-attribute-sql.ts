@@ -18,6 +18,20 @@ export function attributeJsonSql(db: Queryable, key: string): RawBuilder<string 
     : sql<string | null>`((contacts.attributes::jsonb -> ${key})::text)`;
 }
 
+/**
+ * SQLite: the rowids of the live contacts that may hold `key` = `json` (the value's JSON text), from
+ * migration 0027's FTS5 table. A superset (values past 32 characters share a token, as do true and 1):
+ * confirm each against `attributeJsonSql`. The token is computed here with the migration's expression
+ * over json_each of the value, so the filter's value is read exactly as a stored one is.
+ */
+export function sqliteAttributeCandidatesSql(key: string, json: string): RawBuilder<{ rowid: number }> {
+  return sql<{
+    rowid: number;
+  }>`select rowid from contact_attribute_search where contact_attribute_search match
+    (select '"' || hex(substr(j.key || char(31) || coalesce(j.value, j.type), 1, 32)) || '"'
+      from json_each(json_object(${key}, json(${json}))) j)`;
+}
+
 /** Removes one attribute from every contact holding it (deleting its definition). */
 export async function removeAttributeFromAllContacts(db: Queryable, key: string): Promise<void> {
   if (sqlDialectOf(db) === 'sqlite') {

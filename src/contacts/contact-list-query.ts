@@ -4,6 +4,7 @@
  * collects it and sorts it). See src/contacts/README.md for the plans and why.
  */
 import { type RawBuilder, sql } from 'kysely';
+import { sqliteAttributeCandidatesSql } from './contact-attribute-sql.js';
 import type { Dialect } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import {
@@ -131,9 +132,10 @@ function filterConditions(
   for (const [key, value] of Object.entries(f.attributes ?? {}))
     where.push(
       ctx.dialect === 'sqlite'
-        ? // No index over the values (see the README): the value's JSON text is looked for in the row's
-          // text first, which rejects a row several times faster than parsing its JSON; `->` returns
-          // a scalar's JSON text as stored, so a row it would match always holds that text.
+        ? // Each row's own check (migration 0027's FTS5 table drives a plan only where it is the
+          // smallest set, in sortedPage): the value's JSON text is looked for in the row's text first,
+          // which rejects a row several times faster than parsing its JSON; `->` returns a scalar's
+          // JSON text as stored, so a row it would match always holds that text.
           sql`instr(c.attributes, ${value}) > 0 and (c.attributes -> ${`$."${key}"`}) = ${value}`
         : // Containment, which migration 0026's GIN index answers; for a scalar value it is equality.
           sql`(c.attributes::jsonb) @> ${`{${JSON.stringify(key)}:${value}}`}::jsonb`,
@@ -595,10 +597,11 @@ async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResul
  */
 const SEARCH_COLLECT_LIMIT = 1000;
 /**
- * PostgreSQL cannot estimate how many contacts an attribute value has (its GIN index keeps no
- * statistics per value: it guesses 1 %), and walking a sort's index for a value one contact holds reads
- * every contact. So the matches are counted through the index up to this many (with the total's bound)
- * and, when they are no more, collected and sorted; a common value walks the sort's index.
+ * Neither database can estimate how many contacts an attribute value has (PostgreSQL's GIN index keeps
+ * no statistics per value: it guesses 1 %; SQLite's FTS5 table none at all), and walking a sort's index
+ * for a value one contact holds reads every contact. So the matches are counted through the index up
+ * to this many (with the total's bound) and, when they are no more, collected and sorted; a common
+ * value walks the sort's index.
  */
 const ATTRIBUTE_COLLECT_LIMIT = 2000;
 
@@ -630,10 +633,17 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const walkSearch =
     nameCount !== null && nameCount > SEARCH_COLLECT_LIMIT && (sort.key !== 'name' || prefixWalk);
   let driving = drivingSet(ctx, f, walkSearch);
-  // PostgreSQL, attribute filters and nothing smaller to drive: count through the GIN index first.
+  // Attribute filters and nothing smaller to drive: count the matches through the attribute index
+  // first (PostgreSQL's GIN index; on SQLite the first filter's candidates in the FTS5 table, each
+  // confirmed with every filter).
   let attributeCount: number | null = null;
-  if (ctx.dialect === 'postgres' && f.attributes && Object.keys(f.attributes).length > 0 && !driving) {
-    const matches = sql`(select c.id from contacts c where ${and(filterConditions(ctx, f))} offset 0)`;
+  const [firstAttribute] = Object.entries(f.attributes ?? {});
+  if (firstAttribute && !driving) {
+    const matches =
+      ctx.dialect === 'sqlite'
+        ? sql`(select c.id from (${sqliteAttributeCandidatesSql(...firstAttribute)}) s
+            cross join contacts c on c.rowid = s.rowid where ${and(filterConditions(ctx, f, { driven: true }))})`
+        : sql`(select c.id from contacts c where ${and(filterConditions(ctx, f))} offset 0)`;
     attributeCount = await countUpTo(
       ctx,
       sql`from ${matches} m`,

@@ -25,6 +25,7 @@ import * as m0022 from './migrations/0022-export-files-and-sync-pause.js';
 import * as m0023 from './migrations/0023-tag-counts-by-writers.js';
 import * as m0024 from './migrations/0024-compact-duplicate-pairs.js';
 import * as m0026 from './migrations/0026-contact-attribute-index.js';
+import * as m0027 from './migrations/0027-contact-attribute-search.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023-tag-counts-by-writers': m0023,
   '0024-compact-duplicate-pairs': m0024,
   '0026-contact-attribute-index': m0026,
+  '0027-contact-attribute-search': m0027,
 };
 
 class BundledMigrationProvider implements MigrationProvider {
