@@ -1,6 +1,6 @@
 /**
  * What the list's search structures (migration 0009: name FTS5/pg_trgm index, reversed-phone index,
- * sort indexes, tag-count triggers) cost the import's bulk writer: two stores, one with them and one
+ * sort indexes; 0026/0027: the attribute index) cost the import's bulk writer: two stores, one with them and one
  * with them dropped, receive the same generated contacts in alternating batches (so both see the same
  * machine load), through insertContactsBulk as an import batch writes them. Reports each store's time.
  *
@@ -46,19 +46,16 @@ async function dropSearchStructures(kith: KithServices): Promise<void> {
       'contacts_search_insert',
       'contacts_search_update',
       'contacts_search_delete',
-      'contact_tags_count_insert',
-      'contact_tags_count_delete',
-      'contact_tags_count_update',
-      'contacts_tag_count_liveness',
+      'contacts_attribute_search_insert',
+      'contacts_attribute_search_update',
+      'contacts_attribute_search_delete',
     ])
       await sql.raw(`drop trigger ${t}`).execute(db);
     await sql`drop table contact_name_search`.execute(db);
+    await sql`drop table contact_attribute_search`.execute(db);
   } else {
-    await sql`drop trigger contact_tags_count_insert on contact_tags`.execute(db);
-    await sql`drop trigger contact_tags_count_delete on contact_tags`.execute(db);
-    await sql`drop trigger contact_tags_count_update on contact_tags`.execute(db);
-    await sql`drop trigger contacts_tag_count_liveness on contacts`.execute(db);
     await sql`drop index contacts_live_names_trgm`.execute(db);
+    await sql`drop index contacts_live_attributes`.execute(db);
   }
   for (const index of ['contact_phones_live_reversed', 'contacts_live_name', 'contacts_live_created'])
     await sql.raw(`drop index ${index}`).execute(db);
