@@ -80,15 +80,18 @@ export async function readDedupeValues(
   // Side tables' [contact_id, value] rows, however they are read. A reader's rows are consumed with no
   // await in between: while its statement iterates, the connection can run nothing else.
   const eachPair = async (
-    query: { compile(): CompiledQuery; execute(): Promise<{ contact_id: string; value: string }[]> },
-    use: (contactId: string, value: string) => void,
+    query: {
+      compile(): CompiledQuery;
+      execute(): Promise<{ contact_id: string; value: string; position?: number }[]>;
+    },
+    use: (contactId: string, value: string, position: number) => void,
   ) => {
     if (reader) {
-      for (const [contactId, value] of reader.rows(query.compile()))
-        use(contactId as string, value as string);
+      for (const [contactId, value, position] of reader.rows(query.compile()))
+        use(contactId as string, value as string, (position as number | undefined) ?? 0);
       return;
     }
-    for (const row of await query.execute()) use(row.contact_id, row.value);
+    for (const row of await query.execute()) use(row.contact_id, row.value, row.position ?? 0);
   };
   // Each side table or attribute once, however many rules compare it.
   for (const name of new Set(names)) {
@@ -101,15 +104,41 @@ export async function readDedupeValues(
     };
     if (name === 'email' || name === 'phone') {
       const table = name === 'email' ? 'contact_emails' : 'contact_phones';
+      // In the contact index's order only: ordering by position too made SQLite sort the whole table
+      // again (about 0.15 s a table at a million contacts). A contact's values come together; the few
+      // contacts with several are put in position order here, the first being the primary.
+      let contact: string | null = null;
+      let first = '';
+      let firstPosition = 0;
+      let more: { value: string; position: number }[] | null = null;
+      const flush = () => {
+        if (contact === null) return;
+        if (more === null) put(contact, first);
+        else {
+          more.push({ value: first, position: firstPosition });
+          more.sort((x, y) => x.position - y.position);
+          for (const held of more) put(contact, held.value);
+          more = null;
+        }
+      };
       await eachPair(
         db
           .selectFrom(table)
-          .select(['contact_id', 'value'])
+          .select(['contact_id', 'value', 'position'])
           .where(live('deleted_at'), 'is', null)
-          .orderBy('contact_id')
-          .orderBy('position'),
-        put,
+          .orderBy('contact_id'),
+        (contactId, value, position) => {
+          if (contactId === contact) {
+            (more ??= []).push({ value, position });
+            return;
+          }
+          flush();
+          contact = contactId;
+          first = value;
+          firstPosition = position;
+        },
       );
+      flush();
     } else if (name.startsWith('identity.')) {
       await eachPair(
         db
