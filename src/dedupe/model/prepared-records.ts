@@ -108,11 +108,12 @@ export class PreparedFieldBuilder {
   }
 }
 
-/** A prepared field's values before its shares are counted (`PreparedField.fromParts`). */
+/** A prepared field's values, and its stats when counted already (`PreparedField.fromParts`). */
 export interface PreparedFieldParts {
   values: unknown[];
   extras: (unknown[] | undefined)[] | null;
   shared: SharedValues | null;
+  stats?: FieldStats;
 }
 
 /** A field prepared from a whole column of raw values. */
@@ -152,35 +153,21 @@ export class PreparedField implements ComparableField {
     public extras: (unknown[] | undefined)[] | null,
     /** Set where records with the same raw text share one prepared value (names, cities; not e-mails). */
     public sharedValues: SharedValues | null = null,
+    /** Counted already (by the thread that prepared the values): else counted here. */
+    stats?: FieldStats,
   ) {
     const comparator = COMPARATORS[rule.comparator];
     this.comparator = comparator;
     this.termFrequency = rule.term_frequency ?? comparator.termFrequency;
-    const n = values.length;
-    // How many non-empty records hold each record's exact-agreement key: counted once per distinct
-    // value where records share them (a million names are 300,000 distinct ones), else per record.
-    const { keyCount, counts, nonEmpty } = sharedValues
-      ? countSharedKeys(comparator, sharedValues)
-      : countKeys(comparator, values);
-    this.nonEmpty = nonEmpty;
+    const counted = stats ?? countFieldStats(rule, values, sharedValues);
+    this.nonEmpty = counted.nonEmpty;
+    this.exactAgreementRate = counted.exactAgreementRate;
+    this.keyShare = counted.keyShare;
     comparator.fitColumn?.(values);
-    // On shared memory: a scoring thread reads the shares where they are (8 MB a field at a million).
-    const shares = this.termFrequency && nonEmpty > 0 ? n : 0;
-    this.keyShare = new Float64Array(new SharedArrayBuffer(shares * Float64Array.BYTES_PER_ELEMENT));
-    let agreement = 0;
-    for (const c of counts) agreement += c * (c - 1);
-    this.exactAgreementRate = nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0;
-    const baseline = 0.001;
-    for (let i = 0; i < this.keyShare.length; i++) {
-      const count = keyCount(i);
-      // Shrunk towards the field's average so that a handful of records cannot make a value look common.
-      if (count > 0)
-        this.keyShare[i] = (count + SHARE_PRIOR_RECORDS * baseline) / (nonEmpty + SHARE_PRIOR_RECORDS);
-    }
   }
 
   static fromParts(rule: FieldRule, parts: PreparedFieldParts): PreparedField {
-    return new PreparedField(rule, parts.values, parts.extras, parts.shared);
+    return new PreparedField(rule, parts.values, parts.extras, parts.shared, parts.stats);
   }
 
   /**
@@ -290,6 +277,46 @@ export class PreparedRecords {
     if (variant === 'street' && street) return { field, keyOf: street };
     return null;
   }
+}
+
+/** What a field's shares and agreement rate are, counted once from its values. */
+export interface FieldStats {
+  nonEmpty: number;
+  exactAgreementRate: number;
+  /** On shared memory: another thread reads (or counted) it where it is. Empty without term frequencies. */
+  keyShare: Float64Array;
+}
+
+/**
+ * Counts a field's stats: how many non-empty records hold each record's exact-agreement key, once per
+ * distinct value where records share them (a million names are 300,000 distinct ones), else per record.
+ */
+export function countFieldStats(
+  rule: FieldRule,
+  values: readonly unknown[],
+  sharedValues: SharedValues | null,
+): FieldStats {
+  const comparator = COMPARATORS[rule.comparator];
+  const termFrequency = rule.term_frequency ?? comparator.termFrequency;
+  const n = values.length;
+  const { keyCount, counts, nonEmpty } = sharedValues
+    ? countSharedKeys(comparator, sharedValues)
+    : countKeys(comparator, values);
+  const shares = termFrequency && nonEmpty > 0 ? n : 0;
+  const keyShare = new Float64Array(new SharedArrayBuffer(shares * Float64Array.BYTES_PER_ELEMENT));
+  let agreement = 0;
+  for (const c of counts) agreement += c * (c - 1);
+  const baseline = 0.001;
+  for (let i = 0; i < keyShare.length; i++) {
+    const count = keyCount(i);
+    // Shrunk towards the field's average so that a handful of records cannot make a value look common.
+    if (count > 0) keyShare[i] = (count + SHARE_PRIOR_RECORDS * baseline) / (nonEmpty + SHARE_PRIOR_RECORDS);
+  }
+  return {
+    nonEmpty,
+    exactAgreementRate: nonEmpty > 1 ? agreement / (nonEmpty * (nonEmpty - 1)) : 0,
+    keyShare,
+  };
 }
 
 interface KeyCounts {

@@ -4,7 +4,7 @@
  * share values, so that little is copied back).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PreparedFieldBuilder, type PreparedFieldParts } from '../model/prepared-records.js';
+import { countFieldStats, PreparedFieldBuilder, type PreparedFieldParts } from '../model/prepared-records.js';
 import type { PrepareFieldsMessage, PrepareFieldsReply, PrepareFieldsTask } from './field-preparation.js';
 
 const task = (workerData as { data: PrepareFieldsTask }).data;
@@ -28,6 +28,9 @@ parentPort!.on('message', (message: PrepareFieldsMessage) => {
       return;
     }
     const parts: PreparedFieldParts[] = builders.map((builder) => builder.finishParts(message.finish));
+    // Counted here, where this thread would otherwise idle while the reading thread finishes its own
+    // fields (the shares arrive on shared memory, without a copy).
+    parts.forEach((p, k) => (p.stats = countFieldStats(task.rules[k]!, p.values, p.shared)));
     // Where records share values, the values per record are rebuilt from the numbers on the other side.
     for (const p of parts) if (p.shared) p.values = [];
     reply(
