@@ -439,35 +439,57 @@ function searchRowCondition(ctx: Ctx, s: SearchTerms): RawBuilder<unknown> {
 }
 
 /**
+ * A small set of contacts a plan starts from: their ids (`cid`), or on SQLite their rowids (`rid`,
+ * `byRowid`); `skip`: the filter it stands for.
+ */
+interface DrivingSet {
+  rows: RawBuilder<unknown>;
+  byRowid?: boolean;
+  skip?: 'tag' | 'group' | 'ids';
+}
+
+/** The driving set as a FROM item named `d`. */
+const drivenFrom = (driving: DrivingSet) => sql`(${driving.rows}) d`;
+
+/** How contacts `c` join the driving set `d`. */
+const drivenOn = (driving: DrivingSet) => (driving.byRowid ? sql`c.rowid = d.rid` : sql`c.id = d.cid`);
+
+/**
  * A small set that can drive the plan (collect, then sort), or null to walk the sort's index. A search
  * is collected (its matches are found through its own indexes) unless `walkSearch`: a name with more
  * matches than SEARCH_COLLECT_LIMIT walks the sort's index instead.
  */
-function drivingSet(
-  ctx: Ctx,
-  f: ContactListFilter,
-  walkSearch = false,
-): { from: RawBuilder<unknown>; skip?: 'tag' | 'group' | 'ids' } | null {
+function drivingSet(ctx: Ctx, f: ContactListFilter, walkSearch = false): DrivingSet | null {
   if (f.search && !walkSearch) {
     const s = f.search;
+    if (ctx.dialect === 'sqlite') {
+      // By rowid: a common name's tens of thousands of matches are each looked up once more to sort
+      // and filter them, and a rowid finds its row directly (an id goes through its index first).
+      const parts = searchKeyParts(ctx, s).map(
+        (part) => sql`select c3.rowid as rid from (${part}) k cross join contacts c3 on c3.id = k.cid`,
+      );
+      if (s.name)
+        parts.push(
+          sql`select c2.rowid as rid from contact_name_search cross join contacts c2 on c2.rowid = contact_name_search.rowid
+            where contact_name_search match ${ftsNameMatch(s.name)} and ${sqliteNamesMatch('c2', nameMatchMode(s.name), s.name)}`,
+        );
+      return { rows: sql`${sql.join(parts, sql` union `)}`, byRowid: true };
+    }
     const parts = searchKeyParts(ctx, s);
     if (s.name)
       parts.push(
-        ctx.dialect === 'sqlite'
-          ? sql`select c2.id as cid from contact_name_search cross join contacts c2 on c2.rowid = contact_name_search.rowid
-              where contact_name_search match ${ftsNameMatch(s.name)} and ${sqliteNamesMatch('c2', nameMatchMode(s.name), s.name)}`
-          : sql`select c.id as cid from contacts c where c.deleted_at is null and ${pgNameMatch(s.name)}`,
+        sql`select c.id as cid from contacts c where c.deleted_at is null and ${pgNameMatch(s.name)}`,
       );
-    return { from: sql`(${sql.join(parts, sql` union `)}) d` };
+    return { rows: sql`${sql.join(parts, sql` union `)}` };
   }
   if (f.ids !== undefined)
     return {
-      from: sql`(select c2.id as cid from contacts c2 where c2.id in (${sql.join(f.ids.length > 0 ? f.ids : [''])})) d`,
+      rows: sql`select c2.id as cid from contacts c2 where c2.id in (${sql.join(f.ids.length > 0 ? f.ids : [''])})`,
       skip: 'ids',
     };
   if (f.tagId && (f.tagCount ?? Infinity) <= SMALL_SET)
     return {
-      from: sql`(select contact_id as cid from contact_tags where tag_id = ${f.tagId}) d`,
+      rows: sql`select contact_id as cid from contact_tags where tag_id = ${f.tagId}`,
       skip: 'tag',
     };
   return null;
@@ -539,7 +561,7 @@ async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResul
           sql`${column} ${cmp}= ${fromCursor.k} and (${column} ${cmp} ${fromCursor.k} or pf.contact_id ${cmp} ${fromCursor.i})`,
         );
       const from = driving
-        ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid
+        ? sql`from ${drivenFrom(driving)} ${driveJoin(ctx)} contacts c on ${drivenOn(driving)}
             join contact_purchase_facts pf on pf.contact_id = c.id`
         : sql`from contact_purchase_facts pf ${ctx.dialect === 'sqlite' ? sql.raw(`indexed by ${fact.index}`) : sql``}
             ${driveJoin(ctx)} contacts c on c.id = pf.contact_id`;
@@ -554,7 +576,7 @@ async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResul
       );
       if (fromCursor) where.push(sql`c.id ${cmp} ${fromCursor.i}`);
       const from = driving
-        ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid`
+        ? sql`from ${drivenFrom(driving)} ${driveJoin(ctx)} contacts c on ${drivenOn(driving)}`
         : sql`from contacts c`;
       found = await rows(
         ctx,
@@ -579,7 +601,7 @@ async function factSortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResul
   if (q.totalBound !== null) {
     const all = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
     const from = driving
-      ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(all)}`
+      ? sql`from ${drivenFrom(driving)} ${driveJoin(ctx)} contacts c on ${drivenOn(driving)} where ${and(all)}`
       : sql`from contacts c where ${and(all)}`;
     const n = await countUpTo(ctx, from, q.totalBound + 1);
     lower = n > q.totalBound;
@@ -650,14 +672,18 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
       Math.max(q.totalBound ?? 0, ATTRIBUTE_COLLECT_LIMIT) + 1,
     );
     if (attributeCount <= ATTRIBUTE_COLLECT_LIMIT)
-      driving = { from: sql`(select id as cid from ${matches} m) d` };
+      driving = { rows: sql`select id as cid from ${matches} m` };
   }
   const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
   if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
   if (prefixWalk) base.push(sql`lower(c.name) >= ${f.search!.name}`);
+  // SQLite: a collected set (a search's matches: tens of thousands for 王 or jo) is built once per
+  // statement as a materialized CTE, which the page and its total both read; as a subquery it was
+  // built twice, once for each (half of such a request's time).
+  const cte = ctx.dialect === 'sqlite' && driving ? sql`with d as materialized (${driving.rows}) ` : null;
   const from = (where: RawBuilder<unknown>[]) =>
     driving
-      ? sql`from ${driving.from} ${driveJoin(ctx)} contacts c on c.id = d.cid where ${and(where)}`
+      ? sql`from ${cte ? sql`d` : drivenFrom(driving)} ${driveJoin(ctx)} contacts c on ${drivenOn(driving)} where ${and(where)}`
       : sql`from contacts c ${walkIndex(ctx, sort.key)} where ${and(where)}`;
   let total: number | null = null;
   let lower = false;
@@ -680,7 +706,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     q.totalBound === null || total !== null
       ? null
       : collected
-        ? sql`from ${collected.from} ${driveJoin(ctx)} contacts c on c.id = d.cid
+        ? sql`from ${drivenFrom(collected)} ${driveJoin(ctx)} contacts c on ${drivenOn(collected)}
             where ${and(filterConditions(ctx, f, { driven: true }))}`
         : from(base);
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
@@ -709,7 +735,20 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     }>`select c.id, ${column} as k ${from(where)} order by ${order}
         limit ${limit + 1 - page.length}`;
     let found: { id: string; k: string | null }[];
-    if (ctx.dialect === 'postgres' && countFrom && counted === null) {
+    if (cte) {
+      // The total as a column: an uncorrelated subquery, evaluated once, over the same CTE.
+      const counting = countFrom !== null && counted === null;
+      const answered: { id: string; k: string | null; n?: number }[] = await rows(
+        ctx,
+        sql<{ id: string; k: string | null; n?: number }>`${cte} select c.id, ${column} as k${
+          counting
+            ? sql`, (select count(*) from (select 1 as one ${countFrom} limit ${q.totalBound! + 1})) as n`
+            : sql``
+        } ${from(where)} order by ${order} limit ${limit + 1 - page.length}`,
+      );
+      if (counting && answered.length > 0) counted = Number(answered[0]!.n);
+      found = answered;
+    } else if (ctx.dialect === 'postgres' && countFrom && counted === null) {
       // PostgreSQL: the page and its bounded total in one statement (one round trip).
       const [row] = await rows(
         ctx,
@@ -727,7 +766,22 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     // A first page that is not full holds every match: no second walk to count them (a rare value
     // without an index is found by reading every contact, and would be read twice).
     const whole = cursor === null && page.length <= limit;
-    const n = counted ?? (whole ? page.length : await countUpTo(ctx, countFrom, q.totalBound! + 1));
+    const n =
+      counted ??
+      (whole
+        ? page.length
+        : cte
+          ? Number(
+              (
+                await rows(
+                  ctx,
+                  sql<{
+                    n: number;
+                  }>`${cte} select count(*) as n from (select 1 as one ${countFrom} limit ${q.totalBound! + 1})`,
+                )
+              )[0]!.n,
+            )
+          : await countUpTo(ctx, countFrom, q.totalBound! + 1));
     lower = n > q.totalBound!;
     total = Math.min(n, q.totalBound!);
   }
