@@ -46,6 +46,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0023-tag-counts-by-writers',
         '0024-compact-duplicate-pairs',
         '0026-contact-attribute-index',
+        '0027-contact-attribute-search',
       ],
       database: TEST_DIALECT,
     });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import * as contactAttributesInContactRow from '../../src/store/migrations/0006-contact-attributes-in-contact-row.js';
+import * as contactAttributeSearch from '../../src/store/migrations/0027-contact-attribute-search.js';
 import { loadContacts } from '../../src/contacts/contact-repository.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/test-kith.js';
 
@@ -41,6 +42,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0023-tag-counts-by-writers',
         '0024-compact-duplicate-pairs',
         '0026-contact-attribute-index',
+        '0027-contact-attribute-search',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
@@ -56,6 +58,8 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
     try {
       await migrateToLatest(store);
       const db = store.db as any;
+      // 0027's triggers read the column 0006 adds: undone first, and done again at the end.
+      await contactAttributeSearch.down(db);
       await contactAttributesInContactRow.down(db);
       const at = new Date().toISOString();
       for (const [key, type] of [
@@ -104,6 +108,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         { contact_id: 'ct_m6b', key: 'vip', value: 'false' },
       ]);
       await contactAttributesInContactRow.up(db);
+      await contactAttributeSearch.up(db);
     } finally {
       await store.close();
     }

@@ -65,3 +65,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .execute(db);
 }
+
+export async function down(db: Kysely<any>): Promise<void> {
+  if (sqlDialectOf(db) !== 'sqlite') return;
+  for (const trigger of ['insert', 'update', 'delete'])
+    await sql.raw(`drop trigger if exists contacts_attribute_search_${trigger}`).execute(db);
+  await sql`drop table if exists contact_attribute_search`.execute(db);
+}
