@@ -168,10 +168,20 @@ async function rows<T>(ctx: Ctx, query: RawBuilder<T>): Promise<T[]> {
   return (await query.execute(ctx.db)).rows;
 }
 
-async function countUpTo(ctx: Ctx, from: RawBuilder<unknown>, bound: number): Promise<number> {
+/** How many rows `from` (FROM … WHERE …) gives, counting no further than `bound`: a scalar subquery. */
+const boundedCount = (from: RawBuilder<unknown>, bound: number) =>
+  sql<number | string>`(select count(*) from (select 1 as one ${from} limit ${bound}) counted)`;
+
+/** `boundedCount` as a statement of its own; `cte`: the WITH clause `from` reads, if any. */
+async function countUpTo(
+  ctx: Ctx,
+  from: RawBuilder<unknown>,
+  bound: number,
+  cte: RawBuilder<unknown> | null = null,
+): Promise<number> {
   const [row] = await rows<{ n: number | string }>(
     ctx,
-    sql`select count(*) as n from (select 1 as one ${from} limit ${bound}) counted`,
+    sql`${cte ?? sql``}select ${boundedCount(from, bound)} as n`,
   );
   return Number(row?.n ?? 0);
 }
@@ -741,9 +751,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
       const answered: { id: string; k: string | null; n?: number }[] = await rows(
         ctx,
         sql<{ id: string; k: string | null; n?: number }>`${cte} select c.id, ${column} as k${
-          counting
-            ? sql`, (select count(*) from (select 1 as one ${countFrom} limit ${q.totalBound! + 1})) as n`
-            : sql``
+          counting ? sql`, ${boundedCount(countFrom!, q.totalBound! + 1)} as n` : sql``
         } ${from(where)} order by ${order} limit ${limit + 1 - page.length}`,
       );
       if (counting && answered.length > 0) counted = Number(answered[0]!.n);
@@ -755,7 +763,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
         sql<{ page: [string, string | null][] | null; n: string | number }>`select
           (select json_agg(json_build_array(p.id, p.k) order by p.ord) from (select r.*, row_number() over () as ord
             from (${pageSql}) r) p) as page,
-          (select count(*) from (select 1 as one ${countFrom} limit ${q.totalBound! + 1}) counted) as n`,
+          ${boundedCount(countFrom, q.totalBound! + 1)} as n`,
       );
       found = (row?.page ?? []).map(([id, k]) => ({ id, k }));
       counted = Number(row?.n ?? 0);
@@ -766,22 +774,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     // A first page that is not full holds every match: no second walk to count them (a rare value
     // without an index is found by reading every contact, and would be read twice).
     const whole = cursor === null && page.length <= limit;
-    const n =
-      counted ??
-      (whole
-        ? page.length
-        : cte
-          ? Number(
-              (
-                await rows(
-                  ctx,
-                  sql<{
-                    n: number;
-                  }>`${cte} select count(*) as n from (select 1 as one ${countFrom} limit ${q.totalBound! + 1})`,
-                )
-              )[0]!.n,
-            )
-          : await countUpTo(ctx, countFrom, q.totalBound! + 1));
+    const n = counted ?? (whole ? page.length : await countUpTo(ctx, countFrom, q.totalBound! + 1, cte));
     lower = n > q.totalBound!;
     total = Math.min(n, q.totalBound!);
   }
