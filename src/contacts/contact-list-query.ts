@@ -456,7 +456,23 @@ interface DrivingSet {
   rows: RawBuilder<unknown>;
   byRowid?: boolean;
   skip?: 'tag' | 'group' | 'ids';
+  /**
+   * SQLite: the set's contacts `c` that pass `where`, as rows (id, k = `column`), read in the same
+   * pass that finds them; absent: `rows` joined to contacts.
+   */
+  keyed?: (column: RawBuilder<unknown>, where: RawBuilder<unknown>[]) => RawBuilder<unknown>;
 }
+
+/**
+ * SQLite: the driving set's contacts that pass `where` with their sort key, as (id, k). A search's
+ * name matches are read once, where they are found and confirmed: a common name's 40,000 contacts
+ * were looked up a second time (by rowid) to filter and sort them, half of such a request's time.
+ */
+const keyedRows = (driving: DrivingSet, column: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
+  driving.keyed
+    ? driving.keyed(column, where)
+    : sql`select c.id as id, ${column} as k from ${drivenFrom(driving)} cross join contacts c on ${drivenOn(driving)}
+        where ${and(where)}`;
 
 /** The driving set as a FROM item named `d`. */
 const drivenFrom = (driving: DrivingSet) => sql`(${driving.rows}) d`;
@@ -475,15 +491,32 @@ function drivingSet(ctx: Ctx, f: ContactListFilter, walkSearch = false): Driving
     if (ctx.dialect === 'sqlite') {
       // By rowid: a common name's tens of thousands of matches are each looked up once more to sort
       // and filter them, and a rowid finds its row directly (an id goes through its index first).
-      const parts = searchKeyParts(ctx, s).map(
-        (part) => sql`select c3.rowid as rid from (${part}) k cross join contacts c3 on c3.id = k.cid`,
-      );
+      // Each part as (what it selects, where it finds contacts `c`, what it asks of them).
+      const parts = searchKeyParts(ctx, s).map((part) => ({
+        from: sql`(${part}) k cross join contacts c on c.id = k.cid`,
+        where: [] as RawBuilder<unknown>[],
+      }));
       if (s.name)
-        parts.push(
-          sql`select c2.rowid as rid from contact_name_search cross join contacts c2 on c2.rowid = contact_name_search.rowid
-            where contact_name_search match ${ftsNameMatch(s.name)} and ${sqliteNamesMatch('c2', nameMatchMode(s.name), s.name)}`,
+        parts.push({
+          from: sql`contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid`,
+          where: [
+            sql`contact_name_search match ${ftsNameMatch(s.name)}`,
+            sqliteNamesMatch('c', nameMatchMode(s.name), s.name),
+          ],
+        });
+      const union = (select: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
+        sql.join(
+          parts.map((p) => {
+            const all = [...p.where, ...where];
+            return sql`select ${select} from ${p.from} ${all.length > 0 ? sql`where ${and(all)}` : sql``}`;
+          }),
+          sql` union `,
         );
-      return { rows: sql`${sql.join(parts, sql` union `)}`, byRowid: true };
+      return {
+        rows: union(sql`c.rowid as rid`, []),
+        byRowid: true,
+        keyed: (column, where) => union(sql`c.id as id, ${column} as k`, where),
+      };
     }
     const parts = searchKeyParts(ctx, s);
     if (s.name)
@@ -688,13 +721,19 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
   if (prefixWalk) base.push(sql`lower(c.name) >= ${f.search!.name}`);
   // SQLite: a collected set (a search's matches: tens of thousands for 王 or jo) is built once per
-  // statement as a materialized CTE, which the page and its total both read; as a subquery it was
-  // built twice, once for each (half of such a request's time).
-  const cte = ctx.dialect === 'sqlite' && driving ? sql`with d as materialized (${driving.rows}) ` : null;
+  // statement as a materialized CTE `m` of (id, k) — its contacts that pass every filter, with their
+  // sort key — which the page and its total both read; as a subquery it was built twice, once for
+  // each, and its contacts then looked up again to filter and sort them.
+  const keyed = ctx.dialect === 'sqlite' && driving !== null;
+  const cte = keyed ? sql`with m as materialized (${keyedRows(driving!, column, base)}) ` : null;
+  const [sortKey, idKey] = keyed ? [sql`m.k`, sql`m.id`] : [column, sql`c.id`];
+  const pageBase = keyed ? [] : base;
   const from = (where: RawBuilder<unknown>[]) =>
-    driving
-      ? sql`from ${cte ? sql`d` : drivenFrom(driving)} ${driveJoin(ctx)} contacts c on ${drivenOn(driving)} where ${and(where)}`
-      : sql`from contacts c ${walkIndex(ctx, sort.key)} where ${and(where)}`;
+    keyed
+      ? sql`from m ${where.length > 0 ? sql`where ${and(where)}` : sql``}`
+      : driving
+        ? sql`from ${drivenFrom(driving)} ${driveJoin(ctx)} contacts c on ${drivenOn(driving)} where ${and(where)}`
+        : sql`from contacts c ${walkIndex(ctx, sort.key)} where ${and(where)}`;
   let total: number | null = null;
   let lower = false;
   // The total, when no statement of its own is needed for it.
@@ -718,7 +757,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
       : collected
         ? sql`from ${drivenFrom(collected)} ${driveJoin(ctx)} contacts c on ${drivenOn(collected)}
             where ${and(filterConditions(ctx, f, { driven: true }))}`
-        : from(base);
+        : from(pageBase);
   const [cmp, dir] = sort.desc ? [sql`<`, sql`desc`] : [sql`>`, sql`asc`];
   // Contacts without a name come after the named ones in both directions (none matches a walked prefix).
   const phases = sort.key === 'name' && !prefixWalk ? ['v', 'n'] : ['v'];
@@ -728,21 +767,21 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   for (const phase of phases) {
     if (cursor && phases.indexOf(phase) < phases.indexOf(cursor.p)) continue;
     if (page.length > limit) break;
-    const where = [...base];
-    if (sort.key === 'name') where.push(phase === 'v' ? sql`${column} is not null` : sql`${column} is null`);
+    const where = [...pageBase];
+    if (sort.key === 'name') where.push(phase === 'v' ? sql`${sortKey} is not null` : sql`${sortKey} is null`);
     const fromCursor = cursor && cursor.p === phase ? cursor : null;
     if (fromCursor) {
-      if (phase === 'n') where.push(sql`c.id ${cmp} ${fromCursor.i}`);
+      if (phase === 'n') where.push(sql`${idKey} ${cmp} ${fromCursor.i}`);
       else
         where.push(
-          sql`${column} ${cmp}= ${fromCursor.k} and (${column} ${cmp} ${fromCursor.k} or c.id ${cmp} ${fromCursor.i})`,
+          sql`${sortKey} ${cmp}= ${fromCursor.k} and (${sortKey} ${cmp} ${fromCursor.k} or ${idKey} ${cmp} ${fromCursor.i})`,
         );
     }
-    const order = phase === 'n' ? sql`c.id ${dir}` : sql`${column} ${dir}, c.id ${dir}`;
+    const order = phase === 'n' ? sql`${idKey} ${dir}` : sql`${sortKey} ${dir}, ${idKey} ${dir}`;
     const pageSql = sql<{
       id: string;
       k: string | null;
-    }>`select c.id, ${column} as k ${from(where)} order by ${order}
+    }>`select ${idKey} as id, ${sortKey} as k ${from(where)} order by ${order}
         limit ${limit + 1 - page.length}`;
     let found: { id: string; k: string | null }[];
     if (cte) {
@@ -750,7 +789,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
       const counting = countFrom !== null && counted === null;
       const answered: { id: string; k: string | null; n?: number }[] = await rows(
         ctx,
-        sql<{ id: string; k: string | null; n?: number }>`${cte} select c.id, ${column} as k${
+        sql<{ id: string; k: string | null; n?: number }>`${cte} select ${idKey} as id, ${sortKey} as k${
           counting ? sql`, ${boundedCount(countFrom!, q.totalBound! + 1)} as n` : sql``
         } ${from(where)} order by ${order} limit ${limit + 1 - page.length}`,
       );
