@@ -768,7 +768,8 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     if (cursor && phases.indexOf(phase) < phases.indexOf(cursor.p)) continue;
     if (page.length > limit) break;
     const where = [...pageBase];
-    if (sort.key === 'name') where.push(phase === 'v' ? sql`${sortKey} is not null` : sql`${sortKey} is null`);
+    if (sort.key === 'name')
+      where.push(phase === 'v' ? sql`${sortKey} is not null` : sql`${sortKey} is null`);
     const fromCursor = cursor && cursor.p === phase ? cursor : null;
     if (fromCursor) {
       if (phase === 'n') where.push(sql`${idKey} ${cmp} ${fromCursor.i}`);
