@@ -1,7 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './ui/app.css';
-import './i18n';
+import { i18nReady } from './i18n';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
@@ -19,19 +19,28 @@ const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?
 // Modals lock the page's scroll with a <style> tag of their own (react-remove-scroll): same nonce.
 setNonce(nonce);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <MantineProvider
-      theme={theme}
-      cssVariablesResolver={cssVariablesResolver}
-      getStyleNonce={() => nonce}
-      defaultColorScheme="light"
-    >
-      {/* Bottom right, three at most: results stay in view without covering the header's controls. */}
-      <Notifications position="bottom-right" limit={3} />
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>
-  </StrictMode>,
+// The router's loaders already fetch the first screen's data meanwhile (they start with `router`).
+void i18nReady.then(
+  () =>
+    createRoot(document.getElementById('root')!).render(
+      <StrictMode>
+        <MantineProvider
+          theme={theme}
+          cssVariablesResolver={cssVariablesResolver}
+          getStyleNonce={() => nonce}
+          defaultColorScheme="light"
+        >
+          {/* Bottom right, three at most: results stay in view without covering the header's controls. */}
+          <Notifications position="bottom-right" limit={3} />
+          <QueryClientProvider client={queryClient}>
+            <RouterProvider router={router} />
+          </QueryClientProvider>
+        </MantineProvider>
+      </StrictMode>,
+    ),
+  () => {
+    // Without its strings the app cannot show a screen (its chunk failed to load): say so plainly.
+    document.getElementById('root')!.textContent =
+      'Kith could not load. Reload the page. 无法加载，请刷新页面。';
+  },
 );
