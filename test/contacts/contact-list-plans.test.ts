@@ -174,4 +174,54 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     expect(ids[0]).toBe(aaron.id);
     expect(ids).toHaveLength(MANY / 2 + 2);
   });
+
+  it('a collected set is filtered and sorted whole: named contacts by name, then those without a name, page by page', async () => {
+    // Out of name order by creation, two without a name, one without the tag the list asks for.
+    const made = [];
+    for (const [name, tagged] of [
+      ['delta', true],
+      [null, true],
+      ['Alpha', true],
+      ['charlie', false],
+      [null, true],
+      ['bravo', true],
+      ['alpha', true],
+    ] as const)
+      made.push(
+        await kith.contacts.create(
+          {
+            ...(name ? { name } : { email: `nameless-${made.length}@example.org` }),
+            tags: tagged ? ['kept'] : [],
+          },
+          actor,
+        ),
+      );
+    const kept = made.filter((c) => c.tags.includes('kept'));
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const named = kept
+      .filter((c) => c.name)
+      .sort((a, b) => cmp(a.name!.toLowerCase(), b.name!.toLowerCase()) || cmp(a.id, b.id));
+    const nameless = kept.filter((c) => !c.name).sort((a, b) => cmp(a.id, b.id));
+    for (const [sort, expected] of [
+      ['name', [...named, ...nameless]],
+      ['-name', [...named.reverse(), ...nameless.reverse()]],
+    ] as const) {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await kith.contacts.list({
+          ids: made.map((c) => c.id),
+          tag: 'kept',
+          sort,
+          limit: 1,
+          cursor,
+        });
+        expect([page.total, page.total_is_lower_bound]).toEqual([kept.length, false]);
+        ids.push(...page.data.map((c) => c.id));
+        if (!page.next_cursor) break;
+        cursor = page.next_cursor;
+      }
+      expect(ids).toEqual(expected.map((c) => c.id));
+    }
+  });
 });
