@@ -744,8 +744,8 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   } else if (q.totalBound !== null && nameCount !== null && nameCount > q.totalBound) {
     // More name matches than the bound: the search's matches are more still.
     [total, lower] = [q.totalBound, true];
-  } else if (q.totalBound !== null && attributeCount !== null) {
-    // Counted past the bound already (every filter applied).
+  } else if (q.totalBound !== null && attributeCount !== null && !walkSearch) {
+    // Counted past the bound already (every filter applied; a walked search is not in that count).
     lower = attributeCount > q.totalBound;
     total = Math.min(attributeCount, q.totalBound);
   }

@@ -5,11 +5,14 @@
  * count as the collected plan does; the one-statement page loader returns what loadContacts returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryContactPage } from '../../src/contacts/contact-list-query.js';
 import { loadContactsPage, loadContactsPageJson } from '../../src/contacts/contact-page-loader.js';
 import { insertContactsBulk, loadContacts } from '../../src/contacts/contact-repository.js';
+import { parseSearch } from '../../src/contacts/contact-search-sql.js';
 import type { ContactListQuery } from '../../src/contacts/contact-service.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
+import { sql } from 'kysely';
 import { newId } from '../../src/domain/ids.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
@@ -173,6 +176,37 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     const ids = await everyPage({ q: '王', sort: 'name' });
     expect(ids[0]).toBe(aaron.id);
     expect(ids).toHaveLength(MANY / 2 + 2);
+  });
+
+  it('a walked search with an attribute held by few counts the contacts that match both, not the holders', async () => {
+    // score = 1 for every 王 contact (1,200) and 300 others: few enough holders to be counted through the
+    // attribute index, while the search has too many matches to be collected. Keys stay sorted (note,
+    // score, tier), as the store writes them.
+    await sql`update contacts set attributes = replace(attributes, ',"tier"', ',"score":1,"tier"')
+      where name like '王0%' or name like '王1%' or name like '王2%' or name like 'Other 1%'`.execute(
+      kith.store.db,
+    );
+    const holders = await kith.store.db
+      .selectFrom('contacts')
+      .select(['name'])
+      .where('attributes', 'like', '%"score":1,%')
+      .where('deleted_at', 'is', null)
+      .execute();
+    const both = holders.filter((c) => c.name!.startsWith('王')).length;
+    expect(both).toBeGreaterThan(1000);
+    expect(holders.length).toBeLessThanOrEqual(2000);
+    expect(holders.length).toBeGreaterThan(both);
+    const page = await queryContactPage(
+      { db: kith.store.db, dialect: TEST_DIALECT },
+      {
+        filter: { search: parseSearch('王', 'CN'), attributes: { score: '1' } },
+        sort: { key: 'created_at', desc: false },
+        cursor: null,
+        limit: 10,
+        totalBound: 5000,
+      },
+    );
+    expect([page.total, page.totalIsLowerBound]).toEqual([both, false]);
   });
 
   it('a collected set is filtered and sorted whole: named contacts by name, then those without a name, page by page', async () => {

@@ -73,10 +73,22 @@ export function hasChosenLanguage(): boolean {
   return stored === 'en' || stored === 'zh';
 }
 
+/** The language last asked for: of two quick switches, the later one wins whichever chunk comes first. */
+let wanted: Language | null = null;
+
 export function setLanguage(language: Language): void {
   localStorage.setItem(STORAGE_KEY, language);
+  wanted = language;
   // i18next is set up once the first language is in (a signed-in user's language may come sooner).
-  void i18nReady.then(() => loadLanguage(language)).then(() => i18n.changeLanguage(language));
+  i18nReady
+    .then(() => loadLanguage(language))
+    .then(() => (wanted === language ? i18n.changeLanguage(language) : undefined))
+    .catch((error: unknown) => {
+      // The chunk did not load (e.g. a tab older than the last upgrade): the choice is kept for the
+      // next load, the screen stays in its language.
+      // eslint-disable-next-line no-console
+      console.warn('could not load the language', language, error);
+    });
 }
 
 export function formatDateTime(value: string | null | undefined, language = i18n.language): string {
