@@ -11,6 +11,8 @@ export default defineConfig({
     // Hashed file names: the server caches them for a year; index.html is never cached.
     assetsDir: 'assets',
     chunkSizeWarningLimit: 900,
+    // dist/web/.vite/manifest.json: the server finds each language's chunk in it to preload it.
+    manifest: true,
   },
   server: {
     port: 5173,

@@ -1,15 +1,49 @@
 /**
  * Serves the web app built by Vite (dist/web): hashed assets cached for a year, index.html never
- * cached and sent with a fresh CSP nonce for Mantine's <style> tags, and every other non-API path
- * answered with the app so client-side URLs survive a reload. The API under /api is untouched.
+ * cached and sent with a fresh CSP nonce for Mantine's <style> tags and a preload of the strings of
+ * the reader's language, and every other non-API path answered with the app so client-side URLs
+ * survive a reload. The API under /api is untouched.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 const NONCE_PLACEHOLDER = '__CSP_NONCE__';
+
+type Language = 'en' | 'zh';
+/** Set by the web app with the language chosen in it (web/src/i18n/index.ts), as it keeps it itself. */
+export const LANGUAGE_COOKIE = 'kith_language';
+/** Each language's strings, as Vite's manifest names their modules. */
+const LANGUAGE_MODULES: Record<Language, string> = { en: 'src/i18n/en.ts', zh: 'src/i18n/zh.ts' };
+
+/**
+ * The language the app will show, as it chooses it (web/src/i18n/index.ts): the one chosen in it,
+ * else the first of the browser's languages that is Chinese or English, else English.
+ */
+export function readerLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Language {
+  if (cookie === 'en' || cookie === 'zh') return cookie;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.split(';')[0]!.trim().toLowerCase();
+    if (tag.startsWith('zh')) return 'zh';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+/** The built file of each language's strings, from Vite's manifest (none when it is missing). */
+function languageChunks(dir: string): Partial<Record<Language, string>> {
+  const file = path.join(dir, '.vite', 'manifest.json');
+  if (!fs.existsSync(file)) return {};
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, { file?: string }>;
+  const chunks: Partial<Record<Language, string>> = {};
+  for (const language of ['en', 'zh'] as const) {
+    const chunk = manifest[LANGUAGE_MODULES[language]]?.file;
+    if (chunk) chunks[language] = chunk;
+  }
+  return chunks;
+}
 
 /** dist/web beside the compiled server (dist/server), or from the sources when run with tsx. */
 export function webAppDir(): string | null {
@@ -46,14 +80,26 @@ export function webAppRoutes(dir: string | null = webAppDir()): FastifyPluginAsy
       route.config = { ...route.config, access: 'public' };
     });
     const indexHtml = dir ? fs.readFileSync(path.join(dir, 'index.html'), 'utf8') : null;
+    // The app awaits its language's strings before the first screen: fetched beside the entry script
+    // rather than after it has run (one round trip less on a cold load).
+    const chunks = dir ? languageChunks(dir) : {};
 
-    const sendApp = (reply: FastifyReply) => {
+    const sendApp = (request: FastifyRequest, reply: FastifyReply) => {
       reply.header('cache-control', 'no-store');
       reply.type('text/html; charset=utf-8');
       if (!indexHtml) return reply.send(NOT_BUILT);
       const nonce = randomBytes(16).toString('base64');
       reply.header('content-security-policy', contentSecurityPolicy(nonce));
-      return reply.send(indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce));
+      reply.header('vary', 'cookie, accept-language');
+      let html = indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce);
+      const chunk =
+        chunks[readerLanguage(request.cookies?.[LANGUAGE_COOKIE], request.headers['accept-language'])];
+      if (chunk)
+        html = html.replace(
+          '</head>',
+          `  <link rel="modulepreload" crossorigin href="/${chunk}">\n  </head>`,
+        );
+      return reply.send(html);
     };
 
     if (dir && fs.existsSync(path.join(dir, 'assets'))) {
@@ -68,7 +114,7 @@ export function webAppRoutes(dir: string | null = webAppDir()): FastifyPluginAsy
       });
     }
 
-    app.get('/', { schema: { hide: true } }, async (_request, reply) => sendApp(reply));
+    app.get('/', { schema: { hide: true } }, async (request, reply) => sendApp(request, reply));
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const pathname = request.url.split('?')[0]!;
       // Unknown API routes and missing files keep answering 404, not the app.
@@ -77,7 +123,7 @@ export function webAppRoutes(dir: string | null = webAppDir()): FastifyPluginAsy
           error: { code: 'route_not_found', message: `no route ${request.method} ${pathname}` },
         });
       }
-      return sendApp(reply);
+      return sendApp(request, reply);
     });
   };
 }

@@ -40,7 +40,13 @@ async function loadLanguage(language: Language): Promise<void> {
   i18n.addResourceBundle(language, 'translation', await MESSAGES[language]());
 }
 
+/** Tells the server the chosen language, so that the page it sends preloads its strings (src/server/web-app.ts). */
+function rememberForServer(language: Language): void {
+  document.cookie = `kith_language=${language}; path=/; max-age=31536000; samesite=lax`;
+}
+
 const firstLanguage = browserLanguage();
+if (hasChosenLanguage()) rememberForServer(firstLanguage);
 // Asked for at once, while the rest of the app's first modules load and run.
 const firstMessages = MESSAGES[firstLanguage]();
 
@@ -78,6 +84,7 @@ let wanted: Language | null = null;
 
 export function setLanguage(language: Language): void {
   localStorage.setItem(STORAGE_KEY, language);
+  rememberForServer(language);
   wanted = language;
   // i18next is set up once the first language is in (a signed-in user's language may come sooner).
   i18nReady
