@@ -80,26 +80,29 @@ export function webAppRoutes(dir: string | null = webAppDir()): FastifyPluginAsy
       route.config = { ...route.config, access: 'public' };
     });
     const indexHtml = dir ? fs.readFileSync(path.join(dir, 'index.html'), 'utf8') : null;
-    // The app awaits its language's strings before the first screen: fetched beside the entry script
-    // rather than after it has run (one round trip less on a cold load).
+    // The app awaits its language's strings before the first screen: the page for each language
+    // preloads them beside the entry script rather than after it has run (one round trip less on a
+    // cold load). Built once; a request only adds its nonce.
     const chunks = dir ? languageChunks(dir) : {};
+    const pageOf = (language: Language) =>
+      chunks[language] && indexHtml
+        ? indexHtml.replace(
+            '</head>',
+            `  <link rel="modulepreload" crossorigin href="/${chunks[language]}">\n  </head>`,
+          )
+        : indexHtml;
+    const pages: Record<Language, string | null> = { en: pageOf('en'), zh: pageOf('zh') };
 
     const sendApp = (request: FastifyRequest, reply: FastifyReply) => {
       reply.header('cache-control', 'no-store');
       reply.type('text/html; charset=utf-8');
-      if (!indexHtml) return reply.send(NOT_BUILT);
+      const page =
+        pages[readerLanguage(request.cookies?.[LANGUAGE_COOKIE], request.headers['accept-language'])];
+      if (!page) return reply.send(NOT_BUILT);
       const nonce = randomBytes(16).toString('base64');
       reply.header('content-security-policy', contentSecurityPolicy(nonce));
       reply.header('vary', 'cookie, accept-language');
-      let html = indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce);
-      const chunk =
-        chunks[readerLanguage(request.cookies?.[LANGUAGE_COOKIE], request.headers['accept-language'])];
-      if (chunk)
-        html = html.replace(
-          '</head>',
-          `  <link rel="modulepreload" crossorigin href="/${chunk}">\n  </head>`,
-        );
-      return reply.send(html);
+      return reply.send(page.replaceAll(NONCE_PLACEHOLDER, nonce));
     };
 
     if (dir && fs.existsSync(path.join(dir, 'assets'))) {

@@ -40,9 +40,12 @@ async function loadLanguage(language: Language): Promise<void> {
   i18n.addResourceBundle(language, 'translation', await MESSAGES[language]());
 }
 
-/** Tells the server the chosen language, so that the page it sends preloads its strings (src/server/web-app.ts). */
+/** The cookie the server reads (`LANGUAGE_COOKIE` in src/server/web-app.ts). */
+const LANGUAGE_COOKIE = 'kith_language';
+
+/** Tells the server the chosen language, so that the page it sends preloads its strings. */
 function rememberForServer(language: Language): void {
-  document.cookie = `kith_language=${language}; path=/; max-age=31536000; samesite=lax`;
+  document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax`;
 }
 
 const firstLanguage = browserLanguage();
