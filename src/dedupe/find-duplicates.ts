@@ -76,9 +76,15 @@ export async function findDuplicates(
     : generateCandidatePairs(records, blocking, maxBlockSize, options.changed);
   const compared = candidates.count;
   options.onStage?.('compare');
-  let gamma = await compareCandidatePairs(records, candidates, { thread: options.thread });
+  const comparison = await compareCandidatePairs(records, candidates, {
+    thread: options.thread,
+    // Training's random pairs, sampled on the compare threads (an incremental scan reuses its model).
+    sampleRandomPairs: !options.model,
+  });
+  let gamma = comparison.gamma;
   options.onStage?.('train');
-  const model = options.model ?? trainModel(records, candidates, gamma, rules.prior);
+  const model =
+    options.model ?? trainModel(records, candidates, gamma, rules.prior, comparison.randomPairLevels ?? undefined);
   // Only training reads which rules each pair matched (29 MB at a million contacts).
   candidates.rulesMatched = new Uint16Array(0);
   options.onStage?.('score');

@@ -203,8 +203,21 @@ describe('comparing on a worker thread', () => {
       expect([...two.b]).toEqual([...one.b]);
       expect([...two.rulesMatched]).toEqual([...one.rulesMatched]);
     }
-    const here = await compareCandidatePairs(records, pairs);
-    const threaded = await compareCandidatePairs(records, pairs, { thread: true, threadMinPairs: 0 });
+    const comparedHere = await compareCandidatePairs(records, pairs, { sampleRandomPairs: true });
+    const comparedThreaded = await compareCandidatePairs(records, pairs, {
+      thread: true,
+      threadMinPairs: 0,
+      sampleRandomPairs: true,
+    });
+    const here = comparedHere.gamma;
+    const threaded = comparedThreaded.gamma;
+    // Each field's random pairs are sampled the same on either thread, and are what training samples.
+    expect(comparedThreaded.randomPairLevels).toEqual(comparedHere.randomPairLevels);
+    expect(comparedHere.randomPairLevels!.every((l) => l.sampled > 1000)).toBe(true);
+    expect(trainModel(records, pairs, here, undefined, comparedThreaded.randomPairLevels!)).toEqual(
+      trainModel(records, pairs, here),
+    );
+    expect((await compareCandidatePairs(records, pairs)).randomPairLevels).toBeNull();
     expect(threaded.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Buffer.from(threaded.buffer).equals(Buffer.from(here.buffer))).toBe(true);
     // Every level occurs somewhere, so the comparison is not trivially equal.

@@ -13,8 +13,13 @@ import {
   encodeComparableField,
   type SharedValues,
 } from './comparable-field.js';
-import type { CompareFieldsTask } from './compare-fields-worker.js';
+import type { CompareFieldsReply, CompareFieldsTask } from './compare-fields-worker.js';
 import type { PreparedRecords } from './prepared-records.js';
+import {
+  RANDOM_PAIRS_PER_FIELD,
+  type RandomPairLevels,
+  sampleRandomPairLevels,
+} from './random-pair-levels.js';
 
 /** Below this many pairs, starting a thread costs more than it saves. */
 export const THREAD_MIN_PAIRS = 500_000;
@@ -27,26 +32,38 @@ export const THREAD_MIN_PAIRS = 500_000;
 const COST_RUNS = 20;
 const COST_RUN_LENGTH = 1_000;
 
+/** Random pairs timed per field, when the threads also sample random pairs: a few milliseconds. */
+const COST_RANDOM_PAIRS = 2_000;
+
 /**
- * Each field's cost on these very pairs: a comparison's cost depends on the data (long addresses,
- * e-mails alike enough to need a second look), so a fixed table leaves one thread idle for seconds.
- * Runs are spread across the whole list (it comes grouped by blocking rule). Each field is timed
- * twice, the first round only warming the comparator up.
+ * Each field's cost on these very pairs, in milliseconds for all of them: a comparison's cost depends
+ * on the data (long addresses, e-mails alike enough to need a second look), so a fixed table leaves one
+ * thread idle for seconds. Runs are spread across the whole list (it comes grouped by blocking rule).
+ * Each field is timed twice, the first round only warming the comparator up. With `randomPairs`, plus
+ * the cost of sampling that many random pairs of the field, which is not in proportion: two random
+ * phones differ all along, while a candidate pair's mostly agree at once.
  */
 export function measureFieldCosts(
   fields: readonly ComparableField[],
   pairs: Pick<CandidatePairs, 'a' | 'b' | 'count'>,
+  randomPairs = 0,
 ): number[] {
   const run = Math.min(COST_RUN_LENGTH, pairs.count);
   const runs = run === 0 ? 0 : Math.min(COST_RUNS, Math.floor(pairs.count / run));
   const step = runs === 0 ? 0 : Math.floor(pairs.count / runs);
   const scratch = new Int8Array(run);
   const costs = new Array<number>(fields.length).fill(0);
+  const timed = runs * run;
+  const sampled = Math.min(COST_RANDOM_PAIRS, randomPairs);
   for (let round = 0; round < 2; round++) {
     fields.forEach((field, k) => {
-      const started = performance.now();
+      let started = performance.now();
       for (let r = 0; r < runs; r++) compareFieldInto(field, pairs, r * step, r * step + run, scratch, 1, 0);
-      costs[k] = performance.now() - started;
+      costs[k] = timed === 0 ? 0 : ((performance.now() - started) * pairs.count) / timed;
+      if (sampled === 0) return;
+      started = performance.now();
+      sampleRandomPairLevels(field, k, sampled);
+      costs[k] += ((performance.now() - started) * randomPairs) / sampled;
     });
   }
   return costs;
@@ -130,12 +147,24 @@ function comparesByValuePair(
   );
 }
 
-/** Levels per pair and field, row-major (`pairs.count` × fields), -1 where a value is missing. */
+/** What comparing the candidate pairs gives. */
+export interface ComparedPairs {
+  /** Levels per pair and field, row-major (`pairs.count` × fields), -1 where a value is missing. */
+  gamma: Int8Array;
+  /** Each field's random pairs' levels (`sampleRandomPairLevels`), when asked for: training's u. */
+  randomPairLevels: RandomPairLevels[] | null;
+}
+
+/**
+ * Compares every candidate pair on every field. With `sampleRandomPairs`, each thread then also
+ * samples random pairs of its own fields for training: a second of one core at a million contacts that
+ * training would otherwise spend alone, after this stage.
+ */
 export async function compareCandidatePairs(
   records: PreparedRecords,
   pairs: CandidatePairs,
-  options: { thread?: boolean; threadMinPairs?: number } = {},
-): Promise<Int8Array> {
+  options: { thread?: boolean; threadMinPairs?: number; sampleRandomPairs?: boolean } = {},
+): Promise<ComparedPairs> {
   const fields = records.fields;
   const width = fields.length;
   const threaded =
@@ -143,17 +172,25 @@ export async function compareCandidatePairs(
   const gamma = new Int8Array(
     threaded ? new SharedArrayBuffer(pairs.count * width) : new ArrayBuffer(pairs.count * width),
   );
+  const sample = options.sampleRandomPairs === true;
+  const sampleFields = (columns: readonly number[]) =>
+    sample ? columns.map((k) => sampleRandomPairLevels(fields[k]!, k)) : [];
   if (!threaded) {
-    compareFieldsInto(
-      fields,
-      fields.map((_, k) => k),
-      pairs,
-      gamma,
-      width,
-    );
-    return gamma;
+    const all = fields.map((_, k) => k);
+    compareFieldsInto(fields, all, pairs, gamma, width);
+    return { gamma, randomPairLevels: sample ? sampleFields(all) : null };
   }
-  const [own, theirs] = splitByCost(records, measureFieldCosts(fields, pairs));
+  const [own, theirs] = splitByCost(
+    records,
+    measureFieldCosts(fields, pairs, sample ? RANDOM_PAIRS_PER_FIELD : 0),
+  );
+  const work: SharedFieldWork = {
+    columns: theirs,
+    chunk: SHARED_WORK_CHUNK,
+    count: pairs.count,
+    sample,
+    next: new Int32Array(new SharedArrayBuffer(4)),
+  };
   const task: CompareFieldsTask = {
     fields: theirs.map((k) => ({
       column: k,
@@ -162,20 +199,82 @@ export async function compareCandidatePairs(
     })),
     a: shared(pairs.a),
     b: shared(pairs.b),
-    count: pairs.count,
     gamma,
     width,
+    work,
   };
-  await alongsideWorkerThread(import.meta.url, 'compare-fields-worker', task, 'comparing', () =>
-    compareFieldsInto(
-      own.map((k) => fields[k]!),
-      own,
-      pairs,
-      gamma,
-      width,
-    ),
+  const randomPairLevels = new Array<RandomPairLevels>(width);
+  const [, reply] = await alongsideWorkerThread<void, CompareFieldsReply>(
+    import.meta.url,
+    'compare-fields-worker',
+    task,
+    'comparing',
+    () => {
+      compareFieldsInto(
+        own.map((k) => fields[k]!),
+        own,
+        pairs,
+        gamma,
+        width,
+      );
+      for (const k of own) if (sample) randomPairLevels[k] = sampleRandomPairLevels(fields[k]!, k);
+      // Then whatever the thread has not taken yet of its own share.
+      takeSharedWork(work, (k) => fields[k]!, pairs, gamma, width, (k, levels) => (randomPairLevels[k] = levels));
+    },
   );
-  return gamma;
+  if (!sample) return { gamma, randomPairLevels: null };
+  for (const [k, levels] of reply.randomPairLevels) randomPairLevels[k] = levels;
+  return { gamma, randomPairLevels };
+}
+
+/** Pairs per unit of the thread's share that either thread may take (tens of milliseconds of work). */
+const SHARED_WORK_CHUNK = 1 << 18;
+
+/**
+ * The compare thread's fields as units that either thread may take, in order: each field's pairs in
+ * chunks, then (when sampling) each field's random pairs. The thread works through them; this thread,
+ * done with its own fields, takes what is left. The split by measured cost alone left this thread idle
+ * for seconds at a million contacts: the thread starts comparing later (its copy of the fields arrives
+ * first) and runs its share more slowly than it was measured here.
+ */
+export interface SharedFieldWork {
+  /** The fields' columns, in the order they are worked through. */
+  columns: readonly number[];
+  chunk: number;
+  count: number;
+  sample: boolean;
+  /** On shared memory: the next unit to take. */
+  next: Int32Array;
+}
+
+/**
+ * Takes units of `work` until none is left: levels into `gamma`, random pairs' levels to `sampled`.
+ * `fieldOf`: the field of a column, as this thread holds it.
+ */
+export function takeSharedWork(
+  work: SharedFieldWork,
+  fieldOf: (column: number) => ComparableField,
+  pairs: Pick<CandidatePairs, 'a' | 'b'>,
+  gamma: Int8Array,
+  width: number,
+  sampled: (column: number, levels: RandomPairLevels) => void,
+): void {
+  const chunks = Math.ceil(work.count / work.chunk);
+  const compareUnits = work.columns.length * chunks;
+  const units = compareUnits + (work.sample ? work.columns.length : 0);
+  for (;;) {
+    const unit = Atomics.add(work.next, 0, 1);
+    if (unit >= units) return;
+    if (unit < compareUnits) {
+      const column = work.columns[Math.floor(unit / chunks)]!;
+      const from = (unit % chunks) * work.chunk;
+      const to = Math.min(work.count, from + work.chunk);
+      compareFieldInto(fieldOf(column), pairs, from, to, gamma, width, from * width + column);
+    } else {
+      const column = work.columns[unit - compareUnits]!;
+      sampled(column, sampleRandomPairLevels(fieldOf(column), column));
+    }
+  }
 }
 
 /** Pair arrays on shared memory reach the thread without a copy; others are copied there once. */

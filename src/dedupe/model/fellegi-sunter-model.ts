@@ -17,7 +17,7 @@ import type { FieldRule } from './matching-rules.js';
 import { deterministicProblems, fieldProblems, isDegenerate, type ModelCheck } from './model-check.js';
 import type { PreparedRecords } from './prepared-records.js';
 import { IntPairCodes } from './int-pair-codes.js';
-import { seededRandom } from './seeded-random.js';
+import { type RandomPairLevels, sampleRandomPairLevels } from './random-pair-levels.js';
 
 export interface FieldParameters {
   field: string;
@@ -48,7 +48,6 @@ export interface FieldContribution {
   weight: number;
 }
 
-const RANDOM_PAIRS_PER_FIELD = 200_000;
 /** Pseudo-pairs of the generic u below: small data sets lean on it, large ones outweigh it. */
 const U_PRIOR_PAIRS = 1_000;
 /** With fewer candidate pairs than this, EM has too little to learn from: the initial m stays. */
@@ -67,32 +66,19 @@ function genericU(levels: number): number[] {
 const MAX_EM_ITERATIONS = 60;
 export const MIN_PROBABILITY = 1e-9;
 
-/** Comparison levels of every candidate pair, row-major: gamma[pair * fields + field], -1 = missing. */
-function estimateU(records: PreparedRecords): number[][] {
-  const random = seededRandom(11);
-  return records.fields.map((field) => {
+/**
+ * u per field and level: exact agreement from value frequencies, the other levels from random pairs
+ * (`sampled`: each field's, where the compare threads sampled them already).
+ */
+function estimateU(records: PreparedRecords, sampled?: readonly RandomPairLevels[]): number[][] {
+  return records.fields.map((field, k) => {
     const levels = field.levelCount;
-    // The records with a value, counted first: a million pushes per field grew an array step by step.
-    const values = field.values;
-    let count = 0;
-    for (let i = 0; i < records.size; i++) if (values[i] !== null) count++;
-    const withValue = new Int32Array(count);
-    for (let i = 0, w = 0; i < records.size; i++) if (values[i] !== null) withValue[w++] = i;
-    const counts = new Array<number>(levels).fill(0);
-    let sampled = 0;
-    const n = withValue.length;
-    if (n >= 2) {
-      const samples = Math.min(RANDOM_PAIRS_PER_FIELD, (n * (n - 1)) / 2);
-      for (let s = 0; s < samples; s++) {
-        const x = withValue[Math.floor(random() * n)]!;
-        const y = withValue[Math.floor(random() * n)]!;
-        if (x === y) continue;
-        counts[field.compare(x, y)]!++;
-        sampled++;
-      }
-    }
+    const sample = sampled?.[k] ?? sampleRandomPairLevels(field, k);
+    const n = sample.withValue;
     const prior = genericU(levels);
-    const smoothed = counts.map((c, l) => (c + U_PRIOR_PAIRS * prior[l]!) / (sampled + U_PRIOR_PAIRS));
+    const smoothed = sample.counts.map(
+      (c, l) => (c + U_PRIOR_PAIRS * prior[l]!) / (sample.sampled + U_PRIOR_PAIRS),
+    );
     // Exact agreement is known precisely from value frequencies (over all pairs); sampling shapes the rest.
     const allPairs = (n * (n - 1)) / 2;
     const exact = Math.max(
@@ -139,10 +125,12 @@ export function trainModel(
   pairs: CandidatePairs,
   gamma: Int8Array,
   fixedPrior?: number,
+  /** Each field's random pairs' levels, when the compare threads sampled them. */
+  randomPairLevels?: readonly RandomPairLevels[],
 ): TrainedModel {
   const fields = records.fields;
   const width = fields.length;
-  const u = estimateU(records).map((estimated, k) => fields[k]!.rule.u ?? estimated);
+  const u = estimateU(records, randomPairLevels).map((estimated, k) => fields[k]!.rule.u ?? estimated);
   const m = fields.map((f) => f.rule.m ?? initialM(f.levelCount));
   const totalPairs = (records.size * (records.size - 1)) / 2;
 
