@@ -84,7 +84,8 @@ export async function findDuplicates(
   let gamma = comparison.gamma;
   options.onStage?.('train');
   const model =
-    options.model ?? trainModel(records, candidates, gamma, rules.prior, comparison.randomPairLevels ?? undefined);
+    options.model ??
+    trainModel(records, candidates, gamma, rules.prior, comparison.randomPairLevels ?? undefined);
   // Only training reads which rules each pair matched (29 MB at a million contacts).
   candidates.rulesMatched = new Uint16Array(0);
   options.onStage?.('score');

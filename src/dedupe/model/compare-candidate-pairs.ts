@@ -219,7 +219,14 @@ export async function compareCandidatePairs(
       );
       for (const k of own) if (sample) randomPairLevels[k] = sampleRandomPairLevels(fields[k]!, k);
       // Then whatever the thread has not taken yet of its own share.
-      takeSharedWork(work, (k) => fields[k]!, pairs, gamma, width, (k, levels) => (randomPairLevels[k] = levels));
+      takeSharedWork(
+        work,
+        (k) => fields[k]!,
+        pairs,
+        gamma,
+        width,
+        (k, levels) => (randomPairLevels[k] = levels),
+      );
     },
   );
   if (!sample) return { gamma, randomPairLevels: null };
