@@ -8,7 +8,6 @@ import {
   deriveBlockingRules,
   generateCandidatePairs,
   generateCandidatePairsOnThreads,
-  splitRules,
 } from '../../src/dedupe/model/blocking-plan.js';
 import {
   compareCandidatePairs,
@@ -116,19 +115,6 @@ describe('detection on labelled public data (FEBRL 1)', () => {
       expect(result.model.check?.fallback).toBeNull();
     },
   );
-});
-
-describe('listing candidate pairs on two threads', () => {
-  it.each([
-    // [pairs inside each rule's blocks, records, the second thread's first rule]
-    [[100, 100, 100, 100], 8, 2],
-    [[1_000, 10, 10, 10], 8, 1],
-    [[10, 10, 10, 1_000], 8, 3],
-    [[500], 8, 0],
-    [[], 8, 0],
-  ])('splits the rules %j where both threads list about as many pairs', (pairs, size, split) => {
-    expect(splitRules(Float64Array.from(pairs), size)).toBe(split);
-  });
 });
 
 describe('timing fields before the compare split', () => {

@@ -5,7 +5,7 @@
  * pairs proportional to the number of records. Blocks larger than `maxBlockSize` are skipped (their
  * members still meet through the other rules).
  */
-import { alongsideWorkerThread } from '../../store/worker-thread.js';
+import { nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
 import { IntArrayBuilder, TypedArrayBuilder } from './int-array-builder.js';
 import { IntPairCodes } from './int-pair-codes.js';
 import type { PreparedRecords } from './prepared-records.js';
@@ -229,12 +229,15 @@ export function generateCandidatePairs(
   maxBlockSize: number,
   changed?: Uint8Array,
 ): CandidatePairs {
-  return allPairs(blocksOfRules(records, rules, maxBlockSize, false), changed);
+  return allPairs(blocksOfRules(records, rules, maxBlockSize), changed);
 }
 
 /** Every rule's pairs, listed on this thread. */
 function allPairs(blocks: RuleBlocks, changed: Uint8Array | undefined): CandidatePairs {
-  return listed(pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }, 'shared'), blocks.usable);
+  return listed(
+    pairsOfRules({ ...blocks, from: 0, to: blocks.width, changed }, pairLists(blocks.size * 4 + 16, true)),
+    blocks.usable,
+  );
 }
 
 /** The pairs as `CandidatePairs`: views of what the builders filled. */
@@ -252,10 +255,12 @@ function listed(found: ListedPairs, rules: BlockingRule[]): CandidatePairs {
 export const THREAD_MIN_RECORDS = 100_000;
 
 /**
- * `generateCandidatePairs` with the rules' pairs listed on two threads: this one lists the first
- * rules' pairs while a worker lists the last ones' (each thread checks its pairs against every earlier
- * rule, so the split needs no coordination), split where their estimated work is equal. The pairs
- * come out in the same order as `generateCandidatePairs` gives them.
+ * `generateCandidatePairs` on two threads, in the same order. Each term's codes are keyed here (they
+ * read the prepared values); then both threads take rules from a shared counter twice over: first to
+ * number each rule's blocks into its column of `blockOf` (combining terms, dropping oversized blocks),
+ * then, once every column is filled, to list each rule's pairs (a pair is checked against every other
+ * rule's column). Taking rules as they come, instead of a split fixed in advance, keeps both threads
+ * busy to the end: how long a rule takes depends on how many of its pairs earlier rules found already.
  */
 export async function generateCandidatePairsOnThreads(
   records: PreparedRecords,
@@ -266,95 +271,213 @@ export async function generateCandidatePairsOnThreads(
   const changed = options.changed;
   if (records.size < (options.threadMinRecords ?? THREAD_MIN_RECORDS))
     return generateCandidatePairs(records, rules, maxBlockSize, changed);
-  const blocks = blocksOfRules(records, rules, maxBlockSize, true);
-  const split = splitRules(blocks.blockPairs, blocks.size);
-  if (split === 0 || split === blocks.width) return allPairs(blocks, changed);
-  const task: ListPairsTask = {
-    blockOf: blocks.blockOf,
-    width: blocks.width,
-    size: blocks.size,
-    from: split,
-    to: blocks.width,
+  const usable = usableRules(records, rules);
+  const width = usable.length;
+  const work: BlockingWork = {
+    ...keyTerms(records, usable, true),
+    blockOf: new Int32Array(new SharedArrayBuffer(records.size * width * 4)).fill(-1),
+    width,
+    size: records.size,
+    maxBlockSize,
     changed,
+    next: new Int32Array(new SharedArrayBuffer(8)),
   };
-  const [own, theirs] = await alongsideWorkerThread<ListedPairs, ListedPairViews>(
-    import.meta.url,
-    'list-pairs-worker',
-    task,
-    'listing candidate pairs',
-    () => pairsOfRules({ ...blocks, from: 0, to: split, changed }, 'shared'),
-  );
-  own.a.append(theirs.a);
-  own.b.append(theirs.b);
-  own.rulesMatched.append(theirs.rulesMatched);
-  return listed(own, blocks.usable);
+  const worker = startWorkerThread(import.meta.url, 'list-pairs-worker', work);
+  const failed = (reply: { filled?: true; error?: string }) => {
+    if (reply.error !== undefined)
+      throw new Error(`listing candidate pairs on a thread failed: ${reply.error}`);
+  };
+  // Most rules' pairs were found by earlier rules: the lists start small and grow in place.
+  const own = pairLists(1 << 20, true);
+  let ownSegments: [number, number, number][];
+  let theirs: ListedRules & { error?: string };
+  try {
+    const filled = nextWorkerMessage<{ filled?: true; error?: string }>(worker, 'the blocking thread');
+    fillRuleColumns(work);
+    // Listing reads every rule's column: the thread's rules must be filled too.
+    failed(await filled);
+    const reply = nextWorkerMessage<ListedRules & { error?: string }>(worker, 'the blocking thread');
+    worker.postMessage({ list: true });
+    ownSegments = listRulePairs(work, own);
+    theirs = await reply;
+    failed(theirs);
+  } finally {
+    await worker.terminate();
+  }
+  return listed(inRuleOrder(own, ownSegments, theirs), usable);
 }
 
-/** Each record's block under every usable rule, side by side: `blockOf[record * width + rule]`, -1 for none. */
+/**
+ * Both threads' pairs in rule order, as `generateCandidatePairs` gives them, in this thread's lists
+ * grown in place: its own rules' pairs move up to where they belong (the last first, so none is
+ * overwritten before it has moved), the thread's are copied into the gaps. No second copy of the
+ * whole list: on this machine each fresh page of memory costs about 10 µs to fault in.
+ */
+export function inRuleOrder(
+  own: ListedPairs,
+  ownSegments: readonly [number, number, number][],
+  theirs: ListedRules,
+): ListedPairs {
+  const start = new Map<number, number>();
+  const all = [
+    ...ownSegments.map(([rule, from, n]) => ({ rule, from, n, mine: true })),
+    ...theirs.segments.map(([rule, from, n]) => ({ rule, from, n, mine: false })),
+  ].sort((x, y) => x.rule - y.rule);
+  let at = 0;
+  for (const segment of all) {
+    start.set(segment.rule, at);
+    at += segment.n;
+  }
+  const lists = [
+    [own.a, theirs.a],
+    [own.b, theirs.b],
+    [own.rulesMatched, theirs.rulesMatched],
+  ] as const;
+  for (const [mine, other] of lists) {
+    mine.resize(at);
+    const values = mine.view();
+    for (let k = all.length - 1; k >= 0; k--) {
+      const { rule, from, n } = all[k]!;
+      if (all[k]!.mine) values.copyWithin(start.get(rule)!, from, from + n);
+    }
+    for (const { rule, from, n, mine: isMine } of all) {
+      if (!isMine) values.set(other.subarray(from, from + n), start.get(rule)!);
+    }
+  }
+  return own;
+}
+
+/** The rules whose every term names a compared field. */
+function usableRules(records: PreparedRecords, rules: readonly BlockingRule[]): BlockingRule[] {
+  return rules.filter((rule) => rule.fields.every((t) => records.blockingTerm(t) !== null));
+}
+
+/** Each term of the rules keyed once (`TermCodes`), and each rule's terms as indexes into them. */
+interface KeyedTerms {
+  termCodes: TermCodes[];
+  ruleTerms: number[][];
+}
+
+function keyTerms(records: PreparedRecords, usable: readonly BlockingRule[], shared: boolean): KeyedTerms {
+  const index = new Map<string, number>();
+  const termCodes: TermCodes[] = [];
+  const ruleTerms = usable.map((rule) =>
+    rule.fields.map((term) => {
+      let k = index.get(term);
+      if (k === undefined) {
+        const codes = groupIds(records, [term]);
+        let distinct = 0;
+        for (const c of codes) if (c >= distinct) distinct = c + 1;
+        const held = shared ? new Int32Array(new SharedArrayBuffer(codes.length * 4)) : codes;
+        if (held !== codes) held.set(codes);
+        index.set(term, (k = termCodes.length));
+        termCodes.push({ codes: held, distinct });
+      }
+      return k;
+    }),
+  );
+  return { termCodes, ruleTerms };
+}
+
+/** What both threads work on while blocking: the terms' codes, the rules' columns, the shared counters. */
+export interface BlockingWork extends KeyedTerms {
+  /** Each record's block under every usable rule, side by side: `blockOf[record * width + rule]`, -1 for none. */
+  blockOf: Int32Array;
+  width: number;
+  size: number;
+  maxBlockSize: number;
+  changed?: Uint8Array;
+  /** On shared memory: the next rule to fill, the next rule to list. */
+  next: Int32Array;
+}
+
+/** The pairs a thread listed, rule after rule, and where each rule's pairs are in them. */
+export interface ListedRules {
+  a: Int32Array;
+  b: Int32Array;
+  rulesMatched: Uint16Array;
+  /** [rule, first pair, pairs], in the order listed (ascending rules). */
+  segments: [number, number, number][];
+}
+
+/** Fills rules' columns of `blockOf` until none is left to take. */
+export function fillRuleColumns(work: BlockingWork): void {
+  for (;;) {
+    const r = Atomics.add(work.next, 0, 1);
+    if (r >= work.width) return;
+    fillRuleColumn(work, r);
+  }
+}
+
+/**
+ * Lists rules' pairs into `into` until none is left to take (every column filled first), and says
+ * where each rule's pairs start. A thread takes rules in ascending order.
+ */
+export function listRulePairs(work: BlockingWork, into: ListedPairs): [number, number, number][] {
+  const segments: [number, number, number][] = [];
+  for (;;) {
+    const r = Atomics.add(work.next, 1, 1);
+    if (r >= work.width) return segments;
+    const start = into.a.length;
+    pairsOfRules({ ...work, from: r, to: r + 1 }, into);
+    segments.push([r, start, into.a.length - start]);
+  }
+}
+
+/** Growing lists of pairs: `a` and `b` on shared memory when a compare thread is to read them in place. */
+export function pairLists(capacity: number, shared: boolean): ListedPairs {
+  return {
+    a: new IntArrayBuilder(capacity, shared),
+    b: new IntArrayBuilder(capacity, shared),
+    rulesMatched: new TypedArrayBuilder(Uint16Array, capacity),
+  };
+}
+
+/** Rule `r`'s blocks into its column: its terms' codes combined; oversized blocks dropped for good. */
+function fillRuleColumn(work: BlockingWork, r: number): void {
+  const { blockOf, width, size, maxBlockSize, termCodes } = work;
+  const terms = work.ruleTerms[r]!;
+  // No terms: every record in one block (small data sets only).
+  let combined: TermCodes =
+    terms.length === 0 ? { codes: new Int32Array(size), distinct: 1 } : termCodes[terms[0]!]!;
+  for (let t = 1; t < terms.length; t++) combined = combineCodes(combined, termCodes[terms[t]!]!);
+  const ids = combined.codes;
+  const sizes = groupSizes(ids);
+  // Later rules do not treat a dropped block as compared already.
+  for (let i = 0; i < size; i++) {
+    const id = ids[i]!;
+    blockOf[i * width + r] = id >= 0 && sizes[id]! > maxBlockSize ? -1 : id;
+  }
+}
+
+/** Each record's block under every usable rule, side by side (see `BlockingWork`), on this thread. */
 interface RuleBlocks {
   blockOf: Int32Array;
   width: number;
   size: number;
   usable: BlockingRule[];
-  /** Pairs inside each rule's blocks (before those met by earlier rules are set aside). */
-  blockPairs: Float64Array;
 }
 
 function blocksOfRules(
   records: PreparedRecords,
   rules: readonly BlockingRule[],
   maxBlockSize: number,
-  shared: boolean,
 ): RuleBlocks {
-  const usable = rules.filter((rule) => rule.fields.every((t) => records.blockingTerm(t) !== null));
+  const usable = usableRules(records, rules);
   // Side by side: checking a pair against the earlier rules reads two short rows instead of two
   // scattered entries per rule (cache misses dominate here).
   const width = usable.length;
-  const bytes = records.size * width * Int32Array.BYTES_PER_ELEMENT;
-  const blockOf = new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)).fill(-1);
-  const blockPairs = new Float64Array(width);
-  const termCodes = new Map<string, TermCodes>();
+  const work: BlockingWork = {
+    ...keyTerms(records, usable, false),
+    blockOf: new Int32Array(records.size * width).fill(-1),
+    width,
+    size: records.size,
+    maxBlockSize,
+    next: new Int32Array(2),
+  };
   // Every rule's blocks first: a pair's matched rules (its mask) include the later rules.
-  for (const [r, rule] of usable.entries()) {
-    const ids =
-      rule.fields.length === 0
-        ? groupIds(records, rule.fields)
-        : ruleGroupIds(records, rule.fields, termCodes);
-    const sizes = groupSizes(ids);
-    // Oversized blocks are dropped for good, so later rules do not treat them as already compared.
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      blockOf[i * width + r] = id >= 0 && sizes[id]! > maxBlockSize ? -1 : id;
-    }
-    let pairs = 0;
-    for (const n of sizes) if (n <= maxBlockSize) pairs += (n * (n - 1)) / 2;
-    blockPairs[r] = pairs;
-  }
-  return { blockOf, width, size: records.size, usable, blockPairs };
-}
-
-/**
- * Where the rules split between two threads: the first rule of the second thread's share, chosen so
- * that both list about as many pairs. A rule's work is its blocks' pairs, each checked against the
- * earlier rules (a later rule checks more of them, each pair until one of them holds it). `size / 8`
- * a rule: reading every record's block and sorting the members, about an eighth of a pair's work.
- */
-export function splitRules(blockPairs: Float64Array, size: number): number {
-  const width = blockPairs.length;
-  const work = blockPairs.map((pairs) => pairs + size / 8);
-  const total = work.reduce((x, y) => x + y, 0);
-  let best = 0;
-  let bestSlower = total;
-  let before = 0;
-  for (let split = 0; split <= width; split++) {
-    const slower = Math.max(before, total - before);
-    if (slower < bestSlower) {
-      bestSlower = slower;
-      best = split;
-    }
-    if (split < width) before += work[split]!;
-  }
-  return best;
+  for (let r = 0; r < width; r++) fillRuleColumn(work, r);
+  return { blockOf: work.blockOf, width, size: records.size, usable };
 }
 
 function ruleColumn(blockOf: Int32Array, width: number, size: number, r: number): Int32Array {
@@ -364,7 +487,7 @@ function ruleColumn(blockOf: Int32Array, width: number, size: number, r: number)
 }
 
 /** What one thread lists: the pairs of rules `from` to `to` (exclusive). */
-export interface ListPairsTask {
+interface ListPairsTask {
   blockOf: Int32Array;
   width: number;
   size: number;
@@ -379,28 +502,15 @@ interface ListedPairs {
   rulesMatched: TypedArrayBuilder<Uint16Array>;
 }
 
-/** What the blocking thread hands over: its filled part of each list. */
-export interface ListedPairViews {
-  a: Int32Array;
-  b: Int32Array;
-  rulesMatched: Uint16Array;
-}
-
-/** Where listed pairs go: on shared memory for a compare thread to read in place, or handed over. */
-export type PairsMemory = 'shared' | 'own';
-
 /**
  * The pairs of rules `from` to `to`. Only `a` and `b` go on shared memory (the compare thread reads
  * them); the rules matched are read by training, on this thread alone.
  */
-export function pairsOfRules(
+function pairsOfRules(
   { blockOf, width, size, from, to, changed }: ListPairsTask,
-  memory: PairsMemory,
+  into: ListedPairs,
 ): ListedPairs {
-  const shared = memory === 'shared';
-  const a = new IntArrayBuilder(size * 4 + 16, shared);
-  const b = new IntArrayBuilder(size * 4 + 16, shared);
-  const matched = new TypedArrayBuilder(Uint16Array, size * 4 + 16);
+  const { a, b, rulesMatched: matched } = into;
   for (let r = from; r < to; r++) {
     const ids = ruleColumn(blockOf, width, size, r);
     const sizes = groupSizes(ids);

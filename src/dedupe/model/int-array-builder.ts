@@ -76,6 +76,12 @@ export class TypedArrayBuilder<T extends GrowingKind> {
     this.length += values.length;
   }
 
+  /** Makes the filled part `length` long: values past the old length are whatever the memory held. */
+  resize(length: number): void {
+    while (length > this.data.length) this.grow();
+    this.length = length;
+  }
+
   private grow(): void {
     const length = this.data.length * 2;
     if (this.growInPlace && length * this.width <= MAX_BYTES) {
