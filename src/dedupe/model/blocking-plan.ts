@@ -42,9 +42,14 @@ const SAMPLE_SIZE = 20_000;
 const MAX_RULES = 12;
 
 /** Group id per record under one rule: -1 when a key part is empty or the block is oversized. */
-function groupIds(records: PreparedRecords, terms: readonly string[], only?: Int32Array): Int32Array {
+function groupIds(
+  records: PreparedRecords,
+  terms: readonly string[],
+  only?: Int32Array,
+  into?: Int32Array,
+): Int32Array {
   const n = only ? only.length : records.size;
-  const ids = new Int32Array(n);
+  const ids = into ?? new Int32Array(n);
   const ofValue = terms.length === 1 ? records.blockingTermOfValue(terms[0]!) : null;
   const shared = ofValue?.field.sharedValues;
   if (ofValue && shared) {
@@ -272,16 +277,8 @@ export async function generateCandidatePairsOnThreads(
   if (records.size < (options.threadMinRecords ?? THREAD_MIN_RECORDS))
     return generateCandidatePairs(records, rules, maxBlockSize, changed);
   const usable = usableRules(records, rules);
-  const width = usable.length;
-  const work: BlockingWork = {
-    ...keyTerms(records, usable, true),
-    blockOf: new Int32Array(new SharedArrayBuffer(records.size * width * 4)).fill(-1),
-    width,
-    size: records.size,
-    maxBlockSize,
-    changed,
-    next: new Int32Array(new SharedArrayBuffer(8)),
-  };
+  const { work, terms } = blockingWork(records, usable, maxBlockSize, true, changed);
+  // Started first: it fills the rules whose terms are keyed while this thread keys the others.
   const worker = startWorkerThread(import.meta.url, 'list-pairs-worker', work);
   const failed = (reply: { filled?: true; error?: string }) => {
     if (reply.error !== undefined)
@@ -293,6 +290,7 @@ export async function generateCandidatePairsOnThreads(
   let theirs: ListedRules & { error?: string };
   try {
     const filled = nextWorkerMessage<{ filled?: true; error?: string }>(worker, 'the blocking thread');
+    keyTerms(records, terms, work);
     fillRuleColumns(work);
     // Listing reads every rule's column: the thread's rules must be filled too.
     failed(await filled);
@@ -352,42 +350,80 @@ function usableRules(records: PreparedRecords, rules: readonly BlockingRule[]): 
   return rules.filter((rule) => rule.fields.every((t) => records.blockingTerm(t) !== null));
 }
 
-/** Each term of the rules keyed once (`TermCodes`), and each rule's terms as indexes into them. */
-interface KeyedTerms {
-  termCodes: TermCodes[];
-  ruleTerms: number[][];
-}
-
-function keyTerms(records: PreparedRecords, usable: readonly BlockingRule[], shared: boolean): KeyedTerms {
-  const index = new Map<string, number>();
-  const termCodes: TermCodes[] = [];
+/** The terms of the rules, each once in order of first use, and each rule's terms as indexes into them. */
+function planTerms(usable: readonly BlockingRule[]): { terms: string[]; ruleTerms: number[][] } {
+  const terms: string[] = [];
   const ruleTerms = usable.map((rule) =>
     rule.fields.map((term) => {
-      let k = index.get(term);
-      if (k === undefined) {
-        const codes = groupIds(records, [term]);
-        let distinct = 0;
-        for (const c of codes) if (c >= distinct) distinct = c + 1;
-        const held = shared ? new Int32Array(new SharedArrayBuffer(codes.length * 4)) : codes;
-        if (held !== codes) held.set(codes);
-        index.set(term, (k = termCodes.length));
-        termCodes.push({ codes: held, distinct });
-      }
-      return k;
+      const known = terms.indexOf(term);
+      return known >= 0 ? known : terms.push(term) - 1;
     }),
   );
-  return { termCodes, ruleTerms };
+  return { terms, ruleTerms };
+}
+
+/** The work of blocking these rules, the terms not keyed yet; on shared memory for a second thread. */
+function blockingWork(
+  records: PreparedRecords,
+  usable: readonly BlockingRule[],
+  maxBlockSize: number,
+  shared: boolean,
+  changed?: Uint8Array,
+): { work: BlockingWork; terms: string[] } {
+  const ints = (length: number) =>
+    new Int32Array(shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
+  const { terms, ruleTerms } = planTerms(usable);
+  const work: BlockingWork = {
+    termCodes: terms.map(() => ints(records.size)),
+    termDistinct: ints(terms.length).fill(-1),
+    ruleTerms,
+    // Every entry is written when its rule's column is filled.
+    blockOf: ints(records.size * usable.length),
+    width: usable.length,
+    size: records.size,
+    maxBlockSize,
+    changed,
+    next: ints(2),
+  };
+  return { work, terms };
+}
+
+/** Keys every term (they read the prepared values, so only here), each announced as soon as it is ready. */
+function keyTerms(records: PreparedRecords, terms: readonly string[], work: BlockingWork): void {
+  terms.forEach((term, k) => {
+    const codes = groupIds(records, [term], undefined, work.termCodes[k]);
+    let distinct = 0;
+    for (const c of codes) if (c >= distinct) distinct = c + 1;
+    Atomics.store(work.termDistinct, k, distinct);
+    Atomics.notify(work.termDistinct, k);
+  });
+}
+
+/** Term `k`'s codes, once keyed: the other thread waits here for the terms its rule needs. */
+function keyedTerm(work: BlockingWork, k: number): TermCodes {
+  for (;;) {
+    const distinct = Atomics.load(work.termDistinct, k);
+    if (distinct >= 0) return { codes: work.termCodes[k]!, distinct };
+    // A bounded wait: a thread being stopped is not left waiting for a term that never comes.
+    Atomics.wait(work.termDistinct, k, -1, 100);
+  }
 }
 
 /** What both threads work on while blocking: the terms' codes, the rules' columns, the shared counters. */
-export interface BlockingWork extends KeyedTerms {
+export interface BlockingWork {
+  /** Each term's code per record (-1: none), numbered in order of first appearance. */
+  termCodes: Int32Array[];
+  /** Each term's number of distinct codes; -1 until the term is keyed. */
+  termDistinct: Int32Array;
+  /** Each usable rule's terms, as indexes into `termCodes`. */
+  ruleTerms: number[][];
   /** Each record's block under every usable rule, side by side: `blockOf[record * width + rule]`, -1 for none. */
   blockOf: Int32Array;
   width: number;
   size: number;
   maxBlockSize: number;
   changed?: Uint8Array;
-  /** On shared memory: the next rule to fill, the next rule to list. */
+  /** The next rule to fill, the next rule to list. */
   next: Int32Array;
 }
 
@@ -435,12 +471,12 @@ export function pairLists(capacity: number, shared: boolean): ListedPairs {
 
 /** Rule `r`'s blocks into its column: its terms' codes combined; oversized blocks dropped for good. */
 function fillRuleColumn(work: BlockingWork, r: number): void {
-  const { blockOf, width, size, maxBlockSize, termCodes } = work;
+  const { blockOf, width, size, maxBlockSize } = work;
   const terms = work.ruleTerms[r]!;
   // No terms: every record in one block (small data sets only).
   let combined: TermCodes =
-    terms.length === 0 ? { codes: new Int32Array(size), distinct: 1 } : termCodes[terms[0]!]!;
-  for (let t = 1; t < terms.length; t++) combined = combineCodes(combined, termCodes[terms[t]!]!);
+    terms.length === 0 ? { codes: new Int32Array(size), distinct: 1 } : keyedTerm(work, terms[0]!);
+  for (let t = 1; t < terms.length; t++) combined = combineCodes(combined, keyedTerm(work, terms[t]!));
   const ids = combined.codes;
   const sizes = groupSizes(ids);
   // Later rules do not treat a dropped block as compared already.
@@ -466,18 +502,11 @@ function blocksOfRules(
   const usable = usableRules(records, rules);
   // Side by side: checking a pair against the earlier rules reads two short rows instead of two
   // scattered entries per rule (cache misses dominate here).
-  const width = usable.length;
-  const work: BlockingWork = {
-    ...keyTerms(records, usable, false),
-    blockOf: new Int32Array(records.size * width).fill(-1),
-    width,
-    size: records.size,
-    maxBlockSize,
-    next: new Int32Array(2),
-  };
+  const { work, terms } = blockingWork(records, usable, maxBlockSize, false);
+  keyTerms(records, terms, work);
   // Every rule's blocks first: a pair's matched rules (its mask) include the later rules.
-  for (let r = 0; r < width; r++) fillRuleColumn(work, r);
-  return { blockOf: work.blockOf, width, size: records.size, usable };
+  for (let r = 0; r < work.width; r++) fillRuleColumn(work, r);
+  return { blockOf: work.blockOf, width: work.width, size: records.size, usable };
 }
 
 function ruleColumn(blockOf: Int32Array, width: number, size: number, r: number): Int32Array {
