@@ -254,6 +254,11 @@ describe('comparing on a worker thread', () => {
     // The slower side is as fast as a split can make it (57 in all: 29 against 28).
     const side = (group: number[]) => group.reduce((sum, k) => sum + measured[k]!, 0);
     expect(Math.max(side(own), side(theirs))).toBe(29);
+    // This thread takes over what the thread has not reached, never the other way: the thread's share is
+    // at least half (names and the three small fields, 13 of 25, rather than 12 that leave this thread 13).
+    const uneven = [5, 5, 6, 6, 1, 1, 1];
+    const [, threads] = splitByCost(records, uneven);
+    expect(threads.reduce((sum, k) => sum + uneven[k]!, 0)).toBeGreaterThanOrEqual(25 / 2);
     // Costs measured on the pairs themselves; one costly field alone is the thread's when that is fastest.
     const costs = measureFieldCosts(records.fields, pairs);
     expect(costs).toHaveLength(7);

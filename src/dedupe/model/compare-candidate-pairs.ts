@@ -299,7 +299,8 @@ const MAX_UNITS_TRIED = 16;
 
 /**
  * Field indexes in two groups, the second for the thread: the split whose slower side costs least
- * (`measureFieldCosts`); among splits within a few per cent of that, the one whose fields are
+ * (`measureFieldCosts`), where a thread's share of more than half costs half (this thread takes over
+ * what the thread has not reached); among splits within a few per cent of that, the one whose fields are
  * cheapest to copy to the thread. A field whose records share values (names, addresses, dates)
  * travels as its distinct values and a number per record; e-mails and phones, all distinct, cost
  * their every value twice (on both threads) for the whole comparison. Name halves stay together (a
@@ -339,7 +340,9 @@ export function splitByCost(records: PreparedRecords, measured: readonly number[
         copied += copies[u]!;
       }
     }
-    splits.push({ mask, time: Math.max(theirs, total - theirs), copied });
+    // This thread takes what the thread has not reached of its share (`takeSharedWork`), never the
+    // other way: a thread's share of more than half still ends with both at half.
+    splits.push({ mask, time: Math.max(total / 2, total - theirs), copied });
   }
   if (splits.length === 0) return [units.flat(), []];
   const fastest = Math.min(...splits.map((x) => x.time));
