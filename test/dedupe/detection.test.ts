@@ -176,7 +176,7 @@ describe('comparing on a worker thread', () => {
     const blocking = deriveBlockingRules(records, 400);
     const pairs = generateCandidatePairs(records, blocking, 400);
     expect(pairs.count).toBeGreaterThan(10_000);
-    // Listed on two threads (the first rules here, the last ones there): the same pairs in the same order.
+    // Listed on two threads (each taking rules as they come): the same pairs in the same order.
     const changed = new Uint8Array(records.size).map((_, i) => (i % 3 === 0 ? 1 : 0));
     for (const only of [undefined, changed]) {
       const one = only ? generateCandidatePairs(records, blocking, 400, only) : pairs;
@@ -197,6 +197,15 @@ describe('comparing on a worker thread', () => {
     });
     const here = comparedHere.gamma;
     const threaded = comparedThreaded.gamma;
+    // The thread's share in small units, many of them taken by this thread: the same levels.
+    const inUnits = await compareCandidatePairs(records, pairs, {
+      thread: true,
+      threadMinPairs: 0,
+      sampleRandomPairs: true,
+      chunk: 997,
+    });
+    expect(Buffer.from(inUnits.gamma.buffer).equals(Buffer.from(here.buffer))).toBe(true);
+    expect(inUnits.randomPairLevels).toEqual(comparedHere.randomPairLevels);
     // Each field's random pairs are sampled the same on either thread, and are what training samples.
     expect(comparedThreaded.randomPairLevels).toEqual(comparedHere.randomPairLevels);
     expect(comparedHere.randomPairLevels!.every((l) => l.sampled > 1000)).toBe(true);

@@ -288,18 +288,24 @@ export async function generateCandidatePairsOnThreads(
   const own = pairLists(1 << 20, true);
   let ownSegments: [number, number, number][];
   let theirs: ListedRules & { error?: string };
+  const filled = nextWorkerMessage<{ filled?: true; error?: string }>(worker, 'the blocking thread');
+  let reply: Promise<ListedRules & { error?: string }> | null = null;
   try {
-    const filled = nextWorkerMessage<{ filled?: true; error?: string }>(worker, 'the blocking thread');
     keyTerms(records, terms, work);
     fillRuleColumns(work);
     // Listing reads every rule's column: the thread's rules must be filled too.
     failed(await filled);
-    const reply = nextWorkerMessage<ListedRules & { error?: string }>(worker, 'the blocking thread');
+    // Each term's codes are in the columns now (the thread holds its own references until it stops).
+    work.termCodes = [];
+    reply = nextWorkerMessage<ListedRules & { error?: string }>(worker, 'the blocking thread');
     worker.postMessage({ list: true });
     ownSegments = listRulePairs(work, own);
     theirs = await reply;
     failed(theirs);
   } finally {
+    // Failing here stops the thread, whose exit then rejects what is still awaited: not left unhandled.
+    filled.catch(() => undefined);
+    reply?.catch(() => undefined);
     await worker.terminate();
   }
   return listed(inRuleOrder(own, ownSegments, theirs), usable);
@@ -309,7 +315,8 @@ export async function generateCandidatePairsOnThreads(
  * Both threads' pairs in rule order, as `generateCandidatePairs` gives them, in this thread's lists
  * grown in place: its own rules' pairs move up to where they belong (the last first, so none is
  * overwritten before it has moved), the thread's are copied into the gaps. No second copy of the
- * whole list: on this machine each fresh page of memory costs about 10 µs to fault in.
+ * whole list where the lists grow in place (growable buffers; elsewhere they double): on this machine
+ * each fresh page of memory costs about 10 µs to fault in.
  */
 export function inRuleOrder(
   own: ListedPairs,

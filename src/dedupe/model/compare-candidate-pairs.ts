@@ -1,9 +1,9 @@
 /**
  * Comparing every candidate pair on every field: the heaviest stage of a scan. Field by field, so each
  * inner loop calls one comparator (V8 keeps that call site monomorphic). On large scans the fields are
- * split in two halves of about equal cost: a worker thread compares one half while this thread compares
- * the other, both writing into one shared levels array. The worker gets its fields as plain data, each
- * distinct prepared value once.
+ * split in two by measured cost, the worker thread's share at least half: it compares its fields while
+ * this thread compares the others and then takes over what the worker has not reached, both writing into
+ * one shared levels array. The worker gets its fields as plain data, each distinct prepared value once.
  */
 import { alongsideWorkerThread } from '../../store/worker-thread.js';
 import type { CandidatePairs } from './blocking-plan.js';
@@ -18,6 +18,8 @@ import type { PreparedRecords } from './prepared-records.js';
 import {
   RANDOM_PAIRS_PER_FIELD,
   type RandomPairLevels,
+  recordsWithValue,
+  sampleFrom,
   sampleRandomPairLevels,
 } from './random-pair-levels.js';
 
@@ -61,8 +63,10 @@ export function measureFieldCosts(
       for (let r = 0; r < runs; r++) compareFieldInto(field, pairs, r * step, r * step + run, scratch, 1, 0);
       costs[k] = timed === 0 ? 0 : ((performance.now() - started) * pairs.count) / timed;
       if (sampled === 0) return;
+      // Only the comparing scales with the pairs: listing the records with a value is once a field.
+      const withValue = recordsWithValue(field);
       started = performance.now();
-      sampleRandomPairLevels(field, k, sampled);
+      sampleFrom(field, k, withValue, sampled);
       costs[k] += ((performance.now() - started) * randomPairs) / sampled;
     });
   }
@@ -163,7 +167,13 @@ export interface ComparedPairs {
 export async function compareCandidatePairs(
   records: PreparedRecords,
   pairs: CandidatePairs,
-  options: { thread?: boolean; threadMinPairs?: number; sampleRandomPairs?: boolean } = {},
+  options: {
+    thread?: boolean;
+    threadMinPairs?: number;
+    sampleRandomPairs?: boolean;
+    /** Pairs per unit of the thread's share (tests take small ones). */
+    chunk?: number;
+  } = {},
 ): Promise<ComparedPairs> {
   const fields = records.fields;
   const width = fields.length;
@@ -186,7 +196,7 @@ export async function compareCandidatePairs(
   );
   const work: SharedFieldWork = {
     columns: theirs,
-    chunk: SHARED_WORK_CHUNK,
+    chunk: options.chunk ?? SHARED_WORK_CHUNK,
     count: pairs.count,
     sample,
     next: new Int32Array(new SharedArrayBuffer(4)),

@@ -25,15 +25,28 @@ export function sampleRandomPairLevels(
   column: number,
   pairs = RANDOM_PAIRS_PER_FIELD,
 ): RandomPairLevels {
-  const random = seededRandom(11 + column);
-  const levels = field.comparator.levels.length;
-  // The records with a value, counted first: a million pushes per field grew an array step by step.
+  return sampleFrom(field, column, recordsWithValue(field), pairs);
+}
+
+/** The records that have a value: counted first, as a million pushes per field grew an array step by step. */
+export function recordsWithValue(field: ComparableField): Int32Array {
   const values = field.values;
   let count = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== null) count++;
   const withValue = new Int32Array(count);
   for (let i = 0, w = 0; i < values.length; i++) if (values[i] !== null) withValue[w++] = i;
-  const counts = new Array<number>(levels).fill(0);
+  return withValue;
+}
+
+/** `sampleRandomPairLevels` from the records with a value (`recordsWithValue`). */
+export function sampleFrom(
+  field: ComparableField,
+  column: number,
+  withValue: Int32Array,
+  pairs: number,
+): RandomPairLevels {
+  const random = seededRandom(11 + column);
+  const counts = new Array<number>(field.comparator.levels.length).fill(0);
   let sampled = 0;
   const n = withValue.length;
   if (n >= 2) {
