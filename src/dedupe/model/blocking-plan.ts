@@ -370,7 +370,7 @@ function planTerms(usable: readonly BlockingRule[]): { terms: string[]; ruleTerm
 }
 
 /** The work of blocking these rules, the terms not keyed yet; on shared memory for a second thread. */
-function blockingWork(
+export function blockingWork(
   records: PreparedRecords,
   usable: readonly BlockingRule[],
   maxBlockSize: number,
@@ -396,7 +396,7 @@ function blockingWork(
 }
 
 /** Keys every term (they read the prepared values, so only here), each announced as soon as it is ready. */
-function keyTerms(records: PreparedRecords, terms: readonly string[], work: BlockingWork): void {
+export function keyTerms(records: PreparedRecords, terms: readonly string[], work: BlockingWork): void {
   terms.forEach((term, k) => {
     const codes = groupIds(records, [term], undefined, work.termCodes[k]);
     let distinct = 0;
