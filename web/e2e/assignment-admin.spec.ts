@@ -81,11 +81,18 @@ test('balanced assignment and capacity set in the browser take effect', async ({
 
   await page.goto('/settings/agents');
   const capacity = page.getByRole('textbox', { name: fill(a.agents.capacityOf, { name: xu.name }) });
+  // Enter saves and disables the input, which blurs it: one save, not two.
+  const capacitySaves: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'PUT' && request.url().includes('/capacity')) capacitySaves.push(request.url());
+  });
   await capacity.fill('2');
   await capacity.press('Enter');
   await expect(page.getByText(fill(a.agents.capacitySaved, { name: xu.name }))).toBeVisible();
   const xuRow = page.getByTestId('agent-row').filter({ hasText: xu.name });
   await expect(xuRow.getByTestId('agent-load')).toHaveText(fill(a.agents.loadOf, { open: 0, capacity: 2 }));
+  await capacity.blur();
+  expect(capacitySaves).toHaveLength(1);
 
   // Balanced: Xu (no open conversations) gets the next two; at capacity, the third goes to Ye.
   expect([await conversation(3), await conversation(4), await conversation(5)]).toEqual([
