@@ -17,7 +17,8 @@
  *        slowest search is picked among them); KITH_BENCH_SEARCHERS=20 and KITH_BENCH_PAGERS=20 set
  *        its clients; KITH_BENCH_EXPORTERS=N adds N clients exporting every contact as CSV meanwhile
  *        (the body read and dropped); KITH_BENCH_SERVER_NODE_ARGS="--cpu-prof …" is passed to the
- *        server's node.
+ *        server's node; KITH_BENCH_BUILT=1 runs the built server (dist/, as `npm start` does) instead of
+ *        the sources under tsx.
  */
 import fs from 'node:fs';
 import pg from 'pg';
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
 
   const port = 43000 + Math.floor(Math.random() * 2000);
   const server = await startKithServer(env, port, {
+    built: process.env.KITH_BENCH_BUILT === '1',
     nodeArgs: (process.env.KITH_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   });
   const base = `http://127.0.0.1:${port}/api`;
