@@ -142,6 +142,7 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await expect(page.getByRole('dialog').getByText(text.autoSummary)).toBeVisible();
   await shot('duplicates-auto-merge');
   await page.getByRole('dialog').getByRole('button', { name: text.cancel }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
   // The groups view: the pair's two customers form a group an automatic merge would take.
   await page.getByRole('radiogroup', { name: text.show }).getByText(text.groups).click();
   await expect(page).toHaveURL(/view=clusters/);

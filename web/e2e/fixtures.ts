@@ -55,7 +55,11 @@ export const test = base.extend<Fixtures>({
   shot: async ({ page, lang }, use) => {
     await use(async (name) => {
       await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: `test-results/screens/${lang}/${name}.png`, fullPage: false });
+      await page.screenshot({
+        path: `test-results/screens/${lang}/${name}.png`,
+        fullPage: false,
+        animations: 'disabled',
+      });
     });
   },
   expectAccessible: async ({ page }, use) => {

@@ -147,8 +147,9 @@ export const en = {
     confirm_other: 'Merge {{count}} groups',
     queued: 'The automatic merge is waiting for a worker…',
     progress: 'Merging: {{done}} of {{total}} groups looked at, {{merged}} merged, {{failed}} failed.',
-    done: 'Merged {{clusters}} groups ({{contacts}} customers); {{failed}} failed.',
-    failed: 'The automatic merge stopped after {{clusters}} groups ({{contacts}} customers): {{reason}}',
+    done: 'Merged {{clusters}} groups: {{contacts}} customers into their main records; {{failed}} failed.',
+    failed:
+      'The automatic merge stopped after {{clusters}} groups ({{contacts}} customers merged into their main records): {{reason}}',
   },
   view: { pairs: 'Pairs', clusters: 'Groups', label: 'Show' },
   clusters: {
