@@ -154,8 +154,10 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         const text =
           `{"data":[${data}],"next_cursor":${JSON.stringify(page.next_cursor)},` +
           `"total":${JSON.stringify(page.total)},"total_is_lower_bound":${page.total_is_lower_bound}}`;
-        // JSON text with a JSON content type is sent as it is (the typed reply expects the object).
-        return reply.type('application/json; charset=utf-8').send(text as never);
+        // JSON text with a JSON content type is sent as it is (the typed reply expects the object), as
+        // bytes: encoded once here, where a string is measured for its length and then encoded again
+        // on the socket (a page holding Chinese is a two-byte string; both passes are the main thread's).
+        return reply.type('application/json; charset=utf-8').send(Buffer.from(text) as never);
       },
     });
 
