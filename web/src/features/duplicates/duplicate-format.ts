@@ -4,13 +4,11 @@ import i18n, { localeOf } from '../../i18n';
 import type { DuplicatePair, QueueFilters } from './duplicate-api';
 import { paramsOf } from './duplicate-api';
 import { identityTypeLabel, isBuiltInIdentityType } from '../../ui/identity-type-label';
+import { formatProbability } from '../../ui/probability-format';
 
-/** A probability as a percentage with one decimal (0.9731 → 97.3%). */
+/** A pair's score as a percentage with one decimal, never "100%" short of certain (formatProbability). */
 export function formatScore(score: number, language = i18n.language): string {
-  return new Intl.NumberFormat(localeOf(language), {
-    style: 'percent',
-    maximumFractionDigits: 1,
-  }).format(score);
+  return formatProbability(score, localeOf(language));
 }
 
 /** `/duplicates/compare?ids=a,b&pair=…` keeping the queue's filters, so "next" walks the same queue. */
