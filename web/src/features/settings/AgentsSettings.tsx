@@ -4,7 +4,7 @@
  */
 import { Badge, Group, NumberInput, Paper, Table, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { formatNumber } from '../../i18n';
@@ -107,14 +107,12 @@ function AgentRow({ agent, inboxNames }: { agent: Agent; inboxNames: Map<string,
       setError(problem.fields.capacity ?? problem.message);
     },
   });
-  // Enter commits and then disables the input while saving, which blurs it: the blur must not save
-  // the same value a second time before the refreshed agent arrives.
-  const committed = useRef<number | null | undefined>(undefined);
   const commit = () => {
     const value = capacity === '' ? null : Number(capacity);
-    if (value === agent.capacity || value === committed.current) return;
-    committed.current = value;
-    save.mutate(value, { onError: () => (committed.current = undefined) });
+    // Enter saves and disables the input while saving, which blurs it: that blur must not save the
+    // value being saved a second time.
+    if (value === agent.capacity || (save.isPending && save.variables === value)) return;
+    save.mutate(value);
   };
 
   return (
