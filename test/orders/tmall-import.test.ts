@@ -389,3 +389,40 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     expect(TMALL_ITEM_HEADER).toContain('商家编码');
   });
 });
+
+describe(`Tmall order import with both files read on threads on ${TEST_DIALECT}`, () => {
+  it('counts, failures and buyers as in-process; a broken items file fails the import naming its line', async () => {
+    const kith = await createTestKith({ KITH_IMPORT_THREAD_MIN_BYTES: '0' });
+    try {
+      await kith.identityTypes.create({ key: 'taobao_nick' }, ADMIN);
+      await kith.contacts.create({ name: 'A', phone: '+8613800000001' }, ADMIN);
+      await kith.contacts.create({ name: 'B', identities: { taobao_nick: 'nick_b' } }, ADMIN);
+      const header = [...TMALL_ORDER_HEADER, '自定义列'];
+      const ordersFile = fixture('threaded-orders.csv', encodeTmall(tmallOrdersText(ORDERS, header), 'gbk'));
+      const itemsFile = fixture('threaded-items.csv', encodeTmall(tmallItemsText(ITEMS), 'gbk'));
+      const record = await importTmall(kith, ordersFile, itemsFile);
+      expect(record).toMatchObject({ status: 'completed', rows: 10, created: 5, failed: 5 });
+      expect(record.summary).toMatchObject({
+        items: { rows: 6, attached: 5, failed: 1 },
+        orders_without_items: 1,
+        buyers: { matched_by_phone: 3, matched_by_nick: 1, created: 1 },
+      });
+      const reasons = await readFailureReasons(kith, record.id);
+      expect(reasons).toContain(`row 7: 订单编号 ${N(6)} is on rows 7, 8 of the orders file`);
+
+      const broken = fixture(
+        'threaded-broken-items.csv',
+        // Past the first 64 KB that the check before queueing reads: the thread meets the break.
+        encodeTmall(
+          `${tmallItemsText([...ITEMS, ...Array.from({ length: 3000 }, () => ITEMS[0]!)])}"${N(1)},"unclosed\r\n`,
+          'gbk',
+        ),
+      );
+      const failed = await importTmall(kith, ordersFile, broken);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/line \d+/);
+    } finally {
+      await kith.destroy();
+    }
+  });
+});
