@@ -31,7 +31,7 @@ import {
 import type { GenericOrderImportSummary } from '../imports/import-service.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { wellKnownIdentity } from '../imports/map/well-known-identities.js';
-import { readRecordBatches } from '../imports/read/record-batches.js';
+import { readSourceRecords } from '../imports/read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
@@ -187,24 +187,16 @@ export class GenericOrderImportPipeline {
       scratch = new OrderRowScratch(path.join(importDir(this.config, importId), 'pass1-orders.sqlite'));
       const numberColumn = [...mapping].find(([, t]) => t === 'order_number')![0];
       let fileRows = 0;
-      // Read on a thread when large enough to pay for starting one: it reads while rows are spilled here.
-      for await (const records of readRecordBatches(
-        {
-          path: source.path,
-          source,
-          xlsxLimits: this.config.xlsxLimits,
-          afterRow: source.headerRow ?? 0,
-          batchRows: BATCH_ORDERS,
-        },
-        { thread: fs.statSync(source.path).size >= this.config.importThreadMinBytes },
-      )) {
-        for (const rec of records) {
-          fileRows++;
-          const number = parseSourceId(rec.cells[numberColumn]);
-          const key = number.ok && number.value !== null ? `#${number.value}` : `!${rec.rowNumber}`;
-          scratch.row(key, rec.rowNumber, rec.cells);
-        }
-        await job?.renewLease();
+      for await (const rec of readSourceRecords(source.path, source, {
+        xlsxLimits: this.config.xlsxLimits,
+      })) {
+        if (rec.rowNumber <= (source.headerRow ?? 0)) continue;
+        if (rec.cells.every((c) => c.trim() === '')) continue;
+        fileRows++;
+        const number = parseSourceId(rec.cells[numberColumn]);
+        const key = number.ok && number.value !== null ? `#${number.value}` : `!${rec.rowNumber}`;
+        scratch.row(key, rec.rowNumber, rec.cells);
+        if (fileRows % 10_000 === 0) await job?.renewLease();
       }
       const totalOrders = scratch.settle();
       const summary: GenericOrderImportSummary = (record.summary ? JSON.parse(record.summary) : null) ?? {

@@ -31,8 +31,7 @@ import {
 } from '../imports/contact-import-pipeline.js';
 import type { TmallOrderImportSummary } from '../imports/import-service.js';
 import type { ImportSettings } from '../imports/import-settings.js';
-import { readRecordBatches } from '../imports/read/record-batches.js';
-import type { SourceRecord } from '../imports/read/source-reader.js';
+import { readSourceRecords } from '../imports/read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import { identityKey } from '../domain/contact/identify-rule.js';
@@ -131,63 +130,28 @@ export class TmallOrderImportPipeline {
       // Pass 1: items by order number, order numbers by row.
       fs.mkdirSync(importDir(this.config, importId), { recursive: true });
       scratch = new TmallScratch(path.join(importDir(this.config, importId), 'pass1-orders.sqlite'));
-      // Both files are read on a thread when large enough to pay for starting one.
-      const thread = fs.statSync(source.path).size >= this.config.importThreadMinBytes;
-      const read = (file: StoredSource, afterRow: number) =>
-        readRecordBatches(
-          {
-            path: file.path,
-            source: file,
-            xlsxLimits: this.config.xlsxLimits,
-            afterRow,
-            batchRows: BATCH_ORDERS,
-          },
-          { thread },
-        );
-      // The two files at once, each on its thread: pass 1 does little more than read them.
-      // A failure in one stops the other (its thread too) before the error is passed on.
-      let stopped = false;
-      const stopOnFailure = async <T>(pass: () => Promise<T>): Promise<T> =>
-        pass().catch((e: unknown) => {
-          stopped = true;
-          throw e;
-        });
-      const readItems = async () => {
-        let rows = 0;
-        for await (const records of read(source.items, 0)) {
-          if (stopped) break;
-          for (const rec of records) {
-            rows++;
-            const item = readTmallItemRow(rec.cells, itemLayout.layout);
-            if (item.ok) scratch!.item(rec.rowNumber, rec.cells, item.row);
-            else scratch!.badItem(rec.rowNumber, rec.cells, item.reason);
-          }
-          await job?.renewLease();
-        }
-        return rows;
-      };
-      const readOrderNumbers = async () => {
-        let rows = 0;
+      let itemRows = 0;
+      for await (const rec of readSourceRecords(source.items.path, source.items, {
+        xlsxLimits: this.config.xlsxLimits,
+      })) {
+        if (rec.cells.every((c) => c.trim() === '')) continue;
+        itemRows++;
+        const item = readTmallItemRow(rec.cells, itemLayout.layout);
+        if (item.ok) scratch.item(rec.rowNumber, rec.cells, item.row);
+        else scratch.badItem(rec.rowNumber, rec.cells, item.reason);
+        if (itemRows % 10_000 === 0) await job?.renewLease();
+      }
+      let totalRows = 0;
+      for await (const rec of readSourceRecords(source.path, source, {
+        xlsxLimits: this.config.xlsxLimits,
+      })) {
+        if (rec.cells.every((c) => c.trim() === '')) continue;
+        totalRows++;
         const f = orderLayout.layout.fields.order_number!;
-        for await (const records of read(source, 0)) {
-          if (stopped) break;
-          for (const rec of records) {
-            rows++;
-            const number = readTmallOrderNumber(rec.cells[f]);
-            if (number !== null) scratch!.order(rec.rowNumber, number);
-          }
-          await job?.renewLease();
-        }
-        return rows;
-      };
-      const [items, orders] = await Promise.allSettled([
-        stopOnFailure(readItems),
-        stopOnFailure(readOrderNumbers),
-      ]);
-      if (items.status === 'rejected') throw items.reason;
-      if (orders.status === 'rejected') throw orders.reason;
-      const itemRows = items.value;
-      const totalRows = orders.value;
+        const number = readTmallOrderNumber(rec.cells[f]);
+        if (number !== null) scratch.order(rec.rowNumber, number);
+        if (totalRows % 10_000 === 0) await job?.renewLease();
+      }
       scratch.settle();
       const summary: TmallImportSummary = (record.summary ? JSON.parse(record.summary) : null) ?? {
         kind: 'tmall_orders',
@@ -208,7 +172,9 @@ export class TmallOrderImportPipeline {
       // Pass 2: the orders after the checkpoint, batch by batch.
       const region = settings.region;
       const phoneOf = (value: string) => normalizeTmallPhone(value, region);
-      const applyRecords = async (batch: readonly SourceRecord[]) => {
+      let batch: { rowNumber: number; cells: string[] }[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
         const status = await this.db
           .selectFrom('imports')
           .select('cancel_requested')
@@ -227,13 +193,22 @@ export class TmallOrderImportPipeline {
         });
         if (session)
           await this.writer.publish(session, { runAutomationRules: settings.runAutomationRules ?? true });
+        batch = [];
         await job?.renewLease();
         await new Promise((resolve) => setImmediate(resolve));
         return null;
       };
-      for await (const records of read(source, record.checkpoint_row))
-        if ((await applyRecords(records)) === 'cancelled')
+      for await (const rec of readSourceRecords(source.path, source, {
+        xlsxLimits: this.config.xlsxLimits,
+      })) {
+        if (rec.rowNumber <= record.checkpoint_row) continue;
+        if (rec.cells.every((c) => c.trim() === '')) continue;
+        batch.push(rec);
+        if (batch.length >= BATCH_ORDERS && (await flush()) === 'cancelled')
           return await this.finish(importId, source, 'cancelled', undefined, scratch);
+      }
+      if ((await flush()) === 'cancelled')
+        return await this.finish(importId, source, 'cancelled', undefined, scratch);
       await this.finish(importId, source, 'completed', undefined, scratch);
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;

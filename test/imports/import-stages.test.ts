@@ -10,8 +10,7 @@ import type { PreparedBatch, RowPreparation } from '../../src/imports/prepare/pr
 import { RowPreparer } from '../../src/imports/prepare/row-preparer.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
 import { DEFAULT_XLSX_LIMITS } from '../../src/imports/read/read-limits.js';
-import { readRecordBatches } from '../../src/imports/read/record-batches.js';
-import { inspectSource, type SourceRecord } from '../../src/imports/read/source-reader.js';
+import { inspectSource } from '../../src/imports/read/source-reader.js';
 import {
   excelSerialToIsoDate,
   mapRecord,
@@ -447,61 +446,6 @@ describe('RowPreparer (read → map → validate, in-process or on a worker thre
       const errors = [];
       for (const thread of [false, true]) {
         const failure = await collect(thread, 'keys', file).then(
-          () => null,
-          (e: unknown) => e,
-        );
-        expect(failure).toBeInstanceOf(ImportFileError);
-        errors.push((failure as Error).message);
-      }
-      expect(errors[1]).toBe(errors[0]);
-      expect(errors[0]).toMatch(/line \d/);
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
-  });
-});
-
-describe('readRecordBatches (records read on a worker thread or in-process)', () => {
-  async function collect(thread: boolean, file: string, afterRow = 0) {
-    const source = await inspectSource(file);
-    const batches: SourceRecord[][] = [];
-    for await (const batch of readRecordBatches(
-      { path: file, source, xlsxLimits: DEFAULT_XLSX_LIMITS, afterRow, batchRows: 300 },
-      { thread },
-    ))
-      batches.push(batch);
-    return batches;
-  }
-
-  it('gives the same records on a thread as in-process, GBK, quoted line breaks and all, resuming after a row', async () => {
-    const file = path.join(os.tmpdir(), `kith-record-batches-${Date.now()}.csv`);
-    const lines = ['订单编号,收货地址,买家留言'];
-    for (let i = 0; i < 1000; i++)
-      lines.push(`${i},"浙江省 杭州市, 西湖区 ${i}号","第一行\r\n第二行 ""引号"""`);
-    lines.push(',,', 'last,"",""');
-    fs.writeFileSync(file, iconv.encode(lines.join('\r\n') + '\r\n', 'gbk'));
-    try {
-      const inProcess = await collect(false, file, 150);
-      // Data rows are spreadsheet rows 2…1003 (a blank row is no record): 151… remain.
-      expect(inProcess.map((b) => b.length)).toEqual([300, 300, 252]);
-      expect(inProcess[0]![0]).toEqual({
-        rowNumber: 151,
-        cells: ['149', '浙江省 杭州市, 西湖区 149号', '第一行\r\n第二行 "引号"'],
-      });
-      expect(inProcess.at(-1)!.at(-1)).toEqual({ rowNumber: 1003, cells: ['last', '', ''] });
-      expect(await collect(true, file, 150)).toEqual(inProcess);
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
-  });
-
-  it('fails an unreadable file from the thread with the same error and line, ', async () => {
-    const file = path.join(os.tmpdir(), `kith-record-batches-quote-${Date.now()}.csv`);
-    fs.writeFileSync(file, 'name,email\n"Ann,ann@example.com\nBob,bob@example.com\n');
-    try {
-      const errors = [];
-      for (const thread of [false, true]) {
-        const failure = await collect(thread, file).then(
           () => null,
           (e: unknown) => e,
         );

@@ -105,28 +105,6 @@ describe(`generic order import on ${TEST_DIALECT}`, () => {
   });
   afterAll(async () => kith.destroy());
 
-  it('reads the file on a thread with the same outcome', async () => {
-    const threaded = await createTestKith({ KITH_IMPORT_THREAD_MIN_BYTES: '0' });
-    try {
-      await threaded.identityTypes.create({ key: 'member_no' }, ADMIN);
-      await threaded.contacts.create({ name: 'A', phone: '+8613800000001' }, ADMIN);
-      await threaded.contacts.create({ name: 'B', email: 'b@shop.cn' }, ADMIN);
-      await threaded.contacts.create({ name: 'C', identities: { member_no: 'M-3' } }, ADMIN);
-      const dHere = (await threaded.contacts.create({ name: 'D' }, ADMIN)).id;
-      const text = csv(rows).replace(d, dHere);
-      const record = await importOrders(threaded, fixture('threaded-orders.csv', text, 'gbk'), { mapping });
-      expect(record).toMatchObject({ status: 'completed', rows: 11, created: 7, failed: 4 });
-      expect(record.summary).toEqual(first.summary);
-      // The same reasons, naming this store's contacts.
-      const anyContact = (text: string) => text.replace(/ct_[0-9a-z]+/g, 'ct_…');
-      expect(anyContact(await readFailureReasons(threaded, record.id))).toEqual(
-        anyContact(await readFailureReasons(kith, first.id)),
-      );
-    } finally {
-      await threaded.destroy();
-    }
-  });
-
   it('counts orders (rows of one number are one), matches by id, identity, phone and e-mail, creates the rest', async () => {
     expect(first).toMatchObject({ status: 'completed', kind: 'orders', rows: 11, created: 7, failed: 4 });
     honest(first);

@@ -4,7 +4,7 @@
  * writer. Replies carry their request's number: a reply to an abandoned pass is recognisable.
  */
 import { parentPort } from 'node:worker_threads';
-import { errorForThread, type ThreadError } from '../read/thread-error.js';
+import { KithError } from '../../domain/errors.js';
 import {
   type PreparedBatch,
   prepareRowBatches,
@@ -26,7 +26,9 @@ export type RowPreparationRequest =
   { type: 'start'; kind: ThreadPreparation; input: RowPreparationInput } | { type: 'next'; request: number };
 
 export type RowPreparationReply = { request: number } & (
-  { batch: ThreadBatch[ThreadPreparation] } | { done: true } | { error: ThreadError }
+  | { batch: ThreadBatch[ThreadPreparation] }
+  | { done: true }
+  | { error: { message: string; code: string | null; status: number | null; details: unknown } }
 );
 
 const port = parentPort!;
@@ -51,6 +53,18 @@ port.on('message', (message: RowPreparationRequest) => {
       port.postMessage(
         (next.done ? { request, done: true } : { request, batch: next.value }) satisfies RowPreparationReply,
       ),
-    (e: unknown) => port.postMessage({ request, error: errorForThread(e) } satisfies RowPreparationReply),
+    (e: unknown) => {
+      const error = e instanceof Error ? e : new Error(String(e));
+      const kithError = error instanceof KithError ? error : null;
+      port.postMessage({
+        request,
+        error: {
+          message: error.message,
+          code: kithError?.code ?? null,
+          status: kithError?.status ?? null,
+          details: kithError?.details ?? null,
+        },
+      } satisfies RowPreparationReply);
+    },
   );
 });

@@ -6,8 +6,9 @@
  * from this thread. A file the thread cannot read fails with the same error either way.
  */
 import type { Worker } from 'node:worker_threads';
+import { type ErrorDetails, KithError } from '../../domain/errors.js';
 import { BULK_THREAD_NICENESS, nextWorkerMessage, startWorkerThread } from '../../store/worker-thread.js';
-import { errorFromThread } from '../read/thread-error.js';
+import { ImportFileError } from '../read/import-file-error.js';
 import {
   keyColumnsOf,
   keyRecords,
@@ -18,6 +19,8 @@ import {
   type SharedKeyBatch,
 } from './prepare-rows.js';
 import type { RowPreparationReply, RowPreparationRequest } from './row-preparation-worker.js';
+
+type ReplyError = Extract<RowPreparationReply, { error: unknown }>['error'];
 
 export class RowPreparer {
   private readonly worker: Worker | null;
@@ -51,7 +54,7 @@ export class RowPreparer {
       for (;;) {
         const reply = await pending;
         if ('done' in reply) return;
-        if ('error' in reply) throw errorFromThread(reply.error);
+        if ('error' in reply) throw rebuildError(reply.error);
         // Ask for the next batch first: the thread reads it while this one is keyed here.
         pending = this.request(worker);
         if (!shared) {
@@ -84,4 +87,12 @@ export class RowPreparer {
     worker.postMessage({ type: 'next', request } satisfies RowPreparationRequest);
     return reply;
   }
+}
+
+function rebuildError(error: ReplyError): Error {
+  const details = (error.details ?? undefined) as ErrorDetails;
+  if (error.code === 'unreadable_file')
+    return new ImportFileError(error.message, details as Record<string, unknown> | undefined);
+  if (error.code !== null) return new KithError(error.code, error.message, error.status ?? 500, details);
+  return new Error(error.message);
 }
