@@ -18,9 +18,11 @@
  *        its clients; KITH_BENCH_EXPORTERS=N adds N clients exporting every contact as CSV meanwhile
  *        (the body read and dropped); KITH_BENCH_SERVER_NODE_ARGS="--cpu-prof …" is passed to the
  *        server's node; KITH_BENCH_BUILT=1 runs the built server (dist/, as `npm start` does) instead of
- *        the sources under tsx.
+ *        the sources under tsx; KITH_BENCH_CLIENT=fetch sends the requests with fetch instead of
+ *        node:http.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import pg from 'pg';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
 import { loadConfig } from '../src/config.js';
@@ -161,14 +163,44 @@ async function main(): Promise<void> {
     nodeArgs: (process.env.KITH_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   });
   const base = `http://127.0.0.1:${port}/api`;
+  // The load generator shares the server's two cores, so it should cost as little as it can: node:http
+  // on kept-alive sockets takes about half the CPU of fetch (its streams and Headers) per request.
+  // KITH_BENCH_CLIENT=fetch measures with fetch, as the benchmark did before.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const viaHttp = (url: string) =>
+    new Promise<{ status: number; serverTiming: string; text: string }>((resolve, reject) => {
+      const request = http.get(
+        `${base}${url}`,
+        { agent, headers: { authorization: `Bearer ${token}` } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              serverTiming: String(response.headers['server-timing'] ?? ''),
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+    });
+  const viaFetch = async (url: string) => {
+    const r = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: r.status, serverTiming: r.headers.get('server-timing') ?? '', text: await r.text() };
+  };
+  const send = process.env.KITH_BENCH_CLIENT === 'fetch' ? viaFetch : viaHttp;
   const get = async (url: string) => {
     const t = performance.now();
-    const r = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
-    const body = (await r.json()) as { data?: unknown[]; total?: number; next_cursor?: string | null };
+    const r = await send(url);
+    const body = JSON.parse(r.text) as { data?: unknown[]; total?: number; next_cursor?: string | null };
+    const ms = performance.now() - t;
     // The server's own time (Server-Timing: authentication to serialisation), without the loopback
     // and this client's share of the two cores.
-    const server = Number(/dur=([\d.]+)/.exec(r.headers.get('server-timing') ?? '')?.[1] ?? NaN);
-    return { ms: performance.now() - t, server, status: r.status, body };
+    const server = Number(/dur=([\d.]+)/.exec(r.serverTiming)?.[1] ?? NaN);
+    return { ms, server, status: r.status, body };
   };
   try {
     const pick = (k: number) => Math.floor(((k * 7919) % 997) * (N / 1000)) + 11;

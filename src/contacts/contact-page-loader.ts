@@ -5,10 +5,10 @@
  * hops to a read thread). It returns exactly what `loadContacts` returns for live contacts
  * (test/contacts/contact-page-loader.test.ts compares them).
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import type { ContactsTable } from '../store/schema.js';
-import { sqlDialectOf } from '../store/sql-dialect.js';
+import { type Dialect, sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import { contactFromRow } from './contact-repository.js';
 
@@ -111,8 +111,24 @@ export async function loadContactsPageJson(
 ): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (ids.length === 0) return result;
-  const postgres = sqlDialectOf(db) === 'postgres';
-  const idList = postgres ? sql`c.id = any(${[...ids]})` : sql`c.id in (${sql.join(ids)})`;
+  const dialect = sqlDialectOf(db);
+  // The statement is the same for every page (the ids are one parameter): built and compiled once.
+  const text = (pageJsonSql[dialect] ??= pageJsonStatement(dialect).compile(db).sql);
+  const { rows } = await db.executeQuery<{ id: string; json: string }>(
+    CompiledQuery.raw(text, [dialect === 'postgres' ? [...ids] : JSON.stringify(ids)]),
+  );
+  for (const row of rows) result.set(row.id, row.json);
+  return result;
+}
+
+const pageJsonSql: Partial<Record<Dialect, string>> = {};
+
+/** loadContactsPageJson's statement; its one parameter is the ids (SQLite: as a JSON array). */
+function pageJsonStatement(dialect: Dialect) {
+  const postgres = dialect === 'postgres';
+  const idList = postgres
+    ? sql`c.id = any(${sql.val([])})`
+    : sql`c.id in (select value from json_each(${sql.val('[]')}))`;
   // A sub-select's JSON is wrapped in json() on SQLite so that it stays JSON, not text, inside the
   // object; PostgreSQL's aggregates answer null for no rows, SQLite's an empty array or object.
   const array = (
@@ -175,8 +191,5 @@ export async function loadContactsPageJson(
   const object = postgres
     ? sql`json_build_object(${sql.join(fields)})::text`
     : sql`json_object(${sql.join(fields)})`;
-  const { rows } = await sql<{ id: string; json: string }>`select c.id, ${object} as json
-    from contacts c where ${idList} and c.deleted_at is null`.execute(db);
-  for (const row of rows) result.set(row.id, row.json);
-  return result;
+  return sql`select c.id, ${object} as json from contacts c where ${idList} and c.deleted_at is null`;
 }

@@ -489,9 +489,10 @@ export class ContactService {
   }
 
   async list(query: ContactListQuery): Promise<ContactPage> {
-    const { ids, ...rest } = await this.selectPage(query);
-    const contacts = await loadContactsPage(this.store.reader('light'), ids);
-    return { data: ids.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined), ...rest };
+    return this.readPage(query, async (db, page) => {
+      const contacts = await loadContactsPage(db, page.ids);
+      return page.ids.map((id) => contacts.get(id)).filter((c): c is Contact => c !== undefined);
+    });
   }
 
   /**
@@ -499,18 +500,27 @@ export class ContactService {
    * for the customers list's route, which writes them out as they are.
    */
   async listJson(query: ContactListQuery): Promise<Omit<ContactPage, 'data'> & { data: ContactJson[] }> {
-    const { ids, ...rest } = await this.selectPage(query);
-    const contacts = await loadContactsPageJson(this.store.reader('light'), ids);
-    const data: ContactJson[] = [];
-    for (const id of ids) {
-      const json = contacts.get(id);
-      if (json !== undefined) data.push({ id, json });
-    }
-    return { data, ...rest };
+    return this.readPage(query, async (db, page) => {
+      const contacts = await loadContactsPageJson(db, page.ids);
+      const data: ContactJson[] = [];
+      for (const id of page.ids) {
+        const json = contacts.get(id);
+        if (json !== undefined) data.push({ id, json });
+      }
+      return data;
+    });
   }
 
-  /** The ids of a list query's page, in order, with the next cursor and the total. */
-  private async selectPage(query: ContactListQuery): Promise<Omit<ContactPage, 'data'> & { ids: string[] }> {
+  /**
+   * A page of the list: its ids, cursor and total, then its contacts as `load` reads them. Every read of
+   * one page runs on one connection of the filter's lane: a search's contacts are loaded where the
+   * search ran, not among the pages of the plain list it must not slow down, and the read pool serves a
+   * page it has begun before pages that came after it (read-pool.ts).
+   */
+  private async readPage<T>(
+    query: ContactListQuery,
+    load: (db: Queryable, page: { ids: string[] }) => Promise<T[]>,
+  ): Promise<Omit<ContactPage, 'data'> & { data: T[] }> {
     const limit = query.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
       throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
@@ -518,22 +528,27 @@ export class ContactService {
     const filter = await this.listFilter(query);
     const sort = parseSort(query.sort, filter.search !== undefined);
     const cursor = query.cursor ? decodeCursor(query.cursor, sort) : null;
-    const result = await queryContactPage(
-      { db: this.store.reader(readLane(filter)), dialect: this.store.dialect },
-      {
-        filter,
-        sort,
-        cursor,
-        limit,
-        totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
-      },
-    );
-    return {
-      ids: result.ids,
-      next_cursor: result.next ? encodeCursor(result.next) : null,
-      total: result.total,
-      total_is_lower_bound: result.totalIsLowerBound,
-    };
+    return this.store
+      .reader(readLane(filter))
+      .connection()
+      .execute(async (db) => {
+        const result = await queryContactPage(
+          { db, dialect: this.store.dialect },
+          {
+            filter,
+            sort,
+            cursor,
+            limit,
+            totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
+          },
+        );
+        return {
+          data: await load(db, result),
+          next_cursor: result.next ? encodeCursor(result.next) : null,
+          total: result.total,
+          total_is_lower_bound: result.totalIsLowerBound,
+        };
+      });
   }
 
   /** Every live contact a list query selects, ids only (for work on a whole selection). */

@@ -5,9 +5,12 @@
  * index) runs on heavyReadsAtOnce threads at a lower OS priority, `light` (a page by an index, a
  * contact) on the others, so a light read never queues behind a slow search, and while both want the
  * cores the searches yield them to the pages and to the main thread that serves every request. A light
- * read may borrow an idle heavy thread when no heavy read waits. A query past the time limit is aborted
- * in the thread (kith_deadline) and answers QueryTimeoutError; should a thread not answer even then, the
- * caller is answered anyway.
+ * read may borrow an idle heavy thread when no heavy read waits. Within a lane the oldest work goes
+ * first: reads made on one connection (Kysely's `connection()`, e.g. a page of the list: its ids, then
+ * its contacts) queue by when that connection was taken, so a request already under way finishes
+ * before requests that came after it start; a single read by when it was asked. A query past the time
+ * limit is aborted in the thread (kith_deadline) and answers QueryTimeoutError; should a thread not
+ * answer even then, the caller is answered anyway.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -29,7 +32,8 @@ import type { KithDatabase } from './schema.js';
 export type ReadLane = 'light' | 'heavy';
 
 interface Pending {
-  queuedAt: number;
+  /** When its work began (its connection was taken): the lane's queue is in this order. */
+  since: number;
   sql: string;
   parameters: unknown[];
   resolve(rows: unknown[]): void;
@@ -156,7 +160,7 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
       if (!light && !heavy) return;
       const shared = idle('both');
       if (shared) {
-        const lane = heavy && (!light || heavy.queuedAt <= light.queuedAt) ? 'heavy' : 'light';
+        const lane = heavy && (!light || heavy.since <= light.since) ? 'heavy' : 'light';
         run(shared, queues[lane].shift()!);
         continue;
       }
@@ -174,34 +178,37 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
     }
   };
 
-  const submit = (lane: ReadLane, query: CompiledQuery): Promise<unknown[]> => {
+  const submit = (lane: ReadLane, since: number, query: CompiledQuery): Promise<unknown[]> => {
     if (closed) return Promise.reject(new Error('the store is closed'));
     if (threads.length === 0) for (const role of readThreadRoles(options.threads)) threads.push(start(role));
     return new Promise((resolve, reject) => {
-      queues[lane].push({
-        queuedAt: performance.now(),
-        sql: query.sql,
-        parameters: [...query.parameters],
-        resolve,
-        reject,
-      });
+      const queue = queues[lane];
+      // After every read that began no later (new work goes last; a request's next read near the front).
+      let at = queue.length;
+      while (at > 0 && queue[at - 1]!.since > since) at--;
+      queue.splice(at, 0, { since, sql: query.sql, parameters: [...query.parameters], resolve, reject });
       dispatch();
     });
   };
 
   const kyselyFor = (lane: ReadLane) => {
-    const connection: DatabaseConnection = {
-      async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-        return { rows: (await submit(lane, query)) as R[] };
-      },
-      // eslint-disable-next-line require-yield
-      async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-        throw new Error('the read pool does not stream');
-      },
+    // A connection is only the time its work began: Kysely takes one per query, or one for a whole
+    // `connection()` block.
+    const connection = (): DatabaseConnection => {
+      const since = performance.now();
+      return {
+        async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+          return { rows: (await submit(lane, since, query)) as R[] };
+        },
+        // eslint-disable-next-line require-yield
+        async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+          throw new Error('the read pool does not stream');
+        },
+      };
     };
     const driver: Driver = {
       init: async () => {},
-      acquireConnection: async () => connection,
+      acquireConnection: async () => connection(),
       beginTransaction: async () => {
         throw new Error('the read pool runs single reads, not transactions');
       },

@@ -1,6 +1,7 @@
 /**
  * SQLite's read pool on a real store file: heavy reads on threads of their own at a lower OS priority,
- * light reads never queued behind them, and a light read borrowing an idle heavy thread.
+ * light reads never queued behind them, work already under way served first, and a light read
+ * borrowing an idle heavy thread.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,6 +75,32 @@ describe('SQLite read pool', () => {
     expect(lightAt).toBeLessThan(await heavy);
     // (Under tsx the thread's module-loader thread inherits its priority: at least one.)
     if (process.platform === 'linux') expect(nicedByPool().length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('serves the next read of work already under way before reads asked after that work began', async () => {
+    const finished: string[] = [];
+    const note = (name: string) => () => void finished.push(name);
+    // The heavy thread is busy; a request takes a connection and queues its first read; three single
+    // reads queue after it.
+    const busy = slow.execute(pool.db('heavy')).then(note('busy'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const request = pool
+      .db('heavy')
+      .connection()
+      .execute(async (db) => {
+        await quick.execute(db).then(note('first read'));
+        await quick.execute(db).then(note('second read'));
+      });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = ['later 1', 'later 2', 'later 3'].map((name) =>
+      quick.execute(pool.db('heavy')).then(note(name)),
+    );
+    await Promise.all([busy, request, ...later]);
+    expect(finished.slice(0, 2)).toEqual(['busy', 'first read']);
+    // First come, first served would have put it last. (The thread is handed on as soon as the first
+    // read is answered, before the request asks its second: at most one later read may go first.)
+    expect(finished.indexOf('second read')).toBeLessThanOrEqual(3);
+    expect(finished.at(-1)).toBe('later 3');
   });
 
   it.runIf(process.platform === 'linux')('lets light reads borrow the idle heavy thread', async () => {
