@@ -5,7 +5,7 @@ import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
-import { type User, UserService } from './user-service.js';
+import { toUser, type User, UserService } from './user-service.js';
 
 export const TOKEN_PREFIX = 'kith_';
 
@@ -105,18 +105,25 @@ export class ApiTokenService {
 
   async resolve(token: string): Promise<User | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
+    // Every API request asks this: the token and its user in one statement.
     const row = await this.db
-      .selectFrom('api_tokens')
-      .select(['id', 'user_id', 'revoked_at', 'last_used_at'])
-      .where('token_hash', '=', sha256(token))
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .selectAll('u')
+      .select(['t.id as token_id', 't.revoked_at', 't.last_used_at'])
+      .where('t.token_hash', '=', sha256(token))
       .executeTakeFirst();
     if (!row || row.revoked_at) return null;
-    const user = await new UserService(this.db).get(row.user_id);
+    const user = toUser(row);
     if (user.disabled) return null;
     const now = nowIso();
     // Recording every use would turn reads into writes; minute precision is enough to spot stale tokens.
     if (!row.last_used_at || row.last_used_at.slice(0, 16) !== now.slice(0, 16)) {
-      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      await this.db
+        .updateTable('api_tokens')
+        .set({ last_used_at: now })
+        .where('id', '=', row.token_id)
+        .execute();
     }
     return user;
   }

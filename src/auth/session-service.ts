@@ -4,7 +4,7 @@ import { appendAuditEntry } from '../history/audit-log.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
 import type { User } from './user-service.js';
-import { UserService } from './user-service.js';
+import { toUser } from './user-service.js';
 
 export const SESSION_COOKIE = 'kith_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -53,13 +53,16 @@ export class SessionService {
   }
 
   async resolve(value: string): Promise<User | null> {
+    // Every request from the web app asks this: the session and its user in one statement.
     const row = await this.db
-      .selectFrom('sessions')
-      .select(['user_id', 'expires_at'])
-      .where('id', '=', sha256(value))
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .selectAll('u')
+      .select('s.expires_at')
+      .where('s.id', '=', sha256(value))
       .executeTakeFirst();
     if (!row || row.expires_at <= nowIso()) return null;
-    const user = await new UserService(this.db).get(row.user_id);
+    const user = toUser(row);
     return user.disabled ? null : user;
   }
 

@@ -29,7 +29,8 @@ export interface User {
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-function toUser(row: UsersTable): User {
+/** A user as Kith shows it, from its row (or a row that holds a user's columns among others). */
+export function toUser(row: UsersTable): User {
   return {
     id: row.id,
     email: row.email,
