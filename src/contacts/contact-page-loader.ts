@@ -3,7 +3,7 @@
  * e-mails, phones, identities and tags as JSON arrays of sub-selects. `loadContacts` asks five
  * statements for the same, which on PostgreSQL are five round trips per page (and on SQLite five
  * hops to a read thread). It returns exactly what `loadContacts` returns for live contacts
- * (test/contacts/contact-page-loader.test.ts compares them).
+ * (test/contacts/contact-list-plans.test.ts compares them).
  */
 import { CompiledQuery, sql } from 'kysely';
 import type { Contact } from '../domain/contact/contact-fields.js';
