@@ -25,7 +25,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { startWorkerThread } from './worker-thread.js';
+import { BULK_THREAD_NICENESS, startWorkerThread } from './worker-thread.js';
 import { QueryTimeoutError } from './query-timeout.js';
 import type { KithDatabase } from './schema.js';
 
@@ -65,14 +65,6 @@ export function heavyReadsAtOnce(readers: number): number {
   return Math.max(1, Math.min(readers - 1, availableParallelism() - 1));
 }
 
-/**
- * How much lower the heavy lane's threads run: the lowest priority there is (nice 19: about 1.5 % of a
- * core against one busy thread of the normal priority, the whole core when nothing else wants it).
- * Lower than bulk work's (BULK_THREAD_NICENESS): beside 20 clients paging the list, 20 searching got
- * as many answers at 19 as at 10, and the pages' p99 fell from 97–118 to 85–90 ms (docs/BENCHMARKS.md).
- */
-const HEAVY_READ_NICENESS = 19;
-
 /** Extra wait, past the time limit, for a thread to answer before its caller is answered anyway. */
 const GRACE_MS = 2000;
 
@@ -94,7 +86,9 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
       import.meta.url,
       'read-worker',
       { file, timeoutMs: options.timeoutMs },
-      { niceness: role === 'heavy' ? HEAVY_READ_NICENESS : 0 },
+      // The lowest priority (19) rather than 10: beside 20 clients paging the list, 20 searching got as
+      // many answers, and the pages' p99 fell from 97–118 to 85–90 ms (docs/BENCHMARKS.md).
+      { niceness: role === 'heavy' ? BULK_THREAD_NICENESS : 0 },
     );
     worker.unref();
     const thread: Thread = { role, worker, current: null, ready: Promise.resolve() };

@@ -29,11 +29,14 @@ if (workerData.niceness > 0) {
 `;
 
 /**
- * How much lower a thread of bulk work runs (a search of the customers list, an export's slices): at
- * 10 it gets about a tenth of a core against a busy thread of the normal priority, and whole cores when
- * nothing else wants them.
+ * How much lower a thread of long work runs (an import's row preparation, an export's slices, a
+ * duplicate scan, the customers list's searches): the lowest priority there is. At nice 19 it gets
+ * about 1.5 % of a core against a busy thread of the normal priority, and whole cores when nothing else
+ * wants them, so the requests the main thread serves come first. Every kind of long work shares it:
+ * at 10 for bulk work and 19 for searches, a search beside an import ran below the import's row
+ * preparation (docs/BENCHMARKS.md).
  */
-export const BULK_THREAD_NICENESS = 10;
+export const BULK_THREAD_NICENESS = 19;
 
 /**
  * The module `name` (without extension) next to `siblingUrl`, started as a worker thread that receives
