@@ -209,7 +209,10 @@ async function main(): Promise<void> {
       get body(): Body {
         return (parsed ??= JSON.parse(r.text) as Body);
       },
-      nextCursor: () => /"next_cursor":"([^"]+)"/.exec(r.text.slice(-300))?.[1] ?? null,
+      // The page's own next_cursor is the last one in its text: a value inside the data cannot hold
+      // that key with unescaped quotes. Read from there, however long the cursor.
+      nextCursor: () =>
+        /^"next_cursor":"([^"]+)"/.exec(r.text.slice(r.text.lastIndexOf('"next_cursor":')))?.[1] ?? null,
     };
   };
   try {
