@@ -5,6 +5,7 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import { sqliteAttributeCandidatesSql } from './contact-attribute-sql.js';
+import { contactJsonOf } from './contact-page-loader.js';
 import type { Dialect } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import {
@@ -76,10 +77,17 @@ export interface ListPageQuery {
   limit: number;
   /** Count up to this many; null: no total. */
   totalBound: number | null;
+  /**
+   * Answer the page's contacts as the API's JSON text in the page's own statement where the plan
+   * allows (`ListPageResult.json`): one statement, one hop to a read thread or round trip, fewer.
+   */
+  withJson?: boolean;
 }
 
 export interface ListPageResult {
   ids: string[];
+  /** With `withJson`, each contact of `ids` as loadContactsPageJson writes it, when the plan read them. */
+  json?: string[];
   next: ListCursor | null;
   total: number | null;
   totalIsLowerBound: boolean;
@@ -379,8 +387,19 @@ async function relevancePage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult
   return finish(page, limit, sortName(q.sort), total, lower);
 }
 
+/** A row of a page: its id, the plan's phase and sort key, and its JSON when the statement read it. */
+interface PageRow {
+  id: string;
+  p: string;
+  k: string | number | null;
+  json?: string | null;
+}
+
+/** A row a sorted page's statement answers. */
+type FoundRow = { id: string; k: string | null; json?: string | null };
+
 function finish(
-  page: { id: string; p: string; k: string | number | null }[],
+  page: PageRow[],
   limit: number,
   s: string,
   total: number | null,
@@ -388,8 +407,10 @@ function finish(
 ): ListPageResult {
   const shown = page.slice(0, limit);
   const last = shown[shown.length - 1];
+  const json = shown.every((r) => typeof r.json === 'string') ? shown.map((r) => r.json!) : undefined;
   return {
     ids: shown.map((r) => r.id),
+    ...(json && { json }),
     next: page.length > limit && last ? { s, p: last.p, k: last.k, i: last.id } : null,
     total,
     totalIsLowerBound,
@@ -762,7 +783,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   // Contacts without a name come after the named ones in both directions (none matches a walked prefix).
   const phases = sort.key === 'name' && !prefixWalk ? ['v', 'n'] : ['v'];
   const cursor = q.cursor;
-  const page: { id: string; p: string; k: string | number | null }[] = [];
+  const page: PageRow[] = [];
   let counted: number | null = null;
   for (const phase of phases) {
     if (cursor && phases.indexOf(phase) < phases.indexOf(cursor.p)) continue;
@@ -779,20 +800,27 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
         );
     }
     const order = phase === 'n' ? sql`${idKey} ${dir}` : sql`${sortKey} ${dir}, ${idKey} ${dir}`;
-    const pageSql = sql<{
-      id: string;
-      k: string | null;
-    }>`select ${idKey} as id, ${sortKey} as k ${from(where)} order by ${order}
-        limit ${limit + 1 - page.length}`;
-    let found: { id: string; k: string | null }[];
+    const wanted = limit + 1 - page.length;
+    // With the contacts' JSON: the page's statement read as a subquery (both LIMIT and ORDER BY keep
+    // SQLite from flattening it, so the JSON is built for its rows only, never for the rows it sorts).
+    const withJson = (inner: RawBuilder<unknown>) =>
+      q.withJson
+        ? sql`select p.*, ${contactJsonOf(ctx.db, 'p.id')} as json from (${inner}) p
+            order by ${phase === 'n' ? sql`p.id ${dir}` : sql`p.k ${dir}, p.id ${dir}`} limit ${wanted}`
+        : inner;
+    const pageSql = sql<FoundRow>`select ${idKey} as id, ${sortKey} as k ${from(where)} order by ${order}
+        limit ${wanted}`;
+    let found: FoundRow[];
     if (cte) {
       // The total as a column: an uncorrelated subquery, evaluated once, over the same CTE.
       const counting = countFrom !== null && counted === null;
-      const answered: { id: string; k: string | null; n?: number }[] = await rows(
+      const answered: (FoundRow & { n?: number })[] = await rows(
         ctx,
-        sql<{ id: string; k: string | null; n?: number }>`${cte} select ${idKey} as id, ${sortKey} as k${
-          counting ? sql`, ${boundedCount(countFrom!, q.totalBound! + 1)} as n` : sql``
-        } ${from(where)} order by ${order} limit ${limit + 1 - page.length}`,
+        sql<FoundRow & { n?: number }>`${cte} ${withJson(
+          sql`select ${idKey} as id, ${sortKey} as k${
+            counting ? sql`, ${boundedCount(countFrom!, q.totalBound! + 1)} as n` : sql``
+          } ${from(where)} order by ${order} limit ${wanted}`,
+        )}`,
       );
       if (counting && answered.length > 0) counted = Number(answered[0]!.n);
       found = answered;
@@ -800,15 +828,15 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
       // PostgreSQL: the page and its bounded total in one statement (one round trip).
       const [row] = await rows(
         ctx,
-        sql<{ page: [string, string | null][] | null; n: string | number }>`select
-          (select json_agg(json_build_array(p.id, p.k) order by p.ord) from (select r.*, row_number() over () as ord
-            from (${pageSql}) r) p) as page,
+        sql<{ page: [string, string | null, string?][] | null; n: string | number }>`select
+          (select json_agg(json_build_array(p.id, p.k${q.withJson ? sql`, p.json` : sql``}) order by p.ord)
+            from (select r.*, row_number() over () as ord from (${withJson(pageSql)}) r) p) as page,
           ${boundedCount(countFrom, q.totalBound! + 1)} as n`,
       );
-      found = (row?.page ?? []).map(([id, k]) => ({ id, k }));
+      found = (row?.page ?? []).map(([id, k, json]) => ({ id, k, json }));
       counted = Number(row?.n ?? 0);
-    } else found = await rows(ctx, pageSql);
-    for (const r of found) page.push({ id: r.id, p: phase, k: phase === 'n' ? null : r.k });
+    } else found = await rows(ctx, withJson(pageSql) as RawBuilder<FoundRow>);
+    for (const r of found) page.push({ id: r.id, p: phase, k: phase === 'n' ? null : r.k, json: r.json });
   }
   if (countFrom) {
     // A first page that is not full holds every match: no second walk to count them (a rare value

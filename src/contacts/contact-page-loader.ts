@@ -5,7 +5,7 @@
  * hops to a read thread). It returns exactly what `loadContacts` returns for live contacts
  * (test/contacts/contact-list-plans.test.ts compares them).
  */
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import type { ContactsTable } from '../store/schema.js';
 import { type Dialect, sqlDialectOf } from '../store/sql-dialect.js';
@@ -125,10 +125,38 @@ const pageJsonSql: Partial<Record<Dialect, string>> = {};
 
 /** loadContactsPageJson's statement; its one parameter is the ids (SQLite: as a JSON array). */
 function pageJsonStatement(dialect: Dialect) {
+  const idList =
+    dialect === 'postgres'
+      ? sql`c.id = any(${sql.val([])})`
+      : sql`c.id in (select value from json_each(${sql.val('[]')}))`;
+  return sql`select c.id, ${contactJsonObject(dialect)} as json from contacts c where ${idList} and c.deleted_at is null`;
+}
+
+/**
+ * The live contact whose id is the column `idColumn` (e.g. `p.id`) as loadContactsPageJson writes it,
+ * as a scalar subquery: for a page statement that answers its contacts itself (contact-list-query.ts),
+ * one statement for the page. Compiled once per dialect and column: it is the larger part of the page's
+ * SQL, and it holds no parameter, so it can stand as text inside any statement.
+ */
+export function contactJsonOf(db: Queryable, idColumn: string): RawBuilder<string> {
+  const dialect = sqlDialectOf(db);
+  const key = `${dialect} ${idColumn}`;
+  let text = jsonOfSql.get(key);
+  if (text === undefined) {
+    const compiled = sql`(select ${contactJsonObject(dialect)} from contacts c
+      where c.id = ${sql.ref(idColumn)} and c.deleted_at is null)`.compile(db);
+    if (compiled.parameters.length > 0) throw new Error('the contact JSON subquery must not take parameters');
+    text = compiled.sql;
+    jsonOfSql.set(key, text);
+  }
+  return sql.raw<string>(text);
+}
+
+const jsonOfSql = new Map<string, string>();
+
+/** A contact row `c` as the API's JSON text. */
+function contactJsonObject(dialect: Dialect) {
   const postgres = dialect === 'postgres';
-  const idList = postgres
-    ? sql`c.id = any(${sql.val([])})`
-    : sql`c.id in (select value from json_each(${sql.val('[]')}))`;
   // A sub-select's JSON is wrapped in json() on SQLite so that it stays JSON, not text, inside the
   // object; PostgreSQL's aggregates answer null for no rows, SQLite's an empty array or object.
   const array = (
@@ -188,8 +216,5 @@ function pageJsonStatement(dialect: Dialect) {
     column('created_at'),
     column('updated_at'),
   ];
-  const object = postgres
-    ? sql`json_build_object(${sql.join(fields)})::text`
-    : sql`json_object(${sql.join(fields)})`;
-  return sql`select c.id, ${object} as json from contacts c where ${idList} and c.deleted_at is null`;
+  return postgres ? sql`json_build_object(${sql.join(fields)})::text` : sql`json_object(${sql.join(fields)})`;
 }

@@ -500,15 +500,21 @@ export class ContactService {
    * for the customers list's route, which writes them out as they are.
    */
   async listJson(query: ContactListQuery): Promise<Omit<ContactPage, 'data'> & { data: ContactJson[] }> {
-    return this.readPage(query, async (db, page) => {
-      const contacts = await loadContactsPageJson(db, page.ids);
-      const data: ContactJson[] = [];
-      for (const id of page.ids) {
-        const json = contacts.get(id);
-        if (json !== undefined) data.push({ id, json });
-      }
-      return data;
-    });
+    return this.readPage(
+      query,
+      async (db, page) => {
+        // A plan that read its contacts with the page (most pages of the list) needs no second statement.
+        if (page.json) return page.ids.map((id, i) => ({ id, json: page.json![i]! }));
+        const contacts = await loadContactsPageJson(db, page.ids);
+        const data: ContactJson[] = [];
+        for (const id of page.ids) {
+          const json = contacts.get(id);
+          if (json !== undefined) data.push({ id, json });
+        }
+        return data;
+      },
+      { withJson: true },
+    );
   }
 
   /**
@@ -519,7 +525,8 @@ export class ContactService {
    */
   private async readPage<T>(
     query: ContactListQuery,
-    load: (db: Queryable, page: { ids: string[] }) => Promise<T[]>,
+    load: (db: Queryable, page: { ids: string[]; json?: string[] }) => Promise<T[]>,
+    options: { withJson?: boolean } = {},
   ): Promise<Omit<ContactPage, 'data'> & { data: T[] }> {
     const limit = query.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
@@ -540,6 +547,7 @@ export class ContactService {
             cursor,
             limit,
             totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
+            withJson: options.withJson,
           },
         );
         return {
