@@ -31,6 +31,7 @@ import { contactTimelineReference } from './history/contact-timeline.js';
 import { importRowReference } from './imports/import-row-references.js';
 import { groupMemberReference } from './segments/group-member-references.js';
 import { orderReference } from './orders/order-references.js';
+import { purchaseFactsListMembers } from './orders/purchase-facts.js';
 import { OrderService } from './orders/order-service.js';
 import {
   TMALL_IMPORT_JOB_KIND,
@@ -155,6 +156,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   contacts.references.register(groupMemberReference);
   contacts.references.register(duplicatePairReference);
   contacts.references.register(orderReference);
+  contacts.listMembers.register(purchaseFactsListMembers);
   // Scans of the job runner and the API run on a thread of their own, which opens the store again.
   const duplicateScans = new DuplicateScanService(store, {
     dataDir: config.dataDir,

@@ -5,6 +5,7 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import { sqliteAttributeCandidatesSql } from './contact-attribute-sql.js';
+import type { ContactListMembers } from './contact-list-members.js';
 import { contactJsonOf } from './contact-page-loader.js';
 import type { Dialect } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
@@ -78,10 +79,11 @@ export interface ListPageQuery {
   /** Count up to this many; null: no total. */
   totalBound: number | null;
   /**
-   * Answer the page's contacts as the API's JSON text in the page's own statement where the plan
-   * allows (`ListPageResult.json`): one statement, one hop to a read thread or round trip, fewer.
+   * Answer the page's contacts as the API's JSON text (with the members other capabilities registered)
+   * in the page's own statement where the plan allows (`ListPageResult.json`): one statement, one hop
+   * to a read thread or round trip, fewer.
    */
-  withJson?: boolean;
+  withJson?: { extra: readonly ContactListMembers[] };
 }
 
 export interface ListPageResult {
@@ -805,7 +807,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     // SQLite from flattening it, so the JSON is built for its rows only, never for the rows it sorts).
     const withJson = (inner: RawBuilder<unknown>) =>
       q.withJson
-        ? sql`select p.*, ${contactJsonOf(ctx.db, 'p.id')} as json from (${inner}) p
+        ? sql`select p.*, ${contactJsonOf(ctx.db, 'p.id', q.withJson.extra)} as json from (${inner}) p
             order by ${phase === 'n' ? sql`p.id ${dir}` : sql`p.k ${dir}, p.id ${dir}`} limit ${wanted}`
         : inner;
     const pageSql = sql<FoundRow>`select ${idKey} as id, ${sortKey} as k ${from(where)} order by ${order}

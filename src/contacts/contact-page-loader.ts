@@ -10,6 +10,7 @@ import type { Contact } from '../domain/contact/contact-fields.js';
 import type { ContactsTable } from '../store/schema.js';
 import { type Dialect, sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
+import type { ContactListMembers } from './contact-list-members.js';
 import { contactFromRow } from './contact-repository.js';
 
 type Row = { [K in keyof ContactsTable]: unknown } & {
@@ -108,12 +109,15 @@ async function selectContacts(
 export async function loadContactsPageJson(
   db: Queryable,
   ids: readonly string[],
+  extra: readonly ContactListMembers[] = [],
 ): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (ids.length === 0) return result;
   const dialect = sqlDialectOf(db);
   // The statement is the same for every page (the ids are one parameter): built and compiled once.
-  const text = (pageJsonSql[dialect] ??= pageJsonStatement(dialect).compile(db).sql);
+  const key = `${dialect} ${extra.map((m) => m.name).join(' ')}`;
+  let text = pageJsonSql.get(key);
+  if (text === undefined) pageJsonSql.set(key, (text = pageJsonStatement(dialect, extra).compile(db).sql));
   const { rows } = await db.executeQuery<{ id: string; json: string }>(
     CompiledQuery.raw(text, [dialect === 'postgres' ? [...ids] : JSON.stringify(ids)]),
   );
@@ -121,15 +125,16 @@ export async function loadContactsPageJson(
   return result;
 }
 
-const pageJsonSql: Partial<Record<Dialect, string>> = {};
+const pageJsonSql = new Map<string, string>();
 
 /** loadContactsPageJson's statement; its one parameter is the ids (SQLite: as a JSON array). */
-function pageJsonStatement(dialect: Dialect) {
+function pageJsonStatement(dialect: Dialect, extra: readonly ContactListMembers[]) {
   const idList =
     dialect === 'postgres'
       ? sql`c.id = any(${sql.val([])})`
       : sql`c.id in (select value from json_each(${sql.val('[]')}))`;
-  return sql`select c.id, ${contactJsonObject(dialect)} as json from contacts c where ${idList} and c.deleted_at is null`;
+  const { object, joins } = contactJson(dialect, extra);
+  return sql`select c.id, ${object} as json from contacts c ${joins} where ${idList} and c.deleted_at is null`;
 }
 
 /**
@@ -138,12 +143,17 @@ function pageJsonStatement(dialect: Dialect) {
  * one statement for the page. Compiled once per dialect and column: it is the larger part of the page's
  * SQL, and it holds no parameter, so it can stand as text inside any statement.
  */
-export function contactJsonOf(db: Queryable, idColumn: string): RawBuilder<string> {
+export function contactJsonOf(
+  db: Queryable,
+  idColumn: string,
+  extra: readonly ContactListMembers[] = [],
+): RawBuilder<string> {
   const dialect = sqlDialectOf(db);
-  const key = `${dialect} ${idColumn}`;
+  const key = `${dialect} ${idColumn} ${extra.map((m) => m.name).join(' ')}`;
   let text = jsonOfSql.get(key);
   if (text === undefined) {
-    const compiled = sql`(select ${contactJsonObject(dialect)} from contacts c
+    const { object, joins } = contactJson(dialect, extra);
+    const compiled = sql`(select ${object} from contacts c ${joins}
       where c.id = ${sql.ref(idColumn)} and c.deleted_at is null)`.compile(db);
     if (compiled.parameters.length > 0) throw new Error('the contact JSON subquery must not take parameters');
     text = compiled.sql;
@@ -154,8 +164,8 @@ export function contactJsonOf(db: Queryable, idColumn: string): RawBuilder<strin
 
 const jsonOfSql = new Map<string, string>();
 
-/** A contact row `c` as the API's JSON text. */
-function contactJsonObject(dialect: Dialect) {
+/** A contact row `c` as the API's JSON text, with the members of `extra` after its own, and their joins. */
+function contactJson(dialect: Dialect, extra: readonly ContactListMembers[]) {
   const postgres = dialect === 'postgres';
   // A sub-select's JSON is wrapped in json() on SQLite so that it stays JSON, not text, inside the
   // object; PostgreSQL's aggregates answer null for no rows, SQLite's an empty array or object.
@@ -216,5 +226,15 @@ function contactJsonObject(dialect: Dialect) {
     column('created_at'),
     column('updated_at'),
   ];
-  return postgres ? sql`json_build_object(${sql.join(fields)})::text` : sql`json_object(${sql.join(fields)})`;
+  const added = extra.map((m) => m.sql(dialect));
+  fields.push(...added.map((a) => a.members));
+  return {
+    object: postgres
+      ? sql`json_build_object(${sql.join(fields)})::text`
+      : sql`json_object(${sql.join(fields)})`,
+    joins: sql.join(
+      added.map((a) => a.join),
+      sql` `,
+    ),
+  };
 }

@@ -46,12 +46,14 @@ import {
   type ContactListFilter,
   type ContactSort,
   type ListCursor,
+  type ListPageQuery,
   PURCHASE_FACT_SORTS,
   queryContactPage,
   type SortKey,
   sortName,
 } from './contact-list-query.js';
 import { readContactChanges } from './contact-change-log.js';
+import { ContactListMembersRegistry } from './contact-list-members.js';
 import { loadContactsPage, loadContactsPageJson } from './contact-page-loader.js';
 import { findOwnedElsewhere, loadContacts } from './contact-repository.js';
 import { ContactEventBus } from './contact-events.js';
@@ -243,6 +245,8 @@ export class ContactService {
   readonly events = new ContactEventBus();
   /** What points at a contact and moves with it in a merge (each capability registers). */
   readonly references = new ContactReferenceRegistry();
+  /** What other capabilities add to each contact of the customers list (orders: purchase facts). */
+  readonly listMembers = new ContactListMembersRegistry();
   /** The one way contacts are written; other capabilities' paths (import, merge …) use it too. */
   readonly writer: ContactWriter;
 
@@ -505,7 +509,7 @@ export class ContactService {
       async (db, page) => {
         // A plan that read its contacts with the page (most pages of the list) needs no second statement.
         if (page.json) return page.ids.map((id, i) => ({ id, json: page.json![i]! }));
-        const contacts = await loadContactsPageJson(db, page.ids);
+        const contacts = await loadContactsPageJson(db, page.ids, this.listMembers.list());
         const data: ContactJson[] = [];
         for (const id of page.ids) {
           const json = contacts.get(id);
@@ -513,7 +517,7 @@ export class ContactService {
         }
         return data;
       },
-      { withJson: true },
+      { withJson: { extra: this.listMembers.list() } },
     );
   }
 
@@ -526,7 +530,7 @@ export class ContactService {
   private async readPage<T>(
     query: ContactListQuery,
     load: (db: Queryable, page: { ids: string[]; json?: string[] }) => Promise<T[]>,
-    options: { withJson?: boolean } = {},
+    options: { withJson?: ListPageQuery['withJson'] } = {},
   ): Promise<Omit<ContactPage, 'data'> & { data: T[] }> {
     const limit = query.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {

@@ -6,6 +6,7 @@
  * the buyer paid (else the order's total).
  */
 import { sql } from 'kysely';
+import type { ContactListMembers } from '../contacts/contact-list-members.js';
 import { chunked } from '../store/chunked.js';
 import type { Queryable } from '../store/transaction.js';
 import { PURCHASE_STATUSES } from './tmall/tmall-status.js';
@@ -23,6 +24,31 @@ export const NO_PURCHASES: PurchaseFacts = {
   total_spent: '0.00',
   first_order_at: null,
   last_order_at: null,
+};
+
+/**
+ * The facts as members of each contact of the customers list (registered with the contacts capability
+ * in services.ts): written by the list's own statement, as `purchaseFacts` answers them — a contact
+ * without purchases has zero orders and "0.00" spent; total spent is a decimal string of its cents.
+ */
+export const purchaseFactsListMembers: ContactListMembers = {
+  name: 'purchase_facts',
+  sql: (dialect) => {
+    const cents = sql.ref('purchase_facts.total_spent_cents');
+    // centsToDecimal in SQL: the sign, the whole units, two digits of cents.
+    const decimal =
+      dialect === 'postgres'
+        ? sql`(case when ${cents} < 0 then '-' else '' end || (abs(${cents}) / 100)::text || '.'
+            || lpad((abs(${cents}) % 100)::text, 2, '0'))`
+        : sql`(case when ${cents} < 0 then '-' else '' end || (abs(${cents}) / 100) || '.'
+            || substr('0' || (abs(${cents}) % 100), -2))`;
+    return {
+      join: sql`left join contact_purchase_facts purchase_facts on purchase_facts.contact_id = c.id`,
+      members: sql`'orders_count', coalesce(purchase_facts.orders_count, 0),
+        'total_spent', coalesce(${decimal}, ${sql.lit(NO_PURCHASES.total_spent)}),
+        'first_order_at', purchase_facts.first_order_at, 'last_order_at', purchase_facts.last_order_at`,
+    };
+  },
 };
 
 export async function refreshPurchaseFacts(db: Queryable, contactIds: Iterable<string>): Promise<void> {

@@ -5,6 +5,7 @@ import {
   tmallOrdersText,
   type TmallOrderSpec,
 } from '../../bench/tmall-files.js';
+import { centsToDecimal } from '../../src/orders/tmall/tmall-quirks.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -244,5 +245,35 @@ describe(`orders API on ${TEST_DIALECT}`, () => {
     });
     const bad = await get('/api/contacts?sort=-money');
     expect(bad.status).toBe(400);
+
+    // The list's statement writes the facts itself (purchaseFactsListMembers): each amount as the
+    // contact's own answer (centsToDecimal) writes it, on a sorted page and on a search's page.
+    const never = (await list('q=%2B8613900000009')).data[0]!;
+    for (const cents of [0, 5, 50, 100, 105, 99_999, 123_456_789_012, -5, -150]) {
+      await server.kith.store.db
+        .deleteFrom('contact_purchase_facts')
+        .where('contact_id', '=', never.id)
+        .execute();
+      await server.kith.store.db
+        .insertInto('contact_purchase_facts')
+        .values({
+          contact_id: never.id,
+          orders_count: 7,
+          total_spent_cents: cents,
+          first_order_at: '2026-01-01T00:00:00.000Z',
+          last_order_at: null,
+        })
+        .execute();
+      const expected = { orders_count: 7, total_spent: centsToDecimal(cents), last_order_at: null };
+      const sorted = (await list('sort=-created_at&limit=500')).data.find((c) => c.id === never.id);
+      expect([cents, sorted]).toEqual([cents, expect.objectContaining(expected)]);
+      expect([cents, (await list('q=%2B8613900000009')).data[0]]).toEqual([
+        cents,
+        expect.objectContaining(expected),
+      ]);
+      expect(await server.kith.orders.purchaseFacts([never.id])).toEqual(
+        new Map([[never.id, { ...expected, first_order_at: '2026-01-01T00:00:00.000Z' }]]),
+      );
+    }
   });
 });
