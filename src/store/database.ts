@@ -2,6 +2,7 @@
  * Opens the store: PostgreSQL when DATABASE_URL is set, otherwise the embedded SQLite file
  * `<KITH_DATA_DIR>/kith.sqlite`. Both are reached through the same Kysely query layer.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -88,23 +89,23 @@ export function openStore(options: StoreOptions): Store {
     // poor, and the sequential scan it may pick for a rare name reads the whole table. Each lane has
     // its pool: a page of the list never queues behind searches for a connection, and the heavy lane
     // runs at most one statement fewer than the cores at once (a core stays for the pages).
-    const readDb = (max: number) =>
-      new Kysely<KithDatabase>({
-        dialect: new TimeLimitedPostgresDialect(
-          new Pool({
-            connectionString: withSessionSettings(options.databaseUrl!, {
-              jit: 'off',
-              enable_seqscan: 'off',
-            }),
-            max,
-            statement_timeout: readTimeoutMs,
-          }),
-          readTimeoutMs,
-        ),
+    const readDb = (max: number, prepare: boolean) => {
+      const readPool = new Pool({
+        connectionString: withSessionSettings(options.databaseUrl!, {
+          jit: 'off',
+          enable_seqscan: 'off',
+        }),
+        max,
+        statement_timeout: readTimeoutMs,
       });
+      if (prepare) prepareRepeatedStatements(readPool);
+      return new Kysely<KithDatabase>({ dialect: new TimeLimitedPostgresDialect(readPool, readTimeoutMs) });
+    };
     const readers: Record<ReadLane, Kysely<KithDatabase>> = {
-      light: readDb(8),
-      heavy: readDb(heavyReadsAtOnce(Infinity)),
+      // Only the light lane's statements (pages by an index) are prepared: a search's plan depends on its
+      // pattern, which a generic plan would not know.
+      light: readDb(8, true),
+      heavy: readDb(heavyReadsAtOnce(Infinity), false),
     };
     const url = new URL(options.databaseUrl);
     url.password = '';
@@ -238,6 +239,40 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.sqliteConfig, this.onWriteTransaction);
   }
+}
+
+/** A statement text asked this many times on a pool is then prepared on each of its connections. */
+const PREPARE_AFTER = 3;
+/** At most this many statements prepared per connection (and texts counted per pool). */
+const PREPARED_PER_CONNECTION = 200;
+
+/**
+ * The list's statements are few texts asked again and again (a page of each sort, with or without a
+ * cursor); planning one of them costs PostgreSQL about as much as running it (0.5 ms for a page that
+ * reads its contacts' JSON). A text asked PREPARE_AFTER times is sent as a named prepared statement, so
+ * each connection parses it once and PostgreSQL may keep its plan; texts asked once or twice (a search
+ * with its id list) stay unnamed, and each connection prepares a bounded number.
+ */
+function prepareRepeatedStatements(pool: pg.Pool): void {
+  /** Times each text was asked, and its statement's name once it has one. */
+  const asked = new Map<string, { times: number; name?: string }>();
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    const prepared = new Set<string>();
+    (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+      if (typeof text !== 'string' || !Array.isArray(values) || rest.length > 0)
+        return query(text, values, ...rest);
+      let seen = asked.get(text);
+      if (!seen && asked.size < PREPARED_PER_CONNECTION * 10) asked.set(text, (seen = { times: 0 }));
+      if (!seen || ++seen.times < PREPARE_AFTER) return query(text, values);
+      if (!prepared.has(text)) {
+        if (prepared.size >= PREPARED_PER_CONNECTION) return query(text, values);
+        prepared.add(text);
+      }
+      seen.name ??= `kith_${createHash('sha1').update(text).digest('hex')}`;
+      return query({ name: seen.name, text, values });
+    };
+  });
 }
 
 /** PostgreSQL reads whose statement_timeout answers QueryTimeoutError rather than a driver error. */
