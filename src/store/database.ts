@@ -288,8 +288,13 @@ class TimeLimitedPostgresDialect extends PostgresDialect {
     const driver = super.createDriver();
     const timeoutMs = this.timeoutMs;
     const acquire = driver.acquireConnection.bind(driver);
+    // The driver hands out the same connection object for a pooled client every time: wrapped once
+    // (wrapped on every acquire, each query went through one more layer per request it had served).
+    const wrapped = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
       const connection = await acquire();
+      if (wrapped.has(connection)) return connection;
+      wrapped.add(connection);
       const execute = connection.executeQuery.bind(connection);
       return Object.assign(connection, {
         executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
