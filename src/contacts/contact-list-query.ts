@@ -815,12 +815,14 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     const pageSql = sql<FoundRow>`select ${idKey} as id, ${sortKey} as k ${from(where)} order by ${order}
         limit ${wanted}`;
     let found: FoundRow[];
-    if (cte) {
-      // The total as a column: an uncorrelated subquery, evaluated once, over the same CTE.
+    if (cte || (ctx.dialect === 'postgres' && countFrom && counted === null)) {
+      // The total as a column: an uncorrelated subquery, evaluated once (over the same CTE on SQLite),
+      // so the page and its bounded total take one statement (on PostgreSQL one round trip). An empty
+      // page answers no count: the first page then holds every match (below), a later one counts again.
       const counting = countFrom !== null && counted === null;
-      const answered: (FoundRow & { n?: number })[] = await rows(
+      const answered: (FoundRow & { n?: number | string })[] = await rows(
         ctx,
-        sql<FoundRow & { n?: number }>`${cte} ${withJson(
+        sql<FoundRow & { n?: number | string }>`${cte ?? sql``}${withJson(
           sql`select ${idKey} as id, ${sortKey} as k${
             counting ? sql`, ${boundedCount(countFrom!, q.totalBound! + 1)} as n` : sql``
           } ${from(where)} order by ${order} limit ${wanted}`,
@@ -828,17 +830,6 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
       );
       if (counting && answered.length > 0) counted = Number(answered[0]!.n);
       found = answered;
-    } else if (ctx.dialect === 'postgres' && countFrom && counted === null) {
-      // PostgreSQL: the page and its bounded total in one statement (one round trip).
-      const [row] = await rows(
-        ctx,
-        sql<{ page: [string, string | null, string?][] | null; n: string | number }>`select
-          (select json_agg(json_build_array(p.id, p.k${q.withJson ? sql`, p.json` : sql``}) order by p.ord)
-            from (select r.*, row_number() over () as ord from (${withJson(pageSql)}) r) p) as page,
-          ${boundedCount(countFrom, q.totalBound! + 1)} as n`,
-      );
-      found = (row?.page ?? []).map(([id, k, json]) => ({ id, k, json }));
-      counted = Number(row?.n ?? 0);
     } else found = await rows(ctx, withJson(pageSql) as RawBuilder<FoundRow>);
     for (const r of found) page.push({ id: r.id, p: phase, k: phase === 'n' ? null : r.k, json: r.json });
   }

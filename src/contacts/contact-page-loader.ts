@@ -101,10 +101,10 @@ async function selectContacts(
 
 /**
  * Live contacts among `ids` as the API writes them, keyed by id: each contact's JSON text built by the
- * statement itself, in the same shape and field order as loadContactsPage's contacts. The customers
- * list answers with these as they are: no row objects to copy from a read thread, no Contact objects,
- * no serialisation on the main thread, which serves every request (test/contacts/contact-list-plans
- * compares the two loaders).
+ * statement itself, in the same shape and field order as loadContactsPage's contacts, then the members
+ * of `extra` (contact-list-members.ts). The customers list answers with these as they are: no row
+ * objects to copy from a read thread, no Contact objects, no serialisation on the main thread, which
+ * serves every request (test/contacts/contact-list-plans compares the two loaders).
  */
 export async function loadContactsPageJson(
   db: Queryable,

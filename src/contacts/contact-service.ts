@@ -500,8 +500,9 @@ export class ContactService {
   }
 
   /**
-   * The same page as `list`, each contact as the JSON text the API answers with (loadContactsPageJson):
-   * for the customers list's route, which writes them out as they are.
+   * The same page as `list`, each contact as the JSON text the API answers with, the members other
+   * capabilities registered (`listMembers`: the purchase facts) after its own fields: for the customers
+   * list's route, which writes them out as they are.
    */
   async listJson(query: ContactListQuery): Promise<Omit<ContactPage, 'data'> & { data: ContactJson[] }> {
     return this.readPage(

@@ -263,14 +263,27 @@ function prepareRepeatedStatements(pool: pg.Pool): void {
       if (typeof text !== 'string' || !Array.isArray(values) || rest.length > 0)
         return query(text, values, ...rest);
       let seen = asked.get(text);
-      if (!seen && asked.size < PREPARED_PER_CONNECTION * 10) asked.set(text, (seen = { times: 0 }));
-      if (!seen || ++seen.times < PREPARE_AFTER) return query(text, values);
+      if (!seen) {
+        // Counted afresh once full: one-off texts (an id list's) must not keep new ones from counting.
+        if (asked.size >= PREPARED_PER_CONNECTION * 10) asked.clear();
+        asked.set(text, (seen = { times: 0 }));
+      }
+      if (++seen.times < PREPARE_AFTER) return query(text, values);
       if (!prepared.has(text)) {
         if (prepared.size >= PREPARED_PER_CONNECTION) return query(text, values);
         prepared.add(text);
       }
-      seen.name ??= `kith_${createHash('sha1').update(text).digest('hex')}`;
-      return query({ name: seen.name, text, values });
+      const name = (seen.name ??= `kith_${createHash('sha1').update(text).digest('hex')}`);
+      return (query({ name, text, values }) as Promise<unknown>).catch((error: { code?: string }) => {
+        // A table changed under the statement (another process migrated the store): PostgreSQL refuses
+        // its cached plan ("must not change result type"). Forget it on this connection, run it unnamed.
+        if (error?.code !== '0A000') throw error;
+        prepared.delete(text);
+        delete (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection
+          .parsedStatements[name];
+        void (query(`deallocate ${name}`) as Promise<unknown>).catch(() => {});
+        return query(text, values);
+      });
     };
   });
 }

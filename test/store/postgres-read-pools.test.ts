@@ -56,4 +56,14 @@ describe.skipIf(TEST_DIALECT !== 'postgres')('the list read pools on PostgreSQL'
     const next = await kith.contacts.listJson({ sort: 'name', limit: 3, cursor: pages[0]!.next_cursor! });
     expect(next.data.map((c) => (JSON.parse(c.json) as { name: string }).name)).toEqual(['王伟']);
   });
+
+  // Last: it changes the contacts table.
+  it('runs a prepared statement again after another process changed its table', async () => {
+    // list() loads its contacts with `select c.*`: a new column changes what the prepared text answers.
+    const names = async () => (await kith.contacts.list({ sort: 'name', limit: 2 })).data.map((c) => c.name);
+    for (let i = 0; i < 4; i++) expect(await names()).toEqual(['Ada', 'Bea']);
+    await sql`alter table contacts add column added_by_another_process text`.execute(kith.store.db);
+    expect(await names()).toEqual(['Ada', 'Bea']);
+    expect(await names()).toEqual(['Ada', 'Bea']);
+  });
 });
