@@ -115,17 +115,13 @@ export async function loadContactsPageJson(
   if (ids.length === 0) return result;
   const dialect = sqlDialectOf(db);
   // The statement is the same for every page (the ids are one parameter): built and compiled once.
-  const key = `${dialect} ${extra.map((m) => m.name).join(' ')}`;
-  let text = pageJsonSql.get(key);
-  if (text === undefined) pageJsonSql.set(key, (text = pageJsonStatement(dialect, extra).compile(db).sql));
+  const text = compiledOnce(db, ['page', extra], () => pageJsonStatement(dialect, extra)).sql;
   const { rows } = await db.executeQuery<{ id: string; json: string }>(
     CompiledQuery.raw(text, [dialect === 'postgres' ? [...ids] : JSON.stringify(ids)]),
   );
   for (const row of rows) result.set(row.id, row.json);
   return result;
 }
-
-const pageJsonSql = new Map<string, string>();
 
 /** loadContactsPageJson's statement; its one parameter is the ids (SQLite: as a JSON array). */
 function pageJsonStatement(dialect: Dialect, extra: readonly ContactListMembers[]) {
@@ -148,21 +144,31 @@ export function contactJsonOf(
   idColumn: string,
   extra: readonly ContactListMembers[] = [],
 ): RawBuilder<string> {
-  const dialect = sqlDialectOf(db);
-  const key = `${dialect} ${idColumn} ${extra.map((m) => m.name).join(' ')}`;
-  let text = jsonOfSql.get(key);
-  if (text === undefined) {
-    const { object, joins } = contactJson(dialect, extra);
-    const compiled = sql`(select ${object} from contacts c ${joins}
-      where c.id = ${sql.ref(idColumn)} and c.deleted_at is null)`.compile(db);
-    if (compiled.parameters.length > 0) throw new Error('the contact JSON subquery must not take parameters');
-    text = compiled.sql;
-    jsonOfSql.set(key, text);
-  }
-  return sql.raw<string>(text);
+  const compiled = compiledOnce(db, [idColumn, extra], () => {
+    const { object, joins } = contactJson(sqlDialectOf(db), extra);
+    return sql`(select ${object} from contacts c ${joins}
+      where c.id = ${sql.ref(idColumn)} and c.deleted_at is null)`;
+  });
+  if (compiled.parameters.length > 0) throw new Error('the contact JSON subquery must not take parameters');
+  return sql.raw<string>(compiled.sql);
 }
 
-const jsonOfSql = new Map<string, string>();
+/**
+ * The statement `build` makes, compiled the first time it is asked for on each dialect with these
+ * members (the key: its use and the members' names, which the registry keeps unique).
+ */
+function compiledOnce(
+  db: Queryable,
+  [use, extra]: [string, readonly ContactListMembers[]],
+  build: () => RawBuilder<unknown>,
+): CompiledQuery {
+  const key = JSON.stringify([sqlDialectOf(db), use, extra.map((m) => m.name)]);
+  let compiled = compiledStatements.get(key);
+  if (!compiled) compiledStatements.set(key, (compiled = build().compile(db)));
+  return compiled;
+}
+
+const compiledStatements = new Map<string, CompiledQuery>();
 
 /** A contact row `c` as the API's JSON text, with the members of `extra` after its own, and their joins. */
 function contactJson(dialect: Dialect, extra: readonly ContactListMembers[]) {

@@ -146,8 +146,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
           total: total !== 'false',
         });
         // Each contact's JSON holds the purchase facts already (registered list members).
-        let data = '';
-        for (const { json } of page.data) data += data ? `,${json}` : json;
+        const data = page.data.map((c) => c.json).join(',');
         const text =
           `{"data":[${data}],"next_cursor":${JSON.stringify(page.next_cursor)},` +
           `"total":${JSON.stringify(page.total)},"total_is_lower_bound":${page.total_is_lower_bound}}`;
