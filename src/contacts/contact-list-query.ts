@@ -15,6 +15,7 @@ import {
   nameMatchMode,
   pgExactName,
   pgNameMatch,
+  pgNameMatchIsPrefix,
   prefixEnd,
   reversedDigits,
   reversedPhoneSql,
@@ -697,8 +698,8 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const { filter: f, sort, limit } = q;
   if ((PURCHASE_FACT_SORTS as readonly string[]).includes(sort.key)) return factSortedPage(ctx, q);
   const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance' | PurchaseFactSort>];
-  // PostgreSQL, sorted by name (ascending), a one- or two-character search: its name matches are
-  // exactly the names that begin with it (pgNameMatch), which sit in the name index from the query on.
+  // PostgreSQL, sorted by name (ascending), a one-character search: its name matches are exactly the
+  // names that begin with it (pgNameMatchIsPrefix), which sit in the name index from the query on.
   // Many of them (王: tens of thousands) are then walked from there rather than collected and sorted —
   // unless a key (an identity value equal to the query) matches too, whose contact may sort anywhere.
   const prefixCandidate =
@@ -706,7 +707,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
     sort.key === 'name' &&
     !sort.desc &&
     f.search?.name != null &&
-    nameMatchMode(f.search.name) === 'short';
+    pgNameMatchIsPrefix(f.search.name);
   // Name matches, counted up to what the plan and the total need (the relevance total's statement).
   let nameCount: number | null = null;
   if (f.search?.name && (sort.key !== 'name' || prefixCandidate)) {

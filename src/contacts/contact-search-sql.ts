@@ -154,6 +154,9 @@ export function sqliteNamesSurelyMatch(alias: string, mode: 'exact' | 'contains'
 /** The indexed expression over contacts `c`. */
 export const PG_NAMES = sql<string>`lower(coalesce(c.name, '') || chr(31) || coalesce(c.first_name, '') || chr(31) || coalesce(c.last_name, ''))`;
 
+/** chr(31), between the fields of PG_NAMES. */
+const FIELD_SEPARATOR = '\u001f';
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A name equal to the query: the (lower(name), id) sort index answers it (pg_trgm cannot anchor a regex). */
@@ -162,10 +165,30 @@ export function pgExactName(name: string): RawBuilder<boolean> {
 }
 
 /**
- * Names containing the query. One or two characters give pg_trgm no whole trigram except at the
- * beginning of the indexed text, so there they match the beginning of the name (王 → 王伟, 张伟 → 张伟明).
+ * Whether pgNameMatch means "the name begins with it": one character, or two of which one ends words
+ * (`o'` leaves a pattern without whole trigrams).
+ */
+export const pgNameMatchIsPrefix = (name: string) =>
+  [...name].length === 1 || ([...name].length === 2 && !/^[\p{L}\p{N}]{2}$/u.test(name));
+
+/**
+ * Names containing the query. pg_trgm pads each word of the indexed text (\x1f and spaces end words)
+ * with two blanks before and one after, and a LIKE pattern's word with them where a non-word character
+ * (not a wildcard) bounds it, so two characters give whole trigrams at a word's beginning (`  z`,
+ * ` zw`) and at its end (`zw `): they match as on SQLite, a field's or a word's beginning or end
+ * (秀英 → 王秀英, sm → John Smith). One character gives a trigram only at a word's beginning (`  z`);
+ * its end (`z ` is two characters) would make the index read every entry, so one character matches
+ * the beginning of the name (王 → 王伟, not 李王; every such name sits in the name index from the
+ * query on, which a name sort walks: `pgNameMatchIsPrefix`).
  */
 export function pgNameMatch(name: string): RawBuilder<boolean> {
-  if ([...name].length >= 3) return sql<boolean>`${PG_NAMES} like ${`%${escapeLike(name)}%`}`;
-  return sql<boolean>`${PG_NAMES} like ${`${escapeLike(name)}%`}`;
+  const e = escapeLike(name);
+  if ([...name].length >= 3) return sql<boolean>`${PG_NAMES} like ${`%${e}%`}`;
+  if (pgNameMatchIsPrefix(name)) return sql<boolean>`${PG_NAMES} like ${`${e}%`}`;
+  const S = FIELD_SEPARATOR;
+  const patterns = [`${e}%`, `%${S}${e}%`, `% ${e}%`, `%${e}${S}%`, `%${e}`, `%${e} %`];
+  return sql<boolean>`(${sql.join(
+    patterns.map((pattern) => sql`${PG_NAMES} like ${pattern}`),
+    sql` or `,
+  )})`;
 }

@@ -14,6 +14,7 @@ import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import { sql } from 'kysely';
 import { newId } from '../../src/domain/ids.js';
+import { namesMatch } from '../../src/store/sqlite-functions.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
 const actor = SYSTEM_ACTOR;
@@ -77,16 +78,25 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     }
   };
 
-  it.each([['created_at'], ['-created_at'], ['-updated_at'], ['name'], ['-name']])(
-    'a common name sorted by %s pages through every match once, in order (walked past 1,000 matches)',
-    async (sort) => {
-      const ids = await everyPage({ q: '王', sort });
-      const expected = await kith.store.db
-        .selectFrom('contacts')
-        .select(['id', 'name', 'created_at', 'updated_at'])
-        .where('name', 'like', '王%')
-        .where('deleted_at', 'is', null)
-        .execute();
+  const SORTS = ['created_at', '-created_at', '-updated_at', 'name', '-name'];
+  it.each([
+    // A surname: the beginning of names (on PostgreSQL a name sort walks them in the name index).
+    ...SORTS.map((sort) => ['王', sort]),
+    // Two letters ending a word (Other, loader): matched through pg_trgm's word-end trigram on
+    // PostgreSQL, spread over the whole name index.
+    ...SORTS.map((sort) => ['er', sort]),
+  ])(
+    'a common name fragment %s sorted by %s pages through every match once, in order (walked past 1,000 matches)',
+    async (q, sort) => {
+      const ids = await everyPage({ q, sort });
+      const expected = (
+        await kith.store.db
+          .selectFrom('contacts')
+          .select(['id', 'name', 'first_name', 'last_name', 'created_at', 'updated_at'])
+          .where('deleted_at', 'is', null)
+          .execute()
+      ).filter((c) => namesMatch([c.name, c.first_name, c.last_name], 'short', q));
+      expect(expected.length).toBeGreaterThan(1000);
       const key = sort.replace('-', '') as 'created_at' | 'updated_at' | 'name';
       const dir = sort.startsWith('-') ? -1 : 1;
       const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -99,11 +109,24 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
           ) || cmp(a.id, b.id)),
       );
       expect(ids).toEqual(expected.map((r) => r.id));
-      const first = await kith.contacts.list({ q: '王', sort, limit: 5 });
+      const first = await kith.contacts.list({ q, sort, limit: 5 });
       expect([first.total, first.total_is_lower_bound]).toEqual([1000, true]);
     },
     60_000,
   );
+
+  it('a common two-letter word end by relevance pages through every match once', async () => {
+    const ids = await everyPage({ q: 'er' });
+    const expected = (
+      await kith.store.db
+        .selectFrom('contacts')
+        .select(['id', 'name', 'first_name', 'last_name'])
+        .where('deleted_at', 'is', null)
+        .execute()
+    ).filter((c) => namesMatch([c.name, c.first_name, c.last_name], 'short', 'er'));
+    expect(ids.length).toBe(expected.length);
+    expect(new Set(ids)).toEqual(new Set(expected.map((c) => c.id)));
+  });
 
   it('counts and selects a walked search exactly (bulk actions: countUpTo, listIds)', async () => {
     const matches = MANY / 2 + 1;

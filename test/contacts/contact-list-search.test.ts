@@ -55,12 +55,15 @@ describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
     ["a phone's last digits shared by an e-mail's digits", '1304', ['张伟明']],
     ['an identity value', 'CRM-77', ['张伟']],
     ['another identity type', 'M-0001', ['Lee']],
-    // PostgreSQL: one or two characters match the beginning of the name only (see src/contacts/README.md).
+    // PostgreSQL: one character matches the beginning of the name only (see src/contacts/README.md).
     ['a one-character Chinese surname (field start or end)', '王', PG ? ['王伟'] : ['王伟', '李王']],
     ['a two-character Chinese name, exact first', '张伟', ['张伟', '张伟明']],
     ['a one-character given name at the end', '伟', PG ? [] : ['王伟', '张伟']],
     ['a Latin fragment of three letters', 'mit', ['John Smith']],
-    ['two letters at a word start', 'sm', PG ? [] : ['John Smith']],
+    ['two letters at a word start', 'sm', ['John Smith']],
+    ['two letters at a word end', 'hn', ['John Smith']],
+    ['two letters at a field end', 'th', ['John Smith']],
+    ['two letters inside a word', 'oh', []],
     ['two letters at the start', 'jo', ['John Smith']],
     ['any case', 'JOHN', ['John Smith']],
     ['a whole name before a longer one', 'lee', ['Lee', 'Ashlee Brown']],
@@ -68,6 +71,37 @@ describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
     ['an e-mail nobody has', 'nobody@example.com', []],
   ])('%s: %s', async (_why, q, expected) => {
     expect(await names(q)).toEqual(expected);
+  });
+
+  it('finds two characters at the beginning or end of any field or word, on both databases', async () => {
+    const added = [
+      await kith.contacts.create({ name: '王秀英' }, actor),
+      await kith.contacts.create({ name: '李秀英' }, actor),
+      await kith.contacts.create({ first_name: '秀英', last_name: '陈' }, actor),
+      await kith.contacts.create({ name: '秀英小卖部' }, actor),
+      await kith.contacts.create({ name: '王秀英华' }, actor),
+      await kith.contacts.create({ name: 'Anna Ortega-Ruiz' }, actor),
+    ];
+    const q = (text: string) => names(text).then((found) => found.sort());
+    try {
+      expect(await q('秀英')).toEqual(['李秀英', '王秀英', '秀英小卖部', '陈秀英'].sort());
+      expect(await names('秀英', { sort: 'name' })).toEqual(['李秀英', '王秀英', '秀英小卖部', '陈秀英']);
+      expect(await names('秀英', { sort: '-created_at' })).toEqual([
+        '秀英小卖部',
+        '陈秀英',
+        '李秀英',
+        '王秀英',
+      ]);
+      expect(await q('卖部')).toEqual(['秀英小卖部']);
+      // Inside a word (王秀英华) is not found by two characters; three are.
+      expect(await q('秀英华')).toEqual(['王秀英华']);
+      // A hyphen joins a word on SQLite (words are split at spaces): neither database finds ruiz's end
+      // through "ga".
+      expect(await q('ga')).toEqual([]);
+      expect(await q('iz')).toEqual(['Anna Ortega-Ruiz']);
+    } finally {
+      for (const c of added) await kith.contacts.delete(c.id, actor);
+    }
   });
 
   it('finds accented names without their accents on SQLite (FTS5 removes diacritics)', async () => {
