@@ -481,7 +481,7 @@ interface DrivingSet {
   byRowid?: boolean;
   skip?: 'tag' | 'group' | 'ids';
   /**
-   * SQLite: the set's contacts `c` that pass `where`, as rows (id, k = `column`), read in the same
+   * The set's contacts `c` that pass `where`, as rows (id, k = `column`), read in the same
    * pass that finds them; absent: `rows` joined to contacts.
    */
   keyed?: (column: RawBuilder<unknown>, where: RawBuilder<unknown>[]) => RawBuilder<unknown>;
@@ -547,7 +547,23 @@ function drivingSet(ctx: Ctx, f: ContactListFilter, walkSearch = false): Driving
       parts.push(
         sql`select c.id as cid from contacts c where c.deleted_at is null and ${pgNameMatch(s.name)}`,
       );
-    return { rows: sql`${sql.join(parts, sql` union `)}` };
+    // Keyed as on SQLite: each part's contacts with their sort key where they are found. A word end
+    // (秀英: 33,000 names) joined its matches to contacts a second time to sort them, half its time.
+    const keyedParts = searchKeyParts(ctx, s).map((part) => ({
+      from: sql`(${part}) k join contacts c on c.id = k.cid`,
+      where: [] as RawBuilder<unknown>[],
+    }));
+    if (s.name) keyedParts.push({ from: sql`contacts c`, where: [pgNameMatch(s.name)] });
+    return {
+      rows: sql`${sql.join(parts, sql` union `)}`,
+      keyed: (column, where) =>
+        sql.join(
+          keyedParts.map(
+            (p) => sql`select c.id as id, ${column} as k from ${p.from} where ${and([...p.where, ...where])}`,
+          ),
+          sql` union `,
+        ),
+    };
   }
   if (f.ids !== undefined)
     return {
@@ -743,12 +759,14 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   }
   const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
   if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
-  if (prefixWalk) base.push(sql`lower(c.name) >= ${f.search!.name}`);
+  // Bounded on both sides: the page after the last match would otherwise walk every later name.
+  if (prefixWalk)
+    base.push(sql`lower(c.name) >= ${f.search!.name} and lower(c.name) < ${prefixEnd(f.search!.name!)}`);
   // SQLite: a collected set (a search's matches: tens of thousands for 王 or jo) is built once per
   // statement as a materialized CTE `m` of (id, k) — its contacts that pass every filter, with their
   // sort key — which the page and its total both read; as a subquery it was built twice, once for
   // each, and its contacts then looked up again to filter and sort them.
-  const keyed = ctx.dialect === 'sqlite' && driving !== null;
+  const keyed = driving !== null && (ctx.dialect === 'sqlite' || driving.keyed !== undefined);
   const cte = keyed ? sql`with m as materialized (${keyedRows(driving!, column, base)}) ` : null;
   const [sortKey, idKey] = keyed ? [sql`m.k`, sql`m.id`] : [column, sql`c.id`];
   const pageBase = keyed ? [] : base;
