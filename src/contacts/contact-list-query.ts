@@ -106,6 +106,27 @@ const SMALL_SET = 20_000;
 interface Ctx {
   db: Queryable;
   dialect: Dialect;
+  /**
+   * Whether every text beginning with a prefix sorts below the prefix + U+10FFFF (code point order:
+   * SQLite, PostgreSQL's C and C.UTF-8). Not in collations with contractions: Hungarian sorts "sz…"
+   * after "s" + U+10FFFF. Absent: not known to.
+   */
+  prefixesBounded?: boolean;
+}
+
+/**
+ * Whether a PostgreSQL database sorts text in code point order (its default collation C, POSIX or
+ * C.UTF-8 from libc), so that a prefix's texts end below the prefix + U+10FFFF.
+ */
+export async function pgSortsByCodePoint(db: Queryable): Promise<boolean> {
+  const query = sql<{ collate: string; provider: string | null }>`select datcollate as collate,
+    to_jsonb(d) ->> 'datlocprovider' as provider from pg_database d where datname = current_database()`;
+  const [row] = (await query.execute(db)).rows;
+  return (
+    row !== undefined &&
+    (row.provider === null || row.provider === 'c') &&
+    /^(C|POSIX|C\.UTF-?8)$/i.test(row.collate)
+  );
 }
 
 /**
@@ -759,9 +780,14 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   }
   const base = filterConditions(ctx, f, { skipSet: driving?.skip, driven: driving !== null });
   if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
-  // Bounded on both sides: the page after the last match would otherwise walk every later name.
+  // Bounded on both sides where the collation allows: the page after the last match would otherwise
+  // walk every later name.
   if (prefixWalk)
-    base.push(sql`lower(c.name) >= ${f.search!.name} and lower(c.name) < ${prefixEnd(f.search!.name!)}`);
+    base.push(
+      ctx.prefixesBounded
+        ? sql`lower(c.name) >= ${f.search!.name} and lower(c.name) < ${prefixEnd(f.search!.name!)}`
+        : sql`lower(c.name) >= ${f.search!.name}`,
+    );
   // SQLite: a collected set (a search's matches: tens of thousands for 王 or jo) is built once per
   // statement as a materialized CTE `m` of (id, k) — its contacts that pass every filter, with their
   // sort key — which the page and its total both read; as a subquery it was built twice, once for

@@ -165,11 +165,21 @@ export function pgExactName(name: string): RawBuilder<boolean> {
 }
 
 /**
- * Whether pgNameMatch means "the name begins with it": one character, or two of which one ends words
- * (`o'` leaves a pattern without whole trigrams).
+ * Characters pg_trgm surely takes as word characters (iswalnum, with the database's ctype: C.UTF-8 or a
+ * language's UTF-8): letters of the scripts glibc has long classified, and ASCII digits. Not every
+ * \p{L} or \p{N} (❶, newer scripts' letters): a pattern whose word holds one has no whole trigram.
  */
-export const pgNameMatchIsPrefix = (name: string) =>
-  [...name].length === 1 || ([...name].length === 2 && !/^[\p{L}\p{N}]{2}$/u.test(name));
+const TRIGRAM_WORD_CHARACTER =
+  /^(?:[0-9]|(?=\p{L})[\p{Script=Latin}\p{Script=Han}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Arabic}\p{Script=Hebrew}])$/u;
+
+/**
+ * Whether pgNameMatch means "the name begins with it": one character, or two of which one may end
+ * words (`o'` leaves a pattern without whole trigrams).
+ */
+export const pgNameMatchIsPrefix = (name: string) => {
+  const chars = [...name];
+  return chars.length === 1 || (chars.length === 2 && !chars.every((c) => TRIGRAM_WORD_CHARACTER.test(c)));
+};
 
 /**
  * Names containing the query. pg_trgm pads each word of the indexed text (\x1f and spaces end words)

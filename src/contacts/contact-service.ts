@@ -48,6 +48,7 @@ import {
   type ListCursor,
   type ListPageQuery,
   PURCHASE_FACT_SORTS,
+  pgSortsByCodePoint,
   queryContactPage,
   type SortKey,
   sortName,
@@ -545,7 +546,7 @@ export class ContactService {
       .connection()
       .execute(async (db) => {
         const result = await queryContactPage(
-          { db, dialect: this.store.dialect },
+          { db, dialect: this.store.dialect, prefixesBounded: await this.prefixesBounded(db) },
           {
             filter,
             sort,
@@ -592,6 +593,18 @@ export class ContactService {
       { filter, sort: { key: 'created_at', desc: false }, cursor: null, limit: 1, totalBound: bound },
     );
     return page.totalIsLowerBound ? bound + 1 : page.total!;
+  }
+
+  private sortsByCodePoint: Promise<boolean> | null = null;
+
+  /** Whether the store sorts text in code point order (see the list query's `prefixesBounded`), read once. */
+  private prefixesBounded(db: Queryable): Promise<boolean> {
+    if (this.store.dialect === 'sqlite') return Promise.resolve(true);
+    this.sortsByCodePoint ??= pgSortsByCodePoint(db).catch((e: unknown) => {
+      this.sortsByCodePoint = null;
+      throw e;
+    });
+    return this.sortsByCodePoint;
   }
 
   /** Attribute definitions as last read, for the list's filters (see attributeFilterValue). */

@@ -5,7 +5,12 @@
  * count as the collected plan does; the one-statement page loader returns what loadContacts returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContactSort, queryContactPage } from '../../src/contacts/contact-list-query.js';
+import {
+  type ContactSort,
+  type ListCursor,
+  pgSortsByCodePoint,
+  queryContactPage,
+} from '../../src/contacts/contact-list-query.js';
 import { loadContactsPage, loadContactsPageJson } from '../../src/contacts/contact-page-loader.js';
 import { insertContactsBulk, loadContacts } from '../../src/contacts/contact-repository.js';
 import { parseSearch } from '../../src/contacts/contact-search-sql.js';
@@ -126,6 +131,34 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     ).filter((c) => namesMatch([c.name, c.first_name, c.last_name], 'short', 'er'));
     expect(ids.length).toBe(expected.length);
     expect(new Set(ids)).toEqual(new Set(expected.map((c) => c.id)));
+  });
+
+  it('a name-sorted surname pages the same whether or not the collation bounds its prefix', async () => {
+    // PostgreSQL's test cluster sorts by code point (C.UTF-8), so the walk there is bounded; a database
+    // with a language's collation (Hungarian "sz" after "s" + U+10FFFF) walks unbounded.
+    if (TEST_DIALECT === 'postgres') expect(await pgSortsByCodePoint(kith.store.db)).toBe(true);
+    const pages = async (prefixesBounded: boolean) => {
+      const ids: string[] = [];
+      let cursor: ListCursor | null = null;
+      for (;;) {
+        const page = await queryContactPage(
+          { db: kith.store.db, dialect: kith.store.dialect, prefixesBounded },
+          {
+            filter: { search: parseSearch('王', 'CN') },
+            sort: { key: 'name', desc: false },
+            cursor,
+            limit: 400,
+            totalBound: null,
+          },
+        );
+        ids.push(...page.ids);
+        if (!page.next) return ids;
+        cursor = page.next;
+      }
+    };
+    const bounded = await pages(true);
+    expect(bounded.length).toBe(MANY / 2 + 1);
+    expect(await pages(false)).toEqual(bounded);
   });
 
   it('counts and selects a walked search exactly (bulk actions: countUpTo, listIds)', async () => {
