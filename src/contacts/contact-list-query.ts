@@ -17,6 +17,7 @@ import {
   pgNameMatch,
   pgNameMatchIsPrefix,
   prefixEnd,
+  prefixRange,
   reversedDigits,
   reversedPhoneSql,
   type SearchTerms,
@@ -113,6 +114,9 @@ interface Ctx {
    */
   prefixesBounded?: boolean;
 }
+
+/** SQLite compares text by its bytes: code point order. */
+const prefixesBounded = (ctx: Ctx) => ctx.dialect === 'sqlite' || ctx.prefixesBounded === true;
 
 /**
  * Whether a PostgreSQL database sorts text in code point order (its default collation C, POSIX or
@@ -253,8 +257,8 @@ async function rankedKeyed(ctx: Ctx, f: ContactListFilter): Promise<{ id: string
   if (s.emailPrefix)
     part(
       1,
-      sql`select contact_id as id from contact_emails where value >= ${s.emailPrefix}
-        and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null order by value limit ${KEYED_CAP}`,
+      sql`select contact_id as id from contact_emails where ${prefixRange(sql.ref('value'), s.emailPrefix, prefixesBounded(ctx))}
+        and deleted_at is null order by value limit ${KEYED_CAP}`,
     );
   if (s.phoneDigits) {
     const r = reversedDigits(s.phoneDigits);
@@ -463,8 +467,8 @@ function searchKeyParts(ctx: Ctx, s: SearchTerms): RawBuilder<unknown>[] {
   parts.push(identityValueSql(s, 'cid'));
   if (s.emailPrefix)
     parts.push(
-      sql`select contact_id as cid from contact_emails where value >= ${s.emailPrefix}
-        and value < ${prefixEnd(s.emailPrefix)} and deleted_at is null`,
+      sql`select contact_id as cid from contact_emails
+        where ${prefixRange(sql.ref('value'), s.emailPrefix, prefixesBounded(ctx))} and deleted_at is null`,
     );
   if (s.phoneDigits) {
     const r = reversedDigits(s.phoneDigits);
@@ -782,12 +786,7 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   if (walkSearch) base.push(searchRowCondition(ctx, f.search!));
   // Bounded on both sides where the collation allows: the page after the last match would otherwise
   // walk every later name.
-  if (prefixWalk)
-    base.push(
-      ctx.prefixesBounded
-        ? sql`lower(c.name) >= ${f.search!.name} and lower(c.name) < ${prefixEnd(f.search!.name!)}`
-        : sql`lower(c.name) >= ${f.search!.name}`,
-    );
+  if (prefixWalk) base.push(prefixRange(sql`lower(c.name)`, f.search!.name!, prefixesBounded(ctx)));
   // SQLite: a collected set (a search's matches: tens of thousands for 王 or jo) is built once per
   // statement as a materialized CTE `m` of (id, k) — its contacts that pass every filter, with their
   // sort key — which the page and its total both read; as a subquery it was built twice, once for

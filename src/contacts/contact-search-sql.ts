@@ -77,6 +77,21 @@ export function prefixEnd(prefix: string): string {
   return `${prefix}\u{10FFFF}`;
 }
 
+/**
+ * `expression` begins with `prefix`, as an index range from the prefix on: up to prefixEnd where the
+ * collation sorts every such text below it (`bounded`: code point order), else tested with LIKE (a
+ * language's collation may sort "sz…" after "s" + U+10FFFF, past the bound).
+ */
+export function prefixRange(
+  expression: RawBuilder<unknown>,
+  prefix: string,
+  bounded: boolean,
+): RawBuilder<boolean> {
+  return bounded
+    ? sql<boolean>`${expression} >= ${prefix} and ${expression} < ${prefixEnd(prefix)}`
+    : sql<boolean>`${expression} >= ${prefix} and ${expression} like ${`${escapeLike(prefix)}%`} escape '\\'`;
+}
+
 const reversed = (s: string) => [...s].reverse().join('');
 
 /** `phoneDigits` as the beginning of a reversed E.164 value. */

@@ -573,7 +573,11 @@ export class ContactService {
     let cursor: ListCursor | null = null;
     for (;;) {
       const page = await queryContactPage(
-        { db: this.store.reader('heavy'), dialect: this.store.dialect },
+        {
+          db: this.store.reader('heavy'),
+          dialect: this.store.dialect,
+          prefixesBounded: await this.prefixesBounded(this.store.reader('heavy')),
+        },
         { filter, sort, cursor, limit: 5_000, totalBound: null },
       );
       ids.push(...page.ids);
@@ -589,7 +593,11 @@ export class ContactService {
   ): Promise<number> {
     const filter = await this.listFilter(query);
     const page = await queryContactPage(
-      { db: this.store.reader('heavy'), dialect: this.store.dialect },
+      {
+        db: this.store.reader('heavy'),
+        dialect: this.store.dialect,
+        prefixesBounded: await this.prefixesBounded(this.store.reader('heavy')),
+      },
       { filter, sort: { key: 'created_at', desc: false }, cursor: null, limit: 1, totalBound: bound },
     );
     return page.totalIsLowerBound ? bound + 1 : page.total!;

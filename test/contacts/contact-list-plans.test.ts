@@ -159,6 +159,18 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     const bounded = await pages(true);
     expect(bounded.length).toBe(MANY / 2 + 1);
     expect(await pages(false)).toEqual(bounded);
+    // The beginning of an e-mail, by relevance and collected for a sort, both ways.
+    for (const prefixesBounded of [true, false])
+      for (const sort of [
+        { key: 'relevance', desc: false },
+        { key: 'name', desc: false },
+      ] as const) {
+        const page = await queryContactPage(
+          { db: kith.store.db, dialect: kith.store.dialect, prefixesBounded },
+          { filter: { search: parseSearch('b@ex', 'CN') }, sort, cursor: null, limit: 5, totalBound: 100 },
+        );
+        expect([page.ids.length, page.total]).toEqual([1, 1]);
+      }
   });
 
   it('counts and selects a walked search exactly (bulk actions: countUpTo, listIds)', async () => {
