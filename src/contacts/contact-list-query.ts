@@ -537,58 +537,40 @@ const drivenOn = (driving: DrivingSet) => (driving.byRowid ? sql`c.rowid = d.rid
 function drivingSet(ctx: Ctx, f: ContactListFilter, walkSearch = false): DrivingSet | null {
   if (f.search && !walkSearch) {
     const s = f.search;
-    if (ctx.dialect === 'sqlite') {
-      // By rowid: a common name's tens of thousands of matches are each looked up once more to sort
-      // and filter them, and a rowid finds its row directly (an id goes through its index first).
-      // Each part as (what it selects, where it finds contacts `c`, what it asks of them).
-      const parts = searchKeyParts(ctx, s).map((part) => ({
-        from: sql`(${part}) k cross join contacts c on c.id = k.cid`,
-        where: [] as RawBuilder<unknown>[],
-      }));
-      if (s.name)
-        parts.push({
-          from: sql`contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid`,
-          where: [
-            sql`contact_name_search match ${ftsNameMatch(s.name)}`,
-            sqliteNamesMatch('c', nameMatchMode(s.name), s.name),
-          ],
-        });
-      const union = (select: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
-        sql.join(
-          parts.map((p) => {
-            const all = [...p.where, ...where];
-            return sql`select ${select} from ${p.from} ${all.length > 0 ? sql`where ${and(all)}` : sql``}`;
-          }),
-          sql` union `,
-        );
-      return {
-        rows: union(sql`c.rowid as rid`, []),
-        byRowid: true,
-        keyed: (column, where) => union(sql`c.id as id, ${column} as k`, where),
-      };
-    }
-    const parts = searchKeyParts(ctx, s);
-    if (s.name)
-      parts.push(
-        sql`select c.id as cid from contacts c where c.deleted_at is null and ${pgNameMatch(s.name)}`,
-      );
-    // Keyed as on SQLite: each part's contacts with their sort key where they are found. A word end
-    // (秀英: 33,000 names) joined its matches to contacts a second time to sort them, half its time.
-    const keyedParts = searchKeyParts(ctx, s).map((part) => ({
-      from: sql`(${part}) k join contacts c on c.id = k.cid`,
+    // Each part as (where it finds contacts `c`, what it asks of them), read with their sort key where
+    // they are found (`keyed`): a common name's tens of thousands of matches (秀英: 33,000) looked up
+    // again to filter and sort them took half of such a search's time.
+    const parts = searchKeyParts(ctx, s).map((part) => ({
+      from: sql`(${part}) k ${driveJoin(ctx)} contacts c on c.id = k.cid`,
       where: [] as RawBuilder<unknown>[],
     }));
-    if (s.name) keyedParts.push({ from: sql`contacts c`, where: [pgNameMatch(s.name)] });
-    return {
-      rows: sql`${sql.join(parts, sql` union `)}`,
-      keyed: (column, where) =>
-        sql.join(
-          keyedParts.map(
-            (p) => sql`select c.id as id, ${column} as k from ${p.from} where ${and([...p.where, ...where])}`,
-          ),
-          sql` union `,
-        ),
-    };
+    if (s.name)
+      parts.push(
+        ctx.dialect === 'sqlite'
+          ? {
+              from: sql`contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid`,
+              where: [
+                sql`contact_name_search match ${ftsNameMatch(s.name)}`,
+                sqliteNamesMatch('c', nameMatchMode(s.name), s.name),
+              ],
+            }
+          : { from: sql`contacts c`, where: [pgNameMatch(s.name)] },
+      );
+    const union = (select: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
+      sql.join(
+        parts.map((p) => {
+          const all = [...p.where, ...where];
+          return sql`select ${select} from ${p.from} ${all.length > 0 ? sql`where ${and(all)}` : sql``}`;
+        }),
+        sql` union `,
+      );
+    const keyed = (column: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
+      union(sql`c.id as id, ${column} as k`, where);
+    // SQLite by rowid: a rowid finds its row directly (an id goes through its index first). PostgreSQL's
+    // trigram index covers live contacts only, so its part asks for them.
+    return ctx.dialect === 'sqlite'
+      ? { rows: union(sql`c.rowid as rid`, []), byRowid: true, keyed }
+      : { rows: union(sql`c.id as cid`, [sql`c.deleted_at is null`]), keyed };
   }
   if (f.ids !== undefined)
     return {

@@ -545,17 +545,14 @@ export class ContactService {
       .reader(readLane(filter))
       .connection()
       .execute(async (db) => {
-        const result = await queryContactPage(
-          { db, dialect: this.store.dialect, prefixesBounded: await this.prefixesBounded(db) },
-          {
-            filter,
-            sort,
-            cursor,
-            limit,
-            totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
-            withJson: options.withJson,
-          },
-        );
+        const result = await queryContactPage(await this.listContext(db), {
+          filter,
+          sort,
+          cursor,
+          limit,
+          totalBound: query.total === false ? null : filter.search ? SEARCH_TOTAL_BOUND : LIST_TOTAL_BOUND,
+          withJson: options.withJson,
+        });
         return {
           data: await load(db, result),
           next_cursor: result.next ? encodeCursor(result.next) : null,
@@ -572,14 +569,13 @@ export class ContactService {
     const ids: string[] = [];
     let cursor: ListCursor | null = null;
     for (;;) {
-      const page = await queryContactPage(
-        {
-          db: this.store.reader('heavy'),
-          dialect: this.store.dialect,
-          prefixesBounded: await this.prefixesBounded(this.store.reader('heavy')),
-        },
-        { filter, sort, cursor, limit: 5_000, totalBound: null },
-      );
+      const page = await queryContactPage(await this.listContext(this.store.reader('heavy')), {
+        filter,
+        sort,
+        cursor,
+        limit: 5_000,
+        totalBound: null,
+      });
       ids.push(...page.ids);
       if (!page.next) return ids;
       cursor = page.next;
@@ -592,27 +588,26 @@ export class ContactService {
     bound: number,
   ): Promise<number> {
     const filter = await this.listFilter(query);
-    const page = await queryContactPage(
-      {
-        db: this.store.reader('heavy'),
-        dialect: this.store.dialect,
-        prefixesBounded: await this.prefixesBounded(this.store.reader('heavy')),
-      },
-      { filter, sort: { key: 'created_at', desc: false }, cursor: null, limit: 1, totalBound: bound },
-    );
+    const page = await queryContactPage(await this.listContext(this.store.reader('heavy')), {
+      filter,
+      sort: { key: 'created_at', desc: false },
+      cursor: null,
+      limit: 1,
+      totalBound: bound,
+    });
     return page.totalIsLowerBound ? bound + 1 : page.total!;
   }
 
   private sortsByCodePoint: Promise<boolean> | null = null;
 
-  /** Whether the store sorts text in code point order (see the list query's `prefixesBounded`), read once. */
-  private prefixesBounded(db: Queryable): Promise<boolean> {
-    if (this.store.dialect === 'sqlite') return Promise.resolve(true);
+  /** What the list query runs on: `db`, and on PostgreSQL whether it sorts by code point (read once). */
+  private async listContext(db: Queryable) {
+    if (this.store.dialect === 'sqlite') return { db, dialect: this.store.dialect };
     this.sortsByCodePoint ??= pgSortsByCodePoint(db).catch((e: unknown) => {
       this.sortsByCodePoint = null;
       throw e;
     });
-    return this.sortsByCodePoint;
+    return { db, dialect: this.store.dialect, prefixesBounded: await this.sortsByCodePoint };
   }
 
   /** Attribute definitions as last read, for the list's filters (see attributeFilterValue). */
