@@ -212,8 +212,8 @@ export function pgNameMatch(name: string): RawBuilder<boolean> {
   if (pgNameMatchIsPrefix(name)) return sql<boolean>`${PG_NAMES} like ${`${e}%`}`;
   const S = FIELD_SEPARATOR;
   const patterns = [`${e}%`, `%${S}${e}%`, `% ${e}%`, `%${e}${S}%`, `%${e}`, `%${e} %`];
-  return sql<boolean>`(${sql.join(
-    patterns.map((pattern) => sql`${PG_NAMES} like ${pattern}`),
-    sql` or `,
-  )})`;
+  // One `like any`, not six `like`s ORed: the index scans each pattern all the same, and each match's
+  // recheck lowers and joins the names once instead of once per pattern tried (秀英's 33,000 matches:
+  // about 30 ms less).
+  return sql<boolean>`${PG_NAMES} like any (array[${sql.join(patterns)}])`;
 }

@@ -120,6 +120,30 @@ describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
     await kith.contacts.delete(c.id, actor);
   });
 
+  it('counts a contact found both by a key and by its name once, in every sort', async () => {
+    // The name's matches join the key matches without deduplication (union all): they leave the key
+    // matches out themselves.
+    const keyed = await kith.contacts.create(
+      { name: 'Orla Tessaly', identities: { member_no: 'tessaly' } },
+      actor,
+    );
+    const named = await kith.contacts.create({ name: 'Tessaly Brook' }, actor);
+    const keyOnly = await kith.contacts.create({ name: 'Una Key', external_id: 'tessaly' }, actor);
+    try {
+      for (const sort of [undefined, 'name', '-name', '-created_at', 'updated_at']) {
+        const page = await kith.contacts.list({ q: 'tessaly', ...(sort && { sort }) });
+        const ids = page.data.map((c) => c.id);
+        expect(ids, `sort ${sort}`).toHaveLength(3);
+        expect(new Set(ids), `sort ${sort}`).toEqual(new Set([keyed.id, named.id, keyOnly.id]));
+        expect(page.total, `sort ${sort}`).toBe(3);
+      }
+      expect(await names('tessaly', { sort: 'name' })).toEqual(['Orla Tessaly', 'Tessaly Brook', 'Una Key']);
+      expect(await names('tessaly', { sort: '-name' })).toEqual(['Una Key', 'Tessaly Brook', 'Orla Tessaly']);
+    } finally {
+      for (const c of [keyed, named, keyOnly]) await kith.contacts.delete(c.id, actor);
+    }
+  });
+
   it('follows renames, deletes, restores and merges (triggers cover every write path)', async () => {
     const c = await kith.contacts.create({ name: 'Zebedee Old' }, actor);
     expect(await names('zebedee')).toEqual(['Zebedee Old']);
