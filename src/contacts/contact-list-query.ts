@@ -565,17 +565,15 @@ function drivingSet(ctx: Ctx, f: ContactListFilter, walkSearch = false): Driving
           where: [...p.where, sql`c.id not in (${sql.join(keyParts, sql` union all `)})`],
         }))
       : [];
-    const select = (what: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
+    const select =
+      (what: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
       (p: { from: RawBuilder<unknown>; where: RawBuilder<unknown>[] }) => {
         const all = [...p.where, ...where];
         return sql`select ${what} from ${p.from} ${all.length > 0 ? sql`where ${and(all)}` : sql``}`;
       };
     const union = (what: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
       sql.join(
-        [
-          sql.join(parts.map(select(what, where)), sql` union `),
-          ...nameParts.map(select(what, where)),
-        ],
+        [sql.join(parts.map(select(what, where)), sql` union `), ...nameParts.map(select(what, where))],
         sql` union all `,
       );
     const keyed = (column: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
