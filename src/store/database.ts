@@ -147,8 +147,9 @@ export function openStore(options: StoreOptions): Store {
   const onWriteTransaction = () => {
     if (++writes === 20) checkpointer = startWalCheckpointer(file);
   };
-  // The list's queries call kith_deadline() per row; on the read threads it enforces the time limit,
-  // here (a write transaction's reads, a CLI) it lets them run. They also confirm name matches.
+  // The list's queries call kith_deadline() on the rows they examine; on the read threads it enforces
+  // the time limit, here (a write transaction's reads, a CLI) it lets them run. They also confirm name
+  // matches.
   registerSqliteFunctions(sqlite, () => Infinity);
   const db = new Kysely<KithDatabase>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, onWriteTransaction),

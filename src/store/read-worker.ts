@@ -1,8 +1,8 @@
 /**
  * One read-only SQLite connection on a thread of its own (see read-pool.ts). better-sqlite3 runs a
  * query synchronously, so on the main thread one slow search would stop every other request; here it
- * stops only this thread. Every list query calls kith_deadline() per row it examines: past the query's
- * time limit it throws, which aborts the statement.
+ * stops only this thread. Every list query calls kith_deadline() on the rows it examines (one in 64,
+ * by rowid): past the query's time limit it throws, which aborts the statement.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
