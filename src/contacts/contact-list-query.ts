@@ -228,9 +228,13 @@ async function countUpTo(
 
 // ---------------------------------------------------------------- search
 
-/** The identity lookup of a search: every defined type, read by the statement itself (no round trip). */
+/**
+ * The identity lookup of a search: every defined type, read by the statement itself (no round trip).
+ * Each contact once: one may hold the value under two types, and a search with a name has this as its
+ * only key part, which nothing else deduplicates.
+ */
 const identityValueSql = (s: SearchTerms, alias: string) =>
-  sql`select contact_id as ${sql.ref(alias)} from contact_identities
+  sql`select distinct contact_id as ${sql.ref(alias)} from contact_identities
     where type in (select key from identity_types) and value = ${s.text} and deleted_at is null`;
 
 /**

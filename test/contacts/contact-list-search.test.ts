@@ -123,12 +123,17 @@ describe(`customers list search and sorting on ${TEST_DIALECT}`, () => {
   it('counts a contact found both by a key and by its name once, in every sort', async () => {
     // The name's matches join the key matches without deduplication (union all): they leave the key
     // matches out themselves.
+    // Found by its name and by the same value under two identity types: one contact all the same.
     const keyed = await kith.contacts.create(
-      { name: 'Orla Tessaly', identities: { member_no: 'tessaly' } },
+      { name: 'Orla Tessaly', external_id: 'tessaly', identities: { member_no: 'tessaly' } },
       actor,
     );
     const named = await kith.contacts.create({ name: 'Tessaly Brook' }, actor);
-    const keyOnly = await kith.contacts.create({ name: 'Una Key', external_id: 'tessaly' }, actor);
+    await kith.identityTypes.create({ key: 'loyalty_no', label: 'Loyalty no.' }, actor);
+    const keyOnly = await kith.contacts.create(
+      { name: 'Una Key', identities: { loyalty_no: 'tessaly' } },
+      actor,
+    );
     try {
       for (const sort of [undefined, 'name', '-name', '-created_at', 'updated_at']) {
         const page = await kith.contacts.list({ q: 'tessaly', ...(sort && { sort }) });
