@@ -234,7 +234,10 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(page.getByTestId('warnings-report')).toContainText('外星人');
   const report = page.getByTestId('failures-report');
   await expect(report).toContainText(m('imports.reasons.invalidPhone'));
-  await expect(report.getByRole('table', { name: m('imports.failures.rowsLabel') })).toContainText('王芳');
+  const failedRows = report.getByRole('table', { name: m('imports.failures.rowsLabel') });
+  await expect(failedRows).toContainText('王芳');
+  // Each failed row's reason in the page's language too, above the file's own words.
+  await expect(failedRows).toContainText(m('imports.reasons.invalidPhone'));
   const before = await page.request.get(`/api/contacts?q=${encodeURIComponent(`zw-${id}@example.com`)}`);
   expect(((await before.json()) as { data: unknown[] }).data).toHaveLength(0);
   await axe();

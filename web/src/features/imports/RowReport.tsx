@@ -54,26 +54,16 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
             </Text>
             <Table aria-label={t(text('reasons'))} verticalSpacing={4}>
               <Table.Tbody>
-                {report.data.reasons.slice(0, TOP_REASONS).map((reason) => {
-                  const label = reasonLabel(reason.kind, t);
-                  return (
-                    <Table.Tr key={reason.kind}>
-                      <Table.Td w={56} fw={600}>
-                        {formatNumber(reason.count)}
-                      </Table.Td>
-                      <Table.Td>
-                        {label && <Text size="sm">{label}</Text>}
-                        <Text
-                          size={label ? 'xs' : 'sm'}
-                          c={label ? 'dimmed' : undefined}
-                          className="kith-server-message"
-                        >
-                          {reason.kind}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
+                {report.data.reasons.slice(0, TOP_REASONS).map((reason) => (
+                  <Table.Tr key={reason.kind}>
+                    <Table.Td w={56} fw={600}>
+                      {formatNumber(reason.count)}
+                    </Table.Td>
+                    <Table.Td>
+                      <Reason text={reason.kind} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
               </Table.Tbody>
             </Table>
             {report.data.reasons.length > TOP_REASONS && (
@@ -99,7 +89,9 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                   {report.data.rows.slice(0, FIRST_ROWS).map((row, index) => (
                     <Table.Tr key={index}>
                       <Table.Td>{row.rowNumber === null ? '' : formatNumber(row.rowNumber)}</Table.Td>
-                      <Table.Td className="kith-server-message">{row.reason}</Table.Td>
+                      <Table.Td>
+                        <Reason text={row.reason} />
+                      </Table.Td>
                       <Table.Td>
                         <Text size="sm" c="dimmed" lineClamp={2}>
                           {row.cells
@@ -125,5 +117,22 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
         </Stack>
       )}
     </Paper>
+  );
+}
+
+/**
+ * A reason as the file states it (English: it names the value and the other rows), under a summary in
+ * the user's language when it is a common one.
+ */
+function Reason({ text }: { text: string }) {
+  const { t } = useTranslation();
+  const label = reasonLabel(text, t);
+  return (
+    <>
+      {label && <Text size="sm">{label}</Text>}
+      <Text size={label ? 'xs' : 'sm'} c={label ? 'dimmed' : undefined} className="kith-server-message">
+        {text}
+      </Text>
+    </>
   );
 }

@@ -46,6 +46,12 @@ const REASONS: [RegExp, string][] = [
   [/^id: contact .* not found/, 'idNotFound'],
   [/^gender\b/, 'invalidGender'],
   [/^birthday\b/, 'invalidBirthday'],
+  // Order imports (Tmall and generic).
+  [/订单状态 .* is not imported/, 'orderNotPaid'],
+  [/订单状态 (is empty|.* is not a Tmall order status)/, 'orderStatusUnknown'],
+  [/订单编号 .* is on rows .* of the orders file/, 'orderNumberRepeated'],
+  [/订单编号 .* is not in the orders file/, 'orderNotInFile'],
+  [/the buyer cannot be identified|the customer cannot be matched/, 'buyerUnknown'],
 ];
 
 export function reasonLabel(kind: string, t: (key: string) => string): string | null {

@@ -278,6 +278,11 @@ export const en = {
     idNotFound: 'No customer with this Kith id',
     invalidGender: 'Gender not understood: left out',
     invalidBirthday: 'Birthday not understood: left out',
+    orderNotPaid: 'Not a paid order: only paid orders are imported',
+    orderStatusUnknown: 'Order status not understood',
+    orderNumberRepeated: 'The order number is on several rows of the orders file',
+    orderNotInFile: 'Its order is not in the orders file',
+    buyerUnknown: 'The buyer cannot be identified',
   },
   status: {
     queued: 'Queued',

@@ -264,6 +264,11 @@ export const imports: typeof en = {
     idNotFound: '没有此 Kith ID 的客户',
     invalidGender: '无法识别的性别，未导入该值',
     invalidBirthday: '无法识别的生日，未导入该值',
+    orderNotPaid: '未付款的订单：只导入已付款的订单',
+    orderStatusUnknown: '无法识别的订单状态',
+    orderNumberRepeated: '订单编号在订单报表中出现了多次',
+    orderNotInFile: '所属订单不在订单报表中',
+    buyerUnknown: '无法识别买家',
   },
   status: {
     queued: '排队中',

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
+
+// Loaded by path, as test/web/i18n-keys.test.ts explains.
+const web = '../../web/src';
+const { reasonLabel } = (await import(`${web}/features/imports/import-errors.ts`)) as {
+  reasonLabel: (kind: string, t: (key: string) => string) => string | null;
+};
+const { en } = (await import(`${web}/i18n/en.ts`)) as {
+  en: { imports: { reasons: Record<string, string> } };
+};
+const { zh } = (await import(`${web}/i18n/zh.ts`)) as {
+  zh: { imports: { reasons: Record<string, string> } };
+};
+
+const reasonOf = (reading: ReturnType<typeof readTmallStatus>) => ('reason' in reading ? reading.reason : '');
+
+describe("a failed row's reason, summarised in the page's language", () => {
+  // The server's words as its import code writes them to the failure files.
+  it.each([
+    ['phone: is not a valid phone number in region CN or internationally (got "12345")', 'invalidPhone'],
+    ['gender was not imported: must be one of male, female, other (got "外星人")', 'invalidGender'],
+    [reasonOf(readTmallStatus('交易关闭')), 'orderNotPaid'],
+    [reasonOf(readTmallStatus('等待买家付款')), 'orderNotPaid'],
+    [reasonOf(readTmallStatus('交易奇怪')), 'orderStatusUnknown'],
+    [reasonOf(readTmallStatus(null)), 'orderStatusUnknown'],
+    [
+      '订单编号 2836 is on rows 3, 9 of the orders file; an order number may appear once',
+      'orderNumberRepeated',
+    ],
+    ['row 7: 订单编号 2836 is not in the orders file', 'orderNotInFile'],
+    ['the buyer cannot be identified: 联系手机 is masked and 买家会员名 is empty', 'buyerUnknown'],
+    // A generic order import's refusal says why; a known why is the more precise summary.
+    ['the customer cannot be matched: phone belongs to another contact', 'owned'],
+    ['the customer cannot be matched: its keys name two customers', 'buyerUnknown'],
+  ])('%s → %s', (reason, key) => {
+    expect(reasonLabel(reason, (k) => k)).toBe(`imports.reasons.${key}`);
+    expect(en.imports.reasons[key]).toBeTruthy();
+    expect(zh.imports.reasons[key]).toBeTruthy();
+  });
+
+  it('leaves a reason it does not know as the server wrote it', () => {
+    expect(reasonLabel('total_paid: is not an amount (expected e.g. 128.50)', (k) => k)).toBeNull();
+  });
+});
