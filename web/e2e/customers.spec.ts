@@ -18,6 +18,7 @@ const TEXT = {
     anyway: 'Create anyway',
     imports: 'Import',
     noMatch: 'No customer matches',
+    invalidEmail: 'Not a valid email address',
   },
   zh: {
     customers: '客户',
@@ -36,6 +37,7 @@ const TEXT = {
     anyway: '仍然创建',
     imports: '导入',
     noMatch: '没有匹配的客户',
+    invalidEmail: '邮箱地址无效',
   },
 };
 
@@ -86,8 +88,9 @@ test('find a customer, open them, see a validation error on the field, save, and
   const email = page.getByRole('textbox', { name: text.email, exact: true });
   await email.fill('not-an-email');
   await page.getByRole('button', { name: text.save }).click();
-  // The server's reason lands on the e-mail field.
+  // The server's reason lands on the e-mail field, in the page's language.
   await expect(email).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText(text.invalidEmail, { exact: true })).toBeVisible();
   await shot('customer-edit-error');
   await email.fill(`ming.${unique}@example.cn`);
   await page.getByRole('textbox', { name: text.city }).fill('杭州');

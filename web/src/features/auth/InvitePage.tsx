@@ -8,6 +8,7 @@ import { SESSION_KEY } from '../../app/session';
 import { formatDateTime } from '../../i18n';
 import { PasswordField } from '../../ui/PasswordField';
 import { errorMessage } from '../../ui/states';
+import { reasonText } from '../settings/form-problem';
 import { AuthFrame } from './AuthFrame';
 
 const MIN_PASSWORD = 8;
@@ -55,7 +56,8 @@ export default function InvitePage() {
     } catch (e) {
       if (e instanceof ApiError) {
         const byField: Record<string, string> = {};
-        for (const detail of e.fieldErrors) byField[detail.field] = detail.reason ?? e.message;
+        for (const detail of e.fieldErrors)
+          byField[detail.field] = detail.reason ? reasonText(detail.reason, t) : e.message;
         setFieldErrors(byField);
         if (e.code === 'invite_invalid') setError(t('invite.page.invalid'));
         else if (Object.keys(byField).length === 0) setError(errorMessage(e, t));

@@ -7,6 +7,7 @@ import { api, ApiError, unwrap } from '../../api/client';
 import { SESSION_KEY } from '../../app/session';
 import { PasswordField } from '../../ui/PasswordField';
 import { errorMessage } from '../../ui/states';
+import { reasonText } from '../settings/form-problem';
 import { AuthFrame } from './AuthFrame';
 
 const MIN_PASSWORD = 8;
@@ -43,7 +44,8 @@ export default function SetupPage() {
     } catch (e) {
       if (e instanceof ApiError) {
         const byField: Record<string, string> = {};
-        for (const detail of e.fieldErrors) byField[detail.field] = detail.reason ?? e.message;
+        for (const detail of e.fieldErrors)
+          byField[detail.field] = detail.reason ? reasonText(detail.reason, t) : e.message;
         setFieldErrors(byField);
         if (e.code === 'setup_done') setError(t('setup.done'));
         else if (e.status === 401) setError(t('setup.badLink'));

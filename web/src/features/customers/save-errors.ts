@@ -9,6 +9,33 @@ export interface SaveProblem {
   ownerId: string | null;
 }
 
+/**
+ * The contact validation's reasons (src/domain/normalize, contact-input) said in the user's words; any
+ * other reason is shown as the server wrote it.
+ */
+const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][] = [
+  [/^is not a valid email address$/, (t) => t('customer.reasons.email')],
+  [
+    /^is not a valid phone number in region (\S+) or internationally$/,
+    (t, m) => t('customer.reasons.phone', { region: m[1] }),
+  ],
+  [/^is not a real calendar date$/, (t) => t('customer.reasons.notRealDate')],
+  [/^(is not|must be) a date in the form YYYY-MM-DD$/, (t) => t('customer.reasons.dateForm')],
+  [/^must be one of (.+)$/, (t, m) => t('customer.reasons.oneOf', { options: m[1] })],
+  [/^is longer than (\d+) characters$/, (t, m) => t('customer.reasons.tooLong', { count: Number(m[1]) })],
+  [/^is empty$/, (t) => t('customer.reasons.required')],
+  [/^must be a number$/, (t) => t('customer.reasons.number')],
+  [/^must be true or false$/, (t) => t('customer.reasons.yesNo')],
+];
+
+export function contactReasonText(reason: string, t: TFunction): string {
+  for (const [pattern, say] of KNOWN_REASONS) {
+    const match = pattern.exec(reason);
+    if (match) return say(t, match);
+  }
+  return reason;
+}
+
 /** Turns a refused save into messages on the fields the server named. */
 export function saveProblem(error: unknown, t: TFunction): SaveProblem {
   if (!(error instanceof ApiError))
@@ -16,7 +43,12 @@ export function saveProblem(error: unknown, t: TFunction): SaveProblem {
   const fields: FieldErrors = {};
   for (const detail of error.fieldErrors) {
     const field = detail.field;
-    fields[field] = error.code === 'conflict' ? t('customer.ownedByOther') : (detail.reason ?? error.message);
+    fields[field] =
+      error.code === 'conflict'
+        ? t('customer.ownedByOther')
+        : detail.reason
+          ? contactReasonText(detail.reason, t)
+          : error.message;
   }
   const ownerId =
     error.code === 'conflict' && error.details && !Array.isArray(error.details)

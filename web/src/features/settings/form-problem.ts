@@ -19,7 +19,7 @@ export const NO_PROBLEM: FormProblem = { fields: {}, message: null, existingId: 
 const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][] = [
   [/^must be at least (\d+) characters$/, (t, m) => t('settings.reasons.minLength', { count: Number(m[1]) })],
   [/^is required$|^is empty$/, (t) => t('settings.reasons.required')],
-  [/^is not a valid email address$/, (t) => t('settings.reasons.email')],
+  [/^is not a valid email address$|^must be an e-mail address$/, (t) => t('settings.reasons.email')],
   [/^is not your current password$/, (t) => t('settings.reasons.wrongCurrentPassword')],
   [/^is required to change your password$/, (t) => t('settings.reasons.currentPasswordNeeded')],
   [/^the last active admin cannot be demoted or disabled$/, (t) => t('settings.reasons.lastAdmin')],

@@ -1,0 +1,61 @@
+import i18next, { type TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/domain/errors.js';
+import { normalizeDate } from '../../src/domain/normalize/date.js';
+import { normalizeEmail } from '../../src/domain/normalize/email.js';
+import { normalizeGender } from '../../src/domain/normalize/gender.js';
+import { normalizePhone } from '../../src/domain/normalize/phone.js';
+
+// Loaded by path, as test/web/i18n-keys.test.ts explains.
+const web = '../../web/src';
+const { contactReasonText } = (await import(`${web}/features/customers/save-errors.ts`)) as {
+  contactReasonText: (reason: string, t: TFunction) => string;
+};
+const { en: english } = (await import(`${web}/i18n/en.ts`)) as { en: object };
+const { zh: chinese } = (await import(`${web}/i18n/zh.ts`)) as { zh: object };
+const i18n = i18next.createInstance();
+await i18n.init({
+  resources: { en: { translation: english }, zh: { translation: chinese } },
+  interpolation: { escapeValue: false },
+});
+
+/** The reason the server's own validation gives for a value. */
+function reasonOf(validate: () => unknown): string {
+  try {
+    validate();
+  } catch (e) {
+    if (e instanceof ValidationError) return (e.details as { reason: string }).reason;
+    throw e;
+  }
+  throw new Error('the value was accepted');
+}
+
+describe("a customer field's validation reason in the page's language", () => {
+  const en = i18n.getFixedT('en');
+  const zh = i18n.getFixedT('zh');
+  it.each([
+    [reasonOf(() => normalizeEmail('not-an-email')), 'Not a valid email address', '邮箱地址无效'],
+    [
+      reasonOf(() => normalizePhone('12345', 'CN')),
+      'Not a valid phone number (read as a CN number, or an international one)',
+      '手机号无效（按 CN 号码或国际号码解读）',
+    ],
+    [reasonOf(() => normalizeDate('2026-02-30')), 'Not a real date', '不是有效的日期'],
+    [reasonOf(() => normalizeDate('tomorrow')), 'Use the form YYYY-MM-DD', '请使用 YYYY-MM-DD 格式'],
+    [
+      reasonOf(() => normalizeGender('Agender')),
+      'Choose one of: male, female, other',
+      '请选择以下之一：male, female, other',
+    ],
+    ['is longer than 255 characters', 'Use at most 255 characters', '最多 255 个字符'],
+  ])('%s', (reason, english, chinese) => {
+    expect(contactReasonText(reason, en)).toBe(english);
+    expect(contactReasonText(reason, zh)).toBe(chinese);
+  });
+
+  it('shows a reason it does not know as the server wrote it', () => {
+    expect(contactReasonText('identity type "qq" is not defined', zh)).toBe(
+      'identity type "qq" is not defined',
+    );
+  });
+});
