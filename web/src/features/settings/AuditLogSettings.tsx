@@ -191,7 +191,7 @@ function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallbac
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td className="kith-audit-subject">
         <Group gap={6} wrap="nowrap" align="baseline">
           <Badge variant="default" tt="none" style={{ flexShrink: 0 }}>
             {label(`settings.audit.types.${entry.entity_type}`, entry.entity_type)}
