@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
+import { type ReasonTable, sayReason } from '../../ui/server-reasons';
 import type { FieldErrors } from './ContactFieldsForm';
 
 export interface SaveProblem {
@@ -13,7 +14,7 @@ export interface SaveProblem {
  * The contact validation's reasons (src/domain/normalize, contact-input) said in the user's words; any
  * other reason is shown as the server wrote it.
  */
-const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][] = [
+const KNOWN_REASONS: ReasonTable = [
   [/^is not a valid email address$/, (t) => t('customer.reasons.email')],
   [
     /^is not a valid phone number in region (\S+) or internationally$/,
@@ -29,11 +30,7 @@ const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][
 ];
 
 export function contactReasonText(reason: string, t: TFunction): string {
-  for (const [pattern, say] of KNOWN_REASONS) {
-    const match = pattern.exec(reason);
-    if (match) return say(t, match);
-  }
-  return reason;
+  return sayReason(KNOWN_REASONS, reason, t) ?? reason;
 }
 
 /** Turns a refused save into messages on the fields the server named. */

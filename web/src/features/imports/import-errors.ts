@@ -2,7 +2,9 @@
  * The server explains refusals in English ({"error": {"code", "message"}}). Known codes get a sentence in
  * the user's language; the server's own words follow, since they name the row, column or value.
  */
+import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
+import { type ReasonTable, sayReason } from '../../ui/server-reasons';
 
 const KNOWN = new Set([
   'payload_too_large',
@@ -36,7 +38,7 @@ export function explainImportError(error: unknown, t: (key: string) => string): 
  * Failure reasons come from the failure file, in English. The common ones get a translated summary;
  * the original stays beside it (it names the value and the other rows).
  */
-const REASONS: [RegExp, string][] = [
+const REASON_KEYS: [RegExp, string][] = [
   [/has no id, identity, phone or email/, 'noIdentifier'],
   [/^(additional_)?phones?: .*not a valid phone/, 'invalidPhone'],
   [/^(additional_)?emails?: .*(not a valid|invalid)/, 'invalidEmail'],
@@ -54,7 +56,11 @@ const REASONS: [RegExp, string][] = [
   [/the buyer cannot be identified|the customer cannot be matched/, 'buyerUnknown'],
 ];
 
-export function reasonLabel(kind: string, t: (key: string) => string): string | null {
-  for (const [pattern, key] of REASONS) if (pattern.test(kind)) return t(`imports.reasons.${key}`);
-  return null;
+const REASONS: ReasonTable = REASON_KEYS.map(([pattern, key]) => [
+  pattern,
+  (t) => t(`imports.reasons.${key}`),
+]);
+
+export function reasonLabel(kind: string, t: TFunction): string | null {
+  return sayReason(REASONS, kind, t);
 }

@@ -5,6 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
+import { type ReasonTable, sayReason } from '../../ui/server-reasons';
 
 export interface FormProblem {
   fields: Record<string, string>;
@@ -16,7 +17,7 @@ export interface FormProblem {
 export const NO_PROBLEM: FormProblem = { fields: {}, message: null, existingId: null };
 
 /** Server reasons we say in the user's own words; any other reason is shown as the server wrote it. */
-const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][] = [
+const KNOWN_REASONS: ReasonTable = [
   [/^must be at least (\d+) characters$/, (t, m) => t('settings.reasons.minLength', { count: Number(m[1]) })],
   [/^is required$|^is empty$/, (t) => t('settings.reasons.required')],
   [/^is not a valid email address$|^must be an e-mail address$/, (t) => t('settings.reasons.email')],
@@ -58,11 +59,7 @@ const KNOWN_REASONS: [RegExp, (t: TFunction, match: RegExpExecArray) => string][
 ];
 
 export function reasonText(reason: string, t: TFunction): string {
-  for (const [pattern, say] of KNOWN_REASONS) {
-    const match = pattern.exec(reason);
-    if (match) return say(t, match);
-  }
-  return reason;
+  return sayReason(KNOWN_REASONS, reason, t) ?? reason;
 }
 
 export function formProblem(error: unknown, t: TFunction): FormProblem {
