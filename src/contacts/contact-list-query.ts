@@ -557,33 +557,30 @@ function drivingSet(ctx: Ctx, f: ContactListFilter, walkSearch = false): Driving
     // `union all`: a common name's tens of thousands of matches are not deduplicated one by one
     // against each other (秀英 on PostgreSQL: 15–20 ms of a hash of 33,000 rows), only probed against
     // the few key matches. The key parts' contact ids are never null.
-    const nameParts = s.name
-      ? [
-          ctx.dialect === 'sqlite'
-            ? {
-                from: sql`contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid`,
-                where: [
-                  sql`contact_name_search match ${ftsNameMatch(s.name)}`,
-                  sqliteNamesMatch('c', nameMatchMode(s.name), s.name),
-                ],
-              }
-            : { from: sql`contacts c`, where: [pgNameMatch(s.name)] },
-        ].map((p) => ({
-          ...p,
-          where: [...p.where, sql`c.id not in (${sql.join(keyParts, sql` union all `)})`],
-        }))
-      : [];
+    const notKeyed = sql`c.id not in (${sql.join(keyParts, sql` union all `)})`;
+    const namePart = !s.name
+      ? null
+      : ctx.dialect === 'sqlite'
+        ? {
+            from: sql`contact_name_search cross join contacts c on c.rowid = contact_name_search.rowid`,
+            where: [
+              sql`contact_name_search match ${ftsNameMatch(s.name)}`,
+              sqliteNamesMatch('c', nameMatchMode(s.name), s.name),
+              notKeyed,
+            ],
+          }
+        : { from: sql`contacts c`, where: [pgNameMatch(s.name), notKeyed] };
     const select =
       (what: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
       (p: { from: RawBuilder<unknown>; where: RawBuilder<unknown>[] }) => {
         const all = [...p.where, ...where];
         return sql`select ${what} from ${p.from} ${all.length > 0 ? sql`where ${and(all)}` : sql``}`;
       };
-    const union = (what: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
-      sql.join(
-        [sql.join(parts.map(select(what, where)), sql` union `), ...nameParts.map(select(what, where))],
-        sql` union all `,
-      );
+    const union = (what: RawBuilder<unknown>, where: RawBuilder<unknown>[]) => {
+      const selectOf = select(what, where);
+      const keys = sql.join(parts.map(selectOf), sql` union `);
+      return namePart ? sql`${keys} union all ${selectOf(namePart)}` : keys;
+    };
     const keyed = (column: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
       union(sql`c.id as id, ${column} as k`, where);
     // SQLite by rowid: a rowid finds its row directly (an id goes through its index first). PostgreSQL's
