@@ -5,36 +5,18 @@
  * are the import's mapping targets, so a file Kith wrote maps itself when read back.
  */
 import type { ContactWithGroups } from '../contacts/contact-row-reader.js';
-import type { AttributeValue } from '../domain/contact/contact-fields.js';
+import { type AttributeValue, CONTACT_KEYS } from '../domain/contact/contact-fields.js';
 import { ValidationError } from '../domain/errors.js';
 
 /** A contact as exported: the API's shape plus the names of the groups it belongs to. */
 export type ExportedContact = ContactWithGroups;
 
-const LEADING_COLUMNS = [
-  'id',
-  'name',
-  'first_name',
-  'last_name',
-  'email',
-  'additional_emails',
-  'phone',
-  'additional_phones',
-  'gender',
-  'birthday',
-  'country',
-  'province',
-  'city',
-  'address',
-  'postcode',
-  'company',
-  'tags',
-  'groups',
-  'initial_source',
-  'initial_source_detail',
-  'campaign',
-] as const;
-const TRAILING_COLUMNS = ['created_at', 'updated_at'] as const;
+// The contact's keys in their order (CONTACT_KEYS), its groups after its tags; identities and
+// attributes, a column each, stand between the leading and the trailing ones.
+const LEADING_COLUMNS = CONTACT_KEYS.slice(0, CONTACT_KEYS.indexOf('identities')).flatMap((key) =>
+  key === 'tags' ? [key, 'groups'] : [key],
+);
+const TRAILING_COLUMNS = CONTACT_KEYS.slice(CONTACT_KEYS.indexOf('attributes') + 1);
 
 export const LIST_COLUMNS = new Set(['additional_emails', 'additional_phones', 'tags', 'groups']);
 /** Joins a list in one CSV/XLSX cell; the import splits cells on it. */

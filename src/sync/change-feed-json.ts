@@ -7,7 +7,7 @@
  * Here the text is gathered as plain ASCII and copied with latin-1 (a byte per character); only a
  * string that holds other characters is encoded as UTF-8, on its own.
  */
-import type { Contact } from '../domain/contact/contact-fields.js';
+import { type Contact, CONTACT_KEYS } from '../domain/contact/contact-fields.js';
 import { Utf8Run } from '../exports/utf8-run.js';
 import type { ChangeFeedEntry, ChangeFeedPage } from './change-feed.js';
 
@@ -15,34 +15,6 @@ import type { ChangeFeedEntry, ChangeFeedPage } from './change-feed.js';
 const NOT_PLAIN_ASCII = /[^\u0020-\u0021\u0023-\u005b\u005d-\u007e]/;
 // eslint-disable-next-line no-control-regex -- the complement of ASCII, control characters included
 const NOT_ASCII = /[^\u0000-\u007f]/;
-
-/** The contact's keys in the schema's order (src/server/schemas.ts ContactSchema). */
-const CONTACT_KEYS = [
-  'id',
-  'name',
-  'first_name',
-  'last_name',
-  'email',
-  'additional_emails',
-  'phone',
-  'additional_phones',
-  'gender',
-  'birthday',
-  'country',
-  'province',
-  'city',
-  'address',
-  'postcode',
-  'company',
-  'tags',
-  'initial_source',
-  'initial_source_detail',
-  'campaign',
-  'identities',
-  'attributes',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof Contact)[];
 
 /** Flushing the gathered text now and then keeps the strings short (and their flattening cheap). */
 const FLUSH_AT = 16_384;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
+import { CONTACT_KEYS } from '../../domain/contact/contact-fields.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../conversations/conversation-fields.js';
 
@@ -52,30 +53,7 @@ export const CONVERSATION_ATTRIBUTES = [
 ] as const;
 export const MESSAGE_ATTRIBUTES = ['message.content', 'message.type'] as const;
 /** `contact.<field>`: any standard field, `contact.attr.<key>`, `contact.identity.<type>`. */
-export const CONTACT_FIELDS = [
-  'id',
-  'name',
-  'first_name',
-  'last_name',
-  'email',
-  'additional_emails',
-  'phone',
-  'additional_phones',
-  'gender',
-  'birthday',
-  'country',
-  'province',
-  'city',
-  'address',
-  'postcode',
-  'company',
-  'tags',
-  'initial_source',
-  'initial_source_detail',
-  'campaign',
-  'created_at',
-  'updated_at',
-] as const;
+export const CONTACT_FIELDS = CONTACT_KEYS.filter((key) => key !== 'identities' && key !== 'attributes');
 /** The customer's purchase facts (src/orders), kept current by every order import, merge and undo. */
 export const PURCHASE_FACT_FIELDS = [
   'orders_count',

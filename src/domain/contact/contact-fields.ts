@@ -71,6 +71,42 @@ export interface Contact extends ContactState {
   updated_at: string;
 }
 
+/**
+ * A contact's keys in the one order every reader sees them in: the API's schema
+ * (src/server/schemas.ts), the change feed's JSON, the export's columns and the automation
+ * conditions' fields follow it.
+ */
+export const CONTACT_KEYS = [
+  'id',
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'additional_emails',
+  'phone',
+  'additional_phones',
+  'gender',
+  'birthday',
+  'country',
+  'province',
+  'city',
+  'address',
+  'postcode',
+  'company',
+  'tags',
+  'initial_source',
+  'initial_source_detail',
+  'campaign',
+  'identities',
+  'attributes',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof Contact)[];
+// A key added to Contact and not to the list above fails to compile here.
+const everyKeyListed: Exclude<keyof Contact, (typeof CONTACT_KEYS)[number]> extends never ? true : never =
+  true;
+void everyKeyListed;
+
 export function emptyContactState(): ContactState {
   return {
     name: null,
