@@ -47,12 +47,10 @@ import {
   readOrderRow,
 } from './generic/order-mapping.js';
 import {
-  appendOrderLinks,
   type BatchCounts,
+  commitOrderBatch,
   emptyOrderBatchPlan,
   ensureImportGroup,
-  saveBatchOutcome,
-  writeOrderBatch,
 } from './order-batch-writer.js';
 import { genericOrderContent, orderContentHash, purchaseTime } from './order-record.js';
 import type { OrderOutcome } from './tmall-order-import.js';
@@ -455,13 +453,14 @@ export class GenericOrderImportPipeline {
     }
 
     const session = settings.dryRun ? null : this.writer.session(trx, actor, at);
-    const links = session ? await writeOrderBatch(trx, this.store, session, plan, ctx.groupId, at) : [];
-    await saveBatchOutcome(
-      trx,
-      this.store,
+    await commitOrderBatch(trx, this.store, session, {
       importId,
+      actor,
+      at,
+      plan,
+      groupId: ctx.groupId,
       current,
-      {
+      report: {
         rows: orders.length,
         firstRow: orders[0]!.first,
         lastRow: orders[orders.length - 1]!.first,
@@ -469,9 +468,7 @@ export class GenericOrderImportPipeline {
         summary,
       },
       outcomes,
-    );
-    await session?.finish();
-    if (session) await appendOrderLinks(trx, this.store.rowWriter(trx), actor, at, links);
+    });
     return session;
   }
 

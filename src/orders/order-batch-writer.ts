@@ -77,7 +77,7 @@ const linkFacts = (t: PurchaseTotals): LinkFacts => ({
  * less what was added): only buyers with changed orders, or with new orders that are no purchases,
  * have their facts read.
  */
-export async function writeOrderBatch(
+async function writeOrderBatch(
   trx: Queryable,
   store: Store,
   session: ContactWriteSession,
@@ -214,7 +214,7 @@ export interface BatchCounts {
  * The batch's row outcomes, and the import's counts, summary and checkpoint moved on — only if no
  * other worker moved them first (a lost lease), which undoes the whole batch.
  */
-export async function saveBatchOutcome(
+async function saveBatchOutcome(
   trx: Queryable,
   store: Store,
   importId: string,
@@ -239,6 +239,34 @@ export async function saveBatchOutcome(
     .where('checkpoint_row', '<', batch.firstRow)
     .executeTakeFirst();
   if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
+}
+
+/**
+ * The end of every order import's batch: the plan written through the contact write session (none on
+ * a dry run, which writes only the row outcomes and counts), the outcomes and the import's counts
+ * saved, the session finished, and the order links appended to the change log as the last write.
+ */
+export async function commitOrderBatch(
+  trx: Queryable,
+  store: Store,
+  session: ContactWriteSession | null,
+  batch: {
+    importId: string;
+    actor: Actor;
+    at: string;
+    plan: OrderBatchPlan;
+    groupId: string | null;
+    current: Parameters<typeof saveBatchOutcome>[3];
+    report: Parameters<typeof saveBatchOutcome>[4];
+    outcomes: Outcome[];
+  },
+): Promise<void> {
+  const links = session
+    ? await writeOrderBatch(trx, store, session, batch.plan, batch.groupId, batch.at)
+    : [];
+  await saveBatchOutcome(trx, store, batch.importId, batch.current, batch.report, batch.outcomes);
+  await session?.finish();
+  if (session) await appendOrderLinks(trx, store.rowWriter(trx), batch.actor, batch.at, links);
 }
 
 /** The import's static group, created when missing (by name, any case). */

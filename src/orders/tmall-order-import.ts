@@ -40,13 +40,7 @@ import { PRIVATE_FILE_MODE } from '../store/private-files.js';
 import type { ImportRowsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { orderContentHash, purchaseTime, tmallOrderContent } from './order-record.js';
-import {
-  appendOrderLinks,
-  emptyOrderBatchPlan,
-  ensureImportGroup,
-  saveBatchOutcome,
-  writeOrderBatch,
-} from './order-batch-writer.js';
+import { commitOrderBatch, emptyOrderBatchPlan, ensureImportGroup } from './order-batch-writer.js';
 import { TmallScratch } from './tmall-scratch.js';
 import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
 import {
@@ -412,13 +406,14 @@ export class TmallOrderImportPipeline {
     }
 
     const session = settings.dryRun ? null : this.writer.session(trx, actor, at);
-    const links = session ? await writeOrderBatch(trx, this.store, session, plan, ctx.groupId, at) : [];
-    await saveBatchOutcome(
-      trx,
-      this.store,
+    await commitOrderBatch(trx, this.store, session, {
       importId,
+      actor,
+      at,
+      plan,
+      groupId: ctx.groupId,
       current,
-      {
+      report: {
         rows: rows.length,
         firstRow: rows[0]!.rowNumber,
         lastRow: rows[rows.length - 1]!.rowNumber,
@@ -426,9 +421,7 @@ export class TmallOrderImportPipeline {
         summary,
       },
       outcomes,
-    );
-    await session?.finish();
-    if (session) await appendOrderLinks(trx, this.store.rowWriter(trx), actor, at, links);
+    });
     return session;
   }
 
