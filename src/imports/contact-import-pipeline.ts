@@ -26,6 +26,17 @@ import { LeaseLostError, type JobContext } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
 import type { ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
+import {
+  finishImportRecord,
+  type ImportEndStatus,
+  importCountsBefore,
+  importProgress,
+  importStillToRun,
+  markImportRunning,
+  readImportRecord,
+  saveImportBatch,
+  setImportTotal,
+} from './import-records.js';
 import type { ImportSettings } from './import-settings.js';
 import { identityTypesToCreate, type MappingContext, type ResolvedMapping } from './map/column-mapping.js';
 import { wellKnownIdentity } from './map/well-known-identities.js';
@@ -122,12 +133,8 @@ export class ContactImportPipeline {
     job: Pick<JobContext, 'renewLease'> | null,
     onProgress?: (row: ImportsTable) => void,
   ): Promise<void> {
-    const record = await this.db
-      .selectFrom('imports')
-      .selectAll()
-      .where('id', '=', importId)
-      .executeTakeFirst();
-    if (!record || ['completed', 'failed', 'cancelled'].includes(record.status)) return;
+    const record = await readImportRecord(this.db, importId);
+    if (!importStillToRun(record)) return;
     const source = JSON.parse(record.source) as StoredSource;
     const settings = JSON.parse(record.settings) as ImportSettings;
     const mapping: ResolvedMapping = new Map(JSON.parse(record.mapping) as [number, string][]);
@@ -136,11 +143,7 @@ export class ContactImportPipeline {
     let duplicates: InFileDuplicateIndex | null = null;
     try {
       if (record.cancel_requested) return await this.finish(importId, 'cancelled');
-      await this.db
-        .updateTable('imports')
-        .set({ status: 'running', started_at: record.started_at ?? nowIso() })
-        .where('id', '=', importId)
-        .execute();
+      await markImportRunning(this.db, record);
       const { normalize, mappingCtx } = await this.prepareContext(mapping, settings, actor);
       const groupId = settings.group && !settings.dryRun ? await this.ensureGroup(settings.group) : null;
       const preparation: RowPreparationInput = {
@@ -169,11 +172,7 @@ export class ContactImportPipeline {
         await job?.renewLease();
       }
       duplicates.settle(settings.onFileDuplicate);
-      await this.db
-        .updateTable('imports')
-        .set({ total_rows: totalRows })
-        .where('id', '=', importId)
-        .execute();
+      await setImportTotal(this.db, importId, totalRows);
 
       // Pass 2: the rows after the checkpoint, batch by batch.
       const batchContext: BatchContext = { settings, actor, groupId, duplicates };
@@ -184,22 +183,11 @@ export class ContactImportPipeline {
       for await (const batch of rows) {
         // Batches prepared ahead arrive without a pause: let the server's requests and timers in.
         await new Promise((resolve) => setImmediate(resolve));
-        const status = await this.db
-          .selectFrom('imports')
-          .select(['cancel_requested'])
-          .where('id', '=', importId)
-          .executeTakeFirstOrThrow();
-        if (status.cancel_requested) return await this.finish(importId, 'cancelled');
+        if ((await importProgress(this.db, importId)).cancelRequested)
+          return await this.finish(importId, 'cancelled');
         await this.applyBatchWithRetry(importId, batch, batchContext);
         await job?.renewLease();
-        if (onProgress)
-          onProgress(
-            await this.db
-              .selectFrom('imports')
-              .selectAll()
-              .where('id', '=', importId)
-              .executeTakeFirstOrThrow(),
-          );
+        if (onProgress) onProgress((await readImportRecord(this.db, importId))!);
       }
       await this.finish(importId, 'completed');
     } catch (e) {
@@ -212,25 +200,13 @@ export class ContactImportPipeline {
     }
   }
 
-  private async finish(
-    importId: string,
-    status: 'completed' | 'failed' | 'cancelled',
-    error?: string,
-  ): Promise<void> {
-    const record = await this.db
-      .selectFrom('imports')
-      .selectAll()
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
+  private async finish(importId: string, status: ImportEndStatus, error?: string): Promise<void> {
+    const record = (await readImportRecord(this.db, importId))!;
     const header = (JSON.parse(record.source) as StoredSource).header;
     fs.mkdirSync(importDir(this.config, importId), { recursive: true });
     await writeFailureFile(this.db, importId, header, failureFilePath(this.config, importId));
     await writeWarningFile(this.db, importId, header, warningFilePath(this.config, importId));
-    await this.db
-      .updateTable('imports')
-      .set({ status, finished_at: nowIso(), error: error ?? null })
-      .where('id', '=', importId)
-      .execute();
+    await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }
 
@@ -243,15 +219,11 @@ export class ContactImportPipeline {
       error instanceof KithError
         ? error.message
         : (databaseFailure(error) ?? (error instanceof Error ? error.message : String(error)));
-    const progress = await this.db
-      .selectFrom('imports')
-      .select(['rows', 'total_rows', 'checkpoint_row'])
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
-    const left = progress.total_rows === null ? 0 : progress.total_rows - progress.rows;
+    const progress = await importProgress(this.db, importId);
+    const left = progress.totalRows === null ? 0 : progress.totalRows - progress.rows;
     if (left <= 0) return cause;
-    const after = progress.checkpoint_row > 0 ? ` after row ${progress.checkpoint_row}` : '';
-    return `${cause}; the import stopped after ${progress.rows} of ${progress.total_rows} rows, so the ${left} rows${after} were not imported (import the file again to bring them in: rows already imported come out unchanged)`;
+    const after = progress.checkpointRow > 0 ? ` after row ${progress.checkpointRow}` : '';
+    return `${cause}; the import stopped after ${progress.rows} of ${progress.totalRows} rows, so the ${left} rows${after} were not imported (import the file again to bring them in: rows already imported come out unchanged)`;
   }
 
   private async prepareContext(mapping: ResolvedMapping, settings: ImportSettings, actor: Actor) {
@@ -383,12 +355,7 @@ export class ContactImportPipeline {
     ctx: BatchContext,
   ): Promise<ContactWriteSession | null> {
     const records = rows.map((r) => r.record);
-    const current = await trx
-      .selectFrom('imports')
-      .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed', 'warned'])
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
-    if (current.checkpoint_row >= records[0]!.rowNumber) throw new LeaseLostError(importId);
+    const current = await importCountsBefore(trx, importId, records[0]!.rowNumber);
     const { settings, actor } = ctx;
     const at = nowIso();
     const outcomes: Outcome[] = [];
@@ -534,24 +501,19 @@ export class ContactImportPipeline {
         }
       }
     }
-    outcomes.sort((a, b) => a.row_number - b.row_number);
-    await writer.insert('import_rows', outcomes);
-    const saved = await trx
-      .updateTable('imports')
-      .set({
-        rows: current.rows + records.length,
-        created: current.created + counts.created,
-        updated: current.updated + counts.updated,
-        unchanged: current.unchanged + counts.unchanged,
-        failed: current.failed + counts.failed,
-        warned: current.warned + counts.warned,
-        checkpoint_row: records[records.length - 1]!.rowNumber,
-      })
-      .where('id', '=', importId)
-      // A worker that lost its lease must not apply a batch its successor already applied.
-      .where('checkpoint_row', '<', records[0]!.rowNumber)
-      .executeTakeFirst();
-    if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
+    await saveImportBatch(
+      trx,
+      writer,
+      importId,
+      current,
+      {
+        rows: records.length,
+        firstRow: records[0]!.rowNumber,
+        lastRow: records[records.length - 1]!.rowNumber,
+        counts,
+      },
+      outcomes,
+    );
     await session?.finish();
     return session;
   }

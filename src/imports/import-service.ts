@@ -13,7 +13,6 @@ import { KithError, NotFoundError, ValidationError, ValidationErrors } from '../
 import { newId } from '../domain/ids.js';
 import { assertRegion } from '../domain/normalize/phone.js';
 import { normalizeText } from '../domain/normalize/text.js';
-import { enqueueJob } from '../jobs/job-queue.js';
 import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
 import type { ImportsTable } from '../store/schema.js';
@@ -25,6 +24,7 @@ import {
   type StoredSource,
   warningFilePath,
 } from './contact-import-pipeline.js';
+import { queueImport } from './import-records.js';
 import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
 import {
   type ColumnSuggestion,
@@ -455,40 +455,23 @@ export class ImportService {
     // copyFile gives the copy the upload's mode.
     restrictToOwner(storedPath);
     const source: StoredSource = { ...info, path: storedPath };
-    const at = nowIso();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('imports')
-        .values({
+    await this.db.transaction().execute((trx) =>
+      queueImport(
+        trx,
+        {
           id,
-          status: 'queued',
-          dry_run: settings.dryRun ? 1 : 0,
-          file_name: path.basename(request.fileName),
-          file_size: fs.statSync(storedPath).size,
-          source: JSON.stringify(source),
-          mapping: JSON.stringify([...mapping]),
-          settings: JSON.stringify(settings),
-          warnings: JSON.stringify(warnings),
-          created_by: actor.userId,
-          created_at: at,
-          started_at: null,
-          finished_at: null,
-          total_rows: null,
-          rows: 0,
-          created: 0,
-          updated: 0,
-          unchanged: 0,
-          failed: 0,
-          warned: 0,
-          checkpoint_row: 0,
-          cancel_requested: 0,
-          error: null,
-          undone_at: null,
-          undo_report: null,
-        })
-        .execute();
-      await enqueueJob(trx, IMPORT_JOB_KIND, id);
-    });
+          dryRun: settings.dryRun,
+          fileName: path.basename(request.fileName),
+          fileSize: fs.statSync(storedPath).size,
+          source,
+          mapping: [...mapping],
+          settings,
+          warnings,
+          createdBy: actor.userId,
+        },
+        IMPORT_JOB_KIND,
+      ),
+    );
     return this.get(id);
   }
 

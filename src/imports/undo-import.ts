@@ -11,6 +11,7 @@ import { diffContactStates, type FieldChange, sameFieldValue } from '../domain/c
 import { appendContactEvent } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
 import type { Queryable } from '../store/transaction.js';
+import { appliedImportRows } from './import-records.js';
 
 export interface UndoReport {
   deleted: number;
@@ -66,15 +67,7 @@ export async function undoImport(
   };
   let before = 2_147_483_647; // the largest row number an integer column holds
   for (;;) {
-    const rows = await store.db
-      .selectFrom('import_rows')
-      .select(['row_number', 'action', 'contact_id', 'changes'])
-      .where('import_id', '=', importId)
-      .where('action', 'in', ['created', 'updated'])
-      .where('row_number', '<', before)
-      .orderBy('row_number', 'desc')
-      .limit(BATCH)
-      .execute();
+    const rows = await appliedImportRows(store.db, importId, before, BATCH);
     if (rows.length === 0) break;
     before = rows[rows.length - 1]!.row_number;
     await writer.transaction(undoActor, async (w) => {

@@ -29,6 +29,15 @@ import {
   warningFilePath,
 } from '../imports/contact-import-pipeline.js';
 import type { GenericOrderImportSummary } from '../imports/import-service.js';
+import {
+  finishImportRecord,
+  importCountsBefore,
+  importProgress,
+  importStillToRun,
+  markImportRunning,
+  readImportRecord,
+  setImportTotal,
+} from '../imports/import-records.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { wellKnownIdentity } from '../imports/map/well-known-identities.js';
 import { readSourceRecords } from '../imports/read/source-reader.js';
@@ -153,12 +162,8 @@ export class GenericOrderImportPipeline {
   }
 
   async run(importId: string, job: Pick<JobContext, 'renewLease'> | null): Promise<void> {
-    const record = await this.db
-      .selectFrom('imports')
-      .selectAll()
-      .where('id', '=', importId)
-      .executeTakeFirst();
-    if (!record || ['completed', 'failed', 'cancelled'].includes(record.status)) return;
+    const record = await readImportRecord(this.db, importId);
+    if (!importStillToRun(record)) return;
     const source = JSON.parse(record.source) as OrderFileSource;
     const settings = JSON.parse(record.settings) as ImportSettings;
     const mapping: OrderMapping = new Map(JSON.parse(record.mapping) as [number, string][]);
@@ -171,11 +176,7 @@ export class GenericOrderImportPipeline {
     let scratch: OrderRowScratch | null = null;
     try {
       if (record.cancel_requested) return await this.finish(importId, source, 'cancelled');
-      await this.db
-        .updateTable('imports')
-        .set({ status: 'running', started_at: record.started_at ?? nowIso() })
-        .where('id', '=', importId)
-        .execute();
+      await markImportRunning(this.db, record);
       if (!settings.dryRun) await this.ensureIdentityTypes(mapping, actor);
       const groupId =
         settings.group && !settings.dryRun ? await ensureImportGroup(this.store, settings.group) : null;
@@ -210,21 +211,13 @@ export class GenericOrderImportPipeline {
           created: 0,
         },
       };
-      await this.db
-        .updateTable('imports')
-        .set({ total_rows: totalOrders, summary: JSON.stringify(summary) })
-        .where('id', '=', importId)
-        .execute();
+      await setImportTotal(this.db, importId, totalOrders, summary);
 
       // Pass 2: the orders after the checkpoint (their first row), batch by batch.
       for (;;) {
-        const state = await this.db
-          .selectFrom('imports')
-          .select(['cancel_requested', 'checkpoint_row'])
-          .where('id', '=', importId)
-          .executeTakeFirstOrThrow();
-        if (state.cancel_requested) return await this.finish(importId, source, 'cancelled', undefined);
-        const orders = scratch.next(state.checkpoint_row, BATCH_ORDERS);
+        const progress = await importProgress(this.db, importId);
+        if (progress.cancelRequested) return await this.finish(importId, source, 'cancelled', undefined);
+        const orders = scratch.next(progress.checkpointRow, BATCH_ORDERS);
         if (orders.length === 0) break;
         let session = null;
         await this.db.transaction().execute(async (trx) => {
@@ -275,12 +268,7 @@ export class GenericOrderImportPipeline {
     ctx: { settings: ImportSettings; actor: Actor; groupId: string | null },
   ) {
     const { settings, actor } = ctx;
-    const current = await trx
-      .selectFrom('imports')
-      .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed', 'summary'])
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
-    if (current.checkpoint_row >= orders[0]!.first) throw new LeaseLostError(importId);
+    const current = await importCountsBefore(trx, importId, orders[0]!.first);
     const summary = JSON.parse(current.summary!) as GenericOrderImportSummary;
     const at = nowIso();
     const counts: BatchCounts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
@@ -481,11 +469,7 @@ export class GenericOrderImportPipeline {
     fs.mkdirSync(importDir(this.config, importId), { recursive: true });
     await writeFailureFile(this.db, importId, source.header, failureFilePath(this.config, importId));
     await writeWarningFile(this.db, importId, source.header, warningFilePath(this.config, importId));
-    await this.db
-      .updateTable('imports')
-      .set({ status, finished_at: nowIso(), error: error ?? null })
-      .where('id', '=', importId)
-      .execute();
+    await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }
 }

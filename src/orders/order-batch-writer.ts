@@ -13,11 +13,11 @@ import type { ContactWriteSession } from '../contacts/contact-writer.js';
 import type { Actor } from '../domain/actor.js';
 import { contactContentHash } from '../domain/contact/contact-content-hash.js';
 import type { ContactState } from '../domain/contact/contact-fields.js';
-import { LeaseLostError } from '../jobs/job-runner.js';
+import { type ImportCounts, type ImportRowOutcome, saveImportBatch } from '../imports/import-records.js';
 import { chunked } from '../store/chunked.js';
 import type { RowWriter } from '../store/row-writer.js';
 import type { Store } from '../store/database.js';
-import type { ContactEventsTable, ImportRowsTable, OrdersTable } from '../store/schema.js';
+import type { ContactEventsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newId } from '../domain/ids.js';
 import {
@@ -201,44 +201,11 @@ async function latestContentHashes(
   return hashes;
 }
 
-type Outcome = Insertable<ImportRowsTable>;
-
 export interface BatchCounts {
   created: number;
   updated: number;
   unchanged: number;
   failed: number;
-}
-
-/**
- * The batch's row outcomes, and the import's counts, summary and checkpoint moved on — only if no
- * other worker moved them first (a lost lease), which undoes the whole batch.
- */
-async function saveBatchOutcome(
-  trx: Queryable,
-  store: Store,
-  importId: string,
-  current: { rows: number; created: number; updated: number; unchanged: number; failed: number },
-  batch: { rows: number; firstRow: number; lastRow: number; counts: BatchCounts; summary: unknown },
-  outcomes: Outcome[],
-): Promise<void> {
-  outcomes.sort((a, b) => a.row_number - b.row_number);
-  await store.rowWriter(trx).insert('import_rows', outcomes);
-  const saved = await trx
-    .updateTable('imports')
-    .set({
-      rows: current.rows + batch.rows,
-      created: current.created + batch.counts.created,
-      updated: current.updated + batch.counts.updated,
-      unchanged: current.unchanged + batch.counts.unchanged,
-      failed: current.failed + batch.counts.failed,
-      summary: JSON.stringify(batch.summary),
-      checkpoint_row: batch.lastRow,
-    })
-    .where('id', '=', importId)
-    .where('checkpoint_row', '<', batch.firstRow)
-    .executeTakeFirst();
-  if (Number(saved.numUpdatedRows) !== 1) throw new LeaseLostError(importId);
 }
 
 /**
@@ -256,15 +223,22 @@ export async function commitOrderBatch(
     at: string;
     plan: OrderBatchPlan;
     groupId: string | null;
-    current: Parameters<typeof saveBatchOutcome>[3];
-    report: Parameters<typeof saveBatchOutcome>[4];
-    outcomes: Outcome[];
+    current: ImportCounts;
+    report: { rows: number; firstRow: number; lastRow: number; counts: BatchCounts; summary: unknown };
+    outcomes: ImportRowOutcome[];
   },
 ): Promise<void> {
   const links = session
     ? await writeOrderBatch(trx, store, session, batch.plan, batch.groupId, batch.at)
     : [];
-  await saveBatchOutcome(trx, store, batch.importId, batch.current, batch.report, batch.outcomes);
+  await saveImportBatch(
+    trx,
+    store.rowWriter(trx),
+    batch.importId,
+    batch.current,
+    batch.report,
+    batch.outcomes,
+  );
   await session?.finish();
   if (session) await appendOrderLinks(trx, store.rowWriter(trx), batch.actor, batch.at, links);
 }

@@ -14,6 +14,7 @@ import { newId } from '../domain/ids.js';
 import { assertRegion } from '../domain/normalize/phone.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { importDir, type ImportConfig } from '../imports/contact-import-pipeline.js';
+import { appliedImportRows, queueImport } from '../imports/import-records.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { parseEncodingName, type TextEncoding } from '../imports/read/detect-encoding.js';
 import { ImportFileError } from '../imports/read/import-file-error.js';
@@ -23,10 +24,8 @@ import type { ImportPreview, ImportService } from '../imports/import-service.js'
 import { IdentityTypeService } from '../customization/identity-type-service.js';
 import { ORDER_IMPORT_TARGETS, resolveOrderMapping, suggestOrderMapping } from './generic/order-mapping.js';
 import { ORDER_IMPORT_JOB_KIND, ORDER_IMPORT_KIND, type OrderFileSource } from './generic-order-import.js';
-import { enqueueJob } from '../jobs/job-queue.js';
 import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
-import { nowIso } from '../store/transaction.js';
 import { type Order, orderWire } from './order-record.js';
 import {
   NO_PURCHASES,
@@ -211,40 +210,24 @@ export class OrderService {
       path: stored,
       order: { source, utcOffsetMinutes: offset, currency },
     };
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('imports')
-        .values({
+    await this.db.transaction().execute((trx) =>
+      queueImport(
+        trx,
+        {
           id,
           kind: ORDER_IMPORT_KIND,
-          status: 'queued',
-          dry_run: settings.dryRun ? 1 : 0,
-          file_name: path.basename(request.fileName),
-          file_size: fs.statSync(stored).size,
-          source: JSON.stringify(fileSource),
-          mapping: JSON.stringify([...mapping].sort((a, b) => a[0] - b[0])),
-          settings: JSON.stringify(settings),
-          warnings: '[]',
-          created_by: actor.userId,
-          created_at: nowIso(),
-          started_at: null,
-          finished_at: null,
-          total_rows: null,
-          rows: 0,
-          created: 0,
-          updated: 0,
-          unchanged: 0,
-          failed: 0,
-          warned: 0,
-          checkpoint_row: 0,
-          cancel_requested: 0,
-          error: null,
-          undone_at: null,
-          undo_report: null,
-        })
-        .execute();
-      await enqueueJob(trx, ORDER_IMPORT_JOB_KIND, id);
-    });
+          dryRun: settings.dryRun,
+          fileName: path.basename(request.fileName),
+          fileSize: fs.statSync(stored).size,
+          source: fileSource,
+          mapping: [...mapping].sort((a, b) => a[0] - b[0]),
+          settings,
+          warnings: [],
+          createdBy: actor.userId,
+        },
+        ORDER_IMPORT_JOB_KIND,
+      ),
+    );
     return id;
   }
 
@@ -326,40 +309,24 @@ export class OrderService {
         fileName: path.basename(request.itemsFileName),
       },
     };
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('imports')
-        .values({
+    await this.db.transaction().execute((trx) =>
+      queueImport(
+        trx,
+        {
           id,
           kind: TMALL_IMPORT_KIND,
-          status: 'queued',
-          dry_run: settings.dryRun ? 1 : 0,
-          file_name: path.basename(request.ordersFileName),
-          file_size: fs.statSync(source.path).size + fs.statSync(source.items.path).size,
-          source: JSON.stringify(source),
-          mapping: '[]',
-          settings: JSON.stringify(settings),
-          warnings: JSON.stringify(warnings),
-          created_by: actor.userId,
-          created_at: nowIso(),
-          started_at: null,
-          finished_at: null,
-          total_rows: null,
-          rows: 0,
-          created: 0,
-          updated: 0,
-          unchanged: 0,
-          failed: 0,
-          warned: 0,
-          checkpoint_row: 0,
-          cancel_requested: 0,
-          error: null,
-          undone_at: null,
-          undo_report: null,
-        })
-        .execute();
-      await enqueueJob(trx, TMALL_IMPORT_JOB_KIND, id);
-    });
+          dryRun: settings.dryRun,
+          fileName: path.basename(request.ordersFileName),
+          fileSize: fs.statSync(source.path).size + fs.statSync(source.items.path).size,
+          source,
+          mapping: [],
+          settings,
+          warnings,
+          createdBy: actor.userId,
+        },
+        TMALL_IMPORT_JOB_KIND,
+      ),
+    );
     return id;
   }
 
@@ -378,15 +345,7 @@ export class OrderService {
     const undoActor: Actor = { ...actor, channelRef: importId };
     let before = 2_147_483_647;
     for (;;) {
-      const rows = await this.db
-        .selectFrom('import_rows')
-        .select(['row_number', 'action', 'contact_id', 'changes'])
-        .where('import_id', '=', importId)
-        .where('action', 'in', ['created', 'updated'])
-        .where('row_number', '<', before)
-        .orderBy('row_number', 'desc')
-        .limit(500)
-        .execute();
+      const rows = await appliedImportRows(this.db, importId, before, 500);
       if (rows.length === 0) break;
       before = rows[rows.length - 1]!.row_number;
       await this.writer.transaction(undoActor, async (w) => {

@@ -30,6 +30,16 @@ import {
   warningFilePath,
 } from '../imports/contact-import-pipeline.js';
 import type { TmallOrderImportSummary } from '../imports/import-service.js';
+import {
+  finishImportRecord,
+  importCountsBefore,
+  importProgress,
+  importStillToRun,
+  markImportRunning,
+  readImportRecord,
+  setImportSummary,
+  setImportTotal,
+} from '../imports/import-records.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { readSourceRecords } from '../imports/read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
@@ -96,23 +106,15 @@ export class TmallOrderImportPipeline {
   }
 
   async run(importId: string, job: Pick<JobContext, 'renewLease'> | null): Promise<void> {
-    const record = await this.db
-      .selectFrom('imports')
-      .selectAll()
-      .where('id', '=', importId)
-      .executeTakeFirst();
-    if (!record || ['completed', 'failed', 'cancelled'].includes(record.status)) return;
+    const record = await readImportRecord(this.db, importId);
+    if (!importStillToRun(record)) return;
     const source = JSON.parse(record.source) as TmallStoredSource;
     const settings = JSON.parse(record.settings) as ImportSettings;
     const actor: Actor = { userId: record.created_by, channel: 'import', channelRef: importId };
     let scratch: TmallScratch | null = null;
     try {
       if (record.cancel_requested) return await this.finish(importId, source, 'cancelled');
-      await this.db
-        .updateTable('imports')
-        .set({ status: 'running', started_at: record.started_at ?? nowIso() })
-        .where('id', '=', importId)
-        .execute();
+      await markImportRunning(this.db, record);
       const orderLayout = readOrderLayout(source.header);
       const itemLayout = readItemLayout(source.items.header);
       if (!orderLayout.ok) throw new KithError('invalid_file', orderLayout.reason, 400);
@@ -157,11 +159,7 @@ export class TmallOrderImportPipeline {
         unknown_headers: [...orderLayout.layout.unknown, ...itemLayout.layout.unknown],
       };
       summary.items.rows = itemRows;
-      await this.db
-        .updateTable('imports')
-        .set({ total_rows: totalRows, summary: JSON.stringify(summary) })
-        .where('id', '=', importId)
-        .execute();
+      await setImportTotal(this.db, importId, totalRows, summary);
 
       // Pass 2: the orders after the checkpoint, batch by batch.
       const region = settings.region;
@@ -169,12 +167,7 @@ export class TmallOrderImportPipeline {
       let batch: { rowNumber: number; cells: string[] }[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
-        const status = await this.db
-          .selectFrom('imports')
-          .select('cancel_requested')
-          .where('id', '=', importId)
-          .executeTakeFirstOrThrow();
-        if (status.cancel_requested) return 'cancelled' as const;
+        if ((await importProgress(this.db, importId)).cancelRequested) return 'cancelled' as const;
         const rows = batch.map((r) => ({
           ...r,
           reading: readTmallOrderRow(r.cells, orderLayout.layout, phoneOf),
@@ -233,12 +226,7 @@ export class TmallOrderImportPipeline {
     ctx: { settings: ImportSettings; actor: Actor; groupId: string | null },
   ) {
     const { settings, actor } = ctx;
-    const current = await trx
-      .selectFrom('imports')
-      .select(['checkpoint_row', 'rows', 'created', 'updated', 'unchanged', 'failed', 'summary'])
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
-    if (current.checkpoint_row >= rows[0]!.rowNumber) throw new LeaseLostError(importId);
+    const current = await importCountsBefore(trx, importId, rows[0]!.rowNumber);
     const summary = JSON.parse(current.summary!) as TmallImportSummary;
     const at = nowIso();
     const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
@@ -433,27 +421,15 @@ export class TmallOrderImportPipeline {
     scratch?: TmallScratch | null,
   ): Promise<void> {
     fs.mkdirSync(importDir(this.config, importId), { recursive: true });
-    const record = await this.db
-      .selectFrom('imports')
-      .select(['summary'])
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
+    const record = (await readImportRecord(this.db, importId))!;
     if (scratch && status === 'completed' && record.summary) {
       const summary = JSON.parse(record.summary) as TmallImportSummary;
       summary.items.failed = await this.writeItemFailures(importId, source, scratch);
-      await this.db
-        .updateTable('imports')
-        .set({ summary: JSON.stringify(summary) })
-        .where('id', '=', importId)
-        .execute();
+      await setImportSummary(this.db, importId, summary);
     }
     await writeFailureFile(this.db, importId, source.header, failureFilePath(this.config, importId));
     await writeWarningFile(this.db, importId, source.header, warningFilePath(this.config, importId));
-    await this.db
-      .updateTable('imports')
-      .set({ status, finished_at: nowIso(), error: error ?? null })
-      .where('id', '=', importId)
-      .execute();
+    await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }
 
