@@ -20,6 +20,18 @@ import type { ContactListQuery, ContactService } from './contact-service.js';
 
 export type DeletionSelection = { ids: string[] } | { filter: Omit<ContactListQuery, 'cursor' | 'limit'> };
 
+/**
+ * A filter's condition that selects nothing narrower than everyone: absent, blank text (a space, a
+ * control character), or an empty list or object (`attributes: {}`).
+ */
+function isBlankCondition(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'string') return value.replace(/\p{Cc}/gu, '').trim() === '';
+  if (Array.isArray(value)) return value.every(isBlankCondition);
+  if (typeof value === 'object') return Object.values(value).every(isBlankCondition);
+  return false;
+}
+
 export interface ContactDeletion {
   id: string;
   count: number;
@@ -67,7 +79,7 @@ export class ContactBatchDeleteService {
       }
       return ids;
     }
-    if (Object.values(selection.filter).every((v) => v === undefined || v === '')) {
+    if (Object.values(selection.filter).every(isBlankCondition)) {
       throw new ValidationError(
         'filter',
         selection.filter,
@@ -77,15 +89,17 @@ export class ContactBatchDeleteService {
     return this.contacts.listIds(selection.filter);
   }
 
+  /** `confirmField`: what the caller calls the count in errors (the API's field, the CLI's `--yes`). */
   async delete(
     selection: DeletionSelection,
     confirmCount: number | undefined,
     actor: Actor,
+    confirmField = 'confirm_count',
   ): Promise<ContactDeletion> {
     const ids = await this.select(selection);
     if (confirmCount !== ids.length) {
       throw new ValidationError(
-        'yes',
+        confirmField,
         confirmCount ?? null,
         `must equal the number of contacts selected (${ids.length}); nothing was deleted`,
       );

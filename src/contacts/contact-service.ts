@@ -658,7 +658,8 @@ export class ContactService {
       lastOrderSince: isoParam('last_order_since', query.last_order_since),
       lastOrderBefore: isoParam('last_order_before', query.last_order_before),
     };
-    const q = query.q?.trim();
+    // Control characters (NUL …) are never in a stored value (normalizeText drops them), nor a search term.
+    const q = query.q?.replace(/\p{Cc}/gu, ' ').trim();
     if (q) {
       filter.search = parseSearch(q, this.region);
     }

@@ -40,6 +40,26 @@ export class PreconditionFailedError extends KithError {
   }
 }
 
+/** Past this many characters of JSON a rejected value is cut when an error repeats it. */
+const SHOWN_VALUE_CHARS = 200;
+
+/**
+ * A rejected value as an error shows it: its JSON, cut short past SHOWN_VALUE_CHARS with its length
+ * (a 1 MB name must not come back as a 2 MB error).
+ */
+export function shownValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= SHOWN_VALUE_CHARS
+    ? text
+    : `${text.slice(0, SHOWN_VALUE_CHARS - 40)}… (${text.length.toLocaleString('en')} characters)`;
+}
+
+/** The value as an error's details carry it: itself, or cut short as `shownValue` cuts it. */
+export function detailValue(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined || text.length <= SHOWN_VALUE_CHARS ? value : shownValue(value);
+}
+
 /** One field of one input is wrong. */
 export class ValidationError extends KithError {
   constructor(
@@ -47,9 +67,9 @@ export class ValidationError extends KithError {
     readonly value: unknown,
     reason: string,
   ) {
-    super('validation_failed', `${field}: ${reason} (got ${JSON.stringify(value)})`, 400, {
+    super('validation_failed', `${field}: ${reason} (got ${shownValue(value)})`, 400, {
       field,
-      value,
+      value: detailValue(value),
       reason,
     });
   }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { KithError } from '../domain/errors.js';
+import { detailValue, KithError, shownValue } from '../domain/errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -38,13 +38,22 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
-    const source = (request as unknown as Record<string, unknown>)[context];
+    // Fastify names the part validated `querystring`; the request holds it as `query`.
+    const source =
+      context === 'querystring' ? request.query : (request as unknown as Record<string, unknown>)[context];
     const details = error.validation.map((issue) => {
       const field = issue.instancePath.split('/').filter(Boolean).join('.') || context;
-      return { field, value: valueAt(source, issue.instancePath) ?? null, reason: issue.message };
+      const value = valueAt(source, issue.instancePath) ?? null;
+      return { field, value: detailValue(value), reason: issue.message, shown: shownValue(value) };
     });
-    const message = details.map((d) => `${d.field}: ${d.reason} (got ${JSON.stringify(d.value)})`).join('; ');
-    reply.status(400).send({ error: { code: 'validation_failed', message, details } });
+    const message = details.map((d) => `${d.field}: ${d.reason} (got ${d.shown})`).join('; ');
+    reply.status(400).send({
+      error: {
+        code: 'validation_failed',
+        message,
+        details: details.map(({ field, value, reason }) => ({ field, value, reason })),
+      },
+    });
     return;
   }
   if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {

@@ -160,6 +160,24 @@ export const ContactFilterFields = {
   last_order_before: z.string().optional().describe('Purchase facts: last order before (ISO-8601).'),
 };
 
+/**
+ * A query string of the customers list's filters and `shape`'s own parameters, plus `attr.<key>`
+ * attribute filters (hence loose): any other parameter is refused by name, so that a misspelt filter
+ * (`tags=`, `Tag=`) never answers — or exports, or deletes — every contact as if it were not there.
+ */
+export function contactListQuery<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = new Set(Object.keys(shape));
+  return z.looseObject(shape).superRefine((query, ctx) => {
+    for (const key of Object.keys(query))
+      if (!known.has(key) && !key.startsWith('attr.'))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is not a parameter here; the parameters are ${[...known].join(', ')} and attr.<key>`,
+        });
+  });
+}
+
 export const ContactFilterSchema = z
   .object({
     ...ContactFilterFields,

@@ -68,6 +68,44 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     expect(recent.body.data.map((c: { name: string }) => c.name)).toEqual(['bea', 'Cy']);
   });
 
+  it('refuses a parameter it does not know by name, on the list and the export alike', async () => {
+    for (const path of ['/api/contacts?tags=zzz', '/api/contacts/export?format=csv&Tag=zzz']) {
+      const r = await call('GET', path, { token: admin });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.details[0]).toMatchObject({ field: path.includes('Tag') ? 'Tag' : 'tags' });
+      expect(r.body.error.message).toMatch(
+        /is not a parameter here; the parameters are .*\btag, group\b.* and attr\.<key>/,
+      );
+    }
+    expect((await call('GET', '/api/contacts?attr.tier=Gold', { token: admin })).body.error.message).toMatch(
+      /attribute "tier" is not defined/,
+    );
+  });
+
+  it('searches text holding control characters as spaces (a NUL is no internal error)', async () => {
+    await call('POST', '/api/contacts', { token: agent, body: { name: 'Nul Search' } });
+    for (const q of ['%00', 'nul%00search', '%07Nul']) {
+      const r = await call('GET', `/api/contacts?q=${q}`, { token: agent });
+      expect(r.status, q).toBe(200);
+    }
+    const found = await call('GET', '/api/contacts?q=nul%00search', { token: agent });
+    expect(found.body.data.map((c: { name: string }) => c.name)).toContain('Nul Search');
+  });
+
+  it('says which value a query parameter had, and cuts a long one short', async () => {
+    const limit = await call('GET', '/api/contacts?limit=abc', { token: agent });
+    expect(limit.status).toBe(400);
+    expect(limit.body.error.message).toContain('(got "abc")');
+    expect(limit.body.error.details[0]).toMatchObject({ field: 'limit', value: 'abc' });
+    const long = await call('POST', '/api/contacts', {
+      token: agent,
+      body: { name: 'x', email: 'e'.repeat(300_000) },
+    });
+    expect(long.status).toBe(400);
+    expect(long.body.error.message.length).toBeLessThan(1000);
+    expect(long.body.error.message).toContain('(300,002 characters)');
+  });
+
   it.each([
     ['sort=age', 'sort'],
     ['ids=ct_1,nope', 'ids'],

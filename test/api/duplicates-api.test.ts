@@ -269,7 +269,16 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
       body: { filter: { q: 'smith' }, confirm_count: 1 },
     });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error.details).toMatchObject({ field: 'yes' });
+    expect(wrong.body.error.details).toMatchObject({ field: 'confirm_count' });
+    // A filter whose conditions are all blank selects everyone: refused as the empty filter is.
+    for (const filter of [{ q: ' ' }, { tag: '\u0000' }, { attributes: {} }, { q: '', tag: ' ' }]) {
+      const blank = await call('POST', '/api/contacts/batch-delete', {
+        token: admin,
+        body: { filter, confirm_count: -1 },
+      });
+      expect(blank.status, JSON.stringify(filter)).toBe(400);
+      expect(blank.body.error.details).toMatchObject({ field: 'filter' });
+    }
     const count = wrong.body.error.message.match(/\((\d+)\)/)[1];
     const deleted = await call('POST', '/api/contacts/batch-delete', {
       token: admin,

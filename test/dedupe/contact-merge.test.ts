@@ -183,7 +183,7 @@ describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
     const selection = { filter: { tag: 'purge' } };
     await expect(kith.batchDeletes.delete(selection, 3, actor)).rejects.toMatchObject({
       code: 'validation_failed',
-      details: { field: 'yes', value: 3 },
+      details: { field: 'confirm_count', value: 3 },
     });
     expect((await kith.contacts.get(d1.id)).id).toBe(d1.id);
     const deletion = await kith.batchDeletes.delete(selection, 2, actor);

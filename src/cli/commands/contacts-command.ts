@@ -145,7 +145,7 @@ export function registerContactsCommand(program: Command): void {
               { count },
             );
           }
-          return k.batchDeletes.delete(selection, confirm, CLI_ACTOR);
+          return k.batchDeletes.delete(selection, confirm, CLI_ACTOR, '--yes');
         });
         if (o.json) printJson(deletion);
         else

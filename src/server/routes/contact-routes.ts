@@ -9,6 +9,7 @@ import { actorOf, currentUser } from '../auth-guard.js';
 import {
   AuditEntrySchema,
   ContactFilterFields,
+  contactListQuery,
   ContactFilterSchema,
   ContactEventSchema,
   ContactInputSchema,
@@ -54,7 +55,7 @@ export const ContactListResponse = z.object({
     .describe('True when more than `total` match (the bound: 10,000, or 1,000 with `q`).'),
 });
 
-const ListQuery = z.looseObject({
+const ListQuery = contactListQuery({
   ...ContactFilterFields,
   ids: z.string().optional().describe('Comma-separated contact ids (at most 1,000).'),
   sort: z

@@ -13,9 +13,9 @@ import { EXPORT_KINDS } from '../../exports/export-job-service.js';
 import { ORDER_EXPORT_FORMATS } from '../../exports/order-export.js';
 import type { KithServices } from '../../services.js';
 import { actorOf, currentUser } from '../auth-guard.js';
-import { ContactFilterFields, errorResponses, IdParams } from '../schemas.js';
+import { ContactFilterFields, contactListQuery, errorResponses, IdParams } from '../schemas.js';
 
-const ExportQuery = z.looseObject({
+const ExportQuery = contactListQuery({
   format: z.enum(EXPORT_FORMATS).describe('csv (UTF-8 with BOM), xlsx, json (an array), ndjson or xml.'),
   columns: z
     .string()
