@@ -8,11 +8,11 @@ import path from 'node:path';
 import type { ContactWriter } from '../contacts/contact-writer.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
+import { normalizeGroupName, normalizeTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import { KithError, NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { assertRegion } from '../domain/normalize/phone.js';
-import { normalizeText } from '../domain/normalize/text.js';
 import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
 import type { ImportsTable } from '../store/schema.js';
@@ -395,8 +395,10 @@ export class ImportService {
   /** Checks everything that can be checked up front, keeps a copy of the file and queues the job. */
   async start(request: ImportRequest, actor: Actor): Promise<ImportRecord> {
     const settings: ImportSettings = {
-      tags: (request.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => t !== null),
-      group: request.group ? normalizeText(request.group) : null,
+      tags: (request.tags ?? [])
+        .map((t, i) => normalizeTagName(t, `options.tags[${i}]`))
+        .filter((t): t is string => t !== null),
+      group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: parseChoice<SourcePolicy>(
         'source_policy',
         request.sourcePolicy,

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { loadContacts } from '../contacts/contact-repository.js';
 import type { ContactWriter } from '../contacts/contact-writer.js';
+import { normalizeGroupName, normalizeTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { assertRegion } from '../domain/normalize/phone.js';
-import { normalizeText } from '../domain/normalize/text.js';
 import { importDir, type ImportConfig } from '../imports/contact-import-pipeline.js';
 import { appliedImportRows, queueImport } from '../imports/import-records.js';
 import type { ImportSettings } from '../imports/import-settings.js';
@@ -180,8 +180,10 @@ export class OrderService {
       );
     const offset = utcOffsetMinutes(request.utcOffset);
     const settings: ImportSettings = {
-      tags: (request.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => t !== null),
-      group: request.group ? normalizeText(request.group) : null,
+      tags: (request.tags ?? [])
+        .map((t, i) => normalizeTagName(t, `options.tags[${i}]`))
+        .filter((t): t is string => t !== null),
+      group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: 'new-only',
       region: request.region ? assertRegion(request.region) : this.config.defaultRegion,
       createAttributes: false,
@@ -256,8 +258,10 @@ export class OrderService {
       if (!encoding) throw new ValidationError('encoding', request.encoding, 'must be gbk/gb18030 or utf-8');
     }
     const settings: ImportSettings = {
-      tags: (request.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => t !== null),
-      group: request.group ? normalizeText(request.group) : null,
+      tags: (request.tags ?? [])
+        .map((t, i) => normalizeTagName(t, `options.tags[${i}]`))
+        .filter((t): t is string => t !== null),
+      group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: 'new-only',
       region: request.region ? assertRegion(request.region) : this.config.defaultRegion,
       createAttributes: false,

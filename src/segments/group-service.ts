@@ -1,3 +1,4 @@
+import { normalizeGroupName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -69,8 +70,7 @@ export class GroupService {
   }
 
   async create(input: { name: string; description?: string | null }, actor: Actor): Promise<ContactGroup> {
-    const name = normalizeText(input.name ?? '');
-    if (!name) throw new ValidationError('name', input.name, 'is required');
+    const name = normalizeGroupName(input.name, 'name');
     const at = nowIso();
     const id = newId('group');
     try {
@@ -106,8 +106,7 @@ export class GroupService {
     actor: Actor,
   ): Promise<ContactGroup> {
     const before = await this.get(id);
-    const name = input.name !== undefined ? normalizeText(input.name) : before.name;
-    if (!name) throw new ValidationError('name', input.name, 'is required');
+    const name = input.name !== undefined ? normalizeGroupName(input.name, 'name') : before.name;
     const description =
       input.description !== undefined ? normalizeText(input.description ?? '') : before.description;
     try {

@@ -214,4 +214,27 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
     const members = await call('GET', `/api/contacts?group=${group.body.id}`, { token: agent });
     expect(members.body.data.map((x: { id: string }) => x.id)).toEqual([c.body.id]);
   });
+
+  it('keeps tag and group names to what survives an export: no list separator, bounded length', async () => {
+    const c = await call('POST', '/api/contacts', {
+      token: agent,
+      body: { name: 'Tag Rules', tags: ['kept'] },
+    });
+    const refusals: [string, string, unknown, string][] = [
+      ['POST', '/api/contacts', { name: 'x', tags: ['a,b;c'] }, 'tags[0]'],
+      ['POST', `/api/contacts/${c.body.id}/tags`, { tags: ['fine', 'a；b'] }, 'tags[1]'],
+      ['POST', `/api/contacts/${c.body.id}/tags`, { tags: ['t'.repeat(101)] }, 'tags[0]'],
+      ['POST', '/api/groups', { name: 'g'.repeat(201) }, 'name'],
+    ];
+    for (const [method, path, body, field] of refusals) {
+      const r = await call(method, path, { token: admin, body });
+      expect(r.status, `${path} ${field}`).toBe(400);
+      expect(r.body.error.details).toMatchObject({ field });
+    }
+    const tags = await call('GET', '/api/tags', { token: admin });
+    const kept = tags.body.data.find((t: { name: string }) => t.name === 'kept');
+    const renamed = await call('PATCH', `/api/tags/${kept.id}`, { token: admin, body: { name: 'x|y' } });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.error.details).toMatchObject({ field: 'name' });
+  });
 });

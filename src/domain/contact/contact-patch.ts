@@ -50,12 +50,46 @@ const KNOWN_KEYS = new Set<string>([
 ]);
 const MAX_TEXT_LENGTH = 1000;
 
+/** What a list given as one string is split on (the wire contract's separators). */
+const LIST_SEPARATORS = /[;,|、；，]/u;
+
 /** Splits a list given as one string (CSV cell, CLI flag) on the separators the wire contract accepts. */
 export function splitListValue(value: string): string[] {
   return value
-    .split(/[;,|、；，]/u)
+    .split(LIST_SEPARATORS)
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+export const MAX_TAG_LENGTH = 100;
+/** A group's name, an import's group setting. */
+export const MAX_GROUP_NAME_LENGTH = 200;
+
+/**
+ * A tag's name as stored (null when blank): trimmed text of at most MAX_TAG_LENGTH characters, without
+ * a list separator — a tag holding one would come back as several tags from Kith's own export.
+ */
+export function normalizeTagName(raw: string, field: string): string | null {
+  const tag = normalizeText(raw);
+  if (!tag) return null;
+  if (tag.length > MAX_TAG_LENGTH)
+    throw new ValidationError(field, raw, `is longer than ${MAX_TAG_LENGTH} characters`);
+  if (LIST_SEPARATORS.test(tag))
+    throw new ValidationError(
+      field,
+      raw,
+      'holds a list separator (; , | 、 ； ，): lists of tags are split on them, so name the tags one by one',
+    );
+  return tag;
+}
+
+/** A group's name as stored: trimmed, required, at most MAX_GROUP_NAME_LENGTH characters. */
+export function normalizeGroupName(raw: unknown, field: string): string {
+  const name = typeof raw === 'string' ? normalizeText(raw) : null;
+  if (!name) throw new ValidationError(field, raw ?? null, 'is required');
+  if (name.length > MAX_GROUP_NAME_LENGTH)
+    throw new ValidationError(field, raw, `is longer than ${MAX_GROUP_NAME_LENGTH} characters`);
+  return name;
 }
 
 function asList(field: string, value: unknown): unknown[] {
@@ -146,11 +180,7 @@ export function normalizeContactInput(input: unknown, ctx: NormalizeContext): Co
   single('phone', (v) => normalizePhone(v, ctx.region, 'phone'));
   many('additional_emails', (v, i) => normalizeEmail(v, `additional_emails[${i}]`));
   many('additional_phones', (v, i) => normalizePhone(v, ctx.region, `additional_phones[${i}]`));
-  many('tags', (v, i) => {
-    const tag = normalizeText(v);
-    if (tag && tag.length > 100) throw new ValidationError(`tags[${i}]`, v, 'is longer than 100 characters');
-    return tag;
-  });
+  many('tags', (v, i) => normalizeTagName(v, `tags[${i}]`));
 
   const identities: Record<string, unknown> = {};
   if ('identities' in raw) {
