@@ -134,6 +134,41 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     expect(((await badMapping.json()) as { error: { message: string } }).error.message).toContain(
       'mapping.姓名: updated_at is written by Kith',
     );
+    // Wrong shapes are named, never an internal error.
+    const refused = async (
+      fields: Record<string, unknown>,
+      field: string,
+      value: unknown,
+      path = '/api/imports',
+    ) => {
+      const r = await upload(path, admin, csv, fields);
+      const body = (await r.json()) as { error: { details: unknown } };
+      expect(r.status, JSON.stringify(fields)).toBe(400);
+      expect(body.error.details).toMatchObject({ field, value });
+    };
+    await refused({ mapping: { 姓名: 5 } }, 'mapping.姓名', 5);
+    await refused({ mapping: { 姓名: { a: 1 } } }, 'mapping.姓名', { a: 1 }, '/api/imports/preview');
+    await refused({ options: [1] }, 'options', [1]);
+    await refused({ options: { dry_run: 'yes' } }, 'options.dry_run', 'yes');
+    await refused({ options: { tags: ['t'.repeat(101)] } }, 'options.tags[0]', 't'.repeat(101));
+    await refused(
+      { options: { group: 'g'.repeat(201) } },
+      'options.group',
+      `${'"'}${'g'.repeat(159)}… (203 characters)`,
+    );
+    const form = new FormData();
+    form.append('kind', 'bogus');
+    form.append('file', new Blob([csv], { type: 'text/csv' }), '客户.csv');
+    const kind = await fetch(`${server.baseUrl}/api/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: form,
+    });
+    expect(kind.status).toBe(400);
+    expect(((await kind.json()) as { error: { details: unknown } }).error.details).toMatchObject({
+      field: 'kind',
+      value: 'bogus',
+    });
   });
 
   it('reads the header from the row given as header_row, skipping a title row before it', async () => {

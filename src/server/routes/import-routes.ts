@@ -140,6 +140,15 @@ const OptionsSchema = z.object({
   utc_offset: z.string().optional(),
 });
 
+const IMPORT_KINDS = ['contacts', 'orders', 'tmall_orders'] as const;
+
+/** The upload's `kind` (contacts when absent); any other word is refused, not read as contacts. */
+function checkImportKind(fields: Record<string, string>): void {
+  const kind = fields.kind;
+  if (kind !== undefined && !(IMPORT_KINDS as readonly string[]).includes(kind))
+    throw new ValidationError('kind', kind, `must be one of ${IMPORT_KINDS.join(', ')}`);
+}
+
 /** A generic order file's own options (kind `orders`), beside the ones every import takes. */
 function orderFileOptions(fields: Record<string, string>) {
   const parsed = OptionsSchema.safeParse(jsonField(fields, 'options', {}));
@@ -148,18 +157,30 @@ function orderFileOptions(fields: Record<string, string>) {
 }
 
 function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'filePath' | 'fileName'> {
-  const parsed = OptionsSchema.safeParse(jsonField(fields, 'options', {}));
+  const options = jsonField<unknown>(fields, 'options', {});
+  const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ValidationError(`options.${issue.path.join('.')}`, null, issue.message);
+    const at = issue.path.reduce<unknown>(
+      (value, key) => (value !== null && typeof value === 'object' ? (value as never)[key] : undefined),
+      options,
+    );
+    throw new ValidationError(
+      ['options', ...issue.path].join('.'),
+      at ?? null,
+      issue.path.length === 0 ? 'must be a JSON object of settings' : issue.message,
+    );
   }
   const o = parsed.data;
-  const mapping = jsonField<Record<string, string>>(fields, 'mapping', {});
+  const mapping = jsonField<Record<string, unknown>>(fields, 'mapping', {});
   if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
     throw new ValidationError('mapping', fields.mapping, 'must be a JSON object of column → target');
   }
+  for (const [column, target] of Object.entries(mapping))
+    if (typeof target !== 'string')
+      throw new ValidationError(`mapping.${column}`, target, 'must be a target name (text), or "ignore"');
   return {
-    mapping,
+    mapping: mapping as Record<string, string>,
     encoding: o.encoding,
     delimiter: o.delimiter,
     sheet: o.sheet,
@@ -418,6 +439,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request) => {
         const upload = await receiveUpload(request, services.config.maxUploadBytes, true);
         try {
+          checkImportKind(upload.fields);
           const o = importOptions(upload.fields);
           const source = sourceOf(services, upload, request);
           // A generic order file: the same preview, with order targets suggested.
@@ -465,6 +487,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request, reply) => {
         const upload = await receiveUpload(request, services.config.maxUploadBytes, true);
         try {
+          checkImportKind(upload.fields);
           if (upload.fields.kind === 'tmall_orders' || upload.files.orders_file || upload.files.items_file) {
             if (!upload.filePath)
               throw new ValidationError(
