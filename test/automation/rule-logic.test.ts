@@ -240,6 +240,18 @@ describe('rule validation', () => {
       /url/,
     ],
     ['unknown action', { actions: [{ action: 'delete_contact' }] }, /action/],
+    [
+      'conditions nested 700 deep (zod would run out of stack)',
+      {
+        conditions: Array.from({ length: 700 }).reduce<Record<string, unknown>>(
+          (inner) => ({ any: [inner] }),
+          {
+            all: [],
+          },
+        ),
+      },
+      /conditions: are nested more than 32 levels deep/,
+    ],
   ];
   it.each(bad)('refuses %s, naming the path', (_, change, message) => {
     expect(() => parseRuleDefinition({ ...base, ...change })).toThrow(message);

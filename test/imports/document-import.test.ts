@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonRecordCells, type XmlNode, xmlRecordCells } from '../../src/imports/read/document-record.js';
 import { detectDocumentFormat, documentHeader } from '../../src/imports/read/document-reader.js';
@@ -140,4 +141,31 @@ describe(`document imports on ${TEST_DIALECT}`, () => {
     await expect(runImport(kith, file)).rejects.toThrow(/not valid JSON/);
     expect((await kith.contacts.list({ q: 'one@doc.example' })).data).toHaveLength(0);
   });
+
+  it.each([
+    [
+      'deep.json',
+      `[{"name":"Deep","a":${'['.repeat(5000)}${']'.repeat(5000)}}]`,
+      /record 1: a value is nested more than 32 levels/,
+    ],
+    [
+      'deep.ndjson',
+      `{"name":"Ok"}\n{"b":${'{"c":'.repeat(5000)}1${'}'.repeat(5000)}}\n`,
+      /line 2: a value is nested more than 32 levels/,
+    ],
+    [
+      'deep.xml',
+      `<contacts><contact>${'<a>'.repeat(5000)}x${'</a>'.repeat(5000)}</contact></contacts>`,
+      /line 1, column \d+: elements are nested more than 32 levels/,
+    ],
+  ])(
+    'refuses %s nested thousands deep, naming where, never running out of stack',
+    async (name, text, reason) => {
+      const path = fixture(name, text);
+      const format = detectDocumentFormat(fs.readFileSync(path));
+      await expect(documentHeader(path, format!)).rejects.toSatisfy(
+        (e: unknown) => e instanceof ImportFileError && reason.test(e.message) && !/stack/i.test(e.message),
+      );
+    },
+  );
 });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import { CONTACT_KEYS } from '../../domain/contact/contact-fields.js';
+import { nestsDeeperThan } from '../../domain/nesting.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../conversations/conversation-fields.js';
 
@@ -187,12 +188,21 @@ function checkConditions(
     );
 }
 
+/** Levels of objects and lists a rule may nest (its groups of conditions among them). */
+const MAX_RULE_NESTING = 32;
+
 export function parseRuleDefinition(input: unknown): RuleDefinition {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new ValidationError(
       'rule',
       input,
       'must be a JSON object with name, event, conditions and actions',
+    );
+  if (nestsDeeperThan(input, MAX_RULE_NESTING))
+    throw new ValidationError(
+      'conditions',
+      null,
+      `are nested more than ${MAX_RULE_NESTING} levels deep; write the rule with fewer levels of all/any`,
     );
   const parsed = RuleSchema.safeParse(input);
   if (!parsed.success) throw toValidationErrors('', input, parsed.error);

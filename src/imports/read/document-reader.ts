@@ -9,7 +9,14 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { JSONParser } from '@streamparser/json';
 import { SaxesParser } from 'saxes';
-import { type Cells, jsonRecordCells, type XmlNode, xmlRecordCells } from './document-record.js';
+import {
+  type Cells,
+  jsonRecordCells,
+  MAX_RECORD_NESTING,
+  RecordTooDeepError,
+  type XmlNode,
+  xmlRecordCells,
+} from './document-record.js';
 import { ImportFileError } from './import-file-error.js';
 import { MAX_COLUMNS } from './read-limits.js';
 
@@ -46,6 +53,16 @@ async function lineOfOffset(path: string, offset: number): Promise<number> {
   return seen > 0 ? line : 1;
 }
 
+/** A JSON record's columns, or the file refused naming where the record is. */
+function recordCells(record: Record<string, unknown>, where: string): Cells {
+  try {
+    return jsonRecordCells(record);
+  } catch (e) {
+    if (e instanceof RecordTooDeepError) throw new ImportFileError(`${where}: ${e.message}`);
+    throw e;
+  }
+}
+
 async function* readNdjson(path: string): AsyncGenerator<DocumentRecord> {
   const lines = readline.createInterface({ input: fs.createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let lineNumber = 0;
@@ -68,7 +85,10 @@ async function* readNdjson(path: string): AsyncGenerator<DocumentRecord> {
           line: lineNumber,
         },
       );
-    yield { rowNumber: lineNumber, cells: jsonRecordCells(value as Record<string, unknown>) };
+    yield {
+      rowNumber: lineNumber,
+      cells: recordCells(value as Record<string, unknown>, `line ${lineNumber}`),
+    };
   }
 }
 
@@ -105,7 +125,7 @@ async function* readJsonArray(path: string): AsyncGenerator<DocumentRecord> {
               record: index,
             },
           );
-        yield { rowNumber: index, cells: jsonRecordCells(value as Record<string, unknown>) };
+        yield { rowNumber: index, cells: recordCells(value as Record<string, unknown>, `record ${index}`) };
       }
     }
     if (!parser.isEnded) parser.end();
@@ -134,6 +154,12 @@ async function* readXml(path: string): AsyncGenerator<DocumentRecord> {
       failure ??= new Error(`the document says it is in ${decl.encoding}; save it as UTF-8`);
   });
   parser.on('opentag', (tag) => {
+    // The document element and the record's own are two levels; its values may nest as a JSON record's.
+    if (stack.length >= MAX_RECORD_NESTING + 2)
+      throw new ImportFileError(
+        `line ${parser.line}, column ${parser.column}: elements are nested more than ${MAX_RECORD_NESTING} levels deep in a record; flatten the record`,
+        { line: parser.line, column: parser.column },
+      );
     const node: XmlNode = {
       name: tag.name,
       attributes: tag.attributes as Record<string, string>,

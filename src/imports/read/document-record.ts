@@ -6,6 +6,8 @@
  * `<attributes><attribute key>` become `attr.<key>`, and lists (`tags: [...]`, `<tags><tag>`) become
  * one cell joined by `;`, as in a spreadsheet. Absent and null values are empty cells.
  */
+import { nestsDeeperThan } from '../../domain/nesting.js';
+
 /** Joins a list in one cell, as Kith's spreadsheets do; the validation splits it again. */
 const LIST_SEPARATOR_OUT = ';';
 
@@ -16,8 +18,19 @@ const scalarText = (value: unknown): string =>
 
 const isScalar = (value: unknown) => value === null || typeof value !== 'object';
 
+/** Levels of objects and lists a record may nest; a deeper one is refused, naming the record. */
+export const MAX_RECORD_NESTING = 32;
+
+/** Why a record cannot be read as columns (the reader says where the record is). */
+export class RecordTooDeepError extends Error {
+  constructor() {
+    super(`a value is nested more than ${MAX_RECORD_NESTING} levels deep; flatten the record`);
+  }
+}
+
 /** A JSON record's columns. A record that is not an object is refused by the caller. */
 export function jsonRecordCells(record: Record<string, unknown>): Cells {
+  if (nestsDeeperThan(record, MAX_RECORD_NESTING)) throw new RecordTooDeepError();
   const cells: Cells = new Map();
   const visit = (value: unknown, path: string) => {
     if (isScalar(value)) cells.set(path, scalarText(value));
