@@ -82,6 +82,16 @@ export function signInAccountOf(email: string): string | null {
 }
 
 /** Whether `id` is a user who may still act and be given work (exists, not disabled). */
+/** The role of an active user; null for an unknown or disabled one. */
+export async function activeUserRole(db: Queryable, id: string): Promise<'admin' | 'agent' | null> {
+  const row = await db
+    .selectFrom('users')
+    .select(['role', 'disabled_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && row.disabled_at === null ? (row.role as 'admin' | 'agent') : null;
+}
+
 export async function isActiveUser(db: Queryable, id: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('disabled_at').where('id', '=', id).executeTakeFirst();
   return row !== undefined && row.disabled_at === null;

@@ -5,7 +5,7 @@
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
-import { isActiveUser } from '../auth/user-service.js';
+import { activeUserRole } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import { identifyContact } from '../contacts/identify-contact.js';
 import type { Actor } from '../domain/actor.js';
@@ -278,7 +278,7 @@ export class ConversationService {
     if (options.viewer && !(await this.canSee(options.viewer, body.inbox_id)))
       throw new ValidationError('inbox_id', body.inbox_id, 'is not an inbox you are a member of');
     const contactId = await this.contactFor(body.contact_id, body.contact, actor);
-    if (body.assignee_id) await this.assertAssignable(body.assignee_id);
+    if (body.assignee_id) await this.assertAssignable(body.assignee_id, body.inbox_id);
     if (body.team_id) await this.assertTeam(body.team_id);
     const at = nowIso();
     const conversation = withQueueState(
@@ -347,7 +347,6 @@ export class ConversationService {
     const parsed = PatchSchema.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error);
     const patch: ConversationPatch = parsed.data;
-    if (patch.assignee_id) await this.assertAssignable(patch.assignee_id);
     if (patch.team_id) await this.assertTeam(patch.team_id);
     if (patch.snoozed_until && patch.status !== undefined && patch.status !== 'snoozed')
       throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
@@ -355,6 +354,7 @@ export class ConversationService {
       const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || (options.viewer && !(await this.canSee(options.viewer, row.inbox_id, trx))))
         throw new NotFoundError('conversation', id);
+      if (patch.assignee_id) await this.assertAssignable(patch.assignee_id, row.inbox_id, trx);
       const before = toConversation(row);
       if (options.expectedAssignee !== undefined && before.assignee_id !== options.expectedAssignee)
         return null;
@@ -579,9 +579,19 @@ export class ConversationService {
     if (!row) throw new ValidationError('inbox_id', id, 'is not an inbox');
   }
 
-  private async assertAssignable(userId: string): Promise<void> {
-    if (!(await isActiveUser(this.db, userId)))
-      throw new ValidationError('assignee_id', userId, 'is not an active user');
+  /**
+   * An assignee must be able to see the conversation: an active admin, or an active agent of its
+   * inbox (an agent outside it would hold a conversation no one sees in their lists).
+   */
+  private async assertAssignable(userId: string, inboxId: string, db: Queryable = this.db): Promise<void> {
+    const role = await activeUserRole(db, userId);
+    if (!role) throw new ValidationError('assignee_id', userId, 'is not an active user');
+    if (!(await this.canSee({ userId, role }, inboxId, db)))
+      throw new ValidationError(
+        'assignee_id',
+        userId,
+        `is not a member of inbox ${inboxId}; add the agent to the inbox first, or assign an agent of it`,
+      );
   }
 
   private async assertTeam(id: string): Promise<void> {

@@ -258,6 +258,23 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
       body: { assignee_id: 'usr_nobody' },
     });
     expect(badAssignee.body.error.message).toBe('assignee_id: is not an active user (got "usr_nobody")');
+    // An agent outside the inbox would hold a conversation no one sees: refused on update and create.
+    const outsider = await api(server.baseUrl, 'PATCH', `/api/conversations/${id}`, {
+      token: admin,
+      body: { assignee_id: agents.outsider.id },
+    });
+    expect(outsider.status).toBe(400);
+    expect(outsider.body.error.message).toMatch(/^assignee_id: is not a member of inbox/);
+    const createdForOutsider = await api(server.baseUrl, 'POST', '/api/conversations', {
+      token: admin,
+      body: { inbox_id: inboxId, contact: { email: 'outside@example.com' }, assignee_id: agents.outsider.id },
+    });
+    expect(createdForOutsider.status).toBe(400);
+    const toAdmin = await api(server.baseUrl, 'PATCH', `/api/conversations/${id}`, {
+      token: admin,
+      body: { assignee_id: (await server.kith.users.list())[0]!.id },
+    });
+    expect(toAdmin.status).toBe(200);
     const noContact = await api(server.baseUrl, 'POST', '/api/conversations', {
       token: admin,
       body: { inbox_id: inboxId, contact: { name: 'Anon' } },
