@@ -8,9 +8,15 @@ import type { Writable } from 'node:stream';
 import type { ContactListQuery, ContactService } from '../contacts/contact-service.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
+import type { Contact } from '../domain/contact/contact-fields.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
-import { chooseColumns, type ExportColumn, type ExportedContact } from './export-columns.js';
+import {
+  chooseColumns,
+  type ExportColumn,
+  type ExportedContact,
+  hasPurchaseFacts,
+} from './export-columns.js';
 import { readContactRange, readGroupNames } from '../contacts/contact-row-reader.js';
 import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
 import { Utf8Run } from './utf8-run.js';
@@ -102,7 +108,11 @@ export class ContactExportService {
       { identityTypes: [...identityTypes], attributeKeys: [...attributes.keys()] },
       request.columns,
     );
-    const first = await this.page(request.query, undefined);
+    // Purchase facts come with the customers list's pages as the API answers them; the id ranges do not
+    // read them.
+    const withFacts = hasPurchaseFacts(columns);
+    const byIdRange = selectsAll(request.query) && !withFacts;
+    const first = await this.page(request.query, undefined, byIdRange, withFacts);
     return {
       format,
       columns,
@@ -112,7 +122,7 @@ export class ContactExportService {
         await writer.start();
         const { rowReader } = this.store;
         const { text } = writer;
-        if (rowReader && first.next && selectsAll(request.query) && text && format !== 'xlsx') {
+        if (rowReader && first.next && byIdRange && text && format !== 'xlsx') {
           // Everyone, more than a page, in a text format: read and format on worker threads (SQLite).
           let rows = 0;
           await exportSlicesInParallel({
@@ -135,7 +145,7 @@ export class ContactExportService {
         for (;;) {
           // The next page is read while this one is written (a round trip on PostgreSQL, a read thread
           // on SQLite); a failure of that read surfaces when it is awaited.
-          const next = page.next ? this.page(request.query, page.next) : null;
+          const next = page.next ? this.page(request.query, page.next, byIdRange, withFacts) : null;
           next?.catch(() => undefined);
           await writer.page(page.contacts);
           rows += page.contacts.length;
@@ -155,18 +165,23 @@ export class ContactExportService {
    * store's own connection (id order, which is creation order: ids are ULIDs), far less work per
    * contact.
    */
-  private async page(query: ContactExportQuery, cursor: string | undefined) {
-    if (selectsAll(query)) {
+  private async page(
+    query: ContactExportQuery,
+    cursor: string | undefined,
+    byIdRange: boolean,
+    withFacts: boolean,
+  ): Promise<{ contacts: ExportedContact[]; next: string | undefined }> {
+    if (byIdRange) {
       const { contacts, lastId } = await readContactRange(this.store, cursor ?? '', ID_PAGE);
       return { contacts, next: lastId ?? undefined };
     }
-    const page = await this.contacts.list({
-      ...query,
-      sort: 'created_at',
-      cursor,
-      limit: LIST_PAGE,
-      total: false,
-    });
+    const listQuery = { ...query, sort: 'created_at' as const, cursor, limit: LIST_PAGE, total: false };
+    const page = withFacts
+      ? await this.contacts.listJson(listQuery).then((p) => ({
+          ...p,
+          data: p.data.map((c) => JSON.parse(c.json) as Contact),
+        }))
+      : await this.contacts.list(listQuery);
     const groups = await readGroupNames(
       this.store.db,
       page.data.map((c) => c.id),

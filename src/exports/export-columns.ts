@@ -5,11 +5,15 @@
  * are the import's mapping targets, so a file Kith wrote maps itself when read back.
  */
 import type { ContactWithGroups } from '../contacts/contact-row-reader.js';
-import { type AttributeValue, CONTACT_KEYS } from '../domain/contact/contact-fields.js';
+import { type AttributeValue, CONTACT_KEYS, PURCHASE_FACT_KEYS } from '../domain/contact/contact-fields.js';
 import { ValidationError } from '../domain/errors.js';
 
-/** A contact as exported: the API's shape plus the names of the groups it belongs to. */
-export type ExportedContact = ContactWithGroups;
+/**
+ * A contact as exported: the API's shape plus the names of the groups it belongs to, and its purchase
+ * facts when the export has their columns.
+ */
+export type ExportedContact = ContactWithGroups &
+  Partial<Record<(typeof PURCHASE_FACT_KEYS)[number], unknown>>;
 
 // The contact's keys in their order (CONTACT_KEYS), its groups after its tags; identities and
 // attributes, a column each, stand between the leading and the trailing ones.
@@ -34,6 +38,10 @@ export interface ExportSchema {
   /** Defined attribute keys. */
   attributeKeys: readonly string[];
 }
+
+/** Whether any chosen column is a purchase fact (read with the customers list, not the id ranges). */
+export const hasPurchaseFacts = (columns: readonly ExportColumn[]) =>
+  columns.some((c) => (PURCHASE_FACT_KEYS as readonly string[]).includes(c.name));
 
 /** Every column an export can have, in the default order. */
 export function allColumns(schema: ExportSchema): ExportColumn[] {
@@ -78,14 +86,18 @@ export function chooseColumns(schema: ExportSchema, requested: string | readonly
       for (const column of available) if (column.kind === kind) add(column, name);
       continue;
     }
-    const column = available.find((c) => c.name === name);
+    // The purchase facts are columns when asked for by name (not in the default set: an export of
+    // everyone then reads them with the customers list instead of the id ranges).
+    const column =
+      available.find((c) => c.name === name) ??
+      ((PURCHASE_FACT_KEYS as readonly string[]).includes(name) ? toColumn(name) : undefined);
     if (!column)
       throw new ValidationError(
         'columns',
         name,
         name.startsWith('identity.') || name.startsWith('attr.')
           ? `no such ${name.startsWith('identity.') ? 'identity type' : 'attribute'} is defined`
-          : `is not a column; columns are ${LEADING_COLUMNS.join(', ')}, identity.<type>, attr.<key>, ${TRAILING_COLUMNS.join(', ')}`,
+          : `is not a column; columns are ${LEADING_COLUMNS.join(', ')}, identity.<type>, attr.<key>, ${[...TRAILING_COLUMNS, ...PURCHASE_FACT_KEYS].join(', ')}`,
       );
     add(column, name);
   }

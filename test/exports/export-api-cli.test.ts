@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, fixture, runImport } from '../support/import-helpers.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
 import { runCli } from '../support/run-cli.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
@@ -35,6 +36,51 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     expect(records).toHaveLength(621);
     expect(new Set(records.map((r) => r.id)).size).toBe(621);
     expect(records[0]).toEqual({ id: expect.any(String), name: '李娜' });
+  });
+
+  it('writes the purchase facts when their columns are asked for, and an import skips them', async () => {
+    const { kith } = server;
+    const file = fixture(
+      'orders.csv',
+      '订单号,订单状态,邮箱,下单时间,实付金额\r\nE-1,交易成功,li.na@example.cn,2026-03-01 10:00:00,88.50\r\n',
+    );
+    const importId = await kith.orders.startOrderFileImport(
+      { filePath: file, fileName: 'orders.csv' },
+      ADMIN,
+    );
+    await new JobRunner(kith.store, kith.jobHandlers).runOnce({ subjectId: importId });
+    expect((await kith.imports.get(importId)).created).toBe(1);
+    const columns = 'name,orders_count,total_spent,first_order_at,last_order_at';
+    for (const query of [`tag=vip&columns=${columns}`, `columns=${columns}`]) {
+      const r = await api(server.baseUrl, 'GET', `/api/contacts/export?format=json&${query}`, {
+        token: admin,
+      });
+      expect(r.status, query).toBe(200);
+      const records = r.body as Record<string, unknown>[];
+      expect(records.find((c) => c.name === '李娜')).toEqual({
+        name: '李娜',
+        orders_count: 1,
+        total_spent: '88.50',
+        first_order_at: expect.stringMatching(/^2026-03-01T/),
+        last_order_at: expect.stringMatching(/^2026-03-01T/),
+      });
+      if (!query.startsWith('tag')) {
+        expect(records).toHaveLength(621);
+        expect(records.find((c) => c.name === 'Customer 0')).toMatchObject({
+          orders_count: 0,
+          total_spent: '0.00',
+        });
+      }
+    }
+    const csv = await fetch(`${server.baseUrl}/api/contacts/export?format=csv&tag=vip&columns=${columns}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const exported = fixture('facts.csv', Buffer.from(await csv.arrayBuffer()));
+    const preview = await kith.imports.preview({ filePath: exported });
+    expect(preview.suggested_mapping.find((s) => s.column === 'orders_count')).toMatchObject({
+      target: null,
+      warning: 'orders_count is written by Kith and is not imported',
+    });
   });
 
   it('filters like the list, refuses bad requests with the field named, and is for admins', async () => {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
-import { CONTACT_KEYS } from '../../domain/contact/contact-fields.js';
+import { CONTACT_KEYS, PURCHASE_FACT_KEYS } from '../../domain/contact/contact-fields.js';
 import { nestsDeeperThan } from '../../domain/nesting.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../../conversations/conversation-fields.js';
@@ -56,12 +56,7 @@ export const MESSAGE_ATTRIBUTES = ['message.content', 'message.type'] as const;
 /** `contact.<field>`: any standard field, `contact.attr.<key>`, `contact.identity.<type>`. */
 export const CONTACT_FIELDS = CONTACT_KEYS.filter((key) => key !== 'identities' && key !== 'attributes');
 /** The customer's purchase facts (src/orders), kept current by every order import, merge and undo. */
-export const PURCHASE_FACT_FIELDS = [
-  'orders_count',
-  'total_spent',
-  'first_order_at',
-  'last_order_at',
-] as const;
+export const PURCHASE_FACT_FIELDS = PURCHASE_FACT_KEYS;
 
 const ConditionValue = z.union([
   z.string(),

@@ -107,6 +107,12 @@ const everyKeyListed: Exclude<keyof Contact, (typeof CONTACT_KEYS)[number]> exte
   true;
 void everyKeyListed;
 
+/**
+ * The customer's purchase facts (src/orders): read with a contact, computed from its orders, never
+ * written as contact fields (an import skips them; an export writes them when the store has orders).
+ */
+export const PURCHASE_FACT_KEYS = ['orders_count', 'total_spent', 'first_order_at', 'last_order_at'] as const;
+
 export function emptyContactState(): ContactState {
   return {
     name: null,

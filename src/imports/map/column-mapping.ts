@@ -3,7 +3,7 @@
  * and turns one record's cells into contact input. Pure: the identity types and attribute definitions
  * it needs are passed in.
  */
-import { SCALAR_FIELDS, SYSTEM_FIELDS } from '../../domain/contact/contact-fields.js';
+import { PURCHASE_FACT_KEYS, SCALAR_FIELDS, SYSTEM_FIELDS } from '../../domain/contact/contact-fields.js';
 import { ValidationError } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
 import { unprotectCell } from '../../domain/csv-cell-safety.js';
@@ -17,6 +17,8 @@ const LIST_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones'])
 const DATE_TARGETS = new Set(['birthday']);
 const STANDARD_TARGETS = new Set<string>(['id', ...SCALAR_FIELDS, 'email', 'phone', ...LIST_TARGETS]);
 const OWNER_FIELDS = new Set(['owner', 'owner_id', 'assignee', 'created_by', 'updated_by']);
+/** Written by Kith (or computed from orders): a column of Kith's own export that an import skips. */
+const KITH_WRITTEN = new Set<string>([...SYSTEM_FIELDS, ...PURCHASE_FACT_KEYS]);
 
 export interface MappingContext {
   identityTypes: ReadonlySet<string>;
@@ -101,7 +103,7 @@ export function suggestMapping(
         'values of "id" are not Kith ids (ct_…); map the column to identity.external_id if they are ids from another system',
       );
     }
-    if ((SYSTEM_FIELDS as readonly string[]).includes(key.replace(/ /g, '_'))) {
+    if (KITH_WRITTEN.has(key.replace(/ /g, '_'))) {
       return suggestion(null, 'none', `${column} is written by Kith and is not imported`);
     }
     if (STANDARD_TARGETS.has(key.replace(/ /g, '_')) && key.replace(/ /g, '_') !== 'id') {
@@ -124,7 +126,7 @@ export function suggestMapping(
 /** Why a target cannot be written, or null when it can. */
 export function checkTarget(target: string, ctx: MappingContext): string | null {
   if (target === IGNORE || STANDARD_TARGETS.has(target)) return null;
-  if ((SYSTEM_FIELDS as readonly string[]).includes(target) || OWNER_FIELDS.has(target)) {
+  if (KITH_WRITTEN.has(target) || OWNER_FIELDS.has(target)) {
     return `${target} is written by Kith and cannot be imported`;
   }
   if (target.startsWith('identity.')) {
