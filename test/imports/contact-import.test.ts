@@ -375,6 +375,16 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
     expect((await kith.contacts.list({ q: '13500135009' })).data[0]?.attributes).toEqual({ tier: 'gold' });
   });
 
+  it('reads a quote inside a cell that does not begin with one as text', async () => {
+    const file = fixture(
+      'stray-quote.csv',
+      'name,email,company\n张"三",zs@quote.example,="0123"\n李四,ls@quote.example,ACME\n',
+    );
+    const record = await runImport(kith, file);
+    expect(record).toMatchObject({ status: 'completed', created: 2, failed: 0 });
+    expect((await kith.contacts.list({ q: 'zs@quote.example' })).data[0]).toMatchObject({ name: '张"三"' });
+  });
+
   it('gives every unreadable file a clear error', async () => {
     const cases: [string, string | Buffer, RegExp][] = [
       ['empty.csv', '', /the file is empty/],
