@@ -19,6 +19,7 @@ const TEXT = {
     imports: 'Import',
     noMatch: 'No customer matches',
     invalidEmail: 'Not a valid email address',
+    ownerIs: 'That value belongs to customer',
   },
   zh: {
     customers: '客户',
@@ -38,6 +39,7 @@ const TEXT = {
     imports: '导入',
     noMatch: '没有匹配的客户',
     invalidEmail: '邮箱地址无效',
+    ownerIs: '该值属于客户',
   },
 };
 
@@ -163,6 +165,19 @@ test('a new customer who probably exists already is shown with a link before bei
   await page.getByRole('button', { name: text.anyway }).click();
   await expect(page).toHaveURL(/\/customers\/ct_/);
   expect(page.url()).not.toContain(existing.id);
+
+  // The same e-mail cannot be created anyway: the answer names the customer that owns it, by name.
+  await page.goto('/customers/new');
+  await page.getByRole('textbox', { name: text.name, exact: true }).fill(`Someone Else ${stamp}`);
+  await page.getByRole('textbox', { name: text.email, exact: true }).fill(email);
+  await page.getByRole('button', { name: text.create }).click();
+  const anyway = page.getByRole('button', { name: text.anyway });
+  if (await anyway.isVisible().catch(() => false)) await anyway.click();
+  const owner = page.getByRole('alert').filter({ hasText: text.ownerIs });
+  await expect(owner.getByRole('link', { name: `Jonathan Smithers ${stamp}` })).toHaveAttribute(
+    'href',
+    `/customers/${existing.id}`,
+  );
 });
 
 test('select customers, tag them in bulk, sort the list, and delete them with the typed count', async ({

@@ -4,24 +4,12 @@
  * (`?tab=history`, `?tab=orders`).
  * A merged id leads to its survivor.
  */
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  Stack,
-  Tabs,
-  TagsInput,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Tabs, TagsInput, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { formatDate, formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
@@ -33,6 +21,7 @@ import { displayName } from './customer-format';
 import { CustomerHistory } from './CustomerHistory';
 import { CustomerOrders } from './CustomerOrders';
 import { CustomerTimeline } from './CustomerTimeline';
+import { OwnerAlert } from './OwnerAlert';
 import { type SaveProblem, saveProblem } from './save-errors';
 import { localizeIdentityTypes } from '../../ui/identity-type-label';
 
@@ -236,14 +225,7 @@ function EditContact({
           {problem.message}
         </Alert>
       )}
-      {problem?.ownerId && (
-        <Alert color="red" mb="sm" role="alert">
-          {t('customer.ownerIs')}{' '}
-          <Anchor component={Link} to={`/customers/${problem.ownerId}`}>
-            {problem.ownerId}
-          </Anchor>
-        </Alert>
-      )}
+      {problem?.ownerId && <OwnerAlert ownerId={problem.ownerId} />}
       <ContactFieldsForm
         state={state}
         onChange={setState}

@@ -14,6 +14,7 @@ import { ContactFieldsForm } from './ContactFieldsForm';
 import { contactPatch, formStateOf } from './contact-form';
 import { useAttributeDefinitions, useIdentityTypes } from './customer-queries';
 import { displayName } from './customer-format';
+import { OwnerAlert } from './OwnerAlert';
 import { type SaveProblem, saveProblem } from './save-errors';
 
 interface Candidate {
@@ -81,14 +82,7 @@ export default function NewCustomerPage() {
               {problem.message}
             </Alert>
           )}
-          {problem?.ownerId && (
-            <Alert color="red" mb="sm" role="alert">
-              {t('customer.ownerIs')}{' '}
-              <Anchor component={Link} to={`/customers/${problem.ownerId}`}>
-                {problem.ownerId}
-              </Anchor>
-            </Alert>
-          )}
+          {problem?.ownerId && <OwnerAlert ownerId={problem.ownerId} />}
           <ContactFieldsForm
             state={state}
             onChange={(next) => {
