@@ -111,6 +111,8 @@ describe('normalizeAttributeValue', () => {
   it.each([
     ['score', 7, 7],
     ['score', ' 3.5 ', 3.5],
+    ['score', '-1e3', -1000],
+    ['score', '１２', 12],
     ['vip', true, true],
     ['vip', 'No', false],
     ['vip', '否', false],
@@ -124,6 +126,12 @@ describe('normalizeAttributeValue', () => {
   it.each([
     ['score', 'ten'],
     ['score', ''],
+    // Number() reads these; a person did not mean 16, 5 or 8.
+    ['score', '0x10'],
+    ['score', '0b101'],
+    ['score', '0o10'],
+    ['score', 'Infinity'],
+    ['since', '2020-02-03T99:00'],
     ['vip', 'maybe'],
     ['since', '31/12/2021'],
     ['tier', 'Bronze'],

@@ -3,6 +3,9 @@ import { normalizeDate } from '../normalize/date.js';
 import { normalizeText } from '../normalize/text.js';
 import type { AttributeValue } from './contact-fields.js';
 
+/** A number as people write one: optional sign, digits with an optional fraction, an optional exponent. */
+const DECIMAL_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
 export const ATTRIBUTE_TYPES = ['text', 'number', 'boolean', 'date', 'list'] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 
@@ -34,8 +37,13 @@ export function normalizeAttributeValue(definition: AttributeDefinition, value: 
       return text;
     }
     case 'number': {
+      // Decimal writing only: Number() would also read 0x10 as 16, 0b101 as 5 and 1_000 as NaN.
       const n =
-        typeof value === 'number' ? value : asText !== null && asText !== '' ? Number(asText) : Number.NaN;
+        typeof value === 'number'
+          ? value
+          : asText !== null && DECIMAL_NUMBER.test(asText)
+            ? Number(asText)
+            : Number.NaN;
       if (!Number.isFinite(n)) throw new ValidationError(field, value, 'must be a number');
       return n;
     }

@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors.js';
 
 const DATE_FORMS: RegExp[] = [
-  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/,
+  // A timestamp's date (its time must be a time of day: 2020-02-03T99:00 is refused, not cut short).
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/,
   /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/,
   /^(\d{4})年(\d{1,2})月(\d{1,2})日?$/,
   /^(\d{4})(\d{2})(\d{2})$/,

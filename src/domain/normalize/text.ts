@@ -1,7 +1,7 @@
 /**
  * Chinese text's own full-width punctuation, which NFKC would turn into ASCII: `阿里巴巴（中国）有限公司`
  * is how the company writes its name, not a typing slip to fold. (The ideographic space still becomes
- * a space: `张　伟` and `张 伟` are one name to search and compare.)
+ * a space: `张\u3000伟` and `张 伟` are one name to search and compare.)
  */
 const CJK_PUNCTUATION = /([\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+)/u;
 
