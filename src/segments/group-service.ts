@@ -197,6 +197,17 @@ export class GroupService {
     return result;
   }
 
+  /** The groups a contact belongs to, by name. */
+  async groupsOf(contactId: string): Promise<{ id: string; name: string }[]> {
+    return this.db
+      .selectFrom('contact_group_members as m')
+      .innerJoin('contact_groups as g', 'g.id', 'm.group_id')
+      .select(['g.id', 'g.name'])
+      .where('m.contact_id', '=', contactId)
+      .orderBy('g.name')
+      .execute();
+  }
+
   async removeMember(groupId: string, contactId: string, actor: Actor): Promise<void> {
     const group = await this.get(groupId);
     await this.db.transaction().execute(async (trx) => {

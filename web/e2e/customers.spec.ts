@@ -65,6 +65,17 @@ test('find a customer, open them, see a validation error on the field, save, and
   });
   expect(created.status(), await created.text()).toBe(201);
   const contact = await created.json();
+  const group = await page.request.post('/api/groups', {
+    data: { name: `展会客户 ${unique}` },
+    headers: await csrfHeaders(page),
+  });
+  expect(group.status(), await group.text()).toBe(201);
+  const groupId = (await group.json()).id;
+  const member = await page.request.post(`/api/groups/${groupId}/members`, {
+    data: { contact_ids: [contact.id] },
+    headers: await csrfHeaders(page),
+  });
+  expect(member.status(), await member.text()).toBe(200);
 
   await page.goto('/customers');
   await expect(page.getByRole('heading', { name: text.customers, exact: true })).toBeVisible();
@@ -83,6 +94,11 @@ test('find a customer, open them, see a validation error on the field, save, and
   await page.getByRole('link', { name: `王小明 ${unique}` }).click();
   await expect(page).toHaveURL(new RegExp(`/customers/${contact.id}`));
   await expect(page.getByRole('heading', { name: `王小明 ${unique}` })).toBeVisible();
+  // Its groups, each a link to the list filtered by it.
+  await expect(page.getByRole('link', { name: `展会客户 ${unique}` })).toHaveAttribute(
+    'href',
+    `/customers?group=${groupId}`,
+  );
   await shot('customer');
   await expectAccessible();
 
@@ -98,6 +114,8 @@ test('find a customer, open them, see a validation error on the field, save, and
   await page.getByRole('textbox', { name: text.city }).fill('杭州');
   await page.getByRole('button', { name: text.save }).click();
   await expect(page.getByText('杭州')).toBeVisible();
+  // The save's answer does not drop what only the page's read carries.
+  await expect(page.getByRole('link', { name: `展会客户 ${unique}` })).toBeVisible();
 
   await page.getByRole('tab', { name: text.history }).click();
   await expect(page).toHaveURL(/tab=history/);

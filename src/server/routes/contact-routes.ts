@@ -269,6 +269,9 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         response: {
           200: ContactWithFactsSchema.extend({
             merged_from: z.string().optional().describe('the requested id, merged into this contact'),
+            groups: z
+              .array(z.object({ id: z.string(), name: z.string() }))
+              .describe('The static groups the contact belongs to, by name.'),
           }),
           ...errorResponses,
         },
@@ -276,8 +279,11 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       handler: async (request, reply) => {
         const contact = await contacts.resolve(request.params.id);
         reply.header('etag', etagOf(contact));
-        const facts = await services.orders.purchaseFacts([contact.id]);
-        return { ...contact, ...facts.get(contact.id)! };
+        const [facts, groups] = await Promise.all([
+          services.orders.purchaseFacts([contact.id]),
+          services.groups.groupsOf(contact.id),
+        ]);
+        return { ...contact, ...facts.get(contact.id)!, groups };
       },
     });
 

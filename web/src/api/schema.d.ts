@@ -2231,6 +2231,11 @@ export interface paths {
                             last_order_at: string | null;
                             /** @description the requested id, merged into this contact */
                             merged_from?: string;
+                            /** @description The static groups the contact belongs to, by name. */
+                            groups: {
+                                id: string;
+                                name: string;
+                            }[];
                         };
                     };
                 };

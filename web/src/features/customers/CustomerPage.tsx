@@ -9,14 +9,20 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { formatDate, formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { ContactFieldsForm } from './ContactFieldsForm';
 import { contactPatch, formStateOf, TEXT_FIELDS } from './contact-form';
-import { contactKey, useAttributeDefinitions, useContact, useIdentityTypes } from './customer-queries';
+import {
+  type ContactDetail,
+  contactKey,
+  useAttributeDefinitions,
+  useContact,
+  useIdentityTypes,
+} from './customer-queries';
 import { displayName } from './customer-format';
 import { CustomerHistory } from './CustomerHistory';
 import { CustomerOrders } from './CustomerOrders';
@@ -123,6 +129,9 @@ export default function CustomerPage() {
           <Paper withBorder p="md">
             <TagsEditor contact={data} />
           </Paper>
+          <Paper withBorder p="md">
+            <ContactGroups groups={data.groups} />
+          </Paper>
         </Stack>
       </Group>
     </>
@@ -193,7 +202,10 @@ function EditContact({
     mutationFn: (patch: Record<string, unknown>) =>
       unwrap(api.PATCH('/api/contacts/{id}', { params: { path: { id: contact.id } }, body: patch })),
     onSuccess: (updated) => {
-      client.setQueryData(contactKey(contact.id), updated);
+      // The answer is the contact alone: the detail's groups and purchase facts stay as they were.
+      client.setQueryData(contactKey(contact.id), (before: ContactDetail | undefined) =>
+        before ? { ...before, ...updated } : before,
+      );
       void client.invalidateQueries({ queryKey: ['contact-history', contact.id] });
       void client.invalidateQueries({ queryKey: ['contact-timeline', contact.id] });
       void client.invalidateQueries({ queryKey: ['contacts'] });
@@ -245,12 +257,47 @@ function EditContact({
   );
 }
 
-function TagsEditor({ contact }: { contact: Contact }) {
+/** The static groups the customer belongs to, each a link to the customers list filtered by it. */
+function ContactGroups({ groups }: { groups: { id: string; name: string }[] }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={6}>
+      <Text size="sm" fw={500}>
+        {t('fields.groups')}
+      </Text>
+      {groups.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('customer.noGroups')}
+        </Text>
+      ) : (
+        <Group gap={6}>
+          {groups.map((group) => (
+            <Badge
+              key={group.id}
+              variant="light"
+              color="gray"
+              component={Link}
+              to={`/customers?group=${encodeURIComponent(group.id)}`}
+              style={{ cursor: 'pointer', textTransform: 'none' }}
+            >
+              {group.name}
+            </Badge>
+          ))}
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+function TagsEditor({ contact }: { contact: ContactDetail }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const update = (updated: Contact) => {
-    client.setQueryData(contactKey(contact.id), updated);
+    // The tags' answer is the contact alone: the detail's groups and purchase facts stay as they were.
+    client.setQueryData(contactKey(contact.id), (before: ContactDetail | undefined) =>
+      before ? { ...before, ...updated } : before,
+    );
     void client.invalidateQueries({ queryKey: ['tags'] });
     void client.invalidateQueries({ queryKey: ['contact-history', contact.id] });
   };

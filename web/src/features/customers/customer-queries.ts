@@ -49,6 +49,9 @@ export function useContact(id: string) {
   });
 }
 
+/** A customer as its page reads it: the contact with its purchase facts and groups. */
+export type ContactDetail = NonNullable<ReturnType<typeof useContact>['data']>;
+
 export function useIdentityTypes() {
   return useQuery(identityTypesQuery);
 }

@@ -43,6 +43,7 @@ export const en = {
   },
   ownerIs: 'That value belongs to customer',
   tagsHint: 'Type a tag and press Enter; Backspace removes the last.',
+  noGroups: 'In no group. Add customers to a group from the customers list.',
   noEvents: 'Nothing has happened to this customer yet.',
   noHistory: 'No changes recorded yet.',
   system: 'Kith',
