@@ -171,6 +171,11 @@ describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
     await expect(
       kith.merges.merge({ survivorId: x.id, contactIds: [y.id], prefer: { email: 'ct_nope' } }, actor),
     ).rejects.toMatchObject({ code: 'validation_failed' });
+    // A preference the merge would not read is refused, naming it, not dropped.
+    for (const field of ['bogus', 'attr.nope', 'identity.nope', 'tags'])
+      await expect(
+        kith.merges.merge({ survivorId: x.id, contactIds: [y.id], prefer: { [field]: y.id } }, actor),
+      ).rejects.toMatchObject({ code: 'validation_failed', details: { field: `prefer.${field}` } });
     expect([await kith.contacts.get(x.id), await kith.contacts.get(y.id)]).toEqual(before);
   });
 

@@ -62,7 +62,21 @@ export function planContactMerge(
 ): MergePlan {
   const all = [survivor, ...others];
   const byId = new Map(all.map((c) => [c.id, c]));
+  const choosable = new Set<string>([
+    ...SCALAR_FIELDS,
+    'email',
+    'phone',
+    ...all.flatMap((c) => Object.keys(c.identities).map((type) => `identity.${type}`)),
+    ...all.flatMap((c) => Object.keys(c.attributes).map((key) => `attr.${key}`)),
+  ]);
   for (const [field, id] of Object.entries(prefer)) {
+    // A preference the merge would not read is refused, not silently dropped.
+    if (!choosable.has(field))
+      throw new ValidationError(
+        `prefer.${field}`,
+        id,
+        'is not a field the merge chooses: a standard field, email, phone, or an identity.<type> or attr.<key> one of the merged contacts holds',
+      );
     if (!byId.has(id))
       throw new ValidationError(`prefer.${field}`, id, 'must be the id of one of the merged contacts');
   }
