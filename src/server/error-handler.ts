@@ -15,6 +15,20 @@ function valueAt(source: unknown, path: string): unknown {
   return current;
 }
 
+const SECRET_KEY = /password|secret|token/i;
+
+/** A value repeated in an error, with what is under a secret-looking key (a password) left out. */
+function withoutSecrets(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      SECRET_KEY.test(key) ? '(hidden)' : withoutSecrets(inner),
+    ]),
+  );
+}
+
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
@@ -43,7 +57,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       context === 'querystring' ? request.query : (request as unknown as Record<string, unknown>)[context];
     const details = error.validation.map((issue) => {
       const field = issue.instancePath.split('/').filter(Boolean).join('.') || context;
-      const value = valueAt(source, issue.instancePath) ?? null;
+      const value = withoutSecrets(valueAt(source, issue.instancePath) ?? null);
       return { field, value: detailValue(value), reason: issue.message, shown: shownValue(value) };
     });
     const message = details.map((d) => `${d.field}: ${d.reason} (got ${d.shown})`).join('; ');

@@ -117,6 +117,14 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       const wrong = await asBrowser(browser, 'PATCH', '/api/auth/me', { language: 'fr' });
       expect(wrong.status).toBe(400);
       expect(wrong.body.error.details).toMatchObject({ field: 'language', value: 'fr' });
+      // A role sent with it is refused, not ignored as if changed; the password is not repeated back.
+      const promote = await asBrowser(browser, 'PATCH', '/api/auth/me', {
+        role: 'admin',
+        password: 'a secret new password',
+      });
+      expect(promote.status).toBe(400);
+      expect(promote.body.error.message).toMatch(/role/);
+      expect(JSON.stringify(promote.body)).not.toContain('a secret new password');
 
       // Another sign-in (another browser) gets the stored language.
       const again = await call('POST', '/api/auth/login', {

@@ -34,7 +34,8 @@ export function profileRoutes(services: KithServices): FastifyPluginAsyncZod {
         summary: 'Change your own name, language or password',
         description:
           'A new `password` needs `current_password`; it signs you out of every other session (this one stays). A wrong `current_password` counts as a failed sign-in of the account (a stolen session cannot guess the password): throttled attempts answer 429 with Retry-After. `language` is `en`, `zh` or null (follow the browser). Recorded in the audit log.',
-        body: z.object({
+        // Strict: a role or an e-mail sent here is refused, not ignored as if it had been changed.
+        body: z.strictObject({
           name: z.string().nullable().optional(),
           language: z.string().nullable().optional(),
           password: z.string().optional(),
