@@ -12,7 +12,7 @@ import type { Actor } from '../domain/actor.js';
 import { normalizeContactInput } from '../domain/contact/contact-patch.js';
 import { contactKeysOf } from '../domain/contact/identify-rule.js';
 import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
+import { isIdOf, newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendContactEvent, type ContactEventType } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
@@ -146,6 +146,12 @@ export class ConversationService {
     const limit = query.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500)
       throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
+    if (query.after !== undefined && !isIdOf('conversation', query.after))
+      throw new ValidationError(
+        'after',
+        query.after,
+        'is not a cursor of this list: pass an answer’s next_after',
+      );
     let q = this.db.selectFrom('conversations').selectAll();
     q = q.where(this.filtered(query, viewer));
     if (query.sort === 'waiting') {

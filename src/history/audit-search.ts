@@ -4,6 +4,8 @@
  * still exists (or its last name is in the entry), the record itself, so a reader sees "tag VIP" rather
  * than "tag tag_01J…".
  */
+import { ValidationError } from '../domain/errors.js';
+import { isIdOf } from '../domain/ids.js';
 import type { FieldChange } from '../domain/contact/contact-patch.js';
 import type { Queryable } from '../store/transaction.js';
 import type { AuditEntry } from './audit-log.js';
@@ -63,6 +65,12 @@ const LOOKUPS: Record<string, (db: Queryable, ids: string[]) => NameRows> = {
 };
 
 export async function searchAuditLog(db: Queryable, search: AuditSearch): Promise<AuditPage> {
+  if (search.before !== undefined && !isIdOf('audit', search.before))
+    throw new ValidationError(
+      'cursor',
+      search.before,
+      'is not a cursor of the audit log: pass an answer’s next_cursor',
+    );
   let query = db.selectFrom('audit_log').selectAll();
   if (search.entityTypes && search.entityTypes.length > 0)
     query = query.where('entity_type', 'in', search.entityTypes);

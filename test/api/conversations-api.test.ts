@@ -247,6 +247,13 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
       'open',
     );
 
+    for (const sort of ['', '&sort=waiting']) {
+      const badAfter = await api(server.baseUrl, 'GET', `/api/conversations?after=garbage${sort}`, {
+        token: admin,
+      });
+      expect(badAfter.status, sort).toBe(400);
+      expect(badAfter.body.error.details).toMatchObject({ field: 'after', value: 'garbage' });
+    }
     const badStatus = await api(server.baseUrl, 'PATCH', `/api/conversations/${id}`, {
       token: admin,
       body: { status: 'closed' },

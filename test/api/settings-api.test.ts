@@ -550,6 +550,9 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       const bad = await call('GET', '/api/audit?since=yesterday-ish', { token: admin });
       expect(bad.status).toBe(400);
       expect(bad.body.error.details).toMatchObject({ field: 'since', value: 'yesterday-ish' });
+      const badCursor = await call('GET', '/api/audit?cursor=garbage', { token: admin });
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.error.details).toMatchObject({ field: 'cursor', value: 'garbage' });
 
       const several = await audit('entity_type=tag,webhook_endpoint&limit=200');
       expect(new Set(several.data.map((e) => e.entity_type))).toEqual(new Set(['tag', 'webhook_endpoint']));
