@@ -405,7 +405,7 @@ export class ImportService {
         ['new-only', 'all'],
         'new-only',
       ),
-      region: request.region ? assertRegion(request.region) : this.config.defaultRegion,
+      region: request.region ? assertRegion(request.region, 'options.region') : this.config.defaultRegion,
       createAttributes: request.createAttributes ?? false,
       onFileDuplicate: parseChoice<OnFileDuplicate>(
         'on_file_duplicate',

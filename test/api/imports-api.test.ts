@@ -150,6 +150,7 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     await refused({ mapping: { 姓名: { a: 1 } } }, 'mapping.姓名', { a: 1 }, '/api/imports/preview');
     await refused({ options: [1] }, 'options', [1]);
     await refused({ options: { dry_run: 'yes' } }, 'options.dry_run', 'yes');
+    await refused({ options: { region: 'XX' } }, 'options.region', 'XX');
     await refused({ options: { tags: ['t'.repeat(101)] } }, 'options.tags[0]', 't'.repeat(101));
     await refused(
       { options: { group: 'g'.repeat(201) } },

@@ -3,11 +3,12 @@ import { ValidationError } from '../errors.js';
 
 export type Region = CountryCode;
 
-export function assertRegion(region: string): Region {
+/** `field`: where the region came from (the setting or the request's field), for the error. */
+export function assertRegion(region: string, field = 'KITH_DEFAULT_REGION'): Region {
   const upper = region.toUpperCase();
   if (!isSupportedCountry(upper)) {
     throw new ValidationError(
-      'KITH_DEFAULT_REGION',
+      field,
       region,
       'is not an ISO 3166 region libphonenumber knows',
     );
