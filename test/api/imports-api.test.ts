@@ -166,6 +166,16 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
       body: form,
     });
     expect(kind.status).toBe(400);
+    const three = new FormData();
+    for (const name of ['file', 'orders_file', 'items_file'])
+      three.append(name, new Blob([csv], { type: 'text/csv' }), `${name}.csv`);
+    const tooMany = await fetch(`${server.baseUrl}/api/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: three,
+    });
+    expect(tooMany.status).toBe(413);
+    expect(((await tooMany.json()) as { error: { code: string } }).error.code).toBe('too_many_files');
     expect(((await kind.json()) as { error: { details: unknown } }).error.details).toMatchObject({
       field: 'kind',
       value: 'bogus',

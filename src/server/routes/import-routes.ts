@@ -82,6 +82,16 @@ async function receiveUpload(
         413,
       );
     }
+    // @fastify/multipart's own limits (app.ts): said in our words, with what is allowed.
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_FILES_LIMIT')
+      throw new KithError(
+        'too_many_files',
+        'an import sends at most two files: "file", or a Tmall order report as "orders_file" with its items report as "items_file"',
+        413,
+      );
+    if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT')
+      throw new KithError('too_many_fields', 'an import sends at most 20 fields besides its files', 413);
     throw e;
   }
   if (!filePath && !(handleAllowed && fields.upload_id)) {
