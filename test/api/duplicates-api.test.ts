@@ -279,6 +279,16 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
       expect(blank.status, JSON.stringify(filter)).toBe(400);
       expect(blank.body.error.details).toMatchObject({ field: 'filter' });
     }
+    // A wrong shape names its field.
+    for (const [body, field] of [
+      [{ filter: { q: 'smith' }, confirm_count: '1' }, 'confirm_count'],
+      [{ ids: [ids.jon], filter: { q: 'smith' } }, 'ids'],
+      [{ confirm_count: 1 }, 'ids'],
+    ] as const) {
+      const r = await call('POST', '/api/contacts/batch-delete', { token: admin, body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.details[0]).toMatchObject({ field });
+    }
     const count = wrong.body.error.message.match(/\((\d+)\)/)[1];
     const deleted = await call('POST', '/api/contacts/batch-delete', {
       token: admin,

@@ -476,15 +476,23 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
         tags: ['contacts'],
         summary:
           'Delete contacts by ids or filter; a backup is written first; confirm_count must equal the selection',
-        body: z.union([
-          z.object({ ids: z.array(z.string()).min(1), confirm_count: z.number().int().optional() }).strict(),
-          z.object({ filter: ContactFilterSchema, confirm_count: z.number().int().optional() }).strict(),
-        ]),
+        // One object with either `ids` or `filter` (not a union: a union's refusal says only "Invalid
+        // input", where this one names the field).
+        body: z
+          .strictObject({
+            ids: z.array(z.string()).min(1).optional(),
+            filter: ContactFilterSchema.optional(),
+            confirm_count: z.number().int().optional(),
+          })
+          .refine((b) => (b.ids === undefined) !== (b.filter === undefined), {
+            message: 'give either ids or filter (one of them)',
+            path: ['ids'],
+          }),
         response: { 200: DeletionSchema, ...errorResponses },
       },
       handler: async (request) => {
         const body = request.body;
-        const selection = 'ids' in body ? { ids: body.ids } : { filter: body.filter };
+        const selection = body.ids ? { ids: body.ids } : { filter: body.filter! };
         return batchDeletes.delete(selection, body.confirm_count, actorOf(request));
       },
     });
