@@ -6880,10 +6880,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        ids: string[];
-                        confirm_count?: number;
-                    } | {
-                        filter: {
+                        ids?: string[];
+                        filter?: {
                             /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
                             q?: string;
                             /** @description Tag name (any case). */
