@@ -22,6 +22,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
@@ -210,9 +211,7 @@ export default function CustomersPage() {
               removeButtonProps={{ 'aria-label': t('imports.customersFilter.remove') }}
               mb={4}
             >
-              <Link to={`/imports/${list.filters.import}`}>
-                {t('imports.customersFilter.label', { id: list.filters.import })}
-              </Link>
+              <ImportFilterLink id={list.filters.import} />
             </Pill>
           )}
           {filtered && (
@@ -402,5 +401,22 @@ export default function CustomersPage() {
         )}
       </Group>
     </>
+  );
+}
+
+/** The import filter's chip: the import's file name once read (admins), its id until then. */
+function ImportFilterLink({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const { data: user } = useSession();
+  const imported = useQuery({
+    queryKey: ['import', id],
+    queryFn: () => unwrap(api.GET('/api/imports/{id}', { params: { path: { id } } })),
+    enabled: isAdmin(user),
+    retry: false,
+  });
+  return (
+    <Link to={`/imports/${id}`}>
+      {t('imports.customersFilter.label', { id: imported.data?.file_name ?? id })}
+    </Link>
   );
 }
