@@ -283,5 +283,18 @@ test('the list works by keyboard: / to search, arrows to move, Enter to open', a
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: `Lee ${stamp}` })).toBeVisible();
+  const heading = page.getByRole('heading', { name: `Lee ${stamp}` });
+  await expect(heading).toBeVisible();
+  // Focus follows: the opened page's heading, then Edit; the form opens on its first field; Escape
+  // closes it with focus back on Edit.
+  await expect(heading).toBeFocused();
+  await page.keyboard.press('Tab');
+  const editButton = page.getByRole('button', { name: lang === 'zh' ? '编辑' : 'Edit' });
+  await expect(editButton).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(
+    page.getByRole('textbox', { name: lang === 'zh' ? '姓名' : 'Name', exact: true }),
+  ).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editButton).toBeFocused();
 });

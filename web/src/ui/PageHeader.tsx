@@ -1,5 +1,5 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 
 export function PageHeader({
   title,
@@ -10,10 +10,17 @@ export function PageHeader({
   description?: ReactNode;
   actions?: ReactNode;
 }) {
+  // A page reached by a link or a row the keyboard pressed starts at its heading: the element that had
+  // focus is gone with the page before, and focus would fall back to the document's start.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (document.activeElement === null || document.activeElement === document.body)
+      heading.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
       <Stack gap={2}>
-        <Title order={1} size="h3">
+        <Title order={1} size="h3" ref={heading} tabIndex={-1} style={{ outline: 'none' }}>
           {title}
         </Title>
         {description && (

@@ -7,7 +7,7 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Tabs, TagsInput, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
@@ -44,6 +44,13 @@ export default function CustomerPage() {
   const identityTypes = useIdentityTypes();
   const attributes = useAttributeDefinitions();
   const [editing, setEditing] = useState(false);
+  // Leaving the form (saved, cancelled, Escape) puts focus back on Edit, where the keyboard left it.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
 
   // A merged id answers with the survivor: show the survivor's own URL, and say why.
   const mergedFrom = (contact.data as (Contact & { merged_from?: string }) | undefined)?.merged_from;
@@ -70,7 +77,7 @@ export default function CustomerPage() {
         }
         actions={
           !editing && (
-            <Button onClick={() => setEditing(true)} variant="default">
+            <Button ref={editButton} onClick={() => setEditing(true)} variant="default">
               {t('common.edit')}
             </Button>
           )
@@ -216,9 +223,15 @@ function EditContact({
   });
   const patch = contactPatch(initial, state);
   const changed = Object.keys(patch).length > 0;
+  // The form opens with its first field focused (Edit, which had focus, is gone while it is open).
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('input, textarea, select')?.focus();
+  }, []);
 
   return (
     <form
+      ref={form}
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
