@@ -18,6 +18,8 @@ describe('identity types as people read them', () => {
     // Built-in types with the label Kith gave them are named in the user's language.
     [{ key: 'wechat_openid', label: 'WeChat OpenID' }, 'WeChat OpenID', '微信 OpenID'],
     [{ key: 'taobao', label: 'Taobao member name' }, 'Taobao member name', '淘宝会员名'],
+    // The type the first Tmall order import creates.
+    [{ key: 'taobao_nick', label: 'Taobao nickname' }, 'Taobao nickname', '淘宝昵称'],
     [{ key: 'alipay', label: 'Alipay account' }, 'Alipay account', '支付宝账号'],
     [{ key: 'member_no', label: null }, 'Membership number', '会员号'],
     [{ key: 'external_id', label: 'External ID' }, 'External ID', '外部 ID'],

@@ -14,6 +14,8 @@ export const BUILT_IN_IDENTITY_TYPES: Readonly<Record<string, string>> = {
   wechat_unionid: 'WeChat UnionID',
   alipay: 'Alipay account',
   taobao: 'Taobao member name',
+  // Created by the first Tmall order import (src/orders/tmall-order-import.ts).
+  taobao_nick: 'Taobao nickname',
   qq: 'QQ',
   douyin: 'Douyin ID',
   member_no: 'Membership number',

@@ -5,6 +5,7 @@ export const en = {
   wechat_unionid: 'WeChat UnionID',
   alipay: 'Alipay account',
   taobao: 'Taobao member name',
+  taobao_nick: 'Taobao nickname',
   qq: 'QQ number',
   douyin: 'Douyin ID',
   member_no: 'Membership number',

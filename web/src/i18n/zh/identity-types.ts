@@ -7,6 +7,7 @@ export const identityTypes: typeof en = {
   wechat_unionid: '微信 UnionID',
   alipay: '支付宝账号',
   taobao: '淘宝会员名',
+  taobao_nick: '淘宝昵称',
   qq: 'QQ 号',
   douyin: '抖音号',
   member_no: '会员号',
