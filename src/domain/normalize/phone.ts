@@ -7,11 +7,7 @@ export type Region = CountryCode;
 export function assertRegion(region: string, field = 'KITH_DEFAULT_REGION'): Region {
   const upper = region.toUpperCase();
   if (!isSupportedCountry(upper)) {
-    throw new ValidationError(
-      field,
-      region,
-      'is not an ISO 3166 region libphonenumber knows',
-    );
+    throw new ValidationError(field, region, 'is not an ISO 3166 region libphonenumber knows');
   }
   return upper;
 }
