@@ -126,6 +126,18 @@ test('find a customer, open them, see a validation error on the field, save, and
   await shot('customer-history');
 });
 
+test('a customer that does not exist is said so in the page language, with nothing to retry', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('agent');
+  await page.goto('/customers/ct_doesnotexist');
+  await expect(page.getByRole('alert')).toContainText(lang === 'zh' ? '找不到' : 'Not found');
+  await expect(page.getByRole('alert')).not.toContainText('ct_doesnotexist');
+  await expect(page.getByRole('button', { name: lang === 'zh' ? '重试' : 'Try again' })).toHaveCount(0);
+});
+
 test('a customer named like markup shows exactly that text', async ({ page, signIn }) => {
   await signIn('admin');
   const name = `<img src=x onerror=alert(1)> ${Date.now()}`;

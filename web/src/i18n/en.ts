@@ -41,6 +41,9 @@ export const en = {
       unexpected: 'Something unexpected went wrong. Try again; if it persists, tell your administrator.',
       forbiddenTitle: 'Not available to you',
       forbidden: 'Only administrators can use this page.',
+      notFoundTitle: 'Not found',
+      notFound:
+        'What this page would show does not exist, or was deleted. Check the link, or find it from the list.',
     },
   },
   roles: { admin: 'Administrator', agent: 'Agent' },

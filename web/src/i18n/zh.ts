@@ -40,6 +40,8 @@ export const zh: Messages = {
       unexpected: '发生了意外错误。请重试；如果仍然出现，请联系管理员。',
       forbiddenTitle: '无权使用',
       forbidden: '只有管理员可以使用此页面。',
+      notFoundTitle: '找不到',
+      notFound: '此页面要显示的内容不存在，或已被删除。请检查链接，或从列表中查找。',
     },
   },
   roles: { admin: '管理员', agent: '客服' },

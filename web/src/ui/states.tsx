@@ -23,16 +23,30 @@ export function ErrorState({
 }) {
   const { t } = useTranslation();
   const denied = forbidden || (error instanceof ApiError && error.status === 403);
+  // A 404 is an answer, not a failure: asking again would not help, and the server's words name ids.
+  const missing = !denied && error instanceof ApiError && error.status === 404;
   return (
     <Alert
-      color={denied ? 'yellow' : 'red'}
-      title={denied ? t('common.errors.forbiddenTitle') : t('common.errors.title')}
+      color={denied || missing ? 'yellow' : 'red'}
+      title={
+        denied
+          ? t('common.errors.forbiddenTitle')
+          : missing
+            ? t('common.errors.notFoundTitle')
+            : t('common.errors.title')
+      }
       m="md"
       role="alert"
     >
       <Stack gap="sm">
-        <Text size="sm">{denied ? t('common.errors.forbidden') : errorMessage(error, t)}</Text>
-        {onRetry && !denied && (
+        <Text size="sm">
+          {denied
+            ? t('common.errors.forbidden')
+            : missing
+              ? t('common.errors.notFound')
+              : errorMessage(error, t)}
+        </Text>
+        {onRetry && !denied && !missing && (
           <Group>
             <Button variant="light" color="red" onClick={onRetry}>
               {t('common.retry')}
