@@ -1,23 +1,13 @@
 /**
- * Chinese text's own full-width punctuation, which NFKC would turn into ASCII: `阿里巴巴（中国）有限公司`
- * is how the company writes its name, not a typing slip to fold. (The ideographic space still becomes
- * a space: `张\u3000伟` and `张 伟` are one name to search and compare.)
- */
-const CJK_PUNCTUATION = /([\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+)/u;
-
-/**
  * Text normalisation shared by every entry point: NFKC folds full-width letters and digits
- * (`ＡＢＣ１２３` → `ABC123`) and other compatibility forms, but keeps full-width punctuation; then
- * white space (ideographic spaces included) is trimmed and collapsed to one space. Returns null for values that are empty after cleaning, so "  " never
- * becomes a stored value.
+ * (`ＡＢＣ１２３` → `ABC123`), then whitespace (including ideographic spaces) is trimmed and collapsed.
+ * Full-width punctuation folds too (`（` → `(`): keeping it was tried and undone, because searches,
+ * list attribute options and tag and group keys compare folded text, and a kept `（VIP）` would no
+ * longer meet a `(VIP)` written before or typed in a search.
+ * Returns null for values that are empty after cleaning, so "  " never becomes a stored value.
  */
 export function normalizeText(value: string): string | null {
-  const cleaned = withoutNul(value)
-    .split(CJK_PUNCTUATION)
-    .map((part, i) => (i % 2 === 1 ? part : part.normalize('NFKC')))
-    .join('')
-    .replace(/\s+/gu, ' ')
-    .trim();
+  const cleaned = withoutNul(value).normalize('NFKC').replace(/\s+/gu, ' ').trim();
   return cleaned === '' ? null : cleaned;
 }
 
