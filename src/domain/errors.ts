@@ -2,6 +2,8 @@
  * Errors the product speaks in. Every entry point (API, CLI, import) turns these into
  * `{"error": {"code", "message", "details"}}` so a user always learns the field, the value and the reason.
  */
+import { nestsDeeperThan } from './nesting.js';
+
 export type ErrorDetails = Record<string, unknown> | Array<Record<string, unknown>> | undefined;
 
 export class KithError extends Error {
@@ -42,12 +44,16 @@ export class PreconditionFailedError extends KithError {
 
 /** Past this many characters of JSON a rejected value is cut when an error repeats it. */
 const SHOWN_VALUE_CHARS = 200;
+/** Levels of nesting past which a rejected value is described, not written out. */
+const SHOWN_NESTING = 32;
 
 /**
  * A rejected value as an error shows it: its JSON, cut short past SHOWN_VALUE_CHARS with its length
  * (a 1 MB name must not come back as a 2 MB error).
  */
 export function shownValue(value: unknown): string {
+  // JSON.stringify walks a value recursively: a crafted one nested thousands deep would overflow it.
+  if (nestsDeeperThan(value, SHOWN_NESTING)) return `(a value nested more than ${SHOWN_NESTING} levels deep)`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length <= SHOWN_VALUE_CHARS
     ? text
@@ -56,6 +62,7 @@ export function shownValue(value: unknown): string {
 
 /** The value as an error's details carry it: itself, or cut short as `shownValue` cuts it. */
 export function detailValue(value: unknown): unknown {
+  if (nestsDeeperThan(value, SHOWN_NESTING)) return shownValue(value);
   const text = JSON.stringify(value);
   return text === undefined || text.length <= SHOWN_VALUE_CHARS ? value : shownValue(value);
 }

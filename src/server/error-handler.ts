@@ -17,14 +17,21 @@ function valueAt(source: unknown, path: string): unknown {
 
 const SECRET_KEY = /password|secret|token/i;
 
-/** A value repeated in an error, with what is under a secret-looking key (a password) left out. */
-function withoutSecrets(value: unknown): unknown {
+/** Levels of a rejected value an error repeats; deeper ones are not walked (nor stringified). */
+const SHOWN_DEPTH = 8;
+
+/**
+ * A value repeated in an error, with what is under a secret-looking key (a password) left out, and
+ * what nests past SHOWN_DEPTH cut (a body nested 20,000 deep must not overflow the error's own walk).
+ */
+function withoutSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (depth >= SHOWN_DEPTH) return '(nested deeper)';
+  if (Array.isArray(value)) return value.map((inner) => withoutSecrets(inner, depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
       key,
-      SECRET_KEY.test(key) ? '(hidden)' : withoutSecrets(inner),
+      SECRET_KEY.test(key) ? '(hidden)' : withoutSecrets(inner, depth + 1),
     ]),
   );
 }

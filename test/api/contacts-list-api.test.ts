@@ -104,6 +104,17 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     expect(long.status).toBe(400);
     expect(long.body.error.message.length).toBeLessThan(1000);
     expect(long.body.error.message).toContain('(300,002 characters)');
+    // A body nested thousands deep is refused like any other, not overflowing the error's own walk.
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    for (const path of ['/api/contacts', '/api/auth/login']) {
+      const r = await fetch(`${server.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },
+        body: deep,
+      });
+      expect(r.status, path).toBe(400);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
+    }
   });
 
   it.each([
