@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ContactWriter } from '../contacts/contact-writer.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
-import { normalizeGroupName, normalizeTagName } from '../domain/contact/contact-patch.js';
+import { normalizeGroupName, normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import { KithError, NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -396,7 +396,7 @@ export class ImportService {
   async start(request: ImportRequest, actor: Actor): Promise<ImportRecord> {
     const settings: ImportSettings = {
       tags: (request.tags ?? [])
-        .map((t, i) => normalizeTagName(t, `options.tags[${i}]`))
+        .map((t, i) => normalizeNewTagName(t, `options.tags[${i}]`))
         .filter((t): t is string => t !== null),
       group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: parseChoice<SourcePolicy>(

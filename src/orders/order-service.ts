@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { loadContacts } from '../contacts/contact-repository.js';
 import type { ContactWriter } from '../contacts/contact-writer.js';
-import { normalizeGroupName, normalizeTagName } from '../domain/contact/contact-patch.js';
+import { normalizeGroupName, normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -181,7 +181,7 @@ export class OrderService {
     const offset = utcOffsetMinutes(request.utcOffset);
     const settings: ImportSettings = {
       tags: (request.tags ?? [])
-        .map((t, i) => normalizeTagName(t, `options.tags[${i}]`))
+        .map((t, i) => normalizeNewTagName(t, `options.tags[${i}]`))
         .filter((t): t is string => t !== null),
       group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: 'new-only',
@@ -259,7 +259,7 @@ export class OrderService {
     }
     const settings: ImportSettings = {
       tags: (request.tags ?? [])
-        .map((t, i) => normalizeTagName(t, `options.tags[${i}]`))
+        .map((t, i) => normalizeNewTagName(t, `options.tags[${i}]`))
         .filter((t): t is string => t !== null),
       group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: 'new-only',

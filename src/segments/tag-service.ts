@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ContactService } from '../contacts/contact-service.js';
-import { normalizeTagName } from '../domain/contact/contact-patch.js';
+import { normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
@@ -49,7 +49,7 @@ export class TagService {
   async rename(tagId: string, newName: string, actor: Actor): Promise<TagRenameResult> {
     const tag = await this.db.selectFrom('tags').selectAll().where('id', '=', tagId).executeTakeFirst();
     if (!tag) throw new NotFoundError('tag', tagId);
-    const name = normalizeTagName(newName ?? '', 'name');
+    const name = normalizeNewTagName(newName ?? '', 'name');
     if (!name) throw new ValidationError('name', newName, 'is required');
     const target = await this.db
       .selectFrom('tags')
@@ -161,7 +161,7 @@ export class TagService {
 
   async addToContact(contactId: string, tags: string[], actor: Actor): Promise<Contact> {
     // Checked here so that a wrong tag is named by its place in `tags`, not among the contact's own.
-    tags.forEach((tag, i) => normalizeTagName(tag, `tags[${i}]`));
+    tags.forEach((tag, i) => normalizeNewTagName(tag, `tags[${i}]`));
     const contact = await this.contacts.get(contactId);
     return this.contacts.update(contactId, { tags: [...contact.tags, ...tags] }, actor);
   }

@@ -215,15 +215,16 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
     expect(members.body.data.map((x: { id: string }) => x.id)).toEqual([c.body.id]);
   });
 
-  it('keeps tag and group names to what survives an export: no list separator, bounded length', async () => {
+  it('keeps the tags people add and group names to what survives an export: no list separator, bounded length', async () => {
     const c = await call('POST', '/api/contacts', {
       token: agent,
       body: { name: 'Tag Rules', tags: ['kept'] },
     });
     const refusals: [string, string, unknown, string][] = [
-      ['POST', '/api/contacts', { name: 'x', tags: ['a,b;c'] }, 'tags[0]'],
+      ['POST', `/api/contacts/${c.body.id}/tags`, { tags: ['a,b;c'] }, 'tags[0]'],
       ['POST', `/api/contacts/${c.body.id}/tags`, { tags: ['fine', 'a；b'] }, 'tags[1]'],
       ['POST', `/api/contacts/${c.body.id}/tags`, { tags: ['t'.repeat(101)] }, 'tags[0]'],
+      ['POST', '/api/contacts', { name: 'x', tags: ['t'.repeat(101)] }, 'tags[0]'],
       ['POST', '/api/groups', { name: 'g'.repeat(201) }, 'name'],
     ];
     for (const [method, path, body, field] of refusals) {
@@ -236,5 +237,17 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
     const renamed = await call('PATCH', `/api/tags/${kept.id}`, { token: admin, body: { name: 'x|y' } });
     expect(renamed.status).toBe(400);
     expect(renamed.body.error.details).toMatchObject({ field: 'name' });
+    // A contact whose tag list already holds one written before (or synced) still takes new tags.
+    const held = await call('POST', '/api/contacts', {
+      token: agent,
+      body: { name: 'Held', tags: ['Friends, Family'] },
+    });
+    expect(held.body.tags).toEqual(['Friends, Family']);
+    const more = await call('POST', `/api/contacts/${held.body.id}/tags`, {
+      token: agent,
+      body: { tags: ['VIP'] },
+    });
+    expect(more.status).toBe(200);
+    expect(more.body.tags).toEqual(['Friends, Family', 'VIP']);
   });
 });

@@ -65,16 +65,23 @@ export const MAX_TAG_LENGTH = 100;
 /** A group's name, an import's group setting. */
 export const MAX_GROUP_NAME_LENGTH = 200;
 
-/**
- * A tag's name as stored (null when blank): trimmed text of at most MAX_TAG_LENGTH characters, without
- * a list separator — a tag holding one would come back as several tags from Kith's own export.
- */
+/** A tag's name as stored (null when blank): trimmed text of at most MAX_TAG_LENGTH characters. */
 export function normalizeTagName(raw: string, field: string): string | null {
   const tag = normalizeText(raw);
   if (!tag) return null;
   if (tag.length > MAX_TAG_LENGTH)
     throw new ValidationError(field, raw, `is longer than ${MAX_TAG_LENGTH} characters`);
-  if (LIST_SEPARATORS.test(tag))
+  return tag;
+}
+
+/**
+ * A tag a person names through the tag actions (add to a contact or a selection, rename, an import's
+ * tags): also without a list separator, since a tag holding one comes back as several tags from Kith's
+ * own export. A contact's whole tag list, as written or synced, is not refused for one it already has.
+ */
+export function normalizeNewTagName(raw: string, field: string): string | null {
+  const tag = normalizeTagName(raw, field);
+  if (tag && LIST_SEPARATORS.test(tag))
     throw new ValidationError(
       field,
       raw,
