@@ -25,6 +25,7 @@ import { DIRECT_CHANGE } from '../conversations/conversation-change.js';
 import type { Conversation, Message } from '../conversations/conversation-fields.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
+import { ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Mailer } from '../notifications/mailer.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
@@ -232,16 +233,34 @@ export class AutomationRuleListener implements ConversationListener, ContactEven
         ran.push({ rule, results, id: newId('automationLog'), at: nowIso() });
       }
       if (contributors.length > 0 && subject.conversation) {
-        try {
-          await this.runner.applyConversationPatch(
-            subject.conversation.id,
-            pending,
-            contributors,
-            subject.origin,
-          );
-        } catch (e) {
-          for (const result of batched)
+        const apply = (patch: Record<string, unknown>) =>
+          this.runner.applyConversationPatch(subject.conversation!.id, patch, contributors, subject.origin);
+        const failed = (results: ActionResult[], e: unknown) => {
+          for (const result of results)
             Object.assign(result, { ok: false, error: e instanceof Error ? e.message : String(e) });
+        };
+        try {
+          await apply(pending);
+        } catch (e) {
+          // An assignee this conversation refuses (an agent outside its inbox) fails the assignment
+          // alone: the other rules' labels, status or priority still apply.
+          const assignment = batched.filter((r) => r.action === 'assign_agent');
+          if (
+            e instanceof ValidationError &&
+            e.field === 'assignee_id' &&
+            assignment.length < batched.length
+          ) {
+            failed(assignment, e);
+            const { assignee_id: _refused, ...rest } = pending;
+            try {
+              await apply(rest);
+            } catch (again) {
+              failed(
+                batched.filter((r) => r.action !== 'assign_agent'),
+                again,
+              );
+            }
+          } else failed(batched, e);
         }
       }
       for (const { rule, results, id, at } of ran) {

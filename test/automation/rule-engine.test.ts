@@ -106,6 +106,32 @@ describe('firing', () => {
     expect(await outcomes(second.id)).toEqual(['matched', 'skipped_own_change']);
   });
 
+  it('fails an assignment the conversation refuses alone: the other rules still apply', async () => {
+    const c = await newConversation();
+    const outsider = await kith.users.create(
+      { email: 'outside@example.com', password: 'outside password', role: 'agent' },
+      SYSTEM_ACTOR,
+    );
+    const assign = await kith.rules.create(
+      rule({ name: 'assign', actions: [{ action: 'assign_agent', agent_id: outsider.id }] }),
+      SYSTEM_ACTOR,
+    );
+    await kith.rules.create(
+      rule({ name: 'label', actions: [{ action: 'add_label', labels: ['seen'] }] }),
+      SYSTEM_ACTOR,
+    );
+    await kith.conversations.update(c.id, { status: 'pending' }, api);
+    expect(await kith.conversations.get(c.id)).toMatchObject({ labels: ['seen'], assignee_id: null });
+    const ran = (await kith.rules.logs(assign.id)).find((l) => l.actions.length > 0);
+    expect(ran!.actions).toEqual([
+      expect.objectContaining({
+        action: 'assign_agent',
+        ok: false,
+        error: expect.stringMatching(/^assignee_id: is not a member of inbox/),
+      }),
+    ]);
+  });
+
   it('raises conversation_resolved and conversation_opened once each, besides conversation_updated', async () => {
     const c = await newConversation();
     const resolved = await kith.rules.create(rule({ event: 'conversation_resolved' }), SYSTEM_ACTOR);
