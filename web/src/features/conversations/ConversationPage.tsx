@@ -159,9 +159,13 @@ export default function ConversationPage() {
   if (!c) return <LoadingRows />;
   const customerName =
     contact.data?.name || contact.data?.phone || contact.data?.email || t('conversations.unknownCustomer');
-  const agentOptions = (agents.data ?? []).map((a) => ({ value: a.user_id, label: a.name || a.email }));
+  // Who can take it: admins and the agents of its inbox (the server refuses anyone else), and whoever
+  // holds it now.
+  const agentOptions = (agents.data ?? [])
+    .filter((a) => a.role === 'admin' || a.inbox_ids.includes(c.inbox_id) || a.user_id === c.assignee_id)
+    .map((a) => ({ value: a.user_id, label: a.name || a.email }));
   const teamOptions = (teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }));
-  const agentName = new Map(agentOptions.map((o) => [o.value, o.label]));
+  const agentName = new Map((agents.data ?? []).map((a) => [a.user_id, a.name || a.email]));
 
   return (
     <>
