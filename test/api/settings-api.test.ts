@@ -380,6 +380,10 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       });
       expect(attribute.status).toBe(201);
       await call('PATCH', '/api/attributes/tier', { token: admin, body: { description: 'Loyalty tier' } });
+      // The type is fixed: sent here it is refused, not ignored as if changed.
+      const retype = await call('PATCH', '/api/attributes/tier', { token: admin, body: { type: 'boolean' } });
+      expect(retype.status).toBe(400);
+      expect(retype.body.error.message).toMatch(/type/);
       expect((await call('DELETE', '/api/attributes/tier', { token: admin })).status).toBe(204);
       const attributeLog = await audit('entity_type=attribute_definition&entity_id=tier');
       expect(attributeLog.data.map((e) => e.action)).toEqual(['deleted', 'updated', 'created']);

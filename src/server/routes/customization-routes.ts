@@ -51,7 +51,8 @@ export function customizationRoutes(services: KithServices): FastifyPluginAsyncZ
         tags: ['settings'],
         summary: "Change an identity type's label (the key is fixed)",
         params: KeyParams,
-        body: z.object({ label: z.string().nullable().optional() }),
+        // Strict: a key sent here that cannot change (the type) is refused, not ignored.
+        body: z.strictObject({ label: z.string().nullable().optional() }),
         response: { 200: IdentityTypeSchema, ...errorResponses },
       },
       handler: async (request) => identityTypes.update(request.params.key, request.body, actorOf(request)),
@@ -104,7 +105,7 @@ export function customizationRoutes(services: KithServices): FastifyPluginAsyncZ
         tags: ['settings'],
         summary: 'Change label, description or list options (the type is fixed)',
         params: KeyParams,
-        body: z.object({
+        body: z.strictObject({
           label: z.string().nullable().optional(),
           options: z.array(z.string()).nullable().optional(),
           description: z.string().nullable().optional(),
