@@ -7,6 +7,7 @@
 import type { ContactListQuery, ContactService } from '../contacts/contact-service.js';
 import type { Actor } from '../domain/actor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import type { GroupService } from './group-service.js';
 import type { TagService } from './tag-service.js';
@@ -81,9 +82,11 @@ export class ContactBulkService {
         throw new ValidationError('group_id', options.groupId ?? null, 'is required to add_to_group');
       return [];
     }
-    const tags = [
-      ...new Set((options.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => t !== null)),
-    ];
+    // Checked before any contact is touched: a tag to add that would not survive an export is refused
+    // here by its place in `tags`, not partway through the selection.
+    const name = (t: string, i: number) =>
+      action === 'add_tags' ? normalizeNewTagName(t, `tags[${i}]`) : normalizeText(t);
+    const tags = [...new Set((options.tags ?? []).map(name).filter((t): t is string => t !== null))];
     if (tags.length === 0)
       throw new ValidationError('tags', options.tags ?? null, `name at least one tag to ${action}`);
     return tags;

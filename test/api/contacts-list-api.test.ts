@@ -255,6 +255,13 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     });
     expect(noTags.status).toBe(400);
     expect(noTags.body.error.details).toMatchObject({ field: 'tags' });
+    const separated = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids: [c.id] }, action: 'add_tags', tags: ['ok', 'a,b'] },
+    });
+    expect(separated.status).toBe(400);
+    expect(separated.body.error.details).toMatchObject({ field: 'tags[1]' });
+    expect((await call('GET', `/api/contacts/${c.id}`, { token: agent })).body.tags).toEqual([]);
     const missing = await call('POST', '/api/contacts/bulk', {
       token: agent,
       body: { selection: { ids: [c.id, 'ct_01aaaaaaaaaaaaaaaaaaaaaaaa'] }, action: 'add_tags', tags: ['x'] },
