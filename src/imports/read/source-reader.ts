@@ -189,9 +189,6 @@ async function* readCsv(
     delimiter,
     bom: true,
     relax_column_count: true,
-    // A quote inside a cell that does not begin with one is text: 张"三", Tmall's ="2836…" written
-    // without the spreadsheet's outer quotes. Refusing the whole file for it helped no one.
-    relax_quotes: true,
     max_record_size: MAX_RECORD_BYTES,
     skip_empty_lines: false,
   });
@@ -236,6 +233,13 @@ async function csvError(
   rowNumber: number,
 ): Promise<ImportFileError> {
   const where = err.lines ? `line ${err.lines}` : `after row ${rowNumber}`;
+  // Not relaxed (csv-parse's relax_quotes): it would also take a quoted cell whose closing quote is
+  // followed by text, silently joining the next rows into one cell.
+  if (err.code === 'INVALID_OPENING_QUOTE' || err.code === 'CSV_INVALID_OPENING_QUOTE')
+    return new ImportFileError(
+      `${where}: a cell holds a quote but does not begin with one; in CSV such a cell is written in quotes with each quote inside it doubled (张"三" as "张""三""")`,
+      { line: err.lines ?? null },
+    );
   const atLine = { line: err.lines ?? null };
   const quoteError = ['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE', 'CSV_INVALID_CLOSING_QUOTE'].includes(
     err.code ?? '',
