@@ -10,7 +10,7 @@ import { loadContacts } from '../contacts/contact-repository.js';
 import type { ContactWriter } from '../contacts/contact-writer.js';
 import { normalizeGroupName, normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { assertRegion } from '../domain/normalize/phone.js';
 import { importDir, type ImportConfig } from '../imports/contact-import-pipeline.js';
@@ -34,6 +34,7 @@ import {
   refreshPurchaseFacts,
 } from './purchase-facts.js';
 import {
+  itemFailureFilePath,
   type OrderOutcome,
   TMALL_IMPORT_JOB_KIND,
   TMALL_IMPORT_KIND,
@@ -410,6 +411,29 @@ export class OrderService {
       });
     }
     return report;
+  }
+
+  /**
+   * A Tmall import's item failures (items whose order is not in the orders file): the items report's
+   * columns and `error`, written when the import completes.
+   */
+  async itemFailureFile(importId: string): Promise<string> {
+    const record = await this.importService().get(importId);
+    if (record.kind !== TMALL_IMPORT_KIND)
+      throw new ValidationError(
+        'id',
+        importId,
+        'is not a Tmall order import: only those have an items report',
+      );
+    const file = itemFailureFilePath(this.config, importId);
+    if (fs.existsSync(file)) return file;
+    throw new KithError(
+      'not_ready',
+      record.status === 'completed'
+        ? `import ${importId} ended before item failures were written (files of earlier versions)`
+        : `import ${importId} is ${record.status}; its item failures are written when it completes`,
+      409,
+    );
   }
 
   async get(id: string): Promise<Order> {

@@ -68,7 +68,11 @@ describe(`orders API on ${TEST_DIALECT}`, () => {
       'gbk',
     );
     const items = encodeTmall(
-      tmallItemsText([{ number: '2836200000000001', title: '茶叶', price: '88.00', quantity: '1' }]),
+      tmallItemsText([
+        { number: '2836200000000001', title: '茶叶', price: '88.00', quantity: '1' },
+        // An item whose order is not in the orders file: an item failure.
+        { number: '2836299999999999', title: '茶杯', price: '9.00', quantity: '2' },
+      ]),
       'gbk',
     );
     const started = await uploadTmall(orders, items, { tags: ['天猫'] });
@@ -86,8 +90,19 @@ describe(`orders API on ${TEST_DIALECT}`, () => {
       rows: 3,
       created: 2,
       failed: 1,
-      summary: { items: { rows: 1, attached: 1, failed: 0 }, buyers: { created: 1, matched_by_phone: 1 } },
+      summary: { items: { rows: 2, attached: 1, failed: 1 }, buyers: { created: 1, matched_by_phone: 1 } },
     });
+    // The item failures download, with the items report's columns and why.
+    const itemFailures = await get(`/api/imports/${record.id}/item-failures`);
+    expect(itemFailures.status).toBe(200);
+    expect(itemFailures.headers.get('content-disposition')).toContain(`${record.id}-item-failures.csv`);
+    const lines = (await itemFailures.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/2836299999999999.*,茶杯,.*row 3: /);
+    expect((await get(`/api/imports/${record.id}/item-failures`, agent)).status).toBe(403);
 
     const list = (await (await get('/api/orders?status=completed,partially_shipped', agent)).json()) as {
       data: { id: string; contact_id: string; paid_amount: string; status: string }[];

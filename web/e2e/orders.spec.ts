@@ -51,6 +51,8 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
     tmallItemsText([
       { number: number(1), title: '龙井茶 250g', price: '128.50', quantity: '1', properties: '规格：礼盒装' },
       { number: number(2), title: '茶杯', price: '10.00', quantity: '2' },
+      // An item whose order is not in the orders file: an item failure, downloadable from the import.
+      { number: `${number(1).slice(0, -1)}9`, title: '茶盘', price: '30.00', quantity: '1' },
     ]),
     'gbk',
   );
@@ -72,6 +74,19 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
         ((await (await page.request.get(`/api/imports/${importId}`)).json()) as { status: string }).status,
     )
     .toBe('completed');
+  // The import's page tells what the two reports gave, and hands over the item failures.
+  const zh = lang === 'zh';
+  await expect(page.getByRole('heading', { name: zh ? '天猫报表' : 'Tmall reports' })).toBeVisible();
+  await expect(
+    page.getByText(
+      zh ? /3 行宝贝：2 行关联到订单，1 行失败/ : /3 item rows: 2 joined to their orders, 1 failed/,
+    ),
+  ).toBeVisible();
+  const itemFailures = page.getByRole('link', {
+    name: zh ? '下载宝贝失败文件' : 'Download the item failures',
+  });
+  await expect(itemFailures).toHaveAttribute('href', `/api/imports/${importId}/item-failures`);
+  await shot('orders-import-result');
   const list = (await (await page.request.get(`/api/orders?q=${number(1)}`)).json()) as {
     data: { contact_id: string }[];
   };

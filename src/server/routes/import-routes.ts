@@ -647,6 +647,22 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       },
     });
 
+    app.get('/imports/:id/item-failures', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary:
+          "Download a Tmall import's item failures: items whose order is not in the orders file, the items report's columns and `error` (CSV, UTF-8 with BOM)",
+        params: IdParams,
+      },
+      handler: async (request, reply) => {
+        const file = await services.orders.itemFailureFile(request.params.id);
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="${request.params.id}-item-failures.csv"`);
+        return reply.send(fs.createReadStream(file));
+      },
+    });
+
     app.get('/imports/:id/warnings', {
       config: { access: 'admin' },
       schema: {

@@ -7702,6 +7702,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{id}/item-failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a Tmall import's item failures: items whose order is not in the orders file, the items report's columns and `error` (CSV, UTF-8 with BOM) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/{id}/warnings": {
         parameters: {
             query?: never;

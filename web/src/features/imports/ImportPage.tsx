@@ -109,6 +109,7 @@ function ImportDetail() {
         {isActive(data) && <Running record={data} answeredAt={record.dataUpdatedAt} />}
         {ended && <Outcome record={data} />}
         {ended && <ImportCounts record={data} />}
+        {ended && <TmallSummary record={data} />}
         {data.undo_report && <UndoReport record={data} />}
         {ended && data.failed > 0 && <RowReport record={data} kind="failures" />}
         {ended && data.warned > 0 && <RowReport record={data} kind="warnings" />}
@@ -172,6 +173,64 @@ function Running({ record, answeredAt }: { record: ImportRecord; answeredAt: num
   );
 }
 
+/** What a Tmall import found beyond its order counts: the items report, the buyers, item failures. */
+function TmallSummary({ record }: { record: ImportRecord }) {
+  const { t } = useTranslation();
+  const summary = record.summary;
+  if (summary?.kind !== 'tmall_orders') return null;
+  const n = formatNumber;
+  return (
+    <Paper withBorder p="md">
+      <Stack gap={6}>
+        <Title order={2} size="h5">
+          {t('imports.detail.tmall.title')}
+        </Title>
+        <Text size="sm">{t('imports.detail.tmall.itemsFile', { name: summary.items_file_name })}</Text>
+        <Text size="sm">
+          {t('imports.detail.tmall.items', {
+            rows: n(summary.items.rows),
+            attached: n(summary.items.attached),
+            failed: n(summary.items.failed),
+          })}
+        </Text>
+        {summary.orders_without_items > 0 && (
+          <Text size="sm">
+            {t('imports.detail.tmall.withoutItems', { n: n(summary.orders_without_items) })}
+          </Text>
+        )}
+        <Text size="sm">
+          {t('imports.detail.tmall.buyers', {
+            phone: n(summary.buyers.matched_by_phone),
+            nick: n(summary.buyers.matched_by_nick),
+            created: n(summary.buyers.created),
+          })}
+        </Text>
+        {record.status === 'completed' && summary.items.failed > 0 && (
+          <Group>
+            <Button
+              component="a"
+              href={`/api/imports/${encodeURIComponent(record.id)}/item-failures`}
+              download={`${record.id}-item-failures.csv`}
+              variant="default"
+              size="xs"
+            >
+              {t('imports.detail.tmall.itemFailures')}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** The wizard that imports this kind of file again. */
+const wizardOf = (record: ImportRecord) =>
+  record.kind === 'tmall_orders'
+    ? '/imports/orders/new'
+    : record.kind === 'orders'
+      ? '/imports/orders/file'
+      : '/imports/new';
+
 function Outcome({ record }: { record: ImportRecord }) {
   const { t } = useTranslation();
   const customers = `/customers?import=${encodeURIComponent(record.id)}`;
@@ -197,7 +256,7 @@ function Outcome({ record }: { record: ImportRecord }) {
       <Alert color="violet" title={t('imports.detail.dryRunTitle')}>
         <Stack gap={4}>
           <Text size="sm">{t('imports.detail.dryRun')}</Text>
-          <Anchor component={Link} to="/imports/new" size="sm">
+          <Anchor component={Link} to={wizardOf(record)} size="sm">
             {t('imports.detail.dryRunNext')}
           </Anchor>
         </Stack>
@@ -263,6 +322,10 @@ function UndoReport({ record }: { record: ImportRecord }) {
 function Settings({ record }: { record: ImportRecord }) {
   const { t, i18n } = useTranslation();
   const s = record.settings;
+  // Customer imports only: the source policy and in-file duplicates settings; a Tmall import's layout
+  // is fixed, so it has no mapping to show.
+  const customers = record.kind === 'contacts';
+  const mapped = record.kind !== 'tmall_orders';
   const read = [
     record.format.toUpperCase(),
     formatBytes(record.file_size),
@@ -295,39 +358,45 @@ function Settings({ record }: { record: ImportRecord }) {
             <dt>{t('imports.settings.region')}</dt>
             <dd>{regionName(s.region, i18n.language)}</dd>
           </div>
-          <div>
-            <dt>{t('imports.settings.sourcePolicy')}</dt>
-            <dd>{s.source_policy === 'all' ? t('imports.settings.all') : t('imports.settings.newOnly')}</dd>
-          </div>
-          <div>
-            <dt>{t('imports.settings.duplicates')}</dt>
-            <dd>
-              {s.on_file_duplicate === 'last' ? t('imports.settings.last') : t('imports.settings.reject')}
-            </dd>
-          </div>
+          {customers && (
+            <div>
+              <dt>{t('imports.settings.sourcePolicy')}</dt>
+              <dd>{s.source_policy === 'all' ? t('imports.settings.all') : t('imports.settings.newOnly')}</dd>
+            </div>
+          )}
+          {customers && (
+            <div>
+              <dt>{t('imports.settings.duplicates')}</dt>
+              <dd>
+                {s.on_file_duplicate === 'last' ? t('imports.settings.last') : t('imports.settings.reject')}
+              </dd>
+            </div>
+          )}
         </dl>
       </Paper>
-      <Paper withBorder p="md">
-        <Title order={2} size="h5" mb="sm">
-          {t('imports.steps.mapping')}
-        </Title>
-        <Table verticalSpacing={2} aria-label={t('imports.steps.mapping')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('imports.mapping.column')}</Table.Th>
-              <Table.Th>{t('imports.mapping.target')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {Object.entries(record.mapping).map(([column, target]) => (
-              <Table.Tr key={column}>
-                <Table.Td>{column}</Table.Td>
-                <Table.Td>{describeTarget(target, t)}</Table.Td>
+      {mapped && (
+        <Paper withBorder p="md">
+          <Title order={2} size="h5" mb="sm">
+            {t('imports.steps.mapping')}
+          </Title>
+          <Table verticalSpacing={2} aria-label={t('imports.steps.mapping')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('imports.mapping.column')}</Table.Th>
+                <Table.Th>{t('imports.mapping.target')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+            </Table.Thead>
+            <Table.Tbody>
+              {Object.entries(record.mapping).map(([column, target]) => (
+                <Table.Tr key={column}>
+                  <Table.Td>{column}</Table.Td>
+                  <Table.Td>{describeTarget(target, t)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
     </SimpleGrid>
   );
 }

@@ -294,6 +294,14 @@ export const en = {
     undone: 'Undone',
   },
   detail: {
+    tmall: {
+      title: 'Tmall reports',
+      itemsFile: 'Items report: {{name}}',
+      items: '{{rows}} item rows: {{attached}} joined to their orders, {{failed}} failed',
+      withoutItems: '{{n}} orders without items in the items report',
+      buyers: 'Buyers: {{phone}} matched by phone, {{nick}} by Taobao nickname, {{created}} new customers',
+      itemFailures: 'Download the item failures',
+    },
     startedBy: 'started by {{who}} on {{when}}',
     finished: 'Ended {{when}}',
     original: 'Download the original file',

@@ -280,6 +280,14 @@ export const imports: typeof en = {
     undone: '已撤销',
   },
   detail: {
+    tmall: {
+      title: '天猫报表',
+      itemsFile: '宝贝报表：{{name}}',
+      items: '{{rows}} 行宝贝：{{attached}} 行关联到订单，{{failed}} 行失败',
+      withoutItems: '{{n}} 个订单在宝贝报表中没有宝贝',
+      buyers: '买家：按手机号匹配 {{phone}} 位，按淘宝昵称匹配 {{nick}} 位，新建客户 {{created}} 位',
+      itemFailures: '下载宝贝失败文件',
+    },
     startedBy: '由 {{who}} 于 {{when}} 开始',
     finished: '结束于 {{when}}',
     original: '下载原始文件',
