@@ -133,6 +133,9 @@ export interface ImportCounts {
   warned: number;
 }
 
+/** What one batch adds to the counts (order imports have no warnings). */
+export type ImportBatchCounts = Omit<ImportCounts, 'rows' | 'warned'> & { warned?: number };
+
 /**
  * The counts a batch starting at `firstRow` adds to, read in its transaction; LeaseLostError when the
  * checkpoint is already past it (another worker took the job over and applied it).
@@ -164,7 +167,7 @@ export async function saveImportBatch(
     rows: number;
     firstRow: number;
     lastRow: number;
-    counts: Omit<ImportCounts, 'rows' | 'warned'> & { warned?: number };
+    counts: ImportBatchCounts;
     summary?: unknown;
   },
   outcomes: ImportRowOutcome[],

@@ -31,6 +31,7 @@ import {
 import type { GenericOrderImportSummary } from '../imports/import-service.js';
 import {
   finishImportRecord,
+  type ImportBatchCounts,
   importCountsBefore,
   importProgress,
   importStillToRun,
@@ -55,12 +56,7 @@ import {
   type OrderRowReading,
   readOrderRow,
 } from './generic/order-mapping.js';
-import {
-  type BatchCounts,
-  commitOrderBatch,
-  emptyOrderBatchPlan,
-  ensureImportGroup,
-} from './order-batch-writer.js';
+import { commitOrderBatch, emptyOrderBatchPlan, ensureImportGroup } from './order-batch-writer.js';
 import { genericOrderContent, orderContentHash, purchaseTime } from './order-record.js';
 import type { OrderOutcome } from './tmall-order-import.js';
 import { centsToDecimal, isMasked, parseSourceId } from './tmall/tmall-quirks.js';
@@ -271,7 +267,7 @@ export class GenericOrderImportPipeline {
     const current = await importCountsBefore(trx, importId, orders[0]!.first);
     const summary = JSON.parse(current.summary!) as GenericOrderImportSummary;
     const at = nowIso();
-    const counts: BatchCounts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+    const counts: ImportBatchCounts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
     const outcomes: Outcome[] = [];
     // A failed order lists every one of its rows in the failure file; it counts once.
     const fail = (rows: { rowNumber: number; cells: string[] }[], reason: string) => {

@@ -13,7 +13,12 @@ import type { ContactWriteSession } from '../contacts/contact-writer.js';
 import type { Actor } from '../domain/actor.js';
 import { contactContentHash } from '../domain/contact/contact-content-hash.js';
 import type { ContactState } from '../domain/contact/contact-fields.js';
-import { type ImportCounts, type ImportRowOutcome, saveImportBatch } from '../imports/import-records.js';
+import {
+  type ImportBatchCounts,
+  type ImportCounts,
+  type ImportRowOutcome,
+  saveImportBatch,
+} from '../imports/import-records.js';
 import { chunked } from '../store/chunked.js';
 import type { RowWriter } from '../store/row-writer.js';
 import type { Store } from '../store/database.js';
@@ -201,13 +206,6 @@ async function latestContentHashes(
   return hashes;
 }
 
-export interface BatchCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-}
-
 /**
  * The end of every order import's batch: the plan written through the contact write session (none on
  * a dry run, which writes only the row outcomes and counts), the outcomes and the import's counts
@@ -224,7 +222,7 @@ export async function commitOrderBatch(
     plan: OrderBatchPlan;
     groupId: string | null;
     current: ImportCounts;
-    report: { rows: number; firstRow: number; lastRow: number; counts: BatchCounts; summary: unknown };
+    report: { rows: number; firstRow: number; lastRow: number; counts: ImportBatchCounts; summary: unknown };
     outcomes: ImportRowOutcome[];
   },
 ): Promise<void> {

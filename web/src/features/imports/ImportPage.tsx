@@ -33,6 +33,7 @@ import {
   importKey,
   type ImportRecord,
   isActive,
+  itemFailuresUrl,
   sourceUrl,
   useImport,
   useUsers,
@@ -209,7 +210,7 @@ function TmallSummary({ record }: { record: ImportRecord }) {
           <Group>
             <Button
               component="a"
-              href={`/api/imports/${encodeURIComponent(record.id)}/item-failures`}
+              href={itemFailuresUrl(record.id)}
               download={`${record.id}-item-failures.csv`}
               variant="default"
               size="xs"

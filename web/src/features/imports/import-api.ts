@@ -156,6 +156,8 @@ export type RowFileKind = 'failures' | 'warnings';
 
 export const rowFileUrl = (id: string, kind: RowFileKind) => `/api/imports/${encodeURIComponent(id)}/${kind}`;
 export const sourceUrl = (id: string) => `/api/imports/${encodeURIComponent(id)}/source`;
+/** A Tmall import's item failures (items whose order is not in the orders file). */
+export const itemFailuresUrl = (id: string) => `/api/imports/${encodeURIComponent(id)}/item-failures`;
 
 /** A row file's text (CSV, UTF-8 with BOM), for showing its first rows and reasons. */
 export async function fetchRowFile(id: string, kind: RowFileKind): Promise<string> {
