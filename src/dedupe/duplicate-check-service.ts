@@ -37,6 +37,12 @@ export interface DuplicateCandidate {
   score: number;
   band: DuplicateBand;
   explanation: FieldContribution[];
+  /**
+   * The would-be contact's unique keys this customer already holds (`email`, `phone`,
+   * `identity.<type>`): creating it would be refused as an ownership conflict, so it is listed
+   * whatever its score.
+   */
+  held_keys: string[];
 }
 
 /** Two customers scored under rules not yet saved: what a scan with those rules would say of them. */
@@ -53,6 +59,20 @@ export interface RulesTrial {
 const CANDIDATES_PER_KEY = 200;
 /** Before any scan: the chance that an existing contact is the person being entered. */
 const CHECK_PRIOR = 0.001;
+
+/** The unique keys of `probe` (normalised as stored) that `owner` already holds. */
+export function heldKeys(owner: Contact, probe: ContactState): string[] {
+  const held: string[] = [];
+  const ownerEmails = new Set([owner.email, ...owner.additional_emails]);
+  if ([probe.email, ...probe.additional_emails].some((e) => e !== null && ownerEmails.has(e)))
+    held.push('email');
+  const ownerPhones = new Set([owner.phone, ...owner.additional_phones]);
+  if ([probe.phone, ...probe.additional_phones].some((p) => p !== null && ownerPhones.has(p)))
+    held.push('phone');
+  for (const [type, value] of Object.entries(probe.identities))
+    if (owner.identities[type] === value) held.push(`identity.${type}`);
+  return held;
+}
 
 /** Raw column values of `field` for contacts in the wire shape. */
 export function columnOf(contacts: readonly Contact[], field: string): RawColumn {
@@ -107,12 +127,14 @@ export class DuplicateCheckService {
     for (let i = 0; i < existing.length; i++) {
       const levels = records.fields.map((f) => f.compare(i, probeIndex));
       const probability = weightToProbability(matchWeight(model, weights, records, levels, i, probeIndex));
-      if (probability < thresholds.review) continue;
+      const held = heldKeys(existing[i]!, state);
+      if (probability < thresholds.review && held.length === 0) continue;
       candidates.push({
         contact_id: existing[i]!.id,
         score: Math.round(probability * 1e6) / 1e6,
         band: probability >= thresholds.match ? 'match' : 'review',
         explanation: explainPair(model, records, i, probeIndex),
+        held_keys: held,
       });
     }
     return candidates.sort((a, b) => b.score - a.score);

@@ -214,7 +214,23 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
       },
     });
     expect(check.status).toBe(200);
-    expect(check.body.candidates[0]).toMatchObject({ contact_id: ids.jon });
+    expect(check.body.candidates[0]).toMatchObject({ contact_id: ids.jon, held_keys: [] });
+    // Another person entirely, but with Anna's e-mail (written in capitals) and 张伟's phone in another
+    // writing: creating would be refused, so both owners are named with the keys they hold, whatever
+    // their score.
+    const held = await call('POST', '/api/contacts/duplicates/check', {
+      token: agent,
+      body: { first_name: 'Zed', last_name: 'Quorn', email: 'ANNA@example.com', phone: '+86 138 0013 8001' },
+    });
+    expect(held.status).toBe(200);
+    const holders = Object.fromEntries(
+      held.body.candidates.map((c: { contact_id: string; held_keys: string[] }) => [
+        c.contact_id,
+        c.held_keys,
+      ]),
+    );
+    expect(holders[ids.anna!]).toEqual(['email']);
+    expect(holders[ids.wei!]).toEqual(['phone']);
     const created = await call('POST', '/api/contacts', {
       token: agent,
       body: { first_name: 'Jonathan', last_name: 'Smith', birthday: '1985-03-02', city: 'Leeds' },

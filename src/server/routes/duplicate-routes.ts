@@ -130,6 +130,11 @@ const CandidateSchema = z.object({
   score: z.number(),
   band: Band,
   explanation: z.array(ContributionSchema),
+  held_keys: z
+    .array(z.string())
+    .describe(
+      'unique keys of the would-be contact this one already holds (`email`, `phone`, `identity.<type>`): creating it would be refused',
+    ),
 });
 
 const ChoiceSchema = z.object({

@@ -6394,6 +6394,8 @@ export interface paths {
                                     /** @description log2 Bayes factor this field adds */
                                     weight: number;
                                 }[];
+                                /** @description unique keys of the would-be contact this one already holds (`email`, `phone`, `identity.<type>`): creating it would be refused */
+                                held_keys: string[];
                             }[];
                         };
                     };

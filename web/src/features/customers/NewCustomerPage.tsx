@@ -1,7 +1,8 @@
 /**
  * A new customer by hand. Before creating, Kith scores the record against existing customers: likely
  * duplicates are shown with links, to open instead or to create anyway (the on-create policy may
- * refuse, in which case the server says so).
+ * refuse, in which case the server says so) — unless one of them already holds an e-mail, phone or
+ * identity of the form, which no customer can share.
  */
 import { Alert, Anchor, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 import { PageHeader } from '../../ui/PageHeader';
 import { ContactFieldsForm } from './ContactFieldsForm';
 import { contactPatch, formStateOf } from './contact-form';
@@ -21,6 +23,8 @@ interface Candidate {
   contact_id: string;
   score: number;
   band: string;
+  /** The form's unique keys this customer already holds: creating would be refused. */
+  held_keys: string[];
 }
 
 export default function NewCustomerPage() {
@@ -35,6 +39,14 @@ export default function NewCustomerPage() {
   const [candidates, setCandidates] = useState<Candidate[] | null>(null);
   const [busy, setBusy] = useState(false);
   const body = contactPatch(empty, state);
+  // Creating anyway cannot succeed while another customer holds one of the form's e-mails, phones or
+  // identities; the only ways on are to open that customer or change the value.
+  const keyHeld = candidates?.some((candidate) => candidate.held_keys.length > 0) ?? false;
+  const keyName = (key: string) => {
+    if (!key.startsWith('identity.')) return t(`fields.${key}`);
+    const type = identityTypes.data?.data.find((x) => x.key === key.slice('identity.'.length));
+    return type ? identityTypeLabel(type, t) : key.slice('identity.'.length);
+  };
 
   const candidateContacts = useQueries({
     queries: (candidates ?? []).slice(0, 5).map((candidate) => ({
@@ -104,17 +116,25 @@ export default function NewCustomerPage() {
                         {contact ? displayName(contact) : candidate.contact_id}
                       </Anchor>
                       <Text size="xs" c="dimmed">
-                        {t('customer.matchScore', { score: Math.round(candidate.score * 100) })}
+                        {candidate.held_keys.length > 0
+                          ? t('customer.holdsKeys', { keys: candidate.held_keys.map(keyName).join(', ') })
+                          : t('customer.matchScore', { score: Math.round(candidate.score * 100) })}
                       </Text>
                     </Group>
                   );
                 })}
               </Stack>
-              <Group mt="sm">
-                <Button color="yellow" variant="filled" onClick={() => void create(true)} loading={busy}>
-                  {t('customer.createAnyway')}
-                </Button>
-              </Group>
+              {keyHeld ? (
+                <Text size="sm" mt="sm">
+                  {t('customer.keyHeldHint')}
+                </Text>
+              ) : (
+                <Group mt="sm">
+                  <Button color="yellow" variant="filled" onClick={() => void create(true)} loading={busy}>
+                    {t('customer.createAnyway')}
+                  </Button>
+                </Group>
+              )}
             </Alert>
           )}
           <Group justify="flex-end" mt="md">

@@ -58,6 +58,9 @@ export const en = {
   createAnyway: 'Create anyway',
   likelyDuplicates: 'This customer probably exists already',
   matchScore: '{{score}}% alike',
+  holdsKeys: 'Already holds: {{keys}}',
+  keyHeldHint:
+    'An e-mail, phone or identity belongs to one customer only: open that customer to update it, or change the value here.',
   events: {
     created: 'Created',
     updated: 'Updated',
