@@ -42,6 +42,28 @@ export class PreconditionFailedError extends KithError {
   }
 }
 
+/** What an operating system error means to the person whose background work it stopped. */
+const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'a file could not be written: permission denied',
+  EPERM: 'a file could not be written: permission denied',
+  EROFS: 'the data folder is read-only',
+  EMFILE: 'too many files are open on the server',
+};
+
+/**
+ * Why background work failed, as its owner may read it (a job's `last_error`, an export's e-mail):
+ * Kith's own errors say it already; an operating system error is named in words; anything else is an
+ * internal error, whose message stays in the server's log.
+ */
+export function failureReason(error: unknown): string {
+  if (error instanceof KithError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && SYSTEM_ERRORS[code]) return SYSTEM_ERRORS[code];
+  return 'an internal error stopped it; it has been logged';
+}
+
 /** Past this many characters of JSON a rejected value is cut when an error repeats it. */
 const SHOWN_VALUE_CHARS = 200;
 /** Levels of nesting past which a rejected value is described, not written out. */

@@ -7,7 +7,13 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../domain/actor.js';
-import { ForbiddenError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
+import {
+  failureReason,
+  ForbiddenError,
+  KithError,
+  NotFoundError,
+  ValidationError,
+} from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendAuditEntry } from '../history/audit-log.js';
@@ -339,7 +345,7 @@ export class ExportJobService {
         .set({ rows: written, finished_at: nowIso() })
         .where('id', '=', row.id)
         .execute();
-      await this.mail(row, { error: (e as Error).message ?? String(e), rows: written });
+      await this.mail(row, { error: failureReason(e), rows: written });
       throw e;
     }
   }

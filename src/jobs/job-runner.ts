@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import type { Store } from '../store/database.js';
+import { failureReason } from '../domain/errors.js';
 import {
   claimJob,
   DEFAULT_LEASE_MS,
@@ -92,7 +93,7 @@ export class JobRunner {
     } catch (e) {
       if (e instanceof LeaseLostError) return true;
       this.options.log?.(`job ${job.id} (${job.kind}) failed`, e);
-      await finishJob(this.store.db, job.id, this.workerId, (e as Error).message ?? String(e));
+      await finishJob(this.store.db, job.id, this.workerId, failureReason(e));
     }
     return true;
   }

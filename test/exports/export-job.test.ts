@@ -210,6 +210,29 @@ describe(`background exports and the orders export on ${TEST_DIALECT}`, () => {
     expect(audit.map((a) => a.action)).toEqual(['requested', 'completed', 'downloaded']);
   });
 
+  it('a failed export says why in words its requester can act on, never the system’s own message', async () => {
+    // The exports folder replaced by a file: the export's file cannot be opened (ENOTDIR).
+    const dir = path.join(server.kith.config.dataDir, 'exports');
+    fs.renameSync(dir, `${dir}.aside`);
+    fs.writeFileSync(dir, '');
+    try {
+      const started = await api(server.baseUrl, 'POST', '/api/exports', {
+        token: admin,
+        body: { format: 'csv', columns: ['id'] },
+      });
+      expect(started.status).toBe(202);
+      const failed = await waitDone(started.body.id);
+      expect(failed).toMatchObject({
+        state: 'failed',
+        error: 'an internal error stopped it; it has been logged',
+        download_url: null,
+      });
+    } finally {
+      fs.rmSync(dir);
+      fs.renameSync(`${dir}.aside`, dir);
+    }
+  });
+
   it('exports the selection of the list’s filters with chosen columns, formula-safe', async () => {
     const started = await api(server.baseUrl, 'POST', '/api/exports', {
       token: admin,

@@ -353,6 +353,7 @@ describe(`imports whose writes keep failing on ${TEST_DIALECT}`, () => {
     );
     const job = await jobOf(r.id);
     expect(job.state).toBe('failed');
-    expect(job.last_error).toContain('planted failure');
+    // The database's own message stays in the server's log; the job says only what kind of failure it was.
+    expect(job.last_error).toBe('an internal error stopped it; it has been logged');
   });
 });

@@ -45,6 +45,15 @@ export const en = {
       notFound:
         'What this page would show does not exist, or was deleted. Check the link, or find it from the list.',
     },
+    /** Why background work (an export, a scan) stopped, as the server words its fixed reasons. */
+    failures: {
+      internal: 'an internal error stopped it; it has been logged for your administrator',
+      diskFull: 'the server’s disk is full',
+      quota: 'the server’s disk quota is used up',
+      permission: 'the server may not write its file (permission denied)',
+      readOnly: 'the server’s data folder is read-only',
+      tooManyFiles: 'the server has too many files open',
+    },
   },
   roles: { admin: 'Administrator', agent: 'Agent' },
   nav: {

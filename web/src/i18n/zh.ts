@@ -43,6 +43,14 @@ export const zh: Messages = {
       notFoundTitle: '找不到',
       notFound: '此页面要显示的内容不存在，或已被删除。请检查链接，或从列表中查找。',
     },
+    failures: {
+      internal: '发生内部错误，已记录在日志中，请联系管理员',
+      diskFull: '服务器磁盘已满',
+      quota: '服务器磁盘配额已用完',
+      permission: '服务器无权写入文件',
+      readOnly: '服务器的数据目录为只读',
+      tooManyFiles: '服务器打开的文件过多',
+    },
   },
   roles: { admin: '管理员', agent: '客服' },
   nav: {

@@ -15,3 +15,21 @@ export function sayReason(table: ReasonTable, reason: string, t: TFunction): str
   }
   return null;
 }
+
+/**
+ * The fixed reasons the server gives when background work fails (`failureReason` in
+ * src/domain/errors.ts); any other reason is Kith's own message about the work, shown as written.
+ */
+const FAILURES: ReasonTable = [
+  [/^an internal error stopped it/, (t) => t('common.failures.internal')],
+  [/^the disk is full$/, (t) => t('common.failures.diskFull')],
+  [/^the disk quota is used up$/, (t) => t('common.failures.quota')],
+  [/^a file could not be written: permission denied$/, (t) => t('common.failures.permission')],
+  [/^the data folder is read-only$/, (t) => t('common.failures.readOnly')],
+  [/^too many files are open on the server$/, (t) => t('common.failures.tooManyFiles')],
+];
+
+/** Why a job failed, in the user's language where the server's reason is one of its fixed ones. */
+export function failureText(reason: string, t: TFunction): string {
+  return sayReason(FAILURES, reason, t) ?? reason;
+}

@@ -15,6 +15,7 @@ import { errorMessage } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
 import { useContactsById } from './duplicate-api';
 import { compareContactsUrl } from './duplicate-format';
+import { failureText } from '../../ui/server-reasons';
 
 const SAMPLE = 5;
 const JOB_PARAM = 'merge_job';
@@ -239,7 +240,7 @@ export function AutoMergeProgress() {
           clusters: formatNumber(progress?.merged_clusters ?? 0),
           contacts: formatNumber(progress?.merged_contacts ?? 0),
           failed: formatNumber(progress?.failed ?? 0),
-          reason: job.data?.last_error ?? '',
+          reason: job.data?.last_error ? failureText(job.data.last_error, t) : '',
         })}{' '}
         <Anchor component={Link} to="/merges" size="sm">
           {t('duplicates.merges.link')}

@@ -13,6 +13,7 @@ import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { useScans } from './duplicate-api';
+import { failureText } from '../../ui/server-reasons';
 
 type ScanStage = 'load' | 'block' | 'compare' | 'train' | 'score' | 'cluster' | 'save';
 interface ScanProgress {
@@ -179,7 +180,9 @@ export function ScanPanel() {
           closeButtonLabel={t('common.close')}
           onClose={() => setJob(null)}
         >
-          {t('duplicates.scan.failed', { reason: job.data?.last_error ?? '' })}
+          {t('duplicates.scan.failed', {
+            reason: job.data?.last_error ? failureText(job.data.last_error, t) : '',
+          })}
         </Alert>
       )}
       {start.isError && (

@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { formatNumber } from '../../i18n';
+import { failureText } from '../../ui/server-reasons';
 import { notify } from '../settings/notify';
 import { formProblem } from '../settings/form-problem';
 import type { ListParams } from '../customers/customer-list-params';
@@ -118,6 +119,17 @@ export function ExportDialog(props: ExportDialogProps) {
     // The Exports page must not show the list as it was before this export.
     void queryClient.invalidateQueries({ queryKey: ['exports'] });
   }, [doneFile, t, queryClient]);
+  // A failure is told as loudly as a success: the dialog may be behind other work by then.
+  const failedWith = current?.state === 'failed' ? (current.error ?? '') : null;
+  useEffect(() => {
+    if (failedWith === null) return;
+    notify({
+      color: 'red',
+      title: t('exports.failedTitle'),
+      message: failedWith || t('exports.failedUnknown'),
+    });
+    void queryClient.invalidateQueries({ queryKey: ['exports'] });
+  }, [failedWith, t, queryClient]);
 
   const what =
     ids.length > 0
@@ -263,7 +275,7 @@ function JobProgress({ job, total }: { job: ExportJob; total: number | null }) {
   if (job.state === 'failed')
     return (
       <Alert color="red" role="alert">
-        {t('exports.failed', { error: job.error ?? '' })}
+        {t('exports.failed', { error: job.error ? failureText(job.error, t) : t('exports.failedUnknown') })}
       </Alert>
     );
   if (job.state === 'done')

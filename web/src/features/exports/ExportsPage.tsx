@@ -12,6 +12,7 @@ import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { StatusLabel } from '../settings/StatusLabel';
+import { failureText } from '../../ui/server-reasons';
 
 type ExportJob = Schemas['ExportJob'];
 
@@ -120,7 +121,7 @@ export default function ExportsPage() {
                       </Group>
                       {job.error && (
                         <Text size="xs" c="red.8">
-                          {job.error}
+                          {failureText(job.error, t)}
                         </Text>
                       )}
                     </Table.Td>

@@ -47,6 +47,8 @@ export const en = {
   progressOf: '{{rows}} of {{total}} rows written',
   ready: 'Export ready: {{rows}} rows',
   readyNotice: 'Your export {{file}} is ready.',
+  failedTitle: 'The export failed',
+  failedUnknown: 'no reason was recorded',
   failed: 'The export failed: {{error}}',
   allExports: 'All exports',
   page: {

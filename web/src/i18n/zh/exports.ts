@@ -48,6 +48,8 @@ export const exports: typeof en = {
   progressOf: '已写入 {{rows}} / {{total}} 行',
   ready: '导出完成：{{rows}} 行',
   readyNotice: '您的导出文件 {{file}} 已生成。',
+  failedTitle: '导出失败',
+  failedUnknown: '未记录原因',
   failed: '导出失败：{{error}}',
   allExports: '全部导出',
   page: {
