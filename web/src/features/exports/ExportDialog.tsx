@@ -201,7 +201,7 @@ export function ExportDialog(props: ExportDialogProps) {
           <Stack gap={6} mt={4}>
             <Radio
               value="current"
-              label={t('exports.columnsCurrent', { count: shownColumns.length + 2 })}
+              label={t('exports.columnsCurrent', { count: shownColumns.length + 1 })}
               disabled={!!job}
             />
             <Radio value="all" label={t('exports.columnsAll')} disabled={!!job} />

@@ -11,7 +11,7 @@ export const en = {
     xml: 'XML',
   },
   columns: 'Columns',
-  columnsCurrent: 'The columns shown ({{count}})',
+  columnsCurrent: 'The columns shown ({{count}}), with Kith’s id first',
   columnsAll: 'Every column, with every identity and attribute',
   what: 'Customers',
   selected_one: 'The {{count}} selected customer',

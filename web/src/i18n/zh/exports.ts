@@ -13,7 +13,7 @@ export const exports: typeof en = {
     xml: 'XML',
   },
   columns: '列',
-  columnsCurrent: '当前显示的列（{{count}} 列）',
+  columnsCurrent: '当前显示的列（{{count}} 列），另在首列附上 Kith ID',
   columnsAll: '所有列，包括全部身份标识和属性',
   what: '客户范围',
   selected_one: '已选中的 {{count}} 位客户',
