@@ -85,10 +85,22 @@ function movedOf(record: MergeRecord): Record<string, unknown> {
   };
 }
 
+/** Who a merged contact was, as the merge found it: enough for a person to recognise them. */
+export interface MergedPerson {
+  id: string;
+  name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
 export interface ContactMerge {
   id: string;
   survivor_id: string;
   merged_ids: string[];
+  /** The survivor and each merged contact as they were just before the merge. */
+  people: MergedPerson[];
   choices: FieldChoice[];
   dropped_identities: DroppedIdentity[];
   created_by: string | null;
@@ -243,6 +255,16 @@ export class ContactMergeService {
       id: row.id,
       survivor_id: row.survivor_id,
       merged_ids: JSON.parse(row.merged_ids) as string[],
+      people: [record.survivor_before, ...record.others].map(
+        ({ id, name, first_name, last_name, email, phone }) => ({
+          id,
+          name,
+          first_name,
+          last_name,
+          email,
+          phone,
+        }),
+      ),
       choices: record.choices,
       dropped_identities: record.dropped_identities,
       created_by: row.created_by,

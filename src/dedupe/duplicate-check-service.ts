@@ -29,7 +29,7 @@ import {
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
 import { bandThresholds } from './model/derive-thresholds.js';
-import type { FieldRule } from './model/matching-rules.js';
+import type { FieldRule, MatchingRules } from './model/matching-rules.js';
 import { PreparedRecords, type RawColumn } from './model/prepared-records.js';
 
 export interface DuplicateCandidate {
@@ -145,14 +145,29 @@ export class DuplicateCheckService {
    * the last full scan learnt when its fields are the draft's, else generic weights.
    */
   async tryRules(input: unknown, contactIds: readonly string[]): Promise<RulesTrial> {
-    const rules = new DuplicateSettingsService(this.db).parseRules(input);
+    return this.scoreUnder(new DuplicateSettingsService(this.db).parseRules(input), contactIds);
+  }
+
+  /**
+   * Scores two existing customers as a scan with the saved rules would (the customers compared side by
+   * side without a stored pair: a group, a merge's records, a link shared by hand).
+   */
+  async scoreTwo(contactIds: readonly string[], field = 'ids'): Promise<RulesTrial> {
+    const { rules } = await new DuplicateSettingsService(this.db).rules();
+    return this.scoreUnder(rules, contactIds, field);
+  }
+
+  private async scoreUnder(
+    rules: MatchingRules,
+    contactIds: readonly string[],
+    field = 'contact_ids',
+  ): Promise<RulesTrial> {
     const [a, b] = contactIds;
     if (contactIds.length !== 2 || !a || !b || a === b) {
-      throw new ValidationError('contact_ids', contactIds, 'name two different customers');
+      throw new ValidationError(field, contactIds, 'name two different customers');
     }
     const loaded = await loadContacts(this.db, [a, b]);
-    for (const id of [a, b])
-      if (!loaded.has(id)) throw new ValidationError('contact_ids', id, 'no such customer');
+    for (const id of [a, b]) if (!loaded.has(id)) throw new ValidationError(field, id, 'no such customer');
     const both = [loaded.get(a)!, loaded.get(b)!];
     const records = new PreparedRecords(
       [a, b],

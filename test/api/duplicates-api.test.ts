@@ -132,6 +132,22 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.details).toMatchObject({ field: 'contact_ids', value: 'con_nope' });
     expect((await call('GET', '/api/duplicates/rules', { token: admin })).body.rules).toEqual(before);
+
+    // Under the saved rules, for anyone who may compare customers (no stored pair needed).
+    const scored = await call('GET', `/api/duplicates/score?ids=${ids.jon},${ids.jon2}`, { token: agent });
+    expect(scored.status).toBe(200);
+    expect(scored.body.contact_ids).toEqual([ids.jon, ids.jon2]);
+    expect(['match', 'review']).toContain(scored.body.band);
+    expect(scored.body.explanation.find((c: { field: string }) => c.field === 'email')).toMatchObject({
+      level: 'same_mailbox',
+    });
+    const apart = await call('GET', `/api/duplicates/score?ids=${ids.jon},${ids.mary}`, { token: agent });
+    expect(apart.body.band).toBe('none');
+    const three = await call('GET', `/api/duplicates/score?ids=${ids.jon},${ids.jon2},${ids.mary}`, {
+      token: agent,
+    });
+    expect(three.status).toBe(400);
+    expect(three.body.error.details).toMatchObject({ field: 'ids' });
   });
 
   it('scans, lists pairs with explanations, and remembers "not a duplicate"', async () => {
@@ -369,7 +385,21 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
       failed: 0,
       held_back: preview.body.held_back,
     });
-    const history = (await call('GET', '/api/merges', { token: admin })).body.data as { id: string }[];
+    type Person = { id: string; name: string | null; first_name: string | null; email: string | null };
+    const history = (await call('GET', '/api/merges', { token: admin })).body.data as {
+      id: string;
+      survivor_id: string;
+      merged_ids: string[];
+      people: Person[];
+    }[];
     for (const merge of merged.progress.merges) expect(history.map((m) => m.id)).toContain(merge.merge_id);
+    // Each merge names its people as they were before it (the merged ones now lead to the survivor).
+    for (const merge of history) {
+      expect(merge.people.map((p) => p.id)).toEqual([merge.survivor_id, ...merge.merged_ids]);
+      for (const person of merge.people)
+        expect(person.name ?? person.first_name ?? person.email, JSON.stringify(person)).toBeTruthy();
+    }
+    const jon = history.find((m) => m.people.some((p) => p.id === ids.jon));
+    if (jon) expect(jon.people.find((p) => p.id === ids.jon)).toMatchObject({ email: 'jon.smith@gmail.com' });
   });
 });

@@ -31,6 +31,7 @@ const TEXT = {
     scanAll: 'Scan all customers',
     scanDone: 'The scan finished',
     keepCity: 'Keep this value for City: York',
+    scoreLabel: /^Score \d/,
     merged: 'Merged into',
     mergedTimeline: 'Merged with other records',
     history: 'Merge history',
@@ -69,6 +70,7 @@ const TEXT = {
     scanAll: '查重全部客户',
     scanDone: '查重完成',
     keepCity: '城市 保留此值: York',
+    scoreLabel: /^分数 \d/,
     merged: '已合并到',
     mergedTimeline: '与其他记录合并',
     history: '合并记录',
@@ -153,6 +155,10 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
       .first(),
   ).toBeVisible();
   await shot('duplicates-groups');
+  // The two compared without their pair (a group's link, a shared address) are scored all the same.
+  await page.goto(`/duplicates/compare?ids=${kept},${other}`);
+  await expect(page.locator('header, main').getByText(text.scoreLabel).first()).toBeVisible();
+  await page.goBack();
   await page.getByRole('radiogroup', { name: text.show }).getByText(text.pairs).click();
 
   await row.locator('a[href^="/duplicates/compare"]').click();
@@ -181,8 +187,13 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await page.goto('/duplicates');
   await page.getByRole('link', { name: text.history }).click();
   await expect(page).toHaveURL(/\/merges$/);
-  const merge = page.locator('tr[data-merge]').filter({ hasText: other });
+  // The merge names both by the name they had (no ids), the main record as a link.
+  const merge = page.locator('tr[data-merge]').filter({ has: page.locator(`a[href="/customers/${kept}"]`) });
   await expect(merge).toBeVisible();
+  await expect(merge.getByRole('link', { name: `Margaret Thornbury ${stamp}` })).toBeVisible();
+  // Both had the same name: the main record's cell and the merged one's.
+  await expect(merge.getByRole('cell', { name: `Margaret Thornbury ${stamp}`, exact: true })).toHaveCount(2);
+  await expect(merge).not.toContainText(other);
   await shot('merges');
   await expectAccessible();
   await merge.getByRole('button', { name: text.unmerge }).click();

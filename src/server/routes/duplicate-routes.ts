@@ -137,6 +137,15 @@ const CandidateSchema = z.object({
     ),
 });
 
+const RulesTrialSchema = z.object({
+  contact_ids: z.array(z.string()),
+  score: z.number(),
+  band: z.enum(['match', 'review', 'none']),
+  thresholds: z.object({ match: z.number(), review: z.number() }),
+  model: z.enum(['last_scan', 'generic']),
+  explanation: z.array(ContributionSchema),
+});
+
 const ChoiceSchema = z.object({
   field: z.string(),
   chosen_from: z.string(),
@@ -160,6 +169,18 @@ const MergeSchema = z.object({
   id: z.string(),
   survivor_id: z.string(),
   merged_ids: z.array(z.string()),
+  people: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string().nullable(),
+        first_name: z.string().nullable(),
+        last_name: z.string().nullable(),
+        email: z.string().nullable(),
+        phone: z.string().nullable(),
+      }),
+    )
+    .describe('the survivor and each merged contact as they were just before the merge'),
   choices: z.array(ChoiceSchema),
   dropped_identities: z.array(DroppedIdentitySchema),
   created_by: z.string().nullable(),
@@ -201,6 +222,24 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       },
       handler: async (request) => duplicateSettings.setRules(request.body),
     });
+    app.get('/duplicates/score', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Score two customers with the saved rules',
+        description:
+          'What a scan with the saved rules would say of two customers, whether or not a stored pair joins them (customers compared from a group or a merge). `band` is `none` below the review threshold.',
+        querystring: z.object({ ids: z.string().describe('Exactly two customer ids, comma-separated.') }),
+        response: { 200: RulesTrialSchema, ...errorResponses },
+      },
+      handler: async (request) =>
+        duplicateCheck.scoreTwo(
+          request.query.ids
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+        ),
+    });
     app.post('/duplicates/rules/try', {
       schema: {
         tags: ['duplicates'],
@@ -211,17 +250,7 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
           rules: z.unknown(),
           contact_ids: z.array(z.string()).describe('Exactly two customer ids.'),
         }),
-        response: {
-          200: z.object({
-            contact_ids: z.array(z.string()),
-            score: z.number(),
-            band: z.enum(['match', 'review', 'none']),
-            thresholds: z.object({ match: z.number(), review: z.number() }),
-            model: z.enum(['last_scan', 'generic']),
-            explanation: z.array(ContributionSchema),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: RulesTrialSchema, ...errorResponses },
       },
       handler: async (request) => duplicateCheck.tryRules(request.body.rules, request.body.contact_ids),
     });

@@ -4959,6 +4959,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/duplicates/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Score two customers with the saved rules
+         * @description What a scan with the saved rules would say of two customers, whether or not a stored pair joins them (customers compared from a group or a merge). `band` is `none` below the review threshold.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Exactly two customer ids, comma-separated. */
+                    ids: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_ids: string[];
+                            score: number;
+                            /** @enum {string} */
+                            band: "match" | "review" | "none";
+                            thresholds: {
+                                match: number;
+                                review: number;
+                            };
+                            /** @enum {string} */
+                            model: "last_scan" | "generic";
+                            explanation: {
+                                field: string;
+                                comparator: string;
+                                /** @description comparison level, or `missing` when either record has no value */
+                                level: string;
+                                /** @description log2 Bayes factor this field adds */
+                                weight: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/duplicates/rules/try": {
         parameters: {
             query?: never;
@@ -6599,6 +6705,15 @@ export interface paths {
                                 id: string;
                                 survivor_id: string;
                                 merged_ids: string[];
+                                /** @description the survivor and each merged contact as they were just before the merge */
+                                people: {
+                                    id: string;
+                                    name: string | null;
+                                    first_name: string | null;
+                                    last_name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                }[];
                                 choices: {
                                     field: string;
                                     chosen_from: string;
@@ -6704,6 +6819,15 @@ export interface paths {
                             id: string;
                             survivor_id: string;
                             merged_ids: string[];
+                            /** @description the survivor and each merged contact as they were just before the merge */
+                            people: {
+                                id: string;
+                                name: string | null;
+                                first_name: string | null;
+                                last_name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            }[];
                             choices: {
                                 field: string;
                                 chosen_from: string;

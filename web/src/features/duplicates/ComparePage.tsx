@@ -45,6 +45,13 @@ export default function ComparePage() {
   const filters = filtersOf(params);
   const contacts = useContactsById(ids);
   const pair = usePair(pairId);
+  // Two customers compared without a stored pair (from a group, a merge, a shared link): scored as a
+  // scan with the saved rules would.
+  const scored = useQuery({
+    queryKey: ['duplicates', 'score', ids.join(',')],
+    queryFn: () => unwrap(api.GET('/api/duplicates/score', { params: { query: { ids: ids.join(',') } } })),
+    enabled: !pairId && ids.length === 2,
+  });
   const fieldLabel = useFieldLabel();
   const levelLabel = useLevelLabel();
   const [survivor, setSurvivor] = useState<string | null>(null);
@@ -187,7 +194,7 @@ export default function ComparePage() {
   if (contacts.isError) return <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />;
 
   const rows = complete ? rowsOf(records, fieldLabel, t) : [];
-  const contributions = pair.data?.explanation ?? [];
+  const contributions = pair.data?.explanation ?? scored.data?.explanation ?? [];
 
   return (
     <>
@@ -202,6 +209,19 @@ export default function ComparePage() {
               </Badge>
               <Badge variant="outline" color="gray.7" tt="none">
                 {t(`duplicates.status.${pair.data.status}`)}
+              </Badge>
+            </Group>
+          ) : scored.data ? (
+            <Group gap="xs" component="span">
+              <span>{t('duplicates.compare.score', { score: formatScore(scored.data.score) })}</span>
+              <Badge
+                variant="dot"
+                tt="none"
+                color={
+                  scored.data.band === 'match' ? 'green' : scored.data.band === 'review' ? 'yellow' : 'gray'
+                }
+              >
+                {t(`duplicates.band.${scored.data.band}`)}
               </Badge>
             </Group>
           ) : undefined

@@ -17,6 +17,7 @@ import { useUsers } from '../imports/import-api';
 import { notify } from '../imports/notify';
 import { type MergeRecord, useMerges } from './duplicate-api';
 import { useFieldLabel } from './duplicate-format';
+import { displayName } from '../customers/customer-format';
 
 export default function MergesPage() {
   const { t } = useTranslation();
@@ -72,24 +73,20 @@ export default function MergesPage() {
                       <Text size="sm">{userName(merge.created_by)}</Text>
                     </Table.Td>
                     <Table.Td>
-                      <Anchor
-                        component={Link}
-                        to={`/customers/${merge.survivor_id}`}
-                        size="sm"
-                        className="kith-mono"
-                      >
-                        {merge.survivor_id}
+                      <Anchor component={Link} to={`/customers/${merge.survivor_id}`} size="sm">
+                        {personName(merge, merge.survivor_id)}
                       </Anchor>
                     </Table.Td>
                     <Table.Td>
+                      {/* A merged customer's page leads to the survivor until the merge is undone. */}
                       {merge.merged_ids.map((id) => (
-                        <Text key={id} size="sm" className="kith-mono">
+                        <Text key={id} size="sm">
                           {merge.undone_at ? (
                             <Anchor component={Link} to={`/customers/${id}`} size="sm">
-                              {id}
+                              {personName(merge, id)}
                             </Anchor>
                           ) : (
-                            id
+                            personName(merge, id)
                           )}
                         </Text>
                       ))}
@@ -130,6 +127,12 @@ export default function MergesPage() {
       {undoing && <UnmergeDialog merge={undoing} onClose={() => setUndoing(null)} />}
     </>
   );
+}
+
+/** A customer of the merge by the name they had then (their id only when they had nothing else). */
+function personName(merge: MergeRecord, id: string): string {
+  const person = merge.people.find((p) => p.id === id);
+  return person ? displayName(person) : id;
 }
 
 function UnmergeDialog({ merge, onClose }: { merge: MergeRecord; onClose: () => void }) {

@@ -37,7 +37,7 @@ export const en = {
     failed: 'The scan failed: {{reason}}',
   },
   status: { open: 'Open', not_duplicate: 'Not a duplicate', skipped: 'Skipped', merged: 'Merged' },
-  band: { match: 'Match', review: 'Review', any: 'Any band' },
+  band: { match: 'Match', review: 'Review', none: 'Below review', any: 'Any band' },
   filters: {
     status: 'Status',
     band: 'Band',

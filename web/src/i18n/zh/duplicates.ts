@@ -38,7 +38,7 @@ export const duplicates: typeof en = {
     failed: '查重失败：{{reason}}',
   },
   status: { open: '待处理', not_duplicate: '不是重复', skipped: '已跳过', merged: '已合并' },
-  band: { match: '匹配', review: '待审核', any: '全部区间' },
+  band: { match: '匹配', review: '待审核', none: '低于审核线', any: '全部区间' },
   filters: {
     status: '状态',
     band: '区间',
