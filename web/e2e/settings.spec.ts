@@ -665,6 +665,15 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
     events: ['import.completed'],
   });
   await apiWrite(page, 'delete', `/api/webhooks/${hook.id}`);
+  const rule = await apiWrite(page, 'post', '/api/rules', {
+    name: `Audit rule ${id}`,
+    event: 'conversation_created',
+    conditions: { all: [{ attribute: 'priority', operator: 'equal_to', value: 'high' }] },
+    actions: [{ action: 'add_label', labels: ['vip'] }],
+  });
+  await apiWrite(page, 'patch', `/api/rules/${rule.id}`, {
+    actions: [{ action: 'set_priority', priority: 'urgent' }],
+  });
 
   await page.goto('/settings/audit');
   const table = page.getByRole('table', { name: msg(lang, 'settings.audit.title') });
@@ -687,6 +696,17 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
     msg(lang, 'settings.audit.types.attribute_definition'),
   );
   await expect(entry(`audit.${id}@kith.test`).first()).toContainText(msg(lang, 'settings.audit.channels.ui'));
+  // A rule reads in words, part by part; an edit shows only what changed.
+  const ruleEntries = entry(`Audit rule ${id}`);
+  await expect(ruleEntries.filter({ hasText: msg(lang, 'settings.audit.actions.created') })).toContainText(
+    `${msg(lang, 'automation.attributes.priority')} ${msg(lang, 'automation.operators.equal_to')} ${msg(lang, 'automation.priorities.high')}`,
+  );
+  const edited = ruleEntries.filter({ hasText: msg(lang, 'settings.audit.actions.updated') });
+  await expect(edited).toContainText(
+    `${msg(lang, 'automation.actionNames.add_label')}: vip → ${msg(lang, 'automation.actionNames.set_priority')}: ${msg(lang, 'automation.priorities.urgent')}`,
+  );
+  await expect(edited).not.toContainText(msg(lang, 'settings.audit.fields.conditions'));
+  await expect(ruleEntries.first()).not.toContainText('{');
   await settle(page);
   await shot('settings-audit');
   await expectAccessible();

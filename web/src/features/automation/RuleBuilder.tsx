@@ -49,6 +49,7 @@ import {
   VALUELESS,
   withChildren,
 } from './rule-model';
+import { attributeLabel } from './rule-summary';
 
 export type FieldErrors = Record<string, string>;
 type Option = { value: string; label: string };
@@ -72,14 +73,6 @@ export function useBuilderLists() {
   };
 }
 export type BuilderLists = ReturnType<typeof useBuilderLists>;
-
-export function attributeLabel(name: string, t: TFunction, custom: AttributeInfo[] = []): string {
-  const own = custom.find((a) => a.name === name);
-  if (own) return t('automation.attributes.custom', { label: own.label ?? name });
-  const key = `automation.attributes.${name.replace(/\./g, '_')}`;
-  const translated = t(key, { defaultValue: '' });
-  return translated || name;
-}
 
 export function operatorLabel(operator: string, kind: string | undefined, t: TFunction): string {
   if (kind === 'date' && operator === 'greater_than') return t('automation.operators.after');

@@ -28,9 +28,9 @@ import { ConfirmModal } from '../settings/ConfirmModal';
 import { reasonText } from '../settings/form-problem';
 import { notify } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
+import { attributeLabel } from './rule-summary';
 import {
   ActionsEditor,
-  attributeLabel,
   type BuilderLists,
   type FieldErrors,
   GroupEditor,

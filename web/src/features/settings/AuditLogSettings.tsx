@@ -5,6 +5,7 @@
  */
 import { Anchor, Badge, Button, Group, Paper, Select, Table, Text, TextInput } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
@@ -12,6 +13,8 @@ import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { useUsers, userLabel } from './settings-queries';
+import { actionsText, conditionsText } from '../automation/rule-summary';
+import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
 
 type Entry = Awaited<ReturnType<typeof fetchAudit>>['data'][number];
 
@@ -177,7 +180,9 @@ function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallbac
           entry.action !== 'deleted' &&
           entry.action !== 'merged'
         ? `/customers?tag=${encodeURIComponent(entry.entity_name)}`
-        : null;
+        : entry.entity_type === 'automation_rule' && entry.action !== 'deleted'
+          ? `/automation/rules/${entry.entity_id}`
+          : null;
   return (
     <Table.Tr>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
@@ -217,32 +222,35 @@ function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallbac
           </Text>
         ) : (
           <ul className="kith-changes">
-            {entry.changes.map((change, index) => (
-              <li key={`${change.field}-${index}`}>
-                <Text size="sm" span fw={500}>
-                  {label(
-                    `settings.audit.fields.${change.field}`,
-                    label(`fields.${change.field}`, change.field),
-                  )}
-                </Text>
-                <Text size="sm" span>
-                  {t('settings.audit.fieldSep')}
-                  {change.old === '***' && change.new === '***' ? (
-                    t('settings.audit.secretChanged')
-                  ) : (
-                    <>
-                      {change.old !== null && change.old !== undefined && (
-                        <>
-                          <span className="kith-old">{shown(change.field, change.old, t, exists)}</span>
-                          {' → '}
-                        </>
-                      )}
-                      {shown(change.field, change.new, t, exists)}
-                    </>
-                  )}
-                </Text>
-              </li>
-            ))}
+            {changesOf(entry).map((change, index) => {
+              const shownOf = (value: unknown) => shown(entry.entity_type, change.field, value, t, exists);
+              return (
+                <li key={`${change.field}-${index}`}>
+                  <Text size="sm" span fw={500}>
+                    {label(
+                      `settings.audit.fields.${change.field}`,
+                      label(`fields.${change.field}`, change.field),
+                    )}
+                  </Text>
+                  <Text size="sm" span>
+                    {t('settings.audit.fieldSep')}
+                    {change.old === '***' && change.new === '***' ? (
+                      t('settings.audit.secretChanged')
+                    ) : (
+                      <>
+                        {change.old !== null && change.old !== undefined && (
+                          <>
+                            <span className="kith-old">{shownOf(change.old)}</span>
+                            {' → '}
+                          </>
+                        )}
+                        {shownOf(change.new)}
+                      </>
+                    )}
+                  </Text>
+                </li>
+              );
+            })}
           </ul>
         )}
       </Table.Td>
@@ -252,18 +260,45 @@ function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallbac
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', zh: '中文' };
 
+/** The parts of an automation rule a reader follows, in the builder's order. */
+const RULE_PARTS = ['name', 'event', 'active', 'once_per_conversation', 'conditions', 'actions'] as const;
+
+/**
+ * An entry's changes as a reader follows them: a rule is logged whole (field `rule`, before and after),
+ * so it is shown part by part — every part when created, the changed ones when edited, its name when
+ * deleted.
+ */
+function changesOf(entry: Entry): Entry['changes'] {
+  if (entry.entity_type !== 'automation_rule') return entry.changes;
+  return entry.changes.flatMap((change) => {
+    if (change.field !== 'rule') return [change];
+    const before = (change.old ?? null) as Record<string, unknown> | null;
+    const after = (change.new ?? null) as Record<string, unknown> | null;
+    const parts = after === null ? (['name'] as const) : RULE_PARTS;
+    return parts
+      .filter((part) => !before || !after || JSON.stringify(before[part]) !== JSON.stringify(after[part]))
+      .map((part) => ({ field: part, old: before?.[part] ?? null, new: after?.[part] ?? null }));
+  });
+}
+
 /**
  * A value as a reader wants it: roles, languages, attribute types and webhook events named in the
  * reader's language, lists joined, yes/no, secrets hidden, a dash for nothing.
  */
 function shown(
+  entityType: string,
   field: string,
   value: unknown,
-  t: (key: string) => string,
+  t: TFunction,
   exists: (key: string) => boolean,
 ): string {
   if (value === null || value === undefined || value === '') return '—';
   const named = (key: string, raw: unknown) => (exists(key) ? t(key) : String(raw));
+  if (entityType === 'automation_rule' && field === 'conditions') return conditionsText(value, t) || '—';
+  if (entityType === 'automation_rule' && field === 'actions') return actionsText(value, t) || '—';
+  if (entityType === 'automation_rule' && field === 'event' && typeof value === 'string')
+    return named(`automation.events.${value}`, value);
+  if (entityType === 'contact' && field === ORDER_LINK_FIELD) return orderLinkText(value, t);
   if (field === 'role' && (value === 'admin' || value === 'agent')) return t(`roles.${value}`);
   if (field === 'language' && typeof value === 'string') return LANGUAGE_NAMES[value] ?? value;
   if (field === 'type' && typeof value === 'string')

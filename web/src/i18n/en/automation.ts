@@ -142,6 +142,13 @@ export const en = {
     after: 'is after',
     before: 'is before',
   },
+  summary: {
+    and: 'and',
+    or: 'or',
+    always: 'always',
+    noActions: 'no actions',
+    nobody: 'nobody',
+  },
   actionNames: {
     assign_agent: 'Assign to agent',
     assign_team: 'Assign to team',

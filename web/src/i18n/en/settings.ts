@@ -388,6 +388,10 @@ export const en = {
       sessions: 'Other sessions',
       merged_into: 'Merged into',
       contacts: 'Customers',
+      event: 'Event',
+      conditions: 'Conditions',
+      actions: 'Actions',
+      once_per_conversation: 'Once per conversation',
     },
   },
   matching: {

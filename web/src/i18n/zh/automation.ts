@@ -143,6 +143,13 @@ export const automation: typeof en = {
     after: '晚于',
     before: '早于',
   },
+  summary: {
+    and: '且',
+    or: '或',
+    always: '始终',
+    noActions: '无动作',
+    nobody: '无人',
+  },
   actionNames: {
     assign_agent: '分配给客服',
     assign_team: '分配给团队',

@@ -375,6 +375,10 @@ export const settings: typeof en = {
       sessions: '其他会话',
       merged_into: '合并到',
       contacts: '客户数',
+      event: '事件',
+      conditions: '条件',
+      actions: '动作',
+      once_per_conversation: '每个会话仅一次',
     },
   },
   matching: {

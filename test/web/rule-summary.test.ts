@@ -1,0 +1,94 @@
+import i18next, { type TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+
+// Loaded by path, as test/web/i18n-keys.test.ts explains.
+const web = '../../web/src';
+const { conditionsText, actionsText } = (await import(`${web}/features/automation/rule-summary.ts`)) as {
+  conditionsText: (node: unknown, t: TFunction) => string;
+  actionsText: (actions: unknown, t: TFunction) => string;
+};
+const { en: english } = (await import(`${web}/i18n/en.ts`)) as { en: object };
+const { zh: chinese } = (await import(`${web}/i18n/zh.ts`)) as { zh: object };
+const i18n = i18next.createInstance();
+await i18n.init({
+  resources: { en: { translation: english }, zh: { translation: chinese } },
+  interpolation: { escapeValue: false },
+});
+const en = i18n.getFixedT('en');
+const zh = i18n.getFixedT('zh');
+
+describe('a rule’s conditions in words (the audit log)', () => {
+  it.each([
+    [{ all: [] }, 'always'],
+    [{ all: [{ attribute: 'priority', operator: 'equal_to', value: 'high' }] }, 'Priority is High'],
+    [
+      {
+        all: [
+          { attribute: 'status', operator: 'changed_to', value: 'resolved' },
+          {
+            any: [
+              { attribute: 'labels', operator: 'contains', value: ['vip', 'gold'] },
+              { attribute: 'contact.total_spent', operator: 'greater_than', value: 1000 },
+            ],
+          },
+        ],
+      },
+      'Status changed to Resolved and (Labels contains vip, gold or Customer total spent is more than 1000)',
+    ],
+    [
+      { any: [{ attribute: 'contact.last_order_at', operator: 'less_than', value: '2026-01-01' }] },
+      'Customer last order is before 2026-01-01',
+    ],
+    [{ all: [{ attribute: 'assignee_id', operator: 'is_not_present' }] }, 'Assignee is not set'],
+    [
+      { all: [{ attribute: 'contact.attr.tier', operator: 'equal_to', value: 'Gold' }] },
+      'Customer: tier is Gold',
+    ],
+  ])('%j reads “%s”', (conditions, text) => {
+    expect(conditionsText(conditions, en)).toBe(text);
+  });
+
+  it('reads in Chinese too', () => {
+    expect(
+      conditionsText(
+        {
+          all: [
+            { attribute: 'priority', operator: 'equal_to', value: 'urgent' },
+            { attribute: 'message.content', operator: 'contains', value: '退款' },
+          ],
+        },
+        zh,
+      ),
+    ).toMatch(/^优先级 .* 紧急 且 .*退款$/);
+  });
+});
+
+describe('a rule’s actions in words', () => {
+  it.each([
+    [[], 'no actions'],
+    [
+      [
+        { action: 'add_label', labels: ['vip', 'refund'] },
+        { action: 'set_priority', priority: 'urgent' },
+      ],
+      'Add labels: vip, refund · Set priority: Urgent',
+    ],
+    [[{ action: 'change_status', status: 'open' }], 'Change status: Open'],
+    [[{ action: 'assign_agent', agent_id: null }], 'Assign to agent: nobody'],
+    [
+      [
+        {
+          action: 'send_message',
+          content: 'Hello {{name}}, thanks for writing. An agent will reply shortly, promise.',
+        },
+      ],
+      'Send a message: “Hello {{name}}, thanks for writing. An agent will reply shor…”',
+    ],
+    [
+      [{ action: 'send_email', to: ['a@example.com', 'b@example.com'], subject: 's', body: 'b' }],
+      'Send an email: a@example.com, b@example.com',
+    ],
+  ])('%j reads “%s”', (actions, text) => {
+    expect(actionsText(actions, en)).toBe(text);
+  });
+});
