@@ -241,6 +241,45 @@ describe('rule validation', () => {
     ],
     ['unknown action', { actions: [{ action: 'delete_contact' }] }, /action/],
     [
+      'a priority no conversation can have',
+      { conditions: { all: [{ attribute: 'priority', operator: 'equal_to', value: 'whenever' }] } },
+      /conditions\.all\[0\]\.value: is not a priority \(one of low, medium, high, urgent\) \(got "whenever"\)/,
+    ],
+    [
+      'a status in another language',
+      { conditions: { all: [{ attribute: 'status', operator: 'changed_to', value: '已解决' }] } },
+      /conditions\.all\[0\]\.value: is not a status/,
+    ],
+    [
+      'one wrong status in a list',
+      { conditions: { any: [{ attribute: 'status', operator: 'equal_to', value: ['open', 'closed'] }] } },
+      /conditions\.any\[0\]\.value: is not a status/,
+    ],
+    [
+      'a message type that does not exist',
+      {
+        event: 'message_created',
+        conditions: { all: [{ attribute: 'message.type', operator: 'equal_to', value: 'email' }] },
+      },
+      /value: is not a message\.type \(one of incoming, outgoing, note\)/,
+    ],
+    [
+      'a total spent in words',
+      {
+        conditions: { all: [{ attribute: 'contact.total_spent', operator: 'greater_than', value: 'a lot' }] },
+      },
+      /value: must be a number/,
+    ],
+    [
+      'an impossible last-order date',
+      {
+        conditions: {
+          all: [{ attribute: 'contact.last_order_at', operator: 'less_than', value: 'last week' }],
+        },
+      },
+      /value: must be a date or time/,
+    ],
+    [
       'conditions nested 700 deep (zod would run out of stack)',
       {
         conditions: Array.from({ length: 700 }).reduce<Record<string, unknown>>(
@@ -255,6 +294,26 @@ describe('rule validation', () => {
   ];
   it.each(bad)('refuses %s, naming the path', (_, change, message) => {
     expect(() => parseRuleDefinition({ ...base, ...change })).toThrow(message);
+  });
+  it.each([
+    ['priority ranks', { attribute: 'priority', operator: 'greater_than', value: 'medium' }],
+    ['statuses in a list', { attribute: 'status', operator: 'equal_to', value: ['open', 'pending'] }],
+    [
+      'a total spent as text',
+      { attribute: 'contact.total_spent', operator: 'greater_than', value: '999.50' },
+    ],
+    ['an orders count', { attribute: 'contact.orders_count', operator: 'equal_to', value: 3 }],
+    ['a date', { attribute: 'contact.last_order_at', operator: 'less_than', value: '2026-01-31' }],
+    [
+      'a time',
+      { attribute: 'contact.created_at', operator: 'greater_than', value: '2026-01-31T09:00:00+08:00' },
+    ],
+    [
+      'a custom attribute (values unchecked)',
+      { attribute: 'contact.attr.tier', operator: 'equal_to', value: 'Gold' },
+    ],
+  ])('accepts %s', (_, condition) => {
+    expect(() => parseRuleDefinition({ ...base, conditions: { all: [condition] } })).not.toThrow();
   });
 });
 

@@ -8,7 +8,11 @@ import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import { CONTACT_KEYS, PURCHASE_FACT_KEYS } from '../../domain/contact/contact-fields.js';
 import { nestsDeeperThan } from '../../domain/nesting.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
-import { CONVERSATION_STATUSES, PRIORITIES } from '../../conversations/conversation-fields.js';
+import {
+  CONVERSATION_STATUSES,
+  MESSAGE_DIRECTIONS,
+  PRIORITIES,
+} from '../../conversations/conversation-fields.js';
 
 export const RULE_EVENTS = [
   'conversation_created',
@@ -174,6 +178,8 @@ function checkConditions(
     );
   if (!VALUELESS.has(node.operator) && node.value === undefined)
     errors.push(new ValidationError(`${path}.value`, null, `is required by ${node.operator}`));
+  const wrongValue = VALUELESS.has(node.operator) ? null : valueProblem(node.attribute, node.value);
+  if (wrongValue) errors.push(new ValidationError(`${path}.value`, node.value, wrongValue));
   if (
     (node.operator === 'greater_than' || node.operator === 'less_than') &&
     (Array.isArray(node.value) || node.value === null || typeof node.value === 'boolean')
@@ -181,6 +187,42 @@ function checkConditions(
     errors.push(
       new ValidationError(`${path}.value`, node.value, `must be one number or text for ${node.operator}`),
     );
+}
+
+/** Attributes whose values are one of a fixed set: a value outside it could never match. */
+const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  status: CONVERSATION_STATUSES,
+  priority: PRIORITIES,
+  'message.type': MESSAGE_DIRECTIONS,
+};
+const NUMBER_ATTRIBUTES: ReadonlySet<string> = new Set(['contact.orders_count', 'contact.total_spent']);
+const TIME_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'contact.first_order_at',
+  'contact.last_order_at',
+  'contact.created_at',
+  'contact.updated_at',
+]);
+
+/** Why a condition's value could never match its attribute, or null. */
+function valueProblem(attribute: string, value: ConditionValue | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  const values = Array.isArray(value) ? value : [value];
+  const choices = CHOICES[attribute];
+  if (choices) {
+    const wrong = values.find((v) => !choices.includes(String(v)));
+    return wrong === undefined ? null : `is not a ${attribute} (one of ${choices.join(', ')})`;
+  }
+  if (NUMBER_ATTRIBUTES.has(attribute)) {
+    const wrong = values.find((v) => typeof v === 'boolean' || !/^-?\d+(\.\d+)?$/.test(String(v).trim()));
+    return wrong === undefined ? null : 'must be a number (e.g. 1000 or 99.50)';
+  }
+  if (TIME_ATTRIBUTES.has(attribute)) {
+    const wrong = values.find(
+      (v) => typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v)),
+    );
+    return wrong === undefined ? null : 'must be a date or time (2026-01-31, or 2026-01-31T09:00:00+08:00)';
+  }
+  return null;
 }
 
 /** Levels of objects and lists a rule may nest (its groups of conditions among them). */
