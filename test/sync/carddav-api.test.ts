@@ -101,13 +101,14 @@ describe('/api/sync', () => {
 
 describe('/api/sync without the outbound allowance', () => {
   let server: TestServer;
+  let admin: string;
   beforeAll(async () => {
     server = await startTestServer({ KITH_SECRET_KEY: Buffer.alloc(32, 4).toString('base64') });
+    ({ admin } = await adminAndAgentTokens(server));
   });
   afterAll(async () => server?.close());
 
   it('refuses an address book on an internal address, naming the setting that allows it', async () => {
-    const { admin } = await adminAndAgentTokens(server);
     const refused = await api(server.baseUrl, 'POST', '/api/sync/connections', {
       token: admin,
       body: { url: 'http://127.0.0.1:5232/kith/book/', username: 'u', password: 'p' },
@@ -115,4 +116,22 @@ describe('/api/sync without the outbound allowance', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain('KITH_OUTBOUND_ALLOW');
   });
+
+  it.each(['//169.254.169.254/latest/', '\\\\10.0.0.5\\book'])(
+    'refuses a collection that names another server (%s) under collection, not url',
+    async (collection) => {
+      const refused = await api(server.baseUrl, 'POST', '/api/sync/connections', {
+        token: admin,
+        body: { url: 'https://dav.example.com/', username: 'u', password: 'p', collection },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details).toEqual([
+        expect.objectContaining({
+          field: 'collection',
+          value: collection,
+          reason: expect.stringMatching(/another server/),
+        }),
+      ]);
+    },
+  );
 });

@@ -130,6 +130,8 @@ export const SyncConnectionInput = z.strictObject({
     .trim()
     .max(1000)
     .refine((v) => !/^[a-z]+:/i.test(v), 'must be a path on the server (/user/contacts/), not a URL')
+    // `//host/path` and `\\host\path` are read by URL parsers as another server, not a path on this one.
+    .refine((v) => !/^[/\\]{2}/.test(v), 'must be a path on the server (/user/contacts/), not another server')
     .nullable()
     .optional(),
   direction: z.enum(SYNC_DIRECTIONS, { error: `must be one of ${SYNC_DIRECTIONS.join(', ')}` }).optional(),
