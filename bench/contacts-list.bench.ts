@@ -242,6 +242,8 @@ async function main(): Promise<void> {
       ['search name 王 page 5', () => `/contacts?q=${enc('王')}`],
       ['search no result (name)', (k) => `/contacts?q=zqx${k}vw`],
       ['search no result (e-mail)', (k) => `/contacts?q=${enc(`nobody${k}@nowhere.example`)}`],
+      // A local part as support types it: the beginning of e-mails and a name search at once.
+      ['search e-mail local part', (k) => `/contacts?q=${enc(`zhang.wei${k}`)}`],
       ['rare tag', () => `/contacts?tag=${RARE_TAG}`],
       ['common tag (VIP)', () => `/contacts?tag=VIP`],
       ['attribute tier=Gold', () => `/contacts?attr.tier=Gold`],

@@ -17,7 +17,10 @@ export interface SearchTerms {
   folded: string;
   /** A complete, valid e-mail address. */
   email: string | null;
-  /** The beginning of an e-mail address: the query holds an @ and no space. */
+  /**
+   * The beginning of an e-mail address: the query holds an @ and no space, or is a local part with a
+   * separator (`zhang.wei`, `j_smith`, `li-na`), which support types as often as the whole address.
+   */
   emailPrefix: string | null;
   /** The query read as a phone number in E.164 (any writing, the default region for national ones). */
   phone: string | null;
@@ -28,6 +31,12 @@ export interface SearchTerms {
 }
 
 const PHONE_CHARACTERS = /^[\d\s+\-().]+$/;
+/**
+ * An e-mail's local part as people type it: letters or digits joined by `.`, `_`, `+` or `-`. A
+ * separator is required: without one (`john`, `user1`) the beginning of thousands of addresses would be
+ * looked up, and names are searched for such queries anyway.
+ */
+const LOCAL_PART = /^[a-z0-9]+(?:[._+-][a-z0-9]+)+[._+-]?$/;
 /** Fewer last digits than this would match too many phones to be a useful search. */
 export const MIN_PHONE_DIGITS = 4;
 
@@ -56,7 +65,12 @@ export function parseSearch(q: string, region: Region): SearchTerms {
     text,
     folded,
     email,
-    emailPrefix: text.includes('@') && !text.includes(' ') ? folded.replace(/^mailto:/, '') : null,
+    emailPrefix:
+      text.includes('@') && !text.includes(' ')
+        ? folded.replace(/^mailto:/, '')
+        : !phoneLike && LOCAL_PART.test(folded)
+          ? folded
+          : null,
     phone,
     phoneDigits: digits.length >= MIN_PHONE_DIGITS ? digits : null,
     // Names hold neither an @ nor only phone characters: such queries are not looked for there.
