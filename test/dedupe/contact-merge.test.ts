@@ -440,3 +440,61 @@ describe(`a merge that fails after it has begun writing on ${TEST_DIALECT}`, () 
     expect(await storeSnapshot(kith)).not.toEqual(before);
   });
 });
+
+describe(`the review queue through a merge and its undo on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  beforeAll(async () => {
+    kith = await createTestKith();
+  });
+  afterAll(async () => kith?.close());
+
+  const queue = async () =>
+    (
+      await kith.store.db
+        .selectFrom('duplicate_pairs')
+        .select(['id', 'contact_a', 'contact_b', 'status', 'decided_by'])
+        .orderBy('id')
+        .execute()
+    ).map((p) => ({ ...p, id: Number(p.id), status: Number(p.status) }));
+
+  it('unmerge puts the pairs back as the merge found them: the merged pair open under its id, the dropped ones again', async () => {
+    const [x, y, z, w] = await Promise.all(
+      ['Queue X', 'Queue Y', 'Queue Z', 'Queue W'].map((name) => kith.contacts.create({ name }, actor)),
+    );
+    await kith.store.db
+      .insertInto('duplicate_pairs')
+      .values([
+        plantedPair({ id: 41, a: x!.id, b: y!.id, score: 0.97, band: 'match', status: 'open' }),
+        plantedPair({ id: 42, a: y!.id, b: z!.id, score: 0.8, band: 'review', status: 'open' }),
+        plantedPair({ id: 43, a: y!.id, b: w!.id, score: 0.7, band: 'review', status: 'skipped' }),
+        plantedPair({ id: 44, a: z!.id, b: w!.id, score: 0.6, band: 'review', status: 'open' }),
+      ])
+      .execute();
+    const before = await queue();
+
+    const merged = await kith.merges.merge({ survivorId: x!.id, contactIds: [x!.id, y!.id] }, actor);
+    // Settled and dropped: the pair merged, y's other open or skipped pairs gone; z–w untouched.
+    expect((await queue()).map((p) => [p.id, p.status])).toEqual([
+      [41, 3],
+      [44, 0],
+    ]);
+
+    await kith.merges.unmerge(merged.merge_id!, actor);
+    expect(await queue()).toEqual(before);
+    expect((await kith.duplicateScans.get('dup_41')).status).toBe('open');
+  });
+
+  it('after a scan saved since the merge, unmerge leaves the queue to the next scan', async () => {
+    const [x, y] = await Promise.all(
+      ['Scan X', 'Scan Y'].map((name) => kith.contacts.create({ name }, actor)),
+    );
+    await kith.store.db
+      .insertInto('duplicate_pairs')
+      .values([plantedPair({ id: 51, a: x!.id, b: y!.id, score: 0.97, band: 'match', status: 'open' })])
+      .execute();
+    const merged = await kith.merges.merge({ survivorId: x!.id, contactIds: [x!.id, y!.id] }, actor);
+    await kith.duplicateScans.scan({ actor });
+    await kith.merges.unmerge(merged.merge_id!, actor);
+    expect((await queue()).some((p) => p.id === 51)).toBe(false);
+  });
+});
