@@ -258,6 +258,12 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       });
       expect(refused.status).toBe(403);
       expect((await call('GET', '/api/users', { token: agent })).status).toBe(403);
+      // Anyone may know who is who (to name people in histories and merges), but nothing more.
+      const directory = await call('GET', '/api/users/directory', { token: agent });
+      expect(directory.status).toBe(200);
+      expect(directory.body.data.length).toBeGreaterThanOrEqual(2);
+      for (const person of directory.body.data)
+        expect(Object.keys(person).sort()).toEqual(['email', 'id', 'name']);
 
       const badRole = await call('POST', '/api/users', {
         token: admin,

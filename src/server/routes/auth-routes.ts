@@ -304,6 +304,24 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
     });
 
+    app.get('/users/directory', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['users'],
+        summary: 'Who is who: every user by id, name and e-mail',
+        description:
+          'For anyone signed in, to name the people in histories, merges and assignments (the full list with roles and states is `GET /api/users`, for administrators).',
+        response: {
+          200: z.object({
+            data: z.array(z.object({ id: z.string(), name: z.string().nullable(), email: z.string() })),
+          }),
+          ...errorResponses,
+        },
+      },
+      handler: async () => ({
+        data: (await users.list()).map(({ id, name, email }) => ({ id, name, email })),
+      }),
+    });
     app.get('/users', {
       config: { access: 'admin' },
       schema: {

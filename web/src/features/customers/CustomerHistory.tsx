@@ -3,6 +3,7 @@ import { Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
+import { useUserDirectory } from '../../app/user-directory';
 import { formatDate, formatDateTime } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -64,18 +65,13 @@ export function CustomerHistory({ contactId }: { contactId: string }) {
         api.GET('/api/contacts/{id}/history', { params: { path: { id: contactId }, query: { limit: 100 } } }),
       ),
   });
-  const users = useQuery({
-    queryKey: ['users-directory'],
-    queryFn: () => unwrap(api.GET('/api/users')),
-    retry: false,
-  });
+  const { nameOf } = useUserDirectory();
   if (history.isPending) return <LoadingRows rows={4} />;
   if (history.isError) return <ErrorState error={history.error} onRetry={() => void history.refetch()} />;
   if (history.data.data.length === 0) return <EmptyState title={t('customer.noHistory')} />;
   const who = (id: string | null) => {
     if (!id) return t('customer.system');
-    const user = users.data?.data.find((u) => u.id === id);
-    return user ? user.name || user.email : id;
+    return nameOf(id) ?? id;
   };
   return (
     <Table aria-label={t('customer.history')}>

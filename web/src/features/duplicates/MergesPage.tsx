@@ -10,10 +10,10 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
+import { useUserDirectory } from '../../app/user-directory';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, errorMessage, LoadingRows } from '../../ui/states';
-import { useUsers } from '../imports/import-api';
 import { notify } from '../imports/notify';
 import { type MergeRecord, useMerges } from './duplicate-api';
 import { useFieldLabel } from './duplicate-format';
@@ -23,14 +23,12 @@ export default function MergesPage() {
   const { t } = useTranslation();
   const { data: user } = useSession();
   const merges = useMerges();
-  const users = useUsers();
+  const { nameOf } = useUserDirectory();
   const fieldLabel = useFieldLabel();
   const [undoing, setUndoing] = useState<MergeRecord | null>(null);
   const rows = merges.data?.data ?? [];
-  const userName = (id: string | null) => {
-    const found = users.data?.data.find((u) => u.id === id);
-    return found ? found.name || found.email : t('duplicates.merges.system');
-  };
+  // A merge without a person was made by Kith itself (an automatic merge job).
+  const userName = (id: string | null) => nameOf(id) ?? (id ? id : t('duplicates.merges.system'));
 
   return (
     <>
