@@ -730,7 +730,8 @@ test('agents see no Import in the navigation and are told at /imports', async ({
   // Exact names: 客户 is also part of 重复客户.
   await expect(nav.getByRole('link', { name: m('nav.customers'), exact: true })).toBeVisible();
   await expect(nav.getByRole('link', { name: m('nav.imports'), exact: true })).toHaveCount(0);
-  for (const path of ['/imports', '/imports/new']) {
+  // Nor are the other admin screens shown to them (the rule editor was, until it was saved).
+  for (const path of ['/imports', '/imports/new', '/automation/rules/new', '/imports/orders/new']) {
     await page.goto(path);
     await expect(page.getByRole('alert')).toContainText(m('common.errors.forbiddenTitle'));
   }

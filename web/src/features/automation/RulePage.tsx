@@ -22,6 +22,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, api, unwrap } from '../../api/client';
+import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from '../settings/ConfirmModal';
@@ -66,6 +67,14 @@ function draftOf(rule: AutomationRule): RuleDraft {
 }
 
 export default function RulePage() {
+  return (
+    <RequireAdmin>
+      <RuleScreen />
+    </RequireAdmin>
+  );
+}
+
+function RuleScreen() {
   const { id = 'new' } = useParams();
   const isNew = id === 'new';
   const rule = useRule(isNew ? null : id);
