@@ -15,7 +15,9 @@ export function reasonKind(error: string): string {
   return (
     error
       .replace(/\s*\(got .*?\)(?=;|$)/g, '')
-      .replace(/rows? [\d, ]+/g, 'other rows')
+      .replace(/rows? \d+(?:, \d+)*/g, 'other rows')
+      // One order's number is not part of the reason: the same reason for every order.
+      .replace(/订单编号 \S+ /g, '订单编号 … ')
       .split('; ')[0] ?? error
   );
 }

@@ -39,6 +39,22 @@ describe("a failed row's reason, summarised in the page's language", () => {
     expect(zh.imports.reasons[key]).toBeTruthy();
   });
 
+  it('groups the rows of one reason as the result page does, still summarised (the kind, not the row)', async () => {
+    const { reasonKind } = (await import(`${web}/features/imports/failure-file.ts`)) as {
+      reasonKind: (reason: string) => string;
+    };
+    const kinds = [
+      '订单编号 2836000000000006 is on rows 3, 9 of the orders file; an order number may appear once',
+      '订单编号 2836000000000007 is on rows 4, 10, 12 of the orders file; an order number may appear once',
+    ].map(reasonKind);
+    expect(kinds[0]).toBe('订单编号 … is on other rows of the orders file');
+    expect(kinds[1]).toBe(kinds[0]);
+    expect(reasonLabel(kinds[0]!, (k) => k)).toBe('imports.reasons.orderNumberRepeated');
+    expect(reasonKind('email: is also on row 5 of this file (got "a@b.c")')).toBe(
+      'email: is also on other rows of this file',
+    );
+  });
+
   it('leaves a reason it does not know as the server wrote it', () => {
     expect(reasonLabel('total_paid: is not an amount (expected e.g. 128.50)', (k) => k)).toBeNull();
   });

@@ -14,7 +14,8 @@ const COUNTS = [
 
 export function ImportCounts({ record }: { record: ImportRecord }) {
   const { t } = useTranslation();
-  const prefix = record.dry_run ? 'imports.counts.would' : 'imports.counts.did';
+  const orders = record.kind !== 'contacts';
+  const prefix = `imports.counts.${orders ? (record.dry_run ? 'ordersWould' : 'ordersDid') : record.dry_run ? 'would' : 'did'}`;
   return (
     <SimpleGrid cols={{ base: 3, sm: 6 }} spacing="sm" data-testid="import-counts">
       <Paper withBorder p="sm">

@@ -51,7 +51,7 @@ const REASON_KEYS: [RegExp, string][] = [
   // Order imports (Tmall and generic).
   [/订单状态 .* is not imported/, 'orderNotPaid'],
   [/订单状态 (is empty|.* is not a Tmall order status)/, 'orderStatusUnknown'],
-  [/订单编号 .* is on rows .* of the orders file/, 'orderNumberRepeated'],
+  [/订单编号 .* is on (other rows|rows? [\d, ]+) of the orders file/, 'orderNumberRepeated'],
   [/订单编号 .* is not in the orders file/, 'orderNotInFile'],
   [/the buyer cannot be identified|the customer cannot be matched/, 'buyerUnknown'],
 ];

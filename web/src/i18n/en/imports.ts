@@ -219,6 +219,21 @@ export const en = {
       failed: 'Would fail',
       warned: 'Would have warnings',
     },
+    /** An order import counts orders, not customers (the customers it made are told apart). */
+    ordersDid: {
+      created: 'Orders created',
+      updated: 'Orders updated',
+      unchanged: 'Orders unchanged',
+      failed: 'Failed',
+      warned: 'With warnings',
+    },
+    ordersWould: {
+      created: 'Orders to create',
+      updated: 'Orders to update',
+      unchanged: 'Orders unchanged',
+      failed: 'Would fail',
+      warned: 'Would have warnings',
+    },
   },
   progress: {
     label: 'Import progress',

@@ -205,6 +205,20 @@ export const imports: typeof en = {
       failed: '将失败',
       warned: '将有警告',
     },
+    ordersDid: {
+      created: '新建订单',
+      updated: '更新订单',
+      unchanged: '订单未变化',
+      failed: '失败',
+      warned: '有警告',
+    },
+    ordersWould: {
+      created: '将新建订单',
+      updated: '将更新订单',
+      unchanged: '订单将保持不变',
+      failed: '将失败',
+      warned: '将有警告',
+    },
   },
   progress: {
     label: '导入进度',
