@@ -19,8 +19,23 @@ export const NO_PROBLEM: FormProblem = { fields: {}, message: null, existingId: 
 /** Server reasons we say in the user's own words; any other reason is shown as the server wrote it. */
 const KNOWN_REASONS: ReasonTable = [
   [/^must be at least (\d+) characters$/, (t, m) => t('settings.reasons.minLength', { count: Number(m[1]) })],
-  [/^is required$|^is empty$/, (t) => t('settings.reasons.required')],
-  [/^is not a valid email address$|^must be an e-mail address$/, (t) => t('settings.reasons.email')],
+  [
+    /^is required$|^is empty$|^must not be empty$|^Too small: expected string to have >=1 characters?$/,
+    (t) => t('settings.reasons.required'),
+  ],
+  [
+    /^is not a valid email address$|^must be an e-mail address$|^Invalid email address$/,
+    (t) => t('settings.reasons.email'),
+  ],
+  [/^Invalid URL$/, (t) => t('settings.reasons.url')],
+  [
+    /^Too big: expected string to have <=(\d+) characters?$/,
+    (t, m) => t('settings.reasons.maxLength', { count: Number(m[1]) }),
+  ],
+  // The automation rules' values (src/automation/rules/rule-definition.ts).
+  [/^is not a \S+ \(one of (.+)\)$/, (t, m) => t('settings.reasons.oneOf', { options: m[1] })],
+  [/^must be a number \(/, (t) => t('settings.reasons.number')],
+  [/^must be a date or time \(/, (t) => t('settings.reasons.dateTime')],
   [/^is not your current password$/, (t) => t('settings.reasons.wrongCurrentPassword')],
   [/^is required to change your password$/, (t) => t('settings.reasons.currentPasswordNeeded')],
   [/^the last active admin cannot be demoted or disabled$/, (t) => t('settings.reasons.lastAdmin')],

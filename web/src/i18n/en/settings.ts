@@ -59,6 +59,10 @@ export const en = {
       'A customer still uses it. Remove it from them first (the link opens one of them), then delete it.',
     optionInUse: 'A customer still has the option “{{value}}”: change their value first.',
     taken: 'Already taken',
+    maxLength_one: 'Use at most {{count}} character',
+    maxLength_other: 'Use at most {{count}} characters',
+    number: 'Enter a number, such as 1000 or 99.50',
+    dateTime: 'Enter a date (2026-01-31) or a time (2026-01-31T09:00:00+08:00)',
   },
   profile: {
     title: 'Profile',

@@ -60,6 +60,10 @@ export const settings: typeof en = {
     inUse: '仍有客户在使用。请先从这些客户身上移除（链接会打开其中一位），再删除。',
     optionInUse: '仍有客户使用选项“{{value}}”：请先修改其取值。',
     taken: '已被占用',
+    maxLength_one: '最多 {{count}} 个字符',
+    maxLength_other: '最多 {{count}} 个字符',
+    number: '请输入数字，例如 1000 或 99.50',
+    dateTime: '请输入日期（2026-01-31）或时间（2026-01-31T09:00:00+08:00）',
   },
   profile: {
     title: '个人资料',
