@@ -30,6 +30,9 @@ const SETTINGS_TYPES = [
   'automation_rule',
   'inbox',
   'team',
+  'sync_connection',
+  'invite',
+  'saved_import_mapping',
   'sign_in',
   'setup',
 ];
@@ -70,6 +73,10 @@ export function AuditLogSettings() {
     placeholderData: keepPreviousData,
   });
   const label = (key: string, fallback: string) => (i18n.exists(key) ? t(key) : fallback);
+  const people = (id: string) => {
+    const user = users.data?.data.find((u) => u.id === id);
+    return user ? userLabel(user) : null;
+  };
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
@@ -142,7 +149,7 @@ export function AuditLogSettings() {
               </Table.Thead>
               <Table.Tbody>
                 {entries.data.data.map((entry) => (
-                  <AuditRow key={entry.id} entry={entry} label={label} />
+                  <AuditRow key={entry.id} entry={entry} label={label} people={people} />
                 ))}
               </Table.Tbody>
             </Table>
@@ -165,7 +172,15 @@ export function AuditLogSettings() {
   );
 }
 
-function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallback: string) => string }) {
+function AuditRow({
+  entry,
+  label,
+  people,
+}: {
+  entry: Entry;
+  label: (key: string, fallback: string) => string;
+  people: (id: string) => string | null;
+}) {
   const { t, i18n } = useTranslation();
   const exists = (key: string) => i18n.exists(key);
   const who = entry.actor
@@ -223,7 +238,14 @@ function AuditRow({ entry, label }: { entry: Entry; label: (key: string, fallbac
         ) : (
           <ul className="kith-changes">
             {changesOf(entry).map((change, index) => {
-              const shownOf = (value: unknown) => shown(entry.entity_type, change.field, value, t, exists);
+              const shownOf = (value: unknown) =>
+                typeof value === 'string' && /^ct_[0-9a-z]+$/.test(value) ? (
+                  <Anchor component={Link} to={`/customers/${value}`} size="sm">
+                    {t('settings.audit.aCustomer')}
+                  </Anchor>
+                ) : (
+                  shown(entry.entity_type, change.field, value, t, exists, people)
+                );
               return (
                 <li key={`${change.field}-${index}`}>
                   <Text size="sm" span fw={500}>
@@ -291,6 +313,7 @@ function shown(
   value: unknown,
   t: TFunction,
   exists: (key: string) => boolean,
+  people: (id: string) => string | null,
 ): string {
   if (value === null || value === undefined || value === '') return '—';
   const named = (key: string, raw: unknown) => (exists(key) ? t(key) : String(raw));
@@ -300,6 +323,13 @@ function shown(
     return named(`automation.events.${value}`, value);
   if (entityType === 'contact' && field === ORDER_LINK_FIELD) return orderLinkText(value, t);
   if (field === 'role' && (value === 'admin' || value === 'agent')) return t(`roles.${value}`);
+  if (typeof value === 'string' && value.startsWith('usr_')) return people(value) ?? value;
+  if (entityType === 'sync_connection' && field === 'direction' && typeof value === 'string')
+    return named(`sync.directions.${value}`, value);
+  if (entityType === 'sync_connection' && field === 'conflict_policy' && typeof value === 'string')
+    return named(`sync.policies.${value}`, value);
+  if (field === 'availability' && typeof value === 'string')
+    return named(`conversations.availability.${value}`, value);
   if (field === 'language' && typeof value === 'string') return LANGUAGE_NAMES[value] ?? value;
   if (field === 'type' && typeof value === 'string')
     return named(`settings.attributes.types.${value}`, value);
