@@ -260,6 +260,10 @@ function parseChoice<T extends string>(
 /** How an import of another kind than contacts is undone (the capability that owns the kind says). */
 export type ImportUndo = (importId: string, actor: Actor) => Promise<UndoReport>;
 
+/** An undo claimed longer ago than this without a report stopped half-way (its process died). */
+const STALE_UNDO_MS = 15 * 60_000;
+const staleUndoBefore = () => new Date(Date.now() - STALE_UNDO_MS).toISOString();
+
 export class ImportService {
   private readonly undoers = new Map<string, ImportUndo>();
 
@@ -521,17 +525,47 @@ export class ImportService {
     const record = await this.get(id);
     if (record.dry_run)
       throw new KithError('not_undoable', `import ${id} was a dry run and changed nothing`, 409);
-    if (record.undone_at)
+    if (record.undone_at && record.undo_report)
       throw new KithError('already_undone', `import ${id} was undone at ${record.undone_at}`, 409);
     if (['queued', 'running'].includes(record.status)) {
       throw new KithError('not_undoable', `import ${id} is still ${record.status}; cancel it first`, 409, {
         status: record.status,
       });
     }
+    // The undo is claimed before it starts (it runs in many transactions): a second undo at the same
+    // time is refused instead of running beside it and recording a report of nothing left to undo.
+    const claimedAt = nowIso();
+    const claimed = await this.db
+      .updateTable('imports')
+      .set({ undone_at: claimedAt, undo_report: null })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb('undone_at', 'is', null),
+          // An undo that stopped half-way (its process died) may run again: undoing is idempotent.
+          eb.and([eb('undo_report', 'is', null), eb('undone_at', '<', staleUndoBefore())]),
+        ]),
+      )
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) {
+      const now = await this.get(id);
+      throw now.undo_report
+        ? new KithError('already_undone', `import ${id} was undone at ${now.undone_at}`, 409)
+        : new KithError('undo_running', `import ${id} is being undone (since ${now.undone_at})`, 409);
+    }
     const undoKind = this.undoers.get(record.kind);
-    const report = undoKind
-      ? await undoKind(id, actor)
-      : await undoImport(this.store, this.writer, id, actor);
+    let report: UndoReport;
+    try {
+      report = undoKind ? await undoKind(id, actor) : await undoImport(this.store, this.writer, id, actor);
+    } catch (e) {
+      await this.db
+        .updateTable('imports')
+        .set({ undone_at: null })
+        .where('id', '=', id)
+        .where('undone_at', '=', claimedAt)
+        .execute();
+      throw e;
+    }
     await this.db
       .updateTable('imports')
       .set({ undone_at: nowIso(), undo_report: JSON.stringify(report) })

@@ -335,6 +335,28 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
     );
   });
 
+  it('two undos of one import at once: one undoes it, the other is refused, the report is the real one', async () => {
+    const file = fixture(
+      'undo-twice.csv',
+      `name,email\n${Array.from({ length: 40 }, (_, i) => `Twice ${i},twice${i}@example.com`).join('\n')}\n`,
+    );
+    const r = await runImport(kith, file);
+    expect(r.created).toBe(40);
+    const [first, second] = await Promise.allSettled([
+      kith.imports.undo(r.id, ADMIN),
+      kith.imports.undo(r.id, ADMIN),
+    ]);
+    const outcomes = [first!, second!];
+    const done = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(done).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
+      code: expect.stringMatching(/^(already_undone|undo_running)$/),
+    });
+    expect((await kith.imports.get(r.id)).undo_report).toMatchObject({ deleted: 40, gone: 0 });
+  });
+
   it('re-imports a fixed failure file, ignoring its error column', async () => {
     const first = await runImport(kith, fixture('fixme.csv', 'name,phone\nFix Me,12345\n'));
     expect(first.failed).toBe(1);
