@@ -121,6 +121,7 @@ export async function readChangeFeed(
     throw new ValidationError('include', include, `must be one of ${FEED_INCLUDES.join(', ')}`);
   const afterSeq = parseFeedCursor(after);
   const entries = await readContactChanges(store, afterSeq, limit);
+  if (entries.length === 0 && afterSeq > 0) await assertCursorReached(store, afterSeq, after!);
   const states = include === 'contact' ? await statesAfter(store, entries) : null;
   return {
     data: entries.map((e): ChangeFeedEntry => {
@@ -223,6 +224,24 @@ export function createdContact(entry: Pick<ContactChangeEntry, 'contact_id' | 'a
   const state = emptyContactState();
   setValues(state, entry.changes, 'new');
   return { id: entry.contact_id, ...state, created_at: entry.at, updated_at: entry.at };
+}
+
+/**
+ * A cursor the feed never gave: past the latest entry. Following it would skip every change up to it
+ * without a word, so it is refused (a cursor from a page is never past the entries written).
+ */
+async function assertCursorReached(store: Pick<Store, 'db'>, afterSeq: number, raw: string) {
+  const row = await store.db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  const latest = Number(row?.seq ?? 0);
+  if (afterSeq > latest)
+    throw new ValidationError(
+      'after',
+      raw,
+      `is past the latest change (${latest}): use a cursor the feed gave, or start without one`,
+    );
 }
 
 /** A list of ids as one parameter (thousands of parameters cost more to bind than to look up). */

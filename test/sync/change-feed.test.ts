@@ -229,6 +229,16 @@ describe(`GET /api/changes on ${TEST_DIALECT}`, () => {
       }),
     ]);
     expect((await api(server.baseUrl, 'GET', '/api/changes?after=x', { token: admin })).status).toBe(400);
+    // A cursor past the latest change would skip everything up to it without a word: refused.
+    const latest = Number(rest.body.next_cursor);
+    const ahead = await api(server.baseUrl, 'GET', `/api/changes?after=${latest + 1000}`, { token: admin });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error.details).toMatchObject({ field: 'after', value: String(latest + 1000) });
+    expect(ahead.body.error.message).toContain('past the latest change');
+    // The latest itself is a cursor a follower holds: nothing new, not an error.
+    const caughtUp = await api(server.baseUrl, 'GET', `/api/changes?after=${latest}`, { token: admin });
+    expect(caughtUp.status).toBe(200);
+    expect(caughtUp.body).toMatchObject({ data: [], next_cursor: String(latest) });
     // kith changes: every entry after the cursor, one JSON line each, the next cursor on stderr.
     const cli = await runCli(
       ['changes', '--after', first.body.next_cursor, '--limit', '1', '--json'],
