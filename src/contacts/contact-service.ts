@@ -19,6 +19,8 @@ import {
   SCALAR_FIELDS,
 } from '../domain/contact/contact-fields.js';
 import {
+  assertNewTagsPlain,
+  LIST_SEPARATORS,
   applyContactPatch,
   type ContactPatch,
   diffContactStates,
@@ -298,6 +300,7 @@ export class ContactService {
 
   async create(input: unknown, actor: Actor): Promise<Contact> {
     const patch = normalizeContactInput(input, await this.normalizeContext());
+    assertNewTagsPlain(patch.tags, []);
     return this.createFromPatch(patch, actor);
   }
 
@@ -315,6 +318,9 @@ export class ContactService {
 
   async update(id: string, input: unknown, actor: Actor, condition: WriteCondition = {}): Promise<Contact> {
     const patch = normalizeContactInput(input, await this.normalizeContext());
+    // Only a tag with a separator needs the tags the contact holds (a legacy or synced one passes).
+    if (patch.tags?.some((tag) => LIST_SEPARATORS.test(tag)))
+      assertNewTagsPlain(patch.tags, (await this.get(id)).tags);
     return this.updateFromPatch(id, patch, actor, condition);
   }
 

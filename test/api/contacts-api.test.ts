@@ -225,6 +225,9 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
       ['POST', `/api/contacts/${c.body.id}/tags`, { tags: ['fine', 'a；b'] }, 'tags[1]'],
       ['POST', `/api/contacts/${c.body.id}/tags`, { tags: ['t'.repeat(101)] }, 'tags[0]'],
       ['POST', '/api/contacts', { name: 'x', tags: ['t'.repeat(101)] }, 'tags[0]'],
+      // A new contact's tags are named by a person too: 'a,b' would come back as two tags.
+      ['POST', '/api/contacts', { name: 'x', tags: ['ok', 'a,b'] }, 'tags[1]'],
+      ['PATCH', `/api/contacts/${c.body.id}`, { tags: ['kept', 'c;d'] }, 'tags[1]'],
       ['POST', '/api/groups', { name: 'g'.repeat(201) }, 'name'],
     ];
     for (const [method, path, body, field] of refusals) {
@@ -237,17 +240,24 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
     const renamed = await call('PATCH', `/api/tags/${kept.id}`, { token: admin, body: { name: 'x|y' } });
     expect(renamed.status).toBe(400);
     expect(renamed.body.error.details).toMatchObject({ field: 'name' });
-    // A contact whose tag list already holds one written before (or synced) still takes new tags.
-    const held = await call('POST', '/api/contacts', {
-      token: agent,
-      body: { name: 'Held', tags: ['Friends, Family'] },
-    });
-    expect(held.body.tags).toEqual(['Friends, Family']);
-    const more = await call('POST', `/api/contacts/${held.body.id}/tags`, {
+    // A contact whose tag list already holds one written before (or synced) still takes new tags,
+    // through the tag actions and through an edit of its whole list.
+    const held = await server.kith.contacts.createFromPatch(
+      { scalars: { name: 'Held' }, tags: ['Friends, Family'] },
+      { userId: null, channel: 'system' },
+    );
+    expect(held.tags).toEqual(['Friends, Family']);
+    const more = await call('POST', `/api/contacts/${held.id}/tags`, {
       token: agent,
       body: { tags: ['VIP'] },
     });
     expect(more.status).toBe(200);
     expect(more.body.tags).toEqual(['Friends, Family', 'VIP']);
+    const edited = await call('PATCH', `/api/contacts/${held.id}`, {
+      token: agent,
+      body: { tags: ['Friends, Family', 'VIP', 'Gold'] },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.tags).toEqual(['Friends, Family', 'Gold', 'VIP']);
   });
 });

@@ -51,7 +51,7 @@ const KNOWN_KEYS = new Set<string>([
 const MAX_TEXT_LENGTH = 1000;
 
 /** What a list given as one string is split on (the wire contract's separators). */
-const LIST_SEPARATORS = /[;,|、；，]/u;
+export const LIST_SEPARATORS = /[;,|、；，]/u;
 
 /** Splits a list given as one string (CSV cell, CLI flag) on the separators the wire contract accepts. */
 export function splitListValue(value: string): string[] {
@@ -88,6 +88,18 @@ export function normalizeNewTagName(raw: string, field: string): string | null {
       'holds a list separator (; , | 、 ； ，): lists of tags are split on them, so name the tags one by one',
     );
   return tag;
+}
+
+/**
+ * A contact's tag list as written by a person (create, edit): each tag it does not hold yet must be one
+ * a tag action would accept (no list separator); tags it already holds pass as they are.
+ */
+export function assertNewTagsPlain(tags: readonly string[] | undefined, held: readonly string[]): void {
+  if (!tags) return;
+  const holds = new Set(held.map((t) => t.toLowerCase()));
+  tags.forEach((tag, i) => {
+    if (!holds.has(tag.toLowerCase())) normalizeNewTagName(tag, `tags[${i}]`);
+  });
 }
 
 /** A group's name as stored: trimmed, required, at most MAX_GROUP_NAME_LENGTH characters. */
