@@ -109,6 +109,13 @@ describe('text.normalize', () => {
     // NUL from a broken export: dropped (PostgreSQL cannot store it in text).
     ['Zh\u0000ang Wei', 'Zhang Wei'],
     ['\u0000', null],
+    // Other control characters: a terminal's colour codes pasted with a name, a broken export's bytes.
+    ['a\u0001b\u001b[31mred', 'ab[31mred'],
+    ['Li\u007fNa\u0085', 'LiNa'],
+    ['\u0007\u0008', null],
+    // Whitespace controls are spaces as before; letters from other scripts stay.
+    ['A\u000bB\u000cC', 'A B C'],
+    ['Ünïcødé 名字 😀', 'Ünïcødé 名字 😀'],
   ] as Case[])('%j → %j', (input, expected) => {
     expect(normalizeText(input)).toBe(expected);
   });
@@ -117,6 +124,7 @@ describe('text.normalize', () => {
     ['  ｏｐｅｎｉｄ-１ ', 'openid-1'],
     ['M 1', 'M 1'],
     ['o\u0000X', 'oX'],
+    ['SHOP\u001b-7', 'SHOP-7'],
   ])('identity value %j → %j', (input, expected) => {
     expect(normalizeIdentityValue(input)).toBe(expected);
   });

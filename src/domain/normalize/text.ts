@@ -7,19 +7,26 @@
  * Returns null for values that are empty after cleaning, so "  " never becomes a stored value.
  */
 export function normalizeText(value: string): string | null {
-  const cleaned = withoutNul(value).normalize('NFKC').replace(/\s+/gu, ' ').trim();
+  const cleaned = withoutControls(value).normalize('NFKC').replace(/\s+/gu, ' ').trim();
   return cleaned === '' ? null : cleaned;
 }
 
 /** An identity value as stored and looked up: NFKC-folded and trimmed, inner spaces kept. */
 export function normalizeIdentityValue(value: string): string {
-  return withoutNul(value).normalize('NFKC').trim();
+  return withoutControls(value).normalize('NFKC').trim();
 }
 
 /**
- * The NUL character removed: it carries nothing in a customer's data (it comes from broken exports),
- * and PostgreSQL cannot store it in text, so a value holding it would fail there and not on SQLite.
+ * Control characters removed (whitespace ones become spaces above): they carry nothing in a customer's
+ * data (they come from broken exports or pasted terminal output), PostgreSQL cannot store NUL in text,
+ * XML and XLSX cannot hold them (an export would change the value and its re-import "update" it), and
+ * an ESC sequence printed by `kith contacts get` would drive the terminal.
  */
-function withoutNul(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+// eslint-disable-next-line no-control-regex -- these are the characters removed
+const CONTROLS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/gu;
+// eslint-disable-next-line no-control-regex -- the same, tested once without the global flag
+const HAS_CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/u;
+
+function withoutControls(value: string): string {
+  return HAS_CONTROL.test(value) ? value.replace(CONTROLS, '') : value;
 }
