@@ -97,6 +97,16 @@ export async function isActiveUser(db: Queryable, id: string): Promise<boolean> 
   return row !== undefined && row.disabled_at === null;
 }
 
+/** A person's display name: at most this long (it shows in lists, histories and e-mails). */
+export const MAX_USER_NAME_LENGTH = 200;
+
+function userName(raw: string | null | undefined): string | null {
+  const name = normalizeText(raw ?? '');
+  if (name !== null && name.length > MAX_USER_NAME_LENGTH)
+    throw new ValidationError('name', raw, `is longer than ${MAX_USER_NAME_LENGTH} characters`);
+  return name;
+}
+
 export class UserService {
   constructor(private readonly db: Queryable) {}
 
@@ -138,7 +148,7 @@ export class UserService {
     const row: UsersTable = {
       id: newId('user'),
       email,
-      name: normalizeText(input.name ?? ''),
+      name: userName(input.name),
       role,
       password_hash: await hashPassword(input.password),
       created_at: at,
@@ -184,7 +194,7 @@ export class UserService {
       changes.push({ field: 'role', old: before.role, new: set.role });
     }
     if (input.name !== undefined) {
-      set.name = normalizeText(input.name ?? '');
+      set.name = userName(input.name);
       if (set.name !== before.name) changes.push({ field: 'name', old: before.name, new: set.name });
     }
     if (input.password !== undefined) {
@@ -251,7 +261,7 @@ export class UserService {
     const set: Partial<UsersTable> = {};
     const changes: { field: string; old: unknown; new: unknown }[] = [];
     if (input.name !== undefined) {
-      const name = normalizeText(input.name ?? '');
+      const name = userName(input.name);
       if (name !== before.name) {
         set.name = name;
         changes.push({ field: 'name', old: before.name, new: name });

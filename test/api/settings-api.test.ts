@@ -271,6 +271,13 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       });
       expect(badRole.status).toBe(400);
       expect(badRole.body.error.details).toMatchObject({ field: 'role', value: 'owner' });
+      const longName = await call('POST', '/api/users', {
+        token: admin,
+        body: { email: 'long@example.com', password: 'long enough 1', role: 'agent', name: 'n'.repeat(201) },
+      });
+      expect(longName.status).toBe(400);
+      expect(longName.body.error.details).toMatchObject({ field: 'name' });
+      expect(longName.body.error.message).toContain('longer than 200 characters');
 
       const created = await call('POST', '/api/users', {
         token: admin,
