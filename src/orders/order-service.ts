@@ -18,7 +18,7 @@ import { appliedImportRows, queueImport } from '../imports/import-records.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { parseEncodingName, type TextEncoding } from '../imports/read/detect-encoding.js';
 import { ImportFileError } from '../imports/read/import-file-error.js';
-import { inspectSource, type SourceInfo } from '../imports/read/source-reader.js';
+import { inFile, inspectSource, type SourceInfo } from '../imports/read/source-reader.js';
 import type { UndoReport } from '../imports/undo-import.js';
 import type { ImportPreview, ImportService } from '../imports/import-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
@@ -243,7 +243,9 @@ export class OrderService {
     label: string,
     encoding: TextEncoding | undefined,
   ): Promise<SourceInfo> {
-    const info = await inspectSource(file, { encoding, xlsxLimits: this.config.xlsxLimits });
+    const info = await inspectSource(file, { encoding, xlsxLimits: this.config.xlsxLimits }).catch((e) => {
+      throw inFile(label, e);
+    });
     if (info.encodingConfidence === 'unsure' && !encoding)
       throw new ImportFileError(
         `the ${label}'s encoding could not be detected with confidence (${info.encodingReason}); Tmall reports are GBK or UTF-8: choose with --encoding gbk or utf-8 (options.encoding in the API)`,

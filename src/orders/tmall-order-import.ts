@@ -41,7 +41,7 @@ import {
   setImportTotal,
 } from '../imports/import-records.js';
 import type { ImportSettings } from '../imports/import-settings.js';
-import { readSourceRecords } from '../imports/read/source-reader.js';
+import { readNamedSourceRecords } from '../imports/read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import { identityKey } from '../domain/contact/identify-rule.js';
@@ -127,7 +127,7 @@ export class TmallOrderImportPipeline {
       fs.mkdirSync(importDir(this.config, importId), { recursive: true });
       scratch = new TmallScratch(path.join(importDir(this.config, importId), 'pass1-orders.sqlite'));
       let itemRows = 0;
-      for await (const rec of readSourceRecords(source.items.path, source.items, {
+      for await (const rec of readNamedSourceRecords('items file', source.items.path, source.items, {
         xlsxLimits: this.config.xlsxLimits,
       })) {
         if (rec.cells.every((c) => c.trim() === '')) continue;
@@ -138,7 +138,7 @@ export class TmallOrderImportPipeline {
         if (itemRows % 10_000 === 0) await job?.renewLease();
       }
       let totalRows = 0;
-      for await (const rec of readSourceRecords(source.path, source, {
+      for await (const rec of readNamedSourceRecords('orders file', source.path, source, {
         xlsxLimits: this.config.xlsxLimits,
       })) {
         if (rec.cells.every((c) => c.trim() === '')) continue;
@@ -185,7 +185,7 @@ export class TmallOrderImportPipeline {
         await new Promise((resolve) => setImmediate(resolve));
         return null;
       };
-      for await (const rec of readSourceRecords(source.path, source, {
+      for await (const rec of readNamedSourceRecords('orders file', source.path, source, {
         xlsxLimits: this.config.xlsxLimits,
       })) {
         if (rec.rowNumber <= record.checkpoint_row) continue;

@@ -252,6 +252,32 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     await kith.rules.remove(rule.id, ADMIN);
   });
 
+  it('reads ="…" cells written without quotes (as Excel writes them) as it reads the quoted ones', async () => {
+    const bare = (text: string) => text.replace(/"=""([^"]*)"""/g, '="$1"');
+    const orders = bare(tmallOrdersText(ORDERS, [...TMALL_ORDER_HEADER, '自定义列']));
+    const items = bare(tmallItemsText(ITEMS));
+    expect(orders).toMatch(/\r\n="2836/);
+    const check = await importTmall(
+      kith,
+      fixture('bare-orders.csv', encodeTmall(orders, 'gbk')),
+      fixture('bare-items.csv', encodeTmall(items, 'gbk')),
+      { dryRun: true },
+    );
+    // The same orders as the first import's: nothing new, the same five refused.
+    expect(check).toMatchObject({ status: 'completed', created: 0, unchanged: 5, failed: 5 });
+  });
+
+  it('names the report a broken CSV is in', async () => {
+    const broken = fixture(
+      'broken-items.csv',
+      encodeTmall(`${tmallItemsText(ITEMS)}2836,张"三",1\r\n`, 'gbk'),
+    );
+    const ordersFile = fixture('ok-orders.csv', encodeTmall(tmallOrdersText(ORDERS), 'gbk'));
+    await expect(importTmall(kith, ordersFile, broken)).rejects.toThrow(
+      /^the items file: line \d+: a cell holds a quote/,
+    );
+  });
+
   it('a second import of the same files changes nothing; a later status updates the order', async () => {
     const ordersFile = fixture(
       'orders-again.csv',

@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 import { type Delimiter, describeDelimiter, detectDelimiter } from './detect-delimiter.js';
 import { detectEncoding, type EncodingGuess, looksBinary, type TextEncoding } from './detect-encoding.js';
 import { describeQuotePlace, locateOpenedQuote } from './csv-quotes.js';
+import { excelTextCells } from './excel-text-cells.js';
 import {
   type DocumentFormat,
   detectDocumentFormat,
@@ -144,6 +145,28 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
  * Streams the data records (header excluded) of a file inspectSource described. A `limit` (a preview's
  * rows) lets the XLSX reader read only the start of the workbook.
  */
+/** A file's error named by the file it is in (an import of two files: which one is broken). */
+export function inFile(label: string, error: unknown): unknown {
+  return error instanceof ImportFileError
+    ? new ImportFileError(`the ${label}: ${error.message}`, {
+        ...(error.details as Record<string, unknown> | undefined),
+        file: label,
+      })
+    : error;
+}
+
+/** readSourceRecords whose errors name the file (see inFile). */
+export async function* readNamedSourceRecords(
+  label: string,
+  ...args: Parameters<typeof readSourceRecords>
+): AsyncGenerator<SourceRecord> {
+  try {
+    yield* readSourceRecords(...args);
+  } catch (e) {
+    throw inFile(label, e);
+  }
+}
+
 export async function* readSourceRecords(
   path: string,
   info: SourceInfo,
@@ -195,7 +218,7 @@ async function* readCsv(
   const file = fs.createReadStream(path);
   const decoder = iconv.decodeStream(encoding, { stripBOM: true });
   file.on('error', (e) => parser.destroy(e));
-  file.pipe(decoder).pipe(parser);
+  file.pipe(decoder).pipe(excelTextCells(delimiter)).pipe(parser);
   let rowNumber = 0;
   try {
     // Without csv-parse's per-record `info` (it costs a tenth of the parse); its errors carry the line.
