@@ -8,6 +8,19 @@ const TEXT = {
     shipped: 'Shipped',
     importOrders: 'Import Tmall orders',
     start: 'Start the import',
+    q: 'Order number or nickname',
+    since: 'Ordered from',
+    to: 'Ordered to (inclusive)',
+    minAmount: 'Paid at least',
+    maxAmount: 'Paid at most',
+    filter: 'Filter',
+    clear: 'Clear the filters',
+    noMatch: 'No order matches these filters',
+    importAction: 'Import orders',
+    amountError: 'Enter an amount such as 99.50.',
+    anyStatus: 'Any status',
+    ignored: 'Some filters in the address were ignored',
+    removeIgnored: 'Remove them from the address',
   },
   zh: {
     orders: '订单',
@@ -15,8 +28,24 @@ const TEXT = {
     shipped: '已发货',
     importOrders: '导入天猫订单',
     start: '开始导入',
+    q: '订单编号或买家昵称',
+    since: '下单起始日期',
+    to: '下单截止日期（含当天）',
+    minAmount: '实付不低于',
+    maxAmount: '实付不高于',
+    filter: '筛选',
+    clear: '清除筛选条件',
+    noMatch: '没有符合这些筛选条件的订单',
+    importAction: '导入订单',
+    amountError: '请填写金额，例如 99.50。',
+    anyStatus: '任意状态',
+    ignored: '地址中的部分筛选条件已被忽略',
+    removeIgnored: '从地址中移除',
   },
 };
+
+// The order days below are China days; the page's days are the browser's.
+test.use({ timezoneId: 'Asia/Shanghai' });
 
 test("a Tmall import from the browser shows on the buyer's Orders tab, with the items of an order", async ({
   page,
@@ -114,4 +143,80 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await expectAccessible();
   await page.getByRole('link', { name: number(1) }).click();
   await expect(page).toHaveURL(new RegExp(`/customers/${buyer}\\?tab=orders`));
+
+  // The filter form follows the URL: Back after a search shows the unfiltered list and an empty box.
+  const nick = `e2e_${stamp}`;
+  const one = page.getByRole('link', { name: number(1) });
+  const two = page.getByRole('link', { name: number(2) });
+  await page.goto('/orders');
+  const search = page.getByLabel(text.q);
+  await search.fill(number(1));
+  await search.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/orders\\?q=${number(1)}$`));
+  await expect(one).toBeVisible();
+  await expect(two).toHaveCount(0);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(search).toHaveValue('');
+  await page.goForward();
+  await expect(search).toHaveValue(number(1));
+
+  // The end day is inclusive: from 2026-11-01 to 2026-11-01 is that whole day's orders.
+  await page.goto(`/orders?q=${nick}`);
+  await expect(one).toBeVisible();
+  await expect(two).toBeVisible();
+  await page.getByLabel(text.since).fill('2026-11-01');
+  await page.getByLabel(text.to).fill('2026-11-01');
+  await page.getByRole('button', { name: text.filter, exact: true }).click();
+  await expect(page).toHaveURL(/since=2026-11-01&to=2026-11-01/);
+  await expect(one).toBeVisible();
+  await expect(two).toHaveCount(0);
+  await shot('orders-one-day');
+  // A link with the older, exclusive `before` shows the same orders, its end read as the day before.
+  await page.goto(`/orders?q=${nick}&before=2026-11-02`);
+  await expect(page.getByLabel(text.to)).toHaveValue('2026-11-01');
+  await expect(one).toBeVisible();
+  await expect(two).toHaveCount(0);
+
+  // Amounts: one the server would read (¥100) filters; one that is no amount is named under its field.
+  await page.goto(`/orders?q=${nick}`);
+  await page.getByLabel(text.minAmount).fill('¥100');
+  await page.getByLabel(text.maxAmount).fill('abc');
+  await page.getByRole('button', { name: text.filter, exact: true }).click();
+  await expect(page.getByText(text.amountError)).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/orders\\?q=${nick}$`));
+  await page.getByLabel(text.maxAmount).fill('');
+  await page.getByRole('button', { name: text.filter, exact: true }).click();
+  await expect(page).toHaveURL(/min_amount=100/);
+  await expect(one).toBeVisible();
+  await expect(two).toHaveCount(0);
+
+  // Filters that match nothing: say so and offer to clear them, not to import.
+  await page.goto(`/orders?q=${nick}&min_amount=1000`);
+  await expect(page.getByRole('heading', { name: text.noMatch })).toBeVisible();
+  await expect(page.getByRole('link', { name: text.importAction })).toHaveCount(0);
+  await shot('orders-no-match');
+  await expectAccessible();
+  await page.getByRole('button', { name: text.clear }).last().click();
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(page.getByLabel(text.q)).toHaveValue('');
+  await expect(page.getByLabel(text.minAmount)).toHaveValue('');
+
+  // Values in the URL the page cannot filter by are ignored, saying so in words, never the server's.
+  await page.goto(`/orders?status=bogus&q=${nick}&min_amount=abc&since=2026-13-45&source=Not%20a%20source`);
+  const notice = page.getByRole('status').filter({ hasText: text.ignored });
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('bogus');
+  await expect(notice).toContainText('abc');
+  await expect(notice).toContainText('2026-13-45');
+  await expect(page.getByText(/must be one of|must be an ISO date|must be a decimal/)).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByPlaceholder(text.anyStatus)).toBeVisible();
+  await expect(one).toBeVisible();
+  await expect(two).toBeVisible();
+  await shot('orders-ignored-filters');
+  await expectAccessible();
+  await notice.getByRole('button', { name: text.removeIgnored }).click();
+  await expect(page).toHaveURL(new RegExp(`/orders\\?q=${nick}$`));
+  await expect(notice).toHaveCount(0);
 });

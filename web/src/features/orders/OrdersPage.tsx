@@ -1,41 +1,75 @@
 /**
  * Every order, newest first, with filters in the URL (`/orders?status=completed&since=2026-10-01&
- * min_amount=100`): status, time range and amount range survive a reload and can be shared. An order
- * links to its customer's Orders tab.
+ * to=2026-10-31&min_amount=100`; what each parameter means is in order-filters.ts): status, the days
+ * ordered (both ends inclusive, in the browser's time zone), amount range, source and an order number or
+ * nickname survive a reload and can be shared, and the form always shows the URL's filters (Back and
+ * Forward included). A value in the URL the page cannot use is ignored, saying so. An order links to its
+ * customer's Orders tab.
  */
-import { Anchor, Badge, Button, Group, Paper, Select, Table, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  MultiSelect,
+  Paper,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ChangeEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { OrdersExportMenu } from '../exports/OrdersExportMenu';
+import {
+  amountCents,
+  filtersSearch,
+  type IgnoredParam,
+  isFiltered,
+  ORDER_STATUSES,
+  type OrderFilters,
+  type OrderStatus,
+  ordersQuery,
+  readAmount,
+  readDay,
+  readFilters,
+  readSource,
+} from './order-filters';
 
-const STATUSES = ['paid', 'shipped', 'partially_shipped', 'completed', 'closed'] as const;
-const FILTERS = ['status', 'since', 'before', 'min_amount', 'max_amount', 'q'] as const;
+const PARAM_LABELS: Record<IgnoredParam['param'], string> = {
+  status: 'orders.status',
+  since: 'orders.since',
+  to: 'orders.to',
+  before: 'orders.to',
+  min_amount: 'orders.minAmount',
+  max_amount: 'orders.maxAmount',
+  source: 'orders.source',
+};
 
 export default function OrdersPage() {
   const { t } = useTranslation();
+  const { data: user } = useSession();
+  const location = useLocation();
   const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(
-    FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : [])),
-  ) as Partial<Record<(typeof FILTERS)[number], string>>;
-  const [draft, setDraft] = useState(filters);
+  const { filters, ignored } = readFilters(params);
+  const query = ordersQuery(filters);
+  const filtered = isFiltered(filters);
   const orders = useInfiniteQuery({
-    queryKey: ['orders', filters],
+    queryKey: ['orders', query],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/api/orders', { params: { query: { ...filters, cursor: pageParam, limit: 50 } } })),
+      unwrap(api.GET('/api/orders', { params: { query: { ...query, cursor: pageParam, limit: 50 } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const apply = (next: typeof filters) => {
-    const search = new URLSearchParams();
-    for (const [k, v] of Object.entries(next)) if (v) search.set(k, v);
-    setParams(search);
-  };
+  const apply = (next: OrderFilters) => setParams(filtersSearch(next));
+  const clear = () => setParams(new URLSearchParams());
   const rows = orders.data?.pages.flatMap((p) => p.data) ?? [];
 
   return (
@@ -43,72 +77,73 @@ export default function OrdersPage() {
       <PageHeader
         title={t('orders.title')}
         description={t('orders.description')}
-        actions={<OrdersExportMenu filters={filters} />}
+        actions={<OrdersExportMenu filters={{ ...query }} />}
       />
       <Paper withBorder p="sm" mb="md">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            apply(draft);
-          }}
-        >
-          <Group gap="sm" align="flex-end">
-            <Select
-              label={t('orders.status')}
-              clearable
-              data={STATUSES.map((s) => ({ value: s, label: t(`customer.orders.statuses.${s}`) }))}
-              value={draft.status ?? null}
-              onChange={(value) => setDraft({ ...draft, status: value ?? undefined })}
-              w={160}
-            />
-            <TextInput
-              label={t('orders.since')}
-              type="date"
-              value={draft.since ?? ''}
-              onChange={(e) => setDraft({ ...draft, since: e.currentTarget.value })}
-            />
-            <TextInput
-              label={t('orders.before')}
-              type="date"
-              value={draft.before ?? ''}
-              onChange={(e) => setDraft({ ...draft, before: e.currentTarget.value })}
-            />
-            <TextInput
-              label={t('orders.minAmount')}
-              inputMode="decimal"
-              value={draft.min_amount ?? ''}
-              onChange={(e) => setDraft({ ...draft, min_amount: e.currentTarget.value })}
-              w={120}
-            />
-            <TextInput
-              label={t('orders.maxAmount')}
-              inputMode="decimal"
-              value={draft.max_amount ?? ''}
-              onChange={(e) => setDraft({ ...draft, max_amount: e.currentTarget.value })}
-              w={120}
-            />
-            <TextInput
-              label={t('orders.q')}
-              value={draft.q ?? ''}
-              onChange={(e) => setDraft({ ...draft, q: e.currentTarget.value })}
-            />
-            <Button type="submit">{t('orders.apply')}</Button>
-          </Group>
-        </form>
+        {/* Keyed by the navigation: every URL change (Back and Forward too) shows that URL's filters. */}
+        <FilterForm
+          key={location.key}
+          filters={filters}
+          onApply={apply}
+          onClear={filtered ? clear : undefined}
+        />
       </Paper>
+      {ignored.length > 0 && (
+        <Alert
+          color="orange"
+          mb="md"
+          role="status"
+          title={t('orders.ignored.title')}
+          // Mantine's orange title on its light background fails WCAG AA contrast: the text colour passes.
+          styles={{ title: { color: 'var(--mantine-color-text)' } }}
+        >
+          <Text size="sm">
+            {t('orders.ignored.body', {
+              list: ignored
+                .map(({ param, value }) =>
+                  t('orders.ignored.item', { filter: t(PARAM_LABELS[param]), value }),
+                )
+                .join(t('orders.ignored.separator')),
+            })}
+          </Text>
+          <Button
+            mt="xs"
+            size="xs"
+            variant="default"
+            onClick={() => setParams(filtersSearch(filters), { replace: true })}
+          >
+            {t('orders.ignored.remove')}
+          </Button>
+        </Alert>
+      )}
       {orders.isPending ? (
         <LoadingRows />
       ) : orders.isError ? (
         <ErrorState error={orders.error} onRetry={() => void orders.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState
-          title={t('orders.none')}
-          action={
-            <Button component={Link} to="/imports/new" variant="light">
-              {t('orders.importAction')}
-            </Button>
-          }
-        />
+        filtered ? (
+          <EmptyState
+            title={t('orders.noMatchTitle')}
+            description={t('orders.noMatch')}
+            action={
+              <Button variant="light" onClick={clear}>
+                {t('orders.clear')}
+              </Button>
+            }
+          />
+        ) : (
+          <EmptyState
+            title={t('orders.emptyTitle')}
+            description={t('orders.empty')}
+            action={
+              isAdmin(user) ? (
+                <Button component={Link} to="/imports/new" variant="light">
+                  {t('orders.importAction')}
+                </Button>
+              ) : undefined
+            }
+          />
+        )
       ) : (
         <Paper withBorder>
           <Table highlightOnHover stickyHeader className="kith-tabular">
@@ -159,5 +194,109 @@ export default function OrdersPage() {
         </Paper>
       )}
     </>
+  );
+}
+
+type Draft = Record<'since' | 'to' | 'min_amount' | 'max_amount' | 'source' | 'q', string>;
+type DraftErrors = Partial<Record<keyof Draft, string>>;
+
+/** The filter form: starts from the URL's filters; a value that cannot filter is named under its field. */
+function FilterForm({
+  filters,
+  onApply,
+  onClear,
+}: {
+  filters: OrderFilters;
+  onApply: (filters: OrderFilters) => void;
+  onClear?: () => void;
+}) {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<OrderStatus[]>(filters.status);
+  const [draft, setDraft] = useState<Draft>({
+    since: filters.since ?? '',
+    to: filters.to ?? '',
+    min_amount: filters.min_amount ?? '',
+    max_amount: filters.max_amount ?? '',
+    source: filters.source ?? '',
+    q: filters.q ?? '',
+  });
+  const [errors, setErrors] = useState<DraftErrors>({});
+  const field = (key: keyof Draft) => ({
+    value: draft[key],
+    error: errors[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => {
+      const value = e.currentTarget.value;
+      setDraft((d) => ({ ...d, [key]: value }));
+      setErrors((errs) => ({ ...errs, [key]: undefined }));
+    },
+  });
+
+  const submit = () => {
+    const next: OrderFilters = { status };
+    const found: DraftErrors = {};
+    for (const key of ['since', 'to'] as const) {
+      if (!draft[key].trim()) continue;
+      const day = readDay(draft[key]);
+      if (day === null) found[key] = t('orders.errors.date');
+      else next[key] = day;
+    }
+    if (next.since && next.to && next.since > next.to) found.to = t('orders.errors.dateRange');
+    for (const key of ['min_amount', 'max_amount'] as const) {
+      if (!draft[key].trim()) continue;
+      const amount = readAmount(draft[key]);
+      if (amount === null) found[key] = t('orders.errors.amount');
+      else next[key] = amount;
+    }
+    if (next.min_amount && next.max_amount && amountCents(next.min_amount) > amountCents(next.max_amount))
+      found.max_amount = t('orders.errors.amountRange');
+    if (draft.source.trim()) {
+      const source = readSource(draft.source);
+      if (source === null) found.source = t('orders.errors.source');
+      else next.source = source;
+    }
+    if (draft.q.trim()) next.q = draft.q.trim();
+    setErrors(found);
+    if (Object.keys(found).length === 0) onApply(next);
+  };
+
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <Group gap="sm" align="flex-start">
+        <MultiSelect
+          label={t('orders.status')}
+          placeholder={status.length === 0 ? t('orders.anyStatus') : undefined}
+          clearable
+          data={ORDER_STATUSES.map((s) => ({ value: s, label: t(`customer.orders.statuses.${s}`) }))}
+          value={status}
+          onChange={(value) => setStatus(value as OrderStatus[])}
+          w={220}
+        />
+        <TextInput label={t('orders.since')} type="date" {...field('since')} />
+        <TextInput label={t('orders.to')} type="date" {...field('to')} />
+        <TextInput label={t('orders.minAmount')} inputMode="decimal" w={130} {...field('min_amount')} />
+        <TextInput label={t('orders.maxAmount')} inputMode="decimal" w={130} {...field('max_amount')} />
+        <TextInput
+          label={t('orders.source')}
+          placeholder={t('orders.sourcePlaceholder')}
+          w={130}
+          {...field('source')}
+        />
+        <TextInput label={t('orders.q')} {...field('q')} />
+        <Group gap="xs" mt={25}>
+          <Button type="submit">{t('orders.apply')}</Button>
+          {onClear && (
+            <Button variant="default" onClick={onClear}>
+              {t('orders.clear')}
+            </Button>
+          )}
+        </Group>
+      </Group>
+    </form>
   );
 }
