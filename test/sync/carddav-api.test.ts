@@ -135,3 +135,25 @@ describe('/api/sync without the outbound allowance', () => {
     },
   );
 });
+
+describe('/api/sync on a server without KITH_SECRET_KEY', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ KITH_SECRET_KEY: '' });
+  });
+  afterAll(async () => server?.close());
+
+  it('says up front that no password can be stored, and refuses an address book above the form, not on its password', async () => {
+    const { admin } = await adminAndAgentTokens(server);
+    const list = await api(server.baseUrl, 'GET', '/api/sync/connections', { token: admin });
+    expect(list.body).toEqual({ data: [], passwords_storable: false });
+    const added = await api(server.baseUrl, 'POST', '/api/sync/connections', {
+      token: admin,
+      body: { url: 'https://dav.example.com/kith/book/', username: 'u', password: 'p' },
+    });
+    expect(added.status).toBe(409);
+    expect(added.body.error.code).toBe('secret_key_missing');
+    expect(added.body.error.details).toBeUndefined();
+    expect(added.body.error.message).toContain('restart');
+  });
+});

@@ -118,9 +118,16 @@ export function syncRoutes(services: KithServices, onJobQueued: () => void): Fas
       schema: {
         tags: ['sync'],
         summary: 'Sync connections with their last run (the status)',
-        response: { 200: z.object({ data: z.array(ConnectionSchema) }) },
+        response: {
+          200: z.object({
+            data: z.array(ConnectionSchema),
+            passwords_storable: z
+              .boolean()
+              .describe('whether this server can store connection passwords (KITH_SECRET_KEY is set)'),
+          }),
+        },
       },
-      handler: async () => ({ data: await sync.list() }),
+      handler: async () => ({ data: await sync.list(), passwords_storable: sync.passwordsStorable }),
     });
     app.post('/sync/connections', {
       config: { access: 'admin' },

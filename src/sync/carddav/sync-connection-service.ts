@@ -201,6 +201,11 @@ export class SyncConnectionService {
     private readonly identityTypes: IdentityTypeService,
   ) {}
 
+  /** Whether passwords can be stored and read (KITH_SECRET_KEY is set): without it, nothing can sync. */
+  get passwordsStorable(): boolean {
+    return this.secrets.ready;
+  }
+
   private get db() {
     return this.store.db;
   }
@@ -229,8 +234,7 @@ export class SyncConnectionService {
     const problem = this.outbound.urlProblem(collectionUrl);
     if (problem) throw new ValidationError('url', data.url, problem);
     // Checked before anything is written: no connection ever holds a password in the clear.
-    if (!this.secrets.ready)
-      throw new KithError('secret_key_missing', NO_SECRET_KEY_MESSAGE, 409, { field: 'password' });
+    if (!this.secrets.ready) throw new KithError('secret_key_missing', NO_SECRET_KEY_MESSAGE, 409);
     const id = newId('syncConnection');
     const at = nowIso();
     const row: ConnectionRow = {
@@ -302,7 +306,7 @@ export class SyncConnectionService {
     if (problem) throw new ValidationError('url', url, problem);
     const password = data.password ?? '';
     if (password !== '' && !this.secrets.ready)
-      throw new KithError('secret_key_missing', NO_SECRET_KEY_MESSAGE, 409, { field: 'password' });
+      throw new KithError('secret_key_missing', NO_SECRET_KEY_MESSAGE, 409);
     const reset = collectionUrl !== oldCollectionUrl;
     const next = {
       url,

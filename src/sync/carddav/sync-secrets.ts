@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { KithError } from '../../domain/errors.js';
 
 export const NO_SECRET_KEY_MESSAGE =
-  'credentials cannot be stored: KITH_SECRET_KEY is not set. Set it to 32 random bytes (`openssl rand -base64 32`) in the environment of every kith process, then add the connection again';
+  'credentials cannot be stored: KITH_SECRET_KEY is not set. Set it to 32 random bytes (`openssl rand -base64 32`) in the environment of every kith process and restart them';
 
 export class SecretBox {
   constructor(private readonly key: Buffer | null) {}

@@ -11347,6 +11347,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["SyncConnection"][];
+                            /** @description whether this server can store connection passwords (KITH_SECRET_KEY is set) */
+                            passwords_storable: boolean;
                         };
                     };
                 };

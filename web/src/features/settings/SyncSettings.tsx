@@ -27,7 +27,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, type Schemas, unwrap } from '../../api/client';
+import { api, ApiError, type Schemas, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -66,11 +66,25 @@ export function SyncSettings() {
     void client.invalidateQueries({ queryKey: ['sync-connections'] });
     void client.invalidateQueries({ queryKey: ['sync-conflicts'] });
   };
-  const addButton = <Button onClick={() => setAdding(true)}>{t('sync.add')}</Button>;
+  // Without KITH_SECRET_KEY the server can store no password: say so before anyone fills the form.
+  const noKey = connections.data?.passwords_storable === false;
+  const addButton = (
+    <Button onClick={() => setAdding(true)} disabled={noKey}>
+      {t('sync.add')}
+    </Button>
+  );
 
   return (
     <>
       <PageHeader title={t('sync.title')} description={t('sync.description')} actions={addButton} />
+      {noKey && (
+        <Alert color="yellow" mb="md" title={t('sync.noKeyTitle')} data-testid="sync-no-key">
+          <Text size="sm">{t('sync.noKey')}</Text>
+          <Code block mt="xs">
+            KITH_SECRET_KEY=$(openssl rand -base64 32)
+          </Code>
+        </Alert>
+      )}
       {connections.isPending ? (
         <LoadingRows rows={4} />
       ) : connections.isError ? (
@@ -428,7 +442,12 @@ function ConnectionModal({
       });
       onClose();
     },
-    onError: (error) => setProblem(formProblem(error, t)),
+    onError: (error) =>
+      setProblem(
+        error instanceof ApiError && error.code === 'secret_key_missing'
+          ? { ...NO_PROBLEM, message: t('sync.noKey') }
+          : formProblem(error, t),
+      ),
   });
   return (
     <Modal
