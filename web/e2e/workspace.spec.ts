@@ -9,8 +9,16 @@ const TEXT = {
     shortcuts: 'Keyboard shortcuts',
     online: 'Online',
     offline: 'Offline',
+    externalId: 'External ID',
   },
-  zh: { mine: '我的', resolved: '已解决', shortcuts: '键盘快捷键', online: '在线', offline: '离线' },
+  zh: {
+    mine: '我的',
+    resolved: '已解决',
+    shortcuts: '键盘快捷键',
+    online: '在线',
+    offline: '离线',
+    externalId: '外部 ID',
+  },
 };
 
 /** A second browser, signed in as the administrator: it sets the scene through the API and watches. */
@@ -49,7 +57,12 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
   const conversation = await call('POST', '/api/conversations', {
     inbox_id: inbox.id,
-    contact: { name: `张伟 ${stamp}`, email: `zhang.${stamp}@example.com`, tags: ['vip'] },
+    contact: {
+      name: `张伟 ${stamp}`,
+      email: `zhang.${stamp}@example.com`,
+      tags: ['vip'],
+      external_id: `SHOP-7-${stamp}`,
+    },
     message: '我的订单还没到 / My order has not arrived',
     assignee_id: me.id,
     priority: 'high',
@@ -70,6 +83,21 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   await expect(page).toHaveURL(new RegExp(`/conversations/${conversation.id}\\?inbox=`));
   await expect(page.getByTestId('message').first()).toContainText('My order has not arrived');
   await expect(page.getByTestId('customer-panel')).toContainText(`zhang.${stamp}@example.com`);
+  // An identity under its type's label in the page's language (not the key), clear of its value.
+  const identity = page.getByTestId('customer-panel').locator('[data-identity="external_id"]');
+  const [label, value] = [
+    identity.getByText(TEXT[lang].externalId, { exact: true }),
+    identity.getByText(`SHOP-7-${stamp}`),
+  ];
+  await expect(label).toBeVisible();
+  await expect(value).toBeVisible();
+  await expect(page.getByTestId('customer-panel')).not.toContainText('external_id');
+  const [labelBox, valueBox] = [(await label.boundingBox())!, (await value.boundingBox())!];
+  const apart =
+    labelBox.y + labelBox.height <= valueBox.y ||
+    valueBox.y + valueBox.height <= labelBox.y ||
+    labelBox.x + labelBox.width <= valueBox.x;
+  expect(apart, 'the label and the value do not overlap').toBe(true);
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
 
   // Another browser (the administrator's) opens the same conversation.
@@ -117,6 +145,11 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   await shot('conversation-shortcuts');
   await expectAccessible();
   await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: text.shortcuts })).toBeHidden();
+  // A smaller screen: the customer panel's labels and values still side by side, none over another.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(page.getByTestId('customer-panel')).toContainText(`SHOP-7-${stamp}`);
+  await shot('conversation-1024');
   await admin.close();
 });
 

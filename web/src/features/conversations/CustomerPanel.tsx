@@ -9,7 +9,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { formatDateTime, formatNumber } from '../../i18n';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 import { ErrorState, LoadingRows } from '../../ui/states';
+import { useIdentityTypes } from '../customers/customer-queries';
 import { STATUS_COLOR } from './conversation-queries';
 
 export function CustomerPanel({
@@ -22,6 +24,7 @@ export function CustomerPanel({
   contact: UseQueryResult<Contact>;
 }) {
   const { t } = useTranslation();
+  const identityTypes = useIdentityTypes();
   const others = useQuery({
     queryKey: ['conversations', 'of-contact', contactId],
     queryFn: () =>
@@ -46,7 +49,12 @@ export function CustomerPanel({
     ] as const
   ).filter(([, value]) => value);
   const otherConversations = (others.data?.data ?? []).filter((o) => o.id !== conversationId);
-  const identities = Object.entries(c.identities);
+  // Each identity under its type's label, as the customer page shows it (a built-in type's in the
+  // user's language), not its key.
+  const identities = Object.entries(c.identities).map(([key, value]) => {
+    const type = identityTypes.data?.data.find((x) => x.key === key) ?? { key };
+    return { key, label: identityTypeLabel(type, t), value };
+  });
   const facts = orders.data?.purchase_facts;
 
   return (
@@ -63,7 +71,7 @@ export function CustomerPanel({
         <Text fw={600}>{c.name || c.phone || c.email}</Text>
         {fields.map(([key, value]) => (
           <Group key={key} gap="xs" wrap="nowrap">
-            <Text size="sm" c="dimmed" w={64}>
+            <Text size="sm" c="dimmed" w={64} style={{ flexShrink: 0 }}>
               {t(`conversations.customerPanel.${key}`)}
             </Text>
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
@@ -74,15 +82,16 @@ export function CustomerPanel({
         {identities.length > 0 && (
           <>
             <Divider label={t('conversations.customerPanel.identities')} labelPosition="left" />
-            {identities.map(([type, value]) => (
-              <Group key={type} gap="xs" wrap="nowrap">
-                <Text size="sm" c="dimmed" w={64}>
-                  {type}
+            {/* The label above its value: a type's label can be long ("Taobao member name"). */}
+            {identities.map(({ key, label, value }) => (
+              <Stack key={key} gap={0} data-identity={key}>
+                <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                  {label}
                 </Text>
                 <Text size="sm" className="kith-mono" style={{ overflowWrap: 'anywhere' }}>
                   {value}
                 </Text>
-              </Group>
+              </Stack>
             ))}
           </>
         )}
