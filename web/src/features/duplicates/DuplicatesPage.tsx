@@ -254,7 +254,8 @@ function PairRow({
         {formatScore(pair.score)}
       </Table.Td>
       <Table.Td>
-        <Badge variant="dot" tt="none" color={pair.band === 'match' ? 'green' : 'yellow'}>
+        {/* Its whole label: a table squeezing the column would otherwise cut it to "● Revi…". */}
+        <Badge variant="dot" tt="none" miw="max-content" color={pair.band === 'match' ? 'green' : 'yellow'}>
           {t(`duplicates.band.${pair.band}`)}
         </Badge>
       </Table.Td>
