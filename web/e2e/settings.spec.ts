@@ -134,6 +134,66 @@ test('the settings area: a navigation with a URL per screen, admin-only screens 
   void shot;
 });
 
+test('every dialog gives the focus back to the button that opened it: Escape, Cancel, or done', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  // Keyboard only: the button takes the focus, Enter opens its dialog, Escape closes it.
+  const openers: [string, string][] = [
+    ['users', 'settings.users.new'],
+    ['users', 'invite.admin.invite'],
+    ['tokens', 'settings.tokens.new'],
+    ['identity-types', 'settings.identityTypes.new'],
+    ['attributes', 'settings.attributes.new'],
+    ['inboxes', 'assignment.inboxes.new'],
+    ['teams', 'assignment.teams.new'],
+    ['webhooks', 'settings.webhooks.new'],
+    ['sync', 'sync.add'],
+  ];
+  for (const [path, key] of openers) {
+    await page.goto(`/settings/${path}`);
+    const opener = page.getByRole('button', { name: msg(lang, key), exact: true }).first();
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect(dialog, `${path}: ${key} opens a dialog`).toBeVisible();
+    await expect(dialog.locator(':focus'), `${path}: the focus is in the dialog`).toHaveCount(1);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(opener, `${path}: ${key} has the focus again`).toBeFocused();
+  }
+
+  // Cancel, and a dialog done with (a token created, its secret shown once): the same.
+  await page.goto('/settings/tokens');
+  const newToken = page.getByRole('button', { name: msg(lang, 'settings.tokens.new') }).first();
+  await newToken.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: msg(lang, 'common.cancel') }).click();
+  await expect(dialog).toBeHidden();
+  await expect(newToken).toBeFocused();
+  await page.keyboard.press('Enter');
+  await dialog.getByRole('textbox', { name: msg(lang, 'settings.tokens.name') }).fill(`Focus ${run()}`);
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByText(msg(lang, 'settings.secret.once'))).toBeVisible();
+  await dialog.getByRole('button', { name: msg(lang, 'settings.secret.done') }).press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(newToken).toBeFocused();
+
+  // A dialog opened from a row's menu: its item is gone with the menu, so the menu's button.
+  await page.goto('/settings/users');
+  const actions = page.getByRole('button', { name: msg(lang, 'settings.actionsFor', { name: 'Li Agent' }) });
+  await actions.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('menuitem', { name: msg(lang, 'settings.users.disable') }).press('Enter');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(actions).toBeFocused();
+});
+
 test('users: create one (with a refused password first), change their role, disable them', async ({
   page,
   lang,
@@ -751,6 +811,16 @@ test('an agent sees their profile and API tokens only; admin screens say they ar
   for (const path of ['users', 'audit', 'webhooks', 'tags']) {
     await page.goto(`/settings/${path}`);
     await expect(page.getByRole('alert')).toContainText(msg(lang, 'common.errors.forbidden'));
+  }
+  // The notice reads at WCAG AA contrast (its title was yellow on light yellow, 2.7:1).
+  await expect(page.getByRole('alert')).toContainText(msg(lang, 'common.errors.forbiddenTitle'));
+  await settle(page);
+  await shot('settings-agent-forbidden');
+  await expectAccessible();
+  for (const path of ['/automation', '/imports/orders/new', '/imports/orders/file']) {
+    await page.goto(path);
+    await expect(page.getByRole('alert')).toContainText(msg(lang, 'common.errors.forbiddenTitle'));
+    await expectAccessible();
   }
   const refused = await page.request.get('/api/audit');
   expect(refused.status()).toBe(403);

@@ -1,9 +1,11 @@
 /** The frame of every signed-in screen: left navigation by role, header with language and account. */
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { AvailabilityMenu } from '../features/conversations/AvailabilityMenu';
+import { keepFocus } from '../ui/focus-keeper';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { isAdmin, useSession, useSignOut } from './session';
 
@@ -20,6 +22,8 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const signOut = useSignOut();
+  // Focus back to what opened a dialog when it closes, on every screen (ui/focus-keeper.ts).
+  useEffect(() => keepFocus(), []);
 
   const items: NavItem[] = [
     { to: '/customers', label: t('nav.customers') },
