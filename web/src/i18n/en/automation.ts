@@ -11,7 +11,7 @@ export const en = {
     name: 'Rule',
     event: 'Event',
     active: 'Active',
-    lastRun: 'Last run',
+    lastRun: 'Last matched and acted',
     failures: 'Failures',
   },
   never: 'Never',

@@ -12,7 +12,7 @@ export const automation: typeof en = {
     name: '规则',
     event: '触发事件',
     active: '启用',
-    lastRun: '上次执行',
+    lastRun: '上次命中并执行',
     failures: '失败次数',
   },
   never: '从未',
