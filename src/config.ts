@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { KithError } from './domain/errors.js';
 import { assertRegion, type Region } from './domain/normalize/phone.js';
 import { xlsxLimits, type XlsxLimits } from './imports/read/read-limits.js';
 import { OutboundPolicy } from './sync/outbound/outbound-policy.js';
@@ -56,6 +57,44 @@ export interface KithConfig {
    * digits or base64); null when unset, and then no credentials are stored.
    */
   secretKey: Buffer | null;
+}
+
+/**
+ * A setting in the environment that cannot be used: its message names the variable, the value and what
+ * it should be. Entry points show it as it is (`kith` exits 1 with it), never with a stack trace.
+ */
+export class ConfigError extends KithError {
+  constructor(message: string) {
+    super('invalid_config', message, 500);
+  }
+}
+
+/** KITH_DEBUG=1: `kith` shows the stack trace of an unexpected error (for a bug report). */
+export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = (env.KITH_DEBUG ?? '').trim().toLowerCase();
+  return value !== '' && value !== '0' && value !== 'false';
+}
+
+/** A URL as an error may repeat it: its password left out. */
+function withoutPassword(url: string): string {
+  return url.replace(/(\/\/[^/:@]*:)[^@/]*@/, '$1***@');
+}
+
+/** DATABASE_URL: a postgres:// (or postgresql://) URL; anything else stops the process naming it. */
+export function parseDatabaseUrl(value: string | undefined): string | null {
+  const text = (value ?? '').trim();
+  if (text === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    url = null;
+  }
+  if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || url.hostname === '')
+    throw new ConfigError(
+      `DATABASE_URL must be a PostgreSQL URL such as postgres://kith:secret@db:5432/kith, or unset for SQLite (got ${JSON.stringify(withoutPassword(text))})`,
+    );
+  return text;
 }
 
 /** KITH_SECRET_KEY: exactly 32 bytes, written as 64 hex digits or in base64 (`openssl rand -base64 32`). */
@@ -130,6 +169,16 @@ export function loadConfigWith(variables: Record<string, string>): KithConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
+  try {
+    return readConfig(env);
+  } catch (e) {
+    // Every reader throws a message naming its variable; some (region, outbound, XLSX limits) as a
+    // plain Error: all of them are a setting to fix, not a bug.
+    throw e instanceof ConfigError ? e : new ConfigError((e as Error).message);
+  }
+}
+
+function readConfig(env: NodeJS.ProcessEnv): KithConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number between 0 and 65535 (got ${JSON.stringify(env.PORT)})`);
@@ -159,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KithConfig {
     );
   return {
     dataDir: path.resolve(env.KITH_DATA_DIR || './data'),
-    databaseUrl: env.DATABASE_URL || null,
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     port,
     host: env.HOST || '0.0.0.0',
     smtpUrl: env.SMTP_URL || null,

@@ -1,18 +1,65 @@
+import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../config.js';
+import path from 'node:path';
+import { type KithConfig, loadConfig } from '../config.js';
 import type { Actor } from '../domain/actor.js';
 import { KithError } from '../domain/errors.js';
 import { type KithServices, openKith } from '../services.js';
+import { networkErrorReason, systemErrorText } from './cli-errors.js';
 
 export const CLI_ACTOR: Actor = { userId: null, channel: 'cli' };
 
 /** Opens Kith for one command and always closes it, so the process can exit. */
 export async function withKith<T>(work: (kith: KithServices) => Promise<T>): Promise<T> {
-  const kith = await openKith(loadConfig());
+  const kith = await openKithForCli(loadConfig());
   try {
     return await work(kith);
   } finally {
     await kith.close();
+  }
+}
+
+/** Where the configured database is, as an error may name it (no password). */
+function databaseName(config: KithConfig): string {
+  if (!config.databaseUrl) return `the SQLite database in KITH_DATA_DIR ${config.dataDir}`;
+  try {
+    const url = new URL(config.databaseUrl);
+    return `the PostgreSQL database at ${url.hostname}:${url.port || 5432}${url.pathname} (DATABASE_URL)`;
+  } catch {
+    return 'the PostgreSQL database of DATABASE_URL';
+  }
+}
+
+/**
+ * The database that cannot be opened, said as such: which one (DATABASE_URL's host and port, or
+ * KITH_DATA_DIR) and why — not a driver's stack.
+ */
+export function databaseError(config: KithConfig, e: unknown): unknown {
+  if (e instanceof KithError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  const network = networkErrorReason(e);
+  if (network)
+    return new KithError('database_unavailable', `cannot reach ${databaseName(config)}: ${network}`, 503);
+  const system = systemErrorText(e);
+  if (system)
+    return new KithError('database_unavailable', `cannot open ${databaseName(config)}: ${system}`, 503);
+  // PostgreSQL's own refusals (a wrong password, a database that does not exist) and SQLite's (a file
+  // that is not a database) name the reason in their message.
+  if (typeof code === 'string' && (/^[0-9A-Z]{5}$/.test(code) || code.startsWith('SQLITE_')))
+    return new KithError(
+      'database_unavailable',
+      `cannot use ${databaseName(config)}: ${(e as Error).message}`,
+      503,
+    );
+  return e;
+}
+
+/** openKith for a command: a database that cannot be reached or opened is one clear error. */
+export async function openKithForCli(config: KithConfig): Promise<KithServices> {
+  try {
+    return await openKith(config);
+  } catch (e) {
+    throw databaseError(config, e);
   }
 }
 
@@ -51,4 +98,117 @@ export async function readJsonFile(file: string): Promise<unknown> {
   } catch (e) {
     throw new KithError('usage', `${file}: not a readable JSON file (${(e as Error).message})`, 2);
   }
+}
+
+interface NumberRule {
+  /** Smallest value allowed. */
+  min: number;
+  /** Largest value allowed (none when left out). */
+  max?: number;
+  /** A whole number (the default), or any decimal number. */
+  integer?: boolean;
+}
+
+/**
+ * A number given as an option (`--limit 50`), checked where it is read: anything else is a usage error
+ * naming the option, the value and the range. `option` is the option as typed (`--limit`).
+ */
+export function parseNumber(option: string, raw: string, rule: NumberRule): number {
+  const integer = rule.integer ?? true;
+  const text = raw.trim();
+  const value = text === '' ? Number.NaN : Number(text);
+  const range = rule.max === undefined ? `${rule.min} or more` : `from ${rule.min} to ${rule.max}`;
+  if (
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) ||
+    value < rule.min ||
+    (rule.max !== undefined && value > rule.max)
+  )
+    throw new KithError(
+      'usage',
+      `${option} ${JSON.stringify(raw)}: must be ${integer ? 'a whole number' : 'a number'} ${range}`,
+      2,
+      { option, value: raw, min: rule.min, max: rule.max ?? null },
+    );
+  return value;
+}
+
+/** A commander option parser for `parseNumber`: `.option('--limit <n>', '…', numberOption('--limit', …))`. */
+export function numberOption(option: string, rule: NumberRule): (raw: string) => number {
+  return (raw) => parseNumber(option, raw, rule);
+}
+
+/** One of a fixed set of values, or a usage error naming the option, the value and the set. */
+export function parseChoice<T extends string>(option: string, raw: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(raw))
+    throw new KithError(
+      'usage',
+      `${option} ${JSON.stringify(raw)}: must be one of ${choices.join(', ')}`,
+      2,
+      { option, value: raw, allowed: choices },
+    );
+  return raw as T;
+}
+
+/**
+ * A file to read (`what`: the argument or option naming it): it must exist and be a file, or a usage
+ * error says which and why, with the path.
+ */
+export function checkInputFile(what: string, file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    throw new KithError('usage', `${what} ${file}: ${reasonOf(e)}`, 2);
+  }
+  if (stat.isDirectory()) throw new KithError('usage', `${what} ${file}: is a folder, not a file`, 2);
+  if (!stat.isFile()) throw new KithError('usage', `${what} ${file}: not a regular file`, 2);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw new KithError('usage', `${what} ${file}: permission denied (cannot read it)`, 2);
+  }
+}
+
+/**
+ * A file to write (`what`: the option naming it, `--out`): its folder must exist and be a folder, and
+ * it must not be a folder itself; else a usage error naming the option, the path and why.
+ */
+export function checkOutputFile(what: string, file: string): string {
+  const out = path.resolve(file);
+  const folder = path.dirname(out);
+  let folderStat: fs.Stats | null = null;
+  try {
+    folderStat = fs.statSync(folder);
+  } catch {
+    folderStat = null;
+  }
+  if (!folderStat) throw new KithError('usage', `${what} ${file}: the folder ${folder} does not exist`, 2);
+  if (!folderStat.isDirectory())
+    throw new KithError('usage', `${what} ${file}: ${folder} is a file, not a folder`, 2);
+  let stat: fs.Stats | null = null;
+  try {
+    stat = fs.statSync(out);
+  } catch {
+    stat = null;
+  }
+  if (stat?.isDirectory())
+    throw new KithError('usage', `${what} ${file}: is a folder; name the file to write in it`, 2);
+  try {
+    fs.accessSync(stat ? out : folder, fs.constants.W_OK);
+  } catch {
+    throw new KithError(
+      'usage',
+      `${what} ${file}: permission denied (cannot write ${stat ? 'the file' : `in ${folder}`})`,
+      2,
+    );
+  }
+  return out;
+}
+
+/** A file system error's reason without its path (the caller names the path). */
+function reasonOf(e: unknown): string {
+  const text = systemErrorText(e) ?? (e as Error).message;
+  const p = (e as { path?: string }).path;
+  return p && text.startsWith(`${p}: `) ? text.slice(p.length + 2) : text;
 }

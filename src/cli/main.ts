@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { KithError } from '../domain/errors.js';
+import { Command } from 'commander';
+import { reportError } from './cli-errors.js';
 import { registerChangesCommand } from './commands/changes-command.js';
 import { registerContactsCommand } from './commands/contacts-command.js';
 import { registerConversationsCommands } from './commands/conversations-command.js';
@@ -50,20 +50,32 @@ registerWebhooksCommand(program);
 registerSyncCommands(program);
 registerWorkerCommand(program);
 
+/**
+ * Commander shows the help for `kith groups --help` before it finds `groups` is no command: an unknown
+ * command is found first here, at every level, and is a usage error naming it.
+ */
+function checkCommandNames(root: Command, args: string[]): void {
+  let command = root;
+  for (const arg of args) {
+    if (arg === '--') return;
+    if (arg.startsWith('-')) continue;
+    if (command.commands.length === 0) return;
+    if (arg === 'help') continue;
+    const next = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!next) {
+      const where = command === root ? 'kith' : `kith ${command.name()}`;
+      command.error(
+        `error: unknown command '${arg}' (commands of ${where}: ${command.commands.map((c) => c.name()).join(', ')})`,
+        { code: 'commander.unknownCommand', exitCode: 2 },
+      );
+    }
+    command = next!;
+  }
+}
+
 try {
+  checkCommandNames(program, process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else if (error instanceof KithError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (process.argv.includes('--json'))
-      process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`,
-      );
-    process.exitCode = error.code === 'usage' ? 2 : 1;
-  } else {
-    process.stderr.write(`error: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = 1;
-  }
+  process.exitCode = reportError(error, process.argv.includes('--json'));
 }
