@@ -155,18 +155,19 @@ export function parseChoice<T extends string>(option: string, raw: string, choic
  * error says which and why, with the path.
  */
 export function checkInputFile(what: string, file: string): void {
+  const named = what ? `${what} ${file}` : file;
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch (e) {
-    throw new KithError('usage', `${what} ${file}: ${reasonOf(e)}`, 2);
+    throw new KithError('usage', `${named}: ${reasonOf(e)}`, 2);
   }
-  if (stat.isDirectory()) throw new KithError('usage', `${what} ${file}: is a folder, not a file`, 2);
-  if (!stat.isFile()) throw new KithError('usage', `${what} ${file}: not a regular file`, 2);
+  if (stat.isDirectory()) throw new KithError('usage', `${named}: is a folder, not a file`, 2);
+  if (!stat.isFile()) throw new KithError('usage', `${named}: not a regular file`, 2);
   try {
     fs.accessSync(file, fs.constants.R_OK);
   } catch {
-    throw new KithError('usage', `${what} ${file}: permission denied (cannot read it)`, 2);
+    throw new KithError('usage', `${named}: permission denied (cannot read it)`, 2);
   }
 }
 

@@ -55,6 +55,7 @@ export function systemErrorText(error: unknown): string | null {
   const e = error as SystemError | null;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (!code) return null;
+  if (code === 'EEXIST' && e!.syscall === 'mkdir' && e!.path) return `${e!.path}: is a file, not a folder`;
   if (SYSTEM_ERRORS[code]) return e!.path ? `${e!.path}: ${SYSTEM_ERRORS[code]}` : SYSTEM_ERRORS[code];
   return null;
 }

@@ -2,7 +2,10 @@
  * How `kith` fails: one line naming what, the value and why, no stack trace; exit 1 for a failure and 2
  * for wrong usage; with --json an {"error": {…}} object on stdout.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-kith.js';
@@ -11,6 +14,11 @@ import { createTestDatabase, type TestDatabase } from '../support/test-kith.js';
 function expectNoStack(result: CliResult): void {
   expect(result.stderr).not.toMatch(/^\s+at .*[:(]/m);
   expect(result.stdout).not.toMatch(/^\s+at .*[:(]/m);
+}
+
+/** The error object --json puts on stdout. */
+function jsonError(result: CliResult): { code: string; message: string; details?: unknown } {
+  return (JSON.parse(result.stdout) as { error: { code: string; message: string } }).error;
 }
 
 describe('kith serve that cannot listen', () => {
@@ -54,5 +62,105 @@ describe('kith serve that cannot listen', () => {
       expect(result.stderr).toContain(`--port "${port}": must be a whole number from 0 to 65535`);
       expectNoStack(result);
     }
+  });
+});
+
+describe('everyday mistakes', () => {
+  let database: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-cli-errors-'));
+    fs.mkdirSync(path.join(dir, 'folder.csv'));
+    fs.writeFileSync(path.join(dir, 'ok.csv'), 'name,email\nA,a@example.com\n');
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await database.drop();
+  });
+  const kith = (...args: string[]) => runCli(args, database.env);
+
+  it('names a folder given as a file, or a missing folder for --out, with the option and path', async () => {
+    const folder = path.join(dir, 'folder.csv');
+    const ok = path.join(dir, 'ok.csv');
+    const cases: Array<[string[], RegExp]> = [
+      [['import', 'contacts', folder, '--json'], /folder\.csv: is a folder, not a file/],
+      [['import', 'orders', '--tmall', ok, folder, '--json'], /folder\.csv: is a folder, not a file/],
+      [['imports', 'failures', 'imp_x', '--out', folder, '--json'], /--out .*folder\.csv: is a folder/],
+      [
+        ['imports', 'failures', 'imp_x', '--out', '/nonexistent/f.csv', '--json'],
+        /--out \/nonexistent\/f\.csv: the folder \/nonexistent does not exist/,
+      ],
+      [['export', 'contacts', '--format', 'csv', '--out', dir, '--json'], /--out .*: is a folder/],
+      [
+        ['duplicates', 'export', '--out', '/nonexistent/p.csv', '--json'],
+        /--out \/nonexistent\/p\.csv: the folder \/nonexistent does not exist/,
+      ],
+      [['import', 'contacts', ok, '--failures', folder, '--json'], /--failures .*folder\.csv: is a folder/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => kith(...args)));
+    results.forEach((result, i) => {
+      expect(result.code, cases[i]![0].join(' ')).toBe(2);
+      expect(result.stderr).toMatch(cases[i]![1]);
+      expect(jsonError(result).message).toMatch(cases[i]![1]);
+      expectNoStack(result);
+    });
+  });
+
+  it('refuses letters where a number goes, naming the option and the range', async () => {
+    const cases: Array<[string[], string]> = [
+      [['orders', 'list', '--limit', 'abc', '--json'], '--limit "abc": must be a whole number from 1 to 500'],
+      [
+        ['webhooks', 'deliveries', 'whk_x', '--limit', 'abc', '--json'],
+        '--limit "abc": must be a whole number from 1 to 500',
+      ],
+      [
+        ['contacts', 'list', '--limit', '2.5', '--json'],
+        '--limit "2.5": must be a whole number from 1 to 500',
+      ],
+      [['changes', '--limit', 'x', '--json'], '--limit "x": must be a whole number from 1 to 10000'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => kith(...args)));
+    results.forEach((result, i) => {
+      expect(result.code, cases[i]![0].join(' ')).toBe(2);
+      expect(result.stderr).toContain(cases[i]![1]);
+      expect(jsonError(result)).toMatchObject({ code: 'usage', message: cases[i]![1] });
+      expect(result.stderr).not.toMatch(/SqliteError|datatype mismatch/);
+    });
+  });
+
+  it('names a bad setting in the environment with its value, and an unreachable database', async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ PORT: 'abc' }, /PORT must be a port number between 0 and 65535 \(got "abc"\)/],
+      [
+        { KITH_JOB_LEASE_SECONDS: '-1' },
+        /KITH_JOB_LEASE_SECONDS must be a positive number of seconds \(got "-1"\)/,
+      ],
+      [{ KITH_SECRET_KEY: 'short' }, /KITH_SECRET_KEY must be 32 random bytes/],
+      [{ DATABASE_URL: 'notaurl' }, /DATABASE_URL must be a PostgreSQL URL .*\(got "notaurl"\)/],
+      [
+        { DATABASE_URL: 'postgres://kith:hunter2@127.0.0.1:1/kith' },
+        /cannot reach the PostgreSQL database at 127\.0\.0\.1:1\/kith \(DATABASE_URL\): connection refused/,
+      ],
+    ];
+    const results = await Promise.all(
+      cases.map(([env]) => runCli(['contacts', 'list', '--json'], { ...database.env, ...env })),
+    );
+    results.forEach((result, i) => {
+      expect(result.code, JSON.stringify(cases[i]![0])).toBe(1);
+      expect(result.stderr).toMatch(cases[i]![1]);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(jsonError(result).message).toMatch(cases[i]![1]);
+      expect(result.stderr).not.toContain('hunter2');
+      expectNoStack(result);
+    });
+  });
+
+  it('shows the stack of an unexpected error only with KITH_DEBUG=1', async () => {
+    const plain = await runCli(['contacts', 'list'], { ...database.env, PORT: 'abc' });
+    expectNoStack(plain);
+    const debug = await runCli(['contacts', 'list'], { ...database.env, PORT: 'abc', KITH_DEBUG: '1' });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/^\s+at .*config/m);
   });
 });

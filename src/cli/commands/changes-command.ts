@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { KithError } from '../../domain/errors.js';
 import type { ChangeFeedEntry } from '../../sync/change-feed.js';
-import { withKith } from '../cli-context.js';
+import { numberOption, withKith } from '../cli-context.js';
 
 interface ChangesOptions {
   after?: string;
-  limit: string;
+  limit: number;
   follow?: boolean;
   json?: boolean;
   contact: boolean;
@@ -23,7 +22,12 @@ export function registerChangesCommand(program: Command): void {
       'print contact changes in commit order after a cursor (cursor, time, contact, kind, origin, fields); the next cursor goes to stderr',
     )
     .option('--after <cursor>', 'cursor of the last change already seen (default: from the start)')
-    .option('--limit <n>', 'entries per read (1-10000)', '1000')
+    .option(
+      '--limit <n>',
+      'entries per read (1-10000)',
+      numberOption('--limit', { min: 1, max: 10000 }),
+      1000,
+    )
     .option('--follow', 'keep reading: wait for new changes until interrupted')
     .option('--json', 'one JSON entry per line (with the contact after the change)')
     .option(
@@ -31,8 +35,7 @@ export function registerChangesCommand(program: Command): void {
       'with --json: leave out the contact after the change (ids, kinds and hashes only)',
     )
     .action(async (o: ChangesOptions) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit)) throw new KithError('usage', `--limit ${o.limit}: not a whole number`, 2);
+      const limit = o.limit;
       await withKith(async (kith) => {
         let cursor = o.after;
         for (;;) {

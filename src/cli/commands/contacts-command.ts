@@ -2,7 +2,16 @@ import type { Command } from 'commander';
 import type { Contact } from '../../domain/contact/contact-fields.js';
 import type { DeletionSelection } from '../../contacts/contact-batch-delete-service.js';
 import { KithError } from '../../domain/errors.js';
-import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
+import {
+  CLI_ACTOR,
+  collect,
+  numberOption,
+  parseNumber,
+  parsePairs,
+  printFields,
+  printJson,
+  withKith,
+} from '../cli-context.js';
 
 interface AddOptions {
   name?: string;
@@ -79,7 +88,7 @@ export function registerContactsCommand(program: Command): void {
     .option('--q <text>', 'free text over name, email and phone')
     .option('--tag <tag>', 'only contacts with this tag')
     .option('--import <id>', 'only contacts this import created, updated or matched')
-    .option('--limit <n>', 'at most this many (1–500)', '50')
+    .option('--limit <n>', 'at most this many (1–500)', numberOption('--limit', { min: 1, max: 500 }), 50)
     .option('--cursor <cursor>', 'continue after a previous page')
     .option('--json', 'print {"data": [...], "next_cursor"} as JSON')
     .action(
@@ -87,12 +96,12 @@ export function registerContactsCommand(program: Command): void {
         q?: string;
         tag?: string;
         import?: string;
-        limit: string;
+        limit: number;
         cursor?: string;
         json?: boolean;
       }) => {
         const page = await withKith((k) =>
-          k.contacts.list({ q: o.q, tag: o.tag, import: o.import, limit: Number(o.limit), cursor: o.cursor }),
+          k.contacts.list({ q: o.q, tag: o.tag, import: o.import, limit: o.limit, cursor: o.cursor }),
         );
         if (o.json) printJson(page);
         else {
@@ -134,7 +143,7 @@ export function registerContactsCommand(program: Command): void {
                 .filter(Boolean),
             }
           : { filter: filterOf(parsePairs('filter', o.filter)) };
-        const confirm = o.yes === undefined ? undefined : Number(o.yes);
+        const confirm = o.yes === undefined ? undefined : parseNumber('--yes', o.yes, { min: 0 });
         const deletion = await withKith(async (k) => {
           if (confirm === undefined) {
             const count = (await k.batchDeletes.select(selection)).length;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CONVERSATION_STATUSES } from '../../conversations/conversation-fields.js';
 import type { KithServices } from '../../services.js';
 import { KithError, NotFoundError } from '../../domain/errors.js';
-import { CLI_ACTOR, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
 
 async function userIdOf(k: KithServices, email: string): Promise<string> {
   const user = await k.users.findByEmail(email);
@@ -19,10 +19,10 @@ export function registerConversationsCommands(program: Command): void {
     .option('--status <status>', CONVERSATION_STATUSES.join(', '))
     .option('--inbox <id>', 'only this inbox')
     .option('--assignee <email|none>', 'only this agent, or none for unassigned')
-    .option('--limit <n>', 'how many', '50')
+    .option('--limit <n>', 'how many, 1-500', numberOption('--limit', { min: 1, max: 500 }), 50)
     .option('--json', 'machine-readable output')
     .action(
-      async (o: { status?: string; inbox?: string; assignee?: string; limit: string; json?: boolean }) => {
+      async (o: { status?: string; inbox?: string; assignee?: string; limit: number; json?: boolean }) => {
         if (o.status && !(CONVERSATION_STATUSES as readonly string[]).includes(o.status))
           throw new KithError(
             'usage',
@@ -35,7 +35,7 @@ export function registerConversationsCommands(program: Command): void {
             inbox_id: o.inbox,
             assignee_id:
               o.assignee === undefined || o.assignee === 'none' ? o.assignee : await userIdOf(k, o.assignee),
-            limit: Number(o.limit),
+            limit: o.limit,
           }),
         );
         if (o.json) return printJson(page.data);

@@ -4,7 +4,15 @@ import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
 import type { DuplicatePair, ScanStage } from '../../dedupe/duplicate-scan-service.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
-import { CLI_ACTOR, collect, parsePairs, printJson, readJsonFile, withKith } from '../cli-context.js';
+import {
+  checkOutputFile,
+  CLI_ACTOR,
+  collect,
+  parsePairs,
+  printJson,
+  readJsonFile,
+  withKith,
+} from '../cli-context.js';
 
 const STAGES: ScanStage[] = ['load', 'block', 'compare', 'train', 'score', 'cluster', 'save'];
 
@@ -175,10 +183,13 @@ export function registerDuplicatesCommands(program: Command): void {
     .description('write the open pairs as CSV: a_id,b_id,a_external_id,b_external_id,score,band')
     .requiredOption('--out <file>', 'CSV file to write')
     .option('--band <band>', 'match or review')
-    .action(async (o: { out: string; band?: string }) => {
+    .option('--json', 'print {"file", "pairs"} on stdout')
+    .action(async (o: { out: string; band?: string; json?: boolean }) => {
+      const out = checkOutputFile('--out', o.out);
       const { csv, count } = await withKith((k) => k.duplicateScans.pairsCsv({ band: parseBand(o.band) }));
-      await writeFile(o.out, csv);
-      process.stderr.write(`${count} pairs written to ${o.out}\n`);
+      await writeFile(out, csv);
+      if (o.json) printJson({ file: out, pairs: count });
+      else process.stderr.write(`${count} pairs written to ${o.out}\n`);
     });
 
   for (const [name, decision, text] of [

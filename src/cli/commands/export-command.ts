@@ -1,9 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
-import { KithError } from '../../domain/errors.js';
-import { collect, parsePairs, printJson, withKith } from '../cli-context.js';
+import { checkOutputFile, collect, parsePairs, printJson, withKith } from '../cli-context.js';
 
 interface ExportOptions {
   format: string;
@@ -49,9 +47,7 @@ export function registerExportCommand(program: Command): void {
     .option('--updated-before <date>', 'updated before (ISO 8601)')
     .option('--json', 'print {"file", "format", "rows"} on stdout')
     .action(async (o: ExportOptions) => {
-      const out = path.resolve(o.out);
-      if (!fs.existsSync(path.dirname(out)))
-        throw new KithError('usage', `--out ${o.out}: folder ${path.dirname(out)} does not exist`, 2);
+      const out = checkOutputFile('--out', o.out);
       const rows = await withKith(async (kith) => {
         const prepared = await kith.exports.prepare({
           format: o.format,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { migrateDatabase } from '../../services.js';
+import { databaseError } from '../cli-context.js';
 
 export function registerMigrateCommand(program: Command): void {
   program
@@ -8,7 +9,10 @@ export function registerMigrateCommand(program: Command): void {
     .description('bring the database schema up to date')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const { applied, database } = await migrateDatabase(loadConfig());
+      const config = loadConfig();
+      const { applied, database } = await migrateDatabase(config).catch((e: unknown) => {
+        throw databaseError(config, e);
+      });
       if (options.json) process.stdout.write(`${JSON.stringify({ applied, database })}\n`);
       else
         process.stderr.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');

@@ -5,7 +5,17 @@ import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
 import { itemFailureFilePath, TMALL_IMPORT_JOB_KIND } from '../../orders/tmall-order-import.js';
 import { ORDER_IMPORT_JOB_KIND } from '../../orders/generic-order-import.js';
-import { CLI_ACTOR, collect, parsePairs, printFields, printJson, withKith } from '../cli-context.js';
+import {
+  checkInputFile,
+  checkOutputFile,
+  CLI_ACTOR,
+  collect,
+  numberOption,
+  parsePairs,
+  printFields,
+  printJson,
+  withKith,
+} from '../cli-context.js';
 
 interface OrderImportOptions {
   tmall?: boolean;
@@ -84,8 +94,8 @@ export function registerOrderCommands(program: Command): void {
           'give one order file (with --mapping), or --tmall with the order report and its items report',
           2,
         );
-      for (const file of files)
-        if (!fs.existsSync(file)) throw new KithError('usage', `${file}: no such file`, 2);
+      for (const file of files) checkInputFile('', file);
+      if (o.failures) checkOutputFile('--failures', o.failures);
       let headerRow: number | undefined;
       if (o.headerRow !== undefined) {
         headerRow = Number(o.headerRow);
@@ -231,7 +241,7 @@ export function registerOrderCommands(program: Command): void {
     .option('--before <date>', 'ordered before')
     .option('--min-amount <n>', 'paid at least')
     .option('--max-amount <n>', 'paid at most')
-    .option('--limit <n>', '1-500 (default 50)')
+    .option('--limit <n>', '1-500 (default 50)', numberOption('--limit', { min: 1, max: 500 }))
     .option('--cursor <c>', "the previous page's next_cursor")
     .option('--json', 'machine-readable output')
     .action(
@@ -243,7 +253,7 @@ export function registerOrderCommands(program: Command): void {
         before?: string;
         minAmount?: string;
         maxAmount?: string;
-        limit?: string;
+        limit?: number;
         cursor?: string;
         json?: boolean;
       }) => {
@@ -256,7 +266,7 @@ export function registerOrderCommands(program: Command): void {
             before: o.before,
             min_amount: o.minAmount,
             max_amount: o.maxAmount,
-            limit: o.limit === undefined ? undefined : Number(o.limit),
+            limit: o.limit,
             cursor: o.cursor,
           }),
         );

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CLI_ACTOR, printJson, readJsonFile, withKith } from '../cli-context.js';
+import { CLI_ACTOR, numberOption, printJson, readJsonFile, withKith } from '../cli-context.js';
 
 /** `kith rules`: automation rules in the same JSON format as the API and storage. */
 export function registerRulesCommand(program: Command): void {
@@ -50,10 +50,10 @@ export function registerRulesCommand(program: Command): void {
     .command('logs')
     .description('the evaluation log of a rule, newest first')
     .argument('<id>', 'rule id')
-    .option('--limit <n>', 'how many entries', '50')
+    .option('--limit <n>', 'how many entries, 1-1000', numberOption('--limit', { min: 1, max: 1000 }), 50)
     .option('--json', 'machine-readable output')
-    .action(async (id: string, o: { limit: string; json?: boolean }) => {
-      const logs = await withKith((k) => k.rules.logs(id, { limit: Number(o.limit) }));
+    .action(async (id: string, o: { limit: number; json?: boolean }) => {
+      const logs = await withKith((k) => k.rules.logs(id, { limit: o.limit }));
       if (o.json) return printJson(logs);
       for (const l of logs)
         process.stdout.write(

@@ -8,7 +8,7 @@ import {
   type SyncCounts,
   type SyncRun,
 } from '../../sync/carddav/sync-connection-service.js';
-import { CLI_ACTOR, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
 
 function countsLine(c: SyncCounts): string {
   return (
@@ -241,10 +241,10 @@ export function registerSyncCommands(program: Command): void {
     .command('conflicts')
     .description('conflicts, newest first: whose version was kept, and both versions with --json')
     .option('--connection <id>', 'only this connection')
-    .option('--limit <n>', 'how many', '50')
+    .option('--limit <n>', 'how many, 1-1000', numberOption('--limit', { min: 1, max: 1000 }), 50)
     .option('--json', 'machine-readable output')
-    .action(async (o: { connection?: string; limit: string; json?: boolean }) => {
-      const limit = Number(o.limit);
+    .action(async (o: { connection?: string; limit: number; json?: boolean }) => {
+      const limit = o.limit;
       const list = await withKith((k) => k.sync.conflicts({ connectionId: o.connection, limit }));
       if (o.json) return printJson(list);
       if (list.length === 0) process.stdout.write('no conflicts\n');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WEBHOOK_EVENTS } from '../../sync/webhooks/webhook-events.js';
-import { CLI_ACTOR, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -55,10 +55,10 @@ export function registerWebhooksCommand(program: Command): void {
     .command('deliveries')
     .description('deliveries to an endpoint, newest first')
     .argument('<id>', 'endpoint id')
-    .option('--limit <n>', 'how many', '50')
+    .option('--limit <n>', 'how many, 1-500', numberOption('--limit', { min: 1, max: 500 }), 50)
     .option('--json', 'machine-readable output')
-    .action(async (id: string, o: { limit: string; json?: boolean }) => {
-      const list = await withKith((k) => k.webhooks.deliveries(id, Number(o.limit)));
+    .action(async (id: string, o: { limit: number; json?: boolean }) => {
+      const list = await withKith((k) => k.webhooks.deliveries(id, o.limit));
       if (o.json) return printJson(list);
       for (const d of list)
         process.stdout.write(

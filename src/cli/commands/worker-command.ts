@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { openKith, startBackgroundTasks } from '../../services.js';
+import { startBackgroundTasks } from '../../services.js';
+import { openKithForCli } from '../cli-context.js';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -8,7 +9,7 @@ export function registerWorkerCommand(program: Command): void {
     .description('run background jobs (imports…), resuming any whose process died')
     .option('--once', 'run the jobs and webhook deliveries that are waiting, then exit')
     .action(async (o: { once?: boolean }) => {
-      const kith = await openKith(loadConfig());
+      const kith = await openKithForCli(loadConfig());
       const log = (message: string, error?: unknown) =>
         process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`);
       if (o.once) {
