@@ -7,6 +7,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openKith } from '../../src/services.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-kith.js';
 
@@ -162,5 +164,63 @@ describe('everyday mistakes', () => {
     const debug = await runCli(['contacts', 'list'], { ...database.env, PORT: 'abc', KITH_DEBUG: '1' });
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/^\s+at .*config/m);
+  });
+});
+
+describe('wrong usage and what --json promises', () => {
+  let database: TestDatabase;
+  let contactId: string;
+  let importId: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const kith = await openKith(loadConfig(database.env));
+    try {
+      const actor = { userId: null, channel: 'cli' } as const;
+      contactId = (await kith.contacts.create({ name: 'To delete' }, actor)).id;
+      const file = path.join(database.config.dataDir, 'queued.csv');
+      fs.writeFileSync(file, 'name,email\nQueued,queued@example.com\n');
+      // Queued, and no worker runs it: cancelling settles it at once.
+      importId = (await kith.imports.start({ filePath: file, fileName: 'queued.csv' }, actor)).id;
+    } finally {
+      await kith.close();
+    }
+  });
+  afterAll(async () => database.drop());
+  const kith = (...args: string[]) => runCli(args, database.env);
+
+  it('exits 2 for every usage error commander finds, with the JSON error on stdout', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['users', 'create', '--json'], /required option '--email <email>' not specified/],
+      [['contacts', 'list', '--bogus', '--json'], /unknown option '--bogus'/],
+      [['contacts', 'get', 'a', 'b', '--json'], /too many arguments/],
+      [['groups', '--json'], /unknown command 'groups'/],
+      [['contacts', 'bogus', '--json'], /unknown command 'bogus'/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => kith(...args)));
+    results.forEach((result, i) => {
+      expect(result.code, cases[i]![0].join(' ')).toBe(2);
+      expect(result.stderr).toMatch(cases[i]![1]);
+      expect(jsonError(result)).toMatchObject({
+        code: 'usage',
+        message: expect.stringMatching(cases[i]![1]),
+      });
+    });
+  });
+
+  it('refuses an unknown command even with --help, naming it', async () => {
+    const result = await kith('groups', '--help');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: unknown command 'groups'/);
+    const help = await kith('contacts', '--help');
+    expect(help.code).toBe(0);
+  });
+
+  it('prints the deletion of one contact and the cancelled import with --json', async () => {
+    const deleted = await kith('contacts', 'delete', contactId, '--json');
+    expect(deleted.code).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toEqual({ contact_id: contactId, count: 1, deleted: true });
+    const cancelled = await kith('imports', 'cancel', importId, '--json');
+    expect(cancelled.code).toBe(0);
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({ id: importId, status: 'cancelled' });
   });
 });

@@ -124,11 +124,16 @@ export function registerContactsCommand(program: Command): void {
       [],
     )
     .option('--yes <n>', 'confirm: the number of contacts selected')
-    .option('--json', 'print the deletion (id, count, backup file) as JSON')
+    .option(
+      '--json',
+      'print the deletion as JSON: {"id", "count", "backup_file", …} for --ids/--filter, {"contact_id", "count": 1} for one id',
+    )
     .action(
       async (id: string | undefined, o: { ids?: string; filter: string[]; yes?: string; json?: boolean }) => {
         if (id && !o.ids && o.filter.length === 0) {
           await withKith((k) => k.contacts.delete(id, CLI_ACTOR));
+          // One contact is soft-deleted without a batch backup: no deletion id or backup file to name.
+          if (o.json) printJson({ contact_id: id, count: 1, deleted: true });
           process.stderr.write(`deleted ${id}\n`);
           return;
         }

@@ -310,9 +310,12 @@ export function registerImportCommands(program: Command): void {
     });
   imports
     .command('cancel')
+    .description('cancel a queued or running import (a queued one at once)')
     .argument('<id>', 'import id (imp_…)')
-    .action(async (id: string) => {
+    .option('--json', 'print the import (its status: cancelled, or still running until it stops)')
+    .action(async (id: string, o: { json?: boolean }) => {
       const record = await withKith((k) => k.imports.cancel(id));
+      if (o.json) printJson(record);
       process.stderr.write(
         `import ${id}: ${record.status === 'cancelled' ? 'cancelled' : 'cancel requested'}\n`,
       );
