@@ -117,7 +117,7 @@ export function parseNumber(option: string, raw: string, rule: NumberRule): numb
   const integer = rule.integer ?? true;
   const text = raw.trim();
   const value = text === '' ? Number.NaN : Number(text);
-  const range = rule.max === undefined ? `${rule.min} or more` : `from ${rule.min} to ${rule.max}`;
+  const range = rule.max === undefined ? `of ${rule.min} or more` : `from ${rule.min} to ${rule.max}`;
   if (
     !Number.isFinite(value) ||
     (integer && !Number.isInteger(value)) ||

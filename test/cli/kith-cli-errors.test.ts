@@ -224,3 +224,92 @@ describe('wrong usage and what --json promises', () => {
     expect(JSON.parse(cancelled.stdout)).toMatchObject({ id: importId, status: 'cancelled' });
   });
 });
+
+describe('filters and limits', () => {
+  let database: TestDatabase;
+  let groupId: string;
+  let out: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    out = path.join(database.config.dataDir, 'out.csv');
+    const kith = await openKith(loadConfig(database.env));
+    try {
+      const actor = { userId: null, channel: 'cli' } as const;
+      const contact = await kith.contacts.create({ name: 'In a group', email: 'g@example.com' }, actor);
+      groupId = (await kith.groups.create({ name: 'VIP 客户' }, actor)).id;
+      await kith.groups.addMembers(groupId, [contact.id], actor);
+    } finally {
+      await kith.close();
+    }
+  });
+  afterAll(async () => database.drop());
+  const kith = (...args: string[]) => runCli(args, database.env);
+
+  it('refuses a filter or limit out of range, naming the option, the value and what is allowed', async () => {
+    const cases: Array<[string[], string]> = [
+      [
+        ['duplicates', 'list', '--status', 'bogus', '--json'],
+        '--status "bogus": must be one of open, not_duplicate, skipped, merged',
+      ],
+      [
+        ['duplicates', 'list', '--min-score', 'abc', '--json'],
+        '--min-score "abc": must be a number from 0 to 1',
+      ],
+      [['duplicates', 'list', '--min-score', '2', '--json'], '--min-score "2": must be a number from 0 to 1'],
+      [
+        ['duplicates', 'list', '--limit', 'abc', '--json'],
+        '--limit "abc": must be a whole number of 1 or more',
+      ],
+      [
+        ['duplicates', 'list', '--limit', '-5', '--json'],
+        '--limit "-5": must be a whole number of 1 or more',
+      ],
+      [['orders', 'list', '--limit', '0', '--json'], '--limit "0": must be a whole number from 1 to 500'],
+      [
+        ['orders', 'list', '--limit', '100000', '--json'],
+        '--limit "100000": must be a whole number from 1 to 500',
+      ],
+    ];
+    const results = await Promise.all(cases.map(([args]) => kith(...args)));
+    results.forEach((result, i) => {
+      expect(result.code, cases[i]![0].join(' ')).toBe(2);
+      expect(result.stderr).toContain(cases[i]![1]);
+      expect(jsonError(result)).toMatchObject({ code: 'usage', message: cases[i]![1] });
+    });
+    const fine = await kith('duplicates', 'list', '--status', 'merged', '--min-score', '0.5', '--json');
+    expect(fine.code).toBe(0);
+    expect(JSON.parse(fine.stdout)).toEqual([]);
+  });
+
+  it('refuses to export a group that does not exist, and takes a group by id or name', async () => {
+    const missing = await kith(
+      'export',
+      'contacts',
+      '--format',
+      'csv',
+      '--out',
+      out,
+      '--group',
+      'grp_nope',
+      '--json',
+    );
+    expect(missing.code).toBe(1);
+    expect(jsonError(missing).message).toBe('--group: is not the id or name of a group (got "grp_nope")');
+    expect(fs.existsSync(out)).toBe(false);
+    for (const group of [groupId, 'VIP 客户']) {
+      const found = await kith(
+        'export',
+        'contacts',
+        '--format',
+        'csv',
+        '--out',
+        out,
+        '--group',
+        group,
+        '--json',
+      );
+      expect(found.code).toBe(0);
+      expect(JSON.parse(found.stdout)).toMatchObject({ rows: 1 });
+    }
+  });
+});

@@ -8,11 +8,15 @@ import {
   checkOutputFile,
   CLI_ACTOR,
   collect,
+  numberOption,
+  parseChoice,
   parsePairs,
   printJson,
   readJsonFile,
   withKith,
 } from '../cli-context.js';
+
+const PAIR_STATUSES: readonly DuplicatePair['status'][] = ['open', 'not_duplicate', 'skipped', 'merged'];
 
 const STAGES: ScanStage[] = ['load', 'block', 'compare', 'train', 'score', 'cluster', 'save'];
 
@@ -132,26 +136,30 @@ export function registerDuplicatesCommands(program: Command): void {
     .description('the review queue, strongest pairs first')
     .option('--band <band>', 'match or review')
     .option('--status <status>', 'open (default), not_duplicate, skipped or merged')
-    .option('--min-score <p>', 'only pairs scoring at least this (0–1)')
+    .option(
+      '--min-score <p>',
+      'only pairs scoring at least this (0–1)',
+      numberOption('--min-score', { min: 0, max: 1, integer: false }),
+    )
     .option('--field <field>', 'only pairs agreeing on this field')
-    .option('--limit <n>', 'at most this many pairs')
+    .option('--limit <n>', 'at most this many pairs (1 or more)', numberOption('--limit', { min: 1 }))
     .option('--json', 'print the pairs as JSON')
     .action(
       async (o: {
         band?: string;
         status?: string;
-        minScore?: string;
+        minScore?: number;
         field?: string;
-        limit?: string;
+        limit?: number;
         json?: boolean;
       }) => {
         const pairs = await withKith((k) =>
           k.duplicateScans.list({
             band: parseBand(o.band),
-            status: o.status as DuplicatePair['status'] | undefined,
-            min_score: o.minScore === undefined ? undefined : Number(o.minScore),
+            status: o.status === undefined ? undefined : parseChoice('--status', o.status, PAIR_STATUSES),
+            min_score: o.minScore,
             field: o.field,
-            limit: o.limit === undefined ? undefined : Number(o.limit),
+            limit: o.limit,
           }),
         );
         if (o.json) printJson(pairs);

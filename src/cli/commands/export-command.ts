@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ValidationError } from '../../domain/errors.js';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
 import { checkOutputFile, collect, parsePairs, printJson, withKith } from '../cli-context.js';
@@ -36,7 +37,7 @@ export function registerExportCommand(program: Command): void {
     )
     .option('--q <text>', 'search, as the customers list reads it')
     .option('--tag <tag>', 'contacts with this tag')
-    .option('--group <id>', 'members of this group')
+    .option('--group <id|name>', 'members of this group (its id, grp_…, or its name)')
     .option('--import <id>', 'contacts this import created, updated or matched')
     .option('--initial-source <source>', 'exact initial source')
     .option('--attr <KEY=VALUE>', 'custom attribute equals value, repeatable', collect, [])
@@ -49,13 +50,21 @@ export function registerExportCommand(program: Command): void {
     .action(async (o: ExportOptions) => {
       const out = checkOutputFile('--out', o.out);
       const rows = await withKith(async (kith) => {
+        // A group that does not exist would select nobody: refused, like an attribute that does not.
+        let group = o.group;
+        if (group !== undefined) {
+          const wanted = group;
+          const found = (await kith.groups.list()).find((g) => g.id === wanted || g.name === wanted);
+          if (!found) throw new ValidationError('--group', wanted, 'is not the id or name of a group');
+          group = found.id;
+        }
         const prepared = await kith.exports.prepare({
           format: o.format,
           columns: o.columns,
           query: {
             q: o.q,
             tag: o.tag,
-            group: o.group,
+            group,
             import: o.import,
             initial_source: o.initialSource,
             attributes: parsePairs('attr', o.attr),
