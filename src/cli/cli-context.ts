@@ -63,6 +63,26 @@ export async function openKithForCli(config: KithConfig): Promise<KithServices> 
   }
 }
 
+/**
+ * Runs `handler` when the user stops the command (Ctrl-C, SIGINT) or it is asked to stop (SIGTERM),
+ * then exits 130 or 143 as a shell expects; returns the function that takes the handler away again.
+ */
+export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => void {
+  const listener = (signal: NodeJS.Signals) => {
+    try {
+      handler(signal);
+    } finally {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.once('SIGINT', listener);
+  process.once('SIGTERM', listener);
+  return () => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

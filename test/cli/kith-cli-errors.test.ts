@@ -2,6 +2,7 @@
  * How `kith` fails: one line naming what, the value and why, no stack trace; exit 1 for a failure and 2
  * for wrong usage; with --json an {"error": {…}} object on stdout.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -311,5 +312,71 @@ describe('filters and limits', () => {
       expect(found.code).toBe(0);
       expect(JSON.parse(found.stdout)).toMatchObject({ rows: 1 });
     }
+  });
+});
+
+describe('Ctrl-C', () => {
+  let database: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-cli-interrupt-'));
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  /** The real `kith` in a child process whose signals the test sends. */
+  function spawnKith(args: string[]) {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/cli/main.ts'), ...args], {
+      env: { ...process.env, ...database.env },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      child.on('exit', (code) => resolve({ code, stderr })),
+    );
+    return { child, exited };
+  }
+
+  async function until(check: () => Promise<boolean> | boolean, what: string) {
+    const deadline = Date.now() + 60_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('says how an interrupted import resumes, then an interrupted export leaves no partial file', async () => {
+    const csv = path.join(dir, 'big.csv');
+    const lines = ['name,email'];
+    for (let i = 0; i < 40_000; i++) lines.push(`Customer ${i},c${i}@example.com`);
+    fs.writeFileSync(csv, `${lines.join('\n')}\n`);
+    const importing = spawnKith(['import', 'contacts', csv]);
+    const kith = await openKith(loadConfig(database.env));
+    try {
+      await until(
+        async () => (await kith.imports.list()).some((r) => r.rows > 0),
+        'the import to write rows',
+      );
+    } finally {
+      await kith.close();
+    }
+    importing.child.kill('SIGINT');
+    const imported = await importing.exited;
+    expect(imported.code).toBe(130);
+    expect(imported.stderr).toMatch(
+      /import imp_\w+ interrupted: it resumes where it stopped .*kith worker.*kith serve/,
+    );
+
+    const out = path.join(dir, 'big.json');
+    const exporting = spawnKith(['export', 'contacts', '--format', 'json', '--out', out]);
+    await until(() => fs.readdirSync(dir).some((f) => f.endsWith('.partial')), 'the partial export file');
+    exporting.child.kill('SIGINT');
+    const exported = await exporting.exited;
+    expect(exported.code).toBe(130);
+    expect(exported.stderr).toContain(`export interrupted: nothing written to ${out}`);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('big.json'))).toEqual([]);
   });
 });

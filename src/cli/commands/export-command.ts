@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { ValidationError } from '../../domain/errors.js';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
-import { checkOutputFile, collect, parsePairs, printJson, withKith } from '../cli-context.js';
+import { checkOutputFile, collect, onInterrupt, parsePairs, printJson, withKith } from '../cli-context.js';
 
 interface ExportOptions {
   format: string;
@@ -75,8 +75,13 @@ export function registerExportCommand(program: Command): void {
             updated_before: o.updatedBefore,
           },
         });
-        // Written beside the target and renamed when complete: a failed export leaves no half file.
+        // Written beside the target and renamed when complete: a failed or interrupted export leaves no
+        // half file (it holds customers' data, and nothing would clean it up).
         const partial = `${out}.${process.pid}.partial`;
+        const offInterrupt = onInterrupt(() => {
+          fs.rmSync(partial, { force: true });
+          process.stderr.write(`\nexport interrupted: nothing written to ${out}\n`);
+        });
         let shown = 0;
         const progress = (n: number) => {
           if (!process.stderr.isTTY || o.json || Date.now() - shown < 250) return;
@@ -91,6 +96,8 @@ export function registerExportCommand(program: Command): void {
         } catch (e) {
           fs.rmSync(partial, { force: true });
           throw e;
+        } finally {
+          offInterrupt();
         }
       });
       if (o.json) printJson({ file: out, format: o.format, rows });

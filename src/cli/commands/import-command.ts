@@ -10,6 +10,7 @@ import {
   checkOutputFile,
   CLI_ACTOR,
   collect,
+  onInterrupt,
   parsePairs,
   printFields,
   printJson,
@@ -165,6 +166,14 @@ export function registerImportCommands(program: Command): void {
                 cliProgress.Presets.shades_classic,
               )
             : null;
+        // Stopped here, the import is not lost: its job resumes where it stopped once its lease runs
+        // out, in whichever `kith worker` or `kith serve` runs.
+        offInterrupt = onInterrupt(() => {
+          bar?.stop();
+          process.stderr.write(
+            `\nimport ${started.id} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in a running \`kith worker\` or \`kith serve\` — start one if none runs; follow it with \`kith imports show ${started.id}\`, or stop it with \`kith imports cancel ${started.id}\`\n`,
+          );
+        });
         let barStarted = false;
         const progress = (
           row: Pick<ImportRecord, 'total_rows' | 'rows' | 'created' | 'updated' | 'unchanged' | 'failed'>,
@@ -215,7 +224,8 @@ export function registerImportCommands(program: Command): void {
       }
       // An error that is not the product's own ends as one line (and an error object with --json) in
       // main.ts; its stack only with KITH_DEBUG=1.
-      const outcome = await withKith(importHere);
+      let offInterrupt = () => {};
+      const outcome = await withKith(importHere).finally(() => offInterrupt());
       const { record, failuresFile, warningsFile } = outcome;
       if (o.json) printJson(summary(record, failuresFile, warningsFile));
       else {
