@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type KithConfig, loadConfig } from '../config.js';
 import type { Actor } from '../domain/actor.js';
-import { KithError } from '../domain/errors.js';
+import { KithError, shownValue } from '../domain/errors.js';
 import { type KithServices, openKith } from '../services.js';
 import { networkErrorReason, systemErrorText } from './cli-errors.js';
 
@@ -83,6 +83,30 @@ export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => vo
   };
 }
 
+/**
+ * A validation error of a service speaks of its fields (`conflict_policy`); the user typed options
+ * (`--conflicts`): the same error, naming the options. `options` maps a field to its option.
+ */
+export function asOptionError(error: unknown, options: Record<string, string>): unknown {
+  if (!(error instanceof KithError) || error.code !== 'validation_failed' || !error.details) return error;
+  const list = (Array.isArray(error.details) ? error.details : [error.details]) as Array<
+    Record<string, unknown>
+  >;
+  if (!list.every((d) => typeof d.field === 'string' && typeof d.reason === 'string')) return error;
+  const renamed: Array<Record<string, unknown>> = list.map((d) => ({
+    ...d,
+    option: options[d.field as string] ?? d.field,
+  }));
+  return new KithError(
+    error.code,
+    renamed
+      .map((d) => `${d.option as string}: ${d.reason as string} (got ${shownValue(d.value)})`)
+      .join('; '),
+    error.status,
+    Array.isArray(error.details) ? renamed : renamed[0],
+  );
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -127,6 +151,8 @@ interface NumberRule {
   max?: number;
   /** A whole number (the default), or any decimal number. */
   integer?: boolean;
+  /** The word that stands for no number, as the error names it (`none for no limit`). */
+  none?: string;
 }
 
 /**
@@ -146,7 +172,7 @@ export function parseNumber(option: string, raw: string, rule: NumberRule): numb
   )
     throw new KithError(
       'usage',
-      `${option} ${JSON.stringify(raw)}: must be ${integer ? 'a whole number' : 'a number'} ${range}`,
+      `${option} ${JSON.stringify(raw)}: must be ${integer ? 'a whole number' : 'a number'} ${range}${rule.none ? `, or ${rule.none}` : ''}`,
       2,
       { option, value: raw, min: rule.min, max: rule.max ?? null },
     );

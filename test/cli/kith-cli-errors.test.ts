@@ -380,3 +380,51 @@ describe('Ctrl-C', () => {
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('big.json'))).toEqual([]);
   });
 });
+
+describe('help and messages that say what the CLI takes', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase({ KITH_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const kith = await openKith(loadConfig(database.env));
+    try {
+      const actor = { userId: null, channel: 'cli' } as const;
+      await kith.users.create({ email: 'agent@example.com', password: 'long enough', role: 'agent' }, actor);
+    } finally {
+      await kith.close();
+    }
+  });
+  afterAll(async () => database.drop());
+  const kith = (...args: string[]) => runCli(args, database.env);
+
+  it('names the options the user typed and the formats the CLI reads', async () => {
+    const [help, tokensHelp, capacity, sync] = await Promise.all([
+      kith('import', 'contacts', '--help'),
+      kith('tokens', 'create', '--help'),
+      kith('agents', 'set-capacity', 'agent@example.com', 'abc'),
+      kith(
+        ...['sync', 'connections', 'add', 'carddav', '--url', 'https://dav.example.com/'],
+        ...['--user', '', '--password', 'x', '--conflicts', 'bogus', '--json'],
+      ),
+    ]);
+    expect(help.stdout).toMatch(/CSV, XLSX, JSON, NDJSON or XML/);
+    expect(tokensHelp.stdout).toContain('{"id": "tok_…", "token": "kith_…"}');
+    expect(capacity.code).toBe(2);
+    expect(capacity.stderr).toBe(
+      'error: capacity "abc": must be a whole number from 0 to 10000, or none for no limit\n',
+    );
+    expect(sync.code).toBe(1);
+    expect(jsonError(sync).message).toBe(
+      '--user: must not be empty (got ""); --conflicts: must be one of kith-wins, remote-wins, newest (got "bogus")',
+    );
+  });
+
+  it('marks dry runs in imports list', async () => {
+    const csv = path.join(database.config.dataDir, 'dry.csv');
+    fs.writeFileSync(csv, 'name,email\nDry,dry@example.com\n');
+    expect((await kith('import', 'contacts', csv, '--dry-run')).code).toBe(0);
+    expect((await kith('import', 'contacts', csv)).code).toBe(0);
+    const list = (await kith('imports', 'list')).stdout.trim().split('\n');
+    expect(list.filter((line) => line.includes('\tcompleted (dry run)\t'))).toHaveLength(1);
+    expect(list.filter((line) => line.includes('\tcompleted\t'))).toHaveLength(1);
+  });
+});

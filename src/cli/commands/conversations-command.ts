@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CONVERSATION_STATUSES } from '../../conversations/conversation-fields.js';
 import type { KithServices } from '../../services.js';
 import { KithError, NotFoundError } from '../../domain/errors.js';
-import { CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, numberOption, parseNumber, printJson, withKith } from '../cli-context.js';
 
 async function userIdOf(k: KithServices, email: string): Promise<string> {
   const user = await k.users.findByEmail(email);
@@ -108,7 +108,11 @@ export function registerConversationsCommands(program: Command): void {
     .argument('<email>', "the agent's e-mail")
     .argument('<capacity>', 'a whole number, or none')
     .action(async (email: string, capacity: string) => {
-      const value = capacity === 'none' ? null : /^\d+$/.test(capacity) ? Number(capacity) : capacity;
+      // `none` is no limit (the API's null); anything else is a whole number, checked here.
+      const value =
+        capacity.trim() === 'none'
+          ? null
+          : parseNumber('capacity', capacity, { min: 0, max: 10_000, none: 'none for no limit' });
       const agent = await withKith(async (k) =>
         k.agents.setCapacity(await userIdOf(k, email), value, CLI_ACTOR),
       );

@@ -88,8 +88,13 @@ export function registerImportCommands(program: Command): void {
 
   importCommand
     .command('contacts')
-    .description('import a CSV or XLSX customer list; runs the job here with a progress bar and waits')
-    .argument('<file>', 'CSV (any delimiter and common encoding) or XLSX')
+    .description(
+      'import a customer list (CSV, XLSX, JSON, NDJSON or XML); runs the job here with a progress bar and waits',
+    )
+    .argument(
+      '<file>',
+      'CSV (any delimiter and common encoding), XLSX, JSON (an array of objects), NDJSON or XML',
+    )
     .option(
       '--map <COLUMN=TARGET>',
       'map a column (target: a field, identity.<type>, attr.<key>, tags or ignore), repeatable',
@@ -253,7 +258,7 @@ export function registerImportCommands(program: Command): void {
       else
         for (const r of list)
           process.stdout.write(
-            `${r.id}\t${r.created_at}\t${r.status}\t${r.file_name}\t${r.rows} rows\t${r.created}/${r.updated}/${r.unchanged}/${r.failed}\n`,
+            `${r.id}\t${r.created_at}\t${r.status}${r.dry_run ? ' (dry run)' : ''}\t${r.file_name}\t${r.rows} rows\t${r.created}/${r.updated}/${r.unchanged}/${r.failed}\n`,
           );
     });
   imports

@@ -8,7 +8,17 @@ import {
   type SyncCounts,
   type SyncRun,
 } from '../../sync/carddav/sync-connection-service.js';
-import { CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
+import { asOptionError, CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
+
+/** The options of `sync connections add|update` by the fields the service names. */
+const CONNECTION_OPTIONS: Record<string, string> = {
+  url: '--url',
+  username: '--user',
+  password: '--password',
+  collection: '--collection',
+  direction: '--direction',
+  conflict_policy: '--conflicts',
+};
 
 function countsLine(c: SyncCounts): string {
   return (
@@ -97,7 +107,9 @@ export function registerSyncCommands(program: Command): void {
             },
             CLI_ACTOR,
           ),
-        );
+        ).catch((e: unknown) => {
+          throw asOptionError(e, CONNECTION_OPTIONS);
+        });
         if (o.json) return printJson(created);
         process.stdout.write(`${created.id}\n`);
         process.stderr.write(
@@ -163,7 +175,9 @@ export function registerSyncCommands(program: Command): void {
             },
             CLI_ACTOR,
           ),
-        }));
+        })).catch((e: unknown) => {
+          throw asOptionError(e, { ...CONNECTION_OPTIONS, paused: '--pause' });
+        });
         if (o.json) return printJson(updated);
         process.stdout.write(`${updated.id}\n`);
         const reset = updated.collection_url !== before.collection_url;

@@ -9,7 +9,7 @@ export function registerTokensCommand(program: Command): void {
     .description('create an API token acting as a user; the secret is printed once')
     .requiredOption('--email <email>', 'the user the token acts as')
     .option('--name <name>', 'what the token is for')
-    .option('--json', 'print {"token": "..."}')
+    .option('--json', 'print {"id": "tok_…", "token": "kith_…"}')
     .action(async (o: { email: string; name?: string; json?: boolean }) => {
       const created = await withKith(async (k) => {
         const user = await k.users.findByEmail(o.email);
