@@ -5,7 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { debugEnabled } from '../config.js';
-import { KithError } from '../domain/errors.js';
+import { KithError, SYSTEM_ERROR_WORDS } from '../domain/errors.js';
 
 export interface CliErrorReport {
   code: string;
@@ -13,22 +13,6 @@ export interface CliErrorReport {
   details?: unknown;
   exitCode: number;
 }
-
-/** Operating system errors a user can fix, in words. */
-const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or folder',
-  EISDIR: 'is a folder, not a file',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'already exists',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the file system is read-only',
-  EMFILE: 'too many files are open',
-  ENAMETOOLONG: 'the name is too long',
-  ELOOP: 'too many symbolic links',
-};
 
 /** Network errors: what connecting to a server (the database) ran into. */
 const NETWORK_ERRORS: Readonly<Record<string, string>> = {
@@ -56,7 +40,8 @@ export function systemErrorText(error: unknown): string | null {
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (!code) return null;
   if (code === 'EEXIST' && e!.syscall === 'mkdir' && e!.path) return `${e!.path}: is a file, not a folder`;
-  if (SYSTEM_ERRORS[code]) return e!.path ? `${e!.path}: ${SYSTEM_ERRORS[code]}` : SYSTEM_ERRORS[code];
+  if (SYSTEM_ERROR_WORDS[code])
+    return e!.path ? `${e!.path}: ${SYSTEM_ERROR_WORDS[code]}` : SYSTEM_ERROR_WORDS[code];
   return null;
 }
 

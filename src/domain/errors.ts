@@ -42,14 +42,20 @@ export class PreconditionFailedError extends KithError {
   }
 }
 
-/** What an operating system error means to the person whose background work it stopped. */
-const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+/** Operating system errors a person can act on, in words (the CLI's messages, a failed job's reason). */
+export const SYSTEM_ERROR_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'already exists',
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is used up',
-  EACCES: 'a file could not be written: permission denied',
-  EPERM: 'a file could not be written: permission denied',
-  EROFS: 'the data folder is read-only',
-  EMFILE: 'too many files are open on the server',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many files are open',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
 };
 
 /**
@@ -60,7 +66,7 @@ const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
 export function failureReason(error: unknown): string {
   if (error instanceof KithError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && SYSTEM_ERRORS[code]) return SYSTEM_ERRORS[code];
+  if (typeof code === 'string' && SYSTEM_ERROR_WORDS[code]) return SYSTEM_ERROR_WORDS[code];
   return 'an internal error stopped it; it has been logged';
 }
 

@@ -13,9 +13,9 @@ describe('failureReason: why background work failed, as its owner may read it', 
     ],
     [
       systemError('EACCES', "EACCES: permission denied, open '/srv/kith/exports/ex_1.part'"),
-      'a file could not be written: permission denied',
+      'permission denied',
     ],
-    [systemError('EROFS', 'EROFS: read-only file system'), 'the data folder is read-only'],
+    [systemError('EROFS', 'EROFS: read-only file system'), 'the file system is read-only'],
     [
       systemError('SQLITE_CORRUPT', 'database disk image is malformed'),
       'an internal error stopped it; it has been logged',

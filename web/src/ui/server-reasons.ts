@@ -24,9 +24,9 @@ const FAILURES: ReasonTable = [
   [/^an internal error stopped it/, (t) => t('common.failures.internal')],
   [/^the disk is full$/, (t) => t('common.failures.diskFull')],
   [/^the disk quota is used up$/, (t) => t('common.failures.quota')],
-  [/^a file could not be written: permission denied$/, (t) => t('common.failures.permission')],
-  [/^the data folder is read-only$/, (t) => t('common.failures.readOnly')],
-  [/^too many files are open on the server$/, (t) => t('common.failures.tooManyFiles')],
+  [/^permission denied$|^operation not permitted$/, (t) => t('common.failures.permission')],
+  [/^the file system is read-only$/, (t) => t('common.failures.readOnly')],
+  [/^too many files are open$/, (t) => t('common.failures.tooManyFiles')],
 ];
 
 /** Why a job failed, in the user's language where the server's reason is one of its fixed ones. */
