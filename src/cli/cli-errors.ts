@@ -91,7 +91,7 @@ export function reportError(error: unknown, json: boolean): number {
   if (debugEnabled() && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   if (json)
     process.stdout.write(
-      `${JSON.stringify({ error: { code: report.code, message: report.message, details: report.details ?? null } })}\n`,
+      `${JSON.stringify({ error: { code: report.code, message: report.message, details: report.details } })}\n`,
     );
   return report.exitCode;
 }
