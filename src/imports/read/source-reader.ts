@@ -119,7 +119,7 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
     if (detected.encoding === options.encoding) guess.bomLength = detected.bomLength;
   }
   if (looksBinary(sample, guess))
-    throw new ImportFileError('the file is not a CSV or XLSX file (it holds binary data)');
+    throw new ImportFileError('the file is not a CSV, XLSX, JSON, NDJSON or XML file (it holds binary data)');
   const text = iconv.decode(sample.subarray(guess.bomLength), guess.encoding);
   const delimiter = options.delimiter ?? detectDelimiter(text);
   let header: string[] | null = null;
