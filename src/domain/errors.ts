@@ -58,6 +58,16 @@ export const SYSTEM_ERROR_WORDS: Readonly<Record<string, string>> = {
   ELOOP: 'too many symbolic links',
 };
 
+/** The operating system errors a job's owner can act on without the path the job was writing. */
+const JOB_SYSTEM_ERRORS: ReadonlySet<string> = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EMFILE',
+]);
+
 /**
  * Why background work failed, as its owner may read it (a job's `last_error`, an export's e-mail):
  * Kith's own errors say it already; an operating system error is named in words; anything else is an
@@ -66,7 +76,7 @@ export const SYSTEM_ERROR_WORDS: Readonly<Record<string, string>> = {
 export function failureReason(error: unknown): string {
   if (error instanceof KithError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && SYSTEM_ERROR_WORDS[code]) return SYSTEM_ERROR_WORDS[code];
+  if (typeof code === 'string' && JOB_SYSTEM_ERRORS.has(code)) return SYSTEM_ERROR_WORDS[code]!;
   return 'an internal error stopped it; it has been logged';
 }
 

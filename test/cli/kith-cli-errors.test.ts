@@ -370,6 +370,15 @@ describe('Ctrl-C', () => {
       /import imp_\w+ interrupted: it resumes where it stopped .*kith worker.*kith serve/,
     );
 
+    // The export needs enough customers to be caught writing: the interrupted import may have written
+    // only its first batch, which an export finishes before the test can see its file.
+    const more = path.join(dir, 'more.csv');
+    const moreLines = ['name,email'];
+    for (let i = 0; i < 60_000; i++) moreLines.push(`More ${i},more${i}@example.com`);
+    fs.writeFileSync(more, `${moreLines.join('\n')}\n`);
+    const seeded = await runCli(['import', 'contacts', more, '--json'], database.env);
+    expect(seeded.code, seeded.stderr).toBe(0);
+
     const out = path.join(dir, 'big.json');
     const exporting = spawnKith(['export', 'contacts', '--format', 'json', '--out', out]);
     await until(() => fs.readdirSync(dir).some((f) => f.endsWith('.partial')), 'the partial export file');
