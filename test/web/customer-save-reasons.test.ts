@@ -1,23 +1,15 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
 import { normalizeDate } from '../../src/domain/normalize/date.js';
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizePhone } from '../../src/domain/normalize/phone.js';
+import { en, WEB, zh } from './web-i18n.js';
 
-// Loaded by path, as test/web/i18n-keys.test.ts explains.
-const web = '../../web/src';
-const { contactReasonText } = (await import(`${web}/features/customers/save-errors.ts`)) as {
+const { contactReasonText } = (await import(`${WEB}/features/customers/save-errors.ts`)) as {
   contactReasonText: (reason: string, t: TFunction) => string;
 };
-const { en: english } = (await import(`${web}/i18n/en.ts`)) as { en: object };
-const { zh: chinese } = (await import(`${web}/i18n/zh.ts`)) as { zh: object };
-const i18n = i18next.createInstance();
-await i18n.init({
-  resources: { en: { translation: english }, zh: { translation: chinese } },
-  interpolation: { escapeValue: false },
-});
 
 /** The reason the server's own validation gives for a value. */
 function reasonOf(validate: () => unknown): string {
@@ -31,8 +23,6 @@ function reasonOf(validate: () => unknown): string {
 }
 
 describe("a customer field's validation reason in the page's language", () => {
-  const en = i18n.getFixedT('en');
-  const zh = i18n.getFixedT('zh');
   it.each([
     [reasonOf(() => normalizeEmail('not-an-email')), 'Not a valid email address', '邮箱地址无效'],
     [

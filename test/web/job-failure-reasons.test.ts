@@ -1,19 +1,11 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { failureReason, ValidationError } from '../../src/domain/errors.js';
+import { en, WEB, zh } from './web-i18n.js';
 
-// Loaded by path, as test/web/i18n-keys.test.ts explains.
-const web = '../../web/src';
-const { failureText } = (await import(`${web}/ui/server-reasons.ts`)) as {
+const { failureText } = (await import(`${WEB}/ui/server-reasons.ts`)) as {
   failureText: (reason: string, t: TFunction) => string;
 };
-const { en: english } = (await import(`${web}/i18n/en.ts`)) as { en: object };
-const { zh: chinese } = (await import(`${web}/i18n/zh.ts`)) as { zh: object };
-const i18n = i18next.createInstance();
-await i18n.init({
-  resources: { en: { translation: english }, zh: { translation: chinese } },
-  interpolation: { escapeValue: false },
-});
 
 const systemError = (code: string) => Object.assign(new Error(`${code}: something`), { code });
 
@@ -27,12 +19,12 @@ describe('a failed job’s reason in the web app (the server’s fixed reasons, 
     [systemError('EMFILE'), '服务器打开的文件过多'],
   ])('%s is said in Chinese (%s) and not as the server wrote it', (error, chineseStart) => {
     const reason = failureReason(error);
-    expect(failureText(reason, i18n.getFixedT('zh'))).toMatch(new RegExp(`^${chineseStart}`));
-    expect(failureText(reason, i18n.getFixedT('en'))).not.toBe(reason);
+    expect(failureText(reason, zh)).toMatch(new RegExp(`^${chineseStart}`));
+    expect(failureText(reason, en)).not.toBe(reason);
   });
 
   it('Kith’s own message about the work is shown as the server wrote it', () => {
     const reason = failureReason(new ValidationError('filters.tag', 'vip', 'no such tag'));
-    expect(failureText(reason, i18n.getFixedT('zh'))).toBe(reason);
+    expect(failureText(reason, zh)).toBe(reason);
   });
 });

@@ -1,20 +1,12 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { parseRuleDefinition } from '../../src/automation/rules/rule-definition.js';
 import { KithError } from '../../src/domain/errors.js';
+import { WEB, zh } from './web-i18n.js';
 
-// Loaded by path, as test/web/i18n-keys.test.ts explains.
-const web = '../../web/src';
-const { reasonText } = (await import(`${web}/features/settings/form-problem.ts`)) as {
+const { reasonText } = (await import(`${WEB}/features/settings/form-problem.ts`)) as {
   reasonText: (reason: string, t: TFunction) => string;
 };
-const { en: english } = (await import(`${web}/i18n/en.ts`)) as { en: object };
-const { zh: chinese } = (await import(`${web}/i18n/zh.ts`)) as { zh: object };
-const i18n = i18next.createInstance();
-await i18n.init({
-  resources: { en: { translation: english }, zh: { translation: chinese } },
-  interpolation: { escapeValue: false },
-});
 
 /** The reasons the server gives for a rule, by field. */
 function reasonsOf(rule: unknown): Record<string, string> {
@@ -75,6 +67,6 @@ describe('a refused rule’s reasons in the rule editor’s language (the server
   ])('%s', (_, change, chinese) => {
     const reasons = Object.values(reasonsOf({ ...base, ...change }));
     expect(reasons.length).toBeGreaterThan(0);
-    for (const reason of reasons) expect(reasonText(reason, i18n.getFixedT('zh'))).toContain(chinese);
+    for (const reason of reasons) expect(reasonText(reason, zh)).toContain(chinese);
   });
 });

@@ -1,21 +1,11 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { en, WEB, zh } from './web-i18n.js';
 
-// Loaded by path, as test/web/i18n-keys.test.ts explains.
-const web = '../../web/src';
-const { conditionsText, actionsText } = (await import(`${web}/features/automation/rule-summary.ts`)) as {
+const { conditionsText, actionsText } = (await import(`${WEB}/features/automation/rule-summary.ts`)) as {
   conditionsText: (node: unknown, t: TFunction) => string;
   actionsText: (actions: unknown, t: TFunction) => string;
 };
-const { en: english } = (await import(`${web}/i18n/en.ts`)) as { en: object };
-const { zh: chinese } = (await import(`${web}/i18n/zh.ts`)) as { zh: object };
-const i18n = i18next.createInstance();
-await i18n.init({
-  resources: { en: { translation: english }, zh: { translation: chinese } },
-  interpolation: { escapeValue: false },
-});
-const en = i18n.getFixedT('en');
-const zh = i18n.getFixedT('zh');
 
 describe('a rule’s conditions in words (the audit log)', () => {
   it.each([
