@@ -16,6 +16,7 @@ import { notify } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
 import { TEMPLATE_IDS } from './rule-model';
 import { type AutomationRule, useRefreshRules, useRules } from './rule-queries';
+import { TableScroll } from '../../ui/TableScroll';
 
 export function NewRuleMenu() {
   const { t } = useTranslation();
@@ -68,7 +69,7 @@ export default function AutomationPage() {
         </Paper>
       ) : (
         <Paper withBorder>
-          <Table.ScrollContainer minWidth={760}>
+          <TableScroll minWidth={760} label={t('automation.title')}>
             <Table fz="sm" verticalSpacing="xs" highlightOnHover aria-label={t('automation.title')}>
               <Table.Thead>
                 <Table.Tr>
@@ -85,7 +86,7 @@ export default function AutomationPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         </Paper>
       )}
     </Stack>

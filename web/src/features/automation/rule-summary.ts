@@ -27,7 +27,8 @@ export function attributeLabel(name: string, t: TFunction, custom: { name: strin
 
 const isDate = (attribute: string) => /(_at)$/.test(attribute);
 
-function valueText(attribute: string, value: Condition['value'], t: TFunction): string {
+/** A condition's value in words: statuses, priorities and message types translated. */
+export function valueText(attribute: string, value: Condition['value'], t: TFunction): string {
   if (value === null || value === undefined) return '—';
   if (Array.isArray(value)) return value.map((v) => valueText(attribute, v, t)).join(', ');
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');

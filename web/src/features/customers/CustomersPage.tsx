@@ -41,6 +41,7 @@ import {
   useIdentityTypes,
 } from './customer-queries';
 import { MoreFilters } from './MoreFilters';
+import { TableScroll } from '../../ui/TableScroll';
 
 export default function CustomersPage() {
   const { t } = useTranslation();
@@ -296,7 +297,7 @@ export default function CustomersPage() {
             />
           )
         ) : (
-          <Table.ScrollContainer minWidth={800}>
+          <TableScroll minWidth={800} label={t('customers.title')}>
             <Table className="kith-sticky-head" highlightOnHover aria-label={t('customers.title')}>
               <Table.Thead>
                 <Table.Tr>
@@ -385,7 +386,7 @@ export default function CustomersPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Paper>
       <Group justify="flex-end" mt="sm" gap="sm">

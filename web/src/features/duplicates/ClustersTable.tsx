@@ -12,6 +12,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
 import { useContactsById } from './duplicate-api';
 import { compareContactsUrl, formatScore } from './duplicate-format';
+import { TableScroll } from '../../ui/TableScroll';
 
 const SHOWN = 100;
 
@@ -33,7 +34,7 @@ export function ClustersTable() {
     );
   return (
     <Paper withBorder>
-      <Table.ScrollContainer minWidth={760}>
+      <TableScroll minWidth={760} label={t('duplicates.clusters.label')}>
         <Table className="kith-sticky-head" aria-label={t('duplicates.clusters.label')}>
           <Table.Thead>
             <Table.Tr>
@@ -98,7 +99,7 @@ export function ClustersTable() {
             })}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </TableScroll>
     </Paper>
   );
 }

@@ -21,6 +21,7 @@ import { notify } from '../imports/notify';
 import { filtersOf, type MergeResult, nextPair, paramsOf, useContactsById, usePair } from './duplicate-api';
 import { compareUrl, formatScore, useFieldLabel, useLevelLabel } from './duplicate-format';
 import { RecordActivity } from './RecordActivity';
+import { TableScroll } from '../../ui/TableScroll';
 
 interface Row {
   /** The merge's name for the field: `city`, `identity.crm`, `attr.tier`; lists have none. */
@@ -250,7 +251,7 @@ export default function ComparePage() {
       ) : (
         <Stack gap="md">
           <Paper withBorder>
-            <Table.ScrollContainer minWidth={640}>
+            <TableScroll minWidth={640} label={t('duplicates.compare.title')}>
               <Table className="kith-compare" aria-label={t('duplicates.compare.title')}>
                 <Table.Thead>
                   <Table.Tr>
@@ -363,7 +364,7 @@ export default function ComparePage() {
                   <RecordActivity records={records} />
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           </Paper>
           <Text size="sm" c="dimmed">
             {t('duplicates.compare.kept')}

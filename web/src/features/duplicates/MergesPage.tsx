@@ -18,6 +18,7 @@ import { notify } from '../imports/notify';
 import { type MergeRecord, useMerges } from './duplicate-api';
 import { useFieldLabel } from './duplicate-format';
 import { displayName } from '../customers/customer-format';
+import { TableScroll } from '../../ui/TableScroll';
 
 export default function MergesPage() {
   const { t } = useTranslation();
@@ -49,7 +50,7 @@ export default function MergesPage() {
         ) : rows.length === 0 ? (
           <EmptyState title={t('duplicates.merges.empty')} />
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <TableScroll minWidth={760} label={t('duplicates.merges.label')}>
             <Table className="kith-sticky-head" aria-label={t('duplicates.merges.label')}>
               <Table.Thead>
                 <Table.Tr>
@@ -119,7 +120,7 @@ export default function MergesPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Paper>
       {undoing && <UnmergeDialog merge={undoing} onClose={() => setUndoing(null)} />}

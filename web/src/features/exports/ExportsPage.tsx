@@ -13,6 +13,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { StatusLabel } from '../settings/StatusLabel';
 import { failureText } from '../../ui/server-reasons';
+import { TableScroll } from '../../ui/TableScroll';
 
 type ExportJob = Schemas['ExportJob'];
 
@@ -81,7 +82,7 @@ export default function ExportsPage() {
         </Paper>
       ) : (
         <Paper withBorder>
-          <Table.ScrollContainer minWidth={860}>
+          <TableScroll minWidth={860} label={t('exports.page.title')}>
             <Table aria-label={t('exports.page.title')} fz="sm" verticalSpacing={6}>
               <Table.Thead>
                 <Table.Tr>
@@ -140,7 +141,7 @@ export default function ExportsPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         </Paper>
       )}
     </>

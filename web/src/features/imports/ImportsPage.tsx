@@ -25,6 +25,7 @@ import { ImportStatusBadge } from './ImportStatusBadge';
 import { canUndo, UndoImportDialog } from './UndoImportButton';
 import './imports.css';
 import { ImportKindLine } from '../orders/ImportKindLine';
+import { TableScroll } from '../../ui/TableScroll';
 
 export default function ImportsPage() {
   return (
@@ -82,7 +83,7 @@ function ImportHistory() {
             }
           />
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <TableScroll minWidth={760} label={t('imports.history.label')}>
             <Table
               className="kith-sticky-head kith-imports"
               highlightOnHover
@@ -198,7 +199,7 @@ function ImportHistory() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Paper>
       <Group justify="flex-end" mt="sm" gap="sm">

@@ -26,6 +26,7 @@ import {
 import { NewTargetModal, type NewTargetKind } from './NewTargetModal';
 import { SavedMappingsModal, SaveMappingModal } from './SavedMappingModals';
 import { applySavedMapping, coverage, useSavedMappings } from './saved-mappings';
+import { TableScroll } from '../../ui/TableScroll';
 
 function samples(preview: ImportPreview, index: number): string[] {
   const values: string[] = [];
@@ -132,7 +133,7 @@ export function MappingStep({
         </Group>
       </Group>
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={760}>
+        <TableScroll minWidth={760} label={t('imports.steps.mapping')}>
           <Table className="kith-sticky-head" aria-label={t('imports.steps.mapping')}>
             <Table.Thead>
               <Table.Tr>
@@ -227,7 +228,7 @@ export function MappingStep({
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       </Paper>
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>

@@ -11,6 +11,7 @@ import { ErrorState, LoadingRows } from '../../ui/states';
 import { summarizeFailures } from './failure-file';
 import { fetchRowFile, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
 import { reasonLabel } from './import-errors';
+import { TableScroll } from '../../ui/TableScroll';
 
 const TOP_REASONS = 5;
 const FIRST_ROWS = 10;
@@ -76,7 +77,7 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
             <Text size="sm" fw={600} mb={4}>
               {t(text('firstRows'), { count: Math.min(FIRST_ROWS, report.data.rows.length) })}
             </Text>
-            <Table.ScrollContainer minWidth={640}>
+            <TableScroll minWidth={640} label={t(text('rowsLabel'))}>
               <Table aria-label={t(text('rowsLabel'))} verticalSpacing={4} className="kith-failed-rows">
                 <Table.Thead>
                   <Table.Tr>
@@ -104,7 +105,7 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
             {report.data.rows.length > FIRST_ROWS && (
               <Text size="xs" c="dimmed" mt={4}>
                 {t(text('moreRows'), { count: report.data.rows.length - FIRST_ROWS })}{' '}

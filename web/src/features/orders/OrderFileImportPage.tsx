@@ -31,6 +31,7 @@ import { useIdentityTypes, useImport } from '../imports/import-api';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { PageHeader } from '../../ui/PageHeader';
 import { errorMessage } from '../../ui/states';
+import { TableScroll } from '../../ui/TableScroll';
 
 type Preview = Schemas['ImportPreview'];
 
@@ -227,7 +228,7 @@ function OrderFileImport() {
             <Text size="sm" c="dimmed" mb="sm">
               {t('orders.file.mappingHint', { rows: preview.rows.length })}
             </Text>
-            <Table.ScrollContainer minWidth={640}>
+            <TableScroll minWidth={640} label={t('orders.file.mappingTitle')}>
               <Table aria-label={t('orders.file.mappingTitle')} verticalSpacing={4}>
                 <Table.Thead>
                   <Table.Tr>
@@ -268,7 +269,7 @@ function OrderFileImport() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
             {problems.length > 0 && (
               <Alert color="yellow" mt="sm" title={t('orders.file.notReady')}>
                 <Stack gap={2}>

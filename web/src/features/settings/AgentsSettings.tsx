@@ -14,6 +14,7 @@ import { type Agent, agentLabel, useAgents, useInboxes, useRefreshAssignment } f
 import { formProblem } from './form-problem';
 import { notify } from './notify';
 import { StatusLabel } from './StatusLabel';
+import { TableScroll } from '../../ui/TableScroll';
 
 const AVAILABILITY_ORDER = { online: 0, busy: 1, offline: 2 } as const;
 const AVAILABILITY_COLOR = { online: 'green', busy: 'yellow', offline: 'gray' } as const;
@@ -59,7 +60,7 @@ export function AgentsSettings() {
         </Paper>
       ) : (
         <Paper withBorder>
-          <Table.ScrollContainer minWidth={760}>
+          <TableScroll minWidth={760} label={t('assignment.agents.title')}>
             <Table fz="sm" verticalSpacing="xs" aria-label={t('assignment.agents.title')}>
               <Table.Thead>
                 <Table.Tr>
@@ -76,7 +77,7 @@ export function AgentsSettings() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         </Paper>
       )}
     </>

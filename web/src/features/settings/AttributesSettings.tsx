@@ -31,6 +31,7 @@ import { useAttributeDefinitions } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { TableScroll } from '../../ui/TableScroll';
 
 type Attribute = Schemas['AttributeDefinition'];
 type AttributeType = Attribute['type'];
@@ -67,7 +68,7 @@ export function AttributesSettings() {
             action={newButton}
           />
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <TableScroll minWidth={760} label={t('settings.attributes.title')}>
             <Table className="kith-sticky-head" aria-label={t('settings.attributes.title')}>
               <Table.Thead>
                 <Table.Tr>
@@ -126,7 +127,7 @@ export function AttributesSettings() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Paper>
       {editing && (

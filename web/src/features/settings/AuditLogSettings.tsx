@@ -15,6 +15,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { useUsers, userLabel } from './settings-queries';
 import { actionsText, conditionsText } from '../automation/rule-summary';
 import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
+import { TableScroll } from '../../ui/TableScroll';
 
 type Entry = Awaited<ReturnType<typeof fetchAudit>>['data'][number];
 
@@ -137,7 +138,7 @@ export function AuditLogSettings() {
             description={filtered ? t('settings.audit.noMatch') : t('settings.audit.empty')}
           />
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <TableScroll minWidth={760} label={t('settings.audit.title')}>
             <Table className="kith-sticky-head" aria-label={t('settings.audit.title')} verticalSpacing={8}>
               <Table.Thead>
                 <Table.Tr>
@@ -153,7 +154,7 @@ export function AuditLogSettings() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Paper>
       <Group justify="flex-end" mt="sm" gap="sm">

@@ -31,6 +31,7 @@ import {
 import { formProblem } from './form-problem';
 import { NameModal } from './NameModal';
 import { notify } from './notify';
+import { TableScroll } from '../../ui/TableScroll';
 
 const MODES = ['round_robin', 'balanced'] as const;
 type Mode = (typeof MODES)[number];
@@ -73,7 +74,7 @@ export function InboxesSettings() {
         </Paper>
       ) : (
         <Paper withBorder>
-          <Table.ScrollContainer minWidth={860}>
+          <TableScroll minWidth={860} label={t('assignment.inboxes.title')}>
             <Table fz="sm" verticalSpacing="xs" aria-label={t('assignment.inboxes.title')}>
               <Table.Thead>
                 <Table.Tr>
@@ -95,7 +96,7 @@ export function InboxesSettings() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         </Paper>
       )}
       {creating && (

@@ -29,6 +29,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { TableScroll } from '../../ui/TableScroll';
 
 type Invite = Schemas['Invite'];
 type Issued = Schemas['IssuedInvite'];
@@ -95,7 +96,7 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
           {t('invite.admin.pendingEmpty')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
+        <TableScroll minWidth={720} label={t('invite.admin.pendingTitle')}>
           <Table aria-label={t('invite.admin.pendingTitle')}>
             <Table.Thead>
               <Table.Tr>
@@ -157,7 +158,7 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       {revoking && (
         <ConfirmModal

@@ -35,6 +35,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
 import { StatusLabel } from './StatusLabel';
+import { TableScroll } from '../../ui/TableScroll';
 
 type Connection = Schemas['SyncConnection'];
 type Run = Schemas['SyncRun'];
@@ -311,7 +312,7 @@ function ConflictsSection({ going }: { going: boolean }) {
       ) : conflicts.data.data.length === 0 ? (
         <Text size="sm">{t('sync.conflicts.empty')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
+        <TableScroll minWidth={720} label={t('sync.conflicts.title')}>
           <Table aria-label={t('sync.conflicts.title')} fz="sm">
             <Table.Thead>
               <Table.Tr>
@@ -354,7 +355,7 @@ function ConflictsSection({ going }: { going: boolean }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       {open && (
         <Modal

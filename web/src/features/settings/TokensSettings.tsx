@@ -30,6 +30,7 @@ import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
 import { useUsers, userLabel } from './settings-queries';
 import { notify } from './notify';
+import { TableScroll } from '../../ui/TableScroll';
 
 type Token = Schemas['ApiToken'];
 
@@ -92,7 +93,7 @@ export function TokensSettings() {
             action={<Button onClick={() => setCreating(true)}>{t('settings.tokens.new')}</Button>}
           />
         ) : (
-          <Table.ScrollContainer minWidth={700}>
+          <TableScroll minWidth={700} label={t('settings.tokens.title')}>
             <Table className="kith-sticky-head" aria-label={t('settings.tokens.title')}>
               <Table.Thead>
                 <Table.Tr>
@@ -146,7 +147,7 @@ export function TokensSettings() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Paper>
       {creating && <CreateTokenModal onClose={() => setCreating(false)} onCreated={refresh} />}

@@ -34,6 +34,7 @@ import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { USERS_KEY, useUsers, userLabel } from './settings-queries';
 import { notify } from './notify';
+import { TableScroll } from '../../ui/TableScroll';
 
 const MIN_PASSWORD = 8;
 type Role = User['role'];
@@ -98,7 +99,7 @@ export function UsersSettings() {
             action={<Button onClick={() => setCreating(true)}>{t('settings.users.new')}</Button>}
           />
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <TableScroll minWidth={760} label={t('settings.users.title')}>
             <Table className="kith-sticky-head" aria-label={t('settings.users.title')} highlightOnHover>
               <Table.Thead>
                 <Table.Tr>
@@ -195,7 +196,7 @@ export function UsersSettings() {
                 })}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </Paper>
       <InvitesSection onInvite={() => setInviting(true)} />

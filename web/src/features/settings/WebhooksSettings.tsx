@@ -31,6 +31,7 @@ import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
 import { notify } from './notify';
+import { TableScroll } from '../../ui/TableScroll';
 
 type Endpoint = Schemas['WebhookEndpoint'];
 type Delivery = Schemas['WebhookDelivery'];
@@ -233,7 +234,7 @@ function EndpointCard({
           {t('settings.webhooks.noDeliveries')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
+        <TableScroll minWidth={720} label={t('settings.webhooks.recentOf', { url: endpoint.url })}>
           <Table aria-label={t('settings.webhooks.recentOf', { url: endpoint.url })} fz="sm">
             <Table.Thead>
               <Table.Tr>
@@ -250,7 +251,7 @@ function EndpointCard({
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
     </Paper>
   );
