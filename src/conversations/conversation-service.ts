@@ -139,6 +139,20 @@ export class ConversationService {
     return toConversation(row);
   }
 
+  /** The customer of each conversation among `ids` (absent ids are left out): to name them in logs. */
+  async contactIdsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('conversations')
+        .select(['id', 'contact_id'])
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const row of rows) found.set(row.id, row.contact_id);
+    }
+    return found;
+  }
+
   async list(
     query: ConversationListQuery,
     viewer?: ConversationViewer,

@@ -146,6 +146,12 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
 
     const logs = await api(server.baseUrl, 'GET', `/api/rules/${rule.body.id}/logs`, { token: admin });
     expect(logs.body.data.some((l: { outcome: string }) => l.outcome === 'matched')).toBe(true);
+    // Each entry names its conversation's customer, so the log reads without opening ids.
+    expect(
+      logs.body.data.filter((l: { conversation_id: string }) => l.conversation_id === conversationId).length,
+    ).toBeGreaterThan(0);
+    for (const l of logs.body.data as { conversation_id: string; subject_name: string | null }[])
+      if (l.conversation_id === conversationId) expect(l.subject_name).toBe('韩梅梅');
     const dry = await api(server.baseUrl, 'POST', `/api/rules/${rule.body.id}/dry-run`, {
       token: admin,
       body: { conversation_id: conversationId },

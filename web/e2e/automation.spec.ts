@@ -134,6 +134,13 @@ test('the unassign-on-resolve automation rule from its template: built, refused 
   await expect(log.locator('[data-outcome="matched"]')).toHaveCount(2);
   await expect(log.locator('[data-outcome="matched"]').first()).toContainText(m.log.outcomes.matched);
   await expect(log.locator('[data-outcome="matched"]').first()).toContainText(m.actionNames.assign_agent);
+  // Each entry names the conversation by its customer, not by its id.
+  await expect(
+    log
+      .locator('[data-outcome="matched"]')
+      .first()
+      .getByRole('link', { name: m.log.conversationOf.replace('{{name}}', `Han ${suffix}`) }),
+  ).toHaveAttribute('href', `/conversations/${started.id}`);
 
   // Dry run against the conversation: the inbox condition holds.
   await page.getByRole('textbox', { name: m.dryRun.conversation }).fill(started.id);
@@ -144,6 +151,24 @@ test('the unassign-on-resolve automation rule from its template: built, refused 
   await expect(page).toHaveURL(new RegExp(`conversation=${started.id}`));
   await expectAccessible();
   await shot('automation-rule');
+
+  // A status condition's dry run says the statuses in words, the wanted one and the one it has now.
+  const statusRule = await apiCall(page, 'post', '/api/rules', {
+    name: `Resolved ${suffix}`,
+    event: 'conversation_updated',
+    conditions: { all: [{ attribute: 'status', operator: 'equal_to', value: 'resolved' }] },
+    actions: [{ action: 'add_label', labels: ['done'] }],
+    active: false,
+  });
+  await apiCall(page, 'patch', `/api/conversations/${started.id}`, { status: 'open' });
+  await page.goto(`/automation/rules/${statusRule.id}?conversation=${started.id}`);
+  const statusTrace = page.getByTestId('dry-run-result').getByTestId('trace-condition');
+  await expect(statusTrace).toContainText(`${m.statuses.resolved} `);
+  await expect(statusTrace).toContainText(m.dryRun.actual.replace('{{value}}', m.statuses.open));
+  const removed = await page.request.delete(`/api/rules/${statusRule.id}`, {
+    headers: await csrfHeaders(page),
+  });
+  expect(removed.status()).toBe(204);
 
   // The list: active, last run, no failures.
   await page.goto('/automation');

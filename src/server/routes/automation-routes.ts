@@ -37,9 +37,40 @@ const LogSchema = z.object({
   actions: z.array(z.unknown()),
   error: z.string().nullable(),
   created_at: z.string(),
+  subject_name: z
+    .string()
+    .nullable()
+    .describe("the customer's name (a conversation's customer for a conversation event); null once deleted"),
 });
 const RULE_FORMAT =
   '`{"name", "event", "conditions": {"all"|"any": [{"attribute", "operator", "value"} | group…]}, "actions": [{"action", …}], "active", "once_per_conversation"}`. Events: conversation_created, conversation_updated, conversation_opened, conversation_resolved, message_created, contact_created, contact_updated.';
+
+/** The customer's name for each log entry's conversation or contact, keyed by that id. */
+async function subjectNames(
+  services: KithServices,
+  entries: readonly { conversation_id: string | null; contact_id: string | null }[],
+): Promise<Map<string, string>> {
+  const conversationIds = [
+    ...new Set(entries.flatMap((e) => (e.conversation_id ? [e.conversation_id] : []))),
+  ];
+  const customerOf = await services.conversations.contactIdsOf(conversationIds);
+  const contactIds = [
+    ...new Set([...customerOf.values(), ...entries.flatMap((e) => (e.contact_id ? [e.contact_id] : []))]),
+  ];
+  const nameOf = new Map<string, string>();
+  for (let i = 0; i < contactIds.length; i += 500) {
+    const chunk = contactIds.slice(i, i + 500);
+    const page = await services.contacts.list({ ids: chunk, limit: chunk.length, total: false });
+    for (const c of page.data) nameOf.set(c.id, c.name || c.phone || c.email || c.id);
+  }
+  const names = new Map<string, string>();
+  for (const [conversation, contact] of customerOf) {
+    const name = nameOf.get(contact);
+    if (name) names.set(conversation, name);
+  }
+  for (const [contact, name] of nameOf) names.set(contact, name);
+  return names;
+}
 
 export function automationRoutes(services: KithServices): FastifyPluginAsyncZod {
   const { rules } = services;
@@ -144,7 +175,16 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
         }),
         response: { 200: z.object({ data: z.array(LogSchema) }), ...errorResponses },
       },
-      handler: async (request) => ({ data: await rules.logs(request.params.id, request.query) }),
+      handler: async (request) => {
+        const entries = await rules.logs(request.params.id, request.query);
+        const names = await subjectNames(services, entries);
+        return {
+          data: entries.map((entry) => ({
+            ...entry,
+            subject_name: names.get(entry.conversation_id ?? entry.contact_id ?? '') ?? null,
+          })),
+        };
+      },
     });
   };
 }

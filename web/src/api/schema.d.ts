@@ -10746,6 +10746,8 @@ export interface paths {
                                 actions: unknown[];
                                 error: string | null;
                                 created_at: string;
+                                /** @description the customer's name (a conversation's customer for a conversation event); null once deleted */
+                                subject_name: string | null;
                             }[];
                         };
                     };

@@ -29,7 +29,7 @@ import { ConfirmModal } from '../settings/ConfirmModal';
 import { reasonText } from '../settings/form-problem';
 import { notify } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
-import { attributeLabel } from './rule-summary';
+import { attributeLabel, valueText } from './rule-summary';
 import {
   ActionsEditor,
   type BuilderLists,
@@ -55,6 +55,7 @@ import {
   toRuleJson,
 } from './rule-model';
 import { type AutomationRule, useRefreshRules, useRule, useRuleLog } from './rule-queries';
+import { TableScroll } from '../../ui/TableScroll';
 
 /** A stored rule as the builder edits it: the server's own JSON, typed. */
 function draftOf(rule: AutomationRule): RuleDraft {
@@ -379,14 +380,16 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
 function TraceView({ trace, lists }: { trace: Trace; lists: BuilderLists }) {
   const { t } = useTranslation();
   const names = new Map([...lists.agents, ...lists.teams, ...lists.inboxes].map((o) => [o.value, o.label]));
-  const show = (v: unknown): string => {
-    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
-      return t('automation.dryRun.empty');
-    if (Array.isArray(v)) return v.map(show).join(', ');
-    return names.get(String(v)) ?? String(v);
-  };
   if (trace.condition) {
     const c = trace.condition;
+    // Ids by name (agents, teams, inboxes), fixed values (statuses, priorities) in words.
+    const show = (v: unknown): string => {
+      if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
+        return t('automation.dryRun.empty');
+      if (Array.isArray(v)) return v.map(show).join(', ');
+      if (typeof v === 'object') return JSON.stringify(v);
+      return names.get(String(v)) ?? valueText(c.attribute, v as Condition['value'], t);
+    };
     return (
       <Group gap="xs" wrap="nowrap" data-testid="trace-condition" data-matched={trace.matched}>
         <StatusLabel color={trace.matched ? 'green' : 'red'}>
@@ -446,7 +449,7 @@ function RuleLog({ ruleId }: { ruleId: string }) {
           {t('automation.log.empty')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
+        <TableScroll minWidth={760} label={t('automation.log.title')}>
           <Table fz="sm" verticalSpacing={6} aria-label={t('automation.log.title')}>
             <Table.Thead>
               <Table.Tr>
@@ -470,14 +473,26 @@ function RuleLog({ ruleId }: { ruleId: string }) {
                   <Table.Tr key={entry.id} data-testid="log-entry" data-outcome={entry.outcome}>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.created_at)}</Table.Td>
                     <Table.Td>{i18n.exists(eventKey) ? t(eventKey) : entry.event}</Table.Td>
-                    <Table.Td className="kith-mono">
+                    <Table.Td>
                       {entry.conversation_id ? (
-                        <Anchor component={Link} to={`/conversations/${entry.conversation_id}`} size="sm">
-                          {entry.conversation_id}
+                        <Anchor
+                          component={Link}
+                          to={`/conversations/${entry.conversation_id}`}
+                          size="sm"
+                          title={entry.conversation_id}
+                        >
+                          {t('automation.log.conversationOf', {
+                            name: entry.subject_name ?? t('automation.log.unnamed'),
+                          })}
                         </Anchor>
                       ) : entry.contact_id ? (
-                        <Anchor component={Link} to={`/customers/${entry.contact_id}`} size="sm">
-                          {entry.contact_id}
+                        <Anchor
+                          component={Link}
+                          to={`/customers/${entry.contact_id}`}
+                          size="sm"
+                          title={entry.contact_id}
+                        >
+                          {entry.subject_name ?? t('automation.log.unnamed')}
                         </Anchor>
                       ) : null}
                     </Table.Td>
@@ -499,7 +514,7 @@ function RuleLog({ ruleId }: { ruleId: string }) {
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
     </Paper>
   );

@@ -188,6 +188,8 @@ export const en = {
     when: 'When',
     event: 'Event',
     subject: 'Conversation or customer',
+    conversationOf: '{{name}}’s conversation',
+    unnamed: 'Unnamed or deleted customer',
     outcome: 'Outcome',
     actions: 'Actions',
     error: 'Error',

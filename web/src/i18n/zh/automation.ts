@@ -189,6 +189,8 @@ export const automation: typeof en = {
     when: '时间',
     event: '触发事件',
     subject: '会话或客户',
+    conversationOf: '{{name}} 的会话',
+    unnamed: '无名或已删除的客户',
     outcome: '结果',
     actions: '动作',
     error: '错误',
