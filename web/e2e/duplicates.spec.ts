@@ -33,6 +33,7 @@ const TEXT = {
     keepCity: 'Keep this value for City: York',
     scoreLabel: /^Score \d/,
     merged: 'Merged into',
+    mergedAway: 'Merged into the other customer',
     mergedTimeline: 'Merged with other records',
     history: 'Merge history',
     unmerge: 'Unmerge',
@@ -74,6 +75,7 @@ const TEXT = {
     keepCity: '城市 保留此值: York',
     scoreLabel: /^分数 \d/,
     merged: '已合并到',
+    mergedAway: '已合并到另一位客户',
     mergedTimeline: '与其他记录合并',
     history: '合并记录',
     unmerge: '取消合并',
@@ -188,6 +190,15 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await page.goto(`/customers/${kept}`);
   await expect(page.getByText(text.mergedTimeline).first()).toBeVisible();
 
+  // The queue's Merged tab names the merged-away customer as the merge recorded them, not by id.
+  await page.goto('/duplicates?status=merged');
+  const mergedRow = page.locator(`tr[data-pair="${pair!.id}"]`);
+  await expect(mergedRow).toContainText(text.mergedAway);
+  await expect(mergedRow.getByRole('link', { name: `Margaret Thornbury ${stamp}`, exact: true })).toHaveCount(
+    2,
+  );
+  await expect(mergedRow).not.toContainText(other);
+
   await page.goto('/duplicates');
   await page.getByRole('link', { name: text.history }).click();
   await expect(page).toHaveURL(/\/merges$/);
@@ -285,6 +296,9 @@ test('a pair in the review band shows its whole band; Merge pressed by keyboard 
     // The whole label in its box (it was cut to "Revi…").
     const label = badge.locator('.mantine-Badge-label');
     expect(await label.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // The row's Review button is on screen, not cut by the table's edge (long e-mails wrap).
+    const review = page.locator(`[data-pair="${pair!.id}"] td:last-child a[href^="/duplicates/compare"]`);
+    await expect(review).toBeInViewport({ ratio: 1 });
     await shot(`duplicates-review-band-${width}`);
   }
   await page.unroute(/\/api\/duplicates\?/);

@@ -29,7 +29,9 @@ import {
   QUEUE_PAGE,
   type QueueFilters,
   STATUSES,
+  type MergedPerson,
   useContactsById,
+  useMergedAwayPeople,
   useQueue,
   useQueueCounts,
 } from './duplicate-api';
@@ -38,6 +40,7 @@ import { ScanPanel } from './ScanPanel';
 import { ClustersTable } from './ClustersTable';
 import { AutoMergeButton, AutoMergeProgress } from './AutoMergeButton';
 import { isAdmin, useSession } from '../../app/session';
+import { TableScroll } from '../../ui/TableScroll';
 
 export default function DuplicatesPage() {
   const { t } = useTranslation();
@@ -49,6 +52,14 @@ export default function DuplicatesPage() {
   const queue = useQueue(filters);
   const pairs = queue.data?.data ?? [];
   const contacts = useContactsById(pairs.flatMap((p) => [p.contact_a, p.contact_b]));
+  // A merged pair's other side is gone as a customer: named from its merge.
+  const mergedAway = useMergedAwayPeople(
+    contacts.data && !contacts.isPlaceholderData
+      ? pairs
+          .flatMap((p) => [p.contact_a, p.contact_b])
+          .filter((id) => filters.status === 'merged' && !contacts.data.has(id))
+      : [],
+  );
   const fieldLabel = useFieldLabel();
   const fields = [...new Set(pairs.flatMap((p) => p.explanation.map((c) => c.field)))];
   if (filters.field && !fields.includes(filters.field)) fields.push(filters.field);
@@ -172,7 +183,7 @@ export default function DuplicatesPage() {
                 }
               />
             ) : (
-              <Table.ScrollContainer minWidth={760}>
+              <TableScroll minWidth={760} label={t('duplicates.label')}>
                 <Table className="kith-sticky-head" highlightOnHover aria-label={t('duplicates.label')}>
                   <Table.Thead>
                     <Table.Tr>
@@ -182,7 +193,7 @@ export default function DuplicatesPage() {
                       <Table.Th w={90}>{t('duplicates.columns.band')}</Table.Th>
                       <Table.Th>{t('duplicates.columns.a')}</Table.Th>
                       <Table.Th>{t('duplicates.columns.b')}</Table.Th>
-                      <Table.Th>{t('duplicates.columns.agrees')}</Table.Th>
+                      <Table.Th miw={120}>{t('duplicates.columns.agrees')}</Table.Th>
                       <Table.Th w={90}>
                         <span className="kith-visually-hidden">{t('duplicates.review')}</span>
                       </Table.Th>
@@ -194,13 +205,13 @@ export default function DuplicatesPage() {
                         key={pair.id}
                         pair={pair}
                         filters={filters}
-                        a={contacts.data?.get(pair.contact_a)}
-                        b={contacts.data?.get(pair.contact_b)}
+                        a={contacts.data?.get(pair.contact_a) ?? mergedAway.data?.get(pair.contact_a)}
+                        b={contacts.data?.get(pair.contact_b) ?? mergedAway.data?.get(pair.contact_b)}
                       />
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </TableScroll>
             )}
           </Paper>
           <Group justify="flex-end" mt="sm" gap="sm">
@@ -232,15 +243,28 @@ function PairRow({
 }: {
   pair: DuplicatePair;
   filters: QueueFilters;
-  a: Contact | undefined;
-  b: Contact | undefined;
+  a: Contact | MergedPerson | undefined;
+  b: Contact | MergedPerson | undefined;
 }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const fieldLabel = useFieldLabel();
   const url = compareUrl(pair, filters);
   const agrees = pair.explanation.filter((c) => c.weight > 0).map((c) => fieldLabel(c.field));
-  const name = (contact: Contact | undefined, id: string) => (contact ? displayName(contact) : id);
+  const name = (contact: Contact | MergedPerson | undefined, id: string) =>
+    contact ? displayName(contact) : id;
+  const side = (contact: Contact | MergedPerson | undefined) =>
+    contact &&
+    ('survivor_id' in contact ? (
+      <Text size="xs" c="dimmed">
+        {t('duplicates.mergedAway')}
+      </Text>
+    ) : (
+      // Long e-mails break anywhere, so at 1024 px the row keeps its Review button on screen.
+      <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+        {[contact.email, contact.phone].filter(Boolean).join(' · ')}
+      </Text>
+    ));
   return (
     <Table.Tr
       className="kith-row-link"
@@ -263,21 +287,13 @@ function PairRow({
         <Anchor component={Link} to={`/customers/${pair.contact_a}`} size="sm">
           {name(a, pair.contact_a)}
         </Anchor>
-        {a && (
-          <Text size="xs" c="dimmed">
-            {[a.email, a.phone].filter(Boolean).join(' · ')}
-          </Text>
-        )}
+        {side(a)}
       </Table.Td>
       <Table.Td>
         <Anchor component={Link} to={`/customers/${pair.contact_b}`} size="sm">
           {name(b, pair.contact_b)}
         </Anchor>
-        {b && (
-          <Text size="xs" c="dimmed">
-            {[b.email, b.phone].filter(Boolean).join(' · ')}
-          </Text>
-        )}
+        {side(b)}
       </Table.Td>
       <Table.Td>
         <Text size="sm">{agrees.join(', ')}</Text>

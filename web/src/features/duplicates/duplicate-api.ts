@@ -111,6 +111,42 @@ export function useContactsById(ids: string[]) {
   });
 }
 
+/** A customer merged into another, as the merge's record keeps them from just before it. */
+export interface MergedPerson {
+  id: string;
+  name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  survivor_id: string;
+}
+
+/**
+ * The customers among `ids` that a merge took away (a merged pair's other side no longer exists as a
+ * customer): named from the merge that did it, so the queue's "Merged" tab reads names, not ids.
+ */
+export function useMergedAwayPeople(ids: string[]) {
+  const unique = [...new Set(ids)].sort();
+  return useQuery({
+    queryKey: ['merges', 'people', unique],
+    enabled: unique.length > 0,
+    queryFn: async () => {
+      const found = new Map<string, MergedPerson>();
+      await Promise.all(
+        unique.map(async (id) => {
+          const merges = await unwrap(api.GET('/api/merges', { params: { query: { contact_id: id } } }));
+          const merge = merges.data.find((m) => m.undone_at === null && m.merged_ids.includes(id));
+          const person = merge?.people.find((p) => p.id === id);
+          if (merge && person) found.set(id, { ...person, survivor_id: merge.survivor_id });
+        }),
+      );
+      return found;
+    },
+    staleTime: 60_000,
+  });
+}
+
 export function useMerges() {
   return useQuery({
     queryKey: ['merges'],

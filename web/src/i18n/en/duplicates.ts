@@ -57,6 +57,7 @@ export const en = {
   weakest: 'Weakest link in its group: {{score}}',
   review: 'Review',
   reviewPair: 'Review {{a}} and {{b}}',
+  mergedAway: 'Merged into the other customer',
   empty: {
     title: 'Nothing to review',
     open: 'No open pairs match these filters. Run a scan to look again.',

@@ -58,6 +58,7 @@ export const duplicates: typeof en = {
   weakest: '所在分组中最弱的一对：{{score}}',
   review: '查看',
   reviewPair: '查看 {{a}} 和 {{b}}',
+  mergedAway: '已合并到另一位客户',
   empty: {
     title: '没有需要处理的',
     open: '没有符合筛选条件的待处理客户对。可以再查重一次。',
