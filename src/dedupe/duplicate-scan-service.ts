@@ -21,7 +21,7 @@ import {
   type TrainedModel,
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
-import type { FieldRule } from './model/matching-rules.js';
+import { COMPARABLE_FIELD_REASON, type FieldRule, isComparableField } from './model/matching-rules.js';
 import type { ModelCheck } from './model/model-check.js';
 import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
 import { PreparedRecords } from './model/prepared-records.js';
@@ -485,6 +485,9 @@ export class DuplicateScanService {
 
   /** The review queue: open pairs strongest first (or by status), with each field's contribution. */
   async list(query: DuplicatePairQuery = {}): Promise<DuplicatePair[]> {
+    // A name no rule could compare would match nothing, silently: refused instead.
+    if (query.field !== undefined && !isComparableField(query.field))
+      throw new ValidationError('field', query.field, COMPARABLE_FIELD_REASON);
     // Keyset pages in (score desc, id) order: the queue can hold hundreds of thousands of pairs.
     let after: { score: number; id: number } | undefined;
     if (query.after) {

@@ -172,6 +172,13 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     expect(wei).toBeDefined();
     expect(pairs.some((p) => [p.contact_a, p.contact_b].includes(ids.anna!))).toBe(false);
     expect(jon!.explanation.find((c) => c.field === 'email')).toMatchObject({ level: 'same_mailbox' });
+    // Filtered by a field they agree on; a name no rule could compare is refused, not an empty queue.
+    const byEmail = await call('GET', '/api/duplicates?field=email', { token: agent });
+    expect(byEmail.body.data.map((p: { id: string }) => p.id)).toContain(jon!.id);
+    const bogus = await call('GET', '/api/duplicates?field=shoe_size', { token: agent });
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.error.details).toMatchObject({ field: 'field', value: 'shoe_size' });
+    expect(bogus.body.error.details.reason).toContain('attr.<key>');
     expect(wei!.explanation.find((c) => c.field === 'name')).toMatchObject({ level: 'alias' });
 
     // Keyset pages walk the same queue in the same order.

@@ -9,16 +9,17 @@ import { COMPARATOR_KINDS } from '../compare/comparator.js';
 
 export const COMPARABLE_STANDARD_FIELDS = [...SCALAR_FIELDS, 'email', 'phone'] as const;
 
-const fieldName = z
-  .string()
-  .refine(
-    (f) =>
-      (COMPARABLE_STANDARD_FIELDS as readonly string[]).includes(f) ||
-      /^(attr|identity)\.[a-z][a-z0-9_]*$/.test(f),
-    {
-      message: `must be a standard field (${COMPARABLE_STANDARD_FIELDS.join(', ')}), attr.<key> or identity.<type>`,
-    },
+/** A field the matching rules can compare: a standard field, `attr.<key>` or `identity.<type>`. */
+export function isComparableField(field: string): boolean {
+  return (
+    (COMPARABLE_STANDARD_FIELDS as readonly string[]).includes(field) ||
+    /^(attr|identity)\.[a-z][a-z0-9_]*$/.test(field)
   );
+}
+
+export const COMPARABLE_FIELD_REASON = `must be a standard field (${COMPARABLE_STANDARD_FIELDS.join(', ')}), attr.<key> or identity.<type>`;
+
+const fieldName = z.string().refine(isComparableField, { message: COMPARABLE_FIELD_REASON });
 
 const probabilities = z.array(z.number().gt(0).lte(1)).min(2);
 
