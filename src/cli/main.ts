@@ -64,6 +64,8 @@ function checkCommandNames(root: Command, args: string[]): void {
     const next = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
     if (!next) {
       const where = command === root ? 'kith' : `kith ${command.name()}`;
+      // The message lists the commands; the whole help after it would bury it.
+      command.showHelpAfterError(`(${where} --help shows what each does)`);
       command.error(
         `error: unknown command '${arg}' (commands of ${where}: ${command.commands.map((c) => c.name()).join(', ')})`,
         { code: 'commander.unknownCommand', exitCode: 2 },
