@@ -4,13 +4,30 @@
  * files 0600, set explicitly where each is created rather than left to whatever umask a process has.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
-/** Creates `dir` and any missing parents as 0700 (folders that already exist keep their mode). */
+/**
+ * Creates `dir` and any missing parents as 0700 (folders that already exist keep their mode), one at a
+ * time from the nearest existing one: Node's recursive mkdir retries forever where a file system
+ * answers ENOENT under an existing folder (`/proc/x`), which hung `KITH_DATA_DIR=/proc/x kith …`.
+ */
 export function makePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      fs.mkdirSync(folder, { mode: PRIVATE_DIR_MODE });
+    } catch (e) {
+      // Made meanwhile by another process, or there but not visible to existsSync.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }
 
 /**
