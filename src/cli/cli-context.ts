@@ -84,6 +84,33 @@ export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => vo
 }
 
 /**
+ * Two-stage stop for a command that can stop cleanly: the first Ctrl-C (or SIGTERM) runs `first`, which
+ * asks the work to stop at its next safe point; a second runs `last` and exits 130 (or 143) at once.
+ * Returns the function that takes the handlers away again.
+ */
+export function onInterruptTwice(first: () => void, last: () => void): () => void {
+  let asked = false;
+  const listener = (signal: NodeJS.Signals) => {
+    if (!asked) {
+      asked = true;
+      first();
+      return;
+    }
+    try {
+      last();
+    } finally {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
+  return () => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
+}
+
+/**
  * A validation error of a service speaks of its fields (`conflict_policy`); the user typed options
  * (`--conflicts`): the same error, naming the options. `options` maps a field to its option.
  */

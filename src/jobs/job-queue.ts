@@ -100,6 +100,20 @@ export async function renewLease(
 }
 
 /**
+ * Puts a running job back in the queue, unleased: its worker stopped it between batches (Ctrl-C, a
+ * server shutting down), so the next worker resumes it at once instead of after its lease.
+ */
+export async function releaseJob(db: Queryable, jobId: string, workerId: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ state: 'queued', locked_by: null, lease_until: null, updated_at: nowIso() })
+    .where('id', '=', jobId)
+    .where('locked_by', '=', workerId)
+    .where('state', '=', 'running')
+    .execute();
+}
+
+/**
  * Ends a job: `done` when its handler finished, `failed` with the error when it gave up, so that a job
  * whose work was cut short never looks finished.
  */

@@ -12,6 +12,7 @@ import {
   finishJob,
   type Job,
   recordJobProgress,
+  releaseJob,
   renewLease,
 } from './job-queue.js';
 
@@ -38,6 +39,17 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * The runner was asked to pause: thrown from `renewLease`, so a job stops between batches as it does
+ * when its lease was lost (every handler already lets that through), and goes back to the queue.
+ */
+export class JobPausedError extends LeaseLostError {
+  constructor(jobId: string) {
+    super(jobId);
+    this.message = `job ${jobId} was paused`;
+  }
+}
+
 export interface JobRunnerOptions {
   pollMs?: number;
   /** How long a claimed job's lease lasts (the config's jobLeaseMs); default 60 s. */
@@ -48,6 +60,8 @@ export interface JobRunnerOptions {
 export class JobRunner {
   readonly workerId = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   private stopped = false;
+  private pausing = false;
+  private releasedJob: Job | null = null;
   private idle: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
 
@@ -73,6 +87,7 @@ export class JobRunner {
       job,
       workerId: this.workerId,
       renewLease: async () => {
+        if (this.pausing) throw new JobPausedError(job.id);
         // Batch jobs call this after every batch: renewing each time would add a commit per batch,
         // while a quarter of the lease still leaves three quarters of it to spare.
         if (Date.now() - renewedAt < leaseMs / 4) return;
@@ -91,6 +106,11 @@ export class JobRunner {
       await handler(ctx);
       await finishJob(this.store.db, job.id, this.workerId);
     } catch (e) {
+      if (e instanceof JobPausedError) {
+        await releaseJob(this.store.db, job.id, this.workerId);
+        this.releasedJob = job;
+        return true;
+      }
       if (e instanceof LeaseLostError) return true;
       this.options.log?.(`job ${job.id} (${job.kind}) failed`, e);
       await finishJob(this.store.db, job.id, this.workerId, failureReason(e));
@@ -127,8 +147,24 @@ export class JobRunner {
     this.wake?.();
   }
 
+  /**
+   * Stops the running job at its next lease renewal (after its current batch) and puts it back in the
+   * queue, where the next worker resumes it from its checkpoint; a job that never renews runs to its
+   * end.
+   */
+  pause(): void {
+    this.pausing = true;
+  }
+
+  /** The job a pause put back in the queue, if one was. */
+  get pausedJob(): Job | null {
+    return this.releasedJob;
+  }
+
+  /** Stops polling; the running job is paused between batches rather than waited for to the end. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.pausing = true;
     this.wake?.();
     await this.idle;
   }

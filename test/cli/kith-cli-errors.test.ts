@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { IMPORT_JOB_KIND } from '../../src/imports/import-service.js';
 import { openKith } from '../../src/services.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-kith.js';
@@ -366,9 +367,32 @@ describe('Ctrl-C', () => {
     importing.child.kill('SIGINT');
     const imported = await importing.exited;
     expect(imported.code).toBe(130);
+    expect(imported.stderr).toMatch(/stopping import imp_\w+ after its current batch/);
     expect(imported.stderr).toMatch(
-      /import imp_\w+ interrupted: it resumes where it stopped .*kith worker.*kith serve/,
+      /import imp_\w+ stopped: it resumes where it stopped in .*kith worker.*kith serve/,
     );
+    // Stopped between batches, its job is back in the queue unleased: a worker resumes it at once (it
+    // waited for the lease to run out, a minute by default) and finishes it with every row once.
+    const id = /import (imp_\w+) stopped/.exec(imported.stderr)![1]!;
+    const before = await openKith(loadConfig(database.env));
+    try {
+      expect(await before.jobs.leaseOf(IMPORT_JOB_KIND, id)).toMatchObject({ state: 'queued', worker: null });
+      expect((await before.imports.get(id)).rows).toBeLessThan(40_000);
+    } finally {
+      await before.close();
+    }
+    const resumed = await runCli(['worker', '--once'], database.env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const after = await openKith(loadConfig(database.env));
+    try {
+      expect(await after.imports.get(id)).toMatchObject({
+        status: 'completed',
+        rows: 40_000,
+        created: 40_000,
+      });
+    } finally {
+      await after.close();
+    }
 
     // The export needs enough customers to be caught writing: the interrupted import may have written
     // only its first batch, which an export finishes before the test can see its file.

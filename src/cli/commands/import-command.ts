@@ -10,7 +10,7 @@ import {
   checkOutputFile,
   CLI_ACTOR,
   collect,
-  onInterrupt,
+  onInterruptTwice,
   parsePairs,
   printFields,
   printJson,
@@ -171,14 +171,6 @@ export function registerImportCommands(program: Command): void {
                 cliProgress.Presets.shades_classic,
               )
             : null;
-        // Stopped here, the import is not lost: its job resumes where it stopped once its lease runs
-        // out, in whichever `kith worker` or `kith serve` runs.
-        offInterrupt = onInterrupt(() => {
-          bar?.stop();
-          process.stderr.write(
-            `\nimport ${started.id} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in a running \`kith worker\` or \`kith serve\` — start one if none runs; follow it with \`kith imports show ${started.id}\`, or stop it with \`kith imports cancel ${started.id}\`\n`,
-          );
-        });
         let barStarted = false;
         const progress = (
           row: Pick<ImportRecord, 'total_rows' | 'rows' | 'created' | 'updated' | 'unchanged' | 'failed'>,
@@ -200,8 +192,38 @@ export function registerImportCommands(program: Command): void {
             [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
           },
         });
-        if (!(await runner.runOnce({ subjectId: started.id }))) {
+        // Stopped here, the import is not lost: the first Ctrl-C stops it after its current batch and
+        // puts it back in the queue, where a running `kith worker` or `kith serve` resumes it at once;
+        // a second stops now, and the job resumes once its lease runs out.
+        const resumes = `a running \`kith worker\` or \`kith serve\` — start one if none runs; follow it with \`kith imports show ${started.id}\`, or stop it with \`kith imports cancel ${started.id}\``;
+        let following = false;
+        offInterrupt = onInterruptTwice(
+          () => {
+            bar?.stop();
+            if (following) {
+              process.stderr.write(`\nimport ${started.id} goes on in the server or worker that runs it\n`);
+              process.exit(130);
+            }
+            process.stderr.write(
+              `\nstopping import ${started.id} after its current batch… (Ctrl-C again to stop at once)\n`,
+            );
+            runner.pause();
+          },
+          () => {
+            process.stderr.write(
+              `\nimport ${started.id} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in ${resumes}\n`,
+            );
+          },
+        );
+        const ran = await runner.runOnce({ subjectId: started.id });
+        if (runner.pausedJob?.subject_id === started.id) {
+          bar?.stop();
+          process.stderr.write(`import ${started.id} stopped: it resumes where it stopped in ${resumes}\n`);
+          process.exit(130);
+        }
+        if (!ran) {
           // A running `kith serve` or `kith worker` claimed the job first: follow it there.
+          following = true;
           for (;;) {
             const row = await kith.imports.get(started.id);
             if (!['queued', 'running'].includes(row.status)) break;
