@@ -126,7 +126,7 @@ export async function buildServer(
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(orderRoutes(services));
       await api.register(conversationRoutes(services));
-      await api.register(liveRoutes(live));
+      await api.register(liveRoutes(live, services));
       await api.register(automationRoutes(services));
       await api.register(webhookRoutes(services));
       await api.register(syncRoutes(services, options.onJobQueued ?? (() => undefined)));

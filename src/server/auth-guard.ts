@@ -56,6 +56,27 @@ async function identify(services: KithServices, request: FastifyRequest): Promis
   }
 }
 
+/**
+ * Resolves the credential this request came with again (its bearer token or session cookie): the user
+ * it names now, or null once it was revoked, ended or expired or its user disabled. For answers that
+ * outlive their request (the live stream), which must stop serving a caller who is signed out.
+ */
+export function credentialRecheck(
+  services: KithServices,
+  request: FastifyRequest,
+): () => Promise<User | null> {
+  if (request.authMethod === 'token') {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const token = match?.[1] ?? '';
+    return () => services.tokens.resolve(token);
+  }
+  if (request.authMethod === 'session') {
+    const cookie = request.cookies[SESSION_COOKIE] ?? '';
+    return () => services.sessions.resolve(cookie);
+  }
+  return async () => null;
+}
+
 /** 403 `csrf`: a cookie-authenticated write without the session's CSRF token. */
 class CsrfError extends KithError {
   constructor(message: string) {

@@ -5,7 +5,9 @@
  * carries the stream's number as its `id`, so a browser's EventSource reconnects with Last-Event-ID and
  * is sent what it missed first. Heartbeats keep proxies from closing an idle stream; a client that does
  * not read (more than `maxBufferedBytes` waiting) is dropped rather than buffered for; every stream ends
- * after `maxLifetimeMs` and the browser reconnects, signed in again, so a revoked session stops there.
+ * after `maxLifetimeMs` and the browser reconnects, signed in again. Meanwhile each client's credential
+ * is checked again every `recheckMs`: a stream whose session ended (sign-out, password change, revoked
+ * sessions), whose token was revoked or whose user was disabled ends there, and a changed role applies.
  */
 import type { ServerResponse } from 'node:http';
 import type { ConversationViewer } from '../conversations/conversation-service.js';
@@ -18,6 +20,8 @@ export interface LiveHubOptions {
   /** Entries a reconnecting client is sent from the past; further behind, it is told to reload. */
   maxCatchUp?: number;
   maxLifetimeMs?: number;
+  /** How often each client's session or token is checked again (see `connect`'s `recheck`). */
+  recheckMs?: number;
   /** Where a failing poll is reported. */
   log?: (message: string) => void;
 }
@@ -30,6 +34,10 @@ interface LiveClient {
   /** While the client catches up, live batches wait here. */
   pending: StreamEntry[][] | null;
   lifetime: NodeJS.Timeout;
+  /** Who the client's credential names now; null once it no longer names an active user. */
+  recheck: (() => Promise<ConversationViewer | null>) | null;
+  /** A recheck is under way (they never overlap for one client). */
+  checking: boolean;
 }
 
 const BATCH = 500;
@@ -39,6 +47,7 @@ export class LiveHub {
   private position = -1;
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  private rechecks: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closed = false;
   private readonly options: Required<LiveHubOptions>;
@@ -53,6 +62,7 @@ export class LiveHub {
       maxBufferedBytes: 1024 * 1024,
       maxCatchUp: 1000,
       maxLifetimeMs: 10 * 60_000,
+      recheckMs: 5_000,
       log: (message) => process.stderr.write(`kith: live stream: ${message}\n`),
       ...options,
     };
@@ -64,9 +74,15 @@ export class LiveHub {
 
   /**
    * Serves one client on an already hijacked response until it goes away. `after`: the last number it
-   * saw (Last-Event-ID); null starts at the present.
+   * saw (Last-Event-ID); null starts at the present. `recheck` resolves the request's credential again
+   * (every `recheckMs`): null ends the stream, a viewer with another role is served as such.
    */
-  async connect(res: ServerResponse, viewer: ConversationViewer, after: number | null): Promise<void> {
+  async connect(
+    res: ServerResponse,
+    viewer: ConversationViewer,
+    after: number | null,
+    recheck: (() => Promise<ConversationViewer | null>) | null = null,
+  ): Promise<void> {
     if (this.closed) {
       res.writeHead(503).end();
       return;
@@ -87,6 +103,8 @@ export class LiveHub {
       cursor: after ?? this.position,
       pending: after === null ? null : [],
       lifetime: setTimeout(() => res.end(), this.options.maxLifetimeMs),
+      recheck,
+      checking: false,
     };
     this.clients.add(client);
     res.on('close', () => this.drop(client));
@@ -135,6 +153,9 @@ export class LiveHub {
     this.heartbeat ??= setInterval(() => {
       for (const client of this.clients) this.send(client, `: ping\n\n`);
     }, this.options.heartbeatMs);
+    this.rechecks ??= setInterval(() => {
+      for (const client of this.clients) void this.recheck(client);
+    }, this.options.recheckMs);
     if (this.pollTimer || this.polling) return;
     this.schedule(this.options.pollMs);
   }
@@ -150,6 +171,25 @@ export class LiveHub {
         this.polling = null;
       });
     }, ms);
+  }
+
+  /** Ends the client's stream once its credential no longer names an active user; follows a new role. */
+  private async recheck(client: LiveClient): Promise<void> {
+    if (!client.recheck || client.checking) return;
+    client.checking = true;
+    try {
+      const viewer = await client.recheck();
+      if (!this.clients.has(client)) return;
+      if (viewer === null || viewer.userId !== client.viewer.userId) {
+        client.res.end();
+        this.drop(client);
+      } else client.viewer = viewer;
+    } catch (e) {
+      // A store that cannot answer now is asked again at the next check; the stream goes on meanwhile.
+      this.options.log(`checking a client's credential failed: ${(e as Error).message}`);
+    } finally {
+      client.checking = false;
+    }
   }
 
   private async poll(): Promise<void> {
@@ -210,6 +250,8 @@ export class LiveHub {
     this.pollTimer = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    if (this.rechecks) clearInterval(this.rechecks);
+    this.rechecks = null;
     // Started again at the head when someone connects: nobody needs what happened in between.
     if (this.clients.size === 0) this.position = -1;
   }

@@ -8,7 +8,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
-import { TEST_DIALECT } from '../support/test-kith.js';
+import { buildServer } from '../../src/server/app.js';
+import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 import { api, startTestServer, type TestServer } from '../support/test-server.js';
 
 interface LiveEvent {
@@ -19,10 +20,11 @@ interface LiveEvent {
 }
 
 /** A minimal server-sent events reader over fetch: collects every event until closed. */
-function openLive(baseUrl: string, token: string, lastEventId?: string) {
+function openLive(baseUrl: string, auth: string | { cookie: string }, lastEventId?: string) {
   const events: LiveEvent[] = [];
   const controller = new AbortController();
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  const headers: Record<string, string> =
+    typeof auth === 'string' ? { authorization: `Bearer ${auth}` } : { cookie: auth.cookie };
   if (lastEventId) headers['last-event-id'] = lastEventId;
   const done = (async () => {
     const response = await fetch(`${baseUrl}/api/live`, { headers, signal: controller.signal });
@@ -65,9 +67,19 @@ function openLive(baseUrl: string, token: string, lastEventId?: string) {
       await new Promise((r) => setTimeout(r, 10));
     }
   };
+  let ended = false;
+  void done.then(() => (ended = true));
   return {
     events,
     waitFor,
+    /** Whether the server ended the stream (the reader saw its end). */
+    ended: () => ended,
+    /** Resolves true once the server ends the stream, false when it is still open after `ms`. */
+    endsWithin: async (ms: number) => {
+      const until = Date.now() + ms;
+      while (!ended && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      return ended;
+    },
     conversationEvents: () =>
       events.filter((e) => e.event === 'conversation').map((e) => JSON.parse(e.data) as Record<string, any>),
     close: async () => {
@@ -336,5 +348,139 @@ describe(`the live stream on ${TEST_DIALECT}`, () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/Last-Event-ID/);
     expect(bad.body.error.message).toMatch(/yesterday/);
+  });
+});
+
+describe(`the live stream once its credential no longer holds, on ${TEST_DIALECT}`, () => {
+  // Credentials are checked again every 100 ms here (5 s by default).
+  let kith: TestKith;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  let baseUrl: string;
+  let admin: string;
+  let inboxId: string;
+  let conversationId: string;
+
+  /** An agent in the inbox (or an admin in none), with a token. */
+  const newUser = async (email: string, role: 'agent' | 'admin' = 'agent') => {
+    const user = await kith.users.create({ email, password: 'battery staple', role }, SYSTEM_ACTOR);
+    if (role === 'agent')
+      await api(baseUrl, 'POST', `/api/inboxes/${inboxId}/members`, {
+        token: admin,
+        body: { user_id: user.id },
+      });
+    const token = await kith.tokens.create(user.id, 'tests', SYSTEM_ACTOR);
+    return { id: user.id, token: token.token, tokenId: token.id };
+  };
+  const say = async (content: string) =>
+    expect(
+      (
+        await api(baseUrl, 'POST', `/api/conversations/${conversationId}/messages`, {
+          token: admin,
+          body: { direction: 'incoming', content },
+        })
+      ).status,
+    ).toBe(201);
+
+  beforeAll(async () => {
+    kith = await createTestKith();
+    app = await buildServer(kith, { live: { recheckMs: 100 } });
+    baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    const boss = await kith.users.create(
+      { email: 'admin@example.com', password: 'correct horse', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    admin = (await kith.tokens.create(boss.id, 'tests', SYSTEM_ACTOR)).token;
+    inboxId = (await api(baseUrl, 'POST', '/api/inboxes', { token: admin, body: { name: 'Support' } })).body
+      .id;
+    conversationId = (
+      await api(baseUrl, 'POST', '/api/conversations', {
+        token: admin,
+        body: { inbox_id: inboxId, contact: { name: 'Li Lei', phone: '13800138000' }, message: 'Hello' },
+      })
+    ).body.id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await kith.destroy();
+  });
+
+  it('ends the stream of a revoked token, and sends it nothing written after', async () => {
+    const agent = await newUser('revoked@example.com');
+    const live = openLive(baseUrl, agent.token);
+    await live.waitFor((e) => e.event === 'ready');
+    await say('before revocation');
+    await live.waitFor((e) => e.data.includes('before revocation'));
+    expect(
+      (await api(baseUrl, 'DELETE', `/api/tokens/${agent.tokenId}`, { token: agent.token })).status,
+    ).toBe(204);
+    expect(await live.endsWithin(2000)).toBe(true);
+    await say('after revocation');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(live.events.some((e) => e.data.includes('after revocation'))).toBe(false);
+    await live.close();
+  });
+
+  it('ends the stream of a signed-out session', async () => {
+    await newUser('session@example.com');
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'session@example.com', password: 'battery staple' }),
+    });
+    expect(login.status).toBe(200);
+    const jar = Object.fromEntries(
+      login.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]),
+    );
+    const cookie = `kith_session=${jar.kith_session}; kith_csrf=${jar.kith_csrf}`;
+    const live = openLive(baseUrl, { cookie });
+    await live.waitFor((e) => e.event === 'ready');
+    const out = await api(baseUrl, 'POST', '/api/auth/logout', {
+      cookie,
+      headers: { 'x-csrf-token': jar.kith_csrf! },
+    });
+    expect(out.status).toBe(204);
+    expect(await live.endsWithin(2000)).toBe(true);
+    await live.close();
+  });
+
+  it('ends the stream of a user who is disabled', async () => {
+    const agent = await newUser('disabled@example.com');
+    const live = openLive(baseUrl, agent.token);
+    await live.waitFor((e) => e.event === 'ready');
+    expect(
+      (await api(baseUrl, 'PATCH', `/api/users/${agent.id}`, { token: admin, body: { disabled: true } }))
+        .status,
+    ).toBe(200);
+    expect(await live.endsWithin(2000)).toBe(true);
+    await live.close();
+  });
+
+  it('serves an admin who became an agent as an agent: no longer the inboxes they are not in', async () => {
+    const former = await newUser('former-admin@example.com', 'admin');
+    const live = openLive(baseUrl, former.token);
+    await live.waitFor((e) => e.event === 'ready');
+    await say('seen as admin');
+    await live.waitFor((e) => e.data.includes('seen as admin'));
+    expect(
+      (await api(baseUrl, 'PATCH', `/api/users/${former.id}`, { token: admin, body: { role: 'agent' } }))
+        .status,
+    ).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    await say('not for agents outside the inbox');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(live.events.some((e) => e.data.includes('not for agents outside the inbox'))).toBe(false);
+    expect(live.ended()).toBe(false);
+    await live.close();
+  });
+
+  it('keeps serving a caller whose credential still holds', async () => {
+    const agent = await newUser('steady@example.com');
+    const live = openLive(baseUrl, agent.token);
+    await live.waitFor((e) => e.event === 'ready');
+    await new Promise((r) => setTimeout(r, 500));
+    await say('still here');
+    await live.waitFor((e) => e.data.includes('still here'));
+    expect(live.ended()).toBe(false);
+    await live.close();
   });
 });

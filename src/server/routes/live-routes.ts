@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
-import { currentUser } from '../auth-guard.js';
+import type { KithServices } from '../../services.js';
+import { credentialRecheck, currentUser } from '../auth-guard.js';
 import type { LiveHub } from '../live-stream.js';
 import { errorResponses } from '../schemas.js';
 
@@ -16,7 +17,7 @@ function cursorOf(value: string | undefined, field: string): number | null {
   return Number(value);
 }
 
-export function liveRoutes(hub: LiveHub): FastifyPluginAsyncZod {
+export function liveRoutes(hub: LiveHub, services: KithServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/live', {
       config: { access: 'agent' },
@@ -36,8 +37,15 @@ export function liveRoutes(hub: LiveHub): FastifyPluginAsyncZod {
         const after =
           cursorOf(typeof header === 'string' ? header.trim() : undefined, 'Last-Event-ID') ??
           cursorOf(request.query.after, 'after');
+        // The stream outlives this request: its credential is checked again while it is open, so
+        // signing out, revoking the token or disabling the user ends it.
+        const resolve = credentialRecheck(services, request);
+        const recheck = async () => {
+          const now = await resolve();
+          return now && { userId: now.id, role: now.role };
+        };
         reply.hijack();
-        await hub.connect(reply.raw, { userId: user.id, role: user.role }, after);
+        await hub.connect(reply.raw, { userId: user.id, role: user.role }, after, recheck);
       },
     });
   };
