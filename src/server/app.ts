@@ -55,6 +55,30 @@ declare module 'fastify' {
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/**
+ * The policy of every answer that is not a page (JSON, downloads, errors): nothing in it may run or load,
+ * should a browser ever render one, and no page may frame it.
+ */
+export const API_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * The API documentation (Swagger UI under /api/docs): its own scripts, styles and the OpenAPI document
+ * from this server only; no inline or foreign script. Its React components set inline styles.
+ */
+export const API_DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export async function buildServer(
   services: KithServices,
   options: ServerOptions = {},
@@ -71,8 +95,14 @@ export async function buildServer(
 
   await app.register(fastifyCookie);
   // Security headers on every answer; the web app's pages set their own Content-Security-Policy
-  // (with a nonce), and the API documentation pages need theirs relaxed, so CSP is per route.
+  // (with a nonce), and the API documentation pages need theirs relaxed, so CSP is per route: what
+  // sets none gets the strictest policy of its kind here.
   await app.register(fastifyHelmet, { contentSecurityPolicy: false });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', request.url.startsWith('/api/docs') ? API_DOCS_CSP : API_CSP);
+    return payload;
+  });
   await app.register(fastifyMultipart, {
     limits: { fileSize: services.config.maxUploadBytes, files: 2, fields: 20, fieldSize: 1024 * 1024 },
   });
