@@ -153,6 +153,28 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
     expect((await call('GET', '/api/auth/me', { cookie })).status).toBe(401);
   });
 
+  it('ends the session a browser held when it signs in again, on the server too', async () => {
+    const first = browserSession(
+      await call('POST', '/api/auth/login', { body: { email: 'boss@example.com', password: 'long enough' } }),
+    );
+    expect((await call('GET', '/api/auth/me', { cookie: first.cookie })).status).toBe(200);
+    const again = await call('POST', '/api/auth/login', {
+      cookie: first.cookie,
+      headers: { 'x-csrf-token': first.csrf },
+      body: { email: 'boss@example.com', password: 'long enough' },
+    });
+    expect(again.status).toBe(200);
+    const second = browserSession(again);
+    expect(second.cookie).not.toBe(first.cookie);
+    expect((await call('GET', '/api/auth/me', { cookie: second.cookie })).status).toBe(200);
+    // The cookie the browser no longer holds opens nothing, whoever kept a copy of it.
+    expect((await call('GET', '/api/auth/me', { cookie: first.cookie })).status).toBe(401);
+    await call('POST', '/api/auth/logout', {
+      cookie: second.cookie,
+      headers: { 'x-csrf-token': second.csrf },
+    });
+  });
+
   it("refuses cookie-authenticated writes without the session's CSRF token (403 csrf); bearer tokens need none", async () => {
     const login = await call('POST', '/api/auth/login', {
       body: { email: 'boss@example.com', password: 'long enough' },

@@ -86,6 +86,25 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       secure: request.protocol === 'https',
     });
 
+    /**
+     * Signs `user` in on this browser: a new session and its CSRF cookie. The session the browser held
+     * until now (another user's, or an earlier sign-in) ends on the server too, not only in the
+     * browser's cookie jar.
+     */
+    const startSession = async (request: FastifyRequest, reply: FastifyReply, userId: string) => {
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await sessions.destroy(previous);
+      const session = await sessions.create(userId);
+      reply.setCookie(SESSION_COOKIE, session.value, {
+        ...sessionCookieOptions(request),
+        expires: session.expiresAt,
+      });
+      reply.setCookie(CSRF_COOKIE, csrfTokenOf(session.value), {
+        ...csrfCookieOptions(request),
+        expires: session.expiresAt,
+      });
+    };
+
     app.post('/auth/login', {
       config: { access: 'public' },
       schema: {
@@ -106,15 +125,7 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
         const user = await users.authenticate(email, password);
         if (!user) throw new AuthenticationError('email or password is wrong, or the account is disabled');
         await attempt.succeeded();
-        const session = await sessions.create(user.id);
-        reply.setCookie(SESSION_COOKIE, session.value, {
-          ...sessionCookieOptions(request),
-          expires: session.expiresAt,
-        });
-        reply.setCookie(CSRF_COOKIE, csrfTokenOf(session.value), {
-          ...csrfCookieOptions(request),
-          expires: session.expiresAt,
-        });
+        await startSession(request, reply, user.id);
         return user;
       },
     });
@@ -189,19 +200,6 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
         return user;
       },
     });
-
-    /** Signs `user` in on this browser (a new session and its CSRF cookie). */
-    const startSession = async (request: FastifyRequest, reply: FastifyReply, userId: string) => {
-      const session = await sessions.create(userId);
-      reply.setCookie(SESSION_COOKIE, session.value, {
-        ...sessionCookieOptions(request),
-        expires: session.expiresAt,
-      });
-      reply.setCookie(CSRF_COOKIE, csrfTokenOf(session.value), {
-        ...csrfCookieOptions(request),
-        expires: session.expiresAt,
-      });
-    };
 
     app.get('/users/invites', {
       config: { access: 'admin' },
