@@ -2,7 +2,10 @@
  * `Idempotency-Key` on POST and PATCH: the first answer to a key is kept (24 hours, per user) and
  * replayed, marked `Idempotent-Replayed: true`, when the same request comes again; the same key with
  * another method, path or body is refused (422); a retry while the first is still running gets 409.
- * An answer of 500 or more is not kept, so a retry runs again. The storage is src/sync/idempotency-keys.ts.
+ * An answer of 500 or more is not kept, so a retry runs again. Requests that carry a password or a
+ * secret, and those whose answer shows one once (routes with `config.answerHoldsSecret`), take no part:
+ * neither the answer nor a hash of the request would otherwise lie in the database for a day. The
+ * storage is src/sync/idempotency-keys.ts.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +16,30 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotencyKey?: { scope: string; key: string };
   }
+  interface FastifyContextConfig {
+    /**
+     * The answer shows a secret once (a new API token, an invitation link, a webhook's signing secret),
+     * of which Kith keeps only a hash or nothing outside its own table: it is never kept for replay, so
+     * such a request runs every time, Idempotency-Key or not.
+     */
+    answerHoldsSecret?: boolean;
+  }
+}
+
+/** Fields that carry a password or a secret (as the error handler hides them). */
+const SECRET_FIELD = /password|secret|token/i;
+
+/**
+ * Whether a request body carries a password or a secret: its hash, unsalted and kept a day, would let
+ * whoever reads the database try passwords at SHA-256's speed instead of argon2's.
+ */
+function holdsSecret(body: unknown): boolean {
+  return (
+    body !== null &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    Object.keys(body).some((key) => SECRET_FIELD.test(key))
+  );
 }
 
 export function registerIdempotencyKeys(app: FastifyInstance, keys: IdempotencyKeys): void {
@@ -20,6 +47,7 @@ export function registerIdempotencyKeys(app: FastifyInstance, keys: IdempotencyK
     if (request.method !== 'POST' && request.method !== 'PATCH') return;
     const header = request.headers['idempotency-key'];
     if (header === undefined || !request.user) return;
+    if (request.routeOptions.config?.answerHoldsSecret || holdsSecret(request.body)) return;
     const key = (Array.isArray(header) ? header[0]! : header).trim();
     if (key === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
       throw new ValidationError(

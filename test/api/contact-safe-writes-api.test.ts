@@ -128,6 +128,48 @@ describe(`ETag / If-Match, Idempotency-Key and bulk upsert over HTTP on ${TEST_D
     expect(history.body.data.filter((e: { action: string }) => e.action === 'updated')).toHaveLength(1);
   });
 
+  it('keeps no answer that shows a secret once, and no hash of a request that carries a password', async () => {
+    const stored = async () =>
+      (await server.kith.store.db.selectFrom('idempotency_keys').selectAll().execute()).map((r) => ({
+        key: r.key,
+        response: r.response,
+      }));
+    const before = (await stored()).length;
+    // A new API token: the secret is shown once, and Kith keeps only its hash.
+    const headers = { 'idempotency-key': 'token-create-1' };
+    const first = await call('POST', '/api/tokens', { body: { name: 'ci' }, headers });
+    expect(first.status).toBe(201);
+    const second = await call('POST', '/api/tokens', { body: { name: 'ci' }, headers });
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.body.id).not.toBe(first.body.id);
+    // An invitation link and a webhook's signing secret, likewise.
+    const invite = await call('POST', '/api/users/invites', {
+      token: admin,
+      body: { email: 'invitee@idem.example', role: 'agent' },
+      headers: { 'idempotency-key': 'invite-1' },
+    });
+    expect(invite.status).toBe(201);
+    expect(invite.body.link).toMatch(/#token=/);
+    const webhook = await call('POST', '/api/webhooks', {
+      token: admin,
+      body: { url: 'https://hooks.example.com/kith', events: ['import.completed'] },
+      headers: { 'idempotency-key': 'webhook-1' },
+    });
+    expect(webhook.status).toBe(201);
+    // A password in the body: not even the request's hash is kept.
+    const created = await call('POST', '/api/users', {
+      token: admin,
+      body: { email: 'pw@idem.example', password: 'a password to guess', role: 'agent' },
+      headers: { 'idempotency-key': 'user-1' },
+    });
+    expect(created.status).toBe(201);
+    const rows = await stored();
+    expect(rows).toHaveLength(before);
+    for (const secret of [first.body.token, second.body.token, invite.body.link, webhook.body.secret])
+      expect(JSON.stringify(rows)).not.toContain(secret);
+  });
+
   it('upserts records in bulk through identifyContact, with each record’s outcome', async () => {
     await call('POST', '/api/contacts', {
       body: { name: 'Existing', phone: '+8613900139000', identities: { external_id: 'ERP-1' } },

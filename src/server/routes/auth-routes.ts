@@ -217,7 +217,7 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       handler: async () => ({ data: await invites.list(), mails: invites.mails }),
     });
     app.post('/users/invites', {
-      config: { access: 'admin' },
+      config: { access: 'admin', answerHoldsSecret: true },
       schema: {
         tags: ['users'],
         summary: `Invite an e-mail address with a role: a one-time link /invite#token=… valid ${INVITE_VALID_DAYS} days, e-mailed through SMTP_URL or answered for the admin to pass on`,
@@ -241,7 +241,7 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
     });
     app.post('/users/invites/:id/resend', {
-      config: { access: 'admin' },
+      config: { access: 'admin', answerHoldsSecret: true },
       schema: {
         tags: ['users'],
         summary: `Send an invitation again with a new link (the old one stops working), valid another ${INVITE_VALID_DAYS} days`,
@@ -380,7 +380,7 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
     });
     app.post('/tokens', {
-      config: { access: 'agent' },
+      config: { access: 'agent', answerHoldsSecret: true },
       schema: {
         tags: ['auth'],
         summary: 'Create an API token for yourself; the secret is shown only in this answer',

@@ -46,7 +46,7 @@ export function webhookRoutes(services: KithServices): FastifyPluginAsyncZod {
       handler: async () => ({ data: await webhooks.list() }),
     });
     app.post('/webhooks', {
-      config: { access: 'admin' },
+      config: { access: 'admin', answerHoldsSecret: true },
       schema: {
         tags: ['webhooks'],
         summary: 'Subscribe a URL to events; the answer holds the signing secret, shown only here',
