@@ -218,10 +218,14 @@ export class ExportJobService {
     });
   }
 
-  /** Newest first: an administrator sees every export, anyone else their own. */
+  /**
+   * Newest first: an administrator sees every export, anyone else their own orders exports (a customers
+   * export they asked for as an administrator is no longer theirs once they are not one).
+   */
   async list(viewer: ExportViewer, limit = 50): Promise<ExportJob[]> {
     let query = this.selectExports();
-    if (viewer.role !== 'admin') query = query.where('e.requested_by', '=', viewer.id);
+    if (viewer.role !== 'admin')
+      query = query.where('e.requested_by', '=', viewer.id).where('e.kind', '!=', 'contacts');
     const rows = await query.orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
     return rows.map((r) => this.exportOf(r));
   }
@@ -231,6 +235,9 @@ export class ExportJobService {
     // Someone else's export is as unknown to a non-administrator as one that does not exist.
     if (!row || (viewer.role !== 'admin' && row.requested_by !== viewer.id))
       throw new NotFoundError('export', id);
+    // Customers exports are for administrators, also the ones asked for before a change of role.
+    if (row.kind === 'contacts' && viewer.role !== 'admin')
+      throw new ForbiddenError('exports of customers are for administrators; this user is no longer one');
     return this.exportOf(row);
   }
 

@@ -307,6 +307,41 @@ describe(`background exports and the orders export on ${TEST_DIALECT}`, () => {
     expect(refused.status).toBe(403);
   });
 
+  it('keeps a customers export from its requester once they are no longer an administrator', async () => {
+    const { kith } = server;
+    const former = await kith.users.create(
+      { email: 'former-admin@example.com', password: 'export pass', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    const token = (await kith.tokens.create(former.id, null, SYSTEM_ACTOR)).token;
+    const started = await api(server.baseUrl, 'POST', '/api/exports', { token, body: { format: 'csv' } });
+    expect(started.status).toBe(202);
+    const done = await waitDone(started.body.id, token);
+    expect(done.state).toBe('done');
+    expect(
+      (
+        await fetch(`${server.baseUrl}${done.download_url}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
+    ).toBe(200);
+    await kith.users.update(former.id, { role: 'agent' }, SYSTEM_ACTOR);
+    const file = await api(server.baseUrl, 'GET', `/api/exports/${done.id}/file`, { token });
+    expect(file.status).toBe(403);
+    expect(file.body.error.message).toMatch(/administrators/);
+    expect((await api(server.baseUrl, 'GET', `/api/exports/${done.id}`, { token })).status).toBe(403);
+    const listed = await api(server.baseUrl, 'GET', '/api/exports', { token });
+    expect(listed.body.data.map((e: { id: string }) => e.id)).not.toContain(done.id);
+    // Still an administrator's to download.
+    expect(
+      (
+        await fetch(`${server.baseUrl}${done.download_url}`, {
+          headers: { authorization: `Bearer ${admin}` },
+        })
+      ).status,
+    ).toBe(200);
+  });
+
   it('prunes files past their retention: the export shows expired and its download answers 410', async () => {
     const started = await api(server.baseUrl, 'POST', '/api/exports', {
       token: admin,
