@@ -205,7 +205,14 @@ export class CardDavSyncRun {
     const cards: RemoteCard[] = [];
     for (const r of responses) {
       if (!r.href || !r.href.toLowerCase().endsWith('.vcf')) continue;
-      const href = new URL(r.href, this.collectionUrl).pathname;
+      // A card on another server (`https://other/x.vcf`, `//other/x.vcf`) is not this address book's:
+      // following it would send the connection's password and customers' cards there.
+      const resolved = new URL(r.href, this.collectionUrl);
+      if (resolved.origin !== new URL(this.collectionUrl).origin) {
+        this.counts.failed++;
+        continue;
+      }
+      const href = resolved.pathname;
       const props = r.props as Record<string, unknown> | undefined;
       cards.push({
         href,
@@ -397,7 +404,7 @@ export class CardDavSyncRun {
       mapping.contact_id = contact.id;
     }
     const card = contactToVcard(contact, mapping.uid, mapping.card ?? undefined);
-    const url = new URL(mapping.href, this.collectionUrl).href;
+    const url = this.cardUrl(mapping.href);
     const { createVCard, updateVCard } = await loadTsdav();
     const response = mapping.etag
       ? await updateVCard({
@@ -469,7 +476,7 @@ export class CardDavSyncRun {
   }
 
   private async pushDeletion(contactId: string, mapping: Mapping, deletedAt: string | null): Promise<void> {
-    const url = new URL(mapping.href, this.collectionUrl).href;
+    const url = this.cardUrl(mapping.href);
     const { deleteVCard } = await loadTsdav();
     const response = await deleteVCard({
       vCard: { url, etag: mapping.etag ?? undefined },
@@ -539,6 +546,16 @@ export class CardDavSyncRun {
         created_at: nowIso(),
       })
       .execute();
+  }
+
+  /**
+   * A stored card's address on the collection's own server. The stored path is joined to the origin,
+   * never resolved as a reference: a path such as `//other.example/x.vcf` would name another host.
+   */
+  private cardUrl(href: string): string {
+    const url = new URL(new URL(this.collectionUrl).origin);
+    url.pathname = href;
+    return url.href;
   }
 
   private async getCard(url: string): Promise<RemoteCard> {
