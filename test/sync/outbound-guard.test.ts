@@ -306,3 +306,34 @@ describe(`outbound guard on ${TEST_DIALECT}`, () => {
     );
   });
 });
+
+describe('a connector’s fetcher', () => {
+  it('stops reading an answer past its bound instead of holding it all in memory', async () => {
+    // A server that never stops sending (a hostile or broken CardDAV server).
+    const endless = http.createServer((_req, res) => {
+      res.writeHead(207, { 'content-type': 'application/xml' });
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      const write = () => {
+        while (res.write(chunk));
+        res.once('drain', write);
+      };
+      write();
+      res.on('close', () => res.removeAllListeners('drain'));
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    const { port: endlessPort } = endless.address() as { port: number };
+    const fetcher = new OutboundHttp(OutboundPolicy.parse('127.0.0.1')).fetcher({
+      timeoutMs: 30_000,
+      maxAnswerBytes: 1024 * 1024,
+    });
+    try {
+      await expect(fetcher(`http://127.0.0.1:${endlessPort}/book/`, { method: 'REPORT' })).rejects.toThrow(
+        `the answer from 127.0.0.1:${endlessPort} is larger than 1 MB`,
+      );
+    } finally {
+      fetcher.close();
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
+  });
+});

@@ -13,6 +13,12 @@ import https from 'node:https';
 import net from 'node:net';
 import { normalizeHost, type OutboundPolicy, REFUSAL_HINT } from './outbound-policy.js';
 
+/**
+ * The most of one answer a fetcher reads: a full CardDAV listing of 100,000 cards with their data is
+ * about 60 MB.
+ */
+export const MAX_ANSWER_BYTES = 256 * 2 ** 20;
+
 export interface ResolvedAddress {
   address: string;
   family: number;
@@ -103,7 +109,12 @@ export class OutboundHttp {
    * thousands of sockets) go only to the checked addresses. Redirects are not followed. `onRequest` is
    * told of every request sent (a connector's request count).
    */
-  fetcher(options: { timeoutMs: number; onRequest?: () => void }): typeof fetch & { close(): void } {
+  fetcher(options: {
+    timeoutMs: number;
+    onRequest?: () => void;
+    maxAnswerBytes?: number;
+  }): typeof fetch & { close(): void } {
+    const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
     const lookups = new Map<string, Promise<net.LookupFunction | undefined>>();
     const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     const run = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -135,7 +146,19 @@ export class OutboundHttp {
           },
           (res) => {
             const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
+            let received = 0;
+            res.on('data', (c: Buffer) => {
+              received += c.length;
+              // The whole answer is held in memory: a server that never stops sending must not take it.
+              if (received > maxAnswerBytes) {
+                clearTimeout(timer);
+                req.destroy(
+                  new Error(`the answer from ${target.host} is larger than ${sizeText(maxAnswerBytes)}`),
+                );
+                return;
+              }
+              chunks.push(c);
+            });
             res.on('error', reject);
             res.on('end', () => {
               clearTimeout(timer);
@@ -205,6 +228,10 @@ export class OutboundHttp {
       else callback(null, permitted[0]!.address, permitted[0]!.family);
     }) as net.LookupFunction;
   }
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 function answerOf(status: number, location: string | undefined): OutboundResponse {
