@@ -128,10 +128,12 @@ export function UsersSettings() {
                           )}
                         </Text>
                       </Table.Td>
-                      <Table.Td>{user.email}</Table.Td>
+                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{user.email}</Table.Td>
                       <Table.Td>
                         <Select
                           size="xs"
+                          // "Administrator" whole, however narrow the screen.
+                          miw={130}
                           aria-label={t('settings.users.roleOf', { name: userLabel(user) })}
                           value={user.role}
                           disabled={self || patch.isPending}
