@@ -7,20 +7,9 @@ import type { Store } from '../store/database.js';
 import type { ImportsTable } from '../store/schema.js';
 import type { WebhookService } from '../sync/webhooks/webhook-service.js';
 import type { ImportNotifier } from './contact-import-pipeline.js';
+import { reasonKind } from './report/reason-kind.js';
 
 const TOP_REASONS = 5;
-
-/** "phone: is not a valid phone … (got "12345")" → "phone: is not a valid phone …": values differ, reasons repeat. */
-export function reasonKind(error: string): string {
-  return (
-    error
-      .replace(/\s*\(got .*?\)(?=;|$)/g, '')
-      .replace(/rows? \d+(?:, \d+)*/g, 'other rows')
-      // One order's number is not part of the reason: the same reason for every order.
-      .replace(/订单编号 \S+ /g, '订单编号 … ')
-      .split('; ')[0] ?? error
-  );
-}
 
 function topReasons(reasons: string[]): [string, number][] {
   const byKind = new Map<string, number>();

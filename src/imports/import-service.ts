@@ -3,6 +3,7 @@
  * follow it, cancel it, read its history, download its files, undo it. The work itself is done by
  * ContactImportPipeline inside a job.
  */
+import { readRowReport, type RowReport, type RowReportKind } from './report/row-report.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContactWriter } from '../contacts/contact-writer.js';
@@ -575,6 +576,20 @@ export class ImportService {
   }
 
   /** Path of the failure file (written when the import ended). */
+  /**
+   * The failure file or the warnings file summarised for a screen: its reasons by kind with counts and
+   * its first rows (`readRowReport`); read from the rows, so it also answers while the import runs.
+   */
+  async rowReport(id: string, kind: RowReportKind): Promise<RowReport> {
+    await this.get(id);
+    const row = await this.db
+      .selectFrom('imports')
+      .select('source')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return readRowReport(this.db, id, (JSON.parse(row.source) as StoredSource).header, kind);
+  }
+
   async failureFile(id: string): Promise<string> {
     const record = await this.get(id);
     const file = failureFilePath(this.config, id);

@@ -221,6 +221,50 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     });
     expect((await get('/api/imports/settings', agent)).status).toBe(403);
   });
+
+  it('summarises the failure file for the result page: reasons by kind with counts, the first rows', async () => {
+    const lines = ['姓名,手机号码,邮箱'];
+    for (let i = 1; i <= 12; i++) lines.push(`坏号码${i},bad ${i},bad${i}@example.com`);
+    lines.push('好人,13900139000,good@example.com', '重复,13700137000,dup@example.com');
+    lines.push('重复二,13700137001,dup@example.com');
+    const r = await upload('/api/imports', admin, `${lines.join('\n')}\n`);
+    const started = (await r.json()) as { id: string };
+    for (let i = 0; i < 200; i++) {
+      const record = (await (await get(`/api/imports/${started.id}`)).json()) as { status: string };
+      if (record.status === 'completed') break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    const report = await get(`/api/imports/${started.id}/row-report`);
+    expect(report.status).toBe(200);
+    const body = (await report.json()) as {
+      columns: string[];
+      total: number;
+      reasons: { reason: string; count: number; example_row: number }[];
+      rows: { row_number: number; reason: string; cells: string[] }[];
+    };
+    expect(body.columns).toEqual(['姓名', '手机号码', '邮箱']);
+    expect(body.total).toBe(14);
+    // Twelve phones, each its own value: one reason. The two rows sharing an e-mail: one more.
+    expect(body.reasons).toEqual([
+      {
+        reason: 'phone: is not a valid phone number in region CN or internationally',
+        count: 12,
+        example_row: 2,
+      },
+      { reason: 'the same email is also on other rows of this file', count: 2, example_row: 15 },
+    ]);
+    expect(body.rows).toHaveLength(10);
+    expect(body.rows[0]).toEqual({
+      row_number: 2,
+      reason: expect.stringContaining('(got "bad 1")'),
+      cells: ['坏号码1', 'bad 1', 'bad1@example.com'],
+    });
+    expect(
+      (await (await get(`/api/imports/${started.id}/row-report?kind=warnings`)).json()) as object,
+    ).toMatchObject({ total: 0, reasons: [], rows: [] });
+    expect((await get(`/api/imports/${started.id}/row-report`, agent)).status).toBe(403);
+    expect((await get(`/api/imports/${started.id}/row-report?kind=everything`)).status).toBe(400);
+  });
 });
 
 describe('upload size limit', () => {

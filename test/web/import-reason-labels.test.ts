@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { reasonKind } from '../../src/imports/report/reason-kind.js';
 import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
 
 // Loaded by path, as test/web/i18n-keys.test.ts explains.
@@ -39,10 +40,7 @@ describe("a failed row's reason, summarised in the page's language", () => {
     expect(zh.imports.reasons[key]).toBeTruthy();
   });
 
-  it('groups the rows of one reason as the result page does, still summarised (the kind, not the row)', async () => {
-    const { reasonKind } = (await import(`${web}/features/imports/failure-file.ts`)) as {
-      reasonKind: (reason: string) => string;
-    };
+  it('groups the rows of one reason as the result page does, still summarised (the kind, not the row)', () => {
     const kinds = [
       '订单编号 2836000000000006 is on rows 3, 9 of the orders file; an order number may appear once',
       '订单编号 2836000000000007 is on rows 4, 10, 12 of the orders file; an order number may appear once',

@@ -7882,6 +7882,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{id}/row-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The failure or warnings file summarised: reasons by kind with counts, and the first rows
+         * @description What the result page shows without downloading the file: `total` rows, every reason kind (the value and other rows’ numbers left out, so rows failing for one cause count together) most common first, and the first 10 rows with their values under `columns`. Answers while the import runs.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "failures" | "warnings";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: string[];
+                            total: number;
+                            reasons: {
+                                reason: string;
+                                count: number;
+                                example_row: number;
+                            }[];
+                            rows: {
+                                row_number: number;
+                                reason: string;
+                                cells: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/{id}/failures": {
         parameters: {
             query?: never;

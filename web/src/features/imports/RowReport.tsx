@@ -1,15 +1,14 @@
 /**
  * Why rows failed, or what was left out of rows that were imported: the most common reasons with their
- * counts and the first rows with their values, read from the failure file (失败记录文件) or the warnings
- * file, which is also offered for download.
+ * counts and the first rows with their values, as the server summarises the failure file (失败记录文件)
+ * or the warnings file, which is also offered for download.
  */
 import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
-import { summarizeFailures } from './failure-file';
-import { fetchRowFile, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
+import { fetchRowReport, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
 import { reasonLabel } from './import-errors';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -24,7 +23,7 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
   const { t } = useTranslation();
   const report = useQuery({
     queryKey: ['import-rows', kind, record.id, record.finished_at],
-    queryFn: async () => summarizeFailures(await fetchRowFile(record.id, kind)),
+    queryFn: () => fetchRowReport(record.id, kind),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const count = kind === 'failures' ? record.failed : record.warned;
@@ -56,12 +55,12 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
             <Table aria-label={t(text('reasons'))} verticalSpacing={4}>
               <Table.Tbody>
                 {report.data.reasons.slice(0, TOP_REASONS).map((reason) => (
-                  <Table.Tr key={reason.kind}>
+                  <Table.Tr key={reason.reason}>
                     <Table.Td w={56} fw={600}>
                       {formatNumber(reason.count)}
                     </Table.Td>
                     <Table.Td>
-                      <Reason text={reason.kind} />
+                      <Reason text={reason.reason} />
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -87,9 +86,9 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {report.data.rows.slice(0, FIRST_ROWS).map((row, index) => (
-                    <Table.Tr key={index}>
-                      <Table.Td>{row.rowNumber === null ? '' : formatNumber(row.rowNumber)}</Table.Td>
+                  {report.data.rows.slice(0, FIRST_ROWS).map((row) => (
+                    <Table.Tr key={row.row_number}>
+                      <Table.Td>{formatNumber(row.row_number)}</Table.Td>
                       <Table.Td>
                         <Reason text={row.reason} />
                       </Table.Td>
@@ -106,9 +105,9 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                 </Table.Tbody>
               </Table>
             </TableScroll>
-            {report.data.rows.length > FIRST_ROWS && (
+            {report.data.total > report.data.rows.length && (
               <Text size="xs" c="dimmed" mt={4}>
-                {t(text('moreRows'), { count: report.data.rows.length - FIRST_ROWS })}{' '}
+                {t(text('moreRows'), { count: report.data.total - report.data.rows.length })}{' '}
                 <Anchor href={url} download={rowFileName(record, kind)} size="xs">
                   {t(text('download'))}
                 </Anchor>

@@ -3,7 +3,7 @@
  * progress), an import followed while it runs, the history, and the lists the mapping and settings offer.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, ApiError, type Schemas, toApiError, unwrap, upload } from '../../api/client';
+import { api, ApiError, type Schemas, unwrap, upload } from '../../api/client';
 
 export type ImportRecord = Schemas['Import'];
 export type ImportPreview = Schemas['ImportPreview'];
@@ -160,10 +160,9 @@ export const sourceUrl = (id: string) => `/api/imports/${encodeURIComponent(id)}
 export const itemFailuresUrl = (id: string) => `/api/imports/${encodeURIComponent(id)}/item-failures`;
 
 /** A row file's text (CSV, UTF-8 with BOM), for showing its first rows and reasons. */
-export async function fetchRowFile(id: string, kind: RowFileKind): Promise<string> {
-  const response = await fetch(rowFileUrl(id, kind), { credentials: 'same-origin' });
-  if (!response.ok) throw await toApiError(response);
-  return (await response.text()).replace(/^\uFEFF/, '');
+/** The failure or warnings file summarised by the server: reasons by kind with counts, the first rows. */
+export function fetchRowReport(id: string, kind: RowFileKind) {
+  return unwrap(api.GET('/api/imports/{id}/row-report', { params: { path: { id }, query: { kind } } }));
 }
 
 export function cancelImport(id: string) {

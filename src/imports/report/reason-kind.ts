@@ -1,0 +1,17 @@
+/**
+ * A row's reason as a kind shared by every row failing for the same cause: the value and the other
+ * rows' numbers are left out ("phone: is not a valid phone … (got "12345")" → "phone: is not a valid
+ * phone …"), so reasons can be counted. Pure.
+ */
+export function reasonKind(error: string): string {
+  return (
+    error
+      .replace(/\s*\(got .*?\)(?=;|$)/g, '')
+      .replace(/rows? \d+(?:, \d+)*/g, 'other rows')
+      // "the same email "a@b.c" is also on …", "… which has the same phone "+86…"": the value apart.
+      .replace(/(the same .*?)(?= is also on|$)/, (keys: string) => keys.replace(/ "(?:[^"\\]|\\.)*"/g, ''))
+      // One order's number is not part of the reason: the same reason for every order.
+      .replace(/订单编号 \S+ /g, '订单编号 … ')
+      .split('; ')[0] ?? error
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The failure file or the warnings file as a screen shows it: how many rows, the reasons by kind with
+ * their counts (most common first), and the first rows with their values. Read from `import_rows` a
+ * page at a time, so a file of a hundred thousand failed rows is summarised without being sent.
+ */
+import type { Queryable } from '../../store/transaction.js';
+import { REPORT_COLUMNS } from './failure-file.js';
+import { reasonKind } from './reason-kind.js';
+
+export type RowReportKind = 'failures' | 'warnings';
+
+export interface RowReport {
+  /** The file's columns, as the failure file writes them (without its last `error`/`warning`). */
+  columns: string[];
+  /** Rows in the file. */
+  total: number;
+  /** Every reason kind with its count, most common first; `example_row` is its first row. */
+  reasons: { reason: string; count: number; example_row: number }[];
+  /** The first rows, in file order. */
+  rows: { row_number: number; reason: string; cells: string[] }[];
+}
+
+const PAGE = 5000;
+
+export async function readRowReport(
+  db: Queryable,
+  importId: string,
+  header: string[],
+  kind: RowReportKind,
+  firstRows = 10,
+): Promise<RowReport> {
+  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
+  const columns = (REPORT_COLUMNS as readonly string[]).includes(last) ? header.slice(0, -1) : header;
+  const column = kind === 'failures' ? 'error' : 'warning';
+  const rows: RowReport['rows'] = [];
+  const byKind = new Map<string, { reason: string; count: number; example_row: number }>();
+  let total = 0;
+  let after = 0;
+  for (;;) {
+    let query = db
+      .selectFrom('import_rows')
+      .select(['row_number', 'error', 'warning'])
+      .where('import_id', '=', importId)
+      .where('row_number', '>', after);
+    query =
+      kind === 'failures'
+        ? query.where('action', '=', 'failed')
+        : query.where('action', '!=', 'failed').where('warning', 'is not', null);
+    const page = await query.orderBy('row_number').limit(PAGE).execute();
+    for (const row of page) {
+      const reason = row[column] ?? '';
+      const reasonOfKind = reasonKind(reason);
+      const seen = byKind.get(reasonOfKind);
+      if (seen) seen.count++;
+      else byKind.set(reasonOfKind, { reason: reasonOfKind, count: 1, example_row: row.row_number });
+      if (rows.length < firstRows) rows.push({ row_number: row.row_number, reason, cells: [] });
+      total++;
+    }
+    if (page.length < PAGE) break;
+    after = page[page.length - 1]!.row_number;
+  }
+  if (rows.length > 0) {
+    const cells = await db
+      .selectFrom('import_rows')
+      .select(['row_number', 'cells'])
+      .where('import_id', '=', importId)
+      .where(
+        'row_number',
+        'in',
+        rows.map((r) => r.row_number),
+      )
+      .execute();
+    const byRow = new Map(cells.map((c) => [c.row_number, c.cells]));
+    for (const row of rows) {
+      const values = (JSON.parse(byRow.get(row.row_number) ?? '[]') as string[]).slice(0, columns.length);
+      while (values.length < columns.length) values.push('');
+      row.cells = values;
+    }
+  }
+  const reasons = [...byKind.values()].sort((a, b) => b.count - a.count || a.example_row - b.example_row);
+  return { columns, total, reasons, rows };
+}
