@@ -632,6 +632,30 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request) => imports.get(request.params.id),
     });
 
+    app.get('/imports/:id/row-report', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'The failure or warnings file summarised: reasons by kind with counts, and the first rows',
+        description:
+          'What the result page shows without downloading the file: `total` rows, every reason kind (the value and other rows’ numbers left out, so rows failing for one cause count together) most common first, and the first 10 rows with their values under `columns`. Answers while the import runs.',
+        params: IdParams,
+        querystring: z.object({ kind: z.enum(['failures', 'warnings']).default('failures') }),
+        response: {
+          200: z.object({
+            columns: z.array(z.string()),
+            total: z.number(),
+            reasons: z.array(z.object({ reason: z.string(), count: z.number(), example_row: z.number() })),
+            rows: z.array(
+              z.object({ row_number: z.number(), reason: z.string(), cells: z.array(z.string()) }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+      handler: async (request) => imports.rowReport(request.params.id, request.query.kind),
+    });
+
     app.get('/imports/:id/failures', {
       config: { access: 'admin' },
       schema: {
