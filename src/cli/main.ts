@@ -27,7 +27,7 @@ process.umask(0o077);
 const program = new Command()
   .name('kith')
   .description(
-    'Kith, the self-hosted customer data hub. Honours KITH_DATA_DIR, DATABASE_URL, PORT, KITH_DEFAULT_REGION.',
+    'Kith, the self-hosted customer data hub. Honours KITH_DATA_DIR, DATABASE_URL, PORT, KITH_DEFAULT_REGION and the other KITH_* variables the README lists.',
   )
   .showHelpAfterError()
   .exitOverride();

@@ -85,7 +85,7 @@ export function registerContactsCommand(program: Command): void {
   contacts
     .command('list')
     .description('list contacts, oldest first')
-    .option('--q <text>', 'free text over name, email and phone')
+    .option('--q <text>', 'search: name, e-mail, phone (any format, or its last digits) or identity value')
     .option('--tag <tag>', 'only contacts with this tag')
     .option('--import <id>', 'only contacts this import created, updated or matched')
     .option('--limit <n>', 'at most this many (1–500)', numberOption('--limit', { min: 1, max: 500 }), 50)

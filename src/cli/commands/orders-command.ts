@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ORDER_STATUSES } from '../../orders/tmall/tmall-status.js';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -235,7 +236,7 @@ export function registerOrderCommands(program: Command): void {
   orders
     .command('list')
     .option('--contact <id>', "a customer's orders")
-    .option('--status <s>', 'paid, shipped, partially_shipped, completed, closed (repeatable)', collect, [])
+    .option('--status <s>', `${ORDER_STATUSES.join(', ')} (repeatable)`, collect, [])
     .option('--source <s>', 'tmall …')
     .option('--since <date>', 'ordered on or after')
     .option('--before <date>', 'ordered before')
