@@ -32,15 +32,18 @@ export function sqliteAttributeCandidatesSql(key: string, json: string): RawBuil
       from json_each(json_object(${key}, json(${json}))) j)`;
 }
 
-/** Removes one attribute from every contact holding it (deleting its definition). */
-export async function removeAttributeFromAllContacts(db: Queryable, key: string): Promise<void> {
+/**
+ * Removes one attribute from every deleted contact holding it (deleting its definition, which no live
+ * contact may hold then). Live contacts are never touched here: a value written meanwhile stays.
+ */
+export async function removeAttributeFromDeletedContacts(db: Queryable, key: string): Promise<void> {
   if (sqlDialectOf(db) === 'sqlite') {
     const path = `$."${key}"`;
     await sql`update contacts set attributes = nullif(json_remove(attributes, ${path}), '{}')
-      where attributes -> ${path} is not null`.execute(db);
+      where attributes -> ${path} is not null and deleted_at is not null`.execute(db);
   } else {
     await sql`update contacts set attributes = nullif((attributes::jsonb - ${key})::text, '{}')
-      where jsonb_exists(attributes::jsonb, ${key})`.execute(db);
+      where jsonb_exists(attributes::jsonb, ${key}) and deleted_at is not null`.execute(db);
   }
 }
 
@@ -65,5 +68,5 @@ export const contactAttributeValues: ContactAttributeValues = {
       .executeTakeFirst();
     return row?.id ?? null;
   },
-  removeFromAllContacts: removeAttributeFromAllContacts,
+  removeFromDeletedContacts: removeAttributeFromDeletedContacts,
 };

@@ -62,8 +62,8 @@ export interface ContactAttributeValues {
   contactWithValue(db: Queryable, key: string, value: AttributeValue): Promise<string | null>;
   /** A live contact holding any value of attribute `key`, if any. */
   liveContactWithAttribute(db: Queryable, key: string): Promise<string | null>;
-  /** Removes attribute `key` from every contact holding it. */
-  removeFromAllContacts(db: Queryable, key: string): Promise<void>;
+  /** Removes attribute `key` from every deleted contact holding it (no live one may, to delete it). */
+  removeFromDeletedContacts(db: Queryable, key: string): Promise<void>;
 }
 
 export class AttributeDefinitionService {
@@ -203,24 +203,32 @@ export class AttributeDefinitionService {
   async delete(key: string, actor: Actor): Promise<void> {
     const before = await this.get(key);
     const contactValues = this.valuesOfContacts();
-    const usedBy = await contactValues.liveContactWithAttribute(this.db, key);
-    if (usedBy) {
-      throw new KithError('in_use', `attribute ${key} still has a value on contact ${usedBy}`, 409, {
-        key,
-        existing_id: usedBy,
+    const refuseInUse = async (db: Queryable) => {
+      const usedBy = await contactValues.liveContactWithAttribute(db, key);
+      if (usedBy) {
+        throw new KithError('in_use', `attribute ${key} still has a value on contact ${usedBy}`, 409, {
+          key,
+          existing_id: usedBy,
+        });
+      }
+    };
+    await refuseInUse(this.db);
+    // One transaction, checked again at its end: a customer given a value meanwhile keeps the
+    // definition (and the value). Only deleted customers' values go, which no one sees or changes.
+    await this.db.transaction().execute(async (trx) => {
+      await contactValues.removeFromDeletedContacts(trx, key);
+      await trx.deleteFrom('attribute_definitions').where('key', '=', key).execute();
+      await refuseInUse(trx);
+      await appendAuditEntry(trx, {
+        entityType: 'attribute_definition',
+        entityId: key,
+        action: 'deleted',
+        changes: [
+          { field: 'label', old: before.label, new: null },
+          { field: 'type', old: before.type, new: null },
+        ],
+        actor,
       });
-    }
-    await contactValues.removeFromAllContacts(this.db, key);
-    await this.db.deleteFrom('attribute_definitions').where('key', '=', key).execute();
-    await appendAuditEntry(this.db, {
-      entityType: 'attribute_definition',
-      entityId: key,
-      action: 'deleted',
-      changes: [
-        { field: 'label', old: before.label, new: null },
-        { field: 'type', old: before.type, new: null },
-      ],
-      actor,
     });
   }
 }

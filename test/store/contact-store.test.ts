@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeAttributeFromDeletedContacts } from '../../src/contacts/contact-attribute-sql.js';
 import type { Actor } from '../../src/domain/actor.js';
 import { ConflictError } from '../../src/domain/errors.js';
 import { loadContacts, writeContactStates } from '../../src/contacts/contact-repository.js';
@@ -205,6 +206,16 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
     await kith.attributes.delete('motto', actor);
     const [kept] = (await loadContacts(kith.store.db, [made[0]!], { includeDeleted: true })).values();
     expect(kept!.attributes).toEqual({ points: 12.5, tier: 'Silver', vip: true });
+    // The sweep a deletion runs never touches a live customer: one given a value between the deletion's
+    // check and its sweep keeps it (before, it lost it silently, with no change-log entry).
+    await removeAttributeFromDeletedContacts(kith.store.db, 'tier');
+    expect((await kith.contacts.get(made[1]!)).attributes).toMatchObject({ points: 12 });
+    const [deleted] = (await loadContacts(kith.store.db, [made[0]!], { includeDeleted: true })).values();
+    expect(deleted!.attributes).toEqual({ points: 12.5, vip: true });
+    const live = await kith.contacts.create({ name: 'Live tier', attributes: { tier: 'Gold' } }, actor);
+    await removeAttributeFromDeletedContacts(kith.store.db, 'tier');
+    expect((await kith.contacts.get(live.id)).attributes).toEqual({ tier: 'Gold' });
+    await expect(kith.attributes.delete('tier', actor)).rejects.toMatchObject({ code: 'in_use' });
   });
 
   it('keeps both of two concurrent changes to different attributes of one contact', async () => {
