@@ -23,6 +23,8 @@ export interface TagRenameResult {
   merged_from: string | null;
 }
 
+/** Passes over a tag's live holders when it merges into another (each finds those tagged meanwhile). */
+const MERGE_PASSES = 5;
 export class TagService {
   constructor(
     private readonly db: Queryable,
@@ -76,26 +78,34 @@ export class TagService {
       }
       return { tag: await this.get(tagId), merged_from: null };
     }
-    const holders = await this.db
-      .selectFrom('contact_tags')
-      .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
-      .select('contact_tags.contact_id')
-      .where('contact_tags.tag_id', '=', tagId)
-      .where('contacts.deleted_at', 'is', null)
-      .orderBy('contact_tags.contact_id')
-      .execute();
+    // Every live holder moves through the contact writer (its change log, events, sync). A customer
+    // tagged while a pass runs is found by the next one; the sweep below then has deleted ones left.
     const key = tag.name_key;
-    for (const { contact_id } of holders) {
-      const contact = await this.contacts.get(contact_id).catch((e: unknown) => {
-        if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
-        throw e;
-      });
-      if (!contact) continue;
-      const kept = contact.tags.filter((t) => t.toLowerCase() !== key);
-      const tags = kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name];
-      await this.contacts.update(contact_id, { tags }, actor);
+    let moved = 0;
+    for (let pass = 0; pass < MERGE_PASSES; pass++) {
+      const holders = await this.db
+        .selectFrom('contact_tags')
+        .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
+        .select('contact_tags.contact_id')
+        .where('contact_tags.tag_id', '=', tagId)
+        .where('contacts.deleted_at', 'is', null)
+        .orderBy('contact_tags.contact_id')
+        .execute();
+      if (holders.length === 0) break;
+      for (const { contact_id } of holders) {
+        const contact = await this.contacts.get(contact_id).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
+          throw e;
+        });
+        if (!contact) continue;
+        const kept = contact.tags.filter((t) => t.toLowerCase() !== key);
+        const tags = kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name];
+        await this.contacts.update(contact_id, { tags }, actor);
+        moved++;
+      }
     }
-    // Soft-deleted contacts (and any contact tagged meanwhile) keep the tag, under the surviving one.
+    // Soft-deleted contacts keep the tag, under the surviving one (and a live one tagged in the moment
+    // since the last pass, with the count kept right).
     await this.db.transaction().execute(async (trx) => {
       // A live contact tagged meanwhile moves here too, and so adds to the surviving tag's count.
       const liveMoved = await trx
@@ -151,7 +161,7 @@ export class TagService {
         changes: [
           { field: 'name', old: tag.name, new: target.name },
           { field: 'merged_into', old: null, new: target.id },
-          { field: 'contacts', old: holders.length, new: null },
+          { field: 'contacts', old: moved, new: null },
         ],
         actor,
       });
