@@ -15,6 +15,7 @@ import type { TrustProxySetting } from '../config.js';
 import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { registerIdempotencyKeys } from './idempotency.js';
+import { registerWellFormedBodies } from './well-formed-body.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -108,6 +109,7 @@ export async function buildServer(
   });
   registerAuthGuard(app, services);
   registerIdempotencyKeys(app, services.idempotencyKeys);
+  registerWellFormedBodies(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,0 +1,38 @@
+/**
+ * Text that is not text: a JSON body may escape half of a UTF-16 surrogate pair (`"\ud800"`) with no
+ * other half. No UTF-8 can hold it, so the databases would store U+FFFD instead (or 3 of them), and a
+ * tag or a name keyed by it would no longer meet its own stored row. Such input is refused by name.
+ */
+
+/** String.prototype.isWellFormed (Node 20; ES2024, past the library this project compiles against). */
+export function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Where a parsed JSON value holds a lone surrogate first, in a key or a string (without recursion). */
+export function findLoneSurrogate(value: unknown): { field: string; value: string } | null {
+  const pending: [unknown, string][] = [[value, '']];
+  while (pending.length > 0) {
+    const [current, at] = pending.pop()!;
+    if (typeof current === 'string') {
+      if (!isWellFormed(current)) return { field: at, value: current };
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) pending.push([current[i], `${at}[${i}]`]);
+      continue;
+    }
+    const entries = Object.entries(current);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, inner] = entries[i]!;
+      const field = at ? `${at}.${key}` : key;
+      if (!isWellFormed(key)) return { field, value: key };
+      pending.push([inner, field]);
+    }
+  }
+  return null;
+}
+
+export const LONE_SURROGATE_REASON =
+  'holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its other half), which is not a character; send the text as valid Unicode';

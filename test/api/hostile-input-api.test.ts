@@ -1,0 +1,57 @@
+/**
+ * Hostile input over HTTP: malformed text, misspelt fields, odd query strings and URLs each answer a
+ * 400 naming the field, the value and the reason — never a 500, never a silent no-op or partial write.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DIALECT } from '../support/test-kith.js';
+import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
+
+describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let admin: string;
+  const call = (method: string, path: string, options: Parameters<typeof api>[3] = {}) =>
+    api(server.baseUrl, method, path, { token: admin, ...options });
+  const contactCount = async () => (await call('GET', '/api/contacts')).body.total as number;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ({ admin } = await adminAndAgentTokens(server));
+  });
+  afterAll(async () => server.close());
+
+  describe('lone UTF-16 surrogates', () => {
+    const LONE = '\ud800';
+
+    it('refuses a tag holding one by name instead of failing as an internal error, and writes nothing', async () => {
+      const before = await contactCount();
+      const created = await call('POST', '/api/contacts', { body: { name: 'Lone', tags: ['ok', LONE] } });
+      expect(created.status).toBe(400);
+      expect(created.body.error).toMatchObject({
+        code: 'validation_failed',
+        details: { field: 'tags[1]', value: LONE },
+      });
+      expect(created.body.error.message).toMatch(/^tags\[1\]: holds half of a UTF-16 surrogate pair/);
+      expect(await contactCount()).toBe(before);
+    });
+
+    it('refuses one in a name, a nested record of an upsert, or a key, leaving the contact as it was', async () => {
+      const contact = (await call('POST', '/api/contacts', { body: { name: 'Whole' } })).body;
+      const patched = await call('PATCH', `/api/contacts/${contact.id}`, { body: { name: `a${LONE}b` } });
+      expect(patched.status).toBe(400);
+      expect(patched.body.error.details).toMatchObject({ field: 'name', value: `a${LONE}b` });
+      expect((await call('GET', `/api/contacts/${contact.id}`)).body.name).toBe('Whole');
+
+      const before = await contactCount();
+      const upsert = await call('POST', '/api/contacts/upsert', {
+        body: { records: [{ email: 'fine@example.com' }, { email: 'x@example.com', tags: [LONE] }] },
+      });
+      expect(upsert.status).toBe(400);
+      expect(upsert.body.error.details).toMatchObject({ field: 'records[1].tags[0]' });
+      expect(await contactCount()).toBe(before);
+
+      const key = await call('POST', '/api/contacts', { body: { attributes: { [`k${LONE}`]: 'v' } } });
+      expect(key.status).toBe(400);
+      expect(key.body.error.details).toMatchObject({ field: `attributes.k${LONE}` });
+    });
+  });
+});
