@@ -16,7 +16,7 @@ import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { registerIdempotencyKeys } from './idempotency.js';
 import { registerWellFormedBodies } from './well-formed-body.js';
-import { errorHandler, notFoundHandler } from './error-handler.js';
+import { errorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, notFoundHandler } from './error-handler.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
@@ -88,6 +88,8 @@ export async function buildServer(
     logger: options.logger ?? false,
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     bodyLimit: API_BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -100,8 +100,66 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   reply.status(status).send({ error: { code, message: error.message } });
 }
 
+/** The longest path segment (an id, a key, a tag) Fastify's router reads; past it the answer is 414. */
+export const MAX_PARAM_LENGTH = 100;
+
+/** A path segment as the router measures it: decoded (a percent-encoding it cannot decode stays). */
+function decodedLength(segment: string): number {
+  try {
+    return decodeURIComponent(segment).length;
+  } catch {
+    return segment.length;
+  }
+}
+
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0]!;
+  // The router gives up on a segment past its bound; on most routes that reads as "no route".
+  if (path.split('/').some((segment) => decodedLength(segment) > MAX_PARAM_LENGTH)) {
+    tooLong(request, reply);
+    return;
+  }
   reply.status(404).send({
-    error: { code: 'route_not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    error: { code: 'route_not_found', message: `no route ${request.method} ${shownPath(request)}` },
   });
+}
+
+/** The request's path as an error repeats it: cut short past 200 characters, like any value. */
+function shownPath(request: FastifyRequest): string {
+  const path = request.url.split('?')[0]!;
+  return path.length <= 200 ? path : shownValue(path);
+}
+
+function tooLong(request: FastifyRequest, reply: FastifyReply): void {
+  reply.status(414).send({
+    error: {
+      code: 'uri_too_long',
+      message: `a part of the address ${shownPath(request)} is longer than ${MAX_PARAM_LENGTH} characters; no id, key or tag is that long`,
+    },
+  });
+}
+
+/**
+ * Failures of the router itself, before any route runs, in the shape every other error has: a path
+ * whose percent-encoding is not UTF-8 text (`%ED%A0%80`, `%C3`), or whose segment is too long.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    tooLong(request, reply);
+    return;
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    reply.status(400).send({
+      error: {
+        code: 'bad_url',
+        message: `the address ${shownPath(request)} holds a percent-encoding that is not UTF-8 text; encode each part of it with encodeURIComponent`,
+      },
+    });
+    return;
+  }
+  errorHandler(error, request, reply);
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { notFoundHandler } from './error-handler.js';
 
 const NONCE_PLACEHOLDER = '__CSP_NONCE__';
 
@@ -121,11 +122,8 @@ export function webAppRoutes(dir: string | null = webAppDir()): FastifyPluginAsy
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const pathname = request.url.split('?')[0]!;
       // Unknown API routes and missing files keep answering 404, not the app.
-      if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/assets/')) {
-        return reply.status(404).send({
-          error: { code: 'route_not_found', message: `no route ${request.method} ${pathname}` },
-        });
-      }
+      if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/assets/'))
+        return notFoundHandler(request, reply);
       return sendApp(request, reply);
     });
   };

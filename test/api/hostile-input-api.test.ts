@@ -54,4 +54,28 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       expect(key.body.error.details).toMatchObject({ field: `attributes.k${LONE}` });
     });
   });
+
+  describe('addresses the router cannot read', () => {
+    it('answers a percent-encoding that is not UTF-8 in the error shape every answer has', async () => {
+      for (const path of ['/api/contacts/%ED%A0%80', '/api/webhooks/%C3/deliveries']) {
+        const bad = await call('GET', path);
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.code).toBe('bad_url');
+        expect(bad.body.error.message).toContain(path);
+        expect(bad.body.error.message).toContain('not UTF-8');
+        expect(JSON.stringify(bad.body)).not.toContain('FST_');
+      }
+    });
+
+    it('answers a path segment too long for any id with 414 in the same shape, without echoing all of it', async () => {
+      const long = await call('GET', `/api/contacts/${'a'.repeat(5000)}`);
+      expect(long.status).toBe(414);
+      expect(long.body.error.code).toBe('uri_too_long');
+      expect(long.body.error.message).toMatch(/longer than 100 characters/);
+      expect(long.body.error.message.length).toBeLessThan(400);
+      const resend = await call('POST', `/api/users/invites/${'b'.repeat(5000)}/resend`, { body: {} });
+      expect(resend.status).toBe(414);
+      expect(resend.body.error.code).toBe('uri_too_long');
+    });
+  });
 });
