@@ -9,13 +9,13 @@ import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { TrustProxySetting } from '../config.js';
 import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { registerIdempotencyKeys } from './idempotency.js';
 import { registerWellFormedBodies } from './well-formed-body.js';
+import { validatorCompiler } from './validation.js';
 import { errorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, notFoundHandler } from './error-handler.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';

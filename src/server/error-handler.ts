@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { detailValue, KithError, shownValue } from '../domain/errors.js';
+import { knownFieldsAt } from './validation.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -62,10 +63,26 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     // Fastify names the part validated `querystring`; the request holds it as `query`.
     const source =
       context === 'querystring' ? request.query : (request as unknown as Record<string, unknown>)[context];
-    const details = error.validation.map((issue) => {
-      const field = issue.instancePath.split('/').filter(Boolean).join('.') || context;
+    const details = error.validation.flatMap((issue) => {
+      const at = issue.instancePath.split('/').filter(Boolean);
+      if (issue.keyword === 'unrecognized_keys') {
+        // One detail per field the request should not have sent, named by itself, with the ones it may.
+        const known = knownFieldsAt((request.routeOptions.schema as Record<string, unknown>)?.[context], at);
+        const reason = known
+          ? `is not a field here; the fields are ${known.join(', ')}`
+          : 'is not a field here';
+        return ((issue.params as { keys?: string[] }).keys ?? []).map((key) => {
+          const parent = valueAt(source, issue.instancePath);
+          const sent =
+            parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[key] : null;
+          const value = SECRET_KEY.test(key) ? '(hidden)' : withoutSecrets(sent ?? null);
+          const field = [...at, key].join('.');
+          return { field, value: detailValue(value), reason, shown: shownValue(value) };
+        });
+      }
+      const field = at.join('.') || context;
       const value = withoutSecrets(valueAt(source, issue.instancePath) ?? null);
-      return { field, value: detailValue(value), reason: issue.message, shown: shownValue(value) };
+      return [{ field, value: detailValue(value), reason: issue.message, shown: shownValue(value) }];
     });
     const message = details.map((d) => `${d.field}: ${d.reason} (got ${d.shown})`).join('; ');
     reply.status(400).send({

@@ -78,4 +78,57 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       expect(resend.body.error.code).toBe('uri_too_long');
     });
   });
+
+  describe('fields a body does not have', () => {
+    it('refuses a misspelt dry_run on a merge by name instead of merging for real', async () => {
+      const a = (
+        await call('POST', '/api/contacts', { body: { name: 'Keep A', email: 'keep.a@example.com' } })
+      ).body;
+      const b = (
+        await call('POST', '/api/contacts', { body: { name: 'Keep B', email: 'keep.b@example.com' } })
+      ).body;
+      const merge = await call('POST', '/api/contacts/merge', {
+        body: { contact_ids: [a.id, b.id], dryrun: true },
+      });
+      expect(merge.status).toBe(400);
+      expect(merge.body.error.details).toEqual([
+        {
+          field: 'dryrun',
+          value: true,
+          reason: 'is not a field here; the fields are contact_ids, survivor_id, prefer, dry_run',
+        },
+      ]);
+      expect(merge.body.error.message).toBe(
+        'dryrun: is not a field here; the fields are contact_ids, survivor_id, prefer, dry_run (got true)',
+      );
+      expect((await call('GET', `/api/contacts/${b.id}`)).status).toBe(200);
+    });
+
+    it('names each unknown field of a strict body, hiding a secret-looking one, and changes nothing', async () => {
+      const users = (await call('GET', '/api/users')).body.data as { id: string; email: string }[];
+      const agent = users.find((u) => u.email === 'agent@example.com')!;
+      const disable = await call('PATCH', `/api/users/${agent.id}`, { body: { disable: true } });
+      expect(disable.status).toBe(400);
+      expect(disable.body.error.details).toEqual([
+        {
+          field: 'disable',
+          value: true,
+          reason: 'is not a field here; the fields are role, name, password, disabled',
+        },
+      ]);
+      expect(
+        (await call('GET', '/api/users')).body.data.find((u: { id: string }) => u.id === agent.id).disabled,
+      ).toBe(false);
+
+      const me = await call('PATCH', '/api/auth/me', { body: { role: 'admin', new_password: 'x' } });
+      expect(me.status).toBe(400);
+      expect(me.body.error.details).toEqual([
+        expect.objectContaining({ field: 'role', value: 'admin' }),
+        expect.objectContaining({ field: 'new_password', value: '(hidden)' }),
+      ]);
+      expect(me.body.error.details[0].reason).toBe(
+        'is not a field here; the fields are name, language, password, current_password',
+      );
+    });
+  });
 });
