@@ -37,6 +37,21 @@ function withoutSecrets(value: unknown, depth = 0): unknown {
   );
 }
 
+/**
+ * Why a value was refused, in words where zod's would mislead: a parameter given twice
+ * (`?limit=1&limit=2` read "expected number, received NaN"), a field left out ("received undefined").
+ */
+function reasonOf(issue: { keyword: string; message?: string }, context: string, sent: unknown): string {
+  if (context === 'querystring' && Array.isArray(sent)) return `is given ${sent.length} times; give it once`;
+  if (sent === undefined && issue.keyword === 'invalid_type') return 'is required';
+  return issue.message ?? 'is not valid';
+}
+
+/** A refused value as the message repeats it; "nothing" for a field left out (not "null"). */
+function shown(sent: unknown, value: unknown): string {
+  return sent === undefined ? 'nothing' : shownValue(value);
+}
+
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
@@ -81,15 +96,28 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
         });
       }
       const field = at.join('.') || context;
-      const value = withoutSecrets(valueAt(source, issue.instancePath) ?? null);
-      return [{ field, value: detailValue(value), reason: issue.message, shown: shownValue(value) }];
+      const sent = valueAt(source, issue.instancePath);
+      const value = withoutSecrets(sent ?? null);
+      return [
+        {
+          field,
+          value: detailValue(value),
+          reason: reasonOf(issue, context, sent),
+          shown: shown(sent, value),
+        },
+      ];
     });
-    const message = details.map((d) => `${d.field}: ${d.reason} (got ${d.shown})`).join('; ');
+    // One field refused twice for one reason (too big for a whole number, and past the maximum) once.
+    const said = new Set<string>();
+    const unique = details.filter(
+      (d) => !said.has(`${d.field}\u0000${d.reason}`) && said.add(`${d.field}\u0000${d.reason}`),
+    );
+    const message = unique.map((d) => `${d.field}: ${d.reason} (got ${d.shown})`).join('; ');
     reply.status(400).send({
       error: {
         code: 'validation_failed',
         message,
-        details: details.map(({ field, value, reason }) => ({ field, value, reason })),
+        details: unique.map(({ field, value, reason }) => ({ field, value, reason })),
       },
     });
     return;

@@ -119,9 +119,18 @@ export const UserSchema = z
   })
   .meta({ id: 'User' });
 
+/**
+ * A whole number in a query string (`?limit=50`), refused in words when it is not one: not
+ * "expected number, received NaN" for `?limit=abc`, nor "expected int to be <=9007199254740991".
+ */
+export function wholeNumberParam(min: number, max: number) {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 export const PageQuery = z.object({
   before: z.string().optional().describe('Return entries older than this id.'),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: wholeNumberParam(1, 500).optional(),
 });
 
 /** Standard error responses every authenticated route can give. */

@@ -131,4 +131,40 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       );
     });
   });
+
+  describe('query strings', () => {
+    it('says what a limit must be, with the value sent, whatever was sent', async () => {
+      for (const [path, max] of [
+        ['/api/contacts', 500],
+        ['/api/audit', 200],
+        ['/api/changes', 10000],
+        ['/api/imports', 500],
+      ] as const) {
+        for (const sent of ['abc', '1.5', '1e309', '99999999999999999999', '0', '']) {
+          const answer = await call('GET', `${path}?limit=${sent}`);
+          expect(answer.status, `${path}?limit=${sent}`).toBe(400);
+          expect(answer.body.error.message).toBe(
+            `limit: must be a whole number from 1 to ${max} (got ${JSON.stringify(sent)})`,
+          );
+        }
+      }
+    });
+
+    it('names a parameter given twice instead of reading it as NaN or a list', async () => {
+      const limit = await call('GET', '/api/contacts?limit=1&limit=2');
+      expect(limit.status).toBe(400);
+      expect(limit.body.error.details).toEqual([
+        { field: 'limit', value: ['1', '2'], reason: 'is given 2 times; give it once' },
+      ]);
+      const q = await call('GET', '/api/contacts?q=a&q=b&q=c');
+      expect(q.body.error.message).toBe('q: is given 3 times; give it once (got ["a","b","c"])');
+    });
+
+    it('says a field left out is required, not that it was null', async () => {
+      const rule = await call('POST', '/api/teams', { body: {} });
+      expect(rule.status).toBe(400);
+      expect(rule.body.error.message).toBe('name: is required (got nothing)');
+      expect(rule.body.error.details).toEqual([{ field: 'name', value: null, reason: 'is required' }]);
+    });
+  });
 });

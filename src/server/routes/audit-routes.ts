@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
-import { AuditEntrySchema, errorResponses } from '../schemas.js';
+import { AuditEntrySchema, errorResponses, wholeNumberParam } from '../schemas.js';
 
 const NamedAuditEntrySchema = AuditEntrySchema.extend({
   actor: z
@@ -37,7 +37,7 @@ export function auditRoutes(services: KithServices): FastifyPluginAsyncZod {
           actor: z.string().optional().describe('Only changes made by this user (id)'),
           since: z.string().optional().describe('Only entries at or after this time (ISO 8601)'),
           cursor: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(200).optional(),
+          limit: wholeNumberParam(1, 200).optional(),
         }),
         response: {
           200: z.object({ data: z.array(NamedAuditEntrySchema), next_cursor: z.string().nullable() }),

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
-import { errorResponses, IdParams } from '../schemas.js';
+import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 const RuleSchema = z
   .object({
@@ -170,7 +170,7 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
         summary: 'Evaluation log, newest first: event, outcome, actions taken, errors',
         params: IdParams,
         querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          limit: wholeNumberParam(1, 1000).optional(),
           before: z.string().optional().describe('log id to continue before'),
         }),
         response: { 200: z.object({ data: z.array(LogSchema) }), ...errorResponses },

@@ -8,7 +8,7 @@ import { CONTACT_CHANGE_KINDS } from '../../contacts/contact-change-log.js';
 import type { KithServices } from '../../services.js';
 import { FEED_INCLUDES, MAX_FEED_LIMIT } from '../../sync/change-feed.js';
 import { changeFeedPageJson } from '../../sync/change-feed-json.js';
-import { ContactSchema, errorResponses } from '../schemas.js';
+import { ContactSchema, errorResponses, wholeNumberParam } from '../schemas.js';
 
 const ChangeEntrySchema = z.object({
   cursor: z.string().describe('Opaque; `after` this to read on.'),
@@ -46,7 +46,9 @@ export function changeRoutes(services: KithServices): FastifyPluginAsyncZod {
           'Entries in commit order after `after` (from the start without it). Follow `next_cursor`: no change is skipped or repeated, also under concurrent writers. `has_more` says the page was full; then a `Link` header (rel="next") names the next page, so that a client can ask for it before reading this one\'s body.',
         querystring: z.object({
           after: z.string().optional().describe('`next_cursor` (or an entry’s `cursor`) of an earlier read.'),
-          limit: z.coerce.number().int().optional().describe(`1–${MAX_FEED_LIMIT}, default 1,000.`),
+          limit: wholeNumberParam(1, MAX_FEED_LIMIT)
+            .optional()
+            .describe(`1–${MAX_FEED_LIMIT}, default 1,000.`),
           include: z
             .enum(FEED_INCLUDES)
             .optional()

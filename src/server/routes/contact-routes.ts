@@ -18,6 +18,7 @@ import {
   ErrorSchema,
   IdParams,
   PageQuery,
+  wholeNumberParam,
 } from '../schemas.js';
 
 const SORT_VALUES = [
@@ -65,7 +66,7 @@ const ListQuery = contactListQuery({
       'Order; `-` for descending; the id breaks ties. Default: `relevance` with `q`, else `created_at`. Contacts without a name come last in either `name` order; customers who never bought come last in either order of a purchase fact (`orders_count`, `total_spent`, `first_order_at`, `last_order_at`).',
     ),
   cursor: z.string().optional().describe('`next_cursor` of the previous page (same filters and sort).'),
-  limit: z.coerce.number().int().optional().describe('1–500, default 50.'),
+  limit: wholeNumberParam(1, 500).optional().describe('1–500, default 50.'),
   total: z
     .enum(['true', 'false'])
     .optional()

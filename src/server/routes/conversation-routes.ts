@@ -17,7 +17,7 @@ import { ASSIGNMENT_MODES } from '../../conversations/inbox-service.js';
 import { ForbiddenError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
 import { actorOf, currentUser } from '../auth-guard.js';
-import { errorResponses, IdParams } from '../schemas.js';
+import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 const ConversationSchema = z
   .object({
@@ -137,7 +137,7 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
             .enum(['newest', 'waiting'])
             .optional()
             .describe('newest first (default), or the longest waiting first: since the last message'),
-          limit: z.coerce.number().int().min(1).max(500).optional(),
+          limit: wholeNumberParam(1, 500).optional(),
           after: z.string().optional().describe('conversation id to continue after (next_after)'),
         }),
         response: {

@@ -17,6 +17,7 @@ import {
   ContactSchema,
   errorResponses,
   IdParams,
+  wholeNumberParam,
 } from '../schemas.js';
 
 const Band = z.enum(['match', 'review']);
@@ -348,9 +349,13 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
         querystring: z.object({
           band: Band.optional(),
           status: Status.optional(),
-          min_score: z.coerce.number().min(0).max(1).optional(),
+          min_score: z.coerce
+            .number({ error: 'must be a number from 0 to 1' })
+            .min(0, { error: 'must be a number from 0 to 1' })
+            .max(1, { error: 'must be a number from 0 to 1' })
+            .optional(),
           field: z.string().optional().describe('only pairs agreeing on this field'),
-          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          limit: wholeNumberParam(1, 1000).optional(),
           after: z.string().optional().describe('pair id to continue after'),
         }),
         response: { 200: z.object({ data: z.array(PairSchema) }), ...errorResponses },

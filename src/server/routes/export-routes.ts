@@ -13,7 +13,13 @@ import { EXPORT_KINDS } from '../../exports/export-job-service.js';
 import { ORDER_EXPORT_FORMATS } from '../../exports/order-export.js';
 import type { KithServices } from '../../services.js';
 import { actorOf, currentUser } from '../auth-guard.js';
-import { ContactFilterFields, contactListQuery, errorResponses, IdParams } from '../schemas.js';
+import {
+  ContactFilterFields,
+  contactListQuery,
+  errorResponses,
+  IdParams,
+  wholeNumberParam,
+} from '../schemas.js';
 
 const ExportQuery = contactListQuery({
   format: z.enum(EXPORT_FORMATS).describe('csv (UTF-8 with BOM), xlsx, json (an array), ndjson or xml.'),
@@ -150,7 +156,7 @@ export function exportRoutes(
       schema: {
         tags: ['exports'],
         summary: 'Background exports, newest first: an administrator sees all, others their own',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+        querystring: z.object({ limit: wholeNumberParam(1, 200).optional() }),
         response: {
           200: z.object({
             data: z.array(ExportJobSchema),

@@ -17,7 +17,7 @@ import { SOURCE_FORMATS } from '../../imports/read/source-reader.js';
 import type { KithServices } from '../../services.js';
 import type { Actor } from '../../domain/actor.js';
 import { actorOf, currentUser } from '../auth-guard.js';
-import { errorResponses, IdParams } from '../schemas.js';
+import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 interface Upload {
   filePath: string;
@@ -614,7 +614,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         summary: 'Import history, newest first',
         querystring: z.object({
           before: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(500).optional(),
+          limit: wholeNumberParam(1, 500).optional(),
         }),
         response: { 200: z.object({ data: z.array(ImportRecordSchema) }) },
       },

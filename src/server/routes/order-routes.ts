@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
-import { errorResponses, IdParams } from '../schemas.js';
+import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 const amount = z.string().nullable().describe('Decimal string, exact (e.g. "128.50"), in `currency`');
 
@@ -85,7 +85,7 @@ const OrderQuery = z.object({
   max_amount: z.string().optional().describe('Paid (else total) at most, decimal'),
   q: z.string().optional().describe('An order number, buyer nickname or receiver name, exactly'),
   cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: wholeNumberParam(1, 500).optional(),
 });
 
 export function orderRoutes(services: KithServices): FastifyPluginAsyncZod {
@@ -119,7 +119,7 @@ export function orderRoutes(services: KithServices): FastifyPluginAsyncZod {
         params: IdParams,
         querystring: z.object({
           cursor: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(500).optional(),
+          limit: wholeNumberParam(1, 500).optional(),
         }),
         response: {
           200: OrderPageSchema.extend({ purchase_facts: PurchaseFactsSchema }),

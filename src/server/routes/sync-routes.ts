@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { KithServices } from '../../services.js';
 import { CONFLICT_POLICIES, SYNC_DIRECTIONS } from '../../sync/carddav/sync-connection-service.js';
 import { actorOf } from '../auth-guard.js';
-import { errorResponses, IdParams } from '../schemas.js';
+import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 const CountsSchema = z
   .object({
@@ -203,7 +203,7 @@ export function syncRoutes(services: KithServices, onJobQueued: () => void): Fas
         tags: ['sync'],
         summary: 'Runs of a connection, newest first',
         params: IdParams,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+        querystring: z.object({ limit: wholeNumberParam(1, 200).optional() }),
         response: { 200: z.object({ data: z.array(RunSchema) }), ...errorResponses },
       },
       handler: async (request) => ({ data: await sync.runs(request.params.id, request.query.limit) }),
@@ -225,7 +225,7 @@ export function syncRoutes(services: KithServices, onJobQueued: () => void): Fas
         summary: 'Conflicts, newest first, each with both versions and whose was kept',
         querystring: z.object({
           connection_id: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(1000).optional(),
+          limit: wholeNumberParam(1, 1000).optional(),
         }),
         response: { 200: z.object({ data: z.array(ConflictSchema) }), ...errorResponses },
       },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { KithServices } from '../../services.js';
 import { TEST_EVENT, WEBHOOK_EVENTS } from '../../sync/webhooks/webhook-events.js';
 import { actorOf } from '../auth-guard.js';
-import { errorResponses, IdParams } from '../schemas.js';
+import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 const EndpointSchema = z
   .object({
@@ -116,7 +116,7 @@ export function webhookRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['webhooks'],
         summary: 'Deliveries to an endpoint, newest first, with their attempts and last error',
         params: IdParams,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }),
+        querystring: z.object({ limit: wholeNumberParam(1, 1000).optional() }),
         response: { 200: z.object({ data: z.array(DeliverySchema) }), ...errorResponses },
       },
       handler: async (request) => ({
