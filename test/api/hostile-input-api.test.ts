@@ -167,4 +167,61 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       expect(rule.body.error.details).toEqual([{ field: 'name', value: null, reason: 'is required' }]);
     });
   });
+
+  describe('import uploads', () => {
+    const CSV = 'name,email\nUpload Person,upload.person@example.com\n';
+    const upload = async (path: string, parts: Record<string, string>, withFile = true) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(parts)) form.append(name, value);
+      if (withFile) form.append('file', new Blob([CSV], { type: 'text/csv' }), 'people.csv');
+      const response = await fetch(`${server.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const imported = async () =>
+      (await call('GET', '/api/contacts?q=upload.person@example.com')).body.total as number;
+
+    it('refuses a misspelt option by name instead of importing for real', async () => {
+      const answer = await upload('/api/imports', { options: JSON.stringify({ dryRun: true }) });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details).toMatchObject({ field: 'options.dryRun', value: true });
+      expect(answer.body.error.details.reason).toMatch(/^is not an import option; the options are .*dry_run/);
+      expect((await call('GET', '/api/imports')).body.data).toEqual([]);
+      expect(await imported()).toBe(0);
+    });
+
+    it('refuses a part it does not read (a misspelt "options") and a file sent as text', async () => {
+      const misspelt = await upload('/api/imports', { option: JSON.stringify({ dry_run: true }) });
+      expect(misspelt.status).toBe(400);
+      expect(misspelt.body.error.details).toMatchObject({ field: 'option' });
+      expect(misspelt.body.error.details.reason).toBe(
+        'is not a part of an import upload; the parts are file, orders_file, items_file, upload_id, kind, mapping, options',
+      );
+      const asText = await upload('/api/imports/preview', { file: '/home/me/people.csv' }, false);
+      expect(asText.status).toBe(400);
+      expect(asText.body.error.details).toMatchObject({ field: 'file', value: '/home/me/people.csv' });
+      expect((await call('GET', '/api/imports')).body.data).toEqual([]);
+      expect(await imported()).toBe(0);
+    });
+
+    it('answers a body that is not the multipart it claims with a 400, not an internal error', async () => {
+      const response = await fetch(`${server.baseUrl}/api/imports/preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'multipart/form-data' },
+        body: 'garbage',
+      });
+      const answer = (await response.json()) as any;
+      expect(response.status).toBe(400);
+      expect(answer.error).toMatchObject({
+        code: 'validation_failed',
+        details: { field: 'body', value: 'multipart/form-data' },
+      });
+      expect(answer.error.message).toMatch(
+        /^body: is not well-formed multipart\/form-data \(Multipart: Boundary not found\)/,
+      );
+    });
+  });
 });

@@ -31,6 +31,14 @@ interface Upload {
 /** An upload whose file part may be missing when the request names a staged upload (`upload_id`). */
 type ReceivedUpload = Omit<Upload, 'filePath'> & { filePath: string | null };
 
+/** The parts an import upload may send: its files, and its text fields. */
+const UPLOAD_FILES = ['file', 'orders_file', 'items_file'];
+const UPLOAD_FIELDS = ['upload_id', 'kind', 'mapping', 'options'];
+
+/** What the multipart reader (busboy) says of a body that is not multipart/form-data as declared. */
+const MALFORMED_MULTIPART =
+  /^(Multipart: Boundary not found|Unexpected end of (multipart )?(data|form)|Part terminated early|Malformed part header)/;
+
 async function receiveUpload(
   request: FastifyRequest,
   maxUploadBytes: number,
@@ -92,7 +100,34 @@ async function receiveUpload(
       );
     if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT')
       throw new KithError('too_many_fields', 'an import sends at most 20 fields besides its files', 413);
+    // The body itself is not multipart/form-data as its header says (no boundary, cut short).
+    if (!(e instanceof KithError) && code === undefined && MALFORMED_MULTIPART.test((e as Error).message))
+      throw new ValidationError(
+        'body',
+        request.headers['content-type'] ?? null,
+        `is not well-formed multipart/form-data (${(e as Error).message}); send the file as a form part named "file"`,
+      );
     throw e;
+  }
+  const unknown =
+    Object.keys(fields).find((name) => !UPLOAD_FIELDS.includes(name) && !UPLOAD_FILES.includes(name)) ??
+    Object.keys(files).find((name) => !UPLOAD_FILES.includes(name));
+  const asText = Object.keys(fields).find((name) => UPLOAD_FILES.includes(name));
+  if (asText !== undefined) {
+    cleanup();
+    throw new ValidationError(
+      asText,
+      fields[asText],
+      'must be sent as a file (a form part with a file name; curl: -F file=@path), not as text',
+    );
+  }
+  if (unknown !== undefined) {
+    cleanup();
+    throw new ValidationError(
+      unknown,
+      fields[unknown] ?? files[unknown]?.fileName ?? null,
+      `is not a part of an import upload; the parts are ${[...UPLOAD_FILES, ...UPLOAD_FIELDS].join(', ')}`,
+    );
   }
   if (!filePath && !(handleAllowed && fields.upload_id)) {
     cleanup();
@@ -131,7 +166,7 @@ function jsonField<T>(fields: Record<string, string>, name: string, fallback: T)
   }
 }
 
-const OptionsSchema = z.object({
+const OptionsSchema = z.strictObject({
   encoding: z.string().optional(),
   delimiter: z.string().optional(),
   sheet: z.string().optional(),
@@ -171,6 +206,15 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    // A misspelt option (`dryRun`, `dry-run`) is refused, not dropped: dropped, the import ran for real.
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0]!;
+      throw new ValidationError(
+        ['options', ...issue.path, key].join('.'),
+        (options as Record<string, unknown>)[key] ?? null,
+        `is not an import option; the options are ${Object.keys(OptionsSchema.shape).join(', ')}`,
+      );
+    }
     const at = issue.path.reduce<unknown>(
       (value, key) => (value !== null && typeof value === 'object' ? (value as never)[key] : undefined),
       options,
