@@ -292,7 +292,7 @@ export class ConversationService {
   ): Promise<Conversation> {
     const origin = options.origin ?? DIRECT_CHANGE;
     const parsed = CreateSchema.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, CreateSchema);
     const body = parsed.data;
     await this.assertInbox(body.inbox_id);
     if (options.viewer && !(await this.canSee(options.viewer, body.inbox_id)))
@@ -365,7 +365,7 @@ export class ConversationService {
     options: { origin?: ChangeOrigin; expectedAssignee?: string | null; viewer?: ConversationViewer } = {},
   ): Promise<Conversation | null> {
     const parsed = PatchSchema.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, PatchSchema);
     const patch: ConversationPatch = parsed.data;
     if (patch.team_id) await this.assertTeam(patch.team_id);
     if (patch.snoozed_until && patch.status !== undefined && patch.status !== 'snoozed')
@@ -411,7 +411,7 @@ export class ConversationService {
     options: { origin?: ChangeOrigin; viewer?: ConversationViewer } = {},
   ): Promise<Message> {
     const parsed = MessageSchema.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, MessageSchema);
     const { direction, content } = parsed.data;
     const origin = options.origin ?? DIRECT_CHANGE;
     const { conversation, message, reopened } = await this.db.transaction().execute(async (trx) => {

@@ -69,7 +69,7 @@ export class InboxService {
 
   async create(input: unknown, actor: Actor): Promise<Inbox> {
     const parsed = CreateSchema.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, CreateSchema);
     const name = normalizeText(parsed.data.name)!;
     const at = nowIso();
     const id = newId('inbox');
@@ -106,7 +106,7 @@ export class InboxService {
 
   async update(id: string, input: unknown, actor: Actor): Promise<Inbox> {
     const parsed = UpdateSchema.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, UpdateSchema);
     const before = await this.get(id);
     const name = parsed.data.name ? normalizeText(parsed.data.name)! : before.name;
     const enabled = parsed.data.auto_assignment?.enabled ?? before.auto_assignment.enabled;

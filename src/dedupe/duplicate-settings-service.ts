@@ -64,7 +64,7 @@ export class DuplicateSettingsService {
   /** Rules as the scan would take them, or a validation error naming each bad path and value. */
   parseRules(input: unknown): MatchingRules {
     const parsed = matchingRulesSchema.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('rules', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('rules', input, parsed.error, matchingRulesSchema);
     return parsed.data;
   }
 
@@ -78,7 +78,7 @@ export class DuplicateSettingsService {
 
   async setPolicy(input: unknown): Promise<DuplicatePolicy> {
     const parsed = duplicatePolicySchema.partial().safeParse(input);
-    if (!parsed.success) throw toValidationErrors('policy', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('policy', input, parsed.error, duplicatePolicySchema);
     const next = { ...(await this.policy()), ...parsed.data };
     await this.write(POLICY_KEY, next);
     return next;

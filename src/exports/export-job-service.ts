@@ -153,7 +153,7 @@ export class ExportJobService {
       throw new ValidationError('format', request.format ?? null, `must be one of ${formats.join(', ')}`);
     const schema = kind === 'contacts' ? ContactFilters : OrderFilters;
     const parsed = schema.safeParse(request.filters ?? {});
-    if (!parsed.success) throw toValidationErrors('filters', request.filters, parsed.error);
+    if (!parsed.success) throw toValidationErrors('filters', request.filters, parsed.error, schema);
     if (kind === 'orders' && request.columns != null && request.columns.length > 0)
       throw new ValidationError('columns', request.columns, 'orders exports have fixed columns');
     const columns =

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { detailValue, KithError, shownValue } from '../domain/errors.js';
-import { knownFieldsAt } from './validation.js';
+import { knownFieldsAt, unknownFieldReason } from '../domain/zod-validation.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -83,9 +83,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       if (issue.keyword === 'unrecognized_keys') {
         // One detail per field the request should not have sent, named by itself, with the ones it may.
         const known = knownFieldsAt((request.routeOptions.schema as Record<string, unknown>)?.[context], at);
-        const reason = known
-          ? `is not a field here; the fields are ${known.join(', ')}`
-          : 'is not a field here';
+        const reason = unknownFieldReason(known);
         return ((issue.params as { keys?: string[] }).keys ?? []).map((key) => {
           const parent = valueAt(source, issue.instancePath);
           const sent =

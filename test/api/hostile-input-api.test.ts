@@ -224,4 +224,46 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       );
     });
   });
+
+  describe('fields a service does not have', () => {
+    it('refuses a misspelt "filters" of an export by name instead of exporting every contact', async () => {
+      const before = (await call('GET', '/api/exports')).body.data.length;
+      const all = await call('POST', '/api/exports', { body: { format: 'csv', filter: { tag: 'vip' } } });
+      expect(all.status).toBe(400);
+      expect(all.body.error.details).toEqual([
+        {
+          field: 'filter',
+          value: { tag: 'vip' },
+          reason: 'is not a field here; the fields are kind, format, filters, columns',
+        },
+      ]);
+      const nested = await call('POST', '/api/exports', {
+        body: { format: 'csv', filters: { tags: 'vip' } },
+      });
+      expect(nested.status).toBe(400);
+      expect(nested.body.error.details[0]).toMatchObject({ field: 'filters.tags', value: 'vip' });
+      expect(nested.body.error.details[0].reason).toMatch(/^is not a field here; the fields are q, tag, /);
+      expect((await call('GET', '/api/exports')).body.data.length).toBe(before);
+    });
+
+    it('names the unknown field of a body a service checks (webhooks, matching policy), not "body"', async () => {
+      const hook = await call('POST', '/api/webhooks', {
+        body: { url: 'https://example.com/hook', events: ['contact.created'], descriptio: 'typo' },
+      });
+      expect(hook.status).toBe(400);
+      expect(hook.body.error.details).toEqual([
+        expect.objectContaining({ field: 'descriptio', value: 'typo' }),
+      ]);
+      expect(hook.body.error.details[0].reason).toMatch(/^is not a field here; the fields are url, events, /);
+      expect((await call('GET', '/api/webhooks')).body.data).toEqual([]);
+
+      const policy = await call('PATCH', '/api/duplicates/policy', {
+        body: { on_create: 'warn', oncreate: 'block' },
+      });
+      expect(policy.status).toBe(400);
+      expect(policy.body.error.details).toEqual([
+        expect.objectContaining({ field: 'policy.oncreate', value: 'block' }),
+      ]);
+    });
+  });
 });

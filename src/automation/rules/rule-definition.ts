@@ -242,7 +242,7 @@ export function parseRuleDefinition(input: unknown): RuleDefinition {
       `are nested more than ${MAX_RULE_NESTING} levels deep; write the rule with fewer levels of all/any`,
     );
   const parsed = RuleSchema.safeParse(input);
-  if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+  if (!parsed.success) throw toValidationErrors('', input, parsed.error, RuleSchema);
   const rule = parsed.data;
   const errors: ValidationError[] = [];
   checkConditions(rule.conditions, 'conditions', rule.event, errors);

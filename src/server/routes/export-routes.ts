@@ -94,7 +94,7 @@ const ExportJobInput = z
       .optional()
       .describe('Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent'),
   })
-  .loose();
+  .strict();
 
 export function exportRoutes(
   services: KithServices,

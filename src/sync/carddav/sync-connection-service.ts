@@ -221,7 +221,7 @@ export class SyncConnectionService {
 
   async create(input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<SyncConnection> {
     const parsed = SyncConnectionInput.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, SyncConnectionInput);
     const data = parsed.data;
     const collectionUrl = collectionUrlOf(data.url, data.collection);
     const collection = new URL(collectionUrl).pathname;
@@ -283,7 +283,7 @@ export class SyncConnectionService {
    */
   async update(id: string, input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<SyncConnection> {
     const parsed = SyncConnectionUpdate.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, SyncConnectionUpdate);
     const data = parsed.data;
     const row = await this.row(id);
     const url = data.url ?? row.url;

@@ -77,7 +77,7 @@ export class WebhookService {
 
   async create(input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<CreatedWebhookEndpoint> {
     const parsed = WebhookEndpointInput.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, WebhookEndpointInput);
     this.assertReachable(parsed.data.url);
     const at = nowIso();
     const row: Selectable<WebhookEndpointsTable> = {
@@ -110,7 +110,7 @@ export class WebhookService {
 
   async update(id: string, input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<WebhookEndpoint> {
     const parsed = WebhookEndpointPatch.safeParse(input);
-    if (!parsed.success) throw toValidationErrors('', input, parsed.error);
+    if (!parsed.success) throw toValidationErrors('', input, parsed.error, WebhookEndpointPatch);
     const before = endpointOf(await this.row(id));
     const { url, events, secret, description, active } = parsed.data;
     if (url !== undefined) this.assertReachable(url);

@@ -3197,8 +3197,6 @@ export interface paths {
                         };
                         /** @description Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent */
                         columns?: (string[] | string) | null;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
