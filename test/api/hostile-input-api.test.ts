@@ -207,6 +207,36 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       expect(await imported()).toBe(0);
     });
 
+    it('fails only the row of a JSON file whose tag is half a surrogate pair, naming it, and imports the rest', async () => {
+      const json =
+        '[{"name":"Half One","email":"half.one@example.com","tags":"\\ud800"},{"name":"Half Two","email":"half.two@example.com","tags":"ok"}]';
+      const form = new FormData();
+      form.append('mapping', JSON.stringify({ name: 'name', email: 'email', tags: 'tags' }));
+      form.append('file', new Blob([json], { type: 'application/json' }), 'people.json');
+      const started = await fetch(`${server.baseUrl}/api/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      });
+      expect(started.status).toBe(202);
+      const id = ((await started.json()) as any).id as string;
+      let record: any;
+      for (let i = 0; i < 200; i++) {
+        record = (await call('GET', `/api/imports/${id}`)).body;
+        if (!['queued', 'running'].includes(record.status)) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(record).toMatchObject({ status: 'completed', created: 1, failed: 1, error: null });
+      const failures = await fetch(`${server.baseUrl}/api/imports/${id}/failures`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(await failures.text()).toContain('tags: holds half of a UTF-16 surrogate pair');
+
+      const options = await upload('/api/imports', { options: '{"tags":["\\udc00"]}' });
+      expect(options.status).toBe(400);
+      expect(options.body.error.details).toMatchObject({ field: 'options.tags[0]', value: '\udc00' });
+    });
+
     it('answers a body that is not the multipart it claims with a 400, not an internal error', async () => {
       const response = await fetch(`${server.baseUrl}/api/imports/preview`, {
         method: 'POST',

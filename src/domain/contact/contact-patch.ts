@@ -9,6 +9,7 @@ import { normalizeEmail } from '../normalize/email.js';
 import { normalizeGender } from '../normalize/gender.js';
 import { normalizePhone, type Region } from '../normalize/phone.js';
 import { normalizeIdentityValue, normalizeText } from '../normalize/text.js';
+import { findLoneSurrogate, LONE_SURROGATE_REASON } from '../well-formed-text.js';
 import { type AttributeDefinition, normalizeAttributeValue } from './attribute-value.js';
 import {
   type AttributeValue,
@@ -142,6 +143,11 @@ export function normalizeContactInput(input: unknown, ctx: NormalizeContext): Co
       errors.push(new ValidationError(key, value, 'is not a contact field'));
     }
   }
+
+  // Half a surrogate pair (a JSON file's "\ud800") is no text: stored it became U+FFFD, and as a tag a
+  // row the database could not find again, which failed the whole write.
+  const lone = findLoneSurrogate(raw);
+  if (lone) errors.push(new ValidationError(lone.field, lone.value, LONE_SURROGATE_REASON));
 
   for (const field of SCALAR_FIELDS) {
     if (!(field in raw)) continue;

@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KithError, ValidationError } from '../../domain/errors.js';
+import { findLoneSurrogate, LONE_SURROGATE_REASON } from '../../domain/well-formed-text.js';
 import type { ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
 import type { StagedUpload } from '../../imports/staged-uploads.js';
@@ -159,11 +160,17 @@ function sourceOf(
 function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
   const raw = fields[name];
   if (raw === undefined || raw === '') return fallback;
+  let parsed: T;
   try {
-    return JSON.parse(raw) as T;
+    parsed = JSON.parse(raw) as T;
   } catch {
     throw new ValidationError(name, raw, 'must be JSON');
   }
+  // A form field's JSON is not checked with the JSON bodies (well-formed-body.ts): the same check here.
+  const lone = findLoneSurrogate(parsed);
+  if (lone)
+    throw new ValidationError(lone.field ? `${name}.${lone.field}` : name, lone.value, LONE_SURROGATE_REASON);
+  return parsed;
 }
 
 const OptionsSchema = z.strictObject({
