@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { normalizeText } from '../domain/normalize/text.js';
+import { MAX_NAME_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
@@ -33,7 +33,7 @@ export class ApiTokenService {
     const row = {
       id: newId('token'),
       user_id: userId,
-      name: normalizeText(name ?? '') ?? 'API token',
+      name: normalizeBoundedText(name ?? '', 'name', MAX_NAME_LENGTH) ?? 'API token',
       token_hash: sha256(token),
       created_at: nowIso(),
       last_used_at: null,

@@ -2,7 +2,7 @@
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { normalizeText } from '../domain/normalize/text.js';
+import { MAX_NAME_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
 import { nameConflict } from '../store/name-conflict.js';
@@ -42,7 +42,8 @@ export class TeamService {
   }
 
   async create(input: { name?: unknown }, actor: Actor): Promise<Team> {
-    const name = typeof input.name === 'string' ? normalizeText(input.name) : null;
+    const name =
+      typeof input.name === 'string' ? normalizeBoundedText(input.name, 'name', MAX_NAME_LENGTH) : null;
     if (!name) throw new ValidationError('name', input.name ?? null, 'is required');
     const id = newId('team');
     const at = nowIso();
@@ -88,7 +89,8 @@ export class TeamService {
 
   async rename(id: string, input: { name?: unknown }, actor: Actor): Promise<Team> {
     const before = await this.get(id);
-    const name = typeof input.name === 'string' ? normalizeText(input.name) : null;
+    const name =
+      typeof input.name === 'string' ? normalizeBoundedText(input.name, 'name', MAX_NAME_LENGTH) : null;
     if (!name) throw new ValidationError('name', input.name ?? null, 'is required');
     if (name === before.name) return before;
     const at = nowIso();

@@ -7,7 +7,12 @@ import {
   type AttributeType,
 } from '../domain/contact/attribute-value.js';
 import { ConflictError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { normalizeText } from '../domain/normalize/text.js';
+import {
+  MAX_DESCRIPTION_LENGTH,
+  MAX_NAME_LENGTH,
+  normalizeBoundedText,
+  normalizeText,
+} from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { AttributeDefinitionsTable } from '../store/schema.js';
@@ -115,10 +120,10 @@ export class AttributeDefinitionService {
     const now = nowIso();
     const row: AttributeDefinitionsTable = {
       key: input.key,
-      label: normalizeText(input.label ?? '') ?? input.key,
+      label: normalizeBoundedText(input.label ?? '', 'label', MAX_NAME_LENGTH) ?? input.key,
       type,
       options: JSON.stringify(normalizeOptions(type, input.options)),
-      description: normalizeText(input.description ?? ''),
+      description: normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH),
       created_at: now,
       updated_at: now,
     };
@@ -152,9 +157,14 @@ export class AttributeDefinitionService {
     const before = await this.get(key);
     const after: AttributeDefinitionRecord = {
       ...before,
-      label: input.label !== undefined ? (normalizeText(input.label ?? '') ?? key) : before.label,
+      label:
+        input.label !== undefined
+          ? (normalizeBoundedText(input.label ?? '', 'label', MAX_NAME_LENGTH) ?? key)
+          : before.label,
       description:
-        input.description !== undefined ? normalizeText(input.description ?? '') : before.description,
+        input.description !== undefined
+          ? normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH)
+          : before.description,
       options: input.options !== undefined ? normalizeOptions(before.type, input.options) : before.options,
       updated_at: nowIso(),
     };

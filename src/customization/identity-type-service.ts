@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { ConflictError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { normalizeText } from '../domain/normalize/text.js';
+import { MAX_NAME_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation } from '../store/database.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
@@ -37,7 +37,7 @@ export class IdentityTypeService {
     }
     const row = {
       key: input.key,
-      label: normalizeText(input.label ?? '') ?? input.key,
+      label: normalizeBoundedText(input.label ?? '', 'label', MAX_NAME_LENGTH) ?? input.key,
       builtin: 0,
       created_at: nowIso(),
     };
@@ -65,7 +65,10 @@ export class IdentityTypeService {
       .where('key', '=', key)
       .executeTakeFirst();
     if (!row) throw new NotFoundError('identity type', key);
-    const label = input.label !== undefined ? (normalizeText(input.label ?? '') ?? key) : row.label;
+    const label =
+      input.label !== undefined
+        ? (normalizeBoundedText(input.label ?? '', 'label', MAX_NAME_LENGTH) ?? key)
+        : row.label;
     if (label !== row.label) {
       await this.db.updateTable('identity_types').set({ label }).where('key', '=', key).execute();
       await appendAuditEntry(this.db, {

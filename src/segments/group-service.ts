@@ -2,7 +2,7 @@ import { normalizeGroupName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { normalizeText } from '../domain/normalize/text.js';
+import { MAX_DESCRIPTION_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
@@ -80,7 +80,7 @@ export class GroupService {
           id,
           name,
           name_key: name.toLowerCase(),
-          description: normalizeText(input.description ?? ''),
+          description: normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH),
           created_at: at,
           updated_at: at,
         })
@@ -108,7 +108,9 @@ export class GroupService {
     const before = await this.get(id);
     const name = input.name !== undefined ? normalizeGroupName(input.name, 'name') : before.name;
     const description =
-      input.description !== undefined ? normalizeText(input.description ?? '') : before.description;
+      input.description !== undefined
+        ? normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH)
+        : before.description;
     try {
       await this.db
         .updateTable('contact_groups')

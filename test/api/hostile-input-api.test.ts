@@ -296,4 +296,42 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       ]);
     });
   });
+
+  describe('text past any sensible length', () => {
+    it('refuses a name, label or description far too long by name, and stores nothing', async () => {
+      const long = 'n'.repeat(5000);
+      const cases: [string, string, unknown, string, number][] = [
+        ['POST', '/api/teams', { name: long }, 'name', 200],
+        ['POST', '/api/tokens', { name: long }, 'name', 200],
+        ['POST', '/api/identity-types', { key: 'long_label', label: long }, 'label', 200],
+        ['POST', '/api/attributes', { key: 'long_label', type: 'text', label: long }, 'label', 200],
+        [
+          'POST',
+          '/api/attributes',
+          { key: 'long_desc', type: 'text', description: long },
+          'description',
+          1000,
+        ],
+        ['POST', '/api/groups', { name: 'Long description', description: long }, 'description', 1000],
+      ];
+      for (const [method, path, body, field, max] of cases) {
+        const answer = await call(method, path, { body });
+        expect(answer.status, `${path} ${field}`).toBe(400);
+        expect(answer.body.error.details).toMatchObject({
+          field,
+          reason: `is longer than ${max.toLocaleString('en')} characters`,
+        });
+      }
+      expect((await call('GET', '/api/teams')).body.data).toEqual([]);
+      expect(
+        (await call('GET', '/api/identity-types')).body.data.map((t: { key: string }) => t.key),
+      ).not.toContain('long_label');
+      expect((await call('GET', '/api/attributes')).body.data).toEqual([]);
+      expect((await call('GET', '/api/groups')).body.data).toEqual([]);
+      const team = (await call('POST', '/api/teams', { body: { name: 'Support' } })).body;
+      const renamed = await call('PATCH', `/api/teams/${team.id}`, { body: { name: long } });
+      expect(renamed.status).toBe(400);
+      expect((await call('GET', '/api/teams')).body.data[0].name).toBe('Support');
+    });
+  });
 });

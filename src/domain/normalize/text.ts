@@ -1,3 +1,5 @@
+import { ValidationError } from '../errors.js';
+
 /**
  * Text normalisation shared by every entry point: NFKC folds full-width letters and digits
  * (`ＡＢＣ１２３` → `ABC123`), then whitespace (including ideographic spaces) is trimmed and collapsed.
@@ -9,6 +11,22 @@
 export function normalizeText(value: string): string | null {
   const cleaned = withoutControls(value).normalize('NFKC').replace(/\s+/gu, ' ').trim();
   return cleaned === '' ? null : cleaned;
+}
+
+/** A name a person gives something (a team, a token, a label): at most this many characters. */
+export const MAX_NAME_LENGTH = 200;
+/** A description a person writes (a group's, an attribute's): at most this many characters. */
+export const MAX_DESCRIPTION_LENGTH = 1000;
+
+/**
+ * `normalizeText`, refused by name when longer than `max` characters: a 100,000-character label was
+ * stored as it came and broke every page that shows it.
+ */
+export function normalizeBoundedText(value: string, field: string, max: number): string | null {
+  const text = normalizeText(value);
+  if (text !== null && text.length > max)
+    throw new ValidationError(field, value, `is longer than ${max.toLocaleString('en')} characters`);
+  return text;
 }
 
 /** An identity value as stored and looked up: NFKC-folded and trimmed, inner spaces kept. */
