@@ -37,6 +37,7 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { isIsoDateOrTime } from '../domain/normalize/date.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
 import { normalizePhone, type Region } from '../domain/normalize/phone.js';
 import { normalizeIdentityValue, normalizeText } from '../domain/normalize/text.js';
@@ -238,7 +239,7 @@ function amountParam(field: string, value: string | undefined): number | undefin
 function isoParam(field: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   const t = new Date(value);
-  if (Number.isNaN(t.getTime()))
+  if (!isIsoDateOrTime(value) || Number.isNaN(t.getTime()))
     throw new ValidationError(field, value, 'is not an ISO-8601 date or timestamp');
   return t.toISOString();
 }

@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { isIsoDateOrTime } from '../domain/normalize/date.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Store } from '../store/database.js';
 import { nowIso } from '../store/transaction.js';
@@ -62,7 +63,8 @@ function medians(rows: { user_id: string | null; from: string; to: string }[]): 
 const isoOrNull = (value: string | undefined, field: string): string | null => {
   if (value === undefined || value === '') return null;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new ValidationError(field, value, 'must be an ISO date or date-time');
+  if (!isIsoDateOrTime(value) || Number.isNaN(t))
+    throw new ValidationError(field, value, 'must be an ISO date or date-time');
   return new Date(t).toISOString();
 };
 

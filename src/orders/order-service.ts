@@ -12,6 +12,7 @@ import { normalizeGroupName, normalizeNewTagName } from '../domain/contact/conta
 import type { Actor } from '../domain/actor.js';
 import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { isIsoDateOrTime } from '../domain/normalize/date.js';
 import { assertRegion } from '../domain/normalize/phone.js';
 import { importDir, type ImportConfig } from '../imports/contact-import-pipeline.js';
 import { appliedImportRows, queueImport } from '../imports/import-records.js';
@@ -108,7 +109,8 @@ export interface OrderPage {
 
 function isoBound(field: string, value: string): string {
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value);
-  if (Number.isNaN(d.getTime())) throw new ValidationError(field, value, 'must be an ISO date or date-time');
+  if (!isIsoDateOrTime(value) || Number.isNaN(d.getTime()))
+    throw new ValidationError(field, value, 'must be an ISO date or date-time');
   return d.toISOString();
 }
 

@@ -150,6 +150,25 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       }
     });
 
+    it('refuses a date bound that is not ISO 8601 instead of reading "1" as 2001 or Feb 30 as March 2', async () => {
+      for (const [path, field] of [
+        ['/api/contacts?created_since=', 'created_since'],
+        ['/api/orders?since=', 'since'],
+        ['/api/audit?since=', 'since'],
+        ['/api/reports/agents?from=', 'from'],
+      ] as const) {
+        for (const sent of ['1', 'March 7', '2026-02-30', '12/31/2026']) {
+          const answer = await call('GET', `${path}${encodeURIComponent(sent)}`);
+          expect(answer.status, `${path}${sent}`).toBe(400);
+          expect(answer.body.error.details).toMatchObject({ field, value: sent });
+        }
+        for (const fine of ['2026-11-22', '2026-11-22T08:00Z', '2026-11-22T08:00:00.000+08:00'])
+          expect((await call('GET', `${path}${encodeURIComponent(fine)}`)).status, `${path}${fine}`).toBe(
+            200,
+          );
+      }
+    });
+
     it('names a parameter given twice instead of reading it as NaN or a list', async () => {
       const limit = await call('GET', '/api/contacts?limit=1&limit=2');
       expect(limit.status).toBe(400);

@@ -26,3 +26,20 @@ export function normalizeDate(value: string, field = 'date'): string {
   }
   throw new ValidationError(field, value, 'is not a date in the form YYYY-MM-DD');
 }
+
+/**
+ * An ISO-8601 date or date-time as a filter or a report takes it (`2026-11-22`, `2026-11-22T08:00Z`,
+ * `2026-11-22T08:00:00.000+08:00`), on a real calendar day. The platform's own date parser also reads
+ * `1` (as 2001), `March 7` and `2026-02-30` (as March 2), so a mistyped bound filtered by a date nobody
+ * asked for; such values are refused instead.
+ */
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$/i;
+
+export function isIsoDateOrTime(value: string): boolean {
+  const m = ISO_INSTANT.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
+import { isIsoDateOrTime } from '../../domain/normalize/date.js';
 import type { KithServices } from '../../services.js';
 import { AuditEntrySchema, errorResponses, wholeNumberParam } from '../schemas.js';
 
@@ -49,7 +50,7 @@ export function auditRoutes(services: KithServices): FastifyPluginAsyncZod {
         let sinceIso: string | undefined;
         if (since) {
           const date = new Date(since);
-          if (Number.isNaN(date.getTime()))
+          if (!isIsoDateOrTime(since) || Number.isNaN(date.getTime()))
             throw new ValidationError(
               'since',
               since,
