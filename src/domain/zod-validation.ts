@@ -27,8 +27,11 @@ export function knownFieldsAt(schema: unknown, path: readonly PropertyKey[]): st
 }
 
 /** Why a field was refused that the input should not have sent, with the ones it may when known. */
-export function unknownFieldReason(known: readonly string[] | null): string {
-  return known ? `is not a field here; the fields are ${known.join(', ')}` : 'is not a field here';
+export function unknownFieldReason(
+  known: readonly string[] | null,
+  noun: 'field' | 'parameter' = 'field',
+): string {
+  return known ? `is not a ${noun} here; the ${noun}s are ${known.join(', ')}` : `is not a ${noun} here`;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

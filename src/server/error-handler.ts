@@ -83,7 +83,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       if (issue.keyword === 'unrecognized_keys') {
         // One detail per field the request should not have sent, named by itself, with the ones it may.
         const known = knownFieldsAt((request.routeOptions.schema as Record<string, unknown>)?.[context], at);
-        const reason = unknownFieldReason(known);
+        const reason = unknownFieldReason(known, context === 'querystring' ? 'parameter' : 'field');
         return ((issue.params as { keys?: string[] }).keys ?? []).map((key) => {
           const parent = valueAt(source, issue.instancePath);
           const sent =

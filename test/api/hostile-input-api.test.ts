@@ -169,6 +169,27 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       }
     });
 
+    it('refuses a misspelt filter of the orders list and export by name instead of answering every order', async () => {
+      const list = await call('GET', '/api/orders?statuss=paid');
+      expect(list.status).toBe(400);
+      expect(list.body.error.details).toEqual([
+        {
+          field: 'statuss',
+          value: 'paid',
+          reason:
+            'is not a parameter here; the parameters are contact_id, status, source, since, before, min_amount, max_amount, q, cursor, limit',
+        },
+      ]);
+      const file = await call('GET', '/api/orders/export?format=csv&sinse=2026-01-01');
+      expect(file.status).toBe(400);
+      expect(file.body.error.details[0]).toMatchObject({ field: 'sinse', value: '2026-01-01' });
+      const audit = await call('GET', '/api/audit?entity=contact');
+      expect(audit.status).toBe(400);
+      expect(audit.body.error.message).toMatch(
+        /^entity: is not a parameter here; the parameters are entity_type, /,
+      );
+    });
+
     it('names a parameter given twice instead of reading it as NaN or a list', async () => {
       const limit = await call('GET', '/api/contacts?limit=1&limit=2');
       expect(limit.status).toBe(400);
