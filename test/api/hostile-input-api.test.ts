@@ -55,6 +55,26 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
     });
   });
 
+  describe('bodies nested past any request', () => {
+    it('refuses a body nested 100,000 deep with a 400, with or without an Idempotency-Key, writing nothing', async () => {
+      const before = await contactCount();
+      const deep = `{"name":"Deep","zz":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      for (const headers of [{}, { 'idempotency-key': 'deep-1' }] as Record<string, string>[]) {
+        const response = await fetch(`${server.baseUrl}/api/contacts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...headers },
+          body: deep,
+        });
+        const answer = (await response.json()) as any;
+        expect(response.status).toBe(400);
+        expect(answer.error.message).toBe(
+          'body: is nested more than 256 levels deep; no request of this API nests that deep (got (a value nested more than 32 levels deep))',
+        );
+      }
+      expect(await contactCount()).toBe(before);
+    });
+  });
+
   describe('addresses the router cannot read', () => {
     it('answers a percent-encoding that is not UTF-8 in the error shape every answer has', async () => {
       for (const path of ['/api/contacts/%ED%A0%80', '/api/webhooks/%C3/deliveries']) {
