@@ -18,7 +18,7 @@ import {
   type NormalizeContext,
 } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
-import { ConflictError, KithError } from '../domain/errors.js';
+import { ConflictError, failureReason } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
@@ -215,10 +215,8 @@ export class ContactImportPipeline {
    * rows it did not get to, since its counts cover only the rows before them.
    */
   private async stopReason(importId: string, error: unknown): Promise<string> {
-    const cause =
-      error instanceof KithError
-        ? error.message
-        : (databaseFailure(error) ?? (error instanceof Error ? error.message : String(error)));
+    // Kith's own reasons as they are; any other error in words (failureReason), its text only in the log.
+    const cause = databaseFailure(error) ?? failureReason(error);
     const progress = await importProgress(this.db, importId);
     const left = progress.totalRows === null ? 0 : progress.totalRows - progress.rows;
     if (left <= 0) return cause;

@@ -8,6 +8,7 @@
  * the Tmall import's writer — one transaction per batch with its checkpoint, so a resumed job goes on
  * after the last committed batch. Counts are orders: `rows = created + updated + unchanged + failed`.
  */
+import { databaseFailure } from '../imports/apply/write-conflicts.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,7 +19,7 @@ import { IdentityTypeService } from '../customization/identity-type-service.js';
 import type { Actor } from '../domain/actor.js';
 import { emptyContactState, type ContactState } from '../domain/contact/contact-fields.js';
 import { identifyByKeys, identityKey } from '../domain/contact/identify-rule.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, failureReason } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import {
   failureFilePath,
@@ -231,7 +232,8 @@ export class GenericOrderImportPipeline {
       await this.finish(importId, source, 'completed');
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
-      const reason = e instanceof Error ? e.message : String(e);
+      // Kith's own reasons as they are; any other error in words, its text only in the log.
+      const reason = databaseFailure(e) ?? failureReason(e);
       await this.finish(importId, source, 'failed', reason);
       throw e;
     } finally {

@@ -7,6 +7,7 @@
  * committed batch and `rows = created + updated + unchanged + failed` always holds. The counts are
  * the orders file's rows; the items file's are in the import's summary.
  */
+import { databaseFailure } from '../imports/apply/write-conflicts.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -18,7 +19,7 @@ import { IdentityTypeService } from '../customization/identity-type-service.js';
 import type { Actor } from '../domain/actor.js';
 import { emptyContactState, type ContactState } from '../domain/contact/contact-fields.js';
 import { protectCell } from '../domain/csv-cell-safety.js';
-import { ConflictError, KithError } from '../domain/errors.js';
+import { ConflictError, failureReason, KithError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { normalizePhone } from '../domain/normalize/phone.js';
 import {
@@ -199,7 +200,8 @@ export class TmallOrderImportPipeline {
       await this.finish(importId, source, 'completed', undefined, scratch);
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
-      const reason = e instanceof Error ? e.message : String(e);
+      // Kith's own reasons as they are; any other error in words, its text only in the log.
+      const reason = databaseFailure(e) ?? failureReason(e);
       await this.finish(importId, source, 'failed', reason, scratch);
       throw e;
     } finally {
