@@ -4,11 +4,13 @@
  * another method, path or body is refused (422); a retry while the first is still running gets 409.
  * An answer of 500 or more is not kept, so a retry runs again. Requests that carry a password or a
  * secret, and those whose answer shows one once (routes with `config.answerHoldsSecret`), take no part:
- * neither the answer nor a hash of the request would otherwise lie in the database for a day. The
- * storage is src/sync/idempotency-keys.ts.
+ * neither the answer nor a hash of the request would otherwise lie in the database for a day. An
+ * upload's key is claimed by its route once it has read the files (`replayedUpload`). The storage is
+ * src/sync/idempotency-keys.ts.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import fs from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KithError, ValidationError } from '../domain/errors.js';
 import { type IdempotencyKeys, MAX_IDEMPOTENCY_KEY_LENGTH } from '../sync/idempotency-keys.js';
 
@@ -42,47 +44,96 @@ function holdsSecret(body: unknown): boolean {
   );
 }
 
+/**
+ * The request's Idempotency-Key, checked; null when it takes no part (no key, not POST or PATCH, no
+ * user, or a request that carries or answers a secret).
+ */
+function keyOf(request: FastifyRequest): string | null {
+  if (request.method !== 'POST' && request.method !== 'PATCH') return null;
+  const header = request.headers['idempotency-key'];
+  if (header === undefined || !request.user) return null;
+  if (request.routeOptions.config?.answerHoldsSecret || holdsSecret(request.body)) return null;
+  const key = (Array.isArray(header) ? header[0]! : header).trim();
+  if (key === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+    throw new ValidationError(
+      'Idempotency-Key',
+      key,
+      `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+    );
+  return key;
+}
+
+/**
+ * Claims the request's key for `requestHash` (what makes two requests the same): 'first' when this
+ * request runs (its answer is kept as it is sent), 'replayed' when the kept answer was sent instead, and
+ * 'none' when the request has no key. Refuses a key of another request (422) or one still running (409).
+ */
+async function claimKey(
+  keys: IdempotencyKeys,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  requestHash: string,
+): Promise<'first' | 'replayed' | 'none'> {
+  const key = keyOf(request);
+  if (key === null) return 'none';
+  const scope = request.user!.id;
+  const claim = await keys.claim(scope, key, requestHash);
+  if (claim.kind === 'first') {
+    request.idempotencyKey = { scope, key };
+    return 'first';
+  }
+  if (claim.kind === 'other_request')
+    throw new KithError(
+      'idempotency_key_reused',
+      `Idempotency-Key ${JSON.stringify(key)} was used for another request in the last 24 hours; send a new key for a new request`,
+      422,
+      { field: 'Idempotency-Key', value: key, reason: 'used for another request' },
+    );
+  if (claim.kind === 'in_progress')
+    throw new KithError(
+      'idempotency_key_in_progress',
+      `the first request with Idempotency-Key ${JSON.stringify(key)} is still running; retry in a moment`,
+      409,
+      { field: 'Idempotency-Key', value: key },
+    );
+  reply.header('idempotent-replayed', 'true');
+  if (claim.contentType) reply.header('content-type', claim.contentType);
+  void reply.status(claim.status).send(claim.response);
+  return 'replayed';
+}
+
+/**
+ * An upload's key, claimed by its route once the files are read (a multipart body is read by the
+ * handler, after the hooks): the same files with the same fields are the same request. Returns true
+ * when the kept answer was sent and the route must stop.
+ */
+export async function replayedUpload(
+  keys: IdempotencyKeys,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  upload: { fields: Record<string, string>; files: Record<string, { filePath: string }> },
+): Promise<boolean> {
+  if (keyOf(request) === null) return false;
+  const hash = createHash('sha256').update(`${request.method} ${request.url}\n`);
+  for (const name of Object.keys(upload.fields).sort())
+    hash.update(`${name}=${JSON.stringify(upload.fields[name])}\n`);
+  for (const name of Object.keys(upload.files).sort()) {
+    hash.update(`${name}:`);
+    for await (const chunk of fs.createReadStream(upload.files[name]!.filePath)) hash.update(chunk as Buffer);
+    hash.update('\n');
+  }
+  return (await claimKey(keys, request, reply, hash.digest('hex'))) === 'replayed';
+}
+
 export function registerIdempotencyKeys(app: FastifyInstance, keys: IdempotencyKeys): void {
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' && request.method !== 'PATCH') return;
-    const header = request.headers['idempotency-key'];
-    if (header === undefined || !request.user) return;
-    if (request.routeOptions.config?.answerHoldsSecret || holdsSecret(request.body)) return;
-    const key = (Array.isArray(header) ? header[0]! : header).trim();
-    if (key === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
-      throw new ValidationError(
-        'Idempotency-Key',
-        key,
-        `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
-      );
-    // Uploads (multipart) are not JSON bodies to compare: their keys are not kept.
+    // Uploads (multipart) are read by their handler, which claims the key then (replayedUpload).
     if (!(request.headers['content-type'] ?? 'application/json').includes('json')) return;
+    if (keyOf(request) === null) return;
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');
-    const scope = request.user.id;
-    const claim = await keys.claim(scope, key, requestHash);
-    if (claim.kind === 'first') {
-      request.idempotencyKey = { scope, key };
-      return;
-    }
-    if (claim.kind === 'other_request')
-      throw new KithError(
-        'idempotency_key_reused',
-        `Idempotency-Key ${JSON.stringify(key)} was used for another request in the last 24 hours; send a new key for a new request`,
-        422,
-        { field: 'Idempotency-Key', value: key, reason: 'used for another request' },
-      );
-    if (claim.kind === 'in_progress')
-      throw new KithError(
-        'idempotency_key_in_progress',
-        `the first request with Idempotency-Key ${JSON.stringify(key)} is still running; retry in a moment`,
-        409,
-        { field: 'Idempotency-Key', value: key },
-      );
-    reply.header('idempotent-replayed', 'true');
-    if (claim.contentType) reply.header('content-type', claim.contentType);
-    return reply.status(claim.status).send(claim.response);
+    if ((await claimKey(keys, request, reply, requestHash)) === 'replayed') return reply;
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -32,13 +32,19 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     await new Promise<void>((r) => smtp.server.close(() => r()));
   });
 
-  const upload = (path: string, token: string, csv: string, fields: Record<string, unknown> = {}) => {
+  const upload = (
+    path: string,
+    token: string,
+    csv: string,
+    fields: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, JSON.stringify(v));
     form.append('file', new Blob([csv], { type: 'text/csv' }), '客户.csv');
     return fetch(`${server.baseUrl}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, ...headers },
       body: form,
     });
   };
@@ -220,6 +226,24 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
       ]),
     });
     expect((await get('/api/imports/settings', agent)).status).toBe(403);
+  });
+
+  it('a retried upload with its Idempotency-Key starts one import; the key with another file is refused', async () => {
+    const key = { 'idempotency-key': 'upload-retry-1' };
+    const file = '姓名,邮箱\n重试,retry@example.com\n';
+    const before = ((await (await get('/api/imports')).json()) as { data: unknown[] }).data.length;
+    const first = await upload('/api/imports', admin, file, { options: { dry_run: true } }, key);
+    expect(first.status).toBe(202);
+    const started = (await first.json()) as { id: string };
+    const again = await upload('/api/imports', admin, file, { options: { dry_run: true } }, key);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as { id: string }).id).toBe(started.id);
+    const other = await upload('/api/imports', admin, `${file}又一个,another@example.com\n`, {}, key);
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+    const after = ((await (await get('/api/imports')).json()) as { data: unknown[] }).data.length;
+    expect(after).toBe(before + 1);
   });
 
   it('summarises the failure file for the result page: reasons by kind with counts, the first rows', async () => {

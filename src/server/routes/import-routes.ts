@@ -18,6 +18,7 @@ import { SOURCE_FORMATS } from '../../imports/read/source-reader.js';
 import type { KithServices } from '../../services.js';
 import type { Actor } from '../../domain/actor.js';
 import { actorOf, currentUser } from '../auth-guard.js';
+import { replayedUpload } from '../idempotency.js';
 import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 interface Upload {
@@ -548,6 +549,8 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request, reply) => {
         const upload = await receiveUpload(request, services.config.maxUploadBytes, true);
         try {
+          // A retried upload with its Idempotency-Key gets the first answer: one import, not two.
+          if (await replayedUpload(services.idempotencyKeys, request, reply, upload)) return reply;
           checkImportKind(upload.fields);
           if (upload.fields.kind === 'tmall_orders' || upload.files.orders_file || upload.files.items_file) {
             if (!upload.filePath)
