@@ -40,6 +40,49 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+export type Issue = z.core.$ZodIssue;
+
+/** How much of the input a union's branch refused: each key it did not know, each other issue. */
+function costOf(issues: readonly Issue[]): number {
+  let cost = 0;
+  for (const issue of issues)
+    cost +=
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.length
+        : issue.code === 'invalid_union' && issue.errors.length > 0
+          ? Math.min(...(issue.errors as Issue[][]).map(costOf))
+          : 1;
+  return cost;
+}
+
+/** How far into the input a branch got (a nested union counts as a level further). */
+function depthOf(issues: readonly Issue[]): number {
+  return Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
+}
+
+/**
+ * A union's "Invalid input" names nothing: its issues are those of the branch the input came closest
+ * to (the fewest refused parts, then the deepest), with their paths under the union's. Other issues
+ * as they are.
+ */
+export function flatIssues(issues: readonly Issue[], base: readonly PropertyKey[] = []): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    const path = [...base, ...issue.path];
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path }];
+    const best = (issue.errors as Issue[][]).reduce((a, b) => {
+      const [ca, cb] = [costOf(a), costOf(b)];
+      return cb < ca || (cb === ca && depthOf(b) > depthOf(a)) ? b : a;
+    });
+    return flatIssues(best, path);
+  });
+}
+
+/** zod's words for a missing value, as Kith says it. */
+function reasonOf(issue: Issue, value: unknown): string {
+  if (issue.code === 'invalid_type' && value === undefined) return 'is required';
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
 /**
  * Turns zod issues into Kith's validation errors, each naming the path, the value and the reason; a
  * field the input should not have sent is named itself (with the fields there are, given the schema).
@@ -53,7 +96,7 @@ export function toValidationErrors(
   const name = (path: readonly PropertyKey[]) =>
     [prefix, ...path.map(String)].filter((p) => p !== '').join('.') || prefix || 'body';
   return new ValidationErrors(
-    error.issues.flatMap((issue) => {
+    flatIssues(error.issues).flatMap((issue) => {
       if (issue.code === 'unrecognized_keys') {
         const reason = unknownFieldReason(schema ? knownFieldsAt(schema, issue.path) : null);
         return issue.keys.map(
@@ -65,7 +108,8 @@ export function toValidationErrors(
             ),
         );
       }
-      return [new ValidationError(name(issue.path), valueAt(input, issue.path) ?? null, issue.message)];
+      const value = valueAt(input, issue.path);
+      return [new ValidationError(name(issue.path), value ?? null, reasonOf(issue, value))];
     }),
   );
 }

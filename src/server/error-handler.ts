@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { detailValue, KithError, shownValue } from '../domain/errors.js';
-import { knownFieldsAt, unknownFieldReason } from '../domain/zod-validation.js';
+import { flatIssues, type Issue, knownFieldsAt, unknownFieldReason } from '../domain/zod-validation.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -44,7 +44,7 @@ function withoutSecrets(value: unknown, depth = 0): unknown {
 function reasonOf(issue: { keyword: string; message?: string }, context: string, sent: unknown): string {
   if (context === 'querystring' && Array.isArray(sent)) return `is given ${sent.length} times; give it once`;
   if (sent === undefined && issue.keyword === 'invalid_type') return 'is required';
-  return issue.message ?? 'is not valid';
+  return issue.message?.replace(/^Invalid input: /, '') || 'is not valid';
 }
 
 /** A refused value as the message repeats it; "nothing" for a field left out (not "null"). */
@@ -78,7 +78,20 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     // Fastify names the part validated `querystring`; the request holds it as `query`.
     const source =
       context === 'querystring' ? request.query : (request as unknown as Record<string, unknown>)[context];
-    const details = error.validation.flatMap((issue) => {
+    // A union's "Invalid input" is said as the issues of the branch the request came closest to.
+    type RouteIssue = { keyword: string; instancePath: string; message?: string; params: unknown };
+    const issues = error.validation.flatMap((issue): RouteIssue[] => {
+      if (issue.keyword !== 'invalid_union') return [issue];
+      const at = issue.instancePath.split('/').filter(Boolean);
+      const union = { ...(issue.params as object), code: 'invalid_union', path: at, message: '' } as Issue;
+      return flatIssues([union]).map((inner) => ({
+        keyword: inner.code as string,
+        instancePath: `/${inner.path.join('/')}`,
+        message: inner.message,
+        params: inner,
+      }));
+    });
+    const details = issues.flatMap((issue) => {
       const at = issue.instancePath.split('/').filter(Boolean);
       if (issue.keyword === 'unrecognized_keys') {
         // One detail per field the request should not have sent, named by itself, with the ones it may.

@@ -394,4 +394,38 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       expect((await call('GET', '/api/teams')).body.data[0].name).toBe('Support');
     });
   });
+
+  describe('a body that matches none of the shapes a field takes', () => {
+    it('names the part of the closest shape that is wrong, not "Invalid input"', async () => {
+      // A rule condition written with `field` for `attribute` (checked by the rules service).
+      const rule = await call('POST', '/api/rules', {
+        body: {
+          name: 'Shape',
+          event: 'conversation_updated',
+          conditions: { all: [{ field: 'status', operator: 'equal_to', value: 'open' }] },
+          actions: [{ action: 'add_label', labels: ['x'] }],
+        },
+      });
+      expect(rule.status).toBe(400);
+      expect(rule.body.error.message).not.toContain('Invalid input');
+      expect(rule.body.error.details).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'conditions.all.0.attribute', reason: 'is required' }),
+          expect.objectContaining({ field: 'conditions.all.0.field', value: 'status' }),
+        ]),
+      );
+      // A bulk selection with `id` for `ids` (checked by the route's schema).
+      const bulk = await call('POST', '/api/contacts/bulk', {
+        body: { selection: { id: ['ct_x'] }, action: 'add_tags', tags: ['t'] },
+      });
+      expect(bulk.status).toBe(400);
+      expect(bulk.body.error.message).not.toContain('Invalid input');
+      expect(bulk.body.error.details).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'selection.ids', reason: 'is required' }),
+          expect.objectContaining({ field: 'selection.id' }),
+        ]),
+      );
+    });
+  });
 });
