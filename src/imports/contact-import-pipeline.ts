@@ -4,6 +4,7 @@
  * checkpoint, so a job taken over after a crash resumes after the last committed batch: no contact is
  * created twice and no row is lost, and `rows = created + updated + unchanged + failed` always holds.
  */
+import { GroupService } from '../segments/group-service.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Insertable } from 'kysely';
@@ -145,7 +146,10 @@ export class ContactImportPipeline {
       if (record.cancel_requested) return await this.finish(importId, 'cancelled');
       await markImportRunning(this.db, record);
       const { normalize, mappingCtx } = await this.prepareContext(mapping, settings, actor);
-      const groupId = settings.group && !settings.dryRun ? await this.ensureGroup(settings.group) : null;
+      const groupId =
+        settings.group && !settings.dryRun
+          ? await new GroupService(this.store).ensureNamed(settings.group, actor)
+          : null;
       const preparation: RowPreparationInput = {
         path: source.path,
         source,
@@ -262,29 +266,6 @@ export class ContactImportPipeline {
       createAttributes: settings.createAttributes,
     };
     return { normalize, mappingCtx };
-  }
-
-  private async ensureGroup(name: string): Promise<string> {
-    const key = name.toLowerCase();
-    const existing = await this.db
-      .selectFrom('contact_groups')
-      .select('id')
-      .where('name_key', '=', key)
-      .executeTakeFirst();
-    if (existing) return existing.id;
-    const at = nowIso();
-    await this.db
-      .insertInto('contact_groups')
-      .values({ id: newId('group'), name, name_key: key, description: null, created_at: at, updated_at: at })
-      .onConflict((oc) => oc.column('name_key').doNothing())
-      .execute();
-    return (
-      await this.db
-        .selectFrom('contact_groups')
-        .select('id')
-        .where('name_key', '=', key)
-        .executeTakeFirstOrThrow()
-    ).id;
   }
 
   /**

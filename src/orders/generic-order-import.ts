@@ -57,7 +57,8 @@ import {
   type OrderRowReading,
   readOrderRow,
 } from './generic/order-mapping.js';
-import { commitOrderBatch, emptyOrderBatchPlan, ensureImportGroup } from './order-batch-writer.js';
+import { commitOrderBatch, emptyOrderBatchPlan } from './order-batch-writer.js';
+import { GroupService } from '../segments/group-service.js';
 import { genericOrderContent, orderContentHash, purchaseTime } from './order-record.js';
 import type { OrderOutcome } from './tmall-order-import.js';
 import { centsToDecimal, isMasked, parseSourceId } from './tmall/tmall-quirks.js';
@@ -176,7 +177,9 @@ export class GenericOrderImportPipeline {
       await markImportRunning(this.db, record);
       if (!settings.dryRun) await this.ensureIdentityTypes(mapping, actor);
       const groupId =
-        settings.group && !settings.dryRun ? await ensureImportGroup(this.store, settings.group) : null;
+        settings.group && !settings.dryRun
+          ? await new GroupService(this.store).ensureNamed(settings.group, actor)
+          : null;
 
       // Pass 1: each row under its order number (a row without a readable one is an order of its own).
       fs.mkdirSync(importDir(this.config, importId), { recursive: true });

@@ -23,8 +23,7 @@ import { chunked } from '../store/chunked.js';
 import type { RowWriter } from '../store/row-writer.js';
 import type { Store } from '../store/database.js';
 import type { ContactEventsTable, OrdersTable } from '../store/schema.js';
-import { nowIso, type Queryable } from '../store/transaction.js';
-import { newId } from '../domain/ids.js';
+import type { Queryable } from '../store/transaction.js';
 import {
   addPurchases,
   NO_PURCHASES,
@@ -239,25 +238,4 @@ export async function commitOrderBatch(
   );
   await session?.finish();
   if (session) await appendOrderLinks(trx, store.rowWriter(trx), batch.actor, batch.at, links);
-}
-
-/** The import's static group, created when missing (by name, any case). */
-export async function ensureImportGroup(store: Store, name: string): Promise<string> {
-  const db = store.db;
-  const key = name.toLowerCase();
-  const existing = await db
-    .selectFrom('contact_groups')
-    .select('id')
-    .where('name_key', '=', key)
-    .executeTakeFirst();
-  if (existing) return existing.id;
-  const at = nowIso();
-  await db
-    .insertInto('contact_groups')
-    .values({ id: newId('group'), name, name_key: key, description: null, created_at: at, updated_at: at })
-    .onConflict((oc) => oc.column('name_key').doNothing())
-    .execute();
-  return (
-    await db.selectFrom('contact_groups').select('id').where('name_key', '=', key).executeTakeFirstOrThrow()
-  ).id;
 }

@@ -51,7 +51,8 @@ import { PRIVATE_FILE_MODE } from '../store/private-files.js';
 import type { ImportRowsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { orderContentHash, purchaseTime, tmallOrderContent } from './order-record.js';
-import { commitOrderBatch, emptyOrderBatchPlan, ensureImportGroup } from './order-batch-writer.js';
+import { commitOrderBatch, emptyOrderBatchPlan } from './order-batch-writer.js';
+import { GroupService } from '../segments/group-service.js';
 import { TmallScratch } from './tmall-scratch.js';
 import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
 import {
@@ -122,7 +123,9 @@ export class TmallOrderImportPipeline {
       if (!itemLayout.ok) throw new KithError('invalid_file', itemLayout.reason, 400);
       if (!settings.dryRun) await this.ensureNickIdentity(actor);
       const groupId =
-        settings.group && !settings.dryRun ? await ensureImportGroup(this.store, settings.group) : null;
+        settings.group && !settings.dryRun
+          ? await new GroupService(this.store).ensureNamed(settings.group, actor)
+          : null;
 
       // Pass 1: items by order number, order numbers by row.
       fs.mkdirSync(importDir(this.config, importId), { recursive: true });

@@ -100,6 +100,46 @@ export class GroupService {
     return this.get(id);
   }
 
+  /**
+   * The group of this name (any case), created when missing, as an import's `--group` asks: created
+   * here with its audit entry like any other group. Two imports naming one new group at once get one.
+   */
+  async ensureNamed(rawName: string, actor: Actor): Promise<string> {
+    const name = normalizeGroupName(rawName, 'group');
+    const key = name.toLowerCase();
+    const existing = await this.db
+      .selectFrom('contact_groups')
+      .select('id')
+      .where('name_key', '=', key)
+      .executeTakeFirst();
+    if (existing) return existing.id;
+    const at = nowIso();
+    const id = newId('group');
+    const inserted = await this.db
+      .insertInto('contact_groups')
+      .values({ id, name, name_key: key, description: null, created_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('name_key').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
+      await appendAuditEntry(this.db, {
+        entityType: 'group',
+        entityId: id,
+        action: 'created',
+        changes: [{ field: 'name', old: null, new: name }],
+        actor,
+        at,
+      });
+      return id;
+    }
+    return (
+      await this.db
+        .selectFrom('contact_groups')
+        .select('id')
+        .where('name_key', '=', key)
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+
   async update(
     id: string,
     input: { name?: string; description?: string | null },

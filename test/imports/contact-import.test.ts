@@ -300,6 +300,15 @@ describe(`contact import on ${TEST_DIALECT}`, () => {
     expect((await kith.contacts.list({ group: group.id })).data.map((c) => c.id).sort()).toEqual(
       [old.id, created.id].sort(),
     );
+    // The group the import made is in the audit log like any other, made by the import.
+    const made = await kith.auditLog.search({ entityTypes: ['group'], entityId: group.id, limit: 10 });
+    expect(made.data).toEqual([
+      expect.objectContaining({
+        action: 'created',
+        channel: 'import',
+        changes: [{ field: 'name', old: null, new: 'Fair visitors' }],
+      }),
+    ]);
     const all = await runImport(kith, fixture('src2.csv', 'email,source\nsrc@example.com,fair\n'), {
       sourcePolicy: 'all',
     });
