@@ -14,7 +14,7 @@ import type { Mailer } from '../notifications/mailer.js';
 import type { UserInvitesTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
-import { MIN_PASSWORD_LENGTH, type Role, ROLES, type User, UserService } from './user-service.js';
+import { assertPassword, type Role, ROLES, type User, UserService } from './user-service.js';
 
 export const INVITE_VALID_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -242,8 +242,7 @@ export class InviteService {
    */
   async accept(token: string, input: { name?: string | null; password?: unknown }): Promise<User> {
     const row = await this.usable(token);
-    if (typeof input.password !== 'string' || input.password.length < MIN_PASSWORD_LENGTH)
-      throw new ValidationError('password', '***', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    assertPassword(input.password);
     const at = nowIso();
     const claimed = await this.db
       .updateTable('user_invites')

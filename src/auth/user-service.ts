@@ -28,6 +28,8 @@ export interface User {
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
+/** Longer than any passphrase; bounds the work a request can ask of the hash. */
+export const MAX_PASSWORD_LENGTH = 1024;
 
 /** A user as Kith shows it, from its row (or a row that holds a user's columns among others). */
 export function toUser(row: UsersTable): User {
@@ -58,11 +60,12 @@ function assertLanguage(language: string | null): Language | null {
   return language as Language;
 }
 
-function assertPassword(password: string): void {
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
-    // The value itself is never echoed back.
+export function assertPassword(password: unknown): asserts password is string {
+  // The value itself is never echoed back.
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH)
     throw new ValidationError('password', '***', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+  if (password.length > MAX_PASSWORD_LENGTH)
+    throw new ValidationError('password', '***', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
 // A verification against this hash costs what a real one costs, so a missing e-mail is not faster to reject.

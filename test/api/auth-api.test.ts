@@ -58,6 +58,15 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
       value: '***',
       reason: 'must be at least 8 characters',
     });
+    const huge = await call('POST', '/api/setup', {
+      body: { token, email: 'boss@example.com', password: 'x'.repeat(100_000) },
+    });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.details).toEqual({
+      field: 'password',
+      value: '***',
+      reason: 'must be at most 1024 characters',
+    });
     const ok = await call('POST', '/api/setup', {
       body: { token, email: 'Boss@Example.com', password: 'long enough' },
     });
