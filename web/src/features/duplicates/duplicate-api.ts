@@ -112,15 +112,7 @@ export function useContactsById(ids: string[]) {
 }
 
 /** A customer merged into another, as the merge's record keeps them from just before it. */
-export interface MergedPerson {
-  id: string;
-  name: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  survivor_id: string;
-}
+export type MergedPerson = MergeRecord['people'][number] & { survivor_id: string };
 
 /**
  * The customers among `ids` that a merge took away (a merged pair's other side no longer exists as a
