@@ -125,7 +125,11 @@ export const UserSchema = z
  */
 export function wholeNumberParam(min: number, max: number) {
   const error = `must be a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  // Digits only: Number() would also read "0x10" as 16, "1e3" as 1000 and " " as 0.
+  return z.preprocess(
+    (value) => (typeof value === 'string' && !/^\d+$/.test(value) ? Number.NaN : value),
+    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+  );
 }
 
 export const PageQuery = z.object({
