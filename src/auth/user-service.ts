@@ -277,6 +277,9 @@ export class UserService {
         changes.push({ field: 'language', old: before.language, new: language });
       }
     }
+    if (input.password === undefined && input.current_password !== undefined)
+      // Alone it changes nothing: a form that lost its new password must not look saved.
+      throw new ValidationError('password', null, 'is required with current_password: give the new password');
     if (input.password !== undefined) {
       if (!input.current_password)
         throw new ValidationError('current_password', '***', 'is required to change your password');

@@ -174,6 +174,13 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       });
       expect(short.status).toBe(400);
       expect(short.body.error.details).toMatchObject({ field: 'password' });
+      // The current password alone changes nothing: refused, not a 200 that looks saved.
+      const alone = await asBrowser(here, 'PATCH', '/api/auth/me', { current_password: 'staff password 1' });
+      expect(alone.status).toBe(400);
+      expect(alone.body.error.details).toMatchObject({
+        field: 'password',
+        reason: expect.stringMatching(/^is required/),
+      });
       // Nothing of a refused change is kept.
       expect((await asBrowser(elsewhere, 'GET', '/api/auth/me')).status).toBe(200);
 
