@@ -20,7 +20,10 @@ export class ExportFileStore {
   open(id: string): { stream: fs.WriteStream; partPath: string } {
     makePrivateDir(this.dir);
     const partPath = `${this.pathOf(id)}.part`;
-    const stream = fs.createWriteStream(partPath, { flags: 'w', mode: PRIVATE_FILE_MODE });
+    // Opened here, so a file that cannot be opened throws now rather than as a stream's late error.
+    const stream = fs.createWriteStream(partPath, {
+      fd: fs.openSync(partPath, 'w', PRIVATE_FILE_MODE),
+    });
     // mode only applies when the file is created: an earlier attempt's file keeps whatever it had.
     restrictToOwner(partPath);
     return { stream, partPath };

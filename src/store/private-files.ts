@@ -28,6 +28,14 @@ export function makePrivateDir(dir: string): void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
+  // A file where the folder should be is refused as mkdir refuses it.
+  if (!fs.statSync(dir).isDirectory())
+    throw Object.assign(new Error(`EEXIST: file already exists, mkdir '${dir}'`), {
+      code: 'EEXIST',
+      errno: -17,
+      syscall: 'mkdir',
+      path: dir,
+    });
 }
 
 /**

@@ -20,10 +20,13 @@ describe('makePrivateDir', () => {
     expect(fs.statSync(path.join(root, 'shared')).mode & 0o777).toBe(0o755);
   });
 
-  it('fails with the path when a part of it is a file', () => {
+  it('fails with the path when a part of it, or itself, is a file', () => {
     fs.writeFileSync(path.join(root, 'file'), '');
     expect(() => makePrivateDir(path.join(root, 'file', 'x'))).toThrow(
       expect.objectContaining({ code: 'ENOTDIR' }),
+    );
+    expect(() => makePrivateDir(path.join(root, 'file'))).toThrow(
+      expect.objectContaining({ code: 'EEXIST', syscall: 'mkdir', path: path.join(root, 'file') }),
     );
   });
 
