@@ -35,6 +35,47 @@ export function writeWarningFile(
   return writeRowFile(db, importId, header, outPath, 'warning');
 }
 
+/** The file's own columns: the header without a report column it may end in (a report imported again). */
+export function reportColumns(header: string[]): string[] {
+  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
+  return (REPORT_COLUMNS as readonly string[]).includes(last) ? header.slice(0, -1) : header;
+}
+
+/** A row's stored cells as the file's columns: cut to them, padded with empty ones. */
+export function reportCells(cells: string | null, columns: readonly string[]): string[] {
+  const values = (JSON.parse(cells ?? '[]') as string[]).slice(0, columns.length);
+  while (values.length < columns.length) values.push('');
+  return values;
+}
+
+/**
+ * The rows of a report file, in file order, a page at a time: the failed rows (`error`), or the rows
+ * imported with a value left out (`warning`). Their cells only when asked for.
+ */
+export async function* reportRowPages(
+  db: Queryable,
+  importId: string,
+  kind: 'error' | 'warning',
+  withCells: boolean,
+) {
+  for (let after = 0; ;) {
+    let query = db
+      .selectFrom('import_rows')
+      .select(['row_number', 'error', 'warning'])
+      .$if(withCells, (q) => q.select('cells'))
+      .where('import_id', '=', importId)
+      .where('row_number', '>', after);
+    query =
+      kind === 'error'
+        ? query.where('action', '=', 'failed')
+        : query.where('action', '!=', 'failed').where('warning', 'is not', null);
+    const rows = await query.orderBy('row_number').limit(PAGE).execute();
+    if (rows.length > 0) yield rows;
+    if (rows.length < PAGE) return;
+    after = rows[rows.length - 1]!.row_number;
+  }
+}
+
 async function writeRowFile(
   db: Queryable,
   importId: string,
@@ -48,32 +89,18 @@ async function writeRowFile(
   const write = async (record: string[]) => {
     if (!csv.write(record)) await once(csv, 'drain');
   };
-  // A failure or warnings file imported again: its own report column is not one of the data.
-  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
-  const columns = (REPORT_COLUMNS as readonly string[]).includes(last) ? header.slice(0, -1) : header;
+  const columns = reportColumns(header);
   await write([...columns, kind].map(protectCell));
-  let after = 0;
   let count = 0;
-  for (;;) {
-    let query = db
-      .selectFrom('import_rows')
-      .select(['row_number', 'cells', 'error', 'warning'])
-      .where('import_id', '=', importId)
-      .where('row_number', '>', after);
-    query =
-      kind === 'error'
-        ? query.where('action', '=', 'failed')
-        : query.where('action', '!=', 'failed').where('warning', 'is not', null);
-    const rows = await query.orderBy('row_number').limit(PAGE).execute();
+  for await (const rows of reportRowPages(db, importId, kind, true))
     for (const row of rows) {
-      const cells = (JSON.parse(row.cells ?? '[]') as string[]).slice(0, columns.length);
-      while (cells.length < columns.length) cells.push('');
-      await write([...cells, `row ${row.row_number}: ${row[kind] ?? ''}`].map(protectCell));
+      await write(
+        [...reportCells(row.cells ?? null, columns), `row ${row.row_number}: ${row[kind] ?? ''}`].map(
+          protectCell,
+        ),
+      );
       count++;
     }
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1]!.row_number;
-  }
   csv.end();
   await once(out, 'finish');
   return count;

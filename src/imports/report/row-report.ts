@@ -4,7 +4,7 @@
  * page at a time, so a file of a hundred thousand failed rows is summarised without being sent.
  */
 import type { Queryable } from '../../store/transaction.js';
-import { REPORT_COLUMNS } from './failure-file.js';
+import { reportCells, reportColumns, reportRowPages } from './failure-file.js';
 import { reasonKind } from './reason-kind.js';
 
 export type RowReportKind = 'failures' | 'warnings';
@@ -20,8 +20,6 @@ export interface RowReport {
   rows: { row_number: number; reason: string; cells: string[] }[];
 }
 
-const PAGE = 5000;
-
 export async function readRowReport(
   db: Queryable,
   importId: string,
@@ -29,24 +27,12 @@ export async function readRowReport(
   kind: RowReportKind,
   firstRows = 10,
 ): Promise<RowReport> {
-  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
-  const columns = (REPORT_COLUMNS as readonly string[]).includes(last) ? header.slice(0, -1) : header;
+  const columns = reportColumns(header);
   const column = kind === 'failures' ? 'error' : 'warning';
   const rows: RowReport['rows'] = [];
   const byKind = new Map<string, { reason: string; count: number; example_row: number }>();
   let total = 0;
-  let after = 0;
-  for (;;) {
-    let query = db
-      .selectFrom('import_rows')
-      .select(['row_number', 'error', 'warning'])
-      .where('import_id', '=', importId)
-      .where('row_number', '>', after);
-    query =
-      kind === 'failures'
-        ? query.where('action', '=', 'failed')
-        : query.where('action', '!=', 'failed').where('warning', 'is not', null);
-    const page = await query.orderBy('row_number').limit(PAGE).execute();
+  for await (const page of reportRowPages(db, importId, column, false))
     for (const row of page) {
       const reason = row[column] ?? '';
       const reasonOfKind = reasonKind(reason);
@@ -56,9 +42,7 @@ export async function readRowReport(
       if (rows.length < firstRows) rows.push({ row_number: row.row_number, reason, cells: [] });
       total++;
     }
-    if (page.length < PAGE) break;
-    after = page[page.length - 1]!.row_number;
-  }
+  // The first rows' values, read once the rows are known (the pages above leave the cells out).
   if (rows.length > 0) {
     const cells = await db
       .selectFrom('import_rows')
@@ -71,11 +55,7 @@ export async function readRowReport(
       )
       .execute();
     const byRow = new Map(cells.map((c) => [c.row_number, c.cells]));
-    for (const row of rows) {
-      const values = (JSON.parse(byRow.get(row.row_number) ?? '[]') as string[]).slice(0, columns.length);
-      while (values.length < columns.length) values.push('');
-      row.cells = values;
-    }
+    for (const row of rows) row.cells = reportCells(byRow.get(row.row_number) ?? null, columns);
   }
   const reasons = [...byKind.values()].sort((a, b) => b.count - a.count || a.example_row - b.example_row);
   return { columns, total, reasons, rows };
