@@ -66,38 +66,22 @@ export async function openKithForCli(config: KithConfig): Promise<KithServices> 
 /**
  * Runs `handler` when the user stops the command (Ctrl-C, SIGINT) or it is asked to stop (SIGTERM),
  * then exits 130 or 143 as a shell expects; returns the function that takes the handler away again.
+ * With `first`, a command that can stop cleanly: the first signal only runs `first` (which asks the
+ * work to stop at its next safe point), and a second runs `handler` and exits at once.
  */
-export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => void {
-  const listener = (signal: NodeJS.Signals) => {
-    try {
-      handler(signal);
-    } finally {
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-  };
-  process.once('SIGINT', listener);
-  process.once('SIGTERM', listener);
-  return () => {
-    process.off('SIGINT', listener);
-    process.off('SIGTERM', listener);
-  };
-}
-
-/**
- * Two-stage stop for a command that can stop cleanly: the first Ctrl-C (or SIGTERM) runs `first`, which
- * asks the work to stop at its next safe point; a second runs `last` and exits 130 (or 143) at once.
- * Returns the function that takes the handlers away again.
- */
-export function onInterruptTwice(first: () => void, last: () => void): () => void {
-  let asked = false;
+export function onInterrupt(
+  handler: (signal: NodeJS.Signals) => void,
+  first?: (signal: NodeJS.Signals) => void,
+): () => void {
+  let asked = first === undefined;
   const listener = (signal: NodeJS.Signals) => {
     if (!asked) {
       asked = true;
-      first();
+      first!(signal);
       return;
     }
     try {
-      last();
+      handler(signal);
     } finally {
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }

@@ -89,14 +89,7 @@ export class GroupService {
       if (isUniqueViolation(e)) throw await nameConflict(this.db, 'contact_groups', name, 'group');
       throw e;
     }
-    await appendAuditEntry(this.db, {
-      entityType: 'group',
-      entityId: id,
-      action: 'created',
-      changes: [{ field: 'name', old: null, new: name }],
-      actor,
-      at,
-    });
+    await this.recordCreated(id, name, actor, at);
     return this.get(id);
   }
 
@@ -121,14 +114,7 @@ export class GroupService {
       .onConflict((oc) => oc.column('name_key').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
-      await appendAuditEntry(this.db, {
-        entityType: 'group',
-        entityId: id,
-        action: 'created',
-        changes: [{ field: 'name', old: null, new: name }],
-        actor,
-        at,
-      });
+      await this.recordCreated(id, name, actor, at);
       return id;
     }
     return (
@@ -138,6 +124,18 @@ export class GroupService {
         .where('name_key', '=', key)
         .executeTakeFirstOrThrow()
     ).id;
+  }
+
+  /** A new group's audit entry, whoever made it (an administrator, an import's `--group`). */
+  private recordCreated(id: string, name: string, actor: Actor, at: string): Promise<void> {
+    return appendAuditEntry(this.db, {
+      entityType: 'group',
+      entityId: id,
+      action: 'created',
+      changes: [{ field: 'name', old: null, new: name }],
+      actor,
+      at,
+    });
   }
 
   async update(

@@ -64,18 +64,17 @@ function keyOf(request: FastifyRequest): string | null {
 }
 
 /**
- * Claims the request's key for `requestHash` (what makes two requests the same): 'first' when this
- * request runs (its answer is kept as it is sent), 'replayed' when the kept answer was sent instead, and
- * 'none' when the request has no key. Refuses a key of another request (422) or one still running (409).
+ * Claims the request's `key` (from keyOf) for `requestHash` (what makes two requests the same):
+ * 'first' when this request runs (its answer is kept as it is sent), 'replayed' when the kept answer
+ * was sent instead. Refuses a key of another request (422) or one still running (409).
  */
 async function claimKey(
   keys: IdempotencyKeys,
   request: FastifyRequest,
   reply: FastifyReply,
+  key: string,
   requestHash: string,
-): Promise<'first' | 'replayed' | 'none'> {
-  const key = keyOf(request);
-  if (key === null) return 'none';
+): Promise<'first' | 'replayed'> {
   const scope = request.user!.id;
   const claim = await keys.claim(scope, key, requestHash);
   if (claim.kind === 'first') {
@@ -113,7 +112,8 @@ export async function replayedUpload(
   reply: FastifyReply,
   upload: { fields: Record<string, string>; files: Record<string, { filePath: string }> },
 ): Promise<boolean> {
-  if (keyOf(request) === null) return false;
+  const key = keyOf(request);
+  if (key === null) return false;
   const hash = createHash('sha256').update(`${request.method} ${request.url}\n`);
   for (const name of Object.keys(upload.fields).sort())
     hash.update(`${name}=${JSON.stringify(upload.fields[name])}\n`);
@@ -122,18 +122,19 @@ export async function replayedUpload(
     for await (const chunk of fs.createReadStream(upload.files[name]!.filePath)) hash.update(chunk as Buffer);
     hash.update('\n');
   }
-  return (await claimKey(keys, request, reply, hash.digest('hex'))) === 'replayed';
+  return (await claimKey(keys, request, reply, key, hash.digest('hex'))) === 'replayed';
 }
 
 export function registerIdempotencyKeys(app: FastifyInstance, keys: IdempotencyKeys): void {
   app.addHook('preHandler', async (request, reply) => {
     // Uploads (multipart) are read by their handler, which claims the key then (replayedUpload).
     if (!(request.headers['content-type'] ?? 'application/json').includes('json')) return;
-    if (keyOf(request) === null) return;
+    const key = keyOf(request);
+    if (key === null) return;
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');
-    if ((await claimKey(keys, request, reply, requestHash)) === 'replayed') return reply;
+    if ((await claimKey(keys, request, reply, key, requestHash)) === 'replayed') return reply;
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

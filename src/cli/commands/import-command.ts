@@ -10,7 +10,7 @@ import {
   checkOutputFile,
   CLI_ACTOR,
   collect,
-  onInterruptTwice,
+  onInterrupt,
   parsePairs,
   printFields,
   printJson,
@@ -197,7 +197,12 @@ export function registerImportCommands(program: Command): void {
         // a second stops now, and the job resumes once its lease runs out.
         const resumes = `a running \`kith worker\` or \`kith serve\` — start one if none runs; follow it with \`kith imports show ${started.id}\`, or stop it with \`kith imports cancel ${started.id}\``;
         let following = false;
-        offInterrupt = onInterruptTwice(
+        offInterrupt = onInterrupt(
+          () => {
+            process.stderr.write(
+              `\nimport ${started.id} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in ${resumes}\n`,
+            );
+          },
           () => {
             bar?.stop();
             if (following) {
@@ -208,11 +213,6 @@ export function registerImportCommands(program: Command): void {
               `\nstopping import ${started.id} after its current batch… (Ctrl-C again to stop at once)\n`,
             );
             runner.pause();
-          },
-          () => {
-            process.stderr.write(
-              `\nimport ${started.id} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in ${resumes}\n`,
-            );
           },
         );
         const ran = await runner.runOnce({ subjectId: started.id });
