@@ -20,7 +20,7 @@ export const ContactInputSchema = z
     ),
     additional_phones: stringList,
     gender: nullableText.describe('male, female or other (男/女 accepted).'),
-    birthday: nullableText.describe('ISO date YYYY-MM-DD.'),
+    birthday: nullableText.describe('ISO date YYYY-MM-DD, not in the future and not before 1850-01-01.'),
     country: nullableText,
     province: nullableText,
     city: nullableText,

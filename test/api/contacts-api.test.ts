@@ -95,6 +95,17 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
       { field: 'birthday', value: '1990-02-30', reason: 'is not a real calendar date' },
       { field: 'email', value: 'not-an-email', reason: 'is not a valid email address' },
     ]);
+    // A spreadsheet's placeholder birthday is refused, not stored to sort first and sync to phones.
+    const placeholder = await call('POST', '/api/contacts', {
+      token: agent,
+      body: { name: 'Placeholder', birthday: '9999-12-31' },
+    });
+    expect(placeholder.status).toBe(400);
+    expect(placeholder.body.error.details).toEqual({
+      field: 'birthday',
+      value: '9999-12-31',
+      reason: 'is in the future',
+    });
     const shape = await call('POST', '/api/contacts', { token: agent, body: { name: 42 } });
     expect(shape.status).toBe(400);
     expect(shape.body.error.details[0]).toMatchObject({ field: 'name', value: 42 });

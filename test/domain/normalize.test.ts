@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
-import { normalizeDate } from '../../src/domain/normalize/date.js';
+import { normalizeBirthday, normalizeDate } from '../../src/domain/normalize/date.js';
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizePhone } from '../../src/domain/normalize/phone.js';
@@ -144,11 +144,34 @@ describe('date.normalize', () => {
     ['１９９０－０１－０２', '1990-01-02'],
     ['1990-02-30', null],
     ['1900-02-29', null],
+    // Years before 100 as written, not read as 19xx (a date attribute may be historical).
+    ['0050-03-01', '0050-03-01'],
     ['02/01/1990', null],
     ['yesterday', null],
   ] as Case[])('%j → %j', (input, expected) => {
     if (expected === null) expect(() => normalizeDate(input, 'birthday')).toThrow(ValidationError);
     else expect(normalizeDate(input, 'birthday')).toBe(expected);
+  });
+});
+
+describe('date.normalizeBirthday (today 2026-12-05 10:00 UTC)', () => {
+  const now = new Date('2026-12-05T10:00:00Z');
+  it.each([
+    ['1990年1月2日', '1990-01-02'],
+    ['2026-12-05', '2026-12-05'],
+    // Already the 6th in UTC+14 (Kiribati): a baby born there today.
+    ['2026-12-06', '2026-12-06'],
+    ['1850-01-01', '1850-01-01'],
+    ['1900-01-01', '1900-01-01'],
+    ['2026-12-07', 'is in the future'],
+    ['9999-12-31', 'is in the future'],
+    ['2090-05-01', 'is in the future'],
+    ['1849-12-31', 'is before 1850-01-01'],
+    ['0001-01-01', 'is before 1850-01-01'],
+    ['2026-02-30', 'is not a real calendar date'],
+  ])('%j → %j', (input, expected) => {
+    if (/^\d{4}-/.test(expected)) expect(normalizeBirthday(input, 'birthday', now)).toBe(expected);
+    else expect(() => normalizeBirthday(input, 'birthday', now)).toThrow(expected);
   });
 });
 

@@ -41,6 +41,12 @@ describe('validateRow: warnings for non-identifier fields', () => {
       ['birthday was not imported: is not a real calendar date (got "1990-13-01")'],
     ],
     [
+      "a spreadsheet's placeholder birthday",
+      { phone: '13800138000', name: '张伟', birthday: '9999-12-31' },
+      { phone: '+8613800138000', scalars: { name: '张伟' } },
+      ['birthday was not imported: is in the future (got "9999-12-31")'],
+    ],
+    [
       'attributes of the wrong type, each on its own',
       { email: 'b@example.com', attributes: { vip: 'maybe', points: 'lots', tier: 'Gold' } },
       { email: 'b@example.com', attributes: { tier: 'Gold' } },

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
-import { normalizeDate } from '../../src/domain/normalize/date.js';
+import { normalizeBirthday, normalizeDate } from '../../src/domain/normalize/date.js';
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizePhone } from '../../src/domain/normalize/phone.js';
@@ -32,6 +32,8 @@ describe("a customer field's validation reason in the page's language", () => {
     ],
     [reasonOf(() => normalizeDate('2026-02-30')), 'Not a real date', '不是有效的日期'],
     [reasonOf(() => normalizeDate('tomorrow')), 'Use the form YYYY-MM-DD', '请使用 YYYY-MM-DD 格式'],
+    [reasonOf(() => normalizeBirthday('9999-12-31')), 'Cannot be in the future', '不能晚于今天'],
+    [reasonOf(() => normalizeBirthday('0001-01-01')), 'Cannot be before 1850-01-01', '不能早于 1850-01-01'],
     [
       reasonOf(() => normalizeGender('Agender')),
       'Choose one of: male, female, other',

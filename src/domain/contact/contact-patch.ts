@@ -4,7 +4,7 @@
  * becomes trusted values; every error is collected so a user sees all problems of one input at once.
  */
 import { ValidationError, ValidationErrors } from '../errors.js';
-import { normalizeDate } from '../normalize/date.js';
+import { normalizeBirthday } from '../normalize/date.js';
 import { normalizeEmail } from '../normalize/email.js';
 import { normalizeGender } from '../normalize/gender.js';
 import { normalizePhone, type Region } from '../normalize/phone.js';
@@ -170,7 +170,7 @@ export function normalizeContactInput(input: unknown, ctx: NormalizeContext): Co
     } else if (field === 'gender') {
       patch.scalars.gender = attempt(() => normalizeGender(text));
     } else {
-      patch.scalars.birthday = attempt(() => normalizeDate(text, 'birthday'));
+      patch.scalars.birthday = attempt(() => normalizeBirthday(text));
     }
   }
 

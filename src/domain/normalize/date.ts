@@ -1,5 +1,12 @@
 import { ValidationError } from '../errors.js';
 
+/** `Date.UTC` reads years 0–99 as 1900–1999; `setUTCFullYear` takes the year as written. */
+function utcDate(year: number, month: number, day: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date;
+}
+
 const DATE_FORMS: RegExp[] = [
   // A timestamp's date (its time must be a time of day: 2020-02-03T99:00 is refused, not cut short).
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/,
@@ -18,13 +25,30 @@ export function normalizeDate(value: string, field = 'date'): string {
     const m = form.exec(folded);
     if (!m) continue;
     const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const date = new Date(Date.UTC(year, month - 1, day));
+    const date = utcDate(year, month, day);
     if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
       throw new ValidationError(field, value, 'is not a real calendar date');
     }
     return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   }
   throw new ValidationError(field, value, 'is not a date in the form YYYY-MM-DD');
+}
+
+/** No customer alive was born before this; earlier years are placeholders (0001-01-01) or typos. */
+export const EARLIEST_BIRTHDAY = '1850-01-01';
+
+/**
+ * A birthday → `YYYY-MM-DD`: a calendar date (as `normalizeDate`) that is not in the future and not
+ * before 1850. A birthday of 9999-12-31 or 2090-05-01 is a spreadsheet's placeholder or a typo, and kept
+ * it would sort first, count in age filters and sync to every phone. "The future" is judged at the
+ * latest time zone's today (UTC+14), so a customer born today anywhere on earth is accepted.
+ */
+export function normalizeBirthday(value: string, field = 'birthday', now: Date = new Date()): string {
+  const date = normalizeDate(value, field);
+  const latest = new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+  if (date > latest) throw new ValidationError(field, value, 'is in the future');
+  if (date < EARLIEST_BIRTHDAY) throw new ValidationError(field, value, `is before ${EARLIEST_BIRTHDAY}`);
+  return date;
 }
 
 /**
@@ -40,6 +64,6 @@ export function isIsoDateOrTime(value: string): boolean {
   const m = ISO_INSTANT.exec(value);
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
+  const date = utcDate(year, month, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -1824,7 +1824,7 @@ export interface paths {
                         additional_phones?: string[] | string;
                         /** @description male, female or other (男/女 accepted). */
                         gender?: string | null;
-                        /** @description ISO date YYYY-MM-DD. */
+                        /** @description ISO date YYYY-MM-DD, not in the future and not before 1850-01-01. */
                         birthday?: string | null;
                         country?: string | null;
                         province?: string | null;
@@ -2138,7 +2138,7 @@ export interface paths {
                         additional_phones?: string[] | string;
                         /** @description male, female or other (男/女 accepted). */
                         gender?: string | null;
-                        /** @description ISO date YYYY-MM-DD. */
+                        /** @description ISO date YYYY-MM-DD, not in the future and not before 1850-01-01. */
                         birthday?: string | null;
                         country?: string | null;
                         province?: string | null;
@@ -2404,7 +2404,7 @@ export interface paths {
                         additional_phones?: string[] | string;
                         /** @description male, female or other (男/女 accepted). */
                         gender?: string | null;
-                        /** @description ISO date YYYY-MM-DD. */
+                        /** @description ISO date YYYY-MM-DD, not in the future and not before 1850-01-01. */
                         birthday?: string | null;
                         country?: string | null;
                         province?: string | null;
@@ -2594,7 +2594,7 @@ export interface paths {
                         additional_phones?: string[] | string;
                         /** @description male, female or other (男/女 accepted). */
                         gender?: string | null;
-                        /** @description ISO date YYYY-MM-DD. */
+                        /** @description ISO date YYYY-MM-DD, not in the future and not before 1850-01-01. */
                         birthday?: string | null;
                         country?: string | null;
                         province?: string | null;
@@ -6542,7 +6542,7 @@ export interface paths {
                         additional_phones?: string[] | string;
                         /** @description male, female or other (男/女 accepted). */
                         gender?: string | null;
-                        /** @description ISO date YYYY-MM-DD. */
+                        /** @description ISO date YYYY-MM-DD, not in the future and not before 1850-01-01. */
                         birthday?: string | null;
                         country?: string | null;
                         province?: string | null;

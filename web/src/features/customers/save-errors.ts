@@ -21,6 +21,8 @@ const KNOWN_REASONS: ReasonTable = [
     (t, m) => t('customer.reasons.phone', { region: m[1] }),
   ],
   [/^is not a real calendar date$/, (t) => t('customer.reasons.notRealDate')],
+  [/^is in the future$/, (t) => t('customer.reasons.future')],
+  [/^is before (\d{4}-\d{2}-\d{2})$/, (t, m) => t('customer.reasons.tooEarly', { date: m[1] })],
   [/^(is not|must be) a date in the form YYYY-MM-DD$/, (t) => t('customer.reasons.dateForm')],
   [/^must be one of (.+)$/, (t, m) => t('customer.reasons.oneOf', { options: m[1] })],
   [/^is longer than (\d+) characters$/, (t, m) => t('customer.reasons.tooLong', { count: Number(m[1]) })],

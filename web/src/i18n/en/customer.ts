@@ -33,6 +33,8 @@ export const en = {
     email: 'Not a valid email address',
     phone: 'Not a valid phone number (read as a {{region}} number, or an international one)',
     notRealDate: 'Not a real date',
+    future: 'Cannot be in the future',
+    tooEarly: 'Cannot be before {{date}}',
     dateForm: 'Use the form YYYY-MM-DD',
     oneOf: 'Choose one of: {{options}}',
     tooLong_one: 'Use at most {{count}} character',

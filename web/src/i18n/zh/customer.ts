@@ -35,6 +35,8 @@ export const customer: typeof en = {
     email: '邮箱地址无效',
     phone: '手机号无效（按 {{region}} 号码或国际号码解读）',
     notRealDate: '不是有效的日期',
+    future: '不能晚于今天',
+    tooEarly: '不能早于 {{date}}',
     dateForm: '请使用 YYYY-MM-DD 格式',
     oneOf: '请选择以下之一：{{options}}',
     tooLong_one: '最多 {{count}} 个字符',
