@@ -370,6 +370,9 @@ export class ConversationService {
     if (patch.team_id) await this.assertTeam(patch.team_id);
     if (patch.snoozed_until && patch.status !== undefined && patch.status !== 'snoozed')
       throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
+    // A time already past would be reopened by the next wake-up within a minute: a typo, not a snooze.
+    if (patch.snoozed_until && Date.parse(patch.snoozed_until) <= Date.now())
+      throw new ValidationError('snoozed_until', patch.snoozed_until, 'is in the past');
     const result = await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || (options.viewer && !(await this.canSee(options.viewer, row.inbox_id, trx))))

@@ -10,6 +10,10 @@ const TEXT = {
     online: 'Online',
     offline: 'Offline',
     externalId: 'External ID',
+    snooze: 'Snooze',
+    snoozeUntil: 'Snooze until',
+    snoozed: 'Snoozed',
+    snoozeInPast: 'Pick a time in the future',
   },
   zh: {
     mine: '我的',
@@ -18,6 +22,10 @@ const TEXT = {
     online: '在线',
     offline: '离线',
     externalId: '外部 ID',
+    snooze: '稍后处理',
+    snoozeUntil: '稍后处理至',
+    snoozed: '稍后处理',
+    snoozeInPast: '请选择一个将来的时间',
   },
 };
 
@@ -146,6 +154,19 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   await expectAccessible();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog', { name: text.shortcuts })).toBeHidden();
+  // Snoozing: a time already past is refused on the field; tomorrow snoozes it.
+  const localInput = (at: Date) =>
+    new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await page.getByRole('button', { name: text.snooze, exact: true }).first().click();
+  const snoozeForm = page.getByRole('dialog').filter({ has: page.getByLabel(text.snoozeUntil) });
+  await snoozeForm.getByLabel(text.snoozeUntil).fill(localInput(new Date(Date.now() - 3_600_000)));
+  await snoozeForm.getByLabel(text.snoozeUntil).press('Enter');
+  await expect(snoozeForm.getByText(text.snoozeInPast)).toBeVisible();
+  await snoozeForm.getByLabel(text.snoozeUntil).fill(localInput(new Date(Date.now() + 86_400_000)));
+  await snoozeForm.getByLabel(text.snoozeUntil).press('Enter');
+  await expect(page.getByTestId('conversation-status')).toHaveText(text.snoozed);
+  await expect(snoozeForm).toBeHidden();
+
   // A smaller screen: the customer panel's labels and values still side by side, none over another.
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(page.getByTestId('customer-panel')).toContainText(`SHOP-7-${stamp}`);

@@ -65,6 +65,7 @@ export default function ConversationPage() {
   const [help, setHelp] = useState(false);
   const [snoozeOpen, setSnoozeOpen] = useState(false);
   const [snoozeAt, setSnoozeAt] = useState('');
+  const [snoozeError, setSnoozeError] = useState<string | null>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
 
   const conversation = useQuery({
@@ -209,6 +210,11 @@ export default function ConversationPage() {
                 onSubmit={(e) => {
                   e.preventDefault();
                   if (!snoozeAt) return;
+                  // The server refuses a past time too; said here on the field, in the page's language.
+                  if (new Date(snoozeAt).getTime() <= Date.now()) {
+                    setSnoozeError(t('conversations.conversation.snoozeInPast'));
+                    return;
+                  }
                   update.mutate(
                     { status: 'snoozed', snoozed_until: new Date(snoozeAt).toISOString() },
                     { onSuccess: () => setSnoozeOpen(false) },
@@ -220,7 +226,11 @@ export default function ConversationPage() {
                     type="datetime-local"
                     label={t('conversations.conversation.snoozeUntil')}
                     value={snoozeAt}
-                    onChange={(e) => setSnoozeAt(e.currentTarget.value)}
+                    onChange={(e) => {
+                      setSnoozeAt(e.currentTarget.value);
+                      setSnoozeError(null);
+                    }}
+                    error={snoozeError}
                     required
                   />
                   <Button type="submit" size="xs" loading={update.isPending}>

@@ -50,6 +50,7 @@ export const en = {
     snooze: 'Snooze',
     snoozeUntil: 'Snooze until',
     snoozeConfirm: 'Snooze',
+    snoozeInPast: 'Pick a time in the future',
     pending: 'Mark pending',
     assignToMe: 'Assign to me',
     assignAgent: 'Agent',

@@ -52,6 +52,7 @@ export const conversations: typeof en = {
     snooze: '稍后处理',
     snoozeUntil: '稍后处理至',
     snoozeConfirm: '确定',
+    snoozeInPast: '请选择一个将来的时间',
     pending: '标为待处理',
     assignToMe: '分配给我',
     assignAgent: '客服',
