@@ -129,6 +129,15 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
 
     const list = await kith('contacts', 'list', '--json');
     expect(JSON.parse(list.stdout).data.map((c: { id: string }) => c.id)).toEqual([contact.id]);
+    // The customers list's filters and sort, as the API's query names them.
+    const filtered = await kith('contacts', 'list', '--q', '138 0013 8000', '--sort', '-name', '--json');
+    expect(filtered.code, filtered.stderr).toBe(0);
+    expect(JSON.parse(filtered.stdout)).toMatchObject({ data: [{ id: contact.id }], total: 1 });
+    const none = await kith('contacts', 'list', '--created-before', '2000-01-01');
+    expect([none.stdout, none.stderr]).toEqual(['', '0 matching\n']);
+    const noGroup = await kith('contacts', 'list', '--group', 'Nobody', '--json');
+    expect(noGroup.code).toBe(1);
+    expect(noGroup.stderr).toContain('--group: is not the id or name of a group (got "Nobody")');
   });
 
   it('explains bad input and exits non-zero', async () => {

@@ -107,12 +107,15 @@ describe(`kith duplicates, merge and batch delete on ${TEST_DIALECT}`, () => {
   });
 
   it('batch-deletes only with the exact count, then restores', async () => {
-    const ask = await kith('contacts', 'delete', '--filter', 'tag=fair');
+    const ask = await kith('contacts', 'delete', '--tag', 'fair');
     expect(ask.code).toBe(2);
     expect(ask.stderr).toContain('--yes 2');
+    // The list's filters narrow it as they narrow the list; the first form, --filter KEY=VALUE, still works.
+    const narrower = await kith('contacts', 'delete', '--tag', 'fair', '--q', 'nobody-by-this-name');
+    expect(narrower.stderr).toContain('0 contacts selected');
     const wrong = await kith('contacts', 'delete', '--filter', 'tag=fair', '--yes', '3');
     expect(wrong.code).toBe(1);
-    const done = await kith('contacts', 'delete', '--filter', 'tag=fair', '--yes', '2', '--json');
+    const done = await kith('contacts', 'delete', '--tag', 'fair', '--yes', '2', '--json');
     expect(done.code, done.stderr).toBe(0);
     const deletion = JSON.parse(done.stdout);
     // The answer names the backup file, not the server's folders.

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Contact } from '../../domain/contact/contact-fields.js';
 import type { DeletionSelection } from '../../contacts/contact-batch-delete-service.js';
 import { KithError } from '../../domain/errors.js';
@@ -12,6 +12,12 @@ import {
   printJson,
   withKith,
 } from '../cli-context.js';
+import {
+  addContactFilterOptions,
+  type ContactFilter,
+  contactFilterOf,
+  type ContactFilterOptions,
+} from '../contact-filter-options.js';
 
 interface AddOptions {
   name?: string;
@@ -25,8 +31,6 @@ interface AddOptions {
   attr: string[];
   json?: boolean;
 }
-
-type DeletionFilter = Extract<DeletionSelection, { filter: unknown }>['filter'];
 
 function summary(c: Contact): string {
   return [c.id, c.name ?? '', c.email ?? '', c.phone ?? '', c.tags.join(';')].join('\t');
@@ -82,79 +86,89 @@ export function registerContactsCommand(program: Command): void {
       if (o.json) printJson(contact);
       else printFields(contact);
     });
-  contacts
-    .command('list')
-    .description('list contacts, oldest first')
-    .option('--q <text>', 'search: name, e-mail, phone (any format, or its last digits) or identity value')
-    .option('--tag <tag>', 'only contacts with this tag')
-    .option('--import <id>', 'only contacts this import created, updated or matched')
+  addContactFilterOptions(
+    contacts
+      .command('list')
+      .description("list contacts, oldest first (or by --sort), with the customers list's filters"),
+  )
+    .option(
+      '--sort <field>',
+      'name, created_at, updated_at, orders_count, total_spent, first_order_at, last_order_at or relevance; a leading - for descending',
+    )
     .option('--limit <n>', 'at most this many (1–500)', numberOption('--limit', { min: 1, max: 500 }), 50)
     .option('--cursor <cursor>', 'continue after a previous page')
-    .option('--json', 'print {"data": [...], "next_cursor"} as JSON')
+    .option('--json', 'print {"data": [...], "next_cursor", "total", "total_is_lower_bound"} as JSON')
     .action(
-      async (o: {
-        q?: string;
-        tag?: string;
-        import?: string;
-        limit: number;
-        cursor?: string;
-        json?: boolean;
-      }) => {
-        const page = await withKith((k) =>
-          k.contacts.list({ q: o.q, tag: o.tag, import: o.import, limit: o.limit, cursor: o.cursor }),
+      async (o: ContactFilterOptions & { sort?: string; limit: number; cursor?: string; json?: boolean }) => {
+        const page = await withKith(async (k) =>
+          k.contacts.list({
+            ...(await contactFilterOf(k, o)),
+            sort: o.sort,
+            limit: o.limit,
+            cursor: o.cursor,
+          }),
         );
         if (o.json) printJson(page);
         else {
           for (const c of page.data) process.stdout.write(`${summary(c)}\n`);
+          if (page.total !== null)
+            process.stderr.write(`${page.total_is_lower_bound ? 'more than ' : ''}${page.total} matching\n`);
           if (page.next_cursor) process.stderr.write(`more: --cursor ${page.next_cursor}\n`);
         }
       },
     );
-  contacts
-    .command('delete')
-    .description(
-      'delete one contact, or many with --ids/--filter: a backup is written first and --yes must equal the count',
-    )
-    .argument('[id]', 'one contact id (ct_…)')
-    .option('--ids <ids>', 'comma-separated contact ids')
-    .option(
-      '--filter <KEY=VALUE>',
-      'select by q, tag, group, import, updated_since or attr.<key>; repeatable',
-      collect,
-      [],
-    )
+  addContactFilterOptions(
+    contacts
+      .command('delete')
+      .description(
+        "delete one contact, or many by --ids or the list's filters: a backup is written first and --yes must equal the count",
+      )
+      .argument('[id]', 'one contact id (ct_…)')
+      .option('--ids <ids>', 'comma-separated contact ids'),
+  )
+    // The first form of the filters (`--filter tag=vip`), kept for scripts that use it.
+    .addOption(new Option('--filter <KEY=VALUE>').argParser(collect).default([]).hideHelp())
     .option('--yes <n>', 'confirm: the number of contacts selected')
     .option(
       '--json',
-      'print the deletion as JSON: {"id", "count", "backup_file", …} for --ids/--filter, {"contact_id", "count": 1} for one id',
+      'print the deletion as JSON: {"id", "count", "backup_file", …} for many, {"contact_id", "count": 1} for one id',
     )
     .action(
-      async (id: string | undefined, o: { ids?: string; filter: string[]; yes?: string; json?: boolean }) => {
-        if (id && !o.ids && o.filter.length === 0) {
+      async (
+        id: string | undefined,
+        o: ContactFilterOptions & { ids?: string; filter: string[]; yes?: string; json?: boolean },
+      ) => {
+        const filtered =
+          o.filter.length > 0 || FILTER_OPTIONS.some((key) => o[key] !== undefined) || o.attr.length > 0;
+        if (id && !o.ids && !filtered) {
           await withKith((k) => k.contacts.delete(id, CLI_ACTOR));
           // One contact is soft-deleted without a batch backup: no deletion id or backup file to name.
           if (o.json) printJson({ contact_id: id, count: 1, deleted: true });
           process.stderr.write(`deleted ${id}\n`);
           return;
         }
-        if (Boolean(o.ids) === o.filter.length > 0 || id) {
-          throw new KithError('usage', 'give one contact id, or --ids, or --filter (one of them)', 2);
+        if (Boolean(o.ids) === filtered || id) {
+          throw new KithError(
+            'usage',
+            'give one contact id, or --ids, or filters such as --tag (one of them)',
+            2,
+          );
         }
-        const selection: DeletionSelection = o.ids
-          ? {
-              ids: o.ids
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean),
-            }
-          : { filter: filterOf(parsePairs('filter', o.filter)) };
         const confirm = o.yes === undefined ? undefined : parseNumber('--yes', o.yes, { min: 0 });
         const deletion = await withKith(async (k) => {
+          const selection: DeletionSelection = o.ids
+            ? {
+                ids: o.ids
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+              }
+            : { filter: joinFilters(await contactFilterOf(k, o), filterOf(parsePairs('filter', o.filter))) };
           if (confirm === undefined) {
             const count = (await k.batchDeletes.select(selection)).length;
             throw new KithError(
               'usage',
-              `${count} contacts selected; run again with --yes ${count} to delete them`,
+              `${count} ${count === 1 ? 'contact' : 'contacts'} selected; run again with --yes ${count} to delete ${count === 1 ? 'it' : 'them'}`,
               2,
               { count },
             );
@@ -195,20 +209,59 @@ export function registerContactsCommand(program: Command): void {
     });
 }
 
+/** The options that are a filter, beside --attr (a list) and --filter. */
+const FILTER_OPTIONS = [
+  'q',
+  'tag',
+  'group',
+  'import',
+  'initialSource',
+  'createdSince',
+  'createdBefore',
+  'updatedSince',
+  'updatedBefore',
+  'minOrders',
+  'maxOrders',
+  'minTotalSpent',
+  'maxTotalSpent',
+  'lastOrderSince',
+  'lastOrderBefore',
+] as const satisfies readonly (keyof ContactFilterOptions)[];
+
+/** The list query's own keys, as `--filter KEY=VALUE` names them. */
+const FILTER_KEYS = [
+  'q',
+  'tag',
+  'group',
+  'import',
+  'initial_source',
+  'created_since',
+  'created_before',
+  'updated_since',
+  'updated_before',
+  'min_orders',
+  'max_orders',
+  'min_total_spent',
+  'max_total_spent',
+  'last_order_since',
+  'last_order_before',
+] as const satisfies readonly (keyof ContactFilter)[];
+
+function joinFilters(a: ContactFilter, b: ContactFilter): ContactFilter {
+  const attributes = { ...a.attributes, ...b.attributes };
+  return { ...a, ...b, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
+}
+
 /** `--filter` pairs into a contact list query. */
-function filterOf(pairs: Record<string, string>): DeletionFilter {
-  const filter: DeletionFilter = {};
+function filterOf(pairs: Record<string, string>): ContactFilter {
+  const filter: ContactFilter = {};
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(pairs)) {
     if (key.startsWith('attr.')) attributes[key.slice(5)] = value;
-    else if (['q', 'tag', 'group', 'import', 'updated_since'].includes(key))
+    else if ((FILTER_KEYS as readonly string[]).includes(key))
       (filter as Record<string, string>)[key] = value;
     else
-      throw new KithError(
-        'usage',
-        `--filter ${key}=…: expected q, tag, group, import, updated_since or attr.<key>`,
-        2,
-      );
+      throw new KithError('usage', `--filter ${key}=…: expected ${FILTER_KEYS.join(', ')} or attr.<key>`, 2);
   }
   if (Object.keys(attributes).length > 0) filter.attributes = attributes;
   return filter;

@@ -1,0 +1,87 @@
+/**
+ * The customers list's filters as `kith` options, one set for every command that selects contacts
+ * (`contacts list`, `contacts delete`, `export contacts`), named as the API's query parameters are
+ * (`created_since` → `--created-since`), so a filter that works in one place works in all.
+ */
+import type { Command } from 'commander';
+import type { ContactListQuery } from '../contacts/contact-service.js';
+import { ValidationError } from '../domain/errors.js';
+import type { KithServices } from '../services.js';
+import { collect, parsePairs } from './cli-context.js';
+
+export type ContactFilter = Omit<ContactListQuery, 'cursor' | 'limit' | 'sort' | 'total' | 'ids'>;
+
+export interface ContactFilterOptions {
+  q?: string;
+  tag?: string;
+  group?: string;
+  import?: string;
+  initialSource?: string;
+  attr: string[];
+  createdSince?: string;
+  createdBefore?: string;
+  updatedSince?: string;
+  updatedBefore?: string;
+  minOrders?: string;
+  maxOrders?: string;
+  minTotalSpent?: string;
+  maxTotalSpent?: string;
+  lastOrderSince?: string;
+  lastOrderBefore?: string;
+}
+
+export function addContactFilterOptions(command: Command): Command {
+  return command
+    .option('--q <text>', 'search: name, e-mail, phone (any format, or its last digits) or identity value')
+    .option('--tag <tag>', 'contacts with this tag')
+    .option('--group <id|name>', 'members of this group (its id, grp_…, or its name)')
+    .option('--import <id>', 'contacts this import created, updated or matched')
+    .option('--initial-source <source>', 'exact initial source')
+    .option('--attr <KEY=VALUE>', 'custom attribute equals value, repeatable', collect, [])
+    .option('--created-since <date>', 'created at or after (ISO 8601)')
+    .option('--created-before <date>', 'created before (ISO 8601)')
+    .option('--updated-since <date>', 'updated at or after (ISO 8601)')
+    .option('--updated-before <date>', 'updated before (ISO 8601)')
+    .option('--min-orders <n>', 'at least this many orders')
+    .option('--max-orders <n>', 'at most this many orders (0: never bought)')
+    .option('--min-total-spent <amount>', 'spent at least this much in all')
+    .option('--max-total-spent <amount>', 'spent at most this much in all')
+    .option('--last-order-since <date>', 'last order at or after (ISO 8601)')
+    .option('--last-order-before <date>', 'last order before (ISO 8601)');
+}
+
+/**
+ * The options as a list filter. A group is named by id or name; one that does not exist would select
+ * nobody, so it is refused, as an attribute that does not exist is by the list itself.
+ */
+export async function contactFilterOf(kith: KithServices, o: ContactFilterOptions): Promise<ContactFilter> {
+  let group = o.group;
+  if (group !== undefined) {
+    const wanted = group;
+    const found = (await kith.groups.list()).find((g) => g.id === wanted || g.name === wanted);
+    if (!found) throw new ValidationError('--group', wanted, 'is not the id or name of a group');
+    group = found.id;
+  }
+  const attributes = parsePairs('attr', o.attr);
+  const filter: ContactFilter = {
+    q: o.q,
+    tag: o.tag,
+    group,
+    import: o.import,
+    initial_source: o.initialSource,
+    attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
+    created_since: o.createdSince,
+    created_before: o.createdBefore,
+    updated_since: o.updatedSince,
+    updated_before: o.updatedBefore,
+    min_orders: o.minOrders,
+    max_orders: o.maxOrders,
+    min_total_spent: o.minTotalSpent,
+    max_total_spent: o.maxTotalSpent,
+    last_order_since: o.lastOrderSince,
+    last_order_before: o.lastOrderBefore,
+  };
+  for (const key of Object.keys(filter) as (keyof ContactFilter)[])
+    if (filter[key] === undefined) delete filter[key];
+  return filter;
+}
