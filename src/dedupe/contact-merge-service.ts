@@ -10,6 +10,7 @@
  * something since makes that impossible: then it refuses and names it. This file holds no other
  * capability's SQL.
  */
+import { sql } from 'kysely';
 import type { Actor } from '../domain/actor.js';
 import type { Contact, ContactState } from '../domain/contact/contact-fields.js';
 import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
@@ -27,6 +28,11 @@ import {
   planContactMerge,
 } from './merge/plan-contact-merge.js';
 import { rollBackSurvivor } from './merge/roll-back-survivor.js';
+
+/** Merges read for each contact asked about at once (a contact merged, undone and merged again has 3). */
+const MERGES_PER_CONTACT = 20;
+/** Contacts one request may ask about. */
+export const MAX_MERGE_CONTACTS = 100;
 
 export interface MergeRequest {
   /** Contacts to merge, survivor included or not. */
@@ -273,15 +279,26 @@ export class ContactMergeService {
     };
   }
 
-  async list(filter: { contactId?: string; limit?: number } = {}): Promise<ContactMerge[]> {
+  /**
+   * Merges, newest first; with `contactIds`, those whose survivor or merged contacts include any of them
+   * (a page of the duplicates queue names its merged-away people in one request).
+   */
+  async list(filter: { contactIds?: string[]; limit?: number } = {}): Promise<ContactMerge[]> {
+    const ids = filter.contactIds ?? [];
     let q = this.db
       .selectFrom('contact_merges')
       .select('id')
       .orderBy('created_at', 'desc')
-      .limit(filter.limit ?? 100);
-    if (filter.contactId) {
-      const id = filter.contactId;
-      q = q.where((eb) => eb.or([eb('survivor_id', '=', id), eb('merged_ids', 'like', `%"${id}"%`)]));
+      .limit(filter.limit ?? (ids.length > 1 ? MERGES_PER_CONTACT * ids.length : 100));
+    if (ids.length > 0) {
+      // `merged_ids` is a JSON list; an id's `_` and `%` are escaped so that they match only themselves.
+      const pattern = (id: string) => `%"${id.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
+      q = q.where((eb) =>
+        eb.or([
+          eb('survivor_id', 'in', ids),
+          ...ids.map((id) => sql<boolean>`merged_ids like ${pattern(id)} escape '\\'`),
+        ]),
+      );
     }
     return Promise.all((await q.execute()).map((r) => this.get(r.id)));
   }

@@ -408,5 +408,32 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     }
     const jon = history.find((m) => m.people.some((p) => p.id === ids.jon));
     if (jon) expect(jon.people.find((p) => p.id === ids.jon)).toMatchObject({ email: 'jon.smith@gmail.com' });
+
+    // Several contacts at once: each merge that took any of them, and no other.
+    const mergedAway = history.slice(0, 2).map((m) => m.merged_ids[0]!);
+    const some = await call('GET', `/api/merges?contact_id=${mergedAway.join(',')}`, { token: agent });
+    expect(some.status).toBe(200);
+    expect(some.body.data.map((m: { id: string }) => m.id).sort()).toEqual(
+      history
+        .filter(
+          (m) => m.merged_ids.some((id) => mergedAway.includes(id)) || mergedAway.includes(m.survivor_id),
+        )
+        .map((m) => m.id)
+        .sort(),
+    );
+    // `%` and `_` are LIKE's wildcards: an id made of them matches only itself (no contact here).
+    for (const wildcard of ['%25', '_', 'ct%25'])
+      expect(
+        (await call('GET', `/api/merges?contact_id=${wildcard}`, { token: agent })).body.data,
+        wildcard,
+      ).toEqual([]);
+    const empty = await call('GET', `/api/merges?contact_id=${mergedAway[0]},,`, { token: agent });
+    expect([empty.status, empty.body.error.details.reason]).toEqual([400, 'has an empty id in its list']);
+    const many = Array.from({ length: 101 }, (_, i) => `ct_${i}`).join(',');
+    const tooMany = await call('GET', `/api/merges?contact_id=${many}`, { token: agent });
+    expect([tooMany.status, tooMany.body.error.details.reason]).toEqual([
+      400,
+      'lists more than 100 contacts',
+    ]);
   });
 });

@@ -124,7 +124,7 @@ describe(`merge, unmerge, batch delete and restore on ${TEST_DIALECT}`, () => {
   });
 
   it('unmerges exactly: each contact back with its own values and records', async () => {
-    const [merge] = await kith.merges.list({ contactId: a.id });
+    const [merge] = await kith.merges.list({ contactIds: [a.id] });
     const undone = await kith.merges.unmerge(merge!.id, actor);
     expect(undone.survivor).toMatchObject({
       id: a.id,

@@ -8,7 +8,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { duplicateJob, MERGE_MATCHES_JOB_KIND, queueMergeMatches } from '../../dedupe/duplicate-jobs.js';
 import { DUPLICATE_SCAN_JOB_KIND, queueDuplicateScan } from '../../dedupe/duplicate-scan-schedule.js';
+import { MAX_MERGE_CONTACTS } from '../../dedupe/contact-merge-service.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
+import { ValidationError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
 import {
@@ -485,10 +487,25 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       schema: {
         tags: ['duplicates'],
         summary: 'Merges, newest first',
-        querystring: z.object({ contact_id: z.string().optional() }),
+        querystring: z.object({
+          contact_id: z
+            .string()
+            .optional()
+            .describe(
+              `Merges whose survivor or merged contacts include this contact; several as a comma-separated list (at most ${MAX_MERGE_CONTACTS}).`,
+            ),
+        }),
         response: { 200: z.object({ data: z.array(MergeSchema) }), ...errorResponses },
       },
-      handler: async (request) => ({ data: await merges.list({ contactId: request.query.contact_id }) }),
+      handler: async (request) => {
+        const raw = request.query.contact_id;
+        const contactIds = raw === undefined ? [] : [...new Set(raw.split(',').map((id) => id.trim()))];
+        if (contactIds.some((id) => id === ''))
+          throw new ValidationError('contact_id', raw, 'has an empty id in its list');
+        if (contactIds.length > MAX_MERGE_CONTACTS)
+          throw new ValidationError('contact_id', raw, `lists more than ${MAX_MERGE_CONTACTS} contacts`);
+        return { data: await merges.list({ contactIds }) };
+      },
     });
     app.get('/merges/:id', {
       config: { access: 'agent' },

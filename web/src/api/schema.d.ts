@@ -6774,6 +6774,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Merges whose survivor or merged contacts include this contact; several as a comma-separated list (at most 100). */
                     contact_id?: string;
                 };
                 header?: never;

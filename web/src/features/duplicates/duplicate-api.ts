@@ -125,14 +125,18 @@ export function useMergedAwayPeople(ids: string[]) {
     enabled: unique.length > 0,
     queryFn: async () => {
       const found = new Map<string, MergedPerson>();
-      await Promise.all(
-        unique.map(async (id) => {
-          const merges = await unwrap(api.GET('/api/merges', { params: { query: { contact_id: id } } }));
+      // One request names a whole page's merged-away people (the API takes up to 100 ids at once).
+      for (let i = 0; i < unique.length; i += 100) {
+        const chunk = unique.slice(i, i + 100);
+        const merges = await unwrap(
+          api.GET('/api/merges', { params: { query: { contact_id: chunk.join(',') } } }),
+        );
+        for (const id of chunk) {
           const merge = merges.data.find((m) => m.undone_at === null && m.merged_ids.includes(id));
           const person = merge?.people.find((p) => p.id === id);
           if (merge && person) found.set(id, { ...person, survivor_id: merge.survivor_id });
-        }),
-      );
+        }
+      }
       return found;
     },
     staleTime: 60_000,
