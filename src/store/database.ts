@@ -83,6 +83,7 @@ export function openStore(options: StoreOptions): Store {
       connectionString: withSessionSettings(options.databaseUrl, { jit: 'off' }),
       max: 10,
     });
+    survivesLostConnections(pool);
     const db = new Kysely<KithDatabase>({ dialect: new PostgresDialect({ pool }) });
     // Reads of the list get connections of their own, so searches never hold the writers' ones. The
     // list's queries are written for their indexes; PostgreSQL's estimates for pg_trgm patterns are
@@ -98,6 +99,7 @@ export function openStore(options: StoreOptions): Store {
         max,
         statement_timeout: readTimeoutMs,
       });
+      survivesLostConnections(readPool);
       if (prepare) prepareRepeatedStatements(readPool);
       return new Kysely<KithDatabase>({ dialect: new TimeLimitedPostgresDialect(readPool, readTimeoutMs) });
     };
@@ -254,6 +256,23 @@ const PREPARED_PER_CONNECTION = 200;
  * each connection parses it once and PostgreSQL may keep its plan; texts asked once or twice (a search
  * with its id list) stay unnamed, and each connection prepares a bounded number.
  */
+/**
+ * An idle pooled connection that the server drops (a restart, a failover, an administrator's
+ * pg_terminate_backend) makes the pool emit `error`; with no listener that ends the process — every
+ * request and background job with it. The pool has already discarded the connection and opens a new
+ * one on the next query, so the loss is only said, once per outage rather than once per connection.
+ */
+function survivesLostConnections(pool: pg.Pool): void {
+  let lastSaid = 0;
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (Date.now() - lastSaid < 60_000) return;
+    lastSaid = Date.now();
+    process.stderr.write(
+      `PostgreSQL closed an idle connection (${error.code ?? error.message}); a new one is opened on the next query\n`,
+    );
+  });
+}
+
 function prepareRepeatedStatements(pool: pg.Pool): void {
   /** Times each text was asked, and its statement's name once it has one. */
   const asked = new Map<string, { times: number; name?: string }>();

@@ -57,6 +57,28 @@ describe.skipIf(TEST_DIALECT !== 'postgres')('the list read pools on PostgreSQL'
     expect(next.data.map((c) => (JSON.parse(c.json) as { name: string }).name)).toEqual(['王伟']);
   });
 
+  it("goes on after the server ends its idle connections (a restart, a failover): the process isn't brought down", async () => {
+    // The server drops this store's idle connections (one per pool; other test files share the server).
+    const pids: number[] = [];
+    for (const db of [kith.store.db, kith.store.reader('light'), kith.store.reader('heavy')])
+      pids.push((await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid);
+    const { Client } = (await import('pg')).default;
+    const admin = new Client({ connectionString: process.env.KITH_TEST_DATABASE_URL });
+    await admin.connect();
+    const ended = await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [pids]);
+    await admin.end();
+    expect(ended.rows.map((r: { pg_terminate_backend: boolean }) => r.pg_terminate_backend)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    // The pools hear of it; without a listener their 'error' was thrown out of the process.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await kith.contacts.list({ tag: 'vip' })).data).toHaveLength(4);
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(kith.store.reader('heavy'));
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+
   // Last: it changes the contacts table.
   it('runs a prepared statement again after another process changed its table', async () => {
     // list() loads its contacts with `select c.*`: a new column changes what the prepared text answers.
