@@ -2,6 +2,7 @@
  * Hostile input over HTTP: malformed text, misspelt fields, odd query strings and URLs each answer a
  * 400 naming the field, the value and the reason — never a 500, never a silent no-op or partial write.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
@@ -312,6 +313,63 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       expect(answer.error.message).toMatch(
         /^body: is not well-formed multipart\/form-data \(Multipart: Boundary not found\)/,
       );
+    });
+    it('answers a multipart body cut short (no closing boundary) at once with a 400, on both stores', async () => {
+      const boundary = 'XBOUNDARY';
+      const file = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nname,email\r\nA,a@example.com\r\n`;
+      const before = (await call('GET', '/api/imports')).body.data.length;
+      // Cut inside the file; and inside the options after a whole file (a dry run must not run for real).
+      for (const body of [
+        file,
+        `${file}--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n{"dry_run": true}`,
+      ]) {
+        const started = Date.now();
+        const response = await fetch(`${server.baseUrl}/api/imports`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${admin}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+          },
+          body,
+          signal: AbortSignal.timeout(20_000),
+        });
+        const answer = (await response.json()) as any;
+        expect(response.status, JSON.stringify(answer)).toBe(400);
+        expect(answer.error.message).toMatch(/^body: is not well-formed multipart\/form-data/);
+        expect(Date.now() - started).toBeLessThan(10_000);
+      }
+      expect((await call('GET', '/api/imports')).body.data.length).toBe(before);
+
+      // A whole body whose closing delimiter arrives split over several packets is whole.
+      const whole = Buffer.from(
+        `${file}--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n{"dry_run": true}\r\n--${boundary}--\r\n`,
+      );
+      const answer = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const request = http.request(`${server.baseUrl}/api/imports`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${admin}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': whole.length,
+          },
+        });
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (d) => (text += d));
+          response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+        });
+        request.on('error', reject);
+        request.on('socket', (socket) => socket.setNoDelay(true));
+        void (async () => {
+          for (let at = 0; at < whole.length; at += 5) {
+            request.write(whole.subarray(at, at + 5));
+            await new Promise((r) => setTimeout(r, 2));
+          }
+          request.end();
+        })();
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+      expect(answer.body.dry_run).toBe(true);
     });
   });
 

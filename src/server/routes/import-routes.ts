@@ -41,6 +41,37 @@ const UPLOAD_FIELDS = ['upload_id', 'kind', 'mapping', 'options'];
 const MALFORMED_MULTIPART =
   /^(Multipart: Boundary not found|Unexpected end of (multipart )?(data|form)|Part terminated early|Malformed part header)/;
 
+/**
+ * Whether the body carried its closing delimiter (`--boundary--`), watched as it streams past (a
+ * delimiter split between two chunks included). Content never holds it: a boundary is chosen not to
+ * appear in any part.
+ */
+function watchForCloseDelimiter(request: FastifyRequest): () => boolean {
+  const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(request.headers['content-type'] ?? '');
+  // No boundary at all: the reader refuses the body itself.
+  if (!m) return () => true;
+  const close = Buffer.from(`--${m[1] ?? m[2]}--`);
+  let seen = false;
+  let tail = Buffer.alloc(0);
+  const keep = close.length - 1;
+  const onData = (chunk: Buffer) => {
+    const across = Buffer.concat([tail, chunk.subarray(0, keep)]);
+    if (across.includes(close) || chunk.includes(close)) {
+      seen = true;
+      request.raw.off('data', onData);
+      return;
+    }
+    // The last bytes seen, where a delimiter split by the next chunk begins.
+    tail = Buffer.from(
+      chunk.length >= keep
+        ? chunk.subarray(chunk.length - keep)
+        : across.subarray(Math.max(0, across.length - keep)),
+    );
+  };
+  request.raw.on('data', onData);
+  return () => seen;
+}
+
 async function receiveUpload(
   request: FastifyRequest,
   maxUploadBytes: number,
@@ -59,7 +90,18 @@ async function receiveUpload(
   let fileName = 'upload';
   const files: Upload['files'] = {};
   try {
-    for await (const part of request.parts()) {
+    const parts = request.parts()[Symbol.asyncIterator]();
+    // The first step starts the reader (the body piped into busboy); the watch listens beside it.
+    const first = parts.next();
+    const closeDelimiterSeen = watchForCloseDelimiter(request);
+    for (let next = first; ; next = parts.next()) {
+      const { value: part, done } = await next;
+      if (done) {
+        // The reader ends a body cut short between parts as if it were complete: without this, an
+        // upload whose options (`{"dry_run": true}`) were cut off ran as a real import.
+        if (!closeDelimiterSeen()) throw new Error('Unexpected end of multipart data');
+        break;
+      }
       if (part.type === 'file') {
         const partName = path.basename(part.filename || 'upload');
         const partPath = path.join(dir, `upload-${Object.keys(files).length}`);
@@ -68,6 +110,11 @@ async function receiveUpload(
           filePath = partPath;
           fileName = partName;
         }
+        // A body cut short inside this file, when it had all arrived before the route read its parts (an
+        // upload racing a slower sign-in check): the reader has already ended the parts and destroyed the
+        // file unread, and writing it would wait for an end that never comes, until the request times out.
+        if (part.file.destroyed && !part.file.readableEnded)
+          throw new Error('Part terminated early due to unexpected end of multipart data');
         await pipeline(part.file, fs.createWriteStream(partPath));
         if (part.file.truncated) {
           throw new KithError(
