@@ -348,9 +348,19 @@ export class ContactService {
     });
   }
 
+  /**
+   * Updates a contact with input made from its current state (add a tag to the tags it holds), read on
+   * the locked row in the write's transaction: read outside it, a concurrent change to the same list
+   * would be overwritten.
+   */
+  async updateFrom(id: string, inputOf: (current: Contact) => unknown, actor: Actor): Promise<Contact> {
+    const context = await this.normalizeContext();
+    return this.updateFromPatch(id, (current) => normalizeContactInput(inputOf(current), context), actor);
+  }
+
   async updateFromPatch(
     id: string,
-    patch: ContactPatch,
+    patch: ContactPatch | ((current: Contact) => ContactPatch),
     actor: Actor,
     condition: WriteCondition = {},
   ): Promise<Contact> {
@@ -359,7 +369,7 @@ export class ContactService {
       if (!before) throw new NotFoundError('contact', id);
       // Checked on the locked row, in the write's transaction: no change can slip in between.
       if (condition.ifMatch !== undefined) await this.checkVersion(w.db, before, condition.ifMatch);
-      const after = applyContactPatch(before, patch);
+      const after = applyContactPatch(before, typeof patch === 'function' ? patch(before) : patch);
       const changes = diffContactStates(before, after);
       if (changes.length === 0) return;
       await this.assertNoOwner(w.db, after, id);

@@ -65,9 +65,9 @@ export class ContactBulkService {
         await this.tags.addToContact(id, tags, actor);
       } else {
         if (!keys.some((k) => held.has(k))) continue;
-        await this.contacts.update(
+        await this.contacts.updateFrom(
           id,
-          { tags: contact.tags.filter((t) => !keys.includes(t.toLowerCase())) },
+          (current) => ({ tags: current.tags.filter((t) => !keys.includes(t.toLowerCase())) }),
           actor,
         );
       }

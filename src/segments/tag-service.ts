@@ -93,15 +93,22 @@ export class TagService {
         .execute();
       if (holders.length === 0) break;
       for (const { contact_id } of holders) {
-        const contact = await this.contacts.get(contact_id).catch((e: unknown) => {
-          if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
-          throw e;
-        });
-        if (!contact) continue;
-        const kept = contact.tags.filter((t) => t.toLowerCase() !== key);
-        const tags = kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name];
-        await this.contacts.update(contact_id, { tags }, actor);
-        moved++;
+        const updated = await this.contacts
+          .updateFrom(
+            contact_id,
+            (contact) => {
+              const kept = contact.tags.filter((t) => t.toLowerCase() !== key);
+              return {
+                tags: kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name],
+              };
+            },
+            actor,
+          )
+          .catch((e: unknown) => {
+            if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
+            throw e;
+          });
+        if (updated) moved++;
       }
     }
     // Soft-deleted contacts keep the tag, under the surviving one (and a live one tagged in the moment
@@ -172,19 +179,18 @@ export class TagService {
   async addToContact(contactId: string, tags: string[], actor: Actor): Promise<Contact> {
     // Checked here so that a wrong tag is named by its place in `tags`, not among the contact's own.
     tags.forEach((tag, i) => normalizeNewTagName(tag, `tags[${i}]`));
-    const contact = await this.contacts.get(contactId);
-    return this.contacts.update(contactId, { tags: [...contact.tags, ...tags] }, actor);
+    return this.contacts.updateFrom(contactId, (contact) => ({ tags: [...contact.tags, ...tags] }), actor);
   }
 
   async removeFromContact(contactId: string, tag: string, actor: Actor): Promise<Contact> {
-    const contact = await this.contacts.get(contactId);
     const key = (normalizeText(tag) ?? '').toLowerCase();
-    if (!contact.tags.some((t) => t.toLowerCase() === key)) {
-      throw new ValidationError('tag', tag, `is not a tag of contact ${contactId}`);
-    }
-    return this.contacts.update(
+    return this.contacts.updateFrom(
       contactId,
-      { tags: contact.tags.filter((t) => t.toLowerCase() !== key) },
+      (contact) => {
+        if (!contact.tags.some((t) => t.toLowerCase() === key))
+          throw new ValidationError('tag', tag, `is not a tag of contact ${contactId}`);
+        return { tags: contact.tags.filter((t) => t.toLowerCase() !== key) };
+      },
       actor,
     );
   }
