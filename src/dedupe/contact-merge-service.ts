@@ -314,15 +314,25 @@ export class ContactMergeService {
     const unmergeActor = { ...actor, channelRef: mergeId };
     return this.writer.transaction(unmergeActor, async (w) => {
       const trx = w.db;
-      const row = await trx
-        .selectFrom('contact_merges')
-        .selectAll()
-        .where('id', '=', mergeId)
-        .executeTakeFirst();
+      // On PostgreSQL the merge and every contact it names are locked before anything is checked, so
+      // a merge or unmerge of them committing meanwhile is seen by the checks below (each statement
+      // reads what is committed), not met halfway: a survivor merged away under us read as missing.
+      const locks = this.store.dialect === 'postgres';
+      let rowQuery = trx.selectFrom('contact_merges').selectAll().where('id', '=', mergeId);
+      if (locks) rowQuery = rowQuery.forUpdate();
+      const row = await rowQuery.executeTakeFirst();
       if (!row) throw new NotFoundError('merge', mergeId);
       if (row.undone_at)
         throw new KithError('already_undone', `merge ${mergeId} was already undone at ${row.undone_at}`, 409);
       const record = JSON.parse(row.record) as MergeRecord;
+      if (locks)
+        await trx
+          .selectFrom('contacts')
+          .select('id')
+          .where('id', 'in', [row.survivor_id, ...record.others.map((o) => o.id)])
+          .orderBy('id')
+          .forUpdate()
+          .execute();
       const blockers: Record<string, unknown>[] = [];
       const survivorRow = await trx
         .selectFrom('contacts')

@@ -37,4 +37,45 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
     const after = await call('GET', `/api/contacts/${id}`);
     expect([...after.body.tags].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `a${i}`).sort());
   });
+
+  const contact = async (name: string) =>
+    (await call('POST', '/api/contacts', { body: { name, email: `${name}@race.example` } })).body
+      .id as string;
+
+  it('answers an unmerge racing a merge of its survivor with a clear refusal or a clean success, never a 500', async () => {
+    for (let round = 0; round < 4; round++) {
+      const [d, e, f] = [
+        await contact(`um-d${round}`),
+        await contact(`um-e${round}`),
+        await contact(`um-f${round}`),
+      ];
+      const merged = await call('POST', '/api/contacts/merge', {
+        body: { contact_ids: [d, e], survivor_id: d },
+      });
+      expect(merged.status).toBe(200);
+      const [unmerge, merge] = await Promise.all([
+        call('POST', `/api/merges/${merged.body.merge_id}/unmerge`, { body: {} }),
+        call('POST', '/api/contacts/merge', { body: { contact_ids: [d, f], survivor_id: f } }),
+      ]);
+      expect(merge.status).toBe(200);
+      if (unmerge.status === 200) {
+        // The unmerge went first: e is back on its own, d then merged into f.
+        expect((await call('GET', `/api/contacts/${e}`)).body.id).toBe(e);
+      } else {
+        expect(unmerge.status).toBe(409);
+        expect(unmerge.body.error.message).toContain(`was itself merged into ${f}`);
+      }
+      expect((await call('GET', `/api/contacts/${d}`)).body).toMatchObject({ id: f, merged_from: d });
+    }
+    // The same merge undone twice at once: once.
+    const [g, h] = [await contact('um-g'), await contact('um-h')];
+    const merged = await call('POST', '/api/contacts/merge', {
+      body: { contact_ids: [g, h], survivor_id: g },
+    });
+    const twice = await Promise.all(
+      [1, 2].map(() => call('POST', `/api/merges/${merged.body.merge_id}/unmerge`, { body: {} })),
+    );
+    expect(statuses(twice)).toEqual([200, 409]);
+    expect(twice.find((a) => a.status === 409)!.body.error.code).toBe('already_undone');
+  });
 });
