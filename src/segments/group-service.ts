@@ -177,6 +177,8 @@ export class GroupService {
   async delete(id: string, actor: Actor): Promise<void> {
     const group = await this.get(id);
     await this.db.transaction().execute(async (trx) => {
+      // Locked first: members added meanwhile commit before (and go with it), later ones find it gone.
+      await this.lockGroup(trx, id, 'delete');
       await trx.deleteFrom('contact_group_members').where('group_id', '=', id).execute();
       await trx.deleteFrom('contact_groups').where('id', '=', id).execute();
       await appendAuditEntry(trx, {
@@ -194,6 +196,8 @@ export class GroupService {
     const unique = [...new Set(contactIds)];
     const result: MembershipResult = { added: [], already_members: [] };
     await this.db.transaction().execute(async (trx) => {
+      // A group deleted since it was read above is not found (404), rather than refused by its key.
+      await this.lockGroup(trx, groupId, 'add');
       const live = new Set(
         unique.length === 0
           ? []
@@ -235,6 +239,17 @@ export class GroupService {
       }
     });
     return result;
+  }
+
+  /**
+   * Checks in a write's transaction that the group still exists, locking its row on PostgreSQL
+   * (`delete` against everything, `add` against a delete only) so that adding members and deleting the
+   * group take turns; SQLite runs one writer at a time.
+   */
+  private async lockGroup(trx: Queryable, id: string, intent: 'delete' | 'add'): Promise<void> {
+    let query = trx.selectFrom('contact_groups').select('id').where('id', '=', id);
+    if (this.store.dialect === 'postgres') query = intent === 'delete' ? query.forUpdate() : query.forShare();
+    if (!(await query.executeTakeFirst())) throw new NotFoundError('group', id);
   }
 
   /** The groups a contact belongs to, by name. */

@@ -78,4 +78,27 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
     expect(statuses(twice)).toEqual([200, 409]);
     expect(twice.find((a) => a.status === 409)!.body.error.code).toBe('already_undone');
   });
+
+  it('answers "add to group" racing the group\'s delete with 200 or 404, never a 500, and leaves no member behind', async () => {
+    const ids = [] as string[];
+    for (let i = 0; i < 8; i++) ids.push(await contact(`grp-${i}`));
+    for (let round = 0; round < 3; round++) {
+      const group = await call('POST', '/api/groups', { body: { name: `Racing ${round}` } });
+      const answers = await Promise.all([
+        ...ids.map((id) =>
+          call('POST', `/api/groups/${group.body.id}/members`, { body: { contact_ids: [id] } }),
+        ),
+        call('DELETE', `/api/groups/${group.body.id}`),
+      ]);
+      const deleted = answers.pop()!;
+      expect(deleted.status).toBe(204);
+      for (const added of answers) {
+        expect([200, 404]).toContain(added.status);
+        if (added.status === 404)
+          expect(added.body.error.message).toBe(`group "${group.body.id}" does not exist`);
+      }
+      expect((await call('GET', `/api/groups/${group.body.id}`)).status).toBe(404);
+      for (const id of ids) expect((await call('GET', `/api/contacts/${id}`)).body.groups).toEqual([]);
+    }
+  });
 });
