@@ -443,12 +443,20 @@ export class ContactService {
           : key === 'phone'
             ? { ...none, phones: [value] }
             : { ...none, identities: { [key]: value } };
-    const identified = await identifyContact(this.db, keys);
-    if (identified.kind === 'found')
-      return { contact: await this.updateFromPatch(identified.contactId, patch, actor), created: false };
-    // One key is refused only when it is an id no live contact has.
-    if (identified.kind === 'refused') throw new NotFoundError('contact', value);
-    return { contact: await this.createFromPatch(patch, actor), created: true };
+    for (let attempt = 1; ; attempt++) {
+      const identified = await identifyContact(this.db, keys);
+      if (identified.kind === 'found')
+        return { contact: await this.updateFromPatch(identified.contactId, patch, actor), created: false };
+      // One key is refused only when it is an id no live contact has.
+      if (identified.kind === 'refused') throw new NotFoundError('contact', value);
+      try {
+        return { contact: await this.createFromPatch(patch, actor), created: true };
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt > 1) throw e;
+        // A concurrent request created the contact since we looked: it is found and updated now. A
+        // conflict on another of the input's values is refused again, naming its owner.
+      }
+    }
   }
 
   /**
@@ -470,25 +478,33 @@ export class ContactService {
           throw new ValidationError('id', id, 'must be a contact id (ct_…)');
         const patch = normalizeContactInput(rest, ctx);
         const state = applyContactPatch(emptyContactState(), patch);
-        const identified = await identifyContact(this.db, {
+        const keys: ContactKeys = {
           id: typeof id === 'string' && id.trim() !== '' ? id.trim() : null,
           identities: state.identities,
           phones: [state.phone, ...state.additional_phones].filter((v): v is string => v !== null),
           emails: [state.email, ...state.additional_emails].filter((v): v is string => v !== null),
-        });
+        };
+        let identified = await identifyContact(this.db, keys);
+        if (identified.kind === 'new') {
+          try {
+            const created = await this.createFromPatch(patch, actor);
+            outcomes.push({
+              index,
+              outcome: 'created',
+              id: created.id,
+              etag: contactContentHash(created),
+              matched_by: null,
+            });
+            continue;
+          } catch (e) {
+            if (!(e instanceof ConflictError)) throw e;
+            // A concurrent request created the record's contact since we looked: match it again.
+            identified = await identifyContact(this.db, keys);
+            if (identified.kind === 'new') throw e;
+          }
+        }
         if (identified.kind === 'refused')
           throw new KithError('not_matched', identified.reason, 409, { refusal: identified.refusal });
-        if (identified.kind === 'new') {
-          const created = await this.createFromPatch(patch, actor);
-          outcomes.push({
-            index,
-            outcome: 'created',
-            id: created.id,
-            etag: contactContentHash(created),
-            matched_by: null,
-          });
-          continue;
-        }
         const before = contactContentHash(await this.get(identified.contactId));
         const after = contactContentHash(await this.updateFromPatch(identified.contactId, patch, actor));
         outcomes.push({

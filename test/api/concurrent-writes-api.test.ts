@@ -101,4 +101,49 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
       for (const id of ids) expect((await call('GET', `/api/contacts/${id}`)).body.groups).toEqual([]);
     }
   });
+
+  it('creates one contact for a new e-mail, phone or identity sent by 20 concurrent creates and upserts; the upserts update it', async () => {
+    const cases = [
+      { key: 'email', body: { email: 'same@race.example' }, field: 'email', value: 'same@race.example' },
+      { key: 'phone', body: { phone: '+8613800138000' }, field: 'phone', value: '+8613800138000' },
+      {
+        key: 'external_id',
+        body: { identities: { external_id: 'RACE-1' } },
+        field: 'identities.external_id',
+        value: 'RACE-1',
+      },
+    ];
+    for (const { key, body, field, value } of cases) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 === 0
+            ? call('POST', '/api/contacts', { body: { ...body, name: `Create ${i}` } })
+            : call('POST', `/api/contacts/upsert?key=${key}`, { body: { ...body, name: `Upsert ${i}` } }),
+        ),
+      );
+      const owners = new Set(answers.filter((a) => a.status < 300).map((a) => a.body.id));
+      expect(owners.size).toBe(1);
+      const [owner] = owners;
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+      answers.forEach((answer, i) => {
+        if (i % 2 === 1)
+          expect([200, 201]).toContain(answer.status); // an upsert never refuses its own key
+        else if (answer.status !== 201) {
+          expect(answer.status).toBe(409);
+          expect(answer.body.error.details).toEqual({ field, value, existing_id: owner });
+        }
+      });
+      const found = await call('GET', `/api/contacts?q=${encodeURIComponent(value)}`);
+      expect(found.body.data.map((c: { id: string }) => c.id)).toEqual([owner]);
+    }
+    const bulk = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call('POST', '/api/contacts/upsert', {
+          body: { records: [{ name: `Bulk ${i}`, email: 'bulk@race.example', phone: '+8613900139000' }] },
+        }),
+      ),
+    );
+    const outcomes = bulk.map((a) => a.body.results[0].outcome).sort();
+    expect(outcomes).toEqual(['created', ...Array(9).fill('updated')].sort());
+  });
 });
