@@ -356,13 +356,19 @@ export class ConversationService {
 
   /**
    * Applies a patch. `expectedAssignee` makes the write conditional (auto-assignment: only if nobody
-   * assigned it meanwhile); returns null when that condition failed.
+   * assigned it meanwhile), and `withinCapacity` (auto-assignment) only if the new assignee is still
+   * below their capacity; returns null when such a condition failed.
    */
   async update(
     id: string,
     input: unknown,
     actor: Actor,
-    options: { origin?: ChangeOrigin; expectedAssignee?: string | null; viewer?: ConversationViewer } = {},
+    options: {
+      origin?: ChangeOrigin;
+      expectedAssignee?: string | null;
+      withinCapacity?: boolean;
+      viewer?: ConversationViewer;
+    } = {},
   ): Promise<Conversation | null> {
     const parsed = PatchSchema.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error, PatchSchema);
@@ -374,12 +380,23 @@ export class ConversationService {
     if (patch.snoozed_until && Date.parse(patch.snoozed_until) <= Date.now())
       throw new ValidationError('snoozed_until', patch.snoozed_until, 'is in the past');
     const result = await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+      // Locked on PostgreSQL (SQLite has one writer): two changes read it in turn, so a conditional
+      // assignment sees the one made meanwhile instead of handing the conversation on a second time.
+      let rowQuery = trx.selectFrom('conversations').selectAll().where('id', '=', id);
+      if (this.store.dialect === 'postgres') rowQuery = rowQuery.forUpdate();
+      const row = await rowQuery.executeTakeFirst();
       if (!row || (options.viewer && !(await this.canSee(options.viewer, row.inbox_id, trx))))
         throw new NotFoundError('conversation', id);
       if (patch.assignee_id) await this.assertAssignable(patch.assignee_id, row.inbox_id, trx);
       const before = toConversation(row);
       if (options.expectedAssignee !== undefined && before.assignee_id !== options.expectedAssignee)
+        return null;
+      if (
+        options.withinCapacity &&
+        patch.assignee_id &&
+        patch.assignee_id !== before.assignee_id &&
+        !(await this.hasRoom(trx, patch.assignee_id))
+      )
         return null;
       if (patch.snoozed_until && patch.status === undefined && before.status !== 'snoozed')
         throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
@@ -547,6 +564,25 @@ export class ConversationService {
         data: { conversation_id: conversation.id, ...event.data },
       });
     }
+  }
+
+  /**
+   * Whether an agent is below their capacity (open conversations assigned to them), counted in the
+   * assigning transaction with the agent's row locked on PostgreSQL: concurrent assignments to one agent
+   * (other conversations, other servers) count one after another, so none takes a place already taken.
+   */
+  private async hasRoom(trx: Queryable, userId: string): Promise<boolean> {
+    let agent = trx.selectFrom('users').select('capacity').where('id', '=', userId);
+    if (this.store.dialect === 'postgres') agent = agent.forUpdate();
+    const capacity = (await agent.executeTakeFirst())?.capacity ?? null;
+    if (capacity === null) return true;
+    const open = await trx
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('assignee_id', '=', userId)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
+    return Number(open.n) < capacity;
   }
 
   private async contactFor(

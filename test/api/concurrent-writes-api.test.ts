@@ -3,6 +3,7 @@
  * records must neither lose a write nor answer 500; each loser gets a clear 4xx naming why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -145,5 +146,37 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
     );
     const outcomes = bulk.map((a) => a.body.results[0].outcome).sort();
     expect(outcomes).toEqual(['created', ...Array(9).fill('updated')].sort());
+  });
+
+  it('never gives an agent more open conversations than their capacity when conversations arrive at once', async () => {
+    const { users, agents, inboxes } = server.kith;
+    const members = [] as string[];
+    for (const name of ['cap-a', 'cap-b']) {
+      const user = await users.create(
+        { email: `${name}@race.example`, password: 'long enough', role: 'agent' },
+        SYSTEM_ACTOR,
+      );
+      await agents.setAvailability(user.id, 'online', { userId: user.id, channel: 'api' });
+      await agents.setCapacity(user.id, 2, SYSTEM_ACTOR);
+      members.push(user.id);
+    }
+    const inbox = await inboxes.create(
+      { name: 'Racing support', auto_assignment: { enabled: true, mode: 'balanced' } },
+      SYSTEM_ACTOR,
+    );
+    for (const member of members) await inboxes.addMember(inbox.id, member, SYSTEM_ACTOR);
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call('POST', '/api/conversations', {
+          body: { inbox_id: inbox.id, contact: { email: `cap-${i}@race.example` }, message: 'hello' },
+        }),
+      ),
+    );
+    expect(statuses(created)).toEqual(Array(12).fill(201));
+    const list = await call('GET', `/api/conversations?inbox_id=${inbox.id}&limit=100`);
+    const load = new Map<string, number>();
+    for (const c of list.body.data as { assignee_id: string | null }[])
+      if (c.assignee_id) load.set(c.assignee_id, (load.get(c.assignee_id) ?? 0) + 1);
+    expect([...load.values()]).toEqual([2, 2]);
   });
 });

@@ -28,6 +28,8 @@ export const AUTO_ASSIGNMENT_ACTOR: Actor = {
   channelRef: 'auto_assignment',
 };
 const QUEUE_BATCH = 200;
+/** Picks for one conversation whose pick lost its place to a concurrent assignment. */
+const MAX_PICKS = 5;
 
 export class AutoAssignmentService implements ConversationListener, AssignmentTriggers {
   constructor(
@@ -62,21 +64,26 @@ export class AutoAssignmentService implements ConversationListener, AssignmentTr
 
   /** Gives the conversation to an eligible member when it needs one; returns the assignee after. */
   async assignIfNeeded(conversationId: string, origin: ChangeOrigin = DIRECT_CHANGE): Promise<string | null> {
-    const conversation = await this.conversations.get(conversationId);
-    if (conversation.status !== 'open') return conversation.assignee_id;
-    const inbox = await this.inbox(conversation.inbox_id);
-    if (!inbox?.enabled) return conversation.assignee_id;
-    const candidates = await this.candidates(inbox.id);
-    if (conversation.assignee_id) {
-      const current = candidates.find((c) => c.userId === conversation.assignee_id);
-      if (current && current.availability !== 'offline') return conversation.assignee_id;
+    for (let attempt = 1; ; attempt++) {
+      const conversation = await this.conversations.get(conversationId);
+      if (conversation.status !== 'open') return conversation.assignee_id;
+      const inbox = await this.inbox(conversation.inbox_id);
+      if (!inbox?.enabled) return conversation.assignee_id;
+      const candidates = await this.candidates(inbox.id);
+      if (conversation.assignee_id) {
+        const current = candidates.find((c) => c.userId === conversation.assignee_id);
+        if (current && current.availability !== 'offline') return conversation.assignee_id;
+      }
+      const pick = pickAgent(
+        inbox.mode,
+        candidates.filter((c) => c.userId !== conversation.assignee_id),
+      );
+      if (pick === null && conversation.assignee_id === null) return null;
+      const assignee = await this.assign(conversation, pick, origin);
+      // Unchanged though someone was picked: a concurrent assignment took the pick's last place
+      // meanwhile; pick again from fresh loads.
+      if (pick === null || assignee !== conversation.assignee_id || attempt >= MAX_PICKS) return assignee;
     }
-    const pick = pickAgent(
-      inbox.mode,
-      candidates.filter((c) => c.userId !== conversation.assignee_id),
-    );
-    if (pick === null && conversation.assignee_id === null) return null;
-    return this.assign(conversation, pick, origin);
   }
 
   async workMayBeTaken(scope: { userId?: string; inboxId?: string }): Promise<void> {
@@ -148,6 +155,7 @@ export class AutoAssignmentService implements ConversationListener, AssignmentTr
       {
         origin,
         expectedAssignee: conversation.assignee_id,
+        withinCapacity: true,
       },
     );
     if (updated === null) return (await this.conversations.get(conversation.id)).assignee_id;
