@@ -11,7 +11,7 @@ import { identifyContact } from '../contacts/identify-contact.js';
 import type { Actor } from '../domain/actor.js';
 import { normalizeContactInput } from '../domain/contact/contact-patch.js';
 import { contactKeysOf } from '../domain/contact/identify-rule.js';
-import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isIdOf, newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendContactEvent, type ContactEventType } from '../history/contact-timeline.js';
@@ -601,8 +601,19 @@ export class ConversationService {
       );
     const patch = normalizeContactInput(fields, await this.contacts.normalizeContext());
     const id = typeof fields.id === 'string' ? fields.id : null;
-    const identified = await identifyContact(this.db, contactKeysOf(id, patch));
-    if (identified.kind === 'new') return (await this.contacts.createFromPatch(patch, actor)).id;
+    const keys = contactKeysOf(id, patch);
+    let identified = await identifyContact(this.db, keys);
+    if (identified.kind === 'new') {
+      try {
+        return (await this.contacts.createFromPatch(patch, actor)).id;
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e;
+        // The same new customer wrote twice at once (or another request created them): the one
+        // created meanwhile is found now; a value owned by someone else is still refused.
+        identified = await identifyContact(this.db, keys);
+        if (identified.kind === 'new') throw e;
+      }
+    }
     if (identified.kind === 'found') {
       await this.contacts.updateFromPatch(identified.contactId, patch, actor);
       return identified.contactId;

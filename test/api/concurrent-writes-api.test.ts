@@ -179,4 +179,24 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
       if (c.assignee_id) load.set(c.assignee_id, (load.get(c.assignee_id) ?? 0) + 1);
     expect([...load.values()]).toEqual([2, 2]);
   });
+
+  it('opens every conversation of a new customer who writes several times at once, all with one contact', async () => {
+    const inbox = await server.kith.inboxes.create({ name: 'New customers' }, SYSTEM_ACTOR);
+    const created = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call('POST', '/api/conversations', {
+          body: {
+            inbox_id: inbox.id,
+            contact: { email: 'first-time@race.example', name: 'First' },
+            message: `m${i}`,
+          },
+        }),
+      ),
+    );
+    expect(statuses(created)).toEqual(Array(10).fill(201));
+    const customers = new Set(created.map((c) => c.body.contact_id));
+    expect(customers.size).toBe(1);
+    const found = await call('GET', '/api/contacts?q=first-time@race.example');
+    expect(found.body.data.map((c: { id: string }) => c.id)).toEqual([...customers]);
+  });
 });
