@@ -324,14 +324,19 @@ function sameAttributes(a: ContactState['attributes'], b: ContactState['attribut
 /** Tags are created on first use; names compare case-insensitively and keep their first spelling. */
 export async function ensureTags(db: Queryable, names: string[], at: string): Promise<string[]> {
   const keys = names.map((n) => n.toLowerCase());
-  await db
-    .insertInto('tags')
-    .values(names.map((name) => ({ id: newId('tag'), name, name_key: name.toLowerCase(), created_at: at })))
-    .onConflict((oc) => oc.column('name_key').doNothing())
-    .execute();
-  const rows = await db.selectFrom('tags').select(['id', 'name_key']).where('name_key', 'in', keys).execute();
-  const byKey = new Map(rows.map((r) => [r.name_key, r.id]));
-  return keys.map((k) => byKey.get(k)!);
+  for (let attempt = 1; ; attempt++) {
+    await db
+      .insertInto('tags')
+      .values(names.map((name) => ({ id: newId('tag'), name, name_key: name.toLowerCase(), created_at: at })))
+      .onConflict((oc) => oc.column('name_key').doNothing())
+      .execute();
+    // On PostgreSQL a tag being deleted (locked by TagService.delete) is waited for here and then made
+    // anew on the next turn, instead of being linked to as it goes (a foreign-key failure, a 500).
+    let query = db.selectFrom('tags').select(['id', 'name_key']).where('name_key', 'in', keys);
+    if (sqlDialectOf(db) === 'postgres') query = query.forKeyShare();
+    const byKey = new Map((await query.execute()).map((r) => [r.name_key, r.id]));
+    if (attempt >= 3 || keys.every((k) => byKey.has(k))) return keys.map((k) => byKey.get(k)!);
+  }
 }
 
 /**

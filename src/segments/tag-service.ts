@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import type { ContactService } from '../contacts/contact-service.js';
-import { normalizeNewTagName } from '../domain/contact/contact-patch.js';
+import { applyContactPatch, normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
+import { appendContactEvent } from '../history/contact-timeline.js';
+import { loadContacts } from '../contacts/contact-repository.js';
+import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import { addToTagCounts, tagsWithLiveCounts } from '../contacts/tag-counts.js';
 
@@ -199,24 +202,62 @@ export class TagService {
   async delete(tagId: string, actor: Actor): Promise<void> {
     const tag = await this.db.selectFrom('tags').selectAll().where('id', '=', tagId).executeTakeFirst();
     if (!tag) throw new NotFoundError('tag', tagId);
-    const holders = await this.db
-      .selectFrom('contact_tags')
-      .select('contact_id')
-      .where('tag_id', '=', tagId)
-      .execute();
-    for (const { contact_id } of holders) {
-      await this.removeFromContact(contact_id, tag.name, actor).catch((e) => {
-        if (!(e instanceof NotFoundError)) throw e; // soft-deleted holder: just drop the link below
-      });
+    const without = (contact: Contact) => ({
+      tags: contact.tags.filter((t) => t.toLowerCase() !== tag.name_key),
+    });
+    // Live holders one by one through the contact writer; one who lost the tag meanwhile is unchanged.
+    for (let pass = 0; pass < MERGE_PASSES; pass++) {
+      const holders = await liveHolders(this.db, tagId);
+      if (holders.length === 0) break;
+      for (const contactId of holders)
+        await this.contacts.updateFrom(contactId, without, actor).catch((e: unknown) => {
+          if (!(e instanceof NotFoundError)) throw e; // deleted meanwhile: its link goes below
+        });
     }
-    await this.db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
-    await this.db.deleteFrom('tags').where('id', '=', tagId).execute();
-    await appendAuditEntry(this.db, {
-      entityType: 'tag',
-      entityId: tagId,
-      action: 'deleted',
-      changes: [{ field: 'name', old: tag.name, new: null }],
-      actor,
+    await this.contacts.writer.transaction(actor, async (w) => {
+      // Locked (PostgreSQL) until the tag is gone: a request tagging someone meanwhile either committed
+      // before — its holder is found below and changed like the others, not stripped silently — or waits
+      // and then tags with a new tag of that name (ensureTags).
+      let locked = w.db.selectFrom('tags').select('id').where('id', '=', tagId);
+      if (sqlDialectOf(w.db) === 'postgres') locked = locked.forUpdate();
+      if (!(await locked.executeTakeFirst())) return; // deleted meanwhile by another request
+      const stragglers = await loadContacts(w.db, await liveHolders(w.db, tagId), { forUpdate: true });
+      await w.update(
+        [...stragglers.values()].map((before) => ({
+          before,
+          after: applyContactPatch(before, { scalars: {}, ...without(before) }),
+        })),
+      );
+      for (const contactId of stragglers.keys())
+        await appendContactEvent(w.db, {
+          contactId,
+          type: 'updated',
+          actor,
+          at: w.at,
+          data: { fields: ['tags'] },
+        });
+      await w.db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
+      await w.db.deleteFrom('tags').where('id', '=', tagId).execute();
+      await appendAuditEntry(w.db, {
+        entityType: 'tag',
+        entityId: tagId,
+        action: 'deleted',
+        changes: [{ field: 'name', old: tag.name, new: null }],
+        actor,
+      });
     });
   }
+}
+
+/** The live contacts holding a tag, in id order. */
+async function liveHolders(db: Queryable, tagId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('contact_tags')
+    .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
+    .select('contact_tags.contact_id')
+    .where('contact_tags.tag_id', '=', tagId)
+    .where('contacts.deleted_at', 'is', null)
+    .orderBy('contact_tags.contact_id')
+    .execute();
+  return rows.map((r) => r.contact_id);
 }

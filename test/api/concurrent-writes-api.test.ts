@@ -199,4 +199,38 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
     const found = await call('GET', '/api/contacts?q=first-time@race.example');
     expect(found.body.data.map((c: { id: string }) => c.id)).toEqual([...customers]);
   });
+
+  it("never strips a tag silently when it is deleted while requests add it: each contact's history ends with its tags", async () => {
+    const ids = [] as string[];
+    for (let i = 0; i < 12; i++)
+      ids.push(
+        (
+          await call('POST', '/api/contacts', {
+            body: { name: `Td ${i}`, email: `td${i}@race.example`, tags: i < 6 ? ['doomed'] : [] },
+          })
+        ).body.id,
+      );
+    const doomed = (await call('GET', '/api/tags')).body.data.find(
+      (t: { name: string }) => t.name === 'doomed',
+    );
+    const answers = await Promise.all([
+      call('DELETE', `/api/tags/${doomed.id}`),
+      ...ids.map((id) => call('POST', `/api/contacts/${id}/tags`, { body: { tags: ['doomed', 'kept'] } })),
+      ...ids.slice(0, 6).map((id) => call('DELETE', `/api/contacts/${id}/tags/doomed`)),
+    ]);
+    expect(answers[0]!.status).toBe(204);
+    for (const answer of answers.slice(1)) expect([200, 400]).toContain(answer.status);
+    let holders = 0;
+    for (const id of ids) {
+      const contact = (await call('GET', `/api/contacts/${id}`)).body;
+      if (contact.tags.includes('doomed')) holders++;
+      const history = (await call('GET', `/api/contacts/${id}/history`)).body.data;
+      const lastTags = history.flatMap((e: { changes: { field: string; new: unknown }[] }) =>
+        e.changes.filter((c) => c.field === 'tags'),
+      )[0];
+      expect([...(lastTags.new as string[])].sort()).toEqual([...contact.tags].sort());
+    }
+    const tag = (await call('GET', '/api/tags')).body.data.find((t: { name: string }) => t.name === 'doomed');
+    expect(tag?.contact_count ?? 0).toBe(holders);
+  });
 });
