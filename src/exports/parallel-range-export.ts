@@ -49,8 +49,8 @@ export async function exportSlicesInParallel(options: {
       niceness: BULK_THREAD_NICENESS,
     }),
   );
+  const results = new Map<number, Promise<ExportSliceResult>>();
   try {
-    const results = new Map<number, Promise<ExportSliceResult>>();
     let nextSlice = 0;
     let nextToWrite = 0;
     let after: string | null = '';
@@ -80,6 +80,9 @@ export async function exportSlicesInParallel(options: {
       await sink.write(result);
     }
   } finally {
+    // Stopped early (the file failed to take a write): the slices still out reject as their threads
+    // stop, and left unhandled that rejection would end the process (a server with it).
+    for (const pending of results.values()) pending.catch(() => undefined);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, runImport } from '../support/import-helpers.js';
@@ -84,4 +85,27 @@ describe(`an export of everyone on ${TEST_DIALECT}`, () => {
     });
     expect(ids.size).toBe(CONTACTS - DELETED);
   });
+
+  // A disk that fills up mid-export (ENOSPC): the export ends with that error, on both paths, instead
+  // of leaving its threads' answers to reject unhandled, which ended the whole process (a server with it).
+  it.each(['csv', 'ndjson', 'json', 'xml'])(
+    '%s: a file that stops taking bytes ends the export with its error',
+    async (format) => {
+      for (const query of [{}, everyoneFiltered]) {
+        let taken = 0;
+        const full = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            taken += chunk.length;
+            if (taken < 64 * 1024) return done();
+            done(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+          },
+        });
+        const prepared = await kith.exports.prepare({ format, query });
+        await expect(prepared.writeTo(full)).rejects.toMatchObject({ code: 'ENOSPC' });
+      }
+      // The threads' other answers are settled by now: a rejection left unhandled fails this test.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
+    20_000,
+  );
 });
