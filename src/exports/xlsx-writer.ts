@@ -21,8 +21,19 @@ export function writeXlsxSheet(out: Writable, sheetName: string): XlsxSheetWrite
   const zip = createRequire(import.meta.url)('archiver') as typeof archiver;
   const archive = zip('zip', { zlib: { level: 1 } });
   let failure: Error | null = null;
-  archive.on('error', (error: Error) => (failure ??= error));
-  archive.on('warning', (error: Error) => (failure ??= error));
+  let fail: (error: Error) => void = () => undefined;
+  // Settles only when something failed: raced against each wait below.
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  const onFailure = (error: Error) => {
+    failure ??= error;
+    fail(failure);
+  };
+  archive.on('error', onFailure);
+  archive.on('warning', onFailure);
+  // A file that fails (a full disk) is unpiped and never drains the zip again, so the sheet would wait
+  // for room forever: its error ends the export instead.
+  out.on('error', onFailure);
   archive.pipe(out);
   for (const [name, text] of Object.entries(workbookParts(sheetName))) archive.append(text, { name });
   const sheet = new PassThrough({ highWaterMark: 1 << 20 });
@@ -30,7 +41,7 @@ export function writeXlsxSheet(out: Writable, sheetName: string): XlsxSheetWrite
   const numbering = new SheetRows(1);
   const write = async (text: string) => {
     if (failure) throw failure;
-    if (!sheet.write(text)) await once(sheet, 'drain');
+    if (!sheet.write(text)) await Promise.race([once(sheet, 'drain'), failed]);
   };
   let started = false;
   return {
@@ -44,9 +55,9 @@ export function writeXlsxSheet(out: Writable, sheetName: string): XlsxSheetWrite
     async end() {
       if (!started) await write(sheetStart());
       sheet.end(sheetEnd());
-      await archive.finalize();
+      await Promise.race([archive.finalize(), failed]);
       if (failure) throw failure;
-      if (!out.writableFinished) await once(out, 'finish');
+      if (!out.writableFinished) await Promise.race([once(out, 'finish'), failed]);
     },
   };
 }

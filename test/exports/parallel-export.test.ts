@@ -108,4 +108,21 @@ describe(`an export of everyone on ${TEST_DIALECT}`, () => {
     },
     20_000,
   );
+
+  // The zip stopped feeding a file that failed (a full disk), and the sheet waited for room forever:
+  // a background XLSX export stayed `running` and held its server's job runner (no import ran after it).
+  it('xlsx: a file that stops taking bytes ends the export with its error', async () => {
+    for (const query of [{}, everyoneFiltered]) {
+      let taken = 0;
+      const full = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          taken += chunk.length;
+          if (taken < 64 * 1024) return done();
+          done(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+        },
+      });
+      const prepared = await kith.exports.prepare({ format: 'xlsx', query });
+      await expect(prepared.writeTo(full)).rejects.toMatchObject({ code: 'ENOSPC' });
+    }
+  }, 20_000);
 });
