@@ -300,6 +300,9 @@ export class ExportJobService {
       // writeTo calls back after every page; one report at a time (the runner keeps it to 2 a second).
       const onProgress = (rows: number) => {
         written = rows;
+        // The runner was paused (a server stopping) or lost the job: stop writing after this page, not
+        // after the whole file, which the next run writes again from the top anyway.
+        if (reportFailure) throw reportFailure;
         if (reporting) return;
         reporting = (async () => {
           await ctx.renewLease();

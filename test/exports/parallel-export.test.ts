@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_JOB_KIND } from '../../src/exports/export-job-service.js';
 import { ADMIN, runImport } from '../support/import-helpers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
@@ -125,4 +126,39 @@ describe(`an export of everyone on ${TEST_DIALECT}`, () => {
       await expect(prepared.writeTo(full)).rejects.toMatchObject({ code: 'ENOSPC' });
     }
   }, 20_000);
+
+  // kith serve stopping (SIGTERM) pauses its job runner. A background export noticed the pause only
+  // once it had written its whole file: the shutdown waited that long, then the job went back to the
+  // queue and started over from the top.
+  it('a background export paused by its runner stops after its current page and goes back to the queue', async () => {
+    for (const format of ['csv', 'xlsx']) {
+      const viewer = { id: 'usr_exporter', role: 'admin' };
+      const started = await kith.exportJobs.start({ format }, viewer, ADMIN);
+      const runner = kith.jobs.runner({
+        handlers: {
+          // Asked to stop once the first page is written, as a SIGTERM would.
+          [EXPORT_JOB_KIND]: (ctx) =>
+            kith.exportJobs.run({
+              ...ctx,
+              renewLease: async () => {
+                runner.pause();
+                await ctx.renewLease();
+              },
+            }),
+        },
+      });
+      expect(await runner.runOnce()).toBe(true);
+      expect(runner.pausedJob?.subject_id).toBe(started.id);
+      const part = path.join(kith.config.dataDir, 'exports', `${started.id}.part`);
+      const stoppedAt = fs.existsSync(part) ? fs.statSync(part).size : 0;
+      expect((await kith.exportJobs.get(started.id, viewer)).state).toBe('queued');
+
+      // The next runner writes it whole.
+      expect(await kith.jobs.runner({}).runOnce()).toBe(true);
+      const done = await kith.exportJobs.get(started.id, viewer);
+      expect(done).toMatchObject({ state: 'done', rows: CONTACTS - DELETED });
+      // A page or two of the 4,700 contacts (2,000 a page, 1,000 a slice on threads), not all of them.
+      expect(stoppedAt).toBeLessThan(done.bytes! * 0.6);
+    }
+  }, 30_000);
 });
