@@ -3,7 +3,6 @@
  * JSON, NDJSON or XML onto a stream, page by page (keyset pages of the list in created_at order), so
  * memory stays flat whatever the number of contacts. The layout is export-columns.ts / export-xml.ts.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { ContactListQuery, ContactService } from '../contacts/contact-service.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
@@ -21,7 +20,8 @@ import { readContactRange, readGroupNames } from '../contacts/contact-row-reader
 import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
 import { Utf8Run } from './utf8-run.js';
 import { writeXlsxSheet } from './xlsx-writer.js';
-import { exportSlicesInParallel, writeText } from './parallel-range-export.js';
+import { endWith, writeText } from './output-waits.js';
+import { exportSlicesInParallel } from './parallel-range-export.js';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'ndjson', 'xml'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -211,11 +211,6 @@ function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writab
     text,
     end: () => endWith(out, layout.tail(wroteAny)),
   };
-}
-
-async function endWith(out: Writable, text: string): Promise<void> {
-  out.end(text);
-  if (!out.writableFinished) await once(out, 'finish');
 }
 
 /**

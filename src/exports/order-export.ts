@@ -9,11 +9,12 @@
  *   number), written one after the other: the list is read twice, so neither sheet waits in memory.
  * - JSON (an array) / NDJSON (one per line): the API's order (`GET /api/orders/{id}`), items nested.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { protectCell } from '../domain/csv-cell-safety.js';
 import { ValidationError } from '../domain/errors.js';
+import { drained, endWith, writeText } from './output-waits.js';
 
 /**
  * An order as the orders list gives it (src/orders/order-record.ts `Order`), as far as an export reads
@@ -159,15 +160,6 @@ export function csvCells(cells: (string | number | null)[]): string[] {
   return cells.map((c) => (c === null ? '' : typeof c === 'number' ? String(c) : protectCell(c)));
 }
 
-async function writeText(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
-}
-
-async function endWith(out: Writable, text: string): Promise<void> {
-  out.end(text);
-  if (!out.writableFinished) await once(out, 'finish');
-}
-
 export class OrderExportService {
   constructor(private readonly orders: OrderPages) {}
 
@@ -242,7 +234,7 @@ export class OrderExportService {
             ordersSheet.addRow([...ORDER_COLUMNS]).commit();
             for await (const page of counted()) {
               for (const o of page) ordersSheet.addRow(orderCells(o)).commit();
-              if (out.writableNeedDrain) await once(out, 'drain');
+              if (out.writableNeedDrain) await drained(out);
             }
             ordersSheet.commit();
             // The items sheet is a second pass over the list: exceljs writes sheets one after the other,
@@ -252,11 +244,11 @@ export class OrderExportService {
             for await (const page of pages(false)) {
               for (const o of page)
                 for (const item of o.items) itemsSheet.addRow(itemCells(o, item)).commit();
-              if (out.writableNeedDrain) await once(out, 'drain');
+              if (out.writableNeedDrain) await drained(out);
             }
             itemsSheet.commit();
             await workbook.commit();
-            if (!out.writableFinished) await once(out, 'finish');
+            await finished(out, { readable: false });
             break;
           }
         }

@@ -4,8 +4,6 @@
  * hands them to the threads as they come free, and writes the slices' results in id order, waiting
  * when the output is slow. At most three slices per thread are out at any time, so memory stays flat.
  */
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import type { RowReader } from '../store/row-reader.js';
 import { BULK_THREAD_NICENESS, nextWorkerMessage, startWorkerThread } from '../store/worker-thread.js';
 import type { ExportSliceRequest, ExportSliceResult, ExportWorkerData } from './export-worker.js';
@@ -85,9 +83,4 @@ export async function exportSlicesInParallel(options: {
     for (const pending of results.values()) pending.catch(() => undefined);
     await Promise.all(workers.map((w) => w.terminate()));
   }
-}
-
-/** Writes text, waiting when the stream's buffer is full (a slow reader slows the export, not memory). */
-export async function writeText(out: Writable, text: string | Uint8Array): Promise<void> {
-  if (text.length > 0 && !out.write(text)) await once(out, 'drain');
 }

@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { createRequire } from 'node:module';
 import type archiver from 'archiver';
 import { SHEET_PART, SheetRows, type SheetCell, sheetEnd, sheetStart, workbookParts } from './xlsx-sheet.js';
@@ -31,9 +32,13 @@ export function writeXlsxSheet(out: Writable, sheetName: string): XlsxSheetWrite
   };
   archive.on('error', onFailure);
   archive.on('warning', onFailure);
-  // A file that fails (a full disk) is unpiped and never drains the zip again, so the sheet would wait
-  // for room forever: its error ends the export instead.
+  // A file that fails (a full disk) or a download the client left is unpiped and never drains the zip
+  // again, so the sheet would wait for room forever: its error, or its early close, ends the export.
   out.on('error', onFailure);
+  out.on('close', () => {
+    if (!out.writableFinished)
+      onFailure(out.errored ?? new Error('the output was closed before the export ended'));
+  });
   archive.pipe(out);
   for (const [name, text] of Object.entries(workbookParts(sheetName))) archive.append(text, { name });
   const sheet = new PassThrough({ highWaterMark: 1 << 20 });
@@ -57,7 +62,7 @@ export function writeXlsxSheet(out: Writable, sheetName: string): XlsxSheetWrite
       sheet.end(sheetEnd());
       await Promise.race([archive.finalize(), failed]);
       if (failure) throw failure;
-      if (!out.writableFinished) await Promise.race([once(out, 'finish'), failed]);
+      await Promise.race([finished(out, { readable: false }), failed]);
     },
   };
 }
