@@ -18,7 +18,7 @@ import { newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { enqueueJob } from '../jobs/job-queue.js';
-import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
+import { type JobContext, JobPausedError, LeaseLostError } from '../jobs/job-runner.js';
 import type { Mailer } from '../notifications/mailer.js';
 import type { Store } from '../store/database.js';
 import type { ExportsTable } from '../store/schema.js';
@@ -302,6 +302,7 @@ export class ExportJobService {
         written = rows;
         // The runner was paused (a server stopping) or lost the job: stop writing after this page, not
         // after the whole file, which the next run writes again from the top anyway.
+        if (ctx.stopRequested()) throw new JobPausedError(ctx.job.id);
         if (reportFailure) throw reportFailure;
         if (reporting) return;
         reporting = (async () => {

@@ -25,6 +25,11 @@ export interface JobContext {
    */
   renewLease(): Promise<void>;
   /**
+   * Whether the runner was asked to pause (its process is stopping): a job that writes between its
+   * checkpoints (an export's pages) stops at once, without waiting for its next renewal.
+   */
+  stopRequested(): boolean;
+  /**
    * Records how far the job got for people following it (`jobs.progress`): at most twice a second unless
    * `final` (the outcome, kept once the job is done).
    */
@@ -86,6 +91,7 @@ export class JobRunner {
     const ctx: JobContext = {
       job,
       workerId: this.workerId,
+      stopRequested: () => this.pausing,
       renewLease: async () => {
         if (this.pausing) throw new JobPausedError(job.id);
         // Batch jobs call this after every batch: renewing each time would add a commit per batch,
