@@ -167,9 +167,10 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   // Every outgoing HTTP request goes through this one guard.
   const outbound = new OutboundHttp(config.outbound);
-  const webhooks = new WebhookService(store, outbound);
+  const secretBox = new SecretBox(config.secretKey);
+  const webhooks = new WebhookService(store, outbound, secretBox);
   const identityTypes = new IdentityTypeService(db);
-  const sync = new SyncConnectionService(store, outbound, new SecretBox(config.secretKey), identityTypes);
+  const sync = new SyncConnectionService(store, outbound, secretBox, identityTypes);
   const jobHandlers: Record<string, JobHandler> = {
     [IMPORT_JOB_KIND]: (ctx) => importPipeline.run(ctx.job.subject_id, ctx),
     [TMALL_IMPORT_JOB_KIND]: (ctx) => tmallImportPipeline.run(ctx.job.subject_id, ctx),

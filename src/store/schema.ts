@@ -512,7 +512,9 @@ export interface WebhookEndpointsTable {
   url: string;
   /** JSON array of event names. */
   events: string;
+  /** The signing secret, sealed under KITH_SECRET_KEY when `secret_sealed` is 1 (else as given). */
   secret: string;
+  secret_sealed: number;
   description: string | null;
   active: number;
   created_at: string;

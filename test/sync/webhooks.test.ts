@@ -290,3 +290,91 @@ describe(`webhooks on ${TEST_DIALECT}`, () => {
     expect((await runCli(['webhooks', 'remove', endpoint.id], env)).code).toBe(0);
   });
 });
+
+describe(`webhook secrets at rest on ${TEST_DIALECT}`, () => {
+  let receiver: http.Server;
+  let url: string;
+  const received: Received[] = [];
+  const servers: TestServer[] = [];
+
+  beforeAll(async () => {
+    receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/sealed`;
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    await new Promise<void>((r) => receiver.close(() => r()));
+  });
+  const start = async (key: string) => {
+    const server = await startTestServer({ KITH_OUTBOUND_ALLOW: '127.0.0.1', KITH_SECRET_KEY: key });
+    servers.push(server);
+    return server;
+  };
+  const stored = (server: TestServer, id: string) =>
+    server.kith.store.db
+      .selectFrom('webhook_endpoints')
+      .select(['secret', 'secret_sealed'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+
+  it('keeps signing secrets sealed under KITH_SECRET_KEY, and still signs with them', async () => {
+    const server = await start(Buffer.alloc(32, 7).toString('base64'));
+    const secret = 'a-webhook-secret-nobody-should-read';
+    const endpoint = await server.kith.webhooks.create({ url, events: ['import.completed'], secret });
+    // A copy of the database does not hold the secret.
+    const row = await stored(server, endpoint.id);
+    expect(row.secret_sealed).toBe(1);
+    expect(row.secret).not.toContain(secret);
+    const sent = await server.kith.webhooks.sendTest(endpoint.id);
+    expect(sent.status).toBe('delivered');
+    const { headers, body } = received.at(-1)!;
+    expect(headers['x-kith-signature']).toBe(signWebhook(secret, String(headers['x-kith-timestamp']), body));
+
+    // A secret changed later is sealed as well.
+    await server.kith.webhooks.update(endpoint.id, { secret: 'another-secret-of-some-length' });
+    expect((await stored(server, endpoint.id)).secret).not.toContain('another-secret');
+
+    // One stored in the clear before the key was set is sealed by its next delivery.
+    await server.kith.store.db
+      .updateTable('webhook_endpoints')
+      .set({ secret, secret_sealed: 0 })
+      .where('id', '=', endpoint.id)
+      .execute();
+    expect((await server.kith.webhooks.sendTest(endpoint.id)).status).toBe('delivered');
+    const last = received.at(-1)!;
+    expect(last.headers['x-kith-signature']).toBe(
+      signWebhook(secret, String(last.headers['x-kith-timestamp']), last.body),
+    );
+    expect(await stored(server, endpoint.id)).toMatchObject({ secret_sealed: 1 });
+    expect((await stored(server, endpoint.id)).secret).not.toContain(secret);
+  });
+
+  it('without a key stores the secret as given; a sealed one under another key fails the delivery in words', async () => {
+    const plain = await start('');
+    const endpoint = await plain.kith.webhooks.create({
+      url,
+      events: ['import.completed'],
+      secret: 'x'.repeat(20),
+    });
+    expect(await stored(plain, endpoint.id)).toEqual({ secret: 'x'.repeat(20), secret_sealed: 0 });
+    // Sealed under a key this server does not have.
+    await plain.kith.store.db
+      .updateTable('webhook_endpoints')
+      .set({ secret: 'v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', secret_sealed: 1 })
+      .where('id', '=', endpoint.id)
+      .execute();
+    const count = received.length;
+    const failed = await plain.kith.webhooks.sendTest(endpoint.id);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.last_error).toContain('KITH_SECRET_KEY');
+    expect(received.length).toBe(count);
+  });
+});

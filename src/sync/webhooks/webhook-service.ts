@@ -23,6 +23,7 @@ import {
   WebhookEndpointPatch,
 } from './webhook-events.js';
 import { signWebhook } from './webhook-signature.js';
+import { SecretBox } from '../carddav/sync-secrets.js';
 
 export interface WebhookEndpoint {
   id: string;
@@ -60,10 +61,43 @@ export class WebhookService {
   constructor(
     private readonly store: Store,
     private readonly outbound: OutboundHttp,
+    /** Seals signing secrets at rest when KITH_SECRET_KEY is set; without it they are stored as given. */
+    private readonly secrets: SecretBox = new SecretBox(null),
   ) {}
+
+  /** The secret as stored for this endpoint. */
+  private stored(endpointId: string, secret: string): { secret: string; secret_sealed: number } {
+    return this.secrets.ready
+      ? { secret: this.secrets.seal(secret, endpointId), secret_sealed: 1 }
+      : { secret, secret_sealed: 0 };
+  }
 
   private get db() {
     return this.store.db;
+  }
+
+  /** An endpoint's signing secret in the clear; one stored before a key was set is sealed now. */
+  private async secretOf(endpoint: {
+    endpoint_id: string;
+    secret: string;
+    secret_sealed: number;
+  }): Promise<string | { error: string }> {
+    if (endpoint.secret_sealed === 1) {
+      try {
+        return this.secrets.open(endpoint.secret, endpoint.endpoint_id);
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    }
+    if (this.secrets.ready)
+      await this.db
+        .updateTable('webhook_endpoints')
+        .set(this.stored(endpoint.endpoint_id, endpoint.secret))
+        .where('id', '=', endpoint.endpoint_id)
+        .where('secret', '=', endpoint.secret)
+        .where('secret_sealed', '=', 0)
+        .execute();
+    return endpoint.secret;
   }
 
   async list(): Promise<WebhookEndpoint[]> {
@@ -80,11 +114,13 @@ export class WebhookService {
     if (!parsed.success) throw toValidationErrors('', input, parsed.error, WebhookEndpointInput);
     this.assertReachable(parsed.data.url);
     const at = nowIso();
+    const id = newId('webhookEndpoint');
+    const secret = parsed.data.secret ?? crypto.randomBytes(24).toString('base64url');
     const row: Selectable<WebhookEndpointsTable> = {
-      id: newId('webhookEndpoint'),
+      id,
       url: parsed.data.url,
       events: JSON.stringify([...new Set(parsed.data.events)]),
-      secret: parsed.data.secret ?? crypto.randomBytes(24).toString('base64url'),
+      ...this.stored(id, secret),
       description: parsed.data.description ?? null,
       active: parsed.data.active === false ? 0 : 1,
       created_at: at,
@@ -105,7 +141,7 @@ export class WebhookService {
         at,
       });
     });
-    return { ...endpointOf(row), secret: row.secret };
+    return { ...endpointOf(row), secret };
   }
 
   async update(id: string, input: unknown, actor: Actor = SYSTEM_ACTOR): Promise<WebhookEndpoint> {
@@ -132,7 +168,7 @@ export class WebhookService {
       .set({
         ...(url !== undefined && { url }),
         ...(events !== undefined && { events: JSON.stringify([...new Set(events)]) }),
-        ...(secret !== undefined && { secret }),
+        ...(secret !== undefined && this.stored(id, secret)),
         ...(description !== undefined && { description }),
         ...(active !== undefined && { active: active ? 1 : 0 }),
         updated_at: nowIso(),
@@ -313,12 +349,20 @@ export class WebhookService {
         'webhook_deliveries.body',
         'webhook_deliveries.event',
         'webhook_deliveries.attempts',
+        'webhook_endpoints.id as endpoint_id',
         'webhook_endpoints.url',
         'webhook_endpoints.secret',
+        'webhook_endpoints.secret_sealed',
       ])
       .where('webhook_deliveries.id', '=', id)
       .executeTakeFirstOrThrow();
-    const result = await send(this.outbound, id, delivery);
+    const secret = await this.secretOf(delivery);
+    // A secret that cannot be opened (KITH_SECRET_KEY unset or changed) fails the attempt in words; it is
+    // retried as any failure, and goes once the key is back.
+    const result =
+      typeof secret === 'string'
+        ? await send(this.outbound, id, { ...delivery, secret })
+        : { ok: false, status: null, error: secret.error };
     const attempts = delivery.attempts + 1;
     const finishedAt = new Date();
     const maxAttempts = delivery.event === TEST_EVENT ? 1 : MAX_ATTEMPTS;
