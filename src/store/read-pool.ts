@@ -48,7 +48,7 @@ interface Thread {
   worker: Worker;
   ready: Promise<void>;
   /** The read it runs (kept past a timeout until the thread answers); null when idle. */
-  current: { id: number; pending: Pending; timer: NodeJS.Timeout } | null;
+  current: { id: number; pending: Pending; timer: NodeJS.Timeout | undefined } | null;
 }
 
 export interface ReadPool {
@@ -139,16 +139,24 @@ export function openSqliteReadPool(file: string, options: { threads: number; tim
 
   const run = (thread: Thread, pending: Pending) => {
     const id = nextId++;
-    const timer = setTimeout(() => {
-      // The thread has not answered in time: answer the caller; the thread stays busy until it does.
-      if (thread.current?.id !== id) return;
-      pending.reject(new QueryTimeoutError(options.timeoutMs));
-      thread.current = { id, pending: { ...pending, resolve: () => {}, reject: () => {} }, timer };
-    }, options.timeoutMs + GRACE_MS);
-    timer.unref();
-    thread.current = { id, pending, timer };
-    void thread.ready.then(() =>
-      thread.worker.postMessage({ id, sql: pending.sql, parameters: pending.parameters }),
+    thread.current = { id, pending, timer: undefined };
+    // The time limit runs from when the thread can start the read: a new thread's start (its modules,
+    // its connection) took seconds on a busy machine, and a search of two contacts was stopped as slow.
+    void thread.ready.then(
+      () => {
+        const current = thread.current;
+        if (current?.id !== id) return;
+        current.timer = setTimeout(() => {
+          // The thread has not answered in time: answer the caller; the thread stays busy until it does.
+          if (thread.current?.id !== id) return;
+          pending.reject(new QueryTimeoutError(options.timeoutMs));
+          thread.current = { ...current, pending: { ...pending, resolve: () => {}, reject: () => {} } };
+        }, options.timeoutMs + GRACE_MS);
+        current.timer.unref();
+        thread.worker.postMessage({ id, sql: pending.sql, parameters: pending.parameters });
+      },
+      // A thread that fails to start answers its read through its 'error' listener.
+      () => {},
     );
   };
 
