@@ -50,38 +50,52 @@ export function addContactFilterOptions(command: Command): Command {
     .option('--last-order-before <date>', 'last order before (ISO 8601)');
 }
 
+/** The list query's filter keys, as the API names them; each is the option `--` + its words joined by `-`. */
+export const CONTACT_FILTER_KEYS = [
+  'q',
+  'tag',
+  'group',
+  'import',
+  'initial_source',
+  'created_since',
+  'created_before',
+  'updated_since',
+  'updated_before',
+  'min_orders',
+  'max_orders',
+  'min_total_spent',
+  'max_total_spent',
+  'last_order_since',
+  'last_order_before',
+] as const satisfies readonly (keyof ContactFilter)[];
+
+type FilterKey = (typeof CONTACT_FILTER_KEYS)[number];
+
+/** `initial_source` → `initialSource`: the property commander gives `--initial-source`. */
+const optionOf = (key: FilterKey) =>
+  key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as Exclude<keyof ContactFilterOptions, 'attr'>;
+
+export function hasContactFilter(o: ContactFilterOptions): boolean {
+  return o.attr.length > 0 || CONTACT_FILTER_KEYS.some((key) => o[optionOf(key)] !== undefined);
+}
+
 /**
  * The options as a list filter. A group is named by id or name; one that does not exist would select
  * nobody, so it is refused, as an attribute that does not exist is by the list itself.
  */
 export async function contactFilterOf(kith: KithServices, o: ContactFilterOptions): Promise<ContactFilter> {
-  let group = o.group;
-  if (group !== undefined) {
-    const wanted = group;
+  const filter: ContactFilter = {};
+  for (const key of CONTACT_FILTER_KEYS) {
+    const value = o[optionOf(key)];
+    if (value !== undefined) filter[key] = value;
+  }
+  if (filter.group !== undefined) {
+    const wanted = filter.group;
     const found = (await kith.groups.list()).find((g) => g.id === wanted || g.name === wanted);
     if (!found) throw new ValidationError('--group', wanted, 'is not the id or name of a group');
-    group = found.id;
+    filter.group = found.id;
   }
   const attributes = parsePairs('attr', o.attr);
-  const filter: ContactFilter = {
-    q: o.q,
-    tag: o.tag,
-    group,
-    import: o.import,
-    initial_source: o.initialSource,
-    attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
-    created_since: o.createdSince,
-    created_before: o.createdBefore,
-    updated_since: o.updatedSince,
-    updated_before: o.updatedBefore,
-    min_orders: o.minOrders,
-    max_orders: o.maxOrders,
-    min_total_spent: o.minTotalSpent,
-    max_total_spent: o.maxTotalSpent,
-    last_order_since: o.lastOrderSince,
-    last_order_before: o.lastOrderBefore,
-  };
-  for (const key of Object.keys(filter) as (keyof ContactFilter)[])
-    if (filter[key] === undefined) delete filter[key];
+  if (Object.keys(attributes).length > 0) filter.attributes = attributes;
   return filter;
 }

@@ -14,9 +14,11 @@ import {
 } from '../cli-context.js';
 import {
   addContactFilterOptions,
+  CONTACT_FILTER_KEYS,
   type ContactFilter,
   contactFilterOf,
   type ContactFilterOptions,
+  hasContactFilter,
 } from '../contact-filter-options.js';
 
 interface AddOptions {
@@ -138,8 +140,7 @@ export function registerContactsCommand(program: Command): void {
         id: string | undefined,
         o: ContactFilterOptions & { ids?: string; filter: string[]; yes?: string; json?: boolean },
       ) => {
-        const filtered =
-          o.filter.length > 0 || FILTER_OPTIONS.some((key) => o[key] !== undefined) || o.attr.length > 0;
+        const filtered = o.filter.length > 0 || hasContactFilter(o);
         if (id && !o.ids && !filtered) {
           await withKith((k) => k.contacts.delete(id, CLI_ACTOR));
           // One contact is soft-deleted without a batch backup: no deletion id or backup file to name.
@@ -209,44 +210,6 @@ export function registerContactsCommand(program: Command): void {
     });
 }
 
-/** The options that are a filter, beside --attr (a list) and --filter. */
-const FILTER_OPTIONS = [
-  'q',
-  'tag',
-  'group',
-  'import',
-  'initialSource',
-  'createdSince',
-  'createdBefore',
-  'updatedSince',
-  'updatedBefore',
-  'minOrders',
-  'maxOrders',
-  'minTotalSpent',
-  'maxTotalSpent',
-  'lastOrderSince',
-  'lastOrderBefore',
-] as const satisfies readonly (keyof ContactFilterOptions)[];
-
-/** The list query's own keys, as `--filter KEY=VALUE` names them. */
-const FILTER_KEYS = [
-  'q',
-  'tag',
-  'group',
-  'import',
-  'initial_source',
-  'created_since',
-  'created_before',
-  'updated_since',
-  'updated_before',
-  'min_orders',
-  'max_orders',
-  'min_total_spent',
-  'max_total_spent',
-  'last_order_since',
-  'last_order_before',
-] as const satisfies readonly (keyof ContactFilter)[];
-
 function joinFilters(a: ContactFilter, b: ContactFilter): ContactFilter {
   const attributes = { ...a.attributes, ...b.attributes };
   return { ...a, ...b, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
@@ -258,10 +221,14 @@ function filterOf(pairs: Record<string, string>): ContactFilter {
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(pairs)) {
     if (key.startsWith('attr.')) attributes[key.slice(5)] = value;
-    else if ((FILTER_KEYS as readonly string[]).includes(key))
+    else if ((CONTACT_FILTER_KEYS as readonly string[]).includes(key))
       (filter as Record<string, string>)[key] = value;
     else
-      throw new KithError('usage', `--filter ${key}=…: expected ${FILTER_KEYS.join(', ')} or attr.<key>`, 2);
+      throw new KithError(
+        'usage',
+        `--filter ${key}=…: expected ${CONTACT_FILTER_KEYS.join(', ')} or attr.<key>`,
+        2,
+      );
   }
   if (Object.keys(attributes).length > 0) filter.attributes = attributes;
   return filter;
