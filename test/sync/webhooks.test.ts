@@ -19,6 +19,20 @@ interface Received {
   body: string;
 }
 
+/** A webhook receiver on this machine: each request is handed over whole and answered with a status. */
+async function startReceiver(
+  pathname: string,
+  answer: (request: Received) => number,
+): Promise<{ receiver: http.Server; url: string }> {
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => res.writeHead(answer({ headers: req.headers, body })).end());
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  return { receiver, url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}${pathname}` };
+}
+
 describe('webhook rules (pure)', () => {
   it('retries with growing pauses, then gives up', () => {
     const now = new Date('2026-11-22T10:00:00Z');
@@ -50,16 +64,10 @@ describe(`webhooks on ${TEST_DIALECT}`, () => {
   let answers: number[] = [];
 
   beforeAll(async () => {
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(answers.shift() ?? 204).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/kith`;
+    ({ receiver, url } = await startReceiver('/kith', (r) => {
+      received.push(r);
+      return answers.shift() ?? 204;
+    }));
     // The receiver is on this machine, which outgoing requests may reach only when allowed.
     server = await startTestServer({ KITH_OUTBOUND_ALLOW: '127.0.0.1' });
     const { users, tokens } = server.kith;
@@ -298,16 +306,10 @@ describe(`webhook secrets at rest on ${TEST_DIALECT}`, () => {
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/sealed`;
+    ({ receiver, url } = await startReceiver('/sealed', (r) => {
+      received.push(r);
+      return 204;
+    }));
   });
   afterAll(async () => {
     for (const server of servers) await server.close();
