@@ -43,7 +43,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0024-compact-duplicate-pairs',
         '0026-contact-attribute-index',
         '0027-contact-attribute-search',
-    '0028-webhook-secret-sealed',
+        '0028-webhook-secret-sealed',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
