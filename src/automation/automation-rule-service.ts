@@ -76,6 +76,19 @@ function toRule(row: AutomationRulesTable): AutomationRule {
   };
 }
 
+/**
+ * A rule as the audit log keeps it: a `send_webhook` action's signing secret as `***`, as every secret
+ * there is (README); the log is kept for good and read by every administrator.
+ */
+function withoutSecrets<R extends { actions: readonly unknown[] }>(rule: R): R {
+  return {
+    ...rule,
+    actions: rule.actions.map((action) =>
+      action && typeof action === 'object' && 'secret' in action ? { ...action, secret: '***' } : action,
+    ),
+  };
+}
+
 export class AutomationRuleService {
   private cache: { version: string; byEvent: Map<string, AutomationRule[]>; checkedAt: number } | null = null;
 
@@ -203,7 +216,7 @@ export class AutomationRuleService {
         entityType: 'automation_rule',
         entityId: id,
         action: 'created',
-        changes: [{ field: 'rule', old: null, new: rule }],
+        changes: [{ field: 'rule', old: null, new: withoutSecrets(rule) }],
         actor,
         at,
       });
@@ -242,7 +255,7 @@ export class AutomationRuleService {
         entityType: 'automation_rule',
         entityId: id,
         action: 'updated',
-        changes: [{ field: 'rule', old: current, new: rule }],
+        changes: [{ field: 'rule', old: withoutSecrets(current), new: withoutSecrets(rule) }],
         actor,
         at,
       });
@@ -261,7 +274,7 @@ export class AutomationRuleService {
         entityType: 'automation_rule',
         entityId: id,
         action: 'deleted',
-        changes: [{ field: 'rule', old: current, new: null }],
+        changes: [{ field: 'rule', old: withoutSecrets(current), new: null }],
         actor,
         at,
       });

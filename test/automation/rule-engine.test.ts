@@ -303,7 +303,7 @@ describe('webhook and e-mail actions', () => {
 
   it('posts a signed payload and sends e-mail on a contact event', async () => {
     const secret = 'a-webhook-secret-of-some-length';
-    await kith.rules.create(
+    const created = await kith.rules.create(
       rule({
         name: 'New customer',
         event: 'contact_created',
@@ -332,6 +332,14 @@ describe('webhook and e-mail actions', () => {
     await waitForMails(smtp.mails);
     expect(smtp.mails[0]!.to).toEqual(['team@example.com']);
     expect(decodeQuotedPrintable(smtp.mails[0]!.data)).toContain('Say hello to Ada Lovelace.');
+
+    // The audit log keeps the rule with its secret as ***, on creation, change and removal.
+    await kith.rules.update(created.id, { name: 'New customer (renamed)' }, SYSTEM_ACTOR);
+    await kith.rules.remove(created.id, SYSTEM_ACTOR);
+    const log = await kith.auditLog.search({ entityId: created.id, limit: 10 });
+    expect(log.data.map((e) => e.action).sort()).toEqual(['created', 'deleted', 'updated']);
+    expect(JSON.stringify(log.data)).not.toContain(secret);
+    expect(JSON.stringify(log.data)).toContain('"secret":"***"');
   });
 });
 
