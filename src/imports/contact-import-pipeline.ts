@@ -114,6 +114,33 @@ export function warningFilePath(config: Pick<ImportConfig, 'dataDir'>, importId:
   return path.join(importDir(config, importId), 'warnings.csv');
 }
 
+/**
+ * Writes an ending import's failure and warnings files. When they cannot be written (a full disk), the
+ * import still ends — else it would stay `running` with no worker, for good — and no half-written
+ * report is handed out as whole: both are removed, and written again when asked for.
+ */
+export async function writeImportReports(
+  db: Queryable,
+  config: Pick<ImportConfig, 'dataDir'>,
+  importId: string,
+  header: string[],
+): Promise<void> {
+  const reports = [failureFilePath(config, importId), warningFilePath(config, importId)] as const;
+  try {
+    fs.mkdirSync(importDir(config, importId), { recursive: true });
+    await writeFailureFile(db, importId, header, reports[0]);
+    await writeWarningFile(db, importId, header, reports[1]);
+  } catch {
+    for (const report of reports) {
+      try {
+        fs.rmSync(report, { force: true });
+      } catch {
+        // Not a file of ours (a folder in its place): nothing half-written to remove.
+      }
+    }
+  }
+}
+
 export class ContactImportPipeline {
   constructor(
     private readonly store: Store,
@@ -207,9 +234,7 @@ export class ContactImportPipeline {
   private async finish(importId: string, status: ImportEndStatus, error?: string): Promise<void> {
     const record = (await readImportRecord(this.db, importId))!;
     const header = (JSON.parse(record.source) as StoredSource).header;
-    fs.mkdirSync(importDir(this.config, importId), { recursive: true });
-    await writeFailureFile(this.db, importId, header, failureFilePath(this.config, importId));
-    await writeWarningFile(this.db, importId, header, warningFilePath(this.config, importId));
+    await writeImportReports(this.db, this.config, importId, header);
     await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }

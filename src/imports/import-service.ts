@@ -52,7 +52,7 @@ import {
   type SourceInfo,
   type SourceRecord,
 } from './read/source-reader.js';
-import { writeWarningFile } from './report/failure-file.js';
+import { writeFailureFile, writeWarningFile } from './report/failure-file.js';
 import { undoImport, type UndoReport } from './undo-import.js';
 
 export const IMPORT_JOB_KIND = 'contact_import';
@@ -590,16 +590,31 @@ export class ImportService {
     return readRowReport(this.db, id, (JSON.parse(row.source) as StoredSource).header, kind);
   }
 
+  /**
+   * Path of the failure file (written when the import ended; written now for an import that ended
+   * without it, as when the disk was full then).
+   */
   async failureFile(id: string): Promise<string> {
     const record = await this.get(id);
     const file = failureFilePath(this.config, id);
-    if (!fs.existsSync(file)) {
+    if (fs.existsSync(file)) return file;
+    if (['queued', 'running'].includes(record.status)) {
       throw new KithError(
         'not_ready',
         `import ${id} is ${record.status}; its failure file is written when it ends`,
         409,
       );
     }
+    const row = await this.db
+      .selectFrom('imports')
+      .select('source')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    makePrivateDir(importDir(this.config, id));
+    // Written aside and renamed, so a second download at the same moment never reads half a file.
+    const partial = `${file}.${process.pid}-${Date.now()}.partial`;
+    await writeFailureFile(this.db, id, (JSON.parse(row.source) as StoredSource).header, partial);
+    fs.renameSync(partial, file);
     return file;
   }
 

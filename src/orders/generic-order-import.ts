@@ -22,12 +22,11 @@ import { identifyByKeys, identityKey } from '../domain/contact/identify-rule.js'
 import { ConflictError, failureReason } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import {
-  failureFilePath,
   importDir,
   type ImportConfig,
   type ImportNotifier,
   type StoredSource,
-  warningFilePath,
+  writeImportReports,
 } from '../imports/contact-import-pipeline.js';
 import type { GenericOrderImportSummary } from '../imports/import-service.js';
 import {
@@ -43,7 +42,6 @@ import {
 import type { ImportSettings } from '../imports/import-settings.js';
 import { wellKnownIdentity } from '../imports/map/well-known-identities.js';
 import { readSourceRecords } from '../imports/read/source-reader.js';
-import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
 import { ensurePrivateFile } from '../store/private-files.js';
@@ -468,8 +466,7 @@ export class GenericOrderImportPipeline {
     error?: string,
   ): Promise<void> {
     fs.mkdirSync(importDir(this.config, importId), { recursive: true });
-    await writeFailureFile(this.db, importId, source.header, failureFilePath(this.config, importId));
-    await writeWarningFile(this.db, importId, source.header, warningFilePath(this.config, importId));
+    await writeImportReports(this.db, this.config, importId, source.header);
     await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }

@@ -23,12 +23,11 @@ import { ConflictError, failureReason, KithError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { normalizePhone } from '../domain/normalize/phone.js';
 import {
-  failureFilePath,
   importDir,
   type ImportConfig,
   type ImportNotifier,
   type StoredSource,
-  warningFilePath,
+  writeImportReports,
 } from '../imports/contact-import-pipeline.js';
 import type { TmallOrderImportSummary } from '../imports/import-service.js';
 import {
@@ -43,7 +42,6 @@ import {
 } from '../imports/import-records.js';
 import type { ImportSettings } from '../imports/import-settings.js';
 import { readNamedSourceRecords } from '../imports/read/source-reader.js';
-import { writeFailureFile, writeWarningFile } from '../imports/report/failure-file.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import { identityKey } from '../domain/contact/identify-rule.js';
 import type { Store } from '../store/database.js';
@@ -432,8 +430,7 @@ export class TmallOrderImportPipeline {
       summary.items.failed = await this.writeItemFailures(importId, source, scratch);
       await setImportSummary(this.db, importId, summary);
     }
-    await writeFailureFile(this.db, importId, source.header, failureFilePath(this.config, importId));
-    await writeWarningFile(this.db, importId, source.header, warningFilePath(this.config, importId));
+    await writeImportReports(this.db, this.config, importId, source.header);
     await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }
