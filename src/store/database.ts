@@ -205,6 +205,17 @@ class ImmediateSqliteDriver extends SqliteDriver {
     this.onWriteTransaction();
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (e) {
+      // SQLite rolls the transaction back itself on some errors (a full disk, an I/O error): the error
+      // that caused it is the one to report, not that there was nothing left to roll back.
+      if (e instanceof Error && /no transaction is active/.test(e.message)) return;
+      throw e;
+    }
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500;
