@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { PRIVATE_FILE_MODE } from '../../store/private-files.js';
 import type { Queryable } from '../../store/transaction.js';
@@ -85,9 +86,12 @@ async function writeRowFile(
 ): Promise<number> {
   const out = fs.createWriteStream(outPath, { mode: PRIVATE_FILE_MODE });
   const csv = stringify({ bom: true });
-  csv.pipe(out);
+  // A file that cannot be opened or written (a full disk) fails the pipeline, and with it the wait
+  // below: piped alone, its error went unhandled (ending the process) and the file never finished.
+  const written = pipeline(csv, out);
+  written.catch(() => undefined);
   const write = async (record: string[]) => {
-    if (!csv.write(record)) await once(csv, 'drain');
+    if (!csv.write(record)) await Promise.race([once(csv, 'drain'), written]);
   };
   const columns = reportColumns(header);
   await write([...columns, kind].map(protectCell));
@@ -102,6 +106,6 @@ async function writeRowFile(
       count++;
     }
   csv.end();
-  await once(out, 'finish');
+  await written;
   return count;
 }
