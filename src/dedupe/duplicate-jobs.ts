@@ -7,7 +7,7 @@
 import type { Actor } from '../domain/actor.js';
 import { NotFoundError } from '../domain/errors.js';
 import { enqueueJob, readJob } from '../jobs/job-queue.js';
-import type { JobContext } from '../jobs/job-runner.js';
+import { type JobContext, JobPausedError } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
 import type { ContactMergeService } from './contact-merge-service.js';
 import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
@@ -34,17 +34,32 @@ export type ScanProgress =
 export async function runDuplicateScanJob(scans: DuplicateScanService, ctx: JobContext, actor: Actor) {
   const steps = SCAN_STAGES.length;
   let reporting: Promise<void> = Promise.resolve();
-  // On a thread of its own where the service can open one: the runner's process (a server) goes on.
-  const summary = await scans.scanOnOwnThread({
-    incremental: ctx.job.subject_id === 'incremental',
-    actor,
-    onStage: (stage) => {
-      // Each stage is reported once and in order; a failed report (lease lost) surfaces at the end.
-      const progress: ScanProgress = { stage, step: SCAN_STAGES.indexOf(stage) + 1, steps };
-      reporting = reporting.then(() => ctx.reportProgress(progress, { final: true }));
-    },
-  });
+  // A stage can outlast the lease (tens of seconds at a million contacts): renewed meanwhile, or any
+  // other worker takes the job over and runs the same scan alongside. A scan cannot stop half-way, so
+  // a pause (its process stopping) lets it finish; a lost lease surfaces at the end.
+  let lost: unknown = null;
+  const renewing = setInterval(() => {
+    ctx.renewLease().catch((e: unknown) => {
+      if (!(e instanceof JobPausedError)) lost ??= e;
+    });
+  }, 250); // cheap: renewLease writes only once a quarter of the lease has passed
+  let summary: ScanSummary;
+  try {
+    // On a thread of its own where the service can open one: the runner's process (a server) goes on.
+    summary = await scans.scanOnOwnThread({
+      incremental: ctx.job.subject_id === 'incremental',
+      actor,
+      onStage: (stage) => {
+        // Each stage is reported once and in order; a failed report (lease lost) surfaces at the end.
+        const progress: ScanProgress = { stage, step: SCAN_STAGES.indexOf(stage) + 1, steps };
+        reporting = reporting.then(() => ctx.reportProgress(progress, { final: true }));
+      },
+    });
+  } finally {
+    clearInterval(renewing);
+  }
   await reporting;
+  if (lost) throw lost;
   const { blocking: _blocking, model_check: _check, ...counts } = summary;
   const done: ScanProgress = { stage: 'done', step: steps, steps, summary: counts };
   await ctx.reportProgress(done, { final: true });
