@@ -5,7 +5,7 @@
  * deletion is a soft delete in one transaction, and `restore` brings the contacts back, with their
  * identities, within the retention period.
  */
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
@@ -121,47 +121,53 @@ export class ContactBatchDeleteService {
     }
     const restoreUntil = new Date(Date.now() + this.retentionDays * 86_400_000).toISOString();
     const deletionActor = { ...actor, channelRef: deletionId };
-    await this.contacts.writer.transaction(deletionActor, async (w) => {
-      const { db: trx, at } = w;
-      for (let k = 0; k < ids.length; k += CHUNK) {
-        const chunk = ids.slice(k, k + CHUNK);
-        const loaded = await loadContacts(trx, chunk, { forUpdate: true });
-        const gone = chunk.find((id) => !loaded.has(id));
-        if (gone !== undefined)
-          throw new KithError(
-            'conflict',
-            `contact ${gone} was deleted or merged meanwhile; nothing was deleted`,
-            409,
-            {
-              id: gone,
-            },
-          );
-        await w.delete(chunk.map((id) => loaded.get(id)!));
-        for (const id of chunk)
-          await appendContactEvent(trx, {
-            contactId: id,
-            type: 'deleted',
-            actor: deletionActor,
-            at,
-            data: { deletion_id: deletionId },
-          });
-      }
-      await trx
-        .insertInto('contact_deletions')
-        .values({
-          id: deletionId,
-          contact_ids: JSON.stringify(ids),
-          count: ids.length,
-          selection: JSON.stringify(selection),
-          backup_path: backupPath,
-          created_by: actor.userId,
-          created_at: at,
-          restore_until: restoreUntil,
-          restored_at: null,
-          restored_by: null,
-        })
-        .execute();
-    });
+    try {
+      await this.contacts.writer.transaction(deletionActor, async (w) => {
+        const { db: trx, at } = w;
+        for (let k = 0; k < ids.length; k += CHUNK) {
+          const chunk = ids.slice(k, k + CHUNK);
+          const loaded = await loadContacts(trx, chunk, { forUpdate: true });
+          const gone = chunk.find((id) => !loaded.has(id));
+          if (gone !== undefined)
+            throw new KithError(
+              'conflict',
+              `contact ${gone} was deleted or merged meanwhile; nothing was deleted`,
+              409,
+              {
+                id: gone,
+              },
+            );
+          await w.delete(chunk.map((id) => loaded.get(id)!));
+          for (const id of chunk)
+            await appendContactEvent(trx, {
+              contactId: id,
+              type: 'deleted',
+              actor: deletionActor,
+              at,
+              data: { deletion_id: deletionId },
+            });
+        }
+        await trx
+          .insertInto('contact_deletions')
+          .values({
+            id: deletionId,
+            contact_ids: JSON.stringify(ids),
+            count: ids.length,
+            selection: JSON.stringify(selection),
+            backup_path: backupPath,
+            created_by: actor.userId,
+            created_at: at,
+            restore_until: restoreUntil,
+            restored_at: null,
+            restored_by: null,
+          })
+          .execute();
+      });
+    } catch (e) {
+      // Nothing was deleted: the backup belongs to no deletion, and holds customers' data.
+      await rm(backupPath, { force: true });
+      throw e;
+    }
     return this.get(deletionId);
   }
 
