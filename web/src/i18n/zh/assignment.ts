@@ -15,7 +15,7 @@ export const assignment: typeof en = {
     modes: { round_robin: '轮流分配', balanced: '均衡分配' },
     modeHints: {
       round_robin: '等待新会话最久的成员获得下一个会话。',
-      balanced: '待处理会话最少的成员获得下一个会话。',
+      balanced: '进行中会话最少的成员获得下一个会话。',
     },
     emptyTitle: '还没有收件箱',
     empty: '新建收件箱，添加客服并开启自动分配。',
@@ -23,7 +23,7 @@ export const assignment: typeof en = {
     rename: '重命名 {{name}}',
     renameTitle: '重命名收件箱',
     memberAdded: '已将 {{user}} 加入 {{name}}',
-    memberRemoved: '已将 {{user}} 移出 {{name}}；其在该收件箱的待处理会话将交给其他人',
+    memberRemoved: '已将 {{user}} 移出 {{name}}；其在该收件箱的进行中会话将交给其他人',
   },
   teams: {
     title: '团队',
@@ -40,10 +40,10 @@ export const assignment: typeof en = {
   },
   agents: {
     title: '客服',
-    description: '当前谁在线、各自待处理会话数与接待上限，以及所属收件箱。',
+    description: '当前谁在线、各自进行中的会话数与接待上限，以及所属收件箱。',
     agent: '客服',
     availability: '状态',
-    load: '待处理会话',
+    load: '进行中的会话',
     capacity: '接待上限',
     capacityOf: '{{name}} 的接待上限',
     capacityHint: '留空表示不限',

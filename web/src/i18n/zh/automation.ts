@@ -162,7 +162,7 @@ export const automation: typeof en = {
     send_webhook: '发送 Webhook',
     send_email: '发送邮件',
   },
-  statuses: { open: '待处理', pending: '等待中', snoozed: '稍后处理', resolved: '已解决' },
+  statuses: { open: '进行中', pending: '待处理', snoozed: '稍后处理', resolved: '已解决' },
   priorities: { low: '低', medium: '中', high: '高', urgent: '紧急' },
   messageTypes: { incoming: '客户消息', outgoing: '回复', note: '内部备注' },
   dryRun: {

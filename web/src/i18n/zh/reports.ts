@@ -14,7 +14,7 @@ export const reports: typeof en = {
     agent: '客服',
     resolved: '已解决',
     assigned: '已分配',
-    open: '当前待处理',
+    open: '当前进行中',
     firstResponse: '首次回复中位时长',
     resolution: '解决中位时长',
   },
