@@ -440,7 +440,9 @@ function MergePreview({ preview }: { preview: { data?: MergeResult; isError: boo
       {result.dropped_identities.length > 0 && (
         <Text size="xs" c="orange.9" mt="xs">
           {t('duplicates.preview.dropped', {
-            values: result.dropped_identities.map((d) => `${d.type}: ${d.value}`).join(', '),
+            values: result.dropped_identities
+              .map((d) => `${fieldLabel(`identity.${d.type}`)}: ${d.value}`)
+              .join(', '),
           })}
         </Text>
       )}
