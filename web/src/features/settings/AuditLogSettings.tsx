@@ -11,6 +11,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { useUsers, userLabel } from './settings-queries';
 import { actionsText, conditionsText } from '../automation/rule-summary';
@@ -187,7 +188,13 @@ function AuditRow({
   const who = entry.actor
     ? userLabel(entry.actor)
     : label(`settings.audit.channels.${entry.channel}`, entry.channel);
-  const name = entry.entity_name ?? entry.entity_id;
+  // A built-in identity type is logged with the label Kith gave it, in English: named in the reader's language.
+  const identityLabel = (label: string | null | undefined) =>
+    identityTypeLabel({ key: entry.entity_id, label: label ?? null }, t);
+  const name =
+    entry.entity_type === 'identity_type'
+      ? identityLabel(entry.entity_name)
+      : (entry.entity_name ?? entry.entity_id);
   const link =
     entry.entity_type === 'contact'
       ? `/customers/${entry.entity_id}`
@@ -244,6 +251,10 @@ function AuditRow({
                   <Anchor component={Link} to={`/customers/${value}`} size="sm">
                     {t('settings.audit.aCustomer')}
                   </Anchor>
+                ) : entry.entity_type === 'identity_type' &&
+                  change.field === 'label' &&
+                  typeof value === 'string' ? (
+                  identityLabel(value)
                 ) : (
                   shown(entry.entity_type, change.field, value, t, exists, people)
                 );
