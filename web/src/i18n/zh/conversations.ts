@@ -2,7 +2,7 @@ import type { en } from '../en/conversations';
 
 export const conversations: typeof en = {
   title: '会话',
-  description: '你的收件箱，等待最久的在前。变化会即时出现。',
+  description: '您的收件箱，等待最久的在前。变化会即时出现。',
   tabs: { mine: '我的', unassigned: '未分配', all: '全部' },
   tabsLabel: '会话归属',
   statuses: { open: '进行中', pending: '待处理', snoozed: '稍后处理', resolved: '已解决' },
@@ -21,7 +21,7 @@ export const conversations: typeof en = {
   noTeam: '无团队',
   team: '团队',
   none: '这里没有会话',
-  noneHint: '会话来自你的收件箱；可以换一个标签页或状态看看。',
+  noneHint: '会话来自您的收件箱；可以换一个标签页或状态看看。',
   more: '显示更多',
   unknownCustomer: '客户',
   live: {
@@ -111,8 +111,8 @@ export const conversations: typeof en = {
     online: '在线',
     busy: '忙碌',
     offline: '离线',
-    handedOn_one: '你已离线：{{count}} 个进行中的会话已按分配规则转交。',
-    handedOn_other: '你已离线：{{count}} 个进行中的会话已按分配规则转交。',
-    keptOpen: '你已离线。你的进行中会话仍由你负责（没有自动分配接手）。',
+    handedOn_one: '您已离线：{{count}} 个进行中的会话已按分配规则转交。',
+    handedOn_other: '您已离线：{{count}} 个进行中的会话已按分配规则转交。',
+    keptOpen: '您已离线。您的进行中会话仍由您负责（没有自动分配接手）。',
   },
 };
