@@ -125,12 +125,14 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await expect(page.getByRole('tab', { name: text.orders })).toHaveAttribute('aria-selected', 'true');
   const facts = page.getByTestId('purchase-facts');
   await expect(facts).toContainText(text.totalSpent);
-  await expect(facts).toContainText('148.50');
+  // Money in the reader's way, with the orders' currency: ¥ in Chinese, CN¥ in English.
+  const yuan = zh ? '¥' : 'CN¥';
+  await expect(facts).toContainText(`${yuan}148.50`);
   await expect(page.getByRole('button', { name: number(1) })).toBeVisible();
   await expect(page.getByText(text.shipped, { exact: true })).toBeVisible();
   await page.getByRole('button', { name: number(1) }).click();
   await expect(page.getByRole('button', { name: number(1) })).toHaveAttribute('aria-expanded', 'true');
-  await expect(page.getByText('1 × 龙井茶 250g (规格：礼盒装) · 128.50')).toBeVisible();
+  await expect(page.getByText(`1 × 龙井茶 250g (规格：礼盒装) · ${yuan}128.50`)).toBeVisible();
   await shot('customer-orders');
   await expectAccessible();
 

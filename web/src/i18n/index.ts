@@ -123,4 +123,28 @@ export function formatNumber(value: number | null | undefined, language = i18n.l
   return new Intl.NumberFormat(localeOf(language)).format(value);
 }
 
+/**
+ * An amount as the API gives it (a decimal string) in the language's way of writing money: ¥128.50 in
+ * Chinese, CN¥128.50 in English. Without a currency (a total over orders in several), the number alone.
+ */
+export function formatMoney(
+  amount: string | null | undefined,
+  currency: string | null | undefined,
+  language = i18n.language,
+): string {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  const value = Number(amount);
+  if (!Number.isFinite(value)) return amount;
+  const plain = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+  try {
+    return new Intl.NumberFormat(
+      localeOf(language),
+      currency ? { style: 'currency', currency } : plain,
+    ).format(value);
+  } catch {
+    // A currency code Intl refuses (not three letters): the number, then the code as written.
+    return `${new Intl.NumberFormat(localeOf(language), plain).format(value)} ${currency}`;
+  }
+}
+
 export default i18n;

@@ -8,7 +8,7 @@ import { type UseQueryResult, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
-import { formatDateTime, formatNumber } from '../../i18n';
+import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { useIdentityTypes } from '../customers/customer-queries';
@@ -56,6 +56,9 @@ export function CustomerPanel({
     return { key, label: identityTypeLabel(type, t), value };
   });
   const facts = orders.data?.purchase_facts;
+  // The total adds up every order: it has a currency only when all of them (all shown here) share one.
+  const currencies = new Set(orders.data?.data.map((order) => order.currency));
+  const spentCurrency = currencies.size === 1 && !orders.data?.next_cursor ? [...currencies][0] : null;
 
   return (
     <Paper withBorder p="sm" data-testid="customer-panel">
@@ -113,7 +116,7 @@ export function CustomerPanel({
           <>
             <Divider label={t('conversations.customerPanel.orders')} labelPosition="left" />
             <Text size="sm">
-              {`${formatNumber(facts.orders_count)} · ¥${facts.total_spent} · ${formatDateTime(facts.last_order_at)}`}
+              {`${formatNumber(facts.orders_count)} · ${formatMoney(facts.total_spent, spentCurrency)} · ${formatDateTime(facts.last_order_at)}`}
             </Text>
             {orders.data!.data.map((order) => (
               <Anchor
@@ -123,7 +126,7 @@ export function CustomerPanel({
                 size="sm"
                 className="kith-mono"
               >
-                {`${order.order_number} · ${order.paid_amount ?? order.total_amount ?? '—'} ${order.currency}`}
+                {`${order.order_number} · ${formatMoney(order.paid_amount ?? order.total_amount, order.currency)}`}
               </Anchor>
             ))}
           </>

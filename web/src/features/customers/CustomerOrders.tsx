@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import { formatDateTime, formatNumber } from '../../i18n';
+import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -34,11 +34,14 @@ export function CustomerOrders({ contactId }: { contactId: string }) {
   if (orders.isPending) return <LoadingRows rows={4} />;
   if (orders.isError) return <ErrorState error={orders.error} onRetry={() => void orders.refetch()} />;
   const facts = orders.data.purchase_facts;
+  // The total adds up every order: it has a currency only when all of them (all listed here) share one.
+  const currencies = new Set(orders.data.data.map((order) => order.currency));
+  const spentCurrency = currencies.size === 1 && !orders.data.next_cursor ? [...currencies][0] : null;
   return (
     <Stack gap="sm">
       <Group gap="xl" data-testid="purchase-facts">
         <Fact label={t('customer.orders.count')} value={formatNumber(facts.orders_count)} />
-        <Fact label={t('customer.orders.totalSpent')} value={`¥${facts.total_spent}`} />
+        <Fact label={t('customer.orders.totalSpent')} value={formatMoney(facts.total_spent, spentCurrency)} />
         <Fact label={t('customer.orders.lastOrder')} value={formatDateTime(facts.last_order_at) || '—'} />
       </Group>
       {orders.data.data.length === 0 ? (
@@ -79,7 +82,7 @@ export function CustomerOrders({ contactId }: { contactId: string }) {
                       {t(`customer.orders.statuses.${order.status}`)}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>{`${order.paid_amount ?? order.total_amount ?? '—'} ${order.currency}`}</Table.Td>
+                  <Table.Td>{formatMoney(order.paid_amount ?? order.total_amount, order.currency)}</Table.Td>
                   <Table.Td>{formatDateTime(order.ordered_at)}</Table.Td>
                   <Table.Td>{formatNumber(order.item_count)}</Table.Td>
                 </Table.Tr>
@@ -91,7 +94,7 @@ export function CustomerOrders({ contactId }: { contactId: string }) {
                           <Text size="sm" key={i}>
                             {`${item.quantity ?? '?'} × ${item.title ?? ''}`}
                             {item.properties ? ` (${item.properties})` : ''}
-                            {item.unit_price ? ` · ${item.unit_price}` : ''}
+                            {item.unit_price ? ` · ${formatMoney(item.unit_price, order.currency)}` : ''}
                           </Text>
                         ))}
                         {order.shop_name && (

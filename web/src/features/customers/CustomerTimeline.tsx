@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { formatDateTime } from '../../i18n';
+import { formatDateTime, formatMoney } from '../../i18n';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { labelOr } from './customer-format';
 
@@ -43,7 +43,7 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
             </Text>
             {event.type === 'purchase' && (
               <Text size="xs">
-                {`${String(data.order_number ?? '')} · ${String(data.amount ?? '')} ${String(data.currency ?? '')}`}
+                {`${String(data.order_number ?? '')} · ${formatMoney(data.amount == null ? null : String(data.amount), data.currency == null ? null : String(data.currency))}`}
               </Text>
             )}
             {importId && (

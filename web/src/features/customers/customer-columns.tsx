@@ -7,7 +7,7 @@ import { Badge, Group, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import type { Contact, Schemas } from '../../api/client';
-import { formatDate, formatDateTime, formatNumber } from '../../i18n';
+import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 
 export interface CustomerColumn {
@@ -70,7 +70,7 @@ function purchaseColumns(t: TFunction): CustomerColumn[] {
       sort: 'total_spent',
       render: (c) => (
         <Text size="sm" ta="right" ff="monospace">
-          {facts(c).total_spent ?? '0.00'}
+          {formatMoney(facts(c).total_spent ?? '0.00', null)}
         </Text>
       ),
     },

@@ -24,7 +24,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
-import { formatDateTime, formatNumber } from '../../i18n';
+import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { OrdersExportMenu } from '../exports/OrdersExportMenu';
@@ -172,7 +172,7 @@ export default function OrdersPage() {
                   <Table.Td>
                     <Badge variant="dot">{t(`customer.orders.statuses.${order.status}`)}</Badge>
                   </Table.Td>
-                  <Table.Td>{`${order.paid_amount ?? order.total_amount ?? '—'} ${order.currency}`}</Table.Td>
+                  <Table.Td>{formatMoney(order.paid_amount ?? order.total_amount, order.currency)}</Table.Td>
                   <Table.Td>{formatDateTime(order.ordered_at)}</Table.Td>
                   <Table.Td>{order.receiver_name ?? ''}</Table.Td>
                   <Table.Td>{formatNumber(order.item_count)}</Table.Td>

@@ -3,7 +3,7 @@
  * customer or a merge moves them): the customer's orders count and total spent, before and after.
  */
 import type { TFunction } from 'i18next';
-import { formatNumber } from '../../i18n';
+import { formatMoney, formatNumber } from '../../i18n';
 
 export const ORDER_LINK_FIELD = 'orders';
 
@@ -13,6 +13,6 @@ export function orderLinkText(value: unknown, t: TFunction): string {
   return t('orders.link.value', {
     count: v.orders_count ?? 0,
     formatted: formatNumber(v.orders_count ?? 0),
-    spent: v.total_spent ?? '0.00',
+    spent: formatMoney(v.total_spent ?? '0.00', null),
   });
 }
