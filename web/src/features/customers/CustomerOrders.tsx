@@ -10,7 +10,8 @@ import { api, unwrap } from '../../api/client';
 import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 
-const STATUS_COLOR: Record<string, string> = {
+/** An order's status colour, the same on the Orders page. */
+export const ORDER_STATUS_COLOR: Record<string, string> = {
   completed: 'green',
   paid: 'blue',
   shipped: 'cyan',
@@ -78,7 +79,7 @@ export function CustomerOrders({ contactId }: { contactId: string }) {
                     </UnstyledButton>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="dot" color={STATUS_COLOR[order.status] ?? 'gray'}>
+                    <Badge variant="dot" color={ORDER_STATUS_COLOR[order.status] ?? 'gray'}>
                       {t(`customer.orders.statuses.${order.status}`)}
                     </Badge>
                   </Table.Td>

@@ -28,6 +28,7 @@ import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { OrdersExportMenu } from '../exports/OrdersExportMenu';
+import { ORDER_STATUS_COLOR } from '../customers/CustomerOrders';
 import {
   amountCents,
   filtersSearch,
@@ -170,7 +171,9 @@ export default function OrdersPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="dot">{t(`customer.orders.statuses.${order.status}`)}</Badge>
+                    <Badge variant="dot" color={ORDER_STATUS_COLOR[order.status] ?? 'gray'}>
+                      {t(`customer.orders.statuses.${order.status}`)}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>{formatMoney(order.paid_amount ?? order.total_amount, order.currency)}</Table.Td>
                   <Table.Td>{formatDateTime(order.ordered_at)}</Table.Td>
