@@ -110,6 +110,24 @@ export function formatDateTime(value: string | null | undefined, language = i18n
   );
 }
 
+/**
+ * formatDateTime for a narrow column: it can break only between the date and the time (with CSS
+ * `word-break: keep-all`, which keeps 2026年12月5日 whole as well), never inside "5 Dec 2026".
+ */
+export function formatDateTimeNarrow(value: string | null | undefined, language = i18n.language): string {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const parts = new Intl.DateTimeFormat(localeOf(language), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).formatToParts(date);
+  const beforeTime = parts.findIndex((part) => part.type === 'hour') - 1;
+  return parts
+    .map((part, i) => (i === beforeTime ? part.value : part.value.replace(/ /g, '\u00a0')))
+    .join('');
+}
+
 export function formatDate(value: string | null | undefined, language = i18n.language): string {
   if (!value) return '';
   // Plain dates (birthdays) have no time zone: format them as written.

@@ -180,7 +180,8 @@ export default function CustomersPage() {
                 else focusRow(0);
               }
             }}
-            w={320}
+            // Narrower below 1200 px, so the filters and their buttons stay on one line.
+            w={{ base: 220, lg: 320 }}
             type="search"
           />
           <Select
@@ -191,7 +192,7 @@ export default function CustomersPage() {
             data={(tags.data?.data ?? []).map((item) => ({ value: item.name, label: item.name }))}
             value={list.filters.tag ?? null}
             onChange={(value) => update({ tag: value ?? '' })}
-            w={180}
+            w={{ base: 150, lg: 180 }}
           />
           <Select
             label={t('customers.group')}
@@ -201,7 +202,7 @@ export default function CustomersPage() {
             data={(groups.data?.data ?? []).map((item) => ({ value: item.id, label: item.name }))}
             value={list.filters.group ?? null}
             onChange={(value) => update({ group: value ?? '' })}
-            w={180}
+            w={{ base: 150, lg: 180 }}
           />
           <MoreFilters list={list} attributes={attributes.data?.data ?? []} onApply={update} />
           {list.filters.import && (

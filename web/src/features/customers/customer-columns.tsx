@@ -7,7 +7,7 @@ import { Badge, Group, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import type { Contact, Schemas } from '../../api/client';
-import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../i18n';
+import { formatDate, formatDateTimeNarrow, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 
 export interface CustomerColumn {
@@ -49,8 +49,8 @@ type ContactWithFacts = Contact & {
 function purchaseColumns(t: TFunction): CustomerColumn[] {
   const facts = (contact: Contact) => contact as ContactWithFacts;
   const time = (value: string | null | undefined) => (
-    <Text size="sm" c="dimmed">
-      {value ? formatDateTime(value) : ''}
+    <Text size="sm" c="dimmed" style={{ wordBreak: 'keep-all' }}>
+      {value ? formatDateTimeNarrow(value) : ''}
     </Text>
   );
   return [
@@ -120,7 +120,15 @@ export function customerColumns(
     field('tags', (contact) => (
       <Group gap={4} wrap="nowrap">
         {contact.tags.slice(0, 3).map((name) => (
-          <Badge key={name} variant="light" color="gray" size="sm" tt="none">
+          // Whole tags: a narrow window scrolls the table sideways rather than cutting them to "20…".
+          <Badge
+            key={name}
+            variant="light"
+            color="gray"
+            size="sm"
+            tt="none"
+            style={{ flexShrink: 0, minWidth: 'max-content' }}
+          >
             {name}
           </Badge>
         ))}
@@ -152,8 +160,8 @@ export function customerColumns(
     field(
       'created_at',
       (contact) => (
-        <Text size="sm" c="dimmed">
-          {formatDateTime(contact.created_at)}
+        <Text size="sm" c="dimmed" style={{ wordBreak: 'keep-all' }}>
+          {formatDateTimeNarrow(contact.created_at)}
         </Text>
       ),
       'created_at',
@@ -161,8 +169,8 @@ export function customerColumns(
     field(
       'updated_at',
       (contact) => (
-        <Text size="sm" c="dimmed">
-          {formatDateTime(contact.updated_at)}
+        <Text size="sm" c="dimmed" style={{ wordBreak: 'keep-all' }}>
+          {formatDateTimeNarrow(contact.updated_at)}
         </Text>
       ),
       'updated_at',

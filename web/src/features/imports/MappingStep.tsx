@@ -194,7 +194,13 @@ export function MappingStep({
                           size="xs"
                         />
                         {suggested && (
-                          <Badge size="xs" variant="light" color="gray" tt="none">
+                          <Badge
+                            size="xs"
+                            variant="light"
+                            color="gray"
+                            tt="none"
+                            style={{ flexShrink: 0, minWidth: 'max-content' }}
+                          >
                             {t('imports.mapping.suggested')}
                           </Badge>
                         )}
