@@ -63,7 +63,7 @@ export const customer: typeof en = {
   likelyDuplicates: '这位客户可能已经存在',
   matchScore: '相似度 {{score}}%',
   holdsKeys: '已拥有相同的：{{keys}}',
-  keyHeldHint: '邮箱、手机号和身份标识只能属于一位客户：请打开该客户进行更新，或在此修改该值。',
+  keyHeldHint: '邮箱、手机号和身份只能属于一位客户：请打开该客户进行更新，或在此修改该值。',
   events: {
     created: '创建',
     updated: '更新',

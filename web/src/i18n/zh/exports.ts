@@ -14,7 +14,7 @@ export const exports: typeof en = {
   },
   columns: '列',
   columnsCurrent: '当前显示的列（{{count}} 列），另在首列附上 Kith ID',
-  columnsAll: '所有列，包括全部身份标识和属性',
+  columnsAll: '所有列，包括全部身份和属性',
   what: '客户范围',
   selected_one: '已选中的 {{count}} 位客户',
   selected_other: '已选中的 {{count}} 位客户',

@@ -48,7 +48,7 @@ export const orders: typeof en = {
   file: {
     title: '导入订单',
     description:
-      '任意店铺导出的订单文件（CSV 或 XLSX）：每行一个订单，或每行一个商品并重复订单号。每个订单按 Kith 客户 ID、身份标识、手机号或邮箱匹配客户；找不到则新建客户。',
+      '任意店铺导出的订单文件（CSV 或 XLSX）：每行一个订单，或每行一个商品并重复订单号。每个订单按 Kith 客户 ID、身份、手机号或邮箱匹配客户；找不到则新建客户。',
     file: '订单文件',
     fileHint: 'CSV（常见编码均可）或 XLSX，需有表头行',
     reading: '正在读取文件…',
@@ -61,7 +61,7 @@ export const orders: typeof en = {
     targetOf: '列 {{column}} 导入为',
     notReady: '开始导入前需要',
     needNumber: '请选择订单号所在的列。',
-    needKey: '请至少选择一个客户标识：Kith 客户 ID、手机号、邮箱或身份标识。',
+    needKey: '请至少选择一个客户标识：Kith 客户 ID、手机号、邮箱或身份。',
     repeated: '“{{target}}”被多个列选中。',
     settingsTitle: '设置',
     source: '来源',
@@ -99,7 +99,7 @@ export const orders: typeof en = {
     customer_phone: '客户手机号',
     customer_email: '客户邮箱',
     customer_name: '客户姓名（用于新建客户）',
-    identity: '身份标识：{{type}}',
+    identity: '身份：{{type}}',
     item_title: '商品标题',
     item_sku: '商品 SKU',
     item_external_number: '商品外部编号',
