@@ -196,6 +196,8 @@ function OrderFileImport() {
             label={t('orders.file.file')}
             description={t('orders.file.fileHint')}
             accept=".csv,.xlsx,.txt,text/csv"
+            // An empty box does not say it opens a file chooser.
+            placeholder={t('imports.upload.choose')}
             value={file}
             onChange={(chosen) => {
               setFile(chosen);

@@ -58,6 +58,8 @@ function TmallImport() {
               label={t('orders.import.ordersFile')}
               description={t('orders.import.ordersHint')}
               accept=".csv,.xlsx,text/csv"
+              // An empty box does not say it opens a file chooser.
+              placeholder={t('imports.upload.choose')}
               value={orders}
               onChange={setOrders}
               clearable
@@ -68,6 +70,7 @@ function TmallImport() {
               label={t('orders.import.itemsFile')}
               description={t('orders.import.itemsHint')}
               accept=".csv,.xlsx,text/csv"
+              placeholder={t('imports.upload.choose')}
               value={items}
               onChange={setItems}
               clearable
