@@ -116,7 +116,12 @@ export function CustomerPanel({
           <>
             <Divider label={t('conversations.customerPanel.orders')} labelPosition="left" />
             <Text size="sm">
-              {`${formatNumber(facts.orders_count)} · ${formatMoney(facts.total_spent, spentCurrency)} · ${formatDateTime(facts.last_order_at)}`}
+              {/* "2 orders · ¥257.00 spent", as the change history writes it, not a bare "2 · ¥257.00". */}
+              {`${t('orders.link.value', {
+                count: facts.orders_count,
+                formatted: formatNumber(facts.orders_count),
+                spent: formatMoney(facts.total_spent, spentCurrency),
+              })} · ${formatDateTime(facts.last_order_at)}`}
             </Text>
             {orders.data!.data.map((order) => (
               <Anchor

@@ -87,8 +87,8 @@ export const conversations: typeof en = {
       team_changed: '团队：{{to}}',
       labels_changed: '标签：{{changes}}',
       priority_changed: '优先级：{{to}}',
-      by: '操作人 {{name}}',
-      byRule: '由规则“{{name}}”执行',
+      by: '（操作人：{{name}}）',
+      byRule: '（由规则“{{name}}”执行）',
     },
   },
   customerPanel: {
