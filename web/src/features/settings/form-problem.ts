@@ -46,6 +46,15 @@ const KNOWN_REASONS: ReasonTable = [
   ],
   [/^a list attribute needs at least one option$/, (t) => t('settings.reasons.optionsNeeded')],
   [/^must be an http:\/\/ or https:\/\/ URL$/, (t) => t('settings.reasons.url')],
+  // The outbound guard (src/sync/outbound/outbound-policy.ts): webhook and sync addresses.
+  [
+    /^points at (\S+), (this machine|a loopback address): /,
+    (t, m) => t('settings.reasons.thisMachine', { host: m[1] }),
+  ],
+  [
+    /^points at (\S+), .*: Kith sends requests to public addresses only/,
+    (t, m) => t('settings.reasons.internalAddress', { host: m[1] }),
+  ],
   [/^must name at least one event$/, (t) => t('settings.reasons.events')],
   // The matching rules' reasons (PUT /api/duplicates/rules, POST /api/duplicates/rules/try).
   [

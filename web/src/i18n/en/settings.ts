@@ -42,6 +42,10 @@ export const en = {
     keyPattern: 'Use lower-case letters, digits and _, starting with a letter',
     optionsNeeded: 'A list needs at least one option',
     url: 'Enter an http:// or https:// address',
+    thisMachine:
+      '{{host}} is this server itself. Kith sends only to public addresses, unless the KITH_OUTBOUND_ALLOW setting lists the host.',
+    internalAddress:
+      '{{host}} is an address inside your network. Kith sends only to public addresses, unless the KITH_OUTBOUND_ALLOW setting lists the host.',
     events: 'Choose at least one event',
     matchingField: 'Choose a customer field, attr.<key> or identity.<type>',
     oneOf: 'Choose one of: {{options}}',

@@ -44,6 +44,10 @@ export const settings: typeof en = {
     keyPattern: '请使用小写字母、数字和 _，并以字母开头',
     optionsNeeded: '选项列表至少需要一个选项',
     url: '请输入 http:// 或 https:// 开头的地址',
+    thisMachine:
+      '{{host}} 指向本服务器。Kith 只向公网地址发送请求，除非设置 KITH_OUTBOUND_ALLOW 中列出了该主机。',
+    internalAddress:
+      '{{host}} 是内网地址。Kith 只向公网地址发送请求，除非设置 KITH_OUTBOUND_ALLOW 中列出了该主机。',
     events: '请至少选择一个事件',
     matchingField: '请选择客户字段、attr.<key> 或 identity.<type>',
     oneOf: '请从以下选项中选择：{{options}}',
