@@ -14,6 +14,8 @@ const TEXT = {
     snoozeUntil: 'Snooze until',
     snoozed: 'Snoozed',
     snoozeInPast: 'Pick a time in the future',
+    none: 'No conversations here',
+    showAll: 'Show the 1 conversation under All',
   },
   zh: {
     mine: '我的',
@@ -26,6 +28,8 @@ const TEXT = {
     snoozeUntil: '稍后处理至',
     snoozed: '稍后处理',
     snoozeInPast: '请选择一个将来的时间',
+    none: '这里没有会话',
+    showAll: '查看“全部”中的 1 个会话',
   },
 };
 
@@ -190,4 +194,24 @@ test('availability in the header: online, then offline hands the open conversati
   await page.getByRole('menuitem', { name: text.offline }).click();
   await expect(availability).toContainText(text.offline);
   await expect(page.locator('.mantine-Notification-root').last()).toBeVisible();
+});
+
+test('an empty Mine offers the conversations under All', async ({ page, context, lang, signIn }) => {
+  const text = TEXT[lang];
+  await signIn('admin');
+  const { admin, call } = await adminContext(context);
+  const stamp = `${Date.now().toString(36)}${lang}`;
+  // An inbox without auto-assignment: its one conversation is nobody's.
+  const inbox = await call('POST', '/api/inboxes', { name: `Empty mine ${stamp}` });
+  await call('POST', '/api/conversations', {
+    inbox_id: inbox.id,
+    contact: { email: `mine-${stamp}@example.com` },
+    message: 'hello',
+  });
+  await page.goto(`/conversations?inbox=${inbox.id}`);
+  await expect(page.getByText(text.none)).toBeVisible();
+  await page.getByRole('button', { name: text.showAll }).click();
+  await expect(page).toHaveURL(/assignee=all/);
+  await expect(page.getByTestId('conversation-row')).toHaveCount(1);
+  await admin.close();
 });

@@ -143,7 +143,21 @@ export default function ConversationsPage() {
       ) : list.isError ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title={t('conversations.none')} description={t('conversations.noneHint')} />
+        <EmptyState
+          title={t('conversations.none')}
+          description={t('conversations.noneHint')}
+          action={
+            // Mine or Unassigned is empty while All is not (an admin in no inbox lands on an empty Mine).
+            tab !== 'all' && counts.data && counts.data.all > 0 ? (
+              <Button variant="default" onClick={() => setFilter('assignee', 'all')}>
+                {t('conversations.showAll', {
+                  count: counts.data.all,
+                  formatted: countOf('all').trim(),
+                })}
+              </Button>
+            ) : undefined
+          }
+        />
       ) : (
         <Paper withBorder>
           <Table highlightOnHover stickyHeader className="kith-tabular" data-testid="conversation-list">

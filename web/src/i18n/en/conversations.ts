@@ -20,6 +20,8 @@ export const en = {
   team: 'Team',
   none: 'No conversations here',
   noneHint: 'Conversations arrive from your inboxes; try another tab or status.',
+  showAll_one: 'Show the {{formatted}} conversation under All',
+  showAll_other: 'Show all {{formatted}} conversations',
   more: 'Show more',
   unknownCustomer: 'Customer',
   live: {
