@@ -29,7 +29,7 @@ const TEXT = {
     snoozed: '稍后处理',
     snoozeInPast: '请选择一个将来的时间',
     none: '这里没有会话',
-    showAll: '查看“全部”中的 1 个会话',
+    showAll: '查看全部 1 个会话',
   },
 };
 

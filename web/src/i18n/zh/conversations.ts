@@ -22,7 +22,7 @@ export const conversations: typeof en = {
   team: '团队',
   none: '这里没有会话',
   noneHint: '会话来自您的收件箱；可以换一个标签页或状态看看。',
-  showAll_one: '查看“全部”中的 {{formatted}} 个会话',
+  showAll_one: '查看全部 {{formatted}} 个会话',
   showAll_other: '查看全部 {{formatted}} 个会话',
   more: '显示更多',
   unknownCustomer: '客户',
