@@ -140,6 +140,34 @@ test('a customer that does not exist is said so in the page language, with nothi
   await expect(page.getByRole('button', { name: lang === 'zh' ? '重试' : 'Try again' })).toHaveCount(0);
 });
 
+test('a customers search that runs too long is said so in the page language, with a retry', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('agent');
+  // What the server answers past KITH_QUERY_TIMEOUT_MS (src/store/query-timeout.ts).
+  await page.route(/\/api\/contacts\?/, (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        error: {
+          code: 'query_timeout',
+          message:
+            'the query took longer than 5000 ms and was stopped; narrow the search or the filters and try again',
+          details: { timeout_ms: 5000 },
+        },
+      }),
+    }),
+  );
+  await page.goto('/customers?q=slow');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText(lang === 'zh' ? '查询时间过长' : 'This search took too long');
+  await expect(alert).not.toContainText('5000 ms');
+  await expect(page.getByRole('button', { name: lang === 'zh' ? '重试' : 'Try again' })).toBeVisible();
+});
+
 test('a customer named like markup shows exactly that text', async ({ page, signIn }) => {
   await signIn('admin');
   const name = `<img src=x onerror=alert(1)> ${Date.now()}`;

@@ -39,6 +39,11 @@ export const en = {
       title: 'Something went wrong',
       network: 'The server could not be reached. Check your connection and try again.',
       unexpected: 'Something unexpected went wrong. Try again; if it persists, tell your administrator.',
+      queryTimeout:
+        'This search took too long and was stopped. Narrow the search or the filters and try again.',
+      internal:
+        'Something went wrong on the server; it has been logged. Try again; if it persists, tell your administrator.',
+      rateLimited: 'Too many attempts. Wait a moment and try again.',
       forbiddenTitle: 'Not available to you',
       forbidden: 'Only administrators can use this page.',
       notFoundTitle: 'Not found',

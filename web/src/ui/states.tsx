@@ -7,6 +7,11 @@ import { ApiError } from '../api/client';
 export function errorMessage(error: unknown, t: (key: string) => string): string {
   if (error instanceof ApiError) {
     if (error.status === 0) return t('common.errors.network');
+    // The server's answers that are the same whatever was asked, in the reader's language; any other
+    // message is about the request itself and shown as the server wrote it.
+    if (error.code === 'query_timeout') return t('common.errors.queryTimeout');
+    if (error.code === 'internal_error') return t('common.errors.internal');
+    if (error.code === 'rate_limited') return t('common.errors.rateLimited');
     return error.message;
   }
   return t('common.errors.unexpected');
