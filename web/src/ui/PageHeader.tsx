@@ -29,7 +29,13 @@ export function PageHeader({
           </Text>
         )}
       </Stack>
-      {actions && <Group gap="sm">{actions}</Group>}
+      {/* The buttons keep their one line while they fit in three quarters of the width: the description wraps first
+          (at 1024 px two buttons had stacked into a column beside a long description). */}
+      {actions && (
+        <Group gap="sm" justify="flex-end" style={{ flexShrink: 0, maxWidth: '75%' }}>
+          {actions}
+        </Group>
+      )}
     </Group>
   );
 }
