@@ -27,7 +27,7 @@ describe('a rule’s conditions in words (the audit log)', () => {
     ],
     [
       { any: [{ attribute: 'contact.last_order_at', operator: 'less_than', value: '2026-01-01' }] },
-      'Customer last order is before 2026-01-01',
+      'Customer last purchase is before 2026-01-01',
     ],
     [{ all: [{ attribute: 'assignee_id', operator: 'is_not_present' }] }, 'Assignee is not set'],
     [

@@ -7,7 +7,7 @@ export const en = {
     tab: 'Orders',
     count: 'Orders',
     totalSpent: 'Total spent',
-    lastOrder: 'Last order',
+    lastOrder: 'Last purchase',
     none: 'No orders yet. Import a Tmall order report to see what this customer bought.',
     number: 'Order number',
     status: 'Status',

@@ -118,8 +118,8 @@ export const en = {
   facts: {
     orders_count: 'Orders',
     total_spent: 'Total spent',
-    first_order_at: 'First order',
-    last_order_at: 'Last order',
+    first_order_at: 'First purchase',
+    last_order_at: 'Last purchase',
     min_orders: 'At least … orders',
     max_orders: 'At most … orders',
     min_total_spent: 'Spent at least',

@@ -9,7 +9,7 @@ export const customer: typeof en = {
     tab: '订单',
     count: '订单数',
     totalSpent: '累计消费',
-    lastOrder: '最近下单',
+    lastOrder: '最近购买',
     none: '还没有订单。导入天猫订单报表后即可看到此客户的购买记录。',
     number: '订单编号',
     status: '状态',

@@ -120,8 +120,8 @@ export const orders: typeof en = {
   facts: {
     orders_count: '订单数',
     total_spent: '累计消费',
-    first_order_at: '首次下单',
-    last_order_at: '最近下单',
+    first_order_at: '首次购买',
+    last_order_at: '最近购买',
     min_orders: '订单数不少于',
     max_orders: '订单数不多于',
     min_total_spent: '累计消费不低于',
