@@ -15,9 +15,26 @@ const page = (load: () => Promise<{ default: React.ComponentType }>) => async ()
 });
 
 export const router = createBrowserRouter([
-  { path: '/sign-in', lazy: page(() => import('../features/auth/SignInPage')), errorElement: <RouteError /> },
-  { path: '/setup', lazy: page(() => import('../features/auth/SetupPage')), errorElement: <RouteError /> },
-  { path: '/invite', lazy: page(() => import('../features/auth/InvitePage')), errorElement: <RouteError /> },
+  // While a page's code loads on first visit: the same spinner as the signed-in screens, not a blank page
+  // (and React Router's console warning that there is no HydrateFallback).
+  {
+    path: '/sign-in',
+    lazy: page(() => import('../features/auth/SignInPage')),
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <SessionLoading />,
+  },
+  {
+    path: '/setup',
+    lazy: page(() => import('../features/auth/SetupPage')),
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <SessionLoading />,
+  },
+  {
+    path: '/invite',
+    lazy: page(() => import('../features/auth/InvitePage')),
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <SessionLoading />,
+  },
   {
     element: <RequireSession />,
     errorElement: <RouteError />,
