@@ -66,6 +66,13 @@ const FASTIFY_CODES: Record<string, string> = {
  */
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
+/**
+ * A transaction the database gave up on because a concurrent one held what it needed: PostgreSQL's
+ * deadlock (40P01), serialization failure (40001) and lock not available (55P03); SQLite's lock wait
+ * ran out (SQLITE_BUSY). It was rolled back whole, so the request can simply be sent again.
+ */
+const CONTENDED = new Set(['40P01', '40001', '55P03', 'SQLITE_BUSY']);
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof KithError) {
     reply
@@ -141,6 +148,20 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
           'a text value holds the NUL character (U+0000), which cannot be stored; remove it and send again',
       },
     });
+    return;
+  }
+  if (CONTENDED.has((error as { code?: unknown }).code as string)) {
+    request.log.warn({ err: error }, 'request collided with a concurrent change');
+    reply
+      .status(503)
+      .header('retry-after', '1')
+      .send({
+        error: {
+          code: 'write_conflict',
+          message:
+            'the request collided with a concurrent change to the same records and was rolled back: nothing was changed; send it again',
+        },
+      });
     return;
   }
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;

@@ -2,6 +2,7 @@
  * Several agents and integrations writing at once through one server: concurrent requests on the same
  * records must neither lose a write nor answer 500; each loser gets a clear 4xx naming why.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
@@ -233,4 +234,38 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
     const tag = (await call('GET', '/api/tags')).body.data.find((t: { name: string }) => t.name === 'doomed');
     expect(tag?.contact_count ?? 0).toBe(holders);
   });
+
+  it.skipIf(TEST_DIALECT !== 'postgres')(
+    'answers a request PostgreSQL ends as a deadlock with 503 and words, nothing written, instead of a 500',
+    async () => {
+      const [a, b] = [await contact('dl-a'), await contact('dl-b')].sort();
+      // Another writer (here a session of its own) holds b and then waits for a, while the merge holds a
+      // and waits for b: PostgreSQL ends one of the two, the merge, which waited first.
+      const other = new pg.Client({ connectionString: server.kith.database.env.DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query('begin');
+        await other.query('select id from contacts where id = $1 for update', [b]);
+        const merge = call('POST', '/api/contacts/merge', {
+          body: { contact_ids: [a!, b!], survivor_id: a },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const crosswise = other.query('select id from contacts where id = $1 for update', [a]);
+        const answer = await merge;
+        await crosswise;
+        await other.query('rollback');
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('1');
+        expect(answer.body.error.code).toBe('write_conflict');
+        expect(answer.body.error.message).toMatch(/nothing was changed; send it again/);
+      } finally {
+        await other.end();
+      }
+      expect((await call('GET', `/api/contacts/${b}`)).body.id).toBe(b);
+      const again = await call('POST', '/api/contacts/merge', {
+        body: { contact_ids: [a!, b!], survivor_id: a },
+      });
+      expect(again.status).toBe(200);
+    },
+  );
 });
