@@ -142,7 +142,7 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
         if (cookie) await sessions.destroy(cookie);
         reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(request));
         reply.clearCookie(CSRF_COOKIE, csrfCookieOptions(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
 
@@ -267,7 +267,7 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
       handler: async (request, reply) => {
         await invites.revoke(request.params.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
     app.post('/auth/invite', {
@@ -406,7 +406,7 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
         if (token.user_id !== user.id && user.role !== 'admin')
           throw new ForbiddenError('only an admin can revoke another user’s token');
         await tokens.revoke(token.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
   };

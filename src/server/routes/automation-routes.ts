@@ -134,7 +134,7 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
       },
       handler: async (request, reply) => {
         await rules.remove(request.params.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
     app.post('/rules/:id/dry-run', {

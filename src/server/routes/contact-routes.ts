@@ -346,7 +346,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
       handler: async (request, reply) => {
         await contacts.delete(request.params.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
 

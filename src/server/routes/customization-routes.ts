@@ -67,7 +67,7 @@ export function customizationRoutes(services: KithServices): FastifyPluginAsyncZ
       },
       handler: async (request, reply) => {
         await identityTypes.delete(request.params.key, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
 
@@ -124,7 +124,7 @@ export function customizationRoutes(services: KithServices): FastifyPluginAsyncZ
       },
       handler: async (request, reply) => {
         await attributes.delete(request.params.key, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
   };

@@ -265,7 +265,7 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       },
       handler: async (_request, reply) => {
         await duplicateSettings.resetRules();
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
     app.get('/duplicates/policy', {

@@ -704,7 +704,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
           actorOf(request),
           currentUser(request).role === 'admin',
         );
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
 

@@ -64,7 +64,7 @@ export function segmentRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
       handler: async (request, reply) => {
         await tags.delete(request.params.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
 
@@ -121,7 +121,7 @@ export function segmentRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
       handler: async (request, reply) => {
         await groups.delete(request.params.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
     app.post('/groups/:id/members', {
@@ -149,7 +149,7 @@ export function segmentRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
       handler: async (request, reply) => {
         await groups.removeMember(request.params.id, request.params.contact_id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
   };

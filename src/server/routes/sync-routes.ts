@@ -177,7 +177,7 @@ export function syncRoutes(services: KithServices, onJobQueued: () => void): Fas
       },
       handler: async (request, reply) => {
         await sync.remove(request.params.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
     app.post('/sync/connections/:id/runs', {

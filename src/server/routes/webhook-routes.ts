@@ -91,7 +91,7 @@ export function webhookRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
       handler: async (request, reply) => {
         await webhooks.remove(request.params.id, actorOf(request));
-        reply.status(204).send(null);
+        return reply.status(204).send(null);
       },
     });
     app.post('/webhooks/:id/test', {
