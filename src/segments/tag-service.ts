@@ -8,6 +8,7 @@ import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { appendContactEvent } from '../history/contact-timeline.js';
 import { loadContacts } from '../contacts/contact-repository.js';
+import { isUniqueViolation } from '../store/database.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import { addToTagCounts, tagsWithLiveCounts } from '../contacts/tag-counts.js';
@@ -51,7 +52,7 @@ export class TagService {
    * audited there like any tag change — and this tag is deleted. A new spelling of the same name
    * (vip → VIP) is a rename.
    */
-  async rename(tagId: string, newName: string, actor: Actor): Promise<TagRenameResult> {
+  async rename(tagId: string, newName: string, actor: Actor, retried = false): Promise<TagRenameResult> {
     const tag = await this.db.selectFrom('tags').selectAll().where('id', '=', tagId).executeTakeFirst();
     if (!tag) throw new NotFoundError('tag', tagId);
     const name = normalizeNewTagName(newName ?? '', 'name');
@@ -64,11 +65,17 @@ export class TagService {
       .executeTakeFirst();
     if (!target) {
       if (name !== tag.name) {
-        await this.db
-          .updateTable('tags')
-          .set({ name, name_key: name.toLowerCase() })
-          .where('id', '=', tagId)
-          .execute();
+        try {
+          await this.db
+            .updateTable('tags')
+            .set({ name, name_key: name.toLowerCase() })
+            .where('id', '=', tagId)
+            .execute();
+        } catch (e) {
+          // Another tag took the name meanwhile (two renamed to it at once): this one merges into it.
+          if (isUniqueViolation(e) && !retried) return this.rename(tagId, newName, actor, true);
+          throw e;
+        }
         await appendAuditEntry(this.db, {
           entityType: 'tag',
           entityId: tagId,

@@ -268,4 +268,30 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
       expect(again.status).toBe(200);
     },
   );
+
+  it('merges every tag renamed at once to one new name into one tag, instead of a 500 for the later ones', async () => {
+    const created = await call('POST', '/api/contacts', {
+      body: {
+        name: 'Renamed',
+        email: 'renamed@race.example',
+        tags: Array.from({ length: 8 }, (_, i) => `rn-${i}`),
+      },
+    });
+    const tags = (await call('GET', '/api/tags')).body.data.filter((t: { name: string }) =>
+      t.name.startsWith('rn-'),
+    );
+    const answers = await Promise.all(
+      tags.map((t: { id: string }) => call('PATCH', `/api/tags/${t.id}`, { body: { name: 'rn-all' } })),
+    );
+    expect(statuses(answers)).toEqual(Array(8).fill(200));
+    const survivors = new Set(answers.map((a) => a.body.id));
+    expect(survivors.size).toBe(1);
+    expect((await call('GET', `/api/contacts/${created.body.id}`)).body.tags).toEqual(['rn-all']);
+    const now = (await call('GET', '/api/tags')).body.data.filter((t: { name: string }) =>
+      t.name.startsWith('rn-'),
+    );
+    expect(now.map((t: { name: string; contact_count: number }) => [t.name, t.contact_count])).toEqual([
+      ['rn-all', 1],
+    ]);
+  });
 });
