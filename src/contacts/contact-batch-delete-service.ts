@@ -216,11 +216,11 @@ export class ContactBatchDeleteService {
     const restoreActor = { ...actor, channelRef: deletionId };
     return this.contacts.writer.transaction(restoreActor, async (w) => {
       const trx = w.db;
-      const row = await trx
-        .selectFrom('contact_deletions')
-        .selectAll()
-        .where('id', '=', deletionId)
-        .executeTakeFirst();
+      let rowQuery = trx.selectFrom('contact_deletions').selectAll().where('id', '=', deletionId);
+      // Locked on PostgreSQL: the same deletion restored twice at once restores once, the other waits
+      // and is told it was restored (SQLite has one writer).
+      if (this.store.dialect === 'postgres') rowQuery = rowQuery.forUpdate();
+      const row = await rowQuery.executeTakeFirst();
       if (!row) throw new NotFoundError('deletion', deletionId);
       if (row.restored_at)
         throw new KithError(

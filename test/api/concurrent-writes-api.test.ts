@@ -294,4 +294,21 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
       ['rn-all', 1],
     ]);
   });
+
+  it('restores a batch deletion sent twice at once once: the other is told it was restored', async () => {
+    const ids = [await contact('rs-a'), await contact('rs-b')];
+    const deletion = await call('POST', '/api/contacts/batch-delete', { body: { ids, confirm_count: 2 } });
+    expect(deletion.status).toBe(200);
+    const answers = await Promise.all(
+      [1, 2].map(() => call('POST', `/api/contacts/deletions/${deletion.body.id}/restore`, { body: {} })),
+    );
+    expect(statuses(answers)).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.error.code).toBe('already_restored');
+    for (const id of ids) {
+      const restored = (await call('GET', `/api/contacts/${id}/history`)).body.data.filter(
+        (e: { action: string }) => e.action === 'restored',
+      );
+      expect(restored).toHaveLength(1);
+    }
+  });
 });
