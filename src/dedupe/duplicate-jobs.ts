@@ -31,18 +31,22 @@ export type ScanProgress =
   | { stage: ScanStage; step: number; steps: number }
   | { stage: 'done'; step: number; steps: number; summary: Omit<ScanSummary, 'blocking' | 'model_check'> };
 
+/** How often a running scan renews its lease (renewLease writes only once a quarter of it has passed). */
+const SCAN_HEARTBEAT_MS = 250;
+
 export async function runDuplicateScanJob(scans: DuplicateScanService, ctx: JobContext, actor: Actor) {
   const steps = SCAN_STAGES.length;
   let reporting: Promise<void> = Promise.resolve();
-  // A stage can outlast the lease (tens of seconds at a million contacts): renewed meanwhile, or any
-  // other worker takes the job over and runs the same scan alongside. A scan cannot stop half-way, so
-  // a pause (its process stopping) lets it finish; a lost lease surfaces at the end.
-  let lost: unknown = null;
-  const renewing = setInterval(() => {
-    ctx.renewLease().catch((e: unknown) => {
-      if (!(e instanceof JobPausedError)) lost ??= e;
-    });
-  }, 250); // cheap: renewLease writes only once a quarter of the lease has passed
+  // A failed report or renewal (lease lost) is kept and surfaces at the end: left as a rejected promise
+  // nobody awaits yet, it would end the whole process (an unhandled rejection) while the scan runs. A
+  // scan cannot stop half-way, so a pause (its process stopping) lets it finish.
+  let failure: unknown = null;
+  const keep = (e: unknown) => {
+    if (!(e instanceof JobPausedError)) failure ??= e;
+  };
+  // The scan's stages can each outlast the lease: renewed meanwhile, another server does not take it
+  // over and run it a second time.
+  const heartbeat = setInterval(() => void ctx.renewLease().catch(keep), SCAN_HEARTBEAT_MS);
   let summary: ScanSummary;
   try {
     // On a thread of its own where the service can open one: the runner's process (a server) goes on.
@@ -50,16 +54,16 @@ export async function runDuplicateScanJob(scans: DuplicateScanService, ctx: JobC
       incremental: ctx.job.subject_id === 'incremental',
       actor,
       onStage: (stage) => {
-        // Each stage is reported once and in order; a failed report (lease lost) surfaces at the end.
+        // Each stage is reported once and in order.
         const progress: ScanProgress = { stage, step: SCAN_STAGES.indexOf(stage) + 1, steps };
-        reporting = reporting.then(() => ctx.reportProgress(progress, { final: true }));
+        reporting = reporting.then(() => ctx.reportProgress(progress, { final: true })).catch(keep);
       },
     });
   } finally {
-    clearInterval(renewing);
+    clearInterval(heartbeat);
   }
   await reporting;
-  if (lost) throw lost;
+  if (failure) throw failure;
   const { blocking: _blocking, model_check: _check, ...counts } = summary;
   const done: ScanProgress = { stage: 'done', step: steps, steps, summary: counts };
   await ctx.reportProgress(done, { final: true });
