@@ -11,6 +11,7 @@ import { databaseFailure } from '../imports/apply/write-conflicts.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Insertable, Selectable } from 'kysely';
 import { findKeyOwners } from '../contacts/identify-contact.js';
@@ -427,7 +428,16 @@ export class TmallOrderImportPipeline {
     const record = (await readImportRecord(this.db, importId))!;
     if (scratch && status === 'completed' && record.summary) {
       const summary = JSON.parse(record.summary) as TmallImportSummary;
-      summary.items.failed = await this.writeItemFailures(importId, source, scratch);
+      summary.items.failed = await this.writeItemFailures(importId, source, scratch).catch(() => {
+        // The file could not be written (a full disk): no half file is handed out as whole, and the
+        // import still ends, its count of failed items honest.
+        try {
+          fs.rmSync(itemFailureFilePath(this.config, importId), { force: true });
+        } catch {
+          // Not a file of ours (a folder in its place): nothing half-written to remove.
+        }
+        return [...scratch.strayItems()].length;
+      });
       await setImportSummary(this.db, importId, summary);
     }
     await writeImportReports(this.db, this.config, importId, source.header);
@@ -443,7 +453,10 @@ export class TmallOrderImportPipeline {
   ): Promise<number> {
     const out = fs.createWriteStream(itemFailureFilePath(this.config, importId), { mode: PRIVATE_FILE_MODE });
     const csv = stringify({ bom: true });
-    csv.pipe(out);
+    // A file that cannot be written (a full disk) fails the pipeline and the waits below, as the order
+    // failure file does (failure-file.ts); piped alone its error went unhandled and the import hung.
+    const written = pipeline(csv, out);
+    written.catch(() => undefined);
     const header = source.items.header;
     csv.write([...header, 'error'].map(protectCell));
     let count = 0;
@@ -451,11 +464,11 @@ export class TmallOrderImportPipeline {
       const cells = stray.cells.slice(0, header.length);
       while (cells.length < header.length) cells.push('');
       if (!csv.write([...cells, `row ${stray.rowNumber}: ${stray.reason}`].map(protectCell)))
-        await once(csv, 'drain');
+        await Promise.race([once(csv, 'drain'), written]);
       count++;
     }
     csv.end();
-    await once(out, 'finish');
+    await written;
     return count;
   }
 }

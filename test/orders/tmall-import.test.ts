@@ -415,3 +415,35 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     expect(TMALL_ITEM_HEADER).toContain('商家编码');
   });
 });
+
+describe(`a Tmall import whose items failure file cannot be written on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  beforeAll(async () => {
+    kith = await createTestKith();
+  });
+  afterAll(async () => kith.destroy());
+
+  it('still ends with its counts (a full disk had left it running for good)', async () => {
+    const ordersFile = fixture('blocked-orders.csv', encodeTmall(tmallOrdersText([base(N(1))]), 'gbk'));
+    const itemsFile = fixture(
+      'blocked-items.csv',
+      encodeTmall(
+        tmallItemsText([
+          { number: N(1), title: '商品', price: '100.00', quantity: '1' },
+          { number: '2836999999999999', title: '无主商品', price: '1.00', quantity: '1' },
+        ]),
+        'gbk',
+      ),
+    );
+    const id = await kith.orders.startTmallImport(
+      { ordersPath: ordersFile, ordersFileName: 'o.csv', itemsPath: itemsFile, itemsFileName: 'i.csv' },
+      ADMIN,
+    );
+    // The items failure file's place taken by a folder: writing it fails, as it does on a full disk.
+    fs.mkdirSync(path.join(itemFailureFilePath(kith.config, id), 'in-the-way'), { recursive: true });
+    await new JobRunner(kith.store, kith.jobHandlers).runOnce({ subjectId: id });
+    const record = await kith.imports.get(id);
+    expect(record).toMatchObject({ status: 'completed', created: 1, failed: 0 });
+    expect(record.summary).toMatchObject({ items: { rows: 2, attached: 1, failed: 1 } });
+  });
+});
