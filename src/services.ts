@@ -317,6 +317,15 @@ export function startBackgroundTasks(
     startStreamRetention(kith.conversationStream, log),
     startAutomationLogRetention(kith.rules, kith.config.automationLogDays, log),
     startWebhookDeliveries(kith.webhooks, log),
+    // Batch deletions' backups that no deletion owns (a process stopped mid-way), once an hour.
+    startPeriodicTask(
+      async () => {
+        const n = await kith.batchDeletes.removeOrphanBackups();
+        if (n > 0) log(`removed ${n} backups of batch deletions that never completed`);
+      },
+      3_600_000,
+      (e) => log('could not remove backups of batch deletions that never completed', e),
+    ),
     // Background exports' files past KITH_EXPORT_RETENTION_DAYS, once an hour.
     startPeriodicTask(
       async () => {

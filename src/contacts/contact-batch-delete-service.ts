@@ -5,7 +5,7 @@
  * deletion is a soft delete in one transaction, and `restore` brings the contacts back, with their
  * identities, within the retention period.
  */
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
@@ -46,6 +46,9 @@ export interface ContactDeletion {
 
 const CHUNK = 500;
 
+/** How old a backup with no deletion must be before it counts as left behind (six hours). */
+export const ORPHAN_BACKUP_AGE_MS = 6 * 3_600_000;
+
 export class ContactBatchDeleteService {
   constructor(
     private readonly store: Store,
@@ -56,6 +59,53 @@ export class ContactBatchDeleteService {
 
   private get db() {
     return this.store.db;
+  }
+
+  /**
+   * Removes backups no deletion owns, written longer ago than `olderThanMs`: a process stopped between
+   * writing a backup and committing its deletion (killed, out of memory) left a full copy of the
+   * selected customers that nothing lists, restores or prunes. A deletion commits within minutes of its
+   * backup, so one hours old with no row is an orphan. Returns how many were removed.
+   */
+  async removeOrphanBackups(olderThanMs = ORPHAN_BACKUP_AGE_MS, now = Date.now()): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.backupDir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw e;
+    }
+    const candidates: { id: string; file: string }[] = [];
+    for (const name of names) {
+      const m = /^(del_[0-9a-z]+)\.ndjson$/.exec(name);
+      if (!m) continue;
+      const file = path.join(this.backupDir, name);
+      const info = await stat(file).catch(() => null);
+      if (info?.isFile() && now - info.mtimeMs > olderThanMs) candidates.push({ id: m[1]!, file });
+    }
+    let removed = 0;
+    for (let k = 0; k < candidates.length; k += CHUNK) {
+      const chunk = candidates.slice(k, k + CHUNK);
+      const owned = new Set(
+        (
+          await this.db
+            .selectFrom('contact_deletions')
+            .select('id')
+            .where(
+              'id',
+              'in',
+              chunk.map((c) => c.id),
+            )
+            .execute()
+        ).map((r) => r.id),
+      );
+      for (const { id, file } of chunk) {
+        if (owned.has(id)) continue;
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** The live contacts a selection names; unknown or already deleted ids are an error, not a silent skip. */

@@ -50,3 +50,33 @@ describe(`a batch deletion that fails on ${TEST_DIALECT}`, () => {
     expect(fs.existsSync(backups) ? fs.readdirSync(backups) : []).toEqual([]);
   });
 });
+
+describe(`backups left by a batch deletion that never completed on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  beforeAll(async () => {
+    kith = await createTestKith();
+  });
+  afterAll(async () => kith.destroy());
+
+  it('are removed once hours old; a deletion’s own backup, a recent one and other files stay', async () => {
+    const c = await kith.contacts.create({ name: 'Gone', email: 'gone@backup.example' }, actor);
+    const deletion = await kith.batchDeletes.delete({ ids: [c.id] }, 1, actor);
+    const backups = path.join(kith.config.dataDir, 'backups');
+    // As a process killed between its backup and its deletion's commit leaves them.
+    const orphan = path.join(backups, 'del_01orphanedbackup00000000.ndjson');
+    const recent = path.join(backups, 'del_01stillbeingdeleted0000.ndjson');
+    const other = path.join(backups, 'notes.txt');
+    for (const file of [orphan, recent, other]) fs.writeFileSync(file, '{"name":"someone"}\n');
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    for (const file of [orphan, other, path.join(backups, deletion.backup_file)])
+      fs.utimesSync(file, hoursAgo(7), hoursAgo(7));
+    fs.utimesSync(recent, hoursAgo(1), hoursAgo(1));
+
+    expect(await kith.batchDeletes.removeOrphanBackups()).toBe(1);
+    expect(fs.readdirSync(backups).sort()).toEqual(
+      [deletion.backup_file, path.basename(recent), 'notes.txt'].sort(),
+    );
+    // The deletion can still be restored from its backup.
+    expect((await kith.batchDeletes.restore(deletion.id, actor)).restored).toHaveLength(1);
+  });
+});
