@@ -411,6 +411,16 @@ describe('Ctrl-C', () => {
     expect(exported.code).toBe(130);
     expect(exported.stderr).toContain(`export interrupted: nothing written to ${out}`);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('big.json'))).toEqual([]);
+
+    // Killed outright, it can remove nothing: the next export to the same file removes its half file.
+    const killed = spawnKith(['export', 'contacts', '--format', 'json', '--out', out]);
+    await until(() => fs.readdirSync(dir).some((f) => f.endsWith('.partial')), 'the partial export file');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toHaveLength(1);
+    const again = await runCli(['export', 'contacts', '--format', 'json', '--out', out], database.env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('big.json'))).toEqual(['big.json']);
   });
 });
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
 import { checkOutputFile, onInterrupt, printJson, withKith } from '../cli-context.js';
@@ -42,6 +43,7 @@ export function registerExportCommand(program: Command): void {
         });
         // Written beside the target and renamed when complete: a failed or interrupted export leaves no
         // half file (it holds customers' data, and nothing would clean it up).
+        removeStalePartials(out);
         const partial = `${out}.${process.pid}.partial`;
         const offInterrupt = onInterrupt(() => {
           fs.rmSync(partial, { force: true });
@@ -68,4 +70,35 @@ export function registerExportCommand(program: Command): void {
       if (o.json) printJson({ file: out, format: o.format, rows });
       else process.stderr.write(`exported ${rows} contacts to ${out}\n`);
     });
+}
+
+/**
+ * Half files an earlier `kith export` to the same file left when it was killed outright (SIGKILL, the
+ * machine stopping): they hold customers' data and nothing else would ever remove them. One whose
+ * process still runs is another export under way, and is left alone.
+ */
+function removeStalePartials(out: string): void {
+  const base = path.basename(out);
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(out));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`) || !name.endsWith('.partial')) continue;
+    const pid = Number(name.slice(base.length + 1, -'.partial'.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    fs.rmSync(path.join(path.dirname(out), name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
