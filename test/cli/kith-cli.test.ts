@@ -47,6 +47,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0024-compact-duplicate-pairs',
         '0026-contact-attribute-index',
         '0027-contact-attribute-search',
+        '0028-webhook-secret-sealed',
       ],
       database: TEST_DIALECT,
     });
