@@ -594,42 +594,31 @@ export class ImportService {
    * Path of the failure file (written when the import ended; written now for an import that ended
    * without it, as when the disk was full then).
    */
-  async failureFile(id: string): Promise<string> {
-    const record = await this.get(id);
-    const file = failureFilePath(this.config, id);
-    if (fs.existsSync(file)) return file;
-    if (['queued', 'running'].includes(record.status)) {
-      throw new KithError(
-        'not_ready',
-        `import ${id} is ${record.status}; its failure file is written when it ends`,
-        409,
-      );
-    }
-    const row = await this.db
-      .selectFrom('imports')
-      .select('source')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    makePrivateDir(importDir(this.config, id));
-    // Written aside and renamed, so a second download at the same moment never reads half a file.
-    const partial = `${file}.${process.pid}-${Date.now()}.partial`;
-    await writeFailureFile(this.db, id, (JSON.parse(row.source) as StoredSource).header, partial);
-    fs.renameSync(partial, file);
-    return file;
+  failureFile(id: string): Promise<string> {
+    return this.reportFile(id, failureFilePath(this.config, id), 'failure', writeFailureFile);
   }
 
   /**
    * Path of the warnings file: the rows imported with a value left out, each with its warning (written
    * when the import ended; written now for an import that ended before Kith wrote such files).
    */
-  async warningFile(id: string): Promise<string> {
+  warningFile(id: string): Promise<string> {
+    return this.reportFile(id, warningFilePath(this.config, id), 'warnings', writeWarningFile);
+  }
+
+  /** A report file of an ended import, written now when it is missing. */
+  private async reportFile(
+    id: string,
+    file: string,
+    name: 'failure' | 'warnings',
+    write: typeof writeFailureFile,
+  ): Promise<string> {
     const record = await this.get(id);
-    const file = warningFilePath(this.config, id);
     if (fs.existsSync(file)) return file;
     if (['queued', 'running'].includes(record.status)) {
       throw new KithError(
         'not_ready',
-        `import ${id} is ${record.status}; its warnings file is written when it ends`,
+        `import ${id} is ${record.status}; its ${name} file is written when it ends`,
         409,
       );
     }
@@ -641,7 +630,7 @@ export class ImportService {
     makePrivateDir(importDir(this.config, id));
     // Written aside and renamed, so a second download at the same moment never reads half a file.
     const partial = `${file}.${process.pid}-${Date.now()}.partial`;
-    await writeWarningFile(this.db, id, (JSON.parse(row.source) as StoredSource).header, partial);
+    await write(this.db, id, (JSON.parse(row.source) as StoredSource).header, partial);
     fs.renameSync(partial, file);
     return file;
   }

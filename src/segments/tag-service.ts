@@ -93,16 +93,9 @@ export class TagService {
     const key = tag.name_key;
     let moved = 0;
     for (let pass = 0; pass < MERGE_PASSES; pass++) {
-      const holders = await this.db
-        .selectFrom('contact_tags')
-        .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
-        .select('contact_tags.contact_id')
-        .where('contact_tags.tag_id', '=', tagId)
-        .where('contacts.deleted_at', 'is', null)
-        .orderBy('contact_tags.contact_id')
-        .execute();
+      const holders = await liveHolders(this.db, tagId);
       if (holders.length === 0) break;
-      for (const { contact_id } of holders) {
+      for (const contact_id of holders) {
         const updated = await this.contacts
           .updateFrom(
             contact_id,
