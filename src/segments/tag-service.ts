@@ -11,7 +11,7 @@ import { loadContacts } from '../contacts/contact-repository.js';
 import { isUniqueViolation } from '../store/database.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
-import { addToTagCounts, tagsWithLiveCounts } from '../contacts/tag-counts.js';
+import { tagsWithLiveCounts } from '../contacts/tag-counts.js';
 
 export interface TagSummary {
   id: string;
@@ -90,54 +90,48 @@ export class TagService {
     }
     // Every live holder moves through the contact writer (its change log, events, sync). A customer
     // tagged while a pass runs is found by the next one; the sweep below then has deleted ones left.
-    const key = tag.name_key;
+    const moveTag = (contact: Contact) => {
+      const kept = contact.tags.filter((t) => t.toLowerCase() !== tag.name_key);
+      return { tags: kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name] };
+    };
     let moved = 0;
     for (let pass = 0; pass < MERGE_PASSES; pass++) {
       const holders = await liveHolders(this.db, tagId);
       if (holders.length === 0) break;
       for (const contact_id of holders) {
-        const updated = await this.contacts
-          .updateFrom(
-            contact_id,
-            (contact) => {
-              const kept = contact.tags.filter((t) => t.toLowerCase() !== key);
-              return {
-                tags: kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name],
-              };
-            },
-            actor,
-          )
-          .catch((e: unknown) => {
-            if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
-            throw e;
-          });
+        const updated = await this.contacts.updateFrom(contact_id, moveTag, actor).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
+          throw e;
+        });
         if (updated) moved++;
       }
     }
-    // Soft-deleted contacts keep the tag, under the surviving one (and a live one tagged in the moment
-    // since the last pass, with the count kept right).
-    await this.db.transaction().execute(async (trx) => {
-      // A live contact tagged meanwhile moves here too, and so adds to the surviving tag's count.
-      const liveMoved = await trx
-        .selectFrom('contact_tags as source')
-        .innerJoin('contacts', 'contacts.id', 'source.contact_id')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .where('source.tag_id', '=', tagId)
-        .where('contacts.deleted_at', 'is', null)
-        .where((w) =>
-          w.not(
-            w.exists(
-              w
-                .selectFrom('contact_tags as held')
-                .select('held.contact_id')
-                .whereRef('held.contact_id', '=', 'source.contact_id')
-                .where('held.tag_id', '=', target.id),
-            ),
-          ),
-        )
-        .executeTakeFirstOrThrow();
-      await addToTagCounts(trx, new Map([[target.id, Number(liveMoved.n)]]));
-      await trx
+    await this.contacts.writer.transaction(actor, async (w) => {
+      // Locked (PostgreSQL) until the tag is gone, as in delete(): a request tagging someone meanwhile
+      // committed before — its holder is found below and moves through the writer like the others,
+      // with its change-log entry — or waits and then tags with a new tag of the old name.
+      let locked = w.db.selectFrom('tags').select('id').where('id', '=', tagId);
+      if (sqlDialectOf(w.db) === 'postgres') locked = locked.forUpdate();
+      if (!(await locked.executeTakeFirst())) return; // merged or deleted meanwhile by another request
+      const stragglers = await loadContacts(w.db, await liveHolders(w.db, tagId), { forUpdate: true });
+      await w.update(
+        [...stragglers.values()].map((before) => ({
+          before,
+          after: applyContactPatch(before, { scalars: {}, ...moveTag(before) }),
+        })),
+      );
+      for (const contactId of stragglers.keys())
+        await appendContactEvent(w.db, {
+          contactId,
+          type: 'updated',
+          actor,
+          at: w.at,
+          data: { fields: ['tags'] },
+        });
+      moved += stragglers.size;
+      // Soft-deleted contacts keep the tag, under the surviving one, for their restore; they count for
+      // no tag, so the links move as rows.
+      await w.db
         .insertInto('contact_tags')
         .columns(['contact_id', 'tag_id', 'created_at'])
         .expression((eb) =>
@@ -149,10 +143,10 @@ export class TagService {
               'source.created_at',
             ])
             .where('source.tag_id', '=', tagId)
-            .where((w) =>
-              w.not(
-                w.exists(
-                  w
+            .where((wh) =>
+              wh.not(
+                wh.exists(
+                  wh
                     .selectFrom('contact_tags as held')
                     .select('held.contact_id')
                     .whereRef('held.contact_id', '=', 'source.contact_id')
@@ -162,9 +156,9 @@ export class TagService {
             ),
         )
         .execute();
-      await trx.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
-      await trx.deleteFrom('tags').where('id', '=', tagId).execute();
-      await appendAuditEntry(trx, {
+      await w.db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
+      await w.db.deleteFrom('tags').where('id', '=', tagId).execute();
+      await appendAuditEntry(w.db, {
         entityType: 'tag',
         entityId: tagId,
         action: 'merged',

@@ -269,6 +269,44 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
     },
   );
 
+  it("never moves a tag silently when it is merged into another by rename while requests add it: each contact's history ends with its tags", async () => {
+    const ids = [] as string[];
+    for (let i = 0; i < 12; i++)
+      ids.push(
+        (
+          await call('POST', '/api/contacts', {
+            body: {
+              name: `Tm ${i}`,
+              email: `tm${i}@race.example`,
+              tags: i < 6 ? ['merging'] : ['merged-to'],
+            },
+          })
+        ).body.id,
+      );
+    const merging = (await call('GET', '/api/tags')).body.data.find(
+      (t: { name: string }) => t.name === 'merging',
+    );
+    const answers = await Promise.all([
+      call('PATCH', `/api/tags/${merging.id}`, { body: { name: 'Merged-to' } }),
+      ...ids.map((id) => call('POST', `/api/contacts/${id}/tags`, { body: { tags: ['merging', 'also'] } })),
+    ]);
+    expect(answers[0]!.status).toBe(200);
+    for (const answer of answers.slice(1)) expect(answer.status).toBe(200);
+    const counts = new Map<string, number>();
+    for (const id of ids) {
+      const contact = (await call('GET', `/api/contacts/${id}`)).body;
+      for (const t of contact.tags as string[]) counts.set(t, (counts.get(t) ?? 0) + 1);
+      const history = (await call('GET', `/api/contacts/${id}/history`)).body.data;
+      const lastTags = history.flatMap((e: { changes: { field: string; new: unknown }[] }) =>
+        e.changes.filter((c) => c.field === 'tags'),
+      )[0];
+      expect([...(lastTags.new as string[])].sort()).toEqual([...contact.tags].sort());
+    }
+    for (const t of (await call('GET', '/api/tags')).body.data as { name: string; contact_count: number }[])
+      if (counts.has(t.name) || ['merging', 'merged-to'].includes(t.name.toLowerCase()))
+        expect([t.name, t.contact_count]).toEqual([t.name, counts.get(t.name) ?? 0]);
+  });
+
   it('merges every tag renamed at once to one new name into one tag, instead of a 500 for the later ones', async () => {
     const created = await call('POST', '/api/contacts', {
       body: {

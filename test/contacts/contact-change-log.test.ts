@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR, type Actor } from '../../src/domain/actor.js';
 import { canonicalContactForm, contactContentHash } from '../../src/domain/contact/contact-content-hash.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import type { Queryable } from '../../src/store/transaction.js';
+import { TagService } from '../../src/segments/tag-service.js';
 import { fixture, runImport } from '../support/import-helpers.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
@@ -264,6 +265,32 @@ describe(`the contact change log on ${TEST_DIALECT}`, () => {
       { field: 'tags', old: ['silver'], new: ['Silver plus'] },
     ]);
     await expectHashesOfStored(kith.store.db, entries);
+  });
+
+  it('a tag merged into another by rename while holders keep coming: every holder moves with an entry, the last ones too', async () => {
+    const i = await kith.contacts.create({ name: 'Ito', email: 'ito@log.example', tags: ['bronze'] }, api);
+    const j = await kith.contacts.create({ name: 'Jun', email: 'jun@log.example', tags: ['Copper'] }, api);
+    await next();
+    // Another agent tags the other one with "bronze" each time one moves: after every pass a holder is
+    // left, so the last is moved by the final locked step rather than by a pass.
+    const racing = Object.create(kith.contacts) as typeof kith.contacts;
+    racing.updateFrom = async (id, inputOf, actor) => {
+      const moved = await kith.contacts.updateFrom(id, inputOf, actor);
+      const other = id === i.id ? j.id : i.id;
+      await kith.contacts.updateFrom(other, (c) => ({ tags: [...c.tags, 'bronze'] }), api);
+      return moved;
+    };
+    const bronze = (await kith.tags.list()).find((t) => t.name === 'bronze')!;
+    const merged = await new TagService(kith.store.db, racing).rename(bronze.id, 'copper', api);
+    expect(merged.merged_from).toBe(bronze.id);
+    expect((await kith.contacts.get(i.id)).tags).toEqual(['Copper']);
+    expect((await kith.contacts.get(j.id)).tags).toEqual(['Copper']);
+    const entries = await next();
+    await expectHashesOfStored(kith.store.db, entries);
+    for (const id of [i.id, j.id])
+      expect(entries.filter((e) => e.contact_id === id).at(-1)!.changes).toEqual([
+        { field: 'tags', old: ['bronze', 'Copper'], new: ['Copper'] },
+      ]);
   });
 
   it('carries a capability registered only here: merge moves its rows, unmerge, delete and restore bring them back', async () => {
