@@ -70,6 +70,11 @@ export const CONTACT_FILTER_KEYS = [
 ] as const satisfies readonly (keyof ContactFilter)[];
 
 type FilterKey = (typeof CONTACT_FILTER_KEYS)[number];
+// Fails to compile when the list query gains a filter the commands do not offer.
+const everyListFilterOffered: Exclude<keyof ContactFilter, FilterKey | 'attributes'> extends never
+  ? true
+  : never = true;
+void everyListFilterOffered;
 
 /** `initial_source` → `initialSource`: the property commander gives `--initial-source`. */
 const optionOf = (key: FilterKey) =>

@@ -10,9 +10,10 @@ const TEXT = {
     check: 'Check (dry run)',
     start: 'Start the import',
     totalSpent: 'Total spent',
-    moreFilters: 'More filters (2)',
+    moreFilters: 'More filters (3)',
     sortByOrders: 'Sort by Orders',
     spentAtLeast: 'Spent at least',
+    spentAtMost: 'Spent at most',
   },
   zh: {
     mode: '订单（CSV/XLSX）',
@@ -23,9 +24,10 @@ const TEXT = {
     check: '检查（试运行）',
     start: '开始导入',
     totalSpent: '累计消费',
-    moreFilters: '更多筛选（2）',
+    moreFilters: '更多筛选（3）',
     sortByOrders: '按订单数排序',
     spentAtLeast: '累计消费不低于',
+    spentAtMost: '累计消费不高于',
   },
 };
 
@@ -92,7 +94,7 @@ test("any shop's order file imported from the wizard; the customers list sorts a
       JSON.stringify(['phone', 'orders_count', 'total_spent', 'last_order_at']),
     ),
   );
-  await page.goto(`/customers?min_total_spent=100&max_orders=5&sort=-total_spent`);
+  await page.goto(`/customers?min_total_spent=100&max_total_spent=1000&max_orders=5&sort=-total_spent`);
   const header = page.getByRole('columnheader', { name: new RegExp(text.totalSpent) });
   await expect(header).toHaveAttribute('aria-sort', 'descending');
   const row = page.getByRole('row').filter({ hasText: `+86${phone}` });
@@ -100,6 +102,7 @@ test("any shop's order file imported from the wizard; the customers list sorts a
   await shot('customers-purchase-facts');
   await page.getByRole('button', { name: text.moreFilters }).click();
   await expect(page.getByRole('spinbutton', { name: text.spentAtLeast })).toHaveValue('100');
+  await expect(page.getByRole('spinbutton', { name: text.spentAtMost })).toHaveValue('1000');
   await expectAccessible();
   await page.keyboard.press('Escape');
   // Pressing the header sorts the other way, in the URL.

@@ -9,7 +9,8 @@ import type { Schemas } from '../../api/client';
 import type { ListParams } from './customer-list-params';
 
 /** Purchase-fact filters typed as numbers; the last-order dates are date fields. */
-const PURCHASE_FILTERS = ['min_orders', 'max_orders', 'min_total_spent'] as const;
+const PURCHASE_FILTERS = ['min_orders', 'max_orders', 'min_total_spent', 'max_total_spent'] as const;
+const isAmount = (name: (typeof PURCHASE_FILTERS)[number]) => name.endsWith('_total_spent');
 
 export function MoreFilters({
   list,
@@ -88,14 +89,14 @@ export function MoreFilters({
                 ),
               )}
             </SimpleGrid>
-            <SimpleGrid cols={3} spacing="sm">
+            <SimpleGrid cols={2} spacing="sm">
               {PURCHASE_FILTERS.map((name) => (
                 <TextInput
                   key={name}
                   type="number"
                   min={0}
-                  step={name === 'min_total_spent' ? '0.01' : '1'}
-                  inputMode={name === 'min_total_spent' ? 'decimal' : 'numeric'}
+                  step={isAmount(name) ? '0.01' : '1'}
+                  inputMode={isAmount(name) ? 'decimal' : 'numeric'}
                   label={t(`orders.facts.${name}`)}
                   value={value(name)}
                   onChange={(event) => set(name, event.currentTarget.value)}

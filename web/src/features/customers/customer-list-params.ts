@@ -2,6 +2,8 @@
  * The customers list's state lives in the URL: search, every filter, the sort and the page. This turns
  * the URL's parameters into the list API's query and the bulk API's filter (the same selection).
  */
+import type { paths } from '../../api/schema';
+
 export const LIST_FILTERS = [
   'q',
   'tag',
@@ -12,14 +14,29 @@ export const LIST_FILTERS = [
   'created_before',
   'updated_since',
   'updated_before',
-  // Purchase facts (orders): min_orders, max_orders (0: never bought), min_total_spent, last order dates.
+  // Purchase facts (orders): min_orders, max_orders (0: never bought), total spent, last order dates.
   'min_orders',
   'max_orders',
   'min_total_spent',
+  'max_total_spent',
   'last_order_since',
   'last_order_before',
 ] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
+
+/** The list API's own filter parameters (its OpenAPI document): the URL carries every one, no other. */
+type ApiListFilter = Exclude<
+  keyof NonNullable<paths['/api/contacts']['get']['parameters']['query']>,
+  'ids' | 'sort' | 'cursor' | 'limit' | 'total'
+>;
+// Fails to compile when the API gains a filter the list does not carry (or loses one it does).
+const listFiltersMatchTheApi: [
+  Exclude<ApiListFilter, ListFilter>,
+  Exclude<ListFilter, ApiListFilter>,
+] extends [never, never]
+  ? true
+  : never = true;
+void listFiltersMatchTheApi;
 
 export const SORTS = [
   'relevance',

@@ -123,6 +123,7 @@ export const en = {
     min_orders: 'At least … orders',
     max_orders: 'At most … orders',
     min_total_spent: 'Spent at least',
+    max_total_spent: 'Spent at most',
     last_order_since: 'Last order from',
     last_order_before: 'Last order before',
   },

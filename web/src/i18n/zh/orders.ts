@@ -125,6 +125,7 @@ export const orders: typeof en = {
     min_orders: '订单数不少于',
     max_orders: '订单数不多于',
     min_total_spent: '累计消费不低于',
+    max_total_spent: '累计消费不高于',
     last_order_since: '最近下单起始日期',
     last_order_before: '最近下单截止日期',
   },
