@@ -56,6 +56,11 @@ export const SORTS = [
   '-last_order_at',
 ] as const;
 export type Sort = (typeof SORTS)[number];
+type ApiSort = NonNullable<NonNullable<paths['/api/contacts']['get']['parameters']['query']>['sort']>;
+const sortsMatchTheApi: [Exclude<ApiSort, Sort>, Exclude<Sort, ApiSort>] extends [never, never]
+  ? true
+  : never = true;
+void sortsMatchTheApi;
 
 export interface ListParams {
   filters: Partial<Record<ListFilter, string>>;
