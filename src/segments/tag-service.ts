@@ -27,8 +27,8 @@ export interface TagRenameResult {
   merged_from: string | null;
 }
 
-/** Passes over a tag's live holders when it merges into another (each finds those tagged meanwhile). */
-const MERGE_PASSES = 5;
+/** Passes over a tag's live holders when it is deleted or merged into another. */
+const HOLDER_PASSES = 5;
 export class TagService {
   constructor(
     private readonly db: Queryable,
@@ -88,50 +88,14 @@ export class TagService {
       }
       return { tag: await this.get(tagId), merged_from: null };
     }
-    // Every live holder moves through the contact writer (its change log, events, sync). A customer
-    // tagged while a pass runs is found by the next one; the sweep below then has deleted ones left.
     const moveTag = (contact: Contact) => {
       const kept = contact.tags.filter((t) => t.toLowerCase() !== tag.name_key);
       return { tags: kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name] };
     };
-    let moved = 0;
-    for (let pass = 0; pass < MERGE_PASSES; pass++) {
-      const holders = await liveHolders(this.db, tagId);
-      if (holders.length === 0) break;
-      for (const contact_id of holders) {
-        const updated = await this.contacts.updateFrom(contact_id, moveTag, actor).catch((e: unknown) => {
-          if (e instanceof NotFoundError) return null; // deleted meanwhile: its link goes below
-          throw e;
-        });
-        if (updated) moved++;
-      }
-    }
-    await this.contacts.writer.transaction(actor, async (w) => {
-      // Locked (PostgreSQL) until the tag is gone, as in delete(): a request tagging someone meanwhile
-      // committed before — its holder is found below and moves through the writer like the others,
-      // with its change-log entry — or waits and then tags with a new tag of the old name.
-      let locked = w.db.selectFrom('tags').select('id').where('id', '=', tagId);
-      if (sqlDialectOf(w.db) === 'postgres') locked = locked.forUpdate();
-      if (!(await locked.executeTakeFirst())) return; // merged or deleted meanwhile by another request
-      const stragglers = await loadContacts(w.db, await liveHolders(w.db, tagId), { forUpdate: true });
-      await w.update(
-        [...stragglers.values()].map((before) => ({
-          before,
-          after: applyContactPatch(before, { scalars: {}, ...moveTag(before) }),
-        })),
-      );
-      for (const contactId of stragglers.keys())
-        await appendContactEvent(w.db, {
-          contactId,
-          type: 'updated',
-          actor,
-          at: w.at,
-          data: { fields: ['tags'] },
-        });
-      moved += stragglers.size;
+    await this.changeEveryHolder(tagId, moveTag, actor, async (db, moved) => {
       // Soft-deleted contacts keep the tag, under the surviving one, for their restore; they count for
       // no tag, so the links move as rows.
-      await w.db
+      await db
         .insertInto('contact_tags')
         .columns(['contact_id', 'tag_id', 'created_at'])
         .expression((eb) =>
@@ -156,9 +120,9 @@ export class TagService {
             ),
         )
         .execute();
-      await w.db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
-      await w.db.deleteFrom('tags').where('id', '=', tagId).execute();
-      await appendAuditEntry(w.db, {
+      await db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
+      await db.deleteFrom('tags').where('id', '=', tagId).execute();
+      await appendAuditEntry(db, {
         entityType: 'tag',
         entityId: tagId,
         action: 'merged',
@@ -199,27 +163,55 @@ export class TagService {
     const without = (contact: Contact) => ({
       tags: contact.tags.filter((t) => t.toLowerCase() !== tag.name_key),
     });
-    // Live holders one by one through the contact writer; one who lost the tag meanwhile is unchanged.
-    for (let pass = 0; pass < MERGE_PASSES; pass++) {
+    await this.changeEveryHolder(tagId, without, actor, async (db) => {
+      await db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
+      await db.deleteFrom('tags').where('id', '=', tagId).execute();
+      await appendAuditEntry(db, {
+        entityType: 'tag',
+        entityId: tagId,
+        action: 'deleted',
+        changes: [{ field: 'name', old: tag.name, new: null }],
+        actor,
+      });
+    });
+  }
+
+  /**
+   * Changes every live holder of a tag through the contact writer (change log, events, sync), then
+   * runs `finish` in the transaction that holds the tag locked (PostgreSQL) until it commits. Holders
+   * go one by one in passes (each finds those tagged meanwhile) so that a tag on a million customers
+   * is not one transaction; in the locked one, a holder tagged since the last pass is changed like the
+   * others, not left behind silently, and a request tagging someone now waits, then tags with a new tag
+   * of that name. `finish` is not run when another request removed the tag meanwhile; it gets how many
+   * holders were changed.
+   */
+  private async changeEveryHolder(
+    tagId: string,
+    change: (contact: Contact) => { tags: string[] },
+    actor: Actor,
+    finish: (db: Queryable, changed: number) => Promise<void>,
+  ): Promise<void> {
+    let changed = 0;
+    for (let pass = 0; pass < HOLDER_PASSES; pass++) {
       const holders = await liveHolders(this.db, tagId);
       if (holders.length === 0) break;
-      for (const contactId of holders)
-        await this.contacts.updateFrom(contactId, without, actor).catch((e: unknown) => {
-          if (!(e instanceof NotFoundError)) throw e; // deleted meanwhile: its link goes below
+      for (const contactId of holders) {
+        const updated = await this.contacts.updateFrom(contactId, change, actor).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return null; // deleted meanwhile: `finish` sees to its link
+          throw e;
         });
+        if (updated) changed++;
+      }
     }
     await this.contacts.writer.transaction(actor, async (w) => {
-      // Locked (PostgreSQL) until the tag is gone: a request tagging someone meanwhile either committed
-      // before — its holder is found below and changed like the others, not stripped silently — or waits
-      // and then tags with a new tag of that name (ensureTags).
       let locked = w.db.selectFrom('tags').select('id').where('id', '=', tagId);
       if (sqlDialectOf(w.db) === 'postgres') locked = locked.forUpdate();
-      if (!(await locked.executeTakeFirst())) return; // deleted meanwhile by another request
+      if (!(await locked.executeTakeFirst())) return;
       const stragglers = await loadContacts(w.db, await liveHolders(w.db, tagId), { forUpdate: true });
       await w.update(
         [...stragglers.values()].map((before) => ({
           before,
-          after: applyContactPatch(before, { scalars: {}, ...without(before) }),
+          after: applyContactPatch(before, { scalars: {}, ...change(before) }),
         })),
       );
       for (const contactId of stragglers.keys())
@@ -230,15 +222,7 @@ export class TagService {
           at: w.at,
           data: { fields: ['tags'] },
         });
-      await w.db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
-      await w.db.deleteFrom('tags').where('id', '=', tagId).execute();
-      await appendAuditEntry(w.db, {
-        entityType: 'tag',
-        entityId: tagId,
-        action: 'deleted',
-        changes: [{ field: 'name', old: tag.name, new: null }],
-        actor,
-      });
+      await finish(w.db, changed + stragglers.size);
     });
   }
 }
