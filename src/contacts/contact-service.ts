@@ -244,6 +244,9 @@ function isoParam(field: string, value: string | undefined): string | undefined 
   return t.toISOString();
 }
 
+/** Contacts whose tags change in one transaction: as an import's and a tag rename's batches. */
+const TAG_CHANGE_BATCH = 1000;
+
 export class ContactService {
   /** Told after commit about every contact write, whatever path made it (automation, webhooks). */
   readonly events = new ContactEventBus();
@@ -384,6 +387,52 @@ export class ContactService {
       });
     });
     return this.get(id);
+  }
+
+  /**
+   * Changes the tags of many contacts, a batch per transaction, each from its locked row (a bulk tag
+   * action, a tag deleted or merged into another): each contact changed gets its change-log entry and
+   * event as an edit would, at a fraction of the cost of one transaction each. A contact deleted
+   * meanwhile, or whose tags come out the same, is left as it is. Returns how many changed.
+   */
+  async changeTags(
+    ids: readonly string[],
+    tagsOf: (current: Contact) => string[],
+    actor: Actor,
+  ): Promise<number> {
+    let changed = 0;
+    for (let k = 0; k < ids.length; k += TAG_CHANGE_BATCH) {
+      const batch = ids.slice(k, k + TAG_CHANGE_BATCH);
+      changed += await this.writer.transaction(actor, (w) => this.changeTagsIn(w, batch, tagsOf, actor));
+    }
+    return changed;
+  }
+
+  /** `changeTags` in the caller's write session (its transaction, its locks). */
+  async changeTagsIn(
+    w: ContactWriteSession,
+    ids: readonly string[],
+    tagsOf: (current: Contact) => string[],
+    actor: Actor,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const context = await this.normalizeContext(w.db);
+    const updates = [...(await loadContacts(w.db, [...ids], { forUpdate: true })).values()]
+      .map((before) => ({
+        before,
+        after: applyContactPatch(before, normalizeContactInput({ tags: tagsOf(before) }, context)),
+      }))
+      .filter(({ before, after }) => diffContactStates(before, after).length > 0);
+    await w.update(updates);
+    for (const { before } of updates)
+      await appendContactEvent(w.db, {
+        contactId: before.id,
+        type: 'updated',
+        actor,
+        at: w.at,
+        data: { fields: ['tags'] },
+      });
+    return updates.length;
   }
 
   async delete(id: string, actor: Actor): Promise<void> {

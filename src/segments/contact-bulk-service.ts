@@ -1,8 +1,8 @@
 /**
  * Tagging and grouping a selection of contacts at once (the customers list's "select rows / all
- * matching" actions). Each contact changes through TagService / GroupService, so each change has its
- * audit entry and timeline event, exactly as if it had been made one by one; the answer counts what
- * changed and what already was so.
+ * matching" actions). Each contact changes through the contact service (tags, a thousand a
+ * transaction) or GroupService, so each change has its audit entry and timeline event, exactly as if
+ * it had been made one by one; the answer counts what changed and what already was so.
  */
 import type { ContactListQuery, ContactService } from '../contacts/contact-service.js';
 import type { Actor } from '../domain/actor.js';
@@ -56,23 +56,13 @@ export class ContactBulkService {
       return { action, selected: ids.length, changed, unchanged: ids.length - changed };
     }
     const keys = tags.map((t) => t.toLowerCase());
-    let changed = 0;
-    for (const id of ids) {
-      const contact = await this.contacts.get(id);
-      const held = new Set(contact.tags.map((t) => t.toLowerCase()));
-      if (action === 'add_tags') {
-        if (keys.every((k) => held.has(k))) continue;
-        await this.tags.addToContact(id, tags, actor);
-      } else {
-        if (!keys.some((k) => held.has(k))) continue;
-        await this.contacts.updateFrom(
-          id,
-          (current) => ({ tags: current.tags.filter((t) => !keys.includes(t.toLowerCase())) }),
-          actor,
-        );
-      }
-      changed++;
-    }
+    const changed = await this.contacts.changeTags(
+      ids,
+      action === 'add_tags'
+        ? (current) => [...current.tags, ...tags]
+        : (current) => current.tags.filter((t) => !keys.includes(t.toLowerCase())),
+      actor,
+    );
     return { action, selected: ids.length, changed, unchanged: ids.length - changed };
   }
 

@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
 import type { ContactService } from '../contacts/contact-service.js';
-import { applyContactPatch, normalizeNewTagName } from '../domain/contact/contact-patch.js';
+import { normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
-import { appendContactEvent } from '../history/contact-timeline.js';
-import { loadContacts } from '../contacts/contact-repository.js';
 import { isUniqueViolation } from '../store/database.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
@@ -29,6 +27,8 @@ export interface TagRenameResult {
 
 /** Passes over a tag's live holders when it is deleted or merged into another. */
 const HOLDER_PASSES = 5;
+/** Holders read at a time (the contact service changes them a batch per transaction). */
+const HOLDER_PAGE = 10_000;
 export class TagService {
   constructor(
     private readonly db: Queryable,
@@ -90,7 +90,7 @@ export class TagService {
     }
     const moveTag = (contact: Contact) => {
       const kept = contact.tags.filter((t) => t.toLowerCase() !== tag.name_key);
-      return { tags: kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name] };
+      return kept.some((t) => t.toLowerCase() === target.name_key) ? kept : [...kept, target.name];
     };
     await this.changeEveryHolder(tagId, moveTag, actor, async (db, moved) => {
       // Soft-deleted contacts keep the tag, under the surviving one, for their restore; they count for
@@ -160,9 +160,7 @@ export class TagService {
   async delete(tagId: string, actor: Actor): Promise<void> {
     const tag = await this.db.selectFrom('tags').selectAll().where('id', '=', tagId).executeTakeFirst();
     if (!tag) throw new NotFoundError('tag', tagId);
-    const without = (contact: Contact) => ({
-      tags: contact.tags.filter((t) => t.toLowerCase() !== tag.name_key),
-    });
+    const without = (contact: Contact) => contact.tags.filter((t) => t.toLowerCase() !== tag.name_key);
     await this.changeEveryHolder(tagId, without, actor, async (db) => {
       await db.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
       await db.deleteFrom('tags').where('id', '=', tagId).execute();
@@ -179,63 +177,54 @@ export class TagService {
   /**
    * Changes every live holder of a tag through the contact writer (change log, events, sync), then
    * runs `finish` in the transaction that holds the tag locked (PostgreSQL) until it commits. Holders
-   * go one by one in passes (each finds those tagged meanwhile) so that a tag on a million customers
-   * is not one transaction; in the locked one, a holder tagged since the last pass is changed like the
-   * others, not left behind silently, and a request tagging someone now waits, then tags with a new tag
-   * of that name. `finish` is not run when another request removed the tag meanwhile; it gets how many
-   * holders were changed.
+   * change a batch per transaction, in passes (each finds those tagged meanwhile), so that a tag on a
+   * million customers is neither one transaction nor a million; in the locked one, a holder tagged
+   * since the last pass is changed like the others, not left behind silently, and a request tagging
+   * someone now waits, then tags with a new tag of that name. `finish` is not run when another request
+   * removed the tag meanwhile; it gets how many holders were changed.
    */
   private async changeEveryHolder(
     tagId: string,
-    change: (contact: Contact) => { tags: string[] },
+    change: (contact: Contact) => string[],
     actor: Actor,
     finish: (db: Queryable, changed: number) => Promise<void>,
   ): Promise<void> {
     let changed = 0;
     for (let pass = 0; pass < HOLDER_PASSES; pass++) {
-      const holders = await liveHolders(this.db, tagId);
-      if (holders.length === 0) break;
-      for (const contactId of holders) {
-        const updated = await this.contacts.updateFrom(contactId, change, actor).catch((e: unknown) => {
-          if (e instanceof NotFoundError) return null; // deleted meanwhile: `finish` sees to its link
-          throw e;
-        });
-        if (updated) changed++;
+      let found = false;
+      for (let after = ''; ;) {
+        const holders = await liveHolders(this.db, tagId, { after, limit: HOLDER_PAGE });
+        if (holders.length === 0) break;
+        found = true;
+        after = holders.at(-1)!;
+        changed += await this.contacts.changeTags(holders, change, actor);
       }
+      if (!found) break;
     }
     await this.contacts.writer.transaction(actor, async (w) => {
       let locked = w.db.selectFrom('tags').select('id').where('id', '=', tagId);
       if (sqlDialectOf(w.db) === 'postgres') locked = locked.forUpdate();
       if (!(await locked.executeTakeFirst())) return;
-      const stragglers = await loadContacts(w.db, await liveHolders(w.db, tagId), { forUpdate: true });
-      await w.update(
-        [...stragglers.values()].map((before) => ({
-          before,
-          after: applyContactPatch(before, { scalars: {}, ...change(before) }),
-        })),
-      );
-      for (const contactId of stragglers.keys())
-        await appendContactEvent(w.db, {
-          contactId,
-          type: 'updated',
-          actor,
-          at: w.at,
-          data: { fields: ['tags'] },
-        });
-      await finish(w.db, changed + stragglers.size);
+      changed += await this.contacts.changeTagsIn(w, await liveHolders(w.db, tagId), change, actor);
+      await finish(w.db, changed);
     });
   }
 }
 
-/** The live contacts holding a tag, in id order. */
-async function liveHolders(db: Queryable, tagId: string): Promise<string[]> {
-  const rows = await db
+/** The live contacts holding a tag, in id order (after an id, up to a number, when given). */
+async function liveHolders(
+  db: Queryable,
+  tagId: string,
+  page: { after?: string; limit?: number } = {},
+): Promise<string[]> {
+  let query = db
     .selectFrom('contact_tags')
     .innerJoin('contacts', 'contacts.id', 'contact_tags.contact_id')
     .select('contact_tags.contact_id')
     .where('contact_tags.tag_id', '=', tagId)
     .where('contacts.deleted_at', 'is', null)
-    .orderBy('contact_tags.contact_id')
-    .execute();
-  return rows.map((r) => r.contact_id);
+    .where('contact_tags.contact_id', '>', page.after ?? '')
+    .orderBy('contact_tags.contact_id');
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  return (await query.execute()).map((r) => r.contact_id);
 }
