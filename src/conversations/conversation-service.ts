@@ -63,6 +63,25 @@ export interface ConversationListQuery {
   limit?: number;
 }
 
+/**
+ * A list's glimpse of a conversation's last message (a customer's or a reply; private notes are not
+ * messages to the customer and never count as the last one, as for `last_message_at`): its start only,
+ * for one line of a list, not the whole message (up to 100,000 characters).
+ */
+export interface MessagePreview {
+  direction: Exclude<MessageDirection, 'note'>;
+  sender_type: Message['sender_type'];
+  /** The message's first PREVIEW_CHARS characters. */
+  content: string;
+  created_at: string;
+}
+
+/** A conversation as the list answers it: with its last message's preview. */
+export type ConversationListItem = Conversation & { last_message: MessagePreview | null };
+
+/** Characters of a message a list's preview carries: more than a line of the widest list shows. */
+export const PREVIEW_CHARS = 200;
+
 /** How long a customer has waited: since the last message, or since the conversation began (indexed). */
 const WAITING_KEY = sql<string>`coalesce(last_message_at, created_at)`;
 
@@ -156,7 +175,7 @@ export class ConversationService {
   async list(
     query: ConversationListQuery,
     viewer?: ConversationViewer,
-  ): Promise<{ data: Conversation[]; next_after: string | null }> {
+  ): Promise<{ data: ConversationListItem[]; next_after: string | null }> {
     const limit = query.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500)
       throw new ValidationError('limit', query.limit, 'must be a whole number from 1 to 500');
@@ -185,7 +204,10 @@ export class ConversationService {
         .limit(limit + 1)
         .execute();
       const page = rows.slice(0, limit).map(toConversation);
-      return { data: page, next_after: rows.length > limit ? page[page.length - 1]!.id : null };
+      return {
+        data: await this.withLastMessages(page),
+        next_after: rows.length > limit ? page[page.length - 1]!.id : null,
+      };
     }
     if (query.after) q = q.where('id', '<', query.after);
     const rows = await q
@@ -193,7 +215,59 @@ export class ConversationService {
       .limit(limit + 1)
       .execute();
     const page = rows.slice(0, limit).map(toConversation);
-    return { data: page, next_after: rows.length > limit ? page[page.length - 1]!.id : null };
+    return {
+      data: await this.withLastMessages(page),
+      next_after: rows.length > limit ? page[page.length - 1]!.id : null,
+    };
+  }
+
+  /**
+   * Each conversation of a page with its last message's preview, in one query for the page: per
+   * conversation, the newest message that is not a note, found backwards on the (conversation_id, id)
+   * index (a page of 500 reads 500 index entries plus the notes after each last message).
+   */
+  private async withLastMessages(page: Conversation[]): Promise<ConversationListItem[]> {
+    const last = new Map<string, MessagePreview>();
+    if (page.length > 0) {
+      const rows = await this.db
+        .selectFrom('messages as m')
+        .select([
+          'm.conversation_id',
+          'm.direction',
+          'm.sender_type',
+          'm.created_at',
+          sql<string>`substr(m.content, 1, ${sql.lit(PREVIEW_CHARS)})`.as('content'),
+        ])
+        .where('m.id', 'in', (eb) =>
+          eb
+            .selectFrom('conversations as c')
+            .select((inner) =>
+              inner
+                .selectFrom('messages as l')
+                .select('l.id')
+                .whereRef('l.conversation_id', '=', 'c.id')
+                .where('l.direction', '<>', 'note')
+                .orderBy('l.id', 'desc')
+                .limit(1)
+                .$asScalar()
+                .as('last_id'),
+            )
+            .where(
+              'c.id',
+              'in',
+              page.map((c) => c.id),
+            ),
+        )
+        .execute();
+      for (const row of rows)
+        last.set(row.conversation_id, {
+          direction: row.direction as MessagePreview['direction'],
+          sender_type: row.sender_type as Message['sender_type'],
+          content: row.content,
+          created_at: row.created_at,
+        });
+    }
+    return page.map((c) => ({ ...c, last_message: last.get(c.id) ?? null }));
   }
 
   /**

@@ -337,4 +337,74 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
     expect((await api(server.baseUrl, 'DELETE', `/api/rules/${id}`, { token: admin })).status).toBe(204);
     expect((await api(server.baseUrl, 'GET', `/api/rules/${id}`, { token: admin })).status).toBe(404);
   });
+
+  it("lists each conversation with its last message's preview: notes left out, long text cut", async () => {
+    const start = async (external: string, message?: string) => {
+      const created = await api(server.baseUrl, 'POST', '/api/conversations', {
+        token: admin,
+        body: {
+          inbox_id: inboxId,
+          contact: { name: `Preview ${external}`, external_id: external },
+          ...(message ? { message } : {}),
+        },
+      });
+      expect(created.status).toBe(201);
+      return created.body.id as string;
+    };
+    const say = async (id: string, direction: string, content: string) =>
+      expect(
+        (
+          await api(server.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+            token: admin,
+            body: { direction, content },
+          })
+        ).status,
+      ).toBe(201);
+    const replied = await start('PREVIEW-1', '我的订单呢?');
+    await say(replied, 'outgoing', 'It ships <b>today</b>.');
+    await say(replied, 'note', 'VIP: call back if it does not arrive');
+    const long = await start('PREVIEW-2', `${'长'.repeat(250)}`);
+    const silent = await start('PREVIEW-3');
+    // More conversations, each ending in a note after its message: the preview is the message.
+    for (let i = 0; i < 5; i++) await say(await start(`PREVIEW-N${i}`, `hello ${i}`), 'note', 'a note');
+
+    const list = await api(server.baseUrl, 'GET', `/api/conversations?inbox_id=${inboxId}&limit=500`, {
+      token: admin,
+    });
+    expect(list.status).toBe(200);
+    type Item = { id: string; last_message_at: string | null; last_message: Record<string, unknown> | null };
+    const byId = new Map<string, Item>(list.body.data.map((c: Item) => [c.id, c]));
+    const last = byId.get(replied)!;
+    expect(last.last_message).toEqual({
+      direction: 'outgoing',
+      sender_type: 'user',
+      content: 'It ships <b>today</b>.',
+      created_at: last.last_message_at,
+    });
+    expect(byId.get(long)!.last_message).toMatchObject({
+      direction: 'incoming',
+      sender_type: 'contact',
+      content: '长'.repeat(200),
+    });
+    expect(byId.get(silent)!.last_message).toBeNull();
+    for (const item of byId.values())
+      if (item.last_message) expect(item.last_message.direction).not.toBe('note');
+    // The waiting order pages the same way and carries the previews too.
+    const waiting = await api(
+      server.baseUrl,
+      'GET',
+      `/api/conversations?inbox_id=${inboxId}&sort=waiting&limit=2`,
+      { token: admin },
+    );
+    expect(waiting.body.data).toHaveLength(2);
+    for (const item of waiting.body.data as Item[]) expect(item).toHaveProperty('last_message');
+    const next = await api(
+      server.baseUrl,
+      'GET',
+      `/api/conversations?inbox_id=${inboxId}&sort=waiting&limit=500&after=${waiting.body.next_after}`,
+      { token: admin },
+    );
+    for (const item of next.body.data as Item[])
+      expect(item.last_message).toEqual(byId.get(item.id)!.last_message);
+  });
 });

@@ -16,6 +16,8 @@ const TEXT = {
     snoozeInPast: 'Pick a time in the future',
     none: 'No conversations here',
     showAll: 'Show the 1 conversation under All',
+    reply: 'Reply: ',
+    noMessages: 'No messages yet',
   },
   zh: {
     mine: '我的',
@@ -30,6 +32,8 @@ const TEXT = {
     snoozeInPast: '请选择一个将来的时间',
     none: '这里没有会话',
     showAll: '查看全部 1 个会话',
+    reply: '回复：',
+    noMessages: '暂无消息',
   },
 };
 
@@ -213,5 +217,63 @@ test('an empty Mine offers the conversations under All', async ({ page, context,
   await page.getByRole('button', { name: text.showAll }).click();
   await expect(page).toHaveURL(/assignee=all/);
   await expect(page.getByTestId('conversation-row')).toHaveCount(1);
+  await admin.close();
+});
+
+test("the workspace shows each conversation's last message in one line, never a private note", async ({
+  page,
+  context,
+  lang,
+  signIn,
+  shot,
+}) => {
+  const text = TEXT[lang];
+  await signIn('agent');
+  const me = (await (await page.request.get('/api/auth/me')).json()) as { id: string };
+  const { admin, call } = await adminContext(context);
+  const stamp = `${Date.now().toString(36)}${lang}`;
+  const inbox = await call('POST', '/api/inboxes', { name: `Previews ${stamp}` });
+  await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
+  const start = (name: string, message?: string) =>
+    call('POST', '/api/conversations', {
+      inbox_id: inbox.id,
+      contact: { name: `${name} ${stamp}`, external_id: `${name}-${stamp}` },
+      assignee_id: me.id,
+      ...(message ? { message } : {}),
+    }) as Promise<{ id: string }>;
+  const replied = await start('李娜', '发票开了吗？ / Is the invoice ready?');
+  await call('POST', `/api/conversations/${replied.id}/messages`, {
+    direction: 'outgoing',
+    content: 'Sent it by <b>e-mail</b>\njust now',
+  });
+  await call('POST', `/api/conversations/${replied.id}/messages`, {
+    direction: 'note',
+    content: 'PRIVATE: refund approved by finance',
+  });
+  const long = 'The parcel arrived damaged, the box was crushed and two cups are broken; '.repeat(4);
+  await start('王芳', long);
+  await start('赵磊');
+
+  await page.goto(`/conversations?inbox=${inbox.id}`);
+  const row = (name: string) => page.getByTestId('conversation-row').filter({ hasText: `${name} ${stamp}` });
+  // The reply, as text (the markup shows as written), marked as a reply; the note after it is not shown.
+  const reply = row('李娜').getByTestId('conversation-preview');
+  await expect(reply).toContainText(`${text.reply}Sent it by <b>e-mail</b> just now`);
+  await expect(reply.locator('b')).toHaveCount(0);
+  await expect(page.getByTestId('conversation-list')).not.toContainText('PRIVATE');
+  await expect(reply.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d{2}-\d{2}T/);
+  // A long message stays on one line, cut with an ellipsis.
+  const cut = row('王芳').getByTestId('conversation-preview').locator('.kith-preview');
+  await expect(cut).toContainText('The parcel arrived damaged');
+  const fits = await cut.evaluate((el) => ({
+    cut: el.scrollWidth > el.clientWidth,
+    overflow: getComputedStyle(el).textOverflow,
+    lines: Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)),
+  }));
+  expect(fits).toEqual({ cut: true, overflow: 'ellipsis', lines: 1 });
+  await expect(row('赵磊')).toContainText(text.noMessages);
+  await shot('workspace-previews');
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await shot('workspace-previews-1024');
   await admin.close();
 });

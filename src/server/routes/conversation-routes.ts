@@ -12,7 +12,7 @@ import {
   MESSAGE_DIRECTIONS,
   PRIORITIES,
 } from '../../conversations/conversation-fields.js';
-import type { ConversationViewer } from '../../conversations/conversation-service.js';
+import { type ConversationViewer, PREVIEW_CHARS } from '../../conversations/conversation-service.js';
 import { ASSIGNMENT_MODES } from '../../conversations/inbox-service.js';
 import { ForbiddenError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
@@ -51,6 +51,19 @@ const MessageSchema = z
     created_at: z.string(),
   })
   .meta({ id: 'Message' });
+const ConversationListItemSchema = ConversationSchema.extend({
+  last_message: z
+    .object({
+      direction: z.enum(['incoming', 'outgoing']),
+      sender_type: z.enum(['contact', 'user', 'automation']),
+      content: z.string().describe(`the message's first ${PREVIEW_CHARS} characters`),
+      created_at: z.string(),
+    })
+    .nullable()
+    .describe(
+      'The last message that is not a private note (the one `last_message_at` names); null before any.',
+    ),
+}).meta({ id: 'ConversationListItem' });
 const InboxSchema = z
   .object({
     id: z.string(),
@@ -126,6 +139,8 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
       schema: {
         tags: ['conversations'],
         summary: 'List conversations, newest first (agents: their inboxes only)',
+        description:
+          "Each with `last_message`: the start of its last message that is not a private note, for a list's preview.",
         querystring: z.object({
           status: z.enum(CONVERSATION_STATUSES).optional(),
           assignee_id: z.string().optional().describe('a user id, or `none` for unassigned'),
@@ -141,7 +156,10 @@ export function conversationRoutes(services: KithServices): FastifyPluginAsyncZo
           after: z.string().optional().describe('conversation id to continue after (next_after)'),
         }),
         response: {
-          200: z.object({ data: z.array(ConversationSchema), next_after: z.string().nullable() }),
+          200: z.object({
+            data: z.array(ConversationListItemSchema),
+            next_after: z.string().nullable(),
+          }),
           ...errorResponses,
         },
       },

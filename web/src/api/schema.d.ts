@@ -8484,7 +8484,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List conversations, newest first (agents: their inboxes only) */
+        /**
+         * List conversations, newest first (agents: their inboxes only)
+         * @description Each with `last_message`: the start of its last message that is not a private note, for a list's preview.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8514,7 +8517,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["Conversation"][];
+                            data: components["schemas"]["ConversationListItem"][];
                             next_after: string | null;
                         };
                     };
@@ -12692,6 +12695,37 @@ export interface components {
             sender_id: string | null;
             created_at: string;
         };
+        ConversationListItemInput: {
+            id: string;
+            inbox_id: string;
+            contact_id: string;
+            /** @enum {string} */
+            status: "open" | "pending" | "snoozed" | "resolved";
+            snoozed_until: string | null;
+            assignee_id: string | null;
+            team_id: string | null;
+            /** @enum {string|null} */
+            priority: "low" | "medium" | "high" | "urgent" | null;
+            labels: string[];
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** @description When it entered the assignment queue; null when assigned or not open. */
+            waiting_since: string | null;
+            last_message_at: string | null;
+            created_at: string;
+            updated_at: string;
+            /** @description The last message that is not a private note (the one `last_message_at` names); null before any. */
+            last_message: {
+                /** @enum {string} */
+                direction: "incoming" | "outgoing";
+                /** @enum {string} */
+                sender_type: "contact" | "user" | "automation";
+                /** @description the message's first 200 characters */
+                content: string;
+                created_at: string;
+            } | null;
+        };
         InboxInput: {
             id: string;
             name: string;
@@ -13310,6 +13344,37 @@ export interface components {
             sender_type: "contact" | "user" | "automation";
             sender_id: string | null;
             created_at: string;
+        };
+        ConversationListItem: {
+            id: string;
+            inbox_id: string;
+            contact_id: string;
+            /** @enum {string} */
+            status: "open" | "pending" | "snoozed" | "resolved";
+            snoozed_until: string | null;
+            assignee_id: string | null;
+            team_id: string | null;
+            /** @enum {string|null} */
+            priority: "low" | "medium" | "high" | "urgent" | null;
+            labels: string[];
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** @description When it entered the assignment queue; null when assigned or not open. */
+            waiting_since: string | null;
+            last_message_at: string | null;
+            created_at: string;
+            updated_at: string;
+            /** @description The last message that is not a private note (the one `last_message_at` names); null before any. */
+            last_message: {
+                /** @enum {string} */
+                direction: "incoming" | "outgoing";
+                /** @enum {string} */
+                sender_type: "contact" | "user" | "automation";
+                /** @description the message's first 200 characters */
+                content: string;
+                created_at: string;
+            } | null;
         };
         Inbox: {
             id: string;

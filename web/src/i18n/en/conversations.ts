@@ -10,6 +10,7 @@ export const en = {
   customer: 'Customer',
   waiting: 'Waiting',
   lastMessage: 'Last message',
+  preview: { none: 'No messages yet', reply: 'Reply: ' },
   assignee: 'Agent',
   labels: 'Labels',
   priority: 'Priority',

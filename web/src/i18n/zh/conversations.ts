@@ -12,6 +12,7 @@ export const conversations: typeof en = {
   customer: '客户',
   waiting: '等待时长',
   lastMessage: '最后消息',
+  preview: { none: '暂无消息', reply: '回复：' },
   assignee: '客服',
   labels: '标签',
   priority: '优先级',
