@@ -198,7 +198,12 @@ export default function ConversationsPage() {
         />
       ) : (
         <Paper withBorder>
-          <Table highlightOnHover stickyHeader className="kith-tabular" data-testid="conversation-list">
+          <Table
+            highlightOnHover
+            stickyHeader
+            className="kith-tabular kith-nowrap-head"
+            data-testid="conversation-list"
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('conversations.customer')}</Table.Th>
@@ -224,7 +229,7 @@ export default function ConversationsPage() {
                       <LastMessage message={c.last_message} />
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" title={formatDateTime(since)}>
+                      <Text size="sm" title={formatDateTime(since)} style={{ whiteSpace: 'nowrap' }}>
                         {formatWaiting(since, i18n.language)}
                       </Text>
                     </Table.Td>
