@@ -9,6 +9,7 @@
  */
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { formatListIn, type ListKind, listPartsIn } from '../ui/list-format';
 import type { Messages } from './en';
 
 export type Language = 'en' | 'zh';
@@ -166,3 +167,20 @@ export function formatMoney(
 }
 
 export default i18n;
+
+/**
+ * Items joined as the current language writes a list (ui/list-format.ts): "A, B and C" / "A、B和C";
+ * `values` for a bare enumeration ("A, B, C" / "A、B、C"), `or` for alternatives.
+ */
+export function formatList(
+  items: readonly string[],
+  kind: ListKind = 'and',
+  language = i18n.language,
+): string {
+  return formatListIn(localeOf(language), items, kind);
+}
+
+/** formatList's parts, for a list of elements (links): where each item goes and the text between. */
+export function listParts(count: number, kind: ListKind = 'and', language = i18n.language) {
+  return listPartsIn(localeOf(language), count, kind);
+}

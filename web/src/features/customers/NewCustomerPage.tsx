@@ -8,6 +8,7 @@ import { Alert, Anchor, Button, Group, Paper, Stack, Text } from '@mantine/core'
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatList } from '../../i18n';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { identityTypeLabel } from '../../ui/identity-type-label';
@@ -117,7 +118,7 @@ export default function NewCustomerPage() {
                       </Anchor>
                       <Text size="xs" c="dimmed">
                         {candidate.held_keys.length > 0
-                          ? t('customer.holdsKeys', { keys: candidate.held_keys.map(keyName).join(', ') })
+                          ? t('customer.holdsKeys', { keys: formatList(candidate.held_keys.map(keyName)) })
                           : t('customer.matchScore', { score: Math.round(candidate.score * 100) })}
                       </Text>
                     </Group>

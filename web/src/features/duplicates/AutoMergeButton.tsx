@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { formatNumber } from '../../i18n';
+import { formatList, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
 import { useContactsById } from './duplicate-api';
@@ -137,7 +137,7 @@ export function AutoMergeButton() {
                       >
                         {t('duplicates.auto.sampleItem', {
                           survivor: nameOf(m.survivor_id),
-                          merged: m.merged_ids.map(nameOf).join(', '),
+                          merged: formatList(m.merged_ids.map(nameOf)),
                         })}
                       </Anchor>
                     </List.Item>

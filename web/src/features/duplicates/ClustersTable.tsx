@@ -6,6 +6,7 @@
 import { Anchor, Badge, Button, Paper, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { formatList } from '../../i18n';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -89,7 +90,7 @@ export function ClustersTable() {
                       to={compareContactsUrl(cluster.contact_ids)}
                       size="compact-sm"
                       variant="light"
-                      aria-label={t('duplicates.clusters.reviewGroup', { names: names.join(', ') })}
+                      aria-label={t('duplicates.clusters.reviewGroup', { names: formatList(names) })}
                     >
                       {t('duplicates.review')}
                     </Button>

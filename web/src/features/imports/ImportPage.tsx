@@ -23,7 +23,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { RequireAdmin } from '../../app/RequireSession';
-import { formatDateTime, formatNumber } from '../../i18n';
+import { formatDateTime, formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { RowReport } from './RowReport';
@@ -349,7 +349,7 @@ function Settings({ record }: { record: ImportRecord }) {
           </div>
           <div>
             <dt>{t('imports.settings.tags')}</dt>
-            <dd>{s.tags.length > 0 ? s.tags.join(', ') : t('common.none')}</dd>
+            <dd>{s.tags.length > 0 ? formatList(s.tags, 'values') : t('common.none')}</dd>
           </div>
           <div>
             <dt>{t('imports.settings.group')}</dt>

@@ -6,6 +6,7 @@ import { Alert, Badge, Button, Group, Menu, Paper, Select, Stack, Table, Text } 
 import { notify } from './notify';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatList } from '../../i18n';
 import { isAdmin, useSession } from '../../app/session';
 import {
   type ImportPreview,
@@ -86,9 +87,10 @@ export function MappingStep({
       {hasIdentifier(mapping) ? (
         <Alert color="green" title={t('imports.mapping.ruleOkTitle')} role="status">
           {t('imports.mapping.ruleOk', {
-            columns: identifiers
-              .map((c) => `${c} → ${targetLabel(mapping[c] ?? IGNORE, groups)}`)
-              .join(t('imports.mapping.listSeparator')),
+            columns: formatList(
+              identifiers.map((c) => `${c} → ${targetLabel(mapping[c] ?? IGNORE, groups)}`),
+              'values',
+            ),
           })}
         </Alert>
       ) : (

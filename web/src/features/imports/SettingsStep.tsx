@@ -17,6 +17,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { formatList } from '../../i18n';
 import { useGroups, useTags } from './import-api';
 import { type Mapping, SOURCE_TARGETS } from './mapping-targets';
 import { regionOptions } from './regions';
@@ -99,7 +100,7 @@ export function SettingsStep({
             description={
               sourceColumns.length > 0
                 ? t('imports.settings.sourceColumns', {
-                    columns: sourceColumns.join(t('imports.mapping.listSeparator')),
+                    columns: formatList(sourceColumns, 'values'),
                   })
                 : t('imports.settings.noSourceColumns')
             }

@@ -24,7 +24,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
-import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
+import { formatDateTime, formatList, formatMoney, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { OrdersExportMenu } from '../exports/OrdersExportMenu';
@@ -100,11 +100,12 @@ export default function OrdersPage() {
         >
           <Text size="sm">
             {t('orders.ignored.body', {
-              list: ignored
-                .map(({ param, value }) =>
+              list: formatList(
+                ignored.map(({ param, value }) =>
                   t('orders.ignored.item', { filter: t(PARAM_LABELS[param]), value }),
-                )
-                .join(t('orders.ignored.separator')),
+                ),
+                'values',
+              ),
             })}
           </Text>
           <Button

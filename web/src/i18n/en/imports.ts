@@ -111,7 +111,6 @@ export const en = {
       other: 'Other',
     },
     clash: 'Column {{column}} is already imported as this',
-    listSeparator: ', ',
     ruleOkTitle: 'Rows can be matched',
     ruleOk: 'Each row is matched to an existing customer, or creates one, by: {{columns}}.',
     ruleMissingTitle: 'Map at least one of id, an identity, phone or email',

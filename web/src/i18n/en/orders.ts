@@ -28,7 +28,6 @@ export const en = {
     title: 'Some filters in the address were ignored',
     body: 'These values are not ones the Orders page can filter by, so the list ignores them: {{list}}.',
     item: '{{filter}} “{{value}}”',
-    separator: ', ',
     remove: 'Remove them from the address',
   },
   receiver: 'Receiver',

@@ -107,7 +107,6 @@ export const imports: typeof en = {
       other: '其他',
     },
     clash: '列 {{column}} 已经导入为此字段',
-    listSeparator: '、',
     ruleOkTitle: '可以匹配客户',
     ruleOk: '每一行将通过以下列匹配已有客户或新建客户：{{columns}}。',
     ruleMissingTitle: '请至少匹配 Kith ID、身份、手机号或邮箱中的一项',

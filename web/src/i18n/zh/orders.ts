@@ -30,7 +30,6 @@ export const orders: typeof en = {
     title: '地址中的部分筛选条件已被忽略',
     body: '以下值不是订单页可用的筛选条件，列表已忽略：{{list}}。',
     item: '{{filter}}“{{value}}”',
-    separator: '、',
     remove: '从地址中移除',
   },
   receiver: '收货人',
