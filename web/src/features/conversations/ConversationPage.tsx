@@ -32,6 +32,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { useSession } from '../../app/session';
 import { formatDateTime } from '../../i18n';
+import { formatPhone } from '../../ui/phone-format';
 import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
 import { notify } from './notify';
 import {
@@ -159,7 +160,10 @@ export default function ConversationPage() {
     return <ErrorState error={conversation.error} onRetry={() => void conversation.refetch()} />;
   if (!c) return <LoadingRows />;
   const customerName =
-    contact.data?.name || contact.data?.phone || contact.data?.email || t('conversations.unknownCustomer');
+    contact.data?.name ||
+    formatPhone(contact.data?.phone) ||
+    contact.data?.email ||
+    t('conversations.unknownCustomer');
   // Who can take it: admins and the agents of its inbox (the server refuses anyone else), and whoever
   // holds it now.
   const agentOptions = (agents.data ?? [])

@@ -10,6 +10,8 @@ import { Link } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
+import { Phone } from '../../ui/Phone';
+import { formatPhone } from '../../ui/phone-format';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { useIdentityTypes } from '../customers/customer-queries';
 import { STATUS_COLOR } from './conversation-queries';
@@ -42,7 +44,7 @@ export function CustomerPanel({
   const c = contact.data;
   const fields = (
     [
-      ['phone', c.phone],
+      ['phone', c.phone ? <Phone value={c.phone} link /> : null],
       ['email', c.email],
       ['company', c.company],
       ['city', [c.province, c.city].filter(Boolean).join(' ')],
@@ -71,7 +73,7 @@ export function CustomerPanel({
         </Anchor>
       </Group>
       <Stack gap="xs">
-        <Text fw={600}>{c.name || c.phone || c.email}</Text>
+        <Text fw={600}>{c.name || formatPhone(c.phone) || c.email}</Text>
         {fields.map(([key, value]) => (
           <Group key={key} gap="xs" wrap="nowrap">
             <Text size="sm" c="dimmed" w={64} style={{ flexShrink: 0 }}>

@@ -1,6 +1,7 @@
 /** What the conversation screens read: agents, inboxes, teams, customers' names, and duration text. */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
+import { formatPhone } from '../../ui/phone-format';
 
 export function useAgents() {
   return useQuery({
@@ -40,7 +41,8 @@ export function useContactNames(ids: string[]) {
         api.GET('/api/contacts', { params: { query: { ids: unique.join(','), limit: unique.length } } }),
       ),
     staleTime: 60_000,
-    select: (r) => new Map(r.data.map((c) => [c.id, c.name || c.phone || c.email || c.id] as const)),
+    select: (r) =>
+      new Map(r.data.map((c) => [c.id, c.name || formatPhone(c.phone) || c.email || c.id] as const)),
   });
 }
 

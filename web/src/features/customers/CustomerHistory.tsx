@@ -4,8 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { useUserDirectory } from '../../app/user-directory';
-import { formatDate, formatDateTime } from '../../i18n';
+import { formatDate, formatDateTime, formatList } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
+import { formatPhone } from '../../ui/phone-format';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { labelOr } from './customer-format';
 import { groupsQuery, useAttributeDefinitions, useIdentityTypes } from './customer-queries';
@@ -13,7 +14,7 @@ import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
 
 function shown(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
+  if (Array.isArray(value)) return value.length ? formatList(value.map(String), 'values') : '—';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -51,9 +52,12 @@ export function CustomerHistory({ contactId }: { contactId: string }) {
   // by name.
   const valueText = (field: string, value: unknown) => {
     if (field === ORDER_LINK_FIELD) return orderLinkText(value, t);
+    if (field === 'additional_phones' && Array.isArray(value))
+      return shown(value.map((phone) => formatPhone(String(phone))));
     if (typeof value === 'string' && value !== '') {
       if (field === 'gender') return label(`gender.${value}`, value);
       if (field === 'birthday') return formatDate(value);
+      if (field === 'phone') return formatPhone(value);
       if (field === 'groups') return names.groups?.find((g) => g.id === value)?.name ?? value;
     }
     return shown(value);

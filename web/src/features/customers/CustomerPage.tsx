@@ -11,7 +11,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
-import { formatDate, formatDateTime } from '../../i18n';
+import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
+import { Phone } from '../../ui/Phone';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { ContactFieldsForm } from './ContactFieldsForm';
@@ -162,13 +163,28 @@ function ContactDetails({
     const value = contact[field];
     if (!value) continue;
     const shown =
-      field === 'gender' ? t(`gender.${value as 'male'}`) : field === 'birthday' ? formatDate(value) : value;
+      field === 'gender' ? (
+        t(`gender.${value as 'male'}`)
+      ) : field === 'birthday' ? (
+        formatDate(value)
+      ) : field === 'phone' ? (
+        <Phone value={value} link />
+      ) : (
+        value
+      );
     rows.push([t(`fields.${field}`), shown]);
   }
   if (contact.additional_emails.length)
-    rows.push([t('fields.additional_emails'), contact.additional_emails.join(', ')]);
-  if (contact.additional_phones.length)
-    rows.push([t('fields.additional_phones'), contact.additional_phones.join(', ')]);
+    rows.push([t('fields.additional_emails'), formatList(contact.additional_emails, 'values')]);
+  if (contact.additional_phones.length) {
+    const phones = contact.additional_phones;
+    rows.push([
+      t('fields.additional_phones'),
+      listParts(phones.length, 'values').map((part, i) =>
+        'item' in part ? <Phone key={i} value={phones[part.item]!} link /> : part.text,
+      ),
+    ]);
+  }
   for (const [key, value] of Object.entries(contact.identities))
     rows.push([label(identityLabels, key), value]);
   for (const [key, value] of Object.entries(contact.attributes))

@@ -8,12 +8,13 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Contact, unwrap } from '../../api/client';
+import { formatPhone } from '../../ui/phone-format';
 import { displayName } from './customer-format';
 
 const SHOWN = 10;
 
 function optionOf(contact: Contact) {
-  const reach = contact.email ?? contact.phone;
+  const reach = contact.email ?? formatPhone(contact.phone);
   const name = displayName(contact);
   return { value: contact.id, label: reach && reach !== name ? `${name} · ${reach}` : name };
 }

@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import type { Contact, Schemas } from '../../api/client';
 import { formatDate, formatDateTimeNarrow, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
+import { Phone } from '../../ui/Phone';
 
 export interface CustomerColumn {
   id: string;
@@ -106,7 +107,7 @@ export function customerColumns(
   });
   return [
     field('email'),
-    field('phone'),
+    field('phone', (contact) => (contact.phone ? <Phone value={contact.phone} /> : '')),
     field('first_name'),
     field('last_name'),
     field('gender', (contact) => (contact.gender ? t(`gender.${contact.gender}`) : '')),

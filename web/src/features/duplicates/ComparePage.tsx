@@ -12,7 +12,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
-import { formatDate, formatDateTime } from '../../i18n';
+import { formatDate, formatDateTime, formatList } from '../../i18n';
+import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
 import { TEXT_FIELDS } from '../customers/contact-form';
@@ -440,9 +441,9 @@ function MergePreview({ preview }: { preview: { data?: MergeResult; isError: boo
       {result.dropped_identities.length > 0 && (
         <Text size="xs" c="orange.9" mt="xs">
           {t('duplicates.preview.dropped', {
-            values: result.dropped_identities
-              .map((d) => `${fieldLabel(`identity.${d.type}`)}: ${d.value}`)
-              .join(', '),
+            values: formatList(
+              result.dropped_identities.map((d) => `${fieldLabel(`identity.${d.type}`)}: ${d.value}`),
+            ),
           })}
         </Text>
       )}
@@ -461,6 +462,7 @@ function rowsOf(
     if (value === null || value === undefined || value === '') return null;
     if (field === 'gender') return t(`gender.${value as string}`);
     if (field === 'birthday') return formatDate(value as string);
+    if (field === 'phone') return formatPhone(value as string);
     if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
     return String(value);
   };
@@ -471,7 +473,11 @@ function rowsOf(
     rows.push({
       field: null,
       label: fieldLabel(list),
-      values: records.map((c) => (c[list].length ? c[list].join(', ') : null)),
+      values: records.map((c) =>
+        c[list].length
+          ? formatList(list === 'additional_phones' ? c[list].map(formatPhone) : c[list], 'values')
+          : null,
+      ),
     });
   const identityTypes = [...new Set(records.flatMap((c) => Object.keys(c.identities)))].sort();
   for (const type of identityTypes)

@@ -18,10 +18,11 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { Contact } from '../../api/client';
-import { formatNumber } from '../../i18n';
+import { formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
+import { formatPhone } from '../../ui/phone-format';
 import {
   type DuplicatePair,
   filtersOf,
@@ -262,7 +263,7 @@ function PairRow({
     ) : (
       // Long e-mails break anywhere, so at 1024 px the row keeps its Review button on screen.
       <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-        {[contact.email, contact.phone].filter(Boolean).join(' · ')}
+        {[contact.email, formatPhone(contact.phone)].filter(Boolean).join(' · ')}
       </Text>
     ));
   return (
@@ -296,7 +297,7 @@ function PairRow({
         {side(b)}
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{agrees.join(', ')}</Text>
+        <Text size="sm">{formatList(agrees, 'values')}</Text>
         {pair.cluster_weakest && pair.cluster_weakest.pair_id !== pair.id && (
           <Text size="xs" c="dimmed">
             {t('duplicates.weakest', { score: formatScore(pair.cluster_weakest.score) })}

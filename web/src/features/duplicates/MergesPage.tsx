@@ -12,6 +12,7 @@ import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { useUserDirectory } from '../../app/user-directory';
 import { formatDateTime } from '../../i18n';
+import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, errorMessage, LoadingRows } from '../../ui/states';
 import { notify } from '../imports/notify';
@@ -94,7 +95,10 @@ export default function MergesPage() {
                       <Text size="xs">
                         {merge.choices
                           .filter((c) => c.replaced.length > 0)
-                          .map((c) => `${fieldLabel(c.field)}: ${String(c.value ?? '—')}`)
+                          .map(
+                            (c) =>
+                              `${fieldLabel(c.field)}: ${c.field === 'phone' && typeof c.value === 'string' ? formatPhone(c.value) : String(c.value ?? '—')}`,
+                          )
                           .join(' · ')}
                       </Text>
                     </Table.Td>

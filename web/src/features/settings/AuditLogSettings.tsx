@@ -9,7 +9,8 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { formatDateTime } from '../../i18n';
+import { formatDateTime, formatList } from '../../i18n';
+import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -346,12 +347,21 @@ function shown(
   if (field === 'type' && typeof value === 'string')
     return named(`settings.attributes.types.${value}`, value);
   if (field === 'events' && Array.isArray(value))
-    return value
-      .map((event) => named(`settings.webhooks.events.${String(event).replace('.', '_')}`, event))
-      .join(', ');
+    return formatList(
+      value.map((event) => named(`settings.webhooks.events.${String(event).replace('.', '_')}`, event)),
+      'values',
+    );
+  if (entityType === 'contact' && field === 'phone' && typeof value === 'string') return formatPhone(value);
+  if (entityType === 'contact' && field === 'additional_phones' && Array.isArray(value))
+    return value.length
+      ? formatList(
+          value.map((phone) => formatPhone(String(phone))),
+          'values',
+        )
+      : '—';
   if (value === '***') return t('settings.audit.hidden');
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
-  if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '—';
+  if (Array.isArray(value)) return value.length ? formatList(value.map(String), 'values') : '—';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
