@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { reasonKind } from '../../src/imports/report/reason-kind.js';
+import { ValidationError } from '../../src/domain/errors.js';
 import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
 
 // Loaded by path, as test/web/i18n-keys.test.ts explains.
 const web = '../../web/src';
-const { reasonLabel } = (await import(`${web}/features/imports/import-errors.ts`)) as {
+type RowReason = { text: string; field: string | null; value: string | null };
+const { reasonLabel, rowReasons } = (await import(`${web}/features/imports/import-errors.ts`)) as {
   reasonLabel: (kind: string, t: (key: string) => string) => string | null;
+  rowReasons: (text: string) => RowReason[];
 };
 const { en } = (await import(`${web}/i18n/en.ts`)) as {
   en: { imports: { reasons: Record<string, string> } };
@@ -55,5 +58,49 @@ describe("a failed row's reason, summarised in the page's language", () => {
 
   it('leaves a reason it does not know as the server wrote it', () => {
     expect(reasonLabel('total_paid: is not an amount (expected e.g. 128.50)', (k) => k)).toBeNull();
+  });
+});
+
+describe("a failed row's every reason, with its field and value", () => {
+  // The server's words as a row's validation joins them (src/imports/validate/row-validation.ts).
+  const phone = new ValidationError(
+    'phone',
+    '12345',
+    'is not a valid phone number in region CN or internationally',
+  );
+  const email = new ValidationError('email', 'wf; x@', 'is not a valid email address');
+  const gender = 'gender was not imported: must be one of male, female, other (got "外星人")';
+
+  it('lists each reason, split outside the quoted values', () => {
+    const reasons = rowReasons([phone.message, email.message, gender].join('; '));
+    expect(reasons).toEqual([
+      { text: phone.message, field: 'phone', value: '12345' },
+      { text: email.message, field: 'email', value: 'wf; x@' },
+      { text: gender, field: 'gender', value: '外星人' },
+    ]);
+    expect(reasons.map((r) => reasonLabel(r.text, (k) => k))).toEqual([
+      'imports.reasons.invalidPhone',
+      'imports.reasons.invalidEmail',
+      'imports.reasons.invalidGender',
+    ]);
+  });
+
+  it("reads list items, identities and the failure file's row prefix; a reason without a field stays whole", () => {
+    expect(
+      rowReasons(
+        'row 4: additional_phones[1]: is not a valid phone number in region CN or internationally (got "x")',
+      ),
+    ).toEqual([expect.objectContaining({ field: 'additional_phones[1]', value: 'x' })]);
+    expect(
+      rowReasons('identities.qq: the same value "1" is also on row 5 of this file (got "1")')[0],
+    ).toMatchObject({
+      field: 'identities.qq',
+      value: '1',
+    });
+    const none = 'the row has no id, identity, phone or email, so it can be neither matched nor created';
+    expect(rowReasons(`${none}; ${email.message}`)).toEqual([
+      { text: none, field: null, value: null },
+      { text: email.message, field: 'email', value: 'wf; x@' },
+    ]);
   });
 });

@@ -100,7 +100,8 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   const rows = [
     ['张伟', phone(seed, 1), `zw-${id}@example.com`, '示例贸易有限公司', '北京', '男'],
     ['李娜', phone(seed, 2), `ln-${id}@example.com`, '示例科技', '上海', '女'],
-    ['王芳', '12345', `wf-${id}@example.com`, '', '广州', '女'],
+    // Two reasons: neither the phone nor the e-mail can be read.
+    ['王芳', '12345', `wf-${id}@`, '', '广州', '女'],
     ['赵磊', phone(seed, 4), `zl-${id}@example.com`, '磊磊商行', '深圳', '外星人'],
   ];
   const csv =
@@ -236,8 +237,20 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(report).toContainText(m('imports.reasons.invalidPhone'));
   const failedRows = report.getByRole('table', { name: m('imports.failures.rowsLabel') });
   await expect(failedRows).toContainText('王芳');
-  // Each failed row's reason in the page's language too, above the file's own words.
-  await expect(failedRows).toContainText(m('imports.reasons.invalidPhone'));
+  // Each failed row's reasons — every one of them — in the page's language, each with its field and
+  // the file's value, above the file's own words.
+  const rowReasons = failedRows.getByTestId('row-reason');
+  await expect(rowReasons).toHaveCount(2);
+  for (const [reason, field, value] of [
+    ['invalidPhone', 'phone', '12345'],
+    ['invalidEmail', 'email', `wf-${id}@`],
+  ] as const) {
+    const shown = rowReasons.filter({ hasText: m(`imports.reasons.${reason}`) });
+    await expect(shown).toHaveCount(1);
+    await expect(shown.getByTestId('row-reason-field')).toHaveText(
+      m('imports.rowReport.fieldValue', { field: m(`fields.${field}`), value }),
+    );
+  }
   const before = await page.request.get(`/api/contacts?q=${encodeURIComponent(`zw-${id}@example.com`)}`);
   expect(((await before.json()) as { data: unknown[] }).data).toHaveLength(0);
   await axe();
@@ -268,7 +281,9 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   const lines = bytes.toString('utf8').slice(1).trim().split(/\r?\n/);
   expect(lines[0]).toBe('姓名,手机号码,电子邮箱,单位名称,城市,性别,error');
   expect(lines).toHaveLength(2);
-  expect(lines[1]).toMatch(/^王芳,12345,wf-.*,女,"?row 4: phone: .*valid phone/);
+  expect(lines[1]).toMatch(
+    /^王芳,12345,wf-.*,女,"?row 4: (?=.*email: .*valid email)(?=.*phone: .*valid phone)/,
+  );
 
   // The imported customers, filtered by this import, with the mapped company.
   await page.getByRole('link', { name: m('imports.detail.customers', { count: 3, n: 3 }) }).click();

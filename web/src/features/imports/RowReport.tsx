@@ -9,7 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { fetchRowReport, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
-import { reasonLabel } from './import-errors';
+import { identityTypeLabel } from '../../ui/identity-type-label';
+import { reasonLabel, type RowReason, rowReasons } from './import-errors';
 import { TableScroll } from '../../ui/TableScroll';
 
 const TOP_REASONS = 5;
@@ -90,7 +91,11 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                     <Table.Tr key={row.row_number}>
                       <Table.Td>{formatNumber(row.row_number)}</Table.Td>
                       <Table.Td>
-                        <Reason text={row.reason} />
+                        <Stack gap={6}>
+                          {rowReasons(row.reason).map((reason, i) => (
+                            <ReasonOfRow key={i} reason={reason} />
+                          ))}
+                        </Stack>
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" c="dimmed" lineClamp={2}>
@@ -135,4 +140,38 @@ function Reason({ text }: { text: string }) {
       </Text>
     </>
   );
+}
+
+/**
+ * One reason of a row (a row can fail for several: every one is listed): its summary in the user's
+ * language when it is a common one, the field it is about under its name with the file's value, and
+ * the server's own words under a summary (they name the other rows).
+ */
+function ReasonOfRow({ reason }: { reason: RowReason }) {
+  const { t, i18n } = useTranslation();
+  const label = reasonLabel(reason.text, t);
+  const field = reason.field && fieldName(reason.field, t, (key) => i18n.exists(key));
+  return (
+    <div data-testid="row-reason">
+      <Text size="sm">{label ?? reason.text}</Text>
+      {field && (
+        <Text size="xs" data-testid="row-reason-field">
+          {reason.value === null ? field : t('imports.rowReport.fieldValue', { field, value: reason.value })}
+        </Text>
+      )}
+      {label && (
+        <Text size="xs" c="dimmed" className="kith-server-message">
+          {reason.text}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+/** A field as the server names it (`phone`, `additional_emails[1]`, `identities.qq`) in the user's words. */
+function fieldName(field: string, t: (key: string) => string, exists: (key: string) => boolean): string {
+  const base = field.replace(/\[\d+\]$/, '');
+  if (base.startsWith('identities.')) return identityTypeLabel({ key: base.slice('identities.'.length) }, t);
+  if (base.startsWith('attributes.')) return base.slice('attributes.'.length);
+  return exists(`fields.${base}`) ? t(`fields.${base}`) : base;
 }

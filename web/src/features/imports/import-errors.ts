@@ -64,3 +64,53 @@ const REASONS: ReasonTable = REASON_KEYS.map(([pattern, key]) => [
 export function reasonLabel(kind: string, t: TFunction): string | null {
   return sayReason(REASONS, kind, t);
 }
+
+/** One reason of a row, read from the server's words: the field and the value it names, when it does. */
+export interface RowReason {
+  /** The reason as the server wrote it. */
+  text: string;
+  /** The field it is about (`phone`, `additional_emails[1]`, `identities.wechat_openid`), else null. */
+  field: string | null;
+  /** The value the file had, as written, when the reason names it. */
+  value: string | null;
+}
+
+/**
+ * A failed (or warned) row's reasons: the server joins every reason of a row with "; " ("phone: is not
+ * a valid phone number … (got "12345"); email: is not a valid email address (got "a@")"). Split them
+ * outside the quoted values (a value may hold "; " itself), and read each one's field and value.
+ */
+export function rowReasons(text: string): RowReason[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ';' && text[i + 1] === ' ') {
+      parts.push(text.slice(start, i));
+      start = i + 2;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.filter((part) => part.trim() !== '').map(readReason);
+}
+
+const FIELD = /^(?:row \d+: )?([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)?(?:\[\d+\])?)(?::| was not imported:) /;
+const GOT = / \(got ((?:"(?:[^"\\]|\\.)*")|[^()]*)\)$/;
+
+function readReason(text: string): RowReason {
+  const field = FIELD.exec(text)?.[1] ?? null;
+  const got = GOT.exec(text)?.[1];
+  let value: string | null = null;
+  if (got !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(got);
+      value = typeof parsed === 'string' ? parsed : got;
+    } catch {
+      value = got;
+    }
+  }
+  return { text, field, value };
+}

@@ -281,6 +281,7 @@ export const en = {
   rowReport: {
     reason: 'Reason',
     values: 'Values in the file',
+    fieldValue: '{{field}}: “{{value}}”',
   },
   reasons: {
     noIdentifier: 'No id, identity, phone or email',

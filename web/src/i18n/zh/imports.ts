@@ -266,6 +266,7 @@ export const imports: typeof en = {
   rowReport: {
     reason: '原因',
     values: '文件中的值',
+    fieldValue: '{{field}}：“{{value}}”',
   },
   reasons: {
     noIdentifier: '没有 Kith ID、身份、手机号或邮箱',
