@@ -100,6 +100,11 @@ test('phones read formatted on the list, the customer page, the compare screen a
   await expect(page.locator('[aria-labelledby="merge-preview"]')).toContainText(
     `${text.externalId}: EXT-B-${stamp}${text.and}${text.externalId}: EXT-C-${stamp}`,
   );
+  // In the preview's narrow column the list of phones wraps between numbers, never inside one.
+  const previewPhones = page.locator('[aria-labelledby="merge-preview"] .kith-phone');
+  await expect(previewPhones).toHaveCount(3);
+  const lines = await previewPhones.evaluateAll((spans) => spans.map((span) => span.getClientRects().length));
+  expect(lines).toEqual([1, 1, 1]);
   await shot('compare-phones');
 
   // Beside a conversation: the customer's phone, formatted, dialling E.164.

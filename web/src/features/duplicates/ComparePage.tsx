@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
-import { formatDate, formatDateTime, formatList } from '../../i18n';
+import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
 import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
@@ -29,6 +29,21 @@ interface Row {
   field: string | null;
   label: string;
   values: (string | null)[];
+  /** For a list of phones, each record's phones (formatted): shown so that no number breaks. */
+  phones?: (string[] | null)[];
+}
+
+/** Phones as a list in the page's language, each kept whole; the list wraps between numbers only. */
+function PhoneList({ phones }: { phones: string[] }) {
+  return listParts(phones.length, 'values').map((part, i) =>
+    'item' in part ? (
+      <span key={i} className="kith-phone">
+        {phones[part.item]}
+      </span>
+    ) : (
+      part.text
+    ),
+  );
 }
 
 type Decision =
@@ -318,7 +333,7 @@ export default function ComparePage() {
                                 />
                               ) : (
                                 <Text size="sm" c={value === null ? 'dimmed' : undefined}>
-                                  {value ?? '—'}
+                                  {row.phones?.[i] ? <PhoneList phones={row.phones[i]} /> : (value ?? '—')}
                                 </Text>
                               )}
                             </Table.Td>
@@ -434,7 +449,7 @@ function MergePreview({ preview }: { preview: { data?: MergeResult; isError: boo
         {rows.map((row) => (
           <div key={row.label}>
             <dt>{row.label}</dt>
-            <dd>{row.values[0]}</dd>
+            <dd>{row.phones?.[0] ? <PhoneList phones={row.phones[0]} /> : row.values[0]}</dd>
           </div>
         ))}
       </dl>
@@ -478,6 +493,9 @@ function rowsOf(
           ? formatList(list === 'additional_phones' ? c[list].map(formatPhone) : c[list], 'values')
           : null,
       ),
+      ...(list === 'additional_phones'
+        ? { phones: records.map((c) => (c[list].length ? c[list].map(formatPhone) : null)) }
+        : {}),
     });
   const identityTypes = [...new Set(records.flatMap((c) => Object.keys(c.identities)))].sort();
   for (const type of identityTypes)
