@@ -50,6 +50,10 @@ describe('a rule’s conditions in words (the audit log)', () => {
         zh,
       ),
     ).toMatch(/^优先级 .* 紧急 且 .*退款$/);
+    expect(
+      conditionsText({ all: [{ attribute: 'labels', operator: 'contains', value: ['vip', 'gold'] }] }, zh),
+    ).toMatch(/vip、gold$/);
+    expect(actionsText([{ action: 'add_label', labels: ['vip', 'refund'] }], zh)).toMatch(/vip、refund$/);
   });
 });
 

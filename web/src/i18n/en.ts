@@ -18,6 +18,8 @@ import { en as settings } from './en/settings';
 import { en as sync } from './en/sync';
 export const en = {
   common: {
+    // Between the values of a bare list (labels, addresses) where no sentence word fits.
+    valueSeparator: ', ',
     loading: 'Loading',
     retry: 'Try again',
     showPassword: 'Show or hide the password',

@@ -17,6 +17,7 @@ import { sync } from './zh/sync';
 
 export const zh: Messages = {
   common: {
+    valueSeparator: '、',
     loading: '加载中',
     retry: '重试',
     showPassword: '显示或隐藏密码',

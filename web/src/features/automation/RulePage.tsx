@@ -386,7 +386,7 @@ function TraceView({ trace, lists }: { trace: Trace; lists: BuilderLists }) {
     const show = (v: unknown): string => {
       if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
         return t('automation.dryRun.empty');
-      if (Array.isArray(v)) return v.map(show).join(', ');
+      if (Array.isArray(v)) return v.map(show).join(t('common.valueSeparator'));
       if (typeof v === 'object') return JSON.stringify(v);
       return names.get(String(v)) ?? valueText(c.attribute, v as Condition['value'], t);
     };
@@ -501,7 +501,7 @@ function RuleLog({ ruleId }: { ruleId: string }) {
                         {i18n.exists(outcomeKey) ? t(outcomeKey) : entry.outcome}
                       </StatusLabel>
                     </Table.Td>
-                    <Table.Td>{actions.join(', ')}</Table.Td>
+                    <Table.Td>{actions.join(t('common.valueSeparator'))}</Table.Td>
                     <Table.Td>
                       {entry.error && (
                         <Text size="sm" c="red.8">

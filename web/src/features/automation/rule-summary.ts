@@ -30,7 +30,8 @@ const isDate = (attribute: string) => /(_at)$/.test(attribute);
 /** A condition's value in words: statuses, priorities and message types translated. */
 export function valueText(attribute: string, value: Condition['value'], t: TFunction): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.map((v) => valueText(attribute, v, t)).join(', ');
+  if (Array.isArray(value))
+    return value.map((v) => valueText(attribute, v, t)).join(t('common.valueSeparator'));
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
   const text = String(value);
   if (attribute === 'status') return t(`automation.statuses.${text}`, { defaultValue: text });
@@ -70,7 +71,7 @@ function actionArgument(action: RuleAction, t: TFunction): string {
   switch (action.action) {
     case 'add_label':
     case 'remove_label':
-      return action.labels.join(', ');
+      return action.labels.join(t('common.valueSeparator'));
     case 'set_priority':
       return action.priority ? t(`automation.priorities.${action.priority}`) : '—';
     case 'change_status':
@@ -81,7 +82,7 @@ function actionArgument(action: RuleAction, t: TFunction): string {
     case 'send_webhook':
       return action.url;
     case 'send_email':
-      return action.to.join(', ');
+      return action.to.join(t('common.valueSeparator'));
     case 'assign_agent':
       return action.agent_id ?? t('automation.summary.nobody');
     case 'assign_team':
