@@ -14,6 +14,12 @@ import type { TrustProxySetting } from '../config.js';
 import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { registerIdempotencyKeys } from './idempotency.js';
+import {
+  ANONYMOUS_BODY_MS,
+  type BodyDeadlines,
+  registerBodyDeadlines,
+  signedInBodyMs,
+} from './request-deadlines.js';
 import { registerWellFormedBodies } from './well-formed-body.js';
 import { validatorCompiler } from './validation.js';
 import { errorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, notFoundHandler } from './error-handler.js';
@@ -46,6 +52,8 @@ export interface ServerOptions {
   onJobQueued?: () => void;
   /** The live stream's timings and bounds (tests shorten them). */
   live?: LiveHubOptions;
+  /** How long a request's body may take to arrive (tests shorten them). */
+  bodyDeadlines?: Partial<BodyDeadlines>;
 }
 
 declare module 'fastify' {
@@ -110,6 +118,10 @@ export async function buildServer(
     limits: { fileSize: services.config.maxUploadBytes, files: 2, fields: 20, fieldSize: 1024 * 1024 },
   });
   registerAuthGuard(app, services);
+  registerBodyDeadlines(app, {
+    anonymousMs: options.bodyDeadlines?.anonymousMs ?? ANONYMOUS_BODY_MS,
+    signedInMs: options.bodyDeadlines?.signedInMs ?? signedInBodyMs(services.config.maxUploadBytes),
+  });
   registerIdempotencyKeys(app, services.idempotencyKeys);
   registerWellFormedBodies(app);
 
