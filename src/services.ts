@@ -218,7 +218,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
 
   // Conversations: every committed change is heard by the rules first, then by auto-assignment.
   const conversations = new ConversationService(store, contacts);
-  const rules = new AutomationRuleService(store, conversations, contacts, outbound);
+  const rules = new AutomationRuleService(store, conversations, contacts, outbound, secretBox);
   const ruleListener = new AutomationRuleListener(
     store,
     rules,

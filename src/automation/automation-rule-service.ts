@@ -12,6 +12,7 @@ import { newId } from '../domain/ids.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Store } from '../store/database.js';
 import type { OutboundHttp } from '../sync/outbound/outbound-http.js';
+import { SecretBox } from '../sync/carddav/sync-secrets.js';
 import type { AutomationLogsTable, AutomationRulesTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { type ConditionTrace, type Facts, traceConditions } from './rules/evaluate-conditions.js';
@@ -59,13 +60,13 @@ export interface DryRunResult {
   actions: RuleDefinition['actions'];
 }
 
-function toRule(row: AutomationRulesTable): AutomationRule {
+function toRule(row: AutomationRulesTable, actions: RuleDefinition['actions']): AutomationRule {
   return {
     id: row.id,
     name: row.name,
     event: row.event as RuleEvent,
     conditions: JSON.parse(row.conditions) as RuleDefinition['conditions'],
-    actions: JSON.parse(row.actions) as RuleDefinition['actions'],
+    actions,
     active: row.active === 1,
     once_per_conversation: row.once_per_conversation === 1,
     position: row.position,
@@ -97,7 +98,58 @@ export class AutomationRuleService {
     private readonly conversations: ConversationService,
     private readonly contacts: ContactService,
     private readonly outbound: OutboundHttp,
+    /** Seals send_webhook signing secrets at rest when KITH_SECRET_KEY is set, as webhooks' are. */
+    private readonly secrets: SecretBox = new SecretBox(null),
   ) {}
+
+  /**
+   * A rule's actions as stored: a send_webhook action's secret sealed under the rule's id (as
+   * `sealed_secret`) when there is a key; as given without one.
+   */
+  private storedActions(ruleId: string, actions: readonly unknown[]): string {
+    if (!this.secrets.ready) return JSON.stringify(actions);
+    return JSON.stringify(
+      actions.map((action) => {
+        if (
+          !action ||
+          typeof action !== 'object' ||
+          typeof (action as { secret?: unknown }).secret !== 'string'
+        )
+          return action;
+        const { secret, ...rest } = action as { secret: string };
+        return { ...rest, sealed_secret: this.secrets.seal(secret, ruleId) };
+      }),
+    );
+  }
+
+  /**
+   * A stored rule's actions with their secrets in the clear; a secret that cannot be opened (the key was
+   * changed) is left empty with `secret_error` saying why, which fails the action when it runs. A rule
+   * stored in the clear before a key was set is sealed now.
+   */
+  private async actionsOf(row: AutomationRulesTable): Promise<RuleDefinition['actions']> {
+    const stored = JSON.parse(row.actions) as Record<string, unknown>[];
+    const actions = stored.map((action) => {
+      if (typeof action?.sealed_secret !== 'string') return action;
+      const { sealed_secret: sealed, ...rest } = action;
+      try {
+        return { ...rest, secret: this.secrets.open(sealed, row.id) };
+      } catch {
+        const reason = this.secrets.ready
+          ? 'its signing secret cannot be decrypted with this KITH_SECRET_KEY (was the key changed?): give the action its secret again'
+          : 'its signing secret is sealed and KITH_SECRET_KEY is not set: set the key again, or give the action its secret again';
+        return { ...rest, secret: '', secret_error: reason };
+      }
+    });
+    if (this.secrets.ready && stored.some((a) => typeof a?.secret === 'string'))
+      await this.db
+        .updateTable('automation_rules')
+        .set({ actions: this.storedActions(row.id, stored) })
+        .where('id', '=', row.id)
+        .where('actions', '=', row.actions)
+        .execute();
+    return actions as RuleDefinition['actions'];
+  }
 
   private get db() {
     return this.store.db;
@@ -110,7 +162,7 @@ export class AutomationRuleService {
       .orderBy('position')
       .orderBy('id')
       .execute();
-    return rows.map(toRule);
+    return Promise.all(rows.map(async (row) => toRule(row, await this.actionsOf(row))));
   }
 
   /** Every rule with its run statistics, in order (one grouped read of the log, for the rules list). */
@@ -152,7 +204,7 @@ export class AutomationRuleService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw new NotFoundError('rule', id);
-    return toRule(row);
+    return toRule(row, await this.actionsOf(row));
   }
 
   /**
@@ -201,7 +253,7 @@ export class AutomationRuleService {
           name: rule.name,
           event: rule.event,
           conditions: JSON.stringify(rule.conditions),
-          actions: JSON.stringify(rule.actions),
+          actions: this.storedActions(id, rule.actions),
           active: rule.active ? 1 : 0,
           position: rule.position ?? (last?.p === null || last?.p === undefined ? 0 : Number(last.p) + 1),
           once_per_conversation: rule.once_per_conversation ? 1 : 0,
@@ -242,7 +294,7 @@ export class AutomationRuleService {
           name: rule.name,
           event: rule.event,
           conditions: JSON.stringify(rule.conditions),
-          actions: JSON.stringify(rule.actions),
+          actions: this.storedActions(id, rule.actions),
           active: rule.active ? 1 : 0,
           position: rule.position ?? current.position,
           once_per_conversation: rule.once_per_conversation ? 1 : 0,

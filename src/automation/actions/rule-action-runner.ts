@@ -176,6 +176,9 @@ export class RuleActionRunner {
       message: ctx.message,
       sent_at: new Date().toISOString(),
     });
+    // Its sealed secret could not be opened (KITH_SECRET_KEY changed): nothing to sign with.
+    const secretError = (action as { secret_error?: string }).secret_error;
+    if (secretError) throw new Error(`webhook ${action.url}: ${secretError}`);
     const response = await this.outbound.send(action.url, {
       method: 'POST',
       headers: {

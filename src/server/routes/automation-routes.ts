@@ -85,7 +85,8 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
       handler: async () => ({ data: await rules.listWithStats() }),
     });
     app.post('/rules', {
-      config: { access: 'admin' },
+      // The answer shows a send_webhook action's signing secret: never kept for Idempotency-Key replays.
+      config: { access: 'admin', answerHoldsSecret: true },
       schema: {
         tags: ['automation'],
         summary: 'Create a rule',
@@ -110,7 +111,7 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
       handler: async (request) => rules.getWithStats(request.params.id),
     });
     app.patch('/rules/:id', {
-      config: { access: 'admin' },
+      config: { access: 'admin', answerHoldsSecret: true },
       schema: {
         tags: ['automation'],
         summary:
