@@ -14,6 +14,7 @@ import type { TrustProxySetting } from '../config.js';
 import type { KithServices } from '../services.js';
 import { registerAuthGuard } from './auth-guard.js';
 import { registerIdempotencyKeys } from './idempotency.js';
+import { loggedRequest } from './request-log.js';
 import {
   ANONYMOUS_BODY_MS,
   type BodyDeadlines,
@@ -92,8 +93,16 @@ export async function buildServer(
   services: KithServices,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
+  const logger = options.logger ?? false;
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Requests are logged without the values of their query (what customers are searched by).
+    logger:
+      logger === false
+        ? false
+        : {
+            ...(logger === true ? {} : logger),
+            serializers: { req: loggedRequest, ...(logger === true ? {} : logger.serializers) },
+          },
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     bodyLimit: API_BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },

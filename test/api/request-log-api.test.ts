@@ -1,0 +1,68 @@
+/**
+ * The request log names each request without what customers were searched by: query values other than
+ * paging, formats, states and dates are written as ***, so a phone number or e-mail typed into the
+ * customers search does not end up wherever the server's standard output goes.
+ */
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/server/app.js';
+import { loggedUrl } from '../../src/server/request-log.js';
+import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
+import { adminAndAgentTokens, api, type TestServer } from '../support/test-server.js';
+
+describe(`the request log on ${TEST_DIALECT}`, () => {
+  let kith: TestKith;
+  let app: FastifyInstance;
+  let baseUrl: string;
+  let admin: string;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    kith = await createTestKith();
+    const stream = new Writable({
+      write: (chunk, _encoding, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    app = await buildServer(kith, { logger: { level: 'info', stream } });
+    baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    ({ admin } = await adminAndAgentTokens({ kith, app, baseUrl } as TestServer));
+  });
+  afterAll(async () => {
+    await app.close();
+    await kith.destroy();
+  });
+
+  it('keeps the path and the parameters, not the values customers were searched by', async () => {
+    const search = '/api/contacts?q=13800138000&tag=%E5%BC%A0%E4%BC%9F&limit=20';
+    expect((await api(baseUrl, 'GET', search, { token: admin })).status).toBe(200);
+    const exported = '/api/contacts/export?format=csv&q=13900139000';
+    expect((await api(baseUrl, 'GET', exported, { token: admin })).status).toBe(200);
+    // A refused one is logged too.
+    const misspelt = '/api/contacts?email=wei.zhang%40example.com';
+    expect((await api(baseUrl, 'GET', misspelt, { token: admin })).status).toBe(400);
+
+    const log = lines.join('');
+    expect(log).not.toContain('13800138000');
+    expect(log).not.toContain('wei.zhang');
+    expect(log).not.toContain('13900139000');
+    expect(log).not.toContain('%E5%BC%A0');
+    const incoming = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'incoming request');
+    expect(incoming.map((l) => l.req.url)).toEqual(
+      expect.arrayContaining([
+        '/api/contacts?q=***&tag=***&limit=20',
+        '/api/contacts/export?format=csv&q=***',
+        '/api/contacts?email=***',
+      ]),
+    );
+    expect(incoming[0].req).toMatchObject({ method: 'GET', remoteAddress: '127.0.0.1' });
+  });
+
+  it('leaves an address without a query as it is', () => {
+    expect(loggedUrl('/api/contacts/ct_1')).toBe('/api/contacts/ct_1');
+    expect(loggedUrl('/api/contacts?q')).toBe('/api/contacts?q');
+    expect(loggedUrl('/api/contacts?%ZZ=1&limit=5')).toBe('/api/contacts?%ZZ=***&limit=5');
+  });
+});
