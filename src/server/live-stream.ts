@@ -22,6 +22,11 @@ export interface LiveHubOptions {
   maxLifetimeMs?: number;
   /** How often each client's session or token is checked again (see `connect`'s `recheck`). */
   recheckMs?: number;
+  /**
+   * Streams one user may hold open at once (all their tabs, programs and tokens). Each is a socket and a
+   * credential check every `recheckMs`: without a bound one token could open thousands.
+   */
+  maxStreamsPerUser?: number;
   /** Where a failing poll is reported. */
   log?: (message: string) => void;
 }
@@ -44,6 +49,8 @@ const BATCH = 500;
 
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
+  /** Open (or opening) streams by user id. */
+  private readonly streamsByUser = new Map<string, number>();
   private position = -1;
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -63,6 +70,7 @@ export class LiveHub {
       maxCatchUp: 1000,
       maxLifetimeMs: 10 * 60_000,
       recheckMs: 5_000,
+      maxStreamsPerUser: 20,
       log: (message) => process.stderr.write(`kith: live stream: ${message}\n`),
       ...options,
     };
@@ -70,6 +78,28 @@ export class LiveHub {
 
   get connected(): number {
     return this.clients.size;
+  }
+
+  get maxStreamsPerUser(): number {
+    return this.options.maxStreamsPerUser;
+  }
+
+  /**
+   * Takes one of `userId`'s stream places before the stream opens: a release function, called once the
+   * stream is gone, or null when the user already holds every place.
+   */
+  reserve(userId: string): (() => void) | null {
+    const open = this.streamsByUser.get(userId) ?? 0;
+    if (open >= this.options.maxStreamsPerUser) return null;
+    this.streamsByUser.set(userId, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.streamsByUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.streamsByUser.set(userId, left);
+      else this.streamsByUser.delete(userId);
+    };
   }
 
   /**

@@ -484,3 +484,68 @@ describe(`the live stream once its credential no longer holds, on ${TEST_DIALECT
     await live.close();
   });
 });
+
+describe(`live streams one user may hold on ${TEST_DIALECT}`, () => {
+  // Two here (20 by default).
+  let kith: TestKith;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    kith = await createTestKith();
+    app = await buildServer(kith, { live: { maxStreamsPerUser: 2 } });
+    baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await kith.destroy();
+  });
+
+  it('refuses one stream more than a user may hold, in words, and frees the place when one closes', async () => {
+    const token = async (email: string) => {
+      const user = await kith.users.create(
+        { email, password: 'battery staple', role: 'agent' },
+        SYSTEM_ACTOR,
+      );
+      return (await kith.tokens.create(user.id, 'tests', SYSTEM_ACTOR)).token;
+    };
+    const greedy = await token('greedy@example.com');
+    // A second token of the same user counts with the first.
+    const user = (await kith.users.list()).find((u) => u.email === 'greedy@example.com')!;
+    const second = (await kith.tokens.create(user.id, 'another', SYSTEM_ACTOR)).token;
+    const first = openLive(baseUrl, greedy);
+    const other = openLive(baseUrl, second);
+    await first.waitFor((e) => e.event === 'ready');
+    await other.waitFor((e) => e.event === 'ready');
+
+    const refused = await api(baseUrl, 'GET', '/api/live', { token: greedy });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: 'too_many_streams', details: { limit: 2 } });
+    expect(refused.body.error.message).toBe(
+      'this user already has 2 live streams open (GET /api/live: one per browser tab or program), the most one user may hold; close one before opening another',
+    );
+    // Another user is not affected.
+    const neighbour = openLive(baseUrl, await token('neighbour@example.com'));
+    await neighbour.waitFor((e) => e.event === 'ready');
+
+    await first.close();
+    // The server hears the close shortly after: the place is free again.
+    const statusOf = async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${baseUrl}/api/live`, {
+        headers: { authorization: `Bearer ${greedy}` },
+        signal: controller.signal,
+      });
+      controller.abort();
+      return response.status;
+    };
+    let status = await statusOf();
+    for (let i = 0; status !== 200 && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await statusOf();
+    }
+    expect(status).toBe(200);
+    await other.close();
+    await neighbour.close();
+  });
+});

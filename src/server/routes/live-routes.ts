@@ -4,11 +4,11 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ValidationError } from '../../domain/errors.js';
+import { KithError, ValidationError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
 import { credentialRecheck, currentUser } from '../auth-guard.js';
 import type { LiveHub } from '../live-stream.js';
-import { errorResponses } from '../schemas.js';
+import { ErrorSchema, errorResponses } from '../schemas.js';
 
 function cursorOf(value: string | undefined, field: string): number | null {
   if (value === undefined || value === '') return null;
@@ -25,11 +25,11 @@ export function liveRoutes(hub: LiveHub, services: KithServices): FastifyPluginA
         tags: ['conversations'],
         summary: 'Live conversation changes (server-sent events)',
         description:
-          '`text/event-stream` of the conversations the caller may see (agents: their inboxes). Each `conversation` event has the stream number as `id` and data `{"seq", "kind": "created" | "updated" | "message", "conversation", "message"}`. Reconnect with `Last-Event-ID` (or `?after=`) to be sent what was missed first; an `event: reset` means too much was missed: load the lists again. `event: ready` follows the catch-up; comment lines are heartbeats.',
+          '`text/event-stream` of the conversations the caller may see (agents: their inboxes). Each `conversation` event has the stream number as `id` and data `{"seq", "kind": "created" | "updated" | "message", "conversation", "message"}`. Reconnect with `Last-Event-ID` (or `?after=`) to be sent what was missed first; an `event: reset` means too much was missed: load the lists again. `event: ready` follows the catch-up; comment lines are heartbeats. One user may hold 20 streams at once (browser tabs, programs): one more answers 429 too_many_streams.',
         querystring: z.object({
           after: z.string().optional().describe('the last event id seen (as Last-Event-ID)'),
         }),
-        response: { 200: z.string().describe('text/event-stream'), ...errorResponses },
+        response: { 200: z.string().describe('text/event-stream'), ...errorResponses, 429: ErrorSchema },
       },
       handler: async (request, reply) => {
         const user = currentUser(request);
@@ -37,6 +37,15 @@ export function liveRoutes(hub: LiveHub, services: KithServices): FastifyPluginA
         const after =
           cursorOf(typeof header === 'string' ? header.trim() : undefined, 'Last-Event-ID') ??
           cursorOf(request.query.after, 'after');
+        const release = hub.reserve(user.id);
+        if (!release)
+          throw new KithError(
+            'too_many_streams',
+            `this user already has ${hub.maxStreamsPerUser} live streams open (GET /api/live: one per browser tab or program), the most one user may hold; close one before opening another`,
+            429,
+            { limit: hub.maxStreamsPerUser },
+          );
+        reply.raw.once('close', release);
         // The stream outlives this request: its credential is checked again while it is open, so
         // signing out, revoking the token or disabling the user ends it.
         const resolve = credentialRecheck(services, request);

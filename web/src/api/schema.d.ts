@@ -10294,7 +10294,7 @@ export interface paths {
         };
         /**
          * Live conversation changes (server-sent events)
-         * @description `text/event-stream` of the conversations the caller may see (agents: their inboxes). Each `conversation` event has the stream number as `id` and data `{"seq", "kind": "created" | "updated" | "message", "conversation", "message"}`. Reconnect with `Last-Event-ID` (or `?after=`) to be sent what was missed first; an `event: reset` means too much was missed: load the lists again. `event: ready` follows the catch-up; comment lines are heartbeats.
+         * @description `text/event-stream` of the conversations the caller may see (agents: their inboxes). Each `conversation` event has the stream number as `id` and data `{"seq", "kind": "created" | "updated" | "message", "conversation", "message"}`. Reconnect with `Last-Event-ID` (or `?after=`) to be sent what was missed first; an `event: reset` means too much was missed: load the lists again. `event: ready` follows the catch-up; comment lines are heartbeats. One user may hold 20 streams at once (browser tabs, programs): one more answers 429 too_many_streams.
          */
         get: {
             parameters: {
@@ -10355,6 +10355,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
