@@ -20,6 +20,64 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
   });
   afterAll(async () => server.close());
 
+  describe('bodies that are not UTF-8', () => {
+    /** Sends `bytes` as a JSON body as they are (fetch would re-encode a string). */
+    const sendBytes = (method: string, path: string, bytes: Buffer) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const url = new URL(path, server.baseUrl);
+        const request = http.request(
+          url,
+          {
+            method,
+            headers: {
+              authorization: `Bearer ${admin}`,
+              'content-type': 'application/json',
+              'content-length': bytes.length,
+            },
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (c: Buffer) => (text += c.toString('utf8')));
+            response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+          },
+        );
+        request.on('error', reject);
+        request.end(bytes);
+      });
+
+    it('refuses a name sent in GBK or Latin-1 naming the byte, instead of storing it as U+FFFD', async () => {
+      const before = await contactCount();
+      // 张伟 in GBK, and Müller in Latin-1: neither is UTF-8.
+      for (const [name, at, byte] of [
+        [Buffer.from([0xd5, 0xc5, 0xce, 0xb0]), 9, '0xd5'],
+        [Buffer.from('M\xfcller', 'latin1'), 10, '0xfc'],
+      ] as const) {
+        const body = Buffer.concat([Buffer.from('{"name":"'), name, Buffer.from('"}')]);
+        const refused = await sendBytes('POST', '/api/contacts', body);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error).toMatchObject({
+          code: 'validation_failed',
+          details: { field: 'body', value: byte },
+        });
+        expect(refused.body.error.message).toBe(
+          `body: is not UTF-8 text: byte ${at} starts no UTF-8 character; send JSON encoded as UTF-8 (got "${byte}")`,
+        );
+      }
+      // A character cut short at the end of the body too.
+      const cut = await sendBytes('POST', '/api/contacts', Buffer.from([0x7b, 0x22, 0xe5, 0xbc]));
+      expect(cut.body.error.details).toMatchObject({ field: 'body', value: '0xe5' });
+      expect(await contactCount()).toBe(before);
+      // UTF-8 (张伟) is read as before, and JSON's own mistakes are still named as such.
+      const ok = await sendBytes('POST', '/api/contacts', Buffer.from('{"name":"张伟"}'));
+      expect(ok.status).toBe(201);
+      expect(ok.body.name).toBe('张伟');
+      const broken = await sendBytes('POST', '/api/contacts', Buffer.from('{"name":'));
+      expect(broken.body.error.code).toBe('invalid_json');
+      const poisoned = await sendBytes('POST', '/api/contacts', Buffer.from('{"__proto__":{"x":1}}'));
+      expect(poisoned.status).toBe(400);
+    });
+  });
+
   describe('lone UTF-16 surrogates', () => {
     const LONE = '\ud800';
 
