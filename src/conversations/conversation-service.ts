@@ -703,6 +703,23 @@ export class ConversationService {
     });
   }
 
+  /**
+   * Of these conversation ids, those the viewer may see (an agent: of their inboxes), in one query;
+   * for what points at conversations outside this service, a contact's timeline.
+   */
+  async visibleIds(viewer: ConversationViewer, ids: readonly string[]): Promise<Set<string>> {
+    if (viewer.role === 'admin' || ids.length === 0) return new Set(ids);
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('id', 'in', [...new Set(ids)])
+      .where('inbox_id', 'in', (eb) =>
+        eb.selectFrom('inbox_members').select('inbox_id').where('user_id', '=', viewer.userId),
+      )
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
   private async canSee(
     viewer: ConversationViewer,
     inboxId: string,

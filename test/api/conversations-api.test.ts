@@ -218,6 +218,25 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
     expect(elsewhere.body.error.message).toMatch(/inbox_id: is not an inbox you are a member of/);
     const unauthenticated = await api(server.baseUrl, 'GET', '/api/conversations');
     expect(unauthenticated.status).toBe(401);
+    // The customer's timeline: the conversation's events for its inbox's members and admins only.
+    const contactId = mine.body.data[0].contact_id as string;
+    const conversationEvents = async (token: string, query = '') => {
+      const timeline = await api(server.baseUrl, 'GET', `/api/contacts/${contactId}/timeline${query}`, {
+        token,
+      });
+      expect(timeline.status).toBe(200);
+      return (timeline.body.data as { type: string; data: { conversation_id?: string } | null }[]).filter(
+        (e) => e.type.startsWith('conversation_'),
+      );
+    };
+    expect((await conversationEvents(agents.b.token)).map((e) => e.data?.conversation_id)).toContain(id);
+    expect((await conversationEvents(admin)).map((e) => e.data?.conversation_id)).toContain(id);
+    expect(await conversationEvents(agents.outsider.token)).toEqual([]);
+    expect(await conversationEvents(agents.outsider.token, '?limit=1')).toEqual([]);
+    const outsiderTimeline = await api(server.baseUrl, 'GET', `/api/contacts/${contactId}/timeline?limit=1`, {
+      token: agents.outsider.token,
+    });
+    expect(outsiderTimeline.body.data).toHaveLength(1); // the contact's own events, past the hidden ones
   });
 
   it('filters, snoozes, labels and explains bad input', async () => {

@@ -2694,7 +2694,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A contact's timeline, newest first */
+        /**
+         * A contact's timeline, newest first
+         * @description Agents are given the events of conversations in their own inboxes only (as every conversation list); the page is filled from older entries, and the next page starts `before` the last entry given.
+         */
         get: {
             parameters: {
                 query?: {
