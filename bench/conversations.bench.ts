@@ -183,6 +183,16 @@ async function main() {
   const { inboxes, agents } = await seed(kith);
   const admin = (await kith.users.list()).find((u) => u.role === 'admin')!;
   const adminToken = (await kith.tokens.create(admin.id, 'bench', SYSTEM_ACTOR)).token;
+  // The admin half of the stream clients are several administrators, ten streams each as the agents'
+  // (one user may hold 20 streams: GET /api/live).
+  const streamAdminTokens: string[] = [];
+  for (let k = 0; k < Math.ceil(CLIENTS / 2 / 10); k++) {
+    const email = `stream-admin${k}@bench.test`;
+    const user =
+      (await kith.users.list()).find((u) => u.email === email) ??
+      (await kith.users.create({ email, password: 'bench password 1', role: 'admin' }, SYSTEM_ACTOR));
+    streamAdminTokens.push((await kith.tokens.create(user.id, 'bench', SYSTEM_ACTOR)).token);
+  }
   const agentTokens = await Promise.all(
     agents.map(async (id) => (await kith.tokens.create(id, 'bench', SYSTEM_ACTOR)).token),
   );
@@ -270,8 +280,15 @@ async function main() {
     // 2 and 3. Stream clients: half as agents (two inboxes of five each), half as the admin.
     const open = await get(`/api/conversations?status=open&inbox_id=${inboxes[0]}&limit=1`, adminToken);
     const target = (open.body as unknown as { data: { id: string }[] }).data[0]!.id;
+    // Odd clients are agents, each agent with as many streams as the others.
+    const agentOf = (i: number) => Math.floor(i / 2) % agentTokens.length;
     const clients = Array.from({ length: CLIENTS }, (_, i) =>
-      openStream(`${base}/api/live`, i % 2 === 0 ? adminToken : agentTokens[i % agentTokens.length]!),
+      openStream(
+        `${base}/api/live`,
+        i % 2 === 0
+          ? streamAdminTokens[Math.floor(i / 2) % streamAdminTokens.length]!
+          : agentTokens[agentOf(i)]!,
+      ),
     );
     const until = Date.now() + 60_000;
     while (clients.some((c) => !c.ready) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
@@ -279,9 +296,7 @@ async function main() {
     const rssBefore = await serverRss(server.pid!);
     // Clients who may see inbox 0: admins and its members.
     const members = new Set((await kith.inboxes.get(inboxes[0]!)).member_ids);
-    const mayNotSee = new Set(
-      clients.filter((_, i) => i % 2 === 1 && !members.has(agents[i % agentTokens.length]!)),
-    );
+    const mayNotSee = new Set(clients.filter((_, i) => i % 2 === 1 && !members.has(agents[agentOf(i)]!)));
     const latencies: number[] = [];
     const fanout: number[] = [];
     const MESSAGES = Number(process.env.KITH_BENCH_MESSAGES ?? 40);
