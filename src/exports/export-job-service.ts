@@ -242,10 +242,12 @@ export class ExportJobService {
   }
 
   /** The file to send, once done and not yet pruned; the download is audit-logged. */
+  /** The file to send; `headOnly` (a HEAD request: only its headers go out) is not a download to log. */
   async download(
     id: string,
     viewer: ExportViewer,
     actor: Actor,
+    headOnly = false,
   ): Promise<{ path: string; fileName: string; contentType: string; bytes: number | null }> {
     const job = await this.get(id, viewer);
     if (job.state === 'expired')
@@ -262,13 +264,14 @@ export class ExportJobService {
         409,
         { id, state: job.state },
       );
-    await appendAuditEntry(this.db, {
-      entityType: 'export',
-      entityId: id,
-      action: 'downloaded',
-      changes: [],
-      actor,
-    });
+    if (!headOnly)
+      await appendAuditEntry(this.db, {
+        entityType: 'export',
+        entityId: id,
+        action: 'downloaded',
+        changes: [],
+        actor,
+      });
     const contentTypes: Record<string, string> = EXPORT_CONTENT_TYPES;
     return {
       path: this.files.pathOf(id),

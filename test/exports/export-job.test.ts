@@ -178,6 +178,13 @@ describe(`background exports and the orders export on ${TEST_DIALECT}`, () => {
     expect(fs.statSync(path.join(dir, done.id)).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
 
+    // A HEAD (a download manager's size check) answers the headers, and is no download in the log.
+    const head = await fetch(`${server.baseUrl}${done.download_url}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-disposition')).toMatch(/attachment; filename="contacts-.*\.ndjson"/);
     const file = await fetch(`${server.baseUrl}${done.download_url}`, {
       headers: { authorization: `Bearer ${admin}` },
     });

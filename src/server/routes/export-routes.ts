@@ -194,6 +194,7 @@ export function exportRoutes(
           request.params.id,
           currentUser(request),
           actorOf(request),
+          request.method === 'HEAD',
         );
         reply.header('content-type', file.contentType);
         reply.header('content-disposition', `attachment; filename="${file.fileName}"`);
