@@ -92,7 +92,11 @@ const SHOWN_NESTING = 32;
 export function shownValue(value: unknown): string {
   // JSON.stringify walks a value recursively: a crafted one nested thousands deep would overflow it.
   if (nestsDeeperThan(value, SHOWN_NESTING)) return `(a value nested more than ${SHOWN_NESTING} levels deep)`;
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no Infinity or NaN (a body's 1e309 reads as Infinity): shown as they are, not as null.
+  const text =
+    typeof value === 'number' && !Number.isFinite(value)
+      ? String(value)
+      : (JSON.stringify(value) ?? String(value));
   return text.length <= SHOWN_VALUE_CHARS
     ? text
     : `${text.slice(0, SHOWN_VALUE_CHARS - 40)}… (${text.length.toLocaleString('en')} characters)`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureReason, KithError, ValidationError } from '../../src/domain/errors.js';
+import { failureReason, KithError, shownValue, ValidationError } from '../../src/domain/errors.js';
 
 const systemError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -29,5 +29,19 @@ describe('failureReason: why background work failed, as its owner may read it', 
     [null, 'an internal error stopped it; it has been logged'],
   ])('%s → %s', (error, reason) => {
     expect(failureReason(error)).toBe(reason);
+  });
+});
+
+describe('shownValue: a value as an error message quotes it', () => {
+  it.each([
+    ['张伟', '"张伟"'],
+    [12, '12'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    [Number.NaN, 'NaN'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [['a', 1], '["a",1]'],
+  ])('%s → %s', (value, shown) => {
+    expect(shownValue(value)).toBe(shown);
   });
 });
