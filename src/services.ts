@@ -45,7 +45,13 @@ import {
 } from './orders/generic-order-import.js';
 import { ContactMergeService } from './dedupe/contact-merge-service.js';
 import { DuplicateCheckService } from './dedupe/duplicate-check-service.js';
-import { MERGE_MATCHES_JOB_KIND, runDuplicateScanJob, runMergeMatchesJob } from './dedupe/duplicate-jobs.js';
+import {
+  duplicateScanGivenUp,
+  MERGE_MATCHES_JOB_KIND,
+  mergeMatchesGivenUp,
+  runDuplicateScanJob,
+  runMergeMatchesJob,
+} from './dedupe/duplicate-jobs.js';
 import { DUPLICATE_SCAN_JOB_KIND, startDuplicateScanSchedule } from './dedupe/duplicate-scan-schedule.js';
 import { DuplicateScanService } from './dedupe/duplicate-scan-service.js';
 import { SYSTEM_ACTOR } from './domain/actor.js';
@@ -67,7 +73,7 @@ import { StagedUploads } from './imports/staged-uploads.js';
 import { InviteService } from './auth/invite-service.js';
 import { type AuditPage, type AuditSearch, searchAuditLog } from './history/audit-search.js';
 import { type JobLease, jobLeaseOf, whyNoJobRan } from './jobs/job-lease.js';
-import { type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
+import { type JobGivenUpHook, type JobHandler, JobRunner, type JobRunnerOptions } from './jobs/job-runner.js';
 import { createMailer } from './notifications/mailer.js';
 import { ContactExportService } from './exports/contact-export-service.js';
 import { ExportFileStore } from './exports/export-file-store.js';
@@ -135,6 +141,8 @@ export interface KithServices {
   autoAssignment: AutoAssignmentService;
   /** Handlers for every job kind, for `kith serve`, `kith worker` and foreground runs. */
   jobHandlers: Record<string, JobHandler>;
+  /** Per job kind, how its owner ends the record people see when the runner gives a job up. */
+  jobGivenUp: Record<string, JobGivenUpHook>;
   jobs: {
     /** A runner of `handlers` (default: every job kind) with the configured lease. */
     runner(options?: JobRunnerOptions & { handlers?: Record<string, JobHandler> }): JobRunner;
@@ -182,6 +190,16 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     [DUPLICATE_SCAN_JOB_KIND]: (ctx) => runDuplicateScanJob(duplicateScans, ctx, SYSTEM_ACTOR),
     [MERGE_MATCHES_JOB_KIND]: (ctx) => runMergeMatchesJob(duplicateScans, merges, ctx),
     [EXPORT_JOB_KIND]: (ctx) => exportJobs.run(ctx),
+  };
+  // A job whose process kept dying is failed, not run again: its kind's owner ends what people see.
+  const jobGivenUp: Record<string, JobGivenUpHook> = {
+    [IMPORT_JOB_KIND]: (job, stops) => importPipeline.givenUp(job.subject_id, stops),
+    [TMALL_IMPORT_JOB_KIND]: (job, stops) => tmallImportPipeline.givenUp(job.subject_id, stops),
+    [ORDER_IMPORT_JOB_KIND]: (job, stops) => orderImportPipeline.givenUp(job.subject_id, stops),
+    [SYNC_JOB_KIND]: (job, stops) => sync.runGivenUp(job.subject_id, stops),
+    [DUPLICATE_SCAN_JOB_KIND]: (_job, stops) => duplicateScanGivenUp(stops),
+    [MERGE_MATCHES_JOB_KIND]: (_job, stops) => mergeMatchesGivenUp(stops),
+    [EXPORT_JOB_KIND]: (job, stops) => exportJobs.givenUp(job, stops),
   };
   const importPipeline = new ContactImportPipeline(
     store,
@@ -283,9 +301,14 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     rules,
     autoAssignment,
     jobHandlers,
+    jobGivenUp,
     jobs: {
       runner: ({ handlers, ...options } = {}) =>
-        new JobRunner(store, handlers ?? jobHandlers, { leaseMs: config.jobLeaseMs, ...options }),
+        new JobRunner(store, handlers ?? jobHandlers, {
+          leaseMs: config.jobLeaseMs,
+          givenUp: jobGivenUp,
+          ...options,
+        }),
       leaseOf: (kind, subjectId) => jobLeaseOf(db, kind, subjectId),
       whyNoneRan: () => whyNoJobRan(db, Object.keys(jobHandlers)),
     },

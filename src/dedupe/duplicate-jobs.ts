@@ -69,6 +69,20 @@ export async function runDuplicateScanJob(scans: DuplicateScanService, ctx: JobC
   await ctx.reportProgress(done, { final: true });
 }
 
+/**
+ * The job runner gave a scan's job up: the process running it kept dying (killed, or out of memory: a
+ * scan holds every contact's compared values) before it finished. A scan writes its pairs only at its
+ * end, so the review queue still holds the last finished scan's; the job's error says so.
+ */
+export async function duplicateScanGivenUp(stops: number): Promise<string> {
+  return `the process running this scan stopped ${stops} times before it finished (killed, or out of memory); it was not retried again, and the review queue keeps the pairs of the last scan that finished`;
+}
+
+/** The same for an automatic merge: clusters merged before it stopped stay merged (the merge history). */
+export async function mergeMatchesGivenUp(stops: number): Promise<string> {
+  return `the process running this automatic merge stopped ${stops} times before it finished (killed, or out of memory); it was not retried again, and the clusters it merged before that stay merged (see the merge history)`;
+}
+
 export interface MergeMatchesProgress {
   stage: 'merging' | 'done';
   /** Clusters looked at of those in the queue when the job (or its resumption) began. */

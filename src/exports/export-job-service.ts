@@ -17,7 +17,7 @@ import {
 import { newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendAuditEntry } from '../history/audit-log.js';
-import { enqueueJob } from '../jobs/job-queue.js';
+import { enqueueJob, type Job } from '../jobs/job-queue.js';
 import { type JobContext, JobPausedError, LeaseLostError } from '../jobs/job-runner.js';
 import type { Mailer } from '../notifications/mailer.js';
 import type { Store } from '../store/database.js';
@@ -362,6 +362,31 @@ export class ExportJobService {
       await this.mail(row, { error: failureReason(e), rows: written });
       throw e;
     }
+  }
+
+  /**
+   * The job runner gave an export's job up: the process writing it kept dying (killed, out of memory)
+   * before it finished. Ended as a failed export is (its partial file removed, its requester mailed the
+   * reason); answers the reason, which the export shows as its error.
+   */
+  async givenUp(job: Job, stops: number): Promise<string> {
+    const reason = `the process writing this export stopped ${stops} times before it finished (killed, or out of memory); it was not retried again`;
+    const row = await this.db
+      .selectFrom('exports')
+      .selectAll()
+      .where('id', '=', job.subject_id)
+      .executeTakeFirst();
+    if (!row || row.finished_at !== null) return reason;
+    const progress = (job.progress ? JSON.parse(job.progress) : null) as { rows?: number } | null;
+    const rows = progress?.rows ?? 0;
+    this.files.remove(row.id);
+    await this.db
+      .updateTable('exports')
+      .set({ rows, finished_at: nowIso() })
+      .where('id', '=', row.id)
+      .execute();
+    await this.mail(row, { error: reason, rows });
+    return reason;
   }
 
   /** Deletes the files of exports past their expiry (the rows stay, shown as expired); how many. */

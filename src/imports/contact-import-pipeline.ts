@@ -141,6 +141,51 @@ export async function writeImportReports(
   }
 }
 
+/**
+ * Why an import stopped, for its record: the cause in plain words and, once rows were counted, which
+ * rows it did not get to, since its counts cover only the rows before them (`unit`: what the counts
+ * count, rows or orders).
+ */
+export async function importStopReason(
+  db: Queryable,
+  importId: string,
+  cause: string,
+  unit = 'rows',
+): Promise<string> {
+  const progress = await importProgress(db, importId);
+  const left = progress.totalRows === null ? 0 : progress.totalRows - progress.rows;
+  if (left <= 0) return cause;
+  const after = progress.checkpointRow > 0 ? ` after row ${progress.checkpointRow}` : '';
+  return `${cause}; the import stopped after ${progress.rows} of ${progress.totalRows} ${unit}, so the ${left} ${unit}${after} were not imported (import the file again to bring them in: ${unit} already imported come out unchanged)`;
+}
+
+/**
+ * Ends an import whose job the runner gave up because the process running it kept dying (killed, out
+ * of memory) before it finished: failed, saying so and which rows it did not get to, its counts as its
+ * committed batches left them, its report files written and its starter told, as any failed import. An
+ * import that had already ended (its process died between its end and its job's) stays as it ended.
+ * Answers the reason, kept as the job's error too.
+ */
+export async function endStoppedImport(
+  db: Queryable,
+  config: Pick<ImportConfig, 'dataDir'>,
+  notifier: ImportNotifier | null,
+  importId: string,
+  stops: number,
+  unit = 'rows',
+): Promise<string> {
+  const record = await readImportRecord(db, importId);
+  const cause = `the process running this import stopped ${stops} times before it finished (killed, or out of memory); it was not retried again`;
+  if (!record) return cause;
+  const { status } = record;
+  if (!importStillToRun(record)) return `${cause}; the import had already ended ${status}`;
+  const reason = await importStopReason(db, importId, cause, unit);
+  await writeImportReports(db, config, importId, (JSON.parse(record.source) as { header: string[] }).header);
+  await finishImportRecord(db, importId, 'failed', reason);
+  if (notifier) await notifier.importEnded(importId).catch(() => undefined);
+  return reason;
+}
+
 export class ContactImportPipeline {
   constructor(
     private readonly store: Store,
@@ -239,18 +284,15 @@ export class ContactImportPipeline {
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }
 
-  /**
-   * Why the import stopped, for its record: the cause in plain words and, once rows were counted, which
-   * rows it did not get to, since its counts cover only the rows before them.
-   */
+  /** Why the import stopped, for its record (`importStopReason`). */
   private async stopReason(importId: string, error: unknown): Promise<string> {
     // Kith's own reasons as they are; any other error in words (failureReason), its text only in the log.
-    const cause = databaseFailure(error) ?? failureReason(error);
-    const progress = await importProgress(this.db, importId);
-    const left = progress.totalRows === null ? 0 : progress.totalRows - progress.rows;
-    if (left <= 0) return cause;
-    const after = progress.checkpointRow > 0 ? ` after row ${progress.checkpointRow}` : '';
-    return `${cause}; the import stopped after ${progress.rows} of ${progress.totalRows} rows, so the ${left} rows${after} were not imported (import the file again to bring them in: rows already imported come out unchanged)`;
+    return importStopReason(this.db, importId, databaseFailure(error) ?? failureReason(error));
+  }
+
+  /** The job runner gave this import's job up: its process kept dying (`endStoppedImport`). */
+  givenUp(importId: string, stops: number): Promise<string> {
+    return endStoppedImport(this.db, this.config, this.notifier, importId, stops);
   }
 
   private async prepareContext(mapping: ResolvedMapping, settings: ImportSettings, actor: Actor) {

@@ -20,6 +20,7 @@ export async function enqueueJob(db: Queryable, kind: string, subjectId: string)
       subject_id: subjectId,
       state: 'queued',
       attempts: 0,
+      takeovers: 0,
       locked_by: null,
       lease_until: null,
       last_error: null,
@@ -32,8 +33,9 @@ export async function enqueueJob(db: Queryable, kind: string, subjectId: string)
 }
 
 /**
- * Takes the oldest queued job, or a running one whose lease expired (its process died). Optimistic:
- * the conditional update succeeds for exactly one of several workers racing for the same job.
+ * Takes the oldest queued job, or a running one whose lease expired (its process died), counting that
+ * takeover in `takeovers` (the runner gives a job up at its limit). Optimistic: the conditional update
+ * succeeds for exactly one of several workers racing for the same job.
  */
 export async function claimJob(
   db: Queryable,
@@ -56,6 +58,8 @@ export async function claimJob(
     const candidate = await query.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
     if (!candidate) return null;
     const lease = leaseUntil(options.leaseMs ?? DEFAULT_LEASE_MS);
+    // Queued is a fresh start or a job put back by its worker; running means its process died.
+    const takeovers = candidate.takeovers + (candidate.state === 'running' ? 1 : 0);
     const result = await db
       .updateTable('jobs')
       .set({
@@ -63,6 +67,7 @@ export async function claimJob(
         locked_by: workerId,
         lease_until: lease,
         attempts: candidate.attempts + 1,
+        takeovers,
         updated_at: now,
       })
       .where('id', '=', candidate.id)
@@ -76,6 +81,7 @@ export async function claimJob(
         locked_by: workerId,
         lease_until: lease,
         attempts: candidate.attempts + 1,
+        takeovers,
       };
     }
   }

@@ -55,11 +55,35 @@ export class JobPausedError extends LeaseLostError {
   }
 }
 
+/**
+ * How many times a job's process may stop before the job finished (killed, out of memory: its lease ran
+ * out) before the job is failed rather than taken over again: a job that kills its process every time
+ * would otherwise crash-loop every `kith serve` and `kith worker` for good.
+ */
+export const MAX_JOB_STOPS = 3;
+
+/**
+ * Told by the runner that a job of the owner's kind was given up after its process stopped `stops`
+ * times, before the job is marked failed: the owner ends the record people follow (an import, an export)
+ * with the reason and answers the reason in its own words, kept as the job's error. The runner holds the
+ * job's lease meanwhile; should it throw (or its process die), the next worker gives the job up again.
+ */
+export type JobGivenUpHook = (job: Job, stops: number) => Promise<string>;
+
 export interface JobRunnerOptions {
   pollMs?: number;
   /** How long a claimed job's lease lasts (the config's jobLeaseMs); default 60 s. */
   leaseMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** Per job kind, what its owner does when one is given up (registered with the handlers). */
+  givenUp?: Readonly<Record<string, JobGivenUpHook>>;
+  /** MAX_JOB_STOPS unless told otherwise. */
+  maxStops?: number;
+}
+
+/** A given-up job's error when its kind's owner registered no words of its own. */
+export function jobStoppedReason(stops: number): string {
+  return `the process running this job stopped ${stops} times before it finished (killed, or out of memory); it was not retried again`;
 }
 
 export class JobRunner {
@@ -85,6 +109,11 @@ export class JobRunner {
       leaseMs,
     });
     if (!job) return false;
+    const maxStops = this.options.maxStops ?? MAX_JOB_STOPS;
+    if (job.takeovers >= maxStops) {
+      await this.giveUp(job, job.takeovers);
+      return true;
+    }
     const handler = this.handlers[job.kind]!;
     let renewedAt = Date.now();
     let reportedAt = 0;
@@ -122,6 +151,18 @@ export class JobRunner {
       await finishJob(this.store.db, job.id, this.workerId, failureReason(e));
     }
     return true;
+  }
+
+  /**
+   * Fails a job whose process kept dying instead of running it again, once its owner has ended the
+   * record people see. A hook that throws leaves the job under this worker's lease, to be given up
+   * again by the next worker once the lease runs out.
+   */
+  private async giveUp(job: Job, stops: number): Promise<void> {
+    const hook = this.options.givenUp?.[job.kind];
+    const reason = hook ? await hook(job, stops) : jobStoppedReason(stops);
+    this.options.log?.(`job ${job.id} (${job.kind} ${job.subject_id}) given up: ${reason}`);
+    await finishJob(this.store.db, job.id, this.workerId, reason);
   }
 
   /** Polls until stop(); a `poke()` (a job was just queued) skips the wait. */

@@ -27,6 +27,7 @@ import {
   type ImportNotifier,
   type StoredSource,
   writeImportReports,
+  endStoppedImport,
 } from '../imports/contact-import-pipeline.js';
 import type { GenericOrderImportSummary } from '../imports/import-service.js';
 import {
@@ -457,6 +458,14 @@ export class GenericOrderImportPipeline {
       outcomes,
     });
     return session;
+  }
+
+  /**
+   * The job runner gave this import's job up: its process kept dying. Ended failed as a contact import
+   * is (its counts, of orders, as its committed batches left them).
+   */
+  givenUp(importId: string, stops: number): Promise<string> {
+    return endStoppedImport(this.db, this.config, this.notifier, importId, stops, 'orders');
   }
 
   private async finish(

@@ -29,6 +29,7 @@ import {
   type ImportNotifier,
   type StoredSource,
   writeImportReports,
+  endStoppedImport,
 } from '../imports/contact-import-pipeline.js';
 import type { TmallOrderImportSummary } from '../imports/import-service.js';
 import {
@@ -415,6 +416,14 @@ export class TmallOrderImportPipeline {
       outcomes,
     });
     return session;
+  }
+
+  /**
+   * The job runner gave this import's job up: its process kept dying. Ended failed as a contact import
+   * is (its counts, of rows of the orders file, as its committed batches left them).
+   */
+  givenUp(importId: string, stops: number): Promise<string> {
+    return endStoppedImport(this.db, this.config, this.notifier, importId, stops);
   }
 
   private async finish(

@@ -191,6 +191,11 @@ export interface JobsTable {
   /** queued → running → done; a running job whose lease ran out is taken over (crash resume). */
   state: string;
   attempts: number;
+  /**
+   * Times it was found running under a lease that had run out (its process died before it finished):
+   * taken over, or failed once the limit is reached. A job its worker put back (releaseJob) is not counted.
+   */
+  takeovers: number;
   locked_by: string | null;
   lease_until: string | null;
   last_error: string | null;

@@ -48,6 +48,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0026-contact-attribute-index',
         '0027-contact-attribute-search',
         '0028-webhook-secret-sealed',
+        '0029-job-takeovers',
       ],
       database: TEST_DIALECT,
     });

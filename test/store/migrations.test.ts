@@ -44,6 +44,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0026-contact-attribute-index',
         '0027-contact-attribute-search',
         '0028-webhook-secret-sealed',
+        '0029-job-takeovers',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

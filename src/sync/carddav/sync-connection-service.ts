@@ -436,6 +436,22 @@ export class SyncConnectionService {
     });
   }
 
+  /**
+   * The job runner gave a sync run's job up: the process running it kept dying before it finished.
+   * The run ends failed with that reason (its counts as its committed steps left them), so that the
+   * connection may run again; answers the reason, kept as the job's error too.
+   */
+  async runGivenUp(runId: string, stops: number): Promise<string> {
+    const reason = `the process running this sync run stopped ${stops} times before it finished (killed, or out of memory); it was not retried again`;
+    await this.db
+      .updateTable('sync_runs')
+      .set({ state: 'failed', phase: null, error: reason, finished_at: nowIso() })
+      .where('id', '=', runId)
+      .where('state', 'in', ['queued', 'running'])
+      .execute();
+    return reason;
+  }
+
   async getRun(id: string): Promise<SyncRun> {
     const row = await this.db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('sync run', id);
