@@ -11,7 +11,12 @@ import { type JobContext, JobPausedError } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
 import type { ContactMergeService } from './contact-merge-service.js';
 import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
-import type { DuplicateScanService, ScanStage, ScanSummary } from './duplicate-scan-service.js';
+import {
+  type DuplicateScanService,
+  type ScanStage,
+  ScanStoppedError,
+  type ScanSummary,
+} from './duplicate-scan-service.js';
 import { mergeMatches, type MergeMatchesResult } from './merge-matches.js';
 
 export const MERGE_MATCHES_JOB_KIND = 'duplicate_merge_matches';
@@ -38,27 +43,44 @@ export async function runDuplicateScanJob(scans: DuplicateScanService, ctx: JobC
   const steps = SCAN_STAGES.length;
   let reporting: Promise<void> = Promise.resolve();
   // A failed report or renewal (lease lost) is kept and surfaces at the end: left as a rejected promise
-  // nobody awaits yet, it would end the whole process (an unhandled rejection) while the scan runs. A
-  // scan cannot stop half-way, so a pause (its process stopping) lets it finish.
+  // nobody awaits yet, it would end the whole process (an unhandled rejection) while the scan runs.
   let failure: unknown = null;
   const keep = (e: unknown) => {
     if (!(e instanceof JobPausedError)) failure ??= e;
   };
+  // A pause (its process stopping) stops the scan at its next stage, before it saves: the job goes back
+  // to the queue and the next worker scans again from the start (a scan's work is all in memory).
+  const stopping = new AbortController();
+  const checkStop = () => {
+    if (ctx.stopRequested()) stopping.abort();
+  };
+  checkStop();
   // The scan's stages can each outlast the lease: renewed meanwhile, another server does not take it
   // over and run it a second time.
-  const heartbeat = setInterval(() => void ctx.renewLease().catch(keep), SCAN_HEARTBEAT_MS);
+  const heartbeat = setInterval(() => {
+    checkStop();
+    void ctx.renewLease().catch(keep);
+  }, SCAN_HEARTBEAT_MS);
   let summary: ScanSummary;
   try {
     // On a thread of its own where the service can open one: the runner's process (a server) goes on.
     summary = await scans.scanOnOwnThread({
       incremental: ctx.job.subject_id === 'incremental',
       actor,
+      signal: stopping.signal,
       onStage: (stage) => {
+        checkStop();
         // Each stage is reported once and in order.
         const progress: ScanProgress = { stage, step: SCAN_STAGES.indexOf(stage) + 1, steps };
         reporting = reporting.then(() => ctx.reportProgress(progress, { final: true })).catch(keep);
       },
     });
+  } catch (e) {
+    if (e instanceof ScanStoppedError) {
+      await reporting;
+      throw new JobPausedError(ctx.job.id);
+    }
+    throw e;
   } finally {
     clearInterval(heartbeat);
   }

@@ -170,6 +170,28 @@ const MODEL_CACHE_LIMIT = 50;
 /** Pairs whose scan is gone (none is ever deleted; planted by hand) show an empty model. */
 const NO_SCAN: ScanOfPairs = { id: '', finished_at: '', model: { fields: [] }, weights: [] };
 
+/**
+ * A scan asked to stop (its job paused: the process running it is stopping) stopped between two of its
+ * stages. It had saved nothing: a scan holds its work in memory and writes it in one transaction at its
+ * end, so it cannot resume half-way and is run again from the start.
+ */
+export interface ScanOptions {
+  incremental?: boolean;
+  actor: Actor;
+  onStage?: (stage: ScanStage) => void;
+  /**
+   * Read before each stage: true stops the scan there with ScanStoppedError, before it saves anything
+   * (its job was paused). Once it saves, it finishes: the save is one transaction.
+   */
+  stopRequested?: () => boolean;
+}
+
+export class ScanStoppedError extends Error {
+  constructor() {
+    super('the duplicate scan was stopped before it saved its pairs');
+  }
+}
+
 export class DuplicateScanService {
   private readonly scans = new Map<number, ScanOfPairs>();
 
@@ -187,11 +209,18 @@ export class DuplicateScanService {
    * open one: a scan is tens of seconds of synchronous work at a million contacts, which on a server's
    * main thread would stall every request as long.
    */
-  scanOnOwnThread(options: Parameters<DuplicateScanService['scan']>[0]): Promise<ScanSummary> {
-    if (!this.threadStore) return this.scan(options);
+  scanOnOwnThread(
+    options: Omit<ScanOptions, 'stopRequested'> & {
+      /** Aborted: the scan stops at its next stage, before it saves (ScanStoppedError). */
+      signal?: AbortSignal;
+    },
+  ): Promise<ScanSummary> {
+    const { signal } = options;
+    if (!this.threadStore) return this.scan({ ...options, stopRequested: () => signal?.aborted ?? false });
     return scanOnThread(
       { store: this.threadStore, incremental: options.incremental ?? false, actor: options.actor },
       options.onStage,
+      options.signal,
     );
   }
 
@@ -301,19 +330,19 @@ export class DuplicateScanService {
   }
 
   /** A queued scan's job: queued, running or done, with its last error. */
-  async scan(options: {
-    incremental?: boolean;
-    actor: Actor;
-    onStage?: (stage: ScanStage) => void;
-  }): Promise<ScanSummary> {
+  async scan(options: ScanOptions): Promise<ScanSummary> {
     const startedAt = nowIso();
+    const stage = (next: ScanStage) => {
+      if (options.stopRequested?.()) throw new ScanStoppedError();
+      options.onStage?.(next);
+    };
     const t0 = performance.now();
     const { rules } = await new DuplicateSettingsService(this.db).rules();
     const previous = options.incremental ? await this.lastScan() : undefined;
     const lastModel = options.incremental ? await this.lastFullModel(rules.fields) : undefined;
     // Without an earlier scan, or a model for these rules, there is nothing to be incremental against.
     const incremental = Boolean(options.incremental && previous && lastModel);
-    options.onStage?.('load');
+    stage('load');
     // Values are prepared as they are read: no raw column (hundreds of MB at a million contacts) is held;
     // the costliest fields on a second thread.
     const preparation = new FieldPreparation(rules.fields, { thread: true });
@@ -345,16 +374,16 @@ export class DuplicateScanService {
       thread: true,
       changed,
       model: incremental ? lastModel : undefined,
-      onStage: (stage) => {
+      onStage: (next) => {
         // What reading left, blocking's keys, then the candidate pairs and their
         // levels are garbage by these stages: on a large scan they are given back before the next stage
         // allocates (peak RSS, for about 0.3 s each at a million contacts).
-        if (records.size >= COLLECT_GARBAGE_FROM && COLLECT_BEFORE.has(stage)) collectGarbage();
-        options.onStage?.(stage);
+        if (records.size >= COLLECT_GARBAGE_FROM && COLLECT_BEFORE.has(next)) collectGarbage();
+        stage(next);
       },
     });
 
-    options.onStage?.('save');
+    stage('save');
     // Nothing is compared any more: a stored pair's explanation reads only the shares of common values.
     for (const field of records.fields) field.releaseValues();
     if (contactCount >= COLLECT_GARBAGE_FROM) collectGarbage();
