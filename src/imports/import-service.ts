@@ -4,6 +4,7 @@
  * ContactImportPipeline inside a job.
  */
 import { readRowReport, type RowReport, type RowReportKind } from './report/row-report.js';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContactWriter } from '../contacts/contact-writer.js';
@@ -231,6 +232,17 @@ function toRecord(row: ImportsTable & { kind?: string; summary?: string | null }
 }
 
 const ENCODING_SAMPLE_BYTES = 64 * 1024;
+
+/** Whether two files of the same size hold the same bytes (compared as SHA-256 digests, streamed). */
+async function sameBytes(a: string, b: string): Promise<boolean> {
+  const digest = async (file: string) => {
+    const hash = crypto.createHash('sha256');
+    for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  };
+  const [x, y] = await Promise.all([digest(a), digest(b)]);
+  return x === y;
+}
 
 /** The readings to choose from when the encoding is unsure, from the same bytes the detector saw. */
 function encodingCandidates(filePath: string): EncodingReading[] {
@@ -480,6 +492,31 @@ export class ImportService {
       ),
     );
     return this.get(id);
+  }
+
+  /**
+   * An import of the same file (same name, size and bytes) that has not ended — queued, running, or
+   * left running by a process that died — or null. Dry runs write nothing and are neither found nor
+   * looked for by callers. The CLI refuses a second import of such a file: both would write the same
+   * rows, the first once resumed or taken over.
+   */
+  async unfinishedImportOf(filePath: string, fileName: string): Promise<ImportRecord | null> {
+    const size = fs.statSync(filePath).size;
+    const candidates = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('status', 'in', ['queued', 'running'])
+      .where('dry_run', '=', 0)
+      .where('kind', '=', 'contacts')
+      .where('file_name', '=', path.basename(fileName))
+      .where('file_size', '=', size)
+      .orderBy('id')
+      .execute();
+    for (const row of candidates) {
+      const stored = (JSON.parse(row.source) as StoredSource).path;
+      if (fs.existsSync(stored) && (await sameBytes(filePath, stored))) return toRecord(row);
+    }
+    return null;
   }
 
   async get(id: string): Promise<ImportRecord> {

@@ -138,7 +138,17 @@ export function registerImportCommands(program: Command): void {
       if (o.failures) checkOutputFile('--failures', o.failures);
       if (o.warnings) checkOutputFile('--warnings', o.warnings);
       const mapping = { ...(o.mapping ? readMappingFile(o.mapping) : {}), ...parsePairs('map', o.map) };
-      async function importHere(kith: KithServices) {
+      const outcome = await withKith(async (kith) => {
+        // A second import of a file whose first import has not ended would write the same rows twice.
+        if (!o.dryRun) {
+          const unfinished = await kith.imports.unfinishedImportOf(file, path.basename(file));
+          if (unfinished)
+            throw unfinishedImportError(
+              file,
+              unfinished,
+              await kith.jobs.leaseOf(IMPORT_JOB_KIND, unfinished.id),
+            );
+        }
         const started = await kith.imports.start(
           {
             filePath: file,
@@ -160,114 +170,9 @@ export function registerImportCommands(program: Command): void {
           CLI_ACTOR,
         );
         for (const warning of started.warnings) process.stderr.write(`warning: ${warning}\n`);
-        const bar =
-          process.stderr.isTTY && !o.json
-            ? new cliProgress.SingleBar(
-                {
-                  format:
-                    'importing [{bar}] {value}/{total} rows | {created} created {updated} updated {unchanged} unchanged {failed} failed',
-                  stream: process.stderr,
-                },
-                cliProgress.Presets.shades_classic,
-              )
-            : null;
-        let barStarted = false;
-        const progress = (
-          row: Pick<ImportRecord, 'total_rows' | 'rows' | 'created' | 'updated' | 'unchanged' | 'failed'>,
-        ) => {
-          if (!bar) return;
-          if (!barStarted) {
-            bar.start(row.total_rows ?? 0, 0, { created: 0, updated: 0, unchanged: 0, failed: 0 });
-            barStarted = true;
-          }
-          bar.update(row.rows, {
-            created: row.created,
-            updated: row.updated,
-            unchanged: row.unchanged,
-            failed: row.failed,
-          });
-        };
-        const runner = kith.jobs.runner({
-          handlers: {
-            [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
-          },
-        });
-        // Stopped here, the import is not lost: the first Ctrl-C stops it after its current batch and
-        // puts it back in the queue, where a running `kith worker` or `kith serve` resumes it at once;
-        // a second stops now, and the job resumes once its lease runs out.
-        const resumes = `a running \`kith worker\` or \`kith serve\` — start one if none runs; follow it with \`kith imports show ${started.id}\`, or stop it with \`kith imports cancel ${started.id}\``;
-        let following = false;
-        offInterrupt = onInterrupt(
-          () => {
-            process.stderr.write(
-              `\nimport ${started.id} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in ${resumes}\n`,
-            );
-          },
-          () => {
-            bar?.stop();
-            if (following) {
-              process.stderr.write(`\nimport ${started.id} goes on in the server or worker that runs it\n`);
-              process.exit(130);
-            }
-            process.stderr.write(
-              `\nstopping import ${started.id} after its current batch… (Ctrl-C again to stop at once)\n`,
-            );
-            runner.pause();
-          },
-        );
-        const ran = await runner.runOnce({ subjectId: started.id });
-        if (runner.pausedJob?.subject_id === started.id) {
-          bar?.stop();
-          process.stderr.write(`import ${started.id} stopped: it resumes where it stopped in ${resumes}\n`);
-          process.exit(130);
-        }
-        if (!ran) {
-          // A running `kith serve` or `kith worker` claimed the job first: follow it there.
-          following = true;
-          for (;;) {
-            const row = await kith.imports.get(started.id);
-            if (!['queued', 'running'].includes(row.status)) break;
-            if (row.total_rows !== null) progress(row);
-            await new Promise((resolve) => setTimeout(resolve, 500));
-          }
-        }
-        bar?.stop();
-        const record = await kith.imports.get(started.id);
-        let failuresFile: string | null = null;
-        let warningsFile: string | null = null;
-        if (['completed', 'cancelled', 'failed'].includes(record.status)) {
-          failuresFile = await kith.imports.failureFile(record.id);
-          if (o.failures) {
-            fs.copyFileSync(failuresFile, o.failures);
-            failuresFile = path.resolve(o.failures);
-          }
-          warningsFile = await kith.imports.warningFile(record.id);
-          if (o.warnings) {
-            fs.copyFileSync(warningsFile, o.warnings);
-            warningsFile = path.resolve(o.warnings);
-          }
-        }
-        return { record, failuresFile, warningsFile };
-      }
-      // An error that is not the product's own ends as one line (and an error object with --json) in
-      // main.ts; its stack only with KITH_DEBUG=1.
-      let offInterrupt = () => {};
-      const outcome = await withKith(importHere).finally(() => offInterrupt());
-      const { record, failuresFile, warningsFile } = outcome;
-      if (o.json) printJson(summary(record, failuresFile, warningsFile));
-      else {
-        process.stderr.write(
-          `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} rows, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${record.warned > 0 ? ` (${record.warned} imported with warnings)` : ''}\n`,
-        );
-        if (record.failed > 0 && failuresFile) process.stderr.write(`failure file: ${failuresFile}\n`);
-        if (record.warned > 0 && warningsFile) process.stderr.write(`warnings file: ${warningsFile}\n`);
-      }
-      if (record.status !== 'completed') {
-        process.stderr.write(
-          `error: the import ${record.status}${record.error ? `: ${record.error}` : ''}\n`,
-        );
-        process.exitCode = 1;
-      }
+        return runImportHere(kith, started.id, o);
+      });
+      printImportOutcome(outcome, o);
     });
 
   const imports = program.command('imports').description('import history');
@@ -346,6 +251,38 @@ export function registerImportCommands(program: Command): void {
       else process.stderr.write(`written ${o.out} (${warned} rows with warnings)\n`);
     });
   imports
+    .command('resume')
+    .description(
+      'run an interrupted contact import here until it ends, from its last committed batch (follows it when a live server or worker runs it)',
+    )
+    .argument('<id>', 'import id (imp_…)')
+    .option('--failures <out.csv>', 'write the failure file here')
+    .option('--warnings <out.csv>', 'write the warnings file (rows imported with a value left out) here')
+    .option('--json', 'print one JSON object with the outcome')
+    .action(async (id: string, o: RunHereOptions) => {
+      if (o.failures) checkOutputFile('--failures', o.failures);
+      if (o.warnings) checkOutputFile('--warnings', o.warnings);
+      const outcome = await withKith(async (kith) => {
+        const record = await kith.imports.get(id);
+        if (record.kind !== 'contacts')
+          throw new KithError(
+            'not_resumable',
+            `import ${id} is an import of ${record.kind}: \`kith worker --once\` resumes it`,
+            409,
+            { kind: record.kind },
+          );
+        if (!['queued', 'running'].includes(record.status))
+          throw new KithError(
+            'not_resumable',
+            `import ${id} is ${record.status}: only a queued or interrupted import can be resumed`,
+            409,
+            { status: record.status },
+          );
+        return runImportHere(kith, id, o);
+      });
+      printImportOutcome(outcome, o);
+    });
+  imports
     .command('cancel')
     .description('cancel a queued or running import (a queued one at once)')
     .argument('<id>', 'import id (imp_…)')
@@ -357,6 +294,166 @@ export function registerImportCommands(program: Command): void {
         `import ${id}: ${record.status === 'cancelled' ? 'cancelled' : 'cancel requested'}\n`,
       );
     });
+}
+
+type JobLease = Awaited<ReturnType<KithServices['jobs']['leaseOf']>>;
+
+interface RunHereOptions {
+  failures?: string;
+  warnings?: string;
+  json?: boolean;
+}
+
+interface ImportOutcome {
+  record: ImportRecord;
+  failuresFile: string | null;
+  warningsFile: string | null;
+}
+
+/**
+ * Refuses a second import of a file whose first import has not ended, naming that import and what to
+ * do with it: resume it (an interrupted one continues after its last committed batch) or cancel it.
+ */
+function unfinishedImportError(file: string, record: ImportRecord, job: JobLease): KithError {
+  const cancel = `cancel it with \`kith imports cancel ${record.id}\` and import the file again`;
+  const done = record.total_rows === null ? '' : `, ${record.rows} of ${record.total_rows} rows done`;
+  const live = job?.worker_status === 'working';
+  const message = live
+    ? `${file}: import ${record.id} of this file is still ${record.status}${done} (${job.note}): follow it with \`kith imports show ${record.id}\`, or ${cancel}; a second import would write the same rows again`
+    : `${file}: import ${record.id} of this file was interrupted (${record.status}${done}${job ? `; ${job.note}` : ''}): resume it with \`kith imports resume ${record.id}\`, or ${cancel}; a second import would write the same rows again`;
+  return new KithError('import_unfinished', message, 409, {
+    import_id: record.id,
+    status: record.status,
+    worker_status: job?.worker_status ?? null,
+  });
+}
+
+/**
+ * Runs a queued or interrupted import's job here, with a progress bar, until it ends: at once when it is
+ * queued or its lease ran out; when a process that died still holds its lease, once the lease runs out;
+ * when a live `kith serve` or `kith worker` runs it, following it there. Then its report files.
+ */
+async function runImportHere(
+  kith: KithServices,
+  importId: string,
+  o: RunHereOptions,
+): Promise<ImportOutcome> {
+  const bar =
+    process.stderr.isTTY && !o.json
+      ? new cliProgress.SingleBar(
+          {
+            format:
+              'importing [{bar}] {value}/{total} rows | {created} created {updated} updated {unchanged} unchanged {failed} failed',
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+  let barStarted = false;
+  const progress = (
+    row: Pick<ImportRecord, 'total_rows' | 'rows' | 'created' | 'updated' | 'unchanged' | 'failed'>,
+  ) => {
+    if (!bar) return;
+    if (!barStarted) {
+      bar.start(row.total_rows ?? 0, 0, { created: 0, updated: 0, unchanged: 0, failed: 0 });
+      barStarted = true;
+    }
+    bar.update(row.rows, {
+      created: row.created,
+      updated: row.updated,
+      unchanged: row.unchanged,
+      failed: row.failed,
+    });
+  };
+  const runner = kith.jobs.runner({
+    handlers: {
+      [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
+    },
+  });
+  // Stopped here, the import is not lost: the first Ctrl-C stops it after its current batch and
+  // puts it back in the queue, where a running `kith worker` or `kith serve` resumes it at once;
+  // a second stops now, and the job resumes once its lease runs out.
+  const resumes = `a running \`kith worker\` or \`kith serve\` (start one if none runs), or here with \`kith imports resume ${importId}\`; follow it with \`kith imports show ${importId}\`, or stop it with \`kith imports cancel ${importId}\``;
+  let following = false;
+  const offInterrupt = onInterrupt(
+    () => {
+      process.stderr.write(
+        `\nimport ${importId} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in ${resumes}\n`,
+      );
+    },
+    () => {
+      bar?.stop();
+      if (following) {
+        process.stderr.write(`\nimport ${importId} goes on in the server or worker that runs it\n`);
+        process.exit(130);
+      }
+      process.stderr.write(
+        `\nstopping import ${importId} after its current batch… (Ctrl-C again to stop at once)\n`,
+      );
+      runner.pause();
+    },
+  );
+  try {
+    let said = '';
+    for (;;) {
+      const ran = await runner.runOnce({ subjectId: importId });
+      if (runner.pausedJob?.subject_id === importId) {
+        bar?.stop();
+        process.stderr.write(`import ${importId} stopped: it resumes where it stopped in ${resumes}\n`);
+        process.exit(130);
+      }
+      if (ran) break;
+      const row = await kith.imports.get(importId);
+      if (!['queued', 'running'].includes(row.status)) break;
+      // Another process holds the job: a live one runs it (follow it), a dead one's lease runs out first.
+      const job = await kith.jobs.leaseOf(IMPORT_JOB_KIND, importId);
+      following = job?.worker_status === 'working';
+      const say =
+        job?.worker_status === 'worker_gone'
+          ? `import ${importId}: waiting for the lease of ${job.worker}, whose process is gone, to run out at ${job.lease_until}; it resumes here then`
+          : following
+            ? `import ${importId} runs under ${job!.worker}: following it here (Ctrl-C stops following, not the import)`
+            : '';
+      if (say !== said && say !== '' && !o.json) process.stderr.write(`${say}\n`);
+      said = say;
+      if (row.total_rows !== null) progress(row);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    offInterrupt();
+  }
+  bar?.stop();
+  const record = await kith.imports.get(importId);
+  let failuresFile: string | null = null;
+  let warningsFile: string | null = null;
+  if (['completed', 'cancelled', 'failed'].includes(record.status)) {
+    failuresFile = await kith.imports.failureFile(record.id);
+    if (o.failures) {
+      fs.copyFileSync(failuresFile, o.failures);
+      failuresFile = path.resolve(o.failures);
+    }
+    warningsFile = await kith.imports.warningFile(record.id);
+    if (o.warnings) {
+      fs.copyFileSync(warningsFile, o.warnings);
+      warningsFile = path.resolve(o.warnings);
+    }
+  }
+  return { record, failuresFile, warningsFile };
+}
+
+function printImportOutcome({ record, failuresFile, warningsFile }: ImportOutcome, o: RunHereOptions): void {
+  if (o.json) printJson(summary(record, failuresFile, warningsFile));
+  else {
+    process.stderr.write(
+      `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} rows, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${record.warned > 0 ? ` (${record.warned} imported with warnings)` : ''}\n`,
+    );
+    if (record.failed > 0 && failuresFile) process.stderr.write(`failure file: ${failuresFile}\n`);
+    if (record.warned > 0 && warningsFile) process.stderr.write(`warnings file: ${warningsFile}\n`);
+  }
+  if (record.status !== 'completed') {
+    process.stderr.write(`error: the import ${record.status}${record.error ? `: ${record.error}` : ''}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** `--header-row`: a whole number from 1; anything else is a usage error naming the value. */
