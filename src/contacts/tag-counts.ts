@@ -1,7 +1,7 @@
 /**
  * Live contact counts per tag without counting: `tags.live_count` is kept by the writers that add or
  * remove tag links or change a contact's liveness (contact-repository.ts: bulk insert, state writes,
- * soft delete and restore; a tag merged by rename), once per batch through `addToTagCounts` (row
+ * soft delete and restore), once per batch through `addToTagCounts` (row
  * triggers did it once per link until migration 0023). On PostgreSQL a change is appended to
  * tag_count_deltas instead of updating the tag's row (concurrent writers would queue on a popular
  * tag's row lock), so a count is live_count plus the tag's pending deltas; once there are many, they
