@@ -7,16 +7,14 @@ import type { Store } from '../store/database.js';
 import type { ImportsTable } from '../store/schema.js';
 import type { WebhookService } from '../sync/webhooks/webhook-service.js';
 import type { ImportNotifier } from './contact-import-pipeline.js';
-import { reasonKind } from './report/reason-kind.js';
+import { reasonKinds } from './report/reason-kind.js';
 
 const TOP_REASONS = 5;
 
 function topReasons(reasons: string[]): [string, number][] {
   const byKind = new Map<string, number>();
-  for (const reason of reasons) {
-    const kind = reasonKind(reason);
-    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-  }
+  for (const reason of reasons)
+    for (const kind of reasonKinds(reason)) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
   return [...byKind].sort((a, b) => b[1] - a[1]).slice(0, TOP_REASONS);
 }
 
@@ -105,7 +103,7 @@ export class ImportEndedNotifier implements ImportNotifier {
             .limit(10_000)
             .execute()
         : [];
-    const topWarnings = topReasons(warnings.flatMap((w) => (w.warning ?? '').split('; ')));
+    const topWarnings = topReasons(warnings.map((w) => w.warning ?? ''));
     const base = this.base;
     const lines = [
       `Import of ${record.file_name} ${record.status}${record.dry_run ? ' (dry run: nothing was written)' : ''}.`,

@@ -250,7 +250,7 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     const lines = ['姓名,手机号码,邮箱'];
     for (let i = 1; i <= 12; i++) lines.push(`坏号码${i},bad ${i},bad${i}@example.com`);
     lines.push('好人,13900139000,good@example.com', '重复,13700137000,dup@example.com');
-    lines.push('重复二,13700137001,dup@example.com');
+    lines.push('重复二,13700137001,dup@example.com', '两样都坏,bad both,not-an-email');
     const r = await upload('/api/imports', admin, `${lines.join('\n')}\n`);
     const started = (await r.json()) as { id: string };
     for (let i = 0; i < 200; i++) {
@@ -267,15 +267,17 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
       rows: { row_number: number; reason: string; cells: string[] }[];
     };
     expect(body.columns).toEqual(['姓名', '手机号码', '邮箱']);
-    expect(body.total).toBe(14);
-    // Twelve phones, each its own value: one reason. The two rows sharing an e-mail: one more.
+    expect(body.total).toBe(15);
+    // Twelve phones, each its own value: one reason. The two rows sharing an e-mail: one more. The row
+    // with a wrong phone and a wrong e-mail counts under both.
     expect(body.reasons).toEqual([
       {
         reason: 'phone: is not a valid phone number in region CN or internationally',
-        count: 12,
+        count: 13,
         example_row: 2,
       },
       { reason: 'the same email is also on other rows of this file', count: 2, example_row: 15 },
+      { reason: 'email: is not a valid email address', count: 1, example_row: 17 },
     ]);
     expect(body.rows).toHaveLength(10);
     expect(body.rows[0]).toEqual({

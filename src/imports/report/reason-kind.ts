@@ -4,14 +4,28 @@
  * phone …"), so reasons can be counted. Pure.
  */
 export function reasonKind(error: string): string {
-  return (
-    error
-      .replace(/\s*\(got .*?\)(?=;|$)/g, '')
-      .replace(/rows? \d+(?:, \d+)*/g, 'other rows')
-      // "the same email "a@b.c" is also on …", "… which has the same phone "+86…"": the value apart.
-      .replace(/(the same .*?)(?= is also on|$)/, (keys: string) => keys.replace(/ "(?:[^"\\]|\\.)*"/g, ''))
-      // One order's number is not part of the reason: the same reason for every order.
-      .replace(/订单编号 \S+ /g, '订单编号 … ')
-      .split('; ')[0] ?? error
-  );
+  return reasonKinds(error)[0] ?? error;
+}
+
+/**
+ * Every reason of a row as its kind, each once: a row failing for its phone and its e-mail counts
+ * under both ("phone: …; email: …"), not under its first reason alone.
+ */
+export function reasonKinds(error: string): string[] {
+  // The values first: one may hold "; ", which parts the reasons.
+  const reasons = error.replace(/\s*\(got .*?\)(?=;|$)/g, '').split('; ');
+  return [
+    ...new Set(
+      reasons.map((reason) =>
+        reason
+          .replace(/rows? \d+(?:, \d+)*/g, 'other rows')
+          // "the same email "a@b.c" is also on …", "… which has the same phone "+86…"": the value apart.
+          .replace(/(the same .*?)(?= is also on|$)/, (keys: string) =>
+            keys.replace(/ "(?:[^"\\]|\\.)*"/g, ''),
+          )
+          // One order's number is not part of the reason: the same reason for every order.
+          .replace(/订单编号 \S+ /g, '订单编号 … '),
+      ),
+    ),
+  ];
 }

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../../store/transaction.js';
 import { reportCells, reportColumns, reportRowPages } from './failure-file.js';
-import { reasonKind } from './reason-kind.js';
+import { reasonKinds } from './reason-kind.js';
 
 export type RowReportKind = 'failures' | 'warnings';
 
@@ -14,7 +14,10 @@ export interface RowReport {
   columns: string[];
   /** Rows in the file. */
   total: number;
-  /** Every reason kind with its count, most common first; `example_row` is its first row. */
+  /**
+   * Every reason kind with the rows failing for it (a row failing for two reasons counts under both),
+   * most common first; `example_row` is its first row.
+   */
   reasons: { reason: string; count: number; example_row: number }[];
   /** The first rows, in file order. */
   rows: { row_number: number; reason: string; cells: string[] }[];
@@ -35,10 +38,11 @@ export async function readRowReport(
   for await (const page of reportRowPages(db, importId, column, false))
     for (const row of page) {
       const reason = row[column] ?? '';
-      const reasonOfKind = reasonKind(reason);
-      const seen = byKind.get(reasonOfKind);
-      if (seen) seen.count++;
-      else byKind.set(reasonOfKind, { reason: reasonOfKind, count: 1, example_row: row.row_number });
+      for (const reasonOfKind of reasonKinds(reason)) {
+        const seen = byKind.get(reasonOfKind);
+        if (seen) seen.count++;
+        else byKind.set(reasonOfKind, { reason: reasonOfKind, count: 1, example_row: row.row_number });
+      }
       if (rows.length < firstRows) rows.push({ row_number: row.row_number, reason, cells: [] });
       total++;
     }

@@ -7893,7 +7893,7 @@ export interface paths {
         };
         /**
          * The failure or warnings file summarised: reasons by kind with counts, and the first rows
-         * @description What the result page shows without downloading the file: `total` rows, every reason kind (the value and other rows’ numbers left out, so rows failing for one cause count together) most common first, and the first 10 rows with their values under `columns`. Answers while the import runs.
+         * @description What the result page shows without downloading the file: `total` rows, every reason kind (the value and other rows’ numbers left out, so rows failing for one cause count together; a row failing for two reasons counts under both) most common first, and the first 10 rows with their values under `columns`. Answers while the import runs.
          */
         get: {
             parameters: {
