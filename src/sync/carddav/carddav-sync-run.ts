@@ -28,7 +28,7 @@ import type { ContactService } from '../../contacts/contact-service.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Contact } from '../../domain/contact/contact-fields.js';
 import { contactContentHash } from '../../domain/contact/contact-content-hash.js';
-import { KithError } from '../../domain/errors.js';
+import { failureReason, KithError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Store } from '../../store/database.js';
 import type { SyncCardsTable } from '../../store/schema.js';
@@ -648,11 +648,21 @@ export class CardDavSyncRun {
   }
 }
 
-/** What to tell people: our own errors as they are; a network failure by its cause, no stack. */
-function messageOf(e: unknown): string {
+/**
+ * What to tell people: our own errors as they are; a network failure by its cause, no stack; anything
+ * else (a library tripping over what the server sent) in general words — it is logged where the job
+ * runner logs the error — never its internal message.
+ */
+export function messageOf(e: unknown): string {
   if (e instanceof KithError) return e.message;
-  const error = e as Error & { cause?: { code?: string; message?: string }; code?: string };
+  const error = (e ?? {}) as Error & { cause?: { code?: string; message?: string }; code?: string };
   if (error.name === 'OutboundRefusedError') return error.message;
+  const known = failureReason(e); // the disk is full, permission denied … or the general words
+  if (known !== failureReason(null)) return known;
   const code = error.code ?? error.cause?.code;
-  return code ? `cannot reach the server: ${code}` : `the run stopped: ${error.message ?? String(e)}`;
+  return typeof code === 'string' && NETWORK_CODE.test(code) ? `cannot reach the server: ${code}` : known;
 }
+
+/** Codes of a connection that failed (Node's, undici's, TLS's), as opposed to our own or the store's. */
+const NETWORK_CODE =
+  /^(E[A-Z]+|UND_ERR_[A-Z_]+|ERR_(TLS|SSL)_[A-Z_]+|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|(DEPTH_ZERO_)?SELF_SIGNED_CERT[A-Z_]*)$/;
