@@ -26,7 +26,7 @@ export interface TagRenameResult {
 }
 
 /** Passes over a tag's live holders when it is deleted or merged into another. */
-const HOLDER_PASSES = 5;
+export const HOLDER_PASSES = 5;
 /** Holders read at a time (the contact service changes them a batch per transaction). */
 const HOLDER_PAGE = 10_000;
 export class TagService {
@@ -202,6 +202,11 @@ export class TagService {
       if (!found) break;
     }
     await this.contacts.writer.transaction(actor, async (w) => {
+      // The holders first, then the tag, as every contact write takes its locks (a merge locks its
+      // contacts, then its links' tags): taken the other way round, a merge of a holder waiting for the
+      // tag and this waiting for that holder would deadlock. Whoever committed a link meanwhile is found
+      // by the second read, once the tag is held.
+      changed += await this.contacts.changeTagsIn(w, await liveHolders(w.db, tagId), change, actor);
       let locked = w.db.selectFrom('tags').select('id').where('id', '=', tagId);
       if (sqlDialectOf(w.db) === 'postgres') locked = locked.forUpdate();
       if (!(await locked.executeTakeFirst())) return;

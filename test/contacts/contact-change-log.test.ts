@@ -5,6 +5,7 @@
  * webhooks from every path; a capability registered only here is carried by merge and brought back.
  */
 import http from 'node:http';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContactChangeEntry, readContactChanges } from '../../src/contacts/contact-change-log.js';
@@ -13,7 +14,7 @@ import { SYSTEM_ACTOR, type Actor } from '../../src/domain/actor.js';
 import { canonicalContactForm, contactContentHash } from '../../src/domain/contact/contact-content-hash.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import type { Queryable } from '../../src/store/transaction.js';
-import { TagService } from '../../src/segments/tag-service.js';
+import { HOLDER_PASSES, TagService } from '../../src/segments/tag-service.js';
 import { fixture, runImport } from '../support/import-helpers.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
@@ -301,6 +302,60 @@ describe(`the contact change log on ${TEST_DIALECT}`, () => {
         { field: 'tags', old: ['bronze', 'Copper'], new: ['Copper'] },
       ]);
   });
+
+  it.skipIf(TEST_DIALECT !== 'postgres')(
+    'deletes a tag while another writer holds one of its holders and then links the tag (as a merge does): no deadlock',
+    async () => {
+      const y = await kith.contacts.create(
+        { name: 'Yan', email: 'yan@log.example', tags: ['lockstep'] },
+        api,
+      );
+      const q = await kith.contacts.create({ name: 'Qiu', email: 'qiu@log.example' }, api);
+      const tag = (await kith.tags.list()).find((t) => t.name === 'lockstep')!;
+      const other = new pg.Client({ connectionString: kith.database.env.DATABASE_URL });
+      await other.connect();
+      let linked: Promise<unknown> = Promise.resolve();
+      // Y is tagged again after each pass, so the last, locked step has it to change. Before that step
+      // another writer locks Y, then (while the step waits for Y) links Q to the tag, which needs the
+      // tag's key share: had the step locked the tag before its holders, each would wait for the other.
+      const racing = Object.create(kith.contacts) as typeof kith.contacts;
+      const writer = Object.create(kith.contacts.writer) as typeof kith.contacts.writer;
+      let calls = 0;
+      writer.transaction = async (actor, work) => {
+        if (++calls === HOLDER_PASSES + 1) {
+          await other.query('begin');
+          await other.query('select id from contacts where id = $1 for update', [y.id]);
+          const step = kith.contacts.writer.transaction(actor, work);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          linked = other
+            .query(`insert into contact_tags (contact_id, tag_id, created_at) values ($1, $2, $3)`, [
+              q.id,
+              tag.id,
+              new Date().toISOString(),
+            ])
+            .then(() => other.query('commit'));
+          await linked;
+          return step;
+        }
+        const result = await kith.contacts.writer.transaction(actor, work);
+        if ((await kith.tags.list()).some((t) => t.id === tag.id))
+          await kith.contacts.updateFrom(y.id, (c) => ({ tags: [...c.tags, 'lockstep'] }), api);
+        return result;
+      };
+      Object.defineProperty(racing, 'writer', { value: writer });
+      try {
+        await new TagService(kith.store.db, racing).delete(tag.id, api);
+        await linked;
+      } finally {
+        await other.end();
+      }
+      expect(calls).toBe(HOLDER_PASSES + 1);
+      expect((await kith.contacts.get(y.id)).tags).toEqual([]);
+      // Q's link committed while the step waited: found once the tag was held, and taken off in words.
+      expect((await kith.contacts.get(q.id)).tags).toEqual([]);
+      expect((await kith.tags.list()).some((t) => t.name === 'lockstep')).toBe(false);
+    },
+  );
 
   it('carries a capability registered only here: merge moves its rows, unmerge, delete and restore bring them back', async () => {
     const db = kith.store.db;
