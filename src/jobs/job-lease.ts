@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import type { Queryable } from '../store/transaction.js';
+import { MAX_JOB_STOPS } from './job-runner.js';
 
 export interface JobLease {
   job_id: string;
@@ -35,6 +36,8 @@ type JobRow = {
   state: string;
   locked_by: string | null;
   lease_until: string | null;
+  /** Times it was taken over after its process died (job-queue.ts); at MAX_JOB_STOPS it is given up. */
+  takeovers?: number | string;
 };
 
 /** True, false, or null when the worker runs on another machine (or its id is not ours to read). */
@@ -78,12 +81,18 @@ export function describeJobLease(job: JobRow, now = new Date()): JobLease {
     return { ...base, worker_status: null, takeover_at: null, note: `${job.state}: no worker needed` };
   const until = job.lease_until ? new Date(job.lease_until) : now;
   const worker = job.locked_by ?? 'an unknown worker';
+  // This stop counts too: at the limit the next worker fails the job instead of running it again.
+  const stops = Number(job.takeovers ?? 0) + 1;
+  const next =
+    stops >= MAX_JOB_STOPS
+      ? `fails it instead of running it again: its process has stopped ${stops} times before it finished (killed, or out of memory)`
+      : 'takes it over';
   if (until <= now)
     return {
       ...base,
       worker_status: 'lease_expired',
       takeover_at: now.toISOString(),
-      note: `no live worker: the lease of ${worker} ran out at ${until.toISOString()}; the next \`kith worker\` or \`kith serve\` to look takes it over (\`kith worker --once\` does it now)`,
+      note: `no live worker: the lease of ${worker} ran out at ${until.toISOString()}; the next \`kith worker\` or \`kith serve\` to look ${next} (\`kith worker --once\` does it now)`,
     };
   const left = seconds(until.getTime() - now.getTime());
   if (isWorkerAlive(worker) === false)
@@ -91,7 +100,7 @@ export function describeJobLease(job: JobRow, now = new Date()): JobLease {
       ...base,
       worker_status: 'worker_gone',
       takeover_at: until.toISOString(),
-      note: `no live worker: ${worker} is gone from this machine; nothing works on it until its lease runs out at ${until.toISOString()} (in ${left}), then another worker may take it over`,
+      note: `no live worker: ${worker} is gone from this machine; nothing works on it until its lease runs out at ${until.toISOString()} (in ${left}), then the next worker to look ${next}`,
     };
   return {
     ...base,
@@ -105,7 +114,7 @@ export function describeJobLease(job: JobRow, now = new Date()): JobLease {
 export async function jobLeaseOf(db: Queryable, kind: string, subjectId: string): Promise<JobLease | null> {
   const job = await db
     .selectFrom('jobs')
-    .select(['id', 'kind', 'subject_id', 'state', 'locked_by', 'lease_until'])
+    .select(['id', 'kind', 'subject_id', 'state', 'locked_by', 'lease_until', 'takeovers'])
     .where('kind', '=', kind)
     .where('subject_id', '=', subjectId)
     .orderBy('created_at', 'desc')
@@ -121,7 +130,7 @@ export async function jobLeaseOf(db: Queryable, kind: string, subjectId: string)
 export async function whyNoJobRan(db: Queryable, kinds: string[], now = new Date()): Promise<string> {
   const open = await db
     .selectFrom('jobs')
-    .select(['id', 'kind', 'subject_id', 'state', 'locked_by', 'lease_until'])
+    .select(['id', 'kind', 'subject_id', 'state', 'locked_by', 'lease_until', 'takeovers'])
     .where('state', 'in', ['queued', 'running'])
     .orderBy('lease_until')
     .orderBy('id')

@@ -45,8 +45,21 @@ describe('job leases (pure, with real processes)', () => {
     const lease = describeJobLease(job({ locked_by: `${HOST}:${DEAD_PID}:crash1` }), NOW);
     expect(lease).toMatchObject({ worker_status: 'worker_gone', takeover_at: '2026-11-22T10:00:45.000Z' });
     expect(lease.note).toBe(
-      `no live worker: ${HOST}:${DEAD_PID}:crash1 is gone from this machine; nothing works on it until its lease runs out at 2026-11-22T10:00:45.000Z (in 45 s), then another worker may take it over`,
+      `no live worker: ${HOST}:${DEAD_PID}:crash1 is gone from this machine; nothing works on it until its lease runs out at 2026-11-22T10:00:45.000Z (in 45 s), then the next worker to look takes it over`,
     );
+  });
+
+  it('says a job whose process stopped for the last time allowed will be failed, not taken over', () => {
+    expect(
+      describeJobLease(job({ lease_until: '2026-11-22T09:59:00.000Z', takeovers: 1 }), NOW).note,
+    ).toContain('to look takes it over');
+    const lease = describeJobLease(job({ lease_until: '2026-11-22T09:59:00.000Z', takeovers: 2 }), NOW);
+    expect(lease.note).toContain(
+      'to look fails it instead of running it again: its process has stopped 3 times before it finished',
+    );
+    expect(
+      describeJobLease(job({ locked_by: `${HOST}:${DEAD_PID}:crash1`, takeovers: '2' }), NOW).note,
+    ).toContain('then the next worker to look fails it instead of running it again');
   });
 
   it('says a job whose lease ran out is taken over by the next worker', () => {
