@@ -23,14 +23,8 @@ import { useSession } from '../../app/session';
 import { formatDateTime, formatNumber, localeOf } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
-import {
-  formatWaiting,
-  PRIORITY_COLOR,
-  STATUSES,
-  useAgents,
-  useContactNames,
-  useInboxes,
-} from './conversation-queries';
+import { formatWaiting, PRIORITY_COLOR, STATUSES, useAgents, useInboxes } from './conversation-queries';
+import { useContactNames } from './contact-names';
 import { type LiveState, useLiveConversations } from './live';
 import { formatMessageTime } from './message-time';
 

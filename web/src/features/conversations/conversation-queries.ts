@@ -1,7 +1,6 @@
 /** What the conversation screens read: agents, inboxes, teams, customers' names, and duration text. */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import { formatPhone } from '../../ui/phone-format';
 
 export function useAgents() {
   return useQuery({
@@ -27,22 +26,6 @@ export function useTeams() {
     queryFn: () => unwrap(api.GET('/api/teams')),
     staleTime: 60_000,
     select: (r) => r.data,
-  });
-}
-
-/** Names of the customers on a page of conversations, in one request. */
-export function useContactNames(ids: string[]) {
-  const unique = [...new Set(ids)].sort();
-  return useQuery({
-    queryKey: ['contact-names', unique],
-    enabled: unique.length > 0,
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/contacts', { params: { query: { ids: unique.join(','), limit: unique.length } } }),
-      ),
-    staleTime: 60_000,
-    select: (r) =>
-      new Map(r.data.map((c) => [c.id, c.name || formatPhone(c.phone) || c.email || c.id] as const)),
   });
 }
 
