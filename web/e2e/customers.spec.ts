@@ -21,6 +21,8 @@ const TEXT = {
     invalidEmail: 'Not a valid email address',
     ownerIs: 'That value belongs to customer',
     holds: 'Already holds: Email',
+    older: 'Show older',
+    updated: 'Updated',
   },
   zh: {
     customers: '客户',
@@ -42,6 +44,8 @@ const TEXT = {
     invalidEmail: '邮箱地址无效',
     ownerIs: '该值属于客户',
     holds: '已拥有相同的：邮箱',
+    older: '显示更早的动态',
+    updated: '更新',
   },
 };
 
@@ -166,6 +170,35 @@ test('a customers search that runs too long is said so in the page language, wit
   await expect(alert).toContainText(lang === 'zh' ? '查询时间过长' : 'This search took too long');
   await expect(alert).not.toContainText('5000 ms');
   await expect(page.getByRole('button', { name: lang === 'zh' ? '重试' : 'Try again' })).toBeVisible();
+});
+
+test('a long timeline shows its newest entries, then older ones on request, down to the creation', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  const text = TEXT[lang];
+  await signIn('admin');
+  const unique = `tl${lang}${Date.now().toString(36)}`;
+  const created = await page.request.post('/api/contacts', {
+    data: { name: `Timeline ${unique}`, email: `${unique}@example.com` },
+    headers: await csrfHeaders(page),
+  });
+  const { id } = await created.json();
+  for (let i = 0; i < 120; i++) {
+    const changed = await page.request.patch(`/api/contacts/${id}`, {
+      data: { city: `City ${i}` },
+      headers: await csrfHeaders(page),
+    });
+    expect(changed.status()).toBe(200);
+  }
+  await page.goto(`/customers/${id}`);
+  const entries = page.locator('.mantine-Timeline-item');
+  await expect(entries).toHaveCount(100);
+  await page.getByRole('button', { name: text.older }).click();
+  await expect(entries).toHaveCount(121); // 120 changes and the creation
+  await expect(page.getByRole('button', { name: text.older })).toHaveCount(0);
+  await expect(entries.first()).toContainText(text.updated);
 });
 
 test('a customer named like markup shows exactly that text', async ({ page, signIn }) => {

@@ -47,6 +47,7 @@ export const en = {
   tagsHint: 'Type a tag and press Enter; Backspace removes the last.',
   noGroups: 'In no group. Add customers to a group from the customers list.',
   noEvents: 'Nothing has happened to this customer yet.',
+  olderEvents: 'Show older',
   noHistory: 'No changes recorded yet.',
   system: 'Kith',
   when: 'When',

@@ -49,6 +49,7 @@ export const customer: typeof en = {
   tagsHint: '输入标签后按回车；退格键删除最后一个。',
   noGroups: '不在任何群组中。可在客户列表中把客户加入群组。',
   noEvents: '此客户还没有任何动态。',
+  olderEvents: '显示更早的动态',
   noHistory: '还没有变更记录。',
   system: 'Kith',
   when: '时间',
