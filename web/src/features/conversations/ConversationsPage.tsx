@@ -22,6 +22,7 @@ import { api, type Schemas, unwrap } from '../../api/client';
 import { useSession } from '../../app/session';
 import { formatDateTime, formatNumber, localeOf } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { formatWaiting, PRIORITY_COLOR, STATUSES, useAgents, useInboxes } from './conversation-queries';
 import { useContactNames } from './contact-names';
@@ -258,17 +259,7 @@ export default function ConversationsPage() {
               })}
             </Table.Tbody>
           </Table>
-          {list.hasNextPage && (
-            <Group justify="center" p="sm">
-              <Button
-                variant="default"
-                loading={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                {t('conversations.more')}
-              </Button>
-            </Group>
-          )}
+          <NextPageButton pages={list} label={t('conversations.more')} />
         </Paper>
       )}
     </>

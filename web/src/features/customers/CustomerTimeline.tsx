@@ -1,10 +1,11 @@
 /** What happened to a customer, newest first: created, imported, merged, conversations … */
-import { Anchor, Button, Group, Text, Timeline } from '@mantine/core';
+import { Anchor, Text, Timeline } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { formatDateTime, formatMoney } from '../../i18n';
+import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { labelOr } from './customer-format';
 
@@ -63,18 +64,7 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
           );
         })}
       </Timeline>
-      {events.hasNextPage && (
-        <Group justify="center" pt="sm">
-          <Button
-            variant="default"
-            size="xs"
-            loading={events.isFetchingNextPage}
-            onClick={() => void events.fetchNextPage()}
-          >
-            {t('customer.olderEvents')}
-          </Button>
-        </Group>
-      )}
+      <NextPageButton pages={events} label={t('customer.olderEvents')} compact />
     </>
   );
 }

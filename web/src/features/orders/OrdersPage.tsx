@@ -26,6 +26,7 @@ import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatList, formatMoney, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { OrdersExportMenu } from '../exports/OrdersExportMenu';
 import { ORDER_STATUS_COLOR } from '../customers/CustomerOrders';
@@ -184,17 +185,7 @@ export default function OrdersPage() {
               ))}
             </Table.Tbody>
           </Table>
-          {orders.hasNextPage && (
-            <Group justify="center" p="sm">
-              <Button
-                variant="default"
-                loading={orders.isFetchingNextPage}
-                onClick={() => void orders.fetchNextPage()}
-              >
-                {t('orders.more')}
-              </Button>
-            </Group>
-          )}
+          <NextPageButton pages={orders} label={t('orders.more')} />
         </Paper>
       )}
     </>
