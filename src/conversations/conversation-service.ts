@@ -14,7 +14,7 @@ import { contactKeysOf } from '../domain/contact/identify-rule.js';
 import { ConflictError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isIdOf, newId } from '../domain/ids.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
-import { appendContactEvent, type ContactEventType } from '../history/contact-timeline.js';
+import { appendContactEvent, type ContactEvent, type ContactEventType } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
 import type { KithDatabase } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
@@ -704,10 +704,38 @@ export class ConversationService {
   }
 
   /**
-   * Of these conversation ids, those the viewer may see (an agent: of their inboxes), in one query;
-   * for what points at conversations outside this service, a contact's timeline.
+   * A contact's timeline as the viewer may see it: an agent is given the events of conversations in
+   * their own inboxes only, as in every conversation list; the page is filled from older entries, so
+   * the next page starts before the last entry given, as for everyone.
    */
-  async visibleIds(viewer: ConversationViewer, ids: readonly string[]): Promise<Set<string>> {
+  async contactTimeline(
+    contactId: string,
+    page: { before?: string; limit?: number },
+    viewer: ConversationViewer,
+  ): Promise<ContactEvent[]> {
+    const limit = page.limit ?? 100;
+    if (viewer.role === 'admin') return this.contacts.timeline(contactId, { ...page, limit });
+    const conversationOf = (e: ContactEvent) =>
+      typeof e.data?.conversation_id === 'string' ? e.data.conversation_id : null;
+    const data: ContactEvent[] = [];
+    for (let before = page.before; data.length < limit;) {
+      const read = await this.contacts.timeline(contactId, { before, limit });
+      const visible = await this.visibleIds(
+        viewer,
+        read.map(conversationOf).filter((id): id is string => id !== null),
+      );
+      for (const event of read) {
+        const conversation = conversationOf(event);
+        if (conversation === null || visible.has(conversation)) data.push(event);
+      }
+      if (read.length < limit) break;
+      before = read.at(-1)!.id;
+    }
+    return data.slice(0, limit);
+  }
+
+  /** Of these conversation ids, those the viewer may see (an agent: of their inboxes), in one query. */
+  private async visibleIds(viewer: ConversationViewer, ids: readonly string[]): Promise<Set<string>> {
     if (viewer.role === 'admin' || ids.length === 0) return new Set(ids);
     const rows = await this.db
       .selectFrom('conversations')

@@ -363,28 +363,12 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
       handler: async (request) => {
         const user = currentUser(request);
-        const limit = request.query.limit ?? 100;
-        if (user.role === 'admin')
-          return { data: await contacts.timeline(request.params.id, { ...request.query, limit }) };
-        // An agent sees the events of conversations in their own inboxes only, as everywhere else: the
-        // others are left out, and further pages read until this one is full or the timeline ends.
-        const data: Awaited<ReturnType<typeof contacts.timeline>> = [];
-        for (let before = request.query.before; data.length < limit;) {
-          const page = await contacts.timeline(request.params.id, { before, limit });
-          const conversationOf = (e: (typeof page)[number]) =>
-            typeof e.data?.conversation_id === 'string' ? e.data.conversation_id : null;
-          const visible = await services.conversations.visibleIds(
-            { userId: user.id, role: user.role },
-            page.map(conversationOf).filter((id): id is string => id !== null),
-          );
-          for (const event of page) {
-            const conversation = conversationOf(event);
-            if (conversation === null || visible.has(conversation)) data.push(event);
-          }
-          if (page.length < limit) break;
-          before = page.at(-1)!.id;
-        }
-        return { data: data.slice(0, limit) };
+        return {
+          data: await services.conversations.contactTimeline(request.params.id, request.query, {
+            userId: user.id,
+            role: user.role,
+          }),
+        };
       },
     });
 
