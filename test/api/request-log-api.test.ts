@@ -3,37 +3,23 @@
  * paging, formats, states and dates are written as ***, so a phone number or e-mail typed into the
  * customers search does not end up wherever the server's standard output goes.
  */
-import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/server/app.js';
 import { loggedUrl } from '../../src/server/request-log.js';
-import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
-import { adminAndAgentTokens, api, type TestServer } from '../support/test-server.js';
+import { TEST_DIALECT } from '../support/test-kith.js';
+import { adminAndAgentTokens, api, startLoggedTestServer } from '../support/test-server.js';
 
 describe(`the request log on ${TEST_DIALECT}`, () => {
-  let kith: TestKith;
-  let app: FastifyInstance;
+  let server: Awaited<ReturnType<typeof startLoggedTestServer>>;
   let baseUrl: string;
   let admin: string;
-  const lines: string[] = [];
+  let lines: string[];
 
   beforeAll(async () => {
-    kith = await createTestKith();
-    const stream = new Writable({
-      write: (chunk, _encoding, done) => {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    app = await buildServer(kith, { logger: { level: 'info', stream } });
-    baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    ({ admin } = await adminAndAgentTokens({ kith, app, baseUrl } as TestServer));
+    server = await startLoggedTestServer();
+    ({ baseUrl, logLines: lines } = server);
+    ({ admin } = await adminAndAgentTokens(server));
   });
-  afterAll(async () => {
-    await app.close();
-    await kith.destroy();
-  });
+  afterAll(async () => server.close());
 
   it('keeps the path and the parameters, not the values customers were searched by', async () => {
     const search = '/api/contacts?q=13800138000&tag=%E5%BC%A0%E4%BC%9F&limit=20';

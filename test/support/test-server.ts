@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { JobRunner } from '../../src/jobs/job-runner.js';
@@ -24,6 +25,33 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
     baseUrl,
     close: async () => {
       await runner.stop();
+      await app.close();
+      await kith.destroy();
+    },
+  };
+}
+
+/**
+ * A real server whose request log (pino's JSON lines, level info) is kept in `logLines` for a test
+ * to read, as it would reach standard output. No job runner.
+ */
+export async function startLoggedTestServer(): Promise<TestServer & { logLines: string[] }> {
+  const kith = await createTestKith();
+  const logLines: string[] = [];
+  const stream = new Writable({
+    write: (chunk, _encoding, done) => {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const app = await buildServer(kith, { logger: { level: 'info', stream } });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    kith,
+    app,
+    baseUrl,
+    logLines,
+    close: async () => {
       await app.close();
       await kith.destroy();
     },
