@@ -116,8 +116,18 @@ interface StoredRequest {
   columns: string[] | null;
 }
 
-const dropEmpty = (filters: Record<string, unknown>) =>
+const dropEmptyFilters = (filters: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== '' && v !== null));
+
+/** The filters that select something: no empty lists or maps (the CLI's filter has every key). */
+const filtersOnRecord = (filters: Record<string, unknown>) =>
+  dropEmptyFilters(
+    Object.fromEntries(
+      Object.entries(filters).filter(
+        ([, v]) => !(typeof v === 'object' && v !== null && Object.keys(v).length === 0),
+      ),
+    ),
+  );
 
 export class ExportJobService {
   constructor(
@@ -162,7 +172,7 @@ export class ExportJobService {
         : (Array.isArray(request.columns) ? request.columns : request.columns.split(','))
             .map((c) => c.trim())
             .filter((c) => c !== '');
-    const filters = dropEmpty(parsed.data);
+    const filters = dropEmptyFilters(parsed.data);
     // The orders list takes statuses as a list; the query string's comma-separated form is accepted too.
     if (typeof filters.status === 'string')
       filters.status = filters.status.split(',').filter((s) => s.trim() !== '');
@@ -241,8 +251,40 @@ export class ExportJobService {
     return this.exportOf(row);
   }
 
-  /** The file to send, once done and not yet pruned; the download is audit-logged. */
-  /** The file to send; `headOnly` (a HEAD request: only its headers go out) is not a download to log. */
+  /**
+   * Puts a streamed export (`GET /api/contacts/export`, `/api/orders/export`, `kith export contacts`)
+   * on record as it starts, as a background export's request is: the rows leave whether or not the
+   * transfer ends well. No file is kept, so the entry names an export id that has no `exports` row.
+   */
+  async recordStreamed(
+    kind: ExportKind,
+    request: { format: string; filters: Record<string, unknown>; columns?: string | string[] | null },
+    actor: Actor,
+  ): Promise<void> {
+    const columns =
+      request.columns == null || request.columns.length === 0
+        ? null
+        : Array.isArray(request.columns)
+          ? request.columns
+          : request.columns.split(',').map((c) => c.trim());
+    await appendAuditEntry(this.db, {
+      entityType: 'export',
+      entityId: newId('export'),
+      action: 'streamed',
+      changes: [
+        { field: 'kind', old: null, new: kind },
+        { field: 'format', old: null, new: request.format },
+        { field: 'filters', old: null, new: filtersOnRecord(request.filters) },
+        { field: 'columns', old: null, new: columns },
+      ],
+      actor,
+    });
+  }
+
+  /**
+   * The file to send, once done and not yet pruned; the download is audit-logged. `headOnly` (a HEAD
+   * request: only its headers go out) is not a download to log.
+   */
   async download(
     id: string,
     viewer: ExportViewer,

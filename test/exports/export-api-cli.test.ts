@@ -100,6 +100,66 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     ).toBe(403);
   });
 
+  it('puts each streamed export on record as it starts, and a HEAD reads and records nothing', async () => {
+    const streamed = async () =>
+      (
+        await api(server.baseUrl, 'GET', '/api/audit?entity_type=export&limit=100', { token: admin })
+      ).body.data.filter((e: { action: string }) => e.action === 'streamed') as {
+        entity_id: string;
+        actor_id: string;
+        channel: string;
+        changes: { field: string; new: unknown }[];
+      }[];
+    const before = (await streamed()).length;
+    const head = await fetch(
+      `${server.baseUrl}/api/contacts/export?format=csv&tag=vip&columns=name,email&q=li`,
+      { method: 'HEAD', headers: { authorization: `Bearer ${admin}` } },
+    );
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-disposition')).toMatch(/attachment; filename="contacts-.*\.csv"/);
+    expect(await head.text()).toBe('');
+    // A HEAD checks the filters as the GET would.
+    const badHead = await fetch(`${server.baseUrl}/api/contacts/export?format=csv&columns=nope`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(badHead.status).toBe(400);
+    expect(await streamed()).toHaveLength(before);
+
+    const got = await fetch(
+      `${server.baseUrl}/api/contacts/export?format=csv&tag=vip&columns=name,email&q=li`,
+      { headers: { authorization: `Bearer ${admin}` } },
+    );
+    expect(got.status).toBe(200);
+    await got.text();
+    const orders = await fetch(`${server.baseUrl}/api/orders/export?format=ndjson&status=paid`, {
+      headers: { authorization: `Bearer ${agent}` },
+    });
+    expect(orders.status).toBe(200);
+    await orders.text();
+    const entries = await streamed();
+    expect(entries).toHaveLength(before + 2);
+    const changes = (e: (typeof entries)[number]) =>
+      Object.fromEntries(e.changes.map((c) => [c.field, c.new] as const));
+    const [ordersEntry, contactsEntry] = entries; // newest first
+    expect(contactsEntry!.entity_id).toMatch(/^exp/);
+    expect(contactsEntry!.channel).toBe('api');
+    expect(changes(contactsEntry!)).toEqual({
+      kind: 'contacts',
+      format: 'csv',
+      filters: { tag: 'vip', q: 'li' },
+      columns: ['name', 'email'],
+    });
+    expect(changes(ordersEntry!)).toMatchObject({
+      kind: 'orders',
+      format: 'ndjson',
+      filters: { status: ['paid'] },
+    });
+    // A failed request (a bad column) takes nothing out and is not on record.
+    await api(server.baseUrl, 'GET', '/api/contacts/export?format=csv&columns=nope', { token: admin });
+    expect(await streamed()).toHaveLength(before + 2);
+  });
+
   it('kith export contacts writes the file only when complete, and says how many', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-export-cli-'));
     const out = path.join(dir, '客户.csv');
@@ -123,6 +183,11 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     expect(done.code).toBe(0);
     expect(JSON.parse(done.stdout)).toEqual({ file: out, format: 'csv', rows: 1 });
     expect(fs.readFileSync(out, 'utf8')).toBe('\uFEFFname,email\n李娜,li.na@example.cn\n');
+    const record = await api(server.baseUrl, 'GET', '/api/audit?entity_type=export&limit=1', {
+      token: admin,
+    });
+    expect(record.body.data[0]).toMatchObject({ action: 'streamed', channel: 'cli' });
+    expect(record.body.data[0].changes).toContainEqual({ field: 'filters', old: null, new: { tag: 'VIP' } });
     const refused = await runCli(
       ['export', 'contacts', '--format', 'csv', '--out', path.join(dir, 'x.csv'), '--columns', 'nope'],
       server.kith.database.env,

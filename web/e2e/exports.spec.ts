@@ -88,6 +88,27 @@ test('exports: the customers view exported directly and in the background, then 
   await expect(row.getByRole('link')).toHaveAttribute('href', /^\/api\/exports\/exp_[0-9a-z]+\/file$/);
   await expectAccessible();
   await shot('exports-page');
+
+  // Both are on record: the direct download as it started, the background one requested and downloaded.
+  await page.goto('/settings/audit?type=export');
+  const table = page.getByRole('table', { name: msg(lang, 'settings.audit.title') });
+  const streamed = table
+    .getByRole('row')
+    .filter({ hasText: tag })
+    .filter({ hasText: msg(lang, 'settings.audit.actions.streamed') });
+  await expect(streamed).toHaveCount(1);
+  await expect(streamed).toContainText(
+    `${msg(lang, 'settings.audit.fields.kind')}${msg(lang, 'settings.audit.fieldSep')}${msg(lang, 'exports.page.kinds.contacts')}`,
+  );
+  await expect(streamed).toContainText(`${msg(lang, 'settings.audit.fields.format')}`);
+  await expect(
+    table
+      .getByRole('row')
+      .filter({ hasText: tag })
+      .filter({ hasText: msg(lang, 'settings.audit.actions.requested') }),
+  ).toHaveCount(1);
+  await page.mouse.move(0, 0);
+  await shot('audit-exports');
 });
 
 test('exports: the orders page exports its filtered orders in each format', async ({

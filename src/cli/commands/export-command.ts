@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
-import { checkOutputFile, onInterrupt, printJson, withKith } from '../cli-context.js';
+import { CLI_ACTOR, checkOutputFile, onInterrupt, printJson, withKith } from '../cli-context.js';
 import {
   addContactFilterOptions,
   contactFilterOf,
@@ -36,11 +36,13 @@ export function registerExportCommand(program: Command): void {
     .action(async (o: ExportOptions) => {
       const out = checkOutputFile('--out', o.out);
       const rows = await withKith(async (kith) => {
-        const prepared = await kith.exports.prepare({
-          format: o.format,
-          columns: o.columns,
-          query: { ...(await contactFilterOf(kith, o)), ids: o.ids },
-        });
+        const query = { ...(await contactFilterOf(kith, o)), ids: o.ids };
+        const prepared = await kith.exports.prepare({ format: o.format, columns: o.columns, query });
+        await kith.exportJobs.recordStreamed(
+          'contacts',
+          { format: o.format, columns: o.columns, filters: query },
+          CLI_ACTOR,
+        );
         // Written beside the target and renamed when complete: a failed or interrupted export leaves no
         // half file (it holds customers' data, and nothing would clean it up).
         removeStalePartials(out);

@@ -113,14 +113,17 @@ export function exportRoutes(
       handler: async (request, reply) => {
         const { format, ...query } = request.query;
         const prepared = await services.orderExports.prepare({ format, query });
+        const day = new Date().toISOString().slice(0, 10);
+        reply.header('content-type', prepared.contentType);
+        reply.header('content-disposition', `attachment; filename="orders-${day}.${prepared.format}"`);
+        // HEAD: the headers a GET would send (its filters checked), no rows read or sent, nothing on record.
+        if (request.method === 'HEAD') return reply.send();
+        await services.exportJobs.recordStreamed('orders', { format, filters: query }, actorOf(request));
         const body = new PassThrough();
         prepared.writeTo(body).catch((e: unknown) => {
           request.log.error({ err: e }, 'orders export failed after the answer started');
           body.destroy(e as Error);
         });
-        const day = new Date().toISOString().slice(0, 10);
-        reply.header('content-type', prepared.contentType);
-        reply.header('content-disposition', `attachment; filename="orders-${day}.${prepared.format}"`);
         return reply.send(body);
       },
     });
@@ -225,14 +228,21 @@ export function exportRoutes(
           columns,
           query: { ...(query as ContactExportQuery), attributes },
         });
+        const day = new Date().toISOString().slice(0, 10);
+        reply.header('content-type', prepared.contentType);
+        reply.header('content-disposition', `attachment; filename="contacts-${day}.${prepared.format}"`);
+        // HEAD: the headers a GET would send (its filters checked), no rows read or sent, nothing on record.
+        if (request.method === 'HEAD') return reply.send();
+        await services.exportJobs.recordStreamed(
+          'contacts',
+          { format, columns, filters: Object.keys(attributes).length > 0 ? { ...query, attributes } : query },
+          actorOf(request),
+        );
         const body = new PassThrough();
         prepared.writeTo(body).catch((e: unknown) => {
           request.log.error({ err: e }, 'export failed after the answer started');
           body.destroy(e as Error);
         });
-        const day = new Date().toISOString().slice(0, 10);
-        reply.header('content-type', prepared.contentType);
-        reply.header('content-disposition', `attachment; filename="contacts-${day}.${prepared.format}"`);
         return reply.send(body);
       },
     });

@@ -39,7 +39,7 @@ const SETTINGS_TYPES = [
   'sign_in',
   'setup',
 ];
-const TYPE_CHOICES = ['settings', ...SETTINGS_TYPES, 'contact', 'all'];
+const TYPE_CHOICES = ['settings', ...SETTINGS_TYPES, 'contact', 'export', 'all'];
 const PAGE_SIZE = 50;
 
 function fetchAudit(query: { type: string; actor: string; since: string; cursor: string }) {
@@ -328,6 +328,8 @@ function shown(
   exists: (key: string) => boolean,
   people: (id: string) => string | null,
 ): string {
+  if (entityType === 'export' && field === 'columns' && (value === null || value === undefined))
+    return t('settings.audit.exportAll');
   if (value === null || value === undefined || value === '') return '—';
   const named = (key: string, raw: unknown) => (exists(key) ? t(key) : String(raw));
   if (entityType === 'automation_rule' && field === 'conditions') return conditionsText(value, t) || '—';
@@ -343,6 +345,10 @@ function shown(
     return named(`sync.policies.${value}`, value);
   if (field === 'availability' && typeof value === 'string')
     return named(`conversations.availability.${value}`, value);
+  if (entityType === 'export' && field === 'kind' && typeof value === 'string')
+    return named(`exports.page.kinds.${value}`, value);
+  if (entityType === 'export' && field === 'filters' && typeof value === 'object' && !Array.isArray(value))
+    return exportFiltersText(value as Record<string, unknown>, named, t);
   if (field === 'language' && typeof value === 'string') return LANGUAGE_NAMES[value] ?? value;
   if (field === 'type' && typeof value === 'string')
     return named(`settings.attributes.types.${value}`, value);
@@ -364,4 +370,25 @@ function shown(
   if (Array.isArray(value)) return value.length ? formatList(value.map(String), 'values') : '—';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+/** An export's filters as the export dialog names them (`Tag: vip, Search: li`), or "all" when none. */
+function exportFiltersText(
+  filters: Record<string, unknown>,
+  named: (key: string, raw: unknown) => string,
+  t: TFunction,
+): string {
+  const valueText = (value: unknown): string =>
+    Array.isArray(value)
+      ? formatList(value.map(String), 'values')
+      : typeof value === 'object' && value !== null
+        ? Object.entries(value)
+            .map(([key, v]) => `${key} = ${String(v)}`)
+            .join(t('common.valueSeparator'))
+        : String(value);
+  const parts = Object.entries(filters).map(
+    ([key, value]) =>
+      `${named(`exports.filter.${key}`, key)}${t('settings.audit.fieldSep')}${valueText(value)}`,
+  );
+  return parts.length > 0 ? parts.join(t('common.valueSeparator')) : t('settings.audit.exportAll');
 }
