@@ -500,21 +500,29 @@ export class ImportService {
    * looked for by callers. The CLI refuses a second import of such a file: both would write the same
    * rows, the first once resumed or taken over.
    */
-  async unfinishedImportOf(filePath: string, fileName: string): Promise<ImportRecord | null> {
-    const size = fs.statSync(filePath).size;
+  async unfinishedImportOf(
+    kind: ImportRecord['kind'],
+    file: { path: string; name: string },
+    /** A Tmall import's items report: the import is the same only when both files are. */
+    itemsPath?: string,
+  ): Promise<ImportRecord | null> {
+    const size = fs.statSync(file.path).size + (itemsPath ? fs.statSync(itemsPath).size : 0);
     const candidates = await this.db
       .selectFrom('imports')
       .selectAll()
       .where('status', 'in', ['queued', 'running'])
       .where('dry_run', '=', 0)
-      .where('kind', '=', 'contacts')
-      .where('file_name', '=', path.basename(fileName))
+      .where('kind', '=', kind)
+      .where('file_name', '=', path.basename(file.name))
       .where('file_size', '=', size)
       .orderBy('id')
       .execute();
+    const same = async (given: string, stored: string | undefined) =>
+      stored !== undefined && fs.existsSync(stored) && (await sameBytes(given, stored));
     for (const row of candidates) {
-      const stored = (JSON.parse(row.source) as StoredSource).path;
-      if (fs.existsSync(stored) && (await sameBytes(filePath, stored))) return toRecord(row);
+      const stored = JSON.parse(row.source) as StoredSource & { items?: { path: string } };
+      if (!(await same(file.path, stored.path))) continue;
+      if (itemsPath === undefined || (await same(itemsPath, stored.items?.path))) return toRecord(row);
     }
     return null;
   }

@@ -1,11 +1,7 @@
-import fs from 'node:fs';
 import { ORDER_STATUSES } from '../../orders/tmall/tmall-status.js';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
-import { itemFailureFilePath, TMALL_IMPORT_JOB_KIND } from '../../orders/tmall-order-import.js';
-import { ORDER_IMPORT_JOB_KIND } from '../../orders/generic-order-import.js';
 import {
   checkInputFile,
   checkOutputFile,
@@ -17,6 +13,13 @@ import {
   printJson,
   withKith,
 } from '../cli-context.js';
+import {
+  headerRowOf,
+  printImportOutcome,
+  readMappingFile,
+  refuseUnfinishedImport,
+  runImportHere,
+} from '../import-run-here.js';
 
 interface OrderImportOptions {
   tmall?: boolean;
@@ -36,18 +39,6 @@ interface OrderImportOptions {
   automationRules: boolean;
   failures?: string;
   json?: boolean;
-}
-
-function readMappingFile(file: string): Record<string, string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new KithError('usage', `--mapping ${file}: ${(e as Error).message}`, 2);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new KithError('usage', `--mapping ${file}: expected a JSON object of "column": "target"`, 2);
-  return parsed as Record<string, string>;
 }
 
 /**
@@ -97,19 +88,13 @@ export function registerOrderCommands(program: Command): void {
         );
       for (const file of files) checkInputFile('', file);
       if (o.failures) checkOutputFile('--failures', o.failures);
-      let headerRow: number | undefined;
-      if (o.headerRow !== undefined) {
-        headerRow = Number(o.headerRow);
-        if (!Number.isInteger(headerRow) || headerRow < 1 || headerRow > 1000)
-          throw new KithError(
-            'usage',
-            `--header-row: must be a whole number from 1 to 1000 (got ${JSON.stringify(o.headerRow)})`,
-            2,
-          );
-      }
+      const headerRow = o.headerRow === undefined ? undefined : headerRowOf(o.headerRow);
       const mapping = { ...(o.mapping ? readMappingFile(o.mapping) : {}), ...parsePairs('map', o.map) };
       const [ordersFile, itemsFile] = files as [string, string | undefined];
       const outcome = await withKith(async (kith) => {
+        // A second import of files whose first import has not ended would do its work again beside it.
+        if (!o.dryRun)
+          await refuseUnfinishedImport(kith, o.tmall ? 'tmall_orders' : 'orders', ordersFile, itemsFile);
         const id = o.tmall
           ? await kith.orders.startTmallImport(
               {
@@ -148,88 +133,9 @@ export function registerOrderCommands(program: Command): void {
             );
         const started = await kith.imports.get(id);
         for (const warning of started.warnings) process.stderr.write(`warning: ${warning}\n`);
-        const bar =
-          process.stderr.isTTY && !o.json
-            ? new cliProgress.SingleBar(
-                { format: 'importing orders [{bar}] {value}/{total}', stream: process.stderr },
-                cliProgress.Presets.shades_classic,
-              )
-            : null;
-        const runner = kith.jobs.runner({
-          handlers: {
-            [TMALL_IMPORT_JOB_KIND]: (ctx) => kith.tmallImportPipeline.run(ctx.job.subject_id, ctx),
-            [ORDER_IMPORT_JOB_KIND]: (ctx) => kith.orderImportPipeline.run(ctx.job.subject_id, ctx),
-          },
-        });
-        const ran = runner.runOnce({ subjectId: id });
-        let barStarted = false;
-        const timer = setInterval(() => {
-          void kith.imports.get(id).then((r) => {
-            if (!bar || r.total_rows === null) return;
-            if (!barStarted) bar.start(r.total_rows, 0);
-            barStarted = true;
-            bar.update(r.rows);
-          });
-        }, 500);
-        try {
-          if (!(await ran))
-            for (;;) {
-              const row = await kith.imports.get(id);
-              if (!['queued', 'running'].includes(row.status)) break;
-              await new Promise((resolve) => setTimeout(resolve, 500));
-            }
-        } finally {
-          clearInterval(timer);
-          bar?.stop();
-        }
-        const record = await kith.imports.get(id);
-        let failuresFile: string | null = null;
-        const itemFailures = itemFailureFilePath(kith.config, id);
-        const itemFailuresFile = fs.existsSync(itemFailures) ? itemFailures : null;
-        if (['completed', 'cancelled', 'failed'].includes(record.status)) {
-          failuresFile = await kith.imports.failureFile(id);
-          if (o.failures) {
-            fs.copyFileSync(failuresFile, o.failures);
-            failuresFile = path.resolve(o.failures);
-          }
-        }
-        return { record, failuresFile, itemFailuresFile };
+        return runImportHere(kith, id, o);
       });
-      const { record, failuresFile, itemFailuresFile } = outcome;
-      const summary = record.summary as { items?: { rows: number; attached: number; failed: number } } | null;
-      if (o.json)
-        printJson({
-          ...(record.status === 'failed'
-            ? {
-                error: { code: 'import_failed', message: record.error ?? 'the import failed', details: null },
-              }
-            : {}),
-          import_id: record.id,
-          status: record.status,
-          dry_run: record.dry_run,
-          rows: record.rows,
-          created: record.created,
-          updated: record.updated,
-          unchanged: record.unchanged,
-          failed: record.failed,
-          summary: record.summary,
-          failures_file: failuresFile,
-          item_failures_file: itemFailuresFile,
-        });
-      else {
-        process.stderr.write(
-          `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} orders, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${summary?.items?.rows !== undefined ? `; ${summary.items.rows} items, ${summary.items.attached} attached, ${summary.items.failed} failed` : ''}\n`,
-        );
-        if (record.failed > 0 && failuresFile) process.stderr.write(`failure file: ${failuresFile}\n`);
-        if ((summary?.items?.failed ?? 0) > 0 && itemFailuresFile)
-          process.stderr.write(`items failure file: ${itemFailuresFile}\n`);
-      }
-      if (record.status !== 'completed') {
-        process.stderr.write(
-          `error: the import ${record.status}${record.error ? `: ${record.error}` : ''}\n`,
-        );
-        process.exitCode = 1;
-      }
+      printImportOutcome(outcome, o);
     });
 
   const orders = program.command('orders').description('shop orders');
