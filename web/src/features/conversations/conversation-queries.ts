@@ -1,32 +1,17 @@
 /** What the conversation screens read: agents, inboxes, teams, customers' names, and duration text. */
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { agentsQuery, inboxesQuery, teamsQuery } from '../settings/assignment-queries';
 
 export function useAgents() {
-  return useQuery({
-    queryKey: ['agents'],
-    queryFn: () => unwrap(api.GET('/api/agents')),
-    staleTime: 30_000,
-    select: (r) => r.data,
-  });
+  return useQuery({ ...agentsQuery, staleTime: 30_000, select: (r) => r.data });
 }
 
 export function useInboxes() {
-  return useQuery({
-    queryKey: ['inboxes'],
-    queryFn: () => unwrap(api.GET('/api/inboxes')),
-    staleTime: 60_000,
-    select: (r) => r.data,
-  });
+  return useQuery({ ...inboxesQuery, staleTime: 60_000, select: (r) => r.data });
 }
 
 export function useTeams() {
-  return useQuery({
-    queryKey: ['teams'],
-    queryFn: () => unwrap(api.GET('/api/teams')),
-    staleTime: 60_000,
-    select: (r) => r.data,
-  });
+  return useQuery({ ...teamsQuery, staleTime: 60_000, select: (r) => r.data });
 }
 
 /** How long since `iso`, in the largest whole unit: "5 min", "3 hr", "2 days" (or 分钟 / 小时 / 天). */
