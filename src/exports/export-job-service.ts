@@ -119,15 +119,19 @@ interface StoredRequest {
 const dropEmptyFilters = (filters: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== '' && v !== null));
 
-/** The filters that select something: no empty lists or maps (the CLI's filter has every key). */
+/** The filters that select something: no empty lists or maps either (the CLI's filter has every key). */
 const filtersOnRecord = (filters: Record<string, unknown>) =>
-  dropEmptyFilters(
-    Object.fromEntries(
-      Object.entries(filters).filter(
-        ([, v]) => !(typeof v === 'object' && v !== null && Object.keys(v).length === 0),
-      ),
+  Object.fromEntries(
+    Object.entries(dropEmptyFilters(filters)).filter(
+      ([, v]) => typeof v !== 'object' || Object.keys(v as object).length > 0,
     ),
   );
+
+/** `columns` as asked (a list, or the query string's comma-separated text); null: every column. */
+const columnsAsked = (columns: string | string[] | null | undefined): string[] | null =>
+  columns == null || columns.length === 0
+    ? null
+    : (Array.isArray(columns) ? columns : columns.split(',')).map((c) => c.trim()).filter((c) => c !== '');
 
 export class ExportJobService {
   constructor(
@@ -166,12 +170,7 @@ export class ExportJobService {
     if (!parsed.success) throw toValidationErrors('filters', request.filters, parsed.error, schema);
     if (kind === 'orders' && request.columns != null && request.columns.length > 0)
       throw new ValidationError('columns', request.columns, 'orders exports have fixed columns');
-    const columns =
-      request.columns == null || request.columns.length === 0
-        ? null
-        : (Array.isArray(request.columns) ? request.columns : request.columns.split(','))
-            .map((c) => c.trim())
-            .filter((c) => c !== '');
+    const columns = columnsAsked(request.columns);
     const filters = dropEmptyFilters(parsed.data);
     // The orders list takes statuses as a list; the query string's comma-separated form is accepted too.
     if (typeof filters.status === 'string')
@@ -261,12 +260,6 @@ export class ExportJobService {
     request: { format: string; filters: Record<string, unknown>; columns?: string | string[] | null },
     actor: Actor,
   ): Promise<void> {
-    const columns =
-      request.columns == null || request.columns.length === 0
-        ? null
-        : Array.isArray(request.columns)
-          ? request.columns
-          : request.columns.split(',').map((c) => c.trim());
     await appendAuditEntry(this.db, {
       entityType: 'export',
       entityId: newId('export'),
@@ -275,7 +268,7 @@ export class ExportJobService {
         { field: 'kind', old: null, new: kind },
         { field: 'format', old: null, new: request.format },
         { field: 'filters', old: null, new: filtersOnRecord(request.filters) },
-        { field: 'columns', old: null, new: columns },
+        { field: 'columns', old: null, new: columnsAsked(request.columns) },
       ],
       actor,
     });

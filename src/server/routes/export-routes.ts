@@ -235,7 +235,7 @@ export function exportRoutes(
         if (request.method === 'HEAD') return reply.send();
         await services.exportJobs.recordStreamed(
           'contacts',
-          { format, columns, filters: Object.keys(attributes).length > 0 ? { ...query, attributes } : query },
+          { format, columns, filters: { ...query, attributes } },
           actorOf(request),
         );
         const body = new PassThrough();
