@@ -282,6 +282,7 @@ export class OrderService {
         file: 'orders',
         missing: orderLayout.missing,
         unknown: orderLayout.unknown,
+        ...(orderLayout.looksLike ? { looks_like: orderLayout.looksLike } : {}),
       });
     const itemLayout = readItemLayout(items.header);
     if (!itemLayout.ok)
@@ -289,6 +290,7 @@ export class OrderService {
         file: 'items',
         missing: itemLayout.missing,
         unknown: itemLayout.unknown,
+        ...(itemLayout.looksLike ? { looks_like: itemLayout.looksLike } : {}),
       });
     const warnings: string[] = [];
     if (orderLayout.layout.unknown.length > 0)

@@ -671,7 +671,11 @@ test('history: the original file from a row menu; a reload past the first step a
   });
   const refused = page.getByRole('alert').filter({ hasText: m('imports.errors.unreadable_file') });
   await expect(refused).toBeVisible();
-  await expect(refused).toContainText('Excel 97-2003 (.xls)');
+  await expect(refused).toContainText(m('imports.fileReasons.xls'));
+  await page
+    .getByTestId('import-file-input')
+    .setInputFiles({ name: 'blank.csv', mimeType: 'text/csv', buffer: Buffer.from(',,\n,,\n') });
+  await expect(refused).toContainText(m('imports.fileReasons.noHeader'));
   await expect(page).toHaveURL(/\/imports\/new$/);
 
   // A file that reads as text in two encodings: both readings side by side, the user picks.

@@ -1,5 +1,17 @@
 import { encodeTmall, tmallItemsText, tmallOrdersText } from '../../bench/tmall-files';
+import { en } from '../src/i18n/en';
+import { zh } from '../src/i18n/zh';
 import { expect, test } from './fixtures';
+
+/** The app's own message for a key, in the test's language, with {{value}} filled in. */
+function msg(lang: 'en' | 'zh', key: string, vars: Record<string, string | number> = {}): string {
+  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
+  const text = key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
+  if (typeof text !== 'string') throw new Error(`no message ${key}`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
 
 const TEXT = {
   en: {
@@ -90,6 +102,37 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await page.getByRole('link', { name: text.importOrders }).click();
   await expect(page).toHaveURL(/\/imports\/orders\/new$/);
   const files = page.locator('input[type=file]');
+  // Another shop's export, then the two reports the wrong way round: refused before anything is
+  // queued, in the page's language, with the headers the file lacks and the ones it has instead.
+  const listed = (...names: string[]) => names.join(msg(lang, 'orders.import.layout.separator'));
+  const otherShop = Buffer.from(`Order number,Buyer mobile,订单状态\n${number(1)},${phone},paid\n`);
+  await files.nth(0).setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: otherShop });
+  await files.nth(1).setInputFiles({ name: '宝贝报表.csv', mimeType: 'text/csv', buffer: items });
+  await page.getByRole('button', { name: text.start }).click();
+  const refused = page.getByRole('alert');
+  await expect(refused).toContainText(
+    msg(lang, 'orders.import.layout.notOrders', {
+      missing: listed(
+        '订单编号',
+        '买家会员名',
+        '买家实际支付金额',
+        '收货人姓名',
+        '收货地址',
+        '联系手机',
+        '订单创建时间',
+      ),
+    }),
+  );
+  await expect(refused).toContainText(
+    msg(lang, 'orders.import.layout.unknown', { headers: listed('Order number', 'Buyer mobile') }),
+  );
+  await files.nth(0).setInputFiles({ name: '宝贝报表.csv', mimeType: 'text/csv', buffer: items });
+  await files.nth(1).setInputFiles({ name: '订单报表.csv', mimeType: 'text/csv', buffer: orders });
+  await page.getByRole('button', { name: text.start }).click();
+  await expect(refused).toContainText(msg(lang, 'orders.import.layout.swapped'));
+  if (lang === 'zh') await expect(refused).not.toContainText('Tmall');
+  await expect(page).toHaveURL(/\/imports\/orders\/new$/);
+
   await files.nth(0).setInputFiles({ name: '订单报表.csv', mimeType: 'text/csv', buffer: orders });
   await files.nth(1).setInputFiles({ name: '宝贝报表.csv', mimeType: 'text/csv', buffer: items });
   await shot('orders-import');

@@ -159,7 +159,15 @@ export interface TmallLayout<F extends string> {
 }
 
 export type LayoutReading<F extends string> =
-  { ok: true; layout: TmallLayout<F> } | { ok: false; missing: string[]; unknown: string[]; reason: string };
+  | { ok: true; layout: TmallLayout<F> }
+  | {
+      ok: false;
+      missing: string[];
+      unknown: string[];
+      reason: string;
+      /** The other report's layout, when the file has it (the two files given the wrong way round). */
+      looksLike?: 'orders' | 'items';
+    };
 
 export function trimHeader(header: readonly string[]): string[] {
   return header.map((h) => h.replace(/^\uFEFF/, '').trim());
@@ -220,6 +228,7 @@ export function readOrderLayout(header: readonly string[]): LayoutReading<TmallO
     return {
       ...reading,
       reason: `${reading.reason} (it looks like the items report: give the order report first, then the items report)`,
+      looksLike: 'items',
     };
   return reading;
 }
@@ -237,6 +246,7 @@ export function readItemLayout(header: readonly string[], quiet = false): Layout
     return {
       ...reading,
       reason: `${reading.reason} (it looks like the order report: give the order report first, then the items report)`,
+      looksLike: 'orders',
     };
   return reading;
 }

@@ -5,6 +5,7 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
+import { errorMessage } from '../../ui/states';
 
 const KNOWN = new Set([
   'payload_too_large',
@@ -25,13 +26,82 @@ export interface ExplainedError {
   detail: string | null;
 }
 
-export function explainImportError(error: unknown, t: (key: string) => string): ExplainedError {
+export function explainImportError(error: unknown, t: TFunction): ExplainedError {
   if (error instanceof ApiError) {
     if (error.status === 0) return { title: t('common.errors.network'), detail: null };
-    if (KNOWN.has(error.code)) return { title: t(`imports.errors.${error.code}`), detail: error.message };
-    return { title: t('imports.errors.other'), detail: error.message };
+    const detail = unreadableFileText(error, t) ?? error.message;
+    if (KNOWN.has(error.code)) return { title: t(`imports.errors.${error.code}`), detail };
+    return { title: t('imports.errors.other'), detail };
   }
   return { title: t('common.errors.unexpected'), detail: null };
+}
+
+/**
+ * The fixed reasons the server gives for a file it cannot read (ImportFileError, src/imports/read): any
+ * other reason names a row, a sheet's limits or a value and is shown as the server wrote it.
+ */
+const FILE_REASONS: ReasonTable = [
+  [/^the file is empty$/, (t) => t('imports.fileReasons.empty')],
+  [
+    /^the file is not a CSV, XLSX, JSON, NDJSON or XML file \(it holds binary data\)$/,
+    (t) => t('imports.fileReasons.binary'),
+  ],
+  [/^the file has no header row$/, (t) => t('imports.fileReasons.noHeader')],
+  [/^sheet "(.*)" has no header row$/, (t, m) => t('imports.fileReasons.sheetNoHeader', { sheet: m[1] })],
+  [
+    /^this is an Excel 97-2003 \(\.xls\) file or a password-protected workbook/,
+    (t) => t('imports.fileReasons.xls'),
+  ],
+  [/^the file is a zip archive but not an XLSX workbook/, (t) => t('imports.fileReasons.notXlsx')],
+  [/^the XLSX file is damaged/, (t) => t('imports.fileReasons.damaged')],
+  [/^the workbook has no worksheets$/, (t) => t('imports.fileReasons.noSheets')],
+  [/encoding could not be detected with confidence/, (t) => t('imports.fileReasons.encoding')],
+];
+
+/** Which of a two-file import's files a refusal is about (`details.file`), as its screen names it. */
+function fileLabel(file: unknown, t: TFunction): string | null {
+  if (file === 'orders' || file === 'orders file') return t('orders.import.ordersFile');
+  if (file === 'items' || file === 'items file') return t('orders.import.itemsFile');
+  return null;
+}
+
+/**
+ * A file the server could not read (`unreadable_file`), in the user's language when the reason is a
+ * fixed one: a Tmall report without the headers of its layout (`details.missing`, `details.unknown`,
+ * `details.looks_like`), or one of FILE_REASONS, named by the file it is in. Null when it is neither.
+ */
+export function unreadableFileText(error: ApiError, t: TFunction): string | null {
+  if (error.code !== 'unreadable_file') return null;
+  const details = error.details && !Array.isArray(error.details) ? error.details : {};
+  const file = fileLabel(details.file, t);
+  const list = (value: unknown) =>
+    Array.isArray(value) ? value.map(String).join(t('orders.import.layout.separator')) : '';
+  if (file && Array.isArray(details.missing)) {
+    const parts = [
+      t(details.file === 'items' ? 'orders.import.layout.notItems' : 'orders.import.layout.notOrders', {
+        missing: list(details.missing),
+      }),
+    ];
+    if (Array.isArray(details.unknown) && details.unknown.length > 0)
+      parts.push(t('orders.import.layout.unknown', { headers: list(details.unknown) }));
+    if (details.looks_like === 'items' || details.looks_like === 'orders')
+      parts.push(t(`orders.import.layout.swapped`));
+    return parts.join(' ');
+  }
+  // inFile (src/imports/read/source-reader.ts) puts "the orders file: " before the file's reason.
+  const reason = file
+    ? error.message
+        .replace(/^the (orders|items) file: /, '')
+        .replace(/^the (orders|items) file's /, "the file's ")
+    : error.message;
+  const said = sayReason(FILE_REASONS, reason, t);
+  if (said === null) return null;
+  return file ? t('orders.import.inFile', { file, reason: said }) : said;
+}
+
+/** A refused import of orders: a file's problem as the import wizard says it, else as errorMessage does. */
+export function orderImportErrorText(error: unknown, t: TFunction): string {
+  return (error instanceof ApiError ? unreadableFileText(error, t) : null) ?? errorMessage(error, t);
 }
 
 /**

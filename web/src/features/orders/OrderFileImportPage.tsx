@@ -29,8 +29,8 @@ import { ImportCounts } from '../imports/ImportCounts';
 import { ImportModeSwitch } from '../imports/ImportModeSwitch';
 import { useIdentityTypes, useImport } from '../imports/import-api';
 import { identityTypeLabel } from '../../ui/identity-type-label';
+import { orderImportErrorText } from '../imports/import-errors';
 import { PageHeader } from '../../ui/PageHeader';
-import { errorMessage } from '../../ui/states';
 import { TableScroll } from '../../ui/TableScroll';
 
 type Preview = Schemas['ImportPreview'];
@@ -217,7 +217,7 @@ function OrderFileImport() {
           )}
           {read.isError && (
             <Alert color="red" mt="sm">
-              {errorMessage(read.error, t)}
+              {orderImportErrorText(read.error, t)}
             </Alert>
           )}
         </Paper>
@@ -314,7 +314,7 @@ function OrderFileImport() {
             </SimpleGrid>
             {start.isError && (
               <Alert color="red" mt="sm">
-                {errorMessage(start.error, t)}
+                {orderImportErrorText(start.error, t)}
               </Alert>
             )}
             {check.data && !checking && (

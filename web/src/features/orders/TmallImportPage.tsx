@@ -11,8 +11,8 @@ import { useNavigate } from 'react-router';
 import { type Schemas, upload } from '../../api/client';
 import { RequireAdmin } from '../../app/RequireSession';
 import { ImportModeSwitch } from '../imports/ImportModeSwitch';
+import { orderImportErrorText } from '../imports/import-errors';
 import { PageHeader } from '../../ui/PageHeader';
-import { errorMessage } from '../../ui/states';
 
 export default function TmallImportPage() {
   return (
@@ -88,7 +88,7 @@ function TmallImport() {
               checked={dryRun}
               onChange={(e) => setDryRun(e.currentTarget.checked)}
             />
-            {start.isError && <Alert color="red">{errorMessage(start.error, t)}</Alert>}
+            {start.isError && <Alert color="red">{orderImportErrorText(start.error, t)}</Alert>}
             {start.isPending && progress !== null && (
               <Text size="sm" c="dimmed">
                 {t('orders.import.uploading', { percent: Math.round(progress * 100) })}

@@ -402,4 +402,15 @@ export const en = {
     forbidden: 'Only administrators can import.',
     other: 'The server refused.',
   },
+  fileReasons: {
+    empty: 'The file is empty.',
+    binary: 'The file is not a CSV, XLSX, JSON, NDJSON or XML file (it holds binary data).',
+    noHeader: 'The file has no header row: the first row must name the columns.',
+    sheetNoHeader: 'Sheet "{{sheet}}" has no header row: its first row must name the columns.',
+    xls: 'This is an Excel 97-2003 (.xls) file or a password-protected workbook: save it as .xlsx without a password, or as CSV, and import that.',
+    notXlsx: 'The file is a zip archive but not an Excel workbook.',
+    damaged: 'The Excel file is damaged: open it in Excel, save it again and import that.',
+    noSheets: 'The workbook has no worksheets.',
+    encoding: "The file's encoding could not be told with confidence: save it as UTF-8 CSV and import that.",
+  },
 };

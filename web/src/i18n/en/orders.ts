@@ -140,5 +140,14 @@ export const en = {
     uploading: 'Uploading… {{percent}}%',
     start: 'Start the import',
     clear: 'Remove the file',
+    inFile: '{{file}}: {{reason}}',
+    layout: {
+      notOrders: 'The order report you chose is not a Tmall order report: it lacks the columns {{missing}}.',
+      notItems: 'The items report you chose is not a Tmall items report: it lacks the columns {{missing}}.',
+      unknown: 'Columns a Tmall report does not have: {{headers}}.',
+      swapped:
+        'It looks like the other report: choose the order report as the first file and the items report as the second.',
+      separator: ', ',
+    },
   },
 };

@@ -383,4 +383,15 @@ export const imports: typeof en = {
     forbidden: '只有管理员可以导入。',
     other: '服务器拒绝了请求。',
   },
+  fileReasons: {
+    empty: '文件是空的。',
+    binary: '此文件不是 CSV、XLSX、JSON、NDJSON 或 XML 文件（其中含有二进制数据）。',
+    noHeader: '文件没有表头行：第一行必须是列名。',
+    sheetNoHeader: '工作表“{{sheet}}”没有表头行：第一行必须是列名。',
+    xls: '这是 Excel 97–2003（.xls）文件或受密码保护的工作簿：请另存为不带密码的 .xlsx 或 CSV 后再导入。',
+    notXlsx: '此文件是 zip 压缩包，但不是 Excel 工作簿。',
+    damaged: '此 Excel 文件已损坏：请在 Excel 中打开并重新保存后再导入。',
+    noSheets: '此工作簿中没有工作表。',
+    encoding: '无法可靠识别文件的文字编码：请另存为 UTF-8 编码的 CSV 后再导入。',
+  },
 };

@@ -142,5 +142,13 @@ export const orders: typeof en = {
     uploading: '正在上传…… {{percent}}%',
     start: '开始导入',
     clear: '移除文件',
+    inFile: '{{file}}：{{reason}}',
+    layout: {
+      notOrders: '所选的订单报表不是天猫订单报表：缺少列 {{missing}}。',
+      notItems: '所选的宝贝报表不是天猫宝贝报表：缺少列 {{missing}}。',
+      unknown: '天猫报表中没有的列：{{headers}}。',
+      swapped: '它看起来是另一份报表：请把订单报表选为第一个文件，把宝贝报表选为第二个文件。',
+      separator: '、',
+    },
   },
 };

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { inFile, inspectSource } from '../../src/imports/read/source-reader.js';
+import { readItemLayout, readOrderLayout } from '../../src/orders/tmall/tmall-layouts.js';
+import { TMALL_ITEM_HEADER, TMALL_ORDER_HEADER } from '../../bench/tmall-files.js';
+import { en, WEB, zh } from './web-i18n.js';
+
+type ApiErrorClass = new (status: number, code: string, message: string, details?: unknown) => object;
+const { ApiError } = (await import(`${WEB}/api/client.ts`)) as { ApiError: ApiErrorClass };
+const { explainImportError, orderImportErrorText } = (await import(
+  `${WEB}/features/imports/import-errors.ts`
+)) as {
+  explainImportError: (error: unknown, t: TFunction) => { title: string; detail: string | null };
+  orderImportErrorText: (error: unknown, t: TFunction) => string;
+};
+
+/** The server's own refusal of a file with these bytes (inspectSource's ImportFileError). */
+async function refusal(bytes: Buffer | string): Promise<{ message: string; details?: unknown }> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kith-reasons-')), 'file.csv');
+  fs.writeFileSync(file, bytes);
+  try {
+    await inspectSource(file);
+  } catch (e) {
+    return e as { message: string; details?: unknown };
+  }
+  throw new Error('the file was read');
+}
+
+const apiError = (e: { message: string; details?: unknown }) =>
+  new ApiError(422, 'unreadable_file', e.message, e.details ?? null);
+
+describe("a file the import wizard cannot read, in the page's language", () => {
+  it.each([
+    ['empty', '', '文件是空的'],
+    ['binary', Buffer.from([0, 1, 2, 0, 255, 0, 3, 0, 0, 9]), '二进制数据'],
+    ['no header', ',,\n,,\n', '没有表头行'],
+    ['xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), '.xls'],
+  ])('%s', async (_, bytes, chinese) => {
+    const error = apiError(await refusal(bytes));
+    expect(explainImportError(error, zh)).toEqual({
+      title: zh('imports.errors.unreadable_file'),
+      detail: expect.stringContaining(chinese),
+    });
+    expect(explainImportError(error, en).detail).not.toBe(null);
+  });
+
+  it('keeps the server’s words for a reason it does not know', () => {
+    const error = new ApiError(422, 'unreadable_file', 'row 7: a quoted cell is never closed');
+    expect(explainImportError(error, zh).detail).toBe('row 7: a quoted cell is never closed');
+  });
+});
+
+describe('a Tmall import refused, on its page in the page’s language', () => {
+  const layoutError = (file: 'orders' | 'items', header: string[]) => {
+    const reading = file === 'orders' ? readOrderLayout(header) : readItemLayout(header);
+    if (reading.ok) throw new Error('the layout was read');
+    // As startTmallImport sends it.
+    return new ApiError(422, 'unreadable_file', reading.reason, {
+      file,
+      missing: reading.missing,
+      unknown: reading.unknown,
+      ...(reading.looksLike ? { looks_like: reading.looksLike } : {}),
+    });
+  };
+
+  it('a file of another shop: the headers it lacks and the ones it does not know', () => {
+    const text = orderImportErrorText(layoutError('orders', ['Order number', 'Buyer', '订单状态']), zh);
+    expect(text).toContain('所选的订单报表不是天猫订单报表');
+    expect(text).toContain('订单编号、买家会员名');
+    expect(text).toContain('Order number、Buyer');
+    expect(text).not.toContain('is not a Tmall');
+  });
+
+  it('the two reports given the wrong way round', () => {
+    const text = orderImportErrorText(layoutError('orders', [...TMALL_ITEM_HEADER]), zh);
+    expect(text).toContain('看起来是另一份报表');
+    expect(orderImportErrorText(layoutError('items', [...TMALL_ORDER_HEADER]), zh)).toContain(
+      '所选的宝贝报表不是天猫宝贝报表',
+    );
+  });
+
+  it('an unreadable report is named by its file', async () => {
+    const error = apiError(
+      inFile('orders file', await refusal('')) as { message: string; details?: unknown },
+    );
+    expect(orderImportErrorText(error, zh)).toBe('订单报表：文件是空的。');
+    expect(orderImportErrorText(error, en)).toBe('Order report: The file is empty.');
+  });
+});
