@@ -128,3 +128,35 @@ test('sync: edit a connection — a blank password keeps the stored one, another
   await moved.getByRole('button', { name: msg(lang, 'sync.resume'), exact: true }).click();
   await expect(moved.getByRole('button', { name: msg(lang, 'sync.runNow') })).toBeEnabled();
 });
+
+test("sync: a run that fails says why in the page's language — a wrong password, a server that is not there", async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  const book = `fail-${lang}-${Date.now().toString(36)}`;
+  const url = await createAddressBook(radicale, book);
+  await apiPost(page, '/api/sync/connections', {
+    url,
+    username: radicale.user,
+    password: 'not the password',
+  });
+  await apiPost(page, '/api/sync/connections', {
+    url: `http://127.0.0.1:1/${book}-gone/`,
+    username: radicale.user,
+    password: radicale.password,
+  });
+  await page.goto('/settings/sync');
+  const wrong = page.getByTestId('sync-connection').filter({ hasText: `/${book}/` });
+  await wrong.getByRole('button', { name: msg(lang, 'sync.runNow') }).click();
+  await expect(wrong.getByRole('alert')).toHaveText(msg(lang, 'sync.failures.auth'), { timeout: 60_000 });
+  const gone = page.getByTestId('sync-connection').filter({ hasText: `/${book}-gone/` });
+  await gone.getByRole('button', { name: msg(lang, 'sync.runNow') }).click();
+  await expect(gone.getByRole('alert')).toHaveText(
+    msg(lang, 'sync.failures.unreachable', { code: 'ECONNREFUSED' }),
+    {
+      timeout: 60_000,
+    },
+  );
+});

@@ -34,6 +34,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { syncRunErrorText } from './sync-errors';
 import { StatusLabel } from './StatusLabel';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -241,7 +242,7 @@ function ConnectionCard({
       </Group>
       {last?.error && (
         <Alert color="red" mb="xs" role="alert">
-          {last.error}
+          {syncRunErrorText(last.error, t)}
         </Alert>
       )}
       {last && <RunCounts run={last} />}

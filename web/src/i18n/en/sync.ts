@@ -1,6 +1,11 @@
 /** Settings → Sync: two-way sync with CardDAV address books. */
 export const en = {
   nav: 'Sync',
+  failures: {
+    auth: 'The address book server refused the user name or password: check them in Edit.',
+    http: 'The address book server refused the request (HTTP {{status}}).',
+    unreachable: 'The address book server could not be reached ({{code}}).',
+  },
   title: 'Sync',
   description:
     'Keep CardDAV address books (Nextcloud, iCloud, Radicale, phones) in step with your customers, both ways. Edits, deletions and merges travel; a change made on both sides is settled by the connection’s rule and listed below.',

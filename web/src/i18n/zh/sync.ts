@@ -3,6 +3,11 @@ import type { en } from '../en/sync';
 
 export const sync: typeof en = {
   nav: '数据同步',
+  failures: {
+    auth: '通讯录服务器拒绝了用户名或密码：请在“编辑”中检查。',
+    http: '通讯录服务器拒绝了请求（HTTP {{status}}）。',
+    unreachable: '无法连接到通讯录服务器（{{code}}）。',
+  },
   title: '数据同步',
   description:
     '让 CardDAV 通讯录（Nextcloud、iCloud、Radicale、手机）与客户资料双向保持一致。修改、删除与合并都会同步；两边都改过的记录按连接的规则处理，并列在下方。',
