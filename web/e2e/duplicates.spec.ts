@@ -1,5 +1,17 @@
 import type { Page } from '@playwright/test';
+import { en } from '../src/i18n/en';
+import { zh } from '../src/i18n/zh';
 import { csrfHeaders, expect, test } from './fixtures';
+
+/** The app's own message for a key, in the test's language, with {{value}} filled in. */
+function msg(lang: 'en' | 'zh', key: string, vars: Record<string, string | number> = {}): string {
+  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
+  const text = key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
+  if (typeof text !== 'string') throw new Error(`no message ${key}`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
 
 const TEXT = {
   en: {
@@ -428,4 +440,40 @@ test('matching rules: a bad comparison is refused on its field, then the rules a
           .is_default,
     )
     .toBe(true);
+});
+
+test("a merge refused and an unmerge blocked say why in the page's language", async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  const stamp = `${lang}${Date.now().toString(36)}`;
+  const kept = await createContact(page, { name: `Refused ${stamp}`, email: `kept.${stamp}@example.com` });
+  const other = await createContact(page, { name: `Refused ${stamp}`, email: `other.${stamp}@example.com` });
+  await page.goto(`/duplicates/compare?ids=${kept},${other}`);
+  const merge = page.getByRole('button', { name: msg(lang, 'duplicates.actions.merge'), exact: true });
+  await expect(merge).toBeEnabled();
+  // Someone else merges them meanwhile: this page's Merge is refused, and says so.
+  const merged = await page.request.post('/api/contacts/merge', {
+    data: { contact_ids: [kept, other], survivor_id: kept },
+    headers: await csrfHeaders(page),
+  });
+  expect(merged.status()).toBe(200);
+  await merge.click();
+  await expect(
+    page.getByRole('alert').filter({ hasText: msg(lang, 'duplicates.refusals.alreadyMerged') }),
+  ).toBeVisible();
+
+  // The main record deleted since: the merge cannot be undone until it is restored.
+  const deleted = await page.request.delete(`/api/contacts/${kept}`, { headers: await csrfHeaders(page) });
+  expect(deleted.status()).toBe(204);
+  await page.goto('/merges');
+  const row = page.locator('tr[data-merge]').filter({ has: page.locator(`a[href="/customers/${kept}"]`) });
+  await row.getByRole('button', { name: msg(lang, 'duplicates.merges.unmerge') }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: msg(lang, 'duplicates.merges.unmerge') }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    msg(lang, 'duplicates.merges.blocked', { reason: msg(lang, 'duplicates.refusals.survivorDeleted') }),
+  );
 });

@@ -15,12 +15,13 @@ import { isAdmin, useSession } from '../../app/session';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
 import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
-import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
+import { ErrorState, LoadingRows } from '../../ui/states';
 import { TEXT_FIELDS } from '../customers/contact-form';
 import { displayName } from '../customers/customer-format';
 import { notify } from '../imports/notify';
 import { filtersOf, type MergeResult, nextPair, paramsOf, useContactsById, usePair } from './duplicate-api';
 import { compareUrl, formatScore, useFieldLabel, useLevelLabel } from './duplicate-format';
+import { mergeErrorText } from './merge-errors';
 import { RecordActivity } from './RecordActivity';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -414,7 +415,7 @@ export default function ComparePage() {
             (m, i) =>
               m.isError && (
                 <Alert key={i} color="red" role="alert">
-                  {errorMessage(m.error, t)}
+                  {mergeErrorText(m.error, t, { field: fieldLabel })}
                 </Alert>
               ),
           )}
@@ -432,7 +433,7 @@ function MergePreview({ preview }: { preview: { data?: MergeResult; isError: boo
   if (preview.isError)
     return (
       <Alert color="red" role="alert">
-        {errorMessage(preview.error, t)}
+        {mergeErrorText(preview.error, t, { field: fieldLabel })}
       </Alert>
     );
   if (!result) return null;

@@ -14,10 +14,11 @@ import { useUserDirectory } from '../../app/user-directory';
 import { formatDateTime } from '../../i18n';
 import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
-import { EmptyState, ErrorState, errorMessage, LoadingRows } from '../../ui/states';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { notify } from '../imports/notify';
 import { type MergeRecord, useMerges } from './duplicate-api';
 import { useFieldLabel } from './duplicate-format';
+import { mergeErrorText } from './merge-errors';
 import { displayName } from '../customers/customer-format';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -140,6 +141,7 @@ function personName(merge: MergeRecord, id: string): string {
 
 function UnmergeDialog({ merge, onClose }: { merge: MergeRecord; onClose: () => void }) {
   const { t } = useTranslation();
+  const fieldLabel = useFieldLabel();
   const client = useQueryClient();
   const unmerge = useMutation({
     mutationFn: () => unwrap(api.POST('/api/merges/{id}/unmerge', { params: { path: { id: merge.id } } })),
@@ -156,7 +158,12 @@ function UnmergeDialog({ merge, onClose }: { merge: MergeRecord; onClose: () => 
       <Text size="sm">{t('duplicates.merges.unmergeText', { count: merge.merged_ids.length })}</Text>
       {unmerge.isError && (
         <Text size="sm" c="red.8" mt="sm" role="alert">
-          {t('duplicates.merges.blocked', { reason: errorMessage(unmerge.error, t) })}
+          {t('duplicates.merges.blocked', {
+            reason: mergeErrorText(unmerge.error, t, {
+              field: fieldLabel,
+              person: (id) => personName(merge, id),
+            }),
+          })}
         </Text>
       )}
       <Group justify="flex-end" mt="md">

@@ -168,6 +168,19 @@ export const en = {
       pairs_missing: 'Held back: its pairs changed since the scan',
     },
   },
+  refusals: {
+    alreadyMerged:
+      'One of these customers was already merged into another: open the customers again to see them as they are now.',
+    alreadyUndone: 'This merge was already undone.',
+    ownedElsewhere:
+      '{{field}} {{value}} belongs to a customer who is not part of this merge: the merged record cannot have it.',
+    gone: 'One of these customers no longer exists (deleted or merged meanwhile).',
+    survivorMerged: 'the main record has since been merged into another customer (undo that merge first)',
+    survivorDeleted: 'the main record has since been deleted (restore it first)',
+    notMerged: '{{who}} is no longer merged into the main record',
+    valueTaken: '{{field}} {{value}} of {{who}} now belongs to another customer',
+    separator: '; ',
+  },
   merges: {
     title: 'Merge history',
     description: 'Every merge, newest first. Unmerge brings the merged customers back as they were.',

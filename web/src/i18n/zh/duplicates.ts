@@ -167,6 +167,17 @@ export const duplicates: typeof en = {
       pairs_missing: '留待审核：查重后客户对已变化',
     },
   },
+  refusals: {
+    alreadyMerged: '其中一位客户已被合并到其他客户：请重新打开这些客户查看其当前状态。',
+    alreadyUndone: '此合并已经取消过。',
+    ownedElsewhere: '{{field}} {{value}} 属于不在此次合并中的另一位客户：合并后的记录不能拥有它。',
+    gone: '其中一位客户已不存在（已被删除或合并）。',
+    survivorMerged: '主记录之后又被合并到了另一位客户，请先取消那次合并',
+    survivorDeleted: '主记录之后被删除了，请先恢复它',
+    notMerged: '{{who}} 已不再合并于主记录',
+    valueTaken: '{{who}}的{{field}} {{value}} 现已属于另一位客户',
+    separator: '；',
+  },
   merges: {
     title: '合并记录',
     description: '所有合并，最新的在前。取消合并会把被合并的客户恢复原样。',
