@@ -1,4 +1,16 @@
+import { en } from '../src/i18n/en';
+import { zh } from '../src/i18n/zh';
 import { csrfHeaders, expect, test } from './fixtures';
+
+/** The app's own message for a key, in the test's language, with {{value}} filled in. */
+function msg(lang: 'en' | 'zh', key: string, vars: Record<string, string | number> = {}): string {
+  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
+  const text = key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
+  if (typeof text !== 'string') throw new Error(`no message ${key}`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
 
 const TEXT = {
   en: { link: 'Deletions', restore: 'Restore', restored: '2 customers restored.' },
@@ -47,4 +59,40 @@ test('a batch deletion is listed with its backup and restored from the deletions
   await page.getByRole('dialog').getByRole('button', { name: text.restore }).click();
   await expect(page.getByText(text.restored)).toBeVisible();
   for (const id of ids) expect((await page.request.get(`/api/contacts/${id}`)).status()).toBe(200);
+});
+
+test("a restore blocked by a customer who took a deleted one's phone says so in the page's language", async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  const tag = `taken-${lang}-${Date.now().toString(36)}`;
+  const phone = `+86137${String(Date.now()).slice(-8)}`;
+  const post = async (path: string, data: unknown) => {
+    const response = await page.request.post(path, { data, headers: await csrfHeaders(page) });
+    expect(response.status(), await response.text()).toBeLessThan(300);
+    return (await response.json()) as { id: string };
+  };
+  await post('/api/contacts', { name: `Hester Quill ${tag}`, phone, tags: [tag] });
+  const deletion = await post('/api/contacts/batch-delete', { filter: { tag }, confirm_count: 1 });
+  // The number comes back on a new customer: restoring the old one would give it to two.
+  await post('/api/contacts', { name: `Hester Q. ${tag}`, phone });
+
+  await page.goto('/customers/deletions');
+  await page
+    .locator(`tr[data-deletion="${deletion.id}"]`)
+    .getByRole('button', { name: msg(lang, 'customers.deletions.restore') })
+    .click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: msg(lang, 'customers.deletions.restore') }).click();
+  const shown = `+86\u00a0137\u00a0${phone.slice(6, 10)}\u00a0${phone.slice(10)}`;
+  await expect(dialog.getByRole('alert')).toHaveText(
+    msg(lang, 'customers.deleteRefusals.blocked', {
+      reasons: msg(lang, 'customers.deleteRefusals.valueTaken', {
+        field: msg(lang, 'fields.phone'),
+        value: shown,
+      }),
+    }),
+  );
 });

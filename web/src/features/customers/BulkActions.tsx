@@ -3,6 +3,7 @@
  * tag, untag, add to a group, and for admins delete — through the batch delete, which backs up first
  * and asks for the typed count.
  */
+import { deletionErrorText } from './deletion-errors';
 import { Alert, Button, Group, Modal, NumberInput, Select, Stack, TagsInput, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -81,7 +82,7 @@ export function BulkActions({
       close();
       onDone();
     } catch (e) {
-      setError(errorMessage(e, t));
+      setError(action === 'delete' ? deletionErrorText(e, t) : errorMessage(e, t));
     } finally {
       setBusy(false);
     }

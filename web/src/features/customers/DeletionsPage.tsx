@@ -2,6 +2,7 @@
  * `/customers/deletions` (admin): every batch deletion, newest first — how many, who, when, the backup
  * to download, and restore while the retention period lasts.
  */
+import { deletionErrorText } from './deletion-errors';
 import { Anchor, Badge, Button, Group, Modal, Paper, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,7 +13,7 @@ import type { paths } from '../../api/schema';
 import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
-import { EmptyState, ErrorState, errorMessage, LoadingRows } from '../../ui/states';
+import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { useUsers } from '../imports/import-api';
 import { notify } from '../imports/notify';
 
@@ -147,7 +148,7 @@ function RestoreDialog({ deletion, onClose }: { deletion: Deletion; onClose: () 
       </Text>
       {restore.isError && (
         <Text size="sm" c="red.8" mt="sm" role="alert">
-          {errorMessage(restore.error, t)}
+          {deletionErrorText(restore.error, t)}
         </Text>
       )}
       <Group justify="flex-end" mt="md">

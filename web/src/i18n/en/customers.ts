@@ -77,6 +77,21 @@ export const en = {
       delete_other: 'Delete {{formatted}} customers',
     },
   },
+  deleteRefusals: {
+    countChanged_one:
+      'The selection now holds {{formatted}} customer, not the number you typed: nothing was deleted. Check the selection and confirm again.',
+    countChanged_other:
+      'The selection now holds {{formatted}} customers, not the number you typed: nothing was deleted. Check the selection and confirm again.',
+    gone: 'Some of these customers were deleted or merged meanwhile: nothing was deleted. Reload the list and try again.',
+    alreadyRestored: 'This deletion was already restored.',
+    expired:
+      'The retention period of this deletion is over: it can no longer be restored, but its backup can still be downloaded.',
+    blocked: 'The customers cannot be restored: {{reasons}}.',
+    valueTaken: '{{field}} {{value}} now belongs to another customer',
+    liveAgain: 'one of them exists again',
+    mergedSince: 'one of them was merged into another customer',
+    separator: '; ',
+  },
   deletions: {
     link: 'Deletions',
     title: 'Batch deletions',

@@ -77,6 +77,20 @@ export const customers: typeof en = {
       delete_other: '删除 {{formatted}} 位客户',
     },
   },
+  deleteRefusals: {
+    countChanged_one:
+      '当前选中的是 {{formatted}} 位客户，与您输入的数字不同：没有删除任何客户。请检查选择后重新确认。',
+    countChanged_other:
+      '当前选中的是 {{formatted}} 位客户，与您输入的数字不同：没有删除任何客户。请检查选择后重新确认。',
+    gone: '其中有客户在此期间已被删除或合并：没有删除任何客户。请刷新列表后重试。',
+    alreadyRestored: '这次删除已经恢复过。',
+    expired: '这次删除已过保留期，无法再恢复，但仍可下载其备份。',
+    blocked: '无法恢复这些客户：{{reasons}}。',
+    valueTaken: '{{field}} {{value}} 现已属于另一位客户',
+    liveAgain: '其中一位客户已经重新存在',
+    mergedSince: '其中一位客户已被合并到另一位客户',
+    separator: '；',
+  },
   deletions: {
     link: '批量删除记录',
     title: '批量删除记录',
