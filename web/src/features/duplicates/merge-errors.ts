@@ -6,6 +6,7 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
+import { formatPhone, isPhoneField } from '../../ui/phone-format';
 import { errorMessage } from '../../ui/states';
 
 export interface MergeErrorNames {
@@ -31,7 +32,7 @@ function blockerText(blocker: Record<string, unknown>, t: TFunction, names: Merg
     return t('duplicates.refusals.valueTaken', {
       who,
       field: names.field(fieldKey(blocker.field)),
-      value: String(blocker.value),
+      value: shownValue(blocker.field, blocker.value),
     });
   const reason = typeof blocker.reason === 'string' ? blocker.reason : '';
   if (/^contact \S+ is no longer merged into /.test(reason))
@@ -51,7 +52,7 @@ export function mergeErrorText(error: unknown, t: TFunction, names: MergeErrorNa
       if (typeof details.field === 'string' && details.value !== undefined)
         return t('duplicates.refusals.ownedElsewhere', {
           field: names.field(fieldKey(details.field)),
-          value: String(details.value),
+          value: shownValue(details.field, details.value),
         });
       break;
     case 'unmerge_blocked':
@@ -64,4 +65,9 @@ export function mergeErrorText(error: unknown, t: TFunction, names: MergeErrorNa
       return t('duplicates.refusals.gone');
   }
   return errorMessage(error, t);
+}
+
+/** A value the server names, as the screens show it: phones in their international format. */
+function shownValue(field: string, value: unknown): string {
+  return isPhoneField(field) ? formatPhone(String(value)) : String(value);
 }
