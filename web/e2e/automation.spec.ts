@@ -142,6 +142,13 @@ test('the unassign-on-resolve automation rule from its template: built, refused 
       .getByRole('link', { name: m.log.conversationOf.replace('{{name}}', `Han ${suffix}`) }),
   ).toHaveAttribute('href', `/conversations/${started.id}`);
 
+  // A dry run against an id that names no conversation says so in the page's language.
+  await page.getByRole('textbox', { name: m.dryRun.conversation }).fill('cv_nosuchconversation');
+  await page.getByRole('button', { name: m.dryRun.run }).click();
+  await expect(
+    page.getByText(m.dryRun.notFound.conversation.replace('{{id}}', 'cv_nosuchconversation')),
+  ).toBeVisible();
+
   // Dry run against the conversation: the inbox condition holds.
   await page.getByRole('textbox', { name: m.dryRun.conversation }).fill(started.id);
   await page.getByRole('button', { name: m.dryRun.run }).click();

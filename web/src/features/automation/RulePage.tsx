@@ -24,7 +24,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, api, unwrap } from '../../api/client';
 import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime } from '../../i18n';
-import { ErrorState, LoadingRows } from '../../ui/states';
+import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from '../settings/ConfirmModal';
 import { reasonText } from '../settings/form-problem';
 import { notify } from '../settings/notify';
@@ -105,6 +105,16 @@ function ruleReason(reason: string, t: TFunction): string {
   if (/^is required by [a-z_]+$/.test(reason)) return t('automation.builder.valueRequired');
   if (reason.startsWith('must be at least 16 characters')) return t('automation.builder.secretLength');
   return reasonText(reason, t);
+}
+
+/** Why a dry run was refused: a conversation or customer id that names none, in the user's words. */
+function dryRunError(error: unknown, t: TFunction): string {
+  if (!(error instanceof ApiError)) return t('common.errors.unexpected');
+  const details = error.details && !Array.isArray(error.details) ? error.details : null;
+  if (error.code === 'not_found' && (details?.entity === 'conversation' || details?.entity === 'contact'))
+    return t(`automation.dryRun.notFound.${details.entity}`, { id: String(details.id ?? '') });
+  const reason = error.fieldErrors[0]?.reason;
+  return reason ? ruleReason(reason, t) : errorMessage(error, t);
 }
 
 function initialDraft(saved: RuleDraft | null, template: string | null, t: TFunction) {
@@ -321,11 +331,7 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
     );
     run.mutate(id);
   };
-  const error = run.isError
-    ? run.error instanceof ApiError
-      ? (run.error.fieldErrors[0]?.reason ?? run.error.message)
-      : t('common.errors.unexpected')
-    : undefined;
+  const error = run.isError ? dryRunError(run.error, t) : undefined;
 
   return (
     <Paper withBorder p="md" data-testid="dry-run">

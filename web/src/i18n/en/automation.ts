@@ -180,6 +180,10 @@ export const en = {
     actual: 'now: {{value}}',
     empty: '(empty)',
     saveFirst: 'Save the rule to try it.',
+    notFound: {
+      conversation: 'No conversation has the id {{id}}.',
+      contact: 'No customer has the id {{id}}.',
+    },
   },
   log: {
     title: 'Log',

@@ -181,6 +181,10 @@ export const automation: typeof en = {
     actual: '当前：{{value}}',
     empty: '（空）',
     saveFirst: '保存规则后即可预检查。',
+    notFound: {
+      conversation: '没有 ID 为 {{id}} 的会话。',
+      contact: '没有 ID 为 {{id}} 的客户。',
+    },
   },
   log: {
     title: '执行日志',
