@@ -543,6 +543,8 @@ test('webhooks: an internal address is refused, a public one added with its secr
   await expect(delivery).toBeVisible({ timeout: 20_000 });
   await expect(delivery).toContainText(msg(lang, 'settings.webhooks.status.failed'));
   await expect(delivery).toContainText(/hooks-.*example\.com|resolve|ENOTFOUND|EAI_AGAIN/);
+  // Why, in the page's language: the host and the resolver's code as they are.
+  if (lang === 'zh') await expect(delivery).not.toContainText(/cannot resolve|no answer/);
   await expect(delivery.getByRole('cell').nth(3)).toHaveText('1');
   await settle(page);
   await shot('settings-webhooks');

@@ -31,6 +31,7 @@ import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
 import { notify } from './notify';
+import { outboundErrorText } from './outbound-errors';
 import { TableScroll } from '../../ui/TableScroll';
 
 type Endpoint = Schemas['WebhookEndpoint'];
@@ -165,7 +166,9 @@ function EndpointCard({
           color: 'orange',
           title: t('settings.webhooks.testFailed'),
           message:
-            delivery.last_error ?? t('settings.webhooks.statusAnswer', { status: delivery.last_status }),
+            delivery.last_error !== null
+              ? outboundErrorText(delivery.last_error, t)
+              : t('settings.webhooks.statusAnswer', { status: delivery.last_status }),
         });
     },
     onError: (error) =>
@@ -279,7 +282,7 @@ function DeliveryRow({ delivery }: { delivery: Delivery }) {
       <Table.Td ta="right">{delivery.attempts}</Table.Td>
       <Table.Td>
         <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-          {delivery.last_error ??
+          {(delivery.last_error !== null ? outboundErrorText(delivery.last_error, t) : null) ??
             (delivery.last_status !== null
               ? t('settings.webhooks.statusAnswer', { status: delivery.last_status })
               : '—')}

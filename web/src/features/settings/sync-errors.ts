@@ -5,7 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import { failureText, type ReasonTable, sayReason } from '../../ui/server-reasons';
-import { reasonText } from './form-problem';
+import { outboundErrorText } from './outbound-errors';
 
 const RUN_FAILURES: ReasonTable = [
   [
@@ -17,10 +17,8 @@ const RUN_FAILURES: ReasonTable = [
     (t, m) => t('sync.failures.http', { status: m[1] }),
   ],
   [/^cannot reach the server: (\S+)$/, (t, m) => t('sync.failures.unreachable', { code: m[1] })],
-  // The outbound guard refused the address (KITH_OUTBOUND_ALLOW): the settings forms' words for it.
-  [/^refused: the URL (.+)$/, (t, m) => reasonText(m[1]!, t)],
 ];
 
 export function syncRunErrorText(reason: string, t: TFunction): string {
-  return sayReason(RUN_FAILURES, reason, t) ?? failureText(reason, t);
+  return sayReason(RUN_FAILURES, reason, t) ?? failureText(outboundErrorText(reason, t), t);
 }

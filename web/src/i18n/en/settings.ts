@@ -30,6 +30,13 @@ export const en = {
     once: 'Copy it now and keep it somewhere safe: Kith stores only a fingerprint and will not show it again.',
     done: 'I have copied it',
   },
+  outbound: {
+    unresolved: 'The name {{host}} could not be found ({{code}}): check the address.',
+    resolveSlow: 'The name {{host}} could not be looked up within {{seconds}} s.',
+    noAnswer: '{{host}} did not answer within {{seconds}} s.',
+    noAnswerAny: 'No answer within {{seconds}} s.',
+    connectFailed: 'Could not connect to {{address}} ({{code}}).',
+  },
   reasons: {
     minLength_one: 'Use at least {{count}} character',
     minLength_other: 'Use at least {{count}} characters',

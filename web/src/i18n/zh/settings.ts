@@ -32,6 +32,13 @@ export const settings: typeof en = {
     once: '请立即复制并妥善保存：Kith 只保存它的指纹，之后不会再次显示。',
     done: '我已复制',
   },
+  outbound: {
+    unresolved: '找不到域名 {{host}}（{{code}}）：请检查地址。',
+    resolveSlow: '在 {{seconds}} 秒内未能解析域名 {{host}}。',
+    noAnswer: '{{host}} 在 {{seconds}} 秒内没有应答。',
+    noAnswerAny: '在 {{seconds}} 秒内没有应答。',
+    connectFailed: '无法连接到 {{address}}（{{code}}）。',
+  },
   reasons: {
     minLength_one: '请至少使用 {{count}} 个字符',
     minLength_other: '请至少使用 {{count}} 个字符',
