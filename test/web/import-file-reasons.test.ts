@@ -90,3 +90,29 @@ describe('a Tmall import refused, on its page in the page’s language', () => {
     expect(orderImportErrorText(error, en)).toBe('Order report: The file is empty.');
   });
 });
+
+describe('an order file refused before it is queued', () => {
+  it('a file over the upload limit', () => {
+    const error = new ApiError(
+      413,
+      'payload_too_large',
+      'the file is larger than the upload limit of 50 MB (KITH_MAX_UPLOAD_MB)',
+      { limit_bytes: 52_428_800 },
+    );
+    expect(orderImportErrorText(error, zh)).toBe('文件超过了 50 MB 的上传上限（KITH_MAX_UPLOAD_MB）。');
+    expect(explainImportError(error, zh)).toEqual({
+      title: zh('imports.errors.payload_too_large'),
+      detail: '文件超过了 50 MB 的上传上限（KITH_MAX_UPLOAD_MB）。',
+    });
+  });
+
+  it('a currency that is no currency code', () => {
+    const reason = 'must be a three-letter currency code such as CNY';
+    const error = new ApiError(400, 'validation_failed', `currency: ${reason} (got "RM")`, {
+      field: 'currency',
+      value: 'RM',
+      reason,
+    });
+    expect(orderImportErrorText(error, zh)).toBe('币种：请填写三个字母的币种代码，例如 CNY。');
+  });
+});

@@ -71,6 +71,11 @@ function fileLabel(file: unknown, t: TFunction): string | null {
  * `details.looks_like`), or one of FILE_REASONS, named by the file it is in. Null when it is neither.
  */
 export function unreadableFileText(error: ApiError, t: TFunction): string | null {
+  if (error.code === 'payload_too_large') {
+    // src/server/routes/import-routes.ts: "the file is larger than the upload limit of 50 MB (…)".
+    const limit = /the upload limit of (\d+(?:\.\d+)?) MB/.exec(error.message)?.[1];
+    return limit ? t('imports.fileReasons.tooLarge', { limit }) : null;
+  }
   if (error.code !== 'unreadable_file') return null;
   const details = error.details && !Array.isArray(error.details) ? error.details : {};
   const file = fileLabel(details.file, t);
@@ -101,7 +106,14 @@ export function unreadableFileText(error: ApiError, t: TFunction): string | null
 
 /** A refused import of orders: a file's problem as the import wizard says it, else as errorMessage does. */
 export function orderImportErrorText(error: unknown, t: TFunction): string {
-  return (error instanceof ApiError ? unreadableFileText(error, t) : null) ?? errorMessage(error, t);
+  if (!(error instanceof ApiError)) return errorMessage(error, t);
+  const file = unreadableFileText(error, t);
+  if (file !== null) return file;
+  // The order file's settings (src/orders/order-service.ts startOrderFileImport).
+  const fields = error.code === 'validation_failed' ? error.fieldErrors.map((d) => d.field) : [];
+  if (fields.length > 0 && fields.every((f) => f === 'source' || f === 'currency'))
+    return fields.map((f) => t(`orders.file.refusals.${f}`)).join(' ');
+  return errorMessage(error, t);
 }
 
 /**

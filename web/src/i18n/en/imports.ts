@@ -403,6 +403,7 @@ export const en = {
     other: 'The server refused.',
   },
   fileReasons: {
+    tooLarge: 'The file is larger than the upload limit of {{limit}} MB (KITH_MAX_UPLOAD_MB).',
     empty: 'The file is empty.',
     binary: 'The file is not a CSV, XLSX, JSON, NDJSON or XML file (it holds binary data).',
     noHeader: 'The file has no header row: the first row must name the columns.',

@@ -43,6 +43,10 @@ export const en = {
     tmall: 'Tmall orders · {{items}} items · {{created}} buyers created',
   },
   file: {
+    refusals: {
+      source: 'Source: a short name of letters, digits, _ and -, starting with a letter (e.g. shopify).',
+      currency: 'Currency: a three-letter currency code such as CNY.',
+    },
     title: 'Import orders',
     description:
       "Any shop's order file (CSV or XLSX): one row per order, or one row per item with the order number repeated. Each order is matched to a customer by Kith id, identity, phone or e-mail; a customer nobody has is created.",

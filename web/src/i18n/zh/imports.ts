@@ -384,6 +384,7 @@ export const imports: typeof en = {
     other: '服务器拒绝了请求。',
   },
   fileReasons: {
+    tooLarge: '文件超过了 {{limit}} MB 的上传上限（KITH_MAX_UPLOAD_MB）。',
     empty: '文件是空的。',
     binary: '此文件不是 CSV、XLSX、JSON、NDJSON 或 XML 文件（其中含有二进制数据）。',
     noHeader: '文件没有表头行：第一行必须是列名。',

@@ -45,6 +45,10 @@ export const orders: typeof en = {
     tmall: '天猫订单 · 宝贝 {{items}} 条 · 新建买家 {{created}} 个',
   },
   file: {
+    refusals: {
+      source: '来源：请填写由字母、数字、_ 和 - 组成、以字母开头的简短名称（例如 shopify）。',
+      currency: '币种：请填写三个字母的币种代码，例如 CNY。',
+    },
     title: '导入订单',
     description:
       '任意店铺导出的订单文件（CSV 或 XLSX）：每行一个订单，或每行一个商品并重复订单号。每个订单按 Kith 客户 ID、身份、手机号或邮箱匹配客户；找不到则新建客户。',
