@@ -10,11 +10,12 @@ import { en, WEB, zh } from './web-i18n.js';
 
 type ApiErrorClass = new (status: number, code: string, message: string, details?: unknown) => object;
 const { ApiError } = (await import(`${WEB}/api/client.ts`)) as { ApiError: ApiErrorClass };
-const { explainImportError, orderImportErrorText } = (await import(
+const { explainImportError, orderImportErrorText, reasonLabel } = (await import(
   `${WEB}/features/imports/import-errors.ts`
 )) as {
   explainImportError: (error: unknown, t: TFunction) => { title: string; detail: string | null };
   orderImportErrorText: (error: unknown, t: TFunction) => string;
+  reasonLabel: (kind: string, t: TFunction) => string | null;
 };
 
 /** The server's own refusal of a file with these bytes (inspectSource's ImportFileError). */
@@ -114,5 +115,22 @@ describe('an order file refused before it is queued', () => {
       reason,
     });
     expect(orderImportErrorText(error, zh)).toBe('币种：请填写三个字母的币种代码，例如 CNY。');
+  });
+});
+
+describe("a failed row's value the customer form would refuse too, summarised as the form says it", () => {
+  it.each([
+    ['company: is longer than 1000 characters (got "xxxx… (3,002 characters)")', '最多 1000 个字符'],
+    ['attributes.visits: must be a number (got "many")', zh('customer.reasons.number')],
+    [
+      'row 4: attributes.joined was not imported: is not a real calendar date (got "2024-02-30")',
+      zh('customer.reasons.notRealDate'),
+    ],
+  ])('%s', (text, chinese) => {
+    expect(reasonLabel(text, zh)).toBe(chinese);
+  });
+
+  it('no summary for a reason the form does not know', () => {
+    expect(reasonLabel('tags: something new (got "x")', zh)).toBe(null);
   });
 });

@@ -6,6 +6,7 @@ import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
 import { errorMessage } from '../../ui/states';
+import { contactReasonText } from '../customers/save-errors';
 
 const KNOWN = new Set([
   'payload_too_large',
@@ -144,7 +145,22 @@ const REASONS: ReasonTable = REASON_KEYS.map(([pattern, key]) => [
 ]);
 
 export function reasonLabel(kind: string, t: TFunction): string | null {
-  return sayReason(REASONS, kind, t);
+  return sayReason(REASONS, kind, t) ?? fieldReasonLabel(kind, t);
+}
+
+/** "field: reason (got value)" or "field was not imported: reason", as the import writes a row's reason. */
+const FIELD_REASON =
+  /^(?:row \d+: )?[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)?(?:\[\d+\])?(?::| was not imported:) (.*?)(?: \(got (?:"(?:[^"\\]|\\.)*"|[^()]*)\))?$/;
+
+/**
+ * A value the customer form would refuse too (too long, not a number, not a date …): the form's words
+ * for it (contactReasonText), else null.
+ */
+function fieldReasonLabel(text: string, t: TFunction): string | null {
+  const reason = FIELD_REASON.exec(text)?.[1];
+  if (!reason) return null;
+  const said = contactReasonText(reason, t);
+  return said === reason ? null : said;
 }
 
 /** One reason of a row, read from the server's words: the field and the value it names, when it does. */
