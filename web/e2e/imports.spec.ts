@@ -12,26 +12,9 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Page } from '@playwright/test';
-import { en } from '../src/i18n/en';
-import { zh } from '../src/i18n/zh';
+import { type Lang, msg } from './messages';
 import { csrfHeaders, expect, test } from './fixtures';
 import { ADMIN } from './global-setup';
-
-type Lang = 'en' | 'zh';
-
-/** The app's own message for a key, in the test's language, with i18next's plural and {{value}} rules. */
-function msg(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
-  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
-  const lookup = (path: string) =>
-    path
-      .split('.')
-      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
-  let text = lookup(key);
-  if (text === undefined && typeof vars.count === 'number')
-    text = lookup(`${key}_${lang === 'en' && vars.count === 1 ? 'one' : 'other'}`);
-  if (typeof text !== 'string') throw new Error(`no message ${key}`);
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
-}
 
 const number = (lang: Lang, n: number) => new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB').format(n);
 const run = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -1,17 +1,6 @@
 import { encodeTmall, tmallItemsText, tmallOrdersText } from '../../bench/tmall-files';
-import { en } from '../src/i18n/en';
-import { zh } from '../src/i18n/zh';
+import { msg } from './messages';
 import { expect, test } from './fixtures';
-
-/** The app's own message for a key, in the test's language, with {{value}} filled in. */
-function msg(lang: 'en' | 'zh', key: string, vars: Record<string, string | number> = {}): string {
-  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
-  const text = key
-    .split('.')
-    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
-  if (typeof text !== 'string') throw new Error(`no message ${key}`);
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
-}
 
 const TEXT = {
   en: {

@@ -7,25 +7,8 @@
  * per-run suffix so the English and Chinese runs do not meet on the shared server.
  */
 import type { Browser, Page } from '@playwright/test';
-import { en } from '../src/i18n/en';
-import { zh } from '../src/i18n/zh';
+import { type Lang, msg } from './messages';
 import { csrfHeaders, expect, test } from './fixtures';
-
-type Lang = 'en' | 'zh';
-
-/** The app's own message for a key, in the test's language, with i18next's plural and {{value}} rules. */
-function msg(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
-  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
-  const lookup = (path: string) =>
-    path
-      .split('.')
-      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
-  let text = lookup(key);
-  if (text === undefined && typeof vars.count === 'number')
-    text = lookup(`${key}_${lang === 'en' && vars.count === 1 ? 'one' : 'other'}`);
-  if (typeof text !== 'string') throw new Error(`no message ${key}`);
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
-}
 
 /** The settings navigation as each language names it (WEB.md's terms, written out on purpose). */
 const NAV = {

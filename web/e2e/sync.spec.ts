@@ -5,20 +5,8 @@
  */
 import type { Page } from '@playwright/test';
 import { createAddressBook, startRadicale, type TestRadicale } from '../../test/support/radicale';
-import { en } from '../src/i18n/en';
-import { zh } from '../src/i18n/zh';
+import { msg } from './messages';
 import { csrfHeaders, expect, test } from './fixtures';
-
-type Lang = 'en' | 'zh';
-
-function msg(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
-  const root = (lang === 'zh' ? zh : en) as unknown as Record<string, unknown>;
-  const text = key
-    .split('.')
-    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
-  if (typeof text !== 'string') throw new Error(`no message ${key}`);
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
-}
 
 let radicale: TestRadicale;
 test.beforeAll(async () => {
