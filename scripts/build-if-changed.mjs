@@ -1,22 +1,18 @@
 #!/usr/bin/env node
-// Builds (npm run build) unless dist/ is newer than every source it is built from: the browser tests run
-// the built server and web app, and CI's `npm ci` has already built them once.
+// Builds unless dist/ is newer than every source it is built from. `--server` checks and builds only the
+// server and CLI (tsc), which the unit tests run as a real `kith` process; without it, the web app too,
+// which the browser tests need. CI's `npm ci` has already built both once, so there it builds nothing.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 
-const STAMP = 'dist/.built-at';
-const SOURCES = [
-  'src',
-  'web/src',
-  'web/index.html',
-  'web/vite.config.ts',
-  'package-lock.json',
-  'tsconfig.json',
-  'tsconfig.build.json',
-  'web/tsconfig.json',
-];
+const serverOnly = process.argv.includes('--server');
+const SERVER_SOURCES = ['src', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const WEB_SOURCES = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json'];
+const SOURCES = serverOnly ? SERVER_SOURCES : [...SERVER_SOURCES, ...WEB_SOURCES];
+// `npm run build` stamps dist/.built-at; `npm run build:server` stamps dist/.server-built-at.
+const STAMPS = serverOnly ? ['dist/.built-at', 'dist/.server-built-at'] : ['dist/.built-at'];
 
 function newest(entry) {
   if (!fs.existsSync(entry)) return 0;
@@ -27,7 +23,12 @@ function newest(entry) {
   return latest;
 }
 
-const builtAt = fs.existsSync(STAMP) ? fs.statSync(STAMP).mtimeMs : 0;
+const builtAt = Math.max(
+  0,
+  ...STAMPS.map((stamp) => (fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0)),
+);
 const changedAt = Math.max(...SOURCES.map(newest));
-if (changedAt > builtAt) execSync('npm run build', { stdio: 'inherit' });
-else process.stderr.write('build is up to date (dist/.built-at is newer than the sources)\n');
+const what = serverOnly ? 'server build' : 'build';
+if (changedAt > builtAt)
+  execSync(serverOnly ? 'npm run build:server' : 'npm run build', { stdio: 'inherit' });
+else process.stderr.write(`${what} is up to date (dist/ is newer than its sources)\n`);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { IMPORT_JOB_KIND } from '../../src/imports/import-service.js';
 import { openKith } from '../../src/services.js';
-import { type CliResult, runCli } from '../support/run-cli.js';
+import { type CliResult, kithArgs, runCli } from '../support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-kith.js';
 
 /** No stack frame (`    at fn (file:line)`) reaches the user. */
@@ -330,7 +330,7 @@ describe('Ctrl-C', () => {
 
   /** The real `kith` in a child process whose signals the test sends. */
   function spawnKith(args: string[]) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, kithArgs(args), {
       env: { ...process.env, ...database.env },
     });
     let stderr = '';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedCsv } from '../../bench/generate-contacts.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { fixture } from '../support/import-helpers.js';
-import { runCli } from '../support/run-cli.js';
+import { kithArgs, runCli } from '../support/run-cli.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/test-kith.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -108,11 +108,11 @@ describe(`kith import on ${TEST_DIALECT}`, () => {
       // The reference run reads in-process; the killed and resumed runs read on a worker thread.
       const threaded = { KITH_JOB_LEASE_SECONDS: '1', KITH_IMPORT_THREAD_MIN_BYTES: '0' };
       const env = { ...process.env, ...database.env, ...threaded };
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'import', 'contacts', file, '--json'],
-        { cwd: ROOT, env, stdio: 'ignore' },
-      );
+      const child = spawn(process.execPath, kithArgs(['import', 'contacts', file, '--json']), {
+        cwd: ROOT,
+        env,
+        stdio: 'ignore',
+      });
       const store: Store = openStore(database.config);
       let checkpoint = 0;
       try {

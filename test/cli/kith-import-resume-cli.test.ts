@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKith } from '../../src/services.js';
 import { fixture } from '../support/import-helpers.js';
-import { runCli } from '../support/run-cli.js';
+import { kithArgs, runCli } from '../support/run-cli.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/test-kith.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -34,11 +34,11 @@ describe(`re-running a killed kith import on ${TEST_DIALECT}`, () => {
       const file = fixture('customers.csv', `name,email\n${lines.join('\n')}\n`);
 
       // The first import, killed once its first batch is in.
-      const first = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'import', 'contacts', file],
-        { cwd: ROOT, env: { ...process.env, KITH_DEFAULT_REGION: 'CN', ...database.env }, stdio: 'ignore' },
-      );
+      const first = spawn(process.execPath, kithArgs(['import', 'contacts', file]), {
+        cwd: ROOT,
+        env: { ...process.env, KITH_DEFAULT_REGION: 'CN', ...database.env },
+        stdio: 'ignore',
+      });
       const exited = new Promise((resolve) => first.once('exit', resolve));
       const watcher = await openKith(database.config);
       let importId: string;

@@ -3,18 +3,26 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The built `kith` (test/support/build-kith.ts keeps it current with the sources). */
+export const KITH_BIN = path.join(ROOT, 'dist/cli/main.js');
+
+/** Arguments for `process.execPath` that run `kith` with these arguments. */
+export function kithArgs(args: string[]): string[] {
+  return [KITH_BIN, ...args];
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the real `kith` command (from source, through tsx) in a child process. */
+/** Runs the real `kith` command in a child process. */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
+      kithArgs(args),
       { cwd: ROOT, env: { ...process.env, KITH_DEFAULT_REGION: 'CN', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -4,7 +4,7 @@ import { createVCard, fetchVCards } from 'tsdav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
 import { createAddressBook, startRadicale, type TestRadicale } from '../support/radicale.js';
-import { runCli } from '../support/run-cli.js';
+import { kithArgs, runCli } from '../support/run-cli.js';
 import { createTestKith, type TestKith } from '../support/test-kith.js';
 
 /**
@@ -58,15 +58,11 @@ describe('kith sync run killed mid-run', () => {
     );
 
     // Started as its own process, killed once it has written part of the cards.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'sync', 'run', connection.id],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        stdio: 'ignore',
-      },
-    );
+    const child = spawn(process.execPath, kithArgs(['sync', 'run', connection.id]), {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const deadline = Date.now() + 60_000;
     for (;;) {

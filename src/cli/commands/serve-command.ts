@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { loadConfigWith } from '../../config.js';
 import { KithError } from '../../domain/errors.js';
-import { buildServer } from '../../server/app.js';
 import { type BackgroundTasks, startBackgroundTasks } from '../../services.js';
 import { numberOption, openKithForCli } from '../cli-context.js';
 
@@ -47,6 +46,8 @@ export function registerServeCommand(program: Command): void {
       let app: FastifyInstance | null = null;
       let address: string;
       try {
+        // Loaded here, not at start-up: every other command would pay for loading the whole server.
+        const { buildServer } = await import('../../server/app.js');
         app = await buildServer(kith, {
           logger: { level: config.logLevel },
           trustProxy: config.trustProxy,
