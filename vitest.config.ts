@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Tests that run `kith` as a process run the built CLI; this rebuilds it when a source is newer.
-    globalSetup: ['test/support/build-kith.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     // Two files at once even on two cores: many tests spend their time waiting on a child process, a
     // lease, a throttle or a socket, and one file at a time left a core idle (616 s → 514 s on 2 cores).

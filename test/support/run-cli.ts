@@ -3,7 +3,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** The built `kith` (test/support/build-kith.ts keeps it current with the sources). */
+/** The built `kith` (test/support/global-setup.ts keeps it current with the sources). */
 export const KITH_BIN = path.join(ROOT, 'dist/cli/main.js');
 
 /** Arguments for `process.execPath` that run `kith` with these arguments. */
