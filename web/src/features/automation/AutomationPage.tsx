@@ -11,7 +11,7 @@ import { api, unwrap } from '../../api/client';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
-import { formProblem } from '../settings/form-problem';
+import { refusalText } from '../settings/form-problem';
 import { notify } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
 import { TEMPLATE_IDS } from './rule-model';
@@ -107,7 +107,7 @@ function RuleRow({ rule }: { rule: AutomationRule }) {
       });
     },
     onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
+      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
   });
   const eventKey = `automation.events.${rule.event}`;
   return (

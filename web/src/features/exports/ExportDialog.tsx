@@ -16,7 +16,7 @@ import { api, type Schemas, unwrap } from '../../api/client';
 import { formatNumber } from '../../i18n';
 import { failureText } from '../../ui/server-reasons';
 import { notify } from '../settings/notify';
-import { formProblem } from '../settings/form-problem';
+import { refusalText } from '../settings/form-problem';
 import type { ListParams } from '../customers/customer-list-params';
 import { LIST_FILTERS } from '../customers/customer-list-params';
 
@@ -102,7 +102,7 @@ export function ExportDialog(props: ExportDialogProps) {
       notify({ color: 'blue', message: t('exports.started') });
     },
     onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
+      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
   });
   const followed = useQuery({
     queryKey: ['export', job?.id],

@@ -28,7 +28,7 @@ import {
   useInboxes,
   useRefreshAssignment,
 } from './assignment-queries';
-import { formProblem } from './form-problem';
+import { refusalText } from './form-problem';
 import { NameModal } from './NameModal';
 import { notify } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
@@ -162,7 +162,7 @@ function InboxRow({
   const { t } = useTranslation();
   const byId = new Map(agents.map((a) => [a.user_id, a]));
   const fail = (error: unknown) =>
-    notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message });
+    notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) });
   const update = useMutation({
     mutationFn: (auto: { enabled: boolean; mode: Mode }) =>
       unwrap(

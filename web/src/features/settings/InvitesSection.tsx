@@ -27,7 +27,7 @@ import { formatDateTime } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
-import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
 import { notify } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -73,7 +73,7 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
       else setIssued(result);
     },
     onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
+      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
   });
 
   const list = invites.data?.data ?? [];

@@ -32,7 +32,7 @@ import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
-import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
 import { notify } from './notify';
 import { syncRunErrorText } from './sync-errors';
 import { StatusLabel } from './StatusLabel';
@@ -151,7 +151,7 @@ function ConnectionCard({
       notify({ color: 'green', message: t('sync.runStarted') });
     },
     onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
+      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
   });
   const pause = useMutation({
     mutationFn: (paused: boolean) =>
@@ -166,7 +166,7 @@ function ConnectionCard({
       notify({ color: 'green', message: t(paused ? 'sync.pausedNotice' : 'sync.resumedNotice') });
     },
     onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message }),
+      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
   });
   const last = connection.last_run;
   return (

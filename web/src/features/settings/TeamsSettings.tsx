@@ -14,7 +14,7 @@ import {
   useRefreshAssignment,
   useTeams,
 } from './assignment-queries';
-import { formProblem } from './form-problem';
+import { refusalText } from './form-problem';
 import { NameModal } from './NameModal';
 import { notify } from './notify';
 
@@ -137,7 +137,7 @@ function TeamRow({
     },
     onError: (error) => {
       onChanged();
-      notify({ color: 'red', title: t('settings.refused'), message: formProblem(error, t).message });
+      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) });
     },
   });
   return (

@@ -31,7 +31,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
 import { InviteModal, InvitesSection } from './InvitesSection';
 import { StatusLabel } from './StatusLabel';
-import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
 import { USERS_KEY, useUsers, userLabel } from './settings-queries';
 import { notify } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
@@ -69,7 +69,7 @@ export function UsersSettings() {
       notify({
         color: 'red',
         title: t('settings.refused'),
-        message: formProblem(error, t).message ?? Object.values(formProblem(error, t).fields).join(' '),
+        message: refusalText(error, t),
       }),
   });
 

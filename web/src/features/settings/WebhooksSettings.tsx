@@ -28,7 +28,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
-import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
 import { SecretReveal } from './SecretReveal';
 import { notify } from './notify';
 import { outboundErrorText } from './outbound-errors';
@@ -175,7 +175,7 @@ function EndpointCard({
       notify({
         color: 'red',
         title: t('settings.refused'),
-        message: formProblem(error, t).message,
+        message: refusalText(error, t),
       }),
   });
 

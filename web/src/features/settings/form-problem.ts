@@ -117,3 +117,12 @@ export function formProblem(error: unknown, t: TFunction): FormProblem {
     existingId,
   };
 }
+
+/**
+ * A refusal in words for a toast, which has no form to put field messages on: the message, else the
+ * reason of each field the server named (a toast of only "Refused" says nothing).
+ */
+export function refusalText(error: unknown, t: TFunction): string {
+  const problem = formProblem(error, t);
+  return problem.message ?? Object.values(problem.fields).join(' ');
+}

@@ -1,0 +1,62 @@
+/**
+ * A refused settings change shown in a toast (inbox and team members, sync, webhooks, invites, exports,
+ * automation): the server's field reasons are said, in the user's language, not dropped for a bare
+ * "Refused".
+ */
+import type { TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { en, WEB, zh } from './web-i18n.js';
+
+const { refusalText } = (await import(`${WEB}/features/settings/form-problem.ts`)) as {
+  refusalText: (error: unknown, t: TFunction) => string;
+};
+const { ApiError } = (await import(`${WEB}/api/client.ts`)) as {
+  ApiError: new (status: number, code: string, message: string, details: unknown) => Error;
+};
+
+describe('a refusal in a toast', () => {
+  it.each([
+    [
+      'a field reason',
+      new ApiError(400, 'validation_failed', 'name is too short', [
+        { field: 'name', value: 'a', reason: 'must be at least 2 characters' },
+      ]),
+      'Use at least 2 characters',
+      '请至少使用 2 个字符',
+    ],
+    [
+      'two field reasons',
+      new ApiError(400, 'validation_failed', 'bad', [
+        { field: 'url', value: 'x', reason: 'Invalid URL' },
+        { field: 'events', value: [], reason: 'must name at least one event' },
+      ]),
+      null,
+      null,
+    ],
+    [
+      'no fields',
+      new ApiError(404, 'not_found', 'user "u_1" does not exist', null),
+      'user "u_1" does not exist',
+      'user "u_1" does not exist',
+    ],
+    ['not a refusal of the server', new Error('boom'), null, null],
+  ])('%s', (_, error, english, chinese) => {
+    for (const [t, expected] of [
+      [en, english],
+      [zh, chinese],
+    ] as const) {
+      const text = refusalText(error, t);
+      expect(text.length).toBeGreaterThan(0);
+      if (expected !== null) expect(text).toBe(expected);
+    }
+  });
+
+  it('names every field the server refused', () => {
+    const error = new ApiError(400, 'validation_failed', 'bad', [
+      { field: 'url', value: 'x', reason: 'Invalid URL' },
+      { field: 'events', value: [], reason: 'must name at least one event' },
+    ]);
+    expect(refusalText(error, zh)).toBe(`${zh('settings.reasons.url')} ${zh('settings.reasons.events')}`);
+    expect(refusalText(error, en)).not.toMatch(/Invalid URL|must name/);
+  });
+});
