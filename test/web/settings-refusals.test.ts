@@ -5,11 +5,25 @@
  */
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/domain/errors.js';
+import { mappingName } from '../../src/imports/saved-mapping-service.js';
 import { en, WEB, zh } from './web-i18n.js';
 
-const { refusalText } = (await import(`${WEB}/features/settings/form-problem.ts`)) as {
+const { reasonText, refusalText } = (await import(`${WEB}/features/settings/form-problem.ts`)) as {
+  reasonText: (reason: string, t: TFunction) => string;
   refusalText: (error: unknown, t: TFunction) => string;
 };
+
+/** The reason the server's own validation gives. */
+function reasonOf(validate: () => unknown): string {
+  try {
+    validate();
+  } catch (e) {
+    if (e instanceof ValidationError) return (e.details as { reason: string }).reason;
+    throw e;
+  }
+  throw new Error('the value was accepted');
+}
 const { ApiError } = (await import(`${WEB}/api/client.ts`)) as {
   ApiError: new (status: number, code: string, message: string, details: unknown) => Error;
 };
@@ -58,5 +72,15 @@ describe('a refusal in a toast', () => {
     ]);
     expect(refusalText(error, zh)).toBe(`${zh('settings.reasons.url')} ${zh('settings.reasons.events')}`);
     expect(refusalText(error, en)).not.toMatch(/Invalid URL|must name/);
+  });
+});
+
+describe("a saved import mapping's refused name, in the user's words", () => {
+  it.each([
+    [reasonOf(() => mappingName('   ')), 'Required', '必填'],
+    [reasonOf(() => mappingName('x'.repeat(500))), /^Use at most \d+ characters$/, /^最多 \d+ 个字符$/],
+  ])('%s', (reason, english, chinese) => {
+    expect(reasonText(reason, en)).toMatch(english);
+    expect(reasonText(reason, zh)).toMatch(chinese);
   });
 });

@@ -3,16 +3,26 @@
  * of saved mappings with who saved them; their creator or an admin may delete one.
  */
 import { Alert, Button, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime } from '../../i18n';
 import { errorMessage } from '../../ui/states';
+import { reasonText } from '../settings/form-problem';
 import { useUsers } from './import-api';
 import type { Mapping } from './mapping-targets';
 import { notify } from './notify';
 import { type SavedMapping, useDeleteMapping, useSaveMapping } from './saved-mappings';
+
+/** The server's reason for refusing the name, in the user's words. */
+function nameReason(error: unknown, t: TFunction): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const detail = error.fieldErrors.find((e) => e.field === 'name');
+  if (!detail) return undefined;
+  return detail.reason ? reasonText(detail.reason, t) : error.message;
+}
 
 export function SaveMappingModal({
   mapping,
@@ -50,9 +60,7 @@ export function SaveMappingModal({
   const fieldError =
     save.error instanceof ApiError && save.error.code === 'conflict'
       ? t('imports.mapping.nameTaken', { name: taken?.name ?? name.trim() })
-      : save.error instanceof ApiError && save.error.fieldErrors.some((e) => e.field === 'name')
-        ? save.error.message
-        : undefined;
+      : nameReason(save.error, t);
   const otherError = save.isError && !fieldError ? errorMessage(save.error, t) : null;
 
   return (

@@ -20,7 +20,7 @@ export const NO_PROBLEM: FormProblem = { fields: {}, message: null, existingId: 
 const KNOWN_REASONS: ReasonTable = [
   [/^must be at least (\d+) characters$/, (t, m) => t('settings.reasons.minLength', { count: Number(m[1]) })],
   [
-    /^is required$|^is empty$|^must not be empty$|^Too small: expected string to have >=1 characters?$/,
+    /^is required$|^is empty$|^must not be (empty|blank)$|^Too small: expected string to have >=1 characters?$/,
     (t) => t('settings.reasons.required'),
   ],
   [
@@ -29,8 +29,8 @@ const KNOWN_REASONS: ReasonTable = [
   ],
   [/^Invalid URL$/, (t) => t('settings.reasons.url')],
   [
-    /^Too big: expected string to have <=(\d+) characters?$/,
-    (t, m) => t('settings.reasons.maxLength', { count: Number(m[1]) }),
+    /^Too big: expected string to have <=(\d+) characters?$|^must be at most (\d+) characters$/,
+    (t, m) => t('settings.reasons.maxLength', { count: Number(m[1] ?? m[2]) }),
   ],
   // The automation rules' values (src/automation/rules/rule-definition.ts).
   [/^is not a \S+ \(one of (.+)\)$/, (t, m) => t('settings.reasons.oneOf', { options: m[1] })],
