@@ -59,7 +59,7 @@ import {
 import { readContactChanges } from './contact-change-log.js';
 import { ContactListMembersRegistry } from './contact-list-members.js';
 import { loadContactsPage, loadContactsPageJson } from './contact-page-loader.js';
-import { findOwnedElsewhere, loadContacts } from './contact-repository.js';
+import { findOwnedElsewhere, loadContacts, type Ownership } from './contact-repository.js';
 import { ContactEventBus } from './contact-events.js';
 import { ContactReferenceRegistry } from './contact-references.js';
 import { parseSearch } from './contact-search-sql.js';
@@ -312,8 +312,8 @@ export class ContactService {
     const state = applyContactPatch(emptyContactState(), patch);
     const id = newId('contact');
     await this.writeGuarded(actor, async (w, guard) => {
-      await this.assertNoOwner(w.db, state, null);
-      Object.assign(guard, { state, exceptId: null });
+      await this.assertNoOwner(w.db, state, null, patch);
+      Object.assign(guard, { state, exceptId: null, patch });
       await w.create([{ id, state }]);
       await appendContactEvent(w.db, { contactId: id, type: 'created', actor, at: w.at });
     });
@@ -372,11 +372,12 @@ export class ContactService {
       if (!before) throw new NotFoundError('contact', id);
       // Checked on the locked row, in the write's transaction: no change can slip in between.
       if (condition.ifMatch !== undefined) await this.checkVersion(w.db, before, condition.ifMatch);
-      const after = applyContactPatch(before, typeof patch === 'function' ? patch(before) : patch);
+      const applied = typeof patch === 'function' ? patch(before) : patch;
+      const after = applyContactPatch(before, applied);
       const changes = diffContactStates(before, after);
       if (changes.length === 0) return;
-      await this.assertNoOwner(w.db, after, id);
-      Object.assign(guard, { state: after, exceptId: id });
+      await this.assertNoOwner(w.db, after, id, applied);
+      Object.assign(guard, { state: after, exceptId: id, patch: applied });
       await w.update([{ before, after }]);
       await appendContactEvent(w.db, {
         contactId: id,
@@ -854,9 +855,14 @@ export class ContactService {
     return contact;
   }
 
-  private async assertNoOwner(db: Queryable, state: ContactState, exceptId: string | null): Promise<void> {
+  private async assertNoOwner(
+    db: Queryable,
+    state: ContactState,
+    exceptId: string | null,
+    patch: ContactPatch | null,
+  ): Promise<void> {
     const owner = await findOwnedElsewhere(db, state, exceptId);
-    if (owner) throw new ConflictError(owner.field, owner.value, owner.contactId);
+    if (owner) throw new ConflictError(inputFieldOf(owner, patch), owner.value, owner.contactId);
   }
 
   /**
@@ -868,12 +874,12 @@ export class ContactService {
     actor: Actor,
     work: (session: ContactWriteSession, guard: Guard) => Promise<void>,
   ): Promise<void> {
-    const guard: Guard = { state: null, exceptId: null };
+    const guard: Guard = { state: null, exceptId: null, patch: null };
     try {
       await this.writer.transaction(actor, (session) => work(session, guard));
     } catch (e) {
       if (!isUniqueViolation(e) || !guard.state) throw e;
-      await this.assertNoOwner(this.db, guard.state, guard.exceptId);
+      await this.assertNoOwner(this.db, guard.state, guard.exceptId, guard.patch);
       throw e;
     }
   }
@@ -882,4 +888,21 @@ export class ContactService {
 interface Guard {
   state: ContactState | null;
   exceptId: string | null;
+  patch: ContactPatch | null;
+}
+
+/**
+ * The input field that holds an owned value, as validation names it (`additional_emails[1]`): a client
+ * shows the refusal on the list the value was typed in, not on the primary e-mail or phone. The patch's
+ * lists keep the input's order (only a repeated value is dropped).
+ */
+function inputFieldOf(owner: Ownership, patch: ContactPatch | null): string {
+  const list =
+    owner.field === 'email'
+      ? patch?.additional_emails
+      : owner.field === 'phone'
+        ? patch?.additional_phones
+        : null;
+  const index = list?.indexOf(owner.value) ?? -1;
+  return index < 0 ? owner.field : `additional_${owner.field}s[${index}]`;
 }

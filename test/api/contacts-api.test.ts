@@ -75,12 +75,17 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
       details: { field: 'phone', value: '+8613800138000', existing_id: first.body.id },
     });
     const other = await call('POST', '/api/contacts', { token: agent, body: { name: 'Other' } });
+    // An additional phone is named as the list item it is, as validation names one.
     const update = await call('PATCH', `/api/contacts/${other.body.id}`, {
       token: agent,
-      body: { additional_phones: ['138-0013-8000'] },
+      body: { additional_phones: ['+86 139 0013 9000', '138-0013-8000'] },
     });
     expect(update.status).toBe(409);
-    expect(update.body.error.details.existing_id).toBe(first.body.id);
+    expect(update.body.error.details).toEqual({
+      field: 'additional_phones[1]',
+      value: '+8613800138000',
+      existing_id: first.body.id,
+    });
   });
 
   it('names the field, the value and the reason for bad input', async () => {

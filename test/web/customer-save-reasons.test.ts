@@ -7,8 +7,15 @@ import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizePhone } from '../../src/domain/normalize/phone.js';
 import { en, WEB, zh } from './web-i18n.js';
 
-const { contactReasonText } = (await import(`${WEB}/features/customers/save-errors.ts`)) as {
+const { contactReasonText, saveProblem } = (await import(`${WEB}/features/customers/save-errors.ts`)) as {
   contactReasonText: (reason: string, t: TFunction) => string;
+  saveProblem: (
+    error: unknown,
+    t: TFunction,
+  ) => { fields: Record<string, string>; message: string | null; ownerId: string | null };
+};
+const { ApiError } = (await import(`${WEB}/api/client.ts`)) as {
+  ApiError: new (status: number, code: string, message: string, details: unknown) => Error;
 };
 
 /** The reason the server's own validation gives for a value. */
@@ -49,5 +56,42 @@ describe("a customer field's validation reason in the page's language", () => {
     expect(contactReasonText('identity type "qq" is not defined', zh)).toBe(
       'identity type "qq" is not defined',
     );
+  });
+});
+
+describe('a refused save, on the box the value was typed in', () => {
+  const invalidSecond = new ApiError(400, 'validation_failed', 'additional_emails[1] is not valid', [
+    { field: 'additional_emails[1]', value: 'x@', reason: 'is not a valid email address' },
+  ]);
+  const ownedAdditional = new ApiError(409, 'conflict', 'owned', {
+    field: 'additional_phones[0]',
+    value: '+8613800138000',
+    existing_id: 'ct_owner',
+  });
+  const ownedPrimary = new ApiError(409, 'conflict', 'owned', {
+    field: 'email',
+    value: 'li@example.cn',
+    existing_id: 'ct_owner',
+  });
+
+  it.each([
+    [invalidSecond, 'additional_emails', 'Line 2: Not a valid email address', '第 2 行：邮箱地址无效'],
+    [
+      ownedAdditional,
+      'additional_phones',
+      '+86\u00a0138\u00a00013\u00a08000 already belongs to another customer',
+      '+86\u00a0138\u00a00013\u00a08000 已属于另一位客户',
+    ],
+    [ownedPrimary, 'email', 'Already belongs to another customer', '已属于另一位客户'],
+  ])('%#: %s', (error, box, english, chinese) => {
+    for (const [t, text] of [
+      [en, english],
+      [zh, chinese],
+    ] as const) {
+      const problem = saveProblem(error, t);
+      expect(problem.fields).toEqual({ [box]: text });
+      expect(problem.message).toBeNull();
+    }
+    expect(saveProblem(error, en).ownerId).toBe(error === invalidSecond ? null : 'ct_owner');
   });
 });

@@ -14,6 +14,10 @@ const TEXT = {
     externalId: 'External ID',
     values: ', ',
     and: ' and ',
+    edit: 'Edit',
+    save: 'Save',
+    invalidLine: 'Line 2: Not a valid email address',
+    owned: (value: string) => `${value} already belongs to another customer`,
   },
   zh: {
     phone: '手机号',
@@ -22,6 +26,10 @@ const TEXT = {
     externalId: '外部 ID',
     values: '、',
     and: '和',
+    edit: '编辑',
+    save: '保存',
+    invalidLine: '第 2 行：邮箱地址无效',
+    owned: (value: string) => `${value} 已属于另一位客户`,
   },
 };
 
@@ -119,4 +127,42 @@ test('phones read formatted on the list, the customer page, the compare screen a
   await expect(panel.getByRole('link', { name: main.shown })).toHaveAttribute('href', `tel:${main.stored}`);
   await expect(panel).not.toContainText(main.stored);
   await shot('conversation-phones');
+});
+
+test('an additional e-mail or phone refused by the server is said on the box it was typed in', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  const text = TEXT[lang];
+  await signIn('agent');
+  const stamp = `${lang}${Date.now().toString(36)}`;
+  const owned = mobile('138', Date.now() + (lang === 'zh' ? 3 : 0));
+  await post(page, '/api/contacts', { name: `Owner ${stamp}`, phone: owned.stored });
+  const person = await post(page, '/api/contacts', {
+    name: `Lists ${stamp}`,
+    email: `p.${stamp}@example.cn`,
+  });
+
+  await page.goto(`/customers/${person.id}`);
+  await page.getByRole('button', { name: text.edit }).click();
+  const emails = page.getByRole('textbox', { name: text.otherEmails });
+  const phones = page.getByRole('textbox', { name: text.otherPhones });
+
+  // The second line is no e-mail address: said on the list's box, by its line.
+  await emails.fill(`ok.${stamp}@example.cn\nnot-an-address`);
+  await page.getByRole('button', { name: text.save }).click();
+  await expect(page.getByText(text.invalidLine, { exact: true })).toBeVisible();
+  await expect(emails).toHaveAttribute('aria-invalid', 'true');
+
+  // A phone another customer has: said on the other phones' box with the value, the owner linked.
+  await emails.fill(`ok.${stamp}@example.cn`);
+  await phones.fill(owned.stored);
+  await page.getByRole('button', { name: text.save }).click();
+  await expect(page.getByText(text.owned(owned.shown), { exact: true })).toBeVisible();
+  await expect(phones).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('textbox', { name: text.phone, exact: true })).not.toHaveAttribute(
+    'aria-invalid',
+    'true',
+  );
 });

@@ -195,7 +195,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['contacts'],
         summary: 'Create a contact',
         description:
-          '409 when an email, phone or identity already belongs to another live contact; `details.existing_id` names it. Likely duplicates are listed in `duplicate_candidates`, or refused with 409 `likely_duplicate` when the duplicate policy says `block`.',
+          '409 when an email, phone or identity already belongs to another live contact; `details.existing_id` names it and `details.field` the input field that holds the value (`additional_phones[1]` for an item of a list, as validation names it). Likely duplicates are listed in `duplicate_candidates`, or refused with 409 `likely_duplicate` when the duplicate policy says `block`.',
         body: ContactInputSchema,
         response: {
           201: ContactSchema.extend({

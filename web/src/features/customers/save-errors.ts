@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
+import { formatPhone } from '../../ui/phone-format';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
 import type { FieldErrors } from './ContactFieldsForm';
 
@@ -35,19 +36,36 @@ export function contactReasonText(reason: string, t: TFunction): string {
   return sayReason(KNOWN_REASONS, reason, t) ?? reason;
 }
 
-/** Turns a refused save into messages on the fields the server named. */
+/** `additional_emails[1]`: the list an item belongs to and its line (from 1), or null for a field. */
+function listItem(field: string): { list: string; line: number } | null {
+  const match = /^(additional_emails|additional_phones)\[(\d+)\]$/.exec(field);
+  return match ? { list: match[1]!, line: Number(match[2]) + 1 } : null;
+}
+
+/**
+ * Turns a refused save into messages on the fields the server named. An item of a list (an additional
+ * e-mail or phone) is named on the list's box, by its line or its value: no refusal is left without a
+ * place on the form.
+ */
 export function saveProblem(error: unknown, t: TFunction): SaveProblem {
   if (!(error instanceof ApiError))
     return { fields: {}, message: t('common.errors.unexpected'), ownerId: null };
   const fields: FieldErrors = {};
   for (const detail of error.fieldErrors) {
-    const field = detail.field;
-    fields[field] =
+    const item = listItem(detail.field);
+    const reason = detail.reason ? contactReasonText(detail.reason, t) : error.message;
+    const text =
       error.code === 'conflict'
-        ? t('customer.ownedByOther')
-        : detail.reason
-          ? contactReasonText(detail.reason, t)
-          : error.message;
+        ? item && typeof detail.value === 'string'
+          ? t('customer.valueOwnedByOther', {
+              value: item.list === 'additional_phones' ? formatPhone(detail.value) : detail.value,
+            })
+          : t('customer.ownedByOther')
+        : item
+          ? t('customer.lineReason', { line: item.line, reason })
+          : reason;
+    const field = item?.list ?? detail.field;
+    fields[field] = fields[field] ? `${fields[field]}; ${text}` : text;
   }
   const ownerId =
     error.code === 'conflict' && error.details && !Array.isArray(error.details)

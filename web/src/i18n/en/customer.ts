@@ -29,6 +29,8 @@ export const en = {
   saved: 'Customer saved',
   onePerLine: 'One per line',
   ownedByOther: 'Already belongs to another customer',
+  valueOwnedByOther: '{{value}} already belongs to another customer',
+  lineReason: 'Line {{line}}: {{reason}}',
   reasons: {
     email: 'Not a valid email address',
     phone: 'Not a valid phone number (read as a {{region}} number, or an international one)',

@@ -31,6 +31,8 @@ export const customer: typeof en = {
   saved: '客户已保存',
   onePerLine: '每行一个',
   ownedByOther: '已属于另一位客户',
+  valueOwnedByOther: '{{value}} 已属于另一位客户',
+  lineReason: '第 {{line}} 行：{{reason}}',
   reasons: {
     email: '邮箱地址无效',
     phone: '手机号无效（按 {{region}} 号码或国际号码解读）',
