@@ -408,7 +408,7 @@ test('matching rules: a bad comparison is refused on its field, then the rules a
   for (const [label, option] of [
     [text.firstCustomer, `rosalind.pike.${stamp}@gmail.com`],
     [text.secondCustomer, `rosalindpike${stamp}+news@gmail.com`],
-  ]) {
+  ] as const) {
     const picker = page.getByRole('combobox', { name: label, exact: true });
     await picker.fill(`Rosalind Pike ${stamp}`);
     await page.getByRole('option', { name: new RegExp(option.replace(/[.+]/g, '\\$&')) }).click();

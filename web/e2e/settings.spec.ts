@@ -42,7 +42,7 @@ const NAV = {
     '操作日志',
     '数据同步',
   ],
-};
+} as const;
 
 // Each flow signs people in and out (argon2 hashing on purpose) on a machine shared with other suites.
 test.describe.configure({ timeout: 180_000 });
