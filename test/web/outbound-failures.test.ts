@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { OutboundHttp } from '../../src/sync/outbound/outbound-http.js';
@@ -42,7 +43,43 @@ describe("a webhook delivery's failure, in the settings page's language", () => 
     expect(outboundErrorText(reason, zh)).toContain('10.1.2.3 是内网地址');
   });
 
-  it('keeps any other reason as written', () => {
-    expect(outboundErrorText('socket hang up', zh)).toBe('socket hang up');
+  it.each([
+    [
+      'closes the connection without answering',
+      (socket: net.Socket) => socket.destroy(),
+      '对方未应答就关闭了连接。',
+    ],
+    [
+      'resets the connection',
+      (socket: net.Socket) => socket.resetAndDestroy(),
+      '连接被对方重置（ECONNRESET）。',
+    ],
+  ])('a server that %s', async (_, end, chinese) => {
+    const server = net.createServer((socket) => socket.once('data', () => end(socket)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const reason = await failure(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hook`);
+      expect(outboundErrorText(reason, zh)).toBe(chinese);
+      expect(outboundErrorText(reason, en)).not.toBe(reason);
+    } finally {
+      server.close();
+    }
+  });
+
+  it.each([
+    ['certificate has expired', '该地址的证书已过期。'],
+    [
+      "Hostname/IP does not match certificate's altnames: Host: a.example. is not in the cert's altnames: DNS:b.example",
+      '该地址的证书属于另一个域名。',
+    ],
+    ['self-signed certificate', '该地址的证书不是受信任机构签发的（自签名？）。'],
+    ['unable to verify the first certificate', '该地址的证书不是受信任机构签发的（自签名？）。'],
+  ])("Node's certificate refusal %s", (reason, chinese) => {
+    expect(outboundErrorText(reason, zh)).toBe(chinese);
+  });
+
+  it('says any other reason is a failure, keeping its words', () => {
+    expect(outboundErrorText('something new', zh)).toBe('请求失败：something new');
+    expect(outboundErrorText('something new', en)).toBe('The request failed: something new');
   });
 });

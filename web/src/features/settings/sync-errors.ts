@@ -5,7 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import { failureText, type ReasonTable, sayReason } from '../../ui/server-reasons';
-import { outboundErrorText } from './outbound-errors';
+import { outboundReasonText } from './outbound-errors';
 
 const RUN_FAILURES: ReasonTable = [
   [
@@ -20,5 +20,5 @@ const RUN_FAILURES: ReasonTable = [
 ];
 
 export function syncRunErrorText(reason: string, t: TFunction): string {
-  return sayReason(RUN_FAILURES, reason, t) ?? failureText(outboundErrorText(reason, t), t);
+  return sayReason(RUN_FAILURES, reason, t) ?? outboundReasonText(reason, t) ?? failureText(reason, t);
 }

@@ -36,6 +36,13 @@ export const en = {
     noAnswer: '{{host}} did not answer within {{seconds}} s.',
     noAnswerAny: 'No answer within {{seconds}} s.',
     connectFailed: 'Could not connect to {{address}} ({{code}}).',
+    answerTooLarge: 'The answer from {{host}} is larger than {{size}}.',
+    hungUp: 'The other side closed the connection without answering.',
+    reset: 'The connection was reset by the other side ({{code}}).',
+    certificateExpired: "The address's certificate has expired.",
+    certificateName: "The address's certificate is for another name.",
+    certificateUntrusted: "The address's certificate is not from a trusted authority (self-signed?).",
+    other: 'The request failed: {{reason}}',
   },
   reasons: {
     minLength_one: 'Use at least {{count}} character',

@@ -38,6 +38,13 @@ export const settings: typeof en = {
     noAnswer: '{{host}} 在 {{seconds}} 秒内没有应答。',
     noAnswerAny: '在 {{seconds}} 秒内没有应答。',
     connectFailed: '无法连接到 {{address}}（{{code}}）。',
+    answerTooLarge: '{{host}} 的应答大于 {{size}}。',
+    hungUp: '对方未应答就关闭了连接。',
+    reset: '连接被对方重置（{{code}}）。',
+    certificateExpired: '该地址的证书已过期。',
+    certificateName: '该地址的证书属于另一个域名。',
+    certificateUntrusted: '该地址的证书不是受信任机构签发的（自签名？）。',
+    other: '请求失败：{{reason}}',
   },
   reasons: {
     minLength_one: '请至少使用 {{count}} 个字符',
