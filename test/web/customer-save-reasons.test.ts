@@ -1,11 +1,10 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/domain/errors.js';
 import { normalizeBirthday, normalizeDate } from '../../src/domain/normalize/date.js';
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizePhone } from '../../src/domain/normalize/phone.js';
-import { en, WEB, zh } from './web-i18n.js';
+import { en, reasonOf, WEB, zh } from './web-i18n.js';
 
 const { contactReasonText, saveProblem } = (await import(`${WEB}/features/customers/save-errors.ts`)) as {
   contactReasonText: (reason: string, t: TFunction) => string;
@@ -17,17 +16,6 @@ const { contactReasonText, saveProblem } = (await import(`${WEB}/features/custom
 const { ApiError } = (await import(`${WEB}/api/client.ts`)) as {
   ApiError: new (status: number, code: string, message: string, details: unknown) => Error;
 };
-
-/** The reason the server's own validation gives for a value. */
-function reasonOf(validate: () => unknown): string {
-  try {
-    validate();
-  } catch (e) {
-    if (e instanceof ValidationError) return (e.details as { reason: string }).reason;
-    throw e;
-  }
-  throw new Error('the value was accepted');
-}
 
 describe("a customer field's validation reason in the page's language", () => {
   it.each([

@@ -5,25 +5,14 @@
  */
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/domain/errors.js';
 import { mappingName } from '../../src/imports/saved-mapping-service.js';
-import { en, WEB, zh } from './web-i18n.js';
+import { en, reasonOf, WEB, zh } from './web-i18n.js';
 
 const { reasonText, refusalText } = (await import(`${WEB}/features/settings/form-problem.ts`)) as {
   reasonText: (reason: string, t: TFunction) => string;
   refusalText: (error: unknown, t: TFunction) => string;
 };
 
-/** The reason the server's own validation gives. */
-function reasonOf(validate: () => unknown): string {
-  try {
-    validate();
-  } catch (e) {
-    if (e instanceof ValidationError) return (e.details as { reason: string }).reason;
-    throw e;
-  }
-  throw new Error('the value was accepted');
-}
 const { ApiError } = (await import(`${WEB}/api/client.ts`)) as {
   ApiError: new (status: number, code: string, message: string, details: unknown) => Error;
 };

@@ -4,6 +4,7 @@
  * resolves its imports the bundler's way, which the server's type check would refuse).
  */
 import i18next from 'i18next';
+import { ValidationError } from '../../src/domain/errors.js';
 
 export const WEB = '../../web/src';
 
@@ -17,3 +18,14 @@ await i18n.init({
 
 export const en = i18n.getFixedT('en');
 export const zh = i18n.getFixedT('zh');
+
+/** The reason the server's own validation gives for a value (the real words a screen must say). */
+export function reasonOf(validate: () => unknown): string {
+  try {
+    validate();
+  } catch (e) {
+    if (e instanceof ValidationError) return (e.details as { reason: string }).reason;
+    throw e;
+  }
+  throw new Error('the value was accepted');
+}
