@@ -29,7 +29,8 @@ export default defineConfig({
     ? { testMatch: DATABASE_FLOWS.map((name) => `**/${name}.spec.ts`) }
     : {}),
   globalSetup: './web/e2e/global-setup.ts',
-  outputDir: 'test-results/playwright',
+  // One per language list: scripts/browser-tests.mjs runs the languages in processes of their own at once.
+  outputDir: `test-results/playwright${languages ? `-${languages.join('-')}` : ''}`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
