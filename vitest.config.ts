@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Tests that run `kith` as a process run the built CLI; this rebuilds it when a source is newer.
+    // Rebuilds the CLI the tests run as a process when a source is newer; one temporary directory per run.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     // Two files at once even on two cores: many tests spend their time waiting on a child process, a

@@ -11,8 +11,7 @@ import { api, unwrap } from '../../api/client';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
-import { refusalText } from '../settings/form-problem';
-import { notify } from '../settings/notify';
+import { notify, notifyRefused } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
 import { TEMPLATE_IDS } from './rule-model';
 import { type AutomationRule, useRefreshRules, useRules } from './rule-queries';
@@ -106,8 +105,7 @@ function RuleRow({ rule }: { rule: AutomationRule }) {
         message: t(saved.active ? 'automation.turnedOn' : 'automation.turnedOff', { name: rule.name }),
       });
     },
-    onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
+    onError: (error) => notifyRefused(error),
   });
   const eventKey = `automation.events.${rule.event}`;
   return (

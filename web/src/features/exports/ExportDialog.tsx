@@ -15,8 +15,7 @@ import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { formatNumber } from '../../i18n';
 import { failureText } from '../../ui/server-reasons';
-import { notify } from '../settings/notify';
-import { refusalText } from '../settings/form-problem';
+import { notify, notifyRefused } from '../settings/notify';
 import type { ListParams } from '../customers/customer-list-params';
 import { LIST_FILTERS } from '../customers/customer-list-params';
 
@@ -101,8 +100,7 @@ export function ExportDialog(props: ExportDialogProps) {
       void queryClient.invalidateQueries({ queryKey: ['exports'] });
       notify({ color: 'blue', message: t('exports.started') });
     },
-    onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
+    onError: (error) => notifyRefused(error),
   });
   const followed = useQuery({
     queryKey: ['export', job?.id],

@@ -8,7 +8,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { formProblem } from './form-problem';
+import { formProblem, problemText } from './form-problem';
 
 export function ConfirmModal({
   title,
@@ -50,7 +50,7 @@ export function ConfirmModal({
         </Text>
         {problem && (
           <Alert color="red" role="alert" title={t('settings.refused')}>
-            <Text size="sm">{problem.message ?? Object.values(problem.fields).join(' ')}</Text>
+            <Text size="sm">{problemText(problem)}</Text>
             {problem.existingId && (
               <Anchor component={Link} to={`/customers/${problem.existingId}`} size="sm">
                 {t('settings.openCustomer', { id: problem.existingId })}

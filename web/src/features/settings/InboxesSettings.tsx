@@ -28,9 +28,8 @@ import {
   useInboxes,
   useRefreshAssignment,
 } from './assignment-queries';
-import { refusalText } from './form-problem';
 import { NameModal } from './NameModal';
-import { notify } from './notify';
+import { notify, notifyRefused } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
 
 const MODES = ['round_robin', 'balanced'] as const;
@@ -161,8 +160,6 @@ function InboxRow({
 }) {
   const { t } = useTranslation();
   const byId = new Map(agents.map((a) => [a.user_id, a]));
-  const fail = (error: unknown) =>
-    notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) });
   const update = useMutation({
     mutationFn: (auto: { enabled: boolean; mode: Mode }) =>
       unwrap(
@@ -175,7 +172,7 @@ function InboxRow({
       onChanged();
       notify({ color: 'green', message: t('settings.savedNamed', { name: inbox.name }) });
     },
-    onError: fail,
+    onError: (error) => notifyRefused(error),
   });
   const members = useMutation({
     mutationFn: async (next: string[]) => {
@@ -206,7 +203,7 @@ function InboxRow({
     },
     onError: (error) => {
       onChanged();
-      fail(error);
+      notifyRefused(error);
     },
   });
   const { enabled, mode } = inbox.auto_assignment;

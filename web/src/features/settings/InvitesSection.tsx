@@ -27,8 +27,8 @@ import { formatDateTime } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
-import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
-import { notify } from './notify';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { notify, notifyRefused } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
 
 type Invite = Schemas['Invite'];
@@ -72,8 +72,7 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
         notify({ color: 'green', message: t('invite.admin.resent', { email: result.invite.email }) });
       else setIssued(result);
     },
-    onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
+    onError: (error) => notifyRefused(error),
   });
 
   const list = invites.data?.data ?? [];

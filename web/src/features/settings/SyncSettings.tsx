@@ -32,8 +32,8 @@ import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
-import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
-import { notify } from './notify';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
+import { notify, notifyRefused } from './notify';
 import { syncRunErrorText } from './sync-errors';
 import { StatusLabel } from './StatusLabel';
 import { TableScroll } from '../../ui/TableScroll';
@@ -150,8 +150,7 @@ function ConnectionCard({
       onChanged();
       notify({ color: 'green', message: t('sync.runStarted') });
     },
-    onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
+    onError: (error) => notifyRefused(error),
   });
   const pause = useMutation({
     mutationFn: (paused: boolean) =>
@@ -165,8 +164,7 @@ function ConnectionCard({
       onChanged();
       notify({ color: 'green', message: t(paused ? 'sync.pausedNotice' : 'sync.resumedNotice') });
     },
-    onError: (error) =>
-      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) }),
+    onError: (error) => notifyRefused(error),
   });
   const last = connection.last_run;
   return (

@@ -14,9 +14,8 @@ import {
   useRefreshAssignment,
   useTeams,
 } from './assignment-queries';
-import { refusalText } from './form-problem';
 import { NameModal } from './NameModal';
-import { notify } from './notify';
+import { notify, notifyRefused } from './notify';
 
 export function TeamsSettings() {
   const { t } = useTranslation();
@@ -137,7 +136,7 @@ function TeamRow({
     },
     onError: (error) => {
       onChanged();
-      notify({ color: 'red', title: t('settings.refused'), message: refusalText(error, t) });
+      notifyRefused(error);
     },
   });
   return (

@@ -31,9 +31,9 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
 import { InviteModal, InvitesSection } from './InvitesSection';
 import { StatusLabel } from './StatusLabel';
-import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { USERS_KEY, useUsers, userLabel } from './settings-queries';
-import { notify } from './notify';
+import { notify, notifyRefused } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
 
 const MIN_PASSWORD = 8;
@@ -65,12 +65,7 @@ export function UsersSettings() {
             : t('settings.users.enabled', { name: userLabel(updated) }),
       });
     },
-    onError: (error) =>
-      notify({
-        color: 'red',
-        title: t('settings.refused'),
-        message: refusalText(error, t),
-      }),
+    onError: (error) => notifyRefused(error),
   });
 
   return (

@@ -28,9 +28,9 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
-import { type FormProblem, formProblem, NO_PROBLEM, refusalText } from './form-problem';
+import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
-import { notify } from './notify';
+import { notify, notifyRefused } from './notify';
 import { outboundErrorText } from './outbound-errors';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -171,12 +171,7 @@ function EndpointCard({
               : t('settings.webhooks.statusAnswer', { status: delivery.last_status }),
         });
     },
-    onError: (error) =>
-      notify({
-        color: 'red',
-        title: t('settings.refused'),
-        message: refusalText(error, t),
-      }),
+    onError: (error) => notifyRefused(error),
   });
 
   return (

@@ -123,6 +123,10 @@ export function formProblem(error: unknown, t: TFunction): FormProblem {
  * reason of each field the server named (a toast of only "Refused" says nothing).
  */
 export function refusalText(error: unknown, t: TFunction): string {
-  const problem = formProblem(error, t);
+  return problemText(formProblem(error, t));
+}
+
+/** A problem in one text, where there is no form to put its field messages on. */
+export function problemText(problem: FormProblem): string {
   return problem.message ?? Object.values(problem.fields).join(' ');
 }
