@@ -88,3 +88,53 @@ describe('the automation rule builder against the server’s rule format', () =>
     expect(model.normalizePath('conditions.all[0].value')).toBe('conditions.all[0].value');
   });
 });
+
+describe('a refused rule’s reasons placed on the builder’s fields', () => {
+  const shown = new Set([
+    'name',
+    'actions[0]',
+    'actions[0].to',
+    'actions[0].subject',
+    'conditions.all[0].value',
+  ]);
+  const say = (reason: string | undefined) => `<${reason}>`;
+  const sayItem = (item: string, reason: string) => `${item} ${reason}`;
+
+  it.each([
+    [
+      'a field the builder shows',
+      [{ field: 'actions.0.subject', reason: 'is required' }],
+      { 'actions[0].subject': '<is required>' },
+      [],
+    ],
+    [
+      'two bad addresses of one “To” field, on that field with their values',
+      [
+        { field: 'actions.0.to.1', value: 'nope', reason: 'Invalid email address' },
+        { field: 'actions.0.to.3', value: 'x@', reason: 'Invalid email address' },
+      ],
+      { 'actions[0].to': 'nope <Invalid email address> x@ <Invalid email address>' },
+      [],
+    ],
+    [
+      'an action’s key the builder has no field for, named by the action’s number',
+      [{ field: 'actions.2.action', value: 'add_labels', reason: 'Invalid discriminator value' }],
+      {},
+      [{ place: { kind: 'action', n: 3 }, reason: '<Invalid discriminator value>' }],
+    ],
+    [
+      'a condition path it does not show, as the conditions',
+      [{ field: 'conditions.all.4.any', reason: 'is too deep' }],
+      {},
+      [{ place: { kind: 'conditions' }, reason: '<is too deep>' }],
+    ],
+    [
+      'anything else, as the rule',
+      [{ field: 'tenant', reason: 'x' }],
+      {},
+      [{ place: { kind: 'rule' }, reason: '<x>' }],
+    ],
+  ])('%s', (_, details, fields, elsewhere) => {
+    expect(model.placeRuleErrors(details, shown, say, sayItem)).toEqual({ fields, elsewhere });
+  });
+});

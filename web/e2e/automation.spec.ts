@@ -185,3 +185,36 @@ test('the unassign-on-resolve automation rule from its template: built, refused 
   await expectAccessible();
   await shot('automation');
 });
+
+test('an automation rule’s e-mail address the server refuses is said on its “To” field, naming the address', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  const { automation: m, settings } = M[lang];
+  await signIn('admin');
+  await page.goto('/automation/rules/new');
+  await page.getByRole('textbox', { name: m.builder.name }).fill(`Mail ${run()}`);
+  await page.getByRole('combobox', { name: m.builder.action.replace('{{n}}', '1') }).click();
+  await page.getByRole('option', { name: m.actionNames.send_email, exact: true }).click();
+  const to = page.getByRole('combobox', { name: m.builder.to });
+  for (const address of ['ops@example.com', 'ops-at-example']) {
+    await to.fill(address);
+    await to.press('Enter');
+  }
+  await page.getByRole('textbox', { name: m.builder.subject }).fill('New conversation');
+  await page.getByRole('textbox', { name: m.builder.body }).fill('A customer wrote.');
+  await page.getByRole('button', { name: m.builder.create, exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: m.builder.refused })).toContainText(
+    m.builder.fixBelow,
+  );
+  await expect(to).toHaveAttribute('aria-invalid', 'true');
+  await expect(
+    page.getByText(
+      m.builder.itemReason
+        .replace('{{item}}', 'ops-at-example')
+        .replace('{{reason}}', settings.reasons.email),
+    ),
+  ).toBeVisible();
+  await expect(page).toHaveURL(/\/automation\/rules\/new$/);
+});

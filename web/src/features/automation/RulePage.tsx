@@ -45,7 +45,7 @@ import {
   type ConditionGroup,
   CONTACT_EVENTS,
   emptyRule,
-  normalizePath,
+  placeRuleErrors,
   type RuleAction,
   type RuleDraft,
   type RuleEvent,
@@ -171,19 +171,28 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
         setMessage(t('common.errors.unexpected'));
         return;
       }
-      const fields: FieldErrors = {};
-      for (const detail of error.fieldErrors) {
-        const path = normalizePath(detail.field);
-        fields[path] = detail.reason ? ruleReason(detail.reason, t) : error.message;
-      }
+      const { fields, elsewhere } = placeRuleErrors(
+        error.fieldErrors,
+        shownPaths(draft.conditions, draft.actions),
+        (reason) => (reason ? ruleReason(reason, t) : error.message),
+        (item, reason) => t('automation.builder.itemReason', { item, reason }),
+      );
       setErrors(fields);
-      const shown = shownPaths(draft.conditions, draft.actions);
-      const elsewhere = Object.entries(fields).filter(([path]) => !shown.has(path));
       setMessage(
-        Object.keys(fields).length === 0
+        error.fieldErrors.length === 0
           ? error.message
           : elsewhere.length > 0
-            ? elsewhere.map(([path, reason]) => `${path}: ${reason}`).join('; ')
+            ? elsewhere
+                .map(({ place, reason }) =>
+                  t('automation.builder.placeReason', {
+                    place:
+                      place.kind === 'action'
+                        ? t('automation.builder.action', { n: place.n })
+                        : t(`automation.builder.${place.kind === 'conditions' ? 'conditions' : 'rule'}`),
+                    reason,
+                  }),
+                )
+                .join(' ')
             : t('automation.builder.fixBelow'),
       );
     },

@@ -251,6 +251,49 @@ export function normalizePath(field: string): string {
   return field.replace(/\.(\d+)(?=\.|$|\[)/g, '[$1]');
 }
 
+/** A reason the server gave for a path of the rule (ApiError.fieldErrors, paths normalised or not). */
+export interface RuleFieldReason {
+  field: string;
+  reason?: string;
+  value?: unknown;
+}
+
+/** Where in the rule a path is, for a reason that has no field of its own in the builder. */
+export type RulePlace = { kind: 'action'; n: number } | { kind: 'conditions' } | { kind: 'rule' };
+
+/**
+ * The server's reasons placed on the builder's fields (keyed as `shown` keys them): a path the builder
+ * shows gets its reason; an item of a list it shows as one field (`actions[0].to[1]`, one address of
+ * several) goes on that field, naming the item; anything else stays for the message above the form,
+ * with the place it belongs to (an action's number, the conditions) instead of the server's path.
+ */
+export function placeRuleErrors(
+  details: readonly RuleFieldReason[],
+  shown: ReadonlySet<string>,
+  say: (reason: string | undefined) => string,
+  sayItem: (item: string, reason: string) => string,
+): { fields: Record<string, string>; elsewhere: { place: RulePlace; reason: string }[] } {
+  const fields: Record<string, string> = {};
+  const elsewhere: { place: RulePlace; reason: string }[] = [];
+  for (const detail of details) {
+    const path = normalizePath(detail.field);
+    const reason = say(detail.reason);
+    const list = /^(.*)\[\d+\]$/.exec(path)?.[1];
+    if (shown.has(path)) fields[path] = reason;
+    else if (list !== undefined && shown.has(list)) {
+      const item = typeof detail.value === 'string' ? sayItem(detail.value, reason) : reason;
+      fields[list] = fields[list] ? `${fields[list]} ${item}` : item;
+    } else elsewhere.push({ place: rulePlace(path), reason });
+  }
+  return { fields, elsewhere };
+}
+
+function rulePlace(path: string): RulePlace {
+  const action = /^actions\[(\d+)\]/.exec(path);
+  if (action) return { kind: 'action', n: Number(action[1]) + 1 };
+  return path.startsWith('conditions') ? { kind: 'conditions' } : { kind: 'rule' };
+}
+
 /** The rule's JSON for the server: exactly its format, nothing the builder keeps for itself. */
 export function toRuleJson(draft: RuleDraft): RuleDraft {
   return {
