@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { MappingError, resolveMapping } from '../../src/imports/map/column-mapping.js';
 import { inFile, inspectSource } from '../../src/imports/read/source-reader.js';
 import { readItemLayout, readOrderLayout } from '../../src/orders/tmall/tmall-layouts.js';
 import { TMALL_ITEM_HEADER, TMALL_ORDER_HEADER } from '../../bench/tmall-files.js';
@@ -10,10 +11,11 @@ import { en, WEB, zh } from './web-i18n.js';
 
 type ApiErrorClass = new (status: number, code: string, message: string, details?: unknown) => object;
 const { ApiError } = (await import(`${WEB}/api/client.ts`)) as { ApiError: ApiErrorClass };
-const { explainImportError, orderImportErrorText, reasonLabel } = (await import(
+const { explainImportError, fieldProblemLines, orderImportErrorText, reasonLabel } = (await import(
   `${WEB}/features/imports/import-errors.ts`
 )) as {
   explainImportError: (error: unknown, t: TFunction) => { title: string; detail: string | null };
+  fieldProblemLines: (fields: { field: string; reason?: string }[], t: TFunction) => string[];
   orderImportErrorText: (error: unknown, t: TFunction) => string;
   reasonLabel: (kind: string, t: TFunction) => string | null;
 };
@@ -132,5 +134,51 @@ describe("a failed row's value the customer form would refuse too, summarised as
 
   it('no summary for a reason the form does not know', () => {
     expect(reasonLabel('tags: something new (got "x")', zh)).toBe(null);
+  });
+});
+
+describe('a column mapping the server refused, column by column in the page’s language', () => {
+  /** The server's own fields and reasons for this mapping of this header. */
+  function refusedMapping(header: string[], mapping: Record<string, string>) {
+    try {
+      resolveMapping(header, mapping, [], {
+        identityTypes: new Set(['wechat_openid']),
+        attributeTypes: new Map([['tier', 'text']]),
+        createAttributes: false,
+      });
+    } catch (e) {
+      if (e instanceof MappingError)
+        return e.errors.map((v) => v.details as { field: string; reason: string });
+      throw e;
+    }
+    throw new Error('the mapping was accepted');
+  }
+
+  it('says each refused column by its name, with the reasons a changed store can cause', () => {
+    const fields = refusedMapping(['姓名', '手机', 'Mobile', '等级', '会员号', '创建时间'], {
+      姓名: 'name',
+      手机: 'phone',
+      Mobile: 'phone',
+      等级: 'attr.level',
+      会员号: 'identity.crm_code',
+      创建时间: 'created_at',
+      旧列: 'email',
+    });
+    expect(fieldProblemLines(fields, zh)).toEqual([
+      '列“旧列”：文件中没有这一列',
+      '列“Mobile”：列“手机”已导入到同一字段',
+      '列“等级”：属性“level”已不存在，请选择其他目标或重新创建',
+      '列“会员号”：身份类型“crm_code”已不存在，请选择其他目标或重新创建',
+      '列“创建时间”：此字段由 Kith 自动填写，不能导入',
+    ]);
+    expect(fieldProblemLines(fields, en)[1]).toBe(
+      'Column “Mobile”: column “手机” is already imported into the same field',
+    );
+  });
+
+  it('names any other field as the server did', () => {
+    expect(fieldProblemLines([{ field: 'delimiter', reason: 'must be , ; tab or |' }], zh)).toEqual([
+      'delimiter: must be , ; tab or |',
+    ]);
   });
 });

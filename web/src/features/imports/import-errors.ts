@@ -118,6 +118,48 @@ export function orderImportErrorText(error: unknown, t: TFunction): string {
 }
 
 /**
+ * A column mapping the server refused (src/imports/map/column-mapping.ts: `mapping.<column>`), reason by
+ * reason: the ones a changed store or another admin can cause between the wizard's check and the start
+ * (an attribute or identity type deleted meanwhile, two columns on one target), in the user's words.
+ */
+const MAPPING_REASONS: ReasonTable = [
+  [
+    /^is already the target of column "(.*)"$/,
+    (t, m) => t('imports.mappingReasons.sameTarget', { column: m[1] }),
+  ],
+  [/^the file has no column "(.*?)"/, (t) => t('imports.mappingReasons.noSuchColumn')],
+  [/^attribute "(.*?)" is not defined/, (t, m) => t('imports.mappingReasons.noAttribute', { key: m[1] })],
+  [
+    /^identity type "(.*?)" is not defined/,
+    (t, m) => t('imports.mappingReasons.noIdentityType', { type: m[1] }),
+  ],
+  [
+    /^attribute key "(.*?)" must be lower-case/,
+    (t, m) => t('imports.mappingReasons.attributeKey', { key: m[1] }),
+  ],
+  [/^(\S+) is written by Kith and cannot be imported$/, (t) => t('imports.mappingReasons.kithWritten')],
+  [/^(\S+) is not a contact field/, (t, m) => t('imports.mappingReasons.notAField', { target: m[1] })],
+];
+
+/**
+ * Each field a refusal named, as one line for the user: a mapped column by its name with the reason in
+ * the user's words where we know it; any other field as the server named it.
+ */
+export function fieldProblemLines(
+  fields: readonly { field: string; reason?: string }[],
+  t: TFunction,
+): string[] {
+  return fields.map(({ field, reason = '' }) => {
+    const column = /^mapping\.(.+)$/s.exec(field)?.[1];
+    if (column === undefined) return `${field}: ${reason}`;
+    return t('imports.mappingReasons.column', {
+      column,
+      reason: sayReason(MAPPING_REASONS, reason, t) ?? reason,
+    });
+  });
+}
+
+/**
  * Failure reasons come from the failure file, in English. The common ones get a translated summary;
  * the original stays beside it (it names the value and the other rows).
  */

@@ -402,6 +402,16 @@ export const en = {
     forbidden: 'Only administrators can import.',
     other: 'The server refused.',
   },
+  mappingReasons: {
+    column: 'Column “{{column}}”: {{reason}}',
+    sameTarget: 'column “{{column}}” is already imported into the same field',
+    noSuchColumn: 'the file has no such column',
+    noAttribute: 'the attribute “{{key}}” no longer exists; choose another target or create it again',
+    noIdentityType: 'the identity type “{{type}}” no longer exists; choose another target or create it again',
+    attributeKey: 'the attribute key “{{key}}” may only hold lower-case letters, digits and _',
+    kithWritten: 'Kith writes this field itself; it cannot be imported',
+    notAField: '“{{target}}” is not a customer field',
+  },
   fileReasons: {
     tooLarge: 'The file is larger than the upload limit of {{limit}} MB (KITH_MAX_UPLOAD_MB).',
     empty: 'The file is empty.',

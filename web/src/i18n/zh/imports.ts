@@ -383,6 +383,16 @@ export const imports: typeof en = {
     forbidden: '只有管理员可以导入。',
     other: '服务器拒绝了请求。',
   },
+  mappingReasons: {
+    column: '列“{{column}}”：{{reason}}',
+    sameTarget: '列“{{column}}”已导入到同一字段',
+    noSuchColumn: '文件中没有这一列',
+    noAttribute: '属性“{{key}}”已不存在，请选择其他目标或重新创建',
+    noIdentityType: '身份类型“{{type}}”已不存在，请选择其他目标或重新创建',
+    attributeKey: '属性键“{{key}}”只能包含小写字母、数字和 _',
+    kithWritten: '此字段由 Kith 自动填写，不能导入',
+    notAField: '“{{target}}”不是客户字段',
+  },
   fileReasons: {
     tooLarge: '文件超过了 {{limit}} MB 的上传上限（KITH_MAX_UPLOAD_MB）。',
     empty: '文件是空的。',
