@@ -135,6 +135,17 @@ describe(`import warnings on ${TEST_DIALECT}`, () => {
     return parse(bytes.toString('utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
   };
 
+  it.each(['customers-en.csv', 'customers-zh.csv'])(
+    'imports the web wizard’s sample template %s as it ships, after the other one into the same store: two new customers, nothing left out',
+    async (name) => {
+      const template = fs.readFileSync(
+        new URL(`../../web/src/features/imports/templates/${name}`, import.meta.url),
+      );
+      const r = await runImport(kith, fixture(name, template));
+      expect(r).toMatchObject({ status: 'completed', rows: 2, created: 2, failed: 0, warned: 0 });
+    },
+  );
+
   it("imports Chatwoot's sample row with gender Agender, without the gender, and reports it", async () => {
     const existing = await kith.contacts.create(
       { name: 'Kept', email: 'kept@example.com', birthday: '1980-02-03', gender: 'female' },

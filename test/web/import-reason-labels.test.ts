@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { reasonKind } from '../../src/imports/report/reason-kind.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
+import { describeDuplicateKey } from '../../src/imports/validate/row-validation.js';
+import type { TFunction } from 'i18next';
+import { en as enT, zh as zhT } from './web-i18n.js';
 
 // Loaded by path, as test/web/i18n-keys.test.ts explains.
 const web = '../../web/src';
 type RowReason = { text: string; field: string | null; value: string | null };
-const { reasonLabel, rowReasons } = (await import(`${web}/features/imports/import-errors.ts`)) as {
+const { reasonLabel, reasonWords, rowReasons } = (await import(
+  `${web}/features/imports/import-errors.ts`
+)) as {
   reasonLabel: (kind: string, t: (key: string) => string) => string | null;
+  reasonWords: (text: string, t: TFunction) => { text: string; complete: boolean } | null;
   rowReasons: (text: string) => RowReason[];
 };
 const { en } = (await import(`${web}/i18n/en.ts`)) as {
@@ -102,5 +108,60 @@ describe("a failed row's every reason, with its field and value", () => {
       { text: none, field: null, value: null },
       { text: email.message, field: 'email', value: 'wf; x@' },
     ]);
+  });
+});
+
+describe('a reason said whole in the page’s language, so the server’s English need not stand beside it', () => {
+  const phoneKey = describeDuplicateKey('phone\u0000+8613910079190');
+  const openid = describeDuplicateKey('identity\u0000wechat_openid\u0000o6_Abc');
+  const tooEarly = new ValidationError('birthday', '1815-12-10', 'is before 1850-01-01');
+
+  it.each([
+    [
+      `the same ${phoneKey} is also on row 365 of this file`,
+      '手机号“+8613910079190”与本文件第 365 行相同',
+      'The same Phone “+8613910079190” is also on row 365 of this file',
+    ],
+    [
+      `the same ${phoneKey}, ${openid} is also on rows 3, 9 of this file`,
+      '手机号“+8613910079190”、微信 OpenID“o6_Abc”与本文件第 3, 9 行相同',
+      null,
+    ],
+    [
+      reasonKind(`the same ${phoneKey} is also on row 365 of this file`),
+      '手机号与本文件其他行相同',
+      'The same Phone is on other rows of this file',
+    ],
+    [
+      `superseded by row 12, which has the same ${phoneKey}`,
+      '被第 12 行取代（手机号“+8613910079190”相同）',
+      null,
+    ],
+    [
+      'the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2',
+      '邮箱“a@b.cn”已属于另一位客户（ct_2）',
+      null,
+    ],
+    ['id: contact "ct_404" not found', '没有 Kith ID 为“ct_404”的客户', null],
+    [reasonOf(readTmallStatus('交易关闭')), '订单状态“交易关闭”：只导入已付款的订单', null],
+    [reasonOf(readTmallStatus('交易奇怪')), '“交易奇怪”不是天猫订单状态', null],
+    ['row 7: 订单编号 2836 is not in the orders file', '订单 2836 不在订单报表中', null],
+    [reasonKind('row 7: 订单编号 2836 is not in the orders file'), '所属订单不在订单报表中', null],
+    [tooEarly.message, '不能早于 1850-01-01', 'Cannot be before 1850-01-01'],
+    [
+      'the row has no id, identity, phone or email, so it can be neither matched nor created',
+      '没有 Kith ID、身份、手机号或邮箱',
+      null,
+    ],
+  ])('%s', (reason, chinese, english) => {
+    expect(reasonWords(reason, zhT)).toEqual({ text: expect.stringContaining(chinese), complete: true });
+    if (english) expect(reasonWords(reason, enT)?.text).toBe(english);
+  });
+
+  it('says where its words leave something out, and knows nothing of a reason it does not know', () => {
+    expect(
+      reasonWords('the buyer cannot be identified: 联系手机 is masked and 买家会员名 is empty', zhT),
+    ).toEqual({ text: '无法识别买家', complete: false });
+    expect(reasonWords('total_paid: is not an amount (expected e.g. 128.50)', zhT)).toBeNull();
   });
 });

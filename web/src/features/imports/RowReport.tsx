@@ -10,7 +10,7 @@ import { formatNumber } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { fetchRowReport, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
 import { identityTypeLabel } from '../../ui/identity-type-label';
-import { reasonLabel, type RowReason, rowReasons } from './import-errors';
+import { type RowReason, reasonWords, rowReasons } from './import-errors';
 import { TableScroll } from '../../ui/TableScroll';
 
 const TOP_REASONS = 5;
@@ -126,40 +126,51 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
 }
 
 /**
- * A reason as the file states it (English: it names the value and the other rows), under a summary in
- * the user's language when it is a common one.
+ * A reason of the summary, in the user's words with the field it is about; the server's own words (the
+ * file's language, English) beside them only where ours leave something out, or alone for a reason we do
+ * not know.
  */
 function Reason({ text }: { text: string }) {
-  const { t } = useTranslation();
-  const label = reasonLabel(text, t);
+  const { t, i18n } = useTranslation();
+  const words = reasonWords(text, t);
+  const field = rowReasons(text)[0]?.field;
   return (
     <>
-      {label && <Text size="sm">{label}</Text>}
-      <Text size={label ? 'xs' : 'sm'} c={label ? 'dimmed' : undefined} className="kith-server-message">
-        {text}
+      <Text size="sm">
+        {field && words
+          ? t('imports.rowReport.fieldReason', {
+              field: fieldName(field, t, (key) => i18n.exists(key)),
+              reason: words.text,
+            })
+          : (words?.text ?? text)}
       </Text>
+      {words && !words.complete && (
+        <Text size="xs" c="dimmed" className="kith-server-message">
+          {text}
+        </Text>
+      )}
     </>
   );
 }
 
 /**
- * One reason of a row (a row can fail for several: every one is listed): its summary in the user's
- * language when it is a common one, the field it is about under its name with the file's value, and
- * the server's own words under a summary (they name the other rows).
+ * One reason of a row (a row can fail for several: every one is listed), in the user's words, the field
+ * it is about under its name with the file's value, and the server's own words only where ours leave
+ * something out.
  */
 function ReasonOfRow({ reason }: { reason: RowReason }) {
   const { t, i18n } = useTranslation();
-  const label = reasonLabel(reason.text, t);
+  const words = reasonWords(reason.text, t);
   const field = reason.field && fieldName(reason.field, t, (key) => i18n.exists(key));
   return (
     <div data-testid="row-reason">
-      <Text size="sm">{label ?? reason.text}</Text>
+      <Text size="sm">{words?.text ?? reason.text}</Text>
       {field && (
         <Text size="xs" data-testid="row-reason-field">
           {reason.value === null ? field : t('imports.rowReport.fieldValue', { field, value: reason.value })}
         </Text>
       )}
-      {label && (
+      {words && !words.complete && (
         <Text size="xs" c="dimmed" className="kith-server-message">
           {reason.text}
         </Text>

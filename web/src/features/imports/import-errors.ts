@@ -7,6 +7,7 @@ import { ApiError } from '../../api/client';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
 import { errorMessage } from '../../ui/states';
 import { contactReasonText } from '../customers/save-errors';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 
 const KNOWN = new Set([
   'payload_too_large',
@@ -188,6 +189,137 @@ const REASONS: ReasonTable = REASON_KEYS.map(([pattern, key]) => [
 
 export function reasonLabel(kind: string, t: TFunction): string | null {
   return sayReason(REASONS, kind, t) ?? fieldReasonLabel(kind, t);
+}
+
+/** A reason in the user's words, and whether they say everything the server's words do. */
+export interface ReasonWords {
+  text: string;
+  /**
+   * True when the server's own (English) words add nothing: the sentence names what they name, or a
+   * field's reason is said precisely while the field and the file's value are shown beside it.
+   */
+  complete: boolean;
+}
+
+/** A quoted value as the server writes it (JSON), read back; anything else as it stands. */
+function unquoted(text: string): string {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'string' ? value : text;
+  } catch {
+    return text;
+  }
+}
+
+const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
+
+/**
+ * The keys an in-file duplicate names, as the server writes them (`phone "+86…"`, `phone "+86…",
+ * email "a@b.c"`, `wechat_openid "o6_x"`, or without the values in a summary): each by its field's name
+ * in the user's words, with its value.
+ */
+function keysText(keys: string, t: TFunction): string {
+  const said: string[] = [];
+  for (const m of keys.matchAll(new RegExp(String.raw`(\S+?)(?: (${QUOTED}))?(?:, |$)`, 'g'))) {
+    const field =
+      m[1] === 'phone' || m[1] === 'email' ? t(`fields.${m[1]}`) : identityTypeLabel({ key: m[1]! }, t);
+    said.push(m[2] === undefined ? field : t('imports.reasons.keyValue', { field, value: unquoted(m[2]) }));
+  }
+  return said.join(t('imports.reasons.keySeparator'));
+}
+
+/**
+ * Reasons said whole in the user's words, with the values, rows and records they name (the row-level
+ * form and the summary's, where the rows and values are left out: src/imports/report/reason-kind.ts).
+ */
+const SENTENCES: ReasonTable = [
+  [
+    new RegExp(String.raw`^the same (.+) is also on rows? ([\d, ]+) of this file$`),
+    (t, m) =>
+      t('imports.reasons.sameAsRows', {
+        keys: keysText(m[1]!, t),
+        rows: m[2],
+        count: m[2]!.split(',').length,
+      }),
+  ],
+  [
+    /^the same (.+) is also on other rows of this file$/,
+    (t, m) => t('imports.reasons.sameAsOtherRows', { keys: keysText(m[1]!, t) }),
+  ],
+  [
+    /^superseded by row (\d+), which has the same (.+)$/,
+    (t, m) => t('imports.reasons.supersededByRow', { row: m[1], keys: keysText(m[2]!, t) }),
+  ],
+  [
+    /^superseded by other rows, which has the same (.+)$/,
+    (t, m) => t('imports.reasons.supersededByLater', { keys: keysText(m[1]!, t) }),
+  ],
+  [
+    new RegExp(
+      String.raw`^(?:the row matched contact \S+ but )?(phone|email) (${QUOTED}) belongs to another contact (\S+)$`,
+    ),
+    (t, m) =>
+      t('imports.reasons.ownedBy', {
+        key: t('imports.reasons.keyValue', { field: t(`fields.${m[1]}`), value: unquoted(m[2]!) }),
+        owner: m[3],
+      }),
+  ],
+  [
+    /^identity (.+) belongs to another contact (\S+)$/,
+    (t, m) => t('imports.reasons.ownedBy', { key: keysText(m[1]!, t), owner: m[2] }),
+  ],
+  [
+    new RegExp(String.raw`^id: contact (${QUOTED}) not found$`),
+    (t, m) => t('imports.reasons.idNotFoundValue', { id: unquoted(m[1]!) }),
+  ],
+  [
+    new RegExp(String.raw`^订单状态 (${QUOTED}) is not imported: only paid orders are`),
+    (t, m) => t('imports.reasons.orderNotPaidStatus', { status: unquoted(m[1]!) }),
+  ],
+  [
+    new RegExp(String.raw`^订单状态 (${QUOTED}) is not a Tmall order status`),
+    (t, m) => t('imports.reasons.orderStatusUnknownValue', { status: unquoted(m[1]!) }),
+  ],
+  [/^订单状态 is empty/, (t) => t('imports.reasons.orderStatusEmpty')],
+  [
+    /^(?:row \d+: |other rows: )?订单编号 (\S+) is on (?:rows? ([\d, ]+)|other rows) of the orders file/,
+    (t, m) =>
+      m[2] === undefined
+        ? t('imports.reasons.orderNumberOnOtherRows', { number: m[1] })
+        : t('imports.reasons.orderNumberOnRows', { number: m[1], rows: m[2] }),
+  ],
+  [
+    /^(?:row \d+: |other rows: )?订单编号 (\S+) is not in the orders file$/,
+    // A summary leaves the number out ("订单编号 … is not …").
+    (t, m) =>
+      m[1] === '…'
+        ? t('imports.reasons.orderNotInFile')
+        : t('imports.reasons.orderNotInFileNumber', { number: m[1] }),
+  ],
+];
+
+/** Labels of REASONS that leave nothing of the server's words out. */
+const COMPLETE_LABELS = /has no id, identity, phone or email/;
+
+/**
+ * A row's reason (or a summary's) in the user's words: a whole sentence where we know the reason, a
+ * field's reason as the customer form says it, else the summary label of a common reason; null for a
+ * reason we do not know (shown as the server wrote it).
+ */
+export function reasonWords(text: string, t: TFunction): ReasonWords | null {
+  const sentence = sayReason(SENTENCES, text, t);
+  if (sentence !== null) return { text: sentence, complete: true };
+  const field = FIELD_REASON.exec(text);
+  if (field) {
+    const said = contactReasonText(field[1]!, t);
+    if (said !== field[1])
+      return {
+        text: / was not imported: /.test(text) ? t('imports.reasons.leftOut', { reason: said }) : said,
+        complete: true,
+      };
+  }
+  const label = sayReason(REASONS, text, t);
+  return label === null ? null : { text: label, complete: COMPLETE_LABELS.test(text) };
 }
 
 /** "field: reason (got value)" or "field was not imported: reason", as the import writes a row's reason. */

@@ -281,6 +281,7 @@ export const en = {
   rowReport: {
     reason: 'Reason',
     values: 'Values in the file',
+    fieldReason: '{{field}}: {{reason}}',
     fieldValue: '{{field}}: “{{value}}”',
   },
   reasons: {
@@ -298,6 +299,25 @@ export const en = {
     orderNumberRepeated: 'The order number is on several rows of the orders file',
     orderNotInFile: 'Its order is not in the orders file',
     buyerUnknown: 'The buyer cannot be identified',
+    keyValue: '{{field}} “{{value}}”',
+    keySeparator: ', ',
+    sameAsRows_one: 'The same {{keys}} is also on row {{rows}} of this file',
+    sameAsRows_other: 'The same {{keys}} is also on rows {{rows}} of this file',
+    sameAsOtherRows: 'The same {{keys}} is on other rows of this file',
+    supersededByRow: 'Replaced by row {{row}}, which has the same {{keys}}',
+    supersededByLater: 'Replaced by a later row with the same {{keys}}',
+    ownedBy: '{{key}} belongs to another customer ({{owner}})',
+    idNotFoundValue: 'No customer has the Kith id “{{id}}”',
+    orderNotPaidStatus:
+      'Order status “{{status}}”: only paid orders are imported (交易成功, 买家已付款，等待卖家发货, 卖家已发货，等待买家确认, 卖家部分发货)',
+    orderStatusUnknownValue: '“{{status}}” is not a Tmall order status',
+    orderStatusEmpty: 'The order status (订单状态) is empty',
+    orderNumberOnRows:
+      'Order number {{number}} is on rows {{rows}} of the orders file; an order may appear once',
+    orderNumberOnOtherRows:
+      'The order number is on several rows of the orders file; an order may appear once',
+    orderNotInFileNumber: 'Order {{number}} is not in the orders file',
+    leftOut: 'Left out: {{reason}}',
   },
   status: {
     queued: 'Queued',

@@ -266,6 +266,7 @@ export const imports: typeof en = {
   rowReport: {
     reason: '原因',
     values: '文件中的值',
+    fieldReason: '{{field}}：{{reason}}',
     fieldValue: '{{field}}：“{{value}}”',
   },
   reasons: {
@@ -283,6 +284,23 @@ export const imports: typeof en = {
     orderNumberRepeated: '订单编号在订单报表中出现了多次',
     orderNotInFile: '所属订单不在订单报表中',
     buyerUnknown: '无法识别买家',
+    keyValue: '{{field}}“{{value}}”',
+    keySeparator: '、',
+    sameAsRows_one: '{{keys}}与本文件第 {{rows}} 行相同',
+    sameAsRows_other: '{{keys}}与本文件第 {{rows}} 行相同',
+    sameAsOtherRows: '{{keys}}与本文件其他行相同',
+    supersededByRow: '被第 {{row}} 行取代（{{keys}}相同）',
+    supersededByLater: '被后面{{keys}}相同的行取代',
+    ownedBy: '{{key}}已属于另一位客户（{{owner}}）',
+    idNotFoundValue: '没有 Kith ID 为“{{id}}”的客户',
+    orderNotPaidStatus:
+      '订单状态“{{status}}”：只导入已付款的订单（交易成功、买家已付款，等待卖家发货、卖家已发货，等待买家确认、卖家部分发货）',
+    orderStatusUnknownValue: '“{{status}}”不是天猫订单状态',
+    orderStatusEmpty: '订单状态为空',
+    orderNumberOnRows: '订单编号 {{number}} 在订单报表的第 {{rows}} 行重复出现；每个订单只能出现一次',
+    orderNumberOnOtherRows: '订单编号在订单报表中出现了多次；每个订单只能出现一次',
+    orderNotInFileNumber: '订单 {{number}} 不在订单报表中',
+    leftOut: '未导入该值：{{reason}}',
   },
   status: {
     queued: '排队中',
