@@ -37,6 +37,18 @@ describe('a refusal in a toast', () => {
       null,
     ],
     [
+      'an empty key, refused for its pattern: said to be required',
+      new ApiError(400, 'validation_failed', 'key: must be …', [
+        {
+          field: 'key',
+          value: '',
+          reason: 'must be lower-case letters, digits and _ and start with a letter',
+        },
+      ]),
+      'Required',
+      '必填',
+    ],
+    [
       'no fields',
       new ApiError(404, 'not_found', 'user "u_1" does not exist', null),
       'user "u_1" does not exist',

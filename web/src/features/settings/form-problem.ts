@@ -109,6 +109,9 @@ export function formProblem(error: unknown, t: TFunction): FormProblem {
   for (const detail of error.fieldErrors) {
     const field = detail.field;
     if (error.code === 'conflict') fields[field] = t('settings.reasons.taken');
+    // Left empty, a field is said to be required, whatever rule the empty value broke first.
+    else if (typeof detail.value === 'string' && detail.value.trim() === '')
+      fields[field] = t('settings.reasons.required');
     else fields[field] = detail.reason ? reasonText(detail.reason, t) : error.message;
   }
   return {
