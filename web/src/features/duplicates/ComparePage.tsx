@@ -25,6 +25,13 @@ import { mergeErrorText } from './merge-errors';
 import { RecordActivity } from './RecordActivity';
 import { TableScroll } from '../../ui/TableScroll';
 
+/**
+ * Weights nearer zero than this (log2 of the odds: under 1.4 times either way) are no evidence either
+ * way and are shown plainly: an exact agreement on a value most customers share (one company for the
+ * whole file) weighs about 0, and in red it would read as evidence against.
+ */
+const NEUTRAL_WEIGHT = 0.5;
+
 interface Row {
   /** The merge's name for the field: `city`, `identity.crm`, `attr.tier`; lists have none. */
   field: string | null;
@@ -345,9 +352,9 @@ export default function ComparePage() {
                             <Text
                               size="sm"
                               c={
-                                contribution.weight > 0
+                                contribution.weight >= NEUTRAL_WEIGHT
                                   ? 'teal.9'
-                                  : contribution.weight < 0
+                                  : contribution.weight <= -NEUTRAL_WEIGHT
                                     ? 'red.9'
                                     : undefined
                               }

@@ -13,6 +13,7 @@ import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { useScans } from './duplicate-api';
+import { formatScore } from './duplicate-format';
 import { failureText } from '../../ui/server-reasons';
 
 type ScanStage = 'load' | 'block' | 'compare' | 'train' | 'score' | 'cluster' | 'save';
@@ -94,8 +95,9 @@ export function ScanPanel() {
               {last.thresholds && (
                 <Text size="xs" c="dimmed" mt={4}>
                   {t('duplicates.scan.thresholds', {
-                    match: last.thresholds.match.toFixed(3),
-                    review: last.thresholds.review.toFixed(3),
+                    // Percentages, as every score on these screens.
+                    match: formatScore(last.thresholds.match),
+                    review: formatScore(last.thresholds.review),
                   })}
                 </Text>
               )}
