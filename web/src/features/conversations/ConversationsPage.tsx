@@ -215,8 +215,16 @@ export default function ConversationsPage() {
                 const since = c.last_message_at ?? c.created_at;
                 return (
                   <Table.Tr key={c.id} data-testid="conversation-row">
-                    <Table.Td>
-                      <Anchor component={Link} to={`/conversations/${c.id}?${params.toString()}`} fw={500}>
+                    {/* A long name takes one line (whole in its title), not the list's width. */}
+                    <Table.Td maw={280}>
+                      <Anchor
+                        component={Link}
+                        to={`/conversations/${c.id}?${params.toString()}`}
+                        fw={500}
+                        display="block"
+                        truncate="end"
+                        title={names.data?.get(c.contact_id)}
+                      >
                         {names.data?.get(c.contact_id) ?? t('conversations.unknownCustomer')}
                       </Anchor>
                     </Table.Td>
@@ -228,8 +236,8 @@ export default function ConversationsPage() {
                         {formatWaiting(since, i18n.language)}
                       </Text>
                     </Table.Td>
-                    <Table.Td>{inboxName.get(c.inbox_id) ?? ''}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{inboxName.get(c.inbox_id) ?? ''}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {c.assignee_id ? (
                         (agentName.get(c.assignee_id) ?? '')
                       ) : (

@@ -49,7 +49,7 @@ export const en = {
     },
     title: 'Import orders',
     description:
-      "Any shop's order file (CSV or XLSX): one row per order, or one row per item with the order number repeated. Each order is matched to a customer by Kith id, identity, phone or e-mail; a customer nobody has is created.",
+      "Any shop's order file (CSV or XLSX): one row per order, or one row per item with the order number repeated. Each order is matched to a customer by Kith id, identity, phone or e-mail; an order whose customer is not in Kith yet creates that customer.",
     file: 'Order file',
     fileHint: 'CSV (any common encoding) or XLSX, with a header row',
     reading: 'Reading the file…',
