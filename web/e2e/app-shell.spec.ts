@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from './fixtures';
+import { msg } from './messages';
 
 const DIST = path.resolve('dist/web');
 const INITIAL_JS_BUDGET_GZIP = 250 * 1024;
@@ -65,6 +66,27 @@ test('an unknown address shows a page that leads back, in the user’s language'
   ).toBeVisible();
   await page.getByRole('link', { name: lang === 'zh' ? '前往客户列表' : 'Go to customers' }).click();
   await expect(page).toHaveURL(/\/customers$/);
+});
+
+test('with the server gone, a screen says it cannot reach it, inside the layout; a save says the same', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  await page.goto('/customers/new');
+  await page.getByRole('textbox', { name: msg(lang, 'fields.name'), exact: true }).fill('Nobody Saved');
+  await page.getByRole('textbox', { name: msg(lang, 'fields.email'), exact: true }).fill('saved@example.com');
+  // The server stops answering: neither a request nor the next screen's code arrives.
+  await page.route('**/*', (route) => route.abort('connectionrefused'));
+  await page.getByRole('button', { name: msg(lang, 'customer.create') }).click();
+  await expect(page.getByRole('alert').filter({ hasText: msg(lang, 'common.errors.network') })).toBeVisible();
+  await page.getByRole('link', { name: msg(lang, 'nav.orders'), exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: msg(lang, 'common.errors.network') })).toBeVisible();
+  // The navigation stays: another screen is one click away once the server is back.
+  await page.unroute('**/*');
+  await page.getByRole('link', { name: msg(lang, 'nav.customers'), exact: true }).click();
+  await expect(page.getByRole('heading', { name: msg(lang, 'customers.title'), level: 1 })).toBeVisible();
 });
 
 test('the language switch in the header changes every label and is kept after a reload', async ({

@@ -85,11 +85,31 @@ export async function toApiError(response: Response, body?: unknown): Promise<Ap
   );
 }
 
+/**
+ * A request or a screen's code that never reached the server (it is down, or the connection is): fetch
+ * rejects with a TypeError ("Failed to fetch", "NetworkError …", "Load failed"), a lazy screen's import
+ * with one of its own words, whatever the browser.
+ */
+export function isNetworkFailure(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status === 0;
+  return (
+    error instanceof TypeError &&
+    /fetch|network|load failed|dynamically imported module|importing a module script/i.test(error.message)
+  );
+}
+
 /** Unwraps an openapi-fetch result: the data, or an ApiError carrying the server's explanation. */
 export async function unwrap<T>(
   promise: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<T> {
-  const { data, error, response } = await promise;
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await promise;
+  } catch (e) {
+    if (isNetworkFailure(e)) throw new ApiError(0, 'network', 'the server could not be reached');
+    throw e;
+  }
+  const { data, error, response } = result;
   if (!response.ok) throw await toApiError(response, error ?? null);
   return data as T;
 }

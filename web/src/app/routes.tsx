@@ -51,42 +51,58 @@ export const router = createBrowserRouter([
         element: <AppLayout />,
         errorElement: <RouteError />,
         children: [
-          { index: true, element: <Navigate to="/customers" replace /> },
           {
-            path: 'customers',
-            loader: async ({ request }) => {
-              const { prefetchCustomersScreen } = await import('../features/customers/customer-queries');
-              prefetchCustomersScreen(queryClient, new URL(request.url).searchParams);
-              return null;
-            },
-            // On entering the screen only: its own queries follow its filters and search as they change.
-            shouldRevalidate: ({ currentUrl, nextUrl }) => currentUrl.pathname !== nextUrl.pathname,
-            lazy: page(() => import('../features/customers/CustomersPage')),
+            // A screen that fails (its code cannot be loaded while the server is down, or it threw) says so
+            // inside the layout: the navigation stays, and another screen is one click away.
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <Navigate to="/customers" replace /> },
+              {
+                path: 'customers',
+                loader: async ({ request }) => {
+                  const { prefetchCustomersScreen } = await import('../features/customers/customer-queries');
+                  prefetchCustomersScreen(queryClient, new URL(request.url).searchParams);
+                  return null;
+                },
+                // On entering the screen only: its own queries follow its filters and search as they change.
+                shouldRevalidate: ({ currentUrl, nextUrl }) => currentUrl.pathname !== nextUrl.pathname,
+                lazy: page(() => import('../features/customers/CustomersPage')),
+              },
+              {
+                path: 'customers/deletions',
+                lazy: page(() => import('../features/customers/DeletionsPage')),
+              },
+              { path: 'customers/new', lazy: page(() => import('../features/customers/NewCustomerPage')) },
+              { path: 'customers/:id', lazy: page(() => import('../features/customers/CustomerPage')) },
+              { path: 'imports', lazy: page(() => import('../features/imports/ImportsPage')) },
+              { path: 'imports/new', lazy: page(() => import('../features/imports/ImportWizardPage')) },
+              { path: 'imports/:id', lazy: page(() => import('../features/imports/ImportPage')) },
+              {
+                path: 'conversations',
+                lazy: page(() => import('../features/conversations/ConversationsPage')),
+              },
+              {
+                path: 'conversations/:id',
+                lazy: page(() => import('../features/conversations/ConversationPage')),
+              },
+              { path: 'orders', lazy: page(() => import('../features/orders/OrdersPage')) },
+              { path: 'exports', lazy: page(() => import('../features/exports/ExportsPage')) },
+              { path: 'imports/orders/new', lazy: page(() => import('../features/orders/TmallImportPage')) },
+              {
+                path: 'imports/orders/file',
+                lazy: page(() => import('../features/orders/OrderFileImportPage')),
+              },
+              { path: 'duplicates', lazy: page(() => import('../features/duplicates/DuplicatesPage')) },
+              { path: 'duplicates/compare', lazy: page(() => import('../features/duplicates/ComparePage')) },
+              { path: 'merges', lazy: page(() => import('../features/duplicates/MergesPage')) },
+              { path: 'automation', lazy: page(() => import('../features/automation/AutomationPage')) },
+              { path: 'automation/rules/:id', lazy: page(() => import('../features/automation/RulePage')) },
+              { path: 'reports', lazy: page(() => import('../features/reports/ReportsPage')) },
+              { path: 'settings', element: <Navigate to="/settings/profile" replace /> },
+              { path: 'settings/*', lazy: page(() => import('../features/settings/SettingsPage')) },
+              { path: '*', element: <NotFoundPage /> },
+            ],
           },
-          { path: 'customers/deletions', lazy: page(() => import('../features/customers/DeletionsPage')) },
-          { path: 'customers/new', lazy: page(() => import('../features/customers/NewCustomerPage')) },
-          { path: 'customers/:id', lazy: page(() => import('../features/customers/CustomerPage')) },
-          { path: 'imports', lazy: page(() => import('../features/imports/ImportsPage')) },
-          { path: 'imports/new', lazy: page(() => import('../features/imports/ImportWizardPage')) },
-          { path: 'imports/:id', lazy: page(() => import('../features/imports/ImportPage')) },
-          { path: 'conversations', lazy: page(() => import('../features/conversations/ConversationsPage')) },
-          {
-            path: 'conversations/:id',
-            lazy: page(() => import('../features/conversations/ConversationPage')),
-          },
-          { path: 'orders', lazy: page(() => import('../features/orders/OrdersPage')) },
-          { path: 'exports', lazy: page(() => import('../features/exports/ExportsPage')) },
-          { path: 'imports/orders/new', lazy: page(() => import('../features/orders/TmallImportPage')) },
-          { path: 'imports/orders/file', lazy: page(() => import('../features/orders/OrderFileImportPage')) },
-          { path: 'duplicates', lazy: page(() => import('../features/duplicates/DuplicatesPage')) },
-          { path: 'duplicates/compare', lazy: page(() => import('../features/duplicates/ComparePage')) },
-          { path: 'merges', lazy: page(() => import('../features/duplicates/MergesPage')) },
-          { path: 'automation', lazy: page(() => import('../features/automation/AutomationPage')) },
-          { path: 'automation/rules/:id', lazy: page(() => import('../features/automation/RulePage')) },
-          { path: 'reports', lazy: page(() => import('../features/reports/ReportsPage')) },
-          { path: 'settings', element: <Navigate to="/settings/profile" replace /> },
-          { path: 'settings/*', lazy: page(() => import('../features/settings/SettingsPage')) },
-          { path: '*', element: <NotFoundPage /> },
         ],
       },
     ],

@@ -2,7 +2,7 @@
 import { Alert, Button, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
+import { ApiError, isNetworkFailure } from '../api/client';
 
 export function errorMessage(error: unknown, t: (key: string) => string): string {
   if (error instanceof ApiError) {
@@ -14,7 +14,7 @@ export function errorMessage(error: unknown, t: (key: string) => string): string
     if (error.code === 'rate_limited') return t('common.errors.rateLimited');
     return error.message;
   }
-  return t('common.errors.unexpected');
+  return isNetworkFailure(error) ? t('common.errors.network') : t('common.errors.unexpected');
 }
 
 export function ErrorState({

@@ -167,8 +167,9 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
       if (!ruleId) void navigate(`/automation/rules/${rule.id}`, { replace: true });
     },
     onError: (error) => {
-      if (!(error instanceof ApiError)) {
-        setMessage(t('common.errors.unexpected'));
+      if (!(error instanceof ApiError) || error.fieldErrors.length === 0) {
+        setErrors({});
+        setMessage(errorMessage(error, t));
         return;
       }
       const { fields, elsewhere } = placeRuleErrors(
@@ -179,21 +180,19 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
       );
       setErrors(fields);
       setMessage(
-        error.fieldErrors.length === 0
-          ? error.message
-          : elsewhere.length > 0
-            ? elsewhere
-                .map(({ place, reason }) =>
-                  t('automation.builder.placeReason', {
-                    place:
-                      place.kind === 'action'
-                        ? t('automation.builder.action', { n: place.n })
-                        : t(`automation.builder.${place.kind === 'conditions' ? 'conditions' : 'rule'}`),
-                    reason,
-                  }),
-                )
-                .join(' ')
-            : t('automation.builder.fixBelow'),
+        elsewhere.length > 0
+          ? elsewhere
+              .map(({ place, reason }) =>
+                t('automation.builder.placeReason', {
+                  place:
+                    place.kind === 'action'
+                      ? t('automation.builder.action', { n: place.n })
+                      : t(`automation.builder.${place.kind === 'conditions' ? 'conditions' : 'rule'}`),
+                  reason,
+                }),
+              )
+              .join(' ')
+          : t('automation.builder.fixBelow'),
       );
     },
   });

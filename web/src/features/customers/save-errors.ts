@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { errorMessage } from '../../ui/states';
 import { ApiError } from '../../api/client';
 import { formatPhone } from '../../ui/phone-format';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
@@ -48,8 +49,7 @@ function listItem(field: string): { list: string; line: number } | null {
  * place on the form.
  */
 export function saveProblem(error: unknown, t: TFunction): SaveProblem {
-  if (!(error instanceof ApiError))
-    return { fields: {}, message: t('common.errors.unexpected'), ownerId: null };
+  if (!(error instanceof ApiError)) return { fields: {}, message: errorMessage(error, t), ownerId: null };
   const fields: FieldErrors = {};
   for (const detail of error.fieldErrors) {
     const item = listItem(detail.field);
@@ -71,5 +71,5 @@ export function saveProblem(error: unknown, t: TFunction): SaveProblem {
     error.code === 'conflict' && error.details && !Array.isArray(error.details)
       ? String((error.details as { existing_id?: unknown }).existing_id ?? '') || null
       : null;
-  return { fields, message: Object.keys(fields).length === 0 ? error.message : null, ownerId };
+  return { fields, message: Object.keys(fields).length === 0 ? errorMessage(error, t) : null, ownerId };
 }
