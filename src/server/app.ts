@@ -89,6 +89,23 @@ export const API_DOCS_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** How long `kith serve` lets requests under way finish once asked to stop (SIGTERM, Ctrl-C). */
+export const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Stops the server: no new connections, live streams ended (browsers reconnect to the next server),
+ * idle connections closed, requests under way answered; whatever connection is still open after
+ * `graceMs` (a slow upload, a long download) is cut.
+ */
+export async function closeServer(app: FastifyInstance, graceMs = CLOSE_GRACE_MS): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}
+
 export async function buildServer(
   services: KithServices,
   options: ServerOptions = {},
@@ -107,6 +124,10 @@ export async function buildServer(
     bodyLimit: API_BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
+    // Stopping (closeServer): connections idle at that moment are closed and a request arriving on a
+    // kept-alive one is answered 503 with Connection: close (Fastify's defaults, spelled out).
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -165,7 +186,17 @@ export async function buildServer(
 
   // One live stream hub per server process; open streams end before the server closes.
   const live = new LiveHub(services.conversationStream, options.live);
-  app.addHook('preClose', async () => live.close());
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    await live.close();
+  });
+  // A request already under way when the server began to stop is answered, then its connection
+  // closed: kept alive, it would hold the stopping process until the client let go of it.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (closing && request.raw.httpVersionMajor === 1) reply.header('connection', 'close');
+    return payload;
+  });
   app.decorate('live', live);
 
   await app.register(

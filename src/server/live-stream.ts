@@ -127,6 +127,11 @@ export class LiveHub {
     });
     res.socket?.setNoDelay(true);
     if (this.position < 0) this.position = await this.stream.head();
+    if (this.closed) {
+      // The server began to stop meanwhile.
+      endStream(res);
+      return;
+    }
     const client: LiveClient = {
       viewer,
       res,
@@ -286,16 +291,26 @@ export class LiveHub {
     if (this.clients.size === 0) this.position = -1;
   }
 
-  /** Ends every stream (server shutdown). */
+  /** Ends every stream and its connection (server shutdown); the browsers reconnect elsewhere. */
   async close(): Promise<void> {
     this.closed = true;
     for (const client of [...this.clients]) {
-      client.res.end();
+      endStream(client.res);
       this.drop(client);
     }
     this.stopTimers();
     await this.polling;
   }
+}
+
+/**
+ * Ends a stream and closes its connection once the end is sent: the stream was answered with
+ * Connection: keep-alive, and a kept-alive connection would hold a stopping server.
+ */
+function endStream(res: ServerResponse): void {
+  const socket = res.socket;
+  res.end();
+  socket?.end();
 }
 
 function inboxesOf(entries: StreamEntry[]): string[] {

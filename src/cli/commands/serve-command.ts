@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfigWith } from '../../config.js';
 import { KithError } from '../../domain/errors.js';
 import { type BackgroundTasks, startBackgroundTasks } from '../../services.js';
-import { numberOption, openKithForCli } from '../cli-context.js';
+import { numberOption, onInterrupt, openKithForCli } from '../cli-context.js';
 
 /** Why the server could not listen, in words naming the address and what to change. */
 function listenError(error: unknown, host: string, port: number): KithError {
@@ -45,9 +45,11 @@ export function registerServeCommand(program: Command): void {
       let background: BackgroundTasks | null = null;
       let app: FastifyInstance | null = null;
       let address: string;
+      let buildServer: typeof import('../../server/app.js').buildServer;
+      let closeServer: typeof import('../../server/app.js').closeServer;
       try {
         // Loaded here, not at start-up: every other command would pay for loading the whole server.
-        const { buildServer } = await import('../../server/app.js');
+        ({ buildServer, closeServer } = await import('../../server/app.js'));
         app = await buildServer(kith, {
           logger: { level: config.logLevel },
           trustProxy: config.trustProxy,
@@ -75,13 +77,23 @@ export function registerServeCommand(program: Command): void {
         );
       }
       const running = { app, background };
-      const stop = async () => {
-        await running.background.stop();
-        await running.app.close();
-        await kith.close();
+      // A stop signal (SIGTERM from systemd or a container, Ctrl-C): the server stops taking requests
+      // and ends the live streams while the running job is put back in the queue after its current
+      // batch, then the process exits 0. A second signal exits at once (the job's lease runs out).
+      const stop = async (signal: NodeJS.Signals) => {
+        logLine(`kith: ${signal}: stopping (a second ${signal} stops at once)`);
+        try {
+          await Promise.all([closeServer(running.app), running.background.stop()]);
+          await kith.close();
+        } catch (e) {
+          logLine('kith: stopping failed', e);
+          process.exit(1);
+        }
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      onInterrupt(
+        (signal) => logLine(`kith: ${signal} again: stopping now`),
+        (signal) => void stop(signal),
+      );
     });
 }
