@@ -5,9 +5,9 @@
  */
 import type { Command } from 'commander';
 import type { ContactListQuery } from '../contacts/contact-service.js';
-import { ValidationError } from '../domain/errors.js';
 import type { KithServices } from '../services.js';
 import { collect, parsePairs } from './cli-context.js';
+import { groupIdOf } from './cli-names.js';
 
 export type ContactFilter = Omit<ContactListQuery, 'cursor' | 'limit' | 'sort' | 'total' | 'ids'>;
 
@@ -95,10 +95,7 @@ export async function contactFilterOf(kith: KithServices, o: ContactFilterOption
     if (value !== undefined) filter[key] = value;
   }
   if (filter.group !== undefined) {
-    const wanted = filter.group;
-    const found = (await kith.groups.list()).find((g) => g.id === wanted || g.name === wanted);
-    if (!found) throw new ValidationError('--group', wanted, 'is not the id or name of a group');
-    filter.group = found.id;
+    filter.group = await groupIdOf(kith, '--group', filter.group);
   }
   const attributes = parsePairs('attr', o.attr);
   if (Object.keys(attributes).length > 0) filter.attributes = attributes;

@@ -34,6 +34,55 @@ describe(`kith conversations, agents and rules on ${TEST_DIALECT}`, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('names an inbox by id or exact name and an agent by e-mail or id, refusing what names nothing or two', async () => {
+    const added = await kith('inboxes', 'add', '售后支持');
+    expect(added.code, added.stderr).toBe(0);
+    const inboxId = JSON.parse(added.stdout).id as string;
+    const users = JSON.parse((await kith('users', 'list', '--json')).stdout) as {
+      id: string;
+      email: string;
+    }[];
+    const a = users.find((u) => u.email === 'a@example.com')!;
+    const b = users.find((u) => u.email === 'b@example.com')!;
+
+    // Right after `inboxes add NAME`, the same name works (it used to need the id).
+    const byName = await kith('inboxes', 'add-member', '售后支持', 'a@example.com');
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(JSON.parse(byName.stdout)).toMatchObject({ id: inboxId, member_ids: [a.id] });
+    const byIds = await kith('inboxes', 'add-member', inboxId, b.id);
+    expect(byIds.code, byIds.stderr).toBe(0);
+    expect(JSON.parse(byIds.stdout).member_ids).toEqual(expect.arrayContaining([a.id, b.id]));
+
+    const unknown = await kith('inboxes', 'add-member', '售后', 'a@example.com');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('error: inbox: is not the id or name of an inbox (got "售后")');
+    const nobody = await kith('inboxes', 'add-member', '售后支持', 'nobody@example.com');
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('agent: is not the e-mail or id of a user (got "nobody@example.com")');
+
+    // An inbox named as another's id: that value names two, and neither is guessed.
+    const twin = await kith('inboxes', 'add', inboxId);
+    const twinId = JSON.parse(twin.stdout).id as string;
+    const ambiguous = await kith('inboxes', 'add-member', inboxId, 'a@example.com');
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toContain(`inbox: names more than one inbox (`);
+    for (const id of [inboxId, twinId]) expect(ambiguous.stderr).toContain(id);
+
+    const busy = await kith('agents', 'set-availability', a.id, 'busy');
+    expect(busy.code, busy.stderr).toBe(0);
+    expect(busy.stderr).toContain('a@example.com is busy');
+    const capacity = await kith('agents', 'set-capacity', 'nobody', '3');
+    expect(capacity.code).toBe(1);
+    expect(capacity.stderr).toContain('agent: is not the e-mail or id of a user (got "nobody")');
+
+    const listed = await kith('conversations', 'list', '--inbox', '售后支持', '--assignee', b.id, '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+    const spaced = await kith('conversations', 'list', '--inbox', '售后支持 ', '--json');
+    expect(spaced.code).toBe(1);
+    expect(spaced.stderr).toContain('--inbox: is not the id or name of an inbox (got "售后支持 ")');
+  });
+
   it('sets up an inbox, agents and a rule, and lists conversations', async () => {
     const inbox = await kith('inboxes', 'add', 'Support', '--auto-assign', 'round_robin');
     expect(inbox.code).toBe(0);

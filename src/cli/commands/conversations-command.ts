@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
 import { CONVERSATION_STATUSES } from '../../conversations/conversation-fields.js';
-import type { KithServices } from '../../services.js';
-import { KithError, NotFoundError } from '../../domain/errors.js';
+import { KithError } from '../../domain/errors.js';
 import { CLI_ACTOR, numberOption, parseNumber, printJson, withKith } from '../cli-context.js';
-
-async function userIdOf(k: KithServices, email: string): Promise<string> {
-  const user = await k.users.findByEmail(email);
-  if (!user) throw new NotFoundError('user', email);
-  return user.id;
-}
+import { inboxIdOf, userIdOf } from '../cli-names.js';
 
 /** `kith conversations`, `kith inboxes`, `kith agents`. */
 export function registerConversationsCommands(program: Command): void {
@@ -17,8 +11,8 @@ export function registerConversationsCommands(program: Command): void {
     .command('list')
     .description('conversations, newest first')
     .option('--status <status>', CONVERSATION_STATUSES.join(', '))
-    .option('--inbox <id>', 'only this inbox')
-    .option('--assignee <email|none>', 'only this agent, or none for unassigned')
+    .option('--inbox <inbox>', 'only this inbox (its id or name)')
+    .option('--assignee <agent|none>', 'only this agent (e-mail or user id), or none for unassigned')
     .option('--limit <n>', 'how many, 1-500', numberOption('--limit', { min: 1, max: 500 }), 50)
     .option('--json', 'machine-readable output')
     .action(
@@ -32,9 +26,11 @@ export function registerConversationsCommands(program: Command): void {
         const page = await withKith(async (k) =>
           k.conversations.list({
             status: o.status as (typeof CONVERSATION_STATUSES)[number] | undefined,
-            inbox_id: o.inbox,
+            inbox_id: o.inbox === undefined ? undefined : await inboxIdOf(k, '--inbox', o.inbox),
             assignee_id:
-              o.assignee === undefined || o.assignee === 'none' ? o.assignee : await userIdOf(k, o.assignee),
+              o.assignee === undefined || o.assignee === 'none'
+                ? o.assignee
+                : await userIdOf(k, '--assignee', o.assignee),
             limit: o.limit,
           }),
         );
@@ -73,10 +69,18 @@ export function registerConversationsCommands(program: Command): void {
   inboxes
     .command('add-member')
     .description('add an agent to an inbox')
-    .argument('<inbox>', 'inbox id')
-    .argument('<email>', "the agent's e-mail")
-    .action(async (inbox: string, email: string) => {
-      printJson(await withKith(async (k) => k.inboxes.addMember(inbox, await userIdOf(k, email), CLI_ACTOR)));
+    .argument('<inbox>', "the inbox's id or name")
+    .argument('<agent>', "the agent's e-mail or user id")
+    .action(async (inbox: string, agent: string) => {
+      printJson(
+        await withKith(async (k) =>
+          k.inboxes.addMember(
+            await inboxIdOf(k, 'inbox', inbox),
+            await userIdOf(k, 'agent', agent),
+            CLI_ACTOR,
+          ),
+        ),
+      );
     });
 
   const agents = program.command('agents').description('agents: availability and capacity');
@@ -94,27 +98,27 @@ export function registerConversationsCommands(program: Command): void {
   agents
     .command('set-availability')
     .description('online, busy or offline (coming online serves the waiting queue)')
-    .argument('<email>', "the agent's e-mail")
+    .argument('<agent>', "the agent's e-mail or user id")
     .argument('<availability>', 'online, busy or offline')
-    .action(async (email: string, availability: string) => {
+    .action(async (who: string, availability: string) => {
       const agent = await withKith(async (k) =>
-        k.agents.setAvailability(await userIdOf(k, email), availability, CLI_ACTOR),
+        k.agents.setAvailability(await userIdOf(k, 'agent', who), availability, CLI_ACTOR),
       );
       process.stderr.write(`${agent.email} is ${agent.availability}\n`);
     });
   agents
     .command('set-capacity')
     .description('maximum open conversations, or none for no limit')
-    .argument('<email>', "the agent's e-mail")
+    .argument('<agent>', "the agent's e-mail or user id")
     .argument('<capacity>', 'a whole number, or none')
-    .action(async (email: string, capacity: string) => {
+    .action(async (who: string, capacity: string) => {
       // `none` is no limit (the API's null); anything else is a whole number, checked here.
       const value =
         capacity.trim() === 'none'
           ? null
           : parseNumber('capacity', capacity, { min: 0, max: 10_000, none: 'none for no limit' });
       const agent = await withKith(async (k) =>
-        k.agents.setCapacity(await userIdOf(k, email), value, CLI_ACTOR),
+        k.agents.setCapacity(await userIdOf(k, 'agent', who), value, CLI_ACTOR),
       );
       process.stderr.write(
         `${agent.email} takes at most ${agent.capacity ?? 'any number of'} open conversations\n`,
