@@ -30,6 +30,9 @@ export default function SetupPage() {
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     const problems: Record<string, string> = {};
+    // Said with the password's problems at once, not after them (the server checks it again).
+    if (email.trim() === '') problems.email = t('settings.reasons.required');
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) problems.email = t('settings.reasons.email');
     if (password.length < MIN_PASSWORD) problems.password = t('setup.passwordShort', { count: MIN_PASSWORD });
     if (confirm !== password) problems.confirm = t('setup.passwordMismatch');
     setFieldErrors(problems);
