@@ -20,19 +20,31 @@ import {
 import { useDebouncedCallback, useHotkeys } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
-import { formatNumber } from '../../i18n';
+import { formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { IgnoredFiltersNotice } from '../../ui/IgnoredFiltersNotice';
 import { ExportDialog } from '../exports/ExportDialog';
 import { BulkActions, type Selection } from './BulkActions';
 import { ColumnChooser } from './ColumnChooser';
 import { customerColumns, loadColumnChoice, saveColumnChoice } from './customer-columns';
 import { displayName } from './customer-format';
-import { isFiltered, listParamsOf, nextSort, selectionFilter, type SortColumn } from './customer-list-params';
+import {
+  type IgnoredFilter,
+  isFiltered,
+  listParamsOf,
+  namesDefinitions,
+  nextSort,
+  selectionFilter,
+  type SortColumn,
+  withoutIgnored,
+  withoutUnknownNames,
+} from './customer-list-params';
 import {
   contactsPageQuery,
   groupsQuery,
@@ -48,8 +60,8 @@ export default function CustomersPage() {
   const navigate = useNavigate();
   const { data: user } = useSession();
   const [params, setParams] = useSearchParams();
-  const list = useMemo(() => listParamsOf(params), [params]);
-  const [search, setSearch] = useState(list.filters.q ?? '');
+  const asked = useMemo(() => listParamsOf(params), [params]);
+  const [search, setSearch] = useState(asked.filters.q ?? '');
   const searchRef = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLTableSectionElement>(null);
   useHotkeys([['/', () => searchRef.current?.focus()]]);
@@ -72,9 +84,29 @@ export default function CustomersPage() {
   };
   const applySearch = useDebouncedCallback((value: string) => update({ q: value.trim() }), 300);
 
-  const contacts = useQuery({ ...contactsPageQuery(list), placeholderData: keepPreviousData });
   const tags = useQuery(tagsQuery);
   const groups = useQuery(groupsQuery);
+  // A filter naming a tag, group or attribute that does not exist is left out and said (withoutUnknownNames);
+  // the list waits for what the URL names to be known, so it never shows the unfiltered page first.
+  const { list, ignored } = useMemo(
+    () =>
+      withoutUnknownNames(asked, {
+        tags: tags.data?.data.map((tag) => tag.name),
+        groups: groups.data?.data,
+        attributes: attributes.data?.data.map((definition) => definition.key),
+      }),
+    [asked, tags.data, groups.data, attributes.data],
+  );
+  const names = namesDefinitions(asked);
+  const namesKnown =
+    !(names.tags && tags.isPending) &&
+    !(names.groups && groups.isPending) &&
+    !(names.attributes && attributes.isPending);
+  const contacts = useQuery({
+    ...contactsPageQuery(list),
+    placeholderData: keepPreviousData,
+    enabled: namesKnown,
+  });
   const filtered = isFiltered(list);
 
   // A new filter is a new selection.
@@ -216,7 +248,7 @@ export default function CustomersPage() {
               <ImportFilterLink id={list.filters.import} />
             </Pill>
           )}
-          {filtered && (
+          {(filtered || ignored.length > 0) && (
             <Button
               variant="subtle"
               onClick={() => {
@@ -239,6 +271,19 @@ export default function CustomersPage() {
           }}
         />
       </Group>
+      {ignored.length > 0 && (
+        <IgnoredFiltersNotice
+          title={t('customers.ignored.title')}
+          description={t('customers.ignored.body', {
+            list: formatList(
+              ignored.map((item) => ignoredText(item, t)),
+              'values',
+            ),
+          })}
+          removeLabel={t('customers.ignored.remove')}
+          onRemove={() => setParams(withoutIgnored(params, ignored), { replace: true })}
+        />
+      )}
       {selectionCount > 0 && (
         <Paper withBorder p="xs" mb="sm" bg="indigo.0">
           <Group justify="space-between">
@@ -406,6 +451,13 @@ export default function CustomersPage() {
   );
 }
 
+/** An ignored filter as the notice names it: `Tag “nope”`, `Attribute “foo” = “bar”`. */
+function ignoredText(item: IgnoredFilter, t: TFunction): string {
+  return item.param === 'attr'
+    ? t('customers.ignored.attribute', { key: item.key, value: item.value })
+    : t(`customers.ignored.${item.param}`, { value: item.value });
+}
+
 /** The import filter's chip: the import's file name once read (admins), its id until then. */
 function ImportFilterLink({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -416,9 +468,7 @@ function ImportFilterLink({ id }: { id: string }) {
     enabled: isAdmin(user),
     retry: false,
   });
-  return (
-    <Link to={`/imports/${id}`}>
-      {t('imports.customersFilter.label', { id: imported.data?.file_name ?? id })}
-    </Link>
-  );
+  const label = t('imports.customersFilter.label', { id: imported.data?.file_name ?? id });
+  // Imports are an administrator's: an agent is not led to a page the server refuses them.
+  return isAdmin(user) ? <Link to={`/imports/${id}`}>{label}</Link> : <>{label}</>;
 }

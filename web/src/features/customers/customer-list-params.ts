@@ -116,3 +116,85 @@ export function nextSort(current: Sort | undefined, column: SortColumn): Sort | 
   if (current === `-${column}`) return undefined;
   return column;
 }
+
+/** A filter of the URL that names a tag, group or attribute the store does not have. */
+export type IgnoredFilter =
+  | { param: 'tag'; value: string }
+  | { param: 'group'; value: string }
+  | { param: 'attr'; key: string; value: string };
+
+/** What the store has that the URL's filters may name: undefined while (or when) it could not be read. */
+export interface KnownNames {
+  tags?: readonly string[];
+  groups?: readonly { id: string; name: string }[];
+  attributes?: readonly string[];
+}
+
+/** Whether the URL names a tag, group or attribute: the list waits for those to be known first. */
+export function namesDefinitions(list: ListParams): { tags: boolean; groups: boolean; attributes: boolean } {
+  return {
+    tags: list.filters.tag !== undefined,
+    groups: list.filters.group !== undefined,
+    attributes: Object.keys(list.attributes).length > 0,
+  };
+}
+
+/** A tag's name as the server compares it (normalizeText: no controls, NFKC, spaces collapsed; any case). */
+export function tagKey(name: string): string {
+  return (
+    name
+      // eslint-disable-next-line no-control-regex -- the characters the server removes
+      .replace(/[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/gu, '')
+      .normalize('NFKC')
+      .replace(/\s+/gu, ' ')
+      .trim()
+      .toLowerCase()
+  );
+}
+
+/**
+ * The URL's filters without those that name nothing: a tag no customer can hold, a group id that is no
+ * group's, an attribute that is not defined. The list ignores them and says so (the server would answer
+ * an empty list for the first two and refuse the third in English). A tag written in another case is the
+ * tag (the Tag select then shows it), and a group named by its name is that group. What is not known yet
+ * (undefined) is kept as written: the server decides.
+ */
+export function withoutUnknownNames(
+  list: ListParams,
+  known: KnownNames,
+): { list: ListParams; ignored: IgnoredFilter[] } {
+  const ignored: IgnoredFilter[] = [];
+  const filters = { ...list.filters };
+  const tag = filters.tag;
+  if (tag !== undefined && known.tags) {
+    const match = known.tags.find((name) => tagKey(name) === tagKey(tag));
+    if (match === undefined) {
+      ignored.push({ param: 'tag', value: tag });
+      delete filters.tag;
+    } else filters.tag = match;
+  }
+  const group = filters.group;
+  if (group !== undefined && known.groups) {
+    const match =
+      known.groups.find((g) => g.id === group) ??
+      known.groups.find((g) => g.name.toLowerCase() === group.toLowerCase());
+    if (match === undefined) {
+      ignored.push({ param: 'group', value: group });
+      delete filters.group;
+    } else filters.group = match.id;
+  }
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(list.attributes)) {
+    if (known.attributes && !known.attributes.includes(key)) ignored.push({ param: 'attr', key, value });
+    else attributes[key] = value;
+  }
+  return { list: { ...list, filters, attributes }, ignored };
+}
+
+/** The URL without the ignored filters (and its page: the list they leave is another one). */
+export function withoutIgnored(params: URLSearchParams, ignored: readonly IgnoredFilter[]): URLSearchParams {
+  const next = new URLSearchParams(params);
+  for (const item of ignored) next.delete(item.param === 'attr' ? `attr.${item.key}` : item.param);
+  next.delete('cursor');
+  return next;
+}

@@ -1,7 +1,13 @@
 /** Queries the customer screens share (one key per resource, so edits refresh every view of it). */
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import { type ListParams, listParamsOf, listQuery } from './customer-list-params';
+import {
+  type ListParams,
+  listParamsOf,
+  listQuery,
+  namesDefinitions,
+  withoutUnknownNames,
+} from './customer-list-params';
 
 const CUSTOMERS_PAGE_SIZE = 50;
 
@@ -33,11 +39,32 @@ export const groupsQuery = { queryKey: ['groups'], queryFn: () => unwrap(api.GET
  * tags, groups, identity types and attributes its filters and columns need.
  */
 export function prefetchCustomersScreen(client: QueryClient, search: URLSearchParams): void {
-  void client.prefetchQuery(contactsPageQuery(listParamsOf(search)));
+  const asked = listParamsOf(search);
+  const names = namesDefinitions(asked);
   void client.prefetchQuery(identityTypesQuery);
-  void client.prefetchQuery(attributesQuery);
-  void client.prefetchQuery(tagsQuery);
-  void client.prefetchQuery(groupsQuery);
+  if (!names.tags && !names.groups && !names.attributes) {
+    void client.prefetchQuery(contactsPageQuery(asked));
+    void client.prefetchQuery(attributesQuery);
+    void client.prefetchQuery(tagsQuery);
+    void client.prefetchQuery(groupsQuery);
+    return;
+  }
+  // The URL names a tag, group or attribute: the page the screen asks for is the one without those that
+  // name nothing (withoutUnknownNames), known once they are read.
+  const read = <T>(query: { queryKey: readonly unknown[]; queryFn: () => Promise<T> }) =>
+    client.ensureQueryData(query).catch(() => undefined);
+  void Promise.all([read(tagsQuery), read(groupsQuery), read(attributesQuery)]).then(
+    ([tags, groups, attributes]) =>
+      client.prefetchQuery(
+        contactsPageQuery(
+          withoutUnknownNames(asked, {
+            tags: tags?.data.map((tag) => tag.name),
+            groups: groups?.data,
+            attributes: attributes?.data.map((definition) => definition.key),
+          }).list,
+        ),
+      ),
+  );
 }
 
 export const contactKey = (id: string) => ['contact', id] as const;

@@ -6,18 +6,7 @@
  * Forward included). A value in the URL the page cannot use is ignored, saying so. An order links to its
  * customer's Orders tab.
  */
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  MultiSelect,
-  Paper,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Group, MultiSelect, Paper, Table, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type ChangeEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,6 +17,7 @@ import { formatDateTime, formatList, formatMoney, formatNumber } from '../../i18
 import { PageHeader } from '../../ui/PageHeader';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { IgnoredFiltersNotice } from '../../ui/IgnoredFiltersNotice';
 import { OrdersExportMenu } from '../exports/OrdersExportMenu';
 import { ORDER_STATUS_COLOR } from '../customers/CustomerOrders';
 import {
@@ -91,33 +81,19 @@ export default function OrdersPage() {
         />
       </Paper>
       {ignored.length > 0 && (
-        <Alert
-          color="orange"
-          mb="md"
-          role="status"
+        <IgnoredFiltersNotice
           title={t('orders.ignored.title')}
-          // Mantine's orange title on its light background fails WCAG AA contrast: the text colour passes.
-          styles={{ title: { color: 'var(--mantine-color-text)' } }}
-        >
-          <Text size="sm">
-            {t('orders.ignored.body', {
-              list: formatList(
-                ignored.map(({ param, value }) =>
-                  t('orders.ignored.item', { filter: t(PARAM_LABELS[param]), value }),
-                ),
-                'values',
+          description={t('orders.ignored.body', {
+            list: formatList(
+              ignored.map(({ param, value }) =>
+                t('orders.ignored.item', { filter: t(PARAM_LABELS[param]), value }),
               ),
-            })}
-          </Text>
-          <Button
-            mt="xs"
-            size="xs"
-            variant="default"
-            onClick={() => setParams(filtersSearch(filters), { replace: true })}
-          >
-            {t('orders.ignored.remove')}
-          </Button>
-        </Alert>
+              'values',
+            ),
+          })}
+          removeLabel={t('orders.ignored.remove')}
+          onRemove={() => setParams(filtersSearch(filters), { replace: true })}
+        />
       )}
       {orders.isPending ? (
         <LoadingRows />
