@@ -4,6 +4,7 @@
  * and asks for the typed count.
  */
 import { deletionErrorText } from './deletion-errors';
+import { tagRefusalText } from './save-errors';
 import { Alert, Button, Group, Modal, NumberInput, Select, Stack, TagsInput, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -34,6 +35,8 @@ export function BulkActions({
   const [groupId, setGroupId] = useState<string | null>(null);
   const [typed, setTyped] = useState<number | string>('');
   const [error, setError] = useState<string | null>(null);
+  // A refusal of one of the tags, said on the tags field (which keeps them, to be corrected).
+  const [tagsError, setTagsError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const groups = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
   const tagList = useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
@@ -44,12 +47,14 @@ export function BulkActions({
     setGroupId(null);
     setTyped('');
     setError(null);
+    setTagsError(null);
   };
 
   async function run() {
     if (!action) return;
     setBusy(true);
     setError(null);
+    setTagsError(null);
     try {
       if (action === 'delete') {
         const body = { ...selection, confirm_count: Number(typed) } as never;
@@ -82,7 +87,10 @@ export function BulkActions({
       close();
       onDone();
     } catch (e) {
-      setError(action === 'delete' ? deletionErrorText(e, t) : errorMessage(e, t));
+      const tagsRefused =
+        action === 'add_tags' || action === 'remove_tags' ? tagRefusalText(e, t, tags) : null;
+      if (tagsRefused) setTagsError(tagsRefused);
+      else setError(action === 'delete' ? deletionErrorText(e, t) : errorMessage(e, t));
     } finally {
       setBusy(false);
     }
@@ -137,7 +145,11 @@ export function BulkActions({
                 description={t('customer.tagsHint')}
                 data={(tagList.data?.data ?? []).map((tag) => tag.name)}
                 value={tags}
-                onChange={setTags}
+                onChange={(next) => {
+                  setTags(next);
+                  setTagsError(null);
+                }}
+                error={tagsError}
                 data-autofocus
               />
             )}

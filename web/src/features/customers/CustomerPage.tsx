@@ -14,7 +14,7 @@ import { api, type Contact, unwrap } from '../../api/client';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
 import { Phone } from '../../ui/Phone';
 import { PageHeader } from '../../ui/PageHeader';
-import { ErrorState, LoadingRows } from '../../ui/states';
+import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
 import { ContactFieldsForm } from './ContactFieldsForm';
 import { contactPatch, formStateOf, TEXT_FIELDS } from './contact-form';
 import {
@@ -29,7 +29,7 @@ import { CustomerHistory } from './CustomerHistory';
 import { CustomerOrders } from './CustomerOrders';
 import { CustomerTimeline } from './CustomerTimeline';
 import { OwnerAlert } from './OwnerAlert';
-import { type SaveProblem, saveProblem } from './save-errors';
+import { type SaveProblem, saveProblem, tagRefusalText } from './save-errors';
 import { localizeIdentityTypes } from '../../ui/identity-type-label';
 
 type Tab = 'timeline' | 'history' | 'orders';
@@ -322,6 +322,8 @@ function TagsEditor({ contact }: { contact: ContactDetail }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [error, setError] = useState<string | null>(null);
+  // What is being typed: a tag the server refuses comes back here, so it can be corrected.
+  const [typing, setTyping] = useState('');
   const update = (updated: Contact) => {
     // The tags' answer is the contact alone: the detail's groups and purchase facts stay as they were.
     client.setQueryData(contactKey(contact.id), (before: ContactDetail | undefined) =>
@@ -334,13 +336,16 @@ function TagsEditor({ contact }: { contact: ContactDetail }) {
     mutationFn: (tags: string[]) =>
       unwrap(api.POST('/api/contacts/{id}/tags', { params: { path: { id: contact.id } }, body: { tags } })),
     onSuccess: update,
-    onError: (e) => setError(saveProblem(e, t).message),
+    onError: (e, tags) => {
+      setError(tagRefusalText(e, t, tags) ?? errorMessage(e, t));
+      setTyping((current) => current || tags.join(', '));
+    },
   });
   const remove = useMutation({
     mutationFn: (tag: string) =>
       unwrap(api.DELETE('/api/contacts/{id}/tags/{tag}', { params: { path: { id: contact.id, tag } } })),
     onSuccess: update,
-    onError: (e) => setError(saveProblem(e, t).message),
+    onError: (e) => setError(errorMessage(e, t)),
   });
   return (
     <TagsInput
@@ -348,6 +353,11 @@ function TagsEditor({ contact }: { contact: ContactDetail }) {
       description={t('customer.tagsHint')}
       value={contact.tags}
       error={error}
+      searchValue={typing}
+      onSearchChange={(next) => {
+        setTyping(next);
+        if (next !== typing) setError(null);
+      }}
       onChange={(next) => {
         setError(null);
         const added = next.filter((tag) => !contact.tags.includes(tag));

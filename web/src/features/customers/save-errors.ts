@@ -31,6 +31,8 @@ const KNOWN_REASONS: ReasonTable = [
   [/^is empty$/, (t) => t('customer.reasons.required')],
   [/^must be a number$/, (t) => t('customer.reasons.number')],
   [/^must be true or false$/, (t) => t('customer.reasons.yesNo')],
+  // A tag added through a tag action (normalizeNewTagName).
+  [/^holds a list separator /, (t) => t('customer.reasons.tagSeparator')],
 ];
 
 export function contactReasonText(reason: string, t: TFunction): string {
@@ -72,4 +74,28 @@ export function saveProblem(error: unknown, t: TFunction): SaveProblem {
       ? String((error.details as { existing_id?: unknown }).existing_id ?? '') || null
       : null;
   return { fields, message: Object.keys(fields).length === 0 ? errorMessage(error, t) : null, ownerId };
+}
+
+/** A tag as a message names it: a long one cut short (the field still holds all of it). */
+function shortTag(tag: string): string {
+  return tag.length > 24 ? `${tag.slice(0, 23)}…` : tag;
+}
+
+/**
+ * A refused tag action (tags added to a customer or to a selection) in the user's words: the reason of
+ * each tag the server named (`tags[i]`), the tag named when more than one was sent. Null when the
+ * server named no tag (the screen says the refusal as any other: errorMessage).
+ */
+export function tagRefusalText(error: unknown, t: TFunction, tags: readonly string[]): string | null {
+  if (!(error instanceof ApiError) || error.status !== 400) return null;
+  const texts = error.fieldErrors
+    .map((detail) => {
+      const index = /^tags\[(\d+)\]$/.exec(detail.field);
+      if (!index) return null;
+      const reason = detail.reason ? contactReasonText(detail.reason, t) : error.message;
+      const tag = tags[Number(index[1])] ?? (typeof detail.value === 'string' ? detail.value : '');
+      return tags.length > 1 ? t('customer.tagReason', { tag: shortTag(tag), reason }) : reason;
+    })
+    .filter((text): text is string => text !== null);
+  return texts.length > 0 ? texts.join(' ') : null;
 }

@@ -30,6 +30,7 @@ export const en = {
   onePerLine: 'One per line',
   ownedByOther: 'Already belongs to another customer',
   valueOwnedByOther: '{{value}} already belongs to another customer',
+  tagReason: 'Tag “{{tag}}”: {{reason}}',
   lineReason: 'Line {{line}}: {{reason}}',
   reasons: {
     email: 'Not a valid email address',
@@ -39,6 +40,7 @@ export const en = {
     tooEarly: 'Cannot be before {{date}}',
     dateForm: 'Use the form YYYY-MM-DD',
     oneOf: 'Choose one of: {{options}}',
+    tagSeparator: 'Holds a list separator (; , | 、 ； ，): add the tags one by one',
     tooLong_one: 'Use at most {{count}} character',
     tooLong_other: 'Use at most {{count}} characters',
     required: 'Required',

@@ -32,6 +32,7 @@ export const customer: typeof en = {
   onePerLine: '每行一个',
   ownedByOther: '已属于另一位客户',
   valueOwnedByOther: '{{value}} 已属于另一位客户',
+  tagReason: '标签“{{tag}}”：{{reason}}',
   lineReason: '第 {{line}} 行：{{reason}}',
   reasons: {
     email: '邮箱地址无效',
@@ -41,6 +42,7 @@ export const customer: typeof en = {
     tooEarly: '不能早于 {{date}}',
     dateForm: '请使用 YYYY-MM-DD 格式',
     oneOf: '请选择以下之一：{{options}}',
+    tagSeparator: '含有列表分隔符（; , | 、 ； ，）：请逐个添加标签',
     tooLong_one: '最多 {{count}} 个字符',
     tooLong_other: '最多 {{count}} 个字符',
     required: '必填',
