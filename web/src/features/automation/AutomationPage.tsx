@@ -8,6 +8,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -43,7 +44,16 @@ export function NewRuleMenu() {
   );
 }
 
+/** Rules are an administrator's (the server refuses agents): an agent who opens the address is told. */
 export default function AutomationPage() {
+  return (
+    <RequireAdmin>
+      <RulesList />
+    </RequireAdmin>
+  );
+}
+
+function RulesList() {
   const { t } = useTranslation();
   const rules = useRules();
 

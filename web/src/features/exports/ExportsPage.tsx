@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
+import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -49,6 +50,8 @@ function filtersText(job: ExportJob): string {
 
 export default function ExportsPage() {
   const { t } = useTranslation();
+  // Exporting customers is an administrator's (the server refuses agents): agents are led to orders only.
+  const admin = isAdmin(useSession().data);
   const exportsList = useQuery({
     queryKey: ['exports'],
     queryFn: () => unwrap(api.GET('/api/exports')),
@@ -57,9 +60,11 @@ export default function ExportsPage() {
   });
   const actions = (
     <>
-      <Button variant="default" component={Link} to="/customers">
-        {t('exports.page.toCustomers')}
-      </Button>
+      {admin && (
+        <Button variant="default" component={Link} to="/customers">
+          {t('exports.page.toCustomers')}
+        </Button>
+      )}
       <Button variant="default" component={Link} to="/orders">
         {t('exports.page.toOrders')}
       </Button>
@@ -78,7 +83,10 @@ export default function ExportsPage() {
         <ErrorState error={exportsList.error} onRetry={() => void exportsList.refetch()} />
       ) : exportsList.data.data.length === 0 ? (
         <Paper withBorder>
-          <EmptyState title={t('exports.page.emptyTitle')} description={t('exports.page.empty')} />
+          <EmptyState
+            title={t('exports.page.emptyTitle')}
+            description={t(admin ? 'exports.page.empty' : 'exports.page.emptyAgent')}
+          />
         </Paper>
       ) : (
         <Paper withBorder>

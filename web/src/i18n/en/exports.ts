@@ -56,6 +56,7 @@ export const en = {
     description:
       'Files prepared in the background. Each can be downloaded by whoever asked for it, or an administrator, until it expires.',
     empty: 'No exports yet. Export from the customers list or the orders page.',
+    emptyAgent: 'No exports yet. Export from the orders page.',
     emptyTitle: 'No exports',
     file: 'File',
     kind: 'What',

@@ -56,6 +56,7 @@ export const exports: typeof en = {
     title: '导出',
     description: '在后台生成的文件。发起人或管理员可在过期前下载。',
     empty: '还没有导出。可以从客户列表或订单页面导出。',
+    emptyAgent: '还没有导出。可以从订单页面导出。',
     emptyTitle: '暂无导出',
     file: '文件',
     kind: '内容',
