@@ -1,9 +1,14 @@
-/** What happened to a customer, newest first: created, imported, merged, conversations … */
+/**
+ * What happened to a customer, newest first: created, imported, merged, conversations … An entry that
+ * points at something else names it as people know it, never by its id: the import by its file name
+ * (linking to it for administrators), the group by its name, the conversation by a link to it.
+ */
 import { Anchor, Text, Timeline } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatMoney } from '../../i18n';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -36,7 +41,10 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
       <Timeline bulletSize={12} lineWidth={2}>
         {entries.map((event) => {
           const data = (event.data ?? {}) as Record<string, unknown>;
-          const importId = typeof data.import_id === 'string' ? data.import_id : null;
+          const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : null);
+          const importId = text('import_id');
+          const conversationId = text('conversation_id');
+          const groupId = text('group_id');
           return (
             <Timeline.Item
               key={event.id}
@@ -56,8 +64,19 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
                 </Text>
               )}
               {importId && (
-                <Anchor component={Link} to={`/imports/${importId}`} size="xs">
-                  {importId}
+                <Text size="xs">
+                  <ImportName id={importId} />
+                  {typeof data.row === 'number' && ` · ${t('customer.entry.row', { row: data.row })}`}
+                </Text>
+              )}
+              {groupId && (
+                <Anchor component={Link} to={`/customers?group=${encodeURIComponent(groupId)}`} size="xs">
+                  {text('group_name') ?? t('customer.entry.aGroup')}
+                </Anchor>
+              )}
+              {conversationId && (
+                <Anchor component={Link} to={`/conversations/${conversationId}`} size="xs">
+                  {t('customer.entry.openConversation')}
                 </Anchor>
               )}
             </Timeline.Item>
@@ -66,5 +85,30 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
       </Timeline>
       <NextPageButton pages={events} label={t('customer.olderEvents')} compact />
     </>
+  );
+}
+
+/**
+ * An import as the timeline names it: its file name, linking to the import, for administrators (who may
+ * read imports); "an import" while the name is unknown (agents, an import since deleted).
+ */
+function ImportName({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const { data: user } = useSession();
+  const admin = isAdmin(user);
+  // The same query as the customers list's import filter: one read per import, however many entries.
+  const imported = useQuery({
+    queryKey: ['import', id],
+    queryFn: () => unwrap(api.GET('/api/imports/{id}', { params: { path: { id } } })),
+    enabled: admin,
+    retry: false,
+    staleTime: 300_000,
+  });
+  const name = imported.data?.file_name || t('customer.entry.anImport');
+  if (!admin || imported.isError) return <>{name}</>;
+  return (
+    <Anchor component={Link} to={`/imports/${id}`} size="xs">
+      {name}
+    </Anchor>
   );
 }

@@ -50,6 +50,12 @@ export const en = {
   ownerIs: 'That value belongs to customer',
   tagsHint: 'Type a tag and press Enter; Backspace removes the last.',
   noGroups: 'In no group. Add customers to a group from the customers list.',
+  entry: {
+    anImport: 'an import',
+    row: 'row {{row}}',
+    aGroup: 'a group',
+    openConversation: 'Open the conversation',
+  },
   noEvents: 'Nothing has happened to this customer yet.',
   olderEvents: 'Show older',
   noHistory: 'No changes recorded yet.',

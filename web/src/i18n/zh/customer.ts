@@ -52,6 +52,12 @@ export const customer: typeof en = {
   ownerIs: '该值属于客户',
   tagsHint: '输入标签后按回车；退格键删除最后一个。',
   noGroups: '不在任何群组中。可在客户列表中把客户加入群组。',
+  entry: {
+    anImport: '某次导入',
+    row: '第 {{row}} 行',
+    aGroup: '某个群组',
+    openConversation: '打开会话',
+  },
   noEvents: '此客户还没有任何动态。',
   olderEvents: '显示更早的动态',
   noHistory: '还没有变更记录。',
