@@ -220,7 +220,9 @@ const readLane = (f: ContactListFilter) =>
     ? 'heavy'
     : 'light';
 
-function countParam(field: string, value: string | number | undefined): number | undefined {
+// The list filters' value checks (countParam, amountParam, isoParam) are exported for the web app's
+// test (test/web/customer-filter-values.test.ts), which holds its own copy of them to the same inputs.
+export function countParam(field: string, value: string | number | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
@@ -229,14 +231,14 @@ function countParam(field: string, value: string | number | undefined): number |
 }
 
 /** A decimal amount (`100`, `100.5`, `100.50`) as minor units; never through a float. */
-function amountParam(field: string, value: string | undefined): number | undefined {
+export function amountParam(field: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
   if (!m) throw new ValidationError(field, value, 'is not an amount (a decimal such as 100.50)');
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
-function isoParam(field: string, value: string | undefined): string | undefined {
+export function isoParam(field: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   const t = new Date(value);
   if (!isIsoDateOrTime(value) || Number.isNaN(t.getTime()))

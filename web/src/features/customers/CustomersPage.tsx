@@ -23,7 +23,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { api, ApiError, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
@@ -40,11 +40,13 @@ import {
   listParamsOf,
   namesDefinitions,
   nextSort,
+  refusedFilterOf,
   selectionFilter,
   type SortColumn,
   withoutIgnored,
-  withoutUnknownNames,
+  withoutIgnoredFilters,
 } from './customer-list-params';
+import { refusalText } from './customer-filter-values';
 import {
   contactsPageQuery,
   groupsQuery,
@@ -86,14 +88,16 @@ export default function CustomersPage() {
 
   const tags = useQuery(tagsQuery);
   const groups = useQuery(groupsQuery);
-  // A filter naming a tag, group or attribute that does not exist is left out and said (withoutUnknownNames);
-  // the list waits for what the URL names to be known, so it never shows the unfiltered page first.
+  // A filter naming a tag, group or attribute that does not exist, or holding a value the server cannot
+  // filter by, is left out and said (withoutIgnoredFilters); the list waits for what the URL names to be
+  // known, so it never shows the unfiltered page first.
   const { list, ignored } = useMemo(
     () =>
-      withoutUnknownNames(asked, {
+      withoutIgnoredFilters(asked, {
         tags: tags.data?.data.map((tag) => tag.name),
         groups: groups.data?.data,
         attributes: attributes.data?.data.map((definition) => definition.key),
+        definitions: attributes.data?.data,
       }),
     [asked, tags.data, groups.data, attributes.data],
   );
@@ -108,6 +112,11 @@ export default function CustomersPage() {
     enabled: namesKnown,
   });
   const filtered = isFiltered(list);
+  // A filter the server refused all the same (a definition changed meanwhile): said in the user's words.
+  const refused =
+    contacts.error instanceof ApiError && contacts.error.status === 400
+      ? refusedFilterOf(list, contacts.error.fieldErrors)
+      : null;
 
   // A new filter is a new selection.
   useEffect(() => {
@@ -274,12 +283,7 @@ export default function CustomersPage() {
       {ignored.length > 0 && (
         <IgnoredFiltersNotice
           title={t('customers.ignored.title')}
-          description={t('customers.ignored.body', {
-            list: formatList(
-              ignored.map((item) => ignoredText(item, t)),
-              'values',
-            ),
-          })}
+          description={ignoredDescription(ignored, t)}
           removeLabel={t('customers.ignored.remove')}
           onRemove={() => setParams(withoutIgnored(params, ignored), { replace: true })}
         />
@@ -324,6 +328,13 @@ export default function CustomersPage() {
       <Paper withBorder>
         {contacts.isPending ? (
           <LoadingRows />
+        ) : refused ? (
+          <IgnoredFiltersNotice
+            title={t('customers.ignored.serverTitle')}
+            description={ignoredText(refused, t)}
+            removeLabel={t('customers.ignored.serverRemove')}
+            onRemove={() => setParams(withoutIgnored(params, [refused]), { replace: true })}
+          />
         ) : contacts.isError ? (
           <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />
         ) : rows.length === 0 ? (
@@ -451,11 +462,41 @@ export default function CustomersPage() {
   );
 }
 
-/** An ignored filter as the notice names it: `Tag “nope”`, `Attribute “foo” = “bar”`. */
+/**
+ * An ignored filter as the notice names it: `tag “nope”`, `attribute “foo” = “bar”`, and one whose value
+ * was refused with the reason: `vip = maybe: not yes or no`, `Created from = yesterday: not a date …`.
+ */
 function ignoredText(item: IgnoredFilter, t: TFunction): string {
+  if ('refusal' in item && item.refusal) {
+    const name =
+      item.param === 'attr'
+        ? item.key
+        : item.param.startsWith('created') || item.param.startsWith('updated')
+          ? t(`customers.filters.${item.param}`)
+          : t(`orders.facts.${item.param}`);
+    const reason = refusalText(item.refusal, t, (items) => formatList(items, 'or'));
+    return t('customers.ignored.refused', { name, value: item.value, reason });
+  }
   return item.param === 'attr'
     ? t('customers.ignored.attribute', { key: item.key, value: item.value })
-    : t(`customers.ignored.${item.param}`, { value: item.value });
+    : t(`customers.ignored.${item.param as 'tag' | 'group'}`, { value: item.value });
+}
+
+/** The notice's words: the filters naming nothing, then those holding a value the list cannot use. */
+function ignoredDescription(ignored: readonly IgnoredFilter[], t: TFunction): string {
+  const refused = ignored.filter((item) => 'refusal' in item && item.refusal);
+  const unknown = ignored.filter((item) => !refused.includes(item));
+  const say = (items: IgnoredFilter[]) =>
+    formatList(
+      items.map((item) => ignoredText(item, t)),
+      'values',
+    );
+  return [
+    unknown.length > 0 ? t('customers.ignored.body', { list: say(unknown) }) : '',
+    refused.length > 0 ? t('customers.ignored.bodyValues', { list: say(refused) }) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** The import filter's chip: the import's file name once read (admins), its id until then. */

@@ -3,6 +3,15 @@
  * the URL's parameters into the list API's query and the bulk API's filter (the same selection).
  */
 import type { paths } from '../../api/schema';
+import {
+  type AttributeFilterDefinition,
+  attributeValueRefusal,
+  CHECKED_FILTERS,
+  type CheckedFilter,
+  filterValueRefusal,
+  type Refusal,
+  refusalOfReason,
+} from './customer-filter-values';
 
 export const LIST_FILTERS = [
   'q',
@@ -117,17 +126,23 @@ export function nextSort(current: Sort | undefined, column: SortColumn): Sort | 
   return column;
 }
 
-/** A filter of the URL that names a tag, group or attribute the store does not have. */
+/**
+ * A filter of the URL the list leaves out: one that names a tag, group or attribute the store does not
+ * have, or (with `refusal`) one whose value the server cannot filter by.
+ */
 export type IgnoredFilter =
   | { param: 'tag'; value: string }
   | { param: 'group'; value: string }
-  | { param: 'attr'; key: string; value: string };
+  | { param: 'attr'; key: string; value: string; refusal?: Refusal }
+  | { param: CheckedFilter; value: string; refusal: Refusal };
 
 /** What the store has that the URL's filters may name: undefined while (or when) it could not be read. */
 export interface KnownNames {
   tags?: readonly string[];
   groups?: readonly { id: string; name: string }[];
   attributes?: readonly string[];
+  /** The attributes' types (and a list's options), to check the values filtered by. */
+  definitions?: readonly AttributeFilterDefinition[];
 }
 
 /** Whether the URL names a tag, group or attribute: the list waits for those to be known first. */
@@ -189,6 +204,62 @@ export function withoutUnknownNames(
     else attributes[key] = value;
   }
   return { list: { ...list, filters, attributes }, ignored };
+}
+
+/**
+ * The URL's filters without those the server would refuse or that name nothing: withoutUnknownNames,
+ * then each date, count and amount and each known attribute's value checked as the server checks it
+ * (customer-filter-values.ts). An attribute whose type is not known yet is kept: the server decides.
+ */
+export function withoutIgnoredFilters(
+  asked: ListParams,
+  known: KnownNames,
+): { list: ListParams; ignored: IgnoredFilter[] } {
+  const { list, ignored } = withoutUnknownNames(asked, known);
+  const filters = { ...list.filters };
+  for (const name of Object.keys(CHECKED_FILTERS) as CheckedFilter[]) {
+    const value = filters[name];
+    const refusal = value === undefined ? null : filterValueRefusal(name, value);
+    if (value !== undefined && refusal) {
+      ignored.push({ param: name, value, refusal });
+      delete filters[name];
+    }
+  }
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(list.attributes)) {
+    const definition = known.definitions?.find((d) => d.key === key);
+    const refusal = definition ? attributeValueRefusal(definition, value) : null;
+    if (refusal) ignored.push({ param: 'attr', key, value, refusal });
+    else attributes[key] = value;
+  }
+  return { list: { ...list, filters, attributes }, ignored };
+}
+
+/**
+ * The filter the server refused, from its answer's details (`{field, value, reason}`), when the reason
+ * is one the list can say: the filter as the list sent it, to be named and removed like those left out
+ * before asking. Null for anything else (the list then shows the server's message).
+ */
+export function refusedFilterOf(
+  list: ListParams,
+  details: readonly { field?: string; reason?: string }[],
+): IgnoredFilter | null {
+  for (const { field, reason } of details) {
+    if (typeof field !== 'string' || typeof reason !== 'string') continue;
+    const attribute = /^(?:attr|attributes)\.(.+)$/s.exec(field)?.[1];
+    if (attribute !== undefined) {
+      const value = list.attributes[attribute];
+      if (value === undefined) continue;
+      if (/^attribute ".*" is not defined$/s.test(reason)) return { param: 'attr', key: attribute, value };
+      const refusal = refusalOfReason(reason);
+      if (refusal) return { param: 'attr', key: attribute, value, refusal };
+    } else if (field in CHECKED_FILTERS) {
+      const value = list.filters[field as CheckedFilter];
+      const refusal = refusalOfReason(reason);
+      if (value !== undefined && refusal) return { param: field as CheckedFilter, value, refusal };
+    }
+  }
+  return null;
 }
 
 /** The URL without the ignored filters (and its page: the list they leave is another one). */

@@ -6,7 +6,7 @@ import {
   listParamsOf,
   listQuery,
   namesDefinitions,
-  withoutUnknownNames,
+  withoutIgnoredFilters,
 } from './customer-list-params';
 
 const CUSTOMERS_PAGE_SIZE = 50;
@@ -43,24 +43,26 @@ export function prefetchCustomersScreen(client: QueryClient, search: URLSearchPa
   const names = namesDefinitions(asked);
   void client.prefetchQuery(identityTypesQuery);
   if (!names.tags && !names.groups && !names.attributes) {
-    void client.prefetchQuery(contactsPageQuery(asked));
+    // Without a date, count or amount the server would refuse (the screen leaves those out too).
+    void client.prefetchQuery(contactsPageQuery(withoutIgnoredFilters(asked, {}).list));
     void client.prefetchQuery(attributesQuery);
     void client.prefetchQuery(tagsQuery);
     void client.prefetchQuery(groupsQuery);
     return;
   }
   // The URL names a tag, group or attribute: the page the screen asks for is the one without those that
-  // name nothing (withoutUnknownNames), known once they are read.
+  // name nothing or hold a value the server refuses (withoutIgnoredFilters), known once they are read.
   const read = <T>(query: { queryKey: readonly unknown[]; queryFn: () => Promise<T> }) =>
     client.ensureQueryData(query).catch(() => undefined);
   void Promise.all([read(tagsQuery), read(groupsQuery), read(attributesQuery)]).then(
     ([tags, groups, attributes]) =>
       client.prefetchQuery(
         contactsPageQuery(
-          withoutUnknownNames(asked, {
+          withoutIgnoredFilters(asked, {
             tags: tags?.data.map((tag) => tag.name),
             groups: groups?.data,
             attributes: attributes?.data.map((definition) => definition.key),
+            definitions: attributes?.data,
           }).list,
         ),
       ),
