@@ -277,7 +277,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(page).toHaveURL(new RegExp(`/customers\\?import=${importId}$`));
   await expect(page.getByRole('table').getByRole('row')).toHaveCount(4);
   // The filter's chip names the import by its file.
-  await expect(page.getByText(m('imports.customersFilter.label', { id: `客户-${id}.csv` }))).toBeVisible();
+  await expect(page.getByText(m('imports.customersFilter.label', { name: `客户-${id}.csv` }))).toBeVisible();
   const listed = await page.request.get(`/api/contacts?import=${importId}`);
   const contacts = ((await listed.json()) as { data: { company: string | null; tags: string[] }[] }).data;
   expect(contacts.map((c) => c.company).sort()).toEqual(['磊磊商行', '示例科技', '示例贸易有限公司']);

@@ -499,17 +499,25 @@ function ignoredDescription(ignored: readonly IgnoredFilter[], t: TFunction): st
     .join(' ');
 }
 
-/** The import filter's chip: the import's file name once read (admins), its id until then. */
+/**
+ * The import filter's chip: the import's file name, linking to it, for administrators (who may read
+ * imports); "From an import" for agents, while the name is read, and for an import since deleted —
+ * never its id.
+ */
 function ImportFilterLink({ id }: { id: string }) {
   const { t } = useTranslation();
   const { data: user } = useSession();
+  const admin = isAdmin(user);
+  // The same query as the timeline's import entries (CustomerTimeline's ImportName).
   const imported = useQuery({
     queryKey: ['import', id],
     queryFn: () => unwrap(api.GET('/api/imports/{id}', { params: { path: { id } } })),
-    enabled: isAdmin(user),
+    enabled: admin,
     retry: false,
+    staleTime: 300_000,
   });
-  const label = t('imports.customersFilter.label', { id: imported.data?.file_name ?? id });
+  const name = imported.data?.file_name;
+  const label = name ? t('imports.customersFilter.label', { name }) : t('imports.customersFilter.unnamed');
   // Imports are an administrator's: an agent is not led to a page the server refuses them.
-  return isAdmin(user) ? <Link to={`/imports/${id}`}>{label}</Link> : <>{label}</>;
+  return admin && !imported.isError ? <Link to={`/imports/${id}`}>{label}</Link> : <>{label}</>;
 }

@@ -407,7 +407,8 @@ export const en = {
     noOlderTitle: 'No older imports',
   },
   customersFilter: {
-    label: 'From import {{id}}',
+    label: 'From import “{{name}}”',
+    unnamed: 'From an import',
     remove: 'Remove the import filter',
   },
   errors: {

@@ -386,7 +386,8 @@ export const imports: typeof en = {
     noOlderTitle: '没有更早的导入',
   },
   customersFilter: {
-    label: '来自导入 {{id}}',
+    label: '来自导入“{{name}}”',
+    unnamed: '来自某次导入',
     remove: '移除导入筛选',
   },
   errors: {
