@@ -253,6 +253,8 @@ export default function CustomersPage() {
               onRemove={() => update({ import: '' })}
               removeButtonProps={{ 'aria-label': t('imports.customersFilter.remove') }}
               mb={4}
+              // A long file name is cut short (its whole name in the tooltip), so the filters keep one line.
+              maw={{ base: 200, lg: 280 }}
             >
               <ImportFilterLink id={list.filters.import} />
             </Pill>
@@ -519,5 +521,11 @@ function ImportFilterLink({ id }: { id: string }) {
   const name = imported.data?.file_name;
   const label = name ? t('imports.customersFilter.label', { name }) : t('imports.customersFilter.unnamed');
   // Imports are an administrator's: an agent is not led to a page the server refuses them.
-  return admin && !imported.isError ? <Link to={`/imports/${id}`}>{label}</Link> : <>{label}</>;
+  return admin && !imported.isError ? (
+    <Link to={`/imports/${id}`} title={label}>
+      {label}
+    </Link>
+  ) : (
+    <>{label}</>
+  );
 }
