@@ -81,10 +81,38 @@ export const en = {
     profile: 'Profile',
     signOut: 'Sign out',
   },
+  /** A screen whose record does not exist: what was not found, why that may be, and its list. */
   notFound: {
     title: 'Page not found',
     description: 'This address does not lead to a page of Kith.',
     back: 'Go to customers',
+    customer: {
+      title: 'Customer not found',
+      description:
+        'No customer has this id. It may have been deleted, or the link is wrong; a deleted customer can be restored under Batch deletions.',
+      back: 'Go to customers',
+    },
+    conversation: {
+      title: 'Conversation not found',
+      description: 'No conversation has this id, or it is in an inbox you cannot see. Check the link.',
+      back: 'Go to conversations',
+    },
+    import: {
+      title: 'Import not found',
+      description: 'No import has this id. Check the link, or find the import in the history.',
+      back: 'Go to imports',
+    },
+    rule: {
+      title: 'Automation rule not found',
+      description: 'No automation rule has this id. It may have been deleted, or the link is wrong.',
+      back: 'Go to automation rules',
+    },
+    compare: {
+      title: 'Customers to compare not found',
+      description:
+        'At least one of these customers no longer exists: it was merged or deleted meanwhile, or the link is wrong.',
+      back: 'Go to duplicates',
+    },
   },
   signIn: {
     title: 'Sign in',

@@ -79,6 +79,31 @@ export const zh: Messages = {
     title: '页面不存在',
     description: '这个地址没有对应的 Kith 页面。',
     back: '前往客户列表',
+    customer: {
+      title: '找不到该客户',
+      description: '没有这个编号的客户。它可能已被删除，或链接有误；已删除的客户可在“批量删除记录”中恢复。',
+      back: '前往客户列表',
+    },
+    conversation: {
+      title: '找不到该会话',
+      description: '没有这个编号的会话，或它在你无权查看的收件箱中。请检查链接。',
+      back: '前往会话列表',
+    },
+    import: {
+      title: '找不到该导入',
+      description: '没有这个编号的导入。请检查链接，或在导入记录中查找。',
+      back: '前往导入记录',
+    },
+    rule: {
+      title: '找不到该自动化规则',
+      description: '没有这个编号的自动化规则。它可能已被删除，或链接有误。',
+      back: '前往自动化规则',
+    },
+    compare: {
+      title: '找不到要比较的客户',
+      description: '其中至少一位客户已不存在：期间已被合并或删除，或链接有误。',
+      back: '前往重复客户',
+    },
   },
   signIn: {
     title: '登录',

@@ -1,19 +1,6 @@
-import { Button } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { EmptyState } from './states';
+import { NotFoundState } from './states';
 
+/** An address that leads to no screen: the same not-found state as a record that does not exist. */
 export function NotFoundPage() {
-  const { t } = useTranslation();
-  return (
-    <EmptyState
-      title={t('notFound.title')}
-      description={t('notFound.description')}
-      action={
-        <Button component={Link} to="/customers">
-          {t('notFound.back')}
-        </Button>
-      }
-    />
-  );
+  return <NotFoundState />;
 }

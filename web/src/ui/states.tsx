@@ -2,6 +2,7 @@
 import { Alert, Button, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ApiError, isNetworkFailure } from '../api/client';
 
 export function errorMessage(error: unknown, t: (key: string) => string): string {
@@ -67,14 +68,17 @@ export function EmptyState({
   title,
   description,
   action,
+  heading = 3,
 }: {
   title: string;
   description?: string;
   action?: ReactNode;
+  /** The title's level: 3 inside a page that has its own heading, 1 when it is the whole screen. */
+  heading?: 1 | 3;
 }) {
   return (
     <Stack align="center" gap="xs" py="xl" px="md">
-      <Title order={3} size="h4" fw={600}>
+      <Title order={heading} size="h4" fw={600}>
         {title}
       </Title>
       {description && (
@@ -95,5 +99,55 @@ export function LoadingRows({ rows = 8 }: { rows?: number }) {
         <Skeleton key={index} height={22} />
       ))}
     </Stack>
+  );
+}
+
+/** The records a screen shows by id, each with its list to go back to. */
+export type NotFoundKind = 'customer' | 'conversation' | 'import' | 'rule' | 'compare';
+
+const LISTS: Record<NotFoundKind, string> = {
+  customer: '/customers',
+  conversation: '/conversations',
+  import: '/imports',
+  rule: '/automation',
+  compare: '/duplicates',
+};
+
+/** The server's answer that what was asked for does not exist. */
+export const isNotFound = (error: unknown) => error instanceof ApiError && error.status === 404;
+
+/**
+ * The one not-found state of the app, for an unknown address (no kind) and for a record that does not
+ * exist: what was not found as the screen's heading, why that may be, and the way back to its list.
+ */
+export function NotFoundState({
+  kind,
+  backTo,
+  children,
+}: {
+  kind?: NotFoundKind;
+  /** Where the way back leads when not the list itself (the list with its filters). */
+  backTo?: string;
+  /** Anything the screen still offers (an undo). */
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const prefix = kind ? `notFound.${kind}` : 'notFound';
+  return (
+    <div data-testid="not-found">
+      <EmptyState
+        heading={1}
+        title={t(`${prefix}.title`)}
+        description={t(`${prefix}.description`)}
+        action={
+          <Group gap="sm" mt="xs">
+            <Button component={Link} to={backTo ?? (kind ? LISTS[kind] : '/customers')}>
+              {t(`${prefix}.back`)}
+            </Button>
+            {children}
+          </Group>
+        }
+      />
+    </div>
   );
 }

@@ -24,7 +24,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, api, unwrap } from '../../api/client';
 import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime } from '../../i18n';
-import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
+import { ErrorState, errorMessage, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
 import { ConfirmModal } from '../settings/ConfirmModal';
 import { reasonText } from '../settings/form-problem';
 import { notify } from '../settings/notify';
@@ -82,7 +82,12 @@ function RuleScreen() {
   const { t } = useTranslation();
 
   if (!isNew && rule.isPending) return <LoadingRows rows={8} />;
-  if (!isNew && rule.isError) return <ErrorState error={rule.error} onRetry={() => void rule.refetch()} />;
+  if (!isNew && rule.isError)
+    return isNotFound(rule.error) ? (
+      <NotFoundState kind="rule" />
+    ) : (
+      <ErrorState error={rule.error} onRetry={() => void rule.refetch()} />
+    );
   const saved = isNew ? null : rule.data!;
   return (
     <Stack gap="md" maw={1100}>

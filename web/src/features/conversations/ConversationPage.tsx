@@ -33,7 +33,7 @@ import { api, type Schemas, unwrap } from '../../api/client';
 import { useSession } from '../../app/session';
 import { formatDateTime } from '../../i18n';
 import { formatPhone } from '../../ui/phone-format';
-import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
+import { ErrorState, errorMessage, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
 import { notify } from './notify';
 import {
   PRIORITIES,
@@ -157,7 +157,11 @@ export default function ConversationPage() {
   ]);
 
   if (conversation.isError)
-    return <ErrorState error={conversation.error} onRetry={() => void conversation.refetch()} />;
+    return isNotFound(conversation.error) ? (
+      <NotFoundState kind="conversation" backTo={back} />
+    ) : (
+      <ErrorState error={conversation.error} onRetry={() => void conversation.refetch()} />
+    );
   if (!c) return <LoadingRows />;
   const customerName =
     contact.data?.name ||

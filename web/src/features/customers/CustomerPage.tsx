@@ -14,7 +14,7 @@ import { api, type Contact, unwrap } from '../../api/client';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
 import { Phone } from '../../ui/Phone';
 import { PageHeader } from '../../ui/PageHeader';
-import { ErrorState, errorMessage, LoadingRows } from '../../ui/states';
+import { ErrorState, errorMessage, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
 import { ContactFieldsForm } from './ContactFieldsForm';
 import { contactPatch, formStateOf, TEXT_FIELDS } from './contact-form';
 import {
@@ -63,7 +63,12 @@ export default function CustomerPage() {
   }, [contact.data, id, mergedFrom, navigate]);
 
   if (contact.isPending) return <LoadingRows />;
-  if (contact.isError) return <ErrorState error={contact.error} onRetry={() => void contact.refetch()} />;
+  if (contact.isError)
+    return isNotFound(contact.error) ? (
+      <NotFoundState kind="customer" />
+    ) : (
+      <ErrorState error={contact.error} onRetry={() => void contact.refetch()} />
+    );
   const data = contact.data;
 
   return (

@@ -15,7 +15,7 @@ import { isAdmin, useSession } from '../../app/session';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
 import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
-import { ErrorState, LoadingRows } from '../../ui/states';
+import { ErrorState, LoadingRows, NotFoundState } from '../../ui/states';
 import { TEXT_FIELDS } from '../customers/contact-form';
 import { displayName } from '../customers/customer-format';
 import { notify } from '../imports/notify';
@@ -217,6 +217,18 @@ export default function ComparePage() {
 
   if (contacts.isPending) return <LoadingRows />;
   if (contacts.isError) return <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />;
+  // A record merged or deleted meanwhile (or a wrong link): the app's one not-found state, with the
+  // undo of the decision just taken when there is one.
+  if (!complete)
+    return (
+      <NotFoundState kind="compare" backTo={`/duplicates?${paramsOf({ ...filters, after: undefined })}`}>
+        {last && (
+          <Button variant="default" onClick={actions.undo} loading={undo.isPending}>
+            {t('duplicates.actions.undo')}
+          </Button>
+        )}
+      </NotFoundState>
+    );
 
   const rows = complete ? rowsOf(records, fieldLabel, t) : [];
   const contributions = pair.data?.explanation ?? scored.data?.explanation ?? [];
@@ -261,173 +273,160 @@ export default function ComparePage() {
           </Button>
         }
       />
-      {!complete ? (
-        <Stack gap="sm" align="flex-start">
-          <Alert color="yellow" role="alert" w="100%">
-            {t('duplicates.compare.gone')}
-          </Alert>
+      <Stack gap="md">
+        <Paper withBorder>
+          <TableScroll minWidth={640} label={t('duplicates.compare.title')}>
+            <Table className="kith-compare" aria-label={t('duplicates.compare.title')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={160}>{t('duplicates.compare.field')}</Table.Th>
+                  {records.map((c) => (
+                    <Table.Th key={c.id}>
+                      <Anchor component={Link} to={`/customers/${c.id}`} fw={600} size="sm">
+                        {displayName(c)}
+                      </Anchor>
+                      <Text size="xs" c="dimmed" className="kith-mono">
+                        {c.id}
+                      </Text>
+                      {admin && (
+                        <Radio
+                          mt={4}
+                          size="xs"
+                          name="survivor"
+                          value={c.id}
+                          checked={kept === c.id}
+                          onChange={() => {
+                            setSurvivor(c.id);
+                          }}
+                          label={t('duplicates.compare.survivor')}
+                          description={
+                            plan && !survivor && plan.survivor_id === c.id
+                              ? t('duplicates.compare.defaultSurvivor')
+                              : undefined
+                          }
+                        />
+                      )}
+                    </Table.Th>
+                  ))}
+                  <Table.Th w={190}>{t('duplicates.compare.agreement')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((row) => {
+                  const filled = row.values.filter((v) => v !== null);
+                  const differs = new Set(filled).size > 1;
+                  const contribution = contributions.find((c) => c.field === row.field);
+                  return (
+                    <Table.Tr key={row.label} data-differs={differs}>
+                      <Table.Td>
+                        <Text size="sm" fw={500}>
+                          {row.label}
+                        </Text>
+                      </Table.Td>
+                      {records.map((c, i) => {
+                        const value = row.values[i];
+                        const choosable = admin && row.field !== null && differs && value !== null;
+                        const isKept = row.field !== null && differs && chosenFrom(row.field) === c.id;
+                        return (
+                          <Table.Td key={c.id} className="kith-value" data-kept={isKept}>
+                            {choosable ? (
+                              <Radio
+                                size="xs"
+                                name={`keep-${row.field}`}
+                                value={c.id}
+                                checked={isKept}
+                                onChange={() => setPrefer((p) => ({ ...p, [row.field!]: c.id }))}
+                                label={value}
+                                aria-label={`${t('duplicates.compare.keep', { field: row.label })}: ${value}`}
+                              />
+                            ) : (
+                              <Text size="sm" c={value === null ? 'dimmed' : undefined}>
+                                {row.phones?.[i] ? <PhoneList phones={row.phones[i]} /> : (value ?? '—')}
+                              </Text>
+                            )}
+                          </Table.Td>
+                        );
+                      })}
+                      <Table.Td>
+                        {contribution && (
+                          <Text
+                            size="sm"
+                            c={
+                              contribution.weight >= NEUTRAL_WEIGHT
+                                ? 'teal.9'
+                                : contribution.weight <= -NEUTRAL_WEIGHT
+                                  ? 'red.9'
+                                  : undefined
+                            }
+                          >
+                            {levelLabel(contribution.level)}{' '}
+                            <Text span size="xs" c="dimmed">
+                              ({contribution.weight > 0 ? '+' : ''}
+                              {contribution.weight.toFixed(1)})
+                            </Text>
+                          </Text>
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+                <Table.Tr>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {t('duplicates.compare.created')}
+                    </Text>
+                  </Table.Td>
+                  {records.map((c) => (
+                    <Table.Td key={c.id}>
+                      <Text size="sm" c="dimmed">
+                        {formatDateTime(c.created_at)}
+                      </Text>
+                    </Table.Td>
+                  ))}
+                  <Table.Td />
+                </Table.Tr>
+                <RecordActivity records={records} />
+              </Table.Tbody>
+            </Table>
+          </TableScroll>
+        </Paper>
+        <Text size="sm" c="dimmed">
+          {t('duplicates.compare.kept')}
+        </Text>
+        {admin && <MergePreview preview={preview} />}
+        <Group gap="sm" wrap="wrap">
+          {admin && (
+            <Button onClick={actions.merge} loading={merge.isPending} disabled={busy || !plan}>
+              {t('duplicates.actions.merge')}
+            </Button>
+          )}
+          <Button variant="default" onClick={actions.notDuplicate} disabled={busy || !pairId}>
+            {t('duplicates.actions.notDuplicate')}
+          </Button>
+          <Button variant="default" onClick={actions.skip} disabled={busy || !pairId}>
+            {t('duplicates.actions.skip')}
+          </Button>
+          <Button variant="subtle" onClick={actions.next} disabled={busy || !pairId}>
+            {t('duplicates.actions.next')}
+          </Button>
           {last && (
-            <Button variant="default" onClick={actions.undo} loading={undo.isPending}>
+            <Button variant="subtle" color="gray" onClick={actions.undo} loading={undo.isPending}>
               {t('duplicates.actions.undo')}
             </Button>
           )}
-        </Stack>
-      ) : (
-        <Stack gap="md">
-          <Paper withBorder>
-            <TableScroll minWidth={640} label={t('duplicates.compare.title')}>
-              <Table className="kith-compare" aria-label={t('duplicates.compare.title')}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={160}>{t('duplicates.compare.field')}</Table.Th>
-                    {records.map((c) => (
-                      <Table.Th key={c.id}>
-                        <Anchor component={Link} to={`/customers/${c.id}`} fw={600} size="sm">
-                          {displayName(c)}
-                        </Anchor>
-                        <Text size="xs" c="dimmed" className="kith-mono">
-                          {c.id}
-                        </Text>
-                        {admin && (
-                          <Radio
-                            mt={4}
-                            size="xs"
-                            name="survivor"
-                            value={c.id}
-                            checked={kept === c.id}
-                            onChange={() => {
-                              setSurvivor(c.id);
-                            }}
-                            label={t('duplicates.compare.survivor')}
-                            description={
-                              plan && !survivor && plan.survivor_id === c.id
-                                ? t('duplicates.compare.defaultSurvivor')
-                                : undefined
-                            }
-                          />
-                        )}
-                      </Table.Th>
-                    ))}
-                    <Table.Th w={190}>{t('duplicates.compare.agreement')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((row) => {
-                    const filled = row.values.filter((v) => v !== null);
-                    const differs = new Set(filled).size > 1;
-                    const contribution = contributions.find((c) => c.field === row.field);
-                    return (
-                      <Table.Tr key={row.label} data-differs={differs}>
-                        <Table.Td>
-                          <Text size="sm" fw={500}>
-                            {row.label}
-                          </Text>
-                        </Table.Td>
-                        {records.map((c, i) => {
-                          const value = row.values[i];
-                          const choosable = admin && row.field !== null && differs && value !== null;
-                          const isKept = row.field !== null && differs && chosenFrom(row.field) === c.id;
-                          return (
-                            <Table.Td key={c.id} className="kith-value" data-kept={isKept}>
-                              {choosable ? (
-                                <Radio
-                                  size="xs"
-                                  name={`keep-${row.field}`}
-                                  value={c.id}
-                                  checked={isKept}
-                                  onChange={() => setPrefer((p) => ({ ...p, [row.field!]: c.id }))}
-                                  label={value}
-                                  aria-label={`${t('duplicates.compare.keep', { field: row.label })}: ${value}`}
-                                />
-                              ) : (
-                                <Text size="sm" c={value === null ? 'dimmed' : undefined}>
-                                  {row.phones?.[i] ? <PhoneList phones={row.phones[i]} /> : (value ?? '—')}
-                                </Text>
-                              )}
-                            </Table.Td>
-                          );
-                        })}
-                        <Table.Td>
-                          {contribution && (
-                            <Text
-                              size="sm"
-                              c={
-                                contribution.weight >= NEUTRAL_WEIGHT
-                                  ? 'teal.9'
-                                  : contribution.weight <= -NEUTRAL_WEIGHT
-                                    ? 'red.9'
-                                    : undefined
-                              }
-                            >
-                              {levelLabel(contribution.level)}{' '}
-                              <Text span size="xs" c="dimmed">
-                                ({contribution.weight > 0 ? '+' : ''}
-                                {contribution.weight.toFixed(1)})
-                              </Text>
-                            </Text>
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                  <Table.Tr>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {t('duplicates.compare.created')}
-                      </Text>
-                    </Table.Td>
-                    {records.map((c) => (
-                      <Table.Td key={c.id}>
-                        <Text size="sm" c="dimmed">
-                          {formatDateTime(c.created_at)}
-                        </Text>
-                      </Table.Td>
-                    ))}
-                    <Table.Td />
-                  </Table.Tr>
-                  <RecordActivity records={records} />
-                </Table.Tbody>
-              </Table>
-            </TableScroll>
-          </Paper>
-          <Text size="sm" c="dimmed">
-            {t('duplicates.compare.kept')}
-          </Text>
-          {admin && <MergePreview preview={preview} />}
-          <Group gap="sm" wrap="wrap">
-            {admin && (
-              <Button onClick={actions.merge} loading={merge.isPending} disabled={busy || !plan}>
-                {t('duplicates.actions.merge')}
-              </Button>
-            )}
-            <Button variant="default" onClick={actions.notDuplicate} disabled={busy || !pairId}>
-              {t('duplicates.actions.notDuplicate')}
-            </Button>
-            <Button variant="default" onClick={actions.skip} disabled={busy || !pairId}>
-              {t('duplicates.actions.skip')}
-            </Button>
-            <Button variant="subtle" onClick={actions.next} disabled={busy || !pairId}>
-              {t('duplicates.actions.next')}
-            </Button>
-            {last && (
-              <Button variant="subtle" color="gray" onClick={actions.undo} loading={undo.isPending}>
-                {t('duplicates.actions.undo')}
-              </Button>
-            )}
-          </Group>
-          <Text size="xs" c="dimmed">
-            {t('duplicates.actions.keys')}
-          </Text>
-          {[merge, decide, undo].map(
-            (m, i) =>
-              m.isError && (
-                <Alert key={i} color="red" role="alert">
-                  {mergeErrorText(m.error, t, { field: fieldLabel })}
-                </Alert>
-              ),
-          )}
-        </Stack>
-      )}
+        </Group>
+        <Text size="xs" c="dimmed">
+          {t('duplicates.actions.keys')}
+        </Text>
+        {[merge, decide, undo].map(
+          (m, i) =>
+            m.isError && (
+              <Alert key={i} color="red" role="alert">
+                {mergeErrorText(m.error, t, { field: fieldLabel })}
+              </Alert>
+            ),
+        )}
+      </Stack>
     </>
   );
 }

@@ -25,7 +25,7 @@ import { Link, useParams } from 'react-router';
 import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
-import { ErrorState, LoadingRows } from '../../ui/states';
+import { ErrorState, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
 import { RowReport } from './RowReport';
 import { formatBytes } from './format';
 import {
@@ -66,7 +66,11 @@ function ImportDetail() {
 
   if (record.isPending) return <LoadingRows />;
   if (record.isError && !record.data)
-    return <ErrorState error={record.error} onRetry={() => void record.refetch()} />;
+    return isNotFound(record.error) ? (
+      <NotFoundState kind="import" />
+    ) : (
+      <ErrorState error={record.error} onRetry={() => void record.refetch()} />
+    );
   const data = record.data!;
   const who = users.data?.data.find((u) => u.id === data.created_by);
   const ended = !isActive(data);

@@ -112,7 +112,6 @@ export const en = {
       missing: 'No value to compare',
       else: 'Different',
     },
-    gone: 'One of these customers no longer exists (merged or deleted).',
   },
   preview: {
     title: 'Result of the merge',

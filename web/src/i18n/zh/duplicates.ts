@@ -112,7 +112,6 @@ export const duplicates: typeof en = {
       missing: '没有可比较的值',
       else: '不同',
     },
-    gone: '其中一位客户已不存在（已合并或已删除）。',
   },
   preview: {
     title: '合并结果',
