@@ -114,6 +114,15 @@ export const en = {
       back: 'Go to duplicates',
     },
   },
+  /** Lists of the customers area whose empty state says where their rows come from. */
+  emptyLists: {
+    deletions: {
+      title: 'No batch deletions yet',
+      description:
+        'When you select customers on the customers list and delete them, the batch appears here and can be restored for a while.',
+      action: 'Go to customers',
+    },
+  },
   signIn: {
     title: 'Sign in',
     email: 'Email',

@@ -105,6 +105,13 @@ export const zh: Messages = {
       back: '前往重复客户',
     },
   },
+  emptyLists: {
+    deletions: {
+      title: '还没有批量删除',
+      description: '在客户列表中选择客户并删除后，这批删除会显示在这里，并可在一段时间内恢复。',
+      action: '前往客户列表',
+    },
+  },
   signIn: {
     title: '登录',
     email: '邮箱',

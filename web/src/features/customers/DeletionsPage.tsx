@@ -59,7 +59,15 @@ function Deletions() {
         ) : deletions.isError ? (
           <ErrorState error={deletions.error} onRetry={() => void deletions.refetch()} />
         ) : rows.length === 0 ? (
-          <EmptyState title={t('customers.deletions.empty')} />
+          <EmptyState
+            title={t('emptyLists.deletions.title')}
+            description={t('emptyLists.deletions.description')}
+            action={
+              <Button component={Link} to="/customers" variant="light">
+                {t('emptyLists.deletions.action')}
+              </Button>
+            }
+          />
         ) : (
           <Table className="kith-sticky-head" aria-label={t('customers.deletions.title')}>
             <Table.Thead>

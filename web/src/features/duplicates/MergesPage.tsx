@@ -50,7 +50,15 @@ export default function MergesPage() {
         ) : merges.isError ? (
           <ErrorState error={merges.error} onRetry={() => void merges.refetch()} />
         ) : rows.length === 0 ? (
-          <EmptyState title={t('duplicates.merges.empty')} />
+          <EmptyState
+            title={t('duplicates.merges.emptyTitle')}
+            description={t('duplicates.merges.empty')}
+            action={
+              <Button component={Link} to="/duplicates" variant="light">
+                {t('duplicates.merges.emptyAction')}
+              </Button>
+            }
+          />
         ) : (
           <TableScroll minWidth={760} label={t('duplicates.merges.label')}>
             <Table className="kith-sticky-head" aria-label={t('duplicates.merges.label')}>

@@ -86,6 +86,7 @@ export default function ExportsPage() {
           <EmptyState
             title={t('exports.page.emptyTitle')}
             description={t(admin ? 'exports.page.empty' : 'exports.page.emptyAgent')}
+            action={<Group gap="sm">{actions}</Group>}
           />
         </Paper>
       ) : (

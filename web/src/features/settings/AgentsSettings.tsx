@@ -2,10 +2,11 @@
  * Agents (admin): who is online now, each one's open conversations against their capacity, and their
  * inboxes. Capacity saves on Enter or when the field is left; empty means no limit.
  */
-import { Badge, Group, NumberInput, Paper, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, NumberInput, Paper, Table, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
@@ -56,7 +57,15 @@ export function AgentsSettings() {
       />
       {list.length === 0 ? (
         <Paper withBorder>
-          <EmptyState title={t('assignment.agents.emptyTitle')} description={t('assignment.agents.empty')} />
+          <EmptyState
+            title={t('assignment.agents.emptyTitle')}
+            description={t('assignment.agents.empty')}
+            action={
+              <Button component={Link} to="/settings/users" variant="light">
+                {t('assignment.agents.emptyAction')}
+              </Button>
+            }
+          />
         </Paper>
       ) : (
         <Paper withBorder>

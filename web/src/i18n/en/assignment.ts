@@ -53,6 +53,7 @@ export const en = {
     onlineNow_other: '{{count}} agents online now',
     emptyTitle: 'No agents yet',
     empty: 'Add users under Settings → Users; every user can work conversations.',
+    emptyAction: 'Go to users',
     capacitySaved: 'Capacity of {{name}} saved',
     availabilities: { online: 'Online', busy: 'Busy', offline: 'Offline' },
   },

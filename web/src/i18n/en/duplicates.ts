@@ -199,7 +199,10 @@ export const en = {
       '{{count}} merged customers come back with their own fields, and what moved to the main record moves back.',
     unmerged: 'Unmerged: the customers are back.',
     blocked: 'This merge cannot be undone: {{reason}}',
-    empty: 'No merges yet.',
+    emptyTitle: 'No merges yet',
+    empty:
+      'Every merge made on the Duplicates screens, by hand or automatically, appears here with the way to undo it.',
+    emptyAction: 'Review duplicates',
     system: 'System',
   },
 };

@@ -54,6 +54,7 @@ export const assignment: typeof en = {
     onlineNow_other: '当前 {{count}} 位客服在线',
     emptyTitle: '还没有客服',
     empty: '请在 设置 → 成员 中添加用户；每位用户都可以处理会话。',
+    emptyAction: '前往成员',
     capacitySaved: '已保存 {{name}} 的接待上限',
     availabilities: { online: '在线', busy: '忙碌', offline: '离线' },
   },

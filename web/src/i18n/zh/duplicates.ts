@@ -195,7 +195,9 @@ export const duplicates: typeof en = {
     unmergeText: '{{count}} 位被合并的客户将带着各自的字段恢复，移到主记录的内容也会移回。',
     unmerged: '已取消合并：客户已恢复。',
     blocked: '此合并无法撤销：{{reason}}',
-    empty: '还没有合并记录。',
+    emptyTitle: '还没有合并记录',
+    empty: '在“重复客户”页面进行的每次合并（手动或自动）都会显示在这里，并可在此撤销。',
+    emptyAction: '查看重复客户',
     system: '系统',
   },
 };
