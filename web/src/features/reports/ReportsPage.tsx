@@ -7,9 +7,9 @@ import { Alert, Button, Group, Paper, Stack, Table, Text, TextInput, Title } fro
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { formatNumber } from '../../i18n';
+import { formatDate, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 
@@ -122,10 +122,23 @@ export default function ReportsPage() {
             <Title order={2} size="h5" mb="sm">
               {t('reports.chartTitle')}
             </Title>
-            <BarChart
-              label={t('reports.chartLabel')}
-              bars={rows.map((r) => ({ key: r.user_id, label: r.name || r.email, value: r.resolved }))}
-            />
+            {total('resolved') === 0 ? (
+              // A chart of zero-length bars says nothing: say what it would have shown.
+              <EmptyState
+                title={t('reports.noneResolvedTitle')}
+                description={t('reports.noneResolved', { from: formatDate(from), to: formatDate(to) })}
+                action={
+                  <Button component={Link} to="/conversations" variant="light">
+                    {t('reports.toConversations')}
+                  </Button>
+                }
+              />
+            ) : (
+              <BarChart
+                label={t('reports.chartLabel')}
+                bars={rows.map((r) => ({ key: r.user_id, label: r.name || r.email, value: r.resolved }))}
+              />
+            )}
           </Paper>
           <Paper withBorder>
             <Table fz="sm" verticalSpacing="xs" aria-label={t('reports.title')} data-testid="report-table">

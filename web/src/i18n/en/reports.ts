@@ -27,5 +27,9 @@ export const en = {
   total: 'Total',
   emptyTitle: 'No agents yet',
   empty: 'Agents appear here once users exist. Add them under Settings → Users.',
+  noneResolvedTitle: 'Nothing was resolved in this range',
+  noneResolved:
+    'No agent resolved a conversation from {{from}} to {{to}}. Choose a longer range, or look at the open conversations.',
+  toConversations: 'Go to conversations',
   badRange: 'The end date must not be before the start date.',
 };
