@@ -30,7 +30,8 @@ test('exports: the customers view exported directly and in the background, then 
   await page.getByRole('button', { name: msg(lang, 'exports.export'), exact: true }).click();
   const dialog = page.getByRole('dialog', { name: msg(lang, 'exports.dialogTitle') });
   await expect(dialog.getByTestId('export-what')).toHaveText(msg(lang, 'exports.matching', { formatted: 3 }));
-  await expect(dialog).toContainText(`${msg(lang, 'exports.filter.tag')}: ${tag}`);
+  const tagFilter = msg(lang, 'exports.page.filterItem', { label: msg(lang, 'customers.tag'), value: tag });
+  await expect(dialog).toContainText(tagFilter);
   const download = dialog.getByRole('link', { name: msg(lang, 'exports.download'), exact: true });
   await expect(download).toHaveAttribute(
     'href',
@@ -73,6 +74,8 @@ test('exports: the customers view exported directly and in the background, then 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(msg(lang, 'exports.page.title'));
   const row = page.getByTestId('export-row').filter({ hasText: tag }).first();
   await expect(row).toContainText(msg(lang, 'exports.page.states.done'));
+  // The filters read as the customers list names them, never as raw keys.
+  await expect(row.getByTestId('export-filters')).toHaveText(tagFilter);
   await expect(row.getByRole('link')).toHaveAttribute('href', /^\/api\/exports\/exp_[0-9a-z]+\/file$/);
   await expectAccessible();
   await shot('exports-page');

@@ -17,7 +17,8 @@ import { formatNumber } from '../../i18n';
 import { failureText } from '../../ui/server-reasons';
 import { notify, notifyRefused } from '../settings/notify';
 import type { ListParams } from '../customers/customer-list-params';
-import { LIST_FILTERS } from '../customers/customer-list-params';
+import { filterLabels } from './filter-labels';
+import { useFilterNames } from './use-filter-names';
 
 const FORMATS = ['csv', 'xlsx', 'json', 'ndjson', 'xml'] as const;
 /** The list counts exactly up to this many; past it (or above it) the export runs as a job. */
@@ -70,6 +71,13 @@ export function ExportDialog(props: ExportDialogProps) {
   const columns = columnChoice === 'all' ? null : ['id', 'name', ...shownColumns];
   const filterEntries = Object.entries(list.filters);
   const attributeEntries = Object.entries(list.attributes);
+  const filterNames = useFilterNames();
+  const filterLines = filterLabels(
+    'contacts',
+    { ...list.filters, ...(attributeEntries.length > 0 ? { attributes: list.attributes } : {}) },
+    t,
+    filterNames,
+  );
   const queryClient = useQueryClient();
   const exportsList = useQuery({
     queryKey: ['exports'],
@@ -156,26 +164,16 @@ export function ExportDialog(props: ExportDialogProps) {
           </Text>
           {ids.length === 0 && (
             <Stack gap={2} aria-label={t('exports.filtersSummary')} role="group">
-              {filterEntries.length === 0 && attributeEntries.length === 0 ? (
+              {filterLines.length === 0 ? (
                 <Text size="xs" c="dimmed">
                   {t('exports.noFilters')}
                 </Text>
               ) : (
-                <>
-                  {filterEntries.map(([key, value]) => (
-                    <Text size="xs" c="dimmed" key={key}>
-                      {(LIST_FILTERS as readonly string[]).includes(key)
-                        ? t(`exports.filter.${key as (typeof LIST_FILTERS)[number]}`)
-                        : key}
-                      : {value}
-                    </Text>
-                  ))}
-                  {attributeEntries.map(([key, value]) => (
-                    <Text size="xs" c="dimmed" key={`attr.${key}`}>
-                      {key}: {value}
-                    </Text>
-                  ))}
-                </>
+                filterLines.map((line) => (
+                  <Text size="xs" c="dimmed" key={line}>
+                    {line}
+                  </Text>
+                ))
               )}
             </Stack>
           )}

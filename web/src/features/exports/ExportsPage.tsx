@@ -3,7 +3,7 @@
  * with their state, rows, size and — while the file is kept — a download link. Refreshes every second
  * while one is still being written.
  */
-import { Anchor, Button, Group, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,6 +15,8 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { StatusLabel } from '../settings/StatusLabel';
 import { failureText } from '../../ui/server-reasons';
 import { TableScroll } from '../../ui/TableScroll';
+import { filterLabels } from './filter-labels';
+import { useFilterNames } from './use-filter-names';
 
 type ExportJob = Schemas['ExportJob'];
 
@@ -39,19 +41,11 @@ export function fileSize(bytes: number | null, language?: string): string {
   return `${unit === 0 ? formatNumber(value, language) : value.toFixed(1)} ${units[unit]}`;
 }
 
-function filtersText(job: ExportJob): string {
-  const parts = Object.entries(job.filters).map(([key, value]) =>
-    key === 'ids' && Array.isArray(value)
-      ? `ids: ${value.length}`
-      : `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
-  );
-  return parts.join(' · ');
-}
-
 export default function ExportsPage() {
   const { t } = useTranslation();
   // Exporting customers is an administrator's (the server refuses agents): agents are led to orders only.
   const admin = isAdmin(useSession().data);
+  const filterNames = useFilterNames();
   const exportsList = useQuery({
     queryKey: ['exports'],
     queryFn: () => unwrap(api.GET('/api/exports')),
@@ -141,10 +135,8 @@ export default function ExportsPage() {
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {job.expires_at ? formatDateTime(job.expires_at) : ''}
                     </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                        {filtersText(job)}
-                      </Text>
+                    <Table.Td data-testid="export-filters">
+                      <FilterList lines={filterLabels(job.kind, job.filters, t, filterNames)} />
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -154,5 +146,25 @@ export default function ExportsPage() {
         </Paper>
       )}
     </>
+  );
+}
+
+/** An export's filters, one per line as the list it came from labels them; "everything" when none. */
+function FilterList({ lines }: { lines: string[] }) {
+  const { t } = useTranslation();
+  if (lines.length === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        {t('exports.page.noFilters')}
+      </Text>
+    );
+  return (
+    <Stack gap={0}>
+      {lines.map((line) => (
+        <Text key={line} size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {line}
+        </Text>
+      ))}
+    </Stack>
   );
 }

@@ -9,7 +9,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { formatDateTime, formatList } from '../../i18n';
+import { formatDate, formatDateTime, formatList, formatNumber } from '../../i18n';
 import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
 import { identityTypeLabel } from '../../ui/identity-type-label';
@@ -18,6 +18,7 @@ import { useUsers, userLabel } from './settings-queries';
 import { actionsText, conditionsText } from '../automation/rule-summary';
 import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
 import { TableScroll } from '../../ui/TableScroll';
+import { filterLabels, filtersKind } from '../exports/filter-labels';
 
 type Entry = Awaited<ReturnType<typeof fetchAudit>>['data'][number];
 
@@ -348,7 +349,7 @@ function shown(
   if (entityType === 'export' && field === 'kind' && typeof value === 'string')
     return named(`exports.page.kinds.${value}`, value);
   if (entityType === 'export' && field === 'filters' && typeof value === 'object' && !Array.isArray(value))
-    return exportFiltersText(value as Record<string, unknown>, named, t);
+    return exportFiltersText(value as Record<string, unknown>, t);
   if (field === 'language' && typeof value === 'string') return LANGUAGE_NAMES[value] ?? value;
   if (field === 'type' && typeof value === 'string')
     return named(`settings.attributes.types.${value}`, value);
@@ -372,23 +373,11 @@ function shown(
   return String(value);
 }
 
-/** An export's filters as the export dialog names them (`Tag: vip, Search: li`), or "all" when none. */
-function exportFiltersText(
-  filters: Record<string, unknown>,
-  named: (key: string, raw: unknown) => string,
-  t: TFunction,
-): string {
-  const valueText = (value: unknown): string =>
-    Array.isArray(value)
-      ? formatList(value.map(String), 'values')
-      : typeof value === 'object' && value !== null
-        ? Object.entries(value)
-            .map(([key, v]) => `${key} = ${String(v)}`)
-            .join(t('common.valueSeparator'))
-        : String(value);
-  const parts = Object.entries(filters).map(
-    ([key, value]) =>
-      `${named(`exports.filter.${key}`, key)}${t('settings.audit.fieldSep')}${valueText(value)}`,
-  );
+/** An export's filters as the export dialog and the Exports page name them (`Tag: vip, Search: li`), or "all". */
+function exportFiltersText(filters: Record<string, unknown>, t: TFunction): string {
+  const parts = filterLabels(filtersKind(filters), filters, t, {
+    formatDate: (day) => formatDate(day),
+    formatNumber: (n) => formatNumber(n),
+  });
   return parts.length > 0 ? parts.join(t('common.valueSeparator')) : t('settings.audit.exportAll');
 }
