@@ -120,7 +120,6 @@ export const en = {
     title: 'Batch deletions',
     description:
       'Each batch deletion with its backup. Restore brings the customers back as they were, within the retention period.',
-    empty: 'No batch deletions yet.',
     when: 'When',
     who: 'Who',
     count: 'Customers',

@@ -118,7 +118,6 @@ export const customers: typeof en = {
     link: '批量删除记录',
     title: '批量删除记录',
     description: '每次批量删除及其备份。在保留期内可以恢复，客户会恢复为删除前的样子。',
-    empty: '还没有批量删除。',
     when: '时间',
     who: '操作人',
     count: '客户数',
