@@ -240,7 +240,13 @@ test('an agent is not offered what only an administrator may do', async ({ page,
   await shot('automation-agent');
   await page.goto('/exports');
   await expect(page.getByRole('heading', { name: m('exports.page.title'), exact: true })).toBeVisible();
-  await expect(page.getByRole('main').getByRole('link', { name: m('exports.page.toOrders') })).toBeVisible();
+  // The header's link, and the empty list's own when this server has no export yet.
+  await expect(
+    page
+      .getByRole('main')
+      .getByRole('link', { name: m('exports.page.toOrders') })
+      .first(),
+  ).toBeVisible();
   await expect(page.getByRole('main').getByRole('link', { name: m('exports.page.toCustomers') })).toHaveCount(
     0,
   );
