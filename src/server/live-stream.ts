@@ -309,8 +309,9 @@ export class LiveHub {
  */
 function endStream(res: ServerResponse): void {
   const socket = res.socket;
-  res.end();
-  socket?.end();
+  // Once the stream's last chunk is written: ended at once, the socket could close before it is sent,
+  // and the browser would read a broken stream instead of an ended one.
+  res.end(() => socket?.end());
 }
 
 function inboxesOf(entries: StreamEntry[]): string[] {
