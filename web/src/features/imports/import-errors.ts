@@ -375,14 +375,5 @@ const GOT = / \(got ((?:"(?:[^"\\]|\\.)*")|[^()]*)\)$/;
 function readReason(text: string): RowReason {
   const field = FIELD.exec(text)?.[1] ?? null;
   const got = GOT.exec(text)?.[1];
-  let value: string | null = null;
-  if (got !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(got);
-      value = typeof parsed === 'string' ? parsed : got;
-    } catch {
-      value = got;
-    }
-  }
-  return { text, field, value };
+  return { text, field, value: got === undefined ? null : unquoted(got) };
 }
