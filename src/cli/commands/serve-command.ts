@@ -65,18 +65,9 @@ export function registerServeCommand(program: Command): void {
       // The server also works through background jobs (and resumes those a crash interrupted): started
       // once it listens, so a server that could not start leaves no job runner behind.
       background = startBackgroundTasks(kith, logLine);
-      app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
-      const setupToken = await kith.setup.issueTokenIfNeeded();
-      if (setupToken) {
-        // The address the server answers on, as a browser on this machine reaches it (port 80 too).
-        const local = new URL(address);
-        local.hostname = 'localhost';
-        const base = config.publicUrl ?? local.origin;
-        process.stderr.write(
-          `\nNo user exists yet. Create the first administrator with this one-time link:\n  ${base}/setup#token=${setupToken}\nor run: kith users create --email you@example.com --password '…' --role admin\n\n`,
-        );
-      }
       const running = { app, background };
+      // Listening for stop signals before saying the server listens: whoever reads that line (a test, a
+      // supervisor) may signal at once, and a signal with no listener kills the process unclean.
       // A stop signal (SIGTERM from systemd or a container, Ctrl-C): the server stops taking requests
       // and ends the live streams while the running job is put back in the queue after its current
       // batch, then the process exits 0. A second signal exits at once (the job's lease runs out).
@@ -95,5 +86,16 @@ export function registerServeCommand(program: Command): void {
         (signal) => logLine(`kith: ${signal} again: stopping now`),
         (signal) => void stop(signal),
       );
+      app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);
+      const setupToken = await kith.setup.issueTokenIfNeeded();
+      if (setupToken) {
+        // The address the server answers on, as a browser on this machine reaches it (port 80 too).
+        const local = new URL(address);
+        local.hostname = 'localhost';
+        const base = config.publicUrl ?? local.origin;
+        process.stderr.write(
+          `\nNo user exists yet. Create the first administrator with this one-time link:\n  ${base}/setup#token=${setupToken}\nor run: kith users create --email you@example.com --password '…' --role admin\n\n`,
+        );
+      }
     });
 }
