@@ -142,16 +142,22 @@ test('the unassign-on-resolve automation rule from its template: built, refused 
       .getByRole('link', { name: m.log.conversationOf.replace('{{name}}', `Han ${suffix}`) }),
   ).toHaveAttribute('href', `/conversations/${started.id}`);
 
-  // A dry run against an id that names no conversation says so in the page's language.
-  await page.getByRole('textbox', { name: m.dryRun.conversation }).fill('cv_nosuchconversation');
-  await page.getByRole('button', { name: m.dryRun.run }).click();
+  // A shared link whose conversation does not exist says so in the page's language.
+  await page.goto(`/automation/rules/${ruleId}?conversation=cv_nosuchconversation`);
   await expect(
     page.getByText(m.dryRun.notFound.conversation.replace('{{id}}', 'cv_nosuchconversation')),
   ).toBeVisible();
 
-  // Dry run against the conversation: the inbox condition holds.
-  await page.getByRole('textbox', { name: m.dryRun.conversation }).fill(started.id);
-  await page.getByRole('button', { name: m.dryRun.run }).click();
+  // Dry run against the conversation, found by its customer's name: the inbox condition holds.
+  const picker = M[lang].conversations.picker;
+  await page.getByRole('combobox', { name: picker.ofCustomer, exact: true }).fill(`Han ${suffix}`);
+  await page.getByRole('option', { name: new RegExp(`^Han ${suffix}`) }).click();
+  await page.getByRole('combobox', { name: m.dryRun.conversation, exact: true }).click();
+  await page
+    .getByRole('option', {
+      name: new RegExp(`^Han ${suffix} · Web ${suffix} · ${M[lang].conversations.statuses.resolved}`),
+    })
+    .click();
   const result = page.getByTestId('dry-run-result');
   await expect(result).toContainText(m.dryRun.matched);
   await expect(result.getByTestId('trace-condition')).toHaveAttribute('data-matched', 'true');

@@ -29,6 +29,8 @@ import { ConfirmModal } from '../settings/ConfirmModal';
 import { reasonText } from '../settings/form-problem';
 import { notify } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
+import { CustomerPicker } from '../customers/CustomerPicker';
+import { ConversationPicker } from '../conversations/ConversationPicker';
 import { attributeLabel, valueText } from './rule-summary';
 import {
   ActionsEditor,
@@ -317,7 +319,7 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
   const [params, setParams] = useSearchParams();
   const contactEvent = CONTACT_EVENTS.has(event);
   const param = contactEvent ? 'contact' : 'conversation';
-  const [subject, setSubject] = useState(params.get(param) ?? '');
+  const [subject, setSubject] = useState<string | null>(params.get(param));
   const run = useMutation({
     mutationFn: (id: string) =>
       unwrap(
@@ -332,17 +334,19 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
   useEffect(() => {
     if (initial) run.mutate(initial);
   }, []);
-  const submit = () => {
-    const id = subject.trim();
-    if (!id) return;
+  // Choosing checks at once; the button checks the same one again after the rule or the record changed.
+  const check = (id: string | null) => {
+    setSubject(id);
     setParams(
       (p) => {
-        p.set(param, id);
+        if (id) p.set(param, id);
+        else p.delete(param);
         return p;
       },
       { replace: true },
     );
-    run.mutate(id);
+    if (id) run.mutate(id);
+    else run.reset();
   };
   const error = run.isError ? dryRunError(run.error, t) : undefined;
 
@@ -357,26 +361,32 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
             {contactEvent ? t('automation.dryRun.contactDescription') : t('automation.dryRun.description')}
           </Text>
         </div>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <Group align="flex-end" gap="xs">
-            <TextInput
-              label={contactEvent ? t('automation.dryRun.contact') : t('automation.dryRun.conversation')}
+        <Group align="flex-end" gap="xs">
+          {contactEvent ? (
+            <CustomerPicker
+              label={t('automation.dryRun.contact')}
               value={subject}
-              onChange={(e) => setSubject(e.currentTarget.value)}
+              onChange={check}
               error={error}
-              w={360}
-              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              width={360}
             />
-            <Button type="submit" variant="default" loading={run.isPending}>
-              {t('automation.dryRun.run')}
-            </Button>
-          </Group>
-        </form>
+          ) : (
+            <ConversationPicker
+              label={t('automation.dryRun.conversation')}
+              value={subject}
+              onChange={check}
+              error={error}
+            />
+          )}
+          <Button
+            variant="default"
+            loading={run.isPending}
+            disabled={!subject}
+            onClick={() => subject && run.mutate(subject)}
+          >
+            {t('automation.dryRun.run')}
+          </Button>
+        </Group>
         {run.data && (
           <Stack gap={6} data-testid="dry-run-result">
             <StatusLabel color={run.data.matched ? 'green' : 'gray'}>

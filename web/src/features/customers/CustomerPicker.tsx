@@ -24,11 +24,13 @@ export function CustomerPicker({
   value,
   onChange,
   error,
+  width = 320,
 }: {
   label: string;
   value: string | null;
   onChange: (id: string | null) => void;
   error?: string;
+  width?: number;
 }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
@@ -47,15 +49,22 @@ export function CustomerPicker({
   });
   const contacts = found.data ?? [];
   const options = contacts.map(optionOf);
+  // A customer given from outside (a shared link's id) is read once to be shown by name.
+  const given = useQuery({
+    queryKey: ['contacts', 'picker', 'given', value],
+    queryFn: () => unwrap(api.GET('/api/contacts/{id}', { params: { path: { id: value! } } })),
+    enabled: value !== null && chosen?.id !== value,
+    retry: false,
+  });
+  const shown = chosen?.id === value ? chosen : given.data?.id === value ? given.data : null;
   // The chosen customer stays an option while another search runs.
-  if (chosen && chosen.id === value && !options.some((o) => o.value === chosen.id))
-    options.push(optionOf(chosen));
+  if (shown && !options.some((o) => o.value === shown.id)) options.push(optionOf(shown));
 
   return (
     <Select
       label={label}
       placeholder={t('customers.picker.placeholder')}
-      w={320}
+      w={width}
       searchable
       clearable
       data={options}

@@ -4,6 +4,13 @@ export const en = {
   tabs: { mine: 'Mine', unassigned: 'Unassigned', all: 'All' },
   tabsLabel: 'Whose conversations',
   statuses: { open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' },
+  picker: {
+    ofCustomer: 'Customer (optional)',
+    customer: 'Customer',
+    placeholder: 'Choose a conversation',
+    none: 'No conversation yet',
+    nothing: 'No conversation matches',
+  },
   statusLabel: 'Status',
   inbox: 'Inbox',
   allInboxes: 'All inboxes',

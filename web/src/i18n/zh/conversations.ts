@@ -6,6 +6,13 @@ export const conversations: typeof en = {
   tabs: { mine: '我的', unassigned: '未分配', all: '全部' },
   tabsLabel: '会话归属',
   statuses: { open: '进行中', pending: '待处理', snoozed: '稍后处理', resolved: '已解决' },
+  picker: {
+    ofCustomer: '客户（可选）',
+    customer: '客户',
+    placeholder: '选择一个会话',
+    none: '还没有会话',
+    nothing: '没有匹配的会话',
+  },
   statusLabel: '状态',
   inbox: '收件箱',
   allInboxes: '全部收件箱',
