@@ -100,12 +100,24 @@ export interface OrderFilter {
   q?: string;
   cursor?: string;
   limit?: number;
+  /** Count the matches, exact up to ORDER_TOTAL_BOUND (default true); the list's first page asks. */
+  total?: boolean;
 }
 
 export interface OrderPage {
   data: Order[];
   next_cursor: string | null;
 }
+
+/** A page of the orders list: with the matching orders counted unless not asked for. */
+export interface OrderListPage extends OrderPage {
+  /** Orders matching the filter (all pages), exact up to ORDER_TOTAL_BOUND; null when not asked for. */
+  total: number | null;
+  total_is_lower_bound: boolean;
+}
+
+/** Past this many matches the list says "more than": counting every order of a large shop costs a scan. */
+export const ORDER_TOTAL_BOUND = 10_000;
 
 function isoBound(field: string, value: string): string {
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value);
@@ -449,9 +461,23 @@ export class OrderService {
   }
 
   /** Newest order first (by order time, then id); `cursor` is the previous page's `next_cursor`. */
-  async list(filter: OrderFilter = {}): Promise<OrderPage> {
+  async list(filter: OrderFilter = {}): Promise<OrderListPage> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-    let query = this.db.selectFrom('orders').selectAll();
+    const matching = this.matching(filter);
+    const [page, total] = await Promise.all([
+      this.pageOf(matching, filter.cursor, limit),
+      filter.total === false ? null : this.countUpTo(matching, ORDER_TOTAL_BOUND),
+    ]);
+    return {
+      ...page,
+      total: total === null ? null : Math.min(total, ORDER_TOTAL_BOUND),
+      total_is_lower_bound: total !== null && total > ORDER_TOTAL_BOUND,
+    };
+  }
+
+  /** The orders the filter keeps, refused with the field's name where a value cannot filter. */
+  private matching(filter: OrderFilter) {
+    let query = this.db.selectFrom('orders');
     if (filter.contact_id) query = query.where('contact_id', '=', filter.contact_id);
     if (filter.source) query = query.where('source', '=', filter.source);
     if (filter.status && filter.status.length > 0) {
@@ -480,8 +506,31 @@ export class OrderService {
         eb.or([eb('order_number', '=', q), eb('buyer_nick', '=', q), eb('receiver_name', '=', q)]),
       );
     }
-    if (filter.cursor) {
-      const [at, id] = this.readCursor(filter.cursor);
+    return query;
+  }
+
+  /** Up to `bound` + 1 matches counted: enough to say "more than `bound`" without counting them all. */
+  private async countUpTo(matching: ReturnType<OrderService['matching']>, bound: number) {
+    const row = await this.db
+      .selectFrom(
+        matching
+          .select(sql<number>`1`.as('one'))
+          .limit(bound + 1)
+          .as('m'),
+      )
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private async pageOf(
+    matching: ReturnType<OrderService['matching']>,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<OrderPage> {
+    let query = matching.selectAll();
+    if (cursor) {
+      const [at, id] = this.readCursor(cursor);
       query = query.where((eb) =>
         eb.or([
           eb(sql`coalesce(ordered_at, '')`, '<', at),

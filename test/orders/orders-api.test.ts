@@ -108,6 +108,29 @@ describe(`orders API on ${TEST_DIALECT}`, () => {
       data: { id: string; contact_id: string; paid_amount: string; status: string }[];
     };
     expect(list.data.map((o) => o.paid_amount).sort()).toEqual(['12.00', '88.00']);
+    expect(list).toMatchObject({ total: 2, total_is_lower_bound: false });
+    // The total counts every page's matches, the cursor's next page too; total=false leaves it out.
+    const first = (await (
+      await get('/api/orders?status=completed,partially_shipped&limit=1', agent)
+    ).json()) as {
+      data: unknown[];
+      next_cursor: string;
+      total: number;
+    };
+    expect(first).toMatchObject({ total: 2, total_is_lower_bound: false });
+    expect(first.data).toHaveLength(1);
+    const second = (await (
+      await get(`/api/orders?status=completed,partially_shipped&limit=1&cursor=${first.next_cursor}`, agent)
+    ).json()) as { data: unknown[]; total: number; next_cursor: string | null };
+    expect(second).toMatchObject({ total: 2, next_cursor: null });
+    expect(second.data).toHaveLength(1);
+    expect(await (await get('/api/orders?status=closed&total=false', agent)).json()).toEqual({
+      data: [],
+      next_cursor: null,
+      total: null,
+      total_is_lower_bound: false,
+    });
+    expect(await (await get('/api/orders?q=no-such-order', agent)).json()).toMatchObject({ total: 0 });
     const one = (await (await get(`/api/orders/${list.data[0]!.id}`, agent)).json()) as { id: string };
     expect(one.id).toBe(list.data[0]!.id);
     const buyer = list.data[0]!.contact_id;

@@ -22,6 +22,7 @@ const TEXT = {
     anyStatus: 'Any status',
     ignored: 'Some filters in the address were ignored',
     removeIgnored: 'Remove them from the address',
+    twoOrders: '2 orders, newest first.',
   },
   zh: {
     orders: '订单',
@@ -42,6 +43,7 @@ const TEXT = {
     anyStatus: '任意状态',
     ignored: '地址中的部分筛选条件已被忽略',
     removeIgnored: '从地址中移除',
+    twoOrders: '共 2 个订单，最新的在前。',
   },
 };
 
@@ -199,6 +201,7 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await page.goto(`/orders?q=${nick}`);
   await expect(one).toBeVisible();
   await expect(two).toBeVisible();
+  await expect(page.getByText(text.twoOrders)).toBeVisible();
   await page.getByLabel(text.since).fill('2026-11-01');
   await page.getByLabel(text.to).fill('2026-11-01');
   await page.getByRole('button', { name: text.filter, exact: true }).click();

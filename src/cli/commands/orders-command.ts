@@ -175,6 +175,7 @@ export function registerOrderCommands(program: Command): void {
             max_amount: o.maxAmount,
             limit: o.limit,
             cursor: o.cursor,
+            total: o.cursor === undefined,
           }),
         );
         if (o.json) printJson(page);
@@ -182,6 +183,12 @@ export function registerOrderCommands(program: Command): void {
           for (const r of page.data)
             process.stdout.write(
               `${r.id}\t${r.source}\t${r.order_number}\t${r.status}\t${r.paid_amount ?? r.total_amount ?? ''} ${r.currency}\t${r.ordered_at ?? ''}\t${r.contact_id}\n`,
+            );
+          if (page.total !== null)
+            process.stderr.write(
+              page.total_is_lower_bound
+                ? `more than ${page.total.toLocaleString('en')} orders match\n`
+                : `${page.total.toLocaleString('en')} ${page.total === 1 ? 'order matches' : 'orders match'}\n`,
             );
           if (page.next_cursor) process.stderr.write(`more: --cursor ${page.next_cursor}\n`);
         }

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
+import { ORDER_TOTAL_BOUND } from '../../orders/order-service.js';
 import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 const amount = z.string().nullable().describe('Decimal string, exact (e.g. "128.50"), in `currency`');
@@ -67,6 +68,12 @@ export const PurchaseFactsSchema = z
   .meta({ id: 'PurchaseFacts' });
 
 const OrderPageSchema = z.object({ data: z.array(OrderSchema), next_cursor: z.string().nullable() });
+const OrderListSchema = OrderPageSchema.extend({
+  total: z.number().nullable().describe('Orders matching the filter (all pages); null when total=false.'),
+  total_is_lower_bound: z
+    .boolean()
+    .describe(`True when more than \`total\` match (the bound: ${ORDER_TOTAL_BOUND.toLocaleString('en')}).`),
+});
 
 const statusList = z
   .union([z.array(z.string()), z.string()])
@@ -86,6 +93,12 @@ const OrderQuery = z.object({
   q: z.string().optional().describe('An order number, buyer nickname or receiver name, exactly'),
   cursor: z.string().optional(),
   limit: wholeNumberParam(1, 500).optional(),
+  total: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      `Count the matches (default true): exact up to ${ORDER_TOTAL_BOUND.toLocaleString('en')}, else \`total_is_lower_bound\`.`,
+    ),
 });
 
 export function orderRoutes(services: KithServices): FastifyPluginAsyncZod {
@@ -97,9 +110,9 @@ export function orderRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['orders'],
         summary: 'Orders, newest first, with filters (customer, status, source, time range, amount range)',
         querystring: OrderQuery,
-        response: { 200: OrderPageSchema, ...errorResponses },
+        response: { 200: OrderListSchema, ...errorResponses },
       },
-      handler: async (request) => orders.list(request.query),
+      handler: async (request) => orders.list({ ...request.query, total: request.query.total !== 'false' }),
     });
     app.get('/orders/:id', {
       config: { access: 'agent' },

@@ -8233,6 +8233,8 @@ export interface paths {
                     q?: string;
                     cursor?: string;
                     limit?: number;
+                    /** @description Count the matches (default true): exact up to 10,000, else `total_is_lower_bound`. */
+                    total?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -8249,6 +8251,10 @@ export interface paths {
                         "application/json": {
                             data: components["schemas"]["Order"][];
                             next_cursor: string | null;
+                            /** @description Orders matching the filter (all pages); null when total=false. */
+                            total: number | null;
+                            /** @description True when more than `total` match (the bound: 10,000). */
+                            total_is_lower_bound: boolean;
                         };
                     };
                 };

@@ -56,19 +56,33 @@ export default function OrdersPage() {
   const orders = useInfiniteQuery({
     queryKey: ['orders', query],
     initialPageParam: undefined as string | undefined,
+    // The first page counts the matches; the next ones need not count them again.
     queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/api/orders', { params: { query: { ...query, cursor: pageParam, limit: 50 } } })),
+      unwrap(
+        api.GET('/api/orders', {
+          params: {
+            query: { ...query, cursor: pageParam, limit: 50, total: pageParam ? 'false' : undefined },
+          },
+        }),
+      ),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const apply = (next: OrderFilters) => setParams(filtersSearch(next));
   const clear = () => setParams(new URLSearchParams());
   const rows = orders.data?.pages.flatMap((p) => p.data) ?? [];
+  const first = orders.data?.pages[0];
+  const total =
+    first?.total === null || first?.total === undefined
+      ? null
+      : first.total_is_lower_bound
+        ? t('orders.totalMore', { formatted: formatNumber(first.total) })
+        : t('orders.total', { count: first.total, formatted: formatNumber(first.total) });
 
   return (
     <>
       <PageHeader
         title={t('orders.title')}
-        description={t('orders.description')}
+        description={total ? t('orders.descriptionWithTotal', { total }) : t('orders.description')}
         actions={<OrdersExportMenu filters={{ ...query }} />}
       />
       <Paper withBorder p="sm" mb="md">

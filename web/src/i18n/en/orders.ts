@@ -1,6 +1,10 @@
 export const en = {
   title: 'Orders',
   description: 'Orders imported from shops, newest first. An order opens its customer.',
+  descriptionWithTotal: '{{total}}, newest first. An order opens its customer.',
+  total_one: '{{formatted}} order',
+  total_other: '{{formatted}} orders',
+  totalMore: 'More than {{formatted}} orders',
   status: 'Status',
   anyStatus: 'Any status',
   since: 'Ordered from',

@@ -3,6 +3,10 @@ import type { en } from '../en/orders';
 export const orders: typeof en = {
   title: '订单',
   description: '从店铺导入的订单，最新的在前。点击订单可打开对应客户。',
+  descriptionWithTotal: '共 {{total}}，最新的在前。点击订单可打开对应客户。',
+  total_one: '{{formatted}} 个订单',
+  total_other: '{{formatted}} 个订单',
+  totalMore: '超过 {{formatted}} 个订单',
   status: '状态',
   anyStatus: '任意状态',
   since: '下单起始日期',
