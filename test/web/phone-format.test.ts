@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { WEB } from './web-i18n.js';
 
-const { formatPhone } = (await import(`${WEB}/ui/phone-format.ts`)) as {
+const { formatPhone, phoneForEditing } = (await import(`${WEB}/ui/phone-format.ts`)) as {
   formatPhone: (value: string | null | undefined) => string;
+  phoneForEditing: (value: string | null | undefined) => string;
+};
+const { formStateOf, contactPatch } = (await import(`${WEB}/features/customers/contact-form.ts`)) as {
+  formStateOf: (contact: Record<string, unknown> | null) => {
+    text: Record<string, string>;
+    lists: Record<string, string>;
+  };
+  contactPatch: (before: unknown, after: unknown) => Record<string, unknown>;
 };
 
 describe('a stored phone (E.164) as the web app shows it', () => {
@@ -33,5 +41,30 @@ describe('a stored phone (E.164) as the web app shows it', () => {
     expect(formatPhone(null)).toBe('');
     expect(formatPhone(undefined)).toBe('');
     expect(formatPhone('')).toBe('');
+  });
+});
+
+describe('a stored phone in the customer form', () => {
+  const contact = {
+    phone: '+8613812345678',
+    additional_phones: ['+14155550123', '+8601012345678'],
+    email: 'li@example.com',
+  };
+
+  it('reads as the page shows it, with plain spaces a person can type over', () => {
+    const form = formStateOf(contact);
+    expect(form.text.phone).toBe('+86 138 1234 5678');
+    expect(phoneForEditing('+8613812345678')).toBe('+86 138 1234 5678');
+    // One per line; a number the formatter cannot read back stays as stored.
+    expect(form.lists.additional_phones).toBe('+1 415 555 0123\n+8601012345678');
+    expect(formStateOf(null).text.phone).toBe('');
+  });
+
+  it('is not sent again when the person did not change it', () => {
+    const before = formStateOf(contact);
+    const after = formStateOf(contact);
+    expect(contactPatch(before, after)).toEqual({});
+    after.text.phone = '+86 139 1234 5678';
+    expect(contactPatch(before, after)).toEqual({ phone: '+86 139 1234 5678' });
   });
 });

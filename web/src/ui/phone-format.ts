@@ -22,3 +22,11 @@ export function formatPhone(value: string | null | undefined): string {
 export function isPhoneField(field: string): boolean {
   return field === 'phone' || field === 'additional_phones';
 }
+
+/**
+ * A stored phone as a form shows it to be edited: grouped as the screens show it, so the number in the
+ * field is the number the person just read, with plain spaces (any phone field and the server read them).
+ */
+export function phoneForEditing(value: string | null | undefined): string {
+  return formatPhone(value).replace(/\u00a0/g, ' ');
+}

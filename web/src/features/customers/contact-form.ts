@@ -1,8 +1,10 @@
 /**
  * The customer form's state and what it sends: only the fields a person changed, lists split from one
- * value per line, empty text as null (clears the field). Pure, so it is tested alone.
+ * value per line, empty text as null (clears the field); phones shown as the page shows them. Pure, so
+ * it is tested alone.
  */
 import type { Contact } from '../../api/client';
+import { phoneForEditing } from '../../ui/phone-format';
 
 export const TEXT_FIELDS = [
   'name',
@@ -38,11 +40,12 @@ export type ContactPatch = Record<string, unknown>;
 export function formStateOf(contact: Partial<Contact> | null): ContactFormState {
   const text = {} as Record<TextField, string>;
   for (const field of TEXT_FIELDS) text[field] = (contact?.[field] as string | null | undefined) ?? '';
+  text.phone = phoneForEditing(contact?.phone);
   return {
     text,
     lists: {
       additional_emails: (contact?.additional_emails ?? []).join('\n'),
-      additional_phones: (contact?.additional_phones ?? []).join('\n'),
+      additional_phones: (contact?.additional_phones ?? []).map(phoneForEditing).join('\n'),
     },
     identities: { ...(contact?.identities ?? {}) },
     attributes: Object.fromEntries(
