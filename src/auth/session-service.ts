@@ -26,9 +26,24 @@ export function csrfTokenOf(sessionValue: string): string {
 export interface SessionSummary {
   created_at: string;
   expires_at: string;
+  /** The last request made with it, to the minute; null when none since sign-in was recorded. */
+  last_seen_at: string | null;
+  /** The browser's User-Agent at sign-in; null for sessions from before it was kept. */
+  user_agent: string | null;
+  /** The address it signed in from. */
+  ip_address: string | null;
   /** The session this request came with. */
   current: boolean;
 }
+
+/** Where a browser signs in from, as the request tells. */
+export interface SignInClient {
+  userAgent?: string | undefined;
+  ipAddress?: string | undefined;
+}
+
+/** Longer User-Agent strings are cut: one says what it needs in far fewer, and the header is the client's. */
+export const USER_AGENT_CHARS = 512;
 
 /** The stored id of a session cookie's value. */
 export const sessionIdOf = (value: string): string => sha256(value);
@@ -37,16 +52,20 @@ export class SessionService {
   constructor(private readonly db: Queryable) {}
 
   /** Returns the cookie value; only its hash is stored. */
-  async create(userId: string): Promise<{ value: string; expiresAt: Date }> {
+  async create(userId: string, client: SignInClient = {}): Promise<{ value: string; expiresAt: Date }> {
     const value = newSecret('');
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    const now = nowIso();
     await this.db
       .insertInto('sessions')
       .values({
         id: sha256(value),
         user_id: userId,
-        created_at: nowIso(),
+        created_at: now,
         expires_at: expiresAt.toISOString(),
+        user_agent: client.userAgent?.trim().slice(0, USER_AGENT_CHARS) || null,
+        ip_address: client.ipAddress || null,
+        last_seen_at: now,
       })
       .execute();
     return { value, expiresAt };
@@ -58,12 +77,21 @@ export class SessionService {
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .selectAll('u')
-      .select('s.expires_at')
+      .select(['s.id as session_id', 's.expires_at', 's.last_seen_at'])
       .where('s.id', '=', sha256(value))
       .executeTakeFirst();
-    if (!row || row.expires_at <= nowIso()) return null;
+    const now = nowIso();
+    if (!row || row.expires_at <= now) return null;
     const user = toUser(row);
-    return user.disabled ? null : user;
+    if (user.disabled) return null;
+    // Recording every request would turn reads into writes; to the minute tells the sessions apart.
+    if (!row.last_seen_at || row.last_seen_at.slice(0, 16) !== now.slice(0, 16))
+      await this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: now })
+        .where('id', '=', row.session_id)
+        .execute();
+    return user;
   }
 
   async destroy(value: string): Promise<void> {
@@ -75,7 +103,7 @@ export class SessionService {
     const current = currentValue ? sha256(currentValue) : null;
     const rows = await this.db
       .selectFrom('sessions')
-      .select(['id', 'created_at', 'expires_at'])
+      .select(['id', 'created_at', 'expires_at', 'last_seen_at', 'user_agent', 'ip_address'])
       .where('user_id', '=', userId)
       .where('expires_at', '>', nowIso())
       .orderBy('created_at', 'desc')
@@ -83,6 +111,9 @@ export class SessionService {
     return rows.map((r) => ({
       created_at: r.created_at,
       expires_at: r.expires_at,
+      last_seen_at: r.last_seen_at,
+      user_agent: r.user_agent,
+      ip_address: r.ip_address,
       current: r.id === current,
     }));
   }

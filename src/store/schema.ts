@@ -156,6 +156,12 @@ export interface SessionsTable {
   user_id: string;
   created_at: string;
   expires_at: string;
+  /** The browser's User-Agent at sign-in, cut to USER_AGENT_CHARS; null before migration 0030. */
+  user_agent: string | null;
+  /** The client's address at sign-in (behind a trusted proxy: the one it names). */
+  ip_address: string | null;
+  /** Last request with it, to within SEEN_EVERY_MS; null until then. */
+  last_seen_at: string | null;
 }
 
 /** Failed sign-in attempts of one account or client address (`src/auth/sign-in-throttle.ts`). */

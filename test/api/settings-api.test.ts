@@ -241,9 +241,31 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       expect(listed.body.data.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
       expect(listed.body.data[0]).not.toHaveProperty('id');
 
+      // Each says the browser and address it signed in from and when it was last used; a User-Agent
+      // longer than any real one is cut.
+      const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+      for (const userAgent of [firefox, `${firefox} ${'x'.repeat(2000)}`]) {
+        const login = await call('POST', '/api/auth/login', {
+          body: { email: 'boss@example.com', password: 'boss password 1' },
+          headers: { 'user-agent': userAgent },
+        });
+        expect(login.status).toBe(200);
+      }
+      const withDevices = (await asBrowser(here, 'GET', '/api/auth/sessions')).body.data as {
+        user_agent: string | null;
+        ip_address: string | null;
+        last_seen_at: string | null;
+        created_at: string;
+      }[];
+      const plain = withDevices.find((d) => d.user_agent === firefox);
+      const longest = withDevices.find((d) => d.user_agent !== firefox && d.user_agent?.startsWith(firefox));
+      expect(plain).toMatchObject({ user_agent: firefox, ip_address: '127.0.0.1' });
+      expect(plain!.last_seen_at).toBe(plain!.created_at);
+      expect(longest!.user_agent).toHaveLength(512);
+
       const revoked = await asBrowser(here, 'POST', '/api/auth/sessions/revoke-others');
       expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
-      expect(revoked.body.revoked).toBe(listed.body.data.length - 1);
+      expect(revoked.body.revoked).toBe(withDevices.length - 1);
       expect((await asBrowser(here, 'GET', '/api/auth/me')).status).toBe(200);
       for (const other of [other1, other2])
         expect((await asBrowser(other, 'GET', '/api/auth/me')).status).toBe(401);

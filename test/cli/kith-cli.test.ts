@@ -49,6 +49,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0027-contact-attribute-search',
         '0028-webhook-secret-sealed',
         '0029-job-takeovers',
+        '0030-session-devices',
       ],
       database: TEST_DIALECT,
     });

@@ -610,9 +610,12 @@ test('profile: the language is kept on the server and applied at sign-in; passwo
 
   await page.goto('/settings/profile');
   await expect(page.getByText(email)).toBeVisible();
-  await expect(
-    page.getByRole('row').filter({ hasText: msg(lang, 'settings.profile.thisBrowser') }),
-  ).toBeVisible();
+  const thisBrowser = page.getByRole('row').filter({ hasText: msg(lang, 'settings.profile.thisBrowser') });
+  await expect(thisBrowser).toBeVisible();
+  // Each session says its browser and system, its address and when it was last used.
+  await expect(thisBrowser).toContainText(/Chrome[^]*Linux|Linux[^]*Chrome/);
+  await expect(thisBrowser).toContainText('127.0.0.1');
+  await expect(thisBrowser).toContainText(msg(lang, 'settings.profile.now'));
   await settle(page);
   await shot('settings-profile');
   await expectAccessible();

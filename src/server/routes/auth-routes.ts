@@ -94,7 +94,10 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
     const startSession = async (request: FastifyRequest, reply: FastifyReply, userId: string) => {
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await sessions.destroy(previous);
-      const session = await sessions.create(userId);
+      const session = await sessions.create(userId, {
+        userAgent: request.headers['user-agent'],
+        ipAddress: request.ip,
+      });
       reply.setCookie(SESSION_COOKIE, session.value, {
         ...sessionCookieOptions(request),
         expires: session.expiresAt,

@@ -16,6 +16,15 @@ const SessionSchema = z
   .object({
     created_at: z.string().describe('When the session signed in'),
     expires_at: z.string(),
+    last_seen_at: z.string().nullable().describe('Its last request, to the minute'),
+    user_agent: z
+      .string()
+      .nullable()
+      .describe("The browser's User-Agent at sign-in (its first 512 characters); null for older sessions"),
+    ip_address: z
+      .string()
+      .nullable()
+      .describe('The address it signed in from (behind a trusted proxy, the one the proxy names)'),
     current: z.boolean().describe('The session this request came with'),
   })
   .meta({ id: 'Session' });

@@ -13022,6 +13022,12 @@ export interface components {
             /** @description When the session signed in */
             created_at: string;
             expires_at: string;
+            /** @description Its last request, to the minute */
+            last_seen_at: string | null;
+            /** @description The browser's User-Agent at sign-in (its first 512 characters); null for older sessions */
+            user_agent: string | null;
+            /** @description The address it signed in from (behind a trusted proxy, the one the proxy names) */
+            ip_address: string | null;
             /** @description The session this request came with */
             current: boolean;
         };
@@ -13672,6 +13678,12 @@ export interface components {
             /** @description When the session signed in */
             created_at: string;
             expires_at: string;
+            /** @description Its last request, to the minute */
+            last_seen_at: string | null;
+            /** @description The browser's User-Agent at sign-in (its first 512 characters); null for older sessions */
+            user_agent: string | null;
+            /** @description The address it signed in from (behind a trusted proxy, the one the proxy names) */
+            ip_address: string | null;
             /** @description The session this request came with */
             current: boolean;
         };

@@ -14,6 +14,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { PasswordField } from '../../ui/PasswordField';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from './ConfirmModal';
+import { deviceOf } from './device-label';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
@@ -195,6 +196,30 @@ function PasswordForm() {
   );
 }
 
+/** The browser and system a session signed in with, its address beneath; the raw string on hover. */
+function DeviceCell({ userAgent, address }: { userAgent: string | null; address: string | null }) {
+  const { t } = useTranslation();
+  const { browser, system } = deviceOf(userAgent);
+  const name =
+    browser && system
+      ? t('settings.profile.browserOn', { browser, system })
+      : (browser ??
+        system ??
+        (userAgent ? t('settings.profile.otherDevice') : t('settings.profile.unknownDevice')));
+  return (
+    <div title={userAgent ?? undefined}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {name}
+      </Text>
+      {address && (
+        <Text size="xs" c="dimmed" className="kith-mono">
+          {address}
+        </Text>
+      )}
+    </div>
+  );
+}
+
 function Sessions() {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -233,7 +258,9 @@ function Sessions() {
         <Table aria-label={t('settings.profile.sessions')}>
           <Table.Thead>
             <Table.Tr>
+              <Table.Th>{t('settings.profile.device')}</Table.Th>
               <Table.Th>{t('settings.profile.signedInAt')}</Table.Th>
+              <Table.Th>{t('settings.profile.lastSeenAt')}</Table.Th>
               <Table.Th>{t('settings.profile.expiresAt')}</Table.Th>
               <Table.Th />
             </Table.Tr>
@@ -241,7 +268,17 @@ function Sessions() {
           <Table.Tbody>
             {sessions.data.data.map((session, index) => (
               <Table.Tr key={`${session.created_at}-${index}`}>
+                <Table.Td>
+                  <DeviceCell userAgent={session.user_agent} address={session.ip_address} />
+                </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.created_at)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {session.current
+                    ? t('settings.profile.now')
+                    : session.last_seen_at
+                      ? formatDateTime(session.last_seen_at)
+                      : '—'}
+                </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.expires_at)}</Table.Td>
                 <Table.Td>
                   {session.current && (
@@ -252,7 +289,7 @@ function Sessions() {
             ))}
             {sessions.data.data.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={3}>
+                <Table.Td colSpan={5}>
                   <Text size="sm" c="dimmed">
                     {t('settings.profile.noSessions')}
                   </Text>

@@ -102,6 +102,12 @@ export const en = {
     sessions: 'Signed-in sessions',
     sessionsHint:
       'Browsers where you are signed in. Sign out of the others if you used a shared or lost device.',
+    device: 'Browser',
+    browserOn: '{{browser}} on {{system}}',
+    otherDevice: 'Another program',
+    unknownDevice: 'Not recorded',
+    lastSeenAt: 'Last active',
+    now: 'Now',
     signedInAt: 'Signed in',
     expiresAt: 'Expires',
     thisBrowser: 'This browser',
