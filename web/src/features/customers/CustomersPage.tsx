@@ -201,7 +201,8 @@ export default function CustomersPage() {
           onClose={() => setExporting(false)}
         />
       )}
-      <Group gap="sm" mb="sm" align="flex-end" justify="space-between">
+      {/* The column chooser keeps its place at the right; should the filters not fit, they wrap. */}
+      <Group gap="sm" mb="sm" align="flex-end" justify="space-between" wrap="nowrap">
         <Group gap="sm" align="flex-end">
           <TextInput
             ref={searchRef}
@@ -221,8 +222,8 @@ export default function CustomersPage() {
                 else focusRow(0);
               }
             }}
-            // Narrower below 1200 px, so the filters and their buttons stay on one line.
-            w={{ base: 220, lg: 320 }}
+            // Narrower below 1200 px, and beside an import's filter, so the filters stay on one line.
+            w={{ base: 220, lg: list.filters.import ? 240 : 320 }}
             type="search"
           />
           <Select
@@ -254,7 +255,7 @@ export default function CustomersPage() {
               removeButtonProps={{ 'aria-label': t('imports.customersFilter.remove') }}
               mb={4}
               // A long file name is cut short (its whole name in the tooltip), so the filters keep one line.
-              maw={{ base: 200, lg: 280 }}
+              maw={{ base: 200, lg: 240 }}
             >
               <ImportFilterLink id={list.filters.import} />
             </Pill>
