@@ -1,6 +1,7 @@
 import type { BrowserContext } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { ADMIN } from './global-setup';
+import { msg } from './messages';
 
 const TEXT = {
   en: {
@@ -275,5 +276,70 @@ test("the workspace shows each conversation's last message in one line, never a 
   await shot('workspace-previews');
   await page.setViewportSize({ width: 1024, height: 768 });
   await shot('workspace-previews-1024');
+  await admin.close();
+});
+
+test("a customer's page lists their conversations and starts a new one, opened to write in", async ({
+  page,
+  context,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const m = msg.bind(null, lang);
+  await signIn('agent');
+  const me = (await (await page.request.get('/api/auth/me')).json()) as { id: string };
+  const { admin, call } = await adminContext(context);
+  const stamp = `${Date.now().toString(36)}${lang}`;
+  const inbox = await call('POST', '/api/inboxes', { name: `Customer tab ${stamp}` });
+  await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
+  // Another inbox the agent is not in: its conversation with the same customer is not theirs to see.
+  const elsewhere = await call('POST', '/api/inboxes', { name: `Not mine ${stamp}` });
+  const first = (await call('POST', '/api/conversations', {
+    inbox_id: inbox.id,
+    contact: { name: `陈静 ${stamp}`, external_id: `tab-${stamp}` },
+    message: '退货地址是哪里？ / Where do I send the return?',
+  })) as { id: string; contact_id: string };
+  await call('POST', '/api/conversations', {
+    inbox_id: elsewhere.id,
+    contact_id: first.contact_id,
+    message: 'not for this agent',
+  });
+
+  await page.goto(`/customers/${first.contact_id}`);
+  await page.getByRole('tab', { name: m('customer.conversations.tab') }).click();
+  await expect(page).toHaveURL(/tab=conversations/);
+  const list = page.getByTestId('customer-conversations');
+  await expect(list.getByRole('row')).toHaveCount(2);
+  await expect(list).toContainText('退货地址是哪里？');
+  await expect(list).toContainText(`Customer tab ${stamp}`);
+  await expect(list).not.toContainText('not for this agent');
+  await expect(list).toContainText(m('conversations.statuses.open'));
+  await shot('customer-conversations');
+  await expectAccessible();
+
+  // Started from here: the inbox chosen, the conversation opens, assigned to the agent who started it.
+  await page.getByRole('button', { name: m('customer.conversations.start') }).click();
+  const dialog = page.getByRole('dialog', { name: m('customer.conversations.startTitle') });
+  await dialog.getByLabel(m('customer.conversations.inbox'), { exact: true }).click();
+  await page.getByRole('option', { name: `Customer tab ${stamp}`, exact: true }).click();
+  // The inbox the agent is not in is not offered.
+  await expect(page.getByRole('option', { name: `Not mine ${stamp}` })).toHaveCount(0);
+  await dialog.getByRole('button', { name: m('customer.conversations.startConfirm') }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/conversations\/cnv_[a-z0-9]+$/);
+  const started = page.url().split('/').pop()!;
+  const conversation = (await (await page.request.get(`/api/conversations/${started}`)).json()) as Record<
+    string,
+    unknown
+  >;
+  expect(conversation).toMatchObject({
+    contact_id: first.contact_id,
+    inbox_id: inbox.id,
+    assignee_id: me.id,
+  });
+  await page.goto(`/customers/${first.contact_id}?tab=conversations`);
+  await expect(page.getByTestId('customer-conversations').getByRole('row')).toHaveCount(3);
   await admin.close();
 });

@@ -18,57 +18,20 @@ import {
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, type Schemas, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { useSession } from '../../app/session';
-import { formatDateTime, formatNumber, localeOf } from '../../i18n';
+import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { formatWaiting, PRIORITY_COLOR, STATUSES, useAgents, useInboxes } from './conversation-queries';
 import { useContactNames } from './contact-names';
 import { type LiveState, useLiveConversations } from './live';
-import { formatMessageTime } from './message-time';
+import { LastMessage } from './LastMessage';
 
 const TABS = ['mine', 'unassigned', 'all'] as const;
 type Tab = (typeof TABS)[number];
 type Status = (typeof STATUSES)[number];
-type Preview = Schemas['ConversationListItem']['last_message'];
-
-/**
- * The last message in one line: the start of its text (as text; CSS cuts it with an ellipsis),
- * "Reply:" before an agent's or a rule's, and when it was sent. Private notes never show here.
- */
-function LastMessage({ message }: { message: Preview }) {
-  const { t, i18n } = useTranslation();
-  if (!message)
-    return (
-      <Text size="sm" c="dimmed">
-        {t('conversations.preview.none')}
-      </Text>
-    );
-  return (
-    <Group gap="xs" wrap="nowrap" justify="space-between" data-testid="conversation-preview">
-      <Text size="sm" className="kith-preview" title={message.content}>
-        {message.direction === 'outgoing' && (
-          <Text span size="sm" c="dimmed">
-            {t('conversations.preview.reply')}
-          </Text>
-        )}
-        {message.content}
-      </Text>
-      <Text
-        component="time"
-        size="xs"
-        c="dimmed"
-        dateTime={message.created_at}
-        title={formatDateTime(message.created_at)}
-        style={{ flexShrink: 0, whiteSpace: 'nowrap' }}
-      >
-        {formatMessageTime(message.created_at, localeOf(i18n.language))}
-      </Text>
-    </Group>
-  );
-}
 
 /** The workspace's filters as the URL holds them (defaults: mine, open, every inbox). */
 export function workspaceFilters(params: URLSearchParams) {

@@ -26,13 +26,15 @@ import {
 } from './customer-queries';
 import { displayName } from './customer-format';
 import { CustomerHistory } from './CustomerHistory';
+import { CustomerConversations } from './CustomerConversations';
 import { CustomerOrders } from './CustomerOrders';
 import { CustomerTimeline } from './CustomerTimeline';
 import { OwnerAlert } from './OwnerAlert';
 import { type SaveProblem, saveProblem, tagRefusalText } from './save-errors';
 import { localizeIdentityTypes } from '../../ui/identity-type-label';
 
-type Tab = 'timeline' | 'history' | 'orders';
+const TABS = ['timeline', 'history', 'conversations', 'orders'] as const;
+type Tab = (typeof TABS)[number];
 
 export default function CustomerPage() {
   const { id = '' } = useParams();
@@ -40,7 +42,7 @@ export default function CustomerPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const asked = params.get('tab');
-  const tab: Tab = asked === 'history' || asked === 'orders' ? asked : 'timeline';
+  const tab: Tab = (TABS as readonly string[]).includes(asked ?? '') ? (asked as Tab) : 'timeline';
   const contact = useContact(id);
   const identityTypes = useIdentityTypes();
   const attributes = useAttributeDefinitions();
@@ -124,6 +126,7 @@ export default function CustomerPage() {
               <Tabs.List mb="sm">
                 <Tabs.Tab value="timeline">{t('customer.timeline')}</Tabs.Tab>
                 <Tabs.Tab value="history">{t('customer.history')}</Tabs.Tab>
+                <Tabs.Tab value="conversations">{t('customer.conversations.tab')}</Tabs.Tab>
                 <Tabs.Tab value="orders">{t('customer.orders.tab')}</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="timeline">
@@ -131,6 +134,9 @@ export default function CustomerPage() {
               </Tabs.Panel>
               <Tabs.Panel value="history">
                 {tab === 'history' && <CustomerHistory contactId={data.id} />}
+              </Tabs.Panel>
+              <Tabs.Panel value="conversations">
+                {tab === 'conversations' && <CustomerConversations contactId={data.id} />}
               </Tabs.Panel>
               <Tabs.Panel value="orders">
                 {tab === 'orders' && <CustomerOrders contactId={data.id} />}

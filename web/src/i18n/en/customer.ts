@@ -3,6 +3,24 @@ export const en = {
   mergedNotice: 'Customer {{id}} was merged into this one; you are seeing the kept record.',
   timeline: 'Timeline',
   history: 'Change history',
+  conversations: {
+    tab: 'Conversations',
+    none: 'No conversations yet',
+    noneHint: 'Conversations with this customer show here, from every inbox you work in.',
+    started: 'Started',
+    status: 'Status',
+    lastMessage: 'Last message',
+    inbox: 'Inbox',
+    assignee: 'Agent',
+    more: 'More conversations',
+    start: 'Start a conversation',
+    startTitle: 'Start a conversation',
+    startText:
+      'The conversation opens at once: write the first message there. It is assigned to you when you are an agent of the inbox.',
+    startConfirm: 'Start and open',
+    noInbox:
+      'You are not an agent of any inbox. An administrator can add you to one under Settings → Inboxes.',
+  },
   orders: {
     tab: 'Orders',
     count: 'Orders',
