@@ -62,6 +62,7 @@ export function CustomerConversations({ contactId }: { contactId: string }) {
           <Group justify="flex-end">{start}</Group>
           <Table
             highlightOnHover
+            fz="sm"
             className="kith-tabular kith-nowrap-head"
             data-testid="customer-conversations"
           >
