@@ -17,8 +17,7 @@ const TEXT = {
     save: 'Save',
     rulesSaved: 'Saved. The next scan uses them.',
     resetRules: 'Back to the default rules',
-    badField: 'Choose a customer field, attr.<key> or identity.<type>',
-    listedTwice: 'postcode is already compared above',
+    countryTyped: 'Coun',
     firstCustomer: 'First customer',
     secondCustomer: 'Second customer',
     tryRules: 'Try',
@@ -59,8 +58,7 @@ const TEXT = {
     save: '保存',
     rulesSaved: '已保存。下一次查重将使用它们。',
     resetRules: '恢复默认规则',
-    badField: '请选择客户字段、attr.<key> 或 identity.<type>',
-    listedTwice: 'postcode 已在上面比较过',
+    countryTyped: '国家',
     firstCustomer: '第一位客户',
     secondCustomer: '第二位客户',
     tryRules: '试用',
@@ -370,7 +368,7 @@ test('review by keys: N marks "not a duplicate", U undoes it, and a pair marked 
   expect(await pairOf(page, a, b)).toBeUndefined();
 });
 
-test('matching rules: a bad comparison is refused on its field, then the rules are saved and reset', async ({
+test('matching rules: fields chosen from lists, a refused threshold on its field, blocking in words, saved, tried and reset', async ({
   page,
   lang,
   signIn,
@@ -378,28 +376,66 @@ test('matching rules: a bad comparison is refused on its field, then the rules a
   expectAccessible,
 }) => {
   const text = TEXT[lang];
+  const m = (key: string, vars: Record<string, string | number> = {}) =>
+    msg(lang, `settings.matching.${key}`, vars);
   await signIn('admin');
   await page.goto('/settings');
   await page.getByRole('link', { name: text.matchingNav }).click();
   await expect(page).toHaveURL(/\/settings\/matching$/);
   const fields = page.getByRole('table', { name: text.comparedFields });
-  await expect(fields.getByRole('textbox').first()).toHaveValue('name');
+  // Fields by their names in the page's language, not as the rules store them.
+  await expect(fields.getByLabel(m('fieldN', { n: 1 }), { exact: true })).toHaveValue(
+    msg(lang, 'fields.name'),
+  );
+  await expect(page.getByText(m('blockingNone'))).toBeVisible();
+
+  // Keyboard only: a new field chosen by typing its name and Enter; its comparison follows it.
   await page.getByRole('button', { name: text.addField }).click();
-  const added = fields.getByRole('textbox').last();
-  await added.fill('shoe_size');
+  const rows = await fields.getByRole('row').count();
+  const added = fields.getByLabel(m('fieldN', { n: rows - 1 }), { exact: true });
+  await added.focus();
+  await page.keyboard.type(text.countryTyped);
+  await page.keyboard.press('Enter');
+  await expect(added).toHaveValue(msg(lang, 'fields.country'));
+  await expect(fields.getByLabel(m('comparatorN', { n: rows - 1 }), { exact: true })).toHaveValue(
+    m('comparators.exact'),
+  );
+
+  // A blocking rule from terms in words: name "sounds alike" and birthday.
+  await page.getByRole('button', { name: m('addBlocking') }).click();
+  const rule = page.getByRole('combobox', { name: m('blockingRuleN', { n: 1 }), exact: true });
+  await rule.click();
+  await page.getByRole('option', { name: m('terms.phonetic', { field: msg(lang, 'fields.name') }) }).click();
+  await rule.fill(msg(lang, 'fields.birthday'));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+
+  // Thresholds in percent; review above match is refused, and said on the review threshold.
+  const match = page.getByLabel(m('match'), { exact: true });
+  const review = page.getByLabel(m('review'), { exact: true });
+  await match.fill('80');
+  await review.fill('90');
   await page.getByRole('button', { name: text.save }).first().click();
-  // The server names the field and why; the form shows it on that field.
-  await expect(page.getByText(text.badField).first()).toBeVisible();
+  await expect(review).toHaveAccessibleDescription(
+    new RegExp(msg(lang, 'settings.reasons.reviewAboveMatch')),
+  );
+  await expect(review).toHaveAttribute('aria-invalid', 'true');
   await shot('settings-matching');
   await expectAccessible();
-  await added.fill('postcode');
-  await page.getByRole('button', { name: text.save }).first().click();
-  await expect(page.getByText(text.listedTwice)).toBeVisible();
-  await fields.getByRole('button').last().click();
+
+  await match.fill('99');
+  await review.fill('80');
   await page.getByRole('button', { name: text.save }).first().click();
   await expect(page.getByText(text.rulesSaved)).toBeVisible();
-  const saved = (await (await page.request.get('/api/duplicates/rules')).json()) as { is_default: boolean };
+  const saved = (await (await page.request.get('/api/duplicates/rules')).json()) as {
+    is_default: boolean;
+    rules: { fields: { field: string; comparator: string }[]; blocking: string[][]; thresholds: object };
+  };
   expect(saved.is_default).toBe(false);
+  expect(saved.rules.fields).toContainEqual({ field: 'country', comparator: 'exact' });
+  expect(saved.rules.blocking).toEqual([['name:phonetic', 'birthday']]);
+  expect(saved.rules.thresholds).toEqual({ match: 0.99, review: 0.8 });
+  await expect(review).toHaveValue('80%');
 
   // The rules tried on two customers picked by name: a score, a band and each field's agreement.
   const stamp = `${lang}${Date.now().toString(36)}`;
@@ -429,6 +465,9 @@ test('matching rules: a bad comparison is refused on its field, then the rules a
           .is_default,
     )
     .toBe(true);
+  // The form shows the defaults again: no blocking rules, thresholds left to each scan.
+  await expect(page.getByText(m('blockingNone'))).toBeVisible();
+  await expect(review).toHaveValue('');
 });
 
 test("a merge refused and an unmerge blocked say why in the page's language", async ({

@@ -1,8 +1,10 @@
 /**
- * Matching 查重规则 (admin): a form over the matching rules — the fields compared and how, blocking,
- * thresholds and prior (left empty, each scan derives them) — with the server's validation on the
- * field it names; back to the defaults; and the policy: what creating a likely duplicate does and how
- * often changed customers are scanned.
+ * Matching 查重规则 (admin): a form over the matching rules — the fields compared (chosen from the
+ * customer fields, attributes and identity types) and how, the thresholds as percentages and the prior
+ * as "1 in N" (left empty, each scan derives them), and the blocking rules as lists of terms in words —
+ * with the server's validation on the widget it names; back to the defaults; and the policy: what
+ * creating a likely duplicate does and how often changed customers are scanned. The conversions are
+ * in matching-form.ts.
  */
 import {
   ActionIcon,
@@ -10,6 +12,7 @@ import {
   Badge,
   Button,
   Group,
+  MultiSelect,
   NumberInput,
   Paper,
   SegmentedControl,
@@ -17,77 +20,43 @@ import {
   Stack,
   Table,
   Text,
-  Textarea,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
+import { localeOf } from '../../i18n';
+import { identityTypeLabel } from '../../ui/identity-type-label';
 import { PageHeader } from '../../ui/PageHeader';
 import { CustomerPicker } from '../customers/CustomerPicker';
+import { useAttributeDefinitions, useIdentityTypes } from '../customers/customer-queries';
 import { formatScore, useFieldLabel, useLevelLabel } from '../duplicates/duplicate-format';
 import { formProblem, NO_PROBLEM, type FormProblem } from './form-problem';
 import { ConfirmModal } from './ConfirmModal';
+import {
+  blockingRowOf,
+  formatThreshold,
+  blockingTerms,
+  COMPARATORS,
+  type FieldGroup,
+  fieldGroup,
+  type FieldRule,
+  formOf,
+  keepBlockingTerms,
+  MAX_BLOCKING_RULES,
+  MAX_FIELDS,
+  type MatchingRules,
+  missingThreshold,
+  problemPlace,
+  problemSpot,
+  type RulesForm,
+  rulesOf,
+  STANDARD_FIELDS,
+  suggestedComparator,
+  termParts,
+} from './matching-form';
 import { notify } from './notify';
-
-const COMPARATORS = ['exact', 'text', 'name', 'email', 'phone', 'date', 'address', 'number', 'identifier'];
-
-/** A field rule as stored; what the form does not edit (m, u, term_frequency) is kept as it was. */
-interface FieldRule {
-  field: string;
-  comparator: string;
-  [other: string]: unknown;
-}
-
-interface MatchingRules {
-  fields: FieldRule[];
-  blocking?: string[][];
-  thresholds?: { match: number; review: number };
-  prior?: number;
-  [other: string]: unknown;
-}
-
-interface RulesForm {
-  fields: FieldRule[];
-  /** One blocking rule per line, its terms separated by commas. */
-  blocking: string;
-  match: number | '';
-  review: number | '';
-  prior: number | '';
-  rest: Record<string, unknown>;
-}
-
-function formOf(rules: MatchingRules): RulesForm {
-  const { fields, blocking, thresholds, prior, ...rest } = rules;
-  return {
-    fields: fields.map((f) => ({ ...f })),
-    blocking: (blocking ?? []).map((rule) => rule.join(', ')).join('\n'),
-    match: thresholds?.match ?? '',
-    review: thresholds?.review ?? '',
-    prior: prior ?? '',
-    rest,
-  };
-}
-
-function rulesOf(form: RulesForm): MatchingRules {
-  const rules: MatchingRules = { ...form.rest, fields: form.fields };
-  const blocking = form.blocking
-    .split('\n')
-    .map((line) =>
-      line
-        .split(',')
-        .map((term) => term.trim())
-        .filter(Boolean),
-    )
-    .filter((rule) => rule.length > 0);
-  if (blocking.length > 0) rules.blocking = blocking;
-  if (form.match !== '' || form.review !== '')
-    rules.thresholds = { match: Number(form.match), review: Number(form.review) };
-  if (form.prior !== '') rules.prior = Number(form.prior);
-  return rules;
-}
 
 export function MatchingSettings() {
   const { t } = useTranslation();
@@ -100,9 +69,35 @@ export function MatchingSettings() {
   );
 }
 
+/** The fields the form offers, by group, with their labels in the user's language. */
+function useFieldChoices() {
+  const { t } = useTranslation();
+  const fieldLabel = useFieldLabel();
+  const attributes = useAttributeDefinitions();
+  const identityTypes = useIdentityTypes();
+  const groups: Record<FieldGroup, { value: string; label: string }[]> = {
+    standard: STANDARD_FIELDS.map((field) => ({ value: field, label: fieldLabel(field) })),
+    attribute: (attributes.data?.data ?? []).map((attribute) => ({
+      value: `attr.${attribute.key}`,
+      label: attribute.label?.trim() || attribute.key,
+    })),
+    identity: (identityTypes.data?.data ?? []).map((type) => ({
+      value: `identity.${type.key}`,
+      label: identityTypeLabel(type, t),
+    })),
+  };
+  const labels = new Map(Object.values(groups).flatMap((items) => items.map((i) => [i.value, i.label])));
+  return {
+    groups,
+    /** A field as the form names it: its label, else (a field no list holds) its name. */
+    label: (field: string) => labels.get(field) ?? field,
+  };
+}
+
 function RulesSettings() {
   const { t } = useTranslation();
   const client = useQueryClient();
+  const choices = useFieldChoices();
   const current = useQuery({
     queryKey: ['duplicates', 'rules'],
     queryFn: async () =>
@@ -110,6 +105,8 @@ function RulesSettings() {
   });
   const [form, setForm] = useState<RulesForm | null>(null);
   const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
+  // Set by a save with one threshold only: said on the empty one, which the server would not name.
+  const [halfThresholds, setHalfThresholds] = useState(false);
   const [resetting, setResetting] = useState(false);
   useEffect(() => {
     if (current.data) setForm(formOf(current.data.rules));
@@ -125,18 +122,83 @@ function RulesSettings() {
     onError: (error) => setProblem(formProblem(error, t)),
   });
   if (!form) return null;
-  const error = (path: string) => problem.fields[`rules.${path}`];
+
+  // Each refusal on the widget it names; the rest above the buttons, said with what they are about.
+  const errors: Record<string, string> = {};
+  const blockingErrors: Record<number, string> = {};
+  const general: string[] = [];
+  for (const [path, reason] of Object.entries(problem.fields)) {
+    const spot = problemSpot(path);
+    if (spot?.on === 'field' || spot?.on === 'comparator') errors[`${spot.on}.${spot.row}`] = reason;
+    // The server's limits are on the 0–1 it takes; the form shows percentages and "1 in N".
+    else if (spot?.on === 'match' || spot?.on === 'review')
+      errors[spot.on] ??= path === 'rules.thresholds' ? reason : t('settings.matching.percentRange');
+    else if (spot?.on === 'prior') errors.prior = t('settings.matching.priorRange');
+    else if (spot?.on === 'blocking' && blockingRowOf(form.blocking, spot.rule) !== null)
+      blockingErrors[blockingRowOf(form.blocking, spot.rule)!] ??= reason;
+    else {
+      const place = problemPlace(path);
+      general.push(
+        place ? `${t(`settings.matching.places.${place.place}`, { n: place.n })}: ${reason}` : reason,
+      );
+    }
+  }
+  const missing = halfThresholds ? missingThreshold(form) : null;
+  if (missing) errors[missing] = t('settings.matching.bothThresholds');
+
+  const setFields = (fields: FieldRule[]) =>
+    setForm({ ...form, fields, blocking: keepBlockingTerms(form.blocking, form.fields, fields) });
   const setField = (index: number, change: Partial<FieldRule>) =>
-    setForm({ ...form, fields: form.fields.map((f, i) => (i === index ? { ...f, ...change } : f)) });
-  const generalErrors = Object.entries(problem.fields).filter(
-    ([path]) => !/^rules\.(fields\.\d+\.(field|comparator)|thresholds|prior|blocking)/.test(path),
-  );
+    setFields(form.fields.map((f, i) => (i === index ? { ...f, ...change } : f)));
+  const setRule = (index: number, terms: string[]) =>
+    setForm({ ...form, blocking: form.blocking.map((rule, i) => (i === index ? terms : rule)) });
+
+  /** The fields row `index` may choose: those of other rows disabled, its own always listed. */
+  const fieldData = (index: number) => {
+    const own = form.fields[index]!.field;
+    const taken = new Set(form.fields.filter((_, i) => i !== index).map((f) => f.field));
+    const known = Object.values(choices.groups).some((items) => items.some((i) => i.value === own));
+    return (Object.entries(choices.groups) as [FieldGroup, { value: string; label: string }[]][])
+      .map(([group, items]) => ({
+        group: t(`settings.matching.fieldGroups.${group}`),
+        items: [
+          ...items,
+          // A stored field no list holds (an attribute since deleted …) still shows, as named.
+          ...(own && !known && fieldGroup(own) === group ? [{ value: own, label: own }] : []),
+        ].map((item) => ({ ...item, disabled: taken.has(item.value) })),
+      }))
+      .filter((group) => group.items.length > 0);
+  };
+
+  const termLabel = (term: string) => {
+    const { field, variant } = termParts(term);
+    if (variant === 'halves') return t('settings.matching.terms.halves');
+    if (variant === 'phonetic' || variant === 'street')
+      return t(`settings.matching.terms.${variant}`, { field: choices.label(field) });
+    return variant ? term : choices.label(field);
+  };
+  const offered = blockingTerms(form.fields);
+  /** A rule's terms to choose from: those the fields offer, and any stored term they do not. */
+  const termData = (terms: string[]) =>
+    [...offered, ...terms.filter((term) => !offered.includes(term))].map((term) => ({
+      value: term,
+      label: termLabel(term),
+    }));
+
+  const submit = () => {
+    if (missingThreshold(form)) {
+      setHalfThresholds(true);
+      return;
+    }
+    setHalfThresholds(false);
+    save.mutate(rulesOf(form));
+  };
 
   return (
     <Paper withBorder p="md">
-      <Group justify="space-between" mb="xs">
+      <Group justify="space-between" mb="sm">
         <Title order={2} size="h4">
-          {t('settings.matching.fields')}
+          {t('settings.matching.rules')}
         </Title>
         {current.data?.is_default && (
           <Badge variant="dot" color="gray" tt="none">
@@ -147,13 +209,19 @@ function RulesSettings() {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          save.mutate(rulesOf(form));
+          submit();
         }}
       >
-        <Table aria-label={t('settings.matching.fields')} mb="sm">
+        <Title order={3} size="h5" id="compared-fields-title">
+          {t('settings.matching.fields')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="xs" maw={760}>
+          {t('settings.matching.fieldsHint')}
+        </Text>
+        <Table aria-labelledby="compared-fields-title" mb="xs" maw={760} verticalSpacing={6}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('settings.matching.field')}</Table.Th>
+              <Table.Th w="45%">{t('settings.matching.field')}</Table.Th>
               <Table.Th>{t('settings.matching.comparator')}</Table.Th>
               <Table.Th w={48}>
                 <span className="kith-visually-hidden">{t('settings.actions')}</span>
@@ -164,11 +232,21 @@ function RulesSettings() {
             {form.fields.map((rule, index) => (
               <Table.Tr key={index}>
                 <Table.Td>
-                  <TextInput
+                  <Select
                     aria-label={t('settings.matching.fieldN', { n: index + 1 })}
-                    value={rule.field}
-                    onChange={(event) => setField(index, { field: event.currentTarget.value.trim() })}
-                    error={error(`fields.${index}.field`)}
+                    placeholder={t('settings.matching.chooseField')}
+                    data={fieldData(index)}
+                    value={rule.field || null}
+                    searchable
+                    selectFirstOptionOnChange
+                    allowDeselect={false}
+                    nothingFoundMessage={t('settings.matching.noField')}
+                    maxDropdownHeight={320}
+                    onChange={(value) => {
+                      if (value && value !== rule.field)
+                        setField(index, { field: value, comparator: suggestedComparator(value) });
+                    }}
+                    error={errors[`field.${index}`]}
                   />
                 </Table.Td>
                 <Table.Td>
@@ -181,15 +259,17 @@ function RulesSettings() {
                     value={rule.comparator}
                     allowDeselect={false}
                     onChange={(value) => value && setField(index, { comparator: value })}
-                    error={error(`fields.${index}.comparator`)}
+                    error={errors[`comparator.${index}`]}
                   />
                 </Table.Td>
                 <Table.Td>
                   <ActionIcon
                     variant="subtle"
                     color="gray"
-                    aria-label={t('settings.deleteNamed', { name: rule.field || index + 1 })}
-                    onClick={() => setForm({ ...form, fields: form.fields.filter((_, i) => i !== index) })}
+                    aria-label={t('settings.deleteNamed', {
+                      name: rule.field ? choices.label(rule.field) : index + 1,
+                    })}
+                    onClick={() => setFields(form.fields.filter((_, i) => i !== index))}
                   >
                     ×
                   </ActionIcon>
@@ -201,64 +281,105 @@ function RulesSettings() {
         <Button
           variant="default"
           size="xs"
-          mb="md"
-          onClick={() => setForm({ ...form, fields: [...form.fields, { field: '', comparator: 'text' }] })}
+          mb="lg"
+          disabled={form.fields.length >= MAX_FIELDS}
+          onClick={() => setFields([...form.fields, { field: '', comparator: 'text' }])}
         >
           {t('settings.matching.addField')}
         </Button>
-        <Text size="xs" c="dimmed" mb="md">
-          {t('settings.matching.fieldHint')}
+
+        <Title order={3} size="h5">
+          {t('settings.matching.thresholds')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="xs" maw={760}>
+          {t('settings.matching.thresholdsHint')}
         </Text>
-        <Group align="flex-start" gap="md" mb="md">
-          <NumberInput
-            label={t('settings.matching.match')}
-            description={t('settings.matching.derived')}
-            w={200}
-            min={0}
-            max={1}
-            step={0.01}
-            decimalScale={4}
-            value={form.match}
-            onChange={(value) => setForm({ ...form, match: value === '' ? '' : Number(value) })}
-            error={error('thresholds.match') ?? error('thresholds')}
-          />
-          <NumberInput
-            label={t('settings.matching.review')}
-            description={t('settings.matching.derived')}
-            w={200}
-            min={0}
-            max={1}
-            step={0.01}
-            decimalScale={4}
-            value={form.review}
-            onChange={(value) => setForm({ ...form, review: value === '' ? '' : Number(value) })}
-            error={error('thresholds.review')}
-          />
+        <Group align="flex-start" gap="md" mb="lg">
+          {(['match', 'review'] as const).map((key) => (
+            <NumberInput
+              key={key}
+              label={t(`settings.matching.${key}`)}
+              placeholder={t('settings.matching.derived')}
+              w={200}
+              min={0}
+              max={100}
+              decimalScale={4}
+              suffix="%"
+              value={form[key]}
+              onChange={(value) => setForm({ ...form, [key]: value === '' ? '' : Number(value) })}
+              error={errors[key]}
+            />
+          ))}
           <NumberInput
             label={t('settings.matching.prior')}
-            description={t('settings.matching.estimated')}
-            w={200}
-            min={0}
-            max={1}
-            decimalScale={8}
+            placeholder={t('settings.matching.estimated')}
+            w={300}
+            min={1}
+            decimalScale={2}
+            thousandSeparator
+            prefix={t('settings.matching.priorPrefix')}
             value={form.prior}
             onChange={(value) => setForm({ ...form, prior: value === '' ? '' : Number(value) })}
-            error={error('prior')}
+            error={errors.prior}
           />
         </Group>
-        <Textarea
-          label={t('settings.matching.blocking')}
-          description={t('settings.matching.blockingHint')}
-          autosize
-          minRows={2}
-          value={form.blocking}
-          onChange={(event) => setForm({ ...form, blocking: event.currentTarget.value })}
-          error={Object.entries(problem.fields).find(([path]) => path.startsWith('rules.blocking'))?.[1]}
-          mb="md"
-        />
-        {(problem.message || generalErrors.length > 0) && (
+
+        <Title order={3} size="h5" id="blocking-title">
+          {t('settings.matching.blocking')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="xs" maw={760}>
+          {t('settings.matching.blockingHint')}
+        </Text>
+        <Stack gap="xs" mb="xs" maw={760} aria-labelledby="blocking-title" role="group">
+          {form.blocking.length === 0 && (
+            <Text size="sm" fs="italic">
+              {t('settings.matching.blockingNone')}
+            </Text>
+          )}
+          {form.blocking.map((terms, index) => (
+            <Group key={index} gap="xs" align="flex-start" wrap="nowrap">
+              <Text size="sm" w={64} pt={6} style={{ flexShrink: 0 }}>
+                {t('settings.matching.ruleN', { n: index + 1 })}
+              </Text>
+              <MultiSelect
+                aria-label={t('settings.matching.blockingRuleN', { n: index + 1 })}
+                placeholder={terms.length === 0 ? t('settings.matching.chooseTerms') : undefined}
+                data={termData(terms)}
+                value={terms}
+                onChange={(value) => setRule(index, value)}
+                searchable
+                selectFirstOptionOnChange
+                hidePickedOptions
+                nothingFoundMessage={t('settings.matching.noTerm')}
+                maxDropdownHeight={320}
+                error={blockingErrors[index]}
+                style={{ flex: 1 }}
+              />
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                mt={4}
+                aria-label={t('settings.matching.removeBlocking', { n: index + 1 })}
+                onClick={() => setForm({ ...form, blocking: form.blocking.filter((_, i) => i !== index) })}
+              >
+                ×
+              </ActionIcon>
+            </Group>
+          ))}
+        </Stack>
+        <Button
+          variant="default"
+          size="xs"
+          mb="lg"
+          disabled={form.blocking.length >= MAX_BLOCKING_RULES}
+          onClick={() => setForm({ ...form, blocking: [...form.blocking, []] })}
+        >
+          {t('settings.matching.addBlocking')}
+        </Button>
+
+        {(problem.message || general.length > 0) && (
           <Alert color="red" role="alert" mb="md">
-            {problem.message ?? generalErrors.map(([path, reason]) => `${path}: ${reason}`).join('; ')}
+            {problem.message ?? general.join(' ')}
           </Alert>
         )}
         <Group justify="space-between">
@@ -283,6 +404,7 @@ function RulesSettings() {
           onConfirm={() => unwrap(api.DELETE('/api/duplicates/rules'))}
           onDone={() => {
             setProblem(NO_PROBLEM);
+            setHalfThresholds(false);
             void client.invalidateQueries({ queryKey: ['duplicates', 'rules'] });
             notify({ color: 'green', message: t('settings.matching.resetDone') });
           }}
@@ -306,7 +428,7 @@ function TryRules({
   rules: MatchingRules;
   onRulesRefused: (error: unknown) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fieldLabel = useFieldLabel();
   const levelLabel = useLevelLabel();
   const [first, setFirst] = useState<string | null>(null);
@@ -363,8 +485,8 @@ function TryRules({
             </Badge>
             <Text size="xs" c="dimmed">
               {t('settings.matching.try.thresholds', {
-                match: result.thresholds.match.toFixed(3),
-                review: result.thresholds.review.toFixed(3),
+                match: formatThreshold(result.thresholds.match, localeOf(i18n.language)),
+                review: formatThreshold(result.thresholds.review, localeOf(i18n.language)),
               })}{' '}
               · {t(`settings.matching.try.model.${result.model}`)}
             </Text>
