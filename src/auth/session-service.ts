@@ -85,12 +85,14 @@ export class SessionService {
     const user = toUser(row);
     if (user.disabled) return null;
     // Recording every request would turn reads into writes; to the minute tells the sessions apart.
+    // Only a detail for the sessions list: a store too busy to take it never fails the request.
     if (!row.last_seen_at || row.last_seen_at.slice(0, 16) !== now.slice(0, 16))
       await this.db
         .updateTable('sessions')
         .set({ last_seen_at: now })
         .where('id', '=', row.session_id)
-        .execute();
+        .execute()
+        .catch(() => undefined);
     return user;
   }
 
