@@ -7,6 +7,7 @@ import { NotFoundPage } from '../ui/NotFoundPage';
 import { RouteError } from '../ui/RouteError';
 import { AppLayout } from './AppLayout';
 import { queryClient } from './query-client';
+import { csrfToken } from '../api/client';
 import { RequireSession, SessionLoading } from './RequireSession';
 import { sessionQuery } from './session';
 
@@ -60,6 +61,8 @@ export const router = createBrowserRouter([
               {
                 path: 'customers',
                 loader: async ({ request }) => {
+                  // Signed out (no CSRF cookie: see session.ts), the screen is not shown: nothing to fetch.
+                  if (csrfToken() === null) return null;
                   const { prefetchCustomersScreen } = await import('../features/customers/customer-queries');
                   prefetchCustomersScreen(queryClient, new URL(request.url).searchParams);
                   return null;

@@ -1,7 +1,7 @@
 /** The signed-in user, from the session cookie (GET /api/auth/me); null when signed out. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { api, ApiError, unwrap, type User } from '../api/client';
+import { api, ApiError, csrfToken, unwrap, type User } from '../api/client';
 import { hasChosenLanguage, setLanguage } from '../i18n';
 
 export const SESSION_KEY = ['session'] as const;
@@ -25,6 +25,9 @@ function applyStoredLanguage(user: User | null): void {
 export const sessionQuery = {
   queryKey: SESSION_KEY,
   queryFn: async (): Promise<User | null> => {
+    // Every sign-in sets the CSRF cookie beside the session's, readable here: without it there is no
+    // session to ask about, and a signed-out page makes no request that is bound to be refused.
+    if (csrfToken() === null) return null;
     try {
       return await unwrap(api.GET('/api/auth/me'));
     } catch (error) {
