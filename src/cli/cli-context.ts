@@ -63,14 +63,18 @@ export async function openKithForCli(config: KithConfig): Promise<KithServices> 
   }
 }
 
+/** How long a command stopped at once may take to say so in the store (a job's mark) before it exits. */
+const LAST_WORDS_MS = 1000;
+
 /**
  * Runs `handler` when the user stops the command (Ctrl-C, SIGINT) or it is asked to stop (SIGTERM),
  * then exits 130 or 143 as a shell expects; returns the function that takes the handler away again.
  * With `first`, a command that can stop cleanly: the first signal only runs `first` (which asks the
- * work to stop at its next safe point), and a second runs `handler` and exits at once.
+ * work to stop at its next safe point), and a second runs `handler` and exits at once — after the
+ * promise `handler` returns, if any, or LAST_WORDS_MS, whichever comes first.
  */
 export function onInterrupt(
-  handler: (signal: NodeJS.Signals) => void,
+  handler: (signal: NodeJS.Signals) => void | Promise<unknown>,
   first?: (signal: NodeJS.Signals) => void,
 ): () => void {
   let asked = first === undefined;
@@ -80,11 +84,21 @@ export function onInterrupt(
       first!(signal);
       return;
     }
+    const exit = () => process.exit(signal === 'SIGINT' ? 130 : 143);
+    let said: unknown;
     try {
-      handler(signal);
-    } finally {
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      said = handler(signal);
+    } catch {
+      exit();
     }
+    if (!(said instanceof Promise)) return exit();
+    const timer = setTimeout(exit, LAST_WORDS_MS);
+    void said
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        exit();
+      });
   };
   process.on('SIGINT', listener);
   process.on('SIGTERM', listener);

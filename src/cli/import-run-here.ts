@@ -163,6 +163,8 @@ export async function runImportHere(
       process.stderr.write(
         `\nimport ${importId} interrupted: it resumes where it stopped (after KITH_JOB_LEASE_SECONDS) in ${resumes}\n`,
       );
+      // A person's Ctrl-C, not a crash: the takeover after the lease is not counted against the job.
+      return runner.abandon();
     },
     () => {
       bar?.stop();

@@ -21,6 +21,7 @@ export async function enqueueJob(db: Queryable, kind: string, subjectId: string)
       state: 'queued',
       attempts: 0,
       takeovers: 0,
+      abandoned_at: null,
       locked_by: null,
       lease_until: null,
       last_error: null,
@@ -58,8 +59,10 @@ export async function claimJob(
     const candidate = await query.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
     if (!candidate) return null;
     const lease = leaseUntil(options.leaseMs ?? DEFAULT_LEASE_MS);
-    // Queued is a fresh start or a job put back by its worker; running means its process died.
-    const takeovers = candidate.takeovers + (candidate.state === 'running' ? 1 : 0);
+    // Queued is a fresh start or a job put back by its worker; running means its process died — unless
+    // its worker was told to stop at once and said so (abandonJobs): a person's Ctrl-C is no crash.
+    const takeovers =
+      candidate.takeovers + (candidate.state === 'running' && candidate.abandoned_at === null ? 1 : 0);
     const result = await db
       .updateTable('jobs')
       .set({
@@ -68,6 +71,7 @@ export async function claimJob(
         lease_until: lease,
         attempts: candidate.attempts + 1,
         takeovers,
+        abandoned_at: null,
         updated_at: now,
       })
       .where('id', '=', candidate.id)
@@ -82,6 +86,7 @@ export async function claimJob(
         lease_until: lease,
         attempts: candidate.attempts + 1,
         takeovers,
+        abandoned_at: null,
       };
     }
   }
@@ -117,6 +122,21 @@ export async function releaseJob(db: Queryable, jobId: string, workerId: string)
     .where('locked_by', '=', workerId)
     .where('state', '=', 'running')
     .execute();
+}
+
+/**
+ * Marks the jobs `workerId` runs as left by a stop asked for at once (a second Ctrl-C): they keep their
+ * lease — the batch under way may still commit, and nobody may start it twice — and the takeover once
+ * it runs out is not counted as a crash. Returns how many were marked.
+ */
+export async function abandonJobs(db: Queryable, workerId: string): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ abandoned_at: nowIso() })
+    .where('locked_by', '=', workerId)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /**

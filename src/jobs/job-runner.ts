@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { Store } from '../store/database.js';
 import { failureReason } from '../domain/errors.js';
 import {
+  abandonJobs,
   claimJob,
   DEFAULT_LEASE_MS,
   finishJob,
@@ -201,6 +202,14 @@ export class JobRunner {
    */
   pause(): void {
     this.pausing = true;
+  }
+
+  /**
+   * For a process about to exit at once (a second Ctrl-C): its running job keeps its lease, and the
+   * takeover once the lease runs out is not counted as a crash.
+   */
+  async abandon(): Promise<void> {
+    await abandonJobs(this.store.db, this.workerId);
   }
 
   /** The job a pause put back in the queue, if one was. */

@@ -202,6 +202,11 @@ export interface JobsTable {
    * taken over, or failed once the limit is reached. A job its worker put back (releaseJob) is not counted.
    */
   takeovers: number;
+  /**
+   * When its worker was told to stop at once and left it mid-batch (jobs/job-queue.ts abandonJobs): the
+   * takeover after its lease is not counted in `takeovers`. Cleared when a worker claims it.
+   */
+  abandoned_at: string | null;
   locked_by: string | null;
   lease_until: string | null;
   last_error: string | null;

@@ -329,16 +329,16 @@ describe('Ctrl-C', () => {
   });
 
   /** The real `kith` in a child process whose signals the test sends. */
-  function spawnKith(args: string[]) {
+  function spawnKith(args: string[], env: Record<string, string> = {}) {
     const child = spawn(process.execPath, kithArgs(args), {
-      env: { ...process.env, ...database.env },
+      env: { ...process.env, ...database.env, ...env },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
       child.on('exit', (code) => resolve({ code, stderr })),
     );
-    return { child, exited };
+    return { child, exited, stderrSoFar: () => stderr };
   }
 
   async function until(check: () => Promise<boolean> | boolean, what: string) {
@@ -421,6 +421,61 @@ describe('Ctrl-C', () => {
     const again = await runCli(['export', 'contacts', '--format', 'json', '--out', out], database.env);
     expect(again.code, again.stderr).toBe(0);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('big.json'))).toEqual(['big.json']);
+  });
+
+  it('stopped at once by a second Ctrl-C, an import waits for its lease and is then resumed, not counted as crashed', async () => {
+    const csv = path.join(dir, 'twice.csv');
+    const lines = ['name,email'];
+    for (let i = 0; i < 40_000; i++) lines.push(`Twice ${i},t${i}@example.com`);
+    fs.writeFileSync(csv, `${lines.join('\n')}\n`);
+    const importing = spawnKith(['import', 'contacts', csv], { KITH_JOB_LEASE_SECONDS: '2' });
+    const kith = await openKith(loadConfig(database.env));
+    try {
+      await until(
+        async () => (await kith.imports.list()).some((r) => r.file_name === 'twice.csv' && r.rows > 0),
+        'the import to write rows',
+      );
+    } finally {
+      await kith.close();
+    }
+    importing.child.kill('SIGINT');
+    await until(() => /after its current batch/.test(importing.stderrSoFar()), 'the first Ctrl-C heard');
+    importing.child.kill('SIGINT');
+    const imported = await importing.exited;
+    expect(imported.code).toBe(130);
+    const id = /import (imp_\w+)/.exec(imported.stderr)![1]!;
+    const left = await openKith(loadConfig(database.env));
+    try {
+      const job = await left.store.db
+        .selectFrom('jobs')
+        .select(['state', 'takeovers', 'abandoned_at'])
+        .where('subject_id', '=', id)
+        .executeTakeFirstOrThrow();
+      // Stopped mid-batch or already between batches: never counted as a crash either way.
+      if (job.state === 'running') expect(job.abandoned_at).not.toBeNull();
+      expect(job.takeovers).toBe(0);
+    } finally {
+      await left.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const resumed = await runCli(['worker', '--once'], database.env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const after = await openKith(loadConfig(database.env));
+    try {
+      expect(await after.imports.get(id)).toMatchObject({
+        status: 'completed',
+        rows: 40_000,
+        created: 40_000,
+      });
+      const job = await after.store.db
+        .selectFrom('jobs')
+        .select(['state', 'takeovers'])
+        .where('subject_id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(job).toEqual({ state: 'done', takeovers: 0 });
+    } finally {
+      await after.close();
+    }
   });
 });
 

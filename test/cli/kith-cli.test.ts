@@ -50,6 +50,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0028-webhook-secret-sealed',
         '0029-job-takeovers',
         '0030-session-devices',
+        '0031-job-abandoned',
       ],
       database: TEST_DIALECT,
     });

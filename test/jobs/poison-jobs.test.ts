@@ -12,7 +12,7 @@ import { DUPLICATE_SCAN_JOB_KIND } from '../../src/dedupe/duplicate-scan-schedul
 import { duplicateJob } from '../../src/dedupe/duplicate-jobs.js';
 import { ContactImportPipeline } from '../../src/imports/contact-import-pipeline.js';
 import { IMPORT_JOB_KIND } from '../../src/imports/import-service.js';
-import { claimJob, enqueueJob } from '../../src/jobs/job-queue.js';
+import { abandonJobs, claimJob, enqueueJob } from '../../src/jobs/job-queue.js';
 import { JobRunner, LeaseLostError } from '../../src/jobs/job-runner.js';
 import { ADMIN, fixture } from '../support/import-helpers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
@@ -113,6 +113,26 @@ describe(`jobs whose process keeps dying on ${TEST_DIALECT}`, () => {
     expect(await kith.jobs.runner().runOnce({ subjectId: started.id })).toBe(true);
     expect(await kith.imports.get(started.id)).toMatchObject({ status: 'completed', created: 3 });
     expect(await jobOf(started.id)).toMatchObject({ state: 'done', takeovers: 1 });
+  });
+
+  it('does not count a job its worker was told to stop at once (a second Ctrl-C), though it waits for the lease', async () => {
+    const started = await startImport(3, 'abandoned.example');
+    for (let stop = 1; stop <= 4; stop++) {
+      // A worker holds it; its person presses Ctrl-C twice: the job is marked, the process exits.
+      const job = await claimJob(kith.store.db, `here:${stop}:a`, { subjectId: started.id });
+      expect(job).toMatchObject({ abandoned_at: null, takeovers: 0 });
+      await abandonJobs(kith.store.db, `here:${stop}:a`);
+      // Nobody takes it over while the lease holds: the batch under way may still commit.
+      expect(await claimJob(kith.store.db, 'eager:1:a', { subjectId: started.id })).toBeNull();
+      expect((await jobOf(started.id)).abandoned_at).not.toBeNull();
+      await leaseRunsOut(job!.id);
+    }
+    // Four stops at once, none counted; the next worker finishes the import.
+    expect(await kith.jobs.runner().runOnce({ subjectId: started.id })).toBe(true);
+    expect(await kith.imports.get(started.id)).toMatchObject({ status: 'completed', created: 3 });
+    expect(await jobOf(started.id)).toMatchObject({ state: 'done', takeovers: 0, abandoned_at: null });
+    // Only its own worker's jobs are marked, and only running ones.
+    expect(await abandonJobs(kith.store.db, 'here:1:a')).toBe(0);
   });
 
   it('fails an export whose process died 3 times, with the reason its requester sees', async () => {

@@ -46,6 +46,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0028-webhook-secret-sealed',
         '0029-job-takeovers',
         '0030-session-devices',
+        '0031-job-abandoned',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

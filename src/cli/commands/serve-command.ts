@@ -83,7 +83,10 @@ export function registerServeCommand(program: Command): void {
         process.exit(0);
       };
       onInterrupt(
-        (signal) => logLine(`kith: ${signal} again: stopping now`),
+        (signal) => {
+          logLine(`kith: ${signal} again: stopping now`);
+          return running.background.runner.abandon();
+        },
         (signal) => void stop(signal),
       );
       app.log.info(`Kith is listening on ${address} (store: ${kith.store.dialect} ${kith.store.location})`);

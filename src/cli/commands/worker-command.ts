@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { startBackgroundTasks } from '../../services.js';
-import { openKithForCli } from '../cli-context.js';
+import { onInterrupt, openKithForCli } from '../cli-context.js';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -31,7 +31,14 @@ export function registerWorkerCommand(program: Command): void {
         await kith.close();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // The first signal puts the running job back after its batch; a second exits at once, its job
+      // left under its lease but not counted as crashed.
+      onInterrupt(
+        (signal) => {
+          process.stderr.write(`worker: ${signal} again: stopping now\n`);
+          return background.runner.abandon();
+        },
+        () => void stop(),
+      );
     });
 }
