@@ -256,7 +256,7 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
           field: 'statuss',
           value: 'paid',
           reason:
-            'is not a parameter here; the parameters are contact_id, status, source, since, before, min_amount, max_amount, q, cursor, limit',
+            'is not a parameter here; the parameters are contact_id, status, source, since, before, min_amount, max_amount, q, cursor, limit, total',
         },
       ]);
       const file = await call('GET', '/api/orders/export?format=csv&sinse=2026-01-01');
