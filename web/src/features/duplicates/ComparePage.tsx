@@ -20,17 +20,10 @@ import { TEXT_FIELDS } from '../customers/contact-form';
 import { displayName } from '../customers/customer-format';
 import { notify } from '../imports/notify';
 import { filtersOf, type MergeResult, nextPair, paramsOf, useContactsById, usePair } from './duplicate-api';
-import { compareUrl, formatScore, useFieldLabel, useLevelLabel } from './duplicate-format';
+import { compareUrl, formatScore, NEUTRAL_WEIGHT, useFieldLabel, useLevelLabel } from './duplicate-format';
 import { mergeErrorText } from './merge-errors';
 import { RecordActivity } from './RecordActivity';
 import { TableScroll } from '../../ui/TableScroll';
-
-/**
- * Weights nearer zero than this (log2 of the odds: under 1.4 times either way) are no evidence either
- * way and are shown plainly: an exact agreement on a value most customers share (one company for the
- * whole file) weighs about 0, and in red it would read as evidence against.
- */
-const NEUTRAL_WEIGHT = 0.5;
 
 interface Row {
   /** The merge's name for the field: `city`, `identity.crm`, `attr.tier`; lists have none. */

@@ -36,7 +36,7 @@ import {
   useQueue,
   useQueueCounts,
 } from './duplicate-api';
-import { compareUrl, formatScore, useFieldLabel } from './duplicate-format';
+import { compareUrl, formatScore, NEUTRAL_WEIGHT, useFieldLabel } from './duplicate-format';
 import { ScanPanel } from './ScanPanel';
 import { ClustersTable } from './ClustersTable';
 import { AutoMergeButton, AutoMergeProgress } from './AutoMergeButton';
@@ -251,7 +251,9 @@ function PairRow({
   const navigate = useNavigate();
   const fieldLabel = useFieldLabel();
   const url = compareUrl(pair, filters);
-  const agrees = pair.explanation.filter((c) => c.weight > 0).map((c) => fieldLabel(c.field));
+  // Evidence for, as the compare screen colours it: a weight near zero (a different phone the model
+  // learnt says little) is no agreement.
+  const agrees = pair.explanation.filter((c) => c.weight >= NEUTRAL_WEIGHT).map((c) => fieldLabel(c.field));
   const name = (contact: Contact | MergedPerson | undefined, id: string) =>
     contact ? displayName(contact) : id;
   const side = (contact: Contact | MergedPerson | undefined) =>

@@ -7,6 +7,13 @@ import { identityTypeLabel, isBuiltInIdentityType } from '../../ui/identity-type
 import { formatProbability } from '../../ui/probability-format';
 
 /** A pair's score as a percentage with one decimal, never "100%" short of certain (formatProbability). */
+/**
+ * Weights nearer zero than this (log2 of the odds: under 1.4 times either way) are no evidence either
+ * way and are shown plainly: an exact agreement on a value most customers share (one company for the
+ * whole file) weighs about 0, and in red it would read as evidence against.
+ */
+export const NEUTRAL_WEIGHT = 0.5;
+
 export function formatScore(score: number, language = i18n.language): string {
   return formatProbability(score, localeOf(language));
 }

@@ -103,7 +103,7 @@ export const en = {
       within_10_percent: 'Within 10%',
       same_mailbox: 'Same mailbox',
       same_local_part: 'Same name before the @',
-      similar_address_or_local_part: 'Similar address',
+      similar_address_or_local_part: 'Similar email',
       alias: 'Known nickname or alias',
       one_edit_or_jaro_winkler_0_92: 'Nearly the same',
       jaro_winkler_0_80_or_initial: 'Similar, or an initial',

@@ -103,7 +103,7 @@ export const duplicates: typeof en = {
       within_10_percent: '相差 10% 以内',
       same_mailbox: '同一邮箱',
       same_local_part: '@ 前面相同',
-      similar_address_or_local_part: '地址相似',
+      similar_address_or_local_part: '邮箱相似',
       alias: '已知的昵称或别名',
       one_edit_or_jaro_winkler_0_92: '几乎相同',
       jaro_winkler_0_80_or_initial: '相似，或为首字母',
