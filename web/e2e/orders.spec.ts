@@ -256,4 +256,18 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await notice.getByRole('button', { name: text.removeIgnored }).click();
   await expect(page).toHaveURL(new RegExp(`/orders\\?q=${nick}$`));
   await expect(notice).toHaveCount(0);
+
+  // Undo says what it does in orders — the two it created, the buyer it created — and then what it did.
+  await page.goto(`/imports/${importId}`);
+  await page.getByRole('button', { name: msg(lang, 'imports.undo.button') }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText(msg(lang, 'imports.undo.ordersDeletes', { count: 2, n: 2 }));
+  await expect(dialog).toContainText(msg(lang, 'imports.undo.buyersDeletes', { count: 1, n: 1 }));
+  await expect(dialog).not.toContainText(msg(lang, 'imports.undo.deletes', { count: 2, n: 2 }));
+  await dialog.getByRole('button', { name: msg(lang, 'imports.undo.confirm') }).click();
+  await expect(
+    page.getByText(msg(lang, 'imports.undo.ordersReport', { orders: 2, deleted: 1, gone: 0 })),
+  ).toBeVisible();
+  const left = (await (await page.request.get(`/api/orders?q=${number(1)}`)).json()) as { total: number };
+  expect(left.total).toBe(0);
 });

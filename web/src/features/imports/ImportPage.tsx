@@ -296,9 +296,11 @@ function UndoReport({ record }: { record: ImportRecord }) {
     <Alert color="gray" title={t('imports.undo.reportTitle', { when: formatDateTime(record.undone_at) })}>
       <Stack gap={4}>
         <Text size="sm">
-          {t('imports.undo.report', {
+          {/* An order import's report counts orders undone and the buyers' customers it deleted. */}
+          {t(record.kind === 'contacts' ? 'imports.undo.report' : 'imports.undo.ordersReport', {
             deleted: formatNumber(report.deleted),
             restored: formatNumber(report.restored),
+            orders: formatNumber(report.restored),
             gone: formatNumber(report.gone),
           })}
         </Text>

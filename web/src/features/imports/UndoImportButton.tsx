@@ -39,6 +39,9 @@ export function UndoImportButton({
 export function UndoImportDialog({ record, onClose }: { record: ImportRecord; onClose: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
+  // An order import counts orders; the customers it created for buyers are in its summary.
+  const orders = record.kind !== 'contacts';
+  const buyersCreated = record.summary?.buyers.created ?? 0;
   const undo = useMutation({
     mutationFn: () => undoImport(record.id),
     onSuccess: (result) => {
@@ -49,10 +52,15 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
       notify({
         color: 'green',
         title: t('imports.undo.doneTitle'),
-        message: t('imports.undo.doneShort', {
-          deleted: formatNumber(report?.deleted ?? 0),
-          restored: formatNumber(report?.restored ?? 0),
-        }),
+        message: orders
+          ? t('imports.undo.ordersDoneShort', {
+              orders: formatNumber(report?.restored ?? 0),
+              deleted: formatNumber(report?.deleted ?? 0),
+            })
+          : t('imports.undo.doneShort', {
+              deleted: formatNumber(report?.deleted ?? 0),
+              restored: formatNumber(report?.restored ?? 0),
+            }),
       });
       onClose();
     },
@@ -68,17 +76,38 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       <Stack gap="sm">
-        <Text size="sm">{t('imports.undo.intro')}</Text>
-        <List size="sm" spacing={4}>
-          <List.Item>
-            {t('imports.undo.deletes', { count: record.created, n: formatNumber(record.created) })}
-          </List.Item>
-          <List.Item>
-            {t('imports.undo.restores', { count: record.updated, n: formatNumber(record.updated) })}
-          </List.Item>
-          <List.Item>{t('imports.undo.keeps')}</List.Item>
-        </List>
-        <Alert color="yellow">{t('imports.undo.final')}</Alert>
+        {orders ? (
+          <>
+            <Text size="sm">{t('imports.undo.ordersIntro')}</Text>
+            <List size="sm" spacing={4}>
+              <List.Item>
+                {t('imports.undo.ordersDeletes', { count: record.created, n: formatNumber(record.created) })}
+              </List.Item>
+              <List.Item>
+                {t('imports.undo.ordersRestores', { count: record.updated, n: formatNumber(record.updated) })}
+              </List.Item>
+              <List.Item>
+                {t('imports.undo.buyersDeletes', { count: buyersCreated, n: formatNumber(buyersCreated) })}
+              </List.Item>
+              <List.Item>{t('imports.undo.ordersKeeps')}</List.Item>
+            </List>
+            <Alert color="yellow">{t('imports.undo.ordersFinal')}</Alert>
+          </>
+        ) : (
+          <>
+            <Text size="sm">{t('imports.undo.intro')}</Text>
+            <List size="sm" spacing={4}>
+              <List.Item>
+                {t('imports.undo.deletes', { count: record.created, n: formatNumber(record.created) })}
+              </List.Item>
+              <List.Item>
+                {t('imports.undo.restores', { count: record.updated, n: formatNumber(record.updated) })}
+              </List.Item>
+              <List.Item>{t('imports.undo.keeps')}</List.Item>
+            </List>
+            <Alert color="yellow">{t('imports.undo.final')}</Alert>
+          </>
+        )}
         {undo.isError && <ImportErrorAlert error={undo.error} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={undo.isPending}>

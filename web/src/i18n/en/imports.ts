@@ -387,6 +387,22 @@ export const en = {
     reportTitle: 'Undone {{when}}',
     report:
       '{{deleted}} customers deleted, {{restored}} restored to their values before the import, {{gone}} no longer existed.',
+    ordersIntro: 'Undo takes this import’s orders out again:',
+    ordersDeletes_one: 'the {{n}} order it created is deleted, with its purchase on the customer’s timeline;',
+    ordersDeletes_other:
+      'the {{n}} orders it created are deleted, with their purchases on the customers’ timelines;',
+    ordersRestores_one: 'the {{n}} order it updated gets the values it had before;',
+    ordersRestores_other: 'the {{n}} orders it updated get the values they had before;',
+    buyersDeletes_one:
+      'the {{n}} customer it created for a buyer is deleted, unless they have another order by then;',
+    buyersDeletes_other:
+      'the {{n}} customers it created for buyers are deleted, unless they have another order by then;',
+    ordersKeeps:
+      'an order someone changed again after the import is kept as it is now, and the result lists it.',
+    ordersFinal: 'An undo cannot itself be undone: to bring the orders back, import the files again.',
+    ordersDoneShort: '{{orders}} orders undone, {{deleted}} customers created for buyers deleted.',
+    ordersReport:
+      '{{orders}} orders undone (those it created deleted, those it updated restored), {{deleted}} customers it created for buyers deleted, {{gone}} orders no longer existed.',
     kept_one: '{{n}} value was kept because it changed after the import:',
     kept_other: '{{n}} values were kept because they changed after the import:',
   },
