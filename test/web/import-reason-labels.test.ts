@@ -147,6 +147,9 @@ describe('a reason said whole in the page’s language, so the server’s Englis
     [reasonOf(readTmallStatus('交易奇怪')), '“交易奇怪”不是天猫订单状态', null],
     ['row 7: 订单编号 2836 is not in the orders file', '订单 2836 不在订单报表中', null],
     [reasonKind('row 7: 订单编号 2836 is not in the orders file'), '所属订单不在订单报表中', null],
+    ['订单编号 is empty', '这一行的“订单编号”列为空', 'The column “订单编号” is empty on this row'],
+    [reasonKind('订单编号 is empty'), '这一行的“订单编号”列为空', null],
+    ['联系手机 is empty', '这一行的“联系手机”列为空', null],
     [tooEarly.message, '不能早于 1850-01-01', 'Cannot be before 1850-01-01'],
     [
       'the row has no id, identity, phone or email, so it can be neither matched nor created',

@@ -24,7 +24,8 @@ export function reasonKinds(error: string): string[] {
             keys.replace(/ "(?:[^"\\]|\\.)*"/g, ''),
           )
           // One order's number is not part of the reason: the same reason for every order.
-          .replace(/订单编号 \S+ /g, '订单编号 … '),
+          // ("订单编号 is empty" has no number to leave out.)
+          .replace(/订单编号 (?!is )\S+ /g, '订单编号 … '),
       ),
     ),
   ];

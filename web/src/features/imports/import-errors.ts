@@ -177,6 +177,7 @@ const REASON_KEYS: [RegExp, string][] = [
   // Order imports (Tmall and generic).
   [/订单状态 .* is not imported/, 'orderNotPaid'],
   [/订单状态 (is empty|.* is not a Tmall order status)/, 'orderStatusUnknown'],
+  [/^订单编号 is empty$/, 'orderNumberEmpty'],
   [/订单编号 .* is on (other rows|rows? [\d, ]+) of the orders file/, 'orderNumberRepeated'],
   [/订单编号 .* is not in the orders file/, 'orderNotInFile'],
   [/the buyer cannot be identified|the customer cannot be matched/, 'buyerUnknown'],
@@ -281,6 +282,8 @@ const SENTENCES: ReasonTable = [
     (t, m) => t('imports.reasons.orderStatusUnknownValue', { status: unquoted(m[1]!) }),
   ],
   [/^订单状态 is empty/, (t) => t('imports.reasons.orderStatusEmpty')],
+  // A Tmall report's column a row needs, left empty (订单编号, 联系手机, 买家会员名).
+  [/^(?:row \d+: )?(\S+) is empty$/, (t, m) => t('imports.reasons.columnEmpty', { column: m[1] })],
   [
     /^(?:row \d+: |other rows: )?订单编号 (\S+) is on (?:rows? ([\d, ]+)|other rows) of the orders file/,
     (t, m) =>

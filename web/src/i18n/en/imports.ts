@@ -311,6 +311,8 @@ export const en = {
     orderNotPaidStatus:
       'Order status “{{status}}”: only paid orders are imported (交易成功, 买家已付款，等待卖家发货, 卖家已发货，等待买家确认, 卖家部分发货)',
     orderStatusUnknownValue: '“{{status}}” is not a Tmall order status',
+    columnEmpty: 'The column “{{column}}” is empty on this row',
+    orderNumberEmpty: 'No order number',
     orderStatusEmpty: 'The order status (订单状态) is empty',
     orderNumberOnRows:
       'Order number {{number}} is on rows {{rows}} of the orders file; an order may appear once',

@@ -296,6 +296,8 @@ export const imports: typeof en = {
     orderNotPaidStatus:
       '订单状态“{{status}}”：只导入已付款的订单（交易成功、买家已付款，等待卖家发货、卖家已发货，等待买家确认、卖家部分发货）',
     orderStatusUnknownValue: '“{{status}}”不是天猫订单状态',
+    columnEmpty: '这一行的“{{column}}”列为空',
+    orderNumberEmpty: '缺少订单编号',
     orderStatusEmpty: '订单状态为空',
     orderNumberOnRows: '订单编号 {{number}} 在订单报表的第 {{rows}} 行重复出现；每个订单只能出现一次',
     orderNumberOnOtherRows: '订单编号在订单报表中出现了多次；每个订单只能出现一次',
