@@ -260,7 +260,9 @@ function Outcome({ record }: { record: ImportRecord }) {
     return (
       <Alert color="violet" title={t('imports.detail.dryRunTitle')}>
         <Stack gap={4}>
-          <Text size="sm">{t('imports.detail.dryRun')}</Text>
+          <Text size="sm">
+            {t(record.kind === 'contacts' ? 'imports.detail.dryRun' : 'imports.detail.dryRunOrders')}
+          </Text>
           <Anchor component={Link} to={wizardOf(record)} size="sm">
             {t('imports.detail.dryRunNext')}
           </Anchor>

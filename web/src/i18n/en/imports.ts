@@ -352,6 +352,8 @@ export const en = {
     cancelledDryRun: 'The check was cancelled. Nothing was written.',
     dryRunTitle: 'This was a check',
     dryRun: 'Nothing was written. Import the file to bring these customers in.',
+    dryRunOrders:
+      'Nothing was written. To import these orders, choose the files again and start the import without the check.',
     dryRunNext: 'Import a file',
     completedTitle: 'Import finished',
     completed:

@@ -334,6 +334,7 @@ export const imports: typeof en = {
     cancelledDryRun: '预检查已取消，未写入任何数据。',
     dryRunTitle: '这是一次预检查',
     dryRun: '未写入任何数据。请导入文件以添加这些客户。',
+    dryRunOrders: '未写入任何数据。要导入这些订单，请重新选择文件并在不勾选预检查的情况下开始导入。',
     dryRunNext: '导入文件',
     completedTitle: '导入完成',
     completed: '共 {{rows}} 行：新建 {{created}}，更新 {{updated}}，未变化 {{unchanged}}，失败 {{failed}}。',
