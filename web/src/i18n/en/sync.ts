@@ -47,7 +47,7 @@ export const en = {
   added: 'Address book added. Run it to bring both sides together.',
   noKeyTitle: 'This server cannot keep address book passwords yet',
   noKey:
-    'Kith stores each connection’s password encrypted, with a key set by whoever runs the server: KITH_SECRET_KEY, 32 random bytes, in the environment of every kith process (then restart them). Ask your administrator; until then no address book can be added.',
+    'Kith stores each connection’s password encrypted, with a key set by whoever runs the server: KITH_SECRET_KEY, 32 random bytes, in the environment of every kith process (then restart them). Ask whoever runs the server (or, if that is you, see the README); until then no address book can be added.',
   emptyTitle: 'No address books yet',
   empty: 'Add a CardDAV address book to keep its contacts and your customers in step.',
   cards_one: '{{count}} card in step',

@@ -49,7 +49,7 @@ export const sync: typeof en = {
   added: '已添加通讯录。运行一次同步即可让两边一致。',
   noKeyTitle: '此服务器尚不能保存通讯录密码',
   noKey:
-    'Kith 会加密保存每个连接的密码，所用密钥由运行服务器的人设置：在每个 kith 进程的环境中设置 KITH_SECRET_KEY（32 个随机字节），然后重启。请联系管理员；在此之前无法添加通讯录。',
+    'Kith 会加密保存每个连接的密码，所用密钥由运行服务器的人设置：在每个 kith 进程的环境中设置 KITH_SECRET_KEY（32 个随机字节），然后重启。请联系运行服务器的人（如果是您自己，请参阅 README）；在此之前无法添加通讯录。',
   emptyTitle: '还没有通讯录',
   empty: '添加一个 CardDAV 通讯录，让其中的联系人与客户资料保持一致。',
   cards_one: '{{count}} 张名片已同步',
