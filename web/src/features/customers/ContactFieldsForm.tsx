@@ -31,7 +31,11 @@ export function ContactFieldsForm({
   identityTypes: Schemas['IdentityType'][];
   attributes: Schemas['AttributeDefinition'][];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // A Chinese name is written family name (姓) first: so are its fields.
+  const layout = i18n.language.startsWith('zh')
+    ? [['name', 'last_name', 'first_name'] as TextField[], ...LAYOUT.slice(1)]
+    : LAYOUT;
   const setText = (field: TextField, value: string) =>
     onChange({ ...state, text: { ...state.text, [field]: value } });
   const setList = (field: ListField, value: string) =>
@@ -67,7 +71,7 @@ export function ContactFieldsForm({
 
   return (
     <>
-      {LAYOUT.map((row, index) => (
+      {layout.map((row, index) => (
         <SimpleGrid key={index} cols={{ base: 1, sm: row.length }} spacing="sm" mb="sm">
           {row.map(textInput)}
         </SimpleGrid>
