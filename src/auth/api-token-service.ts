@@ -5,6 +5,7 @@ import { MAX_NAME_LENGTH, normalizeBoundedText } from '../domain/normalize/text.
 import { appendAuditEntry } from '../history/audit-log.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
+import { stampedThisMinute } from './use-stamp.js';
 import { toUser, type User, UserService } from './user-service.js';
 
 export const TOKEN_PREFIX = 'kith_';
@@ -117,8 +118,7 @@ export class ApiTokenService {
     const user = toUser(row);
     if (user.disabled) return null;
     const now = nowIso();
-    // Recording every use would turn reads into writes; minute precision is enough to spot stale tokens.
-    if (!row.last_used_at || row.last_used_at.slice(0, 16) !== now.slice(0, 16)) {
+    if (!stampedThisMinute(row.last_used_at, now)) {
       await this.db
         .updateTable('api_tokens')
         .set({ last_used_at: now })

@@ -3,6 +3,7 @@ import type { Actor } from '../domain/actor.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
+import { stampedThisMinute } from './use-stamp.js';
 import type { User } from './user-service.js';
 import { toUser } from './user-service.js';
 
@@ -84,9 +85,8 @@ export class SessionService {
     if (!row || row.expires_at <= now) return null;
     const user = toUser(row);
     if (user.disabled) return null;
-    // Recording every request would turn reads into writes; to the minute tells the sessions apart.
     // Only a detail for the sessions list: a store too busy to take it never fails the request.
-    if (!row.last_seen_at || row.last_seen_at.slice(0, 16) !== now.slice(0, 16))
+    if (!stampedThisMinute(row.last_seen_at, now))
       await this.db
         .updateTable('sessions')
         .set({ last_seen_at: now })

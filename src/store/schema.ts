@@ -160,7 +160,7 @@ export interface SessionsTable {
   user_agent: string | null;
   /** The client's address at sign-in (behind a trusted proxy: the one it names). */
   ip_address: string | null;
-  /** Last request with it, to within SEEN_EVERY_MS; null until then. */
+  /** Its last request, to the minute (auth/use-stamp.ts); null for sessions from before migration 0030. */
   last_seen_at: string | null;
 }
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 
 // What a user needs to tell their signed-in sessions apart before signing the others out: the browser
-// and address a session was created from, and when it was last used (kept to the nearest few minutes:
-// a write per request would cost every request for a detail nobody needs to the second).
+// and address a session was created from, and when it was last used (kept to the minute: a write per
+// request would cost every request for a detail nobody needs to the second).
 // Migrations take Kysely<any>: they must not depend on the schema type, which moves on after them.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export async function up(db: Kysely<any>): Promise<void> {
