@@ -39,8 +39,9 @@ import {
   PRIORITIES,
   PRIORITY_COLOR,
   STATUS_COLOR,
+  useAgentNames,
   useAgents,
-  useInboxes,
+  useInboxNames,
   useTeams,
 } from './conversation-queries';
 import { LiveBadge, workspaceFilters } from './ConversationsPage';
@@ -60,7 +61,8 @@ export default function ConversationPage() {
   const live = useLiveConversations();
   const agents = useAgents();
   const teams = useTeams();
-  const inboxes = useInboxes();
+  const inboxName = useInboxNames();
+  const agentName = useAgentNames();
   const [mode, setMode] = useState<Mode>('outgoing');
   const [draft, setDraft] = useState('');
   const [help, setHelp] = useState(false);
@@ -174,7 +176,6 @@ export default function ConversationPage() {
     .filter((a) => a.role === 'admin' || a.inbox_ids.includes(c.inbox_id) || a.user_id === c.assignee_id)
     .map((a) => ({ value: a.user_id, label: a.name || a.email }));
   const teamOptions = (teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }));
-  const agentName = new Map((agents.data ?? []).map((a) => [a.user_id, a.name || a.email]));
 
   return (
     <>
@@ -196,7 +197,7 @@ export default function ConversationPage() {
               </Text>
             )}
             <Text size="sm" c="dimmed">
-              {inboxes.data?.find((i) => i.id === c.inbox_id)?.name}
+              {inboxName.get(c.inbox_id)}
             </Text>
             <LiveBadge state={live} />
           </Group>

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { CustomerPicker } from '../customers/CustomerPicker';
 import { useContactNames } from './contact-names';
-import { useInboxes } from './conversation-queries';
+import { useInboxNames } from './conversation-queries';
 import { formatMessageTime } from './message-time';
 
 /** As many as one list can show usefully; a customer narrows an older one into reach. */
@@ -52,8 +52,7 @@ export function ConversationPicker({
       ? [...conversations, given.data]
       : conversations;
   const names = useContactNames(all.map((c) => c.contact_id));
-  const inboxes = useInboxes();
-  const inboxName = new Map((inboxes.data ?? []).map((inbox) => [inbox.id, inbox.name] as const));
+  const inboxName = useInboxNames();
 
   const options = all.map((c) => {
     const when = c.last_message_at ?? c.created_at;

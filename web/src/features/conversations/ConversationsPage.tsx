@@ -24,7 +24,14 @@ import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
-import { formatWaiting, PRIORITY_COLOR, STATUSES, useAgents, useInboxes } from './conversation-queries';
+import {
+  formatWaiting,
+  PRIORITY_COLOR,
+  STATUSES,
+  useAgentNames,
+  useInboxes,
+  useInboxNames,
+} from './conversation-queries';
 import { useContactNames } from './contact-names';
 import { type LiveState, useLiveConversations } from './live';
 import { LastMessage } from './LastMessage';
@@ -64,7 +71,6 @@ export default function ConversationsPage() {
   const { data: user } = useSession();
   const live = useLiveConversations();
   const inboxes = useInboxes();
-  const agents = useAgents();
   const assignee = tab === 'mine' ? user?.id : tab === 'unassigned' ? 'none' : undefined;
   const query = { status, inbox_id: inbox, assignee_id: assignee, sort: 'waiting' as const, limit: 50 };
   const list = useInfiniteQuery({
@@ -82,8 +88,8 @@ export default function ConversationsPage() {
   });
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const names = useContactNames(rows.map((r) => r.contact_id));
-  const agentName = new Map((agents.data ?? []).map((a) => [a.user_id, a.name || a.email]));
-  const inboxName = new Map((inboxes.data ?? []).map((i) => [i.id, i.name]));
+  const agentName = useAgentNames();
+  const inboxName = useInboxNames();
 
   const setFilter = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);

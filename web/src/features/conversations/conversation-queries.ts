@@ -10,6 +10,18 @@ export function useInboxes() {
   return useQuery({ ...inboxesQuery, staleTime: 60_000, select: (r) => r.data });
 }
 
+/** Each agent's name (their e-mail when they have none) by user id; empty until loaded. */
+export function useAgentNames(): Map<string, string> {
+  const { data } = useAgents();
+  return new Map((data ?? []).map((a) => [a.user_id, a.name || a.email]));
+}
+
+/** Each inbox's name by id; empty until loaded. */
+export function useInboxNames(): Map<string, string> {
+  const { data } = useInboxes();
+  return new Map((data ?? []).map((i) => [i.id, i.name]));
+}
+
 export function useTeams() {
   return useQuery({ ...teamsQuery, staleTime: 60_000, select: (r) => r.data });
 }

@@ -14,15 +14,20 @@ import { useSession } from '../../app/session';
 import { formatDateTime } from '../../i18n';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
-import { STATUS_COLOR, useAgents, useInboxes } from '../conversations/conversation-queries';
+import {
+  STATUS_COLOR,
+  useAgentNames,
+  useInboxes,
+  useInboxNames,
+} from '../conversations/conversation-queries';
 import { LastMessage } from '../conversations/LastMessage';
 import { formProblem, problemText } from '../settings/form-problem';
 
 export function CustomerConversations({ contactId }: { contactId: string }) {
   const { t } = useTranslation();
   const [starting, setStarting] = useState(false);
-  const inboxes = useInboxes();
-  const agents = useAgents();
+  const inboxName = useInboxNames();
+  const agentName = useAgentNames();
   const conversations = useInfiniteQuery({
     queryKey: ['contact-conversations', contactId],
     initialPageParam: undefined as string | undefined,
@@ -34,10 +39,6 @@ export function CustomerConversations({ contactId }: { contactId: string }) {
       ),
     getNextPageParam: (last) => last.next_after ?? undefined,
   });
-  const inboxName = new Map((inboxes.data ?? []).map((inbox) => [inbox.id, inbox.name] as const));
-  const agentName = new Map(
-    (agents.data ?? []).map((agent) => [agent.user_id, agent.name || agent.email] as const),
-  );
   const rows = conversations.data?.pages.flatMap((page) => page.data) ?? [];
 
   const start = (

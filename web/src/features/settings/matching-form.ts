@@ -5,6 +5,7 @@
  * rule left empty is not sent. Everything else the rules hold (m, u, term_frequency, max_block_size) is
  * kept as it was.
  */
+import { TEXT_FIELDS } from '../customers/contact-form';
 
 /** The comparisons the server knows (COMPARATOR_KINDS in src/dedupe/compare/comparator.ts). */
 export const COMPARATORS = [
@@ -20,27 +21,11 @@ export const COMPARATORS = [
 ] as const;
 
 /**
- * The customer's own fields the rules can compare, in the order the form offers them: the server's
- * COMPARABLE_STANDARD_FIELDS (src/dedupe/model/matching-rules.ts; a test fails when they drift).
+ * The customer's own fields the rules can compare, in the order the form offers them: the customer
+ * form's single-value fields, which are the server's COMPARABLE_STANDARD_FIELDS
+ * (src/dedupe/model/matching-rules.ts; a test fails when they drift).
  */
-export const STANDARD_FIELDS = [
-  'name',
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'birthday',
-  'gender',
-  'company',
-  'country',
-  'province',
-  'city',
-  'address',
-  'postcode',
-  'initial_source',
-  'initial_source_detail',
-  'campaign',
-] as const;
+export const STANDARD_FIELDS = TEXT_FIELDS;
 
 /** The most fields the server takes (matchingRulesSchema). */
 export const MAX_FIELDS = 15;
