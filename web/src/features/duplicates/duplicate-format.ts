@@ -6,7 +6,6 @@ import { paramsOf } from './duplicate-api';
 import { identityTypeLabel, isBuiltInIdentityType } from '../../ui/identity-type-label';
 import { formatProbability } from '../../ui/probability-format';
 
-/** A pair's score as a percentage with one decimal, never "100%" short of certain (formatProbability). */
 /**
  * Weights nearer zero than this (log2 of the odds: under 1.4 times either way) are no evidence either
  * way and are shown plainly: an exact agreement on a value most customers share (one company for the
@@ -14,6 +13,7 @@ import { formatProbability } from '../../ui/probability-format';
  */
 export const NEUTRAL_WEIGHT = 0.5;
 
+/** A pair's score as a percentage with one decimal, never "100%" short of certain (formatProbability). */
 export function formatScore(score: number, language = i18n.language): string {
   return formatProbability(score, localeOf(language));
 }

@@ -42,6 +42,19 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
   // An order import counts orders; the customers it created for buyers are in its summary.
   const orders = record.kind !== 'contacts';
   const buyersCreated = record.summary?.buyers.created ?? 0;
+  const counted = (key: string, count: number) => t(key, { count, n: formatNumber(count) });
+  const consequences = orders
+    ? [
+        counted('imports.undo.ordersDeletes', record.created),
+        counted('imports.undo.ordersRestores', record.updated),
+        counted('imports.undo.buyersDeletes', buyersCreated),
+        t('imports.undo.ordersKeeps'),
+      ]
+    : [
+        counted('imports.undo.deletes', record.created),
+        counted('imports.undo.restores', record.updated),
+        t('imports.undo.keeps'),
+      ];
   const undo = useMutation({
     mutationFn: () => undoImport(record.id),
     onSuccess: (result) => {
@@ -76,38 +89,13 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       <Stack gap="sm">
-        {orders ? (
-          <>
-            <Text size="sm">{t('imports.undo.ordersIntro')}</Text>
-            <List size="sm" spacing={4}>
-              <List.Item>
-                {t('imports.undo.ordersDeletes', { count: record.created, n: formatNumber(record.created) })}
-              </List.Item>
-              <List.Item>
-                {t('imports.undo.ordersRestores', { count: record.updated, n: formatNumber(record.updated) })}
-              </List.Item>
-              <List.Item>
-                {t('imports.undo.buyersDeletes', { count: buyersCreated, n: formatNumber(buyersCreated) })}
-              </List.Item>
-              <List.Item>{t('imports.undo.ordersKeeps')}</List.Item>
-            </List>
-            <Alert color="yellow">{t('imports.undo.ordersFinal')}</Alert>
-          </>
-        ) : (
-          <>
-            <Text size="sm">{t('imports.undo.intro')}</Text>
-            <List size="sm" spacing={4}>
-              <List.Item>
-                {t('imports.undo.deletes', { count: record.created, n: formatNumber(record.created) })}
-              </List.Item>
-              <List.Item>
-                {t('imports.undo.restores', { count: record.updated, n: formatNumber(record.updated) })}
-              </List.Item>
-              <List.Item>{t('imports.undo.keeps')}</List.Item>
-            </List>
-            <Alert color="yellow">{t('imports.undo.final')}</Alert>
-          </>
-        )}
+        <Text size="sm">{t(orders ? 'imports.undo.ordersIntro' : 'imports.undo.intro')}</Text>
+        <List size="sm" spacing={4}>
+          {consequences.map((text) => (
+            <List.Item key={text}>{text}</List.Item>
+          ))}
+        </List>
+        <Alert color="yellow">{t(orders ? 'imports.undo.ordersFinal' : 'imports.undo.final')}</Alert>
         {undo.isError && <ImportErrorAlert error={undo.error} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={undo.isPending}>

@@ -72,7 +72,7 @@ export default function OrdersPage() {
   const rows = orders.data?.pages.flatMap((p) => p.data) ?? [];
   const first = orders.data?.pages[0];
   const total =
-    first?.total === null || first?.total === undefined
+    !first || first.total === null
       ? null
       : first.total_is_lower_bound
         ? t('orders.totalMore', { formatted: formatNumber(first.total) })
