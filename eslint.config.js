@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src');
@@ -155,6 +156,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // A hook called conditionally or out of order breaks a screen only at run time (one did, caught late by
+    // a browser test); the rules of hooks catch it at lint.
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['test/**/*.ts'],

@@ -333,6 +333,8 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
   const initial = params.get(param);
   useEffect(() => {
     if (initial) run.mutate(initial);
+    // Once, on arriving: later choices check through `check`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   // Choosing checks at once; the button checks the same one again after the rule or the record changed.
   const check = (id: string | null) => {

@@ -66,15 +66,15 @@ function ImportWizard() {
   const mappingOk = hasIdentifier(mapping) && clashingColumns(columns, mapping).size === 0;
   const furthest = reachable(state, mappingOk);
 
-  const goTo = (next: Step, replace = false) =>
-    void navigate(next === 'upload' ? '/imports/new' : `/imports/new?step=${next}`, { replace });
+  const goTo = (next: Step, replace = false) => void navigate(stepUrl(next), { replace });
 
   // Past the first step without a file (a reload, a shared link): back to the upload, saying why.
   useEffect(() => {
     if (step !== 'upload' && !state.file)
       void navigate('/imports/new', { replace: true, state: { lost: true } });
-    else if (STEPS.indexOf(step) > STEPS.indexOf(furthest)) goTo(furthest, true);
-  }, [step, state.file, furthest]);
+    else if (STEPS.indexOf(step) > STEPS.indexOf(furthest))
+      void navigate(stepUrl(furthest), { replace: true });
+  }, [step, state.file, furthest, navigate]);
 
   // The first preview sends the file; later ones name it by the handle the first one answered.
   const preview = useMutation({
@@ -212,4 +212,8 @@ function ImportWizard() {
       )}
     </>
   );
+}
+
+function stepUrl(step: Step): string {
+  return step === 'upload' ? '/imports/new' : `/imports/new?step=${step}`;
 }
