@@ -212,6 +212,11 @@ describe('email comparator', () => {
     ['james.smith12@gmail.com', 'james.smith45@yahoo.com', 'else'],
     ['james.smith12@gmail.com', 'james.smith21@yahoo.com', 'similar_address_or_local_part'],
     ['lina1988@qq.com', 'lina1989@qq.com', 'similar_address_or_local_part'],
+    // A one- or two-digit number changed in place is the next account of a common name, not a typo;
+    // swapped or one digit dropped, it may be.
+    ['zhangwei1@163.com', 'zhangwei2@163.com', 'else'],
+    ['wang.fang12@qq.com', 'wang.fang13@qq.com', 'else'],
+    ['user3@example.com', 'user23@example.com', 'similar_address_or_local_part'],
     ['mary@example.com', 'zoe@other.org', 'else'],
     // The local part ends at a `+tag` wherever it is written.
     ['anna.lee+shop@example.com', 'anna.lee@other.org', 'same_local_part'],
@@ -237,6 +242,10 @@ describe('phone comparator', () => {
     // Longer numbers are compared on their last eight digits, which a left-out digit shifts.
     ['+8613800138001', '+861380013801', 'else'],
     ['+8613800138001', '+8613912345678', 'else'],
+    // Whole numbers sharing their last eight digits only: another carrier's mobile, another city's line.
+    ['+8613847400271', '+8613947400271', 'else'],
+    ['+86 21 6909 6869', '+86 10 6909 6869', 'else'],
+    ['0086 138 4740 0271', '+86 138 4740 0271', 'same_without_country_code'],
     ['', '13800138001', 'missing'],
   ])('%s vs %s → %s', (a, b, expected) => expect(level(phoneComparator as Comparator, a, b)).toBe(expected));
 });

@@ -76,10 +76,22 @@ function samePrefix(a: string, b: string, length: number): boolean {
 
 /**
  * Whether the numbers in two local parts differ by more than a typo: `james.smith12` and
- * `james.smith45` are two James Smiths who picked different numbers, not one person mistyping.
+ * `james.smith45` are two James Smiths who picked different numbers, not one person mistyping. A
+ * number of one or two digits has no room for a typo: `zhangwei1` and `zhangwei2`, `user3` and
+ * `user23` are the next accounts of a common name, and only a number of three digits or more
+ * (`wang.fang1985` / `wang.fang1986`) can carry one.
  */
 export function numbersDiffer(a: string, b: string): boolean {
   const x = a.replace(/\D+/g, '');
   const y = b.replace(/\D+/g, '');
-  return x !== '' && y !== '' && editDistanceWithin(x, y, 1) > 1;
+  if (x === '' || y === '' || x === y) return false;
+  if (editDistanceWithin(x, y, 1) > 1) return true;
+  // Within one edit: a short number changed in place is another number; swapped or dropped, a slip.
+  return x.length === y.length && x.length < MIN_DIGITS_FOR_A_TYPO && !sameDigits(x, y);
 }
+
+function sameDigits(x: string, y: string): boolean {
+  return [...x].sort().join('') === [...y].sort().join('');
+}
+
+const MIN_DIGITS_FOR_A_TYPO = 3;

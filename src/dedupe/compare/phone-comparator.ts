@@ -13,8 +13,10 @@ function nationalTail(digits: string): string {
 }
 
 /**
- * Phone numbers: the same number, the same number with or without country code or trunk prefix
- * (the last eight digits agree), one keying error.
+ * Phone numbers: the same number, the same number with or without country code or trunk prefix (the
+ * shorter, without its trunk zeros, ends the longer), one keying error in the last eight digits. Two
+ * whole numbers that share only their last eight digits (138 4740 0271 / 139 4740 0271, a Shanghai and
+ * a Beijing line) are two numbers.
  */
 export const phoneComparator: Comparator<string> = {
   kind: 'phone',
@@ -34,9 +36,6 @@ export const phoneComparator: Comparator<string> = {
       while (zeros < shorter.length && shorter.charCodeAt(zeros) === 48) zeros++;
       if (endsWithFrom(longer, shorter, zeros)) return 1;
     }
-    // The last eight digits agree.
-    if (shorter.length >= NATIONAL_DIGITS && endsWithFrom(longer, shorter, shorter.length - NATIONAL_DIGITS))
-      return 1;
     return tailsOneEditApart(a, b) ? 2 : 3;
   },
 };
