@@ -4,6 +4,7 @@
  * birthday), with the model of the last full scan (or generic parameters before any scan). The
  * `on_create` policy decides whether creating a `match` is blocked or allowed with a warning.
  */
+import { bandAboveReview, identifiersDiffer, pairBand } from './model/pair-band.js';
 import {
   type Contact,
   type ContactState,
@@ -132,7 +133,7 @@ export class DuplicateCheckService {
       candidates.push({
         contact_id: existing[i]!.id,
         score: Math.round(probability * 1e6) / 1e6,
-        band: probability >= thresholds.match ? 'match' : 'review',
+        band: bandAboveReview(probability, thresholds, identifiersDiffer(records.fields, levels)),
         explanation: explainPair(model, records, i, probeIndex),
         held_keys: held,
       });
@@ -182,7 +183,7 @@ export class DuplicateCheckService {
     return {
       contact_ids: [a, b],
       score: Math.round(probability * 1e6) / 1e6,
-      band: probability >= thresholds.match ? 'match' : probability >= thresholds.review ? 'review' : 'none',
+      band: pairBand(probability, thresholds, identifiersDiffer(records.fields, levels)),
       thresholds: { match: thresholds.match, review: thresholds.review },
       model: stored ? 'last_scan' : 'generic',
       explanation: explainPair(model, records, 0, 1),

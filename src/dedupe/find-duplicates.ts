@@ -20,6 +20,7 @@ import {
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
 import { DEFAULT_MAX_BLOCK_SIZE, type MatchingRules } from './model/matching-rules.js';
+import { bandAboveReview, identifiersDiffer } from './model/pair-band.js';
 import type { PreparedRecords } from './model/prepared-records.js';
 import { scorePairs } from './model/score-pairs.js';
 
@@ -105,13 +106,14 @@ export async function findDuplicates(
     const weight = scores[p]!;
     if (weight < reviewWeight) continue;
     const probability = weightToProbability(weight);
+    const rowLevels = gamma.slice(p * width, p * width + width);
     pairs.push({
       a: candidates.a[p]!,
       b: candidates.b[p]!,
       weight,
       probability,
-      band: probability >= thresholds.match ? 'match' : 'review',
-      levels: gamma.slice(p * width, p * width + width),
+      band: bandAboveReview(probability, thresholds, identifiersDiffer(records.fields, rowLevels)),
+      levels: rowLevels,
     });
   }
   pairs.sort((x, y) => y.weight - x.weight);
@@ -131,6 +133,8 @@ export async function findDuplicates(
   const pairWeight = (x: number, y: number) => matchWeight(model, weights, records, pairLevels(x, y), x, y);
   const clusters = clusterMatchPairs(matched, {
     pairWeight,
+    // Customers whose phones (e-mails, identities) differ are put together by a person only.
+    vetoes: (x, y) => identifiersDiffer(records.fields, pairLevels(x, y)),
     matchWeight: Math.log2(thresholds.match / (1 - thresholds.match)),
     reviewWeight,
   });
@@ -152,6 +156,7 @@ export async function findDuplicates(
           b,
           weight,
           probability,
+          // Never a conflict: a pair whose identifiers differ vetoes the cluster.
           band: probability >= thresholds.match ? 'match' : 'review',
           levels: levels.slice(),
         });

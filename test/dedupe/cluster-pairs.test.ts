@@ -119,6 +119,23 @@ describe('coherent clusters', () => {
     },
   );
 
+  it('never joins two records a veto names, however strong every pair', () => {
+    // 0–1 and 2–3 certain, and all across as well; but 1 and 2 hold different phones.
+    const pairs = { '0-1': 30, '2-3': 30, '0-2': 30, '0-3': 30, '1-2': 30, '1-3': 30 };
+    const vetoed = new Set(['1-2']);
+    // A vetoed pair is never a match link itself (it is banded for review): only the others link.
+    const matchLinks = links(pairs).filter((l) => !vetoed.has(`${l.a}-${l.b}`));
+    const clusters = clusterMatchPairs(matchLinks, {
+      pairWeight: weights(pairs, -30),
+      vetoes: (a, b) => vetoed.has(`${Math.min(a, b)}-${Math.max(a, b)}`),
+      matchWeight: MATCH,
+      reviewWeight: REVIEW,
+    });
+    const members = clusters.map((k) => k.members);
+    expect(members.some((m) => m.includes(1) && m.includes(2))).toBe(false);
+    expect(members.flat().sort()).toEqual([0, 1, 2, 3]);
+  });
+
   it('keeps clusters within the size cap and scores each refused pair of groups once', () => {
     let scored = 0;
     const pairWeight = () => {

@@ -16,7 +16,8 @@ import {
   splitByCost,
 } from '../../src/dedupe/model/compare-candidate-pairs.js';
 import type { ContactState } from '../../src/domain/contact/contact-fields.js';
-import { matchingRulesSchema } from '../../src/dedupe/model/matching-rules.js';
+import { DEFAULT_MATCHING_RULES, matchingRulesSchema } from '../../src/dedupe/model/matching-rules.js';
+import { identifiersDiffer } from '../../src/dedupe/model/pair-band.js';
 import { PreparedRecords } from '../../src/dedupe/model/prepared-records.js';
 import { levelWeights, matchWeight, trainModel } from '../../src/dedupe/model/fellegi-sunter-model.js';
 import { scorePairs } from '../../src/dedupe/model/score-pairs.js';
@@ -115,6 +116,56 @@ describe('detection on labelled public data (FEBRL 1)', () => {
       expect(result.model.check?.fallback).toBeNull();
     },
   );
+});
+
+describe('a small store of common names and no duplicates', () => {
+  // 130 customers under 20 common names, each with their own phone and a numbered e-mail
+  // (zhangwei7@…): the model can learn "same name, similar e-mail" as its match class.
+  const PEOPLE = [
+    ['张伟', 'zhangwei'],
+    ['王芳', 'wangfang'],
+    ['李娜', 'lina'],
+    ['刘洋', 'liuyang'],
+    ['陈静', 'chenjing'],
+    ['杨磊', 'yanglei'],
+    ['赵敏', 'zhaomin'],
+    ['黄勇', 'huangyong'],
+    ['周杰', 'zhoujie'],
+    ['吴霞', 'wuxia'],
+    ['徐强', 'xuqiang'],
+    ['孙丽', 'sunli'],
+    ['马超', 'machao'],
+    ['朱琳', 'zhulin'],
+    ['胡军', 'hujun'],
+    ['郭燕', 'guoyan'],
+    ['何平', 'heping'],
+    ['高峰', 'gaofeng'],
+    ['林红', 'linhong'],
+    ['罗斌', 'luobin'],
+  ] as const;
+  const names: string[] = [];
+  const emails: string[] = [];
+  const phones: string[] = [];
+  for (let i = 0; i < 130; i++) {
+    const [name, pinyin] = PEOPLE[i % PEOPLE.length]!;
+    names.push(name);
+    emails.push(`${pinyin}${i}@example.com`);
+    phones.push(`+86139${String(10_000_000 + i * 7919).slice(-8)}`);
+  }
+  // The default rules, as a new store has them: the fields not given are empty.
+  const rules = DEFAULT_MATCHING_RULES;
+  const ids = names.map((_, i) => `c${i}`);
+
+  it('merges no one automatically: their phones differ', async () => {
+    const columns = new Map([
+      ['name', names],
+      ['email', emails],
+      ['phone', phones],
+    ]);
+    const result = await findDuplicates(new PreparedRecords(ids, rules.fields, columns), rules);
+    expect(result.pairs.filter((p) => p.band === 'match')).toEqual([]);
+    expect(result.clusters).toEqual([]);
+  });
 });
 
 describe('timing fields before the compare split', () => {
@@ -311,7 +362,9 @@ describe('band thresholds', () => {
     expect(review).toBeLessThanOrEqual(match);
     for (const pair of result.pairs) {
       expect(pair.probability).toBeGreaterThanOrEqual(review);
-      expect(pair.band).toBe(pair.probability >= match ? 'match' : 'review');
+      // Wholly different phones or e-mails keep a pair out of the match band whatever its score.
+      const differ = identifiersDiffer(records.fields, pair.levels);
+      expect(pair.band).toBe(pair.probability >= match && !differ ? 'match' : 'review');
     }
     // An incremental scan reuses the model and with it the bands.
     const changed = new Uint8Array(records.size);

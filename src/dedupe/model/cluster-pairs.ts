@@ -5,7 +5,8 @@
  *
  * - their pairs' average match weight (log2 odds) must reach the match threshold: together they are
  *   as sure as a match pair, while one record short of data (no date, an initial) may still join;
- * - no pair between them may fall far below the review threshold (`VETO_BITS`).
+ * - no pair between them may fall far below the review threshold (`VETO_BITS`), nor be one `vetoes`
+ *   names (two customers whose phones differ: see pair-band.ts).
  *
  * Chains of individually plausible pairs ("J Smith" 1851 ~ "John Smith" ~ "John Smith" 1862) therefore
  * stop where the ends disagree, so a cluster's pairs are about as precise as the match band's. Each
@@ -29,6 +30,8 @@ export interface CoherentCluster {
 export interface ClusterOptions {
   /** Match weight of any two records, scored on demand when blocking did not compare them. */
   pairWeight: (a: number, b: number) => number;
+  /** Two records that may never be in one cluster, whatever their weight (identifiers that differ). */
+  vetoes?: (a: number, b: number) => boolean;
   /** The bands' thresholds as match weights. */
   matchWeight: number;
   reviewWeight: number;
@@ -107,7 +110,9 @@ function coherentJoin(
   let sum = 0;
   for (const a of groupA.members) {
     for (const b of groupB.members) {
-      const weight = a === link.a && b === link.b ? link.weight : options.pairWeight(a, b);
+      const given = a === link.a && b === link.b;
+      if (!given && options.vetoes?.(a, b)) return null;
+      const weight = given ? link.weight : options.pairWeight(a, b);
       if (weight < options.reviewWeight - VETO_BITS) return null;
       if (weight < weakest.weight) weakest = { a, b, weight };
       sum += Math.min(weight, options.matchWeight + CAP_BITS);

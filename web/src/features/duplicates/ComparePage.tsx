@@ -21,6 +21,7 @@ import { displayName } from '../customers/customer-format';
 import { notify } from '../imports/notify';
 import { filtersOf, type MergeResult, nextPair, paramsOf, useContactsById, usePair } from './duplicate-api';
 import { compareUrl, formatScore, NEUTRAL_WEIGHT, useFieldLabel, useLevelLabel } from './duplicate-format';
+import { differingIdentifiers } from './identifier-conflict';
 import { mergeErrorText } from './merge-errors';
 import { RecordActivity } from './RecordActivity';
 import { TableScroll } from '../../ui/TableScroll';
@@ -225,6 +226,8 @@ export default function ComparePage() {
 
   const rows = complete ? rowsOf(records, fieldLabel, t) : [];
   const contributions = pair.data?.explanation ?? scored.data?.explanation ?? [];
+  const band = pair.data?.band ?? scored.data?.band;
+  const differing = band === 'match' ? [] : differingIdentifiers(contributions);
 
   return (
     <>
@@ -267,6 +270,11 @@ export default function ComparePage() {
         }
       />
       <Stack gap="md">
+        {differing.length > 0 && (
+          <Alert variant="light" color="yellow" data-testid="identifiers-differ">
+            {t('duplicates.compare.identifiersDiffer', { fields: formatList(differing.map(fieldLabel)) })}
+          </Alert>
+        )}
         <Paper withBorder>
           <TableScroll minWidth={640} label={t('duplicates.compare.title')}>
             <Table className="kith-compare" aria-label={t('duplicates.compare.title')}>

@@ -76,6 +76,8 @@ export const en = {
     defaultSurvivor: 'Suggested: it has the most filled fields',
     keep: 'Keep this value for {{field}}',
     kept: 'All e-mails, phones, identities, tags and groups of both are kept; where a field differs, choose the value to keep.',
+    identifiersDiffer:
+      '{{fields}}: wholly different. Kith never merges such customers on its own; if they are one person, merge them here.',
     differs: 'Differs',
     same: 'Same',
     missing: 'Missing on one side',
