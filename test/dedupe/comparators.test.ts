@@ -212,11 +212,12 @@ describe('email comparator', () => {
     ['james.smith12@gmail.com', 'james.smith45@yahoo.com', 'else'],
     ['james.smith12@gmail.com', 'james.smith21@yahoo.com', 'similar_address_or_local_part'],
     ['lina1988@qq.com', 'lina1989@qq.com', 'similar_address_or_local_part'],
-    // A one- or two-digit number changed in place is the next account of a common name, not a typo;
-    // swapped or one digit dropped, it may be.
+    // A one- or two-digit number changed or lengthened is the next account of a common name, not a
+    // typo; two of its digits swapped, or a digit dropped from a longer number, may be.
     ['zhangwei1@163.com', 'zhangwei2@163.com', 'else'],
     ['wang.fang12@qq.com', 'wang.fang13@qq.com', 'else'],
-    ['user3@example.com', 'user23@example.com', 'similar_address_or_local_part'],
+    ['user3@example.com', 'user23@example.com', 'else'],
+    ['wang.fang12@qq.com', 'wang.fang21@qq.com', 'similar_address_or_local_part'],
     ['mary@example.com', 'zoe@other.org', 'else'],
     // The local part ends at a `+tag` wherever it is written.
     ['anna.lee+shop@example.com', 'anna.lee@other.org', 'same_local_part'],

@@ -78,16 +78,18 @@ function samePrefix(a: string, b: string, length: number): boolean {
  * Whether the numbers in two local parts differ by more than a typo: `james.smith12` and
  * `james.smith45` are two James Smiths who picked different numbers, not one person mistyping. A
  * number of one or two digits has no room for a typo: `zhangwei1` and `zhangwei2`, `user3` and
- * `user23` are the next accounts of a common name, and only a number of three digits or more
- * (`wang.fang1985` / `wang.fang1986`) can carry one.
+ * `user23` are the next accounts of a common name; only two of its digits swapped can be one. A number
+ * of three digits or more (`wang.fang1985` / `wang.fang1986`) can carry any one slip.
  */
 export function numbersDiffer(a: string, b: string): boolean {
   const x = a.replace(/\D+/g, '');
   const y = b.replace(/\D+/g, '');
   if (x === '' || y === '' || x === y) return false;
   if (editDistanceWithin(x, y, 1) > 1) return true;
-  // Within one edit: a short number changed in place is another number; swapped or dropped, a slip.
-  return x.length === y.length && x.length < MIN_DIGITS_FOR_A_TYPO && !sameDigits(x, y);
+  // Within one edit. A short number changed or lengthened (3 → 23) is another number; two digits
+  // swapped (12 / 21), or one dropped from a longer number (255 / 25), is a slip.
+  if (x.length === y.length) return x.length < MIN_DIGITS_FOR_A_TYPO && !sameDigits(x, y);
+  return Math.max(x.length, y.length) < MIN_DIGITS_FOR_A_TYPO;
 }
 
 function sameDigits(x: string, y: string): boolean {
