@@ -56,8 +56,11 @@ export function AvailabilityMenu() {
           aria-label={`${t('conversations.availability.label')}: ${t(`conversations.availability.${me.availability}`)}`}
           data-testid="availability"
         >
-          <Badge variant="dot" color={COLOR[me.availability]} style={{ cursor: 'pointer' }}>
-            {t(`conversations.availability.${me.availability}`)}
+          {/* Named as well as stated: "Offline" alone in the header read as the app having lost its connection. */}
+          <Badge variant="dot" color={COLOR[me.availability]} tt="none" style={{ cursor: 'pointer' }}>
+            {t('conversations.availability.badge', {
+              state: t(`conversations.availability.${me.availability}`),
+            })}
           </Badge>
         </UnstyledButton>
       </Menu.Target>

@@ -115,6 +115,7 @@ export const en = {
     city: 'City',
   },
   availability: {
+    badge: 'Availability: {{state}}',
     label: 'Availability',
     online: 'Online',
     busy: 'Busy',

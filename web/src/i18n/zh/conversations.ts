@@ -117,6 +117,7 @@ export const conversations: typeof en = {
     city: '城市',
   },
   availability: {
+    badge: '在线状态：{{state}}',
     label: '在线状态',
     online: '在线',
     busy: '忙碌',
