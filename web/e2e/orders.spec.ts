@@ -175,6 +175,11 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await expect(page.getByRole('heading', { name: text.orders, exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: number(1) })).toBeVisible();
   await expect(page.getByRole('link', { name: number(2) })).toHaveCount(0);
+  // Each order names its customer, a link to them.
+  await expect(page.getByRole('link', { name: '周八', exact: true })).toHaveAttribute(
+    'href',
+    `/customers/${buyer}`,
+  );
   await shot('orders');
   await expectAccessible();
   await page.getByRole('link', { name: number(1) }).click();

@@ -1,6 +1,6 @@
 /** Queries the customer screens share (one key per resource, so edits refresh every view of it). */
-import { type QueryClient, useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { keepPreviousData, type QueryClient, useQuery } from '@tanstack/react-query';
+import { api, type Contact, unwrap } from '../../api/client';
 import {
   type ListParams,
   listParamsOf,
@@ -87,4 +87,27 @@ export function useIdentityTypes() {
 
 export function useAttributeDefinitions() {
   return useQuery(attributesQuery);
+}
+
+/** As many ids as the list takes in one request. */
+const IDS_PER_REQUEST = 500;
+
+/** Customers by id, for screens that name the customers of their rows (pairs, orders): one request a 500. */
+export function useContactsById(ids: string[]) {
+  const unique = [...new Set(ids)].sort();
+  return useQuery({
+    queryKey: ['contacts', 'by-id', unique],
+    queryFn: async () => {
+      const byId = new Map<string, Contact>();
+      for (let start = 0; start < unique.length; start += IDS_PER_REQUEST) {
+        const chunk = unique.slice(start, start + IDS_PER_REQUEST);
+        const page = await unwrap(
+          api.GET('/api/contacts', { params: { query: { ids: chunk.join(','), limit: chunk.length } } }),
+        );
+        for (const contact of page.data) byId.set(contact.id, contact);
+      }
+      return byId;
+    },
+    placeholderData: keepPreviousData,
+  });
 }

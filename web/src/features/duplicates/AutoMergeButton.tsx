@@ -13,7 +13,7 @@ import { api, unwrap } from '../../api/client';
 import { formatList, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
-import { useContactsById } from './duplicate-api';
+import { useContactsById } from '../customers/customer-queries';
 import { compareContactsUrl } from './duplicate-format';
 import { failureText } from '../../ui/server-reasons';
 

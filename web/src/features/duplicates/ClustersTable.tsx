@@ -11,7 +11,7 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
-import { useContactsById } from './duplicate-api';
+import { useContactsById } from '../customers/customer-queries';
 import { compareContactsUrl, formatScore } from './duplicate-format';
 import { TableScroll } from '../../ui/TableScroll';
 

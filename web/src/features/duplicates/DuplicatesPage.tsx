@@ -31,12 +31,12 @@ import {
   type QueueFilters,
   STATUSES,
   type MergedPerson,
-  useContactsById,
   useMergedAwayPeople,
   useQueue,
   useQueueCounts,
 } from './duplicate-api';
 import { compareUrl, formatScore, NEUTRAL_WEIGHT, useFieldLabel } from './duplicate-format';
+import { useContactsById } from '../customers/customer-queries';
 import { ScanPanel } from './ScanPanel';
 import { ClustersTable } from './ClustersTable';
 import { AutoMergeButton, AutoMergeProgress } from './AutoMergeButton';

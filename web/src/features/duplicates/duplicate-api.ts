@@ -3,7 +3,7 @@
  * followed while they run), one pair, decisions, merges (dry run first) and their history.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, type Contact, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 type QueueQuery = NonNullable<paths['/api/duplicates']['get']['parameters']['query']>;
@@ -92,22 +92,6 @@ export function usePair(id: string | null) {
     queryKey: ['duplicates', 'pair', id],
     queryFn: () => unwrap(api.GET('/api/duplicates/{id}', { params: { path: { id: id! } } })),
     enabled: Boolean(id),
-  });
-}
-
-/** The customers of a page of pairs, by id (one request for the whole page). */
-export function useContactsById(ids: string[]) {
-  const unique = [...new Set(ids)].sort();
-  return useQuery({
-    queryKey: ['contacts', 'by-id', unique],
-    queryFn: async () => {
-      if (unique.length === 0) return new Map<string, Contact>();
-      const page = await unwrap(
-        api.GET('/api/contacts', { params: { query: { ids: unique.join(','), limit: unique.length } } }),
-      );
-      return new Map(page.data.map((c) => [c.id, c]));
-    },
-    placeholderData: keepPreviousData,
   });
 }
 

@@ -6,12 +6,12 @@
  * Forward included). A value in the URL the page cannot use is ignored, saying so. An order links to its
  * customer's Orders tab.
  */
-import { Anchor, Badge, Button, Group, MultiSelect, Paper, Table, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, MultiSelect, Paper, Table, Text, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type ChangeEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { api, type Contact, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatList, formatMoney, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
@@ -20,6 +20,8 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { IgnoredFiltersNotice } from '../../ui/IgnoredFiltersNotice';
 import { OrdersExportMenu } from '../exports/OrdersExportMenu';
 import { ORDER_STATUS_COLOR } from '../customers/CustomerOrders';
+import { displayName } from '../customers/customer-format';
+import { useContactsById } from '../customers/customer-queries';
 import {
   amountCents,
   filtersSearch,
@@ -70,6 +72,7 @@ export default function OrdersPage() {
   const apply = (next: OrderFilters) => setParams(filtersSearch(next));
   const clear = () => setParams(new URLSearchParams());
   const rows = orders.data?.pages.flatMap((p) => p.data) ?? [];
+  const customers = useContactsById(rows.map((order) => order.contact_id));
   const first = orders.data?.pages[0];
   const total =
     !first || first.total === null
@@ -143,6 +146,7 @@ export default function OrdersPage() {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('customer.orders.number')}</Table.Th>
+                <Table.Th>{t('orders.customer')}</Table.Th>
                 <Table.Th>{t('customer.orders.status')}</Table.Th>
                 <Table.Th>{t('customer.orders.paid')}</Table.Th>
                 <Table.Th>{t('customer.orders.orderedAt')}</Table.Th>
@@ -161,6 +165,13 @@ export default function OrdersPage() {
                     >
                       {order.order_number}
                     </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <OrderCustomer
+                      id={order.contact_id}
+                      contact={customers.data?.get(order.contact_id)}
+                      nick={order.buyer_nick}
+                    />
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="dot" color={ORDER_STATUS_COLOR[order.status] ?? 'gray'}>
@@ -283,5 +294,21 @@ function FilterForm({
         </Group>
       </Group>
     </form>
+  );
+}
+
+/** The order's customer by name (the buyer's shop nickname beneath it, when the shop gave one). */
+function OrderCustomer({ id, contact, nick }: { id: string; contact?: Contact; nick: string | null }) {
+  return (
+    <>
+      <Anchor component={Link} to={`/customers/${id}`} size="sm">
+        {contact ? displayName(contact) : id}
+      </Anchor>
+      {nick && (
+        <Text size="xs" c="dimmed">
+          {nick}
+        </Text>
+      )}
+    </>
   );
 }

@@ -34,6 +34,7 @@ export const en = {
     item: '{{filter}} “{{value}}”',
     remove: 'Remove them from the address',
   },
+  customer: 'Customer',
   receiver: 'Receiver',
   more: 'Load more',
   modes: {

@@ -36,6 +36,7 @@ export const orders: typeof en = {
     item: '{{filter}}“{{value}}”',
     remove: '从地址中移除',
   },
+  customer: '客户',
   receiver: '收货人',
   more: '加载更多',
   modes: {
