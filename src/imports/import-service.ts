@@ -495,6 +495,72 @@ export class ImportService {
   }
 
   /**
+   * A completed dry run of a customer list, imported for real: its kept file, mapping and settings
+   * queued again as a new import that writes (the file copied, so that each import keeps its own for
+   * history and undo). The store may have moved since the check: rows are checked again as they are
+   * written, and the new import's own counts say what happened.
+   */
+  async importDryRunForReal(id: string, actor: Actor): Promise<ImportRecord> {
+    const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('import', id);
+    if (!row.dry_run)
+      throw new KithError('not_a_dry_run', `import ${id} was not a dry run: it has written already`, 409);
+    if (row.status !== 'completed') {
+      throw new KithError(
+        'dry_run_not_completed',
+        `dry run ${id} is ${row.status}; only a completed dry run can be imported for real`,
+        409,
+        { status: row.status },
+      );
+    }
+    if (row.kind !== 'contacts') {
+      throw new KithError(
+        'dry_run_not_contacts',
+        `dry run ${id} is an order import; import its files again from the Import page`,
+        409,
+        { kind: row.kind },
+      );
+    }
+    const stored = JSON.parse(row.source) as StoredSource;
+    if (!fs.existsSync(stored.path))
+      throw new KithError('source_file_gone', `the file of dry run ${id} is no longer kept`, 410);
+    const running = await this.unfinishedImportOf('contacts', { path: stored.path, name: row.file_name });
+    if (running) {
+      throw new KithError(
+        'already_importing',
+        `import ${running.id} of the same file is ${running.status}; wait for it to end`,
+        409,
+        { import_id: running.id },
+      );
+    }
+    const newImport = newId('import');
+    const dir = importDir(this.config, newImport);
+    makePrivateDir(dir);
+    const storedPath = path.join(dir, path.basename(stored.path));
+    fs.copyFileSync(stored.path, storedPath);
+    restrictToOwner(storedPath);
+    const settings = { ...(JSON.parse(row.settings) as ImportSettings), dryRun: false };
+    await this.db.transaction().execute((trx) =>
+      queueImport(
+        trx,
+        {
+          id: newImport,
+          dryRun: false,
+          fileName: row.file_name,
+          fileSize: fs.statSync(storedPath).size,
+          source: { ...stored, path: storedPath },
+          mapping: JSON.parse(row.mapping) as unknown,
+          settings,
+          warnings: JSON.parse(row.warnings) as string[],
+          createdBy: actor.userId,
+        },
+        IMPORT_JOB_KIND,
+      ),
+    );
+    return this.get(newImport);
+  }
+
+  /**
    * An import of the same file (same name, size and bytes) that has not ended — queued, running, or
    * left running by a process that died — or null. Dry runs write nothing and are neither found nor
    * looked for by callers. The CLI refuses a second import of such a file: both would write the same

@@ -246,6 +246,54 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     expect(after).toBe(before + 1);
   });
 
+  it('imports a completed dry run for real, once: the same file, mapping and settings, writing this time', async () => {
+    const post = (path: string, token = admin) =>
+      fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const ended = async (id: string) => {
+      for (let i = 0; i < 400; i++) {
+        const record = (await (await get(`/api/imports/${id}`)).json()) as Record<string, unknown>;
+        if (!['queued', 'running'].includes(record.status as string)) return record;
+        await new Promise((res) => setTimeout(res, 25));
+      }
+      throw new Error(`import ${id} did not end`);
+    };
+    const file =
+      '姓名,手机号码,邮箱\n试运行甲,13600136001,dry-a@example.com\n试运行乙,not a phone,dry-b@example.com\n';
+    const started = (await (
+      await upload('/api/imports', admin, file, { options: { dry_run: true, tags: ['dry-then-real'] } })
+    ).json()) as { id: string };
+    const dry = await ended(started.id);
+    expect(dry).toMatchObject({ status: 'completed', dry_run: true, created: 1, failed: 1 });
+    const byTag = async () =>
+      ((await (await get('/api/contacts?tag=dry-then-real')).json()) as { data: unknown[] }).data.length;
+    expect(await byTag()).toBe(0);
+
+    // Only an administrator; only a completed dry run.
+    expect((await post(`/api/imports/${started.id}/import-for-real`, agent)).status).toBe(403);
+    const r = await post(`/api/imports/${started.id}/import-for-real`);
+    expect(r.status).toBe(202);
+    const real = (await r.json()) as { id: string; dry_run: boolean; file_name: string };
+    expect(real.id).not.toBe(started.id);
+    expect(real).toMatchObject({ dry_run: false, file_name: '客户.csv' });
+    expect(await ended(real.id)).toMatchObject({
+      status: 'completed',
+      dry_run: false,
+      created: 1,
+      failed: 1,
+    });
+    expect(await byTag()).toBe(1);
+    // Its own copy of the file, kept for its history.
+    expect(await (await get(`/api/imports/${real.id}/source`)).text()).toBe(file);
+
+    const refusal = async (path: string, status: number, code: string) => {
+      const response = await post(path);
+      expect(response.status).toBe(status);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    };
+    await refusal(`/api/imports/${real.id}/import-for-real`, 409, 'not_a_dry_run');
+    await refusal('/api/imports/imp_nothing/import-for-real', 404, 'not_found');
+  });
+
   it('summarises the failure file for the result page: reasons by kind with counts, the first rows', async () => {
     const lines = ['姓名,手机号码,邮箱'];
     for (let i = 1; i <= 12; i++) lines.push(`坏号码${i},bad ${i},bad${i}@example.com`);

@@ -643,6 +643,19 @@ test('history: the original file from a row menu; a reload past the first step a
   const original = fs.readFileSync((await (await downloading).path())!, 'utf8');
   expect(original).toBe(csv);
 
+  // The check imported for real from its own page: a new import of the same file, which writes.
+  const dryRunId = ((await started.json()) as { id: string }).id;
+  await page.goto(`/imports/${dryRunId}`);
+  await expect(page.getByRole('button', { name: m('imports.detail.importForReal') })).toBeVisible();
+  await shot('import-dry-run-done');
+  await page.getByRole('button', { name: m('imports.detail.importForReal') }).click();
+  await expect(page).not.toHaveURL(new RegExp(dryRunId));
+  await expect(page).toHaveURL(/\/imports\/imp_[0-9a-z]+$/);
+  await expect(page.getByText(m('imports.detail.completedTitle'))).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByRole('link', { name: m('imports.detail.customers', { count: 1, n: 1 }) }),
+  ).toBeVisible();
+
   await page.goto('/imports/new?step=mapping');
   await expect(page).toHaveURL(/\/imports\/new$/);
   await expect(page.getByText(m('imports.wizard.lostTitle'))).toBeVisible();

@@ -245,6 +245,25 @@ export function registerImportCommands(program: Command): void {
       printImportOutcome(outcome, o);
     });
   imports
+    .command('import-for-real')
+    .description(
+      'import a completed dry run for real, here: its kept file, mapping and settings, as a new import that writes',
+    )
+    .argument('<id>', 'the dry run (imp_…)')
+    .option('--failures <out.csv>', 'write the failure file here')
+    .option('--warnings <out.csv>', 'write the warnings file (rows imported with a value left out) here')
+    .option('--json', 'print one JSON object with the outcome')
+    .action(async (id: string, o: RunHereOptions) => {
+      if (o.failures) checkOutputFile('--failures', o.failures);
+      if (o.warnings) checkOutputFile('--warnings', o.warnings);
+      const outcome = await withKith(async (kith) => {
+        const started = await kith.imports.importDryRunForReal(id, { ...CLI_ACTOR });
+        process.stderr.write(`dry run ${id} imported for real as ${started.id}\n`);
+        return runImportHere(kith, started.id, o);
+      });
+      printImportOutcome(outcome, o);
+    });
+  imports
     .command('cancel')
     .description('cancel a queued or running import (a queued one at once)')
     .argument('<id>', 'import id (imp_…)')

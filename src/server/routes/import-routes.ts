@@ -829,6 +829,22 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request) => imports.cancel(request.params.id),
     });
 
+    app.post('/imports/:id/import-for-real', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Import a completed dry run for real: its file, mapping and settings, as a new import',
+        description:
+          '202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) or `already_importing` (an import of the same file has not ended; `details.import_id` names it); 410 `source_file_gone` when the file is no longer kept.',
+        params: IdParams,
+        response: { 202: ImportRecordSchema },
+      },
+      handler: async (request, reply) => {
+        reply.code(202);
+        return imports.importDryRunForReal(request.params.id, actorOf(request));
+      },
+    });
+
     app.post('/imports/:id/undo', {
       config: { access: 'admin' },
       schema: {

@@ -8167,6 +8167,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{id}/import-for-real": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a completed dry run for real: its file, mapping and settings, as a new import
+         * @description 202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) or `already_importing` (an import of the same file has not ended; `details.import_id` names it); 410 `source_file_gone` when the file is no longer kept.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/{id}/undo": {
         parameters: {
             query?: never;

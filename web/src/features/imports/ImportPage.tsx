@@ -21,7 +21,7 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
@@ -30,6 +30,7 @@ import { RowReport } from './RowReport';
 import { formatBytes } from './format';
 import {
   cancelImport,
+  importDryRunForReal,
   importKey,
   type ImportRecord,
   isActive,
@@ -263,8 +264,9 @@ function Outcome({ record }: { record: ImportRecord }) {
           <Text size="sm">
             {t(record.kind === 'contacts' ? 'imports.detail.dryRun' : 'imports.detail.dryRunOrders')}
           </Text>
+          {record.kind === 'contacts' && <ImportForRealButton record={record} />}
           <Anchor component={Link} to={wizardOf(record)} size="sm">
-            {t('imports.detail.dryRunNext')}
+            {t(record.kind === 'contacts' ? 'imports.detail.dryRunNext' : 'imports.detail.dryRunAgain')}
           </Anchor>
         </Stack>
       </Alert>
@@ -288,6 +290,26 @@ function Outcome({ record }: { record: ImportRecord }) {
         )}
       </Stack>
     </Alert>
+  );
+}
+
+/** The checked file imported as checked: same columns, same settings, writing this time. */
+function ImportForRealButton({ record }: { record: ImportRecord }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const run = useMutation({
+    mutationFn: () => importDryRunForReal(record.id),
+    onSuccess: (started) => void navigate(`/imports/${started.id}`),
+  });
+  return (
+    <>
+      <Group gap="xs" my={4}>
+        <Button size="xs" onClick={() => run.mutate()} loading={run.isPending}>
+          {t('imports.detail.importForReal')}
+        </Button>
+      </Group>
+      {run.isError && <ImportErrorAlert error={run.error} />}
+    </>
   );
 }
 

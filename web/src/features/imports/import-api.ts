@@ -169,6 +169,11 @@ export function cancelImport(id: string) {
   return unwrap(api.POST('/api/imports/{id}/cancel', { params: { path: { id } } }));
 }
 
+/** A completed dry run's file, columns and settings imported for real, as a new import. */
+export function importDryRunForReal(id: string) {
+  return unwrap(api.POST('/api/imports/{id}/import-for-real', { params: { path: { id } } }));
+}
+
 export function undoImport(id: string) {
   return unwrap(api.POST('/api/imports/{id}/undo', { params: { path: { id } } }));
 }

@@ -351,10 +351,13 @@ export const en = {
       'The import was cancelled after {{n}} rows. Rows already imported stay; undo the import to remove them.',
     cancelledDryRun: 'The check was cancelled. Nothing was written.',
     dryRunTitle: 'This was a check',
-    dryRun: 'Nothing was written. Import the file to bring these customers in.',
+    dryRun:
+      'Nothing was written. Import the file as checked — the same columns and settings — or start again with another file.',
+    importForReal: 'Import it now',
     dryRunOrders:
       'Nothing was written. To import these orders, choose the files again and start the import without the check.',
-    dryRunNext: 'Import a file',
+    dryRunNext: 'Import another file',
+    dryRunAgain: 'Import the files',
     completedTitle: 'Import finished',
     completed:
       'Of {{rows}} rows: {{created}} created, {{updated}} updated, {{unchanged}} unchanged, {{failed}} failed.',
