@@ -74,6 +74,17 @@ describe(`re-running a killed kith import on ${TEST_DIALECT}`, () => {
       });
       // A dry run writes nothing: it may run beside it.
       expect((await kith('import', 'contacts', file, '--dry-run')).code).toBe(0);
+      // …but is not imported for real while the first is unfinished.
+      const checks = JSON.parse((await kith('imports', 'list', '--json')).stdout) as {
+        id: string;
+        dry_run: boolean;
+      }[];
+      const check = checks.find((r) => r.dry_run)!.id;
+      const forReal = await kith('imports', 'import-for-real', check, '--json');
+      expect(forReal.code).toBe(1);
+      expect(JSON.parse(forReal.stdout)).toMatchObject({
+        error: { code: 'already_importing', details: { import_id: importId } },
+      });
 
       // Resumed here (once the dead process's lease runs out): every row once.
       const resumed = await kith('imports', 'resume', importId, '--json');
