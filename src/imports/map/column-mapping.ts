@@ -88,10 +88,11 @@ export function suggestMapping(
       }
       return warning ? { column, index, target, confidence, warning } : { column, index, target, confidence };
     };
-    if (key === 'error' && index === header.length - 1) {
+    // The failure file's last column, as the server names it or as the web app does for a Chinese reader.
+    if ((key === 'error' || key === '失败原因') && index === header.length - 1) {
       return suggestion(IGNORE, 'exact', 'the error column of a failure file is ignored');
     }
-    if (key === 'warning' && index === header.length - 1) {
+    if ((key === 'warning' || key === '警告原因') && index === header.length - 1) {
       return suggestion(IGNORE, 'exact', 'the warning column of a warnings file is ignored');
     }
     if (key === 'id') {

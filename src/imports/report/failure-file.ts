@@ -15,8 +15,11 @@ import { protectCell } from '../../domain/csv-cell-safety.js';
 
 const PAGE = 2000;
 
-/** Last columns Kith adds to the files it writes; an import of such a file ignores them. */
-export const REPORT_COLUMNS = ['error', 'warning'] as const;
+/**
+ * Last columns Kith adds to the files it writes; an import of such a file ignores them. The web app
+ * names them in Chinese for a Chinese reader (web/src/features/imports/report-file-language.ts).
+ */
+export const REPORT_COLUMNS = ['error', 'warning', '失败原因', '警告原因'] as const;
 
 export function writeFailureFile(
   db: Queryable,

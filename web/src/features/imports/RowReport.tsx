@@ -5,7 +5,11 @@
  */
 import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFieldLabel } from '../duplicates/duplicate-format';
+import { notify } from './notify';
+import { reportFileIn } from './report-file-language';
 import { formatNumber } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { fetchRowReport, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
@@ -31,17 +35,13 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
   const text = (key: string) => `imports.${kind}.${key}`;
   // A check only says what would happen.
   const title = record.dry_run ? text('titleWould') : text('title');
-  const url = rowFileUrl(record.id, kind);
-
   return (
     <Paper withBorder p="md" data-testid={`${kind}-report`}>
       <Group justify="space-between" mb="sm">
         <Title order={2} size="h5">
           {t(title, { count, n: formatNumber(count) })}
         </Title>
-        <Button component="a" href={url} download={rowFileName(record, kind)} variant="default" size="xs">
-          {t(text('download'))}
-        </Button>
+        <ReportFileButton record={record} kind={kind} />
       </Group>
       {report.isPending ? (
         <LoadingRows rows={4} />
@@ -113,9 +113,7 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
             {report.data.total > report.data.rows.length && (
               <Text size="xs" c="dimmed" mt={4}>
                 {t(text('moreRows'), { count: report.data.total - report.data.rows.length })}{' '}
-                <Anchor href={url} download={rowFileName(record, kind)} size="xs">
-                  {t(text('download'))}
-                </Anchor>
+                <ReportFileLink record={record} kind={kind} />
               </Text>
             )}
           </div>
@@ -185,4 +183,69 @@ function fieldName(field: string, t: (key: string) => string, exists: (key: stri
   if (base.startsWith('identities.')) return identityTypeLabel({ key: base.slice('identities.'.length) }, t);
   if (base.startsWith('attributes.')) return base.slice('attributes.'.length);
   return exists(`fields.${base}`) ? t(`fields.${base}`) : base;
+}
+
+/**
+ * The file itself. In English as the server wrote it; in Chinese rewritten in the browser (reasons and
+ * the reason column's name, report-file-language.ts), since the server's file is the CLI's and the API's.
+ */
+function useReportFile(record: ImportRecord, kind: RowFileKind) {
+  const { t, i18n } = useTranslation();
+  const fieldLabel = useFieldLabel();
+  const [busy, setBusy] = useState(false);
+  const url = rowFileUrl(record.id, kind);
+  const name = rowFileName(record, kind);
+  const download = async () => {
+    // Named as the server names its own (content-disposition wins over `download` on a plain link).
+    const blobName = `${record.id}-${kind}.csv`;
+    setBusy(true);
+    try {
+      const response = await fetch(url, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const csv = reportFileIn(await response.text(), kind, t, (field) =>
+        fieldLabel(field.replace(/\[\d+\]$/, '')),
+      );
+      const href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const link = document.createElement('a');
+      link.href = href;
+      link.download = blobName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(href), 10_000);
+    } catch {
+      notify({ color: 'red', message: t('imports.reportFileFailed') });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { url, name, rewrite: i18n.language.startsWith('zh'), busy, download };
+}
+
+function ReportFileButton({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
+  const { t } = useTranslation();
+  const file = useReportFile(record, kind);
+  const label = t(`imports.${kind}.download`);
+  return file.rewrite ? (
+    <Button variant="default" size="xs" loading={file.busy} onClick={() => void file.download()}>
+      {label}
+    </Button>
+  ) : (
+    <Button component="a" href={file.url} download={file.name} variant="default" size="xs">
+      {label}
+    </Button>
+  );
+}
+
+function ReportFileLink({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
+  const { t } = useTranslation();
+  const file = useReportFile(record, kind);
+  const label = t(`imports.${kind}.download`);
+  return file.rewrite ? (
+    <Anchor component="button" type="button" size="xs" onClick={() => void file.download()}>
+      {label}
+    </Anchor>
+  ) : (
+    <Anchor href={file.url} download={file.name} size="xs">
+      {label}
+    </Anchor>
+  );
 }

@@ -248,7 +248,9 @@ export const en = {
     minutes: '{{m}} min',
     hoursMinutes: '{{h}} h {{m}} min',
   },
+  reportFileFailed: 'The file could not be downloaded. Try again.',
   failures: {
+    column: 'error',
     title_one: '{{n}} row failed',
     title_other: '{{n}} rows failed',
     titleWould_one: '{{n}} row would fail',
@@ -264,6 +266,7 @@ export const en = {
     moreRows_other: '{{count}} more rows in the failure file.',
   },
   warnings: {
+    column: 'warning',
     title_one: '{{n}} row imported with a warning',
     title_other: '{{n}} rows imported with warnings',
     titleWould_one: '{{n}} row would be imported with a warning',

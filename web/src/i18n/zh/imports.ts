@@ -233,7 +233,9 @@ export const imports: typeof en = {
     minutes: '{{m}} 分钟',
     hoursMinutes: '{{h}} 小时 {{m}} 分',
   },
+  reportFileFailed: '文件下载失败，请重试。',
   failures: {
+    column: '失败原因',
     title_one: '{{n}} 行失败',
     title_other: '{{n}} 行失败',
     titleWould_one: '{{n}} 行将会失败',
@@ -249,6 +251,7 @@ export const imports: typeof en = {
     moreRows_other: '失败记录文件中还有 {{count}} 行。',
   },
   warnings: {
+    column: '警告原因',
     title_one: '{{n}} 行已导入但有警告',
     title_other: '{{n}} 行已导入但有警告',
     titleWould_one: '{{n}} 行将会导入但有警告',
