@@ -528,7 +528,7 @@ export class ImportService {
     if (running) {
       throw new KithError(
         'already_importing',
-        `import ${running.id} of the same file is ${running.status}; wait for it to end`,
+        `import ${running.id} of the same file is ${running.status}; let it end, or resume or cancel it (kith imports resume ${running.id} / cancel ${running.id})`,
         409,
         { import_id: running.id },
       );

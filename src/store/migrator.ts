@@ -30,6 +30,7 @@ import * as m0028 from './migrations/0028-webhook-secret-sealed.js';
 import * as m0029 from './migrations/0029-job-takeovers.js';
 import * as m0030 from './migrations/0030-session-devices.js';
 import * as m0031 from './migrations/0031-job-abandoned.js';
+import * as m0032 from './migrations/0032-rebanded-duplicate-pairs.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -63,6 +64,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0029-job-takeovers': m0029,
   '0030-session-devices': m0030,
   '0031-job-abandoned': m0031,
+  '0032-rebanded-duplicate-pairs': m0032,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

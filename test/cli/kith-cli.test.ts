@@ -51,6 +51,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0029-job-takeovers',
         '0030-session-devices',
         '0031-job-abandoned',
+        '0032-rebanded-duplicate-pairs',
       ],
       database: TEST_DIALECT,
     });

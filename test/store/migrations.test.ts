@@ -3,6 +3,7 @@ import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import * as contactAttributesInContactRow from '../../src/store/migrations/0006-contact-attributes-in-contact-row.js';
 import * as contactAttributeSearch from '../../src/store/migrations/0027-contact-attribute-search.js';
+import * as rebandedDuplicatePairs from '../../src/store/migrations/0032-rebanded-duplicate-pairs.js';
 import { loadContacts } from '../../src/contacts/contact-repository.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/test-kith.js';
 
@@ -47,6 +48,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0029-job-takeovers',
         '0030-session-devices',
         '0031-job-abandoned',
+        '0032-rebanded-duplicate-pairs',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
@@ -54,6 +56,55 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('0032 sends every open match pair to review, and leaves decided pairs as they were', async () => {
+    const store = openStore(database.config);
+    try {
+      await migrateToLatest(store);
+      const db = store.db as any;
+      const pair = (id: number, band: number, status: number) => ({
+        id,
+        contact_a: `ct_m32a${id}`,
+        contact_b: `ct_m32b${id}`,
+        a_key: id,
+        b_key: id,
+        score: 990_000,
+        band,
+        explanation: '',
+        cluster: null,
+        status,
+        scan: 1,
+        decided_at: null,
+        decided_by: null,
+      });
+      // open match, open review, a match pair a person marked not a duplicate.
+      await db
+        .insertInto('duplicate_pairs')
+        .values([pair(93201, 0, 0), pair(93202, 1, 0), pair(93203, 0, 1)])
+        .execute();
+      await rebandedDuplicatePairs.up(db);
+      const rows = await db
+        .selectFrom('duplicate_pairs')
+        .select(['id', 'band', 'status'])
+        .where('id', 'in', [93201, 93202, 93203])
+        .orderBy('id')
+        .execute();
+      expect(
+        rows.map((r: { id: number; band: number; status: number }) => [
+          Number(r.id),
+          Number(r.band),
+          Number(r.status),
+        ]),
+      ).toEqual([
+        [93201, 1, 0],
+        [93202, 1, 0],
+        [93203, 0, 1],
+      ]);
+      await db.deleteFrom('duplicate_pairs').where('id', 'in', [93201, 93202, 93203]).execute();
+    } finally {
+      await store.close();
     }
   });
 

@@ -840,8 +840,10 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         response: { 202: ImportRecordSchema },
       },
       handler: async (request, reply) => {
+        const started = await imports.importDryRunForReal(request.params.id, actorOf(request));
+        onJobQueued();
         reply.code(202);
-        return imports.importDryRunForReal(request.params.id, actorOf(request));
+        return started;
       },
     });
 

@@ -19,6 +19,11 @@ const KNOWN = new Set([
   'not_ready',
   'not_found',
   'forbidden',
+  'not_a_dry_run',
+  'dry_run_not_completed',
+  'dry_run_not_contacts',
+  'source_file_gone',
+  'already_importing',
 ]);
 
 export interface ExplainedError {

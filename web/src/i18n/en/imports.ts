@@ -447,6 +447,12 @@ export const en = {
     not_ready: 'The failure file is written when the import ends.',
     not_found: 'This import does not exist.',
     forbidden: 'Only administrators can import.',
+    not_a_dry_run: 'This import has written already: only a check can be imported for real.',
+    dry_run_not_completed: 'Only a check that has finished can be imported for real.',
+    dry_run_not_contacts: 'A check of orders is imported by choosing its files again.',
+    source_file_gone: 'The file of this check is no longer kept: import it again.',
+    already_importing:
+      'An import of the same file has not ended yet: let it finish, or resume or cancel it on its page.',
     other: 'The server refused.',
   },
   mappingReasons: {

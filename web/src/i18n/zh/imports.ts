@@ -420,6 +420,11 @@ export const imports: typeof en = {
     not_ready: '失败记录文件在导入结束后生成。',
     not_found: '此导入不存在。',
     forbidden: '只有管理员可以导入。',
+    not_a_dry_run: '此次导入已经写入数据：只有预检查可以正式导入。',
+    dry_run_not_completed: '只有已完成的预检查可以正式导入。',
+    dry_run_not_contacts: '订单的预检查请重新选择文件导入。',
+    source_file_gone: '此次预检查的文件已不再保留：请重新导入。',
+    already_importing: '同一文件的导入尚未结束：请等待完成，或在其页面上继续或取消。',
     other: '服务器拒绝了请求。',
   },
   mappingReasons: {
