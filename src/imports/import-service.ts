@@ -26,7 +26,7 @@ import {
   type StoredSource,
   warningFilePath,
 } from './contact-import-pipeline.js';
-import { queueImport } from './import-records.js';
+import { type NewImportRecord, queueImport } from './import-records.js';
 import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
 import {
   type ColumnSuggestion,
@@ -466,31 +466,38 @@ export class ImportService {
     const unmapped = columns.filter((_, i) => !mapping.has(i) && suggestions[i]?.target !== 'ignore');
     if (unmapped.length > 0) warnings.push(`columns not imported: ${unmapped.join(', ')}`);
 
+    return this.keepAndQueue(request.filePath, info, {
+      dryRun: settings.dryRun,
+      fileName: path.basename(request.fileName),
+      mapping: [...mapping],
+      settings,
+      warnings,
+      createdBy: actor.userId,
+    });
+  }
+
+  /**
+   * A new contact import of `filePath`: Kith keeps its own copy (readable by its owner only) and queues
+   * the import with its job in one transaction.
+   */
+  private async keepAndQueue(
+    filePath: string,
+    info: Omit<StoredSource, 'path'>,
+    record: Omit<NewImportRecord, 'id' | 'fileSize' | 'source'>,
+  ): Promise<ImportRecord> {
     const id = newId('import');
     const dir = importDir(this.config, id);
     makePrivateDir(dir);
     const storedPath = path.join(dir, `source.${info.format}`);
-    fs.copyFileSync(request.filePath, storedPath);
+    fs.copyFileSync(filePath, storedPath);
     // copyFile gives the copy the upload's mode.
     restrictToOwner(storedPath);
     const source: StoredSource = { ...info, path: storedPath };
-    await this.db.transaction().execute((trx) =>
-      queueImport(
-        trx,
-        {
-          id,
-          dryRun: settings.dryRun,
-          fileName: path.basename(request.fileName),
-          fileSize: fs.statSync(storedPath).size,
-          source,
-          mapping: [...mapping],
-          settings,
-          warnings,
-          createdBy: actor.userId,
-        },
-        IMPORT_JOB_KIND,
-      ),
-    );
+    await this.db
+      .transaction()
+      .execute((trx) =>
+        queueImport(trx, { ...record, id, fileSize: fs.statSync(storedPath).size, source }, IMPORT_JOB_KIND),
+      );
     return this.get(id);
   }
 
@@ -533,31 +540,15 @@ export class ImportService {
         { import_id: running.id },
       );
     }
-    const newImport = newId('import');
-    const dir = importDir(this.config, newImport);
-    makePrivateDir(dir);
-    const storedPath = path.join(dir, path.basename(stored.path));
-    fs.copyFileSync(stored.path, storedPath);
-    restrictToOwner(storedPath);
-    const settings = { ...(JSON.parse(row.settings) as ImportSettings), dryRun: false };
-    await this.db.transaction().execute((trx) =>
-      queueImport(
-        trx,
-        {
-          id: newImport,
-          dryRun: false,
-          fileName: row.file_name,
-          fileSize: fs.statSync(storedPath).size,
-          source: { ...stored, path: storedPath },
-          mapping: JSON.parse(row.mapping) as unknown,
-          settings,
-          warnings: JSON.parse(row.warnings) as string[],
-          createdBy: actor.userId,
-        },
-        IMPORT_JOB_KIND,
-      ),
-    );
-    return this.get(newImport);
+    const { path: keptPath, ...info } = stored;
+    return this.keepAndQueue(keptPath, info, {
+      dryRun: false,
+      fileName: row.file_name,
+      mapping: JSON.parse(row.mapping) as unknown,
+      settings: { ...(JSON.parse(row.settings) as ImportSettings), dryRun: false },
+      warnings: JSON.parse(row.warnings) as string[],
+      createdBy: actor.userId,
+    });
   }
 
   /**
