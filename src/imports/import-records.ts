@@ -61,6 +61,7 @@ export async function queueImport(trx: Queryable, record: NewImportRecord, jobKi
       error: null,
       undone_at: null,
       undo_report: null,
+      imported_for_real_as: null,
     })
     .execute();
   await enqueueJob(trx, jobKind, record.id);

@@ -18,7 +18,7 @@ import { assertRegion } from '../domain/normalize/phone.js';
 import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
 import type { ImportsTable } from '../store/schema.js';
-import { nowIso } from '../store/transaction.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
 import {
   failureFilePath,
   type ImportConfig,
@@ -164,6 +164,8 @@ export interface ImportRecord {
   error: string | null;
   undone_at: string | null;
   undo_report: UndoReport | null;
+  /** A dry run's: the import that imported it for real, once one has been queued. */
+  imported_for_real_as: string | null;
   /** What an order import found beyond its counts (items, buyers); null for a contact import. */
   summary: OrderImportSummary | null;
 }
@@ -227,6 +229,7 @@ function toRecord(row: ImportsTable & { kind?: string; summary?: string | null }
     error: row.error,
     undone_at: row.undone_at,
     undo_report: row.undo_report ? (JSON.parse(row.undo_report) as UndoReport) : null,
+    imported_for_real_as: row.imported_for_real_as,
     summary: row.summary ? (JSON.parse(row.summary) as OrderImportSummary) : null,
   };
 }
@@ -484,20 +487,30 @@ export class ImportService {
     filePath: string,
     info: Omit<StoredSource, 'path'>,
     record: Omit<NewImportRecord, 'id' | 'fileSize' | 'source'>,
+    /** Run in the queueing transaction first; what it throws leaves nothing queued and no copy kept. */
+    claim?: (trx: Queryable, newImportId: string) => Promise<void>,
   ): Promise<ImportRecord> {
     const id = newId('import');
     const dir = importDir(this.config, id);
     makePrivateDir(dir);
-    const storedPath = path.join(dir, `source.${info.format}`);
-    fs.copyFileSync(filePath, storedPath);
-    // copyFile gives the copy the upload's mode.
-    restrictToOwner(storedPath);
-    const source: StoredSource = { ...info, path: storedPath };
-    await this.db
-      .transaction()
-      .execute((trx) =>
-        queueImport(trx, { ...record, id, fileSize: fs.statSync(storedPath).size, source }, IMPORT_JOB_KIND),
-      );
+    try {
+      const storedPath = path.join(dir, `source.${info.format}`);
+      fs.copyFileSync(filePath, storedPath);
+      // copyFile gives the copy the upload's mode.
+      restrictToOwner(storedPath);
+      const source: StoredSource = { ...info, path: storedPath };
+      await this.db.transaction().execute(async (trx) => {
+        await claim?.(trx, id);
+        await queueImport(
+          trx,
+          { ...record, id, fileSize: fs.statSync(storedPath).size, source },
+          IMPORT_JOB_KIND,
+        );
+      });
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     return this.get(id);
   }
 
@@ -505,7 +518,9 @@ export class ImportService {
    * A completed dry run of a customer list, imported for real: its kept file, mapping and settings
    * queued again as a new import that writes (the file copied, so that each import keeps its own for
    * history and undo). The store may have moved since the check: rows are checked again as they are
-   * written, and the new import's own counts say what happened.
+   * written, and the new import's own counts say what happened. Once: the dry run is linked to its
+   * real import in the transaction that queues it, so two clicks queue one import; only when that
+   * import failed, was cancelled or was undone can the dry run be imported again.
    */
   async importDryRunForReal(id: string, actor: Actor): Promise<ImportRecord> {
     const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
@@ -528,27 +543,64 @@ export class ImportService {
         { kind: row.kind },
       );
     }
+    await this.refuseIfImportedForReal(this.db, id);
     const stored = JSON.parse(row.source) as StoredSource;
     if (!fs.existsSync(stored.path))
       throw new KithError('source_file_gone', `the file of dry run ${id} is no longer kept`, 410);
     const running = await this.unfinishedImportOf('contacts', { path: stored.path, name: row.file_name });
-    if (running) {
-      throw new KithError(
-        'already_importing',
-        `import ${running.id} of the same file is ${running.status}; let it end, or resume or cancel it (kith imports resume ${running.id} / cancel ${running.id})`,
-        409,
-        { import_id: running.id },
-      );
-    }
+    if (running) throw alreadyImporting(running.id, running.status);
     const { path: keptPath, ...info } = stored;
-    return this.keepAndQueue(keptPath, info, {
-      dryRun: false,
-      fileName: row.file_name,
-      mapping: JSON.parse(row.mapping) as unknown,
-      settings: { ...(JSON.parse(row.settings) as ImportSettings), dryRun: false },
-      warnings: JSON.parse(row.warnings) as string[],
-      createdBy: actor.userId,
-    });
+    return this.keepAndQueue(
+      keptPath,
+      info,
+      {
+        dryRun: false,
+        fileName: row.file_name,
+        mapping: JSON.parse(row.mapping) as unknown,
+        settings: { ...(JSON.parse(row.settings) as ImportSettings), dryRun: false },
+        warnings: JSON.parse(row.warnings) as string[],
+        createdBy: actor.userId,
+      },
+      async (trx, realId) => {
+        // The check above, again where it counts: a request that queued meanwhile has set the link.
+        const live = trx
+          .selectFrom('imports as real')
+          .select('real.id')
+          .where((eb) =>
+            eb.and([eb('real.status', 'not in', ['failed', 'cancelled']), eb('real.undone_at', 'is', null)]),
+          );
+        const claimed = await trx
+          .updateTable('imports')
+          .set({ imported_for_real_as: realId })
+          .where('id', '=', id)
+          .where((eb) =>
+            eb.or([eb('imported_for_real_as', 'is', null), eb('imported_for_real_as', 'not in', live)]),
+          )
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) === 0) {
+          await this.refuseIfImportedForReal(trx, id);
+          throw new NotFoundError('import', id);
+        }
+      },
+    );
+  }
+
+  /** 409 when the dry run's real import is queued, running, or completed and not undone. */
+  private async refuseIfImportedForReal(db: Queryable, dryRunId: string): Promise<void> {
+    const real = await db
+      .selectFrom('imports as dry')
+      .innerJoin('imports as real', 'real.id', 'dry.imported_for_real_as')
+      .select(['real.id', 'real.status', 'real.undone_at'])
+      .where('dry.id', '=', dryRunId)
+      .executeTakeFirst();
+    if (!real || real.status === 'failed' || real.status === 'cancelled' || real.undone_at !== null) return;
+    if (real.status !== 'completed') throw alreadyImporting(real.id, real.status);
+    throw new KithError(
+      'already_imported_for_real',
+      `dry run ${dryRunId} was imported for real as import ${real.id}; undo that import first to import it again`,
+      409,
+      { import_id: real.id },
+    );
   }
 
   /**
@@ -746,4 +798,13 @@ export class ImportService {
     if (!row) throw new NotFoundError('import', id);
     return { path: (JSON.parse(row.source) as StoredSource).path, fileName: row.file_name };
   }
+}
+
+function alreadyImporting(importId: string, status: string): KithError {
+  return new KithError(
+    'already_importing',
+    `import ${importId} of the same file is ${status}; let it end, or resume or cancel it (kith imports resume ${importId} / cancel ${importId})`,
+    409,
+    { import_id: importId },
+  );
 }

@@ -31,6 +31,7 @@ import * as m0029 from './migrations/0029-job-takeovers.js';
 import * as m0030 from './migrations/0030-session-devices.js';
 import * as m0031 from './migrations/0031-job-abandoned.js';
 import * as m0032 from './migrations/0032-rebanded-duplicate-pairs.js';
+import * as m0033 from './migrations/0033-dry-run-imported-for-real.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -65,6 +66,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-session-devices': m0030,
   '0031-job-abandoned': m0031,
   '0032-rebanded-duplicate-pairs': m0032,
+  '0033-dry-run-imported-for-real': m0033,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -245,6 +245,8 @@ export interface ImportsTable {
   error: string | null;
   undone_at: string | null;
   undo_report: string | null;
+  /** A dry run's: the import that imported it for real (migration 0033); null until then. */
+  imported_for_real_as: string | null;
 }
 
 /** Columns migration 0012 added to `imports`; contact imports leave them to their defaults. */

@@ -270,9 +270,18 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
 
     // Only an administrator; only a completed dry run.
     expect((await post(`/api/imports/${started.id}/import-for-real`, agent)).status).toBe(403);
-    const r = await post(`/api/imports/${started.id}/import-for-real`);
+    // Two clicks at once (or a retried request): one import is queued, the other is told which.
+    const [first, second] = await Promise.all([
+      post(`/api/imports/${started.id}/import-for-real`),
+      post(`/api/imports/${started.id}/import-for-real`),
+    ]);
+    const [r, twice] = first.status === 202 ? [first, second] : [second, first];
     expect(r.status).toBe(202);
+    expect(twice.status).toBe(409);
     const real = (await r.json()) as { id: string; dry_run: boolean; file_name: string };
+    const refused = (await twice.json()) as { error: { code: string; details: { import_id: string } } };
+    expect(['already_importing', 'already_imported_for_real']).toContain(refused.error.code);
+    expect(refused.error.details.import_id).toBe(real.id);
     expect(real.id).not.toBe(started.id);
     expect(real).toMatchObject({ dry_run: false, file_name: '客户.csv' });
     expect(await ended(real.id)).toMatchObject({
@@ -292,6 +301,19 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     };
     await refusal(`/api/imports/${real.id}/import-for-real`, 409, 'not_a_dry_run');
     await refusal('/api/imports/imp_nothing/import-for-real', 404, 'not_found');
+    // The check now names its real import, and is not imported a second time while that one stands.
+    expect(await ended(started.id)).toMatchObject({ imported_for_real_as: real.id });
+    await refusal(`/api/imports/${started.id}/import-for-real`, 409, 'already_imported_for_real');
+    // Undone, the check can be imported for real again, and then names the new import.
+    expect((await post(`/api/imports/${real.id}/undo`)).status).toBeLessThan(300);
+    await ended(real.id);
+    for (let i = 0; i < 400 && !(await ended(real.id)).undone_at; i++)
+      await new Promise((res) => setTimeout(res, 25));
+    const again = await post(`/api/imports/${started.id}/import-for-real`);
+    expect(again.status).toBe(202);
+    const realAgain = (await again.json()) as { id: string };
+    expect(await ended(started.id)).toMatchObject({ imported_for_real_as: realAgain.id });
+    expect(await ended(realAgain.id)).toMatchObject({ status: 'completed', created: 1 });
   });
 
   it('summarises the failure file for the result page: reasons by kind with counts, the first rows', async () => {

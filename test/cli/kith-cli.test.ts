@@ -52,6 +52,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0030-session-devices',
         '0031-job-abandoned',
         '0032-rebanded-duplicate-pairs',
+        '0033-dry-run-imported-for-real',
       ],
       database: TEST_DIALECT,
     });

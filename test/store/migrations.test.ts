@@ -49,6 +49,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0030-session-devices',
         '0031-job-abandoned',
         '0032-rebanded-duplicate-pairs',
+        '0033-dry-run-imported-for-real',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

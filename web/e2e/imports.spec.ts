@@ -658,6 +658,12 @@ test('history: the original file from a row menu; a reload past the first step a
   await expect(
     page.getByRole('link', { name: m('imports.detail.customers', { count: 1, n: 1 }) }),
   ).toBeVisible();
+  // Back on the check: it leads to its real import instead of offering to import it a second time.
+  const realUrl = page.url();
+  await page.goto(`/imports/${dryRunId}`);
+  await page.getByRole('link', { name: m('imports.detail.importedForReal') }).click();
+  await expect(page).toHaveURL(realUrl);
+  await expect(page.getByRole('button', { name: m('imports.detail.importForReal') })).toHaveCount(0);
 
   await page.goto('/imports/new?step=mapping');
   await expect(page).toHaveURL(/\/imports\/new$/);

@@ -390,6 +390,12 @@ const ImportRecordSchema = z
         kept_count: z.number(),
       })
       .nullable(),
+    imported_for_real_as: z
+      .string()
+      .nullable()
+      .describe(
+        "A dry run's: the import that imported it for real (POST /imports/{id}/import-for-real); null until then",
+      ),
     summary: z
       .object({
         kind: z.literal('tmall_orders'),
@@ -835,7 +841,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary: 'Import a completed dry run for real: its file, mapping and settings, as a new import',
         description:
-          '202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) or `already_importing` (an import of the same file has not ended; `details.import_id` names it); 410 `source_file_gone` when the file is no longer kept.',
+          '202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) `already_importing` (an import of the same file has not ended; `details.import_id` names it) or `already_imported_for_real` (this dry run was imported for real and that import was not undone; `details.import_id` names it; a request repeated or sent twice at once queues one import); 410 `source_file_gone` when the file is no longer kept.',
         params: IdParams,
         response: { 202: ImportRecordSchema },
       },

@@ -8178,7 +8178,7 @@ export interface paths {
         put?: never;
         /**
          * Import a completed dry run for real: its file, mapping and settings, as a new import
-         * @description 202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) or `already_importing` (an import of the same file has not ended; `details.import_id` names it); 410 `source_file_gone` when the file is no longer kept.
+         * @description 202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) `already_importing` (an import of the same file has not ended; `details.import_id` names it) or `already_imported_for_real` (this dry run was imported for real and that import was not undone; `details.import_id` names it; a request repeated or sent twice at once queues one import); 410 `source_file_gone` when the file is no longer kept.
          */
         post: {
             parameters: {
@@ -12895,6 +12895,8 @@ export interface components {
                 }[];
                 kept_count: number;
             } | null;
+            /** @description A dry run's: the import that imported it for real (POST /imports/{id}/import-for-real); null until then */
+            imported_for_real_as: string | null;
             /** @description An order import's findings beyond its counts (which count orders); null for contacts */
             summary: ({
                 /** @enum {string} */
@@ -13551,6 +13553,8 @@ export interface components {
                 }[];
                 kept_count: number;
             } | null;
+            /** @description A dry run's: the import that imported it for real (POST /imports/{id}/import-for-real); null until then */
+            imported_for_real_as: string | null;
             /** @description An order import's findings beyond its counts (which count orders); null for contacts */
             summary: ({
                 /** @enum {string} */

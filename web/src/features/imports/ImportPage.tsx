@@ -293,14 +293,29 @@ function Outcome({ record }: { record: ImportRecord }) {
   );
 }
 
-/** The checked file imported as checked: same columns, same settings, writing this time. */
+/**
+ * The checked file imported as checked: same columns, same settings, writing this time. Once that
+ * import is queued the check links to it instead; it can be imported again only when that import
+ * failed, was cancelled or was undone (the server holds the same rule).
+ */
 function ImportForRealButton({ record }: { record: ImportRecord }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const real = useImport(record.imported_for_real_as);
   const run = useMutation({
     mutationFn: () => importDryRunForReal(record.id),
     onSuccess: (started) => void navigate(`/imports/${started.id}`),
   });
+  if (record.imported_for_real_as) {
+    if (real.isPending) return null;
+    const again = real.data && (['failed', 'cancelled'].includes(real.data.status) || real.data.undone_at);
+    if (!again)
+      return (
+        <Anchor component={Link} to={`/imports/${record.imported_for_real_as}`} size="sm" fw={500}>
+          {t('imports.detail.importedForReal')}
+        </Anchor>
+      );
+  }
   return (
     <>
       <Group gap="xs" my={4}>

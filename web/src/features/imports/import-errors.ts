@@ -24,6 +24,7 @@ const KNOWN = new Set([
   'dry_run_not_contacts',
   'source_file_gone',
   'already_importing',
+  'already_imported_for_real',
 ]);
 
 export interface ExplainedError {

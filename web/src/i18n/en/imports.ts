@@ -357,6 +357,7 @@ export const en = {
     dryRun:
       'Nothing was written. Import the file as checked — the same columns and settings — or start again with another file.',
     importForReal: 'Import it now',
+    importedForReal: 'Imported for real: see that import',
     dryRunOrders:
       'Nothing was written. To import these orders, choose the files again and start the import without the check.',
     dryRunNext: 'Import another file',
@@ -453,6 +454,8 @@ export const en = {
     source_file_gone: 'The file of this check is no longer kept: import it again.',
     already_importing:
       'An import of the same file has not ended yet: let it finish, or resume or cancel it on its page.',
+    already_imported_for_real:
+      'This check has been imported for real already: undo that import to import it again.',
     other: 'The server refused.',
   },
   mappingReasons: {

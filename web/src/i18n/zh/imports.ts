@@ -338,6 +338,7 @@ export const imports: typeof en = {
     dryRunTitle: '这是一次预检查',
     dryRun: '未写入任何数据。可按本次检查的列和设置正式导入，或换一个文件重新开始。',
     importForReal: '正式导入',
+    importedForReal: '已正式导入：查看那次导入',
     dryRunOrders: '未写入任何数据。要导入这些订单，请重新选择文件并在不勾选预检查的情况下开始导入。',
     dryRunNext: '导入其他文件',
     dryRunAgain: '导入文件',
@@ -425,6 +426,7 @@ export const imports: typeof en = {
     dry_run_not_contacts: '订单的预检查请重新选择文件导入。',
     source_file_gone: '此次预检查的文件已不再保留：请重新导入。',
     already_importing: '同一文件的导入尚未结束：请等待完成，或在其页面上继续或取消。',
+    already_imported_for_real: '此次预检查已正式导入：如需再次导入，请先撤销那次导入。',
     other: '服务器拒绝了请求。',
   },
   mappingReasons: {
