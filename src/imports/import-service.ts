@@ -562,19 +562,25 @@ export class ImportService {
         createdBy: actor.userId,
       },
       async (trx, realId) => {
-        // The check above, again where it counts: a request that queued meanwhile has set the link.
-        const live = trx
+        // The check above, again where it counts: a request that queued meanwhile has set the link. Put
+        // as "the linked import has ended without effect" (not "is not live"): on PostgreSQL a second
+        // request waits for the first's row lock, then reads the link it set, while the import that
+        // link names is invisible to its snapshot — and so must not count as ended.
+        const endedWithoutEffect = trx
           .selectFrom('imports as real')
           .select('real.id')
           .where((eb) =>
-            eb.and([eb('real.status', 'not in', ['failed', 'cancelled']), eb('real.undone_at', 'is', null)]),
+            eb.or([eb('real.status', 'in', ['failed', 'cancelled']), eb('real.undone_at', 'is not', null)]),
           );
         const claimed = await trx
           .updateTable('imports')
           .set({ imported_for_real_as: realId })
           .where('id', '=', id)
           .where((eb) =>
-            eb.or([eb('imported_for_real_as', 'is', null), eb('imported_for_real_as', 'not in', live)]),
+            eb.or([
+              eb('imported_for_real_as', 'is', null),
+              eb('imported_for_real_as', 'in', endedWithoutEffect),
+            ]),
           )
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) === 0) {
