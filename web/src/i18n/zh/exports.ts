@@ -1,4 +1,4 @@
-/** 导出：客户列表的导出对话框、订单导出菜单和"导出"页面。 */
+/** 导出：客户列表的导出对话框、订单导出菜单和“导出”页面。 */
 import type { en } from '../en/exports';
 
 export const exports: typeof en = {
@@ -28,11 +28,11 @@ export const exports: typeof en = {
   howDirectHint: '浏览器边生成边保存文件。',
   howBackground: '后台生成',
   howBackgroundHint:
-    'Kith 在后台生成文件，您可以继续工作；文件在"导出"页面保留 {{days}} 天，如已配置邮件，生成完成后会发邮件通知您。',
+    'Kith 在后台生成文件，您可以继续工作；文件在“导出”页面保留 {{days}} 天，如已配置邮件，生成完成后会发邮件通知您。',
   largeHint: '超过 {{formatted}} 位客户：在后台生成，以免中途中断。',
   download: '下载',
   start: '开始导出',
-  started: '导出已开始。您可以关闭此窗口，导出会保留在"导出"页面。',
+  started: '导出已开始。您可以关闭此窗口，导出会保留在“导出”页面。',
   progress: '已写入 {{rows}} 行',
   progressOf: '已写入 {{rows}} / {{total}} 行',
   ready: '导出完成：{{rows}} 行',
@@ -40,7 +40,7 @@ export const exports: typeof en = {
   failedTitle: '导出失败',
   failedUnknown: '未记录原因',
   failed: '导出失败：{{error}}',
-  allExports: '全部导出',
+  allExports: '查看所有导出',
   page: {
     title: '导出',
     description: '在后台生成的文件。发起人或管理员可在过期前下载。',
