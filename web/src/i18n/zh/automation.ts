@@ -114,7 +114,7 @@ export const automation: typeof en = {
     message_type: '消息类型',
     contact_name: '客户姓名',
     contact_email: '客户邮箱',
-    contact_phone: '客户电话',
+    contact_phone: '客户手机号',
     contact_company: '客户公司',
     contact_country: '客户国家',
     contact_province: '客户省份',
