@@ -538,7 +538,7 @@ function describeEvent(
   }
   const name = event.actor_name;
   if (event.channel === 'automation' && name)
-    return `${text} ${t('conversations.conversation.events.byRule', { name })}`;
-  if (name) return `${text} ${t('conversations.conversation.events.by', { name })}`;
+    return t('conversations.conversation.events.byRule', { event: text, name });
+  if (name) return t('conversations.conversation.events.by', { event: text, name });
   return text;
 }

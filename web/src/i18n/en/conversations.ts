@@ -95,8 +95,8 @@ export const en = {
       team_changed: 'Team: {{to}}',
       labels_changed: 'Labels: {{changes}}',
       priority_changed: 'Priority: {{to}}',
-      by: 'by {{name}}',
-      byRule: 'by rule “{{name}}”',
+      by: '{{event}} by {{name}}',
+      byRule: '{{event}} by rule “{{name}}”',
     },
   },
   customerPanel: {
