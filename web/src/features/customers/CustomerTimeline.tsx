@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
+import { useUserDirectory } from '../../app/user-directory';
 import { formatDateTime, formatMoney } from '../../i18n';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -20,6 +21,7 @@ const TIMELINE_PAGE = 100;
 export function CustomerTimeline({ contactId }: { contactId: string }) {
   const { t, i18n } = useTranslation();
   const label = (key: string, raw: string) => labelOr(t, (k) => i18n.exists(k), key, raw);
+  const { nameOf } = useUserDirectory();
   const events = useInfiniteQuery({
     queryKey: ['contact-timeline', contactId],
     initialPageParam: undefined as string | undefined,
@@ -73,6 +75,22 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
                 <Anchor component={Link} to={`/customers?group=${encodeURIComponent(groupId)}`} size="xs">
                   {text('group_name') ?? t('customer.entry.aGroup')}
                 </Anchor>
+              )}
+              {event.type === 'conversation_status_changed' && text('to') && (
+                <Text size="xs">
+                  {t('customer.entry.statusTo', {
+                    status: label(`conversations.statuses.${text('to')}`, text('to')!),
+                  })}
+                </Text>
+              )}
+              {event.type === 'conversation_assigned' && (
+                <Text size="xs">
+                  {text('to')
+                    ? t('customer.entry.assignedTo', {
+                        name: nameOf(text('to')) ?? t('customer.entry.anAgent'),
+                      })
+                    : t('customer.entry.unassigned')}
+                </Text>
               )}
               {conversationId && (
                 <Anchor component={Link} to={`/conversations/${conversationId}`} size="xs">
