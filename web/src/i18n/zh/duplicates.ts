@@ -75,7 +75,7 @@ export const duplicates: typeof en = {
     survivorHint: '主记录保留其 ID；另一条合并到它，可以通过取消合并恢复。',
     defaultSurvivor: '建议：填写的字段最多',
     keep: '{{field}} 保留此值',
-    kept: '两条记录的所有邮箱、电话、身份、标签和群组都会保留；字段不同时，请选择要保留的值。',
+    kept: '两条记录的所有邮箱、手机号、身份、标签和群组都会保留；字段不同时，请选择要保留的值。',
     identifiersDiffer: '两人的{{fields}}完全不同：Kith 不会自动合并这样的客户。如确为同一人，可在此合并。',
     differs: '不同',
     same: '相同',
