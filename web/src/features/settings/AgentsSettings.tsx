@@ -52,7 +52,9 @@ export function AgentsSettings() {
         title={t('assignment.agents.title')}
         description={t('assignment.agents.description')}
         actions={
-          <StatusLabel color="green">{t('assignment.agents.onlineNow', { count: online })}</StatusLabel>
+          <StatusLabel color={online > 0 ? 'green' : 'gray'}>
+            {t('assignment.agents.onlineNow', { count: online })}
+          </StatusLabel>
         }
       />
       {list.length === 0 ? (
