@@ -45,6 +45,19 @@ describe('the automation rule builder against the server’s rule format', () =>
     });
   });
 
+  it('starts a new rule with its assignee to choose: a rule saved as it opens never unassigns', () => {
+    const blank = model.emptyRule();
+    expect(blank.actions).toEqual([{ action: 'assign_agent', agent_id: undefined }]);
+    expect(model.unchosenActionFields(blank.actions)).toEqual(['actions[0].agent_id']);
+    const chosen: typeof blank.actions = [
+      { action: 'assign_agent', agent_id: null },
+      model.newAction('assign_team'),
+      model.newAction('add_label'),
+      { action: 'assign_agent', agent_id: 'usr_1' },
+    ];
+    expect(model.unchosenActionFields(chosen)).toEqual(['actions[1].team_id']);
+  });
+
   it('offers per event only attributes, operators and actions the server allows there', () => {
     const custom = model.customAttributes([
       { key: 'tier', label: 'Tier', type: 'list', options: ['gold'] },
@@ -74,7 +87,11 @@ describe('the automation rule builder against the server’s rule format', () =>
                 ? { ...a, url: 'https://example.com/hook', secret: 'a-secret-of-16-chars' }
                 : a.action === 'send_email'
                   ? { ...a, to: ['a@example.com'], subject: 's', body: 'b' }
-                  : a,
+                  : a.action === 'assign_agent'
+                    ? { ...a, agent_id: null }
+                    : a.action === 'assign_team'
+                      ? { ...a, team_id: null }
+                      : a,
         );
       expect(() =>
         parseRuleDefinition({ name: event, event, conditions: { any: conditions }, actions }),

@@ -201,6 +201,14 @@ test('an automation ruleâ€™s e-mail address the server refuses is said on its â€
   await signIn('admin');
   await page.goto('/automation/rules/new');
   await page.getByRole('textbox', { name: m.builder.name }).fill(`Mail ${run()}`);
+  // A new rule's first action assigns, to nobody chosen yet: saved as it opens it is refused on that
+  // field, never stored as a rule that unassigns every conversation.
+  const agent = page.getByRole('combobox', { name: m.builder.agent });
+  await expect(agent).toHaveValue('');
+  await page.getByRole('button', { name: m.builder.create, exact: true }).click();
+  await expect(agent).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText(m.builder.chooseAgentFirst)).toBeVisible();
+  await expect(page).toHaveURL(/\/automation\/rules\/new$/);
   await page.getByRole('combobox', { name: m.builder.action.replace('{{n}}', '1') }).click();
   await page.getByRole('option', { name: m.actionNames.send_email, exact: true }).click();
   const to = page.getByRole('combobox', { name: m.builder.to });

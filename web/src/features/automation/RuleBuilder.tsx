@@ -518,7 +518,8 @@ function ActionParams({
           maw={320}
           aria-label={t('automation.builder.agent')}
           data={[{ value: NONE, label: t('automation.builder.unassign') }, ...lists.agents]}
-          value={action.agent_id ?? NONE}
+          placeholder={t('automation.builder.chooseAgent')}
+          value={action.agent_id === undefined ? null : (action.agent_id ?? NONE)}
           allowDeselect={false}
           searchable
           error={err('agent_id')}
@@ -532,7 +533,8 @@ function ActionParams({
           maw={320}
           aria-label={t('automation.builder.team')}
           data={[{ value: NONE, label: t('automation.builder.noTeam') }, ...lists.teams]}
-          value={action.team_id ?? NONE}
+          placeholder={t('automation.builder.chooseTeam')}
+          value={action.team_id === undefined ? null : (action.team_id ?? NONE)}
           allowDeselect={false}
           error={err('team_id')}
           onChange={(v) => onChange({ ...action, team_id: !v || v === NONE ? null : v })}

@@ -48,6 +48,7 @@ import {
   CONTACT_EVENTS,
   emptyRule,
   placeRuleErrors,
+  unchosenActionFields,
   type RuleAction,
   type RuleDraft,
   type RuleEvent,
@@ -203,6 +204,24 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
       );
     },
   });
+  // An assignee not chosen yet is said on its field before anything is sent.
+  const submit = () => {
+    const unchosen = unchosenActionFields(draft.actions);
+    if (unchosen.length === 0) return save.mutate();
+    setErrors(
+      Object.fromEntries(
+        unchosen.map((path) => [
+          path,
+          t(
+            path.endsWith('agent_id')
+              ? 'automation.builder.chooseAgentFirst'
+              : 'automation.builder.chooseTeamFirst',
+          ),
+        ]),
+      ),
+    );
+    setMessage(t('automation.builder.fixBelow'));
+  };
 
   return (
     <Paper withBorder p="md">
@@ -281,7 +300,7 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
           </Alert>
         )}
         <Group>
-          <Button onClick={() => save.mutate()} loading={save.isPending}>
+          <Button onClick={submit} loading={save.isPending}>
             {ruleId ? t('automation.builder.save') : t('automation.builder.create')}
           </Button>
         </Group>

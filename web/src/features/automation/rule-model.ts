@@ -51,8 +51,10 @@ export type ConditionGroup = { all: ConditionNode[] } | { any: ConditionNode[] }
 export type ConditionNode = Condition | ConditionGroup;
 
 export type RuleAction =
-  | { action: 'assign_agent'; agent_id: string | null }
-  | { action: 'assign_team'; team_id: string | null }
+  // `undefined` while a new action's assignee is not chosen yet: "nobody" (null) unassigns, and a rule
+  // saved without a choice would take every matching conversation away from its agent.
+  | { action: 'assign_agent'; agent_id: string | null | undefined }
+  | { action: 'assign_team'; team_id: string | null | undefined }
   | { action: 'add_label'; labels: string[] }
   | { action: 'remove_label'; labels: string[] }
   | { action: 'set_priority'; priority: string | null }
@@ -213,9 +215,9 @@ export function actionsFor(event: string): ActionName[] {
 export function newAction(name: ActionName): RuleAction {
   switch (name) {
     case 'assign_agent':
-      return { action: name, agent_id: null };
+      return { action: name, agent_id: undefined };
     case 'assign_team':
-      return { action: name, team_id: null };
+      return { action: name, team_id: undefined };
     case 'add_label':
     case 'remove_label':
       return { action: name, labels: [] };
@@ -231,6 +233,15 @@ export function newAction(name: ActionName): RuleAction {
     case 'send_email':
       return { action: name, to: [], subject: '', body: '' };
   }
+}
+
+/** The actions' fields still to be chosen, by path (`actions[0].agent_id`): checked before a save. */
+export function unchosenActionFields(actions: readonly RuleAction[]): string[] {
+  return actions.flatMap((action, i) => {
+    if (action.action === 'assign_agent' && action.agent_id === undefined) return [`actions[${i}].agent_id`];
+    if (action.action === 'assign_team' && action.team_id === undefined) return [`actions[${i}].team_id`];
+    return [];
+  });
 }
 
 export function isGroup(node: ConditionNode): node is ConditionGroup {
