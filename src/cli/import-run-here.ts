@@ -234,8 +234,11 @@ export async function runImportHere(
 /** The outcome on stderr (or stdout as JSON); a non-zero exit code unless it completed. */
 export function printImportOutcome(outcome: ImportOutcome, o: RunHereOptions): void {
   const { record, failuresFile, warningsFile, itemFailuresFile } = outcome;
-  const items = (record.summary as { items?: { rows: number; attached: number; failed: number } } | null)
-    ?.items;
+  const items = (
+    record.summary as {
+      items?: { rows: number; attached: number; failed: number; of_failed_orders?: number };
+    } | null
+  )?.items;
   if (o.json)
     printJson({
       // Shaped like every other error the CLI prints with --json, so one check finds them all.
@@ -259,7 +262,7 @@ export function printImportOutcome(outcome: ImportOutcome, o: RunHereOptions): v
     const warned = record.warned > 0 ? ` (${record.warned} imported with warnings)` : '';
     const itemCounts =
       items?.rows !== undefined
-        ? `; ${items.rows} items, ${items.attached} attached, ${items.failed} failed`
+        ? `; ${items.rows} items, ${items.attached} attached, ${items.failed} failed${items.of_failed_orders ? `, ${items.of_failed_orders} of failed orders` : ''}`
         : '';
     process.stderr.write(
       `import ${record.id} ${record.status}${record.dry_run ? ' (dry run)' : ''}: ${record.rows} ${what}, ${record.created} created, ${record.updated} updated, ${record.unchanged} unchanged, ${record.failed} failed${warned}${itemCounts}\n`,

@@ -110,7 +110,8 @@ export interface TmallOrderImportSummary {
   kind: 'tmall_orders';
   orders_layout: 'classic' | 'current';
   items_file_name: string;
-  items: { rows: number; attached: number; failed: number };
+  /** `of_failed_orders`: items of orders that failed (set when the import completes; absent before). */
+  items: { rows: number; attached: number; failed: number; of_failed_orders?: number };
   orders_without_items: number;
   buyers: { matched_by_phone: number; matched_by_nick: number; created: number };
   unknown_headers: string[];

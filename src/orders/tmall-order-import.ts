@@ -447,6 +447,9 @@ export class TmallOrderImportPipeline {
         }
         return [...scratch.strayItems()].length;
       });
+      // Every item row is accounted for: joined, failed on its own, or one of an order that failed.
+      const { rows, attached, failed } = summary.items;
+      summary.items.of_failed_orders = Math.max(0, rows - attached - failed);
       await setImportSummary(this.db, importId, summary);
     }
     await writeImportReports(this.db, this.config, importId, source.header);

@@ -109,6 +109,8 @@ const ITEMS: TmallItemSpec[] = [
   { number: N(2), title: '帽子', price: '59.90', quantity: '1' },
   { number: N(3), title: '围巾', price: '10.00', quantity: '1' },
   { number: N(9), title: '手套', price: '30.00', quantity: '1' },
+  // The item of an order that is not imported (not paid): neither joined nor failed on its own.
+  { number: N(5), title: '手表', price: '99.00', quantity: '1' },
   { number: '2836999999999999', title: '无主商品', price: '1.00', quantity: '1' },
 ];
 
@@ -138,7 +140,7 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     honest(first);
     expect(first.summary).toMatchObject({
       orders_layout: 'classic',
-      items: { rows: 6, attached: 5, failed: 1 },
+      items: { rows: 7, attached: 5, failed: 1, of_failed_orders: 1 },
       orders_without_items: 1,
       buyers: { matched_by_phone: 3, matched_by_nick: 1, created: 1 },
       unknown_headers: ['自定义列'],

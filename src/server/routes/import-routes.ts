@@ -409,6 +409,12 @@ const ImportRecordSchema = z
             .describe(
               'Unreadable items and items whose order is not in the orders file (items failure file)',
             ),
+          of_failed_orders: z
+            .number()
+            .optional()
+            .describe(
+              'Items of orders that failed (their reasons are in the failure file); set when the import completes. rows = attached + failed + of_failed_orders',
+            ),
         }),
         orders_without_items: z.number(),
         buyers: z.object({

@@ -12910,6 +12910,8 @@ export interface components {
                     attached: number;
                     /** @description Unreadable items and items whose order is not in the orders file (items failure file) */
                     failed: number;
+                    /** @description Items of orders that failed (their reasons are in the failure file); set when the import completes. rows = attached + failed + of_failed_orders */
+                    of_failed_orders?: number;
                 };
                 orders_without_items: number;
                 buyers: {
@@ -13568,6 +13570,8 @@ export interface components {
                     attached: number;
                     /** @description Unreadable items and items whose order is not in the orders file (items failure file) */
                     failed: number;
+                    /** @description Items of orders that failed (their reasons are in the failure file); set when the import completes. rows = attached + failed + of_failed_orders */
+                    of_failed_orders?: number;
                 };
                 orders_without_items: number;
                 buyers: {

@@ -199,6 +199,11 @@ function TmallSummary({ record }: { record: ImportRecord }) {
             failed: n(summary.items.failed),
           })}
         </Text>
+        {(summary.items.of_failed_orders ?? 0) > 0 && (
+          <Text size="sm">
+            {t('imports.detail.tmall.itemsOfFailedOrders', { n: n(summary.items.of_failed_orders!) })}
+          </Text>
+        )}
         {summary.orders_without_items > 0 && (
           <Text size="sm">
             {t('imports.detail.tmall.withoutItems', { n: n(summary.orders_without_items) })}

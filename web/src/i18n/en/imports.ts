@@ -339,6 +339,7 @@ export const en = {
       itemsFile: 'Items report: {{name}}',
       items: '{{rows}} item rows: {{attached}} joined to their orders, {{failed}} failed',
       withoutItems: '{{n}} orders without items in the items report',
+      itemsOfFailedOrders: '{{n}} item rows belong to orders that failed: see the failure file for why',
       buyers: 'Buyers: {{phone}} matched by phone, {{nick}} by Taobao nickname, {{created}} new customers',
       itemFailures: 'Download the item failures',
     },

@@ -322,6 +322,7 @@ export const imports: typeof en = {
       itemsFile: '宝贝报表：{{name}}',
       items: '{{rows}} 行宝贝：{{attached}} 行关联到订单，{{failed}} 行失败',
       withoutItems: '{{n}} 个订单在宝贝报表中没有宝贝',
+      itemsOfFailedOrders: '{{n}} 行宝贝属于导入失败的订单：原因见失败记录文件',
       buyers: '买家：按手机号匹配 {{phone}} 位，按淘宝昵称匹配 {{nick}} 位，新建客户 {{created}} 位',
       itemFailures: '下载宝贝失败文件',
     },
