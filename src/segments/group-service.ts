@@ -210,8 +210,9 @@ export class GroupService {
                 .execute()
             ).map((r) => r.id),
       );
+      // An empty id ("") is missing too: tested by presence, not truth, or it went on to the insert.
       const missing = unique.find((id) => !live.has(id));
-      if (missing) throw new NotFoundError('contact', missing);
+      if (missing !== undefined) throw new NotFoundError('contact', missing);
       const existing = new Set(
         unique.length === 0
           ? []

@@ -231,6 +231,19 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
     expect(members.body.data.map((x: { id: string }) => x.id)).toEqual([c.body.id]);
   });
 
+  it('answers 404 for an empty contact id among group members to add, and adds none of them', async () => {
+    const c = await call('POST', '/api/contacts', { token: agent, body: { name: 'Empty Id Member' } });
+    const group = await call('POST', '/api/groups', { token: admin, body: { name: 'Empty id group' } });
+    const added = await call('POST', `/api/groups/${group.body.id}/members`, {
+      token: agent,
+      body: { contact_ids: [c.body.id, ''] },
+    });
+    expect(added.status).toBe(404);
+    expect(added.body.error).toMatchObject({ code: 'not_found', details: { entity: 'contact', id: '' } });
+    const after = await call('GET', `/api/groups/${group.body.id}`, { token: agent });
+    expect(after.body.member_count).toBe(0);
+  });
+
   it('keeps the tags people add and group names to what survives an export: no list separator, bounded length', async () => {
     const c = await call('POST', '/api/contacts', {
       token: agent,
