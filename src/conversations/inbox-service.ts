@@ -7,7 +7,7 @@ import type { Actor } from '../domain/actor.js';
 import { isActiveUser } from '../auth/user-service.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { normalizeText } from '../domain/normalize/text.js';
+import { MAX_NAME_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
@@ -43,6 +43,16 @@ const UpdateSchema = z.strictObject({
   auto_assignment: AutoAssignmentSchema.partial().optional(),
 });
 
+/**
+ * An inbox's name as stored: normalised, and refused by name when nothing is left of it (`"\u0000"`
+ * passed the schema's non-empty check and then failed as an internal error), as a team's name is.
+ */
+function inboxName(value: string): string {
+  const name = normalizeBoundedText(value, 'name', MAX_NAME_LENGTH);
+  if (!name) throw new ValidationError('name', value, 'is required');
+  return name;
+}
+
 export class InboxService {
   private triggers: AssignmentTriggers | null = null;
 
@@ -70,7 +80,7 @@ export class InboxService {
   async create(input: unknown, actor: Actor): Promise<Inbox> {
     const parsed = CreateSchema.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error, CreateSchema);
-    const name = normalizeText(parsed.data.name)!;
+    const name = inboxName(parsed.data.name);
     const at = nowIso();
     const id = newId('inbox');
     try {
@@ -108,7 +118,7 @@ export class InboxService {
     const parsed = UpdateSchema.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error, UpdateSchema);
     const before = await this.get(id);
-    const name = parsed.data.name ? normalizeText(parsed.data.name)! : before.name;
+    const name = parsed.data.name !== undefined ? inboxName(parsed.data.name) : before.name;
     const enabled = parsed.data.auto_assignment?.enabled ?? before.auto_assignment.enabled;
     const mode = parsed.data.auto_assignment?.mode ?? before.auto_assignment.mode;
     const at = nowIso();

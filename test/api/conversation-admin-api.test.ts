@@ -80,6 +80,28 @@ describe(`conversation administration API on ${TEST_DIALECT}`, () => {
     expect(other.status).toBe(201);
   });
 
+  it('refuses an inbox name that is only control characters, naming the field; nothing is written', async () => {
+    const refused = await api(server.baseUrl, 'POST', '/api/inboxes', {
+      token: admin,
+      body: { name: '\u0000\u0007' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toMatchObject({ field: 'name', reason: 'is required' });
+    const inbox = await api(server.baseUrl, 'POST', '/api/inboxes', { token: admin, body: { name: 'Mail' } });
+    const renamed = await api(server.baseUrl, 'PATCH', `/api/inboxes/${inbox.body.id}`, {
+      token: admin,
+      body: { name: '\u0000' },
+    });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.error.details).toMatchObject({ field: 'name', reason: 'is required' });
+    const after = await api(server.baseUrl, 'GET', `/api/inboxes/${inbox.body.id}`, { token: admin });
+    expect(after.body.name).toBe('Mail');
+    const names = (await api(server.baseUrl, 'GET', '/api/inboxes', { token: admin })).body.data.map(
+      (i: { name: string }) => i.name,
+    );
+    expect(names).not.toContain('');
+  });
+
   it('lists automation rules with their last run and failures', async () => {
     const inbox = await api(server.baseUrl, 'POST', '/api/inboxes', { token: admin, body: { name: 'Web' } });
     const rule = await api(server.baseUrl, 'POST', '/api/rules', {
