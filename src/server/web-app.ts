@@ -121,9 +121,13 @@ export function webAppRoutes(dir: string | null = webAppDir()): FastifyPluginAsy
     app.get('/', { schema: { hide: true } }, async (request, reply) => sendApp(request, reply));
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const pathname = request.url.split('?')[0]!;
-      // Unknown API routes and missing files keep answering 404, not the app.
-      if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/assets/'))
-        return notFoundHandler(request, reply);
+      // Unknown API routes and missing files keep answering 404, not the app. The reply is returned,
+      // sent: an async handler resolving to nothing after sending made Fastify send again, and log
+      // every such address (a scanner's thousands) as a failed request ("Cannot write headers").
+      if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/assets/')) {
+        notFoundHandler(request, reply);
+        return reply;
+      }
       return sendApp(request, reply);
     });
   };

@@ -46,6 +46,20 @@ describe(`the request log on ${TEST_DIALECT}`, () => {
     expect(incoming[0].req).toMatchObject({ method: 'GET', remoteAddress: '127.0.0.1' });
   });
 
+  it('logs an unknown API address as a 404, not as a failed request', async () => {
+    const from = lines.length;
+    for (const path of ['/api/nope', '/api/', '/api/contacts/x/y/z', '/assets/missing.js']) {
+      const unknown = await api(baseUrl, 'GET', path, { token: admin });
+      expect(unknown.status, path).toBe(404);
+      expect(unknown.body.error.code, path).toBe('route_not_found');
+    }
+    const logged = lines.slice(from).map((l) => JSON.parse(l));
+    expect(logged.filter((l) => l.level >= 40).map((l) => l.err?.message ?? l.msg)).toEqual([]);
+    expect(logged.filter((l) => l.msg === 'request completed').map((l) => l.res.statusCode)).toEqual([
+      404, 404, 404, 404,
+    ]);
+  });
+
   it('leaves an address without a query as it is', () => {
     expect(loggedUrl('/api/contacts/ct_1')).toBe('/api/contacts/ct_1');
     expect(loggedUrl('/api/contacts?q')).toBe('/api/contacts?q');
