@@ -36,7 +36,7 @@ import { conversationRoutes } from './routes/conversation-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
-import { importRoutes } from './routes/import-routes.js';
+import { importRoutes, MAX_UPLOAD_FIELD_BYTES } from './routes/import-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
@@ -145,7 +145,12 @@ export async function buildServer(
     return payload;
   });
   await app.register(fastifyMultipart, {
-    limits: { fileSize: services.config.maxUploadBytes, files: 2, fields: 20, fieldSize: 1024 * 1024 },
+    limits: {
+      fileSize: services.config.maxUploadBytes,
+      files: 2,
+      fields: 20,
+      fieldSize: MAX_UPLOAD_FIELD_BYTES,
+    },
   });
   registerAuthGuard(app, services);
   registerBodyDeadlines(app, {

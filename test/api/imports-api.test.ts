@@ -188,6 +188,64 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     });
   });
 
+  it('refuses a part sent twice, a text part past its limit and a file sent with an upload_id; starts nothing', async () => {
+    const before = ((await (await get('/api/imports?limit=100')).json()) as { data: unknown[] }).data.length;
+    const send = async (parts: [string, string | Blob, string?][]) => {
+      const form = new FormData();
+      for (const [name, value, fileName] of parts)
+        if (typeof value === 'string') form.append(name, value);
+        else form.append(name, value, fileName);
+      const r = await fetch(`${server.baseUrl}/api/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      });
+      return { status: r.status, body: (await r.json()) as { error: { message: string; details: unknown } } };
+    };
+    const file = new Blob([csv], { type: 'text/csv' });
+    const other = new Blob(['姓名,手机号码,邮箱\n王芳,13900139000,wf2@example.com\n'], { type: 'text/csv' });
+    // The second file was imported and the first dropped, without a word.
+    const twoFiles = await send([
+      ['options', JSON.stringify({ dry_run: true })],
+      ['file', file, 'a.csv'],
+      ['file', other, 'b.csv'],
+    ]);
+    expect(twoFiles.status).toBe(400);
+    expect(twoFiles.body.error.details).toMatchObject({
+      field: 'file',
+      value: 'b.csv',
+      reason: 'is sent more than once; send each part once',
+    });
+    // The second options, without dry_run, ran a real import.
+    const twoOptions = await send([
+      ['options', JSON.stringify({ dry_run: true })],
+      ['options', '{}'],
+      ['file', file, 'a.csv'],
+    ]);
+    expect(twoOptions.status).toBe(400);
+    expect(twoOptions.body.error.details).toMatchObject({ field: 'options', value: '{}' });
+    // Cut at the reader's 1 MB, it read as "must be JSON".
+    const long = JSON.stringify({ tags: ['t'.repeat(1024 * 1024)] });
+    const cut = await send([
+      ['options', long],
+      ['file', file, 'a.csv'],
+    ]);
+    expect(cut.status).toBe(400);
+    expect(cut.body.error.details).toMatchObject({
+      field: 'options',
+      reason: 'is longer than the 1 MB a form field may hold',
+    });
+    expect(cut.body.error.message.length).toBeLessThan(1000);
+    const both = await send([
+      ['upload_id', 'upl_01m95k05b4djxz1np6kd49crc7'],
+      ['file', file, 'a.csv'],
+    ]);
+    expect(both.status).toBe(400);
+    expect(both.body.error.details).toMatchObject({ field: 'upload_id' });
+    const after = ((await (await get('/api/imports?limit=100')).json()) as { data: unknown[] }).data.length;
+    expect(after).toBe(before);
+  });
+
   it('reads the header from the row given as header_row, skipping a title row before it', async () => {
     const titled = '客户名单 2026\n姓名,手机号码,邮箱\n王芳,13900139000,wf@example.com\n';
     const r = await upload('/api/imports/preview', admin, titled, { options: { header_row: 2 } });

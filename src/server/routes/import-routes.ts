@@ -37,6 +37,9 @@ type ReceivedUpload = Omit<Upload, 'filePath'> & { filePath: string | null };
 const UPLOAD_FILES = ['file', 'orders_file', 'items_file'];
 const UPLOAD_FIELDS = ['upload_id', 'kind', 'mapping', 'options'];
 
+/** The most a text part (`options`, `mapping`) may hold; the multipart reader cuts it there (app.ts). */
+export const MAX_UPLOAD_FIELD_BYTES = 1024 * 1024;
+
 /** What the multipart reader (busboy) says of a body that is not multipart/form-data as declared. */
 const MALFORMED_MULTIPART =
   /^(Multipart: Boundary not found|Unexpected end of (multipart )?(data|form)|Part terminated early|Malformed part header)/;
@@ -89,6 +92,12 @@ async function receiveUpload(
   let filePath: string | null = null;
   let fileName = 'upload';
   const files: Upload['files'] = {};
+  // A part sent twice was read as its last copy: a second `file` replaced the first, a second `options`
+  // without dry_run ran for real. A text part past the reader's limit arrived cut short and read as
+  // "must be JSON". Both are refused once the body is read (refusing mid-body would leave it unread).
+  let repeated: { name: string; value: string } | null = null;
+  let cut: { name: string; value: string } | null = null;
+  let partCount = 0;
   try {
     const parts = request.parts()[Symbol.asyncIterator]();
     // The first step starts the reader (the body piped into busboy); the watch listens beside it.
@@ -104,9 +113,11 @@ async function receiveUpload(
       }
       if (part.type === 'file') {
         const partName = path.basename(part.filename || 'upload');
-        const partPath = path.join(dir, `upload-${Object.keys(files).length}`);
-        files[part.fieldname] = { filePath: partPath, fileName: partName };
-        if (filePath === null || part.fieldname === 'file') {
+        const partPath = path.join(dir, `upload-${partCount++}`);
+        const again = part.fieldname in files || part.fieldname in fields;
+        if (again) repeated ??= { name: part.fieldname, value: partName };
+        else files[part.fieldname] = { filePath: partPath, fileName: partName };
+        if (!again && (filePath === null || part.fieldname === 'file')) {
           filePath = partPath;
           fileName = partName;
         }
@@ -127,7 +138,10 @@ async function receiveUpload(
           );
         }
       } else {
-        fields[part.fieldname] = String(part.value);
+        const value = String(part.value);
+        if (part.fieldname in fields || part.fieldname in files) repeated ??= { name: part.fieldname, value };
+        else fields[part.fieldname] = value;
+        if (part.valueTruncated) cut ??= { name: part.fieldname, value };
       }
     }
   } catch (e) {
@@ -158,6 +172,16 @@ async function receiveUpload(
       );
     throw e;
   }
+  if (repeated || cut) {
+    cleanup();
+    if (repeated)
+      throw new ValidationError(repeated.name, repeated.value, 'is sent more than once; send each part once');
+    throw new ValidationError(
+      cut!.name,
+      cut!.value,
+      `is longer than the ${MAX_UPLOAD_FIELD_BYTES / 1024 / 1024} MB a form field may hold`,
+    );
+  }
   const unknown =
     Object.keys(fields).find((name) => !UPLOAD_FIELDS.includes(name) && !UPLOAD_FILES.includes(name)) ??
     Object.keys(files).find((name) => !UPLOAD_FILES.includes(name));
@@ -176,6 +200,14 @@ async function receiveUpload(
       unknown,
       fields[unknown] ?? files[unknown]?.fileName ?? null,
       `is not a part of an import upload; the parts are ${[...UPLOAD_FILES, ...UPLOAD_FIELDS].join(', ')}`,
+    );
+  }
+  if (filePath && fields.upload_id !== undefined) {
+    cleanup();
+    throw new ValidationError(
+      'upload_id',
+      fields.upload_id,
+      'is sent with a file; send the file, or the upload_id a preview answered, not both',
     );
   }
   if (!filePath && !(handleAllowed && fields.upload_id)) {
