@@ -4,6 +4,7 @@
  * here bodies are only checked for shape.
  */
 import { z } from 'zod';
+import { ID_PREFIXES, type IdKind, isIdOf } from '../domain/ids.js';
 
 const nullableText = z.string().nullable().optional();
 const stringList = z.union([z.array(z.string()), z.string()]).optional();
@@ -132,10 +133,27 @@ export function wholeNumberParam(min: number, max: number) {
   );
 }
 
-export const PageQuery = z.object({
-  before: z.string().optional().describe('Return entries older than this id.'),
-  limit: wholeNumberParam(1, 500).optional(),
-});
+/**
+ * A page's `before`: the id of the last entry of the page before (empty reads as none). Compared as
+ * text, any other word paged silently: `before=abc` answered an empty page, `before=zzz` the first one.
+ */
+export function beforeIdParam(kind: IdKind, entries: string) {
+  const prefix = `${ID_PREFIXES[kind]}_`;
+  return z
+    .string()
+    .refine((value) => value === '' || isIdOf(kind, value), {
+      error: `is not the id of one of ${entries} (${prefix}…): pass the last entry's id of the page before`,
+    })
+    .optional()
+    .describe(
+      `Return entries older than this one: the id (${prefix}…) of the last entry of the page before.`,
+    );
+}
+
+/** The page of a contact's timeline (its events) or history (its audit entries). */
+export function pageQuery(kind: 'event' | 'audit', entries: string) {
+  return z.object({ before: beforeIdParam(kind, entries), limit: wholeNumberParam(1, 500).optional() });
+}
 
 /** Standard error responses every authenticated route can give. */
 export const errorResponses = {

@@ -231,6 +231,42 @@ describe(`contacts API over HTTP on ${TEST_DIALECT}`, () => {
     expect(members.body.data.map((x: { id: string }) => x.id)).toEqual([c.body.id]);
   });
 
+  it('pages the timeline and history by an entry id, and refuses a before that is none', async () => {
+    const c = await call('POST', '/api/contacts', { token: agent, body: { name: 'Paged' } });
+    await call('PATCH', `/api/contacts/${c.body.id}`, { token: agent, body: { city: '杭州' } });
+    for (const [list, prefix] of [
+      ['timeline', 'evt_'],
+      ['history', 'aud_'],
+    ] as const) {
+      const first = await call('GET', `/api/contacts/${c.body.id}/${list}?limit=1`, { token: agent });
+      expect(first.body.data).toHaveLength(1);
+      const next = await call(
+        'GET',
+        `/api/contacts/${c.body.id}/${list}?limit=1&before=${first.body.data[0].id}`,
+        {
+          token: agent,
+        },
+      );
+      expect(next.status, list).toBe(200);
+      expect(next.body.data[0].id < first.body.data[0].id).toBe(true);
+      // Compared as text, "abc" answered an empty page and "zzz" the first one, as if read to the end.
+      for (const before of [
+        'abc',
+        'zzz',
+        first.body.data[0].id.toUpperCase(),
+        'ct_01m95jbg1aar5h336cw206spf3',
+      ]) {
+        const r = await call('GET', `/api/contacts/${c.body.id}/${list}?before=${before}`, { token: agent });
+        expect(r.status, `${list} ${before}`).toBe(400);
+        expect(r.body.error.details).toMatchObject([{ field: 'before', value: before }]);
+        expect(r.body.error.message).toContain(prefix);
+      }
+      expect((await call('GET', `/api/contacts/${c.body.id}/${list}?before=`, { token: agent })).status).toBe(
+        200,
+      );
+    }
+  });
+
   it('answers 404 for an empty contact id among group members to add, and adds none of them', async () => {
     const c = await call('POST', '/api/contacts', { token: agent, body: { name: 'Empty Id Member' } });
     const group = await call('POST', '/api/groups', { token: admin, body: { name: 'Empty id group' } });

@@ -137,6 +137,22 @@ describe(`conversation administration API on ${TEST_DIALECT}`, () => {
       body: { active: false },
     });
     expect(off.body).toMatchObject({ active: false, last_run_at: listed.last_run_at });
+    const logs = await api(server.baseUrl, 'GET', `/api/rules/${rule.body.id}/logs?limit=1`, {
+      token: admin,
+    });
+    const older = await api(
+      server.baseUrl,
+      'GET',
+      `/api/rules/${rule.body.id}/logs?before=${logs.body.data[0].id}`,
+      { token: admin },
+    );
+    expect(older.status).toBe(200);
+    // Compared as text, "zzz" answered the newest entries as if they came before it.
+    const refused = await api(server.baseUrl, 'GET', `/api/rules/${rule.body.id}/logs?before=zzz`, {
+      token: admin,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toMatchObject([{ field: 'before', value: 'zzz' }]);
   });
 
   it("reports each agent's median first-response and resolution times", async () => {

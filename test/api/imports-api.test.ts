@@ -246,6 +246,19 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     expect(after).toBe(before);
   });
 
+  it('pages the import history by an import id, and refuses a before that is none', async () => {
+    const page = (await (await get('/api/imports?limit=1')).json()) as { data: { id: string }[] };
+    const next = await get(`/api/imports?limit=1&before=${page.data[0]!.id}`);
+    expect(next.status).toBe(200);
+    for (const before of ['abc', 'zzz', 'imp_x']) {
+      const r = await get(`/api/imports?before=${before}`);
+      expect(r.status, before).toBe(400);
+      expect(((await r.json()) as { error: { details: unknown } }).error.details).toMatchObject([
+        { field: 'before', value: before },
+      ]);
+    }
+  });
+
   it('reads the header from the row given as header_row, skipping a title row before it', async () => {
     const titled = '客户名单 2026\n姓名,手机号码,邮箱\n王芳,13900139000,wf@example.com\n';
     const r = await upload('/api/imports/preview', admin, titled, { options: { header_row: 2 } });

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
-import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
+import { beforeIdParam, errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 const RuleSchema = z
   .object({
@@ -172,7 +172,7 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
         params: IdParams,
         querystring: z.object({
           limit: wholeNumberParam(1, 1000).optional(),
-          before: z.string().optional().describe('log id to continue before'),
+          before: beforeIdParam('automationLog', "the rule's log entries"),
         }),
         response: { 200: z.object({ data: z.array(LogSchema) }), ...errorResponses },
       },

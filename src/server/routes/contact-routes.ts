@@ -17,7 +17,7 @@ import {
   errorResponses,
   ErrorSchema,
   IdParams,
-  PageQuery,
+  pageQuery,
   wholeNumberParam,
 } from '../schemas.js';
 
@@ -358,7 +358,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         description:
           'Agents are given the events of conversations in their own inboxes only (as every conversation list); the page is filled from older entries, and the next page starts `before` the last entry given.',
         params: IdParams,
-        querystring: PageQuery,
+        querystring: pageQuery('event', 'its timeline entries'),
         response: { 200: z.object({ data: z.array(ContactEventSchema) }), ...errorResponses },
       },
       handler: async (request) => {
@@ -378,7 +378,7 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['contacts'],
         summary: "A contact's change history (audit log), newest first",
         params: IdParams,
-        querystring: PageQuery,
+        querystring: pageQuery('audit', 'its history entries'),
         response: { 200: z.object({ data: z.array(AuditEntrySchema) }), ...errorResponses },
       },
       handler: async (request) => ({ data: await contacts.history(request.params.id, request.query) }),

@@ -19,7 +19,7 @@ import type { KithServices } from '../../services.js';
 import type { Actor } from '../../domain/actor.js';
 import { actorOf, currentUser } from '../auth-guard.js';
 import { replayedUpload } from '../idempotency.js';
-import { errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
+import { beforeIdParam, errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 interface Upload {
   filePath: string;
@@ -758,7 +758,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary: 'Import history, newest first',
         querystring: z.object({
-          before: z.string().optional(),
+          before: beforeIdParam('import', 'the imports'),
           limit: wholeNumberParam(1, 500).optional(),
         }),
         response: { 200: z.object({ data: z.array(ImportRecordSchema) }) },

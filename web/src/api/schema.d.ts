@@ -2701,7 +2701,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Return entries older than this id. */
+                    /** @description Return entries older than this one: the id (evt_…) of the last entry of the page before. */
                     before?: string;
                     limit?: number;
                 };
@@ -2790,7 +2790,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Return entries older than this id. */
+                    /** @description Return entries older than this one: the id (aud_…) of the last entry of the page before. */
                     before?: string;
                     limit?: number;
                 };
@@ -7522,6 +7522,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Return entries older than this one: the id (imp_…) of the last entry of the page before. */
                     before?: string;
                     limit?: number;
                 };
@@ -10878,7 +10879,7 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
-                    /** @description log id to continue before */
+                    /** @description Return entries older than this one: the id (alog_…) of the last entry of the page before. */
                     before?: string;
                 };
                 header?: never;
