@@ -199,12 +199,20 @@ export const ContactFilterFields = {
 export function contactListQuery<Shape extends z.ZodRawShape>(shape: Shape) {
   const known = new Set(Object.keys(shape));
   return z.looseObject(shape).superRefine((query, ctx) => {
-    for (const key of Object.keys(query))
+    for (const [key, value] of Object.entries(query))
       if (!known.has(key) && !key.startsWith('attr.'))
         ctx.addIssue({
           code: 'custom',
           path: [key],
           message: `is not a parameter here; the parameters are ${[...known].join(', ')} and attr.<key>`,
+        });
+      // An attribute filter given twice (`attr.tier=a&attr.tier=b`) came as a list and was dropped:
+      // the list answered, and the export wrote, every contact.
+      else if (key.startsWith('attr.') && Array.isArray(value))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is given ${value.length} times; give it once`,
         });
   });
 }

@@ -131,6 +131,26 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     expect(details.field).toBe(field);
   });
 
+  it('refuses an attribute filter given twice, in the list and in the export, instead of dropping it', async () => {
+    const key = 'twice_tier';
+    const made = await call('POST', '/api/attributes', {
+      token: admin,
+      body: { key, type: 'list', options: ['Gold', 'Silver'] },
+    });
+    expect(made.status).toBe(201);
+    // Dropped, the filter answered (and exported) every contact.
+    for (const path of [
+      `/api/contacts?attr.${key}=Gold&attr.${key}=Silver`,
+      `/api/contacts/export?format=csv&attr.${key}=Gold&attr.${key}=Silver`,
+    ]) {
+      const r = await call('GET', path, { token: admin });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.details, path).toEqual([
+        { field: `attr.${key}`, value: ['Gold', 'Silver'], reason: 'is given 2 times; give it once' },
+      ]);
+    }
+  });
+
   it("writes pages exactly in the documented schema's shape (the route does not parse them through zod)", async () => {
     for (const [key, type, options] of [
       ['shape_tier', 'list', ['Gold', 'Silver']],
