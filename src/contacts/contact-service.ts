@@ -222,12 +222,21 @@ const readLane = (f: ContactListFilter) =>
 
 // The list filters' value checks (countParam, amountParam, isoParam) are exported for the web app's
 // test (test/web/customer-filter-values.test.ts), which holds its own copy of them to the same inputs.
+/**
+ * The largest count and amount (in minor units) a filter compares with: the purchase facts' columns
+ * (orders_count integer, total_spent_cents bigint) hold no more. A larger value filters the same (no
+ * one has more, everyone has less), but PostgreSQL refused it as out of range for the column, a 500
+ * (`min_orders=99999999999999999999`; `1e+22` is not even bigint text).
+ */
+const MAX_ORDERS_COUNT = 2_147_483_647;
+const MAX_AMOUNT_CENTS = Number.MAX_SAFE_INTEGER;
+
 export function countParam(field: string, value: string | number | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new ValidationError(field, value, 'is not a whole number of orders');
-  return n;
+  return Math.min(n, MAX_ORDERS_COUNT);
 }
 
 /** A decimal amount (`100`, `100.5`, `100.50`) as minor units; never through a float. */
@@ -235,7 +244,7 @@ export function amountParam(field: string, value: string | undefined): number | 
   if (value === undefined || value === '') return undefined;
   const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
   if (!m) throw new ValidationError(field, value, 'is not an amount (a decimal such as 100.50)');
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return Math.min(Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')), MAX_AMOUNT_CENTS);
 }
 
 export function isoParam(field: string, value: string | undefined): string | undefined {

@@ -131,6 +131,25 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     expect(details.field).toBe(field);
   });
 
+  it('filters by a count or amount past what the purchase facts hold as by the largest they hold', async () => {
+    const huge = '99999999999999999999';
+    // PostgreSQL refused these as out of range for the facts' columns: a 500.
+    for (const [param, everyone] of [
+      ['min_orders', false],
+      ['max_orders', true],
+      ['min_total_spent', false],
+      ['max_total_spent', true],
+    ] as const) {
+      const r = await call('GET', `/api/contacts?${param}=${huge}&limit=1`, { token: agent });
+      expect(r.status, param).toBe(200);
+      expect(r.body.data.length > 0, param).toBe(everyone);
+      const exported = await call('GET', `/api/contacts/export?format=csv&${param}=${huge}`, {
+        token: admin,
+      });
+      expect(exported.status, param).toBe(200);
+    }
+  });
+
   it('refuses an attribute filter given twice, in the list and in the export, instead of dropping it', async () => {
     const key = 'twice_tier';
     const made = await call('POST', '/api/attributes', {
