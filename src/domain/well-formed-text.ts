@@ -11,11 +11,21 @@ export function isWellFormed(text: string): boolean {
 
 /** Where a parsed JSON value holds a lone surrogate first, in a key or a string (without recursion). */
 export function findLoneSurrogate(value: unknown): { field: string; value: string } | null {
+  return findText(value, (text) => !isWellFormed(text));
+}
+
+/** Where a parsed JSON value holds the NUL character (U+0000) first, in a key or a string. */
+export function findNul(value: unknown): { field: string; value: string } | null {
+  return findText(value, (text) => text.includes('\u0000'));
+}
+
+/** Where a parsed JSON value first holds text (a key or a string) that `bad` finds, without recursion. */
+function findText(value: unknown, bad: (text: string) => boolean): { field: string; value: string } | null {
   const pending: [unknown, string][] = [[value, '']];
   while (pending.length > 0) {
     const [current, at] = pending.pop()!;
     if (typeof current === 'string') {
-      if (!isWellFormed(current)) return { field: at, value: current };
+      if (bad(current)) return { field: at, value: current };
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
@@ -27,7 +37,7 @@ export function findLoneSurrogate(value: unknown): { field: string; value: strin
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, inner] = entries[i]!;
       const field = at ? `${at}.${key}` : key;
-      if (!isWellFormed(key)) return { field, value: key };
+      if (bad(key)) return { field, value: key };
       pending.push([inner, field]);
     }
   }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { detailValue, KithError, shownValue } from '../domain/errors.js';
+import { findNul } from '../domain/well-formed-text.js';
 import { flatIssues, type Issue, knownFieldsAt, unknownFieldReason } from '../domain/zod-validation.js';
 
 export interface ErrorBody {
@@ -141,12 +142,17 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return;
   }
   if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {
+    // The field is named when the request's body or query holds the NUL (a rule's name, a message).
+    const found = findNul(request.body) ?? findNul(request.query);
+    const reason = 'holds the NUL character (U+0000), which cannot be stored; remove it and send again';
     reply.status(400).send({
-      error: {
-        code: 'invalid_text',
-        message:
-          'a text value holds the NUL character (U+0000), which cannot be stored; remove it and send again',
-      },
+      error: found
+        ? {
+            code: 'invalid_text',
+            message: `${found.field || 'body'}: ${reason} (got ${shownValue(found.value)})`,
+            details: { field: found.field || 'body', value: detailValue(found.value), reason },
+          }
+        : { code: 'invalid_text', message: `a text value ${reason}` },
     });
     return;
   }
