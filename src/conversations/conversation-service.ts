@@ -372,8 +372,9 @@ export class ConversationService {
     if (options.viewer && !(await this.canSee(options.viewer, body.inbox_id)))
       throw new ValidationError('inbox_id', body.inbox_id, 'is not an inbox you are a member of');
     const contactId = await this.contactFor(body.contact_id, body.contact, actor);
-    if (body.assignee_id) await this.assertAssignable(body.assignee_id, body.inbox_id);
-    if (body.team_id) await this.assertTeam(body.team_id);
+    // An empty id is checked too (refused as no user), not stored as an assignee no one is.
+    if (typeof body.assignee_id === 'string') await this.assertAssignable(body.assignee_id, body.inbox_id);
+    if (typeof body.team_id === 'string') await this.assertTeam(body.team_id);
     const at = nowIso();
     const conversation = withQueueState(
       {
@@ -447,7 +448,7 @@ export class ConversationService {
     const parsed = PatchSchema.safeParse(input);
     if (!parsed.success) throw toValidationErrors('', input, parsed.error, PatchSchema);
     const patch: ConversationPatch = parsed.data;
-    if (patch.team_id) await this.assertTeam(patch.team_id);
+    if (typeof patch.team_id === 'string') await this.assertTeam(patch.team_id);
     if (patch.snoozed_until && patch.status !== undefined && patch.status !== 'snoozed')
       throw new ValidationError('snoozed_until', patch.snoozed_until, 'only goes with status snoozed');
     // A time already past would be reopened by the next wake-up within a minute: a typo, not a snooze.
@@ -461,7 +462,8 @@ export class ConversationService {
       const row = await rowQuery.executeTakeFirst();
       if (!row || (options.viewer && !(await this.canSee(options.viewer, row.inbox_id, trx))))
         throw new NotFoundError('conversation', id);
-      if (patch.assignee_id) await this.assertAssignable(patch.assignee_id, row.inbox_id, trx);
+      if (typeof patch.assignee_id === 'string')
+        await this.assertAssignable(patch.assignee_id, row.inbox_id, trx);
       const before = toConversation(row);
       if (options.expectedAssignee !== undefined && before.assignee_id !== options.expectedAssignee)
         return null;

@@ -239,6 +239,35 @@ describe(`conversations API on ${TEST_DIALECT}`, () => {
     expect(outsiderTimeline.body.data).toHaveLength(1); // the contact's own events, past the hidden ones
   });
 
+  it('refuses an empty assignee or team id instead of storing it', async () => {
+    const body = { inbox_id: inboxId, contact: { email: 'empty-ids@example.com' } };
+    for (const field of ['assignee_id', 'team_id']) {
+      const created = await api(server.baseUrl, 'POST', '/api/conversations', {
+        token: admin,
+        body: { ...body, [field]: '' },
+      });
+      expect(created.status, field).toBe(400);
+      expect(created.body.error.details, field).toMatchObject({ field, value: '' });
+    }
+    const conversation = await api(server.baseUrl, 'POST', '/api/conversations', { token: admin, body });
+    for (const field of ['assignee_id', 'team_id']) {
+      const patched = await api(server.baseUrl, 'PATCH', `/api/conversations/${conversation.body.id}`, {
+        token: admin,
+        body: { [field]: '' },
+      });
+      expect(patched.status, field).toBe(400);
+      expect(patched.body.error.details, field).toMatchObject({ field, value: '' });
+    }
+    const after = await api(server.baseUrl, 'GET', `/api/conversations/${conversation.body.id}`, {
+      token: admin,
+    });
+    expect(after.body).toMatchObject({
+      assignee_id: conversation.body.assignee_id,
+      team_id: conversation.body.team_id,
+    });
+    expect(after.body.assignee_id).not.toBe('');
+  });
+
   it('filters, snoozes, labels and explains bad input', async () => {
     const created = await api(server.baseUrl, 'POST', '/api/conversations', {
       token: admin,
