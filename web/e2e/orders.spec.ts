@@ -208,7 +208,18 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await expect(two).toBeVisible();
   await expect(page.getByText(text.twoOrders)).toBeVisible();
   await page.getByLabel(text.since).fill('2026-11-01');
+  // The calendar speaks the page's language whatever the browser's (a native date input follows the
+  // browser's): a day picked there is the day filtered on.
+  await page.getByLabel(text.to).click();
+  const calendar = page.getByText(lang === 'zh' ? /^\d{4}年\d{1,2}月$/ : /^[A-Z][a-z]+ \d{4}$/);
+  // One calendar: the first field's closes as the second's opens.
+  await expect(calendar).toHaveCount(1);
+  await expect(calendar).toBeVisible();
+  await shot('orders-date-calendar');
+  await expectAccessible();
   await page.getByLabel(text.to).fill('2026-11-01');
+  await page.keyboard.press('Escape');
+  await expect(calendar).toHaveCount(0);
   await page.getByRole('button', { name: text.filter, exact: true }).click();
   await expect(page).toHaveURL(/since=2026-11-01&to=2026-11-01/);
   await expect(one).toBeVisible();

@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import '@mantine/dates/styles.css';
 import './ui/app.css';
 import { i18nReady } from './i18n';
 import { MantineProvider } from '@mantine/core';

@@ -20,6 +20,18 @@ export const en = {
   common: {
     // Between the values of a bare list (labels, addresses) where no sentence word fits.
     valueSeparator: ', ',
+    date: {
+      placeholder: 'YYYY-MM-DD',
+      clear: 'Clear the date',
+      previousMonth: 'Previous month',
+      nextMonth: 'Next month',
+      previousYear: 'Previous year',
+      nextYear: 'Next year',
+      previousDecade: 'Previous decade',
+      nextDecade: 'Next decade',
+      monthLevel: 'Choose a month',
+      yearLevel: 'Choose a year',
+    },
     loading: 'Loading',
     retry: 'Try again',
     showPassword: 'Show or hide the password',

@@ -18,6 +18,18 @@ import { sync } from './zh/sync';
 export const zh: Messages = {
   common: {
     valueSeparator: '、',
+    date: {
+      placeholder: '年-月-日',
+      clear: '清除日期',
+      previousMonth: '上个月',
+      nextMonth: '下个月',
+      previousYear: '上一年',
+      nextYear: '下一年',
+      previousDecade: '上一个十年',
+      nextDecade: '下一个十年',
+      monthLevel: '选择月份',
+      yearLevel: '选择年份',
+    },
     loading: '加载中',
     retry: '重试',
     showPassword: '显示或隐藏密码',

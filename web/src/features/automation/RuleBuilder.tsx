@@ -50,6 +50,7 @@ import {
   withChildren,
 } from './rule-model';
 import { attributeLabel } from './rule-summary';
+import { DateField } from '../../ui/DateField';
 
 export type FieldErrors = Record<string, string>;
 type Option = { value: string; label: string };
@@ -404,11 +405,10 @@ function ValuePicker({
       );
     case 'date':
       return (
-        <TextInput
+        <DateField
           {...common}
-          type="date"
-          value={typeof value === 'string' ? value.slice(0, 10) : ''}
-          onChange={(e) => onChange(e.currentTarget.value || undefined)}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(date) => onChange(date || undefined)}
         />
       );
     default:

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import type { ContactFormState, ListField, TextField } from './contact-form';
 import { identityTypeLabel } from '../../ui/identity-type-label';
+import { DateField } from '../../ui/DateField';
 
 export type FieldErrors = Record<string, string>;
 
@@ -57,11 +58,21 @@ export function ContactFieldsForm({
           error={errors.gender}
         />
       );
+    if (field === 'birthday')
+      return (
+        <DateField
+          key={field}
+          label={t('fields.birthday')}
+          value={state.text.birthday}
+          onChange={(date) => setText('birthday', date)}
+          error={errors.birthday}
+        />
+      );
     return (
       <TextInput
         key={field}
         label={t(`fields.${field}`)}
-        type={field === 'birthday' ? 'date' : field === 'email' ? 'email' : 'text'}
+        type={field === 'email' ? 'email' : 'text'}
         value={state.text[field]}
         onChange={(event) => setText(field, event.currentTarget.value)}
         error={errors[field]}

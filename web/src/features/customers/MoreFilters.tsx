@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import type { ListParams } from './customer-list-params';
+import { DateField } from '../../ui/DateField';
 
 /** Purchase-fact filters typed as numbers; the last-order dates are date fields. */
 const PURCHASE_FILTERS = ['min_orders', 'max_orders', 'min_total_spent', 'max_total_spent'] as const;
@@ -79,12 +80,11 @@ export function MoreFilters({
             <SimpleGrid cols={2} spacing="sm">
               {(['created_since', 'created_before', 'updated_since', 'updated_before'] as const).map(
                 (name) => (
-                  <TextInput
+                  <DateField
                     key={name}
-                    type="date"
                     label={t(`customers.filters.${name}`)}
-                    value={value(name).slice(0, 10)}
-                    onChange={(event) => set(name, event.currentTarget.value)}
+                    value={value(name)}
+                    onChange={(date) => set(name, date)}
                   />
                 ),
               )}
@@ -105,12 +105,11 @@ export function MoreFilters({
             </SimpleGrid>
             <SimpleGrid cols={2} spacing="sm">
               {(['last_order_since', 'last_order_before'] as const).map((name) => (
-                <TextInput
+                <DateField
                   key={name}
-                  type="date"
                   label={t(`orders.facts.${name}`)}
-                  value={value(name).slice(0, 10)}
-                  onChange={(event) => set(name, event.currentTarget.value)}
+                  value={value(name)}
+                  onChange={(date) => set(name, date)}
                 />
               ))}
             </SimpleGrid>

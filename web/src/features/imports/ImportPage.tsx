@@ -313,7 +313,9 @@ function ImportForRealButton({ record }: { record: ImportRecord }) {
   });
   if (record.imported_for_real_as) {
     if (real.isPending) return null;
-    const again = real.data && (['failed', 'cancelled'].includes(real.data.status) || real.data.undone_at);
+    const again =
+      real.data &&
+      (['failed', 'cancelled'].includes(real.data.status) || (real.data.undone_at && real.data.undo_report));
     if (!again)
       return (
         <Anchor component={Link} to={`/imports/${record.imported_for_real_as}`} size="sm" fw={500}>

@@ -36,6 +36,7 @@ import {
   readFilters,
   readSource,
 } from './order-filters';
+import { DateField } from '../../ui/DateField';
 
 const PARAM_LABELS: Record<IgnoredParam['param'], string> = {
   status: 'orders.status',
@@ -217,6 +218,14 @@ function FilterForm({
     q: filters.q ?? '',
   });
   const [errors, setErrors] = useState<DraftErrors>({});
+  const dateField = (key: keyof Draft) => ({
+    value: draft[key],
+    error: errors[key],
+    onChange: (value: string) => {
+      setDraft((d) => ({ ...d, [key]: value }));
+      setErrors((errs) => ({ ...errs, [key]: undefined }));
+    },
+  });
   const field = (key: keyof Draft) => ({
     value: draft[key],
     error: errors[key],
@@ -273,8 +282,8 @@ function FilterForm({
           onChange={(value) => setStatus(value as OrderStatus[])}
           w={220}
         />
-        <TextInput label={t('orders.since')} type="date" {...field('since')} />
-        <TextInput label={t('orders.to')} type="date" {...field('to')} />
+        <DateField label={t('orders.since')} w={150} {...dateField('since')} />
+        <DateField label={t('orders.to')} w={150} {...dateField('to')} />
         <TextInput label={t('orders.minAmount')} inputMode="decimal" w={130} {...field('min_amount')} />
         <TextInput label={t('orders.maxAmount')} inputMode="decimal" w={130} {...field('max_amount')} />
         <TextInput

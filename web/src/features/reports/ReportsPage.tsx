@@ -3,7 +3,7 @@
  * range (both ends inclusive, in the browser's time zone), as a bar chart and a table with assigned and
  * open-now counts. The chart is plain SVG: one bar series needs no chart library.
  */
-import { Alert, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { api, unwrap } from '../../api/client';
 import { formatDate, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { DateField } from '../../ui/DateField';
 
 const DAY = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -83,17 +84,17 @@ export default function ReportsPage() {
         }}
       >
         <Group align="flex-end" gap="sm">
-          <TextInput
-            type="date"
+          <DateField
             label={t('reports.from')}
             value={draft.from}
-            onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
+            onChange={(from) => setDraft({ ...draft, from })}
+            w={150}
           />
-          <TextInput
-            type="date"
+          <DateField
             label={t('reports.to')}
             value={draft.to}
-            onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
+            onChange={(to) => setDraft({ ...draft, to })}
+            w={150}
           />
           <Button type="submit">{t('reports.apply')}</Button>
           <Button variant="default" onClick={() => show(lastDays(7))}>

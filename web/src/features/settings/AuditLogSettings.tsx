@@ -3,7 +3,7 @@
  * (`/settings/audit?type=tag&actor=usr_…&since=2026-11-01&cursor=…`); by default the settings changes
  * (users, tokens, identity types, attributes, tags, groups, webhooks …), not every customer edit.
  */
-import { Anchor, Badge, Button, Group, Paper, Select, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Select, Table, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +19,7 @@ import { actionsText, conditionsText } from '../automation/rule-summary';
 import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
 import { TableScroll } from '../../ui/TableScroll';
 import { filterLabels, filtersKind } from '../exports/filter-labels';
+import { DateField } from '../../ui/DateField';
 
 type Entry = Awaited<ReturnType<typeof fetchAudit>>['data'][number];
 
@@ -117,11 +118,10 @@ export function AuditLogSettings() {
           data={(users.data?.data ?? []).map((user) => ({ value: user.id, label: userLabel(user) }))}
           w={220}
         />
-        <TextInput
+        <DateField
           label={t('settings.audit.since')}
-          type="date"
           value={since}
-          onChange={(event) => update({ since: event.currentTarget.value })}
+          onChange={(date) => update({ since: date })}
           w={170}
         />
         {filtered && (
