@@ -571,7 +571,12 @@ export class ImportService {
           .selectFrom('imports as real')
           .select('real.id')
           .where((eb) =>
-            eb.or([eb('real.status', 'in', ['failed', 'cancelled']), eb('real.undone_at', 'is not', null)]),
+            eb.or([
+              eb('real.status', 'in', ['failed', 'cancelled']),
+              // Undone: its undo has ended (undone_at alone is set when an undo is claimed, and put
+              // back if that undo fails).
+              eb.and([eb('real.undone_at', 'is not', null), eb('real.undo_report', 'is not', null)]),
+            ]),
           );
         const claimed = await trx
           .updateTable('imports')
@@ -597,10 +602,11 @@ export class ImportService {
     const real = await db
       .selectFrom('imports as dry')
       .innerJoin('imports as real', 'real.id', 'dry.imported_for_real_as')
-      .select(['real.id', 'real.status', 'real.undone_at'])
+      .select(['real.id', 'real.status', 'real.undone_at', 'real.undo_report'])
       .where('dry.id', '=', dryRunId)
       .executeTakeFirst();
-    if (!real || real.status === 'failed' || real.status === 'cancelled' || real.undone_at !== null) return;
+    if (!real || real.status === 'failed' || real.status === 'cancelled') return;
+    if (real.undone_at !== null && real.undo_report !== null) return;
     if (real.status !== 'completed') throw alreadyImporting(real.id, real.status);
     throw new KithError(
       'already_imported_for_real',
