@@ -1,6 +1,8 @@
 import { SYSTEM_ACTOR } from '../domain/actor.js';
 import { AuthenticationError, KithError } from '../domain/errors.js';
-import { nowIso, type Queryable } from '../store/transaction.js';
+import type { Kysely } from 'kysely';
+import type { KithDatabase } from '../store/schema.js';
+import { nowIso } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
 import { type User, UserService } from './user-service.js';
 
@@ -11,7 +13,7 @@ const SETUP_KEY = 'setup_token_hash';
  * admin. The link stops working as soon as any user exists.
  */
 export class SetupService {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Kysely<KithDatabase>) {}
 
   /** A fresh setup token when no user exists yet, otherwise null. */
   async issueTokenIfNeeded(): Promise<string | null> {
@@ -30,18 +32,27 @@ export class SetupService {
     token: string,
     input: { email: string; password: string; name?: string | null },
   ): Promise<User> {
-    const users = new UserService(this.db);
-    if ((await users.count()) > 0)
-      throw new KithError('setup_done', 'Kith is already set up; sign in instead', 409);
-    const row = await this.db
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', SETUP_KEY)
-      .executeTakeFirst();
-    if (!row || JSON.parse(row.value) !== sha256(token ?? ''))
-      throw new AuthenticationError('the setup link is not valid');
-    const user = await users.create({ ...input, role: 'admin' }, SYSTEM_ACTOR);
-    await this.db.deleteFrom('settings').where('key', '=', SETUP_KEY).execute();
-    return user;
+    if ((await new UserService(this.db).count()) > 0) throw setupDone();
+    const value = JSON.stringify(sha256(token ?? ''));
+    // The link is used up by deleting it, in the transaction that creates the admin: of requests sent at
+    // once (a double click, two people holding the link) one deletes it and creates its admin; the
+    // others find it gone (on PostgreSQL they wait for that transaction first) and are told setup is
+    // done. A refused admin (a too short password) rolls the deletion back: the link works again.
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .deleteFrom('settings')
+        .where('key', '=', SETUP_KEY)
+        .where('value', '=', value)
+        .executeTakeFirst();
+      if (Number(claimed.numDeletedRows) !== 1) {
+        if ((await new UserService(trx).count()) > 0) throw setupDone();
+        throw new AuthenticationError('the setup link is not valid');
+      }
+      return new UserService(trx).create({ ...input, role: 'admin' }, SYSTEM_ACTOR);
+    });
   }
+}
+
+function setupDone(): KithError {
+  return new KithError('setup_done', 'Kith is already set up; sign in instead', 409);
 }

@@ -79,6 +79,26 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
     expect(await server.kith.setup.issueTokenIfNeeded()).toBeNull();
   });
 
+  it('creates one first admin when the setup link is used by several requests at once', async () => {
+    const fresh = await startTestServer();
+    try {
+      const token = await fresh.kith.setup.issueTokenIfNeeded();
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map((i) =>
+          api(fresh.baseUrl, 'POST', '/api/setup', {
+            body: { token, email: `first${i}@example.com`, password: 'long enough' },
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      for (const refused of answers.filter((a) => a.status === 409))
+        expect(refused.body.error.code).toBe('setup_done');
+      expect((await fresh.kith.users.list()).map((u) => u.role)).toEqual(['admin']);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('answers 401 without credentials and with a bad or revoked token', async () => {
     const none = await call('GET', '/api/contacts');
     expect(none.status).toBe(401);
