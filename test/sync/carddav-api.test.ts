@@ -87,6 +87,26 @@ describe('/api/sync', () => {
     ).toBe(404);
   });
 
+  it('starts one run when "run now" is sent several times at once: each answer names that run', async () => {
+    const url = await createAddressBook(radicale, 'api-twice');
+    const created = await api(server.baseUrl, 'POST', '/api/sync/connections', {
+      token: tokens.admin,
+      body: { url, username: radicale.user, password: radicale.password },
+    });
+    const id = created.body.id as string;
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map(() =>
+        api(server.baseUrl, 'POST', `/api/sync/connections/${id}/runs`, { token: tokens.admin }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const runs = await api(server.baseUrl, 'GET', `/api/sync/connections/${id}/runs`, {
+      token: tokens.admin,
+    });
+    expect(runs.body.data).toHaveLength(1);
+  });
+
   it('names the field, value and reason of bad input', async () => {
     const bad = await api(server.baseUrl, 'POST', '/api/sync/connections', {
       token: tokens.admin,

@@ -401,6 +401,16 @@ export class SyncConnectionService {
         { id: connectionId },
       );
     return this.db.transaction().execute(async (trx) => {
+      // On PostgreSQL requests sent at once each read "no open run" and queued one each: the connection
+      // is locked first, so the next waits for this transaction and then reads the run it queued. (On
+      // SQLite the transaction holds the write lock from its start.)
+      if (this.store.dialect === 'postgres')
+        await trx
+          .selectFrom('sync_connections')
+          .select('id')
+          .where('id', '=', connectionId)
+          .forUpdate()
+          .execute();
       const open = await trx
         .selectFrom('sync_runs')
         .selectAll()
