@@ -6,6 +6,7 @@ import { normalizeText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { UsersTable } from '../store/schema.js';
+import { sqlDialectOf } from '../store/sql-dialect.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 
@@ -113,6 +114,11 @@ function userName(raw: string | null | undefined): string | null {
 export class UserService {
   constructor(private readonly db: Queryable) {}
 
+  /** Runs `work` in a transaction, or in the one this service was given. */
+  private inTransaction<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
+  }
+
   async count(): Promise<number> {
     const row = await this.db
       .selectFrom('users')
@@ -211,35 +217,41 @@ export class UserService {
       set.disabled_at = input.disabled ? nowIso() : null;
       changes.push({ field: 'disabled', old: before.disabled, new: input.disabled });
     }
-    if ((set.role === 'agent' || input.disabled === true) && before.role === 'admin' && !before.disabled) {
-      const admins = await this.db
-        .selectFrom('users')
-        .select('id')
-        .where('role', '=', 'admin')
-        .where('disabled_at', 'is', null)
-        .where('id', '!=', id)
-        .limit(1)
-        .execute();
-      if (admins.length === 0)
-        throw new ValidationError(
-          'role',
-          input.role ?? before.role,
-          'the last active admin cannot be demoted or disabled',
-        );
-    }
-    await this.db.updateTable('users').set(set).where('id', '=', id).execute();
-    if (set.password_hash || set.disabled_at) {
-      // A changed password or a disabled account ends every session of that user.
-      await this.db.deleteFrom('sessions').where('user_id', '=', id).execute();
-    }
-    if (changes.length > 0)
-      await appendAuditEntry(this.db, {
-        entityType: 'user',
-        entityId: id,
-        action: 'updated',
-        changes,
-        actor,
-      });
+    const demotes =
+      (set.role === 'agent' || input.disabled === true) && before.role === 'admin' && !before.disabled;
+    await this.inTransaction(async (db) => {
+      if (demotes) {
+        // Two admins demoting or disabling each other at once each saw the other still active: the
+        // check and the change are one transaction, which on SQLite holds the write lock, and on
+        // PostgreSQL locks the active admins first, so the later one waits and then sees the change.
+        let admins = db
+          .selectFrom('users')
+          .select('id')
+          .where('role', '=', 'admin')
+          .where('disabled_at', 'is', null)
+          .orderBy('id');
+        if (sqlDialectOf(db) === 'postgres') admins = admins.forUpdate();
+        if (!(await admins.execute()).some((admin) => admin.id !== id))
+          throw new ValidationError(
+            'role',
+            input.role ?? before.role,
+            'the last active admin cannot be demoted or disabled',
+          );
+      }
+      await db.updateTable('users').set(set).where('id', '=', id).execute();
+      if (set.password_hash || set.disabled_at) {
+        // A changed password or a disabled account ends every session of that user.
+        await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+      }
+      if (changes.length > 0)
+        await appendAuditEntry(db, {
+          entityType: 'user',
+          entityId: id,
+          action: 'updated',
+          changes,
+          actor,
+        });
+    });
     return this.get(id);
   }
 

@@ -99,6 +99,39 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
     }
   });
 
+  it('keeps an active admin when the last two demote or disable each other at once', async () => {
+    const fresh = await startTestServer();
+    try {
+      const { users, tokens } = fresh.kith;
+      const [a, b] = [
+        await users.create({ email: 'a@example.com', password: 'long enough', role: 'admin' }, SYSTEM_ACTOR),
+        await users.create({ email: 'b@example.com', password: 'long enough', role: 'admin' }, SYSTEM_ACTOR),
+      ];
+      for (const change of [{ role: 'agent' }, { disabled: true }]) {
+        for (const u of [a, b]) await users.update(u.id, { role: 'admin', disabled: false }, SYSTEM_ACTOR);
+        const [tokenA, tokenB] = [
+          (await tokens.create(a.id, 'a', SYSTEM_ACTOR)).token,
+          (await tokens.create(b.id, 'b', SYSTEM_ACTOR)).token,
+        ];
+        const answers = await Promise.all([
+          api(fresh.baseUrl, 'PATCH', `/api/users/${b.id}`, { token: tokenA, body: change }),
+          api(fresh.baseUrl, 'PATCH', `/api/users/${a.id}`, { token: tokenB, body: change }),
+        ]);
+        // The later one is refused: as the last active admin's own request, or before that (its sender
+        // was no longer an admin when it was read).
+        expect(answers.filter((x) => x.status === 200)).toHaveLength(1);
+        for (const refused of answers.filter((x) => x.status !== 200))
+          expect(refused.status === 400 ? refused.body.error.details.reason : String(refused.status)).toMatch(
+            /^the last active admin cannot be demoted or disabled$|^40[13]$/,
+          );
+        const active = (await users.list()).filter((u) => u.role === 'admin' && !u.disabled);
+        expect(active).toHaveLength(1);
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('answers 401 without credentials and with a bad or revoked token', async () => {
     const none = await call('GET', '/api/contacts');
     expect(none.status).toBe(401);
