@@ -11,6 +11,7 @@ import { newId } from '../domain/ids.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Mailer } from '../notifications/mailer.js';
+import { isUniqueViolation } from '../store/database.js';
 import type { UserInvitesTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { newSecret, sha256 } from './secrets.js';
@@ -173,7 +174,20 @@ export class InviteService {
       accepted_user_id: null,
       revoked_at: null,
     };
-    await this.db.insertInto('user_invites').values(row).execute();
+    try {
+      await this.db.insertInto('user_invites').values(row).execute();
+    } catch (e) {
+      // Invited at the same time by another request: the unique index on pending invitations refused it.
+      if (!isUniqueViolation(e)) throw e;
+      const holder = await this.db
+        .selectFrom('user_invites')
+        .select('id')
+        .where('email', '=', email)
+        .where('accepted_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      throw new ConflictError('email', email, holder?.id ?? '', 'invitation (resend it instead)');
+    }
     await appendAuditEntry(this.db, {
       entityType: 'invite',
       entityId: row.id,
@@ -260,7 +274,16 @@ export class InviteService {
         { userId: null, channel: 'ui', channelRef: row.id },
       );
     } catch (e) {
-      await this.db.updateTable('user_invites').set({ accepted_at: null }).where('id', '=', row.id).execute();
+      try {
+        await this.db
+          .updateTable('user_invites')
+          .set({ accepted_at: null })
+          .where('id', '=', row.id)
+          .execute();
+      } catch (undo) {
+        // The address was invited again meanwhile: that newer invitation is the pending one.
+        if (!isUniqueViolation(undo)) throw undo;
+      }
       throw e;
     }
     await this.db

@@ -32,6 +32,7 @@ import * as m0030 from './migrations/0030-session-devices.js';
 import * as m0031 from './migrations/0031-job-abandoned.js';
 import * as m0032 from './migrations/0032-rebanded-duplicate-pairs.js';
 import * as m0033 from './migrations/0033-dry-run-imported-for-real.js';
+import * as m0034 from './migrations/0034-one-pending-invite-per-email.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -67,6 +68,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0031-job-abandoned': m0031,
   '0032-rebanded-duplicate-pairs': m0032,
   '0033-dry-run-imported-for-real': m0033,
+  '0034-one-pending-invite-per-email': m0034,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

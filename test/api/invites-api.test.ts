@@ -197,6 +197,25 @@ describe(`invitations over HTTP with SMTP on ${TEST_DIALECT}`, () => {
     expect((await call('POST', '/api/auth/invite', { body: { token: 'inv_guess' } })).status).toBe(410);
   });
 
+  it('keeps one pending invitation when an address is invited several times at once', async () => {
+    for (let round = 0; round < 4; round++) {
+      const email = `twice${round}@example.com`;
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map(() =>
+          call('POST', '/api/users/invites', { token: admin, body: { email, role: 'agent' } }),
+        ),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      const invited = answers.find((a) => a.status === 201)!.body.invite.id as string;
+      for (const refused of answers.filter((a) => a.status === 409))
+        expect(refused.body.error).toMatchObject({ code: 'conflict', details: { existing_id: invited } });
+      const pending = (await call('GET', '/api/users/invites', { token: admin })).body.data.filter(
+        (i: { email: string }) => i.email === email,
+      );
+      expect(pending.map((i: { id: string }) => i.id)).toEqual([invited]);
+    }
+  });
+
   it('an expired invitation cannot be used, and shows as expired until resent', async () => {
     const before = smtp.mails.length;
     const invited = await call('POST', '/api/users/invites', {

@@ -53,6 +53,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0031-job-abandoned',
         '0032-rebanded-duplicate-pairs',
         '0033-dry-run-imported-for-real',
+        '0034-one-pending-invite-per-email',
       ],
       database: TEST_DIALECT,
     });

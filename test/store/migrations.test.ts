@@ -50,6 +50,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0031-job-abandoned',
         '0032-rebanded-duplicate-pairs',
         '0033-dry-run-imported-for-real',
+        '0034-one-pending-invite-per-email',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
