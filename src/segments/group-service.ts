@@ -231,10 +231,17 @@ export class GroupService {
           result.already_members.push(contactId);
           continue;
         }
-        await trx
+        // The same add sent at once passed the check above too (on PostgreSQL it reads what was
+        // committed before it): the one whose row is already there finds it a member, not a 500.
+        const inserted = await trx
           .insertInto('contact_group_members')
           .values({ group_id: groupId, contact_id: contactId, added_at: at })
-          .execute();
+          .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+          result.already_members.push(contactId);
+          continue;
+        }
         await recordMembershipChange(trx, 'group_added', contactId, group, actor, at);
         result.added.push(contactId);
       }

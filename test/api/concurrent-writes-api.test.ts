@@ -104,6 +104,25 @@ describe(`concurrent writes over HTTP on ${TEST_DIALECT}`, () => {
     }
   });
 
+  it('adds a contact to a group once when the same add is sent several times at once, never a 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const id = await contact(`grp-twice-${round}`);
+      const group = await call('POST', '/api/groups', { body: { name: `Twice ${round}` } });
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map(() =>
+          call('POST', `/api/groups/${group.body.id}/members`, { body: { contact_ids: [id] } }),
+        ),
+      );
+      expect(statuses(answers)).toEqual([200, 200, 200, 200, 200]);
+      expect(answers.flatMap((a) => a.body.added)).toEqual([id]);
+      expect(answers.flatMap((a) => a.body.already_members)).toEqual([id, id, id, id]);
+      const added = (await call('GET', `/api/contacts/${id}/history`)).body.data.filter(
+        (e: { action: string }) => e.action === 'group_added',
+      );
+      expect(added).toHaveLength(1);
+    }
+  });
+
   it('creates one contact for a new e-mail, phone or identity sent by 20 concurrent creates and upserts; the upserts update it', async () => {
     const cases = [
       { key: 'email', body: { email: 'same@race.example' }, field: 'email', value: 'same@race.example' },
