@@ -161,17 +161,14 @@ export class InboxService {
       throw new ValidationError('user_id', userId, 'is not an active user');
     const at = nowIso();
     const inserted = await this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('inbox_members')
-        .select('user_id')
-        .where('inbox_id', '=', inboxId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      if (existing) return false;
-      await trx
+      // A member already there, or added by the same request sent at once (on PostgreSQL a check
+      // before the insert reads what was committed before it), is left as it is: added once, no 500.
+      const added = await trx
         .insertInto('inbox_members')
         .values({ inbox_id: inboxId, user_id: userId, added_at: at, last_assigned_at: null })
-        .execute();
+        .onConflict((oc) => oc.columns(['inbox_id', 'user_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(added.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       await appendAuditEntry(trx, {
         entityType: 'inbox',
         entityId: inboxId,

@@ -73,17 +73,12 @@ export class TeamService {
     await this.get(teamId);
     const user = await this.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!user) throw new ValidationError('user_id', userId, 'is not a user');
-    const existing = await this.db
-      .selectFrom('team_members')
-      .select('user_id')
-      .where('team_id', '=', teamId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!existing)
-      await this.db
-        .insertInto('team_members')
-        .values({ team_id: teamId, user_id: userId, added_at: nowIso() })
-        .execute();
+    // A member already there, or added by the same request sent at once, is left as it is (no 500).
+    await this.db
+      .insertInto('team_members')
+      .values({ team_id: teamId, user_id: userId, added_at: nowIso() })
+      .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing())
+      .execute();
     return this.get(teamId);
   }
 

@@ -206,4 +206,33 @@ describe(`conversation administration API on ${TEST_DIALECT}`, () => {
       median_resolution_seconds: null,
     });
   });
+
+  it('adds a member to an inbox or a team once when the same add is sent several times at once, never a 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const inbox = await api(server.baseUrl, 'POST', '/api/inboxes', {
+        token: admin,
+        body: { name: `Twice ${round}` },
+      });
+      const team = await api(server.baseUrl, 'POST', '/api/teams', {
+        token: admin,
+        body: { name: `Twice ${round}` },
+      });
+      for (const path of [`/api/inboxes/${inbox.body.id}/members`, `/api/teams/${team.body.id}/members`]) {
+        const answers = await Promise.all(
+          [1, 2, 3, 4, 5].map(() =>
+            api(server.baseUrl, 'POST', path, { token: admin, body: { user_id: agent.id } }),
+          ),
+        );
+        expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+        for (const a of answers) expect(a.body.member_ids).toEqual([agent.id]);
+      }
+      const audit = await server.kith.store.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('entity_id', '=', inbox.body.id)
+        .where('action', '=', 'member_added')
+        .execute();
+      expect(audit).toHaveLength(1);
+    }
+  });
 });
