@@ -234,7 +234,15 @@ export class InviteService {
 
   async revoke(id: string, actor: Actor): Promise<void> {
     const before = await this.open(id);
-    await this.db.updateTable('user_invites').set({ revoked_at: nowIso() }).where('id', '=', id).execute();
+    // Only while still pending: the same revoke sent at once is answered 404 (revoked), not audited twice.
+    const revoked = await this.db
+      .updateTable('user_invites')
+      .set({ revoked_at: nowIso() })
+      .where('id', '=', id)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(revoked.numUpdatedRows) === 0) throw new NotFoundError('invite', id);
     await appendAuditEntry(this.db, {
       entityType: 'invite',
       entityId: id,

@@ -216,6 +216,30 @@ describe(`invitations over HTTP with SMTP on ${TEST_DIALECT}`, () => {
     }
   });
 
+  it('revokes an invitation once when the revoke is sent several times at once', async () => {
+    for (let round = 0; round < 4; round++) {
+      const invited = await call('POST', '/api/users/invites', {
+        token: admin,
+        body: { email: `revoke-twice${round}@example.com`, role: 'agent' },
+      });
+      const id = invited.body.invite.id as string;
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => call('DELETE', `/api/users/invites/${id}`, { token: admin })),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([204, 404, 404, 404, 404]);
+      expect(
+        (
+          await server.kith.store.db
+            .selectFrom('audit_log')
+            .select('action')
+            .where('entity_id', '=', id)
+            .where('action', '=', 'revoked')
+            .execute()
+        ).length,
+      ).toBe(1);
+    }
+  });
+
   it('an expired invitation cannot be used, and shows as expired until resent', async () => {
     const before = smtp.mails.length;
     const invited = await call('POST', '/api/users/invites', {
