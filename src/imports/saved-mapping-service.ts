@@ -277,7 +277,9 @@ export class SavedMappingService {
   async remove(id: string, actor: Actor, actorIsAdmin: boolean): Promise<void> {
     const before = await this.get(id);
     this.assertMayChange(before, actor, actorIsAdmin, 'delete');
-    await this.db.deleteFrom('saved_import_mappings').where('id', '=', id).execute();
+    // The same delete sent at once: the one that finds it gone answers 404, not a second deletion.
+    const deleted = await this.db.deleteFrom('saved_import_mappings').where('id', '=', id).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) throw new NotFoundError('saved import mapping', id);
     await appendAuditEntry(this.db, {
       entityType: 'saved_import_mapping',
       entityId: id,

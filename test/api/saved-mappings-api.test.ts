@@ -146,6 +146,30 @@ describe(`saved import mappings and uploads sent once, over HTTP on ${TEST_DIALE
     expect(audit.map((e) => e.action)).toEqual(['deleted', 'updated', 'created']);
   });
 
+  it('deletes a mapping once when the delete is sent several times at once', async () => {
+    for (let round = 0; round < 4; round++) {
+      const saved = await call('POST', '/api/imports/mappings', {
+        token: admin,
+        body: { name: `Deleted twice ${round}`, mapping: { Mail: 'email' } },
+      });
+      const id = saved.body.id as string;
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => call('DELETE', `/api/imports/mappings/${id}`, { token: admin })),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([204, 404, 404, 404, 404]);
+      expect(
+        (
+          await server.kith.store.db
+            .selectFrom('audit_log')
+            .select('action')
+            .where('entity_id', '=', id)
+            .where('action', '=', 'deleted')
+            .execute()
+        ).length,
+      ).toBe(1);
+    }
+  });
+
   it('only its creator or an admin may change or delete one', async () => {
     const saved = await server.kith.savedMappings.create(
       { name: 'Agent-made', mapping: { Email: 'email' } },
