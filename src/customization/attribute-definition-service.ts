@@ -227,7 +227,10 @@ export class AttributeDefinitionService {
     // definition (and the value). Only deleted customers' values go, which no one sees or changes.
     await this.db.transaction().execute(async (trx) => {
       await contactValues.removeFromDeletedContacts(trx, key);
-      await trx.deleteFrom('attribute_definitions').where('key', '=', key).execute();
+      // The same delete sent at once: the one that finds it gone (on PostgreSQL after waiting for the
+      // other's transaction) answers 404 instead of deleting and auditing it again.
+      const deleted = await trx.deleteFrom('attribute_definitions').where('key', '=', key).executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw new NotFoundError('attribute', key);
       await refuseInUse(trx);
       await appendAuditEntry(trx, {
         entityType: 'attribute_definition',

@@ -589,6 +589,31 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
     });
   });
 
+  it('deletes an attribute or a webhook once when the delete is sent several times at once', async () => {
+    await call('POST', '/api/attributes', { token: admin, body: { key: 'deleted_twice', type: 'text' } });
+    const hook = await call('POST', '/api/webhooks', {
+      token: admin,
+      body: { url: 'https://hooks.example/deleted-twice', events: ['contact.created'] },
+    });
+    for (const [path, id] of [
+      ['/api/attributes/deleted_twice', 'deleted_twice'],
+      [`/api/webhooks/${hook.body.id}`, hook.body.id as string],
+    ] as const) {
+      const answers = await Promise.all([1, 2, 3, 4, 5].map(() => call('DELETE', path, { token: admin })));
+      expect(answers.map((a) => a.status).sort()).toEqual([204, 404, 404, 404, 404]);
+      expect(
+        (
+          await server.kith.store.db
+            .selectFrom('audit_log')
+            .select('action')
+            .where('entity_id', '=', id)
+            .where('action', '=', 'deleted')
+            .execute()
+        ).length,
+      ).toBe(1);
+    }
+  });
+
   describe('the audit log', () => {
     it('is for admins, filters by entity types, actor and time, and pages newest first', async () => {
       expect((await call('GET', '/api/audit', { token: agent })).status).toBe(403);

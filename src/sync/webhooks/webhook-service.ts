@@ -190,7 +190,9 @@ export class WebhookService {
     const endpoint = endpointOf(await this.row(id));
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
-      await trx.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+      // The same delete sent at once: the one that finds it gone answers 404, not a second deletion.
+      const deleted = await trx.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw new NotFoundError('webhook endpoint', id);
       await appendAuditEntry(trx, {
         entityType: 'webhook_endpoint',
         entityId: id,
