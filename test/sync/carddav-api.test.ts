@@ -107,6 +107,30 @@ describe('/api/sync', () => {
     expect(runs.body.data).toHaveLength(1);
   });
 
+  it('deletes a connection once when the delete is sent several times at once', async () => {
+    const created = await api(server.baseUrl, 'POST', '/api/sync/connections', {
+      token: tokens.admin,
+      body: { url: await createAddressBook(radicale, 'api-deleted-twice'), username: 'u', password: 'p' },
+    });
+    const id = created.body.id as string;
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map(() =>
+        api(server.baseUrl, 'DELETE', `/api/sync/connections/${id}`, { token: tokens.admin }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([204, 404, 404, 404, 404]);
+    expect(
+      (
+        await server.kith.store.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('entity_id', '=', id)
+          .where('action', '=', 'deleted')
+          .execute()
+      ).length,
+    ).toBe(1);
+  });
+
   it('names the field, value and reason of bad input', async () => {
     const bad = await api(server.baseUrl, 'POST', '/api/sync/connections', {
       token: tokens.admin,

@@ -372,7 +372,9 @@ export class SyncConnectionService {
       await trx.deleteFrom('sync_conflicts').where('connection_id', '=', id).execute();
       await trx.deleteFrom('sync_cards').where('connection_id', '=', id).execute();
       await trx.deleteFrom('sync_runs').where('connection_id', '=', id).execute();
-      await trx.deleteFrom('sync_connections').where('id', '=', id).execute();
+      // The same delete sent at once: the one that finds it gone answers 404, not a second deletion.
+      const deleted = await trx.deleteFrom('sync_connections').where('id', '=', id).executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw new NotFoundError('sync connection', id);
       await appendAuditEntry(trx, {
         entityType: 'sync_connection',
         entityId: id,
