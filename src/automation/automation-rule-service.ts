@@ -7,7 +7,7 @@ import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { Actor } from '../domain/actor.js';
-import { NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.js';
+import { KithError, NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import type { Store } from '../store/database.js';
@@ -28,6 +28,8 @@ import {
 
 /** How long another process's rule edits may go unseen. */
 export const RULE_CACHE_MS = 1_000;
+/** Times a rule's change is applied again when another change was saved first (see `update`). */
+const UPDATE_ATTEMPTS = 5;
 
 export interface AutomationRule extends Required<Omit<RuleDefinition, 'position'>> {
   id: string;
@@ -278,6 +280,23 @@ export class AutomationRuleService {
   }
 
   async update(id: string, input: unknown, actor: Actor): Promise<AutomationRule> {
+    // The patch is applied to the rule as read, and the whole rule written back: a change saved
+    // meanwhile (another administrator's patch, or the rule switched off after failing runs) would be
+    // overwritten, both answered 200. The write is therefore conditional on the version read, and a
+    // patch that lost the race is applied again to the rule as it now is.
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      if (await this.tryUpdate(id, input, actor)) {
+        this.invalidate();
+        return this.get(id);
+      }
+    }
+    throw new KithError('conflict', `rule ${id} kept changing while this change was saved; try again`, 409, {
+      id,
+    });
+  }
+
+  /** One attempt of `update`: false when the rule changed since it was read (nothing was written). */
+  private async tryUpdate(id: string, input: unknown, actor: Actor): Promise<boolean> {
     const current = await this.get(id);
     const { name, event, conditions, actions, active, once_per_conversation, position } = current;
     const rule = patchRuleDefinition(
@@ -285,10 +304,11 @@ export class AutomationRuleService {
       input,
     );
     await this.assertReferences(rule);
-    const at = nowIso();
+    // Later than the version read, even within its millisecond: the next writer's condition must fail.
+    const at = new Date(Math.max(Date.now(), Date.parse(current.updated_at) + 1)).toISOString();
     const reactivated = rule.active && !current.active;
-    await this.db.transaction().execute(async (trx) => {
-      await trx
+    return this.db.transaction().execute(async (trx) => {
+      const written = await trx
         .updateTable('automation_rules')
         .set({
           name: rule.name,
@@ -302,7 +322,13 @@ export class AutomationRuleService {
           updated_at: at,
         })
         .where('id', '=', id)
-        .execute();
+        .where('updated_at', '=', current.updated_at)
+        .executeTakeFirst();
+      if (Number(written.numUpdatedRows) === 0) {
+        if (!(await trx.selectFrom('automation_rules').select('id').where('id', '=', id).executeTakeFirst()))
+          throw new NotFoundError('rule', id);
+        return false;
+      }
       await appendAuditEntry(trx, {
         entityType: 'automation_rule',
         entityId: id,
@@ -311,9 +337,8 @@ export class AutomationRuleService {
         actor,
         at,
       });
+      return true;
     });
-    this.invalidate();
-    return this.get(id);
   }
 
   async remove(id: string, actor: Actor): Promise<void> {

@@ -155,6 +155,33 @@ describe(`conversation administration API on ${TEST_DIALECT}`, () => {
     expect(refused.body.error.details).toMatchObject([{ field: 'before', value: 'zzz' }]);
   });
 
+  it('keeps both of two changes to a rule saved at once: a rename does not switch back on a rule switched off', async () => {
+    const rule = await api(server.baseUrl, 'POST', '/api/rules', {
+      token: admin,
+      body: {
+        name: 'Both kept',
+        event: 'conversation_created',
+        actions: [{ action: 'set_priority', priority: 'high' }],
+      },
+    });
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all([
+        api(server.baseUrl, 'PATCH', `/api/rules/${rule.body.id}`, {
+          token: admin,
+          body: { name: `Renamed ${round}` },
+        }),
+        api(server.baseUrl, 'PATCH', `/api/rules/${rule.body.id}`, { token: admin, body: { active: false } }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      const now = await api(server.baseUrl, 'GET', `/api/rules/${rule.body.id}`, { token: admin });
+      expect(now.body).toMatchObject({ name: `Renamed ${round}`, active: false });
+      await api(server.baseUrl, 'PATCH', `/api/rules/${rule.body.id}`, {
+        token: admin,
+        body: { active: true },
+      });
+    }
+  });
+
   it("reports each agent's median first-response and resolution times", async () => {
     const inbox = await api(server.baseUrl, 'POST', '/api/inboxes', {
       token: admin,
