@@ -240,6 +240,25 @@ describe(`invitations over HTTP with SMTP on ${TEST_DIALECT}`, () => {
     }
   });
 
+  it('an invitation accepted by several requests at once makes one user', async () => {
+    const before = smtp.mails.length;
+    await call('POST', '/api/users/invites', {
+      token: admin,
+      body: { email: 'accept-twice@example.com', role: 'agent' },
+    });
+    await waitForMails(smtp.mails, before + 1);
+    const token = tokenOf(before);
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map(() =>
+        call('POST', '/api/auth/invite/accept', { body: { token, password: 'long enough pass' } }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 410, 410, 410, 410]);
+    for (const refused of answers.filter((a) => a.status === 410))
+      expect(refused.body.error.code).toBe('invite_invalid');
+    expect(await server.kith.users.findByEmail('accept-twice@example.com')).toMatchObject({ role: 'agent' });
+  });
+
   it('an expired invitation cannot be used, and shows as expired until resent', async () => {
     const before = smtp.mails.length;
     const invited = await call('POST', '/api/users/invites', {
