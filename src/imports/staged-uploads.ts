@@ -6,6 +6,7 @@
  * run is removed once older than the age limit (swept whenever a file is staged or used); a run
  * (not a dry run) keeps its own copy and removes the staged one.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { KithError, ValidationError } from '../domain/errors.js';
@@ -101,6 +102,32 @@ export class StagedUploads {
     const meta = this.readMeta(id);
     if (!meta || meta.owner !== owner) throw new UploadNotFoundError(id, this.maxAgeMs);
     return { ...this.describe(meta), filePath: path.join(this.dirOf(id), 'file') };
+  }
+
+  /**
+   * The upload, taken for a run (not a dry run): its folder is moved aside at once, so that of requests
+   * sent together (a double click, a retry) one runs it and the others find it gone — 404, as after the
+   * run — instead of each starting a run or failing half-way when the first removes it. `release` puts
+   * it back when the run did not start; `discard` removes it once the run keeps its own copy.
+   */
+  take(
+    id: string,
+    owner: string | null,
+  ): StagedUpload & { filePath: string; release(): void; discard(): void } {
+    const upload = this.open(id, owner);
+    const taken = path.join(this.root, `${id}.taken-${randomUUID()}`);
+    try {
+      fs.renameSync(this.dirOf(id), taken);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UploadNotFoundError(id, this.maxAgeMs);
+      throw e;
+    }
+    return {
+      ...upload,
+      filePath: path.join(taken, 'file'),
+      release: () => fs.renameSync(taken, this.dirOf(id)),
+      discard: () => fs.rmSync(taken, { recursive: true, force: true }),
+    };
   }
 
   discard(id: string): void {

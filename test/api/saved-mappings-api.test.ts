@@ -242,4 +242,24 @@ describe(`saved import mappings and uploads sent once, over HTTP on ${TEST_DIALE
     expect(none.status).toBe(400);
     expect(((await none.json()) as { error: { message: string } }).error.message).toContain('upload_id');
   });
+
+  it('runs an upload once when "import" is sent several times at once; a refused run leaves it for the next', async () => {
+    const csv = 'name,email\nOnce,once@example.com\n';
+    const first = await send('/api/imports/preview', admin, {}, csv);
+    const { upload_id } = (await first.json()) as { upload_id: string };
+    // Options that refuse the run before it starts: the upload stays for the corrected request.
+    const refused = await send('/api/imports', admin, {
+      upload_id,
+      options: JSON.stringify({ header_row: 0 }),
+    });
+    expect(refused.status).toBe(400);
+    const count = async () =>
+      (await server.kith.store.db.selectFrom('imports').select('id').execute()).length;
+    const before = await count();
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => send('/api/imports', admin, { upload_id })));
+    const bodies = (await Promise.all(answers.map((a) => a.json()))) as { error?: { code: string } }[];
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 404, 404, 404, 404]);
+    for (const body of bodies.filter((b) => b.error)) expect(body.error!.code).toBe('upload_not_found');
+    expect((await count()) - before).toBe(1);
+  });
 });

@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KithError, ValidationError } from '../../domain/errors.js';
 import { findLoneSurrogate, LONE_SURROGATE_REASON } from '../../domain/well-formed-text.js';
-import type { ImportRequest } from '../../imports/import-service.js';
+import type { ImportRecord, ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
 import type { StagedUpload } from '../../imports/staged-uploads.js';
 import { SOURCE_FORMATS } from '../../imports/read/source-reader.js';
@@ -235,6 +235,27 @@ function sourceOf(
   if (upload.filePath) return { filePath: upload.filePath, fileName: upload.fileName, staged: null };
   const staged = services.importUploads.open(upload.fields.upload_id!, request.user?.id ?? null);
   return { filePath: staged.filePath, fileName: staged.file_name, staged };
+}
+
+/**
+ * The file a run (not a dry run) imports: as `sourceOf`, but a staged upload is taken for it, so that
+ * the same upload sent to run several times at once runs once (the others answer 404 upload_not_found,
+ * as after the run). `started` removes it once the run keeps its copy; `notStarted` puts it back.
+ */
+function runSourceOf(
+  services: KithServices,
+  upload: ReceivedUpload,
+  request: FastifyRequest,
+): { filePath: string; fileName: string; started(): void; notStarted(): void } {
+  if (upload.filePath)
+    return { filePath: upload.filePath, fileName: upload.fileName, started: () => {}, notStarted: () => {} };
+  const taken = services.importUploads.take(upload.fields.upload_id!, request.user?.id ?? null);
+  return {
+    filePath: taken.filePath,
+    fileName: taken.file_name,
+    started: taken.discard,
+    notStarted: taken.release,
+  };
 }
 
 function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
@@ -659,32 +680,37 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
             reply.status(202);
             return record;
           }
-          const source = sourceOf(services, upload, request);
           const options = importOptions(upload.fields);
-          if (upload.fields.kind === 'orders') {
-            const id = await services.orders.startOrderFileImport(
-              {
-                filePath: source.filePath,
-                fileName: source.fileName,
-                ...options,
-                ...orderFileOptions(upload.fields),
-              },
-              actorOf(request),
-            );
-            if (source.staged && !options.dryRun) services.importUploads.discard(source.staged.upload_id);
-            onJobQueued();
-            reply.status(202);
-            return imports.get(id);
-          }
-          const record = await imports.start(
-            { filePath: source.filePath, fileName: source.fileName, ...options },
-            actorOf(request),
-          );
           // The import keeps its own copy; a dry run leaves the upload for the run that follows it.
-          if (source.staged && !options.dryRun) services.importUploads.discard(source.staged.upload_id);
+          const source = options.dryRun
+            ? { ...sourceOf(services, upload, request), started: () => {}, notStarted: () => {} }
+            : runSourceOf(services, upload, request);
+          // An order file's import answers its id; a customer file's, its record as queued.
+          let started: string | ImportRecord;
+          try {
+            started =
+              upload.fields.kind === 'orders'
+                ? await services.orders.startOrderFileImport(
+                    {
+                      filePath: source.filePath,
+                      fileName: source.fileName,
+                      ...options,
+                      ...orderFileOptions(upload.fields),
+                    },
+                    actorOf(request),
+                  )
+                : await imports.start(
+                    { filePath: source.filePath, fileName: source.fileName, ...options },
+                    actorOf(request),
+                  );
+          } catch (e) {
+            source.notStarted();
+            throw e;
+          }
+          source.started();
           onJobQueued();
           reply.status(202);
-          return record;
+          return typeof started === 'string' ? imports.get(started) : started;
         } finally {
           upload.cleanup();
         }
