@@ -120,6 +120,8 @@ describe(`batch-delete answers on ${TEST_DIALECT}`, () => {
       backup_file: `${deleted.body.id}.ndjson`,
     });
     expect(JSON.stringify(listed.body)).not.toContain(dataDir);
+    // How long a deletion can be restored, for the web app to say before deleting.
+    expect(listed.body.retention_days).toBe(server.kith.config.deleteRetentionDays);
 
     const backup = await fetch(`${server.baseUrl}/api/contacts/deletions/${deleted.body.id}/backup`, {
       headers: { authorization: `Bearer ${admin}` },

@@ -556,9 +556,20 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
       schema: {
         tags: ['contacts'],
         summary: 'Batch deletions',
-        response: { 200: z.object({ data: z.array(DeletionSchema) }), ...errorResponses },
+        response: {
+          200: z.object({
+            data: z.array(DeletionSchema),
+            retention_days: z
+              .number()
+              .describe('Days a new deletion can be restored (KITH_DELETE_RETENTION_DAYS)'),
+          }),
+          ...errorResponses,
+        },
       },
-      handler: async () => ({ data: await batchDeletes.list() }),
+      handler: async () => ({
+        data: await batchDeletes.list(),
+        retention_days: services.config.deleteRetentionDays,
+      }),
     });
     app.get('/contacts/deletions/:id/backup', {
       schema: {

@@ -7246,6 +7246,8 @@ export interface paths {
                                 restore_until: string;
                                 restored_at: string | null;
                             }[];
+                            /** @description Days a new deletion can be restored (KITH_DELETE_RETENTION_DAYS) */
+                            retention_days: number;
                         };
                     };
                 };

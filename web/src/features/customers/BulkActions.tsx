@@ -11,7 +11,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import { formatNumber } from '../../i18n';
+import { formatDate, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 
 export type Selection = { ids: string[] } | { filter: Record<string, unknown> };
@@ -40,6 +40,15 @@ export function BulkActions({
   const [busy, setBusy] = useState(false);
   const groups = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
   const tagList = useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
+  // How long a deletion can be restored, said before deleting (the administrator sets it).
+  const deletions = useQuery({
+    queryKey: ['deletions'],
+    queryFn: () => unwrap(api.GET('/api/contacts/deletions')),
+    enabled: action === 'delete',
+  });
+  const restorableUntil = deletions.data
+    ? formatDate(new Date(Date.now() + deletions.data.retention_days * 86_400_000).toISOString())
+    : null;
 
   const close = () => {
     setAction(null);
@@ -61,7 +70,10 @@ export function BulkActions({
         const deletion = await unwrap(api.POST('/api/contacts/batch-delete', { body }));
         notifications.show({
           color: 'green',
-          message: t('customers.bulk.deleted', { count: deletion.count }),
+          message: t('customers.bulk.deletedUntil', {
+            count: deletion.count,
+            until: formatDate(deletion.restore_until),
+          }),
         });
       } else {
         const result = await unwrap(
@@ -167,7 +179,13 @@ export function BulkActions({
             {action === 'delete' && (
               <>
                 <Text size="sm">
-                  {t('customers.bulk.deleteExplain', { count, formatted: formatNumber(count) })}
+                  {restorableUntil
+                    ? t('customers.bulk.deleteExplainUntil', {
+                        count,
+                        formatted: formatNumber(count),
+                        until: restorableUntil,
+                      })
+                    : t('customers.bulk.deleteExplain', { count, formatted: formatNumber(count) })}
                 </Text>
                 <NumberInput
                   label={t('customers.bulk.typeCount', { formatted: formatNumber(count) })}

@@ -72,8 +72,14 @@ export const en = {
     delete: 'Delete',
     noGroups: 'No group yet: create one under Settings',
     done: '{{changed}} changed, {{unchanged}} already so',
-    deleted_one: '{{count}} customer deleted; it can be restored from the backup',
-    deleted_other: '{{count}} customers deleted; they can be restored from the backup',
+    deletedUntil_one:
+      '{{count}} customer deleted; it can be restored until {{until}} under Customers → Deletions',
+    deletedUntil_other:
+      '{{count}} customers deleted; they can be restored until {{until}} under Customers → Deletions',
+    deleteExplainUntil_one:
+      '{{formatted}} customer will be deleted. Kith writes a backup first; the deletion can be restored until {{until}} under Customers → Deletions.',
+    deleteExplainUntil_other:
+      '{{formatted}} customers will be deleted. Kith writes a backup first; the deletion can be restored until {{until}} under Customers → Deletions.',
     deleteExplain_one:
       '{{formatted}} customer will be deleted. Kith writes a backup first; the deletion can be restored for the retention period set by the administrator.',
     deleteExplain_other:

@@ -74,8 +74,12 @@ export const customers: typeof en = {
     delete: '删除',
     noGroups: '还没有群组：请在设置中创建',
     done: '{{changed}} 位已更改，{{unchanged}} 位无需更改',
-    deleted_one: '已删除 {{count}} 位客户，可从备份恢复',
-    deleted_other: '已删除 {{count}} 位客户，可从备份恢复',
+    deletedUntil_one: '已删除 {{count}} 位客户；{{until}} 前可在“客户 → 批量删除记录”中恢复',
+    deletedUntil_other: '已删除 {{count}} 位客户；{{until}} 前可在“客户 → 批量删除记录”中恢复',
+    deleteExplainUntil_one:
+      '将删除 {{formatted}} 位客户。Kith 会先写入备份；{{until}} 前可在“客户 → 批量删除记录”中恢复。',
+    deleteExplainUntil_other:
+      '将删除 {{formatted}} 位客户。Kith 会先写入备份；{{until}} 前可在“客户 → 批量删除记录”中恢复。',
     deleteExplain_one: '将删除 {{formatted}} 位客户。Kith 会先写入备份；在管理员设置的保留期内可以恢复。',
     deleteExplain_other: '将删除 {{formatted}} 位客户。Kith 会先写入备份；在管理员设置的保留期内可以恢复。',
     typeCount: '输入 {{formatted}} 以确认',
