@@ -330,8 +330,12 @@ test('select customers, tag them in bulk, sort the list, and delete them with th
   await page.getByRole('dialog').getByRole('textbox').fill('2');
   await expect(confirm).toBeDisabled();
   await page.getByRole('dialog').getByRole('textbox').fill('3');
+  // Until when it can be restored, and where, said before and after.
+  const where = zh ? '“客户 → 批量删除记录”中恢复' : 'under Customers → Deletions';
+  await expect(page.getByRole('dialog')).toContainText(where);
   await shot('customers-bulk-delete');
   await confirm.click();
+  await expect(page.getByRole('alert').filter({ hasText: where })).toBeVisible();
   await expect(page.getByText(zh ? '没有匹配的客户' : 'No customer matches')).toBeVisible();
 });
 

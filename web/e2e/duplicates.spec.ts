@@ -295,7 +295,7 @@ test('a pair in the review band shows its whole band; Merge pressed by keyboard 
     // The whole label in its box (it was cut to "Revi…").
     const label = badge.locator('.mantine-Badge-label');
     expect(await label.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-    // The row's Review button is on screen, not cut by the table's edge (long e-mails wrap).
+    // The row's Open button is on screen, not cut by the table's edge (long e-mails wrap).
     const review = page.locator(`[data-pair="${pair!.id}"] td:last-child a[href^="/duplicates/compare"]`);
     await expect(review).toBeInViewport({ ratio: 1 });
     await shot(`duplicates-review-band-${width}`);

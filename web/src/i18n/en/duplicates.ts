@@ -55,8 +55,9 @@ export const en = {
     group: 'Group',
   },
   weakest: 'Weakest link in its group: {{score}}',
-  review: 'Review',
-  reviewPair: 'Review {{a}} and {{b}}',
+  // The row's button (the band badge beside it says Review): zh 查看.
+  review: 'Open',
+  reviewPair: 'Open {{a}} and {{b}}',
   mergedAway: 'Merged into the other customer',
   empty: {
     title: 'Nothing to review',
@@ -162,7 +163,7 @@ export const en = {
     weakest: 'Weakest link',
     auto: 'Automatic merge',
     mergeable: 'Would be merged',
-    reviewGroup: 'Review the group {{names}}',
+    reviewGroup: 'Open the group {{names}}',
     heldBack: {
       weakest_pair_below_match: 'Held back: a pair inside is only in the review band',
       marked_not_duplicate: 'Held back: two of them were marked not a duplicate',
