@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressBook, startRadicale, type TestRadicale } from '../support/radicale.js';
 import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
+import { auditEntries, statusesAtOnce } from '../support/at-once.js';
 
 /**
  * /api/sync over real HTTP against a real Radicale: admins only, the password never comes back (and is
@@ -113,22 +114,12 @@ describe('/api/sync', () => {
       body: { url: await createAddressBook(radicale, 'api-deleted-twice'), username: 'u', password: 'p' },
     });
     const id = created.body.id as string;
-    const answers = await Promise.all(
-      [1, 2, 3, 4, 5].map(() =>
+    expect(
+      await statusesAtOnce(() =>
         api(server.baseUrl, 'DELETE', `/api/sync/connections/${id}`, { token: tokens.admin }),
       ),
-    );
-    expect(answers.map((a) => a.status).sort()).toEqual([204, 404, 404, 404, 404]);
-    expect(
-      (
-        await server.kith.store.db
-          .selectFrom('audit_log')
-          .select('action')
-          .where('entity_id', '=', id)
-          .where('action', '=', 'deleted')
-          .execute()
-      ).length,
-    ).toBe(1);
+    ).toEqual([204, 404, 404, 404, 404]);
+    expect(await auditEntries(server.kith.store.db, id, 'deleted')).toBe(1);
   });
 
   it('names the field, value and reason of bad input', async () => {
