@@ -137,6 +137,18 @@ export class InviteService {
    * Invites `email` as `role`. Refused when a user has that e-mail (409, naming the user) or an open
    * invitation to it exists (409, naming the invitation: resend it instead).
    */
+  /** The invitation of this address still waiting to be accepted, if any (at most one: migration 0034). */
+  private async pendingInviteId(email: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('user_invites')
+      .select('id')
+      .where('email', '=', email)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   async invite(
     input: { email?: unknown; role?: unknown },
     actor: Actor,
@@ -151,14 +163,8 @@ export class InviteService {
       throw new ValidationError('role', input.role ?? null, `must be one of ${ROLES.join(', ')}`);
     const existing = await new UserService(this.db).findByEmail(email);
     if (existing) throw new ConflictError('email', email, existing.id, 'user');
-    const open = await this.db
-      .selectFrom('user_invites')
-      .select('id')
-      .where('email', '=', email)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (open) throw new ConflictError('email', email, open.id, 'invitation (resend it instead)');
+    const open = await this.pendingInviteId(email);
+    if (open) throw new ConflictError('email', email, open, 'invitation (resend it instead)');
     const token = newSecret('inv_');
     const at = new Date(this.now());
     const row: UserInvitesTable = {
@@ -179,14 +185,8 @@ export class InviteService {
     } catch (e) {
       // Invited at the same time by another request: the unique index on pending invitations refused it.
       if (!isUniqueViolation(e)) throw e;
-      const holder = await this.db
-        .selectFrom('user_invites')
-        .select('id')
-        .where('email', '=', email)
-        .where('accepted_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      throw new ConflictError('email', email, holder?.id ?? '', 'invitation (resend it instead)');
+      const holder = await this.pendingInviteId(email);
+      throw new ConflictError('email', email, holder ?? '', 'invitation (resend it instead)');
     }
     await appendAuditEntry(this.db, {
       entityType: 'invite',

@@ -130,10 +130,6 @@ export class StagedUploads {
     };
   }
 
-  discard(id: string): void {
-    if (isIdOf('importUpload', id)) fs.rmSync(this.dirOf(id), { recursive: true, force: true });
-  }
-
   /** Removes uploads older than the age limit (and any half-made one); answers how many. */
   sweep(): number {
     let entries: string[];

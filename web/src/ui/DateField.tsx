@@ -20,11 +20,12 @@ type DateFieldProps = Omit<DateInputProps, 'value' | 'onChange' | 'defaultValue'
 export function DateField({ value, onChange, ...props }: DateFieldProps) {
   const { t, i18n } = useTranslation();
   const chinese = i18n.language.startsWith('zh');
+  const locale = chinese ? 'zh-cn' : 'en';
   return (
     <DateInput
       valueFormat="YYYY-MM-DD"
       placeholder={t('common.date.placeholder')}
-      locale={chinese ? 'zh-cn' : 'en'}
+      locale={locale}
       firstDayOfWeek={chinese ? 1 : 0}
       // Red is for what went wrong, not for Saturdays; the next month's first days, greyed, would be
       // text too faint to read (and to pass the contrast check).
@@ -32,7 +33,7 @@ export function DateField({ value, onChange, ...props }: DateFieldProps) {
       hideOutsideDates
       getDayAriaLabel={(date) =>
         dayjs(date)
-          .locale(chinese ? 'zh-cn' : 'en')
+          .locale(locale)
           .format(chinese ? 'YYYY年M月D日' : 'D MMMM YYYY')
       }
       // dayjs's Chinese month names read 十一月 2026; a Chinese calendar reads 2026年11月.

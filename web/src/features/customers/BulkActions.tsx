@@ -11,6 +11,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
+import { useDeletions } from './customer-queries';
 import { formatDate, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 
@@ -41,11 +42,7 @@ export function BulkActions({
   const groups = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
   const tagList = useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
   // How long a deletion can be restored, said before deleting (the administrator sets it).
-  const deletions = useQuery({
-    queryKey: ['deletions'],
-    queryFn: () => unwrap(api.GET('/api/contacts/deletions')),
-    enabled: action === 'delete',
-  });
+  const deletions = useDeletions({ enabled: action === 'delete' });
   const restorableUntil = deletions.data
     ? formatDate(new Date(Date.now() + deletions.data.retention_days * 86_400_000).toISOString())
     : null;

@@ -4,11 +4,12 @@
  */
 import { deletionErrorText } from './deletion-errors';
 import { Anchor, Badge, Button, Group, Modal, Paper, Table, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { useDeletions } from './customer-queries';
 import type { paths } from '../../api/schema';
 import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
@@ -30,10 +31,7 @@ export default function DeletionsPage() {
 
 function Deletions() {
   const { t } = useTranslation();
-  const deletions = useQuery({
-    queryKey: ['deletions'],
-    queryFn: () => unwrap(api.GET('/api/contacts/deletions')),
-  });
+  const deletions = useDeletions();
   const users = useUsers();
   const [restoring, setRestoring] = useState<Deletion | null>(null);
   const rows = deletions.data?.data ?? [];

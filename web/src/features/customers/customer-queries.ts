@@ -81,6 +81,15 @@ export function useContact(id: string) {
 /** A customer as its page reads it: the contact with its purchase facts and groups. */
 export type ContactDetail = NonNullable<ReturnType<typeof useContact>['data']>;
 
+/** The batch deletions, with how long a new one can be restored (its list page and the delete dialog). */
+export function useDeletions(options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: ['deletions'],
+    queryFn: () => unwrap(api.GET('/api/contacts/deletions')),
+    enabled: options.enabled ?? true,
+  });
+}
+
 export function useIdentityTypes() {
   return useQuery(identityTypesQuery);
 }

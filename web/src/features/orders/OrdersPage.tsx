@@ -218,22 +218,19 @@ function FilterForm({
     q: filters.q ?? '',
   });
   const [errors, setErrors] = useState<DraftErrors>({});
+  const setField = (key: keyof Draft, value: string) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setErrors((errs) => ({ ...errs, [key]: undefined }));
+  };
   const dateField = (key: keyof Draft) => ({
     value: draft[key],
     error: errors[key],
-    onChange: (value: string) => {
-      setDraft((d) => ({ ...d, [key]: value }));
-      setErrors((errs) => ({ ...errs, [key]: undefined }));
-    },
+    onChange: (value: string) => setField(key, value),
   });
   const field = (key: keyof Draft) => ({
     value: draft[key],
     error: errors[key],
-    onChange: (e: ChangeEvent<HTMLInputElement>) => {
-      const value = e.currentTarget.value;
-      setDraft((d) => ({ ...d, [key]: value }));
-      setErrors((errs) => ({ ...errs, [key]: undefined }));
-    },
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setField(key, e.currentTarget.value),
   });
 
   const submit = () => {
@@ -282,8 +279,8 @@ function FilterForm({
           onChange={(value) => setStatus(value as OrderStatus[])}
           w={220}
         />
-        <DateField label={t('orders.since')} w={150} {...dateField('since')} />
-        <DateField label={t('orders.to')} w={150} {...dateField('to')} />
+        <DateField label={t('orders.since')} w={180} {...dateField('since')} />
+        <DateField label={t('orders.to')} w={180} {...dateField('to')} />
         <TextInput label={t('orders.minAmount')} inputMode="decimal" w={130} {...field('min_amount')} />
         <TextInput label={t('orders.maxAmount')} inputMode="decimal" w={130} {...field('max_amount')} />
         <TextInput
