@@ -259,6 +259,7 @@ async function main(): Promise<void> {
       ['sort -updated_at', () => `/contacts?sort=-updated_at`],
       ['sort -updated_at + tag VIP', () => `/contacts?sort=-updated_at&tag=VIP`],
       ['sort name + search 王', () => `/contacts?sort=name&q=${enc('王')}`],
+      ['sort -name + search 王', () => `/contacts?sort=-name&q=${enc('王')}`],
       // A given name ends 33,000 names, spread over the whole name index.
       ['sort name + search 秀英', () => `/contacts?sort=name&q=${enc('秀英')}`],
       ['sort -created_at + search 秀英', () => `/contacts?sort=-created_at&q=${enc('秀英')}`],

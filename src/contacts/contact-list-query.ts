@@ -738,14 +738,16 @@ async function sortedPage(ctx: Ctx, q: ListPageQuery): Promise<ListPageResult> {
   const { filter: f, sort, limit } = q;
   if ((PURCHASE_FACT_SORTS as readonly string[]).includes(sort.key)) return factSortedPage(ctx, q);
   const column = SORT_COLUMNS[sort.key as Exclude<SortKey, 'relevance' | PurchaseFactSort>];
-  // PostgreSQL, sorted by name (ascending), a one-character search: its name matches are exactly the
-  // names that begin with it (pgNameMatchIsPrefix), which sit in the name index from the query on.
-  // Many of them (王: tens of thousands) are then walked from there rather than collected and sorted —
-  // unless a key (an identity value equal to the query) matches too, whose contact may sort anywhere.
+  // PostgreSQL, sorted by name, a one-character search: its name matches are exactly the names that
+  // begin with it (pgNameMatchIsPrefix), which sit together in the name index. Many of them (王: tens
+  // of thousands) are then walked there rather than collected and sorted — unless a key (an identity
+  // value equal to the query) matches too, whose contact may sort anywhere. Descending, the walk starts
+  // at the prefix's upper end, so only where the collation bounds it (else it would first pass every
+  // later name).
   const prefixCandidate =
     ctx.dialect === 'postgres' &&
     sort.key === 'name' &&
-    !sort.desc &&
+    (!sort.desc || prefixesBounded(ctx)) &&
     f.search?.name != null &&
     pgNameMatchIsPrefix(f.search.name);
   // Name matches, counted up to what the plan and the total need (the relevance total's statement).

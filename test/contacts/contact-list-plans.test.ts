@@ -137,7 +137,7 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     // PostgreSQL's test cluster sorts by code point (C.UTF-8), so the walk there is bounded; a database
     // with a language's collation (Hungarian "sz" after "s" + U+10FFFF) walks unbounded.
     if (TEST_DIALECT === 'postgres') expect(await pgSortsByCodePoint(kith.store.db)).toBe(true);
-    const pages = async (prefixesBounded: boolean) => {
+    const pages = async (prefixesBounded: boolean, desc = false) => {
       const ids: string[] = [];
       let cursor: ListCursor | null = null;
       for (;;) {
@@ -145,7 +145,7 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
           { db: kith.store.db, dialect: kith.store.dialect, prefixesBounded },
           {
             filter: { search: parseSearch('王', 'CN') },
-            sort: { key: 'name', desc: false },
+            sort: { key: 'name', desc },
             cursor,
             limit: 400,
             totalBound: null,
@@ -159,6 +159,10 @@ describe(`customers list plans on ${TEST_DIALECT}`, () => {
     const bounded = await pages(true);
     expect(bounded.length).toBe(MANY / 2 + 1);
     expect(await pages(false)).toEqual(bounded);
+    // Descending: walked from the prefix's upper end where bounded, collected where not.
+    const descending = await pages(true, true);
+    expect(descending).toEqual([...bounded].reverse());
+    expect(await pages(false, true)).toEqual(descending);
     // The beginning of an e-mail, by relevance and collected for a sort, both ways.
     for (const prefixesBounded of [true, false])
       for (const sort of [
