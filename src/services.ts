@@ -250,6 +250,9 @@ export function createServices(config: KithConfig, store: Store): KithServices {
   // Every contact write, whatever its path: rules first, then webhook endpoints.
   contacts.events.subscribe(ruleListener);
   contacts.events.subscribe(new ContactWebhookPublisher(webhooks));
+  // Every request's session or token look-up: on PostgreSQL prepared on the light read pool (its plan
+  // was 0.23 of the look-up's 0.45 ms); SQLite reads it on the main connection, in process.
+  const credentialReads = store.dialect === 'postgres' ? store.reader('light') : db;
   const inboxes = new InboxService(store);
   const agents = new AgentService(store);
   inboxes.setAssignmentTriggers(autoAssignment);
@@ -268,8 +271,8 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     changes: new ChangeFeed(store),
     idempotencyKeys: new IdempotencyKeys(db),
     users: new UserService(db),
-    sessions: new SessionService(db),
-    tokens: new ApiTokenService(db),
+    sessions: new SessionService(db, credentialReads),
+    tokens: new ApiTokenService(db, credentialReads),
     setup: new SetupService(db),
     signInThrottle: new SignInThrottle(db),
     auditLog: { search: (search) => searchAuditLog(db, search) },

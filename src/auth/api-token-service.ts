@@ -20,7 +20,14 @@ export interface ApiToken {
 }
 
 export class ApiTokenService {
-  constructor(private readonly db: Queryable) {}
+  /**
+   * `credentialReads` answers the look-up every request makes (`resolve`): on PostgreSQL the light
+   * read pool, which prepares it (planned once per connection, not on each request); else `db`.
+   */
+  constructor(
+    private readonly db: Queryable,
+    private readonly credentialReads: Queryable = db,
+  ) {}
 
   /** The secret is returned once, here; Kith keeps only its hash. */
   async create(
@@ -107,7 +114,7 @@ export class ApiTokenService {
   async resolve(token: string): Promise<User | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
     // Every API request asks this: the token and its user in one statement.
-    const row = await this.db
+    const row = await this.credentialReads
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .selectAll('u')

@@ -50,7 +50,14 @@ export const USER_AGENT_CHARS = 512;
 export const sessionIdOf = (value: string): string => sha256(value);
 
 export class SessionService {
-  constructor(private readonly db: Queryable) {}
+  /**
+   * `credentialReads` answers the look-up every request makes (`resolve`): on PostgreSQL the light
+   * read pool, which prepares it (planned once per connection, not on each request); else `db`.
+   */
+  constructor(
+    private readonly db: Queryable,
+    private readonly credentialReads: Queryable = db,
+  ) {}
 
   /** Returns the cookie value; only its hash is stored. */
   async create(userId: string, client: SignInClient = {}): Promise<{ value: string; expiresAt: Date }> {
@@ -74,7 +81,7 @@ export class SessionService {
 
   async resolve(value: string): Promise<User | null> {
     // Every request from the web app asks this: the session and its user in one statement.
-    const row = await this.db
+    const row = await this.credentialReads
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .selectAll('u')
