@@ -231,8 +231,12 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     mailer,
     config,
   );
-  imports.registerUndo(TMALL_IMPORT_KIND, (id, actor) => orders.undoTmallImport(id, actor));
-  imports.registerUndo(ORDER_IMPORT_KIND, (id, actor) => orders.undoOrderImport(id, actor));
+  imports.registerUndo(TMALL_IMPORT_KIND, (id, actor, afterBatch) =>
+    orders.undoTmallImport(id, actor, afterBatch),
+  );
+  imports.registerUndo(ORDER_IMPORT_KIND, (id, actor, afterBatch) =>
+    orders.undoOrderImport(id, actor, afterBatch),
+  );
 
   // Conversations: every committed change is heard by the rules first, then by auto-assignment.
   const conversations = new ConversationService(store, contacts);

@@ -274,10 +274,22 @@ function parseChoice<T extends string>(
   return value as T;
 }
 
-/** How an import of another kind than contacts is undone (the capability that owns the kind says). */
-export type ImportUndo = (importId: string, actor: Actor) => Promise<UndoReport>;
+/**
+ * How an import of another kind than contacts is undone (the capability that owns the kind says).
+ * `afterBatch` is called after each committed batch: it renews the undo's claim, and throws once
+ * another process has taken the undo over.
+ */
+export type ImportUndo = (
+  importId: string,
+  actor: Actor,
+  afterBatch: () => Promise<void>,
+) => Promise<UndoReport>;
 
-/** An undo claimed longer ago than this without a report stopped half-way (its process died). */
+/**
+ * An undo whose claim was last renewed longer ago than this without a report stopped half-way (its
+ * process died). A running undo renews it after every batch, so however long it runs it is never
+ * taken for stopped.
+ */
 const STALE_UNDO_MS = 15 * 60_000;
 const staleUndoBefore = () => new Date(Date.now() - STALE_UNDO_MS).toISOString();
 
@@ -721,24 +733,40 @@ export class ImportService {
         ? new KithError('already_undone', `import ${id} was undone at ${now.undone_at}`, 409)
         : new KithError('undo_running', `import ${id} is being undone (since ${now.undone_at})`, 409);
     }
+    let claim = claimedAt;
+    // The claim renewed (undone_at: when the undo last got on) only while it is still this undo's.
+    const renewClaim = async (set: { undone_at: string | null; undo_report?: string }) => {
+      const renewed = await this.db
+        .updateTable('imports')
+        .set(set)
+        .where('id', '=', id)
+        .where('undone_at', '=', claim)
+        .where('undo_report', 'is', null)
+        .executeTakeFirst();
+      return Number(renewed.numUpdatedRows) > 0;
+    };
+    const afterBatch = async () => {
+      const now = nowIso();
+      if (!(await renewClaim({ undone_at: now })))
+        throw new KithError(
+          'undo_running',
+          `import ${id} is being undone by another process, which took the undo over`,
+          409,
+        );
+      claim = now;
+    };
     const undoKind = this.undoers.get(record.kind);
     let report: UndoReport;
     try {
-      report = undoKind ? await undoKind(id, actor) : await undoImport(this.store, this.writer, id, actor);
+      report = undoKind
+        ? await undoKind(id, actor, afterBatch)
+        : await undoImport(this.store, this.writer, id, actor, afterBatch);
     } catch (e) {
-      await this.db
-        .updateTable('imports')
-        .set({ undone_at: null })
-        .where('id', '=', id)
-        .where('undone_at', '=', claimedAt)
-        .execute();
+      await renewClaim({ undone_at: null });
       throw e;
     }
-    await this.db
-      .updateTable('imports')
-      .set({ undone_at: nowIso(), undo_report: JSON.stringify(report) })
-      .where('id', '=', id)
-      .execute();
+    if (!(await renewClaim({ undone_at: nowIso(), undo_report: JSON.stringify(report) })))
+      throw new KithError('undo_running', `import ${id} is being undone by another process`, 409);
     return this.get(id);
   }
 

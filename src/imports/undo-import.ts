@@ -58,6 +58,8 @@ export async function undoImport(
   writer: ContactWriter,
   importId: string,
   actor: Actor,
+  /** After each committed batch (ImportUndo's `afterBatch`). */
+  afterBatch: () => Promise<void> = async () => {},
 ): Promise<UndoReport> {
   const report: UndoReport = { deleted: 0, restored: 0, gone: 0, kept: [], kept_count: 0 };
   const undoActor: Actor = { ...actor, channelRef: importId };
@@ -126,6 +128,7 @@ export async function undoImport(
         report.restored++;
       }
     });
+    await afterBatch();
   }
   return report;
 }

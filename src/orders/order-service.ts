@@ -358,12 +358,23 @@ export class OrderService {
    * it updated get their earlier state back (unless changed again since), and a buyer it created is
    * deleted once it has no order left. Purchase facts follow.
    */
-  async undoTmallImport(importId: string, actor: Actor): Promise<UndoReport> {
-    return this.undoOrderImport(importId, actor);
+  async undoTmallImport(
+    importId: string,
+    actor: Actor,
+    afterBatch: () => Promise<void> = async () => {},
+  ): Promise<UndoReport> {
+    return this.undoOrderImport(importId, actor, afterBatch);
   }
 
-  /** Undo of any order import (Tmall or a generic file): their row outcomes have one shape. */
-  async undoOrderImport(importId: string, actor: Actor): Promise<UndoReport> {
+  /**
+   * Undo of any order import (Tmall or a generic file): their row outcomes have one shape.
+   * `afterBatch` runs after each committed batch (ImportUndo's: it renews the undo's claim).
+   */
+  async undoOrderImport(
+    importId: string,
+    actor: Actor,
+    afterBatch: () => Promise<void> = async () => {},
+  ): Promise<UndoReport> {
     const report: UndoReport = { deleted: 0, restored: 0, gone: 0, kept: [], kept_count: 0 };
     const undoActor: Actor = { ...actor, channelRef: importId };
     let before = 2_147_483_647;
@@ -427,6 +438,7 @@ export class OrderService {
         report.deleted += contacts.length;
         await refreshPurchaseFacts(trx, touched);
       });
+      await afterBatch();
     }
     return report;
   }

@@ -1,7 +1,7 @@
 /** An import's status, and whether it was only a check (预检查) or has been undone. */
 import { Badge, Group } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { ImportRecord } from './import-api';
+import { type ImportRecord, isUndoing } from './import-api';
 
 const COLORS: Record<ImportRecord['status'], string> = {
   queued: 'gray',
@@ -24,8 +24,8 @@ export function ImportStatusBadge({ record }: { record: ImportRecord }) {
         </Badge>
       )}
       {record.undone_at && (
-        <Badge color="gray.7" variant="outline" tt="none">
-          {t('imports.status.undone')}
+        <Badge color={isUndoing(record) ? 'blue.8' : 'gray.7'} variant="outline" tt="none">
+          {t(isUndoing(record) ? 'imports.status.undoing' : 'imports.status.undone')}
         </Badge>
       )}
     </Group>

@@ -30,6 +30,9 @@ export interface ImportOptions extends ReadOptions {
 export const HISTORY_PAGE = 50;
 const ACTIVE: ImportStatus[] = ['queued', 'running'];
 export const isActive = (record: Pick<ImportRecord, 'status'>) => ACTIVE.includes(record.status);
+/** An undo claimed and not ended: it runs in batches, and its report is written when it ends. */
+export const isUndoing = (record: Pick<ImportRecord, 'undone_at' | 'undo_report'>) =>
+  record.undone_at !== null && record.undo_report === null;
 
 export const importKey = (id: string) => ['import', id] as const;
 
@@ -101,7 +104,10 @@ export async function startImport(
   }
 }
 
-/** An import, asked again every second while it is queued or running (and while the server is away). */
+/**
+ * An import, asked again every second while it is queued, running or being undone (and while the
+ * server is away).
+ */
 export function useImport(id: string | null | undefined) {
   return useQuery({
     queryKey: importKey(id ?? ''),
@@ -110,7 +116,7 @@ export function useImport(id: string | null | undefined) {
     refetchInterval: (query) => {
       const data = query.state.data;
       if (query.state.status === 'error' && !data) return false;
-      return !data || isActive(data) || query.state.fetchFailureCount > 0 ? 1000 : false;
+      return !data || isActive(data) || isUndoing(data) || query.state.fetchFailureCount > 0 ? 1000 : false;
     },
     retry: (count, error) =>
       count < 3 && !(error instanceof Error && 'status' in error && error.status === 404),
@@ -123,7 +129,8 @@ export function useImports(before: string | undefined) {
     queryKey: ['imports', before ?? ''],
     queryFn: () => unwrap(api.GET('/api/imports', { params: { query: { before, limit: HISTORY_PAGE } } })),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.data.some(isActive) ? 2000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.data.some((r) => isActive(r) || isUndoing(r)) ? 2000 : false,
   });
 }
 

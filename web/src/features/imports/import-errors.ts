@@ -16,6 +16,7 @@ const KNOWN = new Set([
   'not_cancellable',
   'not_undoable',
   'already_undone',
+  'undo_running',
   'not_ready',
   'not_found',
   'forbidden',

@@ -332,6 +332,7 @@ export const en = {
     cancelled: 'Cancelled',
     dryRun: 'Check',
     undone: 'Undone',
+    undoing: 'Undoing…',
   },
   detail: {
     tmall: {
@@ -446,6 +447,7 @@ export const en = {
     not_cancellable: 'This import has already ended.',
     not_undoable: 'This import cannot be undone.',
     already_undone: 'This import was already undone.',
+    undo_running: 'This import is being undone already: its page shows the result when the undo ends.',
     not_ready: 'The failure file is written when the import ends.',
     not_found: 'This import does not exist.',
     forbidden: 'Only administrators can import.',

@@ -315,6 +315,7 @@ export const imports: typeof en = {
     cancelled: '已取消',
     dryRun: '预检查',
     undone: '已撤销',
+    undoing: '撤销中…',
   },
   detail: {
     tmall: {
@@ -419,6 +420,7 @@ export const imports: typeof en = {
     not_cancellable: '此次导入已经结束。',
     not_undoable: '此次导入无法撤销。',
     already_undone: '此次导入已经撤销过。',
+    undo_running: '此次导入正在撤销中：撤销结束后，导入详情页会显示结果。',
     not_ready: '失败记录文件在导入结束后生成。',
     not_found: '此导入不存在。',
     forbidden: '只有管理员可以导入。',
