@@ -5,7 +5,7 @@
 import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
 import { notify } from './notify';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
 import { importKey, type ImportRecord, isActive, undoImport } from './import-api';
@@ -55,6 +55,9 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
         counted('imports.undo.restores', record.updated),
         t('imports.undo.keeps'),
       ];
+  // A large import's undo takes minutes (about 3 s for 10,000 rows): past a few seconds the dialog may
+  // be closed, and the pages behind it follow the undo (撤销中) until its report.
+  const [slow, setSlow] = useState(false);
   const undo = useMutation({
     mutationFn: () => undoImport(record.id),
     onSuccess: (result) => {
@@ -78,6 +81,15 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
       onClose();
     },
   });
+  useEffect(() => {
+    if (!undo.isPending) return;
+    const timer = setTimeout(() => {
+      setSlow(true);
+      void client.invalidateQueries({ queryKey: importKey(record.id) });
+      void client.invalidateQueries({ queryKey: ['imports'] });
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [undo.isPending, client, record.id]);
 
   return (
     <Modal
@@ -97,9 +109,14 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
         </List>
         <Alert color="yellow">{t(orders ? 'imports.undo.ordersFinal' : 'imports.undo.final')}</Alert>
         {undo.isError && <ImportErrorAlert error={undo.error} />}
+        {slow && undo.isPending && (
+          <Alert color="blue" role="status">
+            {t('imports.undo.continues')}
+          </Alert>
+        )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={undo.isPending}>
-            {t('common.cancel')}
+          <Button variant="default" onClick={onClose} disabled={undo.isPending && !slow}>
+            {t(slow && undo.isPending ? 'common.close' : 'common.cancel')}
           </Button>
           <Button color="red" onClick={() => undo.mutate()} loading={undo.isPending} data-autofocus>
             {t('imports.undo.confirm')}

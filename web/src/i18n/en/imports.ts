@@ -394,6 +394,8 @@ export const en = {
     restores_other: 'the {{n}} customers it updated get the values they had before;',
     keeps: 'a value someone changed again after the import is kept as it is now, and the result lists it.',
     final: 'An undo cannot itself be undone: to bring the rows back, import the file again.',
+    continues:
+      'The undo goes on in Kith: you can close this window. The import’s page shows it as Undoing… and then its result.',
     confirm: 'Undo import',
     doneTitle: 'Import undone',
     doneShort: '{{deleted}} customers deleted, {{restored}} restored.',

@@ -372,6 +372,7 @@ export const imports: typeof en = {
     restores_other: '此次导入更新的 {{n}} 位客户恢复为导入前的值；',
     keeps: '导入之后又被修改过的值保持现状，并在结果中列出。',
     final: '撤销本身无法撤回：如需恢复这些行，请重新导入文件。',
+    continues: '撤销在 Kith 中继续进行，可以关闭此窗口。导入详情页会先显示“撤销中…”，结束后显示结果。',
     confirm: '撤销导入',
     doneTitle: '导入已撤销',
     doneShort: '删除 {{deleted}} 位客户，恢复 {{restored}} 位。',
