@@ -186,6 +186,12 @@ function fieldName(field: string, t: (key: string) => string, exists: (key: stri
 }
 
 /**
+ * Past this many rows the file is not rewritten: it is read whole into the page (a million failed rows
+ * are hundreds of MB of text, more than a tab holds), so it downloads as the server wrote it.
+ */
+const REWRITTEN_ROWS_AT_MOST = 100_000;
+
+/**
  * The file itself. In English as the server wrote it; in Chinese rewritten in the browser (reasons and
  * the reason column's name, report-file-language.ts), since the server's file is the CLI's and the API's.
  */
@@ -217,7 +223,9 @@ function useReportFile(record: ImportRecord, kind: RowFileKind) {
       setBusy(false);
     }
   };
-  return { url, name, rewrite: i18n.language.startsWith('zh'), busy, download };
+  const rows = kind === 'failures' ? record.failed : record.warned;
+  const rewrite = i18n.language.startsWith('zh') && rows <= REWRITTEN_ROWS_AT_MOST;
+  return { url, name, rewrite, busy, download };
 }
 
 function ReportFileButton({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
