@@ -6,6 +6,7 @@ import type { Contact } from '../domain/contact/contact-fields.js';
 import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import type { MessageDirection } from '../conversations/conversation-fields.js';
 import type { Actor } from '../domain/actor.js';
 import { KithError, NotFoundError, ValidationError, ValidationErrors } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -17,7 +18,7 @@ import type { AutomationLogsTable, AutomationRulesTable } from '../store/schema.
 import { nowIso } from '../store/transaction.js';
 import { type ConditionTrace, type Facts, traceConditions } from './rules/evaluate-conditions.js';
 import { purchaseFactsFor } from '../orders/purchase-facts.js';
-import { conversationFacts, contactFacts, purchaseFactsOf } from './rules/rule-facts.js';
+import { conversationFacts, contactFacts, messageFacts, purchaseFactsOf } from './rules/rule-facts.js';
 import {
   CONTACT_EVENTS,
   parseRuleDefinition,
@@ -60,7 +61,21 @@ export interface DryRunResult {
   would_skip: 'inactive' | 'once_per_conversation' | null;
   trace: ConditionTrace;
   actions: RuleDefinition['actions'];
+  /**
+   * The message the `message.*` conditions were tried on: the one given, else (a rule of new messages
+   * or conversations) the conversation's latest; null for other rules.
+   */
+  message: { content: string; type: MessageDirection; given: boolean } | null;
 }
+
+/** A message to try a rule's `message.*` conditions on, as a dry run is given it. */
+export interface DryRunMessage {
+  content: string;
+  type?: MessageDirection;
+}
+
+/** Rules whose event comes with a message (the listener's facts hold `message.*` for them). */
+const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['message_created', 'conversation_created']);
 
 function toRule(row: AutomationRulesTable, actions: RuleDefinition['actions']): AutomationRule {
   return {
@@ -418,12 +433,20 @@ export class AutomationRuleService {
    */
   async dryRun(
     id: string,
-    input: { conversation_id?: string; contact_id?: string; before?: Record<string, unknown> },
+    input: {
+      conversation_id?: string;
+      contact_id?: string;
+      before?: Record<string, unknown>;
+      message?: DryRunMessage;
+    },
   ): Promise<DryRunResult> {
     const rule = await this.get(id);
     let facts: Facts;
     let subjectId: string | null = null;
+    let message: DryRunResult['message'] = null;
     if (CONTACT_EVENTS.has(rule.event)) {
+      if (input.message)
+        throw new ValidationError('message', input.message, `has no part in a ${rule.event} rule`);
       if (!input.contact_id)
         throw new ValidationError('contact_id', null, `is required to try a ${rule.event} rule`);
       const contact = await this.contacts.get(input.contact_id);
@@ -445,7 +468,18 @@ export class AutomationRuleService {
       const purchases = contact
         ? (await purchaseFactsFor(this.store.db, [contact.id])).get(contact.id)
         : undefined;
-      facts = { ...conversationFacts(conversation), ...contactFacts(contact), ...purchaseFactsOf(purchases) };
+      if (input.message)
+        message = { content: input.message.content, type: input.message.type ?? 'incoming', given: true };
+      else if (MESSAGE_EVENTS.has(rule.event)) {
+        const latest = (await this.conversations.messages(conversation.id)).at(-1);
+        if (latest) message = { content: latest.content, type: latest.direction, given: false };
+      }
+      facts = {
+        ...conversationFacts(conversation),
+        ...contactFacts(contact),
+        ...purchaseFactsOf(purchases),
+        ...(message ? messageFacts({ content: message.content, direction: message.type }) : {}),
+      };
     }
     const before = input.before ? { ...facts, ...input.before } : null;
     const trace = traceConditions(rule.conditions, { after: facts, before });
@@ -466,6 +500,7 @@ export class AutomationRuleService {
       would_skip: wouldSkip,
       trace,
       actions: rule.actions,
+      message,
     };
   }
 

@@ -362,6 +362,59 @@ describe('dry run', () => {
     });
     expect((await kith.rules.dryRun(r.id, { conversation_id: c.id })).matched).toBe(false);
   });
+
+  it("tries message conditions on a message given, or on the conversation's latest one", async () => {
+    const c = await newConversation('dry-message@example.com');
+    const r = await kith.rules.create(
+      rule({
+        event: 'message_created',
+        active: false,
+        conditions: {
+          all: [
+            { attribute: 'message.type', operator: 'equal_to', value: 'incoming' },
+            { attribute: 'message.content', operator: 'contains', value: 'refund' },
+          ],
+        },
+      }),
+      SYSTEM_ACTOR,
+    );
+    // Without a message: the conversation's latest ('hello', the one it was created with).
+    const latest = await kith.rules.dryRun(r.id, { conversation_id: c.id });
+    expect(latest).toMatchObject({
+      matched: false,
+      message: { content: 'hello', type: 'incoming', given: false },
+      trace: { children: [{ matched: true }, { matched: false, actual: 'hello' }] },
+    });
+    const given = await kith.rules.dryRun(r.id, {
+      conversation_id: c.id,
+      message: { content: 'I want a refund please' },
+    });
+    expect(given).toMatchObject({
+      matched: true,
+      would_skip: 'inactive',
+      message: { content: 'I want a refund please', type: 'incoming', given: true },
+    });
+    const outgoing = await kith.rules.dryRun(r.id, {
+      conversation_id: c.id,
+      message: { content: 'refund sent', type: 'outgoing' },
+    });
+    expect(outgoing.matched).toBe(false);
+    // Nothing ran: the conversation has its one message still, and no priority or label.
+    expect((await kith.conversations.messages(c.id)).map((m) => m.content)).toEqual(['hello']);
+    // A rule of another event has no message unless given one; a contact rule refuses one.
+    const updated = await kith.rules.create(rule({}), SYSTEM_ACTOR);
+    expect((await kith.rules.dryRun(updated.id, { conversation_id: c.id })).message).toBeNull();
+    const onContact = await kith.rules.create(
+      rule({
+        event: 'contact_created',
+        actions: [{ action: 'send_email', to: ['team@example.com'], subject: 's', body: 'b' }],
+      }),
+      SYSTEM_ACTOR,
+    );
+    await expect(
+      kith.rules.dryRun(onContact.id, { contact_id: c.contact_id, message: { content: 'x' } }),
+    ).rejects.toMatchObject({ field: 'message' });
+  });
 });
 
 describe('evaluation log', () => {

@@ -183,6 +183,30 @@ test('the unassign-on-resolve automation rule from its template: built, refused 
   });
   expect(removed.status()).toBe(204);
 
+  // A message rule's dry run: on the conversation's latest message, then on a message typed to try.
+  const messageRule = await apiCall(page, 'post', '/api/rules', {
+    name: `Refunds ${suffix}`,
+    event: 'message_created',
+    conditions: { all: [{ attribute: 'message.content', operator: 'contains', value: 'refund' }] },
+    actions: [{ action: 'set_priority', priority: 'high' }],
+    active: false,
+  });
+  await page.goto(`/automation/rules/${messageRule.id}?conversation=${started.id}`);
+  const tried = page.getByTestId('dry-run-message');
+  await expect(tried).toContainText('Still there?');
+  await expect(page.getByTestId('dry-run-result')).toContainText(m.dryRun.notMatched);
+  await page.getByRole('textbox', { name: m.dryRun.message }).fill('I would like a refund');
+  await page.getByRole('button', { name: m.dryRun.run }).click();
+  await expect(tried).toContainText('I would like a refund');
+  await expect(page.getByTestId('dry-run-result')).toContainText(m.dryRun.matched);
+  await expectAccessible();
+  await shot('automation-rule-message');
+  expect(
+    (
+      await page.request.delete(`/api/rules/${messageRule.id}`, { headers: await csrfHeaders(page) })
+    ).status(),
+  ).toBe(204);
+
   // The list: active, last run, no failures.
   await page.goto('/automation');
   const row = page.getByTestId('rule-row').filter({ hasText: suffix });

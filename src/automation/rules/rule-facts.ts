@@ -48,7 +48,7 @@ export function purchaseFactsOf(facts: PurchaseFacts | undefined): Record<string
   };
 }
 
-export function messageFacts(m: Message | null): Record<string, unknown> {
+export function messageFacts(m: Pick<Message, 'content' | 'direction'> | null): Record<string, unknown> {
   return m ? { 'message.content': m.content, 'message.type': m.direction } : {};
 }
 

@@ -3,7 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KithServices } from '../../services.js';
 import { actorOf } from '../auth-guard.js';
+import { MESSAGE_DIRECTIONS } from '../../conversations/conversation-fields.js';
 import { beforeIdParam, errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
+
+/** A message's longest content, as conversations take it. */
+const MAX_DRY_RUN_MESSAGE = 100_000;
 
 const RuleSchema = z
   .object({
@@ -143,12 +147,18 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
       schema: {
         tags: ['automation'],
         summary:
-          'Evaluate a rule against a conversation (or contact) without running it; `before` tries changed* conditions',
+          'Evaluate a rule against a conversation (or contact) without running it; `before` tries changed* conditions, `message` the message.* ones (a rule of new messages or conversations takes the latest message when none is given)',
         params: IdParams,
         body: z.object({
           conversation_id: z.string().optional(),
           contact_id: z.string().optional(),
           before: z.record(z.string(), z.unknown()).optional(),
+          message: z
+            .object({
+              content: z.string().max(MAX_DRY_RUN_MESSAGE),
+              type: z.enum(MESSAGE_DIRECTIONS).optional(),
+            })
+            .optional(),
         }),
         response: {
           200: z.object({
@@ -158,6 +168,9 @@ export function automationRoutes(services: KithServices): FastifyPluginAsyncZod 
             would_skip: z.string().nullable(),
             trace: z.unknown(),
             actions: z.array(z.unknown()),
+            message: z
+              .object({ content: z.string(), type: z.enum(MESSAGE_DIRECTIONS), given: z.boolean() })
+              .nullable(),
           }),
           ...errorResponses,
         },

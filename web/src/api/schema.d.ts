@@ -10778,7 +10778,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Evaluate a rule against a conversation (or contact) without running it; `before` tries changed* conditions */
+        /** Evaluate a rule against a conversation (or contact) without running it; `before` tries changed* conditions, `message` the message.* ones (a rule of new messages or conversations takes the latest message when none is given) */
         post: {
             parameters: {
                 query?: never;
@@ -10795,6 +10795,11 @@ export interface paths {
                         contact_id?: string;
                         before?: {
                             [key: string]: unknown;
+                        };
+                        message?: {
+                            content: string;
+                            /** @enum {string} */
+                            type?: "incoming" | "outgoing" | "note";
                         };
                     };
                 };
@@ -10813,6 +10818,12 @@ export interface paths {
                             would_skip: string | null;
                             trace: unknown;
                             actions: unknown[];
+                            message: {
+                                content: string;
+                                /** @enum {string} */
+                                type: "incoming" | "outgoing" | "note";
+                                given: boolean;
+                            } | null;
                         };
                     };
                 };

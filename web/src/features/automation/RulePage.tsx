@@ -9,10 +9,12 @@ import {
   Button,
   Group,
   Paper,
+  Select,
   Stack,
   Switch,
   Table,
   Text,
+  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -332,19 +334,35 @@ interface Trace {
   children?: Trace[];
 }
 
+/** Events that come with a message: their rules' message conditions are tried on one. */
+const MESSAGE_EVENTS = new Set(['message_created', 'conversation_created']);
+const MESSAGE_TYPES = ['incoming', 'outgoing', 'note'] as const;
+type MessageType = (typeof MESSAGE_TYPES)[number];
+
 function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
   const { t } = useTranslation();
   const lists = useBuilderLists();
   const [params, setParams] = useSearchParams();
   const contactEvent = CONTACT_EVENTS.has(event);
+  const messageEvent = MESSAGE_EVENTS.has(event);
   const param = contactEvent ? 'contact' : 'conversation';
   const [subject, setSubject] = useState<string | null>(params.get(param));
+  // A message to try the rule on (else the conversation's latest): what a customer might write.
+  const [message, setMessage] = useState('');
+  const [messageType, setMessageType] = useState<MessageType>('incoming');
   const run = useMutation({
     mutationFn: (id: string) =>
       unwrap(
         api.POST('/api/rules/{id}/dry-run', {
           params: { path: { id: ruleId } },
-          body: contactEvent ? { contact_id: id } : { conversation_id: id },
+          body: contactEvent
+            ? { contact_id: id }
+            : {
+                conversation_id: id,
+                ...(messageEvent && message.trim() !== ''
+                  ? { message: { content: message, type: messageType } }
+                  : {}),
+              },
         }),
       ),
   });
@@ -408,6 +426,28 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
             {t('automation.dryRun.run')}
           </Button>
         </Group>
+        {messageEvent && (
+          <Group align="flex-start" gap="xs">
+            <Textarea
+              label={t('automation.dryRun.message')}
+              description={t('automation.dryRun.messageHint')}
+              value={message}
+              onChange={(e) => setMessage(e.currentTarget.value)}
+              autosize
+              minRows={2}
+              maxRows={6}
+              w={360}
+            />
+            <Select
+              label={t('automation.dryRun.messageType')}
+              data={MESSAGE_TYPES.map((value) => ({ value, label: t(`automation.messageTypes.${value}`) }))}
+              value={messageType}
+              onChange={(value) => value && setMessageType(value as MessageType)}
+              allowDeselect={false}
+              w={180}
+            />
+          </Group>
+        )}
         {run.data && (
           <Stack gap={6} data-testid="dry-run-result">
             <StatusLabel color={run.data.matched ? 'green' : 'gray'}>
@@ -418,6 +458,17 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
             )}
             {run.data.would_skip === 'once_per_conversation' && (
               <Text size="sm">{t('automation.dryRun.skipOnce')}</Text>
+            )}
+            {run.data.message && (
+              <Text size="sm" c="dimmed" data-testid="dry-run-message">
+                {t(
+                  run.data.message.given ? 'automation.dryRun.triedGiven' : 'automation.dryRun.triedLatest',
+                  {
+                    type: t(`automation.messageTypes.${run.data.message.type}`),
+                    content: run.data.message.content,
+                  },
+                )}
+              </Text>
             )}
             <TraceView trace={run.data.trace as Trace} lists={lists} />
           </Stack>

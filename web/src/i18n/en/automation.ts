@@ -182,6 +182,12 @@ export const en = {
     notMatched: 'The rule would not act',
     skipInactive: 'It is switched off, so it would not run now.',
     skipOnce: 'It already acted on this conversation once.',
+    message: 'Message to try',
+    messageHint:
+      'Optional: what a customer might write. Left empty, the conversation’s latest message is used.',
+    messageType: 'Message type',
+    triedGiven: 'Tried on the message given ({{type}}): “{{content}}”',
+    triedLatest: 'Tried on the conversation’s latest message ({{type}}): “{{content}}”',
     held: 'holds',
     failed: 'does not hold',
     actual: 'now: {{value}}',
