@@ -67,11 +67,25 @@ export class ContactBulkService {
   }
 
   private checkOptions(action: BulkAction, options: { tags?: string[]; groupId?: string }): string[] {
+    // One action a request, and the answer counts that action: a field for another action is refused,
+    // not left undone while the answer reads as if the request were done.
     if (action === 'add_to_group') {
+      if (options.tags !== undefined)
+        throw new ValidationError(
+          'tags',
+          options.tags,
+          'is for add_tags and remove_tags, not add_to_group; tag the contacts in a request of its own',
+        );
       if (!options.groupId)
         throw new ValidationError('group_id', options.groupId ?? null, 'is required to add_to_group');
       return [];
     }
+    if (options.groupId !== undefined)
+      throw new ValidationError(
+        'group_id',
+        options.groupId,
+        `is for add_to_group, not ${action}; add the contacts to the group in a request of its own`,
+      );
     // Checked before any contact is touched: a tag to add that would not survive an export is refused
     // here by its place in `tags`, not partway through the selection.
     const name = (t: string, i: number) =>

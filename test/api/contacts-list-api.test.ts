@@ -312,6 +312,35 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     });
   });
 
+  it('refuses a field of another action instead of leaving it undone', async () => {
+    const c = (await call('POST', '/api/contacts', { token: agent, body: { name: 'Mixed' } })).body;
+    const group = await call('POST', '/api/groups', { token: admin, body: { name: 'Mixed group' } });
+    const tagged = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids: [c.id] }, action: 'add_tags', tags: ['mixed'], group_id: group.body.id },
+    });
+    expect(tagged.status).toBe(400);
+    expect(tagged.body.error.details).toMatchObject({ field: 'group_id', value: group.body.id });
+    expect(tagged.body.error.message).toContain('is for add_to_group, not add_tags');
+    const untagged = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids: [c.id] }, action: 'remove_tags', tags: ['mixed'], group_id: group.body.id },
+    });
+    expect(untagged.status).toBe(400);
+    expect(untagged.body.error.details).toMatchObject({ field: 'group_id' });
+    const grouped = await call('POST', '/api/contacts/bulk', {
+      token: agent,
+      body: { selection: { ids: [c.id] }, action: 'add_to_group', group_id: group.body.id, tags: ['mixed'] },
+    });
+    expect(grouped.status).toBe(400);
+    expect(grouped.body.error.details).toMatchObject({ field: 'tags', value: ['mixed'] });
+    expect(grouped.body.error.message).toContain('is for add_tags and remove_tags, not add_to_group');
+    // Nothing was done by any of them.
+    expect((await call('GET', `/api/contacts/${c.id}`, { token: agent })).body.tags).toEqual([]);
+    const members = await call('GET', `/api/contacts?group=${group.body.id}`, { token: agent });
+    expect(members.body.total).toBe(0);
+  });
+
   it(`lets only admins act on more than ${AGENT_BULK_LIMIT} contacts selected by a filter`, async () => {
     await bulkInsert(server, AGENT_BULK_LIMIT + 1, (i) => ({ name: `Crowd ${i}`, initial_source: 'Crowd' }));
     const group = await call('POST', '/api/groups', { token: admin, body: { name: 'Crowd' } });

@@ -82,8 +82,16 @@ const BulkBody = z
       z.object({ filter: ContactFilterSchema }).strict(),
     ]),
     action: z.enum(['add_tags', 'remove_tags', 'add_to_group']),
-    tags: z.array(z.string()).min(1).max(100).optional().describe('For add_tags and remove_tags.'),
-    group_id: z.string().optional().describe('For add_to_group.'),
+    tags: z
+      .array(z.string())
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('For add_tags and remove_tags (required); refused with add_to_group.'),
+    group_id: z
+      .string()
+      .optional()
+      .describe('For add_to_group (required); refused with add_tags and remove_tags.'),
   })
   .strict();
 

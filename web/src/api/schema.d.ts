@@ -2015,9 +2015,9 @@ export interface paths {
                         };
                         /** @enum {string} */
                         action: "add_tags" | "remove_tags" | "add_to_group";
-                        /** @description For add_tags and remove_tags. */
+                        /** @description For add_tags and remove_tags (required); refused with add_to_group. */
                         tags?: string[];
-                        /** @description For add_to_group. */
+                        /** @description For add_to_group (required); refused with add_tags and remove_tags. */
                         group_id?: string;
                     };
                 };
