@@ -330,7 +330,7 @@ export class ImportService {
       encoding = parseEncodingName(request.encoding) ?? undefined;
       if (!encoding)
         throw new ValidationError(
-          'encoding',
+          'options.encoding',
           request.encoding,
           'must be utf-8, utf-16le, utf-16be, gbk/gb18030, big5, shift_jis, euc-kr or windows-1252/latin1',
         );
@@ -339,7 +339,7 @@ export class ImportService {
     if (request.delimiter !== undefined) {
       const d = request.delimiter === 'tab' || request.delimiter === '\\t' ? '\t' : request.delimiter;
       if (![',', ';', '\t', '|'].includes(d))
-        throw new ValidationError('delimiter', request.delimiter, 'must be , ; tab or |');
+        throw new ValidationError('options.delimiter', request.delimiter, 'must be , ; tab or |');
       delimiter = d as Delimiter;
     }
     return { encoding, delimiter, sheet: request.sheet, xlsxLimits: this.config.xlsxLimits };
@@ -364,7 +364,7 @@ export class ImportService {
       return { ...info, header: record.cells.map((c) => c.trim()), headerRow };
     }
     throw new ValidationError(
-      'header_row',
+      'options.header_row',
       headerRow,
       'is blank or past the end of the file; choose the row that holds the column names',
     );
@@ -433,7 +433,7 @@ export class ImportService {
         .filter((t): t is string => t !== null),
       group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: parseChoice<SourcePolicy>(
-        'source_policy',
+        'options.source_policy',
         request.sourcePolicy,
         ['new-only', 'all'],
         'new-only',
@@ -441,7 +441,7 @@ export class ImportService {
       region: request.region ? assertRegion(request.region, 'options.region') : this.config.defaultRegion,
       createAttributes: request.createAttributes ?? false,
       onFileDuplicate: parseChoice<OnFileDuplicate>(
-        'on_file_duplicate',
+        'options.on_file_duplicate',
         request.onFileDuplicate,
         ['reject', 'last'],
         'reject',

@@ -272,7 +272,8 @@ export class OrderService {
     let encoding: TextEncoding | undefined;
     if (request.encoding !== undefined) {
       encoding = parseEncodingName(request.encoding) ?? undefined;
-      if (!encoding) throw new ValidationError('encoding', request.encoding, 'must be gbk/gb18030 or utf-8');
+      if (!encoding)
+        throw new ValidationError('options.encoding', request.encoding, 'must be gbk/gb18030 or utf-8');
     }
     const settings: ImportSettings = {
       tags: (request.tags ?? [])

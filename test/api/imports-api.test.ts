@@ -148,15 +148,30 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
       path = '/api/imports',
     ) => {
       const r = await upload(path, admin, csv, fields);
-      const body = (await r.json()) as { error: { details: unknown } };
+      const body = (await r.json()) as { error: { message: string; details: unknown } };
       expect(r.status, JSON.stringify(fields)).toBe(400);
       expect(body.error.details).toMatchObject({ field, value });
+      // The message names the field as the details do: `options.<field>` for an option.
+      expect(body.error.message.startsWith(`${field}: `), field).toBe(true);
     };
     await refused({ mapping: { 姓名: 5 } }, 'mapping.姓名', 5);
     await refused({ mapping: { 姓名: { a: 1 } } }, 'mapping.姓名', { a: 1 }, '/api/imports/preview');
     await refused({ options: [1] }, 'options', [1]);
     await refused({ options: { dry_run: 'yes' } }, 'options.dry_run', 'yes');
     await refused({ options: { region: 'XX' } }, 'options.region', 'XX');
+    await refused({ options: { encoding: 'klingon' } }, 'options.encoding', 'klingon');
+    await refused(
+      { options: { encoding: 'klingon' } },
+      'options.encoding',
+      'klingon',
+      '/api/imports/preview',
+    );
+    await refused({ options: { delimiter: '#' } }, 'options.delimiter', '#');
+    await refused({ options: { delimiter: '#' } }, 'options.delimiter', '#', '/api/imports/preview');
+    await refused({ options: { header_row: 9 } }, 'options.header_row', 9);
+    await refused({ options: { header_row: 9 } }, 'options.header_row', 9, '/api/imports/preview');
+    await refused({ options: { source_policy: 'some' } }, 'options.source_policy', 'some');
+    await refused({ options: { on_file_duplicate: 'first' } }, 'options.on_file_duplicate', 'first');
     await refused({ options: { tags: ['t'.repeat(101)] } }, 'options.tags[0]', 't'.repeat(101));
     await refused(
       { options: { group: 'g'.repeat(201) } },
@@ -186,6 +201,22 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
       field: 'kind',
       value: 'bogus',
     });
+    // A Tmall order import reads its encoding option itself (src/orders/order-service.ts).
+    const tmall = new FormData();
+    tmall.append('kind', 'tmall_orders');
+    tmall.append('options', JSON.stringify({ encoding: 'klingon' }));
+    for (const name of ['orders_file', 'items_file'])
+      tmall.append(name, new Blob([csv], { type: 'text/csv' }), `${name}.csv`);
+    const tmallEncoding = await fetch(`${server.baseUrl}/api/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: tmall,
+    });
+    expect(tmallEncoding.status).toBe(400);
+    const tmallError = ((await tmallEncoding.json()) as { error: { message: string; details: unknown } })
+      .error;
+    expect(tmallError.details).toMatchObject({ field: 'options.encoding', value: 'klingon' });
+    expect(tmallError.message).toMatch(/^options\.encoding: /);
   });
 
   it('refuses a part sent twice, a text part past its limit and a file sent with an upload_id; starts nothing', async () => {

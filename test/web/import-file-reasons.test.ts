@@ -177,8 +177,8 @@ describe('a column mapping the server refused, column by column in the page’s 
   });
 
   it('names any other field as the server did', () => {
-    expect(fieldProblemLines([{ field: 'delimiter', reason: 'must be , ; tab or |' }], zh)).toEqual([
-      'delimiter: must be , ; tab or |',
+    expect(fieldProblemLines([{ field: 'options.delimiter', reason: 'must be , ; tab or |' }], zh)).toEqual([
+      'options.delimiter: must be , ; tab or |',
     ]);
   });
 });
