@@ -42,7 +42,7 @@ import {
   type TmallStoredSource,
 } from './tmall-order-import.js';
 import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
-import { decimalToCents } from './tmall/tmall-quirks.js';
+import { AMOUNT_OUT_OF_RANGE, parseAmountCents } from './tmall/tmall-quirks.js';
 import { ORDER_STATUSES, type OrderStatus } from './tmall/tmall-status.js';
 
 export interface TmallImportRequest {
@@ -127,9 +127,14 @@ function isoBound(field: string, value: string): string {
 }
 
 function amountBound(field: string, value: string): number {
-  const cents = decimalToCents(value);
-  if (cents === null) throw new ValidationError(field, value, 'must be a decimal amount such as 99.50');
-  return cents;
+  const parsed = parseAmountCents(value);
+  if (parsed.ok && parsed.value !== null) return parsed.value;
+  // A well-formed amount past the range is not "not an amount": the reason names the range.
+  const reason =
+    !parsed.ok && parsed.reason === AMOUNT_OUT_OF_RANGE
+      ? AMOUNT_OUT_OF_RANGE
+      : 'must be a decimal amount such as 99.50';
+  throw new ValidationError(field, value, reason);
 }
 
 const SOURCE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;

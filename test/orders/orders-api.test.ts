@@ -154,6 +154,30 @@ describe(`orders API on ${TEST_DIALECT}`, () => {
     expect((await get('/api/orders/ord_nope')).status).toBe(404);
   });
 
+  it('refuses an amount bound past the range as out of range, naming the range', async () => {
+    const range = 'from -90071992547409.91 to 90071992547409.91';
+    for (const [field, value] of [
+      ['min_amount', '99999999999999999999'],
+      ['max_amount', '90071992547409.92'],
+      ['max_amount', '-90071992547409.92'],
+    ] as const) {
+      const r = await get(`/api/orders?${field}=${encodeURIComponent(value)}`);
+      expect(r.status, value).toBe(400);
+      const { error } = (await r.json()) as { error: { message: string; details: unknown } };
+      expect(error.details).toMatchObject({ field, value });
+      expect(error.message).toBe(`${field}: is out of range: an amount is ${range} (got "${value}")`);
+    }
+    // The range's ends filter.
+    for (const path of [
+      '/api/orders?min_amount=90071992547409.91',
+      '/api/orders?max_amount=-90071992547409.91',
+    ])
+      expect(await (await get(path)).json(), path).toMatchObject({ data: [], total: 0 });
+    // Not an amount at all is still said so.
+    const words = (await (await get('/api/orders?max_amount=lots')).json()) as { error: { message: string } };
+    expect(words.error.message).toContain('must be a decimal amount');
+  });
+
   const waitFor = async (id: string) => {
     let done: Record<string, unknown> = {};
     for (let i = 0; i < 200; i++) {

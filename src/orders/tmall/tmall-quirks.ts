@@ -43,6 +43,15 @@ export function parseSourceId(raw: string | undefined): Parsed<string | null> {
 }
 
 /**
+ * The largest amount in minor units: cents are held as a JavaScript number, exact up to 2^53 − 1 (the
+ * orders' bigint columns hold more).
+ */
+export const MAX_AMOUNT_CENTS = Number.MAX_SAFE_INTEGER;
+
+/** Why an amount past MAX_AMOUNT_CENTS either way is refused, with the range (a filter says it too). */
+export const AMOUNT_OUT_OF_RANGE = `is out of range: an amount is from ${centsToDecimal(-MAX_AMOUNT_CENTS)} to ${centsToDecimal(MAX_AMOUNT_CENTS)}`;
+
+/**
  * An amount as integer minor units (fen): `12.5`, `12.50元`, `¥1,234.00`, `￥0`. Never a float on the
  * way: the digits are read as text.
  */
@@ -58,7 +67,7 @@ export function parseAmountCents(raw: string | undefined): Parsed<number | null>
   const whole = match[2] === '' ? 0 : Number(match[2]);
   const fraction = Number((match[3] ?? '').padEnd(2, '0'));
   const cents = whole * 100 + fraction;
-  if (!Number.isSafeInteger(cents)) return { ok: false, reason: 'is too large for an amount' };
+  if (!Number.isSafeInteger(cents)) return { ok: false, reason: AMOUNT_OUT_OF_RANGE };
   return { ok: true, value: match[1] === '-' ? -cents : cents };
 }
 
