@@ -61,16 +61,38 @@ function toColumn(name: string): ExportColumn {
 }
 
 /**
+ * The column names asked for, in order: a list, or comma-separated text (the query string's form, and a
+ * list's items may be too). None (absent, `[]`, `""`) is every column. An empty name is refused with the
+ * value as sent: dropped, `[""]` exported every column while the export showed `columns: []`.
+ */
+export function columnNames(requested: string | readonly string[] | null | undefined): string[] {
+  if (requested == null) return [];
+  if (typeof requested === 'string' && requested.trim() === '') return [];
+  const items: readonly string[] = typeof requested === 'string' ? [requested] : requested;
+  const names: string[] = [];
+  items.forEach((item, i) => {
+    for (const piece of item.split(',')) {
+      const name = piece.trim();
+      if (name === '')
+        throw new ValidationError(
+          'columns',
+          requested,
+          `holds an empty column name${typeof requested === 'string' ? '' : ` (item ${i + 1})`}; name each column, or leave columns out to export every column`,
+        );
+      names.push(name);
+    }
+  });
+  return names;
+}
+
+/**
  * The columns asked for (`name,email,identity.*`), in the order asked, or every column when none are.
  * `identity.*` and `attr.*` stand for every identity type and attribute. Unknown or repeated names are
  * refused, naming them.
  */
 export function chooseColumns(schema: ExportSchema, requested: string | readonly string[] | undefined) {
   const available = allColumns(schema);
-  const names = (Array.isArray(requested) ? requested : [requested ?? ''])
-    .flatMap((v: string) => v.split(','))
-    .map((v: string) => v.trim())
-    .filter((v: string) => v !== '');
+  const names = columnNames(requested);
   if (names.length === 0) return available;
   const chosen: ExportColumn[] = [];
   const seen = new Set<string>();

@@ -26,6 +26,7 @@ import { nowIso } from '../store/transaction.js';
 import type { ContactExportService } from './contact-export-service.js';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from './contact-export-service.js';
 import type { ExportFileStore } from './export-file-store.js';
+import { columnNames } from './export-columns.js';
 import { ORDER_EXPORT_FORMATS, type OrderExportService } from './order-export.js';
 
 export const EXPORT_JOB_KIND = 'export';
@@ -128,10 +129,10 @@ const filtersOnRecord = (filters: Record<string, unknown>) =>
   );
 
 /** `columns` as asked (a list, or the query string's comma-separated text); null: every column. */
-const columnsAsked = (columns: string | string[] | null | undefined): string[] | null =>
-  columns == null || columns.length === 0
-    ? null
-    : (Array.isArray(columns) ? columns : columns.split(',')).map((c) => c.trim()).filter((c) => c !== '');
+const columnsAsked = (columns: string | string[] | null | undefined): string[] | null => {
+  const names = columnNames(columns);
+  return names.length === 0 ? null : names;
+};
 
 export class ExportJobService {
   constructor(

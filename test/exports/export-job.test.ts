@@ -275,6 +275,28 @@ describe(`background exports and the orders export on ${TEST_DIALECT}`, () => {
     expect(after).toHaveLength(before.length);
   });
 
+  it('refuses an empty column name showing the columns as sent, background and streamed', async () => {
+    const before = await server.kith.store.db.selectFrom('exports').select('id').execute();
+    for (const columns of [[''], ['name', '']]) {
+      const r = await api(server.baseUrl, 'POST', '/api/exports', {
+        token: admin,
+        body: { format: 'csv', columns },
+      });
+      expect(r.status, JSON.stringify(columns)).toBe(400);
+      expect(r.body.error.details).toMatchObject({ field: 'columns', value: columns });
+      expect(r.body.error.message).toBe(
+        `columns: holds an empty column name (item ${columns.length}); name each column, or leave columns out to export every column (got ${JSON.stringify(columns)})`,
+      );
+    }
+    const after = await server.kith.store.db.selectFrom('exports').select('id').execute();
+    expect(after).toHaveLength(before.length);
+    const streamed = await api(server.baseUrl, 'GET', '/api/contacts/export?format=csv&columns=name%2C', {
+      token: admin,
+    });
+    expect(streamed.status).toBe(400);
+    expect(streamed.body.error.details).toMatchObject({ field: 'columns', value: 'name,' });
+  });
+
   it('keeps exports to their requester and administrators; contacts exports are for administrators', async () => {
     const mine = await api(server.baseUrl, 'POST', '/api/exports', {
       token: agent,

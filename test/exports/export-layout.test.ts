@@ -44,6 +44,11 @@ describe('export columns', () => {
     ['identity.*', ['identity.external_id', 'identity.wechat_openid']],
     ['name,attr.*', ['name', 'attr.level', 'attr.vip']],
     ['', allColumns(schema).map((c) => c.name)],
+    [[], allColumns(schema).map((c) => c.name)],
+    [
+      ['name', 'email,phone'],
+      ['name', 'email', 'phone'],
+    ],
   ])('chooses %j', (asked, expected) => {
     expect(chooseColumns(schema, asked).map((c) => c.name)).toEqual(expected);
   });
@@ -53,7 +58,10 @@ describe('export columns', () => {
     ['identity.qq', 'identity.qq', /no such identity type/],
     ['attr.score', 'attr.score', /no such attribute/],
     ['name,name', 'name', /twice/],
-  ])('refuses %j naming the column', (asked, value, reason) => {
+    [[''], [''], /empty column name \(item 1\)/],
+    [['name', ' '], ['name', ' '], /empty column name \(item 2\)/],
+    ['name,,email', 'name,,email', /empty column name;/],
+  ])('refuses %j naming the column', (asked: string | string[], value, reason) => {
     try {
       chooseColumns(schema, asked);
       expect.unreachable();
