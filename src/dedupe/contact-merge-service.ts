@@ -234,6 +234,30 @@ export class ContactMergeService {
     });
   }
 
+  /**
+   * The one live contact the given contacts now are, following merges (of merges), or null when they
+   * are not all one (one deleted, or merged into a contact the others were not).
+   */
+  async survivorOf(ids: readonly string[]): Promise<string | null> {
+    const survivors = new Set<string>();
+    for (const id of ids) {
+      let current = id;
+      for (let hops = 0; ; hops++) {
+        const row = await this.db
+          .selectFrom('contacts')
+          .select(['merged_into', 'deleted_at'])
+          .where('id', '=', current)
+          .executeTakeFirst();
+        if (!row) return null;
+        if (row.deleted_at === null) break;
+        if (!row.merged_into || hops >= 20) return null;
+        current = row.merged_into;
+      }
+      survivors.add(current);
+    }
+    return survivors.size === 1 ? [...survivors][0]! : null;
+  }
+
   private async explainMissing(db: Queryable, id: string): Promise<never> {
     const row = await db
       .selectFrom('contacts')

@@ -113,6 +113,8 @@ export interface MergeMatchesProgress {
   merged_clusters: number;
   merged_contacts: number;
   failed: number;
+  /** Clusters another run (or a person) merged before this one came to them. */
+  already_merged: number;
   held_back: MergeMatchesResult['held_back'];
   /** Once done: the first merges and failures (the merge history has them all). */
   merges?: MergeMatchesResult['merges'];
@@ -143,6 +145,7 @@ export async function runMergeMatchesJob(
         merged_clusters: base.merged_clusters + sofar.merges.length,
         merged_contacts: base.merged_contacts + sofar.merged_contacts,
         failed: sofar.failed.length,
+        already_merged: sofar.already_merged,
         held_back: sofar.held_back,
       } satisfies MergeMatchesProgress);
     },
@@ -154,6 +157,7 @@ export async function runMergeMatchesJob(
     merged_clusters: base.merged_clusters + result.merges.length,
     merged_contacts: base.merged_contacts + result.merged_contacts,
     failed: result.failed.length,
+    already_merged: result.already_merged,
     held_back: result.held_back,
     merges: result.merges.slice(0, KEPT_IN_OUTCOME),
     failures: result.failed.slice(0, KEPT_IN_OUTCOME),

@@ -5,6 +5,7 @@
  * The others are held back for a person, and the result says how many and why.
  */
 import type { Actor } from '../domain/actor.js';
+import { KithError } from '../domain/errors.js';
 import type { ContactMergeService, MergeResult } from './contact-merge-service.js';
 import type { ClusterHoldBack, DuplicateScanService } from './duplicate-scan-service.js';
 
@@ -14,6 +15,11 @@ export interface MergeMatchesResult {
   merged_contacts: number;
   merges: Pick<MergeResult, 'merge_id' | 'survivor_id' | 'merged_ids'>[];
   failed: { contact_ids: string[]; error: string }[];
+  /**
+   * Clusters found merged already when their turn came: by another run at the same time (the same
+   * request sent twice, a job beside a request) or by a person. Neither merged by this run nor failed.
+   */
+  already_merged: number;
   /** Clusters not merged because not every pair inside is certain, by reason. */
   held_back: Record<ClusterHoldBack['reason'], number>;
   /** Each held-back cluster with its reason and weakest pair, for a person to review. */
@@ -37,6 +43,7 @@ export async function mergeMatches(
     merged_contacts: 0,
     merges: [],
     failed: [],
+    already_merged: 0,
     held_back: { weakest_pair_below_match: 0, marked_not_duplicate: 0, pairs_missing: 0 },
     held_back_clusters: [],
     dry_run: Boolean(options.dryRun),
@@ -44,6 +51,8 @@ export async function mergeMatches(
   let done = 0;
   for (const cluster of clusters) {
     done++;
+    // Merges one after the other do not wait on I/O on SQLite: let the server's requests and timers in.
+    await new Promise((resolve) => setImmediate(resolve));
     if (cluster.held_back) {
       result.held_back[cluster.held_back.reason]++;
       result.held_back_clusters.push({
@@ -63,10 +72,17 @@ export async function mergeMatches(
         });
         result.merged_contacts += merged.merged_ids.length;
       } catch (e) {
-        result.failed.push({
-          contact_ids: cluster.contact_ids,
-          error: e instanceof Error ? e.message : String(e),
-        });
+        // Its contacts are one already (merged since the queue was read): nothing failed.
+        const mergedMeanwhile =
+          e instanceof KithError &&
+          e.code === 'already_merged' &&
+          (await merges.survivorOf(cluster.contact_ids)) !== null;
+        if (mergedMeanwhile) result.already_merged++;
+        else
+          result.failed.push({
+            contact_ids: cluster.contact_ids,
+            error: e instanceof Error ? e.message : String(e),
+          });
       }
     }
     await options.onCluster?.(done, clusters.length, result);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { plantedPair } from '../dedupe/planted-pairs.js';
+import { answersAtOnce } from '../support/at-once.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -435,5 +437,48 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
       400,
       'lists more than 100 contacts',
     ]);
+  });
+});
+
+describe(`the automatic merge sent twice at once on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let admin: string;
+  const CLUSTERS = 60;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ({ admin } = await adminAndAgentTokens(server));
+    // Clusters of two certain matches each, planted in the queue as a scan leaves them.
+    for (let i = 1; i <= CLUSTERS; i++) {
+      const [a, b] = [
+        (await server.kith.contacts.create({ name: `Twin ${i}` }, SYSTEM_ACTOR)).id,
+        (await server.kith.contacts.create({ name: `Twin ${i}` }, SYSTEM_ACTOR)).id,
+      ];
+      await server.kith.store.db
+        .insertInto('duplicate_pairs')
+        .values(plantedPair({ id: i, a, b, score: 0.99, band: 'match', status: 'open', cluster: i }))
+        .execute();
+    }
+  });
+  afterAll(async () => server.close());
+
+  it('counts the clusters the other run merged as already merged, not as failures', async () => {
+    const answers = await answersAtOnce(
+      () => api(server.baseUrl, 'POST', '/api/duplicates/merge-matches', { token: admin, body: {} }),
+      2,
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.failed).toEqual([]);
+      // Every cluster it read was merged by it or by the other run: nothing left unsaid.
+      expect(answer.body.merges.length + answer.body.already_merged).toBe(answer.body.clusters);
+    }
+    // Each cluster merged once, by one of the two.
+    const merged = answers.flatMap((a) => a.body.merges as { merge_id: string }[]);
+    expect(merged).toHaveLength(CLUSTERS);
+    const history = await api(server.baseUrl, 'GET', '/api/merges', { token: admin });
+    expect(history.body.data).toHaveLength(CLUSTERS);
+    // The two runs did overlap: one of them found the other's merges.
+    expect(answers.reduce((n, a) => n + a.body.already_merged, 0)).toBeGreaterThan(0);
   });
 });

@@ -5,10 +5,14 @@
 import type { Kysely } from 'kysely';
 import type { KithDatabase } from '../../src/store/schema.js';
 
+/** `send` started `times` times without waiting; the answers, in the order they were sent. */
+export async function answersAtOnce<T>(send: () => Promise<T>, times = 5): Promise<T[]> {
+  return Promise.all(Array.from({ length: times }, () => send()));
+}
+
 /** `send` started `times` times without waiting; the answers' statuses, sorted. */
 export async function statusesAtOnce(send: () => Promise<{ status: number }>, times = 5): Promise<number[]> {
-  const answers = await Promise.all(Array.from({ length: times }, () => send()));
-  return answers.map((a) => a.status).sort();
+  return (await answersAtOnce(send, times)).map((a) => a.status).sort();
 }
 
 /** How many audit entries record `action` on the entity: one action, one entry. */

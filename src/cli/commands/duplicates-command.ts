@@ -244,6 +244,9 @@ export function registerDuplicatesCommands(program: Command): void {
         const held = Object.values(result.held_back).reduce((sum, n) => sum + n, 0);
         process.stderr.write(
           `${result.merged_contacts} contacts ${result.dry_run ? 'would be ' : ''}merged from ${result.merges.length} of ${result.clusters} clusters; ` +
+            (result.already_merged > 0
+              ? `${result.already_merged} merged meanwhile by another run or a person; `
+              : '') +
             `${held} held back for review (${result.held_back.weakest_pair_below_match} with a pair below the match band, ` +
             `${result.held_back.marked_not_duplicate} with a pair marked not duplicate, ${result.held_back.pairs_missing} with pairs no longer open)\n`,
         );

@@ -79,6 +79,11 @@ const MergeMatchesSchema = z.object({
     z.object({ merge_id: z.string().nullable(), survivor_id: z.string(), merged_ids: z.array(z.string()) }),
   ),
   failed: z.array(z.object({ contact_ids: z.array(z.string()), error: z.string() })),
+  already_merged: z
+    .number()
+    .describe(
+      'clusters merged by another run (the same request at once, a merge job) or by a person after this run read the queue: skipped, not failed',
+    ),
   held_back: z
     .object({
       weakest_pair_below_match: z.number(),
@@ -439,7 +444,7 @@ export function duplicateRoutes(services: KithServices, onJobQueued: () => void)
         tags: ['duplicates'],
         summary: 'State of an automatic merge job and its progress',
         description:
-          '`progress`: `{stage: "merging", done, total, merged_clusters, merged_contacts, failed, held_back}` while it runs; `stage: "done"` with the first 100 `merges` and `failures` once done (the merge history has every merge).',
+          '`progress`: `{stage: "merging", done, total, merged_clusters, merged_contacts, failed, already_merged, held_back}` while it runs; `stage: "done"` with the first 100 `merges` and `failures` once done (the merge history has every merge).',
         params: IdParams,
         response: { 200: JobViewSchema, ...errorResponses },
       },

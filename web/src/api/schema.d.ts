@@ -6336,6 +6336,8 @@ export interface paths {
                                 contact_ids: string[];
                                 error: string;
                             }[];
+                            /** @description clusters merged by another run (the same request at once, a merge job) or by a person after this run read the queue: skipped, not failed */
+                            already_merged: number;
                             /** @description clusters not merged, by reason */
                             held_back: {
                                 weakest_pair_below_match: number;
@@ -6426,7 +6428,7 @@ export interface paths {
         };
         /**
          * State of an automatic merge job and its progress
-         * @description `progress`: `{stage: "merging", done, total, merged_clusters, merged_contacts, failed, held_back}` while it runs; `stage: "done"` with the first 100 `merges` and `failures` once done (the merge history has every merge).
+         * @description `progress`: `{stage: "merging", done, total, merged_clusters, merged_contacts, failed, already_merged, held_back}` while it runs; `stage: "done"` with the first 100 `merges` and `failures` once done (the merge history has every merge).
          */
         get: {
             parameters: {
