@@ -2,6 +2,7 @@
  * AutomationRuleService: stored rules (CRUD, order, active flag), their evaluation logs, dry runs, and
  * the compiled active rules the listener reads on every event (cached, reloaded when any rule changed).
  */
+import { sql } from 'kysely';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
@@ -31,6 +32,9 @@ import {
 export const RULE_CACHE_MS = 1_000;
 /** Times a rule's change is applied again when another change was saved first (see `update`). */
 const UPDATE_ATTEMPTS = 5;
+
+// Any fixed 64-bit number: the lock that numbers new rules' positions ("kith", 3).
+const POSITION_LOCK = 0x6b697468_0003;
 
 export interface AutomationRule extends Required<Omit<RuleDefinition, 'position'>> {
   id: string;
@@ -259,6 +263,11 @@ export class AutomationRuleService {
     const at = nowIso();
     const id = newId('rule');
     await this.db.transaction().execute(async (trx) => {
+      // A new rule goes after the last. On PostgreSQL rules created at once each read the same last
+      // position and took the same next one: the lock, held until commit, makes the next read this
+      // rule's. (SQLite's write transactions run one at a time from their start.)
+      if (this.store.dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(${POSITION_LOCK})`.execute(trx);
       const last = await trx
         .selectFrom('automation_rules')
         .select((eb) => eb.fn.max('position').as('p'))

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
+import { answersAtOnce } from '../support/at-once.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { api, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -153,6 +154,38 @@ describe(`conversation administration API on ${TEST_DIALECT}`, () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.details).toMatchObject([{ field: 'before', value: 'zzz' }]);
+  });
+
+  it('gives rules created at once each a position of its own, after the last', async () => {
+    for (let round = 0; round < 3; round++) {
+      let n = 0;
+      const answers = await answersAtOnce(() =>
+        api(server.baseUrl, 'POST', '/api/rules', {
+          token: admin,
+          body: {
+            name: `At once ${round}.${n++}`,
+            event: 'conversation_created',
+            actions: [{ action: 'set_priority', priority: 'low' }],
+          },
+        }),
+      );
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+      const positions = answers.map((a) => a.body.position as number);
+      expect(new Set(positions).size, JSON.stringify(positions)).toBe(positions.length);
+      const list = (await api(server.baseUrl, 'GET', '/api/rules', { token: admin })).body.data as {
+        id: string;
+        position: number;
+      }[];
+      // The new ones come last, each on a place of its own.
+      const all = list.map((r) => r.position);
+      expect(new Set(all).size, JSON.stringify(all)).toBe(all.length);
+      expect(
+        list
+          .slice(-5)
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual(answers.map((a) => a.body.id).sort());
+    }
   });
 
   it('keeps both of two changes to a rule saved at once: a rename does not switch back on a rule switched off', async () => {
