@@ -14,7 +14,11 @@ export interface MergeMatchesResult {
   clusters: number;
   merged_contacts: number;
   merges: Pick<MergeResult, 'merge_id' | 'survivor_id' | 'merged_ids'>[];
-  failed: { contact_ids: string[]; error: string }[];
+  /**
+   * Clusters that could not merge: the refusal's code, words and details (a value another customer
+   * owns …); anything unexpected only as `internal_error`, its text kept out of the answer.
+   */
+  failed: { contact_ids: string[]; code: string; error: string; details?: unknown }[];
   /**
    * Clusters found merged already when their turn came: by another run at the same time (the same
    * request sent twice, a job beside a request) or by a person. Neither merged by this run nor failed.
@@ -78,11 +82,27 @@ export async function mergeMatches(
           e.code === 'already_merged' &&
           (await merges.survivorOf(cluster.contact_ids)) !== null;
         if (mergedMeanwhile) result.already_merged++;
-        else
-          result.failed.push({
-            contact_ids: cluster.contact_ids,
-            error: e instanceof Error ? e.message : String(e),
-          });
+        else {
+          // The unexpected goes to the operator's log, not into the answer people read.
+          if (!(e instanceof KithError))
+            process.stderr.write(
+              `kith: merging ${cluster.contact_ids.join(', ')} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+            );
+          result.failed.push(
+            e instanceof KithError
+              ? {
+                  contact_ids: cluster.contact_ids,
+                  code: e.code,
+                  error: e.message,
+                  ...(e.details !== undefined ? { details: e.details } : {}),
+                }
+              : {
+                  contact_ids: cluster.contact_ids,
+                  code: 'internal_error',
+                  error: 'an unexpected error stopped this merge',
+                },
+          );
+        }
       }
     }
     await options.onCluster?.(done, clusters.length, result);

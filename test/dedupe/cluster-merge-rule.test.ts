@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
+import { KithError } from '../../src/domain/errors.js';
 import { mergeMatches } from '../../src/dedupe/merge-matches.js';
 import { clusterIdOf, pairIdOf, type PairStatus } from '../../src/dedupe/stored-pairs.js';
 import { plantedPair } from './planted-pairs.js';
@@ -97,5 +98,51 @@ describe(`clusters' weakest pair and the automatic merge rule on ${TEST_DIALECT}
     const done = await mergeMatches(kith.duplicateScans, kith.merges, actor);
     expect(done.merged_contacts).toBe(2);
     expect(done.failed).toEqual([]);
+  });
+
+  it('lists a refused cluster with the refusal’s code and details, and an unexpected error only as internal_error', async () => {
+    const planted: string[][] = [];
+    for (const [i, names] of [
+      ['M', 'N'],
+      ['O', 'P'],
+    ].entries()) {
+      const [a, b] = await Promise.all(
+        names.map((n) => kith.contacts.create({ name: `Person ${n}` }, actor)),
+      );
+      const id = 100 + i;
+      await kith.store.db
+        .insertInto('duplicate_pairs')
+        .values(
+          plantedPair({ id, a: a!.id, b: b!.id, score: 0.999, band: 'match', status: 'open', cluster: id }),
+        )
+        .execute();
+      planted.push([a!.id, b!.id].sort());
+    }
+    // The merge service refuses the first (a value another customer owns) and breaks on the second.
+    const merges = Object.create(kith.merges) as typeof kith.merges;
+    merges.merge = async ({ contactIds }) => {
+      if ([...contactIds].sort().join() === planted[0]!.join())
+        throw new KithError('conflict', 'email x@example.com belongs to contact ct_other', 409, {
+          field: 'email',
+          value: 'x@example.com',
+        });
+      throw new TypeError("Cannot read properties of undefined (reading 'id')");
+    };
+    const done = await mergeMatches(kith.duplicateScans, merges, actor);
+    const failed = [...done.failed].sort((x, y) => x.code.localeCompare(y.code));
+    expect(failed).toEqual([
+      {
+        contact_ids: expect.arrayContaining(planted[0]!),
+        code: 'conflict',
+        error: 'email x@example.com belongs to contact ct_other',
+        details: { field: 'email', value: 'x@example.com' },
+      },
+      {
+        contact_ids: expect.arrayContaining(planted[1]!),
+        code: 'internal_error',
+        error: 'an unexpected error stopped this merge',
+      },
+    ]);
+    expect(JSON.stringify(done)).not.toContain('Cannot read properties');
   });
 });

@@ -78,7 +78,18 @@ const MergeMatchesSchema = z.object({
   merges: z.array(
     z.object({ merge_id: z.string().nullable(), survivor_id: z.string(), merged_ids: z.array(z.string()) }),
   ),
-  failed: z.array(z.object({ contact_ids: z.array(z.string()), error: z.string() })),
+  failed: z.array(
+    z.object({
+      contact_ids: z.array(z.string()),
+      code: z
+        .string()
+        .describe(
+          'the refusal, as an error response names it (`conflict` …); `internal_error` for the unexpected',
+        ),
+      error: z.string(),
+      details: z.unknown().optional(),
+    }),
+  ),
   already_merged: z
     .number()
     .describe(

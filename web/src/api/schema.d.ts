@@ -6334,7 +6334,10 @@ export interface paths {
                             }[];
                             failed: {
                                 contact_ids: string[];
+                                /** @description the refusal, as an error response names it (`conflict` …); `internal_error` for the unexpected */
+                                code: string;
                                 error: string;
+                                details?: unknown;
                             }[];
                             /** @description clusters merged by another run (the same request at once, a merge job) or by a person after this run read the queue: skipped, not failed */
                             already_merged: number;

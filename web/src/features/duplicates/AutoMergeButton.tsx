@@ -9,12 +9,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { ApiError, api, unwrap } from '../../api/client';
 import { formatList, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
 import { useContactsById } from '../customers/customer-queries';
-import { compareContactsUrl } from './duplicate-format';
+import { compareContactsUrl, useFieldLabel } from './duplicate-format';
+import { mergeErrorText } from './merge-errors';
 import { failureText } from '../../ui/server-reasons';
 
 const SAMPLE = 5;
@@ -28,7 +29,9 @@ interface MergeJobProgress {
   merged_clusters: number;
   merged_contacts: number;
   failed: number;
-  failures?: { contact_ids: string[]; error: string }[];
+  /** Clusters another run (or a person) merged first: neither merged here nor failed. */
+  already_merged?: number;
+  failures?: { contact_ids: string[]; code: string; error: string; details?: unknown }[];
 }
 
 function useJobParam() {
@@ -186,6 +189,7 @@ export function AutoMergeButton() {
 /** The running (or just finished) automatic merge named in the URL, with its progress and outcome. */
 export function AutoMergeProgress() {
   const { t } = useTranslation();
+  const fieldLabel = useFieldLabel();
   const client = useQueryClient();
   const [jobId, setJob] = useJobParam();
   const job = useMergeJob(jobId);
@@ -242,6 +246,11 @@ export function AutoMergeProgress() {
           failed: formatNumber(progress?.failed ?? 0),
           reason: job.data?.last_error ? failureText(job.data.last_error, t) : '',
         })}{' '}
+        {(progress?.already_merged ?? 0) > 0 &&
+          `${t('duplicates.auto.alreadyMerged', {
+            count: progress!.already_merged,
+            n: formatNumber(progress!.already_merged!),
+          })} `}
         <Anchor component={Link} to="/merges" size="sm">
           {t('duplicates.merges.link')}
         </Anchor>
@@ -251,7 +260,11 @@ export function AutoMergeProgress() {
           {failures.slice(0, SAMPLE).map((f) => (
             <List.Item key={f.contact_ids.join()}>
               <Anchor component={Link} to={compareContactsUrl(f.contact_ids)} size="sm">
-                {f.error}
+                {mergeErrorText(
+                  new ApiError(409, f.code, f.error, (f.details ?? null) as Record<string, unknown> | null),
+                  t,
+                  { field: fieldLabel },
+                )}
               </Anchor>
             </List.Item>
           ))}

@@ -151,6 +151,8 @@ export const en = {
     queued: 'The automatic merge is waiting for a worker…',
     progress: 'Merging: {{done}} of {{total}} groups looked at, {{merged}} merged, {{failed}} failed.',
     done: 'Merged {{clusters}} groups: {{contacts}} customers into their main records; {{failed}} failed.',
+    alreadyMerged_one: '{{n}} group had been merged meanwhile, by another run or a person.',
+    alreadyMerged_other: '{{n}} groups had been merged meanwhile, by another run or a person.',
     failed:
       'The automatic merge stopped after {{clusters}} groups ({{contacts}} customers merged into their main records): {{reason}}',
   },

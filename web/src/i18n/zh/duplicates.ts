@@ -149,6 +149,8 @@ export const duplicates: typeof en = {
     queued: '自动合并正在等待后台任务…',
     progress: '正在合并：已处理 {{done}} / {{total}} 组，合并 {{merged}} 组，失败 {{failed}} 组。',
     done: '已合并 {{clusters}} 组：{{contacts}} 位客户并入各自的主记录；{{failed}} 组失败。',
+    alreadyMerged_one: '另有 {{n}} 组在此期间已由其他合并任务或人工合并。',
+    alreadyMerged_other: '另有 {{n}} 组在此期间已由其他合并任务或人工合并。',
     failed: '自动合并在合并 {{clusters}} 组（{{contacts}} 位客户并入主记录）后停止：{{reason}}',
   },
   view: { pairs: '客户对', clusters: '分组', label: '显示' },
