@@ -114,7 +114,7 @@ test('balanced assignment and capacity set in the browser take effect', async ({
   await page.goto('/settings/teams');
   await page.getByRole('button', { name: a.teams.new }).first().click();
   await page.getByRole('dialog').getByRole('textbox', { name: a.teams.name }).fill(`Night ${suffix}`);
-  await page.getByRole('dialog').getByRole('button', { name: m.common.create }).click();
+  await page.getByRole('dialog').getByRole('button', { name: a.teams.create }).click();
   await expect(page.getByText(fill(a.teams.created, { name: `Night ${suffix}` }))).toBeVisible();
   const members = page.getByRole('combobox', { name: fill(a.teams.membersOf, { name: `Night ${suffix}` }) });
   await members.click();

@@ -326,15 +326,15 @@ test('identity types and attributes: create, edit, and a delete the server refus
     .click();
   let dialog = page.getByRole('dialog', { name: msg(lang, 'settings.identityTypes.newTitle') });
   // Nothing typed: the key is said to be required (not that its example breaks the pattern).
-  await dialog.getByRole('button', { name: msg(lang, 'common.create') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'settings.identityTypes.create') }).click();
   await expect(dialog.getByText(msg(lang, 'settings.reasons.required'))).toBeVisible();
   await dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.key') }).fill('Member No');
   await dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.label') }).fill('会员号');
-  await dialog.getByRole('button', { name: msg(lang, 'common.create') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'settings.identityTypes.create') }).click();
   // The server's reason, on the field it names, in the user's language.
   await expect(dialog.getByText(msg(lang, 'settings.reasons.keyPattern'))).toBeVisible();
   await dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.key') }).fill(key);
-  await dialog.getByRole('button', { name: msg(lang, 'common.create') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'settings.identityTypes.create') }).click();
   await expect(dialog).toBeHidden();
   const row = page.getByRole('row').filter({ hasText: key });
   await expect(row).toContainText('会员号');
@@ -382,7 +382,7 @@ test('identity types and attributes: create, edit, and a delete the server refus
   await dialog
     .getByRole('textbox', { name: msg(lang, 'settings.identityTypes.label') })
     .fill(`会员等级 ${id}`);
-  await dialog.getByRole('button', { name: msg(lang, 'common.create') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'settings.attributes.create') }).click();
   // A list without options: the server's reason on the options field.
   await expect(dialog.getByText(msg(lang, 'settings.reasons.optionsNeeded'))).toBeVisible();
   const options = dialog.getByRole('combobox', { name: msg(lang, 'settings.attributes.options') });
@@ -390,7 +390,7 @@ test('identity types and attributes: create, edit, and a delete the server refus
   await options.press('Enter');
   await options.fill('银卡');
   await options.press('Enter');
-  await dialog.getByRole('button', { name: msg(lang, 'common.create') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'settings.attributes.create') }).click();
   await expect(dialog).toBeHidden();
   const attribute = page.getByRole('row').filter({ hasText: `level_${id}` });
   await expect(attribute).toContainText(msg(lang, 'settings.attributes.types.list'));
@@ -459,7 +459,7 @@ test('tags and groups: rename a tag, merge two, follow a count to the customers,
     .click();
   dialog = page.getByRole('dialog', { name: msg(lang, 'settings.groups.newTitle') });
   await dialog.getByRole('textbox', { name: msg(lang, 'settings.tags.name') }).fill(group);
-  await dialog.getByRole('button', { name: msg(lang, 'common.create') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'settings.groups.create') }).click();
   await expect(dialog).toBeHidden();
   await page.getByRole('button', { name: msg(lang, 'settings.actionsFor', { name: group }) }).click();
   await page.getByRole('menuitem', { name: msg(lang, 'settings.tags.rename') }).click();

@@ -46,7 +46,7 @@ test('sync: add a CardDAV address book, run it, see the counts', async ({
   await dialog.getByRole('textbox', { name: msg(lang, 'sync.username') }).fill(radicale.user);
   await dialog.getByLabel(msg(lang, 'sync.password'), { exact: false }).first().fill(radicale.password);
   await expectAccessible();
-  await dialog.getByRole('button', { name: msg(lang, 'sync.create'), exact: true }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'sync.add'), exact: true }).click();
   await expect(dialog).toBeHidden();
 
   const card = page.getByTestId('sync-connection').filter({ hasText: `/${book}/` });

@@ -41,7 +41,6 @@ export const en = {
     close: 'Close',
     delete: 'Delete',
     edit: 'Edit',
-    create: 'Create',
     back: 'Back',
     next: 'Next',
     firstPage: 'First page',

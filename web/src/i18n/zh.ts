@@ -39,7 +39,6 @@ export const zh: Messages = {
     close: '关闭',
     delete: '删除',
     edit: '编辑',
-    create: '创建',
     back: '上一步',
     next: '下一步',
     firstPage: '第一页',

@@ -108,7 +108,7 @@ export function NewTargetModal({
               {t('common.cancel')}
             </Button>
             <Button type="submit" loading={create.isPending} disabled={!keyOk}>
-              {t('common.create')}
+              {t(kind === 'identity' ? 'settings.identityTypes.create' : 'settings.attributes.create')}
             </Button>
           </Group>
         </Stack>

@@ -284,7 +284,7 @@ function AttributeModal({
               {t('common.cancel')}
             </Button>
             <Button type="submit" loading={save.isPending}>
-              {attribute ? t('common.save') : t('common.create')}
+              {attribute ? t('common.save') : t('settings.attributes.create')}
             </Button>
           </Group>
         </Stack>

@@ -230,7 +230,7 @@ function GroupModal({
               {t('common.cancel')}
             </Button>
             <Button type="submit" loading={save.isPending}>
-              {group ? t('common.save') : t('common.create')}
+              {group ? t('common.save') : t('settings.groups.create')}
             </Button>
           </Group>
         </Stack>

@@ -241,7 +241,7 @@ function IdentityTypeModal({
               {t('common.cancel')}
             </Button>
             <Button type="submit" loading={save.isPending}>
-              {type ? t('common.save') : t('common.create')}
+              {type ? t('common.save') : t('settings.identityTypes.create')}
             </Button>
           </Group>
         </Stack>

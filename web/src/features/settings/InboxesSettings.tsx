@@ -102,7 +102,7 @@ export function InboxesSettings() {
         <NameModal
           title={t('assignment.inboxes.new')}
           label={t('assignment.inboxes.name')}
-          submitLabel={t('common.create')}
+          submitLabel={t('assignment.inboxes.create')}
           onSubmit={(name) =>
             unwrap(api.POST('/api/inboxes', { body: { name, auto_assignment: { enabled, mode } } }))
           }

@@ -543,7 +543,7 @@ function ConnectionModal({
               {t('common.cancel')}
             </Button>
             <Button type="submit" loading={save.isPending}>
-              {existing ? t('common.save') : t('sync.create')}
+              {existing ? t('common.save') : t('sync.add')}
             </Button>
           </Group>
         </Stack>

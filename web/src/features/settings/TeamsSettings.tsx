@@ -78,7 +78,7 @@ export function TeamsSettings() {
         <NameModal
           title={t('assignment.teams.new')}
           label={t('assignment.teams.name')}
-          submitLabel={t('common.create')}
+          submitLabel={t('assignment.teams.create')}
           onSubmit={(name) => unwrap(api.POST('/api/teams', { body: { name } }))}
           onDone={(name) => {
             refresh();

@@ -4,6 +4,7 @@ export const en = {
     description:
       'Where conversations arrive. Auto-assignment gives each new or reopened conversation to an online member below their capacity.',
     new: 'New inbox',
+    create: 'Create inbox',
     name: 'Name',
     members: 'Members',
     membersOf: 'Members of {{name}}',
@@ -28,6 +29,7 @@ export const en = {
     title: 'Teams',
     description: 'Named groups of agents that conversations can be given to.',
     new: 'New team',
+    create: 'Create team',
     name: 'Name',
     members: 'Members',
     membersOf: 'Members of {{name}}',

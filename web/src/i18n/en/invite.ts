@@ -32,7 +32,7 @@ export const en = {
     alreadyUser: 'A user with this e-mail address exists already.',
     alreadyInvited: 'This address is invited already: send the invitation again from the list.',
     send: 'Send invitation',
-    create: 'Create link',
+    create: 'Create invitation link',
     sent: 'Invitation sent to {{email}}',
     linkTitle: 'Pass this link on to {{email}}',
     linkHint: 'Send it through a channel you trust. Anyone with the link can join as this person, once.',

@@ -43,7 +43,6 @@ export const en = {
   pausedHint: 'A paused connection does not run until it is resumed.',
   pausedNotice: 'Sync paused',
   resumedNotice: 'Sync resumed',
-  create: 'Add',
   added: 'Address book added. Run it to bring both sides together.',
   noKeyTitle: 'This server cannot keep address book passwords yet',
   noKey:

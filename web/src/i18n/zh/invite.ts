@@ -31,7 +31,7 @@ export const invite: typeof en = {
     alreadyUser: '已有使用此邮箱的成员。',
     alreadyInvited: '此邮箱已被邀请：请在列表中重新发送邀请。',
     send: '发送邀请',
-    create: '生成链接',
+    create: '创建邀请链接',
     sent: '已向 {{email}} 发送邀请',
     linkTitle: '请将此链接转交给 {{email}}',
     linkHint: '请通过可信的渠道发送。任何拿到链接的人都可以以此身份加入，仅限一次。',

@@ -45,7 +45,6 @@ export const sync: typeof en = {
   pausedHint: '暂停的连接在恢复之前不会运行。',
   pausedNotice: '同步已暂停',
   resumedNotice: '同步已恢复',
-  create: '添加',
   added: '已添加通讯录。运行一次同步即可让两边一致。',
   noKeyTitle: '此服务器尚不能保存通讯录密码',
   noKey:
