@@ -125,6 +125,8 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
     email: `margaret.thornbury.${stamp}@gmail.com`,
     city: 'Leeds',
     company: 'Thornbury & Sons',
+    // As a Tmall order import's buyer: the compare screen names the source, not its key.
+    initial_source: 'tmall',
   });
   const other = await createContact(page, {
     ...person,
@@ -173,6 +175,10 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
   await expect(keepYork).toBeVisible();
   await keepYork.check();
   await expect(page.getByText('Thornbury & Sons').last()).toBeVisible();
+  const source = page.getByRole('row').filter({ hasText: msg(lang, 'fields.initial_source') });
+  await expect(
+    source.getByRole('cell', { name: msg(lang, 'initialSources.tmall'), exact: true }),
+  ).toBeVisible();
   // Each record's conversations and latest history sit below the fields.
   await expect(page.getByRole('cell', { name: text.conversations, exact: true })).toBeVisible();
   await page.getByRole('button', { name: text.moreHistory }).click();

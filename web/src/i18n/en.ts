@@ -188,6 +188,8 @@ export const en = {
     updated_at: 'Updated',
   },
   gender: { male: 'Male', female: 'Female', other: 'Other' },
+  // The initial sources Kith writes itself (web/src/ui/initial-source-label.ts).
+  initialSources: { tmall: 'Tmall' },
   assignment,
   automation,
   conversations,

@@ -176,6 +176,7 @@ export const zh: Messages = {
     updated_at: '更新时间',
   },
   gender: { male: '男', female: '女', other: '其他' },
+  initialSources: { tmall: '天猫' },
   assignment,
   automation,
   conversations,

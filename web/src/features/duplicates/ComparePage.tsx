@@ -13,6 +13,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
+import { initialSourceLabel } from '../../ui/initial-source-label';
 import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, LoadingRows, NotFoundState } from '../../ui/states';
@@ -487,6 +488,7 @@ function rowsOf(
     if (field === 'gender') return t(`gender.${value as string}`);
     if (field === 'birthday') return formatDate(value as string);
     if (field === 'phone') return formatPhone(value as string);
+    if (field === 'initial_source') return initialSourceLabel(value as string, t);
     if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
     return String(value);
   };
