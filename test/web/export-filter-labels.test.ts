@@ -31,6 +31,12 @@ describe('an export’s filters in the user’s words', () => {
     ]);
   });
 
+  it('names the initial source Kith writes itself as the list shows it, a typed one as written', () => {
+    expect(filterLabels('contacts', { initial_source: 'tmall' }, en as T)).toEqual(['Initial source: Tmall']);
+    expect(filterLabels('contacts', { initial_source: 'tmall' }, zh as T)).toEqual(['初始来源：天猫']);
+    expect(filterLabels('contacts', { initial_source: '展会' }, zh as T)).toEqual(['初始来源：展会']);
+  });
+
   it('counts a selection, and names a group it cannot resolve by its id', () => {
     expect(filterLabels('contacts', { ids: ['ct_a', 'ct_b'] }, en as T)).toEqual([
       'The 2 selected customers',

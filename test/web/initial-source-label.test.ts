@@ -2,8 +2,9 @@ import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { en, WEB, zh } from './web-i18n.js';
 
-const { initialSourceLabel } = (await import(`${WEB}/ui/initial-source-label.ts`)) as {
+const { initialSourceLabel, initialSourceOf } = (await import(`${WEB}/ui/initial-source-label.ts`)) as {
   initialSourceLabel: (source: string, t: TFunction) => string;
+  initialSourceOf: (text: string, t: TFunction) => string;
 };
 
 describe('initial sources as people read them', () => {
@@ -19,4 +20,11 @@ describe('initial sources as people read them', () => {
       expect(initialSourceLabel(source, zh)).toBe(source);
     },
   );
+
+  it('reads a filter typed as the label back to the source the server stores', () => {
+    expect(initialSourceOf('天猫', zh)).toBe('tmall');
+    expect(initialSourceOf(' Tmall ', en)).toBe('tmall');
+    expect(initialSourceOf('tmall', zh)).toBe('tmall');
+    expect(initialSourceOf('展会', zh)).toBe('展会');
+  });
 });

@@ -1,4 +1,5 @@
 import { csrfHeaders, expect, test } from './fixtures';
+import { msg } from './messages';
 
 const TEXT = {
   en: {
@@ -130,6 +131,45 @@ test('find a customer, open them, see a validation error on the field, save, and
   const cityRow = history.getByRole('row').filter({ hasText: '杭州' });
   await expect(cityRow).toContainText('上海');
   await shot('customer-history');
+});
+
+test('a Tmall buyer’s initial source reads as its name in the list, on their page and in the filter that finds them', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  await signIn('admin');
+  const unique = `src${lang}${Date.now().toString(36)}`;
+  const created = await page.request.post('/api/contacts', {
+    // The source a Tmall order import gives the buyers it creates.
+    data: { name: `淘宝买家 ${unique}`, initial_source: 'tmall', tags: [unique] },
+    headers: await csrfHeaders(page),
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const label = msg(lang, 'initialSources.tmall');
+  await page.addInitScript(() =>
+    localStorage.setItem('kith.customers.columns', JSON.stringify(['initial_source', 'tags', 'updated_at'])),
+  );
+
+  await page.goto(`/customers?tag=${unique}`);
+  const row = page.getByRole('row').filter({ hasText: `淘宝买家 ${unique}` });
+  await expect(row.getByRole('cell', { name: label, exact: true })).toBeVisible();
+  // The name the list shows finds them in More filters; the address keeps the source's key.
+  await page.getByRole('button', { name: msg(lang, 'customers.moreFilters') }).click();
+  await page.getByRole('textbox', { name: msg(lang, 'fields.initial_source') }).fill(label);
+  await page.getByRole('button', { name: msg(lang, 'customers.applyFilters') }).click();
+  await expect(page).toHaveURL(/initial_source=tmall/);
+  await expect(row).toBeVisible();
+  await shot('customers-initial-source');
+  await expectAccessible();
+
+  await row.getByRole('link', { name: `淘宝买家 ${unique}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${id}`));
+  const source = page.locator('.kith-fields > div').filter({ hasText: msg(lang, 'fields.initial_source') });
+  await expect(source.locator('dd')).toHaveText(label);
 });
 
 test('a customer that does not exist is said so in the page language, with nothing to retry', async ({

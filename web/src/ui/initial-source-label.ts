@@ -13,3 +13,11 @@ const KITH_SOURCES: readonly string[] = ['tmall'];
 export function initialSourceLabel(source: string, t: Translate): string {
   return KITH_SOURCES.includes(source) ? t(`initialSources.${source}`) : source;
 }
+
+/**
+ * The source a filter typed as its label means (天猫 → tmall), so what the list shows finds the
+ * customers the server stores by key; any other text as typed.
+ */
+export function initialSourceOf(text: string, t: Translate): string {
+  return KITH_SOURCES.find((source) => t(`initialSources.${source}`) === text.trim()) ?? text;
+}

@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
+import { initialSourceLabel } from '../../ui/initial-source-label';
 import { Phone } from '../../ui/Phone';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, errorMessage, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
@@ -180,6 +181,8 @@ function ContactDetails({
         formatDate(value)
       ) : field === 'phone' ? (
         <Phone value={value} link />
+      ) : field === 'initial_source' ? (
+        initialSourceLabel(value, t)
       ) : (
         value
       );

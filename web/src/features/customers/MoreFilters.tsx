@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import type { ListParams } from './customer-list-params';
 import { DateField } from '../../ui/DateField';
+import { initialSourceLabel, initialSourceOf } from '../../ui/initial-source-label';
 
 /** Purchase-fact filters typed as numbers; the last-order dates are date fields. */
 const PURCHASE_FILTERS = ['min_orders', 'max_orders', 'min_total_spent', 'max_total_spent'] as const;
@@ -65,6 +66,7 @@ export function MoreFilters({
           onSubmit={(event) => {
             event.preventDefault();
             const changes: Record<string, string> = { ...draft };
+            if (changes.initial_source) changes.initial_source = initialSourceOf(changes.initial_source, t);
             for (const key of Object.keys(list.attributes))
               if (key !== attribute) changes[`attr.${key}`] = '';
             onApply(changes);
@@ -74,7 +76,8 @@ export function MoreFilters({
           <Stack gap="sm" w={420}>
             <TextInput
               label={t('fields.initial_source')}
-              value={value('initial_source')}
+              // A source as the list shows it (天猫, not tmall); read back to its key when applied.
+              value={draft.initial_source ?? initialSourceLabel(list.filters.initial_source ?? '', t)}
               onChange={(event) => set('initial_source', event.currentTarget.value)}
             />
             <SimpleGrid cols={2} spacing="sm">

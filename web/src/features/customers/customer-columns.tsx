@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import type { Contact, Schemas } from '../../api/client';
 import { formatDate, formatDateTimeNarrow, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
+import { initialSourceLabel } from '../../ui/initial-source-label';
 import { Phone } from '../../ui/Phone';
 
 export interface CustomerColumn {
@@ -140,7 +141,9 @@ export function customerColumns(
         )}
       </Group>
     )),
-    field('initial_source'),
+    field('initial_source', (contact) =>
+      contact.initial_source ? initialSourceLabel(contact.initial_source, t) : '',
+    ),
     field('campaign'),
     ...identityTypes.map((type) => ({
       id: `identity.${type.key}`,

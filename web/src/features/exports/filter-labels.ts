@@ -4,6 +4,7 @@
  * dates and amounts — so the export dialog and the Exports page read like the lists themselves, never
  * as raw keys and JSON.
  */
+import { initialSourceLabel } from '../../ui/initial-source-label';
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 
@@ -101,6 +102,8 @@ export function filterLabels(
           lines.push(item(names.attributes?.get(attribute) || attribute, text(value)));
       } else if (key === 'import') {
         lines.push(t('imports.customersFilter.label', { id: text(raw) }));
+      } else if (key === 'initial_source') {
+        lines.push(item(t(CUSTOMER_LABELS.initial_source!), initialSourceLabel(text(raw), t)));
       } else if (key === 'group') {
         lines.push(item(t(CUSTOMER_LABELS.group!), names.groups?.get(text(raw)) ?? text(raw)));
       } else if (CUSTOMER_DATES.has(key)) {
