@@ -783,6 +783,68 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
   await expect(entry(`audit.${id}@kith.test`)).toHaveCount(0);
 });
 
+test('a customer’s changes read in words, the same in their change history and in the audit log', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  await signIn('admin');
+  const id = run();
+  const name = `Changes ${id}`;
+  const group = await apiWrite(page, 'post', '/api/groups', { name: `Fair ${id}` });
+  // A Tmall buyer, put in a group, changed, deleted with a batch and restored.
+  const customer = await apiWrite(page, 'post', '/api/contacts', {
+    name,
+    gender: 'female',
+    initial_source: 'tmall',
+    tags: [`changes-${id}`],
+  });
+  await apiWrite(page, 'post', `/api/groups/${group.id}/members`, { contact_ids: [customer.id] });
+  await apiWrite(page, 'patch', `/api/contacts/${customer.id}`, { gender: 'male' });
+  const deletion = await apiWrite(page, 'post', '/api/contacts/batch-delete', {
+    filter: { tag: `changes-${id}` },
+    confirm_count: 1,
+  });
+  await apiWrite(page, 'post', `/api/contacts/deletions/${deletion.id}/restore`, {});
+  const words = [
+    msg(lang, 'gender.female'),
+    msg(lang, 'gender.male'),
+    msg(lang, 'initialSources.tmall'),
+    `Fair ${id}`,
+    msg(lang, 'fields.deleted_at'),
+  ];
+  // Keys, ids and stored forms a reader should never meet.
+  const raw = ['female', 'tmall', group.id, 'deleted_at', /\d{4}-\d{2}-\d{2}T/];
+
+  await page.goto(`/customers/${customer.id}?tab=history`);
+  const history = page.getByRole('table', { name: msg(lang, 'customer.history') });
+  for (const text of words) await expect(history).toContainText(text);
+  for (const text of raw) await expect(history).not.toContainText(text);
+  await shot('customer-history');
+  await expectAccessible();
+
+  await page.goto('/settings/audit?type=contact');
+  const entries = page
+    .getByRole('table', { name: msg(lang, 'settings.audit.title') })
+    .getByRole('row')
+    .filter({ hasText: name });
+  await expect(entries).toHaveCount(5);
+  const sep = msg(lang, 'settings.audit.fieldSep');
+  await expect(entries.filter({ hasText: msg(lang, 'settings.audit.actions.created') })).toContainText(
+    `${msg(lang, 'fields.initial_source')}${sep}${msg(lang, 'initialSources.tmall')}`,
+  );
+  await expect(entries.filter({ hasText: msg(lang, 'settings.audit.actions.updated') })).toContainText(
+    `${msg(lang, 'fields.gender')}${sep}${msg(lang, 'gender.female')} → ${msg(lang, 'gender.male')}`,
+  );
+  for (const text of words) await expect(entries.filter({ hasText: text }).first()).toBeVisible();
+  for (const row of await entries.all()) for (const text of raw) await expect(row).not.toContainText(text);
+  await settle(page);
+  await shot('settings-audit-customers');
+  await expectAccessible();
+});
+
 test('an agent sees their profile and API tokens only; admin screens say they are not theirs', async ({
   page,
   lang,

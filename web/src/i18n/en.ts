@@ -186,6 +186,9 @@ export const en = {
     attributes: 'Attributes',
     created_at: 'Created',
     updated_at: 'Updated',
+    // In a customer's change history: a batch deletion (and its undo), a merge (and its undo).
+    deleted_at: 'Deleted',
+    merged_into: 'Merged into',
   },
   gender: { male: 'Male', female: 'Female', other: 'Other' },
   // The initial sources Kith writes itself (web/src/ui/initial-source-label.ts).

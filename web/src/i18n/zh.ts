@@ -174,6 +174,8 @@ export const zh: Messages = {
     attributes: '属性',
     created_at: '创建时间',
     updated_at: '更新时间',
+    deleted_at: '删除时间',
+    merged_into: '合并到',
   },
   gender: { male: '男', female: '女', other: '其他' },
   initialSources: { tmall: '天猫' },

@@ -4,64 +4,15 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { useUserDirectory } from '../../app/user-directory';
-import { formatDate, formatDateTime, formatList } from '../../i18n';
-import { identityTypeLabel } from '../../ui/identity-type-label';
-import { formatPhone } from '../../ui/phone-format';
+import { formatDateTime } from '../../i18n';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { useCustomerChangeText } from './customer-change-format';
 import { labelOr } from './customer-format';
-import { groupsQuery, useAttributeDefinitions, useIdentityTypes } from './customer-queries';
-import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
-
-function shown(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length ? formatList(value.map(String), 'values') : '—';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-/** The groups, identity types and attributes the history names by key, to name them as people read them. */
-function useHistoryNames() {
-  const groups = useQuery({ ...groupsQuery, retry: false });
-  const identityTypes = useIdentityTypes();
-  const attributes = useAttributeDefinitions();
-  return {
-    groups: groups.data?.data,
-    identityTypes: identityTypes.data?.data,
-    attributes: attributes.data?.data,
-  };
-}
 
 export function CustomerHistory({ contactId }: { contactId: string }) {
   const { t, i18n } = useTranslation();
   const label = (key: string, raw: string) => labelOr(t, (k) => i18n.exists(k), key, raw);
-  const names = useHistoryNames();
-  const fieldName = (field: string) => {
-    if (field === ORDER_LINK_FIELD) return t('orders.link.field');
-    if (field.startsWith('identities.')) {
-      const key = field.slice('identities.'.length);
-      const type = names.identityTypes?.find((x) => x.key === key);
-      return `${t('fields.identities')} · ${type ? identityTypeLabel(type, t) : key}`;
-    }
-    if (field.startsWith('attributes.')) {
-      const key = field.slice('attributes.'.length);
-      return names.attributes?.find((a) => a.key === key)?.label || key;
-    }
-    return label(`fields.${field}`, field);
-  };
-  // A value as the customer page shows it: a gender in words, a date in the page's language, a group
-  // by name.
-  const valueText = (field: string, value: unknown) => {
-    if (field === ORDER_LINK_FIELD) return orderLinkText(value, t);
-    if (field === 'additional_phones' && Array.isArray(value))
-      return shown(value.map((phone) => formatPhone(String(phone))));
-    if (typeof value === 'string' && value !== '') {
-      if (field === 'gender') return label(`gender.${value}`, value);
-      if (field === 'birthday') return formatDate(value);
-      if (field === 'phone') return formatPhone(value);
-      if (field === 'groups') return names.groups?.find((g) => g.id === value)?.name ?? value;
-    }
-    return shown(value);
-  };
+  const { fieldName, valueText } = useCustomerChangeText();
   const history = useQuery({
     queryKey: ['contact-history', contactId],
     queryFn: () =>
@@ -106,7 +57,12 @@ export function CustomerHistory({ contactId }: { contactId: string }) {
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{fieldName(change.field)}</Text>
+                <Text size="sm">
+                  {/* An entry that changed no field is named by what happened, as the audit log names it. */}
+                  {entry.changes.length
+                    ? fieldName(change.field)
+                    : label(`settings.audit.actions.${entry.action}`, entry.action)}
+                </Text>
               </Table.Td>
               <Table.Td>
                 <Text size="sm" c="dimmed" td="line-through">

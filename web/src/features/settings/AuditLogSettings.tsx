@@ -10,13 +10,12 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { formatDate, formatDateTime, formatList, formatNumber } from '../../i18n';
-import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { useUsers, userLabel } from './settings-queries';
 import { actionsText, conditionsText } from '../automation/rule-summary';
-import { ORDER_LINK_FIELD, orderLinkText } from '../orders/order-link-format';
+import { type CustomerChangeText, useCustomerChangeText } from '../customers/customer-change-format';
 import { TableScroll } from '../../ui/TableScroll';
 import { filterLabels, filtersKind } from '../exports/filter-labels';
 import { DateField } from '../../ui/DateField';
@@ -72,6 +71,7 @@ export function AuditLogSettings() {
   const since = params.get('since') ?? '';
   const cursor = params.get('cursor') ?? '';
   const users = useUsers();
+  const customerChange = useCustomerChangeText();
   const entries = useQuery({
     queryKey: ['audit', { type, actor, since, cursor }],
     queryFn: () => fetchAudit({ type, actor, since, cursor }),
@@ -153,7 +153,13 @@ export function AuditLogSettings() {
               </Table.Thead>
               <Table.Tbody>
                 {entries.data.data.map((entry) => (
-                  <AuditRow key={entry.id} entry={entry} label={label} people={people} />
+                  <AuditRow
+                    key={entry.id}
+                    entry={entry}
+                    label={label}
+                    people={people}
+                    customerChange={customerChange}
+                  />
                 ))}
               </Table.Tbody>
             </Table>
@@ -180,10 +186,12 @@ function AuditRow({
   entry,
   label,
   people,
+  customerChange,
 }: {
   entry: Entry;
   label: (key: string, fallback: string) => string;
   people: (id: string) => string | null;
+  customerChange: CustomerChangeText;
 }) {
   const { t, i18n } = useTranslation();
   const exists = (key: string) => i18n.exists(key);
@@ -253,6 +261,9 @@ function AuditRow({
                   <Anchor component={Link} to={`/customers/${value}`} size="sm">
                     {t('settings.audit.aCustomer')}
                   </Anchor>
+                ) : entry.entity_type === 'contact' ? (
+                  // A customer's change reads as in their change history.
+                  customerChange.valueText(change.field, value)
                 ) : entry.entity_type === 'identity_type' &&
                   change.field === 'label' &&
                   typeof value === 'string' ? (
@@ -263,10 +274,12 @@ function AuditRow({
               return (
                 <li key={`${change.field}-${index}`}>
                   <Text size="sm" span fw={500}>
-                    {label(
-                      `settings.audit.fields.${change.field}`,
-                      label(`fields.${change.field}`, change.field),
-                    )}
+                    {entry.entity_type === 'contact'
+                      ? customerChange.fieldName(change.field)
+                      : label(
+                          `settings.audit.fields.${change.field}`,
+                          label(`fields.${change.field}`, change.field),
+                        )}
                   </Text>
                   <Text size="sm" span>
                     {t('settings.audit.fieldSep')}
@@ -337,7 +350,6 @@ function shown(
   if (entityType === 'automation_rule' && field === 'actions') return actionsText(value, t) || '—';
   if (entityType === 'automation_rule' && field === 'event' && typeof value === 'string')
     return named(`automation.events.${value}`, value);
-  if (entityType === 'contact' && field === ORDER_LINK_FIELD) return orderLinkText(value, t);
   if (field === 'role' && (value === 'admin' || value === 'agent')) return t(`roles.${value}`);
   if (typeof value === 'string' && value.startsWith('usr_')) return people(value) ?? value;
   if (entityType === 'sync_connection' && field === 'direction' && typeof value === 'string')
@@ -358,14 +370,6 @@ function shown(
       value.map((event) => named(`settings.webhooks.events.${String(event).replace('.', '_')}`, event)),
       'values',
     );
-  if (entityType === 'contact' && field === 'phone' && typeof value === 'string') return formatPhone(value);
-  if (entityType === 'contact' && field === 'additional_phones' && Array.isArray(value))
-    return value.length
-      ? formatList(
-          value.map((phone) => formatPhone(String(phone))),
-          'values',
-        )
-      : '—';
   if (value === '***') return t('settings.audit.hidden');
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
   if (Array.isArray(value)) return value.length ? formatList(value.map(String), 'values') : '—';
