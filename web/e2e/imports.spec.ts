@@ -307,6 +307,59 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await shot('imports-history');
 });
 
+test('an undo that keeps a value changed since the import says which and why, in words', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  await signIn('admin');
+  const id = run();
+  const headers = await csrfHeaders(page);
+  const email = `kept-${id}@example.com`;
+  const created = await page.request.post('/api/contacts', { data: { name: `Kept ${id}`, email }, headers });
+  expect(created.status()).toBe(201);
+  const contact = (await created.json()) as { id: string };
+  // The import gives the customer a gender; someone changes it again before the import is undone.
+  const started = await page.request.post('/api/imports', {
+    headers,
+    multipart: {
+      file: {
+        name: `kept-${id}.csv`,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`email,gender\r\n${email},female\r\n`),
+      },
+      options: JSON.stringify({}),
+    },
+  });
+  expect(started.status()).toBe(202);
+  const importId = ((await started.json()) as { id: string }).id;
+  await expect
+    .poll(async () => (await importRecord(page, importId)).status, { timeout: 30_000 })
+    .toBe('completed');
+  const changed = await page.request.patch(`/api/contacts/${contact.id}`, {
+    data: { gender: 'male' },
+    headers,
+  });
+  expect(changed.status()).toBe(200);
+  const undone = await page.request.post(`/api/imports/${importId}/undo`, { headers });
+  expect(undone.status()).toBe(200);
+
+  await page.goto(`/imports/${importId}`);
+  const kept = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: contact.id }) });
+  await expect(kept).toContainText(
+    `${m('fields.gender')} · ${m('imports.undo.keptChanged', { now: m('gender.male') })}`,
+  );
+  // Not the field's key, not the value as stored, not the server's English on a Chinese page.
+  await expect(kept).not.toContainText('· gender ·');
+  await expect(kept).not.toContainText('"male"');
+  if (lang === 'zh') await expect(kept).not.toContainText('changed again');
+  await shot('import-undo-kept');
+  await expectAccessible();
+});
+
 test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, settings, check, import', async ({
   page,
   lang,

@@ -26,6 +26,7 @@ import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
+import { useCustomerChangeText } from '../customers/customer-change-format';
 import { RowReport } from './RowReport';
 import { formatBytes } from './format';
 import {
@@ -42,6 +43,7 @@ import {
 import { FileWarnings } from './FileWarnings';
 import { ImportCounts } from './ImportCounts';
 import { ImportErrorAlert } from './ImportErrorAlert';
+import { undoKeptReasonText } from './import-errors';
 import { ImportProgress } from './ImportProgress';
 import { ImportStatusBadge } from './ImportStatusBadge';
 import { describeTarget } from './mapping-targets';
@@ -338,6 +340,19 @@ function ImportForRealButton({ record }: { record: ImportRecord }) {
 function UndoReport({ record }: { record: ImportRecord }) {
   const { t } = useTranslation();
   const report = record.undo_report!;
+  const change = useCustomerChangeText();
+  // A kept value named as the customer's change history names it; an order import keeps whole orders.
+  const keptField = (field: string) => {
+    const order = /^order (.+)$/.exec(field);
+    return order ? t('imports.undo.keptOrder', { number: order[1] }) : change.fieldName(field);
+  };
+  const keptValue = (field: string) => (json: string) => {
+    try {
+      return change.valueText(field, JSON.parse(json));
+    } catch {
+      return json;
+    }
+  };
   return (
     <Alert color="gray" title={t('imports.undo.reportTitle', { when: formatDateTime(record.undone_at) })}>
       <Stack gap={4}>
@@ -361,7 +376,10 @@ function UndoReport({ record }: { record: ImportRecord }) {
                   <Anchor component={Link} to={`/customers/${kept.contact_id}`} size="xs">
                     {kept.contact_id}
                   </Anchor>{' '}
-                  · {kept.field} · <span className="kith-server-message">{kept.reason}</span>
+                  · {keptField(kept.field)} ·{' '}
+                  <span className="kith-server-message">
+                    {undoKeptReasonText(kept.reason, t, keptValue(kept.field))}
+                  </span>
                 </List.Item>
               ))}
             </List>

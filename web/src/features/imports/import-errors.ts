@@ -195,6 +195,26 @@ const REASONS: ReasonTable = REASON_KEYS.map(([pattern, key]) => [
   (t) => t(`imports.reasons.${key}`),
 ]);
 
+/**
+ * Why an undo left a value as it is now (src/imports/undo-import.ts, undoOrderImport in
+ * src/orders/order-service.ts), in the user's words; `value` shows the JSON value a reason quotes as
+ * the change history shows it. Any other reason as the server wrote it.
+ */
+export function undoKeptReasonText(reason: string, t: TFunction, value: (json: string) => string): string {
+  const table: ReasonTable = [
+    [
+      /^changed again since the import \(now (.*)\)$/s,
+      (t, m) => t('imports.undo.keptChanged', { now: value(m[1]!) }),
+    ],
+    [/^changed again since the import$/, (t) => t('imports.undo.keptOrderChanged')],
+    [
+      /^the old value (.*) now belongs to contact (\S+)$/s,
+      (t, m) => t('imports.undo.keptOwned', { value: value(m[1]!), id: m[2] }),
+    ],
+  ];
+  return sayReason(table, reason, t) ?? reason;
+}
+
 export function reasonLabel(kind: string, t: TFunction): string | null {
   return sayReason(REASONS, kind, t) ?? fieldReasonLabel(kind, t);
 }

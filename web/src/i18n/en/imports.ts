@@ -420,6 +420,10 @@ export const en = {
       '{{orders}} orders undone (those it created deleted, those it updated restored), {{deleted}} customers it created for buyers deleted, {{gone}} orders no longer existed.',
     kept_one: '{{n}} value was kept because it changed after the import:',
     kept_other: '{{n}} values were kept because they changed after the import:',
+    keptOrder: 'Order {{number}}',
+    keptChanged: 'changed again since the import (now {{now}})',
+    keptOrderChanged: 'changed again since the import',
+    keptOwned: 'the old value {{value}} now belongs to customer {{id}}',
   },
   history: {
     description: 'Every import with its counts, files and undo.',

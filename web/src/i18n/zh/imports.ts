@@ -392,6 +392,10 @@ export const imports: typeof en = {
       '撤销了 {{orders}} 个订单（新建的已删除，更新的已恢复），删除了为买家新建的 {{deleted}} 位客户，{{gone}} 个订单已不存在。',
     kept_one: '{{n}} 个值因在导入后被修改而保留：',
     kept_other: '{{n}} 个值因在导入后被修改而保留：',
+    keptOrder: '订单 {{number}}',
+    keptChanged: '导入后又被修改过（现为 {{now}}）',
+    keptOrderChanged: '导入后又被修改过',
+    keptOwned: '原来的值 {{value}} 现已属于客户 {{id}}',
   },
   history: {
     description: '每次导入的计数、文件和撤销。',
