@@ -15,6 +15,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { notify, notifyRefused } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
 import { TEMPLATE_IDS } from './rule-model';
+import { deactivatedReasonText } from './rule-run-errors';
 import { type AutomationRule, useRefreshRules, useRules } from './rule-queries';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -125,7 +126,7 @@ function RuleRow({ rule }: { rule: AutomationRule }) {
           {rule.name}
         </Anchor>
         {rule.deactivated_reason && (
-          <Text size="xs" c="red.8" title={rule.deactivated_reason}>
+          <Text size="xs" c="red.8" title={deactivatedReasonText(rule.deactivated_reason, t)}>
             {t('automation.switchedOff')} · {t('automation.switchedOffHint')}
           </Text>
         )}

@@ -34,6 +34,7 @@ import { StatusLabel } from '../settings/StatusLabel';
 import { CustomerPicker } from '../customers/CustomerPicker';
 import { ConversationPicker } from '../conversations/ConversationPicker';
 import { attributeLabel, valueText } from './rule-summary';
+import { deactivatedReasonText, ruleRunErrorText } from './rule-run-errors';
 import {
   ActionsEditor,
   type BuilderLists,
@@ -297,7 +298,7 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
         </Group>
         {saved?.deactivated_reason && (
           <Alert color="orange" title={t('automation.switchedOff')}>
-            <Text size="sm">{saved.deactivated_reason}</Text>
+            <Text size="sm">{deactivatedReasonText(saved.deactivated_reason, t)}</Text>
             <Text size="sm">{t('automation.switchedOffHint')}</Text>
           </Alert>
         )}
@@ -606,7 +607,7 @@ function RuleLog({ ruleId }: { ruleId: string }) {
                     <Table.Td>
                       {entry.error && (
                         <Text size="sm" c="red.8">
-                          {entry.error}
+                          {ruleRunErrorText(entry.error, t)}
                         </Text>
                       )}
                     </Table.Td>

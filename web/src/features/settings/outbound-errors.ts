@@ -19,6 +19,11 @@ const OUTBOUND_FAILURES: ReasonTable = [
   ],
   [/^no answer within (\S+) s$/, (t, m) => t('settings.outbound.noAnswerAny', { seconds: m[1] })],
   [
+    /^the receiver answered HTTP (\d+), a redirect(?: to (\S+))?; redirects are not followed/,
+    (t, m) => t('settings.outbound.redirected', { status: m[1], location: m[2] ?? '' }),
+  ],
+  [/^the receiver answered HTTP (\d+)$/, (t, m) => t('settings.outbound.httpStatus', { status: m[1] })],
+  [
     /^connect (E[A-Z]+) (\S+)$/,
     (t, m) => t('settings.outbound.connectFailed', { address: m[2], code: m[1] }),
   ],

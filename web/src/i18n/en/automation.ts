@@ -18,6 +18,13 @@ export const en = {
   activeFor: 'Active: {{name}}',
   switchedOff: 'Switched off after repeated failures',
   switchedOffHint: 'Switch it back on once the cause is fixed.',
+  deactivatedAfter_one: 'Switched off after {{count}} failing run in a row. Last error: {{error}}',
+  deactivatedAfter_other: 'Switched off after {{count}} failing runs in a row. Last error: {{error}}',
+  runErrors: {
+    noSmtp: 'E-mail is not set up on this server (SMTP_URL), so the e-mail action cannot send.',
+    noConversation: 'This event has no conversation for the action to act on.',
+    webhook: 'Webhook {{url}}: {{reason}}',
+  },
   turnedOn: '“{{name}}” switched on',
   turnedOff: '“{{name}}” switched off',
   events: {

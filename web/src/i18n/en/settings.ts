@@ -43,6 +43,9 @@ export const en = {
     certificateName: "The address's certificate is for another name.",
     certificateUntrusted: "The address's certificate is not from a trusted authority (self-signed?).",
     other: 'The request failed: {{reason}}',
+    httpStatus: 'The receiver answered HTTP {{status}}.',
+    redirected:
+      'The receiver answered HTTP {{status}}, a redirect {{location}}; redirects are not followed: give the final address.',
   },
   reasons: {
     minLength_one: 'Use at least {{count}} character',

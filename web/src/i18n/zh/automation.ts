@@ -19,6 +19,13 @@ export const automation: typeof en = {
   activeFor: '启用：{{name}}',
   switchedOff: '因多次失败已自动停用',
   switchedOffHint: '排除原因后可重新启用。',
+  deactivatedAfter_one: '连续 {{count}} 次执行失败后已自动停用。最近一次错误：{{error}}',
+  deactivatedAfter_other: '连续 {{count}} 次执行失败后已自动停用。最近一次错误：{{error}}',
+  runErrors: {
+    noSmtp: '此服务器未配置邮件（SMTP_URL），发送邮件动作无法执行。',
+    noConversation: '此事件没有可供动作处理的会话。',
+    webhook: 'Webhook {{url}}：{{reason}}',
+  },
   turnedOn: '已启用“{{name}}”',
   turnedOff: '已停用“{{name}}”',
   events: {

@@ -45,6 +45,8 @@ export const settings: typeof en = {
     certificateName: '该地址的证书属于另一个域名。',
     certificateUntrusted: '该地址的证书不是受信任机构签发的（自签名？）。',
     other: '请求失败：{{reason}}',
+    httpStatus: '接收方返回 HTTP {{status}}。',
+    redirected: '接收方返回 HTTP {{status}}，重定向到 {{location}}；Kith 不跟随重定向：请填写最终地址。',
   },
   reasons: {
     minLength_one: '请至少使用 {{count}} 个字符',
