@@ -11,14 +11,14 @@ import { en, WEB, zh } from './web-i18n.js';
 
 type ApiErrorClass = new (status: number, code: string, message: string, details?: unknown) => object;
 const { ApiError } = (await import(`${WEB}/api/client.ts`)) as { ApiError: ApiErrorClass };
-const { explainImportError, fieldProblemLines, orderImportErrorText, reasonLabel } = (await import(
-  `${WEB}/features/imports/import-errors.ts`
-)) as {
-  explainImportError: (error: unknown, t: TFunction) => { title: string; detail: string | null };
-  fieldProblemLines: (fields: { field: string; reason?: string }[], t: TFunction) => string[];
-  orderImportErrorText: (error: unknown, t: TFunction) => string;
-  reasonLabel: (kind: string, t: TFunction) => string | null;
-};
+const { explainImportError, fieldProblemLines, importFailureText, orderImportErrorText, reasonLabel } =
+  (await import(`${WEB}/features/imports/import-errors.ts`)) as {
+    explainImportError: (error: unknown, t: TFunction) => { title: string; detail: string | null };
+    importFailureText: (error: string, t: TFunction) => string;
+    fieldProblemLines: (fields: { field: string; reason?: string }[], t: TFunction) => string[];
+    orderImportErrorText: (error: unknown, t: TFunction) => string;
+    reasonLabel: (kind: string, t: TFunction) => string | null;
+  };
 
 /** The server's own refusal of a file with these bytes (inspectSource's ImportFileError). */
 async function refusal(bytes: Buffer | string): Promise<{ message: string; details?: unknown }> {
@@ -180,5 +180,36 @@ describe('a column mapping the server refused, column by column in the page’s 
     expect(fieldProblemLines([{ field: 'options.delimiter', reason: 'must be , ; tab or |' }], zh)).toEqual([
       'options.delimiter: must be , ; tab or |',
     ]);
+  });
+});
+
+/** Why an import stopped, as src/imports/contact-import-pipeline.ts words it (importStopReason). */
+describe('an import that stopped, in the page’s language', () => {
+  const stopped = (cause: string) =>
+    `${cause}; the import stopped after 4000 of 60000 rows, so the 56000 rows after row 4001 were not imported (import the file again to bring them in: rows already imported come out unchanged)`;
+  it.each([
+    [
+      stopped('the database could not be reached'),
+      '无法连接数据库。 导入在处理 4000 / 60000 行后停止，其余 56000 行（第 4001 行之后）未导入：重新导入此文件即可补上（已导入的行会显示为未变化）。',
+      'The database could not be reached. The import stopped after 4000 of 60000 rows, so the 56000 rows after row 4001 were not imported: import the file again to bring them in (rows already imported come out unchanged).',
+    ],
+    [
+      stopped(
+        'the process running this import stopped 3 times before it finished (killed, or out of memory); it was not retried again',
+      ),
+      '运行此导入的进程在完成前停止了 3 次',
+      'The process running this import stopped 3 times before it finished',
+    ],
+    [stopped('an internal error stopped it; it has been logged'), '内部错误', 'internal error'],
+    // A cause Kith does not word itself: as written, the rows it did not get to in words.
+    [stopped('something new'), 'something new 导入在处理', 'something new The import stopped after'],
+    [
+      'the database failed with error SQLITE_CORRUPT',
+      '数据库出错（错误 SQLITE_CORRUPT）。',
+      'The database failed with error SQLITE_CORRUPT.',
+    ],
+  ])('%s', (error, chinese, english) => {
+    expect(importFailureText(error, zh)).toContain(chinese);
+    expect(importFailureText(error, en)).toContain(english);
   });
 });

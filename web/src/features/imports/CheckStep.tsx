@@ -14,6 +14,7 @@ import { startImport, useImport } from './import-api';
 import { FileWarnings } from './FileWarnings';
 import { ImportCounts } from './ImportCounts';
 import { ImportErrorAlert } from './ImportErrorAlert';
+import { importFailureText } from './import-errors';
 import { ImportProgress } from './ImportProgress';
 import { checkSignature, effectiveMapping, importOptions, type Step, type WizardState } from './wizard-state';
 
@@ -114,7 +115,7 @@ export function CheckStep({
       {data?.status === 'failed' && (
         <Alert color="red" title={t('imports.check.failed')} role="alert">
           <Text size="sm" className="kith-server-message">
-            {data.error}
+            {data.error && importFailureText(data.error, t)}
           </Text>
         </Alert>
       )}

@@ -43,7 +43,7 @@ import {
 import { FileWarnings } from './FileWarnings';
 import { ImportCounts } from './ImportCounts';
 import { ImportErrorAlert } from './ImportErrorAlert';
-import { undoKeptReasonText } from './import-errors';
+import { importFailureText, undoKeptReasonText } from './import-errors';
 import { ImportProgress } from './ImportProgress';
 import { ImportStatusBadge } from './ImportStatusBadge';
 import { describeTarget } from './mapping-targets';
@@ -252,7 +252,7 @@ function Outcome({ record }: { record: ImportRecord }) {
     return (
       <Alert color="red" title={t('imports.detail.failedTitle')} role="alert">
         <Text size="sm" className="kith-server-message">
-          {record.error}
+          {record.error && importFailureText(record.error, t)}
         </Text>
       </Alert>
     );

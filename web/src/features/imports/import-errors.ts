@@ -4,7 +4,7 @@
  */
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/client';
-import { type ReasonTable, sayReason } from '../../ui/server-reasons';
+import { failureText, type ReasonTable, sayReason } from '../../ui/server-reasons';
 import { errorMessage } from '../../ui/states';
 import { contactReasonText } from '../customers/save-errors';
 import { identityTypeLabel } from '../../ui/identity-type-label';
@@ -406,4 +406,42 @@ function readReason(text: string): RowReason {
   const field = FIELD.exec(text)?.[1] ?? null;
   const got = GOT.exec(text)?.[1];
   return { text, field, value: got === undefined ? null : unquoted(got) };
+}
+
+/**
+ * Why an import stopped (src/imports/contact-import-pipeline.ts: `importStopReason`, its causes from
+ * `databaseFailure`, `failureReason` and `endStoppedImport`). The causes Kith words itself, said in
+ * the user's language; a file's reason as the wizard says it; anything else as written.
+ */
+const STOP_CAUSES: ReasonTable = [
+  [
+    /^the process running this import stopped (\d+) times before it finished/,
+    (t, m) => t('imports.stop.processStopped', { count: Number(m[1]) }),
+  ],
+  [/^the database could not be reached$/, (t) => t('imports.stop.databaseUnreachable')],
+  [/^the connection to the database was lost$/, (t) => t('imports.stop.databaseLost')],
+  [
+    /^other imports or users kept writing the same contacts at the same moment$/,
+    (t) => t('imports.stop.writeConflicts'),
+  ],
+  [/^the database ran out of disk space or memory$/, (t) => t('imports.stop.databaseFull')],
+  [/^the database failed with error (\S+)$/, (t, m) => t('imports.stop.databaseError', { code: m[1] })],
+];
+
+/** An import's `error` (it failed) in the user's words: the cause, then which rows it did not get to. */
+export function importFailureText(error: string, t: TFunction): string {
+  const stopped =
+    /^([\s\S]*?); the import stopped after (\d+) of (\d+) (rows|orders), so the (\d+) (?:rows|orders)(?: after row (\d+))? were not imported \(/.exec(
+      error,
+    );
+  const cause = stopped ? stopped[1]! : error;
+  const said = sayReason(STOP_CAUSES, cause, t) ?? sayReason(FILE_REASONS, cause, t) ?? failureText(cause, t);
+  if (!stopped) return said;
+  const [, , done, total, unit, left, row] = stopped;
+  return `${said} ${t(`imports.stop.${unit as 'rows' | 'orders'}`, {
+    done,
+    total,
+    left,
+    after: row ? t('imports.stop.afterRow', { row }) : '',
+  })}`;
 }

@@ -477,6 +477,21 @@ export const en = {
     kithWritten: 'Kith writes this field itself; it cannot be imported',
     notAField: '“{{target}}” is not a customer field',
   },
+  stop: {
+    processStopped_one:
+      'The process running this import stopped {{count}} time before it finished (killed, or out of memory); it was not tried again.',
+    processStopped_other:
+      'The process running this import stopped {{count}} times before it finished (killed, or out of memory); it was not tried again.',
+    databaseUnreachable: 'The database could not be reached.',
+    databaseLost: 'The connection to the database was lost.',
+    writeConflicts: 'Other imports or users kept writing the same customers at the same moment.',
+    databaseFull: 'The database ran out of disk space or memory.',
+    databaseError: 'The database failed with error {{code}}.',
+    rows: 'The import stopped after {{done}} of {{total}} rows, so the {{left}} rows{{after}} were not imported: import the file again to bring them in (rows already imported come out unchanged).',
+    orders:
+      'The import stopped after {{done}} of {{total}} orders, so the {{left}} orders{{after}} were not imported: import the files again to bring them in (orders already imported come out unchanged).',
+    afterRow: ' after row {{row}}',
+  },
   fileReasons: {
     tooLarge: 'The file is larger than the upload limit of {{limit}} MB (KITH_MAX_UPLOAD_MB).',
     empty: 'The file is empty.',

@@ -447,6 +447,19 @@ export const imports: typeof en = {
     kithWritten: '此字段由 Kith 自动填写，不能导入',
     notAField: '“{{target}}”不是客户字段',
   },
+  stop: {
+    processStopped_one: '运行此导入的进程在完成前停止了 {{count}} 次（被终止或内存不足），不再重试。',
+    processStopped_other: '运行此导入的进程在完成前停止了 {{count}} 次（被终止或内存不足），不再重试。',
+    databaseUnreachable: '无法连接数据库。',
+    databaseLost: '与数据库的连接中断。',
+    writeConflicts: '其他导入或用户同时在写入相同的客户。',
+    databaseFull: '数据库的磁盘空间或内存不足。',
+    databaseError: '数据库出错（错误 {{code}}）。',
+    rows: '导入在处理 {{done}} / {{total}} 行后停止，其余 {{left}} 行{{after}}未导入：重新导入此文件即可补上（已导入的行会显示为未变化）。',
+    orders:
+      '导入在处理 {{done}} / {{total}} 个订单后停止，其余 {{left}} 个订单{{after}}未导入：重新导入这些文件即可补上（已导入的订单会显示为未变化）。',
+    afterRow: '（第 {{row}} 行之后）',
+  },
   fileReasons: {
     tooLarge: '文件超过了 {{limit}} MB 的上传上限（KITH_MAX_UPLOAD_MB）。',
     empty: '文件是空的。',
