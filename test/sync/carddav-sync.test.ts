@@ -194,6 +194,9 @@ describe('CardDAV sync against Radicale', () => {
       expect(conflict).toMatchObject({ policy, winner, contact_id: contact.id });
       expect(conflict!.kith_version).toMatchObject({ name: 'Kith side' });
       expect(conflict!.remote_version).toContain('FN:Server side');
+      // The card read as the sync reads it, field by field beside Kith's (the web app compares them).
+      expect(conflict!.remote_fields).toMatchObject({ name: 'Server side', email: `${policy}@example.com` });
+      expect(conflict!.remote_fields).not.toHaveProperty('identities');
       // Settled: the next run finds both sides in step.
       const next = await run(c.id);
       expect(next.counts).toMatchObject({ conflicts: 0, pushed_updated: 0, pulled_updated: 0 });

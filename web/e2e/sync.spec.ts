@@ -59,6 +59,55 @@ test('sync: add a CardDAV address book, run it, see the counts', async ({
   await expectAccessible();
   await page.mouse.move(0, 0);
   await shot('settings-sync');
+
+  // Both sides change the name before the next run: a conflict, compared field by field. The card is
+  // at <uid>.vcf, its uid the customer's id for a card Kith wrote first (carddav-sync-run.ts).
+  const [customer] = (
+    (await (
+      await page.request.get(`/api/contacts?q=${encodeURIComponent(`${book}@sync.example`)}`)
+    ).json()) as {
+      data: { id: string; identities: Record<string, string> }[];
+    }
+  ).data;
+  const cardUrl = `${url}${encodeURIComponent(customer!.identities.carddav_uid ?? customer!.id)}.vcf`;
+  const auth = { authorization: radicale.authorization };
+  const pushedCard = await (await fetch(cardUrl, { headers: auth })).text();
+  expect(pushedCard).toContain(`FN:同步 ${book}`);
+  const later = new Date(Date.now() + 60_000)
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
+  const put = await fetch(cardUrl, {
+    method: 'PUT',
+    headers: { ...auth, 'content-type': 'text/vcard; charset=utf-8' },
+    body: pushedCard.replace(`FN:同步 ${book}`, `FN:Server ${book}\r\nREV:${later}`),
+  });
+  expect(put.status).toBeLessThan(300);
+  const patched = await page.request.patch(`/api/contacts/${customer!.id}`, {
+    data: { name: `Kith ${book}` },
+    headers: await csrfHeaders(page),
+  });
+  expect(patched.status()).toBe(200);
+  await card.getByRole('button', { name: msg(lang, 'sync.runNow') }).click();
+  await expect(card).toContainText(msg(lang, 'sync.counts.conflicts', { count: 1 }), { timeout: 60_000 });
+  const conflictRow = page.getByRole('table', { name: msg(lang, 'sync.conflicts.title') }).getByRole('row', {
+    name: new RegExp(book),
+  });
+  await conflictRow.getByRole('button', { name: msg(lang, 'sync.conflicts.compare') }).click();
+  const compare = page.getByRole('dialog', { name: msg(lang, 'sync.conflicts.compareTitle') });
+  const nameRow = compare.getByTestId('sync-conflict-fields').locator('tr[data-differs]');
+  await expect(nameRow).toHaveCount(1);
+  await expect(nameRow).toContainText(msg(lang, 'sync.conflicts.differs'));
+  await expect(nameRow).toContainText(`Kith ${book}`);
+  await expect(nameRow).toContainText(`Server ${book}`);
+  // The e-mail is the same on both sides, and the card itself is one click away.
+  await expect(compare.getByRole('row').filter({ hasText: `${book}@sync.example` })).not.toHaveAttribute(
+    'data-differs',
+  );
+  await compare.getByText(msg(lang, 'sync.conflicts.rawCard')).click();
+  await expect(compare.getByText(`FN:Server ${book}`)).toBeVisible();
+  await expectAccessible();
+  await shot('settings-sync-conflict');
 });
 
 test('sync: edit a connection — a blank password keeps the stored one, another book warns of a reset, pause and resume', async ({

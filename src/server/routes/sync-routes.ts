@@ -66,6 +66,12 @@ const ConflictSchema = z
       .nullable()
       .describe('the contact in Kith (null: deleted)'),
     remote_version: z.string().nullable().describe('the vCard on the server (null: deleted)'),
+    remote_fields: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe(
+        'that vCard read as the sync reads it, with the contact fields of `kith_version` (null: deleted, or not a readable card)',
+      ),
     created_at: z.string(),
   })
   .meta({ id: 'SyncConflict' });

@@ -18,7 +18,7 @@ import type { SyncConflictsTable, SyncConnectionsTable, SyncRunsTable } from '..
 import { nowIso } from '../../store/transaction.js';
 import type { OutboundHttp } from '../outbound/outbound-http.js';
 import { NO_SECRET_KEY_MESSAGE, type SecretBox } from './sync-secrets.js';
-import { CARDDAV_UID_IDENTITY } from './vcard-mapping.js';
+import { CARDDAV_UID_IDENTITY, vcardToContactInput } from './vcard-mapping.js';
 
 export const SYNC_DIRECTIONS = ['both', 'to-remote', 'from-remote'] as const;
 export const CONFLICT_POLICIES = ['kith-wins', 'remote-wins', 'newest'] as const;
@@ -106,6 +106,11 @@ export interface SyncConflict {
   kith_version: Record<string, unknown> | null;
   /** The card as the server had it (null: deleted on the server). */
   remote_version: string | null;
+  /**
+   * That card read as the sync reads it (vcard-mapping.ts), field by field beside `kith_version`'s
+   * (null: deleted, or a card the parser could not read).
+   */
+  remote_fields: Record<string, unknown> | null;
   created_at: string;
 }
 
@@ -189,8 +194,19 @@ function conflictOf(row: Selectable<SyncConflictsTable>): SyncConflict {
     winner: row.winner as 'kith' | 'remote',
     kith_version: row.kith_version ? (JSON.parse(row.kith_version) as Record<string, unknown>) : null,
     remote_version: row.remote_version,
+    remote_fields: row.remote_version === null ? null : cardFields(row.remote_version),
     created_at: row.created_at,
   };
+}
+
+/** A stored card's mapped fields, or null when it does not parse (it was stored as the server sent it). */
+function cardFields(card: string): Record<string, unknown> | null {
+  try {
+    const { identities: _uid, ...fields } = vcardToContactInput(card).input;
+    return fields;
+  } catch {
+    return null;
+  }
 }
 
 export class SyncConnectionService {

@@ -12686,6 +12686,10 @@ export interface components {
             } | null;
             /** @description the vCard on the server (null: deleted) */
             remote_version: string | null;
+            /** @description that vCard read as the sync reads it, with the contact fields of `kith_version` (null: deleted, or not a readable card) */
+            remote_fields: {
+                [key: string]: unknown;
+            } | null;
             created_at: string;
         };
         WebhookEndpointInput: {
@@ -13346,6 +13350,10 @@ export interface components {
             } | null;
             /** @description the vCard on the server (null: deleted) */
             remote_version: string | null;
+            /** @description that vCard read as the sync reads it, with the contact fields of `kith_version` (null: deleted, or not a readable card) */
+            remote_fields: {
+                [key: string]: unknown;
+            } | null;
             created_at: string;
         };
         WebhookEndpoint: {

@@ -15,7 +15,6 @@ import {
   Paper,
   PasswordInput,
   Select,
-  SimpleGrid,
   Stack,
   Switch,
   Table,
@@ -24,7 +23,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError, type Schemas, unwrap } from '../../api/client';
@@ -35,6 +34,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify, notifyRefused } from './notify';
 import { syncRunErrorText } from './sync-errors';
+import { useCustomerChangeText } from '../customers/customer-change-format';
 import { StatusLabel } from './StatusLabel';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -295,6 +295,12 @@ function ConflictsSection({ going }: { going: boolean }) {
     queryFn: () => unwrap(api.GET('/api/sync/conflicts', { params: { query: { limit: 100 } } })),
     refetchInterval: going ? 2000 : false,
   });
+  // A run's last conflicts may come after the last look while it went: look once more when it ends.
+  const wasGoing = useRef(going);
+  useEffect(() => {
+    if (wasGoing.current && !going) void conflicts.refetch();
+    wasGoing.current = going;
+  }, [going, conflicts]);
   const [open, setOpen] = useState<Conflict | null>(null);
   return (
     <Stack gap="xs" mt="xl">
@@ -364,22 +370,7 @@ function ConflictsSection({ going }: { going: boolean }) {
           title={t('sync.conflicts.compareTitle')}
           closeButtonProps={{ 'aria-label': t('common.close') }}
         >
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Stack gap={4}>
-              <Text size="sm" fw={600}>
-                {t('sync.conflicts.kithVersion')}
-              </Text>
-              <Code block>
-                {open.kith_version ? JSON.stringify(open.kith_version, null, 2) : t('sync.conflicts.deleted')}
-              </Code>
-            </Stack>
-            <Stack gap={4}>
-              <Text size="sm" fw={600}>
-                {t('sync.conflicts.remoteVersion')}
-              </Text>
-              <Code block>{open.remote_version ?? t('sync.conflicts.deleted')}</Code>
-            </Stack>
-          </SimpleGrid>
+          <ConflictCompare conflict={open} />
         </Modal>
       )}
     </Stack>
@@ -549,5 +540,95 @@ function ConnectionModal({
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** The fields the sync maps (src/sync/carddav/vcard-mapping.ts), in the customer page's order. */
+const SYNCED_FIELDS = [
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'additional_emails',
+  'phone',
+  'additional_phones',
+  'company',
+  'address',
+  'city',
+  'province',
+  'postcode',
+  'country',
+  'birthday',
+  'gender',
+  'tags',
+] as const;
+
+/**
+ * Both versions of a conflict field by field, as the customer page names and shows them, the fields
+ * that differ marked (in words too, not by colour alone); the card itself as the server sent it below.
+ */
+function ConflictCompare({ conflict }: { conflict: Conflict }) {
+  const { t } = useTranslation();
+  const { fieldName, valueText } = useCustomerChangeText();
+  const kith = conflict.kith_version;
+  const remote = conflict.remote_fields;
+  const comparable = (v: unknown) =>
+    JSON.stringify(v === undefined || v === '' || (Array.isArray(v) && v.length === 0) ? null : v);
+  const side = (version: Record<string, unknown> | null, field: string) =>
+    version ? valueText(field, version[field] ?? null) : t('sync.conflicts.deleted');
+  return (
+    <Stack gap="sm">
+      <TableScroll minWidth={520} label={t('sync.conflicts.compareTitle')}>
+        <Table striped={false} withTableBorder fz="sm" data-testid="sync-conflict-fields">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('sync.conflicts.field')}</Table.Th>
+              <Table.Th>{t('sync.conflicts.kithVersion')}</Table.Th>
+              <Table.Th>{t('sync.conflicts.remoteVersion')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {SYNCED_FIELDS.map((field) => {
+              const differs =
+                kith !== null && remote !== null && comparable(kith[field]) !== comparable(remote[field]);
+              return (
+                <Table.Tr
+                  key={field}
+                  data-differs={differs || undefined}
+                  bg={differs ? 'yellow.0' : undefined}
+                >
+                  <Table.Td fw={differs ? 600 : undefined}>
+                    {fieldName(field)}
+                    {differs && (
+                      <Text span size="xs" fw={600} ml={6}>
+                        {t('sync.conflicts.differs')}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{side(kith, field)}</Table.Td>
+                  <Table.Td>
+                    {remote === null && conflict.remote_version !== null
+                      ? t('sync.conflicts.unreadable')
+                      : side(remote, field)}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </TableScroll>
+      {conflict.remote_version !== null && (
+        <details>
+          <summary>
+            <Text span size="sm">
+              {t('sync.conflicts.rawCard')}
+            </Text>
+          </summary>
+          <Code block mt="xs">
+            {conflict.remote_version}
+          </Code>
+        </details>
+      )}
+    </Stack>
   );
 }

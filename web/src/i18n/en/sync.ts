@@ -96,5 +96,9 @@ export const en = {
     kithVersion: 'In Kith',
     remoteVersion: 'In the address book',
     deleted: 'Deleted',
+    field: 'Field',
+    differs: 'differs',
+    unreadable: 'The card could not be read: see it as sent below.',
+    rawCard: 'The card as the address book sent it',
   },
 };

@@ -97,5 +97,9 @@ export const sync: typeof en = {
     kithVersion: 'Kith 中',
     remoteVersion: '通讯录中',
     deleted: '已删除',
+    field: '字段',
+    differs: '不同',
+    unreadable: '无法读取这张名片：请查看下方原始内容。',
+    rawCard: '通讯录发送的原始名片',
   },
 };
