@@ -152,8 +152,10 @@ export function formatMoney(
   language = i18n.language,
 ): string {
   if (amount === null || amount === undefined || amount === '') return '—';
-  const value = Number(amount);
-  if (!Number.isFinite(value)) return amount;
+  if (!Number.isFinite(Number(amount))) return amount;
+  // Formatted from the decimal text itself (Intl takes a string exactly): as a double, an amount past
+  // 2^53 / 100 would be rounded in its last cents.
+  const value = amount as unknown as number;
   const plain = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
   try {
     return new Intl.NumberFormat(

@@ -32,6 +32,8 @@ import {
   type OrderStatus,
   ordersQuery,
   readAmount,
+  amountInRange,
+  MAX_AMOUNT,
   readDay,
   readFilters,
   readSource,
@@ -247,6 +249,8 @@ function FilterForm({
       if (!draft[key].trim()) continue;
       const amount = readAmount(draft[key]);
       if (amount === null) found[key] = t('orders.errors.amount');
+      else if (!amountInRange(amount))
+        found[key] = t('orders.errors.amountTooLarge', { max: formatMoney(MAX_AMOUNT, null) });
       else next[key] = amount;
     }
     if (next.min_amount && next.max_amount && amountCents(next.min_amount) > amountCents(next.max_amount))

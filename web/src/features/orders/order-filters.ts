@@ -97,6 +97,14 @@ export function readSource(value: string): string | null {
   return SOURCE_NAME.test(name) ? name : null;
 }
 
+/** The largest amount the server takes (2^53 − 1 cents, src/orders: an amount past it is out of range). */
+export const MAX_AMOUNT = '90071992547409.91';
+
+/** Whether an amount `readAmount` gave is one the server can hold. */
+export function amountInRange(value: string): boolean {
+  return amountCents(value) <= Number.MAX_SAFE_INTEGER;
+}
+
 export function amountCents(value: string): number {
   const [whole, fraction = ''] = value.split('.');
   return Number(whole || '0') * 100 + Number(fraction.slice(0, 2).padEnd(2, '0'));
@@ -130,7 +138,7 @@ export function readFilters(params: URLSearchParams): { filters: OrderFilters; i
     const value = params.get(param)?.trim();
     if (!value) continue;
     const read = readAmount(value);
-    if (read === null) ignored.push({ param, value });
+    if (read === null || !amountInRange(read)) ignored.push({ param, value });
     else filters[param] = read;
   }
   const source = params.get('source')?.trim();

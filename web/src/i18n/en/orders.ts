@@ -25,6 +25,7 @@ export const en = {
     date: 'Enter a date as YYYY-MM-DD.',
     dateRange: 'The end date must not be before the start date.',
     amount: 'Enter an amount such as 99.50.',
+    amountTooLarge: 'An amount is at most {{max}}.',
     amountRange: 'Must not be less than “Paid at least”.',
     source: 'A source name is letters, digits, _ and -, starting with a letter (e.g. tmall).',
   },

@@ -27,6 +27,7 @@ export const orders: typeof en = {
     date: '请按 YYYY-MM-DD 格式填写日期。',
     dateRange: '截止日期不能早于起始日期。',
     amount: '请填写金额，例如 99.50。',
+    amountTooLarge: '金额最多为 {{max}}。',
     amountRange: '不能低于“实付不低于”的金额。',
     source: '来源名称由字母、数字、_ 和 - 组成，以字母开头（例如 tmall）。',
   },
