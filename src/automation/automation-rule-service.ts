@@ -2,7 +2,6 @@
  * AutomationRuleService: stored rules (CRUD, order, active flag), their evaluation logs, dry runs, and
  * the compiled active rules the listener reads on every event (cached, reloaded when any rule changed).
  */
-import { sql } from 'kysely';
 import type { Contact } from '../domain/contact/contact-fields.js';
 import { isActiveUser } from '../auth/user-service.js';
 import type { ContactService } from '../contacts/contact-service.js';
@@ -16,7 +15,7 @@ import type { Store } from '../store/database.js';
 import type { OutboundHttp } from '../sync/outbound/outbound-http.js';
 import { SecretBox } from '../sync/carddav/sync-secrets.js';
 import type { AutomationLogsTable, AutomationRulesTable } from '../store/schema.js';
-import { nowIso } from '../store/transaction.js';
+import { holdTransactionLock, nowIso } from '../store/transaction.js';
 import { type ConditionTrace, type Facts, traceConditions } from './rules/evaluate-conditions.js';
 import { purchaseFactsFor } from '../orders/purchase-facts.js';
 import { conversationFacts, contactFacts, messageFacts, purchaseFactsOf } from './rules/rule-facts.js';
@@ -266,8 +265,7 @@ export class AutomationRuleService {
       // A new rule goes after the last. On PostgreSQL rules created at once each read the same last
       // position and took the same next one: the lock, held until commit, makes the next read this
       // rule's. (SQLite's write transactions run one at a time from their start.)
-      if (this.store.dialect === 'postgres')
-        await sql`select pg_advisory_xact_lock(${POSITION_LOCK})`.execute(trx);
+      await holdTransactionLock(trx, POSITION_LOCK);
       const last = await trx
         .selectFrom('automation_rules')
         .select((eb) => eb.fn.max('position').as('p'))

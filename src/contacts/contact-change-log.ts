@@ -9,15 +9,14 @@
  * has seen seq N never later meets an entry below N. Appending is the last write of a transaction,
  * which keeps the time the lock is held short and no row lock is ever awaited while holding it.
  */
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Actor } from '../domain/actor.js';
 import type { FieldChange } from '../domain/contact/contact-patch.js';
 import { newId } from '../domain/ids.js';
 import type { Store } from '../store/database.js';
 import type { RowReader } from '../store/row-reader.js';
 import type { RowWriter } from '../store/row-writer.js';
-import { sqlDialectOf } from '../store/sql-dialect.js';
-import type { Queryable } from '../store/transaction.js';
+import { holdTransactionLock, type Queryable } from '../store/transaction.js';
 
 export const CONTACT_CHANGE_KINDS = [
   'created',
@@ -70,7 +69,7 @@ export async function appendContactChanges(
   writer: RowWriter,
 ): Promise<number[]> {
   if (entries.length === 0) return [];
-  if (sqlDialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(db);
+  await holdTransactionLock(db, APPEND_LOCK);
   const last = await db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.max('seq').as('seq'))

@@ -8,11 +8,9 @@
  * reader that has seen seq N never later meets an entry below N. Appending is the last write of a
  * conversation's transaction, which keeps the lock short. Entries older than a day are pruned.
  */
-import { sql } from 'kysely';
 import { startPeriodicTask } from '../jobs/periodic-task.js';
 import type { Store } from '../store/database.js';
-import { sqlDialectOf } from '../store/sql-dialect.js';
-import type { Queryable } from '../store/transaction.js';
+import { holdTransactionLock, type Queryable } from '../store/transaction.js';
 import type { Conversation, Message } from './conversation-fields.js';
 import { toConversation, toMessage } from './conversation-rows.js';
 
@@ -42,7 +40,7 @@ export async function appendStreamEntry(
     at: string;
   },
 ): Promise<void> {
-  if (sqlDialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(db);
+  await holdTransactionLock(db, APPEND_LOCK);
   const last = await db
     .selectFrom('conversation_stream')
     .select((eb) => eb.fn.max('seq').as('seq'))
