@@ -46,10 +46,12 @@ import {
   useBuilderLists,
 } from './RuleBuilder';
 import {
+  attributesFor,
   type Condition,
   type ConditionGroup,
   CONTACT_EVENTS,
   emptyRule,
+  MESSAGE_TYPES,
   placeRuleErrors,
   unchosenActionFields,
   type RuleAction,
@@ -335,9 +337,6 @@ interface Trace {
   children?: Trace[];
 }
 
-/** Events that come with a message: their rules' message conditions are tried on one. */
-const MESSAGE_EVENTS = new Set(['message_created', 'conversation_created']);
-const MESSAGE_TYPES = ['incoming', 'outgoing', 'note'] as const;
 type MessageType = (typeof MESSAGE_TYPES)[number];
 
 function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
@@ -345,7 +344,8 @@ function DryRun({ ruleId, event }: { ruleId: string; event: string }) {
   const lists = useBuilderLists();
   const [params, setParams] = useSearchParams();
   const contactEvent = CONTACT_EVENTS.has(event);
-  const messageEvent = MESSAGE_EVENTS.has(event);
+  // Events whose rules the builder gives message conditions: those are tried on a message.
+  const messageEvent = attributesFor(event, []).some((a) => a.scope === 'message');
   const param = contactEvent ? 'contact' : 'conversation';
   const [subject, setSubject] = useState<string | null>(params.get(param));
   // A message to try the rule on (else the conversation's latest): what a customer might write.
