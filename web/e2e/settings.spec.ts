@@ -748,7 +748,7 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
   await expect(entry(`Audit ${id}`).first()).toContainText(
     msg(lang, 'settings.audit.types.attribute_definition'),
   );
-  await expect(entry(`audit.${id}@kith.test`).first()).toContainText(msg(lang, 'settings.audit.channels.ui'));
+  await expect(entry(`audit.${id}@kith.test`).first()).toContainText(msg(lang, 'channels.ui'));
   // A rule reads in words, part by part; an edit shows only what changed.
   const ruleEntries = entry(`Audit rule ${id}`);
   await expect(ruleEntries.filter({ hasText: msg(lang, 'settings.audit.actions.created') })).toContainText(

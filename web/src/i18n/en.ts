@@ -193,6 +193,18 @@ export const en = {
   gender: { male: 'Male', female: 'Female', other: 'Other' },
   // The initial sources Kith writes itself (web/src/ui/initial-source-label.ts).
   initialSources: { tmall: 'Tmall' },
+  // Where a change came from (web/src/ui/channel-label.ts): the one table for the timeline, the change
+  // history and the audit log.
+  channels: {
+    api: 'API',
+    ui: 'Web app',
+    cli: 'Command line',
+    import: 'Import',
+    merge: 'Merge',
+    automation: 'Automation',
+    sync: 'Sync',
+    system: 'Kith',
+  },
   assignment,
   automation,
   conversations,

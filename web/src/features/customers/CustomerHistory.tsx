@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { useUserDirectory } from '../../app/user-directory';
 import { formatDateTime } from '../../i18n';
+import { channelLabel } from '../../ui/channel-label';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { useCustomerChangeText } from './customer-change-format';
 import { labelOr } from './customer-format';
@@ -51,9 +52,7 @@ export function CustomerHistory({ contactId }: { contactId: string }) {
               </Table.Td>
               <Table.Td>
                 <Text size="sm">
-                  {index === 0
-                    ? `${who(entry.actor_id)} · ${label(`customer.channels.${entry.channel}`, entry.channel)}`
-                    : ''}
+                  {index === 0 ? `${who(entry.actor_id)} · ${channelLabel(entry.channel, t)}` : ''}
                 </Text>
               </Table.Td>
               <Table.Td>

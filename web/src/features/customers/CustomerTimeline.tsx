@@ -11,6 +11,7 @@ import { api, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { useUserDirectory } from '../../app/user-directory';
 import { formatDateTime, formatMoney } from '../../i18n';
+import { channelLabel } from '../../ui/channel-label';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { labelOr } from './customer-format';
@@ -57,8 +58,7 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
               }
             >
               <Text size="xs" c="dimmed">
-                {formatDateTime(event.occurred_at)} ·{' '}
-                {label(`customer.channels.${event.channel}`, event.channel)}
+                {formatDateTime(event.occurred_at)} · {channelLabel(event.channel, t)}
               </Text>
               {event.type === 'purchase' && (
                 <Text size="xs">

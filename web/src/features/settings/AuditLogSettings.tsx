@@ -11,6 +11,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { formatDate, formatDateTime, formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { channelLabel } from '../../ui/channel-label';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { useUsers, userLabel } from './settings-queries';
@@ -195,9 +196,7 @@ function AuditRow({
 }) {
   const { t, i18n } = useTranslation();
   const exists = (key: string) => i18n.exists(key);
-  const who = entry.actor
-    ? userLabel(entry.actor)
-    : label(`settings.audit.channels.${entry.channel}`, entry.channel);
+  const who = entry.actor ? userLabel(entry.actor) : channelLabel(entry.channel, t);
   // A built-in identity type is logged with the label Kith gave it, in English: named in the reader's language.
   const identityLabel = (label: string | null | undefined) =>
     identityTypeLabel({ key: entry.entity_id, label: label ?? null }, t);
@@ -225,7 +224,7 @@ function AuditRow({
         <Text size="sm">{who}</Text>
         {entry.actor && (
           <Text size="xs" c="dimmed">
-            {label(`settings.audit.channels.${entry.channel}`, entry.channel)}
+            {channelLabel(entry.channel, t)}
           </Text>
         )}
       </Table.Td>

@@ -116,14 +116,4 @@ export const en = {
     conversation_priority_changed: 'Conversation priority changed',
     purchase: 'Purchase',
   },
-  channels: {
-    api: 'API',
-    ui: 'web app',
-    cli: 'command line',
-    import: 'import',
-    merge: 'merge',
-    automation: 'automation',
-    sync: 'sync',
-    system: 'Kith',
-  },
 };

@@ -388,16 +388,6 @@ export const en = {
       saved_import_mapping: 'Saved mapping',
       export: 'Export',
     },
-    channels: {
-      api: 'API',
-      ui: 'Web app',
-      cli: 'Command line',
-      import: 'Import',
-      merge: 'Merge',
-      automation: 'Automation',
-      sync: 'Sync',
-      system: 'Kith',
-    },
     actions: {
       created: 'Created',
       updated: 'Changed',

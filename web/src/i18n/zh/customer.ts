@@ -115,14 +115,4 @@ export const customer: typeof en = {
     conversation_priority_changed: '会话优先级变更',
     purchase: '购买',
   },
-  channels: {
-    api: 'API',
-    ui: '网页',
-    cli: '命令行',
-    import: '导入',
-    merge: '合并',
-    automation: '自动化',
-    sync: '同步',
-    system: 'Kith',
-  },
 };

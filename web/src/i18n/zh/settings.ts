@@ -374,16 +374,6 @@ export const settings: typeof en = {
       saved_import_mapping: '已保存的映射',
       export: '导出',
     },
-    channels: {
-      api: 'API',
-      ui: '网页',
-      cli: '命令行',
-      import: '导入',
-      merge: '合并',
-      automation: '自动化',
-      sync: '同步',
-      system: 'Kith',
-    },
     actions: {
       created: '创建',
       updated: '修改',
