@@ -26,6 +26,7 @@ import {
   type RuleDefinition,
   type RuleEvent,
 } from './rules/rule-definition.js';
+import { fieldPath } from '../domain/field-path.js';
 
 /** How long another process's rule edits may go unseen. */
 export const RULE_CACHE_MS = 1_000;
@@ -518,7 +519,11 @@ export class AutomationRuleService {
       if (action.action === 'assign_agent' && action.agent_id !== null) {
         if (!(await isActiveUser(this.db, action.agent_id)))
           errors.push(
-            new ValidationError(`actions[${i}].agent_id`, action.agent_id, 'is not an active user'),
+            new ValidationError(
+              fieldPath('actions', i, 'agent_id'),
+              action.agent_id,
+              'is not an active user',
+            ),
           );
       }
       if (action.action === 'assign_team' && action.team_id !== null) {
@@ -527,11 +532,14 @@ export class AutomationRuleService {
           .select('id')
           .where('id', '=', action.team_id)
           .executeTakeFirst();
-        if (!team) errors.push(new ValidationError(`actions[${i}].team_id`, action.team_id, 'is not a team'));
+        if (!team)
+          errors.push(
+            new ValidationError(fieldPath('actions', i, 'team_id'), action.team_id, 'is not a team'),
+          );
       }
       if (action.action === 'send_webhook') {
         const problem = this.outbound.urlProblem(action.url);
-        if (problem) errors.push(new ValidationError(`actions[${i}].url`, action.url, problem));
+        if (problem) errors.push(new ValidationError(fieldPath('actions', i, 'url'), action.url, problem));
       }
     }
     if (errors.length > 0) throw new ValidationErrors(errors);

@@ -65,6 +65,7 @@ import { ContactReferenceRegistry } from './contact-references.js';
 import { parseSearch } from './contact-search-sql.js';
 import { type ContactWriteSession, ContactWriter } from './contact-writer.js';
 import { identifyContact } from './identify-contact.js';
+import { fieldPath } from '../domain/field-path.js';
 
 export interface ContactListQuery {
   q?: string;
@@ -533,7 +534,7 @@ export class ContactService {
     for (const [index, record] of records.entries()) {
       try {
         if (typeof record !== 'object' || record === null || Array.isArray(record))
-          throw new ValidationError(`records.${index}`, record, 'must be an object');
+          throw new ValidationError(fieldPath('records', index), record, 'must be an object');
         const { id, ...rest } = record as Record<string, unknown>;
         if (id !== undefined && id !== null && typeof id !== 'string')
           throw new ValidationError('id', id, 'must be a contact id (ct_…)');
@@ -915,5 +916,5 @@ function inputFieldOf(owner: Ownership, patch: ContactPatch | null): string {
         ? patch?.additional_phones
         : null;
   const index = list?.indexOf(owner.value) ?? -1;
-  return index < 0 ? owner.field : `additional_${owner.field}s[${index}]`;
+  return index < 0 ? owner.field : fieldPath(`additional_${owner.field}s`, index);
 }

@@ -3,6 +3,7 @@
  * other half. No UTF-8 can hold it, so the databases would store U+FFFD instead (or 3 of them), and a
  * tag or a name keyed by it would no longer meet its own stored row. Such input is refused by name.
  */
+import { fieldPath } from './field-path.js';
 
 /** String.prototype.isWellFormed (Node 20; ES2024, past the library this project compiles against). */
 export function isWellFormed(text: string): boolean {
@@ -30,13 +31,13 @@ function findText(value: unknown, bad: (text: string) => boolean): { field: stri
     }
     if (current === null || typeof current !== 'object') continue;
     if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) pending.push([current[i], `${at}[${i}]`]);
+      for (let i = current.length - 1; i >= 0; i--) pending.push([current[i], fieldPath(at, i)]);
       continue;
     }
     const entries = Object.entries(current);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, inner] = entries[i]!;
-      const field = at ? `${at}.${key}` : key;
+      const field = fieldPath(at, key);
       if (bad(key)) return { field, value: key };
       pending.push([inner, field]);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, ValidationErrors } from './errors.js';
+import { fieldPath } from './field-path.js';
 
 /**
  * The fields an object of `schema` at `path` knows (the input's own, or a nested object's), for an error
@@ -93,8 +94,7 @@ export function toValidationErrors(
   error: z.ZodError,
   schema?: z.ZodType,
 ): ValidationErrors {
-  const name = (path: readonly PropertyKey[]) =>
-    [prefix, ...path.map(String)].filter((p) => p !== '').join('.') || prefix || 'body';
+  const name = (path: readonly PropertyKey[]) => fieldPath(prefix, ...path) || 'body';
   return new ValidationErrors(
     flatIssues(error.issues).flatMap((issue) => {
       if (issue.code === 'unrecognized_keys') {

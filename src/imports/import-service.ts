@@ -55,6 +55,7 @@ import {
 } from './read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from './report/failure-file.js';
 import { undoImport, type UndoReport } from './undo-import.js';
+import { fieldPath } from '../domain/field-path.js';
 
 export const IMPORT_JOB_KIND = 'contact_import';
 const PREVIEW_ROWS = 10;
@@ -429,7 +430,7 @@ export class ImportService {
   async start(request: ImportRequest, actor: Actor): Promise<ImportRecord> {
     const settings: ImportSettings = {
       tags: (request.tags ?? [])
-        .map((t, i) => normalizeNewTagName(t, `options.tags[${i}]`))
+        .map((t, i) => normalizeNewTagName(t, fieldPath('options', 'tags', i)))
         .filter((t): t is string => t !== null),
       group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: parseChoice<SourcePolicy>(

@@ -44,6 +44,7 @@ import {
 import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
 import { AMOUNT_OUT_OF_RANGE, parseAmountCents } from './tmall/tmall-quirks.js';
 import { ORDER_STATUSES, type OrderStatus } from './tmall/tmall-status.js';
+import { fieldPath } from '../domain/field-path.js';
 
 export interface TmallImportRequest {
   ordersPath: string;
@@ -201,7 +202,7 @@ export class OrderService {
     const offset = utcOffsetMinutes(request.utcOffset);
     const settings: ImportSettings = {
       tags: (request.tags ?? [])
-        .map((t, i) => normalizeNewTagName(t, `options.tags[${i}]`))
+        .map((t, i) => normalizeNewTagName(t, fieldPath('options', 'tags', i)))
         .filter((t): t is string => t !== null),
       group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: 'new-only',
@@ -282,7 +283,7 @@ export class OrderService {
     }
     const settings: ImportSettings = {
       tags: (request.tags ?? [])
-        .map((t, i) => normalizeNewTagName(t, `options.tags[${i}]`))
+        .map((t, i) => normalizeNewTagName(t, fieldPath('options', 'tags', i)))
         .filter((t): t is string => t !== null),
       group: request.group?.trim() ? normalizeGroupName(request.group, 'options.group') : null,
       sourcePolicy: 'new-only',

@@ -11,6 +11,7 @@ import { normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import type { GroupService } from './group-service.js';
 import type { TagService } from './tag-service.js';
+import { fieldPath } from '../domain/field-path.js';
 
 export type BulkSelection =
   { ids: string[] } | { filter: Omit<ContactListQuery, 'cursor' | 'limit' | 'sort' | 'total'> };
@@ -89,7 +90,7 @@ export class ContactBulkService {
     // Checked before any contact is touched: a tag to add that would not survive an export is refused
     // here by its place in `tags`, not partway through the selection.
     const name = (t: string, i: number) =>
-      action === 'add_tags' ? normalizeNewTagName(t, `tags[${i}]`) : normalizeText(t);
+      action === 'add_tags' ? normalizeNewTagName(t, fieldPath('tags', i)) : normalizeText(t);
     const tags = [...new Set((options.tags ?? []).map(name).filter((t): t is string => t !== null))];
     if (tags.length === 0)
       throw new ValidationError('tags', options.tags ?? null, `name at least one tag to ${action}`);

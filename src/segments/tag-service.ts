@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../store/database.js';
 import { sqlDialectOf } from '../store/sql-dialect.js';
 import type { Queryable } from '../store/transaction.js';
 import { tagsWithLiveCounts } from '../contacts/tag-counts.js';
+import { fieldPath } from '../domain/field-path.js';
 
 export interface TagSummary {
   id: string;
@@ -139,7 +140,7 @@ export class TagService {
 
   async addToContact(contactId: string, tags: string[], actor: Actor): Promise<Contact> {
     // Checked here so that a wrong tag is named by its place in `tags`, not among the contact's own.
-    tags.forEach((tag, i) => normalizeNewTagName(tag, `tags[${i}]`));
+    tags.forEach((tag, i) => normalizeNewTagName(tag, fieldPath('tags', i)));
     return this.contacts.updateFrom(contactId, (contact) => ({ tags: [...contact.tags, ...tags] }), actor);
   }
 

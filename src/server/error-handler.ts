@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { detailValue, KithError, shownValue } from '../domain/errors.js';
+import { fieldPath, pathPartsIn } from '../domain/field-path.js';
 import { findNul } from '../domain/well-formed-text.js';
 import { flatIssues, type Issue, knownFieldsAt, unknownFieldReason } from '../domain/zod-validation.js';
 
@@ -110,11 +111,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
           const sent =
             parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[key] : null;
           const value = SECRET_KEY.test(key) ? '(hidden)' : withoutSecrets(sent ?? null);
-          const field = [...at, key].join('.');
+          const field = fieldPath(...pathPartsIn(source, at), key);
           return { field, value: detailValue(value), reason, shown: shownValue(value) };
         });
       }
-      const field = at.join('.') || context;
+      const field = fieldPath(...pathPartsIn(source, at)) || context;
       const sent = valueAt(source, issue.instancePath);
       const value = withoutSecrets(sent ?? null);
       return [

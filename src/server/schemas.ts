@@ -69,7 +69,16 @@ export const ContactSchema = z
 
 export const ErrorSchema = z
   .object({
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z
+        .unknown()
+        .optional()
+        .describe(
+          'For validation_failed: the refused field (or a list of them), each `{field, value, reason}`. `field` names a field inside the input with its keys joined by dots and a list’s positions in brackets: `actions[0].to[1]`, `conditions.all[2].value`, `options.tags[0]`, `identities.wechat_openid`.',
+        ),
+    }),
   })
   .meta({ id: 'Error' });
 

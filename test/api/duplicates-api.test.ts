@@ -71,8 +71,8 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ field: 'rules.fields.0.field', value: 'shoe_size' }),
-        expect.objectContaining({ field: 'rules.fields.1.comparator', value: 'fuzzy' }),
+        expect.objectContaining({ field: 'rules.fields[0].field', value: 'shoe_size' }),
+        expect.objectContaining({ field: 'rules.fields[1].comparator', value: 'fuzzy' }),
       ]),
     );
     const rules = await call('GET', '/api/duplicates/rules', { token: agent });
@@ -124,7 +124,7 @@ describe(`duplicates API over HTTP on ${TEST_DIALECT}`, () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ field: 'rules.fields.0.comparator', value: 'fuzzy' }),
+        expect.objectContaining({ field: 'rules.fields[0].comparator', value: 'fuzzy' }),
       ]),
     );
     const missing = await call('POST', '/api/duplicates/rules/try', {

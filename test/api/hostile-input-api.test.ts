@@ -526,8 +526,8 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
       expect(rule.body.error.message).not.toContain('Invalid input');
       expect(rule.body.error.details).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ field: 'conditions.all.0.attribute', reason: 'is required' }),
-          expect.objectContaining({ field: 'conditions.all.0.field', value: 'status' }),
+          expect.objectContaining({ field: 'conditions.all[0].attribute', reason: 'is required' }),
+          expect.objectContaining({ field: 'conditions.all[0].field', value: 'status' }),
         ]),
       );
       // A bulk selection with `id` for `ids` (checked by the route's schema).

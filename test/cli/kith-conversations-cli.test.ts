@@ -124,7 +124,7 @@ describe(`kith conversations, agents and rules on ${TEST_DIALECT}`, () => {
     );
     const refused = await kith('rules', 'add', file);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/actions\.0\.agent_id/);
+    expect(refused.stderr).toMatch(/actions\[0\]\.agent_id/);
 
     const none = await kith('conversations', 'list', '--json');
     expect(JSON.parse(none.stdout)).toEqual([]);

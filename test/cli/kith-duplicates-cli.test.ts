@@ -50,7 +50,7 @@ describe(`kith duplicates, merge and batch delete on ${TEST_DIALECT}`, () => {
     fs.writeFileSync(file, JSON.stringify({ fields: [{ field: 'name', comparator: 'nme' }] }));
     const bad = await kith('duplicates', 'rules', 'set', file);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('rules.fields.0.comparator');
+    expect(bad.stderr).toContain('rules.fields[0].comparator');
     fs.writeFileSync(
       file,
       JSON.stringify({

@@ -226,7 +226,7 @@ describe(`webhooks on ${TEST_DIALECT}`, () => {
     const message = await attempt.catch((e: Error) => e.message);
     expect(message).toContain('url: must be an http:// or https:// URL (got "ftp://example.com/x")');
     expect(message).toContain(
-      'events.0: must be one of import.completed, import.failed, import.cancelled, contact.created, contact.updated, contact.deleted, contact.merged, contact.restored (got "import.done")',
+      'events[0]: must be one of import.completed, import.failed, import.cancelled, contact.created, contact.updated, contact.deleted, contact.merged, contact.restored (got "import.done")',
     );
     expect(message).toContain('secret: must be at least 16 characters');
   });

@@ -98,12 +98,6 @@ describe('the automation rule builder against the server’s rule format', () =>
       ).not.toThrow();
     }
   });
-
-  it('writes server paths the way the builder keys its fields', () => {
-    expect(model.normalizePath('actions.0.secret')).toBe('actions[0].secret');
-    expect(model.normalizePath('conditions.all.1.any.0.value')).toBe('conditions.all[1].any[0].value');
-    expect(model.normalizePath('conditions.all[0].value')).toBe('conditions.all[0].value');
-  });
 });
 
 describe('a refused rule’s reasons placed on the builder’s fields', () => {
@@ -120,28 +114,28 @@ describe('a refused rule’s reasons placed on the builder’s fields', () => {
   it.each([
     [
       'a field the builder shows',
-      [{ field: 'actions.0.subject', reason: 'is required' }],
+      [{ field: 'actions[0].subject', reason: 'is required' }],
       { 'actions[0].subject': '<is required>' },
       [],
     ],
     [
       'two bad addresses of one “To” field, on that field with their values',
       [
-        { field: 'actions.0.to.1', value: 'nope', reason: 'Invalid email address' },
-        { field: 'actions.0.to.3', value: 'x@', reason: 'Invalid email address' },
+        { field: 'actions[0].to[1]', value: 'nope', reason: 'Invalid email address' },
+        { field: 'actions[0].to[3]', value: 'x@', reason: 'Invalid email address' },
       ],
       { 'actions[0].to': 'nope <Invalid email address> x@ <Invalid email address>' },
       [],
     ],
     [
       'an action’s key the builder has no field for, named by the action’s number',
-      [{ field: 'actions.2.action', value: 'add_labels', reason: 'Invalid discriminator value' }],
+      [{ field: 'actions[2].action', value: 'add_labels', reason: 'Invalid discriminator value' }],
       {},
       [{ place: { kind: 'action', n: 3 }, reason: '<Invalid discriminator value>' }],
     ],
     [
       'a condition path it does not show, as the conditions',
-      [{ field: 'conditions.all.4.any', reason: 'is too deep' }],
+      [{ field: 'conditions.all[4].any', reason: 'is too deep' }],
       {},
       [{ place: { kind: 'conditions' }, reason: '<is too deep>' }],
     ],

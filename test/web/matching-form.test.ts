@@ -291,15 +291,15 @@ describe('blocking terms', () => {
 
 describe('refusals on their widgets', () => {
   it.each([
-    ['rules.fields.2.field', { on: 'field', row: 2 }],
-    ['rules.fields.0.comparator', { on: 'comparator', row: 0 }],
+    ['rules.fields[2].field', { on: 'field', row: 2 }],
+    ['rules.fields[0].comparator', { on: 'comparator', row: 0 }],
     ['rules.thresholds', { on: 'review' }],
     ['rules.thresholds.review', { on: 'review' }],
     ['rules.thresholds.match', { on: 'match' }],
     ['rules.prior', { on: 'prior' }],
-    ['rules.blocking.3.1', { on: 'blocking', rule: 3 }],
-    ['rules.blocking.0', { on: 'blocking', rule: 0 }],
-    ['rules.fields.1.m', null],
+    ['rules.blocking[3][1]', { on: 'blocking', rule: 3 }],
+    ['rules.blocking[0]', { on: 'blocking', rule: 0 }],
+    ['rules.fields[1].m', null],
     ['rules.max_block_size', null],
     ['rules.blocking', null],
   ])('%s shows on %j', (path, spot) => {
@@ -309,7 +309,7 @@ describe('refusals on their widgets', () => {
   it.each([
     ['rules.max_block_size', { place: 'maxBlockSize' }],
     ['rules.fields', { place: 'fields' }],
-    ['rules.fields.1.m', { place: 'fieldN', n: 2 }],
+    ['rules.fields[1].m', { place: 'fieldN', n: 2 }],
     ['rules.blocking', { place: 'blocking' }],
     ['rules', null],
     ['rules.shoe_size', null],

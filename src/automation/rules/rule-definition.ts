@@ -13,6 +13,7 @@ import {
   MESSAGE_DIRECTIONS,
   PRIORITIES,
 } from '../../conversations/conversation-fields.js';
+import { fieldPath } from '../../domain/field-path.js';
 
 export const RULE_EVENTS = [
   'conversation_created',
@@ -163,29 +164,33 @@ function checkConditions(
 ): void {
   if ('all' in node || 'any' in node) {
     const [key, children] = 'all' in node ? ['all', node.all] : ['any', node.any];
-    children.forEach((child, i) => checkConditions(child, `${path}.${key}[${i}]`, event, errors));
+    children.forEach((child, i) => checkConditions(child, fieldPath(path, key, i), event, errors));
     return;
   }
   const problem = attributeProblem(node.attribute, event);
-  if (problem) errors.push(new ValidationError(`${path}.attribute`, node.attribute, problem));
+  if (problem) errors.push(new ValidationError(fieldPath(path, 'attribute'), node.attribute, problem));
   if (CHANGE_OPERATORS.has(node.operator) && !UPDATE_EVENTS.has(event))
     errors.push(
       new ValidationError(
-        `${path}.operator`,
+        fieldPath(path, 'operator'),
         node.operator,
         `only means something on update events (${[...UPDATE_EVENTS].join(', ')})`,
       ),
     );
   if (!VALUELESS.has(node.operator) && node.value === undefined)
-    errors.push(new ValidationError(`${path}.value`, null, `is required by ${node.operator}`));
+    errors.push(new ValidationError(fieldPath(path, 'value'), null, `is required by ${node.operator}`));
   const wrongValue = VALUELESS.has(node.operator) ? null : valueProblem(node.attribute, node.value);
-  if (wrongValue) errors.push(new ValidationError(`${path}.value`, node.value, wrongValue));
+  if (wrongValue) errors.push(new ValidationError(fieldPath(path, 'value'), node.value, wrongValue));
   if (
     (node.operator === 'greater_than' || node.operator === 'less_than') &&
     (Array.isArray(node.value) || node.value === null || typeof node.value === 'boolean')
   )
     errors.push(
-      new ValidationError(`${path}.value`, node.value, `must be one number or text for ${node.operator}`),
+      new ValidationError(
+        fieldPath(path, 'value'),
+        node.value,
+        `must be one number or text for ${node.operator}`,
+      ),
     );
 }
 
@@ -251,7 +256,7 @@ export function parseRuleDefinition(input: unknown): RuleDefinition {
       if (!CONTACT_EVENT_ACTIONS.has(action.action))
         errors.push(
           new ValidationError(
-            `actions[${i}].action`,
+            fieldPath('actions', i, 'action'),
             action.action,
             `acts on a conversation, and ${rule.event} has none: contact events may use ${[...CONTACT_EVENT_ACTIONS].join(', ')}`,
           ),

@@ -19,6 +19,7 @@ import {
   SYSTEM_FIELDS,
   TEXT_FIELDS,
 } from './contact-fields.js';
+import { fieldPath } from '../field-path.js';
 
 export interface ContactPatch {
   scalars: Partial<Record<ScalarField, string | null>>;
@@ -99,7 +100,7 @@ export function assertNewTagsPlain(tags: readonly string[] | undefined, held: re
   if (!tags) return;
   const holds = new Set(held.map((t) => t.toLowerCase()));
   tags.forEach((tag, i) => {
-    if (!holds.has(tag.toLowerCase())) normalizeNewTagName(tag, `tags[${i}]`);
+    if (!holds.has(tag.toLowerCase())) normalizeNewTagName(tag, fieldPath('tags', i));
   });
 }
 
@@ -192,7 +193,7 @@ export function normalizeContactInput(input: unknown, ctx: NormalizeContext): Co
     const out: string[] = [];
     items.forEach((item, index) => {
       if (typeof item !== 'string') {
-        errors.push(new ValidationError(`${field}[${index}]`, item, 'must be text'));
+        errors.push(new ValidationError(fieldPath(field, index), item, 'must be text'));
         return;
       }
       const normalized = attempt(() => normalize(item, index));
@@ -203,9 +204,9 @@ export function normalizeContactInput(input: unknown, ctx: NormalizeContext): Co
 
   single('email', (v) => normalizeEmail(v, 'email'));
   single('phone', (v) => normalizePhone(v, ctx.region, 'phone'));
-  many('additional_emails', (v, i) => normalizeEmail(v, `additional_emails[${i}]`));
-  many('additional_phones', (v, i) => normalizePhone(v, ctx.region, `additional_phones[${i}]`));
-  many('tags', (v, i) => normalizeTagName(v, `tags[${i}]`));
+  many('additional_emails', (v, i) => normalizeEmail(v, fieldPath('additional_emails', i)));
+  many('additional_phones', (v, i) => normalizePhone(v, ctx.region, fieldPath('additional_phones', i)));
+  many('tags', (v, i) => normalizeTagName(v, fieldPath('tags', i)));
 
   const identities: Record<string, unknown> = {};
   if ('identities' in raw) {

@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KithError, ValidationError } from '../../domain/errors.js';
+import { fieldPath } from '../../domain/field-path.js';
 import { findLoneSurrogate, LONE_SURROGATE_REASON } from '../../domain/well-formed-text.js';
 import type { ImportRecord, ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
@@ -269,8 +270,7 @@ function jsonField<T>(fields: Record<string, string>, name: string, fallback: T)
   }
   // A form field's JSON is not checked with the JSON bodies (well-formed-body.ts): the same check here.
   const lone = findLoneSurrogate(parsed);
-  if (lone)
-    throw new ValidationError(lone.field ? `${name}.${lone.field}` : name, lone.value, LONE_SURROGATE_REASON);
+  if (lone) throw new ValidationError(fieldPath(name, lone.field), lone.value, LONE_SURROGATE_REASON);
   return parsed;
 }
 
@@ -318,7 +318,7 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0]!;
       throw new ValidationError(
-        ['options', ...issue.path, key].join('.'),
+        fieldPath('options', ...issue.path, key),
         (options as Record<string, unknown>)[key] ?? null,
         `is not an import option; the options are ${Object.keys(OptionsSchema.shape).join(', ')}`,
       );
@@ -328,7 +328,7 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
       options,
     );
     throw new ValidationError(
-      ['options', ...issue.path].join('.'),
+      fieldPath('options', ...issue.path),
       at ?? null,
       issue.path.length === 0 ? 'must be a JSON object of settings' : issue.message,
     );

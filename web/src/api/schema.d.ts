@@ -12506,6 +12506,7 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                /** @description For validation_failed: the refused field (or a list of them), each `{field, value, reason}`. `field` names a field inside the input with its keys joined by dots and a list’s positions in brackets: `actions[0].to[1]`, `conditions.all[2].value`, `options.tags[0]`, `identities.wechat_openid`. */
                 details?: unknown;
             };
         };
@@ -13170,6 +13171,7 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                /** @description For validation_failed: the refused field (or a list of them), each `{field, value, reason}`. `field` names a field inside the input with its keys joined by dots and a list’s positions in brackets: `actions[0].to[1]`, `conditions.all[2].value`, `options.tags[0]`, `identities.wechat_openid`. */
                 details?: unknown;
             };
         };

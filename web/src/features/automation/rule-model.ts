@@ -257,12 +257,11 @@ export function withChildren(kind: 'all' | 'any', children: ConditionNode[]): Co
   return kind === 'all' ? { all: children } : { any: children };
 }
 
-/** Server paths as the builder keys its fields: zod's `actions.0.secret` → `actions[0].secret`. */
-export function normalizePath(field: string): string {
-  return field.replace(/\.(\d+)(?=\.|$|\[)/g, '[$1]');
-}
-
-/** A reason the server gave for a path of the rule (ApiError.fieldErrors, paths normalised or not). */
+/**
+ * A reason the server gave for a path of the rule (ApiError.fieldErrors). The server names every path
+ * as the builder keys its fields: keys joined by dots, a list's positions in brackets
+ * (`actions[0].to[1]`, src/domain/field-path.ts).
+ */
 export interface RuleFieldReason {
   field: string;
   reason?: string;
@@ -287,7 +286,7 @@ export function placeRuleErrors(
   const fields: Record<string, string> = {};
   const elsewhere: { place: RulePlace; reason: string }[] = [];
   for (const detail of details) {
-    const path = normalizePath(detail.field);
+    const path = detail.field;
     const reason = say(detail.reason);
     const list = /^(.*)\[\d+\]$/.exec(path)?.[1];
     if (shown.has(path)) fields[path] = reason;

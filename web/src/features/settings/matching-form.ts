@@ -219,13 +219,13 @@ export type ProblemSpot =
   | { on: 'blocking'; rule: number };
 
 export function problemSpot(path: string): ProblemSpot | null {
-  let m = /^rules\.fields\.(\d+)\.(field|comparator)$/.exec(path);
+  let m = /^rules\.fields\[(\d+)\]\.(field|comparator)$/.exec(path);
   if (m) return { on: m[2] as 'field' | 'comparator', row: Number(m[1]) };
   // The refusal of review above match names the pair: it shows on review.
   if (path === 'rules.thresholds' || path === 'rules.thresholds.review') return { on: 'review' };
   if (path === 'rules.thresholds.match') return { on: 'match' };
   if (path === 'rules.prior') return { on: 'prior' };
-  m = /^rules\.blocking\.(\d+)(\.\d+)?$/.exec(path);
+  m = /^rules\.blocking\[(\d+)\](\[\d+\])?$/.exec(path);
   if (m) return { on: 'blocking', rule: Number(m[1]) };
   return null;
 }
@@ -235,7 +235,7 @@ export function problemSpot(path: string): ProblemSpot | null {
  * row number for one field's rule), or null for the rules as a whole.
  */
 export function problemPlace(path: string): { place: string; n?: number } | null {
-  const m = /^rules\.fields\.(\d+)\./.exec(path);
+  const m = /^rules\.fields\[(\d+)\]\./.exec(path);
   if (m) return { place: 'fieldN', n: Number(m[1]) + 1 };
   const top = /^rules\.([a-z_]+)/.exec(path)?.[1];
   if (top === 'fields') return { place: 'fields' };
