@@ -34,13 +34,23 @@ describe('normalizeGender', () => {
     expect(normalizeGender(input)).toBe(expected);
   });
 
-  it.each(['未知', '保密', '不详', 'unknown', 'Unknown', 'n/a', 'N/A', 'NA', '-', 'prefer not to say'])(
-    '%j means no value, not an error',
-    (input) => {
-      expect(normalizeGender(input)).toBeNull();
-      expect(isNoGender(input)).toBe(true);
-    },
-  );
+  it.each([
+    '未知',
+    '保密',
+    '不详',
+    'unknown',
+    'Unknown',
+    'n/a',
+    'N/A',
+    'NA',
+    '-',
+    'prefer not to say',
+    'Dr.', // a salutation column (Salesforce, Zoho) mapped to gender
+    'Prof.',
+  ])('%j means no value, not an error', (input) => {
+    expect(normalizeGender(input)).toBeNull();
+    expect(isNoGender(input)).toBe(true);
+  });
 
   it.each(['Agender', 'robot', '1', 'Mx'])('%j is refused, naming the field and the value', (input) => {
     expect(() => normalizeGender(input)).toThrow(

@@ -151,10 +151,12 @@ describe('suggestMapping', () => {
   });
 
   it('maps one column per field and ignores the error column of a failure file', () => {
-    expect(suggestMapping(['手机', '电话', 'error'], [], ctx).map((s) => s.target)).toEqual([
-      'phone',
-      null,
-      'ignore',
+    expect(suggestMapping(['手机', '电话', '姓名', '客户姓名', 'error'], [], ctx)).toMatchObject([
+      { target: 'phone' },
+      { target: 'additional_phones' }, // a second phone column is kept as an additional phone
+      { target: 'name' },
+      { target: null, warning: 'name is already mapped from another column' },
+      { target: 'ignore' },
     ]);
   });
 });

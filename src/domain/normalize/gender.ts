@@ -62,6 +62,9 @@ const NO_VALUE = new Set([
   'unspecified',
   'not given',
   'prefer not to say',
+  // Salutations that say nothing of the gender (a Salesforce or Zoho Salutation column).
+  'dr',
+  'prof',
   '-',
   '--',
   '—',

@@ -14,6 +14,7 @@ export const IGNORE = 'ignore';
 /** Targets that take several columns (their values are combined). */
 const MULTI_COLUMN_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones', IGNORE]);
 const LIST_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones']);
+const ADDITIONAL_OF: Record<string, string> = { phone: 'additional_phones', email: 'additional_emails' };
 const DATE_TARGETS = new Set(['birthday']);
 const STANDARD_TARGETS = new Set<string>(['id', ...SCALAR_FIELDS, 'email', 'phone', ...LIST_TARGETS]);
 const OWNER_FIELDS = new Set(['owner', 'owner_id', 'assignee', 'created_by', 'updated_by']);
@@ -75,6 +76,10 @@ export function suggestMapping(
       warning?: string,
     ): ColumnSuggestion => {
       if (target && !MULTI_COLUMN_TARGETS.has(target)) {
+        // A second phone or email column (Salesforce's Phone and Mobile, HubSpot's Phone Number and
+        // Mobile Phone Number) is kept as an additional one rather than left out.
+        const additional = used.has(target) ? ADDITIONAL_OF[target] : undefined;
+        if (additional) return { column, index, target: additional, confidence };
         if (used.has(target)) {
           return {
             column,
