@@ -31,13 +31,17 @@ describe("a customer field's validation reason in the page's language", () => {
     [reasonOf(() => normalizeBirthday('0001-01-01')), 'Cannot be before 1850-01-01', '不能早于 1850-01-01'],
     [
       reasonOf(() => normalizeGender('Agender')),
-      'Choose one of: male, female, other',
-      '请选择以下之一：male, female, other',
+      'Choose one of: Male, Female, Other',
+      '请选择以下之一：男、女、其他',
     ],
     ['is longer than 255 characters', 'Use at most 255 characters', '最多 255 个字符'],
   ])('%s', (reason, english, chinese) => {
     expect(contactReasonText(reason, en)).toBe(english);
     expect(contactReasonText(reason, zh)).toBe(chinese);
+  });
+
+  it("names a list attribute's options as its administrator wrote them", () => {
+    expect(contactReasonText('must be one of gold, silver', zh)).toBe('请选择以下之一：gold, silver');
   });
 
   it('shows a reason it does not know as the server wrote it', () => {

@@ -26,7 +26,7 @@ const KNOWN_REASONS: ReasonTable = [
   [/^is in the future$/, (t) => t('customer.reasons.future')],
   [/^is before (\d{4}-\d{2}-\d{2})$/, (t, m) => t('customer.reasons.tooEarly', { date: m[1] })],
   [/^(is not|must be) a date in the form YYYY-MM-DD$/, (t) => t('customer.reasons.dateForm')],
-  [/^must be one of (.+)$/, (t, m) => t('customer.reasons.oneOf', { options: m[1] })],
+  [/^must be one of (.+)$/, (t, m) => t('customer.reasons.oneOf', { options: optionsText(m[1]!, t) })],
   [/^is longer than (\d+) characters$/, (t, m) => t('customer.reasons.tooLong', { count: Number(m[1]) })],
   [/^is empty$/, (t) => t('customer.reasons.required')],
   [/^must be a number$/, (t) => t('customer.reasons.number')],
@@ -34,6 +34,21 @@ const KNOWN_REASONS: ReasonTable = [
   // A tag added through a tag action (normalizeNewTagName).
   [/^holds a list separator /, (t) => t('customer.reasons.tagSeparator')],
 ];
+
+/** The genders Kith knows (src/domain/normalize/gender.ts): named as the form names them, words an import reads too. */
+const GENDERS = 'male, female, other';
+
+/**
+ * The choices a value must be one of: the genders in the reader's words (男、女、其他 on a Chinese page,
+ * not the stored keys), any other list (a list attribute's options) as its administrator wrote them.
+ */
+function optionsText(options: string, t: TFunction): string {
+  if (options !== GENDERS) return options;
+  return options
+    .split(', ')
+    .map((gender) => t(`gender.${gender}`))
+    .join(t('common.valueSeparator'));
+}
 
 export function contactReasonText(reason: string, t: TFunction): string {
   return sayReason(KNOWN_REASONS, reason, t) ?? reason;
