@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttributeDefinition } from '../../src/domain/contact/attribute-value.js';
 import type { NormalizeContext } from '../../src/domain/contact/contact-patch.js';
-import { validateRow } from '../../src/imports/validate/row-validation.js';
+import { fileKeys, validateRow } from '../../src/imports/validate/row-validation.js';
 import { ADMIN, fixture, readFailureReasons, runImport } from '../support/import-helpers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
@@ -71,6 +71,29 @@ describe('validateRow: warnings for non-identifier fields', () => {
     const v = validateRow({ id: null, input }, normalize);
     expect(v).toMatchObject({ ok: true, patch, warnings });
     if (v.ok) expect(v.patch.scalars).not.toHaveProperty('gender');
+  });
+
+  it.each([
+    // HubSpot, Salesforce, Intercom, Zendesk: a national number beside the customer's country
+    [{ phone: '(415) 555-0100', country: 'United States' }, '+14155550100'],
+    [{ phone: '212-555-0147', country: 'USA' }, '+12125550147'],
+    [{ phone: '07911 123456', country: 'United Kingdom' }, '+447911123456'],
+    [{ phone: '090-1234-5678', country: 'Japan' }, '+819012345678'],
+    [{ phone: '0151 23456789', country: 'Germany' }, '+4915123456789'],
+    [{ phone: '13800138000', country: '中国' }, '+8613800138000'],
+    [{ phone: '+86 138 0013 8000', country: 'United States' }, '+8613800138000'], // international wins
+    [{ phone: '0044 20 7946 0958', country: 'United Kingdom' }, '+442079460958'],
+    [{ phone: '13800138000', country: 'Atlantis' }, '+8613800138000'], // no region named: the import's
+    [{ phone: '13800138000' }, '+8613800138000'],
+  ])("%j: the phone is read in the row's country", (input, phone) => {
+    expect(validateRow({ id: null, input }, normalize)).toMatchObject({ ok: true, patch: { phone } });
+    expect(fileKeys({ id: null, input }, normalize)).toEqual([`phone\u0000${phone}`]);
+  });
+
+  it("names the row's region when its phone is not valid there", () => {
+    expect(
+      validateRow({ id: null, input: { phone: '(415) 555-0100', country: 'Japan' } }, normalize),
+    ).toMatchObject({ ok: false, reason: expect.stringContaining('in region JP') });
   });
 
   it.each(['未知', '保密', 'unknown', 'N/A'])(

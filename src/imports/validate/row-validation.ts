@@ -14,6 +14,7 @@ import type { MappedRow } from '../map/column-mapping.js';
 import { contactKeysOf, hasIdentifier } from '../../domain/contact/identify-rule.js';
 import type { RowKeys } from '../match/match-row-to-contact.js';
 import { normalizeIdentityValue } from '../../domain/normalize/text.js';
+import { regionOfCountry } from '../../domain/normalize/country-region.js';
 
 export type ValidatedRow =
   | {
@@ -66,7 +67,19 @@ function withoutField(input: Record<string, unknown>, field: string): Record<str
   return out;
 }
 
-export function validateRow(mapped: MappedRow, ctx: NormalizeContext): ValidatedRow {
+/**
+ * The row's phones are read in the region its country cell names (`United States`, `日本`, `DE`) when it
+ * names one, else in the import's region: a CRM's export writes each customer's phone as written in the
+ * customer's country, and read as Chinese `(415) 555-0100` became +86 415 555 0100.
+ */
+export function rowContext(mapped: MappedRow, ctx: NormalizeContext): NormalizeContext {
+  const country = mapped.input.country;
+  const region = typeof country === 'string' ? regionOfCountry(country) : null;
+  return region && region !== ctx.region ? { ...ctx, region } : ctx;
+}
+
+export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): ValidatedRow {
+  const ctx = rowContext(mapped, importCtx);
   let input = mapped.input;
   // 未知 / 保密 / unknown: the file does not know the gender, like an empty cell (which never clears).
   if (typeof input.gender === 'string' && isNoGender(input.gender)) {
@@ -130,7 +143,8 @@ export function warningOf(problem: ValidationError): string {
  * without validating the rest of the row: pass 1 only needs to know which rows share a key. A value that
  * is not valid is no key.
  */
-export function fileKeys(mapped: MappedRow, ctx: NormalizeContext): string[] {
+export function fileKeys(mapped: MappedRow, importCtx: NormalizeContext): string[] {
+  const ctx = rowContext(mapped, importCtx);
   const out: string[] = [];
   if (mapped.id) out.push(`id\u0000${mapped.id}`);
   const input = mapped.input;
