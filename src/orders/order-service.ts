@@ -145,7 +145,7 @@ function utcOffsetMinutes(raw: string | undefined): number {
   if (raw === 'Z' || raw === 'UTC') return 0;
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(raw);
   if (!m || Number(m[2]) > 14 || Number(m[3]) > 59)
-    throw new ValidationError('utc_offset', raw, 'must be an offset such as +08:00, -05:00 or Z');
+    throw new ValidationError('options.utc_offset', raw, 'must be an offset such as +08:00, -05:00 or Z');
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
@@ -182,20 +182,22 @@ export class OrderService {
 
   /**
    * Checks the file and the mapping as a whole before anything is queued (every problem named at
-   * once), keeps a copy of the file and queues the job.
+   * once), keeps a copy of the file and queues the job. A refused setting is named as the API's
+   * `options` send it (`options.order_source`, `options.currency`, `options.utc_offset`), as a customer
+   * import's are (`options.encoding`).
    */
   async startOrderFileImport(request: OrderFileImportRequest, actor: Actor): Promise<string> {
     const source = request.source?.trim().toLowerCase() || 'csv';
     if (!SOURCE_NAME.test(source))
       throw new ValidationError(
-        'source',
+        'options.order_source',
         request.source,
         'must be a short name: a-z, digits, _ and -, from a letter (e.g. shopify)',
       );
     const currency = (request.currency ?? 'CNY').trim().toUpperCase();
     if (!/^[A-Z]{3}$/.test(currency))
       throw new ValidationError(
-        'currency',
+        'options.currency',
         request.currency,
         'must be a three-letter currency code such as CNY',
       );

@@ -180,4 +180,23 @@ describe(`error field paths over HTTP on ${TEST_DIALECT}`, () => {
     expect(orders.status).toBe(400);
     expect(orders.body.error.details.field).toBe('options.tags[1]');
   });
+
+  it('order files: a refused option is named as the request sent it', async () => {
+    const start = (options: Record<string, unknown>) =>
+      upload('/api/imports', {
+        kind: 'orders',
+        mapping: JSON.stringify({ order: 'order_number', phone: 'customer.phone' }),
+        options: JSON.stringify(options),
+      });
+    for (const [options, field] of [
+      [{ order_source: 'My Shop!' }, 'options.order_source'],
+      [{ currency: 'RM' }, 'options.currency'],
+      [{ utc_offset: '+8 hours' }, 'options.utc_offset'],
+    ] as const) {
+      const refused = await start(options);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details).toMatchObject({ field, value: Object.values(options)[0] });
+      expect(refused.body.error.message).toMatch(new RegExp(`^${field.replace('.', '\\.')}: `));
+    }
+  });
 });

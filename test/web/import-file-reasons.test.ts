@@ -111,12 +111,22 @@ describe('an order file refused before it is queued', () => {
 
   it('a currency that is no currency code', () => {
     const reason = 'must be a three-letter currency code such as CNY';
-    const error = new ApiError(400, 'validation_failed', `currency: ${reason} (got "RM")`, {
-      field: 'currency',
+    const error = new ApiError(400, 'validation_failed', `options.currency: ${reason} (got "RM")`, {
+      field: 'options.currency',
       value: 'RM',
       reason,
     });
     expect(orderImportErrorText(error, zh)).toBe('币种：请填写三个字母的币种代码，例如 CNY。');
+  });
+
+  it('a source and a currency refused together, each in words', () => {
+    const error = new ApiError(400, 'validation_failed', 'options.order_source: … (got "My Shop!")', [
+      { field: 'options.order_source', value: 'My Shop!', reason: 'must be a short name' },
+      { field: 'options.currency', value: 'RM', reason: 'must be a three-letter currency code such as CNY' },
+    ]);
+    expect(orderImportErrorText(error, en)).toBe(
+      'Source: a short name of letters, digits, _ and -, starting with a letter (e.g. shopify). Currency: a three-letter currency code such as CNY.',
+    );
   });
 });
 

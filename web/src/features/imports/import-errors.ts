@@ -113,15 +113,22 @@ export function unreadableFileText(error: ApiError, t: TFunction): string | null
   return file ? t('orders.import.inFile', { file, reason: said }) : said;
 }
 
+/** The order file's options the wizard sends, by the field a refusal names, with the words for it. */
+const ORDER_FILE_OPTION_REFUSALS: Readonly<Record<string, 'source' | 'currency'>> = {
+  'options.order_source': 'source',
+  'options.currency': 'currency',
+};
+
 /** A refused import of orders: a file's problem as the import wizard says it, else as errorMessage does. */
 export function orderImportErrorText(error: unknown, t: TFunction): string {
   if (!(error instanceof ApiError)) return errorMessage(error, t);
   const file = unreadableFileText(error, t);
   if (file !== null) return file;
-  // The order file's settings (src/orders/order-service.ts startOrderFileImport).
+  // The order file's settings, named as its options are sent (src/orders/order-service.ts startOrderFileImport).
   const fields = error.code === 'validation_failed' ? error.fieldErrors.map((d) => d.field) : [];
-  if (fields.length > 0 && fields.every((f) => f === 'source' || f === 'currency'))
-    return fields.map((f) => t(`orders.file.refusals.${f}`)).join(' ');
+  const refusals = fields.map((f) => ORDER_FILE_OPTION_REFUSALS[f]);
+  if (refusals.length > 0 && refusals.every((key) => key !== undefined))
+    return refusals.map((key) => t(`orders.file.refusals.${key}`)).join(' ');
   return errorMessage(error, t);
 }
 
