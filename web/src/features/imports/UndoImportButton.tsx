@@ -91,14 +91,16 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
     return () => clearTimeout(timer);
   }, [undo.isPending, client, record.id]);
 
+  // Until then it is not left: not by Cancel, nor by ×, Escape or a click beside it.
+  const closable = !undo.isPending || slow;
   return (
     <Modal
       opened
-      onClose={onClose}
+      onClose={() => closable && onClose()}
       title={t('imports.undo.title', { file: record.file_name })}
       size="lg"
       className="kith-imports"
-      closeButtonProps={{ 'aria-label': t('common.close') }}
+      closeButtonProps={{ 'aria-label': t('common.close'), disabled: !closable }}
     >
       <Stack gap="sm">
         <Text size="sm">{t(orders ? 'imports.undo.ordersIntro' : 'imports.undo.intro')}</Text>
@@ -115,7 +117,7 @@ export function UndoImportDialog({ record, onClose }: { record: ImportRecord; on
           </Alert>
         )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={undo.isPending && !slow}>
+          <Button variant="default" onClick={onClose} disabled={!closable}>
             {t(slow && undo.isPending ? 'common.close' : 'common.cancel')}
           </Button>
           <Button color="red" onClick={() => undo.mutate()} loading={undo.isPending} data-autofocus>
