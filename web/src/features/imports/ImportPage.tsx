@@ -26,6 +26,7 @@ import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
+import { useContactNames } from '../conversations/contact-names';
 import { useCustomerChangeText } from '../customers/customer-change-format';
 import { RowReport } from './RowReport';
 import { formatBytes } from './format';
@@ -341,6 +342,8 @@ function UndoReport({ record }: { record: ImportRecord }) {
   const { t } = useTranslation();
   const report = record.undo_report!;
   const change = useCustomerChangeText();
+  // Each customer by name (the id only while names load, or for one deleted since).
+  const names = useContactNames(report.kept.slice(0, 10).map((kept) => kept.contact_id));
   // A kept value named as the customer's change history names it; an order import keeps whole orders.
   const keptField = (field: string) => {
     const order = /^order (.+)$/.exec(field);
@@ -374,7 +377,7 @@ function UndoReport({ record }: { record: ImportRecord }) {
               {report.kept.slice(0, 10).map((kept) => (
                 <List.Item key={`${kept.contact_id}.${kept.field}`}>
                   <Anchor component={Link} to={`/customers/${kept.contact_id}`} size="xs">
-                    {kept.contact_id}
+                    {names.data?.get(kept.contact_id) ?? kept.contact_id}
                   </Anchor>{' '}
                   · {keptField(kept.field)} ·{' '}
                   <span className="kith-server-message">
