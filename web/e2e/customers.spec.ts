@@ -130,6 +130,15 @@ test('find a customer, open them, see a validation error on the field, save, and
   // The edit's row: city 上海 → 杭州 (the creation row also shows 上海).
   const cityRow = history.getByRole('row').filter({ hasText: '杭州' });
   await expect(cityRow).toContainText('上海');
+  // The newest entry: its time on one line (it wrapped in two), who made it and through what.
+  const newest = history.locator('tbody tr').first();
+  await expect(newest).toContainText(msg(lang, 'channels.ui'));
+  const when = newest.locator('td').first().locator('p');
+  expect(
+    await when.evaluate(
+      (el) => el.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(el).lineHeight),
+    ),
+  ).toBe(true);
   await shot('customer-history');
 });
 

@@ -47,13 +47,19 @@ export function CustomerHistory({ contactId }: { contactId: string }) {
             : [{ field: entry.action, old: null, new: null }];
           return changes.map((change, index) => (
             <Table.Tr key={`${entry.id}-${index}`}>
-              <Table.Td>
+              {/* The time on one line; who, and below it where the change came from, as the audit log shows them. */}
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Text size="sm">{index === 0 ? formatDateTime(entry.created_at) : ''}</Text>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">
-                  {index === 0 ? `${who(entry.actor_id)} · ${channelLabel(entry.channel, t)}` : ''}
-                </Text>
+                {index === 0 && (
+                  <>
+                    <Text size="sm">{who(entry.actor_id)}</Text>
+                    <Text size="xs" c="dimmed">
+                      {channelLabel(entry.channel, t)}
+                    </Text>
+                  </>
+                )}
               </Table.Td>
               <Table.Td>
                 <Text size="sm">
@@ -63,12 +69,12 @@ export function CustomerHistory({ contactId }: { contactId: string }) {
                     : label(`settings.audit.actions.${entry.action}`, entry.action)}
                 </Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td style={{ overflowWrap: 'anywhere' }}>
                 <Text size="sm" c="dimmed" td="line-through">
                   {valueText(change.field, change.old)}
                 </Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td style={{ overflowWrap: 'anywhere' }}>
                 <Text size="sm">{valueText(change.field, change.new)}</Text>
               </Table.Td>
             </Table.Tr>

@@ -64,7 +64,7 @@ export default function MergesPage() {
             <Table className="kith-sticky-head" aria-label={t('duplicates.merges.label')}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th w={150}>{t('duplicates.merges.when')}</Table.Th>
+                  <Table.Th>{t('duplicates.merges.when')}</Table.Th>
                   <Table.Th>{t('duplicates.merges.who')}</Table.Th>
                   <Table.Th>{t('duplicates.merges.survivor')}</Table.Th>
                   <Table.Th>{t('duplicates.merges.merged')}</Table.Th>
@@ -75,10 +75,10 @@ export default function MergesPage() {
               <Table.Tbody>
                 {rows.map((merge) => (
                   <Table.Tr key={merge.id} data-merge={merge.id}>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm">{formatDateTime(merge.created_at)}</Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm">{userName(merge.created_by)}</Text>
                     </Table.Td>
                     <Table.Td>
