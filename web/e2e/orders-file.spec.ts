@@ -21,7 +21,7 @@ const TEXT = {
     targetOf: (column: string) => `列 ${column} 导入为`,
     customerPhone: '客户手机号',
     needKey: '请至少选择一个客户标识',
-    check: '检查（试运行）',
+    check: '预检查',
     start: '开始导入',
     totalSpent: '累计消费',
     moreFilters: '更多筛选（3）',
@@ -66,7 +66,7 @@ test("any shop's order file imported from the wizard; the customers list sorts a
   await page.getByRole('option', { name: text.customerPhone, exact: true }).click();
   await expect(page.getByText(text.needKey)).toHaveCount(0);
 
-  await page.getByRole('button', { name: text.check }).click();
+  await page.getByRole('button', { name: text.check, exact: true }).click();
   const check = page.getByTestId('order-check');
   await expect(check.locator('[data-count="created"]')).toHaveText('2');
   await expect(check.locator('[data-count="failed"]')).toHaveText('0');

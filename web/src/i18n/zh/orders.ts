@@ -78,9 +78,9 @@ export const orders: typeof en = {
     currency: '币种',
     currencyHint: '用于文件中未注明币种的订单',
     tags: '为新建的客户添加标签',
-    check: '检查（试运行）',
-    checked: '检查结果（未写入任何数据）：',
-    openCheck: '打开检查结果及失败行',
+    check: '预检查',
+    checked: '预检查结果（未写入任何数据）：',
+    openCheck: '打开预检查结果及失败行',
     groups: { order: '订单', customer: '客户（匹配依据）', item: '商品', other: '其他' },
   },
   targets: {

@@ -371,7 +371,7 @@ export const settings: typeof en = {
       contact: '客户',
       sync_connection: '通讯录同步',
       invite: '邀请',
-      saved_import_mapping: '已保存的映射',
+      saved_import_mapping: '已保存的字段匹配',
       export: '导出',
     },
     actions: {
