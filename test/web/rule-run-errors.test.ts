@@ -25,7 +25,7 @@ describe('a rule run’s error in the page’s language', () => {
     [
       'e-mail is not configured: set SMTP_URL',
       '此服务器未配置邮件（SMTP_URL），发送邮件动作无法执行。',
-      'E-mail is not set up on this server (SMTP_URL), so the e-mail action cannot send.',
+      'Email is not set up on this server (SMTP_URL), so the email action cannot send.',
     ],
     [
       'contact_created has no conversation to act on',

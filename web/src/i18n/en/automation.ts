@@ -21,7 +21,7 @@ export const en = {
   deactivatedAfter_one: 'Switched off after {{count}} failing run in a row. Last error: {{error}}',
   deactivatedAfter_other: 'Switched off after {{count}} failing runs in a row. Last error: {{error}}',
   runErrors: {
-    noSmtp: 'E-mail is not set up on this server (SMTP_URL), so the e-mail action cannot send.',
+    noSmtp: 'Email is not set up on this server (SMTP_URL), so the email action cannot send.',
     noConversation: 'This event has no conversation for the action to act on.',
     webhook: 'Webhook {{url}}: {{reason}}',
   },

@@ -95,7 +95,7 @@ export const en = {
   matchScore: '{{score}}% alike',
   holdsKeys: 'Already holds: {{keys}}',
   keyHeldHint:
-    'An e-mail, phone or identity belongs to one customer only: open that customer to update it, or change the value here.',
+    'An email, phone or identity belongs to one customer only: open that customer to update it, or change the value here.',
   events: {
     created: 'Created',
     updated: 'Updated',

@@ -76,7 +76,7 @@ export const en = {
       'The main record keeps its id; the other is merged into it and can be brought back by unmerge.',
     defaultSurvivor: 'Suggested: it has the most filled fields',
     keep: 'Keep this value for {{field}}',
-    kept: 'All e-mails, phones, identities, tags and groups of both are kept; where a field differs, choose the value to keep.',
+    kept: 'All emails, phones, identities, tags and groups of both are kept; where a field differs, choose the value to keep.',
     identifiersDiffer:
       '{{fields}}: wholly different. Kith never merges such customers on its own; if they are one person, merge them here.',
     differs: 'Differs',

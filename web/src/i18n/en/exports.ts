@@ -26,7 +26,7 @@ export const en = {
   howDirectHint: 'Your browser saves the file as it is written.',
   howBackground: 'Prepare in the background',
   howBackgroundHint:
-    'Kith writes the file while you work on; it stays under Exports for {{days}} days, and you get an e-mail when it is ready if e-mail is set up.',
+    'Kith writes the file while you work on; it stays under Exports for {{days}} days, and you get an email when it is ready if email is set up.',
   largeHint:
     'More than {{formatted}} customers: prepared in the background so that it cannot break off half-way.',
   download: 'Download',

@@ -3,7 +3,7 @@ export const en = {
   page: {
     title: 'Join Kith',
     intro:
-      'You were invited to Kith as {{role}} with the e-mail address {{email}}. Choose your name and a password.',
+      'You were invited to Kith as {{role}} with the email address {{email}}. Choose your name and a password.',
     checking: 'Checking the invitation…',
     noToken: 'This page needs the link from your invitation (…/invite#token=…).',
     invalid:
@@ -21,22 +21,22 @@ export const en = {
     expires: 'The link works until {{date}}.',
   },
   admin: {
-    invite: 'Invite by e-mail',
+    invite: 'Invite by email',
     title: 'Invite someone',
     intro:
-      'Kith e-mails a link that works once, for {{days}} days. Whoever opens it chooses a name and password and joins with this role.',
+      'Kith emails a link that works once, for {{days}} days. Whoever opens it chooses a name and password and joins with this role.',
     introNoMail:
       'No mail server is set up (SMTP_URL), so Kith gives you the link to pass on yourself. It works once, for {{days}} days.',
     email: 'Email',
     role: 'Role',
-    alreadyUser: 'A user with this e-mail address exists already.',
+    alreadyUser: 'A user with this email address exists already.',
     alreadyInvited: 'This address is invited already: send the invitation again from the list.',
     send: 'Send invitation',
     create: 'Create invitation link',
     sent: 'Invitation sent to {{email}}',
     linkTitle: 'Pass this link on to {{email}}',
     linkHint: 'Send it through a channel you trust. Anyone with the link can join as this person, once.',
-    mailFailed: 'The e-mail could not be sent: {{reason}}',
+    mailFailed: 'The email could not be sent: {{reason}}',
     copy: 'Copy link',
     copied: 'Copied',
     pendingTitle: 'Pending invitations',
@@ -45,7 +45,7 @@ export const en = {
     status: 'Status',
     pending: 'Waiting',
     expired: 'Expired',
-    sentAt: 'E-mailed {{date}}',
+    sentAt: 'Emailed {{date}}',
     notSent: 'Link handed over',
     expiresAt: 'until {{date}}',
     resend: 'Send again',
