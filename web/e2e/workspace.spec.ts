@@ -175,6 +175,8 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   await snoozeForm.getByLabel(text.snoozeUntil).press('Enter');
   await expect(page.getByTestId('conversation-status')).toHaveText(text.snoozed);
   await expect(snoozeForm).toBeHidden();
+  // The snooze's time and the inbox, parted (the inbox's name ran on from the time).
+  await expect(page.getByTestId('conversation-meta')).toHaveText(new RegExp(` · Support ${stamp}$`));
 
   // A smaller screen: the customer panel's labels and values still side by side, none over another.
   await page.setViewportSize({ width: 1024, height: 768 });

@@ -191,13 +191,16 @@ export default function ConversationPage() {
             <Badge color={STATUS_COLOR[c.status]} variant="dot" data-testid="conversation-status">
               {t(`conversations.statuses.${c.status}`)}
             </Badge>
-            {c.snoozed_until && (
-              <Text size="sm" c="dimmed">
-                {t('conversations.conversation.snoozedUntil', { time: formatDateTime(c.snoozed_until) })}
-              </Text>
-            )}
-            <Text size="sm" c="dimmed">
-              {inboxName.get(c.inbox_id)}
+            {/* One line, parted by ·: the inbox's name ran on from the snooze's time ("…18:38 Support"). */}
+            <Text size="sm" c="dimmed" data-testid="conversation-meta">
+              {[
+                c.snoozed_until
+                  ? t('conversations.conversation.snoozedUntil', { time: formatDateTime(c.snoozed_until) })
+                  : null,
+                inboxName.get(c.inbox_id),
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </Text>
             <LiveBadge state={live} />
           </Group>
