@@ -62,6 +62,9 @@ const LOOKUPS: Record<string, (db: Queryable, ids: string[]) => NameRows> = {
     db.selectFrom('automation_rules').select(['id', 'name']).where('id', 'in', ids).execute(),
   inbox: (db, ids) => db.selectFrom('inboxes').select(['id', 'name']).where('id', 'in', ids).execute(),
   team: (db, ids) => db.selectFrom('teams').select(['id', 'name']).where('id', 'in', ids).execute(),
+  // A background export by its file's name (a streamed one has no row: its entry names kind and format).
+  export: (db, ids) =>
+    db.selectFrom('exports').select(['id', 'file_name as name']).where('id', 'in', ids).execute(),
 };
 
 export async function searchAuditLog(db: Queryable, search: AuditSearch): Promise<AuditPage> {

@@ -215,6 +215,13 @@ describe(`background exports and the orders export on ${TEST_DIALECT}`, () => {
       .orderBy('id')
       .execute();
     expect(audit.map((a) => a.action)).toEqual(['requested', 'completed', 'downloaded']);
+    // The audit log names the export by its file, not by its id.
+    const log = await api(server.baseUrl, 'GET', `/api/audit?entity_type=export&entity_id=${done.id}`, {
+      token: admin,
+    });
+    expect(log.body.data.map((e: { entity_name: string | null }) => e.entity_name)).toEqual(
+      Array(3).fill(done.file_name),
+    );
   });
 
   it('a failed export says why in words its requester can act on, never the system’s own message', async () => {

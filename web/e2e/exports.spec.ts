@@ -91,13 +91,20 @@ test('exports: the customers view exported directly and in the background, then 
   await expect(streamed).toContainText(
     `${msg(lang, 'settings.audit.fields.kind')}${msg(lang, 'settings.audit.fieldSep')}${msg(lang, 'exports.page.kinds.contacts')}`,
   );
-  await expect(streamed).toContainText(`${msg(lang, 'settings.audit.fields.format')}`);
-  await expect(
-    table
-      .getByRole('row')
-      .filter({ hasText: tag })
-      .filter({ hasText: msg(lang, 'settings.audit.actions.requested') }),
-  ).toHaveCount(1);
+  await expect(streamed).toContainText(
+    `${msg(lang, 'settings.audit.fields.format')}${msg(lang, 'settings.audit.fieldSep')}${msg(lang, 'exports.formats.xlsx')}`,
+  );
+  // Each export named as people know it, never by its id: the streamed one by what and how, the
+  // background one by its file.
+  await expect(streamed).toContainText(`${msg(lang, 'exports.page.kinds.contacts')} · XLSX`);
+  await expect(streamed).not.toContainText('exp_');
+  const requested = table
+    .getByRole('row')
+    .filter({ hasText: tag })
+    .filter({ hasText: msg(lang, 'settings.audit.actions.requested') });
+  await expect(requested).toHaveCount(1);
+  await expect(requested).toContainText(/contacts-\d{4}-\d{2}-\d{2}\.csv/);
+  await expect(requested).not.toContainText('exp_');
   await page.mouse.move(0, 0);
   await shot('audit-exports');
 });

@@ -203,7 +203,7 @@ function AuditRow({
   const name =
     entry.entity_type === 'identity_type'
       ? identityLabel(entry.entity_name)
-      : (entry.entity_name ?? entry.entity_id);
+      : (entry.entity_name ?? streamedExportName(entry, t) ?? entry.entity_id);
   const link =
     entry.entity_type === 'contact'
       ? `/customers/${entry.entity_id}`
@@ -359,6 +359,8 @@ function shown(
     return named(`conversations.availability.${value}`, value);
   if (entityType === 'export' && field === 'kind' && typeof value === 'string')
     return named(`exports.page.kinds.${value}`, value);
+  if (entityType === 'export' && field === 'format' && typeof value === 'string')
+    return named(`exports.formats.${value}`, value);
   if (entityType === 'export' && field === 'filters' && typeof value === 'object' && !Array.isArray(value))
     return exportFiltersText(value as Record<string, unknown>, t);
   if (field === 'language' && typeof value === 'string') return LANGUAGE_NAMES[value] ?? value;
@@ -374,6 +376,20 @@ function shown(
   if (Array.isArray(value)) return value.length ? formatList(value.map(String), 'values') : '—';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+/**
+ * A streamed export (downloaded directly: no file is kept, so the server has no name for it) by what
+ * it exported and in what format, "Customers · XLSX", instead of its id; a background export is named
+ * by its file.
+ */
+function streamedExportName(entry: Entry, t: TFunction): string | null {
+  if (entry.entity_type !== 'export') return null;
+  const value = (field: string) => entry.changes.find((c) => c.field === field)?.new;
+  const kind = value('kind');
+  const format = value('format');
+  if (typeof kind !== 'string' || typeof format !== 'string') return null;
+  return `${t(`exports.page.kinds.${kind}`, { defaultValue: kind })} · ${format.toUpperCase()}`;
 }
 
 /** An export's filters as the export dialog and the Exports page name them (`Tag: vip, Search: li`), or "all". */
