@@ -6,7 +6,7 @@
  * (cookie `kith_csrf`) in the `X-CSRF-Token` header.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { CSRF_COOKIE, CSRF_HEADER, csrfTokenOf, SESSION_COOKIE } from '../auth/session-service.js';
 import type { User } from '../auth/user-service.js';
 import type { Actor } from '../domain/actor.js';
@@ -18,6 +18,10 @@ export type Access = 'public' | 'agent' | 'admin';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+  }
+  interface FastifyInstance {
+    /** Every route registered, with the access the guard enforces on it (for the route audit). */
+    routeAccess(): RouteAccess[];
   }
   interface FastifyRequest {
     user: User | null;
@@ -140,9 +144,29 @@ function assertCsrfToken(request: FastifyRequest): void {
     );
 }
 
+/** A route and who may call it: `public`, `agent` (and admins), or `admin` (what says nothing). */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 export function registerAuthGuard(app: FastifyInstance, services: KithServices): void {
   app.decorateRequest('user', null);
   app.decorateRequest('authMethod', null);
+  // Each route's options as registered: read when asked, since a plugin's own onRoute hook (the web
+  // app's, swagger-ui's) may set its access after this one has seen it.
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
+  app.decorate('routeAccess', () =>
+    routes.flatMap((route) =>
+      [route.method]
+        .flat()
+        .map((method) => ({ method, url: route.url, access: route.config?.access ?? 'admin' })),
+    ),
+  );
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access ?? 'admin';
     if (request.headers.authorization || request.cookies[SESSION_COOKIE]) await identify(services, request);
