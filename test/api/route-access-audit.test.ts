@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_COOKIE, csrfTokenOf, SESSION_COOKIE } from '../../src/auth/session-service.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { buildServer } from '../../src/server/app.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
@@ -112,6 +113,7 @@ describe(`every route's access, enumerated from the server, on ${TEST_DIALECT}`,
   let kith: TestKith;
   let app: FastifyInstance;
   let agentToken: string;
+  let adminSession: string;
 
   beforeAll(async () => {
     kith = await createTestKith();
@@ -122,6 +124,11 @@ describe(`every route's access, enumerated from the server, on ${TEST_DIALECT}`,
       SYSTEM_ACTOR,
     );
     agentToken = (await kith.tokens.create(agent.id, 'audit', SYSTEM_ACTOR)).token;
+    const admin = await kith.users.create(
+      { email: 'admin@example.com', password: 'correct horse', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    adminSession = (await kith.sessions.create(admin.id)).value;
   });
   afterAll(async () => {
     await app.close();
@@ -174,6 +181,34 @@ describe(`every route's access, enumerated from the server, on ${TEST_DIALECT}`,
       if (route.access !== 'admin') continue;
       const agent = await app.inject({ method, url, headers: { authorization: `Bearer ${agentToken}` } });
       if (agent.statusCode !== 403) wrong.push(`${route.method} ${url} as an agent: ${agent.statusCode}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('refuses every write signed in with the session cookie but without the CSRF token (403 csrf)', async () => {
+    const csrf = csrfTokenOf(adminSession);
+    const wrong: string[] = [];
+    for (const route of app.routeAccess()) {
+      if (['GET', 'HEAD', 'OPTIONS'].includes(route.method)) continue;
+      const url = addressOf(route.url);
+      const method = route.method as 'POST';
+      // The session's own kith_csrf cookie is sent; only the header a foreign page cannot set is missing.
+      const cookie = `${SESSION_COOKIE}=${adminSession}; ${CSRF_COOKIE}=${csrf}`;
+      const refused = await app.inject({ method, url, headers: { cookie } });
+      if (refused.statusCode !== 403 || refused.json<{ error: { code: string } }>().error.code !== 'csrf')
+        wrong.push(`${route.method} ${url}: ${refused.statusCode} ${refused.body.slice(0, 80)}`);
+      // And from another site, even with the token.
+      const foreign = await app.inject({
+        method,
+        url,
+        headers: { cookie, 'x-csrf-token': csrf, origin: 'https://evil.example' },
+      });
+      if (foreign.statusCode !== 403) wrong.push(`${route.method} ${url} cross-site: ${foreign.statusCode}`);
+      // A public write (sign-in, setup, an invitation) carries no credential yet: its origin is checked.
+      if (route.access !== 'public') continue;
+      const stranger = await app.inject({ method, url, headers: { 'sec-fetch-site': 'cross-site' } });
+      if (stranger.statusCode !== 403)
+        wrong.push(`${route.method} ${url} cross-site, signed out: ${stranger.statusCode}`);
     }
     expect(wrong).toEqual([]);
   });
