@@ -26,6 +26,7 @@ import { IdentityTypeService } from '../customization/identity-type-service.js';
 import { LeaseLostError, type JobContext } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
 import type { ContactEventsTable, ImportRowsTable, ImportsTable } from '../store/schema.js';
+import { makePrivateDir } from '../store/private-files.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import {
   finishImportRecord,
@@ -127,7 +128,7 @@ export async function writeImportReports(
 ): Promise<void> {
   const reports = [failureFilePath(config, importId), warningFilePath(config, importId)] as const;
   try {
-    fs.mkdirSync(importDir(config, importId), { recursive: true });
+    makePrivateDir(importDir(config, importId));
     await writeFailureFile(db, importId, header, reports[0]);
     await writeWarningFile(db, importId, header, reports[1]);
   } catch {
@@ -238,7 +239,7 @@ export class ContactImportPipeline {
       });
 
       // Pass 1: which rows share a customer's key with another row of the file.
-      fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+      makePrivateDir(importDir(this.config, importId));
       duplicates = new InFileDuplicateIndex(path.join(importDir(this.config, importId), 'pass1-keys.sqlite'));
       let totalRows = 0;
       for await (const batch of preparer.batches('keys', preparation)) {

@@ -45,7 +45,7 @@ import { wellKnownIdentity } from '../imports/map/well-known-identities.js';
 import { readSourceRecords } from '../imports/read/source-reader.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
-import { ensurePrivateFile } from '../store/private-files.js';
+import { ensurePrivateFile, makePrivateDir } from '../store/private-files.js';
 import type { ImportRowsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import {
@@ -181,7 +181,7 @@ export class GenericOrderImportPipeline {
           : null;
 
       // Pass 1: each row under its order number (a row without a readable one is an order of its own).
-      fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+      makePrivateDir(importDir(this.config, importId));
       scratch = new OrderRowScratch(path.join(importDir(this.config, importId), 'pass1-orders.sqlite'));
       const numberColumn = [...mapping].find(([, t]) => t === 'order_number')![0];
       let fileRows = 0;
@@ -474,7 +474,7 @@ export class GenericOrderImportPipeline {
     status: 'completed' | 'failed' | 'cancelled',
     error?: string,
   ): Promise<void> {
-    fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+    makePrivateDir(importDir(this.config, importId));
     await writeImportReports(this.db, this.config, importId, source.header);
     await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);

@@ -47,7 +47,7 @@ import { readNamedSourceRecords } from '../imports/read/source-reader.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import { identityKey } from '../domain/contact/identify-rule.js';
 import type { Store } from '../store/database.js';
-import { PRIVATE_FILE_MODE } from '../store/private-files.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../store/private-files.js';
 import type { ImportRowsTable, OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { orderContentHash, purchaseTime, tmallOrderContent } from './order-record.js';
@@ -128,7 +128,7 @@ export class TmallOrderImportPipeline {
           : null;
 
       // Pass 1: items by order number, order numbers by row.
-      fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+      makePrivateDir(importDir(this.config, importId));
       scratch = new TmallScratch(path.join(importDir(this.config, importId), 'pass1-orders.sqlite'));
       let itemRows = 0;
       for await (const rec of readNamedSourceRecords('items file', source.items.path, source.items, {
@@ -433,7 +433,7 @@ export class TmallOrderImportPipeline {
     error?: string,
     scratch?: TmallScratch | null,
   ): Promise<void> {
-    fs.mkdirSync(importDir(this.config, importId), { recursive: true });
+    makePrivateDir(importDir(this.config, importId));
     const record = (await readImportRecord(this.db, importId))!;
     if (scratch && status === 'completed' && record.summary) {
       const summary = JSON.parse(record.summary) as TmallImportSummary;

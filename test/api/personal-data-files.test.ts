@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { openStore } from '../../src/store/database.js';
-import { fixture, runImport } from '../support/import-helpers.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
+import { ADMIN, fixture, runImport } from '../support/import-helpers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 import { api, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -65,6 +66,26 @@ describe(`files under KITH_DATA_DIR on ${TEST_DIALECT}`, () => {
     }
     expect(modes).toMatchObject(expected);
     expect(Object.entries(modes).filter(([, mode]) => mode !== '0o600' && mode !== '0o700')).toEqual([]);
+  });
+
+  it('keeps a folder an import has to make again private (its folder gone when its job ran)', async () => {
+    // As on a worker whose KITH_DATA_DIR is not the one the import was started on: the job finds no
+    // folder, fails, and makes the folder for its failure file.
+    const own = await createTestKith();
+    try {
+      const started = await own.imports.start(
+        { filePath: fixture('gone.csv', 'name,email\nAnn,ann@gone.example\n'), fileName: 'gone.csv' },
+        ADMIN,
+      );
+      fs.rmSync(path.join(own.config.dataDir, 'imports'), { recursive: true });
+      await new JobRunner(own.store, own.jobHandlers).runOnce({ subjectId: started.id });
+      expect((await own.imports.get(started.id)).status).toBe('failed');
+      const modes = modesUnder(own.config.dataDir);
+      expect(modes).toMatchObject({ imports: '0o700', [`imports/${started.id}`]: '0o700' });
+      expect(Object.entries(modes).filter(([, mode]) => mode !== '0o600' && mode !== '0o700')).toEqual([]);
+    } finally {
+      await own.destroy();
+    }
   });
 
   it.runIf(TEST_DIALECT === 'sqlite')(
