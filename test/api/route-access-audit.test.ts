@@ -114,6 +114,7 @@ describe(`every route's access, enumerated from the server, on ${TEST_DIALECT}`,
   let app: FastifyInstance;
   let agentToken: string;
   let adminSession: string;
+  let adminTokenId: string;
 
   beforeAll(async () => {
     kith = await createTestKith();
@@ -129,6 +130,7 @@ describe(`every route's access, enumerated from the server, on ${TEST_DIALECT}`,
       SYSTEM_ACTOR,
     );
     adminSession = (await kith.sessions.create(admin.id)).value;
+    adminTokenId = (await kith.tokens.create(admin.id, 'admin', SYSTEM_ACTOR)).id;
   });
   afterAll(async () => {
     await app.close();
@@ -167,6 +169,16 @@ describe(`every route's access, enumerated from the server, on ${TEST_DIALECT}`,
     ];
     expect(forAgents.filter((key) => !AGENT.has(key))).toEqual([]);
     expect([...AGENT].filter((key) => !forAgents.includes(key))).toEqual([]);
+  });
+
+  it('keeps an agent to their own tokens on the token routes agents may call', async () => {
+    const asAgent = (method: 'GET' | 'DELETE', url: string) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${agentToken}` } });
+    expect((await asAgent('GET', '/api/tokens?all=true')).statusCode).toBe(403);
+    const own = (await asAgent('GET', '/api/tokens')).json<{ data: { id: string }[] }>().data;
+    expect(own.map((t) => t.id)).not.toContain(adminTokenId);
+    expect((await asAgent('DELETE', `/api/tokens/${adminTokenId}`)).statusCode).toBe(403);
+    expect((await kith.tokens.list()).find((t) => t.id === adminTokenId)).toMatchObject({ revoked: false });
   });
 
   it('refuses every other route without credentials (401) and every admin route to an agent (403)', async () => {
