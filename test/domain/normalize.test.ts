@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
-import { normalizeBirthday, normalizeDate } from '../../src/domain/normalize/date.js';
+import { normalizeBirthday, normalizeDate, readWrittenDate } from '../../src/domain/normalize/date.js';
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizePhone } from '../../src/domain/normalize/phone.js';
@@ -146,11 +146,47 @@ describe('date.normalize', () => {
     ['1900-02-29', null],
     // Years before 100 as written, not read as 19xx (a date attribute may be historical).
     ['0050-03-01', '0050-03-01'],
-    ['02/01/1990', null],
     ['yesterday', null],
+    ['02/01/1990', null],
+    ['05.03.1990', null], // read by readWrittenDate (imports, birthdays), not by a filter's date
   ] as Case[])('%j → %j', (input, expected) => {
     if (expected === null) expect(() => normalizeDate(input, 'birthday')).toThrow(ValidationError);
     else expect(normalizeDate(input, 'birthday')).toBe(expected);
+  });
+});
+
+describe('date.readWrittenDate: other unambiguous ways customer lists write a date', () => {
+  const now = new Date('2026-12-05T10:00:00Z');
+  it.each([
+    ['1990/3/5 0:00', '1990-03-05'], // a Chinese Excel's date cell saved as CSV
+    ['1990/03/05 10:21:09', '1990-03-05'],
+    ['1990年3月5号', '1990-03-05'],
+    ['05.03.1990', '1990-03-05'], // day-first with dots (Germany, Russia; Zoho set to German)
+    ['5.3.1990', '1990-03-05'],
+    ['31.12.1999 23:59', '1999-12-31'],
+    ['25/03/1990', '1990-03-25'], // only day-first is a date
+    ['3/25/1990', '1990-03-25'], // only month-first is a date (Salesforce, US)
+    ['12/31/1999 10:22 AM', '1999-12-31'],
+    ['3/3/1990', '1990-03-03'], // the same either way
+    ['Mar 5, 1990', '1990-03-05'],
+    ['March 5 1990', '1990-03-05'],
+    ['5 March 1990', '1990-03-05'],
+    ['05-Mar-1990', '1990-03-05'],
+    ['Sept 5, 1990', '1990-09-05'],
+  ])('%j → %j, as a birthday too', (input, expected) => {
+    expect(readWrittenDate(input, 'birthday')).toBe(expected);
+    expect(normalizeBirthday(input, 'birthday', now)).toBe(expected);
+  });
+
+  it.each(['1990-03-05', '19900305', 'yesterday', 'Foo 5, 1990', '1990/3/5 25:00'])(
+    '%j is not one of its forms (normalizeDate reads or refuses it)',
+    (input) => {
+      expect(readWrittenDate(input, 'birthday')).toBeNull();
+    },
+  );
+
+  it.each(['31.02.1999', '13/13/1990'])('%j is not a real calendar date', (input) => {
+    expect(() => readWrittenDate(input, 'birthday')).toThrow('is not a real calendar date');
   });
 });
 

@@ -47,6 +47,22 @@ describe('validateRow: warnings for non-identifier fields', () => {
       ['birthday was not imported: is in the future (got "9999-12-31")'],
     ],
     [
+      'a Salesforce birthdate both day/month and month/day readings make a date of',
+      { email: 'john@globex.com', birthday: '3/5/1980' },
+      { email: 'john@globex.com' },
+      [
+        'birthday was not imported: could be day/month or month/day, so write it as YYYY-MM-DD (got "3/5/1980")',
+      ],
+    ],
+    [
+      "Mailchimp's birthday, which has no year",
+      { email: 'olivia@example.com', birthday: '03/05' },
+      { email: 'olivia@example.com' },
+      [
+        'birthday was not imported: has no year, and a date is stored with its year as YYYY-MM-DD (got "03/05")',
+      ],
+    ],
+    [
       'attributes of the wrong type, each on its own',
       { email: 'b@example.com', attributes: { vip: 'maybe', points: 'lots', tier: 'Gold' } },
       { email: 'b@example.com', attributes: { tier: 'Gold' } },
@@ -88,6 +104,20 @@ describe('validateRow: warnings for non-identifier fields', () => {
   ])("%j: the phone is read in the row's country", (input, phone) => {
     expect(validateRow({ id: null, input }, normalize)).toMatchObject({ ok: true, patch: { phone } });
     expect(fileKeys({ id: null, input }, normalize)).toEqual([`phone\u0000${phone}`]);
+  });
+
+  it.each([
+    ['05.03.1980', '1980-03-05'], // Zoho set to German
+    ['3/25/1980', '1980-03-25'], // Salesforce, only month-first is a date
+    ['Mar 5, 1980', '1980-03-05'],
+    ['1980/3/5 0:00', '1980-03-05'], // Excel's date cell saved as CSV
+    ['1980年3月5日', '1980-03-05'],
+  ])('birthday %j is imported as %s', (birthday, iso) => {
+    expect(validateRow({ id: null, input: { email: 'k@example.de', birthday } }, normalize)).toMatchObject({
+      ok: true,
+      patch: { scalars: { birthday: iso } },
+      warnings: [],
+    });
   });
 
   it("names the row's region when its phone is not valid there", () => {
