@@ -233,4 +233,19 @@ describe('splitListValue', () => {
   it('accepts ; , | 、 as separators', () => {
     expect(splitListValue('a; b,c|d、e ；f，g')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
+
+  it.each([
+    ['VIP, wholesale', ['VIP', 'wholesale']], // Shopify Tags
+    ['vip,newsletter', ['vip', 'newsletter']], // Chatwoot labels
+    ['Messe;Key Account', ['Messe', 'Key Account']], // Zoho Tag
+    ['高价值、复购', ['高价值', '复购']], // 有赞 客户标签
+    ['VIP；老客户', ['VIP', '老客户']], // 微盟, full-width semicolon
+    ['"VIP","Newsletter 2024"', ['VIP', 'Newsletter 2024']], // Mailchimp TAGS: each tag quoted
+    ['"Smith, Jones", "VIP"', ['Smith, Jones', 'VIP']], // a quoted tag keeps its comma
+    ['"VIP"', ['VIP']],
+    ['say "hi", bye', ['say "hi"', 'bye']], // quotes inside an item are the item's
+    ['', []],
+  ])('%j → %j', (value, items) => {
+    expect(splitListValue(value)).toEqual(items);
+  });
 });

@@ -186,6 +186,28 @@ describe('mapRecord', () => {
     });
   });
   it.each([
+    ["'7012345678901", '7012345678901'], // Shopify's Customer ID, marked as text for Excel
+    ["'02108", '02108'], // and its Default Address Zip
+    ["'+14165550123", '+14165550123'], // its Phone (also a formula-protected cell)
+    ["O'Brien", "O'Brien"],
+    ["'Neil", "'Neil"],
+  ])('a cell %j is read as %j', (cell, value) => {
+    expect(mapRecord([cell], new Map([[0, 'identity.external_id']]), ctx).input).toEqual({
+      identities: { external_id: value },
+    });
+  });
+  it.each([
+    ['05.03.1990', '1990-03-05'],
+    ['Mar 5, 1990', '1990-03-05'],
+    ['45000', '2023-03-15'],
+    ['03/04/1990', '03/04/1990'], // ambiguous: left for validation to name
+    ['soon', 'soon'],
+  ])('a date attribute cell %j → %j', (cell, value) => {
+    expect(mapRecord([cell], new Map([[0, 'attr.joined']]), ctx).input).toEqual({
+      attributes: { joined: value },
+    });
+  });
+  it.each([
     ['45000', '2023-03-15'],
     ['1', null],
     ['20240501', null],

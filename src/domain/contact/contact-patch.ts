@@ -55,8 +55,16 @@ const MAX_TEXT_LENGTH = 1000;
 /** What a list given as one string is split on (the wire contract's separators). */
 export const LIST_SEPARATORS = /[;,|、；，]/u;
 
-/** Splits a list given as one string (CSV cell, CLI flag) on the separators the wire contract accepts. */
+/** A list whose every item is in double quotes (Mailchimp's TAGS: `"VIP","Newsletter 2024"`). */
+const QUOTED_LIST = /^\s*"[^"]*"(?:\s*[;,|、；，]\s*"[^"]*")*\s*$/u;
+
+/**
+ * Splits a list given as one string (CSV cell, CLI flag) on the separators the wire contract accepts;
+ * a list of quoted items is split on its quotes, so an item may hold a separator.
+ */
 export function splitListValue(value: string): string[] {
+  if (QUOTED_LIST.test(value))
+    return [...value.matchAll(/"([^"]*)"/g)].map((m) => m[1]!.trim()).filter((s) => s !== '');
   return value
     .split(LIST_SEPARATORS)
     .map((s) => s.trim())

@@ -7,6 +7,7 @@ import { PURCHASE_FACT_KEYS, SCALAR_FIELDS, SYSTEM_FIELDS } from '../../domain/c
 import { ValidationError } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
 import { unprotectCell } from '../../domain/csv-cell-safety.js';
+import { readWrittenDate } from '../../domain/normalize/date.js';
 import { headerKey, targetForHeader } from './header-synonyms.js';
 import { WELL_KNOWN_IDENTITIES, wellKnownIdentity } from './well-known-identities.js';
 
@@ -236,6 +237,26 @@ export function excelSerialToIsoDate(value: string): string | null {
   return new Date(EXCEL_EPOCH_MS + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * Shopify's customer export writes `'7012345678901`, `'02108`: the apostrophe tells Excel "text" (so
+ * a long id keeps its digits and a postcode its zero) and is not part of the value.
+ */
+function withoutTextMarker(value: string): string {
+  return /^'\d/.test(value) ? value.slice(1) : value;
+}
+
+/**
+ * A date attribute's cell as an ISO date when it is an Excel serial or a date written another
+ * unambiguous way (`05.03.1990`, `Mar 5, 1990`); as it came otherwise, for validation to name.
+ */
+function dateCell(value: string): string {
+  try {
+    return excelSerialToIsoDate(value) ?? readWrittenDate(value) ?? value;
+  } catch {
+    return value;
+  }
+}
+
 export interface MappedRow {
   /** Kith id given in the row, if any. */
   id: string | null;
@@ -247,7 +268,7 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
   const input: Record<string, unknown> = {};
   let id: string | null = null;
   for (const [index, target] of mapping) {
-    const value = unprotectCell((cells[index] ?? '').trim());
+    const value = withoutTextMarker(unprotectCell((cells[index] ?? '').trim()));
     if (value === '') continue;
     if (target === 'id') {
       id = value;
@@ -259,8 +280,7 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
     } else if (target.startsWith('attr.')) {
       const key = target.slice('attr.'.length);
       const attributes = (input.attributes ??= {}) as Record<string, string>;
-      attributes[key] =
-        ctx.attributeTypes.get(key) === 'date' ? (excelSerialToIsoDate(value) ?? value) : value;
+      attributes[key] = ctx.attributeTypes.get(key) === 'date' ? dateCell(value) : value;
     } else {
       input[target] = DATE_TARGETS.has(target) ? (excelSerialToIsoDate(value) ?? value) : value;
     }
