@@ -6,7 +6,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from '../../bench/generate-contacts.js';
-import type { PreparedBatch, RowPreparation } from '../../src/imports/prepare/prepare-rows.js';
+import {
+  keyColumnsOf,
+  type PreparedBatch,
+  type RowPreparation,
+} from '../../src/imports/prepare/prepare-rows.js';
 import { RowPreparer } from '../../src/imports/prepare/row-preparer.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
 import { DEFAULT_XLSX_LIMITS } from '../../src/imports/read/read-limits.js';
@@ -320,6 +324,20 @@ describe('fileKeys (pass 1) agrees with validateRow (pass 2)', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(350);
+  });
+
+  it("reads pass 1's phones in the row's country, as pass 2 does (a HubSpot export)", () => {
+    const header = ['Record ID', 'Email', 'Phone Number', 'Mobile Phone Number', 'City', 'Country/Region'];
+    const mapping = resolveMapping(header, {}, suggestMapping(header, [], generatedCtx), generatedCtx);
+    const cells = ['51234501', 'jane@acme.com', '(415) 555-0100', '415 555 0199', 'SF', 'United States'];
+    const v = validateRow(mapRecord(cells, mapping, generatedCtx), generatedNormalize);
+    expect(v).toMatchObject({ ok: true, keys: { phones: ['+14155550100', '+14155550199'] } });
+    expect(fileKeys(mapRecord(cells, keyColumnsOf(mapping), generatedCtx), generatedNormalize)).toEqual([
+      'identity\u0000external_id\u000051234501',
+      'phone\u0000+14155550100',
+      'phone\u0000+14155550199',
+      'email\u0000jane@acme.com',
+    ]);
   });
 });
 

@@ -50,8 +50,8 @@ function recordChars(record: SourceRecord): number {
   return chars;
 }
 
-/** The targets `fileKeys` reads: pass 1 maps only these columns. */
-const KEY_TARGETS = new Set(['id', 'phone', 'additional_phones', 'email', 'additional_emails']);
+/** The targets `fileKeys` reads: pass 1 maps only these columns (country: the region phones are read in). */
+const KEY_TARGETS = new Set(['id', 'phone', 'additional_phones', 'email', 'additional_emails', 'country']);
 
 export function keyColumnsOf(mapping: ResolvedMapping): ResolvedMapping {
   return new Map([...mapping].filter(([, t]) => KEY_TARGETS.has(t) || t.startsWith('identity.')));
