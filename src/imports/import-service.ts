@@ -36,6 +36,7 @@ import {
   suggestMapping,
   uniqueHeader,
 } from './map/column-mapping.js';
+import { findHeader, HEADER_SEARCH_ROWS, type HeaderRowCandidate } from './map/header-row.js';
 import type { Delimiter } from './read/detect-delimiter.js';
 import {
   detectEncoding,
@@ -348,27 +349,35 @@ export class ImportService {
 
   /**
    * The file as inspectSource describes it, with the header taken from `headerRow` when the user said
-   * it is not the first row; the rows up to it are then skipped (StoredSource.headerRow).
+   * it is not the first row, else from the row `findHeader` finds below a title (a sheet's rows above
+   * its header are then skipped: StoredSource.headerRow); a header of two levels (a merged label above
+   * the column names) is read as one.
    */
   async inspect(
     request: Pick<ImportRequest, 'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>,
-  ): Promise<SourceInfo & { headerRow?: number }> {
+  ): Promise<SourceInfo & { headerRow?: number; titleRows?: number[] }> {
     const info = await inspectSource(request.filePath, this.sourceOptions(request));
-    const headerRow = request.headerRow;
-    if (headerRow === undefined || headerRow <= 1) return info;
+    const explicit = request.headerRow;
+    const isDocument = info.format === 'json' || info.format === 'ndjson' || info.format === 'xml';
+    if (isDocument || (explicit !== undefined && explicit <= 1)) return info;
+    const last = explicit ?? HEADER_SEARCH_ROWS;
+    const rows: HeaderRowCandidate[] = [{ rowNumber: 1, cells: info.header }];
     for await (const record of readSourceRecords(request.filePath, info, {
-      limit: headerRow,
+      limit: last,
       xlsxLimits: this.config.xlsxLimits,
     })) {
-      if (record.rowNumber < headerRow) continue;
-      if (record.rowNumber > headerRow) break;
-      return { ...info, header: record.cells.map((c) => c.trim()), headerRow };
+      if (record.rowNumber > last) break;
+      rows.push(record);
     }
-    throw new ValidationError(
-      'options.header_row',
-      headerRow,
-      'is blank or past the end of the file; choose the row that holds the column names',
-    );
+    const found = findHeader(rows, explicit);
+    if (!found)
+      throw new ValidationError(
+        'options.header_row',
+        explicit,
+        'is blank or past the end of the file; choose the row that holds the column names',
+      );
+    if (found.row === 1) return info;
+    return { ...info, header: found.header, headerRow: found.row, titleRows: found.titleRows };
   }
 
   private async sample(filePath: string, info: SourceInfo & { headerRow?: number }): Promise<SourceRecord[]> {
@@ -399,7 +408,10 @@ export class ImportService {
       rows,
       await this.mappingContext(request.createAttributes ?? false),
     );
-    const warnings = suggestions.flatMap((s) => (s.warning ? [`${s.column}: ${s.warning}`] : []));
+    const warnings = [
+      ...layoutWarnings(info, records),
+      ...suggestions.flatMap((s) => (s.warning ? [`${s.column}: ${s.warning}`] : [])),
+    ];
     const candidates = info.encodingConfidence === 'unsure' ? encodingCandidates(request.filePath) : [];
     if (info.encodingConfidence === 'unsure') {
       warnings.unshift(
@@ -464,7 +476,8 @@ export class ImportService {
         },
       );
     }
-    const rows = (await this.sample(request.filePath, info)).map((r) => r.cells);
+    const records = await this.sample(request.filePath, info);
+    const rows = records.map((r) => r.cells);
     if (rows.length === 0) throw new ImportFileError('the file has a header row but no data rows');
     const ctx = await this.mappingContext(settings.createAttributes);
     const suggestions = suggestMapping(info.header, rows, ctx);
@@ -477,9 +490,12 @@ export class ImportService {
       throw e;
     }
     const columns = uniqueHeader(info.header);
-    const warnings = suggestions.flatMap((s) =>
-      s.warning && !mapping.has(s.index) ? [`${s.column}: ${s.warning}`] : [],
-    );
+    const warnings = [
+      ...layoutWarnings(info, records),
+      ...suggestions.flatMap((s) =>
+        s.warning && !mapping.has(s.index) ? [`${s.column}: ${s.warning}`] : [],
+      ),
+    ];
     const unmapped = columns.filter((_, i) => !mapping.has(i) && suggestions[i]?.target !== 'ignore');
     if (unmapped.length > 0) warnings.push(`columns not imported: ${unmapped.join(', ')}`);
 
@@ -849,4 +865,31 @@ function alreadyImporting(importId: string, status: string): KithError {
     409,
     { import_id: importId },
   );
+}
+
+/**
+ * What the reading of a sheet's layout decided or could not: the title rows skipped above a header
+ * found below them, and values in the first rows past the header's last named column (no column to
+ * map them to, so they would be left out without a word).
+ */
+function layoutWarnings(
+  info: { header: string[]; headerRow?: number; titleRows?: number[] },
+  records: SourceRecord[],
+): string[] {
+  const warnings: string[] = [];
+  if (info.headerRow && info.titleRows && info.titleRows.length > 0)
+    warnings.push(
+      `the column names were read from row ${info.headerRow}; ${info.titleRows.length === 1 ? `row ${info.titleRows[0]} above it is a title` : `rows ${info.titleRows.join(', ')} above it are a title`} and not imported (choose another header row if this is wrong)`,
+    );
+  const width = info.header.length;
+  for (const record of records) {
+    const past = record.cells.findIndex((c, i) => i >= width && c.trim() !== '');
+    if (past >= 0) {
+      warnings.push(
+        `row ${record.rowNumber} has a value in column ${past + 1} (${JSON.stringify(record.cells[past]!.trim())}), which has no name in the header row, so it is not imported; name the column in the file`,
+      );
+      break;
+    }
+  }
+  return warnings;
 }
