@@ -19,6 +19,7 @@ import {
   excelSerialToIsoDate,
   mapRecord,
   type MappingContext,
+  type ResolvedMapping,
   resolveMapping,
   suggestMapping,
 } from '../../src/imports/map/column-mapping.js';
@@ -200,6 +201,63 @@ describe('mapRecord', () => {
       identities: { external_id: value },
     });
   });
+  it.each([
+    // Salesforce's report footer: one cell, words, in a file of many columns
+    [
+      ['Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved.'],
+      new Map([
+        [0, 'identity.external_id'],
+        [3, 'email'],
+      ]),
+      false,
+    ],
+    [
+      ['Globex Corporation'],
+      new Map([
+        [0, 'identity.external_id'],
+        [3, 'email'],
+      ]),
+      false,
+    ],
+    // A customer known by one value: a value without spaces, its other columns empty, or a one-column file
+    [
+      ['o6_xKq9'],
+      new Map([
+        [0, 'identity.external_id'],
+        [3, 'email'],
+      ]),
+      true,
+    ],
+    [
+      ['CRM 42', '', '', ''],
+      new Map([
+        [0, 'identity.external_id'],
+        [3, 'email'],
+      ]),
+      true,
+    ],
+    [['CRM 42'], new Map([[0, 'identity.external_id']]), true],
+  ] as [string[], ResolvedMapping, boolean][])(
+    "a line %j is a customer's row: %s",
+    (cells, mapping, isRow) => {
+      const v = validateRow(mapRecord(cells, mapping, ctx), {
+        region: 'CN',
+        identityTypes: new Set(['external_id']),
+        attributeDefinitions: new Map(),
+      });
+      expect(v.ok).toBe(isRow);
+      if (!isRow)
+        expect(v).toMatchObject({ reason: expect.stringContaining('lines a report adds under its table') });
+      if (!isRow)
+        expect(
+          fileKeys(mapRecord(cells, mapping, ctx), {
+            region: 'CN',
+            identityTypes: new Set(['external_id']),
+            attributeDefinitions: new Map(),
+          }),
+        ).toEqual([]);
+    },
+  );
   it.each([
     ['05.03.1990', '1990-03-05'],
     ['Mar 5, 1990', '1990-03-05'],

@@ -79,6 +79,7 @@ export function rowContext(mapped: MappedRow, ctx: NormalizeContext): NormalizeC
 }
 
 export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): ValidatedRow {
+  if (mapped.notARow) return { ok: false, reason: mapped.notARow };
   const ctx = rowContext(mapped, importCtx);
   let input = mapped.input;
   // 未知 / 保密 / unknown: the file does not know the gender, like an empty cell (which never clears).
