@@ -120,6 +120,43 @@ describe('validateRow: warnings for non-identifier fields', () => {
     });
   });
 
+  it.each([
+    [
+      'a Taobao member whose phone is masked',
+      { identities: { member_no: 'tb_zhangsan88' }, phone: '138****8004', name: '张三' },
+      { identities: { member_no: 'tb_zhangsan88' }, scalars: { name: '张三' } },
+      [
+        'phone was not imported: is masked: the platform it was exported from hides its characters (got "138****8004")',
+      ],
+    ],
+    [
+      'a masked e-mail beside a phone',
+      { phone: '13800138000', email: 'z***@qq.com' },
+      { phone: '+8613800138000' },
+      [
+        'email was not imported: is masked: the platform it was exported from hides its characters (got "z***@qq.com")',
+      ],
+    ],
+    [
+      'a masked additional phone among good ones',
+      { phone: '13800138000', additional_phones: '139****9000;13700137000' },
+      { phone: '+8613800138000', additional_phones: ['+8613700137000'] },
+      [
+        'additional_phones[0] was not imported: is masked: the platform it was exported from hides its characters (got "139****9000")',
+      ],
+    ],
+  ])('%s: imported without it, with a warning', (_label, input, patch, warnings) => {
+    expect(validateRow({ id: null, input }, normalize)).toMatchObject({ ok: true, patch, warnings });
+  });
+
+  it('fails a row whose only identifier is masked, saying so', () => {
+    expect(validateRow({ id: null, input: { phone: '138****8004', name: '张三' } }, normalize)).toEqual({
+      ok: false,
+      reason:
+        'the row has no id, identity, phone or email, so it can be neither matched nor created; phone: is masked: the platform it was exported from hides its characters (got "138****8004")',
+    });
+  });
+
   it("names the row's region when its phone is not valid there", () => {
     expect(
       validateRow({ id: null, input: { phone: '(415) 555-0100', country: 'Japan' } }, normalize),

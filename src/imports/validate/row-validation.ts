@@ -87,7 +87,9 @@ export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): Val
     input = { ...input };
     delete input.gender;
   }
-  const warnings: string[] = [];
+  const masked = maskedValues(input);
+  input = masked.input;
+  const warnings: string[] = masked.problems.map(warningOf);
   let problems: ValidationError[] = [];
   let patch: ContactPatch;
   try {
@@ -118,11 +120,50 @@ export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): Val
       ok: false,
       reason: [
         'the row has no id, identity, phone or email, so it can be neither matched nor created',
+        ...masked.problems.map((p) => p.message),
         ...problems.map((p) => p.message),
       ].join('; '),
     };
   }
   return { ok: true, id: mapped.id, patch, keys, warnings };
+}
+
+/** `138****8004`, `z***@qq.com`: a value whose characters the platform it came from hid. */
+const MASKED = /[*＊]{3,}|[*＊]{2,}@/u;
+
+/**
+ * Phones and e-mails that the platform they were exported from masked (Taobao, Tmall, Youzan and
+ * WeChat stores export `138****8004`): no value to match or keep, so left out with a warning, like an
+ * unknown gender, rather than failing the customer, who is matched or created by another identifier
+ * when the row has one.
+ */
+function maskedValues(input: Record<string, unknown>): {
+  input: Record<string, unknown>;
+  problems: ValidationError[];
+} {
+  const problems: ValidationError[] = [];
+  let out = input;
+  const reason = 'is masked: the platform it was exported from hides its characters';
+  for (const field of ['phone', 'email'] as const) {
+    const value = out[field];
+    if (typeof value === 'string' && MASKED.test(value)) {
+      problems.push(new ValidationError(field, value, reason));
+      out = { ...out };
+      delete out[field];
+    }
+  }
+  for (const field of ['additional_phones', 'additional_emails'] as const) {
+    const value = out[field];
+    if (typeof value !== 'string' || !MASKED.test(value)) continue;
+    const items = splitListValue(value);
+    items.forEach((item, i) => {
+      if (MASKED.test(item)) problems.push(new ValidationError(`${field}[${i}]`, item, reason));
+    });
+    const kept = items.filter((item) => !MASKED.test(item));
+    out = { ...out, [field]: kept.join(';') };
+    if (kept.length === 0) delete out[field];
+  }
+  return { input: out, problems };
 }
 
 /** Removed list items were marked null so that the other items kept their indexes until now. */
