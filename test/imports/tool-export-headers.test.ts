@@ -210,6 +210,35 @@ const EXPORTS: [string, [string, string | null][]][] = [
       ['来源', 'initial_source'],
     ],
   ],
+  [
+    'A Japanese CRM export (Shift_JIS)',
+    [
+      ['顧客ID', 'identity.external_id'],
+      ['姓', 'last_name'],
+      ['名', 'first_name'],
+      ['氏名（カナ）', null], // the name's reading, not the name
+      ['フリガナ', null],
+      ['メールアドレス', 'email'],
+      ['電話番号', 'phone'],
+      ['携帯電話', 'additional_phones'],
+      ['郵便番号', 'postcode'],
+      ['都道府県', 'province'],
+      ['市区町村', 'city'],
+      ['住所', 'address'],
+      ['会社名', 'company'],
+      ['生年月日', 'birthday'],
+      ['性別', 'gender'],
+      ['会員番号', 'identity.member_no'],
+    ],
+  ],
+  [
+    'A Chinese list with the name also in pinyin',
+    [
+      ['姓名', 'name'],
+      ['姓名(拼音)', null],
+      ['手机号（必填）', 'phone'],
+    ],
+  ],
 ];
 
 describe.each(EXPORTS)('%s', (_tool, columns) => {

@@ -234,11 +234,15 @@ export function headerKey(header: string): string {
 /**
  * A second, looser fold: without spaces, dots, hyphens and a trailing note in brackets, so that
  * "微信 OpenID", "Member No.", "QQ-Nr" and "会员卡号（必填）" find their target. A bracket holding only a
- * number is kept: "Phone (2)" is how Kith names a second column with the same header.
+ * number is kept: "Phone (2)" is how Kith names a second column with the same header, and so is a
+ * note saying the column is the name's reading ("氏名（カナ）", "姓名(拼音)"), which is not the name.
  */
 export function compactHeaderKey(header: string): string {
   return headerKey(header)
-    .replace(/\s*\((?!\d+\))[^()]*\)$/u, '')
+    .replace(
+      /\s*\((?!\d+\))(?!(?:[^()]*(?:カナ|かな|ｶﾅ|フリガナ|ふりがな|kana|furigana|拼音|pinyin))[^()]*\))[^()]*\)$/u,
+      '',
+    )
     .replace(/[\s.\-·・/]+/gu, '');
 }
 
@@ -267,11 +271,30 @@ export const TRADITIONAL_SYNONYMS: Record<string, string[]> = {
   'identity.member_no': ['會員號', '會員編號', '會員卡號', '會員id', '會員帳號'],
 };
 
+/** Japanese spellings (Shift_JIS files from Japanese CRMs and shops) where they differ from the above. */
+export const JAPANESE_SYNONYMS: Record<string, string[]> = {
+  name: ['氏名', '名前', 'お名前', '顧客名', '担当者名'],
+  email: ['メールアドレス', 'メール', 'eメール', 'eメールアドレス', '電子メール'],
+  phone: ['携帯電話', '携帯電話番号', '携帯番号', '電話番号', '連絡先電話番号'],
+  additional_phones: ['自宅電話番号', '会社電話番号', '固定電話番号'],
+  birthday: ['生年月日', '誕生日'],
+  country: ['国名'],
+  province: ['都道府県'],
+  city: ['市区町村'],
+  address: ['住所', '番地'],
+  postcode: ['郵便番号'],
+  company: ['会社名', '勤務先', '法人名'],
+  tags: ['タグ'],
+  'identity.external_id': ['顧客id', '顧客番号', '顧客コード'],
+  'identity.member_no': ['会員番号', '会員id'],
+};
+
 const SYNONYM_INDEX = new Map<string, string>();
 const COMPACT_INDEX = new Map<string, string>();
 const ALL_SYNONYMS: [string, string[]][] = [
   ...Object.entries(HEADER_SYNONYMS),
   ...Object.entries(TRADITIONAL_SYNONYMS),
+  ...Object.entries(JAPANESE_SYNONYMS),
   ...WELL_KNOWN_IDENTITIES.map((w): [string, string[]] => [`identity.${w.key}`, w.headers]),
 ];
 for (const [target, names] of ALL_SYNONYMS) {
