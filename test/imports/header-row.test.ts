@@ -49,6 +49,11 @@ describe('findHeader', () => {
       { row: 1, header: ['姓名', '手机号'], titleRows: [] },
     ],
     [
+      'a header of one name above data with more cells is still the header',
+      rows(['手机号', '', ''], ['13800138000', '老客户', 'x'], ['13900139000', '', 'y']),
+      { row: 1, header: ['手机号'], titleRows: [] },
+    ],
+    [
       'a header naming fewer columns than the data fill is still the header',
       rows(['Name', 'Phone'], ['Ann', '13800138000', 'x', 'y', 'z']),
       { row: 1, header: ['Name', 'Phone'], titleRows: [] },

@@ -63,9 +63,17 @@ export function findHeader(rows: HeaderRowCandidate[], explicit?: number): Found
   const most = Math.max(...rows.map((r) => filled(r.cells)));
   const enough = Math.max(2, Math.ceil(most / 2));
   // Only a first row of one cell is a title: a header naming fewer columns than its data fill is
-  // still the header.
-  let header = filled(first.cells) > 1 ? first : rows.find((r) => filled(r.cells) >= enough);
-  if (!header) return { row: first.rowNumber, header: first.cells.map((c) => c.trim()), titleRows: [] };
+  // still the header. The row found must name a column Kith knows, so that a first data row under a
+  // header of one name is not taken for the header.
+  let header =
+    filled(first.cells) > 1
+      ? first
+      : rows.find(
+          (r) =>
+            filled(r.cells) >= enough &&
+            r.cells.some((c) => c.trim() !== '' && targetForHeader(c) !== undefined),
+        );
+  if (!header) return { row: first.rowNumber, header: combine(first, undefined), titleRows: [] };
   const next = rows[rows.indexOf(header) + 1];
   if (
     next &&
