@@ -80,14 +80,17 @@ export function registerImportCommands(program: Command): void {
       '--mapping-name <name>',
       'a mapping saved under this name (in the web wizard or the API); --mapping and --map override its columns',
     )
-    .option('--region <CC>', 'default phone region for this file (default KITH_DEFAULT_REGION)')
+    .option(
+      '--region <CC>',
+      "default phone region for this file (default KITH_DEFAULT_REGION); a row's country column, when it names a country, wins",
+    )
     .option(
       '--encoding <name>',
       'utf-8, utf-16le, utf-16be, gbk, big5, shift_jis, euc-kr, latin1 (default: detected)',
     )
     .option('--delimiter <d>', ', ; tab or | (default: detected)')
     .option('--sheet <name>', 'XLSX sheet (default: the first)')
-    .option('--header-row <n>', 'the row the column names are on, when a title row comes first (default: 1)')
+    .option('--header-row <n>', 'the row the column names are on (default: found below a title row, else 1)')
     .option('--tag <tag>', 'add this tag to every imported contact, repeatable', collect, [])
     .option('--group <name>', 'put every imported contact in this static group (created if missing)')
     .option(
