@@ -259,6 +259,39 @@ describe('mapRecord', () => {
     },
   );
   it.each([
+    ['13800138020/13900139020', { phone: '13800138020', additional_phones: '13900139020' }],
+    ['13800138021；13900139021', { phone: '13800138021', additional_phones: '13900139021' }],
+    ['13800138022, 010-8888 6666', { phone: '13800138022', additional_phones: '010-8888 6666' }],
+    [
+      '13800138023 / 13900139023 / 13700137023',
+      { phone: '13800138023', additional_phones: '13900139023;13700137023' },
+    ],
+    ['010-8888 6666/6667', { phone: '010-8888 6666/6667' }], // an extension range, not two numbers
+    ['(415) 555-0100', { phone: '(415) 555-0100' }],
+  ])('a phone cell %j → %j', (cell, input) => {
+    expect(
+      mapRecord(
+        [cell, '13600136000'],
+        new Map([
+          [0, 'phone'],
+          [1, 'additional_phones'],
+        ]),
+        ctx,
+      ).input,
+    ).toEqual({
+      ...input,
+      additional_phones: [(input as { additional_phones?: string }).additional_phones, '13600136000']
+        .filter(Boolean)
+        .join(';'),
+    });
+  });
+  it('keeps both numbers of a phone cell through validation (libphonenumber read ";139…" as an extension)', () => {
+    const mapped = mapRecord(['13800138021;13900139021'], new Map([[0, 'phone']]), ctx);
+    expect(
+      validateRow(mapped, { region: 'CN', identityTypes: new Set(), attributeDefinitions: new Map() }),
+    ).toMatchObject({ ok: true, patch: { phone: '+8613800138021', additional_phones: ['+8613900139021'] } });
+  });
+  it.each([
     ['05.03.1990', '1990-03-05'],
     ['Mar 5, 1990', '1990-03-05'],
     ['45000', '2023-03-15'],
