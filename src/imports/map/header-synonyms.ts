@@ -138,7 +138,6 @@ export const HEADER_SYNONYMS: Record<string, string[]> = {
     'default address address1',
     'address1',
     'address line 1',
-    '所在地区',
     '地址',
     '详细地址',
     '联系地址',
