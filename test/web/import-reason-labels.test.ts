@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { reasonKind } from '../../src/imports/report/reason-kind.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
-import { describeDuplicateKey } from '../../src/imports/validate/row-validation.js';
+import { describeDuplicateKey, validateRow, warningOf } from '../../src/imports/validate/row-validation.js';
+import { normalizeBirthday } from '../../src/domain/normalize/date.js';
+import { mapRecord } from '../../src/imports/map/column-mapping.js';
 import type { TFunction } from 'i18next';
 import { en as enT, zh as zhT } from './web-i18n.js';
 
@@ -115,6 +117,41 @@ describe('a reason said whole in the page’s language, so the server’s Englis
   const phoneKey = describeDuplicateKey('phone\u0000+8613910079190');
   const openid = describeDuplicateKey('identity\u0000wechat_openid\u0000o6_Abc');
   const tooEarly = new ValidationError('birthday', '1815-12-10', 'is before 1850-01-01');
+  const birthdayRefusal = (value: string) => {
+    try {
+      normalizeBirthday(value);
+    } catch (e) {
+      return warningOf(e as ValidationError);
+    }
+    throw new Error(`${value} was read`);
+  };
+  const importCtx = {
+    region: 'CN' as const,
+    identityTypes: new Set<string>(),
+    attributeDefinitions: new Map(),
+  };
+  const maskedWarning = (() => {
+    const row = validateRow({ id: null, input: { phone: '138****8004', email: 'a@b.cn' } }, importCtx);
+    if (!row.ok) throw new Error(row.reason);
+    return row.warnings[0]!;
+  })();
+  const footer = (() => {
+    const mapping = new Map([
+      [0, 'name'],
+      [1, 'email'],
+    ]);
+    const mappingCtx = {
+      identityTypes: new Set<string>(),
+      attributeTypes: new Map(),
+      createAttributes: false,
+    };
+    const row = validateRow(
+      mapRecord(['Copyright (c) 2000-2024 salesforce.com, inc.'], mapping, mappingCtx),
+      importCtx,
+    );
+    if (row.ok) throw new Error('a footer line was read as a customer');
+    return row.reason;
+  })();
 
   it.each([
     [
@@ -151,6 +188,19 @@ describe('a reason said whole in the page’s language, so the server’s Englis
     [reasonKind('订单编号 is empty'), '这一行的“订单编号”列为空', null],
     ['联系手机 is empty', '这一行的“联系手机”列为空', null],
     [tooEarly.message, '不能早于 1850-01-01', 'Cannot be before 1850-01-01'],
+    [
+      birthdayRefusal('3/5/1980'),
+      '无法判断是“日/月”还是“月/日”',
+      'Left out: Could be day/month or month/day: write it as YYYY-MM-DD',
+    ],
+    [birthdayRefusal('03/05'), '缺少年份', null],
+    [maskedWarning, '已打码', null],
+    [
+      footer,
+      '报表附在表格下方的说明行，不是客户：“Copyright (c) 2000-2024 salesforce.com, inc.”',
+      'A line the report adds under its table, not a customer: “Copyright (c) 2000-2024 salesforce.com, inc.”',
+    ],
+    [reasonKind(footer), '报表附在表格下方的说明行（只有一个单元格，没有其他列），不是客户', null],
     [
       'the row has no id, identity, phone or email, so it can be neither matched nor created',
       '没有 Kith ID、身份、手机号或邮箱',

@@ -26,6 +26,19 @@ const KNOWN_REASONS: ReasonTable = [
   [/^is in the future$/, (t) => t('customer.reasons.future')],
   [/^is before (\d{4}-\d{2}-\d{2})$/, (t, m) => t('customer.reasons.tooEarly', { date: m[1] })],
   [/^(is not|must be) a date in the form YYYY-MM-DD$/, (t) => t('customer.reasons.dateForm')],
+  [
+    /^could be day\/month or month\/day, so write it as YYYY-MM-DD$/,
+    (t) => t('customer.reasons.dateAmbiguous'),
+  ],
+  [
+    /^has no year, and a date is stored with its year as YYYY-MM-DD$/,
+    (t) => t('customer.reasons.dateNoYear'),
+  ],
+  // An import's masked phone or e-mail (src/imports/validate/row-validation.ts).
+  [
+    /^is masked: the platform it was exported from hides its characters$/,
+    (t) => t('customer.reasons.masked'),
+  ],
   [/^must be one of (.+)$/, (t, m) => t('customer.reasons.oneOf', { options: optionsText(m[1]!, t) })],
   [/^is longer than (\d+) characters$/, (t, m) => t('customer.reasons.tooLong', { count: Number(m[1]) })],
   [/^is empty$/, (t) => t('customer.reasons.required')],

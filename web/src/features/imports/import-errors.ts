@@ -316,6 +316,16 @@ const SENTENCES: ReasonTable = [
     (t, m) => t('imports.reasons.orderStatusUnknownValue', { status: unquoted(m[1]!) }),
   ],
   [/^订单状态 is empty/, (t) => t('imports.reasons.orderStatusEmpty')],
+  // A report's footer line (src/imports/map/column-mapping.ts: footerLine); a summary leaves the value out.
+  [
+    new RegExp(
+      String.raw`^(?:row \d+: )?the line holds one cell and none of the other columns, .*? so it is not read as a customer(?: \(got (${QUOTED})\))?$`,
+    ),
+    (t, m) =>
+      m[1] === undefined
+        ? t('imports.reasons.reportLine')
+        : t('imports.reasons.reportLineValue', { value: unquoted(m[1]) }),
+  ],
   // A Tmall report's column a row needs, left empty (订单编号, 联系手机, 买家会员名).
   [/^(?:row \d+: )?(\S+) is empty$/, (t, m) => t('imports.reasons.columnEmpty', { column: m[1] })],
   [

@@ -307,6 +307,8 @@ export const en = {
     sameAsRows_one: 'The same {{keys}} is also on row {{rows}} of this file',
     sameAsRows_other: 'The same {{keys}} is also on rows {{rows}} of this file',
     sameAsOtherRows: 'The same {{keys}} is on other rows of this file',
+    reportLine: 'A line the report adds under its table (one cell, no other column), not a customer',
+    reportLineValue: 'A line the report adds under its table, not a customer: “{{value}}”',
     supersededByRow: 'Replaced by row {{row}}, which has the same {{keys}}',
     supersededByLater: 'Replaced by a later row with the same {{keys}}',
     ownedBy: '{{key}} belongs to another customer ({{owner}})',

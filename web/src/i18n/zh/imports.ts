@@ -292,6 +292,8 @@ export const imports: typeof en = {
     sameAsRows_one: '{{keys}}与本文件第 {{rows}} 行相同',
     sameAsRows_other: '{{keys}}与本文件第 {{rows}} 行相同',
     sameAsOtherRows: '{{keys}}与本文件其他行相同',
+    reportLine: '报表附在表格下方的说明行（只有一个单元格，没有其他列），不是客户',
+    reportLineValue: '报表附在表格下方的说明行，不是客户：“{{value}}”',
     supersededByRow: '被第 {{row}} 行取代（{{keys}}相同）',
     supersededByLater: '被后面{{keys}}相同的行取代',
     ownedBy: '{{key}}已属于另一位客户（{{owner}}）',
