@@ -24,7 +24,11 @@ interface Fixtures {
   lang: 'en' | 'zh';
   consoleErrors: string[];
   signIn: (role: Role) => Promise<void>;
-  shot: (name: string) => Promise<void>;
+  /**
+   * A screenshot for review once the network is idle; `{ idle: false }` takes it at once (a test that
+   * holds a request open, which keeps the network busy).
+   */
+  shot: (name: string, options?: { idle?: boolean }) => Promise<void>;
   expectAccessible: (options?: { exclude?: string[] }) => Promise<void>;
 }
 
@@ -53,8 +57,8 @@ export const test = base.extend<Fixtures>({
     });
   },
   shot: async ({ page, lang }, use) => {
-    await use(async (name) => {
-      await page.waitForLoadState('networkidle');
+    await use(async (name, { idle = true } = {}) => {
+      if (idle) await page.waitForLoadState('networkidle');
       await page.screenshot({
         path: `test-results/screens/${lang}/${name}.png`,
         fullPage: false,

@@ -366,6 +366,7 @@ test('an undo that takes long may be closed after 3 s: the dialog says it goes o
   page,
   lang,
   signIn,
+  shot,
   expectAccessible,
 }) => {
   const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
@@ -424,11 +425,6 @@ test('an undo that takes long may be closed after 3 s: the dialog says it goes o
     await route.fulfill({ response, json });
   });
 
-  // Screens taken while the undo request is held: not `shot`, which waits for the network to be idle
-  // (the held request keeps it busy, and on PostgreSQL the page may not have been idle once before it).
-  const heldShot = (name: string) =>
-    page.screenshot({ path: `test-results/screens/${lang}/${name}.png`, animations: 'disabled' });
-
   await page.goto('/imports');
   const row = page.getByRole('row').filter({ hasText: fileName });
   await row.getByRole('button', { name: m('imports.history.actionsFor', { file: fileName }) }).click();
@@ -447,14 +443,16 @@ test('an undo that takes long may be closed after 3 s: the dialog says it goes o
   // The footer's button (the header's × bears the same name).
   const close = dialog.getByRole('button', { name: m('common.close'), exact: true }).last();
   await expect(close).toBeEnabled();
-  await heldShot('import-undo-slow');
+  // Not after the network is idle: the held undo request keeps it busy (and on PostgreSQL the page
+  // had not been idle once before it).
+  await shot('import-undo-slow', { idle: false });
   await expectAccessible();
   await close.click();
   await expect(dialog).toHaveCount(0);
 
   // The history follows it: Undoing… (撤销中…) while it goes on, then Undone with its toast.
   await expect(row.getByText(m('imports.status.undoing'), { exact: true })).toBeVisible();
-  await heldShot('import-history-undoing');
+  await shot('import-history-undoing', { idle: false });
   holding = false;
   release();
   await expect(row.getByText(m('imports.status.undone'), { exact: true })).toBeVisible({ timeout: 30_000 });
