@@ -16,6 +16,7 @@ import {
   type ExportedContact,
   hasPurchaseFacts,
 } from './export-columns.js';
+import { exportColumnNaming, exportHeader } from './export-column-names.js';
 import { readContactRange, readGroupNames } from '../contacts/contact-row-reader.js';
 import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
 import { Utf8Run } from './utf8-run.js';
@@ -42,12 +43,19 @@ export interface ContactExportRequest {
   query: ContactExportQuery;
   /** Column names (a list, or comma-separated); every column when absent. */
   columns?: string | string[];
+  /**
+   * What a CSV or XLSX header calls the columns: `keys` (default; the import's and the API's field keys)
+   * or `en` / `zh` (the web app's field names, labels for identity types and attributes).
+   */
+  column_names?: string | null;
 }
 
 /** An export checked and ready to write: its format, columns and first page are known. */
 export interface PreparedExport {
   format: ExportFormat;
   columns: ExportColumn[];
+  /** The columns' names in the file's header (CSV, XLSX). */
+  header: string[];
   contentType: string;
   /** Writes every selected contact to `out` and ends it; resolves with the number of contacts written. */
   writeTo(out: Writable, onProgress?: (rows: number) => void): Promise<number>;
@@ -100,14 +108,25 @@ export class ContactExportService {
     const format = request.format as ExportFormat;
     if (!(EXPORT_FORMATS as readonly string[]).includes(format))
       throw new ValidationError('format', request.format, `must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const naming = exportColumnNaming(request.column_names);
+    if (naming !== 'keys' && format !== 'csv' && format !== 'xlsx')
+      throw new ValidationError(
+        'column_names',
+        request.column_names,
+        `names the columns of a csv or xlsx header; ${format} names each field by its key`,
+      );
     const [identityTypes, attributes] = await Promise.all([
-      new IdentityTypeService(this.store.db).keys(),
-      new AttributeDefinitionService(this.store.db).byKey(),
+      new IdentityTypeService(this.store.db).list(),
+      new AttributeDefinitionService(this.store.db).list(),
     ]);
     const columns = chooseColumns(
-      { identityTypes: [...identityTypes], attributeKeys: [...attributes.keys()] },
+      { identityTypes: identityTypes.map((t) => t.key), attributeKeys: attributes.map((a) => a.key) },
       request.columns,
     );
+    const header = exportHeader(columns, naming, {
+      identityTypes: new Map(identityTypes.map((t) => [t.key, t.label])),
+      attributes: new Map(attributes.map((a) => [a.key, a.label])),
+    });
     // Purchase facts come with the customers list's pages as the API answers them; the id ranges do not
     // read them.
     const withFacts = hasPurchaseFacts(columns);
@@ -116,9 +135,10 @@ export class ContactExportService {
     return {
       format,
       columns,
+      header,
       contentType: EXPORT_CONTENT_TYPES[format],
       writeTo: async (out, onProgress) => {
-        const writer = formatWriter(format, columns, out);
+        const writer = formatWriter(format, columns, header, out);
         await writer.start();
         const { rowReader } = this.store;
         const { text } = writer;
@@ -191,8 +211,13 @@ export class ContactExportService {
   }
 }
 
-function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writable): FormatWriter {
-  if (format === 'xlsx') return xlsxWriter(columns, out);
+function formatWriter(
+  format: ExportFormat,
+  columns: ExportColumn[],
+  header: string[],
+  out: Writable,
+): FormatWriter {
+  if (format === 'xlsx') return xlsxWriter(columns, header, out);
   const layout = TEXT_FORMAT_LAYOUTS[format];
   const run = new Utf8Run(64 * 1024);
   let wroteAny = false;
@@ -203,7 +228,7 @@ function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writab
     wroteAny = true;
   };
   return {
-    start: () => writeText(out, layout.head(columns)),
+    start: () => writeText(out, layout.head(header)),
     page: (contacts) => {
       layout.records(contacts, columns, run);
       return text(run.take());
@@ -217,10 +242,10 @@ function formatWriter(format: ExportFormat, columns: ExportColumn[], out: Writab
  * XLSX: one sheet, the header first. Text is written as text cells, which Excel never runs as
  * formulas, so cells are not prefixed; numbers stay numbers.
  */
-function xlsxWriter(columns: ExportColumn[], out: Writable): FormatWriter {
+function xlsxWriter(columns: ExportColumn[], header: string[], out: Writable): FormatWriter {
   const sheet = writeXlsxSheet(out, 'Contacts');
   return {
-    start: () => sheet.rows([columns.map((c) => c.name)]),
+    start: () => sheet.rows([header]),
     page: (contacts) => sheet.rows(contacts.map((c) => xlsxCells(c, columns))),
     end: () => sheet.end(),
   };

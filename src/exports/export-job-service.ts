@@ -27,6 +27,7 @@ import type { ContactExportService } from './contact-export-service.js';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from './contact-export-service.js';
 import type { ExportFileStore } from './export-file-store.js';
 import { columnNames } from './export-columns.js';
+import { type ExportColumnNaming, exportColumnNaming } from './export-column-names.js';
 import { ORDER_EXPORT_FORMATS, type OrderExportService } from './order-export.js';
 
 export const EXPORT_JOB_KIND = 'export';
@@ -44,6 +45,8 @@ export interface ExportJob {
   filters: Record<string, unknown>;
   /** The columns asked for (contacts), or null: every column. */
   columns: string[] | null;
+  /** What the header calls the columns (contacts, CSV and XLSX). */
+  column_names: ExportColumnNaming;
   state: ExportState;
   /** Rows written so far (running) or in the file (done). */
   rows: number;
@@ -64,6 +67,7 @@ export interface ExportRequest {
   format?: string;
   filters?: unknown;
   columns?: string | string[] | null;
+  column_names?: string | null;
 }
 
 /** Who asks: the requester may see and download their own exports, an administrator everyone's. */
@@ -115,6 +119,8 @@ type ExportRow = ExportsTable;
 interface StoredRequest {
   filters: Record<string, unknown>;
   columns: string[] | null;
+  /** Absent in exports asked for before there was a choice: keys. */
+  column_names?: ExportColumnNaming;
 }
 
 const dropEmptyFilters = (filters: Record<string, unknown>) =>
@@ -172,11 +178,18 @@ export class ExportJobService {
     if (kind === 'orders' && request.columns != null && request.columns.length > 0)
       throw new ValidationError('columns', request.columns, 'orders exports have fixed columns');
     const columns = columnsAsked(request.columns);
+    const columnNaming = exportColumnNaming(request.column_names);
+    if (kind === 'orders' && columnNaming !== 'keys')
+      throw new ValidationError(
+        'column_names',
+        request.column_names,
+        'orders exports name their columns by key',
+      );
     const filters = dropEmptyFilters(parsed.data);
     // The orders list takes statuses as a list; the query string's comma-separated form is accepted too.
     if (typeof filters.status === 'string')
       filters.status = filters.status.split(',').filter((s) => s.trim() !== '');
-    const stored: StoredRequest = { filters, columns };
+    const stored: StoredRequest = { filters, columns, column_names: columnNaming };
     await this.prepare(kind, request.format, stored);
 
     const id = newId('export');
@@ -211,6 +224,7 @@ export class ExportJobService {
           { field: 'format', old: null, new: format },
           { field: 'filters', old: null, new: stored.filters },
           { field: 'columns', old: null, new: columns },
+          { field: 'column_names', old: null, new: columnNaming },
         ],
         actor,
         at,
@@ -225,6 +239,7 @@ export class ExportJobService {
       format,
       query: request.filters,
       columns: request.columns ?? undefined,
+      column_names: request.column_names ?? 'keys',
     });
   }
 
@@ -258,7 +273,12 @@ export class ExportJobService {
    */
   async recordStreamed(
     kind: ExportKind,
-    request: { format: string; filters: Record<string, unknown>; columns?: string | string[] | null },
+    request: {
+      format: string;
+      filters: Record<string, unknown>;
+      columns?: string | string[] | null;
+      column_names?: string | null;
+    },
     actor: Actor,
   ): Promise<void> {
     await appendAuditEntry(this.db, {
@@ -505,6 +525,7 @@ export class ExportJobService {
       format: row.format,
       filters: request.filters,
       columns: request.columns,
+      column_names: request.column_names ?? 'keys',
       state,
       rows: Number(row.rows ?? progress?.rows ?? 0),
       bytes: row.bytes === null ? null : Number(row.bytes),

@@ -16,7 +16,8 @@ export const TEXT_FORMATS = ['csv', 'json', 'ndjson', 'xml'] as const;
 export type TextFormat = (typeof TEXT_FORMATS)[number];
 
 export interface TextFormatLayout {
-  head(columns: readonly ExportColumn[]): string;
+  /** What comes before the records; `header` is the columns' names as the export calls them. */
+  head(header: readonly string[]): string;
   records(contacts: readonly ExportedContact[], columns: readonly ExportColumn[], run: Utf8Run): void;
   /** Characters (ASCII, so bytes too) the file's first run of records drops: JSON's leading comma. */
   leadingSeparator: number;
@@ -37,7 +38,7 @@ export function csvCell(text: string): string {
 export const TEXT_FORMAT_LAYOUTS: Record<TextFormat, TextFormatLayout> = {
   // UTF-8 with a BOM (Excel then reads Chinese correctly), lists joined by `;`, formula-safe cells.
   csv: {
-    head: (columns) => `\uFEFF${columns.map((c) => csvCell(protectCell(c.name))).join(',')}\n`,
+    head: (header) => `\uFEFF${header.map((name) => csvCell(protectCell(name))).join(',')}\n`,
     records: (contacts, columns, run) => {
       for (const contact of contacts) {
         let line = '';

@@ -34,6 +34,7 @@ import {
   MappingError,
   resolveMapping,
   suggestMapping,
+  labelTargets,
   uniqueHeader,
 } from './map/column-mapping.js';
 import { findHeader, HEADER_SEARCH_ROWS, type HeaderRowCandidate } from './map/header-row.js';
@@ -315,14 +316,15 @@ export class ImportService {
   }
 
   private async mappingContext(createAttributes: boolean): Promise<MappingContext> {
-    const [identityTypes, definitions] = await Promise.all([
-      new IdentityTypeService(this.db).keys(),
+    const [types, definitions] = await Promise.all([
+      new IdentityTypeService(this.db).list(),
       new AttributeDefinitionService(this.db).list(),
     ]);
     return {
-      identityTypes,
+      identityTypes: new Set(types.map((t) => t.key)),
       attributeTypes: new Map(definitions.map((d) => [d.key, d.type])),
       createAttributes,
+      labelTargets: labelTargets(types, definitions),
     };
   }
 

@@ -79,7 +79,7 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     const preview = await kith.imports.preview({ filePath: exported });
     expect(preview.suggested_mapping.find((s) => s.column === 'orders_count')).toMatchObject({
       target: null,
-      warning: 'orders_count is written by Kith and is not imported',
+      warning: "orders_count is counted by Kith from the customer's orders and is not imported",
     });
   });
 
@@ -98,6 +98,49 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     expect(
       (await api(server.baseUrl, 'GET', '/api/contacts/export?format=csv', { token: agent })).status,
     ).toBe(403);
+  });
+
+  it('names the header in the web app’s words when asked, and such a file imports back unchanged', async () => {
+    const zh = await fetch(
+      `${server.baseUrl}/api/contacts/export?format=csv&tag=vip&columns=id,name,email,tags,created_at&column_names=zh`,
+      { headers: { authorization: `Bearer ${admin}` } },
+    );
+    expect(zh.status).toBe(200);
+    const text = await zh.text();
+    const [head, row] = text.split('\n');
+    expect(head?.replace(/^\uFEFF/, '')).toBe('Kith 编号,姓名,邮箱,标签,创建时间');
+    expect(row).toMatch(/^ct_\w+,李娜,li\.na@example\.cn,VIP,\d{4}-/);
+    const back = await runImport(server.kith, fixture('导出.csv', text));
+    expect(back).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 1, failed: 0 });
+
+    const en = await api(
+      server.baseUrl,
+      'GET',
+      '/api/contacts/export?format=csv&tag=vip&columns=name,additional_phones&column_names=en',
+      { token: admin },
+    );
+    expect(String(en.body).split('\n')[0]?.replace(/^\uFEFF/, '')).toBe('Name,Other phones');
+    for (const [query, reason] of [
+      ['format=csv&column_names=fr', /must be one of/],
+      ['format=json&column_names=zh', /csv or xlsx header; json names each field by its key/],
+    ] as const) {
+      const refused = await api(server.baseUrl, 'GET', `/api/contacts/export?${query}`, { token: admin });
+      expect(refused.status, query).toBe(400);
+      expect(JSON.stringify(refused.body), query).toMatch(/column_names/);
+      if (query.includes('json')) expect(refused.body.error.message).toMatch(reason);
+    }
+    const queued = await api(server.baseUrl, 'POST', '/api/exports', {
+      token: admin,
+      body: { format: 'xlsx', filters: { tag: 'vip' }, column_names: 'zh' },
+    });
+    expect(queued.status).toBe(202);
+    expect(queued.body).toMatchObject({ column_names: 'zh' });
+    const orders = await api(server.baseUrl, 'POST', '/api/exports', {
+      token: admin,
+      body: { kind: 'orders', format: 'csv', column_names: 'en' },
+    });
+    expect(orders.status).toBe(400);
+    expect(orders.body.error.details).toMatchObject({ field: 'column_names', value: 'en' });
   });
 
   it('puts each streamed export on record as it starts, and a HEAD reads and records nothing', async () => {
@@ -195,5 +238,25 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/columns: is not a column/);
     expect(fs.readdirSync(dir)).toEqual(['客户.csv']);
+    const named = path.join(dir, 'named.csv');
+    const english = await runCli(
+      [
+        'export',
+        'contacts',
+        '--format',
+        'csv',
+        '--out',
+        named,
+        '--tag',
+        'VIP',
+        '--columns',
+        'name,email',
+        '--column-names',
+        'en',
+      ],
+      server.kith.database.env,
+    );
+    expect(english.code).toBe(0);
+    expect(fs.readFileSync(named, 'utf8')).toBe('\uFEFFName,Email\n李娜,li.na@example.cn\n');
   });
 });

@@ -13,6 +13,7 @@ interface ExportOptions extends ContactFilterOptions {
   format: string;
   out: string;
   columns?: string;
+  columnNames?: string;
   ids?: string;
   json?: boolean;
 }
@@ -30,6 +31,10 @@ export function registerExportCommand(program: Command): void {
       '--columns <list>',
       'comma-separated columns in order (name,email,identity.*,attr.*); default all',
     )
+    .option(
+      '--column-names <naming>',
+      "csv, xlsx: the header's names: keys (default; field keys, as the import and API name them), en or zh (the web app's field names); Kith's import reads any of them back",
+    )
     .option('--ids <ids>', 'comma-separated contact ids');
   addContactFilterOptions(command)
     .option('--json', 'print {"file", "format", "rows"} on stdout')
@@ -37,7 +42,12 @@ export function registerExportCommand(program: Command): void {
       const out = checkOutputFile('--out', o.out);
       const rows = await withKith(async (kith) => {
         const query = { ...(await contactFilterOf(kith, o)), ids: o.ids };
-        const prepared = await kith.exports.prepare({ format: o.format, columns: o.columns, query });
+        const prepared = await kith.exports.prepare({
+          format: o.format,
+          columns: o.columns,
+          column_names: o.columnNames,
+          query,
+        });
         await kith.exportJobs.recordStreamed(
           'contacts',
           { format: o.format, columns: o.columns, filters: query },

@@ -3,6 +3,7 @@
  * and turns one record's cells into contact input. Pure: the identity types and attribute definitions
  * it needs are passed in.
  */
+import { CONTACT_FIELD_NAMES } from '../../domain/contact/contact-field-names.js';
 import { PURCHASE_FACT_KEYS, SCALAR_FIELDS, SYSTEM_FIELDS } from '../../domain/contact/contact-fields.js';
 import { ValidationError } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
@@ -22,12 +23,46 @@ const OWNER_FIELDS = new Set(['owner', 'owner_id', 'assignee', 'created_by', 'up
 /** Written by Kith (or computed from orders): a column of Kith's own export that an import skips. */
 const KITH_WRITTEN = new Set<string>([...SYSTEM_FIELDS, ...PURCHASE_FACT_KEYS]);
 
+/**
+ * The web app's name of each field, in English and Chinese (a Kith export written for people has them as
+ * its header), folded as headers are → the field's key.
+ */
+const FIELD_BY_NAME = new Map(
+  Object.values(CONTACT_FIELD_NAMES).flatMap((names) =>
+    Object.entries(names).map(([key, name]) => [headerKey(name), key.replace(/_/g, ' ')] as const),
+  ),
+);
+
 export interface MappingContext {
   identityTypes: ReadonlySet<string>;
   /** Attribute key → type. */
   attributeTypes: ReadonlyMap<string, string>;
   /** `--create-attributes`: unknown `attr.<key>` targets become new text attributes. */
   createAttributes: boolean;
+  /**
+   * Identity types' and attributes' labels, folded as headers are → target (`identity.<type>`,
+   * `attr.<key>`): a column named by a label maps to it, before any synonym.
+   */
+  labelTargets?: ReadonlyMap<string, string>;
+}
+
+/**
+ * `MappingContext.labelTargets` from the defined identity types and attributes: each label (folded as
+ * headers are) → its target. A label two of them share names neither: the column is left to the user.
+ */
+export function labelTargets(
+  identityTypes: readonly { key: string; label: string | null }[],
+  attributes: readonly { key: string; label: string | null }[],
+): Map<string, string> {
+  const targets = new Map<string, string | null>();
+  const add = (label: string | null, target: string) => {
+    const folded = label ? headerKey(label) : '';
+    if (folded === '') return;
+    targets.set(folded, targets.has(folded) && targets.get(folded) !== target ? null : target);
+  };
+  for (const t of identityTypes) add(t.label, `identity.${t.key}`);
+  for (const a of attributes) add(a.label, `attr.${a.key}`);
+  return new Map([...targets].filter((e): e is [string, string] => e[1] !== null));
 }
 
 export interface ColumnSuggestion {
@@ -70,7 +105,9 @@ export function suggestMapping(
   const columns = uniqueHeader(header);
   const used = new Set<string>();
   return columns.map((column, index) => {
-    const key = headerKey(column);
+    const folded = headerKey(column);
+    // A field's name as the web app (and an export for people) writes it reads as its key.
+    const key = FIELD_BY_NAME.get(folded) ?? folded;
     const suggestion = (
       target: string | null,
       confidence: ColumnSuggestion['confidence'],
@@ -111,7 +148,14 @@ export function suggestMapping(
       );
     }
     if (KITH_WRITTEN.has(key.replace(/ /g, '_'))) {
-      return suggestion(null, 'none', `${column} is written by Kith and is not imported`);
+      const fact = (PURCHASE_FACT_KEYS as readonly string[]).includes(key.replace(/ /g, '_'));
+      return suggestion(
+        null,
+        'none',
+        fact
+          ? `${column} is counted by Kith from the customer's orders and is not imported`
+          : `${column} is written by Kith and is not imported`,
+      );
     }
     if (STANDARD_TARGETS.has(key.replace(/ /g, '_')) && key.replace(/ /g, '_') !== 'id') {
       return suggestion(key.replace(/ /g, '_'), 'exact');
@@ -124,6 +168,8 @@ export function suggestMapping(
     const asKey = key.replace(/[ -]/g, '_');
     if (ctx.identityTypes.has(asKey)) return suggestion(`identity.${asKey}`, 'exact');
     if (ctx.attributeTypes.has(asKey)) return suggestion(`attr.${asKey}`, 'exact');
+    const labelled = ctx.labelTargets?.get(folded);
+    if (labelled) return suggestion(labelled, 'exact');
     const synonym = targetForHeader(column);
     if (synonym) return suggestion(synonym, 'synonym');
     return suggestion(null, 'none');

@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ContactExportQuery } from '../../exports/contact-export-service.js';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
+import { EXPORT_COLUMN_NAMINGS } from '../../exports/export-column-names.js';
 import { EXPORT_KINDS } from '../../exports/export-job-service.js';
 import { ORDER_EXPORT_FORMATS } from '../../exports/order-export.js';
 import type { KithServices } from '../../services.js';
@@ -21,6 +22,13 @@ import {
   wholeNumberParam,
 } from '../schemas.js';
 
+const ColumnNames = z
+  .enum(EXPORT_COLUMN_NAMINGS)
+  .optional()
+  .describe(
+    "CSV and XLSX: what the header calls the columns. keys (default): the import's and the API's field keys (`email`, `identity.wechat_openid`); en or zh: the web app's field names in English or Chinese, identity types and attributes by their labels. Kith's import maps either back to the fields.",
+  );
+
 const ExportQuery = contactListQuery({
   format: z.enum(EXPORT_FORMATS).describe('csv (UTF-8 with BOM), xlsx, json (an array), ndjson or xml.'),
   columns: z
@@ -29,6 +37,7 @@ const ExportQuery = contactListQuery({
     .describe(
       'Comma-separated columns in the order wanted (`name,email,identity.*,attr.*`); every column when absent.',
     ),
+  column_names: ColumnNames,
   ...ContactFilterFields,
   ids: z.string().optional().describe('Comma-separated contact ids (at most 1,000).'),
 });
@@ -60,6 +69,7 @@ const ExportJobSchema = z
     format: z.string(),
     filters: z.record(z.string(), z.unknown()).describe('The filters asked for, as the list takes them'),
     columns: z.array(z.string()).nullable().describe('The columns asked for (contacts); null: all'),
+    column_names: z.enum(EXPORT_COLUMN_NAMINGS).describe('What the header calls the columns'),
     state: z
       .enum(['queued', 'running', 'done', 'failed', 'expired'])
       .describe('expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS'),
@@ -93,6 +103,11 @@ const ExportJobInput = z
       .nullable()
       .optional()
       .describe('Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent'),
+    column_names: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(`Contacts, CSV and XLSX: ${EXPORT_COLUMN_NAMINGS.join(', ')} (see GET /api/contacts/export)`),
   })
   .strict();
 
@@ -145,6 +160,7 @@ export function exportRoutes(
             format: request.body.format,
             filters: request.body.filters,
             columns: request.body.columns,
+            column_names: request.body.column_names,
           },
           user,
           actorOf(request),
@@ -216,7 +232,7 @@ export function exportRoutes(
         querystring: ExportQuery,
       },
       handler: async (request, reply) => {
-        const { format, columns, ...rest } = request.query;
+        const { format, columns, column_names, ...rest } = request.query;
         const query: Record<string, unknown> = {};
         const attributes: Record<string, string> = {};
         for (const [key, value] of Object.entries(rest)) {
@@ -226,6 +242,7 @@ export function exportRoutes(
         const prepared = await services.exports.prepare({
           format,
           columns,
+          column_names,
           query: { ...(query as ContactExportQuery), attributes },
         });
         const day = new Date().toISOString().slice(0, 10);
@@ -235,7 +252,7 @@ export function exportRoutes(
         if (request.method === 'HEAD') return reply.send();
         await services.exportJobs.recordStreamed(
           'contacts',
-          { format, columns, filters: { ...query, attributes } },
+          { format, columns, column_names, filters: { ...query, attributes } },
           actorOf(request),
         );
         const body = new PassThrough();

@@ -3200,6 +3200,8 @@ export interface paths {
                         };
                         /** @description Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent */
                         columns?: (string[] | string) | null;
+                        /** @description Contacts, CSV and XLSX: keys, en, zh (see GET /api/contacts/export) */
+                        column_names?: string | null;
                     };
                 };
             };
@@ -3406,6 +3408,8 @@ export interface paths {
                     format: "csv" | "xlsx" | "json" | "ndjson" | "xml";
                     /** @description Comma-separated columns in the order wanted (`name,email,identity.*,attr.*`); every column when absent. */
                     columns?: string;
+                    /** @description CSV and XLSX: what the header calls the columns. keys (default): the import's and the API's field keys (`email`, `identity.wechat_openid`); en or zh: the web app's field names in English or Chinese, identity types and attributes by their labels. Kith's import maps either back to the fields. */
+                    column_names?: "keys" | "en" | "zh";
                     /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
                     q?: string;
                     /** @description Tag name (any case). */
@@ -12729,6 +12733,11 @@ export interface components {
             /** @description The columns asked for (contacts); null: all */
             columns: string[] | null;
             /**
+             * @description What the header calls the columns
+             * @enum {string}
+             */
+            column_names: "keys" | "en" | "zh";
+            /**
              * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
              * @enum {string}
              */
@@ -13393,6 +13402,11 @@ export interface components {
             };
             /** @description The columns asked for (contacts); null: all */
             columns: string[] | null;
+            /**
+             * @description What the header calls the columns
+             * @enum {string}
+             */
+            column_names: "keys" | "en" | "zh";
             /**
              * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
              * @enum {string}
