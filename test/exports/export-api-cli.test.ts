@@ -119,7 +119,11 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
       '/api/contacts/export?format=csv&tag=vip&columns=name,additional_phones&column_names=en',
       { token: admin },
     );
-    expect(String(en.body).split('\n')[0]?.replace(/^\uFEFF/, '')).toBe('Name,Other phones');
+    expect(
+      String(en.body)
+        .split('\n')[0]
+        ?.replace(/^\uFEFF/, ''),
+    ).toBe('Name,Other phones');
     for (const [query, reason] of [
       ['format=csv&column_names=fr', /must be one of/],
       ['format=json&column_names=zh', /csv or xlsx header; json names each field by its key/],
