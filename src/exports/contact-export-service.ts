@@ -16,7 +16,8 @@ import {
   type ExportedContact,
   hasPurchaseFacts,
 } from './export-columns.js';
-import { exportColumnNaming, exportHeader } from './export-column-names.js';
+import { exportColumnNaming, exportHeader, MOMENT_COLUMNS } from './export-column-names.js';
+import { checkTimeZone } from './local-date-time.js';
 import { readContactRange, readGroupNames } from '../contacts/contact-row-reader.js';
 import { TEXT_FORMAT_LAYOUTS, xlsxCells } from './export-text-formats.js';
 import { Utf8Run } from './utf8-run.js';
@@ -48,6 +49,11 @@ export interface ContactExportRequest {
    * or `en` / `zh` (the web app's field names, labels for identity types and attributes).
    */
   column_names?: string | null;
+  /**
+   * With `en` / `zh` names: the IANA zone whose local time the moments (created, updated, purchases) are
+   * written in, `YYYY-MM-DD HH:mm:ss`; UTC when absent. Exports by key keep ISO 8601 in UTC.
+   */
+  time_zone?: string | null;
 }
 
 /** An export checked and ready to write: its format, columns and first page are known. */
@@ -119,10 +125,17 @@ export class ContactExportService {
       new IdentityTypeService(this.store.db).list(),
       new AttributeDefinitionService(this.store.db).list(),
     ]);
+    if (naming === 'keys' && request.time_zone)
+      throw new ValidationError(
+        'time_zone',
+        request.time_zone,
+        'applies to an export whose column_names are en or zh; an export by keys writes ISO 8601 times in UTC',
+      );
+    const timeZone = naming === 'keys' ? null : checkTimeZone('time_zone', request.time_zone || 'UTC');
     const columns = chooseColumns(
       { identityTypes: identityTypes.map((t) => t.key), attributeKeys: attributes.map((a) => a.key) },
       request.columns,
-    );
+    ).map((c) => (timeZone && c.kind === 'field' && MOMENT_COLUMNS.has(c.name) ? { ...c, timeZone } : c));
     const header = exportHeader(columns, naming, {
       identityTypes: new Map(identityTypes.map((t) => [t.key, t.label])),
       attributes: new Map(attributes.map((a) => [a.key, a.label])),

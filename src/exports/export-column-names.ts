@@ -28,6 +28,9 @@ export interface CustomFieldLabels {
   attributes: ReadonlyMap<string, string>;
 }
 
+/** The columns holding a moment (the others with dates hold a calendar day: birthday). */
+export const MOMENT_COLUMNS = new Set(['created_at', 'updated_at', 'first_order_at', 'last_order_at']);
+
 /** `column_names` as asked: absent is `keys`; anything else is refused, naming the choices. */
 export function exportColumnNaming(asked: string | null | undefined): ExportColumnNaming {
   if (asked == null || asked === '') return 'keys';
@@ -50,6 +53,9 @@ export function exportHeader(
   naming: ExportColumnNaming,
   labels: CustomFieldLabels,
 ): string[] {
+  // A moment's column says the zone its times are written in: 创建时间 (Asia/Shanghai).
+  const named = (column: ExportColumn, name: string) =>
+    column.kind === 'field' && column.timeZone ? `${name} (${column.timeZone})` : name;
   if (naming === 'keys') return columns.map((c) => c.name);
   const fields = CONTACT_FIELD_NAMES[naming];
   // A label may not be another column's key either: the import reads a key as that column's field.
@@ -57,11 +63,15 @@ export function exportHeader(
     columns.flatMap((c) => (c.kind === 'identity' ? [c.type] : c.kind === 'attribute' ? [c.key] : [])),
   );
   return columns.map((column) => {
-    if (column.kind === 'field' || column.kind === 'list') return fields[column.name] ?? column.name;
+    if (column.kind === 'field' || column.kind === 'list')
+      return named(column, fields[column.name] ?? column.name);
+    const key = column.kind === 'identity' ? column.type : column.key;
     const label = (
-      column.kind === 'identity' ? labels.identityTypes.get(column.type) : labels.attributes.get(column.key)
+      column.kind === 'identity' ? labels.identityTypes.get(key) : labels.attributes.get(key)
     )?.trim();
     const folded = label?.toLowerCase();
+    // A type or attribute without a label of its own is labelled by its key, which stays its name.
+    if (folded === key) return label!;
     if (!label || !folded || RESERVED.has(folded) || taken.has(folded)) return column.name;
     taken.add(folded);
     return label;

@@ -7,6 +7,7 @@
 import type { ContactWithGroups } from '../contacts/contact-row-reader.js';
 import { type AttributeValue, CONTACT_KEYS, PURCHASE_FACT_KEYS } from '../domain/contact/contact-fields.js';
 import { ValidationError } from '../domain/errors.js';
+import { localDateTime } from './local-date-time.js';
 
 /**
  * A contact as exported: the API's shape plus the names of the groups it belongs to, and its purchase
@@ -27,7 +28,8 @@ export const LIST_COLUMNS = new Set(['additional_emails', 'additional_phones', '
 export const LIST_SEPARATOR = ';';
 
 export type ExportColumn =
-  | { kind: 'field'; name: string }
+  /** `timeZone`: a moment written as people read it there (an export for people), not ISO 8601 UTC. */
+  | { kind: 'field'; name: string; timeZone?: string }
   | { kind: 'list'; name: string }
   | { kind: 'identity'; name: string; type: string }
   | { kind: 'attribute'; name: string; key: string };
@@ -138,8 +140,10 @@ export function columnValue(
       return (contact.attributes[column.key] as AttributeValue | undefined) ?? null;
     case 'list':
       return (contact as unknown as Record<string, string[]>)[column.name] ?? [];
-    case 'field':
-      return ((contact as unknown as Record<string, string | null>)[column.name] ?? null) as string | null;
+    case 'field': {
+      const value = (contact as unknown as Record<string, string | null>)[column.name] ?? null;
+      return column.timeZone && typeof value === 'string' ? localDateTime(value, column.timeZone) : value;
+    }
   }
 }
 

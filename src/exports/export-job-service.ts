@@ -28,6 +28,7 @@ import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from './contact-export-service.j
 import type { ExportFileStore } from './export-file-store.js';
 import { columnNames } from './export-columns.js';
 import { type ExportColumnNaming, exportColumnNaming } from './export-column-names.js';
+import { checkTimeZone } from './local-date-time.js';
 import { ORDER_EXPORT_FORMATS, type OrderExportService } from './order-export.js';
 
 export const EXPORT_JOB_KIND = 'export';
@@ -47,6 +48,8 @@ export interface ExportJob {
   columns: string[] | null;
   /** What the header calls the columns (contacts, CSV and XLSX). */
   column_names: ExportColumnNaming;
+  /** The zone of the moments in an export for people, or null. */
+  time_zone: string | null;
   state: ExportState;
   /** Rows written so far (running) or in the file (done). */
   rows: number;
@@ -68,6 +71,7 @@ export interface ExportRequest {
   filters?: unknown;
   columns?: string | string[] | null;
   column_names?: string | null;
+  time_zone?: string | null;
 }
 
 /** Who asks: the requester may see and download their own exports, an administrator everyone's. */
@@ -121,6 +125,7 @@ interface StoredRequest {
   columns: string[] | null;
   /** Absent in exports asked for before there was a choice: keys. */
   column_names?: ExportColumnNaming;
+  time_zone?: string | null;
 }
 
 const dropEmptyFilters = (filters: Record<string, unknown>) =>
@@ -189,7 +194,12 @@ export class ExportJobService {
     // The orders list takes statuses as a list; the query string's comma-separated form is accepted too.
     if (typeof filters.status === 'string')
       filters.status = filters.status.split(',').filter((s) => s.trim() !== '');
-    const stored: StoredRequest = { filters, columns, column_names: columnNaming };
+    const stored: StoredRequest = {
+      filters,
+      columns,
+      column_names: columnNaming,
+      time_zone: request.time_zone ? checkTimeZone('time_zone', request.time_zone) : null,
+    };
     await this.prepare(kind, request.format, stored);
 
     const id = newId('export');
@@ -225,6 +235,7 @@ export class ExportJobService {
           { field: 'filters', old: null, new: stored.filters },
           { field: 'columns', old: null, new: columns },
           { field: 'column_names', old: null, new: columnNaming },
+          { field: 'time_zone', old: null, new: stored.time_zone },
         ],
         actor,
         at,
@@ -240,6 +251,7 @@ export class ExportJobService {
       query: request.filters,
       columns: request.columns ?? undefined,
       column_names: request.column_names ?? 'keys',
+      time_zone: request.time_zone,
     });
   }
 
@@ -526,6 +538,7 @@ export class ExportJobService {
       filters: request.filters,
       columns: request.columns,
       column_names: request.column_names ?? 'keys',
+      time_zone: request.time_zone ?? null,
       state,
       rows: Number(row.rows ?? progress?.rows ?? 0),
       bytes: row.bytes === null ? null : Number(row.bytes),

@@ -108,8 +108,21 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     expect(zh.status).toBe(200);
     const text = await zh.text();
     const [head, row] = text.split('\n');
-    expect(head?.replace(/^\uFEFF/, '')).toBe('Kith 编号,姓名,邮箱,标签,创建时间');
-    expect(row).toMatch(/^ct_\w+,李娜,li\.na@example\.cn,VIP,\d{4}-/);
+    expect(head?.replace(/^\uFEFF/, '')).toBe('Kith 编号,姓名,邮箱,标签,创建时间 (UTC)');
+    expect(row).toMatch(/^ct_\w+,李娜,li\.na@example\.cn,VIP,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    // The same moment in China's time: eight hours on.
+    const shanghai = await api(
+      server.baseUrl,
+      'GET',
+      '/api/contacts/export?format=csv&tag=vip&columns=created_at&column_names=zh&time_zone=Asia/Shanghai',
+      { token: admin },
+    );
+    const [zoneHead, local] = String(shanghai.body).trimEnd().split('\n');
+    expect(zoneHead?.replace(/^\uFEFF/, '')).toBe('创建时间 (Asia/Shanghai)');
+    const utc = row!.split(',').at(-1)!;
+    expect(Date.parse(`${local!.replace(' ', 'T')}Z`) - Date.parse(`${utc.replace(' ', 'T')}Z`)).toBe(
+      8 * 3600_000,
+    );
     const back = await runImport(server.kith, fixture('导出.csv', text));
     expect(back).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 1, failed: 0 });
 
@@ -125,13 +138,14 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
         ?.replace(/^\uFEFF/, ''),
     ).toBe('Name,Other phones');
     for (const [query, reason] of [
-      ['format=csv&column_names=fr', /must be one of/],
+      ['format=csv&column_names=fr', /column_names.*expected one of/],
       ['format=json&column_names=zh', /csv or xlsx header; json names each field by its key/],
+      ['format=csv&time_zone=Asia/Shanghai', /applies to an export whose column_names are en or zh/],
+      ['format=csv&column_names=en&time_zone=Mars/Base', /is not a time zone/],
     ] as const) {
       const refused = await api(server.baseUrl, 'GET', `/api/contacts/export?${query}`, { token: admin });
       expect(refused.status, query).toBe(400);
-      expect(JSON.stringify(refused.body), query).toMatch(/column_names/);
-      if (query.includes('json')) expect(refused.body.error.message).toMatch(reason);
+      expect(JSON.stringify(refused.body), query).toMatch(reason);
     }
     const queued = await api(server.baseUrl, 'POST', '/api/exports', {
       token: admin,

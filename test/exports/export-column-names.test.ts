@@ -126,6 +126,19 @@ describe('an export header for people', () => {
     });
   });
 
+  it('names the zone of a moment’s column, and the import still knows the column', () => {
+    const columns = chooseColumns(schema, 'name,created_at,last_order_at').map((c) =>
+      c.name === 'name' ? c : { ...c, timeZone: 'Asia/Shanghai' },
+    );
+    const header = exportHeader(columns, 'zh', labels);
+    expect(header).toEqual(['姓名', '创建时间 (Asia/Shanghai)', '最近购买 (Asia/Shanghai)']);
+    expect(readBack(columns, header).map((s) => s.warning)).toEqual([
+      undefined,
+      '创建时间 (Asia/Shanghai) is written by Kith and is not imported',
+      "最近购买 (Asia/Shanghai) is counted by Kith from the customer's orders and is not imported",
+    ]);
+  });
+
   it('says which naming a request may ask for', () => {
     expect(exportColumnNaming(undefined)).toBe('keys');
     expect(exportColumnNaming('zh')).toBe('zh');

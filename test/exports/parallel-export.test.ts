@@ -17,9 +17,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-parallel-export-'));
 const CONTACTS = 4_700; // past the first page (2,000) and several worker slices, not a multiple of either
 const DELETED = 37;
 
-async function exportText(kith: TestKith, format: string, query: object) {
+async function exportText(kith: TestKith, format: string, query: object, forPeople = {}) {
   const file = path.join(dir, `${Math.random().toString(36).slice(2)}.${format}`);
-  const prepared = await kith.exports.prepare({ format, query });
+  const prepared = await kith.exports.prepare({ format, query, ...forPeople });
   const rows = await prepared.writeTo(fs.createWriteStream(file));
   return { rows, file, text: format === 'xlsx' ? '' : fs.readFileSync(file, 'utf8') };
 }
@@ -72,6 +72,18 @@ describe(`an export of everyone on ${TEST_DIALECT}`, () => {
       if (format === 'xml') expect(all.text.trimEnd().endsWith('</contacts>')).toBe(true);
     },
   );
+
+  it('csv for people: the worker threads write moments in the zone asked, as the paged path does', async () => {
+    const forPeople = { column_names: 'zh', time_zone: 'Asia/Shanghai' };
+    const all = await exportText(kith, 'csv', {}, forPeople);
+    const paged = await exportText(kith, 'csv', everyoneFiltered, forPeople);
+    const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+    expect(lines(all.text)[0]).toMatch(
+      /^\uFEFFKith 编号,姓名,.*,member_no,level,创建时间 \(Asia\/Shanghai\),更新时间 \(Asia\/Shanghai\)$/,
+    );
+    expect(lines(all.text).slice(1).sort()).toEqual(lines(paged.text).slice(1).sort());
+    expect(lines(all.text)[1]).toMatch(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
 
   it('xlsx: one sheet with a header and every live contact once', async () => {
     const all = await exportText(kith, 'xlsx', {});

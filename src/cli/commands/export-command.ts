@@ -14,6 +14,7 @@ interface ExportOptions extends ContactFilterOptions {
   out: string;
   columns?: string;
   columnNames?: string;
+  timeZone?: string;
   ids?: string;
   json?: boolean;
 }
@@ -35,6 +36,10 @@ export function registerExportCommand(program: Command): void {
       '--column-names <naming>',
       "csv, xlsx: the header's names: keys (default; field keys, as the import and API name them), en or zh (the web app's field names); Kith's import reads any of them back",
     )
+    .option(
+      '--time-zone <zone>',
+      'with --column-names en|zh: the IANA zone (Asia/Shanghai) created, updated and purchase times are written in; default UTC',
+    )
     .option('--ids <ids>', 'comma-separated contact ids');
   addContactFilterOptions(command)
     .option('--json', 'print {"file", "format", "rows"} on stdout')
@@ -46,6 +51,7 @@ export function registerExportCommand(program: Command): void {
           format: o.format,
           columns: o.columns,
           column_names: o.columnNames,
+          time_zone: o.timeZone,
           query,
         });
         await kith.exportJobs.recordStreamed(

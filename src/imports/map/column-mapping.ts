@@ -106,8 +106,12 @@ export function suggestMapping(
   const used = new Set<string>();
   return columns.map((column, index) => {
     const folded = headerKey(column);
-    // A field's name as the web app (and an export for people) writes it reads as its key.
-    const key = FIELD_BY_NAME.get(folded) ?? folded;
+    // A field's name as the web app (and an export for people) writes it reads as its key, also with the
+    // zone an export adds to a moment's column (创建时间 (Asia/Shanghai)).
+    const key =
+      FIELD_BY_NAME.get(folded) ??
+      FIELD_BY_NAME.get(folded.replace(/\s*[(（][^()（）]*[)）]$/u, '')) ??
+      folded;
     const suggestion = (
       target: string | null,
       confidence: ColumnSuggestion['confidence'],

@@ -29,6 +29,13 @@ const ColumnNames = z
     "CSV and XLSX: what the header calls the columns. keys (default): the import's and the API's field keys (`email`, `identity.wechat_openid`); en or zh: the web app's field names in English or Chinese, identity types and attributes by their labels. Kith's import maps either back to the fields.",
   );
 
+const TimeZone = z
+  .string()
+  .optional()
+  .describe(
+    'With column_names en or zh: the IANA time zone (Asia/Shanghai) whose local time the moments (created, updated, first and last purchase) are written in, as YYYY-MM-DD HH:mm:ss, the zone named in their column; UTC when absent. Exports by key write ISO 8601 in UTC.',
+  );
+
 const ExportQuery = contactListQuery({
   format: z.enum(EXPORT_FORMATS).describe('csv (UTF-8 with BOM), xlsx, json (an array), ndjson or xml.'),
   columns: z
@@ -38,6 +45,7 @@ const ExportQuery = contactListQuery({
       'Comma-separated columns in the order wanted (`name,email,identity.*,attr.*`); every column when absent.',
     ),
   column_names: ColumnNames,
+  time_zone: TimeZone,
   ...ContactFilterFields,
   ids: z.string().optional().describe('Comma-separated contact ids (at most 1,000).'),
 });
@@ -70,6 +78,7 @@ const ExportJobSchema = z
     filters: z.record(z.string(), z.unknown()).describe('The filters asked for, as the list takes them'),
     columns: z.array(z.string()).nullable().describe('The columns asked for (contacts); null: all'),
     column_names: z.enum(EXPORT_COLUMN_NAMINGS).describe('What the header calls the columns'),
+    time_zone: z.string().nullable().describe('The zone of the moments (column_names en or zh)'),
     state: z
       .enum(['queued', 'running', 'done', 'failed', 'expired'])
       .describe('expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS'),
@@ -103,6 +112,7 @@ const ExportJobInput = z
       .nullable()
       .optional()
       .describe('Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent'),
+    time_zone: z.string().nullable().optional().describe('See GET /api/contacts/export'),
     column_names: z
       .string()
       .nullable()
@@ -161,6 +171,7 @@ export function exportRoutes(
             filters: request.body.filters,
             columns: request.body.columns,
             column_names: request.body.column_names,
+            time_zone: request.body.time_zone,
           },
           user,
           actorOf(request),
@@ -232,7 +243,7 @@ export function exportRoutes(
         querystring: ExportQuery,
       },
       handler: async (request, reply) => {
-        const { format, columns, column_names, ...rest } = request.query;
+        const { format, columns, column_names, time_zone, ...rest } = request.query;
         const query: Record<string, unknown> = {};
         const attributes: Record<string, string> = {};
         for (const [key, value] of Object.entries(rest)) {
@@ -243,6 +254,7 @@ export function exportRoutes(
           format,
           columns,
           column_names,
+          time_zone,
           query: { ...(query as ContactExportQuery), attributes },
         });
         const day = new Date().toISOString().slice(0, 10);

@@ -3200,6 +3200,8 @@ export interface paths {
                         };
                         /** @description Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent */
                         columns?: (string[] | string) | null;
+                        /** @description See GET /api/contacts/export */
+                        time_zone?: string | null;
                         /** @description Contacts, CSV and XLSX: keys, en, zh (see GET /api/contacts/export) */
                         column_names?: string | null;
                     };
@@ -3410,6 +3412,8 @@ export interface paths {
                     columns?: string;
                     /** @description CSV and XLSX: what the header calls the columns. keys (default): the import's and the API's field keys (`email`, `identity.wechat_openid`); en or zh: the web app's field names in English or Chinese, identity types and attributes by their labels. Kith's import maps either back to the fields. */
                     column_names?: "keys" | "en" | "zh";
+                    /** @description With column_names en or zh: the IANA time zone (Asia/Shanghai) whose local time the moments (created, updated, first and last purchase) are written in, as YYYY-MM-DD HH:mm:ss, the zone named in their column; UTC when absent. Exports by key write ISO 8601 in UTC. */
+                    time_zone?: string;
                     /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
                     q?: string;
                     /** @description Tag name (any case). */
@@ -12737,6 +12741,8 @@ export interface components {
              * @enum {string}
              */
             column_names: "keys" | "en" | "zh";
+            /** @description The zone of the moments (column_names en or zh) */
+            time_zone: string | null;
             /**
              * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
              * @enum {string}
@@ -13407,6 +13413,8 @@ export interface components {
              * @enum {string}
              */
             column_names: "keys" | "en" | "zh";
+            /** @description The zone of the moments (column_names en or zh) */
+            time_zone: string | null;
             /**
              * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
              * @enum {string}
