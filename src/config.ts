@@ -8,6 +8,7 @@ import ipaddr from 'ipaddr.js';
 import { KithError } from './domain/errors.js';
 import { assertRegion, type Region } from './domain/normalize/phone.js';
 import { xlsxLimits, type XlsxLimits } from './imports/read/read-limits.js';
+import type { StagedUploadLimits } from './imports/staged-uploads.js';
 import { OutboundPolicy } from './sync/outbound/outbound-policy.js';
 
 /** true (any peer), a number of nearest hops, or addresses / CIDR ranges of the proxies. */
@@ -42,6 +43,12 @@ export interface KithConfig {
   logLevel: LogLevel;
   /** Largest import file the API accepts (KITH_MAX_UPLOAD_MB, default 200). */
   maxUploadBytes: number;
+  /**
+   * The most one user may have staged by previews and not yet imported: a count
+   * (KITH_MAX_STAGED_UPLOADS, default 20) and a total size (KITH_MAX_STAGED_UPLOADS_MB, default 1024,
+   * or twice KITH_MAX_UPLOAD_MB when that is more; never less than KITH_MAX_UPLOAD_MB).
+   */
+  stagedUploadLimits: StagedUploadLimits;
   /** How long a job's lease lasts before another worker may take the job over (KITH_JOB_LEASE_SECONDS, 60). */
   jobLeaseMs: number;
   /** Sender of Kith's e-mails (KITH_MAIL_FROM); kith@<SMTP host> when unset. */
@@ -136,6 +143,26 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return value;
 }
 
+/**
+ * KITH_MAX_STAGED_UPLOADS and KITH_MAX_STAGED_UPLOADS_MB: what one user may keep staged. The size
+ * defaults to 1 GiB (five files of the default upload limit), or twice the upload limit when that is
+ * more; set below the upload limit, the largest file could never be previewed, so it is refused.
+ */
+function stagedUploadLimits(env: NodeJS.ProcessEnv, maxUploadMb: number): StagedUploadLimits {
+  const count = wholeNumber(env, 'KITH_MAX_STAGED_UPLOADS', 20, 1, Number.MAX_SAFE_INTEGER, 'uploads');
+  const megabytes = positiveNumber(
+    env,
+    'KITH_MAX_STAGED_UPLOADS_MB',
+    Math.max(1024, 2 * maxUploadMb),
+    'megabytes',
+  );
+  if (megabytes < maxUploadMb)
+    throw new Error(
+      `KITH_MAX_STAGED_UPLOADS_MB must be at least KITH_MAX_UPLOAD_MB (${maxUploadMb}), or one file of the largest size could not be staged (got ${JSON.stringify(env.KITH_MAX_STAGED_UPLOADS_MB)})`,
+    );
+  return { count, bytes: Math.floor(megabytes * 1024 * 1024) };
+}
+
 /** Names @fastify/proxy-addr understands for its built-in ranges. */
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -201,6 +228,7 @@ function readConfig(env: NodeJS.ProcessEnv): KithConfig {
       `KITH_IMPORT_THREAD_MIN_BYTES must be a whole number of bytes, 0 or more (got ${JSON.stringify(env.KITH_IMPORT_THREAD_MIN_BYTES)})`,
     );
   }
+  const maxUploadMb = positiveNumber(env, 'KITH_MAX_UPLOAD_MB', 200, 'megabytes');
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel))
     throw new Error(
@@ -222,7 +250,8 @@ function readConfig(env: NodeJS.ProcessEnv): KithConfig {
     // Parsed here so that a mistyped entry stops the process at start, naming the entry.
     outbound: OutboundPolicy.parse(env.KITH_OUTBOUND_ALLOW),
     logLevel,
-    maxUploadBytes: positiveNumber(env, 'KITH_MAX_UPLOAD_MB', 200, 'megabytes') * 1024 * 1024,
+    maxUploadBytes: maxUploadMb * 1024 * 1024,
+    stagedUploadLimits: stagedUploadLimits(env, maxUploadMb),
     jobLeaseMs: positiveNumber(env, 'KITH_JOB_LEASE_SECONDS', 60, 'seconds') * 1000,
     mailFrom: env.KITH_MAIL_FROM || null,
     xlsxLimits: xlsxLimits(env),

@@ -69,7 +69,7 @@ import { WebhookService } from './sync/webhooks/webhook-service.js';
 import { ImportEndedNotifier } from './imports/import-ended-notifier.js';
 import { IMPORT_JOB_KIND, ImportService } from './imports/import-service.js';
 import { SavedMappingService } from './imports/saved-mapping-service.js';
-import { StagedUploads } from './imports/staged-uploads.js';
+import { STAGED_UPLOAD_MAX_AGE_MS, StagedUploads } from './imports/staged-uploads.js';
 import { InviteService } from './auth/invite-service.js';
 import { type AuditPage, type AuditSearch, searchAuditLog } from './history/audit-search.js';
 import { type JobLease, jobLeaseOf, whyNoJobRan } from './jobs/job-lease.js';
@@ -282,7 +282,12 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     auditLog: { search: (search) => searchAuditLog(db, search) },
     imports,
     savedMappings: new SavedMappingService(db),
-    importUploads: new StagedUploads(config.dataDir),
+    importUploads: new StagedUploads(
+      config.dataDir,
+      STAGED_UPLOAD_MAX_AGE_MS,
+      Date.now,
+      config.stagedUploadLimits,
+    ),
     invites: new InviteService(db, mailer),
     importPipeline,
     orders,

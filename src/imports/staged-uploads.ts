@@ -4,7 +4,9 @@
  * runs it, instead of sending it each time. Each lives under `<dataDir>/uploads/<upl_id>/` (0700, the
  * file 0600, like every file Kith keeps) with who sent it; only that user may use it. One that is never
  * run is removed once older than the age limit (swept whenever a file is staged or used); a run
- * (not a dry run) keeps its own copy and removes the staged one.
+ * (not a dry run) keeps its own copy and removes the staged one, and its sender may discard it. What
+ * one user has staged is bounded (`StagedUploadLimits`: a count and a total size), so repeated
+ * previews cannot fill the disk within the day an upload lives.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,6 +17,15 @@ import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
 
 /** How long an upload that was never run is kept. */
 export const STAGED_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** The most one user may have staged and not yet run (KITH_MAX_STAGED_UPLOADS, KITH_MAX_STAGED_UPLOADS_MB). */
+export interface StagedUploadLimits {
+  count: number;
+  bytes: number;
+}
+
+/** 20 files, 1 GiB: five files of the default upload limit (200 MB), a day of wizards left open. */
+export const DEFAULT_STAGED_UPLOAD_LIMITS: StagedUploadLimits = { count: 20, bytes: 1024 * 1024 * 1024 };
 
 export interface StagedUpload {
   upload_id: string;
@@ -44,6 +55,52 @@ export class UploadNotFoundError extends KithError {
   }
 }
 
+/** A size as the messages say it: 1.5 GB, 200 MB, 12 KB, 300 bytes. */
+export function sizeText(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 ** 3, 'GB'],
+    [1024 ** 2, 'MB'],
+    [1024, 'KB'],
+  ];
+  for (const [size, unit] of units)
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1)).toLocaleString('en')} ${unit}`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * 429 `too_many_staged_uploads`: the user already has as many uploads staged and not run as one user
+ * may (count or total size). Details carry the limits, what is staged (each upload, oldest first, so a
+ * client can run or discard them) and when the oldest expires.
+ */
+export class StagedUploadLimitError extends KithError {
+  constructor(limits: StagedUploadLimits, staged: StagedUpload[], fileSize: number) {
+    const bytes = staged.reduce((sum, u) => sum + u.file_size, 0);
+    const overCount = staged.length + 1 > limits.count;
+    const limit = overCount
+      ? `${limits.count} uploads staged and not yet imported per user (KITH_MAX_STAGED_UPLOADS)`
+      : `${sizeText(limits.bytes)} of uploads staged and not yet imported per user (KITH_MAX_STAGED_UPLOADS_MB)`;
+    const oldest = staged[0];
+    super(
+      'too_many_staged_uploads',
+      `this file (${sizeText(fileSize)}) is not kept: you have ${staged.length} ${staged.length === 1 ? 'upload' : 'uploads'} (${sizeText(bytes)}) staged and not yet imported, and the limit is ${limit}. Import or discard one (DELETE /api/imports/uploads/{upload_id}; details.uploads lists them)${oldest ? `, or wait until the oldest expires at ${oldest.expires_at}` : ''}`,
+      429,
+      {
+        limit_count: limits.count,
+        limit_bytes: limits.bytes,
+        staged_count: staged.length,
+        staged_bytes: bytes,
+        file_bytes: fileSize,
+        uploads: staged.map(({ upload_id, file_name, file_size, expires_at }) => ({
+          upload_id,
+          file_name,
+          file_size,
+          expires_at,
+        })),
+      },
+    );
+  }
+}
+
 export class StagedUploads {
   private readonly root: string;
 
@@ -51,6 +108,7 @@ export class StagedUploads {
     dataDir: string,
     private readonly maxAgeMs = STAGED_UPLOAD_MAX_AGE_MS,
     private readonly now: () => number = Date.now,
+    readonly limits: StagedUploadLimits = DEFAULT_STAGED_UPLOAD_LIMITS,
   ) {
     this.root = path.join(dataDir, 'uploads');
   }
@@ -68,9 +126,44 @@ export class StagedUploads {
     };
   }
 
-  /** Keeps `tempPath` (moved, not copied) as an upload of `owner`; answers its handle. */
+  /** `owner`'s uploads staged and not yet run (nor expired), oldest first. */
+  list(owner: string | null): StagedUpload[] {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.root);
+    } catch {
+      return [];
+    }
+    const metas: StagedMeta[] = [];
+    for (const name of entries) {
+      // A folder taken for a run (`<id>.taken-…`) is that run's now.
+      if (!isIdOf('importUpload', name)) continue;
+      const meta = this.readMeta(name);
+      if (meta && meta.owner === owner) metas.push(meta);
+    }
+    metas.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+    return metas.map((meta) => this.describe(meta));
+  }
+
+  /**
+   * Refuses (429 too_many_staged_uploads) a file of `fileSize` bytes that would take `owner` past the
+   * limits; a route checks before it reads the file, and `stage` again as it keeps it.
+   */
+  checkRoom(owner: string | null, fileSize: number): void {
+    const staged = this.list(owner);
+    const bytes = staged.reduce((sum, u) => sum + u.file_size, 0);
+    if (staged.length + 1 > this.limits.count || bytes + fileSize > this.limits.bytes)
+      throw new StagedUploadLimitError(this.limits, staged, fileSize);
+  }
+
+  /**
+   * Keeps `tempPath` (moved, not copied) as an upload of `owner`; answers its handle. Refused (429
+   * too_many_staged_uploads) past the user's limits, the file left where it was.
+   */
   stage(tempPath: string, fileName: string, owner: string | null): StagedUpload {
     this.sweep();
+    // Synchronous from here to the meta's write: two previews of one user cannot both pass it.
+    this.checkRoom(owner, fs.statSync(tempPath).size);
     const id = newId('importUpload');
     const dir = this.dirOf(id);
     makePrivateDir(dir);
@@ -128,6 +221,12 @@ export class StagedUploads {
       release: () => fs.renameSync(taken, this.dirOf(id)),
       discard: () => fs.rmSync(taken, { recursive: true, force: true }),
     };
+  }
+
+  /** Removes `owner`'s upload; 404 upload_not_found when it names none of theirs (never whose it is). */
+  discard(id: string, owner: string | null): void {
+    const upload = this.take(id, owner);
+    upload.discard();
   }
 
   /** Removes uploads older than the age limit (and any half-made one); answers how many. */

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { decodeQuotedPrintable, startSmtp } from '../support/smtp-server.js';
@@ -494,5 +496,113 @@ describe('upload size limit', () => {
       headers: { authorization: `Bearer ${admin}` },
     });
     expect(((await settings.json()) as { max_upload_bytes: number }).max_upload_bytes).toBe(1024 * 1024);
+  });
+});
+
+describe(`staged uploads per user on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let first: string;
+  let second: string;
+  let agent: string;
+  beforeAll(async () => {
+    server = await startTestServer({
+      KITH_MAX_UPLOAD_MB: '1',
+      KITH_MAX_STAGED_UPLOADS: '2',
+      KITH_MAX_STAGED_UPLOADS_MB: '1',
+    });
+    const token = async (email: string, role: 'admin' | 'agent') => {
+      const user = await server.kith.users.create({ email, password: 'staged pass', role }, SYSTEM_ACTOR);
+      return (await server.kith.tokens.create(user.id, null, SYSTEM_ACTOR)).token;
+    };
+    first = await token('first@example.com', 'admin');
+    second = await token('second@example.com', 'admin');
+    agent = await token('staged-agent@example.com', 'agent');
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const call = (method: string, path: string, token: string, body?: FormData) =>
+    fetch(`${server.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body });
+  const form = (content: string | null, fields: Record<string, string> = {}) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.append(k, v);
+    if (content !== null) f.append('file', new Blob([content], { type: 'text/csv' }), 'list.csv');
+    return f;
+  };
+  const preview = (token: string, content: string) =>
+    call('POST', '/api/imports/preview', token, form(content));
+  const stagedFolders = () => fs.readdirSync(path.join(server.kith.config.dataDir, 'uploads')).length;
+  type Refusal = { error: { code: string; message: string; details: Record<string, unknown> } };
+
+  it('refuses a preview past the count with 429, saying the limit, what is staged and what to do; keeps nothing', async () => {
+    const a = (await (await preview(first, 'email\na@example.com\n')).json()) as { upload_id: string };
+    const b = (await (await preview(first, 'email\nb@example.com\n')).json()) as { upload_id: string };
+    expect(stagedFolders()).toBe(2);
+
+    const r = await preview(first, 'email\nc@example.com\n');
+    expect(r.status).toBe(429);
+    const body = (await r.json()) as Refusal;
+    expect(body.error.code).toBe('too_many_staged_uploads');
+    expect(body.error.message).toMatch(/you have 2 uploads \(\d+ bytes\) staged and not yet imported/);
+    expect(body.error.message).toMatch(/the limit is 2 uploads staged .* \(KITH_MAX_STAGED_UPLOADS\)/);
+    expect(body.error.message).toMatch(/Import or discard one .*or wait until the oldest expires at /);
+    expect(body.error.details).toMatchObject({
+      limit_count: 2,
+      limit_bytes: 1024 * 1024,
+      staged_count: 2,
+      uploads: [{ upload_id: a.upload_id }, { upload_id: b.upload_id }],
+    });
+    expect(stagedFolders()).toBe(2);
+
+    // Another user's uploads are theirs: the second admin previews as usual.
+    expect((await preview(second, 'email\nd@example.com\n')).status).toBe(200);
+    // A preview of a staged upload keeps nothing new: allowed at the limit.
+    expect(
+      (await call('POST', '/api/imports/preview', first, form(null, { upload_id: a.upload_id }))).status,
+    ).toBe(200);
+
+    const listed = (await (await call('GET', '/api/imports/uploads', first)).json()) as {
+      data: { upload_id: string }[];
+    };
+    expect(listed.data.map((u) => u.upload_id)).toEqual([a.upload_id, b.upload_id]);
+
+    // Discarding is its sender's: another admin is told it does not exist, an agent is refused.
+    expect((await call('DELETE', `/api/imports/uploads/${a.upload_id}`, second)).status).toBe(404);
+    expect((await call('DELETE', `/api/imports/uploads/${a.upload_id}`, agent)).status).toBe(403);
+    expect((await call('DELETE', `/api/imports/uploads/${a.upload_id}`, first)).status).toBe(204);
+    expect((await call('DELETE', `/api/imports/uploads/${a.upload_id}`, first)).status).toBe(404);
+    const again = await call('POST', '/api/imports/preview', first, form(null, { upload_id: a.upload_id }));
+    expect(((await again.json()) as Refusal).error.code).toBe('upload_not_found');
+
+    // Room again; and a run (not a dry run) frees its upload's place.
+    const c = (await (await preview(first, 'email\nc@example.com\n')).json()) as { upload_id: string };
+    expect((await preview(first, 'email\ne@example.com\n')).status).toBe(429);
+    const run = await call(
+      'POST',
+      '/api/imports',
+      first,
+      form(null, { upload_id: c.upload_id, mapping: JSON.stringify({ email: 'email' }) }),
+    );
+    expect(run.status).toBe(202);
+    expect((await preview(first, 'email\ne@example.com\n')).status).toBe(200);
+  });
+
+  it('refuses a preview past the total size, naming it', async () => {
+    const user = await server.kith.users.create(
+      { email: 'third@example.com', password: 'staged pass', role: 'admin' },
+      SYSTEM_ACTOR,
+    );
+    const third = (await server.kith.tokens.create(user.id, null, SYSTEM_ACTOR)).token;
+    const big = (letter: string) => `email\n${`${letter}@example.com\n`.repeat(40_000)}`; // ~600 KB
+    expect((await preview(third, big('x'))).status).toBe(200);
+    const r = await preview(third, big('y'));
+    expect(r.status).toBe(429);
+    const body = (await r.json()) as Refusal;
+    expect(body.error.code).toBe('too_many_staged_uploads');
+    expect(body.error.message).toMatch(
+      /this file \(\d+(\.\d)? KB\) is not kept: you have 1 upload \(\d+(\.\d)? KB\) staged .*the limit is 1 MB of uploads staged and not yet imported per user \(KITH_MAX_STAGED_UPLOADS_MB\)/,
+    );
+    expect(body.error.details).toMatchObject({ staged_count: 1, limit_bytes: 1024 * 1024 });
   });
 });

@@ -20,7 +20,7 @@ import type { KithServices } from '../../services.js';
 import type { Actor } from '../../domain/actor.js';
 import { actorOf, currentUser } from '../auth-guard.js';
 import { replayedUpload } from '../idempotency.js';
-import { beforeIdParam, errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
+import { beforeIdParam, ErrorSchema, errorResponses, IdParams, wholeNumberParam } from '../schemas.js';
 
 interface Upload {
   filePath: string;
@@ -545,6 +545,20 @@ const ImportPreviewSchema = z
   })
   .meta({ id: 'ImportPreview' });
 
+const StagedUploadSchema = z
+  .object({
+    upload_id: z
+      .string()
+      .describe('Send as the multipart field `upload_id` to /imports/preview and /imports'),
+    file_name: z.string(),
+    file_size: z.number().describe('Bytes'),
+    expires_at: z.string().describe('When the file is removed unless an import runs it first'),
+  })
+  .meta({ id: 'StagedUpload' });
+
+const STAGED_LIMIT_NOTE =
+  'One user may have at most KITH_MAX_STAGED_UPLOADS uploads (default 20) of KITH_MAX_STAGED_UPLOADS_MB in all (default 1024) staged and not yet imported: a preview of a new file past either answers 429 `too_many_staged_uploads`, its file not kept; `details` has `limit_count`, `limit_bytes`, `staged_count`, `staged_bytes`, `file_bytes` and `uploads` (each staged upload, oldest first). Import one (not a dry run), discard one (DELETE /imports/uploads/{id}), or wait until the oldest expires (24 hours after its preview).';
+
 const SavedMappingSchema = z
   .object({
     id: z.string().describe('Saved mapping id, prefixed map_'),
@@ -607,8 +621,8 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       schema: {
         tags: ['imports'],
         summary: 'Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping',
-        description: MULTIPART_NOTE,
-        response: { 200: ImportPreviewSchema },
+        description: `${MULTIPART_NOTE} ${STAGED_LIMIT_NOTE}`,
+        response: { 200: ImportPreviewSchema, 429: ErrorSchema },
       },
       handler: async (request) => {
         const upload = await receiveUpload(request, services.config.maxUploadBytes, true);
@@ -636,13 +650,13 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
               upload_expires_at: source.staged.expires_at,
             };
           }
+          // Past the user's limit of staged uploads: refused before the file is read (and again as
+          // it is kept, `stage`).
+          const owner = request.user?.id ?? null;
+          services.importUploads.checkRoom(owner, fs.statSync(source.filePath).size);
           // Read first, so a file that cannot be previewed is refused without being kept.
           const preview = await previewOf(source.filePath, { filePath: source.filePath, ...read });
-          const staged = services.importUploads.stage(
-            source.filePath,
-            source.fileName,
-            request.user?.id ?? null,
-          );
+          const staged = services.importUploads.stage(source.filePath, source.fileName, owner);
           return { ...preview, upload_id: staged.upload_id, upload_expires_at: staged.expires_at };
         } finally {
           upload.cleanup();
@@ -714,6 +728,33 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         } finally {
           upload.cleanup();
         }
+      },
+    });
+
+    app.get('/imports/uploads', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Your uploads staged by a preview and not yet imported, oldest first',
+        description: STAGED_LIMIT_NOTE,
+        response: { 200: z.object({ data: z.array(StagedUploadSchema) }) },
+      },
+      handler: async (request) => ({ data: services.importUploads.list(request.user?.id ?? null) }),
+    });
+
+    app.delete('/imports/uploads/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Discard an upload staged by a preview (yours only): its file is removed at once',
+        description:
+          '204, then the upload_id names nothing (404 `upload_not_found`, as an upload of another user, a run one or an expired one does).',
+        params: IdParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+      handler: async (request, reply) => {
+        services.importUploads.discard(request.params.id, request.user?.id ?? null);
+        return reply.status(204).send(null);
       },
     });
 

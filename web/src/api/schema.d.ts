@@ -7498,7 +7498,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping
-         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)). One user may have at most KITH_MAX_STAGED_UPLOADS uploads (default 20) of KITH_MAX_STAGED_UPLOADS_MB in all (default 1024) staged and not yet imported: a preview of a new file past either answers 429 `too_many_staged_uploads`, its file not kept; `details` has `limit_count`, `limit_bytes`, `staged_count`, `staged_bytes`, `file_bytes` and `uploads` (each staged upload, oldest first). Import one (not a dry run), discard one (DELETE /imports/uploads/{id}), or wait until the oldest expires (24 hours after its preview).
          */
         post: {
             parameters: {
@@ -7516,6 +7516,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ImportPreview"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -7586,6 +7595,133 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your uploads staged by a preview and not yet imported, oldest first
+         * @description One user may have at most KITH_MAX_STAGED_UPLOADS uploads (default 20) of KITH_MAX_STAGED_UPLOADS_MB in all (default 1024) staged and not yet imported: a preview of a new file past either answers 429 `too_many_staged_uploads`, its file not kept; `details` has `limit_count`, `limit_bytes`, `staged_count`, `staged_bytes`, `file_bytes` and `uploads` (each staged upload, oldest first). Import one (not a dry run), discard one (DELETE /imports/uploads/{id}), or wait until the oldest expires (24 hours after its preview).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["StagedUpload"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Discard an upload staged by a preview (yours only): its file is removed at once
+         * @description 204, then the upload_id names nothing (404 `upload_not_found`, as an upload of another user, a run one or an expired one does).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -13021,6 +13157,15 @@ export interface components {
             unmapped_columns: string[];
             warnings: string[];
         };
+        StagedUploadInput: {
+            /** @description Send as the multipart field `upload_id` to /imports/preview and /imports */
+            upload_id: string;
+            file_name: string;
+            /** @description Bytes */
+            file_size: number;
+            /** @description When the file is removed unless an import runs it first */
+            expires_at: string;
+        };
         SavedImportMappingInput: {
             /** @description Saved mapping id, prefixed map_ */
             id: string;
@@ -13692,6 +13837,15 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+        };
+        StagedUpload: {
+            /** @description Send as the multipart field `upload_id` to /imports/preview and /imports */
+            upload_id: string;
+            file_name: string;
+            /** @description Bytes */
+            file_size: number;
+            /** @description When the file is removed unless an import runs it first */
+            expires_at: string;
         };
         SavedImportMapping: {
             /** @description Saved mapping id, prefixed map_ */
