@@ -13,7 +13,7 @@ import { RequireAdmin } from '../../app/RequireSession';
 import { PageHeader } from '../../ui/PageHeader';
 import { CheckStep } from './CheckStep';
 import { ImportModeSwitch } from './ImportModeSwitch';
-import { previewFile, previewUpload, type ReadOptions, useImportSettings } from './import-api';
+import { discardUpload, previewFile, previewUpload, type ReadOptions, useImportSettings } from './import-api';
 import { MappingStep } from './MappingStep';
 import { clashingColumns, hasIdentifier } from './mapping-targets';
 import { PreviewStep } from './PreviewStep';
@@ -90,6 +90,10 @@ function ImportWizard() {
       { file, uploadId: null, read: {} },
       {
         onSuccess: (result) => {
+          // The file this one replaces is not needed any more: kept, it counts against the user's
+          // limit of staged uploads for a day (a run took it already when it was imported).
+          if (state.uploadId && state.uploadId !== result.upload_id)
+            void discardUpload(state.uploadId).catch(() => {});
           setState((s) => ({
             ...initialState(s.settings.region),
             settings: s.settings,
@@ -163,7 +167,10 @@ function ImportWizard() {
           onFile={chooseFile}
           reading={preview.isPending}
           progress={uploadProgress}
-          error={preview.isError && !state.preview ? preview.error : null}
+          // A new file refused (too large, too many waiting) is said here, also over an earlier one.
+          error={
+            preview.isError && (!state.preview || preview.variables?.uploadId === null) ? preview.error : null
+          }
           current={state.file}
           onContinue={state.preview ? () => goTo('preview') : undefined}
         />

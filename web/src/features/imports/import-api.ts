@@ -63,6 +63,15 @@ export function previewFile(
 export const isUploadGone = (error: unknown) =>
   error instanceof ApiError && error.code === 'upload_not_found';
 
+/** Removes an upload the server keeps for this user; one already gone (run, expired) is no matter. */
+export async function discardUpload(uploadId: string): Promise<void> {
+  try {
+    await unwrap(api.DELETE('/api/imports/uploads/{id}', { params: { path: { id: uploadId } } }));
+  } catch (error) {
+    if (!isUploadGone(error)) throw error;
+  }
+}
+
 /** The same file read another way (encoding, delimiter, sheet, header row), by its handle. */
 export async function previewUpload(
   source: { uploadId: string; file: File },

@@ -35,14 +35,78 @@ export interface ExplainedError {
   detail: string | null;
 }
 
-export function explainImportError(error: unknown, t: TFunction): ExplainedError {
+export function explainImportError(error: unknown, t: TFunction, language = 'en'): ExplainedError {
   if (error instanceof ApiError) {
     if (error.status === 0) return { title: t('common.errors.network'), detail: null };
+    const staged = stagedUploadLimitText(error, t, language);
+    if (staged !== null) return { title: t('imports.stagedUploads.title'), detail: staged };
     const detail = unreadableFileText(error, t) ?? error.message;
     if (KNOWN.has(error.code)) return { title: t(`imports.errors.${error.code}`), detail };
     return { title: t('imports.errors.other'), detail };
   }
   return { title: t('common.errors.unexpected'), detail: null };
+}
+
+/** An upload the server keeps for the wizard (`details.uploads` of too_many_staged_uploads). */
+export interface StagedUploadInfo {
+  upload_id: string;
+  file_name: string;
+  file_size: number;
+  expires_at: string;
+}
+
+/** The uploads a too_many_staged_uploads refusal lists (oldest first); empty for any other error. */
+export function stagedUploadsOf(error: unknown): StagedUploadInfo[] {
+  if (!(error instanceof ApiError) || error.code !== 'too_many_staged_uploads') return [];
+  const details = error.details && !Array.isArray(error.details) ? error.details : {};
+  return Array.isArray(details.uploads) ? (details.uploads as StagedUploadInfo[]) : [];
+}
+
+const localeOf = (language: string) => (language === 'zh' ? 'zh-CN' : 'en-GB');
+
+/** 1.5 GB, 200 MB, 12 KB, in the page's language (src/imports/staged-uploads.ts counts in 1,024s). */
+function sizeIn(bytes: number, language: string): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}
+
+/**
+ * A preview refused because the user already keeps as many uploads as one may (429
+ * too_many_staged_uploads, src/imports/staged-uploads.ts): which limit, what is waiting, what to do, in
+ * the page's language from the refusal's details. Null for any other error.
+ */
+export function stagedUploadLimitText(error: ApiError, t: TFunction, language: string): string | null {
+  if (error.code !== 'too_many_staged_uploads') return null;
+  const d = error.details && !Array.isArray(error.details) ? error.details : {};
+  const num = (value: unknown) => (typeof value === 'number' ? value : 0);
+  const stagedCount = num(d.staged_count);
+  const overCount = stagedCount + 1 > num(d.limit_count);
+  const said = overCount
+    ? t('imports.stagedUploads.count', {
+        count: stagedCount,
+        size: sizeIn(num(d.staged_bytes), language),
+        limit: num(d.limit_count),
+      })
+    : t('imports.stagedUploads.size', {
+        count: stagedCount,
+        size: sizeIn(num(d.staged_bytes), language),
+        file: sizeIn(num(d.file_bytes), language),
+        limit: sizeIn(num(d.limit_bytes), language),
+      });
+  const oldest = stagedUploadsOf(error)[0];
+  if (!oldest) return said;
+  const time = new Intl.DateTimeFormat(localeOf(language), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(oldest.expires_at));
+  return `${said} ${t('imports.stagedUploads.action', { time })}`;
 }
 
 /**

@@ -506,4 +506,15 @@ export const en = {
     noSheets: 'The workbook has no worksheets.',
     encoding: "The file's encoding could not be told with confidence: save it as UTF-8 CSV and import that.",
   },
+  stagedUploads: {
+    title: 'Too many files are waiting to be imported',
+    count:
+      'Files you uploaded here and have not imported yet: {{count}} ({{size}}). At most {{limit}} are kept for you at once, so this file was not kept.',
+    size: 'Files you uploaded here and have not imported yet: {{count}} ({{size}}). With this file ({{file}}) they would be more than the {{limit}} kept for you at once, so it was not kept.',
+    action: 'Discard them and choose your file again, or wait: the oldest is removed on {{time}}.',
+    waiting: 'Waiting: {{names}}',
+    discard: 'Discard them',
+    discarded: 'Discarded. Choose your file again.',
+    discardFailed: 'Some could not be discarded. Try again.',
+  },
 };

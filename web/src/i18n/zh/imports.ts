@@ -474,4 +474,15 @@ export const imports: typeof en = {
     noSheets: '此工作簿中没有工作表。',
     encoding: '无法可靠识别文件的文字编码：请另存为 UTF-8 编码的 CSV 后再导入。',
   },
+  stagedUploads: {
+    title: '等待导入的文件太多',
+    count:
+      '您在此上传但尚未导入的文件：{{count}} 个（{{size}}）。每位用户最多同时保留 {{limit}} 个，因此此文件未被保留。',
+    size: '您在此上传但尚未导入的文件：{{count}} 个（{{size}}）。加上此文件（{{file}}）将超过每位用户同时保留的上限 {{limit}}，因此此文件未被保留。',
+    action: '请丢弃这些文件后重新选择文件，或等待：最早的一个将于 {{time}} 删除。',
+    waiting: '等待中：{{names}}',
+    discard: '丢弃这些文件',
+    discarded: '已丢弃。请重新选择文件。',
+    discardFailed: '有文件未能丢弃，请重试。',
+  },
 };
