@@ -33,6 +33,8 @@ export interface KithConfig {
   automationLogDays: number;
   /** Days a background export's file can be downloaded before it is pruned (KITH_EXPORT_RETENTION_DAYS, 7). */
   exportRetentionDays: number;
+  /** Exports one user may have queued, running or kept for download at once (KITH_MAX_EXPORTS_PER_USER, 20). */
+  maxExportsPerUser: number;
   /** Import files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES, 1 MiB). */
   importThreadMinBytes: number;
   /** Which reverse proxies' X-Forwarded-For/-Proto to believe (KITH_TRUST_PROXY); none by default. */
@@ -245,6 +247,14 @@ function readConfig(env: NodeJS.ProcessEnv): KithConfig {
     deleteRetentionDays,
     automationLogDays,
     exportRetentionDays: positiveNumber(env, 'KITH_EXPORT_RETENTION_DAYS', 7, 'days'),
+    maxExportsPerUser: wholeNumber(
+      env,
+      'KITH_MAX_EXPORTS_PER_USER',
+      20,
+      1,
+      Number.MAX_SAFE_INTEGER,
+      'exports',
+    ),
     importThreadMinBytes,
     trustProxy: parseTrustProxy(env.KITH_TRUST_PROXY),
     // Parsed here so that a mistyped entry stops the process at start, naming the entry.

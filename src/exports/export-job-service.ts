@@ -22,7 +22,7 @@ import { type JobContext, JobPausedError, LeaseLostError } from '../jobs/job-run
 import type { Mailer } from '../notifications/mailer.js';
 import type { Store } from '../store/database.js';
 import type { ExportsTable } from '../store/schema.js';
-import { nowIso } from '../store/transaction.js';
+import { nowIso, type Queryable } from '../store/transaction.js';
 import type { ContactExportService } from './contact-export-service.js';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from './contact-export-service.js';
 import type { ExportFileStore } from './export-file-store.js';
@@ -84,6 +84,8 @@ export interface ExportJobConfig {
   publicUrl: string | null;
   port: number;
   exportRetentionDays: number;
+  /** Exports one user may have queued, running or kept at once (KITH_MAX_EXPORTS_PER_USER, 20). */
+  maxExportsPerUser: number;
 }
 
 const text = z.string().max(2000);
@@ -206,6 +208,7 @@ export class ExportJobService {
     const at = nowIso();
     const format = request.format;
     await this.db.transaction().execute(async (trx) => {
+      await this.checkRoom(trx, viewer.id, at);
       const jobId = await enqueueJob(trx, EXPORT_JOB_KIND, id);
       await trx
         .insertInto('exports')
@@ -242,6 +245,34 @@ export class ExportJobService {
       });
     });
     return this.get(id, viewer);
+  }
+
+  /**
+   * Each export writes a file kept KITH_EXPORT_RETENTION_DAYS: one user asking again and again could
+   * fill the disk with copies of the whole store. Past `maxExportsPerUser` exports of theirs queued,
+   * running or kept (not failed, not expired), a new one is refused: 429 too_many_exports.
+   */
+  private async checkRoom(trx: Queryable, userId: string, now: string): Promise<void> {
+    const limit = this.config.maxExportsPerUser;
+    const open = await trx
+      .selectFrom('exports as e')
+      .innerJoin('jobs as j', 'j.id', 'e.job_id')
+      .select(['e.expires_at', 'e.created_at'])
+      .where('e.requested_by', '=', userId)
+      .where('e.pruned_at', 'is', null)
+      .where('j.state', '!=', 'failed')
+      .where((eb) => eb.or([eb('e.expires_at', 'is', null), eb('e.expires_at', '>', now)]))
+      .orderBy('e.expires_at')
+      .limit(limit)
+      .execute();
+    if (open.length < limit) return;
+    const oldest = open.find((row) => row.expires_at !== null)?.expires_at ?? null;
+    throw new KithError(
+      'too_many_exports',
+      `you have ${open.length} exports being written or kept for download, and the limit is ${limit} per user (KITH_MAX_EXPORTS_PER_USER); ${oldest ? `wait until the oldest file expires at ${oldest}` : 'wait until one of them is written and has expired'} (files are kept ${this.config.exportRetentionDays} days), or have an administrator raise the limit`,
+      429,
+      { limit, open: open.length, oldest_expires_at: oldest },
+    );
   }
 
   private prepare(kind: ExportKind, format: string, request: StoredRequest) {

@@ -438,3 +438,58 @@ describe(`background exports and the orders export on ${TEST_DIALECT}`, () => {
     );
   });
 });
+
+describe(`exports kept per user on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let first: string;
+  let second: string;
+  beforeAll(async () => {
+    server = await startTestServer({ KITH_MAX_EXPORTS_PER_USER: '2' });
+    const token = async (email: string) => {
+      const user = await server.kith.users.create(
+        { email, password: 'export pass', role: 'agent' },
+        SYSTEM_ACTOR,
+      );
+      return (await server.kith.tokens.create(user.id, null, SYSTEM_ACTOR)).token;
+    };
+    first = await token('first-exporter@example.com');
+    second = await token('second-exporter@example.com');
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const start = (token: string) =>
+    api(server.baseUrl, 'POST', '/api/exports', { token, body: { kind: 'orders', format: 'csv' } });
+  const waitDone = async (id: string, token: string) => {
+    for (let i = 0; i < 400; i++) {
+      const job = (await api(server.baseUrl, 'GET', `/api/exports/${id}`, { token })).body;
+      if (!['queued', 'running'].includes(job.state)) return job;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    throw new Error('the export did not end');
+  };
+
+  it('refuses one more export past the limit with 429, saying the limit and when room comes; expiry frees it', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await start(first);
+      expect(r.status).toBe(202);
+      expect((await waitDone(r.body.id, first)).state).toBe('done');
+    }
+    const refused = await start(first);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('too_many_exports');
+    expect(refused.body.error.message).toMatch(
+      /^you have 2 exports being written or kept for download, and the limit is 2 per user \(KITH_MAX_EXPORTS_PER_USER\); wait until the oldest file expires at \S+ \(files are kept 7 days\)/,
+    );
+    expect(refused.body.error.details).toMatchObject({ limit: 2, open: 2 });
+    // Nothing was queued for it.
+    const listed = await api(server.baseUrl, 'GET', '/api/exports', { token: first });
+    expect(listed.body.data).toHaveLength(2);
+    // Another user's exports are theirs.
+    expect((await start(second)).status).toBe(202);
+    // Once the files have expired and are pruned, there is room again.
+    await server.kith.exportJobs.prune(new Date(Date.now() + 8 * 86_400_000));
+    expect((await start(first)).status).toBe(202);
+  });
+});

@@ -17,6 +17,7 @@ import { actorOf, currentUser } from '../auth-guard.js';
 import {
   ContactFilterFields,
   contactListQuery,
+  ErrorSchema,
   errorResponses,
   IdParams,
   wholeNumberParam,
@@ -158,9 +159,9 @@ export function exportRoutes(
         tags: ['exports'],
         summary: 'Start a background export (a job): contacts or orders, to a file kept for download',
         description:
-          'The request is checked first (kind, format, filters, columns; 400 naming the field). The job writes the file under KITH_DATA_DIR/exports; follow it at GET /api/exports/{id} (state, rows) and download it from GET /api/exports/{id}/file once done, for KITH_EXPORT_RETENTION_DAYS days (default 7). With SMTP_URL set the requester gets an e-mail with the link when it is done or failed. Contacts exports need the admin role.',
+          'The request is checked first (kind, format, filters, columns; 400 naming the field). The job writes the file under KITH_DATA_DIR/exports; follow it at GET /api/exports/{id} (state, rows) and download it from GET /api/exports/{id}/file once done, for KITH_EXPORT_RETENTION_DAYS days (default 7). With SMTP_URL set the requester gets an e-mail with the link when it is done or failed. Contacts exports need the admin role. One user may have KITH_MAX_EXPORTS_PER_USER exports (default 20) queued, running or kept (not failed, not expired) at once: one more answers 429 `too_many_exports`, with `details.oldest_expires_at`.',
         body: ExportJobInput,
-        response: { 202: ExportJobSchema, ...errorResponses },
+        response: { 202: ExportJobSchema, ...errorResponses, 429: ErrorSchema },
       },
       handler: async (request, reply) => {
         const user = currentUser(request);

@@ -3178,7 +3178,7 @@ export interface paths {
         put?: never;
         /**
          * Start a background export (a job): contacts or orders, to a file kept for download
-         * @description The request is checked first (kind, format, filters, columns; 400 naming the field). The job writes the file under KITH_DATA_DIR/exports; follow it at GET /api/exports/{id} (state, rows) and download it from GET /api/exports/{id}/file once done, for KITH_EXPORT_RETENTION_DAYS days (default 7). With SMTP_URL set the requester gets an e-mail with the link when it is done or failed. Contacts exports need the admin role.
+         * @description The request is checked first (kind, format, filters, columns; 400 naming the field). The job writes the file under KITH_DATA_DIR/exports; follow it at GET /api/exports/{id} (state, rows) and download it from GET /api/exports/{id}/file once done, for KITH_EXPORT_RETENTION_DAYS days (default 7). With SMTP_URL set the requester gets an e-mail with the link when it is done or failed. Contacts exports need the admin role. One user may have KITH_MAX_EXPORTS_PER_USER exports (default 20) queued, running or kept (not failed, not expired) at once: one more answers 429 `too_many_exports`, with `details.oldest_expires_at`.
          */
         post: {
             parameters: {
@@ -3255,6 +3255,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
