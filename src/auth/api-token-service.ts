@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor.js';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { MAX_NAME_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
@@ -9,6 +9,8 @@ import { stampedThisMinute } from './use-stamp.js';
 import { toUser, type User, UserService } from './user-service.js';
 
 export const TOKEN_PREFIX = 'kith_';
+/** API tokens one user may hold unrevoked (programs, integrations); one more is refused, 409 too_many_tokens. */
+export const MAX_TOKENS_PER_USER = 100;
 
 export interface ApiToken {
   id: string;
@@ -37,6 +39,20 @@ export class ApiTokenService {
   ): Promise<ApiToken & { token: string }> {
     const user = await new UserService(this.db).get(userId);
     if (user.disabled) throw new ValidationError('user', user.email, 'is disabled');
+    // Tokens never expire: without a bound, one user's script could create them without end.
+    const live = await this.db
+      .selectFrom('api_tokens')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(live.n) >= MAX_TOKENS_PER_USER)
+      throw new KithError(
+        'too_many_tokens',
+        `this user already has ${Number(live.n)} API tokens that are not revoked, the most one user may hold (${MAX_TOKENS_PER_USER}); revoke one you no longer use (DELETE /api/tokens/{id}) before creating another`,
+        409,
+        { limit: MAX_TOKENS_PER_USER, live: Number(live.n) },
+      );
     const token = newSecret(TOKEN_PREFIX);
     const row = {
       id: newId('token'),

@@ -9,6 +9,11 @@ import { toUser } from './user-service.js';
 
 export const SESSION_COOKIE = 'kith_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+/**
+ * Sessions one user may hold at once (browsers, devices): a sign-in past it signs out their least
+ * recently used one, so signing in again and again cannot grow the table without end.
+ */
+export const MAX_SESSIONS_PER_USER = 100;
 
 /** Readable by the page's script, which echoes it in `CSRF_HEADER` on every cookie-authenticated write. */
 export const CSRF_COOKIE = 'kith_csrf';
@@ -76,6 +81,23 @@ export class SessionService {
         last_seen_at: now,
       })
       .execute();
+    // Expired sessions of anyone are forgotten here (no timer of its own; nothing else removed them),
+    // and past the per-user bound this user's least recently used ones.
+    await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    const held = await this.db
+      .selectFrom('sessions')
+      .select(['id', 'last_seen_at', 'created_at'])
+      .where('user_id', '=', userId)
+      .execute();
+    if (held.length > MAX_SESSIONS_PER_USER) {
+      const used = (r: (typeof held)[number]) => r.last_seen_at ?? r.created_at;
+      const oldest = held
+        .filter((r) => r.id !== sha256(value))
+        .sort((a, b) => used(a).localeCompare(used(b)) || a.id.localeCompare(b.id))
+        .slice(0, held.length - MAX_SESSIONS_PER_USER)
+        .map((r) => r.id);
+      await this.db.deleteFrom('sessions').where('id', 'in', oldest).execute();
+    }
     return { value, expiresAt };
   }
 

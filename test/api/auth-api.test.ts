@@ -699,3 +699,92 @@ describe(`KITH_TRUST_PROXY on ${TEST_DIALECT}`, () => {
     }
   });
 });
+
+describe(`sessions and tokens one user may hold, on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let userId: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    userId = (
+      await server.kith.users.create(
+        { email: 'many@example.com', password: 'many sign-ins', role: 'agent' },
+        SYSTEM_ACTOR,
+      )
+    ).id;
+  });
+  afterAll(async () => server.close());
+
+  const sessionsOf = async () =>
+    server.kith.store.db
+      .selectFrom('sessions')
+      .select(['id', 'last_seen_at'])
+      .where('user_id', '=', userId)
+      .execute();
+
+  it('a sign-in past 100 sessions signs out the least recently used one, and expired sessions are forgotten', async () => {
+    for (let i = 0; i < 100; i++) await server.kith.sessions.create(userId);
+    const db = server.kith.store.db;
+    const [stale, expired] = await sessionsOf();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', stale!.id)
+      .execute();
+    await db
+      .updateTable('sessions')
+      .set({ expires_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', expired!.id)
+      .execute();
+    // Another user's expired session goes too.
+    const other = await server.kith.users.create(
+      { email: 'other@example.com', password: 'other pass', role: 'agent' },
+      SYSTEM_ACTOR,
+    );
+    await server.kith.sessions.create(other.id);
+    await db
+      .updateTable('sessions')
+      .set({ expires_at: '2000-01-01T00:00:00.000Z' })
+      .where('user_id', '=', other.id)
+      .execute();
+
+    const login = await api(server.baseUrl, 'POST', '/api/auth/login', {
+      body: { email: 'many@example.com', password: 'many sign-ins' },
+    });
+    expect(login.status).toBe(200);
+    const held = await sessionsOf();
+    // 100 before it, one expired (forgotten), the new one: 100, so none signed out yet.
+    expect(held).toHaveLength(100);
+    expect(held.map((s) => s.id)).not.toContain(expired!.id);
+    expect(held.map((s) => s.id)).toContain(stale!.id);
+    expect(await db.selectFrom('sessions').select('id').where('user_id', '=', other.id).execute()).toEqual(
+      [],
+    );
+
+    const again = await api(server.baseUrl, 'POST', '/api/auth/login', {
+      body: { email: 'many@example.com', password: 'many sign-ins' },
+    });
+    expect(again.status).toBe(200);
+    const after = await sessionsOf();
+    expect(after).toHaveLength(100);
+    expect(after.map((s) => s.id)).not.toContain(stale!.id);
+    const cookie = browserSession(again).cookie;
+    expect((await api(server.baseUrl, 'GET', '/api/auth/me', { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('refuses a 101st unrevoked API token with 409 too_many_tokens, saying what to do', async () => {
+    const tokens = [];
+    for (let i = 0; i < 100; i++) tokens.push(await server.kith.tokens.create(userId, `t${i}`, SYSTEM_ACTOR));
+    const token = tokens[0]!.token;
+    const refused = await api(server.baseUrl, 'POST', '/api/tokens', { token, body: { name: 'one more' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('too_many_tokens');
+    expect(refused.body.error.message).toMatch(
+      /already has 100 API tokens that are not revoked, the most one user may hold \(100\); revoke one/,
+    );
+    const revoked = await api(server.baseUrl, 'DELETE', `/api/tokens/${tokens[99]!.id}`, { token });
+    expect(revoked.status).toBe(204);
+    expect(
+      (await api(server.baseUrl, 'POST', '/api/tokens', { token, body: { name: 'one more' } })).status,
+    ).toBe(201);
+  });
+});

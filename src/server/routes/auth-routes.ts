@@ -387,6 +387,8 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       schema: {
         tags: ['auth'],
         summary: 'Create an API token for yourself; the secret is shown only in this answer',
+        description:
+          'One user may hold 100 tokens that are not revoked: one more answers 409 `too_many_tokens`; revoke one first.',
         body: z.object({ name: z.string().nullable().optional() }),
         response: { 201: TokenSchema.extend({ token: z.string() }), ...errorResponses },
       },

@@ -1456,7 +1456,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API token for yourself; the secret is shown only in this answer */
+        /**
+         * Create an API token for yourself; the secret is shown only in this answer
+         * @description One user may hold 100 tokens that are not revoked: one more answers 409 `too_many_tokens`; revoke one first.
+         */
         post: {
             parameters: {
                 query?: never;
