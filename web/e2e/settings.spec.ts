@@ -186,7 +186,8 @@ test('users: create one (with a refused password first), change their role, disa
 }) => {
   await signIn('admin');
   const id = run();
-  const email = `mei.${id}@kith.test`;
+  // A long address, as a company's often are: at 1024 px it must wrap between its pieces, not mid-word.
+  const email = `mei.${id}.customersuccess@support.examplecompany.kith.test`;
   const name = `梅 Mei ${id}`;
   await page.goto('/settings/users');
   await page
@@ -244,6 +245,27 @@ test('users: create one (with a refused password first), change their role, disa
   // A smaller screen: the settings navigation and the table still fit, nothing is cut off.
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(row).toContainText(email);
+  // Every piece of the address (split before "@" and dots) on one line, and the table within the screen.
+  const address = row.locator('.kith-email');
+  await expect
+    .poll(() =>
+      address.evaluate((element) => {
+        const lines = (node: Node) => {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+        };
+        const pieces = [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
+        return {
+          wrapped: lines(element) > 1,
+          cut: pieces.filter((node) => lines(node) > 1).map((n) => n.textContent),
+        };
+      }),
+    )
+    .toEqual({ wrapped: true, cut: [] });
+  const table = page.getByRole('table', { name: msg(lang, 'settings.users.title') });
+  const box = await table.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(1024);
   await shot('settings-users-1024');
 });
 

@@ -16,6 +16,7 @@ import { formProblem } from './form-problem';
 import { notify } from './notify';
 import { StatusLabel } from './StatusLabel';
 import { TableScroll } from '../../ui/TableScroll';
+import { Email } from '../../ui/Email';
 
 const AVAILABILITY_ORDER = { online: 0, busy: 1, offline: 2 } as const;
 const AVAILABILITY_COLOR = { online: 'green', busy: 'yellow', offline: 'gray' } as const;
@@ -135,7 +136,7 @@ function AgentRow({ agent, inboxNames }: { agent: Agent; inboxNames: Map<string,
         </Text>
         {agent.name && (
           <Text size="xs" c="dimmed">
-            {agent.email}
+            <Email address={agent.email} />
           </Text>
         )}
       </Table.Td>

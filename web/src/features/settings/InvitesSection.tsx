@@ -30,6 +30,7 @@ import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify, notifyRefused } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
+import { Email } from '../../ui/Email';
 
 type Invite = Schemas['Invite'];
 type Issued = Schemas['IssuedInvite'];
@@ -111,7 +112,9 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
             <Table.Tbody>
               {list.map((invite) => (
                 <Table.Tr key={invite.id} data-testid={`invite-${invite.email}`}>
-                  <Table.Td>{invite.email}</Table.Td>
+                  <Table.Td>
+                    <Email address={invite.email} />
+                  </Table.Td>
                   <Table.Td>{t(`roles.${invite.role}`)}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm">{formatDateTime(invite.created_at)}</Text>

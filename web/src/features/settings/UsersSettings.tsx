@@ -35,6 +35,7 @@ import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { USERS_KEY, useUsers, userLabel } from './settings-queries';
 import { notify, notifyRefused } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
+import { Email } from '../../ui/Email';
 
 const MIN_PASSWORD = 8;
 type Role = User['role'];
@@ -123,7 +124,9 @@ export function UsersSettings() {
                           )}
                         </Text>
                       </Table.Td>
-                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{user.email}</Table.Td>
+                      <Table.Td>
+                        <Email address={user.email} />
+                      </Table.Td>
                       <Table.Td>
                         <Select
                           size="xs"
