@@ -37,7 +37,7 @@ export const duplicates: typeof en = {
     done_other: '查重完成：找到 {{pairs}} 对。',
     failed: '查重失败：{{reason}}',
   },
-  status: { open: '待处理', not_duplicate: '不是重复', skipped: '已跳过', merged: '已合并' },
+  status: { open: '未处理', not_duplicate: '不是重复', skipped: '已跳过', merged: '已合并' },
   band: { match: '匹配', review: '待审核', none: '低于审核线', any: '全部区间' },
   filters: {
     status: '状态',
@@ -61,7 +61,7 @@ export const duplicates: typeof en = {
   mergedAway: '已合并到另一位客户',
   empty: {
     title: '没有需要处理的',
-    open: '没有符合筛选条件的待处理客户对。可以再查重一次。',
+    open: '没有符合筛选条件的未处理客户对。可以再查重一次。',
     other: '没有此状态的客户对。',
   },
   compare: {
