@@ -44,6 +44,23 @@ test('exports: the customers view exported directly and in the background, then 
   const direct = await page.request.get((await download.getAttribute('href'))!);
   expect(direct.status()).toBe(200);
   expect(direct.headers()['content-type']).toContain('spreadsheetml');
+  // The background hint wraps to two lines in both languages: lines apart, none clipped by the next
+  // (Mantine's 1.2 line height is too tight for Chinese glyphs).
+  const hint = dialog.getByText(msg(lang, 'exports.howBackgroundHint', { days: 7 }));
+  const lines = await hint.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const rects = [...range.getClientRects()].sort((a, b) => a.top - b.top);
+    const fontSize = parseFloat(getComputedStyle(element).fontSize);
+    return {
+      count: new Set(rects.map((rect) => Math.round(rect.top))).size,
+      overlap: Math.max(0, ...rects.slice(1).map((rect, i) => rects[i]!.bottom - rect.top)),
+      spacing: rects.length > 1 ? (rects.at(-1)!.top - rects[0]!.top) / (rects.length - 1) / fontSize : 0,
+    };
+  });
+  expect(lines.count).toBeGreaterThan(1);
+  expect(lines.overlap).toBeLessThanOrEqual(0.5);
+  expect(lines.spacing).toBeGreaterThanOrEqual(lang === 'zh' ? 1.4 : 1.15);
   await expectAccessible();
   await page.mouse.move(0, 0);
   await shot('customers-export-dialog');
