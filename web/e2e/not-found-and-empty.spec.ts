@@ -112,6 +112,12 @@ test('empty lists say what fills them and lead to where that happens', async ({
   await expect(
     page.getByRole('main').getByRole('link', { name: msg(lang, 'exports.page.toCustomers'), exact: true }),
   ).toHaveCount(2);
+  // Each says where it leads, not only "Customers" / "Orders", which read like the navigation's entries.
+  for (const [key, nav] of [
+    ['exports.page.toCustomers', 'nav.customers'],
+    ['exports.page.toOrders', 'nav.orders'],
+  ] as const)
+    expect(msg(lang, key)).not.toBe(msg(lang, nav));
   await expectAccessible();
   await shot('exports-empty');
 });

@@ -68,8 +68,8 @@ export const en = {
     noFilters: 'No filters: everything',
     download: 'Download',
     downloadFile: 'Download {{file}}',
-    toCustomers: 'Customers',
-    toOrders: 'Orders',
+    toCustomers: 'Open the customers list',
+    toOrders: 'Open the orders page',
   },
   orders: {
     menu: 'Export',

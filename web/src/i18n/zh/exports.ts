@@ -68,8 +68,8 @@ export const exports: typeof en = {
     noFilters: '无筛选条件：全部',
     download: '下载',
     downloadFile: '下载 {{file}}',
-    toCustomers: '客户',
-    toOrders: '订单',
+    toCustomers: '打开客户列表',
+    toOrders: '打开订单页面',
   },
   orders: {
     menu: '导出',
