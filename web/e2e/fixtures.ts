@@ -5,7 +5,7 @@
  * an untranslated key (the app reports those on the console).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test as base } from '@playwright/test';
+import { expect, type Locator, type Page, test as base } from '@playwright/test';
 import { ADMIN, AGENT } from './global-setup';
 
 export { expect };
@@ -115,4 +115,23 @@ async function animationsSettled(page: Page) {
     undefined,
     { timeout: 5_000 },
   );
+}
+
+/**
+ * How an e-mail address (ui/Email.tsx) lies on screen: whether it wraps, and the pieces (split before
+ * "@" and dots) that a line break cuts in two — a reader must never see "wang.xiaom / ing@…".
+ */
+export async function emailLayout(address: Locator): Promise<{ wrapped: boolean; cut: string[] }> {
+  return address.evaluate((element) => {
+    const lines = (node: Node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    };
+    const pieces = [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
+    return {
+      wrapped: lines(element) > 1,
+      cut: pieces.filter((node) => lines(node) > 1).map((node) => node.textContent ?? ''),
+    };
+  });
 }

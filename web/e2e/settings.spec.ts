@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import { type Lang, msg } from './messages';
-import { csrfHeaders, expect, test } from './fixtures';
+import { csrfHeaders, emailLayout, expect, test } from './fixtures';
 
 /** The settings navigation as each language names it (WEB.md's terms, written out on purpose). */
 const NAV = {
@@ -247,22 +247,7 @@ test('users: create one (with a refused password first), change their role, disa
   await expect(row).toContainText(email);
   // Every piece of the address (split before "@" and dots) on one line, and the table within the screen.
   const address = row.locator('.kith-email');
-  await expect
-    .poll(() =>
-      address.evaluate((element) => {
-        const lines = (node: Node) => {
-          const range = document.createRange();
-          range.selectNodeContents(node);
-          return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
-        };
-        const pieces = [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
-        return {
-          wrapped: lines(element) > 1,
-          cut: pieces.filter((node) => lines(node) > 1).map((n) => n.textContent),
-        };
-      }),
-    )
-    .toEqual({ wrapped: true, cut: [] });
+  await expect.poll(() => emailLayout(address)).toEqual({ wrapped: true, cut: [] });
   const table = page.getByRole('table', { name: msg(lang, 'settings.users.title') });
   const box = await table.boundingBox();
   expect(box!.x + box!.width).toBeLessThanOrEqual(1024);

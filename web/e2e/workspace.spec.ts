@@ -1,5 +1,5 @@
 import type { BrowserContext } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { emailLayout, expect, test } from './fixtures';
 import { ADMIN } from './global-setup';
 import { msg } from './messages';
 
@@ -181,6 +181,10 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   // A smaller screen: the customer panel's labels and values still side by side, none over another.
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(page.getByTestId('customer-panel')).toContainText(`SHOP-7-${stamp}`);
+  // The e-mail wraps at its "@" or a dot in the narrow panel, not inside "example".
+  await expect
+    .poll(() => emailLayout(page.getByTestId('customer-panel').locator('.kith-email')))
+    .toEqual({ wrapped: true, cut: [] });
   await shot('conversation-1024');
   await admin.close();
 });

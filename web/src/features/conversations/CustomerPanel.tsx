@@ -11,6 +11,7 @@ import { api, type Contact, unwrap } from '../../api/client';
 import { formatDateTime, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { Phone } from '../../ui/Phone';
+import { Email } from '../../ui/Email';
 import { formatPhone } from '../../ui/phone-format';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { useIdentityTypes } from '../customers/customer-queries';
@@ -45,7 +46,7 @@ export function CustomerPanel({
   const fields = (
     [
       ['phone', c.phone ? <Phone value={c.phone} link /> : null],
-      ['email', c.email],
+      ['email', c.email ? <Email address={c.email} /> : null],
       ['company', c.company],
       ['city', [c.province, c.city].filter(Boolean).join(' ')],
     ] as const
