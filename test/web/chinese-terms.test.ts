@@ -15,3 +15,10 @@ it('gives a duplicate pair’s statuses and a conversation’s statuses words of
   expect(zh('duplicates.empty.open')).toContain('未处理');
   expect(zh('conversations.statuses.pending')).toBe('待处理');
 });
+
+// A status says what is (已启用, as 已停用 and 已暂停 beside it), not the button that makes it so (启用).
+it('names an active user, token or webhook with a status word, not the action that enables it', () => {
+  expect(zh('settings.users.active')).not.toBe(zh('settings.users.enable'));
+  expect(zh('settings.users.active')).toBe('已启用');
+  expect(zh('settings.webhooks.active')).toBe('已启用');
+});
