@@ -108,7 +108,7 @@ describe(`contacts export over HTTP and the CLI on ${TEST_DIALECT}`, () => {
     expect(zh.status).toBe(200);
     const text = await zh.text();
     const [head, row] = text.split('\n');
-    expect(head?.replace(/^\uFEFF/, '')).toBe('Kith 编号,姓名,邮箱,标签,创建时间 (UTC)');
+    expect(head?.replace(/^\uFEFF/, '')).toBe('Kith ID,姓名,邮箱,标签,创建时间 (UTC)');
     expect(row).toMatch(/^ct_\w+,李娜,li\.na@example\.cn,VIP,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     // The same moment in China's time: eight hours on.
     const shanghai = await api(

@@ -54,7 +54,7 @@ describe('an export header for people', () => {
     ],
     [
       'zh',
-      ['Kith 编号', '姓名', '名', '姓', '邮箱', '其他邮箱', '手机号', '其他手机号'],
+      ['Kith ID', '姓名', '名', '姓', '邮箱', '其他邮箱', '手机号', '其他手机号'],
       ['External ID', '会员号', '微信 OpenID', 'Mobile', 'Signed up', '会员等级', '创建时间', '更新时间'],
     ],
   ] as const)('names the columns in %s, labels for identity types and attributes', (naming, first, last) => {

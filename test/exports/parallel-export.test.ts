@@ -79,7 +79,7 @@ describe(`an export of everyone on ${TEST_DIALECT}`, () => {
     const paged = await exportText(kith, 'csv', everyoneFiltered, forPeople);
     const lines = (text: string) => text.split('\n').filter((l) => l !== '');
     expect(lines(all.text)[0]).toMatch(
-      /^\uFEFFKith 编号,姓名,.*,member_no,level,创建时间 \(Asia\/Shanghai\),更新时间 \(Asia\/Shanghai\)$/,
+      /^\uFEFFKith ID,姓名,.*,member_no,level,创建时间 \(Asia\/Shanghai\),更新时间 \(Asia\/Shanghai\)$/,
     );
     expect(lines(all.text).slice(1).sort()).toEqual(lines(paged.text).slice(1).sort());
     expect(lines(all.text)[1]).toMatch(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);

@@ -35,12 +35,31 @@ test('exports: the customers view exported directly and in the background, then 
   const download = dialog.getByRole('link', { name: msg(lang, 'exports.download'), exact: true });
   await expect(download).toHaveAttribute(
     'href',
-    new RegExp(`^/api/contacts/export\\?format=csv&columns=id%2Cname%2C.*&tag=${tag}$`),
+    new RegExp(
+      `^/api/contacts/export\\?format=csv&columns=id%2Cname%2C.*&column_names=${lang}&time_zone=[\\w%]+&tag=${tag}$`,
+    ),
   );
+  // Headed in the page's language by default; field keys for other tools, and no choice for JSON.
+  const naming = dialog.getByRole('combobox', { name: msg(lang, 'exports.columnNames'), exact: true });
+  await expect(naming).toHaveValue(msg(lang, `exports.columnNaming.${lang}`));
+  await naming.click();
+  await page.getByRole('option', { name: msg(lang, 'exports.columnNaming.keys') }).click();
+  await expect(download).toHaveAttribute(
+    'href',
+    new RegExp(`^/api/contacts/export\\?format=csv&columns=id%2Cname%2C[^&]*&tag=${tag}$`),
+  );
+  await naming.click();
+  await page.getByRole('option', { name: msg(lang, `exports.columnNaming.${lang}`) }).click();
+  await dialog.getByRole('combobox', { name: msg(lang, 'exports.format'), exact: true }).click();
+  await page.getByRole('option', { name: msg(lang, 'exports.formats.json'), exact: true }).click();
+  await expect(naming).toHaveCount(0);
   await dialog.getByRole('combobox', { name: msg(lang, 'exports.format'), exact: true }).click();
   await page.getByRole('option', { name: msg(lang, 'exports.formats.xlsx') }).click();
   await dialog.getByRole('radio', { name: msg(lang, 'exports.columnsAll') }).check();
-  await expect(download).toHaveAttribute('href', `/api/contacts/export?format=xlsx&tag=${tag}`);
+  await expect(download).toHaveAttribute(
+    'href',
+    new RegExp(`^/api/contacts/export\\?format=xlsx&column_names=${lang}&time_zone=[\\w%]+&tag=${tag}$`),
+  );
   const direct = await page.request.get((await download.getAttribute('href'))!);
   expect(direct.status()).toBe(200);
   expect(direct.headers()['content-type']).toContain('spreadsheetml');
@@ -79,7 +98,7 @@ test('exports: the customers view exported directly and in the background, then 
   await expect(file).toHaveAttribute('href', /^\/api\/exports\/exp_[0-9a-z]+\/file$/);
   const body = await (await page.request.get((await file.getAttribute('href'))!)).body();
   const text = body.toString('utf8');
-  expect(text.startsWith('\uFEFFid,name,')).toBe(true);
+  expect(text.startsWith(`\uFEFF${msg(lang, 'fields.id')},${msg(lang, 'fields.name')},`)).toBe(true);
   expect(text).toContain(`导出 张三 ${tag}`);
   expect(text).toContain(`'=SUM(A1) ${tag}`);
   await expectAccessible();

@@ -35,7 +35,7 @@ export const CONTACT_FIELD_NAMES: Record<'en' | 'zh', Record<string, string>> = 
     last_order_at: 'Last purchase',
   },
   zh: {
-    id: 'Kith 编号',
+    id: 'Kith ID',
     name: '姓名',
     first_name: '名',
     last_name: '姓',

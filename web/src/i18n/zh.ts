@@ -149,7 +149,7 @@ export const zh: Messages = {
     badLink: '此设置链接无效。请使用 Kith 最近打印的链接，或用 kith 命令创建用户。',
   },
   fields: {
-    id: 'Kith 编号',
+    id: 'Kith ID',
     name: '姓名',
     first_name: '名',
     last_name: '姓',

@@ -21,6 +21,15 @@ import { filterLabels } from './filter-labels';
 import { useFilterNames } from './use-filter-names';
 
 const FORMATS = ['csv', 'xlsx', 'json', 'ndjson', 'xml'] as const;
+/** What a CSV or XLSX header calls the columns: the page's language, the other, or the field keys. */
+const COLUMN_NAMINGS = ['en', 'zh', 'keys'] as const;
+type ColumnNaming = (typeof COLUMN_NAMINGS)[number];
+const HEADED_FORMATS = new Set(['csv', 'xlsx']);
+
+/** The reader's time zone: the times of a file written for people are in it. */
+function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
 /** The list counts exactly up to this many; past it (or above it) the export runs as a job. */
 export const DIRECT_LIMIT = 10_000;
 
@@ -40,15 +49,26 @@ export interface ExportDialogProps {
   onClose: () => void;
 }
 
+/** The header's naming and the times' zone a request sends: none for keys or a format without a header. */
+export function namingParams(
+  format: string,
+  naming: ColumnNaming,
+  timeZone: string,
+): { column_names: 'en' | 'zh'; time_zone: string } | Record<string, never> {
+  return HEADED_FORMATS.has(format) && naming !== 'keys' ? { column_names: naming, time_zone: timeZone } : {};
+}
+
 /** The query string of GET /api/contacts/export for these choices. */
 export function directExportUrl(
   format: string,
   columns: string[] | null,
   list: ListParams,
   ids: string[],
+  naming: Record<string, string> = {},
 ): string {
   const query = new URLSearchParams({ format });
   if (columns) query.set('columns', columns.join(','));
+  for (const [key, value] of Object.entries(naming)) query.set(key, value);
   if (ids.length > 0) query.set('ids', ids.join(','));
   else {
     for (const [key, value] of Object.entries(list.filters)) query.set(key, value);
@@ -58,9 +78,13 @@ export function directExportUrl(
 }
 
 export function ExportDialog(props: ExportDialogProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { list, selectedIds, allMatching, total, totalIsLowerBound, shownColumns, onClose } = props;
   const [format, setFormat] = useState<string>('csv');
+  // A file for people is headed in the reader's language; keys are for other tools and the API.
+  const [naming, setNaming] = useState<ColumnNaming>(i18n.language === 'zh' ? 'zh' : 'en');
+  const timeZone = browserTimeZone();
+  const headerNaming = namingParams(format, naming, timeZone);
   const [columnChoice, setColumnChoice] = useState<'current' | 'all'>('current');
   const ids = allMatching ? [] : selectedIds;
   const count = ids.length > 0 ? ids.length : total;
@@ -93,6 +117,7 @@ export function ExportDialog(props: ExportDialogProps) {
             kind: 'contacts',
             format,
             columns,
+            ...headerNaming,
             filters:
               ids.length > 0
                 ? { ids }
@@ -188,6 +213,23 @@ export function ExportDialog(props: ExportDialogProps) {
             disabled={!!job}
             data-autofocus
           />
+          {HEADED_FORMATS.has(format) && (
+            <Select
+              label={t('exports.columnNames')}
+              data={COLUMN_NAMINGS.map((n) => ({ value: n, label: t(`exports.columnNaming.${n}`) }))}
+              value={naming}
+              onChange={(value) => setNaming((value as ColumnNaming | null) ?? naming)}
+              allowDeselect={false}
+              disabled={!!job}
+              // The hint under the field, so that both fields of the row line up.
+              inputWrapperOrder={['label', 'input', 'description']}
+              description={
+                naming === 'keys'
+                  ? t('exports.columnNamingKeysHint')
+                  : t('exports.columnNamingHint', { zone: timeZone })
+              }
+            />
+          )}
         </Group>
         <Radio.Group
           label={t('exports.columns')}
@@ -240,7 +282,7 @@ export function ExportDialog(props: ExportDialogProps) {
             {how === 'direct' ? (
               <Button
                 component="a"
-                href={directExportUrl(format, columns, list, ids)}
+                href={directExportUrl(format, columns, list, ids, headerNaming)}
                 download
                 onClick={() => setTimeout(onClose, 0)}
               >
