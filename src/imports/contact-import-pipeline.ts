@@ -58,7 +58,7 @@ import type { XlsxLimits } from './read/read-limits.js';
 import type { SourceInfo, SourceRecord } from './read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from './report/failure-file.js';
 import { InFileDuplicateIndex } from './validate/in-file-duplicates.js';
-import type { ValidatedRow } from './validate/row-validation.js';
+import { type ValidatedRow, withoutSharedValues } from './validate/row-validation.js';
 
 export const BATCH_ROWS = 1000;
 /**
@@ -428,9 +428,15 @@ export class ContactImportPipeline {
     };
 
     const valid: { rec: SourceRecord; v: Extract<ValidatedRow, { ok: true }> }[] = [];
-    const sharedKeys = ctx.duplicates.reasonsFor(records.map((r) => r.rowNumber));
-    for (const { record: rec, validation: v } of rows) {
+    const rowNumbers = records.map((r) => r.rowNumber);
+    const sharedKeys = ctx.duplicates.reasonsFor(rowNumbers);
+    // A shared phone or e-mail (a switchboard) other values of the row tell apart: left out of it.
+    const leftOut = ctx.duplicates.leftOutFor(rowNumbers);
+    for (const { record: rec, validation } of rows) {
       const failed = ctx.failed?.get(rec.rowNumber);
+      const v = validation.ok
+        ? withoutSharedValues(validation, leftOut.get(rec.rowNumber) ?? [])
+        : validation;
       if (failed !== undefined) fail(rec, failed);
       else if (!v.ok) fail(rec, v.reason);
       else if (sharedKeys.has(rec.rowNumber)) fail(rec, sharedKeys.get(rec.rowNumber)!);

@@ -15,6 +15,8 @@ import { contactKeysOf, hasIdentifier } from '../../domain/contact/identify-rule
 import type { RowKeys } from '../match/match-row-to-contact.js';
 import { normalizeIdentityValue } from '../../domain/normalize/text.js';
 import { regionOfCountry } from '../../domain/normalize/country-region.js';
+import { fieldPath } from '../../domain/field-path.js';
+import type { LeftOutKey } from './in-file-duplicates.js';
 
 export type ValidatedRow =
   | {
@@ -226,4 +228,56 @@ export function describeDuplicateKey(key: string): string {
   const [kind, a, b] = key.split('\u0000');
   if (kind === 'identity') return `${a} ${JSON.stringify(b)}`;
   return `${kind} ${JSON.stringify(a)}`;
+}
+
+/**
+ * A validated row without the shared phones and e-mails the in-file pass left out of it (a company's
+ * switchboard on every person's row: `InFileDuplicateIndex.leftOutFor`), each with a warning naming the
+ * value and the other rows holding it. A primary phone or e-mail left out is replaced by the row's first
+ * additional one. Pure.
+ */
+export function withoutSharedValues(
+  v: Extract<ValidatedRow, { ok: true }>,
+  leftOut: readonly LeftOutKey[],
+): ValidatedRow {
+  if (leftOut.length === 0) return v;
+  const patch: ContactPatch = { ...v.patch };
+  const warnings = [...v.warnings];
+  for (const { kind, value, others } of leftOut) {
+    const [single, list] =
+      kind === 'phone'
+        ? (['phone', 'additional_phones'] as const)
+        : (['email', 'additional_emails'] as const);
+    const rest = (patch[list] ?? []).filter((x) => x !== value);
+    const field = patch[single] === value ? single : fieldPath(list, (patch[list] ?? []).indexOf(value));
+    if (patch[single] === value) {
+      const [next, ...after] = rest;
+      patch[single] = next;
+      patch[list] = after;
+      if (next === undefined) delete patch[single];
+    } else {
+      patch[list] = rest;
+    }
+    if (patch[list]?.length === 0 && v.patch[list] === undefined) delete patch[list];
+    const rows = `row${others.length > 1 ? 's' : ''} ${others.join(', ')}`;
+    warnings.push(
+      warningOf(
+        new ValidationError(
+          field,
+          value,
+          `is also on ${rows} of this file: a shared ${kind === 'phone' ? 'line (a company switchboard)' : 'mailbox (info@…)'} identifies none of them, so the row is matched by its own values`,
+        ),
+      ),
+    );
+  }
+  const keys = contactKeysOf(v.id, patch);
+  if (!hasIdentifier(keys)) {
+    const values = leftOut.map((k) => `${k.kind} ${JSON.stringify(k.value)}`).join(', ');
+    const others = [...new Set(leftOut.flatMap((k) => k.others))].sort((a, b) => a - b);
+    return {
+      ok: false,
+      reason: `the same ${values} is also on row${others.length > 1 ? 's' : ''} ${others.join(', ')} of this file`,
+    };
+  }
+  return { ...v, patch, keys, warnings };
 }
