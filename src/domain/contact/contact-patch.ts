@@ -7,7 +7,7 @@ import { ValidationError, ValidationErrors } from '../errors.js';
 import { normalizeBirthday } from '../normalize/date.js';
 import { normalizeEmail } from '../normalize/email.js';
 import { normalizeGender } from '../normalize/gender.js';
-import { normalizePhone, type Region } from '../normalize/phone.js';
+import { normalizeOnePhone, type Region } from '../normalize/phone.js';
 import { normalizeIdentityValue, normalizeText } from '../normalize/text.js';
 import { findLoneSurrogate, LONE_SURROGATE_REASON } from '../well-formed-text.js';
 import { type AttributeDefinition, normalizeAttributeValue } from './attribute-value.js';
@@ -211,9 +211,9 @@ export function normalizeContactInput(input: unknown, ctx: NormalizeContext): Co
   };
 
   single('email', (v) => normalizeEmail(v, 'email'));
-  single('phone', (v) => normalizePhone(v, ctx.region, 'phone'));
+  single('phone', (v) => normalizeOnePhone(v, ctx.region, 'phone'));
   many('additional_emails', (v, i) => normalizeEmail(v, fieldPath('additional_emails', i)));
-  many('additional_phones', (v, i) => normalizePhone(v, ctx.region, fieldPath('additional_phones', i)));
+  many('additional_phones', (v, i) => normalizeOnePhone(v, ctx.region, fieldPath('additional_phones', i)));
   many('tags', (v, i) => normalizeTagName(v, fieldPath('tags', i)));
 
   const identities: Record<string, unknown> = {};

@@ -33,3 +33,31 @@ export function normalizePhone(value: string, region: Region, field = 'phone'): 
     `is not a valid phone number in region ${region} or internationally`,
   );
 }
+
+/**
+ * The numbers of a value that holds several (`13800138020/13900139020`, `138…；139…`, as Chinese CRMs
+ * write a customer's mobile and landline in one cell), else the value as the one number. Read whole, the
+ * second number became the first one's "extension" and was dropped (`13800138000;13900139000`), or the
+ * value was refused as no number. A part of fewer than 7 digits is no number of its own (`010-8888
+ * 6666/6667`, `(415) 555-0100, ext 12`), so such a value stays whole.
+ */
+export function phoneNumbersIn(value: string): string[] {
+  const parts = value.split(/\s*[/;；,，、|]\s*/u).filter((p) => p !== '');
+  return parts.length > 1 && parts.every((p) => p.replace(/\D/g, '').length >= 7) ? parts : [value];
+}
+
+/**
+ * One phone as a person writes a contact's (the API, the web form): `normalizePhone`, refusing a value
+ * that holds several numbers rather than keeping the first and losing the others. An import splits
+ * such a cell into the phone and additional phones before it gets here.
+ */
+export function normalizeOnePhone(value: string, region: Region, field = 'phone'): string {
+  const numbers = phoneNumbersIn(value.normalize('NFKC').trim());
+  if (numbers.length > 1)
+    throw new ValidationError(
+      field,
+      value,
+      `holds ${numbers.length} phone numbers (${numbers.map((n) => JSON.stringify(n)).join(', ')}): a phone is one number, so send each of the others as an item of additional_phones`,
+    );
+  return normalizePhone(value, region, field);
+}

@@ -9,6 +9,7 @@ import { ValidationError } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
 import { unprotectCell } from '../../domain/csv-cell-safety.js';
 import { readWrittenDate } from '../../domain/normalize/date.js';
+import { phoneNumbersIn } from '../../domain/normalize/phone.js';
 import { headerKey, targetForHeader } from './header-synonyms.js';
 import { WELL_KNOWN_IDENTITIES, wellKnownIdentity } from './well-known-identities.js';
 
@@ -296,17 +297,6 @@ function withoutTextMarker(value: string): string {
 }
 
 /**
- * The numbers of a phone cell that holds several (`13800138020/13900139020`, `138…；139…`, as Chinese
- * CRMs write a customer's mobile and landline in one cell), else the cell as the one number. Read whole,
- * the second number had become the first one's "extension" and been dropped, or failed the row. A part
- * of fewer than 7 digits is no number of its own (`010-8888 6666/6667`), so such a cell stays whole.
- */
-function phonesIn(value: string): string[] {
-  const parts = value.split(/\s*[/;；,，、|]\s*/u).filter((p) => p !== '');
-  return parts.length > 1 && parts.every((p) => p.replace(/\D/g, '').length >= 7) ? parts : [value];
-}
-
-/**
  * A date attribute's cell as an ISO date when it is an Excel serial or a date written another
  * unambiguous way (`05.03.1990`, `Mar 5, 1990`); as it came otherwise, for validation to name.
  */
@@ -352,8 +342,8 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
     if (value === '') continue;
     if (target === 'id') {
       id = value;
-    } else if (target === 'phone' && phonesIn(value).length > 1) {
-      const [first, ...others] = phonesIn(value);
+    } else if (target === 'phone' && phoneNumbersIn(value).length > 1) {
+      const [first, ...others] = phoneNumbersIn(value);
       input.phone = first;
       input.additional_phones = [...((input.additional_phones as string[] | undefined) ?? []), ...others];
     } else if (LIST_TARGETS.has(target)) {
