@@ -40,7 +40,12 @@ import {
   setImportTotal,
 } from './import-records.js';
 import type { ImportSettings } from './import-settings.js';
-import { identityTypesToCreate, type MappingContext, type ResolvedMapping } from './map/column-mapping.js';
+import {
+  addressLine2Columns,
+  identityTypesToCreate,
+  type MappingContext,
+  type ResolvedMapping,
+} from './map/column-mapping.js';
 import { wellKnownIdentity } from './map/well-known-identities.js';
 import { matchRowToContact } from './match/match-row-to-contact.js';
 import { mergeImportPatch, patchForNewContact } from './apply/merge-import-patch.js';
@@ -228,7 +233,8 @@ export class ContactImportPipeline {
         source,
         xlsxLimits: this.config.xlsxLimits,
         mapping,
-        mappingCtx,
+        // Shopify's Address2, left unmapped, goes on the address (column-mapping.ts).
+        mappingCtx: { ...mappingCtx, addressLine2Columns: addressLine2Columns(source.header, mapping) },
         normalize,
         afterRow: source.headerRow ?? 0,
         batchRows: this.options.batchRows ?? BATCH_ROWS,

@@ -179,7 +179,7 @@ const EXPORTS: [string, [string, string | null][]][] = [
       ['手机号', 'phone'],
       ['性别', 'gender'],
       ['生日', 'birthday'],
-      ['所在地区', null], // "浙江省 杭州市 西湖区": province, city and district in one cell
+      ['所在地区', 'province'], // "浙江省 杭州市 西湖区": split into province, city and district (mapRecord)
       ['详细地址', 'address'],
       ['会员等级', null],
       ['客户标签', 'tags'],

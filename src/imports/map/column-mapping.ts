@@ -10,7 +10,7 @@ import { isIdOf } from '../../domain/ids.js';
 import { unprotectCell } from '../../domain/csv-cell-safety.js';
 import { readWrittenDate } from '../../domain/normalize/date.js';
 import { phoneNumbersIn } from '../../domain/normalize/phone.js';
-import { headerKey, targetForHeader } from './header-synonyms.js';
+import { headerKey, isAddressLine2Header, targetForHeader } from './header-synonyms.js';
 import { WELL_KNOWN_IDENTITIES, wellKnownIdentity } from './well-known-identities.js';
 
 export const IGNORE = 'ignore';
@@ -45,6 +45,8 @@ export interface MappingContext {
    * `attr.<key>`): a column named by a label maps to it, before any synonym.
    */
   labelTargets?: ReadonlyMap<string, string>;
+  /** Unmapped columns continuing the address column's value (Shopify's Address2): `addressLine2Columns`. */
+  addressLine2Columns?: number[];
 }
 
 /**
@@ -64,6 +66,41 @@ export function labelTargets(
   for (const t of identityTypes) add(t.label, `identity.${t.key}`);
   for (const a of attributes) add(a.label, `attr.${a.key}`);
   return new Map([...targets].filter((e): e is [string, string] => e[1] !== null));
+}
+
+/**
+ * The columns a mapping leaves unmapped that hold an address's second line (Shopify's `Default Address
+ * Address2`, `Address2`), when a column is mapped to address: mapRecord appends them to it (", ").
+ */
+export function addressLine2Columns(header: string[], mapping: ResolvedMapping): number[] {
+  if (![...mapping.values()].includes('address')) return [];
+  return header.flatMap((h, i) => (!mapping.has(i) && isAddressLine2Header(h) ? [i] : []));
+}
+
+/**
+ * A cell holding a Chinese region path as 有赞 and 微盟 export 所在地区: `浙江省 杭州市 西湖区`,
+ * `北京市 北京市 朝阳区`, `上海市 浦东新区` — province, city, then district, each all Han and apart by
+ * spaces (or `/`); null for any other province value (`California`, `New York`, `浙江省`).
+ */
+export function regionPath(value: string): { province: string; city?: string; district?: string } | null {
+  const parts = value
+    .normalize('NFKC')
+    .split(/[\s/]+/u)
+    .filter((p) => p !== '');
+  if (parts.length < 2 || parts.length > 4 || !parts.every((p) => /^\p{Script=Han}+$/u.test(p))) return null;
+  const [province, ...rest] = parts as [string, ...string[]];
+  // A municipality's city is itself when the cell goes straight on to its district (上海市 浦东新区).
+  const municipality = /^(北京|上海|天津|重庆)市?$/u.test(province);
+  const [city, ...districts] =
+    municipality && !/^(北京|上海|天津|重庆)市?$/u.test(rest[0]!) ? [province, ...rest] : rest;
+  return { province, city, ...(districts.length > 0 ? { district: districts.join('') } : {}) };
+}
+
+/** The address with the district in front, as Chinese addresses write it (西湖区文三路 90 号). */
+function withDistrict(district: string, address: unknown): string {
+  if (typeof address !== 'string' || address === '') return district;
+  if (address.includes(district)) return address;
+  return /^\p{Script=Han}/u.test(address) ? `${district}${address}` : `${district} ${address}`;
 }
 
 export interface ColumnSuggestion {
@@ -359,6 +396,19 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
       input[target] = DATE_TARGETS.has(target) ? (excelSerialToIsoDate(value) ?? value) : value;
     }
   }
+  const targets = new Set(mapping.values());
+  const region = typeof input.province === 'string' ? regionPath(input.province) : null;
+  if (region) {
+    // 所在地区: the province, and the city and district unless other columns give them.
+    input.province = region.province;
+    if (region.city && !targets.has('city')) input.city = region.city;
+    if (region.district) input.address = withDistrict(region.district, input.address);
+  }
+  const lines = (ctx.addressLine2Columns ?? [])
+    .map((i) => withoutTextMarker(unprotectCell((cells[i] ?? '').trim())))
+    .filter((v) => v !== '');
+  if (lines.length > 0)
+    input.address = [...(typeof input.address === 'string' ? [input.address] : []), ...lines].join(', ');
   for (const list of LIST_TARGETS) {
     // Several cells of one list target join with `;` so normalizeContactInput splits them like one cell.
     if (Array.isArray(input[list])) input[list] = (input[list] as string[]).join(';');

@@ -125,6 +125,9 @@ export const HEADER_SYNONYMS: Record<string, string[]> = {
     '省',
     '省份/直辖市',
     '所在省份',
+    // 有赞, 微盟: "浙江省 杭州市 西湖区", province, city and district in one cell (mapRecord splits it).
+    '所在地区',
+    '省市区',
   ],
   city: ['city', 'town', 'home city', 'mailing city', 'default address city', '城市', '市', '所在城市'],
   address: [
@@ -221,6 +224,26 @@ export const HEADER_SYNONYMS: Record<string, string[]> = {
 };
 
 /** Folds a header for comparison: NFKC, lower case, separators and spaces collapsed. */
+/**
+ * A second address line (Shopify's Address2, Google's Address 2 - Street 2): not a target of its own but
+ * the rest of the address column's value, appended to it when the column is left unmapped.
+ */
+const ADDRESS_LINE_2 = new Set([
+  'address2',
+  'address 2',
+  'address line 2',
+  'default address address2',
+  'address 1 - street 2',
+  'street 2',
+  'mailing street 2',
+  '地址2',
+  '详细地址2',
+]);
+
+export function isAddressLine2Header(header: string): boolean {
+  return ADDRESS_LINE_2.has(headerKey(header));
+}
+
 export function headerKey(header: string): string {
   return header
     .normalize('NFKC')
