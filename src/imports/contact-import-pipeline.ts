@@ -43,6 +43,7 @@ import type { ImportSettings } from './import-settings.js';
 import {
   addressLine2Columns,
   identityTypesToCreate,
+  isZendeskUserHeader,
   type MappingContext,
   type ResolvedMapping,
 } from './map/column-mapping.js';
@@ -234,7 +235,12 @@ export class ContactImportPipeline {
         xlsxLimits: this.config.xlsxLimits,
         mapping,
         // Shopify's Address2, left unmapped, goes on the address (column-mapping.ts).
-        mappingCtx: { ...mappingCtx, addressLine2Columns: addressLine2Columns(source.header, mapping) },
+        mappingCtx: {
+          ...mappingCtx,
+          addressLine2Columns: addressLine2Columns(source.header, mapping),
+          // Zendesk writes a user's tags apart by spaces in one cell.
+          tagsOnSpaces: isZendeskUserHeader(source.header),
+        },
         normalize,
         afterRow: source.headerRow ?? 0,
         batchRows: this.options.batchRows ?? BATCH_ROWS,

@@ -1,9 +1,11 @@
 /**
- * A Salesforce report's footer lines come back from the failure file padded with empty cells and must still fail as report lines.
+ * Zendesk's user CSV writes a user's tags apart by spaces in one cell. A Salesforce report's footer lines
+ * come back from the failure file padded with empty cells and must still fail as report lines.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  isZendeskUserHeader,
   type MappingContext,
   mapRecord,
   type ResolvedMapping,
@@ -12,6 +14,42 @@ import { fixture, readFailureReasons, runImport } from '../support/import-helper
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 
 const ctx: MappingContext = { identityTypes: new Set(), attributeTypes: new Map(), createAttributes: false };
+const ZENDESK = [
+  'name',
+  'email',
+  'external_id',
+  'details',
+  'notes',
+  'phone',
+  'role',
+  'restriction',
+  'organization',
+  'tags',
+];
+
+describe('isZendeskUserHeader', () => {
+  it.each([
+    ['Zendesk user CSV', ZENDESK, true],
+    ['Zendesk, capitalised', ['Name', 'Email', 'Role', 'Restriction', 'Notes', 'Tags'], true],
+    ['no tags column', ZENDESK.filter((h) => h !== 'tags'), false],
+    ['a CRM export with a role and tags', ['Name', 'Email', 'Role', 'Notes', 'Tags'], false],
+    ['HubSpot', ['First Name', 'Last Name', 'Email', 'Phone Number', 'Lifecycle Stage', 'Tags'], false],
+  ])('%s', (_, header, expected) => expect(isZendeskUserHeader(header)).toBe(expected));
+});
+
+describe('mapRecord: tags', () => {
+  const mapping: ResolvedMapping = new Map([
+    [0, 'email'],
+    [1, 'tags'],
+  ]);
+  it.each([
+    ['Zendesk: apart by spaces', true, 'vip premium_plan  beta', 'vip;premium_plan;beta'],
+    ['Zendesk: one tag', true, 'vip', 'vip'],
+    ['any other file: a tag may hold a space', false, 'VIP Customer;Newsletter', 'VIP Customer;Newsletter'],
+  ])('%s', (_, tagsOnSpaces, cell, tags) => {
+    expect(mapRecord(['a@example.com', cell], mapping, { ...ctx, tagsOnSpaces }).input.tags).toBe(tags);
+  });
+});
 
 describe('mapRecord: report footer lines padded with empty cells', () => {
   const mapping: ResolvedMapping = new Map([
@@ -52,6 +90,21 @@ describe(`Zendesk users and re-imported report lines on ${TEST_DIALECT}`, () => 
     kith = await createTestKith();
   });
   afterAll(async () => kith.destroy());
+
+  it("splits a Zendesk user export's tags on spaces", async () => {
+    const r = await runImport(
+      kith,
+      fixture(
+        'zendesk-users.csv',
+        `${ZENDESK.join(',')}\nAnn Lee,ann@example.com,Z-1,,,,end-user,requested,Acme,vip premium_plan\n`,
+      ),
+    );
+    expect(r).toMatchObject({ status: 'completed', created: 1 });
+    expect((await kith.contacts.list({ q: 'ann@example.com' })).data[0]!.tags.sort()).toEqual([
+      'premium_plan',
+      'vip',
+    ]);
+  });
 
   it("fails a Salesforce report's footer lines again as report lines when its failure file is imported", async () => {
     const first = await runImport(

@@ -47,6 +47,24 @@ export interface MappingContext {
   labelTargets?: ReadonlyMap<string, string>;
   /** Unmapped columns continuing the address column's value (Shopify's Address2): `addressLine2Columns`. */
   addressLine2Columns?: number[];
+  /** A Zendesk user export (`isZendeskUserHeader`): its tags cell is split on spaces. */
+  tagsOnSpaces?: boolean;
+}
+
+/**
+ * Zendesk's user CSV (its export, and the bulk-import format other tools write for it): `name, email,
+ * external_id, details, notes, phone, role, restriction, organization, tags`, its tags apart by spaces in
+ * one cell (a Zendesk tag holds no space). Recognised by `restriction` and `role` — which no other
+ * export names so — with `details` or `notes` beside a tags column.
+ */
+export function isZendeskUserHeader(header: string[]): boolean {
+  const keys = new Set(header.map(headerKey));
+  return (
+    keys.has('tags') &&
+    keys.has('restriction') &&
+    keys.has('role') &&
+    (keys.has('details') || keys.has('notes'))
+  );
 }
 
 /**
@@ -405,6 +423,9 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
       const [first, ...others] = phoneNumbersIn(value);
       input.phone = first;
       input.additional_phones = [...((input.additional_phones as string[] | undefined) ?? []), ...others];
+    } else if (target === 'tags' && ctx.tagsOnSpaces) {
+      // Zendesk: `vip premium_plan` are two tags.
+      input.tags = [...((input.tags as string[] | undefined) ?? []), ...value.split(/\s+/u)];
     } else if (LIST_TARGETS.has(target)) {
       input[target] = [...((input[target] as string[] | undefined) ?? []), value];
     } else if (target.startsWith('identity.')) {
