@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeBirthday, normalizeDate } from '../../src/domain/normalize/date.js';
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
-import { normalizePhone } from '../../src/domain/normalize/phone.js';
+import { normalizeOnePhone, normalizePhone } from '../../src/domain/normalize/phone.js';
 import { en, reasonOf, WEB, zh } from './web-i18n.js';
 
 const { contactReasonText, saveProblem } = (await import(`${WEB}/features/customers/save-errors.ts`)) as {
@@ -35,6 +35,22 @@ describe("a customer field's validation reason in the page's language", () => {
       '请选择以下之一：男、女、其他',
     ],
     ['is longer than 255 characters', 'Use at most 255 characters', '最多 255 个字符'],
+    [
+      reasonOf(() => normalizeOnePhone('13800138000;13900139000', 'CN')),
+      'Holds 2 phone numbers: put one here and the others under Other phones',
+      '包含 2 个号码：此处只填一个，其余填到“其他手机号”',
+    ],
+    // As the import's in-file pass words it (row-validation.ts, test/imports/shared-values.test.ts).
+    [
+      'is also on rows 3, 4 of this file: a shared line (a company switchboard) identifies none of them, so the row is matched by its own values',
+      'Also on rows 3, 4 of this file: a shared line (a company switchboard) tells no one apart, so it was left out and the row matched by its other values',
+      '本文件第 3、4 行也有此号码：共用的号码（如公司总机）无法区分客户，已略去，此行按其他信息匹配',
+    ],
+    [
+      'is also on row 7 of this file: a shared mailbox (info@…) identifies none of them, so the row is matched by its own values',
+      'Also on row 7 of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
+      '本文件第 7 行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
+    ],
   ])('%s', (reason, english, chinese) => {
     expect(contactReasonText(reason, en)).toBe(english);
     expect(contactReasonText(reason, zh)).toBe(chinese);

@@ -39,6 +39,20 @@ const KNOWN_REASONS: ReasonTable = [
     /^is masked: the platform it was exported from hides its characters$/,
     (t) => t('customer.reasons.masked'),
   ],
+  // A phone holding several numbers (phoneNumbersIn, src/domain/normalize/phone.ts).
+  [
+    /^holds (\d+) phone numbers \(.*\): a phone is one number, so send each of the others as an item of additional_phones$/,
+    (t, m) => t('customer.reasons.severalPhones', { count: Number(m[1]) }),
+  ],
+  // An import's phone or e-mail several rows share (src/imports/validate/row-validation.ts).
+  [
+    /^is also on rows? ([\d, ]+) of this file: a shared (line|mailbox) .* identifies none of them, so the row is matched by its own values$/,
+    (t, m) =>
+      t(m[2] === 'line' ? 'customer.reasons.sharedPhone' : 'customer.reasons.sharedEmail', {
+        rows: m[1]!.split(', ').join(t('common.valueSeparator')),
+        count: m[1]!.split(', ').length,
+      }),
+  ],
   [/^must be one of (.+)$/, (t, m) => t('customer.reasons.oneOf', { options: optionsText(m[1]!, t) })],
   [/^is longer than (\d+) characters$/, (t, m) => t('customer.reasons.tooLong', { count: Number(m[1]) })],
   [/^is empty$/, (t) => t('customer.reasons.required')],

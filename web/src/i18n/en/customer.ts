@@ -60,6 +60,16 @@ export const en = {
     dateAmbiguous: 'Could be day/month or month/day: write it as YYYY-MM-DD',
     dateNoYear: 'Has no year: write the date as YYYY-MM-DD',
     masked: 'Masked: the platform it was exported from hides some of its characters',
+    severalPhones_one: 'Holds {{count}} phone number: put one here and the others under Other phones',
+    severalPhones_other: 'Holds {{count}} phone numbers: put one here and the others under Other phones',
+    sharedPhone_one:
+      'Also on row {{rows}} of this file: a shared line (a company switchboard) tells no one apart, so it was left out and the row matched by its other values',
+    sharedPhone_other:
+      'Also on rows {{rows}} of this file: a shared line (a company switchboard) tells no one apart, so it was left out and the row matched by its other values',
+    sharedEmail_one:
+      'Also on row {{rows}} of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
+    sharedEmail_other:
+      'Also on rows {{rows}} of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
     oneOf: 'Choose one of: {{options}}',
     tagSeparator: 'Holds a list separator (; , | 、 ； ，): add the tags one by one',
     tooLong_one: 'Use at most {{count}} character',

@@ -60,6 +60,16 @@ export const customer: typeof en = {
     dateAmbiguous: '无法判断是“日/月”还是“月/日”：请写成 YYYY-MM-DD',
     dateNoYear: '缺少年份：请写成 YYYY-MM-DD',
     masked: '已打码：导出平台隐藏了其中部分字符',
+    severalPhones_one: '包含 {{count}} 个号码：此处只填一个，其余填到“其他手机号”',
+    severalPhones_other: '包含 {{count}} 个号码：此处只填一个，其余填到“其他手机号”',
+    sharedPhone_one:
+      '本文件第 {{rows}} 行也有此号码：共用的号码（如公司总机）无法区分客户，已略去，此行按其他信息匹配',
+    sharedPhone_other:
+      '本文件第 {{rows}} 行也有此号码：共用的号码（如公司总机）无法区分客户，已略去，此行按其他信息匹配',
+    sharedEmail_one:
+      '本文件第 {{rows}} 行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
+    sharedEmail_other:
+      '本文件第 {{rows}} 行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
     oneOf: '请选择以下之一：{{options}}',
     tagSeparator: '含有列表分隔符（; , | 、 ； ，）：请逐个添加标签',
     tooLong_one: '最多 {{count}} 个字符',
