@@ -39,7 +39,7 @@ import {
 import { newId } from '../domain/ids.js';
 import { isIsoDateOrTime } from '../domain/normalize/date.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
-import { normalizePhone, type Region } from '../domain/normalize/phone.js';
+import { normalizeOnePhone, type Region } from '../domain/normalize/phone.js';
 import { normalizeIdentityValue, normalizeText } from '../domain/normalize/text.js';
 import { listAuditEntries } from '../history/audit-log.js';
 import { appendContactEvent, listContactEvents } from '../history/contact-timeline.js';
@@ -493,7 +493,7 @@ export class ContactService {
       key === 'email'
         ? normalizeEmail(rawValue)
         : key === 'phone'
-          ? normalizePhone(rawValue, this.region)
+          ? normalizeOnePhone(rawValue, this.region)
           : normalizeIdentityValue(rawValue);
     // The chosen key alone identifies the contact; the input's other values are checked like any update's.
     const none: ContactKeys = { id: null, identities: {}, phones: [], emails: [] };

@@ -47,4 +47,14 @@ describe(`a phone holding several numbers over the API on ${TEST_DIALECT}`, () =
     expect(extension.status).toBe(201);
     expect(extension.body.phone).toBe('+14155550100');
   });
+
+  it('refuses the same as the key of an upsert by phone, rather than matching by the first number', async () => {
+    const upsert = await call('POST', '/api/contacts/upsert?key=phone', {
+      token: agent,
+      body: { name: '王芳', phone: '13800138000;13900139000' },
+    });
+    expect(upsert.status).toBe(400);
+    expect(upsert.body.error.details).toMatchObject({ field: 'phone', value: '13800138000;13900139000' });
+    expect(upsert.body.error.message).toMatch(/holds 2 phone numbers/);
+  });
 });
