@@ -440,7 +440,8 @@ describe(`hostile input over HTTP on ${TEST_DIALECT}`, () => {
         {
           field: 'filter',
           value: { tag: 'vip' },
-          reason: 'is not a field here; the fields are kind, format, filters, columns',
+          reason:
+            'is not a field here; the fields are kind, format, filters, columns, column_names, time_zone',
         },
       ]);
       const nested = await call('POST', '/api/exports', {

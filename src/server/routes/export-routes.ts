@@ -113,12 +113,12 @@ const ExportJobInput = z
       .nullable()
       .optional()
       .describe('Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent'),
-    time_zone: z.string().nullable().optional().describe('See GET /api/contacts/export'),
     column_names: z
       .string()
       .nullable()
       .optional()
       .describe(`Contacts, CSV and XLSX: ${EXPORT_COLUMN_NAMINGS.join(', ')} (see GET /api/contacts/export)`),
+    time_zone: z.string().nullable().optional().describe('See GET /api/contacts/export'),
   })
   .strict();
 

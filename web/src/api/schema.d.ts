@@ -3203,10 +3203,10 @@ export interface paths {
                         };
                         /** @description Contacts: the columns in order (`identity.*`, `attr.*` for all); every column when absent */
                         columns?: (string[] | string) | null;
-                        /** @description See GET /api/contacts/export */
-                        time_zone?: string | null;
                         /** @description Contacts, CSV and XLSX: keys, en, zh (see GET /api/contacts/export) */
                         column_names?: string | null;
+                        /** @description See GET /api/contacts/export */
+                        time_zone?: string | null;
                     };
                 };
             };
