@@ -11,6 +11,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { formatListIn, type ListKind, listPartsIn } from '../ui/list-format';
 import type { Messages } from './en';
+import { localeOf } from './locale';
 
 export type Language = 'en' | 'zh';
 export const LANGUAGES: Language[] = ['en', 'zh'];
@@ -26,9 +27,7 @@ function browserLanguage(): Language {
   return 'en';
 }
 
-export function localeOf(language: string): string {
-  return language === 'zh' ? 'zh-CN' : 'en-GB';
-}
+export { localeOf };
 
 const MESSAGES: Record<Language, () => Promise<Messages>> = {
   en: () => import('./en').then((m) => m.en),

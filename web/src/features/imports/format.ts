@@ -1,16 +1,9 @@
 /** Sizes, durations and rates as the import screens show them, in the user's language. */
-import i18n, { formatNumber, localeOf } from '../../i18n';
+import i18n, { formatNumber } from '../../i18n';
+import { byteSize } from '../../i18n/locale';
 
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(localeOf(i18n.language), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+  return byteSize(bytes, i18n.language);
 }
 
 /** "2 min 5 s" / "2分钟5秒": seconds left, rounded to what a person cares about. */

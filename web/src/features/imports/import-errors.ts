@@ -8,6 +8,7 @@ import { failureText, type ReasonTable, sayReason } from '../../ui/server-reason
 import { errorMessage } from '../../ui/states';
 import { contactReasonText } from '../customers/save-errors';
 import { identityTypeLabel } from '../../ui/identity-type-label';
+import { byteSize, localeOf } from '../../i18n/locale';
 
 const KNOWN = new Set([
   'payload_too_large',
@@ -62,21 +63,6 @@ export function stagedUploadsOf(error: unknown): StagedUploadInfo[] {
   return Array.isArray(details.uploads) ? (details.uploads as StagedUploadInfo[]) : [];
 }
 
-const localeOf = (language: string) => (language === 'zh' ? 'zh-CN' : 'en-GB');
-
-/** 1.5 GB, 200 MB, 12 KB, in the page's language (src/imports/staged-uploads.ts counts in 1,024s). */
-function sizeIn(bytes: number, language: string): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
-}
-
 /**
  * A preview refused because the user already keeps as many uploads as one may (429
  * too_many_staged_uploads, src/imports/staged-uploads.ts): which limit, what is waiting, what to do, in
@@ -91,14 +77,14 @@ export function stagedUploadLimitText(error: ApiError, t: TFunction, language: s
   const said = overCount
     ? t('imports.stagedUploads.count', {
         count: stagedCount,
-        size: sizeIn(num(d.staged_bytes), language),
+        size: byteSize(num(d.staged_bytes), language),
         limit: num(d.limit_count),
       })
     : t('imports.stagedUploads.size', {
         count: stagedCount,
-        size: sizeIn(num(d.staged_bytes), language),
-        file: sizeIn(num(d.file_bytes), language),
-        limit: sizeIn(num(d.limit_bytes), language),
+        size: byteSize(num(d.staged_bytes), language),
+        file: byteSize(num(d.file_bytes), language),
+        limit: byteSize(num(d.limit_bytes), language),
       });
   const oldest = stagedUploadsOf(error)[0];
   if (!oldest) return said;
