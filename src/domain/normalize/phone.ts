@@ -20,6 +20,30 @@ export function assertRegion(region: string, field = 'KITH_DEFAULT_REGION'): Reg
 export function normalizePhone(value: string, region: Region, field = 'phone'): string {
   const folded = value.normalize('NFKC').trim();
   if (folded === '') throw new ValidationError(field, value, 'is empty');
+  const key = `${region} ${folded}`;
+  let number = readings.get(key);
+  if (number === undefined) {
+    number = readPhone(folded, region);
+    if (readings.size >= READINGS_KEPT) readings.clear();
+    readings.set(key, number);
+  }
+  if (number !== null) return number;
+  throw new ValidationError(
+    field,
+    value,
+    `is not a valid phone number in region ${region} or internationally`,
+  );
+}
+
+/**
+ * Recent readings (E.164, or null for no valid number) by region and text. An import reads each phone
+ * twice — pass 1 for the file's shared values, pass 2 for the row — and libphonenumber's validity check
+ * is most of a row's preparation: a file of up to this many phones is read once.
+ */
+const readings = new Map<string, string | null>();
+const READINGS_KEPT = 100_000;
+
+function readPhone(folded: string, region: Region): string | null {
   const national = parsePhoneNumberFromString(folded, region);
   if (national?.isValid()) return national.number;
   const digits = folded.replace(/[^\d]/g, '');
@@ -27,11 +51,7 @@ export function normalizePhone(value: string, region: Region, field = 'phone'): 
     const international = parsePhoneNumberFromString(`+${digits}`);
     if (international?.isValid()) return international.number;
   }
-  throw new ValidationError(
-    field,
-    value,
-    `is not a valid phone number in region ${region} or internationally`,
-  );
+  return null;
 }
 
 /**
