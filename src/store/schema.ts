@@ -247,6 +247,12 @@ export interface ImportsTable {
   undo_report: string | null;
   /** A dry run's: the import that imported it for real (migration 0033); null until then. */
   imported_for_real_as: string | null;
+  /** When the import's files were deleted (migration 0035); null while they are kept. */
+  files_deleted_at: string | null;
+  /** `expired` (the clean-up, after KITH_IMPORT_FILE_RETENTION_DAYS) or `deleted` (by an administrator). */
+  files_deleted_reason: string | null;
+  /** The user who deleted them by hand; null for the clean-up (or the CLI). */
+  files_deleted_by: string | null;
 }
 
 /** Columns migration 0012 added to `imports`; contact imports leave them to their defaults. */

@@ -54,6 +54,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0032-rebanded-duplicate-pairs',
         '0033-dry-run-imported-for-real',
         '0034-one-pending-invite-per-email',
+        '0035-import-files-deleted',
       ],
       database: TEST_DIALECT,
     });

@@ -51,6 +51,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0032-rebanded-duplicate-pairs',
         '0033-dry-run-imported-for-real',
         '0034-one-pending-invite-per-email',
+        '0035-import-files-deleted',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
