@@ -35,6 +35,12 @@ export interface KithConfig {
   exportRetentionDays: number;
   /** Exports one user may have queued, running or kept for download at once (KITH_MAX_EXPORTS_PER_USER, 20). */
   maxExportsPerUser: number;
+  /**
+   * Days an ended import keeps its files (the original, its failure and warnings files) before the
+   * clean-up deletes them (KITH_IMPORT_FILE_RETENTION_DAYS, 30); null (`never`): kept until deleted by
+   * hand. A dry run's are kept 24 hours at most either way, as a staged upload is.
+   */
+  importFileRetentionDays: number | null;
   /** Import files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES, 1 MiB). */
   importThreadMinBytes: number;
   /** Which reverse proxies' X-Forwarded-For/-Proto to believe (KITH_TRUST_PROXY); none by default. */
@@ -165,6 +171,23 @@ function stagedUploadLimits(env: NodeJS.ProcessEnv, maxUploadMb: number): Staged
   return { count, bytes: Math.floor(megabytes * 1024 * 1024) };
 }
 
+/**
+ * KITH_IMPORT_FILE_RETENTION_DAYS: a positive number of days, or `never` (kept until deleted by hand);
+ * 30 when unset. 0 is refused rather than read as "never" or as "at once": either reading would surprise
+ * someone.
+ */
+export function parseImportFileRetentionDays(value: string | undefined): number | null {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '') return 30;
+  if (text === 'never') return null;
+  const days = Number(text);
+  if (!Number.isFinite(days) || days <= 0)
+    throw new Error(
+      `KITH_IMPORT_FILE_RETENTION_DAYS must be a positive number of days, or never to keep import files until an administrator deletes them (got ${JSON.stringify(value)})`,
+    );
+  return days;
+}
+
 /** Names @fastify/proxy-addr understands for its built-in ranges. */
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -255,6 +278,7 @@ function readConfig(env: NodeJS.ProcessEnv): KithConfig {
       Number.MAX_SAFE_INTEGER,
       'exports',
     ),
+    importFileRetentionDays: parseImportFileRetentionDays(env.KITH_IMPORT_FILE_RETENTION_DAYS),
     importThreadMinBytes,
     trustProxy: parseTrustProxy(env.KITH_TRUST_PROXY),
     // Parsed here so that a mistyped entry stops the process at start, naming the entry.

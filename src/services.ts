@@ -337,8 +337,9 @@ export interface BackgroundTasks {
 /**
  * Starts what every long-running process (`kith serve`, `kith worker`) does in the background: the
  * job runner (imports, duplicate scans; resuming those a crash interrupted), the scheduled duplicate
- * scans, snoozed conversations' wake-ups, automation log retention and webhook deliveries. (SQLite's
- * WAL checkpointer is the store's own: it starts with a process's 20th write transaction.)
+ * scans, snoozed conversations' wake-ups, automation log retention, webhook deliveries and the
+ * clean-ups of expired import and export files. (SQLite's WAL checkpointer is the store's own: it
+ * starts with a process's 20th write transaction.)
  */
 export function startBackgroundTasks(
   kith: KithServices,
@@ -360,6 +361,15 @@ export function startBackgroundTasks(
       },
       3_600_000,
       (e) => log('could not remove backups of batch deletions that never completed', e),
+    ),
+    // Import files past KITH_IMPORT_FILE_RETENTION_DAYS (a dry run's past 24 hours), once an hour.
+    startPeriodicTask(
+      async () => {
+        const n = await kith.imports.cleanUpFiles();
+        if (n > 0) log(`deleted the files of ${n} imports past their retention`);
+      },
+      3_600_000,
+      (e) => log('could not delete expired import files', e),
     ),
     // Background exports' files past KITH_EXPORT_RETENTION_DAYS, once an hour.
     startPeriodicTask(

@@ -65,6 +65,9 @@ const LOOKUPS: Record<string, (db: Queryable, ids: string[]) => NameRows> = {
   // A background export by its file's name (a streamed one has no row: its entry names kind and format).
   export: (db, ids) =>
     db.selectFrom('exports').select(['id', 'file_name as name']).where('id', 'in', ids).execute(),
+  // An import by its file's name (its files deleted by hand: `files_deleted`).
+  import: (db, ids) =>
+    db.selectFrom('imports').select(['id', 'file_name as name']).where('id', 'in', ids).execute(),
 };
 
 export async function searchAuditLog(db: Queryable, search: AuditSearch): Promise<AuditPage> {

@@ -85,6 +85,11 @@ export interface ImportConfig {
   /** Files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES). */
   importThreadMinBytes: number;
   xlsxLimits: XlsxLimits;
+  /**
+   * Days an ended import keeps its files before the clean-up deletes them; null: until deleted by hand
+   * (KITH_IMPORT_FILE_RETENTION_DAYS; `import-files.ts`).
+   */
+  importFileRetentionDays: number | null;
 }
 
 export interface StoredSource extends SourceInfo {

@@ -57,6 +57,15 @@ import {
   type SourceRecord,
 } from './read/source-reader.js';
 import { writeFailureFile, writeWarningFile } from './report/failure-file.js';
+import {
+  deleteExpiredImportFiles,
+  filesExpireAt,
+  filesStateOf,
+  type ImportFilesState,
+  importFilesDeletedError,
+  removeImportFiles,
+} from './import-files.js';
+import { appendAuditEntry } from '../history/audit-log.js';
 import { undoImport, type UndoReport } from './undo-import.js';
 import { fieldPath } from '../domain/field-path.js';
 
@@ -173,6 +182,13 @@ export interface ImportRecord {
   imported_for_real_as: string | null;
   /** What an order import found beyond its counts (items, buyers); null for a contact import. */
   summary: OrderImportSummary | null;
+  /** Its files (original, failure and warnings files): kept, expired (the clean-up) or deleted by hand. */
+  files_state: ImportFilesState;
+  /** When the clean-up deletes them; null while it runs, when kept until deleted by hand, and once gone. */
+  files_expire_at: string | null;
+  files_deleted_at: string | null;
+  /** Who deleted them by hand (a user id); null for the clean-up and the CLI. */
+  files_deleted_by: string | null;
 }
 
 /** Import settings as users and programs see them: snake_case, like every other wire field. */
@@ -200,7 +216,10 @@ function settingsWire(s: ImportSettings): ImportSettingsWire {
   };
 }
 
-function toRecord(row: ImportsTable & { kind?: string; summary?: string | null }): ImportRecord {
+function toRecord(
+  row: ImportsTable & { kind?: string; summary?: string | null },
+  retentionDays: number | null,
+): ImportRecord {
   const source = JSON.parse(row.source) as StoredSource;
   const columns = uniqueHeader(source.header);
   const mapping = Object.fromEntries(
@@ -236,6 +255,10 @@ function toRecord(row: ImportsTable & { kind?: string; summary?: string | null }
     undo_report: row.undo_report ? (JSON.parse(row.undo_report) as UndoReport) : null,
     imported_for_real_as: row.imported_for_real_as,
     summary: row.summary ? (JSON.parse(row.summary) as OrderImportSummary) : null,
+    files_state: filesStateOf(row),
+    files_expire_at: filesExpireAt(row, retentionDays),
+    files_deleted_at: row.files_deleted_at,
+    files_deleted_by: row.files_deleted_by,
   };
 }
 
@@ -309,6 +332,10 @@ export class ImportService {
 
   private get db() {
     return this.store.db;
+  }
+
+  private get retentionDays(): number | null {
+    return this.config.importFileRetentionDays;
   }
 
   /** Registers the undo of an import kind (orders: `tmall_orders`). */
@@ -581,12 +608,21 @@ export class ImportService {
     }
     await this.refuseIfImportedForReal(this.db, id);
     const stored = JSON.parse(row.source) as StoredSource;
+    if (row.files_deleted_at !== null) {
+      const deleted = importFilesDeletedError(row, this.retentionDays);
+      throw new KithError(
+        'source_file_gone',
+        `the file of dry run ${id} is no longer kept: ${deleted.message}`,
+        410,
+        deleted.details,
+      );
+    }
     if (!fs.existsSync(stored.path))
       throw new KithError('source_file_gone', `the file of dry run ${id} is no longer kept`, 410);
     const running = await this.unfinishedImportOf('contacts', { path: stored.path, name: row.file_name });
     if (running) throw alreadyImporting(running.id, running.status);
     const { path: keptPath, ...info } = stored;
-    return this.keepAndQueue(
+    const queued = this.keepAndQueue(
       keptPath,
       info,
       {
@@ -630,6 +666,12 @@ export class ImportService {
         }
       },
     );
+    // The clean-up may delete the file between the check above and its copy.
+    return queued.catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !fs.existsSync(keptPath))
+        throw new KithError('source_file_gone', `the file of dry run ${id} is no longer kept`, 410);
+      throw e;
+    });
   }
 
   /** 409 when the dry run's real import is queued, running, or completed and not undone. */
@@ -679,7 +721,8 @@ export class ImportService {
     for (const row of candidates) {
       const stored = JSON.parse(row.source) as StoredSource & { items?: { path: string } };
       if (!(await same(file.path, stored.path))) continue;
-      if (itemsPath === undefined || (await same(itemsPath, stored.items?.path))) return toRecord(row);
+      if (itemsPath === undefined || (await same(itemsPath, stored.items?.path)))
+        return toRecord(row, this.retentionDays);
     }
     return null;
   }
@@ -687,7 +730,7 @@ export class ImportService {
   async get(id: string): Promise<ImportRecord> {
     const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('import', id);
-    return toRecord(row);
+    return toRecord(row, this.retentionDays);
   }
 
   async list(page: { before?: string; limit?: number } = {}): Promise<ImportRecord[]> {
@@ -698,7 +741,7 @@ export class ImportService {
         .orderBy('id', 'desc')
         .limit(page.limit ?? 50)
         .execute()
-    ).map(toRecord);
+    ).map((row) => toRecord(row, this.retentionDays));
   }
 
   async cancel(id: string): Promise<ImportRecord> {
@@ -831,7 +874,7 @@ export class ImportService {
     name: 'failure' | 'warnings',
     write: typeof writeFailureFile,
   ): Promise<string> {
-    const record = await this.get(id);
+    const record = await this.withFilesKept(id);
     if (fs.existsSync(file)) return file;
     if (['queued', 'running'].includes(record.status)) {
       throw new KithError(
@@ -854,13 +897,77 @@ export class ImportService {
   }
 
   async sourceFile(id: string): Promise<{ path: string; fileName: string }> {
+    await this.withFilesKept(id);
     const row = await this.db
       .selectFrom('imports')
       .select(['source', 'file_name'])
       .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError('import', id);
+      .executeTakeFirstOrThrow();
     return { path: (JSON.parse(row.source) as StoredSource).path, fileName: row.file_name };
+  }
+
+  /**
+   * The import, when its files are still kept: 404 when there is none, 410 `import_files_deleted` once
+   * they were deleted (by the clean-up or by hand). Every download asks this first.
+   */
+  async withFilesKept(id: string): Promise<ImportRecord> {
+    const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('import', id);
+    if (row.files_deleted_at !== null) throw importFilesDeletedError(row, this.retentionDays);
+    return toRecord(row, this.retentionDays);
+  }
+
+  /**
+   * Deletes an ended import's files now (`import-files.ts`: its folder and the cells its report files
+   * are written from); its record, counts and undo stay. Audit-logged (entity `import`, action
+   * `files_deleted`). 409 `import_running` while it is queued or running (its job reads and writes
+   * them); files already deleted answer the record as it is, with no second entry.
+   */
+  async deleteFiles(id: string, actor: Actor): Promise<ImportRecord> {
+    const record = await this.get(id);
+    const refuseRunning = (status: string) =>
+      new KithError(
+        'import_running',
+        `import ${id} is ${status}: its files are in use until it ends; cancel it (or let it end) first`,
+        409,
+        { status },
+      );
+    if (['queued', 'running'].includes(record.status)) throw refuseRunning(record.status);
+    const at = nowIso();
+    const marked = await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('imports')
+        .set({ files_deleted_at: at, files_deleted_reason: 'deleted', files_deleted_by: actor.userId })
+        .where('id', '=', id)
+        .where('files_deleted_at', 'is', null)
+        .where('status', 'not in', ['queued', 'running'])
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return false;
+      await appendAuditEntry(trx, {
+        entityType: 'import',
+        entityId: id,
+        action: 'files_deleted',
+        changes: [{ field: 'files_deleted_at', old: null, new: at }],
+        actor,
+        at,
+      });
+      return true;
+    });
+    if (!marked) {
+      const now = await this.get(id);
+      if (['queued', 'running'].includes(now.status)) throw refuseRunning(now.status);
+    }
+    // Also when they were marked before: a deletion a stopped process left half-done is finished.
+    await removeImportFiles(this.db, this.config, id);
+    return this.get(id);
+  }
+
+  /**
+   * The periodic clean-up: deletes the files of ended imports past KITH_IMPORT_FILE_RETENTION_DAYS
+   * and of dry runs past 24 hours (`import-files.ts`); answers how many imports it cleaned up.
+   */
+  cleanUpFiles(now = new Date()): Promise<number> {
+    return deleteExpiredImportFiles(this.db, this.config, now);
   }
 }
 

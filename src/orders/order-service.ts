@@ -457,7 +457,8 @@ export class OrderService {
    * columns and `error`, written when the import completes.
    */
   async itemFailureFile(importId: string): Promise<string> {
-    const record = await this.importService().get(importId);
+    // 410 import_files_deleted once the import's files are deleted.
+    const record = await this.importService().withFilesKept(importId);
     if (record.kind !== TMALL_IMPORT_KIND)
       throw new ValidationError(
         'id',
