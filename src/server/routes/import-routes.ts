@@ -494,6 +494,22 @@ const ImportRecordSchema = z
       )
       .nullable()
       .describe("An order import's findings beyond its counts (which count orders); null for contacts"),
+    files_state: z
+      .enum(['kept', 'expired', 'deleted'])
+      .describe(
+        'Its files (the original, the failure and warnings files): kept (also while it runs), expired (deleted by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended) or deleted (by an administrator, DELETE /imports/{id}/files). Once gone, their downloads answer 410 `import_files_deleted`; the record, counts and undo stay',
+      ),
+    files_expire_at: z
+      .string()
+      .nullable()
+      .describe(
+        'When the clean-up deletes its files: its end plus KITH_IMPORT_FILE_RETENTION_DAYS (default 30), or plus 24 hours for a dry run. Null while it is queued or running, when files are kept until deleted by hand (KITH_IMPORT_FILE_RETENTION_DAYS=never), and once they are gone',
+      ),
+    files_deleted_at: z.string().nullable().describe('When its files were deleted; null while kept'),
+    files_deleted_by: z
+      .string()
+      .nullable()
+      .describe('The user who deleted its files by hand; null when kept, for the clean-up and for the CLI'),
   })
   .meta({ id: 'Import' });
 
@@ -582,6 +598,9 @@ const SavedMappingBody = z.object({
       'column → target; each target checked as an import checks it (fields, identity.<type>, attr.<key>, tags, ignore)',
     ),
 });
+
+const FILES_GONE_NOTE =
+  "410 `import_files_deleted` once the import's files are deleted (`files_state` expired: by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended; deleted: by an administrator); `details` has `files_state` and `files_deleted_at`.";
 
 const MULTIPART_NOTE =
   'multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
@@ -873,6 +892,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       schema: {
         tags: ['imports'],
         summary: 'Download the failure file (CSV, UTF-8 with BOM)',
+        description: FILES_GONE_NOTE,
         params: IdParams,
       },
       handler: async (request, reply) => {
@@ -889,6 +909,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary:
           "Download a Tmall import's item failures: items whose order is not in the orders file, the items report's columns and `error` (CSV, UTF-8 with BOM)",
+        description: FILES_GONE_NOTE,
         params: IdParams,
       },
       handler: async (request, reply) => {
@@ -905,6 +926,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary:
           'Download the warnings file: rows imported with a value left out, the reason in a last column `warning` (CSV, UTF-8 with BOM)',
+        description: FILES_GONE_NOTE,
         params: IdParams,
       },
       handler: async (request, reply) => {
@@ -917,7 +939,12 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
 
     app.get('/imports/:id/source', {
       config: { access: 'admin' },
-      schema: { tags: ['imports'], summary: 'Download the original file', params: IdParams },
+      schema: {
+        tags: ['imports'],
+        summary: 'Download the original file',
+        description: FILES_GONE_NOTE,
+        params: IdParams,
+      },
       handler: async (request, reply) => {
         const source = await imports.sourceFile(request.params.id);
         reply.header('content-type', 'application/octet-stream');
@@ -946,7 +973,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         tags: ['imports'],
         summary: 'Import a completed dry run for real: its file, mapping and settings, as a new import',
         description:
-          '202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) `already_importing` (an import of the same file has not ended; `details.import_id` names it) or `already_imported_for_real` (this dry run was imported for real and that import was not undone; `details.import_id` names it; a request repeated or sent twice at once queues one import); 410 `source_file_gone` when the file is no longer kept.',
+          '202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) `already_importing` (an import of the same file has not ended; `details.import_id` names it) or `already_imported_for_real` (this dry run was imported for real and that import was not undone; `details.import_id` names it; a request repeated or sent twice at once queues one import); 410 `source_file_gone` when the file is no longer kept (a dry run keeps its files 24 hours after it ends, as a staged upload is kept).',
         params: IdParams,
         response: { 202: ImportRecordSchema },
       },
@@ -956,6 +983,20 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         reply.code(202);
         return started;
       },
+    });
+
+    app.delete('/imports/:id/files', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['imports'],
+        summary:
+          "Delete an import's files now: the original, the failure and warnings files (and the failed rows' values kept for them)",
+        description:
+          "200 with the import (`files_state` deleted, `files_deleted_at`, `files_deleted_by`). Its history, counts, row outcomes and undo stay: an undo does not read the files. Its downloads then answer 410 `import_files_deleted`. Recorded in the audit log (entity `import`, action `files_deleted`). 409 `import_running` while it is queued or running; files already deleted answer the import as it is. Without this, the clean-up deletes them KITH_IMPORT_FILE_RETENTION_DAYS after the import ended (a dry run's after 24 hours).",
+        params: IdParams,
+        response: { 200: ImportRecordSchema, ...errorResponses },
+      },
+      handler: async (request) => imports.deleteFiles(request.params.id, actorOf(request)),
     });
 
     app.post('/imports/:id/undo', {

@@ -8156,7 +8156,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the failure file (CSV, UTF-8 with BOM) */
+        /**
+         * Download the failure file (CSV, UTF-8 with BOM)
+         * @description 410 `import_files_deleted` once the import's files are deleted (`files_state` expired: by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended; deleted: by an administrator); `details` has `files_state` and `files_deleted_at`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8192,7 +8195,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a Tmall import's item failures: items whose order is not in the orders file, the items report's columns and `error` (CSV, UTF-8 with BOM) */
+        /**
+         * Download a Tmall import's item failures: items whose order is not in the orders file, the items report's columns and `error` (CSV, UTF-8 with BOM)
+         * @description 410 `import_files_deleted` once the import's files are deleted (`files_state` expired: by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended; deleted: by an administrator); `details` has `files_state` and `files_deleted_at`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8228,7 +8234,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the warnings file: rows imported with a value left out, the reason in a last column `warning` (CSV, UTF-8 with BOM) */
+        /**
+         * Download the warnings file: rows imported with a value left out, the reason in a last column `warning` (CSV, UTF-8 with BOM)
+         * @description 410 `import_files_deleted` once the import's files are deleted (`files_state` expired: by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended; deleted: by an administrator); `details` has `files_state` and `files_deleted_at`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8264,7 +8273,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the original file */
+        /**
+         * Download the original file
+         * @description 410 `import_files_deleted` once the import's files are deleted (`files_state` expired: by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended; deleted: by an administrator); `details` has `files_state` and `files_deleted_at`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8342,7 +8354,7 @@ export interface paths {
         put?: never;
         /**
          * Import a completed dry run for real: its file, mapping and settings, as a new import
-         * @description 202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) `already_importing` (an import of the same file has not ended; `details.import_id` names it) or `already_imported_for_real` (this dry run was imported for real and that import was not undone; `details.import_id` names it; a request repeated or sent twice at once queues one import); 410 `source_file_gone` when the file is no longer kept.
+         * @description 202 with the new import (queued; follow it at /api/imports/{new id}). 409 `not_a_dry_run`, `dry_run_not_completed`, `dry_run_not_contacts` (order imports are sent again with their files) `already_importing` (an import of the same file has not ended; `details.import_id` names it) or `already_imported_for_real` (this dry run was imported for real and that import was not undone; `details.import_id` names it; a request repeated or sent twice at once queues one import); 410 `source_file_gone` when the file is no longer kept (a dry run keeps its files 24 hours after it ends, as a staged upload is kept).
          */
         post: {
             parameters: {
@@ -8367,6 +8379,92 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an import's files now: the original, the failure and warnings files (and the failed rows' values kept for them)
+         * @description 200 with the import (`files_state` deleted, `files_deleted_at`, `files_deleted_by`). Its history, counts, row outcomes and undo stay: an undo does not read the files. Its downloads then answer 410 `import_files_deleted`. Recorded in the audit log (entity `import`, action `files_deleted`). 409 `import_running` while it is queued or running; files already deleted answer the import as it is. Without this, the clean-up deletes them KITH_IMPORT_FILE_RETENTION_DAYS after the import ended (a dry run's after 24 hours).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -13125,6 +13223,17 @@ export interface components {
                     created: number;
                 };
             }) | null;
+            /**
+             * @description Its files (the original, the failure and warnings files): kept (also while it runs), expired (deleted by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended) or deleted (by an administrator, DELETE /imports/{id}/files). Once gone, their downloads answer 410 `import_files_deleted`; the record, counts and undo stay
+             * @enum {string}
+             */
+            files_state: "kept" | "expired" | "deleted";
+            /** @description When the clean-up deletes its files: its end plus KITH_IMPORT_FILE_RETENTION_DAYS (default 30), or plus 24 hours for a dry run. Null while it is queued or running, when files are kept until deleted by hand (KITH_IMPORT_FILE_RETENTION_DAYS=never), and once they are gone */
+            files_expire_at: string | null;
+            /** @description When its files were deleted; null while kept */
+            files_deleted_at: string | null;
+            /** @description The user who deleted its files by hand; null when kept, for the clean-up and for the CLI */
+            files_deleted_by: string | null;
         };
         ImportPreviewInput: {
             /** @enum {string} */
@@ -13806,6 +13915,17 @@ export interface components {
                     created: number;
                 };
             }) | null;
+            /**
+             * @description Its files (the original, the failure and warnings files): kept (also while it runs), expired (deleted by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended) or deleted (by an administrator, DELETE /imports/{id}/files). Once gone, their downloads answer 410 `import_files_deleted`; the record, counts and undo stay
+             * @enum {string}
+             */
+            files_state: "kept" | "expired" | "deleted";
+            /** @description When the clean-up deletes its files: its end plus KITH_IMPORT_FILE_RETENTION_DAYS (default 30), or plus 24 hours for a dry run. Null while it is queued or running, when files are kept until deleted by hand (KITH_IMPORT_FILE_RETENTION_DAYS=never), and once they are gone */
+            files_expire_at: string | null;
+            /** @description When its files were deleted; null while kept */
+            files_deleted_at: string | null;
+            /** @description The user who deleted its files by hand; null when kept, for the clean-up and for the CLI */
+            files_deleted_by: string | null;
         };
         ImportPreview: {
             /** @enum {string} */
