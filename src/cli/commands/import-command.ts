@@ -267,6 +267,23 @@ export function registerImportCommands(program: Command): void {
       printImportOutcome(outcome, o);
     });
   imports
+    .command('delete-files')
+    .description(
+      "delete an ended import's files now (original, failure and warnings files); its history, counts and undo stay",
+    )
+    .argument('<id>', 'import id (imp_…)')
+    .option('--json', 'print the import (files_state deleted, files_deleted_at)')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const record = await withKith((k) => k.imports.deleteFiles(id, { ...CLI_ACTOR }));
+      if (o.json) printJson(record);
+      else
+        process.stderr.write(
+          record.files_state === 'expired'
+            ? `import ${id}: its files had already been deleted by the clean-up on ${record.files_deleted_at}\n`
+            : `import ${id}: files deleted (${record.files_deleted_at}); its history, counts and undo remain\n`,
+        );
+    });
+  imports
     .command('cancel')
     .description('cancel a queued or running import (a queued one at once)')
     .argument('<id>', 'import id (imp_…)')
