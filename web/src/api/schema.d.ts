@@ -12631,7 +12631,7 @@ export interface paths {
         };
         /**
          * The audit log, newest first
-         * @description Entity types include user, api_token, identity_type, attribute_definition, tag, group, webhook_endpoint, contact, automation_rule, inbox, team, export (requested, completed, downloaded, streamed), sign_in and setup. Page with `cursor` (the previous answer’s `next_cursor`).
+         * @description Entity types include user, api_token, identity_type, attribute_definition, tag, group, webhook_endpoint, contact, automation_rule, inbox, team, export (requested, completed, downloaded, streamed), import (files_deleted), sign_in and setup. Page with `cursor` (the previous answer’s `next_cursor`).
          */
         get: {
             parameters: {

@@ -41,7 +41,7 @@ const SETTINGS_TYPES = [
   'sign_in',
   'setup',
 ];
-const TYPE_CHOICES = ['settings', ...SETTINGS_TYPES, 'contact', 'export', 'all'];
+const TYPE_CHOICES = ['settings', ...SETTINGS_TYPES, 'contact', 'export', 'import', 'all'];
 const PAGE_SIZE = 50;
 
 function fetchAudit(query: { type: string; actor: string; since: string; cursor: string }) {

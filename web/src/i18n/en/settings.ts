@@ -387,6 +387,7 @@ export const en = {
       invite: 'Invitation',
       saved_import_mapping: 'Saved mapping',
       export: 'Export',
+      import: 'Import',
     },
     actions: {
       created: 'Created',
@@ -414,6 +415,7 @@ export const en = {
       merged_into: 'Merged into another customer',
       unmerged: 'Merge undone',
       imported: 'Imported',
+      files_deleted: 'Files deleted',
     },
     fields: {
       name: 'Name',

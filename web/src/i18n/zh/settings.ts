@@ -373,6 +373,7 @@ export const settings: typeof en = {
       invite: '邀请',
       saved_import_mapping: '已保存的字段匹配',
       export: '导出',
+      import: '导入',
     },
     actions: {
       created: '创建',
@@ -400,6 +401,7 @@ export const settings: typeof en = {
       merged_into: '已合并到其他客户',
       unmerged: '已取消合并',
       imported: '已导入',
+      files_deleted: '文件已删除',
     },
     fields: {
       name: '名称',
