@@ -2,7 +2,8 @@
  * `/imports/:id`: one import. While it runs: live progress (rows, rate, time left) that a reload or a
  * server restart does not lose (the import is a durable job; this page only asks how far it is), and
  * cancel. When it ends: the counts, the top failure reasons, the failure file, the imported customers,
- * what it was told (mapping, settings), and undo with its result.
+ * what it was told (mapping, settings), and undo with its result. How long its files are kept, or when
+ * they were deleted (then no download is offered), and — for an administrator — deleting them now.
  */
 import {
   Alert,
@@ -50,6 +51,7 @@ import { ImportStatusBadge } from './ImportStatusBadge';
 import { describeTarget } from './mapping-targets';
 import { regionName } from './regions';
 import { canUndo, UndoImportButton } from './UndoImportButton';
+import { DeleteImportFilesButton, filesGone, ImportFilesLine } from './ImportFiles';
 import './imports.css';
 
 export default function ImportPage() {
@@ -94,9 +96,12 @@ function ImportDetail() {
         }
         actions={
           <>
-            <Button component="a" href={sourceUrl(data.id)} download={data.file_name} variant="default">
-              {t('imports.detail.original')}
-            </Button>
+            {!filesGone(data) && (
+              <Button component="a" href={sourceUrl(data.id)} download={data.file_name} variant="default">
+                {t('imports.detail.original')}
+              </Button>
+            )}
+            <DeleteImportFilesButton record={data} />
             {ended && canUndo(data) && <UndoImportButton record={data} />}
           </>
         }
@@ -109,6 +114,7 @@ function ImportDetail() {
               {t('imports.detail.finished', { when: formatDateTime(data.finished_at) })}
             </Text>
           )}
+          <ImportFilesLine record={data} />
         </Group>
         {record.isError && (
           <Alert color="yellow" role="status">
@@ -219,7 +225,7 @@ function TmallSummary({ record }: { record: ImportRecord }) {
             created: n(summary.buyers.created),
           })}
         </Text>
-        {record.status === 'completed' && summary.items.failed > 0 && (
+        {record.status === 'completed' && !filesGone(record) && summary.items.failed > 0 && (
           <Group>
             <Button
               component="a"

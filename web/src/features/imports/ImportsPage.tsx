@@ -1,6 +1,7 @@
 /**
  * `/imports`: every import, newest first (`?before=<id>` pages back): file, who, when, status (checks
- * marked 预检查), counts; the original file, the failure file and undo from each row's menu.
+ * marked 预检查), counts, how long its files are kept (or when they were deleted); the original file,
+ * the failure file, undo and — for an administrator — deleting its files from each row's menu.
  */
 import { Anchor, Button, Group, Menu, Paper, Table, Text } from '@mantine/core';
 import { useState } from 'react';
@@ -23,6 +24,14 @@ import {
 } from './import-api';
 import { ImportStatusBadge } from './ImportStatusBadge';
 import { canUndo, UndoImportDialog } from './UndoImportButton';
+import {
+  canDeleteFiles,
+  DeleteImportFilesDialog,
+  filesGone,
+  ImportFilesLine,
+  useFilesText,
+  useIsAdmin,
+} from './ImportFiles';
 import './imports.css';
 import { ImportKindLine } from '../orders/ImportKindLine';
 import { TableScroll } from '../../ui/TableScroll';
@@ -45,6 +54,9 @@ function ImportHistory() {
   const imports = useImports(before);
   const users = useUsers();
   const [undoing, setUndoing] = useState<ImportRecord | null>(null);
+  const [deletingFiles, setDeletingFiles] = useState<ImportRecord | null>(null);
+  const admin = useIsAdmin();
+  const filesText = useFilesText();
   const userName = (id: string | null) => {
     const user = users.data?.data.find((u) => u.id === id);
     return user ? user.name || user.email : t('imports.history.system');
@@ -124,6 +136,7 @@ function ImportHistory() {
                         {record.format.toUpperCase()} · {formatBytes(record.file_size)}
                       </Text>
                       <ImportKindLine record={record} />
+                      <ImportFilesLine record={record} />
                     </Table.Td>
                     <Table.Td>{userName(record.created_by)}</Table.Td>
                     <Table.Td>
@@ -166,10 +179,15 @@ function ImportHistory() {
                           <Menu.Item component={Link} to={`/imports/${record.id}`}>
                             {t('imports.history.open')}
                           </Menu.Item>
-                          <Menu.Item component="a" href={sourceUrl(record.id)} download={record.file_name}>
-                            {t('imports.detail.original')}
-                          </Menu.Item>
-                          {!isActive(record) && record.failed > 0 && (
+                          {filesGone(record) ? (
+                            // The downloads are gone: said instead of offered.
+                            <Menu.Item disabled>{filesText(record)}</Menu.Item>
+                          ) : (
+                            <Menu.Item component="a" href={sourceUrl(record.id)} download={record.file_name}>
+                              {t('imports.detail.original')}
+                            </Menu.Item>
+                          )}
+                          {!isActive(record) && !filesGone(record) && record.failed > 0 && (
                             <Menu.Item
                               component="a"
                               href={rowFileUrl(record.id, 'failures')}
@@ -178,7 +196,7 @@ function ImportHistory() {
                               {t('imports.failures.download')}
                             </Menu.Item>
                           )}
-                          {!isActive(record) && record.warned > 0 && (
+                          {!isActive(record) && !filesGone(record) && record.warned > 0 && (
                             <Menu.Item
                               component="a"
                               href={rowFileUrl(record.id, 'warnings')}
@@ -190,6 +208,11 @@ function ImportHistory() {
                           {canUndo(record) && (
                             <Menu.Item color="red" onClick={() => setUndoing(record)}>
                               {t('imports.undo.menu')}
+                            </Menu.Item>
+                          )}
+                          {admin && canDeleteFiles(record) && (
+                            <Menu.Item color="red" onClick={() => setDeletingFiles(record)}>
+                              {t('imports.files.menu')}
                             </Menu.Item>
                           )}
                         </Menu.Dropdown>
@@ -218,6 +241,9 @@ function ImportHistory() {
         )}
       </Group>
       {undoing && <UndoImportDialog record={undoing} onClose={() => setUndoing(null)} />}
+      {deletingFiles && (
+        <DeleteImportFilesDialog record={deletingFiles} onClose={() => setDeletingFiles(null)} />
+      )}
     </>
   );
 }

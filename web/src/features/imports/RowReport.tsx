@@ -13,6 +13,7 @@ import { reportFileIn } from './report-file-language';
 import { formatNumber } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { fetchRowReport, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
+import { filesGone, ImportFilesLine } from './ImportFiles';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { type RowReason, reasonWords, rowReasons } from './import-errors';
 import { TableScroll } from '../../ui/TableScroll';
@@ -232,6 +233,8 @@ function ReportFileButton({ record, kind }: { record: ImportRecord; kind: RowFil
   const { t } = useTranslation();
   const file = useReportFile(record, kind);
   const label = t(`imports.${kind}.download`);
+  // Deleted with the import's other files: said instead of offered.
+  if (filesGone(record)) return <ImportFilesLine record={record} />;
   return file.rewrite ? (
     <Button variant="default" size="xs" loading={file.busy} onClick={() => void file.download()}>
       {label}
@@ -247,6 +250,7 @@ function ReportFileLink({ record, kind }: { record: ImportRecord; kind: RowFileK
   const { t } = useTranslation();
   const file = useReportFile(record, kind);
   const label = t(`imports.${kind}.download`);
+  if (filesGone(record)) return null;
   return file.rewrite ? (
     <Anchor component="button" type="button" size="xs" onClick={() => void file.download()}>
       {label}

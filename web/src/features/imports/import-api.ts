@@ -193,3 +193,8 @@ export function importDryRunForReal(id: string) {
 export function undoImport(id: string) {
   return unwrap(api.POST('/api/imports/{id}/undo', { params: { path: { id } } }));
 }
+
+/** Deletes an ended import's files now (admin): its record, counts and undo stay. */
+export function deleteImportFiles(id: string) {
+  return unwrap(api.DELETE('/api/imports/{id}/files', { params: { path: { id } } }));
+}

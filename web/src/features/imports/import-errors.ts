@@ -27,6 +27,8 @@ const KNOWN = new Set([
   'source_file_gone',
   'already_importing',
   'already_imported_for_real',
+  'import_running',
+  'import_files_deleted',
 ]);
 
 export interface ExplainedError {
