@@ -332,6 +332,8 @@ function ImportForRealButton({ record }: { record: ImportRecord }) {
         </Anchor>
       );
   }
+  // Its file is gone (a check keeps it 24 hours): there is nothing left to import for real.
+  if (filesGone(record)) return null;
   return (
     <>
       <Group gap="xs" my={4}>
