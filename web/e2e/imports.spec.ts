@@ -912,6 +912,70 @@ test('history: the original file from a row menu; a reload past the first step a
     ).not.toHaveValue(m('imports.mapping.ignore'));
 });
 
+test('history: an administrator deletes an import’s files; the history and its page say so and offer no download', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+}) => {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  /** A message's words before its first value: what it says whatever the date. */
+  const lead = (key: string) => m(key, { when: '\u0000', who: '\u0000' }).split('\u0000')[0]!.trim();
+  await signIn('admin');
+  const id = run();
+  const file = `files-${id}.csv`;
+  const csv = `email,name\r\nf-${id}@example.com,Files ${id}\r\nnot an email,Bad ${id}\r\n`;
+  const started = await page.request.post('/api/imports', {
+    headers: await csrfHeaders(page),
+    multipart: { file: { name: file, mimeType: 'text/csv', buffer: Buffer.from(csv) } },
+  });
+  expect(started.status()).toBe(202);
+  const importId = ((await started.json()) as { id: string }).id;
+  await expect
+    .poll(async () => (await importRecord(page, importId)).status, { timeout: 30_000 })
+    .toBe('completed');
+
+  await page.goto('/imports');
+  const row = page
+    .getByRole('table', { name: m('imports.history.label') })
+    .getByRole('row')
+    .filter({ hasText: file });
+  await expect(row.getByTestId('import-files')).toContainText(lead('imports.files.keptUntil'));
+  const menu = row.getByRole('button', { name: m('imports.history.actionsFor', { file }) });
+  await menu.click();
+  await page.getByRole('menuitem', { name: m('imports.files.menu') }).click();
+  const dialog = page.getByRole('dialog', { name: m('imports.files.title', { file }) });
+  await expect(dialog).toContainText(m('imports.files.keepsUndo'));
+  await shot('import-delete-files');
+  await dialog.getByRole('button', { name: m('imports.files.confirm') }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row.getByTestId('import-files')).toContainText(lead('imports.files.deleted'));
+
+  // The menu says so instead of offering the files, and offers no second deletion; undo stays.
+  await menu.click();
+  await expect(page.getByRole('menuitem', { name: m('imports.detail.original') })).toHaveCount(0);
+  await expect(page.getByRole('menuitem', { name: m('imports.failures.download') })).toHaveCount(0);
+  await expect(page.getByRole('menuitem', { name: m('imports.files.menu') })).toHaveCount(0);
+  await expect(
+    page.getByRole('menuitem', { name: new RegExp(lead('imports.files.deleted')) }),
+  ).toBeDisabled();
+  await expect(page.getByRole('menuitem', { name: m('imports.undo.menu') })).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  // Its page: no download of the original or the failure file, the deletion said, undo still offered.
+  await page.goto(`/imports/${importId}`);
+  await expect(page.getByText(m('imports.detail.completedTitle'))).toBeVisible();
+  await expect(page.getByRole('link', { name: m('imports.detail.original') })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: m('imports.files.button') })).toHaveCount(0);
+  await expect(page.getByTestId('failures-report')).toContainText(lead('imports.files.deleted'));
+  await expect(
+    page.getByTestId('failures-report').getByRole('link', { name: m('imports.failures.download') }),
+  ).toHaveCount(0);
+  await expect(page.getByRole('button', { name: m('imports.undo.button') })).toBeVisible();
+  await shot('import-files-deleted');
+  expect((await page.request.get(`/api/imports/${importId}/source`)).status()).toBe(410);
+});
+
 test('agents see no Import in the navigation and are told at /imports', async ({
   page,
   lang,
