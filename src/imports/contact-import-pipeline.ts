@@ -41,7 +41,6 @@ import {
 } from './import-records.js';
 import type { ImportSettings } from './import-settings.js';
 import {
-  addressLine2Columns,
   identityTypesToCreate,
   isZendeskUserHeader,
   type MappingContext,
@@ -239,10 +238,8 @@ export class ContactImportPipeline {
         source,
         xlsxLimits: this.config.xlsxLimits,
         mapping,
-        // Shopify's Address2, left unmapped, goes on the address (column-mapping.ts).
         mappingCtx: {
           ...mappingCtx,
-          addressLine2Columns: addressLine2Columns(source.header, mapping),
           // Zendesk writes a user's tags apart by spaces in one cell.
           tagsOnSpaces: isZendeskUserHeader(source.header),
         },

@@ -29,7 +29,6 @@ import {
 import { type NewImportRecord, queueImport } from './import-records.js';
 import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
 import {
-  addressLine2Columns,
   type ColumnSuggestion,
   type MappingContext,
   MappingError,
@@ -526,10 +525,7 @@ export class ImportService {
         s.warning && !mapping.has(s.index) ? [`${s.column}: ${s.warning}`] : [],
       ),
     ];
-    const lines = new Set(addressLine2Columns(info.header, mapping));
-    const unmapped = columns.filter(
-      (_, i) => !mapping.has(i) && suggestions[i]?.target !== 'ignore' && !lines.has(i),
-    );
+    const unmapped = columns.filter((_, i) => !mapping.has(i) && suggestions[i]?.target !== 'ignore');
     if (unmapped.length > 0) warnings.push(`columns not imported: ${unmapped.join(', ')}`);
 
     return this.keepAndQueue(request.filePath, info, {

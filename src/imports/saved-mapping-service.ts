@@ -20,12 +20,10 @@ import { IdentityTypeService } from '../customization/identity-type-service.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { SavedImportMappingsTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
-import { checkTarget, IGNORE, type MappingContext } from './map/column-mapping.js';
+import { checkTarget, type MappingContext, MULTI_COLUMN_TARGETS } from './map/column-mapping.js';
 
 export const MAX_MAPPING_NAME_LENGTH = 100;
 export const MAX_MAPPING_COLUMNS = 1000;
-/** Targets several columns may share (their values are combined), as the import allows. */
-const MULTI_COLUMN_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones', IGNORE]);
 
 export interface SavedMapping {
   id: string;

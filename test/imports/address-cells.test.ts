@@ -5,11 +5,12 @@
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addressLine2Columns,
   type MappingContext,
   mapRecord,
   regionPath,
+  resolveMapping,
   type ResolvedMapping,
+  suggestMapping,
 } from '../../src/imports/map/column-mapping.js';
 import { fixture, runImport } from '../support/import-helpers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
@@ -75,34 +76,82 @@ describe('mapRecord: address cells', () => {
     expect(mapRecord(cells, mapping, ctx).input).toEqual(input);
   });
 
+  const shopify = ['Email', 'Default Address Address1', 'Default Address Address2'];
+  /** The address an import writes for `cells` under the user's mapping `explicit` (column → target). */
+  const addressOf = (header: string[], explicit: Record<string, string>, cells: string[]) => {
+    const suggestions = suggestMapping(header, [cells], ctx);
+    return mapRecord(cells, resolveMapping(header, explicit, suggestions, ctx), ctx).input.address;
+  };
+
   it.each([
     ['Address1 and Address2', ['jane@example.com', '123 Main St', 'Apt 4B'], '123 Main St, Apt 4B'],
     ['Address2 empty', ['jane@example.com', '123 Main St', ''], '123 Main St'],
     ['Address1 empty', ['jane@example.com', '', 'Apt 4B'], 'Apt 4B'],
-  ])("Shopify's %s", (_, cells, address) => {
-    const header = ['Email', 'Default Address Address1', 'Default Address Address2'];
-    const mapping: ResolvedMapping = new Map([
-      [0, 'email'],
-      [1, 'address'],
-    ]);
-    const lines = addressLine2Columns(header, mapping);
-    expect(lines).toEqual([2]);
-    expect(mapRecord(cells, mapping, { ...ctx, addressLine2Columns: lines }).input.address).toBe(address);
+    ['Address2 text-marked', ['jane@example.com', '123 Main St', "'4"], '123 Main St, 4'],
+  ])("Shopify's %s, mapped automatically", (_, cells, address) => {
+    expect(addressOf(shopify, {}, cells)).toBe(address);
   });
 
-  it('leaves Address2 alone when no column is mapped to address, or when it is mapped itself', () => {
-    const header = ['Email', 'Address1', 'Address2'];
-    expect(addressLine2Columns(header, new Map([[0, 'email']]))).toEqual([]);
-    expect(
-      addressLine2Columns(
-        header,
-        new Map([
-          [0, 'email'],
-          [1, 'address'],
-          [2, 'attr.unit'],
-        ]),
-      ),
-    ).toEqual([]);
+  it('suggests Address2 as the address’s second line, which the preview shows, only beside an address', () => {
+    const target = (header: string[], column: string) =>
+      suggestMapping(header, [], ctx).find((s) => s.column === column)?.target;
+    expect(target(shopify, 'Default Address Address2')).toBe('address_line_2');
+    expect(target(['Email', 'Address1', 'Address2'], 'Address2')).toBe('address_line_2');
+    expect(target(['First Name', 'Email', 'Address 1 - Street', 'Street 2'], 'Street 2')).toBe(
+      'address_line_2',
+    );
+    // No address to continue: the column is left to the user, as any column Kith has no target for.
+    expect(target(['Email', 'Address2'], 'Address2')).toBeNull();
+  });
+
+  const cells = ['jane@example.com', '123 Main St', 'Apt 4B'];
+  it.each<[string, string[], Record<string, string>, string | undefined]>([
+    [
+      'the wizard sends every column, Address2 ignored',
+      shopify,
+      { Email: 'email', 'Default Address Address1': 'address', 'Default Address Address2': 'ignore' },
+      '123 Main St',
+    ],
+    [
+      'a mapping file or saved mapping that names only Address2, as ignore',
+      shopify,
+      { 'Default Address Address2': 'ignore' },
+      '123 Main St',
+    ],
+    [
+      'a saved mapping that names the other columns only: Address2 as suggested',
+      shopify,
+      { Email: 'email', 'Default Address Address1': 'address' },
+      '123 Main St, Apt 4B',
+    ],
+    [
+      'Address2 mapped to the second line by hand',
+      ['Email', 'Street', 'Flat'],
+      { Street: 'address', Flat: 'address_line_2' },
+      '123 Main St, Apt 4B',
+    ],
+    [
+      'Address1 ignored: the suggested line goes with it',
+      shopify,
+      { 'Default Address Address1': 'ignore' },
+      undefined,
+    ],
+    [
+      'Address1 ignored, the second line kept by hand: it is the address',
+      shopify,
+      { 'Default Address Address1': 'ignore', 'Default Address Address2': 'address_line_2' },
+      'Apt 4B',
+    ],
+    [
+      'Address2 mapped to an attribute of its own',
+      shopify,
+      { 'Default Address Address2': 'attr.unit' },
+      '123 Main St',
+    ],
+  ])('%s', (_, header, explicit, address) => {
+    const withUnit = { ...ctx, attributeTypes: new Map([['unit', 'text']]) };
+    const mapping = resolveMapping(header, explicit, suggestMapping(header, [cells], withUnit), withUnit);
+    expect(mapRecord(cells, mapping, withUnit).input.address).toBe(address);
   });
 });
 
@@ -145,6 +194,25 @@ describe(`address cells of shop exports imported on ${TEST_DIALECT}`, () => {
     expect((await kith.contacts.list({ q: 'jane@example.com' })).data[0]).toMatchObject({
       city: 'New York',
       address: '123 Main St, Apt 4B',
+    });
+  });
+
+  it('leaves Shopify’s Address2 out when the mapping says ignore, and says it was not imported', async () => {
+    const shopify = await runImport(
+      kith,
+      fixture(
+        'shopify-ignored-address2.csv',
+        stringify([
+          ['Email', 'Default Address Address1', 'Default Address Address2'],
+          ['lee@example.com', '9 Elm St', 'Unit 7'],
+        ]),
+      ),
+      { mapping: { 'Default Address Address2': 'ignore' } },
+    );
+    expect(shopify).toMatchObject({ status: 'completed', created: 1 });
+    expect(shopify.warnings).toContain('columns not imported: Default Address Address2');
+    expect((await kith.contacts.list({ q: 'lee@example.com' })).data[0]).toMatchObject({
+      address: '9 Elm St',
     });
   });
 });

@@ -109,7 +109,7 @@ const EXPORTS: [string, [string, string | null][]][] = [
       ['Accepts Email Marketing', null],
       ['Default Address Company', 'company'],
       ['Default Address Address1', 'address'],
-      ['Default Address Address2', null],
+      ['Default Address Address2', 'address_line_2'],
       ['Default Address City', 'city'],
       ['Default Address Province Code', 'province'],
       ['Default Address Country Code', 'country'],

@@ -14,8 +14,20 @@ import { headerKey, isAddressLine2Header, targetForHeader } from './header-synon
 import { WELL_KNOWN_IDENTITIES, wellKnownIdentity } from './well-known-identities.js';
 
 export const IGNORE = 'ignore';
+/**
+ * A second address line (Shopify's `Default Address Address2`, Google's `Address 1 - Street 2`): not a
+ * field of its own but the rest of the address, appended to the address column's value (", "). A target
+ * of the mapping like any other, so the wizard shows it and a user can map the column to ignore instead.
+ */
+export const ADDRESS_LINE_2 = 'address_line_2';
 /** Targets that take several columns (their values are combined). */
-const MULTI_COLUMN_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones', IGNORE]);
+export const MULTI_COLUMN_TARGETS: ReadonlySet<string> = new Set([
+  'tags',
+  'additional_emails',
+  'additional_phones',
+  ADDRESS_LINE_2,
+  IGNORE,
+]);
 const LIST_TARGETS = new Set(['tags', 'additional_emails', 'additional_phones']);
 const ADDITIONAL_OF: Record<string, string> = { phone: 'additional_phones', email: 'additional_emails' };
 const DATE_TARGETS = new Set(['birthday']);
@@ -45,8 +57,6 @@ export interface MappingContext {
    * `attr.<key>`): a column named by a label maps to it, before any synonym.
    */
   labelTargets?: ReadonlyMap<string, string>;
-  /** Unmapped columns continuing the address column's value (Shopify's Address2): `addressLine2Columns`. */
-  addressLine2Columns?: number[];
   /** A Zendesk user export (`isZendeskUserHeader`): its tags cell is split on spaces. */
   tagsOnSpaces?: boolean;
 }
@@ -84,15 +94,6 @@ export function labelTargets(
   for (const t of identityTypes) add(t.label, `identity.${t.key}`);
   for (const a of attributes) add(a.label, `attr.${a.key}`);
   return new Map([...targets].filter((e): e is [string, string] => e[1] !== null));
-}
-
-/**
- * The columns a mapping leaves unmapped that hold an address's second line (Shopify's `Default Address
- * Address2`, `Address2`), when a column is mapped to address: mapRecord appends them to it (", ").
- */
-export function addressLine2Columns(header: string[], mapping: ResolvedMapping): number[] {
-  if (![...mapping.values()].includes('address')) return [];
-  return header.flatMap((h, i) => (!mapping.has(i) && isAddressLine2Header(h) ? [i] : []));
 }
 
 /**
@@ -160,7 +161,7 @@ export function suggestMapping(
 ): ColumnSuggestion[] {
   const columns = uniqueHeader(header);
   const used = new Set<string>();
-  return columns.map((column, index) => {
+  const suggestions = columns.map((column, index): ColumnSuggestion => {
     const folded = headerKey(column);
     // A field's name as the web app (and an export for people) writes it reads as its key, also with the
     // zone an export adds to a moment's column (创建时间 (Asia/Shanghai)).
@@ -230,15 +231,21 @@ export function suggestMapping(
     if (ctx.attributeTypes.has(asKey)) return suggestion(`attr.${asKey}`, 'exact');
     const labelled = ctx.labelTargets?.get(folded);
     if (labelled) return suggestion(labelled, 'exact');
+    if (isAddressLine2Header(column)) return suggestion(ADDRESS_LINE_2, 'synonym');
     const synonym = targetForHeader(column);
     if (synonym) return suggestion(synonym, 'synonym');
     return suggestion(null, 'none');
   });
+  // A second address line is suggested only where a column is suggested as the address it continues.
+  if (suggestions.some((s) => s.target === 'address')) return suggestions;
+  return suggestions.map((s) =>
+    s.target === ADDRESS_LINE_2 ? { column: s.column, index: s.index, target: null, confidence: 'none' } : s,
+  );
 }
 
 /** Why a target cannot be written, or null when it can. */
 export function checkTarget(target: string, ctx: MappingContext): string | null {
-  if (target === IGNORE || STANDARD_TARGETS.has(target)) return null;
+  if (target === IGNORE || target === ADDRESS_LINE_2 || STANDARD_TARGETS.has(target)) return null;
   if (KITH_WRITTEN.has(target) || OWNER_FIELDS.has(target)) {
     return `${target} is written by Kith and cannot be imported`;
   }
@@ -259,7 +266,7 @@ export function checkTarget(target: string, ctx: MappingContext): string | null 
     return `attribute ${JSON.stringify(key)} is not defined; define it or pass --create-attributes`;
   }
   if (target === 'external_id') return null;
-  return `${target} is not a contact field (use a standard field, identity.<type>, attr.<key>, tags or ignore)`;
+  return `${target} is not a contact field (use a standard field, ${ADDRESS_LINE_2}, identity.<type>, attr.<key>, tags or ignore)`;
 }
 
 /**
@@ -311,6 +318,13 @@ export function resolveMapping(
     resolved.set(index, target);
   });
   if (errors.length > 0) throw new MappingError(errors);
+  // A suggested second address line goes with the address: when the user's mapping takes the address
+  // away (ignored, or the column mapped elsewhere), the line is not imported either. One the user maps
+  // themselves is kept, and is the address on its own.
+  if (![...resolved.values()].includes('address')) {
+    for (const [index, target] of resolved)
+      if (target === ADDRESS_LINE_2 && explicit[columns[index]!] === undefined) resolved.delete(index);
+  }
   const targets = new Set(resolved.values());
   if (
     !['id', 'email', 'phone'].some((t) => targets.has(t)) &&
@@ -414,10 +428,13 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
   if (notARow) return { id: null, input: {}, notARow };
   const input: Record<string, unknown> = {};
   let id: string | null = null;
+  const lines: string[] = [];
   for (const [index, target] of mapping) {
     const value = withoutTextMarker(unprotectCell((cells[index] ?? '').trim()));
     if (value === '') continue;
-    if (target === 'id') {
+    if (target === ADDRESS_LINE_2) {
+      lines.push(value);
+    } else if (target === 'id') {
       id = value;
     } else if (target === 'phone' && phoneNumbersIn(value).length > 1) {
       const [first, ...others] = phoneNumbersIn(value);
@@ -447,9 +464,6 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
     if (region.city && !targets.has('city')) input.city = region.city;
     if (region.district) input.address = withDistrict(region.district, input.address);
   }
-  const lines = (ctx.addressLine2Columns ?? [])
-    .map((i) => withoutTextMarker(unprotectCell((cells[i] ?? '').trim())))
-    .filter((v) => v !== '');
   if (lines.length > 0)
     input.address = [...(typeof input.address === 'string' ? [input.address] : []), ...lines].join(', ');
   for (const list of LIST_TARGETS) {

@@ -223,10 +223,9 @@ export const HEADER_SYNONYMS: Record<string, string[]> = {
   ],
 };
 
-/** Folds a header for comparison: NFKC, lower case, separators and spaces collapsed. */
 /**
- * A second address line (Shopify's Address2, Google's Address 2 - Street 2): not a target of its own but
- * the rest of the address column's value, appended to it when the column is left unmapped.
+ * A second address line (Shopify's Address2, Google's Address 2 - Street 2): suggested as the target
+ * `address_line_2`, the rest of the address column's value (column-mapping.ts).
  */
 const ADDRESS_LINE_2 = new Set([
   'address2',
@@ -244,6 +243,7 @@ export function isAddressLine2Header(header: string): boolean {
   return ADDRESS_LINE_2.has(headerKey(header));
 }
 
+/** Folds a header for comparison: NFKC, lower case, separators and spaces collapsed. */
 export function headerKey(header: string): string {
   return header
     .normalize('NFKC')

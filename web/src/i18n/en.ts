@@ -175,6 +175,7 @@ export const en = {
     province: 'Province',
     city: 'City',
     address: 'Address',
+    address_line_2: 'Address, second line',
     postcode: 'Postcode',
     company: 'Company',
     tags: 'Tags',

@@ -163,6 +163,7 @@ export const zh: Messages = {
     province: '省份',
     city: '城市',
     address: '地址',
+    address_line_2: '地址（第二行）',
     postcode: '邮编',
     company: '公司',
     tags: '标签',

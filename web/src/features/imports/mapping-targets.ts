@@ -22,6 +22,8 @@ export const STANDARD_TARGETS = [
   'province',
   'city',
   'address',
+  // Not a field: appended to the address (", "), as Shopify's Address2 continues Address1.
+  'address_line_2',
   'postcode',
   'tags',
   'initial_source',
@@ -31,7 +33,7 @@ export const STANDARD_TARGETS = [
 ] as const;
 
 /** Targets several columns may share (their values are combined). */
-const MULTI_COLUMN = new Set(['tags', 'additional_emails', 'additional_phones', IGNORE]);
+const MULTI_COLUMN = new Set(['tags', 'additional_emails', 'additional_phones', 'address_line_2', IGNORE]);
 
 /** The fields the source policy governs. */
 export const SOURCE_TARGETS = ['initial_source', 'initial_source_detail', 'campaign'];
