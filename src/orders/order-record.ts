@@ -100,7 +100,8 @@ export function tmallOrderContent(
     closed_at: order.closedAt,
     buyer_nick: order.buyerNickRaw,
     receiver_name: order.receiverName,
-    receiver_phone: order.phone ?? order.phoneRaw,
+    // The phone in E.164; a cell of several numbers as the shop wrote it, all of them.
+    receiver_phone: order.otherPhones.length > 0 ? order.phoneRaw : (order.phone ?? order.phoneRaw),
     receiver_address: order.addressRaw,
     shop_id: order.shopId,
     shop_name: order.shopName,

@@ -280,12 +280,12 @@ export class TmallOrderImportPipeline {
       {
         id: null,
         identities: {},
-        phones: fresh.flatMap((v) => (v.order.phone ? [v.order.phone] : [])),
+        phones: fresh.flatMap((v) => phonesOf(v.order)),
         emails: [],
       },
     ]);
     const nicks = fresh.flatMap((v) =>
-      v.order.buyerNick && !(v.order.phone && byPhone.phoneOwner.has(v.order.phone))
+      v.order.buyerNick && !phonesOf(v.order).some((p) => byPhone.phoneOwner.has(p))
         ? [v.order.buyerNick]
         : [],
     );
@@ -335,8 +335,9 @@ export class TmallOrderImportPipeline {
       }
       let contactId: string | null = null;
       let createdContact: string | undefined;
-      if (order.phone)
-        contactId = owners.phoneOwner.get(order.phone) ?? createdByPhone.get(order.phone) ?? null;
+      // By each of the cell's numbers in turn, the first (the phone) first: never by the cell's text.
+      for (const phone of phonesOf(order))
+        contactId ??= owners.phoneOwner.get(phone) ?? createdByPhone.get(phone) ?? null;
       if (contactId) summary.buyers.matched_by_phone++;
       else if (order.buyerNick) {
         for (const type of NICK_TYPES)
@@ -358,7 +359,8 @@ export class TmallOrderImportPipeline {
         contactId = newId('contact');
         createdContact = contactId;
         creates.push({ id: contactId, state: buyerState(order, settings) });
-        if (order.phone) createdByPhone.set(order.phone, contactId);
+        for (const phone of phonesOf(order))
+          if (!createdByPhone.has(phone)) createdByPhone.set(phone, contactId);
         if (order.buyerNick) createdByNick.set(order.buyerNick, contactId);
         summary.buyers.created++;
       }
@@ -560,12 +562,18 @@ export function purchaseEventData(
   );
 }
 
-/** A buyer created from an order: the receiver's name, phone, nickname and where they live. */
+/** The numbers of the order's phone cell, its phone first (empty when it gives no usable number). */
+function phonesOf(order: TmallOrderRow): string[] {
+  return order.phone ? [order.phone, ...order.otherPhones] : [];
+}
+
+/** A buyer created from an order: the receiver's name, phone (and other phones), nickname and where they live. */
 function buyerState(order: TmallOrderRow, settings: ImportSettings): ContactState {
   const state = emptyContactState();
   const name = order.receiverName && !/[*＊]/u.test(order.receiverName) ? order.receiverName : null;
   state.name = name;
   state.phone = order.phone;
+  state.additional_phones = [...order.otherPhones];
   state.province = order.address.province;
   state.city = order.address.city;
   state.address = order.address.address;

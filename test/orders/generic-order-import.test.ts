@@ -274,4 +274,30 @@ describe(`generic order import on ${TEST_DIALECT}`, () => {
       total_spent: '0.00',
     });
   });
+
+  it('a phone cell of several numbers: matched by a real number of it, a new customer keeps them all', async () => {
+    const owner = (await kith.contacts.create({ name: 'E', phone: '+8613600000062' }, ADMIN)).id;
+    const file = fixture(
+      'several-phones.csv',
+      csv([
+        ['订单号', '订单状态', '收货人手机', '联系手机', '实付金额'],
+        // 收货人手机 is the receiver's phone on the order, not a key; 联系手机 the buyer's.
+        ['2001', 'paid', '13600000061/13600000062', '13600000061/13600000062', '10.00'],
+        ['2002', 'paid', '', '13600000071, 0571-88880071', '20.00'],
+        ['2003', 'paid', '', '0571-88880071', '30.00'],
+        ['2004', 'paid', '', '13600000081/1234567', '40.00'],
+      ]),
+    );
+    const r = await importOrders(kith, file, { source: 'phones' });
+    expect(r).toMatchObject({ status: 'completed', rows: 4, created: 3, failed: 1 });
+    expect(r.summary).toMatchObject({ buyers: { matched_by_phone: 2, created: 1 } });
+    expect(await readFailureReasons(kith, r.id)).toMatch(/联系手机: is not a valid phone number .*"1234567"/);
+    expect((await kith.orders.list({ contact_id: owner })).data).toMatchObject([
+      { order_number: '2001', receiver_phone: '13600000061/13600000062' },
+    ]);
+    const created = (await kith.contacts.list({ q: '+8613600000071' })).data;
+    expect(created).toMatchObject([{ phone: '+8613600000071', additional_phones: ['+8657188880071'] }]);
+    const theirs = await kith.orders.list({ contact_id: created[0]!.id });
+    expect(theirs.data.map((o) => o.order_number).sort()).toEqual(['2002', '2003']);
+  });
 });

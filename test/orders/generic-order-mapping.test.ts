@@ -245,6 +245,25 @@ describe('rows of an order file', () => {
     expect(!r.ok && r.reason).toContain(reason);
   });
 
+  // As the contact import reads a phone cell: each number a key, the first the phone.
+  it.each([
+    ['13800138000/13900139000', ['+8613800138000', '+8613900139000']],
+    ['13800138000, 010-12345678', ['+8613800138000', '+861012345678']],
+    ['13800138000；13900139000', ['+8613800138000', '+8613900139000']],
+    ['010-12345678 / 13800138000', ['+861012345678', '+8613800138000']],
+    ['13800138000/13800138000', ['+8613800138000']],
+    ['010-8888 6666', ['+861088886666']],
+  ])('a phone cell %j is the keys %j', (cell, phones) => {
+    const r = read(['1', 'paid', cell]);
+    expect(r.ok && r.row.customer.phones).toEqual(phones);
+  });
+
+  it('refuses a phone cell with a number that is none, naming the column and that number', () => {
+    const r = read(['1', 'paid', '13800138000/1234567']);
+    expect(r).toMatchObject({ ok: false, reason: expect.stringContaining('手机') });
+    expect(!r.ok && r.reason).toContain('"1234567"');
+  });
+
   it('a masked phone is no key', () => {
     const r = read(['1', 'paid', '138****1234']);
     expect(r.ok && r.row.customer.phones).toEqual([]);

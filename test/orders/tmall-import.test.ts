@@ -398,6 +398,45 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     expect(await kith.imports.cancel(queued)).toMatchObject({ status: 'cancelled' });
   });
 
+  it('a 联系手机 cell of several numbers: matched by each real number, a new buyer keeps them all', async () => {
+    // The customer owns the cell's second number; the joined text is no one's phone.
+    const owner = (await kith.contacts.create({ name: 'C', phone: '+8613600000062' }, ADMIN)).id;
+    const orders = fixture(
+      'several-phones.csv',
+      encodeTmall(
+        tmallOrdersText([
+          base('2836500000000001', { phone: '13600000061/13600000062' }),
+          base('2836500000000002', { phone: '13600000071, 0571-88880071', nick: 'several_nick' }),
+          // The second number of the buyer the order above creates, on its own.
+          base('2836500000000003', { phone: '0571-88880071', nick: 'other_nick' }),
+          base('2836500000000004', { phone: '13600000081/1234567', nick: '' }),
+        ]),
+        'gbk',
+      ),
+    );
+    const items = fixture('several-phones-items.csv', encodeTmall(tmallItemsText([]), 'gbk'));
+    const record = await importTmall(kith, orders, items);
+    expect(record).toMatchObject({ status: 'completed', rows: 4, created: 3, failed: 1 });
+    expect(record.summary).toMatchObject({ buyers: { matched_by_phone: 2, created: 1 } });
+    expect(await readFailureReasons(kith, record.id)).toContain(
+      'row 5: the buyer cannot be identified: 联系手机 "13600000081/1234567": "1234567" is not a valid phone number and 买家会员名 is empty',
+    );
+    expect((await kith.orders.list({ contact_id: owner })).data).toMatchObject([
+      { order_number: '2836500000000001', receiver_phone: '13600000061/13600000062' },
+    ]);
+    const created = (await kith.contacts.list({ q: '+8613600000071' })).data;
+    expect(created).toMatchObject([
+      {
+        phone: '+8613600000071',
+        additional_phones: ['+8657188880071'],
+        identities: { taobao_nick: 'several_nick' },
+      },
+    ]);
+    const theirs = await kith.orders.list({ contact_id: created[0]!.id });
+    expect(theirs.data.map((o) => o.order_number).sort()).toEqual(['2836500000000002', '2836500000000003']);
+    expect((await kith.contacts.list({ q: '13600000061' })).data).toHaveLength(0);
+  });
+
   it('refuses a file that is no Tmall report before queueing, naming missing and unknown headers', async () => {
     const orders = fixture('bad.csv', '订单编号,买家会员名,某列\r\n1,a,b\r\n');
     const items = fixture('items-ok.csv', encodeTmall(tmallItemsText(ITEMS), 'utf-8'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TMALL_ITEM_HEADER, TMALL_ORDER_HEADER } from '../../bench/tmall-files.js';
+import { parse } from 'csv-parse/sync';
+import { TMALL_ITEM_HEADER, TMALL_ORDER_HEADER, tmallOrderLine } from '../../bench/tmall-files.js';
 import { parseChineseAddress } from '../../src/orders/chinese-address.js';
 import { readItemLayout, readOrderLayout } from '../../src/orders/tmall/tmall-layouts.js';
 import {
@@ -10,7 +11,9 @@ import {
   parseTmallTime,
   unquoteCell,
 } from '../../src/orders/tmall/tmall-quirks.js';
+import { readTmallOrderRow } from '../../src/orders/tmall/tmall-rows.js';
 import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
+import { normalizeTmallPhone } from '../../src/orders/tmall-order-import.js';
 
 describe('Excel quirks of Tmall exports', () => {
   it.each([
@@ -178,5 +181,62 @@ describe('Tmall report layouts', () => {
       reason: /looks like the order report/,
     });
     expect(readItemLayout(TMALL_ITEM_HEADER).ok).toBe(true);
+  });
+});
+
+describe("a Tmall order's buyer phone cell", () => {
+  const layout = readOrderLayout(TMALL_ORDER_HEADER);
+  if (!layout.ok) throw new Error('the classic order report should read');
+  const read = (phone: string, landline = '') => {
+    const line = tmallOrderLine({
+      number: '2836100000000001',
+      nick: 'nick_01',
+      goods: '100.00',
+      paid: '100.00',
+      status: '交易成功',
+      receiver: '王五',
+      address: '浙江省 杭州市 西湖区 文三路1号(310000)',
+      phone,
+      landline,
+      createdAt: '2026-10-01 10:00:00',
+    });
+    const [cells] = parse(line) as string[][];
+    const reading = readTmallOrderRow(cells!, layout.layout, (v) => normalizeTmallPhone(v, 'CN'));
+    if (!reading.ok) throw new Error(reading.reason);
+    const { phone: first, otherPhones, phoneProblem } = reading.row;
+    return { phone: first, otherPhones, phoneProblem };
+  };
+
+  // As the contact import reads a phone cell (column-mapping.ts): the first number is the phone, the
+  // others the customer's other phones; the buyer is matched by the first number only.
+  it.each([
+    ['13800138000', '+8613800138000', []],
+    ["'13800138000", '+8613800138000', []],
+    ['13800138000/13900139000', '+8613800138000', ['+8613900139000']],
+    ['13800138000, 010-12345678', '+8613800138000', ['+861012345678']],
+    ['13800138000；13900139000', '+8613800138000', ['+8613900139000']],
+    ['13800138000、13900139000、13700137000', '+8613800138000', ['+8613900139000', '+8613700137000']],
+    ['010-12345678/13800138000', '+861012345678', ['+8613800138000']],
+    ['13800138000/13800138000', '+8613800138000', []],
+  ])('%j: the phone %j, other phones %j', (cell, phone, others) => {
+    expect(read(cell)).toEqual({ phone, otherPhones: others, phoneProblem: null });
+  });
+
+  it.each([
+    ['13800138000/1234567', /联系手机 "13800138000\/1234567": "1234567" is not a valid phone number/],
+    ['1234567', /联系手机 "1234567" is not a valid phone number/],
+    ['138****1234', /is masked/],
+    ['138****1234/13900139000', /is masked/],
+  ])('%j is no number to match the buyer by: %s', (cell, problem) => {
+    const r = read(cell);
+    expect(r).toMatchObject({ phone: null, otherPhones: [] });
+    expect(r.phoneProblem).toMatch(problem);
+  });
+
+  it('联系电话 holding two numbers when 联系手机 is empty', () => {
+    expect(read('', '0571-88888888/13900139000')).toMatchObject({
+      phone: '+8657188888888',
+      otherPhones: ['+8613900139000'],
+    });
   });
 });

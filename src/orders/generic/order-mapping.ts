@@ -8,7 +8,7 @@
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
 import { normalizeEmail } from '../../domain/normalize/email.js';
-import { normalizePhone } from '../../domain/normalize/phone.js';
+import { normalizePhone, phoneNumbersIn } from '../../domain/normalize/phone.js';
 import { headerKey, targetForHeader } from '../../imports/map/header-synonyms.js';
 import { uniqueHeader } from '../../imports/map/column-mapping.js';
 import { wellKnownIdentity, WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
@@ -509,12 +509,17 @@ export function readOrderRow(
         return fail(column, raw, 'is not a Kith customer id (ct_ followed by 26 letters and digits)');
       customer.id = value;
     } else if (target === 'customer.phone') {
-      // A masked phone (138****1234) never matches and never becomes a customer's.
+      // A masked phone (138****1234) never matches and never becomes a customer's. A cell of several
+      // numbers (13800138000/13900139000) is read as the contact import reads one: each number a key,
+      // the first the new customer's phone and the others its other phones; never the joined text.
       if (value !== null && !isMasked(value)) {
-        try {
-          customer.phones.push(normalizePhone(value, options.region, column));
-        } catch (e) {
-          return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+        for (const part of phoneNumbersIn(value)) {
+          try {
+            const phone = normalizePhone(part, options.region, column);
+            if (!customer.phones.includes(phone)) customer.phones.push(phone);
+          } catch (e) {
+            return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+          }
         }
       }
     } else if (target === 'customer.email') {

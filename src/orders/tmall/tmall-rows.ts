@@ -3,6 +3,7 @@
  * undone, amounts in minor units, times in UTC, the status read, masked values recognised. Pure (the
  * phone is normalised by the function handed in, the one every phone in Kith goes through).
  */
+import { phoneNumbersIn } from '../../domain/normalize/phone.js';
 import { type ParsedAddress, parseChineseAddress } from '../chinese-address.js';
 import type { TmallItemField, TmallLayout, TmallOrderField } from './tmall-layouts.js';
 import {
@@ -34,8 +35,13 @@ export interface TmallOrderRow {
   /** As written (masked or not), for the order record. */
   buyerNickRaw: string | null;
   receiverName: string | null;
-  /** The receiver's mobile in E.164 unless masked, empty or invalid (then `phoneProblem` says why). */
+  /**
+   * The receiver's mobile in E.164 unless masked, empty or invalid (then `phoneProblem` says why); of a
+   * cell holding several numbers (`13800138000/13900139000`), the first, as the contact import reads it.
+   */
   phone: string | null;
+  /** The cell's other numbers in E.164 (a buyer created from the order keeps them as other phones). */
+  otherPhones: string[];
   phoneRaw: string | null;
   phoneProblem: string | null;
   address: ParsedAddress;
@@ -79,6 +85,37 @@ function extraOf(cells: readonly string[], layout: TmallLayout<string>): Record<
   return extra;
 }
 
+/**
+ * The buyer's phone cell: its numbers split as the contact import splits a phone cell
+ * (`phoneNumbersIn`: `13800138000/13900139000`, `13800138000, 010-12345678`), the first the phone the
+ * buyer is matched by, the others kept beside it. A cell with a number that is not one (or masked) gives
+ * no phone: the joined text is never a key.
+ */
+function readPhoneCell(
+  raw: string | null,
+  normalizePhone: (value: string) => string,
+): { phone: string | null; otherPhones: string[]; phoneProblem: string | null } {
+  const none = (problem: string | null) => ({ phone: null, otherPhones: [], phoneProblem: problem });
+  if (raw === null) return none(null);
+  if (isMasked(raw)) return none(`联系手机 ${JSON.stringify(raw)} is masked`);
+  const parts = phoneNumbersIn(raw);
+  const numbers: string[] = [];
+  for (const part of parts) {
+    try {
+      const number = normalizePhone(part);
+      if (!numbers.includes(number)) numbers.push(number);
+    } catch {
+      return none(
+        parts.length > 1
+          ? `联系手机 ${JSON.stringify(raw)}: ${JSON.stringify(part)} is not a valid phone number`
+          : `联系手机 ${JSON.stringify(raw)} is not a valid phone number`,
+      );
+    }
+  }
+  const [phone, ...otherPhones] = numbers;
+  return { phone: phone!, otherPhones, phoneProblem: null };
+}
+
 export function readTmallOrderRow(
   cells: readonly string[],
   layout: TmallLayout<TmallOrderField>,
@@ -98,19 +135,9 @@ export function readTmallOrderRow(
     const buyerNickRaw = text('buyer_nick');
     const mobileRaw = text('mobile');
     const landlineRaw = text('landline');
-    let phone: string | null = null;
-    let phoneProblem: string | null = null;
     // 联系手机 first; 联系电话 when the mobile column is empty.
     const phoneRaw = mobileRaw ?? landlineRaw;
-    if (phoneRaw !== null) {
-      if (isMasked(phoneRaw)) phoneProblem = `联系手机 ${JSON.stringify(phoneRaw)} is masked`;
-      else
-        try {
-          phone = normalizePhone(phoneRaw);
-        } catch {
-          phoneProblem = `联系手机 ${JSON.stringify(phoneRaw)} is not a valid phone number`;
-        }
-    }
+    const { phone, otherPhones, phoneProblem } = readPhoneCell(phoneRaw, normalizePhone);
     const addressRaw = text('receiver_address');
     const receiverName = text('receiver_name');
     return {
@@ -132,6 +159,7 @@ export function readTmallOrderRow(
         buyerNickRaw,
         receiverName,
         phone,
+        otherPhones,
         phoneRaw,
         phoneProblem,
         address: parseChineseAddress(addressRaw),
