@@ -41,6 +41,8 @@ export interface KithConfig {
    * hand. A dry run's are kept 24 hours at most either way, as a staged upload is.
    */
   importFileRetentionDays: number | null;
+  /** Import mappings the team may keep saved under a name, in all (KITH_MAX_SAVED_MAPPINGS, 200). */
+  maxSavedMappings: number;
   /** Import files at least this large are read on a worker thread (KITH_IMPORT_THREAD_MIN_BYTES, 1 MiB). */
   importThreadMinBytes: number;
   /** Which reverse proxies' X-Forwarded-For/-Proto to believe (KITH_TRUST_PROXY); none by default. */
@@ -279,6 +281,14 @@ function readConfig(env: NodeJS.ProcessEnv): KithConfig {
       'exports',
     ),
     importFileRetentionDays: parseImportFileRetentionDays(env.KITH_IMPORT_FILE_RETENTION_DAYS),
+    maxSavedMappings: wholeNumber(
+      env,
+      'KITH_MAX_SAVED_MAPPINGS',
+      200,
+      1,
+      Number.MAX_SAFE_INTEGER,
+      'mappings',
+    ),
     importThreadMinBytes,
     trustProxy: parseTrustProxy(env.KITH_TRUST_PROXY),
     // Parsed here so that a mistyped entry stops the process at start, naming the entry.

@@ -281,7 +281,7 @@ export function createServices(config: KithConfig, store: Store): KithServices {
     signInThrottle: new SignInThrottle(db),
     auditLog: { search: (search) => searchAuditLog(db, search) },
     imports,
-    savedMappings: new SavedMappingService(db),
+    savedMappings: new SavedMappingService(db, config.maxSavedMappings),
     importUploads: new StagedUploads(
       config.dataDir,
       STAGED_UPLOAD_MAX_AGE_MS,

@@ -4,11 +4,13 @@
  * is checked like the mapping an import takes (`checkTarget`: every target writable, no single-value
  * target taken by two columns), so a mapping that saves is one an import accepts for those columns.
  * Anyone who may import may use and save one; only its creator or an admin may change or delete it.
+ * The store keeps at most KITH_MAX_SAVED_MAPPINGS (200) of them.
  */
 import type { Actor } from '../domain/actor.js';
 import {
   ConflictError,
   ForbiddenError,
+  KithError,
   NotFoundError,
   ValidationError,
   ValidationErrors,
@@ -113,7 +115,41 @@ export interface SavedMappingInput {
 }
 
 export class SavedMappingService {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    /**
+     * The most the store keeps in all (KITH_MAX_SAVED_MAPPINGS, 200): they are the team's, one list
+     * every importer is shown and picks from, so the bound is the list's, not each user's.
+     */
+    private readonly limit: number,
+  ) {}
+
+  /**
+   * Nothing removes a saved mapping but a person: without a bound, a script (or a wizard saving every
+   * file's mapping) could grow the list every importer is shown without end. At the limit a new one is
+   * refused, 409 too_many_saved_mappings; renaming or replacing one still works.
+   */
+  private async checkRoom(name: { name: string; key: string }): Promise<void> {
+    const saved = await this.db
+      .selectFrom('saved_import_mappings')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const n = Number(saved.n);
+    if (n < this.limit) return;
+    // A name taken is told first: the wizard then offers to replace that mapping, which needs no room.
+    const holder = await this.db
+      .selectFrom('saved_import_mappings')
+      .select('id')
+      .where('name_key', '=', name.key)
+      .executeTakeFirst();
+    if (holder) throw await this.nameTaken(name.name, name.key);
+    throw new KithError(
+      'too_many_saved_mappings',
+      `${n} import mappings are saved, the most Kith keeps (${this.limit}, KITH_MAX_SAVED_MAPPINGS); delete one no longer used (DELETE /api/imports/mappings/{id}) or save this one over an old one (PUT) instead, or have an administrator raise the limit`,
+      409,
+      { limit: this.limit, saved: n },
+    );
+  }
 
   private async context(): Promise<MappingContext> {
     const [identityTypes, definitions] = await Promise.all([
@@ -196,6 +232,7 @@ export class SavedMappingService {
 
   async create(input: SavedMappingInput, actor: Actor): Promise<SavedMapping> {
     const { name, mapping } = await this.checked(input, false);
+    await this.checkRoom(name!);
     const at = nowIso();
     const row: SavedImportMappingsTable = {
       id: newId('savedImportMapping'),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { listAuditEntries } from '../../src/history/audit-log.js';
 import { mappingName, mappingProblems } from '../../src/imports/saved-mapping-service.js';
@@ -24,6 +25,11 @@ describe('what a saved mapping may hold', () => {
       [],
     ],
     ['two tag columns', { 标签: 'tags', 'Tags 2': 'tags' }, []],
+    [
+      "Shopify's second address lines",
+      { Address1: 'address', Address2: 'address_line_2', 'Street 2': 'address_line_2', Address3: 'ignore' },
+      [],
+    ],
     ['external_id spelled short', { 'Customer ID': 'external_id' }, []],
     ['two e-mail columns', { Email: 'email', 'E-mail': 'email' }, ['mapping.E-mail']],
     ['an undefined identity type', { Line: 'identity.line_id' }, ['mapping.Line']],
@@ -252,5 +258,87 @@ describe(`saved import mappings and uploads sent once, over HTTP on ${TEST_DIALE
     expect(answers.map((a) => a.status).sort()).toEqual([202, 404, 404, 404, 404]);
     for (const body of bodies.filter((b) => b.error)) expect(body.error!.code).toBe('upload_not_found');
     expect((await count()) - before).toBe(1);
+  });
+});
+
+describe(`the number of saved import mappings, over HTTP on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let admin: string;
+  let admin2: string;
+  const call = (method: string, p: string, options: Parameters<typeof api>[3] = {}) =>
+    api(server.baseUrl, method, p, options);
+  const save = (token: string, name: string) =>
+    call('POST', '/api/imports/mappings', { token, body: { name, mapping: { Email: 'email' } } });
+
+  beforeAll(async () => {
+    server = await startTestServer({ KITH_MAX_SAVED_MAPPINGS: '3' });
+    const make = async (email: string) => {
+      const u = await server.kith.users.create(
+        { email, password: 'password 1', role: 'admin' },
+        SYSTEM_ACTOR,
+      );
+      return (await server.kith.tokens.create(u.id, null, SYSTEM_ACTOR)).token;
+    };
+    admin = await make('one@example.com');
+    admin2 = await make('two@example.com');
+  });
+  afterAll(() => server.close());
+
+  it('keeps KITH_MAX_SAVED_MAPPINGS in all, whoever saved them; one more is a 409 saying what to do', async () => {
+    expect((await save(admin, 'Shopify')).status).toBe(201);
+    expect((await save(admin, 'Chatwoot')).status).toBe(201);
+    const third = await save(admin2, '有赞');
+    expect(third.status).toBe(201);
+
+    // The list is the team's: another admin's mapping counts as much as one's own.
+    const refused = await save(admin, 'HubSpot');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'too_many_saved_mappings',
+      message:
+        '3 import mappings are saved, the most Kith keeps (3, KITH_MAX_SAVED_MAPPINGS); delete one no longer used (DELETE /api/imports/mappings/{id}) or save this one over an old one (PUT) instead, or have an administrator raise the limit',
+      details: { limit: 3, saved: 3 },
+    });
+    // A name taken is told as ever, so that the wizard offers to replace that mapping.
+    expect((await save(admin2, 'shopify')).body.error).toMatchObject({
+      code: 'conflict',
+      details: { field: 'name' },
+    });
+    // An invalid mapping is told its problems first, as ever.
+    const bad = await call('POST', '/api/imports/mappings', {
+      token: admin,
+      body: { name: 'Bad', mapping: { Shoe: 'shoe_size' } },
+    });
+    expect(bad.status).toBe(400);
+
+    // At the limit a saved one may still be renamed or replaced.
+    const id = third.body.id as string;
+    const replaced = await call('PUT', `/api/imports/mappings/${id}`, {
+      token: admin,
+      body: { name: '有赞会员', mapping: { 手机号: 'phone' } },
+    });
+    expect(replaced.status).toBe(200);
+    const listed = await call('GET', '/api/imports/mappings', { token: admin2 });
+    expect(listed.body.data).toHaveLength(3);
+
+    // Deleting one makes room again.
+    expect((await call('DELETE', `/api/imports/mappings/${id}`, { token: admin })).status).toBe(204);
+    expect((await save(admin, 'HubSpot')).status).toBe(201);
+    expect((await save(admin, 'Zoho')).status).toBe(409);
+  });
+
+  it('reads the limit from KITH_MAX_SAVED_MAPPINGS (200 unset), refusing one that is no whole number', () => {
+    const read = (value?: string) =>
+      loadConfig({
+        KITH_DATA_DIR: '/tmp/unused',
+        ...(value === undefined ? {} : { KITH_MAX_SAVED_MAPPINGS: value }),
+      }).maxSavedMappings;
+    expect(read()).toBe(200);
+    expect(read('')).toBe(200);
+    expect(read('500')).toBe(500);
+    expect(() => read('0')).toThrow(
+      'KITH_MAX_SAVED_MAPPINGS must be a whole number of mappings, at least 1 (got "0")',
+    );
+    expect(() => read('lots')).toThrow('KITH_MAX_SAVED_MAPPINGS');
   });
 });

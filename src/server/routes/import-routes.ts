@@ -792,6 +792,8 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       schema: {
         tags: ['imports'],
         summary: 'Save a mapping under a name (409 `conflict` when the name is taken)',
+        description:
+          'Saved mappings are the team’s: the store keeps at most KITH_MAX_SAVED_MAPPINGS of them in all (default 200). One more answers 409 `too_many_saved_mappings`, its message naming the limit, with `details.limit` and `details.saved`: delete one no longer used (DELETE /imports/mappings/{id}) or save over an old one (PUT /imports/mappings/{id}) instead.',
         body: SavedMappingBody,
         response: { 201: SavedMappingSchema, ...errorResponses },
       },

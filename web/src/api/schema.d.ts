@@ -7770,7 +7770,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Save a mapping under a name (409 `conflict` when the name is taken) */
+        /**
+         * Save a mapping under a name (409 `conflict` when the name is taken)
+         * @description Saved mappings are the team’s: the store keeps at most KITH_MAX_SAVED_MAPPINGS of them in all (default 200). One more answers 409 `too_many_saved_mappings`, its message naming the limit, with `details.limit` and `details.saved`: delete one no longer used (DELETE /imports/mappings/{id}) or save over an old one (PUT /imports/mappings/{id}) instead.
+         */
         post: {
             parameters: {
                 query?: never;

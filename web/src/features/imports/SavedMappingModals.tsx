@@ -12,6 +12,7 @@ import { formatDateTime } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { reasonText } from '../settings/form-problem';
 import { useUsers } from './import-api';
+import { savedMappingLimitText } from './import-errors';
 import type { Mapping } from './mapping-targets';
 import { notify } from './notify';
 import { type SavedMapping, useDeleteMapping, useSaveMapping } from './saved-mappings';
@@ -61,7 +62,10 @@ export function SaveMappingModal({
     save.error instanceof ApiError && save.error.code === 'conflict'
       ? t('imports.mapping.nameTaken', { name: taken?.name ?? name.trim() })
       : nameReason(save.error, t);
-  const otherError = save.isError && !fieldError ? errorMessage(save.error, t) : null;
+  const otherError =
+    save.isError && !fieldError
+      ? (savedMappingLimitText(save.error, t) ?? errorMessage(save.error, t))
+      : null;
 
   return (
     <Modal

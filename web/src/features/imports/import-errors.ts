@@ -98,6 +98,18 @@ export function stagedUploadLimitText(error: ApiError, t: TFunction, language: s
 }
 
 /**
+ * A mapping not saved because the team keeps as many as the server allows (409
+ * too_many_saved_mappings, src/imports/saved-mapping-service.ts): the limit and what to do, in the
+ * page's language from the refusal's details. Null for any other error.
+ */
+export function savedMappingLimitText(error: unknown, t: TFunction): string | null {
+  if (!(error instanceof ApiError) || error.code !== 'too_many_saved_mappings') return null;
+  const d = error.details && !Array.isArray(error.details) ? error.details : {};
+  const num = (value: unknown) => (typeof value === 'number' ? value : 0);
+  return t('imports.mapping.tooMany', { count: num(d.saved), limit: num(d.limit) });
+}
+
+/**
  * The fixed reasons the server gives for a file it cannot read (ImportFileError, src/imports/read): any
  * other reason names a row, a sheet's limits or a value and is shown as the server wrote it.
  */

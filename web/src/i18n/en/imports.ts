@@ -130,6 +130,10 @@ export const en = {
     nameTaken:
       'A mapping named “{{name}}” exists. Choose another name, or replace that mapping with this one.',
     replace: 'Replace “{{name}}”',
+    tooMany_one:
+      '{{count}} mapping is saved, the most Kith keeps ({{limit}}), so this one was not saved. Delete one that is no longer used (Manage saved mappings), or replace an old one by saving under its name.',
+    tooMany_other:
+      '{{count}} mappings are saved, the most Kith keeps ({{limit}}), so this one was not saved. Delete one that is no longer used (Manage saved mappings), or replace an old one by saving under its name.',
     manage_one: 'Manage {{count}} saved mapping',
     manage_other: 'Manage {{count}} saved mappings',
     manageTitle: 'Saved mappings',

@@ -124,6 +124,10 @@ export const imports: typeof en = {
     savedNotice: '已保存字段匹配“{{name}}”',
     nameTaken: '已有名为“{{name}}”的字段匹配。请换一个名称，或用当前匹配替换它。',
     replace: '替换“{{name}}”',
+    tooMany_one:
+      '已保存 {{count}} 个字段匹配，已达上限（{{limit}} 个），此匹配未保存。请先删除一个不再使用的（“管理已保存的字段匹配”），或以旧匹配的名称保存来替换它。',
+    tooMany_other:
+      '已保存 {{count}} 个字段匹配，已达上限（{{limit}} 个），此匹配未保存。请先删除一个不再使用的（“管理已保存的字段匹配”），或以旧匹配的名称保存来替换它。',
     manage_one: '管理已保存的字段匹配（{{count}}）',
     manage_other: '管理已保存的字段匹配（{{count}}）',
     manageTitle: '已保存的字段匹配',
