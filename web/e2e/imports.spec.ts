@@ -174,6 +174,34 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
     .getByRole('button', { name: m('imports.mapping.replace', { name: `客户表-${id}` }) })
     .click();
   await expect(saveDialog).toBeHidden();
+  // The team's saved mappings at the most the server keeps (KITH_MAX_SAVED_MAPPINGS, 200 by default):
+  // one more is refused, and the dialog says why and what to do.
+  const headers = await csrfHeaders(page);
+  const present = ((await (await page.request.get('/api/imports/mappings')).json()) as { data: unknown[] })
+    .data.length;
+  const fillers: string[] = [];
+  try {
+    for (let i = present; i < 200; i++) {
+      const filler = await page.request.post('/api/imports/mappings', {
+        headers,
+        data: { name: `filler-${id}-${i}`, mapping: { Email: 'email' } },
+      });
+      expect(filler.status()).toBe(201);
+      fillers.push(((await filler.json()) as { id: string }).id);
+    }
+    await page.getByRole('button', { name: m('imports.mapping.save') }).click();
+    const fullDialog = page.getByRole('dialog');
+    await fullDialog.getByRole('textbox', { name: m('imports.mapping.saveName') }).fill(`满-${id}`);
+    await fullDialog.getByRole('button', { name: m('common.save') }).click();
+    await expect(fullDialog.getByRole('alert')).toHaveText(
+      m('imports.mapping.tooMany', { count: 200, limit: 200 }),
+    );
+    await shot('import-saved-mappings-full');
+    await fullDialog.getByRole('button', { name: m('common.cancel') }).click();
+    await expect(fullDialog).toBeHidden();
+  } finally {
+    for (const filler of fillers) await page.request.delete(`/api/imports/mappings/${filler}`, { headers });
+  }
   await choose(page, m('imports.mapping.targetFor', { column: '单位名称' }), m('imports.mapping.ignore'));
   await choose(
     page,
