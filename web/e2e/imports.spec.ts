@@ -1004,6 +1004,53 @@ test('history: an administrator deletes an import’s files; the history and its
   expect((await page.request.get(`/api/imports/${importId}/source`)).status()).toBe(410);
 });
 
+test("a Shopify export: Address2 is shown as the address's second line, and left out when set to ignore", async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  const id = run();
+  const csv = [
+    'Email,Default Address Address1,Default Address Address2,Default Address City',
+    `jane-${id}@example.com,123 Main St,Apt 4B,New York`,
+    `lee-${id}@example.com,9 Elm St,Unit 7,Boston`,
+  ].join('\r\n');
+  await signIn('admin');
+  await page.goto('/imports/new');
+  await page
+    .getByTestId('import-file-input')
+    .setInputFiles({ name: `customers_export-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page).toHaveURL(/step=preview/);
+  await page.getByRole('button', { name: m('imports.preview.next') }).click();
+
+  await expect(page).toHaveURL(/step=mapping/);
+  const target = (column: string) =>
+    page.getByRole('combobox', { name: m('imports.mapping.targetFor', { column }), exact: true });
+  await expect(target('Default Address Address1')).toHaveValue(m('fields.address'));
+  await expect(target('Default Address Address2')).toHaveValue(m('fields.address_line_2'));
+  await choose(
+    page,
+    m('imports.mapping.targetFor', { column: 'Default Address Address2' }),
+    m('imports.mapping.ignore'),
+  );
+  await page.getByRole('button', { name: m('imports.mapping.next') }).click();
+  await expect(page).toHaveURL(/step=settings/);
+  await page.getByRole('button', { name: m('imports.settings.check') }).click();
+  await expect(page).toHaveURL(/step=check/);
+  await page.getByRole('button', { name: m('imports.check.run', { count: 2, n: 2 }) }).click();
+  await expect(page).toHaveURL(/\/imports\/imp_/);
+  await expect(page.getByText(m('imports.detail.completedTitle'))).toBeVisible();
+  const importId = /\/imports\/(imp_[^/?]+)/.exec(page.url())![1]!;
+  cleanups.push(async () => {
+    await page.request.post(`/api/imports/${importId}/undo`, { headers: await csrfHeaders(page) });
+  });
+  const found = await page.request.get(`/api/contacts?q=${encodeURIComponent(`jane-${id}@example.com`)}`);
+  expect(((await found.json()) as { data: { address: string | null }[] }).data).toMatchObject([
+    { address: '123 Main St' },
+  ]);
+});
+
 test('agents see no Import in the navigation and are told at /imports', async ({
   page,
   lang,
