@@ -32,11 +32,16 @@ import { checkTimeZone } from './local-date-time.js';
 import { ORDER_EXPORT_FORMATS, type OrderExportService } from './order-export.js';
 
 export const EXPORT_JOB_KIND = 'export';
+/** The error of the job of an export deleted while queued or running. */
+const STOPPED_BY_DELETE = 'the export was deleted before it finished';
 export const EXPORT_KINDS = ['contacts', 'orders'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-/** queued → running → done (file ready) | failed; done becomes expired once the file is pruned. */
-export type ExportState = 'queued' | 'running' | 'done' | 'failed' | 'expired';
+/**
+ * queued → running → done (file ready) | failed; done becomes expired once the file is pruned. Any of them
+ * becomes deleted when its requester or an administrator deletes it (a queued or running one is stopped).
+ */
+export type ExportState = 'queued' | 'running' | 'done' | 'failed' | 'expired' | 'deleted';
 
 export interface ExportJob {
   id: string;
@@ -63,6 +68,8 @@ export interface ExportJob {
   expires_at: string | null;
   /** Where the file is downloaded (done only). */
   download_url: string | null;
+  /** When the export was deleted (its file removed before it expired), or null. */
+  deleted_at: string | null;
 }
 
 export interface ExportRequest {
@@ -226,6 +233,8 @@ export class ExportJobService {
           finished_at: null,
           expires_at: null,
           pruned_at: null,
+          deleted_at: null,
+          deleted_by: null,
         })
         .execute();
       await appendAuditEntry(trx, {
@@ -250,7 +259,7 @@ export class ExportJobService {
   /**
    * Each export writes a file kept KITH_EXPORT_RETENTION_DAYS: one user asking again and again could
    * fill the disk with copies of the whole store. Past `maxExportsPerUser` exports of theirs queued,
-   * running or kept (not failed, not expired), a new one is refused: 429 too_many_exports.
+   * running or kept (not failed, not expired, not deleted), a new one is refused: 429 too_many_exports.
    */
   private async checkRoom(trx: Queryable, userId: string, now: string): Promise<void> {
     const limit = this.config.maxExportsPerUser;
@@ -260,6 +269,7 @@ export class ExportJobService {
       .select(['e.expires_at', 'e.created_at'])
       .where('e.requested_by', '=', userId)
       .where('e.pruned_at', 'is', null)
+      .where('e.deleted_at', 'is', null)
       .where('j.state', '!=', 'failed')
       .where((eb) => eb.or([eb('e.expires_at', 'is', null), eb('e.expires_at', '>', now)]))
       .orderBy('e.expires_at')
@@ -349,6 +359,13 @@ export class ExportJobService {
     headOnly = false,
   ): Promise<{ path: string; fileName: string; contentType: string; bytes: number | null }> {
     const job = await this.get(id, viewer);
+    if (job.state === 'deleted')
+      throw new KithError(
+        'export_deleted',
+        `export ${id}'s file was deleted on ${job.deleted_at}, before it expired; run the export again`,
+        410,
+        { id, deleted_at: job.deleted_at },
+      );
     if (job.state === 'expired')
       throw new KithError(
         'export_expired',
@@ -381,6 +398,57 @@ export class ExportJobService {
   }
 
   /**
+   * Deletes an export's file before it expires, for its requester or an administrator (someone else's
+   * is as unknown as in `get`). The row stays, `deleted`, so the list and the audit log still say what
+   * was exported; it no longer counts towards KITH_MAX_EXPORTS_PER_USER, and its download answers 410.
+   * A queued export never runs; a running one is stopped: its job is ended here, and its writer, in
+   * whichever process (`kith serve`, `kith worker`), finds the job no longer its own at its next progress
+   * report (twice a second) and stops as it does when its lease was lost, removing its `.part`. Deleting
+   * a deleted export again changes nothing.
+   */
+  async delete(id: string, viewer: ExportViewer, actor: Actor): Promise<ExportJob> {
+    const job = await this.get(id, viewer);
+    if (job.state === 'deleted') return job;
+    const at = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      const marked = await trx
+        .updateTable('exports')
+        .set({ deleted_at: at, deleted_by: actor.userId })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .returning('job_id')
+        .executeTakeFirst();
+      if (!marked) return; // deleted meanwhile by someone else: one entry is enough
+      await trx
+        .updateTable('jobs')
+        .set({ state: 'failed', last_error: STOPPED_BY_DELETE, lease_until: null, updated_at: at })
+        .where('id', '=', marked.job_id)
+        .where('state', 'in', ['queued', 'running'])
+        .execute();
+      await appendAuditEntry(trx, {
+        entityType: 'export',
+        entityId: id,
+        action: 'deleted',
+        changes: [{ field: 'state', old: job.state, new: 'deleted' }],
+        actor,
+        at,
+      });
+    });
+    // A writer still at work keeps writing into the unlinked `.part` until its next report, then stops.
+    this.files.remove(id);
+    return this.get(id, viewer);
+  }
+
+  private async isDeleted(id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('exports')
+      .select('deleted_at')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return !row || row.deleted_at !== null;
+  }
+
+  /**
    * The job: writes the file from the start (a run taken over after a crash starts again: a `.part`
    * is replaced, never appended to), reports rows as it goes, then makes the file the export's and
    * mails the requester. A failure removes the partial file and mails the requester the reason.
@@ -391,7 +459,7 @@ export class ExportJobService {
       .selectAll()
       .where('id', '=', ctx.job.subject_id)
       .executeTakeFirst();
-    if (!row) return; // removed before it ran: nothing to write
+    if (!row || row.deleted_at !== null) return; // removed or deleted before it ran: nothing to write
     const request = JSON.parse(row.request) as StoredRequest;
     let written = 0;
     try {
@@ -429,12 +497,14 @@ export class ExportJobService {
       const bytes = this.files.complete(row.id);
       const at = nowIso();
       const expiresAt = new Date(Date.now() + this.config.exportRetentionDays * 86_400_000).toISOString();
-      await this.db.transaction().execute(async (trx) => {
-        await trx
+      const kept = await this.db.transaction().execute(async (trx) => {
+        const done = await trx
           .updateTable('exports')
           .set({ rows: written, bytes, finished_at: at, expires_at: expiresAt })
           .where('id', '=', row.id)
-          .execute();
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(done.numUpdatedRows) === 0) return false;
         await appendAuditEntry(trx, {
           entityType: 'export',
           entityId: row.id,
@@ -446,10 +516,19 @@ export class ExportJobService {
           actor: { userId: row.requested_by, channel: 'system', channelRef: ctx.job.id },
           at,
         });
+        return true;
       });
+      // Deleted as it was being finished: the file goes, and the job is no longer this run's.
+      if (!kept) throw new LeaseLostError(ctx.job.id);
       await ctx.reportProgress({ rows: written, bytes }, { final: true });
       await this.mail(row, { rows: written, bytes, expiresAt });
     } catch (e) {
+      // Deleted while it was written (its job ended by the delete, its file removed): stop, and say
+      // nothing more — neither a failure on record nor a mail. The runner leaves the job as it is.
+      if (await this.isDeleted(row.id)) {
+        this.files.remove(row.id);
+        throw e instanceof LeaseLostError ? e : new LeaseLostError(ctx.job.id);
+      }
       // Another worker took the job over: the file is now its to write.
       if (e instanceof LeaseLostError) throw e;
       this.files.remove(row.id);
@@ -495,6 +574,7 @@ export class ExportJobService {
       .select('id')
       .where('expires_at', '<=', now.toISOString())
       .where('pruned_at', 'is', null)
+      .where('deleted_at', 'is', null)
       .execute();
     for (const { id } of due) {
       this.files.remove(id);
@@ -557,11 +637,13 @@ export class ExportJobService {
     const request = JSON.parse(row.request) as StoredRequest;
     const progress = (row.job_progress ? JSON.parse(row.job_progress) : null) as { rows?: number } | null;
     const state: ExportState =
-      row.pruned_at !== null
-        ? 'expired'
-        : row.job_state === 'done' || row.job_state === 'failed' || row.job_state === 'running'
-          ? row.job_state
-          : 'queued';
+      row.deleted_at !== null
+        ? 'deleted'
+        : row.pruned_at !== null
+          ? 'expired'
+          : row.job_state === 'done' || row.job_state === 'failed' || row.job_state === 'running'
+            ? row.job_state
+            : 'queued';
     return {
       id: row.id,
       kind: row.kind as ExportKind,
@@ -573,13 +655,15 @@ export class ExportJobService {
       state,
       rows: Number(row.rows ?? progress?.rows ?? 0),
       bytes: row.bytes === null ? null : Number(row.bytes),
-      error: row.job_error,
+      // A job ended by the delete has no error to show: the state says it.
+      error: row.deleted_at !== null && row.job_error === STOPPED_BY_DELETE ? null : row.job_error,
       file_name: row.file_name,
       requested_by: row.requested_by,
       created_at: row.created_at,
       finished_at: row.finished_at,
       expires_at: row.expires_at,
       download_url: state === 'done' ? `/api/exports/${row.id}/file` : null,
+      deleted_at: row.deleted_at,
     };
   }
 }

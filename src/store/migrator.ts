@@ -34,6 +34,7 @@ import * as m0032 from './migrations/0032-rebanded-duplicate-pairs.js';
 import * as m0033 from './migrations/0033-dry-run-imported-for-real.js';
 import * as m0034 from './migrations/0034-one-pending-invite-per-email.js';
 import * as m0035 from './migrations/0035-import-files-deleted.js';
+import * as m0036 from './migrations/0036-export-deleted.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -71,6 +72,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0033-dry-run-imported-for-real': m0033,
   '0034-one-pending-invite-per-email': m0034,
   '0035-import-files-deleted': m0035,
+  '0036-export-deleted': m0036,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -593,6 +593,9 @@ export interface ExportsTable {
   /** When the file is pruned (set once written). */
   expires_at: string | null;
   pruned_at: string | null;
+  /** When its file was deleted before it expired, and by whom (migration 0036). */
+  deleted_at: string | null;
+  deleted_by: string | null;
 }
 
 /** A two-way sync connection (migration 0015); `credentials` is AES-256-GCM ciphertext. */

@@ -65,6 +65,8 @@ const AGENT = new Set([
   'GET /api/exports',
   'GET /api/exports/:id',
   'GET /api/exports/:id/file',
+  // Their own export's file (someone else's is a 404 to them, as its GET is).
+  'DELETE /api/exports/:id',
   'GET /api/tags',
   'GET /api/groups',
   'GET /api/groups/:id',

@@ -55,6 +55,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0033-dry-run-imported-for-real',
         '0034-one-pending-invite-per-email',
         '0035-import-files-deleted',
+        '0036-export-deleted',
       ],
       database: TEST_DIALECT,
     });

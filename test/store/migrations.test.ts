@@ -52,6 +52,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0033-dry-run-imported-for-real',
         '0034-one-pending-invite-per-email',
         '0035-import-files-deleted',
+        '0036-export-deleted',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();

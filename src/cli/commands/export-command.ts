@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
+import type { ExportViewer } from '../../exports/export-job-service.js';
 import { CLI_ACTOR, checkOutputFile, onInterrupt, printJson, withKith } from '../cli-context.js';
+
+/** Whoever runs `kith` on the server's machine reads every export's file anyway: an administrator. */
+const CLI_VIEWER: ExportViewer = { id: '', role: 'admin' };
 import {
   addContactFilterOptions,
   contactFilterOf,
@@ -87,6 +91,18 @@ export function registerExportCommand(program: Command): void {
       });
       if (o.json) printJson({ file: out, format: o.format, rows });
       else process.stderr.write(`exported ${rows} contacts to ${out}\n`);
+    });
+  exports
+    .command('delete')
+    .description(
+      "delete a background export's file before it expires (a queued or running one is stopped); it stays listed as deleted",
+    )
+    .argument('<id>', 'export id (exp_…), as GET /api/exports and the Exports page show it')
+    .option('--json', 'print the export, now deleted, on stdout')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const deleted = await withKith((kith) => kith.exportJobs.delete(id, CLI_VIEWER, CLI_ACTOR));
+      if (o.json) printJson(deleted);
+      else process.stderr.write(`deleted export ${id} (${deleted.file_name})\n`);
     });
 }
 

@@ -28,7 +28,7 @@ export function auditRoutes(services: KithServices): FastifyPluginAsyncZod {
         tags: ['audit'],
         summary: 'The audit log, newest first',
         description:
-          'Entity types include user, api_token, identity_type, attribute_definition, tag, group, webhook_endpoint, contact, automation_rule, inbox, team, export (requested, completed, downloaded, streamed), import (files_deleted), sign_in and setup. Page with `cursor` (the previous answer’s `next_cursor`).',
+          'Entity types include user, api_token, identity_type, attribute_definition, tag, group, webhook_endpoint, contact, automation_rule, inbox, team, export (requested, completed, downloaded, streamed, deleted), import (files_deleted), sign_in and setup. Page with `cursor` (the previous answer’s `next_cursor`).',
         querystring: z.object({
           entity_type: z
             .string()

@@ -81,8 +81,10 @@ const ExportJobSchema = z
     column_names: z.enum(EXPORT_COLUMN_NAMINGS).describe('What the header calls the columns'),
     time_zone: z.string().nullable().describe('The zone of the moments (column_names en or zh)'),
     state: z
-      .enum(['queued', 'running', 'done', 'failed', 'expired'])
-      .describe('expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS'),
+      .enum(['queued', 'running', 'done', 'failed', 'expired', 'deleted'])
+      .describe(
+        'expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS; deleted: deleted earlier by its requester or an administrator (DELETE /api/exports/{id})',
+      ),
     rows: z.number().describe('Rows written so far (running) or in the file (done)'),
     bytes: z.number().nullable(),
     error: z.string().nullable(),
@@ -92,6 +94,7 @@ const ExportJobSchema = z
     finished_at: z.string().nullable(),
     expires_at: z.string().nullable().describe('When the file is (or was) deleted'),
     download_url: z.string().nullable().describe('GET it for the file (done only)'),
+    deleted_at: z.string().nullable().describe('When it was deleted (state deleted)'),
   })
   .meta({ id: 'ExportJob' });
 
@@ -211,13 +214,26 @@ export function exportRoutes(
       },
       handler: async (request) => services.exportJobs.get(request.params.id, currentUser(request)),
     });
+    app.delete('/exports/:id', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['exports'],
+        summary: 'Delete an export’s file before it expires (its requester or an administrator)',
+        description:
+          'The file is removed at once; the export stays listed as `deleted` (with deleted_at) and in the audit log, no longer counts towards KITH_MAX_EXPORTS_PER_USER, and its download answers 410 `export_deleted`. A queued export is cancelled and a running one stopped (its writer stops within a second, wherever it runs). Someone else’s export is a 404 to a non-administrator, as in GET /api/exports/{id}. Deleting a deleted export again answers it unchanged.',
+        params: IdParams,
+        response: { 200: ExportJobSchema, ...errorResponses },
+      },
+      handler: async (request) =>
+        services.exportJobs.delete(request.params.id, currentUser(request), actorOf(request)),
+    });
     app.get('/exports/:id/file', {
       config: { access: 'agent' },
       schema: {
         tags: ['exports'],
         summary: 'Download a finished export’s file (its requester or an administrator)',
         description:
-          '409 export_not_ready while queued, running or failed; 410 export_expired once the file was deleted. Each download is audit-logged.',
+          '409 export_not_ready while queued, running or failed; 410 export_expired once the file was deleted after KITH_EXPORT_RETENTION_DAYS, 410 export_deleted once its requester or an administrator deleted it. Each download is audit-logged.',
         params: IdParams,
       },
       handler: async (request, reply) => {

@@ -3359,7 +3359,77 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an export’s file before it expires (its requester or an administrator)
+         * @description The file is removed at once; the export stays listed as `deleted` (with deleted_at) and in the audit log, no longer counts towards KITH_MAX_EXPORTS_PER_USER, and its download answers 410 `export_deleted`. A queued export is cancelled and a running one stopped (its writer stops within a second, wherever it runs). Someone else’s export is a 404 to a non-administrator, as in GET /api/exports/{id}. Deleting a deleted export again answers it unchanged.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportJob"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3374,7 +3444,7 @@ export interface paths {
         };
         /**
          * Download a finished export’s file (its requester or an administrator)
-         * @description 409 export_not_ready while queued, running or failed; 410 export_expired once the file was deleted. Each download is audit-logged.
+         * @description 409 export_not_ready while queued, running or failed; 410 export_expired once the file was deleted after KITH_EXPORT_RETENTION_DAYS, 410 export_deleted once its requester or an administrator deleted it. Each download is audit-logged.
          */
         get: {
             parameters: {
@@ -12634,7 +12704,7 @@ export interface paths {
         };
         /**
          * The audit log, newest first
-         * @description Entity types include user, api_token, identity_type, attribute_definition, tag, group, webhook_endpoint, contact, automation_rule, inbox, team, export (requested, completed, downloaded, streamed), import (files_deleted), sign_in and setup. Page with `cursor` (the previous answer’s `next_cursor`).
+         * @description Entity types include user, api_token, identity_type, attribute_definition, tag, group, webhook_endpoint, contact, automation_rule, inbox, team, export (requested, completed, downloaded, streamed, deleted), import (files_deleted), sign_in and setup. Page with `cursor` (the previous answer’s `next_cursor`).
          */
         get: {
             parameters: {
@@ -12993,10 +13063,10 @@ export interface components {
             /** @description The zone of the moments (column_names en or zh) */
             time_zone: string | null;
             /**
-             * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
+             * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS; deleted: deleted earlier by its requester or an administrator (DELETE /api/exports/{id})
              * @enum {string}
              */
-            state: "queued" | "running" | "done" | "failed" | "expired";
+            state: "queued" | "running" | "done" | "failed" | "expired" | "deleted";
             /** @description Rows written so far (running) or in the file (done) */
             rows: number;
             bytes: number | null;
@@ -13009,6 +13079,8 @@ export interface components {
             expires_at: string | null;
             /** @description GET it for the file (done only) */
             download_url: string | null;
+            /** @description When it was deleted (state deleted) */
+            deleted_at: string | null;
         };
         ConversationInput: {
             id: string;
@@ -13685,10 +13757,10 @@ export interface components {
             /** @description The zone of the moments (column_names en or zh) */
             time_zone: string | null;
             /**
-             * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS
+             * @description expired: done, and its file was deleted after KITH_EXPORT_RETENTION_DAYS; deleted: deleted earlier by its requester or an administrator (DELETE /api/exports/{id})
              * @enum {string}
              */
-            state: "queued" | "running" | "done" | "failed" | "expired";
+            state: "queued" | "running" | "done" | "failed" | "expired" | "deleted";
             /** @description Rows written so far (running) or in the file (done) */
             rows: number;
             bytes: number | null;
@@ -13701,6 +13773,8 @@ export interface components {
             expires_at: string | null;
             /** @description GET it for the file (done only) */
             download_url: string | null;
+            /** @description When it was deleted (state deleted) */
+            deleted_at: string | null;
         };
         Conversation: {
             id: string;
