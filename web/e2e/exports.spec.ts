@@ -170,3 +170,59 @@ test('exports: the orders page exports its filtered orders in each format', asyn
   expect(response.status()).toBe(200);
   expect((await response.body()).toString('utf8')).toMatch(/^\uFEFFid,source,order_number,/);
 });
+
+test('exports: a requester deletes their export from the Exports page, by keyboard, after confirming', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  await signIn('admin');
+  const tag = `delete-${lang}-${Date.now().toString(36)}`;
+  await apiPost(page, '/api/contacts', { name: `删除 王五 ${tag}`, tags: [tag] });
+  const started = await apiPost(page, '/api/exports', { format: 'csv', filters: { tag } });
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/exports/${started.id}`)).json()).state, {
+      timeout: 30_000,
+    })
+    .toBe('done');
+
+  await page.goto('/exports');
+  const row = page.getByTestId('export-row').filter({ hasText: tag });
+  await expect(row).toContainText(msg(lang, 'exports.page.states.done'));
+  const remove = row.getByRole('button', {
+    name: msg(lang, 'exports.page.deleteNamed', { file: started.file_name }),
+  });
+  // Reached from the file's link with Tab, opened with Enter; the dialog's confirm button has focus.
+  await row.getByRole('link').focus();
+  await page.keyboard.press('Tab');
+  await expect(remove).toBeFocused();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', {
+    name: msg(lang, 'exports.page.deleteTitle', { file: started.file_name }),
+  });
+  await expect(dialog).toContainText(msg(lang, 'exports.page.deleteBody'));
+  const confirm = dialog.getByRole('button', { name: msg(lang, 'exports.page.delete'), exact: true });
+  await expect(confirm).toBeFocused();
+  await expectAccessible();
+  await page.mouse.move(0, 0);
+  await shot('exports-delete-confirm');
+  await page.keyboard.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(
+    page.getByRole('alert').filter({
+      hasText: msg(lang, 'exports.page.deletedDone', { file: started.file_name }),
+    }),
+  ).toBeVisible();
+  await expect(row).toContainText(msg(lang, 'exports.page.states.deleted'));
+  await expect(row.getByRole('link')).toHaveCount(0);
+  await expect(row.getByRole('button')).toHaveCount(0);
+  await expectAccessible();
+  await shot('exports-deleted');
+
+  // The file is gone for good: its download answers 410, saying so.
+  const gone = await page.request.get(`/api/exports/${started.id}/file`);
+  expect(gone.status()).toBe(410);
+  expect((await gone.json()).error.code).toBe('export_deleted');
+});

@@ -1,10 +1,12 @@
 /**
  * /exports: the background exports this user asked for (an administrator: everyone's), newest first,
- * with their state, rows, size and — while the file is kept — a download link. Refreshes every second
- * while one is still being written.
+ * with their state, rows, size and — while the file is kept — a download link, and a Delete action
+ * (confirmed) that removes the file at once, stopping an export still being written. Refreshes every
+ * second while one is still being written.
  */
-import { Anchor, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Anchor, Button, Group, Paper, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
@@ -12,6 +14,8 @@ import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { ConfirmModal } from '../settings/ConfirmModal';
+import { notify } from '../settings/notify';
 import { StatusLabel } from '../settings/StatusLabel';
 import { failureText } from '../../ui/server-reasons';
 import { TableScroll } from '../../ui/TableScroll';
@@ -26,7 +30,11 @@ const STATE_COLORS: Record<ExportJob['state'], string> = {
   done: 'green',
   failed: 'red',
   expired: 'gray',
+  deleted: 'gray',
 };
+
+/** What can still be deleted: a file kept, or one being written (it is stopped). */
+const DELETABLE: ReadonlySet<ExportJob['state']> = new Set(['queued', 'running', 'done']);
 
 /** 1234567 → "1.2 MB" (pure). */
 export function fileSize(bytes: number | null, language?: string): string {
@@ -46,6 +54,8 @@ export default function ExportsPage() {
   // Exporting customers is an administrator's (the server refuses agents): agents are led to orders only.
   const admin = isAdmin(useSession().data);
   const filterNames = useFilterNames();
+  const client = useQueryClient();
+  const [deleting, setDeleting] = useState<ExportJob | null>(null);
   const exportsList = useQuery({
     queryKey: ['exports'],
     queryFn: () => unwrap(api.GET('/api/exports')),
@@ -97,6 +107,9 @@ export default function ExportsPage() {
                   <Table.Th>{t('exports.page.created')}</Table.Th>
                   <Table.Th>{t('exports.page.expires')}</Table.Th>
                   <Table.Th>{t('exports.page.filters')}</Table.Th>
+                  <Table.Th w={90}>
+                    <VisuallyHidden>{t('exports.page.actions')}</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -133,10 +146,28 @@ export default function ExportsPage() {
                     <Table.Td ta="right">{fileSize(job.bytes)}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(job.created_at)}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      {job.expires_at ? formatDateTime(job.expires_at) : ''}
+                      {/* A deleted export's file was there until it was deleted. */}
+                      {job.deleted_at
+                        ? formatDateTime(job.deleted_at)
+                        : job.expires_at
+                          ? formatDateTime(job.expires_at)
+                          : ''}
                     </Table.Td>
                     <Table.Td data-testid="export-filters">
                       <FilterList lines={filterLabels(job.kind, job.filters, t, filterNames)} />
+                    </Table.Td>
+                    <Table.Td>
+                      {DELETABLE.has(job.state) && (
+                        <Button
+                          variant="subtle"
+                          color="red"
+                          size="xs"
+                          onClick={() => setDeleting(job)}
+                          aria-label={t('exports.page.deleteNamed', { file: job.file_name })}
+                        >
+                          {t('exports.page.delete')}
+                        </Button>
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -144,6 +175,28 @@ export default function ExportsPage() {
             </Table>
           </TableScroll>
         </Paper>
+      )}
+      {deleting && (
+        <ConfirmModal
+          title={t('exports.page.deleteTitle', { file: deleting.file_name })}
+          confirmLabel={t('exports.page.delete')}
+          onClose={() => setDeleting(null)}
+          onConfirm={() => unwrap(api.DELETE('/api/exports/{id}', { params: { path: { id: deleting.id } } }))}
+          onDone={() => {
+            void client.invalidateQueries({ queryKey: ['exports'] });
+            notify({
+              color: 'green',
+              message: t('exports.page.deletedDone', { file: deleting.file_name }),
+            });
+          }}
+        >
+          {t(
+            ['queued', 'running'].includes(deleting.state)
+              ? 'exports.page.deleteBodyRunning'
+              : 'exports.page.deleteBody',
+            { file: deleting.file_name },
+          )}
+        </ConfirmModal>
       )}
     </>
   );

@@ -359,6 +359,8 @@ function shown(
     return named(`conversations.availability.${value}`, value);
   if (entityType === 'export' && field === 'kind' && typeof value === 'string')
     return named(`exports.page.kinds.${value}`, value);
+  if (entityType === 'export' && field === 'state' && typeof value === 'string')
+    return named(`exports.page.states.${value}`, value);
   if (entityType === 'export' && field === 'format' && typeof value === 'string')
     return named(`exports.formats.${value}`, value);
   if (entityType === 'export' && field === 'filters' && typeof value === 'object' && !Array.isArray(value))

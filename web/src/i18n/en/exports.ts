@@ -65,6 +65,7 @@ export const en = {
       done: 'Ready',
       failed: 'Failed',
       expired: 'Expired',
+      deleted: 'Deleted',
     },
     rows: 'Rows',
     size: 'Size',
@@ -78,6 +79,15 @@ export const en = {
     downloadFile: 'Download {{file}}',
     toCustomers: 'Open the customers list',
     toOrders: 'Open the orders page',
+    actions: 'Actions',
+    delete: 'Delete',
+    deleteNamed: 'Delete {{file}}',
+    deleteTitle: 'Delete {{file}}?',
+    deleteBody:
+      'The file is deleted now, before it expires: nobody can download it any more. The export stays listed as deleted. This cannot be undone.',
+    deleteBodyRunning:
+      'The export is stopped and what was written of it deleted. It stays listed as deleted. This cannot be undone.',
+    deletedDone: '{{file}} deleted',
   },
   orders: {
     menu: 'Export',

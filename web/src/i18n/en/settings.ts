@@ -453,6 +453,7 @@ export const en = {
       columns: 'Columns',
       rows: 'Rows',
       bytes: 'Size (bytes)',
+      state: 'State',
     },
   },
   matching: {

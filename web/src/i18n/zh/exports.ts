@@ -65,6 +65,7 @@ export const exports: typeof en = {
       done: '可下载',
       failed: '失败',
       expired: '已过期',
+      deleted: '已删除',
     },
     rows: '行数',
     size: '大小',
@@ -78,6 +79,14 @@ export const exports: typeof en = {
     downloadFile: '下载 {{file}}',
     toCustomers: '打开客户列表',
     toOrders: '打开订单页面',
+    actions: '操作',
+    delete: '删除',
+    deleteNamed: '删除 {{file}}',
+    deleteTitle: '删除 {{file}}？',
+    deleteBody:
+      '文件将立即删除，不再等到过期：之后任何人都无法下载。这条导出仍会列出，显示为已删除。此操作无法撤销。',
+    deleteBodyRunning: '导出将停止，已写出的部分一并删除。这条导出仍会列出，显示为已删除。此操作无法撤销。',
+    deletedDone: '已删除 {{file}}',
   },
   orders: {
     menu: '导出',

@@ -439,6 +439,7 @@ export const settings: typeof en = {
       columns: '列',
       rows: '行数',
       bytes: '大小（字节）',
+      state: '状态',
     },
   },
   matching: {
