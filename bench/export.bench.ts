@@ -7,7 +7,12 @@
  * import's writer, with tags and typed attributes) and kept under KITH_BENCH_EXPORT_DIR (default
  * /tmp/kith-bench-export-<N>), or in the schema kith_bench_export_<N> of KITH_BENCH_DATABASE_URL.
  *
- * Usage: npm run bench:export [-- N [FORMAT…]]     (default 1,000,000, every format)
+ * Exports written for people are cases of their own, FORMAT:NAMES[:ZONE] (`csv:zh:Asia/Shanghai`:
+ * Chinese column names, the moments in Shanghai's local time; `csv:zh` writes them in UTC), so the cost
+ * of the local times shows beside the plain export of the same format.
+ *
+ * Usage: npm run bench:export [-- N [CASE…]]     (default 1,000,000, every format and the cases for
+ * people: CSV and XLSX with zh names in UTC, Asia/Shanghai and America/New_York, a zone with DST)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -103,12 +108,16 @@ async function build(kith: KithServices): Promise<void> {
   if (batch.length > 0) await flush();
 }
 
-function runChild(env: Record<string, string>, format: string): Promise<Record<string, number | string>> {
+/** Exports for people beside the plain ones: zh names, moments in UTC, a zone without DST and one with. */
+const FOR_PEOPLE = ['zh', 'zh:Asia/Shanghai', 'zh:America/New_York'];
+
+function runChild(env: Record<string, string>, exportCase: string): Promise<Record<string, number | string>> {
+  const format = exportCase.split(':')[0]!;
   const out = path.join(os.tmpdir(), `kith-export-bench-${process.pid}.${format}`);
   return new Promise((resolve, reject) => {
     const built = process.env.KITH_BENCH_BUILT === '1';
     const child = path.join(import.meta.dirname, 'export-child.mjs');
-    const p = spawn(process.execPath, [...(built ? [] : ['--import', 'tsx']), child, format, out], {
+    const p = spawn(process.execPath, [...(built ? [] : ['--import', 'tsx']), child, exportCase, out], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -117,7 +126,7 @@ function runChild(env: Record<string, string>, format: string): Promise<Record<s
     p.on('exit', (code) =>
       code === 0
         ? resolve(JSON.parse(stdout.trim().split('\n').at(-1)!))
-        : reject(new Error(`child ${format} exited ${code}`)),
+        : reject(new Error(`child ${exportCase} exited ${code}`)),
     );
   });
 }
@@ -136,7 +145,13 @@ async function main(): Promise<void> {
   } finally {
     await kith.close();
   }
-  const formats = process.argv.length > 3 ? process.argv.slice(3) : [...EXPORT_FORMATS];
+  const cases =
+    process.argv.length > 3
+      ? process.argv.slice(3)
+      : [
+          ...EXPORT_FORMATS,
+          ...['csv', 'xlsx'].flatMap((format) => FOR_PEOPLE.map((people) => `${format}:${people}`)),
+        ];
   const goals: Record<string, number> = { csv: 100_000, ndjson: 100_000, xlsx: 20_000 };
   console.log(
     `export of ${N} contacts on ${env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}` +
@@ -145,12 +160,12 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')}`,
   );
-  for (const format of formats) {
-    const r = await runChild(env, format);
+  for (const exportCase of cases) {
+    const r = await runChild(env, exportCase);
     const rate = Math.round(Number(r.rows) / Number(r.seconds));
-    const goal = goals[format];
+    const goal = goals[exportCase.split(':')[0]!];
     console.log(
-      `${format.padEnd(7)} ${r.rows} rows in ${Number(r.seconds).toFixed(1)} s ` +
+      `${exportCase.padEnd(7)} ${r.rows} rows in ${Number(r.seconds).toFixed(1)} s ` +
         `(${Number(r.cpu_seconds).toFixed(1)} CPU s, ${Math.round(Number(r.rows) / Number(r.cpu_seconds))} rows per CPU s): ${rate} rows/s` +
         `${goal ? ` (goal ${goal}: ${rate >= goal ? 'met' : 'NOT met'})` : ''}, ` +
         `${(Number(r.bytes) / 1e6).toFixed(0)} MB, peak RSS ${Number(r.peak_rss_mb).toFixed(0)} MB` +
