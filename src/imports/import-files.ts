@@ -36,6 +36,7 @@ interface FilesRow {
   finished_at: string | null;
   files_deleted_at: string | null;
   files_deleted_reason: string | null;
+  files_kept_from: string | null;
 }
 
 /** How long an ended import of this kind keeps its files; null: until deleted by hand. */
@@ -53,7 +54,8 @@ export function filesStateOf(
 }
 
 /**
- * When the clean-up deletes the import's files: its end plus the time they are kept. Null while it is
+ * When the clean-up deletes the import's files: its end (or `files_kept_from`, the upgrade that brought
+ * the clean-up, for an import that ended before it) plus the time they are kept. Null while it is
  * queued or running, when they are kept until deleted by hand, and once they are gone. Read from the
  * setting as it is now, so a changed setting applies to every import, the earlier ones too.
  */
@@ -61,7 +63,9 @@ export function filesExpireAt(row: FilesRow, retentionDays: number | null): stri
   if (row.files_deleted_at !== null || !(ENDED as readonly string[]).includes(row.status)) return null;
   const keptFor = filesKeptForMs(row.dry_run === 1, retentionDays);
   if (keptFor === null) return null;
-  return new Date(Date.parse(row.finished_at ?? row.created_at) + keptFor).toISOString();
+  return new Date(
+    Date.parse(row.files_kept_from ?? row.finished_at ?? row.created_at) + keptFor,
+  ).toISOString();
 }
 
 /** 410 `import_files_deleted`: what was asked for was one of the files, deleted on … by … */
@@ -138,7 +142,7 @@ export async function deleteExpiredImportFiles(
     .where('status', 'in', ENDED)
     .where('files_deleted_at', 'is', null)
     .where((eb) => {
-      const ended = eb.fn.coalesce('finished_at', 'created_at');
+      const ended = eb.fn.coalesce('files_kept_from', 'finished_at', 'created_at');
       const dryDue = eb.and([eb('dry_run', '=', 1), eb(ended, '<=', dry)]);
       return real === null ? dryDue : eb.or([dryDue, eb.and([eb('dry_run', '=', 0), eb(ended, '<=', real)])]);
     })

@@ -250,6 +250,11 @@ export interface ImportsTable {
   /** When the import's files were deleted (migration 0035); null while they are kept. */
   files_deleted_at: string | null;
   /** `expired` (the clean-up, after KITH_IMPORT_FILE_RETENTION_DAYS) or `deleted` (by an administrator). */
+  /**
+   * Where the time its files are kept starts when that is later than its end: the upgrade to migration
+   * 0035, for an import that ended before it. Null for every later import.
+   */
+  files_kept_from: string | null;
   files_deleted_reason: string | null;
   /** The user who deleted them by hand; null for the clean-up (or the CLI). */
   files_deleted_by: string | null;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImportFileRetentionDays } from '../../src/config.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { deleteExpiredImportFiles } from '../../src/imports/import-files.js';
+import * as importFilesDeleted from '../../src/store/migrations/0035-import-files-deleted.js';
 import { fixture, runImport } from '../support/import-helpers.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
 import { api, startTestServer, type TestServer } from '../support/test-server.js';
@@ -245,5 +246,33 @@ describe(`import files: retention and deletion on ${TEST_DIALECT}`, () => {
     expect((await record(done.id)).files_state).toBe('deleted');
     const undone = await api(server.baseUrl, 'POST', `/api/imports/${done.id}/undo`, { token: admin });
     expect(undone.body.undo_report).toMatchObject({ deleted: 2 });
+  });
+
+  // Last: it undoes and redoes migration 0035 on this file's store, as an upgrade from before it does.
+  it('an import that ended before the upgrade keeps its files the full period from the upgrade', async () => {
+    const done = await importOf('upgraded');
+    const db = server.kith.store.db;
+    const longAgo = new Date(Date.now() - 40 * DAY).toISOString();
+    await db.updateTable('imports').set({ finished_at: longAgo }).where('id', '=', done.id).execute();
+    const upgradedAt = Date.now();
+    await importFilesDeleted.down(db);
+    await importFilesDeleted.up(db);
+    const upgraded = await record(done.id);
+    expect(upgraded.files_state).toBe('kept');
+    expect(Date.parse(upgraded.files_expire_at) - upgradedAt).toBeGreaterThanOrEqual(10 * DAY - 5_000);
+    expect(Date.parse(upgraded.files_expire_at) - upgradedAt).toBeLessThanOrEqual(10 * DAY + 60_000);
+
+    // The first clean-up after the upgrade leaves them; ten days on from it, they go.
+    await server.kith.imports.cleanUpFiles(new Date());
+    expect(fs.existsSync(importFolder(done.id))).toBe(true);
+    expect((await download(done.id, 'source')).status).toBe(200);
+    await server.kith.imports.cleanUpFiles(later(11 * DAY));
+    expect(fs.existsSync(importFolder(done.id))).toBe(false);
+    expect((await record(done.id)).files_state).toBe('expired');
+
+    // An import that ends after the upgrade counts from its own end.
+    const fresh = await importOf('afterupgrade');
+    const freshRecord = await record(fresh.id);
+    expect(Date.parse(freshRecord.files_expire_at) - Date.parse(freshRecord.finished_at)).toBe(10 * DAY);
   });
 });
