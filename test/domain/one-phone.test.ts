@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
-import { normalizeOnePhone, phoneNumbersIn } from '../../src/domain/normalize/phone.js';
+import {
+  normalizeOnePhone,
+  normalizePhone,
+  phoneCellNumbers,
+  phoneLeftOut,
+  phoneNumbersIn,
+} from '../../src/domain/normalize/phone.js';
 
 describe('phoneNumbersIn', () => {
   it.each([
@@ -58,9 +64,68 @@ describe('normalizeOnePhone', () => {
     expect((error as ValidationError).details).toEqual({ field, value, reason });
   });
 
-  it('leaves 转 801 as it was: not read (libphonenumber knows no Chinese extension mark)', () => {
-    expect(() => normalizeOnePhone('0571-88888888 转 801', 'CN')).toThrow(
-      'phone: is not a valid phone number in region CN or internationally (got "0571-88888888 转 801")',
-    );
+  it.each([
+    ['0571-88888888 转 801', '+8657188888888'],
+    ['0571-88888888分机801', '+8657188888888'],
+    ['13900139000 after 6pm', '+8613900139000'],
+  ])(
+    'reads %s as its number, as it reads ext. 12 (libphonenumber knows no 转 and reads no words)',
+    (value, e164) => expect(normalizeOnePhone(value, 'CN')).toBe(e164),
+  );
+
+  it('still refuses a value with no number in it, or two numbers run together', () => {
+    expect(() => normalizeOnePhone('老板 转 801', 'CN')).toThrow(/is not a valid phone number/);
+    expect(() => normalizeOnePhone('13800138000/123', 'CN')).toThrow(/is not a valid phone number/);
   });
+});
+
+describe('phoneCellNumbers: the phones of one cell of a file', () => {
+  const read = (part: string) => normalizePhone(part, 'CN', '联系手机');
+  it.each([
+    ['13800138000', ['+8613800138000']],
+    ['13800138000/13900139000', ['+8613800138000', '+8613900139000']],
+    ['138 0013 8000；0571-88888888', ['+8613800138000', '+8657188888888']],
+    ['13800138000/+86 138 0013 8000', ['+8613800138000']],
+    ['0571-88888888 转 801/13900139000', ['+8657188888888', '+8613900139000']],
+  ])('%s → %j', (cell, numbers) => expect(phoneCellNumbers(cell, read, '联系手机')).toEqual(numbers));
+
+  it.each([
+    [
+      '13800138000/1234567',
+      '联系手机: holds "1234567", which is not a valid phone number in region CN or internationally (got "13800138000/1234567")',
+    ],
+    ['1234567', '联系手机: is not a valid phone number in region CN or internationally (got "1234567")'],
+  ])('%s fails whole, naming the part', (cell, message) => {
+    const thrown = (() => {
+      try {
+        phoneCellNumbers(cell, read, '联系手机');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as Error).message).toBe(message);
+  });
+});
+
+describe('phoneLeftOut: what a phone kept as E.164 leaves out of its cell', () => {
+  it.each([
+    ['13800138000', null, null],
+    ['138 0013 8000 老板', null, '老板'],
+    ['13800138000/not a phone', null, 'not a phone'],
+    ['13800138000 (home)', null, 'home'],
+    ['call me: 13800138000 after 6pm', null, 'call me after 6pm'],
+    ['+1 415 555 0100 ext. 12', '12', null],
+    ['(415) 555-0100, ext 12', '12', null],
+    ['+1 (415) 555-0100 x12', '12', null],
+    ['+86 138 0013 8000 #801', '801', null],
+    ['0571-88888888 转 801', '801', null],
+    ['0571-88888888分机801', '801', null],
+    ['tel: 13800138000', null, null],
+    ['手机：13800138000', null, null],
+    ['Mobile +86 138 0013 8000', null, null],
+    ['１３８００１３８０００', null, null],
+  ])('%s: extension %j, words %j', (value, extension, words) =>
+    expect(phoneLeftOut(value)).toEqual({ extension, words }),
+  );
 });

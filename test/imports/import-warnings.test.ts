@@ -107,6 +107,55 @@ describe('validateRow: warnings for non-identifier fields', () => {
   });
 
   it.each([
+    // What a phone cell says beside its number is imported as the number, said in a warning.
+    [
+      { phone: '138 0013 8000 老板' },
+      '+8613800138000',
+      ['phone: kept as the number only, without the words beside it (got "138 0013 8000 老板")'],
+    ],
+    [
+      { phone: '13800138000 (home)' },
+      '+8613800138000',
+      ['phone: kept as the number only, without the words beside it (got "13800138000 (home)")'],
+    ],
+    [
+      { phone: '+1 415 555 0100 ext. 12', country: 'United States' },
+      '+14155550100',
+      [
+        'phone: kept without its extension, which a phone in international form (E.164) cannot hold (got "+1 415 555 0100 ext. 12")',
+      ],
+    ],
+    [
+      { phone: '13800138000', additional_phones: '0571-88888888 转 801;13900139000 after 6pm' },
+      '+8613800138000',
+      [
+        expect.stringMatching(
+          /^additional_phones\[0\]: kept without its extension, .*\(got "0571-88888888 转 801"\)$/,
+        ),
+        'additional_phones[1]: kept as the number only, without the words beside it (got "13900139000 after 6pm")',
+      ],
+    ],
+    // A label that only says it is a phone loses nothing.
+    [{ phone: '手机：13800138000' }, '+8613800138000', []],
+    [{ phone: 'Tel. +86 138-0013-8000' }, '+8613800138000', []],
+    [{ phone: '(415) 555-0100', country: 'United States' }, '+14155550100', []],
+  ])('%j: the phone %s, the warnings %j', (input, phone, warnings) => {
+    expect(validateRow({ id: null, input }, normalize)).toMatchObject({
+      ok: true,
+      patch: { phone },
+      warnings,
+    });
+  });
+
+  it('says nothing of the words beside a phone the row fails for', () => {
+    const v = validateRow({ id: null, input: { email: 'z@example.com', phone: '12345 老板' } }, normalize);
+    expect(v).toEqual({
+      ok: false,
+      reason: 'phone: is not a valid phone number in region CN or internationally (got "12345 老板")',
+    });
+  });
+
+  it.each([
     ['05.03.1980', '1980-03-05'], // Zoho set to German
     ['3/25/1980', '1980-03-25'], // Salesforce, only month-first is a date
     ['Mar 5, 1980', '1980-03-05'],
@@ -322,6 +371,39 @@ describe(`import warnings on ${TEST_DIALECT}`, () => {
         '',
         '',
         'row 8: gender was not imported: must be one of male, female, other (got "Agender")',
+      ],
+    ]);
+  });
+
+  it('imports a phone written with a Chinese extension or words beside it as its number, with a warning', async () => {
+    const file = fixture(
+      'phone-words.csv',
+      stringify([
+        ['姓名', '电话'],
+        ['前台', '0571-87654321 转 801'],
+        ['王老板', '137 1234 5670 老板'],
+        ['李四', '13612345671'],
+      ]),
+    );
+    const r = await runImport(kith, file);
+    // Before, the row of 转 801 failed as no phone number at all.
+    expect(r).toMatchObject({ status: 'completed', rows: 3, created: 3, failed: 0, warned: 2 });
+    honest(r);
+    expect((await kith.contacts.list({ q: '057187654321' })).data[0]).toMatchObject({
+      name: '前台',
+      phone: '+8657187654321',
+    });
+    const [, ...rows] = await readWarningRows(r.id);
+    expect(rows).toEqual([
+      [
+        '前台',
+        '0571-87654321 转 801',
+        'row 2: phone: kept without its extension, which a phone in international form (E.164) cannot hold (got "0571-87654321 转 801")',
+      ],
+      [
+        '王老板',
+        '137 1234 5670 老板',
+        'row 3: phone: kept as the number only, without the words beside it (got "137 1234 5670 老板")',
       ],
     ]);
   });

@@ -419,7 +419,7 @@ describe(`Tmall order import on ${TEST_DIALECT}`, () => {
     expect(record).toMatchObject({ status: 'completed', rows: 4, created: 3, failed: 1 });
     expect(record.summary).toMatchObject({ buyers: { matched_by_phone: 2, created: 1 } });
     expect(await readFailureReasons(kith, record.id)).toContain(
-      'row 5: the buyer cannot be identified: 联系手机 "13600000081/1234567": "1234567" is not a valid phone number and 买家会员名 is empty',
+      'row 5: the buyer cannot be identified: 联系手机: holds "1234567", which is not a valid phone number in region CN or internationally (got "13600000081/1234567") and 买家会员名 is empty',
     );
     expect((await kith.orders.list({ contact_id: owner })).data).toMatchObject([
       { order_number: '2836500000000001', receiver_phone: '13600000061/13600000062' },

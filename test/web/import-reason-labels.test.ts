@@ -135,6 +135,14 @@ describe('a reason said whole in the page’s language, so the server’s Englis
     if (!row.ok) throw new Error(row.reason);
     return row.warnings[0]!;
   })();
+  const phoneWarnings = (() => {
+    const row = validateRow(
+      { id: null, input: { phone: '138 0013 8000 老板', additional_phones: '0571-88888888 转 801' } },
+      importCtx,
+    );
+    if (!row.ok) throw new Error(row.reason);
+    return row.warnings;
+  })();
   const footer = (() => {
     const mapping = new Map([
       [0, 'name'],
@@ -195,6 +203,14 @@ describe('a reason said whole in the page’s language, so the server’s Englis
     ],
     [birthdayRefusal('03/05'), '缺少年份', null],
     [maskedWarning, '已打码', null],
+    [
+      phoneWarnings[0]!,
+      '手机号只导入了号码，号码旁的文字未导入（“138 0013 8000 老板”）',
+      'Phone imported as the number only: the words beside it were left out (“138 0013 8000 老板”)',
+    ],
+    [reasonKind(phoneWarnings[0]!), '手机号只导入了号码，号码旁的文字未导入', null],
+    [phoneWarnings[1]!, '手机号未导入分机号：号码以国际格式保存，不含分机号（“0571-88888888 转 801”）', null],
+    [reasonKind(phoneWarnings[1]!), '手机号未导入分机号', null],
     [
       footer,
       '报表附在表格下方的说明行，不是客户：“Copyright (c) 2000-2024 salesforce.com, inc.”',

@@ -51,7 +51,10 @@ function readPhone(folded: string, region: Region): string | null {
     const international = parsePhoneNumberFromString(`+${digits}`);
     if (international?.isValid()) return international.number;
   }
-  return null;
+  // Words or an extension libphonenumber does not read past (`0571-88888888 转 801`, `13900139000 after
+  // 6pm`): the number alone. What it leaves out, an import says (`phoneLeftOut`).
+  const alone = numberAlone(folded);
+  return alone === null ? null : readPhone(alone, region);
 }
 
 /**
@@ -64,6 +67,75 @@ function readPhone(folded: string, region: Region): string | null {
 export function phoneNumbersIn(value: string): string[] {
   const parts = value.split(/\s*[/;；,，、|]\s*/u).filter((p) => p !== '');
   return parts.length > 1 && parts.every((p) => p.replace(/\D/g, '').length >= 7) ? parts : [value];
+}
+
+/** An extension as people write one after the number: `ext. 12`, `x12`, `#801`, `转 801`, `分机801`. */
+const EXTENSION = /(?:\b(?:ext(?:ension)?\.?|x)|#|转|分机)\s*(\d{1,7})\s*$/iu;
+/** The number itself within a cell: from its first digit (or `+`, `(`) to its last. */
+const NUMBER = /[+(（]?\d[\d\s()（）\-./]*\d/u;
+
+/** The number of a value without an extension or words beside it, when it has any; else null. */
+function numberAlone(folded: string): string | null {
+  const extension = EXTENSION.exec(folded);
+  const rest = extension ? folded.slice(0, extension.index) : folded;
+  const number = NUMBER.exec(rest)?.[0];
+  return number !== undefined && number !== folded ? number : null;
+}
+
+/** Words that only say the value is a phone: nothing is lost when they go. */
+const PHONE_LABELS = new Set([
+  'tel',
+  'phone',
+  'mobile',
+  'cell',
+  'mob',
+  'telephone',
+  '手机',
+  '电话',
+  '座机',
+  '移动电话',
+]);
+
+/**
+ * What a phone's reading leaves out, for an import's warning (the import keeps the number, in E.164):
+ * an extension (E.164 has none), and words written beside the number (`138 0013 8000 老板`,
+ * `13800138000 (home)`, `after 6pm`), but not a label saying it is a phone (`tel:`, `手机`). Pure and
+ * cheap: no second reading by libphonenumber.
+ */
+export function phoneLeftOut(value: string): { extension: string | null; words: string | null } {
+  const folded = value.normalize('NFKC').trim();
+  const extension = EXTENSION.exec(folded);
+  const rest = extension ? folded.slice(0, extension.index) : folded;
+  const number = NUMBER.exec(rest);
+  const outside = number
+    ? rest.slice(0, number.index) + ' ' + rest.slice(number.index + number[0].length)
+    : rest;
+  const words = outside.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '').replace(/\s*[\p{P}]*\s+[\p{P}]*\s*/gu, ' ');
+  const said = /\p{L}/u.test(words) && !PHONE_LABELS.has(words.toLowerCase());
+  return { extension: extension ? extension[1]! : null, words: said ? words : null };
+}
+
+/**
+ * The phones of one cell of a file, each number of it (`phoneNumbersIn`) read by `read` (a normaliser
+ * bound to the file's region), in order and without repeats. One part that is no number fails the whole
+ * cell rather than keeping the others, and the error names that part within the cell. The order
+ * imports (Tmall's reports, any other shop's file) read their phone cells with it.
+ */
+export function phoneCellNumbers(cell: string, read: (part: string) => string, field: string): string[] {
+  const parts = phoneNumbersIn(cell);
+  const numbers: string[] = [];
+  for (const part of parts) {
+    let number: string;
+    try {
+      number = read(part);
+    } catch (e) {
+      if (parts.length === 1 || !(e instanceof ValidationError)) throw e;
+      const { reason } = e.details as { reason: string };
+      throw new ValidationError(field, cell, `holds ${JSON.stringify(part)}, which ${reason}`);
+    }
+    if (!numbers.includes(number)) numbers.push(number);
+  }
+  return numbers;
 }
 
 /**

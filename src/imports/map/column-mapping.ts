@@ -436,10 +436,11 @@ export function mapRecord(cells: string[], mapping: ResolvedMapping, ctx: Mappin
       lines.push(value);
     } else if (target === 'id') {
       id = value;
-    } else if (target === 'phone' && phoneNumbersIn(value).length > 1) {
+    } else if (target === 'phone') {
       const [first, ...others] = phoneNumbersIn(value);
       input.phone = first;
-      input.additional_phones = [...((input.additional_phones as string[] | undefined) ?? []), ...others];
+      if (others.length > 0)
+        input.additional_phones = [...((input.additional_phones as string[] | undefined) ?? []), ...others];
     } else if (target === 'tags' && ctx.tagsOnSpaces) {
       // Zendesk: `vip premium_plan` are two tags.
       input.tags = [...((input.tags as string[] | undefined) ?? []), ...value.split(/\s+/u)];

@@ -8,7 +8,7 @@ import type { ContactPatch, NormalizeContext } from '../../domain/contact/contac
 import { normalizeContactInput, splitListValue } from '../../domain/contact/contact-patch.js';
 import { normalizeEmail } from '../../domain/normalize/email.js';
 import { isNoGender } from '../../domain/normalize/gender.js';
-import { normalizePhone } from '../../domain/normalize/phone.js';
+import { normalizePhone, phoneLeftOut } from '../../domain/normalize/phone.js';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import type { MappedRow } from '../map/column-mapping.js';
 import { contactKeysOf, hasIdentifier } from '../../domain/contact/identify-rule.js';
@@ -127,7 +127,47 @@ export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): Val
       ].join('; '),
     };
   }
+  warnings.push(...phoneLeftOutWarnings(input, patch, ctx));
   return { ok: true, id: mapped.id, patch, keys, warnings };
+}
+
+/**
+ * A phone kept as its number, in E.164, without what its cell said beside it: the words
+ * (`138 0013 8000 老板`, `(home)`) and an extension. Imported, but said, so nothing goes unnoticed.
+ */
+function phoneLeftOutWarnings(
+  input: Record<string, unknown>,
+  patch: ContactPatch,
+  ctx: NormalizeContext,
+): string[] {
+  const kept = new Set([...(patch.phone ? [patch.phone] : []), ...(patch.additional_phones ?? [])]);
+  if (kept.size === 0) return [];
+  const cells: [string, string][] = [];
+  if (typeof input.phone === 'string') cells.push(['phone', input.phone]);
+  const others = input.additional_phones;
+  const items = typeof others === 'string' ? splitListValue(others) : Array.isArray(others) ? others : [];
+  items.forEach((item, i) => {
+    if (typeof item === 'string') cells.push([`additional_phones[${i}]`, item]);
+  });
+  const out: string[] = [];
+  for (const [field, value] of cells) {
+    const { extension, words } = phoneLeftOut(value);
+    if (extension === null && words === null) continue;
+    let number: string;
+    try {
+      number = normalizePhone(value, ctx.region);
+    } catch {
+      continue;
+    }
+    if (!kept.has(number)) continue;
+    const got = `(got ${JSON.stringify(value)})`;
+    if (words !== null) out.push(`${field}: kept as the number only, without the words beside it ${got}`);
+    if (extension !== null)
+      out.push(
+        `${field}: kept without its extension, which a phone in international form (E.164) cannot hold ${got}`,
+      );
+  }
+  return out;
 }
 
 /** `138****8004`, `z***@qq.com`: a value whose characters the platform it came from hid. */

@@ -8,7 +8,7 @@
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
 import { normalizeEmail } from '../../domain/normalize/email.js';
-import { normalizePhone, phoneNumbersIn } from '../../domain/normalize/phone.js';
+import { normalizePhone, phoneCellNumbers } from '../../domain/normalize/phone.js';
 import { headerKey, targetForHeader } from '../../imports/map/header-synonyms.js';
 import { uniqueHeader } from '../../imports/map/column-mapping.js';
 import { wellKnownIdentity, WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
@@ -513,13 +513,12 @@ export function readOrderRow(
       // numbers (13800138000/13900139000) is read as the contact import reads one: each number a key,
       // the first the new customer's phone and the others its other phones; never the joined text.
       if (value !== null && !isMasked(value)) {
-        for (const part of phoneNumbersIn(value)) {
-          try {
-            const phone = normalizePhone(part, options.region, column);
+        try {
+          const read = (part: string) => normalizePhone(part, options.region, column);
+          for (const phone of phoneCellNumbers(value, read, column))
             if (!customer.phones.includes(phone)) customer.phones.push(phone);
-          } catch (e) {
-            return { ok: false, reason: e instanceof Error ? e.message : String(e) };
-          }
+        } catch (e) {
+          return { ok: false, reason: e instanceof Error ? e.message : String(e) };
         }
       }
     } else if (target === 'customer.email') {

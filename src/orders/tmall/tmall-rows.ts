@@ -3,7 +3,7 @@
  * undone, amounts in minor units, times in UTC, the status read, masked values recognised. Pure (the
  * phone is normalised by the function handed in, the one every phone in Kith goes through).
  */
-import { phoneNumbersIn } from '../../domain/normalize/phone.js';
+import { phoneCellNumbers } from '../../domain/normalize/phone.js';
 import { type ParsedAddress, parseChineseAddress } from '../chinese-address.js';
 import type { TmallItemField, TmallLayout, TmallOrderField } from './tmall-layouts.js';
 import {
@@ -98,22 +98,12 @@ function readPhoneCell(
   const none = (problem: string | null) => ({ phone: null, otherPhones: [], phoneProblem: problem });
   if (raw === null) return none(null);
   if (isMasked(raw)) return none(`联系手机 ${JSON.stringify(raw)} is masked`);
-  const parts = phoneNumbersIn(raw);
-  const numbers: string[] = [];
-  for (const part of parts) {
-    try {
-      const number = normalizePhone(part);
-      if (!numbers.includes(number)) numbers.push(number);
-    } catch {
-      return none(
-        parts.length > 1
-          ? `联系手机 ${JSON.stringify(raw)}: ${JSON.stringify(part)} is not a valid phone number`
-          : `联系手机 ${JSON.stringify(raw)} is not a valid phone number`,
-      );
-    }
+  try {
+    const [phone, ...otherPhones] = phoneCellNumbers(raw, normalizePhone, '联系手机');
+    return { phone: phone!, otherPhones, phoneProblem: null };
+  } catch (e) {
+    return none(e instanceof Error ? e.message : String(e));
   }
-  const [phone, ...otherPhones] = numbers;
-  return { phone: phone!, otherPhones, phoneProblem: null };
 }
 
 export function readTmallOrderRow(

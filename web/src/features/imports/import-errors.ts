@@ -380,6 +380,25 @@ const SENTENCES: ReasonTable = [
     (t, m) => t('imports.reasons.orderStatusUnknownValue', { status: unquoted(m[1]!) }),
   ],
   [/^订单状态 is empty/, (t) => t('imports.reasons.orderStatusEmpty')],
+  // A phone imported as its number without what its cell said beside it (src/imports/validate/row-validation.ts).
+  [
+    new RegExp(
+      String.raw`^(?:row \d+: )?(?:phone|additional_phones\[\d+\]): kept as the number only, without the words beside it(?: \(got (${QUOTED})\))?$`,
+    ),
+    (t, m) =>
+      m[1] === undefined
+        ? t('imports.reasons.phoneWordsLeftOut')
+        : t('imports.reasons.phoneWordsLeftOutValue', { value: unquoted(m[1]) }),
+  ],
+  [
+    new RegExp(
+      String.raw`^(?:row \d+: )?(?:phone|additional_phones\[\d+\]): kept without its extension, .*?(?: \(got (${QUOTED})\))?$`,
+    ),
+    (t, m) =>
+      m[1] === undefined
+        ? t('imports.reasons.phoneExtensionLeftOut')
+        : t('imports.reasons.phoneExtensionLeftOutValue', { value: unquoted(m[1]) }),
+  ],
   // A report's footer line (src/imports/map/column-mapping.ts: footerLine); a summary leaves the value out.
   [
     new RegExp(

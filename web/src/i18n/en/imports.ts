@@ -312,6 +312,13 @@ export const en = {
     sameAsRows_other: 'The same {{keys}} is also on rows {{rows}} of this file',
     sameAsOtherRows: 'The same {{keys}} is on other rows of this file',
     reportLine: 'A line the report adds under its table (one cell, no other column), not a customer',
+    phoneWordsLeftOut: 'Phone imported as the number only: the words beside it were left out',
+    phoneWordsLeftOutValue:
+      'Phone imported as the number only: the words beside it were left out (“{{value}}”)',
+    phoneExtensionLeftOut:
+      'Phone imported without its extension: a phone is kept in international form, which has none',
+    phoneExtensionLeftOutValue:
+      'Phone imported without its extension: a phone is kept in international form, which has none (“{{value}}”)',
     reportLineValue: 'A line the report adds under its table, not a customer: “{{value}}”',
     supersededByRow: 'Replaced by row {{row}}, which has the same {{keys}}',
     supersededByLater: 'Replaced by a later row with the same {{keys}}',
