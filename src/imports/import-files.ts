@@ -7,16 +7,18 @@
  * (`STAGED_UPLOAD_MAX_AGE_MS`), which is also its window to be imported for real. Then the periodic
  * clean-up deletes them; an administrator may delete them sooner (`ImportService.deleteFiles`).
  *
- * What goes: the folder, and the failed and warned rows' cells kept in `import_rows` for those files
- * (the files could otherwise be written again from them). What stays: the record, its counts and
- * warnings, each row's outcome and reason, and what an undo needs (the rows' contact ids and changes:
- * an undo never reads a file).
+ * What goes: the folder, the failed and warned rows' cells kept in `import_rows` for those files (the
+ * files could otherwise be written again from them), and the file's values quoted in each row's reason
+ * (`(got "…")`). What stays: the record, its counts and warnings, each row's outcome and reason without
+ * those values, and what an undo needs (the rows' contact ids and changes: an undo never reads a file).
  */
 import fs from 'node:fs';
 import { KithError } from '../domain/errors.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { importDir } from './contact-import-pipeline.js';
 import { STAGED_UPLOAD_MAX_AGE_MS } from './staged-uploads.js';
+import { withoutValues } from './report/reason-kind.js';
+import { chunked } from '../store/chunked.js';
 
 const DAY_MS = 86_400_000;
 
@@ -99,26 +101,45 @@ export async function removeImportFiles(
   importId: string,
 ): Promise<void> {
   fs.rmSync(importDir(config, importId), { recursive: true, force: true });
-  // In slices, so a large import's rows do not hold the write lock in one long statement.
+  // In slices, so a large import's rows do not hold the write lock in one long statement; rows of one
+  // reason without its values (most of a slice shares a few) are updated together.
+  let after = 0;
   for (;;) {
     const slice = await db
       .selectFrom('import_rows')
-      .select('row_number')
+      .select(['row_number', 'error', 'warning'])
       .where('import_id', '=', importId)
-      .where('cells', 'is not', null)
+      .where('row_number', '>', after)
+      .where((eb) =>
+        eb.or([eb('cells', 'is not', null), eb('error', 'is not', null), eb('warning', 'is not', null)]),
+      )
       .orderBy('row_number')
-      .limit(5000)
+      .limit(ROWS_A_SLICE)
       .execute();
     if (slice.length === 0) return;
-    await db
-      .updateTable('import_rows')
-      .set({ cells: null })
-      .where('import_id', '=', importId)
-      .where('row_number', '>=', slice[0]!.row_number)
-      .where('row_number', '<=', slice[slice.length - 1]!.row_number)
-      .execute();
+    after = slice[slice.length - 1]!.row_number;
+    const groups = new Map<string, { error: string | null; warning: string | null; rows: number[] }>();
+    for (const row of slice) {
+      const error = row.error === null ? null : withoutValues(row.error);
+      const warning = row.warning === null ? null : withoutValues(row.warning);
+      const key = JSON.stringify([error, warning]);
+      const group = groups.get(key);
+      if (group) group.rows.push(row.row_number);
+      else groups.set(key, { error, warning, rows: [row.row_number] });
+    }
+    for (const { error, warning, rows } of groups.values())
+      for (const chunk of chunked(rows, 500))
+        await db
+          .updateTable('import_rows')
+          .set({ cells: null, error, warning })
+          .where('import_id', '=', importId)
+          .where('row_number', 'in', chunk)
+          .execute();
+    if (slice.length < ROWS_A_SLICE) return;
   }
 }
+
+const ROWS_A_SLICE = 5000;
 
 /**
  * The clean-up: deletes the files of every ended import past its time (`filesExpireAt` ≤ now), marks

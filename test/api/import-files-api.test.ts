@@ -130,6 +130,15 @@ describe(`import files: retention and deletion on ${TEST_DIALECT}`, () => {
     expect(report.status).toBe(200);
     expect(report.body.total).toBe(1);
     expect(report.body.rows[0].cells.every((c: string) => c === '')).toBe(true);
+    expect(report.body.rows[0].reason).toBe(
+      'phone: is not a valid phone number in region CN or internationally (got "…")',
+    );
+    expect(JSON.stringify(report.body)).not.toContain('not a phone');
+    const warned = await api(server.baseUrl, 'GET', `/api/imports/${done.id}/row-report?kind=warnings`, {
+      token: admin,
+    });
+    expect(warned.body.rows[0].reason).toMatch(/^gender was not imported: .*\(got "…"\)$/);
+    expect(JSON.stringify(warned.body)).not.toContain('maybe');
 
     // The undo does not need the file.
     expect(await tagged('kept10')).toBe(2);

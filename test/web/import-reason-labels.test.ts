@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reasonKind } from '../../src/imports/report/reason-kind.js';
+import { reasonKind, withoutValues } from '../../src/imports/report/reason-kind.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
 import { describeDuplicateKey, validateRow, warningOf } from '../../src/imports/validate/row-validation.js';
@@ -232,5 +232,33 @@ describe('a reason said whole in the page’s language, so the server’s Englis
       reasonWords('the buyer cannot be identified: 联系手机 is masked and 买家会员名 is empty', zhT),
     ).toEqual({ text: '无法识别买家', complete: false });
     expect(reasonWords('total_paid: is not an amount (expected e.g. 128.50)', zhT)).toBeNull();
+  });
+});
+
+describe('a reason once the import’s files are deleted: the values out, still said in the page’s language', () => {
+  it.each([
+    [
+      'phone: is not a valid phone number in region CN or internationally (got "12345")',
+      'phone: is not a valid phone number in region CN or internationally (got "…")',
+    ],
+    [
+      'the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2',
+      'the row matched contact ct_1 but email "…" belongs to another contact ct_2',
+    ],
+    [
+      'gender was not imported: must be one of male, female, other (got "say \\"no\\"; thanks")',
+      'gender was not imported: must be one of male, female, other (got "…")',
+    ],
+    ['订单编号 is empty', '订单编号 is empty'],
+  ])('%s', (reason, redacted) => {
+    expect(withoutValues(reason)).toBe(redacted);
+    expect(withoutValues(redacted)).toBe(redacted);
+  });
+
+  it('reads like the reason with its value', () => {
+    const owned = withoutValues(
+      'the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2',
+    );
+    expect(reasonWords(owned, zhT)?.text).toContain('邮箱“…”已属于另一位客户（ct_2）');
   });
 });

@@ -448,7 +448,8 @@ export const en = {
     title: 'Delete the files of {{file}}?',
     intro: 'Kith deletes the files it keeps for this import now:',
     original: 'the original file;',
-    reports: 'the failure and warnings files, and the failed rows’ values they are made from.',
+    reports:
+      'the failure and warnings files, the failed rows’ values they are made from, and the values quoted in each row’s reason.',
     keeps: 'The import stays in the history with its counts.',
     keepsUndo: 'The import stays in the history with its counts, and it can still be undone.',
     final: 'Deleted files cannot be brought back. Otherwise they are deleted on {{when}}.',
