@@ -35,6 +35,7 @@ import * as m0033 from './migrations/0033-dry-run-imported-for-real.js';
 import * as m0034 from './migrations/0034-one-pending-invite-per-email.js';
 import * as m0035 from './migrations/0035-import-files-deleted.js';
 import * as m0036 from './migrations/0036-export-deleted.js';
+import * as m0037 from './migrations/0037-deleted-files-reasons.js';
 import { ensurePrivateFile } from './private-files.js';
 
 /** Migrations are compiled into the code base (no directory scanning), so dist/ and tsx behave alike. */
@@ -73,6 +74,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0034-one-pending-invite-per-email': m0034,
   '0035-import-files-deleted': m0035,
   '0036-export-deleted': m0036,
+  '0037-deleted-files-reasons': m0037,
 };
 
 class BundledMigrationProvider implements MigrationProvider {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImportFileRetentionDays } from '../../src/config.js';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { deleteExpiredImportFiles } from '../../src/imports/import-files.js';
+import * as deletedFilesReasons from '../../src/store/migrations/0037-deleted-files-reasons.js';
 import * as importFilesDeleted from '../../src/store/migrations/0035-import-files-deleted.js';
 import { fixture, runImport } from '../support/import-helpers.js';
 import { TEST_DIALECT } from '../support/test-kith.js';
@@ -283,5 +284,33 @@ describe(`import files: retention and deletion on ${TEST_DIALECT}`, () => {
     const fresh = await importOf('afterupgrade');
     const freshRecord = await record(fresh.id);
     expect(Date.parse(freshRecord.files_expire_at) - Date.parse(freshRecord.finished_at)).toBe(10 * DAY);
+  });
+
+  it('migration 0037 takes the values out of the reasons of imports whose files were deleted before it', async () => {
+    const deleted = await importOf('before37');
+    const keeps = await importOf('keeps37');
+    const db = server.kith.store.db;
+    await server.kith.imports.deleteFiles(deleted.id, SYSTEM_ACTOR);
+    // As such an import was left by the version before: its reasons still quoting the file's values.
+    const reason = 'phone: is not a valid phone number in region CN or internationally (got "not a phone")';
+    await db
+      .updateTable('import_rows')
+      .set({ error: reason })
+      .where('import_id', '=', deleted.id)
+      .where('error', 'is not', null)
+      .execute();
+    await deletedFilesReasons.up(db);
+    const reasons = async (id: string) =>
+      (await db.selectFrom('import_rows').select(['error', 'warning']).where('import_id', '=', id).execute())
+        .flatMap((r) => [r.error, r.warning])
+        .filter((r) => r !== null);
+    expect(await reasons(deleted.id)).toEqual(
+      expect.arrayContaining([
+        'phone: is not a valid phone number in region CN or internationally (got "…")',
+      ]),
+    );
+    expect((await reasons(deleted.id)).join()).not.toMatch(/not a phone|maybe/);
+    // An import that keeps its files keeps its reasons whole.
+    expect((await reasons(keeps.id)).join()).toMatch(/got "not a phone"/);
   });
 });

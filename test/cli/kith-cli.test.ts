@@ -56,6 +56,7 @@ describe(`the kith command on ${TEST_DIALECT}`, () => {
         '0034-one-pending-invite-per-email',
         '0035-import-files-deleted',
         '0036-export-deleted',
+        '0037-deleted-files-reasons',
       ],
       database: TEST_DIALECT,
     });

@@ -53,6 +53,7 @@ describe(`migrations on ${TEST_DIALECT}`, () => {
         '0034-one-pending-invite-per-email',
         '0035-import-files-deleted',
         '0036-export-deleted',
+        '0037-deleted-files-reasons',
       ]);
       expect((await migrateToLatest(a)).applied).toEqual([]);
       const types = await a.db.selectFrom('identity_types').select('key').execute();
