@@ -64,6 +64,18 @@ describe("a failed row's reason, summarised in the page's language", () => {
     );
   });
 
+  it('counts the rows of one owned value’s kind together, whoever owns it', () => {
+    const kinds = [
+      'the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2',
+      'email "c@d.cn" belongs to another contact ct_3',
+    ].map(reasonKind);
+    expect(kinds).toEqual(['email belongs to another contact', 'email belongs to another contact']);
+    expect(
+      reasonKind('the row\'s identities belong to different contacts: ct_1 (qq "1"), ct_2 (qq "2")'),
+    ).toBe("the row's identities belong to different contacts");
+    expect(reasonLabel(kinds[0]!, (k) => k)).toBe('imports.reasons.owned');
+  });
+
   it('leaves a reason it does not know as the server wrote it', () => {
     expect(reasonLabel('total_paid: is not an amount (expected e.g. 128.50)', (k) => k)).toBeNull();
   });
@@ -185,6 +197,17 @@ describe('a reason said whole in the page’s language, so the server’s Englis
     [
       'the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2',
       '邮箱“a@b.cn”已属于另一位客户（ct_2）',
+      null,
+    ],
+    [
+      reasonKind('the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2'),
+      '邮箱已属于另一位客户',
+      null,
+    ],
+    [reasonKind('phone "+8613800138000" belongs to another contact ct_2'), '手机号已属于另一位客户', null],
+    [
+      reasonKind('identity wechat_openid "o6_Abc" belongs to another contact ct_2'),
+      '微信 OpenID已属于另一位客户',
       null,
     ],
     ['id: contact "ct_404" not found', '没有 Kith ID 为“ct_404”的客户', null],

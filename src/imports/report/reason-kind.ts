@@ -23,6 +23,14 @@ export function reasonKinds(error: string): string[] {
           .replace(/(the same .*?)(?= is also on|$)/, (keys: string) =>
             keys.replace(/ "(?:[^"\\]|\\.)*"/g, ''),
           )
+          // A value another contact owns: the value and both contacts apart ("phone belongs to another
+          // contact", "identity wechat_openid belongs to another contact").
+          .replace(
+            /^(?:the row matched contact \S+ but )?(?:(phone|email) "(?:[^"\\]|\\.)*"|identity (.+?)) belongs to another contact \S+$/,
+            (_all: string, field: string | undefined, identities: string | undefined) =>
+              `${field ?? `identity ${identities!.replace(/ "(?:[^"\\]|\\.)*"/g, '')}`} belongs to another contact`,
+          )
+          .replace(/^(the row's identities belong to different contacts): .*$/, '$1')
           // One order's number is not part of the reason: the same reason for every order.
           // ("订单编号 is empty" has no number to leave out.)
           .replace(/订单编号 (?!is )\S+ /g, '订单编号 … '),

@@ -367,6 +367,11 @@ const SENTENCES: ReasonTable = [
     /^identity (.+) belongs to another contact (\S+)$/,
     (t, m) => t('imports.reasons.ownedBy', { key: keysText(m[1]!, t), owner: m[2] }),
   ],
+  // The summary's kind of the two above: the values and contacts left out.
+  [
+    /^(?:identity )?([a-z][a-z0-9_]*(?:, [a-z][a-z0-9_]*)*) belongs to another contact$/,
+    (t, m) => t('imports.reasons.keysOwned', { keys: keysText(m[1]!, t) }),
+  ],
   [
     new RegExp(String.raw`^id: contact (${QUOTED}) not found$`),
     (t, m) => t('imports.reasons.idNotFoundValue', { id: unquoted(m[1]!) }),

@@ -322,6 +322,7 @@ export const en = {
     reportLineValue: 'A line the report adds under its table, not a customer: “{{value}}”',
     supersededByRow: 'Replaced by row {{row}}, which has the same {{keys}}',
     supersededByLater: 'Replaced by a later row with the same {{keys}}',
+    keysOwned: '{{keys}} belongs to another customer',
     ownedBy: '{{key}} belongs to another customer ({{owner}})',
     idNotFoundValue: 'No customer has the Kith id “{{id}}”',
     orderNotPaidStatus:

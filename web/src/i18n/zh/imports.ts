@@ -304,6 +304,7 @@ export const imports: typeof en = {
     reportLineValue: '报表附在表格下方的说明行，不是客户：“{{value}}”',
     supersededByRow: '被第 {{row}} 行取代（{{keys}}相同）',
     supersededByLater: '被后面{{keys}}相同的行取代',
+    keysOwned: '{{keys}}已属于另一位客户',
     ownedBy: '{{key}}已属于另一位客户（{{owner}}）',
     idNotFoundValue: '没有 Kith ID 为“{{id}}”的客户',
     orderNotPaidStatus:
