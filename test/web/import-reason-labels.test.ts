@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reasonKind, withoutValues } from '../../src/imports/report/reason-kind.js';
+import { reasonKind, reasonKinds, withoutValues } from '../../src/imports/report/reason-kind.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { readTmallStatus } from '../../src/orders/tmall/tmall-status.js';
 import { describeDuplicateKey, validateRow, warningOf } from '../../src/imports/validate/row-validation.js';
@@ -74,6 +74,39 @@ describe("a failed row's reason, summarised in the page's language", () => {
       reasonKind('the row\'s identities belong to different contacts: ct_1 (qq "1"), ct_2 (qq "2")'),
     ).toBe("the row's identities belong to different contacts");
     expect(reasonLabel(kinds[0]!, (k) => k)).toBe('imports.reasons.owned');
+  });
+
+  it.each([
+    ['id: contact "ct_404" not found', 'id: contact … not found', 'idNotFound'],
+    [
+      'the buyer cannot be identified: 联系手机 "138****1234" is masked and 买家会员名 is empty',
+      'the buyer cannot be identified: 联系手机 is masked and 买家会员名 is empty',
+      'buyerUnknown',
+    ],
+    [
+      'the buyer cannot be identified: 联系手机: holds "1234567", which is not a valid phone number in region CN or internationally (got "13600000081/1234567") and 买家会员名 is empty',
+      'the buyer cannot be identified: 联系手机: holds a part which is not a valid phone number in region CN or internationally and 买家会员名 is empty',
+      'buyerUnknown',
+    ],
+    [
+      'phone "+8613800138000" could not be saved: another import or user was saving the same value at the same moment, and it still collided when retried alone; import this row again',
+      'phone could not be saved: another import or user was saving the same value at the same moment, and it still collided when retried alone, so import this row again',
+      null,
+    ],
+  ])('a reason of one kind whatever its value: %s', (reason, kind, label) => {
+    expect(reasonKinds(reason)).toEqual([kind]);
+    expect(reasonLabel(kind, (k) => k)).toBe(label === null ? null : `imports.reasons.${label}`);
+  });
+
+  it('keeps a reason holding "; " whole: an identity the contact already holds, a value with "; " in it', () => {
+    expect(
+      reasonKinds(
+        `identities.qq: the contact already has "1"; the file's "2" was not imported; email: is not a valid email address (got "a; b")`,
+      ),
+    ).toEqual([
+      "identities.qq: the contact already has another, so the file's was not imported",
+      'email: is not a valid email address',
+    ]);
   });
 
   it('leaves a reason it does not know as the server wrote it', () => {

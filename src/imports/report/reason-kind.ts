@@ -12,8 +12,18 @@ export function reasonKind(error: string): string {
  * under both ("phone: …; email: …"), not under its first reason alone.
  */
 export function reasonKinds(error: string): string[] {
-  // The values first: one may hold "; ", which parts the reasons.
-  const reasons = error.replace(/\s*\(got .*?\)(?=;|$)/g, '').split('; ');
+  // The values first (a quoted one wherever it stands), then the reasons parted outside quoted values,
+  // which may hold "; " themselves.
+  // Two reasons hold "; " themselves: taken apart from the rest first, values and all.
+  const whole = error
+    .replace(
+      /: the contact already has "(?:[^"\\]|\\.)*"; the file's "(?:[^"\\]|\\.)*" was not imported/g,
+      ": the contact already has another, so the file's was not imported",
+    )
+    .replace(/ when retried alone; import this row again/g, ' when retried alone, so import this row again');
+  const reasons = reasonsOf(
+    whole.replace(/\s*\(got "(?:[^"\\]|\\.)*"\)/g, '').replace(/\s*\(got .*?\)(?=;|$)/g, ''),
+  );
   return [
     ...new Set(
       reasons.map((reason) =>
@@ -31,12 +41,40 @@ export function reasonKinds(error: string): string[] {
               `${field ?? `identity ${identities!.replace(/ "(?:[^"\\]|\\.)*"/g, '')}`} belongs to another contact`,
           )
           .replace(/^(the row's identities belong to different contacts): .*$/, '$1')
+          .replace(/^id: contact "(?:[^"\\]|\\.)*" not found$/, 'id: contact … not found')
+          // A Tmall buyer's masked phone or nick, an identity the contact already holds, a value another
+          // write was saving: the same reason whatever the value.
+          .replace(/ "(?:[^"\\]|\\.)*" is masked/g, ' is masked')
+          .replace(/: holds "(?:[^"\\]|\\.)*", which /g, ': holds a part which ')
+          .replace(
+            /^(\S+?) "(?:[^"\\]|\\.)*"(?:, "(?:[^"\\]|\\.)*")* could not be saved: /,
+            '$1 could not be saved: ',
+          )
+          .replace(/the same contact \(.*\) at the same moment/, 'the same contact at the same moment')
           // One order's number is not part of the reason: the same reason for every order.
           // ("订单编号 is empty" has no number to leave out.)
           .replace(/订单编号 (?!is )\S+ /g, '订单编号 … '),
       ),
     ),
   ];
+}
+
+/** A row's reasons, joined with "; ", parted outside the quoted values. */
+function reasonsOf(error: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < error.length; i++) {
+    const c = error[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ';' && error[i + 1] === ' ') {
+      out.push(error.slice(start, i));
+      start = i + 2;
+    }
+  }
+  out.push(error.slice(start));
+  return out;
 }
 
 /**
