@@ -13,6 +13,7 @@ import { normalizeContactInput } from '../domain/contact/contact-patch.js';
 import { contactKeysOf } from '../domain/contact/identify-rule.js';
 import { ConflictError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isIdOf, newId } from '../domain/ids.js';
+import { NUL_REASON } from '../domain/well-formed-text.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendContactEvent, type ContactEvent, type ContactEventType } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
@@ -89,6 +90,13 @@ const WAITING_KEY = sql<string>`coalesce(last_message_at, created_at)`;
 export const COUNT_CAP = 10_000;
 
 const label = z.string().trim().min(1).max(100);
+/** A message's text; NUL is refused here, before anything is written, on either store. */
+const messageText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100_000)
+  .refine((text) => !text.includes('\u0000'), NUL_REASON);
 const PatchSchema = z.strictObject({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   snoozed_until: z.iso.datetime({ offset: true }).nullable().optional(),
@@ -105,7 +113,7 @@ const CreateSchema = z.strictObject({
   inbox_id: z.string(),
   contact_id: z.string().optional(),
   contact: z.record(z.string(), z.unknown()).optional(),
-  message: z.string().trim().min(1).max(100_000).optional(),
+  message: messageText.optional(),
   status: z.enum(CONVERSATION_STATUSES).optional(),
   assignee_id: z.string().nullable().optional(),
   team_id: z.string().nullable().optional(),
@@ -116,7 +124,7 @@ const CreateSchema = z.strictObject({
 
 const MessageSchema = z.strictObject({
   direction: z.enum(MESSAGE_DIRECTIONS),
-  content: z.string().trim().min(1).max(100_000),
+  content: messageText,
 });
 
 /**
@@ -371,10 +379,11 @@ export class ConversationService {
     await this.assertInbox(body.inbox_id);
     if (options.viewer && !(await this.canSee(options.viewer, body.inbox_id)))
       throw new ValidationError('inbox_id', body.inbox_id, 'is not an inbox you are a member of');
-    const contactId = await this.contactFor(body.contact_id, body.contact, actor);
-    // An empty id is checked too (refused as no user), not stored as an assignee no one is.
+    // An empty id is checked too (refused as no user), not stored as an assignee no one is. Checked
+    // before the contact is found or created: a refused conversation must not leave a contact behind.
     if (typeof body.assignee_id === 'string') await this.assertAssignable(body.assignee_id, body.inbox_id);
     if (typeof body.team_id === 'string') await this.assertTeam(body.team_id);
+    const contactId = await this.contactFor(body.contact_id, body.contact, actor);
     const at = nowIso();
     const conversation = withQueueState(
       {

@@ -47,3 +47,7 @@ function findText(value: unknown, bad: (text: string) => boolean): { field: stri
 
 export const LONE_SURROGATE_REASON =
   'holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its other half), which is not a character; send the text as valid Unicode';
+
+/** Why text holding NUL (U+0000) is refused: PostgreSQL cannot store it, so neither store takes it. */
+export const NUL_REASON =
+  'holds the NUL character (U+0000), which cannot be stored; remove it and send again';

@@ -1,0 +1,87 @@
+/**
+ * Bad input a careless client sends, found by sending every route of the OpenAPI document wrong types,
+ * NUL, lone surrogates, long strings and taken names on both stores: each answers in the error shape,
+ * naming the field, the value and the reason — and a refused request writes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DIALECT } from '../support/test-kith.js';
+import { adminAndAgentTokens, api, startTestServer, type TestServer } from '../support/test-server.js';
+
+describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
+  let server: TestServer;
+  let admin: string;
+  let inboxId: string;
+  const call = (method: string, path: string, body?: unknown) =>
+    api(server.baseUrl, method, path, { token: admin, body });
+  const contacts = async () =>
+    (await call('GET', '/api/contacts?limit=500')).body.data.map((c: { name: string; email: string }) => ({
+      name: c.name,
+      email: c.email,
+    }));
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ({ admin } = await adminAndAgentTokens(server));
+    inboxId = (await call('POST', '/api/inboxes', { name: 'Support', channel_type: 'api' })).body.id;
+    await call('POST', '/api/contacts', { name: 'Old Name', email: 'old@example.com' });
+  });
+  afterAll(async () => server.close());
+
+  describe('a conversation refused writes no contact', () => {
+    // The contact was found or created (and a found one updated) before the rest of the request was
+    // checked, so each of these answered 400 and still left a new contact, or renamed "Old Name".
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      ['an assignee who is no user', { assignee_id: 'usr_nobody' }, 'assignee_id', 'is not an active user'],
+      ['a team that does not exist', { team_id: 'team_nobody' }, 'team_id', 'is not a team'],
+      ['a first message holding NUL', { message: 'a\u0000b' }, 'message', 'holds the NUL character'],
+    ];
+    it.each(cases)('%s', async (_, extra, field, reason) => {
+      const before = await contacts();
+      for (const contact of [
+        { name: 'Fresh', email: 'fresh@example.com' },
+        { name: 'Renamed', email: 'old@example.com' },
+      ]) {
+        const refused = await call('POST', '/api/conversations', { inbox_id: inboxId, contact, ...extra });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('validation_failed');
+        expect(JSON.stringify(refused.body.error.details)).toContain(`"field":"${field}"`);
+        expect(refused.body.error.message).toContain(`${field}: ${reason}`);
+      }
+      expect(await contacts()).toEqual(before);
+      expect((await call('GET', '/api/conversations')).body.data).toEqual([]);
+    });
+  });
+
+  describe('NUL is refused by name on either store, before anything is written', () => {
+    // SQLite stored these (a rule or mapping named "\u0000" looked unnamed); PostgreSQL refused them
+    // only when the write failed inside.
+    const cases: [string, string, () => Promise<unknown>, string][] = [
+      [
+        'a message',
+        'POST /api/conversations/{conversation}/messages',
+        async () => ({ direction: 'incoming', content: 'a\u0000b' }),
+        'content',
+      ],
+    ];
+    it.each(cases)('%s', async (_, route, body, field) => {
+      const conversation = await call('POST', '/api/conversations', {
+        inbox_id: inboxId,
+        contact: { email: 'old@example.com' },
+      });
+      const [method, template] = route.split(' ') as [string, string];
+      const path = template.replace('{conversation}', conversation.body.id);
+      const refused = await call(method, path, await body());
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('validation_failed');
+      expect(JSON.stringify(refused.body.error.details)).toContain(`"field":"${field}"`);
+      expect(refused.body.error.message).toContain(
+        `${field}: holds the NUL character (U+0000), which cannot be stored`,
+      );
+      expect((await call('GET', '/api/rules')).body.data).toEqual([]);
+      expect((await call('GET', '/api/imports/mappings')).body.data).toEqual([]);
+      expect((await call('GET', `/api/conversations/${conversation.body.id}/messages`)).body.data).toEqual(
+        [],
+      );
+    });
+  });
+});
