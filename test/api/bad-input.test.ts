@@ -62,6 +62,22 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
         async () => ({ direction: 'incoming', content: 'a\u0000b' }),
         'content',
       ],
+      [
+        'a rule name',
+        'POST /api/rules',
+        async () => ({
+          name: '\u0000',
+          event: 'conversation_created',
+          actions: [{ action: 'assign_agent', agent_id: null }],
+        }),
+        'name',
+      ],
+      [
+        'a saved mapping name',
+        'POST /api/imports/mappings',
+        async () => ({ name: '\u0000', mapping: { name: 'name' } }),
+        'name',
+      ],
     ];
     it.each(cases)('%s', async (_, route, body, field) => {
       const conversation = await call('POST', '/api/conversations', {
