@@ -1,6 +1,6 @@
 import { normalizeGroupName } from '../domain/contact/contact-patch.js';
 import type { Actor } from '../domain/actor.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { MAX_DESCRIPTION_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
@@ -156,7 +156,7 @@ export class GroupService {
         .where('id', '=', id)
         .execute();
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictError('name', name, '', 'group');
+      if (isUniqueViolation(e)) throw await nameConflict(this.db, 'contact_groups', name, 'group');
       throw e;
     }
     const changes = [

@@ -100,4 +100,16 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
       );
     });
   });
+
+  it('names the group holding a name another group is renamed to (the id was empty)', async () => {
+    const taken = (await call('POST', '/api/groups', { name: 'VIP' })).body;
+    const other = (await call('POST', '/api/groups', { name: 'Other' })).body;
+    const refused = await call('PATCH', `/api/groups/${other.id}`, { name: 'vip' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toEqual({
+      code: 'conflict',
+      message: `name "vip" already belongs to group ${taken.id}`,
+      details: { field: 'name', value: 'vip', existing_id: taken.id },
+    });
+  });
 });
