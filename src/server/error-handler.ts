@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { detailValue, KithError, shownValue } from '../domain/errors.js';
 import { fieldPath, pathPartsIn } from '../domain/field-path.js';
-import { findNul } from '../domain/well-formed-text.js';
+import { findNul, NUL_REASON } from '../domain/well-formed-text.js';
 import { flatIssues, type Issue, knownFieldsAt, unknownFieldReason } from '../domain/zod-validation.js';
 
 export interface ErrorBody {
@@ -143,9 +143,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return;
   }
   if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {
-    // The field is named when the request's body or query holds the NUL (a rule's name, a message).
-    const found = findNul(request.body) ?? findNul(request.query);
-    const reason = 'holds the NUL character (U+0000), which cannot be stored; remove it and send again';
+    // The field is named when the request's body, query or path holds the NUL (a rule's name, an id).
+    const found = findNul(request.body) ?? findNul(request.query) ?? findNul(request.params);
+    const reason = NUL_REASON;
     reply.status(400).send({
       error: found
         ? {

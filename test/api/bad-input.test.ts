@@ -112,4 +112,19 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
       details: { field: 'name', value: 'vip', existing_id: taken.id },
     });
   });
+
+  it('answers a NUL in an id of the path as not found, or by naming the id (PostgreSQL)', async () => {
+    for (const path of ['/api/contacts/ct_%00', '/api/groups/abc%00def', '/api/rules/%00']) {
+      const answer = await call('GET', path);
+      if (TEST_DIALECT === 'postgres') {
+        // It answered "a text value holds the NUL character", naming neither the part nor the value.
+        expect(answer.status, path).toBe(400);
+        expect(answer.body.error).toMatchObject({ code: 'invalid_text', details: { field: 'id' } });
+        expect(answer.body.error.message).toMatch(/^id: holds the NUL character/);
+      } else {
+        expect(answer.status, path).toBe(404);
+        expect(answer.body.error.code).toBe('not_found');
+      }
+    }
+  });
 });
