@@ -23,7 +23,13 @@ import {
 } from './request-deadlines.js';
 import { registerWellFormedBodies } from './well-formed-body.js';
 import { validatorCompiler } from './validation.js';
-import { errorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, notFoundHandler } from './error-handler.js';
+import {
+  clientErrorHandler,
+  errorHandler,
+  frameworkErrorHandler,
+  MAX_PARAM_LENGTH,
+  notFoundHandler,
+} from './error-handler.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
@@ -124,6 +130,7 @@ export async function buildServer(
     bodyLimit: API_BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // Stopping (closeServer): connections idle at that moment are closed and a request arriving on a
     // kept-alive one is answered 503 with Connection: close (Fastify's defaults, spelled out).
     forceCloseConnections: 'idle',

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { detailValue, KithError, shownValue } from '../domain/errors.js';
@@ -246,4 +247,39 @@ export function frameworkErrorHandler(
     return;
   }
   errorHandler(error, request, reply);
+}
+
+/** Node's limit on a request's head (request line and headers), which a long query string reaches. */
+const MAX_HEAD_BYTES = 16 * 1024;
+
+/**
+ * Failures of Node's HTTP parser, before any request exists, in the shape every other error has (they
+ * answered Fastify's own `{"error": "Request Header Fields Too Large", "statusCode": 431}`): a head past
+ * 16 KB (a query of thousands of ids or a 20,000-character search), or bytes that are not HTTP.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, statusText, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'headers_too_large',
+          `the request's address and headers are longer than ${MAX_HEAD_BYTES / 1024} KB together; shorten the query string (fewer ids, a shorter search)`,
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [
+            408,
+            'Request Timeout',
+            'request_timeout',
+            'the request did not arrive in time; the connection is closed',
+          ]
+        : [400, 'Bad Request', 'bad_request', 'the request is not well-formed HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${statusText}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }

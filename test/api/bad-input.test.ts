@@ -127,4 +127,16 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
       }
     }
   });
+
+  it("answers a request head past 16 KB in the error shape (it was Fastify's own)", async () => {
+    const answer = await call('GET', `/api/contacts?q=${'x'.repeat(20_000)}`);
+    expect(answer.status).toBe(431);
+    expect(answer.body).toEqual({
+      error: {
+        code: 'headers_too_large',
+        message:
+          "the request's address and headers are longer than 16 KB together; shorten the query string (fewer ids, a shorter search)",
+      },
+    });
+  });
 });
