@@ -455,6 +455,13 @@ export class AutomationRuleService {
     if (CONTACT_EVENTS.has(rule.event)) {
       if (input.message)
         throw new ValidationError('message', input.message, `has no part in a ${rule.event} rule`);
+      // Given for the wrong kind of rule it was ignored, and the answer read as if it had been tried.
+      if (input.conversation_id !== undefined)
+        throw new ValidationError(
+          'conversation_id',
+          input.conversation_id,
+          `has no part in a ${rule.event} rule: give contact_id`,
+        );
       if (!input.contact_id)
         throw new ValidationError('contact_id', null, `is required to try a ${rule.event} rule`);
       const contact = await this.contacts.get(input.contact_id);
@@ -465,6 +472,12 @@ export class AutomationRuleService {
     } else {
       if (!input.conversation_id)
         throw new ValidationError('conversation_id', null, `is required to try a ${rule.event} rule`);
+      if (input.contact_id !== undefined)
+        throw new ValidationError(
+          'contact_id',
+          input.contact_id,
+          `has no part in a ${rule.event} rule: the conversation's own contact is used`,
+        );
       const conversation = await this.conversations.get(input.conversation_id);
       subjectId = conversation.id;
       let contact: Contact | null = null;

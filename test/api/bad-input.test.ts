@@ -139,4 +139,44 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
       },
     });
   });
+
+  it("refuses a rule's dry run given the other kind of subject, instead of ignoring it", async () => {
+    const conversation = await call('POST', '/api/conversations', {
+      inbox_id: inboxId,
+      contact: { email: 'old@example.com' },
+    });
+    const onConversation = await call('POST', '/api/rules', {
+      name: 'Try me',
+      event: 'conversation_created',
+      actions: [{ action: 'assign_agent', agent_id: null }],
+    });
+    const onContact = await call('POST', '/api/rules', {
+      name: 'Try me too',
+      event: 'contact_updated',
+      actions: [{ action: 'send_webhook', url: 'https://example.com/hook', secret: 's'.repeat(16) }],
+    });
+    // A contact id no one has was ignored beside the conversation: 200, as if it had been tried.
+    for (const [rule, body, field, reason] of [
+      [
+        onConversation.body.id,
+        { conversation_id: conversation.body.id, contact_id: 'ct_nobody' },
+        'contact_id',
+        "has no part in a conversation_created rule: the conversation's own contact is used",
+      ],
+      [
+        onContact.body.id,
+        { contact_id: conversation.body.contact_id, conversation_id: 'cnv_nobody' },
+        'conversation_id',
+        'has no part in a contact_updated rule: give contact_id',
+      ],
+    ] as const) {
+      const refused = await call('POST', `/api/rules/${rule}/dry-run`, body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details).toEqual({ field, value: body[field], reason });
+    }
+    const tried = await call('POST', `/api/rules/${onConversation.body.id}/dry-run`, {
+      conversation_id: conversation.body.id,
+    });
+    expect([tried.status, tried.body.matched]).toEqual([200, true]);
+  });
 });
