@@ -179,4 +179,24 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
     });
     expect([tried.status, tried.body.matched]).toEqual([200, true]);
   });
+
+  it('keeps an upload whose file name holds NUL, without it (PostgreSQL refused it naming nothing)', async () => {
+    for (const [sent, kept] of [
+      ['cust\u0000omers.csv', 'customers.csv'],
+      ['\u0000', 'upload'],
+    ]) {
+      const form = new FormData();
+      form.append('options', JSON.stringify({ dry_run: true }));
+      form.append('file', new Blob(['name,email\nA,a@example.com\n']), sent);
+      const answer = await fetch(`${server.baseUrl}/api/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      });
+      const body = await answer.json();
+      expect(answer.status, JSON.stringify(body)).toBe(202);
+      expect(body.file_name).toBe(kept);
+      expect((await call('GET', `/api/imports/${body.id}`)).body.file_name).toBe(kept);
+    }
+  });
 });

@@ -113,7 +113,7 @@ async function receiveUpload(
         break;
       }
       if (part.type === 'file') {
-        const partName = path.basename(part.filename || 'upload');
+        const partName = uploadFileName(part.filename);
         const partPath = path.join(dir, `upload-${partCount++}`);
         const again = part.fieldname in files || part.fieldname in fields;
         if (again) repeated ??= { name: part.fieldname, value: partName };
@@ -257,6 +257,22 @@ function runSourceOf(
     started: taken.discard,
     notStarted: taken.release,
   };
+}
+
+/**
+ * An uploaded file's name as kept (import history, the original's download): control characters
+ * removed. One holding NUL was stored on SQLite and handed back in the download's name, and on
+ * PostgreSQL refused the whole upload with "a text value holds the NUL character", naming nothing.
+ */
+// eslint-disable-next-line no-control-regex -- these are the characters removed
+const FILE_NAME_CONTROLS = /[\u0000-\u001f\u007f]/g;
+
+function uploadFileName(sent: string | undefined): string {
+  const name = path
+    .basename(sent ?? '')
+    .replace(FILE_NAME_CONTROLS, '')
+    .trim();
+  return name === '' ? 'upload' : name;
 }
 
 function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
