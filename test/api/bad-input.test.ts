@@ -193,7 +193,7 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
         headers: { authorization: `Bearer ${admin}` },
         body: form,
       });
-      const body = await answer.json();
+      const body = (await answer.json()) as { id: string; file_name: string };
       expect(answer.status, JSON.stringify(body)).toBe(202);
       expect(body.file_name).toBe(kept);
       expect((await call('GET', `/api/imports/${body.id}`)).body.file_name).toBe(kept);
