@@ -54,7 +54,8 @@ export function ErrorState({
         </Text>
         {onRetry && !denied && !missing && (
           <Group>
-            <Button variant="light" color="red" onClick={onRetry}>
+            {/* A light red button on the red alert's own tint has no edge: it read as stray indented text. */}
+            <Button variant="default" onClick={onRetry}>
               {t('common.retry')}
             </Button>
           </Group>
