@@ -1004,6 +1004,55 @@ test('history: an administrator deletes an import’s files; the history and its
   expect((await page.request.get(`/api/imports/${importId}/source`)).status()).toBe(410);
 });
 
+test('history at 1024 px: every status badge shows its whole word, and no heading breaks inside a word', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+}) => {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  await signIn('admin');
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const id = run();
+  const file = `narrow-${id}.csv`;
+  const started = await page.request.post('/api/imports', {
+    headers: await csrfHeaders(page),
+    multipart: {
+      file: {
+        name: file,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`email,name\r\nn-${id}@example.com,N ${id}\r\n`),
+      },
+    },
+  });
+  expect(started.status()).toBe(202);
+  const importId = ((await started.json()) as { id: string }).id;
+  await expect
+    .poll(async () => (await importRecord(page, importId)).status, { timeout: 30_000 })
+    .toBe('completed');
+
+  await page.goto('/imports');
+  const history = page.getByRole('table', { name: m('imports.history.label') });
+  const row = history.getByRole('row').filter({ hasText: file });
+  await expect(row).toContainText(m('imports.status.completed'));
+  // A badge that clips its label keeps it in the DOM: what is cut is measured, not read.
+  const clipped = await history
+    .locator('.mantine-Badge-label')
+    .evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));
+  expect(clipped).toEqual([]);
+  // Each heading on one line: "Updated" / 更新 stacked letter by letter read as two words.
+  for (const key of ['updated', 'unchanged', 'failed']) {
+    const heading = history.getByRole('columnheader', { name: m(`imports.counts.did.${key}`), exact: true });
+    const lines = await heading.evaluate((th) => {
+      const range = document.createRange();
+      range.selectNodeContents(th);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    });
+    expect(lines, key).toBe(1);
+  }
+  await shot('imports-history-1024');
+});
+
 test("a Shopify export: Address2 is shown as the address's second line, and left out when set to ignore", async ({
   page,
   lang,

@@ -11,20 +11,24 @@ const COLORS: Record<ImportRecord['status'], string> = {
   cancelled: 'yellow',
 };
 
+// A badge clips its label with an ellipsis, so a table squeezing its column showed "C…" / "已…" for
+// "Completed" / "已完成" (the history at 1024 px): each badge keeps its whole label's width.
+const WHOLE = { miw: 'max-content' } as const;
+
 export function ImportStatusBadge({ record }: { record: ImportRecord }) {
   const { t } = useTranslation();
   return (
     <Group gap={4} wrap="nowrap">
-      <Badge color={COLORS[record.status]} variant="dot" tt="none">
+      <Badge color={COLORS[record.status]} variant="dot" tt="none" {...WHOLE}>
         {t(`imports.status.${record.status}`)}
       </Badge>
       {record.dry_run && (
-        <Badge color="violet.9" variant="outline" tt="none">
+        <Badge color="violet.9" variant="outline" tt="none" {...WHOLE}>
           {t('imports.status.dryRun')}
         </Badge>
       )}
       {record.undone_at && (
-        <Badge color={isUndoing(record) ? 'blue.8' : 'gray.7'} variant="outline" tt="none">
+        <Badge color={isUndoing(record) ? 'blue.8' : 'gray.7'} variant="outline" tt="none" {...WHOLE}>
           {t(isUndoing(record) ? 'imports.status.undoing' : 'imports.status.undone')}
         </Badge>
       )}
