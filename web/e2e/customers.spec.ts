@@ -182,6 +182,30 @@ test('a Tmall buyer’s initial source reads as its name in the list, on their p
   await expect(source.locator('dd')).toHaveText(label);
 });
 
+test('at 1024 px with a group chosen, the filters wrap and the Columns button stays whole on screen', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  const created = await page.request.post('/api/groups', {
+    data: { name: `华东区重点客户（双十二大促后需要回访的高价值会员）${Date.now().toString(36)}` },
+    headers: await csrfHeaders(page),
+  });
+  const { id } = (await created.json()) as { id: string };
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(`/customers?group=${id}`);
+  await expect(page.getByRole('button', { name: msg(lang, 'customers.clearFilters') })).toBeVisible();
+  const columns = page.getByRole('button', { name: msg(lang, 'customers.columns') });
+  // Whole: its label is not clipped, and it ends inside the window.
+  const { clipped, right } = await columns.evaluate((button) => {
+    const label = button.querySelector('.mantine-Button-label')!;
+    return { clipped: label.scrollWidth > label.clientWidth, right: button.getBoundingClientRect().right };
+  });
+  expect(clipped).toBe(false);
+  expect(right).toBeLessThanOrEqual(1024);
+});
+
 test('a customer that does not exist is said so in the page language, with nothing to retry', async ({
   page,
   lang,

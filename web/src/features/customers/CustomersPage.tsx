@@ -203,7 +203,9 @@ export default function CustomersPage() {
       )}
       {/* The column chooser keeps its place at the right; should the filters not fit, they wrap. */}
       <Group gap="sm" mb="sm" align="flex-end" justify="space-between" wrap="nowrap">
-        <Group gap="sm" align="flex-end">
+        {/* The filters take the room left beside the chooser (flex 1 from nothing) and wrap in it: sized by
+            their content, they squeezed the chooser's button past its edge ("显示列" cut at 1024 px). */}
+        <Group gap="sm" align="flex-end" flex={1} miw={0}>
           <TextInput
             ref={searchRef}
             label={t('customers.search')}
