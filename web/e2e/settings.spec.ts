@@ -177,6 +177,37 @@ test('every dialog gives the focus back to the button that opened it: Escape, Ca
   await expect(actions).toBeFocused();
 });
 
+test('a dialog whose title wraps (a long name in it) keeps its lines apart', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  const name = `Maximiliana Wilhelmina Augusta Viktoria von Hohenzollern-Sigmaringen 欧阳长名字测试 ${run()}`;
+  await apiWrite(page, 'post', '/api/users', {
+    email: `long-${run()}@example.com`,
+    password: 'a long password 1',
+    role: 'agent',
+    name,
+  });
+  await page.goto('/settings/users');
+  await page.getByRole('button', { name: msg(lang, 'settings.actionsFor', { name }) }).click();
+  await page.getByRole('menuitem', { name: msg(lang, 'settings.users.resetPassword') }).click();
+  const title = page.getByRole('dialog').locator('.mantine-Modal-title');
+  await expect(title).toHaveText(msg(lang, 'settings.users.resetTitle', { name }));
+  const { height, fontSize, lineHeight } = await title.evaluate((element) => {
+    const style = getComputedStyle(element);
+    return {
+      height: element.getBoundingClientRect().height,
+      fontSize: parseFloat(style.fontSize),
+      lineHeight: parseFloat(style.lineHeight),
+    };
+  });
+  expect(height, 'the title wraps').toBeGreaterThan(2 * fontSize);
+  expect(lineHeight / fontSize).toBeGreaterThanOrEqual(1.3);
+  await page.keyboard.press('Escape');
+});
+
 test('users: create one (with a refused password first), change their role, disable them', async ({
   page,
   lang,
