@@ -239,7 +239,10 @@ test("the workspace shows each conversation's last message in one line, never a 
   const me = (await (await page.request.get('/api/auth/me')).json()) as { id: string };
   const { admin, call } = await adminContext(context);
   const stamp = `${Date.now().toString(36)}${lang}`;
-  const inbox = await call('POST', '/api/inboxes', { name: `Previews ${stamp}` });
+  // A long inbox name, as a team's often are: at 1024 px it must not push the other columns off screen.
+  const inbox = await call('POST', '/api/inboxes', {
+    name: `Previews ${stamp} 售后支持 After-sales support and returns (华东区)`,
+  });
   await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
   const start = (name: string, message?: string) =>
     call('POST', '/api/conversations', {
@@ -281,6 +284,14 @@ test("the workspace shows each conversation's last message in one line, never a 
   await expect(row('赵磊')).toContainText(text.noMessages);
   await shot('workspace-previews');
   await page.setViewportSize({ width: 1024, height: 768 });
+  // Too wide for the window, the list scrolls sideways in its own box (a region a keyboard can reach)
+  // instead of running past the window's edge, where its last columns could not be seen at all.
+  const box = page.getByRole('region', { name: msg(lang, 'conversations.title') });
+  const { x, width } = (await box.boundingBox())!;
+  expect(x + width).toBeLessThanOrEqual(1024);
+  const priority = page.getByTestId('conversation-list').getByRole('columnheader').last();
+  await priority.scrollIntoViewIfNeeded();
+  await expect(priority).toBeInViewport({ ratio: 0.9 });
   await shot('workspace-previews-1024');
   await admin.close();
 });

@@ -22,6 +22,7 @@ import { api, unwrap } from '../../api/client';
 import { useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { TableScroll } from '../../ui/TableScroll';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import {
@@ -162,80 +163,92 @@ export default function ConversationsPage() {
         />
       ) : (
         <Paper withBorder>
-          <Table
-            highlightOnHover
-            stickyHeader
-            className="kith-tabular kith-nowrap-head"
-            data-testid="conversation-list"
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('conversations.customer')}</Table.Th>
-                <Table.Th>{t('conversations.lastMessage')}</Table.Th>
-                <Table.Th>{t('conversations.waiting')}</Table.Th>
-                <Table.Th>{t('conversations.inbox')}</Table.Th>
-                <Table.Th>{t('conversations.assignee')}</Table.Th>
-                <Table.Th>{t('conversations.labels')}</Table.Th>
-                <Table.Th>{t('conversations.priority')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((c) => {
-                const since = c.last_message_at ?? c.created_at;
-                return (
-                  <Table.Tr key={c.id} data-testid="conversation-row">
-                    {/* A long name takes one line (whole in its title), not the list's width. */}
-                    <Table.Td maw={280}>
-                      <Anchor
-                        component={Link}
-                        to={`/conversations/${c.id}?${params.toString()}`}
-                        fw={500}
-                        display="block"
-                        truncate="end"
-                        title={names.data?.get(c.contact_id)}
-                      >
-                        {names.data?.get(c.contact_id) ?? t('conversations.unknownCustomer')}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <LastMessage message={c.last_message} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" title={formatDateTime(since)} style={{ whiteSpace: 'nowrap' }}>
-                        {formatWaiting(since, i18n.language)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{inboxName.get(c.inbox_id) ?? ''}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      {c.assignee_id ? (
-                        (agentName.get(c.assignee_id) ?? '')
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          {t('conversations.unassigned')}
+          {/* Seven columns need more than a 1024 px window leaves: the list scrolls sideways in its box,
+              as the customers list does, instead of running past the window's edge. */}
+          <TableScroll minWidth={760} label={t('conversations.title')}>
+            <Table
+              highlightOnHover
+              stickyHeader
+              className="kith-tabular kith-nowrap-head"
+              data-testid="conversation-list"
+            >
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('conversations.customer')}</Table.Th>
+                  <Table.Th>{t('conversations.lastMessage')}</Table.Th>
+                  <Table.Th>{t('conversations.waiting')}</Table.Th>
+                  <Table.Th>{t('conversations.inbox')}</Table.Th>
+                  <Table.Th>{t('conversations.assignee')}</Table.Th>
+                  <Table.Th>{t('conversations.labels')}</Table.Th>
+                  <Table.Th>{t('conversations.priority')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((c) => {
+                  const since = c.last_message_at ?? c.created_at;
+                  return (
+                    <Table.Tr key={c.id} data-testid="conversation-row">
+                      {/* A long name takes one line (whole in its title), not the list's width. */}
+                      <Table.Td maw={280}>
+                        <Anchor
+                          component={Link}
+                          to={`/conversations/${c.id}?${params.toString()}`}
+                          fw={500}
+                          display="block"
+                          truncate="end"
+                          title={names.data?.get(c.contact_id)}
+                        >
+                          {names.data?.get(c.contact_id) ?? t('conversations.unknownCustomer')}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>
+                        <LastMessage message={c.last_message} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" title={formatDateTime(since)} style={{ whiteSpace: 'nowrap' }}>
+                          {formatWaiting(since, i18n.language)}
                         </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {c.labels.map((l) => (
-                          <Badge key={l} variant="light" color="gray" size="sm">
-                            {l}
+                      </Table.Td>
+                      {/* An inbox's or agent's long name is cut to one line too (whole in its title): kept whole,
+                        it pushed the assignee, labels and priority past the window's edge at 1024 px. */}
+                      <Table.Td maw={200}>
+                        <Text size="sm" truncate="end" title={inboxName.get(c.inbox_id)}>
+                          {inboxName.get(c.inbox_id) ?? ''}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td maw={200}>
+                        {c.assignee_id ? (
+                          <Text size="sm" truncate="end" title={agentName.get(c.assignee_id)}>
+                            {agentName.get(c.assignee_id) ?? ''}
+                          </Text>
+                        ) : (
+                          <Text size="sm" c="dimmed">
+                            {t('conversations.unassigned')}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap={4}>
+                          {c.labels.map((l) => (
+                            <Badge key={l} variant="light" color="gray" size="sm">
+                              {l}
+                            </Badge>
+                          ))}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        {c.priority && (
+                          <Badge variant="dot" color={PRIORITY_COLOR[c.priority]}>
+                            {t(`conversations.priorities.${c.priority}`)}
                           </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      {c.priority && (
-                        <Badge variant="dot" color={PRIORITY_COLOR[c.priority]}>
-                          {t(`conversations.priorities.${c.priority}`)}
-                        </Badge>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </TableScroll>
           <NextPageButton pages={list} label={t('conversations.more')} />
         </Paper>
       )}
