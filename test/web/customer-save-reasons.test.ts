@@ -4,6 +4,7 @@ import { normalizeBirthday, normalizeDate } from '../../src/domain/normalize/dat
 import { normalizeEmail } from '../../src/domain/normalize/email.js';
 import { normalizeGender } from '../../src/domain/normalize/gender.js';
 import { normalizeOnePhone, normalizePhone } from '../../src/domain/normalize/phone.js';
+import { reasonKind } from '../../src/imports/report/reason-kind.js';
 import { en, reasonOf, WEB, zh } from './web-i18n.js';
 
 const { contactReasonText, saveProblem } = (await import(`${WEB}/features/customers/save-errors.ts`)) as {
@@ -50,6 +51,19 @@ describe("a customer field's validation reason in the page's language", () => {
       'is also on row 7 of this file: a shared mailbox (info@…) identifies none of them, so the row is matched by its own values',
       'Also on row 7 of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
       '本文件第 7 行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
+    ],
+    // The same as an import's summary counts it, the rows left out (reason-kind.ts): it was shown in English.
+    [
+      reasonKind(
+        'phone was not imported: is also on rows 3, 4 of this file: a shared line (a company switchboard) identifies none of them, so the row is matched by its own values',
+      ).replace(/^phone was not imported: /, ''),
+      'Also on other rows of this file: a shared line (a company switchboard) tells no one apart, so it was left out and the row matched by its other values',
+      '本文件其他行也有此号码：共用的号码（如公司总机）无法区分客户，已略去，此行按其他信息匹配',
+    ],
+    [
+      'is also on other rows of this file: a shared mailbox (info@…) identifies none of them, so the row is matched by its own values',
+      'Also on other rows of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
+      '本文件其他行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
     ],
   ])('%s', (reason, english, chinese) => {
     expect(contactReasonText(reason, en)).toBe(english);

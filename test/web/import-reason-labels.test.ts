@@ -250,6 +250,14 @@ describe('a reason said whole in the page’s language, so the server’s Englis
     [reasonKind('row 7: 订单编号 2836 is not in the orders file'), '所属订单不在订单报表中', null],
     ['订单编号 is empty', '这一行的“订单编号”列为空', 'The column “订单编号” is empty on this row'],
     [reasonKind('订单编号 is empty'), '这一行的“订单编号”列为空', null],
+    // A shared phone as the summary counts it: said whole, not beside the server's English.
+    [
+      reasonKind(
+        'phone was not imported: is also on rows 3, 4 of this file: a shared line (a company switchboard) identifies none of them, so the row is matched by its own values',
+      ),
+      '未导入该值：本文件其他行也有此号码',
+      'Left out: Also on other rows of this file: a shared line (a company switchboard) tells no one apart, so it was left out and the row matched by its other values',
+    ],
     ['联系手机 is empty', '这一行的“联系手机”列为空', null],
     [tooEarly.message, '不能早于 1850-01-01', 'Cannot be before 1850-01-01'],
     [

@@ -53,6 +53,12 @@ const KNOWN_REASONS: ReasonTable = [
         count: m[1]!.split(', ').length,
       }),
   ],
+  // The same, as an import's summary counts it: the rows left out (src/imports/report/reason-kind.ts).
+  [
+    /^is also on other rows of this file: a shared (line|mailbox) .* identifies none of them, so the row is matched by its own values$/,
+    (t, m) =>
+      t(m[1] === 'line' ? 'customer.reasons.sharedPhoneOtherRows' : 'customer.reasons.sharedEmailOtherRows'),
+  ],
   [/^must be one of (.+)$/, (t, m) => t('customer.reasons.oneOf', { options: optionsText(m[1]!, t) })],
   [/^is longer than (\d+) characters$/, (t, m) => t('customer.reasons.tooLong', { count: Number(m[1]) })],
   [/^is empty$/, (t) => t('customer.reasons.required')],

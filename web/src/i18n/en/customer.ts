@@ -70,6 +70,10 @@ export const en = {
       'Also on row {{rows}} of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
     sharedEmail_other:
       'Also on rows {{rows}} of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
+    sharedPhoneOtherRows:
+      'Also on other rows of this file: a shared line (a company switchboard) tells no one apart, so it was left out and the row matched by its other values',
+    sharedEmailOtherRows:
+      'Also on other rows of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
     oneOf: 'Choose one of: {{options}}',
     tagSeparator: 'Holds a list separator (; , | 、 ； ，): add the tags one by one',
     tooLong_one: 'Use at most {{count}} character',

@@ -70,6 +70,10 @@ export const customer: typeof en = {
       '本文件第 {{rows}} 行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
     sharedEmail_other:
       '本文件第 {{rows}} 行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
+    sharedPhoneOtherRows:
+      '本文件其他行也有此号码：共用的号码（如公司总机）无法区分客户，已略去，此行按其他信息匹配',
+    sharedEmailOtherRows:
+      '本文件其他行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
     oneOf: '请选择以下之一：{{options}}',
     tagSeparator: '含有列表分隔符（; , | 、 ； ，）：请逐个添加标签',
     tooLong_one: '最多 {{count}} 个字符',
