@@ -115,6 +115,17 @@ test('exports: the customers view exported directly and in the background, then 
   await expect(row.getByRole('link')).toHaveAttribute('href', /^\/api\/exports\/exp_[0-9a-z]+\/file$/);
   await expectAccessible();
   await shot('exports-page');
+  // At 1024 px the size stays one line ("460.5 / KB" was broken between number and unit).
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const size = row.getByTestId('export-size');
+  await expect(size).toContainText(/\d.*B$/);
+  const sizeLines = await size.evaluate((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  });
+  expect(sizeLines).toBe(1);
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // Both are on record: the direct download as it started, the background one requested and downloaded.
   await page.goto('/settings/audit?type=export');

@@ -143,7 +143,10 @@ export default function ExportsPage() {
                       )}
                     </Table.Td>
                     <Table.Td ta="right">{formatNumber(job.rows)}</Table.Td>
-                    <Table.Td ta="right">{fileSize(job.bytes)}</Table.Td>
+                    {/* "460.5 KB" on one line: a narrow window broke it between number and unit. */}
+                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }} data-testid="export-size">
+                      {fileSize(job.bytes)}
+                    </Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(job.created_at)}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {/* A deleted export's file was there until it was deleted. */}
