@@ -303,6 +303,34 @@ test('a customer named like markup shows exactly that text', async ({ page, sign
   expect(await page.locator('img[src="x"]').count()).toBe(0);
 });
 
+test('a customer with a 200-character name: the page title keeps to two lines, the whole name in its tooltip', async ({
+  page,
+  signIn,
+}) => {
+  await signIn('admin');
+  const name = `${'Bartholomew Maximilian Fitzgerald-Worthington 欧阳长名字 '.repeat(4)}${Date.now()}`.slice(
+    -200,
+  );
+  const created = await page.request.post('/api/contacts', {
+    data: { name, email: `longname${Date.now()}@example.com` },
+    headers: await csrfHeaders(page),
+  });
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(`/customers/${id}`);
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText(name);
+  await expect(heading).toHaveAttribute('title', name);
+  const { height, lineHeight } = await heading.evaluate((element) => ({
+    height: element.getBoundingClientRect().height,
+    lineHeight: parseFloat(getComputedStyle(element).lineHeight),
+  }));
+  // It filled nine lines at 1024 px.
+  expect(height).toBeLessThanOrEqual(2 * lineHeight + 1);
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
+
 test('a new customer who probably exists already is shown with a link before being created', async ({
   page,
   lang,

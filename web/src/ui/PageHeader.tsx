@@ -19,8 +19,17 @@ export function PageHeader({
   }, []);
   return (
     <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
-      <Stack gap={2}>
-        <Title order={1} size="h3" ref={heading} tabIndex={-1} style={{ outline: 'none' }}>
+      <Stack gap={2} style={{ minWidth: 0 }}>
+        {/* At most two lines, the whole title in its tooltip: a customer's 200-character name filled nine. */}
+        <Title
+          order={1}
+          size="h3"
+          ref={heading}
+          tabIndex={-1}
+          lineClamp={2}
+          title={typeof title === 'string' ? title : undefined}
+          style={{ outline: 'none', overflowWrap: 'anywhere' }}
+        >
           {title}
         </Title>
         {description && (

@@ -180,11 +180,18 @@ export default function ConversationPage() {
   return (
     <>
       <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
-        <Stack gap={4}>
+        <Stack gap={4} style={{ minWidth: 0 }}>
           <Anchor component={Link} to={back} size="sm">
             ← {t('conversations.conversation.back')}
           </Anchor>
-          <Title order={1} size="h3">
+          {/* At most two lines, whole in its tooltip, as every page's title (ui/PageHeader). */}
+          <Title
+            order={1}
+            size="h3"
+            lineClamp={2}
+            title={t('conversations.conversation.title', { name: customerName })}
+            style={{ overflowWrap: 'anywhere' }}
+          >
             {t('conversations.conversation.title', { name: customerName })}
           </Title>
           <Group gap="xs">

@@ -11,7 +11,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
-import { formatDateTime, formatNumber } from '../../i18n';
+import i18n, { formatDateTime, formatNumber } from '../../i18n';
+import { byteSize } from '../../i18n/locale';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ConfirmModal } from '../settings/ConfirmModal';
@@ -36,17 +37,9 @@ const STATE_COLORS: Record<ExportJob['state'], string> = {
 /** What can still be deleted: a file kept, or one being written (it is stopped). */
 const DELETABLE: ReadonlySet<ExportJob['state']> = new Set(['queued', 'running', 'done']);
 
-/** 1234567 → "1.2 MB" (pure). */
-export function fileSize(bytes: number | null, language?: string): string {
-  if (bytes === null) return '';
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? formatNumber(value, language) : value.toFixed(1)} ${units[unit]}`;
+/** A file's size as every screen says it (`byteSize`: 1024-based, in the page's language); none yet: "". */
+export function fileSize(bytes: number | null, language: string = i18n.language): string {
+  return bytes === null ? '' : byteSize(bytes, language);
 }
 
 export default function ExportsPage() {
