@@ -33,6 +33,20 @@ async function importRecord(page: Page, id: string) {
   return (await response.json()) as { status: string; rows: number; total_rows: number | null };
 }
 
+/** Starts an import of `csv` through the API (as a script would) and waits for it to complete: its id. */
+async function importCsvThroughApi(page: Page, name: string, csv: string): Promise<string> {
+  const started = await page.request.post('/api/imports', {
+    headers: await csrfHeaders(page),
+    multipart: { file: { name, mimeType: 'text/csv', buffer: Buffer.from(csv) } },
+  });
+  expect(started.status()).toBe(202);
+  const importId = ((await started.json()) as { id: string }).id;
+  await expect
+    .poll(async () => (await importRecord(page, importId)).status, { timeout: 30_000 })
+    .toBe('completed');
+  return importId;
+}
+
 /** Picks an option of a Mantine Select by clicking it, as a person with a mouse does. */
 async function choose(page: Page, label: string | RegExp, option: string) {
   await page.getByRole('combobox', { name: label, exact: true }).click();
@@ -953,15 +967,7 @@ test('history: an administrator deletes an import’s files; the history and its
   const id = run();
   const file = `files-${id}.csv`;
   const csv = `email,name\r\nf-${id}@example.com,Files ${id}\r\nnot an email,Bad ${id}\r\n`;
-  const started = await page.request.post('/api/imports', {
-    headers: await csrfHeaders(page),
-    multipart: { file: { name: file, mimeType: 'text/csv', buffer: Buffer.from(csv) } },
-  });
-  expect(started.status()).toBe(202);
-  const importId = ((await started.json()) as { id: string }).id;
-  await expect
-    .poll(async () => (await importRecord(page, importId)).status, { timeout: 30_000 })
-    .toBe('completed');
+  const importId = await importCsvThroughApi(page, file, csv);
 
   await page.goto('/imports');
   const row = page
@@ -1015,21 +1021,7 @@ test('history at 1024 px: every status badge shows its whole word, and no headin
   await page.setViewportSize({ width: 1024, height: 768 });
   const id = run();
   const file = `narrow-${id}.csv`;
-  const started = await page.request.post('/api/imports', {
-    headers: await csrfHeaders(page),
-    multipart: {
-      file: {
-        name: file,
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`email,name\r\nn-${id}@example.com,N ${id}\r\n`),
-      },
-    },
-  });
-  expect(started.status()).toBe(202);
-  const importId = ((await started.json()) as { id: string }).id;
-  await expect
-    .poll(async () => (await importRecord(page, importId)).status, { timeout: 30_000 })
-    .toBe('completed');
+  await importCsvThroughApi(page, file, `email,name\r\nn-${id}@example.com,N ${id}\r\n`);
 
   await page.goto('/imports');
   const history = page.getByRole('table', { name: m('imports.history.label') });
