@@ -20,7 +20,18 @@ describe('phoneNumbersIn', () => {
     ['13800138000；0571-88888888', ['13800138000', '0571-88888888']],
     ['13800138000、13900139000', ['13800138000', '13900139000']],
     ['(415) 555-0100, (415) 555-0111', ['(415) 555-0100', '(415) 555-0111']],
-    ['010-8888 6666/6667', ['010-8888 6666/6667']],
+    // The other lines of one switchboard, written as the digits that differ (Chinese business lists).
+    ['010-8888 6666/6667', ['010-8888 6666', '010-8888 6667']],
+    ['010-88886666/6667/6668', ['010-88886666', '010-88886667', '010-88886668']],
+    ['0571-8888 6666 / 67', ['0571-8888 6666', '0571-8888 6667']],
+    ['(415) 555-0100/0111', ['(415) 555-0100', '(415) 555-0111']],
+    ['13800138000、8001', ['13800138000', '13800138001']],
+    // After a comma or semicolon a few digits are no second line; nothing before them, no number.
+    ['13800138000, 12', ['13800138000, 12']],
+    ['13800138000;12', ['13800138000;12']],
+    ['/6667', ['/6667']],
+    ['13800138000/', ['13800138000/']],
+    ['13800138000/12345', ['13800138000/12345']],
     ['(415) 555-0100, ext 12', ['(415) 555-0100, ext 12']],
     ['+1 415 555 0100 ext. 12', ['+1 415 555 0100 ext. 12']],
   ])('%s', (value, numbers) => expect(phoneNumbersIn(value)).toEqual(numbers));
@@ -73,9 +84,11 @@ describe('normalizeOnePhone', () => {
     (value, e164) => expect(normalizeOnePhone(value, 'CN')).toBe(e164),
   );
 
-  it('still refuses a value with no number in it, or two numbers run together', () => {
+  it('still refuses a value with no number in it, or a second line beside the number', () => {
     expect(() => normalizeOnePhone('老板 转 801', 'CN')).toThrow(/is not a valid phone number/);
-    expect(() => normalizeOnePhone('13800138000/123', 'CN')).toThrow(/is not a valid phone number/);
+    expect(() => normalizeOnePhone('13800138000/123', 'CN')).toThrow(
+      /holds 2 phone numbers \("13800138000", "13800138123"\)/,
+    );
   });
 });
 

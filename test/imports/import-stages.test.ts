@@ -266,7 +266,9 @@ describe('mapRecord', () => {
       '13800138023 / 13900139023 / 13700137023',
       { phone: '13800138023', additional_phones: '13900139023;13700137023' },
     ],
-    ['010-8888 6666/6667', { phone: '010-8888 6666/6667' }], // an extension range, not two numbers
+    // Two lines of one switchboard, the second written as the digits that differ.
+    ['010-8888 6666/6667', { phone: '010-8888 6666', additional_phones: '010-8888 6667' }],
+    ['(415) 555-0100, ext 12', { phone: '(415) 555-0100, ext 12' }], // an extension, not a number
     ['(415) 555-0100', { phone: '(415) 555-0100' }],
   ])('a phone cell %j → %j', (cell, input) => {
     expect(

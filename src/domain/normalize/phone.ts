@@ -61,12 +61,36 @@ function readPhone(folded: string, region: Region): string | null {
  * The numbers of a value that holds several (`13800138020/13900139020`, `138…；139…`, as Chinese CRMs
  * write a customer's mobile and landline in one cell), else the value as the one number. Read whole, the
  * second number became the first one's "extension" and was dropped (`13800138000;13900139000`), or the
- * value was refused as no number. A part of fewer than 7 digits is no number of its own (`010-8888
- * 6666/6667`, `(415) 555-0100, ext 12`), so such a value stays whole.
+ * value was refused as no number. After `/` or `、`, a part of 1–4 digits alone is another line of the
+ * same switchboard, written as the digits that differ (`010-8888 6666/6667`, `0571-88886666/7`, as
+ * Chinese business lists write them): the number with its last digits replaced. Any other part of fewer
+ * than 7 digits is no number of its own (`(415) 555-0100, ext 12`), so such a value stays whole.
  */
 export function phoneNumbersIn(value: string): string[] {
-  const parts = value.split(/\s*[/;；,，、|]\s*/u).filter((p) => p !== '');
-  return parts.length > 1 && parts.every((p) => p.replace(/\D/g, '').length >= 7) ? parts : [value];
+  const pieces = value.split(/(\s*[/;；,，、|]\s*)/u);
+  if (pieces.length === 1) return [value];
+  const numbers: string[] = [];
+  for (let i = 0; i < pieces.length; i += 2) {
+    const part = pieces[i]!;
+    if (part === '') continue;
+    if (part.replace(/\D/g, '').length >= 7) {
+      numbers.push(part);
+      continue;
+    }
+    const before = pieces[i - 1]?.trim();
+    const previous = numbers.at(-1);
+    if (previous === undefined || !/^\d{1,4}$/.test(part) || (before !== '/' && before !== '、'))
+      return [value];
+    numbers.push(withLastDigits(previous, part));
+  }
+  return numbers.length > 1 ? numbers : [value];
+}
+
+/** `number` with its last `digits.length` digits replaced by `digits` (the separators among them go). */
+function withLastDigits(number: string, digits: string): string {
+  let at = number.length;
+  for (let left = digits.length; left > 0 && at > 0;) if (/\d/.test(number[--at]!)) left--;
+  return number.slice(0, at) + digits;
 }
 
 /** An extension as people write one after the number: `ext. 12`, `x12`, `#801`, `转 801`, `分机801`. */
