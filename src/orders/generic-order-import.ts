@@ -12,7 +12,7 @@ import { databaseFailure } from '../imports/apply/write-conflicts.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { findKeyOwners } from '../contacts/identify-contact.js';
 import type { ContactWriter } from '../contacts/contact-writer.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
@@ -46,7 +46,7 @@ import { readSourceRecords } from '../imports/read/source-reader.js';
 import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
 import { ensurePrivateFile, makePrivateDir } from '../store/private-files.js';
-import type { ImportRowsTable, OrdersTable } from '../store/schema.js';
+import type { OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import {
   type GenericOrderRow,
@@ -59,7 +59,12 @@ import {
 import { commitOrderBatch, emptyOrderBatchPlan } from './order-batch-writer.js';
 import { GroupService } from '../segments/group-service.js';
 import { genericOrderContent, orderContentHash, purchaseTime } from './order-record.js';
-import type { OrderOutcome } from './tmall-order-import.js';
+import {
+  failedOrderRow,
+  type OrderOutcome,
+  type OrderRowOutcome,
+  writtenOrderRow,
+} from './order-import-outcome.js';
 import { centsToDecimal, isMasked, parseSourceId } from './tmall/tmall-quirks.js';
 import { PURCHASE_STATUSES } from './tmall/tmall-status.js';
 
@@ -76,8 +81,6 @@ export interface OrderFileSource extends StoredSource {
     currency: string;
   };
 }
-
-type Outcome = Insertable<ImportRowsTable>;
 
 /** Pass 1 on disk: every row by its order number, then the orders in the order of their first row. */
 class OrderRowScratch {
@@ -272,20 +275,10 @@ export class GenericOrderImportPipeline {
     const summary = JSON.parse(current.summary!) as GenericOrderImportSummary;
     const at = nowIso();
     const counts: ImportBatchCounts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
-    const outcomes: Outcome[] = [];
+    const outcomes: OrderRowOutcome[] = [];
     // A failed order lists every one of its rows in the failure file; it counts once.
     const fail = (rows: { rowNumber: number; cells: string[] }[], reason: string) => {
-      for (const r of rows)
-        outcomes.push({
-          import_id: importId,
-          row_number: r.rowNumber,
-          action: 'failed',
-          contact_id: null,
-          changes: null,
-          error: reason,
-          warning: null,
-          cells: JSON.stringify(r.cells),
-        });
+      for (const r of rows) outcomes.push(failedOrderRow(importId, r.rowNumber, r.cells, reason));
       counts.failed++;
     };
 
@@ -341,14 +334,14 @@ export class GenericOrderImportPipeline {
       summary.items.attached += order.items.length;
       if (before) {
         if (before.content_hash === hash) {
-          outcomes.push(ok(importId, first, 'unchanged', before.contact_id, null));
+          outcomes.push(writtenOrderRow(importId, first, 'unchanged', before.contact_id, null));
           counts.unchanged++;
           continue;
         }
         plan.touched.add(before.contact_id);
         plan.orderUpdates.push({ id: before.id, set: { ...content, content_hash: hash, updated_at: at } });
         const outcome: OrderOutcome = { order_id: before.id, before, after_hash: hash };
-        outcomes.push(ok(importId, first, 'updated', before.contact_id, outcome));
+        outcomes.push(writtenOrderRow(importId, first, 'updated', before.contact_id, outcome));
         counts.updated++;
         continue;
       }
@@ -436,7 +429,7 @@ export class GenericOrderImportPipeline {
         event_id: purchase ? eventId : undefined,
         created_contact: createdContact,
       };
-      outcomes.push(ok(importId, first, 'created', settings.dryRun ? null : contactId, outcome));
+      outcomes.push(writtenOrderRow(importId, first, 'created', settings.dryRun ? null : contactId, outcome));
       counts.created++;
     }
 
@@ -479,25 +472,6 @@ export class GenericOrderImportPipeline {
     await finishImportRecord(this.db, importId, status, error);
     if (this.notifier) await this.notifier.importEnded(importId).catch(() => undefined);
   }
-}
-
-function ok(
-  importId: string,
-  rowNumber: number,
-  action: 'created' | 'updated' | 'unchanged',
-  contactId: string | null,
-  outcome: OrderOutcome | null,
-): Outcome {
-  return {
-    import_id: importId,
-    row_number: rowNumber,
-    action,
-    contact_id: contactId,
-    changes: outcome ? JSON.stringify(outcome) : null,
-    error: null,
-    warning: null,
-    cells: null,
-  };
 }
 
 /** A customer created from an order: the name, keys and the import's source and tags. */

@@ -27,6 +27,7 @@ import { ORDER_IMPORT_TARGETS, resolveOrderMapping, suggestOrderMapping } from '
 import { ORDER_IMPORT_JOB_KIND, ORDER_IMPORT_KIND, type OrderFileSource } from './generic-order-import.js';
 import type { Store } from '../store/database.js';
 import { makePrivateDir, restrictToOwner } from '../store/private-files.js';
+import type { OrderOutcome } from './order-import-outcome.js';
 import { type Order, orderWire } from './order-record.js';
 import {
   NO_PURCHASES,
@@ -36,7 +37,6 @@ import {
 } from './purchase-facts.js';
 import {
   itemFailureFilePath,
-  type OrderOutcome,
   TMALL_IMPORT_JOB_KIND,
   TMALL_IMPORT_KIND,
   type TmallStoredSource,

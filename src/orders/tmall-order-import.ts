@@ -13,7 +13,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { findKeyOwners } from '../contacts/identify-contact.js';
 import type { ContactWriter } from '../contacts/contact-writer.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
@@ -48,12 +48,18 @@ import { type JobContext, LeaseLostError } from '../jobs/job-runner.js';
 import { identityKey } from '../domain/contact/identify-rule.js';
 import type { Store } from '../store/database.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../store/private-files.js';
-import type { ImportRowsTable, OrdersTable } from '../store/schema.js';
+import type { OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import { orderContentHash, purchaseTime, tmallOrderContent } from './order-record.js';
 import { commitOrderBatch, emptyOrderBatchPlan } from './order-batch-writer.js';
 import { GroupService } from '../segments/group-service.js';
 import { TmallScratch } from './tmall-scratch.js';
+import {
+  failedOrderRow,
+  type OrderOutcome,
+  type OrderRowOutcome,
+  writtenOrderRow,
+} from './order-import-outcome.js';
 import { readItemLayout, readOrderLayout } from './tmall/tmall-layouts.js';
 import {
   readTmallItemRow,
@@ -80,21 +86,7 @@ export interface TmallStoredSource extends StoredSource {
 /** What an order import found beyond its counts (the import's `summary`). */
 export type TmallImportSummary = TmallOrderImportSummary;
 
-type Outcome = Insertable<ImportRowsTable>;
-
 /** What undo needs of an order row's outcome (import_rows.changes). */
-export interface OrderOutcome {
-  order_id: string;
-  /** The buyer this row created (undo deletes it with its last order). */
-  created_contact?: string;
-  /** The purchase event it put on the timeline. */
-  event_id?: string;
-  /** The order before an update, to put back. */
-  before?: Selectable<OrdersTable>;
-  /** The order's content hash after the update: undo leaves an order changed again since. */
-  after_hash?: string;
-}
-
 export class TmallOrderImportPipeline {
   constructor(
     private readonly store: Store,
@@ -235,18 +227,9 @@ export class TmallOrderImportPipeline {
     const summary = JSON.parse(current.summary!) as TmallImportSummary;
     const at = nowIso();
     const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
-    const outcomes: Outcome[] = [];
+    const outcomes: OrderRowOutcome[] = [];
     const fail = (rowNumber: number, cells: string[], reason: string) => {
-      outcomes.push({
-        import_id: importId,
-        row_number: rowNumber,
-        action: 'failed',
-        contact_id: null,
-        changes: null,
-        error: reason,
-        warning: null,
-        cells: JSON.stringify(cells),
-      });
+      outcomes.push(failedOrderRow(importId, rowNumber, cells, reason));
       counts.failed++;
     };
 
@@ -318,14 +301,14 @@ export class TmallOrderImportPipeline {
         if (items.length === 0) summary.orders_without_items++;
         summary.items.attached += items.length;
         if (before.content_hash === hash) {
-          outcomes.push(ok(importId, rowNumber, 'unchanged', before.contact_id, null));
+          outcomes.push(writtenOrderRow(importId, rowNumber, 'unchanged', before.contact_id, null));
           counts.unchanged++;
           continue;
         }
         touched.add(before.contact_id);
         orderUpdates.push({ id: before.id, set: { ...content, content_hash: hash, updated_at: at } });
         const outcome: OrderOutcome = { order_id: before.id, before, after_hash: hash };
-        outcomes.push(ok(importId, rowNumber, 'updated', before.contact_id, outcome));
+        outcomes.push(writtenOrderRow(importId, rowNumber, 'updated', before.contact_id, outcome));
         counts.updated++;
         continue;
       }
@@ -396,7 +379,9 @@ export class TmallOrderImportPipeline {
         });
       members.add(contactId);
       const outcome: OrderOutcome = { order_id: orderId, event_id: eventId, created_contact: createdContact };
-      outcomes.push(ok(importId, rowNumber, 'created', settings.dryRun ? null : contactId, outcome));
+      outcomes.push(
+        writtenOrderRow(importId, rowNumber, 'created', settings.dryRun ? null : contactId, outcome),
+      );
       counts.created++;
     }
 
@@ -489,25 +474,6 @@ export class TmallOrderImportPipeline {
 
 export function itemFailureFilePath(config: Pick<ImportConfig, 'dataDir'>, importId: string): string {
   return path.join(importDir(config, importId), 'item-failures.csv');
-}
-
-function ok(
-  importId: string,
-  rowNumber: number,
-  action: 'created' | 'updated' | 'unchanged',
-  contactId: string | null,
-  outcome: OrderOutcome | null,
-): Outcome {
-  return {
-    import_id: importId,
-    row_number: rowNumber,
-    action,
-    contact_id: contactId,
-    changes: outcome ? JSON.stringify(outcome) : null,
-    error: null,
-    warning: null,
-    cells: null,
-  };
 }
 
 /**
