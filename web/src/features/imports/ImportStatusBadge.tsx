@@ -18,7 +18,8 @@ const WHOLE = { miw: 'max-content' } as const;
 export function ImportStatusBadge({ record }: { record: ImportRecord }) {
   const { t } = useTranslation();
   return (
-    <Group gap={4} wrap="nowrap">
+    // The badges stack when the column is narrow (the history at 1024 px) and stand in a row otherwise.
+    <Group gap={4}>
       <Badge color={COLORS[record.status]} variant="dot" tt="none" {...WHOLE}>
         {t(`imports.status.${record.status}`)}
       </Badge>

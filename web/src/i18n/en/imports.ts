@@ -464,7 +464,6 @@ export const en = {
     new: 'Import a file',
     label: 'Import history',
     file: 'File',
-    who: 'Started by',
     when: 'Started',
     status: 'Status',
     actions: 'Actions',
