@@ -186,13 +186,17 @@ test('at 1024 px with a group chosen, the filters wrap and the Columns button st
   page,
   lang,
   signIn,
+  shot,
 }) => {
   await signIn('admin');
+  const name = `华东区重点客户（双十二大促后需要回访的高价值会员）${Date.now().toString(36)}`;
   const created = await page.request.post('/api/groups', {
-    data: { name: `华东区重点客户（双十二大促后需要回访的高价值会员）${Date.now().toString(36)}` },
+    data: { name },
     headers: await csrfHeaders(page),
   });
-  const { id } = (await created.json()) as { id: string };
+  // As stored: the server folds the full-width brackets (NFKC).
+  const { id, name: stored } = (await created.json()) as { id: string; name: string };
+  expect(stored).toContain('双十二');
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.goto(`/customers?group=${id}`);
   await expect(page.getByRole('button', { name: msg(lang, 'customers.clearFilters') })).toBeVisible();
@@ -204,6 +208,17 @@ test('at 1024 px with a group chosen, the filters wrap and the Columns button st
   });
   expect(clipped).toBe(false);
   expect(right).toBeLessThanOrEqual(1024);
+
+  // The chosen group's name, cut short in its box, is whole on hover and in its list.
+  const group = page.getByRole('combobox', { name: msg(lang, 'customers.group'), exact: true });
+  await expect(group).toHaveAttribute('title', stored);
+  await group.click();
+  const option = page.getByRole('option', { name: stored });
+  await expect(option).toBeVisible();
+  const cut = await option.evaluate((o) => o.scrollWidth > o.clientWidth + 1);
+  expect(cut).toBe(false);
+  await shot('customers-group-list-1024');
+  await page.keyboard.press('Escape');
 });
 
 test('a customer that does not exist is said so in the page language, with nothing to retry', async ({

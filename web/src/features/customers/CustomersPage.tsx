@@ -57,6 +57,9 @@ import {
 import { MoreFilters } from './MoreFilters';
 import { TableScroll } from '../../ui/TableScroll';
 
+/** The tag and group lists: as wide as their longest name up to 320 px, not only the box's 150–180. */
+const WIDE_OPTIONS = { width: 'max-content', styles: { dropdown: { maxWidth: 320 } } } as const;
+
 export default function CustomersPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -237,6 +240,9 @@ export default function CustomersPage() {
             value={list.filters.tag ?? null}
             onChange={(value) => update({ tag: value ?? '' })}
             w={{ base: 150, lg: 180 }}
+            // A long name is cut short in the box: the whole of it on hover, and in a wider list.
+            title={list.filters.tag}
+            comboboxProps={WIDE_OPTIONS}
           />
           <Select
             label={t('customers.group')}
@@ -247,6 +253,8 @@ export default function CustomersPage() {
             value={list.filters.group ?? null}
             onChange={(value) => update({ group: value ?? '' })}
             w={{ base: 150, lg: 180 }}
+            title={groups.data?.data.find((item) => item.id === list.filters.group)?.name}
+            comboboxProps={WIDE_OPTIONS}
           />
           <MoreFilters list={list} attributes={attributes.data?.data ?? []} onApply={update} />
           {list.filters.import && (
