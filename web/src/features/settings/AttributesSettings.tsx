@@ -26,7 +26,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { PageHeader } from '../../ui/PageHeader';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { useAttributeDefinitions } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -57,78 +58,81 @@ export function AttributesSettings() {
         actions={newButton}
       />
       <Paper withBorder>
-        {attributes.isPending ? (
-          <LoadingRows rows={4} />
-        ) : attributes.isError ? (
-          <ErrorState error={attributes.error} onRetry={() => void attributes.refetch()} />
-        ) : attributes.data.data.length === 0 ? (
-          <EmptyState
-            title={t('settings.attributes.emptyTitle')}
-            description={t('settings.attributes.empty')}
-            action={newButton}
-          />
-        ) : (
-          <TableScroll minWidth={760} label={t('settings.attributes.title')}>
-            <Table className="kith-sticky-head" aria-label={t('settings.attributes.title')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('settings.identityTypes.label')}</Table.Th>
-                  <Table.Th>{t('settings.identityTypes.key')}</Table.Th>
-                  <Table.Th>{t('settings.attributes.type')}</Table.Th>
-                  <Table.Th>{t('settings.attributes.options')}</Table.Th>
-                  <Table.Th>{t('settings.attributes.descriptionField')}</Table.Th>
-                  <Table.Th w={150}>
-                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {attributes.data.data.map((attribute) => (
-                  <Table.Tr key={attribute.key}>
-                    <Table.Td fw={500}>{attribute.label}</Table.Td>
-                    <Table.Td className="kith-mono">{attribute.key}</Table.Td>
-                    <Table.Td>{t(`settings.attributes.types.${attribute.type}`)}</Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {(attribute.options ?? []).map((option) => (
-                          <Badge key={option} variant="default" tt="none" size="sm">
-                            {option}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" c="dimmed" lineClamp={2}>
-                        {attribute.description}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4} wrap="nowrap">
-                        <Button
-                          variant="subtle"
-                          size="xs"
-                          onClick={() => setEditing(attribute)}
-                          aria-label={t('settings.editNamed', { name: attribute.label })}
-                        >
-                          {t('common.edit')}
-                        </Button>
-                        <Button
-                          variant="subtle"
-                          color="red"
-                          size="xs"
-                          onClick={() => setDeleting(attribute)}
-                          aria-label={t('settings.deleteNamed', { name: attribute.label })}
-                        >
-                          {t('common.delete')}
-                        </Button>
-                      </Group>
-                    </Table.Td>
+        <QueryStates
+          query={attributes}
+          rows={4}
+          isEmpty={(page) => page.data.length === 0}
+          empty={
+            <EmptyState
+              title={t('settings.attributes.emptyTitle')}
+              description={t('settings.attributes.empty')}
+              action={newButton}
+            />
+          }
+        >
+          {(page) => (
+            <TableScroll minWidth={760} label={t('settings.attributes.title')}>
+              <Table className="kith-sticky-head" aria-label={t('settings.attributes.title')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('settings.identityTypes.label')}</Table.Th>
+                    <Table.Th>{t('settings.identityTypes.key')}</Table.Th>
+                    <Table.Th>{t('settings.attributes.type')}</Table.Th>
+                    <Table.Th>{t('settings.attributes.options')}</Table.Th>
+                    <Table.Th>{t('settings.attributes.descriptionField')}</Table.Th>
+                    <Table.Th w={150}>
+                      <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </TableScroll>
-        )}
+                </Table.Thead>
+                <Table.Tbody>
+                  {page.data.map((attribute) => (
+                    <Table.Tr key={attribute.key}>
+                      <Table.Td fw={500}>{attribute.label}</Table.Td>
+                      <Table.Td className="kith-mono">{attribute.key}</Table.Td>
+                      <Table.Td>{t(`settings.attributes.types.${attribute.type}`)}</Table.Td>
+                      <Table.Td>
+                        <Group gap={4}>
+                          {(attribute.options ?? []).map((option) => (
+                            <Badge key={option} variant="default" tt="none" size="sm">
+                              {option}
+                            </Badge>
+                          ))}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" c="dimmed" lineClamp={2}>
+                          {attribute.description}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap={4} wrap="nowrap">
+                          <Button
+                            variant="subtle"
+                            size="xs"
+                            onClick={() => setEditing(attribute)}
+                            aria-label={t('settings.editNamed', { name: attribute.label })}
+                          >
+                            {t('common.edit')}
+                          </Button>
+                          <Button
+                            variant="subtle"
+                            color="red"
+                            size="xs"
+                            onClick={() => setDeleting(attribute)}
+                            aria-label={t('settings.deleteNamed', { name: attribute.label })}
+                          >
+                            {t('common.delete')}
+                          </Button>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableScroll>
+          )}
+        </QueryStates>
       </Paper>
       {editing && (
         <AttributeModal

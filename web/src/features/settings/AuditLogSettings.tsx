@@ -13,7 +13,8 @@ import { formatDate, formatDateTime, formatList, formatNumber } from '../../i18n
 import { PageHeader } from '../../ui/PageHeader';
 import { channelLabel } from '../../ui/channel-label';
 import { identityTypeLabel } from '../../ui/identity-type-label';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { useUsers, userLabel } from './settings-queries';
 import { actionsText, conditionsText } from '../automation/rule-summary';
 import { type CustomerChangeText, useCustomerChangeText } from '../customers/customer-change-format';
@@ -132,40 +133,42 @@ export function AuditLogSettings() {
         )}
       </Group>
       <Paper withBorder>
-        {entries.isPending ? (
-          <LoadingRows />
-        ) : entries.isError ? (
-          <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />
-        ) : entries.data.data.length === 0 ? (
-          <EmptyState
-            title={filtered ? t('settings.audit.noMatchTitle') : t('settings.audit.emptyTitle')}
-            description={filtered ? t('settings.audit.noMatch') : t('settings.audit.empty')}
-          />
-        ) : (
-          <TableScroll minWidth={760} label={t('settings.audit.title')}>
-            <Table className="kith-sticky-head" aria-label={t('settings.audit.title')} verticalSpacing={8}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={150}>{t('settings.audit.when')}</Table.Th>
-                  <Table.Th w={160}>{t('settings.audit.who')}</Table.Th>
-                  <Table.Th w={280}>{t('settings.audit.what')}</Table.Th>
-                  <Table.Th>{t('settings.audit.changes')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {entries.data.data.map((entry) => (
-                  <AuditRow
-                    key={entry.id}
-                    entry={entry}
-                    label={label}
-                    people={people}
-                    customerChange={customerChange}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </TableScroll>
-        )}
+        <QueryStates
+          query={entries}
+          isEmpty={(page) => page.data.length === 0}
+          empty={
+            <EmptyState
+              title={filtered ? t('settings.audit.noMatchTitle') : t('settings.audit.emptyTitle')}
+              description={filtered ? t('settings.audit.noMatch') : t('settings.audit.empty')}
+            />
+          }
+        >
+          {(page) => (
+            <TableScroll minWidth={760} label={t('settings.audit.title')}>
+              <Table className="kith-sticky-head" aria-label={t('settings.audit.title')} verticalSpacing={8}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th w={150}>{t('settings.audit.when')}</Table.Th>
+                    <Table.Th w={160}>{t('settings.audit.who')}</Table.Th>
+                    <Table.Th w={280}>{t('settings.audit.what')}</Table.Th>
+                    <Table.Th>{t('settings.audit.changes')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {page.data.map((entry) => (
+                    <AuditRow
+                      key={entry.id}
+                      entry={entry}
+                      label={label}
+                      people={people}
+                      customerChange={customerChange}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableScroll>
+          )}
+        </QueryStates>
       </Paper>
       <Group justify="flex-end" mt="sm" gap="sm">
         {cursor && (

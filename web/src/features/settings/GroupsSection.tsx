@@ -25,7 +25,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { formatNumber } from '../../i18n';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
@@ -44,7 +45,6 @@ export function GroupsSection() {
     void client.invalidateQueries({ queryKey: ['groups'] });
     void client.invalidateQueries({ queryKey: ['audit'] });
   };
-  const list = groups.data?.data ?? [];
   const newButton = (
     <Button size="xs" variant="default" onClick={() => setEditing('new')}>
       {t('settings.groups.new')}
@@ -59,78 +59,81 @@ export function GroupsSection() {
         </Title>
         {newButton}
       </Group>
-      {groups.isPending ? (
-        <LoadingRows rows={4} />
-      ) : groups.isError ? (
-        <ErrorState error={groups.error} onRetry={() => void groups.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState
-          title={t('settings.groups.emptyTitle')}
-          description={t('settings.groups.empty')}
-          action={<Button onClick={() => setEditing('new')}>{t('settings.groups.new')}</Button>}
-        />
-      ) : (
-        <Table className="kith-sticky-head" aria-label={t('settings.groups.title')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('settings.tags.name')}</Table.Th>
-              <Table.Th ta="right">{t('settings.groups.members')}</Table.Th>
-              <Table.Th w={48}>
-                <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.map((group) => (
-              <Table.Tr key={group.id} data-testid={`group-${group.name}`}>
-                <Table.Td>
-                  <Anchor component={Link} to={membersOf(group)} size="sm" fw={500}>
-                    {group.name}
-                  </Anchor>
-                  {group.description && (
-                    <Text size="xs" c="dimmed" lineClamp={1}>
-                      {group.description}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Anchor
-                    component={Link}
-                    to={membersOf(group)}
-                    size="sm"
-                    aria-label={t('settings.groups.membersOf', {
-                      count: group.member_count,
-                      n: formatNumber(group.member_count),
-                      name: group.name,
-                    })}
-                  >
-                    {formatNumber(group.member_count)}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Menu position="bottom-end" withinPortal>
-                    <Menu.Target>
-                      <ActionIcon
-                        variant="subtle"
-                        color="gray"
-                        aria-label={t('settings.actionsFor', { name: group.name })}
-                      >
-                        ⋯
-                      </ActionIcon>
-                    </Menu.Target>
-                    <Menu.Dropdown>
-                      <Menu.Item onClick={() => setEditing(group)}>{t('settings.tags.rename')}</Menu.Item>
-                      <Menu.Item color="red" onClick={() => setDeleting(group)}>
-                        {t('common.delete')}
-                      </Menu.Item>
-                    </Menu.Dropdown>
-                  </Menu>
-                </Table.Td>
+      <QueryStates
+        query={groups}
+        rows={4}
+        isEmpty={(page) => page.data.length === 0}
+        empty={
+          <EmptyState
+            title={t('settings.groups.emptyTitle')}
+            description={t('settings.groups.empty')}
+            action={<Button onClick={() => setEditing('new')}>{t('settings.groups.new')}</Button>}
+          />
+        }
+      >
+        {(page) => (
+          <Table className="kith-sticky-head" aria-label={t('settings.groups.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('settings.tags.name')}</Table.Th>
+                <Table.Th ta="right">{t('settings.groups.members')}</Table.Th>
+                <Table.Th w={48}>
+                  <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+            </Table.Thead>
+            <Table.Tbody>
+              {page.data.map((group) => (
+                <Table.Tr key={group.id} data-testid={`group-${group.name}`}>
+                  <Table.Td>
+                    <Anchor component={Link} to={membersOf(group)} size="sm" fw={500}>
+                      {group.name}
+                    </Anchor>
+                    {group.description && (
+                      <Text size="xs" c="dimmed" lineClamp={1}>
+                        {group.description}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Anchor
+                      component={Link}
+                      to={membersOf(group)}
+                      size="sm"
+                      aria-label={t('settings.groups.membersOf', {
+                        count: group.member_count,
+                        n: formatNumber(group.member_count),
+                        name: group.name,
+                      })}
+                    >
+                      {formatNumber(group.member_count)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <Menu position="bottom-end" withinPortal>
+                      <Menu.Target>
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          aria-label={t('settings.actionsFor', { name: group.name })}
+                        >
+                          ⋯
+                        </ActionIcon>
+                      </Menu.Target>
+                      <Menu.Dropdown>
+                        <Menu.Item onClick={() => setEditing(group)}>{t('settings.tags.rename')}</Menu.Item>
+                        <Menu.Item color="red" onClick={() => setDeleting(group)}>
+                          {t('common.delete')}
+                        </Menu.Item>
+                      </Menu.Dropdown>
+                    </Menu>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryStates>
       {editing && (
         <GroupModal
           group={editing === 'new' ? null : editing}

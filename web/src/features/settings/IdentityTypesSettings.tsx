@@ -23,7 +23,8 @@ import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { useIdentityTypes } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -52,74 +53,77 @@ export function IdentityTypesSettings() {
         actions={newButton}
       />
       <Paper withBorder>
-        {types.isPending ? (
-          <LoadingRows rows={4} />
-        ) : types.isError ? (
-          <ErrorState error={types.error} onRetry={() => void types.refetch()} />
-        ) : types.data.data.length === 0 ? (
-          <EmptyState
-            title={t('settings.identityTypes.emptyTitle')}
-            description={t('settings.identityTypes.empty')}
-            action={newButton}
-          />
-        ) : (
-          <Table className="kith-sticky-head" aria-label={t('settings.identityTypes.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('settings.identityTypes.label')}</Table.Th>
-                <Table.Th>{t('settings.identityTypes.key')}</Table.Th>
-                <Table.Th>{t('settings.identityTypes.kind')}</Table.Th>
-                <Table.Th>{t('settings.tokens.created')}</Table.Th>
-                <Table.Th w={150}>
-                  <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {types.data.data.map((type) => (
-                <Table.Tr key={type.key}>
-                  <Table.Td fw={500}>{identityTypeLabel(type, t)}</Table.Td>
-                  <Table.Td className="kith-mono">{type.key}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" c={type.builtin ? 'dimmed' : undefined}>
-                      {type.builtin
-                        ? t('settings.identityTypes.builtin')
-                        : t('settings.identityTypes.custom')}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Text size="sm" c="dimmed">
-                      {formatDateTime(type.created_at)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button
-                        variant="subtle"
-                        size="xs"
-                        onClick={() => setEditing(type)}
-                        aria-label={t('settings.editNamed', { name: identityTypeLabel(type, t) })}
-                      >
-                        {t('common.edit')}
-                      </Button>
-                      {!type.builtin && (
+        <QueryStates
+          query={types}
+          rows={4}
+          isEmpty={(page) => page.data.length === 0}
+          empty={
+            <EmptyState
+              title={t('settings.identityTypes.emptyTitle')}
+              description={t('settings.identityTypes.empty')}
+              action={newButton}
+            />
+          }
+        >
+          {(page) => (
+            <Table className="kith-sticky-head" aria-label={t('settings.identityTypes.title')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('settings.identityTypes.label')}</Table.Th>
+                  <Table.Th>{t('settings.identityTypes.key')}</Table.Th>
+                  <Table.Th>{t('settings.identityTypes.kind')}</Table.Th>
+                  <Table.Th>{t('settings.tokens.created')}</Table.Th>
+                  <Table.Th w={150}>
+                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {page.data.map((type) => (
+                  <Table.Tr key={type.key}>
+                    <Table.Td fw={500}>{identityTypeLabel(type, t)}</Table.Td>
+                    <Table.Td className="kith-mono">{type.key}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={type.builtin ? 'dimmed' : undefined}>
+                        {type.builtin
+                          ? t('settings.identityTypes.builtin')
+                          : t('settings.identityTypes.custom')}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Text size="sm" c="dimmed">
+                        {formatDateTime(type.created_at)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
                         <Button
                           variant="subtle"
-                          color="red"
                           size="xs"
-                          onClick={() => setDeleting(type)}
-                          aria-label={t('settings.deleteNamed', { name: identityTypeLabel(type, t) })}
+                          onClick={() => setEditing(type)}
+                          aria-label={t('settings.editNamed', { name: identityTypeLabel(type, t) })}
                         >
-                          {t('common.delete')}
+                          {t('common.edit')}
                         </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
+                        {!type.builtin && (
+                          <Button
+                            variant="subtle"
+                            color="red"
+                            size="xs"
+                            onClick={() => setDeleting(type)}
+                            aria-label={t('settings.deleteNamed', { name: identityTypeLabel(type, t) })}
+                          >
+                            {t('common.delete')}
+                          </Button>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </QueryStates>
       </Paper>
       {editing && (
         <IdentityTypeModal

@@ -24,7 +24,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Schemas, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
-import { ErrorState, LoadingRows } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -76,7 +76,6 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
     onError: (error) => notifyRefused(error),
   });
 
-  const list = invites.data?.data ?? [];
   return (
     <Paper withBorder mt="lg" data-testid="invites">
       <Group justify="space-between" p="sm">
@@ -87,81 +86,84 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
           {t('invite.admin.invite')}
         </Button>
       </Group>
-      {invites.isPending ? (
-        <LoadingRows rows={2} />
-      ) : invites.isError ? (
-        <ErrorState error={invites.error} onRetry={() => void invites.refetch()} />
-      ) : list.length === 0 ? (
-        <Text size="sm" c="dimmed" px="sm" pb="sm">
-          {t('invite.admin.pendingEmpty')}
-        </Text>
-      ) : (
-        <TableScroll minWidth={720} label={t('invite.admin.pendingTitle')}>
-          <Table aria-label={t('invite.admin.pendingTitle')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('invite.admin.email')}</Table.Th>
-                <Table.Th>{t('invite.admin.role')}</Table.Th>
-                <Table.Th>{t('invite.admin.invited')}</Table.Th>
-                <Table.Th>{t('invite.admin.status')}</Table.Th>
-                <Table.Th w={220}>
-                  <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.map((invite) => (
-                <Table.Tr key={invite.id} data-testid={`invite-${invite.email}`}>
-                  <Table.Td>
-                    <Email address={invite.email} />
-                  </Table.Td>
-                  <Table.Td>{t(`roles.${invite.role}`)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Text size="sm">{formatDateTime(invite.created_at)}</Text>
-                    <Text size="xs" c="dimmed">
-                      {invite.sent_at
-                        ? t('invite.admin.sentAt', { date: formatDateTime(invite.sent_at) })
-                        : t('invite.admin.notSent')}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {invite.status === 'pending' ? (
-                      <StatusLabel color="yellow">{t('invite.admin.pending')}</StatusLabel>
-                    ) : (
-                      <StatusLabel color="gray">{t('invite.admin.expired')}</StatusLabel>
-                    )}
-                    <Text size="xs" c="dimmed">
-                      {t('invite.admin.expiresAt', { date: formatDateTime(invite.expires_at) })}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button
-                        variant="subtle"
-                        size="xs"
-                        aria-label={t('invite.admin.resendOf', { email: invite.email })}
-                        loading={resend.isPending && resend.variables?.id === invite.id}
-                        onClick={() => resend.mutate(invite)}
-                      >
-                        {invites.data?.mails ? t('invite.admin.resend') : t('invite.admin.newLink')}
-                      </Button>
-                      <Button
-                        variant="subtle"
-                        color="red"
-                        size="xs"
-                        aria-label={t('invite.admin.revokeOf', { email: invite.email })}
-                        onClick={() => setRevoking(invite)}
-                      >
-                        {t('invite.admin.revoke')}
-                      </Button>
-                    </Group>
-                  </Table.Td>
+      <QueryStates
+        query={invites}
+        rows={2}
+        isEmpty={(page) => page.data.length === 0}
+        empty={
+          <Text size="sm" c="dimmed" px="sm" pb="sm">
+            {t('invite.admin.pendingEmpty')}
+          </Text>
+        }
+      >
+        {(page) => (
+          <TableScroll minWidth={720} label={t('invite.admin.pendingTitle')}>
+            <Table aria-label={t('invite.admin.pendingTitle')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('invite.admin.email')}</Table.Th>
+                  <Table.Th>{t('invite.admin.role')}</Table.Th>
+                  <Table.Th>{t('invite.admin.invited')}</Table.Th>
+                  <Table.Th>{t('invite.admin.status')}</Table.Th>
+                  <Table.Th w={220}>
+                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {page.data.map((invite) => (
+                  <Table.Tr key={invite.id} data-testid={`invite-${invite.email}`}>
+                    <Table.Td>
+                      <Email address={invite.email} />
+                    </Table.Td>
+                    <Table.Td>{t(`roles.${invite.role}`)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Text size="sm">{formatDateTime(invite.created_at)}</Text>
+                      <Text size="xs" c="dimmed">
+                        {invite.sent_at
+                          ? t('invite.admin.sentAt', { date: formatDateTime(invite.sent_at) })
+                          : t('invite.admin.notSent')}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      {invite.status === 'pending' ? (
+                        <StatusLabel color="yellow">{t('invite.admin.pending')}</StatusLabel>
+                      ) : (
+                        <StatusLabel color="gray">{t('invite.admin.expired')}</StatusLabel>
+                      )}
+                      <Text size="xs" c="dimmed">
+                        {t('invite.admin.expiresAt', { date: formatDateTime(invite.expires_at) })}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Button
+                          variant="subtle"
+                          size="xs"
+                          aria-label={t('invite.admin.resendOf', { email: invite.email })}
+                          loading={resend.isPending && resend.variables?.id === invite.id}
+                          onClick={() => resend.mutate(invite)}
+                        >
+                          {page.mails ? t('invite.admin.resend') : t('invite.admin.newLink')}
+                        </Button>
+                        <Button
+                          variant="subtle"
+                          color="red"
+                          size="xs"
+                          aria-label={t('invite.admin.revokeOf', { email: invite.email })}
+                          onClick={() => setRevoking(invite)}
+                        >
+                          {t('invite.admin.revoke')}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </TableScroll>
+        )}
+      </QueryStates>
       {revoking && (
         <ConfirmModal
           title={t('invite.admin.revokeTitle', { email: revoking.email })}

@@ -12,7 +12,8 @@ import { SESSION_KEY, useSession } from '../../app/session';
 import { formatDateTime, formatNumber, type Language, setLanguage } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { PasswordField } from '../../ui/PasswordField';
-import { ErrorState, LoadingRows } from '../../ui/states';
+import { LoadingRows } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { deviceOf } from './device-label';
 import { StatusLabel } from './StatusLabel';
@@ -250,55 +251,53 @@ function Sessions() {
           {t('settings.profile.signOutOthers')}
         </Button>
       </Group>
-      {sessions.isPending ? (
-        <LoadingRows rows={2} />
-      ) : sessions.isError ? (
-        <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} />
-      ) : (
-        <Table aria-label={t('settings.profile.sessions')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('settings.profile.device')}</Table.Th>
-              <Table.Th>{t('settings.profile.signedInAt')}</Table.Th>
-              <Table.Th>{t('settings.profile.lastSeenAt')}</Table.Th>
-              <Table.Th>{t('settings.profile.expiresAt')}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sessions.data.data.map((session, index) => (
-              <Table.Tr key={`${session.created_at}-${index}`}>
-                <Table.Td>
-                  <DeviceCell userAgent={session.user_agent} address={session.ip_address} />
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.created_at)}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  {session.current
-                    ? t('settings.profile.now')
-                    : session.last_seen_at
-                      ? formatDateTime(session.last_seen_at)
-                      : '—'}
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.expires_at)}</Table.Td>
-                <Table.Td>
-                  {session.current && (
-                    <StatusLabel color="green">{t('settings.profile.thisBrowser')}</StatusLabel>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {sessions.data.data.length === 0 && (
+      <QueryStates query={sessions} rows={2}>
+        {(page) => (
+          <Table aria-label={t('settings.profile.sessions')}>
+            <Table.Thead>
               <Table.Tr>
-                <Table.Td colSpan={5}>
-                  <Text size="sm" c="dimmed">
-                    {t('settings.profile.noSessions')}
-                  </Text>
-                </Table.Td>
+                <Table.Th>{t('settings.profile.device')}</Table.Th>
+                <Table.Th>{t('settings.profile.signedInAt')}</Table.Th>
+                <Table.Th>{t('settings.profile.lastSeenAt')}</Table.Th>
+                <Table.Th>{t('settings.profile.expiresAt')}</Table.Th>
+                <Table.Th />
               </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      )}
+            </Table.Thead>
+            <Table.Tbody>
+              {page.data.map((session, index) => (
+                <Table.Tr key={`${session.created_at}-${index}`}>
+                  <Table.Td>
+                    <DeviceCell userAgent={session.user_agent} address={session.ip_address} />
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.created_at)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {session.current
+                      ? t('settings.profile.now')
+                      : session.last_seen_at
+                        ? formatDateTime(session.last_seen_at)
+                        : '—'}
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(session.expires_at)}</Table.Td>
+                  <Table.Td>
+                    {session.current && (
+                      <StatusLabel color="green">{t('settings.profile.thisBrowser')}</StatusLabel>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {page.data.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text size="sm" c="dimmed">
+                      {t('settings.profile.noSessions')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryStates>
       {confirming && (
         <ConfirmModal
           title={t('settings.profile.signOutOthersTitle')}

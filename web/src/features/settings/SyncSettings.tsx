@@ -29,7 +29,8 @@ import { Link } from 'react-router';
 import { api, ApiError, type Schemas, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify, notifyRefused } from './notify';
@@ -87,27 +88,30 @@ export function SyncSettings() {
           </Code>
         </Alert>
       )}
-      {connections.isPending ? (
-        <LoadingRows rows={4} />
-      ) : connections.isError ? (
-        <ErrorState error={connections.error} onRetry={() => void connections.refetch()} />
-      ) : connections.data.data.length === 0 ? (
-        <Paper withBorder>
-          <EmptyState title={t('sync.emptyTitle')} description={t('sync.empty')} action={addButton} />
-        </Paper>
-      ) : (
-        <Stack gap="md">
-          {connections.data.data.map((connection) => (
-            <ConnectionCard
-              key={connection.id}
-              connection={connection}
-              onRemove={() => setRemoving(connection)}
-              onEdit={() => setEditing(connection)}
-              onChanged={refresh}
-            />
-          ))}
-        </Stack>
-      )}
+      <QueryStates
+        query={connections}
+        rows={4}
+        isEmpty={(page) => page.data.length === 0}
+        empty={
+          <Paper withBorder>
+            <EmptyState title={t('sync.emptyTitle')} description={t('sync.empty')} action={addButton} />
+          </Paper>
+        }
+      >
+        {(page) => (
+          <Stack gap="md">
+            {page.data.map((connection) => (
+              <ConnectionCard
+                key={connection.id}
+                connection={connection}
+                onRemove={() => setRemoving(connection)}
+                onEdit={() => setEditing(connection)}
+                onChanged={refresh}
+              />
+            ))}
+          </Stack>
+        )}
+      </QueryStates>
       <ConflictsSection going={connections.data?.data.some((c) => isGoing(c.last_run)) ?? false} />
       {adding && <ConnectionModal onClose={() => setAdding(false)} onSaved={refresh} />}
       {editing && <ConnectionModal existing={editing} onClose={() => setEditing(null)} onSaved={refresh} />}
@@ -310,58 +314,61 @@ function ConflictsSection({ going }: { going: boolean }) {
       <Text size="sm" c="dimmed">
         {t('sync.conflicts.description')}
       </Text>
-      {conflicts.isPending ? (
-        <LoadingRows rows={2} />
-      ) : conflicts.isError ? (
-        <ErrorState error={conflicts.error} onRetry={() => void conflicts.refetch()} />
-      ) : conflicts.data.data.length === 0 ? (
-        <Text size="sm">{t('sync.conflicts.empty')}</Text>
-      ) : (
-        <TableScroll minWidth={720} label={t('sync.conflicts.title')}>
-          <Table aria-label={t('sync.conflicts.title')} fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('sync.conflicts.when')}</Table.Th>
-                <Table.Th>{t('sync.conflicts.customer')}</Table.Th>
-                <Table.Th>{t('sync.conflicts.card')}</Table.Th>
-                <Table.Th>{t('sync.conflicts.rule')}</Table.Th>
-                <Table.Th>{t('sync.conflicts.kept')}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {conflicts.data.data.map((conflict) => (
-                <Table.Tr key={conflict.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(conflict.created_at)}</Table.Td>
-                  <Table.Td>
-                    {conflict.contact_id ? (
-                      <Anchor component={Link} to={`/customers/${conflict.contact_id}`} size="sm">
-                        {String(conflict.kith_version?.name ?? conflict.contact_id)}
-                      </Anchor>
-                    ) : (
-                      '—'
-                    )}
-                  </Table.Td>
-                  <Table.Td className="kith-mono" style={{ overflowWrap: 'anywhere' }}>
-                    {conflict.href.split('/').pop()}
-                  </Table.Td>
-                  <Table.Td>{t(`sync.policies.${conflict.policy}`)}</Table.Td>
-                  <Table.Td>
-                    {conflict.winner === 'kith'
-                      ? t('sync.conflicts.keptKith')
-                      : t('sync.conflicts.keptRemote')}
-                  </Table.Td>
-                  <Table.Td>
-                    <Button variant="subtle" size="compact-sm" onClick={() => setOpen(conflict)}>
-                      {t('sync.conflicts.compare')}
-                    </Button>
-                  </Table.Td>
+      <QueryStates
+        query={conflicts}
+        rows={2}
+        isEmpty={(page) => page.data.length === 0}
+        empty={<Text size="sm">{t('sync.conflicts.empty')}</Text>}
+      >
+        {(page) => (
+          <TableScroll minWidth={720} label={t('sync.conflicts.title')}>
+            <Table aria-label={t('sync.conflicts.title')} fz="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('sync.conflicts.when')}</Table.Th>
+                  <Table.Th>{t('sync.conflicts.customer')}</Table.Th>
+                  <Table.Th>{t('sync.conflicts.card')}</Table.Th>
+                  <Table.Th>{t('sync.conflicts.rule')}</Table.Th>
+                  <Table.Th>{t('sync.conflicts.kept')}</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {page.data.map((conflict) => (
+                  <Table.Tr key={conflict.id}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {formatDateTime(conflict.created_at)}
+                    </Table.Td>
+                    <Table.Td>
+                      {conflict.contact_id ? (
+                        <Anchor component={Link} to={`/customers/${conflict.contact_id}`} size="sm">
+                          {String(conflict.kith_version?.name ?? conflict.contact_id)}
+                        </Anchor>
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                    <Table.Td className="kith-mono" style={{ overflowWrap: 'anywhere' }}>
+                      {conflict.href.split('/').pop()}
+                    </Table.Td>
+                    <Table.Td>{t(`sync.policies.${conflict.policy}`)}</Table.Td>
+                    <Table.Td>
+                      {conflict.winner === 'kith'
+                        ? t('sync.conflicts.keptKith')
+                        : t('sync.conflicts.keptRemote')}
+                    </Table.Td>
+                    <Table.Td>
+                      <Button variant="subtle" size="compact-sm" onClick={() => setOpen(conflict)}>
+                        {t('sync.conflicts.compare')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </TableScroll>
+        )}
+      </QueryStates>
       {open && (
         <Modal
           opened

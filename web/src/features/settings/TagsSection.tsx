@@ -26,7 +26,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { formatNumber } from '../../i18n';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
@@ -61,82 +62,88 @@ export function TagsSection() {
           </Text>
         )}
       </Group>
-      {tags.isPending ? (
-        <LoadingRows rows={4} />
-      ) : tags.isError ? (
-        <ErrorState error={tags.error} onRetry={() => void tags.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState
-          title={t('settings.tags.emptyTitle')}
-          description={t('settings.tags.empty')}
-          action={
-            <Button component={Link} to="/customers" variant="default">
-              {t('settings.tags.goToCustomers')}
-            </Button>
-          }
-        />
-      ) : (
-        <Table className="kith-sticky-head" aria-label={t('settings.tags.title')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('settings.tags.name')}</Table.Th>
-              <Table.Th ta="right">{t('settings.tags.customers')}</Table.Th>
-              <Table.Th w={48}>
-                <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.map((tag) => (
-              <Table.Tr key={tag.id} data-testid={`tag-${tag.name}`}>
-                <Table.Td>
-                  <Anchor component={Link} to={customersOf(tag)} size="sm" fw={500}>
-                    {tag.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Anchor
-                    component={Link}
-                    to={customersOf(tag)}
-                    size="sm"
-                    aria-label={t('settings.tags.customersOf', {
-                      count: tag.contact_count,
-                      n: formatNumber(tag.contact_count),
-                      name: tag.name,
-                    })}
-                  >
-                    {formatNumber(tag.contact_count)}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Menu position="bottom-end" withinPortal>
-                    <Menu.Target>
-                      <ActionIcon
-                        variant="subtle"
-                        color="gray"
-                        aria-label={t('settings.actionsFor', { name: tag.name })}
-                      >
-                        ⋯
-                      </ActionIcon>
-                    </Menu.Target>
-                    <Menu.Dropdown>
-                      <Menu.Item onClick={() => setRenaming({ tag, merge: false })}>
-                        {t('settings.tags.rename')}
-                      </Menu.Item>
-                      <Menu.Item onClick={() => setRenaming({ tag, merge: true })} disabled={list.length < 2}>
-                        {t('settings.tags.mergeInto')}
-                      </Menu.Item>
-                      <Menu.Item color="red" onClick={() => setDeleting(tag)}>
-                        {t('common.delete')}
-                      </Menu.Item>
-                    </Menu.Dropdown>
-                  </Menu>
-                </Table.Td>
+      <QueryStates
+        query={tags}
+        rows={4}
+        isEmpty={(page) => page.data.length === 0}
+        empty={
+          <EmptyState
+            title={t('settings.tags.emptyTitle')}
+            description={t('settings.tags.empty')}
+            action={
+              <Button component={Link} to="/customers" variant="default">
+                {t('settings.tags.goToCustomers')}
+              </Button>
+            }
+          />
+        }
+      >
+        {() => (
+          <Table className="kith-sticky-head" aria-label={t('settings.tags.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('settings.tags.name')}</Table.Th>
+                <Table.Th ta="right">{t('settings.tags.customers')}</Table.Th>
+                <Table.Th w={48}>
+                  <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((tag) => (
+                <Table.Tr key={tag.id} data-testid={`tag-${tag.name}`}>
+                  <Table.Td>
+                    <Anchor component={Link} to={customersOf(tag)} size="sm" fw={500}>
+                      {tag.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Anchor
+                      component={Link}
+                      to={customersOf(tag)}
+                      size="sm"
+                      aria-label={t('settings.tags.customersOf', {
+                        count: tag.contact_count,
+                        n: formatNumber(tag.contact_count),
+                        name: tag.name,
+                      })}
+                    >
+                      {formatNumber(tag.contact_count)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <Menu position="bottom-end" withinPortal>
+                      <Menu.Target>
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          aria-label={t('settings.actionsFor', { name: tag.name })}
+                        >
+                          ⋯
+                        </ActionIcon>
+                      </Menu.Target>
+                      <Menu.Dropdown>
+                        <Menu.Item onClick={() => setRenaming({ tag, merge: false })}>
+                          {t('settings.tags.rename')}
+                        </Menu.Item>
+                        <Menu.Item
+                          onClick={() => setRenaming({ tag, merge: true })}
+                          disabled={list.length < 2}
+                        >
+                          {t('settings.tags.mergeInto')}
+                        </Menu.Item>
+                        <Menu.Item color="red" onClick={() => setDeleting(tag)}>
+                          {t('common.delete')}
+                        </Menu.Item>
+                      </Menu.Dropdown>
+                    </Menu>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryStates>
       {renaming && (
         <RenameTagModal
           tag={renaming.tag}

@@ -23,7 +23,8 @@ import { api, type Schemas, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -82,73 +83,76 @@ export function TokensSettings() {
         />
       )}
       <Paper withBorder>
-        {tokens.isPending ? (
-          <LoadingRows rows={3} />
-        ) : tokens.isError ? (
-          <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState
-            title={t('settings.tokens.emptyTitle')}
-            description={t('settings.tokens.empty')}
-            action={<Button onClick={() => setCreating(true)}>{t('settings.tokens.new')}</Button>}
-          />
-        ) : (
-          <TableScroll minWidth={700} label={t('settings.tokens.title')}>
-            <Table className="kith-sticky-head" aria-label={t('settings.tokens.title')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('settings.tokens.name')}</Table.Th>
-                  {all && <Table.Th>{t('settings.tokens.owner')}</Table.Th>}
-                  <Table.Th>{t('settings.tokens.created')}</Table.Th>
-                  <Table.Th>{t('settings.tokens.lastUsed')}</Table.Th>
-                  <Table.Th>{t('settings.users.status')}</Table.Th>
-                  <Table.Th w={110}>
-                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((token) => (
-                  <Table.Tr key={token.id} c={token.revoked ? 'dimmed' : undefined}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {token.name}
-                      </Text>
-                      <Text size="xs" c="dimmed" className="kith-mono">
-                        {token.id}
-                      </Text>
-                    </Table.Td>
-                    {all && <Table.Td>{owner(token.user_id)}</Table.Td>}
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(token.created_at)}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      {token.last_used_at ? formatDateTime(token.last_used_at) : t('settings.tokens.never')}
-                    </Table.Td>
-                    <Table.Td>
-                      {token.revoked ? (
-                        <StatusLabel color="gray">{t('settings.tokens.revoked')}</StatusLabel>
-                      ) : (
-                        <StatusLabel color="green">{t('settings.users.active')}</StatusLabel>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {!token.revoked && (
-                        <Button
-                          variant="subtle"
-                          color="red"
-                          size="xs"
-                          onClick={() => setRevoking(token)}
-                          aria-label={t('settings.tokens.revokeNamed', { name: token.name })}
-                        >
-                          {t('settings.tokens.revoke')}
-                        </Button>
-                      )}
-                    </Table.Td>
+        <QueryStates
+          query={tokens}
+          rows={3}
+          isEmpty={(page) => page.data.length === 0}
+          empty={
+            <EmptyState
+              title={t('settings.tokens.emptyTitle')}
+              description={t('settings.tokens.empty')}
+              action={<Button onClick={() => setCreating(true)}>{t('settings.tokens.new')}</Button>}
+            />
+          }
+        >
+          {() => (
+            <TableScroll minWidth={700} label={t('settings.tokens.title')}>
+              <Table className="kith-sticky-head" aria-label={t('settings.tokens.title')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('settings.tokens.name')}</Table.Th>
+                    {all && <Table.Th>{t('settings.tokens.owner')}</Table.Th>}
+                    <Table.Th>{t('settings.tokens.created')}</Table.Th>
+                    <Table.Th>{t('settings.tokens.lastUsed')}</Table.Th>
+                    <Table.Th>{t('settings.users.status')}</Table.Th>
+                    <Table.Th w={110}>
+                      <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </TableScroll>
-        )}
+                </Table.Thead>
+                <Table.Tbody>
+                  {rows.map((token) => (
+                    <Table.Tr key={token.id} c={token.revoked ? 'dimmed' : undefined}>
+                      <Table.Td>
+                        <Text size="sm" fw={500}>
+                          {token.name}
+                        </Text>
+                        <Text size="xs" c="dimmed" className="kith-mono">
+                          {token.id}
+                        </Text>
+                      </Table.Td>
+                      {all && <Table.Td>{owner(token.user_id)}</Table.Td>}
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(token.created_at)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                        {token.last_used_at ? formatDateTime(token.last_used_at) : t('settings.tokens.never')}
+                      </Table.Td>
+                      <Table.Td>
+                        {token.revoked ? (
+                          <StatusLabel color="gray">{t('settings.tokens.revoked')}</StatusLabel>
+                        ) : (
+                          <StatusLabel color="green">{t('settings.users.active')}</StatusLabel>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {!token.revoked && (
+                          <Button
+                            variant="subtle"
+                            color="red"
+                            size="xs"
+                            onClick={() => setRevoking(token)}
+                            aria-label={t('settings.tokens.revokeNamed', { name: token.name })}
+                          >
+                            {t('settings.tokens.revoke')}
+                          </Button>
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableScroll>
+          )}
+        </QueryStates>
       </Paper>
       {creating && <CreateTokenModal onClose={() => setCreating(false)} onCreated={refresh} />}
       {revoking && (

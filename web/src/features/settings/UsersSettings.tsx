@@ -27,7 +27,8 @@ import { useSession } from '../../app/session';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { PasswordField } from '../../ui/PasswordField';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { InviteModal, InvitesSection } from './InvitesSection';
 import { StatusLabel } from './StatusLabel';
@@ -84,120 +85,125 @@ export function UsersSettings() {
         }
       />
       <Paper withBorder>
-        {users.isPending ? (
-          <LoadingRows rows={4} />
-        ) : users.isError ? (
-          <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-        ) : users.data.data.length === 0 ? (
-          <EmptyState
-            title={t('settings.users.emptyTitle')}
-            description={t('settings.users.empty')}
-            action={<Button onClick={() => setCreating(true)}>{t('settings.users.new')}</Button>}
-          />
-        ) : (
-          <TableScroll minWidth={760} label={t('settings.users.title')}>
-            <Table className="kith-sticky-head" aria-label={t('settings.users.title')} highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('settings.users.name')}</Table.Th>
-                  <Table.Th>{t('settings.users.email')}</Table.Th>
-                  <Table.Th w={170}>{t('settings.users.role')}</Table.Th>
-                  <Table.Th>{t('settings.users.status')}</Table.Th>
-                  <Table.Th>{t('settings.users.created')}</Table.Th>
-                  <Table.Th w={56}>
-                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.data.data.map((user) => {
-                  const self = user.id === me?.id;
-                  return (
-                    <Table.Tr key={user.id} data-testid={`user-${user.email}`}>
-                      <Table.Td>
-                        <Text size="sm" fw={500}>
-                          {user.name || '—'}
-                          {self && (
-                            <Text span size="xs" c="dimmed" ml={6}>
-                              {t('settings.users.you')}
-                            </Text>
+        <QueryStates
+          query={users}
+          rows={4}
+          isEmpty={(page) => page.data.length === 0}
+          empty={
+            <EmptyState
+              title={t('settings.users.emptyTitle')}
+              description={t('settings.users.empty')}
+              action={<Button onClick={() => setCreating(true)}>{t('settings.users.new')}</Button>}
+            />
+          }
+        >
+          {(page) => (
+            <TableScroll minWidth={760} label={t('settings.users.title')}>
+              <Table className="kith-sticky-head" aria-label={t('settings.users.title')} highlightOnHover>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('settings.users.name')}</Table.Th>
+                    <Table.Th>{t('settings.users.email')}</Table.Th>
+                    <Table.Th w={170}>{t('settings.users.role')}</Table.Th>
+                    <Table.Th>{t('settings.users.status')}</Table.Th>
+                    <Table.Th>{t('settings.users.created')}</Table.Th>
+                    <Table.Th w={56}>
+                      <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {page.data.map((user) => {
+                    const self = user.id === me?.id;
+                    return (
+                      <Table.Tr key={user.id} data-testid={`user-${user.email}`}>
+                        <Table.Td>
+                          <Text size="sm" fw={500}>
+                            {user.name || '—'}
+                            {self && (
+                              <Text span size="xs" c="dimmed" ml={6}>
+                                {t('settings.users.you')}
+                              </Text>
+                            )}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Email address={user.email} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Select
+                            size="xs"
+                            // "Administrator" whole, however narrow the screen.
+                            miw={130}
+                            aria-label={t('settings.users.roleOf', { name: userLabel(user) })}
+                            value={user.role}
+                            disabled={self || patch.isPending}
+                            allowDeselect={false}
+                            data={(['admin', 'agent'] as const).map((role) => ({
+                              value: role,
+                              label: t(`roles.${role}`),
+                            }))}
+                            onChange={(role) => {
+                              if (role && role !== user.role)
+                                patch.mutate({ user, body: { role: role as Role } });
+                            }}
+                          />
+                        </Table.Td>
+                        <Table.Td>
+                          {user.disabled ? (
+                            <StatusLabel color="gray">{t('settings.users.disabled')}</StatusLabel>
+                          ) : (
+                            <StatusLabel color="green">{t('settings.users.active')}</StatusLabel>
                           )}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Email address={user.email} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Select
-                          size="xs"
-                          // "Administrator" whole, however narrow the screen.
-                          miw={130}
-                          aria-label={t('settings.users.roleOf', { name: userLabel(user) })}
-                          value={user.role}
-                          disabled={self || patch.isPending}
-                          allowDeselect={false}
-                          data={(['admin', 'agent'] as const).map((role) => ({
-                            value: role,
-                            label: t(`roles.${role}`),
-                          }))}
-                          onChange={(role) => {
-                            if (role && role !== user.role)
-                              patch.mutate({ user, body: { role: role as Role } });
-                          }}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        {user.disabled ? (
-                          <StatusLabel color="gray">{t('settings.users.disabled')}</StatusLabel>
-                        ) : (
-                          <StatusLabel color="green">{t('settings.users.active')}</StatusLabel>
-                        )}
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Text size="sm" c="dimmed">
-                          {formatDateTime(user.created_at)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {self ? (
-                          <Button component={Link} to="/settings/profile" variant="subtle" size="xs">
-                            {t('settings.users.yourProfile')}
-                          </Button>
-                        ) : (
-                          <Menu position="bottom-end" withinPortal>
-                            <Menu.Target>
-                              <ActionIcon
-                                variant="subtle"
-                                color="gray"
-                                aria-label={t('settings.actionsFor', { name: userLabel(user) })}
-                              >
-                                ⋯
-                              </ActionIcon>
-                            </Menu.Target>
-                            <Menu.Dropdown>
-                              <Menu.Item onClick={() => setResetting(user)}>
-                                {t('settings.users.resetPassword')}
-                              </Menu.Item>
-                              {user.disabled ? (
-                                <Menu.Item onClick={() => patch.mutate({ user, body: { disabled: false } })}>
-                                  {t('settings.users.enable')}
+                        </Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                          <Text size="sm" c="dimmed">
+                            {formatDateTime(user.created_at)}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          {self ? (
+                            <Button component={Link} to="/settings/profile" variant="subtle" size="xs">
+                              {t('settings.users.yourProfile')}
+                            </Button>
+                          ) : (
+                            <Menu position="bottom-end" withinPortal>
+                              <Menu.Target>
+                                <ActionIcon
+                                  variant="subtle"
+                                  color="gray"
+                                  aria-label={t('settings.actionsFor', { name: userLabel(user) })}
+                                >
+                                  ⋯
+                                </ActionIcon>
+                              </Menu.Target>
+                              <Menu.Dropdown>
+                                <Menu.Item onClick={() => setResetting(user)}>
+                                  {t('settings.users.resetPassword')}
                                 </Menu.Item>
-                              ) : (
-                                <Menu.Item color="red" onClick={() => setDisabling(user)}>
-                                  {t('settings.users.disable')}
-                                </Menu.Item>
-                              )}
-                            </Menu.Dropdown>
-                          </Menu>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </TableScroll>
-        )}
+                                {user.disabled ? (
+                                  <Menu.Item
+                                    onClick={() => patch.mutate({ user, body: { disabled: false } })}
+                                  >
+                                    {t('settings.users.enable')}
+                                  </Menu.Item>
+                                ) : (
+                                  <Menu.Item color="red" onClick={() => setDisabling(user)}>
+                                    {t('settings.users.disable')}
+                                  </Menu.Item>
+                                )}
+                              </Menu.Dropdown>
+                            </Menu>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </TableScroll>
+          )}
+        </QueryStates>
       </Paper>
       <InvitesSection onInvite={() => setInviting(true)} />
       {creating && <CreateUserModal onClose={() => setCreating(false)} onCreated={refresh} />}

@@ -25,7 +25,8 @@ import { useTranslation } from 'react-i18next';
 import { api, type Schemas, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState } from '../../ui/states';
+import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -79,30 +80,33 @@ export function WebhooksSettings() {
         description={t('settings.webhooks.description')}
         actions={addButton}
       />
-      {endpoints.isPending ? (
-        <LoadingRows rows={4} />
-      ) : endpoints.isError ? (
-        <ErrorState error={endpoints.error} onRetry={() => void endpoints.refetch()} />
-      ) : endpoints.data.data.length === 0 ? (
-        <Paper withBorder>
-          <EmptyState
-            title={t('settings.webhooks.emptyTitle')}
-            description={t('settings.webhooks.empty')}
-            action={addButton}
-          />
-        </Paper>
-      ) : (
-        <Stack gap="md">
-          {endpoints.data.data.map((endpoint) => (
-            <EndpointCard
-              key={endpoint.id}
-              endpoint={endpoint}
-              onEdit={() => setEditing(endpoint)}
-              onRemove={() => setRemoving(endpoint)}
+      <QueryStates
+        query={endpoints}
+        rows={4}
+        isEmpty={(page) => page.data.length === 0}
+        empty={
+          <Paper withBorder>
+            <EmptyState
+              title={t('settings.webhooks.emptyTitle')}
+              description={t('settings.webhooks.empty')}
+              action={addButton}
             />
-          ))}
-        </Stack>
-      )}
+          </Paper>
+        }
+      >
+        {(page) => (
+          <Stack gap="md">
+            {page.data.map((endpoint) => (
+              <EndpointCard
+                key={endpoint.id}
+                endpoint={endpoint}
+                onEdit={() => setEditing(endpoint)}
+                onRemove={() => setRemoving(endpoint)}
+              />
+            ))}
+          </Stack>
+        )}
+      </QueryStates>
       {adding && <EndpointModal onClose={() => setAdding(false)} onSaved={refresh} />}
       {editing && <EndpointModal endpoint={editing} onClose={() => setEditing(null)} onSaved={refresh} />}
       {removing && (
@@ -223,34 +227,37 @@ function EndpointCard({
       <Text size="sm" fw={600} mb={4}>
         {t('settings.webhooks.recent')}
       </Text>
-      {deliveries.isPending ? (
-        <LoadingRows rows={2} />
-      ) : deliveries.isError ? (
-        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-      ) : deliveries.data.data.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {t('settings.webhooks.noDeliveries')}
-        </Text>
-      ) : (
-        <TableScroll minWidth={720} label={t('settings.webhooks.recentOf', { url: endpoint.url })}>
-          <Table aria-label={t('settings.webhooks.recentOf', { url: endpoint.url })} fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('settings.webhooks.when')}</Table.Th>
-                <Table.Th>{t('settings.webhooks.event')}</Table.Th>
-                <Table.Th>{t('settings.users.status')}</Table.Th>
-                <Table.Th ta="right">{t('settings.webhooks.attempts')}</Table.Th>
-                <Table.Th>{t('settings.webhooks.lastResult')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {deliveries.data.data.map((delivery) => (
-                <DeliveryRow key={delivery.id} delivery={delivery} />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
-      )}
+      <QueryStates
+        query={deliveries}
+        rows={2}
+        isEmpty={(page) => page.data.length === 0}
+        empty={
+          <Text size="sm" c="dimmed">
+            {t('settings.webhooks.noDeliveries')}
+          </Text>
+        }
+      >
+        {(page) => (
+          <TableScroll minWidth={720} label={t('settings.webhooks.recentOf', { url: endpoint.url })}>
+            <Table aria-label={t('settings.webhooks.recentOf', { url: endpoint.url })} fz="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('settings.webhooks.when')}</Table.Th>
+                  <Table.Th>{t('settings.webhooks.event')}</Table.Th>
+                  <Table.Th>{t('settings.users.status')}</Table.Th>
+                  <Table.Th ta="right">{t('settings.webhooks.attempts')}</Table.Th>
+                  <Table.Th>{t('settings.webhooks.lastResult')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {page.data.map((delivery) => (
+                  <DeliveryRow key={delivery.id} delivery={delivery} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </TableScroll>
+        )}
+      </QueryStates>
     </Paper>
   );
 }
