@@ -20,7 +20,7 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -32,6 +32,7 @@ import { useAttributeDefinitions } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { useRowDialogs } from './row-dialogs';
 import { TableScroll } from '../../ui/TableScroll';
 
 type Attribute = Schemas['AttributeDefinition'];
@@ -41,13 +42,7 @@ const TYPES: AttributeType[] = ['text', 'number', 'boolean', 'date', 'list'];
 export function AttributesSettings() {
   const { t } = useTranslation();
   const attributes = useAttributeDefinitions();
-  const client = useQueryClient();
-  const [editing, setEditing] = useState<Attribute | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Attribute | null>(null);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['attributes'] });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
+  const { editing, setEditing, deleting, setDeleting, refresh } = useRowDialogs<Attribute>(['attributes']);
   const newButton = <Button onClick={() => setEditing('new')}>{t('settings.attributes.new')}</Button>;
 
   return (

@@ -19,7 +19,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -30,6 +30,7 @@ import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { useRowDialogs } from './row-dialogs';
 
 type ContactGroup = Schemas['Group'];
 
@@ -37,14 +38,8 @@ const membersOf = (group: ContactGroup) => `/customers?group=${encodeURIComponen
 
 export function GroupsSection() {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const groups = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
-  const [editing, setEditing] = useState<ContactGroup | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<ContactGroup | null>(null);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['groups'] });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
+  const { editing, setEditing, deleting, setDeleting, refresh } = useRowDialogs<ContactGroup>(['groups']);
   const newButton = (
     <Button size="xs" variant="default" onClick={() => setEditing('new')}>
       {t('settings.groups.new')}

@@ -16,7 +16,7 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -29,6 +29,7 @@ import { useIdentityTypes } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { useRowDialogs } from './row-dialogs';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 
 type IdentityType = Schemas['IdentityType'];
@@ -36,13 +37,9 @@ type IdentityType = Schemas['IdentityType'];
 export function IdentityTypesSettings() {
   const { t } = useTranslation();
   const types = useIdentityTypes();
-  const client = useQueryClient();
-  const [editing, setEditing] = useState<IdentityType | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<IdentityType | null>(null);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['identity-types'] });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
+  const { editing, setEditing, deleting, setDeleting, refresh } = useRowDialogs<IdentityType>([
+    'identity-types',
+  ]);
   const newButton = <Button onClick={() => setEditing('new')}>{t('settings.identityTypes.new')}</Button>;
 
   return (

@@ -19,7 +19,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Schemas, unwrap } from '../../api/client';
@@ -29,6 +29,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify, notifyRefused } from './notify';
+import { useSettingsRefresh } from './settings-queries';
 import { TableScroll } from '../../ui/TableScroll';
 import { Email } from '../../ui/Email';
 
@@ -52,13 +53,9 @@ function mailLanguage(language: string): 'en' | 'zh' {
 export function InvitesSection({ onInvite }: { onInvite: () => void }) {
   const { t, i18n } = useTranslation();
   const invites = useInvites();
-  const client = useQueryClient();
   const [revoking, setRevoking] = useState<Invite | null>(null);
   const [issued, setIssued] = useState<Issued | null>(null);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: INVITES_KEY });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
+  const refresh = useSettingsRefresh(INVITES_KEY);
   const resend = useMutation({
     mutationFn: (invite: Invite) =>
       unwrap(
@@ -245,7 +242,7 @@ function IssuedLink({ issued, onClose }: { issued: Issued; onClose: () => void }
 
 export function InviteModal({ onClose }: { onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const client = useQueryClient();
+  const refresh = useSettingsRefresh(INVITES_KEY);
   const invites = useInvites();
   const mails = invites.data?.mails ?? true;
   const [email, setEmail] = useState('');
@@ -259,8 +256,7 @@ export function InviteModal({ onClose }: { onClose: () => void }) {
         }),
       ),
     onSuccess: (result) => {
-      void client.invalidateQueries({ queryKey: INVITES_KEY });
-      void client.invalidateQueries({ queryKey: ['audit'] });
+      refresh();
       if (result.sent) {
         notify({ color: 'green', message: t('invite.admin.sent', { email: result.invite.email }) });
         onClose();

@@ -22,7 +22,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -34,6 +34,7 @@ import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify, notifyRefused } from './notify';
+import { useRowDialogs } from './row-dialogs';
 import { syncRunErrorText } from './sync-errors';
 import { useCustomerChangeText } from '../customers/customer-change-format';
 import { StatusLabel } from './StatusLabel';
@@ -55,24 +56,20 @@ const isGoing = (run: Run | null | undefined) => !!run && ['queued', 'running'].
 
 export function SyncSettings() {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const connections = useQuery({
     queryKey: ['sync-connections'],
     queryFn: () => unwrap(api.GET('/api/sync/connections')),
     // While a run goes, its counts move: look again every second.
     refetchInterval: (query) => (query.state.data?.data.some((c) => isGoing(c.last_run)) ? 1000 : false),
   });
-  const [adding, setAdding] = useState(false);
-  const [editing, setEditing] = useState<Connection | null>(null);
-  const [removing, setRemoving] = useState<Connection | null>(null);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['sync-connections'] });
-    void client.invalidateQueries({ queryKey: ['sync-conflicts'] });
-  };
+  const { editing, setEditing, deleting, setDeleting, refresh } = useRowDialogs<Connection>(
+    ['sync-connections'],
+    ['sync-conflicts'],
+  );
   // Without KITH_SECRET_KEY the server can store no password: say so before anyone fills the form.
   const noKey = connections.data?.passwords_storable === false;
   const addButton = (
-    <Button onClick={() => setAdding(true)} disabled={noKey}>
+    <Button onClick={() => setEditing('new')} disabled={noKey}>
       {t('sync.add')}
     </Button>
   );
@@ -104,7 +101,7 @@ export function SyncSettings() {
               <ConnectionCard
                 key={connection.id}
                 connection={connection}
-                onRemove={() => setRemoving(connection)}
+                onRemove={() => setDeleting(connection)}
                 onEdit={() => setEditing(connection)}
                 onChanged={refresh}
               />
@@ -113,22 +110,27 @@ export function SyncSettings() {
         )}
       </QueryStates>
       <ConflictsSection going={connections.data?.data.some((c) => isGoing(c.last_run)) ?? false} />
-      {adding && <ConnectionModal onClose={() => setAdding(false)} onSaved={refresh} />}
-      {editing && <ConnectionModal existing={editing} onClose={() => setEditing(null)} onSaved={refresh} />}
-      {removing && (
+      {editing && (
+        <ConnectionModal
+          existing={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+          onSaved={refresh}
+        />
+      )}
+      {deleting && (
         <ConfirmModal
           title={t('sync.removeTitle')}
           confirmLabel={t('sync.remove')}
-          onClose={() => setRemoving(null)}
+          onClose={() => setDeleting(null)}
           onConfirm={() =>
-            unwrap(api.DELETE('/api/sync/connections/{id}', { params: { path: { id: removing.id } } }))
+            unwrap(api.DELETE('/api/sync/connections/{id}', { params: { path: { id: deleting.id } } }))
           }
           onDone={() => {
             refresh();
-            notify({ color: 'green', message: t('sync.removed', { url: removing.collection_url }) });
+            notify({ color: 'green', message: t('sync.removed', { url: deleting.collection_url }) });
           }}
         >
-          {t('sync.removeBody', { url: removing.collection_url })}
+          {t('sync.removeBody', { url: deleting.collection_url })}
         </ConfirmModal>
       )}
     </>

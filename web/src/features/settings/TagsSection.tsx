@@ -20,7 +20,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -31,6 +31,7 @@ import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
+import { useSettingsRefresh } from './settings-queries';
 
 type Tag = Schemas['Tag'];
 
@@ -38,16 +39,11 @@ const customersOf = (tag: Tag) => `/customers?tag=${encodeURIComponent(tag.name)
 
 export function TagsSection() {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const tags = useQuery({ queryKey: ['tags'], queryFn: () => unwrap(api.GET('/api/tags')) });
   const [renaming, setRenaming] = useState<{ tag: Tag; merge: boolean } | null>(null);
   const [deleting, setDeleting] = useState<Tag | null>(null);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['tags'] });
-    void client.invalidateQueries({ queryKey: ['contacts'] });
-    void client.invalidateQueries({ queryKey: ['contact'] });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
+  // A tag's rename, merge or deletion changes its customers too.
+  const refresh = useSettingsRefresh(['tags'], ['contacts'], ['contact']);
   const list = tags.data?.data ?? [];
 
   return (

@@ -15,7 +15,7 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -29,7 +29,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
-import { useUsers, userLabel } from './settings-queries';
+import { useSettingsRefresh, useUsers, userLabel } from './settings-queries';
 import { notify } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -43,7 +43,6 @@ export function TokensSettings() {
   const all = admin && params.get('all') === '1';
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<Token | null>(null);
-  const client = useQueryClient();
   const tokens = useQuery({
     queryKey: ['tokens', { all }],
     queryFn: () => unwrap(api.GET('/api/tokens', { params: { query: all ? { all: 'true' } : {} } })),
@@ -53,10 +52,7 @@ export function TokensSettings() {
     if (id === me?.id) return t('settings.users.you');
     return userLabel(users.data?.data.find((u) => u.id === id)) || id;
   };
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['tokens'] });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
+  const refresh = useSettingsRefresh(['tokens']);
   // Live tokens first, newest first; revoked ones stay listed below for the record.
   const rows = [...(tokens.data?.data ?? [])].sort(
     (a, b) => Number(a.revoked) - Number(b.revoked) || b.created_at.localeCompare(a.created_at),

@@ -18,7 +18,7 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -33,7 +33,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { InviteModal, InvitesSection } from './InvitesSection';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
-import { USERS_KEY, useUsers, userLabel } from './settings-queries';
+import { USERS_KEY, useSettingsRefresh, useUsers, userLabel } from './settings-queries';
 import { notify, notifyRefused } from './notify';
 import { TableScroll } from '../../ui/TableScroll';
 import { Email } from '../../ui/Email';
@@ -49,11 +49,7 @@ export function UsersSettings() {
   const [inviting, setInviting] = useState(false);
   const [resetting, setResetting] = useState<User | null>(null);
   const [disabling, setDisabling] = useState<User | null>(null);
-  const client = useQueryClient();
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: USERS_KEY });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
+  const refresh = useSettingsRefresh(USERS_KEY);
   const patch = useMutation({
     mutationFn: ({ user, body }: { user: User; body: { role?: Role; disabled?: boolean } }) =>
       unwrap(api.PATCH('/api/users/{id}', { params: { path: { id: user.id } }, body })),

@@ -32,6 +32,7 @@ import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
 import { notify, notifyRefused } from './notify';
+import { useRowDialogs } from './row-dialogs';
 import { outboundErrorText } from './outbound-errors';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -62,16 +63,9 @@ function useEventLabel(): (event: string) => string {
 
 export function WebhooksSettings() {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const endpoints = useQuery({ queryKey: ['webhooks'], queryFn: () => unwrap(api.GET('/api/webhooks')) });
-  const [adding, setAdding] = useState(false);
-  const [editing, setEditing] = useState<Endpoint | null>(null);
-  const [removing, setRemoving] = useState<Endpoint | null>(null);
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['webhooks'] });
-    void client.invalidateQueries({ queryKey: ['audit'] });
-  };
-  const addButton = <Button onClick={() => setAdding(true)}>{t('settings.webhooks.new')}</Button>;
+  const { editing, setEditing, deleting, setDeleting, refresh } = useRowDialogs<Endpoint>(['webhooks']);
+  const addButton = <Button onClick={() => setEditing('new')}>{t('settings.webhooks.new')}</Button>;
 
   return (
     <>
@@ -101,31 +95,36 @@ export function WebhooksSettings() {
                 key={endpoint.id}
                 endpoint={endpoint}
                 onEdit={() => setEditing(endpoint)}
-                onRemove={() => setRemoving(endpoint)}
+                onRemove={() => setDeleting(endpoint)}
               />
             ))}
           </Stack>
         )}
       </QueryStates>
-      {adding && <EndpointModal onClose={() => setAdding(false)} onSaved={refresh} />}
-      {editing && <EndpointModal endpoint={editing} onClose={() => setEditing(null)} onSaved={refresh} />}
-      {removing && (
+      {editing && (
+        <EndpointModal
+          endpoint={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+          onSaved={refresh}
+        />
+      )}
+      {deleting && (
         <ConfirmModal
           title={t('settings.webhooks.removeTitle')}
           confirmLabel={t('settings.webhooks.remove')}
-          onClose={() => setRemoving(null)}
+          onClose={() => setDeleting(null)}
           onConfirm={() =>
-            unwrap(api.DELETE('/api/webhooks/{id}', { params: { path: { id: removing.id } } }))
+            unwrap(api.DELETE('/api/webhooks/{id}', { params: { path: { id: deleting.id } } }))
           }
           onDone={() => {
             refresh();
             notify({
               color: 'green',
-              message: t('settings.webhooks.removed', { url: removing.url }),
+              message: t('settings.webhooks.removed', { url: deleting.url }),
             });
           }}
         >
-          {t('settings.webhooks.removeBody', { url: removing.url })}
+          {t('settings.webhooks.removeBody', { url: deleting.url })}
         </ConfirmModal>
       )}
     </>

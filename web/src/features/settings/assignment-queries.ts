@@ -2,8 +2,9 @@
  * Inboxes, teams and agents: one query key each, shared by the admin screens and the automation rule
  * builder's pickers, so a change in one place refreshes every view of it.
  */
-import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, type Schemas, unwrap } from '../../api/client';
+import { useSettingsRefresh } from './settings-queries';
 
 export type Inbox = Schemas['Inbox'];
 export type Team = Schemas['Team'];
@@ -38,11 +39,7 @@ export function useAgents() {
 }
 
 export function useRefreshAssignment() {
-  const client = useQueryClient();
-  return () => {
-    for (const key of [INBOXES_KEY, TEAMS_KEY, AGENTS_KEY, ['audit']])
-      void client.invalidateQueries({ queryKey: key });
-  };
+  return useSettingsRefresh(INBOXES_KEY, TEAMS_KEY, AGENTS_KEY);
 }
 
 export function agentLabel(agent: { name: string | null; email: string } | undefined): string {

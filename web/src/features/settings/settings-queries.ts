@@ -1,8 +1,20 @@
 /** Queries the settings screens share (one key per resource, so a change refreshes every view of it). */
-import { useQuery } from '@tanstack/react-query';
+import { type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 
 export const USERS_KEY = ['users'] as const;
+const AUDIT_KEY = ['audit'] as const;
+
+/**
+ * After a change in settings: the lists it touched are looked at again, and so is the audit log, where the
+ * server has just written the change down.
+ */
+export function useSettingsRefresh(...keys: QueryKey[]): () => void {
+  const client = useQueryClient();
+  return () => {
+    for (const queryKey of [...keys, AUDIT_KEY]) void client.invalidateQueries({ queryKey });
+  };
+}
 
 /** Every user (admins only; the server refuses agents). */
 export function useUsers(enabled = true) {
