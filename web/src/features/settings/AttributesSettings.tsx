@@ -4,15 +4,12 @@
  * delete one no customer has a value for (the server names a customer that still does).
  */
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
   Group,
-  Modal,
   Paper,
   Select,
-  Stack,
   Table,
   TagsInput,
   Text,
@@ -30,6 +27,7 @@ import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { useAttributeDefinitions } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
+import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
 import { useRowDialogs } from './row-dialogs';
@@ -193,101 +191,83 @@ function AttributeModal({
     onError: (error) => setProblem(formProblem(error, t)),
   });
   return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
+    <FormModal
       size="lg"
       title={
         attribute
           ? t('settings.attributes.editTitle', { name: attribute.label })
           : t('settings.attributes.newTitle')
       }
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      submit={
+        <Button type="submit" loading={save.isPending}>
+          {attribute ? t('common.save') : t('settings.attributes.create')}
+        </Button>
+      }
     >
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          {problem.message && (
-            <Alert color="red" role="alert">
-              {problem.message}
-            </Alert>
-          )}
-          {attribute ? (
-            <Text size="sm">
-              {t('settings.identityTypes.key')}: <span className="kith-mono">{attribute.key}</span> ·{' '}
-              {t('settings.attributes.type')}: {t(`settings.attributes.types.${attribute.type}`)}
-            </Text>
-          ) : (
-            <Group grow align="flex-start">
-              <TextInput
-                label={t('settings.identityTypes.key')}
-                description={t('settings.keyHint')}
-                placeholder="member_level"
-                required
-                data-autofocus
-                value={key}
-                onChange={(event) => setKey(event.currentTarget.value)}
-                error={problem.fields.key}
-              />
-              <Select
-                label={t('settings.attributes.type')}
-                description={t('settings.attributes.typeHint')}
-                value={type}
-                allowDeselect={false}
-                onChange={(value) => setType((value as AttributeType) ?? 'text')}
-                error={problem.fields.type}
-                data={TYPES.map((value) => ({ value, label: t(`settings.attributes.types.${value}`) }))}
-              />
-            </Group>
-          )}
+      <ProblemAlert problem={problem} />
+      {attribute ? (
+        <Text size="sm">
+          {t('settings.identityTypes.key')}: <span className="kith-mono">{attribute.key}</span> ·{' '}
+          {t('settings.attributes.type')}: {t(`settings.attributes.types.${attribute.type}`)}
+        </Text>
+      ) : (
+        <Group grow align="flex-start">
           <TextInput
-            label={t('settings.identityTypes.label')}
-            placeholder={t('settings.attributes.labelPlaceholder')}
-            data-autofocus={attribute ? true : undefined}
-            value={label}
-            onChange={(event) => setLabel(event.currentTarget.value)}
-            error={problem.fields.label}
+            label={t('settings.identityTypes.key')}
+            description={t('settings.keyHint')}
+            placeholder="member_level"
+            required
+            data-autofocus
+            value={key}
+            onChange={(event) => setKey(event.currentTarget.value)}
+            error={problem.fields.key}
           />
-          {type === 'list' && (
-            <div>
-              <TagsInput
-                label={t('settings.attributes.options')}
-                description={t('settings.attributes.optionsHint')}
-                value={options}
-                onChange={setOptions}
-                error={problem.fields.options}
-                clearable={false}
-              />
-              {problem.existingId && (
-                <Anchor component={Link} to={`/customers/${problem.existingId}`} size="xs">
-                  {t('settings.openCustomer', { id: problem.existingId })}
-                </Anchor>
-              )}
-            </div>
+          <Select
+            label={t('settings.attributes.type')}
+            description={t('settings.attributes.typeHint')}
+            value={type}
+            allowDeselect={false}
+            onChange={(value) => setType((value as AttributeType) ?? 'text')}
+            error={problem.fields.type}
+            data={TYPES.map((value) => ({ value, label: t(`settings.attributes.types.${value}`) }))}
+          />
+        </Group>
+      )}
+      <TextInput
+        label={t('settings.identityTypes.label')}
+        placeholder={t('settings.attributes.labelPlaceholder')}
+        data-autofocus={attribute ? true : undefined}
+        value={label}
+        onChange={(event) => setLabel(event.currentTarget.value)}
+        error={problem.fields.label}
+      />
+      {type === 'list' && (
+        <div>
+          <TagsInput
+            label={t('settings.attributes.options')}
+            description={t('settings.attributes.optionsHint')}
+            value={options}
+            onChange={setOptions}
+            error={problem.fields.options}
+            clearable={false}
+          />
+          {problem.existingId && (
+            <Anchor component={Link} to={`/customers/${problem.existingId}`} size="xs">
+              {t('settings.openCustomer', { id: problem.existingId })}
+            </Anchor>
           )}
-          <Textarea
-            label={t('settings.attributes.descriptionField')}
-            autosize
-            minRows={2}
-            value={description}
-            onChange={(event) => setDescription(event.currentTarget.value)}
-            error={problem.fields.description}
-          />
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {attribute ? t('common.save') : t('settings.attributes.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </div>
+      )}
+      <Textarea
+        label={t('settings.attributes.descriptionField')}
+        autosize
+        minRows={2}
+        value={description}
+        onChange={(event) => setDescription(event.currentTarget.value)}
+        error={problem.fields.description}
+      />
+    </FormModal>
   );
 }

@@ -4,14 +4,11 @@
  */
 import {
   ActionIcon,
-  Alert,
   Anchor,
   Button,
   Group,
   Menu,
-  Modal,
   Paper,
-  Stack,
   Table,
   Text,
   Textarea,
@@ -28,6 +25,7 @@ import { formatNumber } from '../../i18n';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
 import { useRowDialogs } from './row-dialogs';
@@ -186,53 +184,37 @@ function GroupModal({
     onError: (error) => setProblem(formProblem(error, t)),
   });
   return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
+    <FormModal
       title={group ? t('settings.groups.editTitle', { name: group.name }) : t('settings.groups.newTitle')}
+      onClose={onClose}
+      onSubmit={() => {
+        if (!name.trim())
+          return setProblem({ ...NO_PROBLEM, fields: { name: t('settings.reasons.required') } });
+        save.mutate();
+      }}
+      submit={
+        <Button type="submit" loading={save.isPending}>
+          {group ? t('common.save') : t('settings.groups.create')}
+        </Button>
+      }
     >
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!name.trim())
-            return setProblem({ ...NO_PROBLEM, fields: { name: t('settings.reasons.required') } });
-          save.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          {problem.message && (
-            <Alert color="red" role="alert">
-              {problem.message}
-            </Alert>
-          )}
-          <TextInput
-            label={t('settings.tags.name')}
-            required
-            data-autofocus
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
-            error={problem.fields.name}
-          />
-          <Textarea
-            label={t('settings.attributes.descriptionField')}
-            autosize
-            minRows={2}
-            value={description}
-            onChange={(event) => setDescription(event.currentTarget.value)}
-            error={problem.fields.description}
-          />
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {group ? t('common.save') : t('settings.groups.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <ProblemAlert problem={problem} />
+      <TextInput
+        label={t('settings.tags.name')}
+        required
+        data-autofocus
+        value={name}
+        onChange={(event) => setName(event.currentTarget.value)}
+        error={problem.fields.name}
+      />
+      <Textarea
+        label={t('settings.attributes.descriptionField')}
+        autosize
+        minRows={2}
+        value={description}
+        onChange={(event) => setDescription(event.currentTarget.value)}
+        error={problem.fields.description}
+      />
+    </FormModal>
   );
 }

@@ -3,19 +3,7 @@
  * …). Create one, change its label, delete one no customer uses (the server names a customer that
  * still does).
  */
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  Modal,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Anchor, Button, Group, Paper, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,6 +15,7 @@ import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { useIdentityTypes } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
+import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
 import { useRowDialogs } from './row-dialogs';
@@ -183,70 +172,53 @@ function IdentityTypeModal({
     onError: (error) => setProblem(formProblem(error, t)),
   });
   return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
+    <FormModal
       title={
         type
           ? t('settings.identityTypes.editTitle', { name: identityTypeLabel(type, t) })
           : t('settings.identityTypes.newTitle')
       }
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      submit={
+        <Button type="submit" loading={save.isPending}>
+          {type ? t('common.save') : t('settings.identityTypes.create')}
+        </Button>
+      }
     >
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          {problem.message && (
-            <Alert color="red" role="alert">
-              {problem.message}
-              {problem.existingId && (
-                <Anchor component={Link} to={`/customers/${problem.existingId}`} ml={6} size="sm">
-                  {t('settings.openCustomer', { id: problem.existingId })}
-                </Anchor>
-              )}
-            </Alert>
-          )}
-          {type ? (
-            <Text size="sm">
-              {t('settings.identityTypes.key')}: <span className="kith-mono">{type.key}</span>
-            </Text>
-          ) : (
-            <TextInput
-              label={t('settings.identityTypes.key')}
-              description={t('settings.keyHint')}
-              placeholder="wechat_openid"
-              required
-              data-autofocus
-              value={key}
-              onChange={(event) => setKey(event.currentTarget.value)}
-              error={problem.fields.key}
-              className="kith-mono-input"
-            />
-          )}
-          <TextInput
-            label={t('settings.identityTypes.label')}
-            description={t('settings.identityTypes.labelHint')}
-            placeholder={t('settings.identityTypes.labelPlaceholder')}
-            data-autofocus={type ? true : undefined}
-            value={label}
-            onChange={(event) => setLabel(event.currentTarget.value)}
-            error={problem.fields.label}
-          />
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {type ? t('common.save') : t('settings.identityTypes.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <ProblemAlert problem={problem}>
+        {problem.existingId && (
+          <Anchor component={Link} to={`/customers/${problem.existingId}`} ml={6} size="sm">
+            {t('settings.openCustomer', { id: problem.existingId })}
+          </Anchor>
+        )}
+      </ProblemAlert>
+      {type ? (
+        <Text size="sm">
+          {t('settings.identityTypes.key')}: <span className="kith-mono">{type.key}</span>
+        </Text>
+      ) : (
+        <TextInput
+          label={t('settings.identityTypes.key')}
+          description={t('settings.keyHint')}
+          placeholder="wechat_openid"
+          required
+          data-autofocus
+          value={key}
+          onChange={(event) => setKey(event.currentTarget.value)}
+          error={problem.fields.key}
+          className="kith-mono-input"
+        />
+      )}
+      <TextInput
+        label={t('settings.identityTypes.label')}
+        description={t('settings.identityTypes.labelHint')}
+        placeholder={t('settings.identityTypes.labelPlaceholder')}
+        data-autofocus={type ? true : undefined}
+        value={label}
+        onChange={(event) => setLabel(event.currentTarget.value)}
+        error={problem.fields.label}
+      />
+    </FormModal>
   );
 }

@@ -26,6 +26,7 @@ import { api, ApiError, type Schemas, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ModalForm, ProblemAlert } from './FormModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify, notifyRefused } from './notify';
@@ -285,55 +286,45 @@ export function InviteModal({ onClose }: { onClose: () => void }) {
       {issued ? (
         <IssuedLink issued={issued} onClose={onClose} />
       ) : (
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
+        <ModalForm
+          onSubmit={() => {
             if (!email.trim())
               return setProblem({ ...NO_PROBLEM, fields: { email: t('settings.reasons.required') } });
             invite.mutate();
           }}
+          onCancel={onClose}
+          submit={
+            <Button type="submit" loading={invite.isPending}>
+              {mails ? t('invite.admin.send') : t('invite.admin.create')}
+            </Button>
+          }
         >
-          <Stack gap="sm">
-            <Text size="sm" c="dimmed">
-              {mails
-                ? t('invite.admin.intro', { days: VALID_DAYS })
-                : t('invite.admin.introNoMail', { days: VALID_DAYS })}
-            </Text>
-            {problem.message && (
-              <Alert color="red" role="alert">
-                {problem.message}
-              </Alert>
-            )}
-            <TextInput
-              label={t('invite.admin.email')}
-              type="email"
-              required
-              data-autofocus
-              autoComplete="off"
-              value={email}
-              onChange={(event) => setEmail(event.currentTarget.value)}
-              error={problem.fields.email}
-            />
-            <Select
-              label={t('invite.admin.role')}
-              description={t('settings.users.roleHint')}
-              value={role}
-              allowDeselect={false}
-              onChange={(value) => setRole((value as Role) ?? 'agent')}
-              error={problem.fields.role}
-              data={(['agent', 'admin'] as const).map((value) => ({ value, label: t(`roles.${value}`) }))}
-            />
-            <Group justify="flex-end" mt="xs">
-              <Button variant="default" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={invite.isPending}>
-                {mails ? t('invite.admin.send') : t('invite.admin.create')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+          <Text size="sm" c="dimmed">
+            {mails
+              ? t('invite.admin.intro', { days: VALID_DAYS })
+              : t('invite.admin.introNoMail', { days: VALID_DAYS })}
+          </Text>
+          <ProblemAlert problem={problem} />
+          <TextInput
+            label={t('invite.admin.email')}
+            type="email"
+            required
+            data-autofocus
+            autoComplete="off"
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={problem.fields.email}
+          />
+          <Select
+            label={t('invite.admin.role')}
+            description={t('settings.users.roleHint')}
+            value={role}
+            allowDeselect={false}
+            onChange={(value) => setRole((value as Role) ?? 'agent')}
+            error={problem.fields.role}
+            data={(['agent', 'admin'] as const).map((value) => ({ value, label: t(`roles.${value}`) }))}
+          />
+        </ModalForm>
       )}
     </Modal>
   );

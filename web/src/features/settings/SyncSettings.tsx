@@ -32,6 +32,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify, notifyRefused } from './notify';
 import { useRowDialogs } from './row-dialogs';
@@ -450,105 +451,87 @@ function ConnectionModal({
       ),
   });
   return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
+    <FormModal
       size="lg"
       title={existing ? t('sync.editTitle') : t('sync.addTitle')}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      submit={
+        <Button type="submit" loading={save.isPending}>
+          {existing ? t('common.save') : t('sync.add')}
+        </Button>
+      }
     >
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          {problem.message && (
-            <Alert color="red" role="alert">
-              {problem.message}
-            </Alert>
-          )}
-          <TextInput
-            label={t('sync.url')}
-            description={t('sync.urlHint')}
-            placeholder="https://dav.example.com/alice/contacts/"
-            required
-            data-autofocus
-            type="url"
-            value={url}
-            onChange={(event) => setUrl(event.currentTarget.value)}
-            error={problem.fields.url}
-          />
-          <TextInput
-            label={t('sync.collection')}
-            description={t('sync.collectionHint')}
-            value={collection}
-            onChange={(event) => setCollection(event.currentTarget.value)}
-            error={problem.fields.collection}
-          />
-          {movesBook && (
-            <Alert color="yellow" data-testid="sync-reset-warning">
-              {t('sync.resetWarning')}
-            </Alert>
-          )}
-          <Group grow align="flex-start">
-            <TextInput
-              label={t('sync.username')}
-              required
-              autoComplete="off"
-              value={username}
-              onChange={(event) => setUsername(event.currentTarget.value)}
-              error={problem.fields.username}
-            />
-            <PasswordInput
-              label={t('sync.password')}
-              description={existing ? t('sync.passwordKeepHint') : t('sync.passwordHint')}
-              required={!existing}
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              error={problem.fields.password}
-            />
-          </Group>
-          <Group grow align="flex-start">
-            <Select
-              label={t('sync.direction')}
-              data={DIRECTIONS.map((d) => ({ value: d, label: t(`sync.directions.${d}`) }))}
-              value={direction}
-              onChange={(value) => setDirection(value ?? 'both')}
-              allowDeselect={false}
-              error={problem.fields.direction}
-            />
-            <Select
-              label={t('sync.policy')}
-              data={POLICIES.map((p) => ({ value: p, label: t(`sync.policies.${p}`) }))}
-              value={policy}
-              onChange={(value) => setPolicy(value ?? 'newest')}
-              allowDeselect={false}
-              error={problem.fields.conflict_policy}
-            />
-          </Group>
-          {existing && (
-            <Switch
-              label={t('sync.pausedSwitch')}
-              description={t('sync.pausedHint')}
-              checked={paused}
-              onChange={(event) => setPaused(event.currentTarget.checked)}
-            />
-          )}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {existing ? t('common.save') : t('sync.add')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <ProblemAlert problem={problem} />
+      <TextInput
+        label={t('sync.url')}
+        description={t('sync.urlHint')}
+        placeholder="https://dav.example.com/alice/contacts/"
+        required
+        data-autofocus
+        type="url"
+        value={url}
+        onChange={(event) => setUrl(event.currentTarget.value)}
+        error={problem.fields.url}
+      />
+      <TextInput
+        label={t('sync.collection')}
+        description={t('sync.collectionHint')}
+        value={collection}
+        onChange={(event) => setCollection(event.currentTarget.value)}
+        error={problem.fields.collection}
+      />
+      {movesBook && (
+        <Alert color="yellow" data-testid="sync-reset-warning">
+          {t('sync.resetWarning')}
+        </Alert>
+      )}
+      <Group grow align="flex-start">
+        <TextInput
+          label={t('sync.username')}
+          required
+          autoComplete="off"
+          value={username}
+          onChange={(event) => setUsername(event.currentTarget.value)}
+          error={problem.fields.username}
+        />
+        <PasswordInput
+          label={t('sync.password')}
+          description={existing ? t('sync.passwordKeepHint') : t('sync.passwordHint')}
+          required={!existing}
+          autoComplete="new-password"
+          value={password}
+          onChange={(event) => setPassword(event.currentTarget.value)}
+          error={problem.fields.password}
+        />
+      </Group>
+      <Group grow align="flex-start">
+        <Select
+          label={t('sync.direction')}
+          data={DIRECTIONS.map((d) => ({ value: d, label: t(`sync.directions.${d}`) }))}
+          value={direction}
+          onChange={(value) => setDirection(value ?? 'both')}
+          allowDeselect={false}
+          error={problem.fields.direction}
+        />
+        <Select
+          label={t('sync.policy')}
+          data={POLICIES.map((p) => ({ value: p, label: t(`sync.policies.${p}`) }))}
+          value={policy}
+          onChange={(value) => setPolicy(value ?? 'newest')}
+          allowDeselect={false}
+          error={problem.fields.conflict_policy}
+        />
+      </Group>
+      {existing && (
+        <Switch
+          label={t('sync.pausedSwitch')}
+          description={t('sync.pausedHint')}
+          checked={paused}
+          onChange={(event) => setPaused(event.currentTarget.checked)}
+        />
+      )}
+    </FormModal>
   );
 }
 

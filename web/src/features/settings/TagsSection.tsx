@@ -10,10 +10,8 @@ import {
   Button,
   Group,
   Menu,
-  Modal,
   Paper,
   Select,
-  Stack,
   Table,
   Text,
   TextInput,
@@ -29,6 +27,7 @@ import { formatNumber } from '../../i18n';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
 import { useSettingsRefresh } from './settings-queries';
@@ -209,77 +208,61 @@ function RenameTagModal({
   });
   const unchanged = !target && wanted === tag.name;
   return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
+    <FormModal
       title={
         merge
           ? t('settings.tags.mergeTitle', { name: tag.name })
           : t('settings.tags.renameTitle', { name: tag.name })
       }
+      onClose={onClose}
+      onSubmit={() => {
+        if (!wanted) return setProblem({ ...NO_PROBLEM, fields: { name: t('settings.reasons.required') } });
+        rename.mutate();
+      }}
+      submit={
+        <Button
+          type="submit"
+          loading={rename.isPending}
+          disabled={unchanged || !wanted}
+          color={target ? 'orange' : undefined}
+        >
+          {target ? t('settings.tags.mergeConfirm', { name: target.name }) : t('settings.tags.rename')}
+        </Button>
+      }
     >
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!wanted) return setProblem({ ...NO_PROBLEM, fields: { name: t('settings.reasons.required') } });
-          rename.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          {problem.message && (
-            <Alert color="red" role="alert">
-              {problem.message}
-            </Alert>
-          )}
-          {merge ? (
-            <Select
-              label={t('settings.tags.mergeTarget')}
-              placeholder={t('settings.tags.mergeTargetPlaceholder')}
-              searchable
-              data-autofocus
-              data={tags.filter((other) => other.id !== tag.id).map((other) => other.name)}
-              value={target?.name ?? null}
-              onChange={(value) => setName(value ?? '')}
-              error={problem.fields.name}
-            />
-          ) : (
-            <TextInput
-              label={t('settings.tags.newName')}
-              data-autofocus
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              error={problem.fields.name}
-            />
-          )}
-          {target && (
-            <Alert color="yellow" title={t('settings.tags.mergeNoticeTitle', { name: target.name })}>
-              <Text size="sm">
-                {t('settings.tags.mergeNotice', {
-                  from: tag.name,
-                  to: target.name,
-                  count: tag.contact_count,
-                  n: formatNumber(tag.contact_count),
-                })}
-              </Text>
-            </Alert>
-          )}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              loading={rename.isPending}
-              disabled={unchanged || !wanted}
-              color={target ? 'orange' : undefined}
-            >
-              {target ? t('settings.tags.mergeConfirm', { name: target.name }) : t('settings.tags.rename')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <ProblemAlert problem={problem} />
+      {merge ? (
+        <Select
+          label={t('settings.tags.mergeTarget')}
+          placeholder={t('settings.tags.mergeTargetPlaceholder')}
+          searchable
+          data-autofocus
+          data={tags.filter((other) => other.id !== tag.id).map((other) => other.name)}
+          value={target?.name ?? null}
+          onChange={(value) => setName(value ?? '')}
+          error={problem.fields.name}
+        />
+      ) : (
+        <TextInput
+          label={t('settings.tags.newName')}
+          data-autofocus
+          value={name}
+          onChange={(event) => setName(event.currentTarget.value)}
+          error={problem.fields.name}
+        />
+      )}
+      {target && (
+        <Alert color="yellow" title={t('settings.tags.mergeNoticeTitle', { name: target.name })}>
+          <Text size="sm">
+            {t('settings.tags.mergeNotice', {
+              from: tag.name,
+              to: target.name,
+              count: tag.contact_count,
+              n: formatNumber(tag.contact_count),
+            })}
+          </Text>
+        </Alert>
+      )}
+    </FormModal>
   );
 }

@@ -26,6 +26,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ModalForm } from './FormModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
@@ -204,38 +205,30 @@ function CreateTokenModal({ onClose, onCreated }: { onClose: () => void; onCreat
           </Group>
         </Stack>
       ) : (
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate();
-          }}
+        <ModalForm
+          onSubmit={() => create.mutate()}
+          onCancel={onClose}
+          submit={
+            <Button type="submit" loading={create.isPending}>
+              {t('settings.tokens.create')}
+            </Button>
+          }
         >
-          <Stack gap="sm">
-            {problem.message && (
-              <Text c="red" size="sm" role="alert">
-                {problem.message}
-              </Text>
-            )}
-            <TextInput
-              label={t('settings.tokens.name')}
-              description={t('settings.tokens.nameHint')}
-              placeholder={t('settings.tokens.namePlaceholder')}
-              data-autofocus
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              error={problem.fields.name}
-            />
-            <Group justify="flex-end" mt="xs">
-              <Button variant="default" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                {t('settings.tokens.create')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+          {problem.message && (
+            <Text c="red" size="sm" role="alert">
+              {problem.message}
+            </Text>
+          )}
+          <TextInput
+            label={t('settings.tokens.name')}
+            description={t('settings.tokens.nameHint')}
+            placeholder={t('settings.tokens.namePlaceholder')}
+            data-autofocus
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={problem.fields.name}
+          />
+        </ModalForm>
       )}
     </Modal>
   );

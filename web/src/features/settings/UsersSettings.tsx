@@ -5,14 +5,11 @@
  */
 import {
   ActionIcon,
-  Alert,
   Button,
   Group,
   Menu,
-  Modal,
   Paper,
   Select,
-  Stack,
   Table,
   Text,
   TextInput,
@@ -30,6 +27,7 @@ import { PasswordField } from '../../ui/PasswordField';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { FormModal, ProblemAlert } from './FormModal';
 import { InviteModal, InvitesSection } from './InvitesSection';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -253,77 +251,61 @@ function CreateUserModal({ onClose, onCreated }: { onClose: () => void; onCreate
     onError: (error) => setProblem(formProblem(error, t)),
   });
   return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
+    <FormModal
       title={t('settings.users.newTitle')}
       size="md"
+      onClose={onClose}
+      onSubmit={() => {
+        const fields: Record<string, string> = {};
+        if (!email.trim()) fields.email = t('settings.reasons.required');
+        if (password.length < MIN_PASSWORD)
+          fields.password = t('settings.reasons.minLength', { count: MIN_PASSWORD });
+        if (Object.keys(fields).length > 0) return setProblem({ ...NO_PROBLEM, fields });
+        create.mutate();
+      }}
+      submit={
+        <Button type="submit" loading={create.isPending}>
+          {t('settings.users.create')}
+        </Button>
+      }
     >
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          const fields: Record<string, string> = {};
-          if (!email.trim()) fields.email = t('settings.reasons.required');
-          if (password.length < MIN_PASSWORD)
-            fields.password = t('settings.reasons.minLength', { count: MIN_PASSWORD });
-          if (Object.keys(fields).length > 0) return setProblem({ ...NO_PROBLEM, fields });
-          create.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          {problem.message && (
-            <Alert color="red" role="alert">
-              {problem.message}
-            </Alert>
-          )}
-          <TextInput
-            label={t('settings.users.email')}
-            type="email"
-            required
-            data-autofocus
-            value={email}
-            onChange={(event) => setEmail(event.currentTarget.value)}
-            error={problem.fields.email}
-            autoComplete="off"
-          />
-          <TextInput
-            label={t('settings.users.name')}
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
-            error={problem.fields.name}
-            autoComplete="off"
-          />
-          <Select
-            label={t('settings.users.role')}
-            description={t('settings.users.roleHint')}
-            value={role}
-            allowDeselect={false}
-            onChange={(value) => setRole((value as Role) ?? 'agent')}
-            error={problem.fields.role}
-            data={(['agent', 'admin'] as const).map((value) => ({ value, label: t(`roles.${value}`) }))}
-          />
-          <PasswordField
-            label={t('settings.users.initialPassword')}
-            description={t('settings.users.initialPasswordHint', { count: MIN_PASSWORD })}
-            required
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
-            error={problem.fields.password}
-          />
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('settings.users.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <ProblemAlert problem={problem} />
+      <TextInput
+        label={t('settings.users.email')}
+        type="email"
+        required
+        data-autofocus
+        value={email}
+        onChange={(event) => setEmail(event.currentTarget.value)}
+        error={problem.fields.email}
+        autoComplete="off"
+      />
+      <TextInput
+        label={t('settings.users.name')}
+        value={name}
+        onChange={(event) => setName(event.currentTarget.value)}
+        error={problem.fields.name}
+        autoComplete="off"
+      />
+      <Select
+        label={t('settings.users.role')}
+        description={t('settings.users.roleHint')}
+        value={role}
+        allowDeselect={false}
+        onChange={(value) => setRole((value as Role) ?? 'agent')}
+        error={problem.fields.role}
+        data={(['agent', 'admin'] as const).map((value) => ({ value, label: t(`roles.${value}`) }))}
+      />
+      <PasswordField
+        label={t('settings.users.initialPassword')}
+        description={t('settings.users.initialPasswordHint', { count: MIN_PASSWORD })}
+        required
+        autoComplete="new-password"
+        value={password}
+        onChange={(event) => setPassword(event.currentTarget.value)}
+        error={problem.fields.password}
+      />
+    </FormModal>
   );
 }
 
@@ -353,51 +335,35 @@ function ResetPasswordModal({
     onError: (error) => setProblem(formProblem(error, t)),
   });
   return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
+    <FormModal
       title={t('settings.users.resetTitle', { name: userLabel(user) })}
       size="md"
+      onClose={onClose}
+      onSubmit={() => {
+        if (password.length < MIN_PASSWORD)
+          return setProblem({
+            ...NO_PROBLEM,
+            fields: { password: t('settings.reasons.minLength', { count: MIN_PASSWORD }) },
+          });
+        reset.mutate();
+      }}
+      submit={
+        <Button type="submit" color="red" loading={reset.isPending}>
+          {t('settings.users.resetConfirm')}
+        </Button>
+      }
     >
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (password.length < MIN_PASSWORD)
-            return setProblem({
-              ...NO_PROBLEM,
-              fields: { password: t('settings.reasons.minLength', { count: MIN_PASSWORD }) },
-            });
-          reset.mutate();
-        }}
-      >
-        <Stack gap="sm">
-          <Text size="sm">{t('settings.users.resetBody', { email: user.email })}</Text>
-          {problem.message && (
-            <Alert color="red" role="alert">
-              {problem.message}
-            </Alert>
-          )}
-          <PasswordField
-            label={t('settings.profile.newPassword')}
-            description={t('settings.reasons.minLength', { count: MIN_PASSWORD })}
-            data-autofocus
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
-            error={problem.fields.password}
-          />
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" color="red" loading={reset.isPending}>
-              {t('settings.users.resetConfirm')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <Text size="sm">{t('settings.users.resetBody', { email: user.email })}</Text>
+      <ProblemAlert problem={problem} />
+      <PasswordField
+        label={t('settings.profile.newPassword')}
+        description={t('settings.reasons.minLength', { count: MIN_PASSWORD })}
+        data-autofocus
+        autoComplete="new-password"
+        value={password}
+        onChange={(event) => setPassword(event.currentTarget.value)}
+        error={problem.fields.password}
+      />
+    </FormModal>
   );
 }

@@ -4,7 +4,6 @@
  * address, events or description, pause it, send it a test event now, remove it.
  */
 import {
-  Alert,
   Badge,
   Button,
   Checkbox,
@@ -28,6 +27,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ModalForm, ProblemAlert } from './FormModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { SecretReveal } from './SecretReveal';
@@ -369,83 +369,73 @@ function EndpointModal({
           </Group>
         </Stack>
       ) : (
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
+        <ModalForm
+          onSubmit={() => {
             setProblem(NO_PROBLEM);
             if (endpoint) update.mutate(endpoint.id);
             else create.mutate();
           }}
+          onCancel={onClose}
+          submit={
+            <Button type="submit" loading={create.isPending || update.isPending}>
+              {endpoint ? t('common.save') : t('settings.webhooks.create')}
+            </Button>
+          }
         >
-          <Stack gap="sm">
-            {problem.message && (
-              <Alert color="red" role="alert">
-                {problem.message}
-              </Alert>
-            )}
-            <TextInput
-              label={t('settings.webhooks.url')}
-              description={t('settings.webhooks.urlHint')}
-              placeholder="https://crm.example.com/kith"
-              required
-              data-autofocus
-              type="url"
-              value={url}
-              onChange={(event) => {
-                setUrl(event.currentTarget.value);
-                // The refusal was about the address as it was; a new one is checked when saved.
-                if (problem.fields.url)
-                  setProblem({
-                    ...problem,
-                    fields: Object.fromEntries(Object.entries(problem.fields).filter(([f]) => f !== 'url')),
-                  });
-              }}
-              error={problem.fields.url}
+          <ProblemAlert problem={problem} />
+          <TextInput
+            label={t('settings.webhooks.url')}
+            description={t('settings.webhooks.urlHint')}
+            placeholder="https://crm.example.com/kith"
+            required
+            data-autofocus
+            type="url"
+            value={url}
+            onChange={(event) => {
+              setUrl(event.currentTarget.value);
+              // The refusal was about the address as it was; a new one is checked when saved.
+              if (problem.fields.url)
+                setProblem({
+                  ...problem,
+                  fields: Object.fromEntries(Object.entries(problem.fields).filter(([f]) => f !== 'url')),
+                });
+            }}
+            error={problem.fields.url}
+          />
+          <Checkbox.Group
+            label={t('settings.webhooks.eventsLabel')}
+            value={events}
+            onChange={setEvents}
+            error={problem.fields.events}
+          >
+            <Stack gap={6} mt={6}>
+              {EVENTS.map((event) => (
+                <Checkbox
+                  key={event}
+                  value={event}
+                  label={eventLabel(event)}
+                  description={<span className="kith-mono">{event}</span>}
+                />
+              ))}
+            </Stack>
+          </Checkbox.Group>
+          <Textarea
+            label={t('settings.attributes.descriptionField')}
+            autosize
+            minRows={2}
+            value={description}
+            onChange={(event) => setDescription(event.currentTarget.value)}
+            error={problem.fields.description}
+          />
+          {endpoint && (
+            <Switch
+              label={t('settings.webhooks.activeLabel')}
+              description={t('settings.webhooks.activeHint')}
+              checked={active}
+              onChange={(event) => setActive(event.currentTarget.checked)}
             />
-            <Checkbox.Group
-              label={t('settings.webhooks.eventsLabel')}
-              value={events}
-              onChange={setEvents}
-              error={problem.fields.events}
-            >
-              <Stack gap={6} mt={6}>
-                {EVENTS.map((event) => (
-                  <Checkbox
-                    key={event}
-                    value={event}
-                    label={eventLabel(event)}
-                    description={<span className="kith-mono">{event}</span>}
-                  />
-                ))}
-              </Stack>
-            </Checkbox.Group>
-            <Textarea
-              label={t('settings.attributes.descriptionField')}
-              autosize
-              minRows={2}
-              value={description}
-              onChange={(event) => setDescription(event.currentTarget.value)}
-              error={problem.fields.description}
-            />
-            {endpoint && (
-              <Switch
-                label={t('settings.webhooks.activeLabel')}
-                description={t('settings.webhooks.activeHint')}
-                checked={active}
-                onChange={(event) => setActive(event.currentTarget.checked)}
-              />
-            )}
-            <Group justify="flex-end" mt="xs">
-              <Button variant="default" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={create.isPending || update.isPending}>
-                {endpoint ? t('common.save') : t('settings.webhooks.create')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+          )}
+        </ModalForm>
       )}
     </Modal>
   );
