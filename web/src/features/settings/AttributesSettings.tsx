@@ -15,7 +15,6 @@ import {
   Text,
   Textarea,
   TextInput,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -27,6 +26,7 @@ import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { useAttributeDefinitions } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
+import { ActionsHeader, EditDeleteButtons } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
@@ -73,9 +73,7 @@ export function AttributesSettings() {
                     <Table.Th>{t('settings.attributes.type')}</Table.Th>
                     <Table.Th>{t('settings.attributes.options')}</Table.Th>
                     <Table.Th>{t('settings.attributes.descriptionField')}</Table.Th>
-                    <Table.Th w={150}>
-                      <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                    </Table.Th>
+                    <ActionsHeader w={150} />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -99,25 +97,11 @@ export function AttributesSettings() {
                         </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          <Button
-                            variant="subtle"
-                            size="xs"
-                            onClick={() => setEditing(attribute)}
-                            aria-label={t('settings.editNamed', { name: attribute.label })}
-                          >
-                            {t('common.edit')}
-                          </Button>
-                          <Button
-                            variant="subtle"
-                            color="red"
-                            size="xs"
-                            onClick={() => setDeleting(attribute)}
-                            aria-label={t('settings.deleteNamed', { name: attribute.label })}
-                          >
-                            {t('common.delete')}
-                          </Button>
-                        </Group>
+                        <EditDeleteButtons
+                          name={attribute.label}
+                          onEdit={() => setEditing(attribute)}
+                          onDelete={() => setDeleting(attribute)}
+                        />
                       </Table.Td>
                     </Table.Tr>
                   ))}

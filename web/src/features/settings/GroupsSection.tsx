@@ -2,20 +2,7 @@
  * Static groups: each with its member count, linking to `/customers?group=<id>`; created, renamed
  * (with a description) or deleted (its customers stay).
  */
-import {
-  ActionIcon,
-  Anchor,
-  Button,
-  Group,
-  Menu,
-  Paper,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Anchor, Button, Group, Menu, Paper, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +12,7 @@ import { formatNumber } from '../../i18n';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ActionsHeader, RowMenu } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
@@ -70,9 +58,7 @@ export function GroupsSection() {
               <Table.Tr>
                 <Table.Th>{t('settings.tags.name')}</Table.Th>
                 <Table.Th ta="right">{t('settings.groups.members')}</Table.Th>
-                <Table.Th w={48}>
-                  <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader w={48} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -103,23 +89,12 @@ export function GroupsSection() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Menu position="bottom-end" withinPortal>
-                      <Menu.Target>
-                        <ActionIcon
-                          variant="subtle"
-                          color="gray"
-                          aria-label={t('settings.actionsFor', { name: group.name })}
-                        >
-                          ⋯
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item onClick={() => setEditing(group)}>{t('settings.tags.rename')}</Menu.Item>
-                        <Menu.Item color="red" onClick={() => setDeleting(group)}>
-                          {t('common.delete')}
-                        </Menu.Item>
-                      </Menu.Dropdown>
-                    </Menu>
+                    <RowMenu name={group.name}>
+                      <Menu.Item onClick={() => setEditing(group)}>{t('settings.tags.rename')}</Menu.Item>
+                      <Menu.Item color="red" onClick={() => setDeleting(group)}>
+                        {t('common.delete')}
+                      </Menu.Item>
+                    </RowMenu>
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -3,7 +3,7 @@
  * …). Create one, change its label, delete one no customer uses (the server names a customer that
  * still does).
  */
-import { Anchor, Button, Group, Paper, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Paper, Table, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { useIdentityTypes } from '../customers/customer-queries';
 import { ConfirmModal } from './ConfirmModal';
+import { ActionsHeader, EditDeleteButtons } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
@@ -59,9 +60,7 @@ export function IdentityTypesSettings() {
                   <Table.Th>{t('settings.identityTypes.key')}</Table.Th>
                   <Table.Th>{t('settings.identityTypes.kind')}</Table.Th>
                   <Table.Th>{t('settings.tokens.created')}</Table.Th>
-                  <Table.Th w={150}>
-                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                  </Table.Th>
+                  <ActionsHeader w={150} />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -82,27 +81,11 @@ export function IdentityTypesSettings() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Group gap={4} wrap="nowrap">
-                        <Button
-                          variant="subtle"
-                          size="xs"
-                          onClick={() => setEditing(type)}
-                          aria-label={t('settings.editNamed', { name: identityTypeLabel(type, t) })}
-                        >
-                          {t('common.edit')}
-                        </Button>
-                        {!type.builtin && (
-                          <Button
-                            variant="subtle"
-                            color="red"
-                            size="xs"
-                            onClick={() => setDeleting(type)}
-                            aria-label={t('settings.deleteNamed', { name: identityTypeLabel(type, t) })}
-                          >
-                            {t('common.delete')}
-                          </Button>
-                        )}
-                      </Group>
+                      <EditDeleteButtons
+                        name={identityTypeLabel(type, t)}
+                        onEdit={() => setEditing(type)}
+                        onDelete={!type.builtin ? () => setDeleting(type) : undefined}
+                      />
                     </Table.Td>
                   </Table.Tr>
                 ))}

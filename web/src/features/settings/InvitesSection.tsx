@@ -17,7 +17,6 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -26,6 +25,7 @@ import { api, ApiError, type Schemas, unwrap } from '../../api/client';
 import { formatDateTime } from '../../i18n';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ActionsHeader } from './RowActions';
 import { ModalForm, ProblemAlert } from './FormModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -103,9 +103,7 @@ export function InvitesSection({ onInvite }: { onInvite: () => void }) {
                   <Table.Th>{t('invite.admin.role')}</Table.Th>
                   <Table.Th>{t('invite.admin.invited')}</Table.Th>
                   <Table.Th>{t('invite.admin.status')}</Table.Th>
-                  <Table.Th w={220}>
-                    <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                  </Table.Th>
+                  <ActionsHeader w={220} />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

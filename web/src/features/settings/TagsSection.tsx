@@ -4,7 +4,6 @@
  * tag from the list; deleting removes the tag from its customers.
  */
 import {
-  ActionIcon,
   Alert,
   Anchor,
   Button,
@@ -16,7 +15,6 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -27,6 +25,7 @@ import { formatNumber } from '../../i18n';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ActionsHeader, RowMenu } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
 import { notify } from './notify';
@@ -79,9 +78,7 @@ export function TagsSection() {
               <Table.Tr>
                 <Table.Th>{t('settings.tags.name')}</Table.Th>
                 <Table.Th ta="right">{t('settings.tags.customers')}</Table.Th>
-                <Table.Th w={48}>
-                  <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader w={48} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -107,31 +104,17 @@ export function TagsSection() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Menu position="bottom-end" withinPortal>
-                      <Menu.Target>
-                        <ActionIcon
-                          variant="subtle"
-                          color="gray"
-                          aria-label={t('settings.actionsFor', { name: tag.name })}
-                        >
-                          ⋯
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item onClick={() => setRenaming({ tag, merge: false })}>
-                          {t('settings.tags.rename')}
-                        </Menu.Item>
-                        <Menu.Item
-                          onClick={() => setRenaming({ tag, merge: true })}
-                          disabled={list.length < 2}
-                        >
-                          {t('settings.tags.mergeInto')}
-                        </Menu.Item>
-                        <Menu.Item color="red" onClick={() => setDeleting(tag)}>
-                          {t('common.delete')}
-                        </Menu.Item>
-                      </Menu.Dropdown>
-                    </Menu>
+                    <RowMenu name={tag.name}>
+                      <Menu.Item onClick={() => setRenaming({ tag, merge: false })}>
+                        {t('settings.tags.rename')}
+                      </Menu.Item>
+                      <Menu.Item onClick={() => setRenaming({ tag, merge: true })} disabled={list.length < 2}>
+                        {t('settings.tags.mergeInto')}
+                      </Menu.Item>
+                      <Menu.Item color="red" onClick={() => setDeleting(tag)}>
+                        {t('common.delete')}
+                      </Menu.Item>
+                    </RowMenu>
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -13,7 +13,6 @@ import {
   Table,
   Text,
   TextInput,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -26,6 +25,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ActionsHeader } from './RowActions';
 import { ModalForm } from './FormModal';
 import { StatusLabel } from './StatusLabel';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
@@ -102,9 +102,7 @@ export function TokensSettings() {
                     <Table.Th>{t('settings.tokens.created')}</Table.Th>
                     <Table.Th>{t('settings.tokens.lastUsed')}</Table.Th>
                     <Table.Th>{t('settings.users.status')}</Table.Th>
-                    <Table.Th w={110}>
-                      <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                    </Table.Th>
+                    <ActionsHeader w={110} />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

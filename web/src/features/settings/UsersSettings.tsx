@@ -3,18 +3,7 @@
  * create with an initial password, change role, reset a password, disable and enable. One's own row
  * points to the profile instead (no locking oneself out).
  */
-import {
-  ActionIcon,
-  Button,
-  Group,
-  Menu,
-  Paper,
-  Select,
-  Table,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Button, Group, Menu, Paper, Select, Table, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,6 +16,7 @@ import { PasswordField } from '../../ui/PasswordField';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
 import { ConfirmModal } from './ConfirmModal';
+import { ActionsHeader, RowMenu } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { InviteModal, InvitesSection } from './InvitesSection';
 import { StatusLabel } from './StatusLabel';
@@ -101,9 +91,7 @@ export function UsersSettings() {
                     <Table.Th w={170}>{t('settings.users.role')}</Table.Th>
                     <Table.Th>{t('settings.users.status')}</Table.Th>
                     <Table.Th>{t('settings.users.created')}</Table.Th>
-                    <Table.Th w={56}>
-                      <VisuallyHidden>{t('settings.actions')}</VisuallyHidden>
-                    </Table.Th>
+                    <ActionsHeader w={56} />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -161,33 +149,20 @@ export function UsersSettings() {
                               {t('settings.users.yourProfile')}
                             </Button>
                           ) : (
-                            <Menu position="bottom-end" withinPortal>
-                              <Menu.Target>
-                                <ActionIcon
-                                  variant="subtle"
-                                  color="gray"
-                                  aria-label={t('settings.actionsFor', { name: userLabel(user) })}
-                                >
-                                  ⋯
-                                </ActionIcon>
-                              </Menu.Target>
-                              <Menu.Dropdown>
-                                <Menu.Item onClick={() => setResetting(user)}>
-                                  {t('settings.users.resetPassword')}
+                            <RowMenu name={userLabel(user)}>
+                              <Menu.Item onClick={() => setResetting(user)}>
+                                {t('settings.users.resetPassword')}
+                              </Menu.Item>
+                              {user.disabled ? (
+                                <Menu.Item onClick={() => patch.mutate({ user, body: { disabled: false } })}>
+                                  {t('settings.users.enable')}
                                 </Menu.Item>
-                                {user.disabled ? (
-                                  <Menu.Item
-                                    onClick={() => patch.mutate({ user, body: { disabled: false } })}
-                                  >
-                                    {t('settings.users.enable')}
-                                  </Menu.Item>
-                                ) : (
-                                  <Menu.Item color="red" onClick={() => setDisabling(user)}>
-                                    {t('settings.users.disable')}
-                                  </Menu.Item>
-                                )}
-                              </Menu.Dropdown>
-                            </Menu>
+                              ) : (
+                                <Menu.Item color="red" onClick={() => setDisabling(user)}>
+                                  {t('settings.users.disable')}
+                                </Menu.Item>
+                              )}
+                            </RowMenu>
                           )}
                         </Table.Td>
                       </Table.Tr>
