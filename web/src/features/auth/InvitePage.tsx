@@ -1,4 +1,4 @@
-import { Alert, Button, Loader, Text, TextInput } from '@mantine/core';
+import { Alert, Loader, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,12 +6,9 @@ import { useNavigate } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { SESSION_KEY } from '../../app/session';
 import { formatDateTime } from '../../i18n';
-import { PasswordField } from '../../ui/PasswordField';
 import { errorMessage } from '../../ui/states';
-import { reasonText } from '../settings/form-problem';
 import { AuthFrame } from './AuthFrame';
-
-const MIN_PASSWORD = 8;
+import { NewAccountForm } from './NewAccountForm';
 
 /**
  * `/invite#token=…`: the link an administrator's invitation sent. The invitee sees the address and role
@@ -31,41 +28,6 @@ export default function InvitePage() {
     staleTime: Number.POSITIVE_INFINITY,
   });
   const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (password.length < MIN_PASSWORD)
-      problems.password = t('invite.page.passwordShort', { count: MIN_PASSWORD });
-    if (confirm !== password) problems.confirm = t('invite.page.passwordMismatch');
-    setFieldErrors(problems);
-    if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const user = await unwrap(
-        api.POST('/api/auth/invite/accept', { body: { token, password, name: name.trim() || null } }),
-      );
-      client.setQueryData(SESSION_KEY, user);
-      void navigate('/', { replace: true });
-    } catch (e) {
-      if (e instanceof ApiError) {
-        const byField: Record<string, string> = {};
-        for (const detail of e.fieldErrors)
-          byField[detail.field] = detail.reason ? reasonText(detail.reason, t) : e.message;
-        setFieldErrors(byField);
-        if (e.code === 'invite_invalid') setError(t('invite.page.invalid'));
-        else if (Object.keys(byField).length === 0) setError(errorMessage(e, t));
-      } else setError(errorMessage(e, t));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const invalid =
     invite.error instanceof ApiError && invite.error.code === 'invite_invalid'
@@ -92,54 +54,41 @@ export default function InvitePage() {
           <Text size="sm">
             {t('invite.page.intro', { email: invite.data.email, role: t(`roles.${invite.data.role}`) })}
           </Text>
-          <form onSubmit={submit} noValidate>
-            {error && (
-              <Alert color="red" mb="md" role="alert">
-                {error}
-              </Alert>
+          <NewAccountForm
+            texts="invite.page"
+            send={async (password) => {
+              const user = await unwrap(
+                api.POST('/api/auth/invite/accept', { body: { token, password, name: name.trim() || null } }),
+              );
+              client.setQueryData(SESSION_KEY, user);
+              void navigate('/', { replace: true });
+            }}
+            refusal={(e) => (e.code === 'invite_invalid' ? t('invite.page.invalid') : null)}
+            fields={(errors) => (
+              <>
+                <TextInput
+                  label={t('invite.page.email')}
+                  value={invite.data.email}
+                  readOnly
+                  autoComplete="username"
+                  mb="sm"
+                />
+                <TextInput
+                  label={t('invite.page.name')}
+                  autoComplete="name"
+                  value={name}
+                  onChange={(event) => setName(event.currentTarget.value)}
+                  error={errors.name}
+                  data-autofocus
+                  mb="sm"
+                />
+              </>
             )}
-            <TextInput
-              label={t('invite.page.email')}
-              value={invite.data.email}
-              readOnly
-              autoComplete="username"
-              mb="sm"
-            />
-            <TextInput
-              label={t('invite.page.name')}
-              autoComplete="name"
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              error={fieldErrors.name}
-              data-autofocus
-              mb="sm"
-            />
-            <PasswordField
-              label={t('invite.page.password')}
-              description={t('invite.page.passwordHint', { count: MIN_PASSWORD })}
-              autoComplete="new-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              error={fieldErrors.password}
-              mb="sm"
-            />
-            <PasswordField
-              label={t('invite.page.confirm')}
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(event) => setConfirm(event.currentTarget.value)}
-              error={fieldErrors.confirm}
-              mb="md"
-            />
-            <Button type="submit" fullWidth loading={busy}>
-              {t('invite.page.submit')}
-            </Button>
+          >
             <Text size="xs" c="dimmed" mt="sm">
               {t('invite.page.expires', { date: formatDateTime(invite.data.expires_at) })}
             </Text>
-          </form>
+          </NewAccountForm>
         </>
       )}
     </AuthFrame>
