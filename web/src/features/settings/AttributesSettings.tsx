@@ -29,7 +29,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { ActionsHeader, EditDeleteButtons } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
-import { notify } from './notify';
+import { notify, notifyDeleted } from './notify';
 import { useRowDialogs } from './row-dialogs';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -128,7 +128,7 @@ export function AttributesSettings() {
           }
           onDone={() => {
             refresh();
-            notify({ color: 'green', message: t('settings.deleted', { name: deleting.label }) });
+            notifyDeleted(deleting.label);
           }}
         >
           {t('settings.attributes.deleteBody', { key: deleting.key })}

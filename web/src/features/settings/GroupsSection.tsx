@@ -15,7 +15,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { ActionsHeader, RowMenu } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
-import { notify } from './notify';
+import { notify, notifyDeleted } from './notify';
 import { useRowDialogs } from './row-dialogs';
 
 type ContactGroup = Schemas['Group'];
@@ -117,7 +117,7 @@ export function GroupsSection() {
           onConfirm={() => unwrap(api.DELETE('/api/groups/{id}', { params: { path: { id: deleting.id } } }))}
           onDone={() => {
             refresh();
-            notify({ color: 'green', message: t('settings.deleted', { name: deleting.name }) });
+            notifyDeleted(deleting.name);
           }}
         >
           {t('settings.groups.deleteBody', {

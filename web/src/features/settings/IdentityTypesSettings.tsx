@@ -18,7 +18,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { ActionsHeader, EditDeleteButtons } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
-import { notify } from './notify';
+import { notify, notifyDeleted } from './notify';
 import { useRowDialogs } from './row-dialogs';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 
@@ -111,10 +111,7 @@ export function IdentityTypesSettings() {
           }
           onDone={() => {
             refresh();
-            notify({
-              color: 'green',
-              message: t('settings.deleted', { name: identityTypeLabel(deleting, t) }),
-            });
+            notifyDeleted(identityTypeLabel(deleting, t));
           }}
         >
           {t('settings.identityTypes.deleteBody', { key: deleting.key })}

@@ -28,7 +28,7 @@ import { ConfirmModal } from './ConfirmModal';
 import { ActionsHeader, RowMenu } from './RowActions';
 import { FormModal, ProblemAlert } from './FormModal';
 import { type FormProblem, formProblem, NO_PROBLEM } from './form-problem';
-import { notify } from './notify';
+import { notify, notifyDeleted } from './notify';
 import { useSettingsRefresh } from './settings-queries';
 
 type Tag = Schemas['Tag'];
@@ -139,7 +139,7 @@ export function TagsSection() {
           onConfirm={() => unwrap(api.DELETE('/api/tags/{id}', { params: { path: { id: deleting.id } } }))}
           onDone={() => {
             refresh();
-            notify({ color: 'green', message: t('settings.deleted', { name: deleting.name }) });
+            notifyDeleted(deleting.name);
           }}
         >
           {t('settings.tags.deleteBody', {

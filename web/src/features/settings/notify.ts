@@ -11,3 +11,8 @@ export function notify(data: NotificationData): void {
 export function notifyRefused(error: unknown): void {
   notify({ color: 'red', title: i18n.t('settings.refused'), message: refusalText(error, i18n.t) });
 }
+
+/** The toast after a row was deleted, naming it. */
+export function notifyDeleted(name: string): void {
+  notify({ color: 'green', message: i18n.t('settings.deleted', { name }) });
+}
