@@ -182,6 +182,43 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   );
   await shot('orders');
   await expectAccessible();
+  // Beside long names (a company buyer, a long receiver) and a shop's long order number, at 1024 px: the
+  // status keeps its whole word (it showed "Clos…"), the order number stays on one line (it broke at
+  // each hyphen) and the list scrolls sideways in its own box instead of past the window's edge.
+  const found = (await (await page.request.get(`/api/orders?q=${number(1)}`)).json()) as {
+    data: Record<string, unknown>[];
+  };
+  const longName =
+    'Maximilian-Alexander Wolfeschlegelsteinhausen-Bergerdorff 上海浦东陆家嘴某某科技有限公司采购部';
+  const longNumber = `${number(1)}-SPLIT-2026-TMALL-FLAGSHIP`;
+  await page.route(/\/api\/orders\?/, (route) =>
+    route.fulfill({
+      json: {
+        ...found,
+        data: found.data.map((order) => ({
+          ...order,
+          order_number: longNumber,
+          receiver_name: longName,
+          buyer_nick: longName,
+        })),
+      },
+    }),
+  );
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.reload();
+  const numberLink = page.getByRole('link', { name: longNumber });
+  await expect(numberLink).toBeVisible();
+  expect(await numberLink.evaluate((el) => el.getClientRects().length)).toBe(1);
+  const status = page.getByRole('row').filter({ has: numberLink }).locator('.mantine-Badge-label');
+  expect(await status.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+    'no sideways scroll of the whole page',
+  ).toBe(true);
+  await shot('orders-1024');
+  await page.unroute(/\/api\/orders\?/);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.reload();
   await page.getByRole('link', { name: number(1) }).click();
   await expect(page).toHaveURL(new RegExp(`/customers/${buyer}\\?tab=orders`));
 

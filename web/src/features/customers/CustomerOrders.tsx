@@ -79,7 +79,7 @@ export function CustomerOrders({ contactId }: { contactId: string }) {
                     </UnstyledButton>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="dot" color={ORDER_STATUS_COLOR[order.status] ?? 'gray'}>
+                    <Badge variant="dot" color={ORDER_STATUS_COLOR[order.status] ?? 'gray'} miw="max-content">
                       {t(`customer.orders.statuses.${order.status}`)}
                     </Badge>
                   </Table.Td>

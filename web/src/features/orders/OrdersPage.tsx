@@ -39,6 +39,7 @@ import {
   readSource,
 } from './order-filters';
 import { DateField } from '../../ui/DateField';
+import { TableScroll } from '../../ui/TableScroll';
 
 const PARAM_LABELS: Record<IgnoredParam['param'], string> = {
   status: 'orders.status',
@@ -145,50 +146,67 @@ export default function OrdersPage() {
         )
       ) : (
         <Paper withBorder>
-          <Table highlightOnHover stickyHeader className="kith-tabular">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('customer.orders.number')}</Table.Th>
-                <Table.Th>{t('orders.customer')}</Table.Th>
-                <Table.Th>{t('customer.orders.status')}</Table.Th>
-                <Table.Th>{t('customer.orders.paid')}</Table.Th>
-                <Table.Th>{t('customer.orders.orderedAt')}</Table.Th>
-                <Table.Th>{t('orders.receiver')}</Table.Th>
-                <Table.Th>{t('customer.orders.items')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((order) => (
-                <Table.Tr key={order.id}>
-                  <Table.Td>
-                    <Anchor
-                      component={Link}
-                      to={`/customers/${order.contact_id}?tab=orders`}
-                      className="kith-mono"
-                    >
-                      {order.order_number}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <OrderCustomer
-                      id={order.contact_id}
-                      contact={customers.data?.get(order.contact_id)}
-                      nick={order.buyer_nick}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="dot" color={ORDER_STATUS_COLOR[order.status] ?? 'gray'}>
-                      {t(`customer.orders.statuses.${order.status}`)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{formatMoney(order.paid_amount ?? order.total_amount, order.currency)}</Table.Td>
-                  <Table.Td>{formatDateTime(order.ordered_at)}</Table.Td>
-                  <Table.Td>{order.receiver_name ?? ''}</Table.Td>
-                  <Table.Td>{formatNumber(order.item_count)}</Table.Td>
+          {/* Seven columns with long names and order numbers need more than a 1024 px window leaves: the
+              list scrolls sideways in its own box instead of running past the window's edge. */}
+          <TableScroll minWidth={900} label={t('orders.title')}>
+            <Table
+              highlightOnHover
+              stickyHeader
+              className="kith-tabular kith-nowrap-head"
+              aria-label={t('orders.title')}
+            >
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('customer.orders.number')}</Table.Th>
+                  <Table.Th>{t('orders.customer')}</Table.Th>
+                  <Table.Th>{t('customer.orders.status')}</Table.Th>
+                  <Table.Th>{t('customer.orders.paid')}</Table.Th>
+                  <Table.Th>{t('customer.orders.orderedAt')}</Table.Th>
+                  <Table.Th>{t('orders.receiver')}</Table.Th>
+                  <Table.Th>{t('customer.orders.items')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((order) => (
+                  <Table.Tr key={order.id}>
+                    {/* An order number is read and copied whole: it never breaks at its hyphens. */}
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Anchor
+                        component={Link}
+                        to={`/customers/${order.contact_id}?tab=orders`}
+                        className="kith-mono"
+                      >
+                        {order.order_number}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>
+                      <OrderCustomer
+                        id={order.contact_id}
+                        contact={customers.data?.get(order.contact_id)}
+                        nick={order.buyer_nick}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      {/* A badge clips its label: squeezed by long names it showed "Clos…" for "Closed". */}
+                      <Badge
+                        variant="dot"
+                        color={ORDER_STATUS_COLOR[order.status] ?? 'gray'}
+                        miw="max-content"
+                      >
+                        {t(`customer.orders.statuses.${order.status}`)}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {formatMoney(order.paid_amount ?? order.total_amount, order.currency)}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(order.ordered_at)}</Table.Td>
+                    <Table.Td>{order.receiver_name ?? ''}</Table.Td>
+                    <Table.Td>{formatNumber(order.item_count)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </TableScroll>
           <NextPageButton pages={orders} label={t('orders.more')} />
         </Paper>
       )}
