@@ -162,6 +162,20 @@ test('scan from the page, compare a pair, merge it keeping a value of the other 
       .first(),
   ).toBeVisible();
   await shot('duplicates-groups');
+  // Each customer of a group on a line of their own: side by side, two long names that wrapped read as
+  // one. At 1024 px the automatic-merge badge keeps its whole label (it showed "Would…").
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const group = page
+    .locator('tr[data-cluster]')
+    .filter({ hasText: `Margaret Thornbury ${stamp}` })
+    .first();
+  const [first, second] = await group
+    .locator('td:nth-child(2) a')
+    .evaluateAll((links) => links.map((link) => link.getBoundingClientRect().toJSON() as DOMRect));
+  expect(second!.top, 'the second customer starts below the first').toBeGreaterThanOrEqual(first!.bottom);
+  for (const label of await page.locator('tr[data-cluster] .mantine-Badge-label').all())
+    expect(await label.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await page.setViewportSize({ width: 1440, height: 900 });
   // The two compared without their pair (a group's link, a shared address) are scored all the same.
   await page.goto(`/duplicates/compare?ids=${kept},${other}`);
   await expect(page.locator('header, main').getByText(text.scoreLabel).first()).toBeVisible();

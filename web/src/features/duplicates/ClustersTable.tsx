@@ -3,7 +3,7 @@
  * weakest link, whether an automatic merge would take it or why it is held back; a group opens the
  * compare screen with all its records, where it can be merged as one.
  */
-import { Anchor, Badge, Button, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Paper, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatList } from '../../i18n';
@@ -61,19 +61,23 @@ export function ClustersTable() {
                   <Table.Td ta="right" fw={600}>
                     {cluster.contact_ids.length}
                   </Table.Td>
+                  {/* One customer a line: side by side, two long names that wrapped read as one. */}
                   <Table.Td>
-                    {cluster.contact_ids.map((id, i) => (
-                      <Anchor key={id} component={Link} to={`/customers/${id}`} size="sm" mr="sm">
-                        {names[i]}
-                      </Anchor>
-                    ))}
+                    <Stack gap={6}>
+                      {cluster.contact_ids.map((id, i) => (
+                        <Anchor key={id} component={Link} to={`/customers/${id}`} size="sm">
+                          {names[i]}
+                        </Anchor>
+                      ))}
+                    </Stack>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{formatScore(cluster.weakest.score)}</Text>
                   </Table.Td>
                   <Table.Td>
                     {cluster.mergeable ? (
-                      <Badge variant="dot" color="green" tt="none">
+                      // A badge clips its label: the table squeezed "Would be merged" to "Would…".
+                      <Badge variant="dot" color="green" tt="none" miw="max-content">
                         {t('duplicates.clusters.mergeable')}
                       </Badge>
                     ) : (
