@@ -43,6 +43,18 @@ test('a batch deletion is listed with its backup and restored from the deletions
   expect((await download.text()).trim().split('\n')).toHaveLength(2);
   await shot('deletions');
   await expectAccessible();
+  // At 1024 px the time stays on one line (Chinese broke it into "2026年 / 12月7日 / 08:36").
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const lines = await row
+    .locator('td')
+    .first()
+    .evaluate((cell) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    });
+  expect(lines, 'the deletion time on one line at 1024 px').toBe(1);
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   await row.getByRole('button', { name: text.restore }).click();
   await page.getByRole('dialog').getByRole('button', { name: text.restore }).click();

@@ -82,7 +82,10 @@ function Deletions() {
                 const open = !deletion.restored_at && new Date(deletion.restore_until).getTime() > now;
                 return (
                   <Table.Tr key={deletion.id} data-deletion={deletion.id}>
-                    <Table.Td>{formatDateTime(deletion.created_at)}</Table.Td>
+                    {/* A time on one line: at 1024 px Chinese broke it into "2026年 / 12月7日 / 08:36". */}
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {formatDateTime(deletion.created_at)}
+                    </Table.Td>
                     <Table.Td>{userName(deletion.created_by)}</Table.Td>
                     <Table.Td ta="right">{formatNumber(deletion.count)}</Table.Td>
                     <Table.Td>
