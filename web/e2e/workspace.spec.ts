@@ -244,12 +244,13 @@ test("the workspace shows each conversation's last message in one line, never a 
     name: `Previews ${stamp} 售后支持 After-sales support and returns (华东区)`,
   });
   await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
-  const start = (name: string, message?: string) =>
+  const start = (name: string, message?: string, more: { priority?: string; labels?: string[] } = {}) =>
     call('POST', '/api/conversations', {
       inbox_id: inbox.id,
       contact: { name: `${name} ${stamp}`, external_id: `${name}-${stamp}` },
       assignee_id: me.id,
       ...(message ? { message } : {}),
+      ...more,
     }) as Promise<{ id: string }>;
   const replied = await start('李娜', '发票开了吗？ / Is the invoice ready?');
   await call('POST', `/api/conversations/${replied.id}/messages`, {
@@ -263,6 +264,10 @@ test("the workspace shows each conversation's last message in one line, never a 
   const long = 'The parcel arrived damaged, the box was crushed and two cups are broken; '.repeat(4);
   await start('王芳', long);
   await start('赵磊');
+  // A long name (a company's buyer) with labels and a priority: at 1440 px the whole list, priority
+  // included, fits.
+  const longName = '上海浦东陆家嘴某某科技有限公司采购部 Maximilian-Alexander Wolfeschlegelsteinhausen';
+  await start(longName, long, { priority: 'medium', labels: ['refund', 'damaged'] });
 
   await page.goto(`/conversations?inbox=${inbox.id}`);
   const row = (name: string) => page.getByTestId('conversation-row').filter({ hasText: `${name} ${stamp}` });
@@ -282,6 +287,14 @@ test("the workspace shows each conversation's last message in one line, never a 
   }));
   expect(fits).toEqual({ cut: true, overflow: 'ellipsis', lines: 1 });
   await expect(row('赵磊')).toContainText(text.noMessages);
+  // At 1440 px nothing scrolls sideways: long names, inbox and message are cut to fit, and the priority
+  // (pushed out of sight before) is on screen with its whole word.
+  const priorityBadge = row(longName).locator('td').last().locator('.mantine-Badge-root');
+  await expect(priorityBadge).toBeInViewport({ ratio: 1 });
+  expect(
+    await priorityBadge.locator('.mantine-Badge-label').evaluate((el) => el.scrollWidth <= el.clientWidth),
+  ).toBe(true);
+  await expect(page.getByRole('region', { name: msg(lang, 'conversations.title') })).toHaveCount(0);
   await shot('workspace-previews');
   await page.setViewportSize({ width: 1024, height: 768 });
   // Too wide for the window, the list scrolls sideways in its own box (a region a keyboard can reach)

@@ -189,7 +189,7 @@ export default function ConversationsPage() {
                   return (
                     <Table.Tr key={c.id} data-testid="conversation-row">
                       {/* A long name takes one line (whole in its title), not the list's width. */}
-                      <Table.Td maw={280}>
+                      <Table.Td maw={240}>
                         <Anchor
                           component={Link}
                           to={`/conversations/${c.id}?${params.toString()}`}
@@ -210,13 +210,15 @@ export default function ConversationsPage() {
                         </Text>
                       </Table.Td>
                       {/* An inbox's or agent's long name is cut to one line too (whole in its title): kept whole,
-                        it pushed the assignee, labels and priority past the window's edge at 1024 px. */}
-                      <Table.Td maw={200}>
+                        it pushed the assignee, labels and priority past the window's edge at 1024 px; at
+                        200 px each (and 280 for the customer), long names still pushed the priority out of
+                        sight at 1440 px. */}
+                      <Table.Td maw={160}>
                         <Text size="sm" truncate="end" title={inboxName.get(c.inbox_id)}>
                           {inboxName.get(c.inbox_id) ?? ''}
                         </Text>
                       </Table.Td>
-                      <Table.Td maw={200}>
+                      <Table.Td maw={160}>
                         {c.assignee_id ? (
                           <Text size="sm" truncate="end" title={agentName.get(c.assignee_id)}>
                             {agentName.get(c.assignee_id) ?? ''}
@@ -238,7 +240,7 @@ export default function ConversationsPage() {
                       </Table.Td>
                       <Table.Td>
                         {c.priority && (
-                          <Badge variant="dot" color={PRIORITY_COLOR[c.priority]}>
+                          <Badge variant="dot" color={PRIORITY_COLOR[c.priority]} miw="max-content">
                             {t(`conversations.priorities.${c.priority}`)}
                           </Badge>
                         )}
