@@ -80,6 +80,9 @@ describe('a Tmall import refused, on its page in the page’s language', () => {
   it('the two reports given the wrong way round', () => {
     const text = orderImportErrorText(layoutError('orders', [...TMALL_ITEM_HEADER]), zh);
     expect(text).toContain('看起来是另一份报表');
+    // Its sentences run on as Chinese sentences do: no space after a full stop (it read "时间。 天猫…").
+    expect(text).toContain('。天猫报表中没有的列');
+    expect(text).not.toMatch(/。 /);
     expect(orderImportErrorText(layoutError('items', [...TMALL_ORDER_HEADER]), zh)).toContain(
       '所选的宝贝报表不是天猫宝贝报表',
     );
@@ -116,7 +119,7 @@ describe('an order file refused before it is queued', () => {
       value: 'RM',
       reason,
     });
-    expect(orderImportErrorText(error, zh)).toBe('币种：请填写三个字母的币种代码，例如 CNY。');
+    expect(orderImportErrorText(error, zh)).toBe('币种“RM”无效：请填写三个字母的币种代码，例如 CNY。');
   });
 
   it('a source and a currency refused together, each in words', () => {
@@ -125,7 +128,7 @@ describe('an order file refused before it is queued', () => {
       { field: 'options.currency', value: 'RM', reason: 'must be a three-letter currency code such as CNY' },
     ]);
     expect(orderImportErrorText(error, en)).toBe(
-      'Source: a short name of letters, digits, _ and -, starting with a letter (e.g. shopify). Currency: a three-letter currency code such as CNY.',
+      'Source “My Shop!”: a short name of letters, digits, _ and -, starting with a letter (e.g. shopify). Currency “RM”: a three-letter currency code such as CNY.',
     );
   });
 });

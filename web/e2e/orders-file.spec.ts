@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { msg } from './messages';
 
 const TEXT = {
   en: {
@@ -65,6 +66,19 @@ test("any shop's order file imported from the wizard; the customers list sorts a
   await target.click();
   await page.getByRole('option', { name: text.customerPhone, exact: true }).click();
   await expect(page.getByText(text.needKey)).toHaveCount(0);
+
+  // A source name the server refuses is said under the Source field, with the value and why, in the
+  // page's language (it was an alert under the settings, without the value); editing it clears that.
+  const sourceField = page.getByRole('textbox', { name: msg(lang, 'orders.file.source'), exact: true });
+  await sourceField.fill('12 shop');
+  await page.getByRole('button', { name: text.check, exact: true }).click();
+  await expect(sourceField).toHaveAttribute('aria-invalid', 'true');
+  await expect(sourceField).toHaveAccessibleDescription(
+    new RegExp(msg(lang, 'orders.file.refusals.source', { value: '12 shop' }).replace(/[()]/g, '\\$&')),
+  );
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await sourceField.fill('csv');
+  await expect(sourceField).not.toHaveAttribute('aria-invalid', 'true');
 
   await page.getByRole('button', { name: text.check, exact: true }).click();
   const check = page.getByTestId('order-check');

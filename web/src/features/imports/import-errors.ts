@@ -164,7 +164,7 @@ export function unreadableFileText(error: ApiError, t: TFunction): string | null
       parts.push(t('orders.import.layout.unknown', { headers: list(details.unknown) }));
     if (details.looks_like === 'items' || details.looks_like === 'orders')
       parts.push(t(`orders.import.layout.swapped`));
-    return parts.join(' ');
+    return joinSentences(parts);
   }
   // inFile (src/imports/read/source-reader.ts) puts "the orders file: " before the file's reason.
   const reason = file
@@ -177,22 +177,47 @@ export function unreadableFileText(error: ApiError, t: TFunction): string | null
   return file ? t('orders.import.inFile', { file, reason: said }) : said;
 }
 
+/** Sentences of one message: a space after a Latin full stop, none after a Chinese one ("时间。天猫…"). */
+const joinSentences = (parts: string[]): string =>
+  parts.reduce(
+    (all, part) => (all === '' ? part : /[。！？]$/.test(all) ? all + part : `${all} ${part}`),
+    '',
+  );
+
 /** The order file's options the wizard sends, by the field a refusal names, with the words for it. */
 const ORDER_FILE_OPTION_REFUSALS: Readonly<Record<string, 'source' | 'currency'>> = {
   'options.order_source': 'source',
   'options.currency': 'currency',
 };
 
+/**
+ * The order file's settings a refusal named (src/orders/order-service.ts startOrderFileImport sends them as
+ * `options.order_source`, `options.currency`), each said with the value refused, for the field it names;
+ * null when the refusal named anything else.
+ */
+export function orderFileOptionErrors(
+  error: unknown,
+  t: TFunction,
+): Partial<Record<'source' | 'currency', string>> | null {
+  if (!(error instanceof ApiError) || error.code !== 'validation_failed') return null;
+  const fields = error.fieldErrors;
+  if (fields.length === 0 || !fields.every((d) => ORDER_FILE_OPTION_REFUSALS[d.field] !== undefined))
+    return null;
+  return Object.fromEntries(
+    fields.map((d) => {
+      const key = ORDER_FILE_OPTION_REFUSALS[d.field]!;
+      return [key, t(`orders.file.refusals.${key}`, { value: d.value === undefined ? '' : String(d.value) })];
+    }),
+  );
+}
+
 /** A refused import of orders: a file's problem as the import wizard says it, else as errorMessage does. */
 export function orderImportErrorText(error: unknown, t: TFunction): string {
   if (!(error instanceof ApiError)) return errorMessage(error, t);
   const file = unreadableFileText(error, t);
   if (file !== null) return file;
-  // The order file's settings, named as its options are sent (src/orders/order-service.ts startOrderFileImport).
-  const fields = error.code === 'validation_failed' ? error.fieldErrors.map((d) => d.field) : [];
-  const refusals = fields.map((f) => ORDER_FILE_OPTION_REFUSALS[f]);
-  if (refusals.length > 0 && refusals.every((key) => key !== undefined))
-    return refusals.map((key) => t(`orders.file.refusals.${key}`)).join(' ');
+  const options = orderFileOptionErrors(error, t);
+  if (options) return joinSentences(Object.values(options));
   return errorMessage(error, t);
 }
 

@@ -29,7 +29,7 @@ import { ImportCounts } from '../imports/ImportCounts';
 import { ImportModeSwitch } from '../imports/ImportModeSwitch';
 import { useIdentityTypes, useImport } from '../imports/import-api';
 import { identityTypeLabel } from '../../ui/identity-type-label';
-import { orderImportErrorText } from '../imports/import-errors';
+import { orderFileOptionErrors, orderImportErrorText } from '../imports/import-errors';
 import { PageHeader } from '../../ui/PageHeader';
 import { TableScroll } from '../../ui/TableScroll';
 
@@ -185,6 +185,9 @@ function OrderFileImport() {
     onSettled: () => setProgress(null),
   });
   const checking = Boolean(check.data && ['queued', 'running'].includes(check.data.status));
+  // A refused source or currency is said under its own field, with the value refused; anything else
+  // in the alert beneath the settings. Changing a setting clears what was said about it.
+  const optionErrors = start.isError ? orderFileOptionErrors(start.error, t) : null;
 
   return (
     <>
@@ -296,14 +299,22 @@ function OrderFileImport() {
                 label={t('orders.file.source')}
                 description={t('orders.file.sourceHint')}
                 value={source}
-                onChange={(e) => setSource(e.currentTarget.value)}
+                error={optionErrors?.source}
+                onChange={(e) => {
+                  setSource(e.currentTarget.value);
+                  start.reset();
+                }}
               />
               <TextInput
                 label={t('orders.file.currency')}
                 description={t('orders.file.currencyHint')}
                 value={currency}
                 maxLength={3}
-                onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())}
+                error={optionErrors?.currency}
+                onChange={(e) => {
+                  setCurrency(e.currentTarget.value.toUpperCase());
+                  start.reset();
+                }}
               />
               <TagsInput label={t('orders.file.tags')} value={tags} onChange={setTags} />
               <TextInput
@@ -312,7 +323,7 @@ function OrderFileImport() {
                 onChange={(e) => setGroup(e.currentTarget.value)}
               />
             </SimpleGrid>
-            {start.isError && (
+            {start.isError && !optionErrors && (
               <Alert color="red" mt="sm">
                 {orderImportErrorText(start.error, t)}
               </Alert>

@@ -50,8 +50,9 @@ export const en = {
   },
   file: {
     refusals: {
-      source: 'Source: a short name of letters, digits, _ and -, starting with a letter (e.g. shopify).',
-      currency: 'Currency: a three-letter currency code such as CNY.',
+      source:
+        'Source “{{value}}”: a short name of letters, digits, _ and -, starting with a letter (e.g. shopify).',
+      currency: 'Currency “{{value}}”: a three-letter currency code such as CNY.',
     },
     title: 'Import orders',
     description:

@@ -52,8 +52,8 @@ export const orders: typeof en = {
   },
   file: {
     refusals: {
-      source: '来源：请填写由字母、数字、_ 和 - 组成、以字母开头的简短名称（例如 shopify）。',
-      currency: '币种：请填写三个字母的币种代码，例如 CNY。',
+      source: '来源“{{value}}”无效：请填写由字母、数字、_ 和 - 组成、以字母开头的简短名称（例如 shopify）。',
+      currency: '币种“{{value}}”无效：请填写三个字母的币种代码，例如 CNY。',
     },
     title: '导入订单',
     description:
