@@ -185,6 +185,12 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   await expect
     .poll(() => emailLayout(page.getByTestId('customer-panel').locator('.kith-email')))
     .toEqual({ wrapped: true, cut: [] });
+  // Its label sits beside the address's first line, not half-way down the wrapped address.
+  const emailRow = page.getByTestId('customer-panel').locator('[data-field="email"]');
+  const [labelTop, valueTop] = await emailRow
+    .locator(':scope > *')
+    .evaluateAll((cells) => cells.map((cell) => cell.getBoundingClientRect().top));
+  expect(Math.abs(labelTop! - valueTop!)).toBeLessThanOrEqual(2);
   await shot('conversation-1024');
   await admin.close();
 });

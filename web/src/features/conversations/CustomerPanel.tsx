@@ -76,7 +76,8 @@ export function CustomerPanel({
       <Stack gap="xs">
         <Text fw={600}>{c.name || formatPhone(c.phone) || c.email}</Text>
         {fields.map(([key, value]) => (
-          <Group key={key} gap="xs" wrap="nowrap">
+          // The label beside its value's first line: centred, "Email" floated mid-way down a wrapped address.
+          <Group key={key} gap="xs" wrap="nowrap" align="flex-start" data-field={key}>
             <Text size="sm" c="dimmed" w={64} style={{ flexShrink: 0 }}>
               {t(`conversations.customerPanel.${key}`)}
             </Text>
