@@ -79,7 +79,7 @@ describe('kith sync run killed mid-run', () => {
 
     await new Promise((r) => setTimeout(r, 1100));
     const resumed = await runCli(['sync', 'run', connection.id, '--json'], env);
-    expect(resumed.code).toBe(0);
+    expect(resumed.code, resumed.stderr).toBe(0);
     const run = JSON.parse(resumed.stdout) as { id: string; state: string; counts: Record<string, number> };
     expect(run).toMatchObject({ id: cut.last_run!.id, state: 'done' });
     expect(run.counts.failed).toBe(0);
