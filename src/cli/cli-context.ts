@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type KithConfig, loadConfig } from '../config.js';
+import type { KithConfig } from '../config.js';
 import type { Actor } from '../domain/actor.js';
 import { KithError, shownValue } from '../domain/errors.js';
-import { type KithServices, openKith } from '../services.js';
+import type { KithServices } from '../services.js';
 import { networkErrorReason, systemErrorText } from './cli-errors.js';
 
 export const CLI_ACTOR: Actor = { userId: null, channel: 'cli' };
 
 /** Opens Kith for one command and always closes it, so the process can exit. */
 export async function withKith<T>(work: (kith: KithServices) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('../config.js');
   const kith = await openKithForCli(loadConfig());
   try {
     return await work(kith);
@@ -54,8 +55,13 @@ export function databaseError(config: KithConfig, e: unknown): unknown {
   return e;
 }
 
-/** openKith for a command: a database that cannot be reached or opened is one clear error. */
+/**
+ * openKith for a command: a database that cannot be reached or opened is one clear error. Kith's
+ * services (nearly all of its code) are loaded here, by the command that uses them, not at start-up:
+ * `kith --help`, a usage error and the commands that need no store would pay for them all.
+ */
 export async function openKithForCli(config: KithConfig): Promise<KithServices> {
+  const { openKith } = await import('../services.js');
   try {
     return await openKith(config);
   } catch (e) {

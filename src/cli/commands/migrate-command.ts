@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
-import { migrateDatabase } from '../../services.js';
 import { databaseError } from '../cli-context.js';
 
 export function registerMigrateCommand(program: Command): void {
@@ -9,6 +7,8 @@ export function registerMigrateCommand(program: Command): void {
     .description('bring the database schema up to date')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
+      const { loadConfig } = await import('../../config.js');
+      const { migrateDatabase } = await import('../../services.js');
       const config = loadConfig();
       const { applied, database } = await migrateDatabase(config).catch((e: unknown) => {
         throw databaseError(config, e);

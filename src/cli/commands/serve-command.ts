@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { loadConfigWith } from '../../config.js';
 import { KithError } from '../../domain/errors.js';
-import { type BackgroundTasks, startBackgroundTasks } from '../../services.js';
+import type { BackgroundTasks } from '../../services.js';
 import { numberOption, onInterrupt, openKithForCli } from '../cli-context.js';
 
 /** Why the server could not listen, in words naming the address and what to change. */
@@ -37,6 +36,8 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--host <host>', 'address to bind (default $HOST or 0.0.0.0)')
     .action(async (options: { port?: number; host?: string }) => {
+      const { loadConfigWith } = await import('../../config.js');
+      const { startBackgroundTasks } = await import('../../services.js');
       const config = loadConfigWith(options.port !== undefined ? { PORT: String(options.port) } : {});
       const host = options.host ?? config.host;
       const kith = await openKithForCli(config);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
-import { startBackgroundTasks } from '../../services.js';
 import { onInterrupt, openKithForCli } from '../cli-context.js';
 
 export function registerWorkerCommand(program: Command): void {
@@ -9,6 +7,8 @@ export function registerWorkerCommand(program: Command): void {
     .description('run background jobs (imports…), resuming any whose process died')
     .option('--once', 'run the jobs and webhook deliveries that are waiting, then exit')
     .action(async (o: { once?: boolean }) => {
+      const { loadConfig } = await import('../../config.js');
+      const { startBackgroundTasks } = await import('../../services.js');
       const kith = await openKithForCli(loadConfig());
       const log = (message: string, error?: unknown) =>
         process.stderr.write(`${message}${error ? `: ${(error as Error).message}` : ''}\n`);
