@@ -9,22 +9,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { KithError } from '../domain/errors.js';
-import { IMPORT_JOB_KIND, type ImportRecord } from '../imports/import-service.js';
-import { ORDER_IMPORT_JOB_KIND } from '../orders/generic-order-import.js';
-import { itemFailureFilePath, TMALL_IMPORT_JOB_KIND } from '../orders/tmall-order-import.js';
+import type { ImportRecord } from '../imports/import-service.js';
 import type { KithServices } from '../services.js';
 import { onInterrupt, printJson } from './cli-context.js';
 
 type ImportKind = ImportRecord['kind'];
 
-/** The job kind that runs each kind of import. */
-const JOB_KINDS: Record<ImportKind, string> = {
-  contacts: IMPORT_JOB_KIND,
-  tmall_orders: TMALL_IMPORT_JOB_KIND,
-  orders: ORDER_IMPORT_JOB_KIND,
-};
+/**
+ * The job kind that runs each kind of import. The modules naming them are loaded here, once the store
+ * is open (they are part of it), not with the definitions of every command.
+ */
+async function jobKinds(): Promise<Record<ImportKind, string>> {
+  const [{ IMPORT_JOB_KIND }, { TMALL_IMPORT_JOB_KIND }, { ORDER_IMPORT_JOB_KIND }] = await Promise.all([
+    import('../imports/import-service.js'),
+    import('../orders/tmall-order-import.js'),
+    import('../orders/generic-order-import.js'),
+  ]);
+  return { contacts: IMPORT_JOB_KIND, tmall_orders: TMALL_IMPORT_JOB_KIND, orders: ORDER_IMPORT_JOB_KIND };
+}
 
-export const importJobKindOf = (kind: ImportKind): string => JOB_KINDS[kind];
+export const importJobKindOf = async (kind: ImportKind): Promise<string> => (await jobKinds())[kind];
 
 const isOrders = (kind: ImportKind) => kind !== 'contacts';
 
@@ -86,7 +90,7 @@ export async function refuseUnfinishedImport(
     itemsFile,
   );
   if (!unfinished) return;
-  const job = await kith.jobs.leaseOf(JOB_KINDS[kind], unfinished.id);
+  const job = await kith.jobs.leaseOf(await importJobKindOf(kind), unfinished.id);
   throw unfinishedImportError(file, unfinished, job);
 }
 
@@ -115,7 +119,8 @@ export async function runImportHere(
   o: RunHereOptions,
 ): Promise<ImportOutcome> {
   const { kind } = await kith.imports.get(importId);
-  const jobKind = JOB_KINDS[kind];
+  const kinds = await jobKinds();
+  const jobKind = kinds[kind];
   const bar =
     process.stderr.isTTY && !o.json
       ? new cliProgress.SingleBar(
@@ -144,9 +149,9 @@ export async function runImportHere(
   };
   const runner = kith.jobs.runner({
     handlers: {
-      [IMPORT_JOB_KIND]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
-      [TMALL_IMPORT_JOB_KIND]: (ctx) => kith.tmallImportPipeline.run(ctx.job.subject_id, ctx),
-      [ORDER_IMPORT_JOB_KIND]: (ctx) => kith.orderImportPipeline.run(ctx.job.subject_id, ctx),
+      [kinds.contacts]: (ctx) => kith.importPipeline.run(ctx.job.subject_id, ctx, progress),
+      [kinds.tmall_orders]: (ctx) => kith.tmallImportPipeline.run(ctx.job.subject_id, ctx),
+      [kinds.orders]: (ctx) => kith.orderImportPipeline.run(ctx.job.subject_id, ctx),
     },
   });
   // The order imports report their counts only to the store: the bar reads them from there.
@@ -226,6 +231,7 @@ export async function runImportHere(
       }
     }
   }
+  const { itemFailureFilePath } = await import('../orders/tmall-order-import.js');
   const itemFailures = itemFailureFilePath(kith.config, importId);
   const itemFailuresFile = kind === 'tmall_orders' && fs.existsSync(itemFailures) ? itemFailures : null;
   return { record, failuresFile, warningsFile, itemFailuresFile };

@@ -164,7 +164,7 @@ export function registerImportCommands(program: Command): void {
     .action(async (id: string, o: { json?: boolean }) => {
       const { record, job } = await withKith(async (k) => {
         const found = await k.imports.get(id);
-        return { record: found, job: await k.jobs.leaseOf(importJobKindOf(found.kind), id) };
+        return { record: found, job: await k.jobs.leaseOf(await importJobKindOf(found.kind), id) };
       });
       if (o.json) printJson({ ...record, job });
       else {
