@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EXPORT_FORMATS } from '../../exports/contact-export-service.js';
 import type { ExportViewer } from '../../exports/export-job-service.js';
 import { CLI_ACTOR, checkOutputFile, onInterrupt, printJson, withKith } from '../cli-context.js';
+import { EXPORT_FORMATS } from '../help-lists.js';
 
 /** Whoever runs `kith` on the server's machine reads every export's file anyway: an administrator. */
 const CLI_VIEWER: ExportViewer = { id: '', role: 'admin' };

@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
 import type { KithServices } from '../../services.js';
-import {
-  CONFLICT_POLICIES,
-  SYNC_DIRECTIONS,
-  SYNC_JOB_KIND,
-  type SyncCounts,
-  type SyncRun,
-} from '../../sync/carddav/sync-connection-service.js';
+import type { SyncCounts, SyncRun } from '../../sync/carddav/sync-connection-service.js';
 import { asOptionError, CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
+import { CONFLICT_POLICIES, SYNC_DIRECTIONS } from '../help-lists.js';
 
 /** The options of `sync connections add|update` by the fields the service names. */
 const CONNECTION_OPTIONS: Record<string, string> = {
@@ -30,6 +25,7 @@ function countsLine(c: SyncCounts): string {
 
 /** Runs one connection here (or follows the process that already runs it) until the run ends. */
 async function runHere(kith: KithServices, connectionId: string, follow: boolean): Promise<SyncRun> {
+  const { SYNC_JOB_KIND } = await import('../../sync/carddav/sync-connection-service.js');
   const { run } = await kith.sync.startRun(connectionId, CLI_ACTOR);
   let shown = '';
   const show = async () => {

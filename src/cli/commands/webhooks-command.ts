@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { WEBHOOK_EVENTS } from '../../sync/webhooks/webhook-events.js';
 import { CLI_ACTOR, numberOption, printJson, withKith } from '../cli-context.js';
+import { WEBHOOK_EVENTS } from '../help-lists.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
