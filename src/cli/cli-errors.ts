@@ -4,7 +4,6 @@
  * failure, 2 for wrong usage. A stack trace is for a bug report only: KITH_DEBUG=1 shows it.
  */
 import { CommanderError } from 'commander';
-import { debugEnabled } from '../config.js';
 import { KithError, SYSTEM_ERROR_WORDS } from '../domain/errors.js';
 
 export interface CliErrorReport {
@@ -84,10 +83,12 @@ export function describeError(error: unknown): CliErrorReport {
  * Prints the error as `kith` promises: stderr always, stdout too with --json. Commander prints its own
  * usage errors (and the help after them) on stderr already.
  */
-export function reportError(error: unknown, json: boolean): number {
+export async function reportError(error: unknown, json: boolean): Promise<number> {
   const report = describeError(error);
   if (report.exitCode === 0) return 0;
   if (!(error instanceof CommanderError)) process.stderr.write(`error: ${report.message}\n`);
+  // Loaded only here: src/config.ts brings the phone metadata, and `kith --help` needs none of it.
+  const { debugEnabled } = await import('../config.js');
   if (debugEnabled() && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   if (json)
     process.stdout.write(

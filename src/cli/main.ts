@@ -79,5 +79,5 @@ try {
   checkCommandNames(program, process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = reportError(error, process.argv.includes('--json'));
+  process.exitCode = await reportError(error, process.argv.includes('--json'));
 }
