@@ -128,7 +128,13 @@ function ImportHistory() {
                     }}
                   >
                     <Table.Td>
-                      <Anchor component={Link} to={`/imports/${record.id}`} size="sm" fw={500}>
+                      <Anchor
+                        component={Link}
+                        to={`/imports/${record.id}`}
+                        size="sm"
+                        fw={500}
+                        className="kith-file-name"
+                      >
                         {record.file_name}
                       </Anchor>
                       <Text size="xs" c="dimmed">
