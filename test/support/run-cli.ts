@@ -17,13 +17,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `kith` command in a child process. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/**
+ * Runs the real `kith` command in a child process; one still running after `timeoutMs` is killed (and
+ * answers code 1).
+ */
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       kithArgs(args),
-      { cwd: ROOT, env: { ...process.env, KITH_DEFAULT_REGION: 'CN', ...env }, timeout: 60_000 },
+      { cwd: ROOT, env: { ...process.env, KITH_DEFAULT_REGION: 'CN', ...env }, timeout: timeoutMs },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
