@@ -13,7 +13,7 @@ import { normalizeContactInput } from '../domain/contact/contact-patch.js';
 import { contactKeysOf } from '../domain/contact/identify-rule.js';
 import { ConflictError, KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isIdOf, newId } from '../domain/ids.js';
-import { NUL_REASON } from '../domain/well-formed-text.js';
+import { hasNoNul, NUL_REASON } from '../domain/well-formed-text.js';
 import { toValidationErrors } from '../domain/zod-validation.js';
 import { appendContactEvent, type ContactEvent, type ContactEventType } from '../history/contact-timeline.js';
 import type { Store } from '../store/database.js';
@@ -91,12 +91,7 @@ export const COUNT_CAP = 10_000;
 
 const label = z.string().trim().min(1).max(100);
 /** A message's text; NUL is refused here, before anything is written, on either store. */
-const messageText = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100_000)
-  .refine((text) => !text.includes('\u0000'), NUL_REASON);
+const messageText = z.string().trim().min(1).max(100_000).refine(hasNoNul, NUL_REASON);
 const PatchSchema = z.strictObject({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   snoozed_until: z.iso.datetime({ offset: true }).nullable().optional(),

@@ -15,6 +15,11 @@ export function findLoneSurrogate(value: unknown): { field: string; value: strin
   return findText(value, (text) => !isWellFormed(text));
 }
 
+/** Whether text can be stored on either store: PostgreSQL cannot store NUL (U+0000), so neither takes it. */
+export function hasNoNul(text: string): boolean {
+  return !text.includes('\u0000');
+}
+
 /** Where a parsed JSON value holds the NUL character (U+0000) first, in a key or a string. */
 export function findNul(value: unknown): { field: string; value: string } | null {
   return findText(value, (text) => text.includes('\u0000'));

@@ -101,6 +101,44 @@ describe(`bad input over HTTP on ${TEST_DIALECT}`, () => {
     });
   });
 
+  describe('NUL in the free text of settings is refused by name, the same on both stores', () => {
+    // SQLite stored these (a webhook described as "CRM\u0000 sync" read as "CRM"); PostgreSQL
+    // refused them only when the write failed, naming the field but as another kind of error.
+    const cases: [string, string, Record<string, unknown>, string, string][] = [
+      [
+        "a webhook's description",
+        'POST /api/webhooks',
+        { url: 'https://example.com/hook', events: ['contact.created'], description: 'CRM\u0000 sync' },
+        'description',
+        '/api/webhooks',
+      ],
+      [
+        "a CardDAV connection's user name",
+        'POST /api/sync/connections',
+        {
+          name: 'Radicale',
+          url: 'https://dav.example.com/alice/contacts/',
+          username: 'ali\u0000ce',
+          password: 'secret',
+        },
+        'username',
+        '/api/sync/connections',
+      ],
+    ];
+    it.each(cases)('%s', async (_, route, body, field, list) => {
+      const before = (await call('GET', list)).body.data;
+      const [method, path] = route.split(' ') as [string, string];
+      const refused = await call(method, path, body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('validation_failed');
+      expect(JSON.stringify(refused.body.error.details)).toContain(`"field":"${field}"`);
+      expect(refused.body.error.message).toContain(
+        `${field}: holds the NUL character (U+0000), which cannot be stored`,
+      );
+      expect((await call('GET', list)).body.data).toEqual(before);
+    });
+  });
+
   it('names the group holding a name another group is renamed to (the id was empty)', async () => {
     const taken = (await call('POST', '/api/groups', { name: 'VIP' })).body;
     const other = (await call('POST', '/api/groups', { name: 'Other' })).body;

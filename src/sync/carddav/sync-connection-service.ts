@@ -10,6 +10,7 @@ import type { FieldChange } from '../../domain/contact/contact-patch.js';
 import { KithError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
+import { hasNoNul, NUL_REASON } from '../../domain/well-formed-text.js';
 import type { IdentityTypeService } from '../../customization/identity-type-service.js';
 import { appendAuditEntry } from '../../history/audit-log.js';
 import { enqueueJob } from '../../jobs/job-queue.js';
@@ -128,7 +129,7 @@ const httpUrl = z
 export const SyncConnectionInput = z.strictObject({
   kind: z.literal('carddav', { error: 'must be carddav (the one kind of connection so far)' }).optional(),
   url: httpUrl,
-  username: z.string().trim().min(1, 'must not be empty').max(200),
+  username: z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NUL_REASON),
   password: z.string().min(1, 'must not be empty').max(1000),
   collection: z
     .string()
@@ -151,7 +152,7 @@ export const SyncConnectionInput = z.strictObject({
  */
 export const SyncConnectionUpdate = z.strictObject({
   url: httpUrl.optional(),
-  username: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  username: z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NUL_REASON).optional(),
   password: z.string().max(1000).nullable().optional(),
   collection: SyncConnectionInput.shape.collection,
   direction: SyncConnectionInput.shape.direction,
