@@ -244,6 +244,18 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await expect(one).toBeVisible();
   await expect(two).toBeVisible();
   await expect(page.getByText(text.twoOrders)).toBeVisible();
+  // By keyboard: the rows are one tab stop, the arrows move, Enter opens the buyer's Orders tab.
+  const orderRows = page.locator('tbody tr[data-row]');
+  await expect(orderRows).toHaveCount(2);
+  await expect(orderRows.first()).toHaveAttribute('tabindex', '0');
+  await expect(orderRows.nth(1)).toHaveAttribute('tabindex', '-1');
+  await orderRows.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(orderRows.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/customers/${buyer}\\?tab=orders`));
+  await page.goBack();
+  await expect(page.getByText(text.twoOrders)).toBeVisible();
   await page.getByLabel(text.since).fill('2026-11-01');
   // The calendar speaks the page's language whatever the browser's (a native date input follows the
   // browser's): a day picked there is the day filtered on.

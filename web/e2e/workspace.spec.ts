@@ -195,6 +195,50 @@ test('an agent replies to and resolves a conversation by keyboard; another brows
   await admin.close();
 });
 
+test('the list by keyboard: Tab to the first conversation, arrows to move, Enter to open', async ({
+  page,
+  context,
+  lang,
+  signIn,
+}) => {
+  await signIn('agent');
+  const me = (await (await page.request.get('/api/auth/me')).json()) as { id: string };
+  const { admin, call } = await adminContext(context);
+  const stamp = `${Date.now().toString(36)}${lang}k`;
+  const inbox = await call('POST', '/api/inboxes', { name: `Keys ${stamp}` });
+  await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
+  const ids: string[] = [];
+  // The longest waiting first: Ana, then Bo.
+  for (const name of ['Ana', 'Bo']) {
+    const created = await call('POST', '/api/conversations', {
+      inbox_id: inbox.id,
+      contact: { name: `${name} ${stamp}`, email: `${name.toLowerCase()}.${stamp}@example.com` },
+      message: `Hello from ${name}`,
+      assignee_id: me.id,
+    });
+    ids.push(created.id);
+  }
+  await admin.close();
+
+  await page.goto(`/conversations?inbox=${inbox.id}`);
+  const rows = page.getByTestId('conversation-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText(`Ana ${stamp}`);
+  // The inbox filter, then Tab: the list is one tab stop, on its first row.
+  await page.getByRole('combobox', { name: lang === 'zh' ? '收件箱' : 'Inbox' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(rows.first()).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/conversations/${ids[1]}\\?inbox=${inbox.id}`));
+  await expect(page.getByTestId('message').first()).toContainText('Hello from Bo');
+});
+
 test('availability in the header: online, then offline hands the open conversations on', async ({
   page,
   lang,

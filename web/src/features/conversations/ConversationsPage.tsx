@@ -17,11 +17,12 @@ import {
 } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useSession } from '../../app/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { useRowKeys } from '../../ui/row-keys';
 import { TableScroll } from '../../ui/TableScroll';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -91,6 +92,14 @@ export default function ConversationsPage() {
   const names = useContactNames(rows.map((r) => r.contact_id));
   const agentName = useAgentNames();
   const inboxName = useInboxNames();
+  const navigate = useNavigate();
+  // The list opens each conversation with the list's filters kept, for the way back.
+  const conversationUrl = (id: string) => `/conversations/${id}?${params.toString()}`;
+  const rowKeys = useRowKeys({
+    count: rows.length,
+    open: (index) => void navigate(conversationUrl(rows[index]!.id)),
+    resetOn: params,
+  });
 
   const setFilter = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -183,16 +192,25 @@ export default function ConversationsPage() {
                   <Table.Th>{t('conversations.priority')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
-              <Table.Tbody>
-                {rows.map((c) => {
+              <Table.Tbody {...rowKeys.bodyProps}>
+                {rows.map((c, index) => {
                   const since = c.last_message_at ?? c.created_at;
                   return (
-                    <Table.Tr key={c.id} data-testid="conversation-row">
+                    <Table.Tr
+                      key={c.id}
+                      data-testid="conversation-row"
+                      {...rowKeys.rowProps(index)}
+                      className="kith-row-link"
+                      onClick={(event) => {
+                        if ((event.target as HTMLElement).closest('a, button')) return;
+                        void navigate(conversationUrl(c.id));
+                      }}
+                    >
                       {/* A long name takes one line (whole in its title), not the list's width. */}
                       <Table.Td maw={240}>
                         <Anchor
                           component={Link}
-                          to={`/conversations/${c.id}?${params.toString()}`}
+                          to={conversationUrl(c.id)}
                           fw={500}
                           display="block"
                           truncate="end"

@@ -27,6 +27,7 @@ import { api, ApiError, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { useRowKeys } from '../../ui/row-keys';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { IgnoredFiltersNotice } from '../../ui/IgnoredFiltersNotice';
 import { ExportDialog } from '../exports/ExportDialog';
@@ -68,14 +69,12 @@ export default function CustomersPage() {
   const asked = useMemo(() => listParamsOf(params), [params]);
   const [search, setSearch] = useState(asked.filters.q ?? '');
   const searchRef = useRef<HTMLInputElement>(null);
-  const tableRef = useRef<HTMLTableSectionElement>(null);
   useHotkeys([['/', () => searchRef.current?.focus()]]);
   const identityTypes = useIdentityTypes();
   const attributes = useAttributeDefinitions();
   const [chosenColumns, setChosenColumns] = useState(loadColumnChoice);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
-  const [focusIndex, setFocusIndex] = useState(0);
   const [exporting, setExporting] = useState(false);
 
   const update = (changes: Record<string, string>) => {
@@ -125,7 +124,6 @@ export default function CustomersPage() {
   useEffect(() => {
     setSelected(new Set());
     setAllMatching(false);
-    setFocusIndex(0);
   }, [params]);
 
   const columns = customerColumns(t, identityTypes.data?.data ?? [], attributes.data?.data ?? []);
@@ -159,11 +157,12 @@ export default function CustomersPage() {
     );
   };
 
-  const focusRow = (index: number) => {
-    const bounded = Math.max(0, Math.min(rows.length - 1, index));
-    setFocusIndex(bounded);
-    tableRef.current?.querySelector<HTMLElement>(`tr[data-row="${bounded}"]`)?.focus();
-  };
+  const rowKeys = useRowKeys({
+    count: rows.length,
+    open: (index) => void navigate(`/customers/${rows[index]!.id}`),
+    above: searchRef,
+    resetOn: params,
+  });
 
   return (
     <>
@@ -224,7 +223,7 @@ export default function CustomersPage() {
                 event.preventDefault();
                 // Rows of a search still being typed are about to change: search first.
                 if (search.trim() !== (list.filters.q ?? '')) update({ q: search.trim() });
-                else focusRow(0);
+                else rowKeys.focusRow(0);
               }
             }}
             // Narrower below 1200 px, and beside an import's filter, so the filters stay on one line.
@@ -397,29 +396,12 @@ export default function CustomersPage() {
                   )}
                 </Table.Tr>
               </Table.Thead>
-              <Table.Tbody
-                ref={tableRef}
-                onKeyDown={(event) => {
-                  if (!(event.target instanceof HTMLTableRowElement)) return;
-                  if (event.key === 'ArrowDown') {
-                    event.preventDefault();
-                    focusRow(focusIndex + 1);
-                  } else if (event.key === 'ArrowUp') {
-                    event.preventDefault();
-                    if (focusIndex === 0) searchRef.current?.focus();
-                    else focusRow(focusIndex - 1);
-                  } else if (event.key === 'Enter') {
-                    void navigate(`/customers/${rows[focusIndex]!.id}`);
-                  }
-                }}
-              >
+              <Table.Tbody {...rowKeys.bodyProps}>
                 {rows.map((contact, index) => (
                   <Table.Tr
                     key={contact.id}
-                    data-row={index}
-                    tabIndex={index === focusIndex ? 0 : -1}
+                    {...rowKeys.rowProps(index)}
                     className="kith-row-link"
-                    onFocus={() => setFocusIndex(index)}
                     onClick={(event) => {
                       if ((event.target as HTMLElement).closest('a, input, button, label')) return;
                       void navigate(`/customers/${contact.id}`);

@@ -10,11 +10,12 @@ import { Anchor, Badge, Button, Group, MultiSelect, Paper, Table, Text, TextInpu
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type ChangeEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDateTime, formatList, formatMoney, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { useRowKeys } from '../../ui/row-keys';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { IgnoredFiltersNotice } from '../../ui/IgnoredFiltersNotice';
@@ -77,6 +78,14 @@ export default function OrdersPage() {
   const clear = () => setParams(new URLSearchParams());
   const rows = orders.data?.pages.flatMap((p) => p.data) ?? [];
   const customers = useContactsById(rows.map((order) => order.contact_id));
+  const navigate = useNavigate();
+  // An order opens on its customer's Orders tab, as its number's link does.
+  const orderUrl = (contactId: string) => `/customers/${contactId}?tab=orders`;
+  const rowKeys = useRowKeys({
+    count: rows.length,
+    open: (index) => void navigate(orderUrl(rows[index]!.contact_id)),
+    resetOn: params,
+  });
   const first = orders.data?.pages[0];
   const total =
     !first || first.total === null
@@ -166,16 +175,20 @@ export default function OrdersPage() {
                   <Table.Th>{t('customer.orders.items')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
-              <Table.Tbody>
-                {rows.map((order) => (
-                  <Table.Tr key={order.id}>
+              <Table.Tbody {...rowKeys.bodyProps}>
+                {rows.map((order, index) => (
+                  <Table.Tr
+                    key={order.id}
+                    {...rowKeys.rowProps(index)}
+                    className="kith-row-link"
+                    onClick={(event) => {
+                      if ((event.target as HTMLElement).closest('a, button')) return;
+                      void navigate(orderUrl(order.contact_id));
+                    }}
+                  >
                     {/* An order number is read and copied whole: it never breaks at its hyphens. */}
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Anchor
-                        component={Link}
-                        to={`/customers/${order.contact_id}?tab=orders`}
-                        className="kith-mono"
-                      >
+                      <Anchor component={Link} to={orderUrl(order.contact_id)} className="kith-mono">
                         {order.order_number}
                       </Anchor>
                     </Table.Td>
