@@ -228,6 +228,11 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   const two = page.getByRole('link', { name: number(2) });
   await page.goto('/orders');
   const search = page.getByLabel(text.q);
+  // `/` goes to the search box, as on the customers list.
+  await expect(search).toBeVisible();
+  await page.locator('body').press('/');
+  await expect(search).toBeFocused();
+  await expect(search).toHaveValue('');
   await search.fill(number(1));
   await search.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/orders\\?q=${number(1)}$`));

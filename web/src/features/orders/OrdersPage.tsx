@@ -7,8 +7,9 @@
  * customer's Orders tab.
  */
 import { Anchor, Badge, Button, Group, MultiSelect, Paper, Table, Text, TextInput } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { type ChangeEvent, useState } from 'react';
+import { type ChangeEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
@@ -251,6 +252,9 @@ function FilterForm({
     q: filters.q ?? '',
   });
   const [errors, setErrors] = useState<DraftErrors>({});
+  // `/` searches, as on the customers list (typed in a field, it stays a character).
+  const searchRef = useRef<HTMLInputElement>(null);
+  useHotkeys([['/', () => searchRef.current?.focus()]]);
   const setField = (key: keyof Draft, value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setErrors((errs) => ({ ...errs, [key]: undefined }));
@@ -324,7 +328,7 @@ function FilterForm({
           w={130}
           {...field('source')}
         />
-        <TextInput label={t('orders.q')} {...field('q')} />
+        <TextInput ref={searchRef} label={t('orders.q')} {...field('q')} />
         <Group gap="xs" mt={25}>
           <Button type="submit">{t('orders.apply')}</Button>
           {onClear && (
