@@ -30,6 +30,7 @@ import { type NewImportRecord, queueImport } from './import-records.js';
 import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
 import {
   type ColumnSuggestion,
+  IGNORE,
   type MappingContext,
   MappingError,
   resolveMapping,
@@ -521,8 +522,9 @@ export class ImportService {
     const columns = uniqueHeader(info.header);
     const warnings = [
       ...layoutWarnings(info, records),
+      // The reason column of a failure or warnings file is left out as it should be: nothing to warn of.
       ...suggestions.flatMap((s) =>
-        s.warning && !mapping.has(s.index) ? [`${s.column}: ${s.warning}`] : [],
+        s.warning && s.target !== IGNORE && !mapping.has(s.index) ? [`${s.column}: ${s.warning}`] : [],
       ),
     ];
     const unmapped = columns.filter((_, i) => !mapping.has(i) && suggestions[i]?.target !== 'ignore');

@@ -97,6 +97,11 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     });
     const failures = await get(`/api/imports/${started.id}/failures`);
     expect(failures.headers.get('content-type')).toContain('text/csv');
+    // Named after the imported file, so that the history tells where a re-imported one came from; the
+    // id's name for clients that read only the plain filename.
+    expect(failures.headers.get('content-disposition')).toBe(
+      `attachment; filename="${started.id}-failures.csv"; filename*=UTF-8''${encodeURIComponent('客户-failures.csv')}`,
+    );
     const bytes = Buffer.from(await failures.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');

@@ -78,7 +78,7 @@ describe(`import warnings over HTTP on ${TEST_DIALECT}`, () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(download.headers.get('content-disposition')).toBe(
-      `attachment; filename="${started.id}-warnings.csv"`,
+      `attachment; filename="${started.id}-warnings.csv"; filename*=UTF-8''${encodeURIComponent('contacts-warnings.csv')}`,
     );
     const bytes = Buffer.from(await download.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -6,6 +6,7 @@
  * is then ignored).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
@@ -37,6 +38,19 @@ export function writeWarningFile(
   outPath: string,
 ): Promise<number> {
   return writeRowFile(db, importId, header, outPath, 'warning');
+}
+
+/**
+ * The name a report file is downloaded under: the imported file's without its extension, then
+ * `-failures.csv` or `-warnings.csv` (客户.xlsx → 客户-failures.csv), so that the history shows which
+ * file a re-imported one came from.
+ */
+export function reportFileName(fileName: string, kind: 'failures' | 'warnings'): string {
+  return `${reportFileBase(fileName)}-${kind}.csv`;
+}
+
+export function reportFileBase(fileName: string): string {
+  return path.basename(fileName).replace(/\.[^.]+$/, '');
 }
 
 /** The file's own columns: the header without a report column it may end in (a report imported again). */

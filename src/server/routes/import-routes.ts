@@ -15,6 +15,7 @@ import { findLoneSurrogate, LONE_SURROGATE_REASON } from '../../domain/well-form
 import type { ImportRecord, ImportRequest } from '../../imports/import-service.js';
 import { WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
 import type { StagedUpload } from '../../imports/staged-uploads.js';
+import { reportFileName } from '../../imports/report/failure-file.js';
 import { SOURCE_FORMATS } from '../../imports/read/source-reader.js';
 import type { KithServices } from '../../services.js';
 import type { Actor } from '../../domain/actor.js';
@@ -222,6 +223,15 @@ async function receiveUpload(
     );
   }
   return { filePath, fileName, files, fields, cleanup };
+}
+
+/**
+ * A failure or warnings file is named after the imported file (客户.xlsx → 客户-failures.csv): imported
+ * again once fixed, the history shows where it came from. The id's name for clients that read only
+ * the plain `filename`.
+ */
+function reportFileDisposition(id: string, record: { file_name: string }, kind: 'failures' | 'warnings') {
+  return `attachment; filename="${id}-${kind}.csv"; filename*=UTF-8''${encodeURIComponent(reportFileName(record.file_name, kind))}`;
 }
 
 /**
@@ -916,7 +926,10 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request, reply) => {
         const file = await imports.failureFile(request.params.id);
         reply.header('content-type', 'text/csv; charset=utf-8');
-        reply.header('content-disposition', `attachment; filename="${request.params.id}-failures.csv"`);
+        reply.header(
+          'content-disposition',
+          reportFileDisposition(request.params.id, await imports.get(request.params.id), 'failures'),
+        );
         return reply.send(fs.createReadStream(file));
       },
     });
@@ -950,7 +963,10 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       handler: async (request, reply) => {
         const file = await imports.warningFile(request.params.id);
         reply.header('content-type', 'text/csv; charset=utf-8');
-        reply.header('content-disposition', `attachment; filename="${request.params.id}-warnings.csv"`);
+        reply.header(
+          'content-disposition',
+          reportFileDisposition(request.params.id, await imports.get(request.params.id), 'warnings'),
+        );
         return reply.send(fs.createReadStream(file));
       },
     });

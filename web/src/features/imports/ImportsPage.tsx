@@ -11,17 +11,9 @@ import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
-import { rowFileName } from './RowReport';
+import { ReportFileMenuItem } from './RowReport';
 import { formatBytes } from './format';
-import {
-  HISTORY_PAGE,
-  type ImportRecord,
-  isActive,
-  rowFileUrl,
-  sourceUrl,
-  useImports,
-  useUsers,
-} from './import-api';
+import { HISTORY_PAGE, type ImportRecord, isActive, sourceUrl, useImports, useUsers } from './import-api';
 import { ImportStatusBadge } from './ImportStatusBadge';
 import { canUndo, UndoImportDialog } from './UndoImportButton';
 import {
@@ -194,22 +186,10 @@ function ImportHistory() {
                             </Menu.Item>
                           )}
                           {!isActive(record) && !filesGone(record) && record.failed > 0 && (
-                            <Menu.Item
-                              component="a"
-                              href={rowFileUrl(record.id, 'failures')}
-                              download={rowFileName(record, 'failures')}
-                            >
-                              {t('imports.failures.download')}
-                            </Menu.Item>
+                            <ReportFileMenuItem record={record} kind="failures" />
                           )}
                           {!isActive(record) && !filesGone(record) && record.warned > 0 && (
-                            <Menu.Item
-                              component="a"
-                              href={rowFileUrl(record.id, 'warnings')}
-                              download={rowFileName(record, 'warnings')}
-                            >
-                              {t('imports.warnings.download')}
-                            </Menu.Item>
+                            <ReportFileMenuItem record={record} kind="warnings" />
                           )}
                           {canUndo(record) && (
                             <Menu.Item color="red" onClick={() => setUndoing(record)}>

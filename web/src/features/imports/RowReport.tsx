@@ -3,7 +3,7 @@
  * counts and the first rows with their values, as the server summarises the failure file (失败记录文件)
  * or the warnings file, which is also offered for download.
  */
-import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Menu, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +21,7 @@ import { TableScroll } from '../../ui/TableScroll';
 const TOP_REASONS = 5;
 const FIRST_ROWS = 10;
 
+/** The server's name for the file (its content-disposition): the imported file's, then -failures.csv. */
 export function rowFileName(record: ImportRecord, kind: RowFileKind): string {
   return `${record.file_name.replace(/\.[^.]+$/, '')}-${kind}.csv`;
 }
@@ -203,8 +204,8 @@ function useReportFile(record: ImportRecord, kind: RowFileKind) {
   const url = rowFileUrl(record.id, kind);
   const name = rowFileName(record, kind);
   const download = async () => {
-    // Named as the server names its own (content-disposition wins over `download` on a plain link).
-    const blobName = `${record.id}-${kind}.csv`;
+    // Named as the server names its own: after the imported file (客户.csv → 客户-failures.csv).
+    const blobName = name;
     setBusy(true);
     try {
       const response = await fetch(url, { credentials: 'same-origin' });
@@ -259,5 +260,23 @@ function ReportFileLink({ record, kind }: { record: ImportRecord; kind: RowFileK
     <Anchor href={file.url} download={file.name} size="xs">
       {label}
     </Anchor>
+  );
+}
+
+/**
+ * The file from the history's row menu, as the result page gives it: in Chinese rewritten too, so that
+ * the same import's failure file does not read differently by where it was downloaded.
+ */
+export function ReportFileMenuItem({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
+  const { t } = useTranslation();
+  const file = useReportFile(record, kind);
+  const label = t(`imports.${kind}.download`);
+  return file.rewrite ? (
+    // The menu closes at once; the download goes on without it.
+    <Menu.Item onClick={() => void file.download()}>{label}</Menu.Item>
+  ) : (
+    <Menu.Item component="a" href={file.url} download={file.name}>
+      {label}
+    </Menu.Item>
   );
 }

@@ -14,10 +14,12 @@ export type ReportFileKind = 'failures' | 'warnings';
 
 /** One cell of the last column in the reader's words. */
 export function reasonCell(text: string, t: TFunction, fieldLabel: (field: string) => string): string {
-  return rowReasons(text)
+  // Each row's reason names its own row of the imported file first ("row 5: the same email … as row
+  // 6"): kept in the reader's words, for a reason that names another row needs it to be found.
+  const row = /^row (\d+): /.exec(text)?.[1];
+  const reasons = rowReasons(row === undefined ? text : text.slice(`row ${row}: `.length))
     .map((reason) => {
-      // Each row's reason names its own row first ("row 5: the same email …"): the row is the file's.
-      const words = reasonWords(reason.text.replace(/^row \d+: /, ''), t);
+      const words = reasonWords(reason.text, t);
       if (!words) return reason.text;
       const said = words.complete ? words.text : `${words.text}（${reason.text}）`;
       // A field's reason in words no longer names its field: said first, as the result page shows it.
@@ -26,6 +28,7 @@ export function reasonCell(text: string, t: TFunction, fieldLabel: (field: strin
         : said;
     })
     .join('；');
+  return row === undefined ? reasons : `${t('imports.rowReport.rowPrefix', { n: row })}${reasons}`;
 }
 
 /**

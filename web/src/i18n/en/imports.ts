@@ -286,6 +286,7 @@ export const en = {
     moreRows_other: '{{count}} more rows in the warnings file.',
   },
   rowReport: {
+    rowPrefix: 'row {{n}}: ',
     reason: 'Reason',
     values: 'Values in the file',
     fieldReason: '{{field}}: {{reason}}',

@@ -271,6 +271,7 @@ export const imports: typeof en = {
     moreRows_other: '警告记录文件中还有 {{count}} 行。',
   },
   rowReport: {
+    rowPrefix: '第 {{n}} 行：',
     reason: '原因',
     values: '文件中的值',
     fieldReason: '{{field}}：{{reason}}',
