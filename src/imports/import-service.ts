@@ -56,7 +56,13 @@ import {
   type SourceInfo,
   type SourceRecord,
 } from './read/source-reader.js';
-import { writeFailureFile, writeWarningFile } from './report/failure-file.js';
+import {
+  reportColumns,
+  reportFileBase,
+  reportKindOf,
+  writeFailureFile,
+  writeWarningFile,
+} from './report/failure-file.js';
 import {
   deleteExpiredImportFiles,
   filesExpireAt,
@@ -111,6 +117,23 @@ export interface ImportPreview {
   suggested_mapping: ColumnSuggestion[];
   unmapped_columns: string[];
   warnings: string[];
+  /** When the file is the failure or warnings file of an earlier import: that import, to do as it did. */
+  earlier_import: EarlierImport | null;
+}
+
+/**
+ * The customer import whose failure file (or warnings file) a file is: the newest completed import (not
+ * a check) with such rows whose columns are the file's without the reason column Kith adds — one the
+ * file's name names (`<its id>-failures.csv`, `<its file>-failures.csv`) first. Its mapping and
+ * settings, so that the fixed rows go in as the others did.
+ */
+export interface EarlierImport {
+  id: string;
+  file_name: string;
+  created_at: string;
+  report: 'failures' | 'warnings';
+  mapping: Record<string, string>;
+  settings: ImportSettingsWire;
 }
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -428,7 +451,7 @@ export class ImportService {
     request: Pick<
       ImportRequest,
       'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'headerRow' | 'createAttributes'
-    >,
+    > & { fileName?: string },
   ): Promise<ImportPreview> {
     const info = await this.inspect(request);
     const records = await this.sample(request.filePath, info);
@@ -465,6 +488,45 @@ export class ImportService {
       suggested_mapping: suggestions,
       unmapped_columns: suggestions.filter((s) => s.target === null).map((s) => s.column),
       warnings,
+      earlier_import: await this.earlierImportOf(info.header, request.fileName),
+    };
+  }
+
+  /** See EarlierImport. The 200 newest imports with such rows are looked at: a fix comes soon after. */
+  private async earlierImportOf(header: string[], fileName?: string): Promise<EarlierImport | null> {
+    const report = reportKindOf(header);
+    if (!report) return null;
+    const columns = JSON.stringify(uniqueHeader(reportColumns(header)));
+    const rows = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('kind', '=', 'contacts')
+      .where('dry_run', '=', 0)
+      .where('status', '=', 'completed')
+      .where(report === 'failures' ? 'failed' : 'warned', '>', 0)
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute();
+    const same = rows.filter(
+      (row) =>
+        JSON.stringify(uniqueHeader(reportColumns((JSON.parse(row.source) as StoredSource).header))) ===
+        columns,
+    );
+    const name = fileName?.toLowerCase() ?? '';
+    const named = same.find(
+      (row) =>
+        name.includes(row.id) || name.startsWith(`${reportFileBase(row.file_name).toLowerCase()}-${report}`),
+    );
+    const row = named ?? same[0];
+    if (!row) return null;
+    const record = toRecord(row, this.retentionDays);
+    return {
+      id: record.id,
+      file_name: record.file_name,
+      created_at: record.created_at,
+      report,
+      mapping: record.mapping,
+      settings: record.settings,
     };
   }
 

@@ -177,6 +177,8 @@ export class OrderService {
         (w) => !preview.suggested_mapping.some((s) => w.startsWith(`${s.column}: `)),
       ),
       targets: [...ORDER_IMPORT_TARGETS],
+      // An order file's failure file is not a customer import's.
+      earlier_import: null,
     };
   }
 

@@ -106,6 +106,22 @@ describe(`imports API on ${TEST_DIALECT}`, () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
     expect(text).toContain('李娜,not a phone,ln@example.com,"row 3: phone: is not a valid phone number');
+    // Its preview, fixed, names the import it came from by its name.
+    const again = await fetch(`${server.baseUrl}/api/imports/preview`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: (() => {
+        const form = new FormData();
+        form.append('file', new Blob([text.replace('not a phone', '13800138001')]), '客户-failures.csv');
+        return form;
+      })(),
+    });
+    expect(((await again.json()) as { earlier_import: unknown }).earlier_import).toMatchObject({
+      id: started.id,
+      file_name: '客户.csv',
+      report: 'failures',
+      settings: { tags: ['api'] },
+    });
     expect(await (await get(`/api/imports/${started.id}/source`)).text()).toBe(csv);
     const history = (await (await get('/api/imports')).json()) as { data: { id: string }[] };
     expect(history.data[0]?.id).toBe(started.id);

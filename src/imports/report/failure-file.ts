@@ -41,6 +41,17 @@ export function writeWarningFile(
 }
 
 /**
+ * Which report file a header is, by the column Kith adds last: a failure file (`error`, 失败原因) or a
+ * warnings file (`warning`, 警告原因); null for any other file.
+ */
+export function reportKindOf(header: readonly string[]): 'failures' | 'warnings' | null {
+  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
+  if (last === 'error' || last === '失败原因') return 'failures';
+  if (last === 'warning' || last === '警告原因') return 'warnings';
+  return null;
+}
+
+/**
  * The name a report file is downloaded under: the imported file's without its extension, then
  * `-failures.csv` or `-warnings.csv` (客户.xlsx → 客户-failures.csv), so that the history shows which
  * file a re-imported one came from.

@@ -584,6 +584,28 @@ const ImportPreviewSchema = z
     ),
     unmapped_columns: z.array(z.string()),
     warnings: z.array(z.string()),
+    earlier_import: z
+      .object({
+        id: z.string(),
+        file_name: z.string(),
+        created_at: z.string(),
+        report: z.enum(['failures', 'warnings']).describe('Which of its files this is'),
+        mapping: z.record(z.string(), z.string()).describe('column → target, as it imported them'),
+        settings: z.object({
+          tags: z.array(z.string()),
+          group: z.string().nullable(),
+          source_policy: z.enum(['new-only', 'all']),
+          region: z.string(),
+          create_attributes: z.boolean(),
+          on_file_duplicate: z.enum(['reject', 'last']),
+          dry_run: z.boolean(),
+          run_automation_rules: z.boolean(),
+        }),
+      })
+      .nullable()
+      .describe(
+        'When the file is the failure or warnings file of an earlier customer import (it ends in the reason column Kith adds, `error` / 失败原因 or `warning` / 警告原因, and its other columns are that import’s; the newest completed one with such rows, one whose id or file the file’s name names first): that import, whose mapping and settings the fixed rows may be imported with. Null otherwise, and for order files',
+      ),
   })
   .meta({ id: 'ImportPreview' });
 
@@ -679,7 +701,7 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
           const previewOf = (filePath: string, read: Parameters<typeof imports.preview>[0]) =>
             upload.fields.kind === 'orders'
               ? services.orders.previewOrderFile({ ...read, filePath })
-              : imports.preview({ ...read, filePath });
+              : imports.preview({ ...read, filePath, fileName: source.fileName });
           const read = {
             encoding: o.encoding,
             delimiter: o.delimiter,

@@ -13352,6 +13352,33 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+            /** @description When the file is the failure or warnings file of an earlier customer import (it ends in the reason column Kith adds, `error` / 失败原因 or `warning` / 警告原因, and its other columns are that import’s; the newest completed one with such rows, one whose id or file the file’s name names first): that import, whose mapping and settings the fixed rows may be imported with. Null otherwise, and for order files */
+            earlier_import: {
+                id: string;
+                file_name: string;
+                created_at: string;
+                /**
+                 * @description Which of its files this is
+                 * @enum {string}
+                 */
+                report: "failures" | "warnings";
+                /** @description column → target, as it imported them */
+                mapping: {
+                    [key: string]: string;
+                };
+                settings: {
+                    tags: string[];
+                    group: string | null;
+                    /** @enum {string} */
+                    source_policy: "new-only" | "all";
+                    region: string;
+                    create_attributes: boolean;
+                    /** @enum {string} */
+                    on_file_duplicate: "reject" | "last";
+                    dry_run: boolean;
+                    run_automation_rules: boolean;
+                };
+            } | null;
         };
         StagedUploadInput: {
             /** @description Send as the multipart field `upload_id` to /imports/preview and /imports */
@@ -14046,6 +14073,33 @@ export interface components {
             }[];
             unmapped_columns: string[];
             warnings: string[];
+            /** @description When the file is the failure or warnings file of an earlier customer import (it ends in the reason column Kith adds, `error` / 失败原因 or `warning` / 警告原因, and its other columns are that import’s; the newest completed one with such rows, one whose id or file the file’s name names first): that import, whose mapping and settings the fixed rows may be imported with. Null otherwise, and for order files */
+            earlier_import: {
+                id: string;
+                file_name: string;
+                created_at: string;
+                /**
+                 * @description Which of its files this is
+                 * @enum {string}
+                 */
+                report: "failures" | "warnings";
+                /** @description column → target, as it imported them */
+                mapping: {
+                    [key: string]: string;
+                };
+                settings: {
+                    tags: string[];
+                    group: string | null;
+                    /** @enum {string} */
+                    source_policy: "new-only" | "all";
+                    region: string;
+                    create_attributes: boolean;
+                    /** @enum {string} */
+                    on_file_duplicate: "reject" | "last";
+                    dry_run: boolean;
+                    run_automation_rules: boolean;
+                };
+            } | null;
         };
         StagedUpload: {
             /** @description Send as the multipart field `upload_id` to /imports/preview and /imports */

@@ -20,6 +20,7 @@ import { PreviewStep } from './PreviewStep';
 import { SettingsStep } from './SettingsStep';
 import { UploadStep } from './UploadStep';
 import {
+  asEarlierImport,
   effectiveMapping,
   initialState,
   reachable,
@@ -94,9 +95,12 @@ function ImportWizard() {
           // limit of staged uploads for a day (a run took it already when it was imported).
           if (state.uploadId && state.uploadId !== result.upload_id)
             void discardUpload(state.uploadId).catch(() => {});
+          // The failure file of an earlier import, fixed: mapped and set as that import was.
+          const earlier = asEarlierImport(result);
           setState((s) => ({
             ...initialState(s.settings.region),
-            settings: s.settings,
+            settings: { ...s.settings, ...earlier?.settings },
+            choices: earlier?.choices ?? {},
             file,
             uploadId: result.upload_id,
             preview: result,
@@ -203,6 +207,7 @@ function ImportWizard() {
       {step === 'settings' && state.preview && (
         <SettingsStep
           settings={state.settings}
+          earlier={state.preview.earlier_import}
           mapping={mapping}
           onChange={(next) => setState((s) => ({ ...s, settings: { ...s.settings, ...next } }))}
           onBack={() => goTo('mapping')}

@@ -2,11 +2,12 @@
  * Step 3: 字段匹配 — each column with sample values and where it goes (the server's suggestion first),
  * targets grouped, the identifier rule checked live, mappings saved under a name for the next file.
  */
-import { Alert, Badge, Button, Group, Menu, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Menu, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
 import { notify } from './notify';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatList } from '../../i18n';
+import { formatDateTime, formatList } from '../../i18n';
 import { isAdmin, useSession } from '../../app/session';
 import {
   type ImportPreview,
@@ -21,6 +22,7 @@ import {
   IGNORE,
   isIdentifying,
   type Mapping,
+  reportColumnIndex,
   targetGroups,
   targetLabel,
 } from './mapping-targets';
@@ -81,9 +83,33 @@ export function MappingStep({
   const [creating, setCreating] = useState<{ kind: NewTargetKind; column: string } | null>(null);
   const all = saved.data?.data ?? [];
   const usable = all.filter((m) => coverage(columns, m.mapping) > 0);
+  const earlier = preview.earlier_import;
+  const reasons = reportColumnIndex(preview);
 
   return (
     <Stack gap="md">
+      {earlier && (
+        <Alert
+          color="blue"
+          role="status"
+          data-testid="earlier-import"
+          title={t(
+            earlier.report === 'warnings'
+              ? 'imports.mapping.earlierWarnings'
+              : 'imports.mapping.earlierFailures',
+            { file: earlier.file_name },
+          )}
+        >
+          <Stack gap={4}>
+            <Text size="sm">
+              {t('imports.mapping.earlier', { when: formatDateTime(earlier.created_at) })}
+            </Text>
+            <Anchor component={Link} to={`/imports/${earlier.id}`} size="sm" target="_blank">
+              {t('imports.mapping.earlierOpen')}
+            </Anchor>
+          </Stack>
+        </Alert>
+      )}
       {hasIdentifier(mapping) ? (
         <Alert color="green" title={t('imports.mapping.ruleOkTitle')} role="status">
           {t('imports.mapping.ruleOk', {
@@ -169,10 +195,18 @@ export function MappingStep({
                       <Text size="sm" fw={500}>
                         {column}
                       </Text>
-                      {suggestion.warning && target === IGNORE && (
-                        <Text size="xs" c="dimmed" className="kith-server-message">
-                          {suggestion.warning}
+                      {suggestion.index === reasons && target === IGNORE ? (
+                        // Kith's own column: said in the page's words (the server's are English).
+                        <Text size="xs" c="dimmed">
+                          {t('imports.mapping.reasonColumn')}
                         </Text>
+                      ) : (
+                        suggestion.warning &&
+                        target === IGNORE && (
+                          <Text size="xs" c="dimmed" className="kith-server-message">
+                            {suggestion.warning}
+                          </Text>
+                        )
                       )}
                     </Table.Td>
                     <Table.Td>

@@ -3,6 +3,7 @@
  * rows of the file that share a key, and the region for phones without a country code.
  */
 import {
+  Alert,
   Autocomplete,
   Button,
   Checkbox,
@@ -17,20 +18,23 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { formatList } from '../../i18n';
+import { formatDateTime, formatList } from '../../i18n';
 import { useGroups, useTags } from './import-api';
 import { type Mapping, SOURCE_TARGETS } from './mapping-targets';
 import { regionOptions } from './regions';
-import type { WizardSettings } from './wizard-state';
+import type { EarlierImport, WizardSettings } from './wizard-state';
 
 export function SettingsStep({
   settings,
+  earlier,
   mapping,
   onChange,
   onBack,
   onNext,
 }: {
   settings: WizardSettings;
+  /** The import whose failure file this is: its settings were filled in. */
+  earlier?: EarlierImport | null;
   mapping: Mapping;
   onChange: (next: Partial<WizardSettings>) => void;
   onBack: () => void;
@@ -49,6 +53,14 @@ export function SettingsStep({
 
   return (
     <Stack gap="md" maw={960}>
+      {earlier && (
+        <Alert color="blue" role="status" data-testid="earlier-settings">
+          {t('imports.settings.earlier', {
+            file: earlier.file_name,
+            when: formatDateTime(earlier.created_at),
+          })}
+        </Alert>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Paper withBorder p="md">
           <Title order={2} size="h5" mb="sm">

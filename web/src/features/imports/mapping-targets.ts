@@ -145,3 +145,14 @@ export function describeTarget(
   if (target.startsWith('attr.')) return t('imports.mapping.attributeTarget', { key: target.slice(5) });
   return (STANDARD_TARGETS as readonly string[]).includes(target) ? t(`fields.${target}`) : target;
 }
+
+/**
+ * The reason column Kith adds last to a failure or warnings file (`error`, 失败原因 …): its index, or -1.
+ * The server suggests leaving it out, the one column it suggests `ignore` for.
+ */
+export function reportColumnIndex(preview: {
+  suggested_mapping: readonly { index: number; target: string | null }[];
+}): number {
+  const last = preview.suggested_mapping.at(-1);
+  return last?.target === IGNORE ? last.index : -1;
+}

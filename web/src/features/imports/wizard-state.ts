@@ -3,6 +3,7 @@
  * reload), how to read it, the preview, the user's mapping choices, the settings and the last check.
  */
 import type { ImportOptions, ImportPreview, ReadOptions } from './import-api';
+import { reportColumnIndex } from './mapping-targets';
 import { IGNORE, type Mapping } from './mapping-targets';
 
 export const STEPS = ['upload', 'preview', 'mapping', 'settings', 'check'] as const;
@@ -50,6 +51,37 @@ export const initialState = (region: string): WizardState => ({
   },
   check: null,
 });
+
+export type EarlierImport = NonNullable<ImportPreview['earlier_import']>;
+
+/**
+ * A failure (or warnings) file of an earlier import, fixed: its columns go where that import put them —
+ * a column it left out is left out again, though its name suggests a field — and the reason column
+ * Kith added stays out; the settings are that import's, so the fixed rows join its tags and group.
+ */
+export function asEarlierImport(
+  preview: ImportPreview,
+): { choices: Mapping; settings: Partial<WizardSettings> } | null {
+  const earlier = preview.earlier_import;
+  if (!earlier) return null;
+  const reasons = reportColumnIndex(preview);
+  const choices: Mapping = {};
+  for (const suggestion of preview.suggested_mapping)
+    if (suggestion.index !== reasons)
+      choices[suggestion.column] = earlier.mapping[suggestion.column] ?? IGNORE;
+  const s = earlier.settings;
+  return {
+    choices,
+    settings: {
+      tags: s.tags,
+      group: s.group ?? '',
+      source_policy: s.source_policy,
+      on_file_duplicate: s.on_file_duplicate,
+      region: s.region,
+      run_automation_rules: s.run_automation_rules,
+    },
+  };
+}
 
 /** Every column's target: the user's choice, else the suggestion, else left out. */
 export function effectiveMapping(preview: ImportPreview | null, choices: Mapping): Mapping {

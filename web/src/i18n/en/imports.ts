@@ -146,6 +146,12 @@ export const en = {
     confirmDelete: 'Delete it',
     deletedNotice: 'Mapping “{{name}}” deleted',
     next: 'Next: settings',
+    earlierFailures: 'The failure file of {{file}}',
+    earlierWarnings: 'The warnings file of {{file}}',
+    earlier:
+      'Its columns are mapped as the import of {{when}} mapped them, and that import’s tags, group and other settings are set again on the next step. Change what this file needs otherwise.',
+    earlierOpen: 'Open that import',
+    reasonColumn: 'Kith’s reasons from the earlier import: not imported',
   },
   newTarget: {
     identityTitle: 'New identity type for “{{column}}”',
@@ -188,6 +194,7 @@ export const en = {
       'Rules for “customer created” and “customer changed” run for every customer the import creates or changes. Turn this off when moving old customers in, so they get no welcome messages.',
     next: 'Next, Kith checks the whole file without writing anything.',
     check: 'Check the file',
+    earlier: 'Set as the import of {{file}} on {{when}} was set.',
   },
   check: {
     title: 'Check (nothing is written)',

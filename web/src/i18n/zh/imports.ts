@@ -139,6 +139,12 @@ export const imports: typeof en = {
     confirmDelete: '确认删除',
     deletedNotice: '已删除字段匹配“{{name}}”',
     next: '下一步：导入设置',
+    earlierFailures: '{{file}} 的失败记录文件',
+    earlierWarnings: '{{file}} 的警告记录文件',
+    earlier:
+      '各列已按 {{when}} 那次导入的方式匹配，那次的标签、群组等设置也会在下一步照样填好。本文件如需不同的设置，请修改。',
+    earlierOpen: '查看那次导入',
+    reasonColumn: '上次导入给出的原因，不导入',
   },
   newTarget: {
     identityTitle: '为“{{column}}”新建身份类型',
@@ -180,6 +186,7 @@ export const imports: typeof en = {
       '导入新建或修改的每位客户，都会触发“客户创建”“客户修改”时的规则。迁移老客户时请关闭，以免他们收到欢迎消息。',
     next: '接下来，Kith 会预检查整个文件，不写入任何数据。',
     check: '预检查文件',
+    earlier: '已按 {{when}} 导入 {{file}} 时的设置填好。',
   },
   check: {
     title: '预检查（不写入任何数据）',
