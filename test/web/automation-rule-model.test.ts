@@ -148,4 +148,14 @@ describe('a refused rule’s reasons placed on the builder’s fields', () => {
   ])('%s', (_, details, fields, elsewhere) => {
     expect(model.placeRuleErrors(details, shown, say, sayItem)).toEqual({ fields, elsewhere });
   });
+
+  it('says several items of one field with the screen’s joiner (its sentences)', () => {
+    const details = [
+      { field: 'actions[0].to[0]', value: 'nope', reason: 'Invalid email address' },
+      { field: 'actions[0].to[2]', value: 'x@', reason: 'Invalid email address' },
+    ];
+    expect(model.placeRuleErrors(details, shown, say, sayItem, (items) => items.join('|')).fields).toEqual({
+      'actions[0].to': 'nope <Invalid email address>|x@ <Invalid email address>',
+    });
+  });
 });

@@ -36,6 +36,16 @@ describe('a tag the server refuses', () => {
       'Holds a list separator (; , | 、 ； ，): add the tags one by one',
       '含有列表分隔符（; , | 、 ； ，）：请逐个添加标签',
     ],
+    [
+      'two refused at once: one message, sentence by sentence',
+      new ApiError(400, 'validation_failed', 'refused', [
+        { field: 'tags[0]', value: LONG, reason: reasonOf(() => normalizeNewTagName(LONG, 'tags[0]')) },
+        { field: 'tags[1]', value: 'a；b', reason: reasonOf(() => normalizeNewTagName('a；b', 'tags[1]')) },
+      ]),
+      [LONG, 'a；b'],
+      'Tag “xxxxxxxxxxxxxxxxxxxxxxx…”: Use at most 100 characters. Tag “a；b”: Holds a list separator (; , | 、 ； ，): add the tags one by one.',
+      '标签“xxxxxxxxxxxxxxxxxxxxxxx…”：最多 100 个字符。标签“a；b”：含有列表分隔符（; , | 、 ； ，）：请逐个添加标签。',
+    ],
     // No tag named: the screen says it as any other refusal.
     ['a refusal naming no tag', new ApiError(403, 'forbidden', 'Forbidden', null), ['VIP'], null, null],
     ['a network failure', new ApiError(0, 'network', 'Failed to fetch', null), ['VIP'], null, null],

@@ -20,6 +20,8 @@ export const en = {
   common: {
     // Between the values of a bare list (labels, addresses) where no sentence word fits.
     valueSeparator: ', ',
+    // Added to a sentence that has no full stop when it is said beside others (i18n/sentences.ts).
+    sentenceEnd: '.',
     date: {
       placeholder: 'YYYY-MM-DD',
       clear: 'Clear the date',

@@ -18,6 +18,7 @@ import { sync } from './zh/sync';
 export const zh: Messages = {
   common: {
     valueSeparator: '、',
+    sentenceEnd: '。',
     date: {
       placeholder: '年-月-日',
       clear: '清除日期',

@@ -26,6 +26,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, api, unwrap } from '../../api/client';
 import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime } from '../../i18n';
+import { joinSentences } from '../../i18n/sentences';
 import { ErrorState, errorMessage, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
 import { ConfirmModal } from '../settings/ConfirmModal';
 import { reasonText } from '../settings/form-problem';
@@ -190,12 +191,13 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
         shownPaths(draft.conditions, draft.actions),
         (reason) => (reason ? ruleReason(reason, t) : error.message),
         (item, reason) => t('automation.builder.itemReason', { item, reason }),
+        (items) => joinSentences(items, t),
       );
       setErrors(fields);
       setMessage(
         elsewhere.length > 0
-          ? elsewhere
-              .map(({ place, reason }) =>
+          ? joinSentences(
+              elsewhere.map(({ place, reason }) =>
                 t('automation.builder.placeReason', {
                   place:
                     place.kind === 'action'
@@ -203,8 +205,9 @@ function RuleForm({ ruleId, saved }: { ruleId: string | null; saved: AutomationR
                       : t(`automation.builder.${place.kind === 'conditions' ? 'conditions' : 'rule'}`),
                   reason,
                 }),
-              )
-              .join(' ')
+              ),
+              t,
+            )
           : t('automation.builder.fixBelow'),
       );
     },

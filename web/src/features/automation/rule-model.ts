@@ -276,14 +276,17 @@ export type RulePlace = { kind: 'action'; n: number } | { kind: 'conditions' } |
  * shows gets its reason; an item of a list it shows as one field (`actions[0].to[1]`, one address of
  * several) goes on that field, naming the item; anything else stays for the message above the form,
  * with the place it belongs to (an action's number, the conditions) instead of the server's path.
+ * Several items of one field are said together by `joinItems` (the screen's joinSentences).
  */
 export function placeRuleErrors(
   details: readonly RuleFieldReason[],
   shown: ReadonlySet<string>,
   say: (reason: string | undefined) => string,
   sayItem: (item: string, reason: string) => string,
+  joinItems: (items: string[]) => string = (items) => items.join(' '),
 ): { fields: Record<string, string>; elsewhere: { place: RulePlace; reason: string }[] } {
   const fields: Record<string, string> = {};
+  const items = new Map<string, string[]>();
   const elsewhere: { place: RulePlace; reason: string }[] = [];
   for (const detail of details) {
     const path = detail.field;
@@ -292,9 +295,10 @@ export function placeRuleErrors(
     if (shown.has(path)) fields[path] = reason;
     else if (list !== undefined && shown.has(list)) {
       const item = typeof detail.value === 'string' ? sayItem(detail.value, reason) : reason;
-      fields[list] = fields[list] ? `${fields[list]} ${item}` : item;
+      items.set(list, [...(items.get(list) ?? []), item]);
     } else elsewhere.push({ place: rulePlace(path), reason });
   }
+  for (const [list, said] of items) fields[list] = joinItems(said);
   return { fields, elsewhere };
 }
 

@@ -26,6 +26,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatList, formatNumber } from '../../i18n';
+import { joinSentences } from '../../i18n/sentences';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRowKeys } from '../../ui/row-keys';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
@@ -486,12 +487,13 @@ function ignoredDescription(ignored: readonly IgnoredFilter[], t: TFunction): st
       items.map((item) => ignoredText(item, t)),
       'values',
     );
-  return [
-    unknown.length > 0 ? t('customers.ignored.body', { list: say(unknown) }) : '',
-    refused.length > 0 ? t('customers.ignored.bodyValues', { list: say(refused) }) : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
+  return joinSentences(
+    [
+      unknown.length > 0 ? t('customers.ignored.body', { list: say(unknown) }) : '',
+      refused.length > 0 ? t('customers.ignored.bodyValues', { list: say(refused) }) : '',
+    ],
+    t,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { errorMessage } from '../../ui/states';
+import { joinSentences } from '../../i18n/sentences';
 import { ApiError } from '../../api/client';
 import { formatPhone } from '../../ui/phone-format';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
@@ -145,5 +146,5 @@ export function tagRefusalText(error: unknown, t: TFunction, tags: readonly stri
       return tags.length > 1 ? t('customer.tagReason', { tag: shortTag(tag), reason }) : reason;
     })
     .filter((text): text is string => text !== null);
-  return texts.length > 0 ? texts.join(' ') : null;
+  return texts.length > 0 ? joinSentences(texts, t) : null;
 }
