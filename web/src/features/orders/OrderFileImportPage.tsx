@@ -318,7 +318,7 @@ function OrderFileImport() {
               />
               <TagsInput label={t('orders.file.tags')} value={tags} onChange={setTags} />
               <TextInput
-                label={t('orders.import.group')}
+                label={t('orders.file.group')}
                 value={group}
                 onChange={(e) => setGroup(e.currentTarget.value)}
               />

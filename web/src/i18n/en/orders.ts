@@ -46,7 +46,7 @@ export const en = {
   },
   kind: {
     orders: 'Orders from {{source}} · {{rows}} file rows · {{created}} customers created',
-    tmall: 'Tmall orders · {{items}} items · {{created}} buyers created',
+    tmall: 'Tmall orders · {{items}} items · {{created}} customers created',
   },
   file: {
     refusals: {
@@ -77,6 +77,7 @@ export const en = {
     currency: 'Currency',
     currencyHint: 'For orders whose file names none',
     tags: 'Tags for the customers it creates',
+    group: 'Group for every customer in the file',
     check: 'Check (dry run)',
     checked: 'The check counted (nothing was written):',
     openCheck: 'Open the check with its failures',
@@ -145,8 +146,8 @@ export const en = {
     ordersHint: '订单报表: one row per order (订单编号, 买家会员名, 订单状态 …)',
     itemsFile: 'Items report',
     itemsHint: '宝贝报表: one row per item (订单编号, 标题, 价格, 购买数量 …)',
-    tags: 'Tags for the buyers it creates as customers',
-    group: 'Group for every buyer',
+    tags: 'Tags for the customers it creates',
+    group: 'Group for every customer in the reports',
     dryRun: 'Check only (dry run): count everything, write nothing',
     uploading: 'Uploading… {{percent}}%',
     start: 'Start the import',

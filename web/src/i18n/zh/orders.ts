@@ -48,7 +48,7 @@ export const orders: typeof en = {
   },
   kind: {
     orders: '来自 {{source}} 的订单 · 文件 {{rows}} 行 · 新建客户 {{created}} 个',
-    tmall: '天猫订单 · 宝贝 {{items}} 条 · 新建买家 {{created}} 个',
+    tmall: '天猫订单 · 宝贝 {{items}} 条 · 新建客户 {{created}} 个',
   },
   file: {
     refusals: {
@@ -78,6 +78,7 @@ export const orders: typeof en = {
     currency: '币种',
     currencyHint: '用于文件中未注明币种的订单',
     tags: '为新建的客户添加标签',
+    group: '将文件中的每位客户加入群组',
     check: '预检查',
     checked: '预检查结果（未写入任何数据）：',
     openCheck: '打开预检查结果及失败行',
@@ -146,8 +147,8 @@ export const orders: typeof en = {
     ordersHint: '每个订单一行（订单编号、买家会员名、订单状态……）',
     itemsFile: '宝贝报表',
     itemsHint: '每个商品一行（订单编号、标题、价格、购买数量……）',
-    tags: '为新建的买家添加标签',
-    group: '将每位买家加入群组',
+    tags: '为新建的客户添加标签',
+    group: '将报表中的每位客户加入群组',
     dryRun: '仅预检查：统计全部结果，不写入任何数据',
     uploading: '正在上传…… {{percent}}%',
     start: '开始导入',
