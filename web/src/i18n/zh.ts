@@ -120,7 +120,7 @@ export const zh: Messages = {
   emptyLists: {
     deletions: {
       title: '还没有批量删除',
-      description: '在客户列表中选择客户并删除后，这批删除会显示在这里，并可在一段时间内恢复。',
+      description: '从客户列表删除客户后，每批删除会列在这里，一段时间内可以恢复。',
       action: '前往客户列表',
     },
   },

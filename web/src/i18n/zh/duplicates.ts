@@ -199,7 +199,7 @@ export const duplicates: typeof en = {
     unmerged: '已取消合并：客户已恢复。',
     blocked: '此合并无法撤销：{{reason}}',
     emptyTitle: '还没有合并记录',
-    empty: '在“重复客户”页面进行的每次合并（手动或自动）都会显示在这里，并可在此撤销。',
+    empty: '在“重复客户”中手动或自动进行的每次合并都会列在这里，并可在此撤销。',
     emptyAction: '查看重复客户',
     system: '系统',
   },

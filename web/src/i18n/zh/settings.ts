@@ -242,7 +242,7 @@ export const settings: typeof en = {
     customersOf_one: '{{n}} 位客户带有标签 {{name}}',
     customersOf_other: '{{n}} 位客户带有标签 {{name}}',
     emptyTitle: '还没有标签',
-    empty: '客户有了标签后会显示在这里：可以在客户页面、客户列表中或通过导入添加。',
+    empty: '客户有了标签后会显示在这里，可在客户页面、客户列表或导入时添加。',
     goToCustomers: '前往客户列表',
     rename: '重命名',
     renameTitle: '重命名标签“{{name}}”',
