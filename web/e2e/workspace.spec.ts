@@ -356,6 +356,22 @@ test("the workspace shows each conversation's last message in one line, never a 
   await priority.scrollIntoViewIfNeeded();
   await expect(priority).toBeInViewport({ ratio: 0.9 });
   await shot('workspace-previews-1024');
+  // Opened at 1024 px, the long name is cut in the title, not the words after it (Chinese: 的会话); the
+  // whole title is in its tooltip, and it keeps to two lines.
+  await row(longName).getByRole('link').first().click();
+  const heading = page.getByRole('heading', { level: 1 });
+  const whole = msg(lang, 'conversations.conversation.title', { name: `${longName} ${stamp}` });
+  await expect(heading).toHaveAttribute('title', whole);
+  const [before, after] = msg(lang, 'conversations.conversation.title', { name: '\n' }).split('\n');
+  await expect(heading).toHaveText(new RegExp(`^${before}.*…${after}$`));
+  const { height, lineHeight, clamped } = await heading.evaluate((element) => ({
+    height: element.getBoundingClientRect().height,
+    lineHeight: parseFloat(getComputedStyle(element).lineHeight),
+    clamped: element.scrollHeight > element.clientHeight + 1,
+  }));
+  expect(height).toBeLessThanOrEqual(2 * lineHeight + 1);
+  expect(clamped).toBe(false);
+  await shot('conversation-long-name-1024');
   await admin.close();
 });
 

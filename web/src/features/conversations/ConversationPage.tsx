@@ -47,6 +47,7 @@ import {
 import { LiveBadge, workspaceFilters } from './ConversationsPage';
 import { CustomerPanel } from './CustomerPanel';
 import { useLiveConversations } from './live';
+import { shortName } from './conversation-title';
 
 type Conversation = Schemas['Conversation'];
 type Mode = 'outgoing' | 'note';
@@ -184,7 +185,8 @@ export default function ConversationPage() {
           <Anchor component={Link} to={back} size="sm">
             ← {t('conversations.conversation.back')}
           </Anchor>
-          {/* At most two lines, whole in its tooltip, as every page's title (ui/PageHeader). */}
+          {/* At most two lines, whole in its tooltip, as every page's title (ui/PageHeader); a long name
+              is cut itself, so that the words after it (Chinese: 的会话) stay in sight. */}
           <Title
             order={1}
             size="h3"
@@ -192,7 +194,7 @@ export default function ConversationPage() {
             title={t('conversations.conversation.title', { name: customerName })}
             style={{ overflowWrap: 'anywhere' }}
           >
-            {t('conversations.conversation.title', { name: customerName })}
+            {t('conversations.conversation.title', { name: shortName(customerName) })}
           </Title>
           <Group gap="xs">
             <Badge color={STATUS_COLOR[c.status]} variant="dot" data-testid="conversation-status">
