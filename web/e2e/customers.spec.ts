@@ -452,7 +452,7 @@ test('select customers, tag them in bulk, sort the list, and delete them with th
   await expect(confirm).toBeDisabled();
   await page.getByRole('dialog').getByRole('textbox').fill('3');
   // Until when it can be restored, and where, said before and after.
-  const where = zh ? '“客户 → 批量删除记录”中恢复' : 'under Customers → Deletions';
+  const where = zh ? '“客户 → 批量删除记录”中恢复' : 'under Customers → Batch deletions';
   await expect(page.getByRole('dialog')).toContainText(where);
   await shot('customers-bulk-delete');
   await confirm.click();

@@ -2,7 +2,7 @@ import { msg } from './messages';
 import { csrfHeaders, expect, test } from './fixtures';
 
 const TEXT = {
-  en: { link: 'Deletions', restore: 'Restore', restored: '2 customers restored.' },
+  en: { link: 'Batch deletions', restore: 'Restore', restored: '2 customers restored.' },
   zh: { link: '批量删除记录', restore: '恢复', restored: '已恢复 2 位客户。' },
 };
 

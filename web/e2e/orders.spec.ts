@@ -30,7 +30,7 @@ const TEXT = {
     shipped: '已发货',
     importOrders: '导入天猫订单',
     start: '开始导入',
-    q: '订单编号或买家昵称',
+    q: '订单号或买家昵称',
     since: '下单起始日期',
     to: '下单截止日期（含当天）',
     minAmount: '实付不低于',

@@ -98,7 +98,7 @@ export const zh: Messages = {
     },
     conversation: {
       title: '找不到该会话',
-      description: '没有这个编号的会话，或它在你无权查看的收件箱中。请检查链接。',
+      description: '没有这个编号的会话，或它在您无权查看的收件箱中。请检查链接。',
       back: '前往会话列表',
     },
     import: {
@@ -120,7 +120,7 @@ export const zh: Messages = {
   emptyLists: {
     deletions: {
       title: '还没有批量删除',
-      description: '从客户列表删除客户后，每批删除会列在这里，一段时间内可以恢复。',
+      description: '从客户列表删除的每批客户都会列在这里，一段时间内可以恢复。',
       action: '前往客户列表',
     },
   },

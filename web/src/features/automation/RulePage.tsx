@@ -504,7 +504,7 @@ function TraceView({ trace, lists }: { trace: Trace; lists: BuilderLists }) {
           {attributeLabel(c.attribute, t, lists.custom)} {operatorLabel(c.operator, undefined, t)}
           {c.value !== undefined ? ` ${show(c.value)}` : ''}{' '}
           <Text span c="dimmed" size="sm">
-            ({t('automation.dryRun.actual', { value: show(trace.actual) })})
+            {t('automation.dryRun.actual', { value: show(trace.actual) })}
           </Text>
         </Text>
       </Group>

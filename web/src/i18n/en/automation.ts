@@ -197,7 +197,7 @@ export const en = {
     triedLatest: 'Tried on the conversation’s latest message ({{type}}): “{{content}}”',
     held: 'holds',
     failed: 'does not hold',
-    actual: 'now: {{value}}',
+    actual: '(now: {{value}})',
     empty: '(empty)',
     saveFirst: 'Save the rule to try it.',
     notFound: {

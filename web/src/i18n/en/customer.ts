@@ -26,7 +26,7 @@ export const en = {
     count: 'Orders',
     totalSpent: 'Total spent',
     lastOrder: 'Last purchase',
-    none: 'No orders yet. Import a Tmall order report to see what this customer bought.',
+    none: 'No orders yet. Import an order file or a Tmall order report to see what this customer bought.',
     number: 'Order number',
     status: 'Status',
     paid: 'Paid',

@@ -73,13 +73,13 @@ export const en = {
     noGroups: 'No group yet: create one under Settings',
     done: '{{changed}} changed, {{unchanged}} already so',
     deletedUntil_one:
-      '{{count}} customer deleted; it can be restored until {{until}} under Customers → Deletions',
+      '{{count}} customer deleted; it can be restored until {{until}} under Customers → Batch deletions',
     deletedUntil_other:
-      '{{count}} customers deleted; they can be restored until {{until}} under Customers → Deletions',
+      '{{count}} customers deleted; they can be restored until {{until}} under Customers → Batch deletions',
     deleteExplainUntil_one:
-      '{{formatted}} customer will be deleted. Kith writes a backup first; the deletion can be restored until {{until}} under Customers → Deletions.',
+      '{{formatted}} customer will be deleted. Kith writes a backup first; the deletion can be restored until {{until}} under Customers → Batch deletions.',
     deleteExplainUntil_other:
-      '{{formatted}} customers will be deleted. Kith writes a backup first; the deletion can be restored until {{until}} under Customers → Deletions.',
+      '{{formatted}} customers will be deleted. Kith writes a backup first; the deletion can be restored until {{until}} under Customers → Batch deletions.',
     deleteExplain_one:
       '{{formatted}} customer will be deleted. Kith writes a backup first; the deletion can be restored for the retention period set by the administrator.',
     deleteExplain_other:
@@ -122,7 +122,7 @@ export const en = {
     separator: '; ',
   },
   deletions: {
-    link: 'Deletions',
+    link: 'Batch deletions',
     title: 'Batch deletions',
     description:
       'Each batch deletion with its backup. Restore brings the customers back as they were, within the retention period.',

@@ -18,7 +18,7 @@ export const conversations: typeof en = {
   allInboxes: '全部收件箱',
   customer: '客户',
   waiting: '等待时长',
-  lastMessage: '最后消息',
+  lastMessage: '最新消息',
   preview: { none: '暂无消息', reply: '回复：' },
   assignee: '客服',
   labels: '标签',
@@ -77,7 +77,7 @@ export const conversations: typeof en = {
     empty: '还没有消息。',
     updated: '已保存',
     shortcuts: '键盘快捷键',
-    shortcutsButton: '快捷键 (?)',
+    shortcutsButton: '快捷键（?）',
     keys: {
       reply: '写回复',
       note: '写内部备注',

@@ -60,7 +60,7 @@ export const duplicates: typeof en = {
   reviewPair: '查看 {{a}} 和 {{b}}',
   mergedAway: '已合并到另一位客户',
   empty: {
-    title: '没有需要处理的',
+    title: '没有需要审核的客户对',
     open: '没有符合筛选条件的未处理客户对。可以再查重一次。',
     other: '没有此状态的客户对。',
   },
@@ -199,7 +199,7 @@ export const duplicates: typeof en = {
     unmerged: '已取消合并：客户已恢复。',
     blocked: '此合并无法撤销：{{reason}}',
     emptyTitle: '还没有合并记录',
-    empty: '在“重复客户”中手动或自动进行的每次合并都会列在这里，并可在此撤销。',
+    empty: '在“重复客户”中手动或自动完成的合并都会列在这里，可在此取消合并。',
     emptyAction: '查看重复客户',
     system: '系统',
   },

@@ -15,13 +15,13 @@ export const orders: typeof en = {
   maxAmount: '实付不高于',
   source: '来源',
   sourcePlaceholder: '例如 tmall',
-  q: '订单编号或买家昵称',
+  q: '订单号或买家昵称',
   apply: '筛选',
   clear: '清除筛选条件',
   noMatchTitle: '没有符合这些筛选条件的订单',
   noMatch: '修改或清除筛选条件即可查看更多订单。',
   emptyTitle: '还没有订单',
-  empty: '导入天猫订单报表及其宝贝报表，或任意店铺的订单文件，即可导入订单。',
+  empty: '可导入天猫订单报表及宝贝报表，或任意店铺的订单文件。',
   importAction: '导入订单',
   errors: {
     date: '请按 YYYY-MM-DD 格式填写日期。',
@@ -47,8 +47,8 @@ export const orders: typeof en = {
     orders: '订单（CSV/XLSX）',
   },
   kind: {
-    orders: '来自 {{source}} 的订单 · 文件 {{rows}} 行 · 新建客户 {{created}} 个',
-    tmall: '天猫订单 · 宝贝 {{items}} 条 · 新建客户 {{created}} 个',
+    orders: '来自 {{source}} 的订单 · 文件 {{rows}} 行 · 新建 {{created}} 位客户',
+    tmall: '天猫订单 · 宝贝 {{items}} 条 · 新建 {{created}} 位客户',
   },
   file: {
     refusals: {
@@ -150,7 +150,7 @@ export const orders: typeof en = {
     tags: '为新建的客户添加标签',
     group: '将报表中的每位客户加入群组',
     dryRun: '仅预检查：统计全部结果，不写入任何数据',
-    uploading: '正在上传…… {{percent}}%',
+    uploading: '正在上传… {{percent}}%',
     start: '开始导入',
     clear: '移除文件',
     inFile: '{{file}}：{{reason}}',

@@ -27,7 +27,7 @@ export const reports: typeof en = {
   },
   total: '合计',
   emptyTitle: '还没有客服',
-  empty: '有了成员后这里才会显示客服。请在 设置 → 成员 中添加。',
+  empty: '有了成员后，这里会显示客服。请在“设置 → 成员”中添加。',
   noneResolvedTitle: '此期间没有解决任何会话',
   noneResolved: '{{from}} 至 {{to}} 期间没有客服解决会话。请选择更长的时间范围，或查看未解决的会话。',
   toConversations: '前往会话列表',
