@@ -146,7 +146,7 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
     ),
   ).toBeVisible();
   const itemFailures = page.getByRole('link', {
-    name: zh ? '下载宝贝失败文件' : 'Download the item failures',
+    name: zh ? '下载宝贝的失败记录文件' : 'Download the item failures',
   });
   await expect(itemFailures).toHaveAttribute('href', `/api/imports/${importId}/item-failures`);
   await shot('orders-import-result');
