@@ -53,7 +53,18 @@ describe('a rule’s conditions in words (the audit log)', () => {
     expect(
       conditionsText({ all: [{ attribute: 'labels', operator: 'contains', value: ['vip', 'gold'] }] }, zh),
     ).toMatch(/vip、gold$/);
-    expect(actionsText([{ action: 'add_label', labels: ['vip', 'refund'] }], zh)).toMatch(/vip、refund$/);
+    expect(actionsText([{ action: 'add_label', labels: ['vip', 'refund'] }], zh)).toBe(
+      '添加标签：vip、refund',
+    );
+    expect(
+      actionsText(
+        [
+          { action: 'set_priority', priority: 'urgent' },
+          { action: 'assign_agent', agent_id: null },
+        ],
+        zh,
+      ),
+    ).toBe('设置优先级：紧急 · 分配给客服：无人');
   });
 });
 

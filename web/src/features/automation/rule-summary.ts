@@ -98,7 +98,7 @@ export function actionsText(actions: unknown, t: TFunction): string {
     .map((action) => {
       const name = t(`automation.actionNames.${action.action}`, { defaultValue: action.action });
       const argument = actionArgument(action, t);
-      return argument ? `${name}: ${argument}` : name;
+      return argument ? t('automation.summary.actionWith', { name, argument }) : name;
     })
     .join(' · ');
 }

@@ -162,6 +162,8 @@ export const en = {
     always: 'always',
     noActions: 'no actions',
     nobody: 'nobody',
+    // An action with what it sets: "Add labels: vip".
+    actionWith: '{{name}}: {{argument}}',
   },
   actionNames: {
     assign_agent: 'Assign to agent',

@@ -163,6 +163,7 @@ export const automation: typeof en = {
     always: '始终',
     noActions: '无动作',
     nobody: '无人',
+    actionWith: '{{name}}：{{argument}}',
   },
   actionNames: {
     assign_agent: '分配给客服',
