@@ -796,7 +796,7 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
   );
   const edited = ruleEntries.filter({ hasText: msg(lang, 'settings.audit.actions.updated') });
   await expect(edited).toContainText(
-    `${msg(lang, 'automation.actionNames.add_label')}: vip → ${msg(lang, 'automation.actionNames.set_priority')}: ${msg(lang, 'automation.priorities.urgent')}`,
+    `${msg(lang, 'automation.summary.actionWith', { name: msg(lang, 'automation.actionNames.add_label'), argument: 'vip' })} → ${msg(lang, 'automation.summary.actionWith', { name: msg(lang, 'automation.actionNames.set_priority'), argument: msg(lang, 'automation.priorities.urgent') })}`,
   );
   await expect(edited).not.toContainText(msg(lang, 'settings.audit.fields.conditions'));
   await expect(ruleEntries.first()).not.toContainText('{');
