@@ -53,7 +53,9 @@ export function AvailabilityMenu() {
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <UnstyledButton
-          aria-label={`${t('conversations.availability.label')}: ${t(`conversations.availability.${me.availability}`)}`}
+          aria-label={t('conversations.availability.badge', {
+            state: t(`conversations.availability.${me.availability}`),
+          })}
           data-testid="availability"
         >
           {/* Named as well as stated: "Offline" alone in the header read as the app having lost its connection. */}
