@@ -53,6 +53,22 @@ describe('a rule’s conditions in words (the audit log)', () => {
     expect(
       conditionsText({ all: [{ attribute: 'labels', operator: 'contains', value: ['vip', 'gold'] }] }, zh),
     ).toMatch(/vip、gold$/);
+    expect(
+      conditionsText(
+        {
+          all: [
+            { attribute: 'priority', operator: 'equal_to', value: 'high' },
+            {
+              any: [
+                { attribute: 'status', operator: 'changed_to', value: 'resolved' },
+                { attribute: 'labels', operator: 'contains', value: 'vip' },
+              ],
+            },
+          ],
+        },
+        zh,
+      ),
+    ).toBe('优先级 等于 高 且（状态 变化后为 已解决 或 标签 包含 vip）');
     expect(actionsText([{ action: 'add_label', labels: ['vip', 'refund'] }], zh)).toBe(
       '添加标签：vip、refund',
     );

@@ -166,7 +166,11 @@ test("a Tmall import from the browser shows on the buyer's Orders tab, with the 
   await expect(page.getByText(text.shipped, { exact: true })).toBeVisible();
   await page.getByRole('button', { name: number(1) }).click();
   await expect(page.getByRole('button', { name: number(1) })).toHaveAttribute('aria-expanded', 'true');
-  await expect(page.getByText(`1 × 龙井茶 250g (规格：礼盒装) · ${yuan}128.50`)).toBeVisible();
+  await expect(
+    page.getByText(
+      `1 × ${msg(lang, 'customer.orders.itemTitle', { title: '龙井茶 250g', properties: '规格：礼盒装' })} · ${yuan}128.50`,
+    ),
+  ).toBeVisible();
   await shot('customer-orders');
   await expectAccessible();
 

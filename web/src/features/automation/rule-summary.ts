@@ -63,8 +63,12 @@ export function conditionsText(node: unknown, t: TFunction, nested = false): str
   const children = childrenOf(condition);
   if (children.length === 0) return nested ? '' : t('automation.summary.always');
   const joiner = ` ${t(`automation.summary.${groupKind(condition) === 'all' ? 'and' : 'or'}`)} `;
-  const text = children.map((child) => conditionsText(child, t, true)).join(joiner);
-  return nested && children.length > 1 ? `(${text})` : text;
+  // A full-width bracket (Chinese) has its own space: none beside it ("且（状态…）").
+  const text = children
+    .map((child) => conditionsText(child, t, true))
+    .join(joiner)
+    .replace(/ (?=（)|(?<=）) /g, '');
+  return nested && children.length > 1 ? t('automation.summary.group', { conditions: text }) : text;
 }
 
 function actionArgument(action: RuleAction, t: TFunction): string {

@@ -93,8 +93,14 @@ export function CustomerOrders({ contactId }: { contactId: string }) {
                       <Stack gap={4}>
                         {order.items.map((item, i) => (
                           <Text size="sm" key={i}>
-                            {`${item.quantity ?? '?'} × ${item.title ?? ''}`}
-                            {item.properties ? ` (${item.properties})` : ''}
+                            {`${item.quantity ?? '?'} × ${
+                              item.properties
+                                ? t('customer.orders.itemTitle', {
+                                    title: item.title ?? '',
+                                    properties: item.properties,
+                                  })
+                                : (item.title ?? '')
+                            }`}
                             {item.unit_price ? ` · ${formatMoney(item.unit_price, order.currency)}` : ''}
                           </Text>
                         ))}

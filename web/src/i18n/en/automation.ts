@@ -164,6 +164,8 @@ export const en = {
     nobody: 'nobody',
     // An action with what it sets: "Add labels: vip".
     actionWith: '{{name}}: {{argument}}',
+    // Conditions of a nested group, in brackets.
+    group: '({{conditions}})',
   },
   actionNames: {
     assign_agent: 'Assign to agent',

@@ -32,6 +32,8 @@ export const en = {
     paid: 'Paid',
     orderedAt: 'Ordered',
     items: 'Items',
+    // An item with its properties (a Tmall SKU's 颜色分类:白色).
+    itemTitle: '{{title}} ({{properties}})',
     shop: 'Shop: {{shop}}',
     statuses: {
       pending_payment: 'Awaiting payment',

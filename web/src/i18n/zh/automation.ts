@@ -164,6 +164,7 @@ export const automation: typeof en = {
     noActions: '无动作',
     nobody: '无人',
     actionWith: '{{name}}：{{argument}}',
+    group: '（{{conditions}}）',
   },
   actionNames: {
     assign_agent: '分配给客服',

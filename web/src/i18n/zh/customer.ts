@@ -32,6 +32,7 @@ export const customer: typeof en = {
     paid: '实付金额',
     orderedAt: '下单时间',
     items: '商品数',
+    itemTitle: '{{title}}（{{properties}}）',
     shop: '店铺：{{shop}}',
     statuses: {
       pending_payment: '等待付款',
