@@ -71,7 +71,9 @@ describe('a refusal in a toast', () => {
       { field: 'url', value: 'x', reason: 'Invalid URL' },
       { field: 'events', value: [], reason: 'must name at least one event' },
     ]);
-    expect(refusalText(error, zh)).toBe(`${zh('settings.reasons.url')} ${zh('settings.reasons.events')}`);
+    // Two sentences as each language writes them: no space after a Chinese full stop, one after a Latin.
+    expect(refusalText(error, zh)).toBe(`${zh('settings.reasons.url')}。${zh('settings.reasons.events')}。`);
+    expect(refusalText(error, en)).toBe(`${en('settings.reasons.url')}. ${en('settings.reasons.events')}.`);
     expect(refusalText(error, en)).not.toMatch(/Invalid URL|must name/);
   });
 });

@@ -174,7 +174,7 @@ function StartConversation({ contactId, onClose }: { contactId: string; onClose:
           )}
           {problem && !problem.fields.inbox_id && (
             <Alert color="red" role="alert">
-              {problemText(problem)}
+              {problemText(problem, t)}
             </Alert>
           )}
           <Group justify="flex-end">

@@ -3,6 +3,7 @@
  * the user's language; the server's own words follow, since they name the row, column or value.
  */
 import type { TFunction } from 'i18next';
+import { joinSentences } from '../../i18n/sentences';
 import { ApiError } from '../../api/client';
 import { failureText, type ReasonTable, sayReason } from '../../ui/server-reasons';
 import { errorMessage } from '../../ui/states';
@@ -164,7 +165,7 @@ export function unreadableFileText(error: ApiError, t: TFunction): string | null
       parts.push(t('orders.import.layout.unknown', { headers: list(details.unknown) }));
     if (details.looks_like === 'items' || details.looks_like === 'orders')
       parts.push(t(`orders.import.layout.swapped`));
-    return joinSentences(parts);
+    return joinSentences(parts, t);
   }
   // inFile (src/imports/read/source-reader.ts) puts "the orders file: " before the file's reason.
   const reason = file
@@ -176,13 +177,6 @@ export function unreadableFileText(error: ApiError, t: TFunction): string | null
   if (said === null) return null;
   return file ? t('orders.import.inFile', { file, reason: said }) : said;
 }
-
-/** Sentences of one message: a space after a Latin full stop, none after a Chinese one ("时间。天猫…"). */
-const joinSentences = (parts: string[]): string =>
-  parts.reduce(
-    (all, part) => (all === '' ? part : /[。！？]$/.test(all) ? all + part : `${all} ${part}`),
-    '',
-  );
 
 /** The order file's options the wizard sends, by the field a refusal names, with the words for it. */
 const ORDER_FILE_OPTION_REFUSALS: Readonly<Record<string, 'source' | 'currency'>> = {
@@ -217,7 +211,7 @@ export function orderImportErrorText(error: unknown, t: TFunction): string {
   const file = unreadableFileText(error, t);
   if (file !== null) return file;
   const options = orderFileOptionErrors(error, t);
-  if (options) return joinSentences(Object.values(options));
+  if (options) return joinSentences(Object.values(options), t);
   return errorMessage(error, t);
 }
 

@@ -50,7 +50,7 @@ export function ConfirmModal({
         </Text>
         {problem && (
           <Alert color="red" role="alert" title={t('settings.refused')}>
-            <Text size="sm">{problemText(problem)}</Text>
+            <Text size="sm">{problemText(problem, t)}</Text>
             {problem.existingId && (
               <Anchor component={Link} to={`/customers/${problem.existingId}`} size="sm">
                 {t('settings.openCustomer', { id: problem.existingId })}

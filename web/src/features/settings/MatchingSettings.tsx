@@ -25,6 +25,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { joinSentences } from '../../i18n/sentences';
 import { api, ApiError, unwrap } from '../../api/client';
 import { localeOf } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
@@ -379,7 +380,7 @@ function RulesSettings() {
 
         {(problem.message || general.length > 0) && (
           <Alert color="red" role="alert" mb="md">
-            {problem.message ?? general.join(' ')}
+            {problem.message ?? joinSentences(general, t)}
           </Alert>
         )}
         <Group justify="space-between">

@@ -4,6 +4,7 @@
  * form, and the record an in-use refusal points at (a customer still holding the value).
  */
 import type { TFunction } from 'i18next';
+import { joinSentences } from '../../i18n/sentences';
 import { ApiError } from '../../api/client';
 import { type ReasonTable, sayReason } from '../../ui/server-reasons';
 
@@ -126,10 +127,10 @@ export function formProblem(error: unknown, t: TFunction): FormProblem {
  * reason of each field the server named (a toast of only "Refused" says nothing).
  */
 export function refusalText(error: unknown, t: TFunction): string {
-  return problemText(formProblem(error, t));
+  return problemText(formProblem(error, t), t);
 }
 
 /** A problem in one text, where there is no form to put its field messages on. */
-export function problemText(problem: FormProblem): string {
-  return problem.message ?? Object.values(problem.fields).join(' ');
+export function problemText(problem: FormProblem, t: TFunction): string {
+  return problem.message ?? joinSentences(Object.values(problem.fields), t);
 }
