@@ -1,7 +1,9 @@
 /**
  * A table's sideways scroll. When the table is wider than the screen leaves it, the scrolling box is
  * a labelled region in the tab order, so keyboard users can reach and scroll it (axe:
- * scrollable-region-focusable); when it fits, it is no tab stop at all.
+ * scrollable-region-focusable); when it fits, it is no tab stop at all. While it scrolls, the box says
+ * so (`data-overflows`): a row's actions kept at its edge (`kith-actions-cell`, ui/app.css) then draw
+ * the line the columns scroll under.
  */
 import { Table } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -23,7 +25,7 @@ export function TableScroll({
       ref={ref}
       minWidth={minWidth}
       type="native"
-      {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': label } : {})}
+      {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': label, 'data-overflows': true } : {})}
     >
       {children}
     </Table.ScrollContainer>
