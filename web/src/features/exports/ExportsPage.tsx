@@ -99,8 +99,9 @@ export default function ExportsPage() {
                   <Table.Th ta="right">{t('exports.page.size')}</Table.Th>
                   <Table.Th>{t('exports.page.created')}</Table.Th>
                   <Table.Th>{t('exports.page.expires')}</Table.Th>
-                  <Table.Th>{t('exports.page.filters')}</Table.Th>
-                  <Table.Th w={90}>
+                  {/* Its lines readable when scrolled to: squeezed beside the file names, they broke every few letters. */}
+                  <Table.Th miw={180}>{t('exports.page.filters')}</Table.Th>
+                  <Table.Th w={90} className="kith-actions-cell">
                     <VisuallyHidden>{t('exports.page.actions')}</VisuallyHidden>
                   </Table.Th>
                 </Table.Tr>
@@ -108,7 +109,8 @@ export default function ExportsPage() {
               <Table.Tbody>
                 {exportsList.data.data.map((job) => (
                   <Table.Tr key={job.id} data-testid="export-row">
-                    <Table.Td className="kith-mono">
+                    {/* One line: "contacts-2026-" over "12-07.csv" read as two names (the names are short). */}
+                    <Table.Td className="kith-mono" style={{ whiteSpace: 'nowrap' }}>
                       {job.state === 'done' && job.download_url ? (
                         <Anchor
                           href={job.download_url}
@@ -152,7 +154,7 @@ export default function ExportsPage() {
                     <Table.Td data-testid="export-filters">
                       <FilterList lines={filterLabels(job.kind, job.filters, t, filterNames)} />
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td className="kith-actions-cell">
                       {DELETABLE.has(job.state) && (
                         <Button
                           variant="subtle"
