@@ -81,43 +81,16 @@ export function ScanPanel() {
             {t('duplicates.scan.title')}
           </Text>
           {last ? (
-            <>
-              <Text size="sm" c="dimmed">
-                {t(`duplicates.scan.kind.${last.kind}`)} ·{' '}
-                {t('duplicates.scan.when', { when: formatDateTime(last.finished_at) })}
-              </Text>
-              <Group gap="lg" mt={4}>
-                <Figure label={t('duplicates.scan.contacts')} value={last.contacts} />
-                <Figure label={t('duplicates.scan.compared')} value={last.compared} />
-                <Figure label={t('duplicates.scan.pairs')} value={last.pairs} />
-                <Figure label={t('duplicates.scan.clusters')} value={last.clusters} />
-              </Group>
-              {last.thresholds && (
-                <Text size="xs" c="dimmed" mt={4}>
-                  {t('duplicates.scan.thresholds', {
-                    // Percentages, as every score on these screens.
-                    match: formatScore(last.thresholds.match),
-                    review: formatScore(last.thresholds.review),
-                  })}
-                </Text>
-              )}
-            </>
+            <Text size="sm" c="dimmed">
+              {t(`duplicates.scan.kind.${last.kind}`)} ·{' '}
+              {t('duplicates.scan.when', { when: formatDateTime(last.finished_at) })}
+            </Text>
           ) : (
             scans.isSuccess && (
               <Text size="sm" c="dimmed">
                 {t('duplicates.scan.never')}
               </Text>
             )
-          )}
-          {policy.isSuccess && (
-            <Text size="xs" c="dimmed" mt={4}>
-              {every ? t('duplicates.scan.scheduled', { count: every }) : t('duplicates.scan.unscheduled')}{' '}
-              {isAdmin(user) && (
-                <Anchor component={Link} to="/settings/matching" size="xs" underline="always">
-                  {t('duplicates.scan.schedule')}
-                </Anchor>
-              )}
-            </Text>
           )}
         </div>
         {isAdmin(user) && (
@@ -139,6 +112,38 @@ export function ScanPanel() {
           </Group>
         )}
       </Group>
+      {/* The figures have the panel's whole width, below the buttons: beside them, at 1024 px, "Groups" wrapped
+          to a line of its own 24 px under the others. Should they still wrap (large counts, a narrower
+          window), the lines keep close together. */}
+      {last && (
+        <>
+          <Group gap="lg" mt={4} style={{ rowGap: 4 }}>
+            <Figure label={t('duplicates.scan.contacts')} value={last.contacts} />
+            <Figure label={t('duplicates.scan.compared')} value={last.compared} />
+            <Figure label={t('duplicates.scan.pairs')} value={last.pairs} />
+            <Figure label={t('duplicates.scan.clusters')} value={last.clusters} />
+          </Group>
+          {last.thresholds && (
+            <Text size="xs" c="dimmed" mt={4}>
+              {t('duplicates.scan.thresholds', {
+                // Percentages, as every score on these screens.
+                match: formatScore(last.thresholds.match),
+                review: formatScore(last.thresholds.review),
+              })}
+            </Text>
+          )}
+        </>
+      )}
+      {policy.isSuccess && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {every ? t('duplicates.scan.scheduled', { count: every }) : t('duplicates.scan.unscheduled')}{' '}
+          {isAdmin(user) && (
+            <Anchor component={Link} to="/settings/matching" size="xs" underline="always">
+              {t('duplicates.scan.schedule')}
+            </Anchor>
+          )}
+        </Text>
+      )}
       {jobId && !finished && (
         <div role="status" aria-live="polite">
           <Text size="sm" mt="sm">
