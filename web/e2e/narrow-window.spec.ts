@@ -243,8 +243,8 @@ test('at 1024 px the work screens stay inside the window: customers, a customer,
     },
     {
       name: 'conversations',
-      url: '/conversations',
-      ready: () => expect(page.getByRole('heading', { level: 1 })).toBeVisible(),
+      url: `/conversations?assignee=all&inbox=${inbox.id}`,
+      ready: () => expect(page.getByText(people[0]!.name)).toBeVisible(),
     },
     {
       name: 'conversation',
