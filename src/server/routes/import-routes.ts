@@ -413,6 +413,22 @@ async function startTmallImport(services: KithServices, upload: Upload, actor: A
   return services.imports.get(id);
 }
 
+/** An import's settings as it ran (or, for a failure file's earlier import, as it may run again). */
+const ImportSettingsSchema = z
+  .object({
+    tags: z.array(z.string()),
+    group: z.string().nullable(),
+    source_policy: z.enum(['new-only', 'all']),
+    region: z.string(),
+    create_attributes: z.boolean(),
+    on_file_duplicate: z.enum(['reject', 'last']),
+    dry_run: z.boolean(),
+    run_automation_rules: z
+      .boolean()
+      .describe('contact_created / contact_updated rules run for the contacts it creates or changes'),
+  })
+  .meta({ id: 'ImportSettings' });
+
 const ImportRecordSchema = z
   .object({
     id: z.string().describe('Import id, prefixed imp_'),
@@ -430,18 +446,7 @@ const ImportRecordSchema = z
     delimiter: z.string().nullable(),
     sheet: z.string().nullable(),
     mapping: z.record(z.string(), z.string()).describe('column → target'),
-    settings: z.object({
-      tags: z.array(z.string()),
-      group: z.string().nullable(),
-      source_policy: z.enum(['new-only', 'all']),
-      region: z.string(),
-      create_attributes: z.boolean(),
-      on_file_duplicate: z.enum(['reject', 'last']),
-      dry_run: z.boolean(),
-      run_automation_rules: z
-        .boolean()
-        .describe('contact_created / contact_updated rules run for the contacts it creates or changes'),
-    }),
+    settings: ImportSettingsSchema,
     warnings: z.array(z.string()),
     created_by: z.string().nullable(),
     created_at: z.string(),
@@ -591,16 +596,7 @@ const ImportPreviewSchema = z
         created_at: z.string(),
         report: z.enum(['failures', 'warnings']).describe('Which of its files this is'),
         mapping: z.record(z.string(), z.string()).describe('column → target, as it imported them'),
-        settings: z.object({
-          tags: z.array(z.string()),
-          group: z.string().nullable(),
-          source_policy: z.enum(['new-only', 'all']),
-          region: z.string(),
-          create_attributes: z.boolean(),
-          on_file_duplicate: z.enum(['reject', 'last']),
-          dry_run: z.boolean(),
-          run_automation_rules: z.boolean(),
-        }),
+        settings: ImportSettingsSchema,
       })
       .nullable()
       .describe(

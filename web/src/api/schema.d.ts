@@ -13192,6 +13192,19 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        ImportSettingsInput: {
+            tags: string[];
+            group: string | null;
+            /** @enum {string} */
+            source_policy: "new-only" | "all";
+            region: string;
+            create_attributes: boolean;
+            /** @enum {string} */
+            on_file_duplicate: "reject" | "last";
+            dry_run: boolean;
+            /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
+            run_automation_rules: boolean;
+        };
         ImportInput: {
             /** @description Import id, prefixed imp_ */
             id: string;
@@ -13214,19 +13227,7 @@ export interface components {
             mapping: {
                 [key: string]: string;
             };
-            settings: {
-                tags: string[];
-                group: string | null;
-                /** @enum {string} */
-                source_policy: "new-only" | "all";
-                region: string;
-                create_attributes: boolean;
-                /** @enum {string} */
-                on_file_duplicate: "reject" | "last";
-                dry_run: boolean;
-                /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
-                run_automation_rules: boolean;
-            };
+            settings: components["schemas"]["ImportSettingsInput"];
             warnings: string[];
             created_by: string | null;
             created_at: string;
@@ -13366,18 +13367,7 @@ export interface components {
                 mapping: {
                     [key: string]: string;
                 };
-                settings: {
-                    tags: string[];
-                    group: string | null;
-                    /** @enum {string} */
-                    source_policy: "new-only" | "all";
-                    region: string;
-                    create_attributes: boolean;
-                    /** @enum {string} */
-                    on_file_duplicate: "reject" | "last";
-                    dry_run: boolean;
-                    run_automation_rules: boolean;
-                };
+                settings: components["schemas"]["ImportSettingsInput"];
             } | null;
         };
         StagedUploadInput: {
@@ -13913,6 +13903,19 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        ImportSettings: {
+            tags: string[];
+            group: string | null;
+            /** @enum {string} */
+            source_policy: "new-only" | "all";
+            region: string;
+            create_attributes: boolean;
+            /** @enum {string} */
+            on_file_duplicate: "reject" | "last";
+            dry_run: boolean;
+            /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
+            run_automation_rules: boolean;
+        };
         Import: {
             /** @description Import id, prefixed imp_ */
             id: string;
@@ -13935,19 +13938,7 @@ export interface components {
             mapping: {
                 [key: string]: string;
             };
-            settings: {
-                tags: string[];
-                group: string | null;
-                /** @enum {string} */
-                source_policy: "new-only" | "all";
-                region: string;
-                create_attributes: boolean;
-                /** @enum {string} */
-                on_file_duplicate: "reject" | "last";
-                dry_run: boolean;
-                /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
-                run_automation_rules: boolean;
-            };
+            settings: components["schemas"]["ImportSettings"];
             warnings: string[];
             created_by: string | null;
             created_at: string;
@@ -14087,18 +14078,7 @@ export interface components {
                 mapping: {
                     [key: string]: string;
                 };
-                settings: {
-                    tags: string[];
-                    group: string | null;
-                    /** @enum {string} */
-                    source_policy: "new-only" | "all";
-                    region: string;
-                    create_attributes: boolean;
-                    /** @enum {string} */
-                    on_file_duplicate: "reject" | "last";
-                    dry_run: boolean;
-                    run_automation_rules: boolean;
-                };
+                settings: components["schemas"]["ImportSettings"];
             } | null;
         };
         StagedUpload: {
