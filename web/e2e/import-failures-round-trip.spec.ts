@@ -238,6 +238,10 @@ test('a GBK CSV with Chinese headers: the failure file fixed and imported again 
   await expect(sameEmail.getByRole('row')).toHaveCount(1);
   await expect(sameEmail).toContainText('2');
   await expect(report.getByRole('table', { name: m('imports.failures.rowsLabel') })).toContainText('赵磊二');
+  // The row's values under the file's own column names, each label as the page's language writes one.
+  await expect(report.getByRole('table', { name: m('imports.failures.rowsLabel') })).toContainText(
+    lang === 'zh' ? '姓名：赵磊二' : '姓名: 赵磊二',
+  );
   await expectNoReasonColumnWarning(page, lang);
   await expectAccessible();
   await shot('import-round-trip-result');

@@ -102,7 +102,15 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                       <Table.Td>
                         <Text size="sm" c="dimmed" lineClamp={2}>
                           {row.cells
-                            .map((cell, i) => (cell ? `${report.data.columns[i] ?? ''}: ${cell}` : ''))
+                            .map((cell, i) =>
+                              // A column and its value as the page's language writes a label: "姓名：赵磊", "Name: Zhao Lei".
+                              cell
+                                ? t('imports.rowReport.cellValue', {
+                                    column: report.data.columns[i] ?? '',
+                                    value: cell,
+                                  })
+                                : '',
+                            )
                             .filter(Boolean)
                             .join(' · ')}
                         </Text>

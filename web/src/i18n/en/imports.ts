@@ -298,6 +298,7 @@ export const en = {
     values: 'Values in the file',
     fieldReason: '{{field}}: {{reason}}',
     fieldValue: '{{field}}: “{{value}}”',
+    cellValue: '{{column}}: {{value}}',
   },
   reasons: {
     noIdentifier: 'No id, identity, phone or email',

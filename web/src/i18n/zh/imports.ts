@@ -283,6 +283,7 @@ export const imports: typeof en = {
     values: '文件中的值',
     fieldReason: '{{field}}：{{reason}}',
     fieldValue: '{{field}}：“{{value}}”',
+    cellValue: '{{column}}：{{value}}',
   },
   reasons: {
     noIdentifier: '没有 Kith ID、身份、手机号或邮箱',
