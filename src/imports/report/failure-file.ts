@@ -17,10 +17,16 @@ import { protectCell } from '../../domain/csv-cell-safety.js';
 const PAGE = 2000;
 
 /**
- * Last columns Kith adds to the files it writes; an import of such a file ignores them. The web app
- * names them in Chinese for a Chinese reader (web/src/features/imports/report-file-language.ts).
+ * Last columns Kith adds to the files it writes, and the file each ends; an import of such a file
+ * ignores them. The web app names them in Chinese for a Chinese reader
+ * (web/src/features/imports/report-file-language.ts).
  */
-export const REPORT_COLUMNS = ['error', 'warning', '失败原因', '警告原因'] as const;
+const REPORT_COLUMN_KINDS: ReadonlyMap<string, 'failures' | 'warnings'> = new Map([
+  ['error', 'failures'],
+  ['失败原因', 'failures'],
+  ['warning', 'warnings'],
+  ['警告原因', 'warnings'],
+]);
 
 export function writeFailureFile(
   db: Queryable,
@@ -45,10 +51,7 @@ export function writeWarningFile(
  * warnings file (`warning`, 警告原因); null for any other file.
  */
 export function reportKindOf(header: readonly string[]): 'failures' | 'warnings' | null {
-  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
-  if (last === 'error' || last === '失败原因') return 'failures';
-  if (last === 'warning' || last === '警告原因') return 'warnings';
-  return null;
+  return REPORT_COLUMN_KINDS.get(header[header.length - 1]?.trim().toLowerCase() ?? '') ?? null;
 }
 
 /**
@@ -66,8 +69,7 @@ export function reportFileBase(fileName: string): string {
 
 /** The file's own columns: the header without a report column it may end in (a report imported again). */
 export function reportColumns(header: string[]): string[] {
-  const last = header[header.length - 1]?.trim().toLowerCase() ?? '';
-  return (REPORT_COLUMNS as readonly string[]).includes(last) ? header.slice(0, -1) : header;
+  return reportKindOf(header) ? header.slice(0, -1) : header;
 }
 
 /** A row's stored cells as the file's columns: cut to them, padded with empty ones. */
