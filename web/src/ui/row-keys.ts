@@ -1,9 +1,13 @@
 /**
  * A list's rows by keyboard (shared/WEB.md: ↑ ↓ Enter in every list): the rows are one tab stop, the
  * arrows move between them, Enter opens the focused one, and ↑ on the first row goes back to what
- * stands above the list (its search box). The row keeps its links and buttons, reached by Tab.
+ * stands above the list (its search box). A click on the row's free space opens it too. The row keeps
+ * its links, buttons and checkboxes, reached by Tab and clicked as themselves.
  */
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from 'react';
+
+/** What a click inside a row means for itself, not for the row. */
+const ROW_CONTROLS = 'a, input, button, label';
 
 export interface RowKeys {
   /** Spread on the table's body. */
@@ -12,7 +16,13 @@ export interface RowKeys {
     onKeyDown: (event: KeyboardEvent<HTMLTableSectionElement>) => void;
   };
   /** Spread on each row. */
-  rowProps: (index: number) => { 'data-row': number; tabIndex: number; onFocus: () => void };
+  rowProps: (index: number) => {
+    'data-row': number;
+    tabIndex: number;
+    className: string;
+    onFocus: () => void;
+    onClick: (event: MouseEvent<HTMLTableRowElement>) => void;
+  };
   /** Moves the focus to a row (bounded to the list). */
   focusRow: (index: number) => void;
 }
@@ -25,7 +35,7 @@ export function useRowKeys({
 }: {
   /** How many rows the list shows now. */
   count: number;
-  /** Opens the row at this index (Enter). */
+  /** Opens the row at this index (Enter, or a click beside its controls). */
   open: (index: number) => void;
   /** Where ↑ on the first row goes (the list's search box); none: it stays. */
   above?: React.RefObject<HTMLElement | null>;
@@ -68,7 +78,12 @@ export function useRowKeys({
     rowProps: (index) => ({
       'data-row': index,
       tabIndex: index === current ? 0 : -1,
+      className: 'kith-row-link',
       onFocus: () => setFocusIndex(index),
+      onClick: (event) => {
+        if ((event.target as HTMLElement).closest(ROW_CONTROLS)) return;
+        open(index);
+      },
     }),
     focusRow,
   };

@@ -196,16 +196,7 @@ export default function ConversationsPage() {
                 {rows.map((c, index) => {
                   const since = c.last_message_at ?? c.created_at;
                   return (
-                    <Table.Tr
-                      key={c.id}
-                      data-testid="conversation-row"
-                      {...rowKeys.rowProps(index)}
-                      className="kith-row-link"
-                      onClick={(event) => {
-                        if ((event.target as HTMLElement).closest('a, button')) return;
-                        void navigate(conversationUrl(c.id));
-                      }}
-                    >
+                    <Table.Tr key={c.id} data-testid="conversation-row" {...rowKeys.rowProps(index)}>
                       {/* A long name takes one line (whole in its title), not the list's width. */}
                       <Table.Td maw={240}>
                         <Anchor

@@ -399,15 +399,7 @@ export default function CustomersPage() {
               </Table.Thead>
               <Table.Tbody {...rowKeys.bodyProps}>
                 {rows.map((contact, index) => (
-                  <Table.Tr
-                    key={contact.id}
-                    {...rowKeys.rowProps(index)}
-                    className="kith-row-link"
-                    onClick={(event) => {
-                      if ((event.target as HTMLElement).closest('a, input, button, label')) return;
-                      void navigate(`/customers/${contact.id}`);
-                    }}
-                  >
+                  <Table.Tr key={contact.id} {...rowKeys.rowProps(index)}>
                     <Table.Td>
                       <Checkbox
                         aria-label={t('customers.selectRow', { name: displayName(contact) })}

@@ -178,15 +178,7 @@ export default function OrdersPage() {
               </Table.Thead>
               <Table.Tbody {...rowKeys.bodyProps}>
                 {rows.map((order, index) => (
-                  <Table.Tr
-                    key={order.id}
-                    {...rowKeys.rowProps(index)}
-                    className="kith-row-link"
-                    onClick={(event) => {
-                      if ((event.target as HTMLElement).closest('a, button')) return;
-                      void navigate(orderUrl(order.contact_id));
-                    }}
-                  >
+                  <Table.Tr key={order.id} {...rowKeys.rowProps(index)}>
                     {/* An order number is read and copied whole: it never breaks at its hyphens. */}
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Anchor component={Link} to={orderUrl(order.contact_id)} className="kith-mono">
