@@ -19,7 +19,7 @@ const RELOAD_AGAIN_AFTER_MS = 30_000;
 export function RouteError() {
   const error = useRouteError();
   const location = useLocation();
-  const codeMissing = isNetworkFailure(error) && !(error instanceof Response);
+  const codeMissing = isNetworkFailure(error);
 
   useEffect(() => {
     if (!codeMissing) return;

@@ -212,8 +212,6 @@ function useReportFile(record: ImportRecord, kind: RowFileKind) {
   const url = rowFileUrl(record.id, kind);
   const name = rowFileName(record, kind);
   const download = async () => {
-    // Named as the server names its own: after the imported file (客户.csv → 客户-failures.csv).
-    const blobName = name;
     setBusy(true);
     try {
       const response = await fetch(url, { credentials: 'same-origin' });
@@ -224,7 +222,8 @@ function useReportFile(record: ImportRecord, kind: RowFileKind) {
       const href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       const link = document.createElement('a');
       link.href = href;
-      link.download = blobName;
+      // Named as the server names its own: after the imported file (客户.csv → 客户-failures.csv).
+      link.download = name;
       link.click();
       setTimeout(() => URL.revokeObjectURL(href), 10_000);
     } catch {

@@ -3,8 +3,7 @@
  * reload), how to read it, the preview, the user's mapping choices, the settings and the last check.
  */
 import type { ImportOptions, ImportPreview, ReadOptions } from './import-api';
-import { reportColumnIndex } from './mapping-targets';
-import { IGNORE, type Mapping } from './mapping-targets';
+import { IGNORE, type Mapping, reportColumnIndex } from './mapping-targets';
 
 export const STEPS = ['upload', 'preview', 'mapping', 'settings', 'check'] as const;
 export type Step = (typeof STEPS)[number];
