@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
+  // write-excel-file's fflate without its blob: workers, which the page's CSP refuses (see the file).
+  resolve: { alias: [{ find: /^fflate$/, replacement: `${import.meta.dirname}/fflate-on-main-thread.ts` }] },
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

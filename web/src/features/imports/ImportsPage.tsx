@@ -11,7 +11,7 @@ import { RequireAdmin } from '../../app/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
-import { ReportFileMenuItem } from './RowReport';
+import { ReportFileMenuItems } from './RowReport';
 import { formatBytes } from './format';
 import { HISTORY_PAGE, type ImportRecord, isActive, sourceUrl, useImports, useUsers } from './import-api';
 import { ImportStatusBadge } from './ImportStatusBadge';
@@ -186,10 +186,10 @@ function ImportHistory() {
                             </Menu.Item>
                           )}
                           {!isActive(record) && !filesGone(record) && record.failed > 0 && (
-                            <ReportFileMenuItem record={record} kind="failures" />
+                            <ReportFileMenuItems record={record} kind="failures" />
                           )}
                           {!isActive(record) && !filesGone(record) && record.warned > 0 && (
-                            <ReportFileMenuItem record={record} kind="warnings" />
+                            <ReportFileMenuItems record={record} kind="warnings" />
                           )}
                           {canUndo(record) && (
                             <Menu.Item color="red" onClick={() => setUndoing(record)}>

@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFieldLabel } from '../duplicates/duplicate-format';
 import { notify } from './notify';
-import { reportFileIn } from './report-file-language';
+import { reportFileIn, reportRows, reportRowsIn } from './report-file-language';
 import { formatNumber } from '../../i18n';
 import { ErrorState, LoadingRows } from '../../ui/states';
 import { fetchRowReport, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
@@ -197,44 +197,61 @@ function fieldName(field: string, t: (key: string) => string, exists: (key: stri
 
 /**
  * Past this many rows the file is not rewritten: it is read whole into the page (a million failed rows
- * are hundreds of MB of text, more than a tab holds), so it downloads as the server wrote it.
+ * are hundreds of MB of text, more than a tab holds), so it downloads as the server wrote it, and only
+ * as a CSV.
  */
 const REWRITTEN_ROWS_AT_MOST = 100_000;
+
+/** `客户-failures.csv` → `客户-failures.xlsx`. */
+const workbookName = (name: string) => name.replace(/\.csv$/, '.xlsx');
 
 /**
  * The file itself. In English as the server wrote it; in Chinese rewritten in the browser (reasons and
  * the reason column's name, report-file-language.ts), since the server's file is the CLI's and the API's.
+ * Also as an Excel workbook of text cells (ui/text-workbook.ts): a failure file is opened in Excel to be
+ * fixed, and Excel opening a CSV strips a landline's leading 0 and rounds a long ID for good.
  */
 function useReportFile(record: ImportRecord, kind: RowFileKind) {
   const { t, i18n } = useTranslation();
   const fieldLabel = useFieldLabel();
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
   const url = rowFileUrl(record.id, kind);
   const name = rowFileName(record, kind);
-  const download = async () => {
-    setBusy(true);
+  const rows = kind === 'failures' ? record.failed : record.warned;
+  const chinese = i18n.language.startsWith('zh');
+  const inPage = rows <= REWRITTEN_ROWS_AT_MOST;
+  const download = async (format: 'csv' | 'xlsx') => {
+    setBusy(format);
     try {
       const response = await fetch(url, { credentials: 'same-origin' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const csv = reportFileIn(await response.text(), kind, t, (field) =>
-        fieldLabel(field.replace(/\[\d+\]$/, '')),
-      );
-      const href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = href;
-      // Named as the server names its own: after the imported file (客户.csv → 客户-failures.csv).
-      link.download = name;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(href), 10_000);
+      const said = (field: string) => fieldLabel(field.replace(/\[\d+\]$/, ''));
+      const csv = await response.text();
+      if (format === 'csv') {
+        saveFile(new Blob([reportFileIn(csv, kind, t, said)], { type: 'text/csv;charset=utf-8' }), name);
+      } else {
+        const rows = chinese ? reportRowsIn(reportRows(csv), kind, t, said) : reportRows(csv);
+        const { textWorkbook } = await import('../../ui/text-workbook');
+        saveFile(await textWorkbook(rows, t(`imports.${kind}.sheet`)), workbookName(name));
+      }
     } catch {
       notify({ color: 'red', message: t('imports.reportFileFailed') });
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   };
-  const rows = kind === 'failures' ? record.failed : record.warned;
-  const rewrite = i18n.language.startsWith('zh') && rows <= REWRITTEN_ROWS_AT_MOST;
-  return { url, name, rewrite, busy, download };
+  return { url, name, rewrite: chinese && inPage, workbook: inPage, busy, download };
+}
+
+/** A file made in the page, saved under the name given. */
+function saveFile(blob: Blob, name: string) {
+  const href = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = href;
+  // Named as the server names its own: after the imported file (客户.csv → 客户-failures.csv).
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
 function ReportFileButton({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
@@ -243,14 +260,33 @@ function ReportFileButton({ record, kind }: { record: ImportRecord; kind: RowFil
   const label = t(`imports.${kind}.download`);
   // Deleted with the import's other files: said instead of offered.
   if (filesGone(record)) return <ImportFilesLine record={record} />;
-  return file.rewrite ? (
-    <Button variant="default" size="xs" loading={file.busy} onClick={() => void file.download()}>
-      {label}
-    </Button>
-  ) : (
-    <Button component="a" href={file.url} download={file.name} variant="default" size="xs">
-      {label}
-    </Button>
+  return (
+    <Group gap="xs">
+      {file.rewrite ? (
+        <Button
+          variant="default"
+          size="xs"
+          loading={file.busy === 'csv'}
+          onClick={() => void file.download('csv')}
+        >
+          {label}
+        </Button>
+      ) : (
+        <Button component="a" href={file.url} download={file.name} variant="default" size="xs">
+          {label}
+        </Button>
+      )}
+      {file.workbook && (
+        <Button
+          variant="default"
+          size="xs"
+          loading={file.busy === 'xlsx'}
+          onClick={() => void file.download('xlsx')}
+        >
+          {t(`imports.${kind}.downloadWorkbook`)}
+        </Button>
+      )}
+    </Group>
   );
 }
 
@@ -260,7 +296,7 @@ function ReportFileLink({ record, kind }: { record: ImportRecord; kind: RowFileK
   const label = t(`imports.${kind}.download`);
   if (filesGone(record)) return null;
   return file.rewrite ? (
-    <Anchor component="button" type="button" size="xs" onClick={() => void file.download()}>
+    <Anchor component="button" type="button" size="xs" onClick={() => void file.download('csv')}>
       {label}
     </Anchor>
   ) : (
@@ -272,18 +308,25 @@ function ReportFileLink({ record, kind }: { record: ImportRecord; kind: RowFileK
 
 /**
  * The file from the history's row menu, as the result page gives it: in Chinese rewritten too, so that
- * the same import's failure file does not read differently by where it was downloaded.
+ * the same import's failure file does not read differently by where it was downloaded; and as a workbook.
  */
-export function ReportFileMenuItem({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
+export function ReportFileMenuItems({ record, kind }: { record: ImportRecord; kind: RowFileKind }) {
   const { t } = useTranslation();
   const file = useReportFile(record, kind);
   const label = t(`imports.${kind}.download`);
-  return file.rewrite ? (
-    // The menu closes at once; the download goes on without it.
-    <Menu.Item onClick={() => void file.download()}>{label}</Menu.Item>
-  ) : (
-    <Menu.Item component="a" href={file.url} download={file.name}>
-      {label}
-    </Menu.Item>
+  return (
+    <>
+      {file.rewrite ? (
+        // The menu closes at once; the download goes on without it.
+        <Menu.Item onClick={() => void file.download('csv')}>{label}</Menu.Item>
+      ) : (
+        <Menu.Item component="a" href={file.url} download={file.name}>
+          {label}
+        </Menu.Item>
+      )}
+      {file.workbook && (
+        <Menu.Item onClick={() => void file.download('xlsx')}>{t(`imports.${kind}.menuWorkbook`)}</Menu.Item>
+      )}
+    </>
   );
 }

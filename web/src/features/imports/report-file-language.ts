@@ -31,6 +31,29 @@ export function reasonCell(text: string, t: TFunction, fieldLabel: (field: strin
   return row === undefined ? reasons : `${t('imports.rowReport.rowPrefix', { n: row })}${reasons}`;
 }
 
+/** A report file's rows as the server wrote them, each cell without the CSV's formula guard. */
+export function reportRows(csv: string): string[][] {
+  const rows = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true, bom: true }) as string[][];
+  return rows.map((row) => row.map(unprotect));
+}
+
+/** The rows with the last column's name and reasons in the reader's language; the other cells as they are. */
+export function reportRowsIn(
+  rows: string[][],
+  kind: ReportFileKind,
+  t: TFunction,
+  fieldLabel: (field: string) => string,
+): string[][] {
+  const [header, ...body] = rows;
+  if (!header || header.length === 0) return rows;
+  const last = header.length - 1;
+  const named = [...header.slice(0, last), t(`imports.${kind}.column`)];
+  const translated = body.map((row) =>
+    row.map((cell, i) => (i === last && cell !== '' ? reasonCell(cell, t, fieldLabel) : cell)),
+  );
+  return [named, ...translated];
+}
+
 /**
  * The file rewritten: the same rows and cells, the last column's name and reasons in the reader's
  * language. A BOM in front, as the server writes it, so that Excel reads Chinese as Chinese.
@@ -41,17 +64,9 @@ export function reportFileIn(
   t: TFunction,
   fieldLabel: (field: string) => string,
 ): string {
-  const rows = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true, bom: true }) as string[][];
-  const [header, ...body] = rows;
-  if (!header || header.length === 0) return csv;
-  const last = header.length - 1;
-  const named = [...header.slice(0, last), t(`imports.${kind}.column`)];
-  const translated = body.map((row) =>
-    row.map((cell, i) =>
-      i === last && cell !== '' ? protect(reasonCell(unprotect(cell), t, fieldLabel)) : cell,
-    ),
-  );
-  return `\uFEFF${stringify([named, ...translated])}`;
+  const rows = reportRows(csv);
+  if (!rows[0] || rows[0].length === 0) return csv;
+  return `\uFEFF${stringify(reportRowsIn(rows, kind, t, fieldLabel).map((row) => row.map(protect)))}`;
 }
 
 /** Formula-safe as every file Kith writes (src/domain/csv-cell-safety.ts): the server's rule, kept here. */
