@@ -11,10 +11,13 @@ import { en as enT, zh as zhT } from './web-i18n.js';
 // Loaded by path, as test/web/i18n-keys.test.ts explains.
 const web = '../../web/src';
 type RowReason = { text: string; field: string | null; value: string | null };
-const { reasonLabel, reasonWords, rowReasons } = (await import(
+type OwnedReasonWords = { owner: string; before: string; after: string };
+const { ownedReasonWords, reasonLabel, reasonOwner, reasonWords, rowReasons } = (await import(
   `${web}/features/imports/import-errors.ts`
 )) as {
+  ownedReasonWords: (text: string, t: TFunction, deleted?: boolean) => OwnedReasonWords | null;
   reasonLabel: (kind: string, t: (key: string) => string) => string | null;
+  reasonOwner: (text: string) => string | null;
   reasonWords: (text: string, t: TFunction) => { text: string; complete: boolean } | null;
   rowReasons: (text: string) => RowReason[];
 };
@@ -324,5 +327,55 @@ describe('a reason once the import’s files are deleted: the values out, still 
       'the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2',
     );
     expect(reasonWords(owned, zhT)?.text).toContain('邮箱“…”已属于另一位客户（ct_2）');
+  });
+});
+
+describe('a value another customer owns: the sentence parted where the result page names and links the owner', () => {
+  const matched = 'the row matched contact ct_1 but email "a@b.cn" belongs to another contact ct_2';
+  const phone = 'phone "+8613800138000" belongs to another contact ct_01HXOWNER';
+  const identity = 'identity wechat_openid "o6_Abc" belongs to another contact ct_3';
+
+  it.each([
+    [matched, 'ct_2'],
+    [phone, 'ct_01HXOWNER'],
+    [identity, 'ct_3'],
+    [withoutValues(matched), 'ct_2'],
+  ])('%s is owned by %s', (reason, owner) => {
+    expect(reasonOwner(reason)).toBe(owner);
+  });
+
+  it.each([
+    reasonKind(matched),
+    'the same email "a@b.cn" is also on row 3 of this file',
+    'the row\'s identities belong to different contacts: ct_1 (qq "1"), ct_2 (qq "2")',
+    'email: is not a valid email address (got "a@")',
+  ])('%s names no owner', (reason) => {
+    expect(reasonOwner(reason)).toBeNull();
+    expect(ownedReasonWords(reason, enT)).toBeNull();
+  });
+
+  it.each([
+    [matched, enT, 'Email “a@b.cn” belongs to another customer (', ')'],
+    [matched, zhT, '邮箱“a@b.cn”已属于另一位客户（', '）'],
+    [phone, zhT, '手机号“+8613800138000”已属于另一位客户（', '）'],
+    [identity, enT, 'WeChat OpenID “o6_Abc” belongs to another customer (', ')'],
+  ])('%s: the words around the owner', (reason, t, before, after) => {
+    const words = ownedReasonWords(reason, t)!;
+    expect(words).toEqual({ owner: reasonOwner(reason), before, after });
+    // With the owner's id between them, the sentence reasonWords says whole (a file's, which has no links).
+    expect(`${words.before}${words.owner}${words.after}`).toBe(reasonWords(reason, t)?.text);
+  });
+
+  it('says so when the owner has been deleted since, in both languages', () => {
+    expect(ownedReasonWords(matched, enT, true)).toEqual({
+      owner: 'ct_2',
+      before: 'Email “a@b.cn” belonged to a customer who has since been deleted (',
+      after: ')',
+    });
+    expect(ownedReasonWords(matched, zhT, true)).toEqual({
+      owner: 'ct_2',
+      before: '邮箱“a@b.cn”曾属于一位现已删除的客户（',
+      after: '）',
+    });
   });
 });

@@ -71,10 +71,11 @@ export function prefetchCustomersScreen(client: QueryClient, search: URLSearchPa
 
 export const contactKey = (id: string) => ['contact', id] as const;
 
-export function useContact(id: string) {
+export function useContact(id: string, options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: contactKey(id),
     queryFn: () => unwrap(api.GET('/api/contacts/{id}', { params: { path: { id } } })),
+    enabled: options.enabled ?? true,
   });
 }
 

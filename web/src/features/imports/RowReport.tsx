@@ -7,6 +7,10 @@ import { Anchor, Button, Group, Menu, Paper, Stack, Table, Text, Title } from '@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ApiError, type Contact } from '../../api/client';
+import { displayName } from '../customers/customer-format';
+import { useContact, useContactsById } from '../customers/customer-queries';
 import { useFieldLabel } from '../duplicates/duplicate-format';
 import { notify } from './notify';
 import { reportFileIn, reportRows, reportRowsIn } from './report-file-language';
@@ -15,7 +19,7 @@ import { ErrorState, LoadingRows } from '../../ui/states';
 import { fetchRowReport, type ImportRecord, type RowFileKind, rowFileUrl } from './import-api';
 import { filesGone, ImportFilesLine } from './ImportFiles';
 import { identityTypeLabel } from '../../ui/identity-type-label';
-import { type RowReason, reasonWords, rowReasons } from './import-errors';
+import { ownedReasonWords, reasonOwner, type RowReason, reasonWords, rowReasons } from './import-errors';
 import { TableScroll } from '../../ui/TableScroll';
 
 const TOP_REASONS = 5;
@@ -33,6 +37,16 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
     queryFn: () => fetchRowReport(record.id, kind),
     staleTime: Number.POSITIVE_INFINITY,
   });
+  const firstRows = report.data?.rows.slice(0, FIRST_ROWS) ?? [];
+  // The customers the first rows' reasons say own their values, read in one request to name them.
+  const owners = useContactsById(
+    firstRows.flatMap((row) => rowReasons(row.reason).flatMap((reason) => reasonOwner(reason.text) ?? [])),
+  );
+  // (Not read while the list shows the answer for other ids: the owners would all be asked for alone.)
+  const ownersRead: OwnersRead = {
+    byId: owners.data,
+    read: !owners.isPending && !owners.isPlaceholderData,
+  };
   const count = kind === 'failures' ? record.failed : record.warned;
   const text = (key: string) => `imports.${kind}.${key}`;
   // A check only says what would happen.
@@ -89,13 +103,13 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {report.data.rows.slice(0, FIRST_ROWS).map((row) => (
+                  {firstRows.map((row) => (
                     <Table.Tr key={row.row_number}>
                       <Table.Td>{formatNumber(row.row_number)}</Table.Td>
                       <Table.Td>
                         <Stack gap={6}>
                           {rowReasons(row.reason).map((reason, i) => (
-                            <ReasonOfRow key={i} reason={reason} />
+                            <ReasonOfRow key={i} reason={reason} owners={ownersRead} />
                           ))}
                         </Stack>
                       </Table.Td>
@@ -166,13 +180,18 @@ function Reason({ text }: { text: string }) {
  * it is about under its name with the file's value, and the server's own words only where ours leave
  * something out.
  */
-function ReasonOfRow({ reason }: { reason: RowReason }) {
+function ReasonOfRow({ reason, owners }: { reason: RowReason; owners: OwnersRead }) {
   const { t, i18n } = useTranslation();
   const words = reasonWords(reason.text, t);
   const field = reason.field && fieldName(reason.field, t, (key) => i18n.exists(key));
+  const owner = reasonOwner(reason.text);
   return (
     <div data-testid="row-reason">
-      <Text size="sm">{words?.text ?? reason.text}</Text>
+      {owner ? (
+        <OwnedReason text={reason.text} id={owner} owners={owners} />
+      ) : (
+        <Text size="sm">{words?.text ?? reason.text}</Text>
+      )}
       {field && (
         <Text size="xs" data-testid="row-reason-field">
           {reason.value === null ? field : t('imports.rowReport.fieldValue', { field, value: reason.value })}
@@ -184,6 +203,42 @@ function ReasonOfRow({ reason }: { reason: RowReason }) {
         </Text>
       )}
     </div>
+  );
+}
+
+/** The owners of the first rows' values, by id, as one request read them. */
+interface OwnersRead {
+  byId: Map<string, Contact> | undefined;
+  /** The request has answered (or failed): an owner not in it is asked for alone. */
+  read: boolean;
+}
+
+/**
+ * A value another customer owns, that customer named as the customers list names them and linked to
+ * them, so that the administrator can open them and decide whom to keep. One the rows' request did not
+ * list is asked for alone (a handful at most): merged into another since, it answers with the survivor;
+ * deleted since, with 404, and the sentence says so (the id kept, no link: there is no page to open).
+ */
+function OwnedReason({ text, id, owners }: { text: string; id: string; owners: OwnersRead }) {
+  const { t } = useTranslation();
+  const listed = owners.byId?.get(id);
+  const alone = useContact(id, { enabled: owners.read && !listed });
+  const deleted = alone.error instanceof ApiError && alone.error.status === 404;
+  const words = ownedReasonWords(text, t, deleted);
+  if (!words) return <Text size="sm">{text}</Text>;
+  const contact = listed ?? alone.data;
+  return (
+    <Text size="sm">
+      {words.before}
+      {deleted ? (
+        id
+      ) : (
+        <Anchor component={Link} to={`/customers/${contact?.id ?? id}`} inherit>
+          {contact ? displayName(contact) : id}
+        </Anchor>
+      )}
+      {words.after}
+    </Text>
   );
 }
 

@@ -346,6 +346,55 @@ function keysText(keys: string, t: TFunction): string {
   return said.join(t('imports.reasons.keySeparator'));
 }
 
+/** A phone or e-mail another customer owns (src/domain/contact/identify-rule.ts), the owner's id last. */
+const OWNED_VALUE = new RegExp(
+  String.raw`^(?:the row matched contact \S+ but )?(phone|email) (${QUOTED}) belongs to another contact (\S+)$`,
+);
+/** Identities another customer owns, the owner's id last. */
+const OWNED_IDENTITY = /^identity (.+) belongs to another contact (\S+)$/;
+
+/** What a reason says another customer owns, in the user's words with its value, and that owner's id. */
+function ownershipOf(text: string, t: TFunction): { key: string; owner: string } | null {
+  const value = OWNED_VALUE.exec(text);
+  if (value) {
+    const field = t(`fields.${value[1]}`);
+    return { key: t('imports.reasons.keyValue', { field, value: unquoted(value[2]!) }), owner: value[3]! };
+  }
+  const identity = OWNED_IDENTITY.exec(text);
+  return identity ? { key: keysText(identity[1]!, t), owner: identity[2]! } : null;
+}
+
+/** The customer a row's reason says owns its value (`ct_…`), or null for any other reason. */
+export function reasonOwner(text: string): string | null {
+  return OWNED_VALUE.exec(text)?.[3] ?? OWNED_IDENTITY.exec(text)?.[2] ?? null;
+}
+
+/**
+ * A row's ownership reason in the user's words, parted where the owner stands, so that a screen can put
+ * the owner there as a link to them (reasonWords says it whole, with the id, for a file).
+ */
+export interface OwnedReasonWords {
+  /** The owner's id as the server named it. */
+  owner: string;
+  before: string;
+  after: string;
+}
+
+/** Stands for the owner in the sentence until it is parted: a character no translation holds. */
+const OWNER_MARK = '\uE000';
+
+/**
+ * A row's ownership reason as OwnedReasonWords; `deleted` when the owner has been deleted since (the
+ * sentence says so). Null for any other reason.
+ */
+export function ownedReasonWords(text: string, t: TFunction, deleted = false): OwnedReasonWords | null {
+  const owned = ownershipOf(text, t);
+  if (!owned) return null;
+  const key = deleted ? 'imports.reasons.ownedByDeleted' : 'imports.reasons.ownedBy';
+  const [before = '', after = ''] = t(key, { key: owned.key, owner: OWNER_MARK }).split(OWNER_MARK);
+  return { owner: owned.owner, before, after };
+}
+
 /**
  * Reasons said whole in the user's words, with the values, rows and records they name (the row-level
  * form and the summary's, where the rows and values are left out: src/imports/report/reason-kind.ts).
@@ -372,20 +421,8 @@ const SENTENCES: ReasonTable = [
     /^superseded by other rows, which has the same (.+)$/,
     (t, m) => t('imports.reasons.supersededByLater', { keys: keysText(m[1]!, t) }),
   ],
-  [
-    new RegExp(
-      String.raw`^(?:the row matched contact \S+ but )?(phone|email) (${QUOTED}) belongs to another contact (\S+)$`,
-    ),
-    (t, m) =>
-      t('imports.reasons.ownedBy', {
-        key: t('imports.reasons.keyValue', { field: t(`fields.${m[1]}`), value: unquoted(m[2]!) }),
-        owner: m[3],
-      }),
-  ],
-  [
-    /^identity (.+) belongs to another contact (\S+)$/,
-    (t, m) => t('imports.reasons.ownedBy', { key: keysText(m[1]!, t), owner: m[2] }),
-  ],
+  [OWNED_VALUE, (t, m) => t('imports.reasons.ownedBy', ownershipOf(m[0], t)!)],
+  [OWNED_IDENTITY, (t, m) => t('imports.reasons.ownedBy', ownershipOf(m[0], t)!)],
   // The summary's kind of the two above: the values and contacts left out.
   [
     /^(?:identity )?([a-z][a-z0-9_]*(?:, [a-z][a-z0-9_]*)*) belongs to another contact$/,

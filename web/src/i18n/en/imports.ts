@@ -339,6 +339,7 @@ export const en = {
     supersededByLater: 'Replaced by a later row with the same {{keys}}',
     keysOwned: '{{keys}} belongs to another customer',
     ownedBy: '{{key}} belongs to another customer ({{owner}})',
+    ownedByDeleted: '{{key}} belonged to a customer who has since been deleted ({{owner}})',
     idNotFoundValue: 'No customer has the Kith id “{{id}}”',
     orderNotPaidStatus:
       'Order status “{{status}}”: only paid orders are imported (交易成功, 买家已付款，等待卖家发货, 卖家已发货，等待买家确认, 卖家部分发货)',

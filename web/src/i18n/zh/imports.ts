@@ -321,6 +321,7 @@ export const imports: typeof en = {
     supersededByLater: '被后面{{keys}}相同的行取代',
     keysOwned: '{{keys}}已属于另一位客户',
     ownedBy: '{{key}}已属于另一位客户（{{owner}}）',
+    ownedByDeleted: '{{key}}曾属于一位现已删除的客户（{{owner}}）',
     idNotFoundValue: '没有 Kith ID 为“{{id}}”的客户',
     orderNotPaidStatus:
       '订单状态“{{status}}”：只导入已付款的订单（交易成功、买家已付款，等待卖家发货、卖家已发货，等待买家确认、卖家部分发货）',
