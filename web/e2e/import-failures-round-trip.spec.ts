@@ -2,10 +2,11 @@
  * Fix and re-import the failures, as an administrator does it, in English and in Chinese: a file goes
  * through the wizard with rows that fail for different reasons (an invalid e-mail as the only key, no
  * identifier, one e-mail on two rows, a phone and an e-mail of two different customers) and one with only
- * a warning; the failure file is downloaded from the result page and from the history, fixed as in Excel
- * or a text editor, and uploaded through the wizard again. The second import is recognised as the first
- * one's failure file: its columns mapped as the first (also one mapped by hand), its reason column left
- * out and said so in the page's words, its tags and group set again; its result counts the fixed rows as
+ * a warning; the result page names and links the customer who owns a failed row's e-mail; the failure
+ * file is downloaded from the result page and from the history, fixed as in Excel or a text editor, and
+ * uploaded through the wizard again. The second import is recognised as the first one's failure file:
+ * its columns mapped as the first (also one mapped by hand), its reason column left out and said so in
+ * the page's words, its tags and group set again; its result counts the fixed rows as
  * created or updated and only the rows still broken as failed, for the same reason as before. For a GBK
  * CSV with Chinese headers, an XLSX (its failure file saved again as a workbook) and another CRM's CSV
  * with English headers. Files are made here, existing customers seeded through the API.
@@ -26,16 +27,19 @@ const phone = (seed: number, i: number) => `137${String((seed + i) % 100_000_000
 type Upload = { name: string; mimeType: string; buffer: Buffer };
 type Counts = Partial<Record<'rows' | 'created' | 'updated' | 'unchanged' | 'failed' | 'warned', number>>;
 
-/** Customers that exist before the import: one known by an e-mail, one by a phone. */
+/** Customers that exist before the import: one known by an e-mail, one by a phone (their ids). */
 async function seedOwners(page: Page, id: string, ownerPhone: string) {
   const headers = await csrfHeaders(page);
+  const ids: string[] = [];
   for (const data of [
     { name: `Email owner ${id}`, email: `owner-${id}@example.com` },
     { name: `Phone owner ${id}`, phone: ownerPhone },
   ]) {
     const created = await page.request.post('/api/contacts', { data, headers });
     expect(created.status()).toBe(201);
+    ids.push(((await created.json()) as { id: string }).id);
   }
+  return { emailOwner: ids[0]!, phoneOwner: ids[1]! };
 }
 
 function wizardSteps(page: Page, lang: Lang) {
@@ -151,7 +155,7 @@ test('a GBK CSV with Chinese headers: the failure file fixed and imported again 
   const seed = Date.now() % 100_000_000;
   const ownerPhone = phone(seed, 50);
   await signIn('admin');
-  await seedOwners(page, id, ownerPhone);
+  const { emailOwner } = await seedOwners(page, id, ownerPhone);
   const w = wizardSteps(page, lang);
   const { m } = w;
   const tag = `展会-${id}`;
@@ -196,6 +200,23 @@ test('a GBK CSV with Chinese headers: the failure file fixed and imported again 
   expect(reasonOf('赵磊')).toMatch(
     lang === 'zh' ? /^第 5 行：.*第 6 行/ : /^row 5: the same email .* is also on row 6/,
   );
+  // 孙八's e-mail is another customer's: the result page names that customer, linked to open them and
+  // decide whom to keep; the file keeps the id (a file has no links).
+  expect(reasonOf('孙八')).toContain(emailOwner);
+  const ownerName = `Email owner ${id}`;
+  const sunBa = page
+    .getByTestId('failures-report')
+    .getByRole('table', { name: m('imports.failures.rowsLabel') })
+    .locator('tr', { hasText: '孙八' });
+  const email = m('imports.reasons.keyValue', { field: m('fields.email'), value: `owner-${id}@example.com` });
+  await expect(sunBa).toContainText(m('imports.reasons.ownedBy', { key: email, owner: ownerName }));
+  await expect(sunBa).not.toContainText(emailOwner);
+  await expectAccessible();
+  await shot('import-failures-owner');
+  await sunBa.getByRole('link', { name: ownerName, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/customers/${emailOwner}$`));
+  await expect(page.getByRole('heading', { name: ownerName, level: 1 })).toBeVisible();
+
   // The history gives the same file, also in Chinese.
   const fromHistory = await failureFileFromHistory(page, lang, firstId, fileName);
   expect(fromHistory.name).toBe(fromResult.name);
