@@ -137,6 +137,45 @@ async function expectRecognised(page: Page, lang: Lang, firstFile: string, reaso
   await expect(reasonRow).not.toContainText('is ignored');
 }
 
+/**
+ * On a result page, Ed's e-mail owner (the row with "Clash") merged into another customer since: named
+ * as the survivor, whose page the link opens; then deleted: said so with the id, and no link.
+ */
+async function expectOwnerMergedThenDeleted(
+  page: Page,
+  lang: Lang,
+  id: string,
+  emailOwner: string,
+  shot: (name: string) => Promise<void>,
+) {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  const headers = await csrfHeaders(page);
+  const created = await page.request.post('/api/contacts', { data: { name: `Survivor ${id}` }, headers });
+  const survivorId = ((await created.json()) as { id: string }).id;
+  const merged = await page.request.post('/api/contacts/merge', {
+    data: { contact_ids: [survivorId, emailOwner], survivor_id: survivorId },
+    headers,
+  });
+  expect(merged.status()).toBe(200);
+  const survivor = ((await merged.json()) as { contact: { name: string } }).contact;
+  await page.reload();
+  const ed = page
+    .getByTestId('failures-report')
+    .getByRole('table', { name: m('imports.failures.rowsLabel') })
+    .locator('tr', { hasText: 'Clash' });
+  await expect(ed.getByRole('link', { name: survivor.name, exact: true })).toHaveAttribute(
+    'href',
+    `/customers/${survivorId}`,
+  );
+  const deleted = await page.request.delete(`/api/contacts/${survivorId}`, { headers });
+  expect(deleted.ok()).toBe(true);
+  await page.reload();
+  const email = m('imports.reasons.keyValue', { field: m('fields.email'), value: `owner-${id}@example.com` });
+  await expect(ed).toContainText(m('imports.reasons.ownedByDeleted', { key: email, owner: emailOwner }));
+  await expect(ed.getByRole('link')).toHaveCount(0);
+  await shot('import-failures-owner-deleted');
+}
+
 /** What a result page must not show for a re-imported failure file: a warning about its reason column. */
 async function expectNoReasonColumnWarning(page: Page, lang: Lang) {
   await expect(page.getByText(msg(lang, 'imports.check.warnings'), { exact: true })).toHaveCount(0);
@@ -368,13 +407,14 @@ test('another CRM’s CSV with English headers: a column mapped by hand comes ba
   page,
   lang,
   signIn,
+  shot,
 }) => {
   test.setTimeout(120_000);
   const id = run();
   const seed = (Date.now() + 14_000) % 100_000_000;
   const ownerPhone = phone(seed, 60);
   await signIn('admin');
-  await seedOwners(page, id, ownerPhone);
+  const { emailOwner } = await seedOwners(page, id, ownerPhone);
   const w = wizardSteps(page, lang);
   const { m } = w;
   const header = ['First Name', 'Last Name', 'Email', 'Phone Number', 'Lifecycle Stage', 'Gender'];
@@ -400,6 +440,7 @@ test('another CRM’s CSV with English headers: a column mapped by hand comes ba
   await w.checkAndRun(2);
   await w.expectCounts({ rows: 7, created: 2, failed: 5, warned: 1 });
   const failed = rowsOf((await failureFileFromResult(page, lang)).bytes);
+  await expectOwnerMergedThenDeleted(page, lang, id, emailOwner, shot);
 
   // Fixed in a text editor, which keeps the BOM; the two rows of one e-mail left as they are.
   const fixed = failed.map((row) => {
