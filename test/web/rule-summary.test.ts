@@ -69,6 +69,23 @@ describe('a rule’s conditions in words (the audit log)', () => {
         zh,
       ),
     ).toBe('优先级 等于 高 且（状态 变化后为 已解决 或 标签 包含 vip）');
+    // A value's own space before a full-width bracket is the user's: kept; the joiner's beside one goes.
+    expect(
+      conditionsText(
+        {
+          any: [
+            { attribute: 'contact.company', operator: 'equal_to', value: 'ACME （北京）' },
+            {
+              all: [
+                { attribute: 'labels', operator: 'contains', value: 'vip' },
+                { attribute: 'labels', operator: 'contains', value: 'gold' },
+              ],
+            },
+          ],
+        },
+        zh,
+      ),
+    ).toMatch(/ACME （北京）或（标签 包含 vip 且 标签 包含 gold）$/);
     expect(actionsText([{ action: 'add_label', labels: ['vip', 'refund'] }], zh)).toBe(
       '添加标签：vip、refund',
     );

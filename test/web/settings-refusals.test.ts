@@ -87,3 +87,11 @@ describe("a saved import mapping's refused name, in the user's words", () => {
     expect(reasonText(reason, zh)).toMatch(chinese);
   });
 });
+
+describe('a choice refused, its options listed as the language lists values', () => {
+  it('with commas in English and 、 in Chinese', () => {
+    const reason = 'Invalid option: expected one of "warn"|"block"|"off"';
+    expect(reasonText(reason, en)).toBe('Choose one of: warn, block, off');
+    expect(reasonText(reason, zh)).toBe('请从以下选项中选择：warn、block、off');
+  });
+});

@@ -62,12 +62,15 @@ export function conditionsText(node: unknown, t: TFunction, nested = false): str
   if (!isGroup(condition)) return conditionText(condition, t);
   const children = childrenOf(condition);
   if (children.length === 0) return nested ? '' : t('automation.summary.always');
-  const joiner = ` ${t(`automation.summary.${groupKind(condition) === 'all' ? 'and' : 'or'}`)} `;
-  // A full-width bracket (Chinese) has its own space: none beside it ("且（状态…）").
+  const word = t(`automation.summary.${groupKind(condition) === 'all' ? 'and' : 'or'}`);
+  // A full-width bracket (Chinese) has its own space: none beside it ("且（状态…）"). Only the joiner's
+  // spaces go; a value's own ("ACME （北京）") stays as typed.
   const text = children
     .map((child) => conditionsText(child, t, true))
-    .join(joiner)
-    .replace(/ (?=（)|(?<=）) /g, '');
+    .reduce(
+      (joined, next) =>
+        `${joined}${joined.endsWith('）') ? '' : ' '}${word}${next.startsWith('（') ? '' : ' '}${next}`,
+    );
   return nested && children.length > 1 ? t('automation.summary.group', { conditions: text }) : text;
 }
 

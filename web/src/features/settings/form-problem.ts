@@ -64,7 +64,10 @@ const KNOWN_REASONS: ReasonTable = [
   ],
   [
     /^Invalid option: expected one of (.+)$/,
-    (t, m) => t('settings.reasons.oneOf', { options: m[1]!.replaceAll('"', '').split('|').join(', ') }),
+    (t, m) =>
+      t('settings.reasons.oneOf', {
+        options: m[1]!.replaceAll('"', '').split('|').join(t('common.valueSeparator')),
+      }),
   ],
   [/^(\S+) is listed twice$/, (t, m) => t('settings.reasons.listedTwice', { field: m[1] })],
   [
