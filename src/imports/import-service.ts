@@ -56,13 +56,8 @@ import {
   type SourceInfo,
   type SourceRecord,
 } from './read/source-reader.js';
-import {
-  reportColumns,
-  reportFileBase,
-  reportKindOf,
-  writeFailureFile,
-  writeWarningFile,
-} from './report/failure-file.js';
+import { reportFileBase, writeFailureFile, writeWarningFile } from './report/failure-file.js';
+import { reportColumns, reportKindOf } from './report/report-columns.js';
 import {
   deleteExpiredImportFiles,
   filesExpireAt,

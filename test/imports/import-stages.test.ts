@@ -12,6 +12,7 @@ import {
   type RowPreparation,
 } from '../../src/imports/prepare/prepare-rows.js';
 import { RowPreparer } from '../../src/imports/prepare/row-preparer.js';
+import { reportKindOf } from '../../src/imports/report/report-columns.js';
 import { ImportFileError } from '../../src/imports/read/import-file-error.js';
 import { DEFAULT_XLSX_LIMITS } from '../../src/imports/read/read-limits.js';
 import { inspectSource } from '../../src/imports/read/source-reader.js';
@@ -163,6 +164,24 @@ describe('suggestMapping', () => {
       { target: null, warning: 'name is already mapped from another column' },
       { target: 'ignore' },
     ]);
+  });
+
+  it('knows a report file by its last column however a spreadsheet wrote its name', () => {
+    for (const [header, kind] of [
+      [['姓名', 'error'], 'failures'],
+      [['姓名', ' Error '], 'failures'],
+      [['姓名', 'ERROR：'], 'failures'],
+      [['姓名', '失败原因'], 'failures'],
+      [['姓名', 'Warning'], 'warnings'],
+      [['姓名', '警告原因:'], 'warnings'],
+      [['error', '姓名'], null], // not last: a column of the customers' own
+      [['姓名', 'errors'], null],
+    ] as const) {
+      expect(reportKindOf(header), header.join('|')).toBe(kind);
+      // The mapping and the earlier-import look-up agree: the column left out exactly when the file is known.
+      const last = suggestMapping([...header], [], ctx).at(-1);
+      expect(last?.target === 'ignore' && last.confidence === 'exact', header.join('|')).toBe(kind !== null);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { PURCHASE_FACT_KEYS, SCALAR_FIELDS, SYSTEM_FIELDS } from '../../domain/c
 import { ValidationError } from '../../domain/errors.js';
 import { isIdOf } from '../../domain/ids.js';
 import { unprotectCell } from '../../domain/csv-cell-safety.js';
+import { reportKindOf } from '../report/report-columns.js';
 import { readWrittenDate } from '../../domain/normalize/date.js';
 import { phoneNumbersIn } from '../../domain/normalize/phone.js';
 import { headerKey, isAddressLine2Header, targetForHeader } from './header-synonyms.js';
@@ -160,6 +161,7 @@ export function suggestMapping(
   ctx: MappingContext,
 ): ColumnSuggestion[] {
   const columns = uniqueHeader(header);
+  const report = reportKindOf(header);
   const used = new Set<string>();
   const suggestions = columns.map((column, index): ColumnSuggestion => {
     const folded = headerKey(column);
@@ -192,12 +194,15 @@ export function suggestMapping(
       }
       return warning ? { column, index, target, confidence, warning } : { column, index, target, confidence };
     };
-    // The failure file's last column, as the server names it or as the web app does for a Chinese reader.
-    if ((key === 'error' || key === '失败原因') && index === header.length - 1) {
-      return suggestion(IGNORE, 'exact', 'the error column of a failure file is ignored');
-    }
-    if ((key === 'warning' || key === '警告原因') && index === header.length - 1) {
-      return suggestion(IGNORE, 'exact', 'the warning column of a warnings file is ignored');
+    // A report file's last column, as the server names it or as the web app does for a Chinese reader.
+    if (report && index === header.length - 1) {
+      return suggestion(
+        IGNORE,
+        'exact',
+        report === 'failures'
+          ? 'the error column of a failure file is ignored'
+          : 'the warning column of a warnings file is ignored',
+      );
     }
     if (key === 'id') {
       const values = sampleRows.map((r) => (r[index] ?? '').trim()).filter((v) => v !== '');

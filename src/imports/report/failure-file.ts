@@ -13,20 +13,9 @@ import { stringify } from 'csv-stringify';
 import { PRIVATE_FILE_MODE } from '../../store/private-files.js';
 import type { Queryable } from '../../store/transaction.js';
 import { protectCell } from '../../domain/csv-cell-safety.js';
+import { reportColumns } from './report-columns.js';
 
 const PAGE = 2000;
-
-/**
- * Last columns Kith adds to the files it writes, and the file each ends; an import of such a file
- * ignores them. The web app names them in Chinese for a Chinese reader
- * (web/src/features/imports/report-file-language.ts).
- */
-const REPORT_COLUMN_KINDS: ReadonlyMap<string, 'failures' | 'warnings'> = new Map([
-  ['error', 'failures'],
-  ['失败原因', 'failures'],
-  ['warning', 'warnings'],
-  ['警告原因', 'warnings'],
-]);
 
 export function writeFailureFile(
   db: Queryable,
@@ -47,14 +36,6 @@ export function writeWarningFile(
 }
 
 /**
- * Which report file a header is, by the column Kith adds last: a failure file (`error`, 失败原因) or a
- * warnings file (`warning`, 警告原因); null for any other file.
- */
-export function reportKindOf(header: readonly string[]): 'failures' | 'warnings' | null {
-  return REPORT_COLUMN_KINDS.get(header[header.length - 1]?.trim().toLowerCase() ?? '') ?? null;
-}
-
-/**
  * The name a report file is downloaded under: the imported file's without its extension, then
  * `-failures.csv` or `-warnings.csv` (客户.xlsx → 客户-failures.csv), so that the history shows which
  * file a re-imported one came from.
@@ -65,11 +46,6 @@ export function reportFileName(fileName: string, kind: 'failures' | 'warnings'):
 
 export function reportFileBase(fileName: string): string {
   return path.basename(fileName).replace(/\.[^.]+$/, '');
-}
-
-/** The file's own columns: the header without a report column it may end in (a report imported again). */
-export function reportColumns(header: string[]): string[] {
-  return reportKindOf(header) ? header.slice(0, -1) : header;
 }
 
 /** A row's stored cells as the file's columns: cut to them, padded with empty ones. */

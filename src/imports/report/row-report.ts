@@ -4,7 +4,8 @@
  * page at a time, so a file of a hundred thousand failed rows is summarised without being sent.
  */
 import type { Queryable } from '../../store/transaction.js';
-import { reportCells, reportColumns, reportRowPages } from './failure-file.js';
+import { reportCells, reportRowPages } from './failure-file.js';
+import { reportColumns } from './report-columns.js';
 import { reasonKinds } from './reason-kind.js';
 
 export type RowReportKind = 'failures' | 'warnings';

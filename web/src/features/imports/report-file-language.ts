@@ -3,7 +3,7 @@
  * in English (the CLI and the API hand them on as they are); the web app rewrites the last column —
  * each reason as the result page says it, the field it names first, the server's words kept beside a
  * summary that leaves something out — and the column's name, which an import of the fixed file still
- * recognises and ignores (src/imports/report/failure-file.ts, reportKindOf).
+ * recognises and ignores (src/imports/report/report-columns.ts, reportKindOf).
  */
 import type { TFunction } from 'i18next';
 import { parse } from 'csv-parse/browser/esm/sync';
