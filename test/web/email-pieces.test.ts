@@ -5,7 +5,7 @@ const { emailPieces } = (await import(
   `${WEB}/ui/email-pieces.ts`
 )) as typeof import('../../web/src/ui/email-pieces.js');
 
-it('lets an e-mail address wrap only before its @ and its dots, each piece whole', () => {
+it('lets an e-mail address wrap only before its @, its dots and a + tag, each piece whole', () => {
   expect(emailPieces('wang.xiaoming.customersuccess@support.example.com.cn')).toEqual([
     'wang',
     '.xiaoming',
@@ -16,5 +16,6 @@ it('lets an e-mail address wrap only before its @ and its dots, each piece whole
     '.cn',
   ]);
   expect(emailPieces('ada@kith.test').join('')).toBe('ada@kith.test');
+  expect(emailPieces('zhangwei+shop@example.com')).toEqual(['zhangwei', '+shop', '@example', '.com']);
   expect(emailPieces('plain')).toEqual(['plain']);
 });

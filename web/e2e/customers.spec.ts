@@ -1,5 +1,5 @@
 import { csrfHeaders, expect, test } from './fixtures';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { msg } from './messages';
 
 const TEXT = {
@@ -501,4 +501,85 @@ test('the list works by keyboard: / to search, arrows to move, Enter to open', a
   ).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(editButton).toBeFocused();
+});
+
+/** The list's header row is on screen: below the app's fixed header, above the window's bottom. */
+async function expectHeadInView(page: Page, table: Locator, where: string) {
+  const appHeader = await page.locator('header').first().boundingBox();
+  const viewport = page.viewportSize()!;
+  await expect
+    .poll(async () => (await table.locator('thead').boundingBox())!.y, { message: `${where}: header top` })
+    .toBeGreaterThanOrEqual(appHeader!.y + appHeader!.height - 0.5);
+  expect((await table.locator('thead').boundingBox())!.y, `${where}: header top`).toBeLessThan(
+    viewport.height,
+  );
+}
+
+test('a long list keeps its header row in view while it scrolls, at 1440 and at 1024 px', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const zh = lang === 'zh';
+  await signIn('admin');
+  const stamp = `long${lang}${Date.now().toString(36)}`;
+  const lines = Array.from(
+    { length: 60 },
+    (_, i) => `row${i}.${stamp}@example.com,Row ${String(i).padStart(2, '0')} ${stamp}`,
+  );
+  const started = await page.request.post('/api/imports', {
+    headers: await csrfHeaders(page),
+    multipart: {
+      file: {
+        name: `${stamp}.csv`,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`email,name\r\n${lines.join('\r\n')}\r\n`),
+      },
+    },
+  });
+  expect(started.status(), await started.text()).toBe(202);
+  const { id } = (await started.json()) as { id: string };
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/imports/${id}`)).json()) as { status: string }).status,
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBe('completed');
+
+  await page.goto(`/customers?q=${stamp}&sort=name`);
+  const table = page.getByRole('table', { name: TEXT[lang].customers });
+  // A page of 50 of the 60.
+  await expect(table.locator('tbody tr')).toHaveCount(50);
+  const firstRow = table.locator('tbody tr').first();
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 1024, height: 768 },
+  ]) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // Scrolled as a reader does, the wheel over the rows, well past the first screenful.
+    await table.locator('tbody tr').nth(3).hover();
+    for (let step = 0; step < 12; step++) await page.mouse.wheel(0, 300);
+    await expectHeadInView(page, table, `${size.width} px, scrolled`);
+    // The first rows went by, under the header.
+    await expect
+      .poll(async () => {
+        const head = (await table.locator('thead').boundingBox())!;
+        return (await firstRow.boundingBox())!.y + 1 < head.y + head.height;
+      })
+      .toBe(true);
+    await shot(`customers-long-list-${size.width}`);
+    // At the page's end the whole list's box is in view, its header and the next page's button too.
+    await page.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight));
+    await expectHeadInView(page, table, `${size.width} px, page at its end`);
+    await expect(page.getByRole('button', { name: zh ? '下一页' : 'Next page' })).toBeInViewport();
+  }
+  // The box scrolling up and down is a labelled region the keyboard reaches.
+  await expect(page.getByRole('region', { name: TEXT[lang].customers })).toHaveAttribute('tabindex', '0');
+  await expectAccessible();
 });

@@ -133,7 +133,7 @@ export async function emailLayout(address: Locator): Promise<{ wrapped: boolean;
       range.selectNodeContents(node);
       return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
     };
-    const pieces = [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
+    const pieces = [...element.childNodes].filter((node) => node.nodeName !== 'WBR');
     return {
       wrapped: lines(element) > 1,
       cut: pieces.filter((node) => lines(node) > 1).map((node) => node.textContent ?? ''),

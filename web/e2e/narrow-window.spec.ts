@@ -4,7 +4,8 @@
  * (ui/TableScroll.tsx) instead of pushing the screen past the window's edge. The data is seeded through
  * the API with what makes tables wide in real use: long names, long e-mail addresses, long file names.
  * On the Exports page a file's name keeps to one line and each row's Delete stays in sight at the right
- * edge of the table's box, scrolled or not; the duplicate scan's figures keep to one line. Each screen
+ * edge of the table's box, scrolled or not; the duplicate scan's figures keep to one line; no e-mail or
+ * phone in a table breaks inside a piece (the duplicates' pairs, the customers list). Each screen
  * is also shot at 1440 px for review (test-results/screens/<en|zh>/narrow-*.png, wide-*.png).
  */
 import type { Locator, Page } from '@playwright/test';
@@ -72,17 +73,23 @@ async function expectNoSidewaysScroll(page: Page, screen: string) {
       boxes: [...document.querySelectorAll('.mantine-TableScrollContainer-scrollContainer')]
         .filter(past)
         .map(name),
-      // A box that scrolls a table sideways never scrolls up and down as well (a second scrollbar).
+      // A box that scrolls a table sideways never scrolls up and down as well (a second scrollbar),
+      // unless it holds a long list with a sticky header: that box is no taller than the window below
+      // the app's header, so the page shows it whole with both its scrollbars (ui/app.css).
       upAndDown: [...document.querySelectorAll('.mantine-Table-table')]
-        .map(
-          (table) =>
+        .map((table) => ({
+          box:
             table.parentElement!.closest('.mantine-TableScrollContainer-scrollContainer') ??
             table.parentElement!,
-        )
+          list: table.classList.contains('kith-sticky-head'),
+        }))
         .filter(
-          (box) => getComputedStyle(box).overflowY !== 'visible' && box.scrollHeight > box.clientHeight + 1,
+          ({ box, list }) =>
+            getComputedStyle(box).overflowY !== 'visible' &&
+            box.scrollHeight > box.clientHeight + 1 &&
+            !(list && box.getBoundingClientRect().height <= window.innerHeight - 48),
         )
-        .map(name),
+        .map(({ box }) => name(box)),
     };
   });
   expect.soft(layout.upAndDown, `${screen}: a table's box scrolls up and down`).toEqual([]);
@@ -94,6 +101,33 @@ async function expectNoSidewaysScroll(page: Page, screen: string) {
       `${screen}: the page scrolls sideways (${layout.scrollWidth} > ${layout.clientWidth}); past the edge: ${layout.past.join(', ')}`,
     )
     .toBeLessThanOrEqual(layout.clientWidth);
+}
+
+/**
+ * Every e-mail and phone in the screen's tables keeps each piece on one line: an address wraps only
+ * before its "@", a dot or a "+" (ui/Email.tsx), a phone not at all ("zhang.wei@exam / ple.com" in the
+ * duplicates' pairs read as two words).
+ */
+async function expectWholeEmailsAndPhones(page: Page, screen: string) {
+  const cut = await page
+    .locator('.mantine-Table-td')
+    .locator('.kith-email, .kith-phone')
+    .evaluateAll((elements) => {
+      const lines = (node: Node) => {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      };
+      return elements.flatMap((element) =>
+        (element.classList.contains('kith-email')
+          ? [...element.childNodes].filter((node) => node.nodeName !== 'WBR')
+          : [element]
+        )
+          .filter((piece) => lines(piece) > 1)
+          .map((piece) => piece.textContent ?? ''),
+      );
+    });
+  expect.soft(cut, `${screen}: e-mails or phones cut inside a piece`).toEqual([]);
 }
 
 test('at 1024 px the work screens stay inside the window: customers, a customer, imports, duplicates, conversations, orders, exports', async ({
@@ -239,6 +273,13 @@ test('at 1024 px the work screens stay inside the window: customers, a customer,
           labels.map(async (label) => Math.round((await label.boundingBox())!.y)),
         );
         expect.soft(new Set(tops).size, `duplicates: the figures' tops ${tops.join(', ')}`).toBe(1);
+        // The pairs show their e-mails as addresses (ui/Email.tsx), which the check below reads.
+        await expect(
+          page
+            .getByRole('table', { name: msg(lang, 'duplicates.label') })
+            .locator('.kith-email')
+            .first(),
+        ).toBeVisible();
       },
     },
     {
@@ -268,10 +309,12 @@ test('at 1024 px the work screens stay inside the window: customers, a customer,
     await screen.ready();
     await page.waitForLoadState('networkidle');
     await expectNoSidewaysScroll(page, screen.name);
+    await expectWholeEmailsAndPhones(page, screen.name);
     await expectAccessible();
     await page.mouse.move(0, 0);
     await shot(`narrow-${screen.name}`);
     await page.setViewportSize(WIDE);
+    await expectWholeEmailsAndPhones(page, `${screen.name} at 1440 px`);
     await shot(`wide-${screen.name}`);
   }
 

@@ -11,7 +11,7 @@ export function Email({ address }: { address: string }) {
       {emailPieces(address).map((piece, index) => (
         <Fragment key={index}>
           {index > 0 && <wbr />}
-          {piece}
+          <span>{piece}</span>
         </Fragment>
       ))}
     </span>

@@ -1,9 +1,10 @@
 /**
- * A table's sideways scroll. When the table is wider than the screen leaves it, the scrolling box is
- * a labelled region in the tab order, so keyboard users can reach and scroll it (axe:
- * scrollable-region-focusable); when it fits, it is no tab stop at all. While it scrolls, the box says
- * so (`data-overflows`): a row's actions kept at its edge (`kith-actions-cell`, ui/app.css) then draw
- * the line the columns scroll under.
+ * A table's sideways scroll, and a long list's up and down (a `kith-sticky-head` table's box is at
+ * most the window's height, ui/app.css). When the table is wider or taller than its box, the box is a
+ * labelled region in the tab order, so keyboard users can reach and scroll it (axe:
+ * scrollable-region-focusable); when it fits, it is no tab stop at all. While it scrolls sideways, the
+ * box says so (`data-overflows`): a row's actions kept at its edge (`kith-actions-cell`, ui/app.css)
+ * then draw the line the columns scroll under.
  */
 import { Table } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -19,25 +20,33 @@ export function TableScroll({
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const overflows = useOverflowsSideways(ref);
+  const { sideways, upAndDown } = useOverflows(ref);
   return (
     <Table.ScrollContainer
       ref={ref}
       minWidth={minWidth}
       type="native"
-      {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': label, 'data-overflows': true } : {})}
+      {...(sideways || upAndDown ? { tabIndex: 0, role: 'region', 'aria-label': label } : {})}
+      {...(sideways ? { 'data-overflows': true } : {})}
     >
       {children}
     </Table.ScrollContainer>
   );
 }
 
-function useOverflowsSideways(ref: React.RefObject<HTMLDivElement | null>): boolean {
-  const [overflows, setOverflows] = useState(false);
+function useOverflows(ref: React.RefObject<HTMLDivElement | null>): {
+  sideways: boolean;
+  upAndDown: boolean;
+} {
+  const [sideways, setSideways] = useState(false);
+  const [upAndDown, setUpAndDown] = useState(false);
   useEffect(() => {
     const box = ref.current;
     if (!box) return;
-    const measure = () => setOverflows(box.scrollWidth > box.clientWidth + 1);
+    const measure = () => {
+      setSideways(box.scrollWidth > box.clientWidth + 1);
+      setUpAndDown(box.scrollHeight > box.clientHeight + 1);
+    };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(box);
@@ -46,5 +55,5 @@ function useOverflowsSideways(ref: React.RefObject<HTMLDivElement | null>): bool
     if (table) observer.observe(table);
     return () => observer.disconnect();
   }, [ref]);
-  return overflows;
+  return { sideways, upAndDown };
 }

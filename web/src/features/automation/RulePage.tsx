@@ -555,7 +555,12 @@ function RuleLog({ ruleId }: { ruleId: string }) {
         </Text>
       ) : (
         <TableScroll minWidth={760} label={t('automation.log.title')}>
-          <Table fz="sm" verticalSpacing={6} aria-label={t('automation.log.title')}>
+          <Table
+            className="kith-sticky-head"
+            fz="sm"
+            verticalSpacing={6}
+            aria-label={t('automation.log.title')}
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('automation.log.when')}</Table.Th>

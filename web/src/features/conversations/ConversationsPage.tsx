@@ -177,8 +177,7 @@ export default function ConversationsPage() {
           <TableScroll minWidth={760} label={t('conversations.title')}>
             <Table
               highlightOnHover
-              stickyHeader
-              className="kith-tabular kith-nowrap-head"
+              className="kith-sticky-head kith-tabular kith-nowrap-head"
               data-testid="conversation-list"
             >
               <Table.Thead>

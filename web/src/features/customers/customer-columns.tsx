@@ -10,6 +10,7 @@ import type { Contact, Schemas } from '../../api/client';
 import { formatDate, formatDateTimeNarrow, formatMoney, formatNumber } from '../../i18n';
 import { identityTypeLabel } from '../../ui/identity-type-label';
 import { initialSourceLabel } from '../../ui/initial-source-label';
+import { Email } from '../../ui/Email';
 import { Phone } from '../../ui/Phone';
 
 export interface CustomerColumn {
@@ -107,7 +108,7 @@ export function customerColumns(
     render: render ?? ((contact) => plain(contact[id] as string | null)),
   });
   return [
-    field('email'),
+    field('email', (contact) => (contact.email ? <Email address={contact.email} /> : '')),
     field('phone', (contact) => (contact.phone ? <Phone value={contact.phone} /> : '')),
     field('first_name'),
     field('last_name'),

@@ -7,12 +7,13 @@
  */
 import { Alert, Anchor, Badge, Button, Group, Paper, Radio, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
 import { isAdmin, useSession } from '../../app/session';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
+import { Email } from '../../ui/Email';
 import { initialSourceLabel } from '../../ui/initial-source-label';
 import { formatPhone } from '../../ui/phone-format';
 import { PageHeader } from '../../ui/PageHeader';
@@ -33,8 +34,10 @@ interface Row {
   field: string | null;
   label: string;
   values: (string | null)[];
-  /** For a list of phones, each record's phones (formatted): shown so that no number breaks. */
+  /** For phones, each record's phones (formatted): shown so that no number breaks. */
   phones?: (string[] | null)[];
+  /** For e-mails, each record's addresses: shown so that none breaks inside a word. */
+  emails?: (string[] | null)[];
 }
 
 /** Phones as a list in the page's language, each kept whole; the list wraps between numbers only. */
@@ -48,6 +51,22 @@ function PhoneList({ phones }: { phones: string[] }) {
       part.text
     ),
   );
+}
+
+/** E-mails as a list in the page's language, each wrapping only between its pieces (ui/Email.tsx). */
+function EmailList({ emails }: { emails: string[] }) {
+  return listParts(emails.length, 'values').map((part, i) =>
+    'item' in part ? <Email key={i} address={emails[part.item]!} /> : part.text,
+  );
+}
+
+/** A record's value in a row as shown: phones and e-mails each kept whole, else the text. */
+function shownValue(row: Row, index: number): ReactNode {
+  const phones = row.phones?.[index];
+  if (phones) return <PhoneList phones={phones} />;
+  const emails = row.emails?.[index];
+  if (emails) return <EmailList emails={emails} />;
+  return row.values[index];
 }
 
 type Decision =
@@ -339,12 +358,12 @@ export default function ComparePage() {
                                 value={c.id}
                                 checked={isKept}
                                 onChange={() => setPrefer((p) => ({ ...p, [row.field!]: c.id }))}
-                                label={value}
+                                label={shownValue(row, i)}
                                 aria-label={`${t('duplicates.compare.keep', { field: row.label })}: ${value}`}
                               />
                             ) : (
                               <Text size="sm" c={value === null ? 'dimmed' : undefined}>
-                                {row.phones?.[i] ? <PhoneList phones={row.phones[i]} /> : (value ?? '—')}
+                                {shownValue(row, i) ?? '—'}
                               </Text>
                             )}
                           </Table.Td>
@@ -459,7 +478,7 @@ function MergePreview({ preview }: { preview: { data?: MergeResult; isError: boo
         {rows.map((row) => (
           <div key={row.label}>
             <dt>{row.label}</dt>
-            <dd>{row.phones?.[0] ? <PhoneList phones={row.phones[0]} /> : row.values[0]}</dd>
+            <dd>{shownValue(row, 0)}</dd>
           </div>
         ))}
       </dl>
@@ -493,8 +512,15 @@ function rowsOf(
     return String(value);
   };
   // The fields a merge chooses one value for, in the customer page's order.
+  const one = (value: string | null) => (value ? [value] : null);
   for (const field of TEXT_FIELDS)
-    rows.push({ field, label: fieldLabel(field), values: records.map((c) => show(field, c[field])) });
+    rows.push({
+      field,
+      label: fieldLabel(field),
+      values: records.map((c) => show(field, c[field])),
+      ...(field === 'phone' ? { phones: records.map((c) => one(show(field, c.phone))) } : {}),
+      ...(field === 'email' ? { emails: records.map((c) => one(c.email)) } : {}),
+    });
   for (const list of ['additional_emails', 'additional_phones', 'tags'] as const)
     rows.push({
       field: null,
@@ -506,6 +532,9 @@ function rowsOf(
       ),
       ...(list === 'additional_phones'
         ? { phones: records.map((c) => (c[list].length ? c[list].map(formatPhone) : null)) }
+        : {}),
+      ...(list === 'additional_emails'
+        ? { emails: records.map((c) => (c[list].length ? c[list] : null)) }
         : {}),
     });
   const identityTypes = [...new Set(records.flatMap((c) => Object.keys(c.identities)))].sort();

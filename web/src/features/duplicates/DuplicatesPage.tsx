@@ -22,7 +22,8 @@ import { formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { displayName } from '../customers/customer-format';
-import { formatPhone } from '../../ui/phone-format';
+import { Email } from '../../ui/Email';
+import { Phone } from '../../ui/Phone';
 import {
   type DuplicatePair,
   filtersOf,
@@ -195,7 +196,7 @@ export default function DuplicatesPage() {
                       <Table.Th>{t('duplicates.columns.a')}</Table.Th>
                       <Table.Th>{t('duplicates.columns.b')}</Table.Th>
                       <Table.Th miw={120}>{t('duplicates.columns.agrees')}</Table.Th>
-                      <Table.Th w={90}>
+                      <Table.Th w={90} className="kith-actions-cell">
                         <span className="kith-visually-hidden">{t('duplicates.review')}</span>
                       </Table.Th>
                     </Table.Tr>
@@ -263,9 +264,12 @@ function PairRow({
         {t('duplicates.mergedAway')}
       </Text>
     ) : (
-      // Long e-mails break anywhere, so at 1024 px the row keeps its Review button on screen.
-      <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-        {[contact.email, formatPhone(contact.phone)].filter(Boolean).join(' · ')}
+      // E-mail and phone each wrap only where they read well (ui/Email.tsx, ui/Phone.tsx); the Review
+      // button stays in sight at the box's right edge when the table scrolls sideways.
+      <Text size="xs" c="dimmed">
+        {contact.email && <Email address={contact.email} />}
+        {contact.email && contact.phone && ' · '}
+        {contact.phone && <Phone value={contact.phone} />}
       </Text>
     ));
   return (
@@ -306,7 +310,7 @@ function PairRow({
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td className="kith-actions-cell">
         <Button
           component={Link}
           to={url}

@@ -89,7 +89,12 @@ export default function ExportsPage() {
       ) : (
         <Paper withBorder>
           <TableScroll minWidth={860} label={t('exports.page.title')}>
-            <Table aria-label={t('exports.page.title')} fz="sm" verticalSpacing={6}>
+            <Table
+              className="kith-sticky-head"
+              aria-label={t('exports.page.title')}
+              fz="sm"
+              verticalSpacing={6}
+            >
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('exports.page.file')}</Table.Th>

@@ -94,7 +94,11 @@ export function RowReport({ record, kind }: { record: ImportRecord; kind: RowFil
               {t(text('firstRows'), { count: Math.min(FIRST_ROWS, report.data.rows.length) })}
             </Text>
             <TableScroll minWidth={640} label={t(text('rowsLabel'))}>
-              <Table aria-label={t(text('rowsLabel'))} verticalSpacing={4} className="kith-failed-rows">
+              <Table
+                aria-label={t(text('rowsLabel'))}
+                verticalSpacing={4}
+                className="kith-sticky-head kith-failed-rows"
+              >
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th w={72}>{t('imports.preview.row')}</Table.Th>

@@ -161,8 +161,7 @@ export default function OrdersPage() {
           <TableScroll minWidth={900} label={t('orders.title')}>
             <Table
               highlightOnHover
-              stickyHeader
-              className="kith-tabular kith-nowrap-head"
+              className="kith-sticky-head kith-tabular kith-nowrap-head"
               aria-label={t('orders.title')}
             >
               <Table.Thead>
