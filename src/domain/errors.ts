@@ -85,18 +85,24 @@ const SHOWN_VALUE_CHARS = 200;
 /** Levels of nesting past which a rejected value is described, not written out. */
 const SHOWN_NESTING = 32;
 
+/** DEL and the C1 controls, which JSON.stringify leaves as they are (it escapes C0 only). */
+// eslint-disable-next-line no-control-regex -- these are the characters escaped
+const UNESCAPED_CONTROLS = /[\u007F-\u009F]/gu;
+
 /**
  * A rejected value as an error shows it: its JSON, cut short past SHOWN_VALUE_CHARS with its length
- * (a 1 MB name must not come back as a 2 MB error).
+ * (a 1 MB name must not come back as a 2 MB error). Every control character is escaped ("\u0007",
+ * "\u0085"), so a name refused for one shows which.
  */
 export function shownValue(value: unknown): string {
   // JSON.stringify walks a value recursively: a crafted one nested thousands deep would overflow it.
   if (nestsDeeperThan(value, SHOWN_NESTING)) return `(a value nested more than ${SHOWN_NESTING} levels deep)`;
   // JSON has no Infinity or NaN (a body's 1e309 reads as Infinity): shown as they are, not as null.
-  const text =
+  const text = (
     typeof value === 'number' && !Number.isFinite(value)
       ? String(value)
-      : (JSON.stringify(value) ?? String(value));
+      : (JSON.stringify(value) ?? String(value))
+  ).replace(UNESCAPED_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return text.length <= SHOWN_VALUE_CHARS
     ? text
     : `${text.slice(0, SHOWN_VALUE_CHARS - 40)}… (${text.length.toLocaleString('en')} characters)`;

@@ -41,6 +41,11 @@ describe('shownValue: a value as an error message quotes it', () => {
     [null, 'null'],
     [undefined, 'undefined'],
     [['a', 1], '["a",1]'],
+    // Every control character escaped, the ones JSON leaves (DEL, C1) too.
+    ['VIP\u0007', '"VIP\\u0007"'],
+    ['a\u001bb', '"a\\u001bb"'],
+    ['del\u007f', '"del\\u007f"'],
+    ['next\u0085line', '"next\\u0085line"'],
   ])('%s → %s', (value, shown) => {
     expect(shownValue(value)).toBe(shown);
   });
