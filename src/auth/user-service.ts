@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.
 import { newId } from '../domain/ids.js';
 import { normalizeEmail } from '../domain/normalize/email.js';
 import { normalizeText } from '../domain/normalize/text.js';
+import { assertNoControlCharacters } from '../domain/well-formed-text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { UsersTable } from '../store/schema.js';
@@ -105,6 +106,7 @@ export async function isActiveUser(db: Queryable, id: string): Promise<boolean> 
 export const MAX_USER_NAME_LENGTH = 200;
 
 function userName(raw: string | null | undefined): string | null {
+  assertNoControlCharacters(raw ?? '', 'name');
   const name = normalizeText(raw ?? '');
   if (name !== null && name.length > MAX_USER_NAME_LENGTH)
     throw new ValidationError('name', raw, `is longer than ${MAX_USER_NAME_LENGTH} characters`);

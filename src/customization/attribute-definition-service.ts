@@ -13,6 +13,7 @@ import {
   normalizeBoundedText,
   normalizeText,
 } from '../domain/normalize/text.js';
+import { assertNoControlCharacters } from '../domain/well-formed-text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { isUniqueViolation } from '../store/database.js';
 import type { AttributeDefinitionsTable } from '../store/schema.js';
@@ -49,6 +50,7 @@ function normalizeOptions(type: AttributeType, options: string[] | null | undefi
       throw new ValidationError('options', options, 'only list attributes have options');
     return null;
   }
+  (options ?? []).forEach((o) => assertNoControlCharacters(o, 'options'));
   const cleaned = [
     ...new Set((options ?? []).map((o) => normalizeText(o)).filter((o): o is string => o !== null)),
   ];
@@ -123,7 +125,12 @@ export class AttributeDefinitionService {
       label: normalizeBoundedText(input.label ?? '', 'label', MAX_NAME_LENGTH) ?? input.key,
       type,
       options: JSON.stringify(normalizeOptions(type, input.options)),
-      description: normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH),
+      description: normalizeBoundedText(
+        input.description ?? '',
+        'description',
+        MAX_DESCRIPTION_LENGTH,
+        'lines',
+      ),
       created_at: now,
       updated_at: now,
     };
@@ -163,7 +170,7 @@ export class AttributeDefinitionService {
           : before.label,
       description:
         input.description !== undefined
-          ? normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH)
+          ? normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH, 'lines')
           : before.description,
       options: input.options !== undefined ? normalizeOptions(before.type, input.options) : before.options,
       updated_at: nowIso(),

@@ -86,7 +86,6 @@ const SHOWN_VALUE_CHARS = 200;
 const SHOWN_NESTING = 32;
 
 /** DEL and the C1 controls, which JSON.stringify leaves as they are (it escapes C0 only). */
-// eslint-disable-next-line no-control-regex -- these are the characters escaped
 const UNESCAPED_CONTROLS = /[\u007F-\u009F]/gu;
 
 /**

@@ -16,7 +16,7 @@ import {
   ValidationErrors,
 } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { NUL_REASON } from '../domain/well-formed-text.js';
+import { assertNoControlCharacters } from '../domain/well-formed-text.js';
 import { appendAuditEntry } from '../history/audit-log.js';
 import { AttributeDefinitionService } from '../customization/attribute-definition-service.js';
 import { IdentityTypeService } from '../customization/identity-type-service.js';
@@ -54,10 +54,11 @@ function toSavedMapping(row: SavedImportMappingsTable): SavedMapping {
 /** The name as stored (trimmed, inner runs of spaces made one) and its unique key (case-folded). */
 export function mappingName(value: unknown): { name: string; key: string } {
   if (typeof value !== 'string') throw new ValidationError('name', value ?? null, 'must be a string');
+  // On either store: PostgreSQL cannot store NUL, and SQLite kept a name of "\u0000" (not blank); any
+  // other control character shows as garbage in the list of mappings.
+  assertNoControlCharacters(value, 'name');
   const name = value.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (!name) throw new ValidationError('name', value, 'must not be blank');
-  // On either store: PostgreSQL cannot store NUL, and SQLite kept a name of "\u0000" (not blank).
-  if (name.includes('\u0000')) throw new ValidationError('name', value, NUL_REASON);
   if (name.length > MAX_MAPPING_NAME_LENGTH)
     throw new ValidationError('name', value, `must be at most ${MAX_MAPPING_NAME_LENGTH} characters`);
   return { name, key: name.toLowerCase() };

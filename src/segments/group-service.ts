@@ -80,7 +80,12 @@ export class GroupService {
           id,
           name,
           name_key: name.toLowerCase(),
-          description: normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH),
+          description: normalizeBoundedText(
+            input.description ?? '',
+            'description',
+            MAX_DESCRIPTION_LENGTH,
+            'lines',
+          ),
           created_at: at,
           updated_at: at,
         })
@@ -147,7 +152,7 @@ export class GroupService {
     const name = input.name !== undefined ? normalizeGroupName(input.name, 'name') : before.name;
     const description =
       input.description !== undefined
-        ? normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH)
+        ? normalizeBoundedText(input.description ?? '', 'description', MAX_DESCRIPTION_LENGTH, 'lines')
         : before.description;
     try {
       await this.db

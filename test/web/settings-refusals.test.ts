@@ -5,10 +5,14 @@
  */
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { controlCharacterProblem } from '../../src/domain/well-formed-text.js';
 import { mappingName } from '../../src/imports/saved-mapping-service.js';
 import { en, reasonOf, WEB, zh } from './web-i18n.js';
 
-const { reasonText, refusalText } = (await import(`${WEB}/features/settings/form-problem.ts`)) as {
+const { formProblem, reasonText, refusalText } = (await import(
+  `${WEB}/features/settings/form-problem.ts`
+)) as {
+  formProblem: (error: unknown, t: TFunction) => { fields: Record<string, string>; message: string | null };
   reasonText: (reason: string, t: TFunction) => string;
   refusalText: (error: unknown, t: TFunction) => string;
 };
@@ -93,5 +97,37 @@ describe('a choice refused, its options listed as the language lists values', ()
     const reason = 'Invalid option: expected one of "warn"|"block"|"off"';
     expect(reasonText(reason, en)).toBe('Choose one of: warn, block, off');
     expect(reasonText(reason, zh)).toBe('请从以下选项中选择：warn、block、off');
+  });
+});
+
+describe("a name or description refused for a control character, in the user's words", () => {
+  it.each([
+    [
+      'a name',
+      controlCharacterProblem('VIP\u0007'),
+      /^Contains a tab, line break or other invisible control character/,
+      /^含有制表符、换行符或其他不可见的控制字符/,
+    ],
+    [
+      'a description',
+      controlCharacterProblem('line 1\n\u001b[31mline 2', 'lines'),
+      /^Contains an invisible control character .*tabs and line breaks are fine$/,
+      /^含有不可见的控制字符.*制表符和换行符可以保留$/,
+    ],
+  ])('%s', (_, reason, english, chinese) => {
+    expect(reasonText(reason!, en)).toMatch(english);
+    expect(reasonText(reason!, zh)).toMatch(chinese);
+  });
+
+  it('shows on the field the server named, in both languages', () => {
+    const reason = controlCharacterProblem('a\u001bb')!;
+    const error = new ApiError(400, 'validation_failed', `name: ${reason} (got "a\\u001bb")`, [
+      { field: 'name', value: 'a\u001bb', reason },
+    ]);
+    for (const t of [en, zh])
+      expect(formProblem(error, t)).toMatchObject({
+        fields: { name: t('settings.reasons.controlCharacter') },
+        message: null,
+      });
   });
 });

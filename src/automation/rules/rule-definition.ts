@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ValidationError, ValidationErrors } from '../../domain/errors.js';
 import { CONTACT_KEYS, PURCHASE_FACT_KEYS } from '../../domain/contact/contact-fields.js';
 import { nestsDeeperThan } from '../../domain/nesting.js';
-import { hasNoNul, NUL_REASON } from '../../domain/well-formed-text.js';
+import { refuseControlCharacters } from '../../domain/well-formed-text.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
 import {
   CONVERSATION_STATUSES,
@@ -126,7 +126,7 @@ const CONTACT_EVENT_ACTIONS: ReadonlySet<RuleActionName> = new Set(['send_webhoo
 
 const RuleSchema = z.strictObject({
   // NUL refused here on either store (PostgreSQL cannot store it; SQLite kept a name of "\u0000").
-  name: z.string().trim().min(1).max(200).refine(hasNoNul, NUL_REASON),
+  name: z.string().trim().min(1).max(200).superRefine(refuseControlCharacters()),
   event: z.enum(RULE_EVENTS),
   conditions: ConditionGroupSchema.default({ all: [] }),
   actions: z.array(ActionSchema).min(1, 'a rule needs at least one action'),

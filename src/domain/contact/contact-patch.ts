@@ -9,7 +9,7 @@ import { normalizeEmail } from '../normalize/email.js';
 import { normalizeGender } from '../normalize/gender.js';
 import { normalizeOnePhone, type Region } from '../normalize/phone.js';
 import { normalizeIdentityValue, normalizeText } from '../normalize/text.js';
-import { findLoneSurrogate, LONE_SURROGATE_REASON } from '../well-formed-text.js';
+import { assertNoControlCharacters, findLoneSurrogate, LONE_SURROGATE_REASON } from '../well-formed-text.js';
 import { type AttributeDefinition, normalizeAttributeValue } from './attribute-value.js';
 import {
   type AttributeValue,
@@ -86,10 +86,12 @@ export function normalizeTagName(raw: string, field: string): string | null {
 
 /**
  * A tag a person names through the tag actions (add to a contact or a selection, rename, an import's
- * tags): also without a list separator, since a tag holding one comes back as several tags from Kith's
+ * tags): also without a control character or a list separator, since a tag holding one comes back as several tags from Kith's
  * own export. A contact's whole tag list, as written or synced, is not refused for one it already has.
  */
 export function normalizeNewTagName(raw: string, field: string): string | null {
+  // Typed, not read from a file: a control character is refused, not dropped (a file's are dropped).
+  assertNoControlCharacters(raw, field);
   const tag = normalizeTagName(raw, field);
   if (tag && LIST_SEPARATORS.test(tag))
     throw new ValidationError(
@@ -112,8 +114,12 @@ export function assertNewTagsPlain(tags: readonly string[] | undefined, held: re
   });
 }
 
-/** A group's name as stored: trimmed, required, at most MAX_GROUP_NAME_LENGTH characters. */
+/**
+ * A group's name as a person types it: trimmed, required, at most MAX_GROUP_NAME_LENGTH characters,
+ * without a control character.
+ */
 export function normalizeGroupName(raw: unknown, field: string): string {
+  if (typeof raw === 'string') assertNoControlCharacters(raw, field);
   const name = typeof raw === 'string' ? normalizeText(raw) : null;
   if (!name) throw new ValidationError(field, raw ?? null, 'is required');
   if (name.length > MAX_GROUP_NAME_LENGTH)

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { assertNoControlCharacters, type TextLayout } from '../well-formed-text.js';
 
 /**
  * Text normalisation shared by every entry point: NFKC folds full-width letters and digits
@@ -19,10 +20,17 @@ export const MAX_NAME_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 
 /**
- * `normalizeText`, refused by name when longer than `max` characters: a 100,000-character label was
- * stored as it came and broke every page that shows it.
+ * A name or description a person types in settings: `normalizeText`, refused by name when longer than
+ * `max` characters (a 100,000-character label was stored as it came and broke every page that shows
+ * it), or when it holds a control character (dropping one silently made "VIP\u0007" another "VIP").
  */
-export function normalizeBoundedText(value: string, field: string, max: number): string | null {
+export function normalizeBoundedText(
+  value: string,
+  field: string,
+  max: number,
+  layout: TextLayout = 'one line',
+): string | null {
+  assertNoControlCharacters(value, field, layout);
   const text = normalizeText(value);
   if (text !== null && text.length > max)
     throw new ValidationError(field, value, `is longer than ${max.toLocaleString('en')} characters`);

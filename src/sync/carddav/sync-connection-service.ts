@@ -10,7 +10,7 @@ import type { FieldChange } from '../../domain/contact/contact-patch.js';
 import { KithError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { toValidationErrors } from '../../domain/zod-validation.js';
-import { hasNoNul, NUL_REASON } from '../../domain/well-formed-text.js';
+import { refuseControlCharacters } from '../../domain/well-formed-text.js';
 import type { IdentityTypeService } from '../../customization/identity-type-service.js';
 import { appendAuditEntry } from '../../history/audit-log.js';
 import { enqueueJob } from '../../jobs/job-queue.js';
@@ -129,7 +129,7 @@ const httpUrl = z
 export const SyncConnectionInput = z.strictObject({
   kind: z.literal('carddav', { error: 'must be carddav (the one kind of connection so far)' }).optional(),
   url: httpUrl,
-  username: z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NUL_REASON),
+  username: z.string().trim().min(1, 'must not be empty').max(200).superRefine(refuseControlCharacters()),
   password: z.string().min(1, 'must not be empty').max(1000),
   collection: z
     .string()
@@ -152,7 +152,13 @@ export const SyncConnectionInput = z.strictObject({
  */
 export const SyncConnectionUpdate = z.strictObject({
   url: httpUrl.optional(),
-  username: z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NUL_REASON).optional(),
+  username: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200)
+    .superRefine(refuseControlCharacters())
+    .optional(),
   password: z.string().max(1000).nullable().optional(),
   collection: SyncConnectionInput.shape.collection,
   direction: SyncConnectionInput.shape.direction,

@@ -1,6 +1,6 @@
 /** Pure rules of webhooks: which events exist, what an endpoint must look like, when to try again. */
 import { z } from 'zod';
-import { hasNoNul, NUL_REASON } from '../../domain/well-formed-text.js';
+import { refuseControlCharacters } from '../../domain/well-formed-text.js';
 
 export const WEBHOOK_EVENTS = [
   'import.completed',
@@ -39,7 +39,7 @@ export const WebhookEndpointInput = z.strictObject({
   url,
   events,
   secret: secret.optional(),
-  description: z.string().trim().max(500).refine(hasNoNul, NUL_REASON).nullable().optional(),
+  description: z.string().trim().max(500).superRefine(refuseControlCharacters('lines')).nullable().optional(),
   active: z.boolean().optional(),
 });
 export const WebhookEndpointPatch = WebhookEndpointInput.partial();

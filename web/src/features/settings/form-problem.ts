@@ -47,6 +47,13 @@ const KNOWN_REASONS: ReasonTable = [
   ],
   [/^a list attribute needs at least one option$/, (t) => t('settings.reasons.optionsNeeded')],
   [/^must be an http:\/\/ or https:\/\/ URL$/, (t) => t('settings.reasons.url')],
+  // A name or label holding a control character (src/domain/well-formed-text.ts): a description keeps
+  // tabs and line breaks, a name does not.
+  [
+    /^contains a control character \(.*other than tab and line breaks\)/,
+    (t) => t('settings.reasons.controlCharacterInLines'),
+  ],
+  [/^contains a control character/, (t) => t('settings.reasons.controlCharacter')],
   // The outbound guard (src/sync/outbound/outbound-policy.ts): webhook and sync addresses.
   [
     /^points at (\S+), (this machine|a loopback address): /,

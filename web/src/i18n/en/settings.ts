@@ -84,6 +84,10 @@ export const en = {
     maxLength_other: 'Use at most {{count}} characters',
     number: 'Enter a number, such as 1000 or 99.50',
     dateTime: 'Enter a date (2026-01-31) or a time (2026-01-31T09:00:00+08:00)',
+    controlCharacter:
+      'Contains a tab, line break or other invisible control character (pasted from a terminal or a spreadsheet, for example): remove it',
+    controlCharacterInLines:
+      'Contains an invisible control character (pasted from a terminal, for example): remove it; tabs and line breaks are fine',
   },
   profile: {
     title: 'Profile',

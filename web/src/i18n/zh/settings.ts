@@ -84,6 +84,8 @@ export const settings: typeof en = {
     maxLength_other: '最多 {{count}} 个字符',
     number: '请输入数字，例如 1000 或 99.50',
     dateTime: '请输入日期（2026-01-31）或时间（2026-01-31T09:00:00+08:00）',
+    controlCharacter: '含有制表符、换行符或其他不可见的控制字符（例如从终端或表格中粘贴而来），请删除',
+    controlCharacterInLines: '含有不可见的控制字符（例如从终端粘贴而来），请删除；制表符和换行符可以保留',
   },
   profile: {
     title: '个人资料',
