@@ -111,6 +111,28 @@ describe('everyday mistakes', () => {
     });
   });
 
+  it('refuses a label holding a control character as the API does, showing it escaped; nothing written', async () => {
+    const cases: Array<[string[], string]> = [
+      [['identity-types', 'create', 'wecom', '--label', 'WeCom\u001b[31m', '--json'], '"WeCom\\u001b[31m"'],
+      [
+        ['attributes', 'create', 'tier', '--type', 'text', '--label', 'Tier\u0007', '--json'],
+        '"Tier\\u0007"',
+      ],
+    ];
+    for (const [args, shown] of cases) {
+      const result = await kith(...args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(jsonError(result)).toMatchObject({ code: 'validation_failed', details: { field: 'label' } });
+      expect(jsonError(result).message).toMatch(/^label: contains a control character \(/);
+      expect(result.stderr).toContain(`(got ${shown})`);
+      // The character itself never reaches the terminal.
+      expect(result.stderr).not.toMatch(/[\u0007\u001b]/);
+      expectNoStack(result);
+    }
+    expect((await kith('identity-types', 'list')).stdout).not.toContain('wecom');
+    expect((await kith('attributes', 'list')).stdout).not.toContain('tier');
+  });
+
   it('refuses letters where a number goes, naming the option and the range', async () => {
     const cases: Array<[string[], string]> = [
       [['orders', 'list', '--limit', 'abc', '--json'], '--limit "abc": must be a whole number from 1 to 500'],
