@@ -37,6 +37,13 @@ describe('a tag the server refuses', () => {
       '含有列表分隔符（; , | 、 ； ，）：请逐个添加标签',
     ],
     [
+      'holding a control character',
+      refused('tags[0]', 'VIP\u0007'),
+      ['VIP\u0007'],
+      'Holds a tab, line break or other invisible control character (pasted from a terminal or a spreadsheet, for example): remove it',
+      '含有制表符、换行符或其他不可见的控制字符（例如从终端或表格中粘贴而来），请删除',
+    ],
+    [
       'two refused at once: one message, sentence by sentence',
       new ApiError(400, 'validation_failed', 'refused', [
         { field: 'tags[0]', value: LONG, reason: reasonOf(() => normalizeNewTagName(LONG, 'tags[0]')) },

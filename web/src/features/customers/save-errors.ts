@@ -67,6 +67,7 @@ const KNOWN_REASONS: ReasonTable = [
   [/^must be true or false$/, (t) => t('customer.reasons.yesNo')],
   // A tag added through a tag action (normalizeNewTagName).
   [/^holds a list separator /, (t) => t('customer.reasons.tagSeparator')],
+  [/^contains a control character/, (t) => t('customer.reasons.tagControlCharacter')],
 ];
 
 /** The genders Kith knows (src/domain/normalize/gender.ts): named as the form names them, words an import reads too. */

@@ -78,6 +78,8 @@ export const en = {
       'Also on other rows of this file: a shared mailbox (info@…) tells no one apart, so it was left out and the row matched by its other values',
     oneOf: 'Choose one of: {{options}}',
     tagSeparator: 'Holds a list separator (; , | 、 ； ，): add the tags one by one',
+    tagControlCharacter:
+      'Holds a tab, line break or other invisible control character (pasted from a terminal or a spreadsheet, for example): remove it',
     tooLong_one: 'Use at most {{count}} character',
     tooLong_other: 'Use at most {{count}} characters',
     required: 'Required',

@@ -77,6 +77,7 @@ export const customer: typeof en = {
       '本文件其他行也有此邮箱：共用的邮箱（如 info@…）无法区分客户，已略去，此行按其他信息匹配',
     oneOf: '请选择以下之一：{{options}}',
     tagSeparator: '含有列表分隔符（; , | 、 ； ，）：请逐个添加标签',
+    tagControlCharacter: '含有制表符、换行符或其他不可见的控制字符（例如从终端或表格中粘贴而来），请删除',
     tooLong_one: '最多 {{count}} 个字符',
     tooLong_other: '最多 {{count}} 个字符',
     required: '必填',
