@@ -1,7 +1,8 @@
 /**
  * Settings and account as people use them, in English and in Chinese: an administrator creates a user,
  * changes their role and disables them; creates an API token, sees its secret once and revokes it;
- * creates an identity type and an attribute; renames and merges tags and keeps groups; adds a webhook
+ * creates an identity type and an attribute; renames and merges tags and keeps groups (a name holding a
+ * control character refused on its field); adds a webhook
  * and sends it a test event; reads the audit log. A user changes their own language (kept on the
  * server), password and sessions. An agent sees their profile and API tokens only. Names carry a
  * per-run suffix so the English and Chinese runs do not meet on the shared server.
@@ -498,7 +499,12 @@ test('tags and groups: rename a tag, merge two, follow a count to the customers,
     .first()
     .click();
   dialog = page.getByRole('dialog', { name: msg(lang, 'settings.groups.newTitle') });
-  await dialog.getByRole('textbox', { name: msg(lang, 'settings.tags.name') }).fill(group);
+  // A name pasted with a terminal's bell in it is refused on its field, in the page's language.
+  const name = dialog.getByRole('textbox', { name: msg(lang, 'settings.tags.name') });
+  await name.fill(`${group}\u0007`);
+  await dialog.getByRole('button', { name: msg(lang, 'settings.groups.create') }).click();
+  await expect(dialog.getByText(msg(lang, 'settings.reasons.controlCharacter'))).toBeVisible();
+  await name.fill(group);
   await dialog.getByRole('button', { name: msg(lang, 'settings.groups.create') }).click();
   await expect(dialog).toBeHidden();
   await page.getByRole('button', { name: msg(lang, 'settings.actionsFor', { name: group }) }).click();
