@@ -125,7 +125,8 @@ export type RuleActionName = RuleAction['action'];
 const CONTACT_EVENT_ACTIONS: ReadonlySet<RuleActionName> = new Set(['send_webhook', 'send_email']);
 
 const RuleSchema = z.strictObject({
-  // NUL refused here on either store (PostgreSQL cannot store it; SQLite kept a name of "\u0000").
+  // NUL refused here on either store (PostgreSQL cannot store it; SQLite kept a name of "\u0000"), and
+  // any other control character (a name shown in every list of rules and in the audit log).
   name: z.string().trim().min(1).max(200).superRefine(refuseControlCharacters()),
   event: z.enum(RULE_EVENTS),
   conditions: ConditionGroupSchema.default({ all: [] }),

@@ -86,8 +86,9 @@ export function normalizeTagName(raw: string, field: string): string | null {
 
 /**
  * A tag a person names through the tag actions (add to a contact or a selection, rename, an import's
- * tags): also without a control character or a list separator, since a tag holding one comes back as several tags from Kith's
- * own export. A contact's whole tag list, as written or synced, is not refused for one it already has.
+ * tags): also without a list separator, since a tag holding one comes back as several tags from Kith's
+ * own export, and without a control character. A contact's whole tag list, as written or synced, is
+ * not refused for one it already has.
  */
 export function normalizeNewTagName(raw: string, field: string): string | null {
   // Typed, not read from a file: a control character is refused, not dropped (a file's are dropped).
