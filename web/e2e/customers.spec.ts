@@ -1,4 +1,4 @@
-import { csrfHeaders, expect, test } from './fixtures';
+import { csrfHeaders, expect, importFile, test } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 import { msg } from './messages';
 
@@ -529,27 +529,7 @@ test('a long list keeps its header row in view while it scrolls, at 1440 and at 
     { length: 60 },
     (_, i) => `row${i}.${stamp}@example.com,Row ${String(i).padStart(2, '0')} ${stamp}`,
   );
-  const started = await page.request.post('/api/imports', {
-    headers: await csrfHeaders(page),
-    multipart: {
-      file: {
-        name: `${stamp}.csv`,
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`email,name\r\n${lines.join('\r\n')}\r\n`),
-      },
-    },
-  });
-  expect(started.status(), await started.text()).toBe(202);
-  const { id } = (await started.json()) as { id: string };
-  await expect
-    .poll(
-      async () =>
-        ((await (await page.request.get(`/api/imports/${id}`)).json()) as { status: string }).status,
-      {
-        timeout: 60_000,
-      },
-    )
-    .toBe('completed');
+  await importFile(page, `${stamp}.csv`, `email,name\r\n${lines.join('\r\n')}\r\n`);
 
   await page.goto(`/customers?q=${stamp}&sort=name`);
   const table = page.getByRole('table', { name: TEXT[lang].customers });

@@ -18,6 +18,26 @@ export async function csrfHeaders(page: Page): Promise<Record<string, string>> {
   const cookie = (await page.context().cookies()).find((c) => c.name === 'kith_csrf');
   return cookie ? { 'X-CSRF-Token': decodeURIComponent(cookie.value) } : {};
 }
+/** A file imported through the API (a customer list, or a shop's orders with `mapping`), waited for. */
+export async function importFile(page: Page, name: string, csv: string, fields: Record<string, string> = {}) {
+  const started = await page.request.post('/api/imports', {
+    headers: await csrfHeaders(page),
+    multipart: { file: { name, mimeType: 'text/csv', buffer: Buffer.from(csv) }, ...fields },
+  });
+  expect(started.status(), await started.text()).toBe(202);
+  const { id } = (await started.json()) as { id: string };
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/imports/${id}`)).json()) as { status: string }).status,
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBe('completed');
+  return id;
+}
+
 export const freshUrl = () => process.env.KITH_E2E_FRESH_URL!;
 
 interface Fixtures {

@@ -9,7 +9,7 @@
  * is also shot at 1440 px for review (test-results/screens/<en|zh>/narrow-*.png, wide-*.png).
  */
 import type { Locator, Page } from '@playwright/test';
-import { csrfHeaders, expect, test } from './fixtures';
+import { csrfHeaders, expect, importFile, test } from './fixtures';
 import { msg } from './messages';
 
 test.describe.configure({ timeout: 240_000 });
@@ -21,26 +21,6 @@ async function api(page: Page, path: string, data: unknown) {
   const response = await page.request.post(path, { data, headers: await csrfHeaders(page) });
   expect(response.status(), `${path}: ${await response.text()}`).toBeLessThan(300);
   return response.json();
-}
-
-/** A file imported through the API (a customer list, or a shop's orders with `mapping`), waited for. */
-async function importFile(page: Page, name: string, csv: string, fields: Record<string, string> = {}) {
-  const started = await page.request.post('/api/imports', {
-    headers: await csrfHeaders(page),
-    multipart: { file: { name, mimeType: 'text/csv', buffer: Buffer.from(csv) }, ...fields },
-  });
-  expect(started.status(), await started.text()).toBe(202);
-  const { id } = (await started.json()) as { id: string };
-  await expect
-    .poll(
-      async () =>
-        ((await (await page.request.get(`/api/imports/${id}`)).json()) as { status: string }).status,
-      {
-        timeout: 60_000,
-      },
-    )
-    .toBe('completed');
-  return id;
 }
 
 /** How many lines an element's text takes. */
