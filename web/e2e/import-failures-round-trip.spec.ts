@@ -538,16 +538,23 @@ test('the failure file as an Excel workbook: thousands of rows of text cells, le
   await page.getByRole('menuitem', { name: m('imports.failures.menuWorkbook') }).click();
   expect((await failureWorkbook(fromMenu)).sheet.rowCount).toBe(ROWS + 1);
 
-  // Fixed in Excel (the e-mails given their end) and saved: imported again, the member numbers as written.
-  sheet.eachRow((row, n) => {
-    if (n > 1) row.getCell(3).value = `${String(row.getCell(3).value)}.com`;
-  });
-  const fixed = Buffer.from(await sheet.workbook.xlsx.writeBuffer());
+  // Ten rows fixed in Excel (their e-mails given their end), the rest left for later, and saved: imported
+  // again, the member numbers as written. (Not all 3,000: the browser tests share one server, and a
+  // sync test sends every customer to its address book.)
+  const FIXED = 10;
+  const fixedBook = new ExcelJS.Workbook();
+  const fixedSheet = fixedBook.addWorksheet(sheet.name);
+  for (let n = 1; n <= FIXED + 1; n++) {
+    const cells = (sheet.getRow(n).values as unknown[]).slice(1).map(String);
+    if (n > 1) cells[2] = `${cells[2]}.com`;
+    fixedSheet.addRow(cells);
+  }
+  const fixed = Buffer.from(await fixedBook.xlsx.writeBuffer());
   await w.upload({ name: `会员卡-${id}-failures.xlsx`, mimeType: 'application/octet-stream', buffer: fixed });
   await expectRecognised(page, lang, fileName, m('imports.failures.column'));
   await w.toSettings();
-  await w.checkAndRun(ROWS);
-  await w.expectCounts({ rows: ROWS, created: ROWS, failed: 0 });
+  await w.checkAndRun(FIXED);
+  await w.expectCounts({ rows: FIXED, created: FIXED, failed: 0 });
   await expectNoReasonColumnWarning(page, lang);
   const found = await page.request.get(`/api/contacts?q=${encodeURIComponent(`m7-${id}@example.com`)}`);
   const contact = ((await found.json()) as { data: { identities: Record<string, string> }[] }).data[0];
