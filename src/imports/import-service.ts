@@ -3,7 +3,7 @@
  * follow it, cancel it, read its history, download its files, undo it. The work itself is done by
  * ContactImportPipeline inside a job.
  */
-import { readRowReport, type RowReport, type RowReportKind } from './report/row-report.js';
+import { readRowReport, type RowReport } from './report/row-report.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,7 +57,7 @@ import {
   type SourceRecord,
 } from './read/source-reader.js';
 import { reportFileBase, writeFailureFile, writeWarningFile } from './report/failure-file.js';
-import { reportColumns, reportKindOf } from './report/report-columns.js';
+import { reportColumns, reportKindOf, type ReportKind } from './report/report-columns.js';
 import {
   deleteExpiredImportFiles,
   filesExpireAt,
@@ -126,7 +126,7 @@ export interface EarlierImport {
   id: string;
   file_name: string;
   created_at: string;
-  report: 'failures' | 'warnings';
+  report: ReportKind;
   mapping: Record<string, string>;
   settings: ImportSettingsWire;
 }
@@ -896,7 +896,7 @@ export class ImportService {
    * The failure file or the warnings file summarised for a screen: its reasons by kind with counts and
    * its first rows (`readRowReport`); read from the rows, so it also answers while the import runs.
    */
-  async rowReport(id: string, kind: RowReportKind): Promise<RowReport> {
+  async rowReport(id: string, kind: ReportKind): Promise<RowReport> {
     await this.get(id);
     const row = await this.db
       .selectFrom('imports')

@@ -13,7 +13,7 @@ import { stringify } from 'csv-stringify';
 import { PRIVATE_FILE_MODE } from '../../store/private-files.js';
 import type { Queryable } from '../../store/transaction.js';
 import { protectCell } from '../../domain/csv-cell-safety.js';
-import { reportColumns } from './report-columns.js';
+import { reportColumns, type ReportKind } from './report-columns.js';
 
 const PAGE = 2000;
 
@@ -40,7 +40,7 @@ export function writeWarningFile(
  * `-failures.csv` or `-warnings.csv` (客户.xlsx → 客户-failures.csv), so that the history shows which
  * file a re-imported one came from.
  */
-export function reportFileName(fileName: string, kind: 'failures' | 'warnings'): string {
+export function reportFileName(fileName: string, kind: ReportKind): string {
   return `${reportFileBase(fileName)}-${kind}.csv`;
 }
 

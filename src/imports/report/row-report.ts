@@ -5,10 +5,8 @@
  */
 import type { Queryable } from '../../store/transaction.js';
 import { reportCells, reportRowPages } from './failure-file.js';
-import { reportColumns } from './report-columns.js';
+import { reportColumns, type ReportKind } from './report-columns.js';
 import { reasonKinds } from './reason-kind.js';
-
-export type RowReportKind = 'failures' | 'warnings';
 
 export interface RowReport {
   /** The file's columns, as the failure file writes them (without its last `error`/`warning`). */
@@ -28,7 +26,7 @@ export async function readRowReport(
   db: Queryable,
   importId: string,
   header: string[],
-  kind: RowReportKind,
+  kind: ReportKind,
   firstRows = 10,
 ): Promise<RowReport> {
   const columns = reportColumns(header);

@@ -289,9 +289,9 @@ function useReportFile(record: ImportRecord, kind: RowFileKind) {
       if (format === 'csv') {
         saveFile(new Blob([reportFileIn(csv, kind, t, said)], { type: 'text/csv;charset=utf-8' }), name);
       } else {
-        const rows = chinese ? reportRowsIn(reportRows(csv), kind, t, said) : reportRows(csv);
+        const table = chinese ? reportRowsIn(reportRows(csv), kind, t, said) : reportRows(csv);
         const { textWorkbook } = await import('../../ui/text-workbook');
-        saveFile(await textWorkbook(rows, t(`imports.${kind}.sheet`)), workbookName(name));
+        saveFile(await textWorkbook(table, t(`imports.${kind}.sheet`)), workbookName(name));
       }
     } catch {
       notify({ color: 'red', message: t('imports.reportFileFailed') });
