@@ -16,15 +16,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
 import type { Actor } from '../src/domain/actor.js';
-import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
-import { emptyContactState } from '../src/domain/contact/contact-fields.js';
-import { newId } from '../src/domain/ids.js';
-import { mapRecord, suggestMapping, resolveMapping } from '../src/imports/map/column-mapping.js';
 import { inspectSource, readSourceRecords } from '../src/imports/read/source-reader.js';
 import { openBenchKith } from './bench-kith.js';
-import { GENERATED_HEADER, generateRow, writeGeneratedCsv } from './generate-contacts.js';
+import { preloadMatchedContacts } from './preload-contacts.js';
+import { GENERATED_HEADER, writeGeneratedCsv } from './generate-contacts.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const KEEP = process.env.KITH_BENCH_KEEP === '1';
@@ -52,35 +48,7 @@ async function main(): Promise<void> {
 
     // Existing store: N clean contacts; those generated from rows 0.7N … N-1 share external_id with the file.
     t = performance.now();
-    const ctx = await kith.contacts.normalizeContext();
-    const info = await inspectSource(file);
-    const mappingCtx = {
-      identityTypes: ctx.identityTypes,
-      attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])),
-      createAttributes: false,
-    };
-    const mapping = resolveMapping(info.header, {}, suggestMapping(info.header, [], mappingCtx), mappingCtx);
-    const existingStart = Math.floor(N * 0.7);
-    let batch: NewContact[] = [];
-    const flush = async () => {
-      await kith.store.db
-        .transaction()
-        .execute((trx) => insertContactsBulk(trx, batch, { at: new Date().toISOString(), by: null }));
-      batch = [];
-    };
-    for (let i = existingStart; i < existingStart + N; i++) {
-      const cells = generateRow(i, 42);
-      cells[1] = String(15_000_000_000 + i); // own phone and email: only external_id links file and store
-      cells[2] = `existing${i}@example.org`;
-      try {
-        const patch = normalizeContactInput(mapRecord(cells, mapping, mappingCtx).input, ctx);
-        batch.push({ id: newId('contact'), state: applyContactPatch(emptyContactState(), patch) });
-      } catch {
-        // rows with invalid generated values are simply not pre-loaded
-      }
-      if (batch.length >= 2000) await flush();
-    }
-    await flush();
+    await preloadMatchedContacts(kith, N);
     // A second reference: the same store's rate for contacts written with no matching, history or
     // outcomes (generating and normalising them included).
     const preloadSeconds = (performance.now() - t) / 1000;
@@ -102,7 +70,7 @@ async function main(): Promise<void> {
           );
       });
     };
-    for await (const rec of readSourceRecords(file, info)) {
+    for await (const rec of readSourceRecords(file, await inspectSource(file))) {
       rows.push({ row_number: rec.rowNumber, cells: JSON.stringify(rec.cells) });
       if (rows.length >= 1000) await flushPlain();
     }

@@ -9,6 +9,8 @@
  *        npx tsx bench/search-index-cost.bench.ts N import [ROUNDS]: the real import instead, through the
  *        built CLI (npm run build first) in a process of its own, of the same generated file of N rows
  *        into each store, alternately, ROUNDS times each (default 2); reports each run's CPU seconds.
+ *        Each store first holds N contacts, 30% of which the file updates, as in bench:import
+ *        (KITH_BENCH_PRELOAD=0: empty stores). KITH_BENCH_INSTRUCTIONS=1: instruction counts (below).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +26,7 @@ import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/co
 import { SYSTEM_ACTOR } from '../src/domain/actor.js';
 import type { KithServices } from '../src/services.js';
 import { openBenchKith } from './bench-kith.js';
+import { preloadMatchedContacts } from './preload-contacts.js';
 import {
   GENERATED_ATTRIBUTES,
   GENERATED_HEADER,
@@ -61,11 +64,49 @@ async function dropSearchStructures(kith: KithServices): Promise<void> {
     await sql.raw(`drop index ${index}`).execute(db);
 }
 
+/**
+ * KITH_BENCH_INSTRUCTIONS=1 runs each import under valgrind's callgrind, which counts the instructions
+ * the process (all its threads) executes, and those executed in SQLite itself (better-sqlite3's addon,
+ * which links it in). Unlike CPU seconds, the counts do not move with the machine's load; the whole
+ * process's still varies by a few per cent between runs (the JIT and the collector follow timing), but
+ * SQLite's share, where the search structures' cost lies, is the same statements each time. ~40× slower.
+ */
+const COUNT_INSTRUCTIONS = process.env.KITH_BENCH_INSTRUCTIONS === '1';
+/** KITH_BENCH_PRELOAD=0 imports into empty stores (the figures before the thirty-ninth session). */
+const PRELOAD = process.env.KITH_BENCH_PRELOAD !== '0';
+
+/** Self instructions per object file in a callgrind output file (name compression and `calls=` lines). */
+function instructionsByObject(file: string): Map<string, number> {
+  const names = new Map<string, string>();
+  const totals = new Map<string, number>();
+  let object = '';
+  let skipNext = false;
+  const named = (spec: string) => {
+    const m = /^\((\d+)\)(?: (.*))?$/.exec(spec);
+    if (!m) return spec;
+    if (m[2] !== undefined) names.set(m[1]!, m[2]);
+    return names.get(m[1]!) ?? spec;
+  };
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('ob=')) object = named(line.slice(3));
+    else if (line.startsWith('cob=')) named(line.slice(4));
+    else if (line.startsWith('calls=')) skipNext = true;
+    else if (/^[+\-*\d]/.test(line)) {
+      if (skipNext) skipNext = false;
+      else {
+        const cost = Number(line.split(' ')[1] ?? 0);
+        totals.set(object, (totals.get(object) ?? 0) + cost);
+      }
+    }
+  }
+  return totals;
+}
+
 /** The built CLI's import of `file` into the store `env` names: CPU seconds and wall seconds. */
 function importOnce(
   env: Record<string, string>,
   file: string,
-): { cpu: number; wall: number; created: number } {
+): { cpu: number; wall: number; created: number; instructions?: number; sqlite?: number } {
   const cli = path.resolve('dist/cli/main.js');
   const wrapper = `
     process.on('exit', () => {
@@ -75,7 +116,13 @@ function importOnce(
     process.argv.splice(1, 0, ${JSON.stringify(cli)});
     import(${JSON.stringify(pathToFileURL(cli).href)});`;
   const t = performance.now();
-  const child = spawnSync(process.execPath, ['-e', wrapper, 'import', 'contacts', file, '--json'], {
+  const log = path.join(path.dirname(file), `callgrind-${process.pid}-${t}.log`);
+  const out = `${log}.out`;
+  const command = [process.execPath, '-e', wrapper, 'import', 'contacts', file, '--json'];
+  const [program, ...args] = COUNT_INSTRUCTIONS
+    ? ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`, `--log-file=${log}`, ...command]
+    : command;
+  const child = spawnSync(program!, args, {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
@@ -83,10 +130,21 @@ function importOnce(
   });
   if (child.status !== 0) throw new Error(`kith import exited with ${child.status}: ${child.stdout}`);
   const wall = (performance.now() - t) / 1000;
+  let counts: { instructions: number; sqlite: number } | undefined;
+  if (COUNT_INSTRUCTIONS) {
+    const collected = /Collected : (\d+)/.exec(fs.readFileSync(log, 'utf8'));
+    if (!collected) throw new Error(`no instruction count in ${log}`);
+    let sqlite = 0;
+    for (const [object, n] of instructionsByObject(out)) if (object.includes('better_sqlite3')) sqlite += n;
+    counts = { instructions: Number(collected[1]), sqlite };
+    fs.rmSync(log);
+    fs.rmSync(out);
+  }
   return {
     cpu: (JSON.parse(child.output[3]!) as { cpu: number }).cpu,
     wall,
     created: JSON.parse(child.stdout).created,
+    ...counts,
   };
 }
 
@@ -98,7 +156,8 @@ async function importMode(): Promise<void> {
   };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kith-bench-file-')), 'contacts.csv');
   await writeGeneratedCsv(file, N);
-  const runs: Record<'with' | 'without', { cpu: number; wall: number }[]> = { with: [], without: [] };
+  type Run = { cpu: number; wall: number; instructions?: number; sqlite?: number };
+  const runs: Record<'with' | 'without', Run[]> = { with: [], without: [] };
   try {
     for (let r = 0; r < rounds; r++) {
       for (const which of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
@@ -111,23 +170,38 @@ async function importMode(): Promise<void> {
             SYSTEM_ACTOR,
           );
         if (which === 'without') await dropSearchStructures(store.kith);
+        // As bench:import: the store already holds N contacts, 30% of which the file updates.
+        if (PRELOAD) await preloadMatchedContacts(store.kith, N);
         await store.kith.close();
         const run = importOnce(store.env, file);
-        runs[which].push({ cpu: +run.cpu.toFixed(1), wall: +run.wall.toFixed(1) });
+        runs[which].push({
+          cpu: +run.cpu.toFixed(1),
+          wall: +run.wall.toFixed(1),
+          ...(run.instructions === undefined ? {} : { instructions: run.instructions, sqlite: run.sqlite }),
+        });
         console.error(`${which}: ${JSON.stringify(run)}`);
       }
     }
   } finally {
     for (const s of [...stores.with, ...stores.without]) await s.dispose().catch(() => undefined);
   }
-  const mean = (xs: { cpu: number }[]) => xs.reduce((a, x) => a + x.cpu, 0) / xs.length;
+  const mean = (xs: Run[], of: (run: Run) => number) => xs.reduce((a, x) => a + of(x), 0) / xs.length;
+  const extra = (of: (run: Run) => number) =>
+    `${(((mean(runs.with, of) - mean(runs.without, of)) / mean(runs.without, of)) * 100).toFixed(1)} %`;
   console.log(
     JSON.stringify({
       rows: N,
       runs,
-      cpu_with: +mean(runs.with).toFixed(1),
-      cpu_without: +mean(runs.without).toFixed(1),
-      extra: `${(((mean(runs.with) - mean(runs.without)) / mean(runs.without)) * 100).toFixed(1)} %`,
+      cpu_with: +mean(runs.with, (r) => r.cpu).toFixed(1),
+      cpu_without: +mean(runs.without, (r) => r.cpu).toFixed(1),
+      extra: extra((r) => r.cpu),
+      ...(COUNT_INSTRUCTIONS
+        ? {
+            extra_instructions: extra((r) => r.instructions!),
+            // The structures' cost as a share of the whole import: SQLite's extra over the process's.
+            sqlite_extra_of_import: `${(((mean(runs.with, (r) => r.sqlite!) - mean(runs.without, (r) => r.sqlite!)) / mean(runs.without, (r) => r.instructions!)) * 100).toFixed(1)} %`,
+          }
+        : {}),
     }),
   );
 }
