@@ -369,6 +369,14 @@ test('identity types and attributes: create, edit, and a delete the server refus
   // Nothing typed: the key is said to be required (not that its example breaks the pattern).
   await dialog.getByRole('button', { name: msg(lang, 'settings.identityTypes.create') }).click();
   await expect(dialog.getByText(msg(lang, 'settings.reasons.required'))).toBeVisible();
+  // The display name comes first, and the key follows it until one is typed.
+  await expect(
+    dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.label') }),
+  ).toBeFocused();
+  await dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.label') }).fill('Member No');
+  await expect(dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.key') })).toHaveValue(
+    'member_no',
+  );
   await dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.key') }).fill('Member No');
   await dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.label') }).fill('会员号');
   await dialog.getByRole('button', { name: msg(lang, 'settings.identityTypes.create') }).click();

@@ -7,21 +7,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
+import { suggestKey } from '../../ui/suggested-key';
 import { ImportErrorAlert } from './ImportErrorAlert';
 
 export type NewTargetKind = 'identity' | 'attribute';
 const ATTRIBUTE_TYPES = ['text', 'number', 'boolean', 'date', 'list'] as const;
-
-/** A key the server accepts, suggested from a column name (`WeChat OpenID` → `wechat_openid`). */
-export function suggestKey(column: string): string {
-  const key = column
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .replace(/^[^a-z]+/, '');
-  return key.slice(0, 63);
-}
 
 export function NewTargetModal({
   kind,

@@ -21,6 +21,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
+import { suggestKey } from '../../ui/suggested-key';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState } from '../../ui/states';
 import { QueryStates } from '../../ui/QueryStates';
@@ -148,8 +149,10 @@ function AttributeModal({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
-  const [key, setKey] = useState('');
   const [label, setLabel] = useState(attribute?.label ?? '');
+  // The key follows the display name until the person types one of their own.
+  const [typedKey, setTypedKey] = useState<string | null>(null);
+  const key = typedKey ?? suggestKey(label);
   const [type, setType] = useState<AttributeType>(attribute?.type ?? 'text');
   const [options, setOptions] = useState<string[]>(attribute?.options ?? []);
   const [description, setDescription] = useState(attribute?.description ?? '');
@@ -191,6 +194,14 @@ function AttributeModal({
       }
     >
       <ProblemAlert problem={problem} />
+      <TextInput
+        label={t('settings.identityTypes.label')}
+        placeholder={t('settings.attributes.labelPlaceholder')}
+        data-autofocus
+        value={label}
+        onChange={(event) => setLabel(event.currentTarget.value)}
+        error={problem.fields.label}
+      />
       {attribute ? (
         <Text size="sm">
           {t('settings.identityTypes.key')}: <span className="kith-mono">{attribute.key}</span> ·{' '}
@@ -203,10 +214,10 @@ function AttributeModal({
             description={t('settings.keyHint')}
             placeholder="member_level"
             required
-            data-autofocus
             value={key}
-            onChange={(event) => setKey(event.currentTarget.value)}
+            onChange={(event) => setTypedKey(event.currentTarget.value)}
             error={problem.fields.key}
+            className="kith-mono-input"
           />
           <Select
             label={t('settings.attributes.type')}
@@ -219,14 +230,6 @@ function AttributeModal({
           />
         </Group>
       )}
-      <TextInput
-        label={t('settings.identityTypes.label')}
-        placeholder={t('settings.attributes.labelPlaceholder')}
-        data-autofocus={attribute ? true : undefined}
-        value={label}
-        onChange={(event) => setLabel(event.currentTarget.value)}
-        error={problem.fields.label}
-      />
       {type === 'list' && (
         <div>
           <TagsInput

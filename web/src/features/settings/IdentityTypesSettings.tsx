@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
+import { suggestKey } from '../../ui/suggested-key';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState } from '../../ui/states';
@@ -131,8 +132,10 @@ function IdentityTypeModal({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
-  const [key, setKey] = useState('');
   const [label, setLabel] = useState(type?.label ?? '');
+  // The key follows the display name until the person types one of their own.
+  const [typedKey, setTypedKey] = useState<string | null>(null);
+  const key = typedKey ?? suggestKey(label);
   const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
   const save = useMutation({
     mutationFn: () =>
@@ -173,6 +176,15 @@ function IdentityTypeModal({
           </Anchor>
         )}
       </ProblemAlert>
+      <TextInput
+        label={t('settings.identityTypes.label')}
+        description={t('settings.identityTypes.labelHint')}
+        placeholder={t('settings.identityTypes.labelPlaceholder')}
+        data-autofocus
+        value={label}
+        onChange={(event) => setLabel(event.currentTarget.value)}
+        error={problem.fields.label}
+      />
       {type ? (
         <Text size="sm">
           {t('settings.identityTypes.key')}: <span className="kith-mono">{type.key}</span>
@@ -183,22 +195,12 @@ function IdentityTypeModal({
           description={t('settings.keyHint')}
           placeholder="wechat_openid"
           required
-          data-autofocus
           value={key}
-          onChange={(event) => setKey(event.currentTarget.value)}
+          onChange={(event) => setTypedKey(event.currentTarget.value)}
           error={problem.fields.key}
           className="kith-mono-input"
         />
       )}
-      <TextInput
-        label={t('settings.identityTypes.label')}
-        description={t('settings.identityTypes.labelHint')}
-        placeholder={t('settings.identityTypes.labelPlaceholder')}
-        data-autofocus={type ? true : undefined}
-        value={label}
-        onChange={(event) => setLabel(event.currentTarget.value)}
-        error={problem.fields.label}
-      />
     </FormModal>
   );
 }
