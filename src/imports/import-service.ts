@@ -27,7 +27,12 @@ import {
   warningFilePath,
 } from './contact-import-pipeline.js';
 import { type NewImportRecord, queueImport } from './import-records.js';
-import type { ImportSettings, OnFileDuplicate, SourcePolicy } from './import-settings.js';
+import {
+  type ImportSettings,
+  normalizeSourceValue,
+  type OnFileDuplicate,
+  type SourcePolicy,
+} from './import-settings.js';
 import {
   type ColumnSuggestion,
   IGNORE,
@@ -91,6 +96,10 @@ export interface ImportRequest {
   onFileDuplicate?: string;
   dryRun?: boolean;
   runAutomationRules?: boolean;
+  /** Source values for the whole file (blank: none), applied under the source policy. */
+  initialSource?: string | null;
+  initialSourceDetail?: string | null;
+  campaign?: string | null;
 }
 
 export interface ImportPreview {
@@ -219,6 +228,10 @@ export interface ImportSettingsWire {
   on_file_duplicate: OnFileDuplicate;
   dry_run: boolean;
   run_automation_rules: boolean;
+  /** Values for the whole file, set under source_policy where a row's own column gives none. */
+  initial_source: string | null;
+  initial_source_detail: string | null;
+  campaign: string | null;
 }
 
 function settingsWire(s: ImportSettings): ImportSettingsWire {
@@ -231,6 +244,9 @@ function settingsWire(s: ImportSettings): ImportSettingsWire {
     on_file_duplicate: s.onFileDuplicate,
     dry_run: s.dryRun,
     run_automation_rules: s.runAutomationRules ?? true,
+    initial_source: s.initialSource ?? null,
+    initial_source_detail: s.initialSourceDetail ?? null,
+    campaign: s.campaign ?? null,
   };
 }
 
@@ -548,6 +564,9 @@ export class ImportService {
       ),
       dryRun: request.dryRun ?? false,
       runAutomationRules: request.runAutomationRules ?? true,
+      initialSource: normalizeSourceValue(request.initialSource, 'options.initial_source'),
+      initialSourceDetail: normalizeSourceValue(request.initialSourceDetail, 'options.initial_source_detail'),
+      campaign: normalizeSourceValue(request.campaign, 'options.campaign'),
     };
     const info = await this.inspect(request);
     if (info.encodingConfidence === 'unsure' && !request.encoding) {
@@ -788,9 +807,11 @@ export class ImportService {
     return toRecord(row, this.retentionDays);
   }
 
-  async list(page: { before?: string; limit?: number } = {}): Promise<ImportRecord[]> {
+  /** Newest first; `dryRun` false lists real imports only, true checks (dry runs) only, absent both. */
+  async list(page: { before?: string; limit?: number; dryRun?: boolean } = {}): Promise<ImportRecord[]> {
     let query = this.db.selectFrom('imports').selectAll();
     if (page.before) query = query.where('id', '<', page.before);
+    if (page.dryRun !== undefined) query = query.where('dry_run', '=', page.dryRun ? 1 : 0);
     return (
       await query
         .orderBy('id', 'desc')

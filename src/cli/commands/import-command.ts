@@ -35,6 +35,9 @@ interface ImportOptions {
   tag: string[];
   group?: string;
   sourcePolicy?: string;
+  initialSource?: string;
+  initialSourceDetail?: string;
+  campaign?: string;
   onFileDuplicate?: string;
   createAttributes?: boolean;
   dryRun?: boolean;
@@ -98,6 +101,12 @@ export function registerImportCommands(program: Command): void {
       'new-only (default) or all: may source fields change existing contacts',
     )
     .option(
+      '--initial-source <text>',
+      "initial source for the whole file (e.g. \"Trade fair Shanghai 2026\"), set under --source-policy; a row's own column wins",
+    )
+    .option('--initial-source-detail <text>', 'initial source detail for the whole file, as --initial-source')
+    .option('--campaign <text>', 'campaign for the whole file, as --initial-source')
+    .option(
       '--on-file-duplicate <policy>',
       'reject (default: every row sharing a key fails) or last (the last one is kept)',
     )
@@ -131,6 +140,9 @@ export function registerImportCommands(program: Command): void {
             tags: o.tag,
             group: o.group ?? null,
             sourcePolicy: o.sourcePolicy,
+            initialSource: o.initialSource,
+            initialSourceDetail: o.initialSourceDetail,
+            campaign: o.campaign,
             onFileDuplicate: o.onFileDuplicate,
             createAttributes: o.createAttributes ?? false,
             dryRun: o.dryRun ?? false,

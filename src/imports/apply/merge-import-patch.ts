@@ -6,7 +6,13 @@
  */
 import type { ContactState } from '../../domain/contact/contact-fields.js';
 import type { ContactPatch } from '../../domain/contact/contact-patch.js';
-import { type ImportSettings, SOURCE_FIELDS } from '../import-settings.js';
+import { type ImportSettings, SOURCE_FIELDS, withSourceValues } from '../import-settings.js';
+
+/** The settings a row's patch depends on. */
+export type PatchSettings = Pick<
+  ImportSettings,
+  'tags' | 'sourcePolicy' | 'initialSource' | 'initialSourceDetail' | 'campaign'
+>;
 
 export interface MergedPatch {
   patch: ContactPatch;
@@ -19,8 +25,13 @@ function addMissing(current: string[], wanted: (string | null | undefined)[]): s
   return out;
 }
 
-export function patchForNewContact(row: ContactPatch, settings: Pick<ImportSettings, 'tags'>): ContactPatch {
-  return { ...row, tags: addMissingCaseless(row.tags ?? [], settings.tags) };
+/** A new contact takes the import's source values under either policy (a column's own value first). */
+export function patchForNewContact(
+  row: ContactPatch,
+  settings: Pick<PatchSettings, 'tags' | 'initialSource' | 'initialSourceDetail' | 'campaign'>,
+): ContactPatch {
+  const sourced = withSourceValues(row, settings);
+  return { ...sourced, tags: addMissingCaseless(row.tags ?? [], settings.tags) };
 }
 
 function addMissingCaseless(current: string[], wanted: string[]): string[] {
@@ -32,10 +43,11 @@ function addMissingCaseless(current: string[], wanted: string[]): string[] {
 export function mergeImportPatch(
   current: ContactState,
   row: ContactPatch,
-  settings: Pick<ImportSettings, 'tags' | 'sourcePolicy'>,
+  settings: PatchSettings,
 ): MergedPatch {
   const warnings: string[] = [];
-  const scalars = { ...row.scalars };
+  // An existing contact takes the import's source values only under the policy `all`, as a column's.
+  const scalars = { ...withSourceValues(row, settings).scalars };
   if (settings.sourcePolicy === 'new-only') for (const field of SOURCE_FIELDS) delete scalars[field];
   const patch: ContactPatch = { scalars };
 

@@ -313,6 +313,9 @@ const OptionsSchema = z.strictObject({
   on_file_duplicate: z.string().optional(),
   dry_run: z.boolean().optional(),
   run_automation_rules: z.boolean().optional(),
+  initial_source: z.string().nullable().optional(),
+  initial_source_detail: z.string().nullable().optional(),
+  campaign: z.string().nullable().optional(),
   /** A generic order file (kind orders): the orders' source, default currency, times' UTC offset. */
   order_source: z.string().optional(),
   currency: z.string().optional(),
@@ -381,6 +384,9 @@ function importOptions(fields: Record<string, string>): Omit<ImportRequest, 'fil
     onFileDuplicate: o.on_file_duplicate,
     dryRun: o.dry_run,
     runAutomationRules: o.run_automation_rules,
+    initialSource: o.initial_source,
+    initialSourceDetail: o.initial_source_detail,
+    campaign: o.campaign,
   };
 }
 
@@ -426,6 +432,17 @@ const ImportSettingsSchema = z
     run_automation_rules: z
       .boolean()
       .describe('contact_created / contact_updated rules run for the contacts it creates or changes'),
+    initial_source: z
+      .string()
+      .nullable()
+      .describe(
+        'Initial source for the whole file, set under source_policy on rows whose own column gives none; null: none',
+      ),
+    initial_source_detail: z
+      .string()
+      .nullable()
+      .describe('Initial source detail for the whole file, as initial_source'),
+    campaign: z.string().nullable().describe('Campaign for the whole file, as initial_source'),
   })
   .meta({ id: 'ImportSettings' });
 
@@ -647,7 +664,7 @@ const FILES_GONE_NOTE =
   "410 `import_files_deleted` once the import's files are deleted (`files_state` expired: by the clean-up after KITH_IMPORT_FILE_RETENTION_DAYS, or 24 hours after a dry run ended; deleted: by an administrator); `details` has `files_state` and `files_deleted_at`.";
 
 const MULTIPART_NOTE =
-  'multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).';
+  'multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules), initial_source, initial_source_detail, campaign (values for the whole file, at most 1,000 characters without control characters: set under source_policy — new-only: on new customers, all: on every imported one — where the row’s own mapped column is empty or absent)).';
 
 export function importRoutes(services: KithServices, onJobQueued: () => void): FastifyPluginAsyncZod {
   const { imports } = services;
@@ -892,10 +909,17 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
         querystring: z.object({
           before: beforeIdParam('import', 'the imports'),
           limit: wholeNumberParam(1, 500).optional(),
+          dry_run: z
+            .enum(['true', 'false'])
+            .optional()
+            .describe('true: checks (dry runs) only; false: real imports only; absent: both'),
         }),
         response: { 200: z.object({ data: z.array(ImportRecordSchema) }) },
       },
-      handler: async (request) => ({ data: await imports.list(request.query) }),
+      handler: async (request) => {
+        const { dry_run, ...page } = request.query;
+        return { data: await imports.list({ ...page, dryRun: dry_run === undefined ? undefined : dry_run === 'true' }) };
+      },
     });
 
     app.get('/imports/:id', {
