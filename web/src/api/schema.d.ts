@@ -7580,7 +7580,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a file: encoding, delimiter, sheets, header, first rows, suggested mapping
-         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)). One user may have at most KITH_MAX_STAGED_UPLOADS uploads (default 20) of KITH_MAX_STAGED_UPLOADS_MB in all (default 1024) staged and not yet imported: a preview of a new file past either answers 429 `too_many_staged_uploads`, its file not kept; `details` has `limit_count`, `limit_bytes`, `staged_count`, `staged_bytes`, `file_bytes` and `uploads` (each staged upload, oldest first). Import one (not a dry run), discard one (DELETE /imports/uploads/{id}), or wait until the oldest expires (24 hours after its preview).
+         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules), initial_source, initial_source_detail, campaign (values for the whole file, at most 1,000 characters without control characters: set under source_policy — new-only: on new customers, all: on every imported one — where the row’s own mapped column is empty or absent)). One user may have at most KITH_MAX_STAGED_UPLOADS uploads (default 20) of KITH_MAX_STAGED_UPLOADS_MB in all (default 1024) staged and not yet imported: a preview of a new file past either answers 429 `too_many_staged_uploads`, its file not kept; `details` has `limit_count`, `limit_bytes`, `staged_count`, `staged_bytes`, `file_bytes` and `uploads` (each staged upload, oldest first). Import one (not a dry run), discard one (DELETE /imports/uploads/{id}), or wait until the oldest expires (24 hours after its preview).
          */
         post: {
             parameters: {
@@ -7631,6 +7631,8 @@ export interface paths {
                     /** @description Return entries older than this one: the id (imp_…) of the last entry of the page before. */
                     before?: string;
                     limit?: number;
+                    /** @description true: checks (dry runs) only; false: real imports only; absent: both */
+                    dry_run?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -7654,7 +7656,7 @@ export interface paths {
         put?: never;
         /**
          * Start an import (a background job); answers 202 with the import
-         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules)).
+         * @description multipart/form-data: `file` (CSV or XLSX), or `upload_id` (the handle a preview answered, so the file is sent once) — with `kind` = `orders`, a shop’s order file whose mapping targets are order_number, status, amounts, times, customer.id / customer.phone / customer.email / identity.<type>, item.* or items (options also order_source, currency, utc_offset) — or, for a Tmall order import, `orders_file` (the order report) and `items_file` (its items report), whose options are encoding, tags, group, region, dry_run, run_automation_rules — optional `mapping` (JSON object column → target) and `options` (JSON: encoding, delimiter, sheet, header_row (when the header is not the first row), tags, group, source_policy, region, create_attributes, on_file_duplicate, dry_run, run_automation_rules (default true; false for a migration that must not trigger contact rules), initial_source, initial_source_detail, campaign (values for the whole file, at most 1,000 characters without control characters: set under source_policy — new-only: on new customers, all: on every imported one — where the row’s own mapped column is empty or absent)).
          */
         post: {
             parameters: {
@@ -13204,6 +13206,12 @@ export interface components {
             dry_run: boolean;
             /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
             run_automation_rules: boolean;
+            /** @description Initial source for the whole file, set under source_policy on rows whose own column gives none; null: none */
+            initial_source: string | null;
+            /** @description Initial source detail for the whole file, as initial_source */
+            initial_source_detail: string | null;
+            /** @description Campaign for the whole file, as initial_source */
+            campaign: string | null;
         };
         ImportInput: {
             /** @description Import id, prefixed imp_ */
@@ -13915,6 +13923,12 @@ export interface components {
             dry_run: boolean;
             /** @description contact_created / contact_updated rules run for the contacts it creates or changes */
             run_automation_rules: boolean;
+            /** @description Initial source for the whole file, set under source_policy on rows whose own column gives none; null: none */
+            initial_source: string | null;
+            /** @description Initial source detail for the whole file, as initial_source */
+            initial_source_detail: string | null;
+            /** @description Campaign for the whole file, as initial_source */
+            campaign: string | null;
         };
         Import: {
             /** @description Import id, prefixed imp_ */
