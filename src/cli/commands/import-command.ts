@@ -102,7 +102,7 @@ export function registerImportCommands(program: Command): void {
     )
     .option(
       '--initial-source <text>',
-      "initial source for the whole file (e.g. \"Trade fair Shanghai 2026\"), set under --source-policy; a row's own column wins",
+      'initial source for the whole file (e.g. "Trade fair Shanghai 2026"), set under --source-policy; a row\'s own column wins',
     )
     .option('--initial-source-detail <text>', 'initial source detail for the whole file, as --initial-source')
     .option('--campaign <text>', 'campaign for the whole file, as --initial-source')

@@ -918,7 +918,12 @@ export function importRoutes(services: KithServices, onJobQueued: () => void): F
       },
       handler: async (request) => {
         const { dry_run, ...page } = request.query;
-        return { data: await imports.list({ ...page, dryRun: dry_run === undefined ? undefined : dry_run === 'true' }) };
+        return {
+          data: await imports.list({
+            ...page,
+            dryRun: dry_run === undefined ? undefined : dry_run === 'true',
+          }),
+        };
       },
     });
 

@@ -51,6 +51,7 @@ import { ImportStatusBadge } from './ImportStatusBadge';
 import { describeTarget } from './mapping-targets';
 import { regionName } from './regions';
 import { canUndo, UndoImportButton } from './UndoImportButton';
+import { SOURCE_VALUE_SETTINGS } from './wizard-state';
 import { DeleteImportFilesButton, filesGone, ImportFilesLine } from './ImportFiles';
 import './imports.css';
 
@@ -446,6 +447,15 @@ function Settings({ record }: { record: ImportRecord }) {
               <dd>{s.source_policy === 'all' ? t('imports.settings.all') : t('imports.settings.newOnly')}</dd>
             </div>
           )}
+          {customers &&
+            SOURCE_VALUE_SETTINGS.map((field) =>
+              s[field] ? (
+                <div key={field}>
+                  <dt>{t(`fields.${field}`)}</dt>
+                  <dd>{s[field]}</dd>
+                </div>
+              ) : null,
+            )}
           {customers && (
             <div>
               <dt>{t('imports.settings.duplicates')}</dt>

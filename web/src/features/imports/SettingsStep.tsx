@@ -1,5 +1,6 @@
 /**
- * Step 4: what happens to every imported customer — tags, a group (existing or new), the source policy,
+ * Step 4: what happens to every imported customer — tags, a group (existing or new), an initial source,
+ * source detail and campaign for the whole file with the source policy,
  * rows of the file that share a key, and the region for phones without a country code.
  */
 import {
@@ -15,6 +16,7 @@ import {
   Stack,
   TagsInput,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +24,7 @@ import { formatDateTime, formatList } from '../../i18n';
 import { useGroups, useTags } from './import-api';
 import { type Mapping, SOURCE_TARGETS } from './mapping-targets';
 import { regionOptions } from './regions';
-import type { EarlierImport, WizardSettings } from './wizard-state';
+import { type EarlierImport, SOURCE_VALUE_SETTINGS, type WizardSettings } from './wizard-state';
 
 export function SettingsStep({
   settings,
@@ -50,6 +52,17 @@ export function SettingsStep({
   const sourceColumns = Object.entries(mapping)
     .filter(([, target]) => SOURCE_TARGETS.includes(target))
     .map(([column, target]) => `${column} → ${t(`fields.${target}`)}`);
+  const typed = SOURCE_VALUE_SETTINGS.some((field) => settings[field].trim() !== '');
+  const columns = formatList(sourceColumns, 'values');
+  // Where the source fields' values come from, which the policy then applies.
+  const sourceNote =
+    typed && sourceColumns.length > 0
+      ? t('imports.settings.sourceFromBoth', { columns })
+      : typed
+        ? t('imports.settings.sourceFromValues')
+        : sourceColumns.length > 0
+          ? t('imports.settings.sourceColumns', { columns })
+          : t('imports.settings.noSourceColumns');
 
   return (
     <Stack gap="md" maw={960}>
@@ -106,32 +119,44 @@ export function SettingsStep({
             nothingFoundMessage={t('imports.mapping.nothingFound')}
           />
         </Paper>
-        <Paper withBorder p="md">
-          <Radio.Group
-            label={t('imports.settings.sourcePolicy')}
-            description={
-              sourceColumns.length > 0
-                ? t('imports.settings.sourceColumns', {
-                    columns: formatList(sourceColumns, 'values'),
-                  })
-                : t('imports.settings.noSourceColumns')
-            }
-            value={settings.source_policy}
-            onChange={(value) => onChange({ source_policy: value as WizardSettings['source_policy'] })}
-          >
-            <Stack gap="xs" mt="xs">
-              <Radio
-                value="new-only"
-                label={t('imports.settings.newOnly')}
-                description={t('imports.settings.newOnlyHint')}
+        <Paper withBorder p="md" data-testid="source-settings">
+          <Title order={2} size="h5" mb={4}>
+            {t('imports.settings.sourcePolicy')}
+          </Title>
+          <Text size="sm" c="dimmed" mb="sm">
+            {t('imports.settings.sourceValuesHint')}
+          </Text>
+          <Stack gap="sm">
+            {SOURCE_VALUE_SETTINGS.map((field) => (
+              <TextInput
+                key={field}
+                label={t(`fields.${field}`)}
+                placeholder={t(`imports.settings.sourcePlaceholder.${field}`)}
+                value={settings[field]}
+                maxLength={1000}
+                onChange={(event) => onChange({ [field]: event.currentTarget.value })}
               />
-              <Radio
-                value="all"
-                label={t('imports.settings.all')}
-                description={t('imports.settings.allHint')}
-              />
-            </Stack>
-          </Radio.Group>
+            ))}
+            <Radio.Group
+              label={t('imports.settings.sourceWho')}
+              description={sourceNote}
+              value={settings.source_policy}
+              onChange={(value) => onChange({ source_policy: value as WizardSettings['source_policy'] })}
+            >
+              <Stack gap="xs" mt="xs">
+                <Radio
+                  value="new-only"
+                  label={t('imports.settings.newOnly')}
+                  description={t('imports.settings.newOnlyHint')}
+                />
+                <Radio
+                  value="all"
+                  label={t('imports.settings.all')}
+                  description={t('imports.settings.allHint')}
+                />
+              </Stack>
+            </Radio.Group>
+          </Stack>
         </Paper>
         <Paper withBorder p="md">
           <Radio.Group

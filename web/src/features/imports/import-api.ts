@@ -24,6 +24,9 @@ export interface ImportOptions extends ReadOptions {
   on_file_duplicate: 'reject' | 'last';
   region: string;
   run_automation_rules: boolean;
+  initial_source: string | null;
+  initial_source_detail: string | null;
+  campaign: string | null;
   dry_run: boolean;
 }
 

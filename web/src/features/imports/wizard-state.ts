@@ -19,7 +19,14 @@ export interface WizardSettings {
   on_file_duplicate: 'reject' | 'last';
   region: string;
   run_automation_rules: boolean;
+  /** Values for the whole file (blank: none); a row's own mapped column wins. */
+  initial_source: string;
+  initial_source_detail: string;
+  campaign: string;
 }
+
+/** The settings that give a source field one value for the whole file, by the field. */
+export const SOURCE_VALUE_SETTINGS = ['initial_source', 'initial_source_detail', 'campaign'] as const;
 
 export interface WizardState {
   file: File | null;
@@ -47,6 +54,9 @@ export const initialState = (region: string): WizardState => ({
     on_file_duplicate: 'reject',
     region,
     run_automation_rules: true,
+    initial_source: '',
+    initial_source_detail: '',
+    campaign: '',
   },
   check: null,
 });
@@ -78,6 +88,9 @@ export function asEarlierImport(
       on_file_duplicate: s.on_file_duplicate,
       region: s.region,
       run_automation_rules: s.run_automation_rules,
+      initial_source: s.initial_source ?? '',
+      initial_source_detail: s.initial_source_detail ?? '',
+      campaign: s.campaign ?? '',
     },
   };
 }
@@ -99,6 +112,9 @@ export function importOptions(state: WizardState, dryRun: boolean): ImportOption
     on_file_duplicate: state.settings.on_file_duplicate,
     region: state.settings.region,
     run_automation_rules: state.settings.run_automation_rules,
+    initial_source: state.settings.initial_source.trim() || null,
+    initial_source_detail: state.settings.initial_source_detail.trim() || null,
+    campaign: state.settings.campaign.trim() || null,
     dry_run: dryRun,
   };
 }

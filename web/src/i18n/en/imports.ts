@@ -177,7 +177,17 @@ export const en = {
     sourcePolicy: 'Initial source and campaign',
     sourceColumns: 'From the columns {{columns}}.',
     noSourceColumns:
-      'No column is mapped to initial source, source detail or campaign, so this changes nothing.',
+      'Type a value above or map a column to initial source, source detail or campaign; until then this changes nothing.',
+    sourceValuesHint:
+      'For every customer in the file, e.g. where they came from. Where a mapped column has a value, the row’s own value wins.',
+    sourcePlaceholder: {
+      initial_source: 'e.g. Trade fair Shanghai 2026',
+      initial_source_detail: 'e.g. Booth B12',
+      campaign: 'e.g. Spring promo',
+    },
+    sourceWho: 'Who gets them',
+    sourceFromValues: 'From the values above.',
+    sourceFromBoth: 'From the values above and the columns {{columns}}; a row’s own value wins.',
     newOnly: 'New customers only',
     newOnlyHint: 'Existing customers keep where they first came from.',
     all: 'All customers',
