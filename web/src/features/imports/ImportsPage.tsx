@@ -1,9 +1,11 @@
 /**
- * `/imports`: every import, newest first (`?before=<id>` pages back): file, who, when, status (checks
- * marked 预检查), counts, how long its files are kept (or when they were deleted); the original file,
+ * `/imports`: every import, newest first (`?before=<id>` pages back): real imports only unless
+ * `?checks=1` shows the checks (dry runs) too, marked 预检查 with counts that read as what they would
+ * do (将新建); an undone import's counts struck through beside its 已撤销 badge. File, who, when, status,
+ * counts, how long its files are kept (or when they were deleted); the original file,
  * the failure file, undo and — for an administrator — deleting its files from each row's menu.
  */
-import { Anchor, Button, Group, Menu, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Menu, Paper, SegmentedControl, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -43,7 +45,15 @@ function ImportHistory() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const before = params.get('before') ?? undefined;
-  const imports = useImports(before);
+  const checks = params.get('checks') === '1';
+  const imports = useImports(before, checks);
+  /** The history's address: the page, with the checks shown or not. */
+  const go = (next: { before?: string; checks: boolean }) => {
+    const query = new URLSearchParams();
+    if (next.before) query.set('before', next.before);
+    if (next.checks) query.set('checks', '1');
+    setParams(query);
+  };
   const users = useUsers();
   const [undoing, setUndoing] = useState<ImportRecord | null>(null);
   const [deletingFiles, setDeletingFiles] = useState<ImportRecord | null>(null);
@@ -71,6 +81,18 @@ function ImportHistory() {
           </>
         }
       />
+      <Group mb="sm">
+        <SegmentedControl
+          aria-label={t('imports.history.show')}
+          size="xs"
+          value={checks ? 'checks' : 'imports'}
+          onChange={(value) => go({ checks: value === 'checks' })}
+          data={[
+            { value: 'imports', label: t('imports.history.importsOnly') },
+            { value: 'checks', label: t('imports.history.withChecks') },
+          ]}
+        />
+      </Group>
       <Paper withBorder>
         {imports.isPending ? (
           <LoadingRows />
@@ -79,9 +101,18 @@ function ImportHistory() {
         ) : rows.length === 0 ? (
           <EmptyState
             title={before ? t('imports.history.noOlderTitle') : t('imports.history.emptyTitle')}
-            description={before ? undefined : t('imports.history.empty')}
+            description={
+              before
+                ? undefined
+                : checks
+                  ? t('imports.history.empty')
+                  : t('imports.history.emptyChecksHidden')
+            }
             action={
-              <Button component={Link} to={before ? '/imports' : '/imports/new'}>
+              <Button
+                component={Link}
+                to={before ? (checks ? '/imports?checks=1' : '/imports') : '/imports/new'}
+              >
                 {before ? t('common.firstPage') : t('imports.history.new')}
               </Button>
             }
@@ -145,23 +176,10 @@ function ImportHistory() {
                     <Table.Td>
                       <ImportStatusBadge record={record} />
                     </Table.Td>
-                    {/* A check's counts are what would have happened: shown, but quieter. */}
                     <Table.Td ta="right">{formatNumber(record.total_rows ?? record.rows)}</Table.Td>
-                    <Table.Td ta="right" c={record.dry_run ? 'dimmed' : undefined}>
-                      {formatNumber(record.created)}
-                    </Table.Td>
-                    <Table.Td ta="right" c={record.dry_run ? 'dimmed' : undefined}>
-                      {formatNumber(record.updated)}
-                    </Table.Td>
-                    <Table.Td ta="right" c={record.dry_run ? 'dimmed' : undefined}>
-                      {formatNumber(record.unchanged)}
-                    </Table.Td>
-                    <Table.Td
-                      ta="right"
-                      c={record.failed > 0 ? 'red.9' : record.dry_run ? 'dimmed' : undefined}
-                    >
-                      {formatNumber(record.failed)}
-                    </Table.Td>
+                    {COUNTS.map((count) => (
+                      <CountCell key={count} record={record} count={count} />
+                    ))}
                     <Table.Td>
                       <Menu position="bottom-end" withinPortal>
                         <Menu.Target>
@@ -213,15 +231,12 @@ function ImportHistory() {
       </Paper>
       <Group justify="flex-end" mt="sm" gap="sm">
         {before && (
-          <Button variant="default" onClick={() => setParams(new URLSearchParams())}>
+          <Button variant="default" onClick={() => go({ checks })}>
             {t('common.firstPage')}
           </Button>
         )}
         {rows.length === HISTORY_PAGE && (
-          <Button
-            variant="default"
-            onClick={() => setParams(new URLSearchParams({ before: rows[rows.length - 1]!.id }))}
-          >
+          <Button variant="default" onClick={() => go({ before: rows[rows.length - 1]!.id, checks })}>
             {t('common.nextPage')}
           </Button>
         )}
@@ -231,5 +246,33 @@ function ImportHistory() {
         <DeleteImportFilesDialog record={deletingFiles} onClose={() => setDeletingFiles(null)} />
       )}
     </>
+  );
+}
+
+const COUNTS = ['created', 'updated', 'unchanged', 'failed'] as const;
+
+/**
+ * One count of a history row. A check's is what it would do ("would create" under the number, quieter);
+ * an undone import's is what it did before the undo, struck through beside its 已撤销 badge.
+ */
+function CountCell({ record, count }: { record: ImportRecord; count: (typeof COUNTS)[number] }) {
+  const { t } = useTranslation();
+  const n = record[count];
+  const undone = !record.dry_run && record.undone_at !== null;
+  const quiet = record.dry_run || undone;
+  return (
+    <Table.Td
+      ta="right"
+      c={count === 'failed' && n > 0 && !undone ? 'red.9' : quiet ? 'dimmed' : undefined}
+      className={undone ? 'kith-undone-count' : undefined}
+      data-count={count}
+    >
+      {formatNumber(n)}
+      {record.dry_run && (
+        <Text size="xs" c="dimmed" className="kith-would-count">
+          {t(`imports.history.would.${count}`)}
+        </Text>
+      )}
+    </Table.Td>
   );
 }

@@ -136,10 +136,18 @@ export function useImport(id: string | null | undefined) {
   });
 }
 
-export function useImports(before: string | undefined) {
+/** The history's page before `before`: real imports only, or with `checks` the dry runs too. */
+export function useImports(before: string | undefined, checks = true) {
   return useQuery({
-    queryKey: ['imports', before ?? ''],
-    queryFn: () => unwrap(api.GET('/api/imports', { params: { query: { before, limit: HISTORY_PAGE } } })),
+    queryKey: ['imports', before ?? '', checks ? 'checks' : 'real'],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/imports', {
+          params: {
+            query: { before, limit: HISTORY_PAGE, ...(checks ? {} : { dry_run: 'false' as const }) },
+          },
+        }),
+      ),
     placeholderData: keepPreviousData,
     refetchInterval: (query) =>
       query.state.data?.data.some((r) => isActive(r) || isUndoing(r)) ? 2000 : false,

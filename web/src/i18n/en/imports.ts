@@ -499,6 +499,17 @@ export const en = {
     emptyTitle: 'No imports yet',
     empty: 'Import a customer list from Excel or CSV; every import shows up here with its files and counts.',
     noOlderTitle: 'No older imports',
+    show: 'Show',
+    importsOnly: 'Imports',
+    withChecks: 'Imports and checks',
+    emptyChecksHidden:
+      'Import a customer list from Excel or CSV; every import shows up here with its files and counts. Checks are listed under “Imports and checks”.',
+    would: {
+      created: 'would create',
+      updated: 'would update',
+      unchanged: 'would stay',
+      failed: 'would fail',
+    },
   },
   customersFilter: {
     label: 'From import “{{name}}”',

@@ -466,6 +466,17 @@ export const imports: typeof en = {
     emptyTitle: '还没有导入记录',
     empty: '从 Excel 或 CSV 导入客户名单；每次导入都会连同文件和计数显示在这里。',
     noOlderTitle: '没有更早的导入',
+    show: '显示',
+    importsOnly: '导入',
+    withChecks: '导入和预检查',
+    emptyChecksHidden:
+      '从 Excel 或 CSV 导入客户名单；每次导入都会连同文件和计数显示在这里。预检查在“导入和预检查”中列出。',
+    would: {
+      created: '将新建',
+      updated: '将更新',
+      unchanged: '将不变',
+      failed: '将失败',
+    },
   },
   customersFilter: {
     label: '来自导入“{{name}}”',
