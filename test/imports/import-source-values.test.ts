@@ -46,26 +46,29 @@ const cases: ['new' | 'existing', SourcePolicy, Column, string | null, string | 
 ];
 
 describe('source values for the whole file', () => {
-  it.each(cases)('%s contact, policy %s, column %s → %s / %s', (contact, policy, column, source, campaign) => {
-    const row = rowWith(column);
-    if (contact === 'new') {
-      const patch = patchForNewContact(row, settings(policy));
-      expect(patch.scalars).toMatchObject({ city: '上海', initial_source: source, campaign });
-      // A value not given for the whole file is not set: detail stays as the row has it (absent).
-      expect(patch.scalars.initial_source_detail).toBeUndefined();
-    } else {
-      const current = {
-        ...emptyContactState(),
-        email: 'a@example.com',
-        initial_source: 'ads',
-        campaign: 'Old promo',
-      };
-      const { patch } = mergeImportPatch(current, row, settings(policy));
-      const after = { ...current, ...patch.scalars };
-      expect(after).toMatchObject({ city: '上海', initial_source: source, campaign });
-      expect(after.initial_source_detail).toBeNull();
-    }
-  });
+  it.each(cases)(
+    '%s contact, policy %s, column %s → %s / %s',
+    (contact, policy, column, source, campaign) => {
+      const row = rowWith(column);
+      if (contact === 'new') {
+        const patch = patchForNewContact(row, settings(policy));
+        expect(patch.scalars).toMatchObject({ city: '上海', initial_source: source, campaign });
+        // A value not given for the whole file is not set: detail stays as the row has it (absent).
+        expect(patch.scalars.initial_source_detail).toBeUndefined();
+      } else {
+        const current = {
+          ...emptyContactState(),
+          email: 'a@example.com',
+          initial_source: 'ads',
+          campaign: 'Old promo',
+        };
+        const { patch } = mergeImportPatch(current, row, settings(policy));
+        const after = { ...current, ...patch.scalars };
+        expect(after).toMatchObject({ city: '上海', initial_source: source, campaign });
+        expect(after.initial_source_detail).toBeNull();
+      }
+    },
+  );
 
   it('sets nothing when the import has no values', () => {
     const none = { tags: [], sourcePolicy: 'all' as const };
