@@ -254,6 +254,17 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await page.getByRole('combobox', { name: m('imports.settings.tags'), exact: true }).press('Enter');
   await page.getByRole('combobox', { name: m('imports.settings.group'), exact: true }).fill(`群组-${id}`);
   await expect(page.getByText(m('imports.settings.groupNew', { name: `群组-${id}` }))).toBeVisible();
+  // Where these customers came from, for the whole file: no column gives it, so the values typed here.
+  const sourceSettings = page.getByTestId('source-settings');
+  await expect(sourceSettings).toContainText(m('imports.settings.noSourceColumns'));
+  await sourceSettings
+    .getByRole('textbox', { name: m('fields.initial_source'), exact: true })
+    .fill(`展会-${id}`);
+  await sourceSettings
+    .getByRole('textbox', { name: m('fields.campaign'), exact: true })
+    .fill(`春季促销-${id}`);
+  await expect(sourceSettings).toContainText(m('imports.settings.sourceFromValues'));
+  await expect(sourceSettings.getByRole('radio', { name: m('imports.settings.newOnly') })).toBeChecked();
   await shot('import-settings');
   await page.getByRole('button', { name: m('imports.settings.check') }).click();
 
@@ -336,7 +347,20 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   const contacts = ((await listed.json()) as { data: { company: string | null; tags: string[] }[] }).data;
   expect(contacts.map((c) => c.company).sort()).toEqual(['磊磊商行', '示例科技', '示例贸易有限公司']);
   expect(contacts.every((c) => c.tags.includes(tag))).toBe(true);
-  await page.goBack();
+  // New customers all: each took the file's source and campaign, which its page shows.
+  const sourced = (await listed.json()) as {
+    data: { id: string; initial_source: string | null; campaign: string | null }[];
+  };
+  expect(
+    sourced.data.every((c) => c.initial_source === `展会-${id}` && c.campaign === `春季促销-${id}`),
+  ).toBe(true);
+  await page.goto(`/customers/${sourced.data[0]!.id}`);
+  await expect(page.getByText(`展会-${id}`, { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(`春季促销-${id}`, { exact: true }).first()).toBeVisible();
+  // The import's page says it was set so.
+  await page.goto(`/imports/${importId}`);
+  await expect(page.getByText(`展会-${id}`, { exact: true })).toBeVisible();
+  await expect(page.getByText(`春季促销-${id}`, { exact: true })).toBeVisible();
 
   // Undo says what it will do, then shows what it did.
   await page.getByRole('button', { name: m('imports.undo.button') }).click();
@@ -348,14 +372,33 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   const after = await page.request.get(`/api/contacts?import=${importId}`);
   expect(((await after.json()) as { data: unknown[] }).data).toHaveLength(0);
 
-  // History: both the check and the import, the check marked, the undone import marked.
+  // History: the import alone, marked undone with its counts struck through; its check with the
+  // checks shown (kept in the address), marked, its counts what it would do.
   await page.goto('/imports');
   const history = page.getByRole('table', { name: m('imports.history.label') });
   const rowsOfFile = history.getByRole('row').filter({ hasText: file.name });
+  await expect(rowsOfFile).toHaveCount(1);
+  await expect(rowsOfFile).toContainText(m('imports.status.undone'));
+  await expect(rowsOfFile.locator('[data-count="created"]')).toHaveCSS(
+    'text-decoration-line',
+    'line-through',
+  );
+  await page.getByText(m('imports.history.withChecks'), { exact: true }).click();
+  await expect(page).toHaveURL(/\/imports\?checks=1$/);
   await expect(rowsOfFile).toHaveCount(2);
-  await expect(rowsOfFile.filter({ hasText: m('imports.status.dryRun') })).toHaveCount(1);
+  const checkRow = rowsOfFile.filter({ hasText: m('imports.status.dryRun') });
+  await expect(checkRow).toHaveCount(1);
+  await expect(checkRow.locator('[data-count="created"]')).toHaveText(
+    `3${m('imports.history.would.created')}`,
+  );
   await expect(rowsOfFile.filter({ hasText: m('imports.status.undone') })).toHaveCount(1);
+  await axe();
   await shot('imports-history');
+  await page.reload();
+  await expect(rowsOfFile).toHaveCount(2);
+  await page.getByText(m('imports.history.importsOnly'), { exact: true }).click();
+  await expect(page).toHaveURL(/\/imports$/);
+  await expect(rowsOfFile).toHaveCount(1);
 });
 
 test('an undo that keeps a value changed since the import says which and why, in words', async ({
@@ -849,7 +892,7 @@ test('history: the original file from a row menu; a reload past the first step a
     },
   });
   expect(started.status()).toBe(202);
-  await page.goto('/imports');
+  await page.goto('/imports?checks=1');
   const row = page
     .getByRole('table', { name: m('imports.history.label') })
     .getByRole('row')
@@ -1041,7 +1084,7 @@ test('history at 1024 px: every count in view, every status badge shows its whol
   await importCsvThroughApi(page, `customers_export_from_the_old_crm_${id}.csv`, csv);
   await importCsvThroughApi(page, file, csv);
 
-  await page.goto('/imports');
+  await page.goto('/imports?checks=1');
   const history = page.getByRole('table', { name: m('imports.history.label') });
   const row = history.getByRole('row').filter({ hasText: file });
   await expect(row).toContainText(m('imports.status.completed'));

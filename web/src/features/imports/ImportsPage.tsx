@@ -269,7 +269,7 @@ function CountCell({ record, count }: { record: ImportRecord; count: (typeof COU
     >
       {formatNumber(n)}
       {record.dry_run && (
-        <Text size="xs" c="dimmed" className="kith-would-count">
+        <Text size="xs" c="dimmed">
           {t(`imports.history.would.${count}`)}
         </Text>
       )}
