@@ -259,7 +259,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await expect(sourceSettings).toContainText(m('imports.settings.noSourceColumns'));
   await sourceSettings
     .getByRole('textbox', { name: m('fields.initial_source'), exact: true })
-    .fill(`展会-${id}`);
+    .fill(`上海展会来源-${id}`);
   await sourceSettings
     .getByRole('textbox', { name: m('fields.campaign'), exact: true })
     .fill(`春季促销-${id}`);
@@ -352,14 +352,14 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
     data: { id: string; initial_source: string | null; campaign: string | null }[];
   };
   expect(
-    sourced.data.every((c) => c.initial_source === `展会-${id}` && c.campaign === `春季促销-${id}`),
+    sourced.data.every((c) => c.initial_source === `上海展会来源-${id}` && c.campaign === `春季促销-${id}`),
   ).toBe(true);
   await page.goto(`/customers/${sourced.data[0]!.id}`);
-  await expect(page.getByText(`展会-${id}`, { exact: true }).first()).toBeVisible();
-  await expect(page.getByText(`春季促销-${id}`, { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(`上海展会来源-${id}`, { exact: true })).toBeVisible();
+  await expect(page.getByText(`春季促销-${id}`, { exact: true })).toBeVisible();
   // The import's page says it was set so.
   await page.goto(`/imports/${importId}`);
-  await expect(page.getByText(`展会-${id}`, { exact: true })).toBeVisible();
+  await expect(page.getByText(`上海展会来源-${id}`, { exact: true })).toBeVisible();
   await expect(page.getByText(`春季促销-${id}`, { exact: true })).toBeVisible();
 
   // Undo says what it will do, then shows what it did.
@@ -379,11 +379,16 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   const rowsOfFile = history.getByRole('row').filter({ hasText: file.name });
   await expect(rowsOfFile).toHaveCount(1);
   await expect(rowsOfFile).toContainText(m('imports.status.undone'));
+  // What the history shows: imports, or imports and checks.
+  const showing = page.locator('.mantine-SegmentedControl-root');
+  await expect(
+    showing.getByRole('radio', { name: m('imports.history.importsOnly'), exact: true }),
+  ).toBeChecked();
   await expect(rowsOfFile.locator('[data-count="created"]')).toHaveCSS(
     'text-decoration-line',
     'line-through',
   );
-  await page.getByText(m('imports.history.withChecks'), { exact: true }).click();
+  await showing.getByText(m('imports.history.withChecks'), { exact: true }).click();
   await expect(page).toHaveURL(/\/imports\?checks=1$/);
   await expect(rowsOfFile).toHaveCount(2);
   const checkRow = rowsOfFile.filter({ hasText: m('imports.status.dryRun') });
@@ -396,7 +401,7 @@ test('a GBK CSV with Chinese headers: preview, mapping change, check, import, fa
   await shot('imports-history');
   await page.reload();
   await expect(rowsOfFile).toHaveCount(2);
-  await page.getByText(m('imports.history.importsOnly'), { exact: true }).click();
+  await showing.getByText(m('imports.history.importsOnly'), { exact: true }).click();
   await expect(page).toHaveURL(/\/imports$/);
   await expect(rowsOfFile).toHaveCount(1);
 });
