@@ -420,8 +420,11 @@ export class ImportService {
   async inspect(
     request: Pick<ImportRequest, 'filePath' | 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>,
   ): Promise<SourceInfo & { headerRow?: number; titleRows?: number[] }> {
-    const info = await inspectSource(request.filePath, this.sourceOptions(request));
     const explicit = request.headerRow;
+    const info = await inspectSource(request.filePath, {
+      ...this.sourceOptions(request),
+      headerRow: explicit,
+    });
     const isDocument = info.format === 'json' || info.format === 'ndjson' || info.format === 'xml';
     if (isDocument || (explicit !== undefined && explicit <= 1)) return info;
     const last = explicit ?? HEADER_SEARCH_ROWS;

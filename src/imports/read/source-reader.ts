@@ -28,6 +28,11 @@ export interface SourceOptions {
   encoding?: TextEncoding;
   delimiter?: Delimiter;
   sheet?: string;
+  /**
+   * The row the user said holds the column names (1 = the first): a CSV file's delimiter is detected
+   * from it on, so that title rows above it do not decide.
+   */
+  headerRow?: number;
   /** What an XLSX file may unpack to (the config's KITH_XLSX_* limits); defaults otherwise. */
   xlsxLimits?: XlsxLimits;
 }
@@ -121,7 +126,7 @@ export async function inspectSource(path: string, options: SourceOptions = {}): 
   if (looksBinary(sample, guess))
     throw new ImportFileError('the file is not a CSV, XLSX, JSON, NDJSON or XML file (it holds binary data)');
   const text = iconv.decode(sample.subarray(guess.bomLength), guess.encoding);
-  const delimiter = options.delimiter ?? detectDelimiter(text);
+  const delimiter = options.delimiter ?? detectDelimiter(text, { fromLine: options.headerRow, complete });
   let header: string[] | null = null;
   for await (const record of readCsv(path, guess.encoding, delimiter, 1)) {
     header = record.cells;
