@@ -11,6 +11,13 @@ import path from 'node:path';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { KithError } from '../../domain/errors.js';
+import {
+  defaultSheetIndex,
+  SHEET_PEEK_ROWS,
+  SHEET_PEEK_SHEETS,
+  type SheetShape,
+  sheetShape,
+} from './default-sheet.js';
 import { ImportFileError } from './import-file-error.js';
 import {
   DEFAULT_XLSX_LIMITS,
@@ -747,7 +754,9 @@ async function openSheet(
   const workbook = await readWorkbook(budget);
   if (workbook.sheets.length === 0) throw new ImportFileError('the workbook has no worksheets');
   const sheet =
-    sheetName === undefined ? workbook.sheets[0]! : workbook.sheets.find((s) => s.name === sheetName);
+    sheetName === undefined
+      ? await firstTable(archive, workbook, limits)
+      : workbook.sheets.find((s) => s.name === sheetName);
   if (!sheet) {
     throw new ImportFileError(
       `the workbook has no sheet ${quoted(sheetName!)}; it has ${workbook.sheets.map((s) => quoted(s.name)).join(', ')}`,
@@ -766,6 +775,37 @@ async function openSheet(
     ].filter((p): p is { entry: ZipEntry; label: string } => p !== null),
   );
   return { budget, workbook, sheet, entry };
+}
+
+/** The shape of a sheet's first rows (default-sheet.ts); a sheet that cannot be read is empty here. */
+async function shapeOf(archive: ZipArchive, sheet: SheetRef, limits: XlsxLimits): Promise<SheetShape> {
+  const entry = archive.entry(sheet.part);
+  if (!entry) return 'empty';
+  const filled: number[] = [];
+  const ctx: SheetContext = { sheet: sheet.name, dateStyles: new Uint8Array(0), date1904: false };
+  try {
+    for await (const row of sheetRows(new UnpackBudget(archive, limits), entry, ctx)) {
+      filled.push(row.cells.filter((c) => typeof c === 'object' || c.trim() !== '').length);
+      if (filled.length >= SHEET_PEEK_ROWS) break;
+    }
+  } catch {
+    // Opening it will say what is wrong, should the user choose it.
+    return 'empty';
+  }
+  return sheetShape(filled);
+}
+
+/** The sheet opened when none is named: the first that holds a table (default-sheet.ts). */
+async function firstTable(archive: ZipArchive, workbook: Workbook, limits: XlsxLimits): Promise<SheetRef> {
+  const { sheets } = workbook;
+  if (sheets.length === 1) return sheets[0]!;
+  const shapes: SheetShape[] = [];
+  for (const sheet of sheets.slice(0, SHEET_PEEK_SHEETS)) {
+    const shape = await shapeOf(archive, sheet, limits);
+    shapes.push(shape);
+    if (shape === 'table') break;
+  }
+  return sheets[defaultSheetIndex(shapes)]!;
 }
 
 export interface XlsxSheets {
