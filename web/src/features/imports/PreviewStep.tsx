@@ -67,6 +67,21 @@ export function PreviewStep({
   const mustChoose = preview.encoding_confidence === 'unsure' && read.encoding === undefined;
   // A title row above the header reads as a header of fewer columns than the rows below it.
   const widest = Math.max(0, ...preview.rows.map((row) => row.filter((cell) => cell !== '').length));
+  // A workbook opens on its first sheet with a table (a notes sheet may come first): say which.
+  const sheetIndex = preview.sheet === null ? -1 : preview.sheets.indexOf(preview.sheet);
+  const sheetNote =
+    preview.format !== 'xlsx' || preview.sheets.length < 2 || sheetIndex < 0
+      ? null
+      : read.sheet === undefined && sheetIndex > 0
+        ? t('imports.preview.sheetFirstTable', {
+            sheet: preview.sheet,
+            count: sheetIndex,
+            skipped: preview.sheets
+              .slice(0, sheetIndex)
+              .map((name) => `“${name}”`)
+              .join(t('imports.preview.sheetSeparator')),
+          })
+        : t('imports.preview.sheetOf', { sheet: preview.sheet, count: preview.sheets.length - 1 });
   const likelyHeader =
     preview.header.length < widest
       ? preview.row_numbers[
@@ -133,6 +148,11 @@ export function PreviewStep({
           />
         </Group>
       </Paper>
+      {sheetNote !== null && (
+        <Text size="sm" c="dimmed" data-testid="sheet-note">
+          {sheetNote}
+        </Text>
+      )}
       {preview.encoding_confidence === 'unsure' &&
         read.encoding === undefined &&
         (preview.encoding_candidates.length > 1 ? (

@@ -84,6 +84,15 @@ export const en = {
     firstRows_one: 'First row',
     firstRows_other: 'First {{count}} rows',
     noRows: 'No data rows below the header. Choose another header row or sheet.',
+    sheetSeparator: ', ',
+    sheetFirstTable_one:
+      'Reading sheet “{{sheet}}”, the first with a table: the sheet before it ({{skipped}}) has none. Choose another under Sheet.',
+    sheetFirstTable_other:
+      'Reading sheet “{{sheet}}”, the first with a table: the {{count}} sheets before it ({{skipped}}) have none. Choose another under Sheet.',
+    sheetOf_one:
+      'Reading sheet “{{sheet}}”; the workbook has {{count}} other sheet. Choose another under Sheet.',
+    sheetOf_other:
+      'Reading sheet “{{sheet}}”; the workbook has {{count}} other sheets. Choose another under Sheet.',
     next: 'Next: column mapping',
   },
   mapping: {

@@ -80,6 +80,13 @@ export const imports: typeof en = {
     firstRows_one: '前 {{count}} 行',
     firstRows_other: '前 {{count}} 行',
     noRows: '表头下方没有数据行。请选择其他表头行或工作表。',
+    sheetSeparator: '、',
+    sheetFirstTable_one:
+      '正在读取工作表“{{sheet}}”，它是第一个含表格的工作表：它前面的 {{count}} 个工作表（{{skipped}}）没有表格。可在“工作表”中改选。',
+    sheetFirstTable_other:
+      '正在读取工作表“{{sheet}}”，它是第一个含表格的工作表：它前面的 {{count}} 个工作表（{{skipped}}）没有表格。可在“工作表”中改选。',
+    sheetOf_one: '正在读取工作表“{{sheet}}”；工作簿中还有 {{count}} 个其他工作表，可在“工作表”中改选。',
+    sheetOf_other: '正在读取工作表“{{sheet}}”；工作簿中还有 {{count}} 个其他工作表，可在“工作表”中改选。',
     next: '下一步：字段匹配',
   },
   mapping: {
