@@ -241,7 +241,7 @@ describe('validateRow: warnings for non-identifier fields', () => {
     [
       'no identifier at all',
       { name: 'Nobody', gender: 'Agender' },
-      /^the row has no id, identity, phone or email, .*; gender: must be one of male, female, other \(got "Agender"\)$/,
+      /^the row has no id, identity, phone or email, .*; gender was not imported: must be one of male, female, other \(got "Agender"\)$/,
     ],
     ['only a gender', { gender: '男' }, /^the row has no id, identity, phone or email/],
   ])('%s still fails the row, naming every problem', (_label, input, reason) => {
@@ -255,7 +255,7 @@ describe('validateRow: warnings for non-identifier fields', () => {
     expect(validateRow({ id: null, input: { email: 'bad', gender: 'Agender' } }, normalize)).toEqual({
       ok: false,
       reason:
-        'email: is not a valid email address (got "bad"); gender: must be one of male, female, other (got "Agender")',
+        'email: is not a valid email address (got "bad"); gender was not imported: must be one of male, female, other (got "Agender")',
     });
   });
 });
@@ -328,7 +328,7 @@ describe(`import warnings on ${TEST_DIALECT}`, () => {
 
     const failures = await readFailureReasons(kith, r.id);
     expect(failures).toContain(
-      'row 5: the row has no id, identity, phone or email, so it can be neither matched nor created; gender: must be one of male, female, other (got "Agender")',
+      'row 5: the row has no id, identity, phone or email, so it can be neither matched nor created; gender was not imported: must be one of male, female, other (got "Agender")',
     );
     expect(failures).toContain('row 6: email: is not a valid email address (got "bad-email")');
 

@@ -59,6 +59,15 @@ export function reasonKinds(error: string): string[] {
   ];
 }
 
+/**
+ * Whether a reason (or its kind) is a value left out ("gender was not imported: …") rather than a
+ * cause of failure: a failed row lists them beside the reason it failed, so that the file is fixed in
+ * one go, but they never fail a row and are not counted among the reasons rows failed.
+ */
+export function isLeftOutValue(reason: string): boolean {
+  return /^[^\s:;"]+ was not imported: /.test(reason);
+}
+
 /** A row's reasons, joined with "; ", parted outside the quoted values. */
 function reasonsOf(error: string): string[] {
   const out: string[] = [];

@@ -6,7 +6,7 @@
 import type { Queryable } from '../../store/transaction.js';
 import { reportCells, reportRowPages } from './failure-file.js';
 import { reportColumns, type ReportKind } from './report-columns.js';
-import { reasonKinds } from './reason-kind.js';
+import { isLeftOutValue, reasonKinds } from './reason-kind.js';
 
 export interface RowReport {
   /** The file's columns, as the failure file writes them (without its last `error`/`warning`). */
@@ -15,7 +15,8 @@ export interface RowReport {
   total: number;
   /**
    * Every reason kind with the rows failing for it (a row failing for two reasons counts under both),
-   * most common first; `example_row` is its first row.
+   * most common first; `example_row` is its first row. Of failures, only the causes: a value a failed
+   * row would also have left out ("gender was not imported: …") is in its reason but not counted.
    */
   reasons: { reason: string; count: number; example_row: number }[];
   /** The first rows, in file order. */
@@ -37,7 +38,11 @@ export async function readRowReport(
   for await (const page of reportRowPages(db, importId, column, false))
     for (const row of page) {
       const reason = row[column] ?? '';
-      for (const reasonOfKind of reasonKinds(reason)) {
+      // A failed row's values that would also be left out are listed beside why it failed, but are
+      // no reason for it: only the causes are counted (a row imported with them is in the warnings).
+      const kinds = reasonKinds(reason);
+      const counted = kind === 'failures' ? kinds.filter((k) => !isLeftOutValue(k)) : kinds;
+      for (const reasonOfKind of counted.length > 0 ? counted : kinds) {
         const seen = byKind.get(reasonOfKind);
         if (seen) seen.count++;
         else byKind.set(reasonOfKind, { reason: reasonOfKind, count: 1, example_row: row.row_number });

@@ -102,17 +102,22 @@ export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): Val
     let rest: Record<string, unknown> | null = fatal ? null : input;
     for (const p of problems) if (rest) rest = withoutField(rest, p.field);
     if (!rest) {
-      // The identifier that made the row unusable first, then whatever else to fix in the same go.
+      // The identifier that made the row unusable first, then whatever else to fix in the same go,
+      // said as what a row that is imported would leave out ("gender was not imported: …"): those are
+      // not why the row failed, and the summary of failures does not count them (report/row-report.ts).
       const ordered = [
-        ...problems.filter((p) => isIdentifierField(p.field)),
-        ...problems.filter((p) => !isIdentifierField(p.field)),
+        ...problems.filter((p) => isIdentifierField(p.field)).map((p) => p.message),
+        ...problems.filter((p) => !isIdentifierField(p.field)).map(warningOf),
       ];
-      return { ok: false, reason: ordered.map((x) => x.message).join('; ') };
+      return { ok: false, reason: ordered.join('; ') };
     }
     try {
       patch = normalizeContactInput(withoutNullItems(rest), ctx);
     } catch (again) {
-      return { ok: false, reason: [...problems, ...problemsOf(again)].map((x) => x.message).join('; ') };
+      return {
+        ok: false,
+        reason: [...problemsOf(again).map((x) => x.message), ...problems.map(warningOf)].join('; '),
+      };
     }
     for (const p of problems) warnings.push(warningOf(p));
   }
@@ -123,7 +128,7 @@ export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): Val
       reason: [
         'the row has no id, identity, phone or email, so it can be neither matched nor created',
         ...masked.problems.map((p) => p.message),
-        ...problems.map((p) => p.message),
+        ...problems.map(warningOf),
       ].join('; '),
     };
   }
