@@ -203,7 +203,7 @@ describe('an import that stopped, in the page’s language', () => {
   it.each([
     [
       stopped('the database could not be reached'),
-      '无法连接数据库。 导入在处理 4000 / 60000 行后停止，其余 56000 行（第 4001 行之后）未导入：重新导入此文件即可补上（已导入的行会显示为未变化）。',
+      '无法连接数据库。 导入在处理 4000 / 60000 行后停止，其余 56000 行（第 4001 行之后）未导入：重新导入此文件即可补上（已导入的行会显示为无变化）。',
       'The database could not be reached. The import stopped after 4000 of 60000 rows, so the 56000 rows after row 4001 were not imported: import the file again to bring them in (rows already imported come out unchanged).',
     ],
     [

@@ -29,6 +29,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';
 import { useContactNames } from '../conversations/contact-names';
 import { useCustomerChangeText } from '../customers/customer-change-format';
+import { delimiterLabel, encodingLabel } from './read-labels';
 import { RowReport } from './RowReport';
 import { formatBytes } from './format';
 import {
@@ -412,10 +413,8 @@ function Settings({ record }: { record: ImportRecord }) {
   const read = [
     record.format.toUpperCase(),
     formatBytes(record.file_size),
-    record.encoding,
-    record.delimiter
-      ? t('imports.detail.delimiter', { d: record.delimiter === '\t' ? 'Tab' : record.delimiter })
-      : null,
+    record.encoding ? encodingLabel(record.encoding, t) : null,
+    record.delimiter ? t('imports.detail.delimiter', { d: delimiterLabel(record.delimiter, t) }) : null,
     record.sheet ? t('imports.detail.sheet', { sheet: record.sheet }) : null,
   ].filter(Boolean);
   return (

@@ -20,9 +20,13 @@ import { formatNumber } from '../../i18n';
 import type { ImportPreview, ReadOptions } from './import-api';
 import { ImportErrorAlert } from './ImportErrorAlert';
 import { formatBytes } from './format';
+import {
+  DELIMITERS,
+  ENCODINGS,
+  delimiterLabel as delimiterName,
+  encodingLabel as encodingName,
+} from './read-labels';
 
-const ENCODINGS = ['utf-8', 'gb18030', 'big5', 'shift_jis', 'euc-kr', 'utf-16le', 'utf-16be', 'windows-1252'];
-const DELIMITERS = [',', ';', '\t', '|'];
 const HEADER_ROWS = Array.from({ length: 20 }, (_, i) => String(i + 1));
 
 export function PreviewStep({
@@ -53,13 +57,9 @@ export function PreviewStep({
     setRequested(next);
     onRead(next);
   };
-  const encodingLabel = (value: string) =>
-    ENCODINGS.includes(value) ? t(`imports.preview.encodings.${value}`) : value.toUpperCase();
+  const encodingLabel = (value: string) => encodingName(value, t);
   const encodings = [...new Set([...ENCODINGS, ...(preview.encoding ? [preview.encoding] : [])])];
-  const delimiterLabel = (value: string) =>
-    t(
-      `imports.preview.delimiters.${{ ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[value] ?? 'comma'}`,
-    );
+  const delimiterLabel = (value: string) => delimiterName(value, t);
   const detected = (chosen: string | undefined) =>
     chosen === undefined ? t('imports.preview.detected') : t('imports.preview.chosen');
   const headerRow = preview.header_row;

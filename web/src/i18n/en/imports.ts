@@ -420,7 +420,7 @@ export const en = {
     customers_other: 'Show the {{n}} imported customers',
     settings: 'How it was imported',
     file: 'File',
-    delimiter: 'delimiter {{d}}',
+    delimiter: 'delimiter: {{d}}',
     sheet: 'sheet {{sheet}}',
   },
   cancel: {
