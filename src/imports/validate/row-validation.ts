@@ -102,12 +102,16 @@ export function validateRow(mapped: MappedRow, importCtx: NormalizeContext): Val
     let rest: Record<string, unknown> | null = fatal ? null : input;
     for (const p of problems) if (rest) rest = withoutField(rest, p.field);
     if (!rest) {
-      // The identifier that made the row unusable first, then whatever else to fix in the same go,
-      // said as what a row that is imported would leave out ("gender was not imported: …"): those are
-      // not why the row failed, and the summary of failures does not count them (report/row-report.ts).
+      // What made the row unusable (an identifier first, then a value it cannot do without, such as
+      // its tags), then whatever else to fix in the same go, said as what a row that is imported would
+      // leave out ("gender was not imported: …"): those are not why the row failed, and the summary of
+      // failures does not count them (report/row-report.ts).
+      const cause = (p: ValidationError) =>
+        isIdentifierField(p.field) || withoutField(input, p.field) === null;
       const ordered = [
         ...problems.filter((p) => isIdentifierField(p.field)).map((p) => p.message),
-        ...problems.filter((p) => !isIdentifierField(p.field)).map(warningOf),
+        ...problems.filter((p) => cause(p) && !isIdentifierField(p.field)).map((p) => p.message),
+        ...problems.filter((p) => !cause(p)).map(warningOf),
       ];
       return { ok: false, reason: ordered.join('; ') };
     }
