@@ -597,9 +597,17 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   await (await choosing).setFiles({ name: `会员-${id}.xlsx`, mimeType: 'application/octet-stream', buffer });
   await expect(page).toHaveURL(/step=preview/);
 
-  // The first sheet is the notes: choose the customers' sheet, then the header on row 2.
+  // The first sheet is the notes: the workbook opens on the customers' sheet, and the page says so.
   const sheetInput = page.getByRole('combobox', { name: m('imports.preview.sheet'), exact: true });
-  await expect(sheetInput).toHaveValue('说明');
+  await expect(sheetInput).toHaveValue('客户');
+  await expect(page.getByTestId('sheet-note')).toHaveText(
+    m('imports.preview.sheetFirstTable', { sheet: '客户', count: 1, skipped: '“说明”' }),
+  );
+  // The sheet stays the user's to choose, by keyboard: the notes, then the customers' sheet again.
+  await pickByKeys(page, sheetInput, -1, '说明');
+  await expect(page.getByTestId('sheet-note')).toHaveText(
+    m('imports.preview.sheetOf', { sheet: '说明', count: 1 }),
+  );
   await pickByKeys(page, sheetInput, 1, '客户');
   const table = page.getByRole('table', { name: m('imports.preview.tableTitle') });
   const headerRow = page.getByRole('combobox', { name: m('imports.preview.headerRow'), exact: true });
