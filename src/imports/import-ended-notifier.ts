@@ -7,14 +7,14 @@ import type { Store } from '../store/database.js';
 import type { ImportsTable } from '../store/schema.js';
 import type { WebhookService } from '../sync/webhooks/webhook-service.js';
 import type { ImportNotifier } from './contact-import-pipeline.js';
-import { reasonKinds } from './report/reason-kind.js';
+import { failureKinds } from './report/reason-kind.js';
 
 const TOP_REASONS = 5;
 
 function topReasons(reasons: string[]): [string, number][] {
   const byKind = new Map<string, number>();
   for (const reason of reasons)
-    for (const kind of reasonKinds(reason)) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    for (const kind of failureKinds(reason)) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
   return [...byKind].sort((a, b) => b[1] - a[1]).slice(0, TOP_REASONS);
 }
 

@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLeftOutValue, reasonKinds } from '../../src/imports/report/reason-kind.js';
+import { failureKinds, isLeftOutValue, reasonKinds } from '../../src/imports/report/reason-kind.js';
 import { validateRow } from '../../src/imports/validate/row-validation.js';
 import { fixture, runImport } from '../support/import-helpers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
@@ -20,6 +20,23 @@ describe('isLeftOutValue', () => {
     ['the same phone is also on other rows of this file', false],
   ])('%s → %s', (reason, leftOut) => {
     expect(isLeftOutValue(reason)).toBe(leftOut);
+  });
+});
+
+describe('failureKinds', () => {
+  it.each([
+    [
+      'phone: is not a valid phone number (got "abc"); gender was not imported: must be one of male, female, other (got "x")',
+      ['phone: is not a valid phone number'],
+    ],
+    ['email: is not a valid email address (got "bad")', ['email: is not a valid email address']],
+    // Never nothing: a reason of left-out values alone (none is written so) counts as it is.
+    [
+      'gender was not imported: must be one of male, female, other',
+      ['gender was not imported: must be one of male, female, other'],
+    ],
+  ])('%s', (reason, kinds) => {
+    expect(failureKinds(reason)).toEqual(kinds);
   });
 });
 

@@ -68,6 +68,16 @@ export function isLeftOutValue(reason: string): boolean {
   return /^[^\s:;"]+ was not imported: /.test(reason);
 }
 
+/**
+ * The kinds a failed row's reason counts under among the reasons rows fail: its causes, without the
+ * values it would also leave out (see isLeftOutValue); all of them should it hold nothing else.
+ */
+export function failureKinds(error: string): string[] {
+  const kinds = reasonKinds(error);
+  const causes = kinds.filter((k) => !isLeftOutValue(k));
+  return causes.length > 0 ? causes : kinds;
+}
+
 /** A row's reasons, joined with "; ", parted outside the quoted values. */
 function reasonsOf(error: string): string[] {
   const out: string[] = [];

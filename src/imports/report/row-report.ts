@@ -6,7 +6,7 @@
 import type { Queryable } from '../../store/transaction.js';
 import { reportCells, reportRowPages } from './failure-file.js';
 import { reportColumns, type ReportKind } from './report-columns.js';
-import { isLeftOutValue, reasonKinds } from './reason-kind.js';
+import { failureKinds, reasonKinds } from './reason-kind.js';
 
 export interface RowReport {
   /** The file's columns, as the failure file writes them (without its last `error`/`warning`). */
@@ -40,9 +40,7 @@ export async function readRowReport(
       const reason = row[column] ?? '';
       // A failed row's values that would also be left out are listed beside why it failed, but are
       // no reason for it: only the causes are counted (a row imported with them is in the warnings).
-      const kinds = reasonKinds(reason);
-      const counted = kind === 'failures' ? kinds.filter((k) => !isLeftOutValue(k)) : kinds;
-      for (const reasonOfKind of counted.length > 0 ? counted : kinds) {
+      for (const reasonOfKind of kind === 'failures' ? failureKinds(reason) : reasonKinds(reason)) {
         const seen = byKind.get(reasonOfKind);
         if (seen) seen.count++;
         else byKind.set(reasonOfKind, { reason: reasonOfKind, count: 1, example_row: row.row_number });
