@@ -6,7 +6,7 @@
  */
 import type { ContactListQuery, ContactService } from '../contacts/contact-service.js';
 import type { Actor } from '../domain/actor.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { KithError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { normalizeNewTagName } from '../domain/contact/contact-patch.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import type { GroupService } from './group-service.js';
@@ -31,6 +31,38 @@ export interface BulkResult {
 export const AGENT_BULK_LIMIT = 1000;
 /** No request acts on more contacts than this: each is a change of its own, with its history. */
 export const BULK_LIMIT = 10_000;
+
+/** The most contacts one request of this role may act on when they are selected by a filter. */
+export const bulkLimitOf = (role: 'admin' | 'agent') => (role === 'admin' ? BULK_LIMIT : AGENT_BULK_LIMIT);
+
+/**
+ * A filter selects more contacts than the caller may act on at once: `selection_too_large`, 403 for an
+ * agent within an admin's limit (the admin role would do it), else 400 (narrow the filter). Details:
+ * `limit` (the caller's), `selected` (exact, or BULK_LIMIT with `selected_is_lower_bound`), `role`.
+ */
+export class SelectionTooLargeError extends KithError {
+  constructor(count: number, role: 'admin' | 'agent') {
+    const lowerBound = count > BULK_LIMIT;
+    const selected = lowerBound ? BULK_LIMIT : count;
+    const limit = bulkLimitOf(role);
+    const adminWould = role !== 'admin' && !lowerBound;
+    super(
+      'selection_too_large',
+      adminWould
+        ? `this filter selects ${count} contacts; acting on more than ${AGENT_BULK_LIMIT} at once needs the admin role`
+        : `selection.filter: selects more than ${limit} contacts; narrow the filter and act on each part`,
+      adminWould ? 403 : 400,
+      {
+        field: 'selection.filter',
+        limit,
+        selected,
+        selected_is_lower_bound: lowerBound,
+        role,
+        reason: adminWould ? 'needs_admin' : 'narrow_filter',
+      },
+    );
+  }
+}
 
 export class ContactBulkService {
   constructor(
@@ -97,6 +129,20 @@ export class ContactBulkService {
     return tags;
   }
 
+  /**
+   * How many live contacts a filter selects, exact up to BULK_LIMIT (else BULK_LIMIT + 1 and
+   * `count_is_lower_bound`), with the caller's limit: what a screen asks before offering an action.
+   */
+  async count(
+    filter: Extract<BulkSelection, { filter: unknown }>['filter'],
+    role: 'admin' | 'agent',
+  ): Promise<{ count: number; count_is_lower_bound: boolean; limit: number }> {
+    const count = await this.contacts.countUpTo(filter, BULK_LIMIT);
+    return count > BULK_LIMIT
+      ? { count: BULK_LIMIT, count_is_lower_bound: true, limit: bulkLimitOf(role) }
+      : { count, count_is_lower_bound: false, limit: bulkLimitOf(role) };
+  }
+
   /** The live contacts selected; explicit ids must all be live contacts. */
   private async select(selection: BulkSelection, role: 'admin' | 'agent'): Promise<string[]> {
     if ('ids' in selection) {
@@ -120,17 +166,7 @@ export class ContactBulkService {
       return ids;
     }
     const count = await this.contacts.countUpTo(selection.filter, BULK_LIMIT);
-    if (count > AGENT_BULK_LIMIT && role !== 'admin')
-      throw new ForbiddenError(
-        `this filter selects ${count > BULK_LIMIT ? `more than ${BULK_LIMIT}` : count} contacts; ` +
-          `acting on more than ${AGENT_BULK_LIMIT} at once needs the admin role`,
-      );
-    if (count > BULK_LIMIT)
-      throw new ValidationError(
-        'selection.filter',
-        selection.filter,
-        `selects more than ${BULK_LIMIT} contacts; narrow the filter and act on each part`,
-      );
+    if (count > bulkLimitOf(role)) throw new SelectionTooLargeError(count, role);
     return this.contacts.listIds(selection.filter);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertContactsBulk } from '../../src/contacts/contact-repository.js';
-import { AGENT_BULK_LIMIT } from '../../src/segments/contact-bulk-service.js';
+import { AGENT_BULK_LIMIT, BULK_LIMIT } from '../../src/segments/contact-bulk-service.js';
 import { emptyContactState } from '../../src/domain/contact/contact-fields.js';
 import { newId } from '../../src/domain/ids.js';
 import { ContactListResponse } from '../../src/server/routes/contact-routes.js';
@@ -352,6 +352,38 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
     const refused = await call('POST', '/api/contacts/bulk', { token: agent, body });
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toContain(`${AGENT_BULK_LIMIT + 1} contacts`);
+    expect(refused.body.error.code).toBe('selection_too_large');
+    expect(refused.body.error.details).toEqual({
+      field: 'selection.filter',
+      limit: AGENT_BULK_LIMIT,
+      selected: AGENT_BULK_LIMIT + 1,
+      selected_is_lower_bound: false,
+      role: 'agent',
+      reason: 'needs_admin',
+    });
+    // The count says so beforehand, exactly, with each caller's limit.
+    const counted = await call('POST', '/api/contacts/count', {
+      token: agent,
+      body: { filter: { initial_source: 'Crowd' } },
+    });
+    expect(counted.status).toBe(200);
+    expect(counted.body).toEqual({
+      count: AGENT_BULK_LIMIT + 1,
+      count_is_lower_bound: false,
+      limit: AGENT_BULK_LIMIT,
+    });
+    const searched = await call('POST', '/api/contacts/count', {
+      token: admin,
+      body: { filter: { q: 'Crowd' } },
+    });
+    // A search's list total is a lower bound past 1,000; the count is exact.
+    expect(searched.body).toEqual({
+      count: AGENT_BULK_LIMIT + 1,
+      count_is_lower_bound: false,
+      limit: BULK_LIMIT,
+    });
+    const listed = await call('GET', '/api/contacts?q=Crowd&limit=1', { token: admin });
+    expect(listed.body.total_is_lower_bound).toBe(true);
     const done = await call('POST', '/api/contacts/bulk', { token: admin, body });
     expect(done.body).toEqual({
       action: 'add_to_group',

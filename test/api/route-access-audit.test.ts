@@ -49,6 +49,7 @@ const AGENT = new Set([
   'POST /api/contacts',
   'POST /api/contacts/upsert',
   'POST /api/contacts/bulk',
+  'POST /api/contacts/count',
   'GET /api/contacts/:id',
   'PATCH /api/contacts/:id',
   'PUT /api/contacts/:id',

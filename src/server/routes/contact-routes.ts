@@ -167,12 +167,32 @@ export function contactRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
     });
 
+    app.post('/contacts/count', {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Count the contacts a filter selects, and how many one bulk action may act on',
+        description: `The filter is the one \`POST /api/contacts/bulk\` and \`POST /api/contacts/batch-delete\` take. \`count\` is exact up to ${BULK_LIMIT} (beyond: ${BULK_LIMIT} with \`count_is_lower_bound\`), unlike the list's total, which is a lower bound past 1,000 for a search. \`limit\` is the most contacts the caller may act on at once with a filter (${AGENT_BULK_LIMIT} for an agent, ${BULK_LIMIT} for an admin).`,
+        body: z.object({ filter: ContactFilterSchema }).strict(),
+        response: {
+          200: z.object({
+            count: z.number(),
+            count_is_lower_bound: z.boolean().describe(`True when more than ${BULK_LIMIT} match.`),
+            limit: z.number().describe("The caller's limit for one bulk action selected by a filter."),
+          }),
+          ...errorResponses,
+          503: ErrorSchema,
+        },
+      },
+      handler: async (request) => bulk.count(request.body.filter, currentUser(request).role),
+    });
+
     app.post('/contacts/bulk', {
       config: { access: 'agent' },
       schema: {
         tags: ['contacts'],
         summary: 'Tag, untag or group a selection of contacts',
-        description: `The selection is explicit ids (at most ${AGENT_BULK_LIMIT}) or a list filter. Agents may act on at most ${AGENT_BULK_LIMIT} contacts selected by a filter (403 beyond), admins on up to ${BULK_LIMIT} per request (400 beyond). Each contact changes on its own, with its audit entry and timeline event; \`changed\` + \`unchanged\` = \`selected\`.`,
+        description: `The selection is explicit ids (at most ${AGENT_BULK_LIMIT}) or a list filter. Agents may act on at most ${AGENT_BULK_LIMIT} contacts selected by a filter, admins on up to ${BULK_LIMIT} per request: beyond, \`selection_too_large\` (403 for an agent when an admin could do it, else 400), with \`details.limit\`, \`details.selected\` (exact, or ${BULK_LIMIT} with \`selected_is_lower_bound\`) and \`details.reason\` (\`needs_admin\` or \`narrow_filter\`); \`POST /api/contacts/count\` says so beforehand. Each contact changes on its own, with its audit entry and timeline event; \`changed\` + \`unchanged\` = \`selected\`.`,
         body: BulkBody,
         response: {
           200: z.object({

@@ -1952,6 +1952,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count the contacts a filter selects, and how many one bulk action may act on
+         * @description The filter is the one `POST /api/contacts/bulk` and `POST /api/contacts/batch-delete` take. `count` is exact up to 10000 (beyond: 10000 with `count_is_lower_bound`), unlike the list's total, which is a lower bound past 1,000 for a search. `limit` is the most contacts the caller may act on at once with a filter (1000 for an agent, 10000 for an admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filter: {
+                            /** @description Search: an e-mail (whole, or its beginning up to the @), a phone in any writing or its last 4+ digits, an identity value, or a name fragment (Latin or Chinese; one or two characters match a name's beginning or end). Best matches first: exact e-mail, phone, identity or whole name, then e-mail beginnings and phone endings, then other name matches. */
+                            q?: string;
+                            /** @description Tag name (any case). */
+                            tag?: string;
+                            /** @description Group id. */
+                            group?: string;
+                            /** @description Import id: contacts that import created, updated or matched. */
+                            import?: string;
+                            /** @description Exact initial source. */
+                            initial_source?: string;
+                            /** @description ISO-8601 date or timestamp, inclusive. */
+                            created_since?: string;
+                            /** @description ISO-8601 date or timestamp, exclusive. */
+                            created_before?: string;
+                            /** @description ISO-8601 date or timestamp, inclusive. */
+                            updated_since?: string;
+                            /** @description ISO-8601 date or timestamp, exclusive. */
+                            updated_before?: string;
+                            /** @description Purchase facts: at least this many orders (whole number). */
+                            min_orders?: string;
+                            /** @description Purchase facts: at most this many orders (0: never bought). */
+                            max_orders?: string;
+                            /** @description Purchase facts: spent at least this much (decimal, e.g. 100.50). */
+                            min_total_spent?: string;
+                            /** @description Purchase facts: spent at most this much (decimal). */
+                            max_total_spent?: string;
+                            /** @description Purchase facts: last order at or after (ISO-8601). */
+                            last_order_since?: string;
+                            /** @description Purchase facts: last order before (ISO-8601). */
+                            last_order_before?: string;
+                            ids?: string[];
+                            /** @description Custom attribute key → value. */
+                            attributes?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            /** @description True when more than 10000 match. */
+                            count_is_lower_bound: boolean;
+                            /** @description The caller's limit for one bulk action selected by a filter. */
+                            limit: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/bulk": {
         parameters: {
             query?: never;
@@ -1963,7 +2104,7 @@ export interface paths {
         put?: never;
         /**
          * Tag, untag or group a selection of contacts
-         * @description The selection is explicit ids (at most 1000) or a list filter. Agents may act on at most 1000 contacts selected by a filter (403 beyond), admins on up to 10000 per request (400 beyond). Each contact changes on its own, with its audit entry and timeline event; `changed` + `unchanged` = `selected`.
+         * @description The selection is explicit ids (at most 1000) or a list filter. Agents may act on at most 1000 contacts selected by a filter, admins on up to 10000 per request: beyond, `selection_too_large` (403 for an agent when an admin could do it, else 400), with `details.limit`, `details.selected` (exact, or 10000 with `selected_is_lower_bound`) and `details.reason` (`needs_admin` or `narrow_filter`); `POST /api/contacts/count` says so beforehand. Each contact changes on its own, with its audit entry and timeline event; `changed` + `unchanged` = `selected`.
          */
         post: {
             parameters: {

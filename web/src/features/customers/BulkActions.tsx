@@ -5,7 +5,18 @@
  */
 import { deletionErrorText } from './deletion-errors';
 import { tagRefusalText } from './save-errors';
-import { Alert, Button, Group, Modal, NumberInput, Select, Stack, TagsInput, Text } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  NumberInput,
+  Select,
+  Stack,
+  TagsInput,
+  Text,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -14,22 +25,38 @@ import { api, unwrap } from '../../api/client';
 import { useDeletions } from './customer-queries';
 import { formatDate, formatNumber } from '../../i18n';
 import { errorMessage } from '../../ui/states';
+import { bulkErrorText, exceedsLimit, limitText, type SelectionSize } from './bulk-limit';
+
+/** Each action's button label (customers.bulk.*), its dialog's title while the count is not known. */
+const ACTION_LABELS: Record<Action, string> = {
+  add_tags: 'addTags',
+  remove_tags: 'removeTags',
+  add_to_group: 'addToGroup',
+  delete: 'delete',
+};
 
 export type Selection = { ids: string[] } | { filter: Record<string, unknown> };
 type Action = 'add_tags' | 'remove_tags' | 'add_to_group' | 'delete';
 
 export function BulkActions({
   selection,
-  count,
+  size,
+  sizeError,
   isAdmin,
   onDone,
 }: {
   selection: Selection;
-  count: number;
+  /**
+   * How many customers are selected: exact, or (every customer matching a filter) counted by the
+   * server up to the limit; null while it counts.
+   */
+  size: SelectionSize | null;
+  /** Why the selection could not be counted. */
+  sizeError?: unknown;
   isAdmin: boolean;
   onDone: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const [action, setAction] = useState<Action | null>(null);
   const [tags, setTags] = useState<string[]>([]);
@@ -46,6 +73,19 @@ export function BulkActions({
   const restorableUntil = deletions.data
     ? formatDate(new Date(Date.now() + deletions.data.retention_days * 86_400_000).toISOString())
     : null;
+
+  const count = size?.count ?? 0;
+  // Past the limit (or not yet counted) the action cannot be confirmed: it says why instead.
+  const tooMany = size !== null && exceedsLimit(size);
+  const known = size !== null && !tooMany;
+  // Deleting by a filter needs a condition: an empty one would be every customer (the server refuses it).
+  const everyone =
+    action === 'delete' &&
+    'filter' in selection &&
+    Object.values(selection.filter).every(
+      (v) => v === undefined || v === '' || (typeof v === 'object' && v !== null && !Object.keys(v).length),
+    );
+  const blocked = !known || everyone;
 
   const close = () => {
     setAction(null);
@@ -99,14 +139,20 @@ export function BulkActions({
       const tagsRefused =
         action === 'add_tags' || action === 'remove_tags' ? tagRefusalText(e, t, tags) : null;
       if (tagsRefused) setTagsError(tagsRefused);
-      else setError(action === 'delete' ? deletionErrorText(e, t) : errorMessage(e, t));
+      else
+        setError(
+          action === 'delete'
+            ? deletionErrorText(e, t)
+            : (bulkErrorText(e, t, i18n.language) ?? errorMessage(e, t)),
+        );
     } finally {
       setBusy(false);
     }
   }
 
-  const ready =
-    action === 'delete'
+  const ready = blocked
+    ? false
+    : action === 'delete'
       ? Number(typed) === count
       : action === 'add_to_group'
         ? Boolean(groupId)
@@ -133,7 +179,13 @@ export function BulkActions({
       <Modal
         opened={action !== null}
         onClose={close}
-        title={action ? t(`customers.bulk.title.${action}`, { count, formatted: formatNumber(count) }) : ''}
+        title={
+          !action
+            ? ''
+            : known
+              ? t(`customers.bulk.title.${action}`, { count, formatted: formatNumber(count) })
+              : t(`customers.bulk.${ACTION_LABELS[action]}`)
+        }
         closeButtonProps={{ 'aria-label': t('common.close') }}
       >
         <form
@@ -148,7 +200,33 @@ export function BulkActions({
                 {error}
               </Alert>
             )}
-            {(action === 'add_tags' || action === 'remove_tags') && (
+            {size === null &&
+              (sizeError ? (
+                <Alert color="red" role="alert">
+                  {errorMessage(sizeError, t)}
+                </Alert>
+              ) : (
+                <Group gap="xs">
+                  <Loader size="xs" />
+                  <Text size="sm">{t('customers.bulk.counting')}</Text>
+                </Group>
+              ))}
+            {tooMany && size.limit !== null && (
+              <Alert color="yellow" role="alert">
+                {limitText(
+                  { count: size.count, countIsLowerBound: size.countIsLowerBound, limit: size.limit },
+                  !isAdmin,
+                  t,
+                  i18n.language,
+                )}
+              </Alert>
+            )}
+            {known && everyone && (
+              <Alert color="yellow" role="alert">
+                {t('customers.bulk.deleteNeedsFilter')}
+              </Alert>
+            )}
+            {known && (action === 'add_tags' || action === 'remove_tags') && (
               <TagsInput
                 label={t('fields.tags')}
                 description={t('customer.tagsHint')}
@@ -162,7 +240,7 @@ export function BulkActions({
                 data-autofocus
               />
             )}
-            {action === 'add_to_group' && (
+            {known && action === 'add_to_group' && (
               <Select
                 label={t('fields.groups')}
                 searchable
@@ -173,7 +251,7 @@ export function BulkActions({
                 data-autofocus
               />
             )}
-            {action === 'delete' && (
+            {known && !everyone && action === 'delete' && (
               <>
                 <Text size="sm">
                   {restorableUntil
@@ -204,9 +282,11 @@ export function BulkActions({
                 disabled={!ready}
                 loading={busy}
               >
-                {action
-                  ? t(`customers.bulk.confirm.${action}`, { count, formatted: formatNumber(count) })
-                  : ''}
+                {!action
+                  ? ''
+                  : known
+                    ? t(`customers.bulk.confirm.${action}`, { count, formatted: formatNumber(count) })
+                    : t(`customers.bulk.${ACTION_LABELS[action]}`)}
               </Button>
             </Group>
           </Stack>

@@ -29,10 +29,11 @@ import { formatList, formatNumber } from '../../i18n';
 import { joinSentences } from '../../i18n/sentences';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRowKeys } from '../../ui/row-keys';
-import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
+import { EmptyState, ErrorState, errorMessage, LoadingRows } from '../../ui/states';
 import { IgnoredFiltersNotice } from '../../ui/IgnoredFiltersNotice';
 import { ExportDialog } from '../exports/ExportDialog';
 import { BulkActions, type Selection } from './BulkActions';
+import type { SelectionSize } from './bulk-limit';
 import { ColumnChooser } from './ColumnChooser';
 import { customerColumns, loadColumnChoice, saveColumnChoice } from './customer-columns';
 import { displayName } from './customer-format';
@@ -140,7 +141,36 @@ export default function CustomersPage() {
         ? t('customers.totalMore', { formatted: formatNumber(total) })
         : t('customers.total', { count: total, formatted: formatNumber(total) });
   const selection: Selection = allMatching ? { filter: selectionFilter(list) } : { ids: [...selected] };
+  // Every customer matching: counted by the server, exactly up to the most one action may cover (the
+  // list's total is only a lower bound past 1,000 for a search), so a selection is never shown as fewer
+  // than it is and one too large for an action is known before it is confirmed.
+  const selectionCounted = useQuery({
+    queryKey: ['contacts', 'count', 'filter' in selection ? selection.filter : null],
+    queryFn: () =>
+      unwrap(api.POST('/api/contacts/count', { body: { filter: selectionFilter(list) as never } })),
+    enabled: allMatching,
+  });
+  const selectionSize: SelectionSize | null = !allMatching
+    ? { count: selected.size, countIsLowerBound: false, limit: null }
+    : selectionCounted.data
+      ? {
+          count: selectionCounted.data.count,
+          countIsLowerBound: selectionCounted.data.count_is_lower_bound,
+          limit: selectionCounted.data.limit,
+        }
+      : null;
   const selectionCount = allMatching ? (total ?? 0) : selected.size;
+  const selectionText =
+    selectionSize === null
+      ? selectionCounted.isError
+        ? errorMessage(selectionCounted.error, t)
+        : t('customers.counting')
+      : selectionSize.countIsLowerBound
+        ? t('customers.selectedMore', { formatted: formatNumber(selectionSize.count) })
+        : t('customers.selected', {
+            count: selectionSize.count,
+            formatted: formatNumber(selectionSize.count),
+          });
 
   const sortHeader = (column: SortColumn, label: string, key?: string) => {
     const direction = list.sort === column ? 'ascending' : list.sort === `-${column}` ? 'descending' : 'none';
@@ -306,7 +336,7 @@ export default function CustomersPage() {
           <Group justify="space-between">
             <Group gap="sm">
               <Text size="sm" fw={500}>
-                {t('customers.selected', { count: selectionCount, formatted: formatNumber(selectionCount) })}
+                {selectionText}
               </Text>
               {!allMatching && pageSelected && total !== null && total > selected.size && (
                 <Anchor component="button" size="sm" onClick={() => setAllMatching(true)}>
@@ -328,7 +358,8 @@ export default function CustomersPage() {
             </Group>
             <BulkActions
               selection={selection}
-              count={selectionCount}
+              size={selectionSize}
+              sizeError={selectionCounted.error}
               isAdmin={isAdmin(user)}
               onDone={() => {
                 setSelected(new Set());

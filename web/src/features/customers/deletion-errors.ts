@@ -26,6 +26,11 @@ export function deletionErrorText(error: unknown, t: TFunction): string {
         return t('customers.deleteRefusals.countChanged', { count: Number(count), formatted: count });
       if (detail?.field === 'ids' && /do not exist or are already deleted/.test(detail.reason ?? ''))
         return t('customers.deleteRefusals.gone');
+      if (
+        detail?.field === 'filter' &&
+        /an empty filter would select every contact/.test(detail.reason ?? '')
+      )
+        return t('customers.bulk.deleteNeedsFilter');
       break;
     }
     case 'conflict':

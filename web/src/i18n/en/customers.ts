@@ -65,6 +65,8 @@ export const en = {
   selectAll_other: 'Select all {{formatted}} customers matching',
   selectAllMore: 'Select all customers matching (more than {{formatted}})',
   clearSelection: 'Clear selection',
+  selectedMore: 'More than {{formatted}} selected',
+  counting: 'Counting the customers selected…',
   bulk: {
     addTags: 'Add tags',
     removeTags: 'Remove tags',
@@ -85,6 +87,16 @@ export const en = {
     deleteExplain_other:
       '{{formatted}} customers will be deleted. Kith writes a backup first; the deletion can be restored for the retention period set by the administrator.',
     typeCount: 'Type {{formatted}} to confirm',
+    counting: 'Counting the customers selected…',
+    deleteNeedsFilter:
+      'Every customer cannot be deleted at once: search or filter the list first, or select the rows to delete.',
+    limit: {
+      exact:
+        'One action covers at most {{limit}} customers at once, and this selection holds {{formatted}}. Narrow the filter (by tag, group or date, for example) and act on each part.',
+      more: 'One action covers at most {{limit}} customers at once, and this selection holds more than {{formatted}}. Narrow the filter (by tag, group or date, for example) and act on each part.',
+      agent:
+        'As an agent you can act on at most {{limit}} customers at once, and this selection holds {{formatted}}. Narrow the filter and act on each part, or ask an administrator.',
+    },
     title: {
       add_tags_one: 'Add tags to {{formatted}} customer',
       add_tags_other: 'Add tags to {{formatted}} customers',

@@ -67,6 +67,8 @@ export const customers: typeof en = {
   selectAll_other: '选择全部 {{formatted}} 位匹配的客户',
   selectAllMore: '选择全部匹配的客户（超过 {{formatted}} 位）',
   clearSelection: '取消选择',
+  selectedMore: '已选超过 {{formatted}} 位',
+  counting: '正在统计所选客户…',
   bulk: {
     addTags: '添加标签',
     removeTags: '移除标签',
@@ -83,6 +85,15 @@ export const customers: typeof en = {
     deleteExplain_one: '将删除 {{formatted}} 位客户。Kith 会先写入备份；在管理员设置的保留期内可以恢复。',
     deleteExplain_other: '将删除 {{formatted}} 位客户。Kith 会先写入备份；在管理员设置的保留期内可以恢复。',
     typeCount: '输入 {{formatted}} 以确认',
+    counting: '正在统计所选客户…',
+    deleteNeedsFilter: '不能一次删除全部客户：请先搜索或筛选列表，或勾选要删除的客户。',
+    limit: {
+      exact:
+        '一次操作最多处理 {{limit}} 位客户，当前选中 {{formatted}} 位。请缩小筛选范围（例如按标签、群组或日期），分批操作。',
+      more: '一次操作最多处理 {{limit}} 位客户，当前选中超过 {{formatted}} 位。请缩小筛选范围（例如按标签、群组或日期），分批操作。',
+      agent:
+        '客服一次最多处理 {{limit}} 位客户，当前选中 {{formatted}} 位。请缩小筛选范围分批操作，或请管理员处理。',
+    },
     title: {
       add_tags_one: '为 {{formatted}} 位客户添加标签',
       add_tags_other: '为 {{formatted}} 位客户添加标签',
