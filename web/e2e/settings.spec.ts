@@ -538,6 +538,57 @@ test('tags and groups: rename a tag, merge two, follow a count to the customers,
     await expect(page.getByRole('link', { name: customer })).toBeVisible();
 });
 
+test('merging a tag through its menu: the button says merge, waits for a target, and the open list leaves the buttons in view', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+}) => {
+  await signIn('admin');
+  const id = run();
+  const from = `trial-${id}`;
+  const into = `paid-${id}`;
+  await apiWrite(page, 'post', '/api/contacts', { name: `王芳 ${id}`, tags: [from] });
+  await apiWrite(page, 'post', '/api/contacts', { name: `Bo ${id}`, tags: [into] });
+
+  await page.goto('/settings/tags');
+  await page.getByRole('button', { name: msg(lang, 'settings.actionsFor', { name: from }) }).click();
+  await page.getByRole('menuitem', { name: msg(lang, 'settings.tags.mergeInto') }).click();
+  const dialog = page.getByRole('dialog', { name: msg(lang, 'settings.tags.mergeTitle', { name: from }) });
+  const mergeButton = dialog.getByRole('button', { name: msg(lang, 'settings.tags.merge'), exact: true });
+  await expect(mergeButton).toBeDisabled();
+  await expect(dialog.getByRole('button', { name: msg(lang, 'settings.tags.rename') })).toHaveCount(0);
+
+  // The open list of tags sits above the dialog's buttons, not over them.
+  const field = dialog.getByRole('textbox', { name: msg(lang, 'settings.tags.mergeTarget') });
+  await field.click();
+  await field.fill(id);
+  const list = page.getByRole('listbox');
+  await expect(list).toBeVisible();
+  const cancel = dialog.getByRole('button', { name: msg(lang, 'common.cancel') });
+  await expect
+    .poll(async () => {
+      const listBox = (await list.boundingBox())!;
+      const buttonBox = (await cancel.boundingBox())!;
+      return listBox.y + listBox.height <= buttonBox.y;
+    })
+    .toBe(true);
+  await shot('settings-tag-merge-into');
+  await list.getByRole('option', { name: into }).click();
+  const confirm = dialog.getByRole('button', {
+    name: msg(lang, 'settings.tags.mergeConfirm', { name: into }),
+  });
+  await expect(confirm).toBeEnabled();
+  await confirm.click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId(`tag-${from}`)).toHaveCount(0);
+  await expect(
+    page
+      .getByTestId(`tag-${into}`)
+      .getByRole('link', { name: msg(lang, 'settings.tags.customersOf', { count: 2, n: 2, name: into }) }),
+  ).toHaveText('2');
+});
+
 test('webhooks: an internal address is refused, a public one added with its secret shown once, a test event sent', async ({
   page,
   lang,

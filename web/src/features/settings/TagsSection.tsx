@@ -153,6 +153,9 @@ export function TagsSection() {
   );
 }
 
+/** The most the list of tags to merge into takes below its field before it scrolls, in pixels. */
+const MERGE_LIST_HEIGHT = 220;
+
 function RenameTagModal({
   tag,
   merge,
@@ -190,6 +193,10 @@ function RenameTagModal({
     onError: (error) => setProblem(formProblem(error, t)),
   });
   const unchanged = !target && wanted === tag.name;
+  // The open list of tags to merge into pushes the dialog's buttons down rather than covering them.
+  const [listOpen, setListOpen] = useState(false);
+  const choices = tags.filter((other) => other.id !== tag.id).map((other) => other.name);
+  const listHeight = Math.min(MERGE_LIST_HEIGHT, Math.max(choices.length, 1) * 34 + 12);
   return (
     <FormModal
       title={
@@ -206,10 +213,14 @@ function RenameTagModal({
         <Button
           type="submit"
           loading={rename.isPending}
-          disabled={unchanged || !wanted}
+          disabled={unchanged || !wanted || (merge && !target)}
           color={target ? 'orange' : undefined}
         >
-          {target ? t('settings.tags.mergeConfirm', { name: target.name }) : t('settings.tags.rename')}
+          {target
+            ? t('settings.tags.mergeConfirm', { name: target.name })
+            : merge
+              ? t('settings.tags.merge')
+              : t('settings.tags.rename')}
         </Button>
       }
     >
@@ -220,10 +231,15 @@ function RenameTagModal({
           placeholder={t('settings.tags.mergeTargetPlaceholder')}
           searchable
           data-autofocus
-          data={tags.filter((other) => other.id !== tag.id).map((other) => other.name)}
+          data={choices}
           value={target?.name ?? null}
           onChange={(value) => setName(value ?? '')}
           error={problem.fields.name}
+          maxDropdownHeight={MERGE_LIST_HEIGHT}
+          comboboxProps={{ position: 'bottom', middlewares: { flip: false, shift: false } }}
+          onDropdownOpen={() => setListOpen(true)}
+          onDropdownClose={() => setListOpen(false)}
+          mb={listOpen ? listHeight : 0}
         />
       ) : (
         <TextInput

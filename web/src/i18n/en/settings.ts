@@ -271,6 +271,7 @@ export const en = {
     mergeNotice_other:
       'The {{n}} customers tagged “{{from}}” are tagged “{{to}}” instead, and “{{from}}” is deleted. Each change is in the customer’s history.',
     mergeConfirm: 'Merge into “{{name}}”',
+    merge: 'Merge',
     merged: 'Tag “{{from}}” merged into “{{to}}”',
     deleteTitle: 'Delete tag “{{name}}”?',
     deleteBody_one:

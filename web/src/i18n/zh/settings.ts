@@ -260,6 +260,7 @@ export const settings: typeof en = {
     mergeNotice_other:
       '带有“{{from}}”的 {{n}} 位客户将改为带有“{{to}}”，“{{from}}”随后删除。每项修改都会记入客户的变更记录。',
     mergeConfirm: '合并到“{{name}}”',
+    merge: '合并',
     merged: '标签“{{from}}”已合并到“{{to}}”',
     deleteTitle: '删除标签“{{name}}”？',
     deleteBody_one: '将从 {{n}} 位客户身上移除“{{name}}”并删除该标签。客户保留不变，修改会记入其变更记录。',
