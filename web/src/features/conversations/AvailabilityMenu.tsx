@@ -1,7 +1,11 @@
 /**
- * The header's availability switch (online / busy / offline), for every signed-in user: only online
- * agents are given conversations. Going offline hands one's open conversations on as the inboxes'
- * assignment rules say (the server does it); the toast says how many went.
+ * The header's availability switch (online / busy / offline), for the users who take conversations:
+ * only online agents are given conversations. Going offline hands one's open conversations on as the
+ * inboxes' assignment rules say (the server does it); the toast says how many went.
+ *
+ * Who takes conversations is who the workspace gives them to: the members of an inbox (auto-assignment
+ * and the assignee choices of an agent), and anyone holding open conversations now (an admin assigned
+ * one by hand can still go offline to hand them on). An admin of no inbox holding none sees no switch.
  */
 import { Badge, Menu, UnstyledButton } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -14,6 +18,11 @@ import { notify } from './notify';
 
 const AVAILABILITIES = ['online', 'busy', 'offline'] as const;
 type Availability = (typeof AVAILABILITIES)[number];
+/** A member of an inbox, or holding open conversations: presence matters for them. */
+export function takesConversations(agent: { inbox_ids: readonly string[]; open_conversations: number }) {
+  return agent.inbox_ids.length > 0 || agent.open_conversations > 0;
+}
+
 const COLOR: Record<Availability, string> = { online: 'green', busy: 'yellow', offline: 'gray' };
 
 export function AvailabilityMenu() {
@@ -48,7 +57,7 @@ export function AvailabilityMenu() {
     },
     onError: (error) => notify({ color: 'red', message: errorMessage(error, t) }),
   });
-  if (!user || !me) return null;
+  if (!user || !me || !takesConversations(me)) return null;
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
