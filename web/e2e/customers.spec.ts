@@ -460,6 +460,55 @@ test('select customers, tag them in bulk, sort the list, and delete them with th
   await expect(page.getByText(zh ? '没有匹配的客户' : 'No customer matches')).toBeVisible();
 });
 
+test('an agent adds a customer to a group and takes them out again, on the customer page', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+  expectAccessible,
+}) => {
+  const zh = lang === 'zh';
+  await signIn('admin');
+  const stamp = `grp${lang}${Date.now().toString(36)}`;
+  const group = await page.request.post('/api/groups', {
+    data: { name: `展会 ${stamp}` },
+    headers: await csrfHeaders(page),
+  });
+  expect(group.status()).toBe(201);
+  const groupId = ((await group.json()) as { id: string }).id;
+  await page.context().clearCookies();
+  await signIn('agent');
+  const created = await page.request.post('/api/contacts', {
+    data: { name: `Gao ${stamp}`, email: `gao.${stamp}@example.com` },
+    headers: await csrfHeaders(page),
+  });
+  expect(created.status()).toBe(201);
+  const id = ((await created.json()) as { id: string }).id;
+
+  await page.goto(`/customers/${id}`);
+  await expect(page.getByText(zh ? '尚未加入任何群组。' : 'In no group yet.')).toBeVisible();
+  const picker = page.getByRole('textbox', { name: zh ? '加入群组…' : 'Add to a group…' });
+  await picker.click();
+  await picker.fill(stamp);
+  await page.getByRole('option', { name: `展会 ${stamp}` }).click();
+  const groups = page.getByRole('list', { name: zh ? '群组' : 'Groups' });
+  const link = groups.getByRole('link', { name: `展会 ${stamp}` });
+  await expect(link).toHaveAttribute('href', `/customers?group=${groupId}`);
+  await expect(page.getByText(zh ? '尚未加入任何群组。' : 'In no group yet.')).toHaveCount(0);
+  await expectAccessible();
+  await shot('customer-groups');
+  // The server has it: the group's list holds the customer.
+  const members = await page.request.get(`/api/contacts?group=${groupId}`);
+  expect(((await members.json()) as { total: number }).total).toBe(1);
+
+  await page
+    .getByRole('button', { name: zh ? `移出群组“展会 ${stamp}”` : `Remove from group “展会 ${stamp}”` })
+    .click();
+  await expect(page.getByText(zh ? '尚未加入任何群组。' : 'In no group yet.')).toBeVisible();
+  const after = await page.request.get(`/api/contacts?group=${groupId}`);
+  expect(((await after.json()) as { total: number }).total).toBe(0);
+});
+
 test('the list works by keyboard: / to search, arrows to move, Enter to open', async ({
   page,
   lang,

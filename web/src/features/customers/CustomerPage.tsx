@@ -4,13 +4,27 @@
  * (`?tab=history`, `?tab=orders`).
  * A merged id leads to its survivor.
  */
-import { Alert, Badge, Button, Group, Paper, Stack, Tabs, TagsInput, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  CloseButton,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Tabs,
+  TagsInput,
+  Text,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { api, type Contact, unwrap } from '../../api/client';
+import { api, ApiError, type Contact, unwrap } from '../../api/client';
+import type { TFunction } from 'i18next';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
 import { initialSourceLabel } from '../../ui/initial-source-label';
 import { Phone } from '../../ui/Phone';
@@ -150,7 +164,7 @@ export default function CustomerPage() {
             <TagsEditor contact={data} />
           </Paper>
           <Paper withBorder p="md">
-            <ContactGroups groups={data.groups} />
+            <ContactGroups contactId={data.id} groups={data.groups} />
           </Paper>
         </Stack>
       </Group>
@@ -300,12 +314,50 @@ function EditContact({
   );
 }
 
-/** The static groups the customer belongs to, each a link to the customers list filtered by it. */
-function ContactGroups({ groups }: { groups: { id: string; name: string }[] }) {
+/**
+ * The static groups the customer belongs to, each a link to the customers list filtered by it, with
+ * its × to take the customer out; a group is added from the list of the others. Agents may do both,
+ * as the server lets them (POST /api/groups/{id}/members, DELETE …/members/{contact_id}); each change
+ * is audited on the customer's history.
+ */
+function ContactGroups({ contactId, groups }: { contactId: string; groups: { id: string; name: string }[] }) {
   const { t } = useTranslation();
+  const client = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const all = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
+  const member = new Set(groups.map((group) => group.id));
+  const others = (all.data?.data ?? []).filter((group) => !member.has(group.id));
+  const changed = () => {
+    setError(null);
+    void client.invalidateQueries({ queryKey: contactKey(contactId) });
+    void client.invalidateQueries({ queryKey: ['groups'] });
+    void client.invalidateQueries({ queryKey: ['contacts'] });
+    void client.invalidateQueries({ queryKey: ['contact-history', contactId] });
+  };
+  const add = useMutation({
+    mutationFn: (groupId: string) =>
+      unwrap(
+        api.POST('/api/groups/{id}/members', {
+          params: { path: { id: groupId } },
+          body: { contact_ids: [contactId] },
+        }),
+      ),
+    onSuccess: changed,
+    onError: (e) => setError(groupRefusalText(e, t)),
+  });
+  const remove = useMutation({
+    mutationFn: (groupId: string) =>
+      unwrap(
+        api.DELETE('/api/groups/{id}/members/{contact_id}', {
+          params: { path: { id: groupId, contact_id: contactId } },
+        }),
+      ),
+    onSuccess: changed,
+    onError: (e) => setError(groupRefusalText(e, t)),
+  });
   return (
     <Stack gap={6}>
-      <Text size="sm" fw={500}>
+      <Text size="sm" fw={500} id="customer-groups">
         {t('fields.groups')}
       </Text>
       {groups.length === 0 ? (
@@ -313,23 +365,63 @@ function ContactGroups({ groups }: { groups: { id: string; name: string }[] }) {
           {t('customer.noGroups')}
         </Text>
       ) : (
-        <Group gap={6}>
+        <Group gap={6} role="list" aria-labelledby="customer-groups">
           {groups.map((group) => (
             <Badge
               key={group.id}
+              role="listitem"
               variant="light"
               color="gray"
-              component={Link}
-              to={`/customers?group=${encodeURIComponent(group.id)}`}
-              style={{ cursor: 'pointer', textTransform: 'none' }}
+              style={{ textTransform: 'none' }}
+              rightSection={
+                <CloseButton
+                  size="xs"
+                  aria-label={t('customer.removeFromGroup', { name: group.name })}
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate(group.id)}
+                />
+              }
             >
-              {group.name}
+              <Link
+                to={`/customers?group=${encodeURIComponent(group.id)}`}
+                style={{ color: 'inherit', textDecoration: 'none' }}
+              >
+                {group.name}
+              </Link>
             </Badge>
           ))}
         </Group>
       )}
+      <Select
+        aria-label={t('customer.addToGroup')}
+        placeholder={t('customer.addToGroup')}
+        searchable
+        size="xs"
+        data={others.map((group) => ({ value: group.id, label: group.name }))}
+        value={null}
+        onChange={(groupId) => {
+          if (groupId) add.mutate(groupId);
+        }}
+        disabled={add.isPending}
+        nothingFoundMessage={
+          (all.data?.data.length ?? 0) === 0 ? t('customers.bulk.noGroups') : t('customer.noOtherGroup')
+        }
+        error={error}
+      />
     </Stack>
   );
+}
+
+/** A refused membership change (src/segments/group-service.ts) said in the page's language. */
+function groupRefusalText(error: unknown, t: TFunction): string {
+  if (error instanceof ApiError) {
+    const details = error.details && !Array.isArray(error.details) ? error.details : {};
+    if (error.code === 'not_found' && details.entity === 'group') return t('customer.groupGone');
+    if (error.code === 'not_found' && details.entity === 'contact') return t('customer.goneMeanwhile');
+    if (error.fieldErrors[0]?.field === 'contact_id' && /is not a member of group/.test(error.message))
+      return t('customer.notMemberAnyMore');
+  }
+  return errorMessage(error, t);
 }
 
 function TagsEditor({ contact }: { contact: ContactDetail }) {

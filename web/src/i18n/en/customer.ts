@@ -88,7 +88,15 @@ export const en = {
   },
   ownerIs: 'That value belongs to customer',
   tagsHint: 'Type a tag and press Enter; Backspace removes the last.',
-  noGroups: 'In no group. Add customers to a group from the customers list.',
+  noGroups: 'In no group yet.',
+  addToGroup: 'Add to a group…',
+  removeFromGroup: 'Remove from group “{{name}}”',
+  noOtherGroup: 'In every group already',
+  goneMeanwhile: 'This customer was deleted or merged meanwhile. Reload the page.',
+  notMemberAnyMore:
+    'The customer was no longer in that group: someone removed them meanwhile. Reload the page.',
+  groupGone:
+    'That group no longer exists: it was deleted meanwhile. Reload the page to see the groups as they are.',
   entry: {
     anImport: 'an import',
     row: 'row {{row}}',
