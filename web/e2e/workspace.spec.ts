@@ -239,13 +239,33 @@ test('the list by keyboard: Tab to the first conversation, arrows to move, Enter
   await expect(page.getByTestId('message').first()).toContainText('Hello from Bo');
 });
 
-test('availability in the header: online, then offline hands the open conversations on', async ({
+test('availability in the header: only for those who take conversations; online, then offline hands the open conversations on', async ({
   page,
+  context,
   lang,
   signIn,
 }) => {
   const text = TEXT[lang];
+  // Presence is for those who take conversations: an admin of no inbox holding none sees no badge.
+  await signIn('admin');
+  const admins = (await (await page.request.get('/api/agents')).json()) as {
+    data: { email: string; inbox_ids: string[]; open_conversations: number }[];
+  };
+  const adminAgent = admins.data.find((a) => a.email === ADMIN.email)!;
+  await page.goto('/customers');
+  await expect(page.getByRole('navigation').first()).toBeVisible();
+  if (adminAgent.inbox_ids.length === 0 && adminAgent.open_conversations === 0)
+    await expect(page.getByTestId('availability')).toHaveCount(0);
+  else await expect(page.getByTestId('availability')).toBeVisible();
+
+  // An inbox's member sees it on every page.
+  await page.context().clearCookies();
   await signIn('agent');
+  const me = (await (await page.request.get('/api/auth/me')).json()) as { id: string };
+  const { admin, call } = await adminContext(context);
+  const inbox = await call('POST', '/api/inboxes', { name: `Presence ${Date.now().toString(36)}${lang}` });
+  await call('POST', `/api/inboxes/${inbox.id}/members`, { user_id: me.id });
+  await admin.close();
   await page.goto('/conversations');
   const availability = page.getByTestId('availability');
   await availability.click();
