@@ -487,7 +487,7 @@ test('an agent adds a customer to a group and takes them out again, on the custo
 
   await page.goto(`/customers/${id}`);
   await expect(page.getByText(zh ? '尚未加入任何群组。' : 'In no group yet.')).toBeVisible();
-  const picker = page.getByRole('textbox', { name: zh ? '加入群组…' : 'Add to a group…' });
+  const picker = page.getByRole('combobox', { name: zh ? '加入群组…' : 'Add to a group…' });
   await picker.click();
   await picker.fill(stamp);
   await page.getByRole('option', { name: `展会 ${stamp}` }).click();

@@ -560,7 +560,7 @@ test('merging a tag through its menu: the button says merge, waits for a target,
   await expect(dialog.getByRole('button', { name: msg(lang, 'settings.tags.rename') })).toHaveCount(0);
 
   // The open list of tags sits above the dialog's buttons, not over them.
-  const field = dialog.getByRole('textbox', { name: msg(lang, 'settings.tags.mergeTarget') });
+  const field = dialog.getByRole('combobox', { name: msg(lang, 'settings.tags.mergeTarget') });
   await field.click();
   await field.fill(id);
   const list = page.getByRole('listbox');

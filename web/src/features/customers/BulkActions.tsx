@@ -35,6 +35,9 @@ const ACTION_LABELS: Record<Action, string> = {
   delete: 'delete',
 };
 
+/** The most rows one tag or group action names (POST /api/contacts/bulk's `selection.ids`). */
+const ROWS_LIMIT = 1000;
+
 export type Selection = { ids: string[] } | { filter: Record<string, unknown> };
 type Action = 'add_tags' | 'remove_tags' | 'add_to_group' | 'delete';
 
@@ -77,7 +80,10 @@ export function BulkActions({
   const count = size?.count ?? 0;
   // Past the limit (or not yet counted) the action cannot be confirmed: it says why instead.
   const tooMany = size !== null && exceedsLimit(size);
-  const known = size !== null && !tooMany;
+  // Rows chosen one by one: a tag or group action names at most ROWS_LIMIT of them (a deletion any number).
+  const tooManyRows =
+    'ids' in selection && action !== null && action !== 'delete' && selection.ids.length > ROWS_LIMIT;
+  const known = size !== null && !tooMany && !tooManyRows;
   // Deleting by a filter needs a condition: an empty one would be every customer (the server refuses it).
   const everyone =
     action === 'delete' &&
@@ -211,6 +217,14 @@ export function BulkActions({
                   <Text size="sm">{t('customers.bulk.counting')}</Text>
                 </Group>
               ))}
+            {tooManyRows && (
+              <Alert color="yellow" role="alert">
+                {t('customers.bulk.limit.rows', {
+                  limit: formatNumber(ROWS_LIMIT),
+                  formatted: formatNumber(count),
+                })}
+              </Alert>
+            )}
             {tooMany && size.limit !== null && (
               <Alert color="yellow" role="alert">
                 {limitText(

@@ -91,6 +91,7 @@ export const en = {
     deleteNeedsFilter:
       'Every customer cannot be deleted at once: search or filter the list first, or select the rows to delete.',
     limit: {
+      rows: 'One action covers at most {{limit}} chosen rows at once, and {{formatted}} are chosen. Select all customers matching the filter instead, or act on part of them.',
       exact:
         'One action covers at most {{limit}} customers at once, and this selection holds {{formatted}}. Narrow the filter (by tag, group or date, for example) and act on each part.',
       more: 'One action covers at most {{limit}} customers at once, and this selection holds more than {{formatted}}. Narrow the filter (by tag, group or date, for example) and act on each part.',

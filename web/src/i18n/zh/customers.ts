@@ -88,6 +88,7 @@ export const customers: typeof en = {
     counting: '正在统计所选客户…',
     deleteNeedsFilter: '不能一次删除全部客户：请先搜索或筛选列表，或勾选要删除的客户。',
     limit: {
+      rows: '一次操作最多处理 {{limit}} 位勾选的客户，当前勾选了 {{formatted}} 位。请改为选择全部匹配筛选的客户，或分批操作。',
       exact:
         '一次操作最多处理 {{limit}} 位客户，当前选中 {{formatted}} 位。请缩小筛选范围（例如按标签、群组或日期），分批操作。',
       more: '一次操作最多处理 {{limit}} 位客户，当前选中超过 {{formatted}} 位。请缩小筛选范围（例如按标签、群组或日期），分批操作。',
