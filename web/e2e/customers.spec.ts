@@ -495,6 +495,8 @@ test('an agent adds a customer to a group and takes them out again, on the custo
   const link = groups.getByRole('link', { name: `展会 ${stamp}` });
   await expect(link).toHaveAttribute('href', `/customers?group=${groupId}`);
   await expect(page.getByText(zh ? '尚未加入任何群组。' : 'In no group yet.')).toHaveCount(0);
+  await expect(picker).toHaveValue('');
+  await picker.press('Escape');
   await expectAccessible();
   await shot('customer-groups');
   // The server has it: the group's list holds the customer.

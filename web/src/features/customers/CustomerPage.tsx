@@ -324,6 +324,7 @@ function ContactGroups({ contactId, groups }: { contactId: string; groups: { id:
   const { t } = useTranslation();
   const client = useQueryClient();
   const [error, setError] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
   const all = useQuery({ queryKey: ['groups'], queryFn: () => unwrap(api.GET('/api/groups')) });
   const member = new Set(groups.map((group) => group.id));
   const others = (all.data?.data ?? []).filter((group) => !member.has(group.id));
@@ -399,7 +400,11 @@ function ContactGroups({ contactId, groups }: { contactId: string; groups: { id:
         size="xs"
         data={others.map((group) => ({ value: group.id, label: group.name }))}
         value={null}
+        searchValue={search}
+        onSearchChange={setSearch}
         onChange={(groupId) => {
+          // Chosen: the field is empty again, ready for another group.
+          setSearch('');
           if (groupId) add.mutate(groupId);
         }}
         disabled={add.isPending}
