@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { insertContactsBulk, type NewContact } from '../src/contacts/contact-repository.js';
 import { emptyContactState } from '../src/domain/contact/contact-fields.js';
 import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
@@ -142,12 +143,57 @@ function costsIn(file: string, part: string): { total: number; self: number; inc
   return { total, self, inclusive };
 }
 
+/**
+ * On PostgreSQL most of an import's index work is the server's: its CPU seconds so far, read from
+ * /proc (the benchmark's database runs on this machine): the postmaster's own and its reaped
+ * processes', and each live process it started.
+ */
+function databaseCpuSeconds(postmaster: number): number {
+  const fields = (pid: string | number) => {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number); // [0] is field 3, the state
+  };
+  const main = fields(postmaster);
+  let ticks = main[11]! + main[12]! + main[13]! + main[14]!;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const f = fields(pid);
+      if (f[1] === postmaster) ticks += f[11]! + f[12]!;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/** The postmaster's process id, when the benchmark runs on PostgreSQL. */
+async function postmasterPid(): Promise<number | undefined> {
+  const url = process.env.KITH_BENCH_DATABASE_URL;
+  if (!url) return undefined;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ setting: string }>(
+      `select setting from pg_settings where name = 'data_directory'`,
+    );
+    return Number(fs.readFileSync(path.join(rows[0]!.setting, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The built CLI's import of `file` into the store `env` names: CPU seconds and wall seconds. */
 function importOnce(
   env: Record<string, string>,
   file: string,
+  postmaster?: number,
 ): {
   cpu: number;
+  databaseCpu?: number;
   written: number;
   wall: number;
   created: number;
@@ -167,6 +213,7 @@ function importOnce(
     });
     process.argv.splice(1, 0, ${JSON.stringify(cli)});
     import(${JSON.stringify(pathToFileURL(cli).href)});`;
+  const databaseBefore = postmaster === undefined ? 0 : databaseCpuSeconds(postmaster);
   const t = performance.now();
   const log = path.join(path.dirname(file), `callgrind-${process.pid}-${t}.log`);
   const out = `${log}.out`;
@@ -198,6 +245,9 @@ function importOnce(
   }
   return {
     ...(JSON.parse(child.output[3]!) as { cpu: number; written: number }),
+    ...(postmaster === undefined
+      ? {}
+      : { databaseCpu: +(databaseCpuSeconds(postmaster) - databaseBefore).toFixed(2) }),
     wall,
     created: JSON.parse(child.stdout).created,
     ...counts,
@@ -228,6 +278,7 @@ async function importMode(): Promise<void> {
   await writeGeneratedCsv(file, N);
   const runs: Record<'with' | 'without', ImportRun[]> = { with: [], without: [] };
   let fixed: ImportRun | undefined;
+  const postmaster = await postmasterPid();
   try {
     if (COUNT_INSTRUCTIONS) {
       // What an import costs whatever its size (start-up, loading, the end): a one-row file into the
@@ -243,7 +294,7 @@ async function importMode(): Promise<void> {
       for (const which of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
         const store = await prepareStore(which);
         stores.push(store);
-        const run = importOnce(store.env, file);
+        const run = importOnce(store.env, file, postmaster);
         runs[which].push({ ...run, cpu: +run.cpu.toFixed(1), wall: +run.wall.toFixed(1) });
         console.error(`${which}: ${JSON.stringify(run)}`);
       }
@@ -277,6 +328,14 @@ async function importMode(): Promise<void> {
       cpu_with: +mean(runs.with, (r) => r.cpu).toFixed(1),
       cpu_without: +mean(runs.without, (r) => r.cpu).toFixed(1),
       extra: extra((r) => r.cpu),
+      ...(postmaster === undefined
+        ? {}
+        : {
+            database_cpu_with: +mean(runs.with, (r) => r.databaseCpu!).toFixed(1),
+            database_cpu_without: +mean(runs.without, (r) => r.databaseCpu!).toFixed(1),
+            // The import's and the database's CPU together: what the import costs the machine.
+            extra_with_database: extra((r) => r.cpu + r.databaseCpu!),
+          }),
       extra_written: extra((r) => r.written),
       ...(COUNT_INSTRUCTIONS ? instructionFigures() : {}),
     }),
