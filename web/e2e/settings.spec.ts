@@ -366,13 +366,14 @@ test('identity types and attributes: create, edit, and a delete the server refus
     .first()
     .click();
   let dialog = page.getByRole('dialog', { name: msg(lang, 'settings.identityTypes.newTitle') });
-  // Nothing typed: the key is said to be required (not that its example breaks the pattern).
-  await dialog.getByRole('button', { name: msg(lang, 'settings.identityTypes.create') }).click();
-  await expect(dialog.getByText(msg(lang, 'settings.reasons.required'))).toBeVisible();
-  // The display name comes first, and the key follows it until one is typed.
+  // The display name comes first.
   await expect(
     dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.label') }),
   ).toBeFocused();
+  // Nothing typed: the key is said to be required (not that its example breaks the pattern).
+  await dialog.getByRole('button', { name: msg(lang, 'settings.identityTypes.create') }).click();
+  await expect(dialog.getByText(msg(lang, 'settings.reasons.required'))).toBeVisible();
+  // The key follows the display name until one is typed.
   await dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.label') }).fill('Member No');
   await expect(dialog.getByRole('textbox', { name: msg(lang, 'settings.identityTypes.key') })).toHaveValue(
     'member_no',
