@@ -30,10 +30,11 @@ import type { Actor } from '../src/domain/actor.js';
 import { emptyContactState } from '../src/domain/contact/contact-fields.js';
 import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
 import { newId } from '../src/domain/ids.js';
-import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
+import { mapRecord } from '../src/imports/map/column-mapping.js';
 import { openKith, type KithServices } from '../src/services.js';
 import { startKithServer } from './bench-kith.js';
-import { GENERATED_ATTRIBUTES, GENERATED_HEADER, generateRow } from './generate-contacts.js';
+import { GENERATED_ATTRIBUTES, generateRow } from './generate-contacts.js';
+import { generatedMapping } from './preload-contacts.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const SECONDS = Number(process.env.KITH_BENCH_SECONDS ?? 20);
@@ -83,18 +84,7 @@ async function build(kith: KithServices): Promise<void> {
   if (live > 0) throw new Error(`the kept store holds ${live} contacts, fewer than ${N}: remove it first`);
   for (const { key, type, options } of GENERATED_ATTRIBUTES)
     await kith.attributes.create({ key, type, options: options ? [...options] : null }, actor);
-  const ctx = await kith.contacts.normalizeContext();
-  const mappingCtx = {
-    identityTypes: ctx.identityTypes,
-    attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])),
-    createAttributes: false,
-  };
-  const mapping = resolveMapping(
-    GENERATED_HEADER,
-    {},
-    suggestMapping(GENERATED_HEADER, [], mappingCtx),
-    mappingCtx,
-  );
+  const { ctx, mappingCtx, mapping } = await generatedMapping(kith);
   const t = performance.now();
   let batch: NewContact[] = [];
   let inserted = 0;

@@ -26,9 +26,10 @@ import { emptyContactState } from '../src/domain/contact/contact-fields.js';
 import { applyContactPatch, normalizeContactInput } from '../src/domain/contact/contact-patch.js';
 import { newId } from '../src/domain/ids.js';
 import { EXPORT_FORMATS } from '../src/exports/contact-export-service.js';
-import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/column-mapping.js';
+import { mapRecord } from '../src/imports/map/column-mapping.js';
 import { type KithServices, openKith } from '../src/services.js';
-import { GENERATED_HEADER, generateRow } from './generate-contacts.js';
+import { generateRow } from './generate-contacts.js';
+import { generatedMapping } from './preload-contacts.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const actor: Actor = { userId: null, channel: 'system' };
@@ -65,18 +66,7 @@ async function build(kith: KithServices): Promise<void> {
     ['note', 'text'],
   ] as const)
     await kith.attributes.create({ key, type, options: options ? [...options] : null }, actor);
-  const ctx = await kith.contacts.normalizeContext();
-  const mappingCtx = {
-    identityTypes: ctx.identityTypes,
-    attributeTypes: new Map([...ctx.attributeDefinitions].map(([k, d]) => [k, d.type])),
-    createAttributes: false,
-  };
-  const mapping = resolveMapping(
-    GENERATED_HEADER,
-    {},
-    suggestMapping(GENERATED_HEADER, [], mappingCtx),
-    mappingCtx,
-  );
+  const { ctx, mappingCtx, mapping } = await generatedMapping(kith);
   const t = performance.now();
   let batch: NewContact[] = [];
   let inserted = 0;

@@ -11,8 +11,8 @@ import { mapRecord, resolveMapping, suggestMapping } from '../src/imports/map/co
 import type { KithServices } from '../src/services.js';
 import { GENERATED_HEADER, generateRow } from './generate-contacts.js';
 
-/** Pre-loads `n` contacts that 30% of a generated file of `n` rows matches; define its attributes first. */
-export async function preloadMatchedContacts(kith: KithServices, n: number): Promise<void> {
+/** How the generated file's columns map onto the store's fields (its attributes defined first). */
+export async function generatedMapping(kith: KithServices) {
   const ctx = await kith.contacts.normalizeContext();
   const mappingCtx = {
     identityTypes: ctx.identityTypes,
@@ -25,6 +25,12 @@ export async function preloadMatchedContacts(kith: KithServices, n: number): Pro
     suggestMapping(GENERATED_HEADER, [], mappingCtx),
     mappingCtx,
   );
+  return { ctx, mappingCtx, mapping };
+}
+
+/** Pre-loads `n` contacts that 30% of a generated file of `n` rows matches; define its attributes first. */
+export async function preloadMatchedContacts(kith: KithServices, n: number): Promise<void> {
+  const { ctx, mappingCtx, mapping } = await generatedMapping(kith);
   let batch: NewContact[] = [];
   const flush = async () => {
     await kith.store.db
