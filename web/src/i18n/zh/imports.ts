@@ -156,7 +156,7 @@ export const imports: typeof en = {
   newTarget: {
     identityTitle: '为“{{column}}”新建身份类型',
     attributeTitle: '为“{{column}}”新建客户属性',
-    key: '标识',
+    key: '键',
     keyHint: '小写字母、数字和 _，以字母开头（例如 wechat_openid）',
     keyInvalid: '请使用小写字母、数字和 _，并以字母开头',
     label: '显示名称',
