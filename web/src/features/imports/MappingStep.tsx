@@ -161,13 +161,13 @@ export function MappingStep({
         </Group>
       </Group>
       <Paper withBorder>
-        <TableScroll minWidth={760} label={t('imports.steps.mapping')}>
+        <TableScroll minWidth={840} label={t('imports.steps.mapping')}>
           <Table className="kith-sticky-head" aria-label={t('imports.steps.mapping')}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w="22%">{t('imports.mapping.column')}</Table.Th>
                 <Table.Th>{t('imports.mapping.samples')}</Table.Th>
-                <Table.Th w={300}>{t('imports.mapping.target')}</Table.Th>
+                <Table.Th w={380}>{t('imports.mapping.target')}</Table.Th>
                 {isAdmin(user) && <Table.Th w={48}>{t('imports.mapping.more')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
@@ -226,7 +226,7 @@ export function MappingStep({
                           nothingFoundMessage={t('imports.mapping.nothingFound')}
                           error={clash ? t('imports.mapping.clash', { column: clash }) : undefined}
                           maxDropdownHeight={320}
-                          w={230}
+                          w={300}
                           size="xs"
                         />
                         {suggested && (
