@@ -1,3 +1,4 @@
+import { MAX_TEXT_LENGTH } from '../domain/contact/contact-patch.js';
 import { ValidationError } from '../domain/errors.js';
 import { normalizeText } from '../domain/normalize/text.js';
 import type { Region } from '../domain/normalize/phone.js';
@@ -44,12 +45,9 @@ export const SOURCE_SETTING = {
   campaign: 'campaign',
 } as const satisfies Record<SourceField, keyof ImportSettings>;
 
-/** A contact's text fields hold at most this many characters (`normalizeContactInput`'s limit). */
-export const MAX_SOURCE_VALUE_LENGTH = 1000;
-
 /**
  * A source value typed for the whole import: stored as a contact's source field is (`normalizeText`, at
- * most MAX_SOURCE_VALUE_LENGTH characters), null when blank. Typed in settings, not read from a file, so
+ * most MAX_TEXT_LENGTH characters), null when blank. Typed in settings, not read from a file, so
  * a control character is refused by name (as an import's tags and group are), not dropped.
  */
 export function normalizeSourceValue(raw: unknown, field: string): string | null {
@@ -57,8 +55,8 @@ export function normalizeSourceValue(raw: unknown, field: string): string | null
   if (typeof raw !== 'string') throw new ValidationError(field, raw, 'must be text or null');
   assertNoControlCharacters(raw, field);
   const text = normalizeText(raw);
-  if (text !== null && text.length > MAX_SOURCE_VALUE_LENGTH)
-    throw new ValidationError(field, raw, `is longer than ${MAX_SOURCE_VALUE_LENGTH} characters`);
+  if (text !== null && text.length > MAX_TEXT_LENGTH)
+    throw new ValidationError(field, raw, `is longer than ${MAX_TEXT_LENGTH} characters`);
   return text;
 }
 

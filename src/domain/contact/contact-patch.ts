@@ -50,7 +50,8 @@ const KNOWN_KEYS = new Set<string>([
   'attributes',
   'external_id',
 ]);
-const MAX_TEXT_LENGTH = 1000;
+/** A contact's text field holds at most this many characters. */
+export const MAX_TEXT_LENGTH = 1000;
 
 /** What a list given as one string is split on (the wire contract's separators). */
 export const LIST_SEPARATORS = /[;,|、；，]/u;
