@@ -130,7 +130,7 @@ export class ContactBulkService {
   }
 
   /**
-   * How many live contacts a filter selects, exact up to BULK_LIMIT (else BULK_LIMIT + 1 and
+   * How many live contacts a filter selects, exact up to BULK_LIMIT (past it BULK_LIMIT and
    * `count_is_lower_bound`), with the caller's limit: what a screen asks before offering an action.
    */
   async count(
