@@ -40,6 +40,7 @@ import { exportRoutes } from './routes/export-routes.js';
 import { changeRoutes } from './routes/change-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { customizationRoutes } from './routes/customization-routes.js';
+import { contactDeletionRoutes } from './routes/contact-deletion-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes, MAX_UPLOAD_FIELD_BYTES } from './routes/import-routes.js';
@@ -216,6 +217,7 @@ export async function buildServer(
       await api.register(healthRoutes(services));
       await api.register(authRoutes(services));
       await api.register(contactRoutes(services));
+      await api.register(contactDeletionRoutes(services));
       await api.register(exportRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(changeRoutes(services));
       await api.register(segmentRoutes(services));
