@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { insertContactsBulk, type NewContact } from '../../src/contacts/contact-repository.js';
-import type { ScanSummary } from '../../src/dedupe/duplicate-scan-service.js';
+import type { ScanSummary } from '../../src/dedupe/scan/scan-summary.js';
 import { newId } from '../../src/domain/ids.js';
 import { openBenchKith } from '../bench-kith.js';
 import { generateDuplicates } from './generate-duplicates.js';

@@ -11,12 +11,8 @@ import { type JobContext, JobPausedError } from '../jobs/job-runner.js';
 import type { Store } from '../store/database.js';
 import type { ContactMergeService } from './contact-merge-service.js';
 import { DUPLICATE_SCAN_JOB_KIND } from './duplicate-scan-schedule.js';
-import {
-  type DuplicateScanService,
-  type ScanStage,
-  ScanStoppedError,
-  type ScanSummary,
-} from './duplicate-scan-service.js';
+import type { DuplicateScanService } from './duplicate-scan-service.js';
+import { type ScanStage, ScanStoppedError, type ScanSummary } from './scan/scan-summary.js';
 import { mergeMatches, type MergeMatchesResult } from './merge-matches.js';
 
 export const MERGE_MATCHES_JOB_KIND = 'duplicate_merge_matches';

@@ -14,7 +14,7 @@ import type { DuplicatePairsTable } from '../store/schema.js';
 import { nowIso } from '../store/transaction.js';
 import { COMPARATORS } from './compare/comparator-registry.js';
 import { DuplicateSettingsService } from './duplicate-settings-service.js';
-import { type DetectionStage, findDuplicates } from './find-duplicates.js';
+import { findDuplicates } from './find-duplicates.js';
 import {
   type FieldContribution,
   levelWeights,
@@ -22,11 +22,11 @@ import {
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
 import { COMPARABLE_FIELD_REASON, type FieldRule, isComparableField } from './model/matching-rules.js';
-import type { ModelCheck } from './model/model-check.js';
 import { decodeExplanation, encodeExplanation } from './model/pair-explanation.js';
 import { PreparedRecords } from './model/prepared-records.js';
 import { ContactIdList } from './scan/contact-id-list.js';
 import { scanOnThread } from './scan/scan-on-thread.js';
+import { type ScanStage, ScanStoppedError, type ScanSummary } from './scan/scan-summary.js';
 import { FieldPreparation } from './scan/field-preparation.js';
 import { readDedupeValues } from './scan/load-dedupe-input.js';
 import { collectGarbage } from '../jobs/collect-garbage.js';
@@ -54,32 +54,6 @@ const COLLECT_GARBAGE_FROM = 100_000;
  * cost 0.24 s to keep the score stage about 50 MB lower, below the compare stage's peak either way.
  */
 const COLLECT_BEFORE: ReadonlySet<ScanStage> = new Set(['block', 'compare', 'cluster']);
-
-export type ScanStage = 'load' | DetectionStage | 'save';
-
-export interface ScanSummary {
-  scan_id: string;
-  kind: 'full' | 'incremental';
-  contacts: number;
-  /** Contacts compared against everyone (all of them in a full scan). */
-  changed: number;
-  compared: number;
-  pairs: number;
-  match_pairs: number;
-  review_pairs: number;
-  clusters: number;
-  /** Clusters whose every pair is in the match band (what `merge --auto` would merge as of this scan). */
-  clusters_all_match: number;
-  seconds: number;
-  blocking: string[][];
-  /** The bands' probability thresholds this scan used: set in the rules or derived by its model. */
-  thresholds: { match: number; review: number };
-  /**
-   * The guard's verdict on the model this scan trained (null when it reused one or EM did not run):
-   * problems found, and `fallback: "generic_m"` when they were bad enough to replace what EM learnt.
-   */
-  model_check: ModelCheck | null;
-}
 
 export interface DuplicatePair {
   id: string;
@@ -184,12 +158,6 @@ export interface ScanOptions {
    * (its job was paused). Once it saves, it finishes: the save is one transaction.
    */
   stopRequested?: () => boolean;
-}
-
-export class ScanStoppedError extends Error {
-  constructor() {
-    super('the duplicate scan was stopped before it saved its pairs');
-  }
 }
 
 export class DuplicateScanService {

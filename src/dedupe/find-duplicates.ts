@@ -11,7 +11,7 @@ import {
 } from './model/blocking-plan.js';
 import { type CoherentCluster, clusterMatchPairs } from './model/cluster-pairs.js';
 import { compareCandidatePairs } from './model/compare-candidate-pairs.js';
-import { type BandThresholds, bandThresholds, deriveThresholds } from './model/derive-thresholds.js';
+import { bandThresholds, deriveThresholds } from './model/derive-thresholds.js';
 import {
   levelWeights,
   matchWeight,
@@ -20,7 +20,7 @@ import {
   weightToProbability,
 } from './model/fellegi-sunter-model.js';
 import { DEFAULT_MAX_BLOCK_SIZE, type MatchingRules } from './model/matching-rules.js';
-import { bandAboveReview, identifiersDiffer } from './model/pair-band.js';
+import { type BandThresholds, bandAboveReview, identifiersDiffer } from './model/pair-band.js';
 import type { PreparedRecords } from './model/prepared-records.js';
 import { scorePairs } from './model/score-pairs.js';
 

@@ -49,6 +49,7 @@ import { ensurePrivateFile, makePrivateDir } from '../store/private-files.js';
 import type { OrdersTable } from '../store/schema.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 import {
+  genericOrderContent,
   type GenericOrderRow,
   mergeOrderRows,
   type OrderMapping,
@@ -58,7 +59,7 @@ import {
 } from './generic/order-mapping.js';
 import { commitOrderBatch, emptyOrderBatchPlan } from './order-batch-writer.js';
 import { GroupService } from '../segments/group-service.js';
-import { genericOrderContent, orderContentHash, purchaseTime } from './order-record.js';
+import { orderContentHash, purchaseTime } from './order-record.js';
 import {
   failedOrderRow,
   type OrderOutcome,

@@ -9,7 +9,6 @@ import type { OrdersTable } from '../store/schema.js';
 import { centsToDecimal } from './tmall/tmall-quirks.js';
 import type { OrderStatus } from './tmall/tmall-status.js';
 import type { TmallItemRow, TmallOrderRow } from './tmall/tmall-rows.js';
-import type { GenericOrderRow } from './generic/order-mapping.js';
 
 export interface OrderItem {
   title: string | null;
@@ -188,36 +187,5 @@ export function orderWire(row: Selectable<OrdersTable>): Order {
     items: JSON.parse(row.items) as OrderItem[],
     created_at: row.created_at,
     updated_at: row.updated_at,
-  };
-}
-
-/** The stored content of an order of a generic order file (its items already merged from its rows). */
-export function genericOrderContent(source: string, order: GenericOrderRow): OrderContent {
-  return {
-    source,
-    order_number: order.orderNumber,
-    status: order.status,
-    source_status: order.sourceStatus,
-    currency: order.currency,
-    goods_cents: order.goodsCents,
-    postage_cents: order.postageCents,
-    total_cents: order.totalCents,
-    paid_cents: order.paidCents,
-    ordered_at: order.orderedAt,
-    paid_at: order.paidAt,
-    shipped_at: order.shippedAt,
-    completed_at: order.completedAt,
-    closed_at: order.closedAt,
-    buyer_nick: order.buyerNick,
-    receiver_name: order.receiverName,
-    receiver_phone: order.receiverPhone,
-    receiver_address: order.receiverAddress,
-    shop_id: order.shopId,
-    shop_name: order.shopName,
-    buyer_message: order.buyerMessage,
-    seller_note: order.sellerNote,
-    extra: JSON.stringify(order.extra),
-    items: JSON.stringify(order.items),
-    item_count: order.items.length,
   };
 }

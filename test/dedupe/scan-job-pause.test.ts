@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.js';
 import { DUPLICATE_SCAN_JOB_KIND } from '../../src/dedupe/duplicate-scan-schedule.js';
-import { DuplicateScanService, ScanStoppedError } from '../../src/dedupe/duplicate-scan-service.js';
+import { DuplicateScanService } from '../../src/dedupe/duplicate-scan-service.js';
+import { ScanStoppedError } from '../../src/dedupe/scan/scan-summary.js';
 import { enqueueJob } from '../../src/jobs/job-queue.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 

@@ -8,8 +8,12 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnFileDuplicate } from '../../src/imports/import-settings.js';
-import { InFileDuplicateIndex, type LeftOutKey } from '../../src/imports/validate/in-file-duplicates.js';
-import { type ValidatedRow, withoutSharedValues } from '../../src/imports/validate/row-validation.js';
+import { InFileDuplicateIndex } from '../../src/imports/validate/in-file-duplicates.js';
+import {
+  type LeftOutKey,
+  type ValidatedRow,
+  withoutSharedValues,
+} from '../../src/imports/validate/row-validation.js';
 import { ADMIN, fixture, readFailureReasons, runImport } from '../support/import-helpers.js';
 import { createTestKith, TEST_DIALECT, type TestKith } from '../support/test-kith.js';
 

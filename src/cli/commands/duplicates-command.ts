@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { KithError } from '../../domain/errors.js';
-import type { DuplicatePair, ScanStage } from '../../dedupe/duplicate-scan-service.js';
+import type { DuplicatePair } from '../../dedupe/duplicate-scan-service.js';
+import type { ScanStage } from '../../dedupe/scan/scan-summary.js';
 import { mergeMatches } from '../../dedupe/merge-matches.js';
 import {
   checkOutputFile,

@@ -11,9 +11,9 @@ import {
   compareField,
   type ComparableField,
   encodeComparableField,
+  type EncodedField,
   type SharedValues,
 } from './comparable-field.js';
-import type { CompareFieldsReply, CompareFieldsTask } from './compare-fields-worker.js';
 import type { PreparedRecords } from './prepared-records.js';
 import {
   RANDOM_PAIRS_PER_FIELD,
@@ -22,6 +22,24 @@ import {
   sampleFrom,
   sampleRandomPairLevels,
 } from './random-pair-levels.js';
+
+/** What the worker thread (`compare-fields-worker.ts`) is given, and what it answers. */
+export interface CompareFieldsTask {
+  /** `column`: the field's index in the levels rows; `partner`: its name half's index, if any. */
+  fields: { column: number; encoded: EncodedField; partner: number | null }[];
+  a: Int32Array;
+  b: Int32Array;
+  /** Shared with the main thread, which fills the other columns at the same time. */
+  gamma: Int8Array;
+  width: number;
+  /** These fields' pairs (and random pairs) in units, shared with the main thread. */
+  work: SharedFieldWork;
+}
+
+export interface CompareFieldsReply {
+  /** The random pairs' levels of the fields whose sample this thread took: [column, levels]. */
+  randomPairLevels: [number, RandomPairLevels][];
+}
 
 /** Below this many pairs, starting a thread costs more than it saves. */
 export const THREAD_MIN_PAIRS = 500_000;

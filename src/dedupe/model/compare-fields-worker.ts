@@ -3,26 +3,12 @@
  * which the main thread also takes from once done with its own) into shared memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ComparableField, decodeComparableField, type EncodedField } from './comparable-field.js';
-import { type SharedFieldWork, takeSharedWork } from './compare-candidate-pairs.js';
-import type { RandomPairLevels } from './random-pair-levels.js';
-
-export interface CompareFieldsTask {
-  /** `column`: the field's index in the levels rows; `partner`: its name half's index, if any. */
-  fields: { column: number; encoded: EncodedField; partner: number | null }[];
-  a: Int32Array;
-  b: Int32Array;
-  /** Shared with the main thread, which fills the other columns at the same time. */
-  gamma: Int8Array;
-  width: number;
-  /** These fields' pairs (and random pairs) in units, shared with the main thread. */
-  work: SharedFieldWork;
-}
-
-export interface CompareFieldsReply {
-  /** The random pairs' levels of the fields whose sample this thread took: [column, levels]. */
-  randomPairLevels: [number, RandomPairLevels][];
-}
+import { type ComparableField, decodeComparableField } from './comparable-field.js';
+import {
+  type CompareFieldsReply,
+  type CompareFieldsTask,
+  takeSharedWork,
+} from './compare-candidate-pairs.js';
 
 const task = (workerData as { data: CompareFieldsTask }).data;
 try {

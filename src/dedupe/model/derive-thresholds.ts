@@ -7,11 +7,7 @@
  */
 import { type TrainedModel, weightToProbability } from './fellegi-sunter-model.js';
 import { DEFAULT_THRESHOLDS, type MatchingRules } from './matching-rules.js';
-
-export interface BandThresholds {
-  match: number;
-  review: number;
-}
+import type { BandThresholds } from './pair-band.js';
 
 const MATCH_BETA = 0.5;
 const REVIEW_BETA = 2;

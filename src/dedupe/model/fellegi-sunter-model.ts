@@ -12,7 +12,7 @@
  *   a common one (u of that agreement = the value's share instead of the field's average).
  */
 import { type CandidatePairs, termFields } from './blocking-plan.js';
-import type { BandThresholds } from './derive-thresholds.js';
+import type { BandThresholds } from './pair-band.js';
 import type { FieldRule } from './matching-rules.js';
 import { deterministicProblems, fieldProblems, isDegenerate, type ModelCheck } from './model-check.js';
 import type { PreparedRecords } from './prepared-records.js';

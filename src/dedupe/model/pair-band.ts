@@ -10,9 +10,13 @@
  * customers share. An attribute holding a phone (a site's switchboard, a shop's landline) is a fact
  * like any other, weighed by the model alone.
  */
-import type { BandThresholds } from './derive-thresholds.js';
-
 export type PairBand = 'match' | 'review' | 'none';
+
+/** The lowest probabilities of the match and the review band. */
+export interface BandThresholds {
+  match: number;
+  review: number;
+}
 
 /** What `identifiersDiffer` reads of a compared field. */
 export interface BandedField {

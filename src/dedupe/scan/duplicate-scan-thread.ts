@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../store/database.js';
-import { DuplicateScanService, ScanStoppedError } from '../duplicate-scan-service.js';
+import { DuplicateScanService } from '../duplicate-scan-service.js';
+import { ScanStoppedError } from './scan-summary.js';
 import type { ScanThreadMessage, ScanThreadTask } from './scan-on-thread.js';
 
 const task = (workerData as { data: ScanThreadTask }).data;

@@ -6,7 +6,7 @@
 import type { Actor } from '../../domain/actor.js';
 import type { StoreOptions } from '../../store/database.js';
 import { BULK_THREAD_NICENESS, startWorkerThread } from '../../store/worker-thread.js';
-import { type ScanStage, ScanStoppedError, type ScanSummary } from '../duplicate-scan-service.js';
+import { type ScanStage, ScanStoppedError, type ScanSummary } from './scan-summary.js';
 
 export interface ScanThreadTask {
   store: StoreOptions;

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { ensurePrivateFile } from '../../store/private-files.js';
 import type { OnFileDuplicate } from '../import-settings.js';
-import { describeDuplicateKey } from './row-validation.js';
+import { describeDuplicateKey, type LeftOutKey } from './row-validation.js';
 
 const COMMIT_EVERY = 100_000;
 
@@ -34,13 +34,6 @@ const KIND_RANK: Record<string, number> = { id: 0, identity: 1, email: 2, phone:
 const DROPPABLE = new Set(['email', 'phone']);
 
 const kindOf = (key: string) => key.slice(0, key.indexOf('\u0000'));
-
-/** A shared value left out of one row: its kind, value (normalised) and the other rows holding it. */
-export interface LeftOutKey {
-  kind: 'phone' | 'email';
-  value: string;
-  others: number[];
-}
 
 export class InFileDuplicateIndex {
   private readonly db: Database.Database;

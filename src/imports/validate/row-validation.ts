@@ -16,7 +16,6 @@ import type { RowKeys } from '../match/match-row-to-contact.js';
 import { normalizeIdentityValue } from '../../domain/normalize/text.js';
 import { regionOfCountry } from '../../domain/normalize/country-region.js';
 import { fieldPath } from '../../domain/field-path.js';
-import type { LeftOutKey } from './in-file-duplicates.js';
 
 export type ValidatedRow =
   | {
@@ -271,6 +270,13 @@ export function fileKeys(mapped: MappedRow, importCtx: NormalizeContext): string
     }
   }
   return out;
+}
+
+/** A shared value left out of one row: its kind, value (normalised) and the other rows holding it. */
+export interface LeftOutKey {
+  kind: 'phone' | 'email';
+  value: string;
+  others: number[];
 }
 
 export function describeDuplicateKey(key: string): string {

@@ -13,7 +13,7 @@ import { headerKey, targetForHeader } from '../../imports/map/header-synonyms.js
 import { uniqueHeader } from '../../imports/map/column-mapping.js';
 import { wellKnownIdentity, WELL_KNOWN_IDENTITIES } from '../../imports/map/well-known-identities.js';
 import type { ImportSettings } from '../../imports/import-settings.js';
-import type { OrderItem } from '../order-record.js';
+import type { OrderContent, OrderItem } from '../order-record.js';
 import type { OrderStatus } from '../tmall/tmall-status.js';
 import {
   centsToDecimal,
@@ -695,4 +695,35 @@ export function mergeOrderRows(
 function decimalCents(value: string): number {
   const parsed = parseAmountCents(value);
   return parsed.ok ? (parsed.value ?? 0) : 0;
+}
+
+/** The stored content of an order of a generic order file (its items already merged from its rows). */
+export function genericOrderContent(source: string, order: GenericOrderRow): OrderContent {
+  return {
+    source,
+    order_number: order.orderNumber,
+    status: order.status,
+    source_status: order.sourceStatus,
+    currency: order.currency,
+    goods_cents: order.goodsCents,
+    postage_cents: order.postageCents,
+    total_cents: order.totalCents,
+    paid_cents: order.paidCents,
+    ordered_at: order.orderedAt,
+    paid_at: order.paidAt,
+    shipped_at: order.shippedAt,
+    completed_at: order.completedAt,
+    closed_at: order.closedAt,
+    buyer_nick: order.buyerNick,
+    receiver_name: order.receiverName,
+    receiver_phone: order.receiverPhone,
+    receiver_address: order.receiverAddress,
+    shop_id: order.shopId,
+    shop_name: order.shopName,
+    buyer_message: order.buyerMessage,
+    seller_note: order.sellerNote,
+    extra: JSON.stringify(order.extra),
+    items: JSON.stringify(order.items),
+    item_count: order.items.length,
+  };
 }
