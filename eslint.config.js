@@ -104,6 +104,56 @@ const layersRule = {
   },
 };
 
+/**
+ * The web app's folders, bottom first (web/README.md, docs/ARCHITECTURE.md): the typed API client,
+ * the strings, what every screen shares, the session, the screens of each area, and the frame that
+ * routes to them. As in src/, a folder imports only the folders listed before it.
+ */
+export const WEB_LAYERS = ['api', 'i18n', 'ui', 'session', 'features', 'app', 'main'];
+const WEB_SRC = path.join(path.dirname(SRC), 'web', 'src');
+
+const webLayersRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'web/src folders import only the folders below them (web/README.md)' },
+    schema: [],
+  },
+  create(context) {
+    const file = context.physicalFilename ?? context.filename;
+    const unitIn = (absolute) => {
+      const relative = path.relative(WEB_SRC, absolute);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
+      const parts = relative.split(path.sep);
+      return parts.length === 1 ? parts[0].replace(/\.[cm]?[jt]sx?$/, '') : parts[0];
+    };
+    const from = unitIn(file);
+    if (from === null) return {};
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const to = unitIn(path.resolve(path.dirname(file), source));
+      if (to === null || to === from) return;
+      const [rankFrom, rankTo] = [WEB_LAYERS.indexOf(from), WEB_LAYERS.indexOf(to)];
+      if (rankFrom < 0 || rankTo < 0) {
+        context.report({
+          node,
+          message: `web/src/${rankFrom < 0 ? from : to} has no place in the web app's layer order: add it to WEB_LAYERS in eslint.config.js`,
+        });
+      } else if (rankTo > rankFrom) {
+        context.report({
+          node,
+          message: `web/src/${from} may not import web/src/${to}: a folder uses only the folders below it (${WEB_LAYERS.join(' < ')}); move what both need down`,
+        });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
   js.configs.recommended,
@@ -161,8 +211,12 @@ export default tseslint.config(
     // A hook called conditionally or out of order breaks a screen only at run time (one did, caught late by
     // a browser test); the rules of hooks catch it at lint.
     files: ['web/src/**/*.{ts,tsx}'],
-    plugins: { 'react-hooks': reactHooks },
-    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+    plugins: { 'react-hooks': reactHooks, 'kith-web': { rules: { layers: webLayersRule } } },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'kith-web/layers': 'error',
+    },
   },
   {
     files: ['test/**/*.ts'],

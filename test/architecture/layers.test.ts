@@ -89,4 +89,38 @@ describe('layers are enforced by the lint rule', () => {
     );
     expect(found).toEqual([]);
   });
+
+  it("keeps the web app's folders in their order: shared pieces never import a screen", async () => {
+    const found = await problems(
+      'web/src/ui/x.ts',
+      "import { CustomersPage } from '../features/customers/CustomersPage';\nexport const x = CustomersPage;\n",
+    );
+    expect(found).toEqual([
+      {
+        rule: 'kith-web/layers',
+        message: expect.stringMatching(/^web\/src\/ui may not import web\/src\/features/),
+      },
+    ]);
+    const session = await problems(
+      'web/src/session/x.ts',
+      "import { routes } from '../app/routes';\nexport const x = routes;\n",
+    );
+    expect(session.map((p) => p.rule)).toEqual(['kith-web/layers']);
+  });
+
+  it('allows a screen to use the session, shared pieces, strings and the API client', async () => {
+    const found = await problems(
+      'web/src/features/customers/x.ts',
+      [
+        "import { api } from '../../api/client';",
+        "import { formatListIn } from '../../i18n/list-format';",
+        "import { ErrorState } from '../../ui/states';",
+        "import { useSession } from '../../session/session';",
+        "import { ImportsPage } from '../imports/ImportsPage';",
+        'export const x = [api, formatListIn, ErrorState, useSession, ImportsPage];',
+        '',
+      ].join('\n'),
+    );
+    expect(found.filter((p) => p.rule === 'kith-web/layers')).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import {
   type AttributeType,
   normalizeAttributeValue,
 } from '../../src/domain/contact/attribute-value.js';
-import { formatListIn } from '../../web/src/ui/list-format.js';
+import { formatListIn } from '../../web/src/i18n/list-format.js';
 import { en, reasonOf, WEB, zh } from './web-i18n.js';
 
 type Refusal = { reason: string; options?: readonly string[] };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WEB } from './web-i18n.js';
 
 type Kind = 'and' | 'or' | 'values';
-const { formatListIn, listPartsIn } = (await import(`${WEB}/ui/list-format.ts`)) as {
+const { formatListIn, listPartsIn } = (await import(`${WEB}/i18n/list-format.ts`)) as {
   formatListIn: (locale: string, items: readonly string[], kind?: Kind) => string;
   listPartsIn: (locale: string, count: number, kind?: Kind) => ({ item: number } | { text: string })[];
 };

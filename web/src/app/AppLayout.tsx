@@ -7,7 +7,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { AvailabilityMenu } from '../features/conversations/AvailabilityMenu';
 import { keepFocus } from '../ui/focus-keeper';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
-import { isAdmin, useSession, useSignOut } from './session';
+import { isAdmin, useSession, useSignOut } from '../session/session';
 
 interface NavItem {
   to: string;

@@ -8,8 +8,8 @@ import { RouteError } from '../ui/RouteError';
 import { AppLayout } from './AppLayout';
 import { queryClient } from './query-client';
 import { csrfToken } from '../api/client';
-import { RequireSession, SessionLoading } from './RequireSession';
-import { sessionQuery } from './session';
+import { RequireSession, SessionLoading } from '../session/RequireSession';
+import { sessionQuery } from '../session/session';
 
 const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
   Component: (await load()).default,

@@ -9,7 +9,7 @@
  */
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { formatListIn, type ListKind, listPartsIn } from '../ui/list-format';
+import { formatListIn, type ListKind, listPartsIn } from './list-format';
 import type { Messages } from './en';
 import { localeOf } from './locale';
 

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
-import { SESSION_KEY } from '../../app/session';
+import { SESSION_KEY } from '../../session/session';
 import { formatDateTime } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { AuthFrame } from './AuthFrame';

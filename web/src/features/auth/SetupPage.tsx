@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { SESSION_KEY } from '../../app/session';
+import { SESSION_KEY } from '../../session/session';
 import { AuthFrame } from './AuthFrame';
 import { type FieldErrors, NewAccountForm } from './NewAccountForm';
 

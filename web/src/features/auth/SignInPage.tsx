@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
-import { SESSION_KEY, useSession } from '../../app/session';
+import { SESSION_KEY, useSession } from '../../session/session';
 import { PasswordField } from '../../ui/PasswordField';
 import { errorMessage } from '../../ui/states';
 import { AuthFrame } from './AuthFrame';

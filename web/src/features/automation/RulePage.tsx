@@ -24,7 +24,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, api, unwrap } from '../../api/client';
-import { RequireAdmin } from '../../app/RequireSession';
+import { RequireAdmin } from '../../session/RequireSession';
 import { formatDateTime } from '../../i18n';
 import { joinSentences } from '../../i18n/sentences';
 import { ErrorState, errorMessage, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';

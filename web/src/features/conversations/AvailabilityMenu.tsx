@@ -11,7 +11,7 @@ import { Badge, Menu, UnstyledButton } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import { useSession } from '../../app/session';
+import { useSession } from '../../session/session';
 import { errorMessage } from '../../ui/states';
 import { useAgents } from './conversation-queries';
 import { notify } from './notify';

@@ -30,7 +30,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
-import { useSession } from '../../app/session';
+import { useSession } from '../../session/session';
 import { formatDateTime } from '../../i18n';
 import { formatPhone } from '../../ui/phone-format';
 import { ErrorState, errorMessage, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';

@@ -19,7 +19,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { useSession } from '../../app/session';
+import { useSession } from '../../session/session';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRowKeys } from '../../ui/row-keys';

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { useSession } from '../../app/session';
+import { useSession } from '../../session/session';
 import { formatDateTime } from '../../i18n';
 import { NextPageButton } from '../../ui/NextPageButton';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';

@@ -3,7 +3,7 @@ import { Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import { useUserDirectory } from '../../app/user-directory';
+import { useUserDirectory } from '../../session/user-directory';
 import { formatDateTime } from '../../i18n';
 import { channelLabel } from '../../ui/channel-label';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';

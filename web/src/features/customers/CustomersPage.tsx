@@ -24,7 +24,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import { formatList, formatNumber } from '../../i18n';
 import { joinSentences } from '../../i18n/sentences';
 import { PageHeader } from '../../ui/PageHeader';

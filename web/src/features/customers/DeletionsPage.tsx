@@ -11,7 +11,7 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useDeletions } from './customer-queries';
 import type { paths } from '../../api/schema';
-import { RequireAdmin } from '../../app/RequireSession';
+import { RequireAdmin } from '../../session/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';

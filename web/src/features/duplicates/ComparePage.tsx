@@ -11,7 +11,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import { formatDate, formatDateTime, formatList, listParts } from '../../i18n';
 import { Email } from '../../ui/Email';
 import { initialSourceLabel } from '../../ui/initial-source-label';

@@ -41,7 +41,7 @@ import { useContactsById } from '../customers/customer-queries';
 import { ScanPanel } from './ScanPanel';
 import { ClustersTable } from './ClustersTable';
 import { AutoMergeButton, AutoMergeProgress } from './AutoMergeButton';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import { TableScroll } from '../../ui/TableScroll';
 
 export default function DuplicatesPage() {

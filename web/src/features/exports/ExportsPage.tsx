@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import i18n, { formatDateTime, formatNumber } from '../../i18n';
 import { byteSize } from '../../i18n/locale';
 import { PageHeader } from '../../ui/PageHeader';

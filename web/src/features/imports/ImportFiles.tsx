@@ -8,7 +8,7 @@ import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../../app/session';
+import { useSession } from '../../session/session';
 import { formatDateTime } from '../../i18n';
 import { deleteImportFiles, importKey, type ImportRecord, isActive, useUsers } from './import-api';
 import { ImportErrorAlert } from './ImportErrorAlert';

@@ -23,7 +23,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { RequireAdmin } from '../../app/RequireSession';
+import { RequireAdmin } from '../../session/RequireSession';
 import { formatDateTime, formatList, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { ErrorState, isNotFound, LoadingRows, NotFoundState } from '../../ui/states';

@@ -9,7 +9,7 @@ import { Anchor, Button, Group, Menu, Paper, SegmentedControl, Table, Text } fro
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { RequireAdmin } from '../../app/RequireSession';
+import { RequireAdmin } from '../../session/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';

@@ -8,7 +8,7 @@ import { notify } from './notify';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatList } from '../../i18n';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import {
   type ImportPreview,
   useAttributeDefinitions,

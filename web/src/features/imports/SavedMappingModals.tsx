@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import { formatDateTime } from '../../i18n';
 import { errorMessage } from '../../ui/states';
 import { reasonText } from '../settings/form-problem';

@@ -24,7 +24,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { type Schemas, upload } from '../../api/client';
-import { RequireAdmin } from '../../app/RequireSession';
+import { RequireAdmin } from '../../session/RequireSession';
 import { ImportCounts } from '../imports/ImportCounts';
 import { ImportModeSwitch } from '../imports/ImportModeSwitch';
 import { useIdentityTypes, useImport } from '../imports/import-api';

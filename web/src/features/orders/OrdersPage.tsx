@@ -13,7 +13,7 @@ import { type ChangeEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, type Contact, unwrap } from '../../api/client';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import { formatDateTime, formatList, formatMoney, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { useRowKeys } from '../../ui/row-keys';

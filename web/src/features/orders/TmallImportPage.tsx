@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Schemas, upload } from '../../api/client';
-import { RequireAdmin } from '../../app/RequireSession';
+import { RequireAdmin } from '../../session/RequireSession';
 import { ImportModeSwitch } from '../imports/ImportModeSwitch';
 import { orderImportErrorText } from '../imports/import-errors';
 import { PageHeader } from '../../ui/PageHeader';

@@ -8,7 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type User } from '../../api/client';
-import { SESSION_KEY, useSession } from '../../app/session';
+import { SESSION_KEY, useSession } from '../../session/session';
 import { formatDateTime, formatNumber, type Language, setLanguage } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { PasswordField } from '../../ui/PasswordField';

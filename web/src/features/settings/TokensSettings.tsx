@@ -19,7 +19,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api, type Schemas, unwrap } from '../../api/client';
-import { isAdmin, useSession } from '../../app/session';
+import { isAdmin, useSession } from '../../session/session';
 import { formatDateTime } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState } from '../../ui/states';
