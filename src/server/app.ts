@@ -43,7 +43,9 @@ import { customizationRoutes } from './routes/customization-routes.js';
 import { contactDeletionRoutes } from './routes/contact-deletion-routes.js';
 import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
-import { importRoutes, MAX_UPLOAD_FIELD_BYTES } from './routes/import-routes.js';
+import { MAX_UPLOAD_FIELD_BYTES } from './import-upload.js';
+import { importRoutes } from './routes/import-routes.js';
+import { savedMappingRoutes } from './routes/saved-mapping-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
@@ -224,6 +226,7 @@ export async function buildServer(
       await api.register(customizationRoutes(services));
       await api.register(duplicateRoutes(services, options.onJobQueued ?? (() => undefined)));
       await api.register(importRoutes(services, options.onJobQueued ?? (() => undefined)));
+      await api.register(savedMappingRoutes(services));
       await api.register(orderRoutes(services));
       await api.register(conversationRoutes(services));
       await api.register(liveRoutes(live, services));
