@@ -204,6 +204,8 @@ test('the timeline and the import filter name an import by its file name, linkin
   await page.goto(`/customers/${found.data[0]!.id}`);
   const link = page.getByRole('link', { name: file });
   await expect(link).toBeVisible();
+  // The entry says what the row did: it made this customer.
+  await expect(page.getByText(m('customer.events.imported_created'), { exact: true })).toBeVisible();
   await expect(page.getByText(importId)).toHaveCount(0);
   await link.click();
   await expect(page).toHaveURL(new RegExp(`/imports/${importId}$`));

@@ -48,12 +48,17 @@ export function CustomerTimeline({ contactId }: { contactId: string }) {
           const importId = text('import_id');
           const conversationId = text('conversation_id');
           const groupId = text('group_id');
+          // An import's entry says whether the row made the customer or changed them (older entries just "Imported").
+          const type =
+            event.type === 'imported' && (text('action') === 'created' || text('action') === 'updated')
+              ? `imported_${text('action')}`
+              : event.type;
           return (
             <Timeline.Item
               key={event.id}
               title={
                 <Text size="sm" fw={500}>
-                  {label(`customer.events.${event.type}`, event.type)}
+                  {label(`customer.events.${type}`, event.type)}
                 </Text>
               }
             >

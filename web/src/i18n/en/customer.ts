@@ -131,6 +131,8 @@ export const en = {
     deleted: 'Deleted',
     restored: 'Restored',
     imported: 'Imported',
+    imported_created: 'Created by import',
+    imported_updated: 'Updated by import',
     import_undone: 'Import undone',
     group_added: 'Added to a group',
     group_removed: 'Removed from a group',

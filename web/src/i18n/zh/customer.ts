@@ -126,6 +126,8 @@ export const customer: typeof en = {
     deleted: '删除',
     restored: '恢复',
     imported: '导入',
+    imported_created: '导入新建',
+    imported_updated: '导入更新',
     import_undone: '导入已撤销',
     group_added: '加入群组',
     group_removed: '移出群组',
