@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 const web = '../../web/src';
 const { en } = (await import(`${web}/i18n/en.ts`)) as { en: object };
 const { zh } = (await import(`${web}/i18n/zh.ts`)) as { zh: object };
-const { identityTypeLabel } = (await import(`${web}/ui/identity-type-label.ts`)) as {
-  identityTypeLabel: (type: { key: string; label?: string | null }, t: (key: string) => string) => string;
+type Type = { key: string; label?: string | null };
+const { identityTypeLabel, localizeIdentityTypes } = (await import(`${web}/ui/identity-type-label.ts`)) as {
+  identityTypeLabel: (type: Type, t: (key: string) => string) => string;
+  localizeIdentityTypes: (types: Type[], t: (key: string) => string) => { key: string; label: string }[];
 };
 
 /** `t` over one language's messages, as i18next looks a dotted key up. */
@@ -32,5 +34,37 @@ describe('identity types as people read them', () => {
   ])('%j', (type, english, chinese) => {
     expect(identityTypeLabel(type, tOf(en))).toBe(english);
     expect(identityTypeLabel(type, tOf(zh))).toBe(chinese);
+  });
+});
+
+describe('a list of identity types never shows two that read the same', () => {
+  it.each<[string, Type[], string[]]>([
+    [
+      'distinct labels as they are',
+      [
+        { key: 'crm_id', label: 'Old CRM' },
+        { key: 'line_id', label: 'LINE' },
+      ],
+      ['Old CRM', 'LINE'],
+    ],
+    [
+      'two admin-made types of one label, each with its key',
+      [
+        { key: 'wx_openid', label: '微信 OpenID' },
+        { key: 'wx_openid_2', label: '微信 openid' },
+        { key: 'crm_id', label: 'Old CRM' },
+      ],
+      ['微信 OpenID (wx_openid)', '微信 openid (wx_openid_2)', 'Old CRM'],
+    ],
+    [
+      "an admin's type named as a built-in one reads in the user's language",
+      [
+        { key: 'wechat_openid', label: 'WeChat OpenID' },
+        { key: 'wx', label: '微信 OpenID' },
+      ],
+      ['微信 OpenID (wechat_openid)', '微信 OpenID (wx)'],
+    ],
+  ])('%s', (_why, types, chinese) => {
+    expect(localizeIdentityTypes(types, tOf(zh)).map((type) => type.label)).toEqual(chinese);
   });
 });

@@ -35,10 +35,21 @@ export function identityTypeLabel(type: { key: string; label?: string | null }, 
   return label ?? type.key;
 }
 
-/** The types with their labels as people read them (for lists that show `label`). */
+/**
+ * The types with their labels as people read them (for lists that show `label`). Two types that would
+ * read the same (two "WeChat OpenID" made at different times) each get their key beside the label, so a
+ * list, a column chooser or a form never shows two items that cannot be told apart.
+ */
 export function localizeIdentityTypes<T extends { key: string; label?: string | null }>(
   types: T[],
   t: Translate,
 ): (T & { label: string })[] {
-  return types.map((type) => ({ ...type, label: identityTypeLabel(type, t) }));
+  const labelled = types.map((type) => ({ ...type, label: identityTypeLabel(type, t) }));
+  const seen = new Map<string, number>();
+  for (const { label } of labelled) seen.set(label.toLowerCase(), (seen.get(label.toLowerCase()) ?? 0) + 1);
+  return labelled.map((type) =>
+    seen.get(type.label.toLowerCase())! > 1 && type.label !== type.key
+      ? { ...type, label: `${type.label} (${type.key})` }
+      : type,
+  );
 }

@@ -6,7 +6,7 @@ import { Checkbox, Select, SimpleGrid, Textarea, TextInput, Title } from '@manti
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import type { ContactFormState, ListField, TextField } from './contact-form';
-import { identityTypeLabel } from '../../ui/identity-type-label';
+import { localizeIdentityTypes } from '../../ui/identity-type-label';
 import { DateField } from '../../ui/DateField';
 
 export type FieldErrors = Record<string, string>;
@@ -107,10 +107,10 @@ export function ContactFieldsForm({
             {t('fields.identities')}
           </Title>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm" mb="sm">
-            {identityTypes.map((type) => (
+            {localizeIdentityTypes(identityTypes, t).map((type) => (
               <TextInput
                 key={type.key}
-                label={identityTypeLabel(type, t)}
+                label={type.label}
                 value={state.identities[type.key] ?? ''}
                 onChange={(event) =>
                   onChange({

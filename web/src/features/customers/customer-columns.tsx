@@ -8,7 +8,7 @@ import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import type { Contact, Schemas } from '../../api/client';
 import { formatDate, formatDateTimeNarrow, formatMoney, formatNumber } from '../../i18n';
-import { identityTypeLabel } from '../../ui/identity-type-label';
+import { localizeIdentityTypes } from '../../ui/identity-type-label';
 import { initialSourceLabel } from '../../ui/initial-source-label';
 import { Email } from '../../ui/Email';
 import { Phone } from '../../ui/Phone';
@@ -146,9 +146,9 @@ export function customerColumns(
       contact.initial_source ? initialSourceLabel(contact.initial_source, t) : '',
     ),
     field('campaign'),
-    ...identityTypes.map((type) => ({
+    ...localizeIdentityTypes(identityTypes, t).map((type) => ({
       id: `identity.${type.key}`,
-      label: identityTypeLabel(type, t),
+      label: type.label,
       render: (contact: Contact) => plain(contact.identities[type.key]),
     })),
     ...attributes.map((definition) => ({
