@@ -127,9 +127,11 @@ export class TagService {
         entityType: 'tag',
         entityId: tagId,
         action: 'merged',
+        // The tag is gone, not renamed: its name goes; the one it joined is named beside its id.
         changes: [
-          { field: 'name', old: tag.name, new: target.name },
+          { field: 'name', old: tag.name, new: null },
           { field: 'merged_into', old: null, new: target.id },
+          { field: 'merged_into_name', old: null, new: target.name },
           { field: 'contacts', old: moved, new: null },
         ],
         actor,

@@ -494,6 +494,8 @@ describe(`settings over HTTP on ${TEST_DIALECT}`, () => {
       const log = await audit(`entity_type=tag&entity_id=${old.id}`);
       expect(log.data.map((e) => e.action)).toEqual(['merged', 'renamed']);
       expect(log.data[0]!.changes).toContainEqual({ field: 'merged_into', old: null, new: vip.id });
+      expect(log.data[0]!.changes).toContainEqual({ field: 'merged_into_name', old: null, new: 'VIP' });
+      expect(log.data[0]!.changes).toContainEqual({ field: 'name', old: 'Gold', new: null });
       expect(log.data[0]).toMatchObject({ entity_name: 'Gold' });
     });
 

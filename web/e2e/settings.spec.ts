@@ -814,6 +814,15 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
     (await (await page.request.get('/api/tags')).json()).data as { id: string; name: string }[]
   ).find((t) => t.name === `old-${id}`)!;
   await apiWrite(page, 'patch', `/api/tags/${tag.id}`, { name: `new-${id}` });
+  // Renamed onto another tag's name: a merge into it.
+  await apiWrite(page, 'post', '/api/contacts', {
+    name: `Audit merge ${id}`,
+    tags: [`big-${id}`, `top-${id}`],
+  });
+  const big = (
+    (await (await page.request.get('/api/tags')).json()).data as { id: string; name: string }[]
+  ).find((t) => t.name === `big-${id}`)!;
+  await apiWrite(page, 'patch', `/api/tags/${big.id}`, { name: `top-${id}` });
   await apiWrite(page, 'post', '/api/attributes', {
     key: `audit_${id}`,
     label: `Audit ${id}`,
@@ -848,6 +857,14 @@ test('the audit log shows who changed users, tokens, tags, attributes and webhoo
     entry(`Audit token ${id}`).filter({ hasText: msg(lang, 'settings.audit.actions.revoked') }),
   ).toHaveCount(1);
   await expect(entry(`new-${id}`)).toContainText(`old-${id} → new-${id}`);
+  // A merge names the tag it joined, not its id, and is no rename.
+  const merge = entry(`big-${id}`);
+  await expect(merge).toContainText(msg(lang, 'settings.audit.actions.merged'));
+  await expect(merge).toContainText(
+    `${msg(lang, 'settings.audit.fields.merged_into')}${msg(lang, 'settings.audit.fieldSep')}top-${id}`,
+  );
+  await expect(merge).not.toContainText('tag_');
+  await expect(merge).not.toContainText('→');
   await expect(
     entry(`audit-${id}.example.com`).filter({ hasText: msg(lang, 'settings.audit.actions.deleted') }),
   ).toHaveCount(1);

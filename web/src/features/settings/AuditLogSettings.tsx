@@ -257,7 +257,7 @@ function AuditRow({
           </Text>
         ) : (
           <ul className="kith-changes">
-            {changesOf(entry).map((change, index) => {
+            {changesOf(entry, t).map((change, index) => {
               const shownOf = (value: unknown) =>
                 typeof value === 'string' && /^ct_[0-9a-z]+$/.test(value) ? (
                   <Anchor component={Link} to={`/customers/${value}`} size="sm">
@@ -319,7 +319,8 @@ const RULE_PARTS = ['name', 'event', 'active', 'once_per_conversation', 'conditi
  * so it is shown part by part — every part when created, the changed ones when edited, its name when
  * deleted.
  */
-function changesOf(entry: Entry): Entry['changes'] {
+function changesOf(entry: Entry, t: TFunction): Entry['changes'] {
+  if (entry.entity_type === 'tag' && entry.action === 'merged') return tagMergeChanges(entry, t);
   if (entry.entity_type !== 'automation_rule') return entry.changes;
   return entry.changes.flatMap((change) => {
     if (change.field !== 'rule') return [change];
@@ -330,6 +331,25 @@ function changesOf(entry: Entry): Entry['changes'] {
       .filter((part) => !before || !after || JSON.stringify(before[part]) !== JSON.stringify(after[part]))
       .map((part) => ({ field: part, old: before?.[part] ?? null, new: after?.[part] ?? null }));
   });
+}
+
+/**
+ * A tag merge as a merge: the tag it joined by name ("Merged into: VIP") and the customers moved, not
+ * the tag's own name (the entry's subject). Entries from before `merged_into_name` was recorded carry
+ * the joined tag's name as the new `name`; without either, the id is no help to a reader.
+ */
+function tagMergeChanges(entry: Entry, t: TFunction): Entry['changes'] {
+  const value = (field: string) => entry.changes.find((c) => c.field === field);
+  const into = value('merged_into_name')?.new ?? value('name')?.new;
+  const moved = value('contacts')?.old;
+  return [
+    {
+      field: 'merged_into',
+      old: null,
+      new: typeof into === 'string' && into ? into : t('settings.audit.anotherTag'),
+    },
+    ...(typeof moved === 'number' ? [{ field: 'contacts', old: null, new: formatNumber(moved) }] : []),
+  ];
 }
 
 /**

@@ -422,6 +422,7 @@ export const en = {
       imported: 'Imported',
       files_deleted: 'Files deleted',
     },
+    anotherTag: 'another tag',
     fields: {
       name: 'Name',
       email: 'Email',

@@ -406,6 +406,7 @@ export const settings: typeof en = {
       imported: '已导入',
       files_deleted: '文件已删除',
     },
+    anotherTag: '其他标签',
     fields: {
       name: '名称',
       email: '邮箱',
