@@ -28,6 +28,11 @@ export class SetupService {
     return token;
   }
 
+  /** Whether Kith still waits for its first administrator (no user exists yet). */
+  async needed(): Promise<boolean> {
+    return (await new UserService(this.db).count()) === 0;
+  }
+
   async createFirstAdmin(
     token: string,
     input: { email: string; password: string; name?: string | null },

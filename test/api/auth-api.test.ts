@@ -45,6 +45,8 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
     expect(await server.kith.users.count()).toBe(0);
     const token = await server.kith.setup.issueTokenIfNeeded();
     expect(token).toMatch(/^setup_/);
+    // Whether set-up is needed is public; a token is not checked by it.
+    expect((await call('GET', '/api/setup')).body).toEqual({ needed: true });
     const wrong = await call('POST', '/api/setup', {
       body: { token: 'setup_guess', email: 'boss@example.com', password: 'long enough' },
     });
@@ -76,6 +78,7 @@ describe(`sign-in, tokens and roles over HTTP on ${TEST_DIALECT}`, () => {
       body: { token, email: 'evil@example.com', password: 'long enough' },
     });
     expect(again.status).toBe(409);
+    expect((await call('GET', '/api/setup')).body).toEqual({ needed: false });
     expect(await server.kith.setup.issueTokenIfNeeded()).toBeNull();
   });
 

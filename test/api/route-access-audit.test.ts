@@ -16,6 +16,7 @@ const PUBLIC = new Set([
   'GET /api/health',
   'POST /api/auth/login',
   'POST /api/auth/logout',
+  'GET /api/setup',
   'POST /api/setup',
   'POST /api/auth/invite',
   'POST /api/auth/invite/accept',

@@ -168,6 +168,19 @@ export function authRoutes(services: KithServices): FastifyPluginAsyncZod {
       },
     });
 
+    app.get('/setup', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Whether Kith still waits for its first administrator (the set-up page says so before any typing)',
+        description:
+          'Says nothing of any token: whether a link is valid is only told by POST /api/setup, which is throttled.',
+        response: { 200: z.object({ needed: z.boolean() }), ...errorResponses },
+      },
+      handler: async () => ({ needed: await setup.needed() }),
+    });
+
     app.post('/setup', {
       config: { access: 'public' },
       schema: {

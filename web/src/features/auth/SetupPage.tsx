@@ -1,16 +1,26 @@
-import { Alert, Text, TextInput } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, Loader, Text, TextInput } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { Link, useNavigate } from 'react-router';
+import { api, ApiError, unwrap } from '../../api/client';
 import { SESSION_KEY } from '../../session/session';
 import { AuthFrame } from './AuthFrame';
 import { type FieldErrors, NewAccountForm } from './NewAccountForm';
 
-/** First run: the one-time link printed by `kith serve` (/setup#token=…) creates the first administrator. */
+/**
+ * First run: the one-time link printed by `kith serve` (/setup#token=…) creates the first administrator.
+ * Once one exists the page says so at once, with the way to sign in, instead of a form bound to be
+ * refused. Whether a token is valid is only told by submitting it (the server throttles guesses).
+ */
 export default function SetupPage() {
   const { t } = useTranslation();
+  const setup = useQuery({
+    queryKey: ['setup'],
+    queryFn: () => unwrap(api.GET('/api/setup')),
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
   const navigate = useNavigate();
   const client = useQueryClient();
   // The token travels in the fragment so it never reaches a server log or a Referer header.
@@ -18,6 +28,27 @@ export default function SetupPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
 
+  if (setup.isPending)
+    return (
+      <AuthFrame title={t('setup.title')}>
+        <Text size="sm" c="dimmed" role="status">
+          <Loader size="xs" mr="xs" />
+          {t('setup.checking')}
+        </Text>
+      </AuthFrame>
+    );
+  // Not answered (an older server, the network): the form, whose submission says what is wrong.
+  if (setup.data?.needed === false)
+    return (
+      <AuthFrame title={t('setup.title')}>
+        <Alert color="blue" role="alert">
+          {t('setup.alreadyDone')}
+        </Alert>
+        <Anchor component={Link} to="/sign-in" size="sm">
+          {t('setup.signIn')}
+        </Anchor>
+      </AuthFrame>
+    );
   return (
     <AuthFrame title={t('setup.title')}>
       <Text size="sm" c="dimmed">
@@ -37,7 +68,14 @@ export default function SetupPage() {
           return {};
         }}
         send={async (password) => {
-          await unwrap(api.POST('/api/setup', { body: { token, email, password, name: name || null } }));
+          try {
+            await unwrap(api.POST('/api/setup', { body: { token, email, password, name: name || null } }));
+          } catch (e) {
+            // Set up meanwhile (by another tab, another person): the page turns to the way to sign in.
+            if (e instanceof ApiError && e.code === 'setup_done')
+              client.setQueryData(['setup'], { needed: false });
+            throw e;
+          }
           const user = await unwrap(api.POST('/api/auth/login', { body: { email, password } }));
           client.setQueryData(SESSION_KEY, user);
           void navigate('/customers', { replace: true });
