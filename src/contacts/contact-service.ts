@@ -42,7 +42,7 @@ import { normalizeEmail } from '../domain/normalize/email.js';
 import { normalizeOnePhone, type Region } from '../domain/normalize/phone.js';
 import { normalizeIdentityValue, normalizeText } from '../domain/normalize/text.js';
 import { listAuditEntries } from '../history/audit-log.js';
-import { appendContactEvent, listContactEvents } from '../history/contact-timeline.js';
+import { appendContactEvent, appendContactEvents, listContactEvents } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
 import type { Queryable } from '../store/transaction.js';
 import {
@@ -437,14 +437,16 @@ export class ContactService {
       }))
       .filter(({ before, after }) => diffContactStates(before, after).length > 0);
     await w.update(updates);
-    for (const { before } of updates)
-      await appendContactEvent(w.db, {
+    await appendContactEvents(
+      w.rows,
+      updates.map(({ before }) => ({
         contactId: before.id,
         type: 'updated',
         actor,
         at: w.at,
         data: { fields: ['tags'] },
-      });
+      })),
+    );
     return updates.length;
   }
 

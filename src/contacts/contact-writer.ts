@@ -69,7 +69,8 @@ export class ContactWriteSession {
   constructor(
     readonly db: Queryable,
     readonly actor: Actor,
-    private readonly rows: RowWriter,
+    /** The store's batch writer on this session's transaction, for the caller's own rows (a timeline). */
+    readonly rows: RowWriter,
     private readonly references: ContactReferenceRegistry,
     at?: string,
   ) {

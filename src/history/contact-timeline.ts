@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { newId } from '../domain/ids.js';
 import { contactIdColumnReference } from '../store/contact-id-column.js';
+import type { RowWriter } from '../store/row-writer.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 
 /** Event types on a contact's timeline; later capabilities add their own (purchase…). */
@@ -34,29 +35,40 @@ export interface ContactEvent {
   data: Record<string, unknown> | null;
 }
 
-export async function appendContactEvent(
-  db: Queryable,
-  event: {
-    contactId: string;
-    type: ContactEventType;
-    actor: Actor;
-    data?: Record<string, unknown>;
-    at?: string;
-  },
+export interface NewContactEvent {
+  contactId: string;
+  type: ContactEventType;
+  actor: Actor;
+  data?: Record<string, unknown>;
+  at?: string;
+}
+
+export async function appendContactEvent(db: Queryable, event: NewContactEvent): Promise<void> {
+  await db.insertInto('contact_events').values(eventRow(event)).execute();
+}
+
+/**
+ * Many events at once, in their order, through a batch writer: a change of thousands of contacts
+ * (a bulk action, a tag merged) writes their timeline in a few statements, not one per contact.
+ */
+export async function appendContactEvents(
+  rows: RowWriter,
+  events: readonly NewContactEvent[],
 ): Promise<void> {
-  await db
-    .insertInto('contact_events')
-    .values({
-      id: newId('event'),
-      contact_id: event.contactId,
-      type: event.type,
-      occurred_at: event.at ?? nowIso(),
-      actor_id: event.actor.userId,
-      channel: event.actor.channel,
-      channel_ref: event.actor.channelRef ?? null,
-      data: event.data ? JSON.stringify(event.data) : null,
-    })
-    .execute();
+  if (events.length > 0) await rows.insert('contact_events', events.map(eventRow));
+}
+
+function eventRow(event: NewContactEvent) {
+  return {
+    id: newId('event'),
+    contact_id: event.contactId,
+    type: event.type,
+    occurred_at: event.at ?? nowIso(),
+    actor_id: event.actor.userId,
+    channel: event.actor.channel,
+    channel_ref: event.actor.channelRef ?? null,
+    data: event.data ? JSON.stringify(event.data) : null,
+  };
 }
 
 /** Newest first, paged by id. */

@@ -263,6 +263,17 @@ describe(`customers list API on ${TEST_DIALECT}`, () => {
       action: 'updated',
       changes: [{ field: 'tags', old: [], new: ['fair'] }],
     });
+    // Each changed contact's timeline says so (written for the batch at once); the unchanged one's not.
+    const events = async (id: string) =>
+      (await call('GET', `/api/contacts/${id}/timeline`, { token: agent })).body.data;
+    for (const id of ids.slice(1))
+      expect((await events(id))[0]).toMatchObject({
+        contact_id: id,
+        type: 'updated',
+        channel: 'api',
+        data: { fields: ['tags'] },
+      });
+    expect((await events(ids[0]!)).map((e: { type: string }) => e.type)).toEqual(['created']);
     const remove = await call('POST', '/api/contacts/bulk', {
       token: agent,
       body: { selection: { filter: { q: 'bulk', tag: 'FAIR' } }, action: 'remove_tags', tags: ['Fair'] },
