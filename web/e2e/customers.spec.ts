@@ -182,6 +182,58 @@ test('a Tmall buyer’s initial source reads as its name in the list, on their p
   await expect(source.locator('dd')).toHaveText(label);
 });
 
+test('More filters by mouse: a day clicked in the calendar and an attribute clicked in its list are applied', async ({
+  page,
+  lang,
+  signIn,
+  shot,
+}) => {
+  await signIn('admin');
+  const unique = `mf${lang}${Date.now().toString(36)}`;
+  const headers = await csrfHeaders(page);
+  const key = `tier_${unique}`;
+  const defined = await page.request.post('/api/attributes', {
+    headers,
+    data: { key, label: key, type: 'text' },
+  });
+  expect(defined.status()).toBe(201);
+  for (const tier of ['gold', 'silver']) {
+    const created = await page.request.post('/api/contacts', {
+      headers,
+      data: { name: `${tier} ${unique}`, tags: [unique], attributes: { [key]: tier } },
+    });
+    expect(created.status()).toBe(201);
+  }
+  const row = (tier: string) => page.getByRole('row').filter({ hasText: `${tier} ${unique}` });
+  await page.goto(`/customers?tag=${unique}`);
+  await expect(row('silver')).toBeVisible();
+
+  // The calendar and the list open inside the panel: a click in them is no click outside it.
+  await page.getByRole('button', { name: msg(lang, 'customers.moreFilters') }).click();
+  const panel = page.getByRole('dialog');
+  const since = panel.getByRole('textbox', { name: msg(lang, 'customers.filters.created_since') });
+  await since.click();
+  const now = new Date();
+  const [y, m, d] = [now.getFullYear(), now.getMonth() + 1, now.getDate()];
+  const day =
+    lang === 'zh' ? `${y}年${m}月${d}日` : `${d} ${now.toLocaleString('en', { month: 'long' })} ${y}`;
+  const dayButton = page.getByRole('button', { name: day, exact: true });
+  await expect(dayButton).toBeInViewport();
+  await shot('customers-more-filters-calendar');
+  await dayButton.click();
+  const iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  await expect(since).toHaveValue(iso);
+  await panel.getByRole('combobox', { name: msg(lang, 'customers.filters.attribute') }).click();
+  await page.getByRole('option', { name: key, exact: true }).click();
+  await expect(panel).toBeVisible();
+  await panel.getByRole('textbox', { name: msg(lang, 'customers.filters.attributeValue') }).fill('gold');
+  await panel.getByRole('button', { name: msg(lang, 'customers.applyFilters') }).click();
+  await expect(page).toHaveURL(new RegExp(`created_since=${iso}`));
+  await expect(page).toHaveURL(new RegExp(`attr\\.${key}=gold`));
+  await expect(row('gold')).toBeVisible();
+  await expect(row('silver')).toHaveCount(0);
+});
+
 test('at 1024 px with a group chosen, the filters wrap and the Columns button stays whole on screen', async ({
   page,
   lang,

@@ -13,6 +13,11 @@ import { initialSourceLabel, initialSourceOf } from '../../ui/initial-source-lab
 /** Purchase-fact filters typed as numbers; the last-order dates are date fields. */
 const PURCHASE_FILTERS = ['min_orders', 'max_orders', 'min_total_spent', 'max_total_spent'] as const;
 const isAmount = (name: (typeof PURCHASE_FILTERS)[number]) => name.endsWith('_total_spent');
+/**
+ * The calendars and the attribute list open inside the panel, not in a portal: a click in a portal is a
+ * click outside the panel, which closed it and lost the choice (Mantine's way for nested dropdowns).
+ */
+const IN_PANEL = { withinPortal: false } as const;
 
 export function MoreFilters({
   list,
@@ -88,6 +93,7 @@ export function MoreFilters({
                     label={t(`customers.filters.${name}`)}
                     value={value(name)}
                     onChange={(date) => set(name, date)}
+                    popoverProps={IN_PANEL}
                   />
                 ),
               )}
@@ -113,6 +119,7 @@ export function MoreFilters({
                   label={t(`orders.facts.${name}`)}
                   value={value(name)}
                   onChange={(date) => set(name, date)}
+                  popoverProps={IN_PANEL}
                 />
               ))}
             </SimpleGrid>
@@ -121,6 +128,7 @@ export function MoreFilters({
                 <Select
                   label={t('customers.filters.attribute')}
                   clearable
+                  comboboxProps={IN_PANEL}
                   data={attributes.map((a) => ({ value: a.key, label: a.label || a.key }))}
                   value={attribute}
                   onChange={(next) => {
