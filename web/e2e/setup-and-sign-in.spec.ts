@@ -1,4 +1,5 @@
-import { expect, freshUrl, test } from './fixtures';
+import { csrfHeaders, expect, freshUrl, test } from './fixtures';
+import { AGENT } from './global-setup';
 import { msg } from './messages';
 
 test.describe.configure({ mode: 'serial' });
@@ -87,4 +88,43 @@ test('sign-in: a wrong password is refused, the right one opens the page asked f
   await page.getByRole('textbox', { name: text.password, exact: true }).press('Enter');
   await expect(page).toHaveURL(/\/customers\?q=nobody$/);
   await expect(page.getByRole('heading', { name: text.heading, exact: true })).toBeVisible();
+});
+
+test('sign-out from a customer page: straight to sign-in with no request refused, and the next user starts afresh', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  await signIn('admin');
+  const name = `Signed out ${lang}${Date.now().toString(36)}`;
+  const created = await page.request.post('/api/contacts', {
+    headers: await csrfHeaders(page),
+    data: { name },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/customers/${id}`);
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+
+  // The screen's queries are not asked again once the session is gone: no 401 on the console.
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() === 401) refused.push(response.url());
+  });
+  await page.getByRole('button', { name: msg(lang, 'header.account') }).click();
+  await page.getByRole('menuitem', { name: msg(lang, 'header.signOut') }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.waitForLoadState('networkidle');
+  expect(refused).toEqual([]);
+
+  await page.getByRole('textbox', { name: msg(lang, 'signIn.email'), exact: true }).fill(AGENT.email);
+  await page.getByRole('textbox', { name: msg(lang, 'signIn.password'), exact: true }).fill(AGENT.password);
+  await page.getByRole('button', { name: msg(lang, 'signIn.submit') }).click();
+  await expect(page).toHaveURL(/\/customers$/);
+  await expect(page.getByRole('button', { name: msg(lang, 'header.account') })).toContainText(
+    msg(lang, 'roles.agent'),
+  );
+  await expect(page.getByRole('link', { name: msg(lang, 'nav.imports') })).toHaveCount(0);
+  expect(refused).toEqual([]);
 });

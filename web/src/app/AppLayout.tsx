@@ -3,7 +3,7 @@ import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@m
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
 import { AvailabilityMenu } from '../features/conversations/AvailabilityMenu';
 import { keepFocus } from '../ui/focus-keeper';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
@@ -20,7 +20,6 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const { data: user } = useSession();
   const location = useLocation();
-  const navigate = useNavigate();
   const signOut = useSignOut();
   // Focus back to what opened a dialog when it closes, on every screen (ui/focus-keeper.ts).
   useEffect(() => keepFocus(), []);
@@ -68,14 +67,8 @@ export function AppLayout() {
                 <Menu.Item component={Link} to="/settings/profile">
                   {t('header.profile')}
                 </Menu.Item>
-                <Menu.Item
-                  onClick={async () => {
-                    await signOut();
-                    void navigate('/sign-in');
-                  }}
-                >
-                  {t('header.signOut')}
-                </Menu.Item>
+                {/* To the sign-in page by RequireSession, once the session is null. */}
+                <Menu.Item onClick={() => void signOut()}>{t('header.signOut')}</Menu.Item>
               </Menu.Dropdown>
             </Menu>
           </Group>

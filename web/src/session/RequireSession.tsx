@@ -1,7 +1,9 @@
 import { Center, Loader } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState } from '../ui/states';
-import { useSession } from './session';
+import { forgetSignedInData, useSession, wasSignedOutHere } from './session';
 
 /** What shows while the session is asked for (also while the router's first loaders run). */
 export function SessionLoading() {
@@ -18,11 +20,21 @@ export function RequireSession() {
   const location = useLocation();
   if (session.isPending) return <SessionLoading />;
   if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} />;
-  if (!session.data) {
-    const next = `${location.pathname}${location.search}`;
-    return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />;
-  }
+  if (!session.data) return <ToSignIn next={`${location.pathname}${location.search}`} />;
   return <Outlet />;
+}
+
+/**
+ * Shown once the signed-in screens are gone, so the cache is emptied with none of their queries left to
+ * ask again. After a sign-out, the next user starts from the default screen, not the last user's.
+ */
+function ToSignIn({ next }: { next: string }) {
+  const client = useQueryClient();
+  const [to] = useState(() =>
+    wasSignedOutHere() ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`,
+  );
+  useEffect(() => forgetSignedInData(client), [client]);
+  return <Navigate to={to} replace />;
 }
 
 /** Admin-only screens: agents are told, not shown a broken page (the server refuses anyway). */

@@ -1,5 +1,5 @@
 /** The signed-in user, from the session cookie (GET /api/auth/me); null when signed out. */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, ApiError, csrfToken, unwrap, type User } from '../api/client';
 import { hasChosenLanguage, setLanguage } from '../i18n';
@@ -47,13 +47,31 @@ export function useSession() {
   return session;
 }
 
+/** Set by a sign-out on this page: the sign-in page it leads to does not lead back here afterwards. */
+let signedOutHere = false;
+
+/**
+ * Signing out only makes the session null: RequireSession then takes the signed-in screens away and
+ * empties the cache (forgetSignedInData). Emptied under the screens, their queries were asked again,
+ * and refused: 401s on the console.
+ */
 export function useSignOut() {
   const client = useQueryClient();
   return async () => {
     await api.POST('/api/auth/logout');
-    client.clear();
+    await client.cancelQueries();
+    signedOutHere = true;
     client.setQueryData(SESSION_KEY, null);
   };
+}
+
+/** Whether this page signed out, rather than was opened signed out (or saw its session end). */
+export const wasSignedOutHere = () => signedOutHere;
+
+/** Once no signed-in screen is left: nothing of the last user's is kept for the next one. */
+export function forgetSignedInData(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  signedOutHere = false;
 }
 
 export const isAdmin = (user: User | null | undefined) => user?.role === 'admin';
