@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Page } from '@playwright/test';
 import { type Lang, msg } from './messages';
-import { csrfHeaders, expect, test } from './fixtures';
+import { csrfHeaders, emailLayout, expect, test } from './fixtures';
 import { ADMIN } from './global-setup';
 
 const number = (lang: Lang, n: number) => new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB').format(n);
@@ -1079,7 +1079,7 @@ test('history: an administrator deletes an import’s files; the history and its
   expect((await page.request.get(`/api/imports/${importId}/source`)).status()).toBe(410);
 });
 
-test('history at 1024 px: every count in view, every status badge shows its whole word, and no heading breaks inside a word', async ({
+test('history at 1024 px: every count in view, every status badge shows its whole word, and no heading or file name breaks inside a word', async ({
   page,
   lang,
   signIn,
@@ -1123,6 +1123,11 @@ test('history at 1024 px: every count in view, every status badge shows its whol
     return th.getBoundingClientRect().right - box.right;
   });
   expect(past).toBeLessThanOrEqual(0);
+  // File names wrap between their pieces, never inside one ("bad_rows.cs / v"): measured as an address is.
+  for (const name of [`check-${id}.csv`, `customers_export_from_the_old_crm_${id}.csv`, file]) {
+    const shown = history.getByRole('row').filter({ hasText: name }).locator('.kith-file-name');
+    expect((await emailLayout(shown)).cut, name).toEqual([]);
+  }
   await shot('imports-history-1024');
 });
 

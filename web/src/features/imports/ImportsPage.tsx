@@ -12,6 +12,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { RequireAdmin } from '../../session/RequireSession';
 import { formatDateTime, formatNumber } from '../../i18n';
 import { PageHeader } from '../../ui/PageHeader';
+import { FileName } from '../../ui/FileName';
 import { EmptyState, ErrorState, LoadingRows } from '../../ui/states';
 import { ReportFileMenuItems } from './RowReport';
 import { formatBytes } from './format';
@@ -158,7 +159,7 @@ function ImportHistory() {
                         fw={500}
                         className="kith-file-name"
                       >
-                        {record.file_name}
+                        <FileName name={record.file_name} />
                       </Anchor>
                       <Text size="xs" c="dimmed">
                         {record.format.toUpperCase()} · {formatBytes(record.file_size)}
