@@ -9,6 +9,7 @@ import { enqueueJob } from '../jobs/job-queue.js';
 import { LeaseLostError } from '../jobs/job-runner.js';
 import type { RowWriter } from '../store/row-writer.js';
 import type { ImportKindColumns, ImportRowsTable, ImportsTable } from '../store/schema.js';
+import type { FileWarning } from './file-warnings.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 
 export type ImportRecordRow = Selectable<ImportsTable & ImportKindColumns>;
@@ -26,7 +27,8 @@ export interface NewImportRecord {
   source: unknown;
   mapping: unknown;
   settings: unknown;
-  warnings: readonly string[];
+  /** Stored as given: file-warnings.ts reads both. */
+  warnings: readonly (string | FileWarning)[];
   createdBy: string | null;
 }
 

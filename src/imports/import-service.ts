@@ -28,6 +28,13 @@ import {
 } from './contact-import-pipeline.js';
 import { type NewImportRecord, queueImport } from './import-records.js';
 import {
+  columnsNotImportedWarning,
+  type FileWarning,
+  plainWarning,
+  readWarnings,
+  titleRowsWarning,
+} from './file-warnings.js';
+import {
   type ImportSettings,
   normalizeSourceValue,
   type OnFileDuplicate,
@@ -190,6 +197,8 @@ export interface ImportRecord {
   mapping: Record<string, string>;
   settings: ImportSettingsWire;
   warnings: string[];
+  /** The same warnings in the same order, each with its code and numbers where a screen words it itself. */
+  warning_details: FileWarning[];
   created_by: string | null;
   created_at: string;
   started_at: string | null;
@@ -272,7 +281,8 @@ function toRecord(
     sheet: source.sheet,
     mapping,
     settings: settingsWire(JSON.parse(row.settings) as ImportSettings),
-    warnings: JSON.parse(row.warnings) as string[],
+    warnings: readWarnings(row.warnings).map((w) => w.message),
+    warning_details: readWarnings(row.warnings),
     created_by: row.created_by,
     created_at: row.created_at,
     started_at: row.started_at,
@@ -476,7 +486,7 @@ export class ImportService {
       await this.mappingContext(request.createAttributes ?? false),
     );
     const warnings = [
-      ...layoutWarnings(info, records),
+      ...layoutWarnings(info, records).map((w) => w.message),
       ...suggestions.flatMap((s) => (s.warning ? [`${s.column}: ${s.warning}`] : [])),
     ];
     const candidates = info.encodingConfidence === 'unsure' ? encodingCandidates(request.filePath) : [];
@@ -603,11 +613,13 @@ export class ImportService {
       ...layoutWarnings(info, records),
       // The reason column of a failure or warnings file is left out as it should be: nothing to warn of.
       ...suggestions.flatMap((s) =>
-        s.warning && s.target !== IGNORE && !mapping.has(s.index) ? [`${s.column}: ${s.warning}`] : [],
+        s.warning && s.target !== IGNORE && !mapping.has(s.index)
+          ? [plainWarning(`${s.column}: ${s.warning}`)]
+          : [],
       ),
     ];
     const unmapped = columns.filter((_, i) => !mapping.has(i) && suggestions[i]?.target !== 'ignore');
-    if (unmapped.length > 0) warnings.push(`columns not imported: ${unmapped.join(', ')}`);
+    if (unmapped.length > 0) warnings.push(columnsNotImportedWarning(unmapped));
 
     return this.keepAndQueue(request.filePath, info, {
       dryRun: settings.dryRun,
@@ -707,7 +719,7 @@ export class ImportService {
         fileName: row.file_name,
         mapping: JSON.parse(row.mapping) as unknown,
         settings: { ...(JSON.parse(row.settings) as ImportSettings), dryRun: false },
-        warnings: JSON.parse(row.warnings) as string[],
+        warnings: readWarnings(row.warnings),
         createdBy: actor.userId,
       },
       async (trx, realId) => {
@@ -1067,18 +1079,18 @@ function alreadyImporting(importId: string, status: string): KithError {
 function layoutWarnings(
   info: { header: string[]; headerRow?: number; titleRows?: number[] },
   records: SourceRecord[],
-): string[] {
-  const warnings: string[] = [];
+): FileWarning[] {
+  const warnings: FileWarning[] = [];
   if (info.headerRow && info.titleRows && info.titleRows.length > 0)
-    warnings.push(
-      `the column names were read from row ${info.headerRow}; ${info.titleRows.length === 1 ? `row ${info.titleRows[0]} above it is a title` : `rows ${info.titleRows.join(', ')} above it are a title`} and not imported (choose another header row if this is wrong)`,
-    );
+    warnings.push(titleRowsWarning(info.headerRow, info.titleRows));
   const width = info.header.length;
   for (const record of records) {
     const past = record.cells.findIndex((c, i) => i >= width && c.trim() !== '');
     if (past >= 0) {
       warnings.push(
-        `row ${record.rowNumber} has a value in column ${past + 1} (${JSON.stringify(record.cells[past]!.trim())}), which has no name in the header row, so it is not imported; name the column in the file`,
+        plainWarning(
+          `row ${record.rowNumber} has a value in column ${past + 1} (${JSON.stringify(record.cells[past]!.trim())}), which has no name in the header row, so it is not imported; name the column in the file`,
+        ),
       );
       break;
     }

@@ -149,6 +149,13 @@ describe('importing a sheet with a title and a grouped header', () => {
     expect(r.warnings).toContain(
       'the column names were read from row 2; row 1 above it is a title and not imported (choose another header row if this is wrong)',
     );
+    // The same warning with its code and rows, for a screen to say it in the user's language.
+    expect(r.warning_details).toContainEqual({
+      code: 'title_rows',
+      message: expect.stringMatching(/^the column names were read from row 2; /),
+      header_row: 2,
+      title_rows: [1],
+    });
   });
 
   it('says when a row has values past the last named column', async () => {

@@ -167,6 +167,9 @@ describe(`importing identity columns on ${TEST_DIALECT}`, () => {
       mapping: { 微信OpenID: 'identity.wechat_openid', unionid: 'identity.wechat_unionid' },
     });
     expect(r.warnings).toEqual(['columns not imported: 昵称']);
+    expect(r.warning_details).toEqual([
+      { code: 'columns_not_imported', message: 'columns not imported: 昵称', columns: ['昵称'] },
+    ]);
     expect(await readFailureReasons(kith, r.id)).toBe(
       'row 4: the row has no id, identity, phone or email, so it can be neither matched nor created',
     );

@@ -210,6 +210,24 @@ const ImportSettingsSchema = z
   })
   .meta({ id: 'ImportSettings' });
 
+/** One of an import's warnings about the file (src/imports/file-warnings.ts). */
+const FileWarningSchema = z
+  .union([
+    z.object({
+      code: z.literal('title_rows'),
+      message: z.string(),
+      header_row: z.number().describe('The row the column names were read from'),
+      title_rows: z.array(z.number()).describe('The rows above it passed over as a title'),
+    }),
+    z.object({
+      code: z.literal('columns_not_imported'),
+      message: z.string(),
+      columns: z.array(z.string()).describe('The named columns the mapping leaves out'),
+    }),
+    z.object({ code: z.literal('other'), message: z.string() }),
+  ])
+  .meta({ id: 'ImportFileWarning' });
+
 const ImportRecordSchema = z
   .object({
     id: z.string().describe('Import id, prefixed imp_'),
@@ -228,7 +246,12 @@ const ImportRecordSchema = z
     sheet: z.string().nullable(),
     mapping: z.record(z.string(), z.string()).describe('column → target'),
     settings: ImportSettingsSchema,
-    warnings: z.array(z.string()),
+    warnings: z.array(z.string()).describe('Warnings about the file as a whole, in English'),
+    warning_details: z
+      .array(FileWarningSchema)
+      .describe(
+        'The same warnings in the same order, each with a `code` and the numbers or names its sentence holds where Kith knows the kind (`other` when only the sentence says it), for a screen to say it in its own language',
+      ),
     created_by: z.string().nullable(),
     created_at: z.string(),
     started_at: z.string().nullable(),

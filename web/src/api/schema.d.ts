@@ -13424,6 +13424,25 @@ export interface components {
             /** @description Campaign for the whole file, as initial_source */
             campaign: string | null;
         };
+        ImportFileWarningInput: {
+            /** @enum {string} */
+            code: "title_rows";
+            message: string;
+            /** @description The row the column names were read from */
+            header_row: number;
+            /** @description The rows above it passed over as a title */
+            title_rows: number[];
+        } | {
+            /** @enum {string} */
+            code: "columns_not_imported";
+            message: string;
+            /** @description The named columns the mapping leaves out */
+            columns: string[];
+        } | {
+            /** @enum {string} */
+            code: "other";
+            message: string;
+        };
         ImportInput: {
             /** @description Import id, prefixed imp_ */
             id: string;
@@ -13447,7 +13466,10 @@ export interface components {
                 [key: string]: string;
             };
             settings: components["schemas"]["ImportSettingsInput"];
+            /** @description Warnings about the file as a whole, in English */
             warnings: string[];
+            /** @description The same warnings in the same order, each with a `code` and the numbers or names its sentence holds where Kith knows the kind (`other` when only the sentence says it), for a screen to say it in its own language */
+            warning_details: components["schemas"]["ImportFileWarningInput"][];
             created_by: string | null;
             created_at: string;
             started_at: string | null;
@@ -14141,6 +14163,25 @@ export interface components {
             /** @description Campaign for the whole file, as initial_source */
             campaign: string | null;
         };
+        ImportFileWarning: {
+            /** @enum {string} */
+            code: "title_rows";
+            message: string;
+            /** @description The row the column names were read from */
+            header_row: number;
+            /** @description The rows above it passed over as a title */
+            title_rows: number[];
+        } | {
+            /** @enum {string} */
+            code: "columns_not_imported";
+            message: string;
+            /** @description The named columns the mapping leaves out */
+            columns: string[];
+        } | {
+            /** @enum {string} */
+            code: "other";
+            message: string;
+        };
         Import: {
             /** @description Import id, prefixed imp_ */
             id: string;
@@ -14164,7 +14205,10 @@ export interface components {
                 [key: string]: string;
             };
             settings: components["schemas"]["ImportSettings"];
+            /** @description Warnings about the file as a whole, in English */
             warnings: string[];
+            /** @description The same warnings in the same order, each with a `code` and the numbers or names its sentence holds where Kith knows the kind (`other` when only the sentence says it), for a screen to say it in its own language */
+            warning_details: components["schemas"]["ImportFileWarning"][];
             created_by: string | null;
             created_at: string;
             started_at: string | null;

@@ -160,7 +160,7 @@ export function CheckStep({
             </Stack>
           )}
           <ImportCounts record={data} />
-          <FileWarnings warnings={data.warnings} />
+          <FileWarnings warnings={data.warning_details} />
           {data.failed > 0 && <RowReport record={data} kind="failures" />}
           {data.warned > 0 && <RowReport record={data} kind="warnings" />}
         </>

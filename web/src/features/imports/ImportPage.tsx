@@ -130,7 +130,7 @@ function ImportDetail() {
         {data.undo_report && <UndoReport record={data} />}
         {ended && data.failed > 0 && <RowReport record={data} kind="failures" />}
         {ended && data.warned > 0 && <RowReport record={data} kind="warnings" />}
-        <FileWarnings warnings={data.warnings} />
+        <FileWarnings warnings={data.warning_details} />
         <Settings record={data} />
       </Stack>
     </>

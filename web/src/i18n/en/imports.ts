@@ -228,6 +228,10 @@ export const en = {
     someFail_other: '{{n}} of {{rows}} rows would fail',
     warnings: 'Warnings',
     notImported: 'Columns not imported: {{columns}}',
+    titleRows_one:
+      'The column names were read from row {{row}}; row {{rows}} above it is a title and is not imported. If that is wrong, choose another header row.',
+    titleRows_other:
+      'The column names were read from row {{row}}; rows {{rows}} above it are a title and are not imported. If that is wrong, choose another header row.',
     editMapping: 'Change the mapping',
     run_one: 'Import {{n}} row',
     run_other: 'Import {{n}} rows',

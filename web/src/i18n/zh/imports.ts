@@ -217,6 +217,10 @@ export const imports: typeof en = {
     someFail_other: '{{rows}} 行中有 {{n}} 行将会失败',
     warnings: '警告',
     notImported: '未导入的列：{{columns}}',
+    titleRows_one:
+      '列名取自第 {{row}} 行；其上方的第 {{rows}} 行是标题，不会导入。如有误，请选择其他表头行。',
+    titleRows_other:
+      '列名取自第 {{row}} 行；其上方的第 {{rows}} 行是标题，不会导入。如有误，请选择其他表头行。',
     editMapping: '修改字段匹配',
     run_one: '导入 {{n}} 行',
     run_other: '导入 {{n}} 行',
