@@ -5,6 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../src/domain/errors.js';
 import { controlCharacterProblem } from '../../src/domain/well-formed-text.js';
 import { mappingName } from '../../src/imports/saved-mapping-service.js';
 import { en, reasonOf, WEB, zh } from './web-i18n.js';
@@ -129,5 +130,20 @@ describe("a name or description refused for a control character, in the user's w
         fields: { name: t('settings.reasons.controlCharacter') },
         message: null,
       });
+  });
+});
+
+/**
+ * A key already taken: Settings' dialogs and the import wizard's "new identity type / attribute" dialog
+ * (web/src/features/imports/NewTargetModal.tsx) both say it on the key field, from formProblem.
+ */
+describe('a key already taken', () => {
+  it.each([
+    ['identity type', new ConflictError('key', 'wx_openid', 'wx_openid', 'identity type')],
+    ['attribute', new ConflictError('key', 'level', 'level', 'attribute')],
+  ])('of an %s is said on the key field', (_, conflict) => {
+    const error = new ApiError(409, conflict.code, conflict.message, conflict.details);
+    expect(formProblem(error, en)).toMatchObject({ fields: { key: 'Already taken' }, message: null });
+    expect(formProblem(error, zh)).toMatchObject({ fields: { key: '已被占用' }, message: null });
   });
 });

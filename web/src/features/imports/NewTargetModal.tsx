@@ -6,8 +6,9 @@ import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { suggestKey } from '../../ui/suggested-key';
+import { formProblem } from '../settings/form-problem';
 import { ImportErrorAlert } from './ImportErrorAlert';
 
 export type NewTargetKind = 'identity' | 'attribute';
@@ -47,10 +48,8 @@ export function NewTargetModal({
     onSuccess: (target) => onCreated(target),
   });
   const keyOk = /^[a-z][a-z0-9_]{0,62}$/.test(key.trim());
-  const fieldError =
-    create.error instanceof ApiError
-      ? create.error.fieldErrors.find((f) => f.field === 'key')?.reason
-      : undefined;
+  // A key already taken, or refused, is said on the key field as Settings says it.
+  const fieldError = create.isError ? formProblem(create.error, t).fields.key : undefined;
 
   return (
     <Modal
