@@ -98,7 +98,7 @@ test('a workbook whose first sheet is notes: opened on its table, the check coun
   await expect(page.getByTestId('sheet-note')).toHaveText(
     m('imports.preview.sheetFirstTable', { sheet: 'Customers', count: 1, skipped: '“Read me”' }),
   );
-  await expect(page.getByText(m('imports.preview.firstRows', { count: 6 }))).toBeVisible();
+  await expect(page.getByText(m('imports.preview.shownRows', { count: 6, from: 1, to: 7 }))).toBeVisible();
   const next = page.getByRole('button', { name: m('imports.preview.next') });
   await expect(next).toBeEnabled();
   // The picker stays: the notes sheet may still be chosen, and the note then names the sheet read.
@@ -107,7 +107,7 @@ test('a workbook whose first sheet is notes: opened on its table, the check coun
     m('imports.preview.sheetOf', { sheet: 'Read me', count: 1 }),
   );
   await choose(page, m('imports.preview.sheet'), 'Customers');
-  await expect(page.getByText(m('imports.preview.firstRows', { count: 6 }))).toBeVisible();
+  await expect(page.getByText(m('imports.preview.shownRows', { count: 6, from: 1, to: 7 }))).toBeVisible();
   await next.click();
 
   await expect(page).toHaveURL(/step=mapping/);

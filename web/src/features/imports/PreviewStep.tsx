@@ -15,6 +15,7 @@ import {
   Text,
 } from '@mantine/core';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../i18n';
 import type { ImportPreview, ReadOptions } from './import-api';
@@ -219,7 +220,7 @@ export function PreviewStep({
           <Text size="xs" c="dimmed">
             {headerRow > 1
               ? t('imports.preview.skipped', { count: headerRow - 1 })
-              : t('imports.preview.firstRows', { count: preview.rows.length })}
+              : shownRowsText(preview, t)}
           </Text>
         </Group>
         <Table.ScrollContainer minWidth={Math.max(600, preview.header.length * 140)} maxHeight={440}>
@@ -277,4 +278,19 @@ export function PreviewStep({
       </Group>
     </Stack>
   );
+}
+
+/**
+ * What the table shows, by the row numbers beside it: the header's row through the last shown, the
+ * header counted apart from the rows below it; a sheet without rows says so.
+ */
+function shownRowsText(preview: ImportPreview, t: TFunction): string {
+  const last = preview.row_numbers.at(-1);
+  if (preview.header.length === 0) return t('imports.preview.emptySheet');
+  if (preview.rows.length === 0 || last === undefined) return t('imports.preview.noRowsBelow');
+  return t('imports.preview.shownRows', {
+    from: formatNumber(preview.header_row),
+    to: formatNumber(last),
+    count: preview.rows.length,
+  });
 }

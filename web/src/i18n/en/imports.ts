@@ -81,8 +81,10 @@ export const en = {
     row: 'Row',
     skipped_one: 'The row above the header is skipped',
     skipped_other: 'The {{count}} rows above the header are skipped',
-    firstRows_one: 'First row',
-    firstRows_other: 'First {{count}} rows',
+    shownRows_one: 'Rows {{from}}–{{to}}: the header and the first row below it',
+    shownRows_other: 'Rows {{from}}–{{to}}: the header and the first {{count}} rows below it',
+    noRowsBelow: 'No rows below the header',
+    emptySheet: 'The sheet has no rows',
     noRows: 'No data rows below the header. Choose another header row or sheet.',
     sheetSeparator: ', ',
     sheetFirstTable_one:
@@ -111,8 +113,8 @@ export const en = {
     nothingFound: 'Nothing matches',
     ignore: 'Do not import',
     createdOnUse: '{{label}}: created on first import',
-    identityTarget: 'Identity: {{key}}',
-    attributeTarget: 'Attribute: {{key}}',
+    identityTarget: 'Identity: {{name}}',
+    attributeTarget: 'Attribute: {{name}}',
     groups: {
       standard: 'Standard fields',
       identities: 'Identities',

@@ -77,8 +77,10 @@ export const imports: typeof en = {
     row: '行号',
     skipped_one: '表头上方的 {{count}} 行将被跳过',
     skipped_other: '表头上方的 {{count}} 行将被跳过',
-    firstRows_one: '前 {{count}} 行',
-    firstRows_other: '前 {{count}} 行',
+    shownRows_one: '第 {{from}} 至 {{to}} 行：表头及其下方的前 {{count}} 行',
+    shownRows_other: '第 {{from}} 至 {{to}} 行：表头及其下方的前 {{count}} 行',
+    noRowsBelow: '表头下方没有行',
+    emptySheet: '该工作表没有任何行',
     noRows: '表头下方没有数据行。请选择其他表头行或工作表。',
     sheetSeparator: '、',
     sheetFirstTable_one:
@@ -105,8 +107,8 @@ export const imports: typeof en = {
     nothingFound: '没有匹配项',
     ignore: '不导入',
     createdOnUse: '{{label}}：首次导入时创建',
-    identityTarget: '身份：{{key}}',
-    attributeTarget: '属性：{{key}}',
+    identityTarget: '身份：{{name}}',
+    attributeTarget: '属性：{{name}}',
     groups: {
       standard: '标准字段',
       identities: '身份',
