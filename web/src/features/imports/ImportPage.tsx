@@ -40,6 +40,8 @@ import {
   isActive,
   itemFailuresUrl,
   sourceUrl,
+  useAttributeDefinitions,
+  useIdentityTypes,
   useImport,
   useUsers,
 } from './import-api';
@@ -410,6 +412,10 @@ function Settings({ record }: { record: ImportRecord }) {
   // is fixed, so it has no mapping to show.
   const customers = record.kind === 'contacts';
   const mapped = record.kind !== 'tmall_orders';
+  // The mapping names identity types and attributes as the mapping step does (by key until they load).
+  const identityTypes = useIdentityTypes();
+  const attributes = useAttributeDefinitions();
+  const known = { identityTypes: identityTypes.data?.data, attributes: attributes.data?.data };
   const read = [
     record.format.toUpperCase(),
     formatBytes(record.file_size),
@@ -481,7 +487,7 @@ function Settings({ record }: { record: ImportRecord }) {
               {Object.entries(record.mapping).map(([column, target]) => (
                 <Table.Tr key={column}>
                   <Table.Td>{column}</Table.Td>
-                  <Table.Td>{describeTarget(target, t)}</Table.Td>
+                  <Table.Td>{describeTarget(target, t, known)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -132,17 +132,34 @@ export function targetLabel(target: string, groups: TargetGroup[]): string {
   return target;
 }
 
-/** A stored target in words: a field's name, or which identity or attribute. */
+/** The identity types and attributes a screen has at hand, to name a stored target by. */
+export interface KnownTargets {
+  identityTypes?: readonly { key: string; label?: string | null }[];
+  attributes?: readonly { key: string; label?: string | null }[];
+}
+
+/**
+ * A stored target in words: a field's name, or which identity or attribute, by its name with its key
+ * as the mapping step lists it (two may share a name); a type or attribute not known by its key alone.
+ */
 export function describeTarget(
   target: string,
   t: (key: string, options?: Record<string, unknown>) => string,
+  known: KnownTargets = {},
 ): string {
   if (target === IGNORE) return t('imports.mapping.ignore');
-  if (target.startsWith('identity.'))
-    return isBuiltInIdentityType(target.slice(9))
-      ? t('imports.mapping.identityTarget', { key: identityTypeLabel({ key: target.slice(9) }, t) })
-      : t('imports.mapping.identityTarget', { key: target.slice(9) });
-  if (target.startsWith('attr.')) return t('imports.mapping.attributeTarget', { key: target.slice(5) });
+  if (target.startsWith('identity.')) {
+    const key = target.slice(9);
+    const type = known.identityTypes?.find((x) => x.key === key);
+    const name =
+      type || isBuiltInIdentityType(key) ? withKey(identityTypeLabel(type ?? { key }, t), key) : key;
+    return t('imports.mapping.identityTarget', { name });
+  }
+  if (target.startsWith('attr.')) {
+    const key = target.slice(5);
+    const label = known.attributes?.find((x) => x.key === key)?.label?.trim();
+    return t('imports.mapping.attributeTarget', { name: label ? withKey(label, key) : key });
+  }
   return (STANDARD_TARGETS as readonly string[]).includes(target) ? t(`fields.${target}`) : target;
 }
 
