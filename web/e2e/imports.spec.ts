@@ -670,8 +670,6 @@ test('an XLSX with a title row, by keyboard alone: sheet, header row, mapping, s
   // both are imported without it (a shared line tells no one apart), each with a warning.
   await expect(page).toHaveURL(/step=check/);
   await expect(page.getByTestId('import-counts').locator('[data-count="created"]')).toHaveText('3');
-  // The title row passed over is said in the page's language, from the warning's own numbers.
-  await expect(page.getByText(m('imports.check.titleRows', { row: 2, rows: 1, count: 1 }))).toBeVisible();
   await axe();
   const runButton = page.getByRole('button', { name: m('imports.check.run', { count: 3, n: 3 }) });
   await tabTo(page, runButton);
