@@ -66,6 +66,29 @@ test('a semicolon CSV below a title row: semicolons detected, and again from the
   await expect(page.getByRole('button', { name: m('imports.preview.next') })).toBeEnabled();
 });
 
+test('a title row Kith passes over by itself: the check step says so in the page’s language', async ({
+  page,
+  lang,
+  signIn,
+}) => {
+  const m = (key: string, vars?: Record<string, string | number>) => msg(lang, key, vars);
+  const id = run();
+  const csv = ['会员名单导出', '姓名,邮箱', `陈静,chen-${id}@example.com`, ''].join('\r\n');
+  await signIn('admin');
+  await openWizard(page);
+  await page
+    .getByTestId('import-file-input')
+    .setInputFiles({ name: `titled-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page).toHaveURL(/step=preview/);
+  await page.getByRole('button', { name: m('imports.preview.next') }).click();
+  await expect(page).toHaveURL(/step=mapping/);
+  await page.getByRole('button', { name: m('imports.mapping.next') }).click();
+  await expect(page).toHaveURL(/step=settings/);
+  await page.getByRole('button', { name: m('imports.settings.check') }).click();
+  await expect(page).toHaveURL(/step=check/);
+  await expect(page.getByText(m('imports.check.titleRows', { row: 2, rows: 1, count: 1 }))).toBeVisible();
+});
+
 test('a workbook whose first sheet is notes: opened on its table, the check counts only why rows fail', async ({
   page,
   lang,
