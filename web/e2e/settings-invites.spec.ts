@@ -103,6 +103,9 @@ test('invite by e-mail without a mail server: the link is handed over, works onc
     await expect(invitee.page.getByRole('alert')).toContainText(m('invite.page.invalid'));
     await expectAccessiblePage(invitee.page);
     await invitee.page.screenshot({ path: `test-results/screens/${lang}/invite-page-used.png` });
+    // With the way on: the invitee, whose account this link made, signs in.
+    await invitee.page.getByRole('link', { name: m('invite.page.signIn') }).click();
+    await expect(invitee.page).toHaveURL(/\/sign-in$/);
   } finally {
     await invitee.context.close();
   }

@@ -1,8 +1,8 @@
-import { Alert, Loader, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Loader, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { SESSION_KEY } from '../../session/session';
 import { formatDateTime } from '../../i18n';
@@ -46,9 +46,17 @@ export default function InvitePage() {
           {t('invite.page.checking')}
         </Text>
       ) : invite.isError ? (
-        <Alert color="red" role="alert">
-          {invalid ?? errorMessage(invite.error, t)}
-        </Alert>
+        <>
+          <Alert color="red" role="alert">
+            {invalid ?? errorMessage(invite.error, t)}
+          </Alert>
+          {/* A link already used may be the invitee's own: their account exists, they sign in. */}
+          {invalid && (
+            <Anchor component={Link} to="/sign-in" size="sm" mt="sm" display="inline-block">
+              {t('invite.page.signIn')}
+            </Anchor>
+          )}
+        </>
       ) : (
         <>
           <Text size="sm">

@@ -8,6 +8,7 @@ export const en = {
     noToken: 'This page needs the link from your invitation (…/invite#token=…).',
     invalid:
       'This invitation link no longer works: it was used, withdrawn or replaced by a newer one, or it expired. Ask an administrator to invite you again.',
+    signIn: 'Go to sign in',
     email: 'Email',
     name: 'Your name',
     password: 'Password',

@@ -7,6 +7,7 @@ export const invite: typeof en = {
     checking: '正在核对邀请…',
     noToken: '此页面需要邀请中的链接（…/invite#token=…）。',
     invalid: '此邀请链接已失效：已被使用、被撤回或被新链接取代，或已过期。请联系管理员重新邀请。',
+    signIn: '前往登录',
     email: '邮箱',
     name: '您的姓名',
     password: '密码',
