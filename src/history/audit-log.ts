@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import type { FieldChange } from '../domain/contact/contact-patch.js';
 import { newId } from '../domain/ids.js';
+import type { RowWriter } from '../store/row-writer.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 
 export interface AuditEntry {
@@ -15,31 +16,36 @@ export interface AuditEntry {
   created_at: string;
 }
 
-export async function appendAuditEntry(
-  db: Queryable,
-  entry: {
-    entityType: string;
-    entityId: string;
-    action: string;
-    changes: FieldChange[];
-    actor: Actor;
-    at?: string;
-  },
-): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId('audit'),
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      action: entry.action,
-      changes: JSON.stringify(entry.changes),
-      actor_id: entry.actor.userId,
-      channel: entry.actor.channel,
-      channel_ref: entry.actor.channelRef ?? null,
-      created_at: entry.at ?? nowIso(),
-    })
-    .execute();
+export interface NewAuditEntry {
+  entityType: string;
+  entityId: string;
+  action: string;
+  changes: FieldChange[];
+  actor: Actor;
+  at?: string;
+}
+
+export async function appendAuditEntry(db: Queryable, entry: NewAuditEntry): Promise<void> {
+  await db.insertInto('audit_log').values(auditRow(entry)).execute();
+}
+
+/** Many entries at once, in their order, through a batch writer (see `appendContactEvents`). */
+export async function appendAuditEntries(rows: RowWriter, entries: readonly NewAuditEntry[]): Promise<void> {
+  if (entries.length > 0) await rows.insert('audit_log', entries.map(auditRow));
+}
+
+function auditRow(entry: NewAuditEntry) {
+  return {
+    id: newId('audit'),
+    entity_type: entry.entityType,
+    entity_id: entry.entityId,
+    action: entry.action,
+    changes: JSON.stringify(entry.changes),
+    actor_id: entry.actor.userId,
+    channel: entry.actor.channel,
+    channel_ref: entry.actor.channelRef ?? null,
+    created_at: entry.at ?? nowIso(),
+  };
 }
 
 /** Newest first, paged by id. */

@@ -3,10 +3,16 @@ import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { MAX_DESCRIPTION_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
-import { appendAuditEntry } from '../history/audit-log.js';
-import { appendContactEvent } from '../history/contact-timeline.js';
+import { appendAuditEntries, appendAuditEntry, type NewAuditEntry } from '../history/audit-log.js';
+import {
+  appendContactEvent,
+  appendContactEvents,
+  type NewContactEvent,
+} from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
+import { chunked } from '../store/chunked.js';
 import { nameConflict } from '../store/name-conflict.js';
+import type { RowWriter } from '../store/row-writer.js';
 import { nowIso, type Queryable } from '../store/transaction.js';
 
 export interface ContactGroup {
@@ -22,6 +28,9 @@ export interface MembershipResult {
   added: string[];
   already_members: string[];
 }
+
+/** Members inserted per statement: three parameters each, well within either store's limit. */
+const MEMBER_CHUNK = 1000;
 
 export class GroupService {
   constructor(private readonly store: Store) {}
@@ -231,25 +240,30 @@ export class GroupService {
             ).map((r) => r.contact_id),
       );
       const at = nowIso();
-      for (const contactId of unique) {
-        if (existing.has(contactId)) {
-          result.already_members.push(contactId);
-          continue;
-        }
+      const rows = this.store.rowWriter(trx);
+      const added = new Set<string>();
+      for (const part of chunked(
+        unique.filter((id) => !existing.has(id)),
+        MEMBER_CHUNK,
+      )) {
         // The same add sent at once passed the check above too (on PostgreSQL it reads what was
         // committed before it): the one whose row is already there finds it a member, not a 500.
-        const inserted = await trx
-          .insertInto('contact_group_members')
-          .values({ group_id: groupId, contact_id: contactId, added_at: at })
-          .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-          result.already_members.push(contactId);
-          continue;
-        }
-        await recordMembershipChange(trx, 'group_added', contactId, group, actor, at);
-        result.added.push(contactId);
+        const inserted = new Set(
+          (
+            await trx
+              .insertInto('contact_group_members')
+              .values(part.map((contactId) => ({ group_id: groupId, contact_id: contactId, added_at: at })))
+              .onConflict((oc) => oc.columns(['group_id', 'contact_id']).doNothing())
+              .returning('contact_id')
+              .execute()
+          ).map((r) => r.contact_id),
+        );
+        const newlyAdded = part.filter((id) => inserted.has(id));
+        await recordMembershipChanges(rows, 'group_added', newlyAdded, group, actor, at);
+        for (const id of newlyAdded) added.add(id);
       }
+      for (const contactId of unique)
+        (added.has(contactId) ? result.added : result.already_members).push(contactId);
     });
     return result;
   }
@@ -301,20 +315,53 @@ async function recordMembershipChange(
   actor: Actor,
   at: string,
 ): Promise<void> {
-  await appendContactEvent(db, {
-    contactId,
-    type,
-    actor,
-    at,
-    data: { group_id: group.id, group_name: group.name },
-  });
+  await appendContactEvent(db, membershipEvent(type, contactId, group, actor, at));
+  await appendAuditEntry(db, membershipAuditEntry(type, contactId, group, actor, at));
+}
+
+/** `recordMembershipChange` for many contacts at once: one batch per table, in the contacts' order. */
+async function recordMembershipChanges(
+  rows: RowWriter,
+  type: 'group_added' | 'group_removed',
+  contactIds: readonly string[],
+  group: ContactGroup,
+  actor: Actor,
+  at: string,
+): Promise<void> {
+  await appendContactEvents(
+    rows,
+    contactIds.map((id) => membershipEvent(type, id, group, actor, at)),
+  );
+  await appendAuditEntries(
+    rows,
+    contactIds.map((id) => membershipAuditEntry(type, id, group, actor, at)),
+  );
+}
+
+function membershipEvent(
+  type: 'group_added' | 'group_removed',
+  contactId: string,
+  group: ContactGroup,
+  actor: Actor,
+  at: string,
+): NewContactEvent {
+  return { contactId, type, actor, at, data: { group_id: group.id, group_name: group.name } };
+}
+
+function membershipAuditEntry(
+  type: 'group_added' | 'group_removed',
+  contactId: string,
+  group: ContactGroup,
+  actor: Actor,
+  at: string,
+): NewAuditEntry {
   const [old, next] = type === 'group_added' ? [null, group.id] : [group.id, null];
-  await appendAuditEntry(db, {
+  return {
     entityType: 'contact',
     entityId: contactId,
     action: type,
     changes: [{ field: 'groups', old, new: next }],
     actor,
     at,
-  });
+  };
 }

@@ -373,6 +373,42 @@ describe(`contacts on ${TEST_DIALECT}`, () => {
     expect((await kith.contacts.list({ group: group.id })).data).toEqual([]);
     await expect(kith.groups.create({ name: 'newsletter' }, actor)).rejects.toThrow(ConflictError);
   });
+
+  it('adds a mix of new and existing members with one timeline event and audit entry per new member', async () => {
+    const group = await kith.groups.create({ name: 'Mixed members' }, actor);
+    const [a, b, c, d] = await Promise.all(
+      ['Mix A', 'Mix B', 'Mix C', 'Mix D'].map((name) => kith.contacts.create({ name }, actor)),
+    );
+    await kith.groups.addMembers(group.id, [b!.id, d!.id], actor);
+    expect(await kith.groups.addMembers(group.id, [a!.id, b!.id, c!.id, d!.id, a!.id], actor)).toEqual({
+      added: [a!.id, c!.id],
+      already_members: [b!.id, d!.id],
+    });
+    const ids = [a!.id, b!.id, c!.id, d!.id];
+    const events = await kith.store.db
+      .selectFrom('contact_events')
+      .select(['contact_id', 'data', 'occurred_at'])
+      .where('type', '=', 'group_added')
+      .where('contact_id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    expect(events.map((e) => e.contact_id)).toEqual([b!.id, d!.id, a!.id, c!.id]);
+    for (const e of events)
+      expect(JSON.parse(e.data!)).toEqual({ group_id: group.id, group_name: 'Mixed members' });
+    const audit = await kith.store.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'entity_type', 'changes'])
+      .where('action', '=', 'group_added')
+      .where('entity_id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((e) => [e.entity_type, e.entity_id])).toEqual(
+      [b!.id, d!.id, a!.id, c!.id].map((id) => ['contact', id]),
+    );
+    for (const e of audit)
+      expect(JSON.parse(e.changes)).toEqual([{ field: 'groups', old: null, new: group.id }]);
+    expect((await kith.groups.get(group.id)).member_count).toBe(4);
+  });
 });
 
 function expectOneWinner(results: PromiseSettledResult<{ id: string }>[]): string {
