@@ -3,12 +3,8 @@ import type { Actor } from '../domain/actor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { MAX_DESCRIPTION_LENGTH, normalizeBoundedText } from '../domain/normalize/text.js';
-import { appendAuditEntries, appendAuditEntry, type NewAuditEntry } from '../history/audit-log.js';
-import {
-  appendContactEvent,
-  appendContactEvents,
-  type NewContactEvent,
-} from '../history/contact-timeline.js';
+import { appendAuditEntries, appendAuditEntry } from '../history/audit-log.js';
+import { appendContactEvents } from '../history/contact-timeline.js';
 import { isUniqueViolation, type Store } from '../store/database.js';
 import { chunked } from '../store/chunked.js';
 import { nameConflict } from '../store/name-conflict.js';
@@ -301,25 +297,22 @@ export class GroupService {
       if (Number(removed.numDeletedRows) === 0)
         throw new ValidationError('contact_id', contactId, `is not a member of group ${groupId}`);
       const at = nowIso();
-      await recordMembershipChange(trx, 'group_removed', contactId, group, actor, at);
+      await recordMembershipChanges(
+        this.store.rowWriter(trx),
+        'group_removed',
+        [contactId],
+        group,
+        actor,
+        at,
+      );
     });
   }
 }
 
-/** Membership changes are contact changes: they go on the contact's timeline and into its history. */
-async function recordMembershipChange(
-  db: Queryable,
-  type: 'group_added' | 'group_removed',
-  contactId: string,
-  group: ContactGroup,
-  actor: Actor,
-  at: string,
-): Promise<void> {
-  await appendContactEvent(db, membershipEvent(type, contactId, group, actor, at));
-  await appendAuditEntry(db, membershipAuditEntry(type, contactId, group, actor, at));
-}
-
-/** `recordMembershipChange` for many contacts at once: one batch per table, in the contacts' order. */
+/**
+ * Membership changes are contact changes: they go on each contact's timeline and into its history, one
+ * batch per table, in the contacts' order.
+ */
 async function recordMembershipChanges(
   rows: RowWriter,
   type: 'group_added' | 'group_removed',
@@ -328,40 +321,26 @@ async function recordMembershipChanges(
   actor: Actor,
   at: string,
 ): Promise<void> {
+  const [old, next] = type === 'group_added' ? [null, group.id] : [group.id, null];
   await appendContactEvents(
     rows,
-    contactIds.map((id) => membershipEvent(type, id, group, actor, at)),
+    contactIds.map((contactId) => ({
+      contactId,
+      type,
+      actor,
+      at,
+      data: { group_id: group.id, group_name: group.name },
+    })),
   );
   await appendAuditEntries(
     rows,
-    contactIds.map((id) => membershipAuditEntry(type, id, group, actor, at)),
+    contactIds.map((contactId) => ({
+      entityType: 'contact',
+      entityId: contactId,
+      action: type,
+      changes: [{ field: 'groups', old, new: next }],
+      actor,
+      at,
+    })),
   );
-}
-
-function membershipEvent(
-  type: 'group_added' | 'group_removed',
-  contactId: string,
-  group: ContactGroup,
-  actor: Actor,
-  at: string,
-): NewContactEvent {
-  return { contactId, type, actor, at, data: { group_id: group.id, group_name: group.name } };
-}
-
-function membershipAuditEntry(
-  type: 'group_added' | 'group_removed',
-  contactId: string,
-  group: ContactGroup,
-  actor: Actor,
-  at: string,
-): NewAuditEntry {
-  const [old, next] = type === 'group_added' ? [null, group.id] : [group.id, null];
-  return {
-    entityType: 'contact',
-    entityId: contactId,
-    action: type,
-    changes: [{ field: 'groups', old, new: next }],
-    actor,
-    at,
-  };
 }
