@@ -268,6 +268,7 @@ function toRecord(
   const mapping = Object.fromEntries(
     (JSON.parse(row.mapping) as [number, string][]).map(([i, t]) => [columns[i] ?? `#${i}`, t]),
   );
+  const warnings = readWarnings(row.warnings);
   return {
     id: row.id,
     kind: (row.kind ?? 'contacts') as ImportKind,
@@ -281,8 +282,8 @@ function toRecord(
     sheet: source.sheet,
     mapping,
     settings: settingsWire(JSON.parse(row.settings) as ImportSettings),
-    warnings: readWarnings(row.warnings).map((w) => w.message),
-    warning_details: readWarnings(row.warnings),
+    warnings: warnings.map((w) => w.message),
+    warning_details: warnings,
     created_by: row.created_by,
     created_at: row.created_at,
     started_at: row.started_at,
